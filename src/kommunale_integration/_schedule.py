@@ -1,0 +1,485 @@
+"""Meeting schedules of networks (Sitzungsrhythmus) and their iCalendar export.
+
+A network (Netzwerk, Gremium) meets on a regular rule, written as an RFC 5545
+``RRULE`` value such as ``FREQ=MONTHLY;INTERVAL=3;BYDAY=TU;BYSETPOS=2`` ("every second
+Tuesday of every third month"; RFC 5545 has no quarterly frequency). Rules are expanded
+with :func:`dateutil.rrule.rrulestr`. Meetings are planned by **date**: there are no
+times and no time zones.
+
+The export to ``.ics`` needs the optional extra ``ics``
+(``pip install 'kommunale-integration[ics]'``), imported only when it is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pathlib
+from collections.abc import Iterable
+from typing import Any, Final
+
+import attrs
+from dateutil import rrule as _rrule
+
+from ._errors import InvalidValueError, KommunaleIntegrationError
+from ._periods import ReportPeriod
+
+__all__ = [
+    "MeetingSchedule",
+    "MissingExtraError",
+    "MovedMeeting",
+    "PlannedMeetingStatus",
+    "meeting_status",
+    "planned_meetings",
+    "to_ics",
+    "write_ics",
+]
+
+_SUB_DAILY: Final = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
+_TIME_PARTS: Final = frozenset({"BYHOUR", "BYMINUTE", "BYSECOND"})
+_PRODID: Final = "-//kommunale-integration//Netzwerksitzungen//DE"
+
+
+class MissingExtraError(KommunaleIntegrationError, ImportError):
+    """An optional dependency (extra) needed for a feature is not installed.
+
+    The message names the ``pip install`` command that installs it.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+def _check_date(field: str, value: Any) -> dt.date:
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise InvalidValueError(field, f"expected a date (without time), got {value!r}")
+    return value
+
+
+def _validate_date(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    _check_date(attribute.name, value)
+
+
+@attrs.frozen(kw_only=True)
+class MovedMeeting:
+    """A meeting moved from its planned date to another day (verlegte Sitzung).
+
+    Attributes:
+        original: The date the rule planned (must be a date of the rule).
+        new: The day the meeting takes place instead.
+
+    .. versionadded:: 0.1.0
+    """
+
+    original: dt.date = attrs.field(validator=_validate_date)
+    new: dt.date = attrs.field(validator=_validate_date)
+
+
+def _normalise_rrule(value: Any) -> str:
+    if not isinstance(value, str):
+        raise InvalidValueError("rrule", f"expected an RFC 5545 RRULE string, got {value!r}")
+    text = value.strip()
+    if text[:6].upper() == "RRULE:":
+        text = text[6:].strip()
+    return text
+
+
+def _to_dates(value: Iterable[dt.date]) -> tuple[dt.date, ...]:
+    dates = tuple(value)
+    for day in dates:
+        _check_date("exdates", day)
+    return tuple(sorted(set(dates)))
+
+
+def _to_moves(value: Iterable[MovedMeeting]) -> tuple[MovedMeeting, ...]:
+    moves = tuple(value)
+    for move in moves:
+        if not isinstance(move, MovedMeeting):
+            raise InvalidValueError("moved", f"expected MovedMeeting values, got {move!r}")
+    return tuple(sorted(moves, key=lambda m: (m.original, m.new)))
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
+
+
+@attrs.frozen(kw_only=True)
+class MeetingSchedule:
+    """The meeting rule of a network (Sitzungsrhythmus, Terminregel).
+
+    Attributes:
+        rrule: An RFC 5545 ``RRULE`` value, e.g. ``FREQ=MONTHLY;INTERVAL=3;BYDAY=TU;BYSETPOS=2``
+            (a leading ``RRULE:`` is removed). Frequencies finer than ``DAILY`` and
+            ``BYHOUR``/``BYMINUTE``/``BYSECOND`` are refused (meetings are planned by
+            date); ``UNTIL`` must be a date such as ``20261231``.
+        dtstart: The first day the rule counts from (Beginn). Intervals are counted from
+            here: with ``INTERVAL=3`` and ``dtstart`` in January the rule meets in
+            January, April, July and October.
+        exdates: Cancelled meetings (ausgefallene Sitzungen); each must be a date of the
+            rule. Stored sorted and without duplicates.
+        moved: Meetings moved to another day (:class:`MovedMeeting`); each original
+            must be a date of the rule and not also cancelled. Stored sorted.
+
+    Raises:
+        InvalidValueError: A field is invalid; the message names the field and the rule.
+
+    .. versionadded:: 0.1.0
+    """
+
+    rrule: str = attrs.field(converter=_normalise_rrule)
+    dtstart: dt.date = attrs.field(validator=_validate_date)
+    exdates: tuple[dt.date, ...] = attrs.field(default=(), converter=_to_dates)
+    moved: tuple[MovedMeeting, ...] = attrs.field(default=(), converter=_to_moves)
+
+    def __attrs_post_init__(self) -> None:
+        rule = self._rule()
+        for day in self.exdates:
+            if not _occurs(rule, day):
+                raise InvalidValueError(
+                    "exdates", f"{day.isoformat()} is not a meeting date of rule {self.rrule!r}"
+                )
+        originals: set[dt.date] = set()
+        for move in self.moved:
+            if move.original in originals:
+                raise InvalidValueError(
+                    "moved", f"the meeting of {move.original.isoformat()} is moved twice"
+                )
+            originals.add(move.original)
+            if move.original in self.exdates:
+                raise InvalidValueError(
+                    "moved",
+                    f"the meeting of {move.original.isoformat()} is both cancelled and moved",
+                )
+            if not _occurs(rule, move.original):
+                raise InvalidValueError(
+                    "moved",
+                    f"{move.original.isoformat()} is not a meeting date of rule {self.rrule!r}",
+                )
+
+    def _rule(self) -> _rrule.rrule:
+        """The parsed rule; raises :class:`InvalidValueError` naming ``rrule``."""
+        text = self.rrule
+        invalid = f"{text!r} is not a valid RFC 5545 recurrence rule"
+        if not text or "\n" in text or "\r" in text or ":" in text:
+            raise InvalidValueError(
+                "rrule",
+                f"{invalid}: expected a single RRULE value such as "
+                "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 (the start goes into dtstart)",
+            )
+        parts: dict[str, str] = {}
+        for part in text.split(";"):
+            name, _, value = part.partition("=")
+            parts[name.strip().upper()] = value.strip().upper()
+        freq = parts.get("FREQ")
+        if freq is None:
+            raise InvalidValueError("rrule", f"{invalid}: FREQ is required (e.g. FREQ=MONTHLY)")
+        if freq in _SUB_DAILY:
+            raise InvalidValueError(
+                "rrule", f"{invalid} for meetings: FREQ={freq} is finer than DAILY"
+            )
+        if _TIME_PARTS & parts.keys():
+            raise InvalidValueError(
+                "rrule", f"{invalid} for meetings: they are planned by date, without times"
+            )
+        if "T" in parts.get("UNTIL", ""):
+            raise InvalidValueError("rrule", f"{invalid}: UNTIL must be a date like 20261231")
+        try:
+            rule = _rrule.rrulestr(text, dtstart=_midnight(self.dtstart))
+        except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+            raise InvalidValueError("rrule", f"{invalid}: {exc}") from None
+        if not isinstance(rule, _rrule.rrule):  # pragma: no cover - excluded by the checks above
+            raise InvalidValueError("rrule", f"{invalid}: expected a single RRULE")
+        return rule
+
+
+def _occurs(rule: _rrule.rrule, day: dt.date) -> bool:
+    return bool(rule.between(_midnight(day), _midnight(day), inc=True))
+
+
+def _planned(
+    schedule: MeetingSchedule, first: dt.date, last: dt.date
+) -> list[tuple[dt.date, dt.date]]:
+    """``(date, original date)`` of the meetings taking place from ``first`` to ``last``."""
+    rule = schedule._rule()
+    skipped = set(schedule.exdates) | {move.original for move in schedule.moved}
+    meetings = {
+        occurrence.date(): occurrence.date()
+        for occurrence in rule.between(_midnight(first), _midnight(last), inc=True)
+        if occurrence.date() not in skipped
+    }
+    for move in schedule.moved:
+        if first <= move.new <= last:
+            meetings.setdefault(move.new, move.original)
+    return sorted(meetings.items())
+
+
+def planned_meetings(schedule: MeetingSchedule, period: ReportPeriod) -> list[dt.date]:
+    """The planned meetings (geplante Sitzungen) of ``schedule`` within ``period``.
+
+    The dates of the rule within the period, without cancelled meetings, with moved
+    meetings on their new day (a meeting moved out of the period is not listed, one
+    moved into it is). Several meetings on one day count once. Sorted.
+
+    .. versionadded:: 0.1.0
+    """
+    return [day for day, _original in _planned(schedule, period.start, period.end)]
+
+
+@attrs.frozen(kw_only=True)
+class PlannedMeetingStatus:
+    """Whether a planned meeting took place (Status einer geplanten Sitzung).
+
+    Attributes:
+        planned: The planned date.
+        recorded: The date of the recorded meeting matched to it, or ``None``.
+        overdue: Planned before ``today`` and not recorded (überfällig).
+
+    .. versionadded:: 0.1.0
+    """
+
+    planned: dt.date
+    recorded: dt.date | None
+    overdue: bool
+
+    @property
+    def held(self) -> bool:
+        """Whether a recorded meeting was matched (stattgefunden)."""
+        return self.recorded is not None
+
+
+def _clamped(day: dt.date, days: int) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
+def meeting_status(
+    schedule: MeetingSchedule,
+    recorded: Iterable[dt.date],
+    period: ReportPeriod,
+    today: dt.date,
+    *,
+    tolerance_days: int = 7,
+) -> list[PlannedMeetingStatus]:
+    """Match recorded meetings (Sitzungsprotokolle) to the planned meetings of ``period``.
+
+    A recorded meeting matches a planned one on the same date or up to
+    ``tolerance_days`` (default 7) before or after it, since meetings are often held a
+    few days off the rule without being formally moved. Every recorded meeting matches
+    at most one planned meeting and vice versa; the closest pairs are matched first
+    (exact dates before near ones, earlier planned dates first on ties). Planned
+    meetings just outside the period take part in the matching, so a recorded meeting
+    is not claimed by a planned meeting of the period when it is closer to one outside.
+
+    Args:
+        schedule: The network's rule.
+        recorded: Dates of the recorded meetings (``Meeting.date``), in any order.
+        period: The period whose planned meetings are reported.
+        today: The reference day; planned meetings before it without a match are
+            overdue. Passed explicitly so results are reproducible.
+        tolerance_days: Maximum distance in days between a planned and a recorded date.
+
+    Returns:
+        One :class:`PlannedMeetingStatus` per planned meeting of the period, by date.
+
+    .. versionadded:: 0.1.0
+    """
+    if isinstance(tolerance_days, bool) or not isinstance(tolerance_days, int):
+        raise InvalidValueError("tolerance_days", f"expected an int, got {tolerance_days!r}")
+    if tolerance_days < 0:
+        raise InvalidValueError("tolerance_days", f"must not be negative, got {tolerance_days}")
+    _check_date("today", today)
+    window_first = _clamped(period.start, -2 * tolerance_days)
+    window_last = _clamped(period.end, 2 * tolerance_days)
+    planned = [day for day, _ in _planned(schedule, window_first, window_last)]
+    records = sorted(
+        day
+        for day in (_check_date("recorded", value) for value in recorded)
+        if _clamped(window_first, -tolerance_days) <= day <= _clamped(window_last, tolerance_days)
+    )
+    pairs = sorted(
+        (abs((record - plan).days), plan, record, index)
+        for plan in planned
+        for index, record in enumerate(records)
+        if abs((record - plan).days) <= tolerance_days
+    )
+    matched: dict[dt.date, dt.date] = {}
+    used: set[int] = set()
+    for _distance, plan, record, index in pairs:
+        if plan in matched or index in used:
+            continue
+        matched[plan] = record
+        used.add(index)
+    return [
+        PlannedMeetingStatus(
+            planned=plan,
+            recorded=matched.get(plan),
+            overdue=plan not in matched and plan < today,
+        )
+        for plan in planned
+        if plan in period
+    ]
+
+
+# --------------------------------------------------------------------------- iCalendar
+
+
+def _import_icalendar() -> Any:
+    try:
+        import icalendar
+    except ImportError as exc:
+        raise MissingExtraError(
+            "exporting meetings as iCalendar (.ics) needs the optional package "
+            "'icalendar'; install it with: pip install 'kommunale-integration[ics]'"
+        ) from exc
+    return icalendar
+
+
+def to_ics(
+    schedule: MeetingSchedule,
+    period: ReportPeriod | None = None,
+    *,
+    network_id: str,
+    summary: str,
+    description: str | None = None,
+    location: str | None = None,
+    series: bool = False,
+    include_cancelled: bool = False,
+    dtstamp: dt.datetime | None = None,
+    uid_domain: str = "kommunale-integration",
+) -> bytes:
+    """Export a network's meetings as an iCalendar file (Kalenderdatei, RFC 5545).
+
+    Two forms:
+
+    * ``series=False`` (default): one all-day ``VEVENT`` per planned meeting in
+      ``period`` (see :func:`planned_meetings`). The ``UID`` is
+      ``{network_id}-{YYYYMMDD}@{uid_domain}`` of the date the rule planned, so a
+      moved meeting keeps its ``UID`` and calendar programs update it on re-import.
+      With ``include_cancelled=True`` cancelled meetings of the period are exported
+      with ``STATUS:CANCELLED`` so that an earlier import is corrected.
+    * ``series=True``: the rule itself, one ``VEVENT`` with ``RRULE`` (``UID``
+      ``{network_id}-series@{uid_domain}``), starting on the rule's first meeting,
+      with the cancelled meetings as ``EXDATE`` and one overriding ``VEVENT`` with
+      ``RECURRENCE-ID`` per moved meeting. ``period`` must then be ``None``.
+
+    ``DTSTART``/``DTEND`` are ``DATE`` values (all-day events, no time zones).
+
+    Args:
+        schedule: The meeting rule.
+        period: The period whose meetings are listed (required unless ``series``).
+        network_id: The network's id; part of every ``UID``.
+        summary: Event title (``SUMMARY``), e.g. the network's name.
+        description: Optional ``DESCRIPTION``.
+        location: Optional ``LOCATION``.
+        series: Export the rule instead of the single meetings.
+        include_cancelled: Also export cancelled meetings (only without ``series``).
+        dtstamp: ``DTSTAMP`` of the events, an aware datetime; default now (UTC). Pass
+            a fixed value for reproducible files.
+        uid_domain: Right-hand side of the ``UID``; use your own domain.
+
+    Returns:
+        The ``VCALENDAR`` as bytes (UTF-8, CRLF line ends).
+
+    Raises:
+        MissingExtraError: ``icalendar`` is not installed.
+        InvalidValueError: Inconsistent arguments.
+
+    .. versionadded:: 0.1.0
+    """
+    icalendar = _import_icalendar()
+    if not network_id or not network_id.strip():
+        raise InvalidValueError("network_id", "must not be empty")
+    if series and period is not None:
+        raise InvalidValueError("period", "a series export contains the whole rule; omit period")
+    if not series and period is None:
+        raise InvalidValueError("period", "needed to list single meetings (or use series=True)")
+    if dtstamp is None:
+        dtstamp = dt.datetime.now(dt.UTC)
+    elif dtstamp.tzinfo is None:
+        raise InvalidValueError("dtstamp", "must be an aware datetime (e.g. in UTC)")
+
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", _PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", summary)
+
+    def event(uid: str, start: dt.date) -> Any:
+        component = icalendar.Event()
+        component.add("uid", uid)
+        component.add("dtstamp", dtstamp)
+        component.add("dtstart", start)
+        component.add("dtend", start + dt.timedelta(days=1))
+        component.add("summary", summary)
+        if description:
+            component.add("description", description)
+        if location:
+            component.add("location", location)
+        return component
+
+    def uid_of(day: dt.date) -> str:
+        return f"{network_id}-{day:%Y%m%d}@{uid_domain}"
+
+    if series:
+        rule = schedule._rule()
+        first = rule.after(_midnight(schedule.dtstart), inc=True)
+        if first is not None:
+            uid = f"{network_id}-series@{uid_domain}"
+            main = event(uid, first.date())
+            main.add("rrule", icalendar.vRecur.from_ical(schedule.rrule))
+            if schedule.exdates:
+                main.add("exdate", list(schedule.exdates))
+            calendar.add_component(main)
+            for move in schedule.moved:
+                override = event(uid, move.new)
+                override.add("recurrence-id", move.original)
+                calendar.add_component(override)
+        return bytes(calendar.to_ical())
+
+    assert period is not None
+    for day, original in _planned(schedule, period.start, period.end):
+        calendar.add_component(event(uid_of(original), day))
+    if include_cancelled:
+        for day in schedule.exdates:
+            if day in period:
+                cancelled = event(uid_of(day), day)
+                cancelled.add("status", "CANCELLED")
+                calendar.add_component(cancelled)
+    return bytes(calendar.to_ical())
+
+
+def write_ics(
+    schedule: MeetingSchedule,
+    path: str | os.PathLike[str],
+    period: ReportPeriod | None = None,
+    *,
+    network_id: str,
+    summary: str,
+    description: str | None = None,
+    location: str | None = None,
+    series: bool = False,
+    include_cancelled: bool = False,
+    dtstamp: dt.datetime | None = None,
+    uid_domain: str = "kommunale-integration",
+) -> pathlib.Path:
+    """Write :func:`to_ics` to ``path`` (Kalenderdatei speichern) and return the path.
+
+    .. versionadded:: 0.1.0
+    """
+    data = to_ics(
+        schedule,
+        period,
+        network_id=network_id,
+        summary=summary,
+        description=description,
+        location=location,
+        series=series,
+        include_cancelled=include_cancelled,
+        dtstamp=dtstamp,
+        uid_domain=uid_domain,
+    )
+    target = pathlib.Path(path)
+    target.write_bytes(data)
+    return target
