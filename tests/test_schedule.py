@@ -1,0 +1,477 @@
+"""Tests for network meeting schedules (Sitzungsrhythmus) and the iCalendar export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import sys
+from pathlib import Path
+from typing import Any
+
+import cattrs
+import pytest
+from dateutil.rrule import rrulestr
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kommunale_integration._errors import InvalidValueError, KommunaleIntegrationError
+from kommunale_integration._periods import ReportPeriod
+from kommunale_integration._schedule import (
+    MeetingSchedule,
+    MissingExtraError,
+    MovedMeeting,
+    PlannedMeetingStatus,
+    meeting_status,
+    planned_meetings,
+    to_ics,
+    write_ics,
+)
+
+icalendar = pytest.importorskip("icalendar")
+
+D = dt.date
+QUARTERLY = "FREQ=MONTHLY;INTERVAL=3;BYDAY=TU;BYSETPOS=2"
+STAMP = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
+Y2026 = ReportPeriod.year(2026)
+
+
+def quarterly(**kwargs: Any) -> MeetingSchedule:
+    return MeetingSchedule(rrule=QUARTERLY, dtstart=D(2026, 1, 1), **kwargs)
+
+
+# --------------------------------------------------------------------------- the rule
+
+
+def test_second_tuesday_of_every_third_month_in_2026() -> None:
+    # Worked out by hand. INTERVAL=3 counted from dtstart (January): Jan, Apr, Jul, Oct.
+    # 1 Jan 2026 is a Thursday -> Tuesdays 6, 13 -> 13 January.
+    # 1 Apr 2026 is a Wednesday -> Tuesdays 7, 14 -> 14 April.
+    # 1 Jul 2026 is a Wednesday -> Tuesdays 7, 14 -> 14 July.
+    # 1 Oct 2026 is a Thursday -> Tuesdays 6, 13 -> 13 October.
+    expected = [D(2026, 1, 13), D(2026, 4, 14), D(2026, 7, 14), D(2026, 10, 13)]
+    assert planned_meetings(quarterly(), Y2026) == expected
+    assert all(day.weekday() == 1 for day in expected)
+
+
+def test_the_rule_continues_into_the_next_year() -> None:
+    # 1 Jan 2027 Friday -> 5, 12; 1 Apr Thursday -> 6, 13; 1 Jul Thursday -> 6, 13;
+    # 1 Oct Friday -> 5, 12.
+    expected = [D(2027, 1, 12), D(2027, 4, 13), D(2027, 7, 13), D(2027, 10, 12)]
+    assert planned_meetings(quarterly(), ReportPeriod.year(2027)) == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "expected"),
+    [
+        ("2026-Q2", [D(2026, 4, 14)]),
+        ("2026-05", []),
+        ("2026-W29", [D(2026, 7, 14)]),
+        ("SJ2025/26", [D(2026, 1, 13), D(2026, 4, 14), D(2026, 7, 14)]),
+        ("2025", []),  # before dtstart
+        ("2026-01-13/2026-01-13", [D(2026, 1, 13)]),
+    ],
+)
+def test_planned_meetings_within_a_period(period: str, expected: list[D]) -> None:
+    assert planned_meetings(quarterly(), ReportPeriod.parse(period)) == expected
+
+
+def test_rrule_prefix_and_whitespace_are_removed() -> None:
+    schedule = MeetingSchedule(rrule=f"  RRULE:{QUARTERLY}\n", dtstart=D(2026, 1, 1))
+    assert schedule.rrule == QUARTERLY
+    assert schedule == quarterly()
+
+
+@pytest.mark.parametrize(
+    ("rule", "reason"),
+    [
+        ("FREQ=FOO", "FREQ"),
+        ("BYDAY=TU", "FREQ is required"),
+        ("", "single RRULE"),
+        ("garbage", "FREQ is required"),
+        ("FREQ=MONTHLY;BYDAY=XX", "BYDAY"),
+        ("FREQ=HOURLY", "finer than DAILY"),
+        ("FREQ=DAILY;BYHOUR=10", "without times"),
+        ("FREQ=DAILY;UNTIL=20261231T000000Z", "UNTIL must be a date"),
+        ("DTSTART:20260101\nRRULE:FREQ=DAILY", "single RRULE"),
+        ("FREQ=DAILY\nEXDATE:20260102", "single RRULE"),
+    ],
+)
+def test_invalid_rule_names_the_field_and_the_rule(rule: str, reason: str) -> None:
+    with pytest.raises(InvalidValueError, match=reason) as info:
+        MeetingSchedule(rrule=rule, dtstart=D(2026, 1, 1))
+    assert info.value.field == "rrule"
+    assert str(info.value).startswith("rrule: ")
+    assert repr(rule.strip()) in str(info.value) or not rule.strip()
+    assert isinstance(info.value, KommunaleIntegrationError)
+
+
+def test_rule_must_be_a_string_and_dtstart_a_date() -> None:
+    with pytest.raises(InvalidValueError, match="rrule"):
+        MeetingSchedule(rrule=None, dtstart=D(2026, 1, 1))  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match="dtstart"):
+        MeetingSchedule(rrule=QUARTERLY, dtstart=dt.datetime(2026, 1, 1))
+
+
+def test_until_as_a_date_ends_the_rule() -> None:
+    schedule = MeetingSchedule(rrule=f"{QUARTERLY};UNTIL=20260630", dtstart=D(2026, 1, 1))
+    assert planned_meetings(schedule, Y2026) == [D(2026, 1, 13), D(2026, 4, 14)]
+
+
+# --------------------------------------------------------------------------- exceptions
+
+
+def test_cancelled_and_moved_meetings() -> None:
+    schedule = quarterly(
+        exdates=(D(2026, 7, 14),),
+        moved=(MovedMeeting(original=D(2026, 4, 14), new=D(2026, 4, 21)),),
+    )
+    assert planned_meetings(schedule, Y2026) == [D(2026, 1, 13), D(2026, 4, 21), D(2026, 10, 13)]
+
+
+def test_meetings_moved_across_period_boundaries() -> None:
+    schedule = quarterly(moved=(MovedMeeting(original=D(2026, 10, 13), new=D(2027, 1, 5)),))
+    assert planned_meetings(schedule, ReportPeriod.parse("2026-Q4")) == []
+    assert planned_meetings(schedule, ReportPeriod.parse("2027-Q1")) == [
+        D(2027, 1, 5),
+        D(2027, 1, 12),
+    ]
+
+
+def test_a_meeting_moved_onto_another_counts_once() -> None:
+    schedule = quarterly(moved=(MovedMeeting(original=D(2026, 1, 13), new=D(2026, 4, 14)),))
+    assert planned_meetings(schedule, ReportPeriod.parse("2026-H1")) == [D(2026, 4, 14)]
+
+
+def test_exceptions_are_stored_sorted_and_unique() -> None:
+    a = quarterly(exdates=[D(2026, 7, 14), D(2026, 1, 13), D(2026, 7, 14)])
+    b = quarterly(exdates=(D(2026, 1, 13), D(2026, 7, 14)))
+    assert a == b
+    assert a.exdates == (D(2026, 1, 13), D(2026, 7, 14))
+    assert hash(a) == hash(b)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "reason"),
+    [
+        ({"exdates": (D(2026, 1, 14),)}, "exdates", "not a meeting date"),
+        ({"exdates": (dt.datetime(2026, 1, 13),)}, "exdates", "expected a date"),
+        (
+            {"moved": (MovedMeeting(original=D(2026, 1, 14), new=D(2026, 1, 20)),)},
+            "moved",
+            "not a meeting date",
+        ),
+        (
+            {
+                "exdates": (D(2026, 1, 13),),
+                "moved": (MovedMeeting(original=D(2026, 1, 13), new=D(2026, 1, 20)),),
+            },
+            "moved",
+            "both cancelled and moved",
+        ),
+        (
+            {
+                "moved": (
+                    MovedMeeting(original=D(2026, 1, 13), new=D(2026, 1, 20)),
+                    MovedMeeting(original=D(2026, 1, 13), new=D(2026, 1, 27)),
+                )
+            },
+            "moved",
+            "moved twice",
+        ),
+        ({"moved": ((D(2026, 1, 13), D(2026, 1, 20)),)}, "moved", "MovedMeeting"),
+    ],
+)
+def test_invalid_exceptions(kwargs: dict[str, Any], field: str, reason: str) -> None:
+    with pytest.raises(InvalidValueError, match=reason) as info:
+        quarterly(**kwargs)
+    assert info.value.field == field
+
+
+def test_moved_meeting_needs_dates() -> None:
+    with pytest.raises(InvalidValueError, match="new"):
+        MovedMeeting(original=D(2026, 1, 13), new="2026-01-20")  # type: ignore[arg-type]
+
+
+def test_schedule_round_trips_through_cattrs() -> None:
+    converter = cattrs.Converter()
+    converter.register_unstructure_hook(D, D.isoformat)
+    converter.register_structure_hook(D, lambda value, _: D.fromisoformat(value))
+    schedule = quarterly(
+        exdates=(D(2026, 7, 14),),
+        moved=(MovedMeeting(original=D(2026, 4, 14), new=D(2026, 4, 21)),),
+    )
+    data = converter.unstructure(schedule)
+    assert data == {
+        "rrule": QUARTERLY,
+        "dtstart": "2026-01-01",
+        "exdates": ["2026-07-14"],
+        "moved": [{"original": "2026-04-14", "new": "2026-04-21"}],
+    }
+    assert converter.structure(data, MeetingSchedule) == schedule
+
+
+# --------------------------------------------------------------------------- properties
+
+RULES = st.sampled_from(
+    [
+        QUARTERLY,
+        "FREQ=WEEKLY;BYDAY=MO",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
+        "FREQ=MONTHLY;BYDAY=-1FR",
+        "FREQ=MONTHLY;BYMONTHDAY=31",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+        "FREQ=DAILY;INTERVAL=10",
+    ]
+)
+START_DATES = st.dates(min_value=D(2020, 1, 1), max_value=D(2027, 12, 31))
+PERIODS = st.builds(ReportPeriod.containing, START_DATES, st.sampled_from(["year", "quarter"]))
+
+
+@given(RULES, START_DATES, PERIODS)
+def test_planned_meetings_are_the_rule_dates_in_the_period(
+    rule: str, dtstart: D, period: ReportPeriod
+) -> None:
+    schedule = MeetingSchedule(rrule=rule, dtstart=dtstart)
+    occurrences = rrulestr(rule, dtstart=dt.datetime.combine(dtstart, dt.time()))
+    within = itertools.takewhile(lambda o: o.date() <= period.end, occurrences)
+    expected = [o.date() for o in within if o.date() >= period.start]
+    assert planned_meetings(schedule, period) == expected
+
+
+@given(
+    RULES,
+    st.lists(st.dates(min_value=D(2025, 10, 1), max_value=D(2027, 3, 31)), max_size=25),
+    st.dates(min_value=D(2025, 6, 1), max_value=D(2027, 6, 30)),
+    st.integers(0, 10),
+)
+def test_meeting_status_invariants(rule: str, recorded: list[D], today: D, tolerance: int) -> None:
+    schedule = MeetingSchedule(rrule=rule, dtstart=D(2025, 1, 1))
+    statuses = meeting_status(schedule, recorded, Y2026, today, tolerance_days=tolerance)
+    assert [s.planned for s in statuses] == planned_meetings(schedule, Y2026)
+    matched = [s.recorded for s in statuses if s.recorded is not None]
+    for recorded_day in set(matched):  # no recorded meeting is used twice
+        assert matched.count(recorded_day) <= recorded.count(recorded_day)
+    for status in statuses:
+        assert status.held == (status.recorded is not None)
+        assert status.overdue == (not status.held and status.planned < today)
+        if status.recorded is not None:
+            assert abs((status.recorded - status.planned).days) <= tolerance
+        if status.planned in recorded:  # an exact match always wins
+            assert status.recorded == status.planned
+
+
+# --------------------------------------------------------------------------- meeting status
+
+
+def test_meeting_status_matches_recorded_meetings() -> None:
+    recorded = [
+        D(2026, 1, 13),  # on the planned day
+        D(2026, 4, 20),  # six days late: within the default tolerance of 7 days
+        D(2026, 9, 1),  # not near any planned meeting
+    ]
+    statuses = meeting_status(quarterly(), recorded, Y2026, today=D(2026, 8, 1))
+    assert statuses == [
+        PlannedMeetingStatus(planned=D(2026, 1, 13), recorded=D(2026, 1, 13), overdue=False),
+        PlannedMeetingStatus(planned=D(2026, 4, 14), recorded=D(2026, 4, 20), overdue=False),
+        PlannedMeetingStatus(planned=D(2026, 7, 14), recorded=None, overdue=True),
+        PlannedMeetingStatus(planned=D(2026, 10, 13), recorded=None, overdue=False),
+    ]
+    assert [s.held for s in statuses] == [True, True, False, False]
+
+
+def test_meeting_status_tolerance() -> None:
+    recorded = [D(2026, 1, 21)]  # eight days after 13 January
+    assert not meeting_status(quarterly(), recorded, Y2026, D(2027, 1, 1))[0].held
+    assert meeting_status(quarterly(), recorded, Y2026, D(2027, 1, 1), tolerance_days=8)[
+        0
+    ].recorded == D(2026, 1, 21)
+    exact_only = meeting_status(
+        quarterly(), [D(2026, 1, 14)], Y2026, D(2027, 1, 1), tolerance_days=0
+    )
+    assert not exact_only[0].held
+    with pytest.raises(InvalidValueError, match="tolerance_days"):
+        meeting_status(quarterly(), [], Y2026, D(2027, 1, 1), tolerance_days=-1)
+
+
+def test_one_recorded_meeting_matches_one_planned_meeting() -> None:
+    weekly = MeetingSchedule(rrule="FREQ=WEEKLY;BYDAY=MO", dtstart=D(2026, 1, 1))
+    january = ReportPeriod.parse("2026-01")
+    # planned Mondays 5, 12, 19, 26; one meeting recorded on Thursday 8 January,
+    # 3 days after the 5th and 4 days before the 12th: it counts for the 5th only.
+    statuses = meeting_status(weekly, [D(2026, 1, 8)], january, today=D(2026, 2, 1))
+    assert [(s.planned.day, s.recorded) for s in statuses] == [
+        (5, D(2026, 1, 8)),
+        (12, None),
+        (19, None),
+        (26, None),
+    ]
+    assert [s.overdue for s in statuses] == [False, True, True, True]
+
+
+def test_exact_match_wins_over_a_near_one() -> None:
+    weekly = MeetingSchedule(rrule="FREQ=WEEKLY;BYDAY=MO", dtstart=D(2026, 1, 1))
+    statuses = meeting_status(
+        weekly, [D(2026, 1, 12), D(2026, 1, 13)], ReportPeriod.parse("2026-01"), D(2026, 2, 1)
+    )
+    by_day = {s.planned.day: s.recorded for s in statuses}
+    assert by_day == {5: None, 12: D(2026, 1, 12), 19: D(2026, 1, 13), 26: None}
+
+
+def test_a_recorded_meeting_closer_to_a_meeting_outside_the_period_is_not_claimed() -> None:
+    weekly = MeetingSchedule(rrule="FREQ=WEEKLY;BYDAY=MO", dtstart=D(2026, 1, 1))
+    # Friday 30 January is 3 days before Monday 2 February and 4 days after 26 January.
+    statuses = meeting_status(
+        weekly, [D(2026, 1, 30)], ReportPeriod.parse("2026-01"), D(2026, 3, 1)
+    )
+    assert not any(s.held for s in statuses)
+    february = meeting_status(
+        weekly, [D(2026, 1, 30)], ReportPeriod.parse("2026-02"), D(2026, 3, 1)
+    )
+    assert february[0].planned == D(2026, 2, 2)
+    assert february[0].recorded == D(2026, 1, 30)
+
+
+def test_meeting_status_counts_moved_meetings_on_their_new_day() -> None:
+    schedule = quarterly(moved=(MovedMeeting(original=D(2026, 4, 14), new=D(2026, 5, 5)),))
+    statuses = meeting_status(schedule, [D(2026, 5, 5)], Y2026, today=D(2026, 6, 1))
+    assert [(s.planned, s.held, s.overdue) for s in statuses[:2]] == [
+        (D(2026, 1, 13), False, True),
+        (D(2026, 5, 5), True, False),
+    ]
+
+
+# --------------------------------------------------------------------------- iCalendar
+
+
+def events_of(data: bytes) -> list[Any]:
+    calendar = icalendar.Calendar.from_ical(data)
+    assert calendar["VERSION"] == "2.0"
+    assert "PRODID" in calendar
+    return list(calendar.walk("VEVENT"))
+
+
+def test_ics_export_round_trips_through_icalendar() -> None:
+    schedule = quarterly(moved=(MovedMeeting(original=D(2026, 4, 14), new=D(2026, 4, 21)),))
+    data = to_ics(
+        schedule,
+        Y2026,
+        network_id="runder-tisch-integration",
+        summary="Runder Tisch Integration",
+        location="Kreishaus Coesfeld",
+        dtstamp=STAMP,
+    )
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert data.rstrip().endswith(b"END:VCALENDAR")
+    events = events_of(data)
+    starts = [event["DTSTART"].dt for event in events]
+    assert starts == planned_meetings(schedule, Y2026)
+    assert all(type(start) is D for start in starts)  # DATE values, no times
+    assert [event["DTEND"].dt for event in events] == [s + dt.timedelta(days=1) for s in starts]
+    assert [str(event["UID"]) for event in events] == [
+        "runder-tisch-integration-20260113@kommunale-integration",
+        "runder-tisch-integration-20260414@kommunale-integration",  # the moved one keeps its UID
+        "runder-tisch-integration-20260714@kommunale-integration",
+        "runder-tisch-integration-20261013@kommunale-integration",
+    ]
+    assert {str(event["SUMMARY"]) for event in events} == {"Runder Tisch Integration"}
+    assert {str(event["LOCATION"]) for event in events} == {"Kreishaus Coesfeld"}
+    assert {event["DTSTAMP"].dt for event in events} == {STAMP}
+    # parsing and writing again gives the same file
+    assert icalendar.Calendar.from_ical(data).to_ical() == data
+
+
+def test_ics_uids_are_stable() -> None:
+    first = to_ics(quarterly(), Y2026, network_id="ag", summary="AG", dtstamp=STAMP)
+    again = to_ics(quarterly(), Y2026, network_id="ag", summary="AG", dtstamp=STAMP)
+    assert first == again
+    q3 = to_ics(
+        quarterly(), ReportPeriod.parse("2026-Q3"), network_id="ag", summary="AG", dtstamp=STAMP
+    )
+    uids_year = {str(event["UID"]) for event in events_of(first)}
+    assert {str(event["UID"]) for event in events_of(q3)} <= uids_year
+
+
+def test_ics_cancelled_meetings() -> None:
+    schedule = quarterly(exdates=(D(2026, 7, 14),))
+    plain = events_of(to_ics(schedule, Y2026, network_id="ag", summary="AG", dtstamp=STAMP))
+    assert D(2026, 7, 14) not in [event["DTSTART"].dt for event in plain]
+    with_cancelled = events_of(
+        to_ics(
+            schedule, Y2026, network_id="ag", summary="AG", dtstamp=STAMP, include_cancelled=True
+        )
+    )
+    cancelled = [event for event in with_cancelled if event.get("STATUS") == "CANCELLED"]
+    assert [event["DTSTART"].dt for event in cancelled] == [D(2026, 7, 14)]
+    assert str(cancelled[0]["UID"]) == "ag-20260714@kommunale-integration"
+
+
+def test_ics_series_round_trips_to_the_same_meetings() -> None:
+    schedule = quarterly(
+        exdates=(D(2026, 7, 14),),
+        moved=(MovedMeeting(original=D(2026, 4, 14), new=D(2026, 4, 21)),),
+    )
+    data = to_ics(schedule, network_id="ag", summary="AG", series=True, dtstamp=STAMP)
+    events = events_of(data)
+    main = [event for event in events if "RRULE" in event]
+    overrides = [event for event in events if "RECURRENCE-ID" in event]
+    assert len(main) == 1
+    assert len(overrides) == 1
+    assert len(events) == 2
+    series = main[0]
+    assert series["DTSTART"].dt == D(2026, 1, 13)  # the first meeting, in step with the rule
+    assert {str(event["UID"]) for event in events} == {"ag-series@kommunale-integration"}
+    # Expand the exported rule as a calendar program would.
+    rule_text = series["RRULE"].to_ical().decode()
+    start = dt.datetime.combine(series["DTSTART"].dt, dt.time())
+    exdate = series["EXDATE"]
+    excluded = {item.dt for item in exdate.dts}
+    moved = {event["RECURRENCE-ID"].dt: event["DTSTART"].dt for event in overrides}
+    expanded = sorted(
+        moved.get(day, day)
+        for day in (
+            o.date()
+            for o in rrulestr(rule_text, dtstart=start).between(
+                start, dt.datetime(2027, 12, 31), inc=True
+            )
+        )
+        if day not in excluded
+    )
+    assert expanded == planned_meetings(schedule, ReportPeriod.parse("2026-01-01/2027-12-31"))
+
+
+def test_ics_argument_errors() -> None:
+    with pytest.raises(InvalidValueError, match="period"):
+        to_ics(quarterly(), network_id="ag", summary="AG")
+    with pytest.raises(InvalidValueError, match="period"):
+        to_ics(quarterly(), Y2026, network_id="ag", summary="AG", series=True)
+    with pytest.raises(InvalidValueError, match="dtstamp"):
+        to_ics(quarterly(), Y2026, network_id="ag", summary="AG", dtstamp=dt.datetime(2026, 1, 1))
+    with pytest.raises(InvalidValueError, match="network_id"):
+        to_ics(quarterly(), Y2026, network_id=" ", summary="AG")
+
+
+def test_ics_default_dtstamp_is_now_in_utc() -> None:
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    events = events_of(to_ics(quarterly(), Y2026, network_id="ag", summary="AG"))
+    after = dt.datetime.now(dt.UTC)
+    assert all(before <= event["DTSTAMP"].dt <= after for event in events)
+
+
+def test_write_ics(tmp_path: Path) -> None:
+    target = write_ics(
+        quarterly(), tmp_path / "ag.ics", Y2026, network_id="ag", summary="AG", dtstamp=STAMP
+    )
+    assert target == tmp_path / "ag.ics"
+    assert target.read_bytes() == to_ics(
+        quarterly(), Y2026, network_id="ag", summary="AG", dtstamp=STAMP
+    )
+
+
+def test_missing_icalendar_gives_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "icalendar", None)
+    with pytest.raises(
+        MissingExtraError, match=r"pip install 'kommunale-integration\[ics\]'"
+    ) as info:
+        to_ics(quarterly(), Y2026, network_id="ag", summary="AG")
+    assert isinstance(info.value, ImportError)
+    assert isinstance(info.value, KommunaleIntegrationError)
