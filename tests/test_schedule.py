@@ -107,7 +107,7 @@ def test_invalid_rule_names_the_field_and_the_rule(rule: str, reason: str) -> No
 
 def test_rule_must_be_a_string_and_dtstart_a_date() -> None:
     with pytest.raises(InvalidValueError, match="rrule"):
-        MeetingSchedule(rrule=None, dtstart=D(2026, 1, 1))  # type: ignore[arg-type]
+        MeetingSchedule(rrule=None, dtstart=D(2026, 1, 1))
     with pytest.raises(InvalidValueError, match="dtstart"):
         MeetingSchedule(rrule=QUARTERLY, dtstart=dt.datetime(2026, 1, 1))
 
