@@ -424,7 +424,7 @@ class ReportPeriod:
 
     @classmethod
     def parse(cls, text: str, *, budget_start_month: int = 1) -> ReportPeriod:
-        """Read a period from its notation (the inverse of :func:`str`).
+        """Read a period from its notation (the inverse of ``str(period)``).
 
         Accepted forms (surrounding whitespace is ignored, nothing else is):
         ``2026``, ``2026-H1``, ``2026-Q3``, ``2026-05``, ``2026-W07``, ``SJ2025/26``,
@@ -717,7 +717,7 @@ class ReportPeriod:
         """The sub-periods of ``kind`` that make up this period (Unterteilung).
 
         For every kind except weeks the sub-periods tile the period exactly: the first
-        starts on :attr:`start`, the last ends on :attr:`end`, without gap or overlap. A
+        starts on ``start``, the last ends on ``end``, without gap or overlap. A
         split that does not tile raises :class:`PeriodError` (a school year splits into
         months, not quarters; a month does not split into years).
 
@@ -759,7 +759,7 @@ def _ordinal_en(n: int) -> str:
 
 
 def period_range(first: ReportPeriod, last: ReportPeriod) -> list[ReportPeriod]:
-    """All periods from ``first`` to ``last`` inclusive, like :func:`range` for periods.
+    """All periods from ``first`` to ``last`` inclusive, like ``range`` for periods.
 
     Both must be of the same kind (budget years: with the same start month; intervals:
     ``last`` must be reached from ``first`` by :meth:`ReportPeriod.next`). An empty list
