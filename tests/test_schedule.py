@@ -439,6 +439,36 @@ def test_ics_series_round_trips_to_the_same_meetings() -> None:
     assert expanded == planned_meetings(schedule, ReportPeriod.parse("2026-01-01/2027-12-31"))
 
 
+@given(
+    st.sampled_from(
+        [
+            QUARTERLY,
+            f"{QUARTERLY};COUNT=5",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE",
+            "FREQ=WEEKLY;INTERVAL=3",
+            "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=31",
+            "FREQ=YEARLY;BYMONTH=3,9;BYDAY=1MO",
+        ]
+    ),
+    START_DATES,
+)
+def test_ics_series_starts_in_step_with_the_rule(rule: str, dtstart: D) -> None:
+    # RFC 5545 always counts DTSTART as a meeting, dateutil does not: the export must
+    # start on the first real meeting and keep INTERVAL and COUNT in step.
+    schedule = MeetingSchedule(rrule=rule, dtstart=dtstart)
+    events = events_of(to_ics(schedule, network_id="ag", summary="AG", series=True, dtstamp=STAMP))
+    assert len(events) == 1
+    start = dt.datetime.combine(events[0]["DTSTART"].dt, dt.time())
+    exported = rrulestr(events[0]["RRULE"].to_ical().decode(), dtstart=start)
+    span = ReportPeriod.interval(dtstart, dtstart + dt.timedelta(days=3 * 366))
+    expanded = [
+        o.date()
+        for o in exported.between(start, dt.datetime.combine(span.end, dt.time()), inc=True)
+    ]
+    assert expanded[0] == start.date()  # DTSTART is itself a meeting
+    assert expanded == planned_meetings(schedule, span)
+
+
 def test_ics_argument_errors() -> None:
     with pytest.raises(InvalidValueError, match="period"):
         to_ics(quarterly(), network_id="ag", summary="AG")

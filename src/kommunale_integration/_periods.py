@@ -207,7 +207,7 @@ def _bounds(kind: PeriodKind, ordinal: int, start_month: int = 1) -> tuple[dt.da
         return _month_start(first), _month_end(first + length - 1)
     except (ValueError, OverflowError) as exc:
         raise PeriodError(
-            f"the {kind} period no. {ordinal} lies outside the supported years 1–9999"
+            f"the {kind.replace('_', ' ')} would lie outside the supported years 1–9999"
         ) from exc
 
 
@@ -604,7 +604,10 @@ class ReportPeriod:
 
     # ----------------------------------------------------------------- ordering
 
-    def _order_key(self, other: object, op: str) -> tuple[tuple[dt.date, dt.date], ...] | None:
+    def _order_key(
+        self, other: object, op: str
+    ) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]] | None:
+        """Sort keys of ``self`` and ``other``; ``None`` if ``other`` is no period."""
         if not isinstance(other, ReportPeriod):
             return None
         if other.kind is not self.kind:
