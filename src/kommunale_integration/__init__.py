@@ -1,0 +1,186 @@
+"""kommunale_integration: a municipal Integrationskonzept as typed data.
+
+The public API is re-exported here; implementation lives in private modules. Heavy
+parts (the converter, loaders, the indicator engine and report builders) are imported
+on first use, so ``import kommunale_integration`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._errors import (
+    Finding,
+    InvalidValueError,
+    KommunaleIntegrationError,
+    LoadError,
+    Location,
+    OutputError,
+    Severity,
+)
+from ._model import (
+    Abbreviation,
+    Actor,
+    Baseline,
+    CaseCount,
+    CaseCountKind,
+    CaseFilter,
+    Concept,
+    Confidentiality,
+    Contact,
+    DateRange,
+    Decision,
+    DecisionResult,
+    Direction,
+    Eligibility,
+    FieldOfAction,
+    Funding,
+    GlossaryTerm,
+    Goal,
+    GoalKind,
+    Indicator,
+    LegalBasis,
+    Measure,
+    MeasureStatus,
+    Meeting,
+    Network,
+    Observation,
+    ObservationStatus,
+    Offer,
+    StaffPosition,
+    StatusChange,
+    Target,
+    Territory,
+    TerritoryKind,
+    Venue,
+    Votes,
+)
+from ._periods import DueDateRule, PeriodError, PeriodKind, ReportPeriod, period_range
+from ._schedule import (
+    MeetingSchedule,
+    MissingExtraError,
+    MovedMeeting,
+    PlannedMeetingStatus,
+    meeting_status,
+    planned_meetings,
+    to_ics,
+    write_ics,
+)
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._catalogues import (
+        Catalogue,
+        CatalogueEntry,
+        default_territories,
+        load_catalogue,
+    )
+    from ._converter import (
+        dumps_json,
+        dumps_yaml,
+        loads_json,
+        loads_yaml,
+        make_converter,
+        structure,
+        unstructure,
+    )
+
+# name -> private module that defines it; imported on first attribute access.
+_LAZY: dict[str, str] = {
+    "Catalogue": "._catalogues",
+    "CatalogueEntry": "._catalogues",
+    "default_territories": "._catalogues",
+    "load_catalogue": "._catalogues",
+    "dumps_json": "._converter",
+    "dumps_yaml": "._converter",
+    "loads_json": "._converter",
+    "loads_yaml": "._converter",
+    "make_converter": "._converter",
+    "structure": "._converter",
+    "unstructure": "._converter",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = [
+    "Abbreviation",
+    "Actor",
+    "Baseline",
+    "CaseCount",
+    "CaseCountKind",
+    "CaseFilter",
+    "Catalogue",
+    "CatalogueEntry",
+    "Concept",
+    "Confidentiality",
+    "Contact",
+    "DateRange",
+    "Decision",
+    "DecisionResult",
+    "Direction",
+    "DueDateRule",
+    "Eligibility",
+    "FieldOfAction",
+    "Finding",
+    "Funding",
+    "GlossaryTerm",
+    "Goal",
+    "GoalKind",
+    "Indicator",
+    "InvalidValueError",
+    "KommunaleIntegrationError",
+    "LegalBasis",
+    "LoadError",
+    "Location",
+    "Measure",
+    "MeasureStatus",
+    "Meeting",
+    "MeetingSchedule",
+    "MissingExtraError",
+    "MovedMeeting",
+    "Network",
+    "Observation",
+    "ObservationStatus",
+    "Offer",
+    "OutputError",
+    "PeriodError",
+    "PeriodKind",
+    "PlannedMeetingStatus",
+    "ReportPeriod",
+    "Severity",
+    "StaffPosition",
+    "StatusChange",
+    "Target",
+    "Territory",
+    "TerritoryKind",
+    "Venue",
+    "Votes",
+    "__version__",
+    "default_territories",
+    "dumps_json",
+    "dumps_yaml",
+    "load_catalogue",
+    "loads_json",
+    "loads_yaml",
+    "make_converter",
+    "meeting_status",
+    "period_range",
+    "planned_meetings",
+    "structure",
+    "to_ics",
+    "unstructure",
+    "write_ics",
+]

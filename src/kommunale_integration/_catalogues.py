@@ -1,0 +1,170 @@
+"""Default catalogues (Kataloge), shipped as package data and replaceable by users.
+
+A catalogue is a list of codes with German and English labels: Handlungsfelder, actor
+categories, Rechtskreise, target groups and status symbols. Every catalogue is a
+default: a town with other fields of action loads its own file with
+:func:`load_catalogue` (``path=...``) and passes it where a catalogue is accepted.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._errors import Finding, LoadError, Location, Severity
+from ._model import Territory, TerritoryKind
+
+__all__ = [
+    "CATALOGUE_NAMES",
+    "Catalogue",
+    "CatalogueEntry",
+    "default_territories",
+    "load_catalogue",
+]
+
+CATALOGUE_NAMES = ("fields", "actor_categories", "legal_bases", "target_groups", "status_symbols")
+"""Names of the catalogues shipped with the library."""
+
+
+@attrs.frozen(kw_only=True)
+class CatalogueEntry:
+    """One code of a catalogue with its labels (and, for status symbols, a symbol).
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str
+    de: str
+    en: str
+    symbol: str | None = None
+
+    def label(self, lang: str = "de") -> str:
+        """The label in *lang* (``de`` or ``en``)."""
+        return self.en if lang == "en" else self.de
+
+
+@attrs.frozen(kw_only=True)
+class Catalogue:
+    """A named list of :class:`CatalogueEntry` (Katalog, Codeliste).
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str
+    entries: tuple[CatalogueEntry, ...]
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """All codes of the catalogue."""
+        return frozenset(e.code for e in self.entries)
+
+    def get(self, code: str) -> CatalogueEntry | None:
+        """The entry for *code*, or ``None``."""
+        return next((e for e in self.entries if e.code == code), None)
+
+    def label(self, code: str, lang: str = "de") -> str:
+        """The label of *code*, or the code itself when it is not in the catalogue."""
+        entry = self.get(code)
+        return entry.label(lang) if entry else code
+
+    def __contains__(self, code: object) -> bool:
+        return any(e.code == code for e in self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _read_yaml(name: str, path: str | Path | None) -> tuple[Any, str]:
+    import yaml
+
+    if path is None:
+        text = (
+            resources.files("kommunale_integration")
+            .joinpath("data", "catalogues", f"{name}.yaml")
+            .read_text(encoding="utf-8")
+        )
+        return yaml.safe_load(text), f"{name}.yaml"
+    file = Path(path)
+    try:
+        return yaml.safe_load(file.read_text(encoding="utf-8")), str(file)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise LoadError(
+            [
+                Finding(
+                    code="unreadable-file",
+                    severity=Severity.ERROR,
+                    message=f"catalogue cannot be read: {exc}",
+                    location=Location(file=str(file)),
+                )
+            ]
+        ) from None
+
+
+def load_catalogue(name: str, path: str | Path | None = None) -> Catalogue:
+    """Load the shipped catalogue *name*, or a user's catalogue file at *path*.
+
+    The file is YAML with ``entries: [{code, de, en}, ...]``.
+
+    Raises:
+        LoadError: when the file cannot be read or an entry lacks ``code``/``de``.
+
+    .. versionadded:: 0.1.0
+    """
+    if path is None and name not in CATALOGUE_NAMES:
+        raise ValueError(f"unknown catalogue {name!r}; known: {', '.join(CATALOGUE_NAMES)}")
+    data, file = _read_yaml(name, path)
+    raw = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(raw, list):
+        raise LoadError(
+            [
+                Finding(
+                    code="invalid-catalogue",
+                    severity=Severity.ERROR,
+                    message="expected a mapping with a list 'entries'",
+                    location=Location(file=file),
+                )
+            ]
+        )
+    entries, findings = [], []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not item.get("code") or "de" not in item:
+            findings.append(
+                Finding(
+                    code="invalid-catalogue",
+                    severity=Severity.ERROR,
+                    message="each entry needs 'code' and 'de'",
+                    location=Location(file=file, path=f"entries[{i}]"),
+                )
+            )
+            continue
+        entries.append(
+            CatalogueEntry(
+                code=str(item["code"]),
+                de=str(item["de"]),
+                en=str(item.get("en", item["de"])),
+                symbol=item.get("symbol"),
+            )
+        )
+    if findings:
+        raise LoadError(findings)
+    return Catalogue(name=str(data.get("name", name)), entries=tuple(entries))
+
+
+def default_territories() -> tuple[Territory, ...]:
+    """Kreis Coesfeld (05558), its 11 Städte und Gemeinden and the Land NRW.
+
+    .. versionadded:: 0.1.0
+    """
+    data, _ = _read_yaml("territories_05558", None)
+    return tuple(
+        Territory(
+            ags=str(t["ags"]),
+            name=t["name"],
+            kind=TerritoryKind(t["kind"]),
+            parent=t.get("parent"),
+        )
+        for t in data["territories"]
+    )

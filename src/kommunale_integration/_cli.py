@@ -1,0 +1,98 @@
+"""The command line ``kommunale-integration``: a thin shell over the public API.
+
+Exit codes: 0 success, 1 the data has errors (``validate``), 2 the input is unusable or
+the usage is wrong. Errors are printed to stderr as clear sentences with their
+location, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from ._errors import KommunaleIntegrationError, LoadError
+from ._version import __version__
+
+__all__ = ["main"]
+
+log = logging.getLogger("kommunale_integration")
+
+#: Sub-command modules in the order they appear in ``--help``.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_UNUSABLE = 2
+EXIT_INTERNAL = 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_UNUSABLE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser with every sub-command."""
+    parser = _Parser(
+        prog="kommunale-integration",
+        description=(
+            "Keep a municipal Integrationskonzept as data: validate it, compute its "
+            "Kennzahlen and build the annual report (Jahresbericht)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"kommunale_integration._commands.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def print_load_error(error: LoadError) -> None:
+    """Print every finding of a :class:`LoadError` to stderr, one per line."""
+    for finding in error.findings:
+        print(f"error: {finding}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return EXIT_UNUSABLE
+    try:
+        return int(func(args))
+    except LoadError as error:
+        print_load_error(error)
+        return EXIT_UNUSABLE
+    except KommunaleIntegrationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"error: {error.strerror or error}{where}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("interrupted; no output was changed", file=sys.stderr)
+        return 130
+    except Exception as error:
+        log.debug("internal error", exc_info=True)
+        print(
+            f"internal error: {type(error).__name__}: {error}. This is a bug in "
+            "kommunale-integration; please report it (run with -v for details).",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

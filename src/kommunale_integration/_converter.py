@@ -1,0 +1,443 @@
+"""The library's cattrs converter: the one place that decides the wire format.
+
+Wire-format decisions (for JSON, YAML and TOML alike):
+
+* dates are ISO 8601 strings (``2016-12-31``); on input German dates
+  (``31.12.2016``) and YAML date values are accepted too;
+* money and other decimals are strings (``"170000.00"``) so no float ever touches an
+  amount; on input integers, floats and German numbers (``1.234,56``) are accepted;
+* report periods are written in their notation (``2026-Q3``, ``SJ2025/26``);
+* enums are written as their value (``ongoing``);
+* an indicator's numerator/denominator is either a mapping (a :class:`CaseCount`) or a
+  string (an expression over data elements);
+* an observation's disaggregation is a mapping ``{dimension: value}``;
+* attributes equal to their default are omitted when writing, and unknown keys are
+  refused when reading (a typo must not silently drop data).
+
+Structuring errors are collected, never only the first, and become
+:class:`~kommunale_integration.Finding` objects whose location path reads like
+``measures[3].timeframe.end``.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+
+from . import _model as m
+from ._errors import Finding, InvalidValueError, LoadError, Location, Severity
+from ._periods import ReportPeriod
+
+__all__ = [
+    "dumps_json",
+    "dumps_yaml",
+    "loads_json",
+    "loads_yaml",
+    "make_converter",
+    "parse_date",
+    "parse_decimal",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+_GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+_GERMAN_NUMBER = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+def parse_date(value: Any) -> date:
+    """Parse an ISO (``2016-12-31``) or German (``31.12.2016``) date.
+
+    Raises:
+        ValueError: naming what was expected and what was found.
+
+    .. versionadded:: 0.1.0
+    """
+    if isinstance(value, datetime):
+        raise ValueError(f"expected a date without time, got {value.isoformat()!r}")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        match = _GERMAN_DATE.match(text)
+        try:
+            if match:
+                day, month, year = (int(g) for g in match.groups())
+                return date(year, month, day)
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a valid calendar date") from None
+    raise ValueError(f"expected a date like 2016-12-31 or 31.12.2016, got {value!r}")
+
+
+def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
+    """Parse a number: int, float, ``"1234.56"`` or German ``"1.234,56"``.
+
+    Args:
+        value: The number or its text.
+        german: ``True`` reads text in German notation (``1.234`` is one thousand
+            two hundred and thirty-four), ``False`` in English notation; ``None``
+            (default) reads German only when the text has a decimal comma, so that
+            ``0.001`` written by this library reads back unchanged.
+
+    Raises:
+        ValueError: naming what was expected and what was found.
+
+    .. versionadded:: 0.1.0
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {value!r}")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip().replace("\u00a0", "").replace(" ", "").removesuffix("€")
+        is_german = ("," in text) if german is None else german
+        if is_german and _GERMAN_NUMBER.match(text):
+            text = text.replace(".", "").replace(",", ".")
+        elif is_german and "," in text:
+            text = text.replace(",", ".")
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"expected a number like 1234.56 or 1.234,56, got {value!r}") from None
+    else:
+        raise ValueError(f"expected a number, got {value!r}")
+    if not result.is_finite():
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return result
+
+
+def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {value!r}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise ValueError(f"expected a whole number, got {value!r}")
+
+
+def _structure_str(value: Any, _: type) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        # YAML turns 05558 into text only when quoted; numbers are accepted as text.
+        return str(value)
+    raise ValueError(f"expected text, got {value!r}")
+
+
+def _structure_bool(value: Any, _: type) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        low = value.strip().lower()
+        if low in {"true", "ja", "yes", "1", "x", "wahr"}:
+            return True
+        if low in {"false", "nein", "no", "0", "", "falsch"}:
+            return False
+    if value in (0, 1):
+        return bool(value)
+    raise ValueError(f"expected true/false (ja/nein), got {value!r}")
+
+
+def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(repr(str(e.value)) for e in cls)
+        raise ValueError(f"expected one of {allowed}, got {value!r}") from None
+
+
+def _structure_period(value: Any, _: type) -> ReportPeriod:
+    if isinstance(value, ReportPeriod):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a report period like 2026 or 2026-Q1, got {value!r}")
+    return ReportPeriod.parse(value)
+
+
+def _structure_pairs(value: Any, _: type) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), str(v)) for k, v in value.items()))
+    raise ValueError(f"expected a mapping of dimension to value, got {value!r}")
+
+
+def make_converter(*, omit_defaults: bool = True) -> cattrs.Converter:
+    """Build the library's converter for plain data (JSON, YAML, TOML).
+
+    Args:
+        omit_defaults: Leave out attributes equal to their default when unstructuring.
+
+    Returns:
+        A :class:`cattrs.Converter` that structures every model type with detailed
+        validation and refuses unknown keys.
+
+    .. versionadded:: 0.1.0
+    """
+    conv = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    configure_converter(conv, omit_defaults=omit_defaults)
+    return conv
+
+
+def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -> None:
+    """Register the library's hooks on an existing converter.
+
+    .. versionadded:: 0.1.0
+    """
+    conv.register_structure_hook(date, lambda v, _: parse_date(v))
+    conv.register_unstructure_hook(date, lambda d: d.isoformat())
+    conv.register_structure_hook(Decimal, lambda v, _: parse_decimal(v))
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(ReportPeriod, _structure_period)
+    conv.register_unstructure_hook(ReportPeriod, str)
+    # StrEnum is a str subclass: register on it explicitly so that str's hooks don't win.
+    for base in (enum.Enum, enum.StrEnum):
+        conv.register_structure_hook(base, _structure_enum)
+        conv.register_unstructure_hook(base, lambda e: e.value)
+    pairs = tuple[tuple[str, str], ...]
+    conv.register_structure_hook_func(lambda t: t == pairs, _structure_pairs)
+    conv.register_unstructure_hook_func(lambda t: t == pairs, dict)
+
+    def structure_term(value: Any, _: Any) -> m.CaseCount | str:
+        if isinstance(value, str):
+            if not value.strip():
+                raise ValueError("an expression must not be empty")
+            return value
+        if isinstance(value, Mapping):
+            return conv.structure(value, m.CaseCount)
+        raise ValueError(f"expected an expression or a case count mapping, got {value!r}")
+
+    def structure_opt_term(value: Any, t: Any) -> m.CaseCount | str | None:
+        return None if value is None else structure_term(value, t)
+
+    def unstructure_term(value: m.CaseCount | str | None) -> Any:
+        return value if value is None or isinstance(value, str) else conv.unstructure(value)
+
+    conv.register_structure_hook(m.CaseCount | str, structure_term)
+    conv.register_structure_hook(m.CaseCount | str | None, structure_opt_term)
+    conv.register_unstructure_hook(m.CaseCount | str, unstructure_term)
+    conv.register_unstructure_hook(m.CaseCount | str | None, unstructure_term)
+
+    def is_model(t: Any) -> bool:
+        return attrs.has(t) and getattr(t, "__module__", "").startswith("kommunale_integration")
+
+    conv.register_structure_hook_factory(
+        is_model,
+        lambda cl: make_dict_structure_fn(
+            cl, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+        ),
+    )
+    conv.register_unstructure_hook_factory(
+        is_model,
+        lambda cl: make_dict_unstructure_fn(cl, conv, _cattrs_omit_if_default=omit_defaults),
+    )
+
+
+_CONVERTER: cattrs.Converter | None = None
+
+
+def _default() -> cattrs.Converter:
+    global _CONVERTER  # noqa: PLW0603 - built once, on first use
+    if _CONVERTER is None:
+        _CONVERTER = make_converter()
+    return _CONVERTER
+
+
+def unstructure(obj: Any) -> Any:
+    """Turn a model object into plain data (dicts, lists, strings, numbers).
+
+    .. versionadded:: 0.1.0
+    """
+    return _default().unstructure(obj)
+
+
+def structure(data: Any, cls: type[T], *, file: str | None = None, path: str = "") -> T:
+    """Build a model object of type *cls* from plain data.
+
+    Args:
+        data: The plain data (as read from JSON, YAML or TOML).
+        cls: The model type to build.
+        file: The file the data came from, for the findings' locations.
+        path: A path prefix for the findings (e.g. ``actors[2]``).
+
+    Raises:
+        LoadError: with one finding for every problem found.
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        return _default().structure(data, cls)
+    except Exception as exc:
+        raise LoadError(findings_from_exception(exc, file=file, path=path)) from None
+
+
+def findings_from_exception(
+    exc: BaseException, *, file: str | None = None, path: str = ""
+) -> list[Finding]:
+    """Flatten a (cattrs) exception tree into findings with paths.
+
+    .. versionadded:: 0.1.0
+    """
+    findings = []
+    for raw_path, error in _walk(exc, path):
+        code, message, where = _describe(error, raw_path)
+        findings.append(
+            Finding(
+                code=code,
+                severity=Severity.ERROR,
+                message=message,
+                location=Location(file=file, path=where or None),
+            )
+        )
+    return findings
+
+
+def _walk(exc: BaseException, path: str) -> Iterator[tuple[str, BaseException]]:
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for noted, note in with_notes:
+            if isinstance(note, AttributeValidationNote):
+                sub = f"{path}.{note.name}" if path else note.name
+            else:
+                sub = f"{path}[{note.index}]"
+            yield from _walk(noted, sub)
+        for plain in without:
+            yield from _walk(plain, path)
+    elif isinstance(exc, BaseExceptionGroup):
+        for member in exc.exceptions:
+            yield from _walk(member, path)
+    else:
+        yield path, exc
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _describe(error: BaseException, path: str) -> tuple[str, str, str]:
+    if isinstance(error, ForbiddenExtraKeysError):
+        keys = ", ".join(sorted(error.extra_fields))
+        return "unknown-key", f"unknown key(s) {keys} (check the spelling)", path
+    if isinstance(error, KeyError):
+        name = str(error.args[0]) if error.args else "?"
+        where = path if path.rsplit(".", 1)[-1] == name else _join(path, name)
+        return "missing-value", f"required value {name!r} is missing", where
+    if isinstance(error, InvalidValueError):
+        return "invalid-value", str(error).split(": ", 1)[-1], _join(path, error.field)
+    if isinstance(error, TypeError) and "required" in str(error):
+        return "missing-value", str(error), path
+    if isinstance(error, ValueError | TypeError | InvalidOperation):
+        return "invalid-value", str(error) or type(error).__name__, path
+    return "invalid-value", f"{type(error).__name__}: {error}", path
+
+
+# --------------------------------------------------------------------------- JSON and YAML
+
+
+def dumps_json(obj: Any, *, indent: int | None = 2) -> str:
+    """Serialise a model object (or a list of them) to JSON text.
+
+    .. versionadded:: 0.1.0
+    """
+    return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent)
+
+
+def loads_json(text: str, cls: type[T], *, file: str | None = None) -> T:
+    """Parse JSON text into a model object of type *cls*.
+
+    Raises:
+        LoadError: for invalid JSON (with line and column) or invalid content.
+
+    .. versionadded:: 0.1.0
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LoadError(
+            [
+                Finding(
+                    code="invalid-json",
+                    severity=Severity.ERROR,
+                    message=f"invalid JSON: {exc.msg} (column {exc.colno})",
+                    location=Location(file=file, row=exc.lineno),
+                )
+            ]
+        ) from None
+    return structure(data, cls, file=file)
+
+
+def dumps_yaml(obj: Any) -> str:
+    """Serialise a model object to YAML text (block style, Unicode kept).
+
+    .. versionadded:: 0.1.0
+    """
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(
+        unstructure(obj),
+        Dumper=dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+    )
+
+
+def loads_yaml(text: str, cls: type[T], *, file: str | None = None) -> T:
+    """Parse YAML text (safe loader only) into a model object of type *cls*.
+
+    Raises:
+        LoadError: for invalid YAML (with line and column) or invalid content.
+
+    .. versionadded:: 0.1.0
+    """
+    import yaml
+
+    try:
+        # The C loader when available (much faster), always the *safe* one.
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise LoadError(
+            [
+                Finding(
+                    code="invalid-yaml",
+                    severity=Severity.ERROR,
+                    message=f"invalid YAML: {problem}",
+                    location=Location(file=file, row=row),
+                )
+            ]
+        ) from None
+    return structure(data, cls, file=file)

@@ -1,0 +1,132 @@
+"""Findings, locations and the exceptions of the library.
+
+Everything that can go wrong with user data is described by a :class:`Finding`
+(Befund): a stable kebab-case ``code``, a :class:`Severity`, a human message and a
+:class:`Location`. Exceptions are only raised for unusable input, and even then they
+carry the findings (see :class:`LoadError`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "Finding",
+    "InvalidValueError",
+    "KommunaleIntegrationError",
+    "LoadError",
+    "Location",
+    "OutputError",
+    "Severity",
+]
+
+
+class Severity(enum.StrEnum):
+    """How serious a finding is (Schweregrad)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@attrs.frozen(kw_only=True)
+class Location:
+    """Where a finding was made (Fundstelle).
+
+    Table data is located by ``file``, 1-based ``row`` (the header is row 1, as in a
+    spreadsheet) and ``column`` (the header text); structured data by ``path`` such as
+    ``measures[3].timeframe.end``.
+    """
+
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    path: str | None = None
+
+    def describe(self, lang: str = "de") -> str:
+        """Return the location as one readable phrase, e.g. ``akteure.csv, Zeile 14``."""
+        row_word, col_word = ("Zeile", "Spalte") if lang == "de" else ("row", "column")
+        parts: list[str] = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"{row_word} {self.row}")
+        if self.column:
+            parts.append(f'{col_word} "{self.column}"')
+        if self.path:
+            parts.append(self.path)
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the location as the JSON object of the ``validate`` contract."""
+        return {"file": self.file, "row": self.row, "column": self.column, "path": self.path}
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """One problem or hint about the data (Befund).
+
+    Attributes:
+        code: Stable kebab-case code, e.g. ``unknown-reference``; documented in the
+            finding catalogue.
+        severity: :class:`Severity`.
+        message: A complete sentence for people.
+        location: Where the problem is.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    location: Location = attrs.field(factory=Location)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the finding as the JSON object of the ``validate`` contract."""
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "location": self.location.to_dict(),
+        }
+
+    def __str__(self) -> str:
+        where = self.location.describe()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class KommunaleIntegrationError(Exception):
+    """Base class of every exception raised deliberately by this library."""
+
+
+class InvalidValueError(KommunaleIntegrationError, ValueError):
+    """A model object was constructed with a value that breaks an invariant.
+
+    The message names the field, what was expected and what was found.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+class LoadError(KommunaleIntegrationError, ValueError):
+    """Input could not be turned into a model; carries *all* findings of the load."""
+
+    def __init__(self, findings: Iterable[Finding], summary: str | None = None) -> None:
+        self.findings: tuple[Finding, ...] = tuple(findings)
+        if summary is None:
+            errors = [f for f in self.findings if f.severity is Severity.ERROR]
+            first = str(errors[0]) if errors else "unknown problem"
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            summary = f"{first}{more}"
+        super().__init__(summary)
+
+
+class OutputError(KommunaleIntegrationError, OSError):
+    """An output could not be written safely (e.g. it would overwrite an input)."""

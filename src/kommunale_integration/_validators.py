@@ -1,0 +1,216 @@
+"""Small validator objects for the model (each with a readable ``repr``).
+
+Every validator raises :class:`~kommunale_integration.InvalidValueError` naming the
+field, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from ._errors import InvalidValueError
+
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
+_URL = re.compile(r"^https?://[^\s<>\"']+$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()/\-.]{2,30}[0-9]$")
+_AGS_LENGTHS = (2, 3, 5, 8)
+
+
+def _fail(attribute: attrs.Attribute[Any], message: str) -> InvalidValueError:
+    return InvalidValueError(attribute.name, message)
+
+
+@attrs.frozen(repr=False)
+class _Regex:
+    pattern: re.Pattern[str]
+    expected: str
+
+    def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str) or not self.pattern.match(value):
+            raise _fail(attribute, f"expected {self.expected}, got {value!r}")
+
+    def __repr__(self) -> str:
+        return f"<matches {self.expected}>"
+
+
+slug = _Regex(_SLUG, "an identifier of letters, digits, '.', '_' or '-' (e.g. 'drk-coesfeld')")
+email = _Regex(_EMAIL, "an e-mail address like 'name@example.org'")
+url = _Regex(_URL, "an http(s) URL like 'https://example.org'")
+phone = _Regex(_PHONE, "a phone number of digits, spaces, '+', '/', '-' or parentheses")
+
+
+@attrs.frozen(repr=False)
+class _AGS:
+    def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+            raise _fail(attribute, f"expected an AGS of digits (e.g. '05558012'), got {value!r}")
+        if len(value) not in _AGS_LENGTHS:
+            raise _fail(
+                attribute,
+                f"expected an AGS of 8 digits (municipality), 5 (Kreis), 3 or 2, got {value!r}",
+            )
+
+    def __repr__(self) -> str:
+        return "<AGS of 2, 3, 5 or 8 digits>"
+
+
+ags = _AGS()
+
+
+@attrs.frozen(repr=False)
+class _NonNegative:
+    def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            raise _fail(attribute, f"expected a number, got {value!r}")
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise _fail(attribute, f"expected a finite number, got {value!r}")
+        if value < 0:
+            raise _fail(attribute, f"must not be negative, got {value}")
+
+    def __repr__(self) -> str:
+        return "<non-negative number>"
+
+
+non_negative = _NonNegative()
+
+
+@attrs.frozen(repr=False)
+class _Money:
+    def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            return
+        if not isinstance(value, Decimal):
+            raise _fail(attribute, f"expected a Decimal amount in EUR, got {value!r}")
+        if not value.is_finite() or value < 0:
+            raise _fail(attribute, f"expected a non-negative amount in EUR, got {value}")
+
+    def __repr__(self) -> str:
+        return "<non-negative Decimal EUR>"
+
+
+money = _Money()
+
+
+@attrs.frozen(repr=False)
+class _NonEmpty:
+    def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise _fail(attribute, f"must not be empty, got {value!r}")
+
+    def __repr__(self) -> str:
+        return "<non-empty text>"
+
+
+non_empty = _NonEmpty()
+
+
+@attrs.frozen(repr=False)
+class _TupleOf:
+    member: Any  # a type or a tuple of types
+
+    def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, tuple):
+            raise _fail(attribute, f"expected a tuple, got {type(value).__name__}")
+        for i, item in enumerate(value):
+            if not isinstance(item, self.member):
+                raise _fail(
+                    attribute,
+                    f"item {i} must be {_type_name(self.member)}, got {item!r}",
+                )
+
+    def __repr__(self) -> str:
+        return f"<tuple of {_type_name(self.member)}>"
+
+
+def _type_name(member: Any) -> str:
+    if isinstance(member, tuple):
+        return " or ".join(m.__name__ for m in member)
+    return str(member.__name__)
+
+
+def tuple_of(member: Any) -> _TupleOf:
+    """Validate a tuple whose items are instances of *member*."""
+    return _TupleOf(member)
+
+
+def check_date_order(start: date | None, end: date | None, start_name: str, end_name: str) -> None:
+    """Raise :class:`InvalidValueError` when *end* lies before *start*."""
+    if start is not None and end is not None and end < start:
+        raise InvalidValueError(
+            end_name, f"{end_name} {end.isoformat()} lies before {start_name} {start.isoformat()}"
+        )
+
+
+def to_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """Convert any iterable (but not a string) to a tuple."""
+    if isinstance(value, str | bytes):
+        return (value,)
+    return tuple(value)
+
+
+@attrs.frozen(repr=False)
+class _InstanceOf:
+    kind: Any  # a type or a tuple of types
+    allow_none: bool = False
+
+    def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and self.allow_none:
+            return
+        if isinstance(value, bool) and self.kind is not bool and bool not in _as_tuple(self.kind):
+            raise _fail(attribute, f"expected {_type_name(self.kind)}, got {value!r}")
+        if not isinstance(value, self.kind):
+            raise _fail(attribute, f"expected {_type_name(self.kind)}, got {value!r}")
+
+    def __repr__(self) -> str:
+        return f"<instance of {_type_name(self.kind)}{' or None' if self.allow_none else ''}>"
+
+
+def _as_tuple(kind: Any) -> tuple[Any, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def instance_of(kind: Any) -> _InstanceOf:
+    """Validate that the value is an instance of *kind* (a type or tuple of types)."""
+    return _InstanceOf(kind)
+
+
+def optional_instance_of(kind: Any) -> _InstanceOf:
+    """Like :func:`instance_of` but ``None`` is allowed."""
+    return _InstanceOf(kind, allow_none=True)
+
+
+@attrs.frozen(repr=False)
+class _OneOf:
+    options: tuple[Any, ...]
+    allow_none: bool = False
+
+    def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and self.allow_none:
+            return
+        if isinstance(value, bool) or value not in self.options:
+            allowed = ", ".join(repr(o) for o in self.options)
+            raise _fail(attribute, f"expected one of {allowed}, got {value!r}")
+
+    def __repr__(self) -> str:
+        return f"<one of {self.options!r}>"
+
+
+def one_of(*options: Any, allow_none: bool = False) -> _OneOf:
+    """Validate that the value is one of *options*."""
+    return _OneOf(options, allow_none)
+
+
+postal_code = _Regex(re.compile(r"^[0-9]{5}$"), "a German postal code of 5 digits")

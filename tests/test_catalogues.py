@@ -1,0 +1,56 @@
+"""Default catalogues ship as data and can be replaced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kommunale_integration as ki
+from kommunale_integration._catalogues import CATALOGUE_NAMES
+
+
+@pytest.mark.parametrize("name", CATALOGUE_NAMES)
+def test_shipped_catalogues_load(name: str) -> None:
+    catalogue = ki.load_catalogue(name)
+    assert len(catalogue) >= 5
+    assert len(catalogue.codes) == len(catalogue), "codes are unique"
+
+
+def test_status_symbols() -> None:
+    symbols = ki.load_catalogue("status_symbols")
+    assert symbols.get("suppressed").symbol == "*"  # type: ignore[union-attr]
+
+
+def test_kreis_coesfeld_territory() -> None:
+    territories = {t.ags: t for t in ki.default_territories()}
+    municipalities = [t for t in territories.values() if len(t.ags) == 8]
+    assert len(municipalities) == 11
+    assert territories["05558016"].name == "Dülmen"
+    assert territories["05558016"].kind is ki.TerritoryKind.TOWN
+    assert territories["05558004"].kind is ki.TerritoryKind.MUNICIPALITY
+    assert all(t.parent == "05558" for t in municipalities)
+    towns = sorted(t.name for t in municipalities if t.kind is ki.TerritoryKind.TOWN)
+    assert towns == ["Billerbeck", "Coesfeld", "Dülmen", "Lüdinghausen", "Olfen"]
+
+
+def test_user_catalogue_replaces_default(tmp_path: Path) -> None:
+    path = tmp_path / "felder.yaml"
+    path.write_text("entries:\n  - {code: kita, de: Kita}\n", encoding="utf-8")
+    catalogue = ki.load_catalogue("fields", path)
+    assert catalogue.codes == {"kita"}
+    assert catalogue.label("kita", "en") == "Kita"
+    assert catalogue.label("unknown") == "unknown"
+
+
+def test_broken_user_catalogue(tmp_path: Path) -> None:
+    path = tmp_path / "felder.yaml"
+    path.write_text("entries:\n  - {de: ohne Code}\n", encoding="utf-8")
+    with pytest.raises(ki.LoadError) as info:
+        ki.load_catalogue("fields", path)
+    assert info.value.findings[0].location.path == "entries[0]"
+
+
+def test_unknown_catalogue_name() -> None:
+    with pytest.raises(ValueError, match="unknown catalogue"):
+        ki.load_catalogue("nope")

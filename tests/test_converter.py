@@ -1,0 +1,139 @@
+"""The converter: round trips for every model type and collected errors with paths."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+import kommunale_integration as ki
+from kommunale_integration import testing
+
+
+@pytest.mark.parametrize("cls", list(testing.STRATEGIES), ids=lambda c: c.__name__)
+def test_round_trip_every_type(cls: type) -> None:
+    @given(testing.STRATEGIES[cls])
+    def check(obj: Any) -> None:
+        data = ki.unstructure(obj)
+        assert ki.structure(data, cls) == obj
+        assert ki.loads_json(ki.dumps_json(obj), cls) == obj
+        assert ki.loads_yaml(ki.dumps_yaml(obj), cls) == obj
+
+    check()
+
+
+@given(st.from_type(ki.Offer))
+def test_strategies_are_registered_with_hypothesis(offer: ki.Offer) -> None:
+    assert isinstance(offer, ki.Offer)
+
+
+def test_wire_format_decisions() -> None:
+    obs = ki.Observation(
+        indicator="placements",
+        period=ki.ReportPeriod.parse("SJ2025/26"),
+        territory="05558012",
+        value=Decimal("12.5"),
+        disaggregation={"sex": "f"},
+    )
+    data = ki.unstructure(obs)
+    assert data == {
+        "indicator": "placements",
+        "period": "SJ2025/26",
+        "territory": "05558012",
+        "value": "12.5",
+        "disaggregation": {"sex": "f"},
+    }
+    json.dumps(data)  # plain data only
+
+
+def test_german_input_forms_are_accepted() -> None:
+    funding = ki.structure(
+        {
+            "id": "zusammenkommen",
+            "programme": "Zusammenkommen und Verstehen",
+            "provider": "Land NRW",
+            "amount": "20.000,00",
+            "period": {"start": "01.01.2016", "end": "31.12.2016"},
+            "per_year": "nein",
+        },
+        ki.Funding,
+    )
+    assert funding.amount == Decimal("20000")
+    assert funding.period is not None
+    assert funding.period.end is not None
+    assert funding.period.end.isoformat() == "2016-12-31"
+    assert funding.per_year is False
+
+
+def test_all_errors_are_collected_with_paths() -> None:
+    data = {
+        "id": "k",
+        "title": "K",
+        "territory": "05558",
+        "measures": [
+            {"id": "m1", "title": "ok", "field": "sprache"},
+            {"id": "m2", "title": "bad", "field": "sprache", "history": [{"date": "2016-13-01"}]},
+            {
+                "id": "m3",
+                "title": "bad",
+                "field": "sprache",
+                "timeframe": {"start": "2017-01-01", "end": "2016-01-01"},
+            },
+        ],
+        "actors": [{"id": "a", "nmae": "typo"}],
+        "offers": [{"id": "o", "name": "O", "actor": "a", "cost": "free"}],
+    }
+    with pytest.raises(ki.LoadError) as info:
+        ki.structure(data, ki.Concept, file="konzept.yaml")
+    paths = {f.location.path: f for f in info.value.findings}
+    assert all(f.location.file == "konzept.yaml" for f in info.value.findings)
+    assert "measures[1].history[0].date" in paths
+    assert "measures[1].history[0].status" in paths
+    assert paths["measures[1].history[0].status"].code == "missing-value"
+    assert "measures[2].timeframe.end" in paths
+    assert paths["actors[0]"].code == "unknown-key"
+    assert "nmae" in paths["actors[0]"].message
+    assert "offers[0].cost" in paths
+    assert "free" in paths["offers[0].cost"].message
+
+
+def test_unknown_enum_value_lists_allowed_values() -> None:
+    with pytest.raises(ki.LoadError) as info:
+        ki.structure({"date": "2016-01-01", "status": "fertig"}, ki.StatusChange)
+    (finding,) = info.value.findings
+    assert finding.location.path == "status"
+    assert "'completed'" in finding.message
+    assert "fertig" in finding.message
+
+
+def test_invalid_json_and_yaml_report_the_line() -> None:
+    with pytest.raises(ki.LoadError) as info:
+        ki.loads_json('{"id": "x",\n "name": }', ki.Actor, file="a.json")
+    assert info.value.findings[0].location.row == 2
+    assert info.value.findings[0].code == "invalid-json"
+    with pytest.raises(ki.LoadError) as info:
+        ki.loads_yaml("id: x\nname: [unclosed\n", ki.Actor, file="a.yaml")
+    assert info.value.findings[0].code == "invalid-yaml"
+    assert info.value.findings[0].location.file == "a.yaml"
+
+
+def test_yaml_python_tags_are_refused() -> None:
+    with pytest.raises(ki.LoadError) as info:
+        ki.loads_yaml("!!python/object/apply:os.system ['echo hi']", ki.Actor)
+    assert info.value.findings[0].code == "invalid-yaml"
+
+
+def test_datetime_is_not_a_date() -> None:
+    with pytest.raises(ki.LoadError) as info:
+        ki.loads_yaml("date: 2016-01-01 10:00:00\nstatus: planned\n", ki.StatusChange)
+    assert "without time" in info.value.findings[0].message
+
+
+def test_yaml_dump_is_readable() -> None:
+    text = ki.dumps_yaml(ki.Actor(id="vhs", name="VHS Coesfeld", fields=("sprache",)))
+    assert yaml.safe_load(text) == {"id": "vhs", "name": "VHS Coesfeld", "fields": ["sprache"]}
