@@ -16,6 +16,7 @@ from ._errors import (
     KommunaleIntegrationError,
     LoadError,
     Location,
+    MissingExtraError,
     OutputError,
     Severity,
 )
@@ -59,7 +60,6 @@ from ._model import (
 from ._periods import DueDateRule, PeriodError, PeriodKind, ReportPeriod, period_range
 from ._schedule import (
     MeetingSchedule,
-    MissingExtraError,
     MovedMeeting,
     PlannedMeetingStatus,
     meeting_status,

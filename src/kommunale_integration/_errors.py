@@ -20,6 +20,7 @@ __all__ = [
     "KommunaleIntegrationError",
     "LoadError",
     "Location",
+    "MissingExtraError",
     "OutputError",
     "Severity",
 ]
@@ -126,6 +127,28 @@ class LoadError(KommunaleIntegrationError, ValueError):
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             summary = f"{first}{more}"
         super().__init__(summary)
+
+
+class MissingExtraError(KommunaleIntegrationError, ImportError):
+    """An optional dependency (extra) needed for a feature is not installed.
+
+    The message names the ``pip install`` command that installs it.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+def require_extra(module: str, extra: str) -> object:
+    """Import *module* or raise :class:`MissingExtraError` naming the extra to install."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingExtraError(
+            f"this feature needs the optional package {module!r}: "
+            f"pip install 'kommunale-integration[{extra}]'"
+        ) from None
 
 
 class OutputError(KommunaleIntegrationError, OSError):

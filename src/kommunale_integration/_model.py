@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from . import _validators as v
-from ._errors import InvalidValueError
+from ._errors import InvalidValueError, Location
 from ._periods import ReportPeriod
 from ._schedule import MeetingSchedule
 
@@ -962,6 +962,9 @@ class Concept:
     _index: dict[str, dict[str, Any]] = attrs.field(
         init=False, repr=False, eq=False, hash=False, alias="_index"
     )
+    _sources: Mapping[str, Location] = attrs.field(
+        init=False, repr=False, eq=False, hash=False, alias="_sources"
+    )
 
     def __attrs_post_init__(self) -> None:
         v.check_date_order(self.valid_from, self.valid_to, "valid_from", "valid_to")
@@ -973,6 +976,39 @@ class Concept:
                 table.setdefault(item.id if name != "territories" else item.ags, item)
             index[name] = table
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_sources", {})
+
+    def with_sources(self, sources: Mapping[str, Location]) -> Concept:
+        """Return a copy that remembers where its parts were read from.
+
+        Loaders call this with keys that are paths (``actors[3]`` or, for one cell,
+        ``actors[3].territories``) and values that are :class:`Location` objects with
+        file, row and column. :meth:`locate` uses them so that findings about table data
+        name the file, row and column. Sources do not take part in equality.
+        """
+        copy = attrs.evolve(self)
+        object.__setattr__(copy, "_sources", dict(sources))
+        return copy
+
+    @property
+    def sources(self) -> Mapping[str, Location]:
+        """The source locations recorded by the loader (see :meth:`with_sources`)."""
+        return self._sources
+
+    def locate(self, path: str) -> Location:
+        """Return the best known :class:`Location` of *path* (e.g. ``offers[2].actor``).
+
+        The longest recorded prefix of *path* gives file, row and column; the path
+        itself is always kept. Without any record the location is the path alone.
+        """
+        key = path
+        while key:
+            found = self._sources.get(key)
+            if found is not None:
+                return Location(file=found.file, row=found.row, column=found.column, path=path)
+            cut = max(key.rfind("."), key.rfind("["))
+            key = key[:cut] if cut > 0 else ""
+        return Location(path=path)
 
     def get(self, collection: str, id: str) -> Any:
         """Return the item *id* of *collection* (e.g. ``"actors"``), or ``None``."""

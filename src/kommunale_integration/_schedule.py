@@ -21,7 +21,7 @@ from typing import Any, Final
 import attrs
 from dateutil import rrule as _rrule
 
-from ._errors import InvalidValueError, KommunaleIntegrationError
+from ._errors import InvalidValueError, MissingExtraError
 from ._periods import ReportPeriod
 
 __all__ = [
@@ -38,15 +38,6 @@ __all__ = [
 _SUB_DAILY: Final = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
 _TIME_PARTS: Final = frozenset({"BYHOUR", "BYMINUTE", "BYSECOND"})
 _PRODID: Final = "-//kommunale-integration//Netzwerksitzungen//DE"
-
-
-class MissingExtraError(KommunaleIntegrationError, ImportError):
-    """An optional dependency (extra) needed for a feature is not installed.
-
-    The message names the ``pip install`` command that installs it.
-
-    .. versionadded:: 0.1.0
-    """
 
 
 def _check_date(field: str, value: Any) -> dt.date:

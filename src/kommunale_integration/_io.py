@@ -1,0 +1,123 @@
+"""Safe output: atomic writes that never replace an input or leave half a file.
+
+Every file the library writes goes through :func:`atomic_write` (or
+:func:`atomic_directory` for a set of files): the content is written to a temporary
+file beside the target, flushed to disk, and only then renamed over the target. A
+failure at any point leaves the previous output untouched and removes the temporary
+file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ._errors import OutputError
+
+__all__ = ["atomic_directory", "atomic_write", "check_not_input"]
+
+StrPath = str | os.PathLike[str]
+
+
+def check_not_input(output: StrPath, inputs: Iterable[StrPath]) -> None:
+    """Refuse an *output* path that is one of the *inputs*.
+
+    Raises:
+        OutputError: naming the path.
+
+    .. versionadded:: 0.1.0
+    """
+    out = Path(output).resolve()
+    for item in inputs:
+        if out == Path(item).resolve():
+            raise OutputError(f"refusing to overwrite the input {item}: choose another output")
+
+
+def atomic_write(
+    path: StrPath,
+    data: str | bytes,
+    *,
+    encoding: str = "utf-8",
+    inputs: Iterable[StrPath] = (),
+) -> Path:
+    """Write *data* to *path* atomically; return the path.
+
+    Args:
+        path: The target file. Its folder is created if needed.
+        data: Text (written with *encoding*) or bytes.
+        encoding: Encoding for text.
+        inputs: Paths of the run's inputs; writing over one of them is refused.
+
+    Raises:
+        OutputError: when *path* is an input.
+
+    .. versionadded:: 0.1.0
+    """
+    target = Path(path)
+    check_not_input(target, inputs)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode(encoding) if isinstance(data, str) else data
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    return target
+
+
+@contextlib.contextmanager
+def atomic_directory(path: StrPath, *, inputs: Iterable[StrPath] = ()) -> Iterator[Path]:
+    """Build a whole output folder in a temporary sibling, then swap it into place.
+
+    Usage::
+
+        with atomic_directory("site") as tmp:
+            (tmp / "index.html").write_text(...)
+
+    If the block raises, the previous folder is left as it was and the temporary one is
+    removed. Otherwise the old folder is replaced by the new one.
+
+    Raises:
+        OutputError: when *path* is an input or an existing file.
+
+    .. versionadded:: 0.1.0
+    """
+    target = Path(path)
+    inputs = list(inputs)
+    for item in inputs:
+        src = Path(item).resolve()
+        if target.resolve() == src or src.is_relative_to(target.resolve()):
+            raise OutputError(f"refusing to write into {path}: it holds the input {item}")
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{path} exists and is not a folder")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        old.rmdir()
+        os.replace(target, old)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        if old is not None:
+            os.replace(old, target)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
