@@ -1,0 +1,324 @@
+"""Analyses of a concept's actors and offers, as data.
+
+These functions answer the questions the Kreis asks of its overview of actors and
+offers, and return plain frozen records so that validation (as findings) and the annual
+report (as tables) can use the same answers:
+
+* :func:`find_duplicate_structures` — Doppelstrukturen: offers of different actors in
+  the same Handlungsfeld for the same people in the same place at the same time;
+* :func:`coverage_gaps` — Versorgungslücken: a Stadt or Gemeinde with no current offer
+  in a Handlungsfeld (the gemeindescharfe view);
+* :func:`stale_entries` — entries not verified for a number of months (the overview is
+  to be "regularly updated").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from ._errors import InvalidValueError
+from ._model import Concept, DateRange, Offer
+
+__all__ = [
+    "CoverageGap",
+    "DuplicateStructure",
+    "StaleEntry",
+    "coverage_gaps",
+    "find_duplicate_structures",
+    "stale_entries",
+]
+
+
+@attrs.frozen(kw_only=True)
+class DuplicateStructure:
+    """A possible Doppelstruktur: two offers of different actors that overlap.
+
+    The offers share at least one Handlungsfeld, their target groups overlap (an offer
+    without target groups is open to all), their territories overlap (an offer without
+    territories serves the concept's whole territory) and so do their validities.
+
+    Attributes:
+        offer_a: Id of the offer that comes first in the concept.
+        offer_b: Id of the other offer.
+        actor_a: Id of the actor (Träger) of ``offer_a``.
+        actor_b: Id of the actor of ``offer_b``.
+        fields: Handlungsfeld codes the two offers have in common, sorted.
+        target_groups: Target-group codes in common, sorted; empty when both offers are
+            open to all target groups.
+        territories: AGS of the Städte und Gemeinden served by both, sorted; empty when
+            both serve the concept's whole territory.
+
+    .. versionadded:: 0.1.0
+    """
+
+    offer_a: str
+    offer_b: str
+    actor_a: str
+    actor_b: str
+    fields: tuple[str, ...]
+    target_groups: tuple[str, ...]
+    territories: tuple[str, ...]
+
+
+@attrs.frozen(kw_only=True)
+class CoverageGap:
+    """A Versorgungslücke: a Stadt or Gemeinde without an offer in a Handlungsfeld.
+
+    Attributes:
+        municipality: AGS (8 digits) of the Stadt or Gemeinde.
+        field: Code of the Handlungsfeld.
+
+    .. versionadded:: 0.1.0
+    """
+
+    municipality: str
+    field: str
+
+
+@attrs.frozen(kw_only=True)
+class StaleEntry:
+    """An actor or offer whose entry has not been verified recently (veraltet).
+
+    Attributes:
+        collection: ``"actors"`` or ``"offers"``.
+        id: Id of the entry.
+        last_verified: When it was last checked, ``None`` if never.
+
+    .. versionadded:: 0.1.0
+    """
+
+    collection: str
+    id: str
+    last_verified: date | None
+
+
+# --------------------------------------------------------------------------- territories
+
+_ALL = "*"
+
+
+class _TerritoryResolver:
+    """Expand an offer's territories to the municipalities (8-digit AGS) they cover.
+
+    A Kreis or Land AGS covers every municipality of the concept that starts with it;
+    the concept's own territory (or no territory at all) means "everywhere" (``None``).
+    An AGS that is not a prefix of any known municipality stands for itself.
+    """
+
+    def __init__(self, concept: Concept) -> None:
+        self._whole = concept.territory
+        self._municipalities = tuple(t.ags for t in concept.municipalities())
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def expand(self, codes: Iterable[str]) -> frozenset[str] | None:
+        result: set[str] = set()
+        for code in codes:
+            if code == self._whole or (len(code) < 8 and self._whole.startswith(code)):
+                return None
+            result |= self._one(code)
+        return frozenset(result) if result else None
+
+    def _one(self, code: str) -> frozenset[str]:
+        cached = self._cache.get(code)
+        if cached is None:
+            if len(code) >= 8:
+                cached = frozenset((code,))
+            else:
+                covered = frozenset(a for a in self._municipalities if a.startswith(code))
+                cached = covered or frozenset((code,))
+            self._cache[code] = cached
+        return cached
+
+
+def _common(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """Intersect two sets where ``None`` means "all"; ``None`` if both are all."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
+    """Find possible Doppelstrukturen among the concept's offers.
+
+    Two offers are reported when they belong to different actors, share a Handlungsfeld,
+    have overlapping target groups, serve at least one common Stadt or Gemeinde and are
+    valid at the same time. Both seed documents of the Kreis ask to avoid such parallel
+    structures; a finding is a prompt to talk, not proof of waste.
+
+    Offers are indexed by Handlungsfeld and municipality, so only offers that meet in an
+    index cell are compared (fast for tens of thousands of offers).
+
+    Args:
+        concept: The :class:`~kommunale_integration.Concept`.
+
+    Returns:
+        One :class:`DuplicateStructure` per pair, ordered by the position of the offers
+        in the concept.
+
+    .. versionadded:: 0.1.0
+    """
+    resolver = _TerritoryResolver(concept)
+    offers = concept.offers
+    territories: list[frozenset[str] | None] = []
+    groups: list[frozenset[str] | None] = []
+    validities: list[DateRange] = []
+    by_field_everywhere: dict[str, list[int]] = defaultdict(list)
+    by_field_local: dict[str, list[int]] = defaultdict(list)
+    by_cell: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, offer in enumerate(offers):
+        covered = resolver.expand(offer.territories)
+        territories.append(covered)
+        groups.append(frozenset(offer.target_groups) or None)
+        validities.append(offer.validity)
+        for field in set(offer.fields):
+            if covered is None:
+                by_field_everywhere[field].append(index)
+            else:
+                by_field_local[field].append(index)
+                for ags in covered:
+                    by_cell[(field, ags)].append(index)
+
+    candidates: set[tuple[int, int]] = set()
+
+    def pairs_within(indices: list[int]) -> None:
+        for position, first in enumerate(indices):
+            for second in indices[position + 1 :]:
+                candidates.add((first, second) if first < second else (second, first))
+
+    for cell in by_cell.values():
+        pairs_within(cell)
+    for field, everywhere in by_field_everywhere.items():
+        pairs_within(everywhere)
+        for first in everywhere:
+            for second in by_field_local.get(field, ()):
+                candidates.add((first, second) if first < second else (second, first))
+
+    found: list[DuplicateStructure] = []
+    for first, second in sorted(candidates):
+        a, b = offers[first], offers[second]
+        if a.actor == b.actor:
+            continue
+        common_groups = _common(groups[first], groups[second])
+        if common_groups is not None and not common_groups:
+            continue
+        if not validities[first].overlaps(validities[second]):
+            continue
+        # The index pairs only offers that share a cell, so the places always overlap.
+        common_places = _common(territories[first], territories[second])
+        found.append(
+            DuplicateStructure(
+                offer_a=a.id,
+                offer_b=b.id,
+                actor_a=a.actor,
+                actor_b=b.actor,
+                fields=tuple(sorted(set(a.fields) & set(b.fields))),
+                target_groups=tuple(sorted(common_groups or ())),
+                territories=tuple(sorted(common_places or ())),
+            )
+        )
+    return found
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def _current(offer: Offer, day: date) -> bool:
+    return (offer.valid_from is None or offer.valid_from <= day) and (
+        offer.valid_to is None or day <= offer.valid_to
+    )
+
+
+def coverage_gaps(concept: Concept, *, on: date | None = None) -> list[CoverageGap]:
+    """Find the Städte und Gemeinden without a current offer in a Handlungsfeld.
+
+    Every municipality of the concept (8-digit AGS, existing on *on*) is combined with
+    every Handlungsfeld of the concept. The pair is a gap when no offer valid on *on*
+    serves it: an offer serves a municipality when it names no territories (it serves
+    all), names the municipality or a territory containing it (its Kreis), or takes
+    place there (its venue's municipality).
+
+    Args:
+        concept: The :class:`~kommunale_integration.Concept`.
+        on: The day that counts for "current" (default: today).
+
+    Returns:
+        :class:`CoverageGap` records ordered by AGS, then by the order of the fields in
+        the concept.
+
+    .. versionadded:: 0.1.0
+    """
+    day = date.today() if on is None else on  # noqa: DTZ011 - a calendar day, no time zone
+    resolver = _TerritoryResolver(concept)
+    field_codes = [f.id for f in concept.fields]
+    everywhere: set[str] = set()
+    served: set[tuple[str, str]] = set()
+    for offer in concept.offers:
+        if not _current(offer, day):
+            continue
+        covered = resolver.expand(offer.territories)
+        places: set[str] = set() if covered is None else set(covered)
+        if offer.venue is not None and offer.venue.municipality:
+            places.add(offer.venue.municipality)
+        for field in offer.fields:
+            if covered is None:
+                everywhere.add(field)
+            else:
+                served.update((ags, field) for ags in places)
+    return [
+        CoverageGap(municipality=town.ags, field=field)
+        for town in concept.municipalities()
+        if town.valid_on(day)
+        for field in field_codes
+        if field not in everywhere and (town.ags, field) not in served
+    ]
+
+
+# --------------------------------------------------------------------------- currency
+
+
+def stale_entries(concept: Concept, today: date, months: int = 12) -> list[StaleEntry]:
+    """Find actors and offers not verified for more than *months* months.
+
+    An entry is stale when its ``last_verified`` date lies before the day *months*
+    months before *today*, or when it was never verified. Offers that have ended
+    (``valid_to`` before *today*) are no longer listed and are left out.
+
+    Args:
+        concept: The :class:`~kommunale_integration.Concept`.
+        today: The reference day.
+        months: The allowed age in months (default 12: the Kreis wants its overview
+            "regularly updated").
+
+    Returns:
+        :class:`StaleEntry` records, actors first, each in concept order.
+
+    Raises:
+        InvalidValueError: when *months* is negative.
+
+    .. versionadded:: 0.1.0
+    """
+    if months < 0:
+        raise InvalidValueError("months", f"must not be negative, got {months}")
+    cutoff = today - relativedelta(months=months)
+    found = [
+        StaleEntry(collection="actors", id=a.id, last_verified=a.last_verified)
+        for a in concept.actors
+        if a.last_verified is None or a.last_verified < cutoff
+    ]
+    found.extend(
+        StaleEntry(collection="offers", id=o.id, last_verified=o.last_verified)
+        for o in concept.offers
+        if (o.valid_to is None or o.valid_to >= today)
+        and (o.last_verified is None or o.last_verified < cutoff)
+    )
+    return found
