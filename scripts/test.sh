@@ -18,8 +18,8 @@ step "installing into $VENV"
 PY="$VENV/bin/python"
 
 step "ruff (lint and format check)"
-"$PY" -m ruff check src tests benchmarks docs
-"$PY" -m ruff format --check src tests benchmarks docs
+"$PY" -m ruff check .
+"$PY" -m ruff format --check .
 
 step "mypy --strict"
 "$PY" -m mypy
