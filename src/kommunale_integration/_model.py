@@ -263,6 +263,7 @@ class Decision:
         votes: :class:`Votes`, if recorded.
         result: :class:`DecisionResult`.
         text: The wording of the resolution (Beschlusstext).
+        illustrative: ``True`` when values (e.g. the date) were invented for an example.
 
     .. versionadded:: 0.1.0
     """
@@ -274,6 +275,7 @@ class Decision:
     document_number: str | None = _opt_str()
     votes: Votes | None = attrs.field(default=None, validator=v.optional_instance_of(Votes))
     text: str | None = _opt_str()
+    illustrative: bool = False
 
 
 # --------------------------------------------------------------------------- actors
