@@ -85,6 +85,7 @@ if TYPE_CHECKING:
         structure,
         unstructure,
     )
+    from ._schema import SCHEMA_TYPES, json_schema
 
 # name -> private module that defines it; imported on first attribute access.
 _LAZY: dict[str, str] = {
@@ -99,6 +100,8 @@ _LAZY: dict[str, str] = {
     "make_converter": "._converter",
     "structure": "._converter",
     "unstructure": "._converter",
+    "SCHEMA_TYPES": "._schema",
+    "json_schema": "._schema",
 }
 
 
@@ -160,6 +163,7 @@ __all__ = [
     "PeriodKind",
     "PlannedMeetingStatus",
     "ReportPeriod",
+    "SCHEMA_TYPES",
     "Severity",
     "StaffPosition",
     "StatusChange",
@@ -172,6 +176,7 @@ __all__ = [
     "default_territories",
     "dumps_json",
     "dumps_yaml",
+    "json_schema",
     "load_catalogue",
     "loads_json",
     "loads_yaml",

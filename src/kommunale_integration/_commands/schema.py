@@ -1,0 +1,38 @@
+"""``kommunale-integration schema TYPE [--output FILE]``: the JSON Schema of a model type."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``schema`` sub-command."""
+    parser = subparsers.add_parser(
+        "schema",
+        help="print the JSON Schema of a model type (for form builders)",
+        description=(
+            "Print the JSON Schema (draft 2020-12) of a model type such as Actor, Offer or "
+            "Concept. Names are case-insensitive."
+        ),
+    )
+    parser.add_argument("type", metavar="TYPE", help="model type, e.g. Actor, offer, concept")
+    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print or write the schema; return the exit code."""
+    from .._io import atomic_write
+    from .._schema import json_schema
+
+    text = json.dumps(json_schema(args.type), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        atomic_write(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,140 @@
+"""JSON Schema of the model types: generated schemas accept what the library writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kommunale_integration as ki
+from kommunale_integration import testing
+from kommunale_integration._cli import main
+from kommunale_integration._schema import SCHEMA_TYPES, json_schema, schema_type
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    schema = json_schema(name)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def test_every_model_type_has_a_strategy_and_a_valid_schema() -> None:
+    assert set(SCHEMA_TYPES.values()) <= set(testing.STRATEGIES)
+    for name in SCHEMA_TYPES:
+        _validator(name)  # check_schema raises for an invalid schema
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMA_TYPES))
+def test_written_objects_validate(name: str) -> None:
+    validator = _validator(name)
+
+    @settings(max_examples=20)
+    @given(testing.STRATEGIES[SCHEMA_TYPES[name]])
+    def check(obj: Any) -> None:
+        data = ki.unstructure(obj)
+        errors = [e.message for e in validator.iter_errors(data)]
+        assert errors == [], errors
+        # Without omitted defaults (nulls and empty lists written out) it validates too.
+        full = ki.make_converter(omit_defaults=False).unstructure(obj)
+        assert [e.message for e in validator.iter_errors(full)] == []
+
+    check()
+
+
+def test_schema_refuses_what_the_converter_refuses() -> None:
+    validator = _validator("Actor")
+    assert validator.is_valid({"id": "drk-coesfeld", "name": "DRK"})
+    assert not validator.is_valid({"id": "drk coesfeld", "name": "DRK"})  # not a slug
+    assert not validator.is_valid({"id": "drk", "name": "  "})  # blank name
+    assert not validator.is_valid({"id": "drk", "name": "DRK", "colour": "red"})  # unknown key
+    assert not validator.is_valid({"name": "DRK"})  # id is required
+    offer = _validator("Offer")
+    base = {"id": "kurs", "name": "Kurs", "actor": "vhs"}
+    assert offer.is_valid({**base, "cost": "12.50"})
+    assert not offer.is_valid({**base, "cost": 12.5})  # money is written as a string
+    assert not offer.is_valid({**base, "cost": "-1"})
+    assert not offer.is_valid({**base, "valid_from": "31.12.2016"})  # ISO dates only
+    measure = _validator("Measure")
+    assert not measure.is_valid(
+        {
+            "id": "m",
+            "title": "T",
+            "field": "f",
+            "history": [{"date": "2020-01-01", "status": "done"}],
+        }
+    )  # not an enum value
+
+
+def test_schema_lists_required_fields_enums_and_descriptions() -> None:
+    schema = json_schema(ki.Measure)
+    assert schema["required"] == ["id", "title", "field"]
+    status = schema["$defs"]["StatusChange"]["properties"]["status"]
+    assert status["enum"] == [s.value for s in ki.MeasureStatus]
+    assert "federführend" in schema["properties"]["responsible"]["description"]
+    assert schema["properties"]["goals"] == {
+        "description": "Ids of the goals served.",
+        "type": "array",
+        "items": {"type": "string"},
+        "default": [],
+    }
+    indicator = json_schema("indicator")
+    assert indicator["properties"]["scale"]["enum"] == [1, 100, 1000, 10000, 100000]
+    assert indicator["properties"]["numerator"]["anyOf"][0] == {"$ref": "#/$defs/CaseCount"}
+
+
+@pytest.mark.parametrize("name", ["Actor", "actor", "ACTOR", "field-of-action", "field_of_action"])
+def test_type_names_are_case_insensitive(name: str) -> None:
+    assert schema_type(name) in (ki.Actor, ki.FieldOfAction)
+
+
+def test_unknown_type_is_a_clear_error() -> None:
+    with pytest.raises(ki.KommunaleIntegrationError, match="unknown model type 'nope'"):
+        json_schema("nope")
+    with pytest.raises(ki.KommunaleIntegrationError, match="not a model type"):
+        json_schema(dict)
+
+
+@given(st.sampled_from(sorted(SCHEMA_TYPES)))
+def test_schemas_are_json(name: str) -> None:
+    schema = json_schema(name)
+    assert json.loads(json.dumps(schema)) == schema
+
+
+def test_cli_prints_and_writes_schema(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["schema", "offer"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json_schema("Offer")
+    target = tmp_path / "out" / "actor.schema.json"
+    assert main(["schema", "Actor", "--output", str(target)]) == 0
+    assert json.loads(target.read_text("utf-8")) == json_schema("Actor")
+
+
+def test_cli_unknown_type_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown model type" in err
+    assert "Traceback" not in err
+
+
+def _example_concepts() -> list[Path]:
+    return sorted((REPO / "examples").glob("*/konzept.yaml"))
+
+
+@pytest.mark.skipif(not _example_concepts(), reason="no examples/*/konzept.yaml in this checkout")
+@pytest.mark.parametrize("path", _example_concepts(), ids=lambda p: p.parent.name)
+def test_example_concepts_validate(path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load(path.read_text("utf-8"))
+    plain = json.loads(json.dumps(data, default=str))  # YAML dates -> ISO text
+    errors = [f"{list(e.path)}: {e.message}" for e in _validator("concept").iter_errors(plain)]
+    assert errors == []
