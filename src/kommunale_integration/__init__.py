@@ -86,6 +86,13 @@ if TYPE_CHECKING:
         unstructure,
     )
     from ._schema import SCHEMA_TYPES, json_schema
+    from ._reports import (
+        ReportContext,
+        TemplateError,
+        Vorlage,
+        build_report,
+        report_context,
+    )
 
 # name -> private module that defines it; imported on first attribute access.
 _LAZY: dict[str, str] = {
@@ -102,6 +109,11 @@ _LAZY: dict[str, str] = {
     "unstructure": "._converter",
     "SCHEMA_TYPES": "._schema",
     "json_schema": "._schema",
+    "ReportContext": "._reports",
+    "TemplateError": "._reports",
+    "Vorlage": "._reports",
+    "build_report": "._reports",
+    "report_context": "._reports",
 }
 
 
@@ -162,17 +174,21 @@ __all__ = [
     "PeriodError",
     "PeriodKind",
     "PlannedMeetingStatus",
+    "ReportContext",
     "ReportPeriod",
     "SCHEMA_TYPES",
     "Severity",
     "StaffPosition",
     "StatusChange",
     "Target",
+    "TemplateError",
     "Territory",
     "TerritoryKind",
     "Venue",
+    "Vorlage",
     "Votes",
     "__version__",
+    "build_report",
     "default_territories",
     "dumps_json",
     "dumps_yaml",
@@ -184,6 +200,7 @@ __all__ = [
     "meeting_status",
     "period_range",
     "planned_meetings",
+    "report_context",
     "structure",
     "to_ics",
     "unstructure",

@@ -1,0 +1,19 @@
+"""Report builders: Jahresbericht, Akteursverzeichnis, Handlungsplan and Fortschreibung.
+
+The public names are re-exported from :mod:`kommunale_integration`.
+"""
+
+from __future__ import annotations
+
+from ._context import ReportContext, Vorlage
+from ._report import DEFAULT_DISCLOSURE, build_report, report_context
+from ._templates import TemplateError
+
+__all__ = [
+    "DEFAULT_DISCLOSURE",
+    "ReportContext",
+    "TemplateError",
+    "Vorlage",
+    "build_report",
+    "report_context",
+]

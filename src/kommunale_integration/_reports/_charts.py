@@ -1,0 +1,165 @@
+"""Charts of indicator trends and targets: SVG with pygal, PNG with matplotlib (DOCX).
+
+The SVG is made for inline use in a self-contained HTML page under a strict content
+security policy: pygal's configuration script, comments and namespace URLs are removed,
+the random element id is replaced by a stable one, and the ``<svg>`` gets
+``role="img"`` with a ``<title>`` and a ``<desc>`` (text alternative) that screen
+readers announce. Every chart is accompanied by a data table in the report.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+from typing import Any
+
+from .._errors import require_extra
+from ._context import Figure
+from ._format import Formatter
+
+__all__ = ["chart_description", "chart_title", "trend_png", "trend_svg"]
+
+#: Colours with a contrast of at least 4.5:1 against white.
+COLOURS = ("#0b4f8a", "#8a3b00")
+_TEXT = "#1a1a1a"
+
+
+def chart_title(figure: Figure, fmt: Formatter) -> str:
+    """The chart's title, e.g. ``Entwicklung von „Vermittlungsquote“ (Kreis Coesfeld)``."""
+    return fmt.t("chart_trend", name=figure.indicator.name, territory=figure.territory_name)
+
+
+def chart_description(figure: Figure, fmt: Formatter) -> str:
+    """A text alternative listing every value with its period."""
+    values = "; ".join(
+        f"{fmt.period(p.period)}: {fmt.cell(p.value, p.status, figure.decimals)}"
+        for p in figure.series
+    )
+    if figure.target is None:
+        return fmt.t("chart_desc_no_target", values=values)
+    return fmt.t("chart_desc", values=values, target=fmt.number(figure.target, figure.decimals))
+
+
+def _float(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def trend_svg(figure: Figure, fmt: Formatter, *, chart_id: str) -> str:
+    """Return the trend chart of *figure* as inline SVG (no script, no external reference).
+
+    Args:
+        figure: The indicator figure with its series.
+        fmt: Formatter of the report language.
+        chart_id: A stable, page-unique id for the chart (letters, digits and ``-``).
+    """
+    import pygal
+    from pygal.style import Style
+
+    style = Style(
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground=_TEXT,
+        foreground_strong=_TEXT,
+        foreground_subtle="#595959",
+        colors=COLOURS,
+        font_family="system-ui, 'Segoe UI', Arial, sans-serif",
+        label_font_size=12,
+        major_label_font_size=12,
+        legend_font_size=12,
+        value_font_size=12,
+        tooltip_font_size=12,
+    )
+    chart = pygal.Line(
+        js=[],
+        disable_xml_declaration=True,
+        width=640,
+        height=300,
+        style=style,
+        show_legend=figure.target is not None,
+        legend_at_bottom=True,
+        allow_interruptions=True,
+        include_x_axis=True,
+        explicit_size=False,
+        value_formatter=lambda v: fmt.number(Decimal(str(v)), figure.decimals),
+        print_values=False,
+    )
+    chart.x_labels = [fmt.period(p.period) for p in figure.series]
+    chart.add(figure.indicator.name, [_float(p.published) for p in figure.series])
+    if figure.target is not None:
+        chart.add(
+            fmt.t("target"),
+            [_float(figure.target)] * len(figure.series),
+            show_dots=False,
+            stroke_style={"dasharray": "6,4", "width": 2},
+        )
+    svg: str = chart.render(is_unicode=True)
+    return _clean(svg, chart_id, chart_title(figure, fmt), chart_description(figure, fmt))
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+_XMLNS = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
+
+
+def _clean(svg: str, chart_id: str, title: str, desc: str) -> str:
+    svg = _COMMENT.sub("", svg)
+    svg = _SCRIPT.sub("", svg)
+    svg = _XMLNS.sub("", svg)
+    match = re.search(r'id="(chart-[0-9a-f-]+)"', svg)
+    if match:
+        svg = svg.replace(match.group(1), chart_id)
+    head_end = svg.index(">") + 1
+    head = svg[:head_end].replace(
+        "<svg",
+        f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"',
+        1,
+    )
+    accessible = (
+        f'<title id="{chart_id}-title">{_xml(title)}</title>'
+        f'<desc id="{chart_id}-desc">{_xml(desc)}</desc>'
+    )
+    svg = head + accessible + svg[head_end:]
+    if "http" in svg or "url(" in svg:  # pragma: no cover - guards a pygal change
+        svg = re.sub(r"https?://[^\s\"'<>)]*", "", svg)
+    return svg
+
+
+def trend_png(figure: Figure, fmt: Formatter) -> bytes:
+    """Return the trend chart of *figure* as PNG (for DOCX; needs the ``docx`` extra)."""
+    require_extra("matplotlib", "docx")
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure as MplFigure
+
+    labels = [fmt.period(p.period) for p in figure.series]
+    values: list[Any] = [_float(p.published) for p in figure.series]
+    plot = MplFigure(figsize=(6.4, 3.0), dpi=150)
+    axes = plot.subplots()
+    axes.plot(
+        labels,
+        [v if v is not None else float("nan") for v in values],
+        marker="o",
+        color=COLOURS[0],
+        label=figure.indicator.name,
+    )
+    if figure.target is not None:
+        axes.axhline(float(figure.target), color=COLOURS[1], linestyle="--", label=fmt.t("target"))
+        axes.legend(loc="best", fontsize=8)
+    axes.set_title(chart_title(figure, fmt), fontsize=10)
+    axes.set_ylim(bottom=0)
+    axes.grid(axis="y", color="#dddddd")
+    axes.yaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(
+            lambda v, _pos: fmt.number(Decimal(str(round(v, 6))), figure.decimals)
+        )
+    )
+    plot.tight_layout()
+    buffer = io.BytesIO()
+    plot.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()

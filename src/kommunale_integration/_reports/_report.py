@@ -1,0 +1,184 @@
+"""``build_report``: the Jahresbericht in HTML, Markdown or DOCX."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any, Literal
+
+from .._errors import InvalidValueError
+from .._io import atomic_write
+from .._model import Concept
+from .._periods import ReportPeriod
+from ._context import ReportContext, Vorlage, build_context
+from ._format import Formatter
+
+__all__ = ["DEFAULT_DISCLOSURE", "build_report", "report_context"]
+
+
+class _Default:
+    def __repr__(self) -> str:
+        return "DEFAULT_DISCLOSURE"
+
+
+#: The default disclosure control (the engine's defaults: counts 1–2 suppressed).
+DEFAULT_DISCLOSURE: Any = _Default()
+
+ReportFormat = Literal["html", "md", "docx"]
+_FORMATS = ("html", "md", "docx")
+
+
+def _period(period: ReportPeriod | str) -> ReportPeriod:
+    return period if isinstance(period, ReportPeriod) else ReportPeriod.parse(str(period))
+
+
+def _engine_table(concept: Concept, cases: Any, period: ReportPeriod, disclosure: Any) -> Any:
+    """Compute the indicator table for the trend periods from case data."""
+    import importlib
+
+    from ._context import TREND_PERIODS, _shift
+
+    engine = importlib.import_module("kommunale_integration._engine")
+    compute_indicators = engine.compute_indicators
+
+    periods = [p for step in range(TREND_PERIODS) if (p := _shift(period, -step)) is not None]
+    kwargs: dict[str, Any] = {}
+    if disclosure is not DEFAULT_DISCLOSURE:
+        kwargs["disclosure"] = disclosure
+    return compute_indicators(concept, cases, periods=sorted(periods), **kwargs)
+
+
+def report_context(
+    concept: Concept,
+    period: ReportPeriod | str,
+    *,
+    lang: str = "de",
+    cases: Any = None,
+    table: Any = None,
+    previous: Concept | None = None,
+    today: date | None = None,
+    disclosure: Any = DEFAULT_DISCLOSURE,
+    vorlage: Vorlage | None = None,
+) -> ReportContext:
+    """Return the unformatted content of the Jahresbericht (see :func:`build_report`).
+
+    Useful to build an own output (a web page of the intranet, a JSON feed) from exactly
+    the figures the report shows.
+
+    .. versionadded:: 0.1.0
+    """
+    fmt = Formatter(lang)
+    when = _period(period)
+    if cases is not None:
+        computed = _engine_table(concept, cases, when, disclosure)
+        table = computed if table is None else [*_rows(computed), *_rows(table)]
+    return build_context(
+        concept,
+        when,
+        table=table,
+        previous=previous,
+        today=today or date.today(),  # noqa: DTZ011 - a calendar day, no time zone
+        vorlage=vorlage,
+        internal=disclosure is None,
+        default_subject=fmt.t("default_subject", period=fmt.period(when), title=concept.title),
+        default_resolution=fmt.t("default_resolution"),
+    )
+
+
+def _rows(table: Any) -> list[Any]:
+    return list(getattr(table, "rows", table))
+
+
+def build_report(
+    concept: Concept,
+    period: ReportPeriod | str,
+    *,
+    format: ReportFormat = "html",
+    output: str | os.PathLike[str] | None = None,
+    lang: str = "de",
+    cases: Any = None,
+    table: Any = None,
+    previous: Concept | None = None,
+    today: date | None = None,
+    templates: str | os.PathLike[str] | None = None,
+    disclosure: Any = DEFAULT_DISCLOSURE,
+    vorlage: Vorlage | None = None,
+) -> str | bytes:
+    """Build the annual report (Jahresbericht) of *concept* for *period*.
+
+    The report follows the form of a council paper (Vorlage): subject, document number,
+    receiving body and proposed resolution; then the starting point and legal bases,
+    per Handlungsfeld the goals, measures with status and Kennzahlen with value, change,
+    target attainment and a chart, the network activities of the period, actors and
+    offers (new, changed, stale, duplicate structures, gaps per municipality), the
+    outlook and the annexes (indicator definitions, glossary, abbreviations, symbols).
+
+    Args:
+        concept: The :class:`~kommunale_integration.Concept`.
+        period: The report period (Berichtszeitraum), e.g. ``"2025"``.
+        format: ``"html"`` (one self-contained file), ``"md"`` (Markdown) or ``"docx"``
+            (Word; needs the ``docx`` extra).
+        output: When given, the report is also written there, atomically.
+        lang: ``"de"`` (default) or ``"en"``.
+        cases: Case data from :func:`~kommunale_integration.read_cases`; the indicator
+            engine computes the case-based Kennzahlen from it.
+        table: An indicator table (rows with ``indicator``, ``period``, ``territory``,
+            ``dims``, ``value``, ``status``); its values replace the concept's own
+            observations cell by cell.
+        previous: The predecessor concept; new, changed and removed actors and offers
+            are then found by comparing with it.
+        today: The report date (default: today); stale entries are judged against it.
+        templates: A folder with Jinja2 templates that override the built-in ones.
+        disclosure: Disclosure control for values computed from *cases* (default: the
+            engine's defaults). ``None`` switches it off; the report then carries the
+            banner "INTERN – nicht zur Veröffentlichung".
+        vorlage: The council-paper header (:class:`Vorlage`); missing parts come from
+            the concept.
+
+    Returns:
+        The report: ``str`` for HTML and Markdown, ``bytes`` for DOCX.
+
+    Raises:
+        InvalidValueError: unknown format or language.
+        TemplateError: a template is missing or uses an undefined value.
+        MissingExtraError: DOCX without the ``docx`` extra.
+        OutputError: *output* could not be written safely.
+
+    Example:
+        >>> concept = ki.Concept(id="k", title="Integrationskonzept", territory="05558")
+        >>> md = ki.build_report(concept, "2025", format="md", today=datetime.date(2026, 1, 5))
+        >>> md.splitlines()[0]
+        '# Jahresbericht 2025 zum Integrationskonzept'
+
+    .. versionadded:: 0.1.0
+    """
+    if format not in _FORMATS:
+        raise InvalidValueError("format", f"expected one of {', '.join(_FORMATS)}, got {format!r}")
+    fmt = Formatter(lang)
+    ctx = report_context(
+        concept,
+        period,
+        lang=lang,
+        cases=cases,
+        table=table,
+        previous=previous,
+        today=today,
+        disclosure=disclosure,
+        vorlage=vorlage,
+    )
+    data: str | bytes
+    if format == "html":
+        from ._html import render_report_html
+
+        data = render_report_html(ctx, fmt, templates=templates)
+    elif format == "md":
+        from ._markdown import render_report_md
+
+        data = render_report_md(ctx, fmt, templates=templates)
+    else:
+        from ._docx import render_report_docx
+
+        data = render_report_docx(ctx, fmt)
+    if output is not None:
+        atomic_write(output, data)
+    return data
