@@ -49,7 +49,7 @@ class DuplicateStructure:
         actor_b: Id of the actor of ``offer_b``.
         fields: Handlungsfeld codes the two offers have in common, sorted.
         target_groups: Target-group codes in common, sorted; empty when both offers are
-            open to all target groups.
+            open to all target groups (no target groups, or the code ``alle``).
         territories: AGS of the Städte und Gemeinden served by both, sorted; empty when
             both serve the concept's whole territory.
 
@@ -99,7 +99,8 @@ class StaleEntry:
 
 # --------------------------------------------------------------------------- territories
 
-_ALL = "*"
+#: The target-group code meaning "everybody" in the default catalogue.
+_ALL_GROUPS = "alle"
 
 
 class _TerritoryResolver:
@@ -151,8 +152,8 @@ def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
     """Find possible Doppelstrukturen among the concept's offers.
 
     Two offers are reported when they belong to different actors, share a Handlungsfeld,
-    have overlapping target groups, serve at least one common Stadt or Gemeinde and are
-    valid at the same time. Both seed documents of the Kreis ask to avoid such parallel
+    have overlapping target groups (none, or the code ``alle``, means everybody), serve
+    at least one common Stadt or Gemeinde and are valid at the same time. Both seed documents of the Kreis ask to avoid such parallel
     structures; a finding is a prompt to talk, not proof of waste.
 
     Offers are indexed by Handlungsfeld and municipality, so only offers that meet in an
@@ -178,7 +179,8 @@ def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
     for index, offer in enumerate(offers):
         covered = resolver.expand(offer.territories)
         territories.append(covered)
-        groups.append(frozenset(offer.target_groups) or None)
+        wanted = frozenset(offer.target_groups)
+        groups.append(None if not wanted or _ALL_GROUPS in wanted else wanted)
         validities.append(offer.validity)
         for field in set(offer.fields):
             if covered is None:

@@ -1,0 +1,143 @@
+"""The rule protocol, the validation context and the base class of the built-in rules."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import attrs
+
+from .._errors import Finding, KommunaleIntegrationError, Location, Severity
+from .._model import Concept
+from .._periods import ReportPeriod
+from ._messages import render
+
+__all__ = ["BuiltinRule", "Rule", "ValidationConfigError", "ValidationContext"]
+
+
+class ValidationConfigError(KommunaleIntegrationError, ValueError):
+    """Validation was set up wrongly: an unknown profile or code, or a broken rule.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+@runtime_checkable
+class Rule(Protocol):
+    """A validation rule (Prüfregel): a callable that declares the codes it can emit.
+
+    Any object with these attributes is a rule; the built-in rules are small classes.
+    A plain callable ``(concept) -> Iterable[Finding]`` is accepted by
+    :func:`~kommunale_integration.validate` as well, but cannot declare its codes.
+
+    Attributes:
+        name: Short name of the rule, e.g. ``references``.
+        codes: The finding codes the rule can emit, with their default severity.
+
+    .. versionadded:: 0.1.0
+    """
+
+    @property
+    def name(self) -> str:
+        """Short name of the rule."""
+        ...
+
+    @property
+    def codes(self) -> Mapping[str, Severity]:
+        """The codes the rule can emit, with their default severity."""
+        ...
+
+    def __call__(self, context: ValidationContext) -> Iterable[Finding]:
+        """Yield the findings of this rule for ``context.concept``."""
+        ...
+
+
+@attrs.define(kw_only=True)
+class ValidationContext:
+    """Everything a rule may look at during one validation run (Prüfkontext).
+
+    Attributes:
+        concept: The :class:`~kommunale_integration.Concept` being validated.
+        profile: Name of the validation profile (``konzept`` or ``steuerung``).
+        today: The reference day for currency and "current" offers.
+        period: The report period for the completeness check, if any.
+        stale_months: Months after which an unverified entry is stale (default 12).
+        lang: Language of the messages, ``de`` or ``en``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    concept: Concept
+    profile: str
+    today: date
+    period: ReportPeriod | None = None
+    stale_months: int = 12
+    lang: str = "de"
+    _positions: dict[str, dict[str, int]] = attrs.field(factory=dict, alias="_positions")
+
+    def position(self, collection: str, id: str) -> int | None:
+        """Return the index of the first item *id* in *collection*, or ``None``."""
+        table = self._positions.get(collection)
+        if table is None:
+            table = {}
+            for index, item in enumerate(getattr(self.concept, collection)):
+                table.setdefault(item.ags if collection == "territories" else item.id, index)
+            self._positions[collection] = table
+        return table.get(id)
+
+    def locate(self, path: str) -> Location:
+        """Return the location of *path* (file, row and column when the loader knew them)."""
+        return self.concept.locate(path)
+
+    def message(self, key: str, **params: Any) -> str:
+        """Render the message template *key* in the context's language."""
+        return render(key, self.lang, params)
+
+    def format_date(self, day: date | None) -> str:
+        """Format a date for a message (``31.12.2026`` in German, ISO in English)."""
+        if day is None:
+            return "offen" if self.lang == "de" else "open"
+        return day.strftime("%d.%m.%Y") if self.lang == "de" else day.isoformat()
+
+    def format_span(self, start: date | None, end: date | None) -> str:
+        """Format a span of dates for a message."""
+        return f"{self.format_date(start)} – {self.format_date(end)}"
+
+
+class BuiltinRule(abc.ABC):
+    """Base class of the built-in rules: emits findings from the message table.
+
+    Subclasses set :attr:`name` and :attr:`codes` and implement :meth:`check`.
+    """
+
+    name: ClassVar[str] = ""
+    codes: ClassVar[Mapping[str, Severity]] = {}
+
+    def __call__(self, context: ValidationContext) -> Iterable[Finding]:
+        return self.check(context)
+
+    @abc.abstractmethod
+    def check(self, context: ValidationContext) -> Iterable[Finding]:
+        """Yield the findings for ``context.concept``."""
+
+    def emit(
+        self,
+        context: ValidationContext,
+        code: str,
+        path: str,
+        *,
+        key: str | None = None,
+        **params: Any,
+    ) -> Finding:
+        """Build a finding with *code* at *path*; the message comes from the table."""
+        return Finding(
+            code=code,
+            severity=self.codes[code],
+            message=context.message(key or code, **params),
+            location=context.locate(path),
+        )
+
+    def __repr__(self) -> str:
+        return f"<rule {self.name}: {', '.join(self.codes)}>"

@@ -1,0 +1,787 @@
+"""The built-in validation rules, one small class per concern.
+
+Each rule declares the codes it can emit (with their default severity) and yields
+findings located by a path such as ``offers[3].actor``; the concept turns the path into
+file, row and column when the loader recorded them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from .._analysis import coverage_gaps, find_duplicate_structures, stale_entries
+from .._errors import Finding, Severity
+from .._model import CaseCount, Concept, Indicator, ObservationStatus
+from ._base import BuiltinRule, ValidationContext
+from ._messages import label, quote
+
+__all__ = [
+    "BUILTIN_RULES",
+    "CompletenessRule",
+    "ContactRule",
+    "CoverageRule",
+    "CurrencyRule",
+    "DateRule",
+    "DuplicateStructureRule",
+    "IdentifierRule",
+    "NumberRule",
+    "ParentCycleRule",
+    "ReferenceRule",
+    "SteeringRule",
+    "declared_codes",
+]
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+_ID_COLLECTIONS = (
+    "territories",
+    "decisions",
+    "fields",
+    "goals",
+    "measures",
+    "actors",
+    "offers",
+    "funding",
+    "indicators",
+    "networks",
+    "meetings",
+    "legal_bases",
+)
+
+
+def subject(context: ValidationContext, collection: str, index: int) -> str:
+    """Name an item for the start of a message: ``Angebot „sprachcafe“``."""
+    item = getattr(context.concept, collection)[index]
+    lang = context.lang
+    word = label(collection, lang)
+    word = word[0].upper() + word[1:]
+    if collection == "territories":
+        return f"{word} {quote(item.name, lang)} ({item.ags})"
+    if collection in ("targets", "baselines", "observations"):
+        return f"{word} {quote(item.indicator, lang)} ({item.territory}, {item.period})"
+    return f"{word} {quote(item.id, lang)}"
+
+
+def territory_name(concept: Concept, ags: str) -> str:
+    """The name of a territory, or its AGS when it is unknown."""
+    found = concept.territory_of(ags)
+    return found.name if found is not None else ags
+
+
+# --------------------------------------------------------------------------- structure
+
+
+class IdentifierRule(BuiltinRule):
+    """Every id is unique within its collection (``duplicate-id``)."""
+
+    name: ClassVar[str] = "identifiers"
+    codes: ClassVar[Mapping[str, Severity]] = {"duplicate-id": ERROR}
+
+    def check(self, context: ValidationContext) -> Iterator[Finding]:
+        for collection in _ID_COLLECTIONS:
+            key = "ags" if collection == "territories" else "id"
+            first: dict[str, int] = {}
+            for index, item in enumerate(getattr(context.concept, collection)):
+                value = getattr(item, key)
+                seen = first.setdefault(value, index)
+                if seen != index:
+                    yield self.emit(
+                        context,
+                        "duplicate-id",
+                        f"{collection}[{index}].{key}",
+                        subject=subject(context, collection, index),
+                        id=value,
+                        first=f"{collection}[{seen}]",
+                    )
+
+
+#: (collection, attribute, target collection); tuple attributes are checked per item.
+_REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("territories", "parent", "territories"),
+    ("actors", "parent", "actors"),
+    ("actors", "territories", "territories"),
+    ("actors", "fields", "fields"),
+    ("offers", "actor", "actors"),
+    ("offers", "fields", "fields"),
+    ("offers", "territories", "territories"),
+    ("goals", "field", "fields"),
+    ("goals", "parent", "goals"),
+    ("goals", "indicators", "indicators"),
+    ("goals", "territories", "territories"),
+    ("measures", "field", "fields"),
+    ("measures", "goals", "goals"),
+    ("measures", "responsible", "actors"),
+    ("measures", "partners", "actors"),
+    ("measures", "territories", "territories"),
+    ("measures", "funding", "funding"),
+    ("measures", "indicators", "indicators"),
+    ("funding", "recipient", "actors"),
+    ("indicators", "fields", "fields"),
+    ("targets", "indicator", "indicators"),
+    ("targets", "territory", "territories"),
+    ("baselines", "indicator", "indicators"),
+    ("baselines", "territory", "territories"),
+    ("observations", "indicator", "indicators"),
+    ("observations", "territory", "territories"),
+    ("networks", "coordinator", "actors"),
+    ("networks", "members", "actors"),
+    ("networks", "territories", "territories"),
+    ("meetings", "network", "networks"),
+    ("meetings", "participants", "actors"),
+)
+
+#: The territory code of indicator values and targets for "the whole concept".
+_TOTAL_TERRITORY = "all"
+
+
+class ReferenceRule(BuiltinRule):
+    """Every reference to an actor, field, goal, indicator, territory … resolves.
+
+    Territory references are only checked when the concept lists territories. When the
+    concept lists no Handlungsfelder, field codes are checked against the default
+    catalogue of fields.
+    """
+
+    name: ClassVar[str] = "references"
+    codes: ClassVar[Mapping[str, Severity]] = {"unknown-reference": ERROR}
+
+    def check(self, context: ValidationContext) -> Iterator[Finding]:
+        concept = context.concept
+        known = {name: concept.ids(name) for name in _ID_COLLECTIONS}
+        if not concept.fields:
+            from .._catalogues import load_catalogue
+
+            known["fields"] = load_catalogue("fields").codes
+        check_territories = bool(concept.territories)
+        known["territories"] = known["territories"] | {_TOTAL_TERRITORY}
+
+        def bad(target: str, ref: str | None) -> bool:
+            if ref is None or (target == "territories" and not check_territories):
+                return False
+            return ref not in known[target]
+
+        def finding(collection: str, index: int, path: str, target: str, ref: str) -> Finding:
+            return self.emit(
+                context,
+                "unknown-reference",
+                path,
+                subject=subject(context, collection, index),
+                kind=label(target, context.lang),
+                ref=ref,
+            )
+
+        if concept.adopted is not None and concept.adopted not in known["decisions"]:
+            yield self._concept_finding(context, "adopted", "decisions", concept.adopted)
+        if bad("territories", concept.territory):
+            yield self._concept_finding(context, "territory", "territories", concept.territory)
+        for collection, attribute, target in _REFERENCES:
+            for index, item in enumerate(getattr(concept, collection)):
+                value = getattr(item, attribute)
+                if isinstance(value, tuple):
+                    for position, ref in enumerate(value):
+                        if bad(target, ref):
+                            path = f"{collection}[{index}].{attribute}[{position}]"
+                            yield finding(collection, index, path, target, ref)
+                elif bad(target, value):
+                    path = f"{collection}[{index}].{attribute}"
+                    yield finding(collection, index, path, target, value)
+        for collection in ("actors", "offers"):
+            for index, item in enumerate(getattr(concept, collection)):
+                venue = item.venue
+                if venue is not None and bad("territories", venue.municipality):
+                    path = f"{collection}[{index}].venue.municipality"
+                    yield finding(collection, index, path, "territories", venue.municipality)
+        for index, actor in enumerate(concept.actors):
+            for position, staff in enumerate(actor.staff):
+                if staff.funding is not None and bad("funding", staff.funding):
+                    path = f"actors[{index}].staff[{position}].funding"
+                    yield finding("actors", index, path, "funding", staff.funding)
+
+    def _concept_finding(
+        self, context: ValidationContext, attribute: str, target: str, ref: str
+    ) -> Finding:
+        return self.emit(
+            context,
+            "unknown-reference",
+            attribute,
+            subject=label("concept", context.lang).capitalize(),
+            kind=label(target, context.lang),
+            ref=ref,
+        )
+
+
+class ParentCycleRule(BuiltinRule):
+    """Parent organisations (and parent goals) do not form a cycle (``parent-cycle``)."""
+
+    name: ClassVar[str] = "parent-cycles"
+    codes: ClassVar[Mapping[str, Severity]] = {"parent-cycle": ERROR}
+
+    def check(self, context: ValidationContext) -> Iterator[Finding]:
+        for collection in ("actors", "goals"):
+            items: Sequence[Any] = getattr(context.concept, collection)
+            parent = {item.id: item.parent for item in reversed(items)}
+            done: set[str] = set()
+            for item in items:
+                cycle = self._cycle_from(item.id, parent, done)
+                if cycle is None:
+                    continue
+                # Report each cycle once, at its member that comes first in the concept.
+                positions = {member: context.position(collection, member) or 0 for member in cycle}
+                head = min(cycle, key=positions.__getitem__)
+                turn = cycle.index(head)
+                ordered = cycle[turn:] + cycle[:turn]
+                yield self.emit(
+                    context,
+                    "parent-cycle",
+                    f"{collection}[{positions[head]}].parent",
+                    subject=subject(context, collection, positions[head]),
+                    cycle=" → ".join([*ordered, head]),
+                )
+
+    @staticmethod
+    def _cycle_from(
+        start: str, parent: Mapping[str, str | None], done: set[str]
+    ) -> list[str] | None:
+        """Return the cycle reached from *start*, once; ``None`` if none or reported."""
+        path: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = start
+        while node is not None and node not in done:
+            if node in on_path:
+                done.update(path)
+                return path[path.index(node) :]
+            path.append(node)
+            on_path.add(node)
+            node = parent.get(node)
+        done.update(path)
+        return None
+
+
+# --------------------------------------------------------------------------- dates
+
+
+class DateRule(BuiltinRule):
+    """Dates fit together across objects.
+
+    Start before end inside one object is already guaranteed by the model (a load
+    error ``invalid-value``); this rule checks measures against the concept's validity,
+    meetings against their network's existence and the order of status histories.
+    """
+
+    name: ClassVar[str] = "dates"
+    codes: ClassVar[Mapping[str, Severity]] = {
+        "measure-outside-validity": WARNING,
+        "meeting-outside-network": ERROR,
+        "status-history-order": WARNING,
+    }
+
+    def check(self, context: ValidationContext) -> Iterator[Finding]:
+        concept = context.concept
+        first, last = concept.valid_from, concept.valid_to
+        validity = context.format_span(first, last)
+        for index, measure in enumerate(concept.measures):
+            frame = measure.timeframe
+            if frame is not None and (first is not None or last is not None):
+                ends = [d for d in (frame.start, frame.end) if d is not None]
+                if any((first and d < first) or (last and d > last) for d in ends):
+                    yield self.emit(
+                        context,
+                        "measure-outside-validity",
+                        f"measures[{index}].timeframe",
+                        subject=subject(context, "measures", index),
+                        timeframe=context.format_span(frame.start, frame.end),
+                        validity=validity,
+                    )
+            yield from self._history(context, index)
+        for index, meeting in enumerate(concept.meetings):
+            network = concept.network(meeting.network)
+            if network is None:
+                continue
+            if (network.founded is not None and meeting.date < network.founded) or (
+                network.dissolved is not None and meeting.date > network.dissolved
+            ):
+                yield self.emit(
+                    context,
+                    "meeting-outside-network",
+                    f"meetings[{index}].date",
+                    subject=subject(context, "meetings", index),
+                    date=context.format_date(meeting.date),
+                    network=network.name,
+                    existence=context.format_span(network.founded, network.dissolved),
+                )
+
+    def _history(self, context: ValidationContext, index: int) -> Iterator[Finding]:
+        history = context.concept.measures[index].history
+        for position in range(1, len(history)):
+            before, entry = history[position - 1], history[position]
+            path = f"measures[{index}].history[{position}]"
+            if entry.date < before.date:
+                yield self.emit(
+                    context,
+                    "status-history-order",
+                    path,
+                    subject=subject(context, "measures", index),
+                    later=context.format_date(before.date),
+                    earlier=context.format_date(entry.date),
+                )
+            elif entry.date == before.date and entry.status is not before.status:
+                yield self.emit(
+                    context,
+                    "status-history-order",
+                    path,
+                    key="status-history-order/same-day",
+                    subject=subject(context, "measures", index),
+                    date=context.format_date(entry.date),
+                    first=before.status.value,
+                    second=entry.status.value,
+                )
+
+
+# --------------------------------------------------------------------------- numbers
+
+_DATA_ELEMENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def is_count(indicator: Indicator) -> bool:
+    """Whether *indicator* is a count: no denominator and a case count or one data element."""
+    if indicator.denominator is not None:
+        return False
+    numerator = indicator.numerator
+    if isinstance(numerator, CaseCount):
+        return True
+    text = numerator.strip()
+    return bool(text) and set(text) <= _DATA_ELEMENT_CHARS and not text[0].isdigit()
+
+
+def is_percentage(indicator: Indicator) -> bool:
+    """Whether *indicator* is a share in per cent (scale 100 and a proportion)."""
+    return indicator.scale == 100 and indicator.proportion
+
+
+def _number(value: Decimal, lang: str) -> str:
+    text = format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return text.replace(".", ",") if lang != "en" else text
+
+
+class NumberRule(BuiltinRule):
+    """Values, targets and baselines are plausible numbers.
+
+    Percentages lie within 0–100, a proportion's numerator does not exceed its
+    denominator, counts are not negative, a rate matches its numerator and denominator,
+    and there is at most one value, target or baseline per cell.
+    """
+
+    name: ClassVar[str] = "numbers"
+    codes: ClassVar[Mapping[str, Severity]] = {
+        "percentage-out-of-range": ERROR,
+        "numerator-exceeds-denominator": ERROR,
+        "negative-count": ERROR,
+        "value-mismatch": WARNING,
+        "duplicate-observation": ERROR,
+        "duplicate-target": ERROR,
+        "target-outside-validity": WARNING,
+    }
+
+    def check(self, context: ValidationContext) -> Iterator[Finding]:
+        concept = context.concept
+        seen: dict[tuple[Any, ...], int] = {}
+        for index, obs in enumerate(concept.observations):
+            key = (obs.indicator, obs.period, obs.territory, obs.disaggregation)
+            if seen.setdefault(key, index) != index:
+                yield self._at(context, "duplicate-observation", "observations", index, "")
+            indicator = concept.indicator(obs.indicator)
+            if indicator is None:
+                continue
+            if obs.value is not None:
+                yield from self._value(context, "observations", index, indicator, obs.value)
+            if (
+                indicator.proportion
+                and obs.numerator is not None
+                and obs.denominator is not None
+                and obs.numerator > obs.denominator
+            ):
+                yield self._at(
+                    context,
+                    "numerator-exceeds-denominator",
+                    "observations",
+                    index,
+                    ".numerator",
+                    numerator=_number(obs.numerator, context.lang),
+                    denominator=_number(obs.denominator, context.lang),
+                    indicator=indicator.id,
+                )
+            elif (
+                indicator.is_rate
+                and obs.value is not None
+                and obs.numerator is not None
+                and obs.denominator
+                and obs.status in (ObservationStatus.OK, ObservationStatus.PROVISIONAL)
+            ):
+                expected = obs.numerator / obs.denominator * indicator.scale
+                exponent = obs.value.as_tuple().exponent
+                tolerance = Decimal(1).scaleb(int(exponent)) / 2
+                if abs(obs.value - expected) > tolerance:
+                    yield self._at(
+                        context,
+                        "value-mismatch",
+                        "observations",
+                        index,
+                        ".value",
+                        value=_number(obs.value, context.lang),
+                        numerator=_number(obs.numerator, context.lang),
+                        denominator=_number(obs.denominator, context.lang),
+                        scale=indicator.scale,
+                        expected=_number(round(expected, 2), context.lang),
+                    )
+        for collection in ("targets", "baselines"):
+            seen = {}
+            items = getattr(concept, collection)
+            for index, item in enumerate(items):
+                if seen.setdefault((item.indicator, item.territory, item.period), index) != index:
+                    yield self._at(
+                        context,
+                        "duplicate-target",
+                        collection,
+                        index,
+                        "",
+                        key=None if collection == "targets" else "duplicate-target/baseline",
+                    )
+                indicator = concept.indicator(item.indicator)
+                if indicator is not None:
+                    yield from self._value(context, collection, index, indicator, item.value)
+        first, last = concept.valid_from, concept.valid_to
+        for index, target in enumerate(concept.targets):
+            period = target.period
+            if (first is not None and period.end < first) or (
+                last is not None and period.start > last
+            ):
+                yield self._at(
+                    context,
+                    "target-outside-validity",
+                    "targets",
+                    index,
+                    ".period",
+                    period=str(period),
+                    validity=context.format_span(first, last),
+                )
+
+    def _value(
+        self,
+        context: ValidationContext,
+        collection: str,
+        index: int,
+        indicator: Indicator,
+        value: Decimal,
+    ) -> Iterator[Finding]:
+        if is_percentage(indicator) and not 0 <= value <= 100:
+            yield self._at(
+                context,
+                "percentage-out-of-range",
+                collection,
+                index,
+                ".value",
+                value=_number(value, context.lang),
+            )
+        elif value < 0 and is_count(indicator):
+            yield self._at(
+                context,
+                "negative-count",
+                collection,
+                index,
+                ".value",
+                value=_number(value, context.lang),
+                indicator=indicator.id,
+            )
+
+    def _at(
+        self,
+        context: ValidationContext,
+        code: str,
+        collection: str,
+        index: int,
+        suffix: str,
+        *,
+        key: str | None = None,
+        **params: Any,
+    ) -> Finding:
+        return self.emit(
+            context,
+            code,
+            f"{collection}[{index}]{suffix}",
+            key=key,
+            subject=subject(context, collection, index),
+            **params,
+        )
+
+
+# --------------------------------------------------------------------------- currency
+
+
+class CurrencyRule(BuiltinRule):
+    """Actors and offers were verified within the last N months (default 12).
+
+    Offers that have ended are left out (see :func:`~kommunale_integration.stale_entries`).
+    """
+
+    name: ClassVar[str] = "currency"
+    codes: ClassVar[Mapping[str, Severity]] = {"stale-entry": WARNING, "unverified-entry": INFO}
+
+    def check(self, context: ValidationContext) -> Iterator[Finding]:
+        for entry in stale_entries(context.concept, context.today, context.stale_months):
+            index = context.position(entry.collection, entry.id)
+            assert index is not None  # the ids come from the concept itself
+            path = f"{entry.collection}[{index}].last_verified"
+            name = subject(context, entry.collection, index)
+            if entry.last_verified is None:
+                yield self.emit(context, "unverified-entry", path, subject=name)
+            else:
+                yield self.emit(
+                    context,
+                    "stale-entry",
+                    path,
+                    subject=name,
+                    date=context.format_date(entry.last_verified),
+                    months=context.stale_months,
+                )
+
+
+# --------------------------------------------------------------------------- offers
+
+
+def _listing(items: Sequence[str], lang: str, limit: int = 5) -> str:
+    shown = ", ".join(items[:limit])
+    rest = len(items) - limit
+    if rest > 0:
+        shown += f" und {rest} weitere" if lang != "en" else f" and {rest} more"
+    return shown
+
+
+class DuplicateStructureRule(BuiltinRule):
+    """Offers of different actors that overlap (Doppelstrukturen, ``duplicate-structure``).
+
+    See :func:`~kommunale_integration.find_duplicate_structures` for the criteria.
+    """
+
+    name: ClassVar[str] = "duplicate-structures"
+    codes: ClassVar[Mapping[str, Severity]] = {"duplicate-structure": WARNING}
+
+    def check(self, context: ValidationContext) -> Iterator[Finding]:
+        concept, lang = context.concept, context.lang
+        for dup in find_duplicate_structures(concept):
+            index = context.position("offers", dup.offer_b)
+            fields = [
+                quote(f.title if (f := concept.field(code)) else code, lang) for code in dup.fields
+            ]
+            towns = [territory_name(concept, ags) for ags in dup.territories]
+            if lang == "en":
+                groups = "target groups " + ", ".join(dup.target_groups)
+                places = "in " + _listing(towns, lang) if towns else "in the whole territory"
+            else:
+                groups = "Zielgruppen " + ", ".join(dup.target_groups)
+                places = "in " + _listing(towns, lang) if towns else "im ganzen Gebiet"
+            if not dup.target_groups:
+                groups = "all target groups" if lang == "en" else "alle Zielgruppen"
+            yield self.emit(
+                context,
+                "duplicate-structure",
+                f"offers[{index}]",
+                offer_a=dup.offer_a,
+                offer_b=dup.offer_b,
+                actor_a=self._actor(concept, dup.actor_a),
+                actor_b=self._actor(concept, dup.actor_b),
+                fields=", ".join(fields),
+                groups=groups,
+                places=places,
+            )
+
+    @staticmethod
+    def _actor(concept: Concept, id: str) -> str:
+        actor = concept.actor(id)
+        return actor.name if actor is not None else id
+
+
+class CoverageRule(BuiltinRule):
+    """Each Stadt or Gemeinde has a current offer in each Handlungsfeld (``coverage-gap``).
+
+    See :func:`~kommunale_integration.coverage_gaps`; "current" means valid on the
+    context's ``today``.
+    """
+
+    name: ClassVar[str] = "coverage"
+    codes: ClassVar[Mapping[str, Severity]] = {"coverage-gap": INFO}
+
+    def check(self, context: ValidationContext) -> Iterator[Finding]:
+        concept = context.concept
+        for gap in coverage_gaps(concept, on=context.today):
+            field = concept.field(gap.field)
+            yield self.emit(
+                context,
+                "coverage-gap",
+                f"territories[{context.position('territories', gap.municipality)}]",
+                town=territory_name(concept, gap.municipality),
+                ags=gap.municipality,
+                field=field.title if field is not None else gap.field,
+            )
+
+
+class ContactRule(BuiltinRule):
+    """Every offer can be reached by phone, e-mail or postal address (``offer-unreachable``).
+
+    The offer's own contacts and venue count, and so do those of its actor (Träger).
+    """
+
+    name: ClassVar[str] = "contacts"
+    codes: ClassVar[Mapping[str, Severity]] = {"offer-unreachable": WARNING}
+
+    def check(self, context: ValidationContext) -> Iterator[Finding]:
+        concept = context.concept
+        for index, offer in enumerate(concept.offers):
+            if self._reachable(offer):
+                continue
+            actor = concept.actor(offer.actor)
+            if actor is not None and self._reachable(actor):
+                continue
+            yield self.emit(
+                context,
+                "offer-unreachable",
+                f"offers[{index}].contacts",
+                subject=subject(context, "offers", index),
+            )
+
+    @staticmethod
+    def _reachable(item: Any) -> bool:
+        if any(c.phone or c.email for c in item.contacts):
+            return True
+        return item.venue is not None and bool(item.venue.is_address)
+
+
+# --------------------------------------------------------------------------- completeness
+
+
+class CompletenessRule(BuiltinRule):
+    """For a report period, every indicator has a value or a reason for each territory.
+
+    Runs only when ``validate`` is given a ``period``. The territories are the concept's
+    own territory (values for ``all`` count for it) and its Städte und Gemeinden that
+    exist during the period. A value counts when it lies within the period and has a
+    value, is suppressed, or is marked missing with a reason in its note.
+    """
+
+    name: ClassVar[str] = "completeness"
+    codes: ClassVar[Mapping[str, Severity]] = {"incomplete-period": WARNING}
+
+    def check(self, context: ValidationContext) -> Iterator[Finding]:
+        period = context.period
+        if period is None:
+            return
+        concept = context.concept
+        places = [concept.territory] + [
+            t.ags
+            for t in concept.municipalities()
+            if (t.valid_from is None or t.valid_from <= period.end)
+            and (t.valid_to is None or t.valid_to >= period.start)
+        ]
+        present: set[tuple[str, str]] = set()
+        unexplained: dict[tuple[str, str], int] = {}
+        for index, obs in enumerate(concept.observations):
+            if obs.period not in period:
+                continue
+            place = concept.territory if obs.territory == _TOTAL_TERRITORY else obs.territory
+            key = (obs.indicator, place)
+            if obs.value is not None or obs.status is ObservationStatus.SUPPRESSED or obs.note:
+                present.add(key)
+            else:
+                unexplained.setdefault(key, index)
+        for position, indicator in enumerate(concept.indicators):
+            for place in dict.fromkeys(places):
+                key = (indicator.id, place)
+                if key in present:
+                    continue
+                params = {
+                    "indicator": indicator.id,
+                    "territory": f"{territory_name(concept, place)} ({place})",
+                    "period": str(period),
+                }
+                if key in unexplained:
+                    yield self.emit(
+                        context,
+                        "incomplete-period",
+                        f"observations[{unexplained[key]}].note",
+                        key="incomplete-period/no-reason",
+                        **params,
+                    )
+                else:
+                    yield self.emit(
+                        context, "incomplete-period", f"indicators[{position}]", **params
+                    )
+
+
+# --------------------------------------------------------------------------- steering
+
+
+class SteeringRule(BuiltinRule):
+    """Each measure names a responsible actor, a timeframe and an indicator.
+
+    The 2026 motion of the Stadt Coesfeld asks for this; the Kreis concept of 2016
+    deliberately leaves it open. The ``steuerung`` profile reports these codes as
+    errors; the ``konzept`` profile switches them off.
+    """
+
+    name: ClassVar[str] = "steering"
+    codes: ClassVar[Mapping[str, Severity]] = {
+        "measure-without-responsible": ERROR,
+        "measure-without-timeframe": ERROR,
+        "measure-without-indicator": ERROR,
+    }
+
+    def check(self, context: ValidationContext) -> Iterator[Finding]:
+        for index, measure in enumerate(context.concept.measures):
+            name = subject(context, "measures", index)
+            if measure.responsible is None:
+                yield self.emit(
+                    context,
+                    "measure-without-responsible",
+                    f"measures[{index}].responsible",
+                    subject=name,
+                )
+            frame = measure.timeframe
+            if frame is None or (frame.start is None and frame.end is None):
+                yield self.emit(
+                    context,
+                    "measure-without-timeframe",
+                    f"measures[{index}].timeframe",
+                    subject=name,
+                )
+            if not measure.indicators:
+                yield self.emit(
+                    context,
+                    "measure-without-indicator",
+                    f"measures[{index}].indicators",
+                    subject=name,
+                )
+
+
+#: The built-in rules in the order they run.
+BUILTIN_RULES: tuple[BuiltinRule, ...] = (
+    IdentifierRule(),
+    ReferenceRule(),
+    ParentCycleRule(),
+    DateRule(),
+    NumberRule(),
+    CurrencyRule(),
+    DuplicateStructureRule(),
+    CoverageRule(),
+    CompletenessRule(),
+    ContactRule(),
+    SteeringRule(),
+)
+
+
+def declared_codes(rules: Iterable[object]) -> dict[str, Severity]:
+    """Return every code declared by *rules* with its default severity."""
+    found: dict[str, Severity] = {}
+    for rule in rules:
+        found.update(getattr(rule, "codes", {}))
+    return found

@@ -1,0 +1,211 @@
+"""``validate()``: run every rule over a concept and collect all findings in one report."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from datetime import date
+from importlib import metadata
+from typing import Any
+
+import attrs
+
+from .._errors import Finding, Severity
+from .._model import Concept
+from .._periods import ReportPeriod
+from ._base import Rule, ValidationConfigError, ValidationContext
+from ._profiles import PROFILES, Profile
+from ._report import ValidationReport
+from ._rules import BUILTIN_RULES, declared_codes
+
+__all__ = ["ENTRY_POINT_GROUP", "PlainRule", "all_codes", "plugin_rules", "validate"]
+
+#: Entry-point group under which installed packages offer extra rules.
+ENTRY_POINT_GROUP = "kommunale_integration.rules"
+
+#: A user rule without declared codes: ``(concept) -> Iterable[Finding]``.
+PlainRule = Callable[[Concept], Iterable[Finding]]
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_LANGUAGES = ("de", "en")
+
+
+def all_codes() -> dict[str, Severity]:
+    """Return every code of the built-in rules with its default severity.
+
+    .. versionadded:: 0.1.0
+    """
+    return declared_codes(BUILTIN_RULES)
+
+
+def plugin_rules() -> list[Rule | PlainRule]:
+    """Load the rules offered by installed packages through the entry-point group.
+
+    A package offers a rule in its ``pyproject.toml``::
+
+        [project.entry-points."kommunale_integration.rules"]
+        bus-stops = "my_kreis.rules:bus_stop_rule"
+
+    The entry point names a rule object (see :class:`Rule`) or a plain callable
+    ``(concept) -> Iterable[Finding]``.
+
+    Raises:
+        ValidationConfigError: when an entry point cannot be loaded or is not callable.
+
+    .. versionadded:: 0.1.0
+    """
+    rules: list[Rule | PlainRule] = []
+    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            obj = entry.load()
+        except Exception as exc:
+            raise ValidationConfigError(
+                f"the validation rule {entry.name!r} ({entry.value}) cannot be loaded: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        if not callable(obj):
+            raise ValidationConfigError(
+                f"the validation rule {entry.name!r} ({entry.value}) is not callable"
+            )
+        rules.append(obj)
+    return rules
+
+
+def _resolve_profile(profile: str | Profile) -> Profile:
+    if isinstance(profile, Profile):
+        return profile
+    found = PROFILES.get(profile)
+    if found is None:
+        known = ", ".join(sorted(PROFILES))
+        raise ValidationConfigError(
+            f"unknown validation profile {profile!r}; choose one of {known}"
+        )
+    return found
+
+
+def _check_disabled(disabled: frozenset[str], declared: Iterable[str], plain: bool) -> None:
+    if plain:
+        return  # plain callables do not declare their codes, so any code may be theirs
+    known = set(declared)
+    for code in sorted(disabled - known):
+        close = difflib.get_close_matches(code, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValidationConfigError(f"unknown finding code {code!r} to switch off{hint}")
+
+
+def validate(
+    concept: Concept,
+    profile: str | Profile = "konzept",
+    *,
+    rules: Iterable[Rule | PlainRule] = (),
+    disabled: Iterable[str] = (),
+    period: ReportPeriod | str | None = None,
+    today: date | None = None,
+    stale_months: int = 12,
+    lang: str = "de",
+    plugins: bool = True,
+) -> ValidationReport:
+    """Check a concept and report everything that is wrong or doubtful (Prüfung).
+
+    All rules run in one pass and every finding is collected: structure and references,
+    dates, numbers, currency of actors and offers, duplicate structures, coverage gaps
+    per Stadt or Gemeinde, completeness of a report period, and contacts. The finding
+    catalogue in the documentation lists every code.
+
+    Args:
+        concept: The :class:`~kommunale_integration.Concept` to check.
+        profile: ``"konzept"`` (lenient, default), ``"steuerung"`` (strict) or a
+            :class:`Profile`.
+        rules: Extra rules: :class:`Rule` objects, or plain callables
+            ``(concept) -> Iterable[Finding]``.
+        disabled: Codes to switch off, e.g. ``{"coverage-gap"}``.
+        period: A report period (or its notation, ``"2026"``); when given, every
+            indicator must have a value or a reason for it (``incomplete-period``).
+        today: The reference day for currency and current offers (default: today).
+        stale_months: Months after which an entry counts as stale (default 12).
+        lang: Language of the messages: ``"de"`` (default) or ``"en"``.
+        plugins: Whether to run rules installed through the entry-point group
+            ``kommunale_integration.rules`` (default ``True``).
+
+    Returns:
+        A :class:`ValidationReport`; ``report.ok`` is ``True`` when there is no error.
+
+    Raises:
+        ValidationConfigError: for an unknown profile, language or code to switch off,
+            a negative ``stale_months``, or a rule that returns something other than
+            findings.
+        PeriodError: when *period* is text that is not a report period.
+
+    Example:
+        >>> concept = ki.Concept(
+        ...     id="kreis-coesfeld", title="Integrationskonzept", territory="05558",
+        ...     offers=[ki.Offer(id="sprachcafe", name="Sprachcafé", actor="vhs")],
+        ... )
+        >>> report = ki.validate(concept, today=datetime.date(2026, 6, 1))
+        >>> report.ok
+        False
+        >>> sorted(report.codes())
+        ['offer-unreachable', 'unknown-reference', 'unverified-entry']
+        >>> print(report.errors[0].message)
+        Angebot „sprachcafe“: Akteur „vhs“ gibt es im Konzept nicht.
+
+    .. versionadded:: 0.1.0
+    """
+    chosen = _resolve_profile(profile)
+    if lang not in _LANGUAGES:
+        raise ValidationConfigError(f"unknown language {lang!r}; choose one of de, en")
+    if stale_months < 0:
+        raise ValidationConfigError(f"stale_months must not be negative, got {stale_months}")
+    if isinstance(period, str):
+        period = ReportPeriod.parse(period)
+    every: list[Rule | PlainRule] = [*BUILTIN_RULES]
+    if plugins:
+        every.extend(plugin_rules())
+    every.extend(rules)
+    for rule in every:
+        if not callable(rule):
+            raise ValidationConfigError(f"a validation rule must be callable, got {rule!r}")
+    switched_off = frozenset(disabled)
+    declared = declared_codes(r for r in every if isinstance(r, Rule))
+    _check_disabled(switched_off, declared, any(not isinstance(r, Rule) for r in every))
+
+    def severity(code: str, default: Severity) -> Severity | None:
+        if code in switched_off:
+            return None
+        return chosen.severity(code, default)
+
+    context = ValidationContext(
+        concept=concept,
+        profile=chosen.name,
+        today=date.today() if today is None else today,  # noqa: DTZ011 - a calendar day
+        period=period,
+        stale_months=stale_months,
+        lang=lang,
+    )
+    collected: list[Finding] = []
+    for rule in every:
+        if isinstance(rule, Rule):
+            if all(severity(code, sev) is None for code, sev in rule.codes.items()):
+                continue  # every code of the rule is switched off: skip the work
+            produced: Iterable[Any] = rule(context)
+        else:
+            produced = rule(concept)
+        for finding in produced:
+            if not isinstance(finding, Finding):
+                raise ValidationConfigError(
+                    f"the validation rule {_rule_name(rule)} returned {finding!r}, not a Finding"
+                )
+            wanted = severity(finding.code, finding.severity)
+            if wanted is None:
+                continue
+            if wanted is not finding.severity:
+                collected.append(attrs.evolve(finding, severity=wanted))
+            else:
+                collected.append(finding)
+    collected.sort(key=lambda f: _RANK[f.severity])
+    return ValidationReport(findings=collected, profile=chosen.name)
+
+
+def _rule_name(rule: object) -> str:
+    name = getattr(rule, "name", None) or getattr(rule, "__qualname__", None)
+    return repr(name) if name else repr(rule)
