@@ -106,6 +106,18 @@ def _enum(kind: type[enum.Enum], default: Any = attrs.NOTHING) -> Any:
     )
 
 
+def _extras() -> Any:
+    def unique(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        keys = [key for key, _ in value]
+        if len(set(keys)) != len(keys):
+            raise InvalidValueError(attribute.name, "every key may occur only once")
+
+    def pairs(value: Any) -> tuple[tuple[str, str], ...]:
+        return _sorted_pairs(value)  # defined below, beside Observation
+
+    return attrs.field(factory=tuple, converter=pairs, validator=unique)
+
+
 # --------------------------------------------------------------------------- basics
 
 
@@ -360,6 +372,8 @@ class Actor:
         founded: Since when the actor exists (for "since the early 1990s", the 1st Jan).
         last_verified: When the entry was last checked (zuletzt geprüft).
         illustrative: ``True`` when values were invented for an example.
+        extras: Imported values without a place in the model, as sorted (key, value)
+            pairs with unique keys (e.g. from an HSDS import); written as a mapping.
 
     .. versionadded:: 0.1.0
     """
@@ -381,6 +395,7 @@ class Actor:
     founded: date | None = _opt_date()
     last_verified: date | None = _opt_date()
     illustrative: bool = False
+    extras: tuple[tuple[str, str], ...] = _extras()
 
     @property
     def fte_total(self) -> Decimal:
@@ -428,6 +443,7 @@ class Offer:
         valid_from: First day offered.
         valid_to: Last day offered.
         last_verified: When the entry was last checked.
+        extras: Imported values without a place in the model (see :class:`Actor`).
 
     .. versionadded:: 0.1.0
     """
@@ -453,6 +469,7 @@ class Offer:
     valid_to: date | None = _opt_date()
     last_verified: date | None = _opt_date()
     illustrative: bool = False
+    extras: tuple[tuple[str, str], ...] = _extras()
 
     def __attrs_post_init__(self) -> None:
         v.check_date_order(self.valid_from, self.valid_to, "valid_from", "valid_to")

@@ -205,6 +205,7 @@ def actors(draw: st.DrawFn) -> m.Actor:
         founded=draw(_opt(dates)),
         last_verified=draw(_opt(dates)),
         illustrative=draw(st.booleans()),
+        extras=tuple(draw(st.dictionaries(slugs, texts, max_size=2)).items()),
     )
 
 
@@ -248,6 +249,7 @@ def offers(draw: st.DrawFn) -> m.Offer:
         valid_to=end,
         last_verified=draw(_opt(dates)),
         illustrative=draw(st.booleans()),
+        extras=tuple(draw(st.dictionaries(slugs, texts, max_size=2)).items()),
     )
 
 
