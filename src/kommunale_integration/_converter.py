@@ -364,6 +364,15 @@ def _describe(error: BaseException, path: str) -> tuple[str, str, str]:
 # --------------------------------------------------------------------------- JSON and YAML
 
 
+def _too_deep(file: str | None) -> Finding:
+    return Finding(
+        code="too-deeply-nested",
+        severity=Severity.ERROR,
+        message="the document is nested too deeply to be a concept",
+        location=Location(file=file),
+    )
+
+
 def dumps_json(obj: Any, *, indent: int | None = 2) -> str:
     """Serialise a model object (or a list of them) to JSON text.
 
@@ -382,6 +391,8 @@ def loads_json(text: str, cls: type[T], *, file: str | None = None) -> T:
     """
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise LoadError([_too_deep(file)]) from None
     except json.JSONDecodeError as exc:
         raise LoadError(
             [
@@ -426,6 +437,8 @@ def loads_yaml(text: str, cls: type[T], *, file: str | None = None) -> T:
     try:
         # The C loader when available (much faster), always the *safe* one.
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except RecursionError:
+        raise LoadError([_too_deep(file)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
