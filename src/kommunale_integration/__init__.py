@@ -85,6 +85,21 @@ if TYPE_CHECKING:
         structure,
         unstructure,
     )
+    from ._loaders import (
+        DEFAULT_TABLE_FILES,
+        LOAD_FINDING_CODES,
+        TABLE_COLUMNS,
+        LinkedContact,
+        LoadOptions,
+        LoadResult,
+        TableColumn,
+        TableKind,
+        load_concept,
+        load_concept_with_findings,
+        read_table,
+        save_concept,
+        write_table,
+    )
     from ._schema import SCHEMA_TYPES, json_schema
     from ._reports import (
         ReportContext,
@@ -96,6 +111,19 @@ if TYPE_CHECKING:
 
 # name -> private module that defines it; imported on first attribute access.
 _LAZY: dict[str, str] = {
+    "DEFAULT_TABLE_FILES": "._loaders",
+    "LOAD_FINDING_CODES": "._loaders",
+    "TABLE_COLUMNS": "._loaders",
+    "LinkedContact": "._loaders",
+    "LoadOptions": "._loaders",
+    "LoadResult": "._loaders",
+    "TableColumn": "._loaders",
+    "TableKind": "._loaders",
+    "load_concept": "._loaders",
+    "load_concept_with_findings": "._loaders",
+    "read_table": "._loaders",
+    "save_concept": "._loaders",
+    "write_table": "._loaders",
     "Catalogue": "._catalogues",
     "CatalogueEntry": "._catalogues",
     "default_territories": "._catalogues",
@@ -131,6 +159,9 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "DEFAULT_TABLE_FILES",
+    "LOAD_FINDING_CODES",
+    "TABLE_COLUMNS",
     "Abbreviation",
     "Actor",
     "Baseline",
@@ -158,7 +189,10 @@ __all__ = [
     "InvalidValueError",
     "KommunaleIntegrationError",
     "LegalBasis",
+    "LinkedContact",
     "LoadError",
+    "LoadOptions",
+    "LoadResult",
     "Location",
     "Measure",
     "MeasureStatus",
@@ -180,6 +214,8 @@ __all__ = [
     "Severity",
     "StaffPosition",
     "StatusChange",
+    "TableColumn",
+    "TableKind",
     "Target",
     "TemplateError",
     "Territory",
@@ -194,15 +230,20 @@ __all__ = [
     "dumps_yaml",
     "json_schema",
     "load_catalogue",
+    "load_concept",
+    "load_concept_with_findings",
     "loads_json",
     "loads_yaml",
     "make_converter",
     "meeting_status",
     "period_range",
     "planned_meetings",
+    "read_table",
     "report_context",
+    "save_concept",
     "structure",
     "to_ics",
     "unstructure",
     "write_ics",
+    "write_table",
 ]

@@ -1,0 +1,338 @@
+"""Shared parts of the loaders: options, finding codes and messages, text decoding.
+
+Every problem found while loading is collected by a :class:`Collector` as a
+:class:`~kommunale_integration.Finding`; a load raises one
+:class:`~kommunale_integration.LoadError` carrying all of them at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .._errors import Finding, LoadError, Location, Severity
+
+__all__ = ["LOAD_FINDING_CODES", "Collector", "LoadOptions", "decode_text"]
+
+#: Every finding code a load can produce, with what it means. The codes
+#: ``unknown-key``, ``missing-value`` and ``invalid-value`` also come from the converter.
+#:
+#: .. versionadded:: 0.1.0
+LOAD_FINDING_CODES: Mapping[str, str] = {
+    "missing-column": "A required column is missing from a table (Pflichtspalte fehlt).",
+    "unknown-column": "A table has a column the loader does not know; it is ignored (warning).",
+    "invalid-date": "A cell does not hold a date like 31.12.2016 or 2016-12-31.",
+    "invalid-number": "A cell does not hold a number like 1234,56 or 1.234,56.",
+    "unknown-reference": "An id names nothing in the concept (e.g. an offer's Träger or a "
+    "contact's Akteur).",
+    "unknown-territory": "A territory cell holds neither an AGS nor the name of a territory "
+    "of the concept.",
+    "invalid-encoding": "A text file is neither UTF-8 nor Windows-1252 (or mixes them).",
+    "truncated-file": "A file ends in the middle of a value (e.g. inside a quoted CSV cell).",
+    "file-too-large": "A file is larger than the configured limit, or an XLSX workbook would "
+    "unpack to an absurd size.",
+    "too-many-rows": "A table has more rows than the configured limit.",
+    "path-outside-concept": "A table path in ``tables:`` leaves the concept folder.",
+    "unreadable-file": "A file is missing, not a file, or not in the format its name says.",
+    "invalid-yaml": "A YAML file has a syntax error.",
+    "invalid-json": "A JSON file has a syntax error.",
+    "invalid-toml": "A TOML file has a syntax error.",
+    "unknown-key": "A structured file has a key the model does not know (check the spelling).",
+    "missing-value": "A required value is missing.",
+    "invalid-value": "A value breaks a rule of the model (e.g. an e-mail address without @).",
+}
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    # code: (German, English)
+    "missing-column": (
+        'Pflichtspalte "{column}" fehlt',
+        'required column "{column}" is missing',
+    ),
+    "unknown-column": (
+        'unbekannte Spalte "{column}" wird ignoriert',
+        'unknown column "{column}" is ignored',
+    ),
+    "unnamed-column": (
+        "Spalte {index} hat keine Überschrift; ihre Werte werden ignoriert",
+        "column {index} has no header; its values are ignored",
+    ),
+    "duplicate-column": (
+        'Spalte "{column}" kommt doppelt vor',
+        'column "{column}" appears twice',
+    ),
+    "invalid-date": (
+        '"{found}" ist kein gültiges Datum (erwartet z. B. 31.12.2016 oder 2016-12-31)',
+        '"{found}" is not a valid date (expected e.g. 31.12.2016 or 2016-12-31)',
+    ),
+    "invalid-number": (
+        '"{found}" ist keine Zahl (erwartet z. B. 1234,56 oder 1.234,56)',
+        '"{found}" is not a number (expected e.g. 1234,56 or 1.234,56)',
+    ),
+    "invalid-integer": (
+        '"{found}" ist keine ganze Zahl',
+        '"{found}" is not a whole number',
+    ),
+    "invalid-bool": (
+        '"{found}" ist kein Ja/Nein-Wert (erwartet ja, nein, x, true, false, 1 oder 0)',
+        '"{found}" is not a yes/no value (expected ja, nein, x, true, false, 1 or 0)',
+    ),
+    "invalid-choice": (
+        '"{found}" ist keiner der Werte {allowed}',
+        '"{found}" is not one of {allowed}',
+    ),
+    "invalid-json-cell": (
+        "Zelle enthält kein gültiges JSON: {problem}",
+        "cell does not hold valid JSON: {problem}",
+    ),
+    "invalid-history": (
+        '"{found}" ist kein Statuseintrag (erwartet z. B. "2016-12-31 laufend: Notiz")',
+        '"{found}" is not a status entry (expected e.g. "2016-12-31 ongoing: note")',
+    ),
+    "missing-status-date": (
+        'zum Status gehört ein Datum in der Spalte "{column}"',
+        'a status needs a date in the column "{column}"',
+    ),
+    "missing-value": (
+        'Pflichtwert in Spalte "{column}" fehlt',
+        'required value in column "{column}" is missing',
+    ),
+    "missing-owner": (
+        'ein Kontakt braucht einen Wert in "{actor}" oder "{offer}"',
+        'a contact needs a value in "{actor}" or "{offer}"',
+    ),
+    "unknown-territory": (
+        '"{found}" ist keine bekannte Gemeinde',
+        '"{found}" is not a known municipality',
+    ),
+    "unknown-actor": (
+        '"{found}" ist kein bekannter Akteur (weder ID noch Name)',
+        '"{found}" is not a known actor (neither id nor name)',
+    ),
+    "unknown-owner": (
+        '"{found}" ist kein bekannter Eintrag unter {collection}',
+        '"{found}" names nothing in {collection}',
+    ),
+    "invalid-encoding": (
+        "Datei ist weder UTF-8 noch Windows-1252 (ungültiges Byte 0x{byte:02X} an Position "
+        "{offset})",
+        "file is neither UTF-8 nor Windows-1252 (invalid byte 0x{byte:02X} at offset {offset})",
+    ),
+    "mixed-encoding": (
+        "Datei ist ungültiges UTF-8 (Byte 0x{byte:02X} an Position {offset}); bitte als UTF-8 "
+        "speichern",
+        "file is invalid UTF-8 (byte 0x{byte:02X} at offset {offset}); save it as UTF-8",
+    ),
+    "truncated-file": (
+        "Datei endet mitten in einem Wert (Anführungszeichen nicht geschlossen)",
+        "file ends in the middle of a value (unclosed quote)",
+    ),
+    "malformed-csv": (
+        "CSV-Datei ist fehlerhaft: {problem}",
+        "malformed CSV: {problem}",
+    ),
+    "file-too-large": (
+        "Datei ist mit {size} Bytes größer als die Grenze von {limit} Bytes",
+        "file has {size} bytes, more than the limit of {limit} bytes",
+    ),
+    "xlsx-too-large": (
+        "Arbeitsmappe würde entpackt {size} Bytes groß (Grenze {limit}); sie wird nicht geöffnet",
+        "workbook would unpack to {size} bytes (limit {limit}); it is not opened",
+    ),
+    "xlsx-ratio": (
+        'Arbeitsmappe enthält "{entry}" mit einer unplausiblen Kompressionsrate von '
+        "{ratio}:1; sie wird nicht geöffnet",
+        'workbook holds "{entry}" with an absurd compression ratio of {ratio}:1; it is not opened',
+    ),
+    "too-many-rows": (
+        "Tabelle hat mehr als {limit} Zeilen",
+        "table has more than {limit} rows",
+    ),
+    "path-outside-concept": (
+        'Pfad "{found}" liegt außerhalb des Konzeptordners',
+        'path "{found}" lies outside the concept folder',
+    ),
+    "missing-file": (
+        "Datei nicht gefunden",
+        "file not found",
+    ),
+    "unreadable-file": (
+        "Datei kann nicht gelesen werden: {problem}",
+        "file cannot be read: {problem}",
+    ),
+    "ambiguous-file": (
+        "mehrere Dateien für denselben Zweck gefunden: {found}; bitte nur eine behalten",
+        "several files for the same purpose: {found}; keep only one",
+    ),
+    "no-main-file": (
+        "Ordner enthält keine Hauptdatei konzept.yaml, konzept.yml, konzept.json oder konzept.toml",
+        "folder holds no main file konzept.yaml, konzept.yml, konzept.json or konzept.toml",
+    ),
+    "unknown-format": (
+        "unbekanntes Dateiformat (erwartet .yaml, .yml, .json, .toml, .csv oder .xlsx)",
+        "unknown file format (expected .yaml, .yml, .json, .toml, .csv or .xlsx)",
+    ),
+    "invalid-yaml": ("ungültiges YAML: {problem}", "invalid YAML: {problem}"),
+    "invalid-json": ("ungültiges JSON: {problem}", "invalid JSON: {problem}"),
+    "invalid-toml": ("ungültiges TOML: {problem}", "invalid TOML: {problem}"),
+    "not-a-mapping": (
+        "die Hauptdatei muss eine Zuordnung (Schlüssel: Wert) enthalten",
+        "the main file must hold a mapping (key: value)",
+    ),
+    "invalid-tables": (
+        '"{key}" muss eine Zuordnung von Tabellenart zu {what} sein; bekannte Tabellenarten: '
+        "{allowed}",
+        '"{key}" must map a table kind to {what}; known table kinds: {allowed}',
+    ),
+    "unknown-mapped-column": (
+        'Zuordnung "{header}" → "{target}": "{target}" ist keine Spalte dieser Tabelle',
+        'mapping "{header}" → "{target}": "{target}" is not a column of this table',
+    ),
+}
+
+
+def message(code: str, lang: str, **values: Any) -> str:
+    """Return the message *code* in *lang* (``de`` or ``en``) filled with *values*."""
+    german, english = _MESSAGES[code]
+    return (english if lang == "en" else german).format(**values)
+
+
+@attrs.frozen(kw_only=True)
+class LoadOptions:
+    """Limits and settings of a load (Einstellungen zum Einlesen).
+
+    Attributes:
+        max_file_bytes: Largest file read, in bytes (default 50 MB).
+        max_rows: Most data rows read from one table (default 1,000,000).
+        max_unpacked_bytes: Largest total uncompressed size of an XLSX workbook
+            (default 200 MB); checked in the ZIP directory before anything is unpacked.
+        max_compression_ratio: Largest compression ratio of an XLSX entry bigger than
+            1 MB (default 100:1; zip bombs have ratios of thousands).
+        lang: Language of the finding messages: ``de`` (default) or ``en``.
+        columns: Extra column mappings per table kind, e.g.
+            ``{"actors": {"Einrichtung": "name"}}``; a header maps to an attribute
+            (``name``, ``venue.street``) or a standard German header (``Name``).
+            Mappings in the main file's ``columns:`` key are added to these.
+        decimal_comma: How to read numbers in CSV files: ``True`` German
+            (``1.234,56``), ``False`` English (``1,234.56`` is refused, ``1234.56``),
+            ``None`` (default) German for semicolon files and automatic otherwise (a
+            decimal comma makes a number German).
+
+    .. versionadded:: 0.1.0
+    """
+
+    max_file_bytes: int = 50_000_000
+    max_rows: int = 1_000_000
+    max_unpacked_bytes: int = 200_000_000
+    max_compression_ratio: int = 100
+    lang: str = attrs.field(default="de", validator=attrs.validators.in_(("de", "en")))
+    columns: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    decimal_comma: bool | None = None
+
+
+@attrs.define
+class Collector:
+    """Collects the findings of one load (not part of the public API)."""
+
+    options: LoadOptions
+    findings: list[Finding] = attrs.field(factory=list)
+
+    def add(
+        self,
+        code: str,
+        template: str | None = None,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        path: str | None = None,
+        severity: Severity = Severity.ERROR,
+        **values: Any,
+    ) -> None:
+        """Record a finding *code* whose message is *template* (default: *code*)."""
+        self.findings.append(
+            Finding(
+                code=code,
+                severity=severity,
+                message=message(template or code, self.options.lang, column=column, **values),
+                location=Location(file=file, row=row, column=column, path=path),
+            )
+        )
+
+    def extend(self, findings: list[Finding]) -> None:
+        """Record findings made elsewhere (e.g. by the converter)."""
+        self.findings.extend(findings)
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether an error (not only warnings) was found."""
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+    def raise_if_errors(self) -> None:
+        """Raise one :class:`LoadError` with every finding if there is an error."""
+        if self.has_errors:
+            raise LoadError(self.findings)
+
+
+def read_bytes(path: Path, display: str, collector: Collector) -> bytes | None:
+    """Read a file within the size limit; record a finding and return None on failure."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        collector.add("unreadable-file", "missing-file", file=display)
+        return None
+    except OSError as exc:
+        collector.add("unreadable-file", file=display, problem=exc.strerror or str(exc))
+        return None
+    if not path.is_file():
+        collector.add("unreadable-file", file=display, problem="not a file")
+        return None
+    limit = collector.options.max_file_bytes
+    if size > limit:
+        collector.add("file-too-large", file=display, size=size, limit=limit)
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        collector.add("unreadable-file", file=display, problem=exc.strerror or str(exc))
+        return None
+
+
+# A well-formed UTF-8 multi-byte sequence (2 to 4 bytes).
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def decode_text(data: bytes, display: str, collector: Collector) -> str | None:
+    """Decode a text file: UTF-8 (with or without BOM), else Windows-1252.
+
+    Windows-1252 is only tried when UTF-8 fails. A file that holds well-formed UTF-8
+    sequences *and* invalid bytes is broken UTF-8 (not Windows-1252, which would turn
+    every umlaut into two wrong characters): that is an ``invalid-encoding`` finding, as
+    is a byte that Windows-1252 does not define.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    if _UTF8_SEQUENCE.search(data):
+        _encoding_finding(data, utf8_error.start, "mixed-encoding", display, collector)
+        return None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        _encoding_finding(data, exc.start, "invalid-encoding", display, collector)
+        return None
+
+
+def _encoding_finding(
+    data: bytes, offset: int, key: str, display: str, collector: Collector
+) -> None:
+    row = data.count(b"\n", 0, offset) + 1
+    collector.add("invalid-encoding", key, file=display, row=row, byte=data[offset], offset=offset)

@@ -1,0 +1,634 @@
+"""Loading and saving whole concepts and single tables.
+
+A concept is a single YAML/JSON/TOML file (exactly what ``unstructure(concept)``
+produces) or a folder with a main file ``konzept.yaml`` and optional tables next to it
+(see docs/formats.rst). A load returns a complete model or raises one
+:class:`~kommunale_integration.LoadError` carrying every finding.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .. import _model as m
+from .._converter import dumps_json, dumps_yaml, structure, unstructure
+from .._errors import Finding, LoadError, Location, OutputError
+from .._io import atomic_directory, atomic_write
+from ._common import Collector, LoadOptions, decode_text, read_bytes
+from ._formats import csv_bytes, read_csv_rows, read_xlsx_rows, xlsx_bytes
+from ._tables import (
+    DecodedRow,
+    LinkedContact,
+    Resolver,
+    TableKind,
+    decode_rows,
+    encode_rows,
+)
+
+__all__ = [
+    "DEFAULT_TABLE_FILES",
+    "LoadResult",
+    "load_concept",
+    "load_concept_with_findings",
+    "read_table",
+    "save_concept",
+    "write_table",
+]
+
+log = logging.getLogger("kommunale_integration")
+
+StrPath = str | os.PathLike[str]
+
+#: Main file names of a concept folder, in the order they are looked for.
+MAIN_FILES = ("konzept.yaml", "konzept.yml", "konzept.json", "konzept.toml")
+
+#: The default table file of each table kind in a concept folder (``.csv`` or ``.xlsx``).
+#:
+#: .. versionadded:: 0.1.0
+DEFAULT_TABLE_FILES: Mapping[TableKind, str] = {
+    TableKind.ACTORS: "akteure",
+    TableKind.OFFERS: "angebote",
+    TableKind.CONTACTS: "kontakte",
+    TableKind.MEASURES: "massnahmen",
+    TableKind.OBSERVATIONS: "kennzahlwerte",
+    TableKind.MEETINGS: "sitzungen",
+}
+
+# table kind -> concept collection (contacts are attached to actors and offers)
+_COLLECTION: Mapping[TableKind, str] = {
+    TableKind.ACTORS: "actors",
+    TableKind.OFFERS: "offers",
+    TableKind.MEASURES: "measures",
+    TableKind.OBSERVATIONS: "observations",
+    TableKind.MEETINGS: "meetings",
+}
+
+# reading order: actors before offers (Träger by name), both before contacts
+_ORDER = (
+    TableKind.ACTORS,
+    TableKind.OFFERS,
+    TableKind.CONTACTS,
+    TableKind.MEASURES,
+    TableKind.OBSERVATIONS,
+    TableKind.MEETINGS,
+)
+_TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+_MAIN_SUFFIXES = {".yaml", ".yml", ".json", ".toml"}
+
+
+@attrs.frozen(kw_only=True)
+class LoadResult:
+    """A loaded concept with the warnings of the load (e.g. ignored unknown columns).
+
+    .. versionadded:: 0.1.0
+    """
+
+    concept: m.Concept
+    findings: tuple[Finding, ...] = ()
+
+
+def load_concept(path: StrPath, *, options: LoadOptions | None = None) -> m.Concept:
+    """Load an Integrationskonzept from a folder or a single YAML/JSON/TOML file.
+
+    A folder holds a main file ``konzept.yaml`` (or ``.yml``, ``.json``, ``.toml``) and
+    optionally the tables ``akteure``, ``angebote``, ``kontakte``, ``massnahmen``,
+    ``kennzahlwerte`` and ``sitzungen`` as ``.csv`` or ``.xlsx`` (see
+    :doc:`formats`). Items from tables are appended to the collections of the main
+    file. Warnings (such as an ignored unknown column) are logged; use
+    :func:`load_concept_with_findings` to receive them.
+
+    Args:
+        path: The concept folder or file.
+        options: Limits and settings (:class:`LoadOptions`).
+
+    Returns:
+        The complete :class:`~kommunale_integration.Concept`, with the source
+        locations of its table items (:meth:`~kommunale_integration.Concept.locate`).
+
+    Raises:
+        LoadError: with *every* finding (file, row, column, path) when anything is
+            wrong; nothing half-loaded is returned.
+
+    .. versionadded:: 0.1.0
+    """
+    result = load_concept_with_findings(path, options=options)
+    for finding in result.findings:
+        log.warning("%s", finding)
+    return result.concept
+
+
+def load_concept_with_findings(path: StrPath, *, options: LoadOptions | None = None) -> LoadResult:
+    """Like :func:`load_concept`, but also return the warnings of the load.
+
+    .. versionadded:: 0.1.0
+    """
+    collector = Collector(options or LoadOptions())
+    concept = _load(Path(path), collector)
+    collector.raise_if_errors()
+    assert concept is not None  # no errors means a concept was built
+    return LoadResult(concept=concept, findings=tuple(collector.findings))
+
+
+def _load(path: Path, collector: Collector) -> m.Concept | None:
+    if path.is_dir():
+        mains = [path / name for name in MAIN_FILES if (path / name).is_file()]
+        if not mains:
+            collector.add("unreadable-file", "no-main-file", file=str(path))
+            return None
+        if len(mains) > 1:
+            collector.add(
+                "unreadable-file",
+                "ambiguous-file",
+                file=str(path),
+                found=", ".join(p.name for p in mains),
+            )
+            return None
+        main, base, discover = mains[0], path, True
+    else:
+        if path.exists() and path.suffix.lower() not in _MAIN_SUFFIXES:
+            collector.add("unreadable-file", "unknown-format", file=path.name)
+            return None
+        main, base, discover = path, path.parent, False
+    display = main.name
+    raw = _read_structured(main, display, collector)
+    if raw is None:
+        return None
+    tables = _table_paths(raw.pop("tables", None), base, display, discover, collector)
+    mappings = _column_mappings(raw.pop("columns", None), display, collector)
+
+    concept: m.Concept | None = None
+    try:
+        concept = structure(raw, m.Concept, file=display)
+    except LoadError as error:
+        collector.extend(list(error.findings))
+    resolver = Resolver.build(_lenient_territories(raw.get("territories")))
+    for item in raw.get("actors") or ():
+        if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+            resolver.add_actor(item["id"], str(item.get("name") or item["id"]))
+    if resolver.actor_ids is None:
+        resolver.actor_ids = set()  # an offer's Träger must name an actor of the concept
+
+    decoded: dict[TableKind, list[DecodedRow]] = {}
+    displays: dict[TableKind, str] = {}
+    for kind in _ORDER:
+        if kind not in tables:
+            continue
+        table_path, table_display = tables[kind]
+        displays[kind] = table_display
+        mapping = {**collector.options.columns.get(kind.value, {}), **mappings.get(kind, {})}
+        rows = _read_rows(table_path, table_display, collector)
+        if rows is None:
+            continue
+        decoded[kind] = decode_rows(kind, rows, collector, resolver, mapping=mapping)
+        if kind is TableKind.ACTORS:
+            for row in decoded[kind]:
+                resolver.add_actor(row.item.id, row.item.name)
+    if concept is None:
+        return None
+    return _assemble(concept, decoded, displays, collector)
+
+
+def _assemble(
+    concept: m.Concept,
+    decoded: Mapping[TableKind, list[DecodedRow]],
+    displays: Mapping[TableKind, str],
+    collector: Collector,
+) -> m.Concept | None:
+    sources: dict[str, Location] = {}
+    changes: dict[str, list[Any]] = {}
+    for kind, collection in _COLLECTION.items():
+        items = list(getattr(concept, collection))
+        for row in decoded.get(kind, ()):
+            index = len(items)
+            items.append(row.item)
+            _record(sources, f"{collection}[{index}]", displays[kind], row)
+        changes[collection] = items
+
+    contacts: dict[tuple[str, str], list[tuple[m.Contact, DecodedRow]]] = {}
+    known = {
+        "actors": {a.id for a in changes["actors"]},
+        "offers": {o.id for o in changes["offers"]},
+    }
+    for row in decoded.get(TableKind.CONTACTS, ()):
+        linked: LinkedContact = row.item
+        collection, owner, key = (
+            ("actors", linked.actor, "actor") if linked.actor else ("offers", linked.offer, "offer")
+        )
+        assert owner is not None
+        if owner not in known[collection]:
+            collector.add(
+                "unknown-reference",
+                "unknown-owner",
+                file=displays[TableKind.CONTACTS],
+                row=row.row,
+                column=row.columns.get(key),
+                found=owner,
+                collection=collection,
+            )
+            continue
+        contacts.setdefault((collection, owner), []).append((linked.contact, row))
+    if collector.has_errors:
+        return None
+    for collection in ("actors", "offers"):
+        items = changes[collection]
+        for index, item in enumerate(items):
+            extra = contacts.pop((collection, item.id), None)
+            if not extra:
+                continue
+            start = len(item.contacts)
+            items[index] = attrs.evolve(item, contacts=item.contacts + tuple(c for c, _ in extra))
+            for offset, (_, row) in enumerate(extra):
+                _record(
+                    sources,
+                    f"{collection}[{index}].contacts[{start + offset}]",
+                    displays[TableKind.CONTACTS],
+                    row,
+                )
+    try:
+        result = concept.evolve(**changes)
+    except Exception as exc:  # an invariant of the whole concept (none today)
+        collector.add("invalid-value", "unreadable-file", problem=str(exc))
+        return None
+    return result.with_sources(sources)
+
+
+def _record(sources: dict[str, Location], prefix: str, file: str, row: DecodedRow) -> None:
+    sources[prefix] = Location(file=file, row=row.row)
+    for key, header in row.columns.items():
+        attribute = "history" if key in {"status", "status_since"} else key
+        where = f"{prefix}.{attribute}"
+        if where not in sources:
+            sources[where] = Location(file=file, row=row.row, column=header)
+        top = f"{prefix}.{attribute.split('.')[0]}"
+        sources.setdefault(top, Location(file=file, row=row.row, column=header))
+
+
+def _lenient_territories(raw: Any) -> list[m.Territory]:
+    result = []
+    for item in raw if isinstance(raw, list) else ():
+        try:
+            result.append(structure(item, m.Territory))
+        except LoadError:
+            continue  # reported with the concept's findings
+    return result
+
+
+def _read_structured(path: Path, display: str, collector: Collector) -> dict[str, Any] | None:
+    data = read_bytes(path, display, collector)
+    if data is None:
+        return None
+    text = decode_text(data, display, collector)
+    if text is None:
+        return None
+    suffix = path.suffix.lower()
+    parsed: Any
+    if suffix in {".yaml", ".yml"}:
+        import yaml
+
+        try:
+            parsed = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            collector.add(
+                "invalid-yaml",
+                file=display,
+                row=mark.line + 1 if mark is not None else None,
+                problem=problem,
+            )
+            return None
+    elif suffix == ".json":
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError as exc:
+            collector.add(
+                "invalid-json",
+                file=display,
+                row=exc.lineno,
+                problem=f"{exc.msg} (column {exc.colno})",
+            )
+            return None
+    else:
+        import tomllib
+
+        try:
+            parsed = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"line (\d+)", str(exc))
+            collector.add(
+                "invalid-toml",
+                file=display,
+                row=int(match.group(1)) if match else None,
+                problem=str(exc),
+            )
+            return None
+    if not isinstance(parsed, dict):
+        collector.add("invalid-value", "not-a-mapping", file=display)
+        return None
+    return parsed
+
+
+def _table_paths(
+    raw: Any, base: Path, display: str, discover: bool, collector: Collector
+) -> dict[TableKind, tuple[Path, str]]:
+    result: dict[TableKind, tuple[Path, str]] = {}
+    if discover:
+        for kind, stem in DEFAULT_TABLE_FILES.items():
+            found = [
+                base / f"{stem}{s}" for s in (".csv", ".xlsx") if (base / f"{stem}{s}").is_file()
+            ]
+            if len(found) > 1:
+                collector.add(
+                    "unreadable-file",
+                    "ambiguous-file",
+                    file=found[0].name,
+                    found=", ".join(p.name for p in found),
+                )
+            elif found:
+                result[kind] = (found[0], found[0].name)
+    if raw is None:
+        return result
+    allowed = ", ".join(k.value for k in TableKind)
+    if not isinstance(raw, Mapping):
+        collector.add(
+            "invalid-value",
+            "invalid-tables",
+            file=display,
+            path="tables",
+            key="tables",
+            what="a file path",
+            allowed=allowed,
+        )
+        return result
+    root = base.resolve()
+    for name, value in raw.items():
+        if name not in TableKind.__members__.values() or not isinstance(value, str):
+            collector.add(
+                "invalid-value",
+                "invalid-tables",
+                file=display,
+                path=f"tables.{name}",
+                key="tables",
+                what="a file path",
+                allowed=allowed,
+            )
+            continue
+        relative = Path(value)
+        target = (base / relative).resolve()
+        if relative.is_absolute() or not target.is_relative_to(root):
+            collector.add("path-outside-concept", file=display, path=f"tables.{name}", found=value)
+            continue
+        result[TableKind(name)] = (base / relative, relative.as_posix())
+    return result
+
+
+def _column_mappings(
+    raw: Any, display: str, collector: Collector
+) -> dict[TableKind, dict[str, str]]:
+    if raw is None:
+        return {}
+    allowed = ", ".join(k.value for k in TableKind)
+    result: dict[TableKind, dict[str, str]] = {}
+    items = raw.items() if isinstance(raw, Mapping) else [("columns", raw)]
+    for name, value in items:
+        if (
+            name not in TableKind.__members__.values()
+            or not isinstance(value, Mapping)
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+        ):
+            collector.add(
+                "invalid-value",
+                "invalid-tables",
+                file=display,
+                path=f"columns.{name}",
+                key="columns",
+                what="a mapping of header to column",
+                allowed=allowed,
+            )
+            continue
+        result[TableKind(name)] = dict(value)
+    return result
+
+
+def _read_rows(path: Path, display: str, collector: Collector) -> Any:
+    fmt = _TABLE_SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        collector.add("unreadable-file", "unknown-format", file=display)
+        return None
+    data = read_bytes(path, display, collector)
+    if data is None:
+        return None
+    if fmt == "xlsx":
+        return read_xlsx_rows(data, display, collector)
+    return read_csv_rows(data, display, collector)
+
+
+# --------------------------------------------------------------------------- single tables
+
+
+def read_table(
+    path: StrPath,
+    kind: TableKind | str,
+    *,
+    options: LoadOptions | None = None,
+    territories: Iterable[m.Territory] = (),
+    actors: Iterable[m.Actor] | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> tuple[Any, ...]:
+    """Read one table (CSV or XLSX) of *kind* into model objects.
+
+    Args:
+        path: A ``.csv`` file (UTF-8 or Windows-1252; ``,``, ``;`` or tab) or an
+            ``.xlsx`` workbook (first sheet; needs the extra ``excel``).
+        kind: The :class:`TableKind` (``actors``, ``offers``, ``contacts``,
+            ``measures``, ``observations``, ``meetings``).
+        options: Limits and settings (:class:`LoadOptions`).
+        territories: Territories whose names may stand for their AGS in territory
+            cells (``Coesfeld`` → ``05558012``).
+        actors: Known actors: an offer's ``Träger`` must then name one of them by id
+            or name. ``None`` keeps the cell as an id without checking it.
+        columns: Extra header mappings, e.g. ``{"Einrichtung": "name"}``.
+
+    Returns:
+        The rows as model objects (:class:`LinkedContact` for contacts), in file order.
+
+    Raises:
+        LoadError: with every finding (file, row, column) when anything is wrong.
+
+    .. versionadded:: 0.1.0
+    """
+    table_kind = TableKind(kind)
+    opts = options or LoadOptions()
+    collector = Collector(opts)
+    source = Path(path)
+    rows = _read_rows(source, source.name, collector)
+    decoded: list[DecodedRow] = []
+    if rows is not None:
+        resolver = Resolver.build(territories, actors)
+        mapping = {**opts.columns.get(table_kind.value, {}), **(columns or {})}
+        decoded = decode_rows(table_kind, rows, collector, resolver, mapping=mapping)
+    collector.raise_if_errors()
+    for finding in collector.findings:
+        log.warning("%s", finding)
+    return tuple(row.item for row in decoded)
+
+
+def _table_file_bytes(
+    items: Sequence[Any], kind: TableKind, fmt: str, delimiter: str, encoding: str
+) -> bytes:
+    if fmt == "xlsx":
+        header, rows = encode_rows(kind, items, german=False, typed=True)
+        return xlsx_bytes(header, rows, title=DEFAULT_TABLE_FILES[kind])
+    header, rows = encode_rows(kind, items, german=delimiter == ";", typed=False)
+    return csv_bytes(header, rows, delimiter=delimiter, encoding=encoding)
+
+
+def write_table(
+    items: Iterable[Any],
+    path: StrPath,
+    kind: TableKind | str,
+    *,
+    delimiter: str = ";",
+    encoding: str = "utf-8",
+    inputs: Iterable[StrPath] = (),
+) -> Path:
+    """Write model objects as one table, atomically; :func:`read_table` reads it back.
+
+    CSV with ``;`` is written the way German Excel expects it: decimal comma and dates
+    like ``31.12.2016``; with ``,`` or tab numbers and dates are ISO. A path ending in
+    ``.xlsx`` writes a workbook with typed cells (extra ``excel``). Text cells starting
+    with ``=``, ``+``, ``-``, ``@``, tab or carriage return are prefixed with ``'``
+    against formula injection (removed again on reading).
+
+    Args:
+        items: Objects of the table's type (:class:`LinkedContact` for contacts).
+        path: Target ``.csv`` or ``.xlsx`` file.
+        kind: The :class:`TableKind`.
+        delimiter: ``;`` (default), ``,`` or a tab.
+        encoding: ``utf-8`` (default), ``utf-8-sig`` (with BOM) or ``cp1252``
+            (Windows-1252).
+        inputs: Paths that must not be overwritten.
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: when the target is an input or a text cannot be encoded.
+
+    .. versionadded:: 0.1.0
+    """
+    table_kind = TableKind(kind)
+    target = Path(path)
+    fmt = "xlsx" if target.suffix.lower() in {".xlsx", ".xlsm"} else "csv"
+    payload = _table_file_bytes(list(items), table_kind, fmt, delimiter, encoding)
+    return atomic_write(target, payload, inputs=inputs)
+
+
+# --------------------------------------------------------------------------- whole concepts
+
+
+def save_concept(
+    concept: m.Concept,
+    path: StrPath,
+    *,
+    tables: str | None = "csv",
+    delimiter: str = ";",
+    encoding: str = "utf-8",
+    inputs: Iterable[StrPath] = (),
+) -> Path:
+    """Save a concept so that :func:`load_concept` reads it back equal, atomically.
+
+    A *path* ending in ``.yaml``, ``.yml`` or ``.json`` writes a single file. Any other
+    path is a concept folder: ``konzept.yaml`` plus (unless *tables* is ``None``) the
+    tables ``akteure``, ``angebote``, ``kontakte``, ``massnahmen``, ``kennzahlwerte``
+    and ``sitzungen`` for the collections that have items. The folder is built beside
+    the target and swapped into place; an existing folder is only replaced when it
+    holds nothing but concept files.
+
+    Args:
+        concept: The concept.
+        path: Target file or folder.
+        tables: ``"csv"`` (default), ``"xlsx"`` or ``None`` (everything in
+            ``konzept.yaml``).
+        delimiter: CSV delimiter (``;`` default, ``,`` or tab).
+        encoding: CSV encoding: ``utf-8`` (default), ``utf-8-sig`` or ``cp1252``.
+        inputs: Paths that must not be overwritten.
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: when the target is an input, holds other files, or a text cannot
+            be encoded.
+
+    .. versionadded:: 0.1.0
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix in {".yaml", ".yml"}:
+        return atomic_write(target, dumps_yaml(concept), inputs=inputs)
+    if suffix == ".json":
+        return atomic_write(target, dumps_json(concept) + "\n", inputs=inputs)
+    if suffix == ".toml":
+        raise OutputError("writing TOML is not supported; save as .yaml or .json")
+    if tables not in {"csv", "xlsx", None}:
+        raise ValueError(f"tables must be 'csv', 'xlsx' or None, got {tables!r}")
+    _check_replaceable(target)
+    files: dict[str, bytes] = {}
+    data = unstructure(concept)
+    if tables is not None:
+        contacts: list[LinkedContact] = []
+        for kind, collection in _COLLECTION.items():
+            items = list(getattr(concept, collection))
+            if not items:
+                continue
+            if kind in {TableKind.ACTORS, TableKind.OFFERS}:
+                owner = "actor" if kind is TableKind.ACTORS else "offer"
+                for item in items:
+                    contacts += [
+                        LinkedContact(contact=c, **{owner: item.id}) for c in item.contacts
+                    ]
+                items = [attrs.evolve(item, contacts=()) for item in items]
+            data.pop(collection, None)
+            name = f"{DEFAULT_TABLE_FILES[kind]}.{tables}"
+            files[name] = _table_file_bytes(items, kind, tables, delimiter, encoding)
+        if contacts:
+            name = f"{DEFAULT_TABLE_FILES[TableKind.CONTACTS]}.{tables}"
+            files[name] = _table_file_bytes(
+                contacts, TableKind.CONTACTS, tables, delimiter, encoding
+            )
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    main = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False)
+    with atomic_directory(target, inputs=inputs) as tmp:
+        (tmp / "konzept.yaml").write_text(main, encoding="utf-8")
+        for name, payload in files.items():
+            (tmp / name).write_bytes(payload)
+    return target
+
+
+def _managed_names() -> set[str]:
+    names = set(MAIN_FILES)
+    for stem in DEFAULT_TABLE_FILES.values():
+        names |= {f"{stem}.csv", f"{stem}.xlsx"}
+    return names
+
+
+def _check_replaceable(target: Path) -> None:
+    if not target.is_dir():
+        return
+    other = sorted(p.name for p in target.iterdir() if p.name not in _managed_names())
+    if other:
+        raise OutputError(
+            f"{target} holds other files ({', '.join(other[:3])}); save the concept to a new "
+            "or empty folder"
+        )

@@ -1,0 +1,199 @@
+"""Reading and writing the rows of CSV and XLSX files.
+
+CSV: UTF-8 (with or without BOM) or Windows-1252, delimiter ``,``, ``;`` or tab
+detected from the header line, blank rows ignored, a file ending inside a quoted cell
+is reported as truncated. XLSX (extra ``excel``): the first worksheet, read with
+openpyxl in read-only mode after the ZIP directory has been checked for absurd sizes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+from .._errors import OutputError, require_extra
+from ._common import Collector, decode_text
+from ._tables import TableRows
+
+__all__ = ["csv_bytes", "detect_delimiter", "read_csv_rows", "read_xlsx_rows", "xlsx_bytes"]
+
+_DELIMITERS = (";", ",", "\t")
+
+
+def detect_delimiter(text: str) -> str:
+    """Return the delimiter (``;``, ``,`` or tab) used most in the header line."""
+    for line in text.splitlines():
+        if line.strip():
+            bare = re.sub(r'"[^"]*"', "", line)
+            counts = {d: bare.count(d) for d in _DELIMITERS}
+            best = max(_DELIMITERS, key=lambda d: counts[d])
+            return best if counts[best] else ","
+    return ","
+
+
+def _blank(cells: Sequence[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def read_csv_rows(data: bytes, display: str, collector: Collector) -> TableRows | None:
+    """Read the rows of a CSV file; record findings and return None when unusable."""
+    text = decode_text(data, display, collector)
+    if text is None:
+        return None
+    delimiter = detect_delimiter(text)
+    options = collector.options
+    german = options.decimal_comma
+    if german is None and delimiter == ";":
+        german = True
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
+    number = 0
+    try:
+        for record in reader:
+            number += 1
+            if _blank(record):
+                continue
+            if header is None:
+                header = record
+                continue
+            if len(rows) >= options.max_rows:
+                collector.add("too-many-rows", file=display, row=number, limit=options.max_rows)
+                return None
+            rows.append((number, list(record)))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            collector.add("truncated-file", file=display, row=number + 1)
+        else:
+            collector.add(
+                "unreadable-file", "malformed-csv", file=display, row=number + 1, problem=str(exc)
+            )
+        return None
+    return TableRows(file=display, header=header or [], rows=rows, german=german)
+
+
+def check_zip(data: bytes, display: str, collector: Collector) -> bool:
+    """Refuse a workbook whose ZIP directory promises an absurd unpacked size.
+
+    Only the central directory is read; nothing is decompressed.
+    """
+    options = collector.options
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        if data.startswith(b"PK\x03\x04"):
+            collector.add("truncated-file", file=display)
+        else:
+            collector.add("unreadable-file", file=display, problem=f"not an XLSX workbook ({exc})")
+        return False
+    total = sum(e.file_size for e in entries)
+    if total > options.max_unpacked_bytes:
+        collector.add(
+            "file-too-large",
+            "xlsx-too-large",
+            file=display,
+            size=total,
+            limit=options.max_unpacked_bytes,
+        )
+        return False
+    for entry in entries:
+        if entry.file_size > 1_000_000:
+            ratio = entry.file_size // max(entry.compress_size, 1)
+            if ratio > options.max_compression_ratio:
+                collector.add(
+                    "file-too-large",
+                    "xlsx-ratio",
+                    file=display,
+                    entry=entry.filename,
+                    ratio=ratio,
+                )
+                return False
+    return True
+
+
+def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows | None:
+    """Read the rows of the first worksheet of an XLSX workbook."""
+    if not check_zip(data, display, collector):
+        return None
+    openpyxl: Any = require_extra("openpyxl", "excel")
+    options = collector.options
+    header: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if _blank(record):
+                    continue
+                if header is None:
+                    header = ["" if c is None else str(c) for c in record]
+                    continue
+                if len(rows) >= options.max_rows:
+                    collector.add("too-many-rows", file=display, row=number, limit=options.max_rows)
+                    return None
+                rows.append((number, list(record)))
+        finally:
+            workbook.close()
+    except Exception as exc:  # openpyxl raises many kinds of error for broken files
+        collector.add(
+            "unreadable-file", file=display, problem=f"{type(exc).__name__}: {exc}".rstrip(": ")
+        )
+        return None
+    return TableRows(file=display, header=header or [], rows=rows, german=None)
+
+
+def csv_bytes(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], *, delimiter: str, encoding: str
+) -> bytes:
+    """Return a CSV file (``\\r\\n`` line ends, as Excel writes them) as bytes.
+
+    Raises:
+        OutputError: when a cell cannot be written in *encoding* (e.g. Cyrillic text in
+            Windows-1252), naming the row and column.
+    """
+    if delimiter not in _DELIMITERS:
+        raise ValueError(f"delimiter must be one of ';', ',' or a tab, got {delimiter!r}")
+    codec = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "cp1252": "cp1252"}.get(
+        encoding.lower().replace("_", "-").replace("windows-1252", "cp1252")
+    )
+    if codec is None:
+        raise ValueError(f"encoding must be utf-8, utf-8-sig or cp1252, got {encoding!r}")
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    for row_index, row in enumerate(rows, start=2):
+        cells = ["" if c is None else str(c) for c in row]
+        if codec == "cp1252":
+            for col_index, cell in enumerate(cells):
+                try:
+                    cell.encode("cp1252")
+                except UnicodeEncodeError as exc:
+                    raise OutputError(
+                        f"row {row_index}, column {header[col_index]!r}: "
+                        f"{cell[exc.start]!r} cannot be written in Windows-1252; "
+                        "use encoding='utf-8'"
+                    ) from None
+        writer.writerow(cells)
+    return buffer.getvalue().encode(codec)
+
+
+def xlsx_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str) -> bytes:
+    """Return an XLSX workbook with one worksheet *title* as bytes."""
+    openpyxl: Any = require_extra("openpyxl", "excel")
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(list(header))
+    for row_index, row in enumerate(rows, start=2):
+        try:
+            sheet.append(list(row))
+        except ValueError as exc:  # openpyxl's IllegalCharacterError
+            raise OutputError(f"row {row_index}: {exc}") from None
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

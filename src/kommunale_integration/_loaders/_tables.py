@@ -1,0 +1,928 @@
+"""Tables of actors, offers, contacts, measures, observations and meetings.
+
+The German column headers of every table kind are defined once, in :data:`TABLE_COLUMNS`;
+docs/formats.rst prints them from there. A row becomes plain data with the attribute
+names of the model (``venue.street``) and is then structured by the library's
+converter, so that the model never learns about column headers.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .. import _model as m
+from .._converter import parse_date, parse_decimal, structure, unstructure
+from .._errors import LoadError, Severity
+from ._common import Collector
+
+__all__ = [
+    "TABLE_COLUMNS",
+    "LinkedContact",
+    "Resolver",
+    "TableColumn",
+    "TableKind",
+    "TableRows",
+    "decode_rows",
+    "encode_rows",
+]
+
+
+class TableKind(enum.StrEnum):
+    """The kinds of table the loaders read and write (Tabellenart).
+
+    .. versionadded:: 0.1.0
+    """
+
+    ACTORS = "actors"
+    """Akteure (``akteure.csv``)."""
+    OFFERS = "offers"
+    """Angebote (``angebote.csv``)."""
+    CONTACTS = "contacts"
+    """Kontakte (``kontakte.csv``), linked to an actor or an offer by id."""
+    MEASURES = "measures"
+    """Maßnahmen (``massnahmen.csv``)."""
+    OBSERVATIONS = "observations"
+    """Kennzahlwerte (``kennzahlwerte.csv``)."""
+    MEETINGS = "meetings"
+    """Sitzungen (``sitzungen.csv``)."""
+
+
+@attrs.frozen(kw_only=True)
+class LinkedContact:
+    """A row of a contacts table: a :class:`~kommunale_integration.Contact` and its owner.
+
+    Exactly one of ``actor`` and ``offer`` names the actor or offer (by id) the contact
+    belongs to.
+
+    .. versionadded:: 0.1.0
+    """
+
+    contact: m.Contact
+    actor: str | None = None
+    offer: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TableColumn:
+    """One column of a table kind.
+
+    Attributes:
+        key: Attribute path in the model (``name``, ``venue.street``) or a table-only
+            key (``status``, ``status_since``).
+        header: The German header written and read by default.
+        codec: How a cell is read and written (``text``, ``code``, ``codes``,
+            ``lines``, ``date``, ``decimal``, ``int``, ``bool``, ``territory``,
+            ``territories``, ``postal``, ``json``, ``history``, ``measure-status``,
+            ``observation-status``, ``actor``, ``period``).
+        required: Whether the column and a value in every row are required.
+        description: What the column holds, for the documentation.
+
+    .. versionadded:: 0.1.0
+    """
+
+    key: str
+    header: str
+    codec: str
+    required: bool = False
+    description: str = ""
+
+
+def _c(
+    key: str, header: str, codec: str, description: str, *, required: bool = False
+) -> TableColumn:
+    return TableColumn(
+        key=key, header=header, codec=codec, required=required, description=description
+    )
+
+
+_VENUE = (
+    _c("venue.name", "Standort", "text", "Name des Orts (Einrichtung, Raum)"),
+    _c("venue.street", "Straße", "text", "Straße und Hausnummer"),
+    _c("venue.postal_code", "PLZ", "postal", "Postleitzahl (5 Ziffern)"),
+    _c("venue.city", "Ort", "text", "Ort der Anschrift"),
+    _c("venue.municipality", "Standortgemeinde", "territory", "AGS oder Name der Gemeinde"),
+)
+
+#: The columns of every table kind, in the order they are written.
+#:
+#: .. versionadded:: 0.1.0
+TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
+    TableKind.ACTORS: (
+        _c("id", "ID", "code", "Kennung (Slug); leer: aus dem Namen gebildet"),
+        _c("name", "Name", "text", "Name des Akteurs", required=True),
+        _c("category", "Kategorie", "code", "Code der Akteurskategorie"),
+        _c("parent", "Dachorganisation", "code", "ID der Dachorganisation"),
+        _c("volunteer", "Ehrenamtlich", "bool", "ja/nein"),
+        _c("territories", "Gemeinden", "territories", "AGS oder Namen, durch Komma getrennt"),
+        _c("fields", "Handlungsfelder", "codes", "Codes der Handlungsfelder"),
+        _c("target_groups", "Zielgruppen", "codes", "Codes der Zielgruppen"),
+        _c("responsibility", "Zuständigkeit", "text", "Zuständigkeit in Worten"),
+        _c("description", "Beschreibung", "text", "Beschreibung"),
+        _c("web", "Web", "code", "Internetadresse (http/https)"),
+        *_VENUE,
+        _c("staff", "Stellen", "json", "Personalstellen als JSON-Liste"),
+        _c("founded", "Gegründet", "date", "Gründungsdatum"),
+        _c("last_verified", "Zuletzt geprüft", "date", "Datum der letzten Prüfung"),
+        _c("illustrative", "Illustrativ", "bool", "ja: erfundene Beispieldaten"),
+        _c("contacts", "Kontakte", "json", "Kontakte als JSON-Liste (oder kontakte.csv)"),
+    ),
+    TableKind.OFFERS: (
+        _c("id", "ID", "code", "Kennung (Slug); leer: aus dem Namen gebildet"),
+        _c("name", "Name", "text", "Titel des Angebots", required=True),
+        _c("actor", "Träger", "actor", "ID oder Name des Akteurs", required=True),
+        _c("fields", "Handlungsfelder", "codes", "Codes der Handlungsfelder"),
+        _c("target_groups", "Zielgruppen", "codes", "Codes der Zielgruppen"),
+        _c("eligibility.legal_bases", "Rechtskreise", "codes", "z. B. AsylbLG, SGB II"),
+        _c("eligibility.residence_statuses", "Aufenthaltsstatus", "codes", "Codes"),
+        _c("eligibility.min_age", "Mindestalter", "int", "Jahre"),
+        _c("eligibility.max_age", "Höchstalter", "int", "Jahre"),
+        _c("eligibility.note", "Zugang", "text", "Zugangsvoraussetzungen in Worten"),
+        _c("languages", "Sprachen", "codes", "ISO-639-1-Codes (de, ar, uk …)"),
+        _c("territories", "Gemeinden", "territories", "AGS oder Namen, durch Komma getrennt"),
+        *_VENUE,
+        _c("schedule", "Termine", "code", "Regel nach RFC 5545 (FREQ=WEEKLY;BYDAY=TU)"),
+        _c("schedule_note", "Zeiten", "text", "Zeiten in Worten"),
+        _c("cost", "Kosten", "decimal", "Preis in EUR; 0 = kostenlos"),
+        _c("cost_note", "Kostenhinweis", "text", "Kosten in Worten"),
+        _c("capacity", "Plätze", "int", "Anzahl der Plätze"),
+        _c("web", "Web", "code", "Internetadresse (http/https)"),
+        _c("description", "Beschreibung", "text", "Beschreibung"),
+        _c("valid_from", "Gültig ab", "date", "erster Tag des Angebots"),
+        _c("valid_to", "Gültig bis", "date", "letzter Tag des Angebots"),
+        _c("last_verified", "Zuletzt geprüft", "date", "Datum der letzten Prüfung"),
+        _c("illustrative", "Illustrativ", "bool", "ja: erfundene Beispieldaten"),
+        _c("contacts", "Kontakte", "json", "Kontakte als JSON-Liste (oder kontakte.csv)"),
+    ),
+    TableKind.CONTACTS: (
+        _c("actor", "Akteur", "code", "ID des Akteurs (oder Spalte Angebot)"),
+        _c("offer", "Angebot", "code", "ID des Angebots (oder Spalte Akteur)"),
+        _c("name", "Ansprechpartner", "text", "Name (oder Funktion)"),
+        _c("role", "Funktion", "text", "Funktion oder Rolle"),
+        _c("phone", "Telefon", "text", "Telefonnummer"),
+        _c("email", "E-Mail", "code", "E-Mail-Adresse"),
+        _c("web", "Web", "code", "Internetadresse (http/https)"),
+    ),
+    TableKind.MEASURES: (
+        _c("id", "ID", "code", "Kennung (Slug); leer: aus dem Titel gebildet"),
+        _c("title", "Titel", "text", "Kurztitel der Maßnahme", required=True),
+        _c("field", "Handlungsfeld", "code", "Code des Handlungsfelds", required=True),
+        _c("goals", "Ziele", "codes", "IDs der Ziele"),
+        _c("description", "Beschreibung", "text", "Beschreibung"),
+        _c(
+            "status",
+            "Status",
+            "measure-status",
+            "empfohlen, geplant, laufend, abgeschlossen oder eingestellt",
+        ),
+        _c("status_since", "Status seit", "date", "Datum des Status"),
+        _c("history", "Statusverlauf", "history", 'je Zeile "Datum Status: Notiz"'),
+        _c("responsible", "Federführung", "code", "ID des federführenden Akteurs"),
+        _c("partners", "Partner", "codes", "IDs der Partner"),
+        _c("territories", "Gemeinden", "territories", "AGS oder Namen, durch Komma getrennt"),
+        _c("timeframe.start", "Beginn", "date", "Beginn der Umsetzung"),
+        _c("timeframe.end", "Ende", "date", "Ende der Umsetzung"),
+        _c("funding", "Förderung", "codes", "IDs der Förderungen"),
+        _c("indicators", "Kennzahlen", "codes", "IDs der Kennzahlen"),
+        _c("capacity", "Plätze", "int", "Anzahl der Plätze"),
+        _c("expected_result", "Erwartetes Ergebnis", "text", "in Worten"),
+        _c("illustrative", "Illustrativ", "bool", "ja: erfundene Beispieldaten"),
+    ),
+    TableKind.OBSERVATIONS: (
+        _c("indicator", "Kennzahl", "code", "ID der Kennzahl", required=True),
+        _c("period", "Zeitraum", "period", "2026, 2026-Q1, SJ2025/26 …", required=True),
+        _c("territory", "Gebiet", "territory-or-all", "AGS, Name oder all", required=True),
+        _c("value", "Wert", "decimal", "der Wert"),
+        _c("numerator", "Zähler", "decimal", "Zähler einer Quote"),
+        _c("denominator", "Nenner", "decimal", "Nenner einer Quote"),
+        _c("status", "Status", "observation-status", "ok, geheim, gerundet, vorläufig oder fehlt"),
+        _c("note", "Hinweis", "text", "Hinweis, z. B. der Grund für einen fehlenden Wert"),
+        _c("illustrative", "Illustrativ", "bool", "ja: erfundene Beispieldaten"),
+    ),
+    TableKind.MEETINGS: (
+        _c("id", "ID", "code", "Kennung; leer: Netzwerk und Datum"),
+        _c("network", "Netzwerk", "code", "ID des Netzwerks", required=True),
+        _c("date", "Datum", "date", "Datum der Sitzung", required=True),
+        _c("participants", "Teilnehmende", "codes", "IDs der teilnehmenden Akteure"),
+        _c("participant_count", "Anzahl", "int", "Zahl der Teilnehmenden"),
+        _c("topics", "Themen", "lines", "ein Thema je Zeile"),
+        _c("results", "Ergebnisse", "lines", "ein Ergebnis je Zeile"),
+        _c("location", "Ort", "text", "Ort der Sitzung"),
+        _c("illustrative", "Illustrativ", "bool", "ja: erfundene Beispieldaten"),
+    ),
+}
+
+_CLASSES: Mapping[TableKind, type] = {
+    TableKind.ACTORS: m.Actor,
+    TableKind.OFFERS: m.Offer,
+    TableKind.CONTACTS: LinkedContact,
+    TableKind.MEASURES: m.Measure,
+    TableKind.OBSERVATIONS: m.Observation,
+    TableKind.MEETINGS: m.Meeting,
+}
+
+_MEASURE_STATUS_LABELS = {
+    "empfohlen": "recommended",
+    "geplant": "planned",
+    "laufend": "ongoing",
+    "abgeschlossen": "completed",
+    "eingestellt": "discontinued",
+}
+_OBSERVATION_STATUS_LABELS = {
+    "geheim": "suppressed",
+    "*": "suppressed",
+    "gerundet": "rounded",
+    "vorläufig": "provisional",
+    "p": "provisional",
+    "fehlt": "missing",
+    "–": "missing",  # the en dash is the official symbol
+    "-": "missing",
+}
+
+#: First characters that make a spreadsheet treat a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Prefix ``'`` to a text that a spreadsheet would read as a formula.
+
+    A text that already starts with ``'`` followed by such a character gets a second
+    ``'`` so that :func:`unneutralise` gives it back unchanged.
+    """
+    if text.startswith(_FORMULA_START) or (
+        text.startswith("'") and text[1:2] in _FORMULA_START and text[1:2]
+    ):
+        return "'" + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """Remove one leading ``'`` when the next character would start a formula."""
+    if text.startswith("'") and text[1:2] and text[1:2] in _FORMULA_START:
+        return text[1:]
+    return text
+
+
+def normalise_header(text: str) -> str:
+    """Headers match ignoring case, surrounding spaces and repeated inner spaces."""
+    return " ".join(text.split()).casefold()
+
+
+def header_lookup(
+    kind: TableKind, mapping: Mapping[str, str] | None = None
+) -> tuple[dict[str, TableColumn], list[tuple[str, str]]]:
+    """Return normalised header → column for *kind*, and the user mappings that are wrong.
+
+    German headers, the attribute keys (``venue.street``) and unambiguous attribute
+    names (``street``) are accepted; *mapping* adds headers (``{"Einrichtung":
+    "name"}``) whose target is a key or a German header.
+    """
+    columns = TABLE_COLUMNS[kind]
+    lookup: dict[str, TableColumn] = {}
+    leaves: dict[str, list[TableColumn]] = {}
+    for col in columns:
+        lookup[normalise_header(col.header)] = col
+        leaves.setdefault(col.key.rsplit(".", 1)[-1], []).append(col)
+    for col in columns:
+        lookup.setdefault(normalise_header(col.key), col)
+    for leaf, cols in leaves.items():
+        if len(cols) == 1:
+            lookup.setdefault(normalise_header(leaf), cols[0])
+    wrong: list[tuple[str, str]] = []
+    for header, target in (mapping or {}).items():
+        mapped = lookup.get(normalise_header(target))
+        if mapped is None:
+            wrong.append((header, target))
+        else:
+            lookup[normalise_header(header)] = mapped
+    return lookup, wrong
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@attrs.define
+class Resolver:
+    """Resolves territory names and actor names of table cells (not public API)."""
+
+    territory_names: dict[str, str] = attrs.field(factory=dict)
+    actor_ids: set[str] | None = None
+    actor_names: dict[str, str] = attrs.field(factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        territories: Iterable[m.Territory] = (),
+        actors: Iterable[m.Actor] | None = None,
+    ) -> Resolver:
+        """Build a resolver from the concept's territories and (optionally) actors."""
+        names = {normalise_header(t.name): t.ags for t in territories}
+        if actors is None:
+            return cls(territory_names=names)
+        resolver = cls(territory_names=names, actor_ids=set())
+        for actor in actors:
+            resolver.add_actor(actor.id, actor.name)
+        return resolver
+
+    def add_actor(self, actor_id: str, name: str) -> None:
+        """Make *actor_id* known, also by its *name*."""
+        if self.actor_ids is None:
+            self.actor_ids = set()
+        self.actor_ids.add(actor_id)
+        self.actor_names.setdefault(normalise_header(name), actor_id)
+
+
+class CellError(Exception):
+    """A cell could not be read; carries the finding code and message values."""
+
+    def __init__(self, code: str, key: str | None = None, **values: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.key = key or code
+        self.values = values
+
+
+@attrs.frozen
+class TableRows:
+    """Raw rows of one table file: the header and the data rows with their row numbers."""
+
+    file: str
+    header: list[str]
+    rows: list[tuple[int, list[Any]]]
+    german: bool | None
+
+
+@attrs.frozen
+class DecodedRow:
+    """One successfully read row, with where its cells came from."""
+
+    item: Any
+    row: int
+    columns: Mapping[str, str]  # key → header as found in the file
+
+
+_AGS_LENGTHS = (2, 3, 5, 8)
+
+
+def _is_empty(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def _as_text(raw: Any) -> str:
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, bool):
+        return "ja" if raw else "nein"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, datetime) and raw.time() == datetime.min.time():
+        return raw.date().isoformat()
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return str(raw)
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,;\r\n]", text) if part.strip()]
+
+
+def _decode_int(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise CellError("invalid-number", "invalid-integer", found=raw)
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    text = _as_text(raw).strip().replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):  # 1.000 Plätze
+        return int(text.replace(".", ""))
+    raise CellError("invalid-number", "invalid-integer", found=_as_text(raw))
+
+
+def _decode_decimal(raw: Any, german: bool | None) -> Decimal:
+    if isinstance(raw, bool):
+        raise CellError("invalid-number", found=raw)
+    if isinstance(raw, int | float | Decimal):
+        return parse_decimal(raw)
+    try:
+        return parse_decimal(_as_text(raw), german=german)
+    except ValueError:
+        raise CellError("invalid-number", found=_as_text(raw).strip()) from None
+
+
+def _decode_date(raw: Any) -> date:
+    if isinstance(raw, datetime):
+        if raw.time() == datetime.min.time():
+            return raw.date()
+        raise CellError("invalid-date", found=raw.isoformat(sep=" "))
+    if isinstance(raw, date):
+        return raw
+    try:
+        return parse_date(_as_text(raw))
+    except ValueError:
+        raise CellError("invalid-date", found=_as_text(raw).strip()) from None
+
+
+def _decode_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = _as_text(raw).strip().casefold()
+    if text in {"ja", "j", "x", "true", "wahr", "yes", "1"}:
+        return True
+    if text in {"nein", "n", "false", "falsch", "no", "0"}:
+        return False
+    raise CellError("invalid-value", "invalid-bool", found=_as_text(raw).strip())
+
+
+def _decode_choice(raw: Any, labels: Mapping[str, str], kind: type[enum.Enum]) -> str:
+    text = _as_text(raw).strip()
+    values = {str(e.value) for e in kind}
+    low = text.casefold()
+    if low in values:
+        return low
+    if low in labels:
+        return labels[low]
+    allowed = ", ".join(sorted(values | {k for k in labels if k.isalpha()}))
+    raise CellError("invalid-value", "invalid-choice", found=text, allowed=allowed)
+
+
+def _pad_ags(raw: Any) -> str:
+    text = _as_text(raw).strip()
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and text.isdigit():
+        # Excel turned 05558012 into the number 5558012: put the zero back.
+        for length in _AGS_LENGTHS:
+            if len(text) == length - 1:
+                return "0" + text
+    return text
+
+
+def _decode_territory(raw: Any, resolver: Resolver, *, allow_all: bool = False) -> str:
+    text = _pad_ags(raw)
+    if text.isascii() and text.isdigit() and len(text) in _AGS_LENGTHS:
+        return text
+    if allow_all and text.casefold() == "all":
+        return "all"
+    found = resolver.territory_names.get(normalise_header(text))
+    if found is None:
+        raise CellError("unknown-territory", found=text)
+    return found
+
+
+def _decode_history(raw: Any) -> list[dict[str, Any]]:
+    entries = []
+    for line in _as_text(raw).splitlines():
+        if not line.strip():
+            continue
+        match = re.fullmatch(r"\s*(\S+)\s+([^\s:]+)(?:: (.*))?", line, flags=re.DOTALL)
+        if match is None:
+            raise CellError("invalid-value", "invalid-history", found=line)
+        day = _decode_date(match.group(1))
+        status = _decode_choice(match.group(2), _MEASURE_STATUS_LABELS, m.MeasureStatus)
+        entry: dict[str, Any] = {"date": day, "status": status}
+        if match.group(3) is not None:
+            entry["note"] = match.group(3)
+        entries.append(entry)
+    return entries
+
+
+def decode_cell(col: TableColumn, raw: Any, german: bool | None, resolver: Resolver) -> Any:
+    """Read one non-empty cell with the codec of *col*; raise :class:`CellError`."""
+    if isinstance(raw, str):
+        raw = unneutralise(raw)
+    codec = col.codec
+    if codec == "text":
+        return _as_text(raw)
+    if codec in {"code", "period"}:
+        return _as_text(raw).strip()
+    if codec == "actor":
+        text = _as_text(raw).strip()
+        if resolver.actor_ids is None or text in resolver.actor_ids:
+            return text
+        found = resolver.actor_names.get(normalise_header(text))
+        if found is None:
+            raise CellError("unknown-reference", "unknown-actor", found=text)
+        return found
+    if codec == "codes":
+        return _split(_as_text(raw))
+    if codec == "lines":
+        return [line for line in _as_text(raw).splitlines() if line.strip()]
+    if codec == "date":
+        return _decode_date(raw)
+    if codec == "decimal":
+        return _decode_decimal(raw, german)
+    if codec == "int":
+        return _decode_int(raw)
+    if codec == "bool":
+        return _decode_bool(raw)
+    if codec == "postal":
+        text = _as_text(raw).strip()
+        if isinstance(raw, int) and not isinstance(raw, bool) and len(text) == 4:
+            return "0" + text  # 01067 Dresden became 1067 in Excel
+        return text
+    if codec == "territory":
+        return _decode_territory(raw, resolver)
+    if codec == "territory-or-all":
+        return _decode_territory(raw, resolver, allow_all=True)
+    if codec == "territories":
+        return [_decode_territory(part, resolver) for part in _split(_pad_ags(raw))]
+    if codec == "json":
+        try:
+            return json.loads(_as_text(raw))
+        except json.JSONDecodeError as exc:
+            raise CellError("invalid-value", "invalid-json-cell", problem=exc.msg) from None
+    if codec == "history":
+        return _decode_history(raw)
+    if codec == "measure-status":
+        return _decode_choice(raw, _MEASURE_STATUS_LABELS, m.MeasureStatus)
+    if codec == "observation-status":
+        return _decode_choice(raw, _OBSERVATION_STATUS_LABELS, m.ObservationStatus)
+    raise AssertionError(f"unknown codec {codec!r}")  # pragma: no cover - programming error
+
+
+def slugify(text: str) -> str:
+    """Turn a name into an id: ``Caritas Coesfeld e.V.`` → ``caritas-coesfeld-e.v``."""
+    text = text.casefold()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-z0-9.]+", "-", text).strip("-.")
+    return text[:64].rstrip("-.")
+
+
+def _set(data: dict[str, Any], key: str, value: Any) -> None:
+    head, _, rest = key.partition(".")
+    if rest:
+        _set(data.setdefault(head, {}), rest, value)
+    else:
+        data[head] = value
+
+
+def decode_rows(
+    kind: TableKind,
+    table: TableRows,
+    collector: Collector,
+    resolver: Resolver,
+    *,
+    mapping: Mapping[str, str] | None = None,
+) -> list[DecodedRow]:
+    """Turn the raw rows of a table into model objects, collecting every problem."""
+    file = table.file
+    lookup, wrong = header_lookup(kind, mapping)
+    for header, target in wrong:
+        collector.add(
+            "invalid-value", "unknown-mapped-column", file=file, header=header, target=target
+        )
+    positions: dict[int, TableColumn] = {}
+    dimensions: dict[int, str] = {}
+    found_headers: dict[str, str] = {}
+    for index, raw_header in enumerate(table.header):
+        header = raw_header.strip()
+        if not header:
+            if any(index < len(cells) and not _is_empty(cells[index]) for _, cells in table.rows):
+                collector.add(
+                    "unknown-column",
+                    "unnamed-column",
+                    file=file,
+                    row=1,
+                    index=index + 1,
+                    severity=Severity.WARNING,
+                )
+            continue
+        col = lookup.get(normalise_header(header))
+        if col is None:
+            if kind is TableKind.OBSERVATIONS:
+                dimensions[index] = header
+            else:
+                collector.add(
+                    "unknown-column",
+                    file=file,
+                    row=1,
+                    column=header,
+                    severity=Severity.WARNING,
+                )
+            continue
+        if col.key in found_headers:
+            collector.add("invalid-value", "duplicate-column", file=file, row=1, column=header)
+            continue
+        positions[index] = col
+        found_headers[col.key] = header
+    missing = [c for c in TABLE_COLUMNS[kind] if c.required and c.key not in found_headers]
+    if kind is TableKind.CONTACTS and not {"actor", "offer"} & found_headers.keys():
+        missing.append(TABLE_COLUMNS[kind][0])
+    for col in missing:
+        collector.add("missing-column", file=file, row=1, column=col.header)
+    if missing:
+        return []
+
+    german = table.german
+    result: list[DecodedRow] = []
+    for row_number, cells in table.rows:
+        values: dict[str, Any] = {}
+        failed: set[str] = set()
+        ok = True
+        for index, col in positions.items():
+            raw = cells[index] if index < len(cells) else None
+            if _is_empty(raw):
+                continue
+            try:
+                values[col.key] = decode_cell(col, raw, german, resolver)
+            except CellError as err:
+                ok = False
+                failed.add(col.key)
+                collector.add(
+                    err.code,
+                    err.key,
+                    file=file,
+                    row=row_number,
+                    column=found_headers[col.key],
+                    **err.values,
+                )
+        for col in TABLE_COLUMNS[kind]:
+            if (
+                col.required
+                and col.key in found_headers
+                and col.key not in values
+                and col.key not in failed
+            ):
+                ok = False
+                collector.add(
+                    "missing-value", file=file, row=row_number, column=found_headers[col.key]
+                )
+        if not ok:
+            continue
+        dims = {
+            name: _as_text(cells[index]).strip()
+            for index, name in dimensions.items()
+            if index < len(cells) and not _is_empty(cells[index])
+        }
+        item = _build(
+            kind,
+            values=values,
+            dims=dims,
+            file=file,
+            row=row_number,
+            headers=found_headers,
+            collector=collector,
+        )
+        if item is not None:
+            result.append(DecodedRow(item=item, row=row_number, columns=found_headers))
+    return result
+
+
+def _build(
+    kind: TableKind,
+    *,
+    values: dict[str, Any],
+    dims: dict[str, str],
+    file: str,
+    row: int,
+    headers: Mapping[str, str],
+    collector: Collector,
+) -> Any:
+    values = dict(values)
+    if kind is TableKind.MEASURES:
+        history = list(values.pop("history", []))
+        status = values.pop("status", None)
+        since = values.pop("status_since", None)
+        if status is not None:
+            if since is None:
+                collector.add(
+                    "missing-value",
+                    "missing-status-date",
+                    file=file,
+                    row=row,
+                    column=headers.get("status_since", "Status seit"),
+                )
+                return None
+            history.append({"date": since, "status": status})
+        if history:
+            values["history"] = history
+    if kind is TableKind.OBSERVATIONS and dims:
+        values["disaggregation"] = dims
+    if "id" in TABLE_COLUMNS[kind][0].key and "id" not in values:
+        derived = _derive_id(kind, values)
+        if not derived:
+            collector.add("missing-value", file=file, row=row, column=headers.get("id", "ID"))
+            return None
+        values["id"] = derived
+    data: dict[str, Any] = {}
+    for key, value in values.items():
+        _set(data, key, value)
+    if kind is TableKind.CONTACTS:
+        actor, offer = data.pop("actor", None), data.pop("offer", None)
+        if (actor is None) == (offer is None):
+            collector.add(
+                "missing-value",
+                "missing-owner",
+                file=file,
+                row=row,
+                actor=headers.get("actor", "Akteur"),
+                offer=headers.get("offer", "Angebot"),
+            )
+            return None
+        contact = _structure(
+            data, m.Contact, file=file, row=row, headers=headers, collector=collector
+        )
+        return None if contact is None else LinkedContact(contact=contact, actor=actor, offer=offer)
+    return _structure(
+        data, _CLASSES[kind], file=file, row=row, headers=headers, collector=collector
+    )
+
+
+def _derive_id(kind: TableKind, values: Mapping[str, Any]) -> str:
+    if kind is TableKind.MEETINGS:
+        day = values.get("date")
+        network = values.get("network", "")
+        return f"{network}-{day.isoformat()}" if isinstance(day, date) and network else ""
+    return slugify(str(values.get("name") or values.get("title") or ""))
+
+
+def _structure(
+    data: dict[str, Any],
+    cls: type,
+    *,
+    file: str,
+    row: int,
+    headers: Mapping[str, str],
+    collector: Collector,
+) -> Any:
+    try:
+        return structure(data, cls)
+    except LoadError as error:
+        for finding in error.findings:
+            path = finding.location.path or ""
+            column = _column_of(path, headers)
+            collector.extend(
+                [
+                    attrs.evolve(
+                        finding,
+                        location=attrs.evolve(
+                            finding.location, file=file, row=row, column=column, path=None
+                        ),
+                    )
+                ]
+            )
+        return None
+
+
+def _column_of(path: str, headers: Mapping[str, str]) -> str | None:
+    if path.startswith("history"):
+        return headers.get("history") or headers.get("status")
+    best: str | None = None
+    best_len = -1
+    for key, header in headers.items():
+        if (path == key or path.startswith((key + ".", key + "["))) and len(key) > best_len:
+            best, best_len = header, len(key)
+    if best is None:
+        # a whole nested object failed (e.g. venue): name the first of its columns
+        for key, header in headers.items():
+            if path and key.startswith(path + "."):
+                return header
+    return best
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _get(obj: Any, key: str) -> Any:
+    for part in key.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
+def _format_date(day: date, german: bool, typed: bool) -> Any:
+    if typed:
+        return day
+    return day.strftime("%d.%m.%Y") if german else day.isoformat()
+
+
+def _format_decimal(value: Decimal, german: bool, typed: bool) -> Any:
+    text = format(value, "f")
+    if typed:
+        as_float = float(value)
+        return as_float if Decimal(repr(as_float)) == value else text
+    return text.replace(".", ",") if german else text
+
+
+def encode_cell(col: TableColumn, value: Any, *, german: bool, typed: bool) -> Any:
+    """Write one value with the codec of *col*: text for CSV, typed values for XLSX."""
+    codec = col.codec
+    if value is None or value in ((), []):
+        return None
+    if codec in {"codes", "territories"}:
+        return ", ".join(value)
+    if codec == "lines":
+        return neutralise("\n".join(value))
+    if codec == "date":
+        return _format_date(value, german, typed)
+    if codec == "decimal":
+        return _format_decimal(value, german, typed)
+    if codec == "int":
+        return value if typed else str(value)
+    if codec == "bool":
+        return "ja" if value else "nein"
+    if codec == "json":
+        return neutralise(json.dumps(unstructure(value), ensure_ascii=False))
+    if codec in {"measure-status", "observation-status", "period"}:
+        return str(value)
+    if codec == "history":
+        lines = []
+        for change in value:
+            line = f"{_format_date(change.date, german, False)} {change.status.value}"
+            if change.note is not None:
+                line += f": {change.note}"
+            lines.append(line)
+        return neutralise("\n".join(lines))
+    return neutralise(str(value))
+
+
+def _row_values(kind: TableKind, item: Any) -> dict[str, Any]:
+    if kind is TableKind.CONTACTS:
+        values = {key: _get(item.contact, key) for key in ("name", "role", "phone", "email", "web")}
+        values.update(actor=item.actor, offer=item.offer)
+        return values
+    values = {
+        col.key: _get(item, col.key)
+        for col in TABLE_COLUMNS[kind]
+        if col.key not in {"status", "status_since", "history"}
+    }
+    if kind is TableKind.MEASURES:
+        history = item.history
+        if len(history) == 1 and history[0].note is None:
+            values["status"] = history[0].status
+            values["status_since"] = history[0].date
+        else:
+            values["history"] = history
+    return values
+
+
+def encode_rows(
+    kind: TableKind, items: Sequence[Any], *, german: bool, typed: bool
+) -> tuple[list[str], list[list[Any]]]:
+    """Return the header and the cell rows for *items* of table *kind*.
+
+    Columns that are empty in every row are left out, except required ones.
+    """
+    cls = _CLASSES[kind]
+    for item in items:
+        if not isinstance(item, cls):
+            raise TypeError(f"a {kind.value} table holds {cls.__name__} objects, got {item!r}")
+    rows = [_row_values(kind, item) for item in items]
+    defaults = _defaults(kind)
+    columns = [
+        col
+        for col in TABLE_COLUMNS[kind]
+        if col.required or any(_worth_writing(r.get(col.key), defaults.get(col.key)) for r in rows)
+    ]
+    dims: list[str] = []
+    if kind is TableKind.OBSERVATIONS:
+        dims = sorted({k for item in items for k, _ in item.disaggregation})
+        lookup, _ = header_lookup(kind)
+        clash = [d for d in dims if normalise_header(d) in lookup]
+        if clash:
+            raise ValueError(
+                f"dimension(s) {', '.join(clash)} have the name of a column of the table"
+            )
+    header = [col.header for col in columns] + dims
+    cells: list[list[Any]] = []
+    for item, values in zip(items, rows, strict=True):
+        line = [
+            encode_cell(col, values.get(col.key), german=german, typed=typed) for col in columns
+        ]
+        if dims:
+            pairs = dict(item.disaggregation)
+            line += [neutralise(pairs[d]) if d in pairs else None for d in dims]
+        cells.append(line)
+    return header, cells
+
+
+def _defaults(kind: TableKind) -> dict[str, Any]:
+    cls = _CLASSES[kind]
+    if cls is LinkedContact:
+        return {}
+    result: dict[str, Any] = {}
+    for field in attrs.fields(cls):
+        default = field.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            continue
+        if default is not attrs.NOTHING:
+            result[field.name] = default
+    return result
+
+
+def _worth_writing(value: Any, default: Any) -> bool:
+    if value is None or value in ((), []):
+        return False
+    return not (isinstance(value, bool) and value is False and default is False)
