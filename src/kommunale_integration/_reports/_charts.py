@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +50,22 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _pygal() -> Any:
+    """Import pygal without its legacy import hook.
+
+    pygal appends a ``find_module``-only finder for its map plugins to
+    ``sys.meta_path``; on Python 3.11 that finder makes every later failed import emit
+    an ``ImportWarning`` in the whole process. The reports use no map plugins, so the
+    finder is taken out again.
+    """
+    import pygal
+
+    fixer = getattr(pygal, "PluginImportFixer", None)
+    if fixer is not None:
+        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, fixer)]
+    return pygal
+
+
 def trend_svg(figure: Figure, fmt: Formatter, *, chart_id: str) -> str:
     """Return the trend chart of *figure* as inline SVG (no script, no external reference).
 
@@ -57,7 +74,7 @@ def trend_svg(figure: Figure, fmt: Formatter, *, chart_id: str) -> str:
         fmt: Formatter of the report language.
         chart_id: A stable, page-unique id for the chart (letters, digits and ``-``).
     """
-    import pygal
+    pygal = _pygal()
     from pygal.style import Style
 
     style = Style(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from .._errors import InvalidValueError
 from .._io import atomic_write
@@ -87,6 +87,42 @@ def report_context(
 
 def _rows(table: Any) -> list[Any]:
     return list(getattr(table, "rows", table))
+
+
+@overload
+def build_report(
+    concept: Concept,
+    period: ReportPeriod | str,
+    *,
+    format: Literal["html", "md"] = "html",
+    output: str | os.PathLike[str] | None = None,
+    lang: str = "de",
+    cases: Any = None,
+    table: Any = None,
+    previous: Concept | None = None,
+    today: date | None = None,
+    templates: str | os.PathLike[str] | None = None,
+    disclosure: Any = DEFAULT_DISCLOSURE,
+    vorlage: Vorlage | None = None,
+) -> str: ...
+
+
+@overload
+def build_report(
+    concept: Concept,
+    period: ReportPeriod | str,
+    *,
+    format: Literal["docx"],
+    output: str | os.PathLike[str] | None = None,
+    lang: str = "de",
+    cases: Any = None,
+    table: Any = None,
+    previous: Concept | None = None,
+    today: date | None = None,
+    templates: str | os.PathLike[str] | None = None,
+    disclosure: Any = DEFAULT_DISCLOSURE,
+    vorlage: Vorlage | None = None,
+) -> bytes: ...
 
 
 def build_report(

@@ -1,0 +1,83 @@
+"""The ``report`` sub-command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kommunale_integration as ki
+from kommunale_integration._cli import main
+from test_report_data import sample_concept
+
+
+@pytest.fixture
+def concept_file(tmp_path: Path) -> Path:
+    path = tmp_path / "konzept.yaml"
+    path.write_text(ki.dumps_yaml(sample_concept()), encoding="utf-8")
+    return path
+
+
+def test_report_html_to_file(concept_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "bericht.html"
+    assert main(["report", str(concept_file), "--period", "2025", "--output", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Jahresbericht 2025 zum Integrationskonzept des Kreises Coesfeld" in html
+
+
+def test_report_markdown_to_stdout_in_english(
+    concept_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["report", str(concept_file), "--period", "2025", "--format", "md", "--lang", "en"])
+    assert code == 0
+    assert capsys.readouterr().out.startswith("# Annual report 2025 on the")
+
+
+def test_report_docx_to_file(concept_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bericht.docx"
+    args = ["report", str(concept_file), "--period", "2025", "--format", "docx"]
+    assert main([*args, "--output", str(out)]) == 0
+    assert out.read_bytes()[:2] == b"PK"
+
+
+def test_no_suppression_marks_report_internal(
+    concept_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["report", str(concept_file), "--period", "2025", "--format", "md", "--no-suppression"]
+    assert main(args) == 0
+    assert "INTERN – nicht zur Veröffentlichung" in capsys.readouterr().out
+
+
+def test_refuses_to_overwrite_the_input(
+    concept_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = concept_file.read_bytes()
+    code = main(["report", str(concept_file), "--period", "2025", "--output", str(concept_file)])
+    assert code == 2
+    assert "refusing to overwrite the input" in capsys.readouterr().err
+    assert concept_file.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--period", "20x5"], "invalid report period"),
+        (["--period", "2025", "--cases", "c.csv"], "--cases and --events must be given together"),
+        (["--period", "2025", "--templates", "/nonexistent-templates"], "does not exist"),
+    ],
+)
+def test_bad_usage_gives_one_sentence_and_exit_2(
+    concept_file: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["report", str(concept_file), *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_missing_concept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(tmp_path / "fehlt.yaml"), "--period", "2025"]) == 2
+    err = capsys.readouterr().err
+    assert "fehlt.yaml" in err
+    assert "Traceback" not in err
