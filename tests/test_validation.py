@@ -1,0 +1,733 @@
+"""Validation rules: each with a concept that triggers it and one that does not."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import kommunale_integration as ki
+from kommunale_integration import (
+    Actor,
+    CaseCount,
+    CaseCountKind,
+    Concept,
+    Contact,
+    DateRange,
+    Decision,
+    FieldOfAction,
+    Finding,
+    Goal,
+    Indicator,
+    Location,
+    Measure,
+    MeasureStatus,
+    Meeting,
+    Network,
+    Observation,
+    ObservationStatus,
+    Offer,
+    ReportPeriod,
+    Severity,
+    StatusChange,
+    Target,
+    Territory,
+    TerritoryKind,
+    Venue,
+)
+from kommunale_integration._validation import (
+    BUILTIN_RULES,
+    PROFILES,
+    Profile,
+    ValidationConfigError,
+    ValidationContext,
+    ValidationReport,
+    all_codes,
+    validate,
+)
+from kommunale_integration.testing import concepts
+
+TODAY = date(2026, 6, 1)
+KREIS = "05558"
+BILLERBECK, DUELMEN = "05558004", "05558012"
+Y2026 = ReportPeriod.parse("2026")
+
+
+def _clean() -> Concept:
+    """A small concept with no finding at all, even under the strict profile."""
+    phone = Contact(role="Beratung", phone="+49 2541 123456")
+    verified = date(2026, 3, 1)
+    places = (KREIS, BILLERBECK, DUELMEN)
+    return Concept(
+        id="kreis-coesfeld",
+        title="Integrationskonzept des Kreises Coesfeld",
+        territory=KREIS,
+        adopted="kt-2016",
+        valid_from=date(2016, 1, 1),
+        valid_to=date(2030, 12, 31),
+        territories=(
+            Territory(ags=KREIS, name="Kreis Coesfeld", kind=TerritoryKind.DISTRICT),
+            Territory(ags=BILLERBECK, name="Billerbeck", kind=TerritoryKind.TOWN, parent=KREIS),
+            Territory(ags=DUELMEN, name="Dülmen", kind=TerritoryKind.TOWN, parent=KREIS),
+        ),
+        decisions=(Decision(id="kt-2016", body="Kreistag", date=date(2016, 3, 16)),),
+        fields=(
+            FieldOfAction(id="sprache", title="Sprache"),
+            FieldOfAction(id="arbeitsmarkt", title="Arbeitsmarkt"),
+        ),
+        actors=(
+            Actor(id="kreis", name="Kreis Coesfeld", contacts=(phone,), last_verified=verified),
+            Actor(
+                id="vhs",
+                name="VHS Coesfeld",
+                parent="kreis",
+                contacts=(phone,),
+                last_verified=verified,
+            ),
+            Actor(id="jobcenter", name="Jobcenter", contacts=(phone,), last_verified=verified),
+        ),
+        offers=(
+            Offer(
+                id="sprachkurs",
+                name="Sprachkurs",
+                actor="vhs",
+                fields=("sprache",),
+                territories=(KREIS,),
+                contacts=(Contact(role="Anmeldung", email="kurse@vhs.example.org"),),
+                last_verified=verified,
+            ),
+            Offer(
+                id="jobcafe",
+                name="Jobcafé",
+                actor="jobcenter",
+                fields=("arbeitsmarkt",),
+                venue=Venue(street="Markt 1", postal_code="48653", municipality=DUELMEN),
+                territories=(BILLERBECK,),
+                last_verified=verified,
+            ),
+        ),
+        goals=(
+            Goal(id="deutsch", field="sprache", text="Alle lernen Deutsch", indicators=("quote",)),
+        ),
+        measures=(
+            Measure(
+                id="kurse-ausbauen",
+                title="Kurse ausbauen",
+                field="sprache",
+                goals=("deutsch",),
+                responsible="vhs",
+                partners=("kreis",),
+                timeframe=DateRange(start=date(2017, 1, 1), end=date(2020, 12, 31)),
+                indicators=("quote",),
+                history=(
+                    StatusChange(date=date(2016, 3, 16), status=MeasureStatus.RECOMMENDED),
+                    StatusChange(date=date(2017, 1, 1), status=MeasureStatus.ONGOING),
+                ),
+            ),
+        ),
+        indicators=(
+            Indicator(
+                id="quote",
+                name="Abschlussquote",
+                numerator=CaseCount(
+                    count=CaseCountKind.EVENTS, events=("language_course_completed",)
+                ),
+                denominator=CaseCount(
+                    count=CaseCountKind.EVENTS, events=("language_course_started",)
+                ),
+                scale=100,
+                proportion=True,
+            ),
+            Indicator(
+                id="faelle", name="Aktive Fälle", numerator=CaseCount(count=CaseCountKind.ACTIVE)
+            ),
+        ),
+        observations=(
+            *(
+                Observation(
+                    indicator="quote",
+                    period=Y2026,
+                    territory=ags,
+                    value=Decimal("50.0"),
+                    numerator=Decimal(10),
+                    denominator=Decimal(20),
+                )
+                for ags in places
+            ),
+            *(
+                Observation(indicator="faelle", period=Y2026, territory=ags, value=Decimal(40))
+                for ags in places
+            ),
+        ),
+        targets=(
+            Target(
+                indicator="quote",
+                territory=KREIS,
+                period=ReportPeriod.parse("2030"),
+                value=Decimal(70),
+            ),
+        ),
+        networks=(
+            Network(
+                id="runder-tisch",
+                name="Runder Tisch",
+                coordinator="kreis",
+                members=("vhs", "jobcenter"),
+                founded=date(2016, 5, 1),
+            ),
+        ),
+        meetings=(
+            Meeting(
+                id="rt-2026-1",
+                network="runder-tisch",
+                date=date(2026, 2, 3),
+                participants=("vhs",),
+            ),
+        ),
+    )
+
+
+def _run(concept: Concept, profile: str | Profile = "steuerung", **kw: Any) -> ValidationReport:
+    kw.setdefault("today", TODAY)
+    kw.setdefault("period", Y2026)
+    return validate(concept, profile, **kw)
+
+
+def _replace(concept: Concept, collection: str, index: int, **changes: Any) -> Concept:
+    items = list(getattr(concept, collection))
+    items[index] = attrs.evolve(items[index], **changes)
+    return concept.evolve(**{collection: tuple(items)})
+
+
+def _only(report: ValidationReport, code: str) -> Finding:
+    found = report.by_code(code)
+    assert len(found) == 1, report.to_text()
+    return found[0]
+
+
+def test_clean_concept_has_no_findings() -> None:
+    for profile in PROFILES:
+        report = _run(_clean(), profile)
+        assert report.findings == (), report.to_text()
+        assert report.ok
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def test_duplicate_id() -> None:
+    clean = _clean()
+    concept = clean.evolve(actors=(*clean.actors, Actor(id="vhs", name="Noch eine VHS")))
+    finding = _only(_run(concept), "duplicate-id")
+    assert finding.severity is Severity.ERROR
+    assert finding.location.path == "actors[3].id"
+    assert "actors[1]" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("collection", "index", "changes", "path"),
+    [
+        ("offers", 0, {"actor": "drk"}, "offers[0].actor"),
+        ("offers", 1, {"fields": ("arbeitsmarkt", "wohnen")}, "offers[1].fields[1]"),
+        ("offers", 1, {"territories": ("05558099",)}, "offers[1].territories[0]"),
+        (
+            "offers",
+            1,
+            {"venue": Venue(street="Weg 2", city="X", municipality="05558099")},
+            "offers[1].venue.municipality",
+        ),
+        ("measures", 0, {"goals": ("deutsch", "frieden")}, "measures[0].goals[1]"),
+        ("measures", 0, {"responsible": "caritas"}, "measures[0].responsible"),
+        ("measures", 0, {"indicators": ("gibtsnicht",)}, "measures[0].indicators[0]"),
+        ("goals", 0, {"field": "wohnen"}, "goals[0].field"),
+        ("targets", 0, {"territory": "05558099"}, "targets[0].territory"),
+        ("targets", 0, {"indicator": "gibtsnicht"}, "targets[0].indicator"),
+        ("networks", 0, {"members": ("vhs", "drk")}, "networks[0].members[1]"),
+        ("meetings", 0, {"participants": ("drk",)}, "meetings[0].participants[0]"),
+        ("actors", 1, {"parent": "land"}, "actors[1].parent"),
+    ],
+)
+def test_unknown_reference(collection: str, index: int, changes: dict[str, Any], path: str) -> None:
+    concept = _replace(_clean(), collection, index, **changes)
+    report = _run(concept, disabled={"coverage-gap", "incomplete-period"})
+    finding = _only(report, "unknown-reference")
+    assert finding.severity is Severity.ERROR
+    assert finding.location.path == path
+
+
+def test_unknown_reference_of_the_concept_itself() -> None:
+    report = _run(_clean().evolve(adopted="kt-1999"))
+    assert _only(report, "unknown-reference").location.path == "adopted"
+
+
+def test_territories_are_not_checked_when_the_concept_lists_none() -> None:
+    concept = _clean().evolve(territories=())
+    assert "unknown-reference" not in _run(concept).codes()
+
+
+def test_fields_fall_back_to_the_default_catalogue() -> None:
+    concept = _clean().evolve(fields=())
+    assert "unknown-reference" not in _run(concept).codes()
+    concept = _replace(concept, "offers", 0, fields=("quatsch",))
+    assert _only(_run(concept), "unknown-reference").location.path == "offers[0].fields[0]"
+
+
+def test_parent_cycle_reported_once_at_first_member() -> None:
+    concept = _replace(_clean(), "actors", 0, parent="vhs")
+    finding = _only(_run(concept), "parent-cycle")
+    assert finding.severity is Severity.ERROR
+    assert finding.location.path == "actors[0].parent"
+    assert "kreis → vhs → kreis" in finding.message
+
+
+def test_self_parent_goal_is_a_cycle() -> None:
+    concept = _replace(_clean(), "goals", 0, parent="deutsch")
+    assert _only(_run(concept), "parent-cycle").location.path == "goals[0].parent"
+
+
+def test_chain_without_cycle_is_fine() -> None:
+    concept = _replace(_clean(), "actors", 2, parent="vhs")
+    assert "parent-cycle" not in _run(concept).codes()
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def test_measure_outside_validity() -> None:
+    frame = DateRange(start=date(2028, 1, 1), end=date(2032, 12, 31))
+    finding = _only(
+        _run(_replace(_clean(), "measures", 0, timeframe=frame)), "measure-outside-validity"
+    )
+    assert finding.severity is Severity.WARNING
+    assert finding.location.path == "measures[0].timeframe"
+    assert "31.12.2032" in finding.message
+
+
+def test_open_timeframe_inside_validity_is_fine() -> None:
+    frame = DateRange(start=date(2020, 1, 1))
+    assert (
+        "measure-outside-validity"
+        not in _run(_replace(_clean(), "measures", 0, timeframe=frame)).codes()
+    )
+
+
+def test_meeting_outside_network() -> None:
+    concept = _replace(_clean(), "meetings", 0, date=date(2015, 12, 1))
+    finding = _only(_run(concept), "meeting-outside-network")
+    assert finding.severity is Severity.ERROR
+    assert finding.location.path == "meetings[0].date"
+    dissolved = _replace(_clean(), "networks", 0, dissolved=date(2025, 12, 31))
+    assert _only(_run(dissolved), "meeting-outside-network").location.path == "meetings[0].date"
+
+
+def test_status_history_out_of_order() -> None:
+    history = (
+        StatusChange(date=date(2017, 1, 1), status=MeasureStatus.ONGOING),
+        StatusChange(date=date(2016, 3, 16), status=MeasureStatus.RECOMMENDED),
+    )
+    finding = _only(
+        _run(_replace(_clean(), "measures", 0, history=history)), "status-history-order"
+    )
+    assert finding.severity is Severity.WARNING
+    assert finding.location.path == "measures[0].history[1]"
+
+
+def test_status_history_two_states_on_one_day() -> None:
+    history = (
+        StatusChange(date=date(2017, 1, 1), status=MeasureStatus.ONGOING),
+        StatusChange(date=date(2017, 1, 1), status=MeasureStatus.PLANNED),
+    )
+    finding = _only(
+        _run(_replace(_clean(), "measures", 0, history=history)), "status-history-order"
+    )
+    assert "zwei verschiedene Status" in finding.message
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _obs(concept: Concept, index: int, **changes: Any) -> Concept:
+    return _replace(concept, "observations", index, **changes)
+
+
+def test_percentage_out_of_range() -> None:
+    concept = _obs(_clean(), 1, value=Decimal("150"), numerator=None, denominator=None)
+    finding = _only(_run(concept), "percentage-out-of-range")
+    assert finding.severity is Severity.ERROR
+    assert finding.location.path == "observations[1].value"
+    assert "150 %" in finding.message
+
+
+def test_percentage_bounds_are_allowed() -> None:
+    concept = _obs(_clean(), 0, value=Decimal(100), numerator=None, denominator=None)
+    concept = _obs(concept, 1, value=Decimal(0), numerator=None, denominator=None)
+    assert _run(concept).findings == ()
+
+
+def test_numerator_exceeds_denominator() -> None:
+    concept = _obs(
+        _clean(),
+        2,
+        numerator=Decimal(30),
+        denominator=Decimal(20),
+        value=None,
+        status=ObservationStatus.SUPPRESSED,
+    )
+    finding = _only(_run(concept), "numerator-exceeds-denominator")
+    assert finding.severity is Severity.ERROR
+    assert finding.location.path == "observations[2].numerator"
+
+
+def test_numerator_may_exceed_denominator_when_not_a_proportion() -> None:
+    clean = _clean()
+    rate = attrs.evolve(clean.indicators[0], proportion=False)
+    concept = clean.evolve(indicators=(rate, clean.indicators[1]))
+    concept = _obs(concept, 2, numerator=Decimal(30), denominator=Decimal(20), value=Decimal(150))
+    assert _run(concept).findings == ()
+
+
+def test_value_mismatch() -> None:
+    concept = _obs(_clean(), 0, value=Decimal("55.0"))
+    finding = _only(_run(concept), "value-mismatch")
+    assert finding.severity is Severity.WARNING
+    assert finding.location.path == "observations[0].value"
+    rounded = _obs(_clean(), 0, numerator=Decimal(1), denominator=Decimal(3), value=Decimal("33.3"))
+    assert _run(rounded).findings == ()
+
+
+def test_negative_count() -> None:
+    concept = _obs(_clean(), 4, value=Decimal(-3))
+    finding = _only(_run(concept), "negative-count")
+    assert finding.severity is Severity.ERROR
+    assert finding.location.path == "observations[4].value"
+
+
+def test_negative_value_of_an_expression_is_allowed() -> None:
+    clean = _clean()
+    change = attrs.evolve(clean.indicators[1], numerator="arrivals - departures")
+    concept = _obs(clean.evolve(indicators=(clean.indicators[0], change)), 4, value=Decimal(-3))
+    assert _run(concept).findings == ()
+
+
+def test_duplicate_observation_and_target() -> None:
+    clean = _clean()
+    concept = clean.evolve(
+        observations=(*clean.observations, clean.observations[0]),
+        targets=(*clean.targets, clean.targets[0]),
+    )
+    report = _run(concept)
+    assert _only(report, "duplicate-observation").location.path == "observations[6]"
+    assert _only(report, "duplicate-target").location.path == "targets[1]"
+    assert report.by_code("duplicate-target")[0].severity is Severity.ERROR
+
+
+def test_target_outside_validity() -> None:
+    target = _replace(_clean(), "targets", 0, period=ReportPeriod.parse("2035"))
+    finding = _only(_run(target), "target-outside-validity")
+    assert finding.severity is Severity.WARNING
+    assert finding.location.path == "targets[0].period"
+
+
+# --------------------------------------------------------------------------- currency
+
+
+def test_stale_and_unverified_entries() -> None:
+    concept = _replace(_clean(), "actors", 2, last_verified=date(2025, 5, 31))
+    concept = _replace(concept, "offers", 0, last_verified=None)
+    report = _run(concept)
+    stale = _only(report, "stale-entry")
+    assert stale.severity is Severity.WARNING
+    assert stale.location.path == "actors[2].last_verified"
+    assert "31.05.2025" in stale.message
+    unverified = _only(report, "unverified-entry")
+    assert unverified.location.path == "offers[0].last_verified"
+    assert unverified.severity is Severity.WARNING  # steuerung
+    lenient = _run(concept, "konzept")
+    assert lenient.by_code("unverified-entry")[0].severity is Severity.INFO
+
+
+def test_stale_months_is_configurable() -> None:
+    concept = _replace(_clean(), "actors", 2, last_verified=date(2025, 5, 31))
+    assert "stale-entry" not in _run(concept, stale_months=13).codes()
+    with pytest.raises(ValidationConfigError, match="stale_months"):
+        _run(concept, stale_months=-1)
+
+
+# --------------------------------------------------------------------------- offers
+
+
+def test_duplicate_structure_names_both_offers() -> None:
+    clean = _clean()
+    extra = Offer(
+        id="sprachtreff",
+        name="Sprachtreff",
+        actor="kreis",
+        fields=("sprache",),
+        territories=(DUELMEN,),
+        contacts=(Contact(role="Treff", phone="+49 2594 1234"),),
+        last_verified=date(2026, 1, 1),
+    )
+    report = _run(clean.evolve(offers=(*clean.offers, extra)))
+    finding = _only(report, "duplicate-structure")
+    assert finding.severity is Severity.WARNING
+    assert finding.location.path == "offers[2]"
+    assert "„sprachkurs“" in finding.message
+    assert "„sprachtreff“" in finding.message
+    assert "VHS Coesfeld" in finding.message
+    assert "Dülmen" in finding.message
+
+
+def test_coverage_gap() -> None:
+    concept = _replace(_clean(), "offers", 1, territories=(BILLERBECK,), venue=None)
+    concept = _replace(concept, "offers", 1, contacts=(Contact(role="Info", phone="+49 1 2345"),))
+    finding = _only(_run(concept), "coverage-gap")
+    assert finding.severity is Severity.INFO
+    assert finding.location.path == "territories[2]"
+    assert (
+        finding.message
+        == "Dülmen (05558012): kein aktuelles Angebot im Handlungsfeld „Arbeitsmarkt“."
+    )
+
+
+def test_offer_unreachable() -> None:
+    concept = _replace(_clean(), "offers", 1, venue=Venue(name="Treff", municipality=DUELMEN))
+    concept = _replace(concept, "actors", 2, contacts=(Contact(role="Info", web="https://x.de"),))
+    finding = _only(_run(concept), "offer-unreachable")
+    assert finding.severity is Severity.WARNING
+    assert finding.location.path == "offers[1].contacts"
+
+
+def test_offer_reachable_through_its_actor() -> None:
+    concept = _replace(_clean(), "offers", 0, contacts=())
+    assert "offer-unreachable" not in _run(concept).codes()
+
+
+# --------------------------------------------------------------------------- completeness
+
+
+def test_incomplete_period() -> None:
+    clean = _clean()
+    concept = clean.evolve(observations=clean.observations[:5])
+    finding = _only(_run(concept), "incomplete-period")
+    assert finding.severity is Severity.ERROR  # steuerung
+    assert finding.location.path == "indicators[1]"
+    assert "Dülmen (05558012)" in finding.message
+    assert _only(_run(concept, "konzept"), "incomplete-period").severity is Severity.WARNING
+
+
+def test_missing_value_with_reason_counts_and_without_does_not() -> None:
+    reason = _obs(_clean(), 5, value=None, status="missing", note="Daten liegen nicht vor")
+    assert _run(reason).findings == ()
+    silent = _obs(_clean(), 5, value=None, status="missing")
+    finding = _only(_run(silent), "incomplete-period")
+    assert finding.location.path == "observations[5].note"
+    assert "ohne Begründung" in finding.message
+
+
+def test_total_value_counts_for_the_concept_territory_and_no_period_no_check() -> None:
+    concept = _obs(_clean(), 3, territory="all")
+    assert _run(concept).findings == ()
+    clean = _clean()
+    assert "incomplete-period" not in _run(clean.evolve(observations=()), period=None).codes()
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def test_steering_codes_are_errors_in_steuerung_and_off_in_konzept() -> None:
+    concept = _replace(_clean(), "measures", 0, responsible=None, timeframe=None, indicators=())
+    strict = _run(concept, "steuerung")
+    for code, path in [
+        ("measure-without-responsible", "measures[0].responsible"),
+        ("measure-without-timeframe", "measures[0].timeframe"),
+        ("measure-without-indicator", "measures[0].indicators"),
+    ]:
+        finding = _only(strict, code)
+        assert finding.severity is Severity.ERROR
+        assert finding.location.path == path
+    assert not strict.ok
+    assert _run(concept, "konzept").findings == ()
+
+
+def test_unknown_profile_and_language() -> None:
+    with pytest.raises(ValidationConfigError, match="konzept, steuerung"):
+        validate(_clean(), "gibtsnicht")
+    with pytest.raises(ValidationConfigError, match="language"):
+        validate(_clean(), lang="fr")
+
+
+def test_custom_profile_changes_severities() -> None:
+    concept = _replace(_clean(), "actors", 2, last_verified=date(2020, 1, 1))
+    strict = Profile(name="streng", description="x", severities={"stale-entry": Severity.ERROR})
+    report = _run(concept, strict)
+    assert report.profile == "streng"
+    assert _only(report, "stale-entry").severity is Severity.ERROR
+    assert not report.ok
+
+
+# --------------------------------------------------------------------------- one pass
+
+
+def test_ten_problems_reported_in_one_run() -> None:
+    clean = _clean()
+    concept = clean.evolve(
+        actors=(*clean.actors, Actor(id="vhs", name="Doppelt", last_verified=date(2026, 1, 1))),
+    )
+    concept = _replace(concept, "offers", 0, actor="drk")  # 1 unknown-reference
+    concept = _replace(concept, "actors", 0, parent="vhs")  # 2 parent-cycle
+    concept = _replace(  # 3 measure-outside-validity, 4 measure-without-responsible
+        concept,
+        "measures",
+        0,
+        timeframe=DateRange(start=date(2029, 1, 1), end=date(2031, 1, 1)),
+        responsible=None,
+    )
+    concept = _replace(concept, "meetings", 0, date=date(2010, 1, 1))  # 5 meeting-outside
+    concept = _obs(concept, 1, value=Decimal(120), numerator=None, denominator=None)  # 6
+    concept = _obs(concept, 4, value=Decimal(-1))  # 7 negative-count
+    concept = _replace(concept, "actors", 2, last_verified=date(2020, 1, 1), contacts=())  # 8
+    concept = _replace(concept, "offers", 1, venue=None, territories=(BILLERBECK,))  # 9, 10
+    report = _run(concept)
+    expected = {
+        "duplicate-id",
+        "unknown-reference",
+        "parent-cycle",
+        "measure-outside-validity",
+        "measure-without-responsible",
+        "meeting-outside-network",
+        "percentage-out-of-range",
+        "negative-count",
+        "stale-entry",
+        "offer-unreachable",
+        "coverage-gap",
+    }
+    assert expected <= report.codes(), report.to_text()
+    assert len(expected) >= 10
+    severities = [f.severity for f in report]
+    assert severities == sorted(
+        severities, key=[Severity.ERROR, Severity.WARNING, Severity.INFO].index
+    )
+
+
+# --------------------------------------------------------------------------- user rules
+
+
+def test_plain_callable_rule_and_disabling_its_code() -> None:
+    def bus_stops(concept: Concept) -> Iterable[Finding]:
+        for index, offer in enumerate(concept.offers):
+            if offer.venue is None:
+                yield Finding(
+                    code="no-bus-stop",
+                    severity=Severity.WARNING,
+                    message=f"{offer.id}: keine Haltestelle",
+                    location=concept.locate(f"offers[{index}].venue"),
+                )
+
+    report = _run(_clean(), rules=[bus_stops])
+    assert _only(report, "no-bus-stop").location.path == "offers[0].venue"
+    assert "no-bus-stop" not in _run(_clean(), rules=[bus_stops], disabled={"no-bus-stop"}).codes()
+
+
+class _MeasureCountRule:
+    name = "measure-count"
+    codes: ClassVar[Mapping[str, Severity]] = {"too-few-measures": Severity.INFO}
+
+    def __call__(self, context: ValidationContext) -> Iterable[Finding]:
+        if len(context.concept.measures) < 2:
+            yield Finding(
+                code="too-few-measures",
+                severity=Severity.INFO,
+                message=f"{context.profile}: nur eine Maßnahme",
+                location=context.locate("measures"),
+            )
+
+
+def test_rule_object_gets_the_context_and_declares_codes() -> None:
+    report = _run(_clean(), rules=[_MeasureCountRule()])
+    assert _only(report, "too-few-measures").message == "steuerung: nur eine Maßnahme"
+    assert isinstance(_MeasureCountRule(), ki.Rule)
+    # declared codes can be switched off; then the rule does not even run
+    assert _run(_clean(), rules=[_MeasureCountRule()], disabled={"too-few-measures"}).ok
+
+
+def test_disabling_an_unknown_code_is_refused_with_a_hint() -> None:
+    with pytest.raises(ValidationConfigError, match="did you mean 'coverage-gap'"):
+        _run(_clean(), disabled={"coverage-gaps"})
+
+
+def test_rule_returning_garbage_is_a_clear_error() -> None:
+    def broken(concept: Concept) -> Iterable[Any]:
+        return ["kein Befund"]
+
+    with pytest.raises(ValidationConfigError, match="not a Finding"):
+        _run(_clean(), rules=[broken])
+    with pytest.raises(ValidationConfigError, match="callable"):
+        _run(_clean(), rules=["nope"])
+
+
+def test_disabled_builtin_code_disappears() -> None:
+    concept = _replace(_clean(), "offers", 1, venue=None, territories=(BILLERBECK,))
+    assert "coverage-gap" in _run(concept).codes()
+    assert "coverage-gap" not in _run(concept, disabled={"coverage-gap"}).codes()
+
+
+# --------------------------------------------------------------------------- language
+
+
+def test_english_messages() -> None:
+    concept = _replace(_clean(), "offers", 0, actor="drk")
+    finding = _only(_run(concept, lang="en"), "unknown-reference")
+    assert finding.message == "Offer “sprachkurs”: there is no actor “drk” in the concept."
+
+
+def test_every_builtin_code_has_both_languages_and_a_rule() -> None:
+    from kommunale_integration._validation._messages import MESSAGES
+
+    codes = all_codes()
+    assert set(codes) == {key.split("/")[0] for key in MESSAGES}
+    assert all(rule.codes for rule in BUILTIN_RULES)
+    for de, en in MESSAGES.values():
+        assert de
+        assert en != de
+
+
+# --------------------------------------------------------------------------- locations
+
+
+def test_locations_use_recorded_sources() -> None:
+    concept = _replace(_clean(), "offers", 1, actor="drk").with_sources(
+        {"offers[1]": Location(file="angebote.csv", row=3)}
+    )
+    finding = _only(_run(concept), "unknown-reference")
+    assert finding.location == Location(file="angebote.csv", row=3, path="offers[1].actor")
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@given(concepts(), st.sampled_from(sorted(PROFILES)), st.sampled_from(["de", "en"]))
+def test_validate_never_raises_and_report_is_consistent(
+    concept: Concept, profile: str, lang: str
+) -> None:
+    report = validate(concept, profile, today=TODAY, period=Y2026, lang=lang, plugins=False)
+    assert report.ok == (not report.errors)
+    assert len(report.errors) + len(report.warnings) + len(report.infos) == len(report)
+    assert set(report.codes()) <= set(all_codes())
+    data = json.loads(report.to_json())
+    assert data["ok"] is report.ok
+    assert [f["code"] for f in data["findings"]] == [f.code for f in report]
+    assert len(report.flatten()) == len(report)
+
+
+@given(concepts(), st.sets(st.sampled_from(sorted(all_codes())), max_size=4))
+def test_disabling_removes_exactly_those_codes(concept: Concept, off: set[str]) -> None:
+    full = validate(concept, "steuerung", today=TODAY, period=Y2026, plugins=False)
+    reduced = validate(concept, "steuerung", today=TODAY, period=Y2026, disabled=off, plugins=False)
+    assert reduced.findings == tuple(f for f in full if f.code not in off)
