@@ -85,6 +85,7 @@ if TYPE_CHECKING:
         structure,
         unstructure,
     )
+    from ._examples import example_path
     from ._loaders import (
         DEFAULT_TABLE_FILES,
         LOAD_FINDING_CODES,
@@ -135,6 +136,7 @@ _LAZY: dict[str, str] = {
     "make_converter": "._converter",
     "structure": "._converter",
     "unstructure": "._converter",
+    "example_path": "._examples",
     "SCHEMA_TYPES": "._schema",
     "json_schema": "._schema",
     "ReportContext": "._reports",
@@ -228,6 +230,7 @@ __all__ = [
     "default_territories",
     "dumps_json",
     "dumps_yaml",
+    "example_path",
     "json_schema",
     "load_catalogue",
     "load_concept",

@@ -21,7 +21,7 @@ __all__ = ["main"]
 log = logging.getLogger("kommunale_integration")
 
 #: Sub-command modules in the order they appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("schema", "report")
+COMMAND_MODULES: tuple[str, ...] = ("schema", "report", "demo")
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
