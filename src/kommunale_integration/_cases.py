@@ -1,0 +1,749 @@
+"""Reading pseudonymised case-management exports (Fallmanagement-Daten, KIM).
+
+The canonical format is a **contract** (``DESIGN.md`` §4): two CSV files,
+
+* ``cases.csv``: ``case_id,municipality,opened,closed,legal_basis,sex,birth_year``
+  (further columns become optional dimensions), and
+* ``events.csv``: ``case_id,event,date,detail``,
+
+in UTF-8 or Windows-1252, separated by commas or semicolons, with ISO or German dates.
+
+The reader streams both files with the standard :mod:`csv` module and keeps the data in
+compact columns (:class:`array.array` and :class:`bytearray`): dates are day ordinals,
+municipalities, sexes, legal bases and further columns small integer codes, events one
+pair of arrays (case number, day) per event type. Case pseudonyms are replaced by dense
+case numbers while the events are joined and are then dropped: a :class:`CaseData`
+holds no identifier at all, and no message of this module ever quotes one (a finding
+names the row, never the case).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from typing import IO, Any, Final
+
+import attrs
+
+from ._errors import Finding, LoadError, Location, Severity
+
+__all__ = [
+    "CASE_COLUMNS",
+    "EVENT_COLUMNS",
+    "CaseData",
+    "CaseReadOptions",
+    "read_cases",
+]
+
+CASE_COLUMNS: Final = (
+    "case_id",
+    "municipality",
+    "opened",
+    "closed",
+    "legal_basis",
+    "sex",
+    "birth_year",
+)
+"""Columns of ``cases.csv`` in the canonical format."""
+
+EVENT_COLUMNS: Final = ("case_id", "event", "date", "detail")
+"""Columns of ``events.csv`` in the canonical format."""
+
+_REQUIRED_CASE: Final = ("case_id", "municipality", "opened")
+_REQUIRED_EVENT: Final = ("case_id", "event", "date")
+
+#: Value of ``closed`` for a case that is still open (greater than every real day).
+OPEN: Final = 2**31 - 1
+
+SEXES: Final = ("f", "m", "d", "unknown")
+_SEX_ALIASES: Final = {
+    "f": "f",
+    "w": "f",
+    "weiblich": "f",
+    "female": "f",
+    "m": "m",
+    "männlich": "m",
+    "maennlich": "m",
+    "male": "m",
+    "d": "d",
+    "divers": "d",
+    "x": "d",
+    "unknown": "unknown",
+    "u": "unknown",
+    "unbekannt": "unknown",
+    "k.a.": "unknown",
+    "": "unknown",
+}
+
+# Header words that mark a direct identifier. A header is refused when its whole
+# normalised text or one of its words is in this set.
+_IDENTIFIER_WORDS: Final = frozenset(
+    {
+        "name",
+        "vorname",
+        "nachname",
+        "familienname",
+        "geburtsname",
+        "firstname",
+        "lastname",
+        "surname",
+        "fullname",
+        "givenname",
+        "geburtsdatum",
+        "geburtstag",
+        "dateofbirth",
+        "birthdate",
+        "dob",
+        "adresse",
+        "anschrift",
+        "address",
+        "strasse",
+        "straße",
+        "street",
+        "hausnummer",
+        "wohnort",
+        "telefon",
+        "telefonnummer",
+        "tel",
+        "phone",
+        "mobil",
+        "handy",
+        "mobile",
+        "email",
+        "mail",
+        "emailadresse",
+        "iban",
+        "steuerid",
+        "sozialversicherungsnummer",
+        "passnummer",
+        "ausweisnummer",
+    }
+)
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DE_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_AGS = re.compile(r"\d{8}")
+_YEAR = re.compile(r"\d{4}")
+
+
+@attrs.frozen(kw_only=True)
+class CaseReadOptions:
+    """Options of :func:`read_cases` (Leseoptionen).
+
+    Attributes:
+        max_findings: Stop collecting findings after this many (a summary finding
+            says how many more rows were affected); the load still fails.
+        dimensions: Names of the further ``cases.csv`` columns to keep as
+            dimensions; ``None`` keeps all of them.
+
+    .. versionadded:: 0.1.0
+    """
+
+    max_findings: int = 1000
+    dimensions: tuple[str, ...] | None = None
+
+
+@attrs.define(eq=False)
+class _Dim:
+    """One coded case attribute: a code per case and the labels of the codes."""
+
+    codes: array[int]
+    labels: list[str]
+    index: dict[str, int] = attrs.field(factory=dict)
+
+    def code(self, label: str) -> int:
+        found = self.index.get(label)
+        if found is None:
+            found = self.index[label] = len(self.labels)
+            self.labels.append(label)
+        return found
+
+
+@attrs.define(eq=False)
+class CaseData:
+    """Case-management data in compact columns, without identifiers (Falldaten).
+
+    Built by :func:`read_cases` (or :meth:`from_records` for small data in code).
+    Case *i* (0-based) has its values at position *i* of every column. Dates are
+    ordinals (:meth:`datetime.date.toordinal`); a case without ``closed`` has
+    :data:`OPEN`. A :class:`CaseData` contains no case pseudonyms.
+
+    Attributes:
+        opened: Opening day of each case.
+        closed: Closing day of each case, :data:`OPEN` while open.
+        birth_year: Year of birth, 0 when unknown.
+        dimensions: Coded attributes: ``municipality``, ``sex``, ``legal_basis`` and
+            further columns of ``cases.csv``; each maps to ``(codes, labels)``.
+        events: For each event type, two parallel arrays: case numbers and days.
+
+    .. versionadded:: 0.1.0
+    """
+
+    opened: array[int]
+    closed: array[int]
+    birth_year: array[int]
+    _dims: dict[str, _Dim]
+    events: dict[str, tuple[array[int], array[int]]]
+
+    def __len__(self) -> int:
+        return len(self.opened)
+
+    @property
+    def dimensions(self) -> dict[str, tuple[array[int], list[str]]]:
+        """Each coded attribute as ``(codes per case, labels of the codes)``."""
+        return {name: (d.codes, d.labels) for name, d in self._dims.items()}
+
+    @property
+    def dimension_names(self) -> tuple[str, ...]:
+        """The coded attributes besides ``municipality`` (usable in ``by=``)."""
+        return tuple(n for n in self._dims if n != "municipality")
+
+    @property
+    def municipalities(self) -> tuple[str, ...]:
+        """The AGS of all municipalities that have cases, sorted."""
+        return tuple(sorted(self._dims["municipality"].labels))
+
+    @property
+    def event_counts(self) -> dict[str, int]:
+        """Number of events per event type."""
+        return {name: len(pair[0]) for name, pair in self.events.items()}
+
+    @classmethod
+    def empty(cls, extra: Iterable[str] = ()) -> CaseData:
+        """Return case data without any case.
+
+        .. versionadded:: 0.1.0
+        """
+        dims = {
+            name: _Dim(array("I"), []) for name in ("municipality", "sex", "legal_basis", *extra)
+        }
+        return cls(array("i"), array("i"), array("H"), dims, {})
+
+    @classmethod
+    def from_records(
+        cls,
+        cases: Iterable[Mapping[str, Any]],
+        events: Iterable[Mapping[str, Any]] = (),
+    ) -> CaseData:
+        """Build case data from mappings with the canonical column names.
+
+        Meant for tests and small data built in code. Dates may be :class:`date`
+        objects or text; ``closed`` may be missing or ``None``. The same checks as in
+        :func:`read_cases` apply and a :class:`LoadError` lists every problem.
+
+        .. versionadded:: 0.1.0
+        """
+        case_rows = list(cases)
+        header: list[str] = list(CASE_COLUMNS)
+        for row in case_rows:
+            header.extend(k for k in row if k not in header)
+        event_header = list(EVENT_COLUMNS)
+
+        def text(value: Any) -> str:
+            if value is None:
+                return ""
+            if isinstance(value, date):
+                return value.isoformat()
+            return str(value)
+
+        case_lines = [header, *([text(r.get(k)) for k in header] for r in case_rows)]
+        event_lines = [event_header, *([text(r.get(k)) for k in event_header] for r in events)]
+        reader = _Reader(None, CaseReadOptions())
+        reader.read_case_rows(iter(case_lines), "cases")
+        if reader.cases_usable:
+            reader.read_event_rows(iter(event_lines), "events")
+        return reader.finish()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _normalise_header(text: str) -> str:
+    return text.strip().lstrip("\ufeff").strip().lower()
+
+
+def _identifier_word(header: str) -> bool:
+    text = header.lower().replace("-", "").replace("ß", "ss")
+    words = [w for w in re.split(r"[^0-9a-zäöü]+", text) if w]
+    joined = "".join(words)
+    identifiers = {w.replace("ß", "ss") for w in _IDENTIFIER_WORDS}
+    return joined in identifiers or any(w in identifiers for w in words)
+
+
+class _Reader:
+    """Collects the columns and the findings of one :func:`read_cases` call."""
+
+    def __init__(self, mapping: Mapping[str, str] | None, options: CaseReadOptions) -> None:
+        self.mapping = {_normalise_header(k): v for k, v in (mapping or {}).items()}
+        self.options = options
+        self.findings: list[Finding] = []
+        self.dropped = 0
+        self.opened = array("i")
+        self.closed = array("i")
+        self.birth_year = array("H")
+        self.dims: dict[str, _Dim] = {
+            "municipality": _Dim(array("I"), []),
+            "sex": _Dim(array("I"), []),
+            "legal_basis": _Dim(array("I"), []),
+        }
+        for sex in SEXES:
+            self.dims["sex"].code(sex)
+        self.ids: dict[str, int] = {}
+        self.events: dict[str, tuple[array[int], array[int]]] = {}
+        self._dates: dict[str, int] = {}
+        self.cases_usable = False
+
+    # ----------------------------------------------------------------- findings
+
+    def add(self, code: str, message: str, file: str, row: int | None, column: str | None) -> None:
+        if len(self.findings) >= self.options.max_findings:
+            self.dropped += 1
+            return
+        self.findings.append(
+            Finding(
+                code=code,
+                severity=Severity.ERROR,
+                message=message,
+                location=Location(file=file, row=row, column=column),
+            )
+        )
+
+    # ----------------------------------------------------------------- values
+
+    def day(self, text: str) -> int:
+        """Day ordinal of an ISO or German date; raises ValueError."""
+        found = self._dates.get(text)
+        if found is not None:
+            return found
+        value = text.strip()
+        match = _ISO_DATE.fullmatch(value)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+        else:
+            match = _DE_DATE.fullmatch(value)
+            if not match:
+                raise ValueError(f"expected a date like 2025-03-31 or 31.03.2025, got {text!r}")
+            day, month, year = (int(g) for g in match.groups())
+        try:
+            result = date(year, month, day).toordinal()
+        except ValueError:
+            raise ValueError(f"{text!r} is not a valid calendar date") from None
+        if len(self._dates) < 200_000:
+            self._dates[text] = result
+        return result
+
+    # ----------------------------------------------------------------- headers
+
+    def columns(
+        self, header: list[str], file: str, required: tuple[str, ...], known: tuple[str, ...]
+    ) -> dict[str, int] | None:
+        positions: dict[str, int] = {}
+        ok = True
+        for index, raw in enumerate(header):
+            name = _normalise_header(raw)
+            name = _normalise_header(self.mapping.get(name, name))
+            if not name:
+                continue
+            if name not in known and _identifier_word(name):
+                self.add(
+                    "direct-identifier",
+                    f'the column "{raw.strip()}" looks like a direct identifier (name, date '
+                    "of birth, address, phone or e-mail); such columns are refused and their "
+                    "values are never read: remove the column from the export",
+                    file,
+                    1,
+                    raw.strip(),
+                )
+                ok = False
+                continue
+            if name in positions:
+                self.add("duplicate-column", f'the column "{name}" appears twice', file, 1, name)
+                ok = False
+                continue
+            positions[name] = index
+        for name in required:
+            if name not in positions:
+                self.add(
+                    "missing-column",
+                    f'the required column "{name}" is missing (columns found: '
+                    f"{', '.join(h.strip() for h in header) or 'none'})",
+                    file,
+                    1,
+                    name,
+                )
+                ok = False
+        return positions if ok else None
+
+    # ----------------------------------------------------------------- cases
+
+    def read_case_rows(self, rows: Iterator[list[str]], file: str) -> None:
+        try:
+            header = next(rows)
+        except StopIteration:
+            self.add("empty-file", "the file is empty (a header row is required)", file, None, None)
+            return
+        pos = self.columns(header, file, _REQUIRED_CASE, CASE_COLUMNS)
+        if pos is None:
+            return
+        self.cases_usable = True
+        keep = self.options.dimensions
+        extra = [
+            name for name in pos if name not in CASE_COLUMNS and (keep is None or name in keep)
+        ]
+        for name in extra:
+            self.dims[name] = _Dim(array("I"), [])
+        width = len(header)
+        i_id, i_mun, i_open = pos["case_id"], pos["municipality"], pos["opened"]
+        i_close = pos.get("closed")
+        i_legal = pos.get("legal_basis")
+        i_sex = pos.get("sex")
+        i_birth = pos.get("birth_year")
+        extra_pos = [(self.dims[name], pos[name]) for name in extra]
+        ids = self.ids
+        mun = self.dims["municipality"]
+        sex_dim = self.dims["sex"]
+        legal = self.dims["legal_basis"]
+        mun_index: dict[str, int] = mun.index
+        day = self.day
+        opened_a, closed_a, birth_a = self.opened, self.closed, self.birth_year
+        mun_codes, sex_codes, legal_codes = mun.codes, sex_dim.codes, legal.codes
+        sex_code = {alias: sex_dim.index[value] for alias, value in _SEX_ALIASES.items()}
+        row_no = 1
+        for row in rows:
+            row_no += 1
+            if len(row) != width:
+                if not row or row == [""] * len(row):
+                    continue  # blank line
+                self.add(
+                    "wrong-field-count",
+                    f"the row has {len(row)} fields, the header has {width} "
+                    "(a truncated file or a stray separator)",
+                    file,
+                    row_no,
+                    None,
+                )
+                continue
+            bad = False
+            case_id = row[i_id].strip()
+            if not case_id:
+                self.add("missing-value", "the case id is empty", file, row_no, "case_id")
+                bad = True
+            elif case_id in ids:
+                self.add(
+                    "duplicate-case",
+                    "the case id of this row already appeared in an earlier row",
+                    file,
+                    row_no,
+                    "case_id",
+                )
+                bad = True
+            ags = row[i_mun].strip()
+            code = mun_index.get(ags)
+            if code is None:
+                if _AGS.fullmatch(ags):
+                    code = mun.code(ags)
+                else:
+                    self.add(
+                        "invalid-value",
+                        f"expected an 8-digit AGS (Gemeindeschlüssel), got {ags!r}",
+                        file,
+                        row_no,
+                        "municipality",
+                    )
+                    bad = True
+            try:
+                opened = day(row[i_open])
+            except ValueError as exc:
+                self.add("invalid-date", str(exc), file, row_no, "opened")
+                bad = True
+                opened = 0
+            closed = OPEN
+            if i_close is not None and row[i_close].strip():
+                try:
+                    closed = day(row[i_close])
+                except ValueError as exc:
+                    self.add("invalid-date", str(exc), file, row_no, "closed")
+                    bad = True
+                else:
+                    if opened and closed < opened:
+                        self.add(
+                            "invalid-value",
+                            "the case is closed before it was opened",
+                            file,
+                            row_no,
+                            "closed",
+                        )
+                        bad = True
+            sex = 3
+            if i_sex is not None:
+                raw_sex = row[i_sex]
+                found = sex_code.get(raw_sex)
+                if found is None:
+                    found = sex_code.get(raw_sex.strip().lower())
+                if found is None:
+                    self.add(
+                        "invalid-value",
+                        f"expected a sex of f, m, d or unknown, got {raw_sex!r}",
+                        file,
+                        row_no,
+                        "sex",
+                    )
+                    bad = True
+                else:
+                    sex = found
+            birth = 0
+            if i_birth is not None:
+                raw_birth = row[i_birth].strip()
+                if raw_birth:
+                    if _YEAR.fullmatch(raw_birth):
+                        birth = int(raw_birth)
+                    else:
+                        self.add(
+                            "invalid-value",
+                            f"expected a year of birth of 4 digits, got {raw_birth!r}",
+                            file,
+                            row_no,
+                            "birth_year",
+                        )
+                        bad = True
+            if bad:
+                continue
+            legal_text = row[i_legal].strip() if i_legal is not None else ""
+            ids[case_id] = len(opened_a)
+            opened_a.append(opened)
+            closed_a.append(closed)
+            birth_a.append(birth)
+            mun_codes.append(code)  # type: ignore[arg-type]
+            sex_codes.append(sex)
+            legal_codes.append(legal.code(legal_text or "unknown"))
+            for dim, index in extra_pos:
+                dim.codes.append(dim.code(row[index].strip() or "unknown"))
+
+    # ----------------------------------------------------------------- events
+
+    def read_event_rows(self, rows: Iterator[list[str]], file: str) -> None:
+        try:
+            header = next(rows)
+        except StopIteration:
+            self.add("empty-file", "the file is empty (a header row is required)", file, None, None)
+            return
+        pos = self.columns(header, file, _REQUIRED_EVENT, EVENT_COLUMNS)
+        if pos is None:
+            return
+        width = len(header)
+        i_id, i_event, i_date = pos["case_id"], pos["event"], pos["date"]
+        ids = self.ids
+        events = self.events
+        day = self.day
+        row_no = 1
+        for row in rows:
+            row_no += 1
+            if len(row) != width:
+                if not row or row == [""] * len(row):
+                    continue
+                self.add(
+                    "wrong-field-count",
+                    f"the row has {len(row)} fields, the header has {width} "
+                    "(a truncated file or a stray separator)",
+                    file,
+                    row_no,
+                    None,
+                )
+                continue
+            case = ids.get(row[i_id])
+            if case is None:
+                case = ids.get(row[i_id].strip())
+                if case is None:
+                    self.add(
+                        "unknown-case",
+                        "the event refers to a case id that is not in the cases file "
+                        "(or whose row there has errors)",
+                        file,
+                        row_no,
+                        "case_id",
+                    )
+                    continue
+            name = row[i_event]
+            pair = events.get(name)
+            if pair is None:
+                name = name.strip()
+                if not name:
+                    self.add("missing-value", "the event is empty", file, row_no, "event")
+                    continue
+                pair = events.get(name)
+                if pair is None:
+                    pair = events[name] = (array("i"), array("i"))
+            try:
+                when = day(row[i_date])
+            except ValueError as exc:
+                self.add("invalid-date", str(exc), file, row_no, "date")
+                continue
+            pair[0].append(case)
+            pair[1].append(when)
+
+    def finish(self) -> CaseData:
+        if self.findings:
+            findings = list(self.findings)
+            if self.dropped:
+                findings.append(
+                    Finding(
+                        code="too-many-findings",
+                        severity=Severity.ERROR,
+                        message=f"{self.dropped} further problems were not listed",
+                    )
+                )
+            raise LoadError(findings)
+        self.ids.clear()  # drop the pseudonyms as soon as the events are joined
+        self._dates.clear()
+        for dim in self.dims.values():
+            dim.index = {}
+        return CaseData(self.opened, self.closed, self.birth_year, self.dims, self.events)
+
+
+# --------------------------------------------------------------------------- files
+
+Source = str | os.PathLike[str] | IO[bytes]
+
+
+def _open(source: Source) -> tuple[IO[bytes], str, bool]:
+    if isinstance(source, str | os.PathLike):
+        return open(source, "rb"), os.fspath(source), True
+    name = getattr(source, "name", None)
+    return source, os.path.basename(name) if isinstance(name, str) else "<stream>", False
+
+
+def _sniff(head: bytes, encoding: str | None, delimiter: str | None) -> tuple[str, str]:
+    if encoding is None:
+        if head.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        else:
+            try:
+                codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+                encoding = "utf-8"
+            except UnicodeDecodeError:
+                encoding = "cp1252"
+    if delimiter is None:
+        first = head.split(b"\n", 1)[0]
+        counts = {d: first.count(d.encode()) for d in (";", ",", "\t")}
+        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    return encoding, delimiter
+
+
+def _decode_error_row(handle: IO[bytes], encoding: str) -> int:
+    """Row (line) number of the first line that cannot be decoded."""
+    handle.seek(0)
+    for number, line in enumerate(handle, start=1):
+        try:
+            line.decode(encoding.replace("-sig", ""))
+        except UnicodeDecodeError:
+            return number
+    return 0
+
+
+def _read_file(
+    reader: _Reader,
+    source: Source,
+    kind: str,
+    encoding: str | None,
+    delimiter: str | None,
+) -> None:
+    try:
+        handle, file, close = _open(source)
+    except OSError as exc:
+        reader.add(
+            "unreadable-file",
+            f"the file cannot be opened: {exc.strerror or exc}",
+            os.fspath(source) if isinstance(source, str | os.PathLike) else "<stream>",
+            None,
+            None,
+        )
+        return
+    try:
+        head = handle.read(65536)
+        try:
+            handle.seek(0)
+            seekable = True
+        except (OSError, io.UnsupportedOperation):
+            seekable = False
+        enc, sep = _sniff(head, encoding, delimiter)
+        raw: IO[bytes] = handle if seekable else io.BytesIO(head + handle.read())
+        text = io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="")
+        rows = csv.reader(text, delimiter=sep, strict=True)
+        read = reader.read_case_rows if kind == "cases" else reader.read_event_rows
+        try:
+            read(rows, file)
+        except UnicodeDecodeError:
+            row = _decode_error_row(raw, enc)
+            reader.add(
+                "invalid-encoding",
+                f"the file is not valid {enc.upper().replace('-SIG', '')}: save it as "
+                "UTF-8 or Windows-1252, or pass encoding=",
+                file,
+                row or None,
+                None,
+            )
+        except csv.Error as exc:
+            reader.add(
+                "invalid-csv",
+                f"the file is not valid CSV ({exc}); is it truncated?",
+                file,
+                rows.line_num or None,
+                None,
+            )
+        finally:
+            text.detach()
+    finally:
+        if close:
+            handle.close()
+
+
+def read_cases(
+    cases: Source,
+    events: Source | None = None,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    options: CaseReadOptions | None = None,
+) -> CaseData:
+    """Read a case-management export (Fallmanagement-Export) in the canonical format.
+
+    Both files are streamed; memory grows with the number of cases and events in
+    compact arrays, not with Python objects per row. The case pseudonyms are only kept
+    while the events are joined to their cases and are never part of the result or of a
+    message.
+
+    Args:
+        cases: ``cases.csv`` as a path or a binary file object.
+        events: ``events.csv`` as a path or a binary file object; ``None`` for none.
+        mapping: Header of the export → canonical column name, for exports with other
+            headers, e.g. ``{"Fallnummer": "case_id", "Gemeinde": "municipality"}``.
+            Headers are compared without case and surrounding spaces.
+        encoding: ``None`` detects UTF-8 (with or without BOM) or Windows-1252.
+        delimiter: ``None`` detects comma, semicolon or tab from the header row.
+        options: :class:`CaseReadOptions`.
+
+    Returns:
+        The :class:`CaseData`.
+
+    Raises:
+        LoadError: with a finding (file, row, column) for every problem: a missing
+            required column, a column that looks like a direct identifier (refused
+            before any value is read), a bad date, text in a number column, an unknown
+            case id in the events, a truncated file or undecodable text.
+
+    .. versionadded:: 0.1.0
+    """
+    reader = _Reader(mapping, options or CaseReadOptions())
+    _read_file(reader, cases, "cases", encoding, delimiter)
+    if reader.cases_usable and events is not None:
+        # Events are joined to the cases read; without usable cases every event row
+        # would only repeat that its case is unknown.
+        _read_file(reader, events, "events", encoding, delimiter)
+    return reader.finish()

@@ -1,0 +1,150 @@
+"""``kommunale-integration indicators [PATH] --period P [--cases F --events F] …``.
+
+Computes the Kennzahlen as the tidy table of ``DESIGN.md`` §6 (contract §8). Without a
+concept PATH the default case-based indicators are computed and districts are derived
+from the AGS. Disclosure control is on; ``--no-suppression`` is for internal use only
+and marks the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+EXIT_OK = 0
+EXIT_UNUSABLE = 2
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``indicators`` sub-command to *subparsers*."""
+    parser = subparsers.add_parser(
+        "indicators",
+        help="compute the Kennzahlen (tidy CSV or JSON, disclosure control on)",
+        description=(
+            "Compute the indicators (Kennzahlen) of a concept, or the default case-based "
+            "indicators of a case-management export, per period, territory and "
+            "breakdown. Small counts are suppressed (1 and 2 by default) together with "
+            "every cell from which they could be recovered."
+        ),
+    )
+    parser.add_argument(
+        "path",
+        metavar="PATH",
+        nargs="?",
+        help="concept folder or file (default: the default indicator catalogue)",
+    )
+    parser.add_argument(
+        "--period",
+        required=True,
+        metavar="P",
+        help="report period, e.g. 2025 (with its quarters and months), 2025-Q3, SJ2025/26",
+    )
+    parser.add_argument(
+        "--only",
+        action="store_true",
+        help="compute only the given period, not its quarters and months",
+    )
+    parser.add_argument("--cases", metavar="FILE", help="cases.csv of the case-management export")
+    parser.add_argument("--events", metavar="FILE", help="events.csv of the case-management export")
+    parser.add_argument(
+        "--by",
+        default="",
+        metavar="DIM,…",
+        help="breakdowns, comma-separated: sex, legal_basis, age_group or a further "
+        "column of cases.csv (the territory is always included)",
+    )
+    parser.add_argument(
+        "--no-suppression",
+        action="store_true",
+        help="switch disclosure control off — INTERNAL USE ONLY; the output is marked",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=int,
+        default=3,
+        metavar="N",
+        help="suppress counts from 1 to N-1 (default 3)",
+    )
+    parser.add_argument(
+        "--round",
+        type=int,
+        choices=(5, 10),
+        dest="rounding",
+        help="round counts to multiples of 5 or 10 instead of suppressing them",
+    )
+    parser.add_argument(
+        "--format", choices=("csv", "json"), default="csv", help="output format (default: csv)"
+    )
+    parser.add_argument("--output", metavar="FILE", help="write to FILE (default: stdout)")
+    parser.add_argument(
+        "--datapackage",
+        metavar="DIR",
+        help="also write indicators.csv and datapackage.json (Frictionless) into DIR",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``indicators``."""
+    from .._cases import read_cases
+    from .._engine import DisclosureControl, compute_indicators
+    from .._periods import ReportPeriod
+
+    if bool(args.cases) != bool(args.events):
+        print(
+            "error: --cases and --events belong together: give both files of the export",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
+    if not args.path and not args.cases:
+        print(
+            "error: nothing to compute: give a concept PATH or a case export with "
+            "--cases and --events",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
+    if args.threshold < 0:
+        print("error: --threshold must be 0 or more", file=sys.stderr)
+        return EXIT_UNUSABLE
+    period = ReportPeriod.parse(args.period)
+    by = [part.strip() for part in args.by.split(",") if part.strip()]
+    concept = None
+    if args.path:
+        from .. import load_concept
+
+        concept = load_concept(args.path)
+    cases = read_cases(args.cases, args.events) if args.cases else None
+    if args.no_suppression:
+        disclosure = None
+        print(
+            "notice: disclosure control is OFF (--no-suppression): the result is for "
+            "internal use only and must not be published",
+            file=sys.stderr,
+        )
+    else:
+        disclosure = DisclosureControl(
+            threshold=args.threshold,
+            mode="round" if args.rounding else "suppress",
+            base=args.rounding or 5,
+        )
+    table = compute_indicators(
+        concept,
+        cases,
+        periods=[period],
+        by=by,
+        disclosure=disclosure,
+        include_subperiods=not args.only,
+    )
+    inputs = [p for p in (args.path, args.cases, args.events) if p]
+    if args.datapackage:
+        table.write_datapackage(args.datapackage, inputs=inputs)
+    if args.output:
+        table.write(args.output, args.format, inputs=inputs)
+    else:
+        sys.stdout.write(table.render(args.format))
+        if args.format == "json":
+            sys.stdout.write("\n")
+    return EXIT_OK

@@ -1,0 +1,36 @@
+"""The indicator engine: computation, disclosure control, tables and derived figures.
+
+Private package; the public names are re-exported from :mod:`kommunale_integration`.
+"""
+
+from __future__ import annotations
+
+from .catalogue import default_indicators, load_indicators
+from .compute import AGE_GROUPS, age_group, compute_indicators, expand_periods
+from .derived import DerivedFigure, attainment, comparison_periods, derive
+from .disclosure import DisclosureControl, determined_cells, protect
+from .expressions import Expression, ExpressionError, parse_expression
+from .table import INTERNAL_NOTICE, TOTAL, IndicatorTable, IndicatorValue
+
+__all__ = [
+    "AGE_GROUPS",
+    "INTERNAL_NOTICE",
+    "TOTAL",
+    "DerivedFigure",
+    "DisclosureControl",
+    "Expression",
+    "ExpressionError",
+    "IndicatorTable",
+    "IndicatorValue",
+    "age_group",
+    "attainment",
+    "comparison_periods",
+    "compute_indicators",
+    "default_indicators",
+    "derive",
+    "determined_cells",
+    "expand_periods",
+    "load_indicators",
+    "parse_expression",
+    "protect",
+]

@@ -1,0 +1,821 @@
+"""Computing indicators per period × territory × disaggregation.
+
+Case-based counts are computed without one Python object per case: the engine maps
+every day to a *bucket* between consecutive period boundaries and counts
+``(cell, bucket)`` pairs with :class:`collections.Counter` over compact columns.
+
+* ``active`` (open in P = [start, end]): ``opened ≤ end`` and (no ``closed`` or
+  ``closed ≥ start``). As ``closed ≥ opened``, this equals
+  ``#(opened ≤ end) − #(closed < start)``: two prefix sums over buckets.
+* ``new``: ``start ≤ opened ≤ end``: a difference of prefix sums.
+* ``events``: a case counts once if it has at least one of the events in P. Each case
+  gets a bit mask of the buckets in which it has such an event; a period is a range
+  of buckets, so the case counts for P when its mask meets P's mask.
+
+Each case belongs to exactly one municipality and has one value per dimension, so the
+distinct count of a district, of ``all`` or of a ``_T`` cell is the sum of the counts
+of its municipalities or dimension values: every case is counted once at every level.
+Rates are computed from the summed numerators and denominators, never averaged.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from array import array
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .._cases import OPEN, CaseData
+from .._errors import Finding, KommunaleIntegrationError, LoadError, Location, Severity
+from .._model import (
+    CaseCount,
+    CaseCountKind,
+    CaseFilter,
+    Concept,
+    Indicator,
+    ObservationStatus,
+)
+from .._periods import PeriodError, PeriodKind, ReportPeriod
+from .disclosure import DisclosureControl, Protection, protect
+from .expressions import Expression, ExpressionError, parse_expression
+from .table import TOTAL, IndicatorTable, IndicatorValue
+
+__all__ = ["AGE_GROUPS", "age_group", "compute_indicators", "expand_periods"]
+
+AGE_GROUPS = ("0-17", "18-26", "27-64", "65+")
+"""The values of the ``age_group`` attribute (plus ``unknown`` without a birth year)."""
+
+_MAX_BOUNDARIES = 62
+_ONE_DECIMAL = Decimal("0.1")
+
+Cell = tuple[int, str, tuple[str, ...]]
+
+
+def age_group(birth_year: int, year: int) -> str:
+    """The age group of someone born in *birth_year* at the end of *year*.
+
+    The age is ``year − birth_year`` (the age reached in that year; the export has no
+    birth date). ``0-17``, ``18-26``, ``27-64`` or ``65+``; ``unknown`` for a birth
+    year of 0 (not given).
+
+    .. versionadded:: 0.1.0
+    """
+    if birth_year <= 0:
+        return "unknown"
+    age = year - birth_year
+    if age <= 17:
+        return "0-17"
+    if age <= 26:
+        return "18-26"
+    if age <= 64:
+        return "27-64"
+    return "65+"
+
+
+def expand_periods(
+    periods: Iterable[ReportPeriod | str], include_subperiods: bool = False
+) -> list[ReportPeriod]:
+    """Parse *periods* and, with *include_subperiods*, add their quarters and months.
+
+    A year gets its half years? No: a year gets its 4 quarters and 12 months, a half
+    year its quarters and months, a quarter its months, a school or budget year its
+    months. Duplicates are dropped; the order is kept.
+
+    .. versionadded:: 0.1.0
+    """
+    result: list[ReportPeriod] = []
+    for item in periods:
+        period = ReportPeriod.parse(item) if isinstance(item, str) else item
+        result.append(period)
+        if not include_subperiods:
+            continue
+        for kind in (PeriodKind.QUARTER, PeriodKind.MONTH):
+            if kind == period.kind:
+                break
+            try:
+                result.extend(period.split(kind))
+            except PeriodError:
+                continue
+    return list(dict.fromkeys(result))
+
+
+class _Layout:
+    """The cells of a computation: periods × territories × dimension combinations."""
+
+    def __init__(
+        self,
+        periods: list[ReportPeriod],
+        municipalities: Sequence[str],
+        concept: Concept | None,
+        dims: list[tuple[str, list[str]]],
+        extra_territories: Iterable[str] = (),
+    ) -> None:
+        self.periods = periods
+        self.dims = dims
+        self.chains: dict[str, tuple[str, ...]] = {}
+        for ags in [*municipalities, *extra_territories]:
+            self.chain(ags, concept)
+        if concept is not None:
+            for territory in concept.territories:
+                if len(territory.ags) == 8:
+                    self.chain(territory.ags, concept)
+        self.territories = sorted(self.chains, key=lambda t: (t != "all", len(t), t))
+        self.children: dict[str, list[str]] = {}
+        for ags, chain in self.chains.items():
+            if len(chain) > 1:
+                self.children.setdefault(chain[1], []).append(ags)
+        for kids in self.children.values():
+            kids.sort()
+        labels = [[TOTAL, *values] for _, values in dims]
+        self.combos: list[tuple[str, ...]] = list(itertools.product(*labels))
+
+    def chain(self, ags: str, concept: Concept | None) -> tuple[str, ...]:
+        """The territory and its ancestors up to ``all``."""
+        found = self.chains.get(ags)
+        if found is not None:
+            return found
+        if ags == "all":
+            result: tuple[str, ...] = ("all",)
+        else:
+            parent: str | None = None
+            territory = concept.territory_of(ags) if concept is not None else None
+            if territory is not None and territory.parent:
+                parent = territory.parent
+            elif len(ags) == 8:
+                parent = ags[:5]
+            result = (ags, *self.chain(parent or "all", concept))
+        self.chains[ags] = result
+        return result
+
+    def cells(self) -> Iterable[Cell]:
+        for p in range(len(self.periods)):
+            for t in self.territories:
+                for combo in self.combos:
+                    yield (p, t, combo)
+
+    def groups(self, additive_in_time: bool) -> list[tuple[Cell, list[Cell]]]:
+        """The relations ``total = sum(parts)`` between the cells."""
+        groups: list[tuple[Cell, list[Cell]]] = []
+        for p in range(len(self.periods)):
+            for combo in self.combos:
+                for parent, kids in self.children.items():
+                    groups.append(((p, parent, combo), [(p, k, combo) for k in kids]))
+            for i, (_, values) in enumerate(self.dims):
+                for combo in self.combos:
+                    if combo[i] != TOTAL:
+                        continue
+                    parts = [(*combo[:i], v, *combo[i + 1 :]) for v in values]
+                    for t in self.territories:
+                        groups.append(((p, t, combo), [(p, t, c) for c in parts]))
+        if additive_in_time:
+            position = {period: p for p, period in enumerate(self.periods)}
+            for p, period in enumerate(self.periods):
+                for kind in PeriodKind:
+                    if kind in (period.kind, PeriodKind.INTERVAL, PeriodKind.WEEK):
+                        continue
+                    try:
+                        subs = period.split(kind)
+                    except PeriodError:
+                        continue
+                    if len(subs) < 2 or any(s not in position for s in subs):
+                        continue
+                    for t in self.territories:
+                        for combo in self.combos:
+                            groups.append(((p, t, combo), [(position[s], t, combo) for s in subs]))
+        return groups
+
+
+class _CaseCounter:
+    """Counts of a :class:`CaseCount` per period and cell, from compact columns."""
+
+    def __init__(self, cases: CaseData, layout: _Layout, by: Sequence[str]) -> None:
+        self.cases = cases
+        self.layout = layout
+        self.by = list(by)
+        self.dimensions = cases.dimensions
+        self._leaf_cache: dict[int, tuple[Sequence[int], int]] = {}
+        self._age_cache: dict[int, array[int]] = {}
+        mun_labels = self.dimensions["municipality"][1]
+        self.mun_labels = list(mun_labels)
+
+    # ----------------------------------------------------------------- attributes
+
+    def _age_codes(self, year: int) -> array[int]:
+        found = self._age_cache.get(year)
+        if found is None:
+            groups = [*AGE_GROUPS, "unknown"]
+            table = [groups.index(age_group(b, year)) for b in range(10000)]
+            found = array("B", map(table.__getitem__, self.cases.birth_year))
+            self._age_cache[year] = found
+        return found
+
+    def _attribute(self, name: str, year: int) -> tuple[Sequence[int], list[str]]:
+        if name == "age_group":
+            return self._age_codes(year), [*AGE_GROUPS, "unknown"]
+        found = self.dimensions.get(name)
+        if found is None or name == "municipality":
+            known = ", ".join(["age_group", *self.cases.dimension_names])
+            raise KommunaleIntegrationError(
+                f"the case data has no attribute {name!r} (known: {known})"
+            )
+        return found[0], found[1]
+
+    def leaves(self, year: int) -> tuple[Sequence[int], int]:
+        """Per case its leaf number (municipality × dimension values) and the radix."""
+        key = year if "age_group" in self.by else 0
+        found = self._leaf_cache.get(key)
+        if found is not None:
+            return found
+        codes: Sequence[int] = self.dimensions["municipality"][0]
+        radix = 1
+        for name in self.by:
+            values, labels = self._attribute(name, year)
+            width = max(len(labels), 1)
+            codes = array(
+                "I", map(operator.add, map(operator.mul, codes, itertools.repeat(width)), values)
+            )
+            radix *= width
+        self._leaf_cache[key] = (codes, radix)
+        return codes, radix
+
+    def keep(self, filters: Sequence[CaseFilter], year: int) -> bytes | None:
+        """Per case 1 when it passes every filter, or ``None`` without filters."""
+        mask: bytes | None = None
+        for item in filters:
+            values, labels = self._attribute(item.attribute, year)
+            wanted = set(item.values)
+            table = bytes(int(label in wanted) for label in labels) + b"\0"
+            current = bytes(map(table.__getitem__, values))
+            mask = current if mask is None else bytes(map(operator.and_, mask, current))
+        return mask
+
+    # ----------------------------------------------------------------- counting
+
+    def count(self, spec: CaseCount) -> dict[int, Counter[int]]:
+        """Per period index the counts per leaf."""
+        uses_age = any(f.attribute == "age_group" for f in spec.filters) or "age_group" in self.by
+        periods = self.layout.periods
+        result: dict[int, Counter[int]] = {p: Counter() for p in range(len(periods))}
+        for batch in _batches(periods, by_year=uses_age):
+            year = periods[batch[0]].end.year
+            self._count_batch(spec, batch, year, result)
+        return result
+
+    def _count_batch(
+        self, spec: CaseCount, batch: list[int], year: int, result: dict[int, Counter[int]]
+    ) -> None:
+        periods = self.layout.periods
+        bounds = sorted(
+            {periods[p].start.toordinal() for p in batch}
+            | {periods[p].end.toordinal() + 1 for p in batch}
+        )
+        position = {b: i for i, b in enumerate(bounds)}
+        ranges = {
+            p: (position[periods[p].start.toordinal()], position[periods[p].end.toordinal() + 1])
+            for p in batch
+        }
+        leaves, _ = self.leaves(year)
+        keep = self.keep(spec.filters, year)
+        cases = self.cases
+        top = len(bounds)
+        if spec.count in (CaseCountKind.ACTIVE, CaseCountKind.NEW):
+            days = set(cases.opened)
+            if spec.count is CaseCountKind.ACTIVE:
+                days.update(cases.closed)
+            bucket = {d: bisect_right(bounds, d) for d in days}
+            bucket[OPEN] = top + 1
+            opened: Iterable[tuple[int, int]] = zip(
+                leaves, map(bucket.__getitem__, cases.opened), strict=False
+            )
+            if keep is not None:
+                opened = itertools.compress(opened, keep)
+            cum_open = _prefix(Counter(opened), top)
+            cum_closed: dict[int, list[int]] = {}
+            if spec.count is CaseCountKind.ACTIVE:
+                closed: Iterable[tuple[int, int]] = zip(
+                    leaves, map(bucket.__getitem__, cases.closed), strict=False
+                )
+                if keep is not None:
+                    closed = itertools.compress(closed, keep)
+                cum_closed = _prefix(Counter(closed), top)
+            zero = [0] * (top + 2)
+            for p in batch:
+                a, b = ranges[p]
+                target = result[p]
+                for leaf, cum in cum_open.items():
+                    if spec.count is CaseCountKind.ACTIVE:
+                        n = cum[b] - cum_closed.get(leaf, zero)[a]
+                    else:
+                        n = cum[b] - cum[a]
+                    if n:
+                        target[leaf] += n
+            return
+        # events: a bit mask of buckets per case
+        masks = array("Q", bytes(8 * len(cases)))
+        bit_of: dict[int, int] = {}
+        for name in dict.fromkeys(spec.events):
+            pair = cases.events.get(name)
+            if pair is None:
+                continue
+            case_numbers, event_days = pair
+            for day in set(event_days).difference(bit_of):
+                bit_of[day] = 1 << bisect_right(bounds, day)
+            for case, day in zip(case_numbers, event_days, strict=False):
+                masks[case] |= bit_of[day]
+        period_mask = {
+            p: ((1 << (b + 1)) - 1) ^ ((1 << (a + 1)) - 1) for p, (a, b) in ranges.items()
+        }
+        pairs: Iterable[tuple[int, int]] = zip(leaves, masks, strict=False)
+        if keep is not None:
+            pairs = itertools.compress(pairs, keep)
+        hits: dict[int, list[int]] = {}
+        for (leaf, mask), n in Counter(pairs).items():
+            if not mask:
+                continue
+            found = hits.get(mask)
+            if found is None:
+                found = hits[mask] = [p for p, pm in period_mask.items() if mask & pm]
+            for p in found:
+                result[p][leaf] += n
+
+    def roll_up(self, counts: dict[int, Counter[int]], year_of: dict[int, int]) -> dict[Cell, int]:
+        """Sum leaf counts into every cell (territory chain × dimension totals)."""
+        layout = self.layout
+        values: dict[Cell, int] = dict.fromkeys(layout.cells(), 0)
+        n_dims = len(self.by)
+        subsets = [tuple(i for i in range(n_dims) if bits >> i & 1) for bits in range(1 << n_dims)]
+        for p, leaf_counts in counts.items():
+            _, radix = self.leaves(year_of[p])
+            labels_by_dim = [self._attribute(name, year_of[p])[1] for name in self.by]
+            widths = [max(len(lab), 1) for lab in labels_by_dim]
+            variants_cache: dict[int, list[tuple[str, ...]]] = {}
+            for leaf, n in leaf_counts.items():
+                mun, combo = divmod(leaf, radix)
+                variants = variants_cache.get(combo)
+                if variants is None:
+                    digits = []
+                    rest = combo
+                    for width in reversed(widths):
+                        rest, digit = divmod(rest, width)
+                        digits.append(digit)
+                    digits.reverse()
+                    base = [labels_by_dim[i][d] for i, d in enumerate(digits)]
+                    variants = []
+                    for subset in subsets:
+                        variants.append(
+                            tuple(TOTAL if i in subset else v for i, v in enumerate(base))
+                        )
+                    variants_cache[combo] = variants
+                for territory in layout.chains[self.mun_labels[mun]]:
+                    for combo_labels in variants:
+                        values[(p, territory, combo_labels)] += n
+        return values
+
+
+def _prefix(counter: Counter[tuple[int, int]], top: int) -> dict[int, list[int]]:
+    """Per leaf the cumulative count over buckets 0..top+1."""
+    table: dict[int, list[int]] = {}
+    for (leaf, bucket), n in counter.items():
+        row = table.get(leaf)
+        if row is None:
+            row = table[leaf] = [0] * (top + 2)
+        row[bucket] += n
+    for row in table.values():
+        total = 0
+        for i, n in enumerate(row):
+            total += n
+            row[i] = total
+    return table
+
+
+def _batches(periods: list[ReportPeriod], *, by_year: bool) -> list[list[int]]:
+    """Group period indices so that each group has at most 62 distinct boundaries."""
+    order = sorted(range(len(periods)), key=lambda p: (periods[p].end.year, periods[p].start))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    bounds: set[int] = set()
+    year: int | None = None
+    for p in order:
+        period = periods[p]
+        new = {period.start.toordinal(), period.end.toordinal() + 1}
+        if current and (
+            len(bounds | new) > _MAX_BOUNDARIES or (by_year and period.end.year != year)
+        ):
+            batches.append(current)
+            current, bounds = [], set()
+        current.append(p)
+        bounds |= new
+        year = period.end.year
+    if current:
+        batches.append(current)
+    return batches
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _rate(num: int | Decimal, den: int | Decimal, scale: int) -> Decimal | None:
+    if num == 0:
+        return Decimal("0.0")
+    if den == 0:
+        return None
+    value = Decimal(num) * scale / Decimal(den)
+    return value.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+_STATUS_RANK = {
+    ObservationStatus.SUPPRESSED: 4,
+    ObservationStatus.MISSING: 3,
+    ObservationStatus.PROVISIONAL: 2,
+    ObservationStatus.ROUNDED: 1,
+    ObservationStatus.OK: 0,
+}
+
+
+def _worst(*statuses: ObservationStatus) -> ObservationStatus:
+    return max(statuses, key=_STATUS_RANK.__getitem__)
+
+
+class _Elements:
+    """Aggregated data elements (Observations of the concept) with roll-up by summing."""
+
+    def __init__(self, concept: Concept | None, layout: _Layout) -> None:
+        self.layout = layout
+        self.values: dict[
+            tuple[str, ReportPeriod, str], tuple[Decimal | None, ObservationStatus]
+        ] = {}
+        self.codes: set[str] = set()
+        if concept is not None:
+            for obs in concept.observations:
+                if obs.disaggregation:
+                    continue
+                self.codes.add(obs.indicator)
+                self.values[(obs.indicator, obs.period, obs.territory)] = (obs.value, obs.status)
+        self._memo: dict[
+            tuple[str, ReportPeriod, str], tuple[Decimal | None, ObservationStatus] | None
+        ] = {}
+
+    def get(
+        self, code: str, period: ReportPeriod, territory: str
+    ) -> tuple[Decimal | None, ObservationStatus] | None:
+        key = (code, period, territory)
+        if key in self.values:
+            return self.values[key]
+        if key in self._memo:
+            return self._memo[key]
+        kids = self.layout.children.get(territory, [])
+        result: tuple[Decimal | None, ObservationStatus] | None = None
+        if kids:
+            parts = [self.get(code, period, kid) for kid in kids]
+            if all(part is not None for part in parts):
+                present = [part for part in parts if part is not None]
+                status = _worst(*(s for _, s in present))
+                if any(v is None for v, _ in present):
+                    result = (None, status)
+                else:
+                    result = (sum((v for v, _ in present if v is not None), Decimal(0)), status)
+        self._memo[key] = result
+        return result
+
+
+def _parse(term: str, indicator: Indicator, known: set[str]) -> Expression:
+    try:
+        expression = parse_expression(term)
+    except ExpressionError as exc:
+        raise LoadError(
+            [
+                Finding(
+                    code="invalid-expression",
+                    severity=Severity.ERROR,
+                    message=str(exc),
+                    location=Location(path=f"indicators[{indicator.id}]"),
+                )
+            ]
+        ) from None
+    unknown = [n for n in expression.names if n not in known]
+    if unknown:
+        raise LoadError(
+            [
+                Finding(
+                    code="unknown-data-element",
+                    severity=Severity.ERROR,
+                    message=f"the expression {term!r} of indicator {indicator.id!r} uses the "
+                    f"data element {name!r}, which has no observations in the concept",
+                    location=Location(path=f"indicators[{indicator.id}]"),
+                )
+                for name in unknown
+            ]
+        )
+    return expression
+
+
+def _select_indicators(
+    concept: Concept | None,
+    cases: CaseData | None,
+    indicators: Iterable[Indicator | str] | None,
+) -> list[Indicator]:
+    from .catalogue import default_indicators
+
+    defaults = {i.id: i for i in default_indicators()}
+    own = {i.id: i for i in concept.indicators} if concept is not None else {}
+    if indicators is not None:
+        chosen: list[Indicator] = []
+        for item in indicators:
+            if isinstance(item, Indicator):
+                chosen.append(item)
+                continue
+            found = own.get(item) or defaults.get(item)
+            if found is None:
+                raise KommunaleIntegrationError(f"unknown indicator {item!r}")
+            chosen.append(found)
+        return chosen
+    if own:
+        return list(own.values())
+    if cases is not None:
+        return [
+            i
+            for i in defaults.values()
+            if isinstance(i.numerator, CaseCount)
+            and (i.denominator is None or isinstance(i.denominator, CaseCount))
+        ]
+    return []
+
+
+def compute_indicators(
+    concept: Concept | None = None,
+    cases: CaseData | None = None,
+    *,
+    periods: Iterable[ReportPeriod | str],
+    by: Sequence[str] = (),
+    territories: Iterable[str] | None = None,
+    disclosure: DisclosureControl | None = DisclosureControl(),  # noqa: B008 - frozen
+    include_subperiods: bool = False,
+    indicators: Iterable[Indicator | str] | None = None,
+) -> IndicatorTable:
+    """Compute indicators per period × territory × disaggregation (Kennzahlen berechnen).
+
+    Args:
+        concept: The concept: its indicators (default: the six case-based indicators
+            of the default catalogue), its territory hierarchy (default: districts from
+            the first five digits of the AGS), and its observations (aggregated data
+            elements for expressions; observations of the indicators themselves are
+            passed through with their status).
+        cases: Case data from :func:`read_cases` for case-based counts.
+        periods: Report periods (objects or notation such as ``"2025"``).
+        by: Dimensions to break down by: ``sex``, ``legal_basis``, ``age_group`` or a
+            further column of ``cases.csv``. The territory is always included.
+        territories: Keep only these territory keys in the result (``all``, districts,
+            municipalities); all are computed.
+        disclosure: The :class:`DisclosureControl`; ``None`` switches it off, for
+            internal use only (the table is then marked ``internal``).
+        include_subperiods: Add the quarters and months of each period.
+        indicators: Indicators (definitions or codes) to compute instead of the
+            default selection.
+
+    Returns:
+        The :class:`IndicatorTable`.
+
+    Raises:
+        LoadError: an expression is invalid or names an unknown data element.
+        KommunaleIntegrationError: ``by`` or a filter names an unknown attribute.
+
+    .. versionadded:: 0.1.0
+    """
+    period_list = expand_periods(periods, include_subperiods)
+    chosen = _select_indicators(concept, cases, indicators)
+    by = list(dict.fromkeys(by))
+    dims: list[tuple[str, list[str]]] = []
+    for name in by:
+        if name == "age_group":
+            dims.append((name, [*AGE_GROUPS, "unknown"]))
+        elif cases is not None and name in cases.dimension_names:
+            labels = cases.dimensions[name][1]
+            dims.append((name, sorted(labels) if name != "sex" else list(labels)))
+        elif cases is None:
+            dims.append((name, []))
+        else:
+            known = ", ".join(["age_group", *cases.dimension_names])
+            raise KommunaleIntegrationError(
+                f"cannot break down by {name!r}: the case data has no such attribute "
+                f"(known: {known})"
+            )
+    municipalities = cases.dimensions["municipality"][1] if cases is not None else []
+    extra = set()
+    if concept is not None:
+        extra = {o.territory for o in concept.observations if o.territory != "all"}
+    layout = _Layout(period_list, municipalities, concept, dims, sorted(extra))
+    counter = _CaseCounter(cases, layout, by) if cases is not None else None
+    year_of = {p: period.end.year for p, period in enumerate(period_list)}
+    elements = _Elements(concept, layout)
+    known_codes = elements.codes
+
+    count_cache: dict[tuple[CaseCount, DisclosureControl | None], Protection] = {}
+    raw_cache: dict[CaseCount, dict[Cell, int]] = {}
+
+    def counts(spec: CaseCount, control: DisclosureControl | None) -> Protection:
+        key = (spec, control)
+        found = count_cache.get(key)
+        if found is not None:
+            return found
+        assert counter is not None
+        raw = raw_cache.get(spec)
+        if raw is None:
+            raw = raw_cache[spec] = counter.roll_up(counter.count(spec), year_of)
+        if control is None:
+            result = Protection(frozenset(), False, dict(raw))
+        else:
+            groups = layout.groups(additive_in_time=spec.count is CaseCountKind.NEW)
+            result = protect(raw, groups, control)
+        count_cache[key] = result
+        return result
+
+    rows: list[IndicatorValue] = []
+    computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
+    dim_names = [name for name, _ in dims]
+    total_combo = tuple(TOTAL for _ in dims)
+
+    for indicator in chosen:
+        control = _control_for(indicator, disclosure)
+        terms = [indicator.numerator, indicator.denominator]
+        if any(isinstance(t, CaseCount) for t in terms) and counter is None:
+            continue  # no case data: only observations can be passed through
+        sides: list[Any] = []
+        for term in terms:
+            if term is None:
+                sides.append(None)
+            elif isinstance(term, CaseCount):
+                sides.append(counts(term, control))
+            else:
+                sides.append(_parse(term, indicator, known_codes))
+        case_based = all(not isinstance(s, Expression) for s in sides)
+        cell_iter: Iterable[Cell] = (
+            layout.cells()
+            if case_based
+            else ((p, t, total_combo) for p in range(len(period_list)) for t in layout.territories)
+        )
+        is_rate = indicator.denominator is not None
+        for cell in cell_iter:
+            p, territory, combo = cell
+            period = period_list[p]
+            parts: list[tuple[Decimal | None, ObservationStatus] | None] = []
+            for side in sides:
+                if side is None:
+                    parts.append(None)
+                elif isinstance(side, Expression):
+                    parts.append(_evaluate(side, elements, period, territory))
+                else:
+                    parts.append(_from_protection(side, cell))
+            num = parts[0]
+            if num is None or (is_rate and parts[1] is None):
+                continue  # a data element is not available for this cell
+            den = parts[1]
+            value: Decimal | None
+            if not is_rate:
+                value, status = num
+                numerator_out = value
+                denominator_out = None
+                if isinstance(sides[0], Expression) and value is not None and sides[0].has_division:
+                    value = value.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+            else:
+                assert den is not None
+                status = _worst(num[1], den[1])
+                numerator_out, denominator_out = num[0], den[0]
+                if status is ObservationStatus.SUPPRESSED or num[0] is None or den[0] is None:
+                    value = None
+                    if status is not ObservationStatus.SUPPRESSED:
+                        status = ObservationStatus.MISSING
+                elif case_based:
+                    value = _rate(num[0], den[0], indicator.scale)
+                else:
+                    value = (
+                        None
+                        if den[0] == 0
+                        else (num[0] * indicator.scale / den[0]).quantize(
+                            _ONE_DECIMAL, rounding=ROUND_HALF_UP
+                        )
+                    )
+                if value is None and status not in (
+                    ObservationStatus.SUPPRESSED,
+                    ObservationStatus.MISSING,
+                ):
+                    status = ObservationStatus.MISSING
+            if status is ObservationStatus.SUPPRESSED:
+                value = numerator_out = denominator_out = None
+            elif value is None and status is not ObservationStatus.MISSING:
+                status = ObservationStatus.MISSING
+            rows.append(
+                IndicatorValue(
+                    indicator=indicator.id,
+                    period=period,
+                    territory=territory,
+                    dims=tuple(zip(dim_names, combo, strict=True)),
+                    value=value,
+                    status=status,
+                    numerator=numerator_out if is_rate else None,
+                    denominator=denominator_out,
+                )
+            )
+            computed.add((indicator.id, period, territory, combo))
+
+    rows.extend(_passed_through(concept, chosen, period_list, dim_names, computed))
+    if territories is not None:
+        keep = set(territories)
+        rows = [r for r in rows if r.territory in keep]
+    return IndicatorTable(
+        rows, dimensions=dim_names, indicators=chosen, internal=disclosure is None
+    )
+
+
+def _control_for(
+    indicator: Indicator, disclosure: DisclosureControl | None
+) -> DisclosureControl | None:
+    if disclosure is None:
+        return None
+    rule = indicator.confidentiality
+    threshold = max(disclosure.threshold, rule.threshold)
+    if rule.rounding is not None:
+        return DisclosureControl(
+            threshold=threshold, mode="round", base=rule.rounding, secondary=disclosure.secondary
+        )
+    if threshold == disclosure.threshold:
+        return disclosure
+    return DisclosureControl(
+        threshold=threshold,
+        mode=disclosure.mode,
+        base=disclosure.base,
+        secondary=disclosure.secondary,
+    )
+
+
+def _from_protection(
+    protection: Protection, cell: Cell
+) -> tuple[Decimal | None, ObservationStatus]:
+    value = protection.published[cell]
+    if value is None:
+        return None, ObservationStatus.SUPPRESSED
+    if protection.rounded and value:
+        return Decimal(value), ObservationStatus.ROUNDED
+    return Decimal(value), ObservationStatus.OK
+
+
+def _evaluate(
+    expression: Expression, elements: _Elements, period: ReportPeriod, territory: str
+) -> tuple[Decimal | None, ObservationStatus] | None:
+    found: dict[str, Decimal] = {}
+    statuses: list[ObservationStatus] = [ObservationStatus.OK]
+    for name in expression.names:
+        entry = elements.get(name, period, territory)
+        if entry is None:
+            return None
+        value, status = entry
+        statuses.append(status)
+        if value is None:
+            return None, _worst(*statuses, ObservationStatus.MISSING)
+        found[name] = value
+    status = _worst(*statuses)
+    result = expression.evaluate(found)
+    if result is None:
+        return None, _worst(status, ObservationStatus.MISSING)
+    return result, status
+
+
+def _passed_through(
+    concept: Concept | None,
+    chosen: list[Indicator],
+    periods: list[ReportPeriod],
+    dim_names: list[str],
+    computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]],
+) -> list[IndicatorValue]:
+    if concept is None:
+        return []
+    wanted = {i.id for i in chosen}
+    period_set = set(periods)
+    rows = []
+    for obs in concept.observations:
+        if obs.indicator not in wanted or obs.period not in period_set:
+            continue
+        given = dict(obs.disaggregation)
+        if set(given) - set(dim_names):
+            continue
+        combo = tuple(given.get(d, TOTAL) for d in dim_names)
+        key = (obs.indicator, obs.period, obs.territory, combo)
+        if key in computed:
+            continue
+        computed.add(key)
+        rows.append(
+            IndicatorValue(
+                indicator=obs.indicator,
+                period=obs.period,
+                territory=obs.territory,
+                dims=tuple(zip(dim_names, combo, strict=True)),
+                value=None if obs.status is ObservationStatus.SUPPRESSED else obs.value,
+                status=obs.status,
+                numerator=obs.numerator,
+                denominator=obs.denominator,
+            )
+        )
+    return rows

@@ -1,0 +1,152 @@
+"""A small, safe parser for expressions over aggregated data elements.
+
+An expression such as ``vhs_participants / population_foreign * 1000`` is parsed with
+:func:`ast.parse` in ``eval`` mode and then checked against a whitelist: names, numbers,
+``+``, ``-``, ``*``, ``/``, unary minus and parentheses. Nothing else is accepted (no
+calls, no attributes, no subscripts, no powers) and nothing is ever passed to
+:func:`eval`: the tree is evaluated by :meth:`Expression.evaluate` with :class:`Decimal`
+arithmetic. The multiplication and division signs ``×`` and ``÷`` and the minus sign
+``−`` are accepted as well.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Mapping
+from decimal import Decimal, DivisionByZero, InvalidOperation
+
+import attrs
+
+from .._errors import KommunaleIntegrationError
+
+__all__ = ["Expression", "ExpressionError", "parse_expression"]
+
+_OPS: dict[type[ast.operator], str] = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+}
+
+
+class ExpressionError(KommunaleIntegrationError, ValueError):
+    """An indicator expression is not in the allowed form (Ausdrucksfehler).
+
+    The message quotes the expression and names what is not allowed.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class _ZeroDivision(Exception):
+    pass
+
+
+@attrs.frozen
+class Expression:
+    """A parsed expression over data elements (Rechenausdruck).
+
+    Attributes:
+        text: The expression as written.
+        names: The data-element names it uses, in order of first appearance.
+
+    .. versionadded:: 0.1.0
+    """
+
+    text: str
+    names: tuple[str, ...]
+    has_division: bool
+    _tree: ast.expr = attrs.field(repr=False, eq=False, alias="_tree")
+
+    def evaluate(self, values: Mapping[str, Decimal] | Callable[[str], Decimal]) -> Decimal | None:
+        """Evaluate with the given values of the names; ``None`` on division by zero.
+
+        Raises:
+            KeyError: a name has no value.
+        """
+        get = values if callable(values) else values.__getitem__
+        try:
+            return _eval(self._tree, get)
+        except _ZeroDivision:
+            return None
+
+
+def _eval(node: ast.expr, get: Callable[[str], Decimal]) -> Decimal:
+    if isinstance(node, ast.Constant):
+        return Decimal(str(node.value))
+    if isinstance(node, ast.Name):
+        return get(node.id)
+    if isinstance(node, ast.UnaryOp):
+        return -_eval(node.operand, get)
+    assert isinstance(node, ast.BinOp)
+    left, right = _eval(node.left, get), _eval(node.right, get)
+    op = type(node.op)
+    if op is ast.Add:
+        return left + right
+    if op is ast.Sub:
+        return left - right
+    if op is ast.Mult:
+        return left * right
+    if right == 0:
+        raise _ZeroDivision
+    try:
+        return left / right
+    except (DivisionByZero, InvalidOperation):  # pragma: no cover - guarded above
+        raise _ZeroDivision from None
+
+
+def _check(node: ast.AST, text: str, names: list[str]) -> bool:
+    """Validate *node*; return whether it contains a division."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool) or not isinstance(node.value, int | float):
+            raise ExpressionError(f"in {text!r}: only numbers and names are allowed")
+        return False
+    if isinstance(node, ast.Name):
+        if node.id not in names:
+            names.append(node.id)
+        return False
+    if isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, ast.USub | ast.UAdd):
+            raise ExpressionError(f"in {text!r}: only the unary minus is allowed")
+        if isinstance(node.op, ast.UAdd):
+            raise ExpressionError(f"in {text!r}: a leading '+' is not allowed")
+        return _check(node.operand, text, names)
+    if isinstance(node, ast.BinOp):
+        if type(node.op) not in _OPS:
+            raise ExpressionError(
+                f"in {text!r}: only +, -, *, / and parentheses are allowed "
+                f"(found {type(node.op).__name__})"
+            )
+        left = _check(node.left, text, names)
+        right = _check(node.right, text, names)
+        return left or right or isinstance(node.op, ast.Div)
+    raise ExpressionError(
+        f"in {text!r}: {type(node).__name__} is not allowed; use names, numbers, "
+        "+, -, *, / and parentheses"
+    )
+
+
+def parse_expression(text: str) -> Expression:
+    """Parse an expression over data elements (``a / b * 1000``).
+
+    Raises:
+        ExpressionError: for anything but names, numbers, ``+ - * /``, unary minus
+            and parentheses, or for a syntax error.
+
+    .. versionadded:: 0.1.0
+    """
+    source = text.replace("×", "*").replace("÷", "/").replace("−", "-").strip()
+    if not source:
+        raise ExpressionError("an expression must not be empty")
+    if len(source) > 1000:
+        raise ExpressionError(f"the expression {text[:40]!r}… is too long")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError(f"{text!r} is not a valid expression ({exc.msg})") from None
+    names: list[str] = []
+    try:
+        division = _check(tree.body, text, names)
+    except RecursionError:
+        raise ExpressionError(f"the expression {text[:40]!r}… is nested too deeply") from None
+    return Expression(text, tuple(names), division, tree.body)

@@ -1,0 +1,447 @@
+"""The result of the indicator engine: a tidy table of values with their status.
+
+The table's columns are a **contract** (``DESIGN.md`` §6)::
+
+    indicator,period,territory,<dimensions…>,value,status
+
+A total over a dimension is written ``_T`` (SDMX convention), the grand total over all
+territories is the territory ``all``, districts (Kreise) have 5-digit and municipalities
+8-digit keys. Counts are written as integers, rates with one decimal (rounded half up);
+a suppressed or missing value is empty and its ``status`` says why.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import attrs
+
+from .._errors import require_extra
+from .._io import atomic_directory, atomic_write
+from .._model import Indicator, ObservationStatus
+from .._periods import ReportPeriod
+
+__all__ = ["INTERNAL_NOTICE", "TOTAL", "IndicatorTable", "IndicatorValue"]
+
+TOTAL: Final = "_T"
+"""The code of a total over a dimension (SDMX convention)."""
+
+INTERNAL_NOTICE: Final = "INTERN – nicht zur Veröffentlichung (ohne Geheimhaltung berechnet)"
+"""Marker of a table computed without disclosure control (``--no-suppression``)."""
+
+_STATUS_DESCRIPTIONS: Final = {
+    "ok": "Wert wie berechnet",
+    "suppressed": "geheim gehalten (*): kleine Fallzahl oder Rückrechnung möglich",
+    "rounded": "gerundet (Geheimhaltung durch Rundung)",
+    "provisional": "vorläufig",
+    "missing": "fehlt (nicht berechenbar, z. B. Division durch null)",
+}
+
+
+@attrs.frozen(kw_only=True)
+class IndicatorValue:
+    """One cell of an :class:`IndicatorTable` (Kennzahlwert).
+
+    Attributes:
+        indicator: Indicator code.
+        period: The :class:`ReportPeriod`.
+        territory: AGS (8 digits for a municipality, 5 for a district) or ``all``.
+        dims: ``(dimension, value)`` pairs in the table's dimension order; ``_T`` is
+            the total over a dimension.
+        value: The published value, ``None`` when suppressed or missing.
+        status: :class:`ObservationStatus`.
+        numerator: The published numerator (``None`` when suppressed or not a rate).
+        denominator: The published denominator (``None`` when suppressed or not a rate).
+
+    .. versionadded:: 0.1.0
+    """
+
+    indicator: str
+    period: ReportPeriod
+    territory: str
+    dims: tuple[tuple[str, str], ...] = ()
+    value: Decimal | None = None
+    status: ObservationStatus = ObservationStatus.OK
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+    def dim(self, name: str) -> str:
+        """The value of dimension *name* (``_T`` when the table has no such dimension)."""
+        for key, value in self.dims:
+            if key == name:
+                return value
+        return TOTAL
+
+    @property
+    def is_total(self) -> bool:
+        """Whether the cell is the total over every dimension."""
+        return all(value == TOTAL for _, value in self.dims)
+
+
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return format(value, "f")
+
+
+def _json_number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    if value == value.to_integral_value() and value.as_tuple().exponent == 0:
+        return int(value)
+    return float(value)
+
+
+class IndicatorTable:
+    """The tidy table of indicator values (Kennzahlentabelle).
+
+    Built by :func:`compute_indicators`. Rows are sorted by indicator (in the order of
+    the indicator definitions), period, territory (``all`` first, then by key) and
+    dimension values (``_T`` first).
+
+    Attributes:
+        rows: The :class:`IndicatorValue` rows.
+        dimensions: The dimension names (the ``--by`` columns).
+        indicators: The definitions of the indicators in the table.
+        internal: ``True`` when the table was computed without disclosure control; it
+            must not be published, and every output says so.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(
+        self,
+        rows: Iterable[IndicatorValue],
+        *,
+        dimensions: Sequence[str] = (),
+        indicators: Sequence[Indicator] = (),
+        internal: bool = False,
+    ) -> None:
+        self.dimensions: tuple[str, ...] = tuple(dimensions)
+        self.indicators: tuple[Indicator, ...] = tuple(indicators)
+        self.internal = internal
+        order = {ind.id: i for i, ind in enumerate(self.indicators)}
+        self.rows: tuple[IndicatorValue, ...] = tuple(
+            sorted(
+                rows,
+                key=lambda r: (
+                    order.get(r.indicator, len(order)),
+                    r.indicator,
+                    r.period.start,
+                    -r.period.end.toordinal(),
+                    str(r.period),
+                    r.territory != "all",
+                    len(r.territory),
+                    r.territory,
+                    tuple((v != TOTAL, v) for _, v in r.dims),
+                ),
+            )
+        )
+        self._index: dict[tuple[str, str, str, tuple[str, ...]], IndicatorValue] = {
+            (r.indicator, str(r.period), r.territory, tuple(v for _, v in r.dims)): r
+            for r in self.rows
+        }
+
+    @property
+    def suppressed_internal(self) -> bool:
+        """Alias of :attr:`internal`: computed without disclosure control."""
+        return self.internal
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[IndicatorValue]:
+        return iter(self.rows)
+
+    def __repr__(self) -> str:
+        return (
+            f"<IndicatorTable {len(self.rows)} rows, dimensions={list(self.dimensions)}"
+            f"{', internal' if self.internal else ''}>"
+        )
+
+    @property
+    def periods(self) -> tuple[ReportPeriod, ...]:
+        """The periods in the table, in row order."""
+        return tuple(dict.fromkeys(r.period for r in self.rows))
+
+    @property
+    def territories(self) -> tuple[str, ...]:
+        """The territory keys in the table, in row order."""
+        return tuple(dict.fromkeys(r.territory for r in self.rows))
+
+    def indicator(self, code: str) -> Indicator | None:
+        """The definition of indicator *code*, if it is in the table."""
+        return next((i for i in self.indicators if i.id == code), None)
+
+    def get(
+        self, indicator: str, period: ReportPeriod | str, territory: str = "all", **dims: str
+    ) -> IndicatorValue | None:
+        """The cell for *indicator*, *period*, *territory* and dimension values.
+
+        Dimensions not given are the total ``_T``; unknown dimension names raise
+        :class:`KeyError`.
+
+        Example: ``table.get("active_cases", "2025", "05558", sex="f")``.
+        """
+        unknown = set(dims) - set(self.dimensions)
+        if unknown:
+            raise KeyError(f"the table has no dimension {', '.join(sorted(unknown))}")
+        key = tuple(dims.get(d, TOTAL) for d in self.dimensions)
+        return self._index.get((indicator, str(period), territory, key))
+
+    def select(
+        self,
+        *,
+        indicator: str | None = None,
+        period: ReportPeriod | str | None = None,
+        territory: str | None = None,
+        totals_only: bool = False,
+    ) -> list[IndicatorValue]:
+        """The rows matching all given criteria (``totals_only``: only ``_T`` cells)."""
+        text = None if period is None else str(period)
+        return [
+            r
+            for r in self.rows
+            if (indicator is None or r.indicator == indicator)
+            and (text is None or str(r.period) == text)
+            and (territory is None or r.territory == territory)
+            and (not totals_only or r.is_total)
+        ]
+
+    # ----------------------------------------------------------------- output
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The column names of the tidy table."""
+        return ("indicator", "period", "territory", *self.dimensions, "value", "status")
+
+    def records(self) -> Iterator[dict[str, str]]:
+        """Yield each row as a mapping of column name to text (as in the CSV)."""
+        for r in self.rows:
+            record = {"indicator": r.indicator, "period": str(r.period), "territory": r.territory}
+            record.update(r.dims)
+            record["value"] = _number(r.value)
+            record["status"] = str(r.status)
+            yield record
+
+    def to_csv(self, *, delimiter: str = ",") -> str:
+        """The tidy table as CSV text (UTF-8, header row, ``\\n`` line ends).
+
+        The CSV has exactly the contract columns; a table computed without disclosure
+        control is marked by :meth:`write` and the command line, not in this text.
+        """
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(self.columns)
+        for record in self.records():
+            writer.writerow(record.values())
+        return buffer.getvalue()
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """The table as JSON: ``{"columns", "internal", "rows": [{…}, …]}``.
+
+        Values are numbers (counts integers, rates with one decimal) or ``null``. A
+        table computed without disclosure control has ``"internal": true`` and a
+        ``"notice"``.
+        """
+        data: dict[str, Any] = {"columns": list(self.columns), "internal": self.internal}
+        if self.internal:
+            data["notice"] = INTERNAL_NOTICE
+        rows = []
+        for r in self.rows:
+            row: dict[str, Any] = {
+                "indicator": r.indicator,
+                "period": str(r.period),
+                "territory": r.territory,
+            }
+            row.update(r.dims)
+            row["value"] = _json_number(r.value)
+            row["status"] = str(r.status)
+            rows.append(row)
+        data["rows"] = rows
+        return json.dumps(data, ensure_ascii=False, indent=indent)
+
+    def render(self, format: Literal["csv", "json"] = "csv") -> str:
+        """The text :meth:`write` writes: CSV (with the internal marker line when
+        computed without disclosure control) or JSON."""
+        if format == "json":
+            return self.to_json()
+        if format != "csv":
+            raise ValueError(f"unknown format {format!r}; expected csv or json")
+        text = self.to_csv()
+        return f"# {INTERNAL_NOTICE}\n{text}" if self.internal else text
+
+    def write(
+        self,
+        path: str | os.PathLike[str],
+        format: Literal["csv", "json"] = "csv",
+        *,
+        inputs: Iterable[str | os.PathLike[str]] = (),
+    ) -> Path:
+        """Write the table atomically as CSV or JSON; return the path.
+
+        A table computed without disclosure control gets the first line
+        ``# INTERN – nicht zur Veröffentlichung …`` in CSV and ``"internal": true``
+        in JSON.
+
+        Raises:
+            OutputError: when *path* is one of the *inputs*.
+        """
+        return atomic_write(path, self.render(format), inputs=inputs)
+
+    # ----------------------------------------------------------------- open data
+
+    def datapackage(
+        self, *, name: str = "kennzahlen", path: str = "indicators.csv"
+    ) -> dict[str, Any]:
+        """A Frictionless Tabular Data Package descriptor for :meth:`to_csv`.
+
+        The descriptor (``datapackage.json``) describes one resource, the tidy CSV at
+        *path*, with a Table Schema: field types, German/English descriptions, the
+        allowed ``status`` values, the primary key and ``""`` as missing value.
+
+        .. versionadded:: 0.1.0
+        """
+        fields: list[dict[str, Any]] = [
+            {
+                "name": "indicator",
+                "type": "string",
+                "title": "Kennzahl",
+                "description": "Code of the indicator (Kennzahl); see the indicator "
+                "definitions in the resource description.",
+                "constraints": {"required": True},
+            },
+            {
+                "name": "period",
+                "type": "string",
+                "title": "Berichtszeitraum",
+                "description": "Report period in the notation 2026, 2026-H1, 2026-Q3, "
+                "2026-05, 2026-W07, SJ2025/26, HJ2026 or 2025-01-01/2026-12-31.",
+                "constraints": {"required": True},
+            },
+            {
+                "name": "territory",
+                "type": "string",
+                "title": "Gebiet",
+                "description": "Amtlicher Gemeindeschlüssel (8 digits: Stadt/Gemeinde, "
+                "5 digits: Kreis) or 'all' for the grand total.",
+                "constraints": {"required": True, "pattern": "all|[0-9]{2,8}"},
+            },
+        ]
+        for dim in self.dimensions:
+            fields.append(
+                {
+                    "name": dim,
+                    "type": "string",
+                    "title": dim,
+                    "description": f"Disaggregation by {dim}; '_T' is the total over all "
+                    "values (SDMX convention).",
+                    "constraints": {"required": True},
+                }
+            )
+        fields.append(
+            {
+                "name": "value",
+                "type": "number",
+                "title": "Wert",
+                "description": "Counts are whole numbers, rates have one decimal (rounded "
+                "half up). Empty when suppressed or missing; see status.",
+            }
+        )
+        fields.append(
+            {
+                "name": "status",
+                "type": "string",
+                "title": "Status",
+                "description": "; ".join(f"{k}: {v}" for k, v in _STATUS_DESCRIPTIONS.items()),
+                "constraints": {"required": True, "enum": [str(s) for s in ObservationStatus]},
+            }
+        )
+        definitions = "; ".join(
+            f"{i.id}: {i.name}" + (f" ({i.definition})" if i.definition else "")
+            for i in self.indicators
+        )
+        resource: dict[str, Any] = {
+            "name": "indicators",
+            "path": path,
+            "profile": "tabular-data-resource",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "title": "Kennzahlen",
+            "description": definitions or "Indicator values.",
+            "dialect": {"delimiter": ",", "header": True},
+            "schema": {
+                "fields": fields,
+                "missingValues": [""],
+                "primaryKey": ["indicator", "period", "territory", *self.dimensions],
+            },
+        }
+        descriptor: dict[str, Any] = {
+            "profile": "tabular-data-package",
+            "name": name,
+            "title": "Kennzahlen des Integrationskonzepts",
+            "resources": [resource],
+        }
+        if self.internal:
+            descriptor["description"] = INTERNAL_NOTICE
+        return descriptor
+
+    def write_datapackage(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        name: str = "kennzahlen",
+        inputs: Iterable[str | os.PathLike[str]] = (),
+    ) -> Path:
+        """Write ``indicators.csv`` and ``datapackage.json`` into *directory* atomically.
+
+        The folder is built beside the target and swapped into place, so a reader never
+        sees a half-written package. Returns the folder.
+
+        .. versionadded:: 0.1.0
+        """
+        with atomic_directory(directory, inputs=inputs) as tmp:
+            (tmp / "indicators.csv").write_text(self.to_csv(), encoding="utf-8")
+            (tmp / "datapackage.json").write_text(
+                json.dumps(self.datapackage(name=name), ensure_ascii=False, indent=2) + "\n",
+                encoding="utf-8",
+            )
+        return Path(directory)
+
+    def to_dataframe(self) -> Any:
+        """The table as a :class:`pandas.DataFrame` (needs the extra ``pandas``).
+
+        Columns as in the CSV; ``period`` holds the period text, ``value`` is a float
+        column (``NaN`` where suppressed or missing) and ``status`` a categorical.
+        ``df.attrs["internal"]`` is ``True`` for a table without disclosure control.
+
+        Raises:
+            MissingExtraError: when pandas is not installed.
+
+        .. versionadded:: 0.1.0
+        """
+        pd: Any = require_extra("pandas", "pandas")
+        data: dict[str, list[Any]] = {c: [] for c in self.columns}
+        for r in self.rows:
+            data["indicator"].append(r.indicator)
+            data["period"].append(str(r.period))
+            data["territory"].append(r.territory)
+            for key, value in r.dims:
+                data[key].append(value)
+            data["value"].append(None if r.value is None else float(r.value))
+            data["status"].append(str(r.status))
+        frame = pd.DataFrame(data)
+        frame["value"] = frame["value"].astype("float64")
+        frame["status"] = pd.Categorical(
+            frame["status"], categories=[str(s) for s in ObservationStatus]
+        )
+        frame.attrs["internal"] = self.internal
+        return frame
