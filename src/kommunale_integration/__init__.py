@@ -125,10 +125,13 @@ if TYPE_CHECKING:
     )
     from ._schema import SCHEMA_TYPES, json_schema
     from ._reports import (
+        DirectorySite,
         ReportContext,
         TemplateError,
         Vorlage,
+        build_directory,
         build_report,
+        directory_site,
         report_context,
     )
     from ._validation import (
@@ -200,6 +203,9 @@ _LAZY: dict[str, str] = {
     "Vorlage": "._reports",
     "build_report": "._reports",
     "report_context": "._reports",
+    "DirectorySite": "._reports",
+    "build_directory": "._reports",
+    "directory_site": "._reports",
 }
 
 
@@ -239,6 +245,7 @@ __all__ = [
     "DecisionResult",
     "DerivedFigure",
     "Direction",
+    "DirectorySite",
     "DisclosureControl",
     "DueDateRule",
     "DuplicateStructure",
@@ -297,6 +304,7 @@ __all__ = [
     "Vorlage",
     "Votes",
     "__version__",
+    "build_directory",
     "build_report",
     "comparison_periods",
     "compute_indicators",
@@ -304,6 +312,7 @@ __all__ = [
     "default_indicators",
     "default_territories",
     "derive",
+    "directory_site",
     "dumps_json",
     "dumps_yaml",
     "example_path",

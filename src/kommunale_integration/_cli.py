@@ -21,7 +21,14 @@ __all__ = ["main"]
 log = logging.getLogger("kommunale_integration")
 
 #: Sub-command modules in the order they appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("schema", "report", "demo", "validate", "indicators")
+COMMAND_MODULES: tuple[str, ...] = (
+    "schema",
+    "report",
+    "demo",
+    "validate",
+    "indicators",
+    "directory",
+)
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1

@@ -34,12 +34,8 @@ def _period(period: ReportPeriod | str) -> ReportPeriod:
 
 def _engine_table(concept: Concept, cases: Any, period: ReportPeriod, disclosure: Any) -> Any:
     """Compute the indicator table for the trend periods from case data."""
-    import importlib
-
+    from .._engine import compute_indicators
     from ._context import TREND_PERIODS, _shift
-
-    engine = importlib.import_module("kommunale_integration._engine")
-    compute_indicators = engine.compute_indicators
 
     periods = [p for step in range(TREND_PERIODS) if (p := _shift(period, -step)) is not None]
     kwargs: dict[str, Any] = {}
@@ -69,8 +65,10 @@ def report_context(
     """
     fmt = Formatter(lang)
     when = _period(period)
+    internal = disclosure is None or bool(getattr(table, "internal", False))
     if cases is not None:
         computed = _engine_table(concept, cases, when, disclosure)
+        internal = internal or bool(getattr(computed, "internal", False))
         table = computed if table is None else [*_rows(computed), *_rows(table)]
     return build_context(
         concept,
@@ -79,7 +77,7 @@ def report_context(
         previous=previous,
         today=today or date.today(),  # noqa: DTZ011 - a calendar day, no time zone
         vorlage=vorlage,
-        internal=disclosure is None,
+        internal=internal,
         default_subject=fmt.t("default_subject", period=fmt.period(when), title=concept.title),
         default_resolution=fmt.t("default_resolution"),
     )
