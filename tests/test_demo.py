@@ -141,3 +141,8 @@ def test_the_wheel_carries_the_example_and_the_demo_runs_from_it(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == str(site / bundled.rstrip("/"))
     assert (tmp_path / "out" / f"jahresbericht-{DEMO_PERIOD}.html").is_file()
+
+
+def test_both_examples_are_bundled() -> None:
+    for name in ("kreis_coesfeld", "stadt_coesfeld"):
+        assert (ki.example_path(name) / "konzept.yaml").is_file()

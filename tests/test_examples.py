@@ -260,15 +260,111 @@ def _contract_counts(folder: Path, period: ki.ReportPeriod) -> dict[str, Decimal
     placements = with_event("employment_started", "vocational_training_started")
     return {
         "active_cases": Decimal(len(active)),
+        "language_course_starts": Decimal(with_event("language_course_started")),
         "language_course_completions": Decimal(with_event("language_course_completed")),
         "placements": Decimal(placements),
         "placement_rate": Decimal(placements * 100) / Decimal(len(active)),
     }
 
 
-def test_baselines_match_the_synthetic_export() -> None:
-    concept = _concept_yaml(KREIS)
+@pytest.mark.parametrize("folder", [KREIS, STADT], ids=["kreis", "stadt"])
+def test_baselines_match_the_synthetic_export(folder: Path) -> None:
+    concept = _concept_yaml(folder)
     assert concept.baselines
     for baseline in concept.baselines:
-        counts = _contract_counts(KREIS, baseline.period)
+        counts = _contract_counts(folder, baseline.period)
         assert counts[baseline.indicator].quantize(Decimal("0.1")) == baseline.value, baseline
+
+
+# --------------------------------------------------------------------------- Stadt content
+
+STADT_FIELDS = {
+    "arbeitsmarkt": "Arbeitsmarktintegration",
+    "ausbildung": "(Aus-)Bildung",
+    "rechtliches": "Rechtliches",
+    "sprache": "Sprache",
+    "wohnen": "Wohnen",
+    "gesundheit": "Gesundheit",
+    "teilhabe": "Teilhabe",
+}
+
+
+def test_stadt_is_the_concept_the_motion_asks_for() -> None:
+    concept = _concept_yaml(STADT)
+    assert concept.territory == "05558012"
+    assert {f.id: f.title for f in concept.fields} == STADT_FIELDS
+    names = {a.name for a in concept.actors}
+    assert {
+        "DRK Coesfeld",
+        "Caritas Coesfeld",
+        "Flüchtlingsinitiative Coesfeld und Lette",
+        "KIM Coesfeld",
+        "VHS Coesfeld",
+    } <= names
+    groups = {g for o in concept.offers for g in o.target_groups}
+    assert {"neuzugewanderte", "gefluechtete"} <= groups
+    # Kennzahlen: language courses attended, placements into work or training.
+    assert _must(concept.indicator("language_course_starts")).numerator == ki.CaseCount(
+        count=ki.CaseCountKind.EVENTS, events=("language_course_started",)
+    )
+    assert set(_must(concept.indicator("placements")).numerator.events) == {  # type: ignore[union-attr]
+        "employment_started",
+        "vocational_training_started",
+    }
+    # A network with regular meetings, and its first meeting on a date of its rule.
+    (network,) = concept.networks
+    schedule = _must(network.schedule)
+    held = [m.date for m in concept.meetings if m.network == network.id]
+    assert held
+    assert set(held) <= set(ki.planned_meetings(schedule, ki.ReportPeriod.parse("2026")))
+
+
+def test_stadt_measures_are_steerable() -> None:
+    concept = _concept_yaml(STADT)
+    actors = concept.ids("actors")
+    for measure in concept.measures:
+        assert measure.responsible in actors, measure.id
+        assert measure.timeframe is not None
+        assert measure.timeframe.start is not None
+        assert measure.indicators, measure.id
+
+
+def test_stadt_cases_are_the_coesfeld_subset_of_the_kreis_export() -> None:
+    assert _rows(STADT / "cases.csv") == [
+        c for c in _rows(KREIS / "cases.csv") if c["municipality"] == "05558012"
+    ]
+    kept = {c["case_id"] for c in _rows(STADT / "cases.csv")}
+    assert _rows(STADT / "events.csv") == [
+        e for e in _rows(KREIS / "events.csv") if e["case_id"] in kept
+    ]
+
+
+# --------------------------------------------------------------------------- validation, reports
+
+
+def test_kreis_validates_under_konzept_but_not_steuerung() -> None:
+    concept = _concept_yaml(KREIS)
+    assert ki.validate(concept, "konzept").ok
+    strict = ki.validate(concept, "steuerung")
+    assert not strict.ok
+    assert {f.code for f in strict.findings if f.severity == "error"} >= {
+        "measure-without-responsible",
+        "measure-without-timeframe",
+    }
+
+
+def test_stadt_validates_under_steuerung() -> None:
+    report = ki.validate(_concept_yaml(STADT), "steuerung")
+    assert report.ok, [str(f) for f in report.findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize(
+    ("folder", "period"), [(KREIS, "2025"), (STADT, "2026")], ids=["kreis", "stadt"]
+)
+def test_reports_build(folder: Path, period: str) -> None:
+    concept = _concept_yaml(folder)
+    html = ki.build_report(concept, period, format="html")
+    markdown = ki.build_report(concept, period, format="md")
+    assert concept.title in html
+    assert f"Jahresbericht {period}" in markdown
+    assert "SYN-" not in html + markdown
