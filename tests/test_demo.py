@@ -33,9 +33,20 @@ def test_demo_writes_report_and_prints_every_file(
     assert "Kreises Coesfeld" in text
     assert "Der Bericht wird zur Kenntnis genommen" in text
     assert "ohne Fehler" in out
+    # The Kennzahlen are computed from the synthetic case export.
+    table = (output / f"kennzahlen-{DEMO_PERIOD}.csv").read_text(encoding="utf-8")
+    assert table.startswith("indicator,period,territory,")
+    assert f"placements,{DEMO_PERIOD},05558," in table
+    assert "Vermittlungen in Arbeit oder Ausbildung" in text
+    # The actor directory.
+    directory = output / "wegweiser" / "index.html"
+    assert directory.is_file()
+    assert str(directory) in out
+    assert "Flüchtlingsinitiative Coesfeld und Lette" in directory.read_text(encoding="utf-8")
     # Synthetic case ids never leave the case export.
-    for path in output.iterdir():
-        assert "SYN-0" not in path.read_text(encoding="utf-8"), path.name
+    for path in output.rglob("*"):
+        if path.is_file():
+            assert "SYN-0" not in path.read_text(encoding="utf-8"), path.name
 
 
 def test_demo_replaces_its_own_earlier_output(tmp_path: Path) -> None:

@@ -24,8 +24,8 @@ KREIS_MUNICIPALITIES = {f"05558{n:03d}" for n in range(4, 45, 4)}
 
 
 def _concept_yaml(folder: Path) -> ki.Concept:
-    text = (folder / "konzept.yaml").read_text(encoding="utf-8")
-    return ki.loads_yaml(text, ki.Concept, file=str(folder / "konzept.yaml"))
+    """Load an example folder: ``konzept.yaml`` plus its CSV tables."""
+    return ki.load_concept(folder)
 
 
 def _generator() -> ModuleType:
@@ -60,6 +60,28 @@ def test_kreis_konzept_yaml_is_a_concept() -> None:
     concept = _concept_yaml(KREIS)
     assert concept.territory == "05558"
     assert {t.ags for t in concept.municipalities()} == KREIS_MUNICIPALITIES
+
+
+@pytest.mark.parametrize("folder", [KREIS, STADT], ids=["kreis", "stadt"])
+def test_actors_and_offers_come_from_semicolon_tables(folder: Path) -> None:
+    for name in ("akteure.csv", "angebote.csv", "kontakte.csv"):
+        header = (folder / name).read_text(encoding="utf-8").splitlines()[0]
+        assert ";" in header
+        assert "," not in header
+    concept = _concept_yaml(folder)
+    where = concept.locate("actors[2].name")
+    assert where.file is not None
+    assert Path(where.file).name == "akteure.csv"
+    assert where.row == 4  # the header is row 1
+    assert Path(concept.locate("offers[0]").file or "").name == "angebote.csv"
+    # Every actor and offer is in the tables, not in konzept.yaml.
+    import yaml
+
+    data = yaml.safe_load((folder / "konzept.yaml").read_text(encoding="utf-8"))
+    assert "actors" not in data
+    assert "offers" not in data
+    assert concept.actors
+    assert concept.offers
 
 
 def test_kreis_facts_from_the_seed_documents() -> None:
@@ -155,9 +177,7 @@ def _contacts(concept: ki.Concept) -> Iterator[ki.Contact]:
 
 @pytest.mark.parametrize("folder", [KREIS, STADT], ids=["kreis", "stadt"])
 def test_contacts_are_roles_with_fictitious_addresses(folder: Path) -> None:
-    if not (folder / "konzept.yaml").exists():
-        pytest.skip(f"{folder.name} is not written yet")
-    concept = ki.load_concept(folder) if _has_loader() else _concept_yaml(folder)
+    concept = _concept_yaml(folder)
     contacts = list(_contacts(concept))
     assert contacts
     for contact in contacts:
@@ -169,10 +189,6 @@ def test_contacts_are_roles_with_fictitious_addresses(folder: Path) -> None:
             assert contact.email.endswith((".example.org", "@example.org", ".example.com"))
         if contact.web:
             assert ".example.org" in contact.web or ".example.com" in contact.web
-
-
-def _has_loader() -> bool:
-    return hasattr(ki, "load_concept") or "load_concept" in getattr(ki, "__all__", ())
 
 
 def test_everything_invented_is_marked_illustrative() -> None:

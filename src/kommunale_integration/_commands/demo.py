@@ -59,23 +59,25 @@ def check_output(folder: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handle ``demo``: load the example, validate it and write its outputs."""
+    """Handle ``demo``: load, validate, compute the Kennzahlen, build report and directory."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from .._converter import loads_yaml
+    from .._cases import read_cases
+    from .._engine import compute_indicators
     from .._examples import example_path
     from .._io import atomic_directory
-    from .._model import Concept
-    from .._reports import build_report
+    from .._loaders import load_concept
+    from .._periods import ReportPeriod
+    from .._reports import build_directory, build_report
     from .._validation import validate
 
     output: Path = args.output
     check_output(output)
     today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+    period = ReportPeriod.parse(DEMO_PERIOD)
     example = example_path("kreis_coesfeld")
-    source = example / "konzept.yaml"
-    concept = loads_yaml(source.read_text(encoding="utf-8"), Concept, file=str(source))
+    concept = load_concept(example)
     print(
         f"Beispiel geladen: {concept.title} ({len(concept.actors)} Akteure, "
         f"{len(concept.offers)} Angebote, {len(concept.measures)} Maßnahmen, "
@@ -89,13 +91,21 @@ def run(args: argparse.Namespace) -> int:
         f"{counts['error']} Fehler, {counts['warning']} Warnungen, {counts['info']} Hinweise"
     )
 
+    cases = read_cases(example / "cases.csv", example / "events.csv")
+    table = compute_indicators(concept, cases, periods=[period.previous(), period])
+    print(
+        f"Kennzahlen aus dem synthetischen Fallexport berechnet: {len(table)} Werte "
+        "(Geheimhaltung: Werte 1 und 2 unterdrückt)"
+    )
+
     files: dict[str, str] = {
-        f"jahresbericht-{DEMO_PERIOD}.html": build_report(
-            concept, DEMO_PERIOD, format="html", today=today
+        f"jahresbericht-{period}.html": build_report(
+            concept, period, format="html", cases=cases, today=today
         ),
-        f"jahresbericht-{DEMO_PERIOD}.md": build_report(
-            concept, DEMO_PERIOD, format="md", today=today
+        f"jahresbericht-{period}.md": build_report(
+            concept, period, format="md", cases=cases, today=today
         ),
+        f"kennzahlen-{period}.csv": table.to_csv(),
         "pruefung.txt": "".join(f"{f.severity}: {f.code}: {f}\n" for f in report.findings),
     }
     with atomic_directory(output, inputs=[example]) as tmp:
@@ -105,8 +115,10 @@ def run(args: argparse.Namespace) -> int:
         )
         for name, text in files.items():
             (tmp / name).write_text(text, encoding="utf-8")
+        build_directory(concept, tmp / "wegweiser", today=today, inputs=[example])
     for name in files:
         print(f"geschrieben: {output / name}")
+    print(f"geschrieben: {output / 'wegweiser' / 'index.html'} (Akteursverzeichnis)")
     return 0 if report.ok else 1
 
 
