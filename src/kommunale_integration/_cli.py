@@ -28,6 +28,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "indicators",
     "directory",
+    "plan",
+    "diff",
 )
 
 EXIT_OK = 0

@@ -1,0 +1,37 @@
+"""``kommunale-integration diff OLD NEW``: the Fortschreibung between two versions."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``diff`` sub-command."""
+    parser = subparsers.add_parser(
+        "diff",
+        help="show what changed between two versions of a concept (Fortschreibung)",
+        description=(
+            "Compare two versions of a concept: added, removed and changed actors, offers, "
+            "goals, measures (with status changes), indicators and targets."
+        ),
+    )
+    parser.add_argument("old", metavar="OLD", help="the earlier concept (folder or file)")
+    parser.add_argument("new", metavar="NEW", help="the revised concept (folder or file)")
+    parser.add_argument("--format", choices=("text", "md", "html"), default="text")
+    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("--lang", choices=("de", "en"), default="de")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Compare the two concepts; return the exit code (0, also when they differ)."""
+    from .._reports import diff_concepts
+    from .._reports._cli_support import emit, load_concept_path
+
+    diff = diff_concepts(load_concept_path(args.old), load_concept_path(args.new))
+    render = {"text": diff.to_text, "md": diff.to_markdown, "html": diff.to_html}[args.format]
+    emit(render(args.lang), args.output, inputs=(args.old, args.new))
+    return 0
