@@ -15,14 +15,13 @@ report (as tables) can use the same answers:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date
 
 import attrs
 from dateutil.relativedelta import relativedelta
 
 from ._errors import InvalidValueError
-from ._model import Concept, DateRange, Offer
+from ._model import Concept, Offer
 
 __all__ = [
     "CoverageGap",
@@ -115,14 +114,22 @@ class _TerritoryResolver:
         self._whole = concept.territory
         self._municipalities = tuple(t.ags for t in concept.municipalities())
         self._cache: dict[str, frozenset[str]] = {}
+        self._expanded: dict[tuple[str, ...], frozenset[str] | None] = {}
 
-    def expand(self, codes: Iterable[str]) -> frozenset[str] | None:
+    def expand(self, codes: tuple[str, ...]) -> frozenset[str] | None:
+        try:
+            return self._expanded[codes]
+        except KeyError:
+            pass
         result: set[str] = set()
         for code in codes:
             if code == self._whole or (len(code) < 8 and self._whole.startswith(code)):
-                return None
+                result.clear()
+                break
             result |= self._one(code)
-        return frozenset(result) if result else None
+        expanded = frozenset(result) if result else None
+        self._expanded[codes] = expanded
+        return expanded
 
     def _one(self, code: str) -> frozenset[str]:
         cached = self._cache.get(code)
@@ -153,8 +160,9 @@ def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
 
     Two offers are reported when they belong to different actors, share a Handlungsfeld,
     have overlapping target groups (none, or the code ``alle``, means everybody), serve
-    at least one common Stadt or Gemeinde and are valid at the same time. Both seed documents of the Kreis ask to avoid such parallel
-    structures; a finding is a prompt to talk, not proof of waste.
+    at least one common Stadt or Gemeinde and are valid at the same time. Both seed
+    documents of the Kreis ask to avoid such parallel structures; a finding is a prompt
+    to talk, not proof of waste.
 
     Offers are indexed by Handlungsfeld and municipality, so only offers that meet in an
     index cell are compared (fast for tens of thousands of offers).
@@ -170,9 +178,11 @@ def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
     """
     resolver = _TerritoryResolver(concept)
     offers = concept.offers
+    count = len(offers)
     territories: list[frozenset[str] | None] = []
     groups: list[frozenset[str] | None] = []
-    validities: list[DateRange] = []
+    starts = [o.valid_from or date.min for o in offers]
+    ends = [o.valid_to or date.max for o in offers]
     by_field_everywhere: dict[str, list[int]] = defaultdict(list)
     by_field_local: dict[str, list[int]] = defaultdict(list)
     by_cell: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -181,7 +191,6 @@ def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
         territories.append(covered)
         wanted = frozenset(offer.target_groups)
         groups.append(None if not wanted or _ALL_GROUPS in wanted else wanted)
-        validities.append(offer.validity)
         for field in set(offer.fields):
             if covered is None:
                 by_field_everywhere[field].append(index)
@@ -190,32 +199,34 @@ def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
                 for ags in covered:
                     by_cell[(field, ags)].append(index)
 
-    candidates: set[tuple[int, int]] = set()
-
-    def pairs_within(indices: list[int]) -> None:
-        for position, first in enumerate(indices):
-            for second in indices[position + 1 :]:
-                candidates.add((first, second) if first < second else (second, first))
-
+    # A candidate pair (first < second) is encoded as first * count + second; the
+    # index lists are in ascending order, so pairs within one list need no swap.
+    candidates: set[int] = set()
     for cell in by_cell.values():
-        pairs_within(cell)
+        for position in range(len(cell) - 1):
+            base = cell[position] * count
+            candidates.update(base + second for second in cell[position + 1 :])
     for field, everywhere in by_field_everywhere.items():
-        pairs_within(everywhere)
-        for first in everywhere:
-            for second in by_field_local.get(field, ()):
-                candidates.add((first, second) if first < second else (second, first))
+        for position, first in enumerate(everywhere):
+            candidates.update(first * count + second for second in everywhere[position + 1 :])
+            candidates.update(
+                first * count + other if first < other else other * count + first
+                for other in by_field_local.get(field, ())
+            )
 
     found: list[DuplicateStructure] = []
-    for first, second in sorted(candidates):
+    for key in sorted(candidates):
+        first, second = divmod(key, count)
         a, b = offers[first], offers[second]
         if a.actor == b.actor:
             continue
-        common_groups = _common(groups[first], groups[second])
-        if common_groups is not None and not common_groups:
+        groups_a, groups_b = groups[first], groups[second]
+        if groups_a is not None and groups_b is not None and groups_a.isdisjoint(groups_b):
             continue
-        if not validities[first].overlaps(validities[second]):
+        if starts[first] > ends[second] or starts[second] > ends[first]:
             continue
         # The index pairs only offers that share a cell, so the places always overlap.
+        common_groups = _common(groups_a, groups_b)
         common_places = _common(territories[first], territories[second])
         found.append(
             DuplicateStructure(
@@ -223,9 +234,11 @@ def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
                 offer_b=b.id,
                 actor_a=a.actor,
                 actor_b=b.actor,
-                fields=tuple(sorted(set(a.fields) & set(b.fields))),
-                target_groups=tuple(sorted(common_groups or ())),
-                territories=tuple(sorted(common_places or ())),
+                fields=a.fields
+                if a.fields == b.fields and len(a.fields) == 1
+                else tuple(sorted(set(a.fields).intersection(b.fields))),
+                target_groups=tuple(sorted(common_groups)) if common_groups else (),
+                territories=tuple(sorted(common_places)) if common_places else (),
             )
         )
     return found

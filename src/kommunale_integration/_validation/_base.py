@@ -12,7 +12,7 @@ import attrs
 from .._errors import Finding, KommunaleIntegrationError, Location, Severity
 from .._model import Concept
 from .._periods import ReportPeriod
-from ._messages import render
+from ._messages import templates
 
 __all__ = ["BuiltinRule", "Rule", "ValidationConfigError", "ValidationContext"]
 
@@ -76,6 +76,10 @@ class ValidationContext:
     stale_months: int = 12
     lang: str = "de"
     _positions: dict[str, dict[str, int]] = attrs.field(factory=dict, alias="_positions")
+    _templates: Mapping[str, str] = attrs.field(init=False, alias="_templates")
+
+    def __attrs_post_init__(self) -> None:
+        self._templates = templates(self.lang)
 
     def position(self, collection: str, id: str) -> int | None:
         """Return the index of the first item *id* in *collection*, or ``None``."""
@@ -89,11 +93,17 @@ class ValidationContext:
 
     def locate(self, path: str) -> Location:
         """Return the location of *path* (file, row and column when the loader knew them)."""
+        if not self.concept.sources:
+            return Location(path=path)  # nothing recorded: skip the prefix search
         return self.concept.locate(path)
 
     def message(self, key: str, **params: Any) -> str:
         """Render the message template *key* in the context's language."""
-        return render(key, self.lang, params)
+        return self._templates[key].format_map(params)
+
+    def message_template(self, key: str) -> str:
+        """Return the message template *key* in the context's language."""
+        return self._templates[key]
 
     def format_date(self, day: date | None) -> str:
         """Format a date for a message (``31.12.2026`` in German, ISO in English)."""

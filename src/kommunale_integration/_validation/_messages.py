@@ -11,7 +11,7 @@ from typing import Any
 
 from .._errors import Severity
 
-__all__ = ["LABELS", "MESSAGES", "SEVERITY_LABELS", "label", "quote", "render"]
+__all__ = ["LABELS", "MESSAGES", "SEVERITY_LABELS", "label", "quote", "render", "templates"]
 
 #: key -> (German, English)
 MESSAGES: Mapping[str, tuple[str, str]] = {
@@ -187,6 +187,11 @@ def label(collection: str, lang: str) -> str:
 def quote(text: str, lang: str) -> str:
     """Quote *text* the German (``„…“``) or English (``“…”``) way."""
     return f"„{text}“" if lang != "en" else f"“{text}”"
+
+
+def templates(lang: str) -> dict[str, str]:
+    """Return every message template in *lang* (``de`` or ``en``), keyed like :data:`MESSAGES`."""
+    return {key: _pick(pair, lang) for key, pair in MESSAGES.items()}
 
 
 def render(key: str, lang: str, params: Mapping[str, Any]) -> str:

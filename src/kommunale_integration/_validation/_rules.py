@@ -569,37 +569,52 @@ class DuplicateStructureRule(BuiltinRule):
 
     def check(self, context: ValidationContext) -> Iterator[Finding]:
         concept, lang = context.concept, context.lang
-        for dup in find_duplicate_structures(concept):
-            index = context.position("offers", dup.offer_b)
-            fields = [
-                quote(f.title if (f := concept.field(code)) else code, lang) for code in dup.fields
-            ]
-            towns = [territory_name(concept, ags) for ags in dup.territories]
-            if lang == "en":
-                groups = "target groups " + ", ".join(dup.target_groups)
-                places = "in " + _listing(towns, lang) if towns else "in the whole territory"
-            else:
-                groups = "Zielgruppen " + ", ".join(dup.target_groups)
-                places = "in " + _listing(towns, lang) if towns else "im ganzen Gebiet"
-            if not dup.target_groups:
-                groups = "all target groups" if lang == "en" else "alle Zielgruppen"
-            yield self.emit(
-                context,
-                "duplicate-structure",
-                f"offers[{index}]",
-                offer_a=dup.offer_a,
-                offer_b=dup.offer_b,
-                actor_a=self._actor(concept, dup.actor_a),
-                actor_b=self._actor(concept, dup.actor_b),
-                fields=", ".join(fields),
-                groups=groups,
-                places=places,
+        # Look-up tables once: there can be many thousands of pairs.
+        titles = {f.id: quote(f.title, lang) for f in reversed(concept.fields)}
+        actors = {a.id: a.name for a in reversed(concept.actors)}
+        towns = {t.ags: t.name for t in reversed(concept.territories)}
+        if lang == "en":
+            everyone, groups_word, whole = (
+                "all target groups",
+                "target groups",
+                "in the whole territory",
             )
-
-    @staticmethod
-    def _actor(concept: Concept, id: str) -> str:
-        actor = concept.actor(id)
-        return actor.name if actor is not None else id
+        else:
+            everyone, groups_word, whole = "alle Zielgruppen", "Zielgruppen", "im ganzen Gebiet"
+        severity = self.codes["duplicate-structure"]
+        template = context.message_template("duplicate-structure")
+        field_text: dict[tuple[str, ...], str] = {}
+        group_text: dict[tuple[str, ...], str] = {}
+        place_text: dict[tuple[str, ...], str] = {}
+        for dup in find_duplicate_structures(concept):
+            fields = field_text.get(dup.fields)
+            if fields is None:
+                fields = ", ".join(titles.get(code) or quote(code, lang) for code in dup.fields)
+                field_text[dup.fields] = fields
+            groups = group_text.get(dup.target_groups)
+            if groups is None:
+                listed = ", ".join(dup.target_groups)
+                groups = f"{groups_word} {listed}" if listed else everyone
+                group_text[dup.target_groups] = groups
+            places = place_text.get(dup.territories)
+            if places is None:
+                names = [towns.get(ags, ags) for ags in dup.territories]
+                places = f"in {_listing(names, lang)}" if names else whole
+                place_text[dup.territories] = places
+            yield Finding(
+                code="duplicate-structure",
+                severity=severity,
+                message=template.format(
+                    offer_a=dup.offer_a,
+                    offer_b=dup.offer_b,
+                    actor_a=actors.get(dup.actor_a, dup.actor_a),
+                    actor_b=actors.get(dup.actor_b, dup.actor_b),
+                    fields=fields,
+                    groups=groups,
+                    places=places,
+                ),
+                location=context.locate(f"offers[{context.position('offers', dup.offer_b)}]"),
+            )
 
 
 class CoverageRule(BuiltinRule):
