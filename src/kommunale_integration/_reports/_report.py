@@ -154,7 +154,7 @@ def build_report(
             (Word; needs the ``docx`` extra).
         output: When given, the report is also written there, atomically.
         lang: ``"de"`` (default) or ``"en"``.
-        cases: Case data from :func:`~kommunale_integration.read_cases`; the indicator
+        cases: Case data from ``read_cases``; the indicator
             engine computes the case-based Kennzahlen from it.
         table: An indicator table (rows with ``indicator``, ``period``, ``territory``,
             ``dims``, ``value``, ``status``); its values replace the concept's own
@@ -170,7 +170,7 @@ def build_report(
             the concept.
 
     Returns:
-        The report: ``str`` for HTML and Markdown, ``bytes`` for DOCX.
+        The report as ``str`` (HTML, Markdown) or ``bytes`` (DOCX).
 
     Raises:
         InvalidValueError: unknown format or language.
