@@ -107,7 +107,7 @@ if TYPE_CHECKING:
         load_indicators,
         parse_expression,
     )
-    from ._examples import example_path
+    from ._examples import example_path, init_concept
     from ._loaders import (
         DEFAULT_TABLE_FILES,
         LOAD_FINDING_CODES,
@@ -204,6 +204,7 @@ _LAZY: dict[str, str] = {
     "load_indicators": "._engine",
     "parse_expression": "._engine",
     "example_path": "._examples",
+    "init_concept": "._examples",
     "SCHEMA_TYPES": "._schema",
     "json_schema": "._schema",
     "ReportContext": "._reports",
@@ -341,6 +342,7 @@ __all__ = [
     "dumps_yaml",
     "example_path",
     "find_duplicate_structures",
+    "init_concept",
     "json_schema",
     "load_catalogue",
     "load_concept",

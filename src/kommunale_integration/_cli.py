@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "directory",
     "plan",
     "diff",
+    "init",
 )
 
 EXIT_OK = 0

@@ -1,0 +1,57 @@
+"""``kommunale-integration init DIR``: a new concept for another town, from the template."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``init`` sub-command."""
+    from .._examples import KIND_ALIASES
+
+    parser = subparsers.add_parser(
+        "init",
+        help="create a new concept folder for your town from the commented template",
+        description=(
+            "Create DIR with a commented konzept.yaml and empty tables (akteure.csv, "
+            "angebote.csv, kontakte.csv, massnahmen.csv, kennzahlwerte.csv, "
+            "sitzungen.csv) that validate and build a report straight away. "
+            "DIR must not exist or be empty."
+        ),
+    )
+    parser.add_argument("dir", metavar="DIR", type=Path, help="the new concept folder")
+    parser.add_argument(
+        "--name",
+        help="name of the Stadt, Gemeinde or Kreis (default: the folder name)",
+    )
+    parser.add_argument(
+        "--ags",
+        help="Amtlicher Gemeindeschlüssel: 8 digits for a Stadt or Gemeinde, 5 for a Kreis",
+    )
+    parser.add_argument(
+        "--kind",
+        choices=sorted(KIND_ALIASES),
+        help="kind of territory (default: Kreis for a 5-digit AGS, else Gemeinde)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``init``: fill the template, check that the result loads, print next steps."""
+    from .._examples import TEMPLATE_FILES, init_concept
+    from .._loaders import load_concept
+
+    folder: Path = args.dir
+    name = args.name or folder.resolve().name
+    init_concept(folder, name=name, ags=args.ags, kind=args.kind)
+    concept = load_concept(folder)
+    print(f"Neues Konzept angelegt: {concept.title} (AGS {concept.territory})")
+    for file in TEMPLATE_FILES:
+        print(f"geschrieben: {folder / file}")
+    print("Nächste Schritte:")
+    print(f"  1. {folder / 'konzept.yaml'} und die Tabellen ausfüllen")
+    print(f"  2. kommunale-integration validate {folder}")
+    print(f"  3. kommunale-integration report {folder} --period JAHR --output bericht.html")
+    return 0

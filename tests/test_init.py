@@ -1,0 +1,198 @@
+"""``init``: a new concept for another town that validates and reports straight away."""
+
+from __future__ import annotations
+
+import csv
+import os
+import stat
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+import kommunale_integration as ki
+from kommunale_integration._cli import main
+from kommunale_integration._examples import TEMPLATE_FILES
+
+TEMPLATE = Path(ki.__file__).parent / "data" / "template"
+
+
+def test_end_to_end_init_load_validate_report_directory(tmp_path: Path) -> None:
+    folder = tmp_path / "musterstadt"
+    assert ki.init_concept(folder, name="Musterstadt", ags="09999001", kind="stadt") == folder
+    assert sorted(p.name for p in folder.iterdir()) == sorted(TEMPLATE_FILES)
+    concept = ki.load_concept(folder)
+    assert concept.title == "Integrationskonzept der Stadt Musterstadt"
+    assert concept.territory == "09999001"
+    # A Gemeinde or Stadt needs no Kreis level.
+    assert [(t.ags, t.parent) for t in concept.territories] == [("09999001", None)]
+    assert concept.actors == ()
+    assert concept.measures == ()
+    assert {i.id for i in concept.indicators} >= {"placements", "language_course_starts"}
+    for profile in ("konzept", "steuerung"):
+        report = ki.validate(concept, profile)
+        assert report.ok, [str(f) for f in report.findings]
+    html = ki.build_report(concept, "2026", format="html")
+    assert "Integrationskonzept der Stadt Musterstadt" in html
+    markdown = ki.build_report(concept, "2026", format="md")
+    assert "Jahresbericht 2026" in markdown
+    site = ki.build_directory(concept, tmp_path / "site")
+    assert (site / "index.html").is_file()
+
+
+def test_a_filled_in_template_loads_its_tables(tmp_path: Path) -> None:
+    folder = tmp_path / "neu"
+    ki.init_concept(folder, name="Beispielgemeinde", ags="09999002")
+    with (folder / "akteure.csv").open("a", encoding="utf-8", newline="") as handle:
+        handle.write("verein-x;Verein X;volunteer-initiative;;ja;09999002;sprache;;;;;;;;;;;;;ja\n")
+    concept = ki.load_concept(folder)
+    assert [(a.id, a.volunteer, a.illustrative) for a in concept.actors] == [
+        ("verein-x", True, True)
+    ]
+
+
+def test_template_tables_have_headers_the_loader_knows() -> None:
+    for kind, columns in ki.TABLE_COLUMNS.items():
+        name = f"{ki.DEFAULT_TABLE_FILES[kind]}.csv"
+        with (TEMPLATE / name).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle, delimiter=";"))
+        assert len(rows) == 1, name
+        known = {c.header for c in columns}
+        assert set(rows[0]) <= known, name
+        assert {c.header for c in columns if c.required} <= set(rows[0]), name
+
+
+def test_template_is_commented() -> None:
+    text = (TEMPLATE / "konzept.yaml").read_text(encoding="utf-8")
+    comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
+    assert len(comments) > 40
+    assert "illustrative: true" in text
+
+
+def test_kreis_with_known_municipalities(tmp_path: Path) -> None:
+    folder = tmp_path / "kreis"
+    ki.init_concept(folder, name="Kreis Coesfeld", ags="05558")
+    concept = ki.load_concept(folder)
+    assert concept.title == "Integrationskonzept des Kreises Coesfeld"
+    assert len(concept.municipalities()) == 11
+    assert all(t.parent == "05558" for t in concept.municipalities())
+    assert ki.validate(concept).ok
+
+
+def test_other_kreis_gets_an_example_line_to_fill_in(tmp_path: Path) -> None:
+    folder = tmp_path / "kreis"
+    ki.init_concept(folder, name="Musterkreis", ags="09999")
+    concept = ki.load_concept(folder)
+    assert [t.ags for t in concept.territories] == ["09999"]
+    assert '# - {ags: "09999004"' in (folder / "konzept.yaml").read_text(encoding="utf-8")
+
+
+def test_known_name_without_ags(tmp_path: Path) -> None:
+    ki.init_concept(tmp_path / "d", name="Dülmen")
+    concept = ki.load_concept(tmp_path / "d")
+    assert concept.territory == "05558016"
+    assert concept.title == "Integrationskonzept der Stadt Dülmen"
+
+
+def test_new_folder_is_readable_like_any_other(tmp_path: Path) -> None:
+    folder = tmp_path / "neu"
+    ki.init_concept(folder, name="X", ags="09999003")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~mask
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_cli_init_prints_files_and_next_steps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "musterstadt"
+    code = main(["init", str(folder), "--name", "Musterstadt", "--ags", "09999001"])
+    assert code == 0
+    out = capsys.readouterr().out
+    for file in TEMPLATE_FILES:
+        assert str(folder / file) in out
+    assert "kommunale-integration validate" in out
+    assert main(["validate", str(folder)]) == 0
+
+
+def test_cli_name_defaults_to_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "Musterdorf"
+    assert main(["init", str(folder), "--ags", "09999004", "--kind", "gemeinde"]) == 0
+    assert ki.load_concept(folder).title == "Integrationskonzept der Gemeinde Musterdorf"
+
+
+def test_cli_refuses_a_folder_that_is_not_empty(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["init", str(tmp_path), "--name", "X", "--ags", "09999001"]) == 2
+    err = capsys.readouterr().err
+    assert "not empty" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_cli_accepts_an_empty_existing_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "leer"
+    folder.mkdir()
+    assert main(["init", str(folder), "--name", "X", "--ags", "09999001"]) == 0
+    assert (folder / "konzept.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--ags", "05558", "--kind", "stadt"], "8 digits"),
+        (["--ags", "0555801"], "AGS"),
+        (["--ags", "12345678x"], "digits"),
+        (["--name", "Musterhausen"], "--ags"),
+    ],
+)
+def test_cli_bad_input_is_one_clear_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    folder = tmp_path / "neu"
+    assert main(["init", str(folder), *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert not folder.exists()
+
+
+def test_cli_unknown_kind_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["init", str(tmp_path / "x"), "--ags", "09999001", "--kind", "dorf"])
+    assert info.value.code == 2
+
+
+# --------------------------------------------------------------------------- properties
+
+_NAMES = st.text(
+    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzäöüßABCÄÖÜ -.'\":#&()/"),
+    min_size=1,
+    max_size=30,
+).filter(lambda s: s.strip() != "")
+
+
+@given(
+    name=_NAMES,
+    ags=st.from_regex(r"\A[0-9]{8}\Z"),
+    kind=st.sampled_from(["stadt", "gemeinde", "kreisfreie-stadt"]),
+)
+def test_any_name_and_ags_give_a_valid_concept(
+    tmp_path_factory: pytest.TempPathFactory, name: str, ags: str, kind: str
+) -> None:
+    folder = tmp_path_factory.mktemp("init") / "konzept"
+    ki.init_concept(folder, name=name, ags=ags, kind=kind)
+    concept = ki.load_concept(folder)
+    assert concept.territory == ags
+    assert concept.territories[0].name == name.strip()
+    assert concept.title.endswith(name.strip().removeprefix("Stadt ").removeprefix("Gemeinde "))
+    assert ki.validate(concept).ok
+    data = yaml.safe_load((folder / "konzept.yaml").read_text(encoding="utf-8"))
+    assert data["territory"] == ags
