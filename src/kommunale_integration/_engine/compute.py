@@ -81,9 +81,9 @@ def expand_periods(
 ) -> list[ReportPeriod]:
     """Parse *periods* and, with *include_subperiods*, add their quarters and months.
 
-    A year gets its half years? No: a year gets its 4 quarters and 12 months, a half
-    year its quarters and months, a quarter its months, a school or budget year its
-    months. Duplicates are dropped; the order is kept.
+    A year gets its 4 quarters and 12 months, a half year its quarters and months, a
+    quarter its months, a school year its months (it does not split into calendar
+    quarters). Duplicates are dropped; the order is kept.
 
     .. versionadded:: 0.1.0
     """
@@ -95,7 +95,7 @@ def expand_periods(
             continue
         for kind in (PeriodKind.QUARTER, PeriodKind.MONTH):
             if kind == period.kind:
-                break
+                continue
             try:
                 result.extend(period.split(kind))
             except PeriodError:
@@ -116,7 +116,7 @@ class _Layout:
     ) -> None:
         self.periods = periods
         self.dims = dims
-        self.chains: dict[str, tuple[str, ...]] = {}
+        self.chains: dict[str, tuple[str, ...]] = {"all": ("all",)}
         for ags in [*municipalities, *extra_territories]:
             self.chain(ags, concept)
         if concept is not None:

@@ -1,0 +1,251 @@
+"""Reading case-management exports: canonical format, variants and broken inputs."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kommunale_integration import CaseData, CaseReadOptions, LoadError, read_cases
+from kommunale_integration._cases import OPEN
+
+CASES = """case_id,municipality,opened,closed,legal_basis,sex,birth_year
+P-001,05558004,2024-01-15,,AsylbLG,f,1990
+P-002,05558004,2025-03-01,2025-03-31,SGB II,m,2001
+P-003,05558008,2025-12-31,,SGB II,f,2010
+"""
+EVENTS = """case_id,event,date,detail
+P-001,language_course_started,2025-01-01,B1
+P-002,employment_started,2025-03-31,
+P-003,language_course_started,2025-12-31,A1
+"""
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def messages(error: LoadError) -> str:
+    return "\n".join(str(f) for f in error.findings)
+
+
+def test_canonical_export(tmp_path: Path) -> None:
+    data = read_cases(write(tmp_path, "cases.csv", CASES), write(tmp_path, "events.csv", EVENTS))
+    assert len(data) == 3
+    assert data.municipalities == ("05558004", "05558008")
+    assert list(data.opened) == [
+        date(2024, 1, 15).toordinal(),
+        date(2025, 3, 1).toordinal(),
+        date(2025, 12, 31).toordinal(),
+    ]
+    assert list(data.closed) == [OPEN, date(2025, 3, 31).toordinal(), OPEN]
+    assert list(data.birth_year) == [1990, 2001, 2010]
+    assert data.event_counts == {"language_course_started": 2, "employment_started": 1}
+    cases, days = data.events["language_course_started"]
+    assert list(cases) == [0, 2]
+    assert list(days) == [date(2025, 1, 1).toordinal(), date(2025, 12, 31).toordinal()]
+    codes, labels = data.dimensions["legal_basis"]
+    assert [labels[c] for c in codes] == ["AsylbLG", "SGB II", "SGB II"]
+    codes, labels = data.dimensions["sex"]
+    assert [labels[c] for c in codes] == ["f", "m", "f"]
+
+
+def test_result_holds_no_pseudonym(tmp_path: Path) -> None:
+    data = read_cases(write(tmp_path, "cases.csv", CASES), write(tmp_path, "events.csv", EVENTS))
+    dump = repr(data) + repr(data.dimensions) + repr(data.events)
+    assert "P-00" not in dump
+
+
+def test_semicolon_windows_1252_german_dates(tmp_path: Path) -> None:
+    text = (
+        "case_id;municipality;opened;closed;legal_basis;sex;birth_year;Träger\n"
+        "x1;05558004;15.01.2024;31.12.2025;AsylbLG;w;1990;Caritas Coesfeld\n"
+        "x2;05558012;1.3.2025;;SGB II;M;;Diakonie Münsterland\n"
+    )
+    events = "case_id;event;date;detail\nx1;language_course_started;01.02.2025;Stufe Ä\n"
+    data = read_cases(
+        write(tmp_path, "c.csv", text, "cp1252"), write(tmp_path, "e.csv", events, "cp1252")
+    )
+    assert list(data.opened) == [date(2024, 1, 15).toordinal(), date(2025, 3, 1).toordinal()]
+    assert list(data.closed) == [date(2025, 12, 31).toordinal(), OPEN]
+    assert list(data.birth_year) == [1990, 0]
+    sex_codes, sex_labels = data.dimensions["sex"]
+    assert [sex_labels[c] for c in sex_codes] == ["f", "m"]
+    codes, labels = data.dimensions["träger"]
+    assert [labels[c] for c in codes] == ["Caritas Coesfeld", "Diakonie Münsterland"]
+    assert data.dimension_names == ("sex", "legal_basis", "träger")
+
+
+def test_utf8_with_bom_and_binary_streams() -> None:
+    cases = io.BytesIO(b"\xef\xbb\xbf" + CASES.encode())
+    events = io.BytesIO(EVENTS.encode())
+    data = read_cases(cases, events)
+    assert len(data) == 3
+
+
+def test_mapping_of_other_headers(tmp_path: Path) -> None:
+    text = (
+        "Fallnummer;Gemeinde;Beginn;Ende;Rechtskreis;Geschlecht;Geburtsjahr\n"
+        "7;05558004;2025-01-01;;SGB II;f;1999\n"
+    )
+    events = "Fallnummer;Ereignis;Datum;Info\n7;employment_started;2025-05-05;\n"
+    mapping = {
+        "Fallnummer": "case_id",
+        "Gemeinde": "municipality",
+        "Beginn": "opened",
+        "Ende": "closed",
+        "Rechtskreis": "legal_basis",
+        "Geschlecht": "sex",
+        "Geburtsjahr": "birth_year",
+        "Ereignis": "event",
+        "Datum": "date",
+        "Info": "detail",
+    }
+    data = read_cases(
+        write(tmp_path, "c.csv", text), write(tmp_path, "e.csv", events), mapping=mapping
+    )
+    assert len(data) == 1
+    assert data.event_counts == {"employment_started": 1}
+
+
+@pytest.mark.parametrize(
+    "column", ["Name", "Vorname", "Geburtsdatum", "Adresse", "Telefon", "E-Mail", "first_name"]
+)
+def test_direct_identifier_column_is_refused(tmp_path: Path, column: str) -> None:
+    text = f"case_id,municipality,opened,{column}\n1,05558004,2025-01-01,Secret Value\n"
+    with pytest.raises(LoadError) as info:
+        read_cases(write(tmp_path, "cases.csv", text), write(tmp_path, "e.csv", EVENTS))
+    (finding,) = info.value.findings
+    assert finding.code == "direct-identifier"
+    assert finding.location.column == column
+    assert finding.location.row == 1
+    assert "never read" in finding.message
+    assert "Secret Value" not in messages(info.value)
+
+
+def test_broken_rows_give_findings_with_exact_locations(tmp_path: Path) -> None:
+    text = (
+        "case_id,municipality,opened,closed,legal_basis,sex,birth_year\n"
+        "SECRET-1,05558004,2025-02-30,,SGB II,f,1990\n"  # row 2: bad date
+        "SECRET-2,5558004,2025-01-01,,SGB II,f,1990\n"  # row 3: AGS not 8 digits
+        "SECRET-3,05558004,2025-01-01,,SGB II,f,neunzehn\n"  # row 4: text in a number column
+        "SECRET-4,05558004,2025-01-01,2024-01-01,SGB II,x?,1990\n"  # row 5: order + sex
+        "SECRET-5,05558004,2025-01-01\n"  # row 6: truncated
+        "SECRET-6,05558004,2025-01-01,,SGB II,f,1990\n"  # row 7: fine
+        "SECRET-6,05558004,2025-01-01,,SGB II,f,1990\n"  # row 8: duplicate
+    )
+    events = (
+        "case_id,event,date,detail\n"
+        "SECRET-6,employment_started,01.13.2025,\n"  # row 2: bad date
+        "SECRET-9,employment_started,2025-01-01,\n"  # row 3: unknown case
+    )
+    with pytest.raises(LoadError) as info:
+        read_cases(write(tmp_path, "cases.csv", text), write(tmp_path, "events.csv", events))
+    found = {
+        (
+            f.location.file.rsplit("/", 1)[-1] if f.location.file else None,
+            f.location.row,
+            f.location.column,
+            f.code,
+        )
+        for f in info.value.findings
+    }
+    assert found == {
+        ("cases.csv", 2, "opened", "invalid-date"),
+        ("cases.csv", 3, "municipality", "invalid-value"),
+        ("cases.csv", 4, "birth_year", "invalid-value"),
+        ("cases.csv", 5, "closed", "invalid-value"),
+        ("cases.csv", 5, "sex", "invalid-value"),
+        ("cases.csv", 6, None, "wrong-field-count"),
+        ("cases.csv", 8, "case_id", "duplicate-case"),
+        ("events.csv", 2, "date", "invalid-date"),
+        ("events.csv", 3, "case_id", "unknown-case"),
+    }
+    # case pseudonyms never appear in a message
+    assert "SECRET" not in messages(info.value)
+    assert "SECRET" not in str(info.value)
+
+
+def test_missing_required_column(tmp_path: Path) -> None:
+    text = "case_id,opened\n1,2025-01-01\n"
+    with pytest.raises(LoadError) as info:
+        read_cases(write(tmp_path, "cases.csv", text), write(tmp_path, "events.csv", EVENTS))
+    assert [(f.code, f.location.column) for f in info.value.findings] == [
+        ("missing-column", "municipality")
+    ]
+
+
+def test_invalid_utf8_is_located(tmp_path: Path) -> None:
+    rows = "".join(f"c{i},05558004,2025-01-01,,SGB II,f,1990\n" for i in range(5000))
+    raw = (CASES.splitlines()[0] + "\n" + rows).encode() + b"bad\xff\xfe,05558004,2025-01-01,,,f,\n"
+    path = tmp_path / "cases.csv"
+    path.write_bytes(raw)
+    with pytest.raises(LoadError) as info:
+        read_cases(path, encoding="utf-8")
+    (finding,) = info.value.findings
+    assert finding.code == "invalid-encoding"
+    assert finding.location.row == 5002
+
+
+def test_unterminated_quote_is_reported(tmp_path: Path) -> None:
+    text = CASES + 'P-009,05558004,"2025-01-01'
+    with pytest.raises(LoadError) as info:
+        read_cases(write(tmp_path, "cases.csv", text))
+    assert [f.code for f in info.value.findings] == ["invalid-csv"]
+
+
+def test_missing_file_is_a_finding(tmp_path: Path) -> None:
+    with pytest.raises(LoadError) as info:
+        read_cases(tmp_path / "nope.csv")
+    assert info.value.findings[0].code == "unreadable-file"
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    with pytest.raises(LoadError) as info:
+        read_cases(write(tmp_path, "cases.csv", ""))
+    assert info.value.findings[0].code == "empty-file"
+
+
+def test_findings_are_capped(tmp_path: Path) -> None:
+    rows = "".join(f"c{i},05558004,kaputt,,SGB II,f,1990\n" for i in range(50))
+    with pytest.raises(LoadError) as info:
+        read_cases(
+            write(tmp_path, "cases.csv", CASES.splitlines()[0] + "\n" + rows),
+            options=CaseReadOptions(max_findings=10),
+        )
+    assert len(info.value.findings) == 11
+    assert info.value.findings[-1].code == "too-many-findings"
+    assert "40" in info.value.findings[-1].message
+
+
+def test_inputs_are_not_modified(tmp_path: Path) -> None:
+    cases = write(tmp_path, "cases.csv", CASES)
+    events = write(tmp_path, "events.csv", EVENTS)
+    before = (cases.read_bytes(), events.read_bytes())
+    read_cases(cases, events)
+    assert (cases.read_bytes(), events.read_bytes()) == before
+
+
+def test_from_records_matches_reader(tmp_path: Path) -> None:
+    data = CaseData.from_records(
+        [
+            {"case_id": "a", "municipality": "05558004", "opened": date(2025, 1, 1)},
+            {
+                "case_id": "b",
+                "municipality": "05558008",
+                "opened": "2025-02-01",
+                "closed": date(2025, 2, 2),
+                "sex": "m",
+            },
+        ],
+        [{"case_id": "b", "event": "employment_started", "date": date(2025, 2, 2)}],
+    )
+    assert len(data) == 2
+    assert list(data.closed) == [OPEN, date(2025, 2, 2).toordinal()]
+    assert data.event_counts == {"employment_started": 1}
+    with pytest.raises(LoadError):
+        CaseData.from_records([{"case_id": "a", "municipality": "x", "opened": "2025-01-01"}])
