@@ -362,6 +362,16 @@ class Formatter:
         self.lang = normalise_lang(lang)
         self.locale = _LOCALES[self.lang]
         self._texts = TEXTS[self.lang]
+        self._babel_locale: Any = None
+
+    @property
+    def _babel(self) -> Any:
+        # One parsed Babel locale per formatter: parsing it for every number is slow.
+        if self._babel_locale is None:
+            from babel import Locale
+
+            self._babel_locale = Locale.parse(self.locale)
+        return self._babel_locale
 
     def t(self, key: str, **values: Any) -> str:
         """Return the frame text *key*, with ``{placeholders}`` filled from *values*.
@@ -393,7 +403,7 @@ class Formatter:
         quantum = Decimal(1).scaleb(-decimals)
         rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        text: str = format_decimal(rounded, format=pattern, locale=self.locale)
+        text: str = format_decimal(rounded, format=pattern, locale=self._babel)
         return text
 
     def signed(self, value: Decimal | None, decimals: int | None = None) -> str:
@@ -411,7 +421,7 @@ class Formatter:
 
         if value is None:
             return self.symbol(ObservationStatus.MISSING)
-        text: str = format_currency(value, "EUR", locale=self.locale)
+        text: str = format_currency(value, "EUR", locale=self._babel)
         return text
 
     # ----------------------------------------------------------------- dates
@@ -423,7 +433,7 @@ class Formatter:
         if value is None:
             return self.symbol(ObservationStatus.MISSING)
         text: str = format_date(
-            value, format="dd.MM.y" if self.lang == "de" else "d MMMM y", locale=self.locale
+            value, format="dd.MM.y" if self.lang == "de" else "d MMMM y", locale=self._babel
         )
         return text
 
@@ -483,7 +493,5 @@ class Formatter:
 
     def language(self, code: str) -> str:
         """The name of a language code in the report language (``ar`` → ``Arabisch``)."""
-        from babel import Locale
-
-        names: Mapping[str, str] = Locale.parse(self.locale).languages
+        names: Mapping[str, str] = self._babel.languages
         return names.get(code, code)
