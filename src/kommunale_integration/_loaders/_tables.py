@@ -134,6 +134,7 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
         _c("last_verified", "Zuletzt geprüft", "date", "Datum der letzten Prüfung"),
         _c("illustrative", "Illustrativ", "bool", "ja: erfundene Beispieldaten"),
         _c("contacts", "Kontakte", "json", "Kontakte als JSON-Liste (oder kontakte.csv)"),
+        _c("extras", "Weitere Angaben", "json", "übernommene Angaben als JSON-Objekt"),
     ),
     TableKind.OFFERS: (
         _c("id", "ID", "code", "Kennung (Slug); leer: aus dem Namen gebildet"),
@@ -161,6 +162,7 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
         _c("last_verified", "Zuletzt geprüft", "date", "Datum der letzten Prüfung"),
         _c("illustrative", "Illustrativ", "bool", "ja: erfundene Beispieldaten"),
         _c("contacts", "Kontakte", "json", "Kontakte als JSON-Liste (oder kontakte.csv)"),
+        _c("extras", "Weitere Angaben", "json", "übernommene Angaben als JSON-Objekt"),
     ),
     TableKind.CONTACTS: (
         _c("actor", "Akteur", "code", "ID des Akteurs (oder Spalte Angebot)"),
@@ -265,8 +267,8 @@ def neutralise(text: str) -> str:
 
 
 def unneutralise(text: str) -> str:
-    """Remove one leading ``'`` when the next character would start a formula."""
-    if text.startswith("'") and text[1:2] and text[1:2] in _FORMULA_START:
+    """Undo :func:`neutralise`: remove the ``'`` it would have added."""
+    if text.startswith("'") and neutralise(text[1:]) == text:
         return text[1:]
     return text
 
@@ -822,7 +824,7 @@ def encode_cell(col: TableColumn, value: Any, *, german: bool, typed: bool) -> A
     if value is None or value in ((), []):
         return None
     if codec in {"codes", "territories"}:
-        return ", ".join(value)
+        return neutralise(", ".join(value))
     if codec == "lines":
         return neutralise("\n".join(value))
     if codec == "date":
@@ -834,7 +836,8 @@ def encode_cell(col: TableColumn, value: Any, *, german: bool, typed: bool) -> A
     if codec == "bool":
         return "ja" if value else "nein"
     if codec == "json":
-        return neutralise(json.dumps(unstructure(value), ensure_ascii=False))
+        plain = dict(value) if col.key == "extras" else unstructure(value)
+        return neutralise(json.dumps(plain, ensure_ascii=False))
     if codec in {"measure-status", "observation-status", "period"}:
         return str(value)
     if codec == "history":
@@ -856,7 +859,7 @@ def _row_values(kind: TableKind, item: Any) -> dict[str, Any]:
     values = {
         col.key: _get(item, col.key)
         for col in TABLE_COLUMNS[kind]
-        if col.key not in {"status", "status_since", "history"}
+        if kind is not TableKind.MEASURES or col.key not in {"status", "status_since", "history"}
     }
     if kind is TableKind.MEASURES:
         history = item.history
@@ -884,7 +887,9 @@ def encode_rows(
     columns = [
         col
         for col in TABLE_COLUMNS[kind]
-        if col.required or any(_worth_writing(r.get(col.key), defaults.get(col.key)) for r in rows)
+        if col.required
+        or (kind is TableKind.CONTACTS and col.key in {"actor", "offer"})
+        or any(_worth_writing(r.get(col.key), defaults.get(col.key)) for r in rows)
     ]
     dims: list[str] = []
     if kind is TableKind.OBSERVATIONS:
