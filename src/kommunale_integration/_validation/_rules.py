@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from .._analysis import coverage_gaps, find_duplicate_structures, stale_entries
+from .._catalogues import load_catalogue
 from .._errors import Finding, Severity
 from .._model import CaseCount, Concept, Indicator, ObservationStatus
 from ._base import BuiltinRule, ValidationContext
@@ -151,8 +152,6 @@ class ReferenceRule(BuiltinRule):
         concept = context.concept
         known = {name: concept.ids(name) for name in _ID_COLLECTIONS}
         if not concept.fields:
-            from .._catalogues import load_catalogue
-
             known["fields"] = load_catalogue("fields").codes
         check_territories = bool(concept.territories)
         known["territories"] = known["territories"] | {_TOTAL_TERRITORY}
@@ -573,6 +572,7 @@ class DuplicateStructureRule(BuiltinRule):
         titles = {f.id: quote(f.title, lang) for f in reversed(concept.fields)}
         actors = {a.id: a.name for a in reversed(concept.actors)}
         towns = {t.ags: t.name for t in reversed(concept.territories)}
+        target_groups = load_catalogue("target_groups")
         if lang == "en":
             everyone, groups_word, whole = (
                 "all target groups",
@@ -593,7 +593,7 @@ class DuplicateStructureRule(BuiltinRule):
                 field_text[dup.fields] = fields
             groups = group_text.get(dup.target_groups)
             if groups is None:
-                listed = ", ".join(dup.target_groups)
+                listed = ", ".join(target_groups.label(code, lang) for code in dup.target_groups)
                 groups = f"{groups_word} {listed}" if listed else everyone
                 group_text[dup.target_groups] = groups
             places = place_text.get(dup.territories)
