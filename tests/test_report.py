@@ -412,3 +412,51 @@ def test_any_valid_concept_gives_valid_html_and_markdown(concept: ki.Concept, la
     for actor in concept.actors:
         if "<" in actor.name:
             assert actor.name not in html
+
+
+# --------------------------------------------------------------------------- case data
+
+
+def _cases() -> ki.CaseData:
+    cases = [
+        {
+            "case_id": f"fall-{i}",
+            "municipality": "05558012",
+            "opened": date(2024, 3, 1),
+            "legal_basis": "AsylbLG",
+            "sex": "f",
+            "birth_year": 1990,
+        }
+        for i in range(12)
+    ]
+    events = [
+        {"case_id": f"fall-{i}", "event": "language_course_started", "date": date(2025, 4, 1)}
+        for i in range(7)
+    ]
+    events.append({"case_id": "fall-1", "event": "employment_started", "date": date(2025, 5, 1)})
+    return ki.CaseData.from_records(cases, events)
+
+
+def test_case_data_goes_through_the_engine_with_disclosure_control() -> None:
+    ctx = ki.report_context(sample_concept(), "2025", cases=_cases(), today=TODAY)
+    kurs, quote = ctx.fields[0].figures[0], ctx.fields[1].figures[0]
+    assert kurs.current is not None
+    assert kurs.current.value == Decimal(7)
+    # One placement is a count of 1: suppressed, and so is the rate built on it.
+    assert quote.current is not None
+    assert quote.current.status == ki.ObservationStatus.SUPPRESSED
+    # The trend starts with the export (March 2024); 2023 keeps the concept's value.
+    assert [str(p.period) for p in kurs.series] == ["2023", "2024", "2025"]
+    assert kurs.series[0].value == Decimal(980)
+    md = ki.build_report(sample_concept(), "2025", format="md", cases=_cases(), today=TODAY)
+    assert "fall-" not in md
+    assert "| Vermittlungsquote (%) | \\* |" in md
+    assert "INTERN" not in md
+
+
+def test_case_data_without_disclosure_control_is_internal() -> None:
+    md = ki.build_report(
+        sample_concept(), "2025", format="md", cases=_cases(), disclosure=None, today=TODAY
+    )
+    assert "INTERN – nicht zur Veröffentlichung" in md
+    assert "| Vermittlungsquote (%) | 8,3 |" in md

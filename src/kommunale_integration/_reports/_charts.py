@@ -19,7 +19,7 @@ from .._errors import require_extra
 from ._context import Figure
 from ._format import Formatter
 
-__all__ = ["chart_description", "chart_title", "trend_png", "trend_svg"]
+__all__ = ["chart_description", "chart_title", "has_chart", "trend_png", "trend_svg"]
 
 #: Colours with a contrast of at least 4.5:1 against white.
 COLOURS = ("#0b4f8a", "#8a3b00")
@@ -40,6 +40,11 @@ def chart_description(figure: Figure, fmt: Formatter) -> str:
     if figure.target is None:
         return fmt.t("chart_desc_no_target", values=values)
     return fmt.t("chart_desc", values=values, target=fmt.number(figure.target, figure.decimals))
+
+
+def has_chart(figure: Figure) -> bool:
+    """Whether a trend chart says anything: at least two published values."""
+    return sum(1 for p in figure.series if p.published is not None) >= 2
 
 
 def _float(value: Decimal | None) -> float | None:
@@ -104,15 +109,23 @@ def trend_svg(figure: Figure, fmt: Formatter, *, chart_id: str) -> str:
         explicit_size=False,
         value_formatter=lambda v: fmt.number(Decimal(str(v)), figure.decimals),
         print_values=False,
+        show_x_guides=False,
+        show_minor_y_labels=False,
+        dots_size=4,
+        margin_bottom=8,
     )
     chart.x_labels = [fmt.period(p.period) for p in figure.series]
-    chart.add(figure.indicator.name, [_float(p.published) for p in figure.series])
+    chart.add(
+        figure.indicator.name,
+        [_float(p.published) for p in figure.series],
+        stroke_style={"width": 3},
+    )
     if figure.target is not None:
         chart.add(
             fmt.t("target"),
             [_float(figure.target)] * len(figure.series),
             show_dots=False,
-            stroke_style={"dasharray": "6,4", "width": 2},
+            stroke_style={"dasharray": "8,5", "width": 3},
         )
     svg: str = chart.render(is_unicode=True)
     return _clean(svg, chart_id, chart_title(figure, fmt), chart_description(figure, fmt))

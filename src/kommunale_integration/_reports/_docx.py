@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._errors import require_extra
-from ._charts import chart_description, trend_png
+from ._charts import chart_description, has_chart, trend_png
 from ._context import ReportContext
 from ._format import Formatter
 
@@ -158,7 +158,7 @@ def render_report_docx(ctx: ReportContext, fmt: Formatter) -> bytes:
             ],
         )
         for f in field.figures:
-            if f.series:
+            if has_chart(f):
                 doc.add_picture(io.BytesIO(trend_png(f, fmt)), width=Cm(15))
                 doc.add_paragraph(chart_description(f, fmt), style="Caption")
             if f.by_municipality:

@@ -6,7 +6,7 @@ import os
 
 from markupsafe import Markup
 
-from ._charts import trend_svg
+from ._charts import has_chart, trend_svg
 from ._context import Figure, ReportContext
 from ._format import Formatter
 from ._templates import environment, render
@@ -21,6 +21,8 @@ def render_report_html(
     env = environment("html", fmt, templates)
 
     def chart(figure: Figure, chart_id: str) -> Markup:
+        if not has_chart(figure):
+            return Markup("")
         return Markup(trend_svg(figure, fmt, chart_id=chart_id))  # noqa: S704 - our own SVG
 
     running = f"{ctx.vorlage.subject}"

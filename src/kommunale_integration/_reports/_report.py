@@ -38,6 +38,12 @@ def _engine_table(concept: Concept, cases: Any, period: ReportPeriod, disclosure
     from ._context import TREND_PERIODS, _shift
 
     periods = [p for step in range(TREND_PERIODS) if (p := _shift(period, -step)) is not None]
+    # Periods that end before the first case of the export would show zeros that only
+    # mean "no data yet"; the trend starts with the export.
+    opened = getattr(cases, "opened", None)
+    if opened:
+        first = date.fromordinal(min(opened))
+        periods = [p for p in periods if p.end >= first or p == period]
     kwargs: dict[str, Any] = {}
     if disclosure is not DEFAULT_DISCLOSURE:
         kwargs["disclosure"] = disclosure
