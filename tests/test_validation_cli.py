@@ -197,3 +197,17 @@ def test_console_script_exit_code(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "[unknown-reference]" in result.stdout
+
+
+def test_load_warnings_join_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = save_concept(_concept(), tmp_path / "konzept")
+    table = folder / "akteure.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ";Lieblingsfarbe", *(line + ";blau" for line in lines[1:])]
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = _run(capsys, str(folder), "--format", "json")
+    assert code == 0
+    (finding,) = json.loads(out)["findings"]
+    assert finding["code"] == "unknown-column"
+    assert finding["severity"] == "warning"
+    assert finding["location"]["file"] == "akteure.csv"

@@ -148,7 +148,8 @@ class ValidationReport:
     def to_text(self, lang: str = "de") -> str:
         """Return the report as text: one line per finding and a summary line.
 
-        Each line reads ``Severity: location: message [code]``; *lang* (``de`` or
+        Each line reads ``Severity: location: message [code]`` (runs of white space,
+        line breaks included, become one space); *lang* (``de`` or
         ``en``) chooses the words for severities and locations. Messages keep the
         language they were made in (see the ``lang`` argument of ``validate``).
         """
@@ -158,7 +159,8 @@ class ValidationReport:
             severity = SEVERITY_LABELS[f.severity][index].capitalize()
             where = f.location.describe(lang)
             prefix = f"{severity}: {where}: " if where else f"{severity}: "
-            lines.append(f"{prefix}{f.message} [{f.code}]")
+            # One line per finding, whatever line breaks a message or file name holds.
+            lines.append(" ".join(f"{prefix}{f.message} [{f.code}]".split()))
         lines.append(self._summary(lang))
         return "\n".join(lines)
 
