@@ -124,6 +124,7 @@ if TYPE_CHECKING:
         write_table,
     )
     from ._schema import SCHEMA_TYPES, json_schema
+    from ._hsds import ImportReport, export_hsds, import_hsds
     from ._reports import (
         ActionPlan,
         AttributeChange,
@@ -207,6 +208,9 @@ _LAZY: dict[str, str] = {
     "init_concept": "._examples",
     "SCHEMA_TYPES": "._schema",
     "json_schema": "._schema",
+    "ImportReport": "._hsds",
+    "export_hsds": "._hsds",
+    "import_hsds": "._hsds",
     "ReportContext": "._reports",
     "TemplateError": "._reports",
     "Vorlage": "._reports",
@@ -277,6 +281,7 @@ __all__ = [
     "GlossaryTerm",
     "Goal",
     "GoalKind",
+    "ImportReport",
     "Indicator",
     "IndicatorTable",
     "IndicatorValue",
@@ -341,8 +346,10 @@ __all__ = [
     "dumps_json",
     "dumps_yaml",
     "example_path",
+    "export_hsds",
     "find_duplicate_structures",
     "init_concept",
+    "import_hsds",
     "json_schema",
     "load_catalogue",
     "load_concept",

@@ -23,6 +23,8 @@ log = logging.getLogger("kommunale_integration")
 #: Sub-command modules in the order they appear in ``--help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "schema",
+    "export",
+    "importcmd",
     "report",
     "demo",
     "validate",

@@ -1,0 +1,59 @@
+"""``kommunale-integration export hsds PATH --output DIR [--form json|tabular|both]``.
+
+Exports the actors and offers of a concept as Open Referral HSDS 3.0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+__all__ = ["register"]
+
+log = logging.getLogger("kommunale_integration")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``export`` sub-command (with the target ``hsds``)."""
+    parser = subparsers.add_parser(
+        "export",
+        help="export data in an open standard (hsds: actors and offers as Open Referral HSDS)",
+        description="Export data of a concept in an open standard format.",
+    )
+    targets = parser.add_subparsers(dest="target", metavar="TARGET", required=True)
+    hsds = targets.add_parser(
+        "hsds",
+        help="actors and offers as Open Referral HSDS 3.0",
+        description=(
+            "Export the actors (organizations) and offers (services) of a concept as Open "
+            "Referral HSDS 3.0: JSON documents and/or the tabular data package (CSV files "
+            "and datapackage.json). With --form both (default) DIR gets json/ and tabular/."
+        ),
+    )
+    hsds.add_argument("path", metavar="PATH", help="concept folder or YAML/JSON/TOML file")
+    hsds.add_argument("--output", required=True, metavar="DIR", help="folder to write")
+    hsds.add_argument(
+        "--form",
+        choices=("json", "tabular", "both"),
+        default="both",
+        help="json documents, the tabular data package, or both (default)",
+    )
+    hsds.set_defaults(func=run_hsds)
+
+
+def run_hsds(args: argparse.Namespace) -> int:
+    """Load the concept and write the HSDS export; return the exit code."""
+    from .. import load_concept
+    from .._hsds import export_hsds
+
+    concept = load_concept(args.path)
+    out = export_hsds(concept, args.output, form=args.form, inputs=[args.path])
+    log.info(
+        "exported %d actors and %d offers as HSDS (%s) to %s",
+        len(concept.actors),
+        len(concept.offers),
+        args.form,
+        out,
+    )
+    return 0

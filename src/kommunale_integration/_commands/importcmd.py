@@ -1,0 +1,70 @@
+"""``kommunale-integration import hsds DIR --output PATH [--into CONCEPT]``.
+
+Imports Open Referral HSDS 3.0 data (JSON documents or the tabular data package) as
+actors and offers and writes a concept file. The summary and every warning go to
+stderr; values without a place in the model are kept in the ``extras`` of their actor
+or offer (listed with ``-v``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+__all__ = ["register"]
+
+log = logging.getLogger("kommunale_integration")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``import`` sub-command (with the source ``hsds``)."""
+    parser = subparsers.add_parser(
+        "import",
+        help="import data from an open standard (hsds: Open Referral HSDS)",
+        description="Import data in an open standard format into a concept.",
+    )
+    sources = parser.add_subparsers(dest="source", metavar="SOURCE", required=True)
+    hsds = sources.add_parser(
+        "hsds",
+        help="actors and offers from Open Referral HSDS 3.0",
+        description=(
+            "Import organizations and services from Open Referral HSDS 3.0 (a folder of "
+            "JSON documents, a JSON file, or a tabular data package with datapackage.json) "
+            "as actors and offers, and write the concept to PATH (YAML or JSON by suffix; "
+            "any other path is a concept folder with everything in konzept.yaml)."
+        ),
+    )
+    hsds.add_argument("dir", metavar="DIR", help="HSDS folder or file")
+    hsds.add_argument("--output", required=True, metavar="PATH", help="concept file to write")
+    hsds.add_argument(
+        "--into",
+        metavar="CONCEPT",
+        help="concept whose actors and offers are replaced (everything else is kept)",
+    )
+    hsds.set_defaults(func=run_hsds)
+
+
+def run_hsds(args: argparse.Namespace) -> int:
+    """Import the HSDS data and write the concept; return the exit code."""
+    from .. import load_concept, save_concept
+    from .._errors import Severity
+    from .._hsds import import_hsds
+
+    into = load_concept(args.into) if args.into else None
+    concept, report = import_hsds(args.dir, into=into)
+    inputs = [args.dir, *([args.into] if args.into else [])]
+    save_concept(concept, args.output, tables=None, inputs=inputs)
+    for finding in report.findings:
+        if finding.severity is Severity.WARNING:
+            print(f"warning: {finding}", file=sys.stderr)
+        else:
+            log.info("%s", finding)
+    print(
+        f"imported {len(concept.actors)} actors and {len(concept.offers)} offers; "
+        f"{len(report.unmapped)} values without a place in the model kept as extras; "
+        f"{len(report.warnings)} warnings",
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,652 @@
+"""Export of actors and offers to Open Referral HSDS 3.0 (JSON documents and tabular package).
+
+Mapping (model -> HSDS):
+
+* :class:`~kommunale_integration.Actor` -> ``organization`` (name, description, website,
+  ``year_incorporated`` from ``founded``, ``parent_organization_id``) with its contacts
+  (``contact`` + ``phone``) and its venue (``location`` + ``address``);
+* :class:`~kommunale_integration.Offer` -> ``service`` (name, description, url,
+  ``eligibility_description``, ``minimum_age``/``maximum_age``, ``assured_date`` from
+  ``last_verified``) with ``language`` rows, a ``schedule`` (RRULE parts, times in words
+  as description, validity as ``valid_from``/``valid_to``), a ``cost_option`` (EUR),
+  contacts and its venue as ``location`` linked through ``service_at_location``;
+* Handlungsfelder and Zielgruppen -> ``taxonomy_term`` rows of two project taxonomies,
+  linked to organizations and services through ``attribute`` rows;
+* everything HSDS has no field for (slugs, category, volunteer flag, territories, staff,
+  legal bases, capacity, the exact RRULE, imported extras …) -> ``attribute`` rows of the
+  project taxonomy ``kommunale-integration``, so that an import restores the objects.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from .. import _model as m
+from .._converter import unstructure
+from .._errors import KommunaleIntegrationError
+from .._io import StrPath, atomic_directory
+from ._common import (
+    FIELD_TAXONOMY,
+    KI_TAXONOMY,
+    KI_TERMS,
+    LAND_NAMES,
+    LANGUAGE_NAMES,
+    PARENTS,
+    TARGET_GROUP_TAXONOMY,
+    TAXONOMY_DESCRIPTIONS,
+    Record,
+    Tables,
+    children_of,
+    hsds_uuid,
+)
+from ._spec import HSDS_VERSION, TABLES
+
+__all__ = ["EXPORT_TABLES", "concept_tables", "export_hsds", "hsds_id"]
+
+Form = Literal["json", "tabular", "both"]
+
+#: The tables an export writes (always, header-only when empty), in package order.
+EXPORT_TABLES: Final = (
+    "organization",
+    "service",
+    "attribute",
+    "service_at_location",
+    "location",
+    "phone",
+    "contact",
+    "address",
+    "schedule",
+    "language",
+    "taxonomy_term",
+    "cost_option",
+    "taxonomy",
+)
+
+_RRULE_PARTS: Final = {
+    "FREQ": "freq",
+    "INTERVAL": "interval",
+    "COUNT": "count",
+    "UNTIL": "until",
+    "WKST": "wkst",
+    "BYDAY": "byday",
+    "BYWEEKNO": "byweekno",
+    "BYMONTHDAY": "bymonthday",
+    "BYYEARDAY": "byyearday",
+}
+_NUMBER_PARTS: Final = frozenset({"INTERVAL", "COUNT"})
+_FORMULA: Final = re.compile(r"'*[=+\-@\t\r]")
+_KEEP_SIGN_COLUMNS: Final = frozenset({("phone", "number")})
+
+
+def hsds_id(kind: str, slug: str, extras: Iterable[tuple[str, str]] = ()) -> str:
+    """Return the HSDS id of an actor or offer: an imported UUID kept in extras, else UUIDv5."""
+    for key, value in extras:
+        if key == "id" and _is_uuid(value):
+            return value
+    return hsds_uuid(kind, slug)
+
+
+def _is_uuid(text: str) -> bool:
+    return bool(re.fullmatch(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}", text))
+
+
+class _Builder:
+    def __init__(self, concept: m.Concept) -> None:
+        self.concept = concept
+        self.tables: Tables = {name: {} for name in EXPORT_TABLES}
+        self.actor_ids = {a.id: hsds_id("actor", a.id, a.extras) for a in concept.actors}
+        self._labels: dict[str, dict[str, tuple[str, str | None]]] = {}
+
+    # ------------------------------------------------------------------ helpers
+
+    def add(self, entity: str, record: Record) -> Record:
+        clean = {k: v for k, v in record.items() if v is not None}
+        self.tables[entity][clean["id"]] = clean
+        return clean
+
+    def taxonomy(self, name: str) -> str:
+        tax_id = hsds_uuid("taxonomy", name)
+        if tax_id not in self.tables["taxonomy"]:
+            self.add(
+                "taxonomy",
+                {
+                    "id": tax_id,
+                    "name": name,
+                    "description": TAXONOMY_DESCRIPTIONS[name],
+                    "version": "1",
+                },
+            )
+        return tax_id
+
+    def term(self, taxonomy: str, code: str) -> str:
+        term_id = hsds_uuid("term", taxonomy, code)
+        if term_id not in self.tables["taxonomy_term"]:
+            name, description = self.label(taxonomy, code)
+            self.add(
+                "taxonomy_term",
+                {
+                    "id": term_id,
+                    "code": code,
+                    "name": name,
+                    "description": description or name,
+                    "taxonomy": taxonomy,
+                    "taxonomy_id": self.taxonomy(taxonomy),
+                    "language": "de",
+                },
+            )
+        return term_id
+
+    def label(self, taxonomy: str, code: str) -> tuple[str, str | None]:
+        if taxonomy == KI_TAXONOMY:
+            return code, KI_TERMS[code]
+        if taxonomy not in self._labels:
+            labels: dict[str, tuple[str, str | None]] = {}
+            catalogue = "fields" if taxonomy == FIELD_TAXONOMY else "target_groups"
+            try:
+                from .._catalogues import load_catalogue
+
+                for entry in load_catalogue(catalogue).entries:
+                    labels[entry.code] = (entry.de, None)
+            except KommunaleIntegrationError:  # pragma: no cover - shipped catalogue
+                pass
+            if taxonomy == FIELD_TAXONOMY:
+                for item in self.concept.fields:
+                    labels[item.id] = (item.title, item.description)
+            self._labels[taxonomy] = labels
+        return self._labels[taxonomy].get(code, (code, None))
+
+    def attribute(  # noqa: PLR0917 - one row's parts
+        self, entity: str, link_id: str, taxonomy: str, code: str, value: str | None, n: int
+    ) -> None:
+        link_type = {
+            FIELD_TAXONOMY: "field_of_action",
+            TARGET_GROUP_TAXONOMY: "target_group",
+        }.get(taxonomy, KI_TAXONOMY)
+        self.add(
+            "attribute",
+            {
+                "id": hsds_uuid(link_id, "attribute", taxonomy, code, str(n)),
+                "link_id": link_id,
+                "taxonomy_term_id": self.term(taxonomy, code),
+                "link_type": link_type,
+                "link_entity": entity,
+                "value": value,
+            },
+        )
+
+    def ki(self, entity: str, link_id: str, code: str, values: Iterable[str | None]) -> None:
+        for n, value in enumerate(values):
+            if value is not None:
+                self.attribute(entity, link_id, KI_TAXONOMY, code, value, n)
+
+    def terms(self, entity: str, link_id: str, taxonomy: str, codes: Iterable[str]) -> None:
+        for n, code in enumerate(codes):
+            self.attribute(entity, link_id, taxonomy, code, code, n)
+
+    def extras(self, entity: str, record: Record, extras: Iterable[tuple[str, str]]) -> None:
+        """Write imported extras back: HSDS fields of the record in place, others as attributes."""
+        columns = {f[0]: f for f in TABLES[entity][1]}
+        rest = []
+        for key, value in extras:
+            column = columns.get(key)
+            if key == "id" and record["id"] == value:
+                continue
+            if (
+                column is not None
+                and key not in record
+                and key not in _MAPPED[entity]
+                and _fits(value, column)
+            ):
+                record[key] = value
+                continue
+            rest.append(json.dumps({"key": key, "value": value}, ensure_ascii=False))
+        self.ki(entity, record["id"], "extra", rest)
+
+    # ------------------------------------------------------------------ parts
+
+    def contacts(self, owner_column: str, owner_id: str, contacts: Iterable[m.Contact]) -> None:
+        for n, contact in enumerate(contacts):
+            contact_id = hsds_uuid(owner_id, "contact", str(n))
+            self.add(
+                "contact",
+                {
+                    "id": contact_id,
+                    owner_column: owner_id,
+                    "name": contact.name,
+                    "title": contact.role,
+                    "email": contact.email,
+                },
+            )
+            if contact.phone:
+                self.add(
+                    "phone",
+                    {
+                        "id": hsds_uuid(contact_id, "phone"),
+                        "contact_id": contact_id,
+                        "number": contact.phone,
+                    },
+                )
+            self.ki("contact", contact_id, "web", [contact.web])
+
+    def venue(self, owner_id: str, venue: m.Venue, organization_id: str | None) -> str:
+        location_id = hsds_uuid(owner_id, "venue")
+        self.add(
+            "location",
+            {
+                "id": location_id,
+                "location_type": "physical",
+                "organization_id": organization_id,
+                "name": venue.name,
+            },
+        )
+        land = LAND_NAMES.get((venue.municipality or self.concept.territory)[:2])
+        if venue.street and venue.postal_code and venue.city and land:
+            self.add(
+                "address",
+                {
+                    "id": hsds_uuid(location_id, "address"),
+                    "location_id": location_id,
+                    "address_1": venue.street,
+                    "city": venue.city,
+                    "state_province": land,
+                    "postal_code": venue.postal_code,
+                    "country": "DE",
+                    "address_type": "physical",
+                },
+            )
+        else:  # HSDS requires every part of an address; a partial one stays with the model
+            self.ki("location", location_id, "street", [venue.street])
+            self.ki("location", location_id, "postal_code", [venue.postal_code])
+            self.ki("location", location_id, "city", [venue.city])
+        self.ki("location", location_id, "municipality", [venue.municipality])
+        return location_id
+
+    # ------------------------------------------------------------------ entities
+
+    def actor(self, actor: m.Actor) -> None:
+        org_id = self.actor_ids[actor.id]
+        parent_id = self.actor_ids.get(actor.parent) if actor.parent else None
+        record = self.add(
+            "organization",
+            {
+                "id": org_id,
+                "name": actor.name,
+                # HSDS requires a description; the name stands in and is marked as such.
+                "description": actor.description or actor.name,
+                "website": actor.web,
+                "year_incorporated": actor.founded.year if actor.founded else None,
+                "parent_organization_id": parent_id,
+            },
+        )
+        self.ki("organization", org_id, "id", [actor.id])
+        self.ki("organization", org_id, "stand_in", [None if actor.description else "description"])
+        self.ki("organization", org_id, "category", [actor.category])
+        self.ki("organization", org_id, "parent", [actor.parent])
+        self.ki("organization", org_id, "volunteer", ["true" if actor.volunteer else None])
+        self.ki("organization", org_id, "territory", actor.territories)
+        self.terms("organization", org_id, FIELD_TAXONOMY, actor.fields)
+        self.terms("organization", org_id, TARGET_GROUP_TAXONOMY, actor.target_groups)
+        self.ki("organization", org_id, "responsibility", [actor.responsibility])
+        self.ki("organization", org_id, "staff", [_json(unstructure(s)) for s in actor.staff])
+        self.ki("organization", org_id, "founded", [_iso(actor.founded)])
+        self.ki("organization", org_id, "last_verified", [_iso(actor.last_verified)])
+        self.ki("organization", org_id, "illustrative", ["true" if actor.illustrative else None])
+        self.extras("organization", record, actor.extras)
+        self.contacts("organization_id", org_id, actor.contacts)
+        if actor.venue is not None:
+            self.venue(org_id, actor.venue, org_id)
+
+    def offer(self, offer: m.Offer) -> None:
+        svc_id = hsds_id("offer", offer.id, offer.extras)
+        elig = offer.eligibility
+        record = self.add(
+            "service",
+            {
+                "id": svc_id,
+                "organization_id": self.actor_ids.get(offer.actor, hsds_uuid("actor", offer.actor)),
+                "name": offer.name,
+                "description": offer.description,
+                "url": offer.web,
+                "status": "active",
+                "eligibility_description": elig.note,
+                "minimum_age": elig.min_age,
+                "maximum_age": elig.max_age,
+                "assured_date": _iso(offer.last_verified),
+            },
+        )
+        self.ki("service", svc_id, "id", [offer.id])
+        self.ki("service", svc_id, "actor", [offer.actor])
+        self.ki("service", svc_id, "territory", offer.territories)
+        self.terms("service", svc_id, FIELD_TAXONOMY, offer.fields)
+        self.terms("service", svc_id, TARGET_GROUP_TAXONOMY, offer.target_groups)
+        self.ki("service", svc_id, "legal_basis", elig.legal_bases)
+        self.ki("service", svc_id, "residence_status", elig.residence_statuses)
+        self.ki("service", svc_id, "capacity", [_opt_str(offer.capacity)])
+        self.ki("service", svc_id, "illustrative", ["true" if offer.illustrative else None])
+        self.extras("service", record, offer.extras)
+        for n, code in enumerate(offer.languages):
+            self.add(
+                "language",
+                {
+                    "id": hsds_uuid(svc_id, "language", str(n)),
+                    "service_id": svc_id,
+                    "name": LANGUAGE_NAMES.get(code, code),
+                    "code": code,
+                },
+            )
+        if offer.schedule or offer.schedule_note or offer.valid_from or offer.valid_to:
+            schedule_id = hsds_uuid(svc_id, "schedule")
+            self.add(
+                "schedule",
+                {
+                    "id": schedule_id,
+                    "service_id": svc_id,
+                    "valid_from": _iso(offer.valid_from),
+                    "valid_to": _iso(offer.valid_to),
+                    "description": offer.schedule_note,
+                    **rrule_fields(offer.schedule),
+                },
+            )
+            self.ki("schedule", schedule_id, "rrule", [offer.schedule])
+        if offer.cost is not None or offer.cost_note:
+            self.add(
+                "cost_option",
+                {
+                    "id": hsds_uuid(svc_id, "cost"),
+                    "service_id": svc_id,
+                    "currency": "EUR" if offer.cost is not None else None,
+                    "amount": offer.cost,
+                    "amount_description": offer.cost_note,
+                },
+            )
+        self.contacts("service_id", svc_id, offer.contacts)
+        if offer.venue is not None:
+            location_id = self.venue(svc_id, offer.venue, None)
+            self.add(
+                "service_at_location",
+                {
+                    "id": hsds_uuid(svc_id, "at", location_id),
+                    "service_id": svc_id,
+                    "location_id": location_id,
+                },
+            )
+
+
+def rrule_fields(rule: str | None) -> Record:
+    """Split an RRULE into HSDS schedule fields; empty when HSDS cannot express it.
+
+    HSDS knows only ``WEEKLY`` and ``MONTHLY`` and a subset of the rule parts; a rule
+    using anything else is kept only as the ``rrule`` attribute.
+    """
+    if not rule:
+        return {}
+    parts: dict[str, str] = {}
+    for item in rule.removeprefix("RRULE:").split(";"):
+        key, sep, value = item.partition("=")
+        if not sep:
+            return {}
+        parts[key.strip().upper()] = value.strip()
+    if parts.get("FREQ") not in ("WEEKLY", "MONTHLY") or not set(parts) <= set(_RRULE_PARTS):
+        return {}
+    fields: Record = {}
+    for key, value in parts.items():
+        if key in _NUMBER_PARTS:
+            if not value.isdigit():
+                return {}
+            fields[_RRULE_PARTS[key]] = int(value)
+        elif key == "UNTIL":
+            if not re.fullmatch(r"\d{8}", value):
+                return {}
+            fields["until"] = f"{value[:4]}-{value[4:6]}-{value[6:]}"
+        else:
+            fields[_RRULE_PARTS[key]] = value
+    return fields
+
+
+def concept_tables(concept: m.Concept) -> Tables:
+    """Return the HSDS tables (entity -> id -> record) for the concept's actors and offers."""
+    builder = _Builder(concept)
+    for actor in concept.actors:
+        builder.actor(actor)
+    for offer in concept.offers:
+        builder.offer(offer)
+    return builder.tables
+
+
+# ---------------------------------------------------------------------- writing
+
+
+def export_hsds(
+    concept: m.Concept, output_dir: StrPath, *, form: Form = "both", inputs: Iterable[StrPath] = ()
+) -> Path:
+    """Export the actors and offers of *concept* as Open Referral HSDS 3.0 (HSDS-Export).
+
+    Args:
+        concept: The concept; only its actors and offers (with Handlungsfelder and
+            Zielgruppen as taxonomy terms) are exported.
+        output_dir: The folder to write. It is built in a temporary sibling and then
+            swapped into place, so a failure leaves an earlier export untouched.
+        form: ``"json"`` writes one JSON document per organization, service, taxonomy
+            and taxonomy term (``organizations/0001-<id>.json`` …); ``"tabular"`` writes the
+            tabular data package (CSV files and ``datapackage.json``); ``"both"`` writes
+            the two side by side in ``json/`` and ``tabular/``.
+        inputs: Paths of the run's inputs; writing over one of them is refused.
+
+    Returns:
+        The output folder.
+
+    Raises:
+        KommunaleIntegrationError: for an unknown *form*.
+        OutputError: when the output would replace an input.
+
+    Example:
+        >>> import tempfile
+        >>> concept = ki.Concept(
+        ...     id="demo", title="Demo", territory="05558",
+        ...     actors=[ki.Actor(id="vhs", name="VHS")],
+        ...     offers=[ki.Offer(id="kurs", name="Deutschkurs", actor="vhs", languages=["de"])],
+        ... )
+        >>> out = ki.export_hsds(concept, tempfile.mkdtemp() + "/hsds", form="tabular")
+        >>> (out / "datapackage.json").is_file(), (out / "services.csv").is_file()
+        (True, True)
+
+    .. versionadded:: 0.1.0
+    """
+    if form not in ("json", "tabular", "both"):
+        raise KommunaleIntegrationError(f"unknown HSDS form {form!r}; use json, tabular or both")
+    tables = concept_tables(concept)
+    with atomic_directory(output_dir, inputs=inputs) as tmp:
+        if form == "json":
+            write_json(tables, tmp)
+        elif form == "tabular":
+            write_tabular(tables, tmp)
+        else:
+            write_json(tables, tmp / "json")
+            write_tabular(tables, tmp / "tabular")
+    return Path(output_dir)
+
+
+#: JSON documents: folder -> entity, in writing order.
+DOCUMENTS: Final = (
+    ("organizations", "organization"),
+    ("services", "service"),
+    ("taxonomies", "taxonomy"),
+    ("taxonomy_terms", "taxonomy_term"),
+)
+# Nested objects not repeated inside a document (each has its own document).
+_NOT_NESTED: Final = frozenset(
+    {
+        ("organization", "services"),
+        ("service", "organization"),
+        ("service_at_location", "service"),
+    }
+)
+# Fields the import maps itself: imported extras never go back into them.
+_MAPPED: Final = {
+    "organization": frozenset(
+        {"id", "name", "description", "website", "year_incorporated", "parent_organization_id"}
+    ),
+    "service": frozenset(
+        {
+            "id",
+            "organization_id",
+            "name",
+            "description",
+            "url",
+            "status",
+            "eligibility_description",
+            "minimum_age",
+            "maximum_age",
+            "assured_date",
+        }
+    ),
+}
+
+
+def nest(tables: Tables, entity: str, record: Record, parent_column: str | None = None) -> Record:
+    """Return *record* as an HSDS JSON object with its children nested (for export)."""
+    doc = {k: _json_value(v) for k, v in record.items() if k != parent_column}
+    for key, child, column in children_of(entity):
+        if (entity, key) in _NOT_NESTED:
+            continue
+        items = [
+            nest(tables, child, row, column)
+            for row in tables.get(child, {}).values()
+            if row.get(column) == record["id"]
+        ]
+        if items:
+            doc[key] = items
+    for key, target, column in PARENTS.get(entity, ()):
+        if (entity, key) in _NOT_NESTED or column not in record:
+            continue
+        found = tables.get(target, {}).get(record[column])
+        if found is not None:
+            doc[key] = nest(tables, target, found)
+    return doc
+
+
+def write_json(tables: Tables, folder: Path) -> None:
+    """Write one JSON document per organization, service, taxonomy and taxonomy term."""
+    for name, entity in DOCUMENTS:
+        (folder / name).mkdir(parents=True, exist_ok=True)  # present even when empty
+        records = tables.get(entity, {})
+        width = max(4, len(str(len(records))))
+        for n, (record_id, record) in enumerate(records.items(), start=1):
+            # Numbered so that reading the folder in name order keeps the concept's order.
+            path = folder / name / f"{n:0{width}d}-{record_id}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(nest(tables, entity, record), ensure_ascii=False, indent=2)
+            path.write_text(text + "\n", encoding="utf-8")
+
+
+def write_tabular(tables: Tables, folder: Path) -> None:
+    """Write the CSV files and ``datapackage.json`` of the HSDS tabular data package."""
+    folder.mkdir(parents=True, exist_ok=True)
+    resources = []
+    for entity in EXPORT_TABLES:
+        file_name, fields = TABLES[entity]
+        columns = [f[0] for f in fields]
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(columns)
+        for record in tables.get(entity, {}).values():
+            writer.writerow([_cell(entity, c, record.get(c)) for c in columns])
+        (folder / file_name).write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        resources.append(
+            {
+                "name": entity,
+                "path": file_name,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "profile": "tabular-data-resource",
+                "schema": {
+                    "primaryKey": "id",
+                    "fields": [_field_schema(f) for f in fields],
+                },
+            }
+        )
+    package = {
+        "name": "kommunale-integration-hsds",
+        "title": "Akteure und Angebote (Open Referral HSDS 3.0)",
+        "profile": "tabular-data-package",
+        "version": HSDS_VERSION,
+        "homepage": "http://docs.openreferral.org",
+        "resources": resources,
+    }
+    text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    (folder / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def _field_schema(field: tuple[str, str, str | None, bool, tuple[str, ...]]) -> dict[str, Any]:
+    name, kind, fmt, required, enum = field
+    schema: dict[str, Any] = {"name": name, "type": kind}
+    if fmt:
+        schema["format"] = fmt
+    constraints: dict[str, Any] = {"required": required}
+    if enum:
+        constraints["enum"] = list(enum)
+    schema["constraints"] = constraints
+    return schema
+
+
+def _cell(entity: str, column: str, value: Any) -> str:
+    """Format a CSV cell; text starting like a formula gets a leading apostrophe.
+
+    Spreadsheets run cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
+    return as formulas. Phone numbers keep their ``+`` (they are never formulas and
+    must stay valid numbers); the import strips the apostrophe again. Text that already
+    starts with apostrophes before such a character gets one more, so that it reads
+    back unchanged.
+    """
+    if value is None:
+        return ""
+    text = str(value) if not isinstance(value, bool) else str(value).lower()
+    if (
+        isinstance(value, str)
+        and _FORMULA.match(text)
+        and (entity, column) not in _KEEP_SIGN_COLUMNS
+    ):
+        return "'" + text
+    return text
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _fits(value: str, column: tuple[str, str, str | None, bool, tuple[str, ...]]) -> bool:
+    """Whether an imported text can go back into an HSDS column unchanged and valid."""
+    _, kind, fmt, _, enum = column
+    if kind != "string" or not value or value != value.strip():
+        return False
+    if enum:
+        return value in enum
+    if fmt == "uuid":
+        return _is_uuid(value)
+    if fmt == "email":
+        return bool(re.fullmatch(r"[^@\s]+@[^@\s]+", value))
+    if fmt == "uri":
+        return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+", value))
+    return True
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _iso(day: Any) -> str | None:
+    return None if day is None else str(day.isoformat())
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,689 @@
+"""Open Referral HSDS 3.0: export validated against the official schemas, import of the
+official examples, and round trips that compare model objects."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import uuid
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
+import pytest
+import referencing
+import referencing.jsonschema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kommunale_integration as ki
+from kommunale_integration import testing
+from kommunale_integration._cli import main
+from kommunale_integration._hsds._export import _cell, concept_tables, rrule_fields
+from kommunale_integration._hsds._import import _uncell
+
+REPO = Path(__file__).resolve().parents[1]
+HSDS = REPO.parent / "shared" / "interop" / "hsds-3.0"
+EXAMPLES = HSDS / "examples"
+COESFELD = REPO / "examples" / "kreis_coesfeld"
+
+if not (HSDS / "schema" / "organization.json").is_file():
+    pytest.skip(
+        f"the official HSDS 3.0 files are not beside the repository ({HSDS})",
+        allow_module_level=True,
+    )
+
+# ---------------------------------------------------------------------- validators
+
+_BASE = "https://hsds.invalid/schema/"
+
+
+def _registry() -> referencing.Registry[Any]:
+    resources = []
+    for file in sorted((HSDS / "schema").glob("*.json")):
+        if file.name == "openapi.json":
+            continue
+        contents = json.loads(file.read_text("utf-8"))
+        resource = referencing.Resource.from_contents(
+            contents, default_specification=referencing.jsonschema.DRAFT202012
+        )
+        resources.append((_BASE + file.name, resource))
+    return referencing.Registry().with_resources(resources)
+
+
+REGISTRY = _registry()
+
+
+def hsds_validator(entity: str) -> jsonschema.Draft202012Validator:
+    """A validator for one HSDS entity, resolving the $refs between the schema files."""
+    return jsonschema.Draft202012Validator(
+        {"$ref": f"{_BASE}{entity}.json"},
+        registry=REGISTRY,
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def json_errors(entity: str, document: Any) -> list[str]:
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in hsds_validator(entity).iter_errors(document)
+    ]
+
+
+OFFICIAL_PACKAGE = json.loads((EXAMPLES / "csv" / "datapackage.json").read_text("utf-8"))
+OFFICIAL_FIELDS = {r["name"]: r["schema"]["fields"] for r in OFFICIAL_PACKAGE["resources"]}
+
+
+def _type_ok(kind: str, fmt: str | None, text: str) -> bool:
+    checks: dict[str, Any] = {
+        "number": Decimal,
+        "integer": int,
+        "date": date.fromisoformat,
+        "datetime": lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")),
+        "time": time.fromisoformat,
+    }
+    try:
+        if kind in checks:
+            checks[kind](text)
+        if fmt == "uuid":
+            uuid.UUID(text)
+    except ValueError:
+        return False
+    if fmt == "email":
+        return "@" in text
+    return True
+
+
+def table_errors(folder: Path) -> list[str]:
+    """Check every CSV of a package against the official HSDS table schemas."""
+    package = json.loads((folder / "datapackage.json").read_text("utf-8"))
+    errors = []
+    for resource in package["resources"]:
+        fields = OFFICIAL_FIELDS[resource["name"]]
+        names = [f["name"] for f in fields]
+        assert [f["name"] for f in resource["schema"]["fields"]] == names
+        with (folder / resource["path"]).open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        if rows[0] != names:
+            errors.append(f"{resource['path']}: header {rows[0]} != {names}")
+        seen: set[str] = set()
+        for n, row in enumerate(rows[1:], start=2):
+            if len(row) != len(names):
+                errors.append(f"{resource['path']}:{n}: {len(row)} cells")
+                continue
+            if row[0] in seen:
+                errors.append(f"{resource['path']}:{n}: duplicate id {row[0]}")
+            seen.add(row[0])
+            for field, cell in zip(fields, row, strict=True):
+                where = f"{resource['path']}:{n}:{field['name']}"
+                constraints = field.get("constraints", {})
+                if not cell:
+                    if constraints.get("required"):
+                        errors.append(f"{where}: required but empty")
+                    continue
+                if not _type_ok(field["type"], field.get("format"), cell):
+                    errors.append(f"{where}: {cell!r} is not a {field['type']}")
+                if "enum" in constraints and cell not in constraints["enum"]:
+                    errors.append(f"{where}: {cell!r} not in {constraints['enum']}")
+    return errors
+
+
+DOCUMENT_ENTITIES = {
+    "organizations": "organization",
+    "services": "service",
+    "taxonomies": "taxonomy",
+    "taxonomy_terms": "taxonomy_term",
+}
+
+
+def document_errors(folder: Path) -> tuple[int, list[str]]:
+    errors, count = [], 0
+    for path in sorted(folder.rglob("*.json")):
+        entity = DOCUMENT_ENTITIES[path.parent.name]
+        count += 1
+        errors += [f"{path.name}: {e}" for e in json_errors(entity, json.loads(path.read_text()))]
+    return count, errors
+
+
+# ---------------------------------------------------------------------- concepts
+
+
+def rich_concept() -> ki.Concept:
+    """Every part of actors and offers that the export maps, including edge cases."""
+    return ki.Concept(
+        id="test",
+        title="Testkonzept",
+        territory="05558",
+        fields=(ki.FieldOfAction(id="sprache", title="Sprache", description="Deutsch lernen"),),
+        actors=(
+            ki.Actor(
+                id="drk-coesfeld",
+                name="DRK Kreisverband Coesfeld",
+                category="welfare",
+                volunteer=False,
+                territories=(
+                    "05558012",
+                    "05558016",
+                ),
+                fields=(
+                    "sprache",
+                    "beratung",
+                ),
+                target_groups=("gefluechtete",),
+                contacts=(
+                    ki.Contact(
+                        role="Migrationsberatung",
+                        phone="+49 2541 0000-1",
+                        email="mbe@drk.example.org",
+                        web="https://drk.example.org/mbe",
+                    ),
+                    ki.Contact(name='=HYPERLINK("x")', role="-Leitung"),
+                ),
+                venue=ki.Venue(
+                    name="Geschäftsstelle",
+                    street="Beispielweg 2",
+                    postal_code="48653",
+                    city="Coesfeld",
+                    municipality="05558012",
+                ),
+                web="https://drk.example.org",
+                responsibility="Migrationsberatung für Erwachsene",
+                staff=(ki.StaffPosition(role="Beratung", fte=Decimal("1.5")),),
+                founded=date(1991, 1, 1),
+                last_verified=date(2026, 5, 4),
+            ),
+            ki.Actor(
+                id="ini-ehrenamt",
+                name="Initiative Willkommen",
+                parent="drk-coesfeld",
+                volunteer=True,
+                venue=ki.Venue(city="Dülmen"),  # a partial address
+                illustrative=True,
+                extras=(("alternate_name", "Willkommen e. V."), ("note", "imported")),
+            ),
+        ),
+        offers=(
+            ki.Offer(
+                id="sprachcafe",
+                name="Sprachcafé",
+                actor="ini-ehrenamt",
+                fields=("sprache",),
+                target_groups=(
+                    "gefluechtete",
+                    "neuzugewanderte",
+                ),
+                eligibility=ki.Eligibility(
+                    legal_bases=(
+                        "AsylbLG",
+                        "SGB II",
+                    ),
+                    residence_statuses=("gestattung",),
+                    min_age=16,
+                    max_age=99,
+                    note="ohne Anmeldung",
+                ),
+                languages=(
+                    "de",
+                    "ar",
+                    "uk",
+                    "xx",
+                ),
+                venue=ki.Venue(
+                    name="Pfarrheim",
+                    street="Kirchplatz 1",
+                    postal_code="48249",
+                    city="Dülmen",
+                    municipality="05558016",
+                ),
+                territories=("05558016",),
+                schedule="FREQ=WEEKLY;BYDAY=TU",
+                schedule_note="dienstags 10–12 Uhr",
+                cost=Decimal("0"),
+                cost_note="kostenlos",
+                capacity=20,
+                contacts=(ki.Contact(name="A. Beispiel", phone="+49 2594 0000-2"),),
+                web="https://example.org/sprachcafe",
+                description="Treffpunkt zum Deutschsprechen",
+                valid_from=date(2026, 1, 1),
+                valid_to=date(2026, 12, 31),
+                last_verified=date(2026, 6, 1),
+            ),
+            ki.Offer(
+                id="kurs",
+                name="Integrationskurs",
+                actor="vhs-extern",  # not in the concept
+                schedule="FREQ=MONTHLY;INTERVAL=3;BYDAY=TU;BYSETPOS=2",  # not expressible
+                cost=Decimal("12.50"),
+                extras=(("fees", "nach Einkommen"), ("wait_time", "3 Monate")),
+            ),
+            ki.Offer(id="leer", name="Nur ein Name", actor="drk-coesfeld"),
+        ),
+    )
+
+
+def concepts_to_export() -> list[ki.Concept]:
+    found = [rich_concept()]
+    if (COESFELD / "konzept.yaml").is_file():
+        found.append(ki.load_concept(COESFELD))
+    return found
+
+
+# ---------------------------------------------------------------------- export
+
+
+@pytest.mark.parametrize("concept", concepts_to_export(), ids=lambda c: c.id)
+def test_export_validates_against_the_official_schemas(concept: ki.Concept, tmp_path: Path) -> None:
+    out = ki.export_hsds(concept, tmp_path / "hsds")
+    count, errors = document_errors(out / "json")
+    assert errors == []
+    assert count >= len(concept.actors) + len(concept.offers)
+    assert len(list((out / "json" / "organizations").iterdir())) == len(concept.actors)
+    assert len(list((out / "json" / "services").iterdir())) == len(concept.offers)
+    assert table_errors(out / "tabular") == []
+
+
+def test_export_maps_the_model_onto_hsds_fields(tmp_path: Path) -> None:
+    out = ki.export_hsds(rich_concept(), tmp_path / "hsds", form="json")
+    services = {
+        doc["name"]: doc
+        for doc in (json.loads(p.read_text()) for p in (out / "services").iterdir())
+    }
+    cafe = services["Sprachcafé"]
+    assert cafe["status"] == "active"
+    assert (cafe["minimum_age"], cafe["maximum_age"]) == (16, 99)
+    assert cafe["eligibility_description"] == "ohne Anmeldung"
+    assert cafe["assured_date"] == "2026-06-01"
+    assert [lang["code"] for lang in cafe["languages"]] == ["de", "ar", "uk", "xx"]
+    assert cafe["languages"][1]["name"] == "Arabisch"
+    (schedule,) = cafe["schedules"]
+    assert (schedule["freq"], schedule["byday"]) == ("WEEKLY", "TU")
+    assert (schedule["valid_from"], schedule["valid_to"]) == ("2026-01-01", "2026-12-31")
+    assert schedule["description"] == "dienstags 10–12 Uhr"
+    assert cafe["cost_options"] == [
+        {
+            "id": cafe["cost_options"][0]["id"],
+            "currency": "EUR",
+            "amount": 0,
+            "amount_description": "kostenlos",
+        }
+    ]
+    (at,) = cafe["service_at_locations"]
+    address = at["location"]["addresses"][0]
+    assert address["address_1"] == "Kirchplatz 1"
+    assert address["state_province"] == "Nordrhein-Westfalen"
+    terms = {
+        (a["taxonomy_term"]["taxonomy"], a["taxonomy_term"]["code"]) for a in cafe["attributes"]
+    }
+    assert ("kommunale-integration-handlungsfelder", "sprache") in terms
+    assert ("kommunale-integration-zielgruppen", "neuzugewanderte") in terms
+    kurs = services["Integrationskurs"]
+    assert "freq" not in kurs["schedules"][0]  # HSDS has no BYSETPOS: kept as attribute
+    assert kurs["cost_options"][0]["amount"] == 12.5
+    assert kurs["fees"] == "nach Einkommen"  # an imported extra goes back to its field
+    uuid.UUID(kurs["id"])
+
+
+def test_ids_are_deterministic_uuids(tmp_path: Path) -> None:
+    first = concept_tables(rich_concept())
+    second = concept_tables(rich_concept())
+    assert first == second
+    org_ids = list(first["organization"])
+    assert org_ids[0] == str(
+        uuid.uuid5(uuid.UUID("e0498269-6373-52c6-a097-db7d5a200726"), "actor/drk-coesfeld")
+    )
+    child = first["organization"][org_ids[1]]
+    assert child["parent_organization_id"] == org_ids[0]
+
+
+def test_csv_cells_are_protected_against_formulas() -> None:
+    assert _cell("contact", "name", "=SUM(A1)") == "'=SUM(A1)"
+    assert _cell("contact", "title", "-Leitung") == "'-Leitung"
+    assert _cell("contact", "title", "'=x") == "''=x"
+    assert _cell("phone", "number", "+49 2541 1") == "+49 2541 1"
+    assert _cell("service", "minimum_age", 12) == "12"
+    for text in ["=1+1", "+x", "@a", "'=x", "''-y", "plain", "'quoted"]:
+        assert _uncell(_cell("contact", "name", text)) == text
+
+
+def test_tabular_export_never_starts_a_text_cell_with_a_formula(tmp_path: Path) -> None:
+    out = ki.export_hsds(rich_concept(), tmp_path / "hsds", form="tabular")
+    for file in out.glob("*.csv"):
+        with file.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            for row in reader:
+                for column, cell in row.items():
+                    if (file.name, column) == ("phones.csv", "number"):
+                        continue
+                    assert not re.match(r"[=+\-@\t\r]", cell), (file.name, column, cell)
+
+
+@pytest.mark.parametrize(
+    ("rule", "fields"),
+    [
+        ("FREQ=WEEKLY;BYDAY=TU", {"freq": "WEEKLY", "byday": "TU"}),
+        (
+            "FREQ=MONTHLY;INTERVAL=2;BYDAY=1MO;UNTIL=20261231",
+            {"freq": "MONTHLY", "interval": 2, "byday": "1MO", "until": "2026-12-31"},
+        ),
+        ("FREQ=YEARLY", {}),
+        ("FREQ=MONTHLY;BYSETPOS=2;BYDAY=TU", {}),
+        ("FREQ=WEEKLY;UNTIL=20261231T120000Z", {}),
+        (None, {}),
+    ],
+)
+def test_rrule_fields(rule: str | None, fields: dict[str, Any]) -> None:
+    assert rrule_fields(rule) == fields
+
+
+def test_unknown_form_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ki.KommunaleIntegrationError, match="unknown HSDS form"):
+        ki.export_hsds(rich_concept(), tmp_path / "x", form="xml")  # type: ignore[arg-type]
+    assert not (tmp_path / "x").exists()
+
+
+# ---------------------------------------------------------------------- round trips
+
+
+@pytest.mark.parametrize("form", ["json", "tabular"])
+@pytest.mark.parametrize("concept", concepts_to_export(), ids=lambda c: c.id)
+def test_export_import_round_trip(concept: ki.Concept, form: str, tmp_path: Path) -> None:
+    out = ki.export_hsds(concept, tmp_path / "hsds", form=form)  # type: ignore[arg-type]
+    again, report = ki.import_hsds(out, into=concept)
+    assert again.actors == concept.actors
+    assert again.offers == concept.offers
+    assert again == concept
+    # only imported extras that went back into their HSDS fields are reported again
+    items: list[ki.Actor | ki.Offer] = [*concept.actors, *concept.offers]
+    extras = {k for item in items for k, _ in item.extras}
+    assert {f.message.split("'")[1] for f in report.findings} <= extras
+    assert {f.code for f in report.findings} <= {"hsds-unmapped"}
+    assert report.counts["organization"] == len(concept.actors)
+    assert report.counts["service"] == len(concept.offers)
+
+
+def test_both_forms_import_alike(tmp_path: Path) -> None:
+    concept = rich_concept()
+    out = ki.export_hsds(concept, tmp_path / "hsds")
+    from_json, _ = ki.import_hsds(out / "json", into=concept)
+    from_tables, _ = ki.import_hsds(out / "tabular", into=concept)
+    from_root, _ = ki.import_hsds(out, into=concept)  # the folder of form="both"
+    from_package, _ = ki.import_hsds(out / "tabular" / "datapackage.json", into=concept)
+    assert from_json == from_tables == from_root == from_package == concept
+
+
+def test_export_import_export_is_stable(tmp_path: Path) -> None:
+    first = ki.export_hsds(rich_concept(), tmp_path / "one")
+    imported, _ = ki.import_hsds(first / "tabular", into=rich_concept())
+    second = ki.export_hsds(imported, tmp_path / "two")
+    assert _tree(first) == _tree(second)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@st.composite
+def _concepts(draw: st.DrawFn) -> ki.Concept:
+    actors = draw(st.lists(testing.actors(), max_size=3, unique_by=lambda a: a.id))
+    offers = draw(st.lists(testing.offers(), max_size=3, unique_by=lambda o: o.id))
+    return ki.Concept(
+        id="p", title="P", territory="05558", actors=tuple(actors), offers=tuple(offers)
+    )
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(concept=_concepts(), form=st.sampled_from(["json", "tabular"]))
+def test_round_trip_property(concept: ki.Concept, form: str, tmp_path: Path) -> None:
+    out = ki.export_hsds(concept, tmp_path / "prop", form=form)  # type: ignore[arg-type]
+    again, _report = ki.import_hsds(out, into=concept)
+    assert again.actors == concept.actors
+    assert again.offers == concept.offers
+
+
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(concept=_concepts())
+def test_random_exports_validate(concept: ki.Concept, tmp_path: Path) -> None:
+    out = ki.export_hsds(concept, tmp_path / "valid")
+    assert document_errors(out / "json")[1] == []
+    assert table_errors(out / "tabular") == []
+
+
+# ---------------------------------------------------------------------- official examples
+
+KINDS = ("organization", "service", "location", "contact", "phone", "schedule", "language")
+
+
+def _check_example_kept(concept: ki.Concept, report: ki.ImportReport, csv_form: bool) -> None:
+    for kind in KINDS:
+        assert report.counts[kind] == 1, kind
+        assert not [
+            f for f in report.findings if f.code == "hsds-unplaced" and f.message.startswith(kind)
+        ], kind
+    (actor,) = concept.actors  # organization
+    (offer,) = concept.offers  # service
+    assert actor.name == "Example Organization Inc."
+    assert actor.web == "http://example.com"
+    assert actor.founded == date(2011, 1, 1)
+    assert dict(actor.extras)["id"] == "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
+    assert dict(actor.extras)["tax_status"] == "tax_status"
+    assert offer.name == "Community Counselling"
+    assert offer.actor == actor.id
+    # location (with its address; the postal code "ABC 1234" is not German: kept)
+    assert offer.venue is not None
+    assert offer.venue.name == "MyCity Civic Center"
+    assert (offer.venue.street, offer.venue.city) == ("1-30 Main Street", "MyCity")
+    extras = dict(offer.extras)
+    assert "ABC 1234" in extras.values()
+    # contact and phone
+    (contact,) = offer.contacts
+    assert (contact.name, contact.role) == ("Ann Persona", "Reception Manager")
+    assert contact.email == "email@example.com"
+    assert contact.phone == "+44 1234 234567"
+    assert any(k.startswith("phone[1554f2e2") and k.endswith(".extension") for k in extras)
+    # schedule: the rule from its parts; times and notes kept
+    assert offer.schedule is not None
+    assert offer.schedule.startswith("FREQ=WEEKLY;INTERVAL=1;UNTIL=20050101;BYDAY=TH,FR")
+    assert offer.schedule_note is not None
+    assert offer.schedule_note.startswith("The service")
+    assert any(k.endswith(".opens_at") for k in extras)
+    assert any(k.endswith(".count") for k in extras)  # COUNT with UNTIL is not RFC 5545
+    # language
+    assert offer.languages == ("ur",)
+    assert any(k.endswith(".note") and k.startswith("language[") for k in extras)
+    # eligibility and the rest of the service
+    assert (offer.eligibility.min_age, offer.eligibility.max_age) == (12, 100)
+    assert offer.last_verified == date(2005, 1, 1)
+    assert offer.cost is None  # 35 GBP is not EUR: kept
+    assert offer.cost_note == "per 1 hour session"
+    assert any(k.startswith("cost_option[") and k.endswith(".currency") for k in extras)
+    both = [*extras, *dict(actor.extras)]
+    for table in ("funding", "service_area", "required_document", "program", "accessibility"):
+        assert any(k.startswith(f"{table}[") for k in both), table
+    assert report.unmapped  # and every kept value is reported
+    for finding in report.unmapped:
+        assert finding.location.file is not None
+        assert finding.location.row is not None if csv_form else finding.location.path
+
+
+def test_import_official_json_examples() -> None:
+    concept, report = ki.import_hsds(EXAMPLES)
+    _check_example_kept(concept, report, csv_form=False)
+    # the organization document links contact and location to the organization too
+    (actor,) = concept.actors
+    assert actor.venue is not None
+    assert actor.venue.name == "MyCity Civic Center"
+    assert [c.name for c in actor.contacts] == ["Ann Persona"]
+    assert concept.territory == "00"
+    assert any(f.code == "hsds-territory-unknown" for f in report.findings)
+    assert any(f.code == "hsds-unknown-document" and "base.json" in str(f) for f in report.findings)
+
+
+def test_import_official_csv_examples() -> None:
+    concept, report = ki.import_hsds(EXAMPLES / "csv")
+    _check_example_kept(concept, report, csv_form=True)
+    unplaced = [f for f in report.findings if f.code == "hsds-unplaced"]
+    # the example's metadata and attribute rows point at ids that are not in the data
+    assert {f.message.split()[0] for f in unplaced} == {
+        "metadata",
+        "meta_table_description",
+        "attribute",
+    }
+    assert all(f.location.row == 2 for f in unplaced)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in EXAMPLES.glob("*.json") if p.name != "base.json")
+)
+def test_every_official_json_example_imports(name: str) -> None:
+    concept, report = ki.import_hsds(EXAMPLES / name)
+    assert sum(report.counts.values()) >= 1
+    if report.counts.get("service"):
+        assert [o.name for o in concept.offers] == ["Community Counselling"]
+
+
+@pytest.mark.parametrize("source", [EXAMPLES, EXAMPLES / "csv"], ids=["json", "csv"])
+def test_official_examples_round_trip(source: Path, tmp_path: Path) -> None:
+    concept, _ = ki.import_hsds(source)
+    first = ki.export_hsds(concept, tmp_path / "one")
+    assert document_errors(first / "json")[1] == []
+    assert table_errors(first / "tabular") == []
+    for form in ("json", "tabular"):
+        again, _ = ki.import_hsds(first / form, into=concept)
+        assert again == concept, form
+    again, _ = ki.import_hsds(first, into=concept)
+    second = ki.export_hsds(again, tmp_path / "two")
+    assert _tree(first) == _tree(second)
+    # the original ids are kept
+    orgs = list((first / "json" / "organizations").iterdir())
+    assert orgs[0].name.endswith("d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610.json")
+
+
+def test_import_leaves_inputs_untouched(tmp_path: Path) -> None:
+    before = _tree(EXAMPLES)
+    ki.import_hsds(EXAMPLES)
+    assert _tree(EXAMPLES) == before
+
+
+# ---------------------------------------------------------------------- bad input
+
+
+def test_missing_path_is_a_load_error(tmp_path: Path) -> None:
+    with pytest.raises(ki.LoadError, match="does not exist"):
+        ki.import_hsds(tmp_path / "nope")
+
+
+def test_invalid_json_names_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "organization.json").write_text('{"id": "x",\n  "name": }', "utf-8")
+    with pytest.raises(ki.LoadError) as info:
+        ki.import_hsds(tmp_path)
+    (finding,) = info.value.findings
+    assert finding.code == "invalid-json"
+    assert finding.location.row == 2
+
+
+def test_organization_without_name_is_an_error_with_location(tmp_path: Path) -> None:
+    doc = {"id": str(uuid.uuid4()), "name": "", "description": "x"}
+    (tmp_path / "organization.json").write_text(json.dumps(doc), "utf-8")
+    with pytest.raises(ki.LoadError) as info:
+        ki.import_hsds(tmp_path)
+    errors = [f for f in info.value.findings if f.severity is ki.Severity.ERROR]
+    assert errors[0].code == "hsds-invalid"
+    assert errors[0].location.path == "$.name"
+
+
+def test_foreign_values_the_model_refuses_are_kept(tmp_path: Path) -> None:
+    org = str(uuid.uuid4())
+    doc = {
+        "id": str(uuid.uuid4()),
+        "name": "Kurs",
+        "status": "inactive",
+        "url": "not a url",
+        "minimum_age": 30,
+        "maximum_age": 20,
+        "organization": {"id": org, "name": "Träger", "description": ""},
+        "contacts": [{"id": str(uuid.uuid4()), "email": "kaputt", "department": "Info"}],
+        "phones": [{"id": str(uuid.uuid4()), "number": "+49 2541 18-0", "extension": 12}],
+    }
+    (tmp_path / "service.json").write_text(json.dumps(doc), "utf-8")
+    concept, report = ki.import_hsds(tmp_path)
+    (offer,) = concept.offers
+    extras = dict(offer.extras)
+    assert extras["status"] == "inactive"
+    assert extras["web"] == "not a url"
+    assert extras["eligibility.max_age"] == "20"  # below the minimum age
+    assert offer.eligibility.min_age == 30
+    roles = sorted((c.role, c.phone) for c in offer.contacts)
+    assert roles == [("Info", None), ("Telefon", "+49 2541 18-0")]
+    assert any(k.endswith(".email") for k in extras)
+    assert concept.actors[0].description is None
+    assert len(report.unmapped) == len(extras) - 1  # all but the original id
+
+
+def test_conflicting_values_are_reported(tmp_path: Path) -> None:
+    org = {"id": str(uuid.uuid4()), "name": "A", "description": "x"}
+    for folder, name in (("one", "A"), ("two", "B")):
+        (tmp_path / folder).mkdir()
+        document = json.dumps({**org, "name": name})
+        (tmp_path / folder / "organization.json").write_text(document, "utf-8")
+    concept, report = ki.import_hsds(tmp_path)
+    assert [a.name for a in concept.actors] == ["A"]
+    assert [f.code for f in report.findings] == ["hsds-conflict", "hsds-territory-unknown"]
+
+
+def test_slugs_from_names_are_unique(tmp_path: Path) -> None:
+    docs = [{"id": str(uuid.uuid4()), "name": "Caritas Münster", "description": ""}] * 1
+    docs.append({"id": str(uuid.uuid4()), "name": "Caritas  Münster!", "description": ""})
+    (tmp_path / "organization_list.json").write_text(json.dumps({"contents": docs}), "utf-8")
+    concept, _ = ki.import_hsds(tmp_path)
+    assert [a.id for a in concept.actors] == ["caritas-muenster", "caritas-muenster-2"]
+
+
+# ---------------------------------------------------------------------- command line
+
+
+def test_cli_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "konzept.yaml"
+    source.write_text(ki.dumps_yaml(rich_concept()), "utf-8")
+    out = tmp_path / "hsds"
+    assert main(["export", "hsds", str(source), "--output", str(out)]) == 0
+    assert (out / "json").is_dir()
+    assert (out / "tabular" / "datapackage.json").is_file()
+    assert (
+        main(["export", "hsds", str(source), "--output", str(tmp_path / "t"), "--form", "tabular"])
+        == 0
+    )
+    assert (tmp_path / "t" / "organizations.csv").is_file()
+    target = tmp_path / "neu.yaml"
+    assert main(["import", "hsds", str(out), "--output", str(target), "--into", str(source)]) == 0
+    assert ki.load_concept(target) == rich_concept()
+    err = capsys.readouterr().err
+    assert "imported 2 actors and 3 offers" in err
+
+
+def test_cli_import_of_official_examples_reports_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "beispiel.yaml"
+    assert main(["import", "hsds", str(EXAMPLES / "csv"), "--output", str(target)]) == 0
+    err = capsys.readouterr().err
+    assert "warning:" in err
+    assert "metadata.csv, Zeile 2" in err
+    assert "Traceback" not in err
+    concept = ki.load_concept(target)
+    assert dict(concept.offers[0].extras)["id"] == "ac148810-d857-441c-9679-408f346de14b"
+
+
+def test_cli_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(["import", "hsds", str(tmp_path / "nope"), "--output", str(tmp_path / "x.yaml")]) == 2
+    )
+    err = capsys.readouterr().err
+    assert "does not exist" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "x.yaml").exists()
+    assert (
+        main(["export", "hsds", str(tmp_path / "nope.yaml"), "--output", str(tmp_path / "o")]) == 2
+    )
