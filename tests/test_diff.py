@@ -112,3 +112,15 @@ def test_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     parse_html(out.read_text(encoding="utf-8"))
     assert main(["diff", str(old_path), str(tmp_path / "fehlt.yaml")]) == 2
     assert "fehlt.yaml" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["txt", "md"])
+def test_golden(kind: str) -> None:
+    import os
+
+    diff = ki.diff_concepts(*_versions())
+    text = diff.to_text() if kind == "txt" else diff.to_markdown()
+    golden = Path(__file__).parent / "golden" / f"diff_de.{kind}"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")

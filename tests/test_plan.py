@@ -89,3 +89,15 @@ def test_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     parse_html(out.read_text(encoding="utf-8"))
     assert main(["plan", str(path), "--municipality", "123"]) == 2
     assert "municipality" in capsys.readouterr().err
+
+
+def test_markdown_golden() -> None:
+    import os
+
+    text = ki.build_action_plan(_concept(), format="md", today=TODAY).replace(
+        ki.__version__, "VERSION"
+    )
+    golden = Path(__file__).parent / "golden" / "plan_de.md"
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
