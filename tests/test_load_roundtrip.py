@@ -45,7 +45,7 @@ def _tabular(obj: Any) -> Any:
         return tuple(_tabular(x) for x in obj)
     if not attrs.has(type(obj)):
         return obj
-    changes = {}
+    changes: dict[str, Any] = {}
     for field in attrs.fields(type(obj)):
         if not field.init:
             continue
@@ -185,14 +185,14 @@ def test_save_concept_writes_tables_and_refuses_foreign_folders(tmp_path: Path) 
     ki.save_concept(concept, target)
     assert sorted(p.name for p in target.iterdir()) == [
         "akteure.csv",
-        "konzept.yaml",
         "kontakte.csv",
+        "konzept.yaml",
     ]
     ki.save_concept(concept, target, tables="xlsx")  # replaces its own files
     assert sorted(p.name for p in target.iterdir()) == [
         "akteure.xlsx",
-        "konzept.yaml",
         "kontakte.xlsx",
+        "konzept.yaml",
     ]
     (target / "notizen.txt").write_text("keep me", encoding="utf-8")
     with pytest.raises(ki.OutputError, match=r"notizen\.txt"):

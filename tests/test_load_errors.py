@@ -1,0 +1,227 @@
+"""Broken inputs: every problem is a finding with file, row and column, never a traceback."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import kommunale_integration as ki
+
+MAIN = """\
+id: kreis-test
+title: Testkonzept
+territory: "05558"
+territories:
+  - {ags: "05558012", name: Coesfeld, kind: town}
+  - {ags: "05558016", name: Dülmen, kind: town}
+actors:
+  - {id: kreis, name: Kreis Coesfeld}
+"""
+
+
+def _load_findings(path: Path, **options: object) -> list[ki.Finding]:
+    with pytest.raises(ki.LoadError) as info:
+        ki.load_concept(path, options=ki.LoadOptions(**options))  # type: ignore[arg-type]
+    return list(info.value.findings)
+
+
+def _where(finding: ki.Finding) -> tuple[str | None, int | None, str | None]:
+    return finding.location.file, finding.location.row, finding.location.column
+
+
+def _folder(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    (tmp_path / "konzept.yaml").write_text(MAIN, encoding="utf-8")
+    for name, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (tmp_path / name).write_bytes(data)
+    return tmp_path
+
+
+def test_all_problems_of_all_tables_are_reported_at_once(tmp_path: Path) -> None:
+    actors = "ID;Name;Gemeinden;Gegründet\n" + "".join(
+        f"a{i};Akteur {i};Coesfeld;01.01.2000\n" for i in range(11)
+    )
+    actors += "caritas;Caritas;Coesfled;31.02.2016\n"  # row 13
+    offers = "Name;Träger;Plätze;Kosten\nKurs;Niemand;zwölf;12,50\nTreff;a1;12;gratis\n"
+    folder = _folder(tmp_path, {"akteure.csv": actors, "angebote.csv": offers})
+    findings = _load_findings(folder)
+    got = {(f.code, _where(f)) for f in findings}
+    assert got == {
+        ("unknown-territory", ("akteure.csv", 13, "Gemeinden")),
+        ("invalid-date", ("akteure.csv", 13, "Gegründet")),
+        ("unknown-reference", ("angebote.csv", 2, "Träger")),
+        ("invalid-number", ("angebote.csv", 2, "Plätze")),
+        ("invalid-number", ("angebote.csv", 3, "Kosten")),
+    }
+    message = next(f for f in findings if f.code == "unknown-territory")
+    assert str(message) == (
+        'akteure.csv, Zeile 13, Spalte "Gemeinden": "Coesfled" ist keine bekannte Gemeinde'
+    )
+
+
+def test_english_messages_on_request(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {"akteure.csv": "Name,Gemeinden\nCaritas,Coesfled\n"})
+    (finding,) = _load_findings(folder, lang="en")
+    assert finding.message == '"Coesfled" is not a known municipality'
+
+
+def test_missing_required_column_is_one_finding(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {"angebote.csv": "Name;Kosten\nKurs;0\nTreff;0\n"})
+    (finding,) = _load_findings(folder)
+    assert finding.code == "missing-column"
+    assert _where(finding) == ("angebote.csv", 1, "Träger")
+
+
+def test_unknown_column_is_only_a_warning(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {"akteure.csv": "Name;Lieblingsfarbe\nCaritas;blau\n"})
+    result = ki.load_concept_with_findings(folder)
+    (warning,) = result.findings
+    assert warning.severity is ki.Severity.WARNING
+    assert (warning.code, _where(warning)) == (
+        "unknown-column",
+        ("akteure.csv", 1, "Lieblingsfarbe"),
+    )
+    assert result.concept.actor("caritas") is not None
+
+
+def test_missing_value_in_required_cell(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {"angebote.csv": "Name;Träger\nKurs;\n"})
+    (finding,) = _load_findings(folder)
+    assert (finding.code, _where(finding)) == ("missing-value", ("angebote.csv", 2, "Träger"))
+
+
+def test_model_rule_broken_in_a_cell_names_the_column(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {"kontakte.csv": "Akteur;Funktion;E-Mail\nkreis;KI;keine-adresse\n"})
+    (finding,) = _load_findings(folder)
+    assert (finding.code, _where(finding)) == ("invalid-value", ("kontakte.csv", 2, "E-Mail"))
+
+
+def test_contact_for_unknown_owner(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {"kontakte.csv": "Akteur;Funktion\nniemand;Beratung\n"})
+    (finding,) = _load_findings(folder)
+    assert (finding.code, _where(finding)) == ("unknown-reference", ("kontakte.csv", 2, "Akteur"))
+
+
+def test_truncated_csv(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {"akteure.csv": 'Name;Beschreibung\nA;ok\nB;"ends in the mid'})
+    (finding,) = _load_findings(folder)
+    assert (finding.code, _where(finding)) == ("truncated-file", ("akteure.csv", 3, None))
+
+
+def test_invalid_utf8_mixed_with_valid_utf8(tmp_path: Path) -> None:
+    data = "Name\nDülmen\n".encode() + b"Caf\xe9 \xff\n"
+    folder = _folder(tmp_path, {"akteure.csv": data})
+    (finding,) = _load_findings(folder)
+    assert finding.code == "invalid-encoding"
+    assert _where(finding) == ("akteure.csv", 3, None)
+    assert "0xE9" in finding.message
+
+
+def test_bytes_that_are_neither_utf8_nor_windows_1252(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, {"akteure.csv": b"Name\nA\x81B\n"})
+    (finding,) = _load_findings(folder)
+    assert finding.code == "invalid-encoding"
+    assert _where(finding) == ("akteure.csv", 2, None)
+
+
+def test_invalid_yaml_json_and_toml_name_the_line(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("id: x\ntitle: [unclosed\n", encoding="utf-8")
+    (tmp_path / "b.json").write_text('{"id": "x",\n "title": }', encoding="utf-8")
+    (tmp_path / "c.toml").write_text('id = "x"\ntitle = \n', encoding="utf-8")
+    for name, code, row in (
+        ("a.yaml", "invalid-yaml", 3),
+        ("b.json", "invalid-json", 2),
+        ("c.toml", "invalid-toml", 2),
+    ):
+        (finding,) = _load_findings(tmp_path / name)
+        assert finding.code == code
+        assert finding.location.file == name
+        assert finding.location.row == row
+
+
+def test_structured_errors_carry_paths(tmp_path: Path) -> None:
+    text = (
+        MAIN + "measures:\n  - {id: m1, title: T, field: sprache, timeframe: {start: 31.13.2016}}\n"
+    )
+    (tmp_path / "k.yaml").write_text(text + "unbekannt: 1\n", encoding="utf-8")
+    findings = _load_findings(tmp_path / "k.yaml")
+    assert {(f.code, f.location.file, f.location.path) for f in findings} == {
+        ("invalid-value", "k.yaml", "measures[0].timeframe.start"),
+        ("unknown-key", "k.yaml", None),
+    }
+    assert "unbekannt" in next(f for f in findings if f.code == "unknown-key").message
+
+
+def test_table_path_must_stay_inside_the_concept(tmp_path: Path) -> None:
+    folder = tmp_path / "k"
+    folder.mkdir()
+    (tmp_path / "geheim.csv").write_text("Name\nX\n", encoding="utf-8")
+    (folder / "konzept.yaml").write_text(
+        MAIN + "tables:\n  actors: ../geheim.csv\n  offers: /etc/passwd\n", encoding="utf-8"
+    )
+    findings = _load_findings(folder)
+    assert {(f.code, f.location.path) for f in findings} == {
+        ("path-outside-concept", "tables.actors"),
+        ("path-outside-concept", "tables.offers"),
+    }
+
+
+def test_missing_folder_file_and_main_file(tmp_path: Path) -> None:
+    (finding,) = _load_findings(tmp_path / "nichts.yaml")
+    assert finding.code == "unreadable-file"
+    (finding,) = _load_findings(tmp_path)
+    assert finding.code == "unreadable-file"
+    assert "konzept.yaml" in finding.message
+
+
+def test_file_size_and_row_limits(tmp_path: Path) -> None:
+    rows = "".join(f"Akteur Nummer {i}\n" for i in range(20))
+    folder = _folder(tmp_path, {"akteure.csv": "Name\n" + rows})
+    (finding,) = _load_findings(folder, max_rows=10)
+    assert (finding.code, _where(finding)) == ("too-many-rows", ("akteure.csv", 12, None))
+    (finding,) = _load_findings(folder, max_file_bytes=len(MAIN.encode()) + 10)
+    assert (finding.code, finding.location.file) == ("file-too-large", "akteure.csv")
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_zip_bomb_workbook_is_refused_before_unpacking(tmp_path: Path) -> None:
+    bomb = _zip({"xl/worksheets/sheet1.xml": b"\0" * 5_000_000})
+    folder = _folder(tmp_path, {"akteure.xlsx": bomb})
+    (finding,) = _load_findings(folder)
+    assert finding.code == "file-too-large"
+    assert "sheet1.xml" in finding.message
+    (finding,) = _load_findings(folder, max_unpacked_bytes=1_000_000)
+    assert finding.code == "file-too-large"
+
+
+def test_truncated_and_fake_workbooks(tmp_path: Path) -> None:
+    real = _zip({"a.xml": b"<a/>" * 1000})
+    folder = _folder(tmp_path, {"akteure.xlsx": real[: len(real) // 2]})
+    (finding,) = _load_findings(folder)
+    assert (finding.code, finding.location.file) == ("truncated-file", "akteure.xlsx")
+    (folder / "akteure.xlsx").write_bytes(b"Name;Gemeinden\n")
+    (finding,) = _load_findings(folder)
+    assert finding.code == "unreadable-file"
+    (folder / "akteure.xlsx").write_bytes(real)  # a ZIP, but no workbook
+    (finding,) = _load_findings(folder)
+    assert finding.code == "unreadable-file"
+
+
+def test_finding_codes_are_documented() -> None:
+    assert set(ki.LOAD_FINDING_CODES) >= {
+        "missing-column", "unknown-column", "invalid-date", "invalid-number",
+        "unknown-reference", "unknown-territory", "invalid-encoding", "truncated-file",
+        "file-too-large", "too-many-rows", "path-outside-concept", "unreadable-file",
+        "invalid-yaml", "invalid-json", "invalid-toml", "unknown-key", "missing-value",
+        "invalid-value",
+    }  # fmt: skip

@@ -1,0 +1,151 @@
+"""Real-world quirks of files saved by Excel and edited by hand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import kommunale_integration as ki
+
+TERRITORIES = (
+    ki.Territory(ags="05558012", name="Coesfeld", kind=ki.TerritoryKind.TOWN),
+    ki.Territory(ags="05558016", name="Dülmen", kind=ki.TerritoryKind.TOWN),
+)
+
+
+def test_windows_1252_semicolon_file_with_umlauts_and_german_dates(tmp_path: Path) -> None:
+    text = (
+        "ID;Titel;Handlungsfeld;Status;Status seit;Gemeinden;Beginn;Ende;Plätze;;\r\n"
+        "m1;Sprachförderung für Mütter;sprache;laufend;01.08.2017;Dülmen;01.08.2017;"
+        "31.12.2018;1.000;;\r\n"
+        ";;;;;;;;;;\r\n"
+        ";;;;;;;;;;\r\n"
+    )
+    path = tmp_path / "massnahmen.csv"
+    path.write_bytes(text.encode("cp1252"))
+    (measure,) = ki.read_table(path, "measures", territories=TERRITORIES)
+    assert measure.title == "Sprachförderung für Mütter"
+    assert measure.status is ki.MeasureStatus.ONGOING
+    assert measure.history[0].date == date(2017, 8, 1)
+    assert measure.territories == ("05558016",)
+    assert measure.timeframe == ki.DateRange(start=date(2017, 8, 1), end=date(2018, 12, 31))
+    assert measure.capacity == 1000
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_delimiters_bom_and_header_spaces(tmp_path: Path, bom: bytes, delimiter: str) -> None:
+    rows = [
+        ["  Kennzahl ", " ZEITRAUM", "gebiet ", "Wert", "sex"],
+        ["placements", "2026-Q1", "Coesfeld", "12", "f"],
+        ["placements", "2026", "all", "1234", ""],
+    ]
+    text = "\n".join(delimiter.join(r) for r in rows) + "\n"
+    path = tmp_path / "kennzahlwerte.csv"
+    path.write_bytes(bom + text.encode("utf-8"))
+    first, second = ki.read_table(path, "observations", territories=TERRITORIES)
+    assert first.territory == "05558012"
+    assert first.value == Decimal(12)
+    assert first.disaggregation == (("sex", "f"),)
+    assert str(first.period) == "2026-Q1"
+    assert second.territory == "all"
+    assert second.disaggregation == ()
+
+
+def test_german_and_english_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "werte.csv"
+    path.write_text(
+        "Kennzahl;Zeitraum;Gebiet;Wert\nk;2026;all;1.234,56\nk;2026;all;0,5\nk;2026;all;1.234\n",
+        encoding="utf-8",
+    )
+    values = [o.value for o in ki.read_table(path, "observations")]
+    assert values == [Decimal("1234.56"), Decimal("0.5"), Decimal(1234)]
+    path.write_text('Kennzahl,Zeitraum,Gebiet,Wert\nk,2026,all,1234.56\nk,2026,all,"0,5"\n')
+    values = [o.value for o in ki.read_table(path, "observations")]
+    assert values == [Decimal("1234.56"), Decimal("0.5")]
+
+
+def test_xlsx_with_blank_trailing_rows_typed_cells_and_lost_zeros(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append([" Name ", "Träger", "Gemeinden", "PLZ", "Gültig ab", "Kosten", "Plätze", None])
+    sheet.append(["Sprachcafé", "Caritas Coesfeld", 5558012, 48653, datetime(2016, 12, 31),
+                  12.5, 20.0, None])  # fmt: skip
+    sheet.append(["Nähkurs", "caritas", "Dülmen, Coesfeld", "48249", "31.12.2016", 0, 8])
+    sheet.append([None, None, None])
+    sheet.append([])
+    sheet.cell(row=7, column=1, value="")
+    path = tmp_path / "angebote.xlsx"
+    workbook.save(path)
+    actors = [ki.Actor(id="caritas", name="Caritas Coesfeld")]
+    first, second = ki.read_table(path, "offers", territories=TERRITORIES, actors=actors)
+    assert first.name == "Sprachcafé"
+    assert first.actor == "caritas"
+    assert first.territories == ("05558012",)
+    assert first.venue == ki.Venue(postal_code="48653")
+    assert first.valid_from == date(2016, 12, 31)
+    assert first.cost == Decimal("12.5")
+    assert first.capacity == 20
+    assert second.territories == ("05558016", "05558012")
+    assert second.valid_from == date(2016, 12, 31)
+
+
+def test_xlsx_errors_name_rows_and_columns(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Name", "Träger", "Gültig ab", "Kosten"])
+    sheet.append(["Kurs", "a", datetime(2016, 1, 1, 14, 30), "viel"])
+    path = tmp_path / "angebote.xlsx"
+    workbook.save(path)
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_table(path, "offers")
+    got = {
+        (f.code, f.location.file, f.location.row, f.location.column) for f in info.value.findings
+    }
+    assert got == {
+        ("invalid-date", "angebote.xlsx", 2, "Gültig ab"),
+        ("invalid-number", "angebote.xlsx", 2, "Kosten"),
+    }
+
+
+def test_measure_status_history_cell(tmp_path: Path) -> None:
+    path = tmp_path / "massnahmen.csv"
+    path.write_text(
+        'Titel,Handlungsfeld,Statusverlauf\nA,sprache,"2016-12-31 empfohlen\n'
+        '01.08.2017 laufend: mit Förderung"\nB,sprache,"2017 läuft"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_table(path, "measures")
+    (finding,) = info.value.findings
+    assert (finding.location.row, finding.location.column) == (3, "Statusverlauf")
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n" + "\n".join(
+        path.read_text(encoding="utf-8").splitlines()[1:3]) + "\n", encoding="utf-8")  # fmt: skip
+    (measure,) = ki.read_table(path, "measures")
+    assert measure.id == "a"
+    assert [c.status.value for c in measure.history] == ["recommended", "ongoing"]
+    assert measure.history[1].note == "mit Förderung"
+
+
+def test_user_column_mapping_and_english_headers(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("Einrichtung,street,venue.city,Kreisweit\nDRK,Markt 1,Coesfeld,ja\n")
+    (actor,) = ki.read_table(
+        path, "actors", columns={"Einrichtung": "name", "Kreisweit": "Ehrenamtlich"}
+    )
+    assert actor.name == "DRK"
+    assert actor.venue == ki.Venue(street="Markt 1", city="Coesfeld")
+    assert actor.volunteer is True
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_table(path, "actors", columns={"Einrichtung": "gibt-es-nicht"})
+    assert {f.code for f in info.value.findings} == {
+        "invalid-value",  # the mapping names no column
+        "unknown-column",  # so "Einrichtung" is unknown (a warning)
+        "missing-column",  # and the required "Name" is missing
+    }
