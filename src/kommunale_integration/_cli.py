@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "plan",
     "diff",
     "init",
+    "convert",
 )
 
 EXIT_OK = 0
