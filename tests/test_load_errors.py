@@ -225,3 +225,18 @@ def test_finding_codes_are_documented() -> None:
         "invalid-yaml", "invalid-json", "invalid-toml", "unknown-key", "missing-value",
         "invalid-value",
     }  # fmt: skip
+
+
+def test_yaml_findings_and_items_know_their_line(tmp_path: Path) -> None:
+    text = MAIN + "measures:\n  - id: m1\n    title: T\n    field: sprache\n    capacity: viele\n"
+    (tmp_path / "k.yaml").write_text(text, encoding="utf-8")
+    (finding,) = _load_findings(tmp_path / "k.yaml")
+    assert (finding.location.file, finding.location.row, finding.location.path) == (
+        "k.yaml",
+        13,
+        "measures[0].capacity",
+    )
+    (tmp_path / "k.yaml").write_text(text.replace("viele", "12"), encoding="utf-8")
+    concept = ki.load_concept(tmp_path / "k.yaml")
+    assert concept.locate("measures[0]").row == 10
+    assert concept.locate("actors[0].name").row == 8

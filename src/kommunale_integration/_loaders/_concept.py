@@ -158,7 +158,8 @@ def _load(path: Path, collector: Collector) -> m.Concept | None:
             return None
         main, base, discover = path, path.parent, False
     display = main.name
-    raw = _read_structured(main, display, collector)
+    lines: dict[str, int] = {}
+    raw = _read_structured(main, display, collector, lines)
     if raw is None:
         return None
     tables = _table_paths(raw.pop("tables", None), base, display, discover, collector)
@@ -168,7 +169,7 @@ def _load(path: Path, collector: Collector) -> m.Concept | None:
     try:
         concept = structure(raw, m.Concept, file=display)
     except LoadError as error:
-        collector.extend(list(error.findings))
+        collector.extend([_with_line(f, lines) for f in error.findings])
     resolver = Resolver.build(_lenient_territories(raw.get("territories")))
     for item in raw.get("actors") or ():
         if isinstance(item, Mapping) and isinstance(item.get("id"), str):
@@ -193,7 +194,8 @@ def _load(path: Path, collector: Collector) -> m.Concept | None:
                 resolver.add_actor(row.item.id, row.item.name)
     if concept is None:
         return None
-    return _assemble(concept, decoded, displays, collector)
+    sources = {path: Location(file=display, row=row) for path, row in lines.items()}
+    return _assemble(concept, decoded, displays, collector, sources)
 
 
 def _assemble(
@@ -201,8 +203,8 @@ def _assemble(
     decoded: Mapping[TableKind, list[DecodedRow]],
     displays: Mapping[TableKind, str],
     collector: Collector,
+    sources: dict[str, Location],
 ) -> m.Concept | None:
-    sources: dict[str, Location] = {}
     changes: dict[str, list[Any]] = {}
     for kind, collection in _COLLECTION.items():
         items = list(getattr(concept, collection))
@@ -281,7 +283,37 @@ def _lenient_territories(raw: Any) -> list[m.Territory]:
     return result
 
 
-def _read_structured(path: Path, display: str, collector: Collector) -> dict[str, Any] | None:
+def _with_line(finding: Finding, lines: Mapping[str, int]) -> Finding:
+    """Add the YAML line of the finding's path (or of its nearest parent)."""
+    key = finding.location.path or ""
+    while key:
+        if key in lines:
+            return attrs.evolve(finding, location=attrs.evolve(finding.location, row=lines[key]))
+        cut = max(key.rfind("."), key.rfind("["))
+        key = key[:cut] if cut > 0 else ""
+    return finding
+
+
+def _yaml_lines(node: Any, path: str, out: dict[str, int]) -> None:
+    """Record the 1-based line of every mapping value and list item below *node*."""
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                sub = f"{path}.{key_node.value}" if path else str(key_node.value)
+                out[sub] = key_node.start_mark.line + 1
+                _yaml_lines(value_node, sub, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            sub = f"{path}[{index}]"
+            out[sub] = item.start_mark.line + 1
+            _yaml_lines(item, sub, out)
+
+
+def _read_structured(
+    path: Path, display: str, collector: Collector, lines: dict[str, int] | None = None
+) -> dict[str, Any] | None:
     data = read_bytes(path, display, collector)
     if data is None:
         return None
@@ -305,6 +337,9 @@ def _read_structured(path: Path, display: str, collector: Collector) -> dict[str
                 problem=problem,
             )
             return None
+        if lines is not None:
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            _yaml_lines(yaml.compose(text, Loader=loader), "", lines)
     elif suffix == ".json":
         try:
             parsed = json.loads(text)
