@@ -15,6 +15,7 @@ report (as tables) can use the same answers:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 
 import attrs
@@ -199,19 +200,54 @@ def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
                 for ags in covered:
                     by_cell[(field, ags)].append(index)
 
-    # A candidate pair (first < second) is encoded as first * count + second; the
-    # index lists are in ascending order, so pairs within one list need no swap.
+    # A candidate pair (first < second) is encoded as first * count + second. Within a
+    # cell (field × municipality, or field × everywhere) only offers whose target
+    # groups can overlap are paired: the open ones with all, the others per group.
     candidates: set[int] = set()
-    for cell in by_cell.values():
-        for position in range(len(cell) - 1):
-            base = cell[position] * count
-            candidates.update(base + second for second in cell[position + 1 :])
-    for field, everywhere in by_field_everywhere.items():
-        for position, first in enumerate(everywhere):
-            candidates.update(first * count + second for second in everywhere[position + 1 :])
+
+    def split(cell: list[int]) -> tuple[list[int], dict[str, list[int]]]:
+        open_to_all: list[int] = []
+        by_group: dict[str, list[int]] = defaultdict(list)
+        for member in cell:
+            tagged = groups[member]
+            if tagged is None:
+                open_to_all.append(member)
+            else:
+                for code in tagged:
+                    by_group[code].append(member)
+        return open_to_all, by_group
+
+    def pairs_within(cell: list[int]) -> None:
+        open_to_all, by_group = split(cell)
+        for first in open_to_all:
+            base = first * count
             candidates.update(
-                first * count + other if first < other else other * count + first
-                for other in by_field_local.get(field, ())
+                base + second if first < second else second * count + first
+                for second in cell
+                if second != first
+            )
+        for members in by_group.values():
+            for position in range(len(members) - 1):
+                base = members[position] * count  # ascending: no swap needed
+                candidates.update(base + second for second in members[position + 1 :])
+
+    for cell in by_cell.values():
+        if len(cell) > 1:
+            pairs_within(cell)
+    for field, everywhere in by_field_everywhere.items():
+        pairs_within(everywhere)
+        local = by_field_local.get(field, [])
+        local_open, local_by_group = split(local)
+        for first in everywhere:
+            own = groups[first]
+            partners: Iterable[int]
+            if own is None:
+                partners = local
+            else:
+                partners = local_open + [o for code in own for o in local_by_group.get(code, ())]
+            base = first * count
+            candidates.update(
+                base + other if first < other else other * count + first for other in partners
             )
 
     found: list[DuplicateStructure] = []
