@@ -14,8 +14,15 @@ timed) with a fixed random seed and a realistic spread:
 * 30 indicators with values for 2026 for each municipality and the concept (5 % missing).
 
 The run uses the strict ``steuerung`` profile with the completeness check for 2026, so
-every built-in rule runs. It prints the median of several runs and the findings per
-code.
+every built-in rule runs. It prints the median wall-clock and CPU time of several runs
+and the findings per code. The verdict uses the CPU time, which other processes on a
+shared machine do not inflate; on an idle machine both are about the same.
+
+Measured on the project machine (2 cores shared with other jobs, Python 3.11) on
+2026-11-21, load average about 6: CPU median 0.64 s, wall-clock median 1.73 s (the
+other jobs took the rest). 39,016 findings, 32,680 of them possible duplicate
+structures: the duplicate search costs most of the time and grows with the number of
+overlapping offers it reports.
 
 Usage: python benchmarks/validate_large.py [--runs N]
 """
@@ -238,20 +245,25 @@ def main() -> int:
         f"{len(concept.municipalities())} municipalities, {len(concept.actors)} actors, "
         f"{len(concept.observations)} values (built in {built:.2f} s, not timed)"
     )
-    times = []
+    wall, cpu = [], []
     report = None
     for _ in range(args.runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         report = ki.validate(concept, "steuerung", today=TODAY, period="2026", plugins=False)
-        times.append(time.perf_counter() - started)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     assert report is not None
-    median = statistics.median(times)
-    print(f"validate(): median {median:.3f} s, best {min(times):.3f} s over {args.runs} runs")
+    print(
+        f"validate(): wall median {statistics.median(wall):.3f} s (best {min(wall):.3f} s), "
+        f"CPU median {statistics.median(cpu):.3f} s over {args.runs} runs"
+    )
+    print(f"{len(report)} findings:")
     for code, count in sorted(report.count().items()):
         print(f"  {code}: {count}")
-    verdict = "OK" if median < TARGET_SECONDS else "TOO SLOW"
-    print(f"target < {TARGET_SECONDS:.1f} s: {verdict}")
-    return 0 if median < TARGET_SECONDS else 1
+    figure = statistics.median(cpu)
+    verdict = "OK" if figure < TARGET_SECONDS else "TOO SLOW"
+    print(f"target: CPU median < {TARGET_SECONDS:.1f} s: {verdict}")
+    return 0 if figure < TARGET_SECONDS else 1
 
 
 if __name__ == "__main__":
