@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shlex
 import stat
 from pathlib import Path
 
@@ -196,3 +197,84 @@ def test_any_name_and_ags_give_a_valid_concept(
     assert ki.validate(concept).ok
     data = yaml.safe_load((folder / "konzept.yaml").read_text(encoding="utf-8"))
     assert data["territory"] == ags
+
+
+# --------------------------------------------------------------------------- the tutorial
+
+TUTORIAL = Path(__file__).resolve().parent.parent / "docs" / "tutorial.rst"
+
+
+def _tutorial_steps() -> list[tuple[str, str, str]]:
+    """The tutorial's steps in order: ("run", command, "") or (caption, path, text)."""
+    lines = TUTORIAL.read_text(encoding="utf-8").splitlines()
+    steps: list[tuple[str, str, str]] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not line.startswith(".. code-block::"):
+            index += 1
+            continue
+        caption = ""
+        index += 1
+        while index < len(lines) and lines[index].startswith("   :"):
+            if lines[index].startswith("   :caption:"):
+                caption = lines[index].split(":caption:", 1)[1].strip()
+            index += 1
+        body: list[str] = []
+        while index < len(lines) and (lines[index].startswith("   ") or not lines[index]):
+            body.append(lines[index][3:])
+            index += 1
+        text = "\n".join(body).strip("\n") + "\n"
+        if "console" in line:
+            steps += [("run", b[2:], "") for b in body if b.startswith("$ kommunale-integration")]
+        elif caption.startswith("append to "):
+            steps.append(("append", caption.removeprefix("append to "), text))
+        elif caption.startswith("new file "):
+            steps.append(("write", caption.removeprefix("new file "), text))
+        elif " — replaces " in caption:
+            path, old = caption.split(" — replaces ", 1)
+            steps.append((f"replace {old}", path, text))
+    return steps
+
+
+def test_the_tutorial_produces_the_annual_report_of_a_new_town(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    steps = _tutorial_steps()
+    assert [s for s in steps if s[0] == "run"]
+    assert len([s for s in steps if s[0] != "run"]) >= 9
+    for action, target, text in steps:
+        if action == "run":
+            argv = shlex.split(target)[1:]
+            try:
+                code = main(argv)
+            except SystemExit as exit_:  # --version
+                code = int(exit_.code or 0)
+            assert code == 0, (target, capsys.readouterr().err)
+        elif action == "append":
+            with Path(target).open("a", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        elif action == "write":
+            Path(target).write_text(text, encoding="utf-8")
+        else:
+            old = action.removeprefix("replace ") + "\n"
+            content = Path(target).read_text(encoding="utf-8")
+            assert content.count(old) == 1, old
+            Path(target).write_text(content.replace(old, text), encoding="utf-8")
+    concept = ki.load_concept(tmp_path / "musterstadt")
+    assert len(concept.actors) == 3
+    assert len(concept.offers) == 3
+    assert len(concept.measures) == 2
+    assert len(concept.meetings) == 2
+    assert ki.validate(concept, "steuerung").ok
+    html = (tmp_path / "jahresbericht-2026.html").read_text(encoding="utf-8")
+    assert "Jahresbericht 2026 zum Integrationskonzept der Stadt Musterstadt" in html
+    assert "Netzwerk Integration Musterstadt" in html
+    assert (tmp_path / "jahresbericht-2026.md").is_file()
+    assert (tmp_path / "jahresbericht-2026.docx").stat().st_size > 0
+    assert (tmp_path / "wegweiser" / "index.html").is_file()
+    table = (tmp_path / "kennzahlen-2026.csv").read_text(encoding="utf-8")
+    assert "language_course_completions,2026,09999001,,suppressed" in table
+    assert "placements,2026,09999001,3,ok" in table
+    assert "SYN-" not in html + table
