@@ -424,6 +424,7 @@ def test_duplicate_observation_and_target() -> None:
     )
     report = _run(concept)
     assert _only(report, "duplicate-observation").location.path == "observations[6]"
+    assert report.by_code("duplicate-observation")[0].severity is Severity.ERROR
     assert _only(report, "duplicate-target").location.path == "targets[1]"
     assert report.by_code("duplicate-target")[0].severity is Severity.ERROR
 
