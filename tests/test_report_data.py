@@ -18,7 +18,9 @@ COESFELD = "05558012"
 P = ki.ReportPeriod.parse
 
 
-def _obs(indicator: str, period: str, territory: str, value: str | None, status: str = "ok"):
+def _obs(
+    indicator: str, period: str, territory: str, value: str | None, status: str = "ok"
+) -> ki.Observation:
     return ki.Observation(
         indicator=indicator,
         period=P(period),
@@ -31,10 +33,12 @@ def _obs(indicator: str, period: str, territory: str, value: str | None, status:
 def sample_concept(**changes: object) -> ki.Concept:
     """The test concept; *changes* are applied with ``Concept.evolve``."""
     territories = (
-        ki.Territory(ags=KREIS, name="Kreis Coesfeld", kind="district"),
-        ki.Territory(ags=ASCHEBERG, name="Ascheberg", kind="municipality", parent=KREIS),
-        ki.Territory(ags=BILLERBECK, name="Billerbeck", kind="town", parent=KREIS),
-        ki.Territory(ags=COESFELD, name="Coesfeld", kind="town", parent=KREIS),
+        ki.Territory(ags=KREIS, name="Kreis Coesfeld", kind=ki.TerritoryKind.DISTRICT),
+        ki.Territory(
+            ags=ASCHEBERG, name="Ascheberg", kind=ki.TerritoryKind.MUNICIPALITY, parent=KREIS
+        ),
+        ki.Territory(ags=BILLERBECK, name="Billerbeck", kind=ki.TerritoryKind.TOWN, parent=KREIS),
+        ki.Territory(ags=COESFELD, name="Coesfeld", kind=ki.TerritoryKind.TOWN, parent=KREIS),
     )
     fields = (
         ki.FieldOfAction(id="sprache", title="Sprache", description="Deutsch lernen | sprechen."),
@@ -44,7 +48,7 @@ def sample_concept(**changes: object) -> ki.Concept:
         ki.Goal(
             id="z-sprache",
             field="sprache",
-            kind="outcome",
+            kind=ki.GoalKind.OUTCOME,
             text="Alle Neuzugewanderten erreichen ein Sprachniveau von mindestens B1.",
             indicators=("kursstarts",),
         ),
@@ -62,8 +66,8 @@ def sample_concept(**changes: object) -> ki.Concept:
             field="sprache",
             goals=("z-sprache",),
             history=(
-                ki.StatusChange(date=date(2024, 3, 1), status="planned"),
-                ki.StatusChange(date=date(2025, 5, 1), status="ongoing"),
+                ki.StatusChange(date=date(2024, 3, 1), status=ki.MeasureStatus.PLANNED),
+                ki.StatusChange(date=date(2025, 5, 1), status=ki.MeasureStatus.ONGOING),
             ),
             responsible="vhs",
             timeframe=ki.DateRange(start=date(2025, 5, 1)),
@@ -149,9 +153,11 @@ def sample_concept(**changes: object) -> ki.Concept:
         ki.Indicator(
             id="kursstarts",
             name="Sprachkursbeginne",
-            numerator=ki.CaseCount(count="events", events=("language_course_started",)),
+            numerator=ki.CaseCount(
+                count=ki.CaseCountKind.EVENTS, events=("language_course_started",)
+            ),
             unit="Fälle",
-            direction="up",
+            direction=ki.Direction.UP,
             fields=("sprache",),
             definition="Fälle mit Beginn eines Sprachkurses im Zeitraum.",
             source="Fallmanagement KIM",
@@ -160,12 +166,13 @@ def sample_concept(**changes: object) -> ki.Concept:
             id="vermittlungsquote",
             name="Vermittlungsquote",
             numerator=ki.CaseCount(
-                count="events", events=("employment_started", "vocational_training_started")
+                count=ki.CaseCountKind.EVENTS,
+                events=("employment_started", "vocational_training_started"),
             ),
-            denominator=ki.CaseCount(count="active"),
+            denominator=ki.CaseCount(count=ki.CaseCountKind.ACTIVE),
             scale=100,
             unit="%",
-            direction="up",
+            direction=ki.Direction.UP,
             definition="Vermittlungen je 100 aktive Fälle.",
             origin="lokal",
         ),
