@@ -571,6 +571,7 @@ def test_custom_profile_changes_severities() -> None:
     assert report.profile == "streng"
     assert _only(report, "stale-entry").severity is Severity.ERROR
     assert not report.ok
+    assert len({strict, PROFILES["konzept"], PROFILES["steuerung"]}) == 3  # hashable
 
 
 # --------------------------------------------------------------------------- one pass

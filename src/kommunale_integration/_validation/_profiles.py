@@ -42,7 +42,9 @@ class Profile:
 
     name: str
     description: str
-    severities: Mapping[str, Severity | None] = attrs.field(factory=dict, converter=_frozen_mapping)
+    severities: Mapping[str, Severity | None] = attrs.field(
+        factory=dict, converter=_frozen_mapping, hash=False
+    )
 
     def severity(self, code: str, default: Severity) -> Severity | None:
         """Return the severity of *code* in this profile (``None``: switched off)."""
