@@ -123,7 +123,8 @@ def test_disable_period_and_english(tmp_path: Path, capsys: pytest.CaptureFixtur
         "en",
     )
     assert code == 1
-    assert "Error: measures[0].indicators: Measure “kurse”: no indicator is given" in out
+    assert out.startswith("Error: ")
+    assert "measures[0].indicators: Measure “kurse”: no indicator is given" in out
     assert "responsible" not in out
     assert out.strip().endswith("1 error, 0 warnings, 0 infos.")
 
@@ -211,3 +212,10 @@ def test_load_warnings_join_the_report(tmp_path: Path, capsys: pytest.CaptureFix
     assert finding["code"] == "unknown-column"
     assert finding["severity"] == "warning"
     assert finding["location"]["file"] == "akteure.csv"
+
+
+def test_load_errors_in_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, str(tmp_path / "missing.yaml"), "--lang", "en")
+    assert code == 2
+    assert err.startswith("Error: missing.yaml: ")
+    assert err.strip().endswith("1 error, 0 warnings, 0 infos.")

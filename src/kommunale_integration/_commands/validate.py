@@ -73,7 +73,7 @@ def handle(args: argparse.Namespace) -> int:
     from .._validation import ValidationReport, validate
 
     try:
-        concept, load_findings = _load(args.path)
+        concept, load_findings = _load(args.path, args.lang)
     except LoadError as error:
         _emit(ValidationReport.from_load_error(error), args, to_stderr=args.format == "text")
         return EXIT_UNUSABLE
@@ -96,11 +96,11 @@ def handle(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
-def _load(path: str) -> tuple[Concept, tuple[Finding, ...]]:
+def _load(path: str, lang: str) -> tuple[Concept, tuple[Finding, ...]]:
     """Load the concept at *path*; return it with the warnings of the load."""
-    from .._loaders import load_concept_with_findings
+    from .._loaders import LoadOptions, load_concept_with_findings
 
-    result = load_concept_with_findings(path)
+    result = load_concept_with_findings(path, options=LoadOptions(lang=lang))
     return result.concept, tuple(result.findings)
 
 
