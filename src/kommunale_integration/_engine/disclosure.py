@@ -149,6 +149,26 @@ def _secondary(
                 best, chosen = key, cell
         return chosen
 
+    def nearest_candidate(cell: Cell) -> Cell | None:
+        """The smallest complement in the relations of *cell*, or — when all of them
+        are exhausted — in the relations of the hidden cells linked to it, nearest
+        first."""
+        seen = {cell}
+        frontier = [cell]
+        while frontier:
+            groups_here = {g for c in frontier for g in member_of.get(c, ())}
+            options = [c for g in groups_here if (c := candidate(g)) is not None]
+            if options:
+                return min(options, key=lambda c: (values[c], repr(c)))
+            frontier = []
+            for g in sorted(groups_here):
+                total, parts = groups[g]
+                for c in (total, *parts):
+                    if c in suppressed and c not in seen:
+                        seen.add(c)
+                        frontier.append(c)
+        return None
+
     queue: deque[int] = deque(sorted({g for c in suppressed for g in member_of.get(c, ())}))
     while True:
         while queue:
@@ -165,11 +185,8 @@ def _secondary(
         leaks = determined_cells(groups, suppressed, member_of)
         added = False
         for cell in sorted(leaks, key=repr):
-            options = [c for g in member_of.get(cell, ()) if (c := candidate(g)) is not None]
-            if not options:
-                continue
-            extra = min(options, key=lambda c: (values[c], repr(c)))
-            if extra not in suppressed:
+            extra = nearest_candidate(cell)
+            if extra is not None and extra not in suppressed:
                 suppressed.add(extra)
                 queue.extend(member_of.get(extra, ()))
                 added = True
