@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import re
+import shlex
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -16,6 +17,7 @@ from typing import TypeVar
 import pytest
 
 import kommunale_integration as ki
+from kommunale_integration._cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 KREIS = ROOT / "examples" / "kreis_coesfeld"
@@ -384,3 +386,36 @@ def test_reports_build(folder: Path, period: str) -> None:
     assert concept.title in html
     assert f"Jahresbericht {period}" in markdown
     assert "SYN-" not in html + markdown
+
+
+# --------------------------------------------------------------------------- commands in the docs
+
+DOCS = ROOT / "docs"
+
+
+def _console_commands(page: str) -> list[str]:
+    commands = []
+    for line in (DOCS / page).read_text(encoding="utf-8").splitlines():
+        text = line.strip()
+        for prefix in ("$ kommunale-integration ", "$ .venv/bin/kommunale-integration "):
+            if text.startswith(prefix):
+                commands.append(text.removeprefix(prefix))
+    return commands
+
+
+@pytest.mark.parametrize("page", ["howto.rst", "examples.rst", "zusammenfassung.rst"])
+def test_every_command_shown_in_the_docs_runs(
+    page: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
+    (tmp_path / "vorlagen").mkdir()
+    monkeypatch.chdir(tmp_path)
+    commands = _console_commands(page)
+    assert commands
+    for command in commands:
+        assert main(shlex.split(command)) == 0, (command, capsys.readouterr().err)
+    written = [p for p in tmp_path.iterdir() if p.name not in {"examples", "vorlagen"}]
+    assert written
