@@ -112,9 +112,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         '"{found}" ist kein bekannter Akteur (weder ID noch Name)',
         '"{found}" is not a known actor (neither id nor name)',
     ),
-    "unknown-owner": (
-        '"{found}" ist kein bekannter Eintrag unter {collection}',
-        '"{found}" names nothing in {collection}',
+    "unknown-owner-actors": (
+        '"{found}" ist kein bekannter Akteur',
+        '"{found}" is not a known actor',
+    ),
+    "unknown-owner-offers": (
+        '"{found}" ist kein bekanntes Angebot',
+        '"{found}" is not a known offer',
     ),
     "invalid-encoding": (
         "Datei ist weder UTF-8 noch Windows-1252 (ungültiges Byte 0x{byte:02X} an Position "

@@ -228,12 +228,11 @@ def _assemble(
         if owner not in known[collection]:
             collector.add(
                 "unknown-reference",
-                "unknown-owner",
+                f"unknown-owner-{collection}",
                 file=displays[TableKind.CONTACTS],
                 row=row.row,
                 column=row.columns.get(key),
                 found=owner,
-                collection=collection,
             )
             continue
         contacts.setdefault((collection, owner), []).append((linked.contact, row))
