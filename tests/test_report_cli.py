@@ -81,3 +81,11 @@ def test_missing_concept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     err = capsys.readouterr().err
     assert "fehlt.yaml" in err
     assert "Traceback" not in err
+
+
+def test_vorlage_number_and_subject(concept_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["report", str(concept_file), "--period", "2025", "--format", "md"]
+    assert main([*args, "--document-number", "SV-10-0123", "--subject", "Bericht KI"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Bericht KI\n")
+    assert "| Drucksache | SV-10-0123 |" in out

@@ -32,6 +32,10 @@ def register(subparsers: Any) -> None:
         help="no disclosure control (the report is marked INTERN)",
     )
     parser.add_argument("--previous", metavar="PATH", help="predecessor concept to compare with")
+    parser.add_argument(
+        "--document-number", metavar="NR", help="number of the Vorlage, e.g. SV-10-0123"
+    )
+    parser.add_argument("--subject", metavar="TEXT", help="subject (Betreff) of the Vorlage")
     parser.add_argument("--templates", metavar="DIR", help="folder with own Jinja2 templates")
     parser.set_defaults(func=run)
 
@@ -40,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     """Build the report; return the exit code."""
     from .._errors import KommunaleIntegrationError
     from .._periods import ReportPeriod
-    from .._reports import DEFAULT_DISCLOSURE, build_report
+    from .._reports import DEFAULT_DISCLOSURE, Vorlage, build_report
     from .._reports._cli_support import emit, load_concept_path
 
     if bool(args.cases) != bool(args.events):
@@ -64,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
         previous=previous,
         templates=args.templates,
         disclosure=None if args.no_suppression else DEFAULT_DISCLOSURE,
+        vorlage=Vorlage(subject=args.subject, document_number=args.document_number),
     )
     emit(data, args.output, inputs=inputs)
     return 0

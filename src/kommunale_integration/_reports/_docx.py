@@ -119,12 +119,7 @@ def render_report_docx(ctx: ReportContext, fmt: Formatter) -> bytes:
                         fmt.status(m.status)
                         + (f" ({t('status_change')})" if m.status_changed else ""),
                         m.responsible or t("not_named"),
-                        (
-                            f"{fmt.date(m.start) if m.start else ''} – "
-                            f"{fmt.date(m.end) if m.end else ''}"
-                            if m.start or m.end
-                            else t("not_named")
-                        ),
+                        fmt.span(m.start, m.end),
                     ]
                     for m in field.measures
                 ],
@@ -177,6 +172,8 @@ def render_report_docx(ctx: ReportContext, fmt: Formatter) -> bytes:
         doc.add_paragraph(t("no_meetings"))
     for network in ctx.networks:
         doc.add_heading(network.name, level=2)
+        if network.coordinator:
+            doc.add_paragraph(f"{t('coordinator')}: {network.coordinator}")
         _table(
             doc,
             f"{t('meetings')}: {network.name} ({fmt.period(ctx.period)})",

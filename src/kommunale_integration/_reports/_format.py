@@ -26,6 +26,7 @@ from .._periods import ReportPeriod
 __all__ = ["TEXTS", "Formatter", "normalise_lang"]
 
 _LOCALES = {"de": "de_DE", "en": "en_GB"}
+_Day = date  # ``date`` is shadowed by the method of the same name inside Formatter
 
 #: The texts of the report frame in German and English.
 TEXTS: Mapping[str, Mapping[str, str]] = {
@@ -55,6 +56,9 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "responsible": "Federführung",
         "timeframe": "Zeitraum",
         "not_named": "nicht benannt",
+        "from": "ab",
+        "until": "bis",
+        "coordinator": "Koordination",
         "indicators": "Kennzahlen",
         "indicator": "Kennzahl",
         "value": "Wert",
@@ -191,6 +195,9 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "responsible": "Lead",
         "timeframe": "Timeframe",
         "not_named": "not named",
+        "from": "from",
+        "until": "until",
+        "coordinator": "Coordination",
         "indicators": "Indicators",
         "indicator": "Indicator",
         "value": "Value",
@@ -436,6 +443,19 @@ class Formatter:
             value, format="dd.MM.y" if self.lang == "de" else "d MMMM y", locale=self._babel
         )
         return text
+
+    def span(self, start: _Day | None, end: _Day | None) -> str:
+        """A timeframe: ``01.05.2025 – 31.12.2026``, ``ab 01.05.2025``, ``bis …``.
+
+        Without both ends it is the text for "not named" (``nicht benannt``).
+        """
+        if start and end:
+            return f"{self.date(start)} – {self.date(end)}"
+        if start:
+            return f"{self.t('from')} {self.date(start)}"
+        if end:
+            return f"{self.t('until')} {self.date(end)}"
+        return self.t("not_named")
 
     def period(self, value: ReportPeriod) -> str:
         """The label of a report period, e.g. ``1. Quartal 2026``."""
