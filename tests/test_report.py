@@ -84,6 +84,23 @@ class TestFormatter:
         with pytest.raises(ki.InvalidValueError):
             Formatter("fr")
 
+    @given(
+        value=st.one_of(st.none(), st.decimals(min_value=0, max_value=10**6, allow_nan=False)),
+        status=st.sampled_from(list(ki.ObservationStatus)),
+        decimals=st.integers(min_value=0, max_value=2),
+        lang=st.sampled_from(["de", "en"]),
+    )
+    def test_suppressed_cells_never_show_a_value(
+        self, value: Decimal | None, status: ki.ObservationStatus, decimals: int, lang: str
+    ) -> None:
+        text = Formatter(lang).cell(value, status, decimals)
+        if status is ki.ObservationStatus.SUPPRESSED:
+            assert text == "*"
+        elif value is None or status is ki.ObservationStatus.MISSING:
+            assert text == "–"
+        else:
+            assert any(ch.isdigit() for ch in text)
+
     @given(st.decimals(min_value=-(10**9), max_value=10**9, places=3, allow_nan=False))
     def test_german_number_parses_back(self, value: Decimal) -> None:
         from babel.numbers import parse_decimal
