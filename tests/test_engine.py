@@ -542,10 +542,14 @@ def test_rounding_mode(data: CaseData) -> None:
     cell = t.get("active_cases", "2025", "all")
     assert cell is not None
     assert (cell.value, cell.status) == (Decimal(5), ObservationStatus.ROUNDED)
+    # one case rounds to 0, and the status says so; a true 0 stays ok
     cell = t.get("active_cases", "2025", "05566")
+    assert cell is not None
+    assert (cell.value, cell.status) == (Decimal(0), ObservationStatus.ROUNDED)
+    cell = t.get("new_cases", "2025", "05566")
     assert cell is not None
     assert (cell.value, cell.status) == (Decimal(0), ObservationStatus.OK)
     # rates are computed from the rounded counts: 0 placements (rounded) -> 0
     rate = t.get("placement_rate", "2025", "all")
     assert rate is not None
-    assert rate.value == Decimal("0.0")
+    assert (rate.value, rate.status) == (Decimal("0.0"), ObservationStatus.ROUNDED)

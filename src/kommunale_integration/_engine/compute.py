@@ -757,7 +757,7 @@ def _from_protection(
     value = protection.published[cell]
     if value is None:
         return None, ObservationStatus.SUPPRESSED
-    if protection.rounded and value:
+    if protection.rounded and cell in protection.rounded_cells:
         return Decimal(value), ObservationStatus.ROUNDED
     return Decimal(value), ObservationStatus.OK
 

@@ -87,6 +87,8 @@ class Protection:
     suppressed: frozenset[Any]
     rounded: bool
     published: Mapping[Any, int | None]
+    rounded_cells: frozenset[Any] = frozenset()
+    """In rounding mode: the cells whose true value is not zero (status ``rounded``)."""
 
 
 def round_to(value: int, base: int) -> int:
@@ -114,7 +116,8 @@ def protect(
     """
     if control.mode == "round":
         published: dict[Any, int | None] = {c: round_to(v, control.base) for c, v in values.items()}
-        return Protection(frozenset(), True, published)
+        nonzero = frozenset(c for c, v in values.items() if v)
+        return Protection(frozenset(), True, published, nonzero)
     threshold = control.threshold
     suppressed: set[Cell] = {c for c, v in values.items() if 0 < v < threshold}
     if suppressed and control.secondary:

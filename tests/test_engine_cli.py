@@ -1,0 +1,152 @@
+"""The ``indicators`` sub-command (contract of DESIGN §8)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kommunale_integration._cli import main
+
+CASES = """case_id;municipality;opened;closed;legal_basis;sex;birth_year
+{rows}"""
+EVENTS = "case_id;event;date;detail\n{rows}"
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> tuple[Path, Path]:
+    rows = []
+    for i in range(40):
+        mun = "05558004" if i < 25 else "05558008"
+        sex = "f" if i % 2 else "m"
+        rows.append(f"ID{i};{mun};01.0{1 + i % 9}.2025;;SGB II;{sex};1990")
+    cases = tmp_path / "cases.csv"
+    cases.write_text(CASES.format(rows="\n".join(rows)) + "\n", encoding="cp1252")
+    events = tmp_path / "events.csv"
+    event_rows = [f"ID{i};employment_started;15.10.2025;" for i in range(0, 40, 3)]
+    events.write_text(EVENTS.format(rows="\n".join(event_rows)) + "\n", encoding="cp1252")
+    return cases, events
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_year_with_quarters_and_months(
+    capsys: pytest.CaptureFixture[str], export: tuple[Path, Path]
+) -> None:
+    cases, events = export
+    code, out, err = run(
+        capsys, "indicators", "--period", "2025", "--cases", str(cases), "--events", str(events)
+    )
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0]) == ["indicator", "period", "territory", "value", "status"]
+    assert {r["period"] for r in rows} == {
+        "2025",
+        *(f"2025-Q{q}" for q in range(1, 5)),
+        *(f"2025-{m:02d}" for m in range(1, 13)),
+    }
+    assert {r["territory"] for r in rows} == {"all", "05558", "05558004", "05558008"}
+    total = next(
+        r
+        for r in rows
+        if (r["indicator"], r["period"], r["territory"]) == ("active_cases", "2025", "all")
+    )
+    assert (total["value"], total["status"]) == ("40", "ok")
+    assert "ID" not in out + err
+
+
+def test_only_by_and_json_output_file(
+    capsys: pytest.CaptureFixture[str], export: tuple[Path, Path], tmp_path: Path
+) -> None:
+    cases, events = export
+    target = tmp_path / "out" / "k.json"
+    code, out, _ = run(
+        capsys, "indicators", "--period", "2025", "--only", "--cases", str(cases),
+        "--events", str(events), "--by", "sex,legal_basis", "--format", "json",
+        "--output", str(target),
+    )  # fmt: skip
+    assert (code, out) == (0, "")
+    payload = json.loads(target.read_text(encoding="utf-8"))
+    assert payload["columns"] == [
+        "indicator", "period", "territory", "sex", "legal_basis", "value", "status",
+    ]  # fmt: skip
+    assert {r["period"] for r in payload["rows"]} == {"2025"}
+    assert payload["internal"] is False
+    placements = [
+        r for r in payload["rows"]
+        if r["indicator"] == "placements" and r["territory"] == "all" and r["legal_basis"] == "_T"
+    ]  # fmt: skip
+    assert {r["sex"]: r["value"] for r in placements}["_T"] == 14
+
+
+def test_no_suppression_is_marked(
+    capsys: pytest.CaptureFixture[str], export: tuple[Path, Path], tmp_path: Path
+) -> None:
+    cases, events = export
+    target = tmp_path / "k.csv"
+    code, _, err = run(
+        capsys, "indicators", "--period", "2025-Q1", "--cases", str(cases), "--events",
+        str(events), "--no-suppression", "--output", str(target),
+    )  # fmt: skip
+    assert code == 0
+    assert "internal use only" in err
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# INTERN")
+    assert "suppressed" not in text
+
+
+def test_datapackage_option(
+    capsys: pytest.CaptureFixture[str], export: tuple[Path, Path], tmp_path: Path
+) -> None:
+    cases, events = export
+    code, _, err = run(
+        capsys, "indicators", "--period", "2025", "--only", "--cases", str(cases), "--events",
+        str(events), "--datapackage", str(tmp_path / "pkg"),
+    )  # fmt: skip
+    assert code == 0, err
+    descriptor = json.loads((tmp_path / "pkg" / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["resources"][0]["path"] == "indicators.csv"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["indicators", "--period", "2025"], "nothing to compute"),
+        (["indicators", "--period", "2025", "--cases", "x.csv"], "belong together"),
+        (["indicators", "--period", "2025-Q9", "--cases", "{c}", "--events", "{e}"], "2025-Q9"),
+        (["indicators", "--period", "2025", "--cases", "{c}", "--events", "{e}",
+          "--by", "nationality"], "nationality"),
+        (["indicators", "--period", "2025", "--cases", "{c}", "--events", "{c}"],
+         "required column"),
+        (["indicators", "--period", "2025", "--cases", "{c}", "--events", "{e}",
+          "--output", "{c}"], "overwrite"),
+    ],
+)  # fmt: skip
+def test_bad_input_exits_2_without_traceback(
+    capsys: pytest.CaptureFixture[str],
+    export: tuple[Path, Path],
+    argv: list[str],
+    message: str,
+) -> None:
+    cases, events = export
+    argv = [a.format(c=cases, e=events) for a in argv]
+    before = cases.read_bytes()
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert "ID1" not in err
+    assert cases.read_bytes() == before
+
+
+def test_missing_period_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["indicators"])
+    assert info.value.code == 2
