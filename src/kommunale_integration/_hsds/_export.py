@@ -510,16 +510,41 @@ _MAPPED: Final = {
 }
 
 
-def nest(tables: Tables, entity: str, record: Record, parent_column: str | None = None) -> Record:
+class _Links:
+    """Rows by the value of one of their columns, built once per (entity, column)."""
+
+    def __init__(self, tables: Tables) -> None:
+        self.tables = tables
+        self._index: dict[tuple[str, str], dict[Any, list[Record]]] = {}
+
+    def rows(self, entity: str, column: str, value: Any) -> list[Record]:
+        key = (entity, column)
+        index = self._index.get(key)
+        if index is None:
+            index = {}
+            for row in self.tables.get(entity, {}).values():
+                if column in row:
+                    index.setdefault(row[column], []).append(row)
+            self._index[key] = index
+        return index.get(value, [])
+
+
+def nest(
+    tables: Tables,
+    entity: str,
+    record: Record,
+    parent_column: str | None = None,
+    links: _Links | None = None,
+) -> Record:
     """Return *record* as an HSDS JSON object with its children nested (for export)."""
+    links = links or _Links(tables)
     doc = {k: _json_value(v) for k, v in record.items() if k != parent_column}
     for key, child, column in children_of(entity):
         if (entity, key) in _NOT_NESTED:
             continue
         items = [
-            nest(tables, child, row, column)
-            for row in tables.get(child, {}).values()
-            if row.get(column) == record["id"]
+            nest(tables, child, row, column, links)
+            for row in links.rows(child, column, record["id"])
         ]
         if items:
             doc[key] = items
@@ -528,12 +553,13 @@ def nest(tables: Tables, entity: str, record: Record, parent_column: str | None 
             continue
         found = tables.get(target, {}).get(record[column])
         if found is not None:
-            doc[key] = nest(tables, target, found)
+            doc[key] = nest(tables, target, found, None, links)
     return doc
 
 
 def write_json(tables: Tables, folder: Path) -> None:
     """Write one JSON document per organization, service, taxonomy and taxonomy term."""
+    links = _Links(tables)
     for name, entity in DOCUMENTS:
         (folder / name).mkdir(parents=True, exist_ok=True)  # present even when empty
         records = tables.get(entity, {})
@@ -542,7 +568,8 @@ def write_json(tables: Tables, folder: Path) -> None:
             # Numbered so that reading the folder in name order keeps the concept's order.
             path = folder / name / f"{n:0{width}d}-{record_id}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(nest(tables, entity, record), ensure_ascii=False, indent=2)
+            doc = nest(tables, entity, record, None, links)
+            text = json.dumps(doc, ensure_ascii=False, indent=2)
             path.write_text(text + "\n", encoding="utf-8")
 
 

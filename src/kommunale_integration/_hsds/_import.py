@@ -1164,9 +1164,12 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
 
 
+_PROTECTED: Final = re.compile(r"'+[=+\-@\t\r]")
+
+
 def _uncell(value: str) -> str:
     """Undo the export's protection against formulas (``'=…`` -> ``=…``)."""
-    if re.match(r"'+[=+\-@\t\r]", value):
+    if value.startswith("'") and _PROTECTED.match(value):
         return value[1:]
     return value
 
