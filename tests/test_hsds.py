@@ -687,3 +687,33 @@ def test_cli_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert (
         main(["export", "hsds", str(tmp_path / "nope.yaml"), "--output", str(tmp_path / "o")]) == 2
     )
+
+
+# ---------------------------------------------------------------------- model extras
+
+
+def test_extras_are_sorted_unique_pairs_written_as_a_mapping() -> None:
+    actor = ki.Actor(id="a", name="A", extras=(("z", "1"), ("b", "2")))
+    assert actor.extras == (("b", "2"), ("z", "1"))
+    assert ki.Actor(id="a", name="A", extras={"z": "1", "b": "2"}) == actor  # type: ignore[arg-type]
+    assert ki.unstructure(actor)["extras"] == {"b": "2", "z": "1"}
+    assert ki.loads_yaml(ki.dumps_yaml(actor), ki.Actor) == actor
+    assert "extras" not in ki.unstructure(ki.Offer(id="o", name="O", actor="a"))
+    with pytest.raises(ki.InvalidValueError, match="extras: every key may occur only once"):
+        ki.Offer(id="o", name="O", actor="a", extras=(("k", "1"), ("k", "2")))
+
+
+def test_hsds_modules_load_lazily() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kommunale_integration as ki; "
+        "print(any(m.startswith(('kommunale_integration._hsds', 'kommunale_integration._schema'))"
+        " for m in sys.modules)); ki.export_hsds; "
+        "print('kommunale_integration._hsds' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "True"]
