@@ -149,3 +149,27 @@ def test_user_column_mapping_and_english_headers(tmp_path: Path) -> None:
         "unknown-column",  # so "Einrichtung" is unknown (a warning)
         "missing-column",  # and the required "Name" is missing
     }
+
+
+def test_a_town_wins_over_its_kreis_of_the_same_name(tmp_path: Path) -> None:
+    territories = (
+        ki.Territory(ags="05558", name="Coesfeld", kind=ki.TerritoryKind.DISTRICT),
+        *TERRITORIES,
+    )
+    path = tmp_path / "a.csv"
+    path.write_text("Name;Gemeinden\nDRK;coesfeld\n", encoding="utf-8")
+    (actor,) = ki.read_table(path, "actors", territories=territories)
+    assert actor.territories == ("05558012",)
+
+
+def test_dimension_named_like_a_column_is_refused_on_writing(tmp_path: Path) -> None:
+    value = ki.Observation(
+        indicator="k",
+        period=ki.ReportPeriod.parse("2026"),
+        territory="all",
+        value=Decimal(1),
+        disaggregation={"status": "x"},
+    )
+    with pytest.raises(ki.OutputError, match="status"):
+        ki.write_table([value], tmp_path / "w.csv", "observations")
+    assert not (tmp_path / "w.csv").exists()

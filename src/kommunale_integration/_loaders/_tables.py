@@ -21,7 +21,7 @@ import attrs
 
 from .. import _model as m
 from .._converter import parse_date, parse_decimal, structure, unstructure
-from .._errors import LoadError, Severity
+from .._errors import LoadError, OutputError, Severity
 from ._common import Collector
 
 __all__ = [
@@ -326,7 +326,12 @@ class Resolver:
         actors: Iterable[m.Actor] | None = None,
     ) -> Resolver:
         """Build a resolver from the concept's territories and (optionally) actors."""
-        names = {normalise_header(t.name): t.ags for t in territories}
+        names: dict[str, str] = {}
+        # A Kreis and its town may share a name (Coesfeld): the municipality wins, and
+        # of territories renamed by a boundary reform the one still valid.
+        ordered = sorted(territories, key=lambda t: (-len(t.ags), t.valid_to is not None))
+        for territory in ordered:
+            names.setdefault(normalise_header(territory.name), territory.ags)
         if actors is None:
             return cls(territory_names=names)
         resolver = cls(territory_names=names, actor_ids=set())
@@ -897,8 +902,9 @@ def encode_rows(
         lookup, _ = header_lookup(kind)
         clash = [d for d in dims if normalise_header(d) in lookup]
         if clash:
-            raise ValueError(
-                f"dimension(s) {', '.join(clash)} have the name of a column of the table"
+            raise OutputError(
+                f"dimension(s) {', '.join(clash)} have the name of a column of the "
+                "observations table; rename the dimension"
             )
     header = [col.header for col in columns] + dims
     cells: list[list[Any]] = []
