@@ -173,3 +173,28 @@ def test_dimension_named_like_a_column_is_refused_on_writing(tmp_path: Path) -> 
     with pytest.raises(ki.OutputError, match="status"):
         ki.write_table([value], tmp_path / "w.csv", "observations")
     assert not (tmp_path / "w.csv").exists()
+
+
+def test_values_without_header_and_leading_blank_rows_are_warned_about(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(";;\n;;\nName;;\nDRK;;\nCaritas;;Notiz\n", encoding="utf-8")
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_table(path, "offers")
+    got = {(f.code, f.location.row, f.location.column) for f in info.value.findings}
+    assert got == {
+        ("missing-column", 3, "Träger"),  # the header is the first row that is not blank
+        ("unknown-column", 3, None),  # values in the third column, which has no header
+    }
+    path.write_text("\nName\nDRK\nMüller, Meier & Partner\n", encoding="utf-8")
+    result = ki.read_table(path, "actors")  # one column: the comma is part of the name
+    assert [a.name for a in result] == ["DRK", "Müller, Meier & Partner"]
+
+
+def test_unnamed_column_with_values_is_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("Name;\nDRK;\nCaritas;;Notiz\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="kommunale_integration"):
+        assert len(ki.read_table(path, "actors")) == 2
+    assert "Spalte 3 hat keine Überschrift" in caplog.text

@@ -22,16 +22,22 @@ from ._tables import TableRows
 __all__ = ["csv_bytes", "detect_delimiter", "read_csv_rows", "read_xlsx_rows", "xlsx_bytes"]
 
 _DELIMITERS = (";", ",", "\t")
+_SINGLE_COLUMN = "\x1f"
 
 
 def detect_delimiter(text: str) -> str:
-    """Return the delimiter (``;``, ``,`` or tab) used most in the header line."""
+    """Return the delimiter (``;``, ``,`` or tab) used most in the header line.
+
+    Only the header decides (a comma inside a name in a data row must not). A header of
+    a single column gives the ASCII unit separator, which splits nothing: the file is
+    read as one column.
+    """
     for line in text.splitlines():
         if line.strip():
             bare = re.sub(r'"[^"]*"', "", line)
             counts = {d: bare.count(d) for d in _DELIMITERS}
             best = max(_DELIMITERS, key=lambda d: counts[d])
-            return best if counts[best] else ","
+            return best if counts[best] else _SINGLE_COLUMN
     return ","
 
 
@@ -51,6 +57,7 @@ def read_csv_rows(data: bytes, display: str, collector: Collector) -> TableRows 
         german = True
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: list[str] | None = None
+    header_row = 1
     rows: list[tuple[int, list[Any]]] = []
     number = 0
     try:
@@ -59,7 +66,7 @@ def read_csv_rows(data: bytes, display: str, collector: Collector) -> TableRows 
             if _blank(record):
                 continue
             if header is None:
-                header = record
+                header, header_row = record, number
                 continue
             if len(rows) >= options.max_rows:
                 collector.add("too-many-rows", file=display, row=number, limit=options.max_rows)
@@ -73,7 +80,9 @@ def read_csv_rows(data: bytes, display: str, collector: Collector) -> TableRows 
                 "unreadable-file", "malformed-csv", file=display, row=number + 1, problem=str(exc)
             )
         return None
-    return TableRows(file=display, header=header or [], rows=rows, german=german)
+    return TableRows(
+        file=display, header=header or [], rows=rows, german=german, header_row=header_row
+    )
 
 
 def check_zip(data: bytes, display: str, collector: Collector) -> bool:
@@ -123,6 +132,7 @@ def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows
     openpyxl: Any = require_extra("openpyxl", "excel")
     options = collector.options
     header: list[str] | None = None
+    header_row = 1
     rows: list[tuple[int, list[Any]]] = []
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -133,6 +143,7 @@ def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows
                     continue
                 if header is None:
                     header = ["" if c is None else str(c) for c in record]
+                    header_row = number
                     continue
                 if len(rows) >= options.max_rows:
                     collector.add("too-many-rows", file=display, row=number, limit=options.max_rows)
@@ -145,7 +156,9 @@ def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows
             "unreadable-file", file=display, problem=f"{type(exc).__name__}: {exc}".rstrip(": ")
         )
         return None
-    return TableRows(file=display, header=header or [], rows=rows, german=None)
+    return TableRows(
+        file=display, header=header or [], rows=rows, german=None, header_row=header_row
+    )
 
 
 def csv_bytes(

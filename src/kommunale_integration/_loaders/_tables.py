@@ -365,6 +365,7 @@ class TableRows:
     header: list[str]
     rows: list[tuple[int, list[Any]]]
     german: bool | None
+    header_row: int = 1
 
 
 @attrs.frozen
@@ -592,7 +593,9 @@ def decode_rows(
     positions: dict[int, TableColumn] = {}
     dimensions: dict[int, str] = {}
     found_headers: dict[str, str] = {}
-    for index, raw_header in enumerate(table.header):
+    width = max((len(cells) for _, cells in table.rows), default=0)
+    headers = list(table.header) + [""] * max(0, width - len(table.header))
+    for index, raw_header in enumerate(headers):
         header = raw_header.strip()
         if not header:
             if any(index < len(cells) and not _is_empty(cells[index]) for _, cells in table.rows):
@@ -600,7 +603,7 @@ def decode_rows(
                     "unknown-column",
                     "unnamed-column",
                     file=file,
-                    row=1,
+                    row=table.header_row,
                     index=index + 1,
                     severity=Severity.WARNING,
                 )
@@ -613,13 +616,15 @@ def decode_rows(
                 collector.add(
                     "unknown-column",
                     file=file,
-                    row=1,
+                    row=table.header_row,
                     column=header,
                     severity=Severity.WARNING,
                 )
             continue
         if col.key in found_headers:
-            collector.add("invalid-value", "duplicate-column", file=file, row=1, column=header)
+            collector.add(
+                "invalid-value", "duplicate-column", file=file, row=table.header_row, column=header
+            )
             continue
         positions[index] = col
         found_headers[col.key] = header
@@ -627,7 +632,7 @@ def decode_rows(
     if kind is TableKind.CONTACTS and not {"actor", "offer"} & found_headers.keys():
         missing.append(TABLE_COLUMNS[kind][0])
     for col in missing:
-        collector.add("missing-column", file=file, row=1, column=col.header)
+        collector.add("missing-column", file=file, row=table.header_row, column=col.header)
     if missing:
         return []
 
