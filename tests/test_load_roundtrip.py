@@ -169,7 +169,17 @@ def test_save_then_load_concept_gives_an_equal_concept(
             target = base / "konzept"
             tables = None if layout == "yaml-folder" else layout
             ki.save_concept(concept, target, tables=tables)
-        assert ki.load_concept(target) == concept
+        loaded = ki.load_concept(target)
+        assert loaded == concept
+        if layout in {"csv", "xlsx"}:
+            # every table item knows its file and spreadsheet row (header = row 1)
+            for index in range(len(concept.actors)):
+                where = loaded.locate(f"actors[{index}].name")
+                assert (where.file, where.row, where.column) == (
+                    f"akteure.{layout}",
+                    index + 2,
+                    "Name",
+                )
 
     check()
 

@@ -163,6 +163,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Datei nicht gefunden",
         "file not found",
     ),
+    "invalid-xlsx": (
+        "Datei ist keine lesbare XLSX-Arbeitsmappe ({problem})",
+        "file is not a readable XLSX workbook ({problem})",
+    ),
     "unreadable-file": (
         "Datei kann nicht gelesen werden: {problem}",
         "file cannot be read: {problem}",
@@ -176,8 +180,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "folder holds no main file konzept.yaml, konzept.yml, konzept.json or konzept.toml",
     ),
     "unknown-format": (
-        "unbekanntes Dateiformat (erwartet .yaml, .yml, .json, .toml, .csv oder .xlsx)",
-        "unknown file format (expected .yaml, .yml, .json, .toml, .csv or .xlsx)",
+        "unbekanntes Dateiformat (erwartet .yaml, .yml, .json, .toml, .csv oder .xlsx; "
+        "alte .xls-Dateien bitte in Excel als .xlsx speichern)",
+        "unknown file format (expected .yaml, .yml, .json, .toml, .csv or .xlsx; save old "
+        ".xls files as .xlsx in Excel)",
     ),
     "invalid-yaml": ("ungültiges YAML: {problem}", "invalid YAML: {problem}"),
     "invalid-json": ("ungültiges JSON: {problem}", "invalid JSON: {problem}"),

@@ -86,7 +86,9 @@ _MAIN_SUFFIXES = {".yaml", ".yml", ".json", ".toml"}
 
 @attrs.frozen(kw_only=True)
 class LoadResult:
-    """A loaded concept with the warnings of the load (e.g. ignored unknown columns).
+    """A loaded concept with the warnings of the load (Ladeergebnis).
+
+    Warnings are e.g. ignored unknown columns.
 
     .. versionadded:: 0.1.0
     """
@@ -96,7 +98,7 @@ class LoadResult:
 
 
 def load_concept(path: StrPath, *, options: LoadOptions | None = None) -> m.Concept:
-    """Load an Integrationskonzept from a folder or a single YAML/JSON/TOML file.
+    """Load an Integrationskonzept from a folder or a single YAML/JSON/TOML file (Konzept laden).
 
     A folder holds a main file ``konzept.yaml`` (or ``.yml``, ``.json``, ``.toml``) and
     optionally the tables ``akteure``, ``angebote``, ``kontakte``, ``massnahmen``,
@@ -477,7 +479,7 @@ def read_table(
     actors: Iterable[m.Actor] | None = None,
     columns: Mapping[str, str] | None = None,
 ) -> tuple[Any, ...]:
-    """Read one table (CSV or XLSX) of *kind* into model objects.
+    """Read one table (CSV or XLSX) of *kind* into model objects (Tabelle einlesen).
 
     Args:
         path: A ``.csv`` file (UTF-8 or Windows-1252; ``,``, ``;`` or tab) or an
@@ -534,7 +536,9 @@ def write_table(
     encoding: str = "utf-8",
     inputs: Iterable[StrPath] = (),
 ) -> Path:
-    """Write model objects as one table, atomically; :func:`read_table` reads it back.
+    """Write model objects as one table (Tabelle schreiben), atomically.
+
+    :func:`read_table` reads it back equal.
 
     CSV with ``;`` is written the way German Excel expects it: decimal comma and dates
     like ``31.12.2016``; with ``,`` or tab numbers and dates are ISO. A path ending in
@@ -578,7 +582,9 @@ def save_concept(
     encoding: str = "utf-8",
     inputs: Iterable[StrPath] = (),
 ) -> Path:
-    """Save a concept so that :func:`load_concept` reads it back equal, atomically.
+    """Save a concept (Konzept speichern) so that :func:`load_concept` reads it back equal.
+
+    Writing is atomic.
 
     A *path* ending in ``.yaml``, ``.yml`` or ``.json`` writes a single file. Any other
     path is a concept folder: ``konzept.yaml`` plus (unless *tables* is ``None``) the

@@ -98,7 +98,7 @@ def check_zip(data: bytes, display: str, collector: Collector) -> bool:
         if data.startswith(b"PK\x03\x04"):
             collector.add("truncated-file", file=display)
         else:
-            collector.add("unreadable-file", file=display, problem=f"not an XLSX workbook ({exc})")
+            collector.add("unreadable-file", "invalid-xlsx", file=display, problem=str(exc))
         return False
     total = sum(e.file_size for e in entries)
     if total > options.max_unpacked_bytes:
@@ -153,7 +153,10 @@ def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows
             workbook.close()
     except Exception as exc:  # openpyxl raises many kinds of error for broken files
         collector.add(
-            "unreadable-file", file=display, problem=f"{type(exc).__name__}: {exc}".rstrip(": ")
+            "unreadable-file",
+            "invalid-xlsx",
+            file=display,
+            problem=f"{type(exc).__name__}: {exc}".rstrip(": "),
         )
         return None
     return TableRows(
