@@ -145,6 +145,18 @@ def test_cli_accepts_an_empty_existing_folder(tmp_path: Path) -> None:
     assert (folder / "konzept.yaml").is_file()
 
 
+def test_cli_init_in_the_current_empty_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "Musterort"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    assert main(["init", ".", "--ags", "09999005"]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == sorted(TEMPLATE_FILES)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Musterort"]
+    assert ki.load_concept(folder).title == "Integrationskonzept der Gemeinde Musterort"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -214,7 +214,7 @@ def init_concept(
 
     .. versionadded:: 0.1.0
     """
-    from ._io import atomic_directory
+    from ._io import atomic_directory, atomic_write
 
     target = Path(path)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -248,11 +248,16 @@ def init_concept(
         "folder": target.name or str(target),
         "year": str(year),
     }
+    texts = {file: _template_text(file) for file in TEMPLATE_FILES}
+    texts["konzept.yaml"] = string.Template(texts["konzept.yaml"]).substitute(values)
+    if target.is_dir():
+        # An existing empty folder (perhaps the current one) stays in place: each file
+        # is written atomically into it.
+        for file, text in texts.items():
+            atomic_write(target / file, text)
+        return target
     with atomic_directory(target) as tmp:
         readable_by_others(tmp)
-        for file in TEMPLATE_FILES:
-            text = _template_text(file)
-            if file.endswith(".yaml"):
-                text = string.Template(text).substitute(values)
+        for file, text in texts.items():
             (tmp / file).write_text(text, encoding="utf-8")
     return target
