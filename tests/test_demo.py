@@ -70,6 +70,22 @@ def test_demo_refuses_a_folder_with_other_files(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt"]
 
 
+@pytest.mark.parametrize("where", [".", ".."])
+def test_demo_refuses_the_current_folder(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+) -> None:
+    inner = tmp_path / "empty"
+    inner.mkdir()
+    monkeypatch.chdir(inner)
+    assert main(["demo", "--output", where]) == 2
+    assert "current folder" in capsys.readouterr().err
+    assert list(inner.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["empty"]
+
+
 def test_demo_refuses_a_file_as_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "file.txt"
     target.write_text("x", encoding="utf-8")

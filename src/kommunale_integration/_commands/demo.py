@@ -40,13 +40,22 @@ def register(subparsers: Any) -> None:
 
 
 def check_output(folder: Path) -> None:
-    """Refuse an output folder that exists, is not empty and is not an earlier demo.
+    """Refuse an output folder that holds other files or the current folder.
+
+    The demo replaces its output folder as a whole, so it must be new, empty or an
+    earlier demo, and neither the current folder nor one of its parents.
 
     Raises:
         OutputError: naming the folder.
     """
     from .._errors import OutputError
 
+    here = Path.cwd().resolve()
+    if folder.resolve() == here or folder.resolve() in here.parents:
+        raise OutputError(
+            f"{folder} is the current folder or contains it: choose a new folder such as "
+            "build/demo with --output"
+        )
     if not folder.exists():
         return
     if not folder.is_dir():
