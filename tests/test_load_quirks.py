@@ -198,3 +198,23 @@ def test_unnamed_column_with_values_is_a_warning(
     with caplog.at_level("WARNING", logger="kommunale_integration"):
         assert len(ki.read_table(path, "actors")) == 2
     assert "Spalte 3 hat keine Überschrift" in caplog.text
+
+
+def test_xlsx_used_range_padded_by_formatting_is_ignored(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Name", "Gemeinden"])
+    sheet.append(["DRK", "Dülmen"])
+    sheet.cell(row=1, column=60).font = Font(bold=True)  # formatted, but empty
+    sheet.cell(row=40, column=2).font = Font(bold=True)
+    path = tmp_path / "akteure.xlsx"
+    workbook.save(path)
+    with caplog.at_level("WARNING", logger="kommunale_integration"):
+        (actor,) = ki.read_table(path, "actors", territories=TERRITORIES)
+    assert actor.territories == ("05558016",)
+    assert caplog.records == []

@@ -41,8 +41,20 @@ def detect_delimiter(text: str) -> str:
     return ","
 
 
+def _empty(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
 def _blank(cells: Sequence[Any]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+    return all(_empty(c) for c in cells)
+
+
+def _trimmed(cells: Sequence[Any]) -> list[Any]:
+    """The cells without the empty ones at the end (Excel pads rows to the used range)."""
+    end = len(cells)
+    while end and _empty(cells[end - 1]):
+        end -= 1
+    return list(cells[:end])
 
 
 def read_csv_rows(data: bytes, display: str, collector: Collector) -> TableRows | None:
@@ -66,12 +78,12 @@ def read_csv_rows(data: bytes, display: str, collector: Collector) -> TableRows 
             if _blank(record):
                 continue
             if header is None:
-                header, header_row = record, number
+                header, header_row = _trimmed(record), number
                 continue
             if len(rows) >= options.max_rows:
                 collector.add("too-many-rows", file=display, row=number, limit=options.max_rows)
                 return None
-            rows.append((number, list(record)))
+            rows.append((number, _trimmed(record)))
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             collector.add("truncated-file", file=display, row=number + 1)
@@ -142,13 +154,13 @@ def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows
                 if _blank(record):
                     continue
                 if header is None:
-                    header = ["" if c is None else str(c) for c in record]
+                    header = ["" if c is None else str(c) for c in _trimmed(record)]
                     header_row = number
                     continue
                 if len(rows) >= options.max_rows:
                     collector.add("too-many-rows", file=display, row=number, limit=options.max_rows)
                     return None
-                rows.append((number, list(record)))
+                rows.append((number, _trimmed(record)))
         finally:
             workbook.close()
     except Exception as exc:  # openpyxl raises many kinds of error for broken files

@@ -673,7 +673,7 @@ def decode_rows(
         if not ok:
             continue
         dims = {
-            name: _as_text(cells[index]).strip()
+            name: unneutralise(_as_text(cells[index])).strip()
             for index, name in dimensions.items()
             if index < len(cells) and not _is_empty(cells[index])
         }
