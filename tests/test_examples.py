@@ -15,6 +15,8 @@ from types import ModuleType
 from typing import TypeVar
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kommunale_integration as ki
 from kommunale_integration._cli import main
@@ -419,3 +421,30 @@ def test_every_command_shown_in_the_docs_runs(
         assert main(shlex.split(command)) == 0, (command, capsys.readouterr().err)
     written = [p for p in tmp_path.iterdir() if p.name not in {"examples", "vorlagen"}]
     assert written
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32), cases=st.integers(min_value=1, max_value=60))
+def test_generator_invariants(seed: int, cases: int) -> None:
+    generator = _generator()
+    case_rows, event_rows = generator.generate(seed, cases)
+    assert (case_rows, event_rows) == generator.generate(seed, cases)
+    assert [row[0] for row in case_rows] == [f"SYN-{n:06d}" for n in range(1, cases + 1)]
+    export = generator.EXPORT_DATE
+    last_day = {}
+    for case_id, municipality, opened, closed, legal_basis, sex, birth_year in case_rows:
+        assert municipality in KREIS_MUNICIPALITIES
+        assert legal_basis in generator.LEGAL_BASES
+        assert sex in generator.SEXES
+        start = date.fromisoformat(opened)
+        end = date.fromisoformat(closed) if closed else export
+        assert start <= end <= export
+        assert 0 <= start.year - int(birth_year) <= 80
+        last_day[case_id] = (start, end)
+    for case_id, event, day, _detail in event_rows:
+        start, end = last_day[case_id]
+        assert start <= date.fromisoformat(day) <= end, (case_id, event)
+    # A completion never comes without a start before it.
+    started = {r[0]: r[2] for r in event_rows if r[1] == "language_course_started"}
+    for case_id, event, day, _detail in event_rows:
+        if event == "language_course_completed":
+            assert started[case_id] <= day
