@@ -157,22 +157,22 @@ class _Reader:
     def flatten(self, entity: str, obj: Any, where: Location, links: Record) -> str | None:
         if not isinstance(obj, dict):
             self.note(
-                "hsds-invalid",
+                "hsds-not-an-object",
                 Severity.WARNING,
-                f"expected a JSON object for a {entity}, got {type(obj).__name__}",
+                f"expected a JSON object for a {entity}, got {type(obj).__name__}; skipped",
                 where,
             )
             return None
         record: Record = {}
         nested = {key: (child, column) for key, child, column in children_of(entity)}
         parents = {key: (target, column) for key, target, column in PARENTS.get(entity, ())}
-        later: list[tuple[str, str, Any, Location, Record]] = []
+        later: list[tuple[str, str, Any, Location]] = []
         for key, value in obj.items():
             path = _join(where.path, key)
             if key in nested and isinstance(value, list):
                 child, column = nested[key]
                 for i, item in enumerate(value):
-                    later.append((child, column, item, _with_path(where, f"{path}[{i}]"), {}))
+                    later.append((child, column, item, _with_path(where, f"{path}[{i}]")))
             elif key in parents and isinstance(value, dict):
                 target, column = parents[key]
                 parent_id = self.flatten(target, value, _with_path(where, path), {})
@@ -185,7 +185,7 @@ class _Reader:
                 record[column] = value
         self.merge(entity, record, where)
         record_id = str(record["id"])
-        for child, column, item, child_where, _ in later:
+        for child, column, item, child_where in later:
             child_links: Record = {column: record_id}
             if child == "attribute":
                 child_links["link_entity"] = entity
