@@ -28,7 +28,6 @@ from kommunale_integration._hsds._import import _uncell
 REPO = Path(__file__).resolve().parents[1]
 HSDS = REPO.parent / "shared" / "interop" / "hsds-3.0"
 EXAMPLES = HSDS / "examples"
-COESFELD = REPO / "examples" / "kreis_coesfeld"
 
 if not (HSDS / "schema" / "organization.json").is_file():
     pytest.skip(
@@ -265,9 +264,10 @@ def rich_concept() -> ki.Concept:
 
 
 def concepts_to_export() -> list[ki.Concept]:
+    """The rich test concept and every example of the repository."""
     found = [rich_concept()]
-    if (COESFELD / "konzept.yaml").is_file():
-        found.append(ki.load_concept(COESFELD))
+    for main_file in sorted((REPO / "examples").glob("*/konzept.yaml")):
+        found.append(ki.load_concept(main_file.parent))
     return found
 
 

@@ -138,3 +138,14 @@ def test_example_concepts_validate(path: Path) -> None:
     plain = json.loads(json.dumps(data, default=str))  # YAML dates -> ISO text
     errors = [f"{list(e.path)}: {e.message}" for e in _validator("concept").iter_errors(plain)]
     assert errors == []
+
+
+@pytest.mark.skipif(not _example_concepts(), reason="no examples/*/konzept.yaml in this checkout")
+@pytest.mark.parametrize("path", _example_concepts(), ids=lambda p: p.parent.name)
+def test_loaded_examples_validate(path: Path) -> None:
+    """The whole example (with the actors and offers from its tables) as the library writes it."""
+    concept = ki.load_concept(path.parent)
+    assert concept.actors  # the tables were read
+    data = ki.unstructure(concept)
+    errors = [f"{list(e.path)}: {e.message}" for e in _validator("concept").iter_errors(data)]
+    assert errors == []
