@@ -97,7 +97,7 @@ def _type_ok(kind: str, fmt: str | None, text: str) -> bool:
 
 
 def table_errors(folder: Path) -> list[str]:
-    """Check every CSV of a package against the official HSDS table schemas."""
+    """Check every CSV of a package against the official HSDS table and JSON schemas."""
     package = json.loads((folder / "datapackage.json").read_text("utf-8"))
     errors = []
     for resource in package["resources"]:
@@ -116,6 +116,13 @@ def table_errors(folder: Path) -> list[str]:
             if row[0] in seen:
                 errors.append(f"{resource['path']}:{n}: duplicate id {row[0]}")
             seen.add(row[0])
+            typed = {
+                f["name"]: Decimal(cell) if f["type"] == "number" else cell
+                for f, cell in zip(fields, row, strict=True)
+                if cell
+            }
+            plain = json.loads(json.dumps(typed, default=float))
+            errors += [f"{resource['path']}:{n}: {e}" for e in json_errors(resource["name"], plain)]
             for field, cell in zip(fields, row, strict=True):
                 where = f"{resource['path']}:{n}:{field['name']}"
                 constraints = field.get("constraints", {})
@@ -301,6 +308,7 @@ def test_export_maps_the_model_onto_hsds_fields(tmp_path: Path) -> None:
     (schedule,) = cafe["schedules"]
     assert (schedule["freq"], schedule["byday"]) == ("WEEKLY", "TU")
     assert (schedule["valid_from"], schedule["valid_to"]) == ("2026-01-01", "2026-12-31")
+    assert schedule["dtstart"] == "2026-01-01"
     assert schedule["description"] == "dienstags 10–12 Uhr"
     assert cafe["cost_options"] == [
         {

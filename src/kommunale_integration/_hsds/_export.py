@@ -343,6 +343,10 @@ class _Builder:
             )
         if offer.schedule or offer.schedule_note or offer.valid_from or offer.valid_to:
             schedule_id = hsds_uuid(svc_id, "schedule")
+            parts = rrule_fields(offer.schedule)
+            if parts and offer.valid_from:
+                # HSDS needs dtstart to count an interval from; the offer starts then.
+                parts["dtstart"] = _iso(offer.valid_from)
             self.add(
                 "schedule",
                 {
@@ -351,7 +355,7 @@ class _Builder:
                     "valid_from": _iso(offer.valid_from),
                     "valid_to": _iso(offer.valid_to),
                     "description": offer.schedule_note,
-                    **rrule_fields(offer.schedule),
+                    **parts,
                 },
             )
             self.ki("schedule", schedule_id, "rrule", [offer.schedule])

@@ -863,6 +863,8 @@ class _Mapper:
                 if start and end and end < start:
                     del draft.values["valid_to"]
                     used.discard("valid_to")
+                if start and _text(record.get("dtstart")) == start.isoformat():
+                    used.add("dtstart")  # the export counts the rule from the first day
                 self.keep_rest(draft, "schedule", record, used, prefix=True)
                 self.keep_foreign_attributes(draft, foreign)
 
