@@ -218,3 +218,21 @@ def test_xlsx_used_range_padded_by_formatting_is_ignored(
         (actor,) = ki.read_table(path, "actors", territories=TERRITORIES)
     assert actor.territories == ("05558016",)
     assert caplog.records == []
+
+
+def test_handlungsfelder_by_code_or_title(tmp_path: Path) -> None:
+    fields = (
+        ki.FieldOfAction(id="sprache", title="Sprache und Bildung"),
+        ki.FieldOfAction(id="arbeit", title="Arbeit"),
+        ki.FieldOfAction(id="wohnen", title="sprache"),  # a title that is another's code
+    )
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "Titel;Handlungsfeld\nA;SPRACHE UND BILDUNG\nB;sprache\nC;arbeit\nD;unbekannt\n",
+        encoding="utf-8",
+    )
+    measures = ki.read_table(path, "measures", fields=fields)
+    assert [m.field for m in measures] == ["sprache", "sprache", "arbeit", "unbekannt"]
+    path.write_text('Name;Handlungsfelder\nDRK;"Arbeit, Sprache und Bildung"\n', encoding="utf-8")
+    (actor,) = ki.read_table(path, "actors", fields=fields)
+    assert actor.fields == ("arbeit", "sprache")

@@ -176,6 +176,9 @@ def _load(path: Path, collector: Collector) -> m.Concept | None:
     for item in raw.get("actors") or ():
         if isinstance(item, Mapping) and isinstance(item.get("id"), str):
             resolver.add_actor(item["id"], str(item.get("name") or item["id"]))
+    for item in raw.get("fields") or ():
+        if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+            resolver.add_field(item["id"], str(item.get("title") or item["id"]))
     if resolver.actor_ids is None:
         resolver.actor_ids = set()  # an offer's Träger must name an actor of the concept
 
@@ -477,6 +480,7 @@ def read_table(
     options: LoadOptions | None = None,
     territories: Iterable[m.Territory] = (),
     actors: Iterable[m.Actor] | None = None,
+    fields: Iterable[m.FieldOfAction] = (),
     columns: Mapping[str, str] | None = None,
 ) -> tuple[Any, ...]:
     """Read one table (CSV or XLSX) of *kind* into model objects (Tabelle einlesen).
@@ -491,6 +495,8 @@ def read_table(
             cells (``Coesfeld`` → ``05558012``).
         actors: Known actors: an offer's ``Träger`` must then name one of them by id
             or name. ``None`` keeps the cell as an id without checking it.
+        fields: Handlungsfelder whose titles may stand for their codes
+            (``Sprache und Bildung`` → ``sprache``); other values are kept as codes.
         columns: Extra header mappings, e.g. ``{"Einrichtung": "name"}``.
 
     Returns:
@@ -509,6 +515,8 @@ def read_table(
     decoded: list[DecodedRow] = []
     if rows is not None:
         resolver = Resolver.build(territories, actors)
+        for field in fields:
+            resolver.add_field(field.id, field.title)
         mapping = {**opts.columns.get(table_kind.value, {}), **(columns or {})}
         decoded = decode_rows(table_kind, rows, collector, resolver, mapping=mapping)
     collector.raise_if_errors()

@@ -80,7 +80,8 @@ class TableColumn:
             key (``status``, ``status_since``).
         header: The German header written and read by default.
         codec: How a cell is read and written (``text``, ``code``, ``codes``,
-            ``lines``, ``date``, ``decimal``, ``int``, ``bool``, ``territory``,
+            ``lines``, ``date``, ``decimal``, ``int``, ``bool``, ``territory``, ``field``,
+            ``fields``,
             ``territories``, ``postal``, ``json``, ``history``, ``measure-status``,
             ``observation-status``, ``actor``, ``period``).
         required: Whether the column and a value in every row are required.
@@ -123,7 +124,7 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
         _c("parent", "Dachorganisation", "code", "ID der Dachorganisation"),
         _c("volunteer", "Ehrenamtlich", "bool", "ja/nein"),
         _c("territories", "Gemeinden", "territories", "AGS oder Namen, durch Komma getrennt"),
-        _c("fields", "Handlungsfelder", "codes", "Codes der Handlungsfelder"),
+        _c("fields", "Handlungsfelder", "fields", "Codes oder Titel der Handlungsfelder"),
         _c("target_groups", "Zielgruppen", "codes", "Codes der Zielgruppen"),
         _c("responsibility", "Zuständigkeit", "text", "Zuständigkeit in Worten"),
         _c("description", "Beschreibung", "text", "Beschreibung"),
@@ -140,7 +141,7 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
         _c("id", "ID", "code", "Kennung (Slug); leer: aus dem Namen gebildet"),
         _c("name", "Name", "text", "Titel des Angebots", required=True),
         _c("actor", "Träger", "actor", "ID oder Name des Akteurs", required=True),
-        _c("fields", "Handlungsfelder", "codes", "Codes der Handlungsfelder"),
+        _c("fields", "Handlungsfelder", "fields", "Codes oder Titel der Handlungsfelder"),
         _c("target_groups", "Zielgruppen", "codes", "Codes der Zielgruppen"),
         _c("eligibility.legal_bases", "Rechtskreise", "codes", "z. B. AsylbLG, SGB II"),
         _c("eligibility.residence_statuses", "Aufenthaltsstatus", "codes", "Codes"),
@@ -176,7 +177,7 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
     TableKind.MEASURES: (
         _c("id", "ID", "code", "Kennung (Slug); leer: aus dem Titel gebildet"),
         _c("title", "Titel", "text", "Kurztitel der Maßnahme", required=True),
-        _c("field", "Handlungsfeld", "code", "Code des Handlungsfelds", required=True),
+        _c("field", "Handlungsfeld", "field", "Code oder Titel des Handlungsfelds", required=True),
         _c("goals", "Ziele", "codes", "IDs der Ziele"),
         _c("description", "Beschreibung", "text", "Beschreibung"),
         _c(
@@ -318,6 +319,8 @@ class Resolver:
     territory_names: dict[str, str] = attrs.field(factory=dict)
     actor_ids: set[str] | None = None
     actor_names: dict[str, str] = attrs.field(factory=dict)
+    field_titles: dict[str, str] = attrs.field(factory=dict)
+    field_ids: set[str] = attrs.field(factory=set)
 
     @classmethod
     def build(
@@ -338,6 +341,17 @@ class Resolver:
         for actor in actors:
             resolver.add_actor(actor.id, actor.name)
         return resolver
+
+    def add_field(self, field_id: str, title: str) -> None:
+        """Make the Handlungsfeld *field_id* known by its *title* too."""
+        self.field_ids.add(field_id)
+        self.field_titles.setdefault(normalise_header(title), field_id)
+
+    def field(self, text: str) -> str:
+        """Return the code of a Handlungsfeld given by code or title (else *text*)."""
+        if text in self.field_ids:
+            return text
+        return self.field_titles.get(normalise_header(text), text)
 
     def add_actor(self, actor_id: str, name: str) -> None:
         """Make *actor_id* known, also by its *name*."""
@@ -522,6 +536,10 @@ def decode_cell(col: TableColumn, raw: Any, german: bool | None, resolver: Resol
         return found
     if codec == "codes":
         return _split(_as_text(raw))
+    if codec == "field":
+        return resolver.field(_as_text(raw).strip())
+    if codec == "fields":
+        return [resolver.field(part) for part in _split(_as_text(raw))]
     if codec == "lines":
         return [line for line in _as_text(raw).splitlines() if line.strip()]
     if codec == "date":
@@ -833,7 +851,7 @@ def encode_cell(col: TableColumn, value: Any, *, german: bool, typed: bool) -> A
     codec = col.codec
     if value is None or value in ((), []):
         return None
-    if codec in {"codes", "territories"}:
+    if codec in {"codes", "territories", "fields"}:
         return neutralise(", ".join(value))
     if codec == "lines":
         return neutralise("\n".join(value))
