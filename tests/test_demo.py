@@ -33,6 +33,7 @@ def test_demo_writes_report_and_prints_every_file(
     assert "Kreises Coesfeld" in text
     assert "Der Bericht wird zur Kenntnis genommen" in text
     assert "ohne Fehler" in out
+    assert html.resolve().as_uri() in out
     # The Kennzahlen are computed from the synthetic case export.
     table = (output / f"kennzahlen-{DEMO_PERIOD}.csv").read_text(encoding="utf-8")
     assert table.startswith("indicator,period,territory,")

@@ -129,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
     for name in files:
         print(f"geschrieben: {output / name}")
     print(f"geschrieben: {output / 'wegweiser' / 'index.html'} (Akteursverzeichnis)")
+    report_file = (output / f"jahresbericht-{period}.html").resolve()
+    print(f"Im Browser öffnen: {report_file.as_uri()}")
     return 0 if report.ok else 1
 
 
