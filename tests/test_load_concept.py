@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 import kommunale_integration as ki
 
 MAIN_YAML = """\
@@ -107,3 +109,23 @@ def test_tables_and_columns_keys_of_the_main_file(tmp_path: Path) -> None:
     assert actor is not None
     assert actor.volunteer is True
     assert concept.locate("actors[1].name").file == "daten/Akteure 2026.csv"
+
+
+def test_table_kinds_by_german_file_names(tmp_path: Path) -> None:
+    main = MAIN_YAML + "tables:\n  angebote: Kurse.csv\ncolumns:\n  angebote:\n    Kurs: Name\n"
+    (tmp_path / "konzept.yaml").write_text(main, encoding="utf-8")
+    (tmp_path / "Kurse.csv").write_text("Kurs;Träger\nDeutsch A1;kreis\n", encoding="utf-8")
+    concept = ki.load_concept(tmp_path)
+    assert [o.id for o in concept.offers] == ["deutsch-a1"]
+    assert ki.TableKind("Akteure") is ki.TableKind.ACTORS
+    assert ki.TableKind("maßnahmen") is ki.TableKind.MEASURES
+    options = ki.LoadOptions(columns={"akteure": {"Einrichtung": "name"}})
+    (tmp_path / "akteure.csv").write_text("Einrichtung\nDRK\n", encoding="utf-8")
+    assert ki.load_concept(tmp_path, options=options).actor("drk") is not None
+
+
+def test_unknown_table_kinds_are_refused() -> None:
+    with pytest.raises(ValueError, match="no table kind"):
+        ki.LoadOptions(columns={"people": {"A": "name"}})
+    with pytest.raises(ValueError, match="people"):
+        ki.TableKind("people")

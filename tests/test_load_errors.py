@@ -240,3 +240,15 @@ def test_yaml_findings_and_items_know_their_line(tmp_path: Path) -> None:
     concept = ki.load_concept(tmp_path / "k.yaml")
     assert concept.locate("measures[0]").row == 10
     assert concept.locate("actors[0].name").row == 8
+
+
+def test_invalid_tables_and_columns_keys(tmp_path: Path) -> None:
+    main = MAIN + "tables:\n  people: p.csv\n  actors: 12\ncolumns:\n  actors: [Name]\n"
+    (tmp_path / "konzept.yaml").write_text(main, encoding="utf-8")
+    findings = _load_findings(tmp_path)
+    assert {(f.code, f.location.file, f.location.path) for f in findings} == {
+        ("invalid-value", "konzept.yaml", "tables.people"),
+        ("invalid-value", "konzept.yaml", "tables.actors"),
+        ("invalid-value", "konzept.yaml", "columns.actors"),
+    }
+    assert "actors, offers, contacts" in findings[0].message

@@ -210,6 +210,17 @@ def message(code: str, lang: str, **values: Any) -> str:
     return (english if lang == "en" else german).format(**values)
 
 
+def _table_kinds(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    from ._tables import TableKind
+
+    for name in value:
+        try:
+            TableKind(name)
+        except ValueError:
+            allowed = ", ".join(k.value for k in TableKind)
+            raise ValueError(f"columns: {name!r} is no table kind (expected {allowed})") from None
+
+
 @attrs.frozen(kw_only=True)
 class LoadOptions:
     """Limits and settings of a load (Einstellungen zum Einlesen).
@@ -239,7 +250,7 @@ class LoadOptions:
     max_unpacked_bytes: int = 200_000_000
     max_compression_ratio: int = 100
     lang: str = attrs.field(default="de", validator=attrs.validators.in_(("de", "en")))
-    columns: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    columns: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict, validator=_table_kinds)
     decimal_comma: bool | None = None
 
 

@@ -189,7 +189,7 @@ def _load(path: Path, collector: Collector) -> m.Concept | None:
             continue
         table_path, table_display = tables[kind]
         displays[kind] = table_display
-        mapping = {**collector.options.columns.get(kind.value, {}), **mappings.get(kind, {})}
+        mapping = {**_option_columns(collector.options, kind), **mappings.get(kind, {})}
         rows = _read_rows(table_path, table_display, collector)
         if rows is None:
             continue
@@ -409,7 +409,8 @@ def _table_paths(
         return result
     root = base.resolve()
     for name, value in raw.items():
-        if name not in TableKind.__members__.values() or not isinstance(value, str):
+        table_kind = _kind(name)
+        if table_kind is None or not isinstance(value, str):
             collector.add(
                 "invalid-value",
                 "invalid-tables",
@@ -425,8 +426,26 @@ def _table_paths(
         if relative.is_absolute() or not target.is_relative_to(root):
             collector.add("path-outside-concept", file=display, path=f"tables.{name}", found=value)
             continue
-        result[TableKind(name)] = (base / relative, relative.as_posix())
+        result[table_kind] = (base / relative, relative.as_posix())
     return result
+
+
+def _option_columns(options: LoadOptions, kind: TableKind) -> dict[str, str]:
+    """The column mappings of *options* for *kind* (keys may be German file names)."""
+    result: dict[str, str] = {}
+    for name, mapping in options.columns.items():
+        if _kind(name) is kind:
+            result.update(mapping)
+    return result
+
+
+def _kind(name: object) -> TableKind | None:
+    if not isinstance(name, str):
+        return None
+    try:
+        return TableKind(name)
+    except ValueError:
+        return None
 
 
 def _column_mappings(
@@ -438,8 +457,9 @@ def _column_mappings(
     result: dict[TableKind, dict[str, str]] = {}
     items = raw.items() if isinstance(raw, Mapping) else [("columns", raw)]
     for name, value in items:
+        kind = _kind(name)
         if (
-            name not in TableKind.__members__.values()
+            kind is None
             or not isinstance(value, Mapping)
             or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
         ):
@@ -453,7 +473,7 @@ def _column_mappings(
                 allowed=allowed,
             )
             continue
-        result[TableKind(name)] = dict(value)
+        result[kind] = dict(value)
     return result
 
 
@@ -517,7 +537,7 @@ def read_table(
         resolver = Resolver.build(territories, actors)
         for field in fields:
             resolver.add_field(field.id, field.title)
-        mapping = {**opts.columns.get(table_kind.value, {}), **(columns or {})}
+        mapping = {**_option_columns(opts, table_kind), **(columns or {})}
         decoded = decode_rows(table_kind, rows, collector, resolver, mapping=mapping)
     collector.raise_if_errors()
     for finding in collector.findings:

@@ -39,6 +39,9 @@ __all__ = [
 class TableKind(enum.StrEnum):
     """The kinds of table the loaders read and write (Tabellenart).
 
+    Given as text, the German names of the default files are accepted too
+    (``TableKind("akteure")`` is :attr:`ACTORS`).
+
     .. versionadded:: 0.1.0
     """
 
@@ -54,6 +57,24 @@ class TableKind(enum.StrEnum):
     """Kennzahlwerte (``kennzahlwerte.csv``)."""
     MEETINGS = "meetings"
     """Sitzungen (``sitzungen.csv``)."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> TableKind | None:
+        # The German names of the default files work too: TableKind("akteure").
+        if isinstance(value, str):
+            return _GERMAN_KINDS.get(value.strip().casefold())
+        return None
+
+
+_GERMAN_KINDS = {
+    "akteure": TableKind.ACTORS,
+    "angebote": TableKind.OFFERS,
+    "kontakte": TableKind.CONTACTS,
+    "massnahmen": TableKind.MEASURES,
+    "maßnahmen": TableKind.MEASURES,
+    "kennzahlwerte": TableKind.OBSERVATIONS,
+    "sitzungen": TableKind.MEETINGS,
+}
 
 
 @attrs.frozen(kw_only=True)
