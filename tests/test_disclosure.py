@@ -225,9 +225,13 @@ def check_table(data: CaseData, periods: list[str], subperiods: bool) -> None:
                 assert key in hidden, key
             if v == 0:
                 assert key in published, key
+        # differencing along every relation, including year = sum of quarters/months for
+        # new cases (they add up over time) ...
         relations = relations_of(true, indicator, with_time=indicator == "new_cases")
         assert not propagate(relations, published, hidden), indicator
-        assert not solvable(relations, hidden), indicator
+        # ... and any linear combination of the relations within a period
+        within = relations_of(true, indicator, with_time=False)
+        assert not solvable(within, hidden), indicator
     # a rate is suppressed when its numerator or denominator is
     for r in safe.rows:
         if r.indicator != "placement_rate":

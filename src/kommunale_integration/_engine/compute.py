@@ -158,7 +158,12 @@ class _Layout:
                     yield (p, t, combo)
 
     def groups(self, additive_in_time: bool) -> list[tuple[Cell, list[Cell]]]:
-        """The relations ``total = sum(parts)`` between the cells."""
+        """The relations ``total = sum(parts)`` between the cells.
+
+        The relations within each period come first; with *additive_in_time* the
+        relations between a period and its sub-periods follow (for counts that add up
+        over time, such as new cases).
+        """
         groups: list[tuple[Cell, list[Cell]]] = []
         for p in range(len(self.periods)):
             for combo in self.combos:
@@ -317,15 +322,14 @@ class _CaseCounter:
         # events: a bit mask of buckets per case
         masks = array("Q", bytes(8 * len(cases)))
         bit_of: dict[int, int] = {}
-        for name in dict.fromkeys(spec.events):
-            pair = cases.events.get(name)
-            if pair is None:
-                continue
-            case_numbers, event_days = pair
-            for day in set(event_days).difference(bit_of):
-                bit_of[day] = 1 << bisect_right(bounds, day)
-            for case, day in zip(case_numbers, event_days, strict=False):
-                masks[case] |= bit_of[day]
+        case_numbers, event_days = cases.events_of(spec.events)
+        if not isinstance(event_days, array):
+            event_days = array("i", event_days)
+            case_numbers = array("i", case_numbers)
+        for day in set(event_days):
+            bit_of[day] = 1 << bisect_right(bounds, day)
+        for case, day in zip(case_numbers, event_days, strict=False):
+            masks[case] |= bit_of[day]
         period_mask = {
             p: ((1 << (b + 1)) - 1) ^ ((1 << (a + 1)) - 1) for p, (a, b) in ranges.items()
         }
@@ -628,13 +632,19 @@ def compute_indicators(
         if control is None:
             result = Protection(frozenset(), False, dict(raw))
         else:
-            groups = layout.groups(additive_in_time=spec.count is CaseCountKind.NEW)
-            result = protect(raw, groups, control)
+            within = layout.groups(additive_in_time=False)
+            groups = (
+                layout.groups(additive_in_time=True) if spec.count is CaseCountKind.NEW else within
+            )
+            # The exact audit covers the relations within each period; relations
+            # between periods take part in secondary suppression (docs: limits).
+            result = protect(raw, groups, control, audited=len(within))
         count_cache[key] = result
         return result
 
     rows: list[IndicatorValue] = []
     computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
+    track = computed if concept is not None and concept.observations else None
     dim_names = [name for name, _ in dims]
     total_combo = tuple(TOTAL for _ in dims)
 
@@ -652,6 +662,9 @@ def compute_indicators(
             else:
                 sides.append(_parse(term, indicator, known_codes))
         case_based = all(not isinstance(s, Expression) for s in sides)
+        if case_based:
+            rows.extend(_case_rows(indicator, sides[0], sides[1], layout, dim_names, track=track))
+            continue
         cell_iter: Iterable[Cell] = (
             layout.cells()
             if case_based
@@ -688,8 +701,6 @@ def compute_indicators(
                     value = None
                     if status is not ObservationStatus.SUPPRESSED:
                         status = ObservationStatus.MISSING
-                elif case_based:
-                    value = _rate(num[0], den[0], indicator.scale)
                 else:
                     value = (
                         None
@@ -728,6 +739,79 @@ def compute_indicators(
     return IndicatorTable(
         rows, dimensions=dim_names, indicators=chosen, internal=disclosure is None
     )
+
+
+_DECIMALS: dict[int, Decimal] = {}
+
+
+def _decimal(value: int) -> Decimal:
+    found = _DECIMALS.get(value)
+    if found is None:
+        found = Decimal(value)
+        if len(_DECIMALS) < 100_000:
+            _DECIMALS[value] = found
+    return found
+
+
+def _case_rows(
+    indicator: Indicator,
+    num: Protection,
+    den: Protection | None,
+    layout: _Layout,
+    dim_names: list[str],
+    *,
+    track: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] | None,
+) -> Iterable[IndicatorValue]:
+    """The rows of an indicator whose numerator and denominator are case counts."""
+    ok, suppressed = ObservationStatus.OK, ObservationStatus.SUPPRESSED
+    rounded, missing = ObservationStatus.ROUNDED, ObservationStatus.MISSING
+    dims_of = {combo: tuple(zip(dim_names, combo, strict=True)) for combo in layout.combos}
+    code, scale = indicator.id, indicator.scale
+    num_values, num_rounded = num.published, num.rounded_cells
+    rows: list[IndicatorValue] = []
+    for cell in layout.cells():
+        p, territory, combo = cell
+        period = layout.periods[p]
+        n = num_values[cell]
+        n_status = suppressed if n is None else (rounded if cell in num_rounded else ok)
+        if den is None:
+            value = None if n is None else _decimal(n)
+            row = IndicatorValue(
+                indicator=code,
+                period=period,
+                territory=territory,
+                dims=dims_of[combo],
+                value=value,
+                status=n_status,
+            )
+        else:
+            d = den.published[cell]
+            d_status = suppressed if d is None else (rounded if cell in den.rounded_cells else ok)
+            status = _worst(n_status, d_status)
+            if n is None or d is None:
+                row = IndicatorValue(
+                    indicator=code,
+                    period=period,
+                    territory=territory,
+                    dims=dims_of[combo],
+                    status=suppressed,
+                )
+            else:
+                value = _rate(n, d, scale)
+                row = IndicatorValue(
+                    indicator=code,
+                    period=period,
+                    territory=territory,
+                    dims=dims_of[combo],
+                    value=value,
+                    status=missing if value is None else status,
+                    numerator=_decimal(n),
+                    denominator=_decimal(d),
+                )
+        rows.append(row)
+        if track is not None:
+            track.add((code, period, territory, combo))
+    return rows
 
 
 def _control_for(

@@ -21,7 +21,7 @@ In rounding mode every non-zero count is rounded to a multiple of the base inste
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, TypeVar
 
@@ -100,6 +100,8 @@ def protect(
     values: Mapping[Cell, int],
     groups: Sequence[tuple[Cell, Sequence[Cell]]],
     control: DisclosureControl,
+    *,
+    audited: int | None = None,
 ) -> Protection:
     """Apply *control* to a count table with the relations *groups*.
 
@@ -107,6 +109,8 @@ def protect(
         values: Every cell of the table with its true count.
         groups: Relations ``(total, parts)``: ``values[total] == sum(values[parts])``.
         control: The policy.
+        audited: Only the first *audited* relations take part in the exact audit
+            (default: all); every relation takes part in secondary suppression.
 
     Returns:
         A :class:`Protection` with the suppressed cells and the published value of
@@ -121,7 +125,7 @@ def protect(
     threshold = control.threshold
     suppressed: set[Cell] = {c for c, v in values.items() if 0 < v < threshold}
     if suppressed and control.secondary:
-        _secondary(values, groups, suppressed)
+        _secondary(values, groups, suppressed, len(groups) if audited is None else audited)
     published = {c: (None if c in suppressed else v) for c, v in values.items()}
     return Protection(frozenset(suppressed), False, published)
 
@@ -130,6 +134,7 @@ def _secondary(
     values: Mapping[Cell, int],
     groups: Sequence[tuple[Cell, Sequence[Cell]]],
     suppressed: set[Cell],
+    audited: int,
 ) -> None:
     member_of: dict[Cell, list[int]] = {}
     for index, (total, parts) in enumerate(groups):
@@ -173,6 +178,7 @@ def _secondary(
         return None
 
     queue: deque[int] = deque(sorted({g for c in suppressed for g in member_of.get(c, ())}))
+    dirty: set[Cell] = set(suppressed)
     while True:
         while queue:
             index = queue.popleft()
@@ -184,13 +190,16 @@ def _secondary(
             if extra is None:
                 continue
             suppressed.add(extra)
+            dirty.add(extra)
             queue.extend(member_of.get(extra, ()))
-        leaks = determined_cells(groups, suppressed, member_of)
+        leaks = determined_cells(groups, suppressed, member_of, seeds=dirty, audited=audited)
+        dirty = set()
         added = False
         for cell in sorted(leaks, key=repr):
             extra = nearest_candidate(cell)
             if extra is not None and extra not in suppressed:
                 suppressed.add(extra)
+                dirty.add(extra)
                 queue.extend(member_of.get(extra, ()))
                 added = True
         if not added:
@@ -201,6 +210,9 @@ def determined_cells(
     groups: Sequence[tuple[Cell, Sequence[Cell]]],
     hidden: set[Cell] | frozenset[Cell],
     member_of: Mapping[Cell, Sequence[int]] | None = None,
+    *,
+    seeds: Iterable[Cell] | None = None,
+    audited: int | None = None,
 ) -> set[Cell]:
     """The hidden cells whose value follows from the published cells and *groups*.
 
@@ -211,21 +223,45 @@ def determined_cells(
     component (a spurious result can only over-report, never miss a determined cell,
     except with negligible probability).
 
+    Args:
+        groups: The relations ``(total, parts)``.
+        hidden: The suppressed cells.
+        member_of: Cell → indices of its relations (built when not given).
+        seeds: Only examine the components that contain one of these cells.
+        audited: Only the first *audited* relations are used.
+
     .. versionadded:: 0.1.0
     """
+    limit = len(groups) if audited is None else audited
     if member_of is None:
         built: dict[Cell, list[int]] = {}
         for index, (total, parts) in enumerate(groups):
             for cell in (total, *parts):
                 built.setdefault(cell, []).append(index)
         member_of = built
-    variables = {c: i for i, c in enumerate(sorted(hidden, key=repr))}
+    if seeds is None:
+        chosen: set[Cell] = set(hidden)
+    else:
+        # the components of the seeds: hidden cells linked through relations
+        chosen = {c for c in seeds if c in hidden}
+        stack = list(chosen)
+        while stack:
+            cell = stack.pop()
+            for index in member_of.get(cell, ()):
+                if index >= limit:
+                    continue
+                total, parts = groups[index]
+                for other in (total, *parts):
+                    if other in hidden and other not in chosen:
+                        chosen.add(other)
+                        stack.append(other)
+    variables = {c: i for i, c in enumerate(sorted(chosen, key=repr))}
     cells = list(variables)
     equations: list[dict[int, int]] = []
     seen: set[int] = set()
     for cell in cells:
         for index in member_of.get(cell, ()):
-            if index in seen:
+            if index in seen or index >= limit:
                 continue
             seen.add(index)
             total, parts = groups[index]
@@ -250,9 +286,9 @@ def determined_cells(
         return x
 
     for row in equations:
-        first, *rest = row
-        for other in rest:
-            a, b = find(first), find(other)
+        head, *tail = row
+        for var in tail:
+            a, b = find(head), find(var)
             if a != b:
                 parent[a] = b
     by_component: dict[int, list[dict[int, int]]] = {}
@@ -285,8 +321,10 @@ def _determined(rows: list[dict[int, int]]) -> list[int]:
         if not row:
             continue
         pivot = min(row, key=lambda v: (len(occurs.get(v, ())), v))
-        inverse = pow(row[pivot], p - 2, p)
-        row = {v: (c * inverse) % p for v, c in row.items()}
+        lead = row[pivot]
+        if lead != 1:
+            inverse = 1 if lead == 1 else (p - 1 if lead == p - 1 else pow(lead, p - 2, p))
+            row = {v: (c * inverse) % p for v, c in row.items()}
         # eliminate the new pivot from the existing rows (Gauss–Jordan)
         for other in list(occurs.get(pivot, ())):
             target = pivots[other]

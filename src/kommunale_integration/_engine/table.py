@@ -127,27 +127,48 @@ class IndicatorTable:
         self.dimensions: tuple[str, ...] = tuple(dimensions)
         self.indicators: tuple[Indicator, ...] = tuple(indicators)
         self.internal = internal
+        materialised = list(rows)
         order = {ind.id: i for i, ind in enumerate(self.indicators)}
-        self.rows: tuple[IndicatorValue, ...] = tuple(
-            sorted(
-                rows,
-                key=lambda r: (
-                    order.get(r.indicator, len(order)),
-                    r.indicator,
-                    r.period.start,
-                    -r.period.end.toordinal(),
-                    str(r.period),
-                    r.territory != "all",
-                    len(r.territory),
-                    r.territory,
-                    tuple((v != TOTAL, v) for _, v in r.dims),
-                ),
+        for row in materialised:
+            if row.indicator not in order:
+                order[row.indicator] = len(order)
+        periods = sorted(
+            {r.period for r in materialised},
+            key=lambda p: (p.start, -p.end.toordinal(), str(p)),
+        )
+        period_rank = {p: i for i, p in enumerate(periods)}
+        territories = sorted(
+            {r.territory for r in materialised}, key=lambda t: (t != "all", len(t), t)
+        )
+        territory_rank = {t: i for i, t in enumerate(territories)}
+        dims_rank = {
+            d: i
+            for i, d in enumerate(
+                sorted(
+                    {r.dims for r in materialised},
+                    key=lambda d: tuple((v != TOTAL, v) for _, v in d),
+                )
+            )
+        }
+        materialised.sort(
+            key=lambda r: (
+                order[r.indicator],
+                period_rank[r.period],
+                territory_rank[r.territory],
+                dims_rank[r.dims],
             )
         )
-        self._index: dict[tuple[str, str, str, tuple[str, ...]], IndicatorValue] = {
-            (r.indicator, str(r.period), r.territory, tuple(v for _, v in r.dims)): r
-            for r in self.rows
-        }
+        self.rows: tuple[IndicatorValue, ...] = tuple(materialised)
+        self._index: dict[tuple[str, str, str, tuple[str, ...]], IndicatorValue] | None = None
+
+    def _lookup(self) -> dict[tuple[str, str, str, tuple[str, ...]], IndicatorValue]:
+        if self._index is None:
+            text = {p: str(p) for p in {r.period for r in self.rows}}
+            self._index = {
+                (r.indicator, text[r.period], r.territory, tuple(v for _, v in r.dims)): r
+                for r in self.rows
+            }
+        return self._index
 
     @property
     def suppressed_internal(self) -> bool:
@@ -194,7 +215,7 @@ class IndicatorTable:
         if unknown:
             raise KeyError(f"the table has no dimension {', '.join(sorted(unknown))}")
         key = tuple(dims.get(d, TOTAL) for d in self.dimensions)
-        return self._index.get((indicator, str(period), territory, key))
+        return self._lookup().get((indicator, str(period), territory, key))
 
     def select(
         self,
@@ -224,8 +245,12 @@ class IndicatorTable:
 
     def records(self) -> Iterator[dict[str, str]]:
         """Yield each row as a mapping of column name to text (as in the CSV)."""
+        text: dict[ReportPeriod, str] = {}
         for r in self.rows:
-            record = {"indicator": r.indicator, "period": str(r.period), "territory": r.territory}
+            period = text.get(r.period)
+            if period is None:
+                period = text[r.period] = str(r.period)
+            record = {"indicator": r.indicator, "period": period, "territory": r.territory}
             record.update(r.dims)
             record["value"] = _number(r.value)
             record["status"] = str(r.status)
