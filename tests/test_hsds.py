@@ -567,6 +567,13 @@ def test_official_examples_round_trip(source: Path, tmp_path: Path) -> None:
     # the original ids are kept
     orgs = list((first / "json" / "organizations").iterdir())
     assert orgs[0].name.endswith("d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610.json")
+    # kept values go back into their HSDS fields and tables
+    (service,) = [json.loads(p.read_text()) for p in (first / "json" / "services").iterdir()]
+    assert service["fees_description"].startswith("Non-NHS patients")
+    assert service["program"]["name"] == "Community Mental Health Support"
+    assert [d["id"][:8] for d in service["required_documents"]] == ["f6ad7e69"]
+    with (first / "tabular" / "programs.csv").open(encoding="utf-8") as handle:
+        assert [row["id"][:8] for row in csv.DictReader(handle)] == ["e7ec2e57"]
 
 
 def test_import_leaves_inputs_untouched(tmp_path: Path) -> None:

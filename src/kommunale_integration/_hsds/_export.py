@@ -102,6 +102,9 @@ class _Builder:
         self.concept = concept
         self.tables: Tables = {name: {} for name in EXPORT_TABLES}
         self.actor_ids = {a.id: hsds_id("actor", a.id, a.extras) for a in concept.actors}
+        self.exported_ids = set(self.actor_ids.values()) | {
+            hsds_id("offer", o.id, o.extras) for o in concept.offers
+        }
         self._labels: dict[str, dict[str, tuple[str, str | None]]] = {}
 
     # ------------------------------------------------------------------ helpers
@@ -198,6 +201,8 @@ class _Builder:
             column = columns.get(key)
             if key == "id" and record["id"] == value:
                 continue
+            if self.write_back_record(key, value):
+                continue
             if (
                 column is not None
                 and key not in record
@@ -208,6 +213,48 @@ class _Builder:
                 continue
             rest.append(json.dumps({"key": key, "value": value}, ensure_ascii=False))
         self.ki(entity, record["id"], "extra", rest)
+
+    def write_back_record(self, key: str, value: str) -> bool:
+        """Put a whole imported record (``program[<id>]`` …) back into its HSDS table.
+
+        Only records of tables the import never maps, that are valid HSDS rows and
+        whose links all point at exported organizations or services; anything else
+        stays an attribute.
+        """
+        match = _RECORD_KEY.fullmatch(key)
+        if match is None or match.group(1) not in WRITE_BACK_TABLES:
+            return False
+        entity = match.group(1)
+        try:
+            record = json.loads(value)
+        except ValueError:
+            return False
+        if not isinstance(record, dict) or record.get("id") != match.group(2):
+            return False
+        fields = TABLES[entity][1]
+        known = {f[0] for f in fields}
+        if not set(record) <= known:
+            return False
+        for name, kind, fmt, required, enum in fields:
+            cell = record.get(name)
+            if cell is None or cell == "":
+                if required:
+                    return False
+                continue
+            if kind == "number":
+                if isinstance(cell, bool) or not isinstance(cell, int | float):
+                    return False
+                continue
+            valid = (
+                isinstance(cell, str)
+                and not (enum and cell not in enum)
+                and not (fmt == "uuid" and not _is_uuid(cell))
+                and not (name.endswith("_id") and cell not in self.exported_ids)
+            )
+            if not valid:
+                return False
+        self.tables.setdefault(entity, {})[record["id"]] = record
+        return True
 
     # ------------------------------------------------------------------ parts
 
@@ -493,6 +540,18 @@ _NOT_NESTED: Final = frozenset(
     }
 )
 # Fields the import maps itself: imported extras never go back into them.
+#: Tables of records the import keeps whole in the extras and the export writes back.
+WRITE_BACK_TABLES: Final = frozenset(
+    {
+        "program",
+        "funding",
+        "service_area",
+        "required_document",
+        "organization_identifier",
+        "metadata",
+    }
+)
+_RECORD_KEY: Final = re.compile(r"([a-z_]+)\[([0-9a-fA-F-]{36})\]")
 _MAPPED: Final = {
     "organization": frozenset(
         {"id", "name", "description", "website", "year_incorporated", "parent_organization_id"}
@@ -581,7 +640,8 @@ def write_tabular(tables: Tables, folder: Path) -> None:
     """Write the CSV files and ``datapackage.json`` of the HSDS tabular data package."""
     folder.mkdir(parents=True, exist_ok=True)
     resources = []
-    for entity in EXPORT_TABLES:
+    extra = [name for name in TABLES if name not in EXPORT_TABLES and tables.get(name)]
+    for entity in (*EXPORT_TABLES, *extra):
         file_name, fields = TABLES[entity]
         columns = [f[0] for f in fields]
         buffer = io.StringIO(newline="")

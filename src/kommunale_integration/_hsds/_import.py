@@ -275,9 +275,10 @@ class _Reader:
         except UnicodeDecodeError:
             text = file.read_text(encoding="cp1252")
         reader = csv.DictReader(io.StringIO(text, newline=""))
+        kinds = {f[0]: f[1] for f in TABLES.get(entity, ("", ()))[1]}
         for n, row in enumerate(reader, start=2):
             record = {
-                key: _uncell(value)
+                key: _typed(kinds.get(key), _uncell(value))
                 for key, value in row.items()
                 if key is not None and value not in (None, "")
             }
@@ -1166,6 +1167,14 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
 
 
+def _typed(kind: str | None, value: str) -> Any:
+    """Read a CSV number as a JSON number would be read (other cells stay text)."""
+    if kind != "number":
+        return value
+    number = _decimal(value)
+    return value if number is None else number
+
+
 _PROTECTED: Final = re.compile(r"'+[=+\-@\t\r]")
 
 
@@ -1190,6 +1199,8 @@ def _empty(value: Any) -> bool:
 def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return str(value)
     return value if isinstance(value, str) else _json(value)
 
 
@@ -1243,7 +1254,15 @@ def _midnight(value: Any) -> Any:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default
+    )
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):  # a number read from CSV: written as JSON reads it
+        return int(value) if value == value.to_integral_value() else float(value)
+    return str(value)
 
 
 def _join(path: str | None, key: str) -> str:
