@@ -252,3 +252,13 @@ def test_invalid_tables_and_columns_keys(tmp_path: Path) -> None:
         ("invalid-value", "konzept.yaml", "columns.actors"),
     }
     assert "actors, offers, contacts" in findings[0].message
+
+
+def test_row_limit_of_a_workbook(tmp_path: Path) -> None:
+    actors = [ki.Actor(id=f"a{i}", name=f"Akteur {i}") for i in range(20)]
+    ki.write_table(actors, tmp_path / "akteure.xlsx", "actors")
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_table(tmp_path / "akteure.xlsx", "actors", options=ki.LoadOptions(max_rows=10))
+    (finding,) = info.value.findings
+    assert (finding.code, _where(finding)) == ("too-many-rows", ("akteure.xlsx", 12, None))
+    assert len(ki.read_table(tmp_path / "akteure.xlsx", "actors")) == 20

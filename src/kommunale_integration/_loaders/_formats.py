@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Sequence
 from typing import Any
@@ -147,22 +148,28 @@ def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows
     header_row = 1
     rows: list[tuple[int, list[Any]]] = []
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if _blank(record):
-                    continue
-                if header is None:
-                    header = ["" if c is None else str(c) for c in _trimmed(record)]
-                    header_row = number
-                    continue
-                if len(rows) >= options.max_rows:
-                    collector.add("too-many-rows", file=display, row=number, limit=options.max_rows)
-                    return None
-                rows.append((number, _trimmed(record)))
-        finally:
-            workbook.close()
+        with warnings.catch_warnings():
+            # openpyxl warns about features it does not read (data validation, styles);
+            # they do not matter for the values.
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                sheet = workbook.worksheets[0]
+                for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    if _blank(record):
+                        continue
+                    if header is None:
+                        header = ["" if c is None else str(c) for c in _trimmed(record)]
+                        header_row = number
+                        continue
+                    if len(rows) >= options.max_rows:
+                        collector.add(
+                            "too-many-rows", file=display, row=number, limit=options.max_rows
+                        )
+                        return None
+                    rows.append((number, _trimmed(record)))
+            finally:
+                workbook.close()
     except Exception as exc:  # openpyxl raises many kinds of error for broken files
         collector.add(
             "unreadable-file",
