@@ -732,3 +732,17 @@ def test_hsds_modules_load_lazily() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "True"]
+
+
+def test_cli_refuses_to_export_over_its_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "konzept"
+    folder.mkdir()
+    source = folder / "konzept.yaml"
+    source.write_text(ki.dumps_yaml(rich_concept()), "utf-8")
+    before = source.read_bytes()
+    assert main(["export", "hsds", str(source), "--output", str(folder)]) == 2
+    assert "refusing" in capsys.readouterr().err
+    assert source.read_bytes() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["konzept.yaml"]
