@@ -208,3 +208,12 @@ def test_save_concept_writes_tables_and_refuses_foreign_folders(tmp_path: Path) 
     with pytest.raises(ki.OutputError, match=r"notizen\.txt"):
         ki.save_concept(concept, target)
     assert (target / "notizen.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_control_characters_cannot_go_into_a_workbook(tmp_path: Path) -> None:
+    actor = ki.Actor(id="a", name="Klingel\x07zeichen")
+    with pytest.raises(ki.OutputError, match=r"row 2, column 'Name'"):
+        ki.write_table([actor], tmp_path / "a.xlsx", "actors")
+    assert not (tmp_path / "a.xlsx").exists()
+    with pytest.raises(ki.OutputError, match="NUL"):
+        ki.write_table([ki.Actor(id="a", name="A\x00B")], tmp_path / "a.csv", "actors")

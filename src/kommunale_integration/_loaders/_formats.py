@@ -204,6 +204,12 @@ def csv_bytes(
     writer.writerow(header)
     for row_index, row in enumerate(rows, start=2):
         cells = ["" if c is None else str(c) for c in row]
+        for col_index, cell in enumerate(cells):
+            if "\x00" in cell:
+                raise OutputError(
+                    f"row {row_index}, column {header[col_index]!r}: the text holds a NUL "
+                    "character, which CSV readers refuse; remove it"
+                )
         if codec == "cp1252":
             for col_index, cell in enumerate(cells):
                 try:
@@ -218,17 +224,34 @@ def csv_bytes(
     return buffer.getvalue().encode(codec)
 
 
+def _illegal(text: str) -> bool:
+    return any(ord(c) < 32 and c not in "\t\n\r" for c in text)
+
+
 def xlsx_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str) -> bytes:
     """Return an XLSX workbook with one worksheet *title* as bytes."""
     openpyxl: Any = require_extra("openpyxl", "excel")
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append(list(header))
     for row_index, row in enumerate(rows, start=2):
         try:
             sheet.append(list(row))
-        except ValueError as exc:  # openpyxl's IllegalCharacterError
-            raise OutputError(f"row {row_index}: {exc}") from None
+        except IllegalCharacterError:
+            column = next(
+                (
+                    h
+                    for h, c in zip(header, row, strict=False)
+                    if isinstance(c, str) and _illegal(c)
+                ),
+                "?",
+            )
+            raise OutputError(
+                f"row {row_index}, column {column!r}: the text holds a control character "
+                "that a workbook cannot store; remove it or write CSV"
+            ) from None
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
