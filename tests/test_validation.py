@@ -664,6 +664,13 @@ def test_disabling_an_unknown_code_is_refused_with_a_hint() -> None:
         _run(_clean(), disabled={"coverage-gaps"})
 
 
+def test_plain_rule_returning_none_finds_nothing() -> None:
+    def silent(concept: Concept) -> None:
+        return None
+
+    assert _run(_clean(), rules=[silent]).findings == ()
+
+
 def test_rule_returning_garbage_is_a_clear_error() -> None:
     def broken(concept: Concept) -> Iterable[Any]:
         return ["kein Befund"]

@@ -23,8 +23,8 @@ __all__ = ["ENTRY_POINT_GROUP", "PlainRule", "all_codes", "plugin_rules", "valid
 #: Entry-point group under which installed packages offer extra rules.
 ENTRY_POINT_GROUP = "kommunale_integration.rules"
 
-#: A user rule without declared codes: ``(concept) -> Iterable[Finding]``.
-PlainRule = Callable[[Concept], Iterable[Finding]]
+#: A user rule without declared codes: ``(concept) -> Iterable[Finding]`` (or ``None``).
+PlainRule = Callable[[Concept], Iterable[Finding] | None]
 
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _LANGUAGES = ("de", "en")
@@ -117,8 +117,10 @@ def validate(
         profile: ``"konzept"`` (lenient, default), ``"steuerung"`` (strict) or a
             :class:`Profile`.
         rules: Extra rules: :class:`Rule` objects, or plain callables
-            ``(concept) -> Iterable[Finding]``.
-        disabled: Codes to switch off, e.g. ``{"coverage-gap"}``.
+            ``(concept) -> Iterable[Finding]`` (returning ``None`` means no findings).
+        disabled: Codes to switch off, e.g. ``{"coverage-gap"}``. A code that no rule
+            declares is refused as a probable typo, unless a plain callable takes part
+            (it cannot declare its codes).
         period: A report period (or its notation, ``"2026"``); when given, every
             indicator must have a value or a reason for it (``incomplete-period``).
         today: The reference day for currency and current offers (default: today).
@@ -187,9 +189,11 @@ def validate(
         if isinstance(rule, Rule):
             if all(severity(code, sev) is None for code, sev in rule.codes.items()):
                 continue  # every code of the rule is switched off: skip the work
-            produced: Iterable[Any] = rule(context)
+            produced: Iterable[Any] | None = rule(context)
         else:
             produced = rule(concept)
+        if produced is None:
+            continue  # a plain function that found nothing may simply return None
         for finding in produced:
             if not isinstance(finding, Finding):
                 raise ValidationConfigError(
