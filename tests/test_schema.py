@@ -149,3 +149,13 @@ def test_loaded_examples_validate(path: Path) -> None:
     data = ki.unstructure(concept)
     errors = [f"{list(e.path)}: {e.message}" for e in _validator("concept").iter_errors(data)]
     assert errors == []
+
+
+def test_every_model_class_has_a_schema() -> None:
+    import attrs
+
+    from kommunale_integration import _model
+
+    classes = {getattr(_model, name) for name in _model.__all__}
+    model_types = {c for c in classes if isinstance(c, type) and attrs.has(c)}
+    assert model_types <= set(SCHEMA_TYPES.values())
