@@ -1,7 +1,8 @@
 """Benchmark: reading and writing large actor and observation tables.
 
 Run with ``.venv/bin/python benchmarks/load_tables.py [ROWS]`` (default 50,000 rows); it
-prints rows per second (untraced run) and peak memory (traced run) for CSV (``;``, Windows-1252) and XLSX.
+prints rows per second (untraced run) and peak memory (traced run) for CSV (``;``,
+Windows-1252) and XLSX.
 """
 
 from __future__ import annotations
