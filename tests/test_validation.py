@@ -671,6 +671,15 @@ def test_plain_rule_returning_none_finds_nothing() -> None:
     assert _run(_clean(), rules=[silent]).findings == ()
 
 
+def test_failing_user_rule_is_a_clear_error_naming_it() -> None:
+    def fragile(concept: Concept) -> Iterable[Finding]:
+        yield from ()
+        raise KeyError("measures")
+
+    with pytest.raises(ValidationConfigError, match=r"fragile' failed: KeyError"):
+        _run(_clean(), rules=[fragile])
+
+
 def test_rule_returning_garbage_is_a_clear_error() -> None:
     def broken(concept: Concept) -> Iterable[Any]:
         return ["kein Befund"]

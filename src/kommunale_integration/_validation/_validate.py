@@ -6,14 +6,13 @@ import difflib
 from collections.abc import Callable, Iterable
 from datetime import date
 from importlib import metadata
-from typing import Any
 
 import attrs
 
 from .._errors import Finding, Severity
 from .._model import Concept
 from .._periods import ReportPeriod
-from ._base import Rule, ValidationConfigError, ValidationContext
+from ._base import BuiltinRule, Rule, ValidationConfigError, ValidationContext
 from ._profiles import PROFILES, Profile
 from ._report import ValidationReport
 from ._rules import BUILTIN_RULES, declared_codes
@@ -134,8 +133,8 @@ def validate(
 
     Raises:
         ValidationConfigError: for an unknown profile, language or code to switch off,
-            a negative ``stale_months``, or a rule that returns something other than
-            findings.
+            a negative ``stale_months``, or a user or plug-in rule that fails or
+            returns something other than findings (the message names the rule).
         PeriodError: when *period* is text that is not a report period.
 
     Example:
@@ -186,19 +185,11 @@ def validate(
     )
     collected: list[Finding] = []
     for rule in every:
-        if isinstance(rule, Rule):
-            if all(severity(code, sev) is None for code, sev in rule.codes.items()):
-                continue  # every code of the rule is switched off: skip the work
-            produced: Iterable[Any] | None = rule(context)
-        else:
-            produced = rule(concept)
-        if produced is None:
-            continue  # a plain function that found nothing may simply return None
-        for finding in produced:
-            if not isinstance(finding, Finding):
-                raise ValidationConfigError(
-                    f"the validation rule {_rule_name(rule)} returned {finding!r}, not a Finding"
-                )
+        if isinstance(rule, Rule) and all(
+            severity(code, sev) is None for code, sev in rule.codes.items()
+        ):
+            continue  # every code of the rule is switched off: skip the work
+        for finding in _findings_of(rule, context):
             wanted = severity(finding.code, finding.severity)
             if wanted is None:
                 continue
@@ -208,6 +199,25 @@ def validate(
                 collected.append(finding)
     collected.sort(key=lambda f: _RANK[f.severity])
     return ValidationReport(findings=collected, profile=chosen.name)
+
+
+def _findings_of(rule: Rule | PlainRule, context: ValidationContext) -> Iterable[Finding]:
+    """Run *rule*; a failing user or plug-in rule becomes a clear error naming it."""
+    if isinstance(rule, BuiltinRule):
+        return rule(context)
+    try:
+        produced = rule(context) if isinstance(rule, Rule) else rule(context.concept)
+        found = [] if produced is None else list(produced)
+    except Exception as exc:
+        raise ValidationConfigError(
+            f"the validation rule {_rule_name(rule)} failed: {type(exc).__name__}: {exc}"
+        ) from exc
+    for finding in found:
+        if not isinstance(finding, Finding):
+            raise ValidationConfigError(
+                f"the validation rule {_rule_name(rule)} returned {finding!r}, not a Finding"
+            )
+    return found
 
 
 def _rule_name(rule: object) -> str:
