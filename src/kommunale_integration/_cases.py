@@ -28,7 +28,7 @@ import operator
 import os
 import re
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import IO, Any, Final, cast
 
@@ -133,7 +133,7 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DE_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _AGS = re.compile(r"\d{8}")
 _YEAR = re.compile(r"\d{4}")
-_CHUNK = 16384
+_CHUNK = 8192
 
 
 @attrs.frozen(kw_only=True)
@@ -166,6 +166,8 @@ class _Dim:
         if found is None:
             found = self.index[label] = len(self.labels)
             self.labels.append(label)
+            if found == 65536 and self.codes.typecode == "H":
+                self.codes = array("I", self.codes)  # more labels than 2-byte codes hold
         return found
 
 
@@ -176,13 +178,13 @@ class CaseData:
     Built by :func:`read_cases` (or :meth:`from_records` for small data in code).
     Case *i* (0-based) has its values at position *i* of every case column. Dates are
     ordinals (:meth:`datetime.date.toordinal`); a case without ``closed`` has
-    :data:`OPEN`. Events are three parallel columns: the event type (a code into
-    :attr:`event_names`), the case number and the day. A :class:`CaseData` contains no
+    ``OPEN`` (2³¹ − 1). Events are three parallel columns: the event type (a code into
+    ``event_names``), the case number and the day. A :class:`CaseData` contains no
     case pseudonyms.
 
     Attributes:
         opened: Opening day of each case.
-        closed: Closing day of each case, :data:`OPEN` while open.
+        closed: Closing day of each case, ``OPEN`` while open.
         birth_year: Year of birth, 0 when unknown.
         event_names: The event types; ``event_kind`` holds indices into this list.
         event_kind: Event type of each event.
@@ -192,20 +194,20 @@ class CaseData:
     .. versionadded:: 0.1.0
     """
 
-    opened: array[int]
-    closed: array[int]
-    birth_year: array[int]
-    _dims: dict[str, _Dim]
+    opened: Sequence[int]
+    closed: Sequence[int]
+    birth_year: Sequence[int]
+    _dims: dict[str, Any]
     event_names: list[str]
-    event_kind: array[int]
-    event_case: array[int]
-    event_day: array[int]
+    event_kind: Sequence[int]
+    event_case: Sequence[int]
+    event_day: Sequence[int]
 
     def __len__(self) -> int:
         return len(self.opened)
 
     @property
-    def dimensions(self) -> dict[str, tuple[array[int], list[str]]]:
+    def dimensions(self) -> dict[str, tuple[Sequence[int], list[str]]]:
         """Each coded attribute as ``(codes per case, labels of the codes)``.
 
         Attributes are ``municipality``, ``sex``, ``legal_basis`` and every further
@@ -246,9 +248,9 @@ class CaseData:
         )
 
     @property
-    def events(self) -> dict[str, tuple[array[int], array[int]]]:
+    def events(self) -> dict[str, tuple[Sequence[int], Sequence[int]]]:
         """For each event type, its case numbers and days as two parallel arrays."""
-        result: dict[str, tuple[array[int], array[int]]] = {}
+        result: dict[str, tuple[Sequence[int], Sequence[int]]] = {}
         for name in self.event_names:
             cases, days = self.events_of([name])
             pair = (array("i", cases), array("i", days))
@@ -263,7 +265,7 @@ class CaseData:
         .. versionadded:: 0.1.0
         """
         dims = {
-            name: _Dim(array("I"), []) for name in ("municipality", "sex", "legal_basis", *extra)
+            name: _Dim(array("H"), []) for name in ("municipality", "sex", "legal_basis", *extra)
         }
         return cls(array("i"), array("i"), array("H"), dims, [], array("H"), array("i"), array("i"))
 
@@ -330,9 +332,9 @@ class _Reader:
         self.closed = array("i")
         self.birth_year = array("H")
         self.dims: dict[str, _Dim] = {
-            "municipality": _Dim(array("I"), []),
-            "sex": _Dim(array("I"), []),
-            "legal_basis": _Dim(array("I"), []),
+            "municipality": _Dim(array("H"), []),
+            "sex": _Dim(array("H"), []),
+            "legal_basis": _Dim(array("H"), []),
         }
         for sex in SEXES:
             self.dims["sex"].code(sex)
@@ -453,7 +455,7 @@ class _Reader:
         ]
         self._raw["legal_basis"] = {}
         for name in extra:
-            self.dims[name] = _Dim(array("I"), [])
+            self.dims[name] = _Dim(array("H"), [])
             self._raw[name] = {}
         width = len(header)
         row_no = 1
@@ -470,7 +472,7 @@ class _Reader:
     def _fast_cases(
         self, chunk: list[list[str]], pos: dict[str, int], extra: list[str], width: int
     ) -> bool:
-        if any(len(row) != width for row in chunk):
+        if set(map(len, chunk)) != {width}:
             return False
         columns = list(zip(*chunk, strict=True))
         n = len(chunk)
@@ -688,9 +690,11 @@ class _Reader:
             self.birth_year.append(birth)
             mun.codes.append(code)
             sex_dim.codes.append(sex)
-            legal.codes.append(legal.code(legal_text or "unknown"))
+            legal_code = legal.code(legal_text or "unknown")
+            legal.codes.append(legal_code)
             for dim, index in extra_pos:
-                dim.codes.append(dim.code(row[index].strip() or "unknown"))
+                extra_code = dim.code(row[index].strip() or "unknown")
+                dim.codes.append(extra_code)
 
     # ----------------------------------------------------------------- events
 
@@ -719,7 +723,7 @@ class _Reader:
         return code
 
     def _fast_events(self, chunk: list[list[str]], pos: dict[str, int], width: int) -> bool:
-        if any(len(row) != width for row in chunk):
+        if set(map(len, chunk)) != {width}:
             return False
         columns = list(zip(*chunk, strict=True))
         cases = list(map(self.ids.get, columns[pos["case_id"]]))

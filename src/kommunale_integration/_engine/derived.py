@@ -193,7 +193,7 @@ def derive(
             indicator's direction; ``None`` for none.
         period: The report period.
         territories: Only these territory keys (default: all in the table).
-        trend: Number of periods in :attr:`DerivedFigure.trend`.
+        trend: Number of periods in ``DerivedFigure.trend``.
 
     .. versionadded:: 0.1.0
     """

@@ -172,7 +172,7 @@ class IndicatorTable:
 
     @property
     def suppressed_internal(self) -> bool:
-        """Alias of :attr:`internal`: computed without disclosure control."""
+        """Alias of ``internal``: computed without disclosure control."""
         return self.internal
 
     def __len__(self) -> int:
