@@ -19,9 +19,10 @@ and the findings per code. The verdict uses the CPU time, which other processes 
 shared machine do not inflate; on an idle machine both are about the same.
 
 Measured on the project machine (2 cores shared with other jobs, Python 3.11) on
-2026-11-21: with one other job running (load average 2), wall-clock median 0.83 s
-(best 0.69 s), CPU median 0.63 s; with several (load average 6), wall-clock median
-1.73 s, CPU median 0.64 s. 39,016 findings, 32,680 of them possible duplicate
+2026-11-21: while the other jobs paused, wall-clock median 0.59 s, CPU median 0.59 s;
+with one other job running (load average 2–3), wall-clock median 0.83 s, CPU median
+0.57–0.63 s; with several (load average 6), wall-clock median 1.73 s, CPU median
+0.64 s. 39,016 findings, 32,680 of them possible duplicate
 structures: the duplicate search costs most of the time and grows with the number of
 overlapping offers it reports.
 
