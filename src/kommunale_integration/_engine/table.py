@@ -261,12 +261,18 @@ class IndicatorTable:
 
         The CSV has exactly the contract columns; a table computed without disclosure
         control is marked by :meth:`write` and the command line, not in this text.
+        Dimension names and values come from the case export: one that a spreadsheet
+        would read as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) is
+        prefixed with ``'``.
         """
+        from .._loaders._tables import neutralise
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-        writer.writerow(self.columns)
+        writer.writerow([neutralise(c) for c in self.columns])
+        dims = set(self.dimensions)
         for record in self.records():
-            writer.writerow(record.values())
+            writer.writerow([neutralise(v) if k in dims else v for k, v in record.items()])
         return buffer.getvalue()
 
     def to_json(self, *, indent: int | None = None) -> str:

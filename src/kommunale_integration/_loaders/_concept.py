@@ -391,6 +391,9 @@ def _table_paths(
                     file=found[0].name,
                     found=", ".join(p.name for p in found),
                 )
+            elif found and not found[0].resolve().is_relative_to(base.resolve()):
+                # a symbolic link that leads out of the concept folder
+                collector.add("path-outside-concept", file=found[0].name, found=found[0].name)
             elif found:
                 result[kind] = (found[0], found[0].name)
     if raw is None:

@@ -278,19 +278,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def neutralise(text: str) -> str:
     """Prefix ``'`` to a text that a spreadsheet would read as a formula.
 
-    A text that already starts with ``'`` followed by such a character gets a second
-    ``'`` so that :func:`unneutralise` gives it back unchanged.
+    A text that already starts with one or more ``'`` followed by such a character gets
+    one more ``'`` so that :func:`unneutralise` gives it back unchanged.
     """
-    if text.startswith(_FORMULA_START) or (
-        text.startswith("'") and text[1:2] in _FORMULA_START and text[1:2]
-    ):
+    if text.lstrip("'").startswith(_FORMULA_START):
         return "'" + text
     return text
 
 
 def unneutralise(text: str) -> str:
     """Undo :func:`neutralise`: remove the ``'`` it would have added."""
-    if text.startswith("'") and neutralise(text[1:]) == text:
+    if text.startswith("'") and text.lstrip("'").startswith(_FORMULA_START):
         return text[1:]
     return text
 
