@@ -173,10 +173,10 @@ def _load(path: Path, collector: Collector) -> m.Concept | None:
     except LoadError as error:
         collector.extend([_with_line(f, lines) for f in error.findings])
     resolver = Resolver.build(_lenient_territories(raw.get("territories")))
-    for item in raw.get("actors") or ():
+    for item in _items(raw.get("actors")):
         if isinstance(item, Mapping) and isinstance(item.get("id"), str):
             resolver.add_actor(item["id"], str(item.get("name") or item["id"]))
-    for item in raw.get("fields") or ():
+    for item in _items(raw.get("fields")):
         if isinstance(item, Mapping) and isinstance(item.get("id"), str):
             resolver.add_field(item["id"], str(item.get("title") or item["id"]))
     if resolver.actor_ids is None:
@@ -277,9 +277,14 @@ def _record(sources: dict[str, Location], prefix: str, file: str, row: DecodedRo
         sources.setdefault(top, Location(file=file, row=row.row, column=header))
 
 
+def _items(raw: Any) -> list[Any]:
+    """The items of a collection of the main file, or none when it is not a list."""
+    return raw if isinstance(raw, list) else []
+
+
 def _lenient_territories(raw: Any) -> list[m.Territory]:
     result = []
-    for item in raw if isinstance(raw, list) else ():
+    for item in _items(raw):
         try:
             result.append(structure(item, m.Territory))
         except LoadError:
