@@ -236,3 +236,24 @@ def test_handlungsfelder_by_code_or_title(tmp_path: Path) -> None:
     path.write_text('Name;Handlungsfelder\nDRK;"Arbeit, Sprache und Bildung"\n', encoding="utf-8")
     (actor,) = ki.read_table(path, "actors", fields=fields)
     assert actor.fields == ("arbeit", "sprache")
+
+
+def test_read_table_from_uploaded_file_objects(tmp_path: Path) -> None:
+    import io
+
+    upload = io.BytesIO("Name;Gemeinden\nDRK;Dülmen\n".encode("cp1252"))
+    (actor,) = ki.read_table(upload, "actors", territories=TERRITORIES)
+    assert actor.territories == ("05558016",)
+    ki.write_table([actor], tmp_path / "a.xlsx", "actors")
+    with (tmp_path / "a.xlsx").open("rb") as handle:
+        assert ki.read_table(handle, "actors") == (actor,)
+    workbook = io.BytesIO((tmp_path / "a.xlsx").read_bytes())
+    assert ki.read_table(workbook, "actors") == (actor,)  # a ZIP archive: a workbook
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_table(io.BytesIO(b"Name\nX\n" * 100), "actors", name="gross.csv",
+                      options=ki.LoadOptions(max_file_bytes=50))  # fmt: skip
+    (finding,) = info.value.findings
+    assert (finding.code, finding.location.file) == ("file-too-large", "gross.csv")
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_table(io.BytesIO(b"x"), "actors", name="alt.xls")
+    assert info.value.findings[0].code == "unreadable-file"

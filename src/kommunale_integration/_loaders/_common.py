@@ -142,6 +142,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Datei ist mit {size} Bytes größer als die Grenze von {limit} Bytes",
         "file has {size} bytes, more than the limit of {limit} bytes",
     ),
+    "stream-too-large": (
+        "Datei ist größer als die Grenze von {limit} Bytes",
+        "file is larger than the limit of {limit} bytes",
+    ),
     "xlsx-too-large": (
         "Arbeitsmappe würde entpackt {size} Bytes groß (Grenze {limit}); sie wird nicht geöffnet",
         "workbook would unpack to {size} bytes (limit {limit}); it is not opened",

@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 
@@ -498,13 +498,36 @@ def _read_rows(path: Path, display: str, collector: Collector) -> Any:
     return read_csv_rows(data, display, collector)
 
 
+def _read_stream(stream: BinaryIO, name: str | None, collector: Collector) -> Any:
+    limit = collector.options.max_file_bytes
+    data = stream.read(limit + 1)
+    if not isinstance(data, bytes):
+        raise TypeError("read_table needs a binary file object (opened with 'rb')")
+    if name is None:
+        given = getattr(stream, "name", None)
+        name = Path(given).name if isinstance(given, str) and given else None
+    if name is None:
+        name = "upload.xlsx" if data.startswith(b"PK\x03\x04") else "upload.csv"
+    fmt = _TABLE_SUFFIXES.get(Path(name).suffix.lower())
+    if fmt is None:
+        collector.add("unreadable-file", "unknown-format", file=name)
+        return None
+    if len(data) > limit:
+        collector.add("file-too-large", "stream-too-large", file=name, limit=limit)
+        return None
+    if fmt == "xlsx":
+        return read_xlsx_rows(data, name, collector)
+    return read_csv_rows(data, name, collector)
+
+
 # --------------------------------------------------------------------------- single tables
 
 
 def read_table(
-    path: StrPath,
+    path: StrPath | BinaryIO,
     kind: TableKind | str,
     *,
+    name: str | None = None,
     options: LoadOptions | None = None,
     territories: Iterable[m.Territory] = (),
     actors: Iterable[m.Actor] | None = None,
@@ -515,7 +538,11 @@ def read_table(
 
     Args:
         path: A ``.csv`` file (UTF-8 or Windows-1252; ``,``, ``;`` or tab) or an
-            ``.xlsx`` workbook (first sheet; needs the extra ``excel``).
+            ``.xlsx`` workbook (first sheet; needs the extra ``excel``); or a binary
+            file object such as an upload in a web application.
+        name: The file name for a file object (its suffix decides the format; the
+            name appears in the findings). Default: the object's ``name``, else
+            ``upload.csv`` (``upload.xlsx`` when the data is a ZIP archive).
         kind: The :class:`TableKind` (``actors``, ``offers``, ``contacts``,
             ``measures``, ``observations``, ``meetings``).
         options: Limits and settings (:class:`LoadOptions`).
@@ -538,8 +565,11 @@ def read_table(
     table_kind = TableKind(kind)
     opts = options or LoadOptions()
     collector = Collector(opts)
-    source = Path(path)
-    rows = _read_rows(source, source.name, collector)
+    if isinstance(path, str | os.PathLike):
+        source = Path(path)
+        rows = _read_rows(source, source.name, collector)
+    else:
+        rows = _read_stream(path, name, collector)
     decoded: list[DecodedRow] = []
     if rows is not None:
         resolver = Resolver.build(territories, actors)
