@@ -401,7 +401,8 @@ class _Reader:
             name = _normalise_header(self.mapping.get(name, name))
             if not name:
                 continue
-            if name not in known and _identifier_word(name):
+            # a mapping cannot turn an identifier column into a dimension
+            if name not in known and (_identifier_word(name) or _identifier_word(raw)):
                 self.add(
                     "direct-identifier",
                     f'the column "{raw.strip()}" looks like a direct identifier (name, date '
