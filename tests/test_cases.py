@@ -249,3 +249,17 @@ def test_from_records_matches_reader(tmp_path: Path) -> None:
     assert data.event_counts == {"employment_started": 1}
     with pytest.raises(LoadError):
         CaseData.from_records([{"case_id": "a", "municipality": "x", "opened": "2025-01-01"}])
+
+
+def test_shared_hash_falls_back_to_exact_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kommunale_integration._cases as cases_module
+
+    # every pseudonym gets the same hash: the reader must notice and use the ids
+    monkeypatch.setattr(cases_module, "hash", lambda text: 7, raising=False)
+    data = read_cases(io.BytesIO(CASES.encode()), io.BytesIO(EVENTS.encode()))
+    assert len(data) == 3
+    cases, _ = data.events["employment_started"]
+    assert list(cases) == [1]
+    assert list(data.events["language_course_started"][0]) == [0, 2]

@@ -28,7 +28,7 @@ import operator
 import os
 import re
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import IO, Any, Final, cast
 
@@ -320,10 +320,32 @@ def _identifier_word(header: str) -> bool:
     return joined in identifiers or any(w in identifiers for w in words)
 
 
+class _KeyClash(Exception):
+    """Internal: two case rows share a key; the read is repeated with exact keys."""
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+# 60 bits keep a Python int at 32 bytes (a full 64-bit hash takes 40).
+_HASH_MASK: Final = (1 << 60) - 1
+
+
+def _short_hash(text: str) -> int:
+    return hash(text) & _HASH_MASK
+
+
+def _short_hashes(texts: Iterable[str]) -> Iterator[int]:
+    return map(operator.and_, map(hash, texts), itertools.repeat(_HASH_MASK))
+
+
 class _Reader:
     """Collects the columns and the findings of one :func:`read_cases` call."""
 
-    def __init__(self, mapping: Mapping[str, str] | None, options: CaseReadOptions) -> None:
+    def __init__(
+        self, mapping: Mapping[str, str] | None, options: CaseReadOptions, *, exact: bool = False
+    ) -> None:
         self.mapping = {_normalise_header(k): v for k, v in (mapping or {}).items()}
         self.options = options
         self.findings: list[Finding] = []
@@ -338,7 +360,13 @@ class _Reader:
         }
         for sex in SEXES:
             self.dims["sex"].code(sex)
-        self.ids: dict[str, int] = {}
+        # Case pseudonym -> case number. By default the key is the pseudonym's 64-bit
+        # hash (SipHash, randomly keyed per process), which needs a fraction of the
+        # memory of the text; a hash shared by two different cases is detected and the
+        # read is repeated with the text as key (``exact``).
+        self.exact = exact
+        self.key: Callable[[str], Hashable] = _identity if exact else _short_hash
+        self.ids: dict[Hashable, int] = {}
         self.event_index: dict[str, int] = {}
         self.event_names: list[str] = []
         self.event_kind = array("H")
@@ -479,8 +507,13 @@ class _Reader:
         n = len(chunk)
         id_col = columns[pos["case_id"]]
         ids = self.ids
-        if not all(id_col) or len(set(id_col)) != n or not ids.keys().isdisjoint(id_col):
+        if not all(id_col) or len(set(id_col)) != n:
             return False
+        keys = id_col if self.exact else list(_short_hashes(id_col))
+        if not ids.keys().isdisjoint(keys) or (not self.exact and len(set(keys)) != n):
+            if self.exact:
+                return False
+            raise _KeyClash  # a repeated case id or (very rarely) a shared hash
         mun = self.dims["municipality"]
         mun_col = columns[pos["municipality"]]
         for ags in set(mun_col).difference(mun.index):
@@ -545,7 +578,7 @@ class _Reader:
         ]
         # everything is valid: append the chunk
         start = len(self.opened)
-        ids.update(zip(id_col, range(start, start + n), strict=True))
+        ids.update(zip(keys, range(start, start + n), strict=True))
         self.opened.extend(opened)  # type: ignore[arg-type]
         self.closed.extend(closed)  # type: ignore[arg-type]
         self.birth_year.extend(births)
@@ -604,7 +637,9 @@ class _Reader:
             if not case_id:
                 self.add("missing-value", "the case id is empty", file, row_no, "case_id")
                 bad = True
-            elif case_id in ids:
+            elif self.key(case_id) in ids:
+                if not self.exact:
+                    raise _KeyClash
                 self.add(
                     "duplicate-case",
                     "the case id of this row already appeared in an earlier row",
@@ -685,7 +720,7 @@ class _Reader:
             if bad or code is None:
                 continue
             legal_text = row[i_legal].strip() if i_legal is not None else ""
-            ids[case_id] = len(self.opened)
+            ids[self.key(case_id)] = len(self.opened)
             self.opened.append(opened)
             self.closed.append(closed)
             self.birth_year.append(birth)
@@ -727,7 +762,8 @@ class _Reader:
         if set(map(len, chunk)) != {width}:
             return False
         columns = list(zip(*chunk, strict=True))
-        cases = list(map(self.ids.get, columns[pos["case_id"]]))
+        id_col = columns[pos["case_id"]]
+        cases = list(map(self.ids.get, id_col if self.exact else _short_hashes(id_col)))
         if None in cases:
             return False
         dates = self._dates
@@ -769,9 +805,9 @@ class _Reader:
                     None,
                 )
                 continue
-            case = ids.get(row[i_id])
+            case = ids.get(self.key(row[i_id]))
             if case is None:
-                case = ids.get(row[i_id].strip())
+                case = ids.get(self.key(row[i_id].strip()))
                 if case is None:
                     self.add(
                         "unknown-case",
@@ -963,18 +999,39 @@ def read_cases(
 
     .. versionadded:: 0.1.0
     """
-    reader = _Reader(mapping, options or CaseReadOptions())
+    cases = _rewindable(cases)
     # The reader creates many short-lived row lists and no reference cycles: the cyclic
     # garbage collector would only slow it down (by about a third).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _read_file(reader, cases, "cases", encoding, delimiter)
-        if reader.cases_usable and events is not None:
-            # Events are joined to the cases read; without usable cases every event row
-            # would only repeat that its case is unknown.
-            _read_file(reader, events, "events", encoding, delimiter)
+        for exact in (False, True):
+            reader = _Reader(mapping, options or CaseReadOptions(), exact=exact)
+            try:
+                _read_file(reader, cases, "cases", encoding, delimiter)
+            except _KeyClash:
+                # A repeated case id or two ids with the same hash: read again with the
+                # ids themselves as keys, which tells the two apart exactly.
+                if not isinstance(cases, str | os.PathLike):
+                    cases.seek(0)
+                continue
+            if reader.cases_usable and events is not None:
+                # Events are joined to the cases read; without usable cases every event
+                # row would only repeat that its case is unknown.
+                _read_file(reader, events, "events", encoding, delimiter)
+            break
     finally:
         if collecting:
             gc.enable()
     return reader.finish()
+
+
+def _rewindable(source: Source) -> Source:
+    """A source that can be read twice (streams that cannot seek are buffered)."""
+    if isinstance(source, str | os.PathLike):
+        return source
+    try:
+        source.seek(source.tell())
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        return io.BytesIO(source.read())
+    return source

@@ -204,6 +204,7 @@ class _CaseCounter:
         self.dimensions = cases.dimensions
         self._leaf_cache: dict[int, tuple[Sequence[int], int]] = {}
         self._age_cache: dict[int, array[int]] = {}
+        self._cum_cache: dict[tuple[Any, ...], dict[int, list[int]]] = {}
         mun_labels = self.dimensions["municipality"][1]
         self.mun_labels = list(mun_labels)
 
@@ -270,6 +271,48 @@ class _CaseCounter:
             self._count_batch(spec, batch, year, result)
         return result
 
+    def _cumulative(
+        self,
+        column: str,
+        bounds: list[int],
+        year: int,
+        filters: Sequence[CaseFilter],
+        keep: bytes | None,
+    ) -> dict[int, list[int]]:
+        """Per leaf the number of cases whose *column* day lies in buckets 0..k (for k
+        up to ``len(bounds) + 1``), cached for the counts that share it."""
+        key = (column, tuple(bounds), year if "age_group" in self.by else 0, tuple(filters))
+        found = self._cum_cache.get(key)
+        if found is not None:
+            return found
+        top = len(bounds)
+        width = top + 2
+        days: Sequence[int] = getattr(self.cases, column)
+        bucket = {d: bisect_right(bounds, d) for d in set(days)}
+        bucket[OPEN] = top + 1
+        leaves, _ = self.leaves(year)
+        keys: Iterable[int] = map(
+            operator.add,
+            map(operator.mul, leaves, itertools.repeat(width)),
+            map(bucket.__getitem__, days),
+        )
+        if keep is not None:
+            keys = itertools.compress(keys, keep)
+        table: dict[int, list[int]] = {}
+        for code, n in Counter(keys).items():
+            leaf, position = divmod(code, width)
+            row = table.get(leaf)
+            if row is None:
+                row = table[leaf] = [0] * width
+            row[position] += n
+        for row in table.values():
+            total = 0
+            for i, n in enumerate(row):
+                total += n
+                row[i] = total
+        self._cum_cache[key] = table
+        return table
+
     def _count_batch(
         self, spec: CaseCount, batch: list[int], year: int, result: dict[int, Counter[int]]
     ) -> None:
@@ -288,25 +331,10 @@ class _CaseCounter:
         cases = self.cases
         top = len(bounds)
         if spec.count in (CaseCountKind.ACTIVE, CaseCountKind.NEW):
-            days = set(cases.opened)
-            if spec.count is CaseCountKind.ACTIVE:
-                days.update(cases.closed)
-            bucket = {d: bisect_right(bounds, d) for d in days}
-            bucket[OPEN] = top + 1
-            opened: Iterable[tuple[int, int]] = zip(
-                leaves, map(bucket.__getitem__, cases.opened), strict=False
-            )
-            if keep is not None:
-                opened = itertools.compress(opened, keep)
-            cum_open = _prefix(Counter(opened), top)
+            cum_open = self._cumulative("opened", bounds, year, spec.filters, keep)
             cum_closed: dict[int, list[int]] = {}
             if spec.count is CaseCountKind.ACTIVE:
-                closed: Iterable[tuple[int, int]] = zip(
-                    leaves, map(bucket.__getitem__, cases.closed), strict=False
-                )
-                if keep is not None:
-                    closed = itertools.compress(closed, keep)
-                cum_closed = _prefix(Counter(closed), top)
+                cum_closed = self._cumulative("closed", bounds, year, spec.filters, keep)
             zero = [0] * (top + 2)
             for p in batch:
                 a, b = ranges[p]
@@ -326,16 +354,22 @@ class _CaseCounter:
         if not isinstance(event_days, array):
             event_days = array("i", event_days)
             case_numbers = array("i", case_numbers)
+        first, last = bounds[0], bounds[-1]
         for day in set(event_days):
-            bit_of[day] = 1 << bisect_right(bounds, day)
+            # days outside the batch's periods set no bit
+            bit_of[day] = 1 << bisect_right(bounds, day) if first <= day < last else 0
         for case, day in zip(case_numbers, event_days, strict=False):
             masks[case] |= bit_of[day]
         period_mask = {
             p: ((1 << (b + 1)) - 1) ^ ((1 << (a + 1)) - 1) for p, (a, b) in ranges.items()
         }
-        pairs: Iterable[tuple[int, int]] = zip(leaves, masks, strict=False)
+        # only cases with an event in the batch's periods
+        pairs: Iterable[tuple[int, int]] = itertools.compress(
+            zip(leaves, masks, strict=False), masks
+        )
         if keep is not None:
-            pairs = itertools.compress(pairs, keep)
+            selected = bytes(map(operator.and_, keep, map(bool, masks)))
+            pairs = itertools.compress(zip(leaves, masks, strict=False), selected)
         hits: dict[int, list[int]] = {}
         for (leaf, mask), n in Counter(pairs).items():
             if not mask:
@@ -378,22 +412,6 @@ class _CaseCounter:
                     for combo_labels in variants:
                         values[(p, territory, combo_labels)] += n
         return values
-
-
-def _prefix(counter: Counter[tuple[int, int]], top: int) -> dict[int, list[int]]:
-    """Per leaf the cumulative count over buckets 0..top+1."""
-    table: dict[int, list[int]] = {}
-    for (leaf, bucket), n in counter.items():
-        row = table.get(leaf)
-        if row is None:
-            row = table[leaf] = [0] * (top + 2)
-        row[bucket] += n
-    for row in table.values():
-        total = 0
-        for i, n in enumerate(row):
-            total += n
-            row[i] = total
-    return table
 
 
 def _batches(periods: list[ReportPeriod], *, by_year: bool) -> list[list[int]]:
