@@ -97,6 +97,14 @@ def test_known_name_without_ags(tmp_path: Path) -> None:
     assert concept.title == "Integrationskonzept der Stadt Dülmen"
 
 
+def test_a_very_long_name_still_gives_a_valid_identifier(tmp_path: Path) -> None:
+    name = "Große Kreisstadt " + "Langenname" * 30
+    ki.init_concept(tmp_path / "lang", name=name, ags="09999006", kind="stadt")
+    concept = ki.load_concept(tmp_path / "lang")
+    assert concept.territories[0].name == name
+    assert len(concept.id) <= 100
+
+
 def test_new_folder_is_readable_like_any_other(tmp_path: Path) -> None:
     folder = tmp_path / "neu"
     ki.init_concept(folder, name="X", ags="09999003")

@@ -109,7 +109,7 @@ _PREFIXES = ("Kreis ", "Stadt ", "Gemeinde ")
 def _slug(text: str) -> str:
     table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower().translate(table)).strip("-")
-    return slug or "konzept"
+    return slug[:100].rstrip("-") or "konzept"
 
 
 def _quoted(text: str) -> str:
