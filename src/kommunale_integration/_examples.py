@@ -17,6 +17,7 @@ import json
 import os
 import re
 import string
+import unicodedata
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -110,6 +111,14 @@ def _slug(text: str) -> str:
     table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower().translate(table)).strip("-")
     return slug[:100].rstrip("-") or "konzept"
+
+
+_UNPRINTABLE = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
+"""Unicode categories that YAML cannot carry in a comment (controls, line separators …)."""
+
+
+def _printable(text: str) -> bool:
+    return not any(unicodedata.category(char) in _UNPRINTABLE for char in text)
 
 
 def _quoted(text: str) -> str:
@@ -224,6 +233,11 @@ def init_concept(
     clean = name.strip()
     if not clean:
         raise KommunaleIntegrationError("the name of the town must not be empty")
+    if not _printable(clean):
+        raise KommunaleIntegrationError(
+            f"the name {clean!r} contains control characters or line breaks; "
+            "give the name as it is written"
+        )
     if ags:
         code = ags.strip()
         territory_kind = _kind(kind, code)
@@ -245,7 +259,7 @@ def init_concept(
         "ags": code,
         "committee": _quoted("Ausschuss für Soziales und Integration"),
         "territories": _territory_lines(root),
-        "folder": target.name or str(target),
+        "folder": "".join(c if _printable(c) else "?" for c in (target.name or str(target))),
         "year": str(year),
     }
     texts = {file: _template_text(file) for file in TEMPLATE_FILES}
