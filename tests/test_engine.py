@@ -553,3 +553,54 @@ def test_rounding_mode(data: CaseData) -> None:
     rate = t.get("placement_rate", "2025", "all")
     assert rate is not None
     assert (rate.value, rate.status) == (Decimal("0.0"), ObservationStatus.ROUNDED)
+
+
+def test_territory_filter_and_empty_data(data: CaseData) -> None:
+    t = compute_indicators(
+        cases=data, periods=["2025"], territories=["all", "05566"], disclosure=None
+    )
+    assert set(t.territories) == {"all", "05566"}
+    empty = compute_indicators(cases=CaseData.empty(), periods=["2025"])
+    assert {(r.territory, r.value) for r in empty.rows if r.indicator == "active_cases"} == {
+        ("all", 0)
+    }
+
+
+def test_two_breakdowns(data: CaseData) -> None:
+    t = compute_indicators(cases=data, periods=["2025"], by=("sex", "legal_basis"), disclosure=None)
+    assert t.dimensions == ("sex", "legal_basis")
+    # A2 and A5
+    assert value(t, "active_cases", "2025", "all", sex="m", legal_basis="SGB II") == 2
+    assert value(t, "active_cases", "2025", "all", legal_basis="SGB II") == 3
+    assert value(t, "active_cases", "2025", "all") == 5
+    safe = compute_indicators(cases=data, periods=["2025"], by=("sex", "legal_basis"))
+    assert all(r.value is None or r.value == 0 or r.value >= 3 for r in safe.rows
+               if r.indicator != "placement_rate")  # fmt: skip
+
+
+def test_load_indicators_reports_problems(tmp_path: Path) -> None:
+    from kommunale_integration import load_indicators
+
+    bad = tmp_path / "k.yaml"
+    bad.write_text("indicators:\n  - id: x\n    name: X\n    scale: 7\n", encoding="utf-8")
+    with pytest.raises(LoadError) as info:
+        load_indicators(bad)
+    paths = {f.location.path for f in info.value.findings}
+    assert any(p and p.startswith("indicators[0]") for p in paths)
+    broken = tmp_path / "b.yaml"
+    broken.write_text("indicators: [", encoding="utf-8")
+    with pytest.raises(LoadError):
+        load_indicators(broken)
+
+
+def test_read_options_keep_only_named_dimensions(tmp_path: Path) -> None:
+    from kommunale_integration import CaseReadOptions, read_cases
+
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "case_id,municipality,opened,team,office\n1,05558004,2025-01-01,a,x\n", encoding="utf-8"
+    )
+    data = read_cases(path, options=CaseReadOptions(dimensions=("team",)))
+    assert data.dimension_names == ("sex", "legal_basis", "team")
+    t = compute_indicators(cases=data, periods=["2025"], by=["team"], disclosure=None)
+    assert value(t, "active_cases", "2025", "all", team="a") == 1
