@@ -33,7 +33,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--kind",
         choices=sorted(KIND_ALIASES),
-        help="kind of territory (default: Kreis for a 5-digit AGS, else Gemeinde)",
+        metavar="KIND",
+        help=(
+            "stadt, gemeinde, kreisfreie-stadt or kreis (also town, municipality, city, "
+            "district); default: kreis for a 5-digit AGS, else gemeinde"
+        ),
     )
     parser.set_defaults(func=run)
 
