@@ -108,6 +108,7 @@ if TYPE_CHECKING:
         parse_expression,
     )
     from ._examples import example_path, init_concept
+    from ._hsds import ImportReport, export_hsds, import_hsds
     from ._loaders import (
         DEFAULT_TABLE_FILES,
         LOAD_FINDING_CODES,
@@ -123,8 +124,6 @@ if TYPE_CHECKING:
         save_concept,
         write_table,
     )
-    from ._schema import SCHEMA_TYPES, json_schema
-    from ._hsds import ImportReport, export_hsds, import_hsds
     from ._reports import (
         ActionPlan,
         AttributeChange,
@@ -132,8 +131,8 @@ if TYPE_CHECKING:
         DirectorySite,
         ItemChange,
         ReportContext,
-        TemplateError,
         StatusChangeEntry,
+        TemplateError,
         Vorlage,
         action_plan,
         build_action_plan,
@@ -143,6 +142,7 @@ if TYPE_CHECKING:
         directory_site,
         report_context,
     )
+    from ._schema import SCHEMA_TYPES, json_schema
     from ._validation import (
         Profile,
         Rule,
@@ -246,6 +246,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "DEFAULT_TABLE_FILES",
     "LOAD_FINDING_CODES",
+    "SCHEMA_TYPES",
     "TABLE_COLUMNS",
     "Abbreviation",
     "ActionPlan",
@@ -311,7 +312,6 @@ __all__ = [
     "Profile",
     "ReportContext",
     "ReportPeriod",
-    "SCHEMA_TYPES",
     "Rule",
     "Severity",
     "StaffPosition",
