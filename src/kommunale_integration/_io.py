@@ -22,6 +22,11 @@ __all__ = ["atomic_directory", "atomic_write", "check_not_input"]
 
 StrPath = str | os.PathLike[str]
 
+# Suffixes of the files the loaders read from a folder input.
+_DATA_SUFFIXES = frozenset(
+    {".yaml", ".yml", ".json", ".toml", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
+)
+
 
 def check_not_input(output: StrPath, inputs: Iterable[StrPath]) -> None:
     """Refuse an *output* path that is one of the *inputs*.
@@ -33,8 +38,21 @@ def check_not_input(output: StrPath, inputs: Iterable[StrPath]) -> None:
     """
     out = Path(output).resolve()
     for item in inputs:
-        if out == Path(item).resolve():
+        source = Path(item).resolve()
+        if out == source:
             raise OutputError(f"refusing to overwrite the input {item}: choose another output")
+        # A folder input (a concept folder, an HSDS export) is read file by file: its
+        # data files are inputs too.
+        if (
+            source.is_dir()
+            and out.is_relative_to(source)
+            and out.is_file()
+            and out.suffix.lower() in _DATA_SUFFIXES
+        ):
+            raise OutputError(
+                f"refusing to overwrite {output}: it is a data file of the input folder "
+                f"{item}; choose another output"
+            )
 
 
 def atomic_write(
@@ -108,14 +126,15 @@ def atomic_directory(path: StrPath, *, inputs: Iterable[StrPath] = ()) -> Iterat
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-        old.rmdir()
-        os.replace(target, old)
     try:
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            old.rmdir()
+            os.replace(target, old)
         os.replace(tmp, target)
     except BaseException:
-        if old is not None:
+        # moving the old folder aside or the new one in failed: put the old one back
+        if old is not None and old.exists() and not target.exists():
             os.replace(old, target)
         shutil.rmtree(tmp, ignore_errors=True)
         raise
