@@ -137,3 +137,16 @@ def test_datetime_is_not_a_date() -> None:
 def test_yaml_dump_is_readable() -> None:
     text = ki.dumps_yaml(ki.Actor(id="vhs", name="VHS Coesfeld", fields=("sprache",)))
     assert yaml.safe_load(text) == {"id": "vhs", "name": "VHS Coesfeld", "fields": ["sprache"]}
+
+
+def test_unquoted_yes_no_votes_from_yaml() -> None:
+    text = "id: d\nbody: Kreistag\ndate: 2015-09-23\nvotes: {yes: 9, no: 0, abstain: 0}\n"
+    decision = ki.loads_yaml(text, ki.Decision)
+    assert decision.votes == ki.Votes(yes=9, no=0, abstain=0)
+
+
+def test_non_text_unknown_keys_are_a_finding() -> None:
+    with pytest.raises(ki.LoadError) as info:
+        ki.loads_yaml("short: KI\nlong: Integrationszentrum\ntrue: 1\n", ki.Abbreviation)
+    assert info.value.findings[0].code == "unknown-key"
+    assert "True" in info.value.findings[0].message

@@ -251,6 +251,18 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
     def is_model(t: Any) -> bool:
         return attrs.has(t) and getattr(t, "__module__", "").startswith("kommunale_integration")
 
+    # YAML 1.1 reads the unquoted keys ``yes``/``no`` of a vote as booleans.
+    votes_hook = make_dict_structure_fn(
+        m.Votes, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+    )
+
+    def structure_votes(value: Any, cl: Any) -> m.Votes:
+        if isinstance(value, Mapping):
+            names = {True: "yes", False: "no"}
+            value = {names.get(k, k) if isinstance(k, bool) else k: v for k, v in value.items()}
+        return votes_hook(value, cl)
+
+    conv.register_structure_hook(m.Votes, structure_votes)
     conv.register_structure_hook_factory(
         is_model,
         lambda cl: make_dict_structure_fn(
@@ -346,7 +358,7 @@ def _join(path: str, name: str) -> str:
 
 def _describe(error: BaseException, path: str) -> tuple[str, str, str]:
     if isinstance(error, ForbiddenExtraKeysError):
-        keys = ", ".join(sorted(error.extra_fields))
+        keys = ", ".join(sorted(str(key) for key in error.extra_fields))
         return "unknown-key", f"unknown key(s) {keys} (check the spelling)", path
     if isinstance(error, KeyError):
         name = str(error.args[0]) if error.args else "?"
