@@ -27,7 +27,10 @@ __all__ = [
 
 
 class Severity(enum.StrEnum):
-    """How serious a finding is (Schweregrad)."""
+    """How serious a finding is (Schweregrad).
+
+    .. versionadded:: 0.1.0
+    """
 
     ERROR = "error"
     WARNING = "warning"
@@ -41,6 +44,8 @@ class Location:
     Table data is located by ``file``, 1-based ``row`` (the header is row 1, as in a
     spreadsheet) and ``column`` (the header text); structured data by ``path`` such as
     ``measures[3].timeframe.end``.
+
+    .. versionadded:: 0.1.0
     """
 
     file: str | None = None
@@ -80,6 +85,8 @@ class Finding:
         severity: :class:`Severity`.
         message: A complete sentence for people.
         location: Where the problem is.
+
+    .. versionadded:: 0.1.0
     """
 
     code: str
@@ -102,13 +109,18 @@ class Finding:
 
 
 class KommunaleIntegrationError(Exception):
-    """Base class of every exception raised deliberately by this library."""
+    """Base class of every exception raised deliberately by this library.
+
+    .. versionadded:: 0.1.0
+    """
 
 
 class InvalidValueError(KommunaleIntegrationError, ValueError):
     """A model object was constructed with a value that breaks an invariant.
 
     The message names the field, what was expected and what was found.
+
+    .. versionadded:: 0.1.0
     """
 
     def __init__(self, field: str, message: str) -> None:
@@ -117,7 +129,10 @@ class InvalidValueError(KommunaleIntegrationError, ValueError):
 
 
 class LoadError(KommunaleIntegrationError, ValueError):
-    """Input could not be turned into a model; carries *all* findings of the load."""
+    """Input could not be turned into a model; carries *all* findings of the load.
+
+    .. versionadded:: 0.1.0
+    """
 
     def __init__(self, findings: Iterable[Finding], summary: str | None = None) -> None:
         self.findings: tuple[Finding, ...] = tuple(findings)
@@ -152,4 +167,7 @@ def require_extra(module: str, extra: str) -> object:
 
 
 class OutputError(KommunaleIntegrationError, OSError):
-    """An output could not be written safely (e.g. it would overwrite an input)."""
+    """An output could not be written safely (e.g. it would overwrite an input).
+
+    .. versionadded:: 0.1.0
+    """

@@ -127,6 +127,8 @@ class DateRange:
 
     ``start`` or ``end`` may be missing: the Kreis concept deliberately names no
     deadlines for its measures.
+
+    .. versionadded:: 0.1.0
     """
 
     start: date | None = _opt_date()
@@ -148,7 +150,10 @@ class DateRange:
 
 
 class TerritoryKind(enum.StrEnum):
-    """The kind of a Gebietskörperschaft."""
+    """The kind of a Gebietskörperschaft.
+
+    .. versionadded:: 0.1.0
+    """
 
     STATE = "state"
     """Land (e.g. Nordrhein-Westfalen)."""
@@ -229,7 +234,10 @@ class Territory:
 
 
 class DecisionResult(enum.StrEnum):
-    """The outcome of a Beschluss."""
+    """The outcome of a Beschluss.
+
+    .. versionadded:: 0.1.0
+    """
 
     ADOPTED = "adopted"
     """beschlossen / angenommen."""
@@ -247,7 +255,10 @@ class DecisionResult(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class Votes:
-    """The vote on a Beschluss (Abstimmungsergebnis): Ja, Nein, Enthaltungen, Befangen."""
+    """The vote on a Beschluss (Abstimmungsergebnis): Ja, Nein, Enthaltungen, Befangen.
+
+    .. versionadded:: 0.1.0
+    """
 
     yes: int = attrs.field(default=0, validator=v.non_negative)
     no: int = attrs.field(default=0, validator=v.non_negative)
@@ -320,7 +331,10 @@ class Contact:
 
 @attrs.frozen(kw_only=True)
 class Venue:
-    """A place where an offer takes place (Ort / Anschrift)."""
+    """A place where an offer takes place (Ort / Anschrift).
+
+    .. versionadded:: 0.1.0
+    """
 
     name: str | None = _opt_str()
     street: str | None = _opt_str()
@@ -342,6 +356,8 @@ class StaffPosition:
     """A Personalstelle: a role with its full-time equivalent (Stellenanteil, VZÄ).
 
     ``seconded`` marks staff delegated from elsewhere (abgeordnete Lehrkräfte).
+
+    .. versionadded:: 0.1.0
     """
 
     role: str = attrs.field(validator=v.non_empty)
@@ -409,6 +425,8 @@ class Eligibility:
 
     ``legal_bases`` are Rechtskreise (``AsylbLG``, ``SGB II`` …), ``residence_statuses``
     Aufenthaltsstatus codes; ages are inclusive.
+
+    .. versionadded:: 0.1.0
     """
 
     legal_bases: tuple[str, ...] = _strs()
@@ -489,6 +507,8 @@ class FieldOfAction:
 
     ``area`` groups fields, e.g. ``education`` (Integration durch Bildung) or
     ``cross-cutting`` (Integration als Querschnittsaufgabe).
+
+    .. versionadded:: 0.1.0
     """
 
     id: str = attrs.field(validator=v.slug)
@@ -498,7 +518,10 @@ class FieldOfAction:
 
 
 class GoalKind(enum.StrEnum):
-    """Level of a Ziel."""
+    """Level of a Ziel.
+
+    .. versionadded:: 0.1.0
+    """
 
     GUIDING = "guiding"
     """Leitziel."""
@@ -525,7 +548,10 @@ class Goal:
 
 
 class MeasureStatus(enum.StrEnum):
-    """Implementation state of a Maßnahme."""
+    """Implementation state of a Maßnahme.
+
+    .. versionadded:: 0.1.0
+    """
 
     RECOMMENDED = "recommended"
     """empfohlen."""
@@ -541,7 +567,10 @@ class MeasureStatus(enum.StrEnum):
 
 @attrs.frozen(kw_only=True)
 class StatusChange:
-    """One dated entry of a measure's status history (Statusverlauf)."""
+    """One dated entry of a measure's status history (Statusverlauf).
+
+    .. versionadded:: 0.1.0
+    """
 
     date: date = attrs.field(validator=v.instance_of(date))
     status: MeasureStatus = _enum(MeasureStatus)
@@ -634,7 +663,10 @@ class Funding:
 
 
 class Direction(enum.StrEnum):
-    """Which way an indicator should move (Polarität)."""
+    """Which way an indicator should move (Polarität).
+
+    .. versionadded:: 0.1.0
+    """
 
     UP = "up"
     """höher ist besser."""
@@ -645,7 +677,10 @@ class Direction(enum.StrEnum):
 
 
 class CaseCountKind(enum.StrEnum):
-    """What a case-based count counts (always distinct cases)."""
+    """What a case-based count counts (always distinct cases).
+
+    .. versionadded:: 0.1.0
+    """
 
     ACTIVE = "active"
     """Fälle, die im Zeitraum offen waren."""
@@ -661,6 +696,8 @@ class CaseFilter:
 
     ``attribute`` is a case column (``legal_basis``, ``sex`` …) or ``age_group``
     (values ``0-17``, ``18-26``, ``27-64``, ``65+``: age at the period end).
+
+    .. versionadded:: 0.1.0
     """
 
     attribute: str = attrs.field(validator=v.slug)
@@ -669,7 +706,10 @@ class CaseFilter:
 
 @attrs.frozen(kw_only=True)
 class CaseCount:
-    """A count of distinct cases from the case-management export (Fallzahl)."""
+    """A count of distinct cases from the case-management export (Fallzahl).
+
+    .. versionadded:: 0.1.0
+    """
 
     count: CaseCountKind = _enum(CaseCountKind)
     events: tuple[str, ...] = _strs()
@@ -687,6 +727,8 @@ class Confidentiality:
     ``threshold``: counts from 1 to ``threshold - 1`` are suppressed (default 3, i.e. 1
     and 2 are suppressed as the Bundesagentur für Arbeit does); ``rounding`` (5 or 10)
     rounds counts instead of suppressing them.
+
+    .. versionadded:: 0.1.0
     """
 
     threshold: int = attrs.field(default=3, validator=v.non_negative)
@@ -742,7 +784,10 @@ class Indicator:
 
 
 class ObservationStatus(enum.StrEnum):
-    """Status flag of a value (SDMX-like)."""
+    """Status flag of a value (SDMX-like).
+
+    .. versionadded:: 0.1.0
+    """
 
     OK = "ok"
     SUPPRESSED = "suppressed"
@@ -791,7 +836,10 @@ class Observation:
 
 @attrs.frozen(kw_only=True)
 class Target:
-    """A Zielwert: the value an indicator should reach in a period and territory."""
+    """A Zielwert: the value an indicator should reach in a period and territory.
+
+    .. versionadded:: 0.1.0
+    """
 
     indicator: str = attrs.field(validator=v.slug)
     territory: str = attrs.field(validator=v.non_empty)
@@ -803,7 +851,10 @@ class Target:
 
 @attrs.frozen(kw_only=True)
 class Baseline:
-    """An Ausgangswert: the value an indicator started from."""
+    """An Ausgangswert: the value an indicator started from.
+
+    .. versionadded:: 0.1.0
+    """
 
     indicator: str = attrs.field(validator=v.slug)
     territory: str = attrs.field(validator=v.non_empty)
@@ -855,7 +906,10 @@ class Network:
 
 @attrs.frozen(kw_only=True)
 class Meeting:
-    """A Sitzung or Treffen of a network: the material of the yearly activity report."""
+    """A Sitzung or Treffen of a network: the material of the yearly activity report.
+
+    .. versionadded:: 0.1.0
+    """
 
     id: str = attrs.field(validator=v.slug)
     network: str = attrs.field(validator=v.slug)
@@ -880,7 +934,10 @@ class Meeting:
 
 @attrs.frozen(kw_only=True)
 class GlossaryTerm:
-    """A Glossar entry: a term and its explanation."""
+    """A Glossar entry: a term and its explanation.
+
+    .. versionadded:: 0.1.0
+    """
 
     term: str = attrs.field(validator=v.non_empty)
     definition: str = attrs.field(validator=v.non_empty)
@@ -889,7 +946,10 @@ class GlossaryTerm:
 
 @attrs.frozen(kw_only=True)
 class Abbreviation:
-    """An Abkürzung and what it stands for."""
+    """An Abkürzung and what it stands for.
+
+    .. versionadded:: 0.1.0
+    """
 
     short: str = attrs.field(validator=v.non_empty)
     long: str = attrs.field(validator=v.non_empty)
@@ -897,7 +957,10 @@ class Abbreviation:
 
 @attrs.frozen(kw_only=True)
 class LegalBasis:
-    """A Rechtsgrundlage: law, paragraph, title and a link."""
+    """A Rechtsgrundlage: law, paragraph, title and a link.
+
+    .. versionadded:: 0.1.0
+    """
 
     id: str = attrs.field(validator=v.slug)
     law: str = attrs.field(validator=v.non_empty)
