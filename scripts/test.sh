@@ -44,5 +44,7 @@ trap 'rm -rf "$SMOKE"' EXIT
 "$SMOKE/venv/bin/python" -m pip install --quiet dist/*.whl
 (cd "$SMOKE" && "$SMOKE/venv/bin/python" -c "import kommunale_integration as k; print('imported', k.__version__)")
 (cd "$SMOKE" && "$SMOKE/venv/bin/kommunale-integration" --help >/dev/null && echo "kommunale-integration --help: ok")
+(cd "$SMOKE" && "$SMOKE/venv/bin/kommunale-integration" demo --output "$SMOKE/demo" >/dev/null \
+  && test -s "$SMOKE/demo/jahresbericht-2025.html" && echo "kommunale-integration demo (core install): ok")
 
 step "all checks passed"
