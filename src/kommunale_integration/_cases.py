@@ -14,7 +14,8 @@ municipalities, sexes, legal bases and further columns small integer codes, even
 pair of arrays (case number, day) per event type. Case pseudonyms are replaced by dense
 case numbers while the events are joined and are then dropped: a :class:`CaseData`
 holds no identifier at all, and no message of this module ever quotes one (a finding
-names the row, never the case).
+names the row, never the case). Nor does a message quote the text of a wrong cell: in a
+row whose cells are out of order, that text could be the case id.
 """
 
 from __future__ import annotations
@@ -407,7 +408,8 @@ class _Reader:
         else:
             match = _DE_DATE.fullmatch(value)
             if not match:
-                raise ValueError(f"expected a date like 2025-03-31 or 31.03.2025, got {text!r}")
+                # The cell's text is not quoted: it might be a case id in the wrong column.
+                raise ValueError("expected a date like 2025-03-31 or 31.03.2025")
             day, month, year = (int(g) for g in match.groups())
         try:
             result = date(year, month, day).toordinal()
@@ -447,12 +449,20 @@ class _Reader:
                 ok = False
                 continue
             positions[name] = index
+        # Headers with digits are not quoted: without a header row, the first row of
+        # data (with its case id) stands in the header's place.
+        names = [h.strip() for h in header if h.strip()]
+        shown = [h for h in names if not any(c.isdigit() for c in h)]
+        found = ", ".join(shown) or "none"
+        if len(shown) < len(names):
+            found += (
+                f" and {len(names) - len(shown)} with digits, not shown: is the header row missing?"
+            )
         for name in required:
             if name not in positions:
                 self.add(
                     "missing-column",
-                    f'the required column "{name}" is missing (columns found: '
-                    f"{', '.join(h.strip() for h in header) or 'none'})",
+                    f'the required column "{name}" is missing (columns found: {found})',
                     file,
                     1,
                     name,
@@ -656,7 +666,8 @@ class _Reader:
                 else:
                     self.add(
                         "invalid-value",
-                        f"expected an 8-digit AGS (Gemeindeschlüssel), got {ags!r}",
+                        "expected an 8-digit AGS (Gemeindeschlüssel)"
+                        + (" (a leading zero lost?)" if ags.isdigit() and len(ags) == 7 else ""),
                         file,
                         row_no,
                         "municipality",
@@ -694,7 +705,7 @@ class _Reader:
                 if found is None:
                     self.add(
                         "invalid-value",
-                        f"expected a sex of f, m, d or unknown, got {raw_sex!r}",
+                        "expected a sex of f, m, d or unknown",
                         file,
                         row_no,
                         "sex",
@@ -711,7 +722,7 @@ class _Reader:
                     else:
                         self.add(
                             "invalid-value",
-                            f"expected a year of birth of 4 digits, got {raw_birth!r}",
+                            "expected a year of birth of 4 digits",
                             file,
                             row_no,
                             "birth_year",
