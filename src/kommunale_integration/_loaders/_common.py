@@ -159,6 +159,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "Tabelle hat mehr als {limit} Zeilen",
         "table has more than {limit} rows",
     ),
+    "too-many-columns": (
+        "Zeile hat mehr als {limit} Spalten (so viele hat kein Excel-Arbeitsblatt); "
+        "stimmt das Trennzeichen?",
+        "row has more than {limit} columns (more than an Excel worksheet holds); is the "
+        "delimiter right?",
+    ),
     "path-outside-concept": (
         'Pfad "{found}" liegt außerhalb des Konzeptordners',
         'path "{found}" lies outside the concept folder',

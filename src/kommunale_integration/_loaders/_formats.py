@@ -23,6 +23,7 @@ from ._tables import TableRows
 __all__ = ["csv_bytes", "detect_delimiter", "read_csv_rows", "read_xlsx_rows", "xlsx_bytes"]
 
 _DELIMITERS = (";", ",", "\t")
+_MAX_COLUMNS = 16_384  # the columns of an Excel worksheet (A to XFD)
 _SINGLE_COLUMN = "\x1f"
 
 
@@ -76,6 +77,15 @@ def read_csv_rows(data: bytes, display: str, collector: Collector) -> TableRows 
     try:
         for record in reader:
             number += 1
+            if len(record) > _MAX_COLUMNS:
+                collector.add(
+                    "too-many-rows",
+                    "too-many-columns",
+                    file=display,
+                    row=number,
+                    limit=_MAX_COLUMNS,
+                )
+                return None
             if _blank(record):
                 continue
             if header is None:
