@@ -212,6 +212,8 @@ class _Reader:
             ) from None
         except UnicodeDecodeError:
             raise LoadError([_unreadable(path, "it is not UTF-8 text")]) from None
+        except RecursionError:
+            raise LoadError([_unreadable(path, "it is nested too deeply")]) from None
         self.read_document(data, path)
 
     def read_document(self, data: Any, path: Path) -> None:
@@ -270,19 +272,27 @@ class _Reader:
             self.read_csv(entity, file)
 
     def read_csv(self, entity: str, file: Path) -> None:
+        data = file.read_bytes()
         try:
-            text = file.read_text(encoding="utf-8-sig")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = file.read_text(encoding="cp1252")
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                why = f"it is neither UTF-8 nor Windows-1252 (byte at offset {exc.start})"
+                raise LoadError([_unreadable(file, why)]) from None
         reader = csv.DictReader(io.StringIO(text, newline=""))
         kinds = {f[0]: f[1] for f in TABLES.get(entity, ("", ()))[1]}
-        for n, row in enumerate(reader, start=2):
-            record = {
-                key: _typed(kinds.get(key), _uncell(value))
-                for key, value in row.items()
-                if key is not None and value not in (None, "")
-            }
-            self.merge(entity, record, Location(file=str(file), row=n))
+        try:
+            for n, row in enumerate(reader, start=2):
+                record = {
+                    key: _typed(kinds.get(key), _uncell(value))
+                    for key, value in row.items()
+                    if key is not None and value not in (None, "")
+                }
+                self.merge(entity, record, Location(file=str(file), row=n))
+        except csv.Error as exc:
+            raise LoadError([_unreadable(file, f"it is not valid CSV ({exc})")]) from None
 
 
 def read_tables(path: StrPath) -> tuple[Tables, dict[tuple[str, str], Location], list[Finding]]:
