@@ -90,6 +90,7 @@ def test_changes_targets_and_trend(data: CaseData) -> None:
     assert active.target == 40
     assert active.target_period == ReportPeriod.parse("2026")
     assert active.baseline == 10
+    assert active.change_baseline_abs == 20
     assert active.attainment == Decimal("66.7")
     assert active.trend == (("2023", Decimal(10)), ("2024", Decimal(15)), ("2025", Decimal(30)))
     rate = figures[("placement_rate", "05558004")]

@@ -52,6 +52,7 @@ class DerivedFigure:
         target_period: The period of that target.
         attainment: Per cent of the target reached (Zielerreichung), direction-aware.
         baseline: The baseline value (Ausgangswert), if any.
+        change_baseline_abs: ``value − baseline`` (change since the baseline).
         trend: ``(period, value)`` for the last periods up to *period*, oldest first.
 
     .. versionadded:: 0.1.0
@@ -74,6 +75,7 @@ class DerivedFigure:
     target_period: ReportPeriod | None = None
     attainment: Decimal | None = None
     baseline: Decimal | None = None
+    change_baseline_abs: Decimal | None = None
     trend: tuple[tuple[str, Decimal | None], ...] = ()
 
 
@@ -255,6 +257,11 @@ def derive(
                         direction=direction,
                     ),
                     baseline=base.value if base is not None else None,
+                    change_baseline_abs=(
+                        row.value - base.value
+                        if base is not None and row.value is not None
+                        else None
+                    ),
                     trend=tuple(trend_values),
                 )
             )
