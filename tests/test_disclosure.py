@@ -360,3 +360,45 @@ def test_indicator_confidentiality_makes_it_stricter() -> None:
     assert cell is not None
     # 4 cases round to 0; the status says that the 0 is a rounded value
     assert (cell.value, cell.status) == (0, ObservationStatus.ROUNDED)
+
+
+@st.composite
+def cubes(draw: st.DrawFn) -> tuple[dict[Any, int], list[Any]]:
+    """A three-way table with every margin (like territory × sex × legal basis)."""
+    sizes = [draw(st.integers(2, 3)) for _ in range(3)]
+    inner = {
+        (i, j, k): draw(st.sampled_from([0, 0, 1, 2, 3, 6, 15]))
+        for i in range(sizes[0])
+        for j in range(sizes[1])
+        for k in range(sizes[2])
+    }
+    axes = [[*range(n), "T"] for n in sizes]
+    values: dict[Any, int] = {}
+    for i in axes[0]:
+        for j in axes[1]:
+            for k in axes[2]:
+                values[(i, j, k)] = sum(
+                    v
+                    for (a, b, c), v in inner.items()
+                    if i in ("T", a) and j in ("T", b) and k in ("T", c)
+                )
+    groups: list[Any] = []
+    for cell in values:
+        for axis in range(3):
+            if cell[axis] != "T":
+                continue
+            parts = [(*cell[:axis], x, *cell[axis + 1 :]) for x in range(sizes[axis])]
+            groups.append((cell, parts))
+    return values, groups
+
+
+@given(cubes())
+def test_protect_three_way_tables(cube: tuple[dict[Any, int], list[Any]]) -> None:
+    values, groups = cube
+    result = protect(values, groups, DisclosureControl())
+    hidden = set(result.suppressed)
+    assert {c for c, v in values.items() if 0 < v < 3} <= hidden
+    assert all(values[c] > 0 for c in hidden)
+    known = {c: v for c, v in values.items() if c not in hidden}
+    assert not propagate(groups, known, hidden)
+    assert not solvable(groups, hidden)
