@@ -150,3 +150,18 @@ def test_missing_period_is_usage_error(capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit) as info:
         main(["indicators"])
     assert info.value.code == 2
+
+
+def test_concept_without_cases_says_what_is_left_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    concept = tmp_path / "konzept.yaml"
+    concept.write_text(
+        "id: k\ntitle: K\nterritory: '05558'\n"
+        "indicators:\n  - {id: active_cases, name: Aktiv, numerator: {count: active}}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "indicators", str(concept), "--period", "2025", "--only")
+    assert code == 0, err
+    assert out == "indicator,period,territory,value,status\n"
+    assert "active_cases count cases" in err

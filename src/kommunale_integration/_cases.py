@@ -172,7 +172,7 @@ class _Dim:
         return found
 
 
-@attrs.define(eq=False)
+@attrs.define(eq=False, repr=False)
 class CaseData:
     """Case-management data in compact columns, without identifiers (Falldaten).
 
@@ -206,6 +206,12 @@ class CaseData:
 
     def __len__(self) -> int:
         return len(self.opened)
+
+    def __repr__(self) -> str:
+        return (
+            f"<CaseData {len(self):,} cases, {len(self.event_kind):,} events, "
+            f"{len(self._dims['municipality'].labels)} municipalities>"
+        )
 
     @property
     def dimensions(self) -> dict[str, tuple[Sequence[int], list[str]]]:

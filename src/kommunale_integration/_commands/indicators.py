@@ -117,6 +117,20 @@ def run(args: argparse.Namespace) -> int:
 
         concept = load_concept(args.path)
     cases = read_cases(args.cases, args.events) if args.cases else None
+    if concept is not None and cases is None:
+        from .._model import CaseCount
+
+        skipped = [
+            i.id
+            for i in concept.indicators
+            if isinstance(i.numerator, CaseCount) or isinstance(i.denominator, CaseCount)
+        ]
+        if skipped:
+            print(
+                f"notice: {', '.join(skipped)} count cases and are left out: give the "
+                "case export with --cases and --events",
+                file=sys.stderr,
+            )
     if args.no_suppression:
         disclosure = None
         print(

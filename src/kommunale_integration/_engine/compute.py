@@ -21,6 +21,7 @@ Rates are computed from the summed numerators and denominators, never averaged.
 from __future__ import annotations
 
 import itertools
+import logging
 import operator
 from array import array
 from bisect import bisect_right
@@ -45,6 +46,8 @@ from .expressions import Expression, ExpressionError, parse_expression
 from .table import TOTAL, IndicatorTable, IndicatorValue
 
 __all__ = ["AGE_GROUPS", "age_group", "compute_indicators", "expand_periods"]
+
+log = logging.getLogger("kommunale_integration")
 
 AGE_GROUPS = ("0-17", "18-26", "27-64", "65+")
 """The values of the ``age_group`` attribute (plus ``unknown`` without a birth year)."""
@@ -670,7 +673,9 @@ def compute_indicators(
         control = _control_for(indicator, disclosure)
         terms = [indicator.numerator, indicator.denominator]
         if any(isinstance(t, CaseCount) for t in terms) and counter is None:
-            continue  # no case data: only observations can be passed through
+            # no case data: only observations can be passed through
+            log.info("indicator %s counts cases but no case data was given", indicator.id)
+            continue
         sides: list[Any] = []
         for term in terms:
             if term is None:
