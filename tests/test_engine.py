@@ -606,3 +606,26 @@ def test_read_options_keep_only_named_dimensions(tmp_path: Path) -> None:
     assert data.dimension_names == ("sex", "legal_basis", "team")
     t = compute_indicators(cases=data, periods=["2025"], by=["team"], disclosure=None)
     assert value(t, "active_cases", "2025", "all", team="a") == 1
+
+
+def test_observations_take_precedence_over_computed_values(data: CaseData) -> None:
+    published = Observation(
+        indicator="active_cases",
+        period=ReportPeriod.parse("2025"),
+        territory="all",
+        value=Decimal(99),
+        status=ObservationStatus.PROVISIONAL,
+    )
+    concept = Concept(
+        id="k",
+        title="K",
+        territory="05558",
+        indicators=default_indicators()[:1],
+        observations=(published,),
+    )
+    t = compute_indicators(concept, data, periods=["2025"], disclosure=None)
+    cell = t.get("active_cases", "2025", "all")
+    assert cell is not None
+    assert (cell.value, cell.status) == (Decimal(99), ObservationStatus.PROVISIONAL)
+    assert value(t, "active_cases", "2025", "05558") == 4
+    assert len([r for r in t.rows if r.territory == "all"]) == 1

@@ -664,9 +664,14 @@ def compute_indicators(
         return result
 
     rows: list[IndicatorValue] = []
-    computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
-    track = computed if concept is not None and concept.observations else None
     dim_names = [name for name, _ in dims]
+    # Observations of the indicators themselves (e.g. published figures for years
+    # before the export) take precedence over computed values for the same cell.
+    observed_rows = _passed_through(concept, chosen, period_list, dim_names)
+    observed = {
+        (r.indicator, r.period, r.territory, tuple(v for _, v in r.dims)) for r in observed_rows
+    }
+    skip = observed or None
     total_combo = tuple(TOTAL for _ in dims)
 
     for indicator in chosen:
@@ -686,7 +691,7 @@ def compute_indicators(
                 sides.append(_parse(term, indicator, known_codes))
         case_based = all(not isinstance(s, Expression) for s in sides)
         if case_based:
-            rows.extend(_case_rows(indicator, sides[0], sides[1], layout, dim_names, track=track))
+            rows.extend(_case_rows(indicator, sides[0], sides[1], layout, dim_names, skip=skip))
             continue
         cell_iter: Iterable[Cell] = (
             layout.cells()
@@ -697,6 +702,8 @@ def compute_indicators(
         for cell in cell_iter:
             p, territory, combo = cell
             period = period_list[p]
+            if (indicator.id, period, territory, combo) in observed:
+                continue
             parts: list[tuple[Decimal | None, ObservationStatus] | None] = []
             for side in sides:
                 if side is None:
@@ -753,9 +760,8 @@ def compute_indicators(
                     denominator=denominator_out,
                 )
             )
-            computed.add((indicator.id, period, territory, combo))
 
-    rows.extend(_passed_through(concept, chosen, period_list, dim_names, computed))
+    rows.extend(observed_rows)
     if territories is not None:
         keep = set(territories)
         rows = [r for r in rows if r.territory in keep]
@@ -783,7 +789,7 @@ def _case_rows(
     layout: _Layout,
     dim_names: list[str],
     *,
-    track: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] | None,
+    skip: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] | None,
 ) -> Iterable[IndicatorValue]:
     """The rows of an indicator whose numerator and denominator are case counts."""
     ok, suppressed = ObservationStatus.OK, ObservationStatus.SUPPRESSED
@@ -795,6 +801,8 @@ def _case_rows(
     for cell in layout.cells():
         p, territory, combo = cell
         period = layout.periods[p]
+        if skip is not None and (code, period, territory, combo) in skip:
+            continue
         n = num_values[cell]
         n_status = suppressed if n is None else (rounded if cell in num_rounded else ok)
         if den is None:
@@ -832,8 +840,6 @@ def _case_rows(
                     denominator=_decimal(d),
                 )
         rows.append(row)
-        if track is not None:
-            track.add((code, period, territory, combo))
     return rows
 
 
@@ -895,13 +901,13 @@ def _passed_through(
     chosen: list[Indicator],
     periods: list[ReportPeriod],
     dim_names: list[str],
-    computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]],
 ) -> list[IndicatorValue]:
     if concept is None:
         return []
     wanted = {i.id for i in chosen}
     period_set = set(periods)
     rows = []
+    seen: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
     for obs in concept.observations:
         if obs.indicator not in wanted or obs.period not in period_set:
             continue
@@ -910,9 +916,9 @@ def _passed_through(
             continue
         combo = tuple(given.get(d, TOTAL) for d in dim_names)
         key = (obs.indicator, obs.period, obs.territory, combo)
-        if key in computed:
-            continue
-        computed.add(key)
+        if key in seen:
+            continue  # the first of duplicate observations wins; validation reports them
+        seen.add(key)
         rows.append(
             IndicatorValue(
                 indicator=obs.indicator,
