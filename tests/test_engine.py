@@ -608,24 +608,27 @@ def test_read_options_keep_only_named_dimensions(tmp_path: Path) -> None:
     assert value(t, "active_cases", "2025", "all", team="a") == 1
 
 
-def test_observations_take_precedence_over_computed_values(data: CaseData) -> None:
-    published = Observation(
-        indicator="active_cases",
-        period=ReportPeriod.parse("2025"),
-        territory="all",
-        value=Decimal(99),
-        status=ObservationStatus.PROVISIONAL,
-    )
+def test_computed_values_win_over_observations(data: CaseData) -> None:
+    def obs(period: str, value: int) -> Observation:
+        return Observation(
+            indicator="active_cases",
+            period=ReportPeriod.parse(period),
+            territory="all",
+            value=Decimal(value),
+            status=ObservationStatus.PROVISIONAL,
+        )
+
     concept = Concept(
         id="k",
         title="K",
         territory="05558",
         indicators=default_indicators()[:1],
-        observations=(published,),
+        observations=(obs("2025", 99), obs("2019", 42)),
     )
-    t = compute_indicators(concept, data, periods=["2025"], disclosure=None)
-    cell = t.get("active_cases", "2025", "all")
+    t = compute_indicators(concept, data, periods=["2025", "2019"], disclosure=None)
+    assert value(t, "active_cases", "2025", "all") == 5
+    cell = t.get("active_cases", "2019", "all")
     assert cell is not None
-    assert (cell.value, cell.status) == (Decimal(99), ObservationStatus.PROVISIONAL)
-    assert value(t, "active_cases", "2025", "05558") == 4
-    assert len([r for r in t.rows if r.territory == "all"]) == 1
+    # 2019 is computed from the export as well (0 cases): computed wins
+    assert cell.value == 0
+    assert len([r for r in t.rows if r.territory == "all"]) == 2

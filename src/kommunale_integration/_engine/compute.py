@@ -666,12 +666,10 @@ def compute_indicators(
     rows: list[IndicatorValue] = []
     dim_names = [name for name, _ in dims]
     # Observations of the indicators themselves (e.g. published figures for years
-    # before the export) take precedence over computed values for the same cell.
+    # before the export) fill the cells that are not computed; a computed value wins.
     observed_rows = _passed_through(concept, chosen, period_list, dim_names)
-    observed = {
-        (r.indicator, r.period, r.territory, tuple(v for _, v in r.dims)) for r in observed_rows
-    }
-    skip = observed or None
+    computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
+    track = computed if observed_rows else None
     total_combo = tuple(TOTAL for _ in dims)
 
     for indicator in chosen:
@@ -691,7 +689,7 @@ def compute_indicators(
                 sides.append(_parse(term, indicator, known_codes))
         case_based = all(not isinstance(s, Expression) for s in sides)
         if case_based:
-            rows.extend(_case_rows(indicator, sides[0], sides[1], layout, dim_names, skip=skip))
+            rows.extend(_case_rows(indicator, sides[0], sides[1], layout, dim_names, track=track))
             continue
         cell_iter: Iterable[Cell] = (
             layout.cells()
@@ -702,8 +700,6 @@ def compute_indicators(
         for cell in cell_iter:
             p, territory, combo = cell
             period = period_list[p]
-            if (indicator.id, period, territory, combo) in observed:
-                continue
             parts: list[tuple[Decimal | None, ObservationStatus] | None] = []
             for side in sides:
                 if side is None:
@@ -760,8 +756,13 @@ def compute_indicators(
                     denominator=denominator_out,
                 )
             )
+            computed.add((indicator.id, period, territory, combo))
 
-    rows.extend(observed_rows)
+    rows.extend(
+        r
+        for r in observed_rows
+        if (r.indicator, r.period, r.territory, tuple(v for _, v in r.dims)) not in computed
+    )
     if territories is not None:
         keep = set(territories)
         rows = [r for r in rows if r.territory in keep]
@@ -789,7 +790,7 @@ def _case_rows(
     layout: _Layout,
     dim_names: list[str],
     *,
-    skip: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] | None,
+    track: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] | None,
 ) -> Iterable[IndicatorValue]:
     """The rows of an indicator whose numerator and denominator are case counts."""
     ok, suppressed = ObservationStatus.OK, ObservationStatus.SUPPRESSED
@@ -801,8 +802,8 @@ def _case_rows(
     for cell in layout.cells():
         p, territory, combo = cell
         period = layout.periods[p]
-        if skip is not None and (code, period, territory, combo) in skip:
-            continue
+        if track is not None:
+            track.add((code, period, territory, combo))
         n = num_values[cell]
         n_status = suppressed if n is None else (rounded if cell in num_rounded else ok)
         if den is None:
