@@ -24,6 +24,7 @@ from __future__ import annotations
 import enum
 import json
 import re
+import reprlib
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -57,6 +58,14 @@ __all__ = [
 
 T = TypeVar("T")
 
+# Values quoted in messages are shortened: a YAML file whose aliases expand to a
+# billion items must not turn into a message of gigabytes.
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 200
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 10
+_REPR.maxlevel = 3
+_show = _REPR.repr
+
 _GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 _GERMAN_NUMBER = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
 
@@ -83,8 +92,8 @@ def parse_date(value: Any) -> date:
             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 return date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{value!r} is not a valid calendar date") from None
-    raise ValueError(f"expected a date like 2016-12-31 or 31.12.2016, got {value!r}")
+            raise ValueError(f"{_show(value)} is not a valid calendar date") from None
+    raise ValueError(f"expected a date like 2016-12-31 or 31.12.2016, got {_show(value)}")
 
 
 def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
@@ -103,7 +112,7 @@ def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
     .. versionadded:: 0.1.0
     """
     if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {value!r}")
+        raise ValueError(f"expected a number, got {_show(value)}")
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -120,24 +129,26 @@ def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
         try:
             result = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"expected a number like 1234.56 or 1.234,56, got {value!r}") from None
+            raise ValueError(
+                f"expected a number like 1234.56 or 1.234,56, got {_show(value)}"
+            ) from None
     else:
-        raise ValueError(f"expected a number, got {value!r}")
+        raise ValueError(f"expected a number, got {_show(value)}")
     if not result.is_finite():
-        raise ValueError(f"expected a finite number, got {value!r}")
+        raise ValueError(f"expected a finite number, got {_show(value)}")
     return result
 
 
 def _structure_int(value: Any, _: type) -> int:
     if isinstance(value, bool):
-        raise ValueError(f"expected a whole number, got {value!r}")
+        raise ValueError(f"expected a whole number, got {_show(value)}")
     if isinstance(value, int):
         return value
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
         return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    raise ValueError(f"expected a whole number, got {value!r}")
+    raise ValueError(f"expected a whole number, got {_show(value)}")
 
 
 def _structure_str(value: Any, _: type) -> str:
@@ -146,7 +157,7 @@ def _structure_str(value: Any, _: type) -> str:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         # YAML turns 05558 into text only when quoted; numbers are accepted as text.
         return str(value)
-    raise ValueError(f"expected text, got {value!r}")
+    raise ValueError(f"expected text, got {_show(value)}")
 
 
 def _structure_bool(value: Any, _: type) -> bool:
@@ -160,7 +171,7 @@ def _structure_bool(value: Any, _: type) -> bool:
             return False
     if value in (0, 1):
         return bool(value)
-    raise ValueError(f"expected true/false (ja/nein), got {value!r}")
+    raise ValueError(f"expected true/false (ja/nein), got {_show(value)}")
 
 
 def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
@@ -168,7 +179,7 @@ def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
         return cls(value)
     except ValueError:
         allowed = ", ".join(repr(str(e.value)) for e in cls)
-        raise ValueError(f"expected one of {allowed}, got {value!r}") from None
+        raise ValueError(f"expected one of {allowed}, got {_show(value)}") from None
 
 
 def _structure_period(value: Any, _: type) -> ReportPeriod:
@@ -177,7 +188,7 @@ def _structure_period(value: Any, _: type) -> ReportPeriod:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError(f"expected a report period like 2026 or 2026-Q1, got {value!r}")
+        raise ValueError(f"expected a report period like 2026 or 2026-Q1, got {_show(value)}")
     return ReportPeriod.parse(value)
 
 
@@ -186,7 +197,7 @@ def _structure_pairs(value: Any, _: type) -> tuple[tuple[str, str], ...]:
         return ()
     if isinstance(value, Mapping):
         return tuple(sorted((str(k), str(v)) for k, v in value.items()))
-    raise ValueError(f"expected a mapping of dimension to value, got {value!r}")
+    raise ValueError(f"expected a mapping of dimension to value, got {_show(value)}")
 
 
 def make_converter(*, omit_defaults: bool = True) -> cattrs.Converter:
@@ -235,7 +246,7 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
             return value
         if isinstance(value, Mapping):
             return conv.structure(value, m.CaseCount)
-        raise ValueError(f"expected an expression or a case count mapping, got {value!r}")
+        raise ValueError(f"expected an expression or a case count mapping, got {_show(value)}")
 
     def structure_opt_term(value: Any, t: Any) -> m.CaseCount | str | None:
         return None if value is None else structure_term(value, t)

@@ -303,21 +303,29 @@ def _with_line(finding: Finding, lines: Mapping[str, int]) -> Finding:
     return finding
 
 
-def _yaml_lines(node: Any, path: str, out: dict[str, int]) -> None:
-    """Record the 1-based line of every mapping value and list item below *node*."""
+def _yaml_lines(node: Any, path: str, out: dict[str, int], seen: set[int] | None = None) -> None:
+    """Record the 1-based line of every mapping value and list item below *node*.
+
+    A node reached again through an alias is not walked again: aliases of aliases
+    (a "billion laughs" file) would otherwise take forever.
+    """
     import yaml
 
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 sub = f"{path}.{key_node.value}" if path else str(key_node.value)
                 out[sub] = key_node.start_mark.line + 1
-                _yaml_lines(value_node, sub, out)
+                _yaml_lines(value_node, sub, out, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             sub = f"{path}[{index}]"
             out[sub] = item.start_mark.line + 1
-            _yaml_lines(item, sub, out)
+            _yaml_lines(item, sub, out, seen)
 
 
 def _read_structured(
@@ -396,7 +404,7 @@ def _table_paths(
                     file=found[0].name,
                     found=", ".join(p.name for p in found),
                 )
-            elif found and not found[0].resolve().is_relative_to(base.resolve()):
+            elif found and not _inside(found[0], base):
                 # a symbolic link that leads out of the concept folder
                 collector.add("path-outside-concept", file=found[0].name, found=found[0].name)
             elif found:
@@ -430,12 +438,26 @@ def _table_paths(
             )
             continue
         relative = Path(value)
-        target = (base / relative).resolve()
+        try:
+            target = (base / relative).resolve()
+        except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL character
+            collector.add(
+                "unreadable-file", file=display, path=f"tables.{name}", problem=repr(value)
+            )
+            continue
         if relative.is_absolute() or not target.is_relative_to(root):
             collector.add("path-outside-concept", file=display, path=f"tables.{name}", found=value)
             continue
         result[table_kind] = (base / relative, relative.as_posix())
     return result
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether *path* (with its symlinks followed) lies in *folder*; False for a loop."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 def _option_columns(options: LoadOptions, kind: TableKind) -> dict[str, str]:
