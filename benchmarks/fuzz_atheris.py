@@ -1,0 +1,77 @@
+"""Coverage-guided fuzzing (atheris) of the CSV table reader and the YAML concept loader.
+
+Run with ``.venv/bin/python benchmarks/fuzz_atheris.py [ITERATIONS] [SECONDS]`` (default
+200,000 iterations or 300 seconds per target, whichever comes first). Needs the
+dependency group ``fuzz`` (``pip install atheris``). Each target runs in its own process
+(``tests/fuzz/atheris_harness.py``); the script prints per target the iterations, the
+executions per second, how many inputs gave a model or a LoadError, and the unique
+crashes (any other exception) with the file where the first input of each is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HARNESS = Path(__file__).resolve().parents[1] / "tests" / "fuzz" / "atheris_harness.py"
+
+
+def run(target: str, iterations: int, seconds: int, out: Path) -> dict[str, object]:
+    summary = out / f"{target}.json"
+    command = [
+        sys.executable,
+        str(HARNESS),
+        target,
+        str(summary),
+        f"-runs={iterations}",
+        f"-max_total_time={seconds}",
+        "-max_len=4096",
+        "-rss_limit_mb=2048",
+        "-timeout=10",
+        "-print_final_stats=1",
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    if not summary.is_file():
+        tail = "\n".join(completed.stderr.splitlines()[-20:])
+        raise SystemExit(
+            f"{target}: the harness wrote no summary (exit {completed.returncode})\n{tail}"
+        )
+    result: dict[str, object] = json.loads(summary.read_text(encoding="utf-8"))
+    result["libfuzzer_exit"] = completed.returncode
+    # libFuzzer's final statistics are exact (the harness writes its summary in steps)
+    for line in completed.stderr.splitlines():
+        if line.startswith("stat::number_of_executed_units:"):
+            result["iterations"] = int(line.split(":")[-1])
+        elif line.startswith("stat::average_exec_per_sec:"):
+            result["exec_per_second"] = int(line.split(":")[-1])
+        elif line.startswith("Done ") and " runs in " in line:
+            result["seconds"] = int(line.split(" runs in ")[1].split()[0])
+    return result
+
+
+def main() -> None:
+    iterations = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 300
+    out = Path(tempfile.mkdtemp(prefix="ki-atheris-"))
+    print(f"atheris: up to {iterations:,} iterations or {seconds} s per target; output in {out}")
+    for target in ("csv", "yaml"):
+        result = run(target, iterations, seconds, out)
+        outcomes = result["outcomes"]
+        assert isinstance(outcomes, dict)
+        print(
+            f"{target:>5}: {result['iterations']:>9,} inputs in {result['seconds']:>6} s "
+            f"({result['exec_per_second']:,} exec/s); among the first {sum(outcomes.values()):,}: "
+            f"model {outcomes['model']:,}, "
+            f"LoadError {outcomes['load-error']:,}; unique crashes: {result['unique_crashes']}"
+        )
+        crashes = result["crashes"]
+        assert isinstance(crashes, dict)
+        for kind, entry in crashes.items():
+            print(f"        {kind}: {entry['count']}x, e.g. {entry['input']}: {entry['message']}")
+
+
+if __name__ == "__main__":
+    main()
