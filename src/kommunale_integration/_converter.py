@@ -396,6 +396,40 @@ def _too_deep(file: str | None) -> Finding:
     )
 
 
+#: Deepest nesting of YAML collections read; a concept needs a handful of levels.
+MAX_YAML_DEPTH = 1000
+
+
+def yaml_too_deep(text: str) -> bool:
+    """Whether YAML *text* nests collections deeper than :data:`MAX_YAML_DEPTH`.
+
+    libyaml's C loader composes nested collections recursively in C: tens of thousands
+    of levels (``[[[[…``, ``- - - …``) overflow the C stack and kill the process instead
+    of raising an exception. The depth is bounded by the number of brackets plus the
+    longest line; only when that bound is large are the parser's events counted (which
+    stops as soon as the limit is passed).
+    """
+    longest = max(map(len, text.splitlines()), default=0)
+    if text.count("[") + text.count("{") + longest < MAX_YAML_DEPTH:
+        return False
+    import yaml
+
+    depth = 0
+    starts = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, starts):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    return True
+            elif isinstance(event, ends):
+                depth -= 1
+    except yaml.YAMLError:
+        return False  # the load itself reports the syntax error with its line
+    return False
+
+
 def dumps_json(obj: Any, *, indent: int | None = 2) -> str:
     """Serialise a model object (or a list of them) to JSON text.
 
@@ -457,6 +491,8 @@ def loads_yaml(text: str, cls: type[T], *, file: str | None = None) -> T:
     """
     import yaml
 
+    if yaml_too_deep(text):
+        raise LoadError([_too_deep(file)])
     try:
         # The C loader when available (much faster), always the *safe* one.
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506

@@ -261,3 +261,42 @@ def test_yaml_alias_bomb_in_a_known_key_gives_a_short_message(area: Path, key: s
         failure = error
     assert failure is not None
     assert sum(len(str(f)) for f in failure.findings) < 100_000
+
+
+DEEP = {
+    "flow-sequence": "[" * 100_000 + "]" * 100_000,
+    "flow-mapping": "{a: " * 100_000 + "}" * 100_000,
+    "json": "[" * 100_000 + "]" * 100_000,
+}
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json", "toml"])
+@pytest.mark.parametrize("shape", sorted(DEEP))
+def test_deeply_nested_main_files_are_refused(area: Path, suffix: str, shape: str) -> None:
+    """libyaml's C loader would overflow the C stack (a segfault, not an exception)."""
+    value = DEEP[shape]
+    text = {"yaml": f"id: {value}\n", "json": f'{{"id": {value}}}', "toml": f"id = {value}\n"}
+    folder = fresh(area, f"tief-{suffix}-{shape}")
+    (folder / f"konzept.{suffix}").write_text(text[suffix], encoding="utf-8")
+    result = check(folder)
+    assert isinstance(result, ki.LoadError)
+
+
+@pytest.mark.parametrize("shape", ["flow-sequence", "flow-mapping"])
+def test_deeply_nested_yaml_everywhere(tmp_path: Path, shape: str) -> None:
+    text = f"indicators: {DEEP[shape]}\n"
+    with pytest.raises(ki.LoadError):
+        ki.loads_yaml(text, ki.Concept)
+    path = tmp_path / "katalog.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ki.LoadError):
+        ki.load_indicators(path)
+    path.write_text(f"entries: {DEEP[shape]}\n", encoding="utf-8")
+    with pytest.raises(ki.LoadError):
+        ki.load_catalogue("eigener", path)
+
+
+def test_a_block_sequence_nested_deeply_is_refused(area: Path) -> None:
+    folder = fresh(area, "tief-block")
+    (folder / "konzept.yaml").write_text("id:\n" + "- " * 60_000 + "x\n", encoding="utf-8")
+    assert isinstance(check(folder), ki.LoadError)

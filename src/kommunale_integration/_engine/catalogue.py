@@ -49,6 +49,19 @@ def load_indicators(path: str | Path | None = None) -> tuple[Indicator, ...]:
                     )
                 ]
             ) from None
+    from .._converter import yaml_too_deep
+
+    if yaml_too_deep(text):  # libyaml's C loader would overflow the C stack
+        raise LoadError(
+            [
+                Finding(
+                    code="invalid-yaml",
+                    severity=Severity.ERROR,
+                    message="invalid YAML: nested too deeply",
+                    location=Location(file=file),
+                )
+            ]
+        )
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:

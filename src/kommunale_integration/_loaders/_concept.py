@@ -342,6 +342,11 @@ def _read_structured(
     if suffix in {".yaml", ".yml"}:
         import yaml
 
+        from .._converter import yaml_too_deep
+
+        if yaml_too_deep(text):
+            collector.add("invalid-yaml", file=display, problem="nested too deeply")
+            return None
         try:
             parsed = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
         except yaml.YAMLError as exc:
@@ -360,6 +365,9 @@ def _read_structured(
     elif suffix == ".json":
         try:
             parsed = json.loads(text)
+        except RecursionError:
+            collector.add("invalid-json", file=display, problem="nested too deeply")
+            return None
         except json.JSONDecodeError as exc:
             collector.add(
                 "invalid-json",
@@ -373,6 +381,9 @@ def _read_structured(
 
         try:
             parsed = tomllib.loads(text)
+        except RecursionError:
+            collector.add("invalid-toml", file=display, problem="nested too deeply")
+            return None
         except tomllib.TOMLDecodeError as exc:
             match = re.search(r"line (\d+)", str(exc))
             collector.add(
