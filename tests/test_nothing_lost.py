@@ -373,3 +373,21 @@ def test_api_builders_refuse_to_overwrite_inputs(setup: Setup) -> None:
             concept.actors, setup.concept / "akteure.csv", "actors", inputs=[setup.concept]
         )
     assert snapshot(setup.root) == before
+
+
+@pytest.mark.parametrize("failure", sorted(FAILURES))
+def test_a_failed_init_leaves_nothing_behind(
+    setup: Setup,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    failure: str,
+) -> None:
+    function, when, error = FAILURES[failure]
+    fake = DiskError(getattr(os, function), when, error)
+    monkeypatch.setattr(os, function, fake)
+    code, err = run(capsys, ["init", setup.out / "neu", "--name", "Billerbeck"])
+    monkeypatch.undo()
+    if fake.calls < when:
+        pytest.skip(f"init does not call os.{function} {when} times")
+    assert code in (2, 130), err
+    assert list(setup.out.iterdir()) == []
