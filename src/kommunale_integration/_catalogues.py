@@ -90,7 +90,7 @@ def _read_yaml(name: str, path: str | Path | None) -> tuple[Any, str]:
     file = Path(path)
     try:
         return yaml.safe_load(file.read_text(encoding="utf-8")), str(file)
-    except (OSError, UnicodeDecodeError, RecursionError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, RecursionError, yaml.YAMLError) as exc:
         raise LoadError(
             [
                 Finding(

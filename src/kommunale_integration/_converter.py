@@ -498,7 +498,8 @@ def loads_yaml(text: str, cls: type[T], *, file: str | None = None) -> T:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except RecursionError:
         raise LoadError([_too_deep(file)]) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
+        # ValueError: an unquoted date that does not exist (2017-00-01, 2016-02-30)
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

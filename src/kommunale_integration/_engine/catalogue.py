@@ -64,7 +64,7 @@ def load_indicators(path: str | Path | None = None) -> tuple[Indicator, ...]:
         )
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date that does not exist
         mark = getattr(exc, "problem_mark", None)
         raise LoadError(
             [

@@ -349,9 +349,10 @@ def _read_structured(
             return None
         try:
             parsed = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-        except yaml.YAMLError as exc:
+        except (yaml.YAMLError, ValueError) as exc:
+            # ValueError: an unquoted date that does not exist (2017-00-01, 2016-02-30)
             mark = getattr(exc, "problem_mark", None)
-            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            problem = getattr(exc, "problem", None) or _yaml_value_problem(exc)
             collector.add(
                 "invalid-yaml",
                 file=display,
@@ -397,6 +398,14 @@ def _read_structured(
         collector.add("invalid-value", "not-a-mapping", file=display)
         return None
     return parsed
+
+
+def _yaml_value_problem(exc: Exception) -> str:
+    """The problem of a YAML error without a mark (a date that does not exist)."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, ValueError):
+        return f"a date or number is not valid ({text}); put it in quotes or correct it"
+    return text
 
 
 def _table_paths(
