@@ -1,7 +1,8 @@
 """Coverage-guided fuzzing (atheris) of the CSV table reader and the YAML concept loader.
 
-Run with ``.venv/bin/python benchmarks/fuzz_atheris.py [ITERATIONS] [SECONDS]`` (default
-200,000 iterations or 300 seconds per target, whichever comes first). Needs the
+Run with ``.venv/bin/python benchmarks/fuzz_atheris.py [ITERATIONS] [SECONDS] [TARGETS]``
+(default 200,000 iterations or 300 seconds per target, whichever comes first; TARGETS
+``csv,yaml``). Needs the
 dependency group ``fuzz`` (``pip install atheris``). Each target runs in its own process
 (``tests/fuzz/atheris_harness.py``); the script prints per target the iterations, the
 executions per second, how many inputs gave a model or a LoadError, and the unique
@@ -57,7 +58,8 @@ def main() -> None:
     seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 300
     out = Path(tempfile.mkdtemp(prefix="ki-atheris-"))
     print(f"atheris: up to {iterations:,} iterations or {seconds} s per target; output in {out}")
-    for target in ("csv", "yaml"):
+    targets = sys.argv[3].split(",") if len(sys.argv) > 3 else ["csv", "yaml"]
+    for target in targets:
         result = run(target, iterations, seconds, out)
         outcomes = result["outcomes"]
         assert isinstance(outcomes, dict)
