@@ -972,7 +972,8 @@ class LegalBasis:
 
 # --------------------------------------------------------------------------- aggregate root
 
-_COLLECTIONS = (
+ID_COLLECTIONS = (
+    # Collections of the Concept whose items have an id (territories: their AGS).
     "territories",
     "decisions",
     "fields",
@@ -1051,7 +1052,7 @@ class Concept:
     def __attrs_post_init__(self) -> None:
         v.check_date_order(self.valid_from, self.valid_to, "valid_from", "valid_to")
         index: dict[str, dict[str, Any]] = {}
-        for name in _COLLECTIONS:
+        for name in ID_COLLECTIONS:
             table: dict[str, Any] = {}
             for item in getattr(self, name):
                 # The first of duplicate ids wins; validation reports the duplicates.
@@ -1145,7 +1146,7 @@ class Concept:
 
     def iter_items(self) -> Iterator[tuple[str, Any]]:
         """Yield ``(collection, item)`` for every identified item of the concept."""
-        for name in _COLLECTIONS:
+        for name in ID_COLLECTIONS:
             for item in getattr(self, name):
                 yield name, item
 

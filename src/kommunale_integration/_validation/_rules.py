@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from .._analysis import coverage_gaps, find_duplicate_structures, stale_entries
 from .._catalogues import load_catalogue
 from .._errors import Finding, Severity
-from .._model import CaseCount, Concept, Indicator, ObservationStatus
+from .._model import ID_COLLECTIONS, CaseCount, Concept, Indicator, ObservationStatus
 from ._base import BuiltinRule, ValidationContext
 from ._messages import label, quote
 
@@ -35,21 +35,6 @@ __all__ = [
 ]
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-_ID_COLLECTIONS = (
-    "territories",
-    "decisions",
-    "fields",
-    "goals",
-    "measures",
-    "actors",
-    "offers",
-    "funding",
-    "indicators",
-    "networks",
-    "meetings",
-    "legal_bases",
-)
 
 
 def subject(context: ValidationContext, collection: str, index: int) -> str:
@@ -81,7 +66,7 @@ class IdentifierRule(BuiltinRule):
     codes: ClassVar[Mapping[str, Severity]] = {"duplicate-id": ERROR}
 
     def check(self, context: ValidationContext) -> Iterator[Finding]:
-        for collection in _ID_COLLECTIONS:
+        for collection in ID_COLLECTIONS:
             key = "ags" if collection == "territories" else "id"
             first: dict[str, int] = {}
             for index, item in enumerate(getattr(context.concept, collection)):
@@ -150,7 +135,7 @@ class ReferenceRule(BuiltinRule):
 
     def check(self, context: ValidationContext) -> Iterator[Finding]:
         concept = context.concept
-        known = {name: concept.ids(name) for name in _ID_COLLECTIONS}
+        known = {name: concept.ids(name) for name in ID_COLLECTIONS}
         if not concept.fields:
             known["fields"] = load_catalogue("fields").codes
         check_territories = bool(concept.territories)
