@@ -78,7 +78,7 @@ class Catalogue:
 
 
 def _read_yaml(name: str, path: str | Path | None) -> tuple[Any, str]:
-    import yaml
+    from ._converter import parse_yaml
 
     if path is None:
         text = (
@@ -86,11 +86,11 @@ def _read_yaml(name: str, path: str | Path | None) -> tuple[Any, str]:
             .joinpath("data", "catalogues", f"{name}.yaml")
             .read_text(encoding="utf-8")
         )
-        return yaml.safe_load(text), f"{name}.yaml"
+        return parse_yaml(text, file=f"{name}.yaml"), f"{name}.yaml"
     file = Path(path)
     try:
-        return yaml.safe_load(file.read_text(encoding="utf-8")), str(file)
-    except (OSError, ValueError, RecursionError, yaml.YAMLError) as exc:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, ValueError) as exc:
         raise LoadError(
             [
                 Finding(
@@ -101,6 +101,7 @@ def _read_yaml(name: str, path: str | Path | None) -> tuple[Any, str]:
                 )
             ]
         ) from None
+    return parse_yaml(text, file=str(file)), str(file)
 
 
 def load_catalogue(name: str, path: str | Path | None = None) -> Catalogue:

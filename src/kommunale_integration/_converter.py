@@ -52,6 +52,8 @@ __all__ = [
     "make_converter",
     "parse_date",
     "parse_decimal",
+    "parse_json",
+    "parse_yaml",
     "structure",
     "unstructure",
 ]
@@ -438,16 +440,16 @@ def dumps_json(obj: Any, *, indent: int | None = 2) -> str:
     return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent)
 
 
-def loads_json(text: str, cls: type[T], *, file: str | None = None) -> T:
-    """Parse JSON text into a model object of type *cls*.
+def parse_json(text: str, *, file: str | None = None) -> Any:
+    """Parse JSON *text* into plain data.
 
     Raises:
-        LoadError: for invalid JSON (with line and column) or invalid content.
+        LoadError: ``invalid-json`` with line and column, or ``too-deeply-nested``.
 
     .. versionadded:: 0.1.0
     """
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except RecursionError:
         raise LoadError([_too_deep(file)]) from None
     except json.JSONDecodeError as exc:
@@ -461,7 +463,17 @@ def loads_json(text: str, cls: type[T], *, file: str | None = None) -> T:
                 )
             ]
         ) from None
-    return structure(data, cls, file=file)
+
+
+def loads_json(text: str, cls: type[T], *, file: str | None = None) -> T:
+    """Parse JSON text into a model object of type *cls*.
+
+    Raises:
+        LoadError: for invalid JSON (with line and column) or invalid content.
+
+    .. versionadded:: 0.1.0
+    """
+    return structure(parse_json(text, file=file), cls, file=file)
 
 
 def dumps_yaml(obj: Any) -> str:
@@ -481,11 +493,11 @@ def dumps_yaml(obj: Any) -> str:
     )
 
 
-def loads_yaml(text: str, cls: type[T], *, file: str | None = None) -> T:
-    """Parse YAML text (safe loader only) into a model object of type *cls*.
+def parse_yaml(text: str, *, file: str | None = None) -> Any:
+    """Parse YAML *text* into plain data with the safe loader (never Python tags).
 
     Raises:
-        LoadError: for invalid YAML (with line and column) or invalid content.
+        LoadError: ``invalid-yaml`` with its line, or ``too-deeply-nested``.
 
     .. versionadded:: 0.1.0
     """
@@ -495,7 +507,7 @@ def loads_yaml(text: str, cls: type[T], *, file: str | None = None) -> T:
         raise LoadError([_too_deep(file)])
     try:
         # The C loader when available (much faster), always the *safe* one.
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except RecursionError:
         raise LoadError([_too_deep(file)]) from None
     except (yaml.YAMLError, ValueError) as exc:
@@ -513,4 +525,14 @@ def loads_yaml(text: str, cls: type[T], *, file: str | None = None) -> T:
                 )
             ]
         ) from None
-    return structure(data, cls, file=file)
+
+
+def loads_yaml(text: str, cls: type[T], *, file: str | None = None) -> T:
+    """Parse YAML text (safe loader only) into a model object of type *cls*.
+
+    Raises:
+        LoadError: for invalid YAML (with line and column) or invalid content.
+
+    .. versionadded:: 0.1.0
+    """
+    return structure(parse_yaml(text, file=file), cls, file=file)

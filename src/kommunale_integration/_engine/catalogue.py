@@ -23,7 +23,6 @@ def load_indicators(path: str | Path | None = None) -> tuple[Indicator, ...]:
 
     .. versionadded:: 0.1.0
     """
-    import yaml
 
     from .._converter import structure
 
@@ -49,33 +48,9 @@ def load_indicators(path: str | Path | None = None) -> tuple[Indicator, ...]:
                     )
                 ]
             ) from None
-    from .._converter import yaml_too_deep
+    from .._converter import parse_yaml
 
-    if yaml_too_deep(text):  # libyaml's C loader would overflow the C stack
-        raise LoadError(
-            [
-                Finding(
-                    code="invalid-yaml",
-                    severity=Severity.ERROR,
-                    message="invalid YAML: nested too deeply",
-                    location=Location(file=file),
-                )
-            ]
-        )
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date that does not exist
-        mark = getattr(exc, "problem_mark", None)
-        raise LoadError(
-            [
-                Finding(
-                    code="invalid-yaml",
-                    severity=Severity.ERROR,
-                    message=f"invalid YAML: {getattr(exc, 'problem', None) or exc}",
-                    location=Location(file=file, row=mark.line + 1 if mark else None),
-                )
-            ]
-        ) from None
+    data = parse_yaml(text, file=file)
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
         raise LoadError(
             [

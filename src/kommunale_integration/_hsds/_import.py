@@ -27,7 +27,7 @@ from typing import Any, Final
 import attrs
 
 from .. import _model as m
-from .._converter import parse_date, structure
+from .._converter import parse_date, parse_json, structure
 from .._errors import (
     Finding,
     InvalidValueError,
@@ -198,23 +198,10 @@ class _Reader:
 
     def read_json_file(self, path: Path) -> None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except json.JSONDecodeError as exc:
-            raise LoadError(
-                [
-                    Finding(
-                        code="invalid-json",
-                        severity=Severity.ERROR,
-                        message=f"invalid JSON: {exc.msg} (column {exc.colno})",
-                        location=Location(file=str(path), row=exc.lineno),
-                    )
-                ]
-            ) from None
+            text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             raise LoadError([_unreadable(path, "it is not UTF-8 text")]) from None
-        except RecursionError:
-            raise LoadError([_unreadable(path, "it is nested too deeply")]) from None
-        self.read_document(data, path)
+        self.read_document(parse_json(text, file=str(path)), path)
 
     def read_document(self, data: Any, path: Path) -> None:
         where = Location(file=str(path), path="$")
