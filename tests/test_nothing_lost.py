@@ -277,10 +277,10 @@ FAILURES = {
 
 
 # A file is written by atomic_write (fsync, then one rename); a folder by
-# atomic_directory (the old folder is moved aside, then the new one moved in).
+# atomic_directory (every file flushed, the old folder moved aside, the new one moved in).
 APPLICABLE = {
     "file": ("fsync", "replace-first", "interrupt"),
-    "dir": ("replace-first", "replace-second", "interrupt"),
+    "dir": ("fsync", "replace-first", "replace-second", "interrupt"),
 }
 
 

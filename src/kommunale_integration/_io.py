@@ -122,6 +122,7 @@ def atomic_directory(path: StrPath, *, inputs: Iterable[StrPath] = ()) -> Iterat
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield tmp
+        _sync_tree(tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -140,3 +141,11 @@ def atomic_directory(path: StrPath, *, inputs: Iterable[StrPath] = ()) -> Iterat
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _sync_tree(root: Path) -> None:
+    """Flush every file below *root* to disk, so that the swap never exposes empty files."""
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            with open(os.path.join(folder, name), "rb") as handle:
+                os.fsync(handle.fileno())
