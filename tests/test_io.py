@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,25 @@ def test_atomic_directory_refuses_to_swallow_inputs(tmp_path: Path) -> None:
     inputs.mkdir()
     with pytest.raises(OutputError), atomic_directory(tmp_path, inputs=[inputs]):
         pass
+
+
+def test_new_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        target = atomic_write(tmp_path / "bericht.html", "x")
+        assert target.stat().st_mode & 0o777 == 0o644
+        target.chmod(0o640)
+        atomic_write(target, "y")
+        assert target.stat().st_mode & 0o777 == 0o640, "the replaced file's mode is kept"
+    finally:
+        os.umask(umask)
+
+
+def test_new_folders_get_the_usual_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        with atomic_directory(tmp_path / "site") as tmp:
+            (tmp / "index.html").write_text("x", encoding="utf-8")
+        assert (tmp_path / "site").stat().st_mode & 0o777 == 0o755
+    finally:
+        os.umask(umask)

@@ -171,13 +171,6 @@ def _territory_lines(root: Territory) -> str:
     return "".join(lines)
 
 
-def readable_by_others(folder: Path) -> None:
-    """Give a new folder the permissions of the user's umask (not the 0700 of mkdtemp)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    folder.chmod(0o777 & ~mask)
-
-
 def _template_text(name: str) -> str:
     return (
         resources.files("kommunale_integration")
@@ -271,7 +264,6 @@ def init_concept(
             atomic_write(target / file, text)
         return target
     with atomic_directory(target) as tmp:
-        readable_by_others(tmp)
         for file, text in texts.items():
             (tmp / file).write_text(text, encoding="utf-8")
     return target

@@ -81,6 +81,9 @@ def atomic_write(
     payload = data.encode(encoding) if isinstance(data, str) else data
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        # mkstemp creates the file 0600; give it the mode a plain open() would have (or
+        # keep the mode of the file it replaces), so a published report stays readable.
+        os.chmod(tmp_name, _file_mode(target))
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -120,6 +123,9 @@ def atomic_directory(path: StrPath, *, inputs: Iterable[StrPath] = ()) -> Iterat
         raise OutputError(f"{path} exists and is not a folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    # mkdtemp creates the folder 0700; give it the mode of the folder it replaces, or
+    # the mode a plain mkdir() would give, so that a published site stays readable.
+    tmp.chmod(_folder_mode(target))
     try:
         yield tmp
         _sync_tree(tmp)
@@ -149,3 +155,25 @@ def _sync_tree(root: Path) -> None:
         for name in files:
             with open(os.path.join(folder, name), "rb") as handle:
                 os.fsync(handle.fileno())
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+def _file_mode(target: Path) -> int:
+    """The permission bits for a new version of the file *target*."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _folder_mode(target: Path) -> int:
+    """The permission bits for a new version of the folder *target*."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o777 & ~_umask()

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
     from .._cases import read_cases
     from .._engine import compute_indicators
-    from .._examples import example_path, readable_by_others
+    from .._examples import example_path
     from .._io import atomic_directory
     from .._loaders import load_concept
     from .._periods import ReportPeriod
@@ -118,7 +118,6 @@ def run(args: argparse.Namespace) -> int:
         "pruefung.txt": "".join(f"{f.severity}: {f.code}: {f}\n" for f in report.findings),
     }
     with atomic_directory(output, inputs=[example]) as tmp:
-        readable_by_others(tmp)
         (tmp / MARKER).write_text(
             "Written by 'kommunale-integration demo'; replaced on the next run.\n",
             encoding="utf-8",
