@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +155,7 @@ def savable_concepts(draw: st.DrawFn) -> ki.Concept:
     )
 
 
-@pytest.mark.parametrize("layout", ["csv", "xlsx", "yaml-folder", "k.yaml", "k.json"])
+@pytest.mark.parametrize("layout", ["csv", "xlsx", "yaml-folder", "k.yaml", "k.json", "k.toml"])
 def test_save_then_load_concept_gives_an_equal_concept(
     tmp_path_factory: pytest.TempPathFactory, layout: str
 ) -> None:
@@ -217,3 +218,12 @@ def test_control_characters_cannot_go_into_a_workbook(tmp_path: Path) -> None:
     assert not (tmp_path / "a.xlsx").exists()
     with pytest.raises(ki.OutputError, match="NUL"):
         ki.write_table([ki.Actor(id="a", name="A\x00B")], tmp_path / "a.csv", "actors")
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(testing.concepts())
+def test_any_concept_round_trips_through_a_toml_file(concept: ki.Concept) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "konzept.toml"
+        ki.save_concept(concept, target)
+        assert ki.load_concept(target) == concept

@@ -694,10 +694,10 @@ def save_concept(
 
     Writing is atomic.
 
-    A *path* ending in ``.yaml``, ``.yml`` or ``.json`` writes a single file. Any other
-    path is a concept folder: ``konzept.yaml`` plus (unless *tables* is ``None``) the
-    tables ``akteure``, ``angebote``, ``kontakte``, ``massnahmen``, ``kennzahlwerte``
-    and ``sitzungen`` for the collections that have items. The folder is built beside
+    A *path* ending in ``.yaml``, ``.yml``, ``.json`` or ``.toml`` writes a single
+    file. Any other path is a concept folder: ``konzept.yaml`` plus (unless *tables* is
+    ``None``) the tables ``akteure``, ``angebote``, ``kontakte``, ``massnahmen``,
+    ``kennzahlwerte`` and ``sitzungen`` for the collections that have items. The folder is built beside
     the target and swapped into place; an existing folder is only replaced when it
     holds nothing but concept files.
 
@@ -726,7 +726,9 @@ def save_concept(
     if suffix == ".json":
         return atomic_write(target, dumps_json(concept) + "\n", inputs=inputs)
     if suffix == ".toml":
-        raise OutputError("writing TOML is not supported; save as .yaml or .json")
+        import tomli_w
+
+        return atomic_write(target, tomli_w.dumps(unstructure(concept)), inputs=inputs)
     if tables not in {"csv", "xlsx", None}:
         raise ValueError(f"tables must be 'csv', 'xlsx' or None, got {tables!r}")
     _check_replaceable(target)
