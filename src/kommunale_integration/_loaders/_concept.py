@@ -697,9 +697,9 @@ def save_concept(
     A *path* ending in ``.yaml``, ``.yml``, ``.json`` or ``.toml`` writes a single
     file. Any other path is a concept folder: ``konzept.yaml`` plus (unless *tables* is
     ``None``) the tables ``akteure``, ``angebote``, ``kontakte``, ``massnahmen``,
-    ``kennzahlwerte`` and ``sitzungen`` for the collections that have items. The folder is built beside
-    the target and swapped into place; an existing folder is only replaced when it
-    holds nothing but concept files.
+    ``kennzahlwerte`` and ``sitzungen`` for the collections that have items. The
+    folder is built beside the target and swapped into place; an existing folder is
+    only replaced when it holds nothing but concept files.
 
     Args:
         concept: The concept.
