@@ -1,0 +1,188 @@
+"""Message catalogues (gettext ``.po`` files, read with Babel) — one place for translations.
+
+Every user-facing text that exists in more than one language comes from a gettext
+catalogue: ``kommunale_integration/locale/<lang>/LC_MESSAGES/<domain>.po``. The message ids
+are English (the gettext convention); German (``de``) is the default language of every
+output, so the German catalogue must translate every message id. Domains separate the
+texts of different audiences, e.g. ``messages`` (findings, load errors, CLI) and
+``wegweiser`` (the interface of the actor directory in the newcomers' languages).
+
+The ``.po`` files are read at run time with :func:`babel.messages.pofile.read_po` (Babel is a
+core dependency), so no compile step is needed and a town can correct a translation by
+editing one text file. Catalogues are loaded lazily, once per language and domain.
+
+A town adds or corrects a language by copying a ``.po`` file of another language, translating
+the ``msgstr`` lines and putting it beside the others (or passing ``root=`` to
+:func:`translations` for a folder of its own).
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext as _gettext
+import os
+from collections.abc import Callable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "Translations",
+    "available_languages",
+    "language_from_environment",
+    "normalise_language",
+    "translations",
+]
+
+#: The language of every output unless another is asked for.
+DEFAULT_LANGUAGE: Final = "de"
+
+#: The package folder that holds the catalogues.
+_LOCALE_PACKAGE: Final = "kommunale_integration"
+_LOCALE_DIR: Final = "locale"
+
+
+class Translations(_gettext.NullTranslations):
+    """A catalogue as a :class:`gettext.NullTranslations` (``gettext`` and ``ngettext``).
+
+    A message without a translation (or with an empty ``msgstr``) falls back to the
+    message id, as gettext does; :meth:`has` tells whether a translation exists.
+    """
+
+    def __init__(
+        self,
+        language: str,
+        messages: Mapping[str, str],
+        plurals: Mapping[tuple[str, str], tuple[str, ...]],
+    ) -> None:
+        super().__init__()
+        self.language = language
+        self._messages = dict(messages)
+        self._plurals = dict(plurals)
+        self._plural_index = _plural_function(language)
+
+    def gettext(self, message: str) -> str:
+        return self._messages.get(message) or message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        forms = self._plurals.get((msgid1, msgid2))
+        if forms:
+            index = min(self._plural_index(n), len(forms) - 1)
+            if forms[index]:
+                return forms[index]
+        return msgid1 if n == 1 else msgid2
+
+    def has(self, message: str) -> bool:
+        """Whether the catalogue holds a non-empty translation of ``message``."""
+        return bool(self._messages.get(message))
+
+    def message_ids(self) -> frozenset[str]:
+        """The message ids the catalogue translates (non-empty translations only)."""
+        return frozenset(k for k, v in self._messages.items() if v)
+
+
+def _plural_function(language: str) -> Callable[[int], int]:
+    """The CLDR plural rule of ``language`` as an index into the plural forms."""
+    from babel import Locale
+    from babel.core import UnknownLocaleError
+
+    try:
+        locale = Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return lambda n: 0 if n == 1 else 1
+    from babel.messages.plurals import get_plural
+
+    rule = get_plural(locale)
+    compiled: Callable[[int], int] = _gettext.c2py(rule.plural_expr)
+    return compiled
+
+
+def normalise_language(language: str | None) -> str:
+    """``"de_DE.UTF-8"``, ``"de-DE"``, ``"DE"`` → ``"de"``; empty or ``C`` → the default.
+
+    >>> normalise_language("en_GB.UTF-8")
+    'en'
+    >>> normalise_language(None)
+    'de'
+    """
+    if not language:
+        return DEFAULT_LANGUAGE
+    text = language.strip().split(".", 1)[0].split("@", 1)[0]
+    code = text.replace("-", "_").split("_", 1)[0].lower()
+    if not code or code in {"c", "posix"}:
+        return DEFAULT_LANGUAGE
+    return code
+
+
+def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the environment (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``).
+
+    Only languages with a ``messages`` catalogue count; anything else is the default.
+    """
+    env = os.environ if environ is None else environ
+    known = available_languages("messages")
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name)
+        if not value:
+            continue
+        for part in value.split(":"):
+            code = normalise_language(part)
+            if code in known:
+                return code
+        return DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+def _default_root() -> Path:
+    return Path(str(resources.files(_LOCALE_PACKAGE).joinpath(_LOCALE_DIR)))
+
+
+def available_languages(domain: str = "messages", *, root: Path | None = None) -> tuple[str, ...]:
+    """The languages that have a catalogue of ``domain``, sorted, English always included.
+
+    English needs no catalogue (the message ids are English).
+    """
+    return _available(domain, root or _default_root())
+
+
+@functools.cache
+def _available(domain: str, root: Path) -> tuple[str, ...]:
+    found = {"en"}
+    if root.is_dir():
+        for entry in root.iterdir():
+            if (entry / "LC_MESSAGES" / f"{domain}.po").is_file():
+                found.add(entry.name)
+    return tuple(sorted(found))
+
+
+def translations(
+    language: str | None = None, domain: str = "messages", *, root: Path | None = None
+) -> Translations:
+    """The catalogue of ``domain`` in ``language`` (normalised; ``None`` is the default).
+
+    A language without a catalogue gives an empty one, i.e. the English message ids.
+    """
+    return _load(normalise_language(language), domain, root or _default_root())
+
+
+@functools.cache
+def _load(language: str, domain: str, root: Path) -> Translations:
+    path = root / language / "LC_MESSAGES" / f"{domain}.po"
+    messages: dict[str, str] = {}
+    plurals: dict[tuple[str, str], tuple[str, ...]] = {}
+    if path.is_file():
+        from babel.messages.pofile import read_po
+
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=language, domain=domain)
+        for message in catalog:
+            if not message.id or message.fuzzy:
+                continue
+            if isinstance(message.id, tuple | list):
+                strings = message.string
+                forms = tuple(strings) if isinstance(strings, tuple | list) else (strings,)
+                plurals[(str(message.id[0]), str(message.id[1]))] = tuple(map(str, forms))
+            else:
+                messages[str(message.id)] = str(message.string or "")
+    return Translations(language, messages, plurals)
