@@ -57,7 +57,14 @@ from ._model import (
     Venue,
     Votes,
 )
-from ._periods import DueDateRule, PeriodError, PeriodKind, ReportPeriod, period_range
+from ._periods import (
+    DueDateRule,
+    PeriodError,
+    PeriodKind,
+    ReportPeriod,
+    fiscal_year_start,
+    period_range,
+)
 from ._schedule import (
     MeetingSchedule,
     MovedMeeting,
@@ -352,6 +359,7 @@ __all__ = [
     "example_path",
     "export_hsds",
     "find_duplicate_structures",
+    "fiscal_year_start",
     "import_hsds",
     "init_concept",
     "json_schema",

@@ -42,7 +42,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from . import _model as m
 from ._errors import Finding, InvalidValueError, LoadError, Location, Severity
-from ._periods import ReportPeriod
+from ._periods import ReportPeriod, fiscal_year_start
 
 __all__ = [
     "dumps_json",
@@ -202,6 +202,20 @@ def _structure_pairs(value: Any, _: type) -> tuple[tuple[str, str], ...]:
     raise ValueError(f"expected a mapping of dimension to value, got {_show(value)}")
 
 
+def fiscal_start_of(raw: Any) -> int:
+    """The fiscal start month that a raw concept mapping declares (1 if none or invalid).
+
+    An invalid ``fiscal_year_start`` is reported when the concept is structured; the
+    periods are then read as calendar budget years.
+    """
+    value = raw.get("fiscal_year_start") if isinstance(raw, Mapping) else None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 12:
+        return value
+    return 1
+
+
 def make_converter(*, omit_defaults: bool = True) -> cattrs.Converter:
     """Build the library's converter for plain data (JSON, YAML, TOML).
 
@@ -276,6 +290,17 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
         return votes_hook(value, cl)
 
     conv.register_structure_hook(m.Votes, structure_votes)
+
+    # ``HJ2026`` in a concept means the budget year of the concept's own fiscal start.
+    concept_hook = make_dict_structure_fn(
+        m.Concept, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+    )
+
+    def structure_concept(value: Any, cl: Any) -> m.Concept:
+        with fiscal_year_start(fiscal_start_of(value)):
+            return concept_hook(value, cl)
+
+    conv.register_structure_hook(m.Concept, structure_concept)
     conv.register_structure_hook_factory(
         is_model,
         lambda cl: make_dict_structure_fn(

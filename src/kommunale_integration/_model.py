@@ -1009,8 +1009,14 @@ class Concept:
         committee: The body that receives the annual report.
         starting_point: Ausgangslage (text for the report).
         outlook: Ausblick (text for the report).
+        fiscal_year_start: Beginn des Haushaltsjahres: the month (1–12) in which the
+            budget year starts; ``HJ2026`` in this concept (in its files, tables and on the
+            command line) means the twelve months from that month of 2026. Default 1
+            (the budget year is the calendar year). Every budget-year period of the
+            concept's observations, targets and baselines must start in this month.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``fiscal_year_start``.
     """
 
     id: str = attrs.field(validator=v.slug)
@@ -1025,6 +1031,7 @@ class Concept:
     summary: str | None = _opt_str()
     starting_point: str | None = _opt_str()
     outlook: str | None = _opt_str()
+    fiscal_year_start: int = attrs.field(default=1, validator=v.month)
     territories: tuple[Territory, ...] = _items(Territory)
     decisions: tuple[Decision, ...] = _items(Decision)
     fields: tuple[FieldOfAction, ...] = _items(FieldOfAction)
@@ -1051,6 +1058,7 @@ class Concept:
 
     def __attrs_post_init__(self) -> None:
         v.check_date_order(self.valid_from, self.valid_to, "valid_from", "valid_to")
+        self._check_budget_years()
         index: dict[str, dict[str, Any]] = {}
         for name in ID_COLLECTIONS:
             table: dict[str, Any] = {}
@@ -1060,6 +1068,23 @@ class Concept:
             index[name] = table
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_sources", {})
+
+    def _check_budget_years(self) -> None:
+        """Every ``HJ…`` period of the concept starts in :attr:`fiscal_year_start`.
+
+        ``HJ2026`` is written without its start month, so a concept can only hold budget
+        years of its own fiscal start; anything else would change on save and load.
+        """
+        for name in ("observations", "targets", "baselines"):
+            for index, item in enumerate(getattr(self, name)):
+                start = item.period.budget_start_month
+                if start is not None and start != self.fiscal_year_start:
+                    raise InvalidValueError(
+                        f"{name}[{index}].period",
+                        f"the budget year {item.period} starts in month {start}, but the "
+                        f"concept's budget year (fiscal_year_start) starts in month "
+                        f"{self.fiscal_year_start}",
+                    )
 
     def with_sources(self, sources: Mapping[str, Location]) -> Concept:
         """Return a copy that remembers where its parts were read from.

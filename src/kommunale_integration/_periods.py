@@ -21,9 +21,12 @@ month ends and would drift).
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import enum
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any, Final
 
 import attrs
@@ -36,8 +39,45 @@ __all__ = [
     "PeriodError",
     "PeriodKind",
     "ReportPeriod",
+    "fiscal_year_start",
     "period_range",
 ]
+
+#: The fiscal start month that ``HJ…`` means where no month is passed explicitly.
+_FISCAL_START: ContextVar[int] = ContextVar("fiscal_year_start", default=1)
+
+
+@contextlib.contextmanager
+def fiscal_year_start(month: int) -> Iterator[None]:
+    """Within this block, a budget year (``HJ2026``) starts in ``month`` (1–12).
+
+    The concept setting :attr:`Concept.fiscal_year_start` (Beginn des Haushaltsjahres)
+    applies it: the loaders and the converter read a concept's periods inside this block,
+    so that ``HJ2026`` in a concept whose budget year starts in July is 1 July 2026 –
+    30 June 2027. :meth:`ReportPeriod.parse`, :meth:`ReportPeriod.containing` and
+    :meth:`ReportPeriod.split` use it when no ``budget_start_month`` is given.
+
+    >>> with fiscal_year_start(7):
+    ...     ReportPeriod.parse("HJ2026").start
+    datetime.date(2026, 7, 1)
+    >>> ReportPeriod.parse("HJ2026").start
+    datetime.date(2026, 1, 1)
+
+    Raises:
+        PeriodError: ``month`` is not an integer from 1 to 12.
+
+    .. versionadded:: 0.2.0
+    """
+    _check_int("fiscal_year_start", month, 1, 12)
+    token = _FISCAL_START.set(month)
+    try:
+        yield
+    finally:
+        _FISCAL_START.reset(token)
+
+
+def _budget_start(month: int | None) -> int:
+    return _FISCAL_START.get() if month is None else month
 
 
 class PeriodError(KommunaleIntegrationError, ValueError):
@@ -401,14 +441,15 @@ class ReportPeriod:
 
     @classmethod
     def containing(
-        cls, day: dt.date, kind: PeriodKind | str, *, budget_start_month: int = 1
+        cls, day: dt.date, kind: PeriodKind | str, *, budget_start_month: int | None = None
     ) -> ReportPeriod:
         """The period of ``kind`` that contains ``day``.
 
         Args:
             day: A date (not a datetime).
             kind: Any kind except :attr:`PeriodKind.INTERVAL`.
-            budget_start_month: Fiscal start month for budget years.
+            budget_start_month: Fiscal start month for budget years; default: the one of
+                the enclosing :func:`fiscal_year_start` block, else 1.
 
         Raises:
             PeriodError: ``kind`` is ``interval``, or the period leaves the years 1–9999.
@@ -419,11 +460,12 @@ class ReportPeriod:
         kind = _to_kind(kind)
         if kind is PeriodKind.INTERVAL:
             raise PeriodError("there is no natural interval containing a date; use interval()")
+        budget_start_month = _budget_start(budget_start_month)
         _check_int("budget_start_month", budget_start_month, 1, 12)
         return cls._regular(kind, _ordinal_of(kind, day, budget_start_month), budget_start_month)
 
     @classmethod
-    def parse(cls, text: str, *, budget_start_month: int = 1) -> ReportPeriod:
+    def parse(cls, text: str, *, budget_start_month: int | None = None) -> ReportPeriod:
         """Read a period from its notation (the inverse of ``str(period)``).
 
         Accepted forms (surrounding whitespace is ignored, nothing else is):
@@ -432,8 +474,8 @@ class ReportPeriod:
 
         Args:
             text: The notation.
-            budget_start_month: Fiscal start month used for ``HJ…``; default 1
-                (calendar year).
+            budget_start_month: Fiscal start month used for ``HJ…``; default: the one of
+                the enclosing :func:`fiscal_year_start` block, else 1 (calendar year).
 
         Raises:
             PeriodError: The text is not a valid period; the message names the text.
@@ -449,7 +491,7 @@ class ReportPeriod:
             if match is None:
                 continue
             try:
-                return cls._from_match(kind, match, budget_start_month)
+                return cls._from_match(kind, match, _budget_start(budget_start_month))
             except PeriodError as exc:
                 raise PeriodError(f"invalid report period {text!r}: {exc}", text=text) from None
         raise PeriodError(f"invalid report period {text!r}: {_NOTATION_HINT}", text=text)
@@ -716,7 +758,9 @@ class ReportPeriod:
                 raise
             raise PeriodError(f"{self} has no period a year earlier within 1–9999") from exc
 
-    def split(self, kind: PeriodKind | str, *, budget_start_month: int = 1) -> list[ReportPeriod]:
+    def split(
+        self, kind: PeriodKind | str, *, budget_start_month: int | None = None
+    ) -> list[ReportPeriod]:
         """The sub-periods of ``kind`` that make up this period (Unterteilung).
 
         For every kind except weeks the sub-periods tile the period exactly: the first
@@ -731,13 +775,15 @@ class ReportPeriod:
 
         Args:
             kind: The kind of the sub-periods (not ``interval``).
-            budget_start_month: Fiscal start month when splitting into budget years.
+            budget_start_month: Fiscal start month when splitting into budget years;
+                default: the one of the enclosing :func:`fiscal_year_start` block, else 1.
 
         .. versionadded:: 0.1.0
         """
         kind = _to_kind(kind)
         if kind is PeriodKind.INTERVAL:
             raise PeriodError("a period cannot be split into intervals; choose a regular kind")
+        budget_start_month = _budget_start(budget_start_month)
         _check_int("budget_start_month", budget_start_month, 1, 12)
         if kind is PeriodKind.WEEK:
             thursday = 3

@@ -214,3 +214,6 @@ def one_of(*options: Any, allow_none: bool = False) -> _OneOf:
 
 
 postal_code = _Regex(re.compile(r"^[0-9]{5}$"), "a German postal code of 5 digits")
+
+#: A calendar month, 1 (January) to 12 (December).
+month = one_of(*range(1, 13))

@@ -24,6 +24,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from . import _model as m
@@ -441,6 +442,16 @@ legal_bases = st.builds(
 )
 
 
+def _in_fiscal_years(items: tuple[Any, ...], month: int) -> tuple[Any, ...]:
+    """*items* with every budget-year period moved to the fiscal start *month*."""
+    return tuple(
+        attrs.evolve(item, period=ReportPeriod.budget_year(item.period.start.year, month))
+        if item.period.budget_start_month is not None
+        else item
+        for item in items
+    )
+
+
 @st.composite
 def concepts(draw: st.DrawFn) -> m.Concept:
     """Strategy for small :class:`~kommunale_integration.Concept` objects.
@@ -448,6 +459,7 @@ def concepts(draw: st.DrawFn) -> m.Concept:
     Every collection holds a few items; references between them need not resolve.
     """
     start, end = draw(_ordered_dates())
+    fiscal = draw(st.sampled_from([1, 1, 4, 7, 10]))
     return m.Concept(
         id=draw(slugs),
         title=draw(texts),
@@ -461,6 +473,7 @@ def concepts(draw: st.DrawFn) -> m.Concept:
         summary=draw(_opt(texts)),
         starting_point=draw(_opt(texts)),
         outlook=draw(_opt(texts)),
+        fiscal_year_start=fiscal,
         territories=draw(_tuples(territories(), 2)),
         decisions=draw(_tuples(decisions, 2)),
         fields=draw(_tuples(fields_of_action, 2)),
@@ -470,9 +483,9 @@ def concepts(draw: st.DrawFn) -> m.Concept:
         offers=draw(_tuples(offers(), 2)),
         funding=draw(_tuples(fundings, 2)),
         indicators=draw(_tuples(indicators, 2)),
-        targets=draw(_tuples(targets, 2)),
-        baselines=draw(_tuples(baselines, 1)),
-        observations=draw(_tuples(observations(), 2)),
+        targets=_in_fiscal_years(draw(_tuples(targets, 2)), fiscal),
+        baselines=_in_fiscal_years(draw(_tuples(baselines, 1)), fiscal),
+        observations=_in_fiscal_years(draw(_tuples(observations(), 2)), fiscal),
         networks=draw(_tuples(networks(), 2)),
         meetings=draw(_tuples(meetings, 2)),
         glossary=draw(_tuples(glossary_terms, 2)),

@@ -116,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         from .. import load_concept
 
         concept = load_concept(args.path)
+        period = ReportPeriod.parse(args.period, budget_start_month=concept.fiscal_year_start)
     cases = read_cases(args.cases, args.events) if args.cases else None
     if concept is not None and cases is None:
         from .._model import CaseCount

@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         raise KommunaleIntegrationError("--cases and --events must be given together")
     period = ReportPeriod.parse(args.period)
     concept = load_concept_path(args.path)
+    period = ReportPeriod.parse(args.period, budget_start_month=concept.fiscal_year_start)
     previous = load_concept_path(args.previous) if args.previous else None
     cases = None
     inputs: tuple[str, ...] = (args.path,)

@@ -40,7 +40,7 @@ from .._model import (
     Indicator,
     ObservationStatus,
 )
-from .._periods import PeriodError, PeriodKind, ReportPeriod
+from .._periods import PeriodError, PeriodKind, ReportPeriod, fiscal_year_start
 from .disclosure import DisclosureControl, Protection, protect
 from .expressions import Expression, ExpressionError, parse_expression
 from .table import TOTAL, IndicatorTable, IndicatorValue
@@ -610,7 +610,8 @@ def compute_indicators(
 
     .. versionadded:: 0.1.0
     """
-    period_list = expand_periods(periods, include_subperiods)
+    with fiscal_year_start(concept.fiscal_year_start if concept is not None else 1):
+        period_list = expand_periods(periods, include_subperiods)
     chosen = _select_indicators(concept, cases, indicators)
     by = list(dict.fromkeys(by))
     dims: list[tuple[str, list[str]]] = []

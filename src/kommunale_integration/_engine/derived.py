@@ -199,7 +199,10 @@ def derive(
 
     .. versionadded:: 0.1.0
     """
-    current = ReportPeriod.parse(period) if isinstance(period, str) else period
+    if isinstance(period, str):
+        start = concept.fiscal_year_start if concept is not None else None
+        period = ReportPeriod.parse(period, budget_start_month=start)
+    current = period
     wanted = set(territories) if territories is not None else None
     targets = concept.targets if concept is not None else ()
     baselines = concept.baselines if concept is not None else ()

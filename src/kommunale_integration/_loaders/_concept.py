@@ -19,9 +19,10 @@ from typing import Any, BinaryIO
 import attrs
 
 from .. import _model as m
-from .._converter import dumps_json, dumps_yaml, structure, unstructure
+from .._converter import dumps_json, dumps_yaml, fiscal_start_of, structure, unstructure
 from .._errors import Finding, LoadError, Location, OutputError
 from .._io import atomic_directory, atomic_write
+from .._periods import fiscal_year_start
 from ._common import Collector, LoadOptions, decode_text, read_bytes
 from ._formats import csv_bytes, read_csv_rows, read_xlsx_rows, xlsx_bytes
 from ._tables import (
@@ -166,6 +167,20 @@ def _load(path: Path, collector: Collector) -> m.Concept | None:
         return None
     tables = _table_paths(raw.pop("tables", None), base, display, discover, collector)
     mappings = _column_mappings(raw.pop("columns", None), display, collector)
+    # ``HJ2026`` in the tables means the concept's own budget year, like in the main file.
+    with fiscal_year_start(fiscal_start_of(raw)):
+        return _load_parts(raw, tables, mappings, lines=lines, display=display, collector=collector)
+
+
+def _load_parts(
+    raw: dict[str, Any],
+    tables: Mapping[TableKind, tuple[Path, str]],
+    mappings: Mapping[TableKind, Mapping[str, str]],
+    *,
+    lines: dict[str, int],
+    display: str,
+    collector: Collector,
+) -> m.Concept | None:
 
     concept: m.Concept | None = None
     try:

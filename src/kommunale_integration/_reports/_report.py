@@ -28,8 +28,10 @@ ReportFormat = Literal["html", "md", "docx"]
 _FORMATS = ("html", "md", "docx")
 
 
-def _period(period: ReportPeriod | str) -> ReportPeriod:
-    return period if isinstance(period, ReportPeriod) else ReportPeriod.parse(str(period))
+def _period(period: ReportPeriod | str, concept: Concept) -> ReportPeriod:
+    if isinstance(period, ReportPeriod):
+        return period
+    return ReportPeriod.parse(str(period), budget_start_month=concept.fiscal_year_start)
 
 
 def _engine_table(concept: Concept, cases: Any, period: ReportPeriod, disclosure: Any) -> Any:
@@ -70,7 +72,7 @@ def report_context(
     .. versionadded:: 0.1.0
     """
     fmt = Formatter(lang)
-    when = _period(period)
+    when = _period(period, concept)
     internal = disclosure is None or bool(getattr(table, "internal", False))
     if cases is not None:
         computed = _engine_table(concept, cases, when, disclosure)

@@ -158,7 +158,7 @@ def validate(
     if stale_months < 0:
         raise ValidationConfigError(f"stale_months must not be negative, got {stale_months}")
     if isinstance(period, str):
-        period = ReportPeriod.parse(period)
+        period = ReportPeriod.parse(period, budget_start_month=concept.fiscal_year_start)
     every: list[Rule | PlainRule] = [*BUILTIN_RULES]
     if plugins:
         every.extend(plugin_rules())
