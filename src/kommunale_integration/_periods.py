@@ -57,6 +57,7 @@ def fiscal_year_start(month: int) -> Iterator[None]:
     30 June 2027. :meth:`ReportPeriod.parse`, :meth:`ReportPeriod.containing` and
     :meth:`ReportPeriod.split` use it when no ``budget_start_month`` is given.
 
+    >>> from kommunale_integration import ReportPeriod, fiscal_year_start
     >>> with fiscal_year_start(7):
     ...     ReportPeriod.parse("HJ2026").start
     datetime.date(2026, 7, 1)
