@@ -464,9 +464,8 @@ def test_stale_months_is_configurable() -> None:
 # --------------------------------------------------------------------------- offers
 
 
-def test_duplicate_structure_names_both_offers() -> None:
-    clean = _clean()
-    extra = Offer(
+def _sprachtreff(**changes: Any) -> Offer:
+    return Offer(
         id="sprachtreff",
         name="Sprachtreff",
         actor="kreis",
@@ -474,7 +473,19 @@ def test_duplicate_structure_names_both_offers() -> None:
         territories=(DUELMEN,),
         contacts=(Contact(role="Treff", phone="+49 2594 1234"),),
         last_verified=date(2026, 1, 1),
+        **changes,
     )
+
+
+def test_duplicate_structure_names_both_offers_and_the_overlap() -> None:
+    clean = _replace(
+        _clean(),
+        "offers",
+        0,
+        schedule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+        schedule_note="montags bis freitags 8:30–12:45 Uhr",
+    )
+    extra = _sprachtreff(schedule="FREQ=WEEKLY;BYDAY=TH", schedule_note="donnerstags 12–14 Uhr")
     report = _run(clean.evolve(offers=(*clean.offers, extra)))
     finding = _only(report, "duplicate-structure")
     assert finding.severity is Severity.WARNING
@@ -482,7 +493,45 @@ def test_duplicate_structure_names_both_offers() -> None:
     assert "„sprachkurs“" in finding.message
     assert "„sprachtreff“" in finding.message
     assert "VHS Coesfeld" in finding.message
-    assert "Dülmen" in finding.message
+    assert "in Dülmen" in finding.message
+    assert "donnerstags 12:00–12:45 Uhr" in finding.message
+    assert "53 gemeinsame Tage im Zeitraum 2026, zuerst am 01.01.2026" in finding.message
+    english = _only(
+        _run(clean.evolve(offers=(*clean.offers, extra)), lang="en"), "duplicate-structure"
+    )
+    assert "Thursdays 12:00–12:45 (53 common days in the period 2026" in english.message
+    assert "unconfirmed" not in report.codes()
+    # Afternoon instead of noon: the hours no longer meet, nothing is reported.
+    later = _sprachtreff(schedule="FREQ=WEEKLY;BYDAY=TH", schedule_note="donnerstags 13–14 Uhr")
+    assert not {"duplicate-structure", "duplicate-structure-unconfirmed"} & set(
+        _run(clean.evolve(offers=(*clean.offers, later))).codes()
+    )
+
+
+def test_duplicate_structure_without_schedule_is_unconfirmed_and_lower() -> None:
+    clean = _clean()
+    report = _run(clean.evolve(offers=(*clean.offers, _sprachtreff())))
+    assert "duplicate-structure" not in report.codes()
+    finding = _only(report, "duplicate-structure-unconfirmed")
+    assert finding.severity is Severity.INFO
+    assert "keine Terminregel" in finding.message
+    days = _sprachtreff(schedule="FREQ=WEEKLY;BYDAY=TH")
+    with_days = _replace(clean, "offers", 0, schedule="FREQ=WEEKLY;BYDAY=TH,FR")
+    finding = _only(
+        _run(with_days.evolve(offers=(*with_days.offers, days))), "duplicate-structure-unconfirmed"
+    )
+    assert "an denselben Tagen: donnerstags (53 gemeinsame Tage" in finding.message
+    assert "keine Uhrzeiten" in finding.message
+
+
+def test_duplicate_structure_looks_at_the_report_period() -> None:
+    clean = _clean()
+    ended = _sprachtreff(valid_to=date(2020, 12, 31))
+    concept = clean.evolve(offers=(*clean.offers, ended))
+    assert "duplicate-structure-unconfirmed" not in _run(concept).codes()
+    assert "duplicate-structure-unconfirmed" in _run(concept, period="2020").codes()
+    # Without a period, the year of "today" counts.
+    assert "duplicate-structure-unconfirmed" not in _run(concept, period=None).codes()
 
 
 def test_coverage_gap() -> None:

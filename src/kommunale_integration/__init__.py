@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from ._analysis import (
         CoverageGap,
         DuplicateStructure,
+        Overlap,
         StaleEntry,
         coverage_gaps,
         find_duplicate_structures,
@@ -178,6 +179,7 @@ _LAZY: dict[str, str] = {
     "write_table": "._loaders",
     "CoverageGap": "._analysis",
     "DuplicateStructure": "._analysis",
+    "Overlap": "._analysis",
     "StaleEntry": "._analysis",
     "coverage_gaps": "._analysis",
     "find_duplicate_structures": "._analysis",
@@ -317,6 +319,7 @@ __all__ = [
     "ObservationStatus",
     "Offer",
     "OutputError",
+    "Overlap",
     "PeriodError",
     "PeriodKind",
     "PlannedMeetingStatus",

@@ -14,6 +14,7 @@ report (as tables) can use the same answers:
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -22,11 +23,14 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from ._errors import InvalidValueError
-from ._model import Concept, Offer
+from ._model import Concept, Eligibility, Offer
+from ._periods import ReportPeriod
+from ._schedule import rule_dates, time_windows
 
 __all__ = [
     "CoverageGap",
     "DuplicateStructure",
+    "Overlap",
     "StaleEntry",
     "coverage_gaps",
     "find_duplicate_structures",
@@ -34,13 +38,29 @@ __all__ = [
 ]
 
 
+class Overlap(enum.StrEnum):
+    """How far two offers are known to take place at the same time (Zeitüberschneidung).
+
+    .. versionadded:: 0.1.0
+    """
+
+    TIMES = "times"
+    """Both schedules and times are known and overlap: common days and hours."""
+    DAYS = "days"
+    """The schedules share days; the hours of at least one offer are not known."""
+    UNKNOWN = "unknown"
+    """At least one offer has no (usable) schedule: the time cannot be compared."""
+
+
 @attrs.frozen(kw_only=True)
 class DuplicateStructure:
     """A possible Doppelstruktur: two offers of different actors that overlap.
 
     The offers share at least one Handlungsfeld, their target groups overlap (an offer
-    without target groups is open to all), their territories overlap (an offer without
-    territories serves the concept's whole territory) and so do their validities.
+    without target groups is open to all), so do their eligibilities (Rechtskreise,
+    residence statuses, ages), both are valid during the period looked at, their
+    service areas overlap and their schedules do not exclude each other (see
+    :func:`find_duplicate_structures`).
 
     Attributes:
         offer_a: Id of the offer that comes first in the concept.
@@ -52,6 +72,15 @@ class DuplicateStructure:
             open to all target groups (no target groups, or the code ``alle``).
         territories: AGS of the Städte und Gemeinden served by both, sorted; empty when
             both serve the concept's whole territory.
+        overlap: How the time overlap is known (:class:`Overlap`).
+        weekdays: Weekdays of the common days (0 = Monday … 6 = Sunday), sorted;
+            empty when the overlap is ``unknown``.
+        days: Number of common days within the period (0 when ``unknown``).
+        first_day: The first common day, or ``None``.
+        hours: The common spans of the day as minutes after midnight ``(start, end)``;
+            empty unless the overlap is ``times``.
+        missing: Ids of the offers whose schedule (overlap ``unknown``) or hours
+            (overlap ``days``) are not known; empty for ``times``.
 
     .. versionadded:: 0.1.0
     """
@@ -63,6 +92,12 @@ class DuplicateStructure:
     fields: tuple[str, ...]
     target_groups: tuple[str, ...]
     territories: tuple[str, ...]
+    overlap: Overlap = Overlap.UNKNOWN
+    weekdays: tuple[int, ...] = ()
+    days: int = 0
+    first_day: date | None = None
+    hours: tuple[tuple[int, int], ...] = ()
+    missing: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -156,43 +191,117 @@ def _common(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str
 # --------------------------------------------------------------------------- duplicates
 
 
-def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
-    """Find possible Doppelstrukturen among the concept's offers.
+def _eligible_together(a: Eligibility, b: Eligibility) -> bool:
+    """Whether somebody could be eligible for both offers (empty lists mean anybody)."""
+    if a.legal_bases and b.legal_bases and set(a.legal_bases).isdisjoint(b.legal_bases):
+        return False
+    if (
+        a.residence_statuses
+        and b.residence_statuses
+        and set(a.residence_statuses).isdisjoint(b.residence_statuses)
+    ):
+        return False
+    low = max(a.min_age or 0, b.min_age or 0)
+    highs = [age for age in (a.max_age, b.max_age) if age is not None]
+    return not highs or low <= min(highs)
 
-    Two offers are reported when they belong to different actors, share a Handlungsfeld,
-    have overlapping target groups (none, or the code ``alle``, means everybody), serve
-    at least one common Stadt or Gemeinde and are valid at the same time. Both seed
-    documents of the Kreis ask to avoid such parallel structures; a finding is a prompt
-    to talk, not proof of waste.
+
+class _Times:
+    """The days (within the period and the offer's validity) and hours of each offer."""
+
+    def __init__(self, offers: tuple[Offer, ...], period: ReportPeriod) -> None:
+        self._offers = offers
+        self._period = period
+        self._days: dict[int, frozenset[date] | None] = {}
+
+    def days(self, index: int) -> frozenset[date] | None:
+        """The days of the offer's rule in the period; ``None`` without a usable rule."""
+        if index not in self._days:
+            offer = self._offers[index]
+            found: frozenset[date] | None = None
+            if offer.schedule:
+                first = max(self._period.start, offer.valid_from or date.min)
+                last = min(self._period.end, offer.valid_to or date.max)
+                try:
+                    found = frozenset(
+                        rule_dates(offer.schedule, offer.valid_from or first, first, last)
+                    )
+                except InvalidValueError:
+                    found = None  # validation reports the rule (invalid-schedule)
+            self._days[index] = found
+        return self._days[index]
+
+    def compare(
+        self, first: int, second: int
+    ) -> tuple[Overlap, frozenset[date], tuple[tuple[int, int], ...], tuple[str, ...]] | None:
+        """The time overlap of two offers; ``None`` when their times exclude each other."""
+        days_a, days_b = self.days(first), self.days(second)
+        if (days_a is not None and not days_a) or (days_b is not None and not days_b):
+            return None  # a rule without a day in the common time excludes any overlap
+        if days_a is None or days_b is None:
+            return Overlap.UNKNOWN, frozenset(), (), self._ids(first, days_a, second, days_b)
+        common = days_a & days_b
+        if not common:
+            return None
+        hours_a = time_windows(self._offers[first].schedule_note)
+        hours_b = time_windows(self._offers[second].schedule_note)
+        if not hours_a or not hours_b:
+            return Overlap.DAYS, common, (), self._ids(first, hours_a, second, hours_b)
+        hours = tuple(
+            sorted(
+                {
+                    (max(a[0], b[0]), min(a[1], b[1]))
+                    for a in hours_a
+                    for b in hours_b
+                    if max(a[0], b[0]) < min(a[1], b[1])
+                }
+            )
+        )
+        if not hours:
+            return None
+        return Overlap.TIMES, common, hours, ()
+
+    def _ids(self, first: int, known_a: object, second: int, known_b: object) -> tuple[str, ...]:
+        """The ids of the offers whose part of the timing is missing (falsy or ``None``)."""
+        return tuple(
+            self._offers[index].id
+            for index, known in ((first, known_a), (second, known_b))
+            if known is None or not known
+        )
+
+
+def _service_area(resolver: _TerritoryResolver, offer: Offer) -> frozenset[str] | None:
+    """The municipalities an offer serves: its territories, else its venue's town.
+
+    ``None`` means the concept's whole territory (no territories and no venue town).
+    """
+    if offer.territories:
+        return resolver.expand(offer.territories)
+    if offer.venue is not None and offer.venue.municipality:
+        return resolver.expand((offer.venue.municipality,))
+    return None
+
+
+def _candidate_pairs(
+    offers: tuple[Offer, ...],
+    indices: list[int],
+    areas: dict[int, frozenset[str] | None],
+    groups: dict[int, frozenset[str] | None],
+) -> list[tuple[int, int]]:
+    """Pairs (first < second) of offers that meet in a field × municipality cell.
 
     Offers are indexed by Handlungsfeld and municipality, so only offers that meet in an
-    index cell are compared (fast for tens of thousands of offers).
-
-    Args:
-        concept: The :class:`~kommunale_integration.Concept`.
-
-    Returns:
-        One :class:`DuplicateStructure` per pair, ordered by the position of the offers
-        in the concept.
-
-    .. versionadded:: 0.1.0
+    index cell are compared (fast for tens of thousands of offers). Within a cell only
+    offers whose target groups can overlap are paired: the open ones with all, the
+    others per group.
     """
-    resolver = _TerritoryResolver(concept)
-    offers = concept.offers
     count = len(offers)
-    territories: list[frozenset[str] | None] = []
-    groups: list[frozenset[str] | None] = []
-    starts = [o.valid_from or date.min for o in offers]
-    ends = [o.valid_to or date.max for o in offers]
     by_field_everywhere: dict[str, list[int]] = defaultdict(list)
     by_field_local: dict[str, list[int]] = defaultdict(list)
     by_cell: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for index, offer in enumerate(offers):
-        covered = resolver.expand(offer.territories)
-        territories.append(covered)
-        wanted = frozenset(offer.target_groups)
-        groups.append(None if not wanted or _ALL_GROUPS in wanted else wanted)
-        for field in set(offer.fields):
+    for index in indices:
+        covered = areas[index]
+        for field in set(offers[index].fields):
             if covered is None:
                 by_field_everywhere[field].append(index)
             else:
@@ -200,9 +309,7 @@ def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
                 for ags in covered:
                     by_cell[(field, ags)].append(index)
 
-    # A candidate pair (first < second) is encoded as first * count + second. Within a
-    # cell (field × municipality, or field × everywhere) only offers whose target
-    # groups can overlap are paired: the open ones with all, the others per group.
+    # A candidate pair (first < second) is encoded as first * count + second.
     candidates: set[int] = set()
 
     def split(cell: list[int]) -> tuple[list[int], dict[str, list[int]]]:
@@ -249,21 +356,84 @@ def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
             candidates.update(
                 base + other if first < other else other * count + first for other in partners
             )
+    return [(key // count, key % count) for key in sorted(candidates)]
 
+
+def _current_year() -> ReportPeriod:
+    return ReportPeriod.year(date.today().year)  # noqa: DTZ011 - a calendar day
+
+
+def find_duplicate_structures(
+    concept: Concept, *, period: ReportPeriod | str | None = None
+) -> list[DuplicateStructure]:
+    """Find possible Doppelstrukturen among the concept's offers.
+
+    Two offers are reported when all of this holds:
+
+    * they belong to different actors and share a Handlungsfeld;
+    * their target groups overlap (none, or the code ``alle``, means everybody) and so
+      do their eligibilities: Rechtskreise and residence statuses (empty means any)
+      and age ranges;
+    * both are valid at some common day of *period* (``valid_from``/``valid_to``);
+    * their service areas share a Stadt or Gemeinde: the offer's territories (a Kreis
+      stands for its towns), else the town of its venue, else the whole concept;
+    * their schedules do not exclude each other: the RRULEs are expanded over the
+      common days of the period and must share a day, and where both offers name
+      their hours in ``schedule_note`` (``16–18 Uhr``) those must overlap too.
+
+    The result says how much of the time overlap is known (:attr:`DuplicateStructure.overlap`):
+    ``times`` (days and hours), ``days`` (common days, hours of one offer unknown) or
+    ``unknown`` (an offer has no schedule). Both seed documents of the Kreis ask to avoid
+    such parallel structures; a finding is a prompt to talk, not proof of waste.
+
+    Args:
+        concept: The :class:`~kommunale_integration.Concept`.
+        period: The period looked at (a :class:`ReportPeriod` or its notation); default
+            the current calendar year.
+
+    Returns:
+        One :class:`DuplicateStructure` per pair, ordered by the position of the offers
+        in the concept.
+
+    .. versionadded:: 0.1.0
+    """
+    if period is None:
+        period = _current_year()
+    elif isinstance(period, str):
+        period = ReportPeriod.parse(period)
+    offers = concept.offers
+    resolver = _TerritoryResolver(concept)
+    indices = [
+        index
+        for index, offer in enumerate(offers)
+        if (offer.valid_from is None or offer.valid_from <= period.end)
+        and (offer.valid_to is None or offer.valid_to >= period.start)
+    ]
+    areas = {index: _service_area(resolver, offers[index]) for index in indices}
+    groups: dict[int, frozenset[str] | None] = {}
+    for index in indices:
+        wanted = frozenset(offers[index].target_groups)
+        groups[index] = None if not wanted or _ALL_GROUPS in wanted else wanted
+    times = _Times(offers, period)
     found: list[DuplicateStructure] = []
-    for key in sorted(candidates):
-        first, second = divmod(key, count)
+    for first, second in _candidate_pairs(offers, indices, areas, groups):
         a, b = offers[first], offers[second]
-        if a.actor == b.actor:
+        if a.actor == b.actor or not _eligible_together(a.eligibility, b.eligibility):
             continue
         groups_a, groups_b = groups[first], groups[second]
         if groups_a is not None and groups_b is not None and groups_a.isdisjoint(groups_b):
             continue
-        if starts[first] > ends[second] or starts[second] > ends[first]:
+        start = max(a.valid_from or date.min, b.valid_from or date.min, period.start)
+        end = min(a.valid_to or date.max, b.valid_to or date.max, period.end)
+        if start > end:
             continue
+        timing = times.compare(first, second)
+        if timing is None:
+            continue
+        overlap, days, hours, missing = timing
         # The index pairs only offers that share a cell, so the places always overlap.
         common_groups = _common(groups_a, groups_b)
-        common_places = _common(territories[first], territories[second])
+        common_places = _common(areas[first], areas[second])
         found.append(
             DuplicateStructure(
                 offer_a=a.id,
@@ -275,6 +445,12 @@ def find_duplicate_structures(concept: Concept) -> list[DuplicateStructure]:
                 else tuple(sorted(set(a.fields).intersection(b.fields))),
                 target_groups=tuple(sorted(common_groups)) if common_groups else (),
                 territories=tuple(sorted(common_places)) if common_places else (),
+                overlap=overlap,
+                weekdays=tuple(sorted({day.weekday() for day in days})),
+                days=len(days),
+                first_day=min(days) if days else None,
+                hours=hours,
+                missing=missing,
             )
         )
     return found

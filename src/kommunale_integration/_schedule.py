@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pathlib
+import re
 from collections.abc import Iterable
 from typing import Any, Final
 
@@ -30,7 +31,10 @@ __all__ = [
     "MovedMeeting",
     "PlannedMeetingStatus",
     "meeting_status",
+    "parse_rrule",
     "planned_meetings",
+    "rule_dates",
+    "time_windows",
     "to_ics",
     "write_ics",
 ]
@@ -148,38 +152,110 @@ class MeetingSchedule:
 
     def _rule(self) -> _rrule.rrule:
         """The parsed rule; raises :class:`InvalidValueError` naming ``rrule``."""
-        text = self.rrule
-        invalid = f"{text!r} is not a valid RFC 5545 recurrence rule"
-        if not text or "\n" in text or "\r" in text or ":" in text:
-            raise InvalidValueError(
-                "rrule",
-                f"{invalid}: expected a single RRULE value such as "
-                "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 (the start goes into dtstart)",
-            )
-        parts: dict[str, str] = {}
-        for part in text.split(";"):
-            name, _, value = part.partition("=")
-            parts[name.strip().upper()] = value.strip().upper()
-        freq = parts.get("FREQ")
-        if freq is None:
-            raise InvalidValueError("rrule", f"{invalid}: FREQ is required (e.g. FREQ=MONTHLY)")
-        if freq in _SUB_DAILY:
-            raise InvalidValueError(
-                "rrule", f"{invalid} for meetings: FREQ={freq} is finer than DAILY"
-            )
-        if _TIME_PARTS & parts.keys():
-            raise InvalidValueError(
-                "rrule", f"{invalid} for meetings: they are planned by date, without times"
-            )
-        if "T" in parts.get("UNTIL", ""):
-            raise InvalidValueError("rrule", f"{invalid}: UNTIL must be a date like 20261231")
-        try:
-            rule = _rrule.rrulestr(text, dtstart=_midnight(self.dtstart))
-        except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
-            raise InvalidValueError("rrule", f"{invalid}: {exc}") from None
-        if not isinstance(rule, _rrule.rrule):  # pragma: no cover - excluded by the checks above
-            raise InvalidValueError("rrule", f"{invalid}: expected a single RRULE")
-        return rule
+        return parse_rrule(self.rrule, self.dtstart)
+
+
+def parse_rrule(text: str, dtstart: dt.date) -> _rrule.rrule:
+    """Parse an RFC 5545 ``RRULE`` value of a date-based rule (Terminregel).
+
+    The one parser of recurrence rules: network meeting rules and offer schedules both
+    go through it. Frequencies finer than ``DAILY`` and ``BYHOUR``/``BYMINUTE``/
+    ``BYSECOND`` are refused (rules give days; times of an offer go into its
+    ``schedule_note``); ``UNTIL`` must be a date. A leading ``RRULE:`` is removed.
+
+    Raises:
+        InvalidValueError: naming ``rrule`` and saying what is wrong.
+
+    .. versionadded:: 0.1.0
+    """
+    text = _normalise_rrule(text)
+    invalid = f"{text!r} is not a valid RFC 5545 recurrence rule"
+    if not text or "\n" in text or "\r" in text or ":" in text:
+        raise InvalidValueError(
+            "rrule",
+            f"{invalid}: expected a single RRULE value such as "
+            "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 (the start goes into dtstart)",
+        )
+    parts: dict[str, str] = {}
+    for part in text.split(";"):
+        name, _, value = part.partition("=")
+        parts[name.strip().upper()] = value.strip().upper()
+    freq = parts.get("FREQ")
+    if freq is None:
+        raise InvalidValueError("rrule", f"{invalid}: FREQ is required (e.g. FREQ=MONTHLY)")
+    if freq in _SUB_DAILY:
+        raise InvalidValueError("rrule", f"{invalid}: FREQ={freq} is finer than DAILY")
+    if _TIME_PARTS & parts.keys():
+        raise InvalidValueError(
+            "rrule", f"{invalid}: the rule gives days only, without times of day"
+        )
+    if "T" in parts.get("UNTIL", ""):
+        raise InvalidValueError("rrule", f"{invalid}: UNTIL must be a date like 20261231")
+    try:
+        rule = _rrule.rrulestr(text, dtstart=_midnight(dtstart))
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        raise InvalidValueError("rrule", f"{invalid}: {exc}") from None
+    if not isinstance(rule, _rrule.rrule):  # pragma: no cover - excluded by the checks above
+        raise InvalidValueError("rrule", f"{invalid}: expected a single RRULE")
+    return rule
+
+
+def rule_dates(text: str, dtstart: dt.date, first: dt.date, last: dt.date) -> list[dt.date]:
+    """The days of the rule *text* (counted from *dtstart*) from *first* to *last*.
+
+    Raises:
+        InvalidValueError: *text* is not a valid rule (see :func:`parse_rrule`).
+
+    .. versionadded:: 0.1.0
+    """
+    if last < first:
+        return []
+    rule = parse_rrule(text, dtstart)
+    return [o.date() for o in rule.between(_midnight(first), _midnight(last), inc=True)]
+
+
+#: ``9–12 Uhr``, ``8:30-12:45``, ``16.00 bis 18.00 Uhr``, ``10-12h``: a span of the day.
+_SPAN = re.compile(
+    r"(?<![\d:.])(\d{1,2})(?:[:.](\d{2}))?\s*(?:Uhr\s*)?(?:–|—|-|bis)\s*"
+    r"(\d{1,2})(?:[:.](\d{2}))?(?![\d:.])\s*(Uhr|h\b)?",
+    re.IGNORECASE,
+)
+
+
+def time_windows(note: str | None) -> tuple[tuple[int, int], ...]:
+    """The spans of the day named in an offer's times in words (``schedule_note``).
+
+    Recognised: ``16–18 Uhr``, ``8:30–12:45 Uhr``, ``16.00 bis 18.00 Uhr``,
+    ``10-12h`` and ``14:00-16:00`` (a span counts when it ends with ``Uhr`` or ``h``
+    or both ends have minutes, so ``Klasse 5-10`` is no time). Each span is returned
+    as minutes after midnight ``(start, end)`` (``24`` as an end is 1440). Spans that
+    do not end after they start are ignored; several spans are all returned, sorted and
+    without duplicates; none when the note names no time.
+
+    Example:
+        >>> time_windows("donnerstags 16–18 Uhr")
+        ((960, 1080),)
+
+    .. versionadded:: 0.1.0
+    """
+    if not note:
+        return ()
+    found: set[tuple[int, int]] = set()
+    for match in _SPAN.finditer(note):
+        h1, m1, h2, m2, unit = match.groups()
+        if unit is None and (m1 is None or m2 is None):
+            continue
+        start = _minutes(int(h1), int(m1 or 0))
+        end = _minutes(int(h2), int(m2 or 0))
+        if start is not None and end is not None and start < end:
+            found.add((start, end))
+    return tuple(sorted(found))
+
+
+def _minutes(hour: int, minute: int) -> int | None:
+    if minute > 59 or hour > 24 or (hour == 24 and minute):
+        return None
+    return hour * 60 + minute
 
 
 def _occurs(rule: _rrule.rrule, day: dt.date) -> bool:

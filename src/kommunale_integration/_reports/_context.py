@@ -487,7 +487,7 @@ def _actors_section(
             fields=tuple(_field_title(concept, f) for f in d.fields),
             territories=tuple(names.get(t, t) for t in d.territories),
         )
-        for d in find_duplicate_structures(concept)
+        for d in find_duplicate_structures(concept, period=period)
     )
     by_town: dict[str, list[str]] = defaultdict(list)
     for gap in coverage_gaps(concept, on=min(period.end, today)):

@@ -105,10 +105,33 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     # duplicate structures and coverage
     "duplicate-structure": (
         "Mögliche Doppelstruktur: Angebot „{offer_a}“ ({actor_a}) und Angebot „{offer_b}“ "
-        "({actor_b}) im Handlungsfeld {fields}, für {groups}, {places}, zur selben Zeit.",
+        "({actor_b}) im Handlungsfeld {fields}, für {groups}, {places}, zur selben Zeit: "
+        "{weekdays} {hours} Uhr ({days} gemeinsame Tage im Zeitraum {period}, zuerst am "
+        "{first}).",
         "Possible duplicate structure: offer “{offer_a}” ({actor_a}) and offer “{offer_b}” "
         "({actor_b}) in the field of action {fields}, for {groups}, {places}, at the "
-        "same time.",
+        "same time: {weekdays} {hours} ({days} common days in the period {period}, first "
+        "on {first}).",
+    ),
+    "duplicate-structure-unconfirmed": (
+        "Vielleicht eine Doppelstruktur: Angebot „{offer_a}“ ({actor_a}) und Angebot "
+        "„{offer_b}“ ({actor_b}) im Handlungsfeld {fields}, für {groups}, {places}; ob sie "
+        "zur selben Zeit stattfinden, ist unbekannt: für {missing} ist keine Terminregel "
+        "angegeben.",
+        "Perhaps a duplicate structure: offer “{offer_a}” ({actor_a}) and offer “{offer_b}” "
+        "({actor_b}) in the field of action {fields}, for {groups}, {places}; whether they "
+        "take place at the same time is unknown: {missing} has no schedule (RRULE).",
+    ),
+    "duplicate-structure-unconfirmed/days": (
+        "Vielleicht eine Doppelstruktur: Angebot „{offer_a}“ ({actor_a}) und Angebot "
+        "„{offer_b}“ ({actor_b}) im Handlungsfeld {fields}, für {groups}, {places}, an "
+        "denselben Tagen: {weekdays} ({days} gemeinsame Tage im Zeitraum {period}); ob "
+        "sich die Uhrzeiten überschneiden, ist unbekannt: für {missing} sind keine "
+        "Uhrzeiten angegeben.",
+        "Perhaps a duplicate structure: offer “{offer_a}” ({actor_a}) and offer “{offer_b}” "
+        "({actor_b}) in the field of action {fields}, for {groups}, {places}, on the same "
+        "days: {weekdays} ({days} common days in the period {period}); whether the hours "
+        "overlap is unknown: {missing} gives no hours.",
     ),
     "coverage-gap": (
         "{town} ({ags}): kein aktuelles Angebot im Handlungsfeld „{field}“.",

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from .._analysis import coverage_gaps, find_duplicate_structures, stale_entries
+from .._analysis import Overlap, coverage_gaps, find_duplicate_structures, stale_entries
 from .._catalogues import load_catalogue
 from .._errors import Finding, Severity
 from .._model import ID_COLLECTIONS, CaseCount, Concept, Indicator, ObservationStatus
+from .._periods import ReportPeriod
 from ._base import BuiltinRule, ValidationContext
 from ._messages import label, quote
 
@@ -542,17 +543,57 @@ def _listing(items: Sequence[str], lang: str, limit: int = 5) -> str:
     return shown
 
 
-class DuplicateStructureRule(BuiltinRule):
-    """Offers of different actors that overlap (Doppelstrukturen, ``duplicate-structure``).
+_WEEKDAYS = (
+    ("montags", "Mondays"),
+    ("dienstags", "Tuesdays"),
+    ("mittwochs", "Wednesdays"),
+    ("donnerstags", "Thursdays"),
+    ("freitags", "Fridays"),
+    ("samstags", "Saturdays"),
+    ("sonntags", "Sundays"),
+)
 
-    See :func:`~kommunale_integration.find_duplicate_structures` for the criteria.
+
+def weekday_text(weekdays: Sequence[int], lang: str) -> str:
+    """``montags, donnerstags`` / ``Mondays, Thursdays``; a run of three or more days
+    as ``montags bis freitags`` / ``Mondays to Fridays``."""
+    pick = 1 if lang == "en" else 0
+    names = [_WEEKDAYS[day][pick] for day in weekdays]
+    if len(weekdays) >= 3 and list(weekdays) == list(range(weekdays[0], weekdays[-1] + 1)):
+        return f"{names[0]} {'to' if lang == 'en' else 'bis'} {names[-1]}"
+    return ", ".join(names)
+
+
+def hours_text(spans: Sequence[tuple[int, int]]) -> str:
+    """``16:00–18:00`` for spans of the day given in minutes after midnight."""
+    return ", ".join(
+        f"{start // 60:02d}:{start % 60:02d}–{end // 60:02d}:{end % 60:02d}" for start, end in spans
+    )
+
+
+def duplicate_period(context: ValidationContext) -> ReportPeriod:
+    """The period the duplicate check looks at: the report period, else the current year."""
+    return context.period or ReportPeriod.year(context.today.year)
+
+
+class DuplicateStructureRule(BuiltinRule):
+    """Offers of different actors that overlap (Doppelstrukturen).
+
+    ``duplicate-structure`` when days and hours are known to overlap;
+    ``duplicate-structure-unconfirmed`` (lower severity) when a schedule or the hours of
+    an offer are missing. See :func:`~kommunale_integration.find_duplicate_structures`
+    for the criteria; the period is the report period, else the current calendar year.
     """
 
     name: ClassVar[str] = "duplicate-structures"
-    codes: ClassVar[Mapping[str, Severity]] = {"duplicate-structure": WARNING}
+    codes: ClassVar[Mapping[str, Severity]] = {
+        "duplicate-structure": WARNING,
+        "duplicate-structure-unconfirmed": INFO,
+    }
 
     def check(self, context: ValidationContext) -> Iterator[Finding]:
         concept, lang = context.concept, context.lang
+        period = duplicate_period(context)
         # Look-up tables once: there can be many thousands of pairs.
         titles = {f.id: quote(f.title, lang) for f in reversed(concept.fields)}
         actors = {a.id: a.name for a in reversed(concept.actors)}
@@ -566,12 +607,11 @@ class DuplicateStructureRule(BuiltinRule):
             )
         else:
             everyone, groups_word, whole = "alle Zielgruppen", "Zielgruppen", "im ganzen Gebiet"
-        severity = self.codes["duplicate-structure"]
-        template = context.message_template("duplicate-structure")
         field_text: dict[tuple[str, ...], str] = {}
         group_text: dict[tuple[str, ...], str] = {}
         place_text: dict[tuple[str, ...], str] = {}
-        for dup in find_duplicate_structures(concept):
+        period_text = period.label(lang)
+        for dup in find_duplicate_structures(concept, period=period):
             fields = field_text.get(dup.fields)
             if fields is None:
                 fields = ", ".join(titles.get(code) or quote(code, lang) for code in dup.fields)
@@ -586,10 +626,15 @@ class DuplicateStructureRule(BuiltinRule):
                 names = [towns.get(ags, ags) for ags in dup.territories]
                 places = f"in {_listing(names, lang)}" if names else whole
                 place_text[dup.territories] = places
+            confirmed = dup.overlap is Overlap.TIMES
+            code = "duplicate-structure" if confirmed else "duplicate-structure-unconfirmed"
+            key = code if dup.overlap is not Overlap.DAYS else f"{code}/days"
+            and_word = " and " if lang == "en" else " und "
             yield Finding(
-                code="duplicate-structure",
-                severity=severity,
-                message=template.format(
+                code=code,
+                severity=self.codes[code],
+                message=context.message(
+                    key,
                     offer_a=dup.offer_a,
                     offer_b=dup.offer_b,
                     actor_a=actors.get(dup.actor_a, dup.actor_a),
@@ -597,6 +642,14 @@ class DuplicateStructureRule(BuiltinRule):
                     fields=fields,
                     groups=groups,
                     places=places,
+                    weekdays=weekday_text(dup.weekdays, lang),
+                    hours=hours_text(dup.hours),
+                    days=dup.days,
+                    period=period_text,
+                    first=context.format_date(dup.first_day),
+                    missing=and_word.join(
+                        f"{label('offers', lang)} {quote(offer, lang)}" for offer in dup.missing
+                    ),
                 ),
                 location=context.locate(f"offers[{context.position('offers', dup.offer_b)}]"),
             )
