@@ -53,6 +53,7 @@ __all__ = [
     "Observation",
     "ObservationStatus",
     "Offer",
+    "OverTime",
     "StaffPosition",
     "StatusChange",
     "Target",
@@ -676,6 +677,23 @@ class Direction(enum.StrEnum):
     """keine Wertung."""
 
 
+class OverTime(enum.StrEnum):
+    """How the values of an indicator entered per sub-period combine into a longer period
+    (zeitliche Zusammenfassung), e.g. four quarterly values into the year.
+
+    .. versionadded:: 0.2.0
+    """
+
+    NONE = "none"
+    """keine: a longer period needs a value of its own (the default)."""
+    SUM = "sum"
+    """Summe: counts of events in the period (course participants, placements)."""
+    LAST = "last"
+    """letzter Wert: a stock on a reference date (places on 31 December)."""
+    MEAN = "mean"
+    """Mittelwert: an average level over the period (occupancy)."""
+
+
 class CaseCountKind(enum.StrEnum):
     """What a case-based count counts (always distinct cases).
 
@@ -754,8 +772,13 @@ class Indicator:
             ``Destatis`` or ``lokal``.
         proportion: ``True`` when the numerator is a subset of the denominator (so the
             numerator can never exceed it).
+        over_time: :class:`OverTime`: how values entered per quarter or month combine
+            into the year (or any longer period) when it has no value of its own. It
+            applies to the observations of this indicator, i.e. to the data element of
+            the same code.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``over_time``.
     """
 
     id: str = attrs.field(validator=v.slug)
@@ -776,6 +799,7 @@ class Indicator:
     reference_date: str | None = _opt_str()
     method_notes: str | None = _opt_str()
     proportion: bool = False
+    over_time: OverTime = _enum(OverTime, OverTime.NONE)
 
     @property
     def is_rate(self) -> bool:

@@ -39,11 +39,13 @@ from .._model import (
     Concept,
     Indicator,
     ObservationStatus,
+    OverTime,
 )
 from .._periods import PeriodError, PeriodKind, ReportPeriod, fiscal_year_start
 from .disclosure import DisclosureControl, Protection, protect
 from .expressions import Expression, ExpressionError, parse_expression
 from .table import TOTAL, IndicatorTable, IndicatorValue
+from .temporal import combine_over_time
 
 __all__ = ["AGE_GROUPS", "age_group", "compute_indicators", "expand_periods"]
 
@@ -483,6 +485,10 @@ class _Elements:
         self._memo: dict[
             tuple[str, ReportPeriod, str], tuple[Decimal | None, ObservationStatus] | None
         ] = {}
+        # A data element combines over time as the indicator of the same code declares.
+        self.over_time = (
+            {i.id: i.over_time for i in concept.indicators} if concept is not None else {}
+        )
 
     def get(
         self, code: str, period: ReportPeriod, territory: str
@@ -493,8 +499,9 @@ class _Elements:
         if key in self._memo:
             return self._memo[key]
         kids = self.layout.children.get(territory, [])
-        result: tuple[Decimal | None, ObservationStatus] | None = None
-        if kids:
+        rule = self.over_time.get(code, OverTime.NONE)
+        result = combine_over_time(rule, period, lambda part: self.get(code, part, territory))
+        if result is None and kids:
             parts = [self.get(code, period, kid) for kid in kids]
             if all(part is not None for part in parts):
                 present = [part for part in parts if part is not None]

@@ -150,6 +150,20 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "indicator “{indicator}”: the value for {territory} in the period {period} is "
         "marked missing but gives no reason.",
     ),
+    "incomplete-period/parts-only": (
+        "Kennzahl „{indicator}“: Für {territory} gibt es nur Werte für Teile des Zeitraums "
+        "{period}, aber keinen Wert für {period} selbst. Geben Sie ihn an oder legen Sie mit "
+        "„over_time“ (sum, last, mean) fest, wie sich die Teilwerte zusammenfassen.",
+        "indicator “{indicator}”: {territory} has values for parts of the period {period} "
+        "only, but none for {period} itself. Enter it, or declare with “over_time” (sum, "
+        "last, mean) how the parts combine.",
+    ),
+    "incomplete-period/parts-gap": (
+        "Kennzahl „{indicator}“: Für {territory} fehlt ein Teilwert (Quartal oder Monat), "
+        "aus dem sich der Wert für {period} zusammensetzt.",
+        "indicator “{indicator}”: {territory} lacks a value for a part (quarter or month) "
+        "that the value for {period} is combined from.",
+    ),
     # contacts
     "offer-unreachable": (
         "{subject}: Weder das Angebot noch sein Träger nennt Telefon, E-Mail oder Anschrift.",

@@ -13,8 +13,16 @@ from typing import Any, ClassVar
 
 from .._analysis import Overlap, coverage_gaps, find_duplicate_structures, stale_entries
 from .._catalogues import load_catalogue
+from .._engine.temporal import Value, combine_over_time
 from .._errors import Finding, Severity
-from .._model import ID_COLLECTIONS, CaseCount, Concept, Indicator, ObservationStatus
+from .._model import (
+    ID_COLLECTIONS,
+    CaseCount,
+    Concept,
+    Indicator,
+    ObservationStatus,
+    OverTime,
+)
 from .._periods import ReportPeriod
 from ._base import BuiltinRule, ValidationContext
 from ._messages import label, quote
@@ -738,11 +746,14 @@ class CompletenessRule(BuiltinRule):
         ]
         present: set[tuple[str, str]] = set()
         unexplained: dict[tuple[str, str], int] = {}
+        parts: dict[tuple[str, str, ReportPeriod], Value] = {}
         for index, obs in enumerate(concept.observations):
-            if obs.period not in period:
-                continue
             place = concept.territory if obs.territory == _TOTAL_TERRITORY else obs.territory
             key = (obs.indicator, place)
+            if obs.period != period:
+                if obs.period in period and not obs.disaggregation:
+                    parts.setdefault((*key, obs.period), (obs.value, obs.status))
+                continue
             if obs.value is not None or obs.status is ObservationStatus.SUPPRESSED or obs.note:
                 present.add(key)
             else:
@@ -757,12 +768,31 @@ class CompletenessRule(BuiltinRule):
                     "territory": f"{territory_name(concept, place)} ({place})",
                     "period": str(period),
                 }
+                combined = combine_over_time(
+                    indicator.over_time,
+                    period,
+                    lambda part, k=key: parts.get((*k, part)),  # type: ignore[misc]
+                )
+                if combined is not None and (
+                    combined[0] is not None or combined[1] is ObservationStatus.SUPPRESSED
+                ):
+                    continue  # the period's value follows from its parts
+                has_parts = any(p[:2] == key for p in parts)
                 if key in unexplained:
                     yield self.emit(
                         context,
                         "incomplete-period",
                         f"observations[{unexplained[key]}].note",
                         key="incomplete-period/no-reason",
+                        **params,
+                    )
+                elif has_parts:
+                    rule = indicator.over_time
+                    yield self.emit(
+                        context,
+                        "incomplete-period",
+                        f"indicators[{position}]",
+                        key=f"incomplete-period/parts-{'only' if rule is OverTime.NONE else 'gap'}",
                         **params,
                     )
                 else:
