@@ -219,3 +219,54 @@ def test_load_errors_in_english(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert code == 2
     assert err.startswith("Error: missing.yaml: ")
     assert err.strip().endswith("1 error, 0 warnings, 0 infos.")
+
+
+# --------------------------------------------------------------------------- --cases/--events
+
+_KREIS = Path(__file__).parent.parent / "examples" / "kreis_coesfeld"
+
+
+def test_cases_and_events_let_the_completeness_check_see_computed_values(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    base = [str(_KREIS), "--period", "2025", "--format", "json"]
+    _code, out, _err = _run(capsys, *base)
+    without = [f for f in json.loads(out)["findings"] if f["code"] == "incomplete-period"]
+    assert len(without) > 6  # the case-based Kennzahlen are missing without the export
+    cases, events = str(_KREIS / "cases.csv"), str(_KREIS / "events.csv")
+    _code, out, _err = _run(capsys, *base, "--cases", cases, "--events", events)
+    found = [f["code"] for f in json.loads(out)["findings"]]
+    assert "incomplete-period" not in found
+
+
+def test_cases_without_events_or_period_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    cases = str(_KREIS / "cases.csv")
+    code, _out, err = _run(capsys, str(_KREIS), "--period", "2025", "--cases", cases)
+    assert code == 2
+    assert "--events" in err
+    events = str(_KREIS / "events.csv")
+    code, _out, err = _run(capsys, str(_KREIS), "--cases", cases, "--events", events)
+    assert code == 2
+    assert "--period" in err
+
+
+def test_unreadable_case_export_is_a_load_error_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "cases.csv"
+    bad.write_text("nothing;useful\n1;2\n", encoding="utf-8")
+    code, _out, err = _run(
+        capsys,
+        str(_KREIS),
+        "--period",
+        "2025",
+        "--cases",
+        str(bad),
+        "--events",
+        str(_KREIS / "events.csv"),
+    )
+    assert code == 2
+    assert "cases.csv" in err
+    assert "Traceback" not in err

@@ -1,4 +1,5 @@
-"""``kommunale-integration validate PATH [--format text|json] [--profile NAME]``.
+"""``kommunale-integration validate PATH [--format text|json] [--profile NAME] [--period P
+[--cases FILE --events FILE]]``.
 
 Exit codes: 0 no errors, 1 errors found, 2 input unusable or wrong usage. Load errors
 are reported in the same format as validation findings.
@@ -64,6 +65,15 @@ def register(subparsers: Any) -> None:
         default="de",
         help="language of the messages (default: de)",
     )
+    parser.add_argument(
+        "--cases",
+        metavar="FILE",
+        help="cases.csv of the case export (with --events and --period): the case-based "
+        "Kennzahlen are computed as in the report and count as present",
+    )
+    parser.add_argument(
+        "--events", metavar="FILE", help="events.csv of the case export (with --cases)"
+    )
     parser.set_defaults(func=handle)
 
 
@@ -72,8 +82,22 @@ def handle(args: argparse.Namespace) -> int:
     from .._errors import LoadError
     from .._validation import ValidationReport, validate
 
+    if bool(args.cases) != bool(args.events):
+        print(
+            "error: --cases and --events belong together: give both files of the export",
+            file=sys.stderr,
+        )
+        return EXIT_UNUSABLE
+    if args.cases and not args.period:
+        print("error: --cases and --events need --period (the period to check)", file=sys.stderr)
+        return EXIT_UNUSABLE
     try:
         concept, load_findings = _load(args.path, args.lang)
+        cases = None
+        if args.cases:
+            from .._cases import read_cases
+
+            cases = read_cases(args.cases, args.events)
     except LoadError as error:
         _emit(ValidationReport.from_load_error(error), args, to_stderr=args.format == "text")
         return EXIT_UNUSABLE
@@ -83,6 +107,7 @@ def handle(args: argparse.Namespace) -> int:
         disabled=args.disable,
         period=args.period,
         lang=args.lang,
+        cases=cases,
     )
     if load_findings:
         report = ValidationReport(

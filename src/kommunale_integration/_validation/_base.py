@@ -65,6 +65,9 @@ class ValidationContext:
         period: The report period for the completeness check, if any.
         stale_months: Months after which an unverified entry is stale (default 12).
         lang: Language of the messages, ``de`` or ``en``.
+        computed: ``(indicator, territory)`` cells of the period that the indicator
+            engine computed from the case export (territory ``all`` or an AGS); the
+            completeness check counts them as present.
 
     .. versionadded:: 0.1.0
     """
@@ -75,6 +78,7 @@ class ValidationContext:
     period: ReportPeriod | None = None
     stale_months: int = 12
     lang: str = "de"
+    computed: frozenset[tuple[str, str]] = frozenset()
     _positions: dict[str, dict[str, int]] = attrs.field(factory=dict, alias="_positions")
     _templates: Mapping[str, str] = attrs.field(init=False, alias="_templates")
 

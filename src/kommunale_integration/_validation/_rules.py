@@ -727,7 +727,8 @@ class CompletenessRule(BuiltinRule):
     Runs only when ``validate`` is given a ``period``. The territories are the concept's
     own territory (values for ``all`` count for it) and its Städte und Gemeinden that
     exist during the period. A value counts when it lies within the period and has a
-    value, is suppressed, or is marked missing with a reason in its note.
+    value, is suppressed, or is marked missing with a reason in its note; so does a value
+    the engine computed from the case export (``validate(..., cases=...)``).
     """
 
     name: ClassVar[str] = "completeness"
@@ -744,7 +745,10 @@ class CompletenessRule(BuiltinRule):
             if (t.valid_from is None or t.valid_from <= period.end)
             and (t.valid_to is None or t.valid_to >= period.start)
         ]
-        present: set[tuple[str, str]] = set()
+        present = {
+            (indicator, concept.territory if place == _TOTAL_TERRITORY else place)
+            for indicator, place in context.computed
+        }
         unexplained: dict[tuple[str, str], int] = {}
         parts: dict[tuple[str, str, ReportPeriod], Value] = {}
         for index, obs in enumerate(concept.observations):

@@ -6,11 +6,12 @@ import difflib
 from collections.abc import Callable, Iterable
 from datetime import date
 from importlib import metadata
+from typing import Any
 
 import attrs
 
 from .._errors import Finding, Severity
-from .._model import Concept
+from .._model import CaseCount, Concept, ObservationStatus
 from .._periods import ReportPeriod
 from ._base import BuiltinRule, Rule, ValidationConfigError, ValidationContext
 from ._profiles import PROFILES, Profile
@@ -103,6 +104,7 @@ def validate(
     stale_months: int = 12,
     lang: str = "de",
     plugins: bool = True,
+    cases: Any = None,
 ) -> ValidationReport:
     """Check a concept and report everything that is wrong or doubtful (Prüfung).
 
@@ -127,14 +129,19 @@ def validate(
         lang: Language of the messages: ``"de"`` (default) or ``"en"``.
         plugins: Whether to run rules installed through the entry-point group
             ``kommunale_integration.rules`` (default ``True``).
+        cases: The case export (from :func:`~kommunale_integration.read_cases`); the
+            indicator engine computes the case-based Kennzahlen of *period* from it, as
+            the report does, and the completeness check counts those values. Needs
+            *period*.
 
     Returns:
         A :class:`ValidationReport`; ``report.ok`` is ``True`` when there is no error.
 
     Raises:
         ValidationConfigError: for an unknown profile, language or code to switch off,
-            a negative ``stale_months``, or a user or plug-in rule that fails or
-            returns something other than findings (the message names the rule).
+            a negative ``stale_months``, *cases* without *period*, or a user or plug-in
+            rule that fails or returns something other than findings (the message names
+            the rule).
         PeriodError: when *period* is text that is not a report period.
 
     Example:
@@ -159,6 +166,11 @@ def validate(
         raise ValidationConfigError(f"stale_months must not be negative, got {stale_months}")
     if isinstance(period, str):
         period = ReportPeriod.parse(period, budget_start_month=concept.fiscal_year_start)
+    computed: frozenset[tuple[str, str]] = frozenset()
+    if cases is not None:
+        if period is None:
+            raise ValidationConfigError("the case export needs a report period to check")
+        computed = _computed_cells(concept, cases, period)
     every: list[Rule | PlainRule] = [*BUILTIN_RULES]
     if plugins:
         every.extend(plugin_rules())
@@ -182,6 +194,7 @@ def validate(
         period=period,
         stale_months=stale_months,
         lang=lang,
+        computed=computed,
     )
     collected: list[Finding] = []
     for rule in every:
@@ -199,6 +212,35 @@ def validate(
                 collected.append(finding)
     collected.sort(key=lambda f: _RANK[f.severity])
     return ValidationReport(findings=collected, profile=chosen.name)
+
+
+def _computed_cells(
+    concept: Concept, cases: Any, period: ReportPeriod
+) -> frozenset[tuple[str, str]]:
+    """The ``(indicator, territory)`` cells of *period* the engine computes from *cases*.
+
+    Only the case-based indicators are computed (expressions over data elements come
+    from the concept's own observations, which the completeness check reads anyway).
+    A suppressed value counts as present, as it does for entered values.
+    """
+    from .._engine import compute_indicators
+
+    chosen = [
+        indicator
+        for indicator in concept.indicators
+        if isinstance(indicator.numerator, CaseCount)
+        and (indicator.denominator is None or isinstance(indicator.denominator, CaseCount))
+    ]
+    if not chosen:
+        return frozenset()
+    table = compute_indicators(concept, cases, periods=[period], indicators=chosen)
+    return frozenset(
+        (row.indicator, row.territory)
+        for row in table.rows
+        if row.period == period
+        and all(value == "_T" for _, value in row.dims)
+        and (row.value is not None or row.status is ObservationStatus.SUPPRESSED)
+    )
 
 
 def _findings_of(rule: Rule | PlainRule, context: ValidationContext) -> Iterable[Finding]:
