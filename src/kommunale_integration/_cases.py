@@ -36,6 +36,7 @@ from typing import IO, Any, Final, cast
 import attrs
 
 from ._errors import Finding, LoadError, Location, Severity
+from ._identifiers import breakdown_problem, identifier_header, value_shape
 
 __all__ = [
     "CASE_COLUMNS",
@@ -84,51 +85,6 @@ _SEX_ALIASES: Final = {
     "k.a.": "unknown",
     "": "unknown",
 }
-
-# Header words that mark a direct identifier. A header is refused when its whole
-# normalised text or one of its words is in this set.
-_IDENTIFIER_WORDS: Final = frozenset(
-    {
-        "name",
-        "vorname",
-        "nachname",
-        "familienname",
-        "geburtsname",
-        "firstname",
-        "lastname",
-        "surname",
-        "fullname",
-        "givenname",
-        "geburtsdatum",
-        "geburtstag",
-        "dateofbirth",
-        "birthdate",
-        "dob",
-        "adresse",
-        "anschrift",
-        "address",
-        "strasse",
-        "straße",
-        "street",
-        "hausnummer",
-        "wohnort",
-        "telefon",
-        "telefonnummer",
-        "tel",
-        "phone",
-        "mobil",
-        "handy",
-        "mobile",
-        "email",
-        "mail",
-        "emailadresse",
-        "iban",
-        "steuerid",
-        "sozialversicherungsnummer",
-        "passnummer",
-        "ausweisnummer",
-    }
-)
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DE_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
@@ -315,16 +271,24 @@ class CaseData:
 # --------------------------------------------------------------------------- reading
 
 
+_FAMILIES: Final = {
+    "name": "a name",
+    "birth": "a date or place of birth",
+    "address": "an address",
+    "phone": "a phone number",
+    "email": "an e-mail address",
+    "number": "a social-security, tax, account or customer number",
+    "document": "a file reference, ID document or photo",
+}
+
+
+def _looks_like_data(cell: str) -> bool:
+    """Whether a header cell is rather a value (a digit, an e-mail, a date …)."""
+    return any(c.isdigit() for c in cell) or value_shape(cell) is not None
+
+
 def _normalise_header(text: str) -> str:
     return text.strip().lstrip("\ufeff").strip().lower()
-
-
-def _identifier_word(header: str) -> bool:
-    text = header.lower().replace("-", "").replace("ß", "ss")
-    words = [w for w in re.split(r"[^0-9a-zäöü]+", text) if w]
-    joined = "".join(words)
-    identifiers = {w.replace("ß", "ss") for w in _IDENTIFIER_WORDS}
-    return joined in identifiers or any(w in identifiers for w in words)
 
 
 class _KeyClash(Exception):
@@ -384,6 +348,7 @@ class _Reader:
         self._sex_code: dict[str, int] | None = None
         self._raw: dict[str, dict[str, int]] = {}
         self.cases_usable = False
+        self.case_file = "cases"
 
     # ----------------------------------------------------------------- findings
 
@@ -420,7 +385,8 @@ class _Reader:
         try:
             result = date(year, month, day).toordinal()
         except ValueError:
-            raise ValueError(f"{text!r} is not a valid calendar date") from None
+            # not quoted either: the cell could be a date of birth or a case id
+            raise ValueError("the date does not exist in the calendar") from None
         if len(self._dates) < 2_000_000:
             self._dates[text] = result
         return result
@@ -432,38 +398,48 @@ class _Reader:
     ) -> dict[str, int] | None:
         positions: dict[str, int] = {}
         ok = True
+        # Without a header row, the first row of data (with its case id) stands in the
+        # header's place: a header cell is only quoted when the row does not look like data.
+        quotable = not any(_looks_like_data(cell) for cell in header)
+
+        def label(index: int, raw: str) -> str:
+            return f'"{raw.strip()}"' if quotable else f"{index + 1} (counted from the left)"
+
         for index, raw in enumerate(header):
             name = _normalise_header(raw)
             name = _normalise_header(self.mapping.get(name, name))
             if not name:
                 continue
-            # a mapping cannot turn an identifier column into a dimension
-            if name not in known and (_identifier_word(name) or _identifier_word(raw)):
+            # the original header decides, before any mapping: a mapping cannot turn an
+            # identifier column into a dimension or a canonical column
+            family = identifier_header(raw)
+            if family is not None:
                 self.add(
                     "direct-identifier",
-                    f'the column "{raw.strip()}" looks like a direct identifier (name, date '
-                    "of birth, address, phone or e-mail); such columns are refused and their "
-                    "values are never read: remove the column from the export",
+                    f"the column {label(index, raw)} looks like a direct identifier "
+                    f"({_FAMILIES[family]}); such columns are refused and their values are "
+                    "never read: remove the column from the export",
                     file,
                     1,
-                    raw.strip(),
+                    raw.strip() if quotable else None,
                 )
                 ok = False
                 continue
             if name in positions:
-                self.add("duplicate-column", f'the column "{name}" appears twice', file, 1, name)
+                self.add(
+                    "duplicate-column",
+                    f"the column {label(index, raw)} appears twice",
+                    file,
+                    1,
+                    name if quotable else None,
+                )
                 ok = False
                 continue
             positions[name] = index
-        # Headers with digits are not quoted: without a header row, the first row of
-        # data (with its case id) stands in the header's place.
         names = [h.strip() for h in header if h.strip()]
-        shown = [h for h in names if not any(c.isdigit() for c in h)]
-        found = ", ".join(shown) or "none"
-        if len(shown) < len(names):
-            found += (
-                f" and {len(names) - len(shown)} with digits, not shown: is the header row missing?"
-            )
+        found = ", ".join(names) if quotable else f"{len(header)}, not shown"
+        if not quotable:
+            found += " because the first row looks like data: is the header row missing?"
         for name in required:
             if name not in positions:
                 self.add(
@@ -490,6 +466,7 @@ class _Reader:
         except StopIteration:
             self.add("empty-file", "the file is empty (a header row is required)", file, None, None)
             return
+        self.case_file = file
         pos = self.columns(header, file, _REQUIRED_CASE, CASE_COLUMNS)
         if pos is None:
             return
@@ -853,7 +830,29 @@ class _Reader:
             self.event_case.append(case)
             self.event_day.append(when)
 
+    def check_breakdowns(self) -> None:
+        """Refuse every column that could become a breakdown but would single out persons."""
+        for name, dim in self.dims.items():
+            if name in ("municipality", "sex"):  # checked codes, not free text
+                continue
+            problem = breakdown_problem(dim.labels)
+            if problem is not None:
+                leave_out = (
+                    ""
+                    if name == "legal_basis"
+                    else ", or leave it out with CaseReadOptions(dimensions=...)"
+                )
+                self.add(
+                    "unsafe-breakdown",
+                    f'the column "{name}" cannot be a breakdown: {problem}, so it could '
+                    f"single out a person; group its values in the export{leave_out}",
+                    self.case_file,
+                    None,
+                    name,
+                )
+
     def finish(self) -> CaseData:
+        self.check_breakdowns()
         if self.findings:
             findings = list(self.findings)
             if self.dropped:
