@@ -23,7 +23,7 @@ import kommunale_integration as ki
 from kommunale_integration import testing
 from kommunale_integration._cli import main
 from kommunale_integration._hsds._export import _cell, concept_tables, rrule_fields
-from kommunale_integration._hsds._import import _uncell
+from kommunale_integration._parse import unneutralise as _uncell
 
 REPO = Path(__file__).resolve().parents[1]
 HSDS = REPO.parent / "shared" / "interop" / "hsds-3.0"

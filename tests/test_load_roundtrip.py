@@ -122,7 +122,7 @@ def test_formula_cells_are_neutralised_and_restored(tmp_path: Path) -> None:
 
 @given(st.text(max_size=8))
 def test_neutralise_is_undone_by_unneutralise(text: str) -> None:
-    from kommunale_integration._loaders._tables import neutralise, unneutralise
+    from kommunale_integration._parse import neutralise, unneutralise
 
     written = neutralise(text)
     assert not written.startswith(("=", "+", "-", "@", "\t", "\r"))

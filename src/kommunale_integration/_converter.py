@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 import reprlib
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -41,6 +40,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from . import _model as m
+from . import _parse
 from ._errors import Finding, InvalidValueError, LoadError, Location, Severity
 from ._periods import ReportPeriod, fiscal_year_start
 
@@ -68,34 +68,22 @@ _REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 10
 _REPR.maxlevel = 3
 _show = _REPR.repr
 
-_GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
-_GERMAN_NUMBER = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")
-
 
 def parse_date(value: Any) -> date:
     """Parse an ISO (``2016-12-31``) or German (``31.12.2016``) date.
+
+    The rules are those of :func:`kommunale_integration._parse.parse_date`; the message
+    of the error quotes the value (structured files are no case exports).
 
     Raises:
         ValueError: naming what was expected and what was found.
 
     .. versionadded:: 0.1.0
     """
-    if isinstance(value, datetime):
-        raise ValueError(f"expected a date without time, got {value.isoformat()!r}")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        match = _GERMAN_DATE.match(text)
-        try:
-            if match:
-                day, month, year = (int(g) for g in match.groups())
-                return date(year, month, day)
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                return date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{_show(value)} is not a valid calendar date") from None
-    raise ValueError(f"expected a date like 2016-12-31 or 31.12.2016, got {_show(value)}")
+    try:
+        return _parse.parse_date(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc}, got {_show(value)}") from None
 
 
 def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
@@ -106,50 +94,28 @@ def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
         german: ``True`` reads text in German notation (``1.234`` is one thousand
             two hundred and thirty-four), ``False`` in English notation; ``None``
             (default) reads German only when the text has a decimal comma, so that
-            ``0.001`` written by this library reads back unchanged.
+            ``0.001`` written by this library reads back unchanged; the ambiguous
+            ``1,234`` is refused (see :mod:`kommunale_integration._parse`).
 
     Raises:
         ValueError: naming what was expected and what was found.
 
     .. versionadded:: 0.1.0
     """
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {_show(value)}")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, float):
-        result = Decimal(repr(value))
-    elif isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace(" ", "").removesuffix("€")
-        is_german = ("," in text) if german is None else german
-        if is_german and _GERMAN_NUMBER.match(text):
-            text = text.replace(".", "").replace(",", ".")
-        elif is_german and "," in text:
-            text = text.replace(",", ".")
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(
-                f"expected a number like 1234.56 or 1.234,56, got {_show(value)}"
-            ) from None
-    else:
-        raise ValueError(f"expected a number, got {_show(value)}")
-    if not result.is_finite():
-        raise ValueError(f"expected a finite number, got {_show(value)}")
-    return result
+    try:
+        return _parse.parse_decimal(value, german=german)
+    except ValueError as exc:
+        raise ValueError(f"{exc}, got {_show(value)}") from None
 
 
 def _structure_int(value: Any, _: type) -> int:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a whole number, got {_show(value)}")
-    if isinstance(value, int):
+    if isinstance(value, float | Decimal | str) and not isinstance(value, bool):
+        try:
+            return _parse.parse_int(value)
+        except ValueError:
+            pass
+    elif isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-        return int(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
     raise ValueError(f"expected a whole number, got {_show(value)}")
 
 
@@ -163,17 +129,10 @@ def _structure_str(value: Any, _: type) -> str:
 
 
 def _structure_bool(value: Any, _: type) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        low = value.strip().lower()
-        if low in {"true", "ja", "yes", "1", "x", "wahr"}:
-            return True
-        if low in {"false", "nein", "no", "0", "", "falsch"}:
-            return False
-    if value in (0, 1):
-        return bool(value)
-    raise ValueError(f"expected true/false (ja/nein), got {_show(value)}")
+    try:
+        return _parse.parse_bool(value)
+    except ValueError:
+        raise ValueError(f"expected true/false (ja/nein), got {_show(value)}") from None
 
 
 def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:

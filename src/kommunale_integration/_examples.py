@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import string
 import unicodedata
 from datetime import date
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from ._errors import KommunaleIntegrationError, OutputError
 from ._model import Territory, TerritoryKind
+from ._parse import slugify
 
 __all__ = ["EXAMPLES", "KIND_ALIASES", "TEMPLATE_FILES", "example_path", "init_concept"]
 
@@ -105,12 +105,6 @@ _GENITIVE = {
     TerritoryKind.MUNICIPALITY: "der Gemeinde",
 }
 _PREFIXES = ("Kreis ", "Stadt ", "Gemeinde ")
-
-
-def _slug(text: str) -> str:
-    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower().translate(table)).strip("-")
-    return slug[:100].rstrip("-") or "konzept"
 
 
 _UNPRINTABLE = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -246,7 +240,7 @@ def init_concept(
     title = f"Integrationskonzept {_GENITIVE.get(territory_kind, 'der Stadt')} {bare}"
     year = (today or date.today()).year  # noqa: DTZ011 - a calendar year, no time zone
     values = {
-        "id": _slug(f"{territory_kind.value}-{bare}"),
+        "id": slugify(f"{territory_kind.value}-{bare}") or "konzept",
         "title": _quoted(title),
         "name": clean,
         "ags": code,

@@ -15,12 +15,12 @@ from typing import Any
 import attrs
 
 from ._errors import InvalidValueError
+from ._parse import is_ags
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()/\-.]{2,30}[0-9]$")
-_AGS_LENGTHS = (2, 3, 5, 8)
 
 
 def _fail(attribute: attrs.Attribute[Any], message: str) -> InvalidValueError:
@@ -55,7 +55,7 @@ class _AGS:
             return
         if not isinstance(value, str) or not value.isascii() or not value.isdigit():
             raise _fail(attribute, f"expected an AGS of digits (e.g. '05558012'), got {value!r}")
-        if len(value) not in _AGS_LENGTHS:
+        if not is_ags(value):
             raise _fail(
                 attribute,
                 f"expected an AGS of 8 digits (municipality), 5 (Kreis), 3 or 2, got {value!r}",

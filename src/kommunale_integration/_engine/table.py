@@ -265,7 +265,7 @@ class IndicatorTable:
         would read as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) is
         prefixed with ``'``.
         """
-        from .._loaders._tables import neutralise
+        from .._parse import neutralise
 
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")

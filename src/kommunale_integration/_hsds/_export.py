@@ -32,6 +32,7 @@ from .. import _model as m
 from .._converter import unstructure
 from .._errors import KommunaleIntegrationError
 from .._io import StrPath, atomic_directory
+from .._parse import neutralise
 from ._common import (
     FIELD_TAXONOMY,
     KI_TAXONOMY,
@@ -81,7 +82,6 @@ _RRULE_PARTS: Final = {
     "BYYEARDAY": "byyearday",
 }
 _NUMBER_PARTS: Final = frozenset({"INTERVAL", "COUNT"})
-_FORMULA: Final = re.compile(r"'*[=+\-@\t\r]")
 _KEEP_SIGN_COLUMNS: Final = frozenset({("phone", "number")})
 
 
@@ -700,12 +700,8 @@ def _cell(entity: str, column: str, value: Any) -> str:
     if value is None:
         return ""
     text = str(value) if not isinstance(value, bool) else str(value).lower()
-    if (
-        isinstance(value, str)
-        and _FORMULA.match(text)
-        and (entity, column) not in _KEEP_SIGN_COLUMNS
-    ):
-        return "'" + text
+    if isinstance(value, str):
+        return neutralise(text, keep_phone_numbers=(entity, column) in _KEEP_SIGN_COLUMNS)
     return text
 
 

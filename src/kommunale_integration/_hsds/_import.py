@@ -15,8 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
@@ -37,6 +35,7 @@ from .._errors import (
     Severity,
 )
 from .._io import StrPath
+from .._parse import slugify, unneutralise
 from ._common import (
     FIELD_TAXONOMY,
     KI_TAXONOMY,
@@ -273,7 +272,7 @@ class _Reader:
         try:
             for n, row in enumerate(reader, start=2):
                 record = {
-                    key: _typed(kinds.get(key), _uncell(value))
+                    key: _typed(kinds.get(key), unneutralise(value))
                     for key, value in row.items()
                     if key is not None and value not in (None, "")
                 }
@@ -445,7 +444,7 @@ class _Mapper:
             if candidate not in taken:
                 taken.add(candidate)
                 return candidate
-        base = _slugify(str(name or "")) or fallback
+        base = slugify(str(name or "")) or fallback
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
@@ -1156,30 +1155,12 @@ def _entity_from_keys(obj: Any) -> str | None:
     return None
 
 
-def _slugify(text: str) -> str:
-    text = text.lower()
-    for old, new in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(old, new)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
-
-
 def _typed(kind: str | None, value: str) -> Any:
     """Read a CSV number as a JSON number would be read (other cells stay text)."""
     if kind != "number":
         return value
     number = _decimal(value)
     return value if number is None else number
-
-
-_PROTECTED: Final = re.compile(r"'+[=+\-@\t\r]")
-
-
-def _uncell(value: str) -> str:
-    """Undo the export's protection against formulas (``'=…`` -> ``=…``)."""
-    if value.startswith("'") and _PROTECTED.match(value):
-        return value[1:]
-    return value
 
 
 def _phone(value: Any) -> str | None:

@@ -31,6 +31,8 @@ LOAD_FINDING_CODES: Mapping[str, str] = {
     "contact's Akteur).",
     "unknown-territory": "A territory cell holds neither an AGS nor the name of a territory "
     "of the concept.",
+    "ags-repaired": "A territory cell held an AGS without its leading zero (5558012); it "
+    "was read as 05558012 (info).",
     "invalid-encoding": "A text file is neither UTF-8 nor Windows-1252 (or mixes them).",
     "truncated-file": "A file ends in the middle of a value (e.g. inside a quoted CSV cell).",
     "file-too-large": "A file is larger than the configured limit, or an XLSX workbook would "
@@ -71,6 +73,26 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "invalid-number": (
         '"{found}" ist keine Zahl (erwartet z. B. 1234,56 oder 1.234,56)',
         '"{found}" is not a number (expected e.g. 1234,56 or 1.234,56)',
+    ),
+    "ambiguous-number": (
+        '"{found}" ist mehrdeutig (englisch: ganze Zahl, deutsch: Dezimalzahl); bitte ohne '
+        "Komma schreiben oder die Schreibweise festlegen (Semikolon-Datei, decimal_comma)",
+        '"{found}" is ambiguous (a whole number in English notation, a decimal in German); '
+        "write it without the comma or choose the notation (semicolon file, decimal_comma)",
+    ),
+    "too-many-digits": (
+        "Zahl hat mehr als 4300 Ziffern",
+        "number has more than 4300 digits",
+    ),
+    "negative-serial": (
+        '"{found}" ist kein Datum: die Arbeitsmappe enthält eine Excel-Datumszahl unter 1 '
+        "(Excel zeigt #####)",
+        '"{found}" is no date: the workbook holds an Excel date serial below 1 (Excel shows #####)',
+    ),
+    "ags-repaired": (
+        '"{found}" als AGS {ags} gelesen (führende Null ergänzt, die eine Tabellenkalkulation '
+        "entfernt hatte)",
+        '"{found}" read as AGS {ags} (the leading zero a spreadsheet had dropped was put back)',
     ),
     "invalid-integer": (
         '"{found}" ist keine ganze Zahl',

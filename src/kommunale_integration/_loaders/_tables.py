@@ -11,7 +11,6 @@ from __future__ import annotations
 import enum
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,8 +19,20 @@ from typing import Any
 import attrs
 
 from .. import _model as m
-from .._converter import parse_date, parse_decimal, structure, unstructure
+from .._converter import structure, unstructure
 from .._errors import LoadError, OutputError, Severity
+from .._parse import (
+    ParseError,
+    is_ags,
+    neutralise,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    repair_ags,
+    slugify,
+    unneutralise,
+)
 from ._common import Collector
 
 __all__ = [
@@ -271,27 +282,6 @@ _OBSERVATION_STATUS_LABELS = {
     "-": "missing",
 }
 
-#: First characters that make a spreadsheet treat a cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """Prefix ``'`` to a text that a spreadsheet would read as a formula.
-
-    A text that already starts with one or more ``'`` followed by such a character gets
-    one more ``'`` so that :func:`unneutralise` gives it back unchanged.
-    """
-    if text.lstrip("'").startswith(_FORMULA_START):
-        return "'" + text
-    return text
-
-
-def unneutralise(text: str) -> str:
-    """Undo :func:`neutralise`: remove the ``'`` it would have added."""
-    if text.startswith("'") and text.lstrip("'").startswith(_FORMULA_START):
-        return text[1:]
-    return text
-
 
 def normalise_header(text: str) -> str:
     """Headers match ignoring case, surrounding spaces and repeated inner spaces."""
@@ -410,9 +400,6 @@ class DecodedRow:
     columns: Mapping[str, str]  # key → header as found in the file
 
 
-_AGS_LENGTHS = (2, 3, 5, 8)
-
-
 def _is_empty(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
@@ -436,53 +423,38 @@ def _split(text: str) -> list[str]:
 
 
 def _decode_int(raw: Any) -> int:
-    if isinstance(raw, bool):
-        raise CellError("invalid-number", "invalid-integer", found=raw)
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    text = _as_text(raw).strip().replace("\u00a0", "").replace(" ", "")
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):  # 1.000 Plätze
-        return int(text.replace(".", ""))
-    raise CellError("invalid-number", "invalid-integer", found=_as_text(raw))
+    try:
+        return parse_int(raw)
+    except ParseError as exc:
+        key = "too-many-digits" if exc.key == "too-many-digits" else "invalid-integer"
+        raise CellError("invalid-number", key, found=_shown(raw)) from None
 
 
 def _decode_decimal(raw: Any, german: bool | None) -> Decimal:
-    if isinstance(raw, bool):
-        raise CellError("invalid-number", found=raw)
-    if isinstance(raw, int | float | Decimal):
-        return parse_decimal(raw)
     try:
-        return parse_decimal(_as_text(raw), german=german)
-    except ValueError:
-        raise CellError("invalid-number", found=_as_text(raw).strip()) from None
+        return parse_decimal(raw, german=german)
+    except ParseError as exc:
+        raise CellError("invalid-number", exc.key, found=_shown(raw)) from None
 
 
 def _decode_date(raw: Any) -> date:
-    if isinstance(raw, datetime):
-        if raw.time() == datetime.min.time():
-            return raw.date()
-        raise CellError("invalid-date", found=raw.isoformat(sep=" "))
-    if isinstance(raw, date):
-        return raw
     try:
-        return parse_date(_as_text(raw))
-    except ValueError:
-        raise CellError("invalid-date", found=_as_text(raw).strip()) from None
+        return parse_date(raw, serials=True)
+    except ParseError as exc:
+        raise CellError("invalid-date", exc.key, found=_shown(raw)) from None
 
 
 def _decode_bool(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = _as_text(raw).strip().casefold()
-    if text in {"ja", "j", "x", "true", "wahr", "yes", "1"}:
-        return True
-    if text in {"nein", "n", "false", "falsch", "no", "0"}:
-        return False
-    raise CellError("invalid-value", "invalid-bool", found=_as_text(raw).strip())
+    try:
+        return parse_bool(raw.strip() if isinstance(raw, str) else raw)
+    except ParseError:
+        raise CellError("invalid-value", "invalid-bool", found=_shown(raw)) from None
+
+
+def _shown(raw: Any) -> str:
+    """A cell as quoted in a message (shortened; a workbook date as a date)."""
+    text = raw.isoformat(sep=" ") if isinstance(raw, datetime) else _as_text(raw).strip()
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _decode_choice(raw: Any, labels: Mapping[str, str], kind: type[enum.Enum]) -> str:
@@ -497,19 +469,13 @@ def _decode_choice(raw: Any, labels: Mapping[str, str], kind: type[enum.Enum]) -
     raise CellError("invalid-value", "invalid-choice", found=text, allowed=allowed)
 
 
-def _pad_ags(raw: Any) -> str:
-    text = _as_text(raw).strip()
-    if isinstance(raw, int | float) and not isinstance(raw, bool) and text.isdigit():
-        # Excel turned 05558012 into the number 5558012: put the zero back.
-        for length in _AGS_LENGTHS:
-            if len(text) == length - 1:
-                return "0" + text
-    return text
-
-
-def _decode_territory(raw: Any, resolver: Resolver, *, allow_all: bool = False) -> str:
-    text = _pad_ags(raw)
-    if text.isascii() and text.isdigit() and len(text) in _AGS_LENGTHS:
+def _decode_territory(
+    raw: Any, resolver: Resolver, notes: list[CellError], *, allow_all: bool = False
+) -> str:
+    text, repaired = repair_ags(raw)
+    if is_ags(text):
+        if repaired:
+            notes.append(CellError("ags-repaired", found=_as_text(raw).strip(), ags=text))
         return text
     if allow_all and text.casefold() == "all":
         return "all"
@@ -536,8 +502,18 @@ def _decode_history(raw: Any) -> list[dict[str, Any]]:
     return entries
 
 
-def decode_cell(col: TableColumn, raw: Any, german: bool | None, resolver: Resolver) -> Any:
-    """Read one non-empty cell with the codec of *col*; raise :class:`CellError`."""
+def decode_cell(
+    col: TableColumn,
+    raw: Any,
+    german: bool | None,
+    resolver: Resolver,
+    notes: list[CellError] | None = None,
+) -> Any:
+    """Read one non-empty cell with the codec of *col*; raise :class:`CellError`.
+
+    Repairs made on the way (a lost leading zero of an AGS) are appended to *notes*.
+    """
+    notes = [] if notes is None else notes
     if isinstance(raw, str):
         raw = unneutralise(raw)
     codec = col.codec
@@ -575,11 +551,12 @@ def decode_cell(col: TableColumn, raw: Any, german: bool | None, resolver: Resol
             return "0" + text  # 01067 Dresden became 1067 in Excel
         return text
     if codec == "territory":
-        return _decode_territory(raw, resolver)
+        return _decode_territory(raw, resolver, notes)
     if codec == "territory-or-all":
-        return _decode_territory(raw, resolver, allow_all=True)
+        return _decode_territory(raw, resolver, notes, allow_all=True)
     if codec == "territories":
-        return [_decode_territory(part, resolver) for part in _split(_pad_ags(raw))]
+        parts = [raw] if isinstance(raw, int | float) else _split(_as_text(raw))
+        return [_decode_territory(part, resolver, notes) for part in parts]
     if codec == "json":
         try:
             return json.loads(_as_text(raw))
@@ -592,16 +569,6 @@ def decode_cell(col: TableColumn, raw: Any, german: bool | None, resolver: Resol
     if codec == "observation-status":
         return _decode_choice(raw, _OBSERVATION_STATUS_LABELS, m.ObservationStatus)
     raise AssertionError(f"unknown codec {codec!r}")  # pragma: no cover - programming error
-
-
-def slugify(text: str) -> str:
-    """Turn a name into an id: ``Caritas Coesfeld e.V.`` → ``caritas-coesfeld-e.v``."""
-    text = text.casefold()
-    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(umlaut, plain)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^a-z0-9.]+", "-", text).strip("-.")
-    return text[:64].rstrip("-.")
 
 
 def _set(data: dict[str, Any], key: str, value: Any) -> None:
@@ -683,8 +650,9 @@ def decode_rows(
             raw = cells[index] if index < len(cells) else None
             if _is_empty(raw):
                 continue
+            notes: list[CellError] = []
             try:
-                values[col.key] = decode_cell(col, raw, german, resolver)
+                values[col.key] = decode_cell(col, raw, german, resolver, notes)
             except CellError as err:
                 ok = False
                 failed.add(col.key)
@@ -695,6 +663,15 @@ def decode_rows(
                     row=row_number,
                     column=found_headers[col.key],
                     **err.values,
+                )
+            for note in notes:
+                collector.add(
+                    note.code,
+                    file=file,
+                    row=row_number,
+                    column=found_headers[col.key],
+                    severity=Severity.INFO,
+                    **note.values,
                 )
         for col in TABLE_COLUMNS[kind]:
             if (

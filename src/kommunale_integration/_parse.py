@@ -1,0 +1,446 @@
+"""Text to value: the one place that reads booleans, numbers, dates, money, AGS and slugs.
+
+Every loader (main file, CSV and XLSX tables), the converter, the HSDS import and the
+command line read values through these functions, so the same text gives the same value
+wherever it is written. They raise :class:`ValueError` (with an English message naming
+what was expected; no input text is quoted, so that a cell of a case export never ends
+up in a message) or :class:`ParseError`, a ``ValueError`` that also carries a stable
+message key for the loaders' findings.
+
+The rules, in one place:
+
+* **Booleans** (:func:`parse_bool`): ``ja j x wahr true yes y 1`` are true,
+  ``nein n falsch false no 0`` are false, compared without case and surrounding space.
+  Nothing else is a boolean (an empty text is "not given", never false).
+* **Numbers** (:func:`parse_decimal`, :func:`parse_int`): German (``1.234,56``) and
+  English (``1234.56``) notation. With ``german=None`` (automatic) a decimal comma makes
+  a number German, except the ambiguous shape ``1,234`` (one comma followed by exactly
+  three digits, no point), which could be one thousand two hundred and thirty-four in
+  English or 1.234 in German: it is refused with the key ``ambiguous-number`` (write
+  ``1234``, ``1.234,0`` or set the notation). Spaces, non-breaking spaces and a trailing
+  ``€`` are ignored. Infinity and NaN are refused; so are integers of more than
+  :data:`MAX_DIGITS` digits.
+* **Dates** (:func:`parse_date`): ISO ``2016-12-31`` or German ``31.12.2016``; a
+  :class:`~datetime.date` as is; a datetime only at midnight. Spreadsheet cells may hold
+  an Excel serial number (:func:`excel_serial_date`); a serial below 1 (which Excel
+  shows as ``00.01.1900`` or as ``#####``) is an error, and so is a workbook date before
+  1900-01-01 (openpyxl turns negative serials into such dates).
+* **Money** (:func:`parse_money`): a number (as above) that is finite and not negative.
+* **AGS** (:func:`parse_ags`): the Amtlicher Gemeindeschlüssel, 8 digits for a Gemeinde,
+  5 for a Kreis, 3 for a Regierungsbezirk and 2 for a Land (:data:`AGS_LENGTHS`). A key
+  one digit short of a Gemeinde, Kreis or Land key (``5558012``) lost its leading zero in
+  a spreadsheet; :func:`repair_ags` puts it back and says so (the loaders record an
+  ``ags-repaired`` info finding).
+* **Slugs** (:func:`slugify`): one id from a name everywhere (tables, HSDS import, new
+  concepts): ``Caritas Coesfeld e.V.`` → ``caritas-coesfeld-e-v``.
+* **Formula guard** (:func:`neutralise` / :func:`unneutralise`): a text that a
+  spreadsheet would run as a formula gets a leading ``'`` when written, removed again
+  when read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+__all__ = [
+    "AGS_LENGTHS",
+    "FALSE_WORDS",
+    "MAX_DIGITS",
+    "TRUE_WORDS",
+    "ParseError",
+    "ags_level",
+    "excel_serial_date",
+    "is_ags",
+    "is_formula_like",
+    "neutralise",
+    "parse_ags",
+    "parse_bool",
+    "parse_date",
+    "parse_decimal",
+    "parse_int",
+    "parse_money",
+    "repair_ags",
+    "slugify",
+    "unneutralise",
+]
+
+
+class ParseError(ValueError):
+    """A text is not a value of the expected kind.
+
+    Attributes:
+        key: A stable key of the kind of problem (``invalid-number``,
+            ``ambiguous-number``, ``invalid-date``, ``negative-serial``, ``invalid-bool``,
+            ``invalid-ags``, ``too-many-digits``), used by the loaders to choose the
+            message of their finding.
+    """
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+# --------------------------------------------------------------------------- booleans
+
+#: Texts read as true (compared without case and surrounding space).
+TRUE_WORDS: Final = frozenset({"ja", "j", "x", "wahr", "true", "yes", "y", "1"})
+#: Texts read as false.
+FALSE_WORDS: Final = frozenset({"nein", "n", "falsch", "false", "no", "0"})
+
+
+def parse_bool(value: Any) -> bool:
+    """Read a yes/no value: a bool, ``0``/``1`` or one of :data:`TRUE_WORDS`/:data:`FALSE_WORDS`.
+
+    >>> parse_bool("J"), parse_bool(" nein "), parse_bool(1)
+    (True, False, True)
+
+    Raises:
+        ParseError: ``invalid-bool`` for anything else (also for an empty text).
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().casefold()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    raise ParseError("invalid-bool", "expected a yes/no value (ja, nein, x, true, false, 1, 0)")
+
+
+# --------------------------------------------------------------------------- numbers
+
+#: Most digits of a whole number read (Python's own limit for ``int(text)`` is 4,300).
+MAX_DIGITS: Final = 4300
+
+_GERMAN_GROUPED = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")
+_ENGLISH_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NUMBER_NOISE = str.maketrans("", "", " \u00a0\u202f")
+
+
+def _number_text(value: str) -> str:
+    return value.strip().translate(_NUMBER_NOISE).removesuffix("€").removesuffix("EUR")
+
+
+def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
+    """Read a number: int, float, Decimal, or text in German or English notation.
+
+    Args:
+        value: The number or its text.
+        german: ``True`` reads text as German (``1.234`` is one thousand two hundred and
+            thirty-four), ``False`` as English (a comma is refused); ``None`` (default)
+            reads a text with a decimal comma as German and refuses the ambiguous
+            ``1,234`` (see the module documentation).
+
+    >>> parse_decimal("1.234,5"), parse_decimal("0.001"), parse_decimal("12,5")
+    (Decimal('1234.5'), Decimal('0.001'), Decimal('12.5'))
+
+    Raises:
+        ParseError: ``invalid-number``, ``ambiguous-number`` or ``too-many-digits``.
+    """
+    if isinstance(value, bool):
+        raise ParseError("invalid-number", "expected a number, got a yes/no value")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        result = _decimal_from_text(_number_text(value), german)
+    else:
+        raise ParseError("invalid-number", f"expected a number, got {type(value).__name__}")
+    if not result.is_finite():
+        raise ParseError("invalid-number", "expected a finite number")
+    return result
+
+
+def _decimal_from_text(text: str, german: bool | None) -> Decimal:
+    if len(text) > MAX_DIGITS:
+        raise ParseError("too-many-digits", f"a number has more than {MAX_DIGITS} characters")
+    if german is None:
+        if _ENGLISH_GROUPED.fullmatch(text) and text.count(",") == 1:
+            raise ParseError(
+                "ambiguous-number",
+                "a comma before three digits is ambiguous (a thousands separator in "
+                "English notation, a decimal comma in German): write the number without "
+                "it, or choose the notation",
+            )
+        german = "," in text
+    if german:
+        if _GERMAN_GROUPED.fullmatch(text):
+            text = text.replace(".", "")
+        elif "." in text and "," in text:
+            raise ParseError("invalid-number", "expected a number like 1234,56 or 1.234,56")
+        text = text.replace(",", ".")
+    if not _PLAIN_NUMBER.fullmatch(text):
+        raise ParseError("invalid-number", "expected a number like 1234.56 or 1.234,56")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+        raise ParseError("invalid-number", "expected a number") from None
+
+
+_INT_TEXT = re.compile(r"[+-]?\d+")
+_GERMAN_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+
+def parse_int(value: Any) -> int:
+    """Read a whole number: an int, an integral float, ``"42"`` or German ``"1.000"``.
+
+    >>> parse_int("1.000"), parse_int(" -3 "), parse_int(4.0)
+    (1000, -3, 4)
+
+    Raises:
+        ParseError: ``invalid-number`` or ``too-many-digits``.
+    """
+    if isinstance(value, bool):
+        raise ParseError("invalid-number", "expected a whole number, got a yes/no value")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    if isinstance(value, str):
+        text = _number_text(value)
+        if len(text) > MAX_DIGITS:
+            raise ParseError("too-many-digits", f"a number has more than {MAX_DIGITS} digits")
+        if _INT_TEXT.fullmatch(text):
+            return int(text)
+        if _GERMAN_THOUSANDS.fullmatch(text):  # 1.000 Plätze
+            return int(text.replace(".", ""))
+    raise ParseError("invalid-number", "expected a whole number")
+
+
+def parse_money(value: Any, *, german: bool | None = None) -> Decimal:
+    """Read an amount in EUR: a number (:func:`parse_decimal`) that is not negative.
+
+    >>> parse_money("1.099,98 €")
+    Decimal('1099.98')
+
+    Raises:
+        ParseError: ``invalid-number`` (also for a negative amount).
+    """
+    amount = parse_decimal(value, german=german)
+    if amount < 0:
+        raise ParseError("invalid-number", "expected an amount in EUR that is not negative")
+    return amount
+
+
+# --------------------------------------------------------------------------- dates
+
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_EXCEL_EPOCH: Final = date(1899, 12, 30)
+#: The last serial Excel shows as a date (9999-12-31).
+MAX_EXCEL_SERIAL: Final = 2_958_465
+_FIRST_WORKBOOK_DAY: Final = date(1900, 1, 1)
+
+
+def excel_serial_date(serial: float | int | Decimal) -> date:
+    """The day of an Excel serial number (1900 date system): ``45000`` → 2023-03-15.
+
+    Serials 1 to 60 follow Excel, which counts a 29 February 1900 that did not exist.
+
+    Raises:
+        ParseError: ``negative-serial`` for a serial below 1, ``invalid-date`` for a
+            serial with a time of day or beyond 9999-12-31.
+    """
+    if isinstance(serial, bool):
+        raise ParseError("invalid-date", "expected a date, got a yes/no value")
+    if serial < 1:
+        raise ParseError(
+            "negative-serial", "an Excel date serial below 1 is no date (Excel shows #####)"
+        )
+    if serial != int(serial) or serial > MAX_EXCEL_SERIAL:
+        raise ParseError("invalid-date", "expected a whole-day Excel date serial")
+    days = int(serial)
+    return _EXCEL_EPOCH + timedelta(days=days + 1 if days < 61 else days)
+
+
+def parse_date(value: Any, *, serials: bool = False) -> date:
+    """Read a date: ISO ``2016-12-31``, German ``31.12.2016`` or a date object.
+
+    Args:
+        value: The text or value.
+        serials: Whether a number is an Excel serial (spreadsheet cells); elsewhere a
+            number is no date.
+
+    >>> parse_date("31.12.2016"), parse_date(45000, serials=True)
+    (datetime.date(2016, 12, 31), datetime.date(2023, 3, 15))
+
+    Raises:
+        ParseError: ``invalid-date`` or ``negative-serial``.
+    """
+    if isinstance(value, datetime):
+        if value.time() != time():
+            raise ParseError("invalid-date", "expected a date without time (of day)")
+        day = value.date()
+        if serials and day < _FIRST_WORKBOOK_DAY:
+            raise ParseError(
+                "negative-serial", "a workbook date before 1900 comes from a negative serial"
+            )
+        return day
+    if serials and isinstance(value, time) and value == time():
+        # openpyxl reads the serial 0 of a date cell as midnight without a day
+        raise ParseError("negative-serial", "an Excel date serial below 1 is no date")
+    if isinstance(value, date):
+        return value
+    if serials and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return excel_serial_date(value)
+    if isinstance(value, str):
+        return _date_from_text(value.strip())
+    raise ParseError("invalid-date", "expected a date like 2016-12-31 or 31.12.2016")
+
+
+def _date_from_text(text: str) -> date:
+    german = _GERMAN_DATE.fullmatch(text)
+    iso = None if german else _ISO_DATE.fullmatch(text)
+    if german:
+        day, month, year = (int(g) for g in german.groups())
+    elif iso:
+        year, month, day = (int(g) for g in iso.groups())
+    else:
+        raise ParseError("invalid-date", "expected a date like 2016-12-31 or 31.12.2016")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ParseError("invalid-date", "not a valid calendar date") from None
+
+
+# --------------------------------------------------------------------------- AGS
+
+#: The lengths of an Amtlicher Gemeindeschlüssel and what each names.
+AGS_LENGTHS: Final[Mapping[int, str]] = {
+    2: "Land",
+    3: "Regierungsbezirk",
+    5: "Kreis",
+    8: "Gemeinde",
+}
+# Keys one digit short of these lengths lost their leading zero (05558012 → 5558012);
+# a 2-digit key is never repaired to 3, as it is a valid Land key itself.
+_REPAIRABLE: Final = {1: 2, 4: 5, 7: 8}
+
+
+def is_ags(text: object) -> bool:
+    """Whether *text* is an AGS: ASCII digits of a length in :data:`AGS_LENGTHS`."""
+    return isinstance(text, str) and text.isascii() and text.isdigit() and len(text) in AGS_LENGTHS
+
+
+def ags_level(text: str) -> str | None:
+    """What an AGS names (``Gemeinde``, ``Kreis`` …), or ``None`` for no AGS."""
+    return AGS_LENGTHS[len(text)] if is_ags(text) else None
+
+
+def repair_ags(value: Any) -> tuple[str, bool]:
+    """Return the AGS text of *value* and whether a lost leading zero was put back.
+
+    A number or a text of digits one digit short of a Gemeinde (8), Kreis (5) or Land (2)
+    key gets its ``0`` back: ``5558012`` → ``("05558012", True)``. Other values come back
+    as their stripped text, unchanged.
+    """
+    if isinstance(value, bool):
+        return str(value), False
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text.isascii() and text.isdigit() and len(text) in _REPAIRABLE:
+        return "0" + text, True
+    return text, False
+
+
+def parse_ags(value: Any, *, lengths: tuple[int, ...] = tuple(AGS_LENGTHS)) -> str:
+    """Read an AGS of one of *lengths* (default: any); a lost leading zero is repaired.
+
+    >>> parse_ags(5558012), parse_ags("05558", lengths=(5,))
+    ('05558012', '05558')
+
+    Raises:
+        ParseError: ``invalid-ags`` naming the lengths expected.
+    """
+    text, _ = repair_ags(value)
+    if is_ags(text) and len(text) in lengths:
+        return text
+    names = ", ".join(f"{n} ({AGS_LENGTHS[n]})" for n in lengths)
+    raise ParseError("invalid-ags", f"expected an AGS of digits, of length {names}")
+
+
+# --------------------------------------------------------------------------- slugs
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+#: Longest slug made from a name.
+SLUG_LENGTH: Final = 64
+
+
+def slugify(text: str) -> str:
+    """Make an id from a name: ``Caritas Coesfeld e.V.`` → ``caritas-coesfeld-e-v``.
+
+    Lower case, umlauts spelled out (``ä`` → ``ae``), other letters without accents,
+    every run of other characters one ``-``, at most :data:`SLUG_LENGTH` characters. An
+    empty result means the name has no letter or digit.
+
+    >>> slugify("Caritas Coesfeld e.V."), slugify("Städtische Büchereien")
+    ('caritas-coesfeld-e-v', 'staedtische-buechereien')
+    """
+    plain = text.casefold().translate(_UMLAUTS)
+    plain = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:SLUG_LENGTH].rstrip("-")
+
+
+# --------------------------------------------------------------------------- formula guard
+
+# Characters that start a formula in Excel or LibreOffice (the full-width forms too:
+# East Asian input methods produce them and spreadsheets read them as the ASCII ones).
+_FORMULA_STARTS: Final = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+# Characters a spreadsheet skips before it looks for a formula start, or that hide one.
+_INVISIBLE: Final = "".join(
+    (" \t\r\n\u00a0\u202f\u205f\u3000\ufeff", *map(chr, range(0x2000, 0x2010)), "\u2060")
+)
+# A phone number (``+49 2541 18-0``): its ``+`` is no formula and is kept where asked.
+_PHONE_NUMBER = re.compile(r"\+[0-9][0-9 ()/\-.]*")
+
+
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet could run *text* as a formula.
+
+    True when it starts with a tab or carriage return, or when its first character after
+    spaces, non-breaking and zero-width spaces, byte order marks and line breaks is
+    ``=``, ``+``, ``-``, ``@`` or one of their full-width forms (``＝``).
+    """
+    if text.startswith(("\t", "\r")):
+        return True
+    rest = text.lstrip(_INVISIBLE)
+    return bool(rest) and rest[0] in _FORMULA_STARTS
+
+
+def neutralise(text: str, *, keep_phone_numbers: bool = False) -> str:
+    """Prefix ``'`` to a text that a spreadsheet would run as a formula.
+
+    A text that already starts with ``'`` before such a start gets one more, so that
+    :func:`unneutralise` gives every text back unchanged. With *keep_phone_numbers* a
+    phone number such as ``+49 2541 18-0`` keeps its plain ``+``.
+
+    >>> neutralise("=SUMME(A1)"), neutralise("\\u00a0=1"), neutralise("Text")
+    ("'=SUMME(A1)", "'\\xa0=1", 'Text')
+    """
+    if keep_phone_numbers and _PHONE_NUMBER.fullmatch(text):
+        return text
+    if is_formula_like(text.lstrip("'")):
+        return "'" + text
+    return text
+
+
+def unneutralise(text: str) -> str:
+    """Undo :func:`neutralise`: remove the ``'`` it would have added."""
+    if text.startswith("'") and is_formula_like(text.lstrip("'")):
+        return text[1:]
+    return text

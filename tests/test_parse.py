@@ -1,0 +1,541 @@
+"""One place for text-to-value rules (_parse): the rules, their boundaries, and that every
+entry point (main file, CSV table, XLSX table, HSDS import) reads the same text the same way.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kommunale_integration as ki
+from kommunale_integration import _parse as p
+from kommunale_integration._hsds._export import _cell as hsds_cell
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _actors_csv(header: str, cell: str, delimiter: str = ";") -> bytes:
+    quoted = '"' + cell.replace('"', '""') + '"'
+    return f"Name{delimiter}{header}\r\nCaritas{delimiter}{quoted}\r\n".encode()
+
+
+def _read_actor_csv(header: str, cell: str, delimiter: str = ";") -> ki.Actor:
+    (actor,) = ki.read_table(
+        io.BytesIO(_actors_csv(header, cell, delimiter)), "actors", name="akteure.csv"
+    )
+    assert isinstance(actor, ki.Actor)
+    return actor
+
+
+def _xlsx(rows: list[list[Any]], *, date_format: bool = False) -> bytes:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    if date_format:
+        for cells in sheet.iter_rows(min_row=2):
+            for cell in cells:
+                if isinstance(cell.value, int | float):
+                    cell.number_format = "DD.MM.YYYY"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _findings(data: bytes, name: str, kind: str = "actors") -> list[ki.Finding]:
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_table(io.BytesIO(data), kind, name=name)
+    return list(info.value.findings)
+
+
+# --------------------------------------------------------------------------- booleans
+
+BOOL_WORDS = sorted(p.TRUE_WORDS | p.FALSE_WORDS)
+
+
+@pytest.mark.parametrize("word", BOOL_WORDS)
+def test_one_boolean_vocabulary_in_tables_and_main_files(word: str) -> None:
+    expected = word in p.TRUE_WORDS
+    for text in (word, word.upper(), f" {word.title()} "):
+        assert p.parse_bool(text) is expected
+        assert _read_actor_csv("Ehrenamtlich", text).volunteer is expected
+        yaml_text = f"id: a\nname: A\nvolunteer: {json.dumps(text)}\n"
+        assert ki.loads_yaml(yaml_text, ki.Actor).volunteer is expected
+
+
+@pytest.mark.parametrize("text", ["", " ", "jein", "2", "ok", "wahrscheinlich", "nö"])
+def test_other_texts_are_no_booleans(text: str) -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_bool(text)
+    assert info.value.key == "invalid-bool"
+    with pytest.raises(ki.LoadError):
+        ki.loads_yaml(f"id: a\nname: A\nvolunteer: {json.dumps(text)}\n", ki.Actor)
+
+
+def test_j_means_yes_in_akteure_csv_and_in_konzept_yaml() -> None:
+    assert _read_actor_csv("Ehrenamtlich", "j").volunteer is True
+    assert ki.loads_yaml("id: a\nname: A\nvolunteer: j\n", ki.Actor).volunteer is True
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "german", "expected"),
+    [
+        ("1234,56", None, Decimal("1234.56")),
+        ("1.234,56", None, Decimal("1234.56")),
+        ("1.234,56", True, Decimal("1234.56")),
+        ("1.234", True, Decimal("1234")),
+        ("1.234", None, Decimal("1.234")),
+        ("0.001", None, Decimal("0.001")),
+        ("1234.56", False, Decimal("1234.56")),
+        ("12,5", None, Decimal("12.5")),
+        ("1,2345", None, Decimal("1.2345")),
+        ("1,23", None, Decimal("1.23")),
+        ("1,234", True, Decimal("1.234")),
+        ("-3,5", None, Decimal("-3.5")),
+        ("1 099,98 €", None, Decimal("1099.98")),
+        ("1\u00a0099,98", None, Decimal("1099.98")),
+    ],
+)
+def test_numbers(text: str, german: bool | None, expected: Decimal) -> None:
+    assert p.parse_decimal(text, german=german) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "german", "key"),
+    [
+        ("1,234", None, "ambiguous-number"),
+        ("-1,000", None, "ambiguous-number"),
+        ("1,5", False, "invalid-number"),
+        ("1,234.56", False, "invalid-number"),
+        ("1.234,56", False, "invalid-number"),
+        ("1.2.3", None, "invalid-number"),
+        ("NaN", None, "invalid-number"),
+        ("Infinity", None, "invalid-number"),
+        ("-inf", None, "invalid-number"),
+        ("zwölf", None, "invalid-number"),
+        ("", None, "invalid-number"),
+        ("9" * 5000, None, "too-many-digits"),
+    ],
+)
+def test_numbers_refused(text: str, german: bool | None, key: str) -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_decimal(text, german=german)
+    assert info.value.key == key
+
+
+@pytest.mark.parametrize("text", ["QWERTZ-123", "TEL_000123", "1,234", "9" * 5000])
+def test_parse_messages_quote_no_input(text: str) -> None:
+    """A value of a case export must never end up in a message."""
+    for parse in (p.parse_decimal, p.parse_int, p.parse_date, p.parse_bool, p.parse_ags):
+        with pytest.raises(p.ParseError) as info:
+            parse(text)
+        assert text not in str(info.value)
+
+
+def test_1234_in_a_comma_separated_table_is_a_finding_not_1_234() -> None:
+    data = b'Name,Kosten,Tr\xc3\xa4ger\r\nKurs,"1,234",a\r\n'
+    findings = _findings(data, "angebote.csv", "offers")
+    assert [f.code for f in findings] == ["invalid-number"]
+    assert findings[0].location.column == "Kosten"
+    assert findings[0].location.row == 2
+    assert "mehrdeutig" in findings[0].message
+    # with the notation chosen, the value is what the notation says
+    (offer,) = ki.read_table(
+        io.BytesIO(data.replace(b",a", b",a")),
+        "offers",
+        name="angebote.csv",
+        options=ki.LoadOptions(decimal_comma=True),
+    )
+    assert offer.cost == Decimal("1.234")
+    # a semicolon file is German: 1,234 is a decimal there
+    (offer,) = ki.read_table(
+        io.BytesIO("Name;Kosten;Träger\r\nKurs;1,234;a\r\n".encode()),
+        "offers",
+        name="angebote.csv",
+    )
+    assert offer.cost == Decimal("1.234")
+
+
+def test_1234_in_a_main_file_is_a_finding_too() -> None:
+    with pytest.raises(ki.LoadError) as info:
+        ki.loads_yaml('id: k\nname: K\nactor: a\ncost: "1,234"\n', ki.Offer)
+    assert "ambiguous" in info.value.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("42", 42), (" -3 ", -3), ("1.000", 1000), ("12.345.678", 12345678)]
+)
+def test_whole_numbers(text: str, expected: int) -> None:
+    assert p.parse_int(text) == expected
+
+
+@pytest.mark.parametrize("text", ["1,5", "1.5", "4.2e1", "x", "1.00", "1" * 4301])
+def test_whole_numbers_refused(text: str) -> None:
+    with pytest.raises(p.ParseError):
+        p.parse_int(text)
+
+
+def test_a_huge_integer_cell_is_a_finding() -> None:
+    data = ("Titel;Handlungsfeld;Plätze\r\nKurs;sprache;" + "9" * 5000 + "\r\n").encode()
+    (finding,) = _findings(data, "massnahmen.csv", "measures")
+    assert finding.code == "invalid-number"
+    assert finding.location.column == "Plätze"
+    assert "4300" in finding.message
+    assert len(finding.message) < 300
+
+
+# --------------------------------------------------------------------------- money
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        (Decimal("0"), True),
+        (Decimal("0.00"), True),
+        (Decimal("0.01"), True),
+        (Decimal("-0.01"), False),
+        (Decimal("NaN"), False),
+        (Decimal("Infinity"), False),
+        (Decimal("170000.00"), True),
+    ],
+)
+def test_money_boundary(value: Decimal, ok: bool) -> None:
+    """The model's money validator and the parser agree at the boundary."""
+    if ok:
+        assert p.parse_money(str(value)) == value
+        assert ki.Offer(id="o", name="O", actor="a", cost=value).cost == value
+    else:
+        with pytest.raises(p.ParseError):
+            p.parse_money(str(value))
+        with pytest.raises(ki.InvalidValueError):
+            ki.Offer(id="o", name="O", actor="a", cost=value)
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("31.12.2016", date(2016, 12, 31)),
+        ("1.2.2016", date(2016, 2, 1)),
+        ("2016-12-31", date(2016, 12, 31)),
+        ("29.02.2024", date(2024, 2, 29)),
+        (" 2024-02-29 ", date(2024, 2, 29)),
+    ],
+)
+def test_dates(text: str, expected: date) -> None:
+    assert p.parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["32.12.2016", "31.13.2016", "29.02.2023", "2023-02-29", "2016-1-1", "31.12.16", ""]
+)
+def test_dates_refused(text: str) -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_date(text)
+    assert info.value.key == "invalid-date"
+
+
+@pytest.mark.parametrize(
+    ("serial", "expected"),
+    [
+        (1, date(1900, 1, 1)),
+        (59, date(1900, 2, 28)),
+        (61, date(1900, 3, 1)),
+        (45000, date(2023, 3, 15)),
+        (45000.0, date(2023, 3, 15)),
+        (p.MAX_EXCEL_SERIAL, date(9999, 12, 31)),
+    ],
+)
+def test_excel_serials(serial: float, expected: date) -> None:
+    assert p.excel_serial_date(serial) == expected
+    assert p.parse_date(serial, serials=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("serial", "key"),
+    [
+        (0, "negative-serial"),
+        (-1, "negative-serial"),
+        (0.5, "negative-serial"),
+        (45000.5, "invalid-date"),
+        (p.MAX_EXCEL_SERIAL + 1, "invalid-date"),
+    ],
+)
+def test_excel_serials_refused(serial: float, key: str) -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_date(serial, serials=True)
+    assert info.value.key == key
+
+
+def test_numbers_are_no_dates_outside_spreadsheets() -> None:
+    with pytest.raises(p.ParseError):
+        p.parse_date(45000)
+
+
+def test_workbook_dates_before_1900_are_negative_serials() -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_date(datetime(1899, 12, 29), serials=True)
+    assert info.value.key == "negative-serial"
+    with pytest.raises(p.ParseError):
+        p.parse_date(time(0, 0), serials=True)
+    assert p.parse_date(datetime(1900, 1, 1), serials=True) == date(1900, 1, 1)
+
+
+@pytest.mark.parametrize("serial", [-1, 0])
+def test_negative_date_serial_in_a_workbook_is_a_finding(serial: int) -> None:
+    data = _xlsx([["Name", "Gegründet"], ["Caritas", serial]], date_format=True)
+    (finding,) = _findings(data, "akteure.xlsx")
+    assert finding.code == "invalid-date"
+    assert finding.location.column == "Gegründet"
+    assert finding.location.row == 2
+    assert "Excel" in finding.message
+
+
+def test_a_plain_serial_number_in_a_workbook_date_column_is_a_date() -> None:
+    data = _xlsx([["Name", "Gegründet"], ["Caritas", 45000]])
+    (actor,) = ki.read_table(io.BytesIO(data), "actors", name="akteure.xlsx")
+    assert actor.founded == date(2023, 3, 15)
+
+
+# --------------------------------------------------------------------------- AGS
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("0555801", False),  # 7 digits
+        ("05558012", True),  # 8 digits: Gemeinde
+        ("055580120", False),  # 9 digits
+        ("05558", True),  # 5 digits: Kreis
+        ("0555", False),
+        ("055580", False),
+        ("05", True),
+        ("055", True),
+        ("", False),
+        ("0555801a", False),
+        ("٠٥٥٥٨٠١٢", False),  # Arabic-Indic digits are digits, but no AGS
+    ],
+)
+def test_ags_lengths(text: str, ok: bool) -> None:
+    assert p.is_ags(text) is ok
+    if ok:
+        assert ki.Territory(ags=text, name="X", kind=_kind(len(text))).ags == text
+    else:
+        with pytest.raises(ki.InvalidValueError):
+            ki.Territory(ags=text, name="X", kind=ki.TerritoryKind.MUNICIPALITY)
+
+
+def _kind(length: int) -> ki.TerritoryKind:
+    return {
+        2: ki.TerritoryKind.STATE,
+        3: ki.TerritoryKind.REGION,
+        5: ki.TerritoryKind.DISTRICT,
+        8: ki.TerritoryKind.MUNICIPALITY,
+    }[length]
+
+
+@pytest.mark.parametrize(
+    ("length", "ok"), [(7, False), (8, True), (9, False), (4, False), (5, False), (6, False)]
+)
+def test_a_municipality_needs_eight_digits(length: int, ok: bool) -> None:
+    ags = "05558012345"[:length]
+    if ok:
+        ki.Territory(ags=ags, name="X", kind=ki.TerritoryKind.MUNICIPALITY)
+    else:
+        with pytest.raises(ki.InvalidValueError):
+            ki.Territory(ags=ags, name="X", kind=ki.TerritoryKind.MUNICIPALITY)
+
+
+@pytest.mark.parametrize(("length", "ok"), [(4, False), (5, True), (6, False), (8, False)])
+def test_a_kreis_needs_five_digits(length: int, ok: bool) -> None:
+    ags = "05558012"[:length]
+    if ok:
+        ki.Territory(ags=ags, name="X", kind=ki.TerritoryKind.DISTRICT)
+    else:
+        with pytest.raises(ki.InvalidValueError):
+            ki.Territory(ags=ags, name="X", kind=ki.TerritoryKind.DISTRICT)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "repaired"),
+    [
+        (5558012, "05558012", True),
+        ("5558012", "05558012", True),
+        (5558012.0, "05558012", True),
+        (5558, "05558", True),
+        (5, "05", True),
+        ("05558012", "05558012", False),
+        (12, "12", False),  # a Land key (Brandenburg) is no Regierungsbezirk without zero
+        ("555801", "555801", False),
+    ],
+)
+def test_repair_ags(value: Any, expected: str, repaired: bool) -> None:
+    assert p.repair_ags(value) == (expected, repaired)
+
+
+def test_parse_ags_checks_the_lengths_asked_for() -> None:
+    assert p.parse_ags("5558") == "05558"
+    assert p.parse_ags(5558, lengths=(5,)) == "05558"
+    with pytest.raises(p.ParseError) as info:
+        p.parse_ags("05558", lengths=(8,))
+    assert info.value.key == "invalid-ags"
+    assert p.ags_level("05558") == "Kreis"
+    assert p.ags_level("05558012") == "Gemeinde"
+    assert p.ags_level("0555801") is None
+
+
+def test_a_lost_leading_zero_is_repaired_with_an_info_finding_in_csv_and_xlsx(
+    tmp_path: Path,
+) -> None:
+    csv_file = tmp_path / "akteure.csv"
+    csv_file.write_text("Name;Gemeinden;Standortgemeinde\r\nCaritas;5558012;5558016\r\n")
+    xlsx_file = tmp_path / "akteure.xlsx"
+    xlsx_file.write_bytes(
+        _xlsx([["Name", "Gemeinden", "Standortgemeinde"], ["Caritas", 5558012, 5558016]])
+    )
+    for table in (csv_file, xlsx_file):
+        folder = tmp_path / table.suffix[1:]
+        folder.mkdir()
+        (folder / table.name).write_bytes(table.read_bytes())
+        (folder / "konzept.yaml").write_text(
+            "id: k\ntitle: K\nterritory: '05558'\n", encoding="utf-8"
+        )
+        result = ki.load_concept_with_findings(folder)
+        (actor,) = result.concept.actors
+        assert actor.territories == ("05558012",)
+        assert actor.venue is not None
+        assert actor.venue.municipality == "05558016"
+        infos = [f for f in result.findings if f.code == "ags-repaired"]
+        assert [f.location.column for f in infos] == ["Gemeinden", "Standortgemeinde"]
+        assert all(f.severity is ki.Severity.INFO and f.location.row == 2 for f in infos)
+
+
+# --------------------------------------------------------------------------- slugs
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Caritas Coesfeld e.V.", "caritas-coesfeld-e-v"),
+        ("Städtische Büchereien", "staedtische-buechereien"),
+        ("  DRK / Kreisverband  ", "drk-kreisverband"),
+        ("Café Ümit", "cafe-uemit"),
+        ("…", ""),
+    ],
+)
+def test_slugify(name: str, slug: str) -> None:
+    assert p.slugify(name) == slug
+
+
+def test_one_slug_from_a_name_in_tables_and_hsds_import(tmp_path: Path) -> None:
+    name = "Caritas Coesfeld e.V."
+    (actor,) = ki.read_table(
+        io.BytesIO(f"Name\r\n{name}\r\n".encode()), "actors", name="akteure.csv"
+    )
+    document = tmp_path / "organization.json"
+    document.write_text(
+        json.dumps(
+            {
+                "id": "5d1a5b7e-1b2c-4c3d-8e4f-000000000001",
+                "name": name,
+                "description": "Beratung",
+                "services": [],
+            }
+        ),
+        encoding="utf-8",
+    )
+    imported, _ = ki.import_hsds(document)
+    (organisation,) = imported.actors
+    assert actor.id == organisation.id == p.slugify(name) == "caritas-coesfeld-e-v"
+
+
+@settings(max_examples=200)
+@given(st.text(max_size=80))
+def test_slugs_are_valid_ids(name: str) -> None:
+    slug = p.slugify(name)
+    assert len(slug) <= p.SLUG_LENGTH
+    if slug:
+        ki.Actor(id=slug, name="x")  # the model's slug validator accepts it
+    assert p.slugify(slug) == slug  # idempotent
+
+
+# --------------------------------------------------------------------------- formula guard
+
+DANGEROUS = [
+    "=1+1",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    " =1",
+    "\u00a0=1",
+    "\u200b=1",
+    "\ufeff=1",
+    "\n=1",
+    "\r\n=1",
+    "\uff1d1+1",  # full-width =
+    "\uff0b1",
+    "\u3000=1",
+]
+
+
+@pytest.mark.parametrize("text", DANGEROUS)
+def test_formula_starts_are_neutralised(text: str) -> None:
+    assert p.is_formula_like(text)
+    assert p.neutralise(text) == "'" + text
+    assert p.unneutralise(p.neutralise(text)) == text
+
+
+@pytest.mark.parametrize("text", ["Text", "'quoted", "1+1", "a=b", "", "   ", "E-Mail"])
+def test_harmless_texts_are_kept(text: str) -> None:
+    assert not p.is_formula_like(text)
+    assert p.neutralise(text) == text
+    assert p.unneutralise(text) == text
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from("'=+-@ \t\r\n\u00a0\u200b\ufeff\uff1dab1"), max_size=8))
+def test_neutralise_round_trips_and_leaves_no_formula(text: str) -> None:
+    written = p.neutralise(text)
+    assert p.unneutralise(written) == text
+    assert not p.is_formula_like(written)
+
+
+@pytest.mark.parametrize("text", DANGEROUS)
+def test_every_writer_guards_every_variant(tmp_path: Path, text: str) -> None:
+    """CSV and XLSX tables, the HSDS CSV export: the cell starts with ' and reads back."""
+    name = f"Verein {text}"  # name cells must not be blank; the text goes in the description
+    actor = ki.Actor(id="a", name=name, description=text + " Ende")
+    for file in ("t.csv", "t.xlsx"):
+        target = tmp_path / file
+        ki.write_table([actor], target, "actors", delimiter=",")
+        if file.endswith(".csv"):
+            raw = target.read_bytes().decode("utf-8")
+            assert "'" + text.replace('"', '""') in raw
+        else:
+            openpyxl = pytest.importorskip("openpyxl")
+            sheet = openpyxl.load_workbook(target).worksheets[0]
+            cells = [c.value for row in sheet.iter_rows() for c in row]
+            assert "'" + text + " Ende" in cells
+            types = {c.data_type for row in sheet.iter_rows() for c in row}
+            assert "f" not in types
+        (back,) = ki.read_table(target, "actors")
+        assert back.description == text + " Ende"
+    assert hsds_cell("organization", "description", text) == "'" + text
+    assert hsds_cell("phone", "number", "+49 2541 18-0") == "+49 2541 18-0"
+    assert hsds_cell("phone", "number", "+=1") == "'+=1"
