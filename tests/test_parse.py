@@ -349,25 +349,27 @@ def _kind(length: int) -> ki.TerritoryKind:
 
 
 @pytest.mark.parametrize(
-    ("length", "ok"), [(7, False), (8, True), (9, False), (4, False), (5, False), (6, False)]
+    ("kind", "length", "ok"),
+    [
+        (ki.TerritoryKind.MUNICIPALITY, 7, False),
+        (ki.TerritoryKind.MUNICIPALITY, 8, True),
+        (ki.TerritoryKind.MUNICIPALITY, 9, False),
+        (ki.TerritoryKind.MUNICIPALITY, 5, False),
+        (ki.TerritoryKind.DISTRICT, 4, False),
+        (ki.TerritoryKind.DISTRICT, 5, True),
+        (ki.TerritoryKind.DISTRICT, 6, False),
+        (ki.TerritoryKind.DISTRICT, 8, False),
+    ],
 )
-def test_a_municipality_needs_eight_digits(length: int, ok: bool) -> None:
+def test_a_gemeinde_needs_eight_digits_and_a_kreis_five(
+    kind: ki.TerritoryKind, length: int, ok: bool
+) -> None:
     ags = "05558012345"[:length]
     if ok:
-        ki.Territory(ags=ags, name="X", kind=ki.TerritoryKind.MUNICIPALITY)
+        assert ki.Territory(ags=ags, name="X", kind=kind).ags == ags
     else:
         with pytest.raises(ki.InvalidValueError):
-            ki.Territory(ags=ags, name="X", kind=ki.TerritoryKind.MUNICIPALITY)
-
-
-@pytest.mark.parametrize(("length", "ok"), [(4, False), (5, True), (6, False), (8, False)])
-def test_a_kreis_needs_five_digits(length: int, ok: bool) -> None:
-    ags = "05558012"[:length]
-    if ok:
-        ki.Territory(ags=ags, name="X", kind=ki.TerritoryKind.DISTRICT)
-    else:
-        with pytest.raises(ki.InvalidValueError):
-            ki.Territory(ags=ags, name="X", kind=ki.TerritoryKind.DISTRICT)
+            ki.Territory(ags=ags, name="X", kind=kind)
 
 
 @pytest.mark.parametrize(
