@@ -12,9 +12,16 @@ import attrs
 from .._errors import Finding, KommunaleIntegrationError, Location, Severity
 from .._model import Concept
 from .._periods import ReportPeriod
-from ._messages import templates
+from ._messages import label, quote, templates
 
-__all__ = ["BuiltinRule", "Rule", "ValidationConfigError", "ValidationContext"]
+__all__ = [
+    "BuiltinRule",
+    "Rule",
+    "ValidationConfigError",
+    "ValidationContext",
+    "subject",
+    "territory_name",
+]
 
 
 class ValidationConfigError(KommunaleIntegrationError, ValueError):
@@ -155,3 +162,22 @@ class BuiltinRule(abc.ABC):
 
     def __repr__(self) -> str:
         return f"<rule {self.name}: {', '.join(self.codes)}>"
+
+
+def subject(context: ValidationContext, collection: str, index: int) -> str:
+    """Name an item for the start of a message: ``Angebot „sprachcafe“``."""
+    item = getattr(context.concept, collection)[index]
+    lang = context.lang
+    word = label(collection, lang)
+    word = word[0].upper() + word[1:]
+    if collection == "territories":
+        return f"{word} {quote(item.name, lang)} ({item.ags})"
+    if collection in ("targets", "baselines", "observations"):
+        return f"{word} {quote(item.indicator, lang)} ({item.territory}, {item.period})"
+    return f"{word} {quote(item.id, lang)}"
+
+
+def territory_name(concept: Concept, ags: str) -> str:
+    """The name of a territory, or its AGS when it is unknown."""
+    found = concept.territory_of(ags)
+    return found.name if found is not None else ags

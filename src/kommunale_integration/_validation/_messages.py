@@ -102,6 +102,55 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{subject}: Es ist nicht angegeben, wann der Eintrag zuletzt überprüft wurde.",
         "{subject}: there is no date of the last verification.",
     ),
+    # values the model stores as text
+    "invalid-schedule": (
+        "{subject}: „{value}“ ist keine Terminregel nach RFC 5545 (z. B. "
+        "FREQ=WEEKLY;BYDAY=TU für dienstags); Uhrzeiten gehören in die Zeiten in Worten.",
+        "{subject}: “{value}” is not an RFC 5545 recurrence rule (e.g. "
+        "FREQ=WEEKLY;BYDAY=TU for Tuesdays); times of day go into the times in words.",
+    ),
+    "invalid-language": (
+        "{subject}: „{value}“ ist kein Sprachcode nach ISO 639 / BCP 47 (z. B. de, ar, uk).",
+        "{subject}: “{value}” is not an ISO 639 / BCP 47 language code (e.g. de, ar, uk).",
+    ),
+    "invalid-language/hint": (
+        "{subject}: „{value}“ ist kein Sprachcode nach ISO 639 / BCP 47; gemeint ist wohl "
+        "„{tag}“ ({name}).",
+        "{subject}: “{value}” is not an ISO 639 / BCP 47 language code; “{tag}” ({name}) "
+        "is probably meant.",
+    ),
+    "unknown-category": (
+        "{subject}: Die Kategorie „{value}“ steht nicht im Katalog der Akteurskategorien.",
+        "{subject}: the category “{value}” is not in the catalogue of actor categories.",
+    ),
+    "unknown-category/hint": (
+        "{subject}: Die Kategorie „{value}“ steht nicht im Katalog der Akteurskategorien; "
+        "gemeint ist wohl „{close}“.",
+        "{subject}: the category “{value}” is not in the catalogue of actor categories; "
+        "“{close}” is probably meant.",
+    ),
+    "unknown-target-group": (
+        "{subject}: Die Zielgruppe „{value}“ steht nicht im Katalog der Zielgruppen.",
+        "{subject}: the target group “{value}” is not in the catalogue of target groups.",
+    ),
+    "unknown-target-group/hint": (
+        "{subject}: Die Zielgruppe „{value}“ steht nicht im Katalog der Zielgruppen; "
+        "gemeint ist wohl „{close}“.",
+        "{subject}: the target group “{value}” is not in the catalogue of target groups; "
+        "“{close}” is probably meant.",
+    ),
+    "invalid-expression": (
+        "{subject}: Der Ausdruck „{expression}“ ist nicht erlaubt: erlaubt sind Namen von "
+        "Datenelementen, Zahlen, + - * / und Klammern.",
+        "{subject}: the expression “{expression}” is not allowed: use names of data "
+        "elements, numbers, + - * / and parentheses.",
+    ),
+    "unknown-data-element": (
+        "{subject}: Der Ausdruck „{expression}“ verwendet das Datenelement {element}, für "
+        "das es im Konzept keine Werte gibt.",
+        "{subject}: the expression “{expression}” uses the data element {element}, which "
+        "has no values in the concept.",
+    ),
     # duplicate structures and coverage
     "duplicate-structure": (
         "Mögliche Doppelstruktur: Angebot „{offer_a}“ ({actor_a}) und Angebot „{offer_b}“ "

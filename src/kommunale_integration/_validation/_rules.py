@@ -18,14 +18,14 @@ from .._errors import Finding, Severity
 from .._model import (
     ID_COLLECTIONS,
     CaseCount,
-    Concept,
     Indicator,
     ObservationStatus,
     OverTime,
 )
 from .._periods import ReportPeriod
-from ._base import BuiltinRule, ValidationContext
+from ._base import BuiltinRule, ValidationContext, subject, territory_name
 from ._messages import label, quote
+from ._stored import CatalogueRule, ExpressionRule, LanguageRule, ScheduleRule, data_elements
 
 __all__ = [
     "BUILTIN_RULES",
@@ -44,25 +44,6 @@ __all__ = [
 ]
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-
-def subject(context: ValidationContext, collection: str, index: int) -> str:
-    """Name an item for the start of a message: ``Angebot „sprachcafe“``."""
-    item = getattr(context.concept, collection)[index]
-    lang = context.lang
-    word = label(collection, lang)
-    word = word[0].upper() + word[1:]
-    if collection == "territories":
-        return f"{word} {quote(item.name, lang)} ({item.ags})"
-    if collection in ("targets", "baselines", "observations"):
-        return f"{word} {quote(item.indicator, lang)} ({item.territory}, {item.period})"
-    return f"{word} {quote(item.id, lang)}"
-
-
-def territory_name(concept: Concept, ags: str) -> str:
-    """The name of a territory, or its AGS when it is unknown."""
-    found = concept.territory_of(ags)
-    return found.name if found is not None else ags
 
 
 # --------------------------------------------------------------------------- structure
@@ -118,7 +99,8 @@ _REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("targets", "territory", "territories"),
     ("baselines", "indicator", "indicators"),
     ("baselines", "territory", "territories"),
-    ("observations", "indicator", "indicators"),
+    # A value is one of an indicator or of a data element that an expression uses.
+    ("observations", "indicator", "values"),
     ("observations", "territory", "territories"),
     ("networks", "coordinator", "actors"),
     ("networks", "members", "actors"),
@@ -149,6 +131,7 @@ class ReferenceRule(BuiltinRule):
             known["fields"] = load_catalogue("fields").codes
         check_territories = bool(concept.territories)
         known["territories"] = known["territories"] | {_TOTAL_TERRITORY}
+        known["values"] = known["indicators"] | data_elements(context)
 
         def bad(target: str, ref: str | None) -> bool:
             if ref is None or (target == "territories" and not check_territories):
@@ -161,7 +144,7 @@ class ReferenceRule(BuiltinRule):
                 "unknown-reference",
                 path,
                 subject=subject(context, collection, index),
-                kind=label(target, context.lang),
+                kind=label("indicators" if target == "values" else target, context.lang),
                 ref=ref,
             )
 
@@ -854,6 +837,10 @@ class SteeringRule(BuiltinRule):
 BUILTIN_RULES: tuple[BuiltinRule, ...] = (
     IdentifierRule(),
     ReferenceRule(),
+    ScheduleRule(),
+    LanguageRule(),
+    CatalogueRule(),
+    ExpressionRule(),
     ParentCycleRule(),
     DateRule(),
     NumberRule(),
