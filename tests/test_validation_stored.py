@@ -201,4 +201,3 @@ def test_offer_schedule_check_uses_the_same_parser_as_meetings() -> None:
         except InvalidValueError:
             meeting_ok = False
         assert ("invalid-schedule" not in _codes(_with_offer(schedule=rule))) is meeting_ok
-
