@@ -18,21 +18,26 @@ the ``msgstr`` lines and putting it beside the others (or passing ``root=`` to
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import gettext as _gettext
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "Translations",
     "available_languages",
+    "current_language",
     "language_from_environment",
     "normalise_language",
+    "tr",
     "translations",
+    "using_language",
 ]
 
 #: The language of every output unless another is asked for.
@@ -186,3 +191,46 @@ def _load(language: str, domain: str, root: Path) -> Translations:
             else:
                 messages[str(message.id)] = str(message.string or "")
     return Translations(language, messages, plurals)
+
+
+# --------------------------------------------------------------------------- current language
+
+_LANGUAGE: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "kommunale_integration_language", default=None
+)
+
+
+def current_language() -> str:
+    """The language of messages now: set by :func:`using_language`, else the default."""
+    return _LANGUAGE.get() or DEFAULT_LANGUAGE
+
+
+@contextlib.contextmanager
+def using_language(language: str | None) -> Iterator[str]:
+    """Make *language* the language of every message made in the block.
+
+    ``None`` keeps the language of the surrounding block. The command line sets the
+    language of ``--lang`` (or of the environment) for the whole run; a load sets
+    :attr:`~kommunale_integration.LoadOptions.lang` for its findings.
+    """
+    chosen = normalise_language(language) if language else current_language()
+    token = _LANGUAGE.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def tr(message: str, /, *, lang: str | None = None, **values: Any) -> str:
+    """Translate the English *message* (a ``messages`` id) and fill in *values*.
+
+    The language is *lang*, else :func:`current_language`. *values* are filled in with
+    :meth:`str.format` after translating, so the id keeps its ``{placeholders}``.
+
+    >>> tr("file not found", lang="de")
+    'Datei nicht gefunden'
+    >>> tr("file not found", lang="en")
+    'file not found'
+    """
+    text = translations(lang or current_language(), "messages").gettext(message)
+    return text.format(**values) if values else text

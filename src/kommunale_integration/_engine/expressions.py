@@ -59,16 +59,27 @@ class Expression:
     _tree: ast.expr = attrs.field(repr=False, eq=False, alias="_tree")
 
     def evaluate(self, values: Mapping[str, Decimal] | Callable[[str], Decimal]) -> Decimal | None:
-        """Evaluate with the given values of the names; ``None`` on division by zero.
+        """Evaluate with the given values of the names.
+
+        Returns ``None`` on division by zero and for a result that is not finite or not
+        below :data:`MAX_RESULT` in size (no figure of a report is that large; such a
+        result comes from a wrong expression or wrong data).
 
         Raises:
             KeyError: a name has no value.
         """
         get = values if callable(values) else values.__getitem__
         try:
-            return _eval(self._tree, get)
-        except _ZeroDivision:
+            result = _eval(self._tree, get)
+        except (_ZeroDivision, ArithmeticError):  # decimal overflow is an ArithmeticError
             return None
+        return result if result.is_finite() and abs(result) < MAX_RESULT else None
+
+
+#: Largest number written in an expression (exclusive).
+MAX_CONSTANT = 10**15
+#: Largest result of an expression (exclusive); larger results count as not computable.
+MAX_RESULT = Decimal(10) ** 18
 
 
 def _eval(node: ast.expr, get: Callable[[str], Decimal]) -> Decimal:
@@ -100,6 +111,10 @@ def _check(node: ast.AST, text: str, names: list[str]) -> bool:
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
             raise ExpressionError(f"in {text!r}: only numbers and names are allowed")
+        if not abs(node.value) < MAX_CONSTANT:  # also refuses 1e999 (inf) and NaN
+            raise ExpressionError(
+                f"in {text[:40]!r}: a number in an expression must lie below 10^15"
+            )
         return False
     if isinstance(node, ast.Name):
         if node.id not in names:
@@ -142,6 +157,10 @@ def parse_expression(text: str) -> Expression:
         raise ExpressionError(f"the expression {text[:40]!r}… is too long")
     try:
         tree = ast.parse(source, mode="eval")
+    except ValueError:  # an integer literal of more than 4,300 digits
+        raise ExpressionError(
+            f"in {text[:40]!r}: a number in an expression must lie below 10^15"
+        ) from None
     except SyntaxError as exc:
         raise ExpressionError(f"{text!r} is not a valid expression ({exc.msg})") from None
     names: list[str] = []

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from .._errors import Finding, LoadError, Location, Severity
+from .._i18n import tr
 
 __all__ = ["LOAD_FINDING_CODES", "Collector", "LoadOptions", "decode_text"]
 
@@ -48,198 +49,83 @@ LOAD_FINDING_CODES: Mapping[str, str] = {
     "invalid-value": "A value breaks a rule of the model (e.g. an e-mail address without @).",
 }
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    # code: (German, English)
-    "missing-column": (
-        'Pflichtspalte "{column}" fehlt',
-        'required column "{column}" is missing',
-    ),
-    "unknown-column": (
-        'unbekannte Spalte "{column}" wird ignoriert',
-        'unknown column "{column}" is ignored',
-    ),
-    "unnamed-column": (
-        "Spalte {index} hat keine Überschrift; ihre Werte werden ignoriert",
-        "column {index} has no header; its values are ignored",
-    ),
-    "duplicate-column": (
-        'Spalte "{column}" kommt doppelt vor',
-        'column "{column}" appears twice',
-    ),
-    "invalid-date": (
-        '"{found}" ist kein gültiges Datum (erwartet z. B. 31.12.2016 oder 2016-12-31)',
-        '"{found}" is not a valid date (expected e.g. 31.12.2016 or 2016-12-31)',
-    ),
-    "invalid-number": (
-        '"{found}" ist keine Zahl (erwartet z. B. 1234,56 oder 1.234,56)',
-        '"{found}" is not a number (expected e.g. 1234,56 or 1.234,56)',
-    ),
+#: Finding messages of the loaders: code (or message key) -> English message id of the
+#: ``messages`` catalogue (German in locale/de/LC_MESSAGES/messages.po).
+_MESSAGES: dict[str, str] = {
+    "missing-column": 'required column "{column}" is missing',
+    "unknown-column": 'unknown column "{column}" is ignored',
+    "unnamed-column": "column {index} has no header; its values are ignored",
+    "duplicate-column": 'column "{column}" appears twice',
+    "invalid-date": '"{found}" is not a valid date (expected e.g. 31.12.2016 or 2016-12-31)',
+    "invalid-number": '"{found}" is not a number (expected e.g. 1234,56 or 1.234,56)',
     "ambiguous-number": (
-        '"{found}" ist mehrdeutig (englisch: ganze Zahl, deutsch: Dezimalzahl); bitte ohne '
-        "Komma schreiben oder die Schreibweise festlegen (Semikolon-Datei, decimal_comma)",
         '"{found}" is ambiguous (a whole number in English notation, a decimal in German); '
-        "write it without the comma or choose the notation (semicolon file, decimal_comma)",
+        "write it without the comma or choose the notation (semicolon file, decimal_comma)"
     ),
-    "too-many-digits": (
-        "Zahl hat mehr als 4300 Ziffern",
-        "number has more than 4300 digits",
-    ),
+    "too-many-digits": "number has more than 4300 digits",
     "negative-serial": (
-        '"{found}" ist kein Datum: die Arbeitsmappe enthält eine Excel-Datumszahl unter 1 '
-        "(Excel zeigt #####)",
-        '"{found}" is no date: the workbook holds an Excel date serial below 1 (Excel shows #####)',
+        '"{found}" is no date: the workbook holds an Excel date serial below 1 (Excel shows #####)'
     ),
     "ags-repaired": (
-        '"{found}" als AGS {ags} gelesen (führende Null ergänzt, die eine Tabellenkalkulation '
-        "entfernt hatte)",
-        '"{found}" read as AGS {ags} (the leading zero a spreadsheet had dropped was put back)',
+        '"{found}" read as AGS {ags} (the leading zero a spreadsheet had dropped was put back)'
     ),
-    "invalid-integer": (
-        '"{found}" ist keine ganze Zahl',
-        '"{found}" is not a whole number',
-    ),
-    "invalid-bool": (
-        '"{found}" ist kein Ja/Nein-Wert (erwartet ja, nein, x, true, false, 1 oder 0)',
-        '"{found}" is not a yes/no value (expected ja, nein, x, true, false, 1 or 0)',
-    ),
-    "invalid-choice": (
-        '"{found}" ist keiner der Werte {allowed}',
-        '"{found}" is not one of {allowed}',
-    ),
-    "invalid-json-cell": (
-        "Zelle enthält kein gültiges JSON: {problem}",
-        "cell does not hold valid JSON: {problem}",
-    ),
-    "invalid-history": (
-        '"{found}" ist kein Statuseintrag (erwartet z. B. "2016-12-31 laufend: Notiz")',
-        '"{found}" is not a status entry (expected e.g. "2016-12-31 ongoing: note")',
-    ),
-    "missing-status-date": (
-        'zum Status gehört ein Datum in der Spalte "{column}"',
-        'a status needs a date in the column "{column}"',
-    ),
-    "missing-value": (
-        'Pflichtwert in Spalte "{column}" fehlt',
-        'required value in column "{column}" is missing',
-    ),
-    "missing-owner": (
-        'ein Kontakt braucht einen Wert in "{actor}" oder "{offer}"',
-        'a contact needs a value in "{actor}" or "{offer}"',
-    ),
-    "unknown-territory": (
-        '"{found}" ist keine bekannte Gemeinde',
-        '"{found}" is not a known municipality',
-    ),
-    "unknown-actor": (
-        '"{found}" ist kein bekannter Akteur (weder ID noch Name)',
-        '"{found}" is not a known actor (neither id nor name)',
-    ),
-    "unknown-owner-actors": (
-        '"{found}" ist kein bekannter Akteur',
-        '"{found}" is not a known actor',
-    ),
-    "unknown-owner-offers": (
-        '"{found}" ist kein bekanntes Angebot',
-        '"{found}" is not a known offer',
-    ),
+    "invalid-integer": '"{found}" is not a whole number',
+    "invalid-bool": '"{found}" is not a yes/no value (expected ja, nein, x, true, false, 1 or 0)',
+    "invalid-choice": '"{found}" is not one of {allowed}',
+    "invalid-json-cell": "cell does not hold valid JSON: {problem}",
+    "invalid-history": '"{found}" is not a status entry (expected e.g. "2016-12-31 ongoing: note")',
+    "missing-status-date": 'a status needs a date in the column "{column}"',
+    "missing-value": 'required value in column "{column}" is missing',
+    "missing-owner": 'a contact needs a value in "{actor}" or "{offer}"',
+    "unknown-territory": '"{found}" is not a known municipality',
+    "unknown-actor": '"{found}" is not a known actor (neither id nor name)',
+    "unknown-owner-actors": '"{found}" is not a known actor',
+    "unknown-owner-offers": '"{found}" is not a known offer',
     "invalid-encoding": (
-        "Datei ist weder UTF-8 noch Windows-1252 (ungültiges Byte 0x{byte:02X} an Position "
-        "{offset})",
-        "file is neither UTF-8 nor Windows-1252 (invalid byte 0x{byte:02X} at offset {offset})",
+        "file is neither UTF-8 nor Windows-1252 (invalid byte 0x{byte:02X} at offset {offset})"
     ),
     "mixed-encoding": (
-        "Datei ist ungültiges UTF-8 (Byte 0x{byte:02X} an Position {offset}); bitte als UTF-8 "
-        "speichern",
-        "file is invalid UTF-8 (byte 0x{byte:02X} at offset {offset}); save it as UTF-8",
+        "file is invalid UTF-8 (byte 0x{byte:02X} at offset {offset}); save it as UTF-8"
     ),
-    "truncated-file": (
-        "Datei endet mitten in einem Wert (Anführungszeichen nicht geschlossen)",
-        "file ends in the middle of a value (unclosed quote)",
-    ),
-    "malformed-csv": (
-        "CSV-Datei ist fehlerhaft: {problem}",
-        "malformed CSV: {problem}",
-    ),
-    "file-too-large": (
-        "Datei ist mit {size} Bytes größer als die Grenze von {limit} Bytes",
-        "file has {size} bytes, more than the limit of {limit} bytes",
-    ),
-    "stream-too-large": (
-        "Datei ist größer als die Grenze von {limit} Bytes",
-        "file is larger than the limit of {limit} bytes",
-    ),
-    "xlsx-too-large": (
-        "Arbeitsmappe würde entpackt {size} Bytes groß (Grenze {limit}); sie wird nicht geöffnet",
-        "workbook would unpack to {size} bytes (limit {limit}); it is not opened",
-    ),
+    "truncated-file": "file ends in the middle of a value (unclosed quote)",
+    "malformed-csv": "malformed CSV: {problem}",
+    "file-too-large": "file has {size} bytes, more than the limit of {limit} bytes",
+    "stream-too-large": "file is larger than the limit of {limit} bytes",
+    "xlsx-too-large": "workbook would unpack to {size} bytes (limit {limit}); it is not opened",
     "xlsx-ratio": (
-        'Arbeitsmappe enthält "{entry}" mit einer unplausiblen Kompressionsrate von '
-        "{ratio}:1; sie wird nicht geöffnet",
-        'workbook holds "{entry}" with an absurd compression ratio of {ratio}:1; it is not opened',
+        'workbook holds "{entry}" with an absurd compression ratio of {ratio}:1; it is not opened'
     ),
-    "too-many-rows": (
-        "Tabelle hat mehr als {limit} Zeilen",
-        "table has more than {limit} rows",
-    ),
+    "too-many-rows": "table has more than {limit} rows",
     "too-many-columns": (
-        "Zeile hat mehr als {limit} Spalten (so viele hat kein Excel-Arbeitsblatt); "
-        "stimmt das Trennzeichen?",
         "row has more than {limit} columns (more than an Excel worksheet holds); is the "
-        "delimiter right?",
+        "delimiter right?"
     ),
-    "path-outside-concept": (
-        'Pfad "{found}" liegt außerhalb des Konzeptordners',
-        'path "{found}" lies outside the concept folder',
-    ),
-    "missing-file": (
-        "Datei nicht gefunden",
-        "file not found",
-    ),
-    "invalid-xlsx": (
-        "Datei ist keine lesbare XLSX-Arbeitsmappe ({problem})",
-        "file is not a readable XLSX workbook ({problem})",
-    ),
-    "unreadable-file": (
-        "Datei kann nicht gelesen werden: {problem}",
-        "file cannot be read: {problem}",
-    ),
-    "ambiguous-file": (
-        "mehrere Dateien für denselben Zweck gefunden: {found}; bitte nur eine behalten",
-        "several files for the same purpose: {found}; keep only one",
-    ),
+    "path-outside-concept": 'path "{found}" lies outside the concept folder',
+    "missing-file": "file not found",
+    "invalid-xlsx": "file is not a readable XLSX workbook ({problem})",
+    "unreadable-file": "file cannot be read: {problem}",
+    "ambiguous-file": "several files for the same purpose: {found}; keep only one",
     "no-main-file": (
-        "Ordner enthält keine Hauptdatei konzept.yaml, konzept.yml, konzept.json oder konzept.toml",
-        "folder holds no main file konzept.yaml, konzept.yml, konzept.json or konzept.toml",
+        "folder holds no main file konzept.yaml, konzept.yml, konzept.json or konzept.toml"
     ),
     "unknown-format": (
-        "unbekanntes Dateiformat (erwartet .yaml, .yml, .json, .toml, .csv oder .xlsx; "
-        "alte .xls-Dateien bitte in Excel als .xlsx speichern)",
         "unknown file format (expected .yaml, .yml, .json, .toml, .csv or .xlsx; save old "
-        ".xls files as .xlsx in Excel)",
+        ".xls files as .xlsx in Excel)"
     ),
-    "invalid-yaml": ("ungültiges YAML: {problem}", "invalid YAML: {problem}"),
-    "invalid-json": ("ungültiges JSON: {problem}", "invalid JSON: {problem}"),
-    "invalid-toml": ("ungültiges TOML: {problem}", "invalid TOML: {problem}"),
-    "not-a-mapping": (
-        "die Hauptdatei muss eine Zuordnung (Schlüssel: Wert) enthalten",
-        "the main file must hold a mapping (key: value)",
-    ),
-    "invalid-tables": (
-        '"{key}" muss eine Zuordnung von Tabellenart zu {what} sein; bekannte Tabellenarten: '
-        "{allowed}",
-        '"{key}" must map a table kind to {what}; known table kinds: {allowed}',
-    ),
+    "invalid-yaml": "invalid YAML: {problem}",
+    "invalid-json": "invalid JSON: {problem}",
+    "invalid-toml": "invalid TOML: {problem}",
+    "not-a-mapping": "the main file must hold a mapping (key: value)",
+    "invalid-tables": '"{key}" must map a table kind to {what}; known table kinds: {allowed}',
     "unknown-mapped-column": (
-        'Zuordnung "{header}" → "{target}": "{target}" ist keine Spalte dieser Tabelle',
-        'mapping "{header}" → "{target}": "{target}" is not a column of this table',
+        'mapping "{header}" → "{target}": "{target}" is not a column of this table'
     ),
 }
 
 
 def message(code: str, lang: str, **values: Any) -> str:
     """Return the message *code* in *lang* (``de`` or ``en``) filled with *values*."""
-    german, english = _MESSAGES[code]
-    return (english if lang == "en" else german).format(**values)
+    return tr(_MESSAGES[code], lang=lang, **values)
 
 
 def _table_kinds(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:

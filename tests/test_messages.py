@@ -1,0 +1,96 @@
+"""The ``messages`` catalogue: every user-facing message is German by default and
+English on request, and no German run prints an English message (or vice versa)."""
+
+from __future__ import annotations
+
+import ast
+import string
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kommunale_integration import _i18n
+from kommunale_integration._loaders._common import _MESSAGES as LOADER_MESSAGES
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "kommunale_integration"
+
+# Modules that translate ids from a table of their own (the tables are checked below).
+TABLE_MODULES = {"_loaders/_common.py"}
+
+
+def _literal(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _tr_calls() -> Iterator[tuple[str, int, ast.Call]]:
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = getattr(func, "id", None) or getattr(func, "attr", None)
+                if name == "tr":
+                    yield str(path.relative_to(SRC)), node.lineno, node
+
+
+def source_message_ids() -> dict[str, str]:
+    """Every message id the code translates: literal ``tr(...)`` ids and the tables."""
+    found: dict[str, str] = {}
+    for file, line, call in _tr_calls():
+        if not call.args:
+            continue
+        text = _literal(call.args[0])
+        if text is None:
+            assert file in TABLE_MODULES, f"{file}:{line}: tr() needs a literal message id"
+            continue
+        found[text] = f"{file}:{line}"
+    for code, text in LOADER_MESSAGES.items():
+        found[text] = f"_loaders/_common.py:{code}"
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+GERMAN = _i18n.translations("de", "messages")
+
+
+def test_the_german_catalogue_translates_every_message_id() -> None:
+    missing = {text: where for text, where in source_message_ids().items() if not GERMAN.has(text)}
+    assert not missing, f"no German translation in messages.po: {missing}"
+
+
+def test_translations_keep_the_placeholders() -> None:
+    for message_id in GERMAN.message_ids():
+        german = GERMAN.gettext(message_id)
+        assert _fields(german) == _fields(message_id), message_id
+
+
+def test_the_catalogue_holds_no_message_the_code_does_not_use() -> None:
+    unused = GERMAN.message_ids() - set(source_message_ids())
+    assert not unused, f"messages.po holds ids no code uses: {sorted(unused)[:5]}"
+
+
+@pytest.mark.parametrize("message_id", sorted(source_message_ids()))
+def test_german_differs_from_english(message_id: str) -> None:
+    """A translation equal to its English id is a forgotten translation (few exceptions)."""
+    german = GERMAN.gettext(message_id)
+    if message_id in {"{problem}"}:
+        return
+    assert german != message_id
+
+
+def test_language_follows_the_context() -> None:
+    assert _i18n.current_language() == "de"
+    assert _i18n.tr("file not found") == "Datei nicht gefunden"
+    with _i18n.using_language("en_GB.UTF-8"):
+        assert _i18n.current_language() == "en"
+        assert _i18n.tr("file not found") == "file not found"
+        with _i18n.using_language(None):
+            assert _i18n.current_language() == "en"
+    assert _i18n.tr("file not found") == "Datei nicht gefunden"
+    assert _i18n.tr("file not found", lang="en") == "file not found"
