@@ -102,12 +102,18 @@ class CaseReadOptions:
             says how many more rows were affected); the load still fails.
         dimensions: Names of the further ``cases.csv`` columns to keep as
             dimensions; ``None`` keeps all of them.
+        fast: Read files with the columnar reader when the extra ``fast`` (pyarrow,
+            numpy) is installed; it gives the same result as the exact reader, which
+            reads the files whenever the columnar one cannot (streams, quoted fields,
+            any problem: every finding comes from the exact reader). ``False`` always
+            uses the exact reader.
 
     .. versionadded:: 0.1.0
     """
 
     max_findings: int = 1000
     dimensions: tuple[str, ...] | None = None
+    fast: bool = True
 
 
 @attrs.define(eq=False)
@@ -471,10 +477,7 @@ class _Reader:
         if pos is None:
             return
         self.cases_usable = True
-        keep = self.options.dimensions
-        extra = [
-            name for name in pos if name not in CASE_COLUMNS and (keep is None or name in keep)
-        ]
+        extra = self.extra_columns(pos)
         self._raw["legal_basis"] = {}
         for name in extra:
             self.dims[name] = _Dim(array("H"), [])
@@ -510,7 +513,10 @@ class _Reader:
         mun = self.dims["municipality"]
         mun_col = columns[pos["municipality"]]
         for ags in set(mun_col).difference(mun.index):
-            if not _AGS.fullmatch(ags):
+            try:
+                if self.municipality(ags) != ags:
+                    return False
+            except ValueError:
                 return False
             mun.code(ags)
         dates = self._dates
@@ -554,9 +560,10 @@ class _Reader:
         if "birth_year" in pos:
             birth_col = columns[pos["birth_year"]]
             for text in set(birth_col).difference(years):
-                if not _YEAR.fullmatch(text):
+                try:
+                    years[text] = self.birth(text)
+                except ValueError:
                     return False
-                years[text] = int(text)
             births = list(map(years.__getitem__, birth_col))
         else:
             births = [0] * n
@@ -600,30 +607,21 @@ class _Reader:
         file: str,
         row_no: int,
     ) -> None:
-        i_id, i_mun, i_open = pos["case_id"], pos["municipality"], pos["opened"]
-        i_close = pos.get("closed")
+        i_id = pos["case_id"]
         i_legal = pos.get("legal_basis")
-        i_sex = pos.get("sex")
-        i_birth = pos.get("birth_year")
+        checks = [
+            (column, pos[column], convert)
+            for column, convert in self.case_values().items()
+            if column in pos
+        ]
         extra_pos = [(self.dims[name], pos[name]) for name in extra]
         ids = self.ids
-        mun = self.dims["municipality"]
-        sex_dim = self.dims["sex"]
-        legal = self.dims["legal_basis"]
-        sex_code = self._sex_codes(sex_dim)
+        mun, sex_dim = self.dims["municipality"], self.dims["sex"]
+        unknown_sex = sex_dim.index["unknown"]
         for row in chunk:
             row_no += 1
             if len(row) != width:
-                if not row or row == [""] * len(row):
-                    continue  # blank line
-                self.add(
-                    "wrong-field-count",
-                    f"the row has {len(row)} fields, the header has {width} "
-                    "(a truncated file or a stray separator)",
-                    file,
-                    row_no,
-                    None,
-                )
+                self._wrong_width(row, width, file, row_no)
                 continue
             bad = False
             case_id = row[i_id].strip()
@@ -641,90 +639,113 @@ class _Reader:
                     "case_id",
                 )
                 bad = True
-            ags = row[i_mun].strip()
-            code = mun.index.get(ags)
-            if code is None:
-                if _AGS.fullmatch(ags):
-                    code = mun.code(ags)
-                else:
-                    self.add(
-                        "invalid-value",
-                        "expected an 8-digit AGS (Gemeindeschlüssel)"
-                        + (" (a leading zero lost?)" if ags.isdigit() and len(ags) == 7 else ""),
-                        file,
-                        row_no,
-                        "municipality",
-                    )
-                    bad = True
-            try:
-                opened = self.day(row[i_open])
-            except ValueError as exc:
-                self.add("invalid-date", str(exc), file, row_no, "opened")
-                bad = True
-                opened = 0
-            closed = OPEN
-            if i_close is not None and row[i_close].strip():
+            values: dict[str, Any] = {}
+            for column, index, convert in checks:
                 try:
-                    closed = self.day(row[i_close])
+                    values[column] = convert(row[index])
                 except ValueError as exc:
-                    self.add("invalid-date", str(exc), file, row_no, "closed")
+                    code = "invalid-date" if column in ("opened", "closed") else "invalid-value"
+                    self.add(code, str(exc), file, row_no, column)
                     bad = True
-                else:
-                    if opened and closed < opened:
-                        self.add(
-                            "invalid-value",
-                            "the case is closed before it was opened",
-                            file,
-                            row_no,
-                            "closed",
-                        )
-                        bad = True
-            sex = sex_dim.index["unknown"]
-            if i_sex is not None:
-                raw_sex = row[i_sex]
-                found = sex_code.get(raw_sex)
-                if found is None:
-                    found = sex_code.get(raw_sex.strip().lower())
-                if found is None:
+                    continue
+                if column == "closed" and values[column] < values.get("opened", 0):
                     self.add(
                         "invalid-value",
-                        "expected a sex of f, m, d or unknown",
+                        "the case is closed before it was opened",
                         file,
                         row_no,
-                        "sex",
+                        "closed",
                     )
                     bad = True
-                else:
-                    sex = found
-            birth = 0
-            if i_birth is not None:
-                raw_birth = row[i_birth].strip()
-                if raw_birth:
-                    if _YEAR.fullmatch(raw_birth):
-                        birth = int(raw_birth)
-                    else:
-                        self.add(
-                            "invalid-value",
-                            "expected a year of birth of 4 digits",
-                            file,
-                            row_no,
-                            "birth_year",
-                        )
-                        bad = True
-            if bad or code is None:
+            if bad:
                 continue
-            legal_text = row[i_legal].strip() if i_legal is not None else ""
             ids[self.key(case_id)] = len(self.opened)
-            self.opened.append(opened)
-            self.closed.append(closed)
-            self.birth_year.append(birth)
-            mun.codes.append(code)
-            sex_dim.codes.append(sex)
-            legal_code = legal.code(legal_text or "unknown")
-            legal.codes.append(legal_code)
+            self.opened.append(values["opened"])
+            self.closed.append(values.get("closed", OPEN))
+            self.birth_year.append(values.get("birth_year", 0))
+            mun.codes.append(mun.code(values["municipality"]))
+            sex_dim.codes.append(values.get("sex", unknown_sex))
+            legal = self.dims["legal_basis"]
+            legal.codes.append(legal.code(self.label(row[i_legal] if i_legal is not None else "")))
             for dim, index in extra_pos:
-                extra_code = dim.code(row[index].strip() or "unknown")
-                dim.codes.append(extra_code)
+                dim.codes.append(dim.code(self.label(row[index])))
+
+    def _wrong_width(self, row: list[str], width: int, file: str, row_no: int) -> None:
+        if not row or row == [""] * len(row):
+            return  # blank line
+        self.add(
+            "wrong-field-count",
+            f"the row has {len(row)} fields, the header has {width} "
+            "(a truncated file or a stray separator)",
+            file,
+            row_no,
+            None,
+        )
+
+    # ----------------------------------------------------------------- values
+    # One conversion per kind of cell, shared by every reading path (also the
+    # columnar one in ``_cases_fast``); each raises ValueError with the message.
+
+    def case_values(self) -> dict[str, Callable[[str], Any]]:
+        """The checked columns of ``cases.csv`` (in the order of their findings)."""
+        return {
+            "municipality": self.municipality,
+            "opened": self.day,
+            "closed": self.closing_day,
+            "sex": self.sex,
+            "birth_year": self.birth,
+        }
+
+    @staticmethod
+    def municipality(text: str) -> str:
+        """The AGS of a ``municipality`` cell."""
+        ags = text.strip()
+        if not _AGS.fullmatch(ags):
+            hint = " (a leading zero lost?)" if ags.isdigit() and len(ags) == 7 else ""
+            raise ValueError("expected an 8-digit AGS (Gemeindeschlüssel)" + hint)
+        return ags
+
+    def closing_day(self, text: str) -> int:
+        """Day of a ``closed`` cell, ``OPEN`` when it is blank."""
+        return self.day(text) if text.strip() else OPEN
+
+    def sex(self, text: str) -> int:
+        """Code of a ``sex`` cell."""
+        codes = self._sex_codes(self.dims["sex"])
+        found = codes.get(text)
+        if found is None:
+            found = codes.get(text.strip().lower())
+        if found is None:
+            raise ValueError("expected a sex of f, m, d or unknown")
+        return found
+
+    @staticmethod
+    def birth(text: str) -> int:
+        """Year of a ``birth_year`` cell, 0 when it is blank."""
+        value = text.strip()
+        if not value:
+            return 0
+        if not _YEAR.fullmatch(value):
+            raise ValueError("expected a year of birth of 4 digits")
+        return int(value)
+
+    @staticmethod
+    def label(text: str) -> str:
+        """Label of a ``legal_basis`` or further-column cell."""
+        return text.strip() or "unknown"
+
+    @staticmethod
+    def event_name(text: str) -> str:
+        """Name of an ``event`` cell."""
+        name = text.strip()
+        if not name:
+            raise ValueError("the event is empty")
+        return name
+
+    def extra_columns(self, pos: Mapping[str, int]) -> list[str]:
+        """The further ``cases.csv`` columns kept as dimensions."""
+        keep = self.options.dimensions
+        return [name for name in pos if name not in CASE_COLUMNS and (keep is None or name in keep)]
 
     # ----------------------------------------------------------------- events
 
@@ -788,16 +809,7 @@ class _Reader:
         for row in chunk:
             row_no += 1
             if len(row) != width:
-                if not row or row == [""] * len(row):
-                    continue
-                self.add(
-                    "wrong-field-count",
-                    f"the row has {len(row)} fields, the header has {width} "
-                    "(a truncated file or a stray separator)",
-                    file,
-                    row_no,
-                    None,
-                )
+                self._wrong_width(row, width, file, row_no)
                 continue
             case = ids.get(self.key(row[i_id]))
             if case is None:
@@ -812,9 +824,10 @@ class _Reader:
                         "case_id",
                     )
                     continue
-            name = row[i_event].strip()
-            if not name:
-                self.add("missing-value", "the event is empty", file, row_no, "event")
+            try:
+                name = self.event_name(row[i_event])
+            except ValueError as exc:
+                self.add("missing-value", str(exc), file, row_no, "event")
                 continue
             if name not in self.event_index and len(self.event_names) >= 65535:
                 self.add(
@@ -1015,6 +1028,25 @@ def read_cases(
 
     .. versionadded:: 0.1.0
     """
+    options = options or CaseReadOptions()
+    if (
+        options.fast
+        and isinstance(cases, str | os.PathLike)
+        and (events is None or isinstance(events, str | os.PathLike))
+    ):
+        from . import _cases_fast
+
+        if _cases_fast.available():
+            data = _cases_fast.read_fast(
+                cases,
+                events,
+                mapping=mapping,
+                encoding=encoding,
+                delimiter=delimiter,
+                options=options,
+            )
+            if data is not None:
+                return data
     cases = _rewindable(cases)
     # The reader creates many short-lived row lists and no reference cycles: the cyclic
     # garbage collector would only slow it down (by about a third).
@@ -1022,7 +1054,7 @@ def read_cases(
     gc.disable()
     try:
         for exact in (False, True):
-            reader = _Reader(mapping, options or CaseReadOptions(), exact=exact)
+            reader = _Reader(mapping, options, exact=exact)
             try:
                 _read_file(reader, cases, "cases", encoding, delimiter)
             except _KeyClash:

@@ -137,6 +137,7 @@ class _Layout:
             kids.sort()
         labels = [[TOTAL, *values] for _, values in dims]
         self.combos: list[tuple[str, ...]] = list(itertools.product(*labels))
+        self._cells: list[Cell] | None = None
 
     def chain(self, ags: str, concept: Concept | None) -> tuple[str, ...]:
         """The territory and its ancestors up to ``all``."""
@@ -157,10 +158,18 @@ class _Layout:
         return result
 
     def cells(self) -> Iterable[Cell]:
-        for p in range(len(self.periods)):
-            for t in self.territories:
-                for combo in self.combos:
-                    yield (p, t, combo)
+        return iter(self.cell_list())
+
+    def cell_list(self) -> list[Cell]:
+        """Every cell, periods first, then territories, then combinations."""
+        if self._cells is None:
+            self._cells = [
+                (p, t, combo)
+                for p in range(len(self.periods))
+                for t in self.territories
+                for combo in self.combos
+            ]
+        return self._cells
 
     def groups(self, additive_in_time: bool) -> list[tuple[Cell, list[Cell]]]:
         """The relations ``total = sum(parts)`` between the cells.
@@ -384,6 +393,10 @@ class _CaseCounter:
                 found = hits[mask] = [p for p, pm in period_mask.items() if mask & pm]
             for p in found:
                 result[p][leaf] += n
+
+    def cells(self, spec: CaseCount, year_of: dict[int, int]) -> dict[Cell, int]:
+        """The count of every cell (period × territory × dimension combination)."""
+        return self.roll_up(self.count(spec), year_of)
 
     def roll_up(self, counts: dict[int, Counter[int]], year_of: dict[int, int]) -> dict[Cell, int]:
         """Sum leaf counts into every cell (territory chain × dimension totals)."""
@@ -621,6 +634,59 @@ def compute_indicators(
         period_list = expand_periods(periods, include_subperiods)
     chosen = _select_indicators(concept, cases, indicators)
     by = list(dict.fromkeys(by))
+    dims = _dimensions(by, cases)
+    municipalities = cases.dimensions["municipality"][1] if cases is not None else []
+    extra: set[str] = set()
+    if concept is not None:
+        extra = {o.territory for o in concept.observations if o.territory != "all"}
+    layout = _Layout(period_list, municipalities, concept, dims, sorted(extra))
+    counts = _Counts(cases, layout, by) if cases is not None else None
+    elements = _Elements(concept, layout)
+    dim_names = [name for name, _ in dims]
+    # Observations of the indicators themselves (e.g. published figures for years
+    # before the export) fill the cells that are not computed; a computed value wins.
+    observed_rows = _passed_through(concept, chosen, period_list, dim_names)
+    computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
+    rows: list[IndicatorValue] = []
+    for indicator in chosen:
+        control = _control_for(indicator, disclosure)
+        sides: list[Protection | Expression | None] = []
+        for term in (indicator.numerator, indicator.denominator):
+            if isinstance(term, CaseCount):
+                if counts is None:
+                    break
+                sides.append(counts.protected(term, control))
+            else:
+                sides.append(None if term is None else _parse(term, indicator, elements.codes))
+        else:
+            rows.extend(
+                _indicator_rows(
+                    indicator,
+                    sides,
+                    layout,
+                    elements,
+                    dim_names,
+                    track=computed if observed_rows else None,
+                )
+            )
+            continue
+        # no case data: only observations can be passed through
+        log.info("indicator %s counts cases but no case data was given", indicator.id)
+    rows.extend(
+        r
+        for r in observed_rows
+        if (r.indicator, r.period, r.territory, tuple(v for _, v in r.dims)) not in computed
+    )
+    if territories is not None:
+        keep = set(territories)
+        rows = [r for r in rows if r.territory in keep]
+    return IndicatorTable(
+        rows, dimensions=dim_names, indicators=chosen, internal=disclosure is None
+    )
+
+
+def _dimensions(by: list[str], cases: CaseData | None) -> list[tuple[str, list[str]]]:
+    """Each breakdown with its values in table order (``sex`` as coded, others sorted)."""
     dims: list[tuple[str, list[str]]] = []
     for name in by:
         if name == "age_group":
@@ -636,220 +702,176 @@ def compute_indicators(
                 f"cannot break down by {name!r}: the case data has no such attribute "
                 f"(known: {known})"
             )
-    municipalities = cases.dimensions["municipality"][1] if cases is not None else []
-    extra = set()
-    if concept is not None:
-        extra = {o.territory for o in concept.observations if o.territory != "all"}
-    layout = _Layout(period_list, municipalities, concept, dims, sorted(extra))
-    counter = _CaseCounter(cases, layout, by) if cases is not None else None
-    year_of = {p: period.end.year for p, period in enumerate(period_list)}
-    elements = _Elements(concept, layout)
-    known_codes = elements.codes
+    return dims
 
-    count_cache: dict[tuple[CaseCount, DisclosureControl | None], Protection] = {}
-    raw_cache: dict[CaseCount, dict[Cell, int]] = {}
 
-    def counts(spec: CaseCount, control: DisclosureControl | None) -> Protection:
-        key = (spec, control)
-        found = count_cache.get(key)
+class _Counts:
+    """Case counts per cell, each computed once and protected once per rule."""
+
+    def __init__(self, cases: CaseData, layout: _Layout, by: Sequence[str]) -> None:
+        self.layout = layout
+        self.counter = _counter(cases, layout, by)
+        self.year_of = {p: period.end.year for p, period in enumerate(layout.periods)}
+        self.raw: dict[CaseCount, dict[Cell, int]] = {}
+        self.done: dict[tuple[CaseCount, DisclosureControl | None], Protection] = {}
+
+    def protected(self, spec: CaseCount, control: DisclosureControl | None) -> Protection:
+        found = self.done.get((spec, control))
         if found is not None:
             return found
-        assert counter is not None
-        raw = raw_cache.get(spec)
+        raw = self.raw.get(spec)
         if raw is None:
-            raw = raw_cache[spec] = counter.roll_up(counter.count(spec), year_of)
+            raw = self.raw[spec] = self.counter.cells(spec, self.year_of)
         if control is None:
             result = Protection(frozenset(), False, dict(raw))
         else:
-            within = layout.groups(additive_in_time=False)
+            within = self.layout.groups(additive_in_time=False)
             groups = (
-                layout.groups(additive_in_time=True) if spec.count is CaseCountKind.NEW else within
+                self.layout.groups(additive_in_time=True)
+                if spec.count is CaseCountKind.NEW
+                else within
             )
             # The exact audit covers the relations within each period; relations
             # between periods take part in secondary suppression (docs: limits).
             result = protect(raw, groups, control, audited=len(within))
-        count_cache[key] = result
+        self.done[(spec, control)] = result
         return result
 
-    rows: list[IndicatorValue] = []
-    dim_names = [name for name, _ in dims]
-    # Observations of the indicators themselves (e.g. published figures for years
-    # before the export) fill the cells that are not computed; a computed value wins.
-    observed_rows = _passed_through(concept, chosen, period_list, dim_names)
-    computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
-    track = computed if observed_rows else None
-    total_combo = tuple(TOTAL for _ in dims)
 
-    for indicator in chosen:
-        control = _control_for(indicator, disclosure)
-        terms = [indicator.numerator, indicator.denominator]
-        if any(isinstance(t, CaseCount) for t in terms) and counter is None:
-            # no case data: only observations can be passed through
-            log.info("indicator %s counts cases but no case data was given", indicator.id)
-            continue
-        sides: list[Any] = []
-        for term in terms:
-            if term is None:
-                sides.append(None)
-            elif isinstance(term, CaseCount):
-                sides.append(counts(term, control))
-            else:
-                sides.append(_parse(term, indicator, known_codes))
-        case_based = all(not isinstance(s, Expression) for s in sides)
-        if case_based:
-            rows.extend(_case_rows(indicator, sides[0], sides[1], layout, dim_names, track=track))
-            continue
-        cell_iter: Iterable[Cell] = (
-            layout.cells()
-            if case_based
-            else ((p, t, total_combo) for p in range(len(period_list)) for t in layout.territories)
-        )
-        is_rate = indicator.denominator is not None
-        for cell in cell_iter:
-            p, territory, combo = cell
-            period = period_list[p]
-            parts: list[tuple[Decimal | None, ObservationStatus] | None] = []
-            for side in sides:
-                if side is None:
-                    parts.append(None)
-                elif isinstance(side, Expression):
-                    parts.append(_evaluate(side, elements, period, territory))
-                else:
-                    parts.append(_from_protection(side, cell))
-            num = parts[0]
-            if num is None or (is_rate and parts[1] is None):
-                continue  # a data element is not available for this cell
-            den = parts[1]
-            value: Decimal | None
-            if not is_rate:
-                value, status = num
-                numerator_out = value
-                denominator_out = None
-                if isinstance(sides[0], Expression) and value is not None and sides[0].has_division:
-                    value = value.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
-            else:
-                assert den is not None
-                status = _worst(num[1], den[1])
-                numerator_out, denominator_out = num[0], den[0]
-                if status is ObservationStatus.SUPPRESSED or num[0] is None or den[0] is None:
-                    value = None
-                    if status is not ObservationStatus.SUPPRESSED:
-                        status = ObservationStatus.MISSING
-                else:
-                    value = (
-                        None
-                        if den[0] == 0
-                        else (num[0] * indicator.scale / den[0]).quantize(
-                            _ONE_DECIMAL, rounding=ROUND_HALF_UP
-                        )
-                    )
-                if value is None and status not in (
-                    ObservationStatus.SUPPRESSED,
-                    ObservationStatus.MISSING,
-                ):
-                    status = ObservationStatus.MISSING
-            if status is ObservationStatus.SUPPRESSED:
-                value = numerator_out = denominator_out = None
-            elif value is None and status is not ObservationStatus.MISSING:
-                status = ObservationStatus.MISSING
-            rows.append(
-                IndicatorValue(
-                    indicator=indicator.id,
-                    period=period,
-                    territory=territory,
-                    dims=tuple(zip(dim_names, combo, strict=True)),
-                    value=value,
-                    status=status,
-                    numerator=numerator_out if is_rate else None,
-                    denominator=denominator_out,
-                )
-            )
-            computed.add((indicator.id, period, territory, combo))
-
-    rows.extend(
-        r
-        for r in observed_rows
-        if (r.indicator, r.period, r.territory, tuple(v for _, v in r.dims)) not in computed
-    )
-    if territories is not None:
-        keep = set(territories)
-        rows = [r for r in rows if r.territory in keep]
-    return IndicatorTable(
-        rows, dimensions=dim_names, indicators=chosen, internal=disclosure is None
-    )
+def _counter(cases: CaseData, layout: _Layout, by: Sequence[str]) -> _CaseCounter:
+    """The numpy counter when numpy is installed (extra ``fast``), else the pure one."""
+    if _NUMPY:
+        try:
+            from ._fastcount import ArrayCounter
+        except ImportError:  # pragma: no cover - numpy missing
+            pass
+        else:
+            return ArrayCounter(cases, layout, by)
+    return _CaseCounter(cases, layout, by)
 
 
-_DECIMALS: dict[int, Decimal] = {}
+#: Whether to count with numpy when it is installed (the tests switch it off to compare).
+_NUMPY = True
+
+Part = tuple[Decimal | None, ObservationStatus]
 
 
-def _decimal(value: int) -> Decimal:
-    found = _DECIMALS.get(value)
-    if found is None:
-        found = Decimal(value)
-        if len(_DECIMALS) < 100_000:
-            _DECIMALS[value] = found
-    return found
-
-
-def _case_rows(
+def _indicator_rows(
     indicator: Indicator,
-    num: Protection,
-    den: Protection | None,
+    sides: list[Protection | Expression | None],
     layout: _Layout,
+    elements: _Elements,
     dim_names: list[str],
     *,
     track: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] | None,
-) -> Iterable[IndicatorValue]:
-    """The rows of an indicator whose numerator and denominator are case counts."""
-    ok, suppressed = ObservationStatus.OK, ObservationStatus.SUPPRESSED
-    rounded, missing = ObservationStatus.ROUNDED, ObservationStatus.MISSING
+) -> list[IndicatorValue]:
+    """The rows of one indicator: every cell for case counts, the totals otherwise."""
+    num_side, den_side = sides
+    assert num_side is not None  # an indicator always has a numerator
+    expressions = any(isinstance(side, Expression) for side in sides)
+    if expressions:
+        total = tuple(TOTAL for _ in dim_names)
+        cells = [(p, t, total) for p in range(len(layout.periods)) for t in layout.territories]
+    else:
+        cells = layout.cell_list()
+    nums = _parts(num_side, cells, elements, layout)
+    dens = None if den_side is None else _parts(den_side, cells, elements, layout)
     dims_of = {combo: tuple(zip(dim_names, combo, strict=True)) for combo in layout.combos}
-    code, scale = indicator.id, indicator.scale
-    num_values, num_rounded = num.published, num.rounded_cells
+    quantize = isinstance(num_side, Expression) and num_side.has_division
+    # Counts repeat: compute each (numerator, denominator) pair once. Not for
+    # expressions, whose equal Decimals (1 and 1.0) are written differently.
+    results: dict[tuple[Part, Part | None], Any] = {}
     rows: list[IndicatorValue] = []
-    for cell in layout.cells():
-        p, territory, combo = cell
-        period = layout.periods[p]
-        if track is not None:
-            track.add((code, period, territory, combo))
-        n = num_values[cell]
-        n_status = suppressed if n is None else (rounded if cell in num_rounded else ok)
-        if den is None:
-            value = None if n is None else _decimal(n)
-            row = IndicatorValue(
+    code, periods = indicator.id, layout.periods
+    for i, (p, territory, combo) in enumerate(cells):
+        num, den = nums[i], None if dens is None else dens[i]
+        if num is None or (dens is not None and den is None):
+            continue  # a data element is not available for this cell
+        result = None if expressions else results.get((num, den))
+        if result is None:
+            result = results[(num, den)] = cell_value(
+                num, den, scale=indicator.scale, quantize=quantize
+            )
+        value, status, numerator, denominator = result
+        rows.append(
+            IndicatorValue(
                 indicator=code,
-                period=period,
+                period=periods[p],
                 territory=territory,
                 dims=dims_of[combo],
                 value=value,
-                status=n_status,
+                status=status,
+                numerator=numerator,
+                denominator=denominator,
             )
-        else:
-            d = den.published[cell]
-            d_status = suppressed if d is None else (rounded if cell in den.rounded_cells else ok)
-            status = _worst(n_status, d_status)
-            if n is None or d is None:
-                row = IndicatorValue(
-                    indicator=code,
-                    period=period,
-                    territory=territory,
-                    dims=dims_of[combo],
-                    status=suppressed,
-                )
-            else:
-                value = _rate(n, d, scale)
-                row = IndicatorValue(
-                    indicator=code,
-                    period=period,
-                    territory=territory,
-                    dims=dims_of[combo],
-                    value=value,
-                    status=missing if value is None else status,
-                    numerator=_decimal(n),
-                    denominator=_decimal(d),
-                )
-        rows.append(row)
+        )
+        if track is not None:
+            track.add((code, periods[p], territory, combo))
     return rows
+
+
+def _parts(
+    side: Protection | Expression, cells: list[Cell], elements: _Elements, layout: _Layout
+) -> list[Part | None]:
+    """A side's value and status in each cell (``None``: a data element is missing)."""
+    if isinstance(side, Expression):
+        periods = layout.periods
+        return [_evaluate(side, elements, periods[p], t) for p, t, _ in cells]
+    parts: dict[tuple[int | None, bool], Part] = {}
+    result: list[Part | None] = []
+    rounded = side.rounded_cells if side.rounded else frozenset()
+    for cell in cells:
+        key = (side.published[cell], cell in rounded)
+        part = parts.get(key)
+        if part is None:
+            value, is_rounded = key
+            if value is None:
+                part = (None, ObservationStatus.SUPPRESSED)
+            else:
+                status = ObservationStatus.ROUNDED if is_rounded else ObservationStatus.OK
+                part = (Decimal(value), status)
+            parts[key] = part
+        result.append(part)
+    return result
+
+
+def cell_value(
+    num: Part, den: Part | None, *, scale: int = 1, quantize: bool = False
+) -> tuple[Decimal | None, ObservationStatus, Decimal | None, Decimal | None]:
+    """The one rule for a cell's value and status, for case counts and expressions alike.
+
+    Returns the value, its status and, for a rate, the published numerator and
+    denominator:
+
+    * a suppressed numerator or denominator suppresses the value and hides both;
+    * otherwise the status is the worst of the two (``missing`` > ``provisional`` >
+      ``rounded`` > ``ok``), and a value that cannot be computed is ``missing``;
+    * without a denominator the value is the numerator (rounded half up to one
+      decimal with *quantize*, for an expression that divides);
+    * a rate is numerator × *scale* / denominator, rounded half up to one decimal;
+      it is 0 when the numerator is 0 (even when the denominator is 0, DESIGN §4) and
+      missing when only the denominator is 0.
+
+    .. versionadded:: 0.1.0
+    """
+    status = num[1] if den is None else _worst(num[1], den[1])
+    if status is ObservationStatus.SUPPRESSED:
+        return None, status, None, None
+    n = num[0]
+    if den is None:
+        if n is None:
+            return None, _worst(status, ObservationStatus.MISSING), None, None
+        return (
+            (n.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP) if quantize else n),
+            status,
+            None,
+            None,
+        )
+    d = den[0]
+    value = None if n is None or d is None else _rate(n, d, scale)
+    if value is None:
+        status = _worst(status, ObservationStatus.MISSING)
+    return value, status, n, d
 
 
 def _control_for(
@@ -871,17 +893,6 @@ def _control_for(
         base=disclosure.base,
         secondary=disclosure.secondary,
     )
-
-
-def _from_protection(
-    protection: Protection, cell: Cell
-) -> tuple[Decimal | None, ObservationStatus]:
-    value = protection.published[cell]
-    if value is None:
-        return None, ObservationStatus.SUPPRESSED
-    if protection.rounded and cell in protection.rounded_cells:
-        return Decimal(value), ObservationStatus.ROUNDED
-    return Decimal(value), ObservationStatus.OK
 
 
 def _evaluate(

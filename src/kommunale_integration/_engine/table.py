@@ -132,11 +132,12 @@ class IndicatorTable:
         for row in materialised:
             if row.indicator not in order:
                 order[row.indicator] = len(order)
-        periods = sorted(
-            {r.period for r in materialised},
-            key=lambda p: (p.start, -p.end.toordinal(), str(p)),
-        )
-        period_rank = {p: i for i, p in enumerate(periods)}
+        # Ranks by object identity: the rows share a few period objects, and hashing
+        # a period is far slower than hashing its id.
+        objects = {id(r.period): r.period for r in materialised}
+        periods = sorted(set(objects.values()), key=lambda p: (p.start, -p.end.toordinal(), str(p)))
+        rank_of = {p: i for i, p in enumerate(periods)}
+        period_rank = {key: rank_of[p] for key, p in objects.items()}
         territories = sorted(
             {r.territory for r in materialised}, key=lambda t: (t != "all", len(t), t)
         )
@@ -153,7 +154,7 @@ class IndicatorTable:
         materialised.sort(
             key=lambda r: (
                 order[r.indicator],
-                period_rank[r.period],
+                period_rank[id(r.period)],
                 territory_rank[r.territory],
                 dims_rank[r.dims],
             )
