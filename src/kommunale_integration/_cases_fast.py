@@ -192,7 +192,10 @@ def _coded(dim: _Dim, column: Any, label: Callable[[str], str]) -> array[int]:
     import numpy as np
 
     codes, texts = _texts(column)
-    table = np.array([dim.code(label(t)) for t in texts], dtype=np.uint32)
+    try:
+        table = np.array([dim.code(label(t)) for t in texts], dtype=np.uint32)
+    except ValueError:
+        raise _GiveUp from None
     values = table[codes] if len(texts) else np.zeros(len(codes), np.uint32)
     return _array("H" if len(dim.labels) <= 65536 else "I", values)
 

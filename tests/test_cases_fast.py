@@ -1,0 +1,300 @@
+"""The columnar reader (pyarrow) against the exact reader, on random exports.
+
+Both readers get the same files: random dialects (comma or semicolon, UTF-8 with or
+without BOM or Windows-1252, LF or CRLF, ISO or German dates), German headers behind a
+mapping, columns in any order, further columns, and — in the dirty exports — bad rows
+of every kind. They must give the same case data, or the same findings (code, message,
+file, row, column). On clean exports the columnar reader must not give up, so that the
+comparison is not between the exact reader and itself.
+"""
+
+from __future__ import annotations
+
+import gc
+import pickle
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kommunale_integration import CaseData, CaseReadOptions, LoadError, read_cases
+
+pytest.importorskip("pyarrow")
+pytest.importorskip("numpy")
+
+from kommunale_integration import _cases_fast  # noqa: E402
+
+GERMAN = {
+    "Fallnummer": "case_id",
+    "Gemeinde": "municipality",
+    "Beginn": "opened",
+    "Ende": "closed",
+    "Rechtskreis": "legal_basis",
+    "Geschlecht": "sex",
+    "Geburtsjahr": "birth_year",
+    "Ereignis": "event",
+    "Datum": "date",
+}
+CANONICAL = {v: v for v in GERMAN.values()}
+AGS = ["05558004", "05558008", "05566012", "05570016"]
+EVENTS = ["language_course_started", "employment_started", "Beratung Süd"]
+FIRST = date(2024, 1, 1).toordinal()
+LAST = date(2026, 6, 30).toordinal()
+
+
+def date_text(draw: Any, day: int) -> str:
+    d = date.fromordinal(day)
+    style = draw(st.sampled_from(["iso", "de", "de-short"]))
+    if style == "iso":
+        return d.isoformat()
+    if style == "de":
+        return f"{d.day:02d}.{d.month:02d}.{d.year}"
+    return f"{d.day}.{d.month}.{d.year}"
+
+
+def cell(draw: Any, clean: list[str], dirty: list[str], is_dirty: bool) -> str:
+    if is_dirty and draw(st.integers(0, 9)) == 0:
+        return draw(st.sampled_from(dirty))
+    return draw(st.sampled_from(clean))
+
+
+@st.composite
+def exports(draw: Any, dirty: bool) -> dict[str, Any]:
+    n = draw(st.integers(0, 12))
+    ids = draw(
+        st.lists(st.from_regex(r"[A-Za-z0-9-]{1,7}", fullmatch=True), min_size=n, max_size=n)
+    )
+    ids = list(dict.fromkeys(ids))
+    case_rows = []
+    for case_id in ids:
+        opened = draw(st.integers(FIRST, LAST))
+        closed = ""
+        if draw(st.booleans()):
+            closed = date_text(draw, draw(st.integers(opened, LAST)))
+        row = {
+            "case_id": case_id,
+            "municipality": cell(draw, AGS, ["5558004", " 05558004", "0555800x"], dirty),
+            "opened": cell(draw, [date_text(draw, opened)], ["2025-02-30", "31/12/2025"], dirty),
+            "closed": cell(draw, [closed], ["2023-01-01", "soon"], dirty),
+            "legal_basis": draw(st.sampled_from(["AsylbLG", "SGB II", " SGB II ", ""])),
+            "sex": cell(draw, ["f", "M", "w", "divers", " m", "", "unknown"], ["q"], dirty),
+            "birth_year": cell(draw, ["", "1990", "2010"], ["90", "19x0"], dirty),
+            "team": draw(st.sampled_from(["Nord", "Süd", " Süd", ""])),
+        }
+        if dirty and draw(st.integers(0, 12)) == 0:
+            row["case_id"] = draw(st.sampled_from(["", " " + case_id, ids[0]]))
+        case_rows.append(row)
+    event_rows = []
+    for _ in range(draw(st.integers(0, 15))):
+        if not ids:
+            break
+        event_rows.append(
+            {
+                "case_id": cell(draw, ids, ["nobody", " " + ids[0]], dirty),
+                "event": cell(draw, EVENTS, ["", " employment_started"], dirty),
+                "date": cell(draw, [date_text(draw, draw(st.integers(FIRST, LAST)))], ["x"], dirty),
+                "detail": draw(st.sampled_from(["", "B1"])),
+            }
+        )
+    return {
+        "cases": case_rows,
+        "events": event_rows,
+        "delimiter": draw(st.sampled_from([",", ";"])),
+        "encoding": draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"])),
+        "newline": draw(st.sampled_from(["\n", "\r\n"])),
+        "german": draw(st.booleans()),
+        "order": draw(st.permutations(list(range(8)))),
+        # a bad line: wrong number of fields, a blank line, a quoted field, an identifier
+        "damage": draw(st.sampled_from(["fields", "blank", "quote", "identifier"]))
+        if dirty and draw(st.booleans())
+        else None,
+    }
+
+
+def write(folder: Path, export: dict[str, Any]) -> tuple[Path, Path, dict[str, str]]:
+    names = GERMAN if export["german"] else CANONICAL
+    rename = {canonical: header for header, canonical in names.items()}
+    sep, newline = export["delimiter"], export["newline"]
+    case_columns = [
+        ["case_id", "municipality", "opened", "closed", "legal_basis", "sex", "birth_year", "team"][
+            i
+        ]
+        for i in export["order"]
+    ]
+    lines = [sep.join(rename.get(c, c) for c in case_columns)]
+    lines += [sep.join(row[c] for c in case_columns) for row in export["cases"]]
+    damage = export["damage"]
+    if damage == "fields" and len(lines) > 1:
+        lines[1] += sep
+    elif damage == "blank":
+        lines.insert(len(lines) // 2 + 1, "")
+    elif damage == "quote" and len(lines) > 1:
+        lines[-1] = lines[-1].replace("Süd", '"Sü"d', 1) if "Süd" in lines[-1] else '""' + sep
+    elif damage == "identifier":
+        lines = [line + sep + ("Vorname" if i == 0 else "x") for i, line in enumerate(lines)]
+    event_columns = ["case_id", "event", "date", "detail"]
+    event_lines = [sep.join(rename.get(c, c) for c in event_columns)]
+    event_lines += [sep.join(row[c] for c in event_columns) for row in export["events"]]
+    encoding = export["encoding"]
+    cases = folder / "cases.csv"
+    events = folder / "events.csv"
+    cases.write_bytes(newline.join([*lines, ""]).encode(encoding))
+    events.write_bytes(newline.join([*event_lines, ""]).encode(encoding))
+    return cases, events, GERMAN if export["german"] else {}
+
+
+def canonical(data: CaseData) -> dict[str, Any]:
+    """Everything a :class:`CaseData` says, independent of the order of its codes."""
+    dims = {name: [labels[c] for c in codes] for name, (codes, labels) in data.dimensions.items()}
+    events = sorted(
+        (data.event_names[k], c, d)
+        for k, c, d in zip(data.event_kind, data.event_case, data.event_day, strict=True)
+    )
+    return {
+        "opened": list(data.opened),
+        "closed": list(data.closed),
+        "birth_year": list(data.birth_year),
+        "dims": dims,
+        "labels": {name: sorted(labels) for name, (_, labels) in data.dimensions.items()},
+        "events": events,
+        "event_counts": data.event_counts,
+    }
+
+
+def outcome(cases: Path, events: Path, mapping: dict[str, str], fast: bool) -> Any:
+    try:
+        data = read_cases(cases, events, mapping=mapping, options=CaseReadOptions(fast=fast))
+    except LoadError as error:
+        return [
+            (f.code, f.message, f.location.file, f.location.row, f.location.column)
+            for f in error.findings
+        ]
+    return canonical(data)
+
+
+FAST = settings(
+    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+
+
+@FAST
+@given(exports(dirty=False))
+def test_fast_reader_reads_clean_exports_like_the_exact_reader(
+    tmp_path_factory: pytest.TempPathFactory, export: dict[str, Any]
+) -> None:
+    cases, events, mapping = write(tmp_path_factory.mktemp("x"), export)
+    fast = _cases_fast.read_fast(
+        cases, events, mapping=mapping, encoding=None, delimiter=None, options=CaseReadOptions()
+    )
+    assert fast is not None, "the columnar reader gave up on a clean export"
+    assert canonical(fast) == outcome(cases, events, mapping, fast=False)
+    assert outcome(cases, events, mapping, fast=True) == canonical(fast)
+
+
+@FAST
+@given(exports(dirty=True))
+def test_fast_and_exact_readers_agree_on_dirty_exports(
+    tmp_path_factory: pytest.TempPathFactory, export: dict[str, Any]
+) -> None:
+    """Same values or the same findings, with file, row and column."""
+    cases, events, mapping = write(tmp_path_factory.mktemp("x"), export)
+    assert outcome(cases, events, mapping, fast=True) == outcome(
+        cases, events, mapping, fast=False
+    )
+
+
+def test_fast_reader_gives_up_on_each_kind_of_problem(tmp_path: Path) -> None:
+    """Each problem sends the files to the exact reader (whose findings they get)."""
+    header = "case_id,municipality,opened,closed,legal_basis,sex,birth_year\n"
+    good = "a,05558004,2025-01-01,,SGB II,f,1990\n"
+    event_header = "case_id,event,date,detail\n"
+    bad_cases = {
+        "repeated id": good + good,
+        "empty id": good + ",05558004,2025-01-01,,SGB II,f,1990\n",
+        "id with a space": " b,05558004,2025-01-01,,SGB II,f,1990\n",
+        "7-digit AGS": "b,5558004,2025-01-01,,SGB II,f,1990\n",
+        "bad date": "b,05558004,2025-02-30,,SGB II,f,1990\n",
+        "closed before opened": "b,05558004,2025-02-03,2025-02-01,SGB II,f,1990\n",
+        "bad sex": "b,05558004,2025-01-01,,SGB II,q,1990\n",
+        "bad year": "b,05558004,2025-01-01,,SGB II,f,90\n",
+        "too many fields": "b,05558004,2025-01-01,,SGB II,f,1990,\n",
+        "quoted field": 'b,05558004,2025-01-01,,"SGB II",f,1990\n',
+    }
+    for problem, rows in bad_cases.items():
+        path = tmp_path / "cases.csv"
+        path.write_text(header + good + rows if problem != "repeated id" else header + rows)
+        options = CaseReadOptions()
+        found = _cases_fast.read_fast(
+            path, None, mapping=None, encoding=None, delimiter=None, options=options
+        )
+        assert found is None, problem
+    bad_events = {
+        "unknown case": "b,employment_started,2025-01-01,\n",
+        "empty event": "a,,2025-01-01,\n",
+        "bad date": "a,employment_started,1.13.2025,\n",
+        "too few fields": "a,employment_started\n",
+    }
+    (tmp_path / "cases.csv").write_text(header + good)
+    for problem, rows in bad_events.items():
+        path = tmp_path / "events.csv"
+        path.write_text(event_header + rows)
+        found = _cases_fast.read_fast(
+            tmp_path / "cases.csv",
+            path,
+            mapping=None,
+            encoding=None,
+            delimiter=None,
+            options=CaseReadOptions(),
+        )
+        assert found is None, problem
+    # and with none of these problems it reads
+    (tmp_path / "events.csv").write_text(event_header + "a,employment_started,01.02.2025,\n")
+    data = _cases_fast.read_fast(
+        tmp_path / "cases.csv",
+        tmp_path / "events.csv",
+        mapping=None,
+        encoding=None,
+        delimiter=None,
+        options=CaseReadOptions(),
+    )
+    assert data is not None
+    assert data.event_counts == {"employment_started": 1}
+
+
+def test_fast_reader_drops_the_pseudonyms(tmp_path: Path) -> None:
+    """No case id is referenced from the result or left among the live objects."""
+    cases = tmp_path / "cases.csv"
+    events = tmp_path / "events.csv"
+    ids = [f"PSEUDO{i:05d}X" for i in range(300)]
+    cases.write_text(
+        "case_id,municipality,opened\n" + "".join(f"{i},05558004,2025-01-01\n" for i in ids)
+    )
+    events.write_text(
+        "case_id,event,date\n" + "".join(f"{i},employment_started,2025-02-01\n" for i in ids)
+    )
+    data = _cases_fast.read_fast(
+        cases, events, mapping=None, encoding=None, delimiter=None, options=CaseReadOptions()
+    )
+    assert data is not None
+    gc.collect()
+    dump = repr(data) + repr(data.dimensions) + repr(data.events)
+    assert "PSEUDO" not in dump
+    assert b"PSEUDO" not in pickle.dumps(data)
+    pa = sys.modules["pyarrow"]
+    # no Arrow buffer that the reader allocated is still alive
+    assert pa.jemalloc_memory_pool().bytes_allocated() == 0
+
+
+def test_streams_and_disabled_fast_reader_use_the_exact_reader(tmp_path: Path) -> None:
+    import io
+
+    text = b"case_id,municipality,opened\na,05558004,2025-01-01\n"
+    data = read_cases(io.BytesIO(text))
+    assert len(data) == 1
+    path = tmp_path / "cases.csv"
+    path.write_bytes(text)
+    assert canonical(read_cases(path, options=CaseReadOptions(fast=False))) == canonical(data)
