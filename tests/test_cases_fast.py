@@ -26,7 +26,7 @@ from kommunale_integration import CaseData, CaseReadOptions, LoadError, read_cas
 pytest.importorskip("pyarrow")
 pytest.importorskip("numpy")
 
-from kommunale_integration import _cases_fast  # noqa: E402
+from kommunale_integration import _cases_fast
 
 GERMAN = {
     "Fallnummer": "case_id",
@@ -202,9 +202,7 @@ def test_fast_and_exact_readers_agree_on_dirty_exports(
 ) -> None:
     """Same values or the same findings, with file, row and column."""
     cases, events, mapping = write(tmp_path_factory.mktemp("x"), export)
-    assert outcome(cases, events, mapping, fast=True) == outcome(
-        cases, events, mapping, fast=False
-    )
+    assert outcome(cases, events, mapping, fast=True) == outcome(cases, events, mapping, fast=False)
 
 
 def test_fast_reader_gives_up_on_each_kind_of_problem(tmp_path: Path) -> None:
