@@ -1038,9 +1038,16 @@ class Concept:
             command line) means the twelve months from that month of 2026. Default 1
             (the budget year is the calendar year). Every budget-year period of the
             concept's observations, targets and baselines must start in this month.
+        facts: Sachverhalt of the council paper that carries the annual report.
+        alternatives: Alternativen (section of the council paper).
+        impacts: Auswirkungen / Zusammenhänge (Finanzen, Personal, IT) in words; the
+            report adds the figures of the funding and staff positions.
+        competence: Zuständigkeit für die Entscheidung (section of the council paper).
+        meeting_date: Date of the committee meeting that receives the report.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0 ``fiscal_year_start``.
+    .. versionchanged:: 0.2.0 ``fiscal_year_start``; the council-paper sections ``facts``,
+       ``alternatives``, ``impacts``, ``competence`` and ``meeting_date``.
     """
 
     id: str = attrs.field(validator=v.slug)
@@ -1056,6 +1063,11 @@ class Concept:
     starting_point: str | None = _opt_str()
     outlook: str | None = _opt_str()
     fiscal_year_start: int = attrs.field(default=1, validator=v.month)
+    facts: str | None = _opt_str()
+    alternatives: str | None = _opt_str()
+    impacts: str | None = _opt_str()
+    competence: str | None = _opt_str()
+    meeting_date: date | None = _opt_date()
     territories: tuple[Territory, ...] = _items(Territory)
     decisions: tuple[Decision, ...] = _items(Decision)
     fields: tuple[FieldOfAction, ...] = _items(FieldOfAction)

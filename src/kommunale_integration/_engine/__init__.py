@@ -10,6 +10,7 @@ from .compute import AGE_GROUPS, age_group, compute_indicators, expand_periods
 from .derived import DerivedFigure, attainment, comparison_periods, derive
 from .disclosure import DisclosureControl, determined_cells, protect
 from .expressions import Expression, ExpressionError, parse_expression
+from .forecasting import Forecast, ForecastRefusal, ForecastStatus, forecast
 from .table import INTERNAL_NOTICE, TOTAL, IndicatorTable, IndicatorValue
 
 __all__ = [
@@ -20,6 +21,9 @@ __all__ = [
     "DisclosureControl",
     "Expression",
     "ExpressionError",
+    "Forecast",
+    "ForecastRefusal",
+    "ForecastStatus",
     "IndicatorTable",
     "IndicatorValue",
     "age_group",
@@ -30,6 +34,7 @@ __all__ = [
     "derive",
     "determined_cells",
     "expand_periods",
+    "forecast",
     "load_indicators",
     "parse_expression",
     "protect",

@@ -1,9 +1,21 @@
-"""Derived figures for reports: changes, target attainment, baseline and trend.
+"""Derived figures: changes, target attainment, baseline, trend and forecast.
 
 :func:`derive` reads an :class:`IndicatorTable` (which must contain the compared
 periods: compute it with :func:`comparison_periods`) and the concept's targets and
 baselines, and returns one :class:`DerivedFigure` per indicator and territory for the
-total over all dimensions.
+total over all dimensions. This is the one computation of derived figures: the
+Jahresbericht shows exactly what :func:`derive` returns.
+
+Rules where the data leaves a choice:
+
+* **Target** (Zielwert) of a period: the target for exactly that period, else the
+  nearest later target of the same period kind. A target of another kind (an annual
+  target in a quarter report) is kept in ``target``/``target_period`` but gives no
+  attainment and no forecast (``attainment_note = "other-period-kind"``): a quarter is
+  never measured against a year.
+* **Baseline** (Ausgangswert): the latest baseline that starts no later than the period.
+* **Attainment**: see :func:`attainment`. A value below the baseline gives a negative
+  attainment; ``below_baseline`` says so, and reports show it in words.
 """
 
 from __future__ import annotations
@@ -14,8 +26,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
-from .._model import Baseline, Concept, Direction, ObservationStatus, Target
+from .._model import Baseline, Concept, Direction, Indicator, ObservationStatus, Target
 from .._periods import PeriodError, ReportPeriod
+from .forecasting import Forecast, forecast
 from .table import IndicatorTable, IndicatorValue
 
 __all__ = ["DerivedFigure", "attainment", "comparison_periods", "derive"]
@@ -51,9 +64,14 @@ class DerivedFigure:
         target: The target value (Zielwert) that applies, if any.
         target_period: The period of that target.
         attainment: Per cent of the target reached (Zielerreichung), direction-aware.
+        attainment_note: Why there is no attainment although there is a target
+            (``"other-period-kind"``), else ``None``.
         baseline: The baseline value (Ausgangswert), if any.
+        baseline_period: The period of that baseline.
         change_baseline_abs: ``value − baseline`` (change since the baseline).
         trend: ``(period, value)`` for the last periods up to *period*, oldest first.
+        forecast: The :class:`~kommunale_integration.Forecast` towards the target
+            (``None`` without a target).
 
     .. versionadded:: 0.1.0
     """
@@ -74,9 +92,17 @@ class DerivedFigure:
     target: Decimal | None = None
     target_period: ReportPeriod | None = None
     attainment: Decimal | None = None
+    attainment_note: str | None = None
     baseline: Decimal | None = None
+    baseline_period: ReportPeriod | None = None
     change_baseline_abs: Decimal | None = None
     trend: tuple[tuple[str, Decimal | None], ...] = ()
+    forecast: Forecast | None = None
+
+    @property
+    def below_baseline(self) -> bool:
+        """Whether the value lies on the wrong side of the baseline (negative attainment)."""
+        return self.attainment is not None and self.attainment < 0
 
 
 def comparison_periods(period: ReportPeriod | str, trend: int = 5) -> list[ReportPeriod]:
@@ -122,11 +148,16 @@ def _change(
 def _target(
     targets: Iterable[Target], indicator: str, territory: str, period: ReportPeriod
 ) -> Target | None:
+    """The target for *period*: exact, else the nearest later one of the same kind, else
+    the nearest later one of another kind (which gives no attainment)."""
     own = [t for t in targets if t.indicator == indicator and t.territory == territory]
     exact = [t for t in own if t.period == period]
     if exact:
         return exact[0]
-    ahead = sorted((t for t in own if t.period.end >= period.end), key=lambda t: t.period.end)
+    ahead = sorted(
+        (t for t in own if t.period.end >= period.end),
+        key=lambda t: (t.period.kind != period.kind, t.period.end, t.period.start),
+    )
     return ahead[0] if ahead else None
 
 
@@ -175,6 +206,106 @@ def attainment(
     return result.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
+def _higher_is_better(
+    definition: Indicator | None, target: Decimal, reference: Decimal | None
+) -> bool:
+    """Which way the target lies: the indicator's direction, else from the reference."""
+    direction = definition.direction if definition is not None else Direction.NEUTRAL
+    if direction is Direction.UP:
+        return True
+    if direction is Direction.DOWN:
+        return False
+    return reference is None or target >= reference
+
+
+def _figure(
+    table: IndicatorTable,
+    row: IndicatorValue,
+    definition: Indicator | None,
+    *,
+    current: ReportPeriod,
+    target: Target | None,
+    base: Baseline | None,
+    trend_periods: list[ReportPeriod],
+) -> DerivedFigure:
+    code, where = row.indicator, row.territory
+    earlier = _cell(table, code, _step(current, -1), where)
+    year_ago = _cell(table, code, _last_year(current), where)
+    change_abs, change_rel, change_status = _change(row, earlier)
+    ly_abs, ly_rel, ly_status = _change(row, year_ago)
+    series = [
+        (p, c.value if (c := table.get(code, p, where)) is not None else None)
+        for p in trend_periods
+    ]
+    direction = definition.direction if definition is not None else Direction.NEUTRAL
+    comparable = target is not None and target.period.kind == current.kind
+    outlook = None
+    if target is not None:
+        # Which way the target lies, for a neutral indicator: seen from the baseline,
+        # else from the earliest value of the trend.
+        reference = base.value if base is not None else None
+        if reference is None:
+            reference = next((v for _, v in series if v is not None), row.value)
+        outlook = forecast(
+            series,
+            current,
+            target.value,
+            target.period,
+            higher_is_better=_higher_is_better(definition, target.value, reference),
+        )
+    return DerivedFigure(
+        indicator=code,
+        territory=where,
+        period=current,
+        value=row.value,
+        status=row.status,
+        previous_value=earlier.value if earlier is not None else None,
+        change_abs=change_abs,
+        change_rel=change_rel,
+        change_status=change_status,
+        last_year_value=year_ago.value if year_ago is not None else None,
+        change_last_year_abs=ly_abs,
+        change_last_year_rel=ly_rel,
+        change_last_year_status=ly_status,
+        target=target.value if target is not None else None,
+        target_period=target.period if target is not None else None,
+        attainment=attainment(
+            row.value,
+            target.value if comparable and target is not None else None,
+            baseline=base.value if base is not None else None,
+            direction=direction,
+        ),
+        attainment_note=None if comparable or target is None else "other-period-kind",
+        baseline=base.value if base is not None else None,
+        baseline_period=base.period if base is not None else None,
+        change_baseline_abs=(
+            row.value - base.value if base is not None and row.value is not None else None
+        ),
+        trend=tuple((str(p), v) for p, v in series),
+        forecast=outlook,
+    )
+
+
+def _step(period: ReportPeriod, n: int) -> ReportPeriod | None:
+    try:
+        return period.shift(n)
+    except PeriodError:
+        return None
+
+
+def _last_year(period: ReportPeriod) -> ReportPeriod | None:
+    try:
+        return period.same_period_last_year()
+    except PeriodError:
+        return None
+
+
+def _cell(
+    table: IndicatorTable, code: str, period: ReportPeriod | None, territory: str
+) -> IndicatorValue | None:
+    return table.get(code, period, territory) if period is not None else None
+
+
 def derive(
     table: IndicatorTable,
     concept: Concept | None,
@@ -187,7 +318,8 @@ def derive(
 
     Only the totals over all dimensions are used. The table must contain the compared
     periods (see :func:`comparison_periods`); a period that is not in it counts as
-    missing.
+    missing. Each figure with a target carries a :class:`Forecast` (see
+    :func:`~kommunale_integration.forecast`).
 
     Args:
         table: The computed :class:`IndicatorTable`.
@@ -208,64 +340,24 @@ def derive(
     baselines = concept.baselines if concept is not None else ()
     trend_periods = [p for p in comparison_periods(current, trend) if p.kind == current.kind]
     trend_periods = [p for p in trend_periods if p <= current][-trend:] if trend > 0 else []
-    try:
-        previous: ReportPeriod | None = current.previous()
-    except PeriodError:
-        previous = None
-    try:
-        last_year: ReportPeriod | None = current.same_period_last_year()
-    except PeriodError:
-        last_year = None
     figures: list[DerivedFigure] = []
     codes = [i.id for i in table.indicators] or list(dict.fromkeys(r.indicator for r in table))
     for code in codes:
         definition = table.indicator(code)
         if definition is None and concept is not None:
             definition = concept.indicator(code)
-        direction = definition.direction if definition is not None else Direction.NEUTRAL
         for row in table.select(indicator=code, period=current, totals_only=True):
             if wanted is not None and row.territory not in wanted:
                 continue
-            earlier = table.get(code, previous, row.territory) if previous is not None else None
-            year_ago = table.get(code, last_year, row.territory) if last_year is not None else None
-            change_abs, change_rel, change_status = _change(row, earlier)
-            ly_abs, ly_rel, ly_status = _change(row, year_ago)
-            target = _target(targets, code, row.territory, current)
-            base = _baseline(baselines, code, row.territory, current)
-            trend_values = []
-            for p in trend_periods:
-                cell = table.get(code, p, row.territory)
-                trend_values.append((str(p), cell.value if cell is not None else None))
             figures.append(
-                DerivedFigure(
-                    indicator=code,
-                    territory=row.territory,
-                    period=current,
-                    value=row.value,
-                    status=row.status,
-                    previous_value=earlier.value if earlier is not None else None,
-                    change_abs=change_abs,
-                    change_rel=change_rel,
-                    change_status=change_status,
-                    last_year_value=year_ago.value if year_ago is not None else None,
-                    change_last_year_abs=ly_abs,
-                    change_last_year_rel=ly_rel,
-                    change_last_year_status=ly_status,
-                    target=target.value if target is not None else None,
-                    target_period=target.period if target is not None else None,
-                    attainment=attainment(
-                        row.value,
-                        target.value if target is not None else None,
-                        baseline=base.value if base is not None else None,
-                        direction=direction,
-                    ),
-                    baseline=base.value if base is not None else None,
-                    change_baseline_abs=(
-                        row.value - base.value
-                        if base is not None and row.value is not None
-                        else None
-                    ),
-                    trend=tuple(trend_values),
+                _figure(
+                    table,
+                    row,
+                    definition,
+                    current=current,
+                    target=_target(targets, code, row.territory, current),
+                    base=_baseline(baselines, code, row.territory, current),
+                    trend_periods=trend_periods,
                 )
             )
     return figures

@@ -169,7 +169,8 @@ def trend_png(figure: Figure, fmt: Formatter) -> bytes:
 
     labels = [fmt.period(p.period) for p in figure.series]
     values: list[Any] = [_float(p.published) for p in figure.series]
-    plot = MplFigure(figsize=(6.4, 3.0), dpi=150)
+    # No title in the picture (the caption below carries it, so it is never cut off).
+    plot = MplFigure(figsize=(6.4, 2.4), dpi=150)
     axes = plot.subplots()
     axes.plot(
         labels,
@@ -181,7 +182,6 @@ def trend_png(figure: Figure, fmt: Formatter) -> bytes:
     if figure.target is not None:
         axes.axhline(float(figure.target), color=COLOURS[1], linestyle="--", label=fmt.t("target"))
         axes.legend(loc="best", fontsize=8)
-    axes.set_title(chart_title(figure, fmt), fontsize=10)
     axes.set_ylim(bottom=0)
     axes.grid(axis="y", color="#dddddd")
     axes.yaxis.set_major_formatter(

@@ -1,9 +1,8 @@
 """The report view model: everything the Jahresbericht shows, as plain data.
 
 :func:`build_context` turns a concept, a period, indicator values and the analyses into
-a :class:`ReportContext`. It does no formatting (the renderers do that per language and
-output format) and no I/O, so it is easy to test and the HTML, Markdown and DOCX
-renderers show exactly the same content.
+a :class:`ReportContext`. It does no formatting (the outline in ``_outline.py`` does that
+once for every output format) and no I/O.
 
 Indicator values come from the concept's own :class:`~kommunale_integration.Observation`
 entries and, when given, from an indicator table (rows with ``indicator``, ``period``,
@@ -11,16 +10,24 @@ entries and, when given, from an indicator table (rows with ``indicator``, ``per
 table rows win over observations for the same cell. Only totals are shown (no
 disaggregation, or every dimension ``_T``).
 
+Every derived figure (change, target, baseline, attainment, forecast) comes from the
+engine's :func:`~kommunale_integration.derive`, the one computation of derived figures:
+the collected values become an :class:`~kommunale_integration.IndicatorTable` and
+:func:`derive` runs on it.
+
 Rules where the data leaves a choice:
 
-* **Target** of a period: the target for exactly that period and territory; else the one
-  with the shortest period containing it; else the next later one.
-* **Target attainment**: with a baseline *b* and target *t* (``t ≠ b``):
-  ``(value − b) / (t − b) × 100``; without a baseline ``value / t × 100``, or
-  ``t / value × 100`` when lower is better. Not computed when a value is not published.
+* **Main field** of a Kennzahl: the first field the indicator names, else the first
+  field whose goals or measures refer to it. It is shown there once; other fields
+  refer to it.
 * **New and changed entries**: with a predecessor concept, entries added or changed
   compared with it; without one, offers whose ``valid_from`` (actors: ``founded``) lies
-  in the period count as new, and entries verified in the period as changed.
+  in the period count as new; changes cannot be told without a predecessor, so the
+  report counts the entries verified in the period instead.
+* **Stale entries** (zu prüfen): not verified within the twelve months before the end
+  of the period.
+* **Funding** of the period: grants whose period overlaps the report period; grants
+  without a period are listed apart and not summed.
 """
 
 from __future__ import annotations
@@ -34,10 +41,13 @@ from typing import Any
 import attrs
 
 from .._analysis import coverage_gaps, find_duplicate_structures, stale_entries
+from .._engine.derived import DerivedFigure, derive
+from .._engine.forecasting import Forecast
+from .._engine.table import IndicatorTable, IndicatorValue
 from .._model import (
     Abbreviation,
     Concept,
-    Direction,
+    DateRange,
     GlossaryTerm,
     Indicator,
     LegalBasis,
@@ -45,17 +55,21 @@ from .._model import (
     ObservationStatus,
 )
 from .._periods import PeriodError, ReportPeriod
+from .._schedule import meeting_status
 
 __all__ = [
     "ActorsSection",
     "EntryChange",
     "FieldSection",
     "Figure",
+    "FinanceSection",
+    "FundingView",
     "GoalView",
     "MeasureView",
     "MeetingView",
     "NetworkView",
     "ReportContext",
+    "StaffView",
     "Vorlage",
     "build_context",
     "collect_values",
@@ -70,14 +84,16 @@ class Vorlage:
     """The header of a council paper (Vorlage, Drucksache) that carries the report.
 
     Every field left ``None`` is filled from the concept: the subject becomes
-    "Jahresbericht {period} zum {concept title}", the body the concept's ``committee``
-    and the resolution "Der Bericht wird zur Kenntnis genommen."
+    "Jahresbericht {period} zum {concept title}", the body the concept's ``committee``,
+    the meeting date the concept's ``meeting_date`` and the resolution "Der Bericht wird
+    zur Kenntnis genommen."
 
     Attributes:
         subject: Betreff.
         document_number: Drucksachen-/Vorlagennummer, e.g. ``SV-10-0123``.
         body: Beratungsfolge: the receiving body (Ausschuss).
         resolution: Beschlussvorschlag.
+        meeting_date: Sitzungstermin.
 
     .. versionadded:: 0.1.0
     """
@@ -86,6 +102,7 @@ class Vorlage:
     document_number: str | None = None
     body: str | None = None
     resolution: str | None = None
+    meeting_date: date | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -106,22 +123,62 @@ class Point:
 
 @attrs.frozen(kw_only=True)
 class Figure:
-    """An indicator's figures for one territory in the report period (Kennzahlwert)."""
+    """An indicator's figures for one territory in the report period (Kennzahlwert).
+
+    Every derived number is the engine's :class:`~kommunale_integration.DerivedFigure`
+    (``derived``); the properties only read it.
+    """
 
     indicator: Indicator
     territory: str
     territory_name: str
     decimals: int
+    field: str | None
+    derived: DerivedFigure
     current: Point | None
     previous: Point | None
-    change_abs: Decimal | None
-    change_rel: Decimal | None
-    target: Decimal | None
-    target_period: ReportPeriod | None
-    baseline: Decimal | None
-    attainment: Decimal | None
     series: tuple[Point, ...]
     by_municipality: tuple[tuple[str, str, Point], ...] = ()
+
+    @property
+    def change_abs(self) -> Decimal | None:
+        """Change to the previous period (percentage points for rates)."""
+        return self.derived.change_abs
+
+    @property
+    def change_rel(self) -> Decimal | None:
+        """Change to the previous period in per cent."""
+        return self.derived.change_rel
+
+    @property
+    def target(self) -> Decimal | None:
+        """The target that applies (see :func:`~kommunale_integration.derive`)."""
+        return self.derived.target
+
+    @property
+    def target_period(self) -> ReportPeriod | None:
+        """The period of the target."""
+        return self.derived.target_period
+
+    @property
+    def baseline(self) -> Decimal | None:
+        """The baseline (Ausgangswert)."""
+        return self.derived.baseline
+
+    @property
+    def attainment(self) -> Decimal | None:
+        """Target attainment in per cent (``None`` when not comparable)."""
+        return self.derived.attainment
+
+    @property
+    def forecast(self) -> Forecast | None:
+        """The forecast towards the target."""
+        return self.derived.forecast
+
+    @property
+    def percentage_points(self) -> bool:
+        """Whether changes are percentage points (a rate per 100)."""
+        return self.indicator.is_rate and self.indicator.scale == 100
 
 
 @attrs.frozen(kw_only=True)
@@ -135,7 +192,7 @@ class GoalView:
 
 @attrs.frozen(kw_only=True)
 class MeasureView:
-    """A measure with its current status."""
+    """A measure with its status at the end of the period."""
 
     id: str
     title: str
@@ -147,11 +204,13 @@ class MeasureView:
     territories: tuple[str, ...]
     goals: tuple[str, ...]
     expected_result: str | None
+    indicators: tuple[str, ...] = ()
+    funding: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
 class FieldSection:
-    """One Handlungsfeld: goals, measures and indicator figures."""
+    """One Handlungsfeld: goals, measures, its Kennzahlen and references to others."""
 
     id: str
     title: str
@@ -159,6 +218,13 @@ class FieldSection:
     goals: tuple[GoalView, ...]
     measures: tuple[MeasureView, ...]
     figures: tuple[Figure, ...]
+    references: tuple[Figure, ...] = ()
+    """Kennzahlen shown in another field (their main field)."""
+
+    @property
+    def empty(self) -> bool:
+        """Whether the field has nothing to report (no goals, measures or Kennzahlen)."""
+        return not (self.goals or self.measures or self.figures or self.references)
 
 
 @attrs.frozen(kw_only=True)
@@ -180,6 +246,10 @@ class NetworkView:
     kind: str
     coordinator: str | None
     meetings: tuple[MeetingView, ...]
+    planned: int | None = None
+    """Meetings planned by the network's rule in the period (``None`` without a rule)."""
+    planned_held: int = 0
+    """How many of the planned meetings were held (matched to a recorded meeting)."""
 
     @property
     def participants(self) -> int:
@@ -224,6 +294,63 @@ class ActorsSection:
     duplicates: tuple[DuplicateView, ...]
     gaps: tuple[tuple[str, tuple[str, ...]], ...]
     """(municipality name, field titles without an offer)."""
+    verified: int = 0
+    """Entries verified in the period (reported instead of changes without a predecessor)."""
+
+
+@attrs.frozen(kw_only=True)
+class FundingView:
+    """A grant in the report period."""
+
+    programme: str
+    provider: str
+    amount: Decimal
+    per_year: bool
+    recipient: str | None
+    measures: tuple[str, ...]
+    start: date | None = None
+    end: date | None = None
+
+
+@attrs.frozen(kw_only=True)
+class StaffView:
+    """A staff position (Personalstelle) of an actor."""
+
+    actor: str
+    role: str
+    fte: Decimal
+    seconded: bool
+    funding: str | None
+    note: str | None
+
+
+@attrs.frozen(kw_only=True)
+class FinanceSection:
+    """Finanzen und Personal: funding of the period and staff positions."""
+
+    funding: tuple[FundingView, ...]
+    undated: tuple[FundingView, ...]
+    staff: tuple[StaffView, ...]
+
+    @property
+    def total(self) -> Decimal:
+        """Sum of the funding of the period (grants without a period not included)."""
+        return sum((f.amount for f in self.funding), Decimal(0))
+
+    @property
+    def fte(self) -> Decimal:
+        """Sum of the full-time equivalents."""
+        return sum((s.fte for s in self.staff), Decimal(0))
+
+    @property
+    def fte_seconded(self) -> Decimal:
+        """Full-time equivalents of seconded staff (abgeordnet)."""
+        return sum((s.fte for s in self.staff if s.seconded), Decimal(0))
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is neither funding nor staff to report."""
+        return not (self.funding or self.undated or self.staff)
 
 
 @attrs.frozen(kw_only=True)
@@ -249,6 +376,18 @@ class ReportContext:
     indicators: tuple[Indicator, ...]
     glossary: tuple[GlossaryTerm, ...]
     abbreviations: tuple[Abbreviation, ...]
+    finances: FinanceSection
+    measures: tuple[MeasureView, ...] = ()
+
+    @property
+    def figures(self) -> tuple[Figure, ...]:
+        """Every Kennzahl shown, once, in the order of the fields."""
+        return tuple(f for field in self.fields for f in field.figures)
+
+    @property
+    def targeted(self) -> tuple[Figure, ...]:
+        """The Kennzahlen with a target."""
+        return tuple(f for f in self.figures if f.target is not None)
 
 
 # --------------------------------------------------------------------------- values
@@ -305,6 +444,34 @@ def collect_values(concept: Concept, table: Any = None) -> dict[Key, Point]:
     return values
 
 
+def value_table(
+    concept: Concept, values: Mapping[Key, Point], period: ReportPeriod, territory: str
+) -> IndicatorTable:
+    """The collected values as an :class:`IndicatorTable` for :func:`derive`.
+
+    A value that may not be published (suppressed, missing) has no value in the table;
+    the home territory gets a ``missing`` cell for the report period where it has none,
+    so that every Kennzahl gets its derived figures (target, forecast) all the same.
+    """
+    rows = [
+        IndicatorValue(
+            indicator=code, period=when, territory=where, value=point.published, status=point.status
+        )
+        for (code, where, when), point in values.items()
+    ]
+    for indicator in concept.indicators:
+        if (indicator.id, territory, period) not in values:
+            rows.append(
+                IndicatorValue(
+                    indicator=indicator.id,
+                    period=period,
+                    territory=territory,
+                    status=ObservationStatus.MISSING,
+                )
+            )
+    return IndicatorTable(rows, indicators=concept.indicators)
+
+
 def _shift(period: ReportPeriod, steps: int) -> ReportPeriod | None:
     try:
         return period.shift(steps)
@@ -316,66 +483,17 @@ def _decimals(indicator: Indicator) -> int:
     return 1 if indicator.is_rate or indicator.scale != 1 else 0
 
 
-def _target_for(
-    concept: Concept, indicator: str, territory: str, period: ReportPeriod
-) -> tuple[Decimal | None, ReportPeriod | None]:
-    targets = [t for t in concept.targets if t.indicator == indicator and t.territory == territory]
-    exact = [t for t in targets if t.period == period]
-    if exact:
-        return exact[0].value, exact[0].period
-    containing = sorted(
-        (t for t in targets if period in t.period), key=lambda t: (t.period.days, t.period)
-    )
-    if containing:
-        return containing[0].value, containing[0].period
-    later = sorted((t for t in targets if t.period.start > period.end), key=lambda t: t.period)
-    if later:
-        return later[0].value, later[0].period
-    return None, None
-
-
-def _baseline_for(concept: Concept, indicator: str, territory: str) -> Decimal | None:
-    baselines = sorted(
-        (b for b in concept.baselines if b.indicator == indicator and b.territory == territory),
-        key=lambda b: b.period,
-    )
-    return baselines[0].value if baselines else None
-
-
-def attainment(
-    value: Decimal | None,
-    target: Decimal | None,
-    baseline: Decimal | None,
-    direction: Direction,
-) -> Decimal | None:
-    """Target attainment in per cent (see the module notes), or ``None``."""
-    if value is None or target is None:
-        return None
-    if baseline is not None and target != baseline:
-        return (value - baseline) / (target - baseline) * 100
-    if direction is Direction.DOWN:
-        return target / value * 100 if value else None
-    return value / target * 100 if target else None
-
-
 def _figure(
     concept: Concept,
+    derived: DerivedFigure,
     *,
     indicator: Indicator,
-    territory: str,
-    period: ReportPeriod,
+    field: str | None,
     values: Mapping[Key, Point],
     names: Mapping[str, str],
 ) -> Figure:
-    current = values.get((indicator.id, territory, period))
+    territory, period = derived.territory, derived.period
     previous_period = _shift(period, -1)
-    previous = values.get((indicator.id, territory, previous_period)) if previous_period else None
-    now = current.published if current else None
-    before = previous.published if previous else None
-    change_abs = now - before if now is not None and before is not None else None
-    change_rel = change_abs / before * 100 if change_abs is not None and before else None
-    target, target_period = _target_for(concept, indicator.id, territory, period)
-    baseline = _baseline_for(concept, indicator.id, territory)
     earlier = [_shift(period, -step) for step in range(TREND_PERIODS - 1, -1, -1)]
     series = tuple(
         point
@@ -392,20 +510,18 @@ def _figure(
         territory=territory,
         territory_name=names.get(territory, territory),
         decimals=_decimals(indicator),
-        current=current,
-        previous=previous,
-        change_abs=change_abs,
-        change_rel=change_rel,
-        target=target,
-        target_period=target_period,
-        baseline=baseline,
-        attainment=attainment(now, target, baseline, indicator.direction),
+        field=field,
+        derived=derived,
+        current=values.get((indicator.id, territory, period)),
+        previous=values.get((indicator.id, territory, previous_period))
+        if previous_period
+        else None,
         series=series,
         by_municipality=towns,
     )
 
 
-def _field_indicators(concept: Concept, field: str) -> list[Indicator]:
+def _field_indicators(concept: Concept, field: str) -> list[str]:
     codes: list[str] = [i.id for i in concept.indicators if field in i.fields]
     for goal in concept.goals:
         if goal.field == field:
@@ -413,11 +529,20 @@ def _field_indicators(concept: Concept, field: str) -> list[Indicator]:
     for measure in concept.measures:
         if measure.field == field:
             codes.extend(measure.indicators)
-    found: list[Indicator] = []
-    for code in dict.fromkeys(codes):
-        indicator = concept.indicator(code)
-        if indicator is not None:
-            found.append(indicator)
+    return [code for code in dict.fromkeys(codes) if concept.indicator(code) is not None]
+
+
+def main_fields(concept: Concept) -> dict[str, str]:
+    """Indicator code → the field it is shown in (see the module notes)."""
+    found: dict[str, str] = {}
+    known = {f.id for f in concept.fields}
+    for indicator in concept.indicators:
+        first = next((f for f in indicator.fields if f in known), None)
+        if first is not None:
+            found[indicator.id] = first
+    for field in concept.fields:
+        for code in _field_indicators(concept, field.id):
+            found.setdefault(code, field.id)
     return found
 
 
@@ -426,7 +551,9 @@ def _field_indicators(concept: Concept, field: str) -> list[Indicator]:
 
 def _name(concept: Concept, collection: str, id: str) -> str:
     item = concept.get(collection, id)
-    return str(item.name) if item is not None else id
+    if item is None:
+        return id
+    return str(getattr(item, "name", None) or getattr(item, "title", None) or id)
 
 
 def _entry(concept: Concept, collection: str, item: Any) -> EntryChange:
@@ -442,16 +569,13 @@ def _entry(concept: Concept, collection: str, item: Any) -> EntryChange:
     )
 
 
-def _actors_section(
-    concept: Concept,
-    period: ReportPeriod,
-    today: date,
-    previous: Concept | None,
-    names: Mapping[str, str],
-) -> ActorsSection:
+def _changes(
+    concept: Concept, period: ReportPeriod, previous: Concept | None
+) -> tuple[list[EntryChange], list[EntryChange], list[EntryChange], int]:
     new: list[EntryChange] = []
     changed: list[EntryChange] = []
     removed: list[EntryChange] = []
+    verified = 0
     for collection in ("actors", "offers"):
         items = getattr(concept, collection)
         if previous is not None:
@@ -467,16 +591,26 @@ def _actors_section(
                 for item in getattr(previous, collection)
                 if item.id not in current_ids
             )
-        else:
-            for item in items:
-                start = item.valid_from if collection == "offers" else item.founded
-                if start is not None and start in period:
-                    new.append(_entry(concept, collection, item))
-                elif item.last_verified is not None and item.last_verified in period:
-                    changed.append(_entry(concept, collection, item))
+            continue
+        for item in items:
+            start = item.valid_from if collection == "offers" else item.founded
+            if start is not None and start in period:
+                new.append(_entry(concept, collection, item))
+            if item.last_verified is not None and item.last_verified in period:
+                verified += 1
+    return new, changed, removed, verified
+
+
+def _actors_section(
+    concept: Concept,
+    period: ReportPeriod,
+    previous: Concept | None,
+    names: Mapping[str, str],
+) -> ActorsSection:
+    new, changed, removed, verified = _changes(concept, period, previous)
     stale = tuple(
         _entry(concept, s.collection, concept.get(s.collection, s.id))
-        for s in stale_entries(concept, today)
+        for s in stale_entries(concept, period.end)
     )
     duplicates = tuple(
         DuplicateView(
@@ -490,7 +624,7 @@ def _actors_section(
         for d in find_duplicate_structures(concept, period=period)
     )
     by_town: dict[str, list[str]] = defaultdict(list)
-    for gap in coverage_gaps(concept, on=min(period.end, today)):
+    for gap in coverage_gaps(concept, on=period.end):
         by_town[gap.municipality].append(_field_title(concept, gap.field))
     gaps = tuple((names.get(ags, ags), tuple(fields)) for ags, fields in by_town.items())
     return ActorsSection(
@@ -503,12 +637,57 @@ def _actors_section(
         stale=stale,
         duplicates=duplicates,
         gaps=gaps,
+        verified=verified,
     )
 
 
 def _field_title(concept: Concept, code: str) -> str:
     field = concept.field(code)
     return field.title if field is not None else code
+
+
+# --------------------------------------------------------------------------- money, staff
+
+
+def _finances(concept: Concept, period: ReportPeriod) -> FinanceSection:
+    span = DateRange(start=period.start, end=period.end)
+    linked: dict[str, list[str]] = defaultdict(list)
+    for measure in concept.measures:
+        for grant_id in measure.funding:
+            linked[grant_id].append(measure.title)
+    dated: list[FundingView] = []
+    undated: list[FundingView] = []
+    for grant in concept.funding:
+        view = FundingView(
+            programme=grant.programme,
+            provider=grant.provider,
+            amount=grant.amount,
+            per_year=grant.per_year,
+            recipient=_name(concept, "actors", grant.recipient) if grant.recipient else None,
+            measures=tuple(linked.get(grant.id, ())),
+            start=grant.period.start if grant.period else None,
+            end=grant.period.end if grant.period else None,
+        )
+        if grant.period is None:
+            undated.append(view)
+        elif grant.period.overlaps(span):
+            dated.append(view)
+    programmes = {g.id: g.programme for g in concept.funding}
+    staff = tuple(
+        StaffView(
+            actor=actor.name,
+            role=position.role,
+            fte=position.fte,
+            seconded=position.seconded,
+            funding=programmes.get(position.funding, position.funding)
+            if position.funding
+            else None,
+            note=position.note,
+        )
+        for actor in concept.actors
+        for position in actor.staff
+    )
+    return FinanceSection(funding=tuple(dated), undated=tuple(undated), staff=staff)
 
 
 # --------------------------------------------------------------------------- networks
@@ -529,7 +708,13 @@ def _networks(concept: Concept, period: ReportPeriod) -> tuple[NetworkView, ...]
     views: list[NetworkView] = []
     for network in concept.networks:
         meetings = by_network.pop(network.id, [])
-        if not meetings:
+        planned: int | None = None
+        held = 0
+        if network.schedule is not None:
+            dates = [m.date for m in concept.meetings if m.network == network.id]
+            status = meeting_status(network.schedule, dates, period, period.end)
+            planned, held = len(status), sum(1 for s in status if s.held)
+        if not meetings and not planned:
             continue
         views.append(
             NetworkView(
@@ -540,19 +725,15 @@ def _networks(concept: Concept, period: ReportPeriod) -> tuple[NetworkView, ...]
                     _name(concept, "actors", network.coordinator) if network.coordinator else None
                 ),
                 meetings=tuple(meetings),
+                planned=planned,
+                planned_held=held,
             )
         )
     # Meetings of networks the concept does not list are still activities of the year.
-    for network_id, meetings in by_network.items():
-        views.append(
-            NetworkView(
-                id=network_id,
-                name=network_id,
-                kind="",
-                coordinator=None,
-                meetings=tuple(meetings),
-            )
-        )
+    views.extend(
+        NetworkView(id=network_id, name=network_id, kind="", coordinator=None, meetings=tuple(m))
+        for network_id, m in by_network.items()
+    )
     return tuple(views)
 
 
@@ -562,6 +743,58 @@ def _networks(concept: Concept, period: ReportPeriod) -> tuple[NetworkView, ...]
 def territory_names(concept: Concept) -> dict[str, str]:
     """AGS → name for every territory of the concept."""
     return {t.ags: t.name for t in concept.territories}
+
+
+def _measures(
+    concept: Concept, period: ReportPeriod, names: Mapping[str, str]
+) -> tuple[MeasureView, ...]:
+    return tuple(
+        MeasureView(
+            id=m.id,
+            title=m.title,
+            status=m.status_on(period.end) or MeasureStatus.RECOMMENDED,
+            status_changed=any(c.date in period for c in m.history),
+            responsible=_name(concept, "actors", m.responsible) if m.responsible else None,
+            start=m.timeframe.start if m.timeframe else None,
+            end=m.timeframe.end if m.timeframe else None,
+            territories=tuple(names.get(t, t) for t in m.territories),
+            goals=m.goals,
+            expected_result=m.expected_result,
+            indicators=m.indicators,
+            funding=m.funding,
+        )
+        for m in concept.measures
+    )
+
+
+def _fields(
+    concept: Concept,
+    figures: Mapping[str, Figure],
+    measures: tuple[MeasureView, ...],
+    home_of: Mapping[str, str],
+) -> tuple[FieldSection, ...]:
+    by_field: dict[str, list[MeasureView]] = defaultdict(list)
+    for model, view in zip(concept.measures, measures, strict=True):
+        by_field[model.field].append(view)
+    sections = []
+    for field in concept.fields:
+        codes = [c for c in _field_indicators(concept, field.id) if c in figures]
+        sections.append(
+            FieldSection(
+                id=field.id,
+                title=field.title,
+                description=field.description,
+                goals=tuple(
+                    GoalView(id=g.id, text=g.text, kind=g.kind)
+                    for g in concept.goals
+                    if g.field == field.id
+                ),
+                measures=tuple(by_field.get(field.id, ())),
+                figures=tuple(figures[c] for c in codes if home_of.get(c) == field.id),
+                references=tuple(figures[c] for c in codes if home_of.get(c) != field.id),
+            )
+        )
+    return tuple(sections)
 
 
 def build_context(
@@ -583,7 +816,7 @@ def build_context(
         period: The report period.
         table: Indicator values from the engine (optional; see the module notes).
         previous: The predecessor concept, for new/changed/removed entries.
-        today: The day of the report (stale entries are judged against it).
+        today: The day the report is built (printed in its footer).
         vorlage: The council-paper header; missing parts come from the concept.
         internal: ``True`` when built without disclosure control (shows a banner).
         default_subject: The subject used when *vorlage* has none.
@@ -598,52 +831,30 @@ def build_context(
         document_number=given.document_number,
         body=given.body or concept.committee or (decision.body if decision else None),
         resolution=given.resolution or default_resolution,
+        meeting_date=given.meeting_date or concept.meeting_date,
     )
     home = concept.territory
-    fields: list[FieldSection] = []
-    for field in concept.fields:
-        goals = tuple(
-            GoalView(id=g.id, text=g.text, kind=g.kind)
-            for g in concept.goals
-            if g.field == field.id
+    home_of = main_fields(concept)
+    derived = derive(
+        value_table(concept, values, period, home),
+        concept,
+        period,
+        territories=[home],
+        trend=TREND_PERIODS,
+    )
+    figures = {
+        d.indicator: _figure(
+            concept,
+            d,
+            indicator=indicator,
+            field=home_of.get(d.indicator),
+            values=values,
+            names=names,
         )
-        measures = tuple(
-            MeasureView(
-                id=m.id,
-                title=m.title,
-                status=m.status_on(period.end) or m.status,
-                status_changed=any(c.date in period for c in m.history),
-                responsible=_name(concept, "actors", m.responsible) if m.responsible else None,
-                start=m.timeframe.start if m.timeframe else None,
-                end=m.timeframe.end if m.timeframe else None,
-                territories=tuple(names.get(t, t) for t in m.territories),
-                goals=m.goals,
-                expected_result=m.expected_result,
-            )
-            for m in concept.measures
-            if m.field == field.id
-        )
-        figures = tuple(
-            _figure(
-                concept,
-                indicator=indicator,
-                territory=home,
-                period=period,
-                values=values,
-                names=names,
-            )
-            for indicator in _field_indicators(concept, field.id)
-        )
-        fields.append(
-            FieldSection(
-                id=field.id,
-                title=field.title,
-                description=field.description,
-                goals=goals,
-                measures=measures,
-                figures=figures,
-            )
-        )
+        for d in derived
+        if (indicator := concept.indicator(d.indicator)) is not None
+    }
+    measures = _measures(concept, period, names)
     return ReportContext(
         concept=concept,
         period=period,
@@ -654,11 +865,13 @@ def build_context(
         starting_point=concept.starting_point,
         summary=concept.summary,
         legal_bases=concept.legal_bases,
-        fields=tuple(fields),
+        fields=_fields(concept, figures, measures, home_of),
         networks=_networks(concept, period),
-        actors=_actors_section(concept, period, today, previous, names),
+        actors=_actors_section(concept, period, previous, names),
         outlook=concept.outlook,
         indicators=concept.indicators,
         glossary=tuple(sorted(concept.glossary, key=lambda g: g.term.casefold())),
         abbreviations=tuple(sorted(concept.abbreviations, key=lambda a: a.short.casefold())),
+        finances=_finances(concept, period),
+        measures=measures,
     )

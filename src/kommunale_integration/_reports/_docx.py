@@ -1,317 +1,236 @@
 """DOCX rendering of the Jahresbericht (python-docx; the ``docx`` extra).
 
-Real Word headings (styles ``Title``, ``Heading 1`` …) and tables with a header row, so
-that an administration can finish its Vorlage in Word; charts are PNG images drawn with
-matplotlib. The text is the same as in the HTML and Markdown reports.
+A short walk over the report outline (``_outline.py``): the same sections, tables and
+charts as HTML and Markdown. The document is ready to send: A4 with German margins,
+language ``de-DE`` (or ``en-GB``) in the styles and every run, a running header with the
+title (and the INTERN mark where it applies), page numbers as a field, real headings,
+tables with a repeated header row, column widths from their content and numbers
+right-aligned, charts as PNG with alt text, and core properties from the concept
+(title, author, creation time) instead of the template's.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from .._errors import require_extra
-from ._charts import chart_description, has_chart, trend_png
+from ._charts import trend_png
 from ._context import ReportContext
 from ._format import Formatter
+from ._outline import Block, Outline, Section, Table
 
 __all__ = ["render_report_docx"]
 
-
-def _table(doc: Any, caption: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    doc.add_paragraph(caption, style="Caption")
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    _repeat_header(table.rows[0])
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = text
+#: Page margins in cm (DIN 5008 style: top, bottom, left, right).
+MARGINS_CM = (2.0, 2.0, 2.5, 2.0)
+_TEXT_WIDTH_CM = 21.0 - MARGINS_CM[2] - MARGINS_CM[3]
+_LANGUAGES = {"de": "de-DE", "en": "en-GB"}
 
 
-def _repeat_header(row: Any) -> None:
-    """Mark a table row as header row (repeated on every page, read as header)."""
+def _oxml(tag: str, **attributes: str) -> Any:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
+    element = OxmlElement(tag)
+    for key, value in attributes.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
 
 
-def _paragraphs(doc: Any, text: str | None) -> None:
-    for paragraph in (text or "").split("\n\n"):
-        if paragraph.strip():
-            doc.add_paragraph(" ".join(paragraph.split()))
+def _set_language(properties: Any, language: str) -> None:
+    """Set ``<w:lang>`` in a ``<w:rPr>`` element (replacing one that is there)."""
+    from docx.oxml.ns import qn
+
+    for old in properties.findall(qn("w:lang")):
+        properties.remove(old)
+    properties.append(_oxml("w:lang", val=language, eastAsia=language, bidi="ar-SA"))
 
 
-def render_report_docx(ctx: ReportContext, fmt: Formatter) -> bytes:
-    """Render *ctx* as a Word document; return its bytes."""
+def _languages(doc: Any, language: str) -> None:
+    """The language in the document defaults, every style and every run."""
+    from docx.oxml.ns import qn
+
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    if run_defaults is not None:
+        properties = run_defaults.find(qn("w:rPr"))
+        if properties is None:
+            properties = _oxml("w:rPr")
+            run_defaults.append(properties)
+        _set_language(properties, language)
+    for style in doc.styles:
+        element = style.element
+        if element.get(qn("w:type")) in ("paragraph", "character", "table"):
+            _set_language(element.get_or_add_rPr(), language)
+    for run in doc.element.body.iter(qn("w:r")):
+        _set_language(run.get_or_add_rPr(), language)
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    """Append a simple field (``PAGE``, ``NUMPAGES``) to *paragraph*."""
+    run = paragraph.add_run()
+    run._r.append(_oxml("w:fldChar", fldCharType="begin"))
+    text = _oxml("w:instrText")
+    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    text.text = f" {instruction} "
+    run._r.append(text)
+    run._r.append(_oxml("w:fldChar", fldCharType="separate"))
+    run._r.append(_oxml("w:t"))
+    run._r[-1].text = "1"
+    run._r.append(_oxml("w:fldChar", fldCharType="end"))
+
+
+def _page_setup(doc: Any, outline: Outline, fmt: Formatter) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    top, bottom, left, right = MARGINS_CM
+    section.top_margin, section.bottom_margin = Cm(top), Cm(bottom)
+    section.left_margin, section.right_margin = Cm(left), Cm(right)
+    header = section.header.paragraphs[0]
+    run = header.add_run(outline.running_header)
+    run.font.size = Pt(8)
+    run.bold = outline.banner is not None
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer.add_run(fmt.t("page") + " ")
+    _field(footer, "PAGE")
+    footer.add_run(" " + fmt.t("page_of") + " ")
+    _field(footer, "NUMPAGES")
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(4)
+
+
+def _properties(doc: Any, outline: Outline, fmt: Formatter) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    core = doc.core_properties
+    core.title = outline.title
+    core.subject = outline.meta
+    core.author = outline.author
+    core.last_modified_by = outline.author
+    core.created = now
+    core.modified = now
+    for printed in core._element.findall(
+        "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}lastPrinted"
+    ):
+        core._element.remove(printed)
+    core.revision = 1
+    core.language = _LANGUAGES[fmt.lang]
+    core.comments = ""
+    core.keywords = ""
+    core.category = fmt.t("report")
+
+
+def _widths(table: Table) -> list[float]:
+    """Column widths in cm from the content: longest word and typical length per column."""
+    weights = []
+    for index, column in enumerate(table.columns):
+        texts = [column.header, *(row[index] for row in table.rows)]
+        longest_word = max((len(w) for text in texts for w in text.split()), default=1)
+        typical = max(len(text) for text in texts)
+        weights.append(max(longest_word, min(typical, 60) / 2, 3))
+    scale = _TEXT_WIDTH_CM / sum(weights)
+    return [w * scale for w in weights]
+
+
+def _table(doc: Any, table: Table) -> None:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    doc.add_paragraph(table.caption, style="Caption")
+    grid = doc.add_table(rows=1, cols=len(table.columns))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    grid.autofit = False
+    widths = _widths(table)
+    header_row = grid.rows[0]
+    header_row._tr.get_or_add_trPr().append(_oxml("w:tblHeader", val="true"))
+    for index, column in enumerate(table.columns):
+        cell = header_row.cells[index]
+        cell.text = column.header
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in table.rows:
+        cells = grid.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            cell.text = text
+    for row in grid.rows:
+        row._tr.get_or_add_trPr().append(_oxml("w:cantSplit", val="true"))
+        for index, cell in enumerate(row.cells):
+            cell.width = Cm(widths[index])
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.space_after = Pt(0)
+                if table.columns[index].numeric:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                for run in paragraph.runs:
+                    run.font.size = Pt(9)
+
+
+def _picture(doc: Any, png: bytes, title: str, description: str) -> None:
+    from docx.shared import Cm
+
+    doc.add_picture(io.BytesIO(png), width=Cm(13))
+    properties = doc.inline_shapes[-1]._inline.docPr
+    properties.set("descr", description)
+    properties.set("title", title)
+
+
+def _block(doc: Any, block: Block, fmt: Formatter) -> None:
+    if block.kind == "paragraph":
+        paragraph = doc.add_paragraph(style="Caption" if block.style == "note" else None)
+        if block.label:
+            paragraph.add_run(block.label + " ").bold = True
+        paragraph.add_run(block.text)
+    elif block.kind == "items":
+        for item in block.items:
+            paragraph = doc.add_paragraph(style="List Bullet")
+            if item.label:
+                paragraph.add_run(item.label + ": ").bold = True
+            paragraph.add_run(item.text + (f" ({item.url})" if item.url else ""))
+    elif block.kind == "table":
+        _table(doc, block)
+    else:
+        _picture(doc, trend_png(block.figure, fmt), block.title, block.description)
+        doc.add_paragraph(block.title, style="Caption")
+
+
+def _section(doc: Any, section: Section, fmt: Formatter) -> None:
+    doc.add_heading(section.heading, level=section.level)
+    for block in section.blocks:
+        _block(doc, block, fmt)
+    for child in section.children:
+        _section(doc, child, fmt)
+    if section.break_after:
+        doc.add_page_break()
+
+
+def render_report_docx(ctx: ReportContext, fmt: Formatter, outline: Outline) -> bytes:
+    """Render *outline* as a Word document; return its bytes."""
     require_extra("docx", "docx")
     import docx
-    from docx.shared import Cm, Pt, RGBColor
+    from docx.shared import RGBColor
 
-    t = fmt.t
     doc = docx.Document()
-    doc.core_properties.title = ctx.vorlage.subject or ""
-    doc.core_properties.language = fmt.locale.replace("_", "-")
-    section = doc.sections[0]
-    header = section.header.paragraphs[0]
-    header.text = ctx.vorlage.subject or ""
-    header.runs[0].font.size = Pt(8)
-
-    if ctx.internal:
-        banner = doc.add_paragraph()
-        run = banner.add_run(f"{t('internal_banner')} – {t('internal_note')}")
+    _page_setup(doc, outline, fmt)
+    if outline.banner is not None:
+        run = doc.add_paragraph().add_run(" – ".join(outline.banner))
         run.bold = True
         run.font.color.rgb = RGBColor(0x8B, 0x00, 0x00)
-
-    doc.add_heading(ctx.vorlage.subject or t("report"), level=0)
-    _table(
-        doc,
-        t("vorlage"),
-        [t("vorlage"), ""],
-        [
-            [t("subject"), ctx.vorlage.subject or ""],
-            [t("document_number"), ctx.vorlage.document_number or t("not_assigned")],
-            [t("body"), ctx.vorlage.body or t("not_named")],
-            [t("resolution"), ctx.vorlage.resolution or ""],
-        ],
-    )
-
-    doc.add_heading(f"1 {t('starting_point')}", level=1)
-    _paragraphs(doc, ctx.starting_point)
-    _paragraphs(doc, ctx.summary)
-    if ctx.legal_bases:
-        doc.add_heading(t("legal_bases"), level=2)
-        for basis in ctx.legal_bases:
-            text = f"{basis.law}{' ' + basis.paragraph if basis.paragraph else ''}: {basis.title}"
-            if basis.url:
-                text += f" ({basis.url})"
-            if basis.summary:
-                text += f" – {basis.summary}"
-            doc.add_paragraph(text, style="List Bullet")
-
-    doc.add_heading(f"2 {t('fields')}", level=1)
-    for number, field in enumerate(ctx.fields, start=1):
-        doc.add_heading(f"2.{number} {field.title}", level=2)
-        _paragraphs(doc, field.description)
-        doc.add_heading(t("goals"), level=3)
-        if not field.goals:
-            doc.add_paragraph(t("no_goals"))
-        for goal in field.goals:
-            doc.add_paragraph(f"{fmt.goal_kind(goal.kind)}: {goal.text}", style="List Bullet")
-        doc.add_heading(t("measures"), level=3)
-        if field.measures:
-            _table(
-                doc,
-                f"{t('measures')}: {field.title}",
-                [t("measure"), t("status"), t("responsible"), t("timeframe")],
-                [
-                    [
-                        m.title,
-                        fmt.status(m.status)
-                        + (f" ({t('status_change')})" if m.status_changed else ""),
-                        m.responsible or t("not_named"),
-                        fmt.span(m.start, m.end),
-                    ]
-                    for m in field.measures
-                ],
-            )
-        else:
-            doc.add_paragraph(t("no_measures"))
-        doc.add_heading(t("indicators"), level=3)
-        if not field.figures:
-            doc.add_paragraph(t("no_indicators"))
-            continue
-        missing = fmt.symbol("missing")
-        _table(
-            doc,
-            f"{t('indicators')}: {field.title} ({ctx.territory_name}, {fmt.period(ctx.period)})",
-            [t("indicator"), t("value"), t("previous"), t("change"), t("target"), t("attainment")],
-            [
-                [
-                    f.indicator.name + (f" ({f.indicator.unit})" if f.indicator.unit else ""),
-                    fmt.cell(f.current.value, f.current.status, f.decimals)
-                    if f.current
-                    else missing,
-                    fmt.cell(f.previous.value, f.previous.status, f.decimals)
-                    if f.previous
-                    else missing,
-                    fmt.signed(f.change_abs, f.decimals)
-                    + (f" ({fmt.signed(f.change_rel, 1)} %)" if f.change_rel is not None else ""),
-                    fmt.number(f.target, f.decimals),
-                    fmt.number(f.attainment, 0),
-                ]
-                for f in field.figures
-            ],
-        )
-        for f in field.figures:
-            if has_chart(f):
-                doc.add_picture(io.BytesIO(trend_png(f, fmt)), width=Cm(15))
-                doc.add_paragraph(chart_description(f, fmt), style="Caption")
-            if f.by_municipality:
-                _table(
-                    doc,
-                    f"{f.indicator.name} {t('by_municipality')} ({fmt.period(ctx.period)})",
-                    [t("municipality"), t("value")],
-                    [
-                        [name, fmt.cell(p.value, p.status, f.decimals)]
-                        for _, name, p in f.by_municipality
-                    ],
-                )
-
-    doc.add_heading(f"3 {t('networks')}", level=1)
-    if not ctx.networks:
-        doc.add_paragraph(t("no_meetings"))
-    for network in ctx.networks:
-        doc.add_heading(network.name, level=2)
-        if network.coordinator:
-            doc.add_paragraph(f"{t('coordinator')}: {network.coordinator}")
-        _table(
-            doc,
-            f"{t('meetings')}: {network.name} ({fmt.period(ctx.period)})",
-            [t("date"), t("participants"), t("topics"), t("results")],
-            [
-                [
-                    fmt.date(m.date),
-                    fmt.number(m.attendance, 0),
-                    "; ".join(m.topics),
-                    "; ".join(m.results),
-                ]
-                for m in network.meetings
-            ],
-        )
-
-    actors = ctx.actors
-    doc.add_heading(f"4 {t('actors_offers')}", level=1)
-    rule = (
-        t("rule_new_previous", version=actors.compared_with)
-        if actors.compared_with
-        else t("rule_new_period")
-    )
-    doc.add_paragraph(
-        t(
-            "summary_counts",
-            actors=fmt.number(actors.actor_count, 0),
-            offers=fmt.number(actors.offer_count, 0),
-        )
-        + " "
-        + rule
-    )
-    for key, entries in (
-        ("new_entries", actors.new),
-        ("changed_entries", actors.changed),
-        ("removed_entries", actors.removed),
-    ):
-        if entries:
-            doc.add_heading(t(key), level=2)
-            _table(
-                doc,
-                f"{t(key)}: {t('actors')} / {t('offers')}",
-                [t("item"), t("kind"), t("actor")],
-                [
-                    [e.name, t("actor") if e.collection == "actors" else t("offer"), e.actor or ""]
-                    for e in entries
-                ],
-            )
-    if actors.stale:
-        doc.add_heading(t("stale_entries"), level=2)
-        _table(
-            doc,
-            t("stale_entries"),
-            [t("item"), t("kind"), t("last_verified")],
-            [
-                [
-                    e.name,
-                    t("actor") if e.collection == "actors" else t("offer"),
-                    fmt.date(e.last_verified) if e.last_verified else t("never_verified"),
-                ]
-                for e in actors.stale
-            ],
-        )
-    if actors.duplicates:
-        doc.add_heading(t("duplicates"), level=2)
-        _table(
-            doc,
-            t("duplicates"),
-            [f"{t('offer')} A", f"{t('offer')} B", t("fields"), t("territory")],
-            [
-                [
-                    f"{d.offer_a} ({d.actor_a})",
-                    f"{d.offer_b} ({d.actor_b})",
-                    ", ".join(d.fields),
-                    ", ".join(d.territories) if d.territories else t("whole_area"),
-                ]
-                for d in actors.duplicates
-            ],
-        )
-    if actors.gaps:
-        doc.add_heading(t("gaps"), level=2)
-        _table(
-            doc,
-            t("gaps"),
-            [t("municipality"), t("fields")],
-            [[town, ", ".join(fields)] for town, fields in actors.gaps],
-        )
-
-    doc.add_heading(f"5 {t('outlook')}", level=1)
-    if ctx.outlook:
-        _paragraphs(doc, ctx.outlook)
-    else:
-        doc.add_paragraph(t("none"))
-
-    doc.add_heading(t("annex"), level=1)
-    doc.add_heading(t("indicator_definitions"), level=2)
-    if ctx.indicators:
-        _table(
-            doc,
-            t("indicator_definitions"),
-            [t("indicator"), t("definition"), t("unit"), t("source")],
-            [
-                [
-                    f"{i.name} ({i.id})",
-                    " ".join(x for x in (i.definition, i.method_notes) if x),
-                    i.unit or "",
-                    f"{i.source or ''} ({i.origin})".strip(),
-                ]
-                for i in ctx.indicators
-            ],
-        )
-    else:
-        doc.add_paragraph(t("none"))
-    if ctx.glossary:
-        doc.add_heading(t("glossary"), level=2)
-        _table(
-            doc,
-            t("glossary"),
-            [t("term"), t("explanation")],
-            [[g.term, g.definition] for g in ctx.glossary],
-        )
-    if ctx.abbreviations:
-        doc.add_heading(t("abbreviations"), level=2)
-        _table(
-            doc,
-            t("abbreviations"),
-            [t("abbreviation"), t("long_form")],
-            [[a.short, a.long] for a in ctx.abbreviations],
-        )
-    doc.add_heading(t("symbols"), level=2)
-    _table(doc, t("symbols"), [t("symbol"), t("meaning")], fmt.symbol_legend())
-    doc.add_paragraph(t("generated", date=fmt.date(ctx.today), version=_version()))
-
+    doc.add_heading(outline.title, level=0)
+    doc.add_paragraph(outline.meta)
+    _table(doc, outline.vorlage)
+    for section in outline.sections:
+        _section(doc, section, fmt)
+    doc.add_paragraph(outline.footer, style="Caption")
+    _languages(doc, _LANGUAGES[fmt.lang])
+    _properties(doc, outline, fmt)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
-
-
-def _version() -> str:
-    from .._version import __version__
-
-    return __version__

@@ -32,6 +32,142 @@ _Day = date  # ``date`` is shadowed by the method of the same name inside Format
 TEXTS: Mapping[str, Mapping[str, str]] = {
     "de": {
         "report": "Jahresbericht",
+        "pp": "Pp.",
+        "pp_meaning": "Prozentpunkte (Veränderung einer Quote)",
+        "below_baseline": "unter Ausgangswert",
+        "note_other_kind": (
+            "{name}: Der Zielwert gilt für {target_period}; {period} wird daran nicht "
+            "gemessen (keine Zielerreichung, keine Prognose)."
+        ),
+        "note_below_baseline": (
+            "{name}: Der Wert {value} liegt unter dem Ausgangswert {baseline} "
+            "({baseline_period}); Zielwert {target} ({target_period})."
+        ),
+        "note_attainment_baseline": (
+            "{name}: Zielerreichung = (Wert − Ausgangswert) ÷ (Zielwert − Ausgangswert) = "
+            "({value} − {baseline}) ÷ ({target} − {baseline}) = {attainment} % "
+            "(Ausgangswert {baseline_period}, Zielwert {target_period})."
+        ),
+        "note_attainment": (
+            "{name}: Zielerreichung = Wert ÷ Zielwert = {value} ÷ {target} = {attainment} % "
+            "(Zielwert {target_period}; kein Ausgangswert erfasst)."
+        ),
+        "note_attainment_down": (
+            "{name}: Zielerreichung = Zielwert ÷ Wert = {target} ÷ {value} = {attainment} % "
+            "(niedriger ist besser; Zielwert {target_period}; kein Ausgangswert erfasst)."
+        ),
+        "forecast": "Prognose",
+        "forecast_title": "Erfolgsprognose",
+        "forecast_on-track": "auf Kurs",
+        "forecast_at-risk": "gefährdet",
+        "forecast_off-track": "nicht auf Kurs",
+        "forecast_sentence_on-track": (
+            "{name}: Bei gleichbleibender Entwicklung wird der Zielwert {target_period} "
+            "({target}) voraussichtlich erreicht: erwartet {expected} (Spanne {low} bis {high})."
+        ),
+        "forecast_sentence_at-risk": (
+            "{name}: Bei gleichbleibender Entwicklung wird der Zielwert {target_period} "
+            "({target}) voraussichtlich knapp verfehlt: erwartet {expected} (Spanne {low} bis "
+            "{high}); erreichbar nur bei günstigem Verlauf."
+        ),
+        "forecast_sentence_off-track": (
+            "{name}: Bei gleichbleibender Entwicklung wird der Zielwert {target_period} "
+            "({target}) voraussichtlich verfehlt: erwartet {expected} (Spanne {low} bis {high})."
+        ),
+        "forecast_now_reached": (
+            "{name}: Der Zielwert {target_period} ({target}) ist erreicht ({expected})."
+        ),
+        "forecast_now_missed": (
+            "{name}: Der Zielwert {target_period} ({target}) ist nicht erreicht ({expected})."
+        ),
+        "forecast_refused_too-few-points": (
+            "{name}: Keine Prognose – nur {points} veröffentlichte Werte, mindestens 3 sind nötig."
+        ),
+        "forecast_refused_other-period-kind": (
+            "{name}: Keine Prognose – der Zielwert gilt für {target_period}, berichtet wird "
+            "{period}."
+        ),
+        "forecast_refused_target-passed": (
+            "{name}: Keine Prognose – der Zielzeitraum {target_period} ist vorbei."
+        ),
+        "forecast_refused_too-far": (
+            "{name}: Keine Prognose – der Zielzeitraum {target_period} liegt zu weit voraus."
+        ),
+        "forecast_legend": (
+            "Prognose: ● auf Kurs, ◐ gefährdet (nur bei günstigem Verlauf erreichbar), "
+            "○ nicht auf Kurs; Methode im Anhang."
+        ),
+        "at_a_glance": "Auf einen Blick",
+        "glance_indicators": "Kennzahlen mit Zielwert ({period})",
+        "glance_meetings": "Sitzungen: {held} (Netzwerke: {networks})",
+        "glance_planned": "; geplant: {planned}",
+        "glance_funding": "{total} (Förderungen: {count})",
+        "glance_staff": "{fte} Vollzeitstellen (VZÄ)",
+        "glance_seconded": ", davon {fte} abgeordnet",
+        "funding": "Förderung",
+        "staff": "Personal",
+        "see_also": "Siehe auch {names} (im Handlungsfeld {fields}).",
+        "without_entries": "Ohne Einträge: {fields}.",
+        "measure_indicators": "Kennzahlen:",
+        "measures_expected": "Maßnahmen und ihr erwartetes Ergebnis:",
+        "per_year": "jährlich",
+        "total": "Summe",
+        "funding_caption": "Förderung im Berichtszeitraum {period}",
+        "programme": "Programm",
+        "provider": "Fördergeber",
+        "used_for": "Maßnahme / Empfänger",
+        "amount": "Betrag",
+        "funding_undated": "Ohne Zeitraumangabe, nicht in der Summe: {grants}.",
+        "seconded": "abgeordnet",
+        "staff_caption": "Personalstellen",
+        "role": "Funktion",
+        "financed_by": "Finanzierung",
+        "fte": "VZÄ",
+        "seconded_note": "Abgeordnete Lehrkräfte und andere abgeordnete Kräfte: {fte} VZÄ.",
+        "meetings_caption": "Sitzungen der Netzwerke im Berichtszeitraum {period}",
+        "held": "Sitzungen",
+        "planned": "geplant",
+        "topics_results": "Themen und Ergebnisse",
+        "count_in_annex": "{count} (Liste im Anhang)",
+        "verified_entries": "Im Berichtszeitraum geprüft",
+        "gaps_count": "{count} Kommunen mit Lücken (Liste im Anhang)",
+        "by_municipality_title": "Kennzahlen nach Kommunen",
+        "by_municipality_caption": "Kennzahlen nach Kommunen ({period})",
+        "entry_lists": "Akteure und Angebote: Listen",
+        "method": "Methode",
+        "method_values": (
+            "Werte: Fallkennzahlen werden aus dem pseudonymisierten Export des Case Managements "
+            "berechnet, mit statistischer Geheimhaltung (Werte 1 und 2 und rückrechenbare Werte "
+            "werden nicht veröffentlicht). Veränderungen von Quoten sind Prozentpunkte (Pp.)."
+        ),
+        "method_attainment": (
+            "Zielerreichung: mit Ausgangswert (Wert − Ausgangswert) ÷ (Zielwert − "
+            "Ausgangswert), sonst Wert ÷ Zielwert (niedriger ist besser: Zielwert ÷ Wert). "
+            "Ein Zielwert für eine andere Art von Zeitraum (z. B. ein Jahresziel im "
+            "Quartalsbericht) wird nicht verglichen. Ein Wert unter dem Ausgangswert wird "
+            "als solcher benannt."
+        ),
+        "method_forecast": (
+            "Erfolgsprognose: Trend nach Theil–Sen über die letzten 3 Zeiträume "
+            "(Steigung = Median der Steigungen zwischen je zwei Werten, robust gegen "
+            "Ausreißer), fortgeschrieben bis zum Zielzeitraum. Die Spanne ergibt sich aus dem "
+            "unteren und oberen Quartil dieser Steigungen. Mit weniger als 3 Werten wird keine "
+            "Prognose gestellt. Auf Kurs: die Fortschreibung erreicht den Zielwert; gefährdet: "
+            "nur das günstige Ende der Spanne; nicht auf Kurs: auch dieses nicht."
+        ),
+        "method_entries": (
+            "Akteure und Angebote: neu und geändert im Vergleich mit der Vorversion des "
+            "Konzepts (ohne Vorversion: neu nach Beginn im Berichtszeitraum); zu prüfen sind "
+            "Einträge, die in den zwölf Monaten vor dem Ende des Berichtszeitraums nicht "
+            "geprüft wurden."
+        ),
+        "facts": "Sachverhalt",
+        "finances": "Finanzen und Personal",
+        "alternatives": "Alternativen",
+        "competence": "Zuständigkeit",
+        "meeting_date": "Sitzung",
+        "page": "Seite",
+        "page_of": "von",
         "vorlage": "Vorlage",
         "subject": "Betreff",
         "document_number": "Drucksache",
@@ -66,7 +202,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "change": "Veränderung",
         "change_rel": "Veränderung in %",
         "target": "Zielwert",
-        "attainment": "Zielerreichung in %",
+        "attainment": "Zielerreichung",
         "baseline": "Ausgangswert",
         "territory": "Gebiet",
         "municipality": "Kommune",
@@ -108,8 +244,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "rule_new_previous": "Vergleich mit der Vorversion {version} des Konzepts.",
         "rule_new_period": (
             "Als neu gilt ein Eintrag, dessen Beginn (Angebot: gültig ab; Akteur: "
-            "gegründet) im Berichtszeitraum liegt; als geändert ein Eintrag, der im "
-            "Berichtszeitraum geprüft wurde."
+            "gegründet) im Berichtszeitraum liegt. Änderungen zeigt der Vergleich mit einer "
+            "Vorversion des Konzepts."
         ),
         "summary_counts": "{actors} Akteure mit {offers} Angeboten.",
         "outlook": "Ausblick",
@@ -171,6 +307,140 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
     },
     "en": {
         "report": "Annual report",
+        "pp": "pp",
+        "pp_meaning": "percentage points (change of a rate)",
+        "below_baseline": "below baseline",
+        "note_other_kind": (
+            "{name}: the target applies to {target_period}; {period} is not measured "
+            "against it (no attainment, no forecast)."
+        ),
+        "note_below_baseline": (
+            "{name}: the value {value} lies below the baseline {baseline} "
+            "({baseline_period}); target {target} ({target_period})."
+        ),
+        "note_attainment_baseline": (
+            "{name}: attainment = (value − baseline) ÷ (target − baseline) = "
+            "({value} − {baseline}) ÷ ({target} − {baseline}) = {attainment} % "
+            "(baseline {baseline_period}, target {target_period})."
+        ),
+        "note_attainment": (
+            "{name}: attainment = value ÷ target = {value} ÷ {target} = {attainment} % "
+            "(target {target_period}; no baseline recorded)."
+        ),
+        "note_attainment_down": (
+            "{name}: attainment = target ÷ value = {target} ÷ {value} = {attainment} % "
+            "(lower is better; target {target_period}; no baseline recorded)."
+        ),
+        "forecast": "Forecast",
+        "forecast_title": "Success forecast",
+        "forecast_on-track": "on track",
+        "forecast_at-risk": "at risk",
+        "forecast_off-track": "off track",
+        "forecast_sentence_on-track": (
+            "{name}: if the trend continues, the target for {target_period} ({target}) will "
+            "probably be reached: expected {expected} (range {low} to {high})."
+        ),
+        "forecast_sentence_at-risk": (
+            "{name}: if the trend continues, the target for {target_period} ({target}) will "
+            "probably be narrowly missed: expected {expected} (range {low} to {high}); "
+            "reachable only if things go well."
+        ),
+        "forecast_sentence_off-track": (
+            "{name}: if the trend continues, the target for {target_period} ({target}) will "
+            "probably be missed: expected {expected} (range {low} to {high})."
+        ),
+        "forecast_now_reached": (
+            "{name}: the target for {target_period} ({target}) is reached ({expected})."
+        ),
+        "forecast_now_missed": (
+            "{name}: the target for {target_period} ({target}) is not reached ({expected})."
+        ),
+        "forecast_refused_too-few-points": (
+            "{name}: no forecast – only {points} published values, at least 3 are needed."
+        ),
+        "forecast_refused_other-period-kind": (
+            "{name}: no forecast – the target applies to {target_period}, the report covers "
+            "{period}."
+        ),
+        "forecast_refused_target-passed": (
+            "{name}: no forecast – the target period {target_period} is over."
+        ),
+        "forecast_refused_too-far": (
+            "{name}: no forecast – the target period {target_period} lies too far ahead."
+        ),
+        "forecast_legend": (
+            "Forecast: ● on track, ◐ at risk (reachable only if things go well), ○ off track; "
+            "method in the annex."
+        ),
+        "at_a_glance": "At a glance",
+        "glance_indicators": "Indicators with a target ({period})",
+        "glance_meetings": "meetings: {held} (networks: {networks})",
+        "glance_planned": "; planned: {planned}",
+        "glance_funding": "{total} (grants: {count})",
+        "glance_staff": "{fte} full-time equivalents (FTE)",
+        "glance_seconded": ", of which {fte} seconded",
+        "funding": "Funding",
+        "staff": "Staff",
+        "see_also": "See also {names} (in the field of action {fields}).",
+        "without_entries": "Without entries: {fields}.",
+        "measure_indicators": "Indicators:",
+        "measures_expected": "Measures and their expected result:",
+        "per_year": "per year",
+        "total": "Total",
+        "funding_caption": "Funding in the report period {period}",
+        "programme": "Programme",
+        "provider": "Provider",
+        "used_for": "Measure / recipient",
+        "amount": "Amount",
+        "funding_undated": "Without a period, not in the total: {grants}.",
+        "seconded": "seconded",
+        "staff_caption": "Staff positions",
+        "role": "Role",
+        "financed_by": "Financed by",
+        "fte": "FTE",
+        "seconded_note": "Seconded teachers and other seconded staff: {fte} FTE.",
+        "meetings_caption": "Network meetings in the report period {period}",
+        "held": "Meetings",
+        "planned": "planned",
+        "topics_results": "Topics and results",
+        "count_in_annex": "{count} (list in the annex)",
+        "verified_entries": "Verified in the report period",
+        "gaps_count": "{count} municipalities with gaps (list in the annex)",
+        "by_municipality_title": "Indicators by municipality",
+        "by_municipality_caption": "Indicators by municipality ({period})",
+        "entry_lists": "Actors and offers: lists",
+        "method": "Method",
+        "method_values": (
+            "Values: case-based indicators are computed from the pseudonymised case-management "
+            "export with statistical disclosure control (values 1 and 2 and derivable values "
+            "are not published). Changes of rates are percentage points (pp)."
+        ),
+        "method_attainment": (
+            "Target attainment: with a baseline (value − baseline) ÷ (target − baseline), "
+            "otherwise value ÷ target (lower is better: target ÷ value). A target for another "
+            "kind of period (e.g. an annual target in a quarterly report) is not compared. A "
+            "value below the baseline is named as such."
+        ),
+        "method_forecast": (
+            "Success forecast: Theil–Sen trend over the last 3 periods (slope = median "
+            "of the slopes between every two values, robust against outliers), projected to "
+            "the target period. The range comes from the lower and upper quartile of these "
+            "slopes. With fewer than 3 values there is no forecast. On track: the projection "
+            "reaches the target; at risk: only the favourable end of the range does; off "
+            "track: not even that."
+        ),
+        "method_entries": (
+            "Actors and offers: new and changed compared with the previous version of the "
+            "concept (without one: new by start in the report period); to be checked are "
+            "entries not verified in the twelve months before the end of the report period."
+        ),
+        "facts": "Facts",
+        "finances": "Finances and staff",
+        "alternatives": "Alternatives",
+        "competence": "Competence",
+        "meeting_date": "Meeting",
+        "page": "Page",
+        "page_of": "of",
         "vorlage": "Council paper",
         "subject": "Subject",
         "document_number": "Document number",
@@ -205,7 +475,7 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "change": "Change",
         "change_rel": "Change in %",
         "target": "Target",
-        "attainment": "Target attainment in %",
+        "attainment": "Target attainment",
         "baseline": "Baseline",
         "territory": "Area",
         "municipality": "Municipality",
@@ -247,8 +517,8 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "rule_new_previous": "Compared with the previous version {version} of the concept.",
         "rule_new_period": (
             "An entry counts as new when its start (offer: valid from; actor: founded) "
-            "lies in the report period, and as changed when it was verified in the "
-            "report period."
+            "lies in the report period. Changes show in a comparison with a previous "
+            "version of the concept."
         ),
         "summary_counts": "{actors} actors with {offers} offers.",
         "outlook": "Outlook",
@@ -429,6 +699,20 @@ class Formatter:
         if value is None:
             return self.symbol(ObservationStatus.MISSING)
         text: str = format_currency(value, "EUR", locale=self._babel)
+        return text
+
+    def money_short(self, value: Decimal | None) -> str:
+        """An amount in whole euros when it has no cents: ``170.000 €`` (else with cents)."""
+        from babel.numbers import format_currency
+
+        if value is None:
+            return self.symbol(ObservationStatus.MISSING)
+        if value != value.to_integral_value():
+            return self.money(value)
+        pattern = "#,##0\u00a0¤" if self.lang == "de" else "¤#,##0"
+        text: str = format_currency(
+            value, "EUR", format=pattern, locale=self._babel, currency_digits=False
+        )
         return text
 
     # ----------------------------------------------------------------- dates

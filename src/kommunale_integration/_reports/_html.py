@@ -6,24 +6,34 @@ import os
 
 from markupsafe import Markup
 
-from ._charts import has_chart, trend_svg
-from ._context import Figure, ReportContext
+from ._charts import trend_svg
+from ._context import ReportContext
 from ._format import Formatter
+from ._outline import Chart, Outline
 from ._templates import environment, render
 
 __all__ = ["render_report_html"]
 
 
 def render_report_html(
-    ctx: ReportContext, fmt: Formatter, *, templates: str | os.PathLike[str] | None = None
+    ctx: ReportContext,
+    fmt: Formatter,
+    outline: Outline,
+    *,
+    templates: str | os.PathLike[str] | None = None,
 ) -> str:
-    """Render *ctx* with ``report.html.j2`` (inline CSS and SVG, no external request)."""
+    """Render *outline* with ``report.html.j2`` (inline CSS and SVG, no external request)."""
     env = environment("html", fmt, templates)
 
-    def chart(figure: Figure, chart_id: str) -> Markup:
-        if not has_chart(figure):
-            return Markup("")
-        return Markup(trend_svg(figure, fmt, chart_id=chart_id))  # noqa: S704 - our own SVG
+    def chart(block: Chart) -> Markup:
+        svg = trend_svg(block.figure, fmt, chart_id="svg-" + block.chart_id)
+        return Markup(svg)  # noqa: S704 - our own SVG, every text in it escaped
 
-    running = f"{ctx.vorlage.subject}"
-    return render(env, "report.html.j2", ctx=ctx, chart=chart, running_header=running)
+    return render(
+        env,
+        "report.html.j2",
+        ctx=ctx,
+        outline=outline,
+        chart=chart,
+        running_header=outline.running_header,
+    )

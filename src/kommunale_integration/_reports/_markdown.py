@@ -7,6 +7,7 @@ import re
 
 from ._context import ReportContext
 from ._format import Formatter
+from ._outline import Outline
 from ._templates import environment, render
 
 __all__ = ["render_report_md", "tidy_markdown"]
@@ -20,8 +21,12 @@ def tidy_markdown(text: str) -> str:
 
 
 def render_report_md(
-    ctx: ReportContext, fmt: Formatter, *, templates: str | os.PathLike[str] | None = None
+    ctx: ReportContext,
+    fmt: Formatter,
+    outline: Outline,
+    *,
+    templates: str | os.PathLike[str] | None = None,
 ) -> str:
-    """Render *ctx* with ``report.md.j2``."""
+    """Render *outline* with ``report.md.j2``."""
     env = environment("md", fmt, templates)
-    return tidy_markdown(render(env, "report.md.j2", ctx=ctx))
+    return tidy_markdown(render(env, "report.md.j2", ctx=ctx, outline=outline))

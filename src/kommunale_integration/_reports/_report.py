@@ -12,6 +12,7 @@ from .._model import Concept
 from .._periods import ReportPeriod
 from ._context import ReportContext, Vorlage, build_context
 from ._format import Formatter
+from ._outline import build_outline
 
 __all__ = ["DEFAULT_DISCLOSURE", "build_report", "report_context"]
 
@@ -208,19 +209,20 @@ def build_report(
         disclosure=disclosure,
         vorlage=vorlage,
     )
+    outline = build_outline(ctx, fmt)
     data: str | bytes
     if format == "html":
         from ._html import render_report_html
 
-        data = render_report_html(ctx, fmt, templates=templates)
+        data = render_report_html(ctx, fmt, outline, templates=templates)
     elif format == "md":
         from ._markdown import render_report_md
 
-        data = render_report_md(ctx, fmt, templates=templates)
+        data = render_report_md(ctx, fmt, outline, templates=templates)
     else:
         from ._docx import render_report_docx
 
-        data = render_report_docx(ctx, fmt)
+        data = render_report_docx(ctx, fmt, outline)
     if output is not None:
         atomic_write(output, data)
     return data

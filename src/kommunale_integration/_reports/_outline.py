@@ -1,0 +1,945 @@
+"""The one outline of the Jahresbericht: sections, their order, headings and table columns.
+
+:func:`build_outline` turns a :class:`~kommunale_integration.ReportContext` into an
+:class:`Outline`: a title, the Vorlage header and numbered :class:`Section` objects made
+of a few kinds of blocks (:class:`Paragraph`, :class:`Items`, :class:`Table`,
+:class:`Chart`), every text already formatted in the report language. The HTML,
+Markdown and DOCX renderers only walk this structure, so the three formats cannot drift
+apart: a section, a column or a heading is defined here once.
+
+A section whose builder returns nothing is left out (no empty sections, no "keine …
+erfasst" lines); sections are numbered after that. To add a section, write a builder
+``(ctx, fmt) -> Body | None`` and add a :class:`SectionSpec` to :data:`SECTIONS` (main
+part) or :data:`ANNEXES`; ``build_outline(..., extra=…)`` adds sections without changing
+this module.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Final, Literal
+
+import attrs
+
+from .._engine.forecasting import Forecast, ForecastRefusal, ForecastStatus
+from .._model import MeasureStatus
+from ._charts import chart_description, chart_title, has_chart
+from ._context import Figure, ReportContext
+from ._format import Formatter
+
+__all__ = [
+    "ANNEXES",
+    "SECTIONS",
+    "Body",
+    "Chart",
+    "Column",
+    "Item",
+    "Items",
+    "Outline",
+    "Paragraph",
+    "Section",
+    "SectionSpec",
+    "Table",
+    "build_outline",
+]
+
+#: Lists longer than this go to the annex; the main text gives their count.
+LIST_LIMIT: Final = 6
+
+#: Symbols of the forecast status that also print in black and white.
+FORECAST_SYMBOLS: Final = {
+    ForecastStatus.ON_TRACK: "●",
+    ForecastStatus.AT_RISK: "◐",
+    ForecastStatus.OFF_TRACK: "○",
+}
+
+
+@attrs.frozen(kw_only=True)
+class Paragraph:
+    """Running text; ``label`` is printed in bold before it."""
+
+    text: str
+    label: str | None = None
+    style: Literal["body", "note", "lead"] = "body"
+    kind: Literal["paragraph"] = "paragraph"
+
+
+@attrs.frozen(kw_only=True)
+class Item:
+    """An entry of a bullet list: bold ``label``, ``text`` and an optional link on it."""
+
+    text: str
+    label: str | None = None
+    url: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Items:
+    """A bullet list."""
+
+    items: tuple[Item, ...]
+    kind: Literal["items"] = "items"
+
+
+@attrs.frozen(kw_only=True)
+class Column:
+    """A table column: its heading and whether it holds numbers (right-aligned)."""
+
+    header: str
+    numeric: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Table:
+    """A table with a caption; the first cell of each row is its row header."""
+
+    caption: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    kind: Literal["table"] = "table"
+
+
+@attrs.frozen(kw_only=True)
+class Chart:
+    """A trend chart of a Kennzahl, with title and text alternative."""
+
+    figure: Figure
+    chart_id: str
+    title: str
+    description: str
+    kind: Literal["chart"] = "chart"
+
+
+Block = Paragraph | Items | Table | Chart
+
+
+@attrs.frozen(kw_only=True)
+class Body:
+    """What a section builder returns: blocks and subsections (heading, blocks)."""
+
+    blocks: tuple[Block, ...] = ()
+    subsections: tuple[tuple[str, Body], ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Section:
+    """A numbered section of the outline."""
+
+    id: str
+    number: str
+    title: str
+    level: int
+    blocks: tuple[Block, ...]
+    children: tuple[Section, ...] = ()
+    break_after: bool = False
+
+    @property
+    def heading(self) -> str:
+        """Number and title, e.g. ``3.2 Sprache``."""
+        return f"{self.number} {self.title}" if self.number else self.title
+
+
+@attrs.frozen(kw_only=True)
+class Outline:
+    """The whole report as formatted, format-independent structure."""
+
+    lang: str
+    title: str
+    meta: str
+    banner: tuple[str, str] | None
+    vorlage: Table
+    sections: tuple[Section, ...]
+    footer: str
+    running_header: str
+    author: str
+
+
+Builder = Callable[[ReportContext, Formatter], Body | None]
+
+
+@attrs.frozen(kw_only=True)
+class SectionSpec:
+    """A section of the report: an anchor id, the key of its title and its builder."""
+
+    id: str
+    title_key: str
+    build: Builder
+    break_after: bool = False
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _table(
+    caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()
+) -> Table:
+    """A :class:`Table`; the columns at the indexes in *numeric* hold numbers."""
+    return Table(
+        caption=caption,
+        columns=tuple(Column(header=h, numeric=i in numeric) for i, h in enumerate(headers)),
+        rows=tuple(tuple(row) for row in rows),
+    )
+
+
+def _paragraphs(text: str | None, style: Literal["body", "note", "lead"] = "body") -> list[Block]:
+    return [
+        Paragraph(text=" ".join(part.split()), style=style)
+        for part in (text or "").split("\n\n")
+        if part.strip()
+    ]
+
+
+def _value(fmt: Formatter, figure: Figure) -> str:
+    point = figure.current
+    if point is None:
+        return fmt.symbol("missing")
+    return fmt.cell(point.value, point.status, figure.decimals)
+
+
+def _change(fmt: Formatter, figure: Figure) -> str:
+    if figure.change_abs is None:
+        return fmt.symbol("missing")
+    if figure.percentage_points:
+        return f"{fmt.signed(figure.change_abs, figure.decimals)} {fmt.t('pp')}"
+    text = fmt.signed(figure.change_abs, figure.decimals)
+    if figure.change_rel is not None:
+        text += f" ({fmt.signed(figure.change_rel, 1)} %)"
+    return text
+
+
+def _target(fmt: Formatter, figure: Figure) -> str:
+    if figure.target is None or figure.target_period is None:
+        return fmt.symbol("missing")
+    return f"{fmt.number(figure.target, figure.decimals)} ({fmt.period(figure.target_period)})"
+
+
+def _attainment(fmt: Formatter, figure: Figure) -> str:
+    if figure.derived.below_baseline:
+        return fmt.t("below_baseline")
+    if figure.attainment is None:
+        return fmt.symbol("missing")
+    return f"{fmt.number(figure.attainment, 0)} %"
+
+
+def _attainment_note(fmt: Formatter, figure: Figure) -> str | None:
+    """Baseline and formula of an attainment, or why there is none (one sentence)."""
+    d = figure.derived
+    if d.target is None or d.target_period is None:
+        return None
+    name, places = figure.indicator.name, figure.decimals
+    if d.attainment_note == "other-period-kind":
+        return fmt.t(
+            "note_other_kind",
+            name=name,
+            target_period=fmt.period(d.target_period),
+            period=fmt.period(d.period),
+        )
+    if d.value is None or d.attainment is None:
+        return None
+    values = {
+        "name": name,
+        "value": fmt.number(d.value, places),
+        "target": fmt.number(d.target, places),
+        "target_period": fmt.period(d.target_period),
+        "attainment": fmt.number(d.attainment, 0),
+    }
+    if d.baseline is not None and d.baseline_period is not None and d.baseline != d.target:
+        values["baseline"] = fmt.number(d.baseline, places)
+        values["baseline_period"] = fmt.period(d.baseline_period)
+        if d.below_baseline:
+            return fmt.t("note_below_baseline", **values)
+        return fmt.t("note_attainment_baseline", **values)
+    key = "note_attainment_down" if figure.indicator.direction == "down" else "note_attainment"
+    return fmt.t(key, **values)
+
+
+def forecast_label(fmt: Formatter, outlook: Forecast | None) -> str:
+    """Symbol and label of a forecast status, e.g. ``● auf Kurs``; ``–`` without one."""
+    if outlook is None or outlook.status is None:
+        return fmt.symbol("missing")
+    return f"{FORECAST_SYMBOLS[outlook.status]} {fmt.t('forecast_' + outlook.status)}"
+
+
+def forecast_sentence(fmt: Formatter, figure: Figure) -> str | None:
+    """The one sentence of the Erfolgsprognose for *figure* (``None`` without a target)."""
+    outlook = figure.forecast
+    if outlook is None:
+        return None
+    places = figure.decimals
+    values = {
+        "name": figure.indicator.name,
+        "target": fmt.number(outlook.target, places),
+        "target_period": fmt.period(outlook.target_period),
+        "period": fmt.period(figure.derived.period),
+    }
+    if outlook.refusal is not None:
+        if outlook.refusal is ForecastRefusal.TOO_FEW_POINTS:
+            values["points"] = fmt.number(outlook.points, 0)
+        return fmt.t(f"forecast_refused_{outlook.refusal}", **values)
+    if outlook.status is None or outlook.expected is None:  # pragma: no cover - by construction
+        return None
+    values["expected"] = fmt.number(outlook.expected, places)
+    values["low"] = fmt.number(outlook.low, places)
+    values["high"] = fmt.number(outlook.high, places)
+    if outlook.steps == 0:
+        key = "reached" if outlook.status is ForecastStatus.ON_TRACK else "missed"
+        return fmt.t(f"forecast_now_{key}", **values)
+    return fmt.t(f"forecast_sentence_{outlook.status}", **values)
+
+
+def _figure_table(fmt: Formatter, figures: Sequence[Figure], caption: str) -> Table:
+    t = fmt.t
+    return Table(
+        caption=caption,
+        columns=(
+            Column(header=t("indicator")),
+            Column(header=t("value"), numeric=True),
+            Column(header=t("previous"), numeric=True),
+            Column(header=t("change"), numeric=True),
+            Column(header=t("target"), numeric=True),
+            Column(header=t("attainment"), numeric=True),
+        ),
+        rows=tuple(
+            (
+                f.indicator.name + (f" ({f.indicator.unit})" if f.indicator.unit else ""),
+                _value(fmt, f),
+                fmt.cell(f.previous.value, f.previous.status, f.decimals)
+                if f.previous
+                else fmt.symbol("missing"),
+                _change(fmt, f),
+                _target(fmt, f),
+                _attainment(fmt, f),
+            )
+            for f in figures
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
+    t = fmt.t
+    blocks: list[Block] = []
+    if ctx.targeted:
+        blocks.append(
+            Table(
+                caption=t("glance_indicators", period=fmt.period(ctx.period)),
+                columns=(
+                    Column(header=t("indicator")),
+                    Column(header=t("value"), numeric=True),
+                    Column(header=t("target"), numeric=True),
+                    Column(header=t("forecast")),
+                ),
+                rows=tuple(
+                    (
+                        f.indicator.name,
+                        _value(fmt, f),
+                        _target(fmt, f),
+                        forecast_label(fmt, f.forecast),
+                    )
+                    for f in ctx.targeted
+                ),
+            )
+        )
+    facts: list[Item] = []
+    if ctx.measures:
+        counts = Counter(m.status for m in ctx.measures)
+        text = ", ".join(
+            f"{fmt.number(counts[s], 0)} {fmt.status(s)}" for s in MeasureStatus if counts[s]
+        )
+        facts.append(Item(label=t("measures"), text=text))
+    if ctx.networks:
+        held = sum(len(n.meetings) for n in ctx.networks)
+        planned = sum(n.planned or 0 for n in ctx.networks)
+        text = t(
+            "glance_meetings", held=fmt.number(held, 0), networks=fmt.number(len(ctx.networks), 0)
+        )
+        if planned:
+            text += t("glance_planned", planned=fmt.number(planned, 0))
+        facts.append(Item(label=t("networks"), text=text))
+    money = ctx.finances
+    if money.funding:
+        facts.append(
+            Item(
+                label=t("funding"),
+                text=t(
+                    "glance_funding",
+                    total=fmt.money_short(money.total),
+                    count=fmt.number(len(money.funding), 0),
+                ),
+            )
+        )
+    if money.staff:
+        facts.append(
+            Item(
+                label=t("staff"),
+                text=t("glance_staff", fte=fmt.number(money.fte, 1))
+                + (
+                    t("glance_seconded", fte=fmt.number(money.fte_seconded, 1))
+                    if money.fte_seconded
+                    else ""
+                ),
+            )
+        )
+    a = ctx.actors
+    facts.append(
+        Item(
+            label=t("actors_offers"),
+            text=t(
+                "summary_counts",
+                actors=fmt.number(a.actor_count, 0),
+                offers=fmt.number(a.offer_count, 0),
+            ),
+        )
+    )
+    blocks.append(Items(items=tuple(facts)))
+    if ctx.targeted:
+        blocks.append(Paragraph(text=t("forecast_legend"), style="note"))
+    return Body(blocks=tuple(blocks))
+
+
+def _facts(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    blocks: list[Block] = [
+        *_paragraphs(ctx.concept.facts),
+        *_paragraphs(ctx.starting_point),
+        *_paragraphs(ctx.summary),
+    ]
+    return Body(blocks=tuple(blocks)) if blocks else None
+
+
+def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
+    t = fmt.t
+    field = ctx.fields[index]
+    blocks: list[Block] = list(_paragraphs(field.description))
+    if field.goals:
+        blocks.append(
+            Items(items=tuple(Item(label=fmt.goal_kind(g.kind), text=g.text) for g in field.goals))
+        )
+    if field.measures:
+        blocks.append(
+            Table(
+                caption=f"{t('measures')}: {field.title}",
+                columns=(
+                    Column(header=t("measure")),
+                    Column(header=t("status")),
+                    Column(header=t("responsible")),
+                    Column(header=t("timeframe")),
+                ),
+                rows=tuple(
+                    (
+                        m.title,
+                        fmt.status(m.status)
+                        + (f" ({t('status_change')})" if m.status_changed else ""),
+                        m.responsible or t("not_named"),
+                        fmt.span(m.start, m.end),
+                    )
+                    for m in field.measures
+                ),
+            )
+        )
+    if field.figures:
+        caption = (
+            f"{t('indicators')}: {field.title} ({ctx.territory_name}, {fmt.period(ctx.period)})"
+        )
+        blocks.append(_figure_table(fmt, field.figures, caption))
+        notes = [n for f in field.figures if (n := _attainment_note(fmt, f))]
+        blocks.extend(Paragraph(text=n, style="note") for n in notes)
+        for number, f in enumerate(field.figures, start=1):
+            if has_chart(f):
+                blocks.append(
+                    Chart(
+                        figure=f,
+                        chart_id=f"chart-{index + 1}-{number}",
+                        title=chart_title(f, fmt),
+                        description=chart_description(f, fmt),
+                    )
+                )
+    if field.references:
+        names = ", ".join(f.indicator.name for f in field.references)
+        homes = {f.field for f in field.references}
+        where = ", ".join(s.title for s in ctx.fields if s.id in homes)
+        blocks.append(Paragraph(text=t("see_also", names=names, fields=where), style="note"))
+    return Body(blocks=tuple(blocks))
+
+
+def _fields(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    filled = [(i, f) for i, f in enumerate(ctx.fields) if not f.empty]
+    empty = [f.title for f in ctx.fields if f.empty]
+    if not filled and not empty:
+        return None
+    blocks: tuple[Block, ...] = ()
+    if empty:
+        blocks = (Paragraph(text=fmt.t("without_entries", fields=", ".join(empty)), style="note"),)
+    return Body(
+        blocks=blocks,
+        subsections=tuple((field.title, _field_body(ctx, fmt, i)) for i, field in filled),
+    )
+
+
+def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    blocks: list[Block] = []
+    for figure in ctx.targeted:
+        sentence = forecast_sentence(fmt, figure)
+        if sentence:
+            blocks.append(Paragraph(label=forecast_label(fmt, figure.forecast), text=sentence))
+    expected = [m for m in ctx.measures if m.expected_result or m.indicators]
+    by_code = {f.indicator.id: f for f in ctx.figures}
+    items = []
+    for m in expected:
+        parts = [m.expected_result] if m.expected_result else []
+        watched = [by_code[c] for c in m.indicators if c in by_code and by_code[c].forecast]
+        if watched:
+            parts.append(
+                fmt.t("measure_indicators")
+                + " "
+                + ", ".join(
+                    f"{f.indicator.name} ({forecast_label(fmt, f.forecast)})" for f in watched
+                )
+            )
+        if parts:
+            items.append(Item(label=m.title, text="; ".join(parts)))
+    if items:
+        blocks.append(Paragraph(text=fmt.t("measures_expected"), style="lead"))
+        blocks.append(Items(items=tuple(items)))
+    return Body(blocks=tuple(blocks)) if blocks else None
+
+
+def _finances(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    t = fmt.t
+    money = ctx.finances
+    blocks: list[Block] = list(_paragraphs(ctx.concept.impacts))
+    if money.empty:
+        return Body(blocks=tuple(blocks)) if blocks else None
+    if money.funding:
+        rows = [
+            (
+                f.programme,
+                f.provider,
+                ", ".join(f.measures) or (f.recipient or ""),
+                fmt.money_short(f.amount) + (f" {t('per_year')}" if f.per_year else ""),
+            )
+            for f in money.funding
+        ]
+        rows.append((t("total"), "", "", fmt.money_short(money.total)))
+        headers = [t("programme"), t("provider"), t("used_for"), t("amount")]
+        caption = t("funding_caption", period=fmt.period(ctx.period))
+        blocks.append(_table(caption, headers, rows, numeric=(3,)))
+    if money.undated:
+        listed = "; ".join(
+            f"{f.programme} ({f.provider}) {fmt.money_short(f.amount)}"
+            + (f" – {', '.join(f.measures)}" if f.measures else "")
+            for f in money.undated
+        )
+        blocks.append(Paragraph(text=t("funding_undated", grants=listed), style="note"))
+    if money.staff:
+        rows = [
+            (
+                s.role
+                + (
+                    f" ({t('seconded')})"
+                    if s.seconded and t("seconded").casefold() not in s.role.casefold()
+                    else ""
+                ),
+                s.actor,
+                s.funding or "",
+                fmt.number(s.fte, 1),
+            )
+            for s in money.staff
+        ]
+        rows.append((t("total"), "", "", fmt.number(money.fte, 1)))
+        headers = [t("role"), t("actor"), t("financed_by"), t("fte")]
+        blocks.append(_table(t("staff_caption"), headers, rows, numeric=(3,)))
+        if money.fte_seconded:
+            blocks.append(
+                Paragraph(
+                    text=t("seconded_note", fte=fmt.number(money.fte_seconded, 1)), style="note"
+                )
+            )
+    return Body(blocks=tuple(blocks))
+
+
+def _networks(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    t = fmt.t
+    if not ctx.networks:
+        return None
+    rows = tuple(
+        (
+            n.name,
+            fmt.number(len(n.meetings), 0),
+            fmt.number(n.planned, 0) if n.planned is not None else fmt.symbol("missing"),
+            fmt.number(n.participants, 0),
+            "; ".join(dict.fromkeys(x for m in n.meetings for x in (*m.topics, *m.results))),
+        )
+        for n in ctx.networks
+    )
+    return Body(
+        blocks=(
+            Table(
+                caption=t("meetings_caption", period=fmt.period(ctx.period)),
+                columns=(
+                    Column(header=t("network")),
+                    Column(header=t("held"), numeric=True),
+                    Column(header=t("planned"), numeric=True),
+                    Column(header=t("participants"), numeric=True),
+                    Column(header=t("topics_results")),
+                ),
+                rows=rows,
+            ),
+        )
+    )
+
+
+def _entries_text(fmt: Formatter, entries: Sequence[object]) -> str:
+    names = [getattr(e, "name", "") for e in entries]
+    return ", ".join(names)
+
+
+def _actors(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    t = fmt.t
+    a = ctx.actors
+    if not (a.actor_count or a.offer_count):
+        return None
+    rule = (
+        t("rule_new_previous", version=a.compared_with) if a.compared_with else t("rule_new_period")
+    )
+    blocks: list[Block] = [
+        Paragraph(
+            text=t(
+                "summary_counts",
+                actors=fmt.number(a.actor_count, 0),
+                offers=fmt.number(a.offer_count, 0),
+            )
+            + " "
+            + rule
+        )
+    ]
+    items: list[Item] = []
+    groups = [
+        ("new_entries", a.new),
+        ("changed_entries", a.changed),
+        ("removed_entries", a.removed),
+    ]
+    groups.append(("stale_entries", a.stale))
+    for key, entries in groups:
+        if not entries:
+            continue
+        if len(entries) <= LIST_LIMIT:
+            items.append(
+                Item(
+                    label=f"{t(key)} ({fmt.number(len(entries), 0)})",
+                    text=_entries_text(fmt, entries),
+                )
+            )
+        else:
+            items.append(
+                Item(label=t(key), text=t("count_in_annex", count=fmt.number(len(entries), 0)))
+            )
+    if a.compared_with is None and a.verified:
+        items.append(Item(label=t("verified_entries"), text=fmt.number(a.verified, 0)))
+    if a.gaps:
+        items.append(Item(label=t("gaps"), text=t("gaps_count", count=fmt.number(len(a.gaps), 0))))
+    if items:
+        blocks.append(Items(items=tuple(items)))
+    if a.duplicates:
+        blocks.append(
+            Table(
+                caption=t("duplicates"),
+                columns=(
+                    Column(header=f"{t('offer')} A"),
+                    Column(header=f"{t('offer')} B"),
+                    Column(header=t("fields")),
+                    Column(header=t("territory")),
+                ),
+                rows=tuple(
+                    (
+                        f"{d.offer_a} ({d.actor_a})",
+                        f"{d.offer_b} ({d.actor_b})",
+                        ", ".join(d.fields),
+                        ", ".join(d.territories) if d.territories else t("whole_area"),
+                    )
+                    for d in a.duplicates
+                ),
+            )
+        )
+    return Body(blocks=tuple(blocks))
+
+
+def _text_section(attribute: str) -> Builder:
+    def build(ctx: ReportContext, fmt: Formatter) -> Body | None:
+        blocks = _paragraphs(getattr(ctx.concept, attribute))
+        return Body(blocks=tuple(blocks)) if blocks else None
+
+    return build
+
+
+# --------------------------------------------------------------------------- annexes
+
+
+def _definitions(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    t = fmt.t
+    if not ctx.indicators:
+        return None
+    return Body(
+        blocks=(
+            Table(
+                caption=t("indicator_definitions"),
+                columns=(
+                    Column(header=t("indicator")),
+                    Column(header=t("definition")),
+                    Column(header=t("source")),
+                ),
+                rows=tuple(
+                    (
+                        i.name + (f" ({i.unit})" if i.unit else ""),
+                        " ".join(x for x in (i.definition, i.method_notes) if x),
+                        f"{i.source or ''} ({i.origin})".strip(),
+                    )
+                    for i in ctx.indicators
+                ),
+            ),
+        )
+    )
+
+
+def _by_municipality(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    t = fmt.t
+    figures = [f for f in ctx.figures if f.by_municipality]
+    if not figures:
+        return None
+    towns = list(dict.fromkeys((ags, name) for f in figures for ags, name, _ in f.by_municipality))
+    tables: list[Block] = []
+    for start in range(0, len(figures), 4):
+        chunk = figures[start : start + 4]
+        cells = {(f.indicator.id, ags): p for f in chunk for ags, _, p in f.by_municipality}
+        tables.append(
+            Table(
+                caption=t("by_municipality_caption", period=fmt.period(ctx.period)),
+                columns=(
+                    Column(header=t("municipality")),
+                    *(Column(header=f.indicator.name, numeric=True) for f in chunk),
+                ),
+                rows=tuple(
+                    (
+                        name,
+                        *(
+                            fmt.cell(p.value, p.status, f.decimals)
+                            if (p := cells.get((f.indicator.id, ags))) is not None
+                            else fmt.symbol("missing")
+                            for f in chunk
+                        ),
+                    )
+                    for ags, name in towns
+                ),
+            )
+        )
+    return Body(blocks=tuple(tables))
+
+
+def _entry_lists(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    t = fmt.t
+    a = ctx.actors
+    blocks: list[Block] = []
+    for key, entries in (
+        ("new_entries", a.new),
+        ("changed_entries", a.changed),
+        ("removed_entries", a.removed),
+        ("stale_entries", a.stale),
+    ):
+        if len(entries) <= LIST_LIMIT:
+            continue
+        blocks.append(
+            Table(
+                caption=t(key),
+                columns=(
+                    Column(header=t("item")),
+                    Column(header=t("actor")),
+                    Column(header=t("last_verified")),
+                ),
+                rows=tuple(
+                    (
+                        e.name,
+                        e.actor or t("actor"),
+                        fmt.date(e.last_verified) if e.last_verified else t("never_verified"),
+                    )
+                    for e in entries
+                ),
+            )
+        )
+    if a.gaps:
+        blocks.append(
+            Table(
+                caption=t("gaps"),
+                columns=(Column(header=t("municipality")), Column(header=t("fields"))),
+                rows=tuple((town, ", ".join(fields)) for town, fields in a.gaps),
+            )
+        )
+    return Body(blocks=tuple(blocks)) if blocks else None
+
+
+def _legal_bases(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    if not ctx.legal_bases:
+        return None
+    return Body(
+        blocks=(
+            Items(
+                items=tuple(
+                    Item(
+                        label=b.law + (f" {b.paragraph}" if b.paragraph else ""),
+                        text=b.title + (f" – {b.summary}" if b.summary else ""),
+                        url=b.url,
+                    )
+                    for b in ctx.legal_bases
+                )
+            ),
+        )
+    )
+
+
+def _glossary(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    t = fmt.t
+    if not ctx.glossary:
+        return None
+    rows = [(g.term, g.definition) for g in ctx.glossary]
+    return Body(blocks=(_table(t("glossary"), [t("term"), t("explanation")], rows),))
+
+
+def _abbreviations(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    t = fmt.t
+    if not ctx.abbreviations:
+        return None
+    rows = [(a.short, a.long) for a in ctx.abbreviations]
+    return Body(blocks=(_table(t("abbreviations"), [t("abbreviation"), t("long_form")], rows),))
+
+
+def _symbols(ctx: ReportContext, fmt: Formatter) -> Body:
+    t = fmt.t
+    rows = [*fmt.symbol_legend()]
+    rows.extend((symbol, t("forecast_" + status)) for status, symbol in FORECAST_SYMBOLS.items())
+    rows.append((t("pp"), t("pp_meaning")))
+    return Body(blocks=(_table(t("symbols"), [t("symbol"), t("meaning")], rows),))
+
+
+def _method(ctx: ReportContext, fmt: Formatter) -> Body:
+    t = fmt.t
+    keys = ["method_values", "method_attainment", "method_forecast", "method_entries"]
+    return Body(blocks=tuple(Paragraph(text=t(k)) for k in keys))
+
+
+#: The main part of the report, in order.
+SECTIONS: Final[tuple[SectionSpec, ...]] = (
+    SectionSpec(id="auf-einen-blick", title_key="at_a_glance", build=_glance, break_after=True),
+    SectionSpec(id="sachverhalt", title_key="facts", build=_facts),
+    SectionSpec(id="handlungsfelder", title_key="fields", build=_fields),
+    SectionSpec(id="erfolgsprognose", title_key="forecast_title", build=_forecast),
+    SectionSpec(id="finanzen", title_key="finances", build=_finances),
+    SectionSpec(id="netzwerke", title_key="networks", build=_networks),
+    SectionSpec(id="akteure", title_key="actors_offers", build=_actors),
+    SectionSpec(id="alternativen", title_key="alternatives", build=_text_section("alternatives")),
+    SectionSpec(id="zustaendigkeit", title_key="competence", build=_text_section("competence")),
+    SectionSpec(id="ausblick", title_key="outlook", build=_text_section("outlook")),
+)
+
+#: The annexes (Anhang), in order.
+ANNEXES: Final[tuple[SectionSpec, ...]] = (
+    SectionSpec(id="definitionen", title_key="indicator_definitions", build=_definitions),
+    SectionSpec(id="kommunen", title_key="by_municipality_title", build=_by_municipality),
+    SectionSpec(id="eintraege", title_key="entry_lists", build=_entry_lists),
+    SectionSpec(id="rechtsgrundlagen", title_key="legal_bases", build=_legal_bases),
+    SectionSpec(id="glossar", title_key="glossary", build=_glossary),
+    SectionSpec(id="abkuerzungen", title_key="abbreviations", build=_abbreviations),
+    SectionSpec(id="zeichen", title_key="symbols", build=_symbols),
+    SectionSpec(id="methode", title_key="method", build=_method),
+)
+
+
+def _sections(
+    ctx: ReportContext, fmt: Formatter, specs: Sequence[SectionSpec], prefix: str
+) -> list[Section]:
+    found: list[Section] = []
+    for spec in specs:
+        body = spec.build(ctx, fmt)
+        if body is None or not (body.blocks or body.subsections):
+            continue
+        number = f"{prefix}{len(found) + 1}"
+        children = tuple(
+            Section(
+                id=f"{spec.id}-{index}",
+                number=f"{number}.{index}",
+                title=title,
+                level=2,
+                blocks=sub.blocks,
+            )
+            for index, (title, sub) in enumerate(body.subsections, start=1)
+        )
+        found.append(
+            Section(
+                id=spec.id,
+                number=number,
+                title=fmt.t(spec.title_key),
+                level=1,
+                blocks=body.blocks,
+                children=children,
+                break_after=spec.break_after,
+            )
+        )
+    return found
+
+
+def build_outline(
+    ctx: ReportContext, fmt: Formatter, *, extra: Sequence[SectionSpec] = ()
+) -> Outline:
+    """Build the outline of the Jahresbericht (see the module notes).
+
+    Args:
+        ctx: The report content.
+        fmt: The formatter of the report language.
+        extra: Further annexes, appended after :data:`ANNEXES`.
+    """
+    t = fmt.t
+    v = ctx.vorlage
+    rows = [
+        (t("subject"), v.subject or ""),
+        (t("document_number"), v.document_number or t("not_assigned")),
+        (t("body"), v.body or t("not_named")),
+    ]
+    if v.meeting_date is not None:
+        rows.append((t("meeting_date"), fmt.date(v.meeting_date)))
+    rows.append((t("resolution"), v.resolution or ""))
+    main = _sections(ctx, fmt, SECTIONS, "")
+    annex = _sections(ctx, fmt, (*ANNEXES, *extra), "A")
+    if annex:
+        main.append(
+            Section(
+                id="anhang",
+                number="",
+                title=t("annex"),
+                level=1,
+                blocks=(),
+                children=tuple(attrs.evolve(s, level=2) for s in annex),
+            )
+        )
+    title = v.subject or t("report")
+    banner = (t("internal_banner"), t("internal_note")) if ctx.internal else None
+    return Outline(
+        lang=fmt.lang,
+        title=title,
+        meta=f"{t('report')} · {ctx.territory_name} · {fmt.period(ctx.period)}",
+        banner=banner,
+        vorlage=Table(
+            caption=t("vorlage"),
+            columns=(Column(header=t("vorlage")), Column(header="")),
+            rows=tuple(rows),
+        ),
+        sections=tuple(main),
+        footer=t("generated", date=fmt.date(ctx.today), version=_version()),
+        running_header=(f"{t('internal_banner')} · " if ctx.internal else "") + title,
+        author=ctx.territory_name,
+    )
+
+
+def _version() -> str:
+    from .._version import __version__
+
+    return __version__
