@@ -50,7 +50,7 @@ MAX_STEPS: Final = 40
 class ForecastStatus(enum.StrEnum):
     """The outlook of a target (Prognosestatus).
 
-    .. versionadded:: 0.1.0
+    .. versionadded:: 0.2.0
     """
 
     ON_TRACK = "on-track"
@@ -64,7 +64,7 @@ class ForecastStatus(enum.StrEnum):
 class ForecastRefusal(enum.StrEnum):
     """Why no forecast was made (Grund).
 
-    .. versionadded:: 0.1.0
+    .. versionadded:: 0.2.0
     """
 
     TOO_FEW_POINTS = "too-few-points"
@@ -94,7 +94,7 @@ class Forecast:
         points: How many values the trend was fitted on.
         slope: Theil–Sen slope per period.
 
-    .. versionadded:: 0.1.0
+    .. versionadded:: 0.2.0
     """
 
     target: Decimal
@@ -141,7 +141,7 @@ def theil_sen(
         ``(slope, intercept, low_slope, low_intercept, high_slope, high_intercept)``:
         the median line and the lines of the lower and upper quartile slopes.
 
-    .. versionadded:: 0.1.0
+    .. versionadded:: 0.2.0
     """
     exact = [(x, Fraction(y)) for x, y in points]
     slopes = [
@@ -202,7 +202,7 @@ def forecast(
         window: The trend is fitted on the last *window* periods.
         min_points: Fewer published values than this: refused.
 
-    .. versionadded:: 0.1.0
+    .. versionadded:: 0.2.0
     """
     base = Forecast(target=target, target_period=target_period)
     if target_period.kind != period.kind:
