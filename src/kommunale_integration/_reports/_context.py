@@ -176,6 +176,14 @@ class Figure:
         return self.derived.forecast
 
     @property
+    def has_data(self) -> bool:
+        """Whether there is anything to show: a value (even a suppressed one) or a target."""
+        known = [p for p in (*self.series, self.current) if p is not None]
+        return self.target is not None or any(
+            p.status is not ObservationStatus.MISSING for p in known
+        )
+
+    @property
     def percentage_points(self) -> bool:
         """Whether changes are percentage points (a rate per 100)."""
         return self.indicator.is_rate and self.indicator.scale == 100
@@ -378,6 +386,8 @@ class ReportContext:
     abbreviations: tuple[Abbreviation, ...]
     finances: FinanceSection
     measures: tuple[MeasureView, ...] = ()
+    without_values: tuple[Indicator, ...] = ()
+    """Kennzahlen with neither a value nor a target (named once, not tabled)."""
 
     @property
     def figures(self) -> tuple[Figure, ...]:
@@ -778,7 +788,9 @@ def _fields(
         by_field[model.field].append(view)
     sections = []
     for field in concept.fields:
-        codes = [c for c in _field_indicators(concept, field.id) if c in figures]
+        codes = [
+            c for c in _field_indicators(concept, field.id) if c in figures and figures[c].has_data
+        ]
         sections.append(
             FieldSection(
                 id=field.id,
@@ -874,4 +886,5 @@ def build_context(
         abbreviations=tuple(sorted(concept.abbreviations, key=lambda a: a.short.casefold())),
         finances=_finances(concept, period),
         measures=measures,
+        without_values=tuple(f.indicator for f in figures.values() if not f.has_data),
     )

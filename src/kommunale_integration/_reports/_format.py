@@ -108,6 +108,9 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "staff": "Personal",
         "see_also": "Siehe auch {names} (im Handlungsfeld {fields}).",
         "without_entries": "Ohne Einträge: {fields}.",
+        "without_values": (
+            "Kennzahlen ohne Werte im Berichtszeitraum: {names} (Definitionen im Anhang)."
+        ),
         "measure_indicators": "Kennzahlen:",
         "measures_expected": "Maßnahmen und ihr erwartetes Ergebnis:",
         "per_year": "jährlich",
@@ -383,6 +386,9 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "staff": "Staff",
         "see_also": "See also {names} (in the field of action {fields}).",
         "without_entries": "Without entries: {fields}.",
+        "without_values": (
+            "Indicators without values in the report period: {names} (definitions in the annex)."
+        ),
         "measure_indicators": "Indicators:",
         "measures_expected": "Measures and their expected result:",
         "per_year": "per year",

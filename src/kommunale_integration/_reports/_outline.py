@@ -384,17 +384,19 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
             )
         )
     a = ctx.actors
-    facts.append(
-        Item(
-            label=t("actors_offers"),
-            text=t(
-                "summary_counts",
-                actors=fmt.number(a.actor_count, 0),
-                offers=fmt.number(a.offer_count, 0),
-            ),
+    if a.actor_count or a.offer_count:
+        facts.append(
+            Item(
+                label=t("actors_offers"),
+                text=t(
+                    "summary_counts",
+                    actors=fmt.number(a.actor_count, 0),
+                    offers=fmt.number(a.offer_count, 0),
+                ),
+            )
         )
-    )
-    blocks.append(Items(items=tuple(facts)))
+    if facts:
+        blocks.append(Items(items=tuple(facts)))
     if ctx.targeted:
         blocks.append(Paragraph(text=t("forecast_legend"), style="note"))
     return Body(blocks=tuple(blocks))
@@ -467,13 +469,18 @@ def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
 def _fields(ctx: ReportContext, fmt: Formatter) -> Body | None:
     filled = [(i, f) for i, f in enumerate(ctx.fields) if not f.empty]
     empty = [f.title for f in ctx.fields if f.empty]
-    if not filled and not empty:
+    if not filled and not empty and not ctx.without_values:
         return None
-    blocks: tuple[Block, ...] = ()
+    blocks: list[Block] = []
     if empty:
-        blocks = (Paragraph(text=fmt.t("without_entries", fields=", ".join(empty)), style="note"),)
+        blocks.append(
+            Paragraph(text=fmt.t("without_entries", fields=", ".join(empty)), style="note")
+        )
+    if ctx.without_values:
+        names = ", ".join(i.name for i in ctx.without_values)
+        blocks.append(Paragraph(text=fmt.t("without_values", names=names), style="note"))
     return Body(
-        blocks=blocks,
+        blocks=tuple(blocks),
         subsections=tuple((field.title, _field_body(ctx, fmt, i)) for i, field in filled),
     )
 

@@ -77,15 +77,23 @@ def md_inline(value: Any) -> str:
     return text
 
 
+_BREAKS = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def _collapse(text: str) -> str:
+    """Collapse runs of spaces and line breaks (a non-breaking space stays)."""
+    return _BREAKS.sub(" ", text).strip()
+
+
 def md_cell(value: Any) -> str:
     """Escape a Markdown table cell: Markdown syntax, ``|`` and line breaks."""
-    return " ".join(md_inline(value).split())
+    return _collapse(md_inline(value))
 
 
 def md_block(value: Any) -> str:
     """Escape a paragraph of running text, keeping its blank-line paragraph breaks."""
     paragraphs = re.split(r"\n\s*\n", str(value).strip())
-    return "\n\n".join(" ".join(md_inline(p).split()) for p in paragraphs)
+    return "\n\n".join(_collapse(md_inline(p)) for p in paragraphs)
 
 
 def csp_hash(script: str) -> str:

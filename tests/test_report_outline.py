@@ -1,0 +1,423 @@
+"""The Jahresbericht answers the committee: one outline, derive() figures, money and posts,
+forecasts, no empty sections, and a DOCX that goes out unchanged (tests read the XML)."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kommunale_integration as ki
+from kommunale_integration import testing
+from kommunale_integration._reports._format import Formatter
+from kommunale_integration._reports._outline import Section, build_outline
+from test_report_data import TODAY, sample_concept
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TODAY_KREIS = date(2026, 3, 2)
+
+
+@pytest.fixture(scope="module")
+def kreis() -> ki.Concept:
+    return ki.load_concept(ki.example_path("kreis_coesfeld"))
+
+
+@pytest.fixture(scope="module")
+def kreis_cases() -> Any:
+    folder = ki.example_path("kreis_coesfeld")
+    return ki.read_cases(folder / "cases.csv", folder / "events.csv")
+
+
+@pytest.fixture(scope="module")
+def kreis_reports(kreis: ki.Concept, kreis_cases: Any) -> dict[str, Any]:
+    return {
+        fmt: ki.build_report(kreis, "2025", format=fmt, cases=kreis_cases, today=TODAY_KREIS)  # type: ignore[call-overload]
+        for fmt in ("html", "md", "docx")
+    }
+
+
+def _walk(sections: tuple[Section, ...]) -> list[Section]:
+    found: list[Section] = []
+    for section in sections:
+        found.append(section)
+        found.extend(_walk(section.children))
+    return found
+
+
+def _docx_headings(data: bytes) -> list[str]:
+    import docx
+
+    doc = docx.Document(io.BytesIO(data))
+    return [
+        p.text for p in doc.paragraphs if p.style is not None and p.style.name.startswith("Heading")
+    ]
+
+
+def _docx_text(data: bytes) -> str:
+    import docx
+
+    doc = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- one outline
+
+
+def test_three_formats_walk_one_outline(
+    kreis_reports: dict[str, Any], kreis: ki.Concept, kreis_cases: Any
+) -> None:
+    ctx = ki.report_context(kreis, "2025", cases=kreis_cases, today=TODAY_KREIS)
+    headings = [s.heading for s in _walk(build_outline(ctx, Formatter("de")).sections)]
+    html, md, docx = kreis_reports["html"], kreis_reports["md"], kreis_reports["docx"]
+    html_headings = [re.sub("<[^>]+>", "", h) for h in re.findall(r"<h[2-4]>(.*?)</h[2-4]>", html)]
+    assert html_headings[1:] == headings  # the first h2 is the table of contents
+    md_headings = [line.lstrip("#").strip() for line in md.splitlines() if line.startswith("##")]
+    assert md_headings == headings
+    assert _docx_headings(docx) == headings
+    # The table columns are the same too: the Kennzahlen table in every format.
+    columns = ["Kennzahl", "Wert", "Vorperiode", "Veränderung", "Zielwert", "Zielerreichung"]
+    assert "| " + " | ".join(columns) + " |" in md
+    num = ' class="num"'
+    cells = [f'<th scope="col"{num if i else ""}>{c}</th>' for i, c in enumerate(columns)]
+    assert "".join(cells) in html
+
+
+def test_adding_an_annex_is_one_spec() -> None:
+    from kommunale_integration._reports._outline import Body, Paragraph, SectionSpec
+
+    def accepted(ctx: ki.ReportContext, fmt: Formatter) -> Body:
+        return Body(blocks=(Paragraph(text="Begründet zurückgestellt: 2 Befunde."),))
+
+    ctx = ki.report_context(sample_concept(), "2025", today=TODAY)
+    extra = SectionSpec(id="befunde", title_key="method", build=accepted)
+    outline = build_outline(ctx, Formatter("de"), extra=[extra])
+    annex = outline.sections[-1]
+    assert annex.children[-1].id == "befunde"
+    assert annex.children[-1].number == f"A{len(annex.children)}"
+
+
+def _assert_no_empty_sections(outline: Any) -> None:
+    for section in _walk(outline.sections):
+        assert section.blocks or section.children, section.heading
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(concept=testing.concepts(), lang=st.sampled_from(["de", "en"]))
+def test_no_section_is_ever_empty(concept: ki.Concept, lang: str) -> None:
+    ctx = ki.report_context(concept, "2025", today=TODAY, lang=lang)
+    _assert_no_empty_sections(build_outline(ctx, Formatter(lang)))
+
+
+# --------------------------------------------------------------------------- derive()
+
+
+def _independent_table(concept: ki.Concept, cases: Any, period: str) -> ki.IndicatorTable:
+    """Observations overridden by the engine's values, built here without the report."""
+    engine = ki.compute_indicators(concept, cases, periods=ki.comparison_periods(period))
+    rows = {(r.indicator, str(r.period), r.territory): r for r in engine.rows if r.is_total}
+    for obs in concept.observations:
+        key = (obs.indicator, str(obs.period), obs.territory)
+        if obs.disaggregation or key in rows:
+            continue
+        published = obs.status not in (
+            ki.ObservationStatus.SUPPRESSED,
+            ki.ObservationStatus.MISSING,
+        )
+        rows[key] = ki.IndicatorValue(
+            indicator=obs.indicator,
+            period=obs.period,
+            territory=obs.territory,
+            value=obs.value if published else None,
+            status=obs.status,
+        )
+    return ki.IndicatorTable(rows.values(), indicators=concept.indicators)
+
+
+@pytest.mark.parametrize(
+    ("example", "period"),
+    [("kreis_coesfeld", "2025"), ("kreis_coesfeld", "2025-Q3"), ("stadt_coesfeld", "2026")],
+)
+def test_report_equals_derive_on_every_cell(example: str, period: str) -> None:
+    folder = ki.example_path(example)
+    concept = ki.load_concept(folder)
+    cases = ki.read_cases(folder / "cases.csv", folder / "events.csv")
+    expected = {
+        d.indicator: d
+        for d in ki.derive(
+            _independent_table(concept, cases, period),
+            concept,
+            period,
+            territories=[concept.territory],
+        )
+    }
+    ctx = ki.report_context(concept, period, cases=cases, today=TODAY_KREIS)
+    assert ctx.figures
+    for figure in ctx.figures:
+        d = expected[figure.indicator.id]
+        got = figure.derived
+        for name in (
+            "value",
+            "change_abs",
+            "change_rel",
+            "target",
+            "target_period",
+            "attainment",
+            "baseline",
+            "forecast",
+        ):
+            assert getattr(got, name) == getattr(d, name), (figure.indicator.id, name)
+    # And the printed cells are those numbers.
+    fmt = Formatter("de")
+    md = ki.build_report(concept, period, format="md", cases=cases, today=TODAY_KREIS)
+    for figure in ctx.figures:
+        d = expected[figure.indicator.id]
+        row = next(
+            line for line in md.splitlines() if line.startswith(f"| {figure.indicator.name} (")
+        )
+        cell = row.split(" | ")[-1].rstrip(" |")
+        if d.attainment is None:
+            assert cell == "–"
+        elif d.attainment < 0:
+            assert cell == "unter Ausgangswert"
+        else:
+            assert cell == f"{fmt.number(d.attainment, 0)} %"
+
+
+def test_quarter_report_has_no_attainment_against_annual_targets(
+    kreis: ki.Concept, kreis_cases: Any
+) -> None:
+    md = ki.build_report(kreis, "2025-Q3", format="md", cases=kreis_cases, today=TODAY_KREIS)
+    ctx = ki.report_context(kreis, "2025-Q3", cases=kreis_cases, today=TODAY_KREIS)
+    targeted = ctx.targeted
+    assert len(targeted) == 3
+    for figure in targeted:
+        assert figure.attainment is None
+        assert figure.derived.attainment_note == "other-period-kind"
+        assert figure.forecast is not None
+        assert figure.forecast.refusal == "other-period-kind"
+        assert (
+            f"{figure.indicator.name}: Der Zielwert gilt für 2026; "
+            "3. Quartal 2025 wird daran nicht gemessen" in md
+        )
+    rows = [line for line in md.splitlines() if line.startswith("| ") and "(2026)" in line]
+    assert rows
+    for row in rows:
+        assert not re.search(r"-?\d+ % \|$", row), row
+
+
+def test_below_baseline_and_percentage_points(kreis_reports: dict[str, Any]) -> None:
+    md = kreis_reports["md"]
+    row = next(line for line in md.splitlines() if line.startswith("| Vermittlungsquote (%)"))
+    assert "−1,9 Pp." in row
+    assert row.endswith("| unter Ausgangswert |")
+    assert "-150" not in md
+    assert "Der Wert 8,5 liegt unter dem Ausgangswert 10,6 (2023)" in md
+    # Baseline and formula beside every attainment.
+    assert "(199 − 186) ÷ (220 − 186) = 38 %" in md
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_money_and_posts_in_every_format(kreis_reports: dict[str, Any]) -> None:
+    texts = {
+        "html": kreis_reports["html"],
+        "md": kreis_reports["md"],
+        "docx": _docx_text(kreis_reports["docx"]),
+    }
+    for name, text in texts.items():
+        for amount in ("170.000\u00a0€", "18.000\u00a0€", "20.000\u00a0€"):
+            assert amount in text, (name, amount)
+        assert "5,5" in text, name
+        assert "Lehrkraft (abgeordnet)" in text, name
+        assert "davon 2,0 abgeordnet" in text, name
+    md = texts["md"]
+    # 18.000 € and 20.000 € have no period: listed, not summed into 2025.
+    assert "| Summe |  |  | 170.000\u00a0€ |" in md
+    assert "Ohne Zeitraumangabe, nicht in der Summe: Ehrenamt in der Flüchtlingshilfe" in md
+
+
+def test_every_targeted_kennzahl_has_a_forecast_sentence(
+    kreis_reports: dict[str, Any], kreis: ki.Concept, kreis_cases: Any
+) -> None:
+    md = kreis_reports["md"]
+    ctx = ki.report_context(kreis, "2025", cases=kreis_cases, today=TODAY_KREIS)
+    assert len(ctx.targeted) == 3
+    for figure in ctx.targeted:
+        assert re.search(
+            rf"{re.escape(figure.indicator.name)}: Bei gleichbleibender Entwicklung wird "
+            r"der Zielwert 2026 \(.*?\) voraussichtlich .*\(Spanne ",
+            md,
+        )
+    glance = md.split("## 2 ")[0]
+    assert "| Abgeschlossene Sprachkurse | 199 | 220 (2026) | ○ nicht auf Kurs |" in glance
+    assert "Sitzungen: 16 (Netzwerke: 5); geplant: 16" in glance
+    assert "10 empfohlen, 1 laufend" in glance
+
+
+def test_concise_by_construction(kreis_reports: dict[str, Any]) -> None:
+    md = kreis_reports["md"]
+    assert "Ohne Einträge: Rechtliches und Aufenthalt, Wohnen, Gesundheit." in md
+    assert "keine Maßnahmen erfasst" not in md
+    assert "keine Kennzahlen erfasst" not in md
+    # "Begonnene Sprachkurse" is shown once, in Sprache; Arbeitsmarkt refers to it.
+    assert md.count("| Begonnene Sprachkurse (Personen) | 339 |") == 1
+    assert "Siehe auch Begonnene Sprachkurse (im Handlungsfeld Sprache)." in md
+    # Per-municipality values only in the annex.
+    annex = md.split("## Anhang")[1]
+    assert md.count("| Dülmen |") == annex.count("| Dülmen |")
+
+
+def test_a_town_without_money_or_targets_gets_a_short_report(tmp_path: Any) -> None:
+    folder = ki.init_concept(tmp_path / "musterstadt", name="Olfen", ags="05558036")
+    concept = ki.load_concept(folder)
+    assert not concept.funding
+    assert not concept.targets
+    ctx = ki.report_context(concept, "2025", today=TODAY)
+    outline = build_outline(ctx, Formatter("de"))
+    _assert_no_empty_sections(outline)
+    titles = [s.title for s in outline.sections]
+    assert "Finanzen und Personal" not in titles
+    assert "Erfolgsprognose" not in titles
+    md = ki.build_report(concept, "2025", format="md", today=TODAY)
+    assert "€" not in md
+    assert "erfasst." not in md
+    assert len(md.split()) < 600
+
+
+def test_vorlage_sections_from_the_concept() -> None:
+    concept = sample_concept(
+        facts="Der Ausschuss hat den Bericht erbeten.",
+        alternatives="Keine.",
+        impacts="Keine zusätzlichen Kosten.",
+        competence="Der Ausschuss nimmt Kenntnis.",
+        meeting_date=date(2026, 3, 18),
+    )
+    md = ki.build_report(concept, "2025", format="md", today=TODAY)
+    assert "| Sitzung | 18.03.2026 |" in md
+    for heading, text in (
+        ("Sachverhalt", "Der Ausschuss hat den Bericht erbeten."),
+        ("Alternativen", "Keine."),
+        ("Zuständigkeit", "Der Ausschuss nimmt Kenntnis."),
+    ):
+        assert re.search(rf"## \d+ {heading}\n\n{re.escape(text)}", md), heading
+    assert "Keine zusätzlichen Kosten." in md
+    # Round trip through the converter keeps them.
+    assert ki.structure(ki.unstructure(concept), ki.Concept) == concept
+    # Not given: no section.
+    plain = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
+    assert "Alternativen" not in plain
+    assert "Zuständigkeit" not in plain
+
+
+# --------------------------------------------------------------------------- DOCX XML
+
+
+@pytest.fixture(scope="module")
+def docx_parts() -> dict[str, str]:
+    data = ki.build_report(sample_concept(), "2025", format="docx", today=TODAY, disclosure=None)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {
+            name: archive.read(name).decode("utf-8", "replace")
+            for name in archive.namelist()
+            if name.endswith(".xml") or name.endswith(".rels")
+        }
+
+
+def test_docx_page_is_a4_with_german_margins(docx_parts: dict[str, str]) -> None:
+    body = docx_parts["word/document.xml"]
+    size = re.search(r"<w:pgSz [^>]*>", body)
+    assert size is not None
+    assert 'w:w="11906"' in size.group(0)
+    assert 'w:h="16838"' in size.group(0)
+    margins = re.search(r"<w:pgMar [^>]*>", body)
+    assert margins is not None
+    assert 'w:left="1417"' in margins.group(0)  # 2,5 cm
+
+
+def test_docx_language_in_styles_and_runs(docx_parts: dict[str, str]) -> None:
+    styles, body = docx_parts["word/styles.xml"], docx_parts["word/document.xml"]
+    assert 'w:lang w:val="de-DE"' in styles
+    assert "en-US" not in styles
+    assert "en-US" not in body
+    runs = re.findall(r"<w:r>.*?</w:r>|<w:r .*?</w:r>", body, re.S)
+    assert runs
+    assert all('w:lang w:val="de-DE"' in run for run in runs if "<w:t" in run)
+    assert "<dc:language>de-DE</dc:language>" in docx_parts["docProps/core.xml"]
+
+
+def test_docx_page_numbers_and_running_header(docx_parts: dict[str, str]) -> None:
+    footers = [v for k, v in docx_parts.items() if k.startswith("word/footer")]
+    headers = [v for k, v in docx_parts.items() if k.startswith("word/header")]
+    assert any("PAGE" in f and 'w:fldCharType="begin"' in f for f in footers)
+    assert any("NUMPAGES" in f for f in footers)
+    header = "".join(headers)
+    assert "INTERN – nicht zur Veröffentlichung" in header
+    assert "Jahresbericht 2025 zum Integrationskonzept des Kreises Coesfeld" in header
+
+
+def test_docx_without_internal_mark_when_protected() -> None:
+    data = ki.build_report(sample_concept(), "2025", format="docx", today=TODAY)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        headers = "".join(
+            archive.read(n).decode() for n in archive.namelist() if n.startswith("word/header")
+        )
+    assert "INTERN" not in headers
+    assert "Jahresbericht 2025" in headers
+
+
+def test_docx_alt_text_on_every_picture(docx_parts: dict[str, str]) -> None:
+    body = docx_parts["word/document.xml"]
+    pictures = re.findall(r"<wp:docPr [^>]*>", body)
+    assert len(pictures) == 2
+    for picture in pictures:
+        descr = re.search(r'descr="([^"]+)"', picture)
+        assert descr is not None
+        assert "Liniendiagramm der Werte" in descr.group(1)
+        assert re.search(r'title="Entwicklung von', picture)
+
+
+def test_docx_core_properties_from_the_concept(docx_parts: dict[str, str]) -> None:
+    core = docx_parts["docProps/core.xml"]
+    everything = "".join(docx_parts.values())
+    assert "python-docx" not in everything
+    assert (
+        "<dc:title>Jahresbericht 2025 zum Integrationskonzept des Kreises Coesfeld</dc:title>"
+        in core
+    )
+    assert "<dc:creator>Kreis Coesfeld</dc:creator>" in core
+    created = re.search(r"<dcterms:created[^>]*>([^<]+)<", core)
+    assert created is not None
+    when = datetime.fromisoformat(created.group(1).replace("Z", "+00:00"))
+    assert abs((datetime.now(UTC) - when).total_seconds()) < 600
+    assert "2013" not in core
+
+
+def test_docx_numbers_right_aligned_and_widths_from_content(docx_parts: dict[str, str]) -> None:
+    import docx
+
+    data = ki.build_report(sample_concept(), "2025", format="docx", today=TODAY)
+    doc = docx.Document(io.BytesIO(data))
+    table = next(
+        t for t in doc.tables if t.rows[0].cells[0].text == "Kennzahl" and len(t.columns) == 6
+    )
+    row = table.rows[1]
+    assert row.cells[1].text == "1.234"
+    assert row.cells[1].paragraphs[0].alignment == 2  # WD_ALIGN_PARAGRAPH.RIGHT
+    assert row.cells[0].paragraphs[0].alignment is None
+    widths = [c.width for c in row.cells]
+    assert len(set(widths)) > 1  # not equal widths
+    assert widths[0] == max(widths)  # the names need the room
+    # No column is narrower than its longest word ("Vorperiode" must not break).
+    for index, header in enumerate(["Kennzahl", "Wert", "Vorperiode", "Veränderung"]):
+        assert widths[index] / 360000 >= len(header) * 0.17, header
+    # The header row repeats on every page.
+    assert table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
