@@ -685,13 +685,13 @@ class OverTime(enum.StrEnum):
     """
 
     NONE = "none"
-    """keine: a longer period needs a value of its own (the default)."""
+    """*keine* — a longer period needs a value of its own (the default)."""
     SUM = "sum"
-    """Summe: counts of events in the period (course participants, placements)."""
+    """*Summe* — counts of events in the period (course participants, placements)."""
     LAST = "last"
-    """letzter Wert: a stock on a reference date (places on 31 December)."""
+    """*letzter Wert* — a stock on a reference date (places on 31 December)."""
     MEAN = "mean"
-    """Mittelwert: an average level over the period (occupancy)."""
+    """*Mittelwert* — an average level over the period (occupancy)."""
 
 
 class CaseCountKind(enum.StrEnum):

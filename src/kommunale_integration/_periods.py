@@ -51,7 +51,7 @@ _FISCAL_START: ContextVar[int] = ContextVar("fiscal_year_start", default=1)
 def fiscal_year_start(month: int) -> Iterator[None]:
     """Within this block, a budget year (``HJ2026``) starts in ``month`` (1–12).
 
-    The concept setting :attr:`Concept.fiscal_year_start` (Beginn des Haushaltsjahres)
+    The concept setting ``Concept.fiscal_year_start`` (Beginn des Haushaltsjahres)
     applies it: the loaders and the converter read a concept's periods inside this block,
     so that ``HJ2026`` in a concept whose budget year starts in July is 1 July 2026 –
     30 June 2027. :meth:`ReportPeriod.parse`, :meth:`ReportPeriod.containing` and
