@@ -22,6 +22,7 @@ from ._errors import (
 )
 from ._model import (
     Abbreviation,
+    AcceptedFinding,
     Actor,
     Baseline,
     CaseCount,
@@ -160,6 +161,7 @@ if TYPE_CHECKING:
     from ._schema import SCHEMA_TYPES, json_schema
     from ._validation import (
         Profile,
+        ReviewedFinding,
         Rule,
         ValidationConfigError,
         ValidationContext,
@@ -194,6 +196,7 @@ _LAZY: dict[str, str] = {
     "ValidationConfigError": "._validation",
     "ValidationContext": "._validation",
     "ValidationReport": "._validation",
+    "ReviewedFinding": "._validation",
     "validate": "._validation",
     "Catalogue": "._catalogues",
     "CatalogueEntry": "._catalogues",
@@ -271,6 +274,7 @@ __all__ = [
     "SCHEMA_TYPES",
     "TABLE_COLUMNS",
     "Abbreviation",
+    "AcceptedFinding",
     "ActionPlan",
     "Actor",
     "AttributeChange",
@@ -339,6 +343,7 @@ __all__ = [
     "Profile",
     "ReportContext",
     "ReportPeriod",
+    "ReviewedFinding",
     "Rule",
     "Severity",
     "StaffPosition",

@@ -85,23 +85,35 @@ class Finding:
         severity: :class:`Severity`.
         message: A complete sentence for people.
         location: Where the problem is.
+        subject: What the finding is about, stable across edits of the files: the id of
+            the item (``fi-sprachcafe``), a territory's AGS, ``concept``, or two offer
+            ids joined by ``+`` for a pair; ``None`` when there is none (load
+            findings). An :class:`~kommunale_integration.AcceptedFinding` names it.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 ``subject``.
     """
 
     code: str
     severity: Severity
     message: str
     location: Location = attrs.field(factory=Location)
+    subject: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the finding as the JSON object of the ``validate`` contract."""
-        return {
+        """Return the finding as the JSON object of the ``validate`` contract.
+
+        ``subject`` is present only when the finding has one.
+        """
+        found: dict[str, Any] = {
             "code": self.code,
             "severity": str(self.severity),
             "message": self.message,
             "location": self.location.to_dict(),
         }
+        if self.subject is not None:
+            found["subject"] = self.subject
+        return found
 
     def __str__(self) -> str:
         where = self.location.describe()

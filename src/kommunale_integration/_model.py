@@ -26,6 +26,7 @@ from ._schedule import MeetingSchedule
 
 __all__ = [
     "Abbreviation",
+    "AcceptedFinding",
     "Actor",
     "Baseline",
     "CaseCount",
@@ -994,6 +995,36 @@ class LegalBasis:
     summary: str | None = _opt_str()
 
 
+@attrs.frozen(kw_only=True)
+class AcceptedFinding:
+    """A finding that was reviewed and accepted (geprüfter und akzeptierter Befund).
+
+    A possible duplicate structure can be wanted (two language cafés for two
+    neighbourhoods), a gap can be known and planned for. Recording the review keeps the
+    finding out of the main text of the annual report; the report lists it in an annex
+    with the reason, and ``validate`` shows it as accepted. Only warnings and hints can
+    be accepted; an error stays an error.
+
+    Attributes:
+        code: The finding code, e.g. ``duplicate-structure``.
+        subject: What the finding is about, as ``validate --format json`` gives it in
+            ``subject``: the id of the item (``fi-sprachcafe``), the AGS of a
+            territory, ``concept``, or for a pair of offers both ids joined by ``+``
+            (``drk-sprachtreff+fi-sprachcafe``, in either order).
+        reason: Why the finding is accepted (Begründung).
+        date: When it was reviewed.
+        by: Who reviewed it (a person or a body, e.g. ``Steuerungsgruppe``).
+
+    .. versionadded:: 0.1.0
+    """
+
+    code: str = attrs.field(validator=v.slug)
+    subject: str = attrs.field(validator=v.non_empty)
+    reason: str = attrs.field(validator=v.non_empty)
+    date: date = attrs.field(validator=v.instance_of(date))
+    by: str = attrs.field(validator=v.non_empty)
+
+
 # --------------------------------------------------------------------------- aggregate root
 
 ID_COLLECTIONS = (
@@ -1044,10 +1075,13 @@ class Concept:
             report adds the figures of the funding and staff positions.
         competence: Zuständigkeit für die Entscheidung (section of the council paper).
         meeting_date: Date of the committee meeting that receives the report.
+        accepted_findings: Findings that were reviewed and accepted
+            (:class:`AcceptedFinding`).
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0 ``fiscal_year_start``; the council-paper sections ``facts``,
-       ``alternatives``, ``impacts``, ``competence`` and ``meeting_date``.
+       ``alternatives``, ``impacts``, ``competence`` and ``meeting_date``;
+       ``accepted_findings``.
     """
 
     id: str = attrs.field(validator=v.slug)
@@ -1085,6 +1119,7 @@ class Concept:
     glossary: tuple[GlossaryTerm, ...] = _items(GlossaryTerm)
     abbreviations: tuple[Abbreviation, ...] = _items(Abbreviation)
     legal_bases: tuple[LegalBasis, ...] = _items(LegalBasis)
+    accepted_findings: tuple[AcceptedFinding, ...] = _items(AcceptedFinding)
     _index: dict[str, dict[str, Any]] = attrs.field(
         init=False, repr=False, eq=False, hash=False, alias="_index"
     )

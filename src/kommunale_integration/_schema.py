@@ -48,6 +48,7 @@ SCHEMA_TYPES: Final[dict[str, type]] = {
     cls.__name__: cls
     for cls in (
         m.Abbreviation,
+        m.AcceptedFinding,
         m.Actor,
         m.Baseline,
         m.CaseCount,

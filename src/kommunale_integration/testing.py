@@ -431,6 +431,14 @@ meetings = st.builds(
 )
 glossary_terms = st.builds(m.GlossaryTerm, term=texts, definition=texts, see_also=_tuples(texts))
 abbreviations = st.builds(m.Abbreviation, short=texts, long=texts)
+accepted_findings = st.builds(
+    m.AcceptedFinding,
+    code=st.sampled_from(["duplicate-structure", "coverage-gap", "stale-entry"]),
+    subject=texts,
+    reason=texts,
+    date=dates,
+    by=texts,
+)
 legal_bases = st.builds(
     m.LegalBasis,
     id=slugs,
@@ -496,12 +504,14 @@ def concepts(draw: st.DrawFn) -> m.Concept:
         glossary=draw(_tuples(glossary_terms, 2)),
         abbreviations=draw(_tuples(abbreviations, 2)),
         legal_bases=draw(_tuples(legal_bases, 2)),
+        accepted_findings=draw(_tuples(accepted_findings, 2)),
     )
 
 
 #: Strategy for each model type, as registered with hypothesis.
 STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     m.Abbreviation: abbreviations,
+    m.AcceptedFinding: accepted_findings,
     m.Actor: actors(),
     m.Baseline: baselines,
     m.CaseCount: case_counts(),

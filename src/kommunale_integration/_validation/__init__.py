@@ -7,6 +7,7 @@ finding has a stable kebab-case code documented in the finding catalogue.
 
 from __future__ import annotations
 
+from ._accepted import ReviewedFinding
 from ._base import Rule, ValidationConfigError, ValidationContext
 from ._profiles import PROFILES, Profile
 from ._report import ValidationReport
@@ -19,6 +20,7 @@ __all__ = [
     "PROFILES",
     "PlainRule",
     "Profile",
+    "ReviewedFinding",
     "Rule",
     "ValidationConfigError",
     "ValidationContext",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -20,8 +21,32 @@ __all__ = [
     "ValidationConfigError",
     "ValidationContext",
     "subject",
+    "subject_key",
     "territory_name",
 ]
+
+_HEAD = re.compile(r"([a-z_]+)\[(\d+)\]")
+
+
+def subject_key(concept: Concept, path: str) -> str:
+    """What the item at *path* is, independent of its position in the files.
+
+    ``offers[3].languages[1]`` → the offer's id; a territory → its AGS; a value, target
+    or baseline → ``indicator/territory/period``; a path outside the collections
+    (``adopted``) → ``concept``.
+    """
+    match = _HEAD.match(path)
+    items = getattr(concept, match[1], None) if match else None
+    if match is None or not isinstance(items, tuple) or int(match[2]) >= len(items):
+        return "concept"
+    item = items[int(match[2])]
+    for name in ("id", "ags", "term", "short"):
+        value = getattr(item, name, None)
+        if isinstance(value, str):
+            return value
+    if match[1] in ("targets", "baselines", "observations"):
+        return f"{item.indicator}/{item.territory}/{item.period}"
+    return f"{match[1]}[{match[2]}]"
 
 
 class ValidationConfigError(KommunaleIntegrationError, ValueError):
@@ -158,6 +183,7 @@ class BuiltinRule(abc.ABC):
             severity=self.codes[code],
             message=context.message(key or code, **params),
             location=context.locate(path),
+            subject=subject_key(context.concept, path),
         )
 
     def __repr__(self) -> str:

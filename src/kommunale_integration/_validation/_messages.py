@@ -151,6 +151,13 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{subject}: the expression “{expression}” uses the data element {element}, which "
         "has no values in the concept.",
     ),
+    # accepted findings
+    "accepted-finding-unused": (
+        "Der am {date} akzeptierte Befund {accepted_code} zu „{subject}“ passt zu keiner "
+        "Warnung und keinem Hinweis dieser Prüfung (Fehler lassen sich nicht akzeptieren).",
+        "The finding {accepted_code} about “{subject}” accepted on {date} matches no "
+        "warning or info of this run (errors cannot be accepted).",
+    ),
     # duplicate structures and coverage
     "duplicate-structure": (
         "Mögliche Doppelstruktur: Angebot „{offer_a}“ ({actor_a}) und Angebot „{offer_b}“ "

@@ -13,6 +13,7 @@ import attrs
 
 from .._errors import Finding, LoadError, Severity
 from .._io import atomic_write
+from ._accepted import ReviewedFinding
 from ._messages import SEVERITY_LABELS
 
 __all__ = ["ValidationReport"]
@@ -24,6 +25,10 @@ def _to_findings(value: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(value)
 
 
+def _to_reviewed(value: Iterable[ReviewedFinding]) -> tuple[ReviewedFinding, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class ValidationReport:
     """The result of :func:`~kommunale_integration.validate` (Prüfbericht).
@@ -32,8 +37,12 @@ class ValidationReport:
     first, then warnings, then hints, each group in the order the rules found them.
 
     Attributes:
-        findings: Every :class:`~kommunale_integration.Finding` of the run.
+        findings: Every :class:`~kommunale_integration.Finding` of the run that was not
+            accepted.
         profile: Name of the profile used, ``None`` for a report made from a load error.
+        accepted: The warnings and hints the concept accepts (``accepted_findings``),
+            each with its :class:`~kommunale_integration.AcceptedFinding`; they do not
+            count as findings.
 
     Example:
         >>> report = ki.ValidationReport(findings=[
@@ -52,6 +61,7 @@ class ValidationReport:
 
     findings: tuple[Finding, ...] = attrs.field(factory=tuple, converter=_to_findings)
     profile: str | None = None
+    accepted: tuple[ReviewedFinding, ...] = attrs.field(factory=tuple, converter=_to_reviewed)
 
     @classmethod
     def from_load_error(cls, error: LoadError) -> ValidationReport:
@@ -124,8 +134,25 @@ class ValidationReport:
         ]
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the report as the JSON object of the ``validate`` contract."""
-        return {"ok": self.ok, "findings": [f.to_dict() for f in self.findings]}
+        """Return the report as the JSON object of the ``validate`` contract.
+
+        When findings were accepted, ``accepted`` lists them: each finding's object with
+        ``acceptance`` (``reason``, ``date``, ``by``).
+        """
+        found: dict[str, Any] = {"ok": self.ok, "findings": [f.to_dict() for f in self.findings]}
+        if self.accepted:
+            found["accepted"] = [
+                {
+                    **item.finding.to_dict(),
+                    "acceptance": {
+                        "reason": item.acceptance.reason,
+                        "date": item.acceptance.date.isoformat(),
+                        "by": item.acceptance.by,
+                    },
+                }
+                for item in self.accepted
+            ]
+        return found
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Return the report as JSON text.
@@ -161,13 +188,28 @@ class ValidationReport:
             prefix = f"{severity}: {where}: " if where else f"{severity}: "
             # One line per finding, whatever line breaks a message or file name holds.
             lines.append(" ".join(f"{prefix}{f.message} [{f.code}]".split()))
+        for item in self.accepted:
+            f, why = item.finding, item.acceptance
+            where = f.location.describe(lang)
+            day = why.date.isoformat() if lang == "en" else why.date.strftime("%d.%m.%Y")
+            if lang == "en":
+                note = f"reason: {why.reason} (reviewed on {day} by {why.by})"
+                prefix = f"Accepted: {where}: " if where else "Accepted: "
+            else:
+                note = f"Begründung: {why.reason} (geprüft am {day} von {why.by})"
+                prefix = f"Akzeptiert: {where}: " if where else "Akzeptiert: "
+            lines.append(" ".join(f"{prefix}{f.message} [{f.code}] – {note}".split()))
         lines.append(self._summary(lang))
         return "\n".join(lines)
 
     def _summary(self, lang: str) -> str:
         e, w, i = len(self.errors), len(self.warnings), len(self.infos)
+        a = len(self.accepted)
         if lang == "en":
+            accepted = f", {a} accepted" if a else ""
             return (
-                f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}, {i} info{'s' * (i != 1)}."
+                f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}, "
+                f"{i} info{'s' * (i != 1)}{accepted}."
             )
-        return f"{e} Fehler, {w} Warnung{'en' * (w != 1)}, {i} Hinweis{'e' * (i != 1)}."
+        accepted = f", {a} akzeptiert" if a else ""
+        return f"{e} Fehler, {w} Warnung{'en' * (w != 1)}, {i} Hinweis{'e' * (i != 1)}{accepted}."

@@ -23,6 +23,7 @@ from .._model import (
     OverTime,
 )
 from .._periods import ReportPeriod
+from ._accepted import AcceptanceRule
 from ._base import BuiltinRule, ValidationContext, subject, territory_name
 from ._messages import label, quote
 from ._stored import CatalogueRule, ExpressionRule, LanguageRule, ScheduleRule, data_elements
@@ -643,6 +644,7 @@ class DuplicateStructureRule(BuiltinRule):
                     ),
                 ),
                 location=context.locate(f"offers[{context.position('offers', dup.offer_b)}]"),
+                subject=f"{dup.offer_a}+{dup.offer_b}",
             )
 
 
@@ -850,6 +852,7 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
     CompletenessRule(),
     ContactRule(),
     SteeringRule(),
+    AcceptanceRule(),  # last: it sets the accepted findings of the others aside
 )
 
 

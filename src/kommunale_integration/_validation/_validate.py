@@ -13,10 +13,13 @@ import attrs
 from .._errors import Finding, Severity
 from .._model import CaseCount, Concept, ObservationStatus
 from .._periods import ReportPeriod
+from ._accepted import AcceptanceRule
 from ._base import BuiltinRule, Rule, ValidationConfigError, ValidationContext
 from ._profiles import PROFILES, Profile
 from ._report import ValidationReport
 from ._rules import BUILTIN_RULES, declared_codes
+
+ACCEPTANCE = next(rule for rule in BUILTIN_RULES if isinstance(rule, AcceptanceRule))
 
 __all__ = ["ENTRY_POINT_GROUP", "PlainRule", "all_codes", "plugin_rules", "validate"]
 
@@ -210,8 +213,9 @@ def validate(
                 collected.append(attrs.evolve(finding, severity=wanted))
             else:
                 collected.append(finding)
-    collected.sort(key=lambda f: _RANK[f.severity])
-    return ValidationReport(findings=collected, profile=chosen.name)
+    kept, reviewed = ACCEPTANCE.apply(context, collected, switched_off)
+    kept.sort(key=lambda f: _RANK[f.severity])
+    return ValidationReport(findings=kept, profile=chosen.name, accepted=reviewed)
 
 
 def _computed_cells(
