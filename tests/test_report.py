@@ -366,6 +366,7 @@ def _docx_skeleton(data: bytes) -> str:
     from docx.oxml.ns import qn
 
     doc = docx.Document(io.BytesIO(data))
+    picture_tag = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
     lines: list[str] = []
     for element in doc.element.body.iterchildren():
         if element.tag == qn("w:p"):
@@ -374,16 +375,16 @@ def _docx_skeleton(data: bytes) -> str:
             if style is not None and style.find(qn("w:pStyle")) is not None:
                 name = style.find(qn("w:pStyle")).get(qn("w:val"))
             text = "".join(t.text or "" for t in element.iter(qn("w:t")))
-            for picture in element.iter(
-                "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
-            ):
+            for picture in element.iter(picture_tag):
                 lines.append(f"[picture: {picture.get('descr')}]")
             if text:
                 lines.append(f"{name}: {text}" if name else text)
         elif element.tag == qn("w:tbl"):
             for row in element.iter(qn("w:tr")):
                 cells = [
-                    "".join(t.text or "" for t in c.iter(qn("w:t"))) for c in row.iter(qn("w:tc"))
+                    "".join(t.text or "" for t in c.iter(qn("w:t")))
+                    + "".join(f" [picture: {p.get('descr')}]" for p in c.iter(picture_tag))
+                    for c in row.iter(qn("w:tc"))
                 ]
                 lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

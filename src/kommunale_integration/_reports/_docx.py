@@ -19,7 +19,7 @@ from .._errors import require_extra
 from ._charts import trend_png
 from ._context import ReportContext
 from ._format import Formatter
-from ._outline import Block, Outline, Section, Table
+from ._outline import Block, Chart, Outline, Section, Table
 
 __all__ = ["render_report_docx"]
 
@@ -105,6 +105,11 @@ def _page_setup(doc: Any, outline: Outline, fmt: Formatter) -> None:
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10)
     normal.paragraph_format.space_after = Pt(4)
+    doc.styles["Title"].font.size = Pt(18)
+    for level, size in ((1, 14), (2, 12), (3, 11)):
+        heading = doc.styles[f"Heading {level}"]
+        heading.font.size = Pt(size)
+        heading.paragraph_format.space_before = Pt(10 if level == 1 else 8)
 
 
 def _properties(doc: Any, outline: Outline, fmt: Formatter) -> None:
@@ -127,16 +132,38 @@ def _properties(doc: Any, outline: Outline, fmt: Formatter) -> None:
     core.category = fmt.t("report")
 
 
+_CHAR_CM = 0.2  # average width of a character at 9 pt (bold headers included)
+_PAD_CM = 0.5  # cell margins and a little air
+
+
 def _widths(table: Table) -> list[float]:
-    """Column widths in cm from the content: longest word and typical length per column."""
-    weights = []
+    """Column widths in cm from the content.
+
+    Every column gets at least the width of its longest word (no "Vorperio/de"), a
+    column of numbers the width of its longest cell; the rest of the line goes to the
+    text columns by how long their texts are.
+    """
+    least: list[float] = []
+    wish: list[float] = []
     for index, column in enumerate(table.columns):
         texts = [column.header, *(row[index] for row in table.rows)]
         longest_word = max((len(w) for text in texts for w in text.split()), default=1)
-        typical = max(len(text) for text in texts)
-        weights.append(max(longest_word, min(typical, 60) / 2, 3))
-    scale = _TEXT_WIDTH_CM / sum(weights)
-    return [w * scale for w in weights]
+        longest = max((len(text) for text in texts), default=1)
+        # A number never wraps; text may, between words.
+        least.append((longest if column.numeric else longest_word) * _CHAR_CM + _PAD_CM)
+        wish.append(max(least[-1], min(longest, 80) * _CHAR_CM + _PAD_CM))
+    if sum(least) >= _TEXT_WIDTH_CM:
+        return [w * _TEXT_WIDTH_CM / sum(least) for w in least]
+    if sum(wish) <= _TEXT_WIDTH_CM:
+        # The spare room goes to the text columns; numbers need no more than they have.
+        spare = _TEXT_WIDTH_CM - sum(wish)
+        grow = [0.0 if c.numeric else w for w, c in zip(wish, table.columns, strict=True)]
+        if not sum(grow):
+            grow = wish
+        return [w + spare * g / sum(grow) for w, g in zip(wish, grow, strict=True)]
+    room = _TEXT_WIDTH_CM - sum(least)
+    extra = [w - m for w, m in zip(wish, least, strict=True)]
+    return [m + room * e / sum(extra) for m, e in zip(least, extra, strict=True)]
 
 
 def _table(doc: Any, table: Table) -> None:
@@ -161,6 +188,8 @@ def _table(doc: Any, table: Table) -> None:
         cells = grid.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = text
+    for index, width in enumerate(widths):
+        grid.columns[index].width = Cm(width)
     for row in grid.rows:
         row._tr.get_or_add_trPr().append(_oxml("w:cantSplit", val="true"))
         for index, cell in enumerate(row.cells):
@@ -173,16 +202,28 @@ def _table(doc: Any, table: Table) -> None:
                     run.font.size = Pt(9)
 
 
-def _picture(doc: Any, png: bytes, title: str, description: str) -> None:
-    from docx.shared import Cm
+def _charts(doc: Any, charts: list[Chart], fmt: Formatter) -> None:
+    """Charts side by side, two per row (small multiples), each with alt text and caption."""
+    from docx.shared import Cm, Pt
 
-    doc.add_picture(io.BytesIO(png), width=Cm(13))
-    properties = doc.inline_shapes[-1]._inline.docPr
-    properties.set("descr", description)
-    properties.set("title", title)
+    grid = doc.add_table(rows=0, cols=2)
+    grid.autofit = False
+    for column in grid.columns:
+        column.width = Cm(_TEXT_WIDTH_CM / 2)
+    for start in range(0, len(charts), 2):
+        cells = grid.add_row().cells
+        for cell, chart in zip(cells, charts[start : start + 2], strict=False):
+            cell.width = Cm(_TEXT_WIDTH_CM / 2)
+            run = cell.paragraphs[0].add_run()
+            run.add_picture(io.BytesIO(trend_png(chart.figure, fmt)), width=Cm(7.9))
+            properties = run._r.xpath(".//wp:docPr")[0]
+            properties.set("descr", chart.description)
+            properties.set("title", chart.title)
+            caption = cell.add_paragraph(chart.title, style="Caption")
+            caption.paragraph_format.space_after = Pt(6)
 
 
-def _block(doc: Any, block: Block, fmt: Formatter) -> None:
+def _block(doc: Any, block: Block) -> None:
     if block.kind == "paragraph":
         paragraph = doc.add_paragraph(style="Caption" if block.style == "note" else None)
         if block.label:
@@ -196,15 +237,20 @@ def _block(doc: Any, block: Block, fmt: Formatter) -> None:
             paragraph.add_run(item.text + (f" ({item.url})" if item.url else ""))
     elif block.kind == "table":
         _table(doc, block)
-    else:
-        _picture(doc, trend_png(block.figure, fmt), block.title, block.description)
-        doc.add_paragraph(block.title, style="Caption")
 
 
 def _section(doc: Any, section: Section, fmt: Formatter) -> None:
     doc.add_heading(section.heading, level=section.level)
-    for block in section.blocks:
-        _block(doc, block, fmt)
+    charts: list[Chart] = []
+    for block in (*section.blocks, None):
+        if isinstance(block, Chart):
+            charts.append(block)
+            continue
+        if charts:
+            _charts(doc, charts, fmt)
+            charts = []
+        if block is not None:
+            _block(doc, block)
     for child in section.children:
         _section(doc, child, fmt)
     if section.break_after:

@@ -1,0 +1,147 @@
+"""The Kreis example's Jahresbericht 2025 on paper: printed from Chromium and as DOCX
+converted by LibreOffice, "Auf einen Blick" fits the first A4 page and the whole report at
+most 12 A4 pages.
+
+Needs Debian's ``chromium``, ``libreoffice-writer-nogui`` and ``poppler-utils``
+(``pdfinfo``, ``pdftotext``); ``.ci/run`` installs them. Locally the tests are skipped
+with a reason when one is missing; in CI (``CI`` set) a missing tool fails them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kommunale_integration as ki
+
+pytestmark = pytest.mark.browser
+
+MAX_PAGES = 12
+
+
+def _tool(*names: str) -> str:
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    if os.environ.get("CI"):
+        pytest.fail(f"{names[0]} is required for the print tests in CI but is not installed")
+    pytest.skip(
+        f"{names[0]} is not installed "
+        "(apt-get install chromium libreoffice-writer-nogui poppler-utils)"
+    )
+
+
+def _pages(pdf: Path) -> list[str]:
+    info = subprocess.run(
+        [_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert size is not None
+    width, height = float(size.group(1)), float(size.group(2))
+    assert abs(width - 595.3) < 2, info  # A4
+    assert abs(height - 841.9) < 2, info
+    count = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    return [
+        subprocess.run(
+            [_tool("pdftotext"), "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+        for n in range(1, count + 1)
+    ]
+
+
+@pytest.fixture(scope="module")
+def kreis() -> dict[str, Any]:
+    folder = ki.example_path("kreis_coesfeld")
+    return {
+        "concept": ki.load_concept(folder),
+        "cases": ki.read_cases(folder / "cases.csv", folder / "events.csv"),
+    }
+
+
+def _assert_first_page_is_the_core(pages: list[str]) -> None:
+    first = " ".join(pages[0].split())
+    assert "1 Auf einen Blick" in first
+    # The last lines of "Auf einen Blick" are on page 1; the next section is not.
+    assert "30 Akteure mit 38 Angeboten." in first
+    assert "Methode im Anhang." in first
+    assert "2 Sachverhalt" not in first
+    assert "2 Sachverhalt" in " ".join(pages[1].split())
+
+
+def test_printed_from_chromium(kreis: dict[str, Any], tmp_path: Path) -> None:
+    chromium = _tool("chromium", "chromium-browser")
+    html = tmp_path / "bericht.html"
+    ki.build_report(
+        kreis["concept"], "2025", cases=kreis["cases"], output=html, today=date(2026, 3, 2)
+    )
+    pdf = tmp_path / "bericht.pdf"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            html.as_uri(),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+    pages = _pages(pdf)
+    assert len(pages) <= MAX_PAGES
+    _assert_first_page_is_the_core(pages)
+    # The running header and page numbers of the print stylesheet.
+    assert "Jahresbericht 2025 zum 1. Integrationskonzept des Kreises Coesfeld" in pages[1]
+
+
+def test_docx_converted_by_libreoffice(kreis: dict[str, Any], tmp_path: Path) -> None:
+    soffice = _tool("soffice", "libreoffice")
+    docx = tmp_path / "bericht.docx"
+    ki.build_report(
+        kreis["concept"],
+        "2025",
+        format="docx",
+        cases=kreis["cases"],
+        output=docx,
+        today=date(2026, 3, 2),
+    )
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    pages = _pages(tmp_path / "bericht.pdf")
+    assert len(pages) <= MAX_PAGES
+    _assert_first_page_is_the_core(pages)
+    assert f"Seite 2 von {len(pages)}" in pages[1]
+    # Column widths from the content: no header word is broken.
+    text = "\n".join(pages)
+    for word in ("Vorperiode", "Veränderung", "Zielerreichung"):
+        assert word in text
