@@ -54,3 +54,49 @@ def test_broken_user_catalogue(tmp_path: Path) -> None:
 def test_unknown_catalogue_name() -> None:
     with pytest.raises(ValueError, match="unknown catalogue"):
         ki.load_catalogue("nope")
+
+
+@pytest.mark.parametrize("name", CATALOGUE_NAMES)
+def test_every_shipped_label_is_a_plain_string(name: str) -> None:
+    """Read the raw YAML (not through the loader): every label is one string.
+
+    An unquoted comma in a YAML flow mapping cut "Fachkräfte (Schule, Kita, Verwaltung)"
+    to "Fachkräfte (Schule" and made "Kita" and "Verwaltung)" keys without values.
+    """
+    from importlib import resources
+
+    import yaml
+
+    text = (
+        resources.files("kommunale_integration")
+        .joinpath("data", "catalogues", f"{name}.yaml")
+        .read_text(encoding="utf-8")
+    )
+    for entry in yaml.safe_load(text)["entries"]:
+        assert set(entry) <= {"code", "de", "en", "symbol"}, entry
+        for key in ("de", "en"):
+            label = entry[key]
+            assert isinstance(label, str), entry
+            assert label.count("(") == label.count(")"), entry
+    assert ki.load_catalogue("target_groups").label("fachkraefte") == (
+        "Fachkräfte (Schule, Kita, Verwaltung)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("{code: x, de: Fachkräfte (Schule, Kita), en: Staff}", "must be quoted"),
+        ("{code: x, de: 12, en: Twelve}", "plain text label"),
+        ("{code: x, de: ja, en: [a, b]}", "plain text label"),
+    ],
+)
+def test_catalogue_label_that_is_not_plain_text_is_refused(
+    tmp_path: Path, entry: str, expected: str
+) -> None:
+    path = tmp_path / "own.yaml"
+    path.write_text(f"name: own\nentries:\n  - {entry}\n", encoding="utf-8")
+    with pytest.raises(ki.LoadError) as info:
+        ki.load_catalogue("own", path)
+    assert expected in str(info.value)
+    assert "entries[0]" in str(info.value.findings[0].location)

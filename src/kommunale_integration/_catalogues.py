@@ -104,6 +104,30 @@ def _read_yaml(name: str, path: str | Path | None) -> tuple[Any, str]:
     return parse_yaml(text, file=str(file)), str(file)
 
 
+_ENTRY_KEYS = frozenset({"code", "de", "en", "symbol"})
+
+
+def _entry_problem(item: Any) -> str | None:
+    """Why a catalogue entry is unusable, or ``None``.
+
+    Labels must be plain text: in a YAML flow mapping an unquoted comma in a label
+    (``{de: Fachkräfte (Schule, Kita)}``) silently cuts the label and makes the rest
+    extra keys without values, which is refused here.
+    """
+    if not isinstance(item, dict) or not item.get("code") or "de" not in item:
+        return "each entry needs 'code' and 'de'"
+    unknown = sorted(str(key) for key in item if key not in _ENTRY_KEYS)
+    if unknown:
+        return (
+            f"unknown key(s) {', '.join(map(repr, unknown))}; a label containing a comma "
+            "must be quoted"
+        )
+    for key in ("de", "en", "symbol"):
+        if key in item and not isinstance(item[key], str):
+            return f"{key!r} must be a plain text label, got {item[key]!r}"
+    return None
+
+
 def load_catalogue(name: str, path: str | Path | None = None) -> Catalogue:
     """Load the shipped catalogue *name*, or a user's catalogue file at *path*.
 
@@ -131,12 +155,13 @@ def load_catalogue(name: str, path: str | Path | None = None) -> Catalogue:
         )
     entries, findings = [], []
     for i, item in enumerate(raw):
-        if not isinstance(item, dict) or not item.get("code") or "de" not in item:
+        problem = _entry_problem(item)
+        if problem is not None:
             findings.append(
                 Finding(
                     code="invalid-catalogue",
                     severity=Severity.ERROR,
-                    message="each entry needs 'code' and 'de'",
+                    message=problem,
                     location=Location(file=file, path=f"entries[{i}]"),
                 )
             )
