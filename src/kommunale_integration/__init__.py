@@ -56,6 +56,7 @@ from ._model import (
     Target,
     Territory,
     TerritoryKind,
+    Translation,
     Venue,
     Votes,
 )
@@ -356,6 +357,7 @@ __all__ = [
     "TemplateError",
     "Territory",
     "TerritoryKind",
+    "Translation",
     "ValidationConfigError",
     "ValidationContext",
     "ValidationReport",

@@ -25,7 +25,7 @@ import enum
 import json
 import reprlib
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -84,6 +84,39 @@ def parse_date(value: Any) -> date:
         return _parse.parse_date(value)
     except ValueError as exc:
         raise ValueError(f"{exc}, got {_show(value)}") from None
+
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})(?:\s*Uhr)?\s*$")
+
+
+def parse_time(value: Any) -> time:
+    """Parse a time of day: ``16:00``, ``9:30`` or ``16.00 Uhr`` (no seconds, no zone).
+
+    YAML 1.1 reads an unquoted ``16:00`` as the number 960 (base 60); such a number is
+    refused with the advice to quote the time.
+
+    Raises:
+        ValueError: naming what was expected and what was found.
+
+    .. versionadded:: 0.1.0
+    """
+    if isinstance(value, time):
+        if value.tzinfo is not None or value.second or value.microsecond:
+            raise ValueError(f"expected hours and minutes only, got {value.isoformat()!r}")
+        return value
+    if isinstance(value, str):
+        match = _TIME.match(value)
+        if match:
+            hour, minute = int(match.group(1)), int(match.group(2))
+            if hour < 24 and minute < 60:
+                return time(hour, minute)
+            raise ValueError(f"{_show(value)} is not a valid time of day")
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(
+            f'expected a time like "16:00" in quotes, got the number {value} '
+            "(YAML reads an unquoted 16:00 as a number)"
+        )
+    raise ValueError(f"expected a time like 16:00, got {_show(value)}")
 
 
 def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
@@ -175,6 +208,15 @@ def fiscal_start_of(raw: Any) -> int:
     return 1
 
 
+def _with_note(exc: Exception, name: str) -> Exception:
+    """Attach the key *name* to *exc* so that the finding's path names it."""
+    exc.__notes__ = [
+        *getattr(exc, "__notes__", []),
+        AttributeValidationNote(f"key {name}", name, m.Translation),
+    ]
+    return exc
+
+
 def make_converter(*, omit_defaults: bool = True) -> cattrs.Converter:
     """Build the library's converter for plain data (JSON, YAML, TOML).
 
@@ -199,6 +241,8 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
     """
     conv.register_structure_hook(date, lambda v, _: parse_date(v))
     conv.register_unstructure_hook(date, lambda d: d.isoformat())
+    conv.register_structure_hook(time, lambda v, _: parse_time(v))
+    conv.register_unstructure_hook(time, lambda t: t.strftime("%H:%M"))
     conv.register_structure_hook(Decimal, lambda v, _: parse_decimal(v))
     conv.register_unstructure_hook(Decimal, str)
     conv.register_structure_hook(int, _structure_int)
@@ -213,6 +257,32 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
     pairs = tuple[tuple[str, str], ...]
     conv.register_structure_hook_func(lambda t: t == pairs, _structure_pairs)
     conv.register_unstructure_hook_func(lambda t: t == pairs, dict)
+
+    translations = tuple[tuple[str, m.Translation], ...]
+
+    def structure_translations(value: Any, _: Any) -> tuple[tuple[str, m.Translation], ...]:
+        # Written as a mapping {language code: {name: …, description: …}}.
+        if value is None:
+            return ()
+        if not isinstance(value, Mapping):
+            raise ValueError(
+                "expected a mapping of language code to texts (ar: {name: …}), "
+                f"got {_show(value)}"
+            )
+        pairs = []
+        for code, texts in value.items():
+            try:
+                pairs.append((str(code), conv.structure(texts, m.Translation)))
+            except Exception as exc:
+                raise cattrs.ClassValidationError(
+                    f"translation {code!r}", [_with_note(exc, str(code))], m.Translation
+                ) from None
+        return tuple(pairs)
+
+    conv.register_structure_hook_func(lambda t: t == translations, structure_translations)
+    conv.register_unstructure_hook_func(
+        lambda t: t == translations, lambda pairs: {c: conv.unstructure(x) for c, x in pairs}
+    )
 
     def structure_term(value: Any, _: Any) -> m.CaseCount | str:
         if isinstance(value, str):

@@ -12,8 +12,9 @@ command line.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -60,6 +61,7 @@ __all__ = [
     "Target",
     "Territory",
     "TerritoryKind",
+    "Translation",
     "Venue",
     "Votes",
 ]
@@ -371,6 +373,103 @@ class StaffPosition:
     note: str | None = _opt_str()
 
 
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def _translation_pairs(value: Any) -> tuple[tuple[str, Translation], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    pairs = tuple(items)
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise InvalidValueError(
+                "translations", f"expected language code and Translation pairs, got {pair!r}"
+            )
+    # An empty translation says nothing: it is dropped, so tables and files round-trip.
+    kept = [pair for pair in pairs if pair[1] != Translation()]
+    return tuple(sorted(kept, key=lambda pair: str(pair[0])))
+
+
+def _translations_validator(allowed: frozenset[str]) -> Any:
+    def check(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        seen: set[str] = set()
+        for code, text in value:
+            if not isinstance(code, str) or not _LANGUAGE_CODE.fullmatch(code):
+                raise InvalidValueError(
+                    attribute.name,
+                    f"expected an ISO 639 language code in lower case (ar, uk, ti …), got {code!r}",
+                )
+            if code in seen:
+                raise InvalidValueError(attribute.name, f"language {code!r} occurs twice")
+            seen.add(code)
+            if not isinstance(text, Translation):
+                raise InvalidValueError(attribute.name, f"expected a Translation for {code!r}")
+            extra = [f.name for f in attrs.fields(Translation) if f.name not in allowed]
+            wrong = [name for name in extra if getattr(text, name) is not None]
+            if wrong:
+                raise InvalidValueError(
+                    attribute.name,
+                    f"{code}: {', '.join(wrong)} cannot be translated here "
+                    f"(only {', '.join(sorted(allowed))})",
+                )
+
+    return check
+
+
+def _check_language_codes(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    for code in value:
+        if not isinstance(code, str) or not _LANGUAGE_CODE.fullmatch(code):
+            raise InvalidValueError(
+                attribute.name,
+                f"expected ISO 639 language codes in lower case (ar, uk, ti …), got {code!r}",
+            )
+    if len(set(value)) != len(value):
+        raise InvalidValueError(attribute.name, "every language may occur only once")
+
+
+def _translations(*allowed: str) -> Any:
+    return attrs.field(
+        factory=tuple,
+        converter=_translation_pairs,
+        validator=_translations_validator(frozenset(allowed)),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Translation:
+    """The texts of an actor or offer in one more language (Übersetzung).
+
+    Every text is optional; a text that is missing is shown in German with a marker.
+    Actors use ``name``, ``description`` and ``responsibility``; offers use ``name``,
+    ``description``, ``eligibility`` (the access conditions in words, the translation of
+    :attr:`Eligibility.note`), ``schedule_note`` and ``cost_note``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str | None = _opt_str()
+    description: str | None = _opt_str()
+    responsibility: str | None = _opt_str()
+    eligibility: str | None = _opt_str()
+    schedule_note: str | None = _opt_str()
+    cost_note: str | None = _opt_str()
+
+    def __attrs_post_init__(self) -> None:
+        for field in attrs.fields(Translation):
+            text = getattr(self, field.name)
+            if text is not None and not text.strip():
+                raise InvalidValueError(field.name, "must not be empty (leave it out instead)")
+
+
+_NO_TRANSLATION = Translation()
+
+
+def _translation_of(translations: tuple[tuple[str, Translation], ...], lang: str) -> Translation:
+    for code, text in translations:
+        if code == lang:
+            return text
+    return _NO_TRANSLATION
+
+
 @attrs.frozen(kw_only=True)
 class Actor:
     """An Akteur or Träger: an organisation, authority or initiative in integration work.
@@ -392,6 +491,9 @@ class Actor:
         illustrative: ``True`` when values were invented for an example.
         extras: Imported values without a place in the model, as sorted (key, value)
             pairs with unique keys (e.g. from an HSDS import); written as a mapping.
+        translations: Name, description and responsibility in other languages, as
+            sorted (language code, :class:`Translation`) pairs; written as a mapping
+            ``{ar: {name: …, description: …}}``.
 
     .. versionadded:: 0.1.0
     """
@@ -414,6 +516,13 @@ class Actor:
     last_verified: date | None = _opt_date()
     illustrative: bool = False
     extras: tuple[tuple[str, str], ...] = _extras()
+    translations: tuple[tuple[str, Translation], ...] = _translations(
+        "name", "description", "responsibility"
+    )
+
+    def translation(self, lang: str) -> Translation:
+        """The :class:`Translation` into *lang* (an empty one when there is none)."""
+        return _translation_of(self.translations, lang)
 
     @property
     def fte_total(self) -> Decimal:
@@ -456,14 +565,19 @@ class Offer:
         languages: Languages offered, ISO 639-1 codes (``de``, ``ar``, ``uk`` …).
         venue: Where it takes place.
         territories: AGS of the territories served.
-        schedule: Times as an RFC 5545 RRULE (``FREQ=WEEKLY;BYDAY=TU``), if regular.
-        schedule_note: Times in words (``dienstags 10–12 Uhr``).
+        schedule: Days as an RFC 5545 RRULE (``FREQ=WEEKLY;BYDAY=TU``), if regular.
+        start_time: Time of day it begins (``16:00``), with ``schedule``.
+        end_time: Time of day it ends (``18:00``); after ``start_time``.
+        schedule_note: Times in words (``dienstags 10–12 Uhr``), for what the rule and
+            the times cannot say; the Wegweiser writes the rule in words itself.
         cost: Price in EUR; ``Decimal(0)`` for free, ``None`` when unknown.
         capacity: Number of places (e.g. 100 course places).
         valid_from: First day offered.
         valid_to: Last day offered.
         last_verified: When the entry was last checked.
         extras: Imported values without a place in the model (see :class:`Actor`).
+        translations: Name, description, access conditions, schedule and cost notes in
+            other languages (see :class:`Translation` and :class:`Actor`).
 
     .. versionadded:: 0.1.0
     """
@@ -478,6 +592,8 @@ class Offer:
     venue: Venue | None = None
     territories: tuple[str, ...] = _strs()
     schedule: str | None = _opt_str()
+    start_time: time | None = attrs.field(default=None, validator=v.optional_instance_of(time))
+    end_time: time | None = attrs.field(default=None, validator=v.optional_instance_of(time))
     schedule_note: str | None = _opt_str()
     cost: Decimal | None = _opt_money()
     cost_note: str | None = _opt_str()
@@ -490,14 +606,29 @@ class Offer:
     last_verified: date | None = _opt_date()
     illustrative: bool = False
     extras: tuple[tuple[str, str], ...] = _extras()
+    translations: tuple[tuple[str, Translation], ...] = _translations(
+        "name", "description", "eligibility", "schedule_note", "cost_note"
+    )
 
     def __attrs_post_init__(self) -> None:
         v.check_date_order(self.valid_from, self.valid_to, "valid_from", "valid_to")
+        if (
+            self.start_time is not None
+            and self.end_time is not None
+            and self.end_time <= self.start_time
+        ):
+            raise InvalidValueError(
+                "end_time", f"{self.end_time:%H:%M} is not after start_time {self.start_time:%H:%M}"
+            )
 
     @property
     def validity(self) -> DateRange:
         """The validity as a :class:`DateRange`."""
         return DateRange(start=self.valid_from, end=self.valid_to)
+
+    def translation(self, lang: str) -> Translation:
+        """The :class:`Translation` into *lang* (an empty one when there is none)."""
+        return _translation_of(self.translations, lang)
 
 
 # --------------------------------------------------------------------------- goals, measures
@@ -1077,6 +1208,9 @@ class Concept:
         meeting_date: Date of the committee meeting that receives the report.
         accepted_findings: Findings that were reviewed and accepted
             (:class:`AcceptedFinding`).
+        languages: The languages besides German in which actors and offers are to be
+            published (ISO 639 codes such as ``ar``, ``uk``, ``ti``); validation reports
+            the offers that lack a translation into one of them.
 
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0 ``fiscal_year_start``; the council-paper sections ``facts``,
@@ -1102,6 +1236,9 @@ class Concept:
     impacts: str | None = _opt_str()
     competence: str | None = _opt_str()
     meeting_date: date | None = _opt_date()
+    languages: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=v.to_tuple, validator=_check_language_codes
+    )
     territories: tuple[Territory, ...] = _items(Territory)
     decisions: tuple[Decision, ...] = _items(Decision)
     fields: tuple[FieldOfAction, ...] = _items(FieldOfAction)

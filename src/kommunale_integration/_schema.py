@@ -24,7 +24,7 @@ import enum
 import inspect
 import re
 import typing
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from types import NoneType, UnionType
 from typing import Any, Final
@@ -76,6 +76,7 @@ SCHEMA_TYPES: Final[dict[str, type]] = {
         m.StatusChange,
         m.Target,
         m.Territory,
+        m.Translation,
         m.Venue,
         m.Votes,
     )
@@ -214,6 +215,13 @@ class _Builder:
             if hint == tuple[tuple[str, str], ...]:
                 # Pairs are written as a mapping (an observation's disaggregation).
                 return {"type": "object", "additionalProperties": {"type": "string"}}
+            if hint == tuple[tuple[str, m.Translation], ...]:
+                # Translations are written as a mapping of language code to texts.
+                return {
+                    "type": "object",
+                    "propertyNames": {"pattern": "^[a-z]{2,3}$"},
+                    "additionalProperties": self.ref(m.Translation),
+                }
             member = self.type_schema(args[0])
             return {"type": "array", "items": member}
         if isinstance(hint, type):
@@ -242,6 +250,8 @@ class _Builder:
             return schema
         if hint is date:
             return {"type": "string", "format": "date"}
+        if hint is time:
+            return {"type": "string", "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$"}
         if hint is Decimal:
             money = any(r is v.money or r is v.non_negative for r in rules)
             return {"type": "string", "pattern": _MONEY_PATTERN if money else _DECIMAL_PATTERN}

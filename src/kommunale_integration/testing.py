@@ -20,7 +20,7 @@ This module needs ``hypothesis`` (a test dependency, not a runtime one).
 from __future__ import annotations
 
 import string
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +41,7 @@ __all__ = [
     "report_periods",
     "slugs",
     "texts",
+    "translation_texts",
 ]
 
 _LETTERS = string.ascii_lowercase + string.digits
@@ -185,6 +186,44 @@ staff_positions = st.builds(
 )
 
 
+translation_texts = st.builds(
+    m.Translation,
+    name=_opt(texts),
+    description=_opt(texts),
+    responsibility=_opt(texts),
+    eligibility=_opt(texts),
+    schedule_note=_opt(texts),
+    cost_note=_opt(texts),
+)
+_LANGS = st.sampled_from(["ar", "fa", "uk", "ru", "tr", "ti", "en"])
+_actor_translations = st.dictionaries(
+    _LANGS,
+    st.builds(m.Translation, name=_opt(texts), description=_opt(texts), responsibility=_opt(texts)),
+    max_size=2,
+)
+_offer_translations = st.dictionaries(
+    _LANGS,
+    st.builds(
+        m.Translation,
+        name=_opt(texts),
+        description=_opt(texts),
+        eligibility=_opt(texts),
+        schedule_note=_opt(texts),
+        cost_note=_opt(texts),
+    ),
+    max_size=2,
+)
+
+
+@st.composite
+def _times(draw: st.DrawFn) -> tuple[time | None, time | None]:
+    start = draw(_opt(st.times().map(lambda t: t.replace(second=0, microsecond=0))))
+    if start is None or start >= time(23, 0):
+        return start, None
+    later = time(draw(st.integers(start.hour + 1, 23)), draw(st.integers(0, 59)))
+    return start, draw(_opt(st.just(later)))
+
+
 @st.composite
 def actors(draw: st.DrawFn) -> m.Actor:
     """Strategy for :class:`~kommunale_integration.Actor` (Akteure)."""
@@ -207,6 +246,7 @@ def actors(draw: st.DrawFn) -> m.Actor:
         last_verified=draw(_opt(dates)),
         illustrative=draw(st.booleans()),
         extras=tuple(draw(st.dictionaries(slugs, texts, max_size=2)).items()),
+        translations=tuple(draw(_actor_translations).items()),
     )
 
 
@@ -228,6 +268,7 @@ def eligibilities(draw: st.DrawFn) -> m.Eligibility:
 def offers(draw: st.DrawFn) -> m.Offer:
     """Offers (Angebote)."""
     start, end = draw(_ordered_dates())
+    begins, ends = draw(_times())
     return m.Offer(
         id=draw(slugs),
         name=draw(texts),
@@ -239,6 +280,8 @@ def offers(draw: st.DrawFn) -> m.Offer:
         venue=draw(_opt(venues)),
         territories=draw(_tuples(ags_municipality)),
         schedule=draw(_opt(st.sampled_from(["FREQ=WEEKLY;BYDAY=TU", "FREQ=MONTHLY;BYDAY=1MO"]))),
+        start_time=begins,
+        end_time=ends,
         schedule_note=draw(_opt(texts)),
         cost=draw(_opt(money)),
         cost_note=draw(_opt(texts)),
@@ -251,6 +294,7 @@ def offers(draw: st.DrawFn) -> m.Offer:
         last_verified=draw(_opt(dates)),
         illustrative=draw(st.booleans()),
         extras=tuple(draw(st.dictionaries(slugs, texts, max_size=2)).items()),
+        translations=tuple(draw(_offer_translations).items()),
     )
 
 
@@ -487,6 +531,7 @@ def concepts(draw: st.DrawFn) -> m.Concept:
         impacts=draw(_opt(texts)),
         competence=draw(_opt(texts)),
         meeting_date=draw(_opt(dates)),
+        languages=tuple(draw(st.sets(st.sampled_from(["ar", "fa", "uk", "ti"]), max_size=2))),
         territories=draw(_tuples(territories(), 2)),
         decisions=draw(_tuples(decisions, 2)),
         fields=draw(_tuples(fields_of_action, 2)),
@@ -540,6 +585,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     m.StatusChange: status_changes,
     m.Target: targets,
     m.Territory: territories(),
+    m.Translation: translation_texts,
     m.Venue: venues,
     m.Votes: votes,
 }

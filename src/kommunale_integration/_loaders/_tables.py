@@ -12,7 +12,7 @@ import enum
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -112,7 +112,8 @@ class TableColumn:
             key (``status``, ``status_since``).
         header: The German header written and read by default.
         codec: How a cell is read and written (``text``, ``code``, ``codes``,
-            ``lines``, ``date``, ``decimal``, ``int``, ``bool``, ``territory``, ``field``,
+            ``lines``, ``date``, ``time``, ``decimal``, ``int``, ``bool``, ``territory``,
+            ``field``,
             ``fields``,
             ``territories``, ``postal``, ``json``, ``history``, ``measure-status``,
             ``observation-status``, ``actor``, ``period``).
@@ -184,6 +185,8 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
         _c("territories", "Gemeinden", "territories", "AGS oder Namen, durch Komma getrennt"),
         *_VENUE,
         _c("schedule", "Termine", "code", "Regel nach RFC 5545 (FREQ=WEEKLY;BYDAY=TU)"),
+        _c("start_time", "Beginn", "time", "Uhrzeit des Beginns (16:00)"),
+        _c("end_time", "Ende", "time", "Uhrzeit des Endes (18:00)"),
         _c("schedule_note", "Zeiten", "text", "Zeiten in Worten"),
         _c("cost", "Kosten", "decimal", "Preis in EUR; 0 = kostenlos"),
         _c("cost_note", "Kostenhinweis", "text", "Kosten in Worten"),
@@ -254,6 +257,52 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
         _c("illustrative", "Illustrativ", "bool", "ja: erfundene Beispieldaten"),
     ),
 }
+
+#: The columns that may also be given per language, as ``Beschreibung [ar]``: the key of
+#: the column and the field of :class:`~kommunale_integration.Translation` it fills.
+#:
+#: .. versionadded:: 0.1.0
+TRANSLATED_COLUMNS: Mapping[TableKind, Mapping[str, str]] = {
+    TableKind.ACTORS: {
+        "name": "name",
+        "description": "description",
+        "responsibility": "responsibility",
+    },
+    TableKind.OFFERS: {
+        "name": "name",
+        "description": "description",
+        "eligibility.note": "eligibility",
+        "schedule_note": "schedule_note",
+        "cost_note": "cost_note",
+    },
+}
+
+_LANGUAGE_HEADER = re.compile(r"^(?P<base>.+?)\s*\[\s*(?P<lang>[A-Za-z]{2,3})\s*\]$")
+
+
+def translated_column(
+    kind: TableKind, header: str, lookup: Mapping[str, TableColumn]
+) -> TableColumn | None:
+    """The column of a header such as ``Beschreibung [ar]``, or ``None``.
+
+    The part before the brackets is any header of a translatable column (see
+    :data:`TRANSLATED_COLUMNS`); the language code is read in lower case.
+    """
+    match = _LANGUAGE_HEADER.match(header)
+    translated = TRANSLATED_COLUMNS.get(kind)
+    if match is None or translated is None:
+        return None
+    base = lookup.get(normalise_header(match.group("base")))
+    if base is None or base.key not in translated:
+        return None
+    lang = match.group("lang").lower()
+    return TableColumn(
+        key=f"translations.{lang}.{translated[base.key]}",
+        header=f"{base.header} [{lang}]",
+        codec="text",
+        description=f"{base.description} ({lang})",
+    )
+
 
 _CLASSES: Mapping[TableKind, type] = {
     TableKind.ACTORS: m.Actor,
@@ -539,6 +588,9 @@ def decode_cell(
         return [line for line in _as_text(raw).splitlines() if line.strip()]
     if codec == "date":
         return _decode_date(raw)
+    if codec == "time":
+        # read by the converter's one time parser (a spreadsheet may give a time)
+        return raw if isinstance(raw, time) else _as_text(raw).strip()
     if codec == "decimal":
         return _decode_decimal(raw, german)
     if codec == "int":
@@ -612,7 +664,7 @@ def decode_rows(
                     severity=Severity.WARNING,
                 )
             continue
-        col = lookup.get(normalise_header(header))
+        col = lookup.get(normalise_header(header)) or translated_column(kind, header, lookup)
         if col is None:
             if kind is TableKind.OBSERVATIONS:
                 dimensions[index] = header
@@ -853,6 +905,8 @@ def encode_cell(col: TableColumn, value: Any, *, german: bool, typed: bool) -> A
         return neutralise("\n".join(value))
     if codec == "date":
         return _format_date(value, german, typed)
+    if codec == "time":
+        return value.strftime("%H:%M")
     if codec == "decimal":
         return _format_decimal(value, german, typed)
     if codec == "int":
@@ -925,6 +979,11 @@ def encode_rows(
                 f"dimension(s) {', '.join(clash)} have the name of a column of the "
                 "observations table; rename the dimension"
             )
+    translated = _translation_columns(kind, items)
+    for col, lang, field in translated:
+        columns.append(col)
+        for item, values in zip(items, rows, strict=True):
+            values[col.key] = getattr(item.translation(lang), field)
     header = [col.header for col in columns] + dims
     cells: list[list[Any]] = []
     for item, values in zip(items, rows, strict=True):
@@ -936,6 +995,26 @@ def encode_rows(
             line += [neutralise(pairs[d]) if d in pairs else None for d in dims]
         cells.append(line)
     return header, cells
+
+
+def _translation_columns(
+    kind: TableKind, items: Sequence[Any]
+) -> list[tuple[TableColumn, str, str]]:
+    """``(column, language, field)`` of every translated text some item has."""
+    translated = TRANSLATED_COLUMNS.get(kind)
+    if not translated:
+        return []
+    lookup, _ = header_lookup(kind)
+    languages = sorted({code for item in items for code, _ in item.translations})
+    found: list[tuple[TableColumn, str, str]] = []
+    for lang in languages:
+        for key, field in translated.items():
+            if any(getattr(item.translation(lang), field) for item in items):
+                base = next(c for c in TABLE_COLUMNS[kind] if c.key == key)
+                col = translated_column(kind, f"{base.header} [{lang}]", lookup)
+                assert col is not None  # built from a translatable header
+                found.append((col, lang, field))
+    return found
 
 
 def _defaults(kind: TableKind) -> dict[str, Any]:
