@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -22,6 +23,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -210,41 +212,75 @@ def test_report_opens_without_errors_or_requests(page: Page, tmp_path: Path) -> 
     assert page.screenshot("report.png").stat().st_size > 10_000
 
 
-def test_directory_filter_narrows_the_list(page: Page, tmp_path: Path) -> None:
+KREIS = ki.example_path("kreis_coesfeld")
+KREIS_DAY = date(2026, 11, 29)
+VISIBLE = "[...document.querySelectorAll('[data-offer]')].filter(e => !e.hidden)"
+
+
+def _choose(page: Page, name: str, value: str) -> None:
+    page.evaluate(
+        f"(() => {{ const s = document.querySelector('[name={name}]'); s.value = {value!r};"
+        " s.dispatchEvent(new Event('change', {bubbles: true})); })()"
+    )
+
+
+def test_directory_filter_narrows_the_offers(page: Page, tmp_path: Path) -> None:
     site = ki.build_directory(sample_concept(), tmp_path / "site", today=TODAY)
-    page.open((site / "index.html").as_uri())
+    page.open((site / "de" / "index.html").as_uri())
     assert page.errors() == []
     assert _external(page.requests()) == []
-    visible = "[...document.querySelectorAll('[data-entry]')].filter(e => !e.hidden).length"
     assert page.evaluate("document.getElementById('filter').hidden") is False
-    assert page.evaluate(visible) == 3
-    page.evaluate(
-        "(() => { const s = document.querySelector('select[name=municipality]');"
-        f" s.value = '{COESFELD}'; s.dispatchEvent(new Event('change', {{bubbles: true}})); }})()"
-    )
-    # Coesfeld: the VHS (serves the whole Kreis) and the initiative, not the DRK.
-    shown = page.evaluate(
-        "[...document.querySelectorAll('[data-entry]')].filter(e => !e.hidden)"
-        ".map(e => e.dataset.entry).sort().join(',')"
-    )
-    assert shown == "evil,vhs"
+    assert page.evaluate(VISIBLE + ".length") == 3
+    _choose(page, "municipality", COESFELD)
+    # Coesfeld: the Kreis-wide Integrationskurs and the Sprachtreff, not Ascheberg's café.
+    shown = page.evaluate(VISIBLE + ".map(e => e.dataset.offer).sort().join(',')")
+    assert shown == "integrationskurs,sprachtreff-coesfeld"
     assert page.evaluate("document.getElementById('count').textContent") == "2"
     page.evaluate(
-        "(() => { const q = document.querySelector('input[name=q]'); q.value = 'vhs';"
+        "(() => { const q = document.querySelector('input[name=q]'); q.value = 'sprachtreff';"
         " q.dispatchEvent(new Event('input', {bubbles: true})); })()"
     )
-    assert page.evaluate(visible) == 1
+    assert page.evaluate(VISIBLE + ".length") == 1
     page.screenshot("directory-filtered.png")
     assert page.errors() == []
 
 
+def test_kreis_example_in_arabic_right_to_left(page: Page, tmp_path: Path) -> None:
+    site = ki.build_directory(ki.load_concept(KREIS), tmp_path / "w", today=KREIS_DAY)
+    page.open((site / "ar" / "index.html").as_uri())
+    assert page.errors() == []
+    assert _external(page.requests()) == []
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    assert page.evaluate("document.querySelector('h1').textContent") == (
+        "دليل الاندماج: الخدمات والجهات"
+    )
+    assert page.evaluate("document.querySelector('label').textContent.trim()").startswith("البلدية")
+    # Mirrored: the heading starts at the right edge.
+    right = page.evaluate(
+        "(() => { const h = document.querySelector('h1').getBoundingClientRect();"
+        " const b = document.body.getBoundingClientRect(); return [h.right, b.right]; })()"
+    )
+    assert abs(right[0] - right[1]) < 40
+    total = page.evaluate(VISIBLE + ".length")
+    assert total == 38
+    _choose(page, "municipality", "05558004")  # Ascheberg
+    with_ascheberg = page.evaluate(VISIBLE + ".length")
+    assert 0 < with_ascheberg < total
+    _choose(page, "language", "ti")
+    assert page.evaluate(VISIBLE + ".length") == 0
+    _choose(page, "municipality", "05558016")  # Dülmen
+    assert page.evaluate(VISIBLE + ".map(e => e.dataset.offer).join(',')") == (
+        "caritas-fluechtlingsberatung-duelmen"
+    )
+    page.screenshot("directory-ar.png")
+
+
 def test_directory_without_scripts_shows_everything(page: Page, tmp_path: Path) -> None:
     site = ki.build_directory(sample_concept(), tmp_path / "site", today=TODAY)
-    page.open((site / "index.html").as_uri(), scripts=False)
+    page.open((site / "de" / "index.html").as_uri(), scripts=False)
     try:
         assert page.evaluate("document.getElementById('filter').hidden") is True
-        visible = "[...document.querySelectorAll('[data-entry]')].filter(e => !e.hidden).length"
-        assert page.evaluate(visible) == 3
+        assert page.evaluate(VISIBLE + ".length") == 3
         page.screenshot("directory-noscript.png")
     finally:
         page.send("Emulation.setScriptExecutionDisabled", value=False)
@@ -252,7 +288,114 @@ def test_directory_without_scripts_shows_everything(page: Page, tmp_path: Path) 
 
 def test_actor_page_opens_without_errors(page: Page, tmp_path: Path) -> None:
     site = ki.build_directory(sample_concept(), tmp_path / "site", today=TODAY)
-    page.open((site / "akteure" / "vhs.html").as_uri())
+    page.open((site / "de" / "akteure" / "vhs.html").as_uri())
     assert page.errors() == []
     assert _external(page.requests()) == []
     assert page.evaluate("document.querySelector('h1').textContent") == "VHS Coesfeld"
+
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_usable_at_360_pixels(page: Page, tmp_path: Path, lang: str) -> None:
+    site = ki.build_directory(
+        ki.load_concept(KREIS), tmp_path / "w", languages=[lang], today=KREIS_DAY
+    )
+    page.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=360,
+        height=740,
+        deviceScaleFactor=1,
+        mobile=True,
+    )
+    try:
+        for path in (site / lang / "index.html", site / lang / "akteure" / "awo-coesfeld.html"):
+            page.open(path.as_uri())
+            # nothing wider than the screen: no sideways scrolling
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        page.screenshot(f"directory-360-{lang}.png")
+    finally:
+        page.send("Emulation.clearDeviceMetricsOverride")
+
+
+def _pdf_pages(page: Page, url: str) -> int:
+    page.open(url)
+    data = page.send("Page.printToPDF", paperWidth=8.27, paperHeight=11.69)["data"]
+    pdf = base64.b64decode(data)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_print_version_is_compact_with_phone_numbers(page: Page, tmp_path: Path) -> None:
+    """Before: 31 A4 pages for the Kreis example, one actor per page, no phone numbers."""
+    site = ki.build_directory(
+        ki.load_concept(KREIS), tmp_path / "w", languages=["de", "uk"], today=KREIS_DAY
+    )
+    index = site / "de" / "index.html"
+    pages = _pdf_pages(page, index.as_uri())
+    assert pages <= 31 // 3, pages
+    offers = page.evaluate("document.querySelectorAll('[data-offer]').length")
+    assert offers / pages >= 5  # about ten offers per page
+    page.send("Emulation.setEmulatedMedia", media="print")
+    try:  # phone numbers are printed: visible in print media, one or more per offer
+        phones = page.evaluate(
+            "[...document.querySelectorAll('a[href^=\"tel:\"]')]"
+            ".filter(a => a.getClientRects().length > 0).length"
+        )
+        filter_shown = page.evaluate("getComputedStyle(document.getElementById('filter')).display")
+    finally:
+        page.send("Emulation.setEmulatedMedia", media="")
+    # every phone number of the list is printed (offers whose actor has none show none)
+    assert phones == page.evaluate("document.querySelectorAll('a[href^=\"tel:\"]').length")
+    assert phones >= offers * 3 // 4
+    assert filter_shown == "none"
+    print(f"print version: {pages} A4 pages for {offers} offers, {phones} phone numbers")
+    assert _pdf_pages(page, (site / "uk" / "index.html").as_uri()) <= 31 // 3
+
+
+def _axe() -> str:
+    """The path of axe-core's ``axe.min.js`` (npm package axe-core, installed by .ci/run)."""
+    candidates = [
+        os.environ.get("AXE_CORE_JS", ""),
+        str(
+            Path(__file__).resolve().parent.parent
+            / ".ci"
+            / "node"
+            / "node_modules"
+            / "axe-core"
+            / "axe.min.js"
+        ),
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate).read_text(encoding="utf-8")
+    if os.environ.get("CI"):
+        pytest.fail("axe-core is required for the accessibility tests in CI (.ci/run installs it)")
+    pytest.skip("axe-core is not installed (npm install --prefix .ci/node axe-core)")
+
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_axe_finds_no_serious_violations(page: Page, tmp_path: Path, lang: str) -> None:
+    axe = _axe()
+    site = ki.build_directory(
+        ki.load_concept(KREIS), tmp_path / "w", languages=[lang], today=KREIS_DAY
+    )
+    # The pages allow no script but their own filter; the test injects axe past the CSP.
+    page.send("Page.setBypassCSP", enabled=True)
+    try:
+        for path in (
+            site / lang / "index.html",
+            site / lang / "akteure" / "caritasverband-coesfeld.html",
+        ):
+            page.open(path.as_uri())
+            page.evaluate(axe)
+            result = page.send(
+                "Runtime.evaluate",
+                expression=(
+                    "axe.run(document, {resultTypes: ['violations']}).then(r => "
+                    "r.violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length})))"
+                ),
+                awaitPromise=True,
+                returnByValue=True,
+            )["result"]["value"]
+            serious = [v for v in result if v["impact"] in ("serious", "critical")]
+            assert serious == [], (path, serious)
+    finally:
+        page.send("Page.setBypassCSP", enabled=False)

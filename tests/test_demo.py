@@ -40,7 +40,7 @@ def test_demo_writes_report_and_prints_every_file(
     assert f"placements,{DEMO_PERIOD},05558," in table
     assert "Vermittlungen in Arbeit oder Ausbildung" in text
     # The actor directory.
-    directory = output / "wegweiser" / "index.html"
+    directory = output / "wegweiser" / "de" / "index.html"
     assert directory.is_file()
     assert str(directory) in out
     assert "Flüchtlingsinitiative Coesfeld und Lette" in directory.read_text(encoding="utf-8")

@@ -414,6 +414,9 @@ def to_ics(
     include_cancelled: bool = False,
     dtstamp: dt.datetime | None = None,
     uid_domain: str = "kommunale-integration",
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+    timezone: str = "Europe/Berlin",
 ) -> bytes:
     """Export a network's meetings as an iCalendar file (Kalenderdatei, RFC 5545).
 
@@ -430,7 +433,9 @@ def to_ics(
       with the cancelled meetings as ``EXDATE`` and one overriding ``VEVENT`` with
       ``RECURRENCE-ID`` per moved meeting. ``period`` must then be ``None``.
 
-    ``DTSTART``/``DTEND`` are ``DATE`` values (all-day events, no time zones).
+    ``DTSTART``/``DTEND`` are ``DATE`` values (all-day events, no time zones), unless
+    ``start_time`` is given (an offer from 16:00 to 18:00): then they are times of day
+    in ``timezone`` (with its ``VTIMEZONE``); without ``end_time`` an event lasts an hour.
 
     Args:
         schedule: The meeting rule.
@@ -444,6 +449,9 @@ def to_ics(
         dtstamp: ``DTSTAMP`` of the events, an aware datetime; default now (UTC). Pass
             a fixed value for reproducible files.
         uid_domain: Right-hand side of the ``UID``; use your own domain.
+        start_time: Time of day the events begin (timed instead of all-day events).
+        end_time: Time of day they end (after ``start_time``).
+        timezone: IANA time zone of the times (default ``Europe/Berlin``).
 
     Returns:
         The ``VCALENDAR`` as bytes (UTF-8, CRLF line ends).
@@ -473,12 +481,33 @@ def to_ics(
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", summary)
 
+    if end_time is not None and (start_time is None or end_time <= start_time):
+        raise InvalidValueError("end_time", "needs a start_time before it")
+    zone = None
+    if start_time is not None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            zone = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidValueError("timezone", f"unknown time zone {timezone!r}") from None
+
+    def when(day: dt.date, at: dt.time | None) -> dt.date | dt.datetime:
+        return day if at is None else dt.datetime.combine(day, at, tzinfo=zone)
+
     def event(uid: str, start: dt.date) -> Any:
         component = icalendar.Event()
         component.add("uid", uid)
         component.add("dtstamp", dtstamp)
-        component.add("dtstart", start)
-        component.add("dtend", start + dt.timedelta(days=1))
+        if start_time is None:
+            component.add("dtstart", start)
+            component.add("dtend", start + dt.timedelta(days=1))
+        else:
+            begin = when(start, start_time)
+            component.add("dtstart", begin)
+            component.add(
+                "dtend", when(start, end_time) if end_time else begin + dt.timedelta(hours=1)
+            )
         component.add("summary", summary)
         if description:
             component.add("description", description)
@@ -497,12 +526,14 @@ def to_ics(
             main = event(uid, first.date())
             main.add("rrule", icalendar.vRecur.from_ical(schedule.rrule))
             if schedule.exdates:
-                main.add("exdate", list(schedule.exdates))
+                main.add("exdate", [when(day, start_time) for day in schedule.exdates])
             calendar.add_component(main)
             for move in schedule.moved:
                 override = event(uid, move.new)
-                override.add("recurrence-id", move.original)
+                override.add("recurrence-id", when(move.original, start_time))
                 calendar.add_component(override)
+        if zone is not None:
+            calendar.add_missing_timezones()
         return bytes(calendar.to_ical())
 
     assert period is not None
@@ -514,6 +545,8 @@ def to_ics(
                 cancelled = event(uid_of(day), day)
                 cancelled.add("status", "CANCELLED")
                 calendar.add_component(cancelled)
+    if zone is not None:
+        calendar.add_missing_timezones()
     return bytes(calendar.to_ical())
 
 

@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         build_directory(concept, tmp / "wegweiser", today=today, inputs=[example])
     for name in files:
         print(f"geschrieben: {output / name}")
-    print(f"geschrieben: {output / 'wegweiser' / 'index.html'} (Akteursverzeichnis)")
+    print(f"geschrieben: {output / 'wegweiser' / 'de' / 'index.html'} (Wegweiser, 8 Sprachen)")
     report_file = (output / f"jahresbericht-{period}.html").resolve()
     print(f"Im Browser öffnen: {report_file.as_uri()}")
     return 0 if report.ok else 1

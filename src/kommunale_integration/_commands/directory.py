@@ -1,4 +1,4 @@
-"""``kommunale-integration directory PATH --output DIR``: the actor directory site."""
+"""``kommunale-integration directory`` and ``calendar``: the Wegweiser site and its .ics files."""
 
 from __future__ import annotations
 
@@ -6,25 +6,61 @@ import argparse
 import sys
 from typing import Any
 
-__all__ = ["register", "run"]
+__all__ = ["register", "run", "run_calendar"]
+
+
+def _language(value: str) -> str:
+    from .._i18n import normalise_language
+
+    code = normalise_language(value)
+    if not code.isalpha() or not 2 <= len(code) <= 3:
+        raise argparse.ArgumentTypeError(
+            f"expected a language code such as de, ar, uk; got {value!r}"
+        )
+    return code
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``directory`` sub-command."""
+    """Add the ``directory`` and ``calendar`` sub-commands."""
     parser = subparsers.add_parser(
         "directory",
-        help="build the actor directory (Akteursverzeichnis / Wegweiser) as a static site",
+        help="build the Wegweiser (actor and offer directory) as a static site",
         description=(
-            "Build a self-contained static site of all actors and offers, filterable by "
-            "municipality, field of action, target group and language. The folder is "
-            "replaced only when the new site is complete."
+            "Build a self-contained static site of all current offers and their actors, "
+            "one folder per language (de, en, ar, fa, uk, ru, tr, ti), filterable by "
+            "municipality, field of action, target group, language, weekday, age and cost, "
+            "with calendar files. The folder is replaced only when the new site is complete."
         ),
     )
     parser.add_argument("path", metavar="PATH", help="the concept (folder or YAML/JSON/TOML file)")
     parser.add_argument("--output", required=True, metavar="DIR", help="folder of the site")
-    parser.add_argument("--lang", choices=("de", "en"), default="de")
+    parser.add_argument(
+        "--lang",
+        action="append",
+        type=_language,
+        metavar="LANG",
+        help="build this language (repeatable; default: every interface language)",
+    )
     parser.add_argument("--templates", metavar="DIR", help="folder with own Jinja2 templates")
     parser.set_defaults(func=run)
+
+    calendar = subparsers.add_parser(
+        "calendar",
+        help="write an .ics calendar file per offer and per network",
+        description=(
+            "Write one iCalendar file per current offer with a schedule rule "
+            "(angebot-<id>.ics) and per network with a meeting rule (netzwerk-<id>.ics) "
+            "into a folder, replaced only when complete. Needs the extra 'ics'."
+        ),
+    )
+    calendar.add_argument(
+        "path", metavar="PATH", help="the concept (folder or YAML/JSON/TOML file)"
+    )
+    calendar.add_argument("--output", required=True, metavar="DIR", help="folder of the files")
+    calendar.add_argument(
+        "--uid-domain", default="kommunale-integration", help="domain part of the event UIDs"
+    )
+    calendar.set_defaults(func=run_calendar)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,7 +70,32 @@ def run(args: argparse.Namespace) -> int:
 
     concept = load_concept_path(args.path)
     target = build_directory(
-        concept, args.output, lang=args.lang, templates=args.templates, inputs=(args.path,)
+        concept,
+        args.output,
+        languages=args.lang,
+        templates=args.templates,
+        inputs=(args.path,),
     )
     print(f"directory written to {target / 'index.html'}", file=sys.stderr)
+    return 0
+
+
+def run_calendar(args: argparse.Namespace) -> int:
+    """Write the calendar files; return the exit code."""
+    from datetime import UTC, datetime
+
+    from .._reports._calendar import write_calendars
+    from .._reports._cli_support import load_concept_path
+
+    concept = load_concept_path(args.path)
+    now = datetime.now(UTC)
+    written = write_calendars(
+        concept,
+        args.output,
+        today=now.date(),
+        dtstamp=now.replace(microsecond=0),
+        uid_domain=args.uid_domain,
+        inputs=(args.path,),
+    )
+    print(f"{len(written)} calendar files written to {args.output}", file=sys.stderr)
     return 0

@@ -1,33 +1,66 @@
 (function () {
   "use strict";
   var form = document.getElementById("filter");
-  var list = document.getElementById("entries");
+  var list = document.getElementById("offers");
   var count = document.getElementById("count");
   if (!form || !list || !count) { return; }
-  var entries = Array.prototype.slice.call(list.querySelectorAll("[data-entry]"));
-  function matches(values, wanted) {
+  var fields = form.elements;
+  // Read every offer's filter values once; filtering then touches only what changes.
+  var items = Array.prototype.map.call(list.querySelectorAll("[data-offer]"), function (li) {
+    function words(name) { return " " + (li.getAttribute(name) || "") + " "; }
+    function age(name) { var v = li.getAttribute(name); return v === "" || v === null ? null : Number(v); }
+    return {
+      li: li,
+      actor: li.getAttribute("data-actor"),
+      municipalities: words("data-municipalities"),
+      fields: words("data-fields"),
+      groups: words("data-groups"),
+      languages: words("data-languages"),
+      days: words("data-days"),
+      free: li.getAttribute("data-free") === "1",
+      minAge: age("data-min-age"),
+      maxAge: age("data-max-age"),
+      text: null,
+      shown: true
+    };
+  });
+  function has(words, wanted, wildcard) {
     if (!wanted) { return true; }
-    var words = " " + values + " ";
-    return words.indexOf(" " + wanted + " ") >= 0 || words.indexOf(" * ") >= 0;
+    return words.indexOf(" " + wanted + " ") >= 0 || (wildcard && words.indexOf(" * ") >= 0);
   }
   function apply() {
-    var query = form.elements.q.value.trim().toLowerCase();
+    var query = fields.q.value.trim().toLowerCase();
+    var ageText = fields.age.value.trim();
+    var age = ageText === "" ? null : Number(ageText);
+    var municipality = fields.municipality.value, field = fields.field.value;
+    var group = fields.group.value, language = fields.language.value;
+    var day = fields.day.value, actor = fields.actor.value, free = fields.free.checked;
     var shown = 0;
-    entries.forEach(function (entry) {
-      var ok = matches(entry.getAttribute("data-municipalities"), form.elements.municipality.value)
-        && matches(entry.getAttribute("data-fields"), form.elements.field.value)
-        && matches(entry.getAttribute("data-groups"), form.elements.group.value)
-        && matches(entry.getAttribute("data-languages"), form.elements.language.value)
-        && (!query || entry.textContent.toLowerCase().indexOf(query) >= 0);
-      entry.hidden = !ok;
+    for (var i = 0; i < items.length; i += 1) {
+      var it = items[i];
+      var ok = has(it.municipalities, municipality, true)
+        && has(it.fields, field, false)
+        && has(it.groups, group, true)
+        && has(it.languages, language, false)
+        && has(it.days, day, false)
+        && (!actor || it.actor === actor)
+        && (!free || it.free)
+        && (age === null || isNaN(age)
+          || ((it.minAge === null || age >= it.minAge) && (it.maxAge === null || age <= it.maxAge)));
+      if (ok && query) {
+        if (it.text === null) { it.text = it.li.textContent.toLowerCase(); }
+        ok = it.text.indexOf(query) >= 0;
+      }
+      if (ok !== it.shown) { it.li.hidden = !ok; it.shown = ok; }
       if (ok) { shown += 1; }
-    });
+    }
     count.textContent = String(shown);
   }
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
   form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+  window.wegweiserFilter = apply;
   form.hidden = false;
   apply();
 }());
