@@ -25,7 +25,7 @@ import enum
 import json
 import reprlib
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime, time
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -86,37 +86,18 @@ def parse_date(value: Any) -> date:
         raise ValueError(f"{exc}, got {_show(value)}") from None
 
 
-_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})(?:\s*Uhr)?\s*$")
-
-
 def parse_time(value: Any) -> time:
-    """Parse a time of day: ``16:00``, ``9:30`` or ``16.00 Uhr`` (no seconds, no zone).
-
-    YAML 1.1 reads an unquoted ``16:00`` as the number 960 (base 60); such a number is
-    refused with the advice to quote the time.
+    """Parse a time of day (``16:00``); the rules are those of :func:`_parse.parse_time`.
 
     Raises:
         ValueError: naming what was expected and what was found.
 
     .. versionadded:: 0.1.0
     """
-    if isinstance(value, time):
-        if value.tzinfo is not None or value.second or value.microsecond:
-            raise ValueError(f"expected hours and minutes only, got {value.isoformat()!r}")
-        return value
-    if isinstance(value, str):
-        match = _TIME.match(value)
-        if match:
-            hour, minute = int(match.group(1)), int(match.group(2))
-            if hour < 24 and minute < 60:
-                return time(hour, minute)
-            raise ValueError(f"{_show(value)} is not a valid time of day")
-    if isinstance(value, int) and not isinstance(value, bool):
-        raise ValueError(
-            f'expected a time like "16:00" in quotes, got the number {value} '
-            "(YAML reads an unquoted 16:00 as a number)"
-        )
-    raise ValueError(f"expected a time like 16:00, got {_show(value)}")
+    try:
+        return _parse.parse_time(value)
+    except ValueError as exc:
+        raise ValueError(f"{exc}, got {_show(value)}") from None
 
 
 def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:

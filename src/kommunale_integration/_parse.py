@@ -64,6 +64,7 @@ __all__ = [
     "parse_decimal",
     "parse_int",
     "parse_money",
+    "parse_time",
     "repair_ags",
     "slugify",
     "unneutralise",
@@ -315,6 +316,40 @@ def _date_from_text(text: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise ParseError("invalid-date", "not a valid calendar date") from None
+
+
+_TIME: Final = re.compile(r"(\d{1,2})[:.](\d{2})(?:\s*Uhr)?")
+
+
+def parse_time(value: Any) -> time:
+    """Parse a time of day: ``16:00``, ``9:30`` or ``16.00 Uhr`` (no seconds, no zone).
+
+    YAML 1.1 reads an unquoted ``16:00`` as the number 960 (base 60); a number is refused
+    with the advice to quote the time.
+
+    >>> parse_time("9:30")
+    datetime.time(9, 30)
+
+    Raises:
+        ParseError: code ``invalid-time``.
+    """
+    if isinstance(value, time):
+        if value.tzinfo is not None or value.second or value.microsecond:
+            raise ParseError("invalid-time", "expected hours and minutes only")
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ParseError(
+            "invalid-time",
+            'expected a time like "16:00" in quotes (YAML reads an unquoted 16:00 as a number)',
+        )
+    if isinstance(value, str):
+        match = _TIME.fullmatch(value.strip())
+        if match:
+            hour, minute = int(match.group(1)), int(match.group(2))
+            if hour < 24 and minute < 60:
+                return time(hour, minute)
+            raise ParseError("invalid-time", "not a valid time of day")
+    raise ParseError("invalid-time", "expected a time like 16:00")
 
 
 # --------------------------------------------------------------------------- AGS
