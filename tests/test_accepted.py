@@ -139,3 +139,66 @@ def test_validate_command_shows_accepted(
     out = capsys.readouterr().out
     assert "Akzeptiert: konzept.yaml" in out
     assert "1 akzeptiert." in out
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _stadt() -> Concept:
+    from kommunale_integration import example_path
+
+    return load_concept(example_path("stadt_coesfeld"))
+
+
+def _main_and_annex(text: str) -> tuple[str, str]:
+    head, _, annex = text.partition("\n## Anhang")
+    return head, annex
+
+
+def test_report_moves_accepted_duplicate_to_the_annex() -> None:
+    from kommunale_integration import build_report
+
+    stadt = _stadt()
+    day = date(2027, 1, 10)
+    plain = build_report(stadt, "2026", format="md", today=day)
+    main_text, annex = _main_and_annex(plain)
+    assert "Sprachcafé" in main_text.split("Mögliche Doppelstrukturen")[-1]
+    assert "akzeptierte Befunde" not in annex
+    accepted = stadt.evolve(
+        accepted_findings=(_accept("duplicate-structure", "fi-sprachcafe+drk-sprachtreff"),)
+    )
+    text = build_report(accepted, "2026", format="md", today=day)
+    main_text, annex = _main_and_annex(text)
+    assert "Mögliche Doppelstrukturen" not in main_text
+    assert "Geprüfte und akzeptierte Befunde" in annex
+    assert "Zwei Stadtteile, gewollt." in annex
+    assert "01.10.2026, Steuerungsgruppe" in annex
+    assert "„drk-sprachtreff“" in annex
+    english = build_report(accepted, "2026", format="md", lang="en", today=day)
+    assert "Reviewed and accepted findings" in english
+    for fmt in ("html", "docx"):
+        assert build_report(accepted, "2026", format=fmt, today=day)  # type: ignore[call-overload]
+
+
+def test_report_disable_leaves_the_code_out() -> None:
+    from kommunale_integration import ValidationConfigError, build_report
+
+    stadt = _stadt()
+    day = date(2027, 1, 10)
+    text = build_report(stadt, "2026", format="md", today=day, disable=["duplicate-structure"])
+    assert "Mögliche Doppelstrukturen" not in text
+    assert "Geprüfte und akzeptierte Befunde" not in text
+    with pytest.raises(ValidationConfigError, match="duplicate-structur"):
+        build_report(stadt, "2026", format="md", today=day, disable=["duplicate-structur"])
+
+
+def test_report_command_disable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kommunale_integration import example_path
+
+    folder = str(example_path("stadt_coesfeld"))
+    out = tmp_path / "bericht.md"
+    args = ["report", folder, "--period", "2026", "--format", "md", "--output", str(out)]
+    assert main([*args, "--disable", "duplicate-structure"]) == 0
+    assert "Mögliche Doppelstrukturen" not in out.read_text(encoding="utf-8")
+    assert main([*args, "--disable", "no-such-code"]) == 2
+    assert "no-such-code" in capsys.readouterr().err

@@ -37,6 +37,14 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--subject", metavar="TEXT", help="subject (Betreff) of the Vorlage")
     parser.add_argument("--templates", metavar="DIR", help="folder with own Jinja2 templates")
+    parser.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="leave a finding code out of the report (repeatable), e.g. "
+        "--disable duplicate-structure-unconfirmed",
+    )
     parser.set_defaults(func=run)
 
 
@@ -70,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         templates=args.templates,
         disclosure=None if args.no_suppression else DEFAULT_DISCLOSURE,
         vorlage=Vorlage(subject=args.subject, document_number=args.document_number),
+        disable=args.disable,
     )
     emit(data, args.output, inputs=inputs)
     return 0

@@ -33,14 +33,14 @@ Rules where the data leaves a choice:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import attrs
 
-from .._analysis import coverage_gaps, find_duplicate_structures, stale_entries
+from .._analysis import Overlap, coverage_gaps, find_duplicate_structures, stale_entries
 from .._engine.derived import DerivedFigure, derive
 from .._engine.forecasting import Forecast
 from .._engine.table import IndicatorTable, IndicatorValue
@@ -56,6 +56,7 @@ from .._model import (
 )
 from .._periods import PeriodError, ReportPeriod
 from .._schedule import meeting_status
+from .._validation._accepted import ReviewedFinding, normalise_subject
 
 __all__ = [
     "ActorsSection",
@@ -388,6 +389,8 @@ class ReportContext:
     measures: tuple[MeasureView, ...] = ()
     without_values: tuple[Indicator, ...] = ()
     """Kennzahlen with neither a value nor a target (named once, not tabled)."""
+    accepted: tuple[ReviewedFinding, ...] = ()
+    """Findings the concept accepts: not in the main text, listed in the annex."""
 
     @property
     def figures(self) -> tuple[Figure, ...]:
@@ -616,11 +619,13 @@ def _actors_section(
     period: ReportPeriod,
     previous: Concept | None,
     names: Mapping[str, str],
+    shown: Callable[[str, str], bool],
 ) -> ActorsSection:
     new, changed, removed, verified = _changes(concept, period, previous)
     stale = tuple(
         _entry(concept, s.collection, concept.get(s.collection, s.id))
         for s in stale_entries(concept, period.end)
+        if shown("stale-entry" if s.last_verified else "unverified-entry", s.id)
     )
     duplicates = tuple(
         DuplicateView(
@@ -632,9 +637,17 @@ def _actors_section(
             territories=tuple(names.get(t, t) for t in d.territories),
         )
         for d in find_duplicate_structures(concept, period=period)
+        if shown(
+            "duplicate-structure"
+            if d.overlap is Overlap.TIMES
+            else "duplicate-structure-unconfirmed",
+            f"{d.offer_a}+{d.offer_b}",
+        )
     )
     by_town: dict[str, list[str]] = defaultdict(list)
     for gap in coverage_gaps(concept, on=period.end):
+        if not shown("coverage-gap", f"{gap.municipality}/{gap.field}"):
+            continue
         by_town[gap.municipality].append(_field_title(concept, gap.field))
     gaps = tuple((names.get(ags, ags), tuple(fields)) for ags, fields in by_town.items())
     return ActorsSection(
@@ -820,6 +833,8 @@ def build_context(
     internal: bool = False,
     default_subject: str,
     default_resolution: str,
+    accepted: tuple[ReviewedFinding, ...] = (),
+    disabled: frozenset[str] = frozenset(),
 ) -> ReportContext:
     """Build the :class:`ReportContext` of the Jahresbericht for *period*.
 
@@ -833,6 +848,9 @@ def build_context(
         internal: ``True`` when built without disclosure control (shows a banner).
         default_subject: The subject used when *vorlage* has none.
         default_resolution: The resolution used when *vorlage* has none.
+        accepted: Findings the concept accepts (from ``validate``): left out of the
+            main text, listed in the annex.
+        disabled: Finding codes left out of the report.
     """
     names = territory_names(concept)
     values = collect_values(concept, table)
@@ -879,7 +897,7 @@ def build_context(
         legal_bases=concept.legal_bases,
         fields=_fields(concept, figures, measures, home_of),
         networks=_networks(concept, period),
-        actors=_actors_section(concept, period, previous, names),
+        actors=_actors_section(concept, period, previous, names, _shown(accepted, disabled)),
         outlook=concept.outlook,
         indicators=concept.indicators,
         glossary=tuple(sorted(concept.glossary, key=lambda g: g.term.casefold())),
@@ -887,4 +905,19 @@ def build_context(
         finances=_finances(concept, period),
         measures=measures,
         without_values=tuple(f.indicator for f in figures.values() if not f.has_data),
+        accepted=accepted,
     )
+
+
+def _shown(
+    accepted: tuple[ReviewedFinding, ...], disabled: frozenset[str]
+) -> Callable[[str, str], bool]:
+    """Whether the finding *code* about *subject* belongs in the main text."""
+    hidden = {
+        (item.finding.code, normalise_subject(item.finding.subject or "")) for item in accepted
+    }
+
+    def shown(code: str, subject: str) -> bool:
+        return code not in disabled and (code, normalise_subject(subject)) not in hidden
+
+    return shown

@@ -785,6 +785,26 @@ def _entry_lists(ctx: ReportContext, fmt: Formatter) -> Body | None:
     return Body(blocks=tuple(blocks)) if blocks else None
 
 
+def _accepted(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    t = fmt.t
+    if not ctx.accepted:
+        return None
+    rows = [
+        (
+            item.finding.message,
+            item.acceptance.reason,
+            f"{fmt.date(item.acceptance.date)}, {item.acceptance.by}",
+        )
+        for item in ctx.accepted
+    ]
+    return Body(
+        blocks=(
+            Paragraph(text=t("accepted_note")),
+            _table(t("accepted_findings"), [t("finding"), t("reason"), t("reviewed")], rows),
+        )
+    )
+
+
 def _legal_bases(ctx: ReportContext, fmt: Formatter) -> Body | None:
     if not ctx.legal_bases:
         return None
@@ -853,6 +873,7 @@ ANNEXES: Final[tuple[SectionSpec, ...]] = (
     SectionSpec(id="definitionen", title_key="indicator_definitions", build=_definitions),
     SectionSpec(id="kommunen", title_key="by_municipality_title", build=_by_municipality),
     SectionSpec(id="eintraege", title_key="entry_lists", build=_entry_lists),
+    SectionSpec(id="akzeptiert", title_key="accepted_findings", build=_accepted),
     SectionSpec(id="rechtsgrundlagen", title_key="legal_bases", build=_legal_bases),
     SectionSpec(id="glossar", title_key="glossary", build=_glossary),
     SectionSpec(id="abkuerzungen", title_key="abbreviations", build=_abbreviations),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, Literal, overload
 
@@ -64,6 +65,7 @@ def report_context(
     today: date | None = None,
     disclosure: Any = DEFAULT_DISCLOSURE,
     vorlage: Vorlage | None = None,
+    disable: Iterable[str] = (),
 ) -> ReportContext:
     """Return the unformatted content of the Jahresbericht (see :func:`build_report`).
 
@@ -72,8 +74,15 @@ def report_context(
 
     .. versionadded:: 0.1.0
     """
+    from .._validation import validate
+
     fmt = Formatter(lang)
     when = _period(period, concept)
+    # The findings the report shows (duplicates, stale entries, gaps) are judged on the
+    # last day of the period; accepted ones go to an annex, switched-off ones nowhere.
+    review = validate(
+        concept, period=when, today=when.end, disabled=disable, lang=lang, plugins=False
+    )
     internal = disclosure is None or bool(getattr(table, "internal", False))
     if cases is not None:
         computed = _engine_table(concept, cases, when, disclosure)
@@ -89,6 +98,8 @@ def report_context(
         internal=internal,
         default_subject=fmt.t("default_subject", period=fmt.period(when), title=concept.title),
         default_resolution=fmt.t("default_resolution"),
+        accepted=review.accepted,
+        disabled=frozenset(disable),
     )
 
 
@@ -111,6 +122,7 @@ def build_report(
     templates: str | os.PathLike[str] | None = None,
     disclosure: Any = DEFAULT_DISCLOSURE,
     vorlage: Vorlage | None = None,
+    disable: Iterable[str] = (),
 ) -> str: ...
 
 
@@ -129,6 +141,7 @@ def build_report(
     templates: str | os.PathLike[str] | None = None,
     disclosure: Any = DEFAULT_DISCLOSURE,
     vorlage: Vorlage | None = None,
+    disable: Iterable[str] = (),
 ) -> bytes: ...
 
 
@@ -146,6 +159,7 @@ def build_report(
     templates: str | os.PathLike[str] | None = None,
     disclosure: Any = DEFAULT_DISCLOSURE,
     vorlage: Vorlage | None = None,
+    disable: Iterable[str] = (),
 ) -> str | bytes:
     """Build the annual report (Jahresbericht) of *concept* for *period*.
 
@@ -177,6 +191,11 @@ def build_report(
             banner "INTERN – nicht zur Veröffentlichung".
         vorlage: The council-paper header (:class:`Vorlage`); missing parts come from
             the concept.
+        disable: Finding codes to leave out of the report, e.g.
+            ``{"duplicate-structure-unconfirmed"}`` (the same codes as
+            :func:`~kommunale_integration.validate`; an unknown code is refused).
+            Findings the concept accepts (``accepted_findings``) leave the main text
+            anyway and are listed with their reason in the annex.
 
     Returns:
         The report as ``str`` (HTML, Markdown) or ``bytes`` (DOCX).
@@ -186,6 +205,7 @@ def build_report(
         TemplateError: a template is missing or uses an undefined value.
         MissingExtraError: DOCX without the ``docx`` extra.
         OutputError: *output* could not be written safely.
+        ValidationConfigError: *disable* names an unknown finding code.
 
     Example:
         >>> concept = ki.Concept(id="k", title="Integrationskonzept", territory="05558")
@@ -208,6 +228,7 @@ def build_report(
         today=today,
         disclosure=disclosure,
         vorlage=vorlage,
+        disable=disable,
     )
     outline = build_outline(ctx, fmt)
     data: str | bytes

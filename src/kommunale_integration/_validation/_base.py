@@ -175,15 +175,20 @@ class BuiltinRule(abc.ABC):
         path: str,
         *,
         key: str | None = None,
+        about: str | None = None,
         **params: Any,
     ) -> Finding:
-        """Build a finding with *code* at *path*; the message comes from the table."""
+        """Build a finding with *code* at *path*; the message comes from the table.
+
+        The finding's subject is *about*, or else what :func:`subject_key` makes of
+        *path*.
+        """
         return Finding(
             code=code,
             severity=self.codes[code],
             message=context.message(key or code, **params),
             location=context.locate(path),
-            subject=subject_key(context.concept, path),
+            subject=about or subject_key(context.concept, path),
         )
 
     def __repr__(self) -> str:

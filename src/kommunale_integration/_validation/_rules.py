@@ -666,6 +666,7 @@ class CoverageRule(BuiltinRule):
                 context,
                 "coverage-gap",
                 f"territories[{context.position('territories', gap.municipality)}]",
+                about=f"{gap.municipality}/{gap.field}",
                 town=territory_name(concept, gap.municipality),
                 ags=gap.municipality,
                 field=field.title if field is not None else gap.field,
