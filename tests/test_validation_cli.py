@@ -88,8 +88,10 @@ def test_json_is_exactly_the_contract(tmp_path: Path, capsys: pytest.CaptureFixt
     assert set(data) == {"ok", "findings"}
     assert data["ok"] is False
     for finding in data["findings"]:
-        assert set(finding) == {"code", "severity", "message", "location"}
+        # Extended, not renamed: validation findings also name their subject.
+        assert set(finding) == {"code", "severity", "message", "location", "subject"}
         assert set(finding["location"]) == {"file", "row", "column", "path"}
+    assert data["findings"][0]["subject"] == "kurs"
     assert data["findings"][0]["code"] == "unknown-reference"
     assert data["findings"][0]["severity"] == "error"
 
