@@ -54,11 +54,11 @@ class ForecastStatus(enum.StrEnum):
     """
 
     ON_TRACK = "on-track"
-    """auf Kurs: the projection reaches the target."""
+    """auf Kurs – the projection reaches the target."""
     AT_RISK = "at-risk"
-    """gefährdet: only the favourable end of the range reaches it."""
+    """gefährdet – only the favourable end of the range reaches it."""
     OFF_TRACK = "off-track"
-    """nicht auf Kurs: not even the favourable end of the range reaches it."""
+    """nicht auf Kurs – not even the favourable end of the range reaches it."""
 
 
 class ForecastRefusal(enum.StrEnum):
@@ -68,13 +68,13 @@ class ForecastRefusal(enum.StrEnum):
     """
 
     TOO_FEW_POINTS = "too-few-points"
-    """Fewer than :data:`MIN_POINTS` published values in the window."""
+    """Fewer than three published values (``MIN_POINTS``) in the window."""
     OTHER_PERIOD_KIND = "other-period-kind"
     """The target is for another kind of period (an annual target, a quarter report)."""
     TARGET_PASSED = "target-passed"
     """The target period ended before the report period."""
     TOO_FAR = "too-far"
-    """The target lies more than :data:`MAX_STEPS` periods ahead."""
+    """The target lies more than 40 periods (``MAX_STEPS``) ahead."""
 
 
 @attrs.frozen(kw_only=True)
