@@ -89,3 +89,13 @@ def test_vorlage_number_and_subject(concept_file: Path, capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     assert out.startswith("# Bericht KI\n")
     assert "| Drucksache | SV-10-0123 |" in out
+
+
+def test_report_meeting_date(concept_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["report", str(concept_file), "--period", "2025", "--format", "md"]
+    assert main([*args, "--meeting-date", "18.03.2026"]) == 0
+    assert "| Sitzung | 18.03.2026 |" in capsys.readouterr().out
+    assert main([*args, "--meeting-date", "31.02.2026"]) == 2
+    err = capsys.readouterr().err
+    assert "--meeting-date" in err
+    assert "Traceback" not in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
 __all__ = ["register", "run"]
@@ -36,6 +37,11 @@ def register(subparsers: Any) -> None:
         "--document-number", metavar="NR", help="number of the Vorlage, e.g. SV-10-0123"
     )
     parser.add_argument("--subject", metavar="TEXT", help="subject (Betreff) of the Vorlage")
+    parser.add_argument(
+        "--meeting-date",
+        metavar="DATE",
+        help="date of the committee meeting, e.g. 18.03.2026 (default: the concept's)",
+    )
     parser.add_argument("--templates", metavar="DIR", help="folder with own Jinja2 templates")
     parser.add_argument(
         "--disable",
@@ -77,8 +83,25 @@ def run(args: argparse.Namespace) -> int:
         previous=previous,
         templates=args.templates,
         disclosure=None if args.no_suppression else DEFAULT_DISCLOSURE,
-        vorlage=Vorlage(subject=args.subject, document_number=args.document_number),
+        vorlage=Vorlage(
+            subject=args.subject,
+            document_number=args.document_number,
+            meeting_date=_meeting_date(args.meeting_date),
+        ),
         disable=args.disable,
     )
     emit(data, args.output, inputs=inputs)
     return 0
+
+
+def _meeting_date(text: str | None) -> date | None:
+    """The ``--meeting-date`` value as a date (ISO or German), or ``None``."""
+    from .._errors import KommunaleIntegrationError
+    from .._parse import ParseError, parse_date
+
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except ParseError as error:
+        raise KommunaleIntegrationError(f"--meeting-date {text!r}: {error}") from None
