@@ -1,11 +1,13 @@
 """The columnar reader of case exports (pyarrow and numpy, the extra ``fast``).
 
 :func:`~kommunale_integration.read_cases` tries this reader first when pyarrow and numpy
-are installed. pyarrow parses the CSV files in parallel in C++; every column but the
-case pseudonym is dictionary-coded while it is read, so each *distinct* text of a column
+are installed. pyarrow parses the CSV files block by block in C++; every column but the
+case pseudonym is dictionary-coded while it is read, so each *distinct* text of a block
 (a date, an AGS, a sex) is converted once, by the same conversion functions that the
-exact reader of :mod:`._cases` uses for every cell. The events are joined to their cases
-with a hash lookup in C++; the pseudonyms are dropped right after it.
+exact reader of :mod:`._cases` uses for every cell. Each block becomes compact numpy
+columns at once, so memory grows with the number of cases, not with the files: only the
+case pseudonyms are kept until the events are joined to them (through a 64-bit hash of
+each pseudonym, sorted, and a byte-by-byte check of every match) and then dropped.
 
 The reader only accepts what it is sure to read exactly like the exact reader: files
 without any double quote (quoting rules differ between CSV parsers), in UTF-8 or
@@ -22,7 +24,7 @@ import csv
 import io
 import os
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ._cases import (
@@ -30,6 +32,7 @@ from ._cases import (
     _REQUIRED_EVENT,
     CASE_COLUMNS,
     EVENT_COLUMNS,
+    OPEN,
     CaseData,
     CaseReadOptions,
     _Dim,
@@ -40,7 +43,7 @@ from ._cases import (
 __all__ = ["available", "read_fast"]
 
 _ENCODINGS = {"utf-8": "utf8", "utf-8-sig": "utf8", "cp1252": "cp1252"}
-_SCAN_CHUNK = 1 << 24
+_SCAN_CHUNK = 1 << 20
 
 
 class _GiveUp(Exception):
@@ -71,11 +74,10 @@ def read_fast(
 
     reader = _Reader(mapping, options, exact=True)
     try:
-        case_ids = _read_cases(reader, os.fspath(cases), encoding, delimiter)
-        event_ids = None
+        ids = _read_cases(reader, os.fspath(cases), encoding, delimiter)
         if events is not None:
-            event_ids = _read_events(reader, os.fspath(events), encoding, delimiter)
-        _join(reader, case_ids, event_ids)
+            _read_events(reader, ids, os.fspath(events), encoding, delimiter)
+        del ids  # the pseudonyms
     except (_GiveUp, OSError, UnicodeError, pa.ArrowException):
         # a file it cannot open, text it cannot decode, a row it cannot parse (wrong
         # number of fields): the exact reader finds out what it is and where
@@ -116,21 +118,23 @@ def _scan(path: str, encoding: str | None, delimiter: str | None) -> tuple[str, 
     return _ENCODINGS[name], sep, header
 
 
-def _table(path: str, encoding: str, sep: str, width: int, columns: Mapping[str, int]) -> Any:
-    """The named columns of the file (without the header row) as a pyarrow table."""
+def _blocks(
+    path: str, encoding: str, sep: str, width: int, columns: Mapping[str, int]
+) -> Iterator[dict[str, Any]]:
+    """The named columns of the file (without the header row), block by block."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
     coded = pa.dictionary(pa.int32(), pa.string())
-    include = {name: f"c{index}" for name, index in columns.items()}
-    types = {raw: pa.string() if name == "case_id" else coded for name, raw in include.items()}
-    return pacsv.read_csv(
+    raw = {f"c{index}": name for name, index in columns.items()}
+    types = {key: pa.string() if name == "case_id" else coded for key, name in raw.items()}
+    stream = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(
             column_names=[f"c{i}" for i in range(width)],
             skip_rows=1,
             encoding=encoding,
-            block_size=1 << 23,
+            block_size=1 << 20,
         ),
         parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False),
         convert_options=pacsv.ConvertOptions(
@@ -141,7 +145,9 @@ def _table(path: str, encoding: str, sep: str, width: int, columns: Mapping[str,
             quoted_strings_can_be_null=False,
         ),
         memory_pool=_pool(),
-    ).rename_columns(list(include))
+    )
+    for batch in stream:
+        yield {raw[key]: batch.column(key) for key in batch.schema.names}
 
 
 def _pool() -> Any:
@@ -160,35 +166,40 @@ def _pool() -> Any:
 
 
 def _texts(column: Any) -> tuple[Any, list[str]]:
-    """The row codes (numpy) and distinct texts of a dictionary-coded column.
-
-    pyarrow codes the texts of each block in the order they first appear, and unifying
-    the blocks' dictionaries appends new texts in block order: text *i* first appears
-    before text *i + 1*, as in the exact reader.
-    """
-    import numpy as np
-
-    column = column.unify_dictionaries()
-    if column.num_chunks == 0:
-        return np.zeros(0, np.int32), []
-    codes = np.concatenate([chunk.indices.to_numpy() for chunk in column.chunks])
-    return codes, column.chunk(0).dictionary.to_pylist()
+    """The row codes (numpy) and the distinct texts of a dictionary-coded block."""
+    return column.indices.to_numpy(), column.dictionary.to_pylist()
 
 
-def _converted(column: Any, convert: Callable[[str], Any], dtype: str) -> Any:
+class _Memo:
+    """A conversion with the values of the texts it has seen (blocks share texts)."""
+
+    def __init__(self, convert: Callable[[str], Any]) -> None:
+        self.convert = convert
+        self.seen: dict[str, Any] = {}
+
+    def __call__(self, texts: list[str]) -> list[Any]:
+        values = list(map(self.seen.get, texts))
+        for i, text in enumerate(texts):
+            if values[i] is None:
+                try:
+                    values[i] = self.seen[text] = self.convert(text)
+                except ValueError:
+                    raise _GiveUp from None
+        return values
+
+
+def _converted(column: Any, convert: _Memo, dtype: str) -> Any:
     """Each row's value of *convert* applied to its text (once per distinct text)."""
     import numpy as np
 
     codes, texts = _texts(column)
-    try:
-        table = np.array([convert(t) for t in texts], dtype=dtype)
-    except ValueError:
-        raise _GiveUp from None
-    return table[codes] if len(texts) else np.zeros(len(codes), dtype)
+    if not texts:
+        return np.zeros(len(codes), dtype)
+    return np.array(convert(texts), dtype=dtype)[codes]
 
 
-def _coded(dim: _Dim, column: Any, label: Callable[[str], str]) -> array[int]:
-    """The codes of a dimension in the order its labels first appear."""
+def _coded(dim: _Dim, column: Any, label: Callable[[str], str]) -> Any:
+    """The codes of a dimension (labels are coded in the order they first appear)."""
     import numpy as np
 
     codes, texts = _texts(column)
@@ -196,13 +207,12 @@ def _coded(dim: _Dim, column: Any, label: Callable[[str], str]) -> array[int]:
         table = np.array([dim.code(label(t)) for t in texts], dtype=np.uint32)
     except ValueError:
         raise _GiveUp from None
-    values = table[codes] if len(texts) else np.zeros(len(codes), np.uint32)
-    return _array("H" if len(dim.labels) <= 65536 else "I", values)
+    return table[codes] if len(texts) else np.zeros(len(codes), np.uint32)
 
 
 def _array(typecode: str, values: Any) -> array[int]:
     result = array(typecode)
-    result.frombytes(values.astype(f"={typecode}", copy=False).tobytes())
+    result.frombytes(memoryview(values.astype(f"={typecode}", copy=False)).cast("B"))
     return result
 
 
@@ -219,52 +229,70 @@ def _positions(reader: _Reader, path: str, header: list[str], kind: str) -> dict
     return pos
 
 
-def _read_cases(reader: _Reader, path: str, encoding: str | None, delimiter: str | None) -> Any:
-    import numpy as np
-    import pyarrow.compute as pc
-
+def _read_cases(reader: _Reader, path: str, encoding: str | None, delimiter: str | None) -> _Ids:
     enc, sep, header = _scan(path, encoding, delimiter)
     pos = _positions(reader, path, header, "cases")
     extra = reader.extra_columns(pos)
     wanted = [c for c in CASE_COLUMNS if c in pos] + extra
-    table = _table(path, enc, sep, len(header), {c: pos[c] for c in wanted})
-    n = table.num_rows
-    ids = table["case_id"]
-    # the exact reader strips the id and refuses an empty or repeated one
-    if n and (pc.min(pc.binary_length(ids)).as_py() == 0 or not _clean_edges(ids)):
-        raise _GiveUp
-    values = reader.case_values()
-    opened = _converted(table["opened"], values["opened"], "int32")
-    if "closed" in pos:
-        closed = _converted(table["closed"], values["closed"], "int32")
-        if bool((closed < opened).any()):
-            raise _GiveUp
-    else:
-        closed = np.full(n, 2**31 - 1, np.int32)
-    if "sex" in pos:
-        sex = _converted(table["sex"], values["sex"], "uint16")
-    else:
-        sex = np.full(n, reader.dims["sex"].index["unknown"], np.uint16)
-    if "birth_year" in pos:
-        birth = _converted(table["birth_year"], values["birth_year"], "uint16")
-    else:
-        birth = np.zeros(n, np.uint16)
+    for name in ("legal_basis", *extra):
+        reader.dims.setdefault(name, _Dim(array("H"), []))
+    ids = _Ids()
+    values = {name: _Memo(convert) for name, convert in reader.case_values().items()}
+    parts: dict[str, list[Any]] = {}
+    for block in _blocks(path, enc, sep, len(header), {c: pos[c] for c in wanted}):
+        ids.add(block.pop("case_id"))
+        for name, column in _case_block(reader, block, extra, values).items():
+            parts.setdefault(name, []).append(column)
+    ids.index()
     # every value is valid: fill the reader's columns
     reader.cases_usable = True
-    reader.opened = _array("i", opened)
-    reader.closed = _array("i", closed)
-    reader.birth_year = _array("H", birth)
-    reader.dims["sex"].codes = _array("H", sex)
-    reader.dims["municipality"].codes = _coded(
-        reader.dims["municipality"], table["municipality"], values["municipality"]
-    )
-    for name in ("legal_basis", *extra):
-        dim = reader.dims.setdefault(name, _Dim(array("H"), []))
-        if name in pos:
-            dim.codes = _coded(dim, table[name], reader.label)
-        else:
-            dim.codes = _array("H", np.full(n, dim.code("unknown"), np.uint16))
+    reader.opened = _array("i", _joined(parts.get("opened")))
+    reader.closed = _array("i", _joined(parts.get("closed")))
+    reader.birth_year = _array("H", _joined(parts.get("birth_year")))
+    reader.dims["sex"].codes = _array("H", _joined(parts.get("sex")))
+    for name in ("municipality", "legal_basis", *extra):
+        dim = reader.dims[name]
+        dim.codes = _array("H" if len(dim.labels) <= 65536 else "I", _joined(parts.get(name)))
     return ids
+
+
+def _case_block(
+    reader: _Reader, block: dict[str, Any], extra: list[str], values: dict[str, _Memo]
+) -> dict[str, Any]:
+    """The compact columns of one block of cases (gives up on any invalid value)."""
+    import numpy as np
+
+    n = len(block["opened"])
+    out = {"opened": _converted(block["opened"], values["opened"], "int32")}
+    if "closed" in block:
+        out["closed"] = _converted(block["closed"], values["closed"], "int32")
+        if bool((out["closed"] < out["opened"]).any()):
+            raise _GiveUp
+    else:
+        out["closed"] = np.full(n, OPEN, np.int32)
+    if "sex" in block:
+        out["sex"] = _converted(block["sex"], values["sex"], "uint16")
+    else:
+        out["sex"] = np.full(n, reader.dims["sex"].index["unknown"], np.uint16)
+    if "birth_year" in block:
+        out["birth_year"] = _converted(block["birth_year"], values["birth_year"], "uint16")
+    else:
+        out["birth_year"] = np.zeros(n, np.uint16)
+    mun = reader.dims["municipality"]
+    out["municipality"] = _coded(mun, block["municipality"], values["municipality"].convert)
+    for name in ("legal_basis", *extra):
+        dim = reader.dims[name]
+        if name in block:
+            out[name] = _coded(dim, block[name], reader.label)
+        else:
+            out[name] = np.full(n, dim.code("unknown"), np.uint32)
+    return out
+
+
+def _joined(parts: list[Any] | None) -> Any:
+    import numpy as np
+
+    return np.concatenate(parts) if parts else np.zeros(0, np.int32)
 
 
 def _clean_edges(ids: Any) -> bool:
@@ -280,50 +308,124 @@ def _clean_edges(ids: Any) -> bool:
     return True
 
 
+# --------------------------------------------------------------------------- join
+
+
+def _bytes(ids: Any) -> tuple[Any, Any, Any]:
+    """Start, length and the bytes of each text of a pyarrow string array (no copy)."""
+    import numpy as np
+
+    _, offsets, data = ids.buffers()
+    ends = np.frombuffer(offsets, np.int32, count=len(ids) + 1, offset=ids.offset * 4)
+    ends = ends.astype(np.int64)
+    raw = np.frombuffer(data, np.uint8) if data is not None and data.size else np.zeros(1, np.uint8)
+    return ends[:-1], np.diff(ends), raw
+
+
+def _hash(starts: Any, lengths: Any, data: Any) -> Any:
+    """A 64-bit FNV-1a hash of each text, computed one byte position at a time."""
+    import numpy as np
+
+    h = (lengths.astype(np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+    prime, last = np.uint64(0x100000001B3), len(data) - 1
+    for j in range(int(lengths.max(initial=0))):
+        byte = data[np.minimum(starts + j, last)]
+        h = np.where(lengths > j, (h ^ byte) * prime, h)
+    return h
+
+
+class _Ids:
+    """The case pseudonyms, kept only until the events are joined to their cases.
+
+    Cases are found by the 64-bit hash of their pseudonym in a sorted array; every
+    match is then checked byte by byte, so a shared hash can never join an event to the
+    wrong case (two cases sharing a hash, like a repeated id, make the reader give up).
+    """
+
+    def __init__(self) -> None:
+        self.chunks: list[Any] = []
+        self.hashes: list[Any] = []
+
+    def add(self, ids: Any) -> None:
+        starts, lengths, data = _bytes(ids)
+        if len(lengths) and (lengths.min() == 0 or not _clean_edges(ids)):
+            raise _GiveUp  # the exact reader strips ids and refuses empty ones
+        self.chunks.append(ids)
+        self.hashes.append(_hash(starts, lengths, data))
+
+    def index(self) -> None:
+        import numpy as np
+        import pyarrow as pa
+
+        hashes = _joined(self.hashes).astype(np.uint64)
+        self.order = np.argsort(hashes, kind="stable").astype(np.int32)
+        self.sorted = hashes[self.order]
+        if bool(np.any(self.sorted[1:] == self.sorted[:-1])):
+            raise _GiveUp  # a repeated case id (or, very rarely, a shared hash)
+        # the sorted hashes by their top bits: the cases of bucket b are those at
+        # start[b]:start[b + 1], about one per bucket
+        bits = max(len(hashes), 1).bit_length() + 1
+        self.shift = np.uint64(64 - bits)
+        buckets = (self.sorted >> self.shift).astype(np.int64)
+        self.start = np.searchsorted(buckets, np.arange((1 << bits) + 1)).astype(np.int32)
+        del buckets
+        ids = pa.concat_arrays(self.chunks) if self.chunks else pa.array([], pa.string())
+        self.chunks = self.hashes = []
+        self.ids = ids  # keeps the buffers of the views below alive
+        self.starts, self.lengths, self.data = _bytes(ids)
+
+    def find(self, ids: Any) -> Any:
+        """The case number of each id; gives up when one is not a case."""
+        import numpy as np
+
+        starts, lengths, data = _bytes(ids)
+        wanted = _hash(starts, lengths, data)
+        where = np.empty(len(wanted), np.int64)
+        pending = np.arange(len(wanted))
+        bucket = (wanted >> self.shift).astype(np.int64)
+        at, stop, keys = self.start[bucket].astype(np.int64), self.start[bucket + 1], wanted
+        while len(pending):
+            if bool((at >= stop).any()):
+                raise _GiveUp  # an unknown case (or one with surrounding spaces)
+            hit = self.sorted[at] == keys
+            where[pending[hit]] = at[hit]
+            miss = ~hit
+            pending, at, stop, keys = pending[miss], at[miss] + 1, stop[miss], keys[miss]
+        numbers = self.order[where]
+        # the hash names a candidate; the bytes decide
+        if not np.array_equal(self.lengths[numbers], lengths):
+            raise _GiveUp
+        mine, last, their_last = self.starts[numbers], len(self.data) - 1, len(data) - 1
+        for j in range(int(lengths.max(initial=0))):
+            same = self.data[np.minimum(mine + j, last)] == data[np.minimum(starts + j, their_last)]
+            if not bool(np.all(same | (lengths <= j))):
+                raise _GiveUp
+        return numbers
+
+
 # --------------------------------------------------------------------------- events
 
 
-def _read_events(reader: _Reader, path: str, encoding: str | None, delimiter: str | None) -> Any:
-    """Read the events but their cases; return the case pseudonyms of the events."""
+def _read_events(
+    reader: _Reader, ids: _Ids, path: str, encoding: str | None, delimiter: str | None
+) -> None:
     import numpy as np
 
     enc, sep, header = _scan(path, encoding, delimiter)
     pos = _positions(reader, path, header, "events")
-    table = _table(path, enc, sep, len(header), {c: pos[c] for c in _REQUIRED_EVENT})
-    codes, texts = _texts(table["event"])
-    try:
-        kinds = np.array([reader._event_code(reader.event_name(t)) for t in texts], np.uint32)
-    except ValueError:
-        raise _GiveUp from None
+    kinds, cases, days = [], [], []
+    day = _Memo(reader.day)
+    for block in _blocks(path, enc, sep, len(header), {c: pos[c] for c in _REQUIRED_EVENT}):
+        cases.append(ids.find(block.pop("case_id")))
+        codes, texts = _texts(block["event"])
+        try:
+            table = np.array([reader._event_code(reader.event_name(t)) for t in texts], np.uint32)
+        except ValueError:
+            raise _GiveUp from None
+        kinds.append(table[codes] if len(texts) else np.zeros(len(codes), np.uint32))
+        days.append(_converted(block["date"], day, "int32"))
     if len(reader.event_names) > 65535:
         raise _GiveUp
-    reader.event_kind = _array("H", kinds[codes] if len(texts) else np.zeros(0, np.uint16))
-    reader.event_day = _array("i", _converted(table["date"], reader.day, "int32"))
-    return table["case_id"]
-
-
-def _join(reader: _Reader, case_ids: Any, event_ids: Any) -> None:
-    """Check that the case ids are unique and find the case of each event.
-
-    One hash lookup in C++ over the ids of the cases and then those of the events: a
-    case id is unique when it is found at its own position.
-    """
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    n = len(case_ids)
-    chunks = case_ids.chunks + (event_ids.chunks if event_ids is not None else [])
-    found = pc.index_in(
-        pa.chunked_array(chunks, type=pa.string()), value_set=case_ids, memory_pool=_pool()
-    )
-    del chunks, case_ids, event_ids  # the last pseudonyms
-    if found.null_count:
-        raise _GiveUp  # an unknown case (or one with surrounding spaces)
-    numbers = np.concatenate([c.to_numpy() for c in found.chunks]) if found.num_chunks else None
-    del found
-    if numbers is None:
-        return
-    if not np.array_equal(numbers[:n], np.arange(n, dtype=numbers.dtype)):
-        raise _GiveUp  # a repeated case id
-    reader.event_case = _array("i", numbers[n:])
+    reader.event_kind = _array("H", _joined(kinds))
+    reader.event_case = _array("i", _joined(cases))
+    reader.event_day = _array("i", _joined(days))
