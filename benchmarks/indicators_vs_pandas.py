@@ -1,22 +1,34 @@
-"""Benchmark: the indicator engine against a straightforward pandas implementation.
+"""Benchmark: the Kennzahlen engine against pandas and DuckDB, paired in one run.
 
-Uses the synthetic export of ``cases_read.py`` (1,000,000 cases, about 3,000,000
-events, 400 municipalities in 40 districts; generated once into a temporary folder)
-and computes the six default indicators for 2025, its 4 quarters and its 12 months,
-by municipality, district and total, by sex and total — once with the engine, once
-with pandas, each in a fresh process (so that the peak memory, the maximum resident
-set size, belongs to one implementation). Both start from the CSV files. The engine
-runs without disclosure control here so that every value can be compared; its time
-with disclosure control is printed as well. The script fails if any value differs.
+Uses the synthetic export of ``cases_read.py`` (by default 1,000,000 cases, about
+3,000,000 events, 400 municipalities in 40 districts; generated once into a temporary
+folder, never into the repository) and computes the six default indicators for 2025,
+its 4 quarters and its 12 months, by municipality, district and total, by sex and total
+(224,910 cells at 1M cases), four ways:
 
-pandas is a benchmark-only dependency (dependency group ``bench``).
+* ``pandas``: ``pandas.read_csv`` and one boolean filter per period (the reference);
+* ``duckdb``: one SQL query per count over the two CSV files (``GROUPING SETS``);
+* ``library``: ``read_cases`` + ``compute_indicators(disclosure=None)`` (unprotected);
+* ``library-protected``: the same with the default disclosure control.
 
-Run: ``.venv/bin/python benchmarks/indicators_vs_pandas.py [--cases N] [--dir DIR]``
+Each run is a fresh process (its wall time counts from before it imports its modules
+to the finished table, so lazy imports count; its peak memory is the maximum resident
+set size of that process). The implementations take turns in every round, so that they
+share the machine's load; the best of the rounds counts (``--runs``, default 3). Every
+cell of the library (unprotected) and of DuckDB must equal pandas's, and every cell
+that the protected run publishes must equal it too; the script fails otherwise.
+
+pandas and DuckDB are benchmark-only dependencies (dependency group ``bench``).
+
+Run: ``.venv/bin/python benchmarks/indicators_vs_pandas.py [--cases N [N ...]] [--runs R]
+[--only NAME ...] [--dir DIR]``. Several sizes (e.g. ``--cases 1000000 10000000``) also
+print how each implementation's time grows with the size.
 """
 
 from __future__ import annotations
 
 import argparse
+import calendar
 import csv
 import json
 import resource
@@ -24,6 +36,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -31,40 +45,79 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cases_read import default_dir, generate
 
 PERIOD = "2025"
-PLACEMENT_EVENTS = ("employment_started", "vocational_training_started")
+SEXES = ("f", "m", "d", "unknown")
+COUNTS = {
+    "language_course_starts": ("language_course_started",),
+    "language_course_completions": ("language_course_completed",),
+    "placements": ("employment_started", "vocational_training_started"),
+}
+IMPLEMENTATIONS = ("pandas", "duckdb", "library", "library-protected")
+GOALS_MB = 300
+
+Row = tuple[str, str, str, str, str]
 
 
-def run_engine(cases: str, events: str, out: str) -> dict[str, float]:
+def periods() -> list[tuple[str, str, str]]:
+    """(label, first day, last day) of the year, its quarters and its months."""
+    year = int(PERIOD)
+    result = [(PERIOD, f"{year}-01-01", f"{year}-12-31")]
+    for q in range(4):
+        last = calendar.monthrange(year, 3 * q + 3)[1]
+        result.append(
+            (f"{year}-Q{q + 1}", f"{year}-{3 * q + 1:02d}-01", f"{year}-{3 * q + 3:02d}-{last}")
+        )
+    for m in range(1, 13):
+        last = calendar.monthrange(year, m)[1]
+        result.append((f"{year}-{m:02d}", f"{year}-{m:02d}-01", f"{year}-{m:02d}-{last}"))
+    return result
+
+
+def rate(num: int, den: int) -> str:
+    """The published placement rate (0 without placements, empty without active cases)."""
+    if num == 0:
+        return "0.0"
+    if den == 0:
+        return ""
+    return str((Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def cells(
+    counts: dict[str, dict[tuple[str, str, str], int]], territories: list[str]
+) -> Iterator[Row]:
+    """Every cell of the five counts and the rate, zeros included."""
+    for label, _, _ in periods():
+        for territory in territories:
+            for sex in (*SEXES, "_T"):
+                key = (label, territory, sex)
+                for name in ("active_cases", "new_cases", *COUNTS):
+                    yield (name, label, territory, sex, str(counts[name].get(key, 0)))
+                num = counts["placements"].get(key, 0)
+                den = counts["active_cases"].get(key, 0)
+                yield ("placement_rate", label, territory, sex, rate(num, den))
+
+
+# --------------------------------------------------------------------------- implementations
+
+
+def run_library(cases: str, events: str, protected: bool) -> Iterator[Row]:
     from kommunale_integration import compute_indicators, read_cases
 
-    start = time.perf_counter()
     data = read_cases(cases, events)
-    read = time.perf_counter() - start
+    options = {} if protected else {"disclosure": None}
     table = compute_indicators(
-        cases=data, periods=[PERIOD], by=("sex",), include_subperiods=True, disclosure=None
+        cases=data, periods=[PERIOD], by=("sex",), include_subperiods=True, **options
     )
-    total = time.perf_counter() - start
-    with open(out, "w", encoding="utf-8") as handle:
-        handle.write(table.to_csv())
-    protected_start = time.perf_counter()
-    compute_indicators(cases=data, periods=[PERIOD], by=("sex",), include_subperiods=True)
-    protected = time.perf_counter() - protected_start
-    return {
-        "read": read,
-        "compute": total - read,
-        "total": total,
-        "compute_with_disclosure_control": protected,
-        "rows": len(table),
-    }
+    return (
+        (r["indicator"], r["period"], r["territory"], r["sex"], r["value"]) for r in table.records()
+    )
 
 
-def run_pandas(cases: str, events: str, out: str) -> dict[str, float]:
+def run_pandas(cases: str, events: str) -> Iterator[Row]:
     import pandas as pd
 
-    start = time.perf_counter()
     c = pd.read_csv(
         cases,
-        dtype={"case_id": str, "municipality": str, "legal_basis": str, "sex": str},
+        dtype={"case_id": str, "municipality": str, "sex": str},
         usecols=["case_id", "municipality", "opened", "closed", "sex"],
         keep_default_na=False,
     )
@@ -72,158 +125,223 @@ def run_pandas(cases: str, events: str, out: str) -> dict[str, float]:
     c["closed"] = pd.to_datetime(c["closed"].replace("", None), format="%Y-%m-%d")
     e = pd.read_csv(events, dtype=str, usecols=["case_id", "event", "date"], keep_default_na=False)
     e["date"] = pd.to_datetime(e["date"], format="%Y-%m-%d")
-    read = time.perf_counter() - start
-
     c["district"] = c["municipality"].str[:5]
-    year = pd.Period(PERIOD, freq="Y")
-    periods = [(PERIOD, year.start_time, year.end_time.normalize())]
-    for q in range(1, 5):
-        p = pd.Period(f"{PERIOD}Q{q}", freq="Q")
-        periods.append((f"{PERIOD}-Q{q}", p.start_time, p.end_time.normalize()))
-    for m in range(1, 13):
-        p = pd.Period(f"{PERIOD}-{m:02d}", freq="M")
-        periods.append((f"{PERIOD}-{m:02d}", p.start_time, p.end_time.normalize()))
 
-    sexes = ["f", "m", "d", "unknown"]
-    results: list[tuple[str, str, str, str, float]] = []
-
-    def counts(mask: pd.Series) -> pd.Series:
+    def grouped(mask: pd.Series) -> pd.Series:
         sub = c.loc[mask, ["municipality", "district", "sex"]]
         by_mun = sub.groupby(["municipality", "sex"]).size()
         by_dis = sub.groupby(["district", "sex"]).size()
         by_all = sub.groupby("sex").size()
-        frames = [by_mun, by_dis, pd.concat({"all": by_all})]
-        cells = pd.concat(frames)
+        cells = pd.concat([by_mun, by_dis, pd.concat({"all": by_all})])
         totals = cells.groupby(level=0).sum()
         totals.index = pd.MultiIndex.from_arrays([totals.index, ["_T"] * len(totals)])
         return pd.concat([cells, totals])
 
-    territories = sorted(c["municipality"].unique()) + sorted(c["district"].unique()) + ["all"]
-    full = pd.MultiIndex.from_product([territories, [*sexes, "_T"]])
-    for label, first, last in periods:
-        active = (c["opened"] <= last) & (c["closed"].isna() | (c["closed"] >= first))
-        new = (c["opened"] >= first) & (c["opened"] <= last)
-        in_period = (e["date"] >= first) & (e["date"] <= last)
-
-        def with_event(names: tuple[str, ...], in_period: pd.Series = in_period) -> pd.Series:
-            ids = e.loc[in_period & e["event"].isin(names), "case_id"].unique()
-            return c["case_id"].isin(ids)
-
-        values = {
-            "active_cases": counts(active).reindex(full, fill_value=0),
-            "new_cases": counts(new).reindex(full, fill_value=0),
-            "language_course_starts": counts(with_event(("language_course_started",))).reindex(
-                full, fill_value=0
-            ),
-            "language_course_completions": counts(
-                with_event(("language_course_completed",))
-            ).reindex(full, fill_value=0),
-            "placements": counts(with_event(PLACEMENT_EVENTS)).reindex(full, fill_value=0),
+    counts: dict[str, dict[tuple[str, str, str], int]] = {
+        name: {} for name in ("active_cases", "new_cases", *COUNTS)
+    }
+    for label, first_text, last_text in periods():
+        first, last = pd.Timestamp(first_text), pd.Timestamp(last_text)
+        masks = {
+            "active_cases": (c["opened"] <= last) & (c["closed"].isna() | (c["closed"] >= first)),
+            "new_cases": (c["opened"] >= first) & (c["opened"] <= last),
         }
-        num, den = values["placements"], values["active_cases"]
-        rate = (num * 100 / den.where(den != 0)).where(num != 0, 0.0)
-        for name, series in [*values.items(), ("placement_rate", rate)]:
-            for (territory, sex), value in series.items():
-                results.append((name, label, territory, sex, value))
-    total = time.perf_counter() - start
-    with open(out, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        for row in results:
-            writer.writerow(row)
-    return {"read": read, "compute": total - read, "total": total, "rows": len(results)}
+        in_period = (e["date"] >= first) & (e["date"] <= last)
+        for name, names in COUNTS.items():
+            ids = e.loc[in_period & e["event"].isin(names), "case_id"].unique()
+            masks[name] = c["case_id"].isin(ids)
+        for name, mask in masks.items():
+            for (territory, sex), n in grouped(mask).items():
+                counts[name][(label, territory, sex)] = int(n)
+    territories = sorted(c["municipality"].unique()) + sorted(c["district"].unique()) + ["all"]
+    return cells(counts, territories)
+
+
+def run_duckdb(cases: str, events: str) -> Iterator[Row]:
+    import duckdb
+
+    db = duckdb.connect()
+    db.execute(
+        "CREATE TEMP TABLE periods (label VARCHAR, first DATE, last DATE);"
+        "CREATE TEMP TABLE kinds (name VARCHAR, event VARCHAR);"
+    )
+    db.executemany("INSERT INTO periods VALUES (?, ?, ?)", periods())
+    db.executemany(
+        "INSERT INTO kinds VALUES (?, ?)",
+        [(name, event) for name, names in COUNTS.items() for event in names],
+    )
+    db.execute(
+        f"""CREATE TEMP TABLE c AS SELECT case_id, municipality AS mun,
+            substr(municipality, 1, 5) AS dis, sex, opened, closed
+        FROM read_csv('{cases}', header = true, dateformat = '%Y-%m-%d',
+            columns = {{'case_id': 'VARCHAR', 'municipality': 'VARCHAR', 'opened': 'DATE',
+            'closed': 'DATE', 'legal_basis': 'VARCHAR', 'sex': 'VARCHAR',
+            'birth_year': 'INTEGER'}})"""
+    )
+    rollup = """GROUP BY GROUPING SETS ((name, label, mun, sex), (name, label, dis, sex),
+        (name, label, sex), (name, label, mun), (name, label, dis), (name, label))"""
+    select = """SELECT name, label, coalesce(mun, dis, 'all'), coalesce(sex, '_T'), {n}"""
+    rows = db.execute(
+        select.format(n="count(*)")
+        + """ FROM (SELECT 'active_cases' AS name, p.label, c.mun, c.dis, c.sex FROM c
+            JOIN periods p ON c.opened <= p.last AND (c.closed IS NULL OR c.closed >= p.first)
+            UNION ALL SELECT 'new_cases', p.label, c.mun, c.dis, c.sex FROM c
+            JOIN periods p ON c.opened BETWEEN p.first AND p.last) """
+        + rollup
+    ).fetchall()
+    rows += db.execute(
+        select.format(n="count(DISTINCT case_id)")
+        + f""" FROM (SELECT k.name, p.label, e.case_id, c.mun, c.dis, c.sex
+            FROM read_csv('{events}', header = true, dateformat = '%Y-%m-%d',
+                columns = {{'case_id': 'VARCHAR', 'event': 'VARCHAR', 'date': 'DATE',
+                'detail': 'VARCHAR'}}) e
+            JOIN kinds k ON e.event = k.event
+            JOIN periods p ON e.date BETWEEN p.first AND p.last
+            JOIN c ON c.case_id = e.case_id) """
+        + rollup
+    ).fetchall()
+    territories = [r[0] for r in db.execute("SELECT DISTINCT mun FROM c ORDER BY 1").fetchall()]
+    territories += [*sorted({t[:5] for t in territories}), "all"]
+    counts: dict[str, dict[tuple[str, str, str], int]] = {
+        name: {} for name in ("active_cases", "new_cases", *COUNTS)
+    }
+    for name, label, territory, sex, n in rows:
+        counts[name][(label, territory, sex)] = n
+    return cells(counts, territories)
+
+
+RUNNERS: dict[str, Callable[[str, str], Iterator[Row]]] = {
+    "pandas": run_pandas,
+    "duckdb": run_duckdb,
+    "library": lambda c, e: run_library(c, e, protected=False),
+    "library-protected": lambda c, e: run_library(c, e, protected=True),
+}
 
 
 def _child(kind: str, cases: str, events: str, out: str) -> None:
-    figures = (run_engine if kind == "engine" else run_pandas)(cases, events, out)
-    figures["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(figures))
+    start = time.perf_counter()
+    # each runner returns when its table is complete; the rows for the comparison are
+    # written out afterwards (not timed)
+    rows = RUNNERS[kind](cases, events)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+    rows = list(rows)
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "cells": len(rows)}))
 
 
-def _compare(engine_csv: Path, pandas_csv: Path) -> int:
-    from decimal import ROUND_HALF_UP, Decimal
+# --------------------------------------------------------------------------- comparison
 
-    engine: dict[tuple[str, str, str, str], str] = {}
-    with engine_csv.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            key = (row["indicator"], row["period"], row["territory"], row["sex"])
-            engine[key] = row["value"]
-    mismatches = 0
-    compared = 0
-    with pandas_csv.open(encoding="utf-8") as handle:
-        for name, period, territory, sex, raw in csv.reader(handle):
-            compared += 1
-            if name == "placement_rate":
-                expected = (
-                    ""
-                    if raw == "nan"
-                    else str(Decimal(raw).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+def _read(path: Path) -> dict[tuple[str, str, str, str], str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {(a, b, c, d): value for a, b, c, d, value in csv.reader(handle)}
+
+
+def _compare(kind: str, found: Path, reference: dict[tuple[str, str, str, str], str]) -> int:
+    """The number of cells of *kind* that differ from pandas (published cells only when
+    protected: a suppressed cell is empty)."""
+    mine = _read(found)
+    protected = kind == "library-protected"
+    wrong = 0 if set(mine) == set(reference) else 1
+    if wrong:
+        print(f"MISMATCH {kind}: {len(mine):,} cells, pandas {len(reference):,}")
+    for key, value in reference.items():
+        got = mine.get(key)
+        if got == value or (protected and got == ""):
+            continue
+        wrong += 1
+        if wrong <= 5:
+            print("MISMATCH", kind, *key, repr(got), "pandas:", repr(value))
+    return wrong
+
+
+def _size(folder: Path, n: int, runs: int, only: list[str]) -> dict[str, list[dict[str, float]]]:
+    start = time.perf_counter()
+    cases, events = generate(folder, n)
+    megabytes = (cases.stat().st_size + events.stat().st_size) / 1e6
+    print(
+        f"\nexport: {n:,} cases, {megabytes:,.0f} MB ({cases.name}, {events.name}; ready in "
+        f"{time.perf_counter() - start:.0f} s)"
+    )
+    figures: dict[str, list[dict[str, float]]] = {kind: [] for kind in only}
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for round_ in range(runs):
+            for kind in only:
+                out = Path(tmp) / f"{kind}-{round_}.csv"
+                done = subprocess.run(
+                    [sys.executable, __file__, "--child", kind, str(cases), str(events), str(out)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
                 )
-            else:
-                expected = str(int(float(raw)))
-            if engine.get((name, period, territory, sex)) != expected:
-                mismatches += 1
-                if mismatches <= 5:
-                    print(
-                        "MISMATCH",
-                        name,
-                        period,
-                        territory,
-                        sex,
-                        engine.get((name, period, territory, sex)),
-                        expected,
-                    )
-    if compared != len(engine):
-        print(f"MISMATCH: pandas has {compared} cells, the engine {len(engine)}")
-        mismatches += 1
-    print(f"compared {compared:,} cells: {mismatches} differ")
-    return mismatches
+                figures[kind].append(json.loads(done.stdout.strip().splitlines()[-1]))
+                print(f"  round {round_ + 1} {kind:18s} {figures[kind][-1]['seconds']:7.2f} s")
+        if "pandas" in only:
+            reference = _read(Path(tmp) / "pandas-0.csv")
+            for kind in only:
+                if kind != "pandas":
+                    failures += _compare(kind, Path(tmp) / f"{kind}-0.csv", reference)
+            print(
+                f"compared {len(reference):,} cells of each implementation with pandas: "
+                f"{failures} differ"
+            )
+    _table(figures)
+    if failures:
+        raise SystemExit("an implementation disagrees with pandas")
+    return figures
+
+
+def _table(figures: dict[str, list[dict[str, float]]]) -> None:
+    best = {kind: min(f["seconds"] for f in runs) for kind, runs in figures.items()}
+    print("\n| implementation | best wall (s) | all runs (s) | peak RSS (MB) | vs pandas |")
+    print("|---|---|---|---|---|")
+    for kind, runs in figures.items():
+        ratio = f"{best[kind] / best['pandas']:.2f}×" if "pandas" in best else "–"
+        print(
+            f"| {kind} | {best[kind]:.2f} | "
+            + ", ".join(f"{f['seconds']:.2f}" for f in runs)
+            + f" | {max(f['peak_mb'] for f in runs):,.0f} | {ratio} |"
+        )
+    goals = []
+    if "library" in best and "pandas" in best:
+        goals.append(("unprotected ≤ 0.5× pandas", best["library"] <= 0.5 * best["pandas"]))
+    if "library" in best and "duckdb" in best:
+        goals.append(("unprotected < DuckDB", best["library"] < best["duckdb"]))
+    if "library-protected" in best and "pandas" in best:
+        goals.append(("protected ≤ 1.0× pandas", best["library-protected"] <= best["pandas"]))
+    for kind in ("library", "library-protected"):
+        if kind in figures:
+            peak = max(f["peak_mb"] for f in figures[kind])
+            goals.append((f"{kind} peak ≤ {GOALS_MB} MB", peak <= GOALS_MB))
+    for goal, met in goals:
+        print(f"goal {goal}: {'met' if met else 'NOT met'}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--cases", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", nargs="+", choices=IMPLEMENTATIONS, default=IMPLEMENTATIONS)
     parser.add_argument("--dir", type=Path, default=default_dir())
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
         return
-    cases, events = generate(args.dir, args.cases)
-    print(f"export: {args.cases:,} cases ({cases}, {events})")
-    figures = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        outputs = {}
-        for kind in ("engine", "pandas"):
-            outputs[kind] = Path(tmp) / f"{kind}.csv"
-            done = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--child",
-                    kind,
-                    str(cases),
-                    str(events),
-                    str(outputs[kind]),
-                ],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            figures[kind] = json.loads(done.stdout.strip().splitlines()[-1])
-        mismatches = _compare(outputs["engine"], outputs["pandas"])
-    for kind in ("engine", "pandas"):
-        f = figures[kind]
-        print(
-            f"{kind:7s} read {f['read']:6.2f} s  compute {f['compute']:6.2f} s  "
-            f"total {f['total']:6.2f} s  peak memory {f['peak_mib']:7.0f} MiB  "
-            f"({f['rows']:,} cells)"
-        )
-    e, p = figures["engine"], figures["pandas"]
-    print(f"engine with disclosure control: compute {e['compute_with_disclosure_control']:.2f} s")
-    print(f"time: engine/pandas = {e['total'] / p['total']:.2f}")
-    print(f"peak memory: engine/pandas = {e['peak_mib'] / p['peak_mib']:.2f}")
-    if mismatches:
-        raise SystemExit("the engine and pandas disagree")
+    only = [kind for kind in IMPLEMENTATIONS if kind in args.only]
+    results = {n: _size(args.dir, n, args.runs, only) for n in args.cases}
+    if len(results) > 1:
+        first = args.cases[0]
+        print(f"\ntime growth against {first:,} cases (best runs):")
+        for n in args.cases[1:]:
+            for kind in only:
+                ratio = min(f["seconds"] for f in results[n][kind]) / min(
+                    f["seconds"] for f in results[first][kind]
+                )
+                print(f"  {kind:18s} {n / first:5.0f}× the cases: {ratio:5.1f}× the time")
 
 
 if __name__ == "__main__":

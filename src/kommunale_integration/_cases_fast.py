@@ -73,6 +73,10 @@ def read_fast(
     import pyarrow as pa
 
     reader = _Reader(mapping, options, exact=True)
+    # Arrow's own buffers (read-ahead, parsing) come from its default pool: jemalloc
+    # gives them back to the system at once, the default mimalloc keeps them
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(_pool())
     try:
         ids = _read_cases(reader, os.fspath(cases), encoding, delimiter)
         if events is not None:
@@ -82,6 +86,8 @@ def read_fast(
         # a file it cannot open, text it cannot decode, a row it cannot parse (wrong
         # number of fields): the exact reader finds out what it is and where
         return None
+    finally:
+        pa.set_memory_pool(previous)
     return reader.finish()
 
 
@@ -210,12 +216,6 @@ def _coded(dim: _Dim, column: Any, label: Callable[[str], str]) -> Any:
     return table[codes] if len(texts) else np.zeros(len(codes), np.uint32)
 
 
-def _array(typecode: str, values: Any) -> array[int]:
-    result = array(typecode)
-    result.frombytes(memoryview(values.astype(f"={typecode}", copy=False)).cast("B"))
-    return result
-
-
 # --------------------------------------------------------------------------- cases
 
 
@@ -238,21 +238,19 @@ def _read_cases(reader: _Reader, path: str, encoding: str | None, delimiter: str
         reader.dims.setdefault(name, _Dim(array("H"), []))
     ids = _Ids()
     values = {name: _Memo(convert) for name, convert in reader.case_values().items()}
-    parts: dict[str, list[Any]] = {}
+    targets = {
+        "opened": reader.opened,
+        "closed": reader.closed,
+        "birth_year": reader.birth_year,
+        "sex": reader.dims["sex"].codes,
+    }
     for block in _blocks(path, enc, sep, len(header), {c: pos[c] for c in wanted}):
         ids.add(block.pop("case_id"))
         for name, column in _case_block(reader, block, extra, values).items():
-            parts.setdefault(name, []).append(column)
+            # a dimension's array turns from 2-byte to 4-byte codes past 65,536 labels
+            _append(targets[name] if name in targets else reader.dims[name].codes, column)
     ids.index()
-    # every value is valid: fill the reader's columns
     reader.cases_usable = True
-    reader.opened = _array("i", _joined(parts.get("opened")))
-    reader.closed = _array("i", _joined(parts.get("closed")))
-    reader.birth_year = _array("H", _joined(parts.get("birth_year")))
-    reader.dims["sex"].codes = _array("H", _joined(parts.get("sex")))
-    for name in ("municipality", "legal_basis", *extra):
-        dim = reader.dims[name]
-        dim.codes = _array("H" if len(dim.labels) <= 65536 else "I", _joined(parts.get(name)))
     return ids
 
 
@@ -289,10 +287,9 @@ def _case_block(
     return out
 
 
-def _joined(parts: list[Any] | None) -> Any:
-    import numpy as np
-
-    return np.concatenate(parts) if parts else np.zeros(0, np.int32)
+def _append(target: array[int], values: Any) -> None:
+    """Append a block's numpy column to a compact column of the result."""
+    target.frombytes(memoryview(values.astype(f"={target.typecode}", copy=False)).cast("B"))
 
 
 def _clean_edges(ids: Any) -> bool:
@@ -343,36 +340,42 @@ class _Ids:
     """
 
     def __init__(self) -> None:
-        self.chunks: list[Any] = []
-        self.hashes: list[Any] = []
+        self.text = bytearray()  # the pseudonyms one after another
+        self.ends = array("q")  # where each one ends in ``text``
+        self.hashes = array("Q")
 
     def add(self, ids: Any) -> None:
         starts, lengths, data = _bytes(ids)
-        if len(lengths) and (lengths.min() == 0 or not _clean_edges(ids)):
+        if not len(lengths):
+            return
+        if lengths.min() == 0 or not _clean_edges(ids):
             raise _GiveUp  # the exact reader strips ids and refuses empty ones
-        self.chunks.append(ids)
-        self.hashes.append(_hash(starts, lengths, data))
+        _append(self.hashes, _hash(starts, lengths, data))
+        first, base = int(starts[0]), len(self.text)
+        self.text += memoryview(data[first : int(starts[-1] + lengths[-1])])
+        _append(self.ends, starts + lengths - first + base)
 
     def index(self) -> None:
         import numpy as np
-        import pyarrow as pa
 
-        hashes = _joined(self.hashes).astype(np.uint64)
+        hashes = np.frombuffer(self.hashes, np.uint64)
         self.order = np.argsort(hashes, kind="stable").astype(np.int32)
         self.sorted = hashes[self.order]
+        del hashes
+        self.hashes = array("Q")
         if bool(np.any(self.sorted[1:] == self.sorted[:-1])):
             raise _GiveUp  # a repeated case id (or, very rarely, a shared hash)
         # the sorted hashes by their top bits: the cases of bucket b are those at
         # start[b]:start[b + 1], about one per bucket
-        bits = max(len(hashes), 1).bit_length() + 1
+        bits = max(len(self.sorted), 1).bit_length() + 1
         self.shift = np.uint64(64 - bits)
         buckets = (self.sorted >> self.shift).astype(np.int64)
         self.start = np.searchsorted(buckets, np.arange((1 << bits) + 1)).astype(np.int32)
         del buckets
-        ids = pa.concat_arrays(self.chunks) if self.chunks else pa.array([], pa.string())
-        self.chunks = self.hashes = []
-        self.ids = ids  # keeps the buffers of the views below alive
-        self.starts, self.lengths, self.data = _bytes(ids)
+        ends = np.frombuffer(self.ends, np.int64)
+        self.lengths = np.diff(ends, prepend=0)
+        self.starts = ends - self.lengths
+        self.data = np.frombuffer(self.text, np.uint8) if self.text else np.zeros(1, np.uint8)
 
     def find(self, ids: Any) -> Any:
         """The case number of each id; gives up when one is not a case."""
@@ -413,19 +416,16 @@ def _read_events(
 
     enc, sep, header = _scan(path, encoding, delimiter)
     pos = _positions(reader, path, header, "events")
-    kinds, cases, days = [], [], []
     day = _Memo(reader.day)
     for block in _blocks(path, enc, sep, len(header), {c: pos[c] for c in _REQUIRED_EVENT}):
-        cases.append(ids.find(block.pop("case_id")))
+        cases = ids.find(block.pop("case_id"))
         codes, texts = _texts(block["event"])
         try:
             table = np.array([reader._event_code(reader.event_name(t)) for t in texts], np.uint32)
         except ValueError:
             raise _GiveUp from None
-        kinds.append(table[codes] if len(texts) else np.zeros(len(codes), np.uint32))
-        days.append(_converted(block["date"], day, "int32"))
-    if len(reader.event_names) > 65535:
-        raise _GiveUp
-    reader.event_kind = _array("H", _joined(kinds))
-    reader.event_case = _array("i", _joined(cases))
-    reader.event_day = _array("i", _joined(days))
+        if len(reader.event_names) > 65535:
+            raise _GiveUp
+        _append(reader.event_kind, table[codes] if len(texts) else np.zeros(len(codes), np.uint32))
+        _append(reader.event_case, cases)
+        _append(reader.event_day, _converted(block["date"], day, "int32"))

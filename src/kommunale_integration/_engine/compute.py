@@ -42,7 +42,7 @@ from .._model import (
     OverTime,
 )
 from .._periods import PeriodError, PeriodKind, ReportPeriod, fiscal_year_start
-from .disclosure import DisclosureControl, Protection, protect
+from .disclosure import DisclosureControl, protect
 from .expressions import Expression, ExpressionError, parse_expression
 from .table import TOTAL, IndicatorTable, IndicatorValue
 from .temporal import combine_over_time
@@ -159,6 +159,25 @@ class _Layout:
 
     def cells(self) -> Iterable[Cell]:
         return iter(self.cell_list())
+
+    def table_order(self, *, totals_only: bool) -> list[int]:
+        """Positions in :meth:`cell_list` in the row order of :class:`IndicatorTable`
+        (periods by start and longest first, combinations ``_T`` first, then by value)."""
+        periods = sorted(
+            range(len(self.periods)),
+            key=lambda p: (
+                self.periods[p].start,
+                -self.periods[p].end.toordinal(),
+                str(self.periods[p]),
+            ),
+        )
+        n_t, n_c = len(self.territories), len(self.combos)
+        combos = (
+            [0]
+            if totals_only
+            else sorted(range(n_c), key=lambda c: tuple((v != TOTAL, v) for v in self.combos[c]))
+        )
+        return [(p * n_t + t) * n_c + c for p in periods for t in range(n_t) for c in combos]
 
     def cell_list(self) -> list[Cell]:
         """Every cell, periods first, then territories, then combinations."""
@@ -650,12 +669,12 @@ def compute_indicators(
     rows: list[IndicatorValue] = []
     for indicator in chosen:
         control = _control_for(indicator, disclosure)
-        sides: list[Protection | Expression | None] = []
+        sides: list[list[Part] | Expression | None] = []
         for term in (indicator.numerator, indicator.denominator):
             if isinstance(term, CaseCount):
                 if counts is None:
                     break
-                sides.append(counts.protected(term, control))
+                sides.append(counts.parts(term, control))
             else:
                 sides.append(None if term is None else _parse(term, indicator, elements.codes))
         else:
@@ -681,7 +700,12 @@ def compute_indicators(
         keep = set(territories)
         rows = [r for r in rows if r.territory in keep]
     return IndicatorTable(
-        rows, dimensions=dim_names, indicators=chosen, internal=disclosure is None
+        rows,
+        dimensions=dim_names,
+        indicators=chosen,
+        internal=disclosure is None,
+        # the rows of each indicator come in table order (unless observations join)
+        _ordered=not observed_rows and len({i.id for i in chosen}) == len(chosen),
     )
 
 
@@ -706,16 +730,20 @@ def _dimensions(by: list[str], cases: CaseData | None) -> list[tuple[str, list[s
 
 
 class _Counts:
-    """Case counts per cell, each computed once and protected once per rule."""
+    """Case counts per cell, each computed once and protected once per rule.
+
+    A count's cells come as a list of (value, status) parts in the order of
+    :meth:`_Layout.cell_list`; equal parts are one shared object.
+    """
 
     def __init__(self, cases: CaseData, layout: _Layout, by: Sequence[str]) -> None:
         self.layout = layout
         self.counter = _counter(cases, layout, by)
         self.year_of = {p: period.end.year for p, period in enumerate(layout.periods)}
         self.raw: dict[CaseCount, dict[Cell, int]] = {}
-        self.done: dict[tuple[CaseCount, DisclosureControl | None], Protection] = {}
+        self.done: dict[tuple[CaseCount, DisclosureControl | None], list[Part]] = {}
 
-    def protected(self, spec: CaseCount, control: DisclosureControl | None) -> Protection:
+    def parts(self, spec: CaseCount, control: DisclosureControl | None) -> list[Part]:
         found = self.done.get((spec, control))
         if found is not None:
             return found
@@ -723,7 +751,7 @@ class _Counts:
         if raw is None:
             raw = self.raw[spec] = self.counter.cells(spec, self.year_of)
         if control is None:
-            result = Protection(frozenset(), False, dict(raw))
+            result = _as_parts(list(raw.values()), None)  # cells in layout order
         else:
             within = self.layout.groups(additive_in_time=False)
             groups = (
@@ -733,9 +761,33 @@ class _Counts:
             )
             # The exact audit covers the relations within each period; relations
             # between periods take part in secondary suppression (docs: limits).
-            result = protect(raw, groups, control, audited=len(within))
+            protection = protect(raw, groups, control, audited=len(within))
+            cells = self.layout.cell_list()
+            rounded = protection.rounded_cells if protection.rounded else frozenset()
+            result = _as_parts(
+                [protection.published[c] for c in cells],
+                [c in rounded for c in cells] if rounded else None,
+            )
         self.done[(spec, control)] = result
         return result
+
+
+def _as_parts(values: list[int | None], rounded: list[bool] | None) -> list[Part]:
+    """The (value, status) part of each count; suppressed where the value is ``None``."""
+    shared: dict[tuple[int | None, bool], Part] = {}
+    result: list[Part] = []
+    for i, value in enumerate(values):
+        key = (value, rounded[i] if rounded is not None else False)
+        part = shared.get(key)
+        if part is None:
+            if value is None:
+                part = (None, ObservationStatus.SUPPRESSED)
+            else:
+                status = ObservationStatus.ROUNDED if key[1] else ObservationStatus.OK
+                part = (Decimal(value), status)
+            shared[key] = part
+        result.append(part)
+    return result
 
 
 def _counter(cases: CaseData, layout: _Layout, by: Sequence[str]) -> _CaseCounter:
@@ -758,7 +810,7 @@ Part = tuple[Decimal | None, ObservationStatus]
 
 def _indicator_rows(
     indicator: Indicator,
-    sides: list[Protection | Expression | None],
+    sides: list[list[Part] | Expression | None],
     layout: _Layout,
     elements: _Elements,
     dim_names: list[str],
@@ -766,32 +818,30 @@ def _indicator_rows(
     track: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] | None,
 ) -> list[IndicatorValue]:
     """The rows of one indicator: every cell for case counts, the totals otherwise."""
-    num_side, den_side = sides
-    assert num_side is not None  # an indicator always has a numerator
+    cells = layout.cell_list()
     expressions = any(isinstance(side, Expression) for side in sides)
-    if expressions:
-        total = tuple(TOTAL for _ in dim_names)
-        cells = [(p, t, total) for p in range(len(layout.periods)) for t in layout.territories]
-    else:
-        cells = layout.cell_list()
-    nums = _parts(num_side, cells, elements, layout)
-    dens = None if den_side is None else _parts(den_side, cells, elements, layout)
+    # with an expression only the totals (combination 0, all ``_T``) have values
+    positions = layout.table_order(totals_only=expressions)
+    parts = [
+        None if side is None else _parts(side, cells, positions, elements, layout) for side in sides
+    ]
+    nums, dens = parts
+    assert nums is not None  # an indicator always has a numerator
     dims_of = {combo: tuple(zip(dim_names, combo, strict=True)) for combo in layout.combos}
-    quantize = isinstance(num_side, Expression) and num_side.has_division
-    # Counts repeat: compute each (numerator, denominator) pair once. Not for
-    # expressions, whose equal Decimals (1 and 1.0) are written differently.
-    results: dict[tuple[Part, Part | None], Any] = {}
+    quantize = isinstance(sides[0], Expression) and sides[0].has_division
+    # Counts repeat: compute each (numerator, denominator) pair of shared parts once.
+    results: dict[tuple[int, int], Any] = {}
     rows: list[IndicatorValue] = []
     code, periods = indicator.id, layout.periods
-    for i, (p, territory, combo) in enumerate(cells):
+    for i, position in enumerate(positions):
+        p, territory, combo = cells[position]
         num, den = nums[i], None if dens is None else dens[i]
         if num is None or (dens is not None and den is None):
             continue  # a data element is not available for this cell
-        result = None if expressions else results.get((num, den))
+        key = (id(num), id(den))
+        result = None if expressions else results.get(key)
         if result is None:
-            result = results[(num, den)] = cell_value(
-                num, den, scale=indicator.scale, quantize=quantize
-            )
+            result = results[key] = cell_value(num, den, scale=indicator.scale, quantize=quantize)
         value, status, numerator, denominator = result
         rows.append(
             IndicatorValue(
@@ -811,28 +861,17 @@ def _indicator_rows(
 
 
 def _parts(
-    side: Protection | Expression, cells: list[Cell], elements: _Elements, layout: _Layout
+    side: list[Part] | Expression,
+    cells: list[Cell],
+    positions: list[int],
+    elements: _Elements,
+    layout: _Layout,
 ) -> list[Part | None]:
-    """A side's value and status in each cell (``None``: a data element is missing)."""
+    """A side's part in each cell at *positions* (``None``: a data element is missing)."""
     if isinstance(side, Expression):
         periods = layout.periods
-        return [_evaluate(side, elements, periods[p], t) for p, t, _ in cells]
-    parts: dict[tuple[int | None, bool], Part] = {}
-    result: list[Part | None] = []
-    rounded = side.rounded_cells if side.rounded else frozenset()
-    for cell in cells:
-        key = (side.published[cell], cell in rounded)
-        part = parts.get(key)
-        if part is None:
-            value, is_rounded = key
-            if value is None:
-                part = (None, ObservationStatus.SUPPRESSED)
-            else:
-                status = ObservationStatus.ROUNDED if is_rounded else ObservationStatus.OK
-                part = (Decimal(value), status)
-            parts[key] = part
-        result.append(part)
-    return result
+        return [_evaluate(side, elements, periods[cells[i][0]], cells[i][1]) for i in positions]
+    return [side[i] for i in positions]
 
 
 def cell_value(

@@ -123,11 +123,16 @@ class IndicatorTable:
         dimensions: Sequence[str] = (),
         indicators: Sequence[Indicator] = (),
         internal: bool = False,
+        _ordered: bool = False,
     ) -> None:
         self.dimensions: tuple[str, ...] = tuple(dimensions)
         self.indicators: tuple[Indicator, ...] = tuple(indicators)
         self.internal = internal
         materialised = list(rows)
+        self._index: dict[tuple[str, str, str, tuple[str, ...]], IndicatorValue] | None = None
+        if _ordered:  # already in row order (the engine's rows): no need to sort
+            self.rows: tuple[IndicatorValue, ...] = tuple(materialised)
+            return
         order = {ind.id: i for i, ind in enumerate(self.indicators)}
         for row in materialised:
             if row.indicator not in order:
@@ -159,8 +164,7 @@ class IndicatorTable:
                 dims_rank[r.dims],
             )
         )
-        self.rows: tuple[IndicatorValue, ...] = tuple(materialised)
-        self._index: dict[tuple[str, str, str, tuple[str, ...]], IndicatorValue] | None = None
+        self.rows = tuple(materialised)
 
     def _lookup(self) -> dict[tuple[str, str, str, tuple[str, ...]], IndicatorValue]:
         if self._index is None:
