@@ -14,8 +14,11 @@ def register(subparsers: Any) -> None:
         "diff",
         help="show what changed between two versions of a concept (Fortschreibung)",
         description=(
-            "Compare two versions of a concept: added, removed and changed actors, offers, "
-            "goals, measures (with status changes), indicators and targets."
+            "Compare two versions of a concept: every collection (actors, offers, goals, "
+            "measures with status changes, indicators, targets, decisions, territories, "
+            "glossary, meetings …) and the concept's own settings (title, adoption, "
+            "validity …), in German sentences (English with --lang en); says when NEW does "
+            "not name OLD as its predecessor."
         ),
     )
     parser.add_argument("old", metavar="OLD", help="the earlier concept (folder or file)")
@@ -31,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from .._reports import diff_concepts
     from .._reports._cli_support import emit, load_concept_path
 
-    diff = diff_concepts(load_concept_path(args.old), load_concept_path(args.new))
+    diff = diff_concepts(load_concept_path(args.old), load_concept_path(args.new), lang=args.lang)
     render = {"text": diff.to_text, "md": diff.to_markdown, "html": diff.to_html}[args.format]
     emit(render(args.lang), args.output, inputs=(args.old, args.new))
     return 0

@@ -18,16 +18,20 @@ from typing import Any, Literal
 
 import attrs
 
+from .._catalogues import Catalogue, load_catalogue
 from .._io import atomic_write
-from .._model import Concept, MeasureStatus, Target
+from .._model import AcceptedFinding, Baseline, Concept, MeasureStatus, Observation, Target
 from ._format import Formatter
+from ._labels import attribute_label, collection_label
 from ._markdown import tidy_markdown
 from ._templates import environment, render
 
 __all__ = ["AttributeChange", "ConceptDiff", "ItemChange", "StatusChangeEntry", "diff_concepts"]
 
-#: Collections compared, in the order they are reported.
+#: Collections compared, in the order they are reported: every collection of the concept.
 COLLECTIONS: tuple[str, ...] = (
+    "territories",
+    "decisions",
     "fields",
     "goals",
     "measures",
@@ -35,41 +39,30 @@ COLLECTIONS: tuple[str, ...] = (
     "actors",
     "offers",
     "networks",
+    "meetings",
     "funding",
     "legal_bases",
+    "baselines",
+    "observations",
+    "glossary",
+    "abbreviations",
+    "accepted_findings",
 )
 
-_COLLECTION_LABELS = {
-    "de": {
-        "fields": "Handlungsfelder",
-        "goals": "Ziele",
-        "measures": "Maßnahmen",
-        "indicators": "Kennzahlen",
-        "actors": "Akteure",
-        "offers": "Angebote",
-        "networks": "Netzwerke",
-        "funding": "Förderungen",
-        "legal_bases": "Rechtsgrundlagen",
-        "targets": "Zielwerte",
-    },
-    "en": {
-        "fields": "Fields of action",
-        "goals": "Goals",
-        "measures": "Measures",
-        "indicators": "Indicators",
-        "actors": "Actors",
-        "offers": "Offers",
-        "networks": "Networks",
-        "funding": "Funding",
-        "legal_bases": "Legal bases",
-        "targets": "Targets",
-    },
-}
+#: Attributes of the concept itself that are not compared as such (``version`` is in
+#: the title; the collections are compared item by item).
+_NOT_COMPARED = frozenset({"version", *COLLECTIONS, "targets"})
 
 
 @attrs.frozen(kw_only=True)
 class AttributeChange:
     """One attribute of an item with its old and new value (as text).
+
+    Attributes:
+        attribute: The attribute's name in the model (``capacity``).
+        before: The old value as text for people (names, labels, dates).
+        after: The new value as text.
+        label: The attribute's name for people (``Plätze``) in the diff's language.
 
     .. versionadded:: 0.1.0
     """
@@ -77,6 +70,7 @@ class AttributeChange:
     attribute: str
     before: str
     after: str
+    label: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -113,58 +107,142 @@ class StatusChangeEntry:
     after: MeasureStatus
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, date | Decimal | int | str | bool):
+#: attribute name -> the collection whose ids it holds (names are shown instead)
+_REFERS_TO: dict[str, str] = {
+    "actor": "actors",
+    "responsible": "actors",
+    "partners": "actors",
+    "members": "actors",
+    "coordinator": "actors",
+    "recipient": "actors",
+    "participants": "actors",
+    "field": "fields",
+    "fields": "fields",
+    "goals": "goals",
+    "indicator": "indicators",
+    "indicators": "indicators",
+    "network": "networks",
+    "funding": "funding",
+    "adopted": "decisions",
+    "territories": "territories",
+    "territory": "territories",
+    "municipality": "territories",
+}
+
+
+class _Describer:
+    """Values as text for people: names instead of ids, labels instead of codes."""
+
+    def __init__(self, old: Concept, new: Concept, fmt: Formatter) -> None:
+        self.old, self.new, self.fmt = old, new, fmt
+        self.lang = fmt.lang
+
+    def _name_of(self, collection: str, ident: str) -> str:
+        for concept in (self.new, self.old):
+            item = concept.get(collection, ident)
+            if item is not None:
+                return _name(item)
+        return ident
+
+    def one(self, name: str, value: Any) -> str:
+        fmt = self.fmt
+        if value is None or value == ():
+            return "–"
+        if isinstance(value, bool):
+            yes, no = ("yes", "no") if self.lang == "en" else ("ja", "nein")
+            return yes if value else no
+        if isinstance(value, MeasureStatus):
+            return fmt.status(value)
+        if isinstance(value, Enum):
+            return str(value.value)
+        if isinstance(value, date):
+            return fmt.date(value)
+        if isinstance(value, Decimal | int):
+            return fmt.number(value)
+        if isinstance(value, tuple):
+            return ", ".join(self.one(name, item) for item in value) or "–"
+        if isinstance(value, str):
+            return self._code(name, value)
+        if attrs.has(type(value)):
+            parts = [
+                f"{attribute_label(a.name, self.lang)}: {self.one(a.name, getattr(value, a.name))}"
+                for a in attrs.fields(type(value))
+                if getattr(value, a.name) not in (None, (), False) and not a.name.startswith("_")
+            ]
+            return "(" + "; ".join(parts) + ")" if len(parts) > 1 else "".join(parts)
         return str(value)
-    if isinstance(value, tuple):
-        return ", ".join(_text(v) for v in value) or "–"
-    if attrs.has(type(value)):
-        parts = [
-            f"{a.name}={_text(getattr(value, a.name))}"
-            for a in attrs.fields(type(value))
-            if getattr(value, a.name) not in (None, (), False) and not a.name.startswith("_")
-        ]
-        return f"{type(value).__name__}({', '.join(parts)})"
-    return str(value)
+
+    def _code(self, name: str, value: str) -> str:
+        target = _REFERS_TO.get(name)
+        if target is not None:
+            return self._name_of(target, value)
+        if name == "target_groups":
+            return self.fmt.target_group(value)
+        if name == "languages":
+            return self.fmt.language(value)
+        if name == "category":
+            return _actor_categories().label(value, self.lang)
+        return value
 
 
-def _attribute_changes(old: Any, new: Any) -> tuple[AttributeChange, ...]:
+def _actor_categories() -> Catalogue:
+    return load_catalogue("actor_categories")
+
+
+def _attribute_changes(old: Any, new: Any, describe: _Describer) -> tuple[AttributeChange, ...]:
     changes: list[AttributeChange] = []
     for field in attrs.fields(type(new)):
-        if field.name.startswith("_"):
+        if field.name.startswith("_") or (isinstance(new, Concept) and field.name in _NOT_COMPARED):
             continue
         before, after = getattr(old, field.name), getattr(new, field.name)
         if before != after:
             changes.append(
-                AttributeChange(attribute=field.name, before=_text(before), after=_text(after))
+                AttributeChange(
+                    attribute=field.name,
+                    before=describe.one(field.name, before),
+                    after=describe.one(field.name, after),
+                    label=attribute_label(field.name, describe.lang),
+                )
             )
     return tuple(changes)
 
 
 def _name(item: Any) -> str:
-    if isinstance(item, Target):
-        return _target_key(item)
-    for attribute in ("name", "title", "programme", "text"):
+    if isinstance(item, Target | Baseline | Observation):
+        return _key(item)
+    for attribute in ("name", "title", "programme", "text", "term", "short"):
         value = getattr(item, attribute, None)
         if isinstance(value, str):
             return value
-    return str(item.id)
+    return _key(item)
+
+
+def _key(item: Any) -> str:
+    """The identity of an item across versions: its id, AGS, term …"""
+    if isinstance(item, Target | Baseline):
+        return f"{item.indicator}/{item.territory}/{item.period}"
+    if isinstance(item, Observation):
+        parts = [item.indicator, item.territory, str(item.period)]
+        parts.extend(f"{dim}={value}" for dim, value in item.disaggregation)
+        return "/".join(parts)
+    if isinstance(item, AcceptedFinding):
+        return f"{item.code}/{item.subject}"
+    for attribute in ("id", "ags", "term", "short"):
+        value = getattr(item, attribute, None)
+        if isinstance(value, str):
+            return value
+    return repr(item)  # pragma: no cover - every collection's item has a key above
 
 
 def _target_key(target: Target) -> str:
-    return f"{target.indicator}/{target.territory}/{target.period}"
+    return _key(target)
 
 
 def _compare(
-    collection: str, old: Iterable[Any], new: Iterable[Any], key: Any = None
+    collection: str, old: Iterable[Any], new: Iterable[Any], describe: _Describer
 ) -> list[ItemChange]:
-    key = key or (lambda item: item.id)
-    before = {key(item): item for item in old}
-    after = {key(item): item for item in new}
+    before = {_key(item): item for item in old}
+    after = {_key(item): item for item in new}
     found: list[ItemChange] = []
     for ident, item in after.items():
         previous = before.get(ident)
@@ -179,7 +257,7 @@ def _compare(
                     id=ident,
                     name=_name(item),
                     kind="changed",
-                    attributes=_attribute_changes(previous, item),
+                    attributes=_attribute_changes(previous, item, describe),
                 )
             )
     found.extend(
@@ -201,8 +279,13 @@ class ConceptDiff:
         new_version: The new concept's ``version``.
         old_title: The old concept's title.
         new_title: The new concept's title.
-        changes: Added, removed and changed items, by collection.
+        changes: Added, removed and changed items, by collection; changes of the
+            concept's own attributes (title, adoption, validity …) have the collection
+            ``concept``.
         status_changes: Measures whose status differs.
+        notes: Problems with the pair itself, as sentences: NEW does not name OLD as its
+            predecessor, or the two belong to different concepts.
+        lang: The language of the values and notes (``de`` or ``en``).
 
     .. versionadded:: 0.1.0
     """
@@ -213,6 +296,17 @@ class ConceptDiff:
     new_title: str
     changes: tuple[ItemChange, ...]
     status_changes: tuple[StatusChangeEntry, ...]
+    notes: tuple[str, ...] = ()
+    lang: str = "de"
+    _pair: tuple[Concept, Concept] | None = attrs.field(
+        default=None, eq=False, repr=False, alias="_pair"
+    )
+
+    def in_language(self, lang: str) -> ConceptDiff:
+        """The same diff with values and notes in *lang*."""
+        if Formatter(lang).lang == self.lang or self._pair is None:
+            return self
+        return diff_concepts(*self._pair, lang=lang)
 
     @property
     def empty(self) -> bool:
@@ -227,46 +321,52 @@ class ConceptDiff:
 
     def sections(self, lang: str = "de") -> list[tuple[str, str, tuple[ItemChange, ...]]]:
         """``(collection, label, changes)`` for every collection with changes."""
-        labels = _COLLECTION_LABELS[Formatter(lang).lang]
+        lang = Formatter(lang).lang
         return [
-            (name, labels[name], self.of(name))
-            for name in (*COLLECTIONS, "targets")
+            (name, collection_label(name, lang), self.of(name))
+            for name in ("concept", *COLLECTIONS, "targets")
             if self.of(name)
         ]
 
     def to_text(self, lang: str = "de") -> str:
         """Plain text, one line per change (for a terminal or an e-mail)."""
         fmt = Formatter(lang)
-        lines = [fmt.t("diff_title", old=self.old_version, new=self.new_version), ""]
-        if self.empty:
+        diff = self.in_language(fmt.lang)
+        lines = [fmt.t("diff_title", old=diff.old_version, new=diff.new_version), ""]
+        if diff.notes:
+            lines.extend(f"{fmt.t('diff_note')}: {note}" for note in diff.notes)
+            lines.append("")
+        if diff.empty:
             lines.append(fmt.t("no_changes"))
-        if self.status_changes:
+        if diff.status_changes:
             lines.append(fmt.t("status_change") + ":")
             lines.extend(
                 f"  {s.title}: {fmt.status(s.before)} → {fmt.status(s.after)}"
-                for s in self.status_changes
+                for s in diff.status_changes
             )
             lines.append("")
         marks = {"added": "+", "removed": "-", "changed": "~"}
-        for _, label, changes in self.sections(fmt.lang):
+        for _, label, changes in diff.sections(fmt.lang):
             lines.append(f"{label}:")
             for change in changes:
                 lines.append(f"  {marks[change.kind]} {change.name} ({fmt.t(change.kind)})")
                 lines.extend(
-                    f"      {a.attribute}: {a.before} → {a.after}" for a in change.attributes
+                    f"      {a.label or a.attribute}: {a.before} → {a.after}"
+                    for a in change.attributes
                 )
             lines.append("")
         return "\n".join(lines).rstrip() + "\n"
 
     def _render(self, kind: str, lang: str, templates: str | os.PathLike[str] | None) -> str:
         fmt = Formatter(lang)
+        diff = self.in_language(fmt.lang)
         env = environment(kind, fmt, templates)
         title = fmt.t("diff_title", old=self.old_version, new=self.new_version)
         return render(
             env,
             f"diff.{kind}.j2",
-            diff=self,
-            sections=self.sections(fmt.lang),
+            diff=diff,
+            sections=diff.sections(fmt.lang),
             title=title,
             running_header=title,
         )
@@ -293,40 +393,83 @@ class ConceptDiff:
         atomic_write(output, renderers[format](lang))
 
 
-def diff_concepts(old: Concept, new: Concept) -> ConceptDiff:
+def diff_concepts(old: Concept, new: Concept, *, lang: str = "de") -> ConceptDiff:
     """Compare two versions of a concept (Fortschreibung).
+
+    Every collection of the concept is compared item by item (actors, offers, goals,
+    measures, indicators, targets, baselines, values, decisions, territories, networks,
+    meetings, funding, legal bases, glossary, abbreviations, accepted findings), and so
+    are the concept's own attributes (title, adoption, validity, texts of the report …).
+    Values are given as text for people: names instead of ids, catalogue labels and
+    language names instead of codes, dates in the language's form.
+
+    The diff also checks the pair itself: NEW should name OLD's ``version`` as its
+    ``predecessor`` and both should have the same ``id``; otherwise
+    :attr:`ConceptDiff.notes` says so.
 
     Args:
         old: The earlier version.
         new: The revised version.
+        lang: Language of the values and notes: ``de`` (default) or ``en``. The
+            renderers give the diff in another language on request.
 
     Returns:
-        The :class:`ConceptDiff`: added, removed and changed actors, offers, goals,
-        measures (with status changes), indicators, targets and more.
+        The :class:`ConceptDiff`.
 
     Example:
         >>> old = ki.Concept(id="k", title="Konzept", territory="05558", version="1")
-        >>> new = old.evolve(version="2", actors=[ki.Actor(id="vhs", name="VHS")])
+        >>> new = old.evolve(version="2", predecessor="1", actors=[ki.Actor(id="vhs", name="VHS")])
         >>> print(ki.diff_concepts(old, new).to_text(), end="")
         Fortschreibung: Änderungen von Version 1 zu Version 2
+        <BLANKLINE>
+        Konzept:
+          ~ Konzept (geändert)
+              Vorgängerversion: – → 1
         <BLANKLINE>
         Akteure:
           + VHS (hinzugefügt)
 
     .. versionadded:: 0.1.0
     """
+    fmt = Formatter(lang)
+    describe = _Describer(old, new, fmt)
     changes: list[ItemChange] = []
+    own = _attribute_changes(old, new, describe)
+    if own:
+        changes.append(
+            ItemChange(
+                collection="concept", id=new.id, name=new.title, kind="changed", attributes=own
+            )
+        )
     for collection in COLLECTIONS:
-        changes.extend(_compare(collection, getattr(old, collection), getattr(new, collection)))
-    changes.extend(_compare("targets", old.targets, new.targets, key=_target_key))
-    status_changes = _status_changes(old.measures, new.measures)
+        changes.extend(
+            _compare(collection, getattr(old, collection), getattr(new, collection), describe)
+        )
+    changes.extend(_compare("targets", old.targets, new.targets, describe))
+    notes: list[str] = []
+    if new.id != old.id:
+        notes.append(fmt.t("diff_other_concept", old=old.id, new=new.id))
+    if new.predecessor is None:
+        notes.append(fmt.t("diff_no_predecessor", new=new.version, old=old.version))
+    elif new.predecessor != old.version:
+        notes.append(
+            fmt.t(
+                "diff_wrong_predecessor",
+                new=new.version,
+                predecessor=new.predecessor,
+                old=old.version,
+            )
+        )
     return ConceptDiff(
         old_version=old.version,
         new_version=new.version,
         old_title=old.title,
         new_title=new.title,
         changes=tuple(changes),
-        status_changes=status_changes,
+        status_changes=_status_changes(old.measures, new.measures),
+        notes=tuple(notes),
+        lang=fmt.lang,
+        _pair=(old, new),
     )
 
 

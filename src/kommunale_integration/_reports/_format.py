@@ -303,6 +303,13 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "removed": "entfernt",
         "changed": "geändert",
         "no_changes": "Keine Änderungen.",
+        "diff_note": "Hinweis",
+        "diff_other_concept": "Die beiden Fassungen gehören zu verschiedenen Konzepten "
+        "(„{old}“ und „{new}“).",
+        "diff_no_predecessor": "Version {new} nennt keine Vorgängerversion; erwartet wird "
+        "Version {old}.",
+        "diff_wrong_predecessor": "Version {new} nennt als Vorgänger Version {predecessor}, "
+        "verglichen wird aber mit Version {old}.",
         "status_change": "Statuswechsel",
         "targets": "Zielwerte",
         "before": "vorher",
@@ -585,6 +592,12 @@ TEXTS: Mapping[str, Mapping[str, str]] = {
         "removed": "removed",
         "changed": "changed",
         "no_changes": "No changes.",
+        "diff_note": "Note",
+        "diff_other_concept": "The two versions belong to different concepts "
+        "(“{old}” and “{new}”).",
+        "diff_no_predecessor": "Version {new} names no predecessor; version {old} is expected.",
+        "diff_wrong_predecessor": "Version {new} names version {predecessor} as its "
+        "predecessor, but is compared with version {old}.",
         "status_change": "Status change",
         "targets": "Targets",
         "before": "before",
