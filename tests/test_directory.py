@@ -195,6 +195,10 @@ def test_kreis_example_offer_in_german_and_ukrainian(tmp_path: Path) -> None:
     assert "безкоштовно" in ukrainian
     assert "Хто може прийти" in ukrainian
     assert "Сім’ї" in ukrainian  # the target group, translated
+    assert (
+        '<h3 id="titel-awo-familientreff-nottuln">Зустрічі для сімей з доглядом за дітьми<'
+        in ukrainian
+    )
 
 
 def test_eligibility_in_plain_words_and_ages() -> None:

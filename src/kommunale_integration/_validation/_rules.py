@@ -27,6 +27,7 @@ from ._accepted import AcceptanceRule
 from ._base import BuiltinRule, ValidationContext, subject, territory_name
 from ._messages import label, quote
 from ._stored import CatalogueRule, ExpressionRule, LanguageRule, ScheduleRule, data_elements
+from ._translations import TranslationRule
 
 __all__ = [
     "BUILTIN_RULES",
@@ -842,6 +843,7 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
     ReferenceRule(),
     ScheduleRule(),
     LanguageRule(),
+    TranslationRule(),
     CatalogueRule(),
     ExpressionRule(),
     ParentCycleRule(),
