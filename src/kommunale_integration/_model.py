@@ -441,7 +441,7 @@ class Translation:
     Every text is optional; a text that is missing is shown in German with a marker.
     Actors use ``name``, ``description`` and ``responsibility``; offers use ``name``,
     ``description``, ``eligibility`` (the access conditions in words, the translation of
-    :attr:`Eligibility.note`), ``schedule_note`` and ``cost_note``.
+    ``Eligibility.note``), ``schedule_note`` and ``cost_note``.
 
     .. versionadded:: 0.1.0
     """
