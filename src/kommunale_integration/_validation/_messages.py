@@ -114,10 +114,8 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{subject}: “{value}” is not an ISO 639 / BCP 47 language code (e.g. de, ar, uk).",
     ),
     "missing-translation": (
-        "{subject}: Übersetzung fehlt für {missing}; der Wegweiser zeigt dort den "
-        "deutschen Text.",
-        "{subject}: no translation into {missing}; the Wegweiser shows the German text "
-        "there.",
+        "{subject}: Übersetzung fehlt für {missing}; der Wegweiser zeigt dort den deutschen Text.",
+        "{subject}: no translation into {missing}; the Wegweiser shows the German text there.",
     ),
     "invalid-language/hint": (
         "{subject}: „{value}“ ist kein Sprachcode nach ISO 639 / BCP 47; gemeint ist wohl "

@@ -48,9 +48,7 @@ def missing_translations(offer: Offer, languages: tuple[str, ...]) -> dict[str, 
             continue
         text = offer.translation(lang)
         fields = tuple(
-            field
-            for field, target in _TEXTS
-            if _german(offer, field) and not getattr(text, target)
+            field for field, target in _TEXTS if _german(offer, field) and not getattr(text, target)
         )
         if fields:
             missing[lang] = fields
