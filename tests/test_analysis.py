@@ -491,3 +491,30 @@ def test_stale_entries() -> None:
 def test_stale_entries_refuses_negative_months() -> None:
     with pytest.raises(InvalidValueError, match="months"):
         stale_entries(_concept([]), date(2026, 1, 1), months=-1)
+
+
+def test_start_and_end_time_take_precedence_over_the_note() -> None:
+    from datetime import time
+
+    concept = _concept(
+        [
+            _offer(
+                "a",
+                "vhs",
+                schedule=WEEKLY + "TH",
+                start_time=time(16),
+                end_time=time(18),
+                schedule_note="9–12 Uhr",
+            ),
+            _offer("b", "drk", schedule=WEEKLY + "TH", schedule_note="17:30–19:00"),
+        ]
+    )
+    (dup,) = find_duplicate_structures(concept, period=YEAR)
+    assert dup.hours == ((17 * 60 + 30, 18 * 60),)
+    later = concept.evolve(
+        offers=(
+            concept.offers[0],
+            attrs.evolve(concept.offers[1], start_time=time(18), end_time=time(19)),
+        )
+    )
+    assert find_duplicate_structures(later, period=YEAR) == []

@@ -243,8 +243,8 @@ class _Times:
         common = days_a & days_b
         if not common:
             return None
-        hours_a = time_windows(self._offers[first].schedule_note)
-        hours_b = time_windows(self._offers[second].schedule_note)
+        hours_a = _hours(self._offers[first])
+        hours_b = _hours(self._offers[second])
         if not hours_a or not hours_b:
             return Overlap.DAYS, common, (), self._ids(first, hours_a, second, hours_b)
         hours = tuple(
@@ -268,6 +268,15 @@ class _Times:
             for index, known in ((first, known_a), (second, known_b))
             if known is None or not known
         )
+
+
+def _hours(offer: Offer) -> tuple[tuple[int, int], ...]:
+    """The spans of the day of an offer: ``start_time``–``end_time``, else the times in
+    words (``schedule_note``), as minutes after midnight."""
+    if offer.start_time is not None and offer.end_time is not None:
+        start, end = offer.start_time, offer.end_time
+        return ((start.hour * 60 + start.minute, end.hour * 60 + end.minute),)
+    return time_windows(offer.schedule_note)
 
 
 def _service_area(resolver: _TerritoryResolver, offer: Offer) -> frozenset[str] | None:
@@ -378,8 +387,9 @@ def find_duplicate_structures(
     * their service areas share a Stadt or Gemeinde: the offer's territories (a Kreis
       stands for its towns), else the town of its venue, else the whole concept;
     * their schedules do not exclude each other: the RRULEs are expanded over the
-      common days of the period and must share a day, and where both offers name
-      their hours in ``schedule_note`` (``16–18 Uhr``) those must overlap too.
+      common days of the period and must share a day, and where both offers give
+      their hours (``start_time`` and ``end_time``, else in ``schedule_note``:
+      ``16–18 Uhr``) those must overlap too.
 
     The result says how much of the time overlap is known (:attr:`DuplicateStructure.overlap`):
     ``times`` (days and hours), ``days`` (common days, hours of one offer unknown) or
