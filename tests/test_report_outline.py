@@ -421,3 +421,26 @@ def test_docx_numbers_right_aligned_and_widths_from_content(docx_parts: dict[str
         assert widths[index] / 360000 >= len(header) * 0.17, header
     # The header row repeats on every page.
     assert table.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+def test_german_catalogue_translates_every_report_text() -> None:
+    import string
+
+    from kommunale_integration._i18n import translations
+    from kommunale_integration._reports._format import MESSAGES, REPORT_DOMAIN
+
+    german = translations("de", REPORT_DOMAIN)
+    fields = string.Formatter()
+    for key, message in MESSAGES.items():
+        assert german.has(message), key
+        text = german.gettext(message)
+        assert text != message or message in {"Status", "Definition", "Name"}, key
+        wanted = {f for _, f, _, _ in fields.parse(message) if f}
+        assert {f for _, f, _, _ in fields.parse(text) if f} == wanted, key
+    # Every German text comes from the catalogue: no English id is left in the report.
+    md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
+    for english in ("Annual report", "At a glance", "Success forecast", "Fields of action"):
+        assert english not in md

@@ -5,9 +5,12 @@ non-breaking space), ``31.12.2016``, ``1. Quartal 2026``. English (``en``, local
 ``en_GB``) is available on request. Numbers are rounded half up (as statistical offices
 publish them) before Babel formats them.
 
-Every text of the report frame (headings, column titles, labels) comes from
-:data:`TEXTS`; asking for a key that does not exist raises :class:`KeyError`, so a
-template never prints an empty label.
+Every text of the report frame (headings, column titles, labels, sentences) has a key
+in :data:`MESSAGES` whose value is the English message id; German, the default, comes
+from the gettext catalogue ``locale/de/LC_MESSAGES/report.po`` (read through
+``kommunale_integration._i18n``), so a town corrects a wording by editing one text file.
+Asking for a key that does not exist raises :class:`KeyError`, so a template never
+prints an empty label.
 """
 
 from __future__ import annotations
@@ -23,592 +26,300 @@ from .._errors import InvalidValueError
 from .._model import GoalKind, MeasureStatus, ObservationStatus
 from .._periods import ReportPeriod
 
-__all__ = ["TEXTS", "Formatter", "normalise_lang"]
+__all__ = ["MESSAGES", "REPORT_DOMAIN", "Formatter", "normalise_lang"]
 
 _LOCALES = {"de": "de_DE", "en": "en_GB"}
+#: The gettext domain of the report texts.
+REPORT_DOMAIN = "report"
 _Day = date  # ``date`` is shadowed by the method of the same name inside Formatter
 
-#: The texts of the report frame in German and English.
-TEXTS: Mapping[str, Mapping[str, str]] = {
-    "de": {
-        "report": "Jahresbericht",
-        "pp": "Pp.",
-        "pp_meaning": "Prozentpunkte (Veränderung einer Quote)",
-        "below_baseline": "unter Ausgangswert",
-        "note_other_kind": (
-            "{name}: Der Zielwert gilt für {target_period}; {period} wird daran nicht "
-            "gemessen (keine Zielerreichung, keine Prognose)."
-        ),
-        "note_below_baseline": (
-            "{name}: Der Wert {value} liegt unter dem Ausgangswert {baseline} "
-            "({baseline_period}); Zielwert {target} ({target_period})."
-        ),
-        "note_attainment_baseline": (
-            "{name}: Zielerreichung = (Wert − Ausgangswert) ÷ (Zielwert − Ausgangswert) = "
-            "({value} − {baseline}) ÷ ({target} − {baseline}) = {attainment} % "
-            "(Ausgangswert {baseline_period}, Zielwert {target_period})."
-        ),
-        "note_attainment": (
-            "{name}: Zielerreichung = Wert ÷ Zielwert = {value} ÷ {target} = {attainment} % "
-            "(Zielwert {target_period}; kein Ausgangswert erfasst)."
-        ),
-        "note_attainment_down": (
-            "{name}: Zielerreichung = Zielwert ÷ Wert = {target} ÷ {value} = {attainment} % "
-            "(niedriger ist besser; Zielwert {target_period}; kein Ausgangswert erfasst)."
-        ),
-        "forecast": "Prognose",
-        "forecast_title": "Erfolgsprognose",
-        "forecast_on-track": "auf Kurs",
-        "forecast_at-risk": "gefährdet",
-        "forecast_off-track": "nicht auf Kurs",
-        "forecast_sentence_on-track": (
-            "{name}: Bei gleichbleibender Entwicklung wird der Zielwert {target_period} "
-            "({target}) voraussichtlich erreicht: erwartet {expected} (Spanne {low} bis {high})."
-        ),
-        "forecast_sentence_at-risk": (
-            "{name}: Bei gleichbleibender Entwicklung wird der Zielwert {target_period} "
-            "({target}) voraussichtlich knapp verfehlt: erwartet {expected} (Spanne {low} bis "
-            "{high}); erreichbar nur bei günstigem Verlauf."
-        ),
-        "forecast_sentence_off-track": (
-            "{name}: Bei gleichbleibender Entwicklung wird der Zielwert {target_period} "
-            "({target}) voraussichtlich verfehlt: erwartet {expected} (Spanne {low} bis {high})."
-        ),
-        "forecast_now_reached": (
-            "{name}: Der Zielwert {target_period} ({target}) ist erreicht ({expected})."
-        ),
-        "forecast_now_missed": (
-            "{name}: Der Zielwert {target_period} ({target}) ist nicht erreicht ({expected})."
-        ),
-        "forecast_refused_too-few-points": (
-            "{name}: Keine Prognose – nur {points} veröffentlichte Werte, mindestens 3 sind nötig."
-        ),
-        "forecast_refused_other-period-kind": (
-            "{name}: Keine Prognose – der Zielwert gilt für {target_period}, berichtet wird "
-            "{period}."
-        ),
-        "forecast_refused_target-passed": (
-            "{name}: Keine Prognose – der Zielzeitraum {target_period} ist vorbei."
-        ),
-        "forecast_refused_too-far": (
-            "{name}: Keine Prognose – der Zielzeitraum {target_period} liegt zu weit voraus."
-        ),
-        "forecast_legend": (
-            "Prognose: ● auf Kurs, ◐ gefährdet (nur bei günstigem Verlauf erreichbar), "
-            "○ nicht auf Kurs; Methode im Anhang."
-        ),
-        "at_a_glance": "Auf einen Blick",
-        "glance_indicators": "Kennzahlen mit Zielwert ({period})",
-        "glance_meetings": "Sitzungen: {held} (Netzwerke: {networks})",
-        "glance_planned": "; geplant: {planned}",
-        "glance_funding": "{total} (Förderungen: {count})",
-        "glance_staff": "{fte} Vollzeitstellen (VZÄ)",
-        "glance_seconded": ", davon {fte} abgeordnet",
-        "funding": "Förderung",
-        "staff": "Personal",
-        "see_also": "Siehe auch {names} (im Handlungsfeld {fields}).",
-        "without_entries": "Ohne Einträge: {fields}.",
-        "without_values": (
-            "Kennzahlen ohne Werte im Berichtszeitraum: {names} (Definitionen im Anhang)."
-        ),
-        "measure_indicators": "Kennzahlen:",
-        "measures_expected": "Maßnahmen und ihr erwartetes Ergebnis:",
-        "per_year": "jährlich",
-        "total": "Summe",
-        "funding_caption": "Förderung im Berichtszeitraum {period}",
-        "programme": "Programm",
-        "provider": "Fördergeber",
-        "used_for": "Maßnahme / Empfänger",
-        "amount": "Betrag",
-        "funding_undated": "Ohne Zeitraumangabe, nicht in der Summe: {grants}.",
-        "seconded": "abgeordnet",
-        "staff_caption": "Personalstellen",
-        "role": "Funktion",
-        "financed_by": "Finanzierung",
-        "fte": "VZÄ",
-        "seconded_note": "Abgeordnete Lehrkräfte und andere abgeordnete Kräfte: {fte} VZÄ.",
-        "meetings_caption": "Sitzungen der Netzwerke im Berichtszeitraum {period}",
-        "held": "Sitzungen",
-        "planned": "geplant",
-        "topics_results": "Themen und Ergebnisse",
-        "count_in_annex": "{count} (Liste im Anhang)",
-        "verified_entries": "Im Berichtszeitraum geprüft",
-        "gaps_count": "{count} Kommunen mit Lücken (Liste im Anhang)",
-        "by_municipality_title": "Kennzahlen nach Kommunen",
-        "by_municipality_caption": "Kennzahlen nach Kommunen ({period})",
-        "entry_lists": "Akteure und Angebote: Listen",
-        "method": "Methode",
-        "method_values": (
-            "Werte: Fallkennzahlen werden aus dem pseudonymisierten Export des Case Managements "
-            "berechnet, mit statistischer Geheimhaltung (Werte 1 und 2 und rückrechenbare Werte "
-            "werden nicht veröffentlicht). Veränderungen von Quoten sind Prozentpunkte (Pp.)."
-        ),
-        "method_attainment": (
-            "Zielerreichung: mit Ausgangswert (Wert − Ausgangswert) ÷ (Zielwert − "
-            "Ausgangswert), sonst Wert ÷ Zielwert (niedriger ist besser: Zielwert ÷ Wert). "
-            "Ein Zielwert für eine andere Art von Zeitraum (z. B. ein Jahresziel im "
-            "Quartalsbericht) wird nicht verglichen. Ein Wert unter dem Ausgangswert wird "
-            "als solcher benannt."
-        ),
-        "method_forecast": (
-            "Erfolgsprognose: Trend nach Theil–Sen über die letzten 3 Zeiträume "
-            "(Steigung = Median der Steigungen zwischen je zwei Werten, robust gegen "
-            "Ausreißer), fortgeschrieben bis zum Zielzeitraum. Die Spanne ergibt sich aus dem "
-            "unteren und oberen Quartil dieser Steigungen. Mit weniger als 3 Werten wird keine "
-            "Prognose gestellt. Auf Kurs: die Fortschreibung erreicht den Zielwert; gefährdet: "
-            "nur das günstige Ende der Spanne; nicht auf Kurs: auch dieses nicht."
-        ),
-        "method_entries": (
-            "Akteure und Angebote: neu und geändert im Vergleich mit der Vorversion des "
-            "Konzepts (ohne Vorversion: neu nach Beginn im Berichtszeitraum); zu prüfen sind "
-            "Einträge, die in den zwölf Monaten vor dem Ende des Berichtszeitraums nicht "
-            "geprüft wurden."
-        ),
-        "facts": "Sachverhalt",
-        "finances": "Finanzen und Personal",
-        "alternatives": "Alternativen",
-        "competence": "Zuständigkeit",
-        "meeting_date": "Sitzung",
-        "page": "Seite",
-        "page_of": "von",
-        "vorlage": "Vorlage",
-        "subject": "Betreff",
-        "document_number": "Drucksache",
-        "body": "Beratungsfolge",
-        "resolution": "Beschlussvorschlag",
-        "default_resolution": "Der Bericht wird zur Kenntnis genommen.",
-        "default_subject": "Jahresbericht {period} zum {title}",
-        "not_assigned": "noch nicht vergeben",
-        "internal_banner": "INTERN – nicht zur Veröffentlichung",
-        "internal_note": (
-            "Dieser Bericht wurde ohne statistische Geheimhaltung erstellt und kann "
-            "Kleinstwerte enthalten."
-        ),
-        "contents": "Inhalt",
-        "starting_point": "Ausgangslage und Rechtsgrundlagen",
-        "legal_bases": "Rechtsgrundlagen",
-        "fields": "Handlungsfelder",
-        "goals": "Ziele",
-        "measures": "Maßnahmen",
-        "measure": "Maßnahme",
-        "status": "Status",
-        "responsible": "Federführung",
-        "timeframe": "Zeitraum",
-        "not_named": "nicht benannt",
-        "from": "ab",
-        "until": "bis",
-        "coordinator": "Koordination",
-        "indicators": "Kennzahlen",
-        "indicator": "Kennzahl",
-        "value": "Wert",
-        "previous": "Vorperiode",
-        "change": "Veränderung",
-        "change_rel": "Veränderung in %",
-        "target": "Zielwert",
-        "attainment": "Zielerreichung",
-        "baseline": "Ausgangswert",
-        "territory": "Gebiet",
-        "municipality": "Kommune",
-        "by_municipality": "nach Kommunen",
-        "trend": "Entwicklung",
-        "chart_trend": "Entwicklung von „{name}“ ({territory})",
-        "chart_desc": "Liniendiagramm der Werte {values}; Zielwert {target}.",
-        "chart_desc_no_target": "Liniendiagramm der Werte {values}; kein Zielwert.",
-        "period": "Zeitraum",
-        "no_goals": "Für dieses Handlungsfeld sind keine Ziele erfasst.",
-        "no_measures": "Für dieses Handlungsfeld sind keine Maßnahmen erfasst.",
-        "no_indicators": "Für dieses Handlungsfeld sind keine Kennzahlen erfasst.",
-        "networks": "Netzwerkarbeit",
-        "network": "Netzwerk",
-        "meetings": "Sitzungen",
-        "date": "Datum",
-        "participants": "Teilnehmende",
-        "topics": "Themen",
-        "results": "Ergebnisse",
-        "no_meetings": "Im Berichtszeitraum sind keine Sitzungen erfasst.",
-        "actors_offers": "Akteure und Angebote",
-        "actors": "Akteure",
-        "actor": "Akteur",
-        "offers": "Angebote",
-        "offer": "Angebot",
-        "new_entries": "Neu",
-        "changed_entries": "Geändert",
-        "removed_entries": "Entfallen",
-        "stale_entries": "Zu prüfende Einträge",
-        "last_verified": "zuletzt geprüft",
-        "never_verified": "nie geprüft",
-        "kind": "Art",
-        "duplicates": "Mögliche Doppelstrukturen",
-        "gaps": "Versorgungslücken nach Kommunen",
-        "field": "Handlungsfeld",
-        "target_groups": "Zielgruppen",
-        "languages": "Sprachen",
-        "none": "keine",
-        "rule_new_previous": "Vergleich mit der Vorversion {version} des Konzepts.",
-        "rule_new_period": (
-            "Als neu gilt ein Eintrag, dessen Beginn (Angebot: gültig ab; Akteur: "
-            "gegründet) im Berichtszeitraum liegt. Änderungen zeigt der Vergleich mit einer "
-            "Vorversion des Konzepts."
-        ),
-        "summary_counts": "{actors} Akteure mit {offers} Angeboten.",
-        "outlook": "Ausblick",
-        "annex": "Anhang",
-        "indicator_definitions": "Kennzahlendefinitionen",
-        "definition": "Definition",
-        "unit": "Einheit",
-        "source": "Quelle",
-        "origin": "Herkunft",
-        "glossary": "Glossar",
-        "abbreviations": "Abkürzungen",
-        "accepted_findings": "Geprüfte und akzeptierte Befunde",
-        "accepted_note": "Diese Befunde der Prüfung wurden geprüft und bewusst akzeptiert; "
-        "sie stehen deshalb nicht im Hauptteil.",
-        "finding": "Befund",
-        "reason": "Begründung",
-        "reviewed": "Geprüft",
-        "symbols": "Zeichenerklärung",
-        "symbol": "Zeichen",
-        "meaning": "Bedeutung",
-        "term": "Begriff",
-        "explanation": "Erläuterung",
-        "abbreviation": "Abkürzung",
-        "long_form": "Bedeutung",
-        "generated": "Erstellt am {date} mit kommunale-integration {version}.",
-        "directory": "Wegweiser",
-        "directory_title": "Wegweiser Integration: Akteure und Angebote",
-        "filter": "Filtern",
-        "search": "Suche",
-        "all": "alle",
-        "reset": "Zurücksetzen",
-        "shown": "Einträge angezeigt",
-        "contact": "Kontakt",
-        "phone": "Telefon",
-        "email": "E-Mail",
-        "web": "Internet",
-        "address": "Anschrift",
-        "schedule": "Zeiten",
-        "cost": "Kosten",
-        "free": "kostenlos",
-        "capacity": "Plätze",
-        "description": "Beschreibung",
-        "back_to_index": "Zurück zur Übersicht",
-        "served": "Einzugsgebiet",
-        "whole_area": "gesamtes Gebiet",
-        "action_plan": "Handlungsplan",
-        "goals_served": "Ziele",
-        "expected_result": "Erwartetes Ergebnis",
-        "for_municipality": "für {name}",
-        "diff_title": "Fortschreibung: Änderungen von Version {old} zu Version {new}",
-        "added": "hinzugefügt",
-        "removed": "entfernt",
-        "changed": "geändert",
-        "no_changes": "Keine Änderungen.",
-        "diff_note": "Hinweis",
-        "diff_other_concept": "Die beiden Fassungen gehören zu verschiedenen Konzepten "
-        "(„{old}“ und „{new}“).",
-        "diff_no_predecessor": "Version {new} nennt keine Vorgängerversion; erwartet wird "
-        "Version {old}.",
-        "diff_wrong_predecessor": "Version {new} nennt als Vorgänger Version {predecessor}, "
-        "verglichen wird aber mit Version {old}.",
-        "status_change": "Statuswechsel",
-        "targets": "Zielwerte",
-        "before": "vorher",
-        "after": "nachher",
-        "goal": "Ziel",
-        "attribute": "Merkmal",
-        "item": "Eintrag",
-        "collection": "Bereich",
-        "change_kind": "Änderung",
-        "details": "Einzelheiten",
-    },
-    "en": {
-        "report": "Annual report",
-        "pp": "pp",
-        "pp_meaning": "percentage points (change of a rate)",
-        "below_baseline": "below baseline",
-        "note_other_kind": (
-            "{name}: the target applies to {target_period}; {period} is not measured "
-            "against it (no attainment, no forecast)."
-        ),
-        "note_below_baseline": (
-            "{name}: the value {value} lies below the baseline {baseline} "
-            "({baseline_period}); target {target} ({target_period})."
-        ),
-        "note_attainment_baseline": (
-            "{name}: attainment = (value − baseline) ÷ (target − baseline) = "
-            "({value} − {baseline}) ÷ ({target} − {baseline}) = {attainment} % "
-            "(baseline {baseline_period}, target {target_period})."
-        ),
-        "note_attainment": (
-            "{name}: attainment = value ÷ target = {value} ÷ {target} = {attainment} % "
-            "(target {target_period}; no baseline recorded)."
-        ),
-        "note_attainment_down": (
-            "{name}: attainment = target ÷ value = {target} ÷ {value} = {attainment} % "
-            "(lower is better; target {target_period}; no baseline recorded)."
-        ),
-        "forecast": "Forecast",
-        "forecast_title": "Success forecast",
-        "forecast_on-track": "on track",
-        "forecast_at-risk": "at risk",
-        "forecast_off-track": "off track",
-        "forecast_sentence_on-track": (
-            "{name}: if the trend continues, the target for {target_period} ({target}) will "
-            "probably be reached: expected {expected} (range {low} to {high})."
-        ),
-        "forecast_sentence_at-risk": (
-            "{name}: if the trend continues, the target for {target_period} ({target}) will "
-            "probably be narrowly missed: expected {expected} (range {low} to {high}); "
-            "reachable only if things go well."
-        ),
-        "forecast_sentence_off-track": (
-            "{name}: if the trend continues, the target for {target_period} ({target}) will "
-            "probably be missed: expected {expected} (range {low} to {high})."
-        ),
-        "forecast_now_reached": (
-            "{name}: the target for {target_period} ({target}) is reached ({expected})."
-        ),
-        "forecast_now_missed": (
-            "{name}: the target for {target_period} ({target}) is not reached ({expected})."
-        ),
-        "forecast_refused_too-few-points": (
-            "{name}: no forecast – only {points} published values, at least 3 are needed."
-        ),
-        "forecast_refused_other-period-kind": (
-            "{name}: no forecast – the target applies to {target_period}, the report covers "
-            "{period}."
-        ),
-        "forecast_refused_target-passed": (
-            "{name}: no forecast – the target period {target_period} is over."
-        ),
-        "forecast_refused_too-far": (
-            "{name}: no forecast – the target period {target_period} lies too far ahead."
-        ),
-        "forecast_legend": (
-            "Forecast: ● on track, ◐ at risk (reachable only if things go well), ○ off track; "
-            "method in the annex."
-        ),
-        "at_a_glance": "At a glance",
-        "glance_indicators": "Indicators with a target ({period})",
-        "glance_meetings": "meetings: {held} (networks: {networks})",
-        "glance_planned": "; planned: {planned}",
-        "glance_funding": "{total} (grants: {count})",
-        "glance_staff": "{fte} full-time equivalents (FTE)",
-        "glance_seconded": ", of which {fte} seconded",
-        "funding": "Funding",
-        "staff": "Staff",
-        "see_also": "See also {names} (in the field of action {fields}).",
-        "without_entries": "Without entries: {fields}.",
-        "without_values": (
-            "Indicators without values in the report period: {names} (definitions in the annex)."
-        ),
-        "measure_indicators": "Indicators:",
-        "measures_expected": "Measures and their expected result:",
-        "per_year": "per year",
-        "total": "Total",
-        "funding_caption": "Funding in the report period {period}",
-        "programme": "Programme",
-        "provider": "Provider",
-        "used_for": "Measure / recipient",
-        "amount": "Amount",
-        "funding_undated": "Without a period, not in the total: {grants}.",
-        "seconded": "seconded",
-        "staff_caption": "Staff positions",
-        "role": "Role",
-        "financed_by": "Financed by",
-        "fte": "FTE",
-        "seconded_note": "Seconded teachers and other seconded staff: {fte} FTE.",
-        "meetings_caption": "Network meetings in the report period {period}",
-        "held": "Meetings",
-        "planned": "planned",
-        "topics_results": "Topics and results",
-        "count_in_annex": "{count} (list in the annex)",
-        "verified_entries": "Verified in the report period",
-        "gaps_count": "{count} municipalities with gaps (list in the annex)",
-        "by_municipality_title": "Indicators by municipality",
-        "by_municipality_caption": "Indicators by municipality ({period})",
-        "entry_lists": "Actors and offers: lists",
-        "method": "Method",
-        "method_values": (
-            "Values: case-based indicators are computed from the pseudonymised case-management "
-            "export with statistical disclosure control (values 1 and 2 and derivable values "
-            "are not published). Changes of rates are percentage points (pp)."
-        ),
-        "method_attainment": (
-            "Target attainment: with a baseline (value − baseline) ÷ (target − baseline), "
-            "otherwise value ÷ target (lower is better: target ÷ value). A target for another "
-            "kind of period (e.g. an annual target in a quarterly report) is not compared. A "
-            "value below the baseline is named as such."
-        ),
-        "method_forecast": (
-            "Success forecast: Theil–Sen trend over the last 3 periods (slope = median "
-            "of the slopes between every two values, robust against outliers), projected to "
-            "the target period. The range comes from the lower and upper quartile of these "
-            "slopes. With fewer than 3 values there is no forecast. On track: the projection "
-            "reaches the target; at risk: only the favourable end of the range does; off "
-            "track: not even that."
-        ),
-        "method_entries": (
-            "Actors and offers: new and changed compared with the previous version of the "
-            "concept (without one: new by start in the report period); to be checked are "
-            "entries not verified in the twelve months before the end of the report period."
-        ),
-        "facts": "Facts",
-        "finances": "Finances and staff",
-        "alternatives": "Alternatives",
-        "competence": "Competence",
-        "meeting_date": "Meeting",
-        "page": "Page",
-        "page_of": "of",
-        "vorlage": "Council paper",
-        "subject": "Subject",
-        "document_number": "Document number",
-        "body": "Committee",
-        "resolution": "Proposed resolution",
-        "default_resolution": "The committee takes note of the report.",
-        "default_subject": "Annual report {period} on the {title}",
-        "not_assigned": "not yet assigned",
-        "internal_banner": "INTERNAL – not for publication",
-        "internal_note": (
-            "This report was built without statistical disclosure control and may contain "
-            "very small counts."
-        ),
-        "contents": "Contents",
-        "starting_point": "Starting point and legal bases",
-        "legal_bases": "Legal bases",
-        "fields": "Fields of action",
-        "goals": "Goals",
-        "measures": "Measures",
-        "measure": "Measure",
-        "status": "Status",
-        "responsible": "Lead",
-        "timeframe": "Timeframe",
-        "not_named": "not named",
-        "from": "from",
-        "until": "until",
-        "coordinator": "Coordination",
-        "indicators": "Indicators",
-        "indicator": "Indicator",
-        "value": "Value",
-        "previous": "Previous period",
-        "change": "Change",
-        "change_rel": "Change in %",
-        "target": "Target",
-        "attainment": "Target attainment",
-        "baseline": "Baseline",
-        "territory": "Area",
-        "municipality": "Municipality",
-        "by_municipality": "by municipality",
-        "trend": "Trend",
-        "chart_trend": "Trend of “{name}” ({territory})",
-        "chart_desc": "Line chart of the values {values}; target {target}.",
-        "chart_desc_no_target": "Line chart of the values {values}; no target.",
-        "period": "Period",
-        "no_goals": "No goals are recorded for this field of action.",
-        "no_measures": "No measures are recorded for this field of action.",
-        "no_indicators": "No indicators are recorded for this field of action.",
-        "networks": "Networks",
-        "network": "Network",
-        "meetings": "Meetings",
-        "date": "Date",
-        "participants": "Participants",
-        "topics": "Topics",
-        "results": "Results",
-        "no_meetings": "No meetings are recorded for the report period.",
-        "actors_offers": "Actors and offers",
-        "actors": "Actors",
-        "actor": "Actor",
-        "offers": "Offers",
-        "offer": "Offer",
-        "new_entries": "New",
-        "changed_entries": "Changed",
-        "removed_entries": "Removed",
-        "stale_entries": "Entries to be checked",
-        "last_verified": "last verified",
-        "never_verified": "never verified",
-        "kind": "Kind",
-        "duplicates": "Possible duplicate structures",
-        "gaps": "Gaps in provision by municipality",
-        "field": "Field of action",
-        "target_groups": "Target groups",
-        "languages": "Languages",
-        "none": "none",
-        "rule_new_previous": "Compared with the previous version {version} of the concept.",
-        "rule_new_period": (
-            "An entry counts as new when its start (offer: valid from; actor: founded) "
-            "lies in the report period. Changes show in a comparison with a previous "
-            "version of the concept."
-        ),
-        "summary_counts": "{actors} actors with {offers} offers.",
-        "outlook": "Outlook",
-        "annex": "Annex",
-        "indicator_definitions": "Indicator definitions",
-        "definition": "Definition",
-        "unit": "Unit",
-        "source": "Source",
-        "origin": "Origin",
-        "glossary": "Glossary",
-        "abbreviations": "Abbreviations",
-        "accepted_findings": "Reviewed and accepted findings",
-        "accepted_note": "These findings of the validation were reviewed and deliberately "
-        "accepted; they are therefore not in the main part.",
-        "finding": "Finding",
-        "reason": "Reason",
-        "reviewed": "Reviewed",
-        "symbols": "Symbols",
-        "symbol": "Symbol",
-        "meaning": "Meaning",
-        "term": "Term",
-        "explanation": "Explanation",
-        "abbreviation": "Abbreviation",
-        "long_form": "Meaning",
-        "generated": "Built on {date} with kommunale-integration {version}.",
-        "directory": "Directory",
-        "directory_title": "Integration directory: actors and offers",
-        "filter": "Filter",
-        "search": "Search",
-        "all": "all",
-        "reset": "Reset",
-        "shown": "entries shown",
-        "contact": "Contact",
-        "phone": "Phone",
-        "email": "E-mail",
-        "web": "Web",
-        "address": "Address",
-        "schedule": "Times",
-        "cost": "Cost",
-        "free": "free of charge",
-        "capacity": "Places",
-        "description": "Description",
-        "back_to_index": "Back to the overview",
-        "served": "Area served",
-        "whole_area": "whole area",
-        "action_plan": "Action plan",
-        "goals_served": "Goals",
-        "expected_result": "Expected result",
-        "for_municipality": "for {name}",
-        "diff_title": "Revision: changes from version {old} to version {new}",
-        "added": "added",
-        "removed": "removed",
-        "changed": "changed",
-        "no_changes": "No changes.",
-        "diff_note": "Note",
-        "diff_other_concept": "The two versions belong to different concepts "
-        "(“{old}” and “{new}”).",
-        "diff_no_predecessor": "Version {new} names no predecessor; version {old} is expected.",
-        "diff_wrong_predecessor": "Version {new} names version {predecessor} as its "
-        "predecessor, but is compared with version {old}.",
-        "status_change": "Status change",
-        "targets": "Targets",
-        "before": "before",
-        "after": "after",
-        "goal": "Goal",
-        "attribute": "Attribute",
-        "item": "Entry",
-        "collection": "Section",
-        "change_kind": "Change",
-        "details": "Details",
-    },
+#: The texts of the report frame: key → English message id. German (the default) comes
+#: from the gettext catalogue ``locale/de/LC_MESSAGES/report.po`` through ``_i18n``.
+MESSAGES: Mapping[str, str] = {
+    "report": "Annual report",
+    "pp": "pp",
+    "pp_meaning": "percentage points (change of a rate)",
+    "below_baseline": "below baseline",
+    "note_other_kind": (
+        "{name}: the target applies to {target_period}; {period} is not measured "
+        "against it (no attainment, no forecast)."
+    ),
+    "note_below_baseline": (
+        "{name}: the value {value} lies below the baseline {baseline} "
+        "({baseline_period}); target {target} ({target_period})."
+    ),
+    "note_attainment_baseline": (
+        "{name}: attainment = (value − baseline) ÷ (target − baseline) = "
+        "({value} − {baseline}) ÷ ({target} − {baseline}) = {attainment} % "
+        "(baseline {baseline_period}, target {target_period})."
+    ),
+    "note_attainment": (
+        "{name}: attainment = value ÷ target = {value} ÷ {target} = {attainment} % "
+        "(target {target_period}; no baseline recorded)."
+    ),
+    "note_attainment_down": (
+        "{name}: attainment = target ÷ value = {target} ÷ {value} = {attainment} % "
+        "(lower is better; target {target_period}; no baseline recorded)."
+    ),
+    "forecast": "Forecast",
+    "forecast_title": "Success forecast",
+    "forecast_on-track": "on track",
+    "forecast_at-risk": "at risk",
+    "forecast_off-track": "off track",
+    "forecast_sentence_on-track": (
+        "{name}: if the trend continues, the target for {target_period} ({target}) will "
+        "probably be reached: expected {expected} (range {low} to {high})."
+    ),
+    "forecast_sentence_at-risk": (
+        "{name}: if the trend continues, the target for {target_period} ({target}) will "
+        "probably be narrowly missed: expected {expected} (range {low} to {high}); "
+        "reachable only if things go well."
+    ),
+    "forecast_sentence_off-track": (
+        "{name}: if the trend continues, the target for {target_period} ({target}) will "
+        "probably be missed: expected {expected} (range {low} to {high})."
+    ),
+    "forecast_now_reached": (
+        "{name}: the target for {target_period} ({target}) is reached ({expected})."
+    ),
+    "forecast_now_missed": (
+        "{name}: the target for {target_period} ({target}) is not reached ({expected})."
+    ),
+    "forecast_refused_too-few-points": (
+        "{name}: no forecast – only {points} published values, at least 3 are needed."
+    ),
+    "forecast_refused_other-period-kind": (
+        "{name}: no forecast – the target applies to {target_period}, the report covers {period}."
+    ),
+    "forecast_refused_target-passed": (
+        "{name}: no forecast – the target period {target_period} is over."
+    ),
+    "forecast_refused_too-far": (
+        "{name}: no forecast – the target period {target_period} lies too far ahead."
+    ),
+    "forecast_legend": (
+        "Forecast: ● on track, ◐ at risk (reachable only if things go well), ○ off track; "
+        "method in the annex."
+    ),
+    "at_a_glance": "At a glance",
+    "glance_indicators": "Indicators with a target ({period})",
+    "glance_meetings": "meetings: {held} (networks: {networks})",
+    "glance_planned": "; planned: {planned}",
+    "glance_funding": "{total} (grants: {count})",
+    "glance_staff": "{fte} full-time equivalents (FTE)",
+    "glance_seconded": ", of which {fte} seconded",
+    "funding": "Funding",
+    "staff": "Staff",
+    "see_also": "See also {names} (in the field of action {fields}).",
+    "without_entries": "Without entries: {fields}.",
+    "without_values": (
+        "Indicators without values in the report period: {names} (definitions in the annex)."
+    ),
+    "measure_indicators": "Indicators:",
+    "measures_expected": "Measures and their expected result:",
+    "per_year": "per year",
+    "total": "Total",
+    "funding_caption": "Funding in the report period {period}",
+    "programme": "Programme",
+    "provider": "Provider",
+    "used_for": "Measure / recipient",
+    "amount": "Amount",
+    "funding_undated": "Without a period, not in the total: {grants}.",
+    "seconded": "seconded",
+    "staff_caption": "Staff positions",
+    "role": "Role",
+    "financed_by": "Financed by",
+    "fte": "FTE",
+    "seconded_note": "Seconded teachers and other seconded staff: {fte} FTE.",
+    "meetings_caption": "Network meetings in the report period {period}",
+    "held": "Meetings",
+    "planned": "planned",
+    "topics_results": "Topics and results",
+    "count_in_annex": "{count} (list in the annex)",
+    "verified_entries": "Verified in the report period",
+    "gaps_count": "{count} municipalities with gaps (list in the annex)",
+    "by_municipality_title": "Indicators by municipality",
+    "by_municipality_caption": "Indicators by municipality ({period})",
+    "entry_lists": "Actors and offers: lists",
+    "method": "Method",
+    "method_values": (
+        "Values: case-based indicators are computed from the pseudonymised case-management "
+        "export with statistical disclosure control (values 1 and 2 and derivable values "
+        "are not published). Changes of rates are percentage points (pp)."
+    ),
+    "method_attainment": (
+        "Target attainment: with a baseline (value − baseline) ÷ (target − baseline), "
+        "otherwise value ÷ target (lower is better: target ÷ value). A target for another "
+        "kind of period (e.g. an annual target in a quarterly report) is not compared. A "
+        "value below the baseline is named as such."
+    ),
+    "method_forecast": (
+        "Success forecast: Theil–Sen trend over the last 3 periods (slope = median "
+        "of the slopes between every two values, robust against outliers), projected to "
+        "the target period. The range comes from the lower and upper quartile of these "
+        "slopes. With fewer than 3 values there is no forecast. On track: the projection "
+        "reaches the target; at risk: only the favourable end of the range does; off "
+        "track: not even that."
+    ),
+    "method_entries": (
+        "Actors and offers: new and changed compared with the previous version of the "
+        "concept (without one: new by start in the report period); to be checked are "
+        "entries not verified in the twelve months before the end of the report period."
+    ),
+    "facts": "Facts",
+    "finances": "Finances and staff",
+    "alternatives": "Alternatives",
+    "competence": "Competence",
+    "meeting_date": "Meeting",
+    "page": "Page",
+    "page_of": "of",
+    "vorlage": "Council paper",
+    "subject": "Subject",
+    "document_number": "Document number",
+    "body": "Committee",
+    "resolution": "Proposed resolution",
+    "default_resolution": "The committee takes note of the report.",
+    "default_subject": "Annual report {period} on the {title}",
+    "not_assigned": "not yet assigned",
+    "internal_banner": "INTERNAL – not for publication",
+    "internal_note": (
+        "This report was built without statistical disclosure control and may contain "
+        "very small counts."
+    ),
+    "contents": "Contents",
+    "starting_point": "Starting point and legal bases",
+    "legal_bases": "Legal bases",
+    "fields": "Fields of action",
+    "goals": "Goals",
+    "measures": "Measures",
+    "measure": "Measure",
+    "status": "Status",
+    "responsible": "Lead",
+    "timeframe": "Timeframe",
+    "not_named": "not named",
+    "from": "from",
+    "until": "until",
+    "coordinator": "Coordination",
+    "indicators": "Indicators",
+    "indicator": "Indicator",
+    "value": "Value",
+    "previous": "Previous period",
+    "change": "Change",
+    "change_rel": "Change in %",
+    "target": "Target",
+    "attainment": "Target attainment",
+    "baseline": "Baseline",
+    "territory": "Area",
+    "municipality": "Municipality",
+    "by_municipality": "by municipality",
+    "trend": "Trend",
+    "chart_trend": "Trend of “{name}” ({territory})",
+    "chart_desc": "Line chart of the values {values}; target {target}.",
+    "chart_desc_no_target": "Line chart of the values {values}; no target.",
+    "period": "Period",
+    "no_goals": "No goals are recorded for this field of action.",
+    "no_measures": "No measures are recorded for this field of action.",
+    "no_indicators": "No indicators are recorded for this field of action.",
+    "networks": "Networks",
+    "network": "Network",
+    "meetings": "Meetings",
+    "date": "Date",
+    "participants": "Participants",
+    "topics": "Topics",
+    "results": "Results",
+    "no_meetings": "No meetings are recorded for the report period.",
+    "actors_offers": "Actors and offers",
+    "actors": "Actors",
+    "actor": "Actor",
+    "offers": "Offers",
+    "offer": "Offer",
+    "new_entries": "New",
+    "changed_entries": "Changed",
+    "removed_entries": "Removed",
+    "stale_entries": "Entries to be checked",
+    "last_verified": "last verified",
+    "never_verified": "never verified",
+    "kind": "Kind",
+    "duplicates": "Possible duplicate structures",
+    "gaps": "Gaps in provision by municipality",
+    "field": "Field of action",
+    "target_groups": "Target groups",
+    "languages": "Languages",
+    "none": "none",
+    "rule_new_previous": "Compared with the previous version {version} of the concept.",
+    "rule_new_period": (
+        "An entry counts as new when its start (offer: valid from; actor: founded) "
+        "lies in the report period. Changes show in a comparison with a previous "
+        "version of the concept."
+    ),
+    "summary_counts": "{actors} actors with {offers} offers.",
+    "outlook": "Outlook",
+    "annex": "Annex",
+    "indicator_definitions": "Indicator definitions",
+    "definition": "Definition",
+    "unit": "Unit",
+    "source": "Source",
+    "origin": "Origin",
+    "glossary": "Glossary",
+    "abbreviations": "Abbreviations",
+    "accepted_findings": "Reviewed and accepted findings",
+    "accepted_note": "These findings of the validation were reviewed and deliberately "
+    "accepted; they are therefore not in the main part.",
+    "finding": "Finding",
+    "reason": "Reason",
+    "reviewed": "Reviewed",
+    "symbols": "Symbols",
+    "symbol": "Symbol",
+    "meaning": "Meaning",
+    "term": "Term",
+    "explanation": "Explanation",
+    "abbreviation": "Abbreviation",
+    "long_form": "Meaning",
+    "generated": "Built on {date} with kommunale-integration {version}.",
+    "directory": "Directory",
+    "directory_title": "Integration directory: actors and offers",
+    "filter": "Filter",
+    "search": "Search",
+    "all": "all",
+    "reset": "Reset",
+    "shown": "entries shown",
+    "contact": "Contact",
+    "phone": "Phone",
+    "email": "E-mail",
+    "web": "Web",
+    "address": "Address",
+    "schedule": "Times",
+    "cost": "Cost",
+    "free": "free of charge",
+    "capacity": "Places",
+    "description": "Description",
+    "back_to_index": "Back to the overview",
+    "served": "Area served",
+    "whole_area": "whole area",
+    "action_plan": "Action plan",
+    "goals_served": "Goals",
+    "expected_result": "Expected result",
+    "for_municipality": "for {name}",
+    "diff_title": "Revision: changes from version {old} to version {new}",
+    "added": "added",
+    "removed": "removed",
+    "changed": "changed",
+    "no_changes": "No changes.",
+    "diff_note": "Note",
+    "diff_other_concept": "The two versions belong to different concepts (“{old}” and “{new}”).",
+    "diff_no_predecessor": "Version {new} names no predecessor; version {old} is expected.",
+    "diff_wrong_predecessor": "Version {new} names version {predecessor} as its "
+    "predecessor, but is compared with version {old}.",
+    "status_change": "Status change",
+    "targets": "Targets",
+    "before": "before",
+    "after": "after",
+    "goal": "Goal",
+    "attribute": "Attribute",
+    "item": "Entry",
+    "collection": "Section",
+    "change_kind": "Kind of change",
+    "details": "Details",
 }
 
 _STATUS_LABELS = {
@@ -669,7 +380,9 @@ class Formatter:
     def __init__(self, lang: str = "de") -> None:
         self.lang = normalise_lang(lang)
         self.locale = _LOCALES[self.lang]
-        self._texts = TEXTS[self.lang]
+        from .._i18n import translations
+
+        self._catalogue = translations(self.lang, REPORT_DOMAIN)
         self._babel_locale: Any = None
 
     @property
@@ -688,9 +401,10 @@ class Formatter:
             KeyError: when *key* is unknown (a template must never print nothing).
         """
         try:
-            text = self._texts[key]
+            message = MESSAGES[key]
         except KeyError:
             raise KeyError(f"no report text {key!r} for language {self.lang!r}") from None
+        text = message if self.lang == "en" else self._catalogue.gettext(message)
         return text.format(**values) if values else text
 
     # ----------------------------------------------------------------- numbers
