@@ -22,14 +22,16 @@ TEMPLATE = Path(ki.__file__).parent / "data" / "template"
 
 
 def test_end_to_end_init_load_validate_report_directory(tmp_path: Path) -> None:
-    folder = tmp_path / "musterstadt"
-    assert ki.init_concept(folder, name="Musterstadt", ags="09999001", kind="stadt") == folder
+    folder = tmp_path / "rheine"
+    assert ki.init_concept(folder, name="Rheine", ags="05566076") == folder
     assert sorted(p.name for p in folder.iterdir()) == sorted(TEMPLATE_FILES)
     concept = ki.load_concept(folder)
-    assert concept.title == "Integrationskonzept der Stadt Musterstadt"
-    assert concept.territory == "09999001"
-    # A Gemeinde or Stadt needs no Kreis level.
-    assert [(t.ags, t.parent) for t in concept.territories] == [("09999001", None)]
+    # The suffix ", Stadt" of the official name makes it a Stadt.
+    assert concept.title == "Integrationskonzept der Stadt Rheine"
+    assert concept.territory == "05566076"
+    assert concept.gebietsstand == ki.territory_catalogue().gebietsstand
+    # A Gemeinde or Stadt needs no Kreis level; its Kreis is its parent.
+    assert [(t.ags, t.parent) for t in concept.territories] == [("05566076", "05566")]
     assert concept.actors == ()
     assert concept.measures == ()
     assert {i.id for i in concept.indicators} >= {"placements", "language_course_starts"}
@@ -37,7 +39,7 @@ def test_end_to_end_init_load_validate_report_directory(tmp_path: Path) -> None:
         report = ki.validate(concept, profile)
         assert report.ok, [str(f) for f in report.findings]
     html = ki.build_report(concept, "2026", format="html")
-    assert "Integrationskonzept der Stadt Musterstadt" in html
+    assert "Integrationskonzept der Stadt Rheine" in html
     markdown = ki.build_report(concept, "2026", format="md")
     assert "Jahresbericht 2026" in markdown
     site = ki.build_directory(concept, tmp_path / "site")
@@ -46,9 +48,9 @@ def test_end_to_end_init_load_validate_report_directory(tmp_path: Path) -> None:
 
 def test_a_filled_in_template_loads_its_tables(tmp_path: Path) -> None:
     folder = tmp_path / "neu"
-    ki.init_concept(folder, name="Beispielgemeinde", ags="09999002")
+    ki.init_concept(folder, name="Wettringen", ags="05566096")
     with (folder / "akteure.csv").open("a", encoding="utf-8", newline="") as handle:
-        handle.write("verein-x;Verein X;volunteer-initiative;;ja;09999002;sprache;;;;;;;;;;;;;ja\n")
+        handle.write("verein-x;Verein X;volunteer-initiative;;ja;05566096;sprache;;;;;;;;;;;;;ja\n")
     concept = ki.load_concept(folder)
     assert [(a.id, a.volunteer, a.illustrative) for a in concept.actors] == [
         ("verein-x", True, True)
@@ -83,12 +85,71 @@ def test_kreis_with_known_municipalities(tmp_path: Path) -> None:
     assert ki.validate(concept).ok
 
 
-def test_other_kreis_gets_an_example_line_to_fill_in(tmp_path: Path) -> None:
+def test_any_kreis_gets_all_its_municipalities(tmp_path: Path) -> None:
     folder = tmp_path / "kreis"
-    ki.init_concept(folder, name="Musterkreis", ags="09999")
+    ki.init_concept(folder, ags="05566")
     concept = ki.load_concept(folder)
-    assert [t.ags for t in concept.territories] == ["09999"]
-    assert '# - {ags: "09999004"' in (folder / "konzept.yaml").read_text(encoding="utf-8")
+    assert concept.title == "Integrationskonzept des Kreises Steinfurt"
+    towns = concept.municipalities()
+    assert len(towns) == 24
+    assert {t.parent for t in towns} == {"05566"}
+    names = {t.ags: (t.name, t.kind) for t in towns}
+    assert names["05566096"] == ("Wettringen", ki.TerritoryKind.MUNICIPALITY)
+    assert names["05566076"] == ("Rheine", ki.TerritoryKind.TOWN)
+    assert ki.validate(concept).ok
+
+
+def test_uninhabited_areas_of_a_kreis_are_left_out(tmp_path: Path) -> None:
+    # The Ortenaukreis (08317) holds the gemeindefreies Gebiet Rheinau (no inhabitants).
+    book = ki.territory_catalogue()
+    rheinau = book.get("08317971")
+    assert rheinau is not None
+    assert rheinau.population == 0
+    assert rheinau.unincorporated
+    ki.init_concept(tmp_path / "k", ags="08317")
+    towns = {t.ags for t in ki.load_concept(tmp_path / "k").municipalities()}
+    assert "08317971" not in towns
+    assert len(towns) == len(book.municipalities("08317")) - 1
+
+
+def test_name_lookup_finds_the_official_unit(tmp_path: Path) -> None:
+    ki.init_concept(tmp_path / "w", name="Stadt Rheine")
+    concept = ki.load_concept(tmp_path / "w")
+    assert (concept.territory, concept.territories[0].name) == ("05566076", "Rheine")
+    ki.init_concept(tmp_path / "k", name="Kreis Steinfurt")
+    assert ki.load_concept(tmp_path / "k").territory == "05566"
+
+
+def test_ambiguous_name_lists_candidates_with_kreis_and_land(tmp_path: Path) -> None:
+    with pytest.raises(ki.AmbiguousTerritoryError) as info:
+        ki.init_concept(tmp_path / "n", name="Neustadt")
+    text = str(info.value)
+    assert len(info.value.candidates) == 17
+    assert "--ags 07316000  Neustadt an der Weinstraße (07316000), Rheinland-Pfalz" in text
+    assert "Neustadt (Hessen) (06534016), Landkreis Marburg-Biedenkopf, Hessen" in text
+    assert not (tmp_path / "n").exists()
+    # Two Gemeinden are called Wettringen: the officer chooses by AGS.
+    with pytest.raises(ki.AmbiguousTerritoryError) as info:
+        ki.init_concept(tmp_path / "w", name="Wettringen")
+    assert [c.split()[1] for c in info.value.candidates] == ["05566096", "09571222"]
+    assert "Kreis Steinfurt, Nordrhein-Westfalen" in str(info.value)
+
+
+def test_wrong_ags_for_the_name_is_a_warning_naming_the_official_unit(tmp_path: Path) -> None:
+    ki.init_concept(tmp_path / "w", name="Wettringen", ags="05566088")
+    report = ki.validate(ki.load_concept(tmp_path / "w"))
+    assert report.ok
+    [warning] = [f for f in report.findings if f.code == "territory-name-mismatch"]
+    assert warning.severity is ki.Severity.WARNING
+    assert "05566088 ist Tecklenburg, Stadt – gemeint: Wettringen 05566096?" in warning.message
+
+
+def test_an_ags_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ki.KommunaleIntegrationError, match="09999001 does not exist"):
+        ki.init_concept(tmp_path / "x", name="X", ags="09999001")
+    with pytest.raises(ki.KommunaleIntegrationError, match="kreisfreie Stadt"):
+        ki.init_concept(tmp_path / "x", ags="05515")
+    assert not (tmp_path / "x").exists()
 
 
 def test_known_name_without_ags(tmp_path: Path) -> None:
@@ -100,7 +161,7 @@ def test_known_name_without_ags(tmp_path: Path) -> None:
 
 def test_a_very_long_name_still_gives_a_valid_identifier(tmp_path: Path) -> None:
     name = "Große Kreisstadt " + "Langenname" * 30
-    ki.init_concept(tmp_path / "lang", name=name, ags="09999006", kind="stadt")
+    ki.init_concept(tmp_path / "lang", name=name, ags="05566096", kind="stadt")
     concept = ki.load_concept(tmp_path / "lang")
     assert concept.territories[0].name == name
     assert len(concept.id) <= 100
@@ -109,13 +170,13 @@ def test_a_very_long_name_still_gives_a_valid_identifier(tmp_path: Path) -> None
 @pytest.mark.parametrize("name", ["Muster\nid: boese", "Muster\x1bstadt", "Muster\u2028stadt"])
 def test_names_with_control_characters_are_refused(tmp_path: Path, name: str) -> None:
     with pytest.raises(ki.KommunaleIntegrationError, match="control characters"):
-        ki.init_concept(tmp_path / "x", name=name, ags="09999001")
+        ki.init_concept(tmp_path / "x", name=name, ags="05566096")
     assert not (tmp_path / "x").exists()
 
 
 def test_new_folder_is_readable_like_any_other(tmp_path: Path) -> None:
     folder = tmp_path / "neu"
-    ki.init_concept(folder, name="X", ags="09999003")
+    ki.init_concept(folder, name="X", ags="05566096")
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~mask
@@ -127,10 +188,11 @@ def test_new_folder_is_readable_like_any_other(tmp_path: Path) -> None:
 def test_cli_init_prints_files_and_next_steps(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "musterstadt"
-    code = main(["init", str(folder), "--name", "Musterstadt", "--ags", "09999001"])
+    folder = tmp_path / "wettringen"
+    code = main(["init", str(folder), "--name", "Wettringen", "--ags", "05566096"])
     assert code == 0
     out = capsys.readouterr().out
+    assert "Gebiet: Wettringen (05566096), Kreis Steinfurt, Nordrhein-Westfalen" in out
     for file in TEMPLATE_FILES:
         assert str(folder / file) in out
     assert "kommunale-integration validate" in out
@@ -138,16 +200,51 @@ def test_cli_init_prints_files_and_next_steps(
 
 
 def test_cli_name_defaults_to_the_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "Musterdorf"
-    assert main(["init", str(folder), "--ags", "09999004", "--kind", "gemeinde"]) == 0
-    assert ki.load_concept(folder).title == "Integrationskonzept der Gemeinde Musterdorf"
+    folder = tmp_path / "Rheine"
+    assert main(["init", str(folder)]) == 0
+    assert ki.load_concept(folder).title == "Integrationskonzept der Stadt Rheine"
+
+
+def test_cli_with_ags_only_takes_the_official_name(tmp_path: Path) -> None:
+    folder = tmp_path / "neu"
+    assert main(["init", str(folder), "--ags", "05566096"]) == 0
+    assert ki.load_concept(folder).title == "Integrationskonzept der Gemeinde Wettringen"
+
+
+def test_cli_kreis_by_ags_writes_its_24_municipalities(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path / "k"), "--ags", "05566"]) == 0
+    assert "mit 24 Städten und Gemeinden" in capsys.readouterr().out
+    text = (tmp_path / "k" / "konzept.yaml").read_text(encoding="utf-8")
+    assert text.count('parent: "05566"') == 24
+
+
+def test_cli_ambiguous_name_lists_the_neustadts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path / "n"), "--name", "Neustadt"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("--ags ") == 17
+    assert "Neustadt in Sachsen (14628260), Landkreis Sächsische Schweiz-Osterzgebirge" in err
+    assert "Traceback" not in err
+
+
+def test_cli_init_warns_about_a_name_that_does_not_fit_the_ags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["init", str(tmp_path / "w"), "--name", "Wettringen", "--ags", "05566088"]
+    assert main(args) == 0
+    assert "05566088 ist Tecklenburg, Stadt – gemeint: Wettringen 05566096?" in (
+        capsys.readouterr().out
+    )
 
 
 def test_cli_refuses_a_folder_that_is_not_empty(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
-    assert main(["init", str(tmp_path), "--name", "X", "--ags", "09999001"]) == 2
+    assert main(["init", str(tmp_path), "--name", "X", "--ags", "05566096"]) == 2
     err = capsys.readouterr().err
     assert "not empty" in err
     assert "Traceback" not in err
@@ -157,20 +254,20 @@ def test_cli_refuses_a_folder_that_is_not_empty(
 def test_cli_accepts_an_empty_existing_folder(tmp_path: Path) -> None:
     folder = tmp_path / "leer"
     folder.mkdir()
-    assert main(["init", str(folder), "--name", "X", "--ags", "09999001"]) == 0
+    assert main(["init", str(folder), "--name", "X", "--ags", "05566096"]) == 0
     assert (folder / "konzept.yaml").is_file()
 
 
 def test_cli_init_in_the_current_empty_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "Musterort"
+    folder = tmp_path / "Wettringen"
     folder.mkdir()
     monkeypatch.chdir(folder)
-    assert main(["init", ".", "--ags", "09999005"]) == 0
+    assert main(["init", ".", "--ags", "05566096"]) == 0
     assert sorted(p.name for p in folder.iterdir()) == sorted(TEMPLATE_FILES)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["Musterort"]
-    assert ki.load_concept(folder).title == "Integrationskonzept der Gemeinde Musterort"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Wettringen"]
+    assert ki.load_concept(folder).title == "Integrationskonzept der Gemeinde Wettringen"
 
 
 @pytest.mark.parametrize(
@@ -180,6 +277,7 @@ def test_cli_init_in_the_current_empty_folder(
         (["--ags", "0555801"], "AGS"),
         (["--ags", "12345678x"], "digits"),
         (["--name", "Musterhausen"], "--ags"),
+        (["--ags", "09999001"], "does not exist"),
     ],
 )
 def test_cli_bad_input_is_one_clear_sentence(
@@ -195,7 +293,7 @@ def test_cli_bad_input_is_one_clear_sentence(
 
 def test_cli_unknown_kind_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as info:
-        main(["init", str(tmp_path / "x"), "--ags", "09999001", "--kind", "dorf"])
+        main(["init", str(tmp_path / "x"), "--ags", "05566096", "--kind", "dorf"])
     assert info.value.code == 2
 
 
@@ -209,9 +307,12 @@ _NAMES = st.text(min_size=1, max_size=30).filter(
 )
 
 
+_TOWNS = [e.ags for e in ki.territory_catalogue().municipalities() if not e.unincorporated]
+
+
 @given(
     name=_NAMES,
-    ags=st.from_regex(r"\A[0-9]{8}\Z"),
+    ags=st.sampled_from(_TOWNS),
     kind=st.sampled_from(["stadt", "gemeinde", "kreisfreie-stadt"]),
 )
 def test_any_name_and_ags_give_a_valid_concept(
@@ -221,9 +322,15 @@ def test_any_name_and_ags_give_a_valid_concept(
     ki.init_concept(folder, name=name, ags=ags, kind=kind)
     concept = ki.load_concept(folder)
     assert concept.territory == ags
-    assert concept.territories[0].name == name.strip()
-    assert concept.title.endswith(name.strip().removeprefix("Stadt ").removeprefix("Gemeinde "))
-    assert ki.validate(concept).ok
+    official = ki.territory_catalogue().get(ags)
+    assert official is not None
+    # The town's own spelling is kept; the official one replaces a mere variant of it.
+    own = not ki.territory_catalogue().matches(ags, name)
+    assert concept.territories[0].name == (name.strip() if own else official.display_name)
+    report = ki.validate(concept)
+    assert report.ok
+    mismatch = [f for f in report.findings if f.code == "territory-name-mismatch"]
+    assert len(mismatch) == (1 if own else 0)
     data = yaml.safe_load((folder / "konzept.yaml").read_text(encoding="utf-8"))
     assert data["territory"] == ags
 
@@ -291,19 +398,27 @@ def test_the_tutorial_produces_the_annual_report_of_a_new_town(
             content = Path(target).read_text(encoding="utf-8")
             assert content.count(old) == 1, old
             Path(target).write_text(content.replace(old, text), encoding="utf-8")
-    concept = ki.load_concept(tmp_path / "musterstadt")
+    concept = ki.load_concept(tmp_path / "wettringen")
     assert len(concept.actors) == 3
     assert len(concept.offers) == 3
     assert len(concept.measures) == 2
     assert len(concept.meetings) == 2
     assert ki.validate(concept, "steuerung").ok
     html = (tmp_path / "jahresbericht-2026.html").read_text(encoding="utf-8")
-    assert "Jahresbericht 2026 zum Integrationskonzept der Stadt Musterstadt" in html
-    assert "Netzwerk Integration Musterstadt" in html
+    assert "Jahresbericht 2026 zum Integrationskonzept der Gemeinde Wettringen" in html
+    assert "Netzwerk Integration Wettringen" in html
+    # The Integrationskurs is held in the neighbouring town: named with its Kreis.
+    course = concept.offer("integrationskurs")
+    assert course is not None
+    assert course.venue is not None
+    assert course.venue.municipality == "05566076"
+    pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "wegweiser").rglob("*.html"))
+    assert "48431 Rheine (Kreis Steinfurt)" in pages
+    assert [o.municipality for o in ki.offers_outside(concept)] == ["05566076"]
     assert (tmp_path / "jahresbericht-2026.md").is_file()
     assert (tmp_path / "jahresbericht-2026.docx").stat().st_size > 0
     assert (tmp_path / "wegweiser" / "index.html").is_file()
     table = (tmp_path / "kennzahlen-2026.csv").read_text(encoding="utf-8")
-    assert "language_course_completions,2026,09999001,,suppressed" in table
-    assert "placements,2026,09999001,3,ok" in table
+    assert "language_course_completions,2026,05566096,,suppressed" in table
+    assert "placements,2026,05566096,3,ok" in table
     assert "SYN-" not in html + table

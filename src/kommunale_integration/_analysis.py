@@ -30,10 +30,12 @@ from ._schedule import rule_dates, time_windows
 __all__ = [
     "CoverageGap",
     "DuplicateStructure",
+    "OutsideOffer",
     "Overlap",
     "StaleEntry",
     "coverage_gaps",
     "find_duplicate_structures",
+    "offers_outside",
     "stale_entries",
 ]
 
@@ -503,9 +505,14 @@ def coverage_gaps(concept: Concept, *, on: date | None = None) -> list[CoverageG
         if not _current(offer, day):
             continue
         covered = resolver.expand(offer.territories)
+        venue = offer.venue.municipality if offer.venue is not None else None
+        if covered is None and venue is not None and _outside(concept, venue):
+            # Held in a neighbouring town and no service area given: it serves there
+            # ("außerhalb"), not the concept's whole territory.
+            covered = frozenset((venue,))
         places: set[str] = set() if covered is None else set(covered)
-        if offer.venue is not None and offer.venue.municipality:
-            places.add(offer.venue.municipality)
+        if venue:
+            places.add(venue)
         for field in offer.fields:
             if covered is None:
                 everywhere.add(field)
@@ -513,11 +520,56 @@ def coverage_gaps(concept: Concept, *, on: date | None = None) -> list[CoverageG
                 served.update((ags, field) for ags in places)
     return [
         CoverageGap(municipality=town.ags, field=field)
-        for town in concept.municipalities()
-        if town.valid_on(day)
+        for town in concept.municipalities(on=day)
         for field in field_codes
         if field not in everywhere and (town.ags, field) not in served
     ]
+
+
+def _outside(concept: Concept, ags: str) -> bool:
+    """Whether *ags* lies outside the concept's territory (a neighbour)."""
+    if ags.startswith(concept.territory) or concept.territory.startswith(ags):
+        return False
+    return concept.territory_of(ags) is None
+
+
+@attrs.frozen(kw_only=True)
+class OutsideOffer:
+    """An offer held outside the concept's territory ("außerhalb"), e.g. in the next town.
+
+    Attributes:
+        offer: Id of the offer.
+        municipality: AGS of the place where it is held.
+        serves: AGS of the concept's Städte und Gemeinden it serves (its service
+            area), empty when it names none inside.
+
+    .. versionadded:: 0.1.0
+    """
+
+    offer: str
+    municipality: str
+    serves: tuple[str, ...]
+
+
+def offers_outside(concept: Concept) -> list[OutsideOffer]:
+    """The offers whose venue lies outside the concept's territory ("außerhalb").
+
+    They count for coverage only where their service area (``territories``) names a
+    Stadt or Gemeinde of the concept, and create no gaps of their own.
+
+    .. versionadded:: 0.1.0
+    """
+    resolver = _TerritoryResolver(concept)
+    own = {t.ags for t in concept.municipalities()}
+    found = []
+    for offer in concept.offers:
+        venue = offer.venue.municipality if offer.venue is not None else None
+        if venue is None or not _outside(concept, venue):
+            continue
+        covered = resolver.expand(offer.territories) if offer.territories else frozenset()
+        inside = sorted(own if covered is None else (covered & own))
+        found.append(OutsideOffer(offer=offer.id, municipality=venue, serves=tuple(inside)))
+    return found
 
 
 # --------------------------------------------------------------------------- currency

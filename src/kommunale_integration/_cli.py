@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "plan",
     "diff",
     "init",
+    "territories",
     "convert",
 )
 
@@ -49,6 +50,13 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_UNUSABLE)
 
 
+def _version_text() -> str:
+    """The version, with the Gebietsstand and attribution of the territory catalogue."""
+    from ._territories import describe_source
+
+    return f"%(prog)s {__version__}\n{describe_source()}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every sub-command."""
     parser = _Parser(
@@ -58,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Kennzahlen and build the annual report (Jahresbericht)."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=_version_text())
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:

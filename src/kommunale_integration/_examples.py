@@ -17,15 +17,28 @@ import json
 import os
 import string
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._errors import KommunaleIntegrationError, OutputError
 from ._model import Territory, TerritoryKind
 from ._parse import slugify
 
-__all__ = ["EXAMPLES", "KIND_ALIASES", "TEMPLATE_FILES", "example_path", "init_concept"]
+if TYPE_CHECKING:
+    from ._territories import OfficialTerritory, TerritoryCatalogue
+
+__all__ = [
+    "EXAMPLES",
+    "KIND_ALIASES",
+    "TEMPLATE_FILES",
+    "AmbiguousTerritoryError",
+    "example_path",
+    "find_territory",
+    "init_concept",
+]
 
 EXAMPLES = ("kreis_coesfeld", "stadt_coesfeld")
 """Names of the bundled examples."""
@@ -132,36 +145,77 @@ def _kind(kind: str | TerritoryKind | None, ags: str) -> TerritoryKind:
         raise KommunaleIntegrationError(f"unknown kind {kind!r}; use one of {allowed}") from None
 
 
-def _known(name: str) -> Territory:
-    from ._catalogues import default_territories
+class AmbiguousTerritoryError(KommunaleIntegrationError):
+    """A name matches several Kreise, Städte or Gemeinden; ``candidates`` lists them.
 
-    wanted = name.strip().lower()
-    for territory in default_territories():
-        if territory.name.lower() == wanted and len(territory.ags) in (5, 8):
-            return territory
-    raise KommunaleIntegrationError(
-        f"the AGS of {name!r} is not known: give the Amtlicher Gemeindeschlüssel with "
-        "--ags (8 digits for a Stadt or Gemeinde, 5 for a Kreis)"
-    )
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, name: str, candidates: Sequence[str]) -> None:
+        lines = "\n".join(f"  {line}" for line in candidates)
+        super().__init__(
+            f"{name!r} is the name of {len(candidates)} territories in the "
+            f"Gemeindeverzeichnis; choose one with --ags:\n{lines}"
+        )
+        self.candidates = tuple(candidates)
 
 
-def _territory_lines(root: Territory) -> str:
-    from ._catalogues import default_territories
+def find_territory(name: str, catalogue: TerritoryCatalogue | None = None) -> OfficialTerritory:
+    """The one Kreis, Stadt or Gemeinde of the Gemeindeverzeichnis called *name*.
 
-    def line(t: Territory) -> str:
-        parent = f', parent: "{t.parent}"' if t.parent else ""
-        return f'  - {{ags: "{t.ags}", name: {_quoted(t.name)}, kind: {t.kind.value}{parent}}}\n'
+    Raises:
+        AmbiguousTerritoryError: when several match (the candidates with Kreis and Land).
+        KommunaleIntegrationError: when none matches.
 
-    lines = [line(root)]
+    .. versionadded:: 0.1.0
+    """
+    from ._territories import territory_catalogue
+
+    book = catalogue or territory_catalogue()
+    found = book.find(name)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise KommunaleIntegrationError(
+            f"there is no Kreis, Stadt or Gemeinde {name!r} in the Gemeindeverzeichnis "
+            f"(Gebietsstand {book.gebietsstand:%d.%m.%Y}): check the spelling or give the "
+            "Amtlicher Gemeindeschlüssel with --ags (8 digits for a Stadt or Gemeinde, 5 "
+            "for a Kreis)"
+        )
+    raise AmbiguousTerritoryError(name, [f"--ags {e.ags}  {book.describe(e.ags)}" for e in found])
+
+
+def _official(ags: str, catalogue: TerritoryCatalogue) -> OfficialTerritory:
+    entry = catalogue.get(ags)
+    if entry is None:
+        raise KommunaleIntegrationError(
+            f"the AGS {ags} does not exist in the Gemeindeverzeichnis (Gebietsstand "
+            f"{catalogue.gebietsstand:%d.%m.%Y}); check it, or load the current official "
+            "file with 'kommunale-integration territories update' and pass it with --catalogue"
+        )
+    if len(ags) == 5 and entry.kreisfrei:
+        raise KommunaleIntegrationError(
+            f"{ags} is the kreisfreie Stadt {entry.short_name}: its concept uses the AGS "
+            f"{ags}000 (the Stadt), not the Kreis key"
+        )
+    return entry
+
+
+def _line(t: Territory) -> str:
+    parent = f', parent: "{t.parent}"' if t.parent else ""
+    return f'  - {{ags: "{t.ags}", name: {_quoted(t.name)}, kind: {t.kind.value}{parent}}}\n'
+
+
+def _territory_lines(root: Territory, catalogue: TerritoryCatalogue) -> str:
+    lines = [_line(root)]
     if root.kind is TerritoryKind.DISTRICT:
-        children = [t for t in default_territories() if t.parent == root.ags]
-        lines += [line(t) for t in children]
-        if not children:
-            lines.append(
-                "  # Ihre Städte und Gemeinden, je eine Zeile, zum Beispiel:\n"
-                f'  # - {{ags: "{root.ags}004", name: Beispielgemeinde, kind: municipality, '
-                f'parent: "{root.ags}"}}\n'
-            )
+        # Uninhabited gemeindefreie Gebiete (forests, lakes) need no offers.
+        children = [
+            e.to_territory()
+            for e in catalogue.municipalities(root.ags)
+            if not (e.unincorporated and not e.population)
+        ]
+        lines += [_line(t) for t in children]
     return "".join(lines)
 
 
@@ -176,10 +230,11 @@ def _template_text(name: str) -> str:
 def init_concept(
     path: str | os.PathLike[str],
     *,
-    name: str,
+    name: str | None = None,
     ags: str | None = None,
     kind: str | TerritoryKind | None = None,
     today: date | None = None,
+    catalogue: TerritoryCatalogue | None = None,
 ) -> Path:
     """Create a new concept folder for a town from the commented template (Vorlage).
 
@@ -191,22 +246,29 @@ def init_concept(
 
     Args:
         path: The new folder. It must not exist or be empty.
-        name: The name of the Stadt, Gemeinde or Kreis, e.g. ``Musterstadt``.
-        ags: Its Amtlicher Gemeindeschlüssel: 8 digits for a Stadt or Gemeinde (no
-            Kreis level is needed), 5 for a Kreis. Only for the territories the
-            library knows (Kreis Coesfeld) may it be left out.
+        name: The name of the Stadt, Gemeinde or Kreis, e.g. ``Wettringen``. Without
+            *ags* it is looked up in the Gemeindeverzeichnis (``Wettringen``, ``Stadt
+            Coesfeld``, ``Kreis Steinfurt``); with *ags* it may be left out (the
+            official name is used) or given in the town's own spelling.
+        ags: Its Amtlicher Gemeindeschlüssel: 8 digits for a Stadt or Gemeinde, 5 for
+            a Kreis (the concept then lists all its Städte und Gemeinden). It must exist
+            in the catalogue.
         kind: ``stadt``/``town``, ``gemeinde``/``municipality``,
-            ``kreisfreie-stadt``/``city`` or ``kreis``/``district``; by default a
-            5-digit AGS is a Kreis and an 8-digit AGS a Gemeinde.
+            ``kreisfreie-stadt``/``city`` or ``kreis``/``district``; by default the
+            kind of the Gemeindeverzeichnis (the suffix ", Stadt" makes a Stadt).
         today: The date whose year the comments use for example commands.
+        catalogue: The territory catalogue to look names and AGS up in (default: the
+            Gemeindeverzeichnis shipped with the library).
 
     Returns:
         The folder written.
 
     Raises:
         OutputError: when *path* exists and is not an empty folder.
-        KommunaleIntegrationError: for an unknown kind or name, or an AGS that does not
-            fit the kind (the message says what is expected).
+        AmbiguousTerritoryError: when *name* means several territories (the message
+            lists them with Kreis and Land).
+        KommunaleIntegrationError: for an unknown kind or name, an AGS that does not
+            exist or does not fit the kind (the message says what is expected).
 
     .. versionadded:: 0.1.0
     """
@@ -217,23 +279,41 @@ def init_concept(
         raise OutputError(
             f"{target} already exists and is not empty: choose a new folder for the concept"
         )
-    clean = name.strip()
-    if not clean:
+    clean = (name or "").strip()
+    if name is not None and not clean:
         raise KommunaleIntegrationError("the name of the town must not be empty")
     if not _printable(clean):
         raise KommunaleIntegrationError(
             f"the name {clean!r} contains control characters or line breaks; "
             "give the name as it is written"
         )
+    from ._territories import territory_catalogue
+
+    book = catalogue or territory_catalogue()
     if ags:
         code = ags.strip()
-        territory_kind = _kind(kind, code)
+        if not (code.isascii() and code.isdigit() and len(code) in (5, 8)):
+            raise KommunaleIntegrationError(
+                f"expected an AGS of 8 digits (Stadt or Gemeinde) or 5 digits (Kreis), got {code!r}"
+            )
+        official = _official(code, book)
+    elif clean:
+        official = find_territory(clean, book)
     else:
-        known = _known(clean)
-        code = known.ags
-        territory_kind = known.kind if kind is None else _kind(kind, code)
+        raise KommunaleIntegrationError("give the name of the town or its AGS")
+    code = official.ags
+    territory_kind = official.kind if kind is None else _kind(kind, code)
+    own_name = clean and not book.matches(code, clean)
     # Building the territory checks the AGS (digits, length for the kind).
-    root = Territory(ags=code, name=clean, kind=territory_kind)
+    root = Territory(
+        ags=code,
+        name=clean if own_name else official.display_name,
+        kind=territory_kind,
+        parent=official.parent
+        if len(code) == 8 and official.kind is not TerritoryKind.CITY
+        else None,
+    )
+    clean = root.name
     bare = clean
     for prefix in _PREFIXES:
         bare = bare.removeprefix(prefix)
@@ -245,7 +325,8 @@ def init_concept(
         "name": clean,
         "ags": code,
         "committee": _quoted("Ausschuss für Soziales und Integration"),
-        "territories": _territory_lines(root),
+        "territories": _territory_lines(root, book),
+        "gebietsstand": book.gebietsstand.isoformat(),
         "folder": "".join(c if _printable(c) else "?" for c in (target.name or str(target))),
         "year": str(year),
     }

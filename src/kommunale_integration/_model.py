@@ -79,6 +79,14 @@ def _opt_str() -> Any:
     return attrs.field(default=None, validator=v.optional_instance_of(str))
 
 
+def _ags_list() -> Any:
+    def each(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        for item in value:
+            v.ags(inst, attribute, item)
+
+    return attrs.field(factory=tuple, converter=v.to_tuple, validator=each)
+
+
 def _opt_date() -> Any:
     return attrs.field(default=None, validator=v.optional_instance_of(date))
 
@@ -185,6 +193,16 @@ class Territory:
         parent: AGS of the territory it belongs to (a Gemeinde's Kreis), if any.
         valid_from: First day of existence in this form (boundary reforms).
         valid_to: Last day of existence in this form.
+        predecessors: AGS of the territories this one took over (merged into it, or
+            split from); one AGS may also be listed with several validity versions.
+        successors: AGS of the territories that took this one over when it ended.
+        population: Inhabitants, when the concept gives its own figure; otherwise the
+            Gemeindeverzeichnis gives it.
+        population_date: The reference day of ``population``.
+
+    A territory may appear more than once with the same AGS when the versions do not
+    overlap in time (a merger in which the town kept its AGS); :meth:`Concept.territory_of`
+    and :meth:`Concept.municipalities` pick the version valid on a day.
 
     .. versionadded:: 0.1.0
     """
@@ -195,6 +213,10 @@ class Territory:
     parent: str | None = attrs.field(default=None, validator=v.ags)
     valid_from: date | None = _opt_date()
     valid_to: date | None = _opt_date()
+    predecessors: tuple[str, ...] = _ags_list()
+    successors: tuple[str, ...] = _ags_list()
+    population: int | None = _opt_count()
+    population_date: date | None = _opt_date()
 
     def __attrs_post_init__(self) -> None:
         v.check_date_order(self.valid_from, self.valid_to, "valid_from", "valid_to")
@@ -1192,6 +1214,11 @@ class Concept:
         valid_from: First day of validity of this version.
         valid_to: Last day of validity of this version.
         predecessor: ``version`` of the concept this one revises.
+        gebietsstand: The Gebietsstand of the Gemeindeverzeichnis the territories were
+            taken from (``init`` records it).
+        territory_catalogue: Path (relative to the concept folder) of the town's own
+            territory catalogue, written by ``kommunale-integration territories
+            update``; without it the catalogue shipped with the library is used.
         committee: The body that receives the annual report.
         starting_point: Ausgangslage (text for the report).
         outlook: Ausblick (text for the report).
@@ -1226,6 +1253,8 @@ class Concept:
     valid_from: date | None = _opt_date()
     valid_to: date | None = _opt_date()
     predecessor: str | None = _opt_str()
+    gebietsstand: date | None = _opt_date()
+    territory_catalogue: str | None = _opt_str()
     committee: str | None = _opt_str()
     summary: str | None = _opt_str()
     starting_point: str | None = _opt_str()
@@ -1337,9 +1366,14 @@ class Concept:
         """Return the ids of *collection*."""
         return frozenset(self._index[collection])
 
-    def territory_of(self, ags: str) -> Territory | None:
-        """Return the :class:`Territory` with this AGS."""
-        return self._index["territories"].get(ags)
+    def territory_of(self, ags: str, on: date | None = None) -> Territory | None:
+        """Return the :class:`Territory` with this AGS (the version valid *on* a day).
+
+        Without *on* the first listed version is returned.
+        """
+        if on is None:
+            return self._index["territories"].get(ags)
+        return next((t for t in self.territories if t.ags == ags and t.valid_on(on)), None)
 
     def actor(self, id: str) -> Actor | None:
         """Return the :class:`Actor` *id*."""
@@ -1369,13 +1403,39 @@ class Concept:
         """Return the offers of the actor *actor_id*."""
         return tuple(o for o in self.offers if o.actor == actor_id)
 
-    def municipalities(self) -> tuple[Territory, ...]:
-        """Return the Städte und Gemeinden (8-digit AGS) of the concept, sorted by AGS."""
-        return tuple(sorted((t for t in self.territories if len(t.ags) == 8), key=lambda t: t.ags))
+    def municipalities(self, on: date | None = None) -> tuple[Territory, ...]:
+        """Return the Städte und Gemeinden (8-digit AGS) of the concept, sorted by AGS.
 
-    def children(self, ags: str) -> tuple[Territory, ...]:
-        """Return the territories whose parent is *ags*."""
-        return tuple(t for t in self.territories if t.parent == ags)
+        With *on*, only the versions valid on that day; without it, one entry per AGS
+        (the first listed version).
+        """
+        if on is None:
+            chosen: dict[str, Territory] = {}
+            for t in self.territories:
+                if len(t.ags) == 8:
+                    chosen.setdefault(t.ags, t)
+            return tuple(chosen[a] for a in sorted(chosen))
+        return tuple(
+            sorted(
+                (t for t in self.territories if len(t.ags) == 8 and t.valid_on(on)),
+                key=lambda t: t.ags,
+            )
+        )
+
+    def children(self, ags: str, on: date | None = None) -> tuple[Territory, ...]:
+        """Return the territories whose parent is *ags* (valid *on* a day, if given)."""
+        return tuple(
+            t for t in self.territories if t.parent == ags and (on is None or t.valid_on(on))
+        )
+
+    def versions(self, ags: str) -> tuple[Territory, ...]:
+        """Return every validity version of the territory *ags*, ordered by start."""
+        return tuple(
+            sorted(
+                (t for t in self.territories if t.ags == ags),
+                key=lambda t: t.valid_from or date.min,
+            )
+        )
 
     def iter_items(self) -> Iterator[tuple[str, Any]]:
         """Yield ``(collection, item)`` for every identified item of the concept."""

@@ -24,11 +24,18 @@ def register(subparsers: Any) -> None:
     parser.add_argument("dir", metavar="DIR", type=Path, help="the new concept folder")
     parser.add_argument(
         "--name",
-        help="name of the Stadt, Gemeinde or Kreis (default: the folder name)",
+        help=(
+            "name of the Stadt, Gemeinde or Kreis, looked up in the Gemeindeverzeichnis "
+            "(e.g. Wettringen, 'Stadt Coesfeld', 'Kreis Steinfurt'); default: the folder "
+            "name, or the official name when --ags is given"
+        ),
     )
     parser.add_argument(
         "--ags",
-        help="Amtlicher Gemeindeschlüssel: 8 digits for a Stadt or Gemeinde, 5 for a Kreis",
+        help=(
+            "Amtlicher Gemeindeschlüssel: 8 digits for a Stadt or Gemeinde, 5 for a Kreis "
+            "(which brings all its Städte und Gemeinden)"
+        ),
     )
     parser.add_argument(
         "--kind",
@@ -36,8 +43,14 @@ def register(subparsers: Any) -> None:
         metavar="KIND",
         help=(
             "stadt, gemeinde, kreisfreie-stadt or kreis (also town, municipality, city, "
-            "district); default: kreis for a 5-digit AGS, else gemeinde"
+            "district); default: the kind in the Gemeindeverzeichnis"
         ),
+    )
+    parser.add_argument(
+        "--catalogue",
+        type=Path,
+        metavar="FILE",
+        help="a territory catalogue written by 'territories update' (default: the shipped one)",
     )
     parser.set_defaults(func=run)
 
@@ -46,12 +59,27 @@ def run(args: argparse.Namespace) -> int:
     """Handle ``init``: fill the template, check that the result loads, print next steps."""
     from .._examples import TEMPLATE_FILES, init_concept
     from .._loaders import load_concept
+    from .._territories import load_territory_catalogue, territory_catalogue
+    from .._validation import validate
 
     folder: Path = args.dir
-    name = args.name or folder.resolve().name
-    init_concept(folder, name=name, ags=args.ags, kind=args.kind)
+    name = args.name or (None if args.ags else folder.resolve().name)
+    book = load_territory_catalogue(args.catalogue) if args.catalogue else territory_catalogue()
+    init_concept(folder, name=name, ags=args.ags, kind=args.kind, catalogue=book)
+    if args.catalogue:
+        print(
+            "Hinweis: tragen Sie in konzept.yaml 'territory_catalogue:' mit dem Pfad von "
+            f"{args.catalogue} ein, damit validate und report dieses Verzeichnis verwenden."
+        )
     concept = load_concept(folder)
-    print(f"Neues Konzept angelegt: {concept.title} (AGS {concept.territory})")
+    print(f"Neues Konzept angelegt: {concept.title}")
+    print(f"Gebiet: {book.describe(concept.territory)}")
+    towns = concept.municipalities()
+    if len(concept.territory) == 5:
+        print(f"mit {len(towns)} Städten und Gemeinden")
+    for finding in validate(concept, catalogue=book).findings:
+        if finding.code.startswith("territory-"):
+            print(f"{finding.severity.name.lower()}: {finding.message}")
     for file in TEMPLATE_FILES:
         print(f"geschrieben: {folder / file}")
     print("Nächste Schritte:")

@@ -101,6 +101,8 @@ def handle(args: argparse.Namespace) -> int:
     except LoadError as error:
         _emit(ValidationReport.from_load_error(error), args, to_stderr=args.format == "text")
         return EXIT_UNUSABLE
+    from .._territories import catalogue_for
+
     report = validate(
         concept,
         args.profile,
@@ -108,6 +110,7 @@ def handle(args: argparse.Namespace) -> int:
         period=args.period,
         lang=args.lang,
         cases=cases,
+        catalogue=catalogue_for(concept, args.path),
     )
     if load_findings:
         report = ValidationReport(

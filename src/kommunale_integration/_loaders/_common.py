@@ -31,7 +31,7 @@ LOAD_FINDING_CODES: Mapping[str, str] = {
     "unknown-reference": "An id names nothing in the concept (e.g. an offer's Träger or a "
     "contact's Akteur).",
     "unknown-territory": "A territory cell holds neither an AGS nor the name of a territory "
-    "of the concept.",
+    "of the concept or of exactly one Stadt or Gemeinde of the Gemeindeverzeichnis.",
     "ags-repaired": "A territory cell held an AGS without its leading zero (5558012); it "
     "was read as 05558012 (info).",
     "invalid-encoding": "A text file is neither UTF-8 nor Windows-1252 (or mixes them).",

@@ -530,8 +530,25 @@ def _decode_territory(
         return "all"
     found = resolver.territory_names.get(normalise_header(text))
     if found is None:
+        found = _national_name(text, resolver)
+    if found is None:
         raise CellError("unknown-territory", found=text)
     return found
+
+
+def _national_name(text: str, resolver: Resolver) -> str | None:
+    """The AGS of a town outside the concept named *text* (a neighbour), if unambiguous.
+
+    The Gemeindeverzeichnis is asked; of several towns of that name the ones in the
+    concept's Kreis, then its Land, win (Wettringen next to Rheine is in Kreis Steinfurt).
+    """
+    from .._territories import territory_catalogue
+
+    if not text.strip() or len(text) > 200:
+        return None
+    near = min(resolver.territory_names.values(), key=len, default="")
+    found = territory_catalogue().suggest(text, near=near)
+    return found[0].ags if len(found) == 1 else None
 
 
 def _decode_history(raw: Any) -> list[dict[str, Any]]:

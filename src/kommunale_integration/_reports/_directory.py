@@ -176,13 +176,24 @@ class _Places:
         return any(self.area.startswith(ags) for ags in territories)
 
     def label(self, territories: Iterable[str]) -> tuple[str, ...]:
-        return tuple(self.names.get(ags, ags) for ags in territories)
+        from .._territories import place_name
+
+        # A neighbour outside the concept (a venue in the next town) by name and Kreis.
+        return tuple(self.names.get(ags) or place_name(ags) for ags in territories)
 
 
-def _address(venue: Venue | None) -> str | None:
+def _address(venue: Venue | None, places: _Places | None = None) -> str | None:
     if venue is None:
         return None
-    place = " ".join(x for x in (venue.postal_code, venue.city) if x)
+    city = venue.city
+    town = venue.municipality
+    if places is not None and town and town not in places.names:
+        # A venue in a neighbouring town: its name and Kreis, "Rheine (Kreis Steinfurt)".
+        from .._territories import place_name
+
+        named = place_name(town)
+        city = named if not city or named.startswith(city) else f"{city}, {named}"
+    place = " ".join(x for x in (venue.postal_code, city) if x)
     parts = [x for x in (venue.name, venue.street, place) if x]
     return ", ".join(parts) or None
 
@@ -287,7 +298,8 @@ class _Builder:
             language_labels=tuple(w.language(c) for c in offer.languages),
             served=self.places.label(offer.territories),
             whole_area=self.places.whole_area(offer.territories),
-            address=_address(offer.venue) or (_address(actor.venue) if actor else None),
+            address=_address(offer.venue, self.places)
+            or (_address(actor.venue, self.places) if actor else None),
             schedule=schedule,
             cost=cost,
             cost_note=w.content(offer.cost_note, text.cost_note) if offer.cost_note else None,
@@ -329,7 +341,7 @@ class _Builder:
                 if actor.responsibility
                 else None
             ),
-            address=_address(actor.venue),
+            address=_address(actor.venue, self.places),
             web=actor.web,
             contacts=tuple(_contact(c) for c in actor.contacts),
             offers=tuple(offers),

@@ -6,7 +6,7 @@ import abc
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
@@ -14,6 +14,9 @@ from .._errors import Finding, KommunaleIntegrationError, Location, Severity
 from .._model import Concept
 from .._periods import ReportPeriod
 from ._messages import label, quote, templates
+
+if TYPE_CHECKING:
+    from .._territories import TerritoryCatalogue
 
 __all__ = [
     "BuiltinRule",
@@ -100,6 +103,8 @@ class ValidationContext:
         computed: ``(indicator, territory)`` cells of the period that the indicator
             engine computed from the case export (territory ``all`` or an AGS); the
             completeness check counts them as present.
+        catalogue: The territory catalogue to check AGS against (``None``: the
+            Gemeindeverzeichnis shipped with the library).
 
     .. versionadded:: 0.1.0
     """
@@ -111,6 +116,7 @@ class ValidationContext:
     stale_months: int = 12
     lang: str = "de"
     computed: frozenset[tuple[str, str]] = frozenset()
+    catalogue: TerritoryCatalogue | None = None
     _positions: dict[str, dict[str, int]] = attrs.field(factory=dict, alias="_positions")
     _templates: Mapping[str, str] = attrs.field(init=False, alias="_templates")
 

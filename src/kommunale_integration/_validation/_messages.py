@@ -24,6 +24,18 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{subject}: {kind} „{ref}“ gibt es im Konzept nicht.",
         "{subject}: there is no {kind} “{ref}” in the concept.",
     ),
+    "territory-unknown-ags": (
+        "Den AGS {ags} gibt es im Gemeindeverzeichnis (Gebietsstand {stand}) nicht.",
+        "the AGS {ags} does not exist in the Gemeindeverzeichnis (Gebietsstand {stand}).",
+    ),
+    "territory-name-mismatch": (
+        "Gebiet „{name}“: {ags} ist {official} – gemeint: {meant}?",
+        "territory “{name}”: {ags} is {official} – did you mean {meant}?",
+    ),
+    "territory-name-mismatch/no-guess": (
+        "Gebiet „{name}“: {ags} ist {official}; der Name passt nicht zum AGS.",
+        "territory “{name}”: {ags} is {official}; the name does not fit the AGS.",
+    ),
     "parent-cycle": (
         "{subject}: Die übergeordneten Einträge bilden einen Kreis ({cycle}).",
         "{subject}: the parents form a cycle ({cycle}).",

@@ -27,6 +27,7 @@ from ._accepted import AcceptanceRule
 from ._base import BuiltinRule, ValidationContext, subject, territory_name
 from ._messages import label, quote
 from ._stored import CatalogueRule, ExpressionRule, LanguageRule, ScheduleRule, data_elements
+from ._territories import NEIGHBOUR_REFERENCES, TerritoryRule
 from ._translations import TranslationRule
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "ParentCycleRule",
     "ReferenceRule",
     "SteeringRule",
+    "TerritoryRule",
     "declared_codes",
 ]
 
@@ -111,6 +113,9 @@ _REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("meetings", "participants", "actors"),
 )
 
+_NEIGHBOURS = frozenset(NEIGHBOUR_REFERENCES) | {("venue", "municipality")}
+_VENUE = ("venue", "municipality")
+
 #: The territory code of indicator values and targets for "the whole concept".
 _TOTAL_TERRITORY = "all"
 
@@ -135,9 +140,11 @@ class ReferenceRule(BuiltinRule):
         known["territories"] = known["territories"] | {_TOTAL_TERRITORY}
         known["values"] = known["indicators"] | data_elements(context)
 
-        def bad(target: str, ref: str | None) -> bool:
+        def bad(target: str, ref: str | None, source: tuple[str, str] = ("", "")) -> bool:
             if ref is None or (target == "territories" and not check_territories):
                 return False
+            if target == "territories" and source in _NEIGHBOURS and ref.isdigit():
+                return False  # any German AGS: the territory rule checks it exists
             return ref not in known[target]
 
         def finding(collection: str, index: int, path: str, target: str, ref: str) -> Finding:
@@ -157,18 +164,19 @@ class ReferenceRule(BuiltinRule):
         for collection, attribute, target in _REFERENCES:
             for index, item in enumerate(getattr(concept, collection)):
                 value = getattr(item, attribute)
+                source = (collection, attribute)
                 if isinstance(value, tuple):
                     for position, ref in enumerate(value):
-                        if bad(target, ref):
+                        if bad(target, ref, source):
                             path = f"{collection}[{index}].{attribute}[{position}]"
                             yield finding(collection, index, path, target, ref)
-                elif bad(target, value):
+                elif bad(target, value, source):
                     path = f"{collection}[{index}].{attribute}"
                     yield finding(collection, index, path, target, value)
         for collection in ("actors", "offers"):
             for index, item in enumerate(getattr(concept, collection)):
                 venue = item.venue
-                if venue is not None and bad("territories", venue.municipality):
+                if venue is not None and bad("territories", venue.municipality, _VENUE):
                     path = f"{collection}[{index}].venue.municipality"
                     yield finding(collection, index, path, "territories", venue.municipality)
         for index, actor in enumerate(concept.actors):
@@ -846,6 +854,7 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
     TranslationRule(),
     CatalogueRule(),
     ExpressionRule(),
+    TerritoryRule(),
     ParentCycleRule(),
     DateRule(),
     NumberRule(),

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Callable, Iterable
 from datetime import date
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -20,6 +20,9 @@ from ._report import ValidationReport
 from ._rules import BUILTIN_RULES, declared_codes
 
 ACCEPTANCE = next(rule for rule in BUILTIN_RULES if isinstance(rule, AcceptanceRule))
+
+if TYPE_CHECKING:
+    from .._territories import TerritoryCatalogue
 
 __all__ = ["ENTRY_POINT_GROUP", "PlainRule", "all_codes", "plugin_rules", "validate"]
 
@@ -108,6 +111,7 @@ def validate(
     lang: str = "de",
     plugins: bool = True,
     cases: Any = None,
+    catalogue: TerritoryCatalogue | None = None,
 ) -> ValidationReport:
     """Check a concept and report everything that is wrong or doubtful (Prüfung).
 
@@ -136,6 +140,10 @@ def validate(
             indicator engine computes the case-based Kennzahlen of *period* from it, as
             the report does, and the completeness check counts those values. Needs
             *period*.
+        catalogue: The territory catalogue AGS and names are checked against
+            (default: the Gemeindeverzeichnis shipped with the library; a concept that
+            names its own in ``territory_catalogue`` passes it here, see
+            :func:`~kommunale_integration.catalogue_for`).
 
     Returns:
         A :class:`ValidationReport`; ``report.ok`` is ``True`` when there is no error.
@@ -198,6 +206,7 @@ def validate(
         stale_months=stale_months,
         lang=lang,
         computed=computed,
+        catalogue=catalogue,
     )
     collected: list[Finding] = []
     for rule in every:

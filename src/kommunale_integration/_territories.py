@@ -1,0 +1,677 @@
+"""The national territory catalogue: every Land, Kreis, Stadt and Gemeinde of Germany.
+
+The catalogue is the official municipality directory of the Statistisches Bundesamt
+(Destatis), the Gemeindeverzeichnis-Informationssystem GV-ISys, as package data:
+``data/territories/gemeindeverzeichnis.tsv``, a compact tab-separated file derived from
+the official "Auszug" by ``scripts/build_territories.py``. It is read on first use
+(:func:`territory_catalogue`), so ``import kommunale_integration`` does not pay for it.
+
+A town with a newer Gebietsstand reads the official file itself
+(:func:`read_gemeindeverzeichnis`, the XLSX or CSV form of the "Auszug") and writes its
+own catalogue (:func:`write_territory_catalogue`, command ``kommunale-integration
+territories update``).
+
+Licence of the data: Datenlizenz Deutschland – Namensnennung – Version 2.0
+(dl-de/by-2-0); attribution: :data:`ATTRIBUTION`.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._errors import Finding, KommunaleIntegrationError, LoadError, Location, Severity
+from ._model import Territory, TerritoryKind
+
+__all__ = [
+    "ATTRIBUTION",
+    "LICENCE",
+    "OfficialTerritory",
+    "TerritoryCatalogue",
+    "load_territory_catalogue",
+    "read_gemeindeverzeichnis",
+    "territory_catalogue",
+    "write_territory_catalogue",
+]
+
+ATTRIBUTION = "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis-Informationssystem GV-ISys"
+"""The attribution the licence requires wherever the data is shown."""
+
+LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
+"""The licence of the Gemeindeverzeichnis."""
+
+_PACKAGE_FILE = ("data", "territories", "gemeindeverzeichnis.tsv")
+_COLUMNS = ("ags", "textkennzeichen", "name", "population", "area_km2")
+
+# Textkennzeichen of the GV-ISys (on Kreis rows 41-45, on Gemeinde rows 60-67).
+_KREISFREI = frozenset({"41", "42"})
+_CITY = frozenset({"61", "62"})
+_TOWN = frozenset({"63", "67"})
+_UNINCORPORATED = frozenset({"65", "66"})
+_PREFIXES = (
+    ("stadt ", 8),
+    ("gemeinde ", 8),
+    ("markt ", 8),
+    ("kreis ", 5),
+    ("landkreis ", 5),
+)
+
+
+_AROUND_PUNCTUATION = re.compile(r" ?([/(),.-]) ?")
+
+
+def _normal(text: str) -> str:
+    """A name for comparison: case-folded, single spaces, no spaces around punctuation."""
+    folded = " ".join(text.casefold().split())
+    if " " in folded and not folded.isalnum():
+        return _AROUND_PUNCTUATION.sub(r"\1", folded)
+    return folded
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class OfficialTerritory:
+    """One unit of the Gemeindeverzeichnis: a Land, Regierungsbezirk, Kreis or Gemeinde.
+
+    Attributes:
+        ags: Amtlicher Gemeindeschlüssel: 2 digits (Land), 3 (Regierungsbezirk), 5
+            (Kreis or kreisfreie Stadt as a Kreis) or 8 (Stadt or Gemeinde).
+        name: The official name with its suffix, e.g. ``Coesfeld, Stadt``.
+        textkennzeichen: The official kind code (``41`` kreisfreie Stadt, ``43``
+            Kreis, ``63`` Stadt, ``64`` Gemeinde, ``66`` gemeindefreies Gebiet …);
+            empty for Länder and Regierungsbezirke.
+        population: Inhabitants on the catalogue's population date (``None`` where the
+            file gives none).
+        area_km2: Area in km².
+
+    .. versionadded:: 0.1.0
+    """
+
+    ags: str
+    name: str
+    textkennzeichen: str = ""
+    population: int | None = None
+    area_km2: Decimal | None = None
+
+    @property
+    def short_name(self) -> str:
+        """The name without its suffix: ``Coesfeld`` for ``Coesfeld, Stadt``."""
+        return self.name.split(",", 1)[0].strip()
+
+    @property
+    def kind(self) -> TerritoryKind:
+        """The model's :class:`~kommunale_integration.TerritoryKind`."""
+        size = len(self.ags)
+        if size == 2:
+            return TerritoryKind.STATE
+        if size == 3:
+            return TerritoryKind.REGION
+        if size == 5:
+            return TerritoryKind.DISTRICT
+        if self.textkennzeichen in _CITY:
+            return TerritoryKind.CITY
+        if self.textkennzeichen in _TOWN:
+            return TerritoryKind.TOWN
+        return TerritoryKind.MUNICIPALITY
+
+    @property
+    def kreisfrei(self) -> bool:
+        """Whether this Kreis-level unit is a kreisfreie Stadt (Stadtkreis)."""
+        return self.textkennzeichen in _KREISFREI
+
+    @property
+    def unincorporated(self) -> bool:
+        """Whether it is a gemeindefreies Gebiet (mostly uninhabited forests and lakes)."""
+        return self.textkennzeichen in _UNINCORPORATED
+
+    @property
+    def display_name(self) -> str:
+        """The name a concept shows: ``Coesfeld``, ``Kreis Coesfeld``, ``Landkreis Harburg``."""
+        short = self.short_name
+        if len(self.ags) != 5 or self.kreisfrei:
+            return short
+        if "kreis" in short.casefold() or short.startswith(("Region", "Städteregion")):
+            return short
+        return f"Landkreis {short}" if self.textkennzeichen == "44" else f"Kreis {short}"
+
+    @property
+    def parent(self) -> str | None:
+        """The AGS of the Kreis of a Gemeinde, the Land of a Kreis or Regierungsbezirk."""
+        if len(self.ags) == 8:
+            return self.ags[:5]
+        if len(self.ags) in (3, 5):
+            return self.ags[:2]
+        return None
+
+    def names(self) -> frozenset[str]:
+        """Every spelling that names this unit (normalised): official, short, display."""
+        short = _normal(self.short_name)
+        full = _normal(self.name) if "," in self.name else short
+        if len(self.ags) == 8:
+            return frozenset((full, short, f"stadt {short}", f"gemeinde {short}", f"markt {short}"))
+        return frozenset(
+            (full, short, _normal(self.display_name), f"kreis {short}", f"landkreis {short}")
+        )
+
+    def to_territory(self) -> Territory:
+        """The model's :class:`~kommunale_integration.Territory` for this unit."""
+        return Territory(
+            ags=self.ags,
+            name=self.display_name,
+            kind=self.kind,
+            parent=self.parent,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class TerritoryCatalogue:
+    """The Gemeindeverzeichnis of one Gebietsstand, indexed by AGS and by name.
+
+    Attributes:
+        gebietsstand: The day whose boundaries the catalogue describes.
+        population_date: The reference day of the population figures.
+        source: Where the catalogue came from (the official file's name).
+        entries: The units, ordered by AGS.
+
+    .. versionadded:: 0.1.0
+    """
+
+    gebietsstand: date
+    population_date: date | None
+    source: str
+    entries: tuple[OfficialTerritory, ...]
+    attribution: str = ATTRIBUTION
+    licence: str = LICENCE
+    _by_ags: dict[str, OfficialTerritory] = attrs.field(init=False, repr=False, eq=False)
+    _by_name: dict[str, list[OfficialTerritory]] = attrs.field(
+        init=False, repr=False, eq=False, factory=dict
+    )
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_ags", {e.ags: e for e in self.entries})
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, ags: object) -> bool:
+        return ags in self._by_ags
+
+    def get(self, ags: str) -> OfficialTerritory | None:
+        """The unit with this AGS, or ``None``."""
+        return self._by_ags.get(ags)
+
+    def municipalities(self, prefix: str = "") -> list[OfficialTerritory]:
+        """The Städte und Gemeinden (8-digit AGS) whose AGS starts with *prefix*."""
+        return [e for e in self.entries if len(e.ags) == 8 and e.ags.startswith(prefix)]
+
+    def describe(self, ags: str) -> str:
+        """``Wettringen (05566096), Kreis Steinfurt, Nordrhein-Westfalen``; the AGS if unknown."""
+        entry = self.get(ags)
+        if entry is None:
+            return ags
+        parts = [f"{entry.display_name} ({ags})"]
+        for level in (5, 2):
+            upper = self.get(ags[:level]) if len(ags) > level else None
+            if upper is not None and not (level == 5 and upper.kreisfrei):
+                parts.append(upper.display_name)
+        return ", ".join(parts)
+
+    def _name_index(self) -> dict[str, list[OfficialTerritory]]:
+        index = self._by_name
+        if not index:
+            for entry in self.entries:
+                size = len(entry.ags)
+                if size not in (5, 8) or entry.textkennzeichen in _KREISFREI:
+                    continue
+                name = entry.name
+                short = _normal(name.split(",", 1)[0])
+                index.setdefault(short, []).append(entry)
+                if "," in name:
+                    index.setdefault(_normal(name), []).append(entry)
+                if size == 5:
+                    display = _normal(entry.display_name)
+                    if display != short:
+                        index.setdefault(display, []).append(entry)
+        return index
+
+    def find(self, name: str) -> list[OfficialTerritory]:
+        """The Kreise, Städte and Gemeinden that *name* may mean, ordered by AGS.
+
+        An exact spelling (``Wettringen``, ``Coesfeld, Stadt``, ``Stadt Coesfeld``,
+        ``Kreis Steinfurt``) wins; where a Gemeinde and a Kreis share the name, the
+        Gemeinde (say ``Kreis …`` for the Kreis). Without an exact match every name
+        that begins with *name* as a word counts (``Neustadt`` finds ``Neustadt an der
+        Weinstraße`` and ``Neustadt a.d.Donau``). A kreisfreie Stadt is found as its
+        Gemeinde (8 digits).
+        """
+        wanted = _normal(name)
+        if not wanted:
+            return []
+        index = self._name_index()
+        exact = index.get(wanted, [])
+        if exact:
+            towns = [e for e in exact if len(e.ags) == 8]
+            return sorted(towns or exact, key=lambda e: e.ags)
+        for prefix, size in _PREFIXES:
+            if wanted.startswith(prefix):
+                found = [e for e in index.get(wanted[len(prefix) :], []) if len(e.ags) == size]
+                if found:
+                    return sorted(found, key=lambda e: e.ags)
+        pattern = re.compile(re.escape(wanted) + r"(?![^\W\d_])")
+        return [
+            e
+            for e in self.entries
+            if len(e.ags) == 8 and pattern.match(_normal(e.short_name)) is not None
+        ]
+
+    def matches(self, ags: str, name: str) -> bool:
+        """Whether *name* is a spelling of the unit *ags* (official, short, with prefix)."""
+        entry = self.get(ags)
+        return entry is not None and _normal(name) in entry.names()
+
+    def suggest(self, name: str, near: str = "") -> list[OfficialTerritory]:
+        """The units *name* may mean, those sharing the longest AGS prefix with *near* first.
+
+        Used for "did you mean": a Gemeinde named Wettringen next to the AGS 05566088
+        (Kreis Steinfurt) is the one in Kreis Steinfurt, not the one in Bavaria.
+        """
+        found = self.find(name)
+        for level in (5, 2):
+            close = [e for e in found if near and e.ags.startswith(near[:level])]
+            if close:
+                return close
+        return found
+
+
+# --------------------------------------------------------------------------- package data
+
+
+@functools.cache
+def territory_catalogue() -> TerritoryCatalogue:
+    """The national territory catalogue shipped with the library (read once, then cached).
+
+    .. versionadded:: 0.1.0
+    """
+    text = resources.files("kommunale_integration").joinpath(*_PACKAGE_FILE).read_text("utf-8")
+    return _parse_catalogue(text, "/".join(_PACKAGE_FILE))
+
+
+def package_header() -> dict[str, str]:
+    """The metadata lines of the shipped catalogue (Gebietsstand …), without reading it all."""
+    meta: dict[str, str] = {}
+    with (
+        resources.files("kommunale_integration")
+        .joinpath(*_PACKAGE_FILE)
+        .open("r", encoding="utf-8") as handle
+    ):
+        for line in handle:
+            if not line.startswith("#"):
+                break
+            key, _, value = line[1:].rstrip("\n").partition("\t")
+            meta[key] = value
+    return meta
+
+
+def load_territory_catalogue(path: str | Path) -> TerritoryCatalogue:
+    """Read a catalogue written by :func:`write_territory_catalogue`.
+
+    Raises:
+        LoadError: when the file cannot be read or is not such a catalogue (the
+            finding names file and row).
+
+    .. versionadded:: 0.1.0
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LoadError([_finding(str(file), None, f"catalogue cannot be read: {exc}")]) from None
+    return _parse_catalogue(text, str(file))
+
+
+def _finding(file: str, row: int | None, message: str, column: str | None = None) -> Finding:
+    return Finding(
+        code="invalid-territory-catalogue",
+        severity=Severity.ERROR,
+        message=message,
+        location=Location(file=file, row=row, column=column),
+    )
+
+
+def _parse_catalogue(text: str, display: str) -> TerritoryCatalogue:
+    meta: dict[str, str] = {}
+    entries: list[OfficialTerritory] = []
+    header_seen = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#"):
+            key, _, value = line[1:].partition("\t")
+            meta[key] = value
+            continue
+        cells = line.split("\t")
+        if not header_seen:
+            if tuple(cells) != _COLUMNS:
+                raise LoadError(
+                    [_finding(display, number, f"expected the header {'|'.join(_COLUMNS)}")]
+                )
+            header_seen = True
+            continue
+        if len(cells) != len(_COLUMNS) or not cells[0].isdigit():
+            raise LoadError([_finding(display, number, "expected 5 tab-separated cells")])
+        ags, code, name, people, area = cells
+        entries.append(
+            OfficialTerritory(
+                ags=ags,
+                name=name,
+                textkennzeichen=code,
+                population=int(people) if people else None,
+                area_km2=Decimal(area) if area else None,
+            )
+        )
+    try:
+        stand = date.fromisoformat(meta.get("gebietsstand", ""))
+        people_date = meta.get("bevoelkerungsstand")
+        population_date = date.fromisoformat(people_date) if people_date else None
+    except ValueError:
+        raise LoadError(
+            [
+                _finding(
+                    display, None, "the lines #gebietsstand and #bevoelkerungsstand need ISO dates"
+                )
+            ]
+        ) from None
+    return TerritoryCatalogue(
+        gebietsstand=stand,
+        population_date=population_date,
+        source=meta.get("quelle", display),
+        entries=tuple(entries),
+    )
+
+
+def format_territory_catalogue(catalogue: TerritoryCatalogue) -> str:
+    """The compact text form of *catalogue* (what :func:`load_territory_catalogue` reads)."""
+    out = io.StringIO()
+    out.write(f"#gebietsstand\t{catalogue.gebietsstand.isoformat()}\n")
+    if catalogue.population_date is not None:
+        out.write(f"#bevoelkerungsstand\t{catalogue.population_date.isoformat()}\n")
+    out.write(f"#quelle\t{catalogue.source}\n")
+    out.write(f"#namensnennung\t{catalogue.attribution}\n")
+    out.write(f"#lizenz\t{catalogue.licence}\n")
+    out.write("\t".join(_COLUMNS) + "\n")
+    for e in catalogue.entries:
+        people = "" if e.population is None else str(e.population)
+        area = "" if e.area_km2 is None else str(e.area_km2)
+        out.write(f"{e.ags}\t{e.textkennzeichen}\t{e.name}\t{people}\t{area}\n")
+    return out.getvalue()
+
+
+def write_territory_catalogue(catalogue: TerritoryCatalogue, path: str | Path) -> Path:
+    """Write *catalogue* atomically in the compact form; return the path.
+
+    .. versionadded:: 0.1.0
+    """
+    from ._io import atomic_write
+
+    return atomic_write(path, format_territory_catalogue(catalogue))
+
+
+# --------------------------------------------------------------------------- official file
+
+#: Satzart codes kept: Land, Regierungsbezirk, Kreis, Gemeinde (not Region 30, Verband 50).
+_KEPT = {"10": 2, "20": 3, "40": 5, "60": 8}
+_WIDTHS = (("land", 2, 2), ("rb", 3, 1), ("kreis", 4, 2), ("gemeinde", 6, 3))
+_HEADERS = (
+    "satzart",
+    "textkennzeichen",
+    "land",
+    "rb",
+    "kreis",
+    "vb",
+    "gemeinde",
+    "gemeindename",
+    "flaeche",
+    "bevoelkerung",
+)
+_STAND = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def _cell_text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _rows(data: bytes, display: str) -> Iterator[tuple[int, Sequence[Any]]]:
+    """Every row of every worksheet (XLSX) or of the CSV file, numbered from 1."""
+    from ._loaders._common import Collector, LoadOptions, decode_text
+
+    collector = Collector(LoadOptions())
+    if data.startswith(b"PK\x03\x04"):
+        from ._errors import require_extra
+        from ._loaders._formats import check_zip
+
+        if not check_zip(data, display, collector):
+            raise LoadError(collector.findings)
+        openpyxl: Any = require_extra("openpyxl", "excel")
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds of error for broken files
+            raise LoadError([_finding(display, None, f"not a readable XLSX file: {exc}")]) from None
+        try:
+            for sheet in book.worksheets:
+                yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        finally:
+            book.close()
+        return
+    text = decode_text(data, display, collector)
+    if text is None:
+        raise LoadError(collector.findings)
+    from ._loaders._formats import detect_delimiter
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(text))
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise LoadError([_finding(display, reader.line_num, f"malformed CSV: {exc}")]) from None
+
+
+def _number(text: str, display: str, row: int, column: str) -> Decimal | None:
+    from ._converter import parse_decimal
+
+    if not text:
+        return None
+    try:
+        # Print format: "90 164" (spaces group thousands), "53.02" (decimal point).
+        return parse_decimal(text, german=False)
+    except ValueError as exc:
+        raise LoadError([_finding(display, row, str(exc), column)]) from None
+
+
+def _official_row(cells: Sequence[Any], display: str, row: int) -> OfficialTerritory | None:
+    texts = [_cell_text(c) for c in cells] + [""] * max(0, len(_HEADERS) - len(cells))
+    size = _KEPT.get(texts[0])
+    if size is None:
+        return None
+    parts: list[str] = []
+    for column, index, width in _WIDTHS:
+        if len("".join(parts)) >= size:
+            break
+        value = texts[index]
+        if value.isdigit() and len(value) < width:
+            value = value.zfill(width)  # a code Excel turned into a number
+        if not (value.isascii() and value.isdigit() and len(value) == width):
+            raise LoadError(
+                [_finding(display, row, f"expected {width} digit(s) for {column}", column)]
+            )
+        parts.append(value)
+    name = texts[7]
+    if not name:
+        raise LoadError([_finding(display, row, "the name is empty", "gemeindename")])
+    people = _number(texts[9], display, row, "bevoelkerung")
+    return OfficialTerritory(
+        ags="".join(parts),
+        name=name,
+        textkennzeichen=texts[1],
+        population=int(people) if people is not None else None,
+        area_km2=_number(texts[8], display, row, "flaeche"),
+    )
+
+
+def read_gemeindeverzeichnis(
+    path: str | Path,
+    *,
+    gebietsstand: date | None = None,
+    population_date: date | None = None,
+) -> TerritoryCatalogue:
+    """Read the official GV-ISys "Auszug" of Destatis (XLSX as published, or as CSV).
+
+    Rows are recognised by their Satzart in the first column (10 Land, 20
+    Regierungsbezirk, 40 Kreis, 60 Gemeinde; Regionen and Gemeindeverbände are not
+    kept), so title rows, multi-line headers and explanatory sheets are skipped. The
+    columns are those of the official file: Satzart, Textkennzeichen, Land, RB, Kreis,
+    VB, Gemeinde, Name, Fläche, Bevölkerung … Numbers formatted for print (``90 164``)
+    are read; a code that lost its leading zero in Excel (Land ``5``) is padded.
+
+    Args:
+        path: The ``.xlsx`` or ``.csv`` file.
+        gebietsstand: The Gebietsstand; by default taken from the title rows of the
+            XLSX ("… am 31.12.2020"). A CSV without title rows needs it.
+        population_date: Reference day of the population figures, if known.
+
+    Raises:
+        LoadError: for an unreadable file, a malformed row (file, row and column are
+            named) or an unknown Gebietsstand.
+
+    .. versionadded:: 0.1.0
+    """
+    file = Path(path)
+    display = str(file)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise LoadError(
+            [_finding(display, None, f"cannot be read: {exc.strerror or exc}")]
+        ) from None
+    entries: dict[str, OfficialTerritory] = {}
+    found_stand: date | None = None
+    for row, cells in _rows(data, display):
+        entry = _official_row(cells, display, row) if cells else None
+        if entry is None:
+            if found_stand is None and not entries:
+                found_stand = _stand_in(cells)
+            continue
+        if entries.setdefault(entry.ags, entry) is not entry:
+            raise LoadError([_finding(display, row, f"the AGS {entry.ags} occurs twice")])
+    if not entries:
+        raise LoadError(
+            [
+                _finding(
+                    display,
+                    None,
+                    "no rows of the Gemeindeverzeichnis found: the first column must hold "
+                    "the Satzart (10, 20, 40, 60) as in the official GV-ISys file",
+                )
+            ]
+        )
+    stand = gebietsstand or found_stand
+    if stand is None:
+        raise LoadError(
+            [
+                _finding(
+                    display,
+                    None,
+                    "the file does not say its Gebietsstand; give it (e.g. 2024-12-31)",
+                )
+            ]
+        )
+    return TerritoryCatalogue(
+        gebietsstand=stand,
+        population_date=population_date,
+        source=file.name,
+        entries=tuple(sorted(entries.values(), key=lambda e: e.ags)),
+    )
+
+
+def _stand_in(cells: Iterable[Any]) -> date | None:
+    """The date of a title row such as "Gebietsstand: 31.12.2020" or "… am 31.12.2020"."""
+    for cell in cells:
+        text = _cell_text(cell)
+        match = _STAND.search(text) if ("Gebietsstand" in text or " am " in text) else None
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+def describe_source(catalogue: TerritoryCatalogue | None = None) -> str:
+    """One line naming the Gemeindeverzeichnis, its Gebietsstand and the attribution."""
+    if catalogue is None:
+        meta = package_header()
+        stand = date.fromisoformat(meta["gebietsstand"])
+    else:
+        stand = catalogue.gebietsstand
+    return (
+        f"Gemeindeverzeichnis, Gebietsstand {stand.strftime('%d.%m.%Y')}: {ATTRIBUTION} "
+        f"(dl-de/by-2-0)"
+    )
+
+
+def unknown_territory(ags: str) -> KommunaleIntegrationError:
+    """The error for an AGS that the catalogue does not know."""
+    return KommunaleIntegrationError(
+        f"the AGS {ags} does not exist in the Gemeindeverzeichnis "
+        f"(Gebietsstand {territory_catalogue().gebietsstand.strftime('%d.%m.%Y')})"
+    )
+
+
+def catalogue_for(concept: Any, folder: str | Path | None = None) -> TerritoryCatalogue:
+    """The catalogue to check a concept against: its ``territory_catalogue`` or the shipped one.
+
+    Args:
+        concept: The :class:`~kommunale_integration.Concept`.
+        folder: The concept folder; a relative ``territory_catalogue`` is read from it.
+
+    Raises:
+        LoadError: when the named catalogue cannot be read.
+
+    .. versionadded:: 0.1.0
+    """
+    named = getattr(concept, "territory_catalogue", None)
+    if not named:
+        return territory_catalogue()
+    path = Path(named)
+    if not path.is_absolute() and folder is not None:
+        base = Path(folder)
+        path = (base if base.is_dir() else base.parent) / path
+    return load_territory_catalogue(path)
+
+
+def place_name(ags: str, catalogue: TerritoryCatalogue | None = None) -> str:
+    """A territory outside the concept for people: ``Rheine (Kreis Steinfurt)``.
+
+    A Stadt or Gemeinde is named with its Kreis (a kreisfreie Stadt alone), a Kreis or
+    Land by its name; an AGS the catalogue does not know is returned unchanged.
+
+    .. versionadded:: 0.1.0
+    """
+    book = catalogue or territory_catalogue()
+    entry = book.get(ags)
+    if entry is None:
+        return ags
+    kreis = book.get(ags[:5]) if len(ags) == 8 else None
+    if kreis is None or kreis.kreisfrei:
+        return entry.display_name
+    return f"{entry.display_name} ({kreis.display_name})"

@@ -1,0 +1,370 @@
+"""The national territory catalogue (Gemeindeverzeichnis), its reader and its rules."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import kommunale_integration as ki
+from kommunale_integration._cli import main
+
+OFFICIAL = Path("/work/shared/data/gemeindeverzeichnis/AuszugGV4QAktuell.csv")
+HEADER = (
+    "satzart,textkennzeichen,land,rb,kreis,vb,gemeinde,gemeindename,flaeche,bevoelkerung,"
+    "maennlich,weiblich,jekm2,postleitzahl,laengengrad,breitengrad,schluessel,bezeichnung,"
+    "verstaedterungschluessel,verstaedterungbezeichnung"
+)
+# Rows as the official file has them: suffixes, print-formatted numbers, decimal commas.
+ROWS = [
+    "10,,05,,,,,Nordrhein-Westfalen,,,,,,,,,,,,",
+    "20,,05,5,,,,Reg.-Bez. Münster,,,,,,,,,,,,",
+    "40,43,05,5,66,,,Steinfurt,,,,,,,,,,,,",
+    '50,50,05,5,66,0076,,"Rheine, Stadt",,,,,,,,,,,,',
+    '60,63,05,5,66,0076,076,"Rheine, Stadt", 145.00, 76 218, 37 737, 38 481,  526,48431,'
+    '"7,438651","52,279214",H03,Münsterland,02,mittlere Besiedlungsdichte',
+    '60,64,05,5,66,0096,096,Wettringen, 57.69, 8 261, 4 129, 4 132,  143,48493,"7,319404",'
+    '"52,209339",H03,Münsterland,02,mittlere Besiedlungsdichte',
+    '60,66,05,5,66,9971,971,"Forst, gemeindefreies Gebiet", 9.94,  0,  0,  0,  0,,"7,7",'
+    '"48,2",L12,Wald,03,gering besiedelt',
+]
+
+
+def _write(path: Path, rows: list[str]) -> Path:
+    path.write_text("\ufeff" + HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- the shipped catalogue
+
+
+def test_the_shipped_catalogue_holds_every_municipality() -> None:
+    book = ki.territory_catalogue()
+    assert book.gebietsstand == date(2020, 12, 31)
+    assert book.population_date == date(2019, 12, 31)
+    assert len(book.municipalities()) == 11004
+    assert len(book.municipalities("05")) == 396
+    # The population of the municipalities adds up to Germany's on 31.12.2019.
+    assert sum(e.population or 0 for e in book.municipalities()) == 83_166_711
+    wettringen = book.get("05566096")
+    assert wettringen is not None
+    assert (wettringen.name, wettringen.population) == ("Wettringen", 8261)
+    assert wettringen.kind is ki.TerritoryKind.MUNICIPALITY
+    rheine = book.get("05566076")
+    assert rheine is not None
+    assert rheine.kind is ki.TerritoryKind.TOWN
+    assert (rheine.name, rheine.short_name) == ("Rheine, Stadt", "Rheine")
+    assert book.get("05515000") is not None
+    assert book.get("05515000").kind is ki.TerritoryKind.CITY
+    assert "Destatis" in book.attribution
+    assert "dl-de/by-2-0" in book.licence
+
+
+@pytest.mark.skipif(not OFFICIAL.is_file(), reason="the official file is not on this machine")
+def test_the_shipped_catalogue_is_what_the_build_script_makes_of_the_official_file(
+    tmp_path: Path,
+) -> None:
+    built = ki.read_gemeindeverzeichnis(
+        OFFICIAL, gebietsstand=date(2020, 12, 31), population_date=date(2019, 12, 31)
+    )
+    assert built.entries == ki.territory_catalogue().entries
+
+
+def test_the_catalogue_survives_writing_and_reading(tmp_path: Path) -> None:
+    book = ki.territory_catalogue()
+    path = ki.write_territory_catalogue(book, tmp_path / "gv.tsv")
+    again = ki.load_territory_catalogue(path)
+    assert again.entries == book.entries
+    assert (again.gebietsstand, again.population_date) == (book.gebietsstand, book.population_date)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_names_with_and_without_suffix_and_prefix() -> None:
+    book = ki.territory_catalogue()
+    for name in ("Rheine", "rheine", "Rheine, Stadt", "Stadt Rheine", "  RHEINE "):
+        assert [e.ags for e in book.find(name)] == ["05566076"], name
+    # A Gemeinde and a Kreis share the name Steinfurt: the Gemeinde, unless "Kreis" is said.
+    assert [e.ags for e in book.find("Steinfurt")] == ["05566084"]
+    assert [e.ags for e in book.find("Kreis Steinfurt")] == ["05566"]
+    assert [e.ags for e in book.find("Landkreis Harburg")] == ["03353"]
+    # A kreisfreie Stadt is found as its Stadt, not as its Kreis key.
+    assert [e.ags for e in book.find("Münster")] == ["05515000", "09779187"]
+    assert book.find("Nirgendwo an der Nirgends") == []
+    assert book.find("") == []
+
+
+def test_a_name_prefix_finds_every_town_it_begins() -> None:
+    found = ki.territory_catalogue().find("Neustadt")
+    assert len(found) == 17
+    assert all(e.short_name.startswith("Neustadt") for e in found)
+    # A word boundary is needed: "Neustadt" does not find "Neustadtgödens".
+    assert all(not e.short_name[len("Neustadt") :][:1].isalpha() for e in found)
+
+
+def test_describe_and_place_name() -> None:
+    book = ki.territory_catalogue()
+    assert (
+        book.describe("05566096") == "Wettringen (05566096), Kreis Steinfurt, Nordrhein-Westfalen"
+    )
+    assert book.describe("05515000") == "Münster (05515000), Nordrhein-Westfalen"
+    assert ki.place_name("05566076") == "Rheine (Kreis Steinfurt)"
+    assert ki.place_name("05515000") == "Münster"
+    assert ki.place_name("99999999") == "99999999"
+
+
+@given(st.sampled_from(ki.territory_catalogue().municipalities()))
+def test_every_municipality_is_found_by_its_own_names(entry: ki.OfficialTerritory) -> None:
+    book = ki.territory_catalogue()
+    assert entry in book.find(entry.name)
+    assert book.matches(entry.ags, entry.name)
+    assert book.matches(entry.ags, entry.short_name)
+    assert entry.parent == entry.ags[:5]
+
+
+# --------------------------------------------------------------------------- the official file
+
+
+def test_reading_the_official_csv_handles_its_quirks(tmp_path: Path) -> None:
+    book = ki.read_gemeindeverzeichnis(
+        _write(tmp_path / "gv.csv", ROWS), gebietsstand=date(2024, 12, 31)
+    )
+    assert [e.ags for e in book.entries] == [
+        "05",
+        "055",
+        "05566",
+        "05566076",
+        "05566096",
+        "05566971",
+    ]
+    rheine = book.get("05566076")
+    assert rheine is not None
+    assert (rheine.population, str(rheine.area_km2)) == (76218, "145.00")
+    forest = book.get("05566971")
+    assert forest is not None
+    assert forest.unincorporated
+    assert forest.population == 0
+    assert book.source == "gv.csv"
+
+
+def test_codes_that_lost_their_leading_zero_in_excel_are_padded(tmp_path: Path) -> None:
+    rows = ["60,64,5,5,66,96,96,Wettringen, 57.69, 8 261,,,,,,,,,,"]
+    book = ki.read_gemeindeverzeichnis(
+        _write(tmp_path / "gv.csv", rows), gebietsstand=date(2024, 1, 1)
+    )
+    assert [e.ags for e in book.entries] == ["05566096"]
+
+
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        ("60,64,05,5,6x,0096,096,Wettringen,,,,,,,,,,,,", "kreis"),
+        ("60,64,05,5,66,0096,0960,Wettringen,,,,,,,,,,,,", "gemeinde"),
+        ("60,64,05,5,66,0096,096,,,,,,,,,,,,,", "gemeindename"),
+        ("60,64,05,5,66,0096,096,Wettringen,,viele,,,,,,,,,,", "bevoelkerung"),
+    ],
+)
+def test_a_malformed_row_names_file_row_and_column(tmp_path: Path, row: str, column: str) -> None:
+    path = _write(tmp_path / "gv.csv", [ROWS[0], row])
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_gemeindeverzeichnis(path, gebietsstand=date(2024, 1, 1))
+    [finding] = info.value.findings
+    assert (finding.location.file, finding.location.row, finding.location.column) == (
+        str(path),
+        3,
+        column,
+    )
+
+
+def test_a_file_without_rows_or_gebietsstand_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ki.LoadError, match="no rows of the Gemeindeverzeichnis"):
+        ki.read_gemeindeverzeichnis(_write(tmp_path / "a.csv", []), gebietsstand=date(2024, 1, 1))
+    with pytest.raises(ki.LoadError, match="Gebietsstand"):
+        ki.read_gemeindeverzeichnis(_write(tmp_path / "b.csv", ROWS))
+    with pytest.raises(ki.LoadError, match="occurs twice"):
+        ki.read_gemeindeverzeichnis(
+            _write(tmp_path / "c.csv", [ROWS[4], ROWS[4]]), gebietsstand=date(2024, 1, 1)
+        )
+
+
+def test_the_official_xlsx_with_title_rows_and_several_sheets(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Deckblatt"
+    book.active["A1"] = "Gemeindeverzeichnis-Informationssystem GV-ISys"
+    sheet = book.create_sheet("Onlineprodukt_Gemeinden")
+    sheet.append(
+        ["Alle politisch selbständigen Gemeinden mit ausgewählten Merkmalen am 31.12.2024"]
+    )
+    sheet.append(["Satz-art", "Text-kenn-zeichen", "Amtlicher Regionalschlüssel (ARS)"])
+    sheet.append([])
+    for line in ROWS:
+        cells = next(csv.reader(io.StringIO(line)))
+        # Excel keeps the codes as text but the numbers as numbers.
+        values: list[object] = [c or None for c in cells]
+        if cells[0] == "60":
+            values[8] = float(cells[8])
+            values[9] = int(cells[9].replace(" ", ""))
+        sheet.append(values)
+    path = tmp_path / "auszug.xlsx"
+    book.save(path)
+    read = ki.read_gemeindeverzeichnis(path)
+    assert read.gebietsstand == date(2024, 12, 31)
+    assert read.get("05566096") is not None
+    assert read.get("05566096").population == 8261
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _concept(*territories: ki.Territory, **kw: object) -> ki.Concept:
+    return ki.Concept(
+        id="k", title="K", territory=territories[0].ags, territories=territories, **kw
+    )
+
+
+def _codes(report: ki.ValidationReport, code: str) -> list[ki.Finding]:
+    return [f for f in report.findings if f.code == code]
+
+
+def test_an_ags_that_does_not_exist_is_an_error() -> None:
+    concept = _concept(ki.Territory(ags="05566999", name="Nirgendwo", kind="municipality"))
+    [error] = _codes(ki.validate(concept), "territory-unknown-ags")
+    assert error.severity is ki.Severity.ERROR
+    assert "05566999" in error.message
+    assert "31.12.2020" in error.message
+
+
+def test_a_name_that_does_not_fit_its_ags_is_a_warning_with_the_official_name() -> None:
+    concept = _concept(ki.Territory(ags="05566088", name="Wettringen", kind="municipality"))
+    [warning] = _codes(ki.validate(concept), "territory-name-mismatch")
+    assert warning.severity is ki.Severity.WARNING
+    assert warning.message == (
+        "Gebiet „Wettringen“: 05566088 ist Tecklenburg, Stadt – gemeint: Wettringen 05566096?"
+    )
+    english = _codes(ki.validate(concept, lang="en"), "territory-name-mismatch")[0]
+    assert "05566088 is Tecklenburg, Stadt – did you mean Wettringen 05566096?" in english.message
+    fitting = _concept(ki.Territory(ags="05566076", name="Stadt Rheine", kind="town"))
+    assert not _codes(ki.validate(fitting), "territory-name-mismatch")
+
+
+def test_a_name_known_nowhere_gets_no_guess() -> None:
+    concept = _concept(ki.Territory(ags="05566088", name="Xyzdorf", kind="municipality"))
+    [warning] = _codes(ki.validate(concept), "territory-name-mismatch")
+    assert "gemeint" not in warning.message
+    assert "Tecklenburg, Stadt" in warning.message
+
+
+def test_a_version_outside_the_gebietsstand_is_not_looked_up() -> None:
+    # A Gemeinde dissolved before the catalogue's Gebietsstand: the catalogue cannot know it.
+    old = ki.Territory(ags="05566999", name="Alt", kind="municipality", valid_to=date(2010, 12, 31))
+    concept = _concept(ki.Territory(ags="05566", name="Kreis Steinfurt", kind="district"), old)
+    assert not _codes(ki.validate(concept), "territory-unknown-ags")
+
+
+def test_neighbours_may_be_named_but_must_exist() -> None:
+    venue = ki.Venue(city="Rheine", municipality="05566076")
+    offers = [
+        ki.Offer(id="kurs", name="Kurs", actor="vhs", venue=venue, territories=["05566096"]),
+        ki.Offer(id="x", name="X", actor="vhs", territories=["05566998"]),
+    ]
+    concept = _concept(
+        ki.Territory(ags="05566096", name="Wettringen", kind="municipality", parent="05566"),
+        actors=[ki.Actor(id="vhs", name="VHS")],
+        offers=offers,
+    )
+    report = ki.validate(concept)
+    assert not _codes(report, "unknown-reference")
+    [error] = _codes(report, "territory-unknown-ags")
+    assert error.location.path == "offers[1].territories[0]"
+
+
+def test_a_users_own_catalogue_is_used_for_validation(tmp_path: Path) -> None:
+    # A Gemeinde that is newer than the shipped Gebietsstand.
+    rows = [*ROWS, "60,64,05,5,66,0100,100,Neugemeinde,,,,,,,,,,,,"]
+    own = ki.read_gemeindeverzeichnis(
+        _write(tmp_path / "gv.csv", rows), gebietsstand=date(2025, 1, 1)
+    )
+    concept = _concept(ki.Territory(ags="05566100", name="Neugemeinde", kind="municipality"))
+    assert _codes(ki.validate(concept), "territory-unknown-ags")
+    assert not _codes(ki.validate(concept, catalogue=own), "territory-unknown-ags")
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_cli_territories_shows_gebietsstand_and_attribution(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["territories"]) == 0
+    out = capsys.readouterr().out
+    assert "Gebietsstand 31.12.2020" in out
+    assert "© Statistisches Bundesamt (Destatis)" in out
+    assert "dl-de/by-2-0" in out
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert "Gebietsstand 31.12.2020" in capsys.readouterr().out
+
+
+def test_cli_find_and_show(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["territories", "find", "Wettringen"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "05566096  Wettringen (05566096), Kreis Steinfurt, Nordrhein-Westfalen  8.261 Einw." in out
+    )
+    assert "09571222" in out
+    assert main(["territories", "show", "05566"]) == 0
+    assert capsys.readouterr().out.count("\n  0556") == 24
+    assert main(["territories", "show", "05566999"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_cli_update_writes_the_users_catalogue(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _write(tmp_path / "gv.csv", ROWS)
+    before = source.read_bytes()
+    out = tmp_path / "mein-gv.tsv"
+    args = [
+        "territories",
+        "update",
+        str(source),
+        "--output",
+        str(out),
+        "--gebietsstand",
+        "2024-12-31",
+    ]
+    assert main(args) == 0
+    assert "gebietsstand: 2024-12-31" in capsys.readouterr().out
+    assert source.read_bytes() == before
+    assert ki.load_territory_catalogue(out).get("05566096") is not None
+    # validate uses the catalogue the concept names.
+    folder = tmp_path / "w"
+    assert main(["init", str(folder), "--ags", "05566096", "--catalogue", str(out)]) == 0
+    text = (folder / "konzept.yaml").read_text(encoding="utf-8")
+    assert "gebietsstand: 2024-12-31" in text
+    (folder / "konzept.yaml").write_text(
+        text.replace(
+            "# territory_catalogue: gemeindeverzeichnis.tsv", f"territory_catalogue: {out}"
+        ),
+        encoding="utf-8",
+    )
+    assert main(["validate", str(folder)]) == 0
+    assert ki.catalogue_for(ki.load_concept(folder), folder).gebietsstand == date(2024, 12, 31)
+
+
+def test_cli_update_without_gebietsstand_is_one_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _write(tmp_path / "gv.csv", ROWS)
+    assert main(["territories", "update", str(source), "--output", str(tmp_path / "o.tsv")]) == 2
+    err = capsys.readouterr().err
+    assert "Gebietsstand" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "o.tsv").exists()
