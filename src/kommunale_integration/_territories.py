@@ -36,9 +36,12 @@ from ._model import Territory, TerritoryKind
 __all__ = [
     "ATTRIBUTION",
     "LICENCE",
+    "POPULATION",
     "OfficialTerritory",
+    "Population",
     "TerritoryCatalogue",
     "load_territory_catalogue",
+    "population_of",
     "read_gemeindeverzeichnis",
     "territory_catalogue",
     "write_territory_catalogue",
@@ -675,3 +678,74 @@ def place_name(ags: str, catalogue: TerritoryCatalogue | None = None) -> str:
     if kreis is None or kreis.kreisfrei:
         return entry.display_name
     return f"{entry.display_name} ({kreis.display_name})"
+
+
+# --------------------------------------------------------------------------- population
+
+
+@attrs.frozen(kw_only=True)
+class Population:
+    """The number of inhabitants of a territory, with its reference day and source.
+
+    Attributes:
+        ags: The territory.
+        value: Inhabitants.
+        reference_date: The day the figure refers to (``None`` when parts differ).
+        source: ``"concept"`` when the concept gave the figure (or a part of a sum),
+            ``"catalogue"`` when it comes from the Gemeindeverzeichnis.
+
+    .. versionadded:: 0.1.0
+    """
+
+    ags: str
+    value: int
+    reference_date: date | None
+    source: str
+
+
+#: The data element that expressions and indicators use for the population.
+POPULATION = "population"
+
+
+def population_of(
+    concept: Any, ags: str, catalogue: TerritoryCatalogue | None = None
+) -> Population | None:
+    """The population of *ags*: the concept's own figure, else the catalogue's.
+
+    A Stadt or Gemeinde has the figure the concept gives it (``population`` and
+    ``population_date`` of its territory) or, without one, the catalogue's (with the
+    catalogue's population date). A Kreis or Land is the sum of its Städte und
+    Gemeinden — those the concept lists under it, else all of the catalogue. ``None``
+    when a figure is missing.
+
+    .. versionadded:: 0.1.0
+    """
+    book = catalogue or territory_catalogue()
+    if len(ags) == 8:
+        own = concept.territory_of(ags) if concept is not None else None
+        if own is not None and own.population is not None:
+            return Population(
+                ags=ags, value=own.population, reference_date=own.population_date, source="concept"
+            )
+        entry = book.get(ags)
+        if entry is None or entry.population is None:
+            return None
+        return Population(
+            ags=ags,
+            value=entry.population,
+            reference_date=book.population_date,
+            source="catalogue",
+        )
+    listed = [t.ags for t in concept.municipalities() if t.ags.startswith(ags)] if concept else []
+    towns = listed or [e.ags for e in book.municipalities(ags)]
+    parts = [population_of(concept, town, book) for town in towns]
+    if not parts or any(p is None for p in parts):
+        return None
+    present = [p for p in parts if p is not None]
+    dates = {p.reference_date for p in present}
+    return Population(
+        ags=ags,
+        value=sum(p.value for p in present),
+        reference_date=dates.pop() if len(dates) == 1 else None,
+        source="concept" if any(p.source == "concept" for p in present) else "catalogue",
+    )

@@ -42,6 +42,7 @@ from .._model import (
     OverTime,
 )
 from .._periods import PeriodError, PeriodKind, ReportPeriod, fiscal_year_start
+from .._territories import POPULATION, population_of
 from .disclosure import DisclosureControl, protect
 from .expressions import Expression, ExpressionError, parse_expression
 from .table import TOTAL, IndicatorTable, IndicatorValue
@@ -508,7 +509,11 @@ class _Elements:
             tuple[str, ReportPeriod, str], tuple[Decimal | None, ObservationStatus]
         ] = {}
         self.codes: set[str] = set()
+        self.concept = concept
         if concept is not None:
+            # The population (Einwohner) of each Stadt or Gemeinde: the concept's own
+            # figure or the Gemeindeverzeichnis'; observations named so override it.
+            self.codes.add(POPULATION)
             for obs in concept.observations:
                 if obs.disaggregation:
                     continue
@@ -529,6 +534,12 @@ class _Elements:
         if key in self.values:
             return self.values[key]
         if key in self._memo:
+            return self._memo[key]
+        if code == POPULATION and len(territory) == 8:
+            found = population_of(self.concept, territory)
+            self._memo[key] = (
+                None if found is None else (Decimal(found.value), ObservationStatus.OK)
+            )
             return self._memo[key]
         kids = self.layout.children.get(territory, [])
         rule = self.over_time.get(code, OverTime.NONE)
