@@ -422,3 +422,13 @@ def test_the_tutorial_produces_the_annual_report_of_a_new_town(
     assert "language_course_completions,2026,05566096,,suppressed" in table
     assert "placements,2026,05566096,3,ok" in table
     assert "SYN-" not in html + table
+
+
+def test_cli_repairs_an_ags_that_lost_its_leading_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path / "w"), "--ags", "5566096"]) == 0
+    assert "AGS 5566096 als 05566096 gelesen" in capsys.readouterr().out
+    assert ki.load_concept(tmp_path / "w").territory == "05566096"
+    # Six digits are no AGS with a lost zero: refused, not padded twice.
+    assert main(["init", str(tmp_path / "x"), "--ags", "566096"]) == 2

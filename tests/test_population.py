@@ -88,3 +88,12 @@ def test_new_cases_per_1000_inhabitants(tmp_path: object) -> None:
     assert rheine.value == (Decimal(10) * 1000 / Decimal(76218)).quantize(Decimal("0.1"))
     kreis = table.get("new_per_1000", "2026", "05566")
     assert kreis.denominator == Decimal(8000 + 76218)
+
+
+def test_population_is_a_known_data_element_for_validation() -> None:
+    indicator = ki.Indicator(
+        id="per_1000", name="Je 1.000", numerator="vhs_participants", denominator="population"
+    )
+    concept = _concept(*_towns(), indicators=[indicator])
+    unknown = [f for f in ki.validate(concept).findings if f.code == "unknown-data-element"]
+    assert ["vhs_participants" in f.message for f in unknown] == [True]

@@ -56,7 +56,7 @@ from kommunale_integration.testing import concepts
 
 TODAY = date(2026, 6, 1)
 KREIS = "05558"
-BILLERBECK, DUELMEN = "05558004", "05558012"
+BILLERBECK, DUELMEN = "05558008", "05558016"
 Y2026 = ReportPeriod.parse("2026")
 
 
@@ -236,13 +236,6 @@ def test_duplicate_id() -> None:
     [
         ("offers", 0, {"actor": "drk"}, "offers[0].actor"),
         ("offers", 1, {"fields": ("arbeitsmarkt", "wohnen")}, "offers[1].fields[1]"),
-        ("offers", 1, {"territories": ("05558099",)}, "offers[1].territories[0]"),
-        (
-            "offers",
-            1,
-            {"venue": Venue(street="Weg 2", city="X", municipality="05558099")},
-            "offers[1].venue.municipality",
-        ),
         ("measures", 0, {"goals": ("deutsch", "frieden")}, "measures[0].goals[1]"),
         ("measures", 0, {"responsible": "caritas"}, "measures[0].responsible"),
         ("measures", 0, {"indicators": ("gibtsnicht",)}, "measures[0].indicators[0]"),
@@ -260,6 +253,40 @@ def test_unknown_reference(collection: str, index: int, changes: dict[str, Any],
     finding = _only(report, "unknown-reference")
     assert finding.severity is Severity.ERROR
     assert finding.location.path == path
+
+
+@pytest.mark.parametrize(
+    ("changes", "path"),
+    [
+        ({"territories": ("05558099",)}, "offers[1].territories[0]"),
+        (
+            {"venue": Venue(street="Weg 2", city="X", municipality="05558099")},
+            "offers[1].venue.municipality",
+        ),
+    ],
+)
+def test_an_offer_may_name_any_german_territory_but_not_one_that_does_not_exist(
+    changes: dict[str, Any], path: str
+) -> None:
+    concept = _replace(_clean(), "offers", 1, **changes)
+    report = _run(concept, disabled={"coverage-gap", "incomplete-period"})
+    assert "unknown-reference" not in report.codes()
+    finding = _only(report, "territory-unknown-ags")
+    assert finding.severity is Severity.ERROR
+    assert finding.location.path == path
+    # A neighbour outside the concept (Rheine, Kreis Steinfurt) is fine.
+    neighbour = {
+        k: (
+            ("05566076",)
+            if k == "territories"
+            else Venue(street="Weg 2", city="Rheine", municipality="05566076")
+        )
+        for k in changes
+    }
+    report = _run(
+        _replace(_clean(), "offers", 1, **neighbour), disabled={"coverage-gap", "incomplete-period"}
+    )
+    assert report.findings == ()
 
 
 def test_unknown_reference_of_the_concept_itself() -> None:
@@ -543,7 +570,7 @@ def test_coverage_gap() -> None:
     assert finding.location.path == "territories[2]"
     assert (
         finding.message
-        == "Dülmen (05558012): kein aktuelles Angebot im Handlungsfeld „Arbeitsmarkt“."
+        == "Dülmen (05558016): kein aktuelles Angebot im Handlungsfeld „Arbeitsmarkt“."
     )
 
 
@@ -569,7 +596,7 @@ def test_incomplete_period() -> None:
     finding = _only(_run(concept), "incomplete-period")
     assert finding.severity is Severity.ERROR  # steuerung
     assert finding.location.path == "indicators[1]"
-    assert "Dülmen (05558012)" in finding.message
+    assert "Dülmen (05558016)" in finding.message
     assert _only(_run(concept, "konzept"), "incomplete-period").severity is Severity.WARNING
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from ._errors import KommunaleIntegrationError, OutputError
 from ._model import Territory, TerritoryKind
-from ._parse import slugify
+from ._parse import is_ags, repair_ags, slugify
 
 if TYPE_CHECKING:
     from ._territories import OfficialTerritory, TerritoryCatalogue
@@ -291,8 +291,9 @@ def init_concept(
 
     book = catalogue or territory_catalogue()
     if ags:
-        code = ags.strip()
-        if not (code.isascii() and code.isdigit() and len(code) in (5, 8)):
+        # A key that lost its leading zero (5566096) is repaired, as in every loader.
+        code, _ = repair_ags(ags)
+        if not (is_ags(code) and len(code) in (5, 8)):
             raise KommunaleIntegrationError(
                 f"expected an AGS of 8 digits (Stadt or Gemeinde) or 5 digits (Kreis), got {code!r}"
             )

@@ -59,10 +59,15 @@ def run(args: argparse.Namespace) -> int:
     """Handle ``init``: fill the template, check that the result loads, print next steps."""
     from .._examples import TEMPLATE_FILES, init_concept
     from .._loaders import load_concept
+    from .._parse import repair_ags
     from .._territories import load_territory_catalogue, territory_catalogue
     from .._validation import validate
 
     folder: Path = args.dir
+    if args.ags:
+        code, repaired = repair_ags(args.ags)
+        if repaired:
+            print(f"Hinweis: AGS {args.ags.strip()} als {code} gelesen (führende Null ergänzt)")
     name = args.name or (None if args.ags else folder.resolve().name)
     book = load_territory_catalogue(args.catalogue) if args.catalogue else territory_catalogue()
     init_concept(folder, name=name, ags=args.ags, kind=args.kind, catalogue=book)

@@ -176,9 +176,11 @@ class ExpressionRule(BuiltinRule):
 
     def check(self, context: ValidationContext) -> Iterator[Finding]:
         from .._engine.expressions import ExpressionError, parse_expression
+        from .._territories import POPULATION
 
         concept = context.concept
-        with_values = {obs.indicator for obs in concept.observations}
+        # The population comes from the Gemeindeverzeichnis (or the concept's figures).
+        with_values = {obs.indicator for obs in concept.observations} | {POPULATION}
         for index, indicator in enumerate(concept.indicators):
             for part in ("numerator", "denominator"):
                 term = getattr(indicator, part)
