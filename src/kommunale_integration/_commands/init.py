@@ -10,6 +10,7 @@ from typing import Any
 def register(subparsers: Any) -> None:
     """Add the ``init`` sub-command."""
     from .._examples import KIND_ALIASES
+    from .territories import add_catalogue_option
 
     parser = subparsers.add_parser(
         "init",
@@ -46,12 +47,7 @@ def register(subparsers: Any) -> None:
             "district); default: the kind in the Gemeindeverzeichnis"
         ),
     )
-    parser.add_argument(
-        "--catalogue",
-        type=Path,
-        metavar="FILE",
-        help="a territory catalogue written by 'territories update' (default: the shipped one)",
-    )
+    add_catalogue_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -60,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
     from .._examples import TEMPLATE_FILES, init_concept
     from .._loaders import load_concept
     from .._parse import repair_ags
-    from .._territories import load_territory_catalogue, territory_catalogue
     from .._validation import validate
+    from .territories import chosen_catalogue
 
     folder: Path = args.dir
     if args.ags:
@@ -69,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         if repaired:
             print(f"Hinweis: AGS {args.ags.strip()} als {code} gelesen (führende Null ergänzt)")
     name = args.name or (None if args.ags else folder.resolve().name)
-    book = load_territory_catalogue(args.catalogue) if args.catalogue else territory_catalogue()
+    book = chosen_catalogue(args)
     init_concept(folder, name=name, ags=args.ags, kind=args.kind, catalogue=book)
     if args.catalogue:
         print(

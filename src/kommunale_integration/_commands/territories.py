@@ -24,6 +24,23 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"expected a date like 2024-12-31, got {text!r}") from None
 
 
+def add_catalogue_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--catalogue FILE`` (a catalogue written by ``territories update``)."""
+    parser.add_argument(
+        "--catalogue",
+        type=Path,
+        metavar="FILE",
+        help="a territory catalogue written by 'territories update' (default: the shipped one)",
+    )
+
+
+def chosen_catalogue(args: argparse.Namespace) -> Any:
+    """The catalogue named by ``--catalogue``, else the shipped one."""
+    from .._territories import load_territory_catalogue, territory_catalogue
+
+    return load_territory_catalogue(args.catalogue) if args.catalogue else territory_catalogue()
+
+
 def register(subparsers: Any) -> None:
     """Add the ``territories`` sub-command."""
     parser = subparsers.add_parser(
@@ -35,12 +52,7 @@ def register(subparsers: Any) -> None:
             "Gebietsstand, the source and the attribution."
         ),
     )
-    parser.add_argument(
-        "--catalogue",
-        type=Path,
-        metavar="FILE",
-        help="a catalogue written by 'territories update' (default: the shipped one)",
-    )
+    add_catalogue_option(parser)
     parser.set_defaults(func=_info)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     find = actions.add_parser("find", help="list the Kreise, Städte and Gemeinden of a name")
@@ -73,14 +85,8 @@ def register(subparsers: Any) -> None:
     update.set_defaults(func=_update)
 
 
-def _book(args: argparse.Namespace) -> Any:
-    from .._territories import load_territory_catalogue, territory_catalogue
-
-    return load_territory_catalogue(args.catalogue) if args.catalogue else territory_catalogue()
-
-
 def _info(args: argparse.Namespace) -> int:
-    book = _book(args)
+    book = chosen_catalogue(args)
     towns = book.municipalities()
     print(f"Gemeindeverzeichnis, Gebietsstand {book.gebietsstand:%d.%m.%Y}")
     if book.population_date is not None:
@@ -94,7 +100,7 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _find(args: argparse.Namespace) -> int:
-    book = _book(args)
+    book = chosen_catalogue(args)
     found = book.find(args.name)
     if not found:
         raise KommunaleIntegrationError(
@@ -107,7 +113,7 @@ def _find(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    book = _book(args)
+    book = chosen_catalogue(args)
     entry = book.get(args.ags.strip())
     if entry is None:
         raise KommunaleIntegrationError(
