@@ -22,7 +22,7 @@ from kommunale_integration import (
 )
 from test_validation import TODAY, Y2026, _clean
 
-DUELMEN = "05558012"
+DUELMEN = "05558016"  # as in test_validation
 
 
 def _codes(concept: Concept, **kw: Any) -> list[str]:

@@ -107,7 +107,7 @@ class OfficialTerritory:
 
     @property
     def short_name(self) -> str:
-        """The name without its suffix: ``Coesfeld`` for ``Coesfeld, Stadt``."""
+        """The name without its suffix (``Coesfeld`` for ``Coesfeld, Stadt``)."""
         return self.name.split(",", 1)[0].strip()
 
     @property
@@ -138,7 +138,7 @@ class OfficialTerritory:
 
     @property
     def display_name(self) -> str:
-        """The name a concept shows: ``Coesfeld``, ``Kreis Coesfeld``, ``Landkreis Harburg``."""
+        """The name a concept shows (``Coesfeld``, ``Kreis Coesfeld``, ``Landkreis Harburg``)."""
         short = self.short_name
         if len(self.ags) != 5 or self.kreisfrei:
             return short

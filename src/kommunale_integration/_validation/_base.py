@@ -6,17 +6,15 @@ import abc
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
 from .._errors import Finding, KommunaleIntegrationError, Location, Severity
 from .._model import Concept
 from .._periods import ReportPeriod
+from .._territories import TerritoryCatalogue
 from ._messages import label, quote, templates
-
-if TYPE_CHECKING:
-    from .._territories import TerritoryCatalogue
 
 __all__ = [
     "BuiltinRule",

@@ -6,13 +6,14 @@ import difflib
 from collections.abc import Callable, Iterable
 from datetime import date
 from importlib import metadata
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from .._errors import Finding, Severity
 from .._model import CaseCount, Concept, ObservationStatus
 from .._periods import ReportPeriod
+from .._territories import TerritoryCatalogue
 from ._accepted import AcceptanceRule
 from ._base import BuiltinRule, Rule, ValidationConfigError, ValidationContext
 from ._profiles import PROFILES, Profile
@@ -20,9 +21,6 @@ from ._report import ValidationReport
 from ._rules import BUILTIN_RULES, declared_codes
 
 ACCEPTANCE = next(rule for rule in BUILTIN_RULES if isinstance(rule, AcceptanceRule))
-
-if TYPE_CHECKING:
-    from .._territories import TerritoryCatalogue
 
 __all__ = ["ENTRY_POINT_GROUP", "PlainRule", "all_codes", "plugin_rules", "validate"]
 
