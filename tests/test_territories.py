@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -368,3 +370,99 @@ def test_cli_update_without_gebietsstand_is_one_clear_error(
     assert "Gebietsstand" in err
     assert "Traceback" not in err
     assert not (tmp_path / "o.tsv").exists()
+
+
+# --------------------------------------------------------------------------- versions
+
+KREIS_ST = ki.Territory(ags="05566", name="Kreis Steinfurt", kind="district")
+OLD = ki.Territory(
+    ags="05566096",
+    name="Wettringen",
+    kind="municipality",
+    parent="05566",
+    valid_to=date(2023, 12, 31),
+)
+NEW = ki.Territory(
+    ags="05566096",
+    name="Wettringen",
+    kind="municipality",
+    parent="05566",
+    valid_from=date(2024, 1, 1),
+    predecessors=["05566092"],
+)
+GONE = ki.Territory(
+    ags="05566092",
+    name="Westerkappeln",
+    kind="municipality",
+    parent="05566",
+    valid_to=date(2023, 12, 31),
+    successors=["05566096"],
+)
+
+
+def test_versions_of_one_ags_are_picked_by_date() -> None:
+    concept = _concept(KREIS_ST, NEW, GONE, OLD)
+    assert concept.versions("05566096") == (OLD, NEW)
+    assert concept.territory_of("05566096", on=date(2023, 6, 1)) is OLD
+    assert concept.territory_of("05566096", on=date(2024, 6, 1)) is NEW
+    assert concept.territory_of("05566092", on=date(2024, 6, 1)) is None
+    assert [t.ags for t in concept.municipalities(on=date(2023, 6, 1))] == ["05566092", "05566096"]
+    assert [t.ags for t in concept.municipalities(on=date(2024, 6, 1))] == ["05566096"]
+    # Without a day: one entry per AGS.
+    assert [t.ags for t in concept.municipalities()] == ["05566092", "05566096"]
+
+
+def test_versions_may_repeat_an_ags_but_not_overlap() -> None:
+    report = ki.validate(_concept(KREIS_ST, OLD, NEW, GONE))
+    assert not _codes(report, "duplicate-id")
+    assert not _codes(report, "territory-unknown-ags")
+    overlapping = attrs.evolve(NEW, valid_from=date(2023, 12, 31))
+    [clash] = _codes(ki.validate(_concept(KREIS_ST, OLD, overlapping)), "duplicate-id")
+    assert clash.location.path == "territories[2].ags"
+
+
+def test_successor_links_must_name_existing_territories() -> None:
+    broken = attrs.evolve(GONE, successors=["05566999"])
+    [error] = _codes(ki.validate(_concept(KREIS_ST, OLD, NEW, broken)), "territory-unknown-ags")
+    assert error.location.path == "territories[3].successors[0]"
+    with pytest.raises(ki.InvalidValueError, match="successors"):
+        attrs.evolve(GONE, successors=["5566"])
+
+
+def test_coverage_on_a_day_uses_the_territories_valid_then() -> None:
+    concept = _concept(
+        KREIS_ST, OLD, NEW, GONE, fields=[ki.FieldOfAction(id="sprache", title="Sprache")]
+    )
+    before = {g.municipality for g in ki.coverage_gaps(concept, on=date(2023, 6, 1))}
+    after = {g.municipality for g in ki.coverage_gaps(concept, on=date(2024, 6, 1))}
+    assert before == {"05566092", "05566096"}
+    assert after == {"05566096"}
+
+
+def test_roll_ups_use_the_versions_valid_in_the_period() -> None:
+    # Westerkappeln (invented here) merged into Wettringen on 1 January 2024: from 2024
+    # the Kreis is the sum of Wettringen alone, before of both.
+    indicator = ki.Indicator(id="teilnahmen", name="Teilnahmen", numerator="teilnahmen_raw")
+
+    def value(ags: str, year: str, number: int) -> ki.Observation:
+        period = ki.ReportPeriod.parse(year)
+        return ki.Observation(
+            indicator="teilnahmen_raw", period=period, territory=ags, value=Decimal(number)
+        )
+
+    concept = _concept(
+        KREIS_ST,
+        OLD,
+        NEW,
+        GONE,
+        indicators=[indicator],
+        observations=[
+            value("05566096", "2023", 7),
+            value("05566092", "2023", 5),
+            value("05566096", "2024", 13),
+        ],
+    )
+    table = ki.compute_indicators(concept, periods=["2023", "2024"])
+    assert table.get("teilnahmen", "2023", "05566").value == Decimal(12)
+    # Without versions the dissolved Gemeinde's missing 2024 value would block the sum.
+    assert table.get("teilnahmen", "2024", "05566").value == Decimal(13)

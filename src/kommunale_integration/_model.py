@@ -249,6 +249,12 @@ class Territory:
         """The Kreis key (first five digits) of a municipality, else ``None``."""
         return self.ags[:5] if len(self.ags) == 8 else None
 
+    def overlaps(self, other: Territory) -> bool:
+        """Return whether the two versions exist at the same time (open ends unbounded)."""
+        return DateRange(start=self.valid_from, end=self.valid_to).overlaps(
+            DateRange(start=other.valid_from, end=other.valid_to)
+        )
+
     def valid_on(self, day: date) -> bool:
         """Return whether the territory exists in this form on *day*."""
         return (self.valid_from is None or self.valid_from <= day) and (

@@ -40,6 +40,7 @@ from .._model import (
     Indicator,
     ObservationStatus,
     OverTime,
+    Territory,
 )
 from .._periods import PeriodError, PeriodKind, ReportPeriod, fiscal_year_start
 from .._territories import POPULATION, population_of
@@ -510,6 +511,9 @@ class _Elements:
         ] = {}
         self.codes: set[str] = set()
         self.concept = concept
+        self.versions: dict[str, list[Territory]] = {}
+        for version in concept.territories if concept is not None else ():
+            self.versions.setdefault(version.ags, []).append(version)
         if concept is not None:
             # The population (Einwohner) of each Stadt or Gemeinde: the concept's own
             # figure or the Gemeindeverzeichnis'; observations named so override it.
@@ -527,6 +531,16 @@ class _Elements:
             {i.id: i.over_time for i in concept.indicators} if concept is not None else {}
         )
 
+    def _exists(self, ags: str, period: ReportPeriod) -> bool:
+        versions = self.versions.get(ags)
+        if not versions:
+            return True
+        return any(
+            (t.valid_from is None or t.valid_from <= period.end)
+            and (t.valid_to is None or period.start <= t.valid_to)
+            for t in versions
+        )
+
     def get(
         self, code: str, period: ReportPeriod, territory: str
     ) -> tuple[Decimal | None, ObservationStatus] | None:
@@ -541,7 +555,9 @@ class _Elements:
                 None if found is None else (Decimal(found.value), ObservationStatus.OK)
             )
             return self._memo[key]
-        kids = self.layout.children.get(territory, [])
+        # Only the parts that exist in the period (territory versions: a Gemeinde
+        # dissolved or founded by a boundary change) make up the sum.
+        kids = [k for k in self.layout.children.get(territory, []) if self._exists(k, period)]
         rule = self.over_time.get(code, OverTime.NONE)
         result = combine_over_time(rule, period, lambda part: self.get(code, part, territory))
         if result is None and kids:

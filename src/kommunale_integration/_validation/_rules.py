@@ -54,7 +54,10 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 class IdentifierRule(BuiltinRule):
-    """Every id is unique within its collection (``duplicate-id``)."""
+    """Every id is unique within its collection (``duplicate-id``).
+
+    A territory's AGS may occur more than once when the versions do not overlap in time.
+    """
 
     name: ClassVar[str] = "identifiers"
     codes: ClassVar[Mapping[str, Severity]] = {"duplicate-id": ERROR}
@@ -63,9 +66,16 @@ class IdentifierRule(BuiltinRule):
         for collection in ID_COLLECTIONS:
             key = "ags" if collection == "territories" else "id"
             first: dict[str, int] = {}
-            for index, item in enumerate(getattr(context.concept, collection)):
+            items = getattr(context.concept, collection)
+            for index, item in enumerate(items):
                 value = getattr(item, key)
                 seen = first.setdefault(value, index)
+                if seen != index and collection == "territories":
+                    # Versions of one AGS may follow each other (a merger in which the
+                    # town kept its AGS); only versions that overlap in time clash.
+                    clash = [j for j in range(index) if items[j].ags == value]
+                    clash = [j for j in clash if items[j].overlaps(item)]
+                    seen = clash[0] if clash else index
                 if seen != index:
                     yield self.emit(
                         context,
