@@ -8,8 +8,14 @@ themselves travel in ``attribute`` rows of the project taxonomy (:data:`KI_TAXON
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any, Final
+
+from .._errors import Finding, Location, Severity
 
 __all__ = [
     "CHILDREN",
@@ -22,7 +28,17 @@ __all__ = [
     "TARGET_GROUP_TAXONOMY",
     "Record",
     "Tables",
+    "at_key",
+    "decimal_of",
+    "empty",
     "hsds_uuid",
+    "join_path",
+    "json_text",
+    "rrule_fields",
+    "shorten",
+    "text_of",
+    "unreadable",
+    "with_path",
 ]
 
 #: The fixed UUID namespace of this project: ``uuid5(NAMESPACE_URL, <project url>/hsds)``.
@@ -68,6 +84,7 @@ KI_TERMS: Final = {
     "stand_in": "Ersatzwert für ein von HSDS verlangtes Feld (Beschreibung = Name)",
     "rrule": "Terminregel nach RFC 5545 (RRULE)",
     "extra": "Importierter Wert ohne Feld im Modell (JSON)",
+    "translations": "Übersetzte Texte (JSON: Sprachcode -> Texte)",
 }
 
 #: Land names by the first two digits of the AGS (for ``address.state_province``).
@@ -197,3 +214,120 @@ def children_of(entity: str) -> tuple[tuple[str, str, str], ...]:
 def hsds_uuid(*parts: str) -> str:
     """Return the deterministic UUID (version 5) for *parts* in :data:`NAMESPACE`."""
     return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+
+_RRULE_PARTS: Final = {
+    "FREQ": "freq",
+    "INTERVAL": "interval",
+    "COUNT": "count",
+    "UNTIL": "until",
+    "WKST": "wkst",
+    "BYDAY": "byday",
+    "BYWEEKNO": "byweekno",
+    "BYMONTHDAY": "bymonthday",
+    "BYYEARDAY": "byyearday",
+}
+_NUMBER_PARTS: Final = frozenset({"INTERVAL", "COUNT"})
+
+
+def rrule_fields(rule: str | None) -> Record:
+    """Split an RRULE into HSDS schedule fields; empty when HSDS cannot express it.
+
+    HSDS knows only ``WEEKLY`` and ``MONTHLY`` and a subset of the rule parts; a rule
+    using anything else is kept only as the ``rrule`` attribute.
+    """
+    if not rule:
+        return {}
+    parts: dict[str, str] = {}
+    for item in rule.removeprefix("RRULE:").split(";"):
+        key, sep, value = item.partition("=")
+        if not sep:
+            return {}
+        parts[key.strip().upper()] = value.strip()
+    if parts.get("FREQ") not in ("WEEKLY", "MONTHLY") or not set(parts) <= set(_RRULE_PARTS):
+        return {}
+    fields: Record = {}
+    for key, value in parts.items():
+        if key in _NUMBER_PARTS:
+            if not value.isdigit():
+                return {}
+            fields[_RRULE_PARTS[key]] = int(value)
+        elif key == "UNTIL":
+            if not re.fullmatch(r"\d{8}", value):
+                return {}
+            fields["until"] = f"{value[:4]}-{value[4:6]}-{value[6:]}"
+        else:
+            fields[_RRULE_PARTS[key]] = value
+    return fields
+
+
+def empty(value: Any) -> bool:
+    return value is None or value in ("", [], {})
+
+
+def text_of(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return str(value)
+    return value if isinstance(value, str) else json_text(value)
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=json_default
+    )
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):  # a number read from CSV: written as JSON reads it
+        return int(value) if value == value.to_integral_value() else float(value)
+    return str(value)
+
+
+def join_path(path: str | None, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def with_path(where: Location, path: str) -> Location:
+    return Location(file=where.file, row=where.row, column=where.column, path=path)
+
+
+def at_key(where: Location, key: str) -> Location:
+    if where.row is not None:
+        return Location(file=where.file, row=where.row, column=key, path=where.path)
+    return with_path(where, join_path(where.path, key))
+
+
+def unreadable(path: Path, why: str) -> Finding:
+    return Finding(
+        code="hsds-unreadable",
+        severity=Severity.ERROR,
+        message=f"cannot read HSDS data from {path}: {why}",
+        location=Location(file=str(path)),
+    )
+
+
+def decimal_of(value: Any) -> Decimal | None:
+    if isinstance(value, bool) or empty(value):
+        return None
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+#: Longest foreign value quoted in a message of the import (ids, field values).
+QUOTE_LIMIT: Final = 60
+
+
+def shorten(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """*value* as text for a message, cut to *limit* characters (``…`` marks a cut).
+
+    Messages of the import quote single ids and values of the foreign data, never a
+    whole record, and never more than *limit* characters of one.
+    """
+    text = value if isinstance(value, str) else json_text(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

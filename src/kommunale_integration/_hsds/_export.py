@@ -24,6 +24,7 @@ import io
 import json
 import re
 from collections.abc import Iterable
+from datetime import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -46,6 +47,7 @@ from ._common import (
     Tables,
     children_of,
     hsds_uuid,
+    rrule_fields,
 )
 from ._spec import HSDS_VERSION, TABLES
 
@@ -70,18 +72,6 @@ EXPORT_TABLES: Final = (
     "taxonomy",
 )
 
-_RRULE_PARTS: Final = {
-    "FREQ": "freq",
-    "INTERVAL": "interval",
-    "COUNT": "count",
-    "UNTIL": "until",
-    "WKST": "wkst",
-    "BYDAY": "byday",
-    "BYWEEKNO": "byweekno",
-    "BYMONTHDAY": "bymonthday",
-    "BYYEARDAY": "byyearday",
-}
-_NUMBER_PARTS: Final = frozenset({"INTERVAL", "COUNT"})
 _KEEP_SIGN_COLUMNS: Final = frozenset({("phone", "number")})
 
 
@@ -345,6 +335,7 @@ class _Builder:
         self.ki("organization", org_id, "founded", [_iso(actor.founded)])
         self.ki("organization", org_id, "last_verified", [_iso(actor.last_verified)])
         self.ki("organization", org_id, "illustrative", ["true" if actor.illustrative else None])
+        self.ki("organization", org_id, "translations", [_translations(actor.translations)])
         self.extras("organization", record, actor.extras)
         self.contacts("organization_id", org_id, actor.contacts)
         if actor.venue is not None:
@@ -377,6 +368,7 @@ class _Builder:
         self.ki("service", svc_id, "residence_status", elig.residence_statuses)
         self.ki("service", svc_id, "capacity", [_opt_str(offer.capacity)])
         self.ki("service", svc_id, "illustrative", ["true" if offer.illustrative else None])
+        self.ki("service", svc_id, "translations", [_translations(offer.translations)])
         self.extras("service", record, offer.extras)
         for n, code in enumerate(offer.languages):
             self.add(
@@ -388,7 +380,8 @@ class _Builder:
                     "code": code,
                 },
             )
-        if offer.schedule or offer.schedule_note or offer.valid_from or offer.valid_to:
+        timed = offer.start_time is not None or offer.end_time is not None
+        if offer.schedule or offer.schedule_note or offer.valid_from or offer.valid_to or timed:
             schedule_id = hsds_uuid(svc_id, "schedule")
             parts = rrule_fields(offer.schedule)
             if parts and offer.valid_from:
@@ -402,6 +395,8 @@ class _Builder:
                     "valid_from": _iso(offer.valid_from),
                     "valid_to": _iso(offer.valid_to),
                     "description": offer.schedule_note,
+                    "opens_at": _clock(offer.start_time),
+                    "closes_at": _clock(offer.end_time),
                     **parts,
                 },
             )
@@ -428,37 +423,6 @@ class _Builder:
                     "location_id": location_id,
                 },
             )
-
-
-def rrule_fields(rule: str | None) -> Record:
-    """Split an RRULE into HSDS schedule fields; empty when HSDS cannot express it.
-
-    HSDS knows only ``WEEKLY`` and ``MONTHLY`` and a subset of the rule parts; a rule
-    using anything else is kept only as the ``rrule`` attribute.
-    """
-    if not rule:
-        return {}
-    parts: dict[str, str] = {}
-    for item in rule.removeprefix("RRULE:").split(";"):
-        key, sep, value = item.partition("=")
-        if not sep:
-            return {}
-        parts[key.strip().upper()] = value.strip()
-    if parts.get("FREQ") not in ("WEEKLY", "MONTHLY") or not set(parts) <= set(_RRULE_PARTS):
-        return {}
-    fields: Record = {}
-    for key, value in parts.items():
-        if key in _NUMBER_PARTS:
-            if not value.isdigit():
-                return {}
-            fields[_RRULE_PARTS[key]] = int(value)
-        elif key == "UNTIL":
-            if not re.fullmatch(r"\d{8}", value):
-                return {}
-            fields["until"] = f"{value[:4]}-{value[4:6]}-{value[6:]}"
-        else:
-            fields[_RRULE_PARTS[key]] = value
-    return fields
 
 
 def concept_tables(concept: m.Concept) -> Tables:
@@ -737,3 +701,15 @@ def _iso(day: Any) -> str | None:
 
 def _opt_str(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _translations(pairs: tuple[tuple[str, m.Translation], ...]) -> str | None:
+    """The translated texts as one JSON object (language code -> texts), or ``None``."""
+    if not pairs:
+        return None
+    return _json({code: unstructure(texts) for code, texts in pairs})
+
+
+def _clock(value: time | None) -> str | None:
+    """A time of day as HSDS writes it (``16:00:00``)."""
+    return None if value is None else value.isoformat()
