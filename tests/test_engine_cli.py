@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import run_cli
 from kommunale_integration._cli import main
 
 CASES = """case_id;municipality;opened;closed;legal_basis;sex;birth_year
@@ -31,10 +32,7 @@ def export(tmp_path: Path) -> tuple[Path, Path]:
     return cases, events
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_year_with_quarters_and_months(

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import kommunale_integration as ki
-from kommunale_integration._cli import main
+from helpers import run_cli
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kreis_coesfeld"
 INTERN = "INTERN – nicht zur Veröffentlichung"
@@ -104,10 +104,7 @@ def assert_no_case_id(ids: list[str], *places: Path | str | bytes) -> None:
             assert case.encode().lower() not in lowered, f"case id {case} in {where}"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 # --------------------------------------------------------------------------- no case id

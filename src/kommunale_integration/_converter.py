@@ -43,6 +43,8 @@ from . import _model as m
 from . import _parse
 from ._errors import Finding, InvalidValueError, LoadError, Location, Severity
 from ._periods import ReportPeriod, fiscal_year_start
+from ._text import parse_json, parse_yaml
+from ._yaml12 import YamlFloat, YamlInt
 
 __all__ = [
     "dumps_json",
@@ -116,6 +118,8 @@ def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
 
     .. versionadded:: 0.1.0
     """
+    if isinstance(value, YamlFloat):
+        value = value.yaml_text  # exactly as written, not through a binary float
     try:
         return _parse.parse_decimal(value, german=german)
     except ValueError as exc:
@@ -129,13 +133,15 @@ def _structure_int(value: Any, _: type) -> int:
         except ValueError:
             pass
     elif isinstance(value, int) and not isinstance(value, bool):
-        return value
+        return int(value)
     raise ValueError(f"expected a whole number, got {_show(value)}")
 
 
 def _structure_str(value: Any, _: type) -> str:
     if isinstance(value, str):
         return value
+    if isinstance(value, YamlInt | YamlFloat):
+        return value.yaml_text  # version: 1.10 is "1.10", not "1.1"
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         # YAML turns 05558 into text only when quoted; numbers are accepted as text.
         return str(value)
@@ -167,11 +173,16 @@ def _structure_period(value: Any, _: type) -> ReportPeriod:
     return ReportPeriod.parse(value)
 
 
+def _written(value: Any) -> str:
+    """A scalar as text: a YAML number as it was written."""
+    return value.yaml_text if isinstance(value, YamlInt | YamlFloat) else str(value)
+
+
 def _structure_pairs(value: Any, _: type) -> tuple[tuple[str, str], ...]:
     if value is None:
         return ()
     if isinstance(value, Mapping):
-        return tuple(sorted((str(k), str(v)) for k, v in value.items()))
+        return tuple(sorted((_written(k), _written(v)) for k, v in value.items()))
     raise ValueError(f"expected a mapping of dimension to value, got {_show(value)}")
 
 
@@ -424,80 +435,12 @@ def _describe(error: BaseException, path: str) -> tuple[str, str, str]:
 # --------------------------------------------------------------------------- JSON and YAML
 
 
-def _too_deep(file: str | None) -> Finding:
-    return Finding(
-        code="too-deeply-nested",
-        severity=Severity.ERROR,
-        message="the document is nested too deeply to be a concept",
-        location=Location(file=file),
-    )
-
-
-#: Deepest nesting of YAML collections read; a concept needs a handful of levels.
-MAX_YAML_DEPTH = 1000
-
-
-def yaml_too_deep(text: str) -> bool:
-    """Whether YAML *text* nests collections deeper than :data:`MAX_YAML_DEPTH`.
-
-    libyaml's C loader composes nested collections recursively in C: tens of thousands
-    of levels (``[[[[…``, ``- - - …``) overflow the C stack and kill the process instead
-    of raising an exception. The depth is bounded by the number of brackets plus the
-    longest line; only when that bound is large are the parser's events counted (which
-    stops as soon as the limit is passed).
-    """
-    longest = max(map(len, text.splitlines()), default=0)
-    if text.count("[") + text.count("{") + longest < MAX_YAML_DEPTH:
-        return False
-    import yaml
-
-    depth = 0
-    starts = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
-    ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
-    try:
-        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-            if isinstance(event, starts):
-                depth += 1
-                if depth > MAX_YAML_DEPTH:
-                    return True
-            elif isinstance(event, ends):
-                depth -= 1
-    except yaml.YAMLError:
-        return False  # the load itself reports the syntax error with its line
-    return False
-
-
 def dumps_json(obj: Any, *, indent: int | None = 2) -> str:
     """Serialise a model object (or a list of them) to JSON text.
 
     .. versionadded:: 0.1.0
     """
     return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent)
-
-
-def parse_json(text: str, *, file: str | None = None) -> Any:
-    """Parse JSON *text* into plain data.
-
-    Raises:
-        LoadError: ``invalid-json`` with line and column, or ``too-deeply-nested``.
-
-    .. versionadded:: 0.1.0
-    """
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise LoadError([_too_deep(file)]) from None
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            [
-                Finding(
-                    code="invalid-json",
-                    severity=Severity.ERROR,
-                    message=f"invalid JSON: {exc.msg} (column {exc.colno})",
-                    location=Location(file=file, row=exc.lineno),
-                )
-            ]
-        ) from None
 
 
 def loads_json(text: str, cls: type[T], *, file: str | None = None) -> T:
@@ -526,40 +469,6 @@ def dumps_yaml(obj: Any) -> str:
         sort_keys=False,
         default_flow_style=False,
     )
-
-
-def parse_yaml(text: str, *, file: str | None = None) -> Any:
-    """Parse YAML *text* into plain data with the safe loader (never Python tags).
-
-    Raises:
-        LoadError: ``invalid-yaml`` with its line, or ``too-deeply-nested``.
-
-    .. versionadded:: 0.1.0
-    """
-    import yaml
-
-    if yaml_too_deep(text):
-        raise LoadError([_too_deep(file)])
-    try:
-        # The C loader when available (much faster), always the *safe* one.
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-    except RecursionError:
-        raise LoadError([_too_deep(file)]) from None
-    except (yaml.YAMLError, ValueError) as exc:
-        # ValueError: an unquoted date that does not exist (2017-00-01, 2016-02-30)
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise LoadError(
-            [
-                Finding(
-                    code="invalid-yaml",
-                    severity=Severity.ERROR,
-                    message=f"invalid YAML: {problem}",
-                    location=Location(file=file, row=row),
-                )
-            ]
-        ) from None
 
 
 def loads_yaml(text: str, cls: type[T], *, file: str | None = None) -> T:

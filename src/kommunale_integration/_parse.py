@@ -241,6 +241,7 @@ def parse_money(value: Any, *, german: bool | None = None) -> Decimal:
 
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ Tt]\d")
 _EXCEL_EPOCH: Final = date(1899, 12, 30)
 #: The last serial Excel shows as a date (9999-12-31).
 MAX_EXCEL_SERIAL: Final = 2_958_465
@@ -310,6 +311,8 @@ def _date_from_text(text: str) -> date:
         day, month, year = (int(g) for g in german.groups())
     elif iso:
         year, month, day = (int(g) for g in iso.groups())
+    elif _ISO_DATE_TIME.match(text):
+        raise ParseError("invalid-date", "expected a date without time (of day)")
     else:
         raise ParseError("invalid-date", "expected a date like 2016-12-31 or 31.12.2016")
     try:

@@ -7,7 +7,6 @@ Every problem found while loading is collected by a :class:`Collector` as a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import attrs
 
 from .._errors import Finding, LoadError, Location, Severity
 from .._i18n import tr
+from .._text import EncodingProblem, FileProblem, decode, read_file
 
 __all__ = ["LOAD_FINDING_CODES", "Collector", "LoadOptions", "decode_text"]
 
@@ -41,7 +41,14 @@ LOAD_FINDING_CODES: Mapping[str, str] = {
     "too-many-rows": "A table has more rows than the configured limit.",
     "path-outside-concept": "A table path in ``tables:`` leaves the concept folder.",
     "unreadable-file": "A file is missing, not a file, or not in the format its name says.",
+    "hidden-sheet": "The first worksheet of a workbook is hidden; the first visible one is "
+    "read (warning).",
     "invalid-yaml": "A YAML file has a syntax error.",
+    "duplicate-key": "A key appears twice in one mapping of a YAML or JSON file (the last "
+    "would silently win).",
+    "invalid-character": "A text holds a control character, a lone surrogate or U+FFFE, "
+    "which no output format can hold.",
+    "too-deeply-nested": "A structured file nests deeper than 1,000 levels.",
     "invalid-json": "A JSON file has a syntax error.",
     "invalid-toml": "A TOML file has a syntax error.",
     "unknown-key": "A structured file has a key the model does not know (check the spelling).",
@@ -102,6 +109,15 @@ _MESSAGES: dict[str, str] = {
     ),
     "path-outside-concept": 'path "{found}" lies outside the concept folder',
     "missing-file": "file not found",
+    "hidden-sheet": (
+        'the hidden worksheet(s) {sheets} are skipped; the first visible one, "{sheet}", is read'
+    ),
+    "no-visible-sheet": "the workbook has no visible worksheet",
+    "invalid-character": (
+        "the text holds the character {char}, which no output format can hold; remove it"
+    ),
+    "not-a-file": "not a file but a {kind}; only regular files are read",
+    "symlink-loop": "a symbolic link that leads nowhere (a loop or a missing target)",
     "invalid-xlsx": "file is not a readable XLSX workbook ({problem})",
     "unreadable-file": "file cannot be read: {problem}",
     "ambiguous-file": "several files for the same purpose: {found}; keep only one",
@@ -219,59 +235,33 @@ class Collector:
 def read_bytes(path: Path, display: str, collector: Collector) -> bytes | None:
     """Read a file within the size limit; record a finding and return None on failure."""
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        collector.add("unreadable-file", "missing-file", file=display)
+        return read_file(path, collector.options.max_file_bytes)
+    except FileProblem as problem:
+        if problem.key == "file-too-large":
+            limit = collector.options.max_file_bytes
+            collector.add("file-too-large", file=display, size=problem.size, limit=limit)
+        elif problem.key == "unreadable-file":
+            collector.add("unreadable-file", file=display, problem=problem.problem)
+        else:  # missing-file, not-a-file, symlink-loop
+            collector.add("unreadable-file", problem.key, file=display, kind=problem.problem)
         return None
-    except OSError as exc:
-        collector.add("unreadable-file", file=display, problem=exc.strerror or str(exc))
-        return None
-    if not path.is_file():
-        collector.add("unreadable-file", file=display, problem="not a file")
-        return None
-    limit = collector.options.max_file_bytes
-    if size > limit:
-        collector.add("file-too-large", file=display, size=size, limit=limit)
-        return None
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        collector.add("unreadable-file", file=display, problem=exc.strerror or str(exc))
-        return None
-
-
-# A well-formed UTF-8 multi-byte sequence (2 to 4 bytes).
-_UTF8_SEQUENCE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
 
 
 def decode_text(data: bytes, display: str, collector: Collector) -> str | None:
-    """Decode a text file: UTF-8 (with or without BOM), else Windows-1252.
+    """Decode a text file (see :func:`kommunale_integration._text.decode`).
 
-    Windows-1252 is only tried when UTF-8 fails. A file that holds well-formed UTF-8
-    sequences *and* invalid bytes is broken UTF-8 (not Windows-1252, which would turn
-    every umlaut into two wrong characters): that is an ``invalid-encoding`` finding, as
-    is a byte that Windows-1252 does not define.
+    A file that is not UTF-8 nor Windows-1252 is an ``invalid-encoding`` finding with
+    the row and the offset of the first bad byte.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    if _UTF8_SEQUENCE.search(data):
-        _encoding_finding(data, utf8_error.start, "mixed-encoding", display, collector)
+        return decode(data)
+    except EncodingProblem as problem:
+        collector.add(
+            "invalid-encoding",
+            problem.key,
+            file=display,
+            row=problem.row,
+            byte=problem.byte,
+            offset=problem.offset,
+        )
         return None
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        _encoding_finding(data, exc.start, "invalid-encoding", display, collector)
-        return None
-
-
-def _encoding_finding(
-    data: bytes, offset: int, key: str, display: str, collector: Collector
-) -> None:
-    row = data.count(b"\n", 0, offset) + 1
-    collector.add("invalid-encoding", key, file=display, row=row, byte=data[offset], offset=offset)

@@ -8,10 +8,8 @@ produces) or a folder with a main file ``konzept.yaml`` and optional tables next
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -21,8 +19,10 @@ import attrs
 from .. import _model as m
 from .._converter import dumps_json, dumps_yaml, fiscal_start_of, structure, unstructure
 from .._errors import Finding, LoadError, Location, OutputError
+from .._i18n import using_language
 from .._io import atomic_directory, atomic_write
 from .._periods import fiscal_year_start
+from .._text import line_of, parse_structured
 from ._common import Collector, LoadOptions, decode_text, read_bytes
 from ._formats import csv_bytes, read_csv_rows, read_xlsx_rows, xlsx_bytes
 from ._tables import (
@@ -134,7 +134,8 @@ def load_concept_with_findings(path: StrPath, *, options: LoadOptions | None = N
     .. versionadded:: 0.1.0
     """
     collector = Collector(options or LoadOptions())
-    concept = _load(Path(path), collector)
+    with using_language(collector.options.lang):
+        concept = _load(Path(path), collector)
     collector.raise_if_errors()
     assert concept is not None  # no errors means a concept was built
     return LoadResult(concept=concept, findings=tuple(collector.findings))
@@ -309,38 +310,10 @@ def _lenient_territories(raw: Any) -> list[m.Territory]:
 
 def _with_line(finding: Finding, lines: Mapping[str, int]) -> Finding:
     """Add the YAML line of the finding's path (or of its nearest parent)."""
-    key = finding.location.path or ""
-    while key:
-        if key in lines:
-            return attrs.evolve(finding, location=attrs.evolve(finding.location, row=lines[key]))
-        cut = max(key.rfind("."), key.rfind("["))
-        key = key[:cut] if cut > 0 else ""
-    return finding
-
-
-def _yaml_lines(node: Any, path: str, out: dict[str, int], seen: set[int] | None = None) -> None:
-    """Record the 1-based line of every mapping value and list item below *node*.
-
-    A node reached again through an alias is not walked again: aliases of aliases
-    (a "billion laughs" file) would otherwise take forever.
-    """
-    import yaml
-
-    seen = set() if seen is None else seen
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                sub = f"{path}.{key_node.value}" if path else str(key_node.value)
-                out[sub] = key_node.start_mark.line + 1
-                _yaml_lines(value_node, sub, out, seen)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            sub = f"{path}[{index}]"
-            out[sub] = item.start_mark.line + 1
-            _yaml_lines(item, sub, out, seen)
+    row = line_of(finding.location.path or "", lines)
+    if row is None:
+        return finding
+    return attrs.evolve(finding, location=attrs.evolve(finding.location, row=row))
 
 
 def _read_structured(
@@ -352,75 +325,15 @@ def _read_structured(
     text = decode_text(data, display, collector)
     if text is None:
         return None
-    suffix = path.suffix.lower()
-    parsed: Any
-    if suffix in {".yaml", ".yml"}:
-        import yaml
-
-        from .._converter import yaml_too_deep
-
-        if yaml_too_deep(text):
-            collector.add("invalid-yaml", file=display, problem="nested too deeply")
-            return None
-        try:
-            parsed = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-        except (yaml.YAMLError, ValueError) as exc:
-            # ValueError: an unquoted date that does not exist (2017-00-01, 2016-02-30)
-            mark = getattr(exc, "problem_mark", None)
-            problem = getattr(exc, "problem", None) or _yaml_value_problem(exc)
-            collector.add(
-                "invalid-yaml",
-                file=display,
-                row=mark.line + 1 if mark is not None else None,
-                problem=problem,
-            )
-            return None
-        if lines is not None:
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            _yaml_lines(yaml.compose(text, Loader=loader), "", lines)
-    elif suffix == ".json":
-        try:
-            parsed = json.loads(text)
-        except RecursionError:
-            collector.add("invalid-json", file=display, problem="nested too deeply")
-            return None
-        except json.JSONDecodeError as exc:
-            collector.add(
-                "invalid-json",
-                file=display,
-                row=exc.lineno,
-                problem=f"{exc.msg} (column {exc.colno})",
-            )
-            return None
-    else:
-        import tomllib
-
-        try:
-            parsed = tomllib.loads(text)
-        except RecursionError:
-            collector.add("invalid-toml", file=display, problem="nested too deeply")
-            return None
-        except tomllib.TOMLDecodeError as exc:
-            match = re.search(r"line (\d+)", str(exc))
-            collector.add(
-                "invalid-toml",
-                file=display,
-                row=int(match.group(1)) if match else None,
-                problem=str(exc),
-            )
-            return None
+    try:
+        parsed = parse_structured(text, path.suffix, file=display, lines=lines)
+    except LoadError as error:
+        collector.extend(list(error.findings))
+        return None
     if not isinstance(parsed, dict):
         collector.add("invalid-value", "not-a-mapping", file=display)
         return None
     return parsed
-
-
-def _yaml_value_problem(exc: Exception) -> str:
-    """The problem of a YAML error without a mark (a date that does not exist)."""
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if isinstance(exc, ValueError):
-        return f"a date or number is not valid ({text}); put it in quotes or correct it"
-    return text
 
 
 def _table_paths(
@@ -429,8 +342,12 @@ def _table_paths(
     result: dict[TableKind, tuple[Path, str]] = {}
     if discover:
         for kind, stem in DEFAULT_TABLE_FILES.items():
+            # Anything of the name counts (a FIFO, a device, a link to nowhere): the
+            # reader then says why it cannot be read instead of ignoring it silently.
             found = [
-                base / f"{stem}{s}" for s in (".csv", ".xlsx") if (base / f"{stem}{s}").is_file()
+                base / f"{stem}{s}"
+                for s in (".csv", ".xlsx")
+                if os.path.lexists(base / f"{stem}{s}")
             ]
             if len(found) > 1:
                 collector.add(
@@ -439,7 +356,7 @@ def _table_paths(
                     file=found[0].name,
                     found=", ".join(p.name for p in found),
                 )
-            elif found and not _inside(found[0], base):
+            elif found and _resolvable(found[0]) and not _inside(found[0], base):
                 # a symbolic link that leads out of the concept folder
                 collector.add("path-outside-concept", file=found[0].name, found=found[0].name)
             elif found:
@@ -485,6 +402,15 @@ def _table_paths(
             continue
         result[table_kind] = (base / relative, relative.as_posix())
     return result
+
+
+def _resolvable(path: Path) -> bool:
+    """Whether the symbolic links of *path* lead to something (no loop, no dead end)."""
+    try:
+        path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
+    return True
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -622,18 +548,19 @@ def read_table(
     table_kind = TableKind(kind)
     opts = options or LoadOptions()
     collector = Collector(opts)
-    if isinstance(path, str | os.PathLike):
-        source = Path(path)
-        rows = _read_rows(source, source.name, collector)
-    else:
-        rows = _read_stream(path, name, collector)
-    decoded: list[DecodedRow] = []
-    if rows is not None:
-        resolver = Resolver.build(territories, actors)
-        for field in fields:
-            resolver.add_field(field.id, field.title)
-        mapping = {**_option_columns(opts, table_kind), **(columns or {})}
-        decoded = decode_rows(table_kind, rows, collector, resolver, mapping=mapping)
+    with using_language(opts.lang):
+        if isinstance(path, str | os.PathLike):
+            source = Path(path)
+            rows = _read_rows(source, source.name, collector)
+        else:
+            rows = _read_stream(path, name, collector)
+        decoded: list[DecodedRow] = []
+        if rows is not None:
+            resolver = Resolver.build(territories, actors)
+            for field in fields:
+                resolver.add_field(field.id, field.title)
+            mapping = {**_option_columns(opts, table_kind), **(columns or {})}
+            decoded = decode_rows(table_kind, rows, collector, resolver, mapping=mapping)
     collector.raise_if_errors()
     for finding in collector.findings:
         log.warning("%s", finding)

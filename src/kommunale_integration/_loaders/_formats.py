@@ -2,7 +2,8 @@
 
 CSV: UTF-8 (with or without BOM) or Windows-1252, delimiter ``,``, ``;`` or tab
 detected from the header line, blank rows ignored, a file ending inside a quoted cell
-is reported as truncated. XLSX (extra ``excel``): the first worksheet, read with
+is reported as truncated. XLSX (extra ``excel``): the first visible worksheet (hidden
+sheets before it are named in a ``hidden-sheet`` warning), read with
 openpyxl in read-only mode after the ZIP directory has been checked for absurd sizes.
 """
 
@@ -16,7 +17,7 @@ import zipfile
 from collections.abc import Sequence
 from typing import Any
 
-from .._errors import OutputError, require_extra
+from .._errors import OutputError, Severity, require_extra
 from ._common import Collector, decode_text
 from ._tables import TableRows
 
@@ -164,7 +165,9 @@ def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows
             warnings.simplefilter("ignore", UserWarning)
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
-                sheet = workbook.worksheets[0]
+                sheet = _visible_sheet(workbook, display, collector)
+                if sheet is None:
+                    return None
                 for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
                     if _blank(record):
                         continue
@@ -191,6 +194,29 @@ def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows
     return TableRows(
         file=display, header=header or [], rows=rows, german=None, header_row=header_row
     )
+
+
+def _visible_sheet(workbook: Any, display: str, collector: Collector) -> Any:
+    """The first visible worksheet; hidden ones before it are named in a warning.
+
+    A workbook whose first sheet is hidden (an old version kept out of sight) would
+    otherwise be read instead of the sheet its user sees.
+    """
+    hidden: list[str] = []
+    for sheet in workbook.worksheets:
+        if getattr(sheet, "sheet_state", "visible") == "visible":
+            if hidden:
+                collector.add(
+                    "hidden-sheet",
+                    file=display,
+                    sheets=", ".join(f'"{name}"' for name in hidden),
+                    sheet=sheet.title,
+                    severity=Severity.WARNING,
+                )
+            return sheet
+        hidden.append(sheet.title)
+    collector.add("unreadable-file", "no-visible-sheet", file=display)
+    return None
 
 
 def csv_bytes(

@@ -33,6 +33,7 @@ from .._parse import (
     slugify,
     unneutralise,
 )
+from .._text import character_name, unsafe_character
 from ._common import Collector
 
 __all__ = [
@@ -471,6 +472,12 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;\r\n]", text) if part.strip()]
 
 
+def _check_characters(text: str) -> None:
+    index = unsafe_character(text)
+    if index is not None:
+        raise CellError("invalid-character", char=character_name(text[index]))
+
+
 def _decode_int(raw: Any) -> int:
     try:
         return parse_int(raw)
@@ -580,6 +587,8 @@ def decode_cell(
     Repairs made on the way (a lost leading zero of an AGS) are appended to *notes*.
     """
     notes = [] if notes is None else notes
+    if isinstance(raw, str):
+        _check_characters(raw)
     if isinstance(raw, str):
         raw = unneutralise(raw)
     codec = col.codec
@@ -760,6 +769,8 @@ def decode_rows(
             for index, name in dimensions.items()
             if index < len(cells) and not _is_empty(cells[index])
         }
+        if not _dimensions_readable(dims, file, row_number, collector):
+            continue
         item = _build(
             kind,
             values=values,
@@ -772,6 +783,20 @@ def decode_rows(
         if item is not None:
             result.append(DecodedRow(item=item, row=row_number, columns=found_headers))
     return result
+
+
+def _dimensions_readable(
+    dims: Mapping[str, str], file: str, row: int, collector: Collector
+) -> bool:
+    """Whether every dimension value can be written by every output (else a finding)."""
+    ok = True
+    for name, value in dims.items():
+        try:
+            _check_characters(value)
+        except CellError as err:
+            ok = False
+            collector.add("invalid-value", err.key, file=file, row=row, column=name, **err.values)
+    return ok
 
 
 def _build(

@@ -1,0 +1,493 @@
+"""Reading text files: the one place for encodings, YAML, JSON and TOML.
+
+Every reader of the library (the concept loader, the tables, catalogues, the indicator
+catalogue, the HSDS import) goes through these functions, so that every file gets the
+same treatment:
+
+* **Encoding** (:func:`decode`): UTF-8 with or without BOM, else Windows-1252. A file that
+  holds well-formed UTF-8 sequences *and* invalid bytes is broken UTF-8 (not
+  Windows-1252); a byte that Windows-1252 does not define is an error too.
+* **Files** (:func:`read_file`): only regular files are read, within a size limit; a FIFO,
+  a device or a symbolic link loop is refused (reading a FIFO would wait forever).
+* **YAML** (:func:`parse_yaml`) is read with the rules of YAML 1.2 (core schema): only
+  ``true``/``false`` are booleans (``yes``, ``no``, ``on``, ``off``, ``j`` stay text), no
+  sexagesimal numbers (``1:30`` stays text), no implicit dates (``2016-12-31`` is text,
+  which the model reads as a date where it expects one). A number written where the
+  model expects text keeps the text as written (``version: 1.10`` is ``"1.10"``, not
+  ``"1.1"``; ``0x1F`` stays ``"0x1F"``). Only the safe constructors are used.
+* **Duplicate keys** in a YAML or JSON mapping are an error (``duplicate-key``): the last
+  one would silently win. (TOML refuses them itself.)
+* **Integers of more than 4,300 digits** are an error, not a crash.
+* **Characters no output can hold** (:func:`unsafe_character`): control characters other
+  than tab, line feed and carriage return, lone surrogates and the non-characters U+FFFE
+  and U+FFFF are an ``invalid-character`` error at the place where they were read, so
+  that no writer (DOCX, XLSX, HTML, JSON) fails later.
+* Nesting deeper than :data:`MAX_DEPTH` is ``too-deeply-nested``.
+
+The parsers raise :class:`~kommunale_integration.LoadError` carrying every finding.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from ._errors import Finding, LoadError, Location, Severity
+from ._i18n import tr
+
+__all__ = [
+    "MAX_DEPTH",
+    "EncodingProblem",
+    "FileProblem",
+    "check_text",
+    "decode",
+    "line_of",
+    "parse_json",
+    "parse_structured",
+    "parse_toml",
+    "parse_yaml",
+    "read_file",
+    "unsafe_character",
+    "yaml_too_deep",
+]
+
+#: Deepest nesting of collections read; a concept needs a handful of levels.
+MAX_DEPTH = 1000
+#: Most digits of an integer in a structured file (Python's own limit for ``int()``).
+MAX_INT_DIGITS = 4300
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+class EncodingProblem(ValueError):
+    """Bytes that are neither UTF-8 nor Windows-1252.
+
+    Attributes:
+        key: ``invalid-encoding`` (a byte Windows-1252 does not define) or
+            ``mixed-encoding`` (UTF-8 with invalid bytes).
+        byte: The first bad byte.
+        offset: Its offset in the file.
+        row: Its line (1-based).
+    """
+
+    def __init__(self, key: str, data: bytes, offset: int) -> None:
+        super().__init__(key)
+        self.key = key
+        self.byte = data[offset]
+        self.offset = offset
+        self.row = data.count(b"\n", 0, offset) + 1
+
+
+# A well-formed UTF-8 multi-byte sequence (2 to 4 bytes).
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def decode(data: bytes) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), else Windows-1252.
+
+    Raises:
+        EncodingProblem: for broken UTF-8 or a byte Windows-1252 does not define.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    if _UTF8_SEQUENCE.search(data):
+        raise EncodingProblem("mixed-encoding", data, utf8_error.start)
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise EncodingProblem("invalid-encoding", data, exc.start) from None
+
+
+# --------------------------------------------------------------------------- files
+
+
+class FileProblem(OSError):
+    """A file that cannot be read.
+
+    Attributes:
+        key: ``missing-file``, ``not-a-file`` (a folder, FIFO, device or socket),
+            ``symlink-loop``, ``file-too-large`` or ``unreadable-file``.
+        size: The size of a file that is too large.
+    """
+
+    def __init__(self, key: str, problem: str = "", size: int = 0) -> None:
+        super().__init__(problem or key)
+        self.key = key
+        self.problem = problem
+        self.size = size
+
+
+def read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """Read a regular file of at most *max_bytes* bytes.
+
+    Raises:
+        FileProblem: for a missing file, anything that is not a regular file (a FIFO
+            would block the reader forever, a device never ends), a symbolic link loop,
+            a file over the limit or an error of the operating system.
+    """
+    file = Path(path)
+    try:
+        info = file.stat()
+    except FileNotFoundError:
+        raise FileProblem("symlink-loop" if _is_link(file) else "missing-file") from None
+    except (OSError, ValueError) as exc:  # ELOOP, a name too long, a NUL character
+        key = "symlink-loop" if _is_link(file) else "unreadable-file"
+        raise FileProblem(key, getattr(exc, "strerror", None) or str(exc)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise FileProblem("not-a-file", _file_kind(info.st_mode))
+    if info.st_size > max_bytes:
+        raise FileProblem("file-too-large", size=info.st_size)
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise FileProblem("unreadable-file", exc.strerror or str(exc)) from None
+    if len(data) > max_bytes:  # it grew while we looked
+        raise FileProblem("file-too-large", size=len(data))
+    return data
+
+
+def _is_link(file: Path) -> bool:
+    try:
+        return file.is_symlink()
+    except (OSError, ValueError):
+        return False
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return tr("folder")
+    if stat.S_ISFIFO(mode):
+        return tr("FIFO (named pipe)")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return tr("device")
+    return tr("special file")
+
+
+# --------------------------------------------------------------------------- characters
+
+# Characters that XML 1.0 (DOCX, XLSX, HTML) cannot hold and UTF-8 cannot encode.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def unsafe_character(text: str) -> int | None:
+    """The index of the first character no output can hold, or ``None``.
+
+    These are control characters other than tab, line feed and carriage return, lone
+    surrogates (``"\\ud800"`` in JSON) and the non-characters U+FFFE and U+FFFF.
+    """
+    match = _UNSAFE.search(text)
+    return match.start() if match else None
+
+
+def character_name(char: str) -> str:
+    """``U+0001`` for a character (never the character itself)."""
+    return f"U+{ord(char):04X}"
+
+
+def check_text(
+    data: Any, *, file: str | None = None, lines: dict[str, int] | None = None
+) -> list[Finding]:
+    """Findings for every text (key or value) in *data* that no output can hold.
+
+    Containers reached twice (YAML aliases) are checked once.
+    """
+    findings = []
+    for path, text in _strings(data):
+        index = unsafe_character(text)
+        if index is not None:
+            findings.append(
+                _finding(
+                    "invalid-character",
+                    tr(
+                        "the text holds the character {char}, which no output format can "
+                        "hold; remove it",
+                        char=character_name(text[index]),
+                    ),
+                    file,
+                    path,
+                    lines=lines,
+                )
+            )
+    return findings
+
+
+def _strings(data: Any) -> Iterator[tuple[str, str]]:
+    """Every string in *data* with its path (iteratively: data may be nested deeply)."""
+    seen: set[int] = set()
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            yield path, value
+        elif isinstance(value, dict | list):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    sub = f"{path}.{key}" if path else str(key)
+                    if isinstance(key, str):
+                        yield sub, key
+                    stack.append((sub, item))
+            else:
+                stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+
+
+def _finding(
+    code: str,
+    message: str,
+    file: str | None,
+    path: str | None = None,
+    *,
+    lines: dict[str, int] | None = None,
+    row: int | None = None,
+) -> Finding:
+    if row is None and path and lines:
+        row = line_of(path, lines)
+    return Finding(
+        code=code,
+        severity=Severity.ERROR,
+        message=message,
+        location=Location(file=file, row=row, path=path or None),
+    )
+
+
+def line_of(path: str, lines: Mapping[str, int]) -> int | None:
+    """The line of *path* in a YAML file, or of its nearest parent."""
+    key = path
+    while key:
+        if key in lines:
+            return lines[key]
+        cut = max(key.rfind("."), key.rfind("["))
+        key = key[:cut] if cut > 0 else ""
+    return None
+
+
+def _too_deep(file: str | None) -> LoadError:
+    return LoadError([_finding("too-deeply-nested", tr("the document is nested too deeply"), file)])
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+class _HugeInteger(ValueError):
+    pass
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _HugeInteger(text[:20])
+    return int(text)
+
+
+def parse_json(text: str, *, file: str | None = None) -> Any:
+    """Parse JSON *text* into plain data.
+
+    Raises:
+        LoadError: ``invalid-json`` with line and column, ``duplicate-key``,
+            ``too-deeply-nested``, ``invalid-number`` (more than 4,300 digits) or
+            ``invalid-character``.
+    """
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                duplicates.append(key)
+            result[key] = value
+        return result
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_int=_json_int)
+    except RecursionError:
+        raise _too_deep(file) from None
+    except _HugeInteger:
+        raise LoadError([_huge_integer(file, text)]) from None
+    except json.JSONDecodeError as exc:
+        message = tr("invalid JSON: {problem} (column {column})", problem=exc.msg, column=exc.colno)
+        raise LoadError([_finding("invalid-json", message, file, row=exc.lineno)]) from None
+    findings = [_duplicate(key, file) for key in duplicates]
+    findings += check_text(data, file=file)
+    if findings:
+        raise LoadError(findings)
+    return data
+
+
+def _huge_integer(file: str | None, text: str) -> Finding:
+    match = re.search(rf"\d{{{MAX_INT_DIGITS + 1}}}", text)
+    row = text.count("\n", 0, match.start()) + 1 if match else None
+    message = tr("a number has more than {limit} digits", limit=MAX_INT_DIGITS)
+    return _finding("invalid-number", message, file, row=row)
+
+
+def _duplicate(key: str, file: str | None, row: int | None = None, path: str = "") -> Finding:
+    shown = key if len(key) <= 60 else key[:59] + "…"
+    message = tr('the key "{key}" appears twice in the same mapping; only one may stay', key=shown)
+    return _finding("duplicate-key", message, file, path or None, row=row)
+
+
+# --------------------------------------------------------------------------- TOML
+
+
+def parse_toml(text: str, *, file: str | None = None) -> Any:
+    """Parse TOML *text* into plain data (TOML itself refuses duplicate keys).
+
+    Raises:
+        LoadError: ``invalid-toml`` with its line, ``too-deeply-nested``,
+            ``invalid-number`` or ``invalid-character``.
+    """
+    import tomllib
+
+    try:
+        data = tomllib.loads(text)
+    except RecursionError:
+        raise _too_deep(file) from None
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        row = int(match.group(1)) if match else None
+        message = tr("invalid TOML: {problem}", problem=str(exc))
+        raise LoadError([_finding("invalid-toml", message, file, row=row)]) from None
+    except ValueError:  # an integer of more than 4,300 digits
+        raise LoadError([_huge_integer(file, text)]) from None
+    findings = check_text(data, file=file)
+    if findings:
+        raise LoadError(findings)
+    return data
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+def yaml_too_deep(text: str) -> bool:
+    """Whether YAML *text* nests collections deeper than :data:`MAX_DEPTH`.
+
+    libyaml's C loader composes nested collections recursively in C: tens of thousands
+    of levels (``[[[[…``, ``- - - …``) overflow the C stack and kill the process instead
+    of raising an exception. The depth is bounded by the number of brackets plus the
+    longest line; only when that bound is large are the parser's events counted (which
+    stops as soon as the limit is passed).
+    """
+    longest = max(map(len, text.splitlines()), default=0)
+    if text.count("[") + text.count("{") + longest < MAX_DEPTH:
+        return False
+    import yaml
+
+    depth = 0
+    starts = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, starts):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return True
+            elif isinstance(event, ends):
+                depth -= 1
+    except yaml.YAMLError:
+        return False  # the load itself reports the syntax error with its line
+    return False
+
+
+def parse_yaml(text: str, *, file: str | None = None, lines: dict[str, int] | None = None) -> Any:
+    """Parse YAML *text* into plain data with YAML 1.2 rules and safe constructors only.
+
+    Args:
+        text: The YAML text.
+        file: The file name for the findings.
+        lines: If given, filled with the 1-based line of every mapping value and list
+            item (``actors[2].name`` → 14).
+
+    Raises:
+        LoadError: ``invalid-yaml`` with its line, ``duplicate-key``,
+            ``too-deeply-nested``, ``invalid-number`` or ``invalid-character``.
+    """
+    import yaml
+
+    from ._yaml12 import Loader, YamlHugeIntegerError
+
+    if yaml_too_deep(text):
+        raise _too_deep(file)
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+    except RecursionError:
+        raise _too_deep(file) from None
+    except YamlHugeIntegerError as exc:
+        message = tr("a number has more than {limit} digits", limit=MAX_INT_DIGITS)
+        raise LoadError([_finding("invalid-number", message, file, row=exc.line)]) from None
+    except (yaml.YAMLError, ValueError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        message = tr("invalid YAML: {problem}", problem=problem)
+        raise LoadError([_finding("invalid-yaml", message, file, row=row)]) from None
+    finally:
+        loader.dispose()
+    out = {} if lines is None else lines
+    if node is not None:
+        _yaml_lines(node, "", out)
+    findings = [_duplicate(key, file, row) for key, row in loader.duplicates]
+    findings += check_text(data, file=file, lines=out)
+    if findings:
+        raise LoadError(findings)
+    return data
+
+
+def _yaml_lines(node: Any, path: str, out: dict[str, int]) -> None:
+    """Record the 1-based line of every mapping value and list item below *node*.
+
+    A node reached again through an alias is not walked again: aliases of aliases
+    (a "billion laughs" file) would otherwise take forever.
+    """
+    import yaml
+
+    seen: set[int] = set()
+    stack: list[tuple[Any, str]] = [(node, path)]
+    while stack:
+        current, where = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            for key_node, value_node in current.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    sub = f"{where}.{key_node.value}" if where else str(key_node.value)
+                    out.setdefault(sub, key_node.start_mark.line + 1)
+                    stack.append((value_node, sub))
+        elif isinstance(current, yaml.SequenceNode):
+            for index, item in enumerate(current.value):
+                sub = f"{where}[{index}]"
+                out.setdefault(sub, item.start_mark.line + 1)
+                stack.append((item, sub))
+
+
+# --------------------------------------------------------------------------- by suffix
+
+
+def parse_structured(
+    text: str, suffix: str, *, file: str | None = None, lines: dict[str, int] | None = None
+) -> Any:
+    """Parse *text* as YAML (``.yaml``/``.yml``), JSON (``.json``) or TOML (``.toml``)."""
+    suffix = suffix.lower()
+    if suffix in {".yaml", ".yml"}:
+        return parse_yaml(text, file=file, lines=lines)
+    if suffix == ".json":
+        return parse_json(text, file=file)
+    if suffix == ".toml":
+        return parse_toml(text, file=file)
+    raise ValueError(f"no structured format for {suffix!r}")
