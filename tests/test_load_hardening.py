@@ -285,3 +285,67 @@ def test_a_device_as_default_table_is_a_finding(tmp_path: Path) -> None:
     (finding,) = load_findings(folder)
     assert finding.code == "unreadable-file"
     assert "Ordner" in finding.message
+
+
+# --------------------------------------------------------------------------- read_cases
+
+
+@pytest.mark.parametrize(
+    ("arguments", "words"),
+    [
+        ({"encoding": "utf-16"}, "UTF-8"),
+        ({"encoding": "utf-32"}, "UTF-8"),
+        ({"encoding": "bogus"}, "unknown encoding"),
+        ({"encoding": "rot13"}, "cannot be read as"),
+        ({"delimiter": ""}, "one character"),
+        ({"delimiter": "ab"}, "one character"),
+        ({"delimiter": '"'}, "one character"),
+        ({"delimiter": "\n"}, "one character"),
+        ({"delimiter": "x"}, "one character"),
+    ],
+)
+def test_read_cases_refuses_unusable_arguments_clearly(
+    tmp_path: Path, arguments: dict[str, str], words: str
+) -> None:
+    cases = tmp_path / "cases.csv"
+    cases.write_text("case_id,municipality,opened\n1,05558012,2025-01-01\n", encoding="utf-8")
+    for source in (cases, io.BytesIO(cases.read_bytes())):
+        with pytest.raises(ValueError, match=words):
+            ki.read_cases(source, **arguments)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-8", "UTF8", "utf-8-sig", "cp1252", "windows-1252", "latin-1"]
+)
+def test_read_cases_accepts_the_usual_encodings(tmp_path: Path, encoding: str) -> None:
+    cases = tmp_path / "cases.csv"
+    cases.write_text("case_id;municipality;opened\n1;05558012;2025-01-01\n", encoding="utf-8")
+    data = ki.read_cases(cases, encoding=encoding, delimiter=";")
+    assert len(data) == 1
+
+
+# --------------------------------------------------------------------------- HSDS import
+
+
+def _exported(tmp_path: Path) -> Path:
+    actor = ki.Actor(id="vhs", name="VHS", territories=("05558012",))
+    concept = ki.Concept(id="demo", title="Demo", territory="05558", actors=(actor,))
+    return ki.export_hsds(concept, tmp_path / "out", form="json")
+
+
+def test_hsds_import_with_a_foreign_territory_is_no_invalid_value_error(tmp_path: Path) -> None:
+    folder = _exported(tmp_path)
+    (document,) = (folder / "organizations").glob("*.json")
+    document.write_text(document.read_text().replace("05558012", "FR123456"))
+    concept, report = ki.import_hsds(folder)  # the attribute is kept, no AGS counts
+    assert concept.territory == "00"
+    assert concept.actors[0].territories == ("FR123456",)
+    assert "hsds-territory-unknown" in {f.code for f in report.findings}
+
+
+def test_a_deeply_nested_datapackage_is_a_load_error(tmp_path: Path) -> None:
+    package = tmp_path / "datapackage.json"
+    package.write_text('{"resources": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(ki.LoadError) as info:
+        ki.import_hsds(tmp_path)
+    assert info.value.findings[0].code == "too-deeply-nested"

@@ -171,3 +171,50 @@ def test_date_range_membership_and_overlap() -> None:
     assert a.overlaps(ki.DateRange(start=date(2016, 12, 31)))
     assert not a.overlaps(ki.DateRange(end=date(2015, 12, 31)))
     assert ki.DateRange().overlaps(a)
+
+
+def _model_objects(obj: object, found: dict[type, object]) -> None:
+    if isinstance(obj, tuple | list):
+        for item in obj:
+            _model_objects(item, found)
+    elif attrs.has(type(obj)) and type(obj).__module__.startswith("kommunale_integration"):
+        found.setdefault(type(obj), obj)
+        for field in attrs.fields(type(obj)):
+            _model_objects(getattr(obj, field.name), found)
+
+
+def _required_text_fields() -> list[tuple[object, str]]:
+    import warnings
+
+    from hypothesis.errors import NonInteractiveExampleWarning
+
+    found: dict[type, object] = {ki.Concept: ki.Concept(id="k", title="T", territory="05558")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NonInteractiveExampleWarning)
+        for cls, strategy in testing.STRATEGIES.items():
+            if cls is not ki.Concept:  # its parts are drawn on their own
+                _model_objects(strategy.example(), found)
+    return [
+        (obj, field.name)
+        for cls, obj in sorted(found.items(), key=lambda item: item[0].__name__)
+        for field in attrs.fields(cls)
+        if field.init and field.type in ("str", str)
+    ]
+
+
+REQUIRED_TEXT = _required_text_fields()
+
+
+def test_every_required_text_field_is_covered() -> None:
+    classes = {type(obj).__name__ for obj, _ in REQUIRED_TEXT}
+    assert len(REQUIRED_TEXT) >= 22
+    assert {"Actor", "Offer", "Territory", "Measure", "Goal"} <= classes
+
+
+@pytest.mark.parametrize(
+    ("obj", "name"), REQUIRED_TEXT, ids=[f"{type(o).__name__}.{n}" for o, n in REQUIRED_TEXT]
+)
+def test_required_text_fields_refuse_none(obj: object, name: str) -> None:
+    with pytest.raises(ki.InvalidValueError) as info:
+        attrs.evolve(obj, **{name: None})  # type: ignore[misc]
+    assert info.value.field == name

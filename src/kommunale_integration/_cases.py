@@ -37,6 +37,7 @@ import attrs
 
 from ._errors import Finding, LoadError, Location, Severity
 from ._identifiers import breakdown_problem, identifier_header, value_shape
+from ._text import check_csv_arguments
 
 __all__ = [
     "CASE_COLUMNS",
@@ -1028,6 +1029,7 @@ def read_cases(
 
     .. versionadded:: 0.1.0
     """
+    check_csv_arguments(encoding, delimiter)
     options = options or CaseReadOptions()
     if (
         options.fast

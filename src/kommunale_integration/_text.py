@@ -44,6 +44,7 @@ __all__ = [
     "MAX_DEPTH",
     "EncodingProblem",
     "FileProblem",
+    "check_csv_arguments",
     "check_text",
     "decode",
     "line_of",
@@ -108,6 +109,46 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise EncodingProblem("invalid-encoding", data, exc.start) from None
+
+
+#: Encodings a CSV export may be read with: ASCII-compatible text encodings only (a
+#: UTF-16 file would never split into rows at ASCII delimiters).
+CSV_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "iso8859-1", "iso8859-15")
+
+
+def check_csv_arguments(encoding: str | None, delimiter: str | None) -> None:
+    """Refuse an *encoding* or *delimiter* argument a CSV reader cannot work with.
+
+    Raises:
+        ValueError: naming what was given and what is accepted: an encoding Python
+            does not know, one that is not an ASCII-compatible text encoding (UTF-16,
+            ``rot13``), or a delimiter that is not a single character other than a quote,
+            a line break, a letter or a digit.
+    """
+    import codecs
+
+    if encoding is not None:
+        accepted = "utf-8, utf-8-sig, cp1252 or latin-1"
+        if not isinstance(encoding, str):
+            raise ValueError(f"encoding must be text ({accepted}), got {type(encoding).__name__}")
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise ValueError(f"unknown encoding {encoding[:40]!r}; use {accepted}") from None
+        if name not in CSV_ENCODINGS:
+            raise ValueError(
+                f"a CSV export cannot be read as {encoding[:40]!r}; save it as UTF-8 or use "
+                f"{accepted}"
+            )
+    if delimiter is not None and (
+        not isinstance(delimiter, str)
+        or len(delimiter) != 1
+        or delimiter in "\"'\r\n"
+        or delimiter.isalnum()
+    ):
+        raise ValueError(
+            f"delimiter must be one character such as ';', ',' or a tab, got {delimiter!r:.40}"
+        )
 
 
 # --------------------------------------------------------------------------- files

@@ -27,6 +27,16 @@ def _fail(attribute: attrs.Attribute[Any], message: str) -> InvalidValueError:
     return InvalidValueError(attribute.name, message)
 
 
+def _check_optional(attribute: attrs.Attribute[Any]) -> None:
+    """Refuse ``None`` for a required field: one without a default of ``None``.
+
+    The one rule for every validator: a field is optional exactly when its default is
+    ``None`` (``str | None = None``); ``Actor(id=None, name="x")`` fails.
+    """
+    if attribute.default is not None:
+        raise _fail(attribute, "is required, got None")
+
+
 @attrs.frozen(repr=False)
 class _Regex:
     pattern: re.Pattern[str]
@@ -34,6 +44,7 @@ class _Regex:
 
     def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
+            _check_optional(attribute)
             return
         if not isinstance(value, str) or not self.pattern.match(value):
             raise _fail(attribute, f"expected {self.expected}, got {value!r}")
@@ -52,6 +63,7 @@ phone = _Regex(_PHONE, "a phone number of digits, spaces, '+', '/', '-' or paren
 class _AGS:
     def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
+            _check_optional(attribute)
             return
         if not isinstance(value, str) or not value.isascii() or not value.isdigit():
             raise _fail(attribute, f"expected an AGS of digits (e.g. '05558012'), got {value!r}")
@@ -72,6 +84,7 @@ ags = _AGS()
 class _NonNegative:
     def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
+            _check_optional(attribute)
             return
         if isinstance(value, bool) or not isinstance(value, int | Decimal):
             raise _fail(attribute, f"expected a number, got {value!r}")
@@ -91,6 +104,7 @@ non_negative = _NonNegative()
 class _Money:
     def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
+            _check_optional(attribute)
             return
         if not isinstance(value, Decimal):
             raise _fail(attribute, f"expected a Decimal amount in EUR, got {value!r}")

@@ -26,6 +26,7 @@ from .._errors import (
     Severity,
 )
 from .._io import StrPath
+from .._parse import is_ags
 from ._map import Mapper
 from ._read import read_tables
 
@@ -132,6 +133,7 @@ def _new_concept(
         codes.extend(item.territories)
         if item.venue is not None and item.venue.municipality:
             codes.append(item.venue.municipality)
+    codes = [c for c in codes if is_ags(c)]  # an attribute may hold anything ("FR…")
     districts = Counter(c[:5] for c in codes if len(c) == 8)
     lands = Counter(c[:2] for c in codes)
     if districts:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,7 +27,7 @@ from .._errors import (
     Severity,
 )
 from .._io import StrPath
-from .._loaders._common import Collector, LoadOptions, read_bytes
+from .._loaders._common import Collector, LoadOptions, decode_text, read_bytes
 from .._parse import unneutralise
 from ._common import (
     PARENTS,
@@ -155,11 +154,16 @@ class _Reader:
             raise LoadError(collector.findings)
         return data
 
+    def read_text(self, file: Path) -> str:
+        """The text of *file* through the loaders' one reader (size limit, encodings)."""
+        collector = Collector(options=self.options)
+        text = decode_text(self.read_bytes(file), str(file), collector)
+        if text is None:
+            raise LoadError(collector.findings)
+        return text
+
     def read_json_file(self, path: Path) -> None:
-        try:
-            text = self.read_bytes(path).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise LoadError([unreadable(path, "it is not UTF-8 text")]) from None
+        text = self.read_text(path)
         self.read_document(parse_json(text, file=str(path)), path)
 
     def read_document(self, data: Any, path: Path) -> None:
@@ -195,10 +199,7 @@ class _Reader:
         )
 
     def read_tabular(self, folder: Path, package: Path) -> None:
-        try:
-            meta = json.loads(self.read_bytes(package).decode("utf-8-sig"))
-        except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
-            raise LoadError([unreadable(package, f"it is not valid JSON ({exc})")]) from None
+        meta = parse_json(self.read_text(package), file=str(package))
         resources = meta.get("resources") if isinstance(meta, dict) else None
         if not isinstance(resources, list):
             raise LoadError([unreadable(package, "it has no list of resources")])
@@ -228,15 +229,7 @@ class _Reader:
             self.read_csv(entity, file)
 
     def read_csv(self, entity: str, file: Path) -> None:
-        data = self.read_bytes(file)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError as exc:
-                why = f"it is neither UTF-8 nor Windows-1252 (byte at offset {exc.start})"
-                raise LoadError([unreadable(file, why)]) from None
+        text = self.read_text(file)
         reader = csv.DictReader(io.StringIO(text, newline=""))
         kinds = {f[0]: f[1] for f in TABLES.get(entity, ("", ()))[1]}
         try:
