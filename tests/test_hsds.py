@@ -631,7 +631,10 @@ def test_foreign_values_the_model_refuses_are_kept(tmp_path: Path) -> None:
     assert roles == [("Info", None), ("Telefon", "+49 2541 18-0")]
     assert any(k.endswith(".email") for k in extras)
     assert concept.actors[0].description is None
-    assert len(report.unmapped) == len(extras) - 1  # all but the original id
+    # all but the original id and the kept HSDS ids of the contact and phone
+    kept_ids = [k for k in extras if k.startswith("hsds-id:")]
+    assert len(kept_ids) == 2
+    assert len(report.unmapped) == len(extras) - 1 - len(kept_ids)
 
 
 def test_conflicting_values_are_reported(tmp_path: Path) -> None:
@@ -743,3 +746,37 @@ def test_cli_refuses_to_export_over_its_input(
     assert "refusing" in capsys.readouterr().err
     assert source.read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == ["konzept.yaml"]
+
+
+# ---------------------------------------------------------------------- ids kept whole
+
+_KEPT_ENTITIES = (
+    "organization",
+    "service",
+    "location",
+    "contact",
+    "phone",
+    "schedule",
+    "language",
+    "cost_option",
+    "service_at_location",
+)
+
+
+@pytest.mark.parametrize("source", [EXAMPLES, EXAMPLES / "csv"], ids=["json", "csv"])
+def test_official_ids_survive_import_and_export(source: Path, tmp_path: Path) -> None:
+    from kommunale_integration._hsds._read import read_tables
+
+    before, _, _ = read_tables(source)
+    concept, _report = ki.import_hsds(source)
+    out = ki.export_hsds(concept, tmp_path / "hsds", form="tabular")
+    after, _, _ = read_tables(out)
+    for entity in _KEPT_ENTITIES:
+        assert set(before[entity]) <= set(after.get(entity, {})), entity
+    # the links between them are the original ones as well
+    (schedule,) = (r for i, r in after["schedule"].items() if i in before["schedule"])
+    assert schedule["service_id"] in before["service"]
+    (phone,) = (r for i, r in after["phone"].items() if i in before["phone"])
+    assert phone.get("contact_id") in before["contact"]
+    # and the export is still valid HSDS
+    assert table_errors(out) == []

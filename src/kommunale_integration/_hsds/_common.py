@@ -20,6 +20,7 @@ from .._errors import Finding, Location, Severity
 __all__ = [
     "CHILDREN",
     "FIELD_TAXONOMY",
+    "ID_KEY",
     "KI_TAXONOMY",
     "LAND_NAMES",
     "LANGUAGE_NAMES",
@@ -28,16 +29,24 @@ __all__ = [
     "TARGET_GROUP_TAXONOMY",
     "Record",
     "Tables",
+    "address_id",
+    "at_id",
     "at_key",
+    "contact_id",
+    "cost_id",
     "decimal_of",
     "empty",
     "hsds_uuid",
     "join_path",
     "json_text",
+    "language_id",
+    "phone_id",
     "rrule_fields",
+    "schedule_id",
     "shorten",
     "text_of",
     "unreadable",
+    "venue_id",
     "with_path",
 ]
 
@@ -331,3 +340,55 @@ def shorten(value: Any, limit: int = QUOTE_LIMIT) -> str:
     text = value if isinstance(value, str) else json_text(value)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------------- ids of parts
+#
+# The export derives the id of every part of an actor or offer (its place, address,
+# contacts, phones, languages, schedule, price, service-at-location) from the owner's id.
+# These functions are the one place of that derivation: the export writes these ids, and
+# the import compares a foreign record's id with the id the export would write, so that
+# a foreign id can be kept (``ID_KEY``) and written back instead.
+
+#: Extras key prefix: ``hsds-id:<id the export derives>`` holds the original HSDS id.
+ID_KEY: Final = "hsds-id:"
+
+
+def venue_id(owner_id: str) -> str:
+    """The id of the ``location`` of an actor's or offer's venue."""
+    return hsds_uuid(owner_id, "venue")
+
+
+def address_id(location_id: str) -> str:
+    """The id of the ``address`` of a venue's location."""
+    return hsds_uuid(location_id, "address")
+
+
+def contact_id(owner_id: str, n: int) -> str:
+    """The id of the *n*-th ``contact`` of an actor or offer."""
+    return hsds_uuid(owner_id, "contact", str(n))
+
+
+def phone_id(contact: str) -> str:
+    """The id of the ``phone`` of a contact."""
+    return hsds_uuid(contact, "phone")
+
+
+def language_id(service_id: str, n: int) -> str:
+    """The id of the *n*-th ``language`` of an offer."""
+    return hsds_uuid(service_id, "language", str(n))
+
+
+def schedule_id(service_id: str) -> str:
+    """The id of the ``schedule`` of an offer."""
+    return hsds_uuid(service_id, "schedule")
+
+
+def cost_id(service_id: str) -> str:
+    """The id of the ``cost_option`` of an offer."""
+    return hsds_uuid(service_id, "cost")
+
+
+def at_id(service_id: str, location_id: str) -> str:
+    """The id of the ``service_at_location`` of an offer and its venue."""
+    return hsds_uuid(service_id, "at", location_id)

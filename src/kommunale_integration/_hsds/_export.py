@@ -36,6 +36,7 @@ from .._io import StrPath, atomic_directory
 from .._parse import neutralise
 from ._common import (
     FIELD_TAXONOMY,
+    ID_KEY,
     KI_TAXONOMY,
     KI_TERMS,
     LAND_NAMES,
@@ -45,9 +46,17 @@ from ._common import (
     TAXONOMY_DESCRIPTIONS,
     Record,
     Tables,
+    address_id,
+    at_id,
     children_of,
+    contact_id,
+    cost_id,
     hsds_uuid,
+    language_id,
+    phone_id,
     rrule_fields,
+    schedule_id,
+    venue_id,
 )
 from ._spec import HSDS_VERSION, TABLES
 
@@ -96,8 +105,33 @@ class _Builder:
             hsds_id("offer", o.id, o.extras) for o in concept.offers
         }
         self._labels: dict[str, dict[str, tuple[str, str | None]]] = {}
+        #: derived id -> HSDS id kept by an import (extras ``hsds-id:…``)
+        self.renames: dict[str, str] = {}
 
     # ------------------------------------------------------------------ helpers
+
+    def keep_ids(self) -> None:
+        """Write the kept HSDS ids of imported parts instead of the derived ones.
+
+        An id is only taken over when no other record of the export already has it, so
+        that two parts never share an id.
+        """
+        taken = {record_id for table in self.tables.values() for record_id in table}
+        renames: dict[str, str] = {}
+        for derived, original in self.renames.items():
+            if derived in taken and original not in taken:
+                renames[derived] = original
+                taken.add(original)  # the first part with this id keeps it
+        if not renames:
+            return
+        for entity, table in self.tables.items():
+            self.tables[entity] = {
+                renames.get(record_id, record_id): {
+                    key: renames.get(value, value) if isinstance(value, str) else value
+                    for key, value in record.items()
+                }
+                for record_id, record in table.items()
+            }
 
     def add(self, entity: str, record: Record) -> Record:
         clean = {k: v for k, v in record.items() if v is not None}
@@ -188,6 +222,9 @@ class _Builder:
         columns = {f[0]: f for f in TABLES[entity][1]}
         rest = []
         for key, value in extras:
+            if key.startswith(ID_KEY):
+                self.renames.setdefault(key.removeprefix(ID_KEY), value)
+                continue
             column = columns.get(key)
             if key == "id" and record["id"] == value:
                 continue
@@ -249,31 +286,31 @@ class _Builder:
     # ------------------------------------------------------------------ parts
 
     def contacts(self, owner_column: str, owner_id: str, contacts: Iterable[m.Contact]) -> None:
-        for n, contact in enumerate(contacts):
-            contact_id = hsds_uuid(owner_id, "contact", str(n))
+        for n, item in enumerate(contacts):
+            contact = contact_id(owner_id, n)
             self.add(
                 "contact",
                 {
-                    "id": contact_id,
+                    "id": contact,
                     owner_column: owner_id,
-                    "name": contact.name,
-                    "title": contact.role,
-                    "email": contact.email,
+                    "name": item.name,
+                    "title": item.role,
+                    "email": item.email,
                 },
             )
-            if contact.phone:
+            if item.phone:
                 self.add(
                     "phone",
                     {
-                        "id": hsds_uuid(contact_id, "phone"),
-                        "contact_id": contact_id,
-                        "number": contact.phone,
+                        "id": phone_id(contact),
+                        "contact_id": contact,
+                        "number": item.phone,
                     },
                 )
-            self.ki("contact", contact_id, "web", [contact.web])
+            self.ki("contact", contact, "web", [item.web])
 
     def venue(self, owner_id: str, venue: m.Venue, organization_id: str | None) -> str:
-        location_id = hsds_uuid(owner_id, "venue")
+        location_id = venue_id(owner_id)
         self.add(
             "location",
             {
@@ -288,7 +325,7 @@ class _Builder:
             self.add(
                 "address",
                 {
-                    "id": hsds_uuid(location_id, "address"),
+                    "id": address_id(location_id),
                     "location_id": location_id,
                     "address_1": venue.street,
                     "city": venue.city,
@@ -374,7 +411,7 @@ class _Builder:
             self.add(
                 "language",
                 {
-                    "id": hsds_uuid(svc_id, "language", str(n)),
+                    "id": language_id(svc_id, n),
                     "service_id": svc_id,
                     "name": LANGUAGE_NAMES.get(code, code),
                     "code": code,
@@ -382,7 +419,7 @@ class _Builder:
             )
         timed = offer.start_time is not None or offer.end_time is not None
         if offer.schedule or offer.schedule_note or offer.valid_from or offer.valid_to or timed:
-            schedule_id = hsds_uuid(svc_id, "schedule")
+            schedule = schedule_id(svc_id)
             parts = rrule_fields(offer.schedule)
             if parts and offer.valid_from:
                 # HSDS needs dtstart to count an interval from; the offer starts then.
@@ -390,7 +427,7 @@ class _Builder:
             self.add(
                 "schedule",
                 {
-                    "id": schedule_id,
+                    "id": schedule,
                     "service_id": svc_id,
                     "valid_from": _iso(offer.valid_from),
                     "valid_to": _iso(offer.valid_to),
@@ -400,12 +437,12 @@ class _Builder:
                     **parts,
                 },
             )
-            self.ki("schedule", schedule_id, "rrule", [offer.schedule])
+            self.ki("schedule", schedule, "rrule", [offer.schedule])
         if offer.cost is not None or offer.cost_note:
             self.add(
                 "cost_option",
                 {
-                    "id": hsds_uuid(svc_id, "cost"),
+                    "id": cost_id(svc_id),
                     "service_id": svc_id,
                     "currency": "EUR" if offer.cost is not None else None,
                     "amount": offer.cost,
@@ -418,7 +455,7 @@ class _Builder:
             self.add(
                 "service_at_location",
                 {
-                    "id": hsds_uuid(svc_id, "at", location_id),
+                    "id": at_id(svc_id, location_id),
                     "service_id": svc_id,
                     "location_id": location_id,
                 },
@@ -432,6 +469,7 @@ def concept_tables(concept: m.Concept) -> Tables:
         builder.actor(actor)
     for offer in concept.offers:
         builder.offer(offer)
+    builder.keep_ids()
     return builder.tables
 
 

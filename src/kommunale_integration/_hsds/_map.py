@@ -30,20 +30,29 @@ from .._errors import (
 from .._parse import slugify
 from ._common import (
     FIELD_TAXONOMY,
+    ID_KEY,
     KI_TAXONOMY,
     LAND_NAMES,
     LANGUAGE_NAMES,
     TARGET_GROUP_TAXONOMY,
     Record,
     Tables,
+    address_id,
+    at_id,
     at_key,
+    contact_id,
+    cost_id,
     decimal_of,
     empty,
     hsds_uuid,
     json_text,
+    language_id,
+    phone_id,
     rrule_fields,
+    schedule_id,
     shorten,
     text_of,
+    venue_id,
 )
 
 __all__ = ["Mapper"]
@@ -71,6 +80,10 @@ class _Draft:
     extras: dict[str, str]
     where: Location
     owner: _Draft | None = None  # of a contact: its actor or offer
+    #: HSDS ids of the records that became parts of it (venue, contacts, languages …)
+    ids: dict[str, Any] = attrs.field(factory=dict)
+    #: the ``hsds-id:`` extras derived from :attr:`ids` when it is finished
+    kept: dict[str, str] = attrs.field(factory=dict)
 
 
 class Mapper:
@@ -90,6 +103,7 @@ class Mapper:
                 self.attributes.setdefault(link, []).append(record)
         self.used_attributes: set[str] = set()
         self.slugs: dict[str, set[str]] = {"actor": set(), "offer": set()}
+        self.claimed: set[str] = set()  # HSDS ids of parts already kept by an owner
 
     def rows(self, entity: str) -> list[Record]:
         return list(self.tables.get(entity, {}).values())
@@ -376,6 +390,7 @@ class Mapper:
             location = str(record.get("location_id"))
             if offer is not None and location:
                 self.owners.setdefault(("location", location), []).append(offer)
+                offer.ids.setdefault("at", (str(record["id"]), location))
             for draft in owners:
                 self.keep_rest(
                     draft, "service_at_location", record, {"id", "service_id", "location_id"}, True
@@ -443,6 +458,11 @@ class Mapper:
                             draft, f"address[{other['id']}]", other, self.where("address", other)
                         )
                 draft.values["venue"] = self.build(m.Venue, venue, draft, "venue.")
+                draft.ids["venue"] = location_id
+                built = draft.values["venue"]
+                if found and built is not None and built.is_address and built.municipality:
+                    # the export writes an address only for a complete German one
+                    draft.ids["address"] = str(found[0]["id"])
                 self.keep_rest(draft, "location", record, used, prefix=True)
                 self.keep_foreign_attributes(draft, foreign)
                 for code, items in own.items():
@@ -516,6 +536,8 @@ class Mapper:
                 contact = self.build(m.Contact, values, draft, f"contact[{contact_id}].")
                 if contact is not None:
                     owner.values.setdefault("contacts", []).append(contact)
+                    number = str(mine[0]["id"]) if mine else None
+                    owner.ids.setdefault("contacts", []).append((contact_id, number))
             for phone in mine:
                 self.owners[("phone", str(phone["id"]))] = owners
 
@@ -557,6 +579,7 @@ class Mapper:
                 contact = self.build(m.Contact, draft.values, draft, f"phone[{record['id']}].")
                 if contact is not None:
                     owner.values.setdefault("contacts", []).append(contact)
+                    owner.ids.setdefault("contacts", []).append((None, str(record["id"])))
 
     def owners_by_links(self, record: Record) -> list[_Draft]:
         owners: list[_Draft] = []
@@ -599,6 +622,7 @@ class Mapper:
                     rule, parts = self.rrule(draft, record)
                     used |= parts
                 draft.values["schedule"] = rule
+                draft.ids["schedule"] = str(record["id"])
                 draft.values["schedule_note"] = _str(record.get("description"))
                 for column, attribute in (("opens_at", "start_time"), ("closes_at", "end_time")):
                     clock = _clock(record.get(column))
@@ -677,6 +701,7 @@ class Mapper:
                 self.keep_record([offer], "language", record)
                 continue
             offer.values.setdefault("languages", []).append(code)
+            offer.ids.setdefault("languages", []).append(str(record["id"]))
             if _str(record.get("name")) in (None, code, LANGUAGE_NAMES.get(code)):
                 used.add("name")
             self.keep_rest(offer, "language", record, used, prefix=True)
@@ -706,6 +731,7 @@ class Mapper:
                 offer.values["cost"] = amount
                 used |= {"amount", "currency"}
             offer.values["cost_note"] = _str(record.get("amount_description"))
+            offer.ids["cost"] = str(record["id"])
             self.keep_rest(offer, "cost_option", record, used, prefix=True)
 
     def other_tables(self) -> None:
@@ -759,7 +785,7 @@ class Mapper:
                 reason = str(error).split(": ", 1)[-1]
                 self.keep(draft, f"{prefix}{error.field}", _plain(value), draft.where, reason)
                 if "extras" in values:
-                    values["extras"] = tuple(draft.extras.items())
+                    values["extras"] = (*draft.extras.items(), *draft.kept.items())
 
     def finish(self, drafts: dict[str, _Draft], cls: type[Any], path: str) -> list[Any]:
         built = []
@@ -768,7 +794,8 @@ class Mapper:
             for key in ("contacts", "languages"):
                 if key in values:
                     values[key] = tuple(values[key])
-            values["extras"] = tuple(draft.extras.items())
+            draft.kept = _kept_ids(draft, self.claimed)
+            values["extras"] = (*draft.extras.items(), *draft.kept.items())
             if not str(values.get("name") or "").strip():
                 self.note(
                     "hsds-invalid",
@@ -864,3 +891,39 @@ def _clock(value: Any) -> time | None:
     except ValueError:
         return None
     return parsed.replace(tzinfo=None)
+
+
+def _kept_ids(draft: _Draft, claimed: set[str]) -> dict[str, str]:
+    """``hsds-id:<derived id>`` -> original id, for the parts whose HSDS id differs from
+    the one the export derives (see the id functions of :mod:`._common`).
+
+    A part shared by several owners (one location of an organization and its service)
+    keeps its id with the first owner only, as the export writes it (*claimed*)."""
+    owner, ids = draft.record_id, draft.ids
+    pairs: list[tuple[str, str]] = []
+    if "venue" in ids:
+        location = venue_id(owner)
+        pairs.append((location, ids["venue"]))
+        if "address" in ids:
+            pairs.append((address_id(location), ids["address"]))
+        at = ids.get("at")
+        if at is not None and at[1] == ids["venue"]:
+            pairs.append((at_id(owner, location), at[0]))
+    for n, (contact, phone) in enumerate(ids.get("contacts", ())):
+        derived = contact_id(owner, n)
+        if contact is not None:
+            pairs.append((derived, contact))
+        if phone is not None:
+            pairs.append((phone_id(derived), phone))
+    for n, language in enumerate(ids.get("languages", ())):
+        pairs.append((language_id(owner, n), language))
+    if "schedule" in ids:
+        pairs.append((schedule_id(owner), ids["schedule"]))
+    if "cost" in ids:
+        pairs.append((cost_id(owner), ids["cost"]))
+    kept: dict[str, str] = {}
+    for derived, original in pairs:
+        if derived != original and original not in claimed:
+            claimed.add(original)
+            kept[ID_KEY + derived] = original
+    return kept
