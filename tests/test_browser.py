@@ -24,9 +24,11 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import kommunale_integration as ki
@@ -399,3 +401,72 @@ def test_axe_finds_no_serious_violations(page: Page, tmp_path: Path, lang: str) 
             assert serious == [], (path, serious)
     finally:
         page.send("Page.setBypassCSP", enabled=False)
+
+
+def _shown_ids(page: Page) -> list[str]:
+    result: list[str] = page.evaluate(VISIBLE + ".map(e => e.dataset.offer).sort()")
+    return result
+
+
+def test_directory_filters_weekday_age_cost_and_actor(page: Page, tmp_path: Path) -> None:
+    kreis = ki.load_concept(KREIS)
+    paid = tuple(  # every offer of the example is free; one that costs tests the filter
+        attrs.evolve(o, cost=Decimal(50)) if o.id == "vhs-berufssprachkurs" else o
+        for o in kreis.offers
+    )
+    concept = kreis.evolve(offers=paid)
+    site = ki.build_directory(concept, tmp_path / "w", languages=["de"], today=KREIS_DAY)
+    page.open((site / "de" / "index.html").as_uri())
+    views = ki.directory_site(concept, today=KREIS_DAY).offers
+    _choose(page, "day", "SA")  # Saturdays: the rules that name Saturday
+    assert _shown_ids(page) == sorted(o.id for o in views if "SA" in o.days)
+    assert _shown_ids(page) == ["fh-nottuln-sprachcafe"]
+    _choose(page, "day", "")
+    _choose(page, "age", "17")  # within the inclusive age limits, or none
+    expected = sorted(
+        o.id
+        for o in views
+        if (o.min_age is None or o.min_age <= 17) and (o.max_age is None or o.max_age >= 17)
+    )
+    assert _shown_ids(page) == expected
+    assert "drk-migrationsberatung" not in expected  # from 27
+    assert "fh-duelmen-hausaufgabenhilfe" not in expected  # 6 to 16
+    _choose(page, "age", "16")
+    assert "fh-duelmen-hausaufgabenhilfe" in _shown_ids(page)  # the limit itself counts
+    _choose(page, "age", "")
+    _choose(page, "actor", "caritasverband-coesfeld")
+    assert _shown_ids(page) == sorted(o.id for o in views if o.actor == "caritasverband-coesfeld")
+    _choose(page, "actor", "")
+    page.evaluate(
+        "(() => { const c = document.querySelector('[name=free]'); c.checked = true;"
+        " c.dispatchEvent(new Event('change', {bubbles: true})); })()"
+    )
+    assert _shown_ids(page) == sorted(o.id for o in views if o.free)
+    assert "vhs-berufssprachkurs" not in _shown_ids(page)
+    assert len(_shown_ids(page)) == len(views) - 1
+    assert page.errors() == []
+
+
+def test_long_list_shows_the_first_hundred_then_all(page: Page, tmp_path: Path) -> None:
+    concept = sample_concept()
+    many = tuple(
+        ki.Offer(id=f"kurs-{n:03d}", name=f"Kurs {n}", actor="vhs", languages=("de",))
+        for n in range(150)
+    )
+    site = ki.build_directory(
+        concept.evolve(offers=many), tmp_path / "w", languages=["de"], today=TODAY
+    )
+    page.open((site / "de" / "index.html").as_uri())
+    assert page.evaluate(VISIBLE + ".length") == 100
+    assert page.evaluate("document.getElementById('count').textContent") == "150"
+    assert page.evaluate("document.getElementById('more').hidden") is False
+    page.evaluate("document.getElementById('more').click()")
+    assert page.evaluate(VISIBLE + ".length") == 150
+    assert page.evaluate("document.getElementById('more').hidden") is True
+    page.evaluate(
+        "(() => { const q = document.querySelector('input[name=q]'); q.value = 'Kurs 14';"
+        " q.dispatchEvent(new Event('input', {bubbles: true})); })()"
+    )
+    # Kurs 14 and Kurs 140–149
+    assert page.evaluate(VISIBLE + ".length") == 11
+    assert page.errors() == []

@@ -23,6 +23,7 @@ marked as German. With scripts off, the filter stays hidden and every offer is v
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -69,6 +70,7 @@ class OfferView:
     field_labels: tuple[Text, ...]
     group_labels: tuple[Text, ...]
     language_labels: tuple[str, ...]
+    languages_text: str
     served: tuple[str, ...]
     whole_area: bool
     address: str | None
@@ -154,6 +156,7 @@ class _Places:
         self.towns = [t.ags for t in concept.municipalities()]
         self.names = {t.ags: t.name for t in concept.territories}
         self.area = concept.territory
+        self._offers: dict[str, tuple[str, ...]] = {}
 
     def expand(self, territories: Iterable[str], venue: Venue | None) -> tuple[str, ...]:
         found: list[str] = []
@@ -167,10 +170,14 @@ class _Places:
         return _unique(found)
 
     def of_offer(self, offer: Offer, actor: Actor | None) -> tuple[str, ...]:
+        known = self._offers.get(offer.id)  # the same for every language
+        if known is not None:
+            return known
         found = self.expand(offer.territories, offer.venue)
         if not found and not offer.territories and actor is not None:
             found = self.expand(actor.territories, actor.venue)
-        return found or (_WILDCARD,)
+        self._offers[offer.id] = found or (_WILDCARD,)
+        return self._offers[offer.id]
 
     def whole_area(self, territories: Iterable[str]) -> bool:
         return any(self.area.startswith(ags) for ags in territories)
@@ -198,6 +205,7 @@ def _address(venue: Venue | None, places: _Places | None = None) -> str | None:
     return ", ".join(parts) or None
 
 
+@functools.cache
 def _contact(contact: Contact) -> ContactView:
     label = ", ".join(x for x in (contact.name, contact.role) if x)
     phone_uri = re.sub(r"[^0-9+]", "", contact.phone) if contact.phone else None
@@ -281,6 +289,7 @@ class _Builder:
             schedule = None
         contacts = offer.contacts or (actor.contacts if actor is not None else ())
         calendar = calendar_filename("angebot", offer.id)
+        labels = tuple(w.language(c) for c in offer.languages)
         cost = None
         if offer.cost is not None:
             cost = w.t("free of charge") if offer.cost == 0 else w.money(offer.cost)
@@ -295,7 +304,8 @@ class _Builder:
             ),
             field_labels=tuple(self.field(f) for f in offer.fields),
             group_labels=tuple(self.group(g) for g in offer.target_groups),
-            language_labels=tuple(w.language(c) for c in offer.languages),
+            language_labels=labels,
+            languages_text=w.join(labels),
             served=self.places.label(offer.territories),
             whole_area=self.places.whole_area(offer.territories),
             address=_address(offer.venue, self.places)
@@ -361,6 +371,7 @@ def directory_site(
     today: date | None = None,
     languages: Sequence[str] | None = None,
     calendars: Iterable[str] = (),
+    _places: _Places | None = None,
 ) -> DirectorySite:
     """Return the content of the Wegweiser in *lang* (see :func:`build_directory`).
 
@@ -376,7 +387,7 @@ def directory_site(
     .. versionadded:: 0.1.0
     """
     w = WegweiserText(lang)
-    places = _Places(concept)
+    places = _places or _Places(concept)  # shared by the languages of one build
     day = today or date.today()  # noqa: DTZ011 - a calendar day, no time zone
     build = _Builder(concept, w, places, frozenset(calendars))
     actors = {a.id: a for a in concept.actors}
@@ -431,6 +442,7 @@ def render_directory(
     """Render the pages of one language; return ``{path within the language folder: HTML}``."""
     w = WegweiserText(site.lang)
     env = environment("html", Formatter("de"), templates)
+    env.auto_reload = False  # thousands of pages: do not look at the template files again
     env.globals.update(t=w.t, nt=w.nt, show=w.show, lang=w.lang, dir=w.dir, w=w)
     script_text = env.loader.get_source(env, "directory.js")[0] if env.loader else ""
     script = Markup(script_text)  # noqa: S704 - our own (or the town's own) script file
@@ -525,8 +537,11 @@ def build_directory(
     stamp = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
     calendars = calendar_files(concept, today=day, dtstamp=stamp, uid_domain=uid_domain)
     files: dict[str, str | bytes] = {"index.html": _language_page(concept, codes, templates)}
+    places = _Places(concept)
     for code in codes:
-        site = directory_site(concept, lang=code, today=day, languages=codes, calendars=calendars)
+        site = directory_site(
+            concept, lang=code, today=day, languages=codes, calendars=calendars, _places=places
+        )
         for name, text in render_directory(site, templates).items():
             files[f"{code}/{name}"] = text
     files.update(calendars)

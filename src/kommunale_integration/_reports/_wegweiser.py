@@ -117,6 +117,10 @@ class WegweiserText:
         self.dir = "rtl" if self.locale.character_order == "right-to-left" else "ltr"
         self._catalog: Translations = translations(lang, _DOMAIN)
         self.untranslated_note = self.t("(in German)")
+        # A directory formats the same few dates, lists and amounts thousands of times.
+        self._dates: dict[date, str] = {}
+        self._lists: dict[tuple[str, ...], str] = {}
+        self._shown: dict[Text, Markup] = {}
 
     # ------------------------------------------------------------------ texts
 
@@ -143,9 +147,12 @@ class WegweiserText:
         if text is None:
             return Markup("")
         if isinstance(text, Text) and text.missing:
-            return Markup(
-                '<span lang="de" dir="ltr">{0}</span> <span class="untranslated">{1}</span>'
-            ).format(text.value, self.untranslated_note)
+            found = self._shown.get(text)
+            if found is None:
+                found = self._shown[text] = Markup(
+                    '<span lang="de" dir="ltr">{0}</span> <span class="untranslated">{1}</span>'
+                ).format(text.value, self.untranslated_note)
+            return found
         return escape(str(text))
 
     def label(self, catalogue: str, code: str) -> Text:
@@ -187,8 +194,11 @@ class WegweiserText:
 
         if not items:
             return ""
-        text: str = format_list(list(items), locale=self.locale)
-        return text
+        key = tuple(items)
+        found = self._lists.get(key)
+        if found is None:
+            found = self._lists[key] = format_list(list(items), locale=self.locale)
+        return found
 
     # ------------------------------------------------------------------ numbers
 
@@ -210,8 +220,10 @@ class WegweiserText:
         """A date in the page language (CLDR medium format)."""
         from babel.dates import format_date
 
-        text: str = format_date(value, "medium", locale=self.locale)
-        return text
+        found = self._dates.get(value)
+        if found is None:
+            found = self._dates[value] = format_date(value, "medium", locale=self.locale)
+        return found
 
     def times(self, start: time, end: time | None) -> str:
         """``16–18 Uhr`` or ``09:30–12:00 Uhr`` (CLDR interval formats)."""

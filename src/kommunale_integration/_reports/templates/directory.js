@@ -3,7 +3,13 @@
   var form = document.getElementById("filter");
   var list = document.getElementById("offers");
   var count = document.getElementById("count");
-  if (!form || !list || !count) { return; }
+  var more = document.getElementById("more");
+  if (!form || !list || !count || !more) { return; }
+  // Only the first LIMIT matches are in the page until the reader asks for all (or
+  // prints): laying out thousands of entries on every change would make the filter slow.
+  var LIMIT = 100;
+  var all = false;
+  var matching = [];
   var fields = form.elements;
   // Read every offer's filter values once; filtering then touches only what changes.
   var items = Array.prototype.map.call(list.querySelectorAll("[data-offer]"), function (li) {
@@ -20,8 +26,7 @@
       free: li.getAttribute("data-free") === "1",
       minAge: age("data-min-age"),
       maxAge: age("data-max-age"),
-      text: null,
-      shown: true
+      text: null
     };
   });
   function has(words, wanted, wildcard) {
@@ -35,7 +40,8 @@
     var municipality = fields.municipality.value, field = fields.field.value;
     var group = fields.group.value, language = fields.language.value;
     var day = fields.day.value, actor = fields.actor.value, free = fields.free.checked;
-    var shown = 0;
+    matching = [];
+    all = false;
     for (var i = 0; i < items.length; i += 1) {
       var it = items[i];
       var ok = has(it.municipalities, municipality, true)
@@ -51,11 +57,21 @@
         if (it.text === null) { it.text = it.li.textContent.toLowerCase(); }
         ok = it.text.indexOf(query) >= 0;
       }
-      if (ok !== it.shown) { it.li.hidden = !ok; it.shown = ok; }
-      if (ok) { shown += 1; }
+      if (ok) { matching.push(it.li); }
     }
-    count.textContent = String(shown);
+    count.textContent = String(matching.length);
+    show();
   }
+  function show() {
+    var shown = all ? matching : matching.slice(0, LIMIT);
+    var fragment = document.createDocumentFragment();
+    for (var i = 0; i < shown.length; i += 1) { fragment.appendChild(shown[i]); }
+    list.textContent = "";
+    list.appendChild(fragment);
+    more.hidden = shown.length >= matching.length;
+  }
+  more.addEventListener("click", function () { all = true; show(); });
+  window.addEventListener("beforeprint", function () { if (!all) { all = true; show(); } });
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
