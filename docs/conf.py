@@ -9,6 +9,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from kommunale_integration import __version__  # noqa: E402
+from kommunale_integration._catalogues import catalogues_rst  # noqa: E402
+
+# The page of catalogue codes is generated from the package data on every build.
+(ROOT / "docs" / "catalogues.rst").write_text(catalogues_rst(), encoding="utf-8")
 
 project = "kommunale_integration"
 author = "kommunale_integration contributors"

@@ -100,3 +100,35 @@ def test_catalogue_label_that_is_not_plain_text_is_refused(
         ki.load_catalogue("own", path)
     assert expected in str(info.value)
     assert "entries[0]" in str(info.value.findings[0].location)
+
+
+# --------------------------------------------------------------------------- listing the codes
+
+
+def test_the_catalogues_command_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
+    from kommunale_integration._cli import main
+
+    assert main(["catalogues"]) == 0
+    out = capsys.readouterr().out
+    for name in CATALOGUE_NAMES:
+        catalogue = ki.load_catalogue(name)
+        assert f"{name}: " in out
+        for entry in catalogue.entries:
+            assert f"  {entry.code} " in out, entry.code
+    assert main(["catalogues", "target_groups", "--lang", "en"]) == 0
+    english = capsys.readouterr().out
+    assert "Refugees" in english
+    assert "Sprache" not in english
+    assert main(["catalogues", "nix"]) == 2
+    assert "unknown catalogue 'nix'" in capsys.readouterr().err
+
+
+def test_the_docs_page_is_generated_from_the_package_data() -> None:
+    from kommunale_integration._catalogues import catalogues_rst
+
+    page = catalogues_rst()
+    for name in CATALOGUE_NAMES:
+        for entry in ki.load_catalogue(name).entries:
+            assert f"   * - ``{entry.code}``\n     - {entry.de}" in page, entry.code
+    conf = (Path(__file__).resolve().parent.parent / "docs" / "conf.py").read_text("utf-8")
+    assert "catalogues_rst()" in conf

@@ -19,8 +19,11 @@ from ._model import Territory, TerritoryKind
 
 __all__ = [
     "CATALOGUE_NAMES",
+    "CATALOGUE_USES",
     "Catalogue",
     "CatalogueEntry",
+    "catalogues_rst",
+    "catalogues_text",
     "default_territories",
     "load_catalogue",
 ]
@@ -194,3 +197,91 @@ def default_territories() -> tuple[Territory, ...]:
         )
         for t in data["territories"]
     )
+
+
+#: Catalogue name -> (German title, English title, where its codes are used).
+CATALOGUE_USES: dict[str, tuple[str, str, str]] = {
+    "fields": (
+        "Handlungsfelder",
+        "Fields of action",
+        "konzept.yaml ``fields:`` (when the concept lists none, these); columns "
+        "*Handlungsfeld(er)* of akteure.csv, angebote.csv, massnahmen.csv",
+    ),
+    "actor_categories": (
+        "Akteurskategorien",
+        "Actor categories",
+        "column *Kategorie* of akteure.csv (``category`` of an actor)",
+    ),
+    "legal_bases": (
+        "Rechtskreise",
+        "Legal bases",
+        "column *Rechtskreise* of angebote.csv (``eligibility.legal_bases``), column "
+        "``legal_basis`` of the case export",
+    ),
+    "target_groups": (
+        "Zielgruppen",
+        "Target groups",
+        "column *Zielgruppen* of akteure.csv and angebote.csv (``target_groups``)",
+    ),
+    "status_symbols": (
+        "Zeichenerklärung",
+        "Status symbols",
+        "column *Status* of kennzahlwerte.csv (``status`` of a value); the symbol is "
+        "shown in reports",
+    ),
+}
+
+
+def catalogues_text(names: tuple[str, ...] = CATALOGUE_NAMES, lang: str = "de") -> str:
+    """The codes of the shipped catalogues as plain text (``kommunale-integration catalogues``).
+
+    .. versionadded:: 0.1.0
+    """
+    lines: list[str] = []
+    for name in names:
+        catalogue = load_catalogue(name)
+        de, en, used = CATALOGUE_USES[name]
+        lines.append(f"{name}: {en if lang == 'en' else de}")
+        lines.append(f"  ({used.replace('*', '').replace('``', '')})")
+        width = max(len(e.code) for e in catalogue.entries)
+        for entry in catalogue.entries:
+            symbol = f" [{entry.symbol}]" if entry.symbol else ""
+            lines.append(f"  {entry.code.ljust(width)}  {entry.label(lang)}{symbol}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def catalogues_rst() -> str:
+    """The codes of the shipped catalogues as reStructuredText (the docs page ``catalogues``).
+
+    .. versionadded:: 0.1.0
+    """
+    out = [
+        ".. This page is generated from the package data by docs/conf.py; do not edit.",
+        "",
+        "Catalogues: the codes to use",
+        "============================",
+        "",
+        "The codes of the catalogues shipped with the library, generated from the package "
+        "data (``kommunale_integration/data/catalogues/``). The command "
+        "``kommunale-integration catalogues`` prints the same list. Every catalogue is a "
+        "default: a town may use its own codes (:func:`~kommunale_integration.load_catalogue` "
+        "with ``path=``).",
+        "",
+    ]
+    for name in CATALOGUE_NAMES:
+        catalogue = load_catalogue(name)
+        de, en, used = CATALOGUE_USES[name]
+        title = f"{en} (*{de}*, ``{name}``)"
+        out += [title, "-" * len(title), "", f"Used in: {used}.", ""]
+        out += [".. list-table::", "   :header-rows: 1", ""]
+        out += ["   * - Code", "     - Deutsch", "     - English"]
+        for entry in catalogue.entries:
+            symbol = f" (``{entry.symbol}``)" if entry.symbol else ""
+            out += [
+                f"   * - ``{entry.code}``",
+                f"     - {entry.de}{symbol}",
+                f"     - {entry.en}",
+            ]
+        out.append("")
+    return "\n".join(out)

@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "diff",
     "init",
     "territories",
+    "catalogues",
     "convert",
 )
 

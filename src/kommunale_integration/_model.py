@@ -923,8 +923,10 @@ class Indicator:
     Attributes:
         id: Code, e.g. ``placements`` or ``intmk-b2a``.
         name: Name for people.
-        numerator: :class:`CaseCount` or expression text.
-        denominator: Same, optional.
+        numerator: :class:`CaseCount` or expression text; left out (``None``) for a
+            Kennzahl whose values are entered by hand (*Kennzahlwerte*, observations of
+            this indicator), which are then reported as they are.
+        denominator: Same, optional; it needs a numerator.
         scale: 1, 100 (per cent) or 1000 (per mille).
         unit: Unit for display (``Fälle``, ``%``).
         direction: :class:`Direction`.
@@ -943,7 +945,9 @@ class Indicator:
 
     id: str = attrs.field(validator=v.slug)
     name: str = attrs.field(validator=v.non_empty)
-    numerator: CaseCount | str = attrs.field(validator=v.instance_of((CaseCount, str)))
+    numerator: CaseCount | str | None = attrs.field(
+        default=None, validator=v.optional_instance_of((CaseCount, str))
+    )
     denominator: CaseCount | str | None = attrs.field(
         default=None, validator=v.optional_instance_of((CaseCount, str))
     )
@@ -960,6 +964,15 @@ class Indicator:
     method_notes: str | None = _opt_str()
     proportion: bool = False
     over_time: OverTime = _enum(OverTime, OverTime.NONE)
+
+    def __attrs_post_init__(self) -> None:
+        if self.numerator is None and self.denominator is not None:
+            raise InvalidValueError("numerator", "a Kennzahl with a denominator needs a numerator")
+
+    @property
+    def entered_by_hand(self) -> bool:
+        """Whether the values are entered by hand (no numerator to compute)."""
+        return self.numerator is None
 
     @property
     def is_rate(self) -> bool:

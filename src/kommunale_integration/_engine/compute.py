@@ -45,7 +45,7 @@ from .._model import (
 from .._periods import PeriodError, PeriodKind, ReportPeriod, fiscal_year_start
 from .._territories import POPULATION, population_of
 from .disclosure import DisclosureControl, protect
-from .expressions import Expression, ExpressionError, parse_expression
+from .expressions import Expression, ExpressionError, element, parse_expression
 from .table import TOTAL, IndicatorTable, IndicatorValue
 from .temporal import combine_over_time
 
@@ -695,10 +695,19 @@ def compute_indicators(
     computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
     rows: list[IndicatorValue] = []
     for indicator in chosen:
+        numerator: CaseCount | str | Expression | None = indicator.numerator
+        if numerator is None:
+            # Entered by hand: the values are the data element of the same code (so
+            # that quarters make up the year by its over_time rule and Kreise sum up).
+            if indicator.id not in elements.codes:
+                continue
+            numerator = element(indicator.id)
         control = _control_for(indicator, disclosure)
         sides: list[list[Part] | Expression | None] = []
-        for term in (indicator.numerator, indicator.denominator):
-            if isinstance(term, CaseCount):
+        for term in (numerator, indicator.denominator):
+            if isinstance(term, Expression):
+                sides.append(term)
+            elif isinstance(term, CaseCount):
                 if counts is None:
                     break
                 sides.append(counts.parts(term, control))

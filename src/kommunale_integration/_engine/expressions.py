@@ -76,6 +76,14 @@ class Expression:
         return result if result.is_finite() and abs(result) < MAX_RESULT else None
 
 
+def element(name: str) -> Expression:
+    """The expression that is one data element *name* (any code, hyphens included).
+
+    A Kennzahl entered by hand is the data element of its own code: its observations.
+    """
+    return Expression(name, (name,), False, ast.Name(id=name, ctx=ast.Load()))
+
+
 #: Largest number written in an expression (exclusive).
 MAX_CONSTANT = 10**15
 #: Largest result of an expression (exclusive); larger results count as not computable.

@@ -345,6 +345,8 @@ def is_count(indicator: Indicator) -> bool:
     if indicator.denominator is not None:
         return False
     numerator = indicator.numerator
+    if numerator is None:
+        return False  # entered by hand: a count or any other figure
     if isinstance(numerator, CaseCount):
         return True
     text = numerator.strip()

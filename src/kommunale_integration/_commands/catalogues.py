@@ -1,0 +1,43 @@
+"""``kommunale-integration catalogues``: the codes of the shipped catalogues."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``catalogues`` sub-command."""
+    from .._catalogues import CATALOGUE_NAMES
+
+    parser = subparsers.add_parser(
+        "catalogues",
+        help="list the codes of Handlungsfelder, actor categories, Rechtskreise, target groups",
+        description=(
+            "Print the codes of the catalogues shipped with the library, with their labels "
+            "and where the codes are used: Handlungsfelder (fields), actor categories, "
+            "Rechtskreise (legal_bases), target groups and status symbols."
+        ),
+    )
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"catalogues to list (default: all): {', '.join(CATALOGUE_NAMES)}",
+    )
+    parser.add_argument("--lang", choices=("de", "en"), default="de", help="language of the labels")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the catalogues."""
+    from .._catalogues import CATALOGUE_NAMES, catalogues_text
+    from .._errors import KommunaleIntegrationError
+
+    unknown = [n for n in args.names if n not in CATALOGUE_NAMES]
+    if unknown:
+        raise KommunaleIntegrationError(
+            f"unknown catalogue {unknown[0]!r}; the catalogues are {', '.join(CATALOGUE_NAMES)}"
+        )
+    print(catalogues_text(tuple(args.names) or CATALOGUE_NAMES, lang=args.lang), end="")
+    return 0

@@ -1,0 +1,52 @@
+"""A Kennzahl whose values are entered by hand needs no numerator (the plain case)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import kommunale_integration as ki
+
+PLAIN = """\
+id: wettringen
+title: Integrationskonzept der Gemeinde Wettringen
+territory: "05566096"
+territories:
+  - {ags: "05566096", name: Wettringen, kind: municipality, parent: "05566"}
+indicators:
+  - id: sprachcafe-besuche
+    name: Besuche im Sprachcafé
+    unit: Besuche
+  - id: sprachcafe-quartale
+    name: Besuche im Sprachcafé (Quartale)
+    over_time: sum
+observations:
+  - {indicator: sprachcafe-besuche, period: "2026", territory: "05566096", value: "412"}
+  - {indicator: sprachcafe-quartale, period: 2026-Q1, territory: "05566096", value: "100"}
+  - {indicator: sprachcafe-quartale, period: 2026-Q2, territory: "05566096", value: "110"}
+  - {indicator: sprachcafe-quartale, period: 2026-Q3, territory: "05566096", value: "90"}
+  - {indicator: sprachcafe-quartale, period: 2026-Q4, territory: "05566096", value: "112"}
+"""
+
+
+def test_an_indicator_without_numerator_reports_the_values_entered(tmp_path: Path) -> None:
+    (tmp_path / "konzept.yaml").write_text(PLAIN, encoding="utf-8")
+    concept = ki.load_concept(tmp_path)
+    indicator = concept.indicator("sprachcafe-besuche")
+    assert indicator is not None
+    assert indicator.numerator is None
+    assert indicator.entered_by_hand
+    report = ki.validate(concept, period="2026")
+    assert report.ok, [str(f) for f in report.errors]
+    assert "incomplete-period" not in report.codes()
+    table = ki.compute_indicators(concept, periods=["2026"])
+    assert table.get("sprachcafe-besuche", "2026", "05566096").value == Decimal(412)
+    # Quarters entered by hand make up the year with over_time.
+    assert table.get("sprachcafe-quartale", "2026", "05566096").value == Decimal(412)
+
+
+def test_a_denominator_needs_a_numerator() -> None:
+    with pytest.raises(ki.InvalidValueError, match="numerator"):
+        ki.Indicator(id="x", name="X", denominator="population")
