@@ -198,10 +198,9 @@ def _diff(concept: ki.Concept, old: ki.Concept) -> dict[str, str]:
 
 def _directory(concept: ki.Concept, old: ki.Concept) -> dict[str, str]:
     from kommunale_integration._reports._directory import render_directory
-    from kommunale_integration._reports._format import Formatter
 
     site = ki.directory_site(concept, today=TODAY)
-    return render_directory(site, Formatter("de"))
+    return render_directory(site)
 
 
 BUILDERS = {"report": _report, "plan": _plan, "diff": _diff, "directory": _directory}
