@@ -180,11 +180,23 @@ class TestContext:
     def test_new_and_changed_without_predecessor(self) -> None:
         actors = ki.report_context(sample_concept(), "2025", today=TODAY).actors
         assert [e.id for e in actors.new] == ["sprachcafe-ascheberg"]
-        # Without a predecessor nothing is "changed"; the report counts verified entries.
+        # Without a predecessor being verified is no change; verified entries are counted.
         assert actors.changed == ()
         assert actors.verified == 3
         assert actors.compared_with is None
         assert {e.id for e in actors.stale} == {"drk", "evil"}
+
+    def test_changed_by_recorded_change_date(self) -> None:
+        concept = sample_concept()
+        offers = (
+            attrs.evolve(concept.offers[1], last_changed=date(2025, 6, 1)),  # in 2025
+            attrs.evolve(concept.offers[2], last_changed=date(2026, 1, 2)),  # after it
+            # new in 2025 and changed in 2025: listed as new only
+            attrs.evolve(concept.offers[0], last_changed=date(2025, 3, 1)),
+        )
+        actors = ki.report_context(concept.evolve(offers=offers), "2025", today=TODAY).actors
+        assert [e.id for e in actors.changed] == ["integrationskurs"]
+        assert [e.id for e in actors.new] == ["sprachcafe-ascheberg"]
 
     def test_stale_is_judged_at_the_end_of_the_period(self) -> None:
         # The DRK was last verified on 30.06.2023: stale at the end of 2024 and of 2025,

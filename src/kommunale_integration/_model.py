@@ -516,6 +516,8 @@ class Actor:
         staff: :class:`StaffPosition` entries.
         founded: Since when the actor exists (for "since the early 1990s", the 1st Jan).
         last_verified: When the entry was last checked (zuletzt geprüft).
+        last_changed: When its content last changed (zuletzt geändert); the annual
+            report counts it as changed in that period.
         illustrative: ``True`` when values were invented for an example.
         extras: Imported values without a place in the model, as sorted (key, value)
             pairs with unique keys (e.g. from an HSDS import); written as a mapping.
@@ -542,6 +544,7 @@ class Actor:
     staff: tuple[StaffPosition, ...] = _items(StaffPosition)
     founded: date | None = _opt_date()
     last_verified: date | None = _opt_date()
+    last_changed: date | None = _opt_date()
     illustrative: bool = False
     extras: tuple[tuple[str, str], ...] = _extras()
     translations: tuple[tuple[str, Translation], ...] = _translations(
@@ -603,6 +606,7 @@ class Offer:
         valid_from: First day offered.
         valid_to: Last day offered.
         last_verified: When the entry was last checked.
+        last_changed: When its content last changed (zuletzt geändert).
         extras: Imported values without a place in the model (see :class:`Actor`).
         translations: Name, description, access conditions, schedule and cost notes in
             other languages (see :class:`Translation` and :class:`Actor`).
@@ -632,6 +636,7 @@ class Offer:
     valid_from: date | None = _opt_date()
     valid_to: date | None = _opt_date()
     last_verified: date | None = _opt_date()
+    last_changed: date | None = _opt_date()
     illustrative: bool = False
     extras: tuple[tuple[str, str], ...] = _extras()
     translations: tuple[tuple[str, Translation], ...] = _translations(

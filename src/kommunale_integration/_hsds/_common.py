@@ -81,6 +81,7 @@ KI_TERMS: Final = {
     "staff": "Personalstelle (JSON)",
     "founded": "Gründungsdatum",
     "last_verified": "Zuletzt geprüft",
+    "last_changed": "Zuletzt geändert",
     "illustrative": "Beispielwert",
     "legal_basis": "Rechtskreis (Zugangsvoraussetzung)",
     "residence_status": "Aufenthaltsstatus (Zugangsvoraussetzung)",

@@ -284,7 +284,7 @@ class Mapper:
                     values["staff"] = tuple(
                         structure(json.loads(item), m.StaffPosition) for item in items
                     )
-                elif code in ("founded", "last_verified"):
+                elif code in ("founded", "last_verified", "last_changed"):
                     values[code] = parse_date(first)
                 elif code == "extra":
                     self.restore_extras(draft, items)
@@ -368,6 +368,8 @@ class Mapper:
                         eligibility["residence_statuses"] = tuple(items)
                     elif code == "capacity":
                         values["capacity"] = int(items[0])
+                    elif code == "last_changed":
+                        values["last_changed"] = parse_date(items[0])
                     elif code == "illustrative":
                         values["illustrative"] = items[0] == "true"
                     elif code == "translations":

@@ -22,8 +22,9 @@ Rules where the data leaves a choice:
   refer to it.
 * **New and changed entries**: with a predecessor concept, entries added or changed
   compared with it; without one, offers whose ``valid_from`` (actors: ``founded``) lies
-  in the period count as new; changes cannot be told without a predecessor, so the
-  report counts the entries verified in the period instead.
+  in the period count as new and entries whose recorded change date (``last_changed``)
+  lies in it as changed. Being verified (``last_verified``) is no change; the report
+  counts verified entries apart.
 * **Stale entries** (zu prüfen): not verified within the twelve months before the end
   of the period.
 * **Funding** of the period: grants whose period overlaps the report period; grants
@@ -609,6 +610,8 @@ def _changes(
             start = item.valid_from if collection == "offers" else item.founded
             if start is not None and start in period:
                 new.append(_entry(concept, collection, item))
+            elif item.last_changed is not None and item.last_changed in period:
+                changed.append(_entry(concept, collection, item))
             if item.last_verified is not None and item.last_verified in period:
                 verified += 1
     return new, changed, removed, verified

@@ -163,8 +163,9 @@ MESSAGES: Mapping[str, str] = {
     ),
     "method_entries": (
         "Actors and offers: new and changed compared with the previous version of the "
-        "concept (without one: new by start in the report period); to be checked are "
-        "entries not verified in the twelve months before the end of the report period."
+        "concept (without one: new by start, changed by the recorded change date in the "
+        "report period); to be checked are entries not verified in the twelve months "
+        "before the end of the report period."
     ),
     "facts": "Facts",
     "finances": "Finances and staff",
@@ -249,8 +250,8 @@ MESSAGES: Mapping[str, str] = {
     "rule_new_previous": "Compared with the previous version {version} of the concept.",
     "rule_new_period": (
         "An entry counts as new when its start (offer: valid from; actor: founded) "
-        "lies in the report period. Changes show in a comparison with a previous "
-        "version of the concept."
+        "lies in the report period, and as changed when its recorded change date (last "
+        "changed) does."
     ),
     "summary_counts": "{actors} actors with {offers} offers.",
     "outlook": "Outlook",
