@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -220,7 +221,7 @@ def test_xlsx_used_range_padded_by_formatting_is_ignored(
     assert caplog.records == []
 
 
-def test_handlungsfelder_by_code_or_title(tmp_path: Path) -> None:
+def test_handlungsfelder_by_code_or_title(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     fields = (
         ki.FieldOfAction(id="sprache", title="Sprache und Bildung"),
         ki.FieldOfAction(id="arbeit", title="Arbeit"),
@@ -233,9 +234,16 @@ def test_handlungsfelder_by_code_or_title(tmp_path: Path) -> None:
     )
     measures = ki.read_table(path, "measures", fields=fields)
     assert [m.field for m in measures] == ["sprache", "sprache", "arbeit", "unbekannt"]
-    path.write_text('Name;Handlungsfelder\nDRK;"Arbeit, Sprache und Bildung"\n', encoding="utf-8")
+    path.write_text('Name;Handlungsfelder\nDRK;"arbeit, Sprache und Bildung"\n', encoding="utf-8")
     (actor,) = ki.read_table(path, "actors", fields=fields)
     assert actor.fields == ("arbeit", "sprache")
+    # A title that looks like a code stays what it says (round trips of references to
+    # fields that do not exist must be exact); a warning names the field's code.
+    path.write_text('Name;Handlungsfelder\nDRK;"Arbeit, Sprache und Bildung"\n', encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="kommunale_integration"):
+        (actor,) = ki.read_table(path, "actors", fields=fields)
+    assert actor.fields == ("Arbeit", "sprache")
+    assert '"arbeit"' in caplog.text
 
 
 def test_read_table_from_uploaded_file_objects(tmp_path: Path) -> None:

@@ -227,3 +227,63 @@ def test_any_concept_round_trips_through_a_toml_file(concept: ki.Concept) -> Non
         target = Path(folder) / "konzept.toml"
         ki.save_concept(concept, target)
         assert ki.load_concept(target) == concept
+
+
+# --------------------------------------------------------------------------- in memory
+# The save/load property above writes folders and is slow, so it runs few examples. The
+# same codecs are checked here in memory with many examples and a small alphabet of ids
+# and titles, so that collisions such as a dangling reference "h" beside a field titled
+# "H" (which once became that field's id) come up on every run.
+
+_NAMES = st.sampled_from(["h", "H", "x", "X", "h.1", "sprache", "Sprache", "Sprache und Bildung"])
+
+
+@st.composite
+def _fields_and_actors(draw: st.DrawFn) -> tuple[list[ki.FieldOfAction], list[ki.Actor]]:
+    ids = draw(st.lists(st.sampled_from(["h", "x", "sprache", "a-b"]), unique=True, max_size=3))
+    fields = [ki.FieldOfAction(id=i, title=draw(_NAMES)) for i in ids]
+    actors = [
+        ki.Actor(
+            id=f"a{n}",
+            name=draw(_NAMES),
+            fields=tuple(draw(st.lists(_NAMES.filter(lambda t: " " not in t), max_size=3))),
+        )
+        for n in range(draw(st.integers(1, 3)))
+    ]
+    return fields, actors
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _fields_and_actors(), st.sampled_from([(";", "csv"), (",", "csv"), ("\t", "csv"), ("", "xlsx")])
+)
+def test_field_references_round_trip_in_memory(
+    data: tuple[list[ki.FieldOfAction], list[ki.Actor]], fmt: tuple[str, str]
+) -> None:
+    import io
+
+    from kommunale_integration._loaders._concept import _table_file_bytes
+
+    fields, actors = data
+    delimiter, kind = fmt
+    payload = _table_file_bytes(actors, ki.TableKind.ACTORS, kind, delimiter or ";", "utf-8")
+    back = ki.read_table(io.BytesIO(payload), "actors", name=f"akteure.{kind}", fields=fields)
+    assert [a.fields for a in back] == [a.fields for a in actors]
+
+
+def test_a_dangling_field_reference_is_not_taken_for_a_title() -> None:
+    """The bug hypothesis found in about one of 13 full runs (issue 15)."""
+    import io
+
+    field = ki.FieldOfAction(id="x", title="H")
+    actor = ki.Actor(id="a", name="A", fields=("h",))
+    from kommunale_integration._loaders._concept import _table_file_bytes
+
+    payload = _table_file_bytes([actor], ki.TableKind.ACTORS, "csv", ";", "utf-8")
+    (back,) = ki.read_table(io.BytesIO(payload), "actors", name="akteure.csv", fields=[field])
+    assert back.fields == ("h",)
+    # a title that no id can be still stands for its code
+    table = b"Name;Handlungsfelder\r\nA;Sprache und Bildung, h\r\n"
+    fields = [ki.FieldOfAction(id="sprache", title="Sprache und Bildung"), field]
+    (actor,) = ki.read_table(io.BytesIO(table), "actors", name="akteure.csv", fields=fields)
+    assert actor.fields == ("sprache", "h")

@@ -57,6 +57,7 @@ __all__ = [
     "excel_serial_date",
     "is_ags",
     "is_formula_like",
+    "is_slug",
     "neutralise",
     "parse_ags",
     "parse_bool",
@@ -417,6 +418,16 @@ def parse_ags(value: Any, *, lengths: tuple[int, ...] = tuple(AGS_LENGTHS)) -> s
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 #: Longest slug made from a name.
 SLUG_LENGTH: Final = 64
+
+
+#: What an identifier (slug) may look like: letters, digits, ``.``, ``_`` and ``-``,
+#: starting with a letter or digit, at most 128 characters.
+SLUG_PATTERN: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def is_slug(text: object) -> bool:
+    """Whether *text* can be an identifier (see :data:`SLUG_PATTERN`)."""
+    return isinstance(text, str) and SLUG_PATTERN.match(text) is not None
 
 
 def slugify(text: str) -> str:

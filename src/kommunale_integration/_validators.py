@@ -15,9 +15,8 @@ from typing import Any
 import attrs
 
 from ._errors import InvalidValueError
-from ._parse import is_ags
+from ._parse import SLUG_PATTERN, is_ags
 
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()/\-.]{2,30}[0-9]$")
@@ -53,7 +52,9 @@ class _Regex:
         return f"<matches {self.expected}>"
 
 
-slug = _Regex(_SLUG, "an identifier of letters, digits, '.', '_' or '-' (e.g. 'drk-coesfeld')")
+slug = _Regex(
+    SLUG_PATTERN, "an identifier of letters, digits, '.', '_' or '-' (e.g. 'drk-coesfeld')"
+)
 email = _Regex(_EMAIL, "an e-mail address like 'name@example.org'")
 url = _Regex(_URL, "an http(s) URL like 'https://example.org'")
 phone = _Regex(_PHONE, "a phone number of digits, spaces, '+', '/', '-' or parentheses")

@@ -24,6 +24,7 @@ from .._errors import LoadError, OutputError, Severity
 from .._parse import (
     ParseError,
     is_ags,
+    is_slug,
     neutralise,
     parse_bool,
     parse_date,
@@ -408,11 +409,31 @@ class Resolver:
         self.field_ids.add(field_id)
         self.field_titles.setdefault(normalise_header(title), field_id)
 
-    def field(self, text: str) -> str:
-        """Return the code of a Handlungsfeld given by code or title (else *text*)."""
+    def field(self, text: str, notes: list[CellError] | None = None) -> str:
+        """Return the code of a Handlungsfeld given by code or title (else *text*).
+
+        A text that can be an id (``sprache``, ``H``) is always read as the code it is,
+        even when no field has it: only a text an id cannot be (``Sprache und Bildung``)
+        is looked up among the titles. So a dangling reference ``h`` written by
+        :func:`save_concept` reads back as ``h``, not as the field titled ``H``. When
+        such a text is the title of a field, a warning is appended to *notes*.
+        """
         if text in self.field_ids:
             return text
-        return self.field_titles.get(normalise_header(text), text)
+        titled = self.field_titles.get(normalise_header(text))
+        if not is_slug(text):
+            return titled or text
+        if titled is not None and notes is not None:
+            notes.append(
+                CellError(
+                    "unknown-reference",
+                    "field-title-as-code",
+                    severity=Severity.WARNING,
+                    found=text,
+                    field=titled,
+                )
+            )
+        return text
 
     def add_actor(self, actor_id: str, name: str) -> None:
         """Make *actor_id* known, also by its *name*."""
@@ -425,10 +446,18 @@ class Resolver:
 class CellError(Exception):
     """A cell could not be read; carries the finding code and message values."""
 
-    def __init__(self, code: str, key: str | None = None, **values: Any) -> None:
+    def __init__(
+        self,
+        code: str,
+        key: str | None = None,
+        *,
+        severity: Severity = Severity.ERROR,
+        **values: Any,
+    ) -> None:
         super().__init__(code)
         self.code = code
         self.key = key or code
+        self.severity = severity  # of a note (a repair or a hint), not of a failure
         self.values = values
 
 
@@ -609,9 +638,9 @@ def decode_cell(
     if codec == "codes":
         return _split(_as_text(raw))
     if codec == "field":
-        return resolver.field(_as_text(raw).strip())
+        return resolver.field(_as_text(raw).strip(), notes)
     if codec == "fields":
-        return [resolver.field(part) for part in _split(_as_text(raw))]
+        return [resolver.field(part, notes) for part in _split(_as_text(raw))]
     if codec == "lines":
         return [line for line in _as_text(raw).splitlines() if line.strip()]
     if codec == "date":
@@ -747,10 +776,11 @@ def decode_rows(
             for note in notes:
                 collector.add(
                     note.code,
+                    note.key,
                     file=file,
                     row=row_number,
                     column=found_headers[col.key],
-                    severity=Severity.INFO,
+                    severity=note.severity,
                     **note.values,
                 )
         for col in TABLE_COLUMNS[kind]:
