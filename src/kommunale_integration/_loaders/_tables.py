@@ -562,7 +562,11 @@ def _decode_territory(
     text, repaired = repair_ags(raw)
     if is_ags(text):
         if repaired:
-            notes.append(CellError("ags-repaired", found=_as_text(raw).strip(), ags=text))
+            notes.append(
+                CellError(
+                    "ags-repaired", severity=Severity.INFO, found=_as_text(raw).strip(), ags=text
+                )
+            )
         return text
     if allow_all and text.casefold() == "all":
         return "all"
