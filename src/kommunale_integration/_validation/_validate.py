@@ -206,6 +206,18 @@ def validate(
         computed=computed,
         catalogue=catalogue,
     )
+    collected = _run(every, context, severity)
+    kept, reviewed = ACCEPTANCE.apply(context, collected, switched_off)
+    kept.sort(key=lambda f: _RANK[f.severity])
+    return ValidationReport(findings=kept, profile=chosen.name, accepted=reviewed)
+
+
+def _run(
+    every: list[Rule | PlainRule],
+    context: ValidationContext,
+    severity: Callable[[str, Severity], Severity | None],
+) -> list[Finding]:
+    """Run every rule and give each finding the severity the profile wants (or drop it)."""
     collected: list[Finding] = []
     for rule in every:
         if isinstance(rule, Rule) and all(
@@ -220,9 +232,7 @@ def validate(
                 collected.append(attrs.evolve(finding, severity=wanted))
             else:
                 collected.append(finding)
-    kept, reviewed = ACCEPTANCE.apply(context, collected, switched_off)
-    kept.sort(key=lambda f: _RANK[f.severity])
-    return ValidationReport(findings=kept, profile=chosen.name, accepted=reviewed)
+    return collected
 
 
 def _computed_cells(
