@@ -407,6 +407,8 @@ def test_the_tutorial_produces_the_annual_report_of_a_new_town(
     html = (tmp_path / "jahresbericht-2026.html").read_text(encoding="utf-8")
     assert "Jahresbericht 2026 zum Integrationskonzept der Gemeinde Wettringen" in html
     assert "Netzwerk Integration Wettringen" in html
+    # The colophon names the Gemeindeverzeichnis, as its licence asks.
+    assert "Gebietsstand 31.12.2020: © Statistisches Bundesamt (Destatis)" in html
     # The Integrationskurs is held in the neighbouring town: named with its Kreis.
     course = concept.offer("integrationskurs")
     assert course is not None

@@ -466,3 +466,15 @@ def test_roll_ups_use_the_versions_valid_in_the_period() -> None:
     assert table.get("teilnahmen", "2023", "05566").value == Decimal(12)
     # Without versions the dissolved Gemeinde's missing 2024 value would block the sum.
     assert table.get("teilnahmen", "2024", "05566").value == Decimal(13)
+
+
+def test_the_attribution_line_names_source_gebietsstand_and_licence(tmp_path: Path) -> None:
+    line = ki.territory_attribution()
+    assert line == (
+        "Gemeindeverzeichnis, Gebietsstand 31.12.2020: © Statistisches Bundesamt (Destatis), "
+        "Gemeindeverzeichnis-Informationssystem GV-ISys (dl-de/by-2-0)"
+    )
+    own = ki.read_gemeindeverzeichnis(
+        _write(tmp_path / "gv.csv", ROWS), gebietsstand=date(2024, 12, 31)
+    )
+    assert "Gebietsstand 31.12.2024" in ki.territory_attribution(own)

@@ -171,6 +171,7 @@ if TYPE_CHECKING:
         place_name,
         population_of,
         read_gemeindeverzeichnis,
+        territory_attribution,
         territory_catalogue,
         write_territory_catalogue,
     )
@@ -259,6 +260,7 @@ _LAZY: dict[str, str] = {
     "load_territory_catalogue": "._territories",
     "read_gemeindeverzeichnis": "._territories",
     "territory_catalogue": "._territories",
+    "territory_attribution": "._territories",
     "write_territory_catalogue": "._territories",
     "SCHEMA_TYPES": "._schema",
     "json_schema": "._schema",
@@ -446,6 +448,7 @@ __all__ = [
     "save_concept",
     "stale_entries",
     "structure",
+    "territory_attribution",
     "territory_catalogue",
     "to_ics",
     "unstructure",

@@ -53,9 +53,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _version_text() -> str:
     """The version, with the Gebietsstand and attribution of the territory catalogue."""
-    from ._territories import describe_source
+    from ._territories import territory_attribution
 
-    return f"%(prog)s {__version__}\n{describe_source()}"
+    return f"%(prog)s {__version__}\n{territory_attribution()}"
 
 
 def build_parser() -> argparse.ArgumentParser:

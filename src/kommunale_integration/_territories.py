@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from ._errors import Finding, KommunaleIntegrationError, LoadError, Location, Severity
+from ._errors import Finding, LoadError, Location, Severity
 from ._model import Territory, TerritoryKind
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "load_territory_catalogue",
     "population_of",
     "read_gemeindeverzeichnis",
+    "territory_attribution",
     "territory_catalogue",
     "write_territory_catalogue",
 ]
@@ -619,24 +620,25 @@ def _stand_in(cells: Iterable[Any]) -> date | None:
     return None
 
 
-def describe_source(catalogue: TerritoryCatalogue | None = None) -> str:
-    """One line naming the Gemeindeverzeichnis, its Gebietsstand and the attribution."""
+def territory_attribution(catalogue: TerritoryCatalogue | None = None) -> str:
+    """The colophon line the licence asks for: source, Gebietsstand and licence.
+
+    ``Gemeindeverzeichnis, Gebietsstand 31.12.2020: © Statistisches Bundesamt (Destatis),
+    Gemeindeverzeichnis-Informationssystem GV-ISys (dl-de/by-2-0)``. Reports and
+    directories that show names or figures from the catalogue print it in their
+    colophon; without *catalogue* it describes the shipped one and reads only the header
+    of the package data.
+
+    .. versionadded:: 0.1.0
+    """
     if catalogue is None:
-        meta = package_header()
-        stand = date.fromisoformat(meta["gebietsstand"])
+        stand = date.fromisoformat(package_header()["gebietsstand"])
+        attribution = ATTRIBUTION
     else:
-        stand = catalogue.gebietsstand
+        stand, attribution = catalogue.gebietsstand, catalogue.attribution
     return (
-        f"Gemeindeverzeichnis, Gebietsstand {stand.strftime('%d.%m.%Y')}: {ATTRIBUTION} "
-        f"(dl-de/by-2-0)"
-    )
-
-
-def unknown_territory(ags: str) -> KommunaleIntegrationError:
-    """The error for an AGS that the catalogue does not know."""
-    return KommunaleIntegrationError(
-        f"the AGS {ags} does not exist in the Gemeindeverzeichnis "
-        f"(Gebietsstand {territory_catalogue().gebietsstand.strftime('%d.%m.%Y')})"
+        f"Gemeindeverzeichnis, Gebietsstand {stand.strftime('%d.%m.%Y')}: {attribution} "
+        "(dl-de/by-2-0)"
     )
 
 

@@ -961,10 +961,19 @@ def build_outline(
             rows=tuple(rows),
         ),
         sections=tuple(main),
-        footer=t("generated", date=fmt.date(ctx.today), version=_version()),
+        # The colophon names the Gemeindeverzeichnis (its licence asks for attribution).
+        footer=f"{t('generated', date=fmt.date(ctx.today), version=_version())} "
+        f"{territory_attribution()}",
         running_header=(f"{t('internal_banner')} · " if ctx.internal else "") + title,
         author=ctx.territory_name,
     )
+
+
+def territory_attribution() -> str:
+    """The attribution line of the Gemeindeverzeichnis (Gebietsstand, Destatis, licence)."""
+    from .._territories import territory_attribution as line
+
+    return line()
 
 
 def _version() -> str:
