@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .._errors import InvalidValueError
 from .._io import atomic_write
@@ -14,6 +14,11 @@ from .._periods import ReportPeriod
 from ._context import ReportContext, Vorlage, build_context
 from ._format import Formatter
 from ._outline import build_outline
+
+if TYPE_CHECKING:
+    from .._cases import CaseData
+    from .._engine import DisclosureControl
+    from ..typing import IndicatorRows
 
 __all__ = ["DEFAULT_DISCLOSURE", "build_report", "report_context"]
 
@@ -59,11 +64,11 @@ def report_context(
     period: ReportPeriod | str,
     *,
     lang: str = "de",
-    cases: Any = None,
-    table: Any = None,
+    cases: CaseData | None = None,
+    table: IndicatorRows | None = None,
     previous: Concept | None = None,
     today: date | None = None,
-    disclosure: Any = DEFAULT_DISCLOSURE,
+    disclosure: DisclosureControl | None = DEFAULT_DISCLOSURE,
     vorlage: Vorlage | None = None,
     disable: Iterable[str] = (),
 ) -> ReportContext:
@@ -115,12 +120,12 @@ def build_report(
     format: Literal["html", "md"] = "html",
     output: str | os.PathLike[str] | None = None,
     lang: str = "de",
-    cases: Any = None,
-    table: Any = None,
+    cases: CaseData | None = None,
+    table: IndicatorRows | None = None,
     previous: Concept | None = None,
     today: date | None = None,
     templates: str | os.PathLike[str] | None = None,
-    disclosure: Any = DEFAULT_DISCLOSURE,
+    disclosure: DisclosureControl | None = DEFAULT_DISCLOSURE,
     vorlage: Vorlage | None = None,
     disable: Iterable[str] = (),
 ) -> str: ...
@@ -134,12 +139,12 @@ def build_report(
     format: Literal["docx"],
     output: str | os.PathLike[str] | None = None,
     lang: str = "de",
-    cases: Any = None,
-    table: Any = None,
+    cases: CaseData | None = None,
+    table: IndicatorRows | None = None,
     previous: Concept | None = None,
     today: date | None = None,
     templates: str | os.PathLike[str] | None = None,
-    disclosure: Any = DEFAULT_DISCLOSURE,
+    disclosure: DisclosureControl | None = DEFAULT_DISCLOSURE,
     vorlage: Vorlage | None = None,
     disable: Iterable[str] = (),
 ) -> bytes: ...
@@ -152,12 +157,12 @@ def build_report(
     format: ReportFormat = "html",
     output: str | os.PathLike[str] | None = None,
     lang: str = "de",
-    cases: Any = None,
-    table: Any = None,
+    cases: CaseData | None = None,
+    table: IndicatorRows | None = None,
     previous: Concept | None = None,
     today: date | None = None,
     templates: str | os.PathLike[str] | None = None,
-    disclosure: Any = DEFAULT_DISCLOSURE,
+    disclosure: DisclosureControl | None = DEFAULT_DISCLOSURE,
     vorlage: Vorlage | None = None,
     disable: Iterable[str] = (),
 ) -> str | bytes:
