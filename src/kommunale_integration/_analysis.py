@@ -47,11 +47,11 @@ class Overlap(enum.StrEnum):
     """
 
     TIMES = "times"
-    """Both schedules and times are known and overlap: common days and hours."""
+    """Both schedules and times are known and overlap (common days and hours)."""
     DAYS = "days"
-    """The schedules share days; the hours of at least one offer are not known."""
+    """The schedules share days, and the hours of at least one offer are not known."""
     UNKNOWN = "unknown"
-    """At least one offer has no (usable) schedule: the time cannot be compared."""
+    """At least one offer has no usable schedule, so the time cannot be compared."""
 
 
 @attrs.frozen(kw_only=True)
@@ -393,7 +393,7 @@ def find_duplicate_structures(
       their hours (``start_time`` and ``end_time``, else in ``schedule_note``:
       ``16–18 Uhr``) those must overlap too.
 
-    The result says how much of the time overlap is known (:attr:`DuplicateStructure.overlap`):
+    The ``overlap`` of each :class:`DuplicateStructure` says how much of it is known:
     ``times`` (days and hours), ``days`` (common days, hours of one offer unknown) or
     ``unknown`` (an offer has no schedule). Both seed documents of the Kreis ask to avoid
     such parallel structures; a finding is a prompt to talk, not proof of waste.

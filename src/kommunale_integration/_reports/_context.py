@@ -391,7 +391,7 @@ class ReportContext:
     without_values: tuple[Indicator, ...] = ()
     """Kennzahlen with neither a value nor a target (named once, not tabled)."""
     accepted: tuple[ReviewedFinding, ...] = ()
-    """Findings the concept accepts: not in the main text, listed in the annex."""
+    """Findings the concept accepts (left out of the main text, listed in the annex)."""
 
     @property
     def figures(self) -> tuple[Figure, ...]:

@@ -404,8 +404,8 @@ def diff_concepts(old: Concept, new: Concept, *, lang: str = "de") -> ConceptDif
     language names instead of codes, dates in the language's form.
 
     The diff also checks the pair itself: NEW should name OLD's ``version`` as its
-    ``predecessor`` and both should have the same ``id``; otherwise
-    :attr:`ConceptDiff.notes` says so.
+    ``predecessor`` and both should have the same ``id``; otherwise the ``notes`` of
+    the :class:`ConceptDiff` say so.
 
     Args:
         old: The earlier version.
