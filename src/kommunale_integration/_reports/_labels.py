@@ -80,6 +80,7 @@ ATTRIBUTE_LABELS: Final[Mapping[str, tuple[str, str]]] = {
     "kind": ("Art", "kind"),
     "languages": ("Sprachen", "languages"),
     "last_verified": ("zuletzt geprüft", "last verified"),
+    "last_changed": ("zuletzt geändert", "last changed"),
     "law": ("Gesetz", "law"),
     "legal_bases": ("Rechtsgrundlagen", "legal bases"),
     "location": ("Ort", "location"),

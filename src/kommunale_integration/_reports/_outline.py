@@ -290,17 +290,10 @@ def forecast_sentence(fmt: Formatter, figure: Figure) -> str | None:
 
 def _figure_table(fmt: Formatter, figures: Sequence[Figure], caption: str) -> Table:
     t = fmt.t
-    return Table(
-        caption=caption,
-        columns=(
-            Column(header=t("indicator")),
-            Column(header=t("value"), numeric=True),
-            Column(header=t("previous"), numeric=True),
-            Column(header=t("change"), numeric=True),
-            Column(header=t("target"), numeric=True),
-            Column(header=t("attainment"), numeric=True),
-        ),
-        rows=tuple(
+    return _table(
+        caption,
+        [t("indicator"), t("value"), t("previous"), t("change"), t("target"), t("attainment")],
+        [
             (
                 f.indicator.name + (f" ({f.indicator.unit})" if f.indicator.unit else ""),
                 _value(fmt, f),
@@ -312,7 +305,8 @@ def _figure_table(fmt: Formatter, figures: Sequence[Figure], caption: str) -> Ta
                 _attainment(fmt, f),
             )
             for f in figures
-        ),
+        ],
+        numeric=(1, 2, 3, 4, 5),
     )
 
 
@@ -324,15 +318,10 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
     blocks: list[Block] = []
     if ctx.targeted:
         blocks.append(
-            Table(
-                caption=t("glance_indicators", period=fmt.period(ctx.period)),
-                columns=(
-                    Column(header=t("indicator")),
-                    Column(header=t("value"), numeric=True),
-                    Column(header=t("target"), numeric=True),
-                    Column(header=t("forecast")),
-                ),
-                rows=tuple(
+            _table(
+                t("glance_indicators", period=fmt.period(ctx.period)),
+                [t("indicator"), t("value"), t("target"), t("forecast")],
+                [
                     (
                         f.indicator.name,
                         _value(fmt, f),
@@ -340,7 +329,8 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
                         forecast_label(fmt, f.forecast),
                     )
                     for f in ctx.targeted
-                ),
+                ],
+                numeric=(1, 2),
             )
         )
     facts: list[Item] = []
@@ -421,15 +411,10 @@ def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
         )
     if field.measures:
         blocks.append(
-            Table(
-                caption=f"{t('measures')}: {field.title}",
-                columns=(
-                    Column(header=t("measure")),
-                    Column(header=t("status")),
-                    Column(header=t("responsible")),
-                    Column(header=t("timeframe")),
-                ),
-                rows=tuple(
+            _table(
+                f"{t('measures')}: {field.title}",
+                [t("measure"), t("status"), t("responsible"), t("timeframe")],
+                [
                     (
                         m.title,
                         fmt.status(m.status)
@@ -438,7 +423,7 @@ def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
                         fmt.span(m.start, m.end),
                     )
                     for m in field.measures
-                ),
+                ],
             )
         )
     if field.figures:
@@ -583,16 +568,11 @@ def _networks(ctx: ReportContext, fmt: Formatter) -> Body | None:
     )
     return Body(
         blocks=(
-            Table(
-                caption=t("meetings_caption", period=fmt.period(ctx.period)),
-                columns=(
-                    Column(header=t("network")),
-                    Column(header=t("held"), numeric=True),
-                    Column(header=t("planned"), numeric=True),
-                    Column(header=t("participants"), numeric=True),
-                    Column(header=t("topics_results")),
-                ),
-                rows=rows,
+            _table(
+                t("meetings_caption", period=fmt.period(ctx.period)),
+                [t("network"), t("held"), t("planned"), t("participants"), t("topics_results")],
+                rows,
+                numeric=(1, 2, 3),
             ),
         )
     )
@@ -651,15 +631,10 @@ def _actors(ctx: ReportContext, fmt: Formatter) -> Body | None:
         blocks.append(Items(items=tuple(items)))
     if a.duplicates:
         blocks.append(
-            Table(
-                caption=t("duplicates"),
-                columns=(
-                    Column(header=f"{t('offer')} A"),
-                    Column(header=f"{t('offer')} B"),
-                    Column(header=t("fields")),
-                    Column(header=t("territory")),
-                ),
-                rows=tuple(
+            _table(
+                t("duplicates"),
+                [f"{t('offer')} A", f"{t('offer')} B", t("fields"), t("territory")],
+                [
                     (
                         f"{d.offer_a} ({d.actor_a})",
                         f"{d.offer_b} ({d.actor_b})",
@@ -667,7 +642,7 @@ def _actors(ctx: ReportContext, fmt: Formatter) -> Body | None:
                         ", ".join(d.territories) if d.territories else t("whole_area"),
                     )
                     for d in a.duplicates
-                ),
+                ],
             )
         )
     return Body(blocks=tuple(blocks))
@@ -690,21 +665,17 @@ def _definitions(ctx: ReportContext, fmt: Formatter) -> Body | None:
         return None
     return Body(
         blocks=(
-            Table(
-                caption=t("indicator_definitions"),
-                columns=(
-                    Column(header=t("indicator")),
-                    Column(header=t("definition")),
-                    Column(header=t("source")),
-                ),
-                rows=tuple(
+            _table(
+                t("indicator_definitions"),
+                [t("indicator"), t("definition"), t("source")],
+                [
                     (
                         i.name + (f" ({i.unit})" if i.unit else ""),
                         " ".join(x for x in (i.definition, i.method_notes) if x),
                         f"{i.source or ''} ({i.origin})".strip(),
                     )
                     for i in ctx.indicators
-                ),
+                ],
             ),
         )
     )
@@ -720,27 +691,21 @@ def _by_municipality(ctx: ReportContext, fmt: Formatter) -> Body | None:
     for start in range(0, len(figures), 4):
         chunk = figures[start : start + 4]
         cells = {(f.indicator.id, ags): p for f in chunk for ags, _, p in f.by_municipality}
-        tables.append(
-            Table(
-                caption=t("by_municipality_caption", period=fmt.period(ctx.period)),
-                columns=(
-                    Column(header=t("municipality")),
-                    *(Column(header=f.indicator.name, numeric=True) for f in chunk),
-                ),
-                rows=tuple(
-                    (
-                        name,
-                        *(
-                            fmt.cell(p.value, p.status, f.decimals)
-                            if (p := cells.get((f.indicator.id, ags))) is not None
-                            else fmt.symbol("missing")
-                            for f in chunk
-                        ),
-                    )
-                    for ags, name in towns
+        rows = [
+            (
+                name,
+                *(
+                    fmt.cell(p.value, p.status, f.decimals)
+                    if (p := cells.get((f.indicator.id, ags))) is not None
+                    else fmt.symbol("missing")
+                    for f in chunk
                 ),
             )
-        )
+            for ags, name in towns
+        ]
+        headers = [t("municipality"), *(f.indicator.name for f in chunk)]
+        caption = t("by_municipality_caption", period=fmt.period(ctx.period))
+        tables.append(_table(caption, headers, rows, numeric=range(1, len(headers))))
     return Body(blocks=tuple(tables))
 
 
@@ -757,29 +722,25 @@ def _entry_lists(ctx: ReportContext, fmt: Formatter) -> Body | None:
         if len(entries) <= LIST_LIMIT:
             continue
         blocks.append(
-            Table(
-                caption=t(key),
-                columns=(
-                    Column(header=t("item")),
-                    Column(header=t("actor")),
-                    Column(header=t("last_verified")),
-                ),
-                rows=tuple(
+            _table(
+                t(key),
+                [t("item"), t("actor"), t("last_verified")],
+                [
                     (
                         e.name,
                         e.actor or t("actor"),
                         fmt.date(e.last_verified) if e.last_verified else t("never_verified"),
                     )
                     for e in entries
-                ),
+                ],
             )
         )
     if a.gaps:
         blocks.append(
-            Table(
-                caption=t("gaps"),
-                columns=(Column(header=t("municipality")), Column(header=t("fields"))),
-                rows=tuple((town, ", ".join(fields)) for town, fields in a.gaps),
+            _table(
+                t("gaps"),
+                [t("municipality"), t("fields")],
+                [(town, ", ".join(fields)) for town, fields in a.gaps],
             )
         )
     return Body(blocks=tuple(blocks)) if blocks else None
@@ -955,11 +916,7 @@ def build_outline(
         title=title,
         meta=f"{t('report')} · {ctx.territory_name} · {fmt.period(ctx.period)}",
         banner=banner,
-        vorlage=Table(
-            caption=t("vorlage"),
-            columns=(Column(header=t("vorlage")), Column(header="")),
-            rows=tuple(rows),
-        ),
+        vorlage=_table(t("vorlage"), [t("vorlage"), ""], rows),
         sections=tuple(main),
         # The colophon names the Gemeindeverzeichnis (its licence asks for attribution).
         footer=f"{t('generated', date=fmt.date(ctx.today), version=_version())} "
