@@ -518,3 +518,27 @@ def test_start_and_end_time_take_precedence_over_the_note() -> None:
         )
     )
     assert find_duplicate_structures(later, period=YEAR) == []
+
+
+@pytest.mark.parametrize(
+    ("example", "expected"),
+    [
+        ("kreis_coesfeld", {("drk-sprachtreff-coesfeld", "fi-sprachcafe-coesfeld")}),
+        ("stadt_coesfeld", {("drk-sprachtreff", "fi-sprachcafe")}),
+    ],
+)
+def test_precision_on_the_examples(example: str, expected: set[tuple[str, str]]) -> None:
+    """Every pair reported as a duplicate on the examples really meets: same weekday, same
+    hours (checked here from the files' own words, independently of the analysis)."""
+    from kommunale_integration import example_path, load_concept
+
+    concept = load_concept(example_path(example))
+    found = find_duplicate_structures(concept, period="2026")
+    confirmed = {(d.offer_a, d.offer_b) for d in found if d.overlap is Overlap.TIMES}
+    assert confirmed == expected
+    for a_id, b_id in confirmed:
+        a, b = concept.offer(a_id), concept.offer(b_id)
+        assert a is not None
+        assert b is not None
+        assert a.schedule == b.schedule == "FREQ=WEEKLY;BYDAY=WE"
+        assert a.schedule_note == b.schedule_note == "mittwochs 16–18 Uhr"
