@@ -12,11 +12,12 @@ import pytest
 
 from kommunale_integration import _i18n
 from kommunale_integration._loaders._common import _MESSAGES as LOADER_MESSAGES
+from kommunale_integration._validation import _messages as validation
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "kommunale_integration"
 
 # Modules that translate ids from a table of their own (the tables are checked below).
-TABLE_MODULES = {"_loaders/_common.py"}
+TABLE_MODULES = {"_loaders/_common.py", "_validation/_messages.py"}
 
 
 def _literal(node: ast.AST) -> str | None:
@@ -49,6 +50,10 @@ def source_message_ids() -> dict[str, str]:
         found[text] = f"{file}:{line}"
     for code, text in LOADER_MESSAGES.items():
         found[text] = f"_loaders/_common.py:{code}"
+    tables = (validation.MESSAGES, validation.LABELS, validation.SEVERITY_LABELS)
+    for table in tables:
+        for key, text in table.items():
+            found[text] = f"_validation/_messages.py:{key}"
     return found
 
 
@@ -94,3 +99,16 @@ def test_language_follows_the_context() -> None:
             assert _i18n.current_language() == "en"
     assert _i18n.tr("file not found") == "Datei nicht gefunden"
     assert _i18n.tr("file not found", lang="en") == "file not found"
+
+
+def test_demo_writes_the_findings_like_validate(tmp_path: Path) -> None:
+    """``demo`` wrote "warning:/info:" where ``validate`` writes "Warnung:/Hinweis:"."""
+    from kommunale_integration._cli import main
+
+    assert main(["demo", "--output", str(tmp_path / "demo")]) in {0, 1}
+    text = (tmp_path / "demo" / "pruefung.txt").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip()]
+    findings = [line for line in lines if "[" in line]
+    assert findings
+    assert all(line.startswith(("Fehler:", "Warnung:", "Hinweis:")) for line in findings)
+    assert not any(line.startswith(("error:", "warning:", "info:")) for line in lines)

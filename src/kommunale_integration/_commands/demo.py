@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
             concept, period, format="md", cases=cases, today=today
         ),
         f"kennzahlen-{period}.csv": table.to_csv(),
-        "pruefung.txt": "".join(f"{f.severity}: {f.code}: {f}\n" for f in report.findings),
+        "pruefung.txt": report.to_text("de") + "\n",
     }
     with atomic_directory(output, inputs=[example]) as tmp:
         (tmp / MARKER).write_text(

@@ -14,7 +14,7 @@ import attrs
 from .._errors import Finding, LoadError, Severity
 from .._io import atomic_write
 from ._accepted import ReviewedFinding
-from ._messages import SEVERITY_LABELS
+from ._messages import severity_label
 
 __all__ = ["ValidationReport"]
 
@@ -180,10 +180,9 @@ class ValidationReport:
         ``en``) chooses the words for severities and locations. Messages keep the
         language they were made in (see the ``lang`` argument of ``validate``).
         """
-        index = 1 if lang == "en" else 0
         lines = []
         for f in self.findings:
-            severity = SEVERITY_LABELS[f.severity][index].capitalize()
+            severity = severity_label(f.severity, lang).capitalize()
             where = f.location.describe(lang)
             prefix = f"{severity}: {where}: " if where else f"{severity}: "
             # One line per finding, whatever line breaks a message or file name holds.
