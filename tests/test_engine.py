@@ -454,7 +454,9 @@ def test_csv_and_json_outputs(data: CaseData, tmp_path: Path) -> None:
     text = t.to_csv()
     lines = text.splitlines()
     assert lines[0] == "indicator,period,territory,sex,value,status"
-    assert "active_cases,2025,all,_T,5,ok" in lines
+    # five active cases in small cells: the total goes with them (test_disclosure.py)
+    assert "active_cases,2025,all,_T,,suppressed" in lines
+    assert "active_cases,2025,all,unknown,0,ok" in lines
     # 2 placements: suppressed, and so is the rate built on them
     assert "placements,2025,all,_T,,suppressed" in lines
     assert "placement_rate,2025,all,_T,,suppressed" in lines
@@ -463,7 +465,7 @@ def test_csv_and_json_outputs(data: CaseData, tmp_path: Path) -> None:
     assert payload["internal"] is False
     assert payload["rows"][0] == {
         "indicator": "active_cases", "period": "2025", "territory": "all", "sex": "_T",
-        "value": 5, "status": "ok",
+        "value": None, "status": "suppressed",
     }  # fmt: skip
     out = t.write(tmp_path / "k.csv")
     assert out.read_text(encoding="utf-8") == text

@@ -8,7 +8,7 @@ from __future__ import annotations
 from .catalogue import default_indicators, load_indicators
 from .compute import AGE_GROUPS, age_group, compute_indicators, expand_periods
 from .derived import DerivedFigure, attainment, comparison_periods, derive
-from .disclosure import DisclosureControl, determined_cells, protect
+from .disclosure import DisclosureControl, Protection, protect
 from .expressions import Expression, ExpressionError, parse_expression
 from .forecasting import Forecast, ForecastRefusal, ForecastStatus, forecast
 from .table import INTERNAL_NOTICE, TOTAL, IndicatorTable, IndicatorValue
@@ -26,13 +26,13 @@ __all__ = [
     "ForecastStatus",
     "IndicatorTable",
     "IndicatorValue",
+    "Protection",
     "age_group",
     "attainment",
     "comparison_periods",
     "compute_indicators",
     "default_indicators",
     "derive",
-    "determined_cells",
     "expand_periods",
     "forecast",
     "load_indicators",

@@ -192,40 +192,47 @@ class _Layout:
             ]
         return self._cells
 
-    def groups(self, additive_in_time: bool) -> list[tuple[Cell, list[Cell]]]:
-        """The relations ``total = sum(parts)`` between the cells.
+    def groups(self, additive_in_time: bool) -> list[tuple[Cell, list[Cell], bool]]:
+        """Every relation ``(total, parts, exact)`` between the cells.
 
-        The relations within each period come first; with *additive_in_time* the
-        relations between a period and its sub-periods follow (for counts that add up
-        over time, such as new cases).
+        Within each period the totals are sums (``exact``). Between a period and its
+        sub-periods the total is their sum for counts that add up over time (new
+        cases, *additive_in_time*); for distinct counts (a case active or with an
+        event in two months counts once in the year) ``max(parts) ≤ total ≤
+        sum(parts)``.
         """
-        groups: list[tuple[Cell, list[Cell]]] = []
+        groups: list[tuple[Cell, list[Cell], bool]] = []
         for p in range(len(self.periods)):
             for combo in self.combos:
                 for parent, kids in self.children.items():
-                    groups.append(((p, parent, combo), [(p, k, combo) for k in kids]))
+                    groups.append(((p, parent, combo), [(p, k, combo) for k in kids], True))
             for i, (_, values) in enumerate(self.dims):
                 for combo in self.combos:
                     if combo[i] != TOTAL:
                         continue
                     parts = [(*combo[:i], v, *combo[i + 1 :]) for v in values]
                     for t in self.territories:
-                        groups.append(((p, t, combo), [(p, t, c) for c in parts]))
-        if additive_in_time:
-            position = {period: p for p, period in enumerate(self.periods)}
-            for p, period in enumerate(self.periods):
-                for kind in PeriodKind:
-                    if kind in (period.kind, PeriodKind.INTERVAL, PeriodKind.WEEK):
-                        continue
-                    try:
-                        subs = period.split(kind)
-                    except PeriodError:
-                        continue
-                    if len(subs) < 2 or any(s not in position for s in subs):
-                        continue
-                    for t in self.territories:
-                        for combo in self.combos:
-                            groups.append(((p, t, combo), [(position[s], t, combo) for s in subs]))
+                        groups.append(((p, t, combo), [(p, t, c) for c in parts], True))
+        position = {period: p for p, period in enumerate(self.periods)}
+        for p, period in enumerate(self.periods):
+            for kind in PeriodKind:
+                if kind in (period.kind, PeriodKind.INTERVAL, PeriodKind.WEEK):
+                    continue
+                try:
+                    subs = period.split(kind)
+                except PeriodError:
+                    continue
+                if len(subs) < 2 or any(s not in position for s in subs):
+                    continue
+                for t in self.territories:
+                    for combo in self.combos:
+                        groups.append(
+                            (
+                                (p, t, combo),
+                                [(position[s], t, combo) for s in subs],
+                                additive_in_time,
+                            )
+                        )
         return groups
 
 
@@ -789,15 +796,8 @@ class _Counts:
         if control is None:
             result = _as_parts(list(raw.values()), None)  # cells in layout order
         else:
-            within = self.layout.groups(additive_in_time=False)
-            groups = (
-                self.layout.groups(additive_in_time=True)
-                if spec.count is CaseCountKind.NEW
-                else within
-            )
-            # The exact audit covers the relations within each period; relations
-            # between periods take part in secondary suppression (docs: limits).
-            protection = protect(raw, groups, control, audited=len(within))
+            groups = self.layout.groups(additive_in_time=spec.count is CaseCountKind.NEW)
+            protection = protect(raw, groups, control)
             cells = self.layout.cell_list()
             rounded = protection.rounded_cells if protection.rounded else frozenset()
             result = _as_parts(

@@ -1,27 +1,31 @@
 """Statistical disclosure control (statistische Geheimhaltung) for count tables.
 
 A count table is a mapping of cells to non-negative integers together with its
-*relations*: groups ``(total, parts)`` where the total equals the sum of the parts
-(a district and its municipalities, a ``_T`` cell and its dimension values, a year and
-its quarters for additive counts). Protection works in three steps:
+*relations* ``(total, parts)`` or ``(total, parts, exact)``: with ``exact`` (the
+default) the total is the sum of the parts (a district and its municipalities, a
+``_T`` cell and its dimension values, a year and its months for counts that add up
+over time); otherwise ``max(parts) ≤ total ≤ sum(parts)`` (distinct cases over
+sub-periods).
 
-1. **Primary suppression**: counts from 1 to ``threshold - 1`` are suppressed; zeros
-   stay published.
-2. **Secondary suppression**: while some relation has exactly one suppressed cell,
-   the smallest non-zero published cell of that relation is suppressed as well (parts
-   before the total; a suppressed cell among zeros therefore takes its total with it).
-3. **Audit**: the system of all relations is solved exactly (modular Gaussian
-   elimination) for the suppressed cells; a suppressed cell whose value is still
-   uniquely determined by the published cells (for example through a chain of
-   relations) gets one more complementary suppression, and steps 2–3 repeat.
+The attacker knows every published cell, every relation, that no count is negative
+and the library's rules — among them that zeros are never suppressed, so every
+suppressed cell is at least 1. The **requirement**: no suppressed cell is fixed (its
+smallest and largest feasible value differ), and the largest feasible value of every
+primary cell (1 to ``threshold − 1``) reaches ``threshold + margin``.
+
+1. **Primary suppression**: counts from 1 to ``threshold − 1``; zeros stay published.
+2. **Secondary suppression** by linear programming: for each primary cell the
+   cheapest set of further cells whose suppression lets it reach the required value
+   in a table consistent with the release (:mod:`._protection`).
+3. **Audit**: the feasibility interval of every suppressed cell, by linear
+   programming over all relations (:attr:`Protection.intervals`).
 
 In rounding mode every non-zero count is rounded to a multiple of the base instead.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, TypeVar
 
@@ -29,11 +33,9 @@ import attrs
 
 from .._errors import InvalidValueError
 
-__all__ = ["DisclosureControl", "Protection", "determined_cells", "protect"]
+__all__ = ["DisclosureControl", "Protection", "protect"]
 
 Cell = TypeVar("Cell", bound=Hashable)
-
-_PRIME = (1 << 61) - 1
 
 
 def _check_threshold(_inst: object, _attr: attrs.Attribute[int], value: int) -> None:
@@ -44,6 +46,11 @@ def _check_threshold(_inst: object, _attr: attrs.Attribute[int], value: int) -> 
 def _check_mode(_inst: object, _attr: attrs.Attribute[str], value: str) -> None:
     if value not in ("suppress", "round"):
         raise InvalidValueError("mode", f"expected 'suppress' or 'round', got {value!r}")
+
+
+def _check_margin(_inst: object, _attr: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidValueError("margin", f"expected a whole number ≥ 0, got {value!r}")
 
 
 def _check_base(_inst: object, _attr: attrs.Attribute[int], value: int) -> None:
@@ -67,6 +74,10 @@ class DisclosureControl:
         secondary: Apply secondary suppression (default ``True``). Without it a
             suppressed cell can often be recovered from totals; turn it off only for
             tables that are never published with their totals.
+        margin: The protection level above the threshold (Tau-Argus's upper
+            protection level): the largest value of a primary cell that the published
+            table allows must reach ``threshold + margin`` (default 0: an attacker
+            cannot conclude "fewer than *threshold* people").
 
     An indicator's own :class:`Confidentiality` can make the rule stricter: the larger
     threshold applies, and an indicator with ``rounding`` is rounded.
@@ -78,17 +89,50 @@ class DisclosureControl:
     mode: Literal["suppress", "round"] = attrs.field(default="suppress", validator=_check_mode)
     base: int = attrs.field(default=5, validator=_check_base)
     secondary: bool = True
+    margin: int = attrs.field(default=0, validator=_check_margin)
+
+    @property
+    def required(self) -> int:
+        """The value that the largest feasible value of a primary cell must reach."""
+        return self.threshold + self.margin
 
 
 @attrs.frozen
 class Protection:
-    """Result of :func:`protect`: the suppressed cells and the published values."""
+    """Result of :func:`protect`: the suppressed cells, the published values and the
+    audit.
+
+    Attributes:
+        suppressed: Every suppressed cell (primary and secondary).
+        rounded: Whether the table was rounded instead.
+        published: Cell → published value (``None`` where suppressed).
+        rounded_cells: In rounding mode: the cells whose true value is not zero
+            (status ``rounded``).
+        primary: The primary suppressed cells (1 to ``threshold − 1``).
+        intervals: The audit: for every suppressed cell the smallest and the largest
+            value consistent with everything published (``inf`` when unbounded).
+        exact: Whether every interval is exact. In blocks of more than
+            :data:`AUDIT_LIMIT` linked suppressed cells the intervals are the values
+            the cells take in the consistent tables found by secondary suppression:
+            the true interval contains them, so a requirement they meet holds.
+    """
 
     suppressed: frozenset[Any]
     rounded: bool
     published: Mapping[Any, int | None]
     rounded_cells: frozenset[Any] = frozenset()
-    """In rounding mode: the cells whose true value is not zero (status ``rounded``)."""
+    primary: frozenset[Any] = frozenset()
+    intervals: Mapping[Any, tuple[float, float]] = attrs.field(factory=dict)
+    exact: bool = True
+
+    def exposed(self, required: int) -> list[Any]:
+        """The suppressed cells that break the requirement: fixed, or primary with a
+        largest feasible value below *required* (empty for a protected table)."""
+        result = []
+        for cell, (low, high) in self.intervals.items():
+            if high - low < 1e-6 or (cell in self.primary and high < required - 1e-6):
+                result.append(cell)
+        return sorted(result, key=repr)
 
 
 def round_to(value: int, base: int) -> int:
@@ -98,23 +142,21 @@ def round_to(value: int, base: int) -> int:
 
 def protect(
     values: Mapping[Cell, int],
-    groups: Sequence[tuple[Cell, Sequence[Cell]]],
+    groups: Sequence[tuple[Cell, Sequence[Cell]] | tuple[Cell, Sequence[Cell], bool]],
     control: DisclosureControl,
-    *,
-    audited: int | None = None,
 ) -> Protection:
     """Apply *control* to a count table with the relations *groups*.
 
     Args:
         values: Every cell of the table with its true count.
-        groups: Relations ``(total, parts)``: ``values[total] == sum(values[parts])``.
+        groups: Relations ``(total, parts)`` (the total is the sum of the parts) or
+            ``(total, parts, exact)`` (with ``exact`` false:
+            ``max(parts) ≤ total ≤ sum(parts)``).
         control: The policy.
-        audited: Only the first *audited* relations take part in the exact audit
-            (default: all); every relation takes part in secondary suppression.
 
     Returns:
-        A :class:`Protection` with the suppressed cells and the published value of
-        every cell (``None`` where suppressed).
+        A :class:`Protection` with the suppressed cells, the published value of every
+        cell (``None`` where suppressed) and the audit's intervals.
 
     .. versionadded:: 0.1.0
     """
@@ -122,225 +164,38 @@ def protect(
         published: dict[Any, int | None] = {c: round_to(v, control.base) for c, v in values.items()}
         nonzero = frozenset(c for c, v in values.items() if v)
         return Protection(frozenset(), True, published, nonzero)
+    from ._protection import audit, normalise, witness_suppression
+
     threshold = control.threshold
-    suppressed: set[Cell] = {c for c, v in values.items() if 0 < v < threshold}
-    if suppressed and control.secondary:
-        _secondary(values, groups, suppressed, len(groups) if audited is None else audited)
-    published = {c: (None if c in suppressed else v) for c, v in values.items()}
-    return Protection(frozenset(suppressed), False, published)
+    primary = {c for c, v in values.items() if 0 < v < threshold}
+    relations = normalise(groups)
+    hidden: set[Any] = set(primary)
+    witnessed: dict[Any, tuple[float, float]] = {}
+    if primary and control.secondary:
+        hidden, witnessed = witness_suppression(
+            values, relations, dict.fromkeys(primary, control.required), lower=_LOWER
+        )
+    limit = AUDIT_LIMIT if witnessed else None
+    intervals = audit(values, relations, hidden, lower=_LOWER, limit=limit) if hidden else {}
+    exact = len(intervals) == len(hidden)
+    for cell in hidden:
+        if cell not in intervals:
+            intervals[cell] = witnessed[cell]
+    published = {c: (None if c in hidden else v) for c, v in values.items()}
+    return Protection(
+        frozenset(hidden),
+        False,
+        published,
+        primary=frozenset(primary),
+        intervals=intervals,
+        exact=exact,
+    )
 
 
-def _secondary(
-    values: Mapping[Cell, int],
-    groups: Sequence[tuple[Cell, Sequence[Cell]]],
-    suppressed: set[Cell],
-    audited: int,
-) -> None:
-    member_of: dict[Cell, list[int]] = {}
-    for index, (total, parts) in enumerate(groups):
-        member_of.setdefault(total, []).append(index)
-        for part in parts:
-            member_of.setdefault(part, []).append(index)
-
-    def candidate(index: int) -> Cell | None:
-        total, parts = groups[index]
-        best: tuple[int, int, str] | None = None
-        chosen: Cell | None = None
-        for cell in (*parts, total):
-            if cell in suppressed:
-                continue
-            value = values[cell]
-            if value <= 0:
-                continue
-            key = (value, int(cell == total), repr(cell))
-            if best is None or key < best:
-                best, chosen = key, cell
-        return chosen
-
-    def nearest_candidate(cell: Cell) -> Cell | None:
-        """The smallest complement in the relations of *cell*, or — when all of them
-        are exhausted — in the relations of the hidden cells linked to it, nearest
-        first."""
-        seen = {cell}
-        frontier = [cell]
-        while frontier:
-            groups_here = {g for c in frontier for g in member_of.get(c, ())}
-            options = [c for g in groups_here if (c := candidate(g)) is not None]
-            if options:
-                return min(options, key=lambda c: (values[c], repr(c)))
-            frontier = []
-            for g in sorted(groups_here):
-                total, parts = groups[g]
-                for c in (total, *parts):
-                    if c in suppressed and c not in seen:
-                        seen.add(c)
-                        frontier.append(c)
-        return None
-
-    queue: deque[int] = deque(sorted({g for c in suppressed for g in member_of.get(c, ())}))
-    dirty: set[Cell] = set(suppressed)
-    while True:
-        while queue:
-            index = queue.popleft()
-            total, parts = groups[index]
-            hidden = sum(1 for c in (total, *parts) if c in suppressed)
-            if hidden != 1:
-                continue
-            extra = candidate(index)
-            if extra is None:
-                continue
-            suppressed.add(extra)
-            dirty.add(extra)
-            queue.extend(member_of.get(extra, ()))
-        leaks = determined_cells(groups, suppressed, member_of, seeds=dirty, audited=audited)
-        dirty = set()
-        added = False
-        for cell in sorted(leaks, key=repr):
-            extra = nearest_candidate(cell)
-            if extra is not None and extra not in suppressed:
-                suppressed.add(extra)
-                dirty.add(extra)
-                queue.extend(member_of.get(extra, ()))
-                added = True
-        if not added:
-            return
+AUDIT_LIMIT = 400
+"""Blocks of linked suppressed cells up to this size get the exact audit (two linear
+programs per cell); larger ones the intervals of the witnesses (inner bounds)."""
 
 
-def determined_cells(
-    groups: Sequence[tuple[Cell, Sequence[Cell]]],
-    hidden: set[Cell] | frozenset[Cell],
-    member_of: Mapping[Cell, Sequence[int]] | None = None,
-    *,
-    seeds: Iterable[Cell] | None = None,
-    audited: int | None = None,
-) -> set[Cell]:
-    """The hidden cells whose value follows from the published cells and *groups*.
-
-    Each relation ``total = sum(parts)`` is a linear equation; the published cells are
-    known. A hidden cell is *determined* when every solution of the equations gives it
-    the same value — then it can be recovered by differencing, however long the chain.
-    Solved exactly by Gauss–Jordan elimination modulo a 61-bit prime per connected
-    component (a spurious result can only over-report, never miss a determined cell,
-    except with negligible probability).
-
-    Args:
-        groups: The relations ``(total, parts)``.
-        hidden: The suppressed cells.
-        member_of: Cell → indices of its relations (built when not given).
-        seeds: Only examine the components that contain one of these cells.
-        audited: Only the first *audited* relations are used.
-
-    .. versionadded:: 0.1.0
-    """
-    limit = len(groups) if audited is None else audited
-    if member_of is None:
-        built: dict[Cell, list[int]] = {}
-        for index, (total, parts) in enumerate(groups):
-            for cell in (total, *parts):
-                built.setdefault(cell, []).append(index)
-        member_of = built
-    if seeds is None:
-        chosen: set[Cell] = set(hidden)
-    else:
-        # the components of the seeds: hidden cells linked through relations
-        chosen = {c for c in seeds if c in hidden}
-        stack = list(chosen)
-        while stack:
-            cell = stack.pop()
-            for index in member_of.get(cell, ()):
-                if index >= limit:
-                    continue
-                total, parts = groups[index]
-                for other in (total, *parts):
-                    if other in hidden and other not in chosen:
-                        chosen.add(other)
-                        stack.append(other)
-    variables = {c: i for i, c in enumerate(sorted(chosen, key=repr))}
-    cells = list(variables)
-    equations: list[dict[int, int]] = []
-    seen: set[int] = set()
-    for cell in cells:
-        for index in member_of.get(cell, ()):
-            if index in seen or index >= limit:
-                continue
-            seen.add(index)
-            total, parts = groups[index]
-            row: dict[int, int] = {}
-            if total in variables:
-                row[variables[total]] = 1
-            for part in parts:
-                if part in variables:
-                    var = variables[part]
-                    row[var] = (row.get(var, 0) - 1) % _PRIME
-                    if row[var] == 0:
-                        del row[var]
-            if row:
-                equations.append(row)
-    # connected components of variables through equations
-    parent = list(range(len(cells)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for row in equations:
-        head, *tail = row
-        for var in tail:
-            a, b = find(head), find(var)
-            if a != b:
-                parent[a] = b
-    by_component: dict[int, list[dict[int, int]]] = {}
-    for row in equations:
-        by_component.setdefault(find(next(iter(row))), []).append(row)
-    result: set[Cell] = set()
-    for rows in by_component.values():
-        for var in _determined(rows):
-            result.add(cells[var])
-    return result
-
-
-def _determined(rows: list[dict[int, int]]) -> list[int]:
-    """Variables fixed by the equations *rows* (coefficients mod the prime)."""
-    pivots: dict[int, dict[int, int]] = {}  # pivot variable -> fully reduced row
-    occurs: dict[int, set[int]] = {}  # variable -> pivot variables whose rows contain it
-    p = _PRIME
-    for original in rows:
-        row = dict(original)
-        for var in [v for v in row if v in pivots]:
-            factor = row.get(var)
-            if not factor:
-                continue
-            for v, coef in pivots[var].items():
-                new = (row.get(v, 0) - factor * coef) % p
-                if new:
-                    row[v] = new
-                else:
-                    row.pop(v, None)
-        if not row:
-            continue
-        pivot = min(row, key=lambda v: (len(occurs.get(v, ())), v))
-        lead = row[pivot]
-        if lead != 1:
-            inverse = 1 if lead == 1 else (p - 1 if lead == p - 1 else pow(lead, p - 2, p))
-            row = {v: (c * inverse) % p for v, c in row.items()}
-        # eliminate the new pivot from the existing rows (Gauss–Jordan)
-        for other in list(occurs.get(pivot, ())):
-            target = pivots[other]
-            factor = target.get(pivot)
-            if not factor:
-                continue
-            for v, coef in row.items():
-                new = (target.get(v, 0) - factor * coef) % p
-                if new:
-                    if v not in target:
-                        occurs.setdefault(v, set()).add(other)
-                    target[v] = new
-                elif v in target:
-                    del target[v]
-                    occurs.get(v, set()).discard(other)
-        pivots[pivot] = row
-        for v in row:
-            occurs.setdefault(v, set()).add(pivot)
-    return [var for var, row in pivots.items() if len(row) == 1]
+_LOWER = 1
+"""The attacker's lower bound of a suppressed cell: zeros are never suppressed."""

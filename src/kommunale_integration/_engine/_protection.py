@@ -1,0 +1,465 @@
+"""Linear programming for disclosure control: the exact audit and secondary suppression.
+
+Both work on a count table given as cell values and *relations*. A relation is
+``(total, parts, exact)``: with ``exact`` the total is the sum of the parts (a
+district and its municipalities, a ``_T`` cell and its values, a year and its months
+for counts that add up over time); without it the total lies between the largest part
+and the sum of the parts (distinct cases over sub-periods: a case active in two months
+counts once in the year).
+
+The **audit** takes the attacker's view: every published cell is known, every
+suppressed cell is a variable that is at least ``lower`` (1 when zeros are never
+suppressed), and every relation holds. For each suppressed cell it computes the
+smallest and the largest value consistent with all of that — the feasibility interval
+— by linear programming (HiGHS), one block of linked suppressed cells at a time.
+
+**Secondary suppression** looks, for each primary cell ``p``, for a *witness*: a change
+``y`` of the table that keeps every relation, leaves every published cell as it is,
+keeps every suppressed cell at least ``lower`` and raises ``p`` to the required value.
+The cells that the witness changes must be suppressed; among all witnesses the linear
+program picks the one that changes the fewest published cells (already suppressed
+cells are free). Once a witness exists, the attacker cannot rule out the raised value,
+and suppressing more cells later only widens what he must consider possible. Every
+cell in a witness changes in a consistent table, so no suppressed cell is fixed.
+
+HiGHS (``highspy``) is imported lazily, on the first table that has a suppressed cell.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any
+
+__all__ = ["Relation", "audit", "normalise", "witness_suppression"]
+
+Relation = tuple[Any, Sequence[Any], bool]
+"""``(total, parts, exact)``: see the module documentation."""
+
+_TOL = 1e-6
+_INF = math.inf
+_state = {"quiet": False}
+
+
+def _highs() -> Any:
+    """A HiGHS instance with its output switched off.
+
+    HiGHS prints a banner to the C-level standard output when the first instance of
+    a process is created; the command line writes CSV there, so the banner is sent to
+    the null device.
+    """
+    import highspy
+
+    make: Any = highspy.Highs
+    if _state["quiet"]:
+        solver = make()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w", encoding="utf-8") as null:
+                os.dup2(null.fileno(), 1)
+                solver = make()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _state["quiet"] = True
+    solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("presolve", "off")
+    return solver
+
+
+def normalise(groups: Iterable[Sequence[Any]]) -> list[Relation]:
+    """``(total, parts)`` or ``(total, parts, exact)`` → ``(total, parts, exact)``."""
+    result: list[Relation] = []
+    for group in groups:
+        exact = True if len(group) < 3 else bool(group[2])
+        result.append((group[0], list(group[1]), exact))
+    return result
+
+
+def _rows(
+    relation: Relation, column: Mapping[Any, int], values: Mapping[Any, int]
+) -> Iterable[tuple[dict[int, float], float, float]]:
+    """The linear constraints of *relation* over the variables in *column*.
+
+    Each is ``(coefficients, lower, upper)`` for ``lower ≤ Σ a·x ≤ upper``, with the
+    cells outside *column* taken at their value in *values*.
+    """
+    total, parts, exact = relation
+
+    def row(terms: Iterable[tuple[Any, float]]) -> tuple[dict[int, float], float]:
+        coefs: dict[int, float] = {}
+        constant = 0.0
+        for cell, coef in terms:
+            col = column.get(cell)
+            if col is None:
+                constant += coef * values[cell]
+            else:
+                coefs[col] = coefs.get(col, 0.0) + coef
+        return {c: a for c, a in coefs.items() if a}, constant
+
+    if exact:
+        coefs, constant = row([(total, 1.0), *((p, -1.0) for p in parts)])
+        if coefs:
+            yield coefs, -constant, -constant
+        return
+    # max(parts) ≤ total ≤ sum(parts)
+    coefs, constant = row([(total, 1.0), *((p, -1.0) for p in parts)])
+    if coefs:
+        yield coefs, -_INF, -constant
+    for part in parts:
+        coefs, constant = row([(total, 1.0), (part, -1.0)])
+        if coefs:
+            yield coefs, -constant, _INF
+
+
+def _load(
+    solver: Any, n: int, lower: Sequence[float], upper: Sequence[float], rows: list[Any]
+) -> None:
+    import numpy as np
+
+    inf = solver.getInfinity()
+    solver.addVars(n, np.array(lower, dtype=float), np.array([min(u, inf) for u in upper]))
+    if not rows:
+        return
+    lows = np.array([max(lo, -inf) for _, lo, _ in rows], dtype=float)
+    ups = np.array([min(up, inf) for _, _, up in rows], dtype=float)
+    starts: list[int] = []
+    index: list[int] = []
+    value: list[float] = []
+    for coefs, _, _ in rows:
+        starts.append(len(index))
+        for col in sorted(coefs):
+            index.append(col)
+            value.append(coefs[col])
+    solver.addRows(
+        len(rows),
+        lows,
+        ups,
+        len(index),
+        np.array(starts, dtype=np.int32),
+        np.array(index, dtype=np.int32),
+        np.array(value, dtype=float),
+    )
+
+
+def _blocks(
+    relations: Sequence[Relation], hidden: Iterable[Hashable]
+) -> list[tuple[list[Any], list[Relation]]]:
+    """Split the suppressed cells into independent blocks (linked through relations)."""
+    parent: dict[Any, Any] = {c: c for c in hidden}
+
+    def find(c: Any) -> Any:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    touching: list[tuple[Any, Relation]] = []
+    for relation in relations:
+        total, parts, _ = relation
+        linked = [c for c in (total, *parts) if c in parent]
+        if not linked:
+            continue
+        head = find(linked[0])
+        for other in linked[1:]:
+            root = find(other)
+            if root != head:
+                parent[root] = head
+        touching.append((linked[0], relation))
+    cells: dict[Any, list[Any]] = {}
+    for cell in parent:
+        cells.setdefault(find(cell), []).append(cell)
+    own: dict[Any, list[Relation]] = {root: [] for root in cells}
+    for member, relation in touching:
+        own[find(member)].append(relation)
+    order = sorted(cells, key=lambda root: min(repr(c) for c in cells[root]))
+    return [(sorted(cells[root], key=repr), own[root]) for root in order]
+
+
+def audit(
+    values: Mapping[Any, int],
+    relations: Sequence[Relation],
+    hidden: Iterable[Hashable],
+    *,
+    lower: int = 1,
+    limit: int | None = None,
+) -> dict[Any, tuple[float, float]]:
+    """The feasibility interval of every hidden cell (smallest, largest value).
+
+    Args:
+        values: The true value of every cell (only the published ones are used as
+            known; the true values of hidden cells are never used as constraints).
+        relations: Every relation of the release.
+        hidden: The suppressed cells.
+        lower: The attacker's lower bound of a suppressed cell (1 when zeros are never
+            suppressed, else 0).
+        limit: Leave out the blocks of more than *limit* suppressed cells (two linear
+            programs per cell; default: no limit).
+
+    Returns:
+        Cell → ``(low, high)``; ``high`` is ``inf`` when nothing bounds the cell.
+    """
+    result: dict[Any, tuple[float, float]] = {}
+    for cells, own in _blocks(relations, hidden):
+        if limit is None or len(cells) <= limit:
+            result.update(_audit_block(values, own, cells, lower))
+    return result
+
+
+def _audit_block(
+    values: Mapping[Any, int], relations: Sequence[Relation], cells: list[Any], lower: int
+) -> dict[Any, tuple[float, float]]:
+    column = {c: i for i, c in enumerate(cells)}
+    rows = [r for relation in relations for r in _rows(relation, column, values)]
+    n = len(cells)
+    if not rows:
+        return dict.fromkeys(cells, (float(lower), _INF))
+    solver = _highs()
+    _load(solver, n, [float(lower)] * n, [_INF] * n, rows)
+    low_seen = [_INF] * n
+    high_seen = [-_INF] * n
+    high = [_INF] * n
+    low = [float(lower)] * n
+    previous: int | None = None
+
+    def solve(col: int, sign: float) -> float | None:
+        nonlocal previous
+        if previous is not None:
+            solver.changeColCost(previous, 0.0)
+        solver.changeColCost(col, sign)
+        previous = col
+        solver.run()
+        name = str(solver.getModelStatus())
+        if not name.endswith(("kOptimal", "kUnbounded")):
+            solver.clearSolver()  # start afresh instead of from the last basis
+            solver.run()
+            name = str(solver.getModelStatus())
+        if name.endswith(("kUnbounded", "kUnboundedOrInfeasible")):
+            return None
+        if not name.endswith("kOptimal"):
+            raise RuntimeError(f"the disclosure audit could not be solved ({name})")
+        solution = solver.getSolution().col_value
+        for i, x in enumerate(solution):
+            low_seen[i] = min(low_seen[i], x)
+            high_seen[i] = max(high_seen[i], x)
+        return float(solution[col])
+
+    for col in range(n):
+        found = solve(col, -1.0)
+        high[col] = _INF if found is None else found
+    for col in range(n):
+        if low_seen[col] <= lower + _TOL:
+            continue  # a feasible solution already reaches the lower bound
+        found = solve(col, 1.0)
+        low[col] = float(lower) if found is None else found
+    return {c: (_clean(low[i]), _clean(high[i])) for i, c in enumerate(cells)}
+
+
+def _clean(x: float) -> float:
+    if math.isinf(x):
+        return x
+    nearest = round(x)
+    return float(nearest) if abs(x - nearest) < _TOL else x
+
+
+def witness_suppression(
+    values: Mapping[Any, int],
+    relations: Sequence[Relation],
+    primary: Mapping[Any, int],
+    *,
+    lower: int = 1,
+) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
+    """The cells to suppress (the primary cells included) so that every primary cell
+    ``p`` can reach ``primary[p]`` in a table consistent with the release.
+
+    For each primary cell in turn (largest required rise first) a linear program finds
+    the cheapest witness (see the module documentation) among the cells near it —
+    those within two relations, then four, then all linked cells — and its changed
+    cells join the suppressed ones, which are free for the following witnesses. A
+    primary cell that an earlier witness already raised far enough needs none. Cells
+    with value 0 are never suppressed; each published cell costs about 1, a little
+    more the larger it is.
+
+    Returns:
+        The suppressed cells, and for each of them the smallest and the largest value
+        it takes in the witnesses (consistent tables): an inner bound of its
+        feasibility interval.
+    """
+    import numpy as np
+
+    hidden: set[Any] = set(primary)
+    seen: dict[Any, tuple[float, float]] = {c: (values[c], values[c]) for c in primary}
+    if not primary:
+        return hidden, seen
+    system = _DeltaSystem(values, relations, primary, lower)
+    cells = system.cells
+    scale = math.log1p(max(values.values())) or 1.0
+    cost = np.array([1.0 + 0.1 * math.log1p(values[c]) / scale for c in cells])
+    for cell in hidden:
+        cost[system.column[cell]] = 0.0
+    order = sorted(primary, key=lambda c: (-(primary[c] - values[c]), repr(c)))
+    for cell in order:
+        need = float(primary[cell])
+        if seen[cell][1] >= need - _TOL:
+            continue  # an earlier witness already raises it far enough
+        target = system.column[cell]
+        change: dict[int, float] | None = None
+        for hops in (2, 4, None):
+            near = system.ball(target, hops)
+            change = system.witness(near, target, need - values[cell], cost)
+            if change is not None or hops is None:
+                break
+        if change is None:  # no consistent table raises it: suppress every linked cell
+            change = dict.fromkeys(system.ball(target, None).tolist(), 0.0)
+        for col, delta in change.items():
+            other = cells[col]
+            hidden.add(other)
+            cost[col] = 0.0
+            low, high = seen.get(other, (values[other], values[other]))
+            value = values[other] + delta
+            seen[other] = (min(low, value), max(high, value))
+    return hidden, seen
+
+
+class _DeltaSystem:
+    """The constraints on a change ``y`` of the non-zero cells linked to the primary
+    cells (as sparse arrays), from which each witness takes the rows near its cell."""
+
+    def __init__(
+        self,
+        values: Mapping[Any, int],
+        relations: Sequence[Relation],
+        primary: Iterable[Any],
+        lower: int,
+    ) -> None:
+        import numpy as np
+
+        member_of: dict[Any, list[int]] = {}
+        for index, (total, parts, _) in enumerate(relations):
+            for cell in (total, *parts):
+                member_of.setdefault(cell, []).append(index)
+        linked = {c for c in primary if values[c]}
+        stack = list(linked)
+        while stack:
+            for index in member_of.get(stack.pop(), ()):
+                total, parts, _ = relations[index]
+                for other in (total, *parts):
+                    if other not in linked and values[other]:
+                        linked.add(other)
+                        stack.append(other)
+        self.cells = sorted(linked, key=repr)
+        self.column = {c: i for i, c in enumerate(self.cells)}
+        self.upper = np.array([float(values[c] - lower) for c in self.cells])
+        rows_of: list[int] = []
+        cols_of: list[int] = []
+        coefs_of: list[float] = []
+        lows: list[float] = []
+        ups: list[float] = []
+        member_rel: list[int] = []
+        member_col: list[int] = []
+        indices = sorted({i for c in self.cells for i in member_of.get(c, ())})
+        for index in indices:
+            relation = relations[index]
+            for other in (relation[0], *relation[1]):
+                col = self.column.get(other)
+                if col is not None:
+                    member_rel.append(index)
+                    member_col.append(col)
+            for coefs, lo, up in _delta_rows(relation, self.column, self.cells, values):
+                row = len(lows)
+                lows.append(lo)
+                ups.append(up)
+                for col, a in coefs.items():
+                    rows_of.append(row)
+                    cols_of.append(col)
+                    coefs_of.append(a)
+        self.row_of = np.array(rows_of, dtype=np.int64)
+        self.col_of = np.array(cols_of, dtype=np.int64)
+        self.coef_of = np.array(coefs_of, dtype=float)
+        self.row_low = np.array(lows, dtype=float)
+        self.row_up = np.array(ups, dtype=float)
+        self.member_rel = np.array(member_rel, dtype=np.int64)
+        self.member_col = np.array(member_col, dtype=np.int64)
+        self.n_relations = len(relations)
+
+    def ball(self, col: int, hops: int | None) -> Any:
+        """The columns within *hops* relations of *col* (all linked: None)."""
+        import numpy as np
+
+        inside = np.zeros(len(self.cells), dtype=bool)
+        inside[col] = True
+        depth = 0
+        while hops is None or depth < hops:
+            depth += 1
+            hit = np.zeros(self.n_relations, dtype=bool)
+            hit[self.member_rel[inside[self.member_col]]] = True
+            grown = inside.copy()
+            grown[self.member_col[hit[self.member_rel]]] = True
+            if grown.sum() == inside.sum():
+                break
+            inside = grown
+        return np.flatnonzero(inside)
+
+    def witness(self, near: Any, target: int, rise: float, cost: Any) -> dict[int, float] | None:
+        """The cheapest change of the columns *near* (the others stay) that keeps every
+        constraint and raises *target* by *rise*; None when there is none."""
+        import numpy as np
+
+        n = len(self.cells)
+        k = len(near)
+        local = np.full(n, -1, dtype=np.int64)
+        local[near] = np.arange(k)
+        keep = local[self.col_of] >= 0
+        rows = np.unique(self.row_of[keep])
+        row_local = np.full(len(self.row_low), -1, dtype=np.int64)
+        row_local[rows] = np.arange(len(rows))
+        r = row_local[self.row_of[keep]]
+        c = local[self.col_of[keep]]
+        a = self.coef_of[keep]
+        order = np.argsort(r, kind="stable")
+        r, c, a = r[order], c[order], a[order]
+        # y = plus − minus in columns 2j and 2j+1
+        index = np.empty(2 * len(c), dtype=np.int32)
+        index[0::2] = 2 * c
+        index[1::2] = 2 * c + 1
+        value = np.empty(2 * len(a))
+        value[0::2] = a
+        value[1::2] = -a
+        starts = (2 * np.searchsorted(r, np.arange(len(rows)))).astype(np.int32)
+        solver = _highs()
+        inf = solver.getInfinity()
+        col_low = np.zeros(2 * k)
+        col_up = np.empty(2 * k)
+        col_up[0::2] = inf
+        col_up[1::2] = self.upper[near]
+        t = int(local[target])
+        col_low[2 * t] = rise
+        col_up[2 * t + 1] = 0.0
+        solver.addVars(2 * k, col_low, col_up)
+        if len(rows):
+            low = np.maximum(self.row_low[rows], -inf)
+            up = np.minimum(self.row_up[rows], inf)
+            solver.addRows(len(rows), low, up, len(index), starts, index, value)
+        weights = np.repeat(cost[near], 2)
+        solver.changeColsCost(2 * k, np.arange(2 * k, dtype=np.int32), weights)
+        solver.run()
+        if not str(solver.getModelStatus()).endswith("kOptimal"):
+            return None
+        solution = np.asarray(solver.getSolution().col_value)
+        delta = solution[0::2] - solution[1::2]
+        moved = np.flatnonzero(np.abs(delta) > _TOL)
+        return {int(near[j]): float(delta[j]) for j in moved}
+
+
+def _delta_rows(
+    relation: Relation, column: Mapping[Any, int], cells: Sequence[Any], values: Mapping[Any, int]
+) -> Iterable[tuple[dict[int, float], float, float]]:
+    """The constraints of *relation* on a change ``y`` of the cells in *column* (the
+    others keep their value): ``x + y`` must satisfy the relation."""
+    for coefs, lo, up in _rows(relation, column, values):
+        shift = sum(a * values[cells[col]] for col, a in coefs.items())
+        yield coefs, lo - shift, up - shift
