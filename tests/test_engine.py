@@ -24,6 +24,7 @@ from kommunale_integration import (
     LoadError,
     Observation,
     ObservationStatus,
+    OutputError,
     ReportPeriod,
     Territory,
     TerritoryKind,
@@ -473,9 +474,24 @@ def test_csv_and_json_outputs(data: CaseData, tmp_path: Path) -> None:
 
 def test_internal_table_is_marked(data: CaseData, tmp_path: Path) -> None:
     t = compute_indicators(cases=data, periods=["2025"], disclosure=None)
-    assert t.render("csv").startswith("# INTERN")
+    # CSV readers keep working: no comment line, exactly the contract columns
+    assert t.render("csv").startswith("indicator,period,territory,value,status\n")
     assert json.loads(t.render("json"))["notice"].startswith("INTERN")
     assert t.write(tmp_path / "x.json", "json").read_text(encoding="utf-8").count("INTERN") == 1
+    # the file name carries the mark of a CSV
+    with pytest.raises(OutputError, match="intern"):
+        t.write(tmp_path / "kennzahlen.csv")
+    assert not (tmp_path / "kennzahlen.csv").exists()
+    assert t.write(tmp_path / "kennzahlen-INTERN.csv").is_file()
+    package = t.write_datapackage(tmp_path / "paket")
+    assert sorted(p.name for p in package.iterdir()) == [
+        "datapackage.json",
+        "indicators-intern.csv",
+    ]
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["internal"] is True
+    assert descriptor["resources"][0]["path"] == "indicators-intern.csv"
+    assert descriptor["title"].startswith("INTERN")
 
 
 def test_datapackage(data: CaseData, tmp_path: Path) -> None:

@@ -88,16 +88,45 @@ def test_no_suppression_is_marked(
     capsys: pytest.CaptureFixture[str], export: tuple[Path, Path], tmp_path: Path
 ) -> None:
     cases, events = export
-    target = tmp_path / "k.csv"
+    plain = tmp_path / "k.csv"
     code, _, err = run(
         capsys, "indicators", "--period", "2025-Q1", "--cases", str(cases), "--events",
-        str(events), "--no-suppression", "--output", str(target),
+        str(events), "--no-suppression", "--output", str(plain),
+    )  # fmt: skip
+    assert code == 2
+    assert "intern" in err
+    assert not plain.exists()
+    target = tmp_path / "k-intern.csv"
+    package = tmp_path / "paket"
+    code, _, err = run(
+        capsys, "indicators", "--period", "2025-Q1", "--cases", str(cases), "--events",
+        str(events), "--no-suppression", "--output", str(target), "--datapackage", str(package),
     )  # fmt: skip
     assert code == 0
     assert "internal use only" in err
     text = target.read_text(encoding="utf-8")
-    assert text.startswith("# INTERN")
+    assert text.startswith("indicator,period,territory,value,status\n")
     assert "suppressed" not in text
+    assert (package / "indicators-intern.csv").read_text(encoding="utf-8") == text
+    assert json.loads((package / "datapackage.json").read_text(encoding="utf-8"))["internal"]
+
+
+def test_threshold_below_an_indicators_minimum_is_explained(
+    capsys: pytest.CaptureFixture[str], export: tuple[Path, Path]
+) -> None:
+    cases, events = export
+    code, _, err = run(
+        capsys, "indicators", "--period", "2025", "--only", "--cases", str(cases),
+        "--events", str(events), "--threshold", "2",
+    )  # fmt: skip
+    assert code == 0
+    assert "--threshold 2 does not apply to active_cases (3)" in err
+    code, _, err = run(
+        capsys, "indicators", "--period", "2025", "--only", "--cases", str(cases),
+        "--events", str(events), "--threshold", "4",
+    )  # fmt: skip
+    assert code == 0
+    assert "--threshold" not in err
 
 
 def test_datapackage_option(

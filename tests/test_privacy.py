@@ -359,7 +359,7 @@ def test_report_without_suppression_is_marked(
 def test_indicators_without_suppression_are_marked(
     tmp_path: Path, export: Export, capsys: pytest.CaptureFixture[str], fmt: str
 ) -> None:
-    out_file = tmp_path / f"k.{fmt}"
+    out_file = tmp_path / f"k-intern.{fmt}"
     package = tmp_path / "paket"
     code, out, err = run(
         capsys,
@@ -381,12 +381,13 @@ def test_indicators_without_suppression_are_marked(
     assert code == 0
     assert "disclosure control is OFF" in err
     text = out_file.read_text(encoding="utf-8")
-    assert INTERN in text
     if fmt == "json":
+        assert INTERN in text
         assert json.loads(text)["internal"] is True
-    else:
-        assert text.startswith(f"# {INTERN}")
+    else:  # CSV: the file name carries the mark, the text stays readable
+        assert next(csv.DictReader(io.StringIO(text)))["indicator"]
     assert INTERN in (package / "datapackage.json").read_text(encoding="utf-8")
+    assert (package / "indicators-intern.csv").is_file()
     code, out, err = run(
         capsys,
         "indicators",
@@ -400,4 +401,6 @@ def test_indicators_without_suppression_are_marked(
         "--format",
         fmt,
     )
-    assert INTERN in out
+    # on stdout the notice on stderr marks a CSV (a comment line would break readers)
+    assert (INTERN in out) == (fmt == "json")
+    assert "disclosure control is OFF" in err

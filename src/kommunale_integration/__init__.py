@@ -118,6 +118,7 @@ if TYPE_CHECKING:
         ForecastStatus,
         IndicatorTable,
         IndicatorValue,
+        Protection,
         comparison_periods,
         compute_indicators,
         default_indicators,
@@ -125,6 +126,7 @@ if TYPE_CHECKING:
         forecast,
         load_indicators,
         parse_expression,
+        protect,
     )
     from ._examples import AmbiguousTerritoryError, example_path, find_territory, init_concept
     from ._hsds import ImportReport, export_hsds, import_hsds
@@ -275,6 +277,8 @@ _LAZY_MODULES: dict[str, tuple[str, ...]] = {
         "derive",
         "load_indicators",
         "parse_expression",
+        "Protection",
+        "protect",
     ),
     "._examples": (
         "example_path",
@@ -403,6 +407,7 @@ __all__ = [
     "PlannedMeetingStatus",
     "Population",
     "Profile",
+    "Protection",
     "ReportContext",
     "ReportPeriod",
     "ReviewedFinding",
@@ -468,6 +473,7 @@ __all__ = [
     "place_name",
     "planned_meetings",
     "population_of",
+    "protect",
     "read_cases",
     "read_gemeindeverzeichnis",
     "read_table",

@@ -59,14 +59,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-suppression",
         action="store_true",
-        help="switch disclosure control off — INTERNAL USE ONLY; the output is marked",
+        help="switch disclosure control off — INTERNAL USE ONLY; the output is marked "
+        "(a CSV --output must have 'intern' in its name)",
     )
     parser.add_argument(
         "--threshold",
         type=int,
         default=3,
         metavar="N",
-        help="suppress counts from 1 to N-1 (default 3)",
+        help="suppress counts from 1 to N-1 (default 3; an indicator's own, stricter "
+        "minimum wins, and the command says so)",
     )
     parser.add_argument(
         "--round",
@@ -109,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
     if args.threshold < 0:
         print("error: --threshold must be 0 or more", file=sys.stderr)
         return EXIT_UNUSABLE
+    if args.no_suppression and args.output and args.format == "csv":
+        from .._engine.table import check_internal_name
+
+        check_internal_name(args.output)  # before any work
     period = ReportPeriod.parse(args.period)
     by = [part.strip() for part in args.by.split(",") if part.strip()]
     concept = None
@@ -153,6 +159,8 @@ def run(args: argparse.Namespace) -> int:
         disclosure=disclosure,
         include_subperiods=not args.only,
     )
+    if disclosure is not None:
+        _explain_threshold(table, args.threshold)
     inputs = [p for p in (args.path, args.cases, args.events) if p]
     if args.datapackage:
         table.write_datapackage(args.datapackage, inputs=inputs)
@@ -163,3 +171,18 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             sys.stdout.write("\n")
     return EXIT_OK
+
+
+def _explain_threshold(table: Any, threshold: int) -> None:
+    """Say when an indicator's own minimum overrides a lower ``--threshold``."""
+    stricter = [
+        f"{i.id} ({i.confidentiality.threshold})"
+        for i in table.indicators
+        if i.confidentiality.threshold > threshold
+    ]
+    if stricter:
+        print(
+            f"notice: --threshold {threshold} does not apply to {', '.join(stricter)}: "
+            "an indicator's own minimum is stricter and wins",
+            file=sys.stderr,
+        )

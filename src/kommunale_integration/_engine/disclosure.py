@@ -112,7 +112,7 @@ class Protection:
         intervals: The audit: for every suppressed cell the smallest and the largest
             value consistent with everything published (``inf`` when unbounded).
         exact: Whether every interval is exact. In blocks of more than
-            :data:`AUDIT_LIMIT` linked suppressed cells the intervals are the values
+            ``AUDIT_LIMIT`` (400) linked suppressed cells the intervals are the values
             the cells take in the consistent tables found by secondary suppression:
             the true interval contains them, so a requirement they meet holds.
     """

@@ -23,18 +23,44 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from .._errors import require_extra
+from .._errors import OutputError, require_extra
 from .._io import atomic_directory, atomic_write
 from .._model import Indicator, ObservationStatus
 from .._periods import ReportPeriod
 
-__all__ = ["INTERNAL_NOTICE", "TOTAL", "IndicatorTable", "IndicatorValue"]
+__all__ = [
+    "INTERNAL_NOTICE",
+    "TOTAL",
+    "IndicatorTable",
+    "IndicatorValue",
+    "check_internal_name",
+]
 
 TOTAL: Final = "_T"
 """The code of a total over a dimension (SDMX convention)."""
 
 INTERNAL_NOTICE: Final = "INTERN – nicht zur Veröffentlichung (ohne Geheimhaltung berechnet)"
 """Marker of a table computed without disclosure control (``--no-suppression``)."""
+
+INTERNAL_CSV: Final = "indicators-intern.csv"
+"""The name of the CSV inside the data package of a table without disclosure control."""
+
+
+def check_internal_name(path: str | os.PathLike[str]) -> None:
+    """Refuse a CSV file name for a table without disclosure control that does not say
+    it is internal: CSV has no place for a notice that every reader keeps, so the name
+    carries it (``kennzahlen-intern.csv``).
+
+    Raises:
+        OutputError: when the file name does not contain ``intern``.
+    """
+    name = Path(path).name
+    if "intern" not in name.lower():
+        raise OutputError(
+            f"{name}: the table was computed without disclosure control (internal use "
+            "only); its CSV file name must say so, e.g. kennzahlen-intern.csv"
+        )
+
 
 _STATUS_DESCRIPTIONS: Final = {
     "ok": "Wert wie berechnet",
@@ -305,14 +331,13 @@ class IndicatorTable:
         return json.dumps(data, ensure_ascii=False, indent=indent)
 
     def render(self, format: Literal["csv", "json"] = "csv") -> str:
-        """The text :meth:`write` writes: CSV (with the internal marker line when
-        computed without disclosure control) or JSON."""
+        """The text :meth:`write` writes: CSV (exactly the contract columns, readable
+        by every CSV reader) or JSON (with ``"internal"`` and a notice)."""
         if format == "json":
             return self.to_json()
         if format != "csv":
             raise ValueError(f"unknown format {format!r}; expected csv or json")
-        text = self.to_csv()
-        return f"# {INTERNAL_NOTICE}\n{text}" if self.internal else text
+        return self.to_csv()
 
     def write(
         self,
@@ -323,20 +348,21 @@ class IndicatorTable:
     ) -> Path:
         """Write the table atomically as CSV or JSON; return the path.
 
-        A table computed without disclosure control gets the first line
-        ``# INTERN – nicht zur Veröffentlichung …`` in CSV and ``"internal": true``
-        in JSON.
+        A table computed without disclosure control has ``"internal": true`` and a
+        notice in JSON; as CSV its file name must say that it is internal
+        (:func:`check_internal_name`).
 
         Raises:
-            OutputError: when *path* is one of the *inputs*.
+            OutputError: when *path* is one of the *inputs*, or names the CSV of an
+                internal table without ``intern``.
         """
+        if self.internal and format == "csv":
+            check_internal_name(path)
         return atomic_write(path, self.render(format), inputs=inputs)
 
     # ----------------------------------------------------------------- open data
 
-    def datapackage(
-        self, *, name: str = "kennzahlen", path: str = "indicators.csv"
-    ) -> dict[str, Any]:
+    def datapackage(self, *, name: str = "kennzahlen", path: str | None = None) -> dict[str, Any]:
         """A Frictionless Tabular Data Package descriptor for :meth:`to_csv`.
 
         The descriptor (``datapackage.json``) describes one resource, the tidy CSV at
@@ -404,6 +430,8 @@ class IndicatorTable:
             f"{i.id}: {i.name}" + (f" ({i.definition})" if i.definition else "")
             for i in self.indicators
         )
+        if path is None:
+            path = INTERNAL_CSV if self.internal else "indicators.csv"
         resource: dict[str, Any] = {
             "name": "indicators",
             "path": path,
@@ -427,7 +455,11 @@ class IndicatorTable:
             "resources": [resource],
         }
         if self.internal:
+            descriptor["name"] = f"{name}-intern"
+            descriptor["title"] = f"{INTERNAL_NOTICE}: {descriptor['title']}"
             descriptor["description"] = INTERNAL_NOTICE
+            descriptor["internal"] = True
+            resource["title"] = f"INTERN: {resource['title']}"
         return descriptor
 
     def write_datapackage(
@@ -440,12 +472,15 @@ class IndicatorTable:
         """Write ``indicators.csv`` and ``datapackage.json`` into *directory* atomically.
 
         The folder is built beside the target and swapped into place, so a reader never
-        sees a half-written package. Returns the folder.
+        sees a half-written package. Returns the folder. A table computed without
+        disclosure control writes ``indicators-intern.csv`` instead, and the
+        descriptor's name, title and ``"internal": true`` say so.
 
         .. versionadded:: 0.1.0
         """
         with atomic_directory(directory, inputs=inputs) as tmp:
-            (tmp / "indicators.csv").write_text(self.to_csv(), encoding="utf-8")
+            csv_name = INTERNAL_CSV if self.internal else "indicators.csv"
+            (tmp / csv_name).write_text(self.to_csv(), encoding="utf-8")
             (tmp / "datapackage.json").write_text(
                 json.dumps(self.datapackage(name=name), ensure_ascii=False, indent=2) + "\n",
                 encoding="utf-8",
