@@ -385,7 +385,7 @@ def test_calendar_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert all(name.endswith(".ics") for name in names)
     for name in names:
         icalendar.Calendar.from_ical((out / name).read_bytes())
-    assert f"{len(names)} calendar files" in capsys.readouterr().err
+    assert f"{len(names)} Kalenderdateien" in capsys.readouterr().err  # German by default
 
 
 def test_translation_columns_in_tables_round_trip(tmp_path: Path) -> None:

@@ -112,3 +112,32 @@ def test_demo_writes_the_findings_like_validate(tmp_path: Path) -> None:
     assert findings
     assert all(line.startswith(("Fehler:", "Warnung:", "Hinweis:")) for line in findings)
     assert not any(line.startswith(("error:", "warning:", "info:")) for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("environment", "german"), [({"LANG": "de_DE.UTF-8"}, True), ({"LANG": "en_GB.UTF-8"}, False)]
+)
+def test_init_and_directory_speak_the_language_of_the_environment(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    environment: dict[str, str],
+    german: bool,
+) -> None:
+    from kommunale_integration._cli import main
+
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    folder = tmp_path / "k"
+    assert main(["init", str(folder), "--name", "Coesfeld"]) == 0
+    out = capsys.readouterr().out
+    assert main(["directory", str(folder), "--output", str(tmp_path / "site")]) == 0
+    err = capsys.readouterr().err
+    words = ("Neues Konzept angelegt", "Nächste Schritte", "Wegweiser geschrieben")
+    english = ("New concept created", "Next steps", "directory written to")
+    expected, other = (words, english) if german else (english, words)
+    text = out + err
+    assert all(w in text for w in expected), text
+    assert not any(w in text for w in other), text

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from ._errors import KommunaleIntegrationError, LoadError
+from ._i18n import language_from_environment, using_language
 from ._version import __version__
 
 __all__ = ["main"]
@@ -95,8 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return EXIT_UNUSABLE
+    lang = getattr(args, "lang", None)
+    language = lang if isinstance(lang, str) else language_from_environment()
     try:
-        return int(func(args))
+        with using_language(language):
+            return int(func(args))
     except LoadError as error:
         print_load_error(error)
         return EXIT_UNUSABLE

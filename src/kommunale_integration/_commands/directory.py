@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from .._i18n import tr
+
 __all__ = ["register", "run", "run_calendar"]
 
 
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         templates=args.templates,
         inputs=(args.path,),
     )
-    print(f"directory written to {target / 'index.html'}", file=sys.stderr)
+    print(tr("directory written to {path}", path=target / "index.html"), file=sys.stderr)
     return 0
 
 
@@ -97,5 +99,8 @@ def run_calendar(args: argparse.Namespace) -> int:
         uid_domain=args.uid_domain,
         inputs=(args.path,),
     )
-    print(f"{len(written)} calendar files written to {args.output}", file=sys.stderr)
+    print(
+        tr("{count} calendar files written to {path}", count=len(written), path=args.output),
+        file=sys.stderr,
+    )
     return 0

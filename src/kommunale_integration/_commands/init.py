@@ -54,37 +54,54 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Handle ``init``: fill the template, check that the result loads, print next steps."""
     from .._examples import TEMPLATE_FILES, init_concept
+    from .._i18n import current_language, tr
     from .._loaders import load_concept
     from .._parse import repair_ags
     from .._validation import validate
+    from .._validation._messages import severity_label
     from .territories import chosen_catalogue
 
     folder: Path = args.dir
     if args.ags:
         code, repaired = repair_ags(args.ags)
         if repaired:
-            print(f"Hinweis: AGS {args.ags.strip()} als {code} gelesen (führende Null ergänzt)")
+            print(
+                tr(
+                    "Note: AGS {given} read as {ags} (leading zero added)",
+                    given=args.ags.strip(),
+                    ags=code,
+                )
+            )
     name = args.name or (None if args.ags else folder.resolve().name)
     book = chosen_catalogue(args)
     init_concept(folder, name=name, ags=args.ags, kind=args.kind, catalogue=book)
     if args.catalogue:
         print(
-            "Hinweis: tragen Sie in konzept.yaml 'territory_catalogue:' mit dem Pfad von "
-            f"{args.catalogue} ein, damit validate und report dieses Verzeichnis verwenden."
+            tr(
+                "Note: add 'territory_catalogue:' with the path of {catalogue} to "
+                "konzept.yaml, so that validate and report use this catalogue.",
+                catalogue=args.catalogue,
+            )
         )
     concept = load_concept(folder)
-    print(f"Neues Konzept angelegt: {concept.title}")
-    print(f"Gebiet: {book.describe(concept.territory)}")
+    print(tr("New concept created: {title}", title=concept.title))
+    print(tr("Territory: {territory}", territory=book.describe(concept.territory)))
     towns = concept.municipalities()
     if len(concept.territory) == 5:
-        print(f"mit {len(towns)} Städten und Gemeinden")
+        print(tr("with {count} towns and municipalities", count=len(towns)))
     for finding in validate(concept, catalogue=book).findings:
         if finding.code.startswith("territory-"):
-            print(f"{finding.severity.name.lower()}: {finding.message}")
+            word = severity_label(finding.severity, current_language()).capitalize()
+            print(f"{word}: {finding.message}")
     for file in TEMPLATE_FILES:
-        print(f"geschrieben: {folder / file}")
-    print("Nächste Schritte:")
-    print(f"  1. {folder / 'konzept.yaml'} und die Tabellen ausfüllen")
+        print(tr("written: {path}", path=folder / file))
+    print(tr("Next steps:"))
+    print(tr("  1. fill in {path} and the tables", path=folder / "konzept.yaml"))
     print(f"  2. kommunale-integration validate {folder}")
-    print(f"  3. kommunale-integration report {folder} --period JAHR --output bericht.html")
+    print(
+        tr(
+            "  3. kommunale-integration report {folder} --period YEAR --output report.html",
+            folder=folder,
+        )
+    )
     return 0
