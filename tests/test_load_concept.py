@@ -10,18 +10,7 @@ from pathlib import Path
 import pytest
 
 import kommunale_integration as ki
-
-MAIN_YAML = """\
-id: kreis-test
-title: Testkonzept
-territory: "05558"
-territories:
-  - {ags: "05558", name: Kreis Coesfeld, kind: district}
-  - {ags: "05558012", name: Coesfeld, kind: town, parent: "05558"}
-  - {ags: "05558016", name: Dülmen, kind: town, parent: "05558"}
-actors:
-  - {id: kreis, name: Kreis Coesfeld}
-"""
+from helpers import MAIN_YAML
 
 
 def _folder(tmp_path: Path, **tables: str | bytes) -> Path:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 import json
 import reprlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -71,6 +71,15 @@ _REPR.maxlevel = 3
 _show = _REPR.repr
 
 
+def _quoting(parse: Callable[..., T], value: Any, **options: Any) -> T:
+    """Call a parser of :mod:`._parse`; its error names the value (main files are no
+    case exports, so their values may be quoted)."""
+    try:
+        return parse(value, **options)
+    except ValueError as exc:
+        raise ValueError(f"{exc}, got {_show(value)}") from None
+
+
 def parse_date(value: Any) -> date:
     """Parse an ISO (``2016-12-31``) or German (``31.12.2016``) date.
 
@@ -82,10 +91,7 @@ def parse_date(value: Any) -> date:
 
     .. versionadded:: 0.1.0
     """
-    try:
-        return _parse.parse_date(value)
-    except ValueError as exc:
-        raise ValueError(f"{exc}, got {_show(value)}") from None
+    return _quoting(_parse.parse_date, value)
 
 
 def parse_time(value: Any) -> time:
@@ -96,10 +102,7 @@ def parse_time(value: Any) -> time:
 
     .. versionadded:: 0.1.0
     """
-    try:
-        return _parse.parse_time(value)
-    except ValueError as exc:
-        raise ValueError(f"{exc}, got {_show(value)}") from None
+    return _quoting(_parse.parse_time, value)
 
 
 def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
@@ -120,10 +123,7 @@ def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
     """
     if isinstance(value, YamlFloat):
         value = value.yaml_text  # exactly as written, not through a binary float
-    try:
-        return _parse.parse_decimal(value, german=german)
-    except ValueError as exc:
-        raise ValueError(f"{exc}, got {_show(value)}") from None
+    return _quoting(_parse.parse_decimal, value, german=german)
 
 
 def _structure_int(value: Any, _: type) -> int:

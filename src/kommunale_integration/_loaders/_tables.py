@@ -692,15 +692,14 @@ def _set(data: dict[str, Any], key: str, value: Any) -> None:
         data[head] = value
 
 
-def decode_rows(
+def _header_columns(
     kind: TableKind,
     table: TableRows,
     collector: Collector,
-    resolver: Resolver,
-    *,
-    mapping: Mapping[str, str] | None = None,
-) -> list[DecodedRow]:
-    """Turn the raw rows of a table into model objects, collecting every problem."""
+    mapping: Mapping[str, str] | None,
+) -> tuple[dict[int, TableColumn], dict[int, str], dict[str, str]] | None:
+    """Match the header of *table*: cell index → column, index → dimension (observations),
+    key → header as found. ``None`` (with findings) when a required column is missing."""
     file = table.file
     lookup, wrong = header_lookup(kind, mapping)
     for header, target in wrong:
@@ -751,7 +750,24 @@ def decode_rows(
     for col in missing:
         collector.add("missing-column", file=file, row=table.header_row, column=col.header)
     if missing:
+        return None
+    return positions, dimensions, found_headers
+
+
+def decode_rows(
+    kind: TableKind,
+    table: TableRows,
+    collector: Collector,
+    resolver: Resolver,
+    *,
+    mapping: Mapping[str, str] | None = None,
+) -> list[DecodedRow]:
+    """Turn the raw rows of a table into model objects, collecting every problem."""
+    file = table.file
+    columns = _header_columns(kind, table, collector, mapping)
+    if columns is None:
         return []
+    positions, dimensions, found_headers = columns
 
     german = table.german
     result: list[DecodedRow] = []
