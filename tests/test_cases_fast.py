@@ -83,7 +83,7 @@ def exports(draw: Any, dirty: bool) -> dict[str, Any]:
             "legal_basis": draw(st.sampled_from(["AsylbLG", "SGB II", " SGB II ", ""])),
             "sex": cell(draw, ["f", "M", "w", "divers", " m", "", "unknown"], ["q"], dirty),
             "birth_year": cell(draw, ["", "1990", "2010"], ["90", "19x0"], dirty),
-            "team": draw(st.sampled_from(["Nord", "Süd", " Süd", ""])),
+            "team": cell(draw, ["Nord", "Süd", " Süd", ""], ["kim@example.org"], dirty),
         }
         if dirty and draw(st.integers(0, 12)) == 0:
             row["case_id"] = draw(st.sampled_from(["", " " + case_id, ids[0]]))

@@ -82,6 +82,9 @@ def read_fast(
         if events is not None:
             _read_events(reader, ids, os.fspath(events), encoding, delimiter)
         del ids  # the pseudonyms
+        reader.check_breakdowns()
+        if reader.findings:
+            raise _GiveUp  # an unsafe breakdown: the exact reader reports it
     except (_GiveUp, OSError, UnicodeError, pa.ArrowException):
         # a file it cannot open, text it cannot decode, a row it cannot parse (wrong
         # number of fields): the exact reader finds out what it is and where
