@@ -23,6 +23,7 @@ import codecs
 import csv
 import io
 import os
+import stat
 from array import array
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -103,6 +104,8 @@ def _scan(path: str, encoding: str | None, delimiter: str | None) -> tuple[str, 
     The whole file is decoded once (also the columns that are not read, as the exact
     reader would) and must not contain a double quote.
     """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise _GiveUp  # a pipe or device can be read only once
     with open(path, "rb") as handle:
         head = handle.read(65536)
         enc, sep = _sniff(head, encoding, delimiter)
