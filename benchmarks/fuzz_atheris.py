@@ -1,8 +1,8 @@
-"""Coverage-guided fuzzing (atheris) of the CSV table reader and the YAML concept loader.
+"""Coverage-guided fuzzing (atheris) of every loader: tables, concepts, case exports, HSDS.
 
 Run with ``.venv/bin/python benchmarks/fuzz_atheris.py [ITERATIONS] [SECONDS] [TARGETS]``
 (default 200,000 iterations or 300 seconds per target, whichever comes first; TARGETS
-``csv,yaml``). Needs the
+``csv,yaml,json,toml,cases,hsds``). Needs the
 dependency group ``fuzz`` (``pip install atheris``). Each target runs in its own process
 (``tests/fuzz/atheris_harness.py``); the script prints per target the iterations, the
 executions per second, how many inputs gave a model or a LoadError, and the unique
@@ -58,7 +58,8 @@ def main() -> None:
     seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 300
     out = Path(tempfile.mkdtemp(prefix="ki-atheris-"))
     print(f"atheris: up to {iterations:,} iterations or {seconds} s per target; output in {out}")
-    targets = sys.argv[3].split(",") if len(sys.argv) > 3 else ["csv", "yaml"]
+    default = ["csv", "yaml", "json", "toml", "cases", "hsds"]
+    targets = sys.argv[3].split(",") if len(sys.argv) > 3 else default
     for target in targets:
         result = run(target, iterations, seconds, out)
         outcomes = result["outcomes"]
@@ -67,7 +68,8 @@ def main() -> None:
             f"{target:>5}: {result['iterations']:>9,} inputs in {result['seconds']:>6} s "
             f"({result['exec_per_second']:,} exec/s); among the first {sum(outcomes.values()):,}: "
             f"model {outcomes['model']:,}, "
-            f"LoadError {outcomes['load-error']:,}; unique crashes: {result['unique_crashes']}"
+            f"LoadError {outcomes['load-error']:,}, arguments refused "
+            f"{outcomes.get('argument-refused', 0):,}; unique crashes: {result['unique_crashes']}"
         )
         crashes = result["crashes"]
         assert isinstance(crashes, dict)

@@ -53,10 +53,14 @@ def test_demo_writes_report_and_prints_every_file(
 def test_demo_replaces_its_own_earlier_output(tmp_path: Path) -> None:
     output = tmp_path / "demo"
     assert main(["demo", "--output", str(output)]) == 0
-    (output / "stray.txt").write_text("from an earlier run", encoding="utf-8")
-    assert main(["demo", "--output", str(output)]) == 0
-    assert not (output / "stray.txt").exists()
     assert (output / MARKER).is_file()
+    first = (output / MARKER).read_text(encoding="utf-8")
+    assert main(["demo", "--output", str(output)]) == 0
+    assert (output / MARKER).read_text(encoding="utf-8") == first
+    # a file the demo did not write is never deleted: the folder is refused
+    (output / "wegweiser" / "notiz.txt").write_text("mine", encoding="utf-8")
+    assert main(["demo", "--output", str(output)]) == 2
+    assert (output / "wegweiser" / "notiz.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_demo_refuses_a_folder_with_other_files(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from kommunale_integration import OutputError
-from kommunale_integration._io import atomic_directory, atomic_write
+from kommunale_integration import OutputError, _io
+from kommunale_integration._io import MANIFEST, atomic_directory, atomic_write
 
 
 def test_atomic_write_replaces_only_when_complete(tmp_path: Path) -> None:
@@ -46,12 +50,12 @@ def test_output_equal_to_input_is_refused(tmp_path: Path) -> None:
 
 def test_atomic_directory_swaps_or_keeps(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    with atomic_directory(site) as tmp:
+    with atomic_directory(site, writer="test") as tmp:
         (tmp / "index.html").write_text("v1", encoding="utf-8")
     assert (site / "index.html").read_text(encoding="utf-8") == "v1"
 
     def failing_build() -> None:
-        with atomic_directory(site) as tmp:
+        with atomic_directory(site, writer="test") as tmp:
             (tmp / "index.html").write_text("v2-half", encoding="utf-8")
             raise RuntimeError("builder failed")
 
@@ -59,7 +63,7 @@ def test_atomic_directory_swaps_or_keeps(tmp_path: Path) -> None:
         failing_build()
     assert (site / "index.html").read_text(encoding="utf-8") == "v1"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
-    with atomic_directory(site) as tmp:
+    with atomic_directory(site, writer="test") as tmp:
         (tmp / "index.html").write_text("v2", encoding="utf-8")
     assert (site / "index.html").read_text(encoding="utf-8") == "v2"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
@@ -68,7 +72,7 @@ def test_atomic_directory_swaps_or_keeps(tmp_path: Path) -> None:
 def test_atomic_directory_refuses_to_swallow_inputs(tmp_path: Path) -> None:
     inputs = tmp_path / "konzept"
     inputs.mkdir()
-    with pytest.raises(OutputError), atomic_directory(tmp_path, inputs=[inputs]):
+    with pytest.raises(OutputError), atomic_directory(tmp_path, writer="test", inputs=[inputs]):
         pass
 
 
@@ -87,8 +91,355 @@ def test_new_files_get_the_usual_permissions(tmp_path: Path) -> None:
 def test_new_folders_get_the_usual_permissions(tmp_path: Path) -> None:
     umask = os.umask(0o022)
     try:
-        with atomic_directory(tmp_path / "site") as tmp:
+        with atomic_directory(tmp_path / "site", writer="test") as tmp:
             (tmp / "index.html").write_text("x", encoding="utf-8")
         assert (tmp_path / "site").stat().st_mode & 0o777 == 0o755
     finally:
         os.umask(umask)
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _build(target: Path, version: str, writer: str = "test") -> None:
+    with atomic_directory(target, writer=writer) as tmp:
+        (tmp / "version.txt").write_text(version, encoding="utf-8")
+        (tmp / "sub").mkdir()
+        (tmp / "sub" / "a.txt").write_text(version, encoding="utf-8")
+
+
+def test_a_folder_with_foreign_files_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "docs"
+    (target / "sub").mkdir(parents=True)
+    (target / "notizen.txt").write_text("mine", encoding="utf-8")
+    (target / "sub" / "haushalt.xlsx").write_text("mine", encoding="utf-8")
+    before = _tree(target)
+    with pytest.raises(OutputError, match="not empty"):
+        _build(target, "v1")
+    assert _tree(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"], "no temporary left"
+
+
+def test_an_empty_folder_and_the_own_folder_are_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    target.mkdir()
+    _build(target, "v1")
+    assert _tree(target)["version.txt"] == "v1"
+    manifest = (target / MANIFEST).read_text(encoding="utf-8")
+    assert '"sub/a.txt"' in manifest
+    _build(target, "v2")
+    assert _tree(target)["version.txt"] == "v2"
+    # a file added by hand afterwards is not the writer's: refused, kept
+    (target / "sub" / "eigene.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"sub/eigene\.txt"):
+        _build(target, "v3")
+    assert _tree(target)["sub/eigene.txt"] == "mine"
+    assert _tree(target)["version.txt"] == "v2"
+
+
+def test_a_folder_of_another_writer_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    _build(target, "v1", writer="build_directory")
+    with pytest.raises(OutputError, match="written by build_directory, not by export_hsds"):
+        _build(target, "v2", writer="export_hsds")
+    assert _tree(target)["version.txt"] == "v1"
+
+
+def test_a_forged_or_broken_manifest_does_not_open_the_folder(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "precious.docx").write_text("mine", encoding="utf-8")
+    for text in ("{", '{"writer": "test"}', '{"writer": "test", "files": [1]}', "[]"):
+        (target / MANIFEST).write_text(text, encoding="utf-8")
+        with pytest.raises(OutputError):
+            _build(target, "v1")
+    (target / MANIFEST).write_text('{"writer": "test", "files": []}', encoding="utf-8")
+    with pytest.raises(OutputError, match=r"precious\.docx"):
+        _build(target, "v1")
+    assert (target / "precious.docx").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_symbolic_link_as_output_folder_is_refused(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    with pytest.raises(OutputError, match="symbolic link"):
+        _build(tmp_path / "link", "v1")
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _concept_folder(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "konzept.yaml").write_text(
+        "id: k\ntitle: K\nterritory: '05558'\ntables:\n  offers: daten/kurse.csv\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "konzept.yaml",
+        "konzept.json",
+        "konzept.toml",
+        "akteure.csv",
+        "massnahmen.csv",
+        "sitzungen.xlsx",
+        "kennzahlwerte.csv",
+        "daten/kurse.csv",
+    ],
+)
+def test_no_output_where_the_loader_reads_the_concept(tmp_path: Path, name: str) -> None:
+    folder = _concept_folder(tmp_path / "K")
+    before = _tree(folder)
+    with pytest.raises(OutputError, match="load_concept reads it"):
+        atomic_write(folder / name, "x")  # no inputs named: the check finds the concept
+    with pytest.raises(OutputError):
+        _build(folder / name, "v1")
+    assert _tree(folder) == before
+
+
+def test_other_outputs_inside_a_concept_folder_are_allowed(tmp_path: Path) -> None:
+    folder = _concept_folder(tmp_path / "K")
+    atomic_write(folder / "bericht.html", "ok")
+    atomic_write(folder / "export" / "akteure.csv", "ok")  # not read: not a concept folder
+    assert (folder / "bericht.html").read_text(encoding="utf-8") == "ok"
+
+
+def test_write_ics_is_atomic_and_refuses_the_concept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("icalendar")
+    import datetime as dt
+
+    from kommunale_integration import MeetingSchedule, ReportPeriod, write_ics
+
+    schedule = MeetingSchedule(rrule="FREQ=MONTHLY;INTERVAL=3", dtstart=dt.date(2026, 1, 15))
+    folder = _concept_folder(tmp_path / "K")
+    before = _tree(folder)
+    period = ReportPeriod.parse("2026")
+    with pytest.raises(OutputError):
+        write_ics(schedule, folder / "konzept.yaml", period, network_id="ag", summary="AG")
+    assert _tree(folder) == before
+    target = tmp_path / "ag.ics"
+    write_ics(schedule, target, period, network_id="ag", summary="alt")
+    monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(5, "EIO")))
+    with pytest.raises(OSError, match="EIO"):
+        write_ics(schedule, target, period, network_id="ag", summary="neu")
+    assert b"SUMMARY:alt" in target.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["K", "ag.ics"]
+
+
+_ICS_INJECTION = """
+import datetime as dt
+from kommunale_integration import MeetingSchedule, ReportPeriod, to_ics
+schedule = MeetingSchedule(rrule="FREQ=MONTHLY;INTERVAL=3", dtstart=dt.date(2026, 1, 15))
+evil = "AG\\r\\nEND:VEVENT\\r\\nBEGIN:VEVENT\\r\\nSUMMARY:Fake\\nX\\rY\\x0bZ\\u2028W"
+data = to_ics(schedule, ReportPeriod.parse("2026"), network_id="ag\\r\\nX:1", summary=evil,
+              location=evil, description=evil, uid_domain="d\\nX:2",
+              dtstamp=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+lines = data.split(b"\\r\\n")
+assert lines.count(b"BEGIN:VEVENT") == 4, lines
+assert not any(line.startswith((b"SUMMARY:Fake", b"X:", b"END:VCALENDAR")) for line in lines[:-2])
+assert not any(b"\\r" in line or b"\\n" in line or b"\\x0b" in line for line in lines)
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("optimise", [[], ["-O"]])
+def test_ics_values_cannot_inject_lines_even_without_asserts(optimise: list[str]) -> None:
+    pytest.importorskip("icalendar")
+    result = subprocess.run(
+        [sys.executable, *optimise, "-c", _ICS_INJECTION],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+# --------------------------------------------------------------------------- killed runs
+
+_KILLER = """
+import os, signal, sys
+from pathlib import Path
+from kommunale_integration import _io
+
+target, version, kill_at, protocol, how = sys.argv[1:]
+kill_at = int(kill_at)
+events = 0
+
+def step():
+    global events
+    events += 1
+    if events == kill_at:
+        os.kill(os.getpid(), getattr(signal, how))
+
+def hooked(real):
+    def call(*args, **kwargs):
+        step()                      # before the rename
+        result = real(*args, **kwargs)
+        step()                      # after it
+        return result
+    return call
+
+_io._rename = hooked(_io._rename)
+_io._exchange = hooked(_io._exchange)
+if protocol == "two-renames":
+    _io._renameat2 = lambda: None
+with _io.atomic_directory(target, writer="test") as tmp:
+    (tmp / "version.txt").write_text(version, encoding="utf-8")
+    (tmp / "sub").mkdir()
+    (tmp / "sub" / "a.txt").write_text(version, encoding="utf-8")
+print(events)
+"""
+
+
+def _run_killer(
+    target: Path, version: str, kill_at: int, protocol: str, how: str = "SIGKILL"
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _KILLER, str(target), version, str(kill_at), protocol, how],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("protocol", ["exchange", "two-renames"])
+@pytest.mark.parametrize("existing", [True, False])
+def test_sigkill_at_every_rename_leaves_old_or_new_and_the_next_run_clean(
+    tmp_path: Path, protocol: str, existing: bool
+) -> None:
+    if protocol == "exchange" and _io._renameat2() is None:
+        pytest.skip("renameat2 is Linux only; the two-rename protocol is tested everywhere")
+    target = tmp_path / "site"
+    if existing:
+        _build(target, "old")
+    clean = _run_killer(target, "probe", 0, protocol)
+    assert clean.returncode == 0, clean.stderr
+    events = int(clean.stdout)
+    # a new folder: one rename; over an old one: one exchange, or (after the exchange
+    # was found unsupported) two renames
+    assert events == (6 if existing and protocol == "two-renames" else 2)
+    for kill_at in range(1, events + 1):
+        shutil.rmtree(target)
+        if existing:
+            _build(target, "old")
+        killed = _run_killer(target, "new", kill_at, protocol)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        if existing and not target.exists():
+            # only the two-rename protocol has a moment without the folder: between the
+            # renames; the next run rolls it back (below)
+            assert protocol == "two-renames"
+            assert kill_at in (4, 5)  # after the first rename, before the second
+        elif existing or target.exists():
+            tree = _tree(target)
+            assert tree["version.txt"] in {"old", "new"}, (kill_at, tree)
+            assert tree["sub/a.txt"] == tree["version.txt"], "a whole folder, never a mix"
+        # the next run finishes the work: no temporaries, the new output in place
+        _build(target, "next")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], kill_at
+        assert _tree(target)["version.txt"] == "next"
+
+
+def test_a_half_swap_is_rolled_back_by_the_next_run(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    _build(target, "old")
+    killed = _run_killer(target, "new", 4, "two-renames")  # after the old moved aside
+    assert killed.returncode == -signal.SIGKILL
+    assert not target.exists()
+    stale = [p.name for p in tmp_path.iterdir()]
+    assert len(stale) == 2, stale  # the old folder aside, the complete new one
+    # any write to the same target first puts the old folder back
+    with pytest.raises(RuntimeError), atomic_directory(target, writer="test"):
+        raise RuntimeError("the next build fails")
+    assert _tree(target)["version.txt"] == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_temporaries_of_a_running_process_are_left_alone(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    other = tmp_path / f".site.ki-new-{os.getppid()}-abcd"
+    other.mkdir()
+    _build(target, "v1")
+    assert other.exists(), "the parent process still runs: its temporary stays"
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT"])
+def test_a_signal_during_the_swap_is_delivered_after_it(tmp_path: Path, how: str) -> None:
+    target = tmp_path / "site"
+    _build(target, "old")
+    # the signal arrives right before the exchange: it waits until the swap is done
+    result = _run_killer(target, "new", 1, "exchange", how)
+    assert result.returncode == -getattr(signal, how) or result.returncode == 1, result.stderr
+    assert _tree(target)["version.txt"] == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"], "the old folder is gone"
+
+
+_CLI_SIGNAL = """
+import os, signal, sys
+from kommunale_integration import _io
+from kommunale_integration._cli import main
+
+where, how, concept, output = sys.argv[1:]
+name = "_exchange" if where == "swap" else "_write_manifest"
+real = getattr(_io, name)
+
+def signalled(*args, **kwargs):
+    os.kill(os.getpid(), getattr(signal, how))
+    return real(*args, **kwargs)
+
+setattr(_io, name, signalled)
+sys.exit(main(["directory", concept, "--output", output, "--lang", "de"]))
+"""
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("where", ["build", "swap"])
+def test_the_command_line_says_truthfully_what_an_interrupt_left(
+    tmp_path: Path, how: str, where: str
+) -> None:
+    import kommunale_integration as ki
+
+    concept = tmp_path / "k.yaml"
+    small = ki.Concept(id="k", title="K", territory="05558", actors=(ki.Actor(id="a", name="A"),))
+    concept.write_text(ki.dumps_yaml(small), encoding="utf-8")
+    output = tmp_path / "site"
+    first = subprocess.run(
+        [sys.executable, "-m", "kommunale_integration", "directory", str(concept), "--output",
+         str(output), "--lang", "de"],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    (output / "index.html").write_text("old", encoding="utf-8")
+    manifest = (output / MANIFEST).read_text(encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", _CLI_SIGNAL, where, how, str(concept), str(output)],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert "Traceback" not in result.stderr
+    assert result.returncode == (143 if how == "SIGTERM" else 130), result.stderr
+    index = (output / "index.html").read_text(encoding="utf-8")
+    if where == "build":
+        assert "no output was changed" in result.stderr
+        assert index == "old"
+        assert (output / MANIFEST).read_text(encoding="utf-8") == manifest
+    else:
+        assert f"written completely before: {output}" in result.stderr
+        assert index != "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.yaml", "site"]

@@ -21,6 +21,7 @@ import attrs
 import pytest
 
 import kommunale_integration as ki
+from kommunale_integration import _io
 from kommunale_integration._cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kreis_coesfeld"
@@ -209,16 +210,24 @@ def test_init_writes_only_its_new_folder(setup: Setup, capsys: pytest.CaptureFix
 
 # command → the inputs its output may be pointed at
 OVER_INPUT: dict[str, Callable[[Setup], list[Path]]] = {
-    "report": lambda s: [s.concept, s.cases, s.events, s.concept / "konzept.yaml"],
+    # besides the inputs themselves: files that the loader would read as part of the
+    # concept folder, existing or not (sitzungen.csv, massnahmen.csv, konzept.json)
+    "report": lambda s: [
+        s.concept,
+        s.cases,
+        s.events,
+        s.concept / "konzept.yaml",
+        s.concept / "sitzungen.csv",
+    ],
     "report-docx": lambda s: [s.concept_file],
     "directory": lambda s: [s.concept, s.root],
-    "plan": lambda s: [s.concept_file],
+    "plan": lambda s: [s.concept_file, s.concept / "massnahmen.csv"],
     "diff": lambda s: [s.concept_file, s.concept / "akteure.csv"],
-    "indicators": lambda s: [s.cases, s.events],
+    "indicators": lambda s: [s.cases, s.events, s.concept / "kennzahlwerte.csv"],
     "indicators-datapackage": lambda s: [s.concept, s.root],
     "export-hsds": lambda s: [s.concept, s.root],
     "import-hsds": lambda s: [s.hsds, s.hsds / "tabular" / "datapackage.json"],
-    "convert-file": lambda s: [s.concept / "konzept.yaml"],
+    "convert-file": lambda s: [s.concept / "konzept.yaml", s.concept / "konzept.json"],
     "convert-folder": lambda s: [s.concept_file, s.root],
     "demo": lambda s: [EXAMPLE, EXAMPLE.parent],
 }
@@ -244,6 +253,33 @@ def test_output_equal_to_an_input_is_refused(
     assert snapshot(setup.root, EXAMPLE) == before
 
 
+@pytest.mark.parametrize("name", sorted(n for n, (_, kind) in COMMANDS.items() if kind == "dir"))
+def test_a_folder_output_never_replaces_a_folder_with_other_files(
+    setup: Setup, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    build, _ = COMMANDS[name]
+    target = setup.out / "docs"
+    (target / "sub").mkdir(parents=True)
+    (target / "notizen.txt").write_text("meine Notizen", encoding="utf-8")
+    (target / "bericht.docx").write_bytes(b"PK\x03\x04 mein Bericht")
+    (target / "sub" / "haushalt.xlsx").write_bytes(b"PK\x03\x04 Haushalt")
+    before = snapshot(setup.out)
+    code, err = run(capsys, build(setup, target))
+    assert code == 2, err
+    assert err.startswith("error: "), err
+    assert "nothing was changed" in err
+    assert snapshot(setup.out) == before
+    # an empty folder is fine, and so is the command's own earlier output
+    shutil.rmtree(target)
+    target.mkdir()
+    assert run(capsys, build(setup, target))[0] in (0, 1)
+    assert run(capsys, build(setup, target))[0] in (0, 1)
+    # but not another command's output
+    other = "directory" if name != "directory" else "export-hsds"
+    code, err = run(capsys, COMMANDS[other][0](setup, target))
+    assert code == 2, err
+
+
 def test_init_refuses_an_existing_concept(setup: Setup, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(setup.root)
     code, err = run(capsys, ["init", setup.concept, "--name", "Billerbeck"])
@@ -256,7 +292,7 @@ def test_init_refuses_an_existing_concept(setup: Setup, capsys: pytest.CaptureFi
 
 
 class DiskError:
-    """Replaces an ``os`` function: fails on call number *when* (1-based), else passes."""
+    """Replaces a function: fails on call number *when* (1-based), else passes."""
 
     def __init__(self, real: Callable[..., Any], when: int, error: BaseException) -> None:
         self.real, self.when, self.error, self.calls = real, when, error, 0
@@ -268,31 +304,50 @@ class DiskError:
         return self.real(*args, **kwargs)
 
 
+# (module, function, call number, error). Every rename of the library goes through
+# kommunale_integration._io._rename; a folder swap on Linux is one _exchange.
 FAILURES = {
-    "fsync": ("fsync", 1, OSError(5, "Input/output error")),
-    "replace-first": ("replace", 1, OSError(28, "No space left on device")),
-    "replace-second": ("replace", 2, OSError(28, "No space left on device")),
-    "interrupt": ("replace", 1, KeyboardInterrupt()),
+    "fsync": (os, "fsync", 1, OSError(5, "Input/output error")),
+    "rename-first": (_io, "_rename", 1, OSError(28, "No space left on device")),
+    "rename-second": (_io, "_rename", 2, OSError(28, "No space left on device")),
+    "interrupt-first": (_io, "_rename", 1, KeyboardInterrupt()),
+    "interrupt-second": (_io, "_rename", 2, KeyboardInterrupt()),
+    "exchange": (_io, "_exchange", 1, OSError(5, "Input/output error")),
 }
 
 
 # A file is written by atomic_write (fsync, then one rename); a folder by
-# atomic_directory (every file flushed, the old folder moved aside, the new one moved in).
+# atomic_directory (every file flushed, then one exchange, or - where the system cannot
+# exchange - two renames: the old folder aside, the new one in).
 APPLICABLE = {
-    "file": ("fsync", "replace-first", "interrupt"),
-    "dir": ("fsync", "replace-first", "replace-second", "interrupt"),
+    "file": ("fsync", "rename-first", "interrupt-first"),
+    "dir": ("fsync", "exchange"),
+    "dir-two-renames": (
+        "fsync",
+        "rename-first",
+        "rename-second",
+        "interrupt-first",
+        "interrupt-second",
+    ),
 }
 
 
-@pytest.mark.parametrize(
-    ("name", "failure"),
-    [(name, f) for name in sorted(COMMANDS) for f in APPLICABLE[COMMANDS[name][1]]],
-)
+def _cases() -> list[tuple[str, str, str]]:
+    cases = []
+    for name in sorted(COMMANDS):
+        kind = COMMANDS[name][1]
+        for protocol in ("", "-two-renames") if kind == "dir" else ("",):
+            cases += [(name, kind + protocol, f) for f in APPLICABLE[kind + protocol]]
+    return cases
+
+
+@pytest.mark.parametrize(("name", "protocol", "failure"), _cases())
 def test_a_failure_while_writing_keeps_the_previous_output(
     setup: Setup,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     name: str,
+    protocol: str,
     failure: str,
 ) -> None:
     build, _ = COMMANDS[name]
@@ -301,14 +356,18 @@ def test_a_failure_while_writing_keeps_the_previous_output(
     assert code in (0, 1), err
     previous = snapshot(setup.out)
     inputs = snapshot(setup.root, EXAMPLE)
-    function, when, error = FAILURES[failure]
-    fake = DiskError(getattr(os, function), when, error)
-    monkeypatch.setattr(os, function, fake)
+    module, function, when, error = FAILURES[failure]
+    fake = DiskError(getattr(module, function), when, error)
+    if protocol.endswith("two-renames"):
+        monkeypatch.setattr(_io, "_renameat2", lambda: None)
+    monkeypatch.setattr(module, function, fake)
     code, err = run(capsys, build(setup, target))
     monkeypatch.undo()
     assert fake.calls >= when, f"{name} no longer writes through the atomic helpers"
     assert code in (2, 130), err
     assert "Traceback" not in err
+    if code == 130:
+        assert "no output was changed" in err
     assert snapshot(setup.out) == previous
     assert snapshot(setup.root, EXAMPLE) == inputs
 
@@ -383,16 +442,16 @@ def test_api_builders_refuse_to_overwrite_inputs(setup: Setup) -> None:
     assert snapshot(setup.root) == before
 
 
-@pytest.mark.parametrize("failure", ["replace-first", "interrupt"])
+@pytest.mark.parametrize("failure", ["rename-first", "interrupt-first"])
 def test_a_failed_init_leaves_nothing_behind(
     setup: Setup,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     failure: str,
 ) -> None:
-    function, when, error = FAILURES[failure]
-    fake = DiskError(getattr(os, function), when, error)
-    monkeypatch.setattr(os, function, fake)
+    module, function, when, error = FAILURES[failure]
+    fake = DiskError(getattr(module, function), when, error)
+    monkeypatch.setattr(module, function, fake)
     code, err = run(capsys, ["init", setup.out / "neu", "--name", "Billerbeck"])
     monkeypatch.undo()
     assert fake.calls >= when

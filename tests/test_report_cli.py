@@ -63,7 +63,7 @@ def test_refuses_to_overwrite_the_input(
     ("args", "message"),
     [
         (["--period", "20x5"], "invalid report period"),
-        (["--period", "2025", "--cases", "c.csv"], "--cases and --events must be given together"),
+        (["--period", "2025", "--cases", "c.csv"], "--cases and --events belong together"),
         (["--period", "2025", "--templates", "/nonexistent-templates"], "does not exist"),
     ],
 )

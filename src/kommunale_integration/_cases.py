@@ -103,6 +103,10 @@ class CaseReadOptions:
             says how many more rows were affected); the load still fails.
         dimensions: Names of the further ``cases.csv`` columns to keep as
             dimensions; ``None`` keeps all of them.
+        max_columns: Most columns in a header (an Excel worksheet holds 16,384); a
+            wider file is refused before a row is read.
+        max_file_bytes: Largest file read, in bytes (default 1 GB, enough for some
+            ten million events); a larger one is refused before it is read.
         fast: Read files with the columnar reader when the extra ``fast`` (pyarrow,
             numpy) is installed; it gives the same result as the exact reader, which
             reads the files whenever the columnar one cannot (streams, quoted fields,
@@ -114,6 +118,8 @@ class CaseReadOptions:
 
     max_findings: int = 1000
     dimensions: tuple[str, ...] | None = None
+    max_columns: int = 16_384
+    max_file_bytes: int = 1_000_000_000
     fast: bool = True
 
 
@@ -405,6 +411,16 @@ class _Reader:
     ) -> dict[str, int] | None:
         positions: dict[str, int] = {}
         ok = True
+        if len(header) > self.options.max_columns:
+            self.add(
+                "too-many-columns",
+                f"the header has {len(header):,} columns, more than "
+                f"{self.options.max_columns:,}: is it the right file?",
+                file,
+                1,
+                None,
+            )
+            return None
         # Without a header row, the first row of data (with its case id) stands in the
         # header's place: a header cell is only quoted when the row does not look like data.
         quotable = not any(_looks_like_data(cell) for cell in header)
@@ -954,14 +970,22 @@ def _read_file(
         )
         return
     try:
+        limit = reader.options.max_file_bytes
         head = handle.read(65536)
+        rest = b""
         try:
+            size = handle.seek(0, io.SEEK_END)
             handle.seek(0)
             seekable = True
         except (OSError, io.UnsupportedOperation):
             seekable = False
+            rest = handle.read(max(0, limit + 1 - len(head)))
+            size = len(head) + len(rest)
+        if size > limit:
+            reader.findings.append(_too_large(file, limit))
+            return
         enc, sep = _sniff(head, encoding, delimiter)
-        raw: IO[bytes] = handle if seekable else io.BytesIO(head + handle.read())
+        raw: IO[bytes] = handle if seekable else io.BytesIO(head + rest)
         text = io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="")
         rows = csv.reader(text, delimiter=sep, strict=True)
         read = reader.read_case_rows if kind == "cases" else reader.read_event_rows
@@ -1031,6 +1055,13 @@ def read_cases(
     """
     check_csv_arguments(encoding, delimiter)
     options = options or CaseReadOptions()
+    large = [
+        _too_large(os.fspath(s), options.max_file_bytes)
+        for s in (cases, events)
+        if isinstance(s, str | os.PathLike) and _size(s) > options.max_file_bytes
+    ]
+    if large:
+        raise LoadError(large)
     if (
         options.fast
         and isinstance(cases, str | os.PathLike)
@@ -1049,7 +1080,7 @@ def read_cases(
             )
             if data is not None:
                 return data
-    cases = _rewindable(cases)
+    cases = _rewindable(cases, options.max_file_bytes)
     # The reader creates many short-lived row lists and no reference cycles: the cyclic
     # garbage collector would only slow it down (by about a third).
     collecting = gc.isenabled()
@@ -1076,12 +1107,31 @@ def read_cases(
     return reader.finish()
 
 
-def _rewindable(source: Source) -> Source:
-    """A source that can be read twice (streams that cannot seek are buffered)."""
+def _size(path: str | os.PathLike[str]) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # reported when the file is opened
+
+
+def _too_large(file: str, limit: int) -> Finding:
+    return Finding(
+        code="file-too-large",
+        severity=Severity.ERROR,
+        message=f"the file has more than {limit:,} bytes (CaseReadOptions.max_file_bytes)",
+        location=Location(file=file),
+    )
+
+
+def _rewindable(source: Source, limit: int) -> Source:
+    """A source that can be read twice (streams that cannot seek are buffered).
+
+    At most one byte more than *limit* is buffered: enough to tell that it is too large.
+    """
     if isinstance(source, str | os.PathLike):
         return source
     try:
         source.seek(source.tell())
     except (OSError, AttributeError, io.UnsupportedOperation):
-        return io.BytesIO(source.read())
+        return io.BytesIO(source.read(limit + 1))
     return source

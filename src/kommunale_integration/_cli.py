@@ -1,8 +1,10 @@
 """The command line ``kommunale-integration``: a thin shell over the public API.
 
-Exit codes: 0 success, 1 the data has errors (``validate``), 2 the input is unusable or
-the usage is wrong. Errors are printed to stderr as clear sentences with their
-location, never as a traceback.
+Exit codes (defined once, in :mod:`._commands._common`): 0 success, 1 the data has
+errors (``validate``), 2 the input is unusable or the usage is wrong, 130 / 143 stopped
+by ``SIGINT`` / ``SIGTERM``. Errors are printed to stderr as clear sentences with their
+location, never as a traceback. An interrupt says truthfully which outputs were already
+written completely; nothing is ever left half written.
 """
 
 from __future__ import annotations
@@ -10,9 +12,18 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 
+from ._commands._common import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    EXIT_UNUSABLE,
+)
 from ._errors import KommunaleIntegrationError, LoadError
 from ._i18n import language_from_environment, using_language
 from ._version import __version__
@@ -39,10 +50,41 @@ COMMAND_MODULES: tuple[str, ...] = (
     "convert",
 )
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_UNUSABLE = 2
-EXIT_INTERNAL = 70
+
+class _Terminated(KeyboardInterrupt):
+    """``SIGTERM`` arrived: handled like ``SIGINT`` (Ctrl-C)."""
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, terminate)
+    except (ValueError, AttributeError, OSError):  # not the main thread, or no SIGTERM
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupted(error: KeyboardInterrupt) -> int:
+    from ._io import outputs_written
+
+    written = outputs_written()
+    if written:
+        names = ", ".join(str(p) for p in written)
+        print(
+            f"interrupted: these outputs were written completely before: {names}; "
+            "nothing else was changed",
+            file=sys.stderr,
+        )
+    else:
+        print("interrupted; no output was changed", file=sys.stderr)
+    return EXIT_TERMINATED if isinstance(error, _Terminated) else EXIT_INTERRUPTED
 
 
 class _Parser(argparse.ArgumentParser):
@@ -98,8 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE
     lang = getattr(args, "lang", None)
     language = lang if isinstance(lang, str) else language_from_environment()
+    from ._io import forget_outputs
+
+    forget_outputs()
     try:
-        with using_language(language):
+        with using_language(language), _sigterm_as_interrupt():
             return int(func(args))
     except LoadError as error:
         print_load_error(error)
@@ -111,9 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" ({error.filename})" if error.filename else ""
         print(f"error: {error.strerror or error}{where}", file=sys.stderr)
         return EXIT_UNUSABLE
-    except KeyboardInterrupt:
-        print("interrupted; no output was changed", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as error:
+        return _interrupted(error)
     except Exception as error:
         log.debug("internal error", exc_info=True)
         print(

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 import json
-import reprlib
+import typing
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
@@ -41,7 +41,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
 from . import _model as m
 from . import _parse
-from ._errors import Finding, InvalidValueError, LoadError, Location, Severity
+from ._errors import Finding, InvalidValueError, LoadError, Location, Severity, shown
 from ._periods import ReportPeriod, fiscal_year_start
 from ._text import parse_json, parse_yaml
 from ._yaml12 import YamlFloat, YamlInt
@@ -64,11 +64,7 @@ T = TypeVar("T")
 
 # Values quoted in messages are shortened: a YAML file whose aliases expand to a
 # billion items must not turn into a message of gigabytes.
-_REPR = reprlib.Repr()
-_REPR.maxstring = _REPR.maxother = 200
-_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 10
-_REPR.maxlevel = 3
-_show = _REPR.repr
+_show = shown
 
 
 def _quoting(parse: Callable[..., T], value: Any, **options: Any) -> T:
@@ -200,6 +196,20 @@ def fiscal_start_of(raw: Any) -> int:
     return 1
 
 
+def _is_list_type(kind: Any) -> bool:
+    args = typing.get_args(kind)
+    return typing.get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _list_hook(conv: cattrs.Converter) -> Any:
+    def structure_list(value: Any, kind: Any) -> Any:
+        if isinstance(value, str | bytes | Mapping):
+            raise ValueError(f"expected a list, got {_show(value)}")
+        return conv._structure_tuple(value, kind)
+
+    return structure_list
+
+
 def _with_note(exc: Exception, name: str) -> Exception:
     """Attach the key *name* to *exc* so that the finding's path names it."""
     exc.__notes__ = [
@@ -246,6 +256,9 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
     for base in (enum.Enum, enum.StrEnum):
         conv.register_structure_hook(base, _structure_enum)
         conv.register_unstructure_hook(base, lambda e: e.value)
+    # A list field given text would otherwise be read character by character: a string
+    # of a million characters gave a million findings.
+    conv.register_structure_hook_factory(_is_list_type, lambda t: _list_hook(conv))
     pairs = tuple[tuple[str, str], ...]
     conv.register_structure_hook_func(lambda t: t == pairs, _structure_pairs)
     conv.register_unstructure_hook_func(lambda t: t == pairs, dict)

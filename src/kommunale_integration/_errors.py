@@ -9,8 +9,10 @@ carry the findings (see :class:`LoadError`).
 from __future__ import annotations
 
 import enum
+import re
+import reprlib
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -23,7 +25,53 @@ __all__ = [
     "MissingExtraError",
     "OutputError",
     "Severity",
+    "cap_findings",
+    "clip",
+    "shown",
 ]
+
+MAX_QUOTED: Final = 200
+"""Longest value quoted in a message (characters); longer ones are shortened (… in the middle)."""
+
+MAX_MESSAGE: Final = 2000
+"""Longest message of a finding; a longer one is shortened the same way."""
+
+FINDINGS_PER_KIND: Final = 10
+"""Findings of one code at one place (list indices aside) listed before a count of the rest."""
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = MAX_QUOTED
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 10
+_REPR.maxlevel = 3
+
+
+def clip(text: str, limit: int = MAX_QUOTED) -> str:
+    """*text*, shortened to *limit* characters with ``…`` in the middle when longer.
+
+    >>> clip("x" * 1_000_000, 9)
+    'xxxx…xxxx'
+    """
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return f"{text[:head]}…{text[len(text) - (limit - 1 - head) :]}"
+
+
+def shown(value: Any) -> str:
+    """*value* as quoted in a message: its ``repr``, shortened (the one helper for it).
+
+    A YAML alias bomb or a value of a million characters never turns into a message of
+    megabytes.
+
+    >>> shown("drk")
+    "'drk'"
+    """
+    return clip(_REPR.repr(value))
+
+
+def _message(text: object) -> str:
+    """A finding's message, never longer than :data:`MAX_MESSAGE`."""
+    return clip(str(text), MAX_MESSAGE)
 
 
 class Severity(enum.StrEnum):
@@ -96,7 +144,7 @@ class Finding:
 
     code: str
     severity: Severity
-    message: str
+    message: str = attrs.field(converter=_message)
     location: Location = attrs.field(factory=Location)
     subject: str | None = None
 
@@ -147,13 +195,51 @@ class LoadError(KommunaleIntegrationError, ValueError):
     """
 
     def __init__(self, findings: Iterable[Finding], summary: str | None = None) -> None:
-        self.findings: tuple[Finding, ...] = tuple(findings)
+        self.findings: tuple[Finding, ...] = tuple(cap_findings(findings))
         if summary is None:
             errors = [f for f in self.findings if f.severity is Severity.ERROR]
             first = str(errors[0]) if errors else "unknown problem"
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             summary = f"{first}{more}"
         super().__init__(summary)
+
+
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def cap_findings(findings: Iterable[Finding], per_kind: int = FINDINGS_PER_KIND) -> list[Finding]:
+    """Keep the first *per_kind* findings of each code and place, then one count of the rest.
+
+    The place is the file, row, column and path with list indices left out
+    (``history[7]`` and ``history[8]`` are one place): ten findings show the problem, a
+    million would only fill the memory. The count keeps the severity and code of the
+    findings it stands for.
+
+    .. versionadded:: 0.2.0
+    """
+    kept: list[Finding] = []
+    counts: dict[tuple[Any, ...], int] = {}
+    last: dict[tuple[Any, ...], Finding] = {}
+    for finding in findings:
+        where = finding.location
+        path = _INDEX.sub("[]", where.path) if where.path else None
+        key = (finding.code, where.file, where.row, where.column, path)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] <= per_kind:
+            kept.append(finding)
+        last[key] = finding
+    for key, count in counts.items():
+        if count > per_kind:
+            first = last[key]
+            kept.append(
+                Finding(
+                    code=first.code,
+                    severity=first.severity,
+                    message=f"… and {count - per_kind:,} more like this",
+                    location=Location(file=key[1], row=key[2], column=key[3], path=key[4]),
+                )
+            )
+    return kept
 
 
 class MissingExtraError(KommunaleIntegrationError, ImportError):

@@ -335,11 +335,12 @@ def init_concept(
     texts["konzept.yaml"] = string.Template(texts["konzept.yaml"]).substitute(values)
     if target.is_dir():
         # An existing empty folder (perhaps the current one) stays in place: each file
-        # is written atomically into it.
-        for file, text in texts.items():
+        # is written atomically into it, konzept.yaml last (once it exists, the folder
+        # is a concept and its tables are inputs that no output may overwrite).
+        for file, text in sorted(texts.items(), key=lambda item: item[0] == "konzept.yaml"):
             atomic_write(target / file, text)
         return target
-    with atomic_directory(target) as tmp:
+    with atomic_directory(target, writer="init_concept", own_files=()) as tmp:
         for file, text in texts.items():
             (tmp / file).write_text(text, encoding="utf-8")
     return target

@@ -1,46 +1,102 @@
-"""Safe output: atomic writes that never replace an input or leave half a file.
+"""Safe output: atomic writes that never replace an input, nor anything the library did not write.
 
-Every file the library writes goes through :func:`atomic_write` (or
-:func:`atomic_directory` for a set of files): the content is written to a temporary
-file beside the target, flushed to disk, and only then renamed over the target. A
-failure at any point leaves the previous output untouched and removes the temporary
-file.
+Every file the library writes goes through :func:`atomic_write`, every folder through
+:func:`atomic_directory`. Both first call :func:`check_not_input`, the one check that
+refuses an output that is an input of the run, or a file that :func:`load_concept`
+would read from a concept folder (``konzept.yaml``, a table such as ``massnahmen.csv``,
+a file named under ``tables:``) — also when the caller names no inputs.
+
+* A file is written to a temporary file beside the target, flushed to disk and renamed
+  over the target (one ``rename``, atomic).
+* A folder is built in a temporary sibling, flushed, marked with a small manifest
+  (:data:`MANIFEST`: which writer wrote which files) and swapped into place. An existing
+  folder is only replaced when it is empty or holds nothing but what the same writer
+  wrote there before; anything else is refused. On Linux the swap is one
+  ``renameat2(RENAME_EXCHANGE)`` call, so the old or the new folder is always in place.
+  Elsewhere it takes two renames (old folder aside, new folder in); a run killed between
+  them leaves the old folder under a temporary name, and the next write to the same
+  target puts it back (rolls the half swap back) and removes stale temporaries of
+  processes that no longer run.
+
+While a swap or rename runs, ``SIGINT`` and ``SIGTERM`` are held back and delivered
+right after it, so an interrupt never leaves a half state; :func:`outputs_written` tells
+the command line which outputs were completely written before an interrupt.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import json
 import os
+import secrets
 import shutil
+import signal
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+import threading
+import time
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
+from types import FrameType
+from typing import Any, Final
 
 from ._errors import OutputError
 
-__all__ = ["atomic_directory", "atomic_write", "check_not_input"]
+__all__ = [
+    "MANIFEST",
+    "atomic_directory",
+    "atomic_write",
+    "check_not_input",
+    "check_replaceable",
+    "outputs_written",
+]
 
 StrPath = str | os.PathLike[str]
 
-# Suffixes of the files the loaders read from a folder input.
-_DATA_SUFFIXES = frozenset(
+MANIFEST: Final = ".kommunale-integration-output"
+"""Name of the manifest in every folder written by :func:`atomic_directory`.
+
+A JSON object ``{"writer": …, "files": [relative paths]}``. Without a file suffix, so
+that no loader takes it for data.
+"""
+
+# Suffixes of the files the loaders read from a folder input that is not a concept
+# folder (an HSDS export).
+_DATA_SUFFIXES: Final = frozenset(
     {".yaml", ".yml", ".json", ".toml", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
 )
+# Temporaries: ".<target name>.ki-<role>-<pid>-<token>"; role new, old or tmp (a file).
+_TEMP: Final = ".ki-"
+_STALE_AFTER: Final = 24 * 3600  # where a process cannot be asked whether it still runs
+
+_written: list[Path] = []
 
 
-def check_not_input(output: StrPath, inputs: Iterable[StrPath]) -> None:
-    """Refuse an *output* path that is one of the *inputs*.
+# --------------------------------------------------------------------------- inputs
+
+
+def check_not_input(output: StrPath, inputs: Iterable[StrPath] = ()) -> None:
+    """Refuse an *output* that is an input, holds one, or would be read as one.
+
+    Refused are: one of *inputs*; a folder that contains one of them; a data file inside
+    a folder input; and — for every caller, with or without *inputs* — a file that
+    :func:`~kommunale_integration.load_concept` reads from a concept folder above the
+    output (the main file, a default table, a file named under ``tables:``), also
+    when it does not exist yet.
 
     Raises:
         OutputError: naming the path.
 
     .. versionadded:: 0.1.0
     """
-    out = Path(output).resolve()
+    out = _resolve(Path(output))
     for item in inputs:
-        source = Path(item).resolve()
+        source = _resolve(Path(item))
         if out == source:
             raise OutputError(f"refusing to overwrite the input {item}: choose another output")
+        if source.is_relative_to(out):
+            raise OutputError(f"refusing to write {output}: it holds the input {item}")
         # A folder input (a concept folder, an HSDS export) is read file by file: its
         # data files are inputs too.
         if (
@@ -53,6 +109,33 @@ def check_not_input(output: StrPath, inputs: Iterable[StrPath]) -> None:
                 f"refusing to overwrite {output}: it is a data file of the input folder "
                 f"{item}; choose another output"
             )
+    for folder in out.parents:
+        if out in _concept_files(folder):
+            raise OutputError(
+                f"refusing to write {output}: load_concept reads it as part of the concept "
+                f"folder {folder}, so the concept would break; choose another output"
+            )
+
+
+def _concept_files(folder: Path) -> frozenset[Path]:
+    if not any((folder / name).is_file() for name in _MAIN_NAMES):
+        return frozenset()
+    from ._loaders._concept import concept_input_files
+
+    return frozenset(_resolve(p) for p in concept_input_files(folder))
+
+
+_MAIN_NAMES: Final = ("konzept.yaml", "konzept.yml", "konzept.json", "konzept.toml")
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symbolic-link loop
+        return path.absolute()
+
+
+# --------------------------------------------------------------------------- files
 
 
 def atomic_write(
@@ -71,15 +154,18 @@ def atomic_write(
         inputs: Paths of the run's inputs; writing over one of them is refused.
 
     Raises:
-        OutputError: when *path* is an input.
+        OutputError: when *path* is an input (see :func:`check_not_input`) or a folder.
 
     .. versionadded:: 0.1.0
     """
     target = Path(path)
     check_not_input(target, inputs)
+    if target.is_dir():
+        raise OutputError(f"{path} is a folder: give a file name as output")
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(target)
     payload = data.encode(encoding) if isinstance(data, str) else data
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(target, "tmp"), dir=target.parent)
     try:
         # mkstemp creates the file 0600; give it the mode a plain open() would have (or
         # keep the mode of the file it replaces), so a published report stays readable.
@@ -88,7 +174,9 @@ def atomic_write(
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
+        with _signals_held():
+            _rename(tmp_name, target)
+            _written.append(target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
@@ -96,57 +184,311 @@ def atomic_write(
     return target
 
 
+# --------------------------------------------------------------------------- folders
+
+
 @contextlib.contextmanager
-def atomic_directory(path: StrPath, *, inputs: Iterable[StrPath] = ()) -> Iterator[Path]:
+def atomic_directory(
+    path: StrPath,
+    *,
+    writer: str,
+    inputs: Iterable[StrPath] = (),
+    own_files: Collection[str] | None = None,
+) -> Iterator[Path]:
     """Build a whole output folder in a temporary sibling, then swap it into place.
 
     Usage::
 
-        with atomic_directory("site") as tmp:
+        with atomic_directory("site", writer="build_directory") as tmp:
             (tmp / "index.html").write_text(...)
 
     If the block raises, the previous folder is left as it was and the temporary one is
-    removed. Otherwise the old folder is replaced by the new one.
+    removed. Otherwise the new folder gets the manifest :data:`MANIFEST` and replaces
+    the old one (see the module documentation for the swap).
+
+    Args:
+        path: The output folder.
+        writer: Who writes it (e.g. ``"build_directory"``); an existing folder is only
+            replaced when the same writer wrote it (see :func:`check_replaceable`).
+        inputs: Paths of the run's inputs.
+        own_files: For a folder that people keep editing (a concept folder): no
+            manifest is written, and an existing folder is replaced only when it holds
+            nothing but these names.
 
     Raises:
-        OutputError: when *path* is an input or an existing file.
+        OutputError: when *path* is an input, holds one, is a file, or holds anything the
+            same writer did not write there.
 
     .. versionadded:: 0.1.0
     """
     target = Path(path)
-    inputs = list(inputs)
-    for item in inputs:
-        src = Path(item).resolve()
-        if target.resolve() == src or src.is_relative_to(target.resolve()):
-            raise OutputError(f"refusing to write into {path}: it holds the input {item}")
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{path} exists and is not a folder")
+    check_not_input(target, inputs)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    # mkdtemp creates the folder 0700; give it the mode of the folder it replaces, or
-    # the mode a plain mkdir() would give, so that a published site stays readable.
+    _remove_stale(target)
+    check_replaceable(target, writer, own_files=own_files)
+    token = secrets.token_hex(4)
+    tmp = target.parent / f"{_temp_prefix(target, 'new')}{token}"
+    tmp.mkdir(mode=0o700)
+    # give the new folder the mode of the folder it replaces, or the mode a plain
+    # mkdir() would give, so that a published site stays readable
     tmp.chmod(_folder_mode(target))
     try:
         yield tmp
+        if own_files is None:
+            _write_manifest(tmp, writer)
         _sync_tree(tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old = None
+    finally:
+        # outputs written inside the new folder are part of it, not outputs of their own
+        _written[:] = [p for p in _written if not p.is_relative_to(tmp)]
+    _swap(tmp, target, token)
+
+
+def check_replaceable(
+    path: StrPath, writer: str, *, own_files: Collection[str] | None = None
+) -> None:
+    """Refuse to replace the folder *path* unless it is new, empty or *writer*'s own.
+
+    A folder is *writer*'s own when its :data:`MANIFEST` names *writer* and lists every
+    file in it (or, with *own_files*, when it holds nothing but these names).
+
+    Raises:
+        OutputError: naming the folder and what is in the way.
+
+    .. versionadded:: 0.1.0
+    """
+    target = Path(path)
+    if target.is_symlink():
+        raise OutputError(f"{path} is a symbolic link: give the folder it points to as output")
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise OutputError(f"{path} exists and is not a folder: choose another output")
+    present = _entries(target)
+    if not present:
+        return
+    if own_files is not None:
+        foreign = present - set(own_files)
+        if foreign:
+            raise OutputError(
+                f"{path} is not empty and holds files that {writer} does not write "
+                f"({_some(foreign)}): choose a new or empty folder, nothing was changed"
+            )
+        return
+    manifest = _read_manifest(target)
+    if manifest is None:
+        raise OutputError(
+            f"{path} is not empty and was not written by kommunale-integration "
+            f"({_some(present)}): choose a new or empty folder, nothing was changed"
+        )
+    owner, listed = manifest
+    if owner != writer:
+        raise OutputError(
+            f"{path} was written by {owner}, not by {writer}: choose another folder, "
+            "nothing was changed"
+        )
+    unknown = present - listed - {MANIFEST}
+    if unknown:
+        raise OutputError(
+            f"{path} holds files that kommunale-integration did not write there "
+            f"({_some(unknown)}): move them away or choose another folder, nothing was "
+            "changed"
+        )
+
+
+def _some(names: set[str]) -> str:
+    shown = sorted(names)[:3]
+    more = f" and {len(names) - 3:,} more" if len(names) > 3 else ""
+    return ", ".join(shown) + more
+
+
+def _entries(folder: Path) -> set[str]:
+    """Every file (and symbolic link) below *folder*, as relative POSIX paths."""
+    found: set[str] = set()
+    for root, dirs, files in os.walk(folder):
+        base = Path(root).relative_to(folder)
+        links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        found.update((base / name).as_posix() for name in [*files, *links])
+    return found
+
+
+def _write_manifest(folder: Path, writer: str) -> None:
+    files = sorted(_entries(folder) - {MANIFEST})
+    text = json.dumps({"writer": writer, "files": files}, ensure_ascii=False, indent=1)
+    (folder / MANIFEST).write_text(text + "\n", encoding="utf-8")
+
+
+def _read_manifest(folder: Path) -> tuple[str, set[str]] | None:
     try:
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            old.rmdir()
-            os.replace(target, old)
-        os.replace(tmp, target)
-    except BaseException:
-        # moving the old folder aside or the new one in failed: put the old one back
-        if old is not None and old.exists() and not target.exists():
-            os.replace(old, target)
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        writer, files = data["writer"], data["files"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if not isinstance(writer, str) or not all(isinstance(f, str) for f in files):
+        return None
+    return writer, set(files)
+
+
+def _swap(tmp: Path, target: Path, token: str) -> None:
+    """Put the complete folder *tmp* in the place of *target*."""
+    old: Path | None = None
+    with _signals_held():
+        try:
+            if not target.exists():
+                _rename(tmp, target)
+            elif _exchange(tmp, target):
+                old = tmp  # after the exchange, tmp's name holds the old folder
+            else:
+                # two renames; a run killed between them is rolled back by the next one
+                old = target.parent / f"{_temp_prefix(target, 'old')}{token}"
+                _rename(target, old)
+                try:
+                    _rename(tmp, target)
+                except BaseException:
+                    _rename(old, target)
+                    raise
+            _written.append(target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        finally:
+            if old is not None and old.exists() and target.exists():
+                shutil.rmtree(old, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- renames
+
+
+def _rename(source: StrPath, target: StrPath) -> None:
+    """``os.replace``; the one place every rename of this module goes through."""
+    os.replace(source, target)
+
+
+_RENAME_EXCHANGE: Final = 2
+_AT_FDCWD: Final = -100
+
+
+def _renameat2() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # no glibc 2.28 (or musl)
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    function.argtypes.append(ctypes.c_uint)
+    function.restype = ctypes.c_int
+    return function
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); ``False`` where not supported."""
+    function = _renameat2()
+    if function is None:
+        return False
+    import ctypes
+
+    result = function(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False  # the file system cannot exchange
+    raise OSError(code, os.strerror(code), str(second))
+
+
+# --------------------------------------------------------------------------- temporaries
+
+
+def _temp_prefix(target: Path, role: str) -> str:
+    return f".{target.name}{_TEMP}{role}-{os.getpid()}-"
+
+
+def _remove_stale(target: Path) -> None:
+    """Finish what a killed run left beside *target*: roll back a half swap, remove temporaries.
+
+    Only temporaries named after *target* whose process no longer runs are touched.
+    """
+    prefix = f".{target.name}{_TEMP}"
+    try:
+        names = [n for n in os.listdir(target.parent) if n.startswith(prefix)]
+    except OSError:
+        return
+    for name in sorted(names, key=lambda n: not n[len(prefix) :].startswith("old-")):
+        role, _, rest = name[len(prefix) :].partition("-")
+        pid = rest.partition("-")[0]
+        stale = target.parent / name
+        if role not in ("new", "old", "tmp") or not pid.isdigit() or _running(int(pid), stale):
+            continue
+        if role == "old" and not target.exists() and not target.is_symlink():
+            _rename(stale, target)  # roll back: the old output returns to its place
+            continue
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def _running(pid: int, path: Path) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        try:
+            return time.time() - path.lstat().st_mtime < _STALE_AFTER
+        except OSError:
+            return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it runs, under another user
+        return True
+    return True
+
+
+# --------------------------------------------------------------------------- signals
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold ``SIGINT`` and ``SIGTERM`` back while the block runs, then deliver them."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+
+    def remember(signum: int, frame: FrameType | None) -> None:
+        pending.append(signum)
+
+    kinds = [signal.SIGINT, *([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])]
+    previous = {kind: signal.signal(kind, remember) for kind in kinds}
+    try:
+        yield
+    finally:
+        for kind, handler in previous.items():
+            signal.signal(kind, handler)
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)
+
+
+def outputs_written() -> tuple[Path, ...]:
+    """The outputs completely written (renamed into place) by this process so far."""
+    return tuple(_written)
+
+
+def forget_outputs() -> None:
+    """Start a new count for :func:`outputs_written` (the command line does at its start)."""
+    _written.clear()
+
+
+# --------------------------------------------------------------------------- helpers
 
 
 def _sync_tree(root: Path) -> None:

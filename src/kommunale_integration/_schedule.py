@@ -474,6 +474,12 @@ def to_ics(
     elif dtstamp.tzinfo is None:
         raise InvalidValueError("dtstamp", "must be an aware datetime (e.g. in UTC)")
 
+    # Line breaks and control characters would end a content line and start a new
+    # property or component (an injected VEVENT). icalendar only guards some values, and
+    # only with an assert that python -O removes: clean every value here.
+    network_id, summary, uid_domain = map(_one_line, (network_id, summary, uid_domain))
+    location = _one_line(location) if location else location
+    description = _multi_line(description) if description else description
     calendar = icalendar.Calendar()
     calendar.add("prodid", _PRODID)
     calendar.add("version", "2.0")
@@ -534,7 +540,7 @@ def to_ics(
                 calendar.add_component(override)
         if zone is not None:
             calendar.add_missing_timezones()
-        return bytes(calendar.to_ical())
+        return _checked(calendar)
 
     assert period is not None
     for day, original in _planned(schedule, period.start, period.end):
@@ -547,7 +553,31 @@ def to_ics(
                 calendar.add_component(cancelled)
     if zone is not None:
         calendar.add_missing_timezones()
-    return bytes(calendar.to_ical())
+    return _checked(calendar)
+
+
+_BREAKS: Final = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+_CONTROLS: Final = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f]")
+
+
+def _one_line(text: str) -> str:
+    """*text* for a one-line iCalendar value: line breaks become spaces, controls go."""
+    return _CONTROLS.sub("", _BREAKS.sub(" ", text))
+
+
+def _multi_line(text: str) -> str:
+    """*text* for a TEXT value: line breaks become LF (escaped as ``\\n``), controls go."""
+    return _CONTROLS.sub("", _BREAKS.sub("\n", text))
+
+
+def _checked(calendar: Any) -> bytes:
+    """The calendar as bytes, after checking that no value opened a component of its own."""
+    data = bytes(calendar.to_ical())
+    lines = data.split(b"\r\n")
+    expected = sum(1 for c in calendar.walk() if c.name == "VEVENT")
+    if lines.count(b"BEGIN:VEVENT") != expected or lines.count(b"BEGIN:VCALENDAR") != 1:
+        raise InvalidValueError("summary", "a value would break the structure of the calendar")
+    return data
 
 
 def write_ics(
@@ -563,6 +593,7 @@ def write_ics(
     include_cancelled: bool = False,
     dtstamp: dt.datetime | None = None,
     uid_domain: str = "kommunale-integration",
+    inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> pathlib.Path:
     """Write :func:`to_ics` to ``path`` (Kalenderdatei speichern) and return the path.
 
@@ -580,6 +611,8 @@ def write_ics(
         dtstamp=dtstamp,
         uid_domain=uid_domain,
     )
-    target = pathlib.Path(path)
-    target.write_bytes(data)
-    return target
+    # atomically, and never over an input: a concept's konzept.yaml or tables are
+    # refused even when *inputs* does not name them
+    from ._io import atomic_write
+
+    return atomic_write(path, data, inputs=inputs)

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from ._errors import InvalidValueError
+from ._errors import InvalidValueError, shown
 from ._parse import SLUG_PATTERN, is_ags
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
@@ -46,7 +46,7 @@ class _Regex:
             _check_optional(attribute)
             return
         if not isinstance(value, str) or not self.pattern.match(value):
-            raise _fail(attribute, f"expected {self.expected}, got {value!r}")
+            raise _fail(attribute, f"expected {self.expected}, got {shown(value)}")
 
     def __repr__(self) -> str:
         return f"<matches {self.expected}>"
@@ -67,11 +67,14 @@ class _AGS:
             _check_optional(attribute)
             return
         if not isinstance(value, str) or not value.isascii() or not value.isdigit():
-            raise _fail(attribute, f"expected an AGS of digits (e.g. '05558012'), got {value!r}")
+            raise _fail(
+                attribute, f"expected an AGS of digits (e.g. '05558012'), got {shown(value)}"
+            )
         if not is_ags(value):
             raise _fail(
                 attribute,
-                f"expected an AGS of 8 digits (municipality), 5 (Kreis), 3 or 2, got {value!r}",
+                "expected an AGS of 8 digits (municipality), 5 (Kreis), 3 or 2, "
+                f"got {shown(value)}",
             )
 
     def __repr__(self) -> str:
@@ -88,9 +91,9 @@ class _NonNegative:
             _check_optional(attribute)
             return
         if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise _fail(attribute, f"expected a number, got {value!r}")
+            raise _fail(attribute, f"expected a number, got {shown(value)}")
         if isinstance(value, Decimal) and not value.is_finite():
-            raise _fail(attribute, f"expected a finite number, got {value!r}")
+            raise _fail(attribute, f"expected a finite number, got {shown(value)}")
         if value < 0:
             raise _fail(attribute, f"must not be negative, got {value}")
 
@@ -108,7 +111,7 @@ class _Money:
             _check_optional(attribute)
             return
         if not isinstance(value, Decimal):
-            raise _fail(attribute, f"expected a Decimal amount in EUR, got {value!r}")
+            raise _fail(attribute, f"expected a Decimal amount in EUR, got {shown(value)}")
         if not value.is_finite() or value < 0:
             raise _fail(attribute, f"expected a non-negative amount in EUR, got {value}")
 
@@ -123,7 +126,7 @@ money = _Money()
 class _NonEmpty:
     def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, str) or not value.strip():
-            raise _fail(attribute, f"must not be empty, got {value!r}")
+            raise _fail(attribute, f"must not be empty, got {shown(value)}")
 
     def __repr__(self) -> str:
         return "<non-empty text>"
@@ -143,7 +146,7 @@ class _TupleOf:
             if not isinstance(item, self.member):
                 raise _fail(
                     attribute,
-                    f"item {i} must be {_type_name(self.member)}, got {item!r}",
+                    f"item {i} must be {_type_name(self.member)}, got {shown(item)}",
                 )
 
     def __repr__(self) -> str:
@@ -185,9 +188,9 @@ class _InstanceOf:
         if value is None and self.allow_none:
             return
         if isinstance(value, bool) and self.kind is not bool and bool not in _as_tuple(self.kind):
-            raise _fail(attribute, f"expected {_type_name(self.kind)}, got {value!r}")
+            raise _fail(attribute, f"expected {_type_name(self.kind)}, got {shown(value)}")
         if not isinstance(value, self.kind):
-            raise _fail(attribute, f"expected {_type_name(self.kind)}, got {value!r}")
+            raise _fail(attribute, f"expected {_type_name(self.kind)}, got {shown(value)}")
 
     def __repr__(self) -> str:
         return f"<instance of {_type_name(self.kind)}{' or None' if self.allow_none else ''}>"
@@ -217,7 +220,7 @@ class _OneOf:
             return
         if isinstance(value, bool) or value not in self.options:
             allowed = ", ".join(repr(o) for o in self.options)
-            raise _fail(attribute, f"expected one of {allowed}, got {value!r}")
+            raise _fail(attribute, f"expected one of {allowed}, got {shown(value)}")
 
     def __repr__(self) -> str:
         return f"<one of {self.options!r}>"

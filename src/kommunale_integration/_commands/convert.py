@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ._common import EXIT_OK
+
 __all__ = ["register"]
 
 _DELIMITERS = {";": ";", ",": ",", "tab": "\t", "\\t": "\t", "\t": "\t"}
@@ -63,4 +65,4 @@ def run(args: argparse.Namespace) -> int:
         inputs=[args.source],
     )
     print(f"wrote {target}")
-    return 0
+    return EXIT_OK

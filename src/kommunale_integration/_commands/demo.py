@@ -12,8 +12,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-MARKER = ".kommunale-integration-demo"
-"""File that marks a folder written by the demo (and so safe to replace)."""
+from .._io import MANIFEST as MARKER
+from ._common import EXIT_FINDINGS, EXIT_OK
+
+__all__ = ["DEMO_PERIOD", "MARKER", "register"]
 
 DEMO_PERIOD = "2025"
 """The report period of the demo: the last complete year of the synthetic export."""
@@ -49,6 +51,7 @@ def check_output(folder: Path) -> None:
         OutputError: naming the folder.
     """
     from .._errors import OutputError
+    from .._io import check_replaceable
 
     here = Path.cwd().resolve()
     if folder.resolve() == here or folder.resolve() in here.parents:
@@ -56,15 +59,7 @@ def check_output(folder: Path) -> None:
             f"{folder} is the current folder or contains it: choose a new folder such as "
             "build/demo with --output"
         )
-    if not folder.exists():
-        return
-    if not folder.is_dir():
-        raise OutputError(f"{folder} exists and is not a folder: choose another --output")
-    if any(folder.iterdir()) and not (folder / MARKER).is_file():
-        raise OutputError(
-            f"{folder} is not empty and was not written by the demo: "
-            "choose an empty or new folder with --output"
-        )
+    check_replaceable(folder, "demo")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -117,11 +112,7 @@ def run(args: argparse.Namespace) -> int:
         f"kennzahlen-{period}.csv": table.to_csv(),
         "pruefung.txt": report.to_text("de") + "\n",
     }
-    with atomic_directory(output, inputs=[example]) as tmp:
-        (tmp / MARKER).write_text(
-            "Written by 'kommunale-integration demo'; replaced on the next run.\n",
-            encoding="utf-8",
-        )
+    with atomic_directory(output, writer="demo", inputs=[example]) as tmp:
         for name, text in files.items():
             (tmp / name).write_text(text, encoding="utf-8")
         build_directory(concept, tmp / "wegweiser", today=today, inputs=[example])
@@ -130,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"geschrieben: {output / 'wegweiser' / 'de' / 'index.html'} (Wegweiser, 8 Sprachen)")
     report_file = (output / f"jahresbericht-{period}.html").resolve()
     print(f"Im Browser öffnen: {report_file.as_uri()}")
-    return 0 if report.ok else 1
+    return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
 _SEVERITIES = ("error", "warning", "info")

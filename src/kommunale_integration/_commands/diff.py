@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ._common import EXIT_OK, add_lang_option, add_output_option, emit, load_concept_path
+
 __all__ = ["register", "run"]
 
 
@@ -24,17 +26,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument("old", metavar="OLD", help="the earlier concept (folder or file)")
     parser.add_argument("new", metavar="NEW", help="the revised concept (folder or file)")
     parser.add_argument("--format", choices=("text", "md", "html"), default="text")
-    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    parser.add_argument("--lang", choices=("de", "en"), default="de")
+    add_output_option(parser)
+    add_lang_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Compare the two concepts; return the exit code (0, also when they differ)."""
     from .._reports import diff_concepts
-    from .._reports._cli_support import emit, load_concept_path
 
     diff = diff_concepts(load_concept_path(args.old), load_concept_path(args.new), lang=args.lang)
     render = {"text": diff.to_text, "md": diff.to_markdown, "html": diff.to_html}[args.format]
     emit(render(args.lang), args.output, inputs=(args.old, args.new))
-    return 0
+    return EXIT_OK

@@ -7,6 +7,12 @@ import sys
 from typing import Any
 
 from .._i18n import tr
+from ._common import (
+    EXIT_OK,
+    add_output_option,
+    add_templates_option,
+    load_concept_path,
+)
 
 __all__ = ["register", "run", "run_calendar"]
 
@@ -35,7 +41,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("path", metavar="PATH", help="the concept (folder or YAML/JSON/TOML file)")
-    parser.add_argument("--output", required=True, metavar="DIR", help="folder of the site")
+    add_output_option(parser, folder=True, required=True)
     parser.add_argument(
         "--lang",
         action="append",
@@ -43,7 +49,7 @@ def register(subparsers: Any) -> None:
         metavar="LANG",
         help="build this language (repeatable; default: every interface language)",
     )
-    parser.add_argument("--templates", metavar="DIR", help="folder with own Jinja2 templates")
+    add_templates_option(parser)
     parser.set_defaults(func=run)
 
     calendar = subparsers.add_parser(
@@ -58,7 +64,7 @@ def register(subparsers: Any) -> None:
     calendar.add_argument(
         "path", metavar="PATH", help="the concept (folder or YAML/JSON/TOML file)"
     )
-    calendar.add_argument("--output", required=True, metavar="DIR", help="folder of the files")
+    add_output_option(calendar, folder=True, required=True)
     calendar.add_argument(
         "--uid-domain", default="kommunale-integration", help="domain part of the event UIDs"
     )
@@ -68,7 +74,6 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build the site; return the exit code."""
     from .._reports import build_directory
-    from .._reports._cli_support import load_concept_path
 
     concept = load_concept_path(args.path)
     target = build_directory(
@@ -79,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         inputs=(args.path,),
     )
     print(tr("directory written to {path}", path=target / "index.html"), file=sys.stderr)
-    return 0
+    return EXIT_OK
 
 
 def run_calendar(args: argparse.Namespace) -> int:
@@ -87,7 +92,6 @@ def run_calendar(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from .._reports._calendar import write_calendars
-    from .._reports._cli_support import load_concept_path
 
     concept = load_concept_path(args.path)
     now = datetime.now(UTC)
@@ -103,4 +107,4 @@ def run_calendar(args: argparse.Namespace) -> int:
         tr("{count} calendar files written to {path}", count=len(written), path=args.output),
         file=sys.stderr,
     )
-    return 0
+    return EXIT_OK

@@ -9,6 +9,8 @@ import argparse
 import logging
 from typing import Any
 
+from ._common import EXIT_OK, add_output_option
+
 __all__ = ["register"]
 
 log = logging.getLogger("kommunale_integration")
@@ -32,7 +34,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     hsds.add_argument("path", metavar="PATH", help="concept folder or YAML/JSON/TOML file")
-    hsds.add_argument("--output", required=True, metavar="DIR", help="folder to write")
+    add_output_option(hsds, folder=True, required=True)
     hsds.add_argument(
         "--form",
         choices=("json", "tabular", "both"),
@@ -56,4 +58,4 @@ def run_hsds(args: argparse.Namespace) -> int:
         args.form,
         out,
     )
-    return 0
+    return EXIT_OK

@@ -13,6 +13,8 @@ import logging
 import sys
 from typing import Any
 
+from ._common import EXIT_OK
+
 __all__ = ["register"]
 
 log = logging.getLogger("kommunale_integration")
@@ -67,4 +69,4 @@ def run_hsds(args: argparse.Namespace) -> int:
         f"{len(report.warnings)} warnings",
         file=sys.stderr,
     )
-    return 0
+    return EXIT_OK

@@ -12,10 +12,17 @@ import argparse
 import sys
 from typing import Any
 
-__all__ = ["register"]
+from ._common import (
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    UsageError,
+    add_case_options,
+    add_output_option,
+    case_files,
+    read_case_export,
+)
 
-EXIT_OK = 0
-EXIT_UNUSABLE = 2
+__all__ = ["register"]
 
 
 def register(subparsers: Any) -> None:
@@ -47,8 +54,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="compute only the given period, not its quarters and months",
     )
-    parser.add_argument("--cases", metavar="FILE", help="cases.csv of the case-management export")
-    parser.add_argument("--events", metavar="FILE", help="events.csv of the case-management export")
+    add_case_options(parser)
     parser.add_argument(
         "--by",
         default="",
@@ -80,7 +86,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--format", choices=("csv", "json"), default="csv", help="output format (default: csv)"
     )
-    parser.add_argument("--output", metavar="FILE", help="write to FILE (default: stdout)")
+    add_output_option(parser)
     parser.add_argument(
         "--datapackage",
         metavar="DIR",
@@ -91,23 +97,13 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handle ``indicators``."""
-    from .._cases import read_cases
     from .._engine import DisclosureControl, compute_indicators
     from .._periods import ReportPeriod
 
-    if bool(args.cases) != bool(args.events):
-        print(
-            "error: --cases and --events belong together: give both files of the export",
-            file=sys.stderr,
+    if not args.path and not case_files(args):
+        raise UsageError(
+            "nothing to compute: give a concept PATH or a case export with --cases and --events"
         )
-        return EXIT_UNUSABLE
-    if not args.path and not args.cases:
-        print(
-            "error: nothing to compute: give a concept PATH or a case export with "
-            "--cases and --events",
-            file=sys.stderr,
-        )
-        return EXIT_UNUSABLE
     if args.threshold < 0:
         print("error: --threshold must be 0 or more", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -123,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
         concept = load_concept(args.path)
         period = ReportPeriod.parse(args.period, budget_start_month=concept.fiscal_year_start)
-    cases = read_cases(args.cases, args.events) if args.cases else None
+    cases = read_case_export(args, concept=concept, by=by)
     if concept is not None and cases is None:
         from .._model import CaseCount
 

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ._common import EXIT_OK
+
 
 def register(subparsers: Any) -> None:
     """Add the ``init`` sub-command."""
@@ -104,4 +106,4 @@ def run(args: argparse.Namespace) -> int:
             folder=folder,
         )
     )
-    return 0
+    return EXIT_OK

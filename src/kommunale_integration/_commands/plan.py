@@ -5,6 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ._common import (
+    EXIT_OK,
+    add_lang_option,
+    add_output_option,
+    add_templates_option,
+    emit,
+    load_concept_path,
+)
+
 __all__ = ["register", "run"]
 
 
@@ -21,16 +30,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("path", metavar="PATH", help="the concept (folder or YAML/JSON/TOML file)")
     parser.add_argument("--format", choices=("html", "md"), default="html")
     parser.add_argument("--municipality", metavar="AGS", help="only measures that apply there")
-    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    parser.add_argument("--lang", choices=("de", "en"), default="de")
-    parser.add_argument("--templates", metavar="DIR", help="folder with own Jinja2 templates")
+    add_output_option(parser)
+    add_lang_option(parser)
+    add_templates_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the plan; return the exit code."""
     from .._reports import build_action_plan
-    from .._reports._cli_support import emit, load_concept_path
 
     text = build_action_plan(
         load_concept_path(args.path),
@@ -40,4 +48,4 @@ def run(args: argparse.Namespace) -> int:
         templates=args.templates,
     )
     emit(text, args.output, inputs=(args.path,))
-    return 0
+    return EXIT_OK

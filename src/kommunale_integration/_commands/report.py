@@ -6,6 +6,18 @@ import argparse
 from datetime import date
 from typing import Any
 
+from ._common import (
+    EXIT_OK,
+    add_case_options,
+    add_lang_option,
+    add_output_option,
+    add_templates_option,
+    case_files,
+    emit,
+    load_concept_path,
+    read_case_export,
+)
+
 __all__ = ["register", "run"]
 
 
@@ -23,10 +35,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("path", metavar="PATH", help="the concept (folder or YAML/JSON/TOML file)")
     parser.add_argument("--period", required=True, metavar="P", help="report period, e.g. 2025")
     parser.add_argument("--format", choices=("html", "md", "docx"), default="html")
-    parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
-    parser.add_argument("--lang", choices=("de", "en"), default="de")
-    parser.add_argument("--cases", metavar="FILE", help="case export cases.csv (with --events)")
-    parser.add_argument("--events", metavar="FILE", help="case export events.csv (with --cases)")
+    add_output_option(parser)
+    add_lang_option(parser)
+    add_case_options(parser)
     parser.add_argument(
         "--no-suppression",
         action="store_true",
@@ -42,7 +53,7 @@ def register(subparsers: Any) -> None:
         metavar="DATE",
         help="date of the committee meeting, e.g. 18.03.2026 (default: the concept's)",
     )
-    parser.add_argument("--templates", metavar="DIR", help="folder with own Jinja2 templates")
+    add_templates_option(parser)
     parser.add_argument(
         "--disable",
         action="append",
@@ -56,24 +67,16 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report; return the exit code."""
-    from .._errors import KommunaleIntegrationError
     from .._periods import ReportPeriod
     from .._reports import DEFAULT_DISCLOSURE, Vorlage, build_report
-    from .._reports._cli_support import emit, load_concept_path
 
-    if bool(args.cases) != bool(args.events):
-        raise KommunaleIntegrationError("--cases and --events must be given together")
+    files = case_files(args)
     period = ReportPeriod.parse(args.period)
     concept = load_concept_path(args.path)
     period = ReportPeriod.parse(args.period, budget_start_month=concept.fiscal_year_start)
     previous = load_concept_path(args.previous) if args.previous else None
-    cases = None
-    inputs: tuple[str, ...] = (args.path,)
-    if args.cases:
-        from .._cases import read_cases
-
-        cases = read_cases(args.cases, args.events)
-        inputs += (args.cases, args.events)
+    cases = read_case_export(args, concept=concept)
+    inputs = (args.path, *(files or ()), *([args.previous] if args.previous else []))
     data = build_report(
         concept,
         period,
@@ -91,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         disable=args.disable,
     )
     emit(data, args.output, inputs=inputs)
-    return 0
+    return EXIT_OK
 
 
 def _meeting_date(text: str | None) -> date | None:

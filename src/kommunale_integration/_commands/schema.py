@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
+
+from ._common import EXIT_OK, add_output_option, emit
 
 __all__ = ["register"]
 
@@ -21,18 +22,14 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("type", metavar="TYPE", help="model type, e.g. Actor, offer, concept")
-    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    add_output_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print or write the schema; return the exit code."""
-    from .._io import atomic_write
     from .._schema import json_schema
 
     text = json.dumps(json_schema(args.type), ensure_ascii=False, indent=2) + "\n"
-    if args.output:
-        atomic_write(args.output, text)
-    else:
-        sys.stdout.write(text)
-    return 0
+    emit(text, args.output)
+    return EXIT_OK

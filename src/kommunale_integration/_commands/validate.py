@@ -11,16 +11,23 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ._common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    UsageError,
+    add_case_options,
+    add_lang_option,
+    case_files,
+    read_case_export,
+)
+
 if TYPE_CHECKING:
     from .._errors import Finding
     from .._model import Concept
     from .._validation import ValidationReport
 
 __all__ = ["register"]
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_UNUSABLE = 2
 
 
 def register(subparsers: Any) -> None:
@@ -59,20 +66,11 @@ def register(subparsers: Any) -> None:
         metavar="CODE",
         help="switch off a finding code (repeatable), e.g. --disable coverage-gap",
     )
-    parser.add_argument(
-        "--lang",
-        choices=("de", "en"),
-        default="de",
-        help="language of the messages (default: de)",
-    )
-    parser.add_argument(
-        "--cases",
-        metavar="FILE",
-        help="cases.csv of the case export (with --events and --period): the case-based "
-        "Kennzahlen are computed as in the report and count as present",
-    )
-    parser.add_argument(
-        "--events", metavar="FILE", help="events.csv of the case export (with --cases)"
+    add_lang_option(parser)
+    add_case_options(
+        parser,
+        " and --period: the case-based Kennzahlen are computed as in the report and count "
+        "as present",
     )
     parser.set_defaults(func=handle)
 
@@ -82,22 +80,11 @@ def handle(args: argparse.Namespace) -> int:
     from .._errors import LoadError
     from .._validation import ValidationReport, validate
 
-    if bool(args.cases) != bool(args.events):
-        print(
-            "error: --cases and --events belong together: give both files of the export",
-            file=sys.stderr,
-        )
-        return EXIT_UNUSABLE
-    if args.cases and not args.period:
-        print("error: --cases and --events need --period (the period to check)", file=sys.stderr)
-        return EXIT_UNUSABLE
+    if case_files(args) and not args.period:
+        raise UsageError("--cases and --events need --period (the period to check)")
     try:
         concept, load_findings = _load(args.path, args.lang)
-        cases = None
-        if args.cases:
-            from .._cases import read_cases
-
-            cases = read_cases(args.cases, args.events)
+        cases = read_case_export(args, concept=concept)
     except LoadError as error:
         _emit(ValidationReport.from_load_error(error), args, to_stderr=args.format == "text")
         return EXIT_UNUSABLE

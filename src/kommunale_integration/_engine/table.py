@@ -478,7 +478,9 @@ class IndicatorTable:
 
         .. versionadded:: 0.1.0
         """
-        with atomic_directory(directory, inputs=inputs) as tmp:
+        with atomic_directory(
+            directory, writer="IndicatorTable.write_datapackage", inputs=inputs
+        ) as tmp:
             csv_name = INTERNAL_CSV if self.internal else "indicators.csv"
             (tmp / csv_name).write_text(self.to_csv(), encoding="utf-8")
             (tmp / "datapackage.json").write_text(

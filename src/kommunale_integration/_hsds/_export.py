@@ -517,7 +517,7 @@ def export_hsds(
     if form not in ("json", "tabular", "both"):
         raise KommunaleIntegrationError(f"unknown HSDS form {form!r}; use json, tabular or both")
     tables = concept_tables(concept)
-    with atomic_directory(output_dir, inputs=inputs) as tmp:
+    with atomic_directory(output_dir, writer="export_hsds", inputs=inputs) as tmp:
         if form == "json":
             write_json(tables, tmp)
         elif form == "tabular":

@@ -18,9 +18,9 @@ import attrs
 
 from .. import _model as m
 from .._converter import dumps_json, dumps_yaml, fiscal_start_of, structure, unstructure
-from .._errors import Finding, LoadError, Location, OutputError
+from .._errors import Finding, LoadError, Location
 from .._i18n import using_language
-from .._io import atomic_directory, atomic_write
+from .._io import atomic_directory, atomic_write, check_replaceable
 from .._periods import fiscal_year_start
 from .._text import line_of, parse_structured
 from ._common import Collector, LoadOptions, decode_text, read_bytes
@@ -421,6 +421,37 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
+def _concept_names() -> set[str]:
+    """The names save_concept writes in a concept folder (and so may replace)."""
+    names = set(MAIN_FILES)
+    for stem in DEFAULT_TABLE_FILES.values():
+        names |= {f"{stem}.csv", f"{stem}.xlsx"}
+    return names
+
+
+def concept_input_files(folder: StrPath) -> frozenset[Path]:
+    """The files :func:`load_concept` reads from the concept *folder*, or would read once created.
+
+    The main files, both forms of every default table and every file named under
+    ``tables:`` in a main file; empty when *folder* has no main file. Used by the output
+    check (:func:`~kommunale_integration._io.check_not_input`), so that no output
+    breaks a concept.
+    """
+    base = Path(folder)
+    mains = [base / name for name in MAIN_FILES if (base / name).is_file()]
+    if not mains:
+        return frozenset()
+    files = {base / name for name in MAIN_FILES}
+    files |= {base / f"{stem}{s}" for stem in DEFAULT_TABLE_FILES.values() for s in _TABLE_SUFFIXES}
+    collector = Collector(LoadOptions())
+    for main in mains:
+        raw = _read_structured(main, main.name, collector)
+        if raw is not None:
+            tables = _table_paths(raw.get("tables"), base, main.name, False, collector)
+            files |= {path for path, _display in tables.values()}
+    return frozenset(files)
+
+
 def _option_columns(options: LoadOptions, kind: TableKind) -> dict[str, str]:
     """The column mappings of *options* for *kind* (keys may be German file names)."""
     result: dict[str, str] = {}
@@ -641,7 +672,8 @@ def save_concept(
     ``None``) the tables ``akteure``, ``angebote``, ``kontakte``, ``massnahmen``,
     ``kennzahlwerte`` and ``sitzungen`` for the collections that have items. The
     folder is built beside the target and swapped into place; an existing folder is
-    only replaced when it holds nothing but concept files.
+    only replaced when it holds nothing but concept files (the names ``save_concept``
+    writes).
 
     Args:
         concept: The concept.
@@ -673,7 +705,8 @@ def save_concept(
         return atomic_write(target, tomli_w.dumps(unstructure(concept)), inputs=inputs)
     if tables not in {"csv", "xlsx", None}:
         raise ValueError(f"tables must be 'csv', 'xlsx' or None, got {tables!r}")
-    _check_replaceable(target)
+    own = _concept_names()
+    check_replaceable(target, "save_concept", own_files=own)  # before the work
     files: dict[str, bytes] = {}
     data = unstructure(concept)
     if tables is not None:
@@ -701,26 +734,8 @@ def save_concept(
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     main = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False)
-    with atomic_directory(target, inputs=inputs) as tmp:
+    with atomic_directory(target, writer="save_concept", inputs=inputs, own_files=own) as tmp:
         (tmp / "konzept.yaml").write_text(main, encoding="utf-8")
         for name, payload in files.items():
             (tmp / name).write_bytes(payload)
     return target
-
-
-def _managed_names() -> set[str]:
-    names = set(MAIN_FILES)
-    for stem in DEFAULT_TABLE_FILES.values():
-        names |= {f"{stem}.csv", f"{stem}.xlsx"}
-    return names
-
-
-def _check_replaceable(target: Path) -> None:
-    if not target.is_dir():
-        return
-    other = sorted(p.name for p in target.iterdir() if p.name not in _managed_names())
-    if other:
-        raise OutputError(
-            f"{target} holds other files ({', '.join(other[:3])}); save the concept to a new "
-            "or empty folder"
-        )

@@ -20,7 +20,7 @@ import attrs
 
 from .. import _model as m
 from .._converter import structure, unstructure
-from .._errors import LoadError, OutputError, Severity
+from .._errors import LoadError, OutputError, Severity, clip
 from .._parse import (
     ParseError,
     is_ags,
@@ -541,7 +541,7 @@ def _decode_bool(raw: Any) -> bool:
 def _shown(raw: Any) -> str:
     """A cell as quoted in a message (shortened; a workbook date as a date)."""
     text = raw.isoformat(sep=" ") if isinstance(raw, datetime) else _as_text(raw).strip()
-    return text if len(text) <= 60 else text[:59] + "…"
+    return clip(text, 60)
 
 
 def _decode_choice(raw: Any, labels: Mapping[str, str], kind: type[enum.Enum]) -> str:

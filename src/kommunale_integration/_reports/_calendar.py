@@ -128,7 +128,7 @@ def write_calendars(
     files = calendar_files(concept, today=today, dtstamp=dtstamp, uid_domain=uid_domain)
     target = Path(output_dir)
     written: list[Path] = []
-    with atomic_directory(target, inputs=inputs) as tmp:
+    with atomic_directory(target, writer="write_calendars", inputs=inputs) as tmp:
         for name, data in files.items():
             plain = name.removeprefix("kalender/")
             (tmp / plain).write_bytes(data)

@@ -546,7 +546,7 @@ def build_directory(
             files[f"{code}/{name}"] = text
     files.update(calendars)
     target = Path(output_dir)
-    with atomic_directory(target, inputs=inputs) as tmp:
+    with atomic_directory(target, writer="build_directory", inputs=inputs) as tmp:
         folders: set[Path] = set()
         for name, content in files.items():
             path = tmp / name

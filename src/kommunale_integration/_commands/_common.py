@@ -1,0 +1,165 @@
+"""What every sub-command shares: exit codes, options, loading inputs and writing outputs.
+
+Exit codes (the contract of ``DESIGN.md``): :data:`EXIT_OK` 0 success,
+:data:`EXIT_FINDINGS` 1 the data has errors, :data:`EXIT_UNUSABLE` 2 the input is
+unusable or the usage is wrong, :data:`EXIT_INTERRUPTED` 130 / :data:`EXIT_TERMINATED`
+143 stopped by ``SIGINT`` / ``SIGTERM``, :data:`EXIT_INTERNAL` 70 a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from .._errors import KommunaleIntegrationError
+
+if TYPE_CHECKING:
+    from .._cases import CaseData
+    from .._model import Concept
+
+__all__ = [
+    "EXIT_FINDINGS",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_TERMINATED",
+    "EXIT_UNUSABLE",
+    "UsageError",
+    "add_case_options",
+    "add_lang_option",
+    "add_output_option",
+    "add_templates_option",
+    "case_files",
+    "emit",
+    "load_concept_path",
+    "read_case_export",
+]
+
+EXIT_OK: Final = 0
+EXIT_FINDINGS: Final = 1
+EXIT_UNUSABLE: Final = 2
+EXIT_INTERNAL: Final = 70
+EXIT_INTERRUPTED: Final = 130
+EXIT_TERMINATED: Final = 143
+
+
+class UsageError(KommunaleIntegrationError):
+    """The options of a command do not fit together (exit code 2)."""
+
+
+# --------------------------------------------------------------------------- options
+
+
+def add_output_option(
+    parser: argparse.ArgumentParser, *, folder: bool = False, required: bool = False
+) -> None:
+    """Add ``--output FILE`` (or ``--output DIR`` for a *folder*)."""
+    if folder:
+        help_text = (
+            "output folder; an existing one is replaced only when it is empty or was "
+            "written by the same command"
+        )
+    else:
+        help_text = "write to FILE" + ("" if required else " instead of stdout")
+    parser.add_argument(
+        "--output", required=required, metavar="DIR" if folder else "FILE", help=help_text
+    )
+
+
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--lang de|en``."""
+    parser.add_argument(
+        "--lang", choices=("de", "en"), default="de", help="language of the output (default: de)"
+    )
+
+
+def add_templates_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--templates DIR``."""
+    parser.add_argument("--templates", metavar="DIR", help="folder with own Jinja2 templates")
+
+
+def add_case_options(parser: argparse.ArgumentParser, purpose: str = "") -> None:
+    """Add ``--cases FILE`` and ``--events FILE`` (checked by :func:`case_files`)."""
+    parser.add_argument(
+        "--cases", metavar="FILE", help=f"cases.csv of the case export (with --events){purpose}"
+    )
+    parser.add_argument(
+        "--events", metavar="FILE", help="events.csv of the case export (with --cases)"
+    )
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def case_files(args: argparse.Namespace) -> tuple[str, str] | None:
+    """The case export ``(cases, events)`` of *args*, or ``None`` when none is given.
+
+    Raises:
+        UsageError: only one of ``--cases`` and ``--events`` is given.
+    """
+    cases, events = getattr(args, "cases", None), getattr(args, "events", None)
+    if bool(cases) != bool(events):
+        raise UsageError("--cases and --events belong together: give both files of the export")
+    return (cases, events) if cases and events else None
+
+
+def read_case_export(
+    args: argparse.Namespace, *, concept: Concept | None = None, by: Iterable[str] = ()
+) -> CaseData | None:
+    """Read the case export of *args* (``None`` without one).
+
+    Only the further columns that a breakdown in *by* or a filter of the concept's
+    indicators needs are read (data minimisation): a column nobody asked for is never
+    read, so it cannot be published by mistake.
+    """
+    files = case_files(args)
+    if files is None:
+        return None
+    from .._cases import CaseReadOptions, read_cases
+
+    needed = set(by) | _filter_attributes(concept)
+    return read_cases(*files, options=CaseReadOptions(dimensions=tuple(sorted(needed))))
+
+
+def _filter_attributes(concept: Concept | None) -> set[str]:
+    if concept is None:
+        return set()
+    from .._model import CaseCount
+
+    found: set[str] = set()
+    for indicator in concept.indicators:
+        for part in (indicator.numerator, indicator.denominator):
+            if isinstance(part, CaseCount):
+                found.update(f.attribute for f in part.filters)
+    return found
+
+
+def load_concept_path(path: str) -> Any:
+    """Load the concept at *path* with the public ``load_concept``."""
+    package = importlib.import_module("kommunale_integration")
+    return package.load_concept(path)
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def emit(data: str | bytes, output: str | None, *, inputs: Sequence[str | Path] = ()) -> None:
+    """Write *data* atomically to *output* (never over an input), or to stdout."""
+    from .._io import atomic_write
+
+    if output:
+        atomic_write(output, data, inputs=inputs)
+        return
+    if isinstance(data, bytes):
+        if sys.stdout.isatty():
+            raise UsageError(
+                "refusing to write a binary DOCX file to the terminal: use --output FILE"
+            )
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    sys.stdout.write(data)
