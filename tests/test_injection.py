@@ -199,8 +199,11 @@ def _diff(concept: ki.Concept, old: ki.Concept) -> dict[str, str]:
 def _directory(concept: ki.Concept, old: ki.Concept) -> dict[str, str]:
     from kommunale_integration._reports._directory import render_directory
 
-    site = ki.directory_site(concept, today=TODAY)
-    return render_directory(site)
+    files: dict[str, str] = {}
+    for lang in ("de", "ar"):  # German, and a right-to-left page with German fallbacks
+        site = ki.directory_site(concept, lang=lang, today=TODAY)
+        files.update({f"{lang}/{name}": html for name, html in render_directory(site).items()})
+    return files
 
 
 BUILDERS = {"report": _report, "plan": _plan, "diff": _diff, "directory": _directory}
