@@ -207,6 +207,9 @@ def test_quarter_report_has_no_attainment_against_annual_targets(
             f"{figure.indicator.name}: Der Zielwert gilt für 2026; "
             "3. Quartal 2025 wird daran nicht gemessen" in md
         )
+    # Nor does a chart draw the annual target over quarterly values.
+    assert "Zielwert 220" not in md
+    assert "kein Zielwert" in md
     rows = [line for line in md.splitlines() if line.startswith("| ") and "(2026)" in line]
     assert rows
     for row in rows:

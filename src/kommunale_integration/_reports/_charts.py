@@ -37,9 +37,11 @@ def chart_description(figure: Figure, fmt: Formatter) -> str:
         f"{fmt.period(p.period)}: {fmt.cell(p.value, p.status, figure.decimals)}"
         for p in figure.series
     )
-    if figure.target is None:
+    if figure.chart_target is None:
         return fmt.t("chart_desc_no_target", values=values)
-    return fmt.t("chart_desc", values=values, target=fmt.number(figure.target, figure.decimals))
+    return fmt.t(
+        "chart_desc", values=values, target=fmt.number(figure.chart_target, figure.decimals)
+    )
 
 
 def has_chart(figure: Figure) -> bool:
@@ -102,7 +104,7 @@ def trend_svg(figure: Figure, fmt: Formatter, *, chart_id: str) -> str:
         width=640,
         height=300,
         style=style,
-        show_legend=figure.target is not None,
+        show_legend=figure.chart_target is not None,
         legend_at_bottom=True,
         allow_interruptions=True,
         include_x_axis=True,
@@ -120,10 +122,10 @@ def trend_svg(figure: Figure, fmt: Formatter, *, chart_id: str) -> str:
         [_float(p.published) for p in figure.series],
         stroke_style={"width": 3},
     )
-    if figure.target is not None:
+    if figure.chart_target is not None:
         chart.add(
             fmt.t("target"),
-            [_float(figure.target)] * len(figure.series),
+            [_float(figure.chart_target)] * len(figure.series),
             show_dots=False,
             stroke_style={"dasharray": "8,5", "width": 3},
         )
@@ -179,8 +181,10 @@ def trend_png(figure: Figure, fmt: Formatter) -> bytes:
         color=COLOURS[0],
         label=figure.indicator.name,
     )
-    if figure.target is not None:
-        axes.axhline(float(figure.target), color=COLOURS[1], linestyle="--", label=fmt.t("target"))
+    if figure.chart_target is not None:
+        axes.axhline(
+            float(figure.chart_target), color=COLOURS[1], linestyle="--", label=fmt.t("target")
+        )
         axes.legend(loc="best", fontsize=8)
     axes.set_ylim(bottom=0)
     axes.grid(axis="y", color="#dddddd")

@@ -163,6 +163,14 @@ class Figure:
         return self.derived.target_period
 
     @property
+    def chart_target(self) -> Decimal | None:
+        """The target a chart of this period kind may draw (none of another kind: a
+        quarterly series is never drawn against an annual target)."""
+        if self.derived.attainment_note == "other-period-kind":
+            return None
+        return self.derived.target
+
+    @property
     def baseline(self) -> Decimal | None:
         """The baseline (Ausgangswert)."""
         return self.derived.baseline
