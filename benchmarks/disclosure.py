@@ -24,6 +24,7 @@ Run: ``.venv/bin/python benchmarks/disclosure.py [--cases N] [--seeds 2025,7] [-
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import sys
 import tempfile
@@ -130,7 +131,8 @@ def tau_argus(cases: Path, values: dict[Any, int], relations: list[Any]) -> None
         if told:
             tau_engine.Engine.suppress = suppress  # type: ignore[method-assign]
             tau_engine.Engine._table_cell_bounds = bounds  # type: ignore[method-assign]
-        with tempfile.TemporaryDirectory() as work:
+        # Tau-Argus writes its logs into the working folder: keep them out of the tree
+        with tempfile.TemporaryDirectory() as work, contextlib.chdir(work):
             start = time.perf_counter()
             result = tau_protect(
                 micro,
