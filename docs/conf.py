@@ -51,6 +51,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"kommunale_integration\._.*"),
     (r"py:.*", r"pandas\..*|DataFrame"),
     (r"py:.*", r"m\..*"),
+    (r"py:.*", r"ReportFormat"),  # Literal["html", "md", "docx"], described where it is used
 ]
 
 doctest_global_setup = """

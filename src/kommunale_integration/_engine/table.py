@@ -350,7 +350,7 @@ class IndicatorTable:
 
         A table computed without disclosure control has ``"internal": true`` and a
         notice in JSON; as CSV its file name must say that it is internal
-        (:func:`check_internal_name`).
+        (:func:`~kommunale_integration._engine.table.check_internal_name`).
 
         Raises:
             OutputError: when *path* is one of the *inputs*, or names the CSV of an
