@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kommunale_integration import (
@@ -24,6 +24,7 @@ from kommunale_integration import (
     CaseFilter,
     Concept,
     Indicator,
+    KommunaleIntegrationError,
     Observation,
     ObservationStatus,
     ReportPeriod,
@@ -167,6 +168,8 @@ def test_both_counters_match_the_reference(
     periods: list[str],
 ) -> None:
     cases, events = export
+    # an empty export has no further columns, so a breakdown by one is refused (tested apart)
+    assume(cases or "team" not in by)
     data = CaseData.from_records(cases, events)
     chosen = [*[i for i in default_indicators() if isinstance(i.numerator, CaseCount)], *FILTERED]
     tables = []
@@ -280,3 +283,9 @@ def test_cell_value_rule() -> None:
     assert value((d(5), rnd), (d(10), prov), scale=100) == (d("50.0"), prov, d(5), d(10))
     assert value((d(5), rnd), (d(10), ok), scale=100) == (d("50.0"), rnd, d(5), d(10))
     assert value((d(5), ok), (None, miss), scale=100) == (None, miss, d(5), None)
+
+
+def test_a_breakdown_by_a_column_the_export_lacks_is_refused() -> None:
+    data = CaseData.from_records([], [])
+    with pytest.raises(KommunaleIntegrationError, match="team"):
+        compute_indicators(cases=data, periods=["2025"], by=["team"], disclosure=None)
