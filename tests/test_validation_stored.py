@@ -201,3 +201,17 @@ def test_offer_schedule_check_uses_the_same_parser_as_meetings() -> None:
         except InvalidValueError:
             meeting_ok = False
         assert ("invalid-schedule" not in _codes(_with_offer(schedule=rule))) is meeting_ok
+
+
+def test_languages_are_named_in_any_page_language_through_one_function() -> None:
+    from kommunale_integration._languages import language_name
+    from kommunale_integration._reports._format import Formatter
+    from kommunale_integration._reports._wegweiser import WegweiserText
+
+    assert language_name("ar", "de") == "Arabisch"
+    assert language_name("ar", "en") == "Arabic"
+    assert language_name("de", "uk") == "німецька"
+    assert language_name("sr-Latn", "de") == "Serbisch"
+    assert language_name("xx", "de") == "xx"
+    assert Formatter("en").language("ti") == language_name("ti", "en")
+    assert WegweiserText("tr").language("uk") == language_name("uk", "tr")

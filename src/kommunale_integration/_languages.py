@@ -25,13 +25,15 @@ _TAG: Final = re.compile(
 
 @functools.cache
 def _names(lang: str) -> dict[str, str]:
-    """ISO 639 code -> language name in *lang* (``de`` or ``en``), from CLDR."""
-    from babel import Locale
+    """ISO 639 code -> language name in *lang* (any CLDR locale; English if unknown)."""
+    from babel import Locale, UnknownLocaleError
 
+    try:
+        locale = Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        locale = Locale("en")
     return {
-        code: name
-        for code, name in Locale(lang).languages.items()
-        if re.fullmatch(r"[a-z]{2,3}", code)
+        code: name for code, name in locale.languages.items() if re.fullmatch(r"[a-z]{2,3}", code)
     }
 
 
@@ -76,6 +78,9 @@ def suggest_language_tag(text: str) -> str | None:
 def language_name(tag: str, lang: str = "de") -> str:
     """The name of the language *tag* in *lang* (``de`` → ``Deutsch`` / ``German``).
 
+    *lang* is any language of the CLDR (``uk``, ``ar`` …): the reports, the Fortschreibung,
+    validation and the Wegweiser all name languages through this function.
+
     A tag with script or region is named by its language; an unknown tag is returned
     as it is.
 
@@ -84,4 +89,4 @@ def language_name(tag: str, lang: str = "de") -> str:
     match = _TAG.fullmatch(tag)
     if match is None:
         return tag
-    return _names("en" if lang == "en" else "de").get(match["primary"].lower(), tag)
+    return _names(lang).get(match["primary"].lower(), tag)

@@ -543,5 +543,6 @@ class Formatter:
 
     def language(self, code: str) -> str:
         """The name of a language code in the report language (``ar`` → ``Arabisch``)."""
-        names: Mapping[str, str] = self._babel.languages
-        return names.get(code, code)
+        from .._languages import language_name
+
+        return language_name(code, self.lang)

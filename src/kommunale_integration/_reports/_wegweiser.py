@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, time
 from decimal import Decimal
 from typing import Any, Final
@@ -175,8 +175,9 @@ class WegweiserText:
 
     def language(self, code: str) -> str:
         """The name of a language in the page language (``ar`` → ``Arabisch``)."""
-        names: Mapping[str, str] = self.locale.languages
-        return names.get(code, code)
+        from .._languages import language_name
+
+        return language_name(code, self.lang)
 
     def autonym(self, code: str) -> str:
         """The name of a language in itself (``ar`` → ``العربية``)."""
