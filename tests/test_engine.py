@@ -485,6 +485,7 @@ def test_internal_table_is_marked(data: CaseData, tmp_path: Path) -> None:
     assert t.write(tmp_path / "kennzahlen-INTERN.csv").is_file()
     package = t.write_datapackage(tmp_path / "paket")
     assert sorted(p.name for p in package.iterdir()) == [
+        ".kommunale-integration-output",  # the mark that the library wrote this folder
         "datapackage.json",
         "indicators-intern.csv",
     ]
