@@ -1001,6 +1001,23 @@ class ObservationStatus(enum.StrEnum):
     """fehlt (``–``), with a reason in ``note``."""
 
 
+#: How bad a status is, from ``ok`` to ``suppressed``: a value combined from parts has the
+#: worst status of its parts.
+_STATUS_RANK: dict[ObservationStatus, int] = {
+    ObservationStatus.OK: 0,
+    ObservationStatus.ROUNDED: 1,
+    ObservationStatus.PROVISIONAL: 2,
+    ObservationStatus.MISSING: 3,
+    ObservationStatus.SUPPRESSED: 4,
+}
+
+
+def worst_status(*statuses: ObservationStatus) -> ObservationStatus:
+    """The worst of *statuses* (``suppressed`` > ``missing`` > ``provisional`` > ``rounded``
+    > ``ok``): the status of a value combined from parts with these statuses."""
+    return max(statuses, key=_STATUS_RANK.__getitem__)
+
+
 def _sorted_pairs(value: Any) -> tuple[tuple[str, str], ...]:
     items = value.items() if isinstance(value, Mapping) else value
     return tuple(sorted((str(k), str(val)) for k, val in items))

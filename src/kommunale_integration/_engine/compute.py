@@ -41,6 +41,7 @@ from .._model import (
     ObservationStatus,
     OverTime,
     Territory,
+    worst_status,
 )
 from .._periods import PeriodError, PeriodKind, ReportPeriod, fiscal_year_start
 from .._territories import POPULATION, population_of
@@ -495,19 +496,6 @@ def _rate(num: int | Decimal, den: int | Decimal, scale: int) -> Decimal | None:
     return value.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
-_STATUS_RANK = {
-    ObservationStatus.SUPPRESSED: 4,
-    ObservationStatus.MISSING: 3,
-    ObservationStatus.PROVISIONAL: 2,
-    ObservationStatus.ROUNDED: 1,
-    ObservationStatus.OK: 0,
-}
-
-
-def _worst(*statuses: ObservationStatus) -> ObservationStatus:
-    return max(statuses, key=_STATUS_RANK.__getitem__)
-
-
 class _Elements:
     """Aggregated data elements (Observations of the concept) with roll-up by summing."""
 
@@ -571,7 +559,7 @@ class _Elements:
             parts = [self.get(code, period, kid) for kid in kids]
             if all(part is not None for part in parts):
                 present = [part for part in parts if part is not None]
-                status = _worst(*(s for _, s in present))
+                status = worst_status(*(s for _, s in present))
                 if any(v is None for v, _ in present):
                     result = (None, status)
                 else:
@@ -929,13 +917,13 @@ def cell_value(
 
     .. versionadded:: 0.1.0
     """
-    status = num[1] if den is None else _worst(num[1], den[1])
+    status = num[1] if den is None else worst_status(num[1], den[1])
     if status is ObservationStatus.SUPPRESSED:
         return None, status, None, None
     n = num[0]
     if den is None:
         if n is None:
-            return None, _worst(status, ObservationStatus.MISSING), None, None
+            return None, worst_status(status, ObservationStatus.MISSING), None, None
         return (
             (n.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP) if quantize else n),
             status,
@@ -945,7 +933,7 @@ def cell_value(
     d = den[0]
     value = None if n is None or d is None else _rate(n, d, scale)
     if value is None:
-        status = _worst(status, ObservationStatus.MISSING)
+        status = worst_status(status, ObservationStatus.MISSING)
     return value, status, n, d
 
 
@@ -982,12 +970,12 @@ def _evaluate(
         value, status = entry
         statuses.append(status)
         if value is None:
-            return None, _worst(*statuses, ObservationStatus.MISSING)
+            return None, worst_status(*statuses, ObservationStatus.MISSING)
         found[name] = value
-    status = _worst(*statuses)
+    status = worst_status(*statuses)
     result = expression.evaluate(found)
     if result is None:
-        return None, _worst(status, ObservationStatus.MISSING)
+        return None, worst_status(status, ObservationStatus.MISSING)
     return result, status
 
 

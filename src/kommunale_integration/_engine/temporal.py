@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from .._model import ObservationStatus, OverTime
+from .._model import ObservationStatus, OverTime, worst_status
 from .._periods import PeriodError, PeriodKind, ReportPeriod
 
 __all__ = ["Lookup", "Value", "combine_over_time", "tilings"]
@@ -33,13 +33,6 @@ Value = tuple[Decimal | None, ObservationStatus]
 Lookup = Callable[[ReportPeriod], Value | None]
 
 _PART_KINDS = (PeriodKind.HALF_YEAR, PeriodKind.QUARTER, PeriodKind.MONTH)
-_RANK = {
-    ObservationStatus.OK: 0,
-    ObservationStatus.ROUNDED: 1,
-    ObservationStatus.PROVISIONAL: 2,
-    ObservationStatus.MISSING: 3,
-    ObservationStatus.SUPPRESSED: 4,
-}
 _ONE_DECIMAL = Decimal("0.1")
 
 
@@ -61,10 +54,6 @@ def tilings(period: ReportPeriod) -> Iterator[list[ReportPeriod]]:
             continue
         if len(parts) > 1:
             yield parts
-
-
-def _worst(statuses: list[ObservationStatus]) -> ObservationStatus:
-    return max(statuses, key=_RANK.__getitem__)
 
 
 def combine_over_time(rule: OverTime, period: ReportPeriod, lookup: Lookup) -> Value | None:
@@ -92,10 +81,10 @@ def combine_over_time(rule: OverTime, period: ReportPeriod, lookup: Lookup) -> V
         present = [item for item in found if item is not None]
         if len(present) < len(parts):
             continue
-        status = _worst([s for _, s in present])
+        status = worst_status(*(s for _, s in present))
         values = [v for v, _ in present]
         if any(v is None for v in values):
-            return None, _worst([status, ObservationStatus.MISSING])
+            return None, worst_status(status, ObservationStatus.MISSING)
         total = sum((v for v in values if v is not None), Decimal(0))
         if rule is OverTime.SUM:
             return total, status
