@@ -447,3 +447,42 @@ def test_german_catalogue_translates_every_report_text() -> None:
     md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
     for english in ("Annual report", "At a glance", "Success forecast", "Fields of action"):
         assert english not in md
+
+
+def test_docx_widths_keep_header_words_whole_when_a_figure_column_holds_words() -> None:
+    from kommunale_integration._reports._docx import _CHAR_CM, _PAD_CM, _widths
+    from kommunale_integration._reports._outline import Column, Table
+
+    table = Table(
+        caption="Kennzahlen",
+        columns=(
+            Column(header="Kennzahl"),
+            Column(header="Wert", numeric=True),
+            Column(header="Vorperiode", numeric=True),
+            Column(header="Veränderung", numeric=True),
+            Column(header="Zielwert", numeric=True),
+            Column(header="Zielerreichung", numeric=True),
+        ),
+        rows=(
+            (
+                "Vermittlungen in Arbeit oder Ausbildung (Personen)",
+                "173",
+                "195",
+                "−22 (−11,3 %)",
+                "200 (2026)",
+                "48 %",
+            ),
+            (
+                "Quote der Vermittlungen (%)",
+                "8,5",
+                "10,4",
+                "−1,9 Pp.",
+                "12,0 (2026)",
+                "unter Ausgangswert",
+            ),
+        ),
+    )
+    widths = _widths(table)
+    for column, width in zip(table.columns, widths, strict=True):
+        assert width >= len(column.header) * _CHAR_CM + _PAD_CM - 1e-9, column.header
+    assert widths[3] >= len("−22 (−11,3 %)") * _CHAR_CM + _PAD_CM - 1e-9  # a figure stays whole

@@ -136,21 +136,34 @@ _CHAR_CM = 0.2  # average width of a character at 9 pt (bold headers included)
 _PAD_CM = 0.5  # cell margins and a little air
 
 
+def _figure(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
 def _widths(table: Table) -> list[float]:
     """Column widths in cm from the content.
 
     Every column gets at least the width of its longest word (no "Vorperio/de"), a
-    column of numbers the width of its longest cell; the rest of the line goes to the
+    column of numbers the width of its longest figure; the rest of the line goes to the
     text columns by how long their texts are.
     """
     least: list[float] = []
     wish: list[float] = []
     for index, column in enumerate(table.columns):
         texts = [column.header, *(row[index] for row in table.rows)]
-        longest_word = max((len(w) for text in texts for w in text.split()), default=1)
         longest = max((len(text) for text in texts), default=1)
-        # A number never wraps; text may, between words.
-        least.append((longest if column.numeric else longest_word) * _CHAR_CM + _PAD_CM)
+        # A figure ("−22 (−11,3 %)") never wraps; words (a header, "unter Ausgangswert")
+        # may, between words.
+        unbroken = max(
+            (
+                len(text)
+                if column.numeric and text is not column.header and _figure(text)
+                else max((len(w) for w in text.split()), default=1)
+                for text in texts
+            ),
+            default=1,
+        )
+        least.append(unbroken * _CHAR_CM + _PAD_CM)
         wish.append(max(least[-1], min(longest, 80) * _CHAR_CM + _PAD_CM))
     if sum(least) >= _TEXT_WIDTH_CM:
         return [w * _TEXT_WIDTH_CM / sum(least) for w in least]
