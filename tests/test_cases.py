@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kommunale_integration import CaseData, CaseReadOptions, LoadError, read_cases
 from kommunale_integration._cases import OPEN
@@ -189,6 +191,41 @@ def test_invalid_utf8_is_located(tmp_path: Path) -> None:
     (finding,) = info.value.findings
     assert finding.code == "invalid-encoding"
     assert finding.location.row == 5002
+
+
+def test_a_mixed_encoding_export_is_refused_as_the_loaders_refuse_it(tmp_path: Path) -> None:
+    """One encoding rule (``_text.detect_encoding``): UTF-8 with a Windows-1252 byte is
+    an error for the case reader as for every loader, never silently read as cp1252."""
+    from kommunale_integration._text import EncodingProblem, decode
+
+    raw = CASES.replace("P-001", "Pö-001").encode() + b"P-\xe45,05558004,2025-01-01,,,f,\n"
+    with pytest.raises(EncodingProblem) as problem:
+        decode(raw)
+    assert problem.value.key == "mixed-encoding"
+    path = tmp_path / "cases.csv"
+    path.write_bytes(raw)
+    with pytest.raises(LoadError) as info:
+        read_cases(path)
+    (finding,) = info.value.findings
+    assert finding.code == "invalid-encoding"
+    assert finding.location.row == raw.count(b"\n")
+
+
+@given(st.text(max_size=40), st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
+def test_sniffing_the_beginning_agrees_with_the_whole_file(text: str, encoding: str) -> None:
+    """The streaming case reader sniffs the first bytes, the loaders read the whole file:
+    both name the same encoding (a beginning that ends in a line, as a sniffed head of
+    rows does), and text read back is the text written."""
+    from kommunale_integration._text import decode, detect_encoding
+
+    text += "\n"
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    assert detect_encoding(data, final=False) == detect_encoding(data)
+    if encoding != "cp1252" or text.isascii() or detect_encoding(data) == "cp1252":
+        assert decode(data) == text
 
 
 def test_unterminated_quote_is_reported(tmp_path: Path) -> None:

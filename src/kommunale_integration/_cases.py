@@ -20,7 +20,6 @@ row whose cells are out of order, that text could be the case id.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import gc
 import io
@@ -37,7 +36,7 @@ import attrs
 
 from ._errors import Finding, LoadError, Location, Severity
 from ._identifiers import breakdown_problem, identifier_header, value_shape
-from ._text import check_csv_arguments
+from ._text import check_csv_arguments, detect_encoding
 
 __all__ = [
     "CASE_COLUMNS",
@@ -923,16 +922,13 @@ def _open(source: Source) -> tuple[IO[bytes], str, bool]:
     return source, os.path.basename(name) if isinstance(name, str) else "<stream>", False
 
 
+#: How much of a file the encoding and delimiter are sniffed from.
+_HEAD_BYTES = 65536
+
+
 def _sniff(head: bytes, encoding: str | None, delimiter: str | None) -> tuple[str, str]:
     if encoding is None:
-        if head.startswith(codecs.BOM_UTF8):
-            encoding = "utf-8-sig"
-        else:
-            try:
-                codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-                encoding = "utf-8"
-            except UnicodeDecodeError:
-                encoding = "cp1252"
+        encoding = detect_encoding(head, final=len(head) < _HEAD_BYTES)
     if delimiter is None:
         first = head.split(b"\n", 1)[0]
         counts = {d: first.count(d.encode()) for d in (";", ",", "\t")}
@@ -971,7 +967,7 @@ def _read_file(
         return
     try:
         limit = reader.options.max_file_bytes
-        head = handle.read(65536)
+        head = handle.read(_HEAD_BYTES)
         rest = b""
         try:
             size = handle.seek(0, io.SEEK_END)

@@ -29,6 +29,7 @@ The parsers raise :class:`~kommunale_integration.LoadError` carrying every findi
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -91,24 +92,41 @@ _UTF8_SEQUENCE = re.compile(
 )
 
 
+def detect_encoding(data: bytes, *, final: bool = True) -> str:
+    """The encoding of a text file: ``utf-8-sig``, ``utf-8`` or ``cp1252`` (the one rule).
+
+    A file is UTF-8 (``utf-8-sig`` with a byte order mark) when it decodes as UTF-8 or
+    holds a well-formed UTF-8 sequence at all (then its invalid bytes are an error, not
+    Windows-1252); otherwise it is Windows-1252. With ``final=False`` *data* is the
+    beginning of a file (a sequence cut off at its end is no error), as a streaming
+    reader sniffs it.
+
+    >>> detect_encoding("Müller".encode()), detect_encoding("Müller".encode("cp1252"))
+    ('utf-8', 'cp1252')
+    """
+    bom = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8) :] if bom else data
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(body, final=final)
+    except UnicodeDecodeError:
+        if not _UTF8_SEQUENCE.search(body):
+            return "cp1252"
+    return "utf-8-sig" if bom else "utf-8"
+
+
 def decode(data: bytes) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), else Windows-1252.
+    """Decode a text file in the encoding :func:`detect_encoding` names.
 
     Raises:
         EncodingProblem: for broken UTF-8 or a byte Windows-1252 does not define.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    encoding = detect_encoding(data)
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data.decode("utf-8")
+        return data[start:].decode("cp1252" if encoding == "cp1252" else "utf-8")
     except UnicodeDecodeError as exc:
-        utf8_error = exc
-    if _UTF8_SEQUENCE.search(data):
-        raise EncodingProblem("mixed-encoding", data, utf8_error.start)
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise EncodingProblem("invalid-encoding", data, exc.start) from None
+        key = "invalid-encoding" if encoding == "cp1252" else "mixed-encoding"
+        raise EncodingProblem(key, data, start + exc.start) from None
 
 
 #: Encodings a CSV export may be read with: ASCII-compatible text encodings only (a
