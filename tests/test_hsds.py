@@ -789,3 +789,31 @@ def test_official_ids_survive_import_and_export(source: Path, tmp_path: Path) ->
     assert phone.get("contact_id") in before["contact"]
     # and the export is still valid HSDS
     assert table_errors(out) == []
+
+
+@pytest.mark.parametrize(("written", "expected"), [("ja", True), ("1", True), ("nein", False)])
+def test_yes_no_attributes_read_with_the_one_boolean_parser(
+    tmp_path: Path, written: str, expected: bool
+) -> None:
+    """``volunteer``/``illustrative`` attribute values are read by ``parse_bool`` (as in
+    ``akteure.csv`` and ``konzept.yaml``), not by comparing with ``"true"``."""
+
+    def rewrite(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                rewrite(item)
+        elif isinstance(node, dict):
+            code = node.get("taxonomy_term", {}).get("code") if "value" in node else None
+            if code in {"volunteer", "illustrative"}:
+                node["value"] = {"true": written}.get(node["value"], "nein")
+            for item in node.values():
+                rewrite(item)
+
+    out = ki.export_hsds(rich_concept(), tmp_path / "x", form="json")
+    for path in out.rglob("*.json"):
+        document = json.loads(path.read_text("utf-8"))
+        rewrite(document)
+        path.write_text(json.dumps(document), "utf-8")
+    concept, _ = ki.import_hsds(out)
+    actor = concept.actor("ini-ehrenamt")
+    assert (actor.volunteer, actor.illustrative) == (expected, expected)

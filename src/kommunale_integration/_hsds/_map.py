@@ -27,7 +27,7 @@ from .._errors import (
     Location,
     Severity,
 )
-from .._parse import slugify
+from .._parse import parse_bool, slugify
 from ._common import (
     FIELD_TAXONOMY,
     ID_KEY,
@@ -275,7 +275,7 @@ class Mapper:
                 if code in ("category", "parent", "responsibility"):
                     values[code] = first
                 elif code in ("volunteer", "illustrative"):
-                    values[code] = first == "true"
+                    values[code] = parse_bool(first)
                 elif code == "translations":
                     values["translations"] = _translations(first)
                 elif code == "territory":
@@ -371,7 +371,7 @@ class Mapper:
                     elif code == "last_changed":
                         values["last_changed"] = parse_date(items[0])
                     elif code == "illustrative":
-                        values["illustrative"] = items[0] == "true"
+                        values["illustrative"] = parse_bool(items[0])
                     elif code == "translations":
                         values["translations"] = _translations(items[0])
                     elif code == "extra":
