@@ -7,7 +7,9 @@ import os
 import shlex
 import stat
 import unicodedata
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
@@ -17,6 +19,10 @@ from hypothesis import strategies as st
 import kommunale_integration as ki
 from kommunale_integration._cli import main
 from kommunale_integration._examples import TEMPLATE_FILES
+from kommunale_integration._i18n import using_language
+
+if TYPE_CHECKING:
+    from kommunale_integration._territories import TerritoryCatalogue
 
 TEMPLATE = Path(ki.__file__).parent / "data" / "template"
 
@@ -128,11 +134,157 @@ def test_ambiguous_name_lists_candidates_with_kreis_and_land(tmp_path: Path) -> 
     assert "--ags 07316000  Neustadt an der Weinstraße (07316000), Rheinland-Pfalz" in text
     assert "Neustadt (Hessen) (06534016), Landkreis Marburg-Biedenkopf, Hessen" in text
     assert not (tmp_path / "n").exists()
-    # Two Gemeinden are called Wettringen: the officer chooses by AGS.
+    # Of two Wettringen of similar size neither is taken: both are listed.
+    book = _namesakes(("05566096", 8261), ("09571222", 1700))
     with pytest.raises(ki.AmbiguousTerritoryError) as info:
-        ki.init_concept(tmp_path / "w", name="Wettringen")
+        ki.init_concept(tmp_path / "w", name="Wettringen", catalogue=book)
     assert [c.split()[1] for c in info.value.candidates] == ["05566096", "09571222"]
-    assert "Kreis Steinfurt, Nordrhein-Westfalen" in str(info.value)
+    assert "Kreis Steinfurt, Nordrhein-Westfalen (8.261 Einwohner)" in str(info.value)
+    assert "Landkreis Ansbach, Bayern (1.700 Einwohner)" in str(info.value)
+    assert not (tmp_path / "w").exists()
+
+
+# --------------------------------------------------------------------------- namesakes
+
+
+def _namesakes(*towns: tuple[str, int | None], name: str = "Wettringen") -> TerritoryCatalogue:
+    """A catalogue with Kreis Steinfurt and Landkreis Ansbach and towns all called *name*."""
+    from kommunale_integration._territories import OfficialTerritory, TerritoryCatalogue
+
+    units = [
+        OfficialTerritory(ags="05", name="Nordrhein-Westfalen"),
+        OfficialTerritory(ags="05566", name="Steinfurt", textkennzeichen="43"),
+        OfficialTerritory(ags="09", name="Bayern"),
+        OfficialTerritory(ags="09571", name="Ansbach", textkennzeichen="44"),
+        *(
+            OfficialTerritory(ags=ags, name=name, textkennzeichen="64", population=people)
+            for ags, people in towns
+        ),
+    ]
+    return TerritoryCatalogue(
+        gebietsstand=date(2020, 12, 31),
+        population_date=None,
+        source="test",
+        entries=tuple(sorted(units, key=lambda e: e.ags)),
+    )
+
+
+def test_a_name_means_the_town_five_times_larger_than_its_namesake(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Done-when: ``init x --name Wettringen`` writes 05566096 (8,261 against 1,007)."""
+    ki.init_concept(tmp_path / "w", name="Wettringen")
+    concept = ki.load_concept(tmp_path / "w")
+    assert concept.territory == "05566096"
+    assert concept.territories[0].name == "Wettringen"
+    [record] = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "genommen: Wettringen (05566096), Kreis Steinfurt" in record.getMessage()
+    assert "--ags 09571222  Wettringen (09571222), Landkreis Ansbach, Bayern" in (
+        record.getMessage()
+    )
+    # konzept.yaml names the Kreis, so a wrong choice shows.
+    text = (tmp_path / "w" / "konzept.yaml").read_text(encoding="utf-8")
+    assert "#   Wettringen (05566096), Kreis Steinfurt, Nordrhein-Westfalen\n" in text
+
+
+@pytest.mark.parametrize(
+    ("larger", "smaller", "taken"),
+    [
+        (5000, 1000, True),  # exactly five times
+        (4999, 1000, False),
+        (5000, None, True),  # a namesake without population counts as none
+        (None, None, False),
+        (0, 0, False),
+    ],
+)
+def test_dominance_threshold(larger: int | None, smaller: int | None, taken: bool) -> None:
+    book = _namesakes(("05566096", larger), ("09571222", smaller))
+    if taken:
+        choice = ki.choose_territory("Wettringen", book)
+        assert choice.chosen.ags == "05566096"
+        assert [e.ags for e in choice.others] == ["09571222"]
+    else:
+        with pytest.raises(ki.AmbiguousTerritoryError):
+            ki.choose_territory("Wettringen", book)
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(0, 60_000)), min_size=2, max_size=6))
+def test_dominance_rule_property(populations: list[int | None]) -> None:
+    """Taken is exactly the town with ≥ 5× the inhabitants of each other one, if any."""
+    towns = [(f"05566{index:03d}", people) for index, people in enumerate(populations)]
+    book = _namesakes(*towns)
+    counts = [people or 0 for people in populations]
+    expected = [
+        index
+        for index, count in enumerate(counts)
+        if count > 0 and all(count >= 5 * other for j, other in enumerate(counts) if j != index)
+    ]
+    if expected:
+        choice = ki.choose_territory("Wettringen", book)
+        assert choice.chosen.ags == towns[expected[0]][0]
+        assert {e.ags for e in choice.others} == {a for a, _ in towns} - {choice.chosen.ags}
+        assert choice.warning(book) is not None
+    else:
+        with pytest.raises(ki.AmbiguousTerritoryError) as info:
+            ki.choose_territory("Wettringen", book)
+        assert len(info.value.candidates) == len(towns)
+
+
+def test_names_found_only_as_a_beginning_are_never_taken_by_size() -> None:
+    book = _namesakes(("05566096", 90_000), ("09571222", 10), name="Neustadt an der Aa")
+    assert book.lookup("Neustadt") == (book.find("Neustadt"), False)
+    with pytest.raises(ki.AmbiguousTerritoryError):
+        ki.choose_territory("Neustadt", book)
+
+
+@pytest.mark.parametrize(
+    ("kreis", "land"),
+    [
+        ("Landkreis Ansbach", None),
+        ("Ansbach", None),  # the Landkreis and the kreisfreie Stadt of that name
+        ("09571", None),
+        (None, "Bayern"),
+        (None, "BY"),
+        (None, "9"),
+        ("Ansbach", "Bayern"),
+    ],
+)
+def test_kreis_or_land_chooses_among_namesakes(
+    tmp_path: Path, kreis: str | None, land: str | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    ki.init_concept(tmp_path / "w", name="Wettringen", kreis=kreis, land=land)
+    assert ki.load_concept(tmp_path / "w").territory == "09571222"
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
+    text = (tmp_path / "w" / "konzept.yaml").read_text(encoding="utf-8")
+    assert "#   Wettringen (09571222), Landkreis Ansbach, Bayern\n" in text
+
+
+def test_kreis_and_land_filters_refuse_what_they_cannot_mean(tmp_path: Path) -> None:
+    with pytest.raises(ki.KommunaleIntegrationError, match="Kreis „Nirgendwo“"):
+        ki.init_concept(tmp_path / "x", name="Wettringen", kreis="Nirgendwo")
+    with pytest.raises(ki.KommunaleIntegrationError, match="Land „XY“"):
+        ki.init_concept(tmp_path / "x", name="Wettringen", land="XY")
+    with pytest.raises(ki.KommunaleIntegrationError, match="keines der Gebiete") as info:
+        ki.init_concept(tmp_path / "x", name="Wettringen", kreis="Kreis Coesfeld")
+    assert "--ags 09571222" in str(info.value)
+    with pytest.raises(ki.KommunaleIntegrationError, match="liegt nicht in"):
+        ki.init_concept(tmp_path / "x", ags="05566096", land="BY")
+    ki.init_concept(tmp_path / "ok", ags="05566096", land="NRW", kreis="Steinfurt")
+    assert not (tmp_path / "x").exists()
+
+
+def test_namesake_messages_in_english() -> None:
+    book = ki.territory_catalogue()
+    with using_language("en"):
+        warning = ki.choose_territory("Wettringen", book).warning(book)
+        assert warning is not None
+        assert warning.startswith("'Wettringen' is the name of 2 territories; taken:")
+        assert "(8,261 inhabitants)" in warning
+        assert "Landkreis Ansbach, Bayern (1,007 inhabitants)" in warning
+        with pytest.raises(ki.AmbiguousTerritoryError, match="narrow the choice with --kreis"):
+            ki.choose_territory("Neustadt", book)
+        with pytest.raises(ki.KommunaleIntegrationError, match="there is no Land 'XY'"):
+            ki.choose_territory("Wettringen", book, land="XY")
 
 
 def test_wrong_ags_for_the_name_is_a_warning_naming_the_official_unit(tmp_path: Path) -> None:
@@ -228,6 +380,26 @@ def test_cli_ambiguous_name_lists_the_neustadts(
     assert err.count("--ags ") == 17
     assert "Neustadt in Sachsen (14628260), Landkreis Sächsische Schweiz-Osterzgebirge" in err
     assert "Traceback" not in err
+
+
+def test_cli_init_by_a_dominant_name_warns_and_names_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path / "w"), "--name", "Wettringen"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Warnung: „Wettringen“ ist der Name von 2 Gebieten; genommen: ")
+    assert "  --ags 09571222  Wettringen (09571222), Landkreis Ansbach, Bayern" in out
+    assert ki.load_concept(tmp_path / "w").territory == "05566096"
+    args = ["init", str(tmp_path / "b"), "--name", "Wettringen", "--kreis", "Landkreis Ansbach"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Warnung" not in out
+    assert "Gebiet: Wettringen (09571222), Landkreis Ansbach, Bayern" in out
+    assert main(["init", str(tmp_path / "n"), "--name", "Neustadt", "--land", "HE"]) == 0
+    concept = ki.load_concept(tmp_path / "n")
+    # Found as the beginning of its name: the official name is written, no warning.
+    assert (concept.territory, concept.territories[0].name) == ("06534016", "Neustadt (Hessen)")
+    assert "passt nicht" not in capsys.readouterr().out
 
 
 def test_cli_init_warns_about_a_name_that_does_not_fit_the_ags(

@@ -128,7 +128,15 @@ if TYPE_CHECKING:
         parse_expression,
         protect,
     )
-    from ._examples import AmbiguousTerritoryError, example_path, find_territory, init_concept
+    from ._examples import (
+        DOMINANCE,
+        AmbiguousTerritoryError,
+        TerritoryChoice,
+        choose_territory,
+        example_path,
+        find_territory,
+        init_concept,
+    )
     from ._hsds import ImportReport, export_hsds, import_hsds
     from ._loaders import (
         DEFAULT_TABLE_FILES,
@@ -284,6 +292,9 @@ _LAZY_MODULES: dict[str, tuple[str, ...]] = {
         "example_path",
         "init_concept",
         "find_territory",
+        "choose_territory",
+        "TerritoryChoice",
+        "DOMINANCE",
         "AmbiguousTerritoryError",
     ),
     "._schema": (
@@ -332,6 +343,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "DEFAULT_TABLE_FILES",
+    "DOMINANCE",
     "LOAD_FINDING_CODES",
     "SCHEMA_TYPES",
     "TABLE_COLUMNS",
@@ -423,6 +435,7 @@ __all__ = [
     "TemplateError",
     "Territory",
     "TerritoryCatalogue",
+    "TerritoryChoice",
     "TerritoryKind",
     "Translation",
     "ValidationConfigError",
@@ -437,6 +450,7 @@ __all__ = [
     "build_directory",
     "build_report",
     "catalogue_for",
+    "choose_territory",
     "comparison_periods",
     "compute_indicators",
     "coverage_gaps",

@@ -14,6 +14,7 @@ report straight away.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import string
 import unicodedata
@@ -21,7 +22,9 @@ from collections.abc import Sequence
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
+
+import attrs
 
 from ._errors import KommunaleIntegrationError, OutputError
 from ._model import Territory, TerritoryKind
@@ -31,14 +34,20 @@ if TYPE_CHECKING:
     from ._territories import OfficialTerritory, TerritoryCatalogue
 
 __all__ = [
+    "DOMINANCE",
     "EXAMPLES",
     "KIND_ALIASES",
     "TEMPLATE_FILES",
     "AmbiguousTerritoryError",
+    "TerritoryChoice",
+    "candidate_line",
+    "choose_territory",
     "example_path",
     "find_territory",
     "init_concept",
 ]
+
+log = logging.getLogger("kommunale_integration")
 
 EXAMPLES = ("kreis_coesfeld", "stadt_coesfeld")
 """Names of the bundled examples."""
@@ -152,37 +161,210 @@ class AmbiguousTerritoryError(KommunaleIntegrationError):
     """
 
     def __init__(self, name: str, candidates: Sequence[str]) -> None:
+        from ._i18n import tr
+
         lines = "\n".join(f"  {line}" for line in candidates)
         super().__init__(
-            f"{name!r} is the name of {len(candidates)} territories in the "
-            f"Gemeindeverzeichnis; choose one with --ags:\n{lines}"
+            tr(
+                "'{name}' is the name of {count} territories in the Gemeindeverzeichnis; "
+                "choose one with --ags, or narrow the choice with --kreis or --land:",
+                name=name,
+                count=len(candidates),
+            )
+            + f"\n{lines}"
         )
         self.candidates = tuple(candidates)
 
 
-def find_territory(name: str, catalogue: TerritoryCatalogue | None = None) -> OfficialTerritory:
-    """The one Kreis, Stadt or Gemeinde of the Gemeindeverzeichnis called *name*.
+DOMINANCE: Final = 5
+"""How much larger the territory a name is taken to mean must be than its namesakes.
+
+Several Städte and Gemeinden share a name (two are called Wettringen). When one of
+those carrying exactly that name has at least ``DOMINANCE`` times as many inhabitants as
+every other one (Wettringen in Kreis Steinfurt: 8,261; in Landkreis Ansbach: 1,007), the
+name means it; :func:`init_concept` takes it and warns, naming the others. Names found
+only as the beginning of longer names (``Neustadt`` → ``Neustadt an der Weinstraße``)
+are never resolved this way.
+"""
+
+
+@attrs.frozen(kw_only=True)
+class TerritoryChoice:
+    """The territory a name was taken to mean, and the namesakes it was preferred to.
+
+    Attributes:
+        name: The name that was looked up.
+        chosen: The unit of the Gemeindeverzeichnis taken.
+        others: Units of the same name not taken because *chosen* has at least
+            :data:`DOMINANCE` times their population; empty when the name (with the
+            Kreis or Land given) means one unit only.
+
+    .. versionadded:: 0.1.0
+    """
+
+    name: str
+    chosen: OfficialTerritory
+    others: tuple[OfficialTerritory, ...] = ()
+
+    def warning(self, catalogue: TerritoryCatalogue) -> str | None:
+        """The warning to show when namesakes were passed over (``None`` otherwise).
+
+        It names the unit taken with its Kreis, Land and population, and every other
+        one with the ``--ags`` that chooses it.
+        """
+        from ._i18n import tr
+
+        if not self.others:
+            return None
+        lines = "\n".join(f"  {candidate_line(e, catalogue)}" for e in self.others)
+        return (
+            tr(
+                "'{name}' is the name of {count} territories; taken: {chosen} ({people}), "
+                "which has at least {factor} times as many inhabitants as each of the "
+                "others. If you mean another one, delete the folder and run init again "
+                "with its AGS (or with --kreis or --land):",
+                name=self.name,
+                count=len(self.others) + 1,
+                chosen=catalogue.describe(self.chosen.ags),
+                people=_inhabitants(self.chosen.population),
+                factor=DOMINANCE,
+            )
+            + f"\n{lines}"
+        )
+
+
+def _inhabitants(count: int | None) -> str:
+    from babel.numbers import format_decimal
+
+    from ._i18n import current_language, tr
+
+    if count is None:
+        return tr("population unknown")
+    number = format_decimal(count, locale=current_language())
+    return tr("{count} inhabitants", count=number)
+
+
+def candidate_line(entry: OfficialTerritory, catalogue: TerritoryCatalogue) -> str:
+    """``--ags 09571222  Wettringen (09571222), Landkreis Ansbach, Bayern (1.007 Einwohner)``."""
+    described = catalogue.describe(entry.ags)
+    return f"--ags {entry.ags}  {described} ({_inhabitants(entry.population)})"
+
+
+def _dominant(found: Sequence[OfficialTerritory]) -> OfficialTerritory | None:
+    """The unit with at least :data:`DOMINANCE` times the population of each other one."""
+    ranked = sorted(found, key=lambda e: e.population or 0, reverse=True)
+    first = ranked[0].population or 0
+    if first > 0 and all(first >= DOMINANCE * (e.population or 0) for e in ranked[1:]):
+        return ranked[0]
+    return None
+
+
+def _within(
+    found: list[OfficialTerritory],
+    catalogue: TerritoryCatalogue,
+    kreis: str | None,
+    land: str | None,
+) -> list[OfficialTerritory]:
+    """The units of *found* that lie in the Kreis *kreis* and the Land *land*."""
+    from ._i18n import tr
+
+    for text, size in ((kreis, 5), (land, 2)):
+        if text is None:
+            continue
+        areas = catalogue.areas(text, size)
+        if not areas and size == 5:
+            raise KommunaleIntegrationError(
+                tr("there is no Kreis '{kreis}' in the Gemeindeverzeichnis", kreis=text)
+            )
+        if not areas:
+            raise KommunaleIntegrationError(
+                tr("there is no Land '{land}' in the Gemeindeverzeichnis", land=text)
+            )
+        codes = tuple(a.ags for a in areas)
+        found = [e for e in found if e.ags.startswith(codes)]
+    return found
+
+
+def choose_territory(
+    name: str,
+    catalogue: TerritoryCatalogue | None = None,
+    *,
+    kreis: str | None = None,
+    land: str | None = None,
+) -> TerritoryChoice:
+    """The Kreis, Stadt or Gemeinde of the Gemeindeverzeichnis that *name* means.
+
+    The units called *name* (:meth:`TerritoryCatalogue.find`) are narrowed to those in
+    *kreis* and *land* when given (an AGS or a name: ``Landkreis Ansbach``, ``09571``,
+    ``Bayern``, ``BY``). One left is the choice. Of several, one that carries exactly
+    the name and has at least :data:`DOMINANCE` times the population of each of the
+    others is taken; :attr:`TerritoryChoice.others` then lists the others.
 
     Raises:
-        AmbiguousTerritoryError: when several match (the candidates with Kreis and Land).
+        AmbiguousTerritoryError: when several remain and none dominates (the
+            candidates with Kreis, Land and population).
+        KommunaleIntegrationError: when none matches, or *kreis* or *land* names
+            no Kreis or Land.
+
+    .. versionadded:: 0.1.0
+    """
+    from ._i18n import tr
+    from ._territories import territory_catalogue
+
+    book = catalogue or territory_catalogue()
+    named, exact = book.lookup(name)
+    found = _within(named, book, kreis, land)
+    if len(found) == 1:
+        return TerritoryChoice(name=name, chosen=found[0])
+    if not found:
+        if named:
+            lines = "\n".join(f"  {candidate_line(e, book)}" for e in named)
+            raise KommunaleIntegrationError(
+                tr(
+                    "none of the territories called '{name}' lies in the Kreis or Land "
+                    "given with --kreis or --land; they are:",
+                    name=name,
+                )
+                + f"\n{lines}"
+            )
+        raise KommunaleIntegrationError(
+            tr(
+                "there is no Kreis, Stadt or Gemeinde '{name}' in the Gemeindeverzeichnis "
+                "(Gebietsstand {stand}): check the spelling or give the Amtlicher "
+                "Gemeindeschlüssel with --ags (8 digits for a Stadt or Gemeinde, 5 for a "
+                "Kreis)",
+                name=name,
+                stand=f"{book.gebietsstand:%d.%m.%Y}",
+            )
+        )
+    chosen = _dominant(found) if exact else None
+    if chosen is None:
+        raise AmbiguousTerritoryError(name, [candidate_line(e, book) for e in found])
+    return TerritoryChoice(
+        name=name, chosen=chosen, others=tuple(e for e in found if e is not chosen)
+    )
+
+
+def find_territory(
+    name: str,
+    catalogue: TerritoryCatalogue | None = None,
+    *,
+    kreis: str | None = None,
+    land: str | None = None,
+) -> OfficialTerritory:
+    """The Kreis, Stadt or Gemeinde of the Gemeindeverzeichnis called *name*.
+
+    The unit :func:`choose_territory` takes (a namesake with at least
+    :data:`DOMINANCE` times the population of every other one wins).
+
+    Raises:
+        AmbiguousTerritoryError: when several match and none dominates (the
+            candidates with Kreis and Land).
         KommunaleIntegrationError: when none matches.
 
     .. versionadded:: 0.1.0
     """
-    from ._territories import territory_catalogue
-
-    book = catalogue or territory_catalogue()
-    found = book.find(name)
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise KommunaleIntegrationError(
-            f"there is no Kreis, Stadt or Gemeinde {name!r} in the Gemeindeverzeichnis "
-            f"(Gebietsstand {book.gebietsstand:%d.%m.%Y}): check the spelling or give the "
-            "Amtlicher Gemeindeschlüssel with --ags (8 digits for a Stadt or Gemeinde, 5 "
-            "for a Kreis)"
-        )
-    raise AmbiguousTerritoryError(name, [f"--ags {e.ags}  {book.describe(e.ags)}" for e in found])
+    return choose_territory(name, catalogue, kreis=kreis, land=land).chosen
 
 
 def _official(ags: str, catalogue: TerritoryCatalogue) -> OfficialTerritory:
@@ -199,6 +381,38 @@ def _official(ags: str, catalogue: TerritoryCatalogue) -> OfficialTerritory:
             f"{ags}000 (the Stadt), not the Kreis key"
         )
     return entry
+
+
+def _resolve(
+    book: TerritoryCatalogue, clean: str, ags: str | None, kreis: str | None, land: str | None
+) -> OfficialTerritory:
+    """The unit a new concept is for: by its AGS, else by its name."""
+    from ._i18n import tr
+
+    if ags:
+        # A key that lost its leading zero (5566096) is repaired, as in every loader.
+        code, _ = repair_ags(ags)
+        if not (is_ags(code) and len(code) in (5, 8)):
+            raise KommunaleIntegrationError(
+                f"expected an AGS of 8 digits (Stadt or Gemeinde) or 5 digits (Kreis), got {code!r}"
+            )
+        official = _official(code, book)
+        if _within([official], book, kreis, land) != [official]:
+            raise KommunaleIntegrationError(
+                tr(
+                    "{place} does not lie in the Kreis or Land given with --kreis or --land",
+                    place=book.describe(code),
+                )
+            )
+    elif clean:
+        choice = choose_territory(clean, book, kreis=kreis, land=land)
+        official = choice.chosen
+        warning = choice.warning(book)
+        if warning is not None:
+            log.warning("%s", warning)
+    else:
+        raise KommunaleIntegrationError("give the name of the town or its AGS")
+    return official
 
 
 def _line(t: Territory) -> str:
@@ -235,6 +449,8 @@ def init_concept(
     kind: str | TerritoryKind | None = None,
     today: date | None = None,
     catalogue: TerritoryCatalogue | None = None,
+    kreis: str | None = None,
+    land: str | None = None,
 ) -> Path:
     """Create a new concept folder for a town from the commented template (Vorlage).
 
@@ -248,8 +464,11 @@ def init_concept(
         path: The new folder. It must not exist or be empty.
         name: The name of the Stadt, Gemeinde or Kreis, e.g. ``Wettringen``. Without
             *ags* it is looked up in the Gemeindeverzeichnis (``Wettringen``, ``Stadt
-            Coesfeld``, ``Kreis Steinfurt``); with *ags* it may be left out (the
-            official name is used) or given in the town's own spelling.
+            Coesfeld``, ``Kreis Steinfurt``) with :func:`choose_territory`: where
+            several units share the name and one has at least :data:`DOMINANCE` times
+            the population of each other one, that one is taken and a warning naming
+            the others is logged; with *ags* it may be left out (the official name is
+            used) or given in the town's own spelling.
         ags: Its Amtlicher Gemeindeschlüssel: 8 digits for a Stadt or Gemeinde, 5 for
             a Kreis (the concept then lists all its Städte und Gemeinden). It must exist
             in the catalogue.
@@ -259,14 +478,18 @@ def init_concept(
         today: The date whose year the comments use for example commands.
         catalogue: The territory catalogue to look names and AGS up in (default: the
             Gemeindeverzeichnis shipped with the library).
+        kreis: Look *name* up only in this Kreis (its AGS or name, e.g. ``Landkreis
+            Ansbach``); with *ags*, the AGS must lie in it.
+        land: Look *name* up only in this Land (``Bayern``, ``BY``, ``09``); with
+            *ags*, the AGS must lie in it.
 
     Returns:
         The folder written.
 
     Raises:
         OutputError: when *path* exists and is not an empty folder.
-        AmbiguousTerritoryError: when *name* means several territories (the message
-            lists them with Kreis and Land).
+        AmbiguousTerritoryError: when *name* means several territories and none
+            dominates (the message lists them with Kreis, Land and population).
         KommunaleIntegrationError: for an unknown kind or name, an AGS that does not
             exist or does not fit the kind (the message says what is expected).
 
@@ -290,21 +513,12 @@ def init_concept(
     from ._territories import territory_catalogue
 
     book = catalogue or territory_catalogue()
-    if ags:
-        # A key that lost its leading zero (5566096) is repaired, as in every loader.
-        code, _ = repair_ags(ags)
-        if not (is_ags(code) and len(code) in (5, 8)):
-            raise KommunaleIntegrationError(
-                f"expected an AGS of 8 digits (Stadt or Gemeinde) or 5 digits (Kreis), got {code!r}"
-            )
-        official = _official(code, book)
-    elif clean:
-        official = find_territory(clean, book)
-    else:
-        raise KommunaleIntegrationError("give the name of the town or its AGS")
+    official = _resolve(book, clean, ags, kreis, land)
     code = official.ags
     territory_kind = official.kind if kind is None else _kind(kind, code)
-    own_name = clean and not book.matches(code, clean)
+    # A name looked up means the official unit; one given beside the AGS is kept
+    # unless it is a spelling of the official name.
+    own_name = bool(ags) and clean and not book.matches(code, clean)
     # Building the territory checks the AGS (digits, length for the kind).
     root = Territory(
         ags=code,
@@ -325,6 +539,7 @@ def init_concept(
         "title": _quoted(title),
         "name": clean,
         "ags": code,
+        "place": "".join(c if _printable(c) else "?" for c in book.describe(code)),
         "committee": _quoted("Ausschuss für Soziales und Integration"),
         "territories": _territory_lines(root, book),
         "gebietsstand": book.gebietsstand.isoformat(),

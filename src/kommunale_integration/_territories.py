@@ -71,6 +71,27 @@ _PREFIXES = (
 )
 
 
+#: Abbreviations of the Länder (ISO 3166-2 without "DE-", and NRW) -> Land AGS.
+_LAND_ABBREVIATIONS = {
+    "sh": "01",
+    "hh": "02",
+    "ni": "03",
+    "hb": "04",
+    "nw": "05",
+    "nrw": "05",
+    "he": "06",
+    "rp": "07",
+    "bw": "08",
+    "by": "09",
+    "sl": "10",
+    "be": "11",
+    "bb": "12",
+    "mv": "13",
+    "sn": "14",
+    "st": "15",
+    "th": "16",
+}
+
 _AROUND_PUNCTUATION = re.compile(r" ?([/(),.-]) ?")
 
 
@@ -257,25 +278,54 @@ class TerritoryCatalogue:
         Weinstraße`` and ``Neustadt a.d.Donau``). A kreisfreie Stadt is found as its
         Gemeinde (8 digits).
         """
+        return self.lookup(name)[0]
+
+    def lookup(self, name: str) -> tuple[list[OfficialTerritory], bool]:
+        """Like :meth:`find`, and whether the units found carry exactly that name.
+
+        ``False`` means they were found because their names begin with *name*
+        (``Neustadt`` → ``Neustadt an der Weinstraße`` …).
+        """
         wanted = _normal(name)
         if not wanted:
-            return []
+            return [], False
         index = self._name_index()
         exact = index.get(wanted, [])
         if exact:
             towns = [e for e in exact if len(e.ags) == 8]
-            return sorted(towns or exact, key=lambda e: e.ags)
+            return sorted(towns or exact, key=lambda e: e.ags), True
         for prefix, size in _PREFIXES:
             if wanted.startswith(prefix):
                 found = [e for e in index.get(wanted[len(prefix) :], []) if len(e.ags) == size]
                 if found:
-                    return sorted(found, key=lambda e: e.ags)
+                    return sorted(found, key=lambda e: e.ags), True
         pattern = re.compile(re.escape(wanted) + r"(?![^\W\d_])")
-        return [
+        found = [
             e
             for e in self.entries
             if len(e.ags) == 8 and pattern.match(_normal(e.short_name)) is not None
         ]
+        return found, False
+
+    def areas(self, text: str, size: int) -> list[OfficialTerritory]:
+        """The Kreise (*size* 5) or Länder (*size* 2) that *text* names, ordered by AGS.
+
+        *text* is an AGS of that size (a lost leading zero is added: ``9`` is Bayern)
+        or a name: ``Steinfurt``, ``Kreis Steinfurt``, ``Landkreis Ansbach`` (the name
+        ``Ansbach`` means both the Landkreis and the kreisfreie Stadt), ``Bayern``; a
+        Land also by its abbreviation (``BY``, ``NRW``, ``DE-BY``).
+        """
+        clean = text.strip()
+        if clean.isascii() and clean.isdigit() and len(clean) <= size:
+            entry = self.get(clean.zfill(size))
+            return [entry] if entry is not None else []
+        wanted = _normal(clean)
+        if size == 2:
+            code = _LAND_ABBREVIATIONS.get(wanted.removeprefix("de-"))
+            if code is not None:
+                entry = self.get(code)
+                return [entry] if entry is not None else []
+        return [e for e in self.entries if len(e.ags) == size and wanted in e.names()]
 
     def matches(self, ags: str, name: str) -> bool:
         """Whether *name* is a spelling of the unit *ags* (official, short, with prefix)."""

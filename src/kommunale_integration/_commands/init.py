@@ -49,13 +49,27 @@ def register(subparsers: Any) -> None:
             "district); default: the kind in the Gemeindeverzeichnis"
         ),
     )
+    parser.add_argument(
+        "--kreis",
+        metavar="KREIS",
+        help=(
+            "look the name up only in this Kreis: its AGS (5 digits) or name, e.g. "
+            "'Landkreis Ansbach' (for a name several towns share)"
+        ),
+    )
+    parser.add_argument(
+        "--land",
+        metavar="LAND",
+        help="look the name up only in this Land: its AGS, name or abbreviation (Bayern, BY, 09)",
+    )
     add_catalogue_option(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Handle ``init``: fill the template, check that the result loads, print next steps."""
-    from .._examples import TEMPLATE_FILES, init_concept
+    from .._errors import Severity
+    from .._examples import TEMPLATE_FILES, choose_territory, init_concept
     from .._i18n import current_language, tr
     from .._loaders import load_concept
     from .._parse import repair_ags
@@ -76,7 +90,23 @@ def run(args: argparse.Namespace) -> int:
             )
     name = args.name or (None if args.ags else folder.resolve().name)
     book = chosen_catalogue(args)
-    init_concept(folder, name=name, ags=args.ags, kind=args.kind, catalogue=book)
+    ags = args.ags
+    if not ags and name:
+        # Chosen here so that the warning about namesakes is printed, not logged.
+        choice = choose_territory(name, book, kreis=args.kreis, land=args.land)
+        warning = choice.warning(book)
+        if warning is not None:
+            print(f"{severity_label(Severity.WARNING, current_language()).capitalize()}: {warning}")
+        ags, name = choice.chosen.ags, None  # the official name of the unit chosen
+    init_concept(
+        folder,
+        name=name,
+        ags=ags,
+        kind=args.kind,
+        catalogue=book,
+        kreis=args.kreis,
+        land=args.land,
+    )
     if args.catalogue:
         print(
             tr(
