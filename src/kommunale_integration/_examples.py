@@ -298,7 +298,7 @@ def choose_territory(
     *kreis* and *land* when given (an AGS or a name: ``Landkreis Ansbach``, ``09571``,
     ``Bayern``, ``BY``). One left is the choice. Of several, one that carries exactly
     the name and has at least :data:`DOMINANCE` times the population of each of the
-    others is taken; :attr:`TerritoryChoice.others` then lists the others.
+    others is taken; the ``others`` of the :class:`TerritoryChoice` then list the others.
 
     Raises:
         AmbiguousTerritoryError: when several remain and none dominates (the
