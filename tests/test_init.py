@@ -297,7 +297,7 @@ def test_wrong_ags_for_the_name_is_a_warning_naming_the_official_unit(tmp_path: 
 
 
 def test_an_ags_that_does_not_exist_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ki.KommunaleIntegrationError, match="09999001 does not exist"):
+    with pytest.raises(ki.KommunaleIntegrationError, match="'09999001' gibt es im"):
         ki.init_concept(tmp_path / "x", name="X", ags="09999001")
     with pytest.raises(ki.KommunaleIntegrationError, match="kreisfreie Stadt"):
         ki.init_concept(tmp_path / "x", ags="05515")
@@ -449,7 +449,7 @@ def test_cli_init_in_the_current_empty_folder(
         (["--ags", "0555801"], "AGS"),
         (["--ags", "12345678x"], "digits"),
         (["--name", "Musterhausen"], "--ags"),
-        (["--ags", "09999001"], "does not exist"),
+        (["--ags", "09999001"], "gibt es im Gemeindeverzeichnis nicht"),
     ],
 )
 def test_cli_bad_input_is_one_clear_sentence(

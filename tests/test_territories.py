@@ -324,7 +324,7 @@ def test_cli_find_and_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["territories", "show", "05566"]) == 0
     assert capsys.readouterr().out.count("\n  0556") == 24
     assert main(["territories", "show", "05566999"]) == 2
-    assert "does not exist" in capsys.readouterr().err
+    assert "den AGS '05566999' gibt es im Gemeindeverzeichnis nicht" in capsys.readouterr().err
 
 
 def test_cli_update_writes_the_users_catalogue(

@@ -234,14 +234,11 @@ class TerritoryChoice:
 
 
 def _inhabitants(count: int | None) -> str:
-    from babel.numbers import format_decimal
-
-    from ._i18n import current_language, tr
+    from ._i18n import format_number, tr
 
     if count is None:
         return tr("population unknown")
-    number = format_decimal(count, locale=current_language())
-    return tr("{count} inhabitants", count=number)
+    return tr("{count} inhabitants", count=format_number(count))
 
 
 def candidate_line(entry: OfficialTerritory, catalogue: TerritoryCatalogue) -> str:
@@ -368,13 +365,7 @@ def find_territory(
 
 
 def _official(ags: str, catalogue: TerritoryCatalogue) -> OfficialTerritory:
-    entry = catalogue.get(ags)
-    if entry is None:
-        raise KommunaleIntegrationError(
-            f"the AGS {ags} does not exist in the Gemeindeverzeichnis (Gebietsstand "
-            f"{catalogue.gebietsstand:%d.%m.%Y}); check it, or load the current official "
-            "file with 'kommunale-integration territories update' and pass it with --catalogue"
-        )
+    entry = catalogue.require(ags)
     if len(ags) == 5 and entry.kreisfrei:
         raise KommunaleIntegrationError(
             f"{ags} is the kreisfreie Stadt {entry.short_name}: its concept uses the AGS "

@@ -24,15 +24,21 @@ import functools
 import gettext as _gettext
 import os
 from collections.abc import Callable, Iterator, Mapping
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
 __all__ = [
+    "BABEL_LOCALES",
     "DEFAULT_LANGUAGE",
     "Translations",
     "available_languages",
+    "babel_locale",
     "current_language",
+    "format_date",
+    "format_number",
     "language_from_environment",
     "normalise_language",
     "tr",
@@ -234,3 +240,60 @@ def tr(message: str, /, *, lang: str | None = None, **values: Any) -> str:
     """
     text = translations(lang or current_language(), "messages").gettext(message)
     return text.format(**values) if values else text
+
+
+# --------------------------------------------------------------------------- numbers and dates
+
+#: The Babel locale of each language numbers and dates are written in.
+BABEL_LOCALES: Final = {"de": "de_DE", "en": "en_GB"}
+
+
+def babel_locale(language: str | None = None) -> Any:
+    """The parsed Babel locale of *language* (``de_DE``, ``en_GB``; others as CLDR has them)."""
+    return _parsed_locale(normalise_language(language or current_language()))
+
+
+@functools.cache
+def _parsed_locale(code: str) -> Any:
+    from babel import Locale
+
+    return Locale.parse(BABEL_LOCALES.get(code, code))
+
+
+def format_number(
+    value: Decimal | int, decimals: int | None = None, *, lang: str | None = None
+) -> str:
+    """*value* with *decimals* places (default: as many as needed, at most 2), grouped.
+
+    The one number formatter of reports and messages.
+
+    >>> format_number(1234567, lang="de"), format_number(Decimal("2.5"), lang="en")
+    ('1.234.567', '2.5')
+    """
+    from babel.numbers import format_decimal
+
+    number = Decimal(value)
+    if decimals is None:
+        normal = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+        decimals = max(0, -int(normal.as_tuple().exponent))
+    quantum = Decimal(1).scaleb(-decimals)
+    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text: str = format_decimal(rounded, format=pattern, locale=babel_locale(lang))
+    return text
+
+
+def format_date(value: date, *, lang: str | None = None) -> str:
+    """A day as written in *lang*: ``31.12.2016`` (de), ``31 December 2016`` (en).
+
+    The one date formatter of reports and messages.
+
+    >>> format_date(date(2016, 12, 31), lang="de"), format_date(date(2016, 12, 31), lang="en")
+    ('31.12.2016', '31 December 2016')
+    """
+    from babel.dates import format_date as babel_format_date
+
+    code = normalise_language(lang or current_language())
+    pattern = "dd.MM.y" if code == "de" else "d MMMM y"
+    text: str = babel_format_date(value, format=pattern, locale=babel_locale(code))
+    return text

@@ -30,7 +30,8 @@ from typing import Any
 
 import attrs
 
-from ._errors import Finding, LoadError, Location, Severity
+from ._errors import Finding, KommunaleIntegrationError, LoadError, Location, Severity, shown
+from ._i18n import format_date, tr
 from ._model import Territory, TerritoryKind
 
 __all__ = [
@@ -233,6 +234,26 @@ class TerritoryCatalogue:
     def get(self, ags: str) -> OfficialTerritory | None:
         """The unit with this AGS, or ``None``."""
         return self._by_ags.get(ags)
+
+    def require(self, ags: str) -> OfficialTerritory:
+        """The unit with this AGS.
+
+        Raises:
+            KommunaleIntegrationError: the AGS does not exist at this Gebietsstand (the
+                one message for it, with how to load a newer catalogue).
+        """
+        entry = self.get(ags)
+        if entry is None:
+            raise KommunaleIntegrationError(
+                tr(
+                    "the AGS {ags} does not exist in the Gemeindeverzeichnis (Gebietsstand "
+                    "{stand}); check it, or load the current official file with "
+                    "'kommunale-integration territories update' and pass it with --catalogue",
+                    ags=shown(ags),
+                    stand=format_date(self.gebietsstand),
+                )
+            )
+        return entry
 
     def municipalities(self, prefix: str = "") -> list[OfficialTerritory]:
         """The Städte und Gemeinden (8-digit AGS) whose AGS starts with *prefix*."""

@@ -32,12 +32,18 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print the catalogues."""
     from .._catalogues import CATALOGUE_NAMES, catalogues_text
-    from .._errors import KommunaleIntegrationError
+    from .._errors import KommunaleIntegrationError, shown
+    from .._i18n import tr
+    from ._common import EXIT_OK
 
     unknown = [n for n in args.names if n not in CATALOGUE_NAMES]
     if unknown:
         raise KommunaleIntegrationError(
-            f"unknown catalogue {unknown[0]!r}; the catalogues are {', '.join(CATALOGUE_NAMES)}"
+            tr(
+                "unknown catalogue {name}; the catalogues are {names}",
+                name=shown(unknown[0]),
+                names=", ".join(CATALOGUE_NAMES),
+            )
         )
     print(catalogues_text(tuple(args.names) or CATALOGUE_NAMES, lang=args.lang), end="")
-    return 0
+    return EXIT_OK

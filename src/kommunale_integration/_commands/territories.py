@@ -14,14 +14,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .._errors import KommunaleIntegrationError
+from ._common import EXIT_OK
 
 
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date like 2024-12-31, got {text!r}") from None
+        from .._errors import shown
+        from .._i18n import tr
+
+        message = tr("expected a date like 2024-12-31, got {found}", found=shown(text))
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def add_catalogue_option(parser: argparse.ArgumentParser) -> None:
@@ -86,52 +90,75 @@ def register(subparsers: Any) -> None:
 
 
 def _info(args: argparse.Namespace) -> int:
+    from .._i18n import format_date, format_number, tr
+
     book = chosen_catalogue(args)
     towns = book.municipalities()
-    print(f"Gemeindeverzeichnis, Gebietsstand {book.gebietsstand:%d.%m.%Y}")
+    print(
+        tr(
+            "Gemeindeverzeichnis, territorial status of {stand}",
+            stand=format_date(book.gebietsstand),
+        )
+    )
     if book.population_date is not None:
-        print(f"Einwohnerzahlen: Stand {book.population_date:%d.%m.%Y}")
+        print(tr("Population figures as of {day}", day=format_date(book.population_date)))
     kreise = sum(1 for e in book.entries if len(e.ags) == 5)
-    print(f"{len(towns)} Städte und Gemeinden, {kreise} Kreise und kreisfreie Städte")
-    print(f"Quelle: {book.source}")
+    print(
+        tr(
+            "{towns} Städte and Gemeinden, {kreise} Kreise and kreisfreie Städte",
+            towns=format_number(len(towns)),
+            kreise=format_number(kreise),
+        )
+    )
+    print(tr("Source: {source}", source=book.source))
     print(f"{book.attribution}")
-    print(f"Lizenz: {book.licence}")
-    return 0
+    print(tr("Licence: {licence}", licence=book.licence))
+    return EXIT_OK
 
 
 def _find(args: argparse.Namespace) -> int:
+    from .._errors import KommunaleIntegrationError, shown
+    from .._i18n import format_number, tr
+
     book = chosen_catalogue(args)
     found = book.find(args.name)
     if not found:
         raise KommunaleIntegrationError(
-            f"there is no Kreis, Stadt or Gemeinde {args.name!r} in the Gemeindeverzeichnis"
+            tr(
+                "there is no Kreis, Stadt or Gemeinde {name} in the Gemeindeverzeichnis",
+                name=shown(args.name),
+            )
         )
     for entry in found:
-        people = f"{entry.population:,} Einw.".replace(",", ".") if entry.population else ""
+        people = ""
+        if entry.population:
+            people = tr("{count} inh.", count=format_number(entry.population))
         print(f"{entry.ags}  {book.describe(entry.ags)}  {people}".rstrip())
-    return 0
+    return EXIT_OK
 
 
 def _show(args: argparse.Namespace) -> int:
+    from .._i18n import format_date, format_number, tr
+
     book = chosen_catalogue(args)
-    entry = book.get(args.ags.strip())
-    if entry is None:
-        raise KommunaleIntegrationError(
-            f"the AGS {args.ags!r} does not exist in the Gemeindeverzeichnis "
-            f"(Gebietsstand {book.gebietsstand:%d.%m.%Y})"
-        )
+    entry = book.require(args.ags.strip())
     print(book.describe(entry.ags))
-    print(f"amtlicher Name: {entry.name}; Art: {entry.kind.value}")
+    print(tr("official name: {name}; kind: {kind}", name=entry.name, kind=entry.kind.value))
     if entry.population is not None:
-        stand = f" (Stand {book.population_date:%d.%m.%Y})" if book.population_date else ""
-        print(f"Einwohner: {entry.population:,}{stand}".replace(",", "."))
+        people = format_number(entry.population)
+        if book.population_date:
+            day = format_date(book.population_date)
+            print(tr("Inhabitants: {count} (as of {day})", count=people, day=day))
+        else:
+            print(tr("Inhabitants: {count}", count=people))
     if len(entry.ags) == 5:
         for town in book.municipalities(entry.ags):
             print(f"  {town.ags}  {town.name}")
-    return 0
+    return EXIT_OK
 
 
 def _update(args: argparse.Namespace) -> int:
+    from .._i18n import format_date, format_number, tr
     from .._io import check_not_input
     from .._territories import read_gemeindeverzeichnis, write_territory_catalogue
 
@@ -140,12 +167,15 @@ def _update(args: argparse.Namespace) -> int:
         args.file, gebietsstand=args.gebietsstand, population_date=args.population_date
     )
     write_territory_catalogue(book, args.output)
-    towns = len(book.municipalities())
     print(
-        f"geschrieben: {args.output} ({towns} Städte und Gemeinden, Gebietsstand "
-        f"{book.gebietsstand:%d.%m.%Y})"
+        tr(
+            "written: {path} ({towns} Städte and Gemeinden, Gebietsstand {stand})",
+            path=args.output,
+            towns=format_number(len(book.municipalities())),
+            stand=format_date(book.gebietsstand),
+        )
     )
-    print("In konzept.yaml eintragen:")
+    print(tr("Enter in konzept.yaml:"))
     print(f"  gebietsstand: {book.gebietsstand.isoformat()}")
     print(f"  territory_catalogue: {args.output}")
-    return 0
+    return EXIT_OK

@@ -18,17 +18,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from .._catalogues import Catalogue, load_catalogue
 from .._errors import InvalidValueError
+from .._i18n import BABEL_LOCALES as _LOCALES
+from .._i18n import babel_locale
 from .._model import GoalKind, MeasureStatus, ObservationStatus
 from .._periods import ReportPeriod
 
 __all__ = ["MESSAGES", "REPORT_DOMAIN", "Formatter", "normalise_lang"]
 
-_LOCALES = {"de": "de_DE", "en": "en_GB"}
 #: The gettext domain of the report texts.
 REPORT_DOMAIN = "report"
 _Day = date  # ``date`` is shadowed by the method of the same name inside Formatter
@@ -384,16 +385,10 @@ class Formatter:
         from .._i18n import translations
 
         self._catalogue = translations(self.lang, REPORT_DOMAIN)
-        self._babel_locale: Any = None
 
     @property
     def _babel(self) -> Any:
-        # One parsed Babel locale per formatter: parsing it for every number is slow.
-        if self._babel_locale is None:
-            from babel import Locale
-
-            self._babel_locale = Locale.parse(self.locale)
-        return self._babel_locale
+        return babel_locale(self.lang)
 
     def t(self, key: str, **values: Any) -> str:
         """Return the frame text *key*, with ``{placeholders}`` filled from *values*.
@@ -415,19 +410,11 @@ class Formatter:
 
         ``None`` becomes the symbol for a missing value (``–``).
         """
-        from babel.numbers import format_decimal
+        from .._i18n import format_number
 
         if value is None:
             return self.symbol(ObservationStatus.MISSING)
-        number = Decimal(value)
-        if decimals is None:
-            normal = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
-            decimals = max(0, -int(normal.as_tuple().exponent))
-        quantum = Decimal(1).scaleb(-decimals)
-        rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        text: str = format_decimal(rounded, format=pattern, locale=self._babel)
-        return text
+        return format_number(value, decimals, lang=self.lang)
 
     def signed(self, value: Decimal | None, decimals: int | None = None) -> str:
         """Format a change with its sign (``+12,5``, ``−3``, ``±0``)."""
@@ -465,14 +452,11 @@ class Formatter:
 
     def date(self, value: date | None) -> str:
         """Format a date: ``31.12.2016`` (de) or ``31 December 2016`` (en)."""
-        from babel.dates import format_date
+        from .._i18n import format_date
 
         if value is None:
             return self.symbol(ObservationStatus.MISSING)
-        text: str = format_date(
-            value, format="dd.MM.y" if self.lang == "de" else "d MMMM y", locale=self._babel
-        )
-        return text
+        return format_date(value, lang=self.lang)
 
     def span(self, start: _Day | None, end: _Day | None) -> str:
         """A timeframe: ``01.05.2025 – 31.12.2026``, ``ab 01.05.2025``, ``bis …``.
