@@ -117,6 +117,17 @@ def test_from_load_error_orders_errors_first() -> None:
     assert not report.ok
 
 
+def test_one_order_of_severities_for_loads_and_validation() -> None:
+    """Errors, then warnings, then hints: one rank (``Severity.rank``) for both listings."""
+    assert sorted(Severity, key=lambda s: s.rank) == [
+        Severity.ERROR,
+        Severity.WARNING,
+        Severity.INFO,
+    ]
+    error = LoadError([INFO, WARNING, ERROR])
+    assert ValidationReport.from_load_error(error).findings == (ERROR, WARNING, INFO)
+
+
 _findings = st.builds(
     Finding,
     code=st.sampled_from(["a-b", "c-d", "e"]),

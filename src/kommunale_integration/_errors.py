@@ -84,6 +84,18 @@ class Severity(enum.StrEnum):
     WARNING = "warning"
     INFO = "info"
 
+    @property
+    def rank(self) -> int:
+        """Where findings of this severity are listed: errors (0), warnings (1), hints (2).
+
+        >>> sorted(Severity, key=lambda s: s.rank)[0]
+        <Severity.ERROR: 'error'>
+        """
+        return _SEVERITY_ORDER.index(self)
+
+
+_SEVERITY_ORDER: Final = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
 
 @attrs.frozen(kw_only=True)
 class Location:

@@ -18,8 +18,6 @@ from ._messages import severity_label
 
 __all__ = ["ValidationReport"]
 
-_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
 
 def _to_findings(value: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(value)
@@ -70,7 +68,7 @@ class ValidationReport:
         Input that cannot be loaded is reported in the same format as validation
         findings, so that a tool reading the JSON needs only one format.
         """
-        ordered = sorted(error.findings, key=lambda f: _RANK[f.severity])
+        ordered = sorted(error.findings, key=lambda f: f.severity.rank)
         return cls(findings=ordered)
 
     @property

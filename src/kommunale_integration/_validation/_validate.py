@@ -30,7 +30,6 @@ ENTRY_POINT_GROUP = "kommunale_integration.rules"
 #: A user rule without declared codes: ``(concept) -> Iterable[Finding]`` (or ``None``).
 PlainRule = Callable[[Concept], Iterable[Finding] | None]
 
-_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _LANGUAGES = ("de", "en")
 
 
@@ -208,7 +207,7 @@ def validate(
     )
     collected = _run(every, context, severity)
     kept, reviewed = ACCEPTANCE.apply(context, collected, switched_off)
-    kept.sort(key=lambda f: _RANK[f.severity])
+    kept.sort(key=lambda f: f.severity.rank)
     return ValidationReport(findings=kept, profile=chosen.name, accepted=reviewed)
 
 
