@@ -9,6 +9,7 @@ import zipfile
 from datetime import UTC, date, datetime
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -486,3 +487,87 @@ def test_docx_widths_keep_header_words_whole_when_a_figure_column_holds_words() 
     for column, width in zip(table.columns, widths, strict=True):
         assert width >= len(column.header) * _CHAR_CM + _PAD_CM - 1e-9, column.header
     assert widths[3] >= len("−22 (−11,3 %)") * _CHAR_CM + _PAD_CM - 1e-9  # a figure stays whole
+
+
+# --------------------------------------------------------------------------- außerhalb
+
+RHEINE, WETTRINGEN = "05566076", "05566096"
+
+
+def _wettringen_with_neighbour_offers(tmp_path: Any, extra: int = 0) -> ki.Concept:
+    """Wettringen with offers held in Rheine: one for Wettringen, one for Rheine only."""
+    concept = ki.load_concept(ki.init_concept(tmp_path / "w", name="Wettringen", ags=WETTRINGEN))
+    actor = ki.Actor(id="vhs", name="VHS Rheine", category="education", last_verified=TODAY)
+    rheine = ki.Venue(city="Rheine", municipality=RHEINE)
+    offers = [
+        ki.Offer(
+            id="integrationskurs",
+            name="Integrationskurs Rheine",
+            actor="vhs",
+            fields=("sprache",),
+            territories=(WETTRINGEN,),
+            venue=rheine,
+        ),
+        ki.Offer(
+            id="jobcafe", name="Jobcafé Rheine", actor="vhs", fields=("arbeitsmarkt",), venue=rheine
+        ),
+    ]
+    offers += [
+        ki.Offer(id=f"kurs-{i}", name=f"Kurs {i}", actor="vhs", fields=("sprache",), venue=rheine)
+        for i in range(extra)
+    ]
+    # Verified lately: not listed again among the entries to be checked.
+    offers = [attrs.evolve(o, last_verified=TODAY) for o in offers]
+    return concept.evolve(actors=(actor,), offers=tuple(offers))
+
+
+def _texts(concept: ki.Concept, lang: str = "de") -> dict[str, str]:
+    reports = {
+        fmt: ki.build_report(concept, "2026", format=fmt, lang=lang, today=TODAY)  # type: ignore[call-overload]
+        for fmt in ("html", "md", "docx")
+    }
+    reports["docx"] = _docx_text(reports["docx"])
+    return reports
+
+
+def test_offers_outside_the_territory_in_every_format(tmp_path: Any) -> None:
+    """Item 5 of issue 17: offers in the neighbouring town are "außerhalb" in the report."""
+    concept = _wettringen_with_neighbour_offers(tmp_path)
+    gaps = {(g.municipality, g.field) for g in ki.coverage_gaps(concept, on=date(2026, 12, 31))}
+    # The course in Rheine serves Wettringen; the Jobcafé serves Rheine only: a gap remains.
+    assert (WETTRINGEN, "sprache") not in gaps
+    assert (WETTRINGEN, "arbeitsmarkt") in gaps
+    assert not any(ags == RHEINE for ags, _ in gaps)
+    for fmt, text in _texts(concept).items():
+        assert "Angebote außerhalb des Gebiets" in text, fmt
+        assert "Rheine (Kreis Steinfurt)" in text, fmt
+        assert "keine Kommune des Konzepts" in text, fmt
+        assert "und ergeben keine eigenen Versorgungslücken" in text, fmt
+    md = _texts(concept)["md"]
+    assert "| Integrationskurs Rheine | Rheine (Kreis Steinfurt) | Wettringen |" in md
+    assert "| Jobcafé Rheine | Rheine (Kreis Steinfurt) | keine Kommune des Konzepts |" in md
+    body = md.split("## Anhang", 1)[0]
+    assert "| Integrationskurs Rheine |" in body  # few: in the section, not the annex
+    english = _texts(concept, "en")
+    for fmt, text in english.items():
+        assert "Offers outside the territory" in text, fmt
+        assert "no municipality of the concept" in text, fmt
+    assert "| Offer | Held in | Counts for |" in english["md"]
+
+
+def test_many_offers_outside_go_to_the_annex(tmp_path: Any) -> None:
+    concept = _wettringen_with_neighbour_offers(tmp_path, extra=5)  # 7 offers > LIST_LIMIT 6
+    for fmt, text in _texts(concept).items():
+        # The table follows the annex heading "Akteure und Angebote: Listen" (the last
+        # occurrence: the HTML table of contents names it too).
+        annex = text.rsplit("Akteure und Angebote: Listen", 1)[1]
+        assert "Kurs 4" in annex, fmt
+        assert text.count("Kurs 4") == 1, fmt
+        assert "Angebote außerhalb des Gebiets" in text.rsplit("Akteure und Angebote: Listen")[0]
+    body, annex = _texts(concept)["md"].split("## Anhang", 1)
+    assert "**Angebote außerhalb des Gebiets:** 7 (Liste im Anhang)" in body
+    assert "| Kurs 4 | Rheine (Kreis Steinfurt) | keine Kommune des Konzepts |" in annex
+    six = _wettringen_with_neighbour_offers(tmp_path / "six", extra=4)  # exactly 6: no annex
+    body, annex = _texts(six)["md"].split("## Anhang", 1)
+    assert "| Kurs 3 |" in body
+    assert "Kurs 3" not in annex

@@ -506,9 +506,10 @@ def coverage_gaps(concept: Concept, *, on: date | None = None) -> list[CoverageG
             continue
         covered = resolver.expand(offer.territories)
         venue = offer.venue.municipality if offer.venue is not None else None
-        if covered is None and venue is not None and _outside(concept, venue):
+        if not offer.territories and venue is not None and _outside(concept, venue):
             # Held in a neighbouring town and no service area given: it serves there
-            # ("außerhalb"), not the concept's whole territory.
+            # ("außerhalb"), not the concept's whole territory. One whose service area
+            # names the whole territory serves it wherever it is held.
             covered = frozenset((venue,))
         places: set[str] = set() if covered is None else set(covered)
         if venue:
@@ -551,20 +552,28 @@ class OutsideOffer:
     serves: tuple[str, ...]
 
 
-def offers_outside(concept: Concept) -> list[OutsideOffer]:
+def offers_outside(concept: Concept, *, on: date | None = None) -> list[OutsideOffer]:
     """The offers whose venue lies outside the concept's territory ("außerhalb").
 
-    They count for coverage only where their service area (``territories``) names a
-    Stadt or Gemeinde of the concept, and create no gaps of their own.
+    They count for coverage (:func:`coverage_gaps`) only where their service area
+    (``territories``) names a Stadt or Gemeinde of the concept, and create no gaps of
+    their own.
+
+    Args:
+        concept: The :class:`~kommunale_integration.Concept`.
+        on: Only offers current on this day (as :func:`coverage_gaps` counts them);
+            default: every offer.
 
     .. versionadded:: 0.1.0
     """
     resolver = _TerritoryResolver(concept)
-    own = {t.ags for t in concept.municipalities()}
+    own = {t.ags for t in concept.municipalities(on=on)}
     found = []
     for offer in concept.offers:
         venue = offer.venue.municipality if offer.venue is not None else None
         if venue is None or not _outside(concept, venue):
+            continue
+        if on is not None and not _current(offer, on):
             continue
         covered = resolver.expand(offer.territories) if offer.territories else frozenset()
         inside = sorted(own if covered is None else (covered & own))

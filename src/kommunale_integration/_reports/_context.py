@@ -41,7 +41,13 @@ from typing import Any
 
 import attrs
 
-from .._analysis import Overlap, coverage_gaps, find_duplicate_structures, stale_entries
+from .._analysis import (
+    Overlap,
+    coverage_gaps,
+    find_duplicate_structures,
+    offers_outside,
+    stale_entries,
+)
 from .._engine.derived import DerivedFigure, derive
 from .._engine.forecasting import Forecast
 from .._engine.table import IndicatorTable, IndicatorValue
@@ -70,6 +76,7 @@ __all__ = [
     "MeasureView",
     "MeetingView",
     "NetworkView",
+    "OutsideView",
     "ReportContext",
     "StaffView",
     "Vorlage",
@@ -299,6 +306,18 @@ class DuplicateView:
 
 
 @attrs.frozen(kw_only=True)
+class OutsideView:
+    """An offer held outside the concept's territory ("außerhalb"), for the report."""
+
+    offer: str
+    """The offer's name."""
+    place: str
+    """Where it is held, with its Kreis: ``Rheine (Kreis Steinfurt)``."""
+    serves: tuple[str, ...]
+    """Names of the concept's Städte und Gemeinden it counts for (its service area)."""
+
+
+@attrs.frozen(kw_only=True)
 class ActorsSection:
     """Actors and offers: counts, new/changed/removed, stale, duplicates and gaps."""
 
@@ -314,6 +333,8 @@ class ActorsSection:
     """(municipality name, field titles without an offer)."""
     verified: int = 0
     """Entries verified in the period (reported instead of changes without a predecessor)."""
+    outside: tuple[OutsideView, ...] = ()
+    """Offers held outside the territory ("außerhalb"), current at the end of the period."""
 
 
 @attrs.frozen(kw_only=True)
@@ -661,6 +682,16 @@ def _actors_section(
             continue
         by_town[gap.municipality].append(_field_title(concept, gap.field))
     gaps = tuple((names.get(ags, ags), tuple(fields)) for ags, fields in by_town.items())
+    from .._territories import place_name
+
+    outside = tuple(
+        OutsideView(
+            offer=_name(concept, "offers", o.offer),
+            place=place_name(o.municipality),
+            serves=tuple(names.get(ags, ags) for ags in o.serves),
+        )
+        for o in offers_outside(concept, on=period.end)
+    )
     return ActorsSection(
         actor_count=len(concept.actors),
         offer_count=len(concept.offers),
@@ -672,6 +703,7 @@ def _actors_section(
         duplicates=duplicates,
         gaps=gaps,
         verified=verified,
+        outside=outside,
     )
 
 

@@ -244,6 +244,14 @@ MESSAGES: Mapping[str, str] = {
     "kind": "Kind",
     "duplicates": "Possible duplicate structures",
     "gaps": "Gaps in provision by municipality",
+    "offers_outside": "Offers outside the territory",
+    "held_in": "Held in",
+    "counts_for": "Counts for",
+    "counts_for_none": "no municipality of the concept",
+    "outside_note": (
+        "Offers held outside the territory count only for the municipalities their service "
+        "area names, and create no gaps in provision of their own."
+    ),
     "field": "Field of action",
     "target_groups": "Target groups",
     "languages": "Languages",

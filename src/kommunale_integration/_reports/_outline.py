@@ -25,7 +25,7 @@ import attrs
 from .._engine.forecasting import Forecast, ForecastRefusal, ForecastStatus
 from .._model import MeasureStatus
 from ._charts import chart_description, chart_title, has_chart
-from ._context import Figure, ReportContext
+from ._context import Figure, OutsideView, ReportContext
 from ._format import Formatter
 
 __all__ = [
@@ -627,8 +627,13 @@ def _actors(ctx: ReportContext, fmt: Formatter) -> Body | None:
         items.append(Item(label=t("verified_entries"), text=fmt.number(a.verified, 0)))
     if a.gaps:
         items.append(Item(label=t("gaps"), text=t("gaps_count", count=fmt.number(len(a.gaps), 0))))
+    if len(a.outside) > LIST_LIMIT:
+        count = t("count_in_annex", count=fmt.number(len(a.outside), 0))
+        items.append(Item(label=t("offers_outside"), text=count))
     if items:
         blocks.append(Items(items=tuple(items)))
+    if a.outside and len(a.outside) <= LIST_LIMIT:
+        blocks.extend(_outside(fmt, a.outside))
     if a.duplicates:
         blocks.append(
             _table(
@@ -646,6 +651,14 @@ def _actors(ctx: ReportContext, fmt: Formatter) -> Body | None:
             )
         )
     return Body(blocks=tuple(blocks))
+
+
+def _outside(fmt: Formatter, outside: Sequence[OutsideView]) -> list[Block]:
+    """Offers held outside the territory ("außerhalb"): where, and whom they count for."""
+    t = fmt.t
+    rows = [(o.offer, o.place, ", ".join(o.serves) or t("counts_for_none")) for o in outside]
+    table = _table(t("offers_outside"), [t("offer"), t("held_in"), t("counts_for")], rows)
+    return [table, Paragraph(text=t("outside_note"), style="note")]
 
 
 def _text_section(attribute: str) -> Builder:
@@ -735,6 +748,8 @@ def _entry_lists(ctx: ReportContext, fmt: Formatter) -> Body | None:
                 ],
             )
         )
+    if len(a.outside) > LIST_LIMIT:
+        blocks.extend(_outside(fmt, a.outside))
     if a.gaps:
         blocks.append(
             _table(
