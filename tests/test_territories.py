@@ -478,3 +478,28 @@ def test_the_attribution_line_names_source_gebietsstand_and_licence(tmp_path: Pa
         _write(tmp_path / "gv.csv", ROWS), gebietsstand=date(2024, 12, 31)
     )
     assert "Gebietsstand 31.12.2024" in ki.territory_attribution(own)
+
+
+def test_hsds_import_names_the_territories_of_any_kreis(tmp_path: Path) -> None:
+    """A new concept from HSDS data of Kreis Steinfurt, not only Kreis Coesfeld."""
+    venue = ki.Venue(city="Rheine", municipality="05566076")
+    concept = ki.Concept(
+        id="s",
+        title="S",
+        territory="05566",
+        actors=(
+            ki.Actor(id="a", name="Caritas", territories=("05566096",)),
+            ki.Actor(id="b", name="VHS", territories=("05566076",), venue=venue),
+            # A neighbour in the next Kreis (Münster, kreisfreie Stadt) stays a neighbour.
+            ki.Actor(id="c", name="Uni", venue=ki.Venue(city="Münster", municipality="05515000")),
+        ),
+    )
+    folder = ki.export_hsds(concept, tmp_path / "hsds", form="json")
+    imported, _ = ki.import_hsds(folder)
+    assert imported.territory == "05566"
+    assert [(t.ags, t.name, t.parent) for t in imported.territories] == [
+        ("05566", "Kreis Steinfurt", "05"),
+        ("05566076", "Rheine", "05566"),
+        ("05566096", "Wettringen", "05566"),
+    ]
+    assert ki.validate(imported).ok

@@ -76,7 +76,8 @@ def import_hsds(path: StrPath, *, into: m.Concept | None = None) -> tuple[m.Conc
             imported ones, everything else (territory, goals, measures, Kennzahlen) is
             kept. Without it, a new concept ``hsds-import`` is made whose territory is
             the Kreis (or Land) most AGS in the data belong to (``00`` when the data
-            names none), with the known territories of the bundled catalogue.
+            names none), with that Kreis and its Städte und Gemeinden named in the data,
+            as the Gemeindeverzeichnis names them (places outside it stay neighbours).
 
     Returns:
         The concept and an :class:`ImportReport`. HSDS has no goals, measures or
@@ -125,7 +126,7 @@ def import_hsds(path: StrPath, *, into: m.Concept | None = None) -> tuple[m.Conc
 def _new_concept(
     path: Path, actors: list[m.Actor], offers: list[m.Offer], mapper: Mapper
 ) -> m.Concept:
-    from .._catalogues import default_territories
+    from .._territories import territory_catalogue
 
     codes: list[str] = []
     items: list[m.Actor | m.Offer] = [*actors, *offers]
@@ -149,9 +150,10 @@ def _new_concept(
             "into your concept (into=… or --into) to set it",
             Location(file=str(path)),
         )
-    known = {t.ags: t for t in default_territories()}
-    wanted = set(codes) | {territory}
-    territories = [known[c] for c in sorted(wanted) if c in known]
+    # The Gemeindeverzeichnis names them; places outside the territory stay neighbours.
+    book = territory_catalogue()
+    wanted = {c for c in codes if c.startswith(territory)} | {territory}
+    territories = [e.to_territory() for c in sorted(wanted) if (e := book.get(c)) is not None]
     return m.Concept(
         id="hsds-import",
         title=f"HSDS-Import {path.name}",
