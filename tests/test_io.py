@@ -69,6 +69,92 @@ def test_atomic_directory_swaps_or_keeps(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
+def _flush_calls(
+    monkeypatch: pytest.MonkeyPatch, syncfs_result: bool | None = None
+) -> dict[str, int]:
+    """Count the fsync and syncfs calls of the folder flush (syncfs real unless given)."""
+    calls = {"fsync": 0, "syncfs": 0}
+    real_fsync, real_syncfs = os.fsync, _io._syncfs
+
+    def fsync(fd: int) -> None:
+        calls["fsync"] += 1
+        real_fsync(fd)
+
+    def syncfs(root: Path) -> bool:
+        calls["syncfs"] += 1
+        return real_syncfs(root) if syncfs_result is None else syncfs_result
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(_io, "_syncfs", syncfs)
+    return calls
+
+
+def _folder_of(target: Path, files: int) -> None:
+    with atomic_directory(target, writer="test") as tmp:
+        for n in range(files):
+            (tmp / f"{n}.html").write_text(str(n), encoding="utf-8")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs is Linux only")
+def test_a_large_folder_is_flushed_with_one_syncfs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _flush_calls(monkeypatch)
+    # The manifest is one file more: one below the threshold, fsync file by file.
+    _folder_of(tmp_path / "small", _io._SYNCFS_FROM - 2)
+    assert calls == {"fsync": _io._SYNCFS_FROM - 1, "syncfs": 0}
+    calls.update(fsync=0)
+    _folder_of(tmp_path / "large", _io._SYNCFS_FROM - 1)
+    assert calls == {"fsync": 0, "syncfs": 1}
+    assert len(list((tmp_path / "large").iterdir())) == _io._SYNCFS_FROM
+
+
+def test_without_syncfs_every_file_is_flushed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _flush_calls(monkeypatch, syncfs_result=False)
+    _folder_of(tmp_path / "site", _io._SYNCFS_FROM + 5)
+    assert calls == {"fsync": _io._SYNCFS_FROM + 6, "syncfs": 1}
+
+
+@pytest.mark.parametrize(("files", "broken"), [(3, "fsync"), (_io._SYNCFS_FROM, "_syncfs")])
+def test_a_disk_error_in_the_flush_keeps_the_old_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: int, broken: str
+) -> None:
+    site = tmp_path / "site"
+    _folder_of(site, 3)
+
+    def disk_error(arg: object) -> bool:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os if broken == "fsync" else _io, broken, disk_error)
+    with pytest.raises(OSError, match="Input/output error"):
+        _folder_of(site, files)
+    assert sorted(p.name for p in site.iterdir()) == [MANIFEST, "0.html", "1.html", "2.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs is Linux only")
+@pytest.mark.parametrize(("code", "fallback"), [(1, True), (38, True), (5, False)])
+def test_syncfs_refused_falls_back_and_a_disk_error_raises(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, fallback: bool
+) -> None:
+    import ctypes
+
+    class Libc:
+        def syncfs(self, fd: int) -> int:
+            ctypes.set_errno(code)
+            return -1
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda *args, **kwargs: Libc())
+    if fallback:  # EPERM, ENOSYS (a sandbox): flush file by file instead
+        assert _io._syncfs(tmp_path) is False
+    else:
+        with pytest.raises(OSError, match="Input/output error") as error:
+            _io._syncfs(tmp_path)
+        assert error.value.errno == code
+
+
 def test_atomic_directory_refuses_to_swallow_inputs(tmp_path: Path) -> None:
     inputs = tmp_path / "konzept"
     inputs.mkdir()

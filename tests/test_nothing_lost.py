@@ -308,6 +308,8 @@ class DiskError:
 # kommunale_integration._io._rename; a folder swap on Linux is one _exchange.
 FAILURES = {
     "fsync": (os, "fsync", 1, OSError(5, "Input/output error")),
+    # a folder is flushed file by file (fsync) or, when large, with one syncfs (_io.py)
+    "flush": (_io, "_sync_tree", 1, OSError(5, "Input/output error")),
     "rename-first": (_io, "_rename", 1, OSError(28, "No space left on device")),
     "rename-second": (_io, "_rename", 2, OSError(28, "No space left on device")),
     "interrupt-first": (_io, "_rename", 1, KeyboardInterrupt()),
@@ -321,9 +323,9 @@ FAILURES = {
 # exchange - two renames: the old folder aside, the new one in).
 APPLICABLE = {
     "file": ("fsync", "rename-first", "interrupt-first"),
-    "dir": ("fsync", "exchange"),
+    "dir": ("flush", "exchange"),
     "dir-two-renames": (
-        "fsync",
+        "flush",
         "rename-first",
         "rename-second",
         "interrupt-first",

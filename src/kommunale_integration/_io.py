@@ -8,11 +8,13 @@ a file named under ``tables:``) — also when the caller names no inputs.
 
 * A file is written to a temporary file beside the target, flushed to disk and renamed
   over the target (one ``rename``, atomic).
-* A folder is built in a temporary sibling, flushed, marked with a small manifest
-  (:data:`MANIFEST`: which writer wrote which files) and swapped into place. An existing
-  folder is only replaced when it is empty or holds nothing but what the same writer
-  wrote there before; anything else is refused. On Linux the swap is one
-  ``renameat2(RENAME_EXCHANGE)`` call, so the old or the new folder is always in place.
+* A folder is built in a temporary sibling, flushed (file by file; a folder of
+  hundreds of files with one ``syncfs`` of its filesystem on Linux), marked with a
+  small manifest (:data:`MANIFEST`: which writer wrote which files) and swapped into
+  place. An existing folder is only replaced when it is empty or holds nothing but
+  what the same writer wrote there before; anything else is refused. On Linux the swap
+  is one ``renameat2(RENAME_EXCHANGE)`` call, so the old or the new folder is always
+  in place.
   Elsewhere it takes two renames (old folder aside, new folder in); a run killed between
   them leaves the old folder under a temporary name, and the next write to the same
   target puts it back (rolls the half swap back) and removes stale temporaries of
@@ -491,12 +493,47 @@ def forget_outputs() -> None:
 # --------------------------------------------------------------------------- helpers
 
 
+#: From this many files on, a folder is flushed with one ``syncfs`` (Linux) instead of one
+#: ``fsync`` per file: 16,000 files (a Wegweiser in eight languages) took 50 s of
+#: ``fsync`` calls on a shared disk and take 0.2 s with ``syncfs``. Below it ``fsync``
+#: is cheaper, as ``syncfs`` also flushes what other programs wrote to the filesystem.
+_SYNCFS_FROM: Final = 200
+
+
 def _sync_tree(root: Path) -> None:
     """Flush every file below *root* to disk, so that the swap never exposes empty files."""
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            with open(os.path.join(folder, name), "rb") as handle:
-                os.fsync(handle.fileno())
+    paths = [os.path.join(folder, name) for folder, _dirs, files in os.walk(root) for name in files]
+    if len(paths) >= _SYNCFS_FROM and _syncfs(root):
+        return
+    for path in paths:
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def _syncfs(root: Path) -> bool:
+    """Flush the filesystem that holds *root* with ``syncfs(2)`` and wait for it.
+
+    Returns ``False`` where there is no ``syncfs`` (not Linux, or not allowed in a
+    sandbox); the caller then flushes file by file. A disk error raises :class:`OSError`.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        call = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return False
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        if call(fd) == 0:
+            return True
+        code = ctypes.get_errno()
+    finally:
+        os.close(fd)
+    if code in (errno.ENOSYS, errno.EPERM, errno.EACCES):
+        return False
+    raise OSError(code, os.strerror(code), str(root))
 
 
 def _umask() -> int:
