@@ -346,17 +346,12 @@ def test_cli_update_writes_the_users_catalogue(
     assert "gebietsstand: 2024-12-31" in capsys.readouterr().out
     assert source.read_bytes() == before
     assert ki.load_territory_catalogue(out).get("05566096") is not None
-    # validate uses the catalogue the concept names.
+    # init with that catalogue records it in the new konzept.yaml; validate uses it.
     folder = tmp_path / "w"
     assert main(["init", str(folder), "--ags", "05566096", "--catalogue", str(out)]) == 0
     text = (folder / "konzept.yaml").read_text(encoding="utf-8")
     assert "gebietsstand: 2024-12-31" in text
-    (folder / "konzept.yaml").write_text(
-        text.replace(
-            "# territory_catalogue: gemeindeverzeichnis.tsv", f"territory_catalogue: {out}"
-        ),
-        encoding="utf-8",
-    )
+    assert f"\nterritory_catalogue: {out}\n" in text
     assert main(["validate", str(folder)]) == 0
     assert ki.catalogue_for(ki.load_concept(folder), folder).gebietsstand == date(2024, 12, 31)
 
@@ -503,3 +498,136 @@ def test_hsds_import_names_the_territories_of_any_kreis(tmp_path: Path) -> None:
         ("05566096", "Wettringen", "05566"),
     ]
     assert ki.validate(imported).ok
+
+
+# --------------------------------------------------------------------------- the concept records it
+
+
+def _update_args(source: Path, output: Path, *extra: str) -> list[str]:
+    return ["territories", "update", str(source), "--output", str(output),
+            "--gebietsstand", "2024-12-31", *extra]  # fmt: skip
+
+
+def _without(lines: list[str], *keys: str) -> list[str]:
+    return [line for line in lines if not line.startswith(tuple(f"{k}:" for k in keys))]
+
+
+def test_update_records_the_gebietsstand_in_the_concept_keeping_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _write(tmp_path / "gv.csv", ROWS)
+    folder = tmp_path / "wettringen"
+    ki.init_concept(folder, ags="05566096")
+    main_file = folder / "konzept.yaml"
+    old = main_file.read_text(encoding="utf-8").splitlines()
+    assert main(_update_args(source, folder / "gv-2024.tsv", "--concept", str(folder))) == 0
+    out = capsys.readouterr().out
+    assert "im Konzept geändert: gebietsstand: 2020-12-31 → 2024-12-31" in out
+    assert "im Konzept geändert: territory_catalogue: – → gv-2024.tsv" in out
+    new = main_file.read_text(encoding="utf-8").splitlines()
+    # Exactly one line changed and one added; comments and order of the rest kept.
+    assert len(new) == len(old) + 1
+    assert _without(new, "gebietsstand", "territory_catalogue") == _without(old, "gebietsstand")
+    line = "gebietsstand: 2024-12-31          # Stand des Gemeindeverzeichnisses (Destatis)"
+    assert new[new.index(line) + 1] == "territory_catalogue: gv-2024.tsv"
+    concept = ki.load_concept(folder)
+    assert (concept.gebietsstand, concept.territory_catalogue) == (
+        date(2024, 12, 31),
+        "gv-2024.tsv",
+    )
+    assert ki.catalogue_for(concept, folder).source == "gv.csv"
+    # Again: nothing to change, the file is not rewritten.
+    stamp = main_file.stat().st_mtime_ns
+    assert main(_update_args(source, folder / "gv-2024.tsv", "--concept", str(folder))) == 0
+    assert "verzeichnet dieses Verzeichnis bereits" in capsys.readouterr().out
+    assert main_file.stat().st_mtime_ns == stamp
+
+
+def test_update_without_concept_leaves_the_concept_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _write(tmp_path / "gv.csv", ROWS)
+    folder = tmp_path / "w"
+    ki.init_concept(folder, ags="05566096")
+    before = (folder / "konzept.yaml").read_bytes()
+    assert main(_update_args(source, folder / "gv.tsv")) == 0
+    assert "--concept" in capsys.readouterr().out
+    assert (folder / "konzept.yaml").read_bytes() == before
+    # The catalogue cannot be written over the concept's main file.
+    assert main(_update_args(source, folder / "konzept.yaml")) == 2
+    assert (folder / "konzept.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"id": "k", "title": "K", "territory": "05566096"}', "json"),
+        ("id: k\ntitle: K\nterritory: '05566096'\ngebietsstand: >-\n  2020-12-31\n", "block"),
+        ("id: k\ntitle: K\nterritory: '05566096'\n'gebietsstand': 2020-12-31\n", "quoted key"),
+    ],
+)
+def test_update_refuses_to_edit_what_it_cannot_edit_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, reason: str
+) -> None:
+    source = _write(tmp_path / "gv.csv", ROWS)
+    folder = tmp_path / "k"
+    folder.mkdir()
+    main_file = folder / ("konzept.json" if reason == "json" else "konzept.yaml")
+    main_file.write_text(text, encoding="utf-8")
+    assert main(_update_args(source, tmp_path / "gv.tsv", "--concept", str(folder))) == 2
+    err = capsys.readouterr().err
+    assert ("kein Konzeptordner" if reason == "json" else "tragen Sie sie selbst ein") in err
+    assert "Traceback" not in err
+    assert main_file.read_text(encoding="utf-8") == text
+
+
+_COMMENT = st.from_regex(r"# [a-zäöü :]{0,20}", fullmatch=True)
+_KEY = st.sampled_from(["id", "title", "version", "committee", "summary"])
+
+
+@given(
+    lines=st.lists(st.one_of(_COMMENT, _KEY), max_size=8, unique=True),
+    stand=st.sampled_from(["", "gebietsstand: 2020-12-31", "gebietsstand: '2020-12-31'  # x"]),
+    named=st.sampled_from(["", "territory_catalogue: alt.tsv", 'territory_catalogue: "a b.tsv"']),
+    crlf=st.booleans(),
+)
+def test_recording_changes_only_its_two_keys(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[str], stand: str, named: str, crlf: bool
+) -> None:
+    """Whatever surrounds them, only the lines of the two keys change (CRLF kept)."""
+    folder = tmp_path_factory.mktemp("k")
+    body = [
+        f"{line}: wert {i}" if not line.startswith("#") else line for i, line in enumerate(lines)
+    ]
+    old = ["territory: '05566096'", *[x for x in (stand, named) if x], *body]
+    newline = "\r\n" if crlf else "\n"
+    (folder / "konzept.yaml").write_bytes(newline.join(old).encode() + newline.encode())
+    book = ki.load_territory_catalogue(_catalogue_file(folder))
+    changes = ki.record_territory_catalogue(folder, folder / "cat dir" / "neu.tsv", book)
+    data = (folder / "konzept.yaml").read_bytes().decode()
+    assert data.count("\r\n") == (data.count("\n") if crlf else 0)
+    new = data.splitlines()
+    keys = ("gebietsstand", "territory_catalogue")
+    assert _without(new, *keys) == _without(old, *keys)
+    assert "gebietsstand: 2024-12-31" in "\n".join(new)
+    assert 'territory_catalogue: "cat dir/neu.tsv"' in "\n".join(new)
+    assert set(changes) == set(keys)
+
+
+def _catalogue_file(folder: Path) -> Path:
+    source = _write(folder / "gv.csv", ROWS)
+    book = ki.read_gemeindeverzeichnis(source, gebietsstand=date(2024, 12, 31))
+    return ki.write_territory_catalogue(book, folder / "cat.tsv")
+
+
+def test_an_explicit_edit_still_refuses_to_overwrite_a_named_input(tmp_path: Path) -> None:
+    from kommunale_integration._io import atomic_write
+
+    target = tmp_path / "konzept.yaml"
+    target.write_text("id: k\n", encoding="utf-8")
+    with pytest.raises(ki.OutputError):
+        atomic_write(target, "x", inputs=[target], edit=True)
+    with pytest.raises(ki.OutputError):
+        atomic_write(target, "x")  # a concept file, without edit
+    atomic_write(target, "id: j\n", edit=True)
+    assert target.read_text(encoding="utf-8") == "id: j\n"

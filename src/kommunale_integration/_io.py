@@ -146,6 +146,7 @@ def atomic_write(
     *,
     encoding: str = "utf-8",
     inputs: Iterable[StrPath] = (),
+    edit: bool = False,
 ) -> Path:
     """Write *data* to *path* atomically; return the path.
 
@@ -154,6 +155,10 @@ def atomic_write(
         data: Text (written with *encoding*) or bytes.
         encoding: Encoding for text.
         inputs: Paths of the run's inputs; writing over one of them is refused.
+        edit: *path* is a file of a concept that the user explicitly asked to change
+            in place (``territories update --concept``): the check that refuses
+            writing over files :func:`~kommunale_integration.load_concept` reads is
+            skipped for it; *inputs* are still refused.
 
     Raises:
         OutputError: when *path* is an input (see :func:`check_not_input`) or a folder.
@@ -161,7 +166,11 @@ def atomic_write(
     .. versionadded:: 0.1.0
     """
     target = Path(path)
-    check_not_input(target, inputs)
+    if edit:
+        if any(_resolve(Path(item)) == _resolve(target) for item in inputs):
+            raise OutputError(f"refusing to overwrite the input {path}: choose another output")
+    else:
+        check_not_input(target, inputs)
     if target.is_dir():
         raise OutputError(f"{path} is a folder: give a file name as output")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
@@ -44,6 +45,7 @@ __all__ = [
     "load_territory_catalogue",
     "population_of",
     "read_gemeindeverzeichnis",
+    "record_territory_catalogue",
     "territory_attribution",
     "territory_catalogue",
     "write_territory_catalogue",
@@ -496,6 +498,142 @@ def write_territory_catalogue(catalogue: TerritoryCatalogue, path: str | Path) -
     from ._io import atomic_write
 
     return atomic_write(path, format_territory_catalogue(catalogue))
+
+
+# --------------------------------------------------------------------------- concept setting
+
+
+def record_territory_catalogue(
+    concept: str | Path, catalogue_file: str | Path, catalogue: TerritoryCatalogue
+) -> dict[str, tuple[str | None, str]]:
+    """Record in a concept's ``konzept.yaml`` which Gebietsstand it is built on.
+
+    Sets ``gebietsstand`` to the catalogue's Gebietsstand and ``territory_catalogue`` to
+    *catalogue_file* (relative to the concept folder where it lies inside it), so that
+    ``validate`` and ``report`` check the territories against it. Only those two lines
+    change: every comment, the order and the formatting of the rest stay as they were
+    (a missing key is added after ``territory:``). The file is parsed before and after
+    the edit and written atomically only when nothing else differs.
+
+    The command ``kommunale-integration territories update FILE --output PATH --concept
+    DIR`` calls it.
+
+    Args:
+        concept: The concept folder, or its ``konzept.yaml``.
+        catalogue_file: Where the catalogue was written
+            (:func:`write_territory_catalogue`).
+        catalogue: The catalogue written there.
+
+    Returns:
+        ``{key: (old value or None, new value)}`` for the keys that changed.
+
+    Raises:
+        KommunaleIntegrationError: when there is no ``konzept.yaml`` (a JSON or TOML
+            main file is not edited), or a key cannot be changed on its line (a value
+            over several lines); the file is then left as it was.
+
+    .. versionadded:: 0.1.0
+    """
+    from ._io import atomic_write
+    from ._text import parse_yaml
+
+    main = _main_yaml(Path(concept))
+    try:
+        text = main.read_bytes().decode("utf-8")  # line ends as they are (CRLF stays)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LoadError([_finding(str(main), None, f"cannot be read: {exc}")]) from None
+    before = parse_yaml(text.removeprefix("\ufeff"), file=main.name)
+    folder = main.parent.resolve()
+    target = Path(catalogue_file).resolve()
+    where = target.relative_to(folder).as_posix() if target.is_relative_to(folder) else str(target)
+    wanted = {"gebietsstand": catalogue.gebietsstand.isoformat(), "territory_catalogue": where}
+    edited = text
+    for key, value in wanted.items():
+        edited = _set_top_level(edited, key, value, main.name)
+    try:
+        after = parse_yaml(edited.removeprefix("\ufeff"), file=main.name)
+    except LoadError:
+        after = None  # e.g. a key now twice
+    if not isinstance(before, dict) or after != {**before, **wanted}:
+        raise KommunaleIntegrationError(
+            tr(
+                "{file}: gebietsstand and territory_catalogue cannot be set here without "
+                "changing more; set them by hand: gebietsstand: {stand}, "
+                "territory_catalogue: {catalogue}",
+                file=str(main),
+                stand=wanted["gebietsstand"],
+                catalogue=where,
+            )
+        )
+    changes = {
+        key: (None if before.get(key) is None else str(before[key]), value)
+        for key, value in wanted.items()
+        if before.get(key) != value
+    }
+    if changes:
+        atomic_write(main, edited, edit=True)
+    return changes
+
+
+def _main_yaml(concept: Path) -> Path:
+    if concept.is_dir():
+        for name in ("konzept.yaml", "konzept.yml"):
+            if (concept / name).is_file():
+                return concept / name
+    elif concept.suffix.lower() in {".yaml", ".yml"} and concept.is_file():
+        return concept
+    raise KommunaleIntegrationError(
+        tr(
+            "{path} is no concept folder with a konzept.yaml (a konzept.json or "
+            "konzept.toml is not edited; set gebietsstand and territory_catalogue by hand)",
+            path=str(concept),
+        )
+    )
+
+
+def _set_top_level(text: str, key: str, value: str, file: str) -> str:
+    """*text* with the top-level *key* set to the plain scalar *value* on its own line.
+
+    The value is written double-quoted where YAML would read it otherwise; a comment
+    after the old value stays. A missing key is added after the ``gebietsstand:`` or
+    else the ``territory:`` line (or at the end).
+    """
+    plain = re.fullmatch(r"[\w./-]+", value) is not None and value[0] not in "-."
+    scalar = value if plain else json.dumps(value)
+    lines = text.splitlines(keepends=True)
+    pattern = re.compile(
+        rf"^{re.escape(key)}[ \t]*:(?P<space>[ \t]*)(?P<value>[^#\r\n]*?)"
+        r"(?P<rest>[ \t]+#[^\r\n]*)?(?P<end>\r?\n?)$"
+    )
+    for index, line in enumerate(lines):
+        match = pattern.match(line)
+        if match is None:
+            continue
+        old = match.group("value")
+        if not old or old[0] in "|>":
+            break  # a value on the following lines: not edited here
+        space = match.group("space") or " "
+        rest = match.group("rest") or ""
+        if rest:
+            # Keep the comment in its column where the new value leaves room.
+            width = len(old) + len(rest) - len(rest.lstrip(" \t"))
+            rest = " " * max(1, width - len(scalar)) + rest.lstrip(" \t")
+        lines[index] = f"{key}:{space}{scalar}{rest}{match.group('end')}"
+        return "".join(lines)
+    else:
+        newline = "\r\n" if text.endswith("\r\n") else "\n"
+        new = f"{key}: {scalar}{newline}"
+        anchors = [i for i, line in enumerate(lines) if re.match(r"territory[ \t]*:", line)]
+        anchors += [i for i, line in enumerate(lines) if re.match(r"gebietsstand[ \t]*:", line)]
+        anchor = anchors[-1] if anchors else None
+        if anchor is None:
+            if lines and not lines[-1].endswith("\n"):
+                lines[-1] += newline
+            lines.append(new)
+        else:
+            lines.insert(anchor + 1, new)
+        return "".join(lines)
+    return text  # unchanged: the caller's check reports it
 
 
 # --------------------------------------------------------------------------- official file

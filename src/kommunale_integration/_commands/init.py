@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from .._i18n import current_language, tr
     from .._loaders import load_concept
     from .._parse import repair_ags
+    from .._territories import record_territory_catalogue
     from .._validation import validate
     from .._validation._messages import severity_label
     from .territories import chosen_catalogue
@@ -108,13 +109,8 @@ def run(args: argparse.Namespace) -> int:
         land=args.land,
     )
     if args.catalogue:
-        print(
-            tr(
-                "Note: add 'territory_catalogue:' with the path of {catalogue} to "
-                "konzept.yaml, so that validate and report use this catalogue.",
-                catalogue=args.catalogue,
-            )
-        )
+        # The new konzept.yaml (our own output) names the catalogue it was built on.
+        record_territory_catalogue(folder, args.catalogue, book)
     concept = load_concept(folder)
     print(tr("New concept created: {title}", title=concept.title))
     print(tr("Territory: {territory}", territory=book.describe(concept.territory)))

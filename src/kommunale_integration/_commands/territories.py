@@ -70,8 +70,9 @@ def register(subparsers: Any) -> None:
         help="read the official GV-ISys Auszug (XLSX or CSV) into a catalogue file",
         description=(
             "Read the official Gemeindeverzeichnis 'Auszug' of Destatis (the XLSX as "
-            "published, or its CSV form) and write a compact catalogue. Name it in "
-            "konzept.yaml with 'territory_catalogue: FILE' and set 'gebietsstand:'."
+            "published, or its CSV form) and write a compact catalogue. With --concept "
+            "DIR the concept records it: 'gebietsstand:' and 'territory_catalogue:' are "
+            "set in DIR/konzept.yaml, every other line stays as it is."
         ),
     )
     update.add_argument("file", type=Path, metavar="FILE", help="the official .xlsx or .csv")
@@ -85,6 +86,15 @@ def register(subparsers: Any) -> None:
     )
     update.add_argument(
         "--population-date", type=_iso_date, help="reference day of the population figures"
+    )
+    update.add_argument(
+        "--concept",
+        type=Path,
+        metavar="DIR",
+        help=(
+            "record the new catalogue in this concept: set gebietsstand and "
+            "territory_catalogue in its konzept.yaml (comments and order are kept)"
+        ),
     )
     update.set_defaults(func=_update)
 
@@ -160,7 +170,11 @@ def _show(args: argparse.Namespace) -> int:
 def _update(args: argparse.Namespace) -> int:
     from .._i18n import format_date, format_number, tr
     from .._io import check_not_input
-    from .._territories import read_gemeindeverzeichnis, write_territory_catalogue
+    from .._territories import (
+        read_gemeindeverzeichnis,
+        record_territory_catalogue,
+        write_territory_catalogue,
+    )
 
     check_not_input(args.output, [args.file])
     book = read_gemeindeverzeichnis(
@@ -175,7 +189,14 @@ def _update(args: argparse.Namespace) -> int:
             stand=format_date(book.gebietsstand),
         )
     )
-    print(tr("Enter in konzept.yaml:"))
-    print(f"  gebietsstand: {book.gebietsstand.isoformat()}")
-    print(f"  territory_catalogue: {args.output}")
+    if args.concept is None:
+        print(tr("Enter in konzept.yaml (or run again with --concept DIR):"))
+        print(f"  gebietsstand: {book.gebietsstand.isoformat()}")
+        print(f"  territory_catalogue: {args.output}")
+        return EXIT_OK
+    changes = record_territory_catalogue(args.concept, args.output, book)
+    for key, (old, new) in changes.items():
+        print(tr("changed in the concept: {key}: {old} → {new}", key=key, old=old or "–", new=new))
+    if not changes:
+        print(tr("the concept already records this catalogue"))
     return EXIT_OK
