@@ -32,6 +32,14 @@ def test_kreis_coesfeld_territory() -> None:
     assert all(t.parent == "05558" for t in municipalities)
     towns = sorted(t.name for t in municipalities if t.kind is ki.TerritoryKind.TOWN)
     assert towns == ["Billerbeck", "Coesfeld", "Dülmen", "Lüdinghausen", "Olfen"]
+    # Derived from the national Gemeindeverzeichnis (no second copy of its data).
+    first = [(t.ags, t.name, t.kind.value, t.parent) for t in ki.default_territories()[:2]]
+    assert first == [
+        ("05", "Nordrhein-Westfalen", "state", None),
+        ("05558", "Kreis Coesfeld", "district", "05"),
+    ]
+    book = ki.territory_catalogue()
+    assert all(book.matches(t.ags, t.name) for t in ki.default_territories())
 
 
 def test_user_catalogue_replaces_default(tmp_path: Path) -> None:
@@ -120,6 +128,8 @@ def test_the_catalogues_command_lists_every_code(capsys: pytest.CaptureFixture[s
     assert "Refugees" in english
     assert "Sprache" not in english
     assert main(["catalogues", "nix"]) == 2
+    assert "unbekannter Katalog 'nix'" in capsys.readouterr().err
+    assert main(["catalogues", "nix", "--lang", "en"]) == 2
     assert "unknown catalogue 'nix'" in capsys.readouterr().err
 
 

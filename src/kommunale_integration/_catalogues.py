@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from ._errors import Finding, LoadError, Location, Severity
-from ._model import Territory, TerritoryKind
+from ._model import Territory
 
 __all__ = [
     "CATALOGUE_NAMES",
@@ -185,18 +185,17 @@ def load_catalogue(name: str, path: str | Path | None = None) -> Catalogue:
 def default_territories() -> tuple[Territory, ...]:
     """Kreis Coesfeld (05558), its 11 Städte und Gemeinden and the Land NRW.
 
+    Taken from the national Gemeindeverzeichnis
+    (:func:`~kommunale_integration.territory_catalogue`), the one source of territory
+    names and kinds: the Land, the Kreis, then its Städte und Gemeinden by AGS.
+
     .. versionadded:: 0.1.0
     """
-    data, _ = _read_yaml("territories_05558", None)
-    return tuple(
-        Territory(
-            ags=str(t["ags"]),
-            name=t["name"],
-            kind=TerritoryKind(t["kind"]),
-            parent=t.get("parent"),
-        )
-        for t in data["territories"]
-    )
+    from ._territories import territory_catalogue
+
+    book = territory_catalogue()
+    units = [book.require("05"), book.require("05558"), *book.municipalities("05558")]
+    return tuple(unit.to_territory() for unit in units)
 
 
 #: Catalogue name -> (German title, English title, where its codes are used).
