@@ -631,3 +631,56 @@ def test_an_explicit_edit_still_refuses_to_overwrite_a_named_input(tmp_path: Pat
         atomic_write(target, "x")  # a concept file, without edit
     atomic_write(target, "id: j\n", edit=True)
     assert target.read_text(encoding="utf-8") == "id: j\n"
+
+
+# --------------------------------------------------------------------------- own catalogue, tables
+
+NEUDORF = (
+    '60,64,05,5,66,0097,097,Neudorf am See, 10.00, 1 000, 500, 500,  100,48493,"7,3","52,2",,,,'
+)
+
+
+def _offer_in(folder: Path, town: str) -> None:
+    """One actor and one offer held in *town* (by name) in the concept's tables."""
+    for table, row in (
+        ("akteure.csv", {"ID": "vhs", "Name": "VHS", "Kategorie": "education"}),
+        ("angebote.csv", {"ID": "kurs", "Name": "Kurs", "Träger": "vhs", "Standortgemeinde": town}),
+    ):
+        header = (folder / table).read_text(encoding="utf-8").splitlines()[0]
+        cells = [row.get(column, "") for column in header.split(";")]
+        (folder / table).write_text(header + "\n" + ";".join(cells) + "\n", encoding="utf-8")
+
+
+def test_table_names_are_looked_up_in_the_concepts_own_catalogue(tmp_path: Path) -> None:
+    """A town only the concept's newer catalogue knows is found by name in a table."""
+    source = _write(tmp_path / "gv.csv", [*ROWS, NEUDORF])
+    folder = tmp_path / "w"
+    ki.init_concept(folder, ags="05566096")
+    _offer_in(folder, "Neudorf am See")
+    # The shipped catalogue does not know the name: an error naming file and row.
+    with pytest.raises(ki.LoadError) as info:
+        ki.load_concept(folder)
+    [finding] = [f for f in info.value.findings if f.code == "unknown-territory"]
+    assert finding.location is not None
+    assert (finding.location.file, finding.location.row) == ("angebote.csv", 2)
+    # Recorded in the concept, the newer catalogue resolves it.
+    assert main(_update_args(source, folder / "gv.tsv", "--concept", str(folder))) == 0
+    [offer] = ki.load_concept(folder).offers
+    assert offer.venue is not None
+    assert offer.venue.municipality == "05566097"
+
+
+def test_a_named_catalogue_that_cannot_be_read_is_one_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "w"
+    ki.init_concept(folder, ags="05566096")
+    main_file = folder / "konzept.yaml"
+    text = main_file.read_text(encoding="utf-8")
+    old = "# territory_catalogue: gemeindeverzeichnis.tsv"
+    main_file.write_text(text.replace(old, "territory_catalogue: x.tsv"), encoding="utf-8")
+    _offer_in(folder, "Rheine")
+    with pytest.raises(ki.LoadError) as info:
+        ki.load_concept(folder)
+    catalogue = [f for f in info.value.findings if f.code == "invalid-territory-catalogue"]
+    assert len(catalogue) == 1
+    assert catalogue[0].location is not None
+    assert catalogue[0].location.file == str(folder / "x.tsv")

@@ -8,11 +8,12 @@ produces) or a folder with a main file ``konzept.yaml`` and optional tables next
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import attrs
 
@@ -33,6 +34,9 @@ from ._tables import (
     decode_rows,
     encode_rows,
 )
+
+if TYPE_CHECKING:
+    from .._territories import TerritoryCatalogue
 
 __all__ = [
     "DEFAULT_TABLE_FILES",
@@ -170,7 +174,9 @@ def _load(path: Path, collector: Collector) -> m.Concept | None:
     mappings = _column_mappings(raw.pop("columns", None), display, collector)
     # ``HJ2026`` in the tables means the concept's own budget year, like in the main file.
     with fiscal_year_start(fiscal_start_of(raw)):
-        return _load_parts(raw, tables, mappings, lines=lines, display=display, collector=collector)
+        return _load_parts(
+            raw, tables, mappings, lines=lines, display=display, collector=collector, base=base
+        )
 
 
 def _load_parts(
@@ -181,6 +187,7 @@ def _load_parts(
     lines: dict[str, int],
     display: str,
     collector: Collector,
+    base: Path,
 ) -> m.Concept | None:
 
     concept: m.Concept | None = None
@@ -189,6 +196,9 @@ def _load_parts(
     except LoadError as error:
         collector.extend([_with_line(f, lines) for f in error.findings])
     resolver = Resolver.build(_lenient_territories(raw.get("territories")))
+    named = raw.get("territory_catalogue")
+    if isinstance(named, str) and named.strip():
+        resolver.catalogue = _named_catalogue(base / named, collector)
     for item in _items(raw.get("actors")):
         if isinstance(item, Mapping) and isinstance(item.get("id"), str):
             resolver.add_actor(item["id"], str(item.get("name") or item["id"]))
@@ -217,6 +227,27 @@ def _load_parts(
         return None
     sources = {path: Location(file=display, row=row) for path, row in lines.items()}
     return _assemble(concept, decoded, displays, collector, sources)
+
+
+def _named_catalogue(path: Path, collector: Collector) -> Callable[[], TerritoryCatalogue | None]:
+    """Read the concept's own territory catalogue on first need, once.
+
+    Table cells name towns outside the concept by name; they are looked up in the
+    catalogue the concept names, as validation does. A catalogue that cannot be read
+    is reported once (its findings) and names nothing.
+    """
+
+    @functools.cache
+    def read() -> TerritoryCatalogue | None:
+        from .._territories import load_territory_catalogue
+
+        try:
+            return load_territory_catalogue(path)
+        except LoadError as error:
+            collector.extend(list(error.findings))
+            return None
+
+    return read
 
 
 def _assemble(

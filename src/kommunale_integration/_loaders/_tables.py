@@ -11,10 +11,10 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -36,6 +36,9 @@ from .._parse import (
 )
 from .._text import character_name, unsafe_character
 from ._common import Collector
+
+if TYPE_CHECKING:
+    from .._territories import TerritoryCatalogue
 
 __all__ = [
     "TABLE_COLUMNS",
@@ -383,6 +386,10 @@ class Resolver:
     actor_names: dict[str, str] = attrs.field(factory=dict)
     field_titles: dict[str, str] = attrs.field(factory=dict)
     field_ids: set[str] = attrs.field(factory=set)
+    catalogue: Callable[[], TerritoryCatalogue | None] | None = None
+    """Gives the Gemeindeverzeichnis for names of towns outside the concept: the one the
+    concept names in ``territory_catalogue`` (``None`` when it cannot be read); without
+    it the shipped one."""
 
     @classmethod
     def build(
@@ -588,8 +595,11 @@ def _national_name(text: str, resolver: Resolver) -> str | None:
 
     if not text.strip() or len(text) > 200:
         return None
+    book = territory_catalogue() if resolver.catalogue is None else resolver.catalogue()
+    if book is None:
+        return None
     near = min(resolver.territory_names.values(), key=len, default="")
-    found = territory_catalogue().suggest(text, near=near)
+    found = book.suggest(text, near=near)
     return found[0].ags if len(found) == 1 else None
 
 
