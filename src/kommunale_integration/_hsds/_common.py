@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Final
@@ -19,19 +20,24 @@ from .._errors import Finding, Location, Severity
 
 __all__ = [
     "CHILDREN",
+    "DERIVED",
     "FIELD_TAXONOMY",
     "ID_KEY",
     "KI_TAXONOMY",
     "LAND_NAMES",
     "LANGUAGE_NAMES",
+    "LINK_COLUMNS",
     "NAMESPACE",
     "PARENTS",
+    "RECORD_KEY",
+    "SPELLINGS",
     "TARGET_GROUP_TAXONOMY",
     "Record",
     "Tables",
     "address_id",
     "at_id",
     "at_key",
+    "clock_text",
     "contact_id",
     "cost_id",
     "decimal_of",
@@ -41,6 +47,7 @@ __all__ = [
     "json_text",
     "language_id",
     "phone_id",
+    "phone_text",
     "rrule_fields",
     "schedule_id",
     "shorten",
@@ -213,6 +220,73 @@ PARENTS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
     ),
     "attribute": (("taxonomy_term", "taxonomy_term", "taxonomy_term_id"),),
     "taxonomy_term": (("taxonomy_detail", "taxonomy", "taxonomy_id"),),
+}
+
+
+#: The columns of a record that link it to another record.
+LINK_COLUMNS: Final = (
+    "organization_id",
+    "service_id",
+    "service_at_location_id",
+    "location_id",
+    "contact_id",
+    "phone_id",
+)
+
+
+# ---------------------------------------------------------------------- carried data
+#
+# What the model cannot hold natively travels in the ``extras`` of an actor or offer
+# and is written back by the export into its own table and field:
+#
+# * ``<entity>[<id>]`` -> a whole HSDS record (JSON), written back into its table;
+# * ``<entity>[<id>].<field>`` -> one field of a record the export writes itself (a
+#   phone's extension, a location's coordinates …), written back into that field;
+# * ``<field>`` -> a field of the organization or service itself (``alternate_name`` …);
+# * ``hsds-id:<derived id>`` -> the original id of a part (see the id functions below).
+
+#: ``<entity>[<id>]`` and ``<entity>[<id>].<field>`` keys of carried data.
+RECORD_KEY: Final = re.compile(r"([a-z_]+)\[([^\[\]]+)\](?:\.([a-z_]+))?")
+
+#: Fields the export fills with a default of its own (the model does not hold them): a
+#: carried value replaces the default.
+DERIVED: Final = frozenset(
+    {
+        ("service", "status"),
+        ("location", "location_type"),
+        ("address", "state_province"),
+        ("address", "country"),
+        ("address", "address_type"),
+        ("language", "name"),
+        ("schedule", "dtstart"),
+    }
+)
+
+
+def phone_text(value: Any) -> str | None:
+    """A phone number as the model holds it: without surrounding quotes or blanks."""
+    if empty(value):
+        return None
+    return text_of(value).strip().strip('"').strip("'").strip() or None
+
+
+def clock_text(value: Any) -> str | None:
+    """A time of day as the export writes it (``16:00:00``); ``None`` when it is none."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return time.fromisoformat(value.strip()).replace(tzinfo=None).isoformat()
+    except ValueError:
+        return None
+
+
+#: Fields the model holds in a normalised spelling (a phone number without quotes,
+#: ``10:00`` as ``10:00:00``): the import carries the original spelling, and the export
+#: writes it back while it still spells the model's value.
+SPELLINGS: Final = {
+    ("phone", "number"): phone_text,
+    ("schedule", "opens_at"): clock_text,
+    ("schedule", "closes_at"): clock_text,
 }
 
 

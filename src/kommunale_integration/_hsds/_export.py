@@ -24,7 +24,7 @@ import io
 import json
 import re
 from collections.abc import Iterable
-from datetime import time
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -35,13 +35,17 @@ from .._errors import KommunaleIntegrationError
 from .._io import StrPath, atomic_directory
 from .._parse import neutralise
 from ._common import (
+    DERIVED,
     FIELD_TAXONOMY,
     ID_KEY,
     KI_TAXONOMY,
     KI_TERMS,
     LAND_NAMES,
     LANGUAGE_NAMES,
+    LINK_COLUMNS,
     PARENTS,
+    RECORD_KEY,
+    SPELLINGS,
     TARGET_GROUP_TAXONOMY,
     TAXONOMY_DESCRIPTIONS,
     Record,
@@ -51,14 +55,16 @@ from ._common import (
     children_of,
     contact_id,
     cost_id,
+    decimal_of,
     hsds_uuid,
     language_id,
     phone_id,
     rrule_fields,
     schedule_id,
+    text_of,
     venue_id,
 )
-from ._spec import HSDS_VERSION, TABLES
+from ._spec import HSDS_VERSION, TABLES, Field
 
 __all__ = ["EXPORT_TABLES", "concept_tables", "export_hsds", "hsds_id"]
 
@@ -107,31 +113,53 @@ class _Builder:
         self._labels: dict[str, dict[str, tuple[str, str | None]]] = {}
         #: derived id -> HSDS id kept by an import (extras ``hsds-id:…``)
         self.renames: dict[str, str] = {}
+        #: carried data: (entity and id of the actor's or offer's record, key, value)
+        self.carried: list[tuple[str, str, str, str]] = []
+        #: carried fields of parts: (entity, id) -> field -> value
+        self.carried_fields: dict[tuple[str, str], dict[str, str]] = {}
 
     # ------------------------------------------------------------------ helpers
 
     def keep_ids(self) -> None:
         """Write the kept HSDS ids of imported parts instead of the derived ones.
 
-        An id is only taken over when no other record of the export already has it, so
-        that two parts never share an id.
+        Parts of several actors and offers that were one HSDS record (a location of an
+        organization and of its service) become that one record again, when they agree
+        in every field both have; a part that no longer agrees keeps its derived id. An
+        id is never taken over from a record of another kind of part.
         """
         taken = {record_id for table in self.tables.values() for record_id in table}
-        renames: dict[str, str] = {}
-        for derived, original in self.renames.items():
-            if derived in taken and original not in taken:
-                renames[derived] = original
-                taken.add(original)  # the first part with this id keeps it
+        renames = {d: o for d, o in self.renames.items() if d in taken and o not in taken}
+        for table in self.tables.values():  # first: which parts disagree
+            first: dict[str, Record] = {}
+            for record_id, record in table.items():
+                target = renames.get(record_id)
+                if target is None:
+                    continue
+                renamed = _renamed(record, renames)
+                if target not in first:
+                    first[target] = renamed
+                elif not _agree(first[target], renamed):
+                    del renames[record_id]
         if not renames:
             return
         for entity, table in self.tables.items():
-            self.tables[entity] = {
-                renames.get(record_id, record_id): {
-                    key: renames.get(value, value) if isinstance(value, str) else value
-                    for key, value in record.items()
-                }
-                for record_id, record in table.items()
-            }
+            merged: dict[str, Record] = {}
+            for record in table.values():
+                renamed = _renamed(record, renames)
+                existing = merged.get(renamed["id"])
+                if existing is None:
+                    merged[renamed["id"]] = renamed
+                else:
+                    for key, value in renamed.items():
+                        existing.setdefault(key, value)
+            self.tables[entity] = merged
+        seen: set[tuple[Any, ...]] = set()
+        for attribute_id, attribute in list(self.tables["attribute"].items()):
+            same = tuple(attribute.get(k) for k in ("link_id", "taxonomy_term_id", "value"))
+            if same in seen:  # the same project value of a part written once
+                del self.tables["attribute"][attribute_id]
+            seen.add(same)
 
     def add(self, entity: str, record: Record) -> Record:
         clean = {k: v for k, v in record.items() if v is not None}
@@ -218,69 +246,106 @@ class _Builder:
             self.attribute(entity, link_id, taxonomy, code, code, n)
 
     def extras(self, entity: str, record: Record, extras: Iterable[tuple[str, str]]) -> None:
-        """Write imported extras back: HSDS fields of the record in place, others as attributes."""
-        columns = {f[0]: f for f in TABLES[entity][1]}
-        rest = []
+        """Note the carried data of an actor or offer; :meth:`write_back` writes it."""
         for key, value in extras:
             if key.startswith(ID_KEY):
                 self.renames.setdefault(key.removeprefix(ID_KEY), value)
-                continue
-            column = columns.get(key)
-            if key == "id" and record["id"] == value:
-                continue
-            if self.write_back_record(key, value):
-                continue
-            if (
-                column is not None
-                and key not in record
-                and key not in _MAPPED[entity]
-                and _fits(value, column)
-            ):
-                record[key] = value
-                continue
-            rest.append(json.dumps({"key": key, "value": value}, ensure_ascii=False))
-        self.ki(entity, record["id"], "extra", rest)
+            elif not (key == "id" and record["id"] == value):
+                self.carried.append((entity, record["id"], key, value))
+                match = RECORD_KEY.fullmatch(key)
+                if match is not None and match.group(3) is not None:
+                    fields = self.carried_fields.setdefault((match[1], match[2]), {})
+                    fields.setdefault(match.group(3), value)
 
-    def write_back_record(self, key: str, value: str) -> bool:
-        """Put a whole imported record (``program[<id>]`` …) back into its HSDS table.
+    def write_back(self) -> None:
+        """Write carried data back into its own table and field (see :mod:`._common`).
 
-        Only records of tables the import never maps, that are valid HSDS rows and
-        whose links all point at exported organizations or services; anything else
-        stays an attribute.
+        Whole records go into their table, fields into the record with their id, fields
+        of the organization or service into it. A value that has no such place (the
+        record is gone, the value does not fit the column, or the model now holds
+        another value there) stays with its actor or offer as an ``extra`` attribute,
+        so that an import restores it all the same.
         """
-        match = _RECORD_KEY.fullmatch(key)
-        if match is None or match.group(1) not in WRITE_BACK_TABLES:
+        carried = sorted(self.carried, key=_carried_order)
+        rest: dict[tuple[str, str], list[str]] = {}
+        for entity, owner_id, key, value in carried:
+            match = RECORD_KEY.fullmatch(key)
+            if match is None:
+                placed = self.put_field(entity, owner_id, key, value)
+            elif match.group(3) is None:
+                owner = self.tables[entity][owner_id]
+                placed = self.put_record(match.group(1), match.group(2), value, (entity, owner))
+            else:
+                placed = self.put_field(match.group(1), match.group(2), match.group(3), value)
+            if not placed:
+                item = json.dumps({"key": key, "value": value}, ensure_ascii=False)
+                rest.setdefault((entity, owner_id), []).append(item)
+        for (entity, owner_id), items in rest.items():
+            self.ki(entity, owner_id, "extra", items)
+
+    def put_field(self, entity: str, record_id: str, field: str, value: str) -> bool:
+        """Write a carried *value* into *field* of a record; whether it found its place."""
+        record = self.tables.get(entity, {}).get(record_id)
+        column = {f[0]: f for f in TABLES.get(entity, ("", ()))[1]}.get(field)
+        if record is None or column is None or field == "id":
             return False
-        entity = match.group(1)
+        cell = _cell_value(value, column)
+        if cell is None:
+            return False
+        current = record.get(field)
+        spelling = SPELLINGS.get((entity, field))
+        if (
+            current is None
+            or (entity, field) in DERIVED
+            or (spelling is not None and spelling(value) == _text(current))
+        ):
+            record[field] = cell
+            return True
+        return _text(current) == _text(cell)
+
+    def put_record(
+        self, entity: str, record_id: str, value: str, owner: tuple[str, Record]
+    ) -> bool:
+        """Write a carried whole record back into its table, if it is a valid HSDS row;
+        into a record of the export with its id, field by field.
+
+        A record nested in a JSON document may lack a link the tabular form requires
+        (the ``program`` of a service names no organization): it is taken from the
+        organization or service that carries the record (*owner*).
+        """
         try:
             record = json.loads(value)
         except ValueError:
             return False
-        if not isinstance(record, dict) or record.get("id") != match.group(2):
+        if entity not in TABLES or not isinstance(record, dict) or record.get("id") != record_id:
             return False
         fields = TABLES[entity][1]
-        known = {f[0] for f in fields}
-        if not set(record) <= known:
+        known = {f[0]: f for f in fields}
+        if not set(record) <= set(known):
             return False
-        for name, kind, fmt, required, enum in fields:
+        if record_id in self.tables.get(entity, {}):
+            return all(
+                self.put_field(entity, record_id, key, _text(cell))
+                for key, cell in record.items()
+                if cell is not None and key != "id"
+            )
+        for name, kind, _fmt, required, _enum in fields:
             cell = record.get(name)
+            if (cell is None or cell == "") and required and name in LINK_COLUMNS:
+                cell = record[name] = _link_of(name, *owner)
             if cell is None or cell == "":
                 if required:
                     return False
-                continue
-            if kind == "number":
-                if isinstance(cell, bool) or not isinstance(cell, int | float):
-                    return False
-                continue
-            valid = (
-                isinstance(cell, str)
-                and not (enum and cell not in enum)
-                and not (fmt == "uuid" and not _is_uuid(cell))
-                and not (name.endswith("_id") and cell not in self.exported_ids)
-            )
-            if not valid:
+            elif isinstance(cell, bool) or not isinstance(cell, str | int | float):
                 return False
-        self.tables.setdefault(entity, {})[record["id"]] = record
+            elif kind == "number":
+                if not isinstance(cell, int | float):
+                    return False
+            else:  # a number in a text column (an identifier) is written as text
+                record[name] = _cell_value(_text(cell), known[name])
+                if record[name] is None:
+                    return False
+        self.tables.setdefault(entity, {})[record_id] = record
         return True
 
     # ------------------------------------------------------------------ parts
@@ -321,11 +386,14 @@ class _Builder:
             },
         )
         land = LAND_NAMES.get((venue.municipality or self.concept.territory)[:2])
+        derived = address_id(location_id)
+        carried = self.carried_fields.get(("address", self.renames.get(derived, derived)), {})
+        land = land or carried.get("state_province")  # an imported address outside Germany
         if venue.street and venue.postal_code and venue.city and land:
             self.add(
                 "address",
                 {
-                    "id": address_id(location_id),
+                    "id": derived,
                     "location_id": location_id,
                     "address_1": venue.street,
                     "city": venue.city,
@@ -472,6 +540,7 @@ def concept_tables(concept: m.Concept) -> Tables:
     for offer in concept.offers:
         builder.offer(offer)
     builder.keep_ids()
+    builder.write_back()
     return builder.tables
 
 
@@ -528,6 +597,9 @@ def export_hsds(
     return Path(output_dir)
 
 
+#: The JSON document of the records no other document reaches (tabular form).
+UNLINKED: Final = "unlinked.json"
+
 #: JSON documents: folder -> entity, in writing order.
 DOCUMENTS: Final = (
     ("organizations", "organization"),
@@ -543,38 +615,6 @@ _NOT_NESTED: Final = frozenset(
         ("service_at_location", "service"),
     }
 )
-# Fields the import maps itself: imported extras never go back into them.
-#: Tables of records the import keeps whole in the extras and the export writes back.
-WRITE_BACK_TABLES: Final = frozenset(
-    {
-        "program",
-        "funding",
-        "service_area",
-        "required_document",
-        "organization_identifier",
-        "metadata",
-    }
-)
-_RECORD_KEY: Final = re.compile(r"([a-z_]+)\[([0-9a-fA-F-]{36})\]")
-_MAPPED: Final = {
-    "organization": frozenset(
-        {"id", "name", "description", "website", "year_incorporated", "parent_organization_id"}
-    ),
-    "service": frozenset(
-        {
-            "id",
-            "organization_id",
-            "name",
-            "description",
-            "url",
-            "status",
-            "eligibility_description",
-            "minimum_age",
-            "maximum_age",
-            "assured_date",
-        }
-    ),
-}
 
 
 class _Links:
@@ -583,6 +623,8 @@ class _Links:
     def __init__(self, tables: Tables) -> None:
         self.tables = tables
         self._index: dict[tuple[str, str], dict[Any, list[Record]]] = {}
+        #: (entity, id) of every record nested into a document so far
+        self.seen: set[tuple[str, str]] = set()
 
     def rows(self, entity: str, column: str, value: Any) -> list[Record]:
         key = (entity, column)
@@ -605,6 +647,7 @@ def nest(
 ) -> Record:
     """Return *record* as an HSDS JSON object with its children nested (for export)."""
     links = links or _Links(tables)
+    links.seen.add((entity, record["id"]))
     doc = {k: _json_value(v) for k, v in record.items() if k != parent_column}
     for key, child, column in children_of(entity):
         if (entity, key) in _NOT_NESTED:
@@ -638,6 +681,17 @@ def write_json(tables: Tables, folder: Path) -> None:
             doc = nest(tables, entity, record, None, links)
             text = json.dumps(doc, ensure_ascii=False, indent=2)
             path.write_text(text + "\n", encoding="utf-8")
+    # Records no document reaches (a metadata row of a resource that is not in the
+    # data, a table description) go into one document of the form of the official
+    # ``tabular.json``: file name of the table -> its rows.
+    unlinked = {
+        TABLES[entity][0]: [{k: _json_value(v) for k, v in r.items()} for r in rows]
+        for entity, table in tables.items()
+        if (rows := [r for i, r in table.items() if (entity, i) not in links.seen])
+    }
+    if unlinked:
+        text = json.dumps(unlinked, ensure_ascii=False, indent=2)
+        (folder / UNLINKED).write_text(text + "\n", encoding="utf-8")
 
 
 def write_tabular(tables: Tables, folder: Path) -> None:
@@ -715,20 +769,55 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _fits(value: str, column: tuple[str, str, str | None, bool, tuple[str, ...]]) -> bool:
-    """Whether an imported text can go back into an HSDS column unchanged and valid."""
+def _cell_value(value: str, column: Field) -> Any:
+    """A carried text as the value of an HSDS *column*; ``None`` when it does not fit."""
     _, kind, fmt, _, enum = column
-    if kind != "string" or not value or value != value.strip():
-        return False
-    if enum:
-        return value in enum
-    if fmt == "uuid":
-        return _is_uuid(value)
-    if fmt == "email":
-        return bool(re.fullmatch(r"[^@\s]+@[^@\s]+", value))
-    if fmt == "uri":
-        return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+", value))
-    return True
+    if not value:
+        return None
+    if kind == "number":
+        return decimal_of(value)
+    checks: dict[str, Any] = {
+        "date": date.fromisoformat,
+        "datetime": lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")),
+        "time": time.fromisoformat,
+    }
+    try:
+        if kind in checks:
+            checks[kind](value)
+    except ValueError:
+        return None
+    fits = (
+        (not enum or value in enum)
+        and (fmt != "uuid" or _is_uuid(value))
+        and (fmt != "email" or bool(re.fullmatch(r"[^@\s]+@[^@\s]+", value)))
+        and (fmt != "uri" or bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s]+", value)))
+    )
+    return value if fits else None
+
+
+def _text(value: Any) -> str:
+    return text_of(_json_value(value))
+
+
+def _renamed(record: Record, renames: dict[str, str]) -> Record:
+    return {k: renames.get(v, v) if isinstance(v, str) else v for k, v in record.items()}
+
+
+def _agree(one: Record, other: Record) -> bool:
+    """Whether two records hold the same value in every field both have."""
+    return all(_text(one[k]) == _text(other[k]) for k in one.keys() & other.keys() if k != "id")
+
+
+def _link_of(column: str, entity: str, record: Record) -> Any:
+    """The value of the link *column* for a record carried by *record* (an
+    organization or service): its own id or its own link of that name."""
+    return record["id"] if column == f"{entity}_id" else record.get(column)
+
+
+def _carried_order(item: tuple[str, str, str, str]) -> int:
+    """Whole records first, then fields of parts, then fields of actors and offers."""
+    match = RECORD_KEY.fullmatch(item[2])
+    return 2 if match is None else 1 if match.group(3) else 0
 
 
 def _json(value: Any) -> str:

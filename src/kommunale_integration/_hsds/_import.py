@@ -27,7 +27,7 @@ from .._errors import (
 )
 from .._io import StrPath
 from .._parse import is_ags
-from ._map import Mapper
+from ._map import Known, Mapper
 from ._read import read_tables
 
 __all__ = ["ImportReport", "import_hsds", "read_tables"]
@@ -100,25 +100,26 @@ def import_hsds(path: StrPath, *, into: m.Concept | None = None) -> tuple[m.Conc
     """
     tables, origin, findings = read_tables(path)
     mapper = Mapper(tables, origin, findings)
-    mapper.organizations()
-    mapper.services()
-    mapper.service_at_locations()
-    mapper.locations()
-    mapper.contacts()
-    mapper.loose_phones()
-    mapper.schedules()
-    mapper.languages()
-    mapper.cost_options()
-    mapper.other_tables()
-    actors = mapper.finish(mapper.actors, m.Actor, "organizations")
-    offers = mapper.finish(mapper.offers, m.Offer, "services")
+    actors = mapper.organizations()
+    known = Known(actors=actors, offers=mapper.services(actors))
+    owners = known.owners()
+    owners.update(mapper.service_at_locations(known))
+    owners.update(mapper.locations(known, owners))
+    owners.update(mapper.contacts(known, owners))
+    owners.update(mapper.loose_phones(known, owners))
+    owners.update(mapper.schedules(known, owners))
+    mapper.languages(known, owners)
+    mapper.cost_options(known)
+    mapper.other_tables(known, owners)
+    built_actors = mapper.finish(known.actors, m.Actor, "organizations")
+    offers = mapper.finish(known.offers, m.Offer, "services")
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
         raise LoadError(findings)
     if into is not None:
-        concept = into.evolve(actors=actors, offers=offers)
+        concept = into.evolve(actors=built_actors, offers=offers)
     else:
-        concept = _new_concept(Path(path), actors, offers, mapper)
+        concept = _new_concept(Path(path), built_actors, offers, mapper)
     counts = {entity: len(table) for entity, table in tables.items()}
     return concept, ImportReport(findings=tuple(mapper.findings), counts=counts)
 

@@ -1,11 +1,15 @@
 """Mapping pass of the HSDS import: flat tables → drafts of actors and offers.
 
 :class:`Mapper` receives the tables and record locations of the reading pass
-(:mod:`._read`) and maps them in passes (organizations, services, locations, contacts,
-phones, schedules, languages, cost options, other tables) onto drafts of actors and
-offers, which :meth:`Mapper.finish` turns into model objects. Nothing is dropped
-silently: a value without a place in the model is kept in the ``extras`` of its actor or
-offer and reported as ``hsds-unmapped``.
+(:mod:`._read`). Its passes (organizations, services, service-at-locations, locations,
+contacts, phones, schedules, languages, cost options, other tables) each take what
+earlier passes found as arguments and return what they found: the drafts of actors
+and offers (:class:`Known`) and which drafts own which HSDS record (:data:`Owners`).
+:meth:`Mapper.finish` turns the drafts into model objects.
+
+Nothing is dropped: a value without a place in the model is carried in the ``extras``
+of its actor or offer (see :mod:`._common` for the keys) and reported as
+``hsds-unmapped``; the export writes it back into its own table and field.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from ._common import (
     KI_TAXONOMY,
     LAND_NAMES,
     LANGUAGE_NAMES,
+    SPELLINGS,
     TARGET_GROUP_TAXONOMY,
     Record,
     Tables,
@@ -48,6 +53,7 @@ from ._common import (
     json_text,
     language_id,
     phone_id,
+    phone_text,
     rrule_fields,
     schedule_id,
     shorten,
@@ -55,7 +61,7 @@ from ._common import (
     venue_id,
 )
 
-__all__ = ["Mapper"]
+__all__ = ["Known", "Mapper", "Owners"]
 
 _RRULE_COLUMNS: Final = (
     ("freq", "FREQ"),
@@ -68,6 +74,9 @@ _RRULE_COLUMNS: Final = (
     ("byyearday", "BYYEARDAY"),
     ("wkst", "WKST"),
 )
+
+#: Taxonomies the export writes itself (their terms are not carried).
+_OWN_TAXONOMIES: Final = frozenset({KI_TAXONOMY, FIELD_TAXONOMY, TARGET_GROUP_TAXONOMY})
 
 
 @attrs.define(eq=False)
@@ -85,25 +94,52 @@ class _Draft:
     #: the ``hsds-id:`` extras derived from :attr:`ids` when it is finished
     kept: dict[str, str] = attrs.field(factory=dict)
 
+    @property
+    def target(self) -> _Draft:
+        """The actor or offer whose extras hold what this draft carries."""
+        return self.owner if self.owner is not None else self
+
+
+#: Which drafts own an HSDS record: (entity, id) -> drafts.
+Owners = dict[tuple[str, str], list["_Draft"]]
+
+
+@attrs.frozen
+class Known:
+    """The actors and offers of the data, by HSDS id (the result of the first passes)."""
+
+    actors: dict[str, _Draft]
+    offers: dict[str, _Draft]
+
+    @property
+    def fallback(self) -> _Draft | None:
+        """The draft that carries records belonging to no actor or offer: the first one."""
+        for drafts in (self.actors, self.offers):
+            for draft in drafts.values():
+                return draft
+        return None
+
+    def owners(self) -> Owners:
+        """The owners of the organizations and services themselves."""
+        found: Owners = {("organization", k): [d] for k, d in self.actors.items()}
+        found.update({("service", k): [d] for k, d in self.offers.items()})
+        return found
+
 
 class Mapper:
+    """The passes of the mapping; holds only the tables read and the findings made."""
+
     def __init__(
         self, tables: Tables, origin: dict[tuple[str, str], Location], findings: list[Finding]
     ) -> None:
         self.tables = tables
         self.origin = origin
         self.findings = findings
-        self.actors: dict[str, _Draft] = {}
-        self.offers: dict[str, _Draft] = {}
-        self.owners: dict[tuple[str, str], list[_Draft]] = {}
         self.attributes: dict[str, list[Record]] = {}
         for record in self.rows("attribute"):
             link = record.get("link_id")
             if isinstance(link, str):
                 self.attributes.setdefault(link, []).append(record)
-        self.used_attributes: set[str] = set()
-        self.slugs: dict[str, set[str]] = {"actor": set(), "offer": set()}
-        self.claimed: set[str] = set()  # HSDS ids of parts already kept by an owner
 
     def rows(self, entity: str) -> list[Record]:
         return list(self.tables.get(entity, {}).values())
@@ -117,13 +153,15 @@ class Mapper:
             Finding(code=code, severity=severity, message=message, location=location)
         )
 
-    # -------------------------------------------------------------- extras
+    # -------------------------------------------------------------- carried data
 
     def keep(self, draft: _Draft, key: str, value: Any, where: Location, why: str = "") -> None:
-        """Keep *value* in the extras of *draft* (or of a contact's owner) and report it."""
-        target = draft.owner if draft.owner is not None else draft
+        """Carry *value* in the extras of *draft* (or of a contact's owner) and report it."""
+        target = draft.target
         text = value if isinstance(value, str) else json_text(value)
-        if key in target.extras and target.extras[key] != text:
+        if target.extras.get(key) == text:
+            return  # carried already (a record shared by several parts)
+        if key in target.extras:
             n = 2
             while f"{key}#{n}" in target.extras:
                 n += 1
@@ -138,27 +176,62 @@ class Mapper:
             where,
         )
 
-    def keep_record(self, owners: list[_Draft], entity: str, record: Record) -> None:
+    def carry(self, draft: _Draft, entity: str, record: Record, why: str = "") -> None:
+        """Carry a whole *record*; an attribute brings its taxonomy term, a term its
+        taxonomy and parent term, so that the export writes the taxonomy back whole."""
+        key = f"{entity}[{record['id']}]"
+        if key in draft.target.extras:
+            return
+        self.keep(draft, key, record, self.where(entity, record), why)
+        links = {
+            "attribute": (("taxonomy_term_id", "taxonomy_term"),),
+            "taxonomy_term": (("taxonomy_id", "taxonomy"), ("parent_id", "taxonomy_term")),
+        }
+        for column, target in links.get(entity, ()):
+            linked = self.tables.get(target, {}).get(str(record.get(column)))
+            if linked is not None and not _own_taxonomy(target, linked, self.tables):
+                self.carry(draft, target, linked)
+
+    def keep_record(
+        self, known: Known, owners: list[_Draft], entity: str, record: Record, why: str = ""
+    ) -> None:
+        """Carry *record* whole with its *owners*; without owners with the first actor
+        or offer of the data (reported as ``hsds-unplaced``)."""
         if not owners:
+            fallback = known.fallback
+            kept = (
+                f"; it is carried unchanged by {fallback.kind} "
+                f"{shorten(fallback.values.get('id'))!r}"
+                if fallback is not None
+                else " and was not imported"
+            )
             self.note(
                 "hsds-unplaced",
                 Severity.WARNING,
                 f"{entity} {shorten(record.get('id'))} belongs to no organization or service "
-                "of the data and was not imported",
+                f"of the data{kept}",
                 self.where(entity, record),
             )
-            return
+            owners = [fallback] if fallback is not None else []
         for owner in owners:
-            self.keep(owner, f"{entity}[{record['id']}]", record, self.where(entity, record))
+            self.carry(owner, entity, record, why)
 
     def keep_rest(
         self, draft: _Draft, entity: str, record: Record, used: set[str], prefix: bool
     ) -> None:
+        """Carry the fields of *record* that are not *used* (held by the model)."""
         for key, value in record.items():
             if key in used or empty(value):
                 continue
             name = f"{entity}[{record['id']}].{key}" if prefix else key
             self.keep(draft, name, value, self.where(entity, record, key))
+
+    def keep_spelling(self, draft: _Draft, entity: str, record: Record, key: str) -> None:
+        """Carry the original spelling of a field the model holds normalised."""
+        value = record.get(key)
+        normalise = SPELLINGS[(entity, key)]
+        if isinstance(value, str) and normalise(value) is not None and normalise(value) != value:
+            self.keep(draft, f"{entity}[{record['id']}].{key}", value, self.where(entity, record))
 
     # -------------------------------------------------------------- ki attributes
 
@@ -183,45 +256,25 @@ class Mapper:
                 groups.append(code)
             else:
                 foreign.append(attribute)
-                continue
-            self.used_attributes.add(str(attribute["id"]))
         return own, fields, groups, foreign
 
     def keep_foreign_attributes(self, draft: _Draft, foreign: list[Record]) -> None:
         for attribute in foreign:
-            term = self.tables.get("taxonomy_term", {}).get(str(attribute.get("taxonomy_term_id")))
-            kept = dict(attribute)
-            if term is not None:
-                kept["taxonomy_term"] = term
-            self.keep(
-                draft, f"attribute[{attribute['id']}]", kept, self.where("attribute", attribute)
-            )
-            self.used_attributes.add(str(attribute["id"]))
+            self.carry(draft, "attribute", attribute)
 
     # -------------------------------------------------------------- entities
 
-    def slug(self, kind: str, own: dict[str, list[str]], name: Any, fallback: str) -> str:
-        taken = self.slugs[kind]
-        for candidate in own.get("id", []):
-            if candidate not in taken:
-                taken.add(candidate)
-                return candidate
-        base = slugify(str(name or "")) or fallback
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        return slug
-
-    def organizations(self) -> None:
+    def organizations(self) -> dict[str, _Draft]:
+        """Pass 1: every organization becomes an actor draft (by HSDS id)."""
+        actors: dict[str, _Draft] = {}
+        taken: set[str] = set()
         for record in self.rows("organization"):
             own, fields, groups, foreign = self.ki_values(str(record["id"]))
-            slug = self.slug("actor", own, record.get("name"), "organisation")
+            slug = _slug(own, record.get("name"), "organisation", taken)
             draft = _Draft(
                 "actor", str(record["id"]), {"id": slug}, {}, self.where("organization", record)
             )
-            self.actors[str(record["id"])] = draft
-            self.owners[("organization", str(record["id"]))] = [draft]
+            actors[str(record["id"])] = draft
             if record["id"] != hsds_uuid("actor", slug):
                 draft.extras["id"] = str(record["id"])
             values = draft.values
@@ -249,13 +302,13 @@ class Mapper:
                     used.discard("year_incorporated")
             self.keep_rest(draft, "organization", record, used, prefix=False)
             self.keep_foreign_attributes(draft, foreign)
-        for draft in self.actors.values():  # parents, once every organization is known
+        for draft in actors.values():  # parents, once every organization is known
             record = self.tables["organization"][draft.record_id]
             parent = record.get("parent_organization_id")
             if "parent" in draft.values or empty(parent):
                 continue
-            if str(parent) in self.actors:
-                draft.values["parent"] = self.actors[str(parent)].values["id"]
+            if str(parent) in actors:
+                draft.values["parent"] = actors[str(parent)].values["id"]
             else:
                 self.keep(
                     draft,
@@ -264,6 +317,7 @@ class Mapper:
                     self.where("organization", record, "parent_organization_id"),
                     "the parent organization is not in the data",
                 )
+        return actors
 
     def own_actor_values(self, draft: _Draft, own: dict[str, list[str]]) -> None:
         values = draft.values
@@ -309,19 +363,21 @@ class Mapper:
             except (ValueError, KeyError, TypeError):
                 self.keep(draft, "attribute:extra", item, draft.where, "not readable")
 
-    def services(self) -> None:
+    def services(self, actors: dict[str, _Draft]) -> dict[str, _Draft]:
+        """Pass 2: every service becomes an offer draft (by HSDS id) of its actor."""
+        offers: dict[str, _Draft] = {}
+        taken: set[str] = set()
         for record in self.rows("service"):
             own, fields, groups, foreign = self.ki_values(str(record["id"]))
-            slug = self.slug("offer", own, record.get("name"), "angebot")
+            slug = _slug(own, record.get("name"), "angebot", taken)
             draft = _Draft(
                 "offer", str(record["id"]), {"id": slug}, {}, self.where("service", record)
             )
-            self.offers[str(record["id"])] = draft
-            self.owners[("service", str(record["id"]))] = [draft]
+            offers[str(record["id"])] = draft
             if record["id"] != hsds_uuid("offer", slug):
                 draft.extras["id"] = str(record["id"])
             values = draft.values
-            org = self.actors.get(str(record.get("organization_id")))
+            org = actors.get(str(record.get("organization_id")))
             used = {"id", "name", "description", "url", "eligibility_description", "assured_date"}
             if own.get("actor"):
                 values["actor"] = own["actor"][0]
@@ -383,152 +439,145 @@ class Mapper:
             values["eligibility"] = self.build(m.Eligibility, eligibility, draft, "eligibility.")
             self.keep_rest(draft, "service", record, used, prefix=False)
             self.keep_foreign_attributes(draft, foreign)
+        return offers
 
-    def service_at_locations(self) -> None:
+    def service_at_locations(self, known: Known) -> Owners:
+        """Pass 3: a service at a location makes the location a place of the offer."""
+        found: Owners = {}
         for record in self.rows("service_at_location"):
-            offer = self.offers.get(str(record.get("service_id")))
+            offer = known.offers.get(str(record.get("service_id")))
             owners = [offer] if offer is not None else []
-            self.owners[("service_at_location", str(record["id"]))] = owners
+            found[("service_at_location", str(record["id"]))] = owners
             location = str(record.get("location_id"))
             if offer is not None and location:
-                self.owners.setdefault(("location", location), []).append(offer)
+                found.setdefault(("location", location), []).append(offer)
                 offer.ids.setdefault("at", (str(record["id"]), location))
             for draft in owners:
                 self.keep_rest(
                     draft, "service_at_location", record, {"id", "service_id", "location_id"}, True
                 )
             if not owners:
-                self.keep_record([], "service_at_location", record)
+                self.keep_record(known, [], "service_at_location", record)
+        return found
 
-    def locations(self) -> None:
+    def locations(self, known: Known, owners: Owners) -> Owners:
+        """Pass 4: a location becomes the venue of its organization's actor and of the
+        offers at it; its first address gives the venue's street, postal code and city."""
         addresses: dict[str, list[Record]] = {}
         for address in self.rows("address"):
             addresses.setdefault(str(address.get("location_id")), []).append(address)
+        found: Owners = {}
         for record in self.rows("location"):
             location_id = str(record["id"])
-            owners = list(self.owners.get(("location", location_id), []))
-            org = self.actors.get(str(record.get("organization_id")))
-            if org is not None and org not in owners:
-                owners.insert(0, org)
-            self.owners[("location", location_id)] = owners
-            if not owners:
-                self.keep_record([], "location", record)
+            mine = list(owners.get(("location", location_id), []))
+            org = known.actors.get(str(record.get("organization_id")))
+            if org is not None and org not in mine:
+                mine.insert(0, org)
+            found[("location", location_id)] = mine
+            if not mine:
+                self.keep_record(known, [], "location", record)
                 for address in addresses.get(location_id, []):
-                    self.keep_record([], "address", address)
+                    self.keep_record(known, [], "address", address)
                 continue
             own, _, _, foreign = self.ki_values(location_id)
-            for draft in owners:
+            for draft in mine:
                 if "venue" in draft.values:
-                    self.keep(
-                        draft,
-                        f"location[{location_id}]",
-                        record,
-                        self.where("location", record),
-                        "a second place",
-                    )
+                    self.carry(draft, "location", record, "a second place")
                     for address in addresses.get(location_id, []):
-                        self.keep(
-                            draft,
-                            f"address[{address['id']}]",
-                            address,
-                            self.where("address", address),
-                        )
+                        self.carry(draft, "address", address)
                     continue
-                venue: dict[str, Any] = {"name": _str(record.get("name"))}
-                used = {"id", "name", "organization_id"}
-                if record.get("location_type") in ("physical", None):
-                    used.add("location_type")
-                for part in ("municipality", "street", "postal_code", "city"):
-                    if own.get(part):
-                        venue[part] = own[part][0]
-                found = addresses.get(location_id, [])
-                if found:
-                    address = found[0]
-                    venue["street"] = _str(address.get("address_1"))
-                    venue["city"] = _str(address.get("city"))
-                    venue["postal_code"] = _str(address.get("postal_code"))
-                    a_used = {"id", "location_id", "address_1", "city", "postal_code"}
-                    if _str(address.get("state_province")) in (None, *LAND_NAMES.values()):
-                        a_used.add("state_province")  # implied by the postal code
-                    if address.get("country") in ("DE", None):
-                        a_used.add("country")
-                    if address.get("address_type") in ("physical", None):
-                        a_used.add("address_type")
-                    self.keep_rest(draft, "address", address, a_used, prefix=True)
-                    for other in found[1:]:
-                        self.keep(
-                            draft, f"address[{other['id']}]", other, self.where("address", other)
-                        )
-                draft.values["venue"] = self.build(m.Venue, venue, draft, "venue.")
-                draft.ids["venue"] = location_id
-                built = draft.values["venue"]
-                if found and built is not None and built.is_address and built.municipality:
-                    # the export writes an address only for a complete German one
-                    draft.ids["address"] = str(found[0]["id"])
-                self.keep_rest(draft, "location", record, used, prefix=True)
+                self.venue(draft, record, own, addresses.get(location_id, []))
                 self.keep_foreign_attributes(draft, foreign)
                 for code, items in own.items():
                     if code not in ("municipality", "street", "postal_code", "city"):
                         self.keep(
                             draft, f"location[{location_id}].attribute:{code}", items, draft.where
                         )
+        return found
 
-    def contacts(self) -> None:
+    def venue(
+        self, draft: _Draft, record: Record, own: dict[str, list[str]], found: list[Record]
+    ) -> None:
+        """The venue of *draft* from a location, its project attributes and addresses.
+
+        An address the export would write back the same (its street, postal code and
+        city are the venue's) keeps its id and carries the rest of its fields; any
+        other address is carried whole.
+        """
+        venue: dict[str, Any] = {"name": _str(record.get("name"))}
+        used = {"id", "name"} | _own_links(draft, record)
+        if record.get("location_type") in ("physical", None):
+            used.add("location_type")
+        for part in ("municipality", "street", "postal_code", "city"):
+            if own.get(part):
+                venue[part] = own[part][0]
+        address = found[0] if found else None
+        if address is not None:
+            venue["street"] = _str(address.get("address_1"))
+            venue["city"] = _str(address.get("city"))
+            venue["postal_code"] = _str(address.get("postal_code"))
+        quiet = _Draft(draft.kind, draft.record_id, draft.values, {}, draft.where)
+        built = self.build(m.Venue, venue, quiet, "venue.")
+        if address is not None and built is not None and _writes_back(address, built):
+            draft.ids["address"] = str(address["id"])
+            a_used = {"id", "location_id", "address_1", "city", "postal_code"}
+            # The export derives the Land from the AGS of the place (else of the concept).
+            lands = (
+                [LAND_NAMES.get(built.municipality[:2])]
+                if built.municipality
+                else LAND_NAMES.values()
+            )
+            if _str(address.get("state_province")) in (None, *lands):
+                a_used.add("state_province")
+            if address.get("country") in ("DE", None):
+                a_used.add("country")
+            if address.get("address_type") in ("physical", None):
+                a_used.add("address_type")
+            self.keep_rest(draft, "address", address, a_used, prefix=True)
+        elif address is not None:
+            self.carry(draft, "address", address, "the export cannot write it from the venue")
+        for key, value in quiet.extras.items():  # values the model refused
+            if address is None or key.removeprefix("venue.") not in (
+                "street",
+                "city",
+                "postal_code",
+            ):
+                self.keep(draft, key, value, draft.where, "refused by the model")
+        for other in found[1:]:
+            self.carry(draft, "address", other, "a second address")
+        draft.values["venue"] = built
+        draft.ids["venue"] = str(record["id"])
+        self.keep_rest(draft, "location", record, used, prefix=True)
+
+    def contacts(self, known: Known, owners: Owners) -> Owners:
+        """Pass 5: contacts (with their first phone) become contacts of their owners."""
         phones: dict[str, list[Record]] = {}
         for phone in self.rows("phone"):
             phones.setdefault(str(phone.get("contact_id")), []).append(phone)
+        found: Owners = {}
         for record in self.rows("contact"):
             contact_id = str(record["id"])
-            owners = self.owners_by_links(record)
-            self.owners[("contact", contact_id)] = owners
-            if not owners:
-                self.keep_record([], "contact", record)
+            mine = _owners_by_links(record, owners)
+            found[("contact", contact_id)] = mine
+            if not mine:
+                self.keep_record(known, [], "contact", record)
                 continue
             own, _, _, foreign = self.ki_values(contact_id)
-            mine = phones.get(contact_id, [])
-            for owner in owners:
+            numbers = phones.get(contact_id, [])
+            for owner in mine:
                 draft = _Draft("contact", contact_id, {}, {}, self.where("contact", record), owner)
                 values = draft.values
                 values["name"] = _str(record.get("name"))
                 values["role"] = _str(record.get("title"))
                 values["email"] = _str(record.get("email"))
-                used = {
-                    "id",
-                    "name",
-                    "title",
-                    "email",
-                    "organization_id",
-                    "service_id",
-                    "service_at_location_id",
-                    "location_id",
-                }
+                used = {"id", "name", "title", "email"} | _own_links(owner, record)
                 if own.get("web"):
                     values["web"] = own["web"][0]
-                if mine:
-                    values["phone"] = _phone(mine[0].get("number"))
-                    self.keep_rest(
-                        draft,
-                        "phone",
-                        mine[0],
-                        {
-                            "id",
-                            "number",
-                            "contact_id",
-                            "organization_id",
-                            "service_id",
-                            "service_at_location_id",
-                            "location_id",
-                        },
-                        prefix=True,
-                    )
-                    for other in mine[1:]:
-                        self.keep(
-                            owner,
-                            f"phone[{other['id']}]",
-                            other,
-                            self.where("phone", other),
-                            "a second number",
-                        )
+                if numbers:
+                    values["phone"] = phone_text(numbers[0].get("number"))
+                    self.keep_phone(draft, numbers[0], {"contact_id"})
+                    for other in numbers[1:]:
+                        self.carry(owner, "phone", other, "a second number")
                 if not (values["name"] or values["role"]):
                     values["role"] = _str(record.get("department")) or "Kontakt"
                     if record.get("department"):
@@ -538,22 +587,29 @@ class Mapper:
                 contact = self.build(m.Contact, values, draft, f"contact[{contact_id}].")
                 if contact is not None:
                     owner.values.setdefault("contacts", []).append(contact)
-                    number = str(mine[0]["id"]) if mine else None
+                    number = str(numbers[0]["id"]) if numbers else None
                     owner.ids.setdefault("contacts", []).append((contact_id, number))
-            for phone in mine:
-                self.owners[("phone", str(phone["id"]))] = owners
+            for phone in numbers:
+                found[("phone", str(phone["id"]))] = mine
+        return found
 
-    def loose_phones(self) -> None:
-        """Phones that belong to no contact become a contact with the role ``Telefon``."""
+    def keep_phone(self, draft: _Draft, record: Record, used: set[str]) -> None:
+        """Carry what the model does not hold of a phone that became a contact's number."""
+        self.keep_spelling(draft, "phone", record, "number")
+        self.keep_rest(draft, "phone", record, {"id", "number", *used}, True)
+
+    def loose_phones(self, known: Known, owners: Owners) -> Owners:
+        """Pass 6: phones of no contact become a contact with the role ``Telefon``."""
+        found: Owners = {}
         for record in self.rows("phone"):
-            if ("phone", str(record["id"])) in self.owners:
+            if ("phone", str(record["id"])) in owners:
                 continue
-            owners = self.owners_by_links(record)
-            self.owners[("phone", str(record["id"]))] = owners
-            if not owners:
-                self.keep_record([], "phone", record)
+            mine = _owners_by_links(record, owners)
+            found[("phone", str(record["id"]))] = mine
+            if not mine:
+                self.keep_record(known, [], "phone", record)
                 continue
-            for owner in owners:
+            for owner in mine:
                 draft = _Draft(
                     "contact",
                     str(record["id"]),
@@ -562,101 +618,79 @@ class Mapper:
                     self.where("phone", record),
                     owner,
                 )
-                draft.values["phone"] = _phone(record.get("number"))
-                self.keep_rest(
-                    draft,
-                    "phone",
-                    record,
-                    {
-                        "id",
-                        "number",
-                        "organization_id",
-                        "service_id",
-                        "service_at_location_id",
-                        "location_id",
-                        "contact_id",
-                    },
-                    True,
-                )
+                draft.values["phone"] = phone_text(record.get("number"))
+                self.keep_phone(draft, record, set())
                 contact = self.build(m.Contact, draft.values, draft, f"phone[{record['id']}].")
                 if contact is not None:
                     owner.values.setdefault("contacts", []).append(contact)
                     owner.ids.setdefault("contacts", []).append((None, str(record["id"])))
+        return found
 
-    def owners_by_links(self, record: Record) -> list[_Draft]:
-        owners: list[_Draft] = []
-        for column, entity in (
-            ("organization_id", "organization"),
-            ("service_id", "service"),
-            ("service_at_location_id", "service_at_location"),
-            ("location_id", "location"),
-        ):
-            for draft in self.owners.get((entity, str(record.get(column))), []):
-                if draft not in owners:
-                    owners.append(draft)
-            if owners and column != "organization_id":
-                break
-        return owners
-
-    def schedules(self) -> None:
+    def schedules(self, known: Known, owners: Owners) -> Owners:
+        """Pass 7: the first schedule of an offer gives its rule, times and validity."""
+        found: Owners = {}
         for record in self.rows("schedule"):
-            owners = [d for d in self.owners_by_links(record) if d.kind == "offer"]
-            self.owners[("schedule", str(record["id"]))] = owners
-            if not owners:
-                self.keep_record(self.owners_by_links(record), "schedule", record)
+            mine = [d for d in _owners_by_links(record, owners) if d.kind == "offer"]
+            found[("schedule", str(record["id"]))] = mine
+            if not mine:
+                self.keep_record(known, _owners_by_links(record, owners), "schedule", record)
                 continue
             own, _, _, foreign = self.ki_values(str(record["id"]))
-            for draft in owners:
+            for draft in mine:
                 if "schedule" in draft.values or "schedule_note" in draft.values:
-                    self.keep(
-                        draft,
-                        f"schedule[{record['id']}]",
-                        record,
-                        self.where("schedule", record),
-                        "a second schedule",
-                    )
+                    self.carry(draft, "schedule", record, "a second schedule")
                     continue
-                used = {"id", "service_id", "service_at_location_id", "location_id", "description"}
-                rule = own.get("rrule", [None])[0]
-                if rule is not None:
-                    used |= set(rrule_fields(rule))
-                else:
-                    rule, parts = self.rrule(draft, record)
-                    used |= parts
-                draft.values["schedule"] = rule
-                draft.ids["schedule"] = str(record["id"])
-                draft.values["schedule_note"] = _str(record.get("description"))
-                for column, attribute in (("opens_at", "start_time"), ("closes_at", "end_time")):
-                    clock = _clock(record.get(column))
-                    if clock is not None:
-                        draft.values[attribute] = clock
-                        used.add(column)
-                start_time, end_time = draft.values.get("start_time"), draft.values.get("end_time")
-                if start_time and end_time and end_time <= start_time:
-                    for column, attribute in (
-                        ("opens_at", "start_time"),
-                        ("closes_at", "end_time"),
-                    ):
-                        del draft.values[attribute]
-                        used.discard(column)
-                for column in ("valid_from", "valid_to"):
-                    if empty(record.get(column)):
-                        continue
-                    try:
-                        draft.values[column] = parse_date(record[column])
-                        used.add(column)
-                    except ValueError:
-                        pass
-                start, end = draft.values.get("valid_from"), draft.values.get("valid_to")
-                if start and end and end < start:
-                    del draft.values["valid_to"]
-                    used.discard("valid_to")
-                if start and text_of(record.get("dtstart")) == start.isoformat():
-                    used.add("dtstart")  # the export counts the rule from the first day
-                self.keep_rest(draft, "schedule", record, used, prefix=True)
+                self.schedule(draft, record, own)
                 self.keep_foreign_attributes(draft, foreign)
+        return found
 
-    def rrule(self, draft: _Draft, record: Record) -> tuple[str | None, set[str]]:
+    def schedule(self, draft: _Draft, record: Record, own: dict[str, list[str]]) -> None:
+        used = {"id", "description"} | _own_links(draft, record)
+        rule = own.get("rrule", [None])[0]
+        if rule is not None:
+            used |= set(rrule_fields(rule))
+        else:
+            rule, parts = self.rrule(record)
+            used |= parts
+        values: dict[str, Any] = {
+            "schedule": rule,
+            "schedule_note": _str(record.get("description")),
+        }
+        for column, attribute in (("opens_at", "start_time"), ("closes_at", "end_time")):
+            clock = _clock(record.get(column))
+            if clock is not None:
+                values[attribute] = clock
+                used.add(column)
+        start_time, end_time = values.get("start_time"), values.get("end_time")
+        if start_time and end_time and end_time <= start_time:
+            for column, attribute in (("opens_at", "start_time"), ("closes_at", "end_time")):
+                del values[attribute]
+                used.discard(column)
+        for column in ("valid_from", "valid_to"):
+            if empty(record.get(column)):
+                continue
+            try:
+                values[column] = parse_date(record[column])
+                used.add(column)
+            except ValueError:
+                pass
+        start, end = values.get("valid_from"), values.get("valid_to")
+        if start and end and end < start:
+            del values["valid_to"]
+            used.discard("valid_to")
+        if start and text_of(record.get("dtstart")) == start.isoformat():
+            used.add("dtstart")  # the export counts the rule from the first day
+        if not any(v is not None for v in values.values()):
+            self.carry(draft, "schedule", record, "the model holds none of its values")
+            return
+        draft.values.update(values)
+        draft.ids["schedule"] = str(record["id"])
+        for column in ("opens_at", "closes_at"):
+            if column in used:
+                self.keep_spelling(draft, "schedule", record, column)
+        self.keep_rest(draft, "schedule", record, used, prefix=True)
+
+    def rrule(self, record: Record) -> tuple[str | None, set[str]]:
         if empty(record.get("freq")):
             return None, set()
         parts: list[str] = []
@@ -689,54 +723,54 @@ class Mapper:
             return None, set()
         return rule, used
 
-    def languages(self) -> None:
+    def languages(self, known: Known, owners: Owners) -> None:
+        """Pass 8: languages of a service become the offer's language codes."""
         for record in self.rows("language"):
-            offer = self.offers.get(str(record.get("service_id")))
+            offer = known.offers.get(str(record.get("service_id")))
             if offer is None:
-                self.keep_record(
-                    self.owners_by_links(record) or self.phone_owners(record), "language", record
-                )
+                mine = _owners_by_links(record, owners)
+                phone = owners.get(("phone", str(record.get("phone_id"))), [])
+                self.keep_record(known, mine or phone, "language", record)
                 continue
             code = _str(record.get("code")) or _str(record.get("name"))
-            used = {"id", "code", "service_id", "location_id", "phone_id"}
             if code is None:
-                self.keep_record([offer], "language", record)
+                self.carry(offer, "language", record, "it names no language")
                 continue
+            used = {"id", "code", "service_id"}
             offer.values.setdefault("languages", []).append(code)
             offer.ids.setdefault("languages", []).append(str(record["id"]))
             if _str(record.get("name")) in (None, code, LANGUAGE_NAMES.get(code)):
                 used.add("name")
             self.keep_rest(offer, "language", record, used, prefix=True)
 
-    def phone_owners(self, record: Record) -> list[_Draft]:
-        return self.owners.get(("phone", str(record.get("phone_id"))), [])
-
-    def cost_options(self) -> None:
+    def cost_options(self, known: Known) -> None:
+        """Pass 9: the first cost option of an offer gives its price in EUR and note."""
         for record in self.rows("cost_option"):
-            offer = self.offers.get(str(record.get("service_id")))
+            offer = known.offers.get(str(record.get("service_id")))
             if offer is None:
-                self.keep_record([], "cost_option", record)
+                self.keep_record(known, [], "cost_option", record)
                 continue
             if "cost" in offer.values or "cost_note" in offer.values:
-                self.keep(
-                    offer,
-                    f"cost_option[{record['id']}]",
-                    record,
-                    self.where("cost_option", record),
-                    "a second price",
-                )
+                self.carry(offer, "cost_option", record, "a second price")
                 continue
             used = {"id", "service_id", "amount_description"}
             amount = decimal_of(record.get("amount"))
             currency = _str(record.get("currency"))
+            note = _str(record.get("amount_description"))
             if amount is not None and amount >= 0 and (currency or "EUR").upper() == "EUR":
                 offer.values["cost"] = amount
                 used |= {"amount", "currency"}
-            offer.values["cost_note"] = _str(record.get("amount_description"))
+            elif note is None:
+                self.carry(offer, "cost_option", record, "the model holds none of its values")
+                continue
+            offer.values["cost_note"] = note
             offer.ids["cost"] = str(record["id"])
             self.keep_rest(offer, "cost_option", record, used, prefix=True)
 
-    def other_tables(self) -> None:
+    def other_tables(self, known: Known, owners: Owners) -> None:
+        """Pass 10: records of tables the model has no place for are carried whole by
+        the actors and offers they belong to; attributes of records no pass mapped and
+        foreign taxonomies no carried attribute uses likewise."""
         done = {
             "organization",
             "service",
@@ -756,21 +790,29 @@ class Mapper:
             if entity in done:
                 continue
             for record in table.values():
-                owners = self.owners_by_links(record)
-                if not owners and entity == "metadata":
-                    owners = self.owners_of_any(str(record.get("resource_id")))
-                self.keep_record(owners, entity, record)
+                mine = _owners_by_links(record, owners)
+                if not mine and entity == "metadata":
+                    mine = _owners_of_any(str(record.get("resource_id")), owners)
+                self.keep_record(known, mine, entity, record)
+        mapped = {
+            key for (entity, key), drafts in owners.items() if drafts and entity in _KI_LINKED
+        }
         for record in self.rows("attribute"):
-            if str(record["id"]) in self.used_attributes:
-                continue
-            owners = self.owners_of_any(str(record.get("link_id")))
-            self.keep_record(owners, "attribute", record)
-
-    def owners_of_any(self, record_id: str) -> list[_Draft]:
-        for (_entity, key), drafts in self.owners.items():
-            if key == record_id and drafts:
-                return drafts
-        return []
+            if str(record.get("link_id")) in mapped:
+                continue  # read by ki_values: project values, or carried as foreign
+            mine = _owners_of_any(str(record.get("link_id")), owners)
+            self.keep_record(known, mine, "attribute", record)
+        carried = {
+            key
+            for draft in (*known.actors.values(), *known.offers.values())
+            for key in draft.extras
+        }
+        for entity in ("taxonomy_term", "taxonomy"):
+            for record in self.rows(entity):
+                if f"{entity}[{record['id']}]" in carried:
+                    continue
+                if not _own_taxonomy(entity, record, self.tables) and known.fallback is not None:
+                    self.carry(known.fallback, entity, record, "no attribute of the data uses it")
 
     # -------------------------------------------------------------- building
 
@@ -790,13 +832,14 @@ class Mapper:
                     values["extras"] = (*draft.extras.items(), *draft.kept.items())
 
     def finish(self, drafts: dict[str, _Draft], cls: type[Any], path: str) -> list[Any]:
+        """The model objects of *drafts*; a draft the model refuses is an error finding."""
         built = []
         for draft in drafts.values():
             values = dict(draft.values)
             for key in ("contacts", "languages"):
                 if key in values:
                     values[key] = tuple(values[key])
-            draft.kept = _kept_ids(draft, self.claimed)
+            draft.kept = _kept_ids(draft)
             values["extras"] = (*draft.extras.items(), *draft.kept.items())
             if not str(values.get("name") or "").strip():
                 self.note(
@@ -815,11 +858,76 @@ class Mapper:
         return built
 
 
-def _phone(value: Any) -> str | None:
-    text = _str(value)
-    if text is None:
-        return None
-    return text.strip().strip('"').strip("'").strip()
+#: Entities whose records' attributes the passes read (:meth:`Mapper.ki_values`).
+_KI_LINKED: Final = frozenset({"organization", "service", "location", "contact", "schedule"})
+
+
+def _slug(own: dict[str, list[str]], name: Any, fallback: str, taken: set[str]) -> str:
+    """A slug for an actor or offer not in *taken* (the project id, else from the name)."""
+    for candidate in own.get("id", []):
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+    base = slugify(str(name or "")) or fallback
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def _owners_by_links(record: Record, owners: Owners) -> list[_Draft]:
+    """The drafts owning the record a link column of *record* points at: its
+    organization's, and those of the first other link that has owners."""
+    found: list[_Draft] = []
+    for column, entity in (
+        ("organization_id", "organization"),
+        ("service_id", "service"),
+        ("service_at_location_id", "service_at_location"),
+        ("location_id", "location"),
+    ):
+        for draft in owners.get((entity, str(record.get(column))), []):
+            if draft not in found:
+                found.append(draft)
+        if found and column != "organization_id":
+            break
+    return found
+
+
+def _owners_of_any(record_id: str, owners: Owners) -> list[_Draft]:
+    for (_entity, key), drafts in owners.items():
+        if key == record_id and drafts:
+            return drafts
+    return []
+
+
+def _own_links(draft: _Draft, record: Record) -> set[str]:
+    """The link columns of *record* the export writes itself for *draft*: the one
+    naming its organization or service. Every other link is carried."""
+    column = {"actor": "organization_id", "offer": "service_id"}.get(draft.target.kind)
+    if column is not None and str(record.get(column)) == draft.target.record_id:
+        return {column}
+    return set()
+
+
+def _writes_back(address: Record, venue: m.Venue) -> bool:
+    """Whether the export writes *address* from *venue* with the same street, city and
+    postal code (it writes an address only when all three are known)."""
+    return all(
+        value is not None and _str(address.get(column)) == value
+        for column, value in (
+            ("address_1", venue.street),
+            ("city", venue.city),
+            ("postal_code", venue.postal_code),
+        )
+    )
+
+
+def _own_taxonomy(entity: str, record: Record, tables: Tables) -> bool:
+    """Whether *record* (a taxonomy or term) belongs to a taxonomy the export writes."""
+    if entity == "taxonomy":
+        return record.get("name") in _OWN_TAXONOMIES
+    return _taxonomy_of(record, tables) in _OWN_TAXONOMIES
 
 
 def _str(value: Any) -> str | None:
@@ -895,12 +1003,12 @@ def _clock(value: Any) -> time | None:
     return parsed.replace(tzinfo=None)
 
 
-def _kept_ids(draft: _Draft, claimed: set[str]) -> dict[str, str]:
+def _kept_ids(draft: _Draft) -> dict[str, str]:
     """``hsds-id:<derived id>`` -> original id, for the parts whose HSDS id differs from
     the one the export derives (see the id functions of :mod:`._common`).
 
     A part shared by several owners (one location of an organization and its service)
-    keeps its id with the first owner only, as the export writes it (*claimed*)."""
+    keeps its id with each of them; the export writes it once."""
     owner, ids = draft.record_id, draft.ids
     pairs: list[tuple[str, str]] = []
     if "venue" in ids:
@@ -923,9 +1031,4 @@ def _kept_ids(draft: _Draft, claimed: set[str]) -> dict[str, str]:
         pairs.append((schedule_id(owner), ids["schedule"]))
     if "cost" in ids:
         pairs.append((cost_id(owner), ids["cost"]))
-    kept: dict[str, str] = {}
-    for derived, original in pairs:
-        if derived != original and original not in claimed:
-            claimed.add(original)
-            kept[ID_KEY + derived] = original
-    return kept
+    return {ID_KEY + derived: original for derived, original in pairs if derived != original}
