@@ -769,38 +769,217 @@ def test_cli_refuses_to_export_over_its_input(
     assert sorted(p.name for p in folder.iterdir()) == ["konzept.yaml"]
 
 
-# ---------------------------------------------------------------------- ids kept whole
+# ---------------------------------------------------------------------- kept whole
+#
+# The round trip of the official examples is checked with a reader of its own (not the
+# library's): it flattens the JSON documents and reads the CSV files as HSDS 3.0 defines
+# them, and compares the records before and after, table by table and field by field.
 
-_KEPT_ENTITIES = (
-    "organization",
-    "service",
-    "location",
-    "contact",
-    "phone",
-    "schedule",
-    "language",
-    "cost_option",
-    "service_at_location",
+#: Nested arrays of HSDS 3.0 documents: key -> entity of the items.
+_ARRAYS = {
+    "contacts": "contact",
+    "phones": "phone",
+    "locations": "location",
+    "programs": "program",
+    "organization_identifiers": "organization_identifier",
+    "funding": "funding",
+    "services": "service",
+    "schedules": "schedule",
+    "service_areas": "service_area",
+    "service_at_locations": "service_at_location",
+    "languages": "language",
+    "cost_options": "cost_option",
+    "required_documents": "required_document",
+    "attributes": "attribute",
+    "metadata": "metadata",
+    "addresses": "address",
+    "accessibility": "accessibility",
+}
+#: Nested single objects: key -> (entity, column of the record naming it).
+_OBJECTS = {
+    "organization": ("organization", "organization_id"),
+    "program": ("program", "program_id"),
+    "location": ("location", "location_id"),
+    "service": ("service", "service_id"),
+    "taxonomy_term": ("taxonomy_term", "taxonomy_term_id"),
+    "taxonomy_detail": ("taxonomy", "taxonomy_id"),
+}
+#: Documents: name of the file or folder -> entity.
+_DOCUMENTS = {
+    "organization": "organization",
+    "organizations": "organization",
+    "service": "service",
+    "services": "service",
+    "location": "location",
+    "service_at_location": "service_at_location",
+    "taxonomy": "taxonomy",
+    "taxonomies": "taxonomy",
+    "taxonomy_term": "taxonomy_term",
+    "taxonomy_terms": "taxonomy_term",
+}
+_FILES = {spec[0]: name for name, spec in TABLES.items()}
+
+
+class _Records:
+    """HSDS records by (entity, id); a field met twice with two values is ambiguous."""
+
+    def __init__(self) -> None:
+        self.records: dict[tuple[str, str], dict[str, str]] = {}
+        self.ambiguous: set[tuple[str, str, str]] = set()
+
+    def add(self, entity: str, record: dict[str, Any]) -> None:
+        kept = self.records.setdefault((entity, str(record["id"])), {})
+        for key, value in record.items():
+            if value is None or value == "" or isinstance(value, dict | list):
+                continue
+            text = _plain_text(value)
+            if key in kept and kept[key] != text:
+                self.ambiguous.add((entity, str(record["id"]), key))
+            kept.setdefault(key, text)
+
+    def flatten(self, entity: str, obj: dict[str, Any], links: dict[str, str]) -> None:
+        record = dict(links)
+        for key, value in obj.items():
+            if key in _OBJECTS and isinstance(value, dict):
+                target, column = _OBJECTS[key]
+                self.flatten(target, value, {})
+                record.setdefault(column, value["id"])
+            elif key in _ARRAYS and isinstance(value, list):
+                child = _ARRAYS[key]
+                column = {"attribute": "link_id", "metadata": "resource_id"}.get(
+                    child, f"{entity}_id"
+                )
+                for item in value:
+                    self.flatten(child, item, {column: obj["id"]})
+            else:
+                record[key] = value
+        self.add(entity, record)
+
+    def document(self, path: Path, entity: str | None) -> None:
+        data = json.loads(path.read_text("utf-8"))
+        if all(key.endswith(".csv") for key in data):  # the tabular form as JSON
+            for file_name, rows in data.items():
+                for row in rows:
+                    self.add(_FILES[file_name], row)
+            return
+        assert entity is not None, path
+        for item in data.get("contents", [data]):
+            self.flatten(entity, item, {})
+
+    def package(self, folder: Path) -> None:
+        package = json.loads((folder / "datapackage.json").read_text("utf-8"))
+        for resource in package["resources"]:
+            with (folder / resource["path"]).open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    self.add(resource["name"], {k: _uncell(v) for k, v in row.items() if v})
+
+
+def _plain_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_hsds(source: Path) -> _Records:
+    """Every record of an HSDS document, folder of documents or tabular package."""
+    found = _Records()
+    if (source / "datapackage.json").is_file():
+        found.package(source)
+        return found
+    files = [source] if source.is_file() else sorted(source.rglob("*.json"))
+    for path in files:
+        if path.name in ("base.json", "datapackage.json"):
+            continue
+        name = path.stem.removesuffix("_full").removesuffix("_list")
+        found.document(path, _DOCUMENTS.get(name) or _DOCUMENTS.get(path.parent.name))
+    return found
+
+
+def _project_records(records: _Records) -> set[tuple[str, str]]:
+    """The taxonomies, terms and attributes the export writes for the model itself."""
+    own = {"kommunale-integration", "kommunale-integration-handlungsfelder"}
+    own.add("kommunale-integration-zielgruppen")
+    taxonomies = {
+        i for (e, i), r in records.records.items() if e == "taxonomy" and r["name"] in own
+    }
+    terms = {
+        i
+        for (e, i), r in records.records.items()
+        if e == "taxonomy_term" and r.get("taxonomy_id") in taxonomies
+    }
+    attributes = {
+        i
+        for (e, i), r in records.records.items()
+        if e == "attribute" and r["taxonomy_term_id"] in terms
+    }
+    return {
+        *(("taxonomy", i) for i in taxonomies),
+        *(("taxonomy_term", i) for i in terms),
+        *(("attribute", i) for i in attributes),
+    }
+
+
+_WITH_RECORDS = sorted(
+    p.name
+    for p in EXAMPLES.glob("*.json")
+    if p.stem.startswith(("organization", "service", "tabular"))
 )
 
 
-@pytest.mark.parametrize("source", [EXAMPLES, EXAMPLES / "csv"], ids=["json", "csv"])
-def test_official_ids_survive_import_and_export(source: Path, tmp_path: Path) -> None:
-    from kommunale_integration._hsds._read import read_tables
+@pytest.mark.parametrize("name", [".", "csv", *_WITH_RECORDS])
+def test_official_examples_round_trip_with_every_id_and_field(name: str, tmp_path: Path) -> None:
+    """Done when: every id and every field of every table the examples use is written
+    back in its own table and field, through both forms of the export."""
+    source = (EXAMPLES / name).resolve()
+    before = _read_hsds(source)
+    assert before.records
+    concept, report = ki.import_hsds(source)
+    conflicts = {f.location.column or f.location.path for f in report.findings}
+    for entity, _, key in before.ambiguous:  # two values in the source: reported
+        assert any(c is not None and c.endswith(key) for c in conflicts), (entity, key)
+    out = ki.export_hsds(concept, tmp_path / "out")
+    assert table_errors(out / "tabular") == []
+    assert document_errors(out / "json")[1] == []
+    for form in ("json", "tabular"):
+        after = _read_hsds(out / form)
+        lost = []
+        for (entity, record_id), record in before.records.items():
+            kept = after.records.get((entity, record_id))
+            if kept is None:
+                lost.append(f"{form}: {entity} {record_id} is missing")
+                continue
+            for key, value in record.items():
+                if (entity, record_id, key) not in before.ambiguous and kept.get(key) != value:
+                    lost.append(
+                        f"{form}: {entity} {record_id} {key}: {value!r} -> {kept.get(key)!r}"
+                    )
+        assert lost == []
+        # nothing moved into attribute rows, and no part written twice: the export holds
+        # the records of the examples and the project's own taxonomy rows, no other
+        added = set(after.records) - set(before.records) - _project_records(after)
+        assert added == set(), form
+        extra = [
+            r
+            for (e, i), r in after.records.items()
+            if e == "taxonomy_term" and r.get("code") == "extra"
+        ]
+        assert extra == [], form
 
-    before, _, _ = read_tables(source)
-    concept, _report = ki.import_hsds(source)
-    out = ki.export_hsds(concept, tmp_path / "hsds", form="tabular")
-    after, _, _ = read_tables(out)
-    for entity in _KEPT_ENTITIES:
-        assert set(before[entity]) <= set(after.get(entity, {})), entity
-    # the links between them are the original ones as well
-    (schedule,) = (r for i, r in after["schedule"].items() if i in before["schedule"])
-    assert schedule["service_id"] in before["service"]
-    (phone,) = (r for i, r in after["phone"].items() if i in before["phone"])
-    assert phone.get("contact_id") in before["contact"]
-    # and the export is still valid HSDS
-    assert table_errors(out) == []
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(p.name for p in EXAMPLES.glob("*.json") if p.stem.startswith(("location", "taxonomy"))),
+)
+def test_official_records_without_organization_or_service_are_reported(name: str) -> None:
+    """A concept carries foreign records with its actors and offers; data without any
+    organization or service has nothing to carry them: each record is reported."""
+    before = _read_hsds(EXAMPLES / name)
+    concept, report = ki.import_hsds(EXAMPLES / name)
+    assert (concept.actors, concept.offers) == ((), ())
+    unplaced = {f.message.split()[1] for f in report.findings if f.code == "hsds-unplaced"}
+    assert {i for _, i in before.records} <= unplaced
 
 
 @pytest.mark.parametrize(("written", "expected"), [("ja", True), ("1", True), ("nein", False)])

@@ -811,7 +811,11 @@ class Mapper:
             for record in self.rows(entity):
                 if f"{entity}[{record['id']}]" in carried:
                     continue
-                if not _own_taxonomy(entity, record, self.tables) and known.fallback is not None:
+                if _own_taxonomy(entity, record, self.tables):
+                    continue
+                if known.fallback is None:
+                    self.keep_record(known, [], entity, record)
+                else:
                     self.carry(known.fallback, entity, record, "no attribute of the data uses it")
 
     # -------------------------------------------------------------- building
