@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 import referencing
@@ -1008,3 +1009,119 @@ def test_yes_no_attributes_read_with_the_one_boolean_parser(
     concept, _ = ki.import_hsds(out)
     actor = concept.actor("ini-ehrenamt")
     assert (actor.volunteer, actor.illustrative) == (expected, expected)
+
+
+def _export_records(concept: ki.Concept, folder: Path) -> _Records:
+    return _read_hsds(ki.export_hsds(concept, folder, form="tabular"))
+
+
+def test_carried_values_replace_the_defaults_the_export_derives(tmp_path: Path) -> None:
+    """Status, place type, the Land, country and type of an address, a language's name
+    and a schedule's first day are defaults of the export; the foreign value wins."""
+    ids = {k: str(uuid.uuid4()) for k in ("org", "svc", "loc", "adr", "lang", "sched", "at")}
+    doc = {
+        "id": ids["svc"],
+        "name": "Beratung",
+        "status": "temporarily closed",
+        "organization": {"id": ids["org"], "name": "Träger", "description": "Verein"},
+        "languages": [{"id": ids["lang"], "code": "en", "name": "English"}],
+        "schedules": [
+            {
+                "id": ids["sched"],
+                "freq": "WEEKLY",
+                "byday": "MO",
+                "valid_from": "2026-01-01",
+                "dtstart": "2026-01-05",
+            }
+        ],
+        "service_at_locations": [
+            {
+                "id": ids["at"],
+                "location": {
+                    "id": ids["loc"],
+                    "location_type": "postal",
+                    "name": "Postfach",
+                    "addresses": [
+                        {
+                            "id": ids["adr"],
+                            "address_1": "Markt 1",
+                            "city": "Coesfeld",
+                            "postal_code": "48653",
+                            "state_province": "NRW",
+                            "country": "de",
+                            "address_type": "postal",
+                        }
+                    ],
+                },
+            }
+        ],
+    }
+    (tmp_path / "service.json").write_text(json.dumps(doc), "utf-8")
+    before = _read_hsds(tmp_path / "service.json")
+    concept, _ = ki.import_hsds(tmp_path / "service.json")
+    (offer,) = concept.offers
+    assert offer.venue is not None
+    assert offer.venue.postal_code == "48653"
+    assert offer.languages == ("en",)
+    after = _export_records(concept, tmp_path / "out")
+    for key, record in before.records.items():
+        assert {k: after.records[key].get(k) for k in record} == record, key
+
+
+def _imported(name: str) -> ki.Concept:
+    concept, _ = ki.import_hsds(EXAMPLES / name)
+    return concept
+
+
+def test_a_shared_part_changed_in_one_owner_is_no_longer_merged(tmp_path: Path) -> None:
+    """The organization and its service share one location and one contact: written
+    once while they agree; a venue renamed in the offer only becomes a place of its own
+    (with a new id), and what one owner's copy of a shared contact has is written."""
+    concept = _imported("organization_full.json")
+    location, contact = (
+        "3a19ff88-4620-4d17-9830-ac1d859eb5d5",
+        "1e7efce3-639b-4880-940c-b95cd30cdb50",
+    )
+    (offer,) = concept.offers
+    assert offer.venue is not None
+    (mine,) = offer.contacts
+    (actor,) = concept.actors
+    (theirs,) = actor.contacts
+    changed = concept.evolve(
+        actors=[attrs.evolve(actor, contacts=(attrs.evolve(theirs, email=None),))],
+        offers=[
+            attrs.evolve(
+                offer,
+                venue=attrs.evolve(offer.venue, name="Neuer Ort"),
+                contacts=(attrs.evolve(mine, web="https://example.org/neu"),),
+            )
+        ],
+    )
+    after = _export_records(changed, tmp_path / "out")
+    places = {i: r for (e, i), r in after.records.items() if e == "location"}
+    assert places[location]["name"] == "MyCity Civic Center"  # the organization's place
+    (other,) = (r for i, r in places.items() if i != location)
+    assert other["name"] == "Neuer Ort"
+    (at,) = (r for (e, _), r in after.records.items() if e == "service_at_location")
+    assert at["location_id"] == other["id"]
+    # the contact is still one record, with the e-mail address the offer's copy has
+    # and the organization's has not, and the offer's web address is written with it
+    assert [i for (e, i) in after.records if e == "contact"] == [contact]
+    assert after.records[("contact", contact)]["email"] == "email@example.com"
+    webs = [
+        r["value"]
+        for (e, _), r in after.records.items()
+        if e == "attribute" and r["link_id"] == contact
+    ]
+    assert "https://example.org/neu" in webs
+
+
+def test_a_foreign_taxonomy_travels_with_the_attribute_that_uses_it(tmp_path: Path) -> None:
+    """The service's attribute brings its taxonomy term and taxonomy: they stay when the
+    organization (which carries what belongs to nobody) is removed from the concept."""
+    concept = _imported("service_full.json")
+    without = concept.evolve(actors=[])
+    after = _export_records(without, tmp_path / "out")
+    assert ("attribute", "ae58cc39-8b70-4ab1-8aea-786882e5ac8e") in after.records
+    assert ("taxonomy_term", "3f7b145d-84af-42d7-8fae-eaca714b02b2") in after.records
+    assert ("taxonomy", "5c4d79d7-cc55-470e-9f1f-8cad074e4892") in after.records
