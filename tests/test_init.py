@@ -589,6 +589,12 @@ def test_the_tutorial_produces_the_annual_report_of_a_new_town(
     pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "wegweiser").rglob("*.html"))
     assert "48431 Rheine (Kreis Steinfurt)" in pages
     assert [o.municipality for o in ki.offers_outside(concept)] == ["05566076"]
+    # The report lists it as "außerhalb", counting for Wettringen.
+    assert "Angebote außerhalb des Gebiets" in html
+    assert "<td>Rheine (Kreis Steinfurt)</td><td>Wettringen</td>" in html
+    # init by name took the Wettringen of Kreis Steinfurt and says so in konzept.yaml.
+    text = (tmp_path / "wettringen" / "konzept.yaml").read_text(encoding="utf-8")
+    assert "#   Wettringen (05566096), Kreis Steinfurt, Nordrhein-Westfalen" in text
     assert (tmp_path / "jahresbericht-2026.md").is_file()
     assert (tmp_path / "jahresbericht-2026.docx").stat().st_size > 0
     assert (tmp_path / "wegweiser" / "index.html").is_file()
