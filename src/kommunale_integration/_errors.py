@@ -86,7 +86,7 @@ class Severity(enum.StrEnum):
 
     @property
     def rank(self) -> int:
-        """Where findings of this severity are listed: errors (0), warnings (1), hints (2).
+        """The place of findings of this severity in lists — errors (0), warnings (1), hints (2).
 
         >>> sorted(Severity, key=lambda s: s.rank)[0]
         <Severity.ERROR: 'error'>
