@@ -88,7 +88,7 @@ class Severity(enum.StrEnum):
     def rank(self) -> int:
         """The place of findings of this severity in lists — errors (0), warnings (1), hints (2).
 
-        >>> sorted(Severity, key=lambda s: s.rank)[0]
+        >>> sorted(ki.Severity, key=lambda s: s.rank)[0]
         <Severity.ERROR: 'error'>
         """
         return _SEVERITY_ORDER.index(self)
