@@ -571,3 +571,15 @@ def test_many_offers_outside_go_to_the_annex(tmp_path: Any) -> None:
     body, annex = _texts(six)["md"].split("## Anhang", 1)
     assert "| Kurs 3 |" in body
     assert "Kurs 3" not in annex
+
+
+def test_colophon_names_the_gebietsstand_the_concept_records(tmp_path: Any) -> None:
+    concept = _wettringen_with_neighbour_offers(tmp_path)
+    newer = concept.evolve(gebietsstand=date(2024, 12, 31))
+    for fmt, text in _texts(newer).items():
+        assert "Gemeindeverzeichnis, Gebietsstand 31.12.2024: © Statistisches Bundesamt" in text, (
+            fmt
+        )
+    # Without one recorded: the shipped catalogue's.
+    unrecorded = _texts(concept.evolve(gebietsstand=None))["md"]
+    assert "Gebietsstand 31.12.2020: ©" in unrecorded

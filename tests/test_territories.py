@@ -684,3 +684,16 @@ def test_a_named_catalogue_that_cannot_be_read_is_one_clear_error(tmp_path: Path
     assert len(catalogue) == 1
     assert catalogue[0].location is not None
     assert catalogue[0].location.file == str(folder / "x.tsv")
+
+
+def test_update_refuses_a_konzept_yaml_that_is_not_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _write(tmp_path / "gv.csv", ROWS)
+    folder = tmp_path / "k"
+    folder.mkdir()
+    data = "id: k\ntitle: Gemeinde Wettringen – Soziales\nterritory: '05566096'\n".encode("cp1252")
+    (folder / "konzept.yaml").write_bytes(data)
+    assert main(_update_args(source, tmp_path / "gv.tsv", "--concept", str(folder))) == 2
+    assert "tragen Sie sie selbst ein" in capsys.readouterr().err
+    assert (folder / "konzept.yaml").read_bytes() == data

@@ -535,36 +535,42 @@ def record_territory_catalogue(
     .. versionadded:: 0.1.0
     """
     from ._io import atomic_write
+    from ._loaders._common import Collector, LoadOptions, read_bytes
     from ._text import parse_yaml
 
     main = _main_yaml(Path(concept))
-    try:
-        text = main.read_bytes().decode("utf-8")  # line ends as they are (CRLF stays)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LoadError([_finding(str(main), None, f"cannot be read: {exc}")]) from None
-    before = parse_yaml(text.removeprefix("\ufeff"), file=main.name)
+    collector = Collector(LoadOptions())
+    data = read_bytes(main, str(main), collector)
+    if data is None:
+        raise LoadError(collector.findings)
     folder = main.parent.resolve()
     target = Path(catalogue_file).resolve()
     where = target.relative_to(folder).as_posix() if target.is_relative_to(folder) else str(target)
     wanted = {"gebietsstand": catalogue.gebietsstand.isoformat(), "territory_catalogue": where}
+    refusal = KommunaleIntegrationError(
+        tr(
+            "{file}: gebietsstand and territory_catalogue cannot be set here without "
+            "changing more; set them by hand: gebietsstand: {stand}, "
+            "territory_catalogue: {catalogue}",
+            file=str(main),
+            stand=wanted["gebietsstand"],
+            catalogue=where,
+        )
+    )
+    try:
+        text = data.decode("utf-8")  # line ends as they are (CRLF stays)
+    except UnicodeDecodeError:
+        raise refusal from None
+    before = parse_yaml(text.removeprefix("\ufeff"), file=main.name)
     edited = text
     for key, value in wanted.items():
-        edited = _set_top_level(edited, key, value, main.name)
+        edited = _set_top_level(edited, key, value)
     try:
         after = parse_yaml(edited.removeprefix("\ufeff"), file=main.name)
     except LoadError:
         after = None  # e.g. a key now twice
     if not isinstance(before, dict) or after != {**before, **wanted}:
-        raise KommunaleIntegrationError(
-            tr(
-                "{file}: gebietsstand and territory_catalogue cannot be set here without "
-                "changing more; set them by hand: gebietsstand: {stand}, "
-                "territory_catalogue: {catalogue}",
-                file=str(main),
-                stand=wanted["gebietsstand"],
-                catalogue=where,
-            )
-        )
+        raise refusal
     changes = {
         key: (None if before.get(key) is None else str(before[key]), value)
         for key, value in wanted.items()
@@ -591,7 +597,7 @@ def _main_yaml(concept: Path) -> Path:
     )
 
 
-def _set_top_level(text: str, key: str, value: str, file: str) -> str:
+def _set_top_level(text: str, key: str, value: str) -> str:
     """*text* with the top-level *key* set to the plain scalar *value* on its own line.
 
     The value is written double-quoted where YAML would read it otherwise; a comment
@@ -829,7 +835,9 @@ def _stand_in(cells: Iterable[Any]) -> date | None:
     return None
 
 
-def territory_attribution(catalogue: TerritoryCatalogue | None = None) -> str:
+def territory_attribution(
+    catalogue: TerritoryCatalogue | None = None, *, gebietsstand: date | None = None
+) -> str:
     """The colophon line the licence asks for: source, Gebietsstand and licence.
 
     ``Gemeindeverzeichnis, Gebietsstand 31.12.2020: © Statistisches Bundesamt (Destatis),
@@ -838,13 +846,18 @@ def territory_attribution(catalogue: TerritoryCatalogue | None = None) -> str:
     colophon; without *catalogue* it describes the shipped one and reads only the header
     of the package data.
 
+    Args:
+        catalogue: The catalogue used (default: the shipped one).
+        gebietsstand: The Gebietsstand to name instead of the catalogue's: a report
+            names the one its concept records (``gebietsstand:`` in ``konzept.yaml``).
+
     .. versionadded:: 0.1.0
     """
     if catalogue is None:
-        stand = date.fromisoformat(package_header()["gebietsstand"])
+        stand = gebietsstand or date.fromisoformat(package_header()["gebietsstand"])
         attribution = ATTRIBUTION
     else:
-        stand, attribution = catalogue.gebietsstand, catalogue.attribution
+        stand, attribution = gebietsstand or catalogue.gebietsstand, catalogue.attribution
     return (
         f"Gemeindeverzeichnis, Gebietsstand {stand.strftime('%d.%m.%Y')}: {attribution} "
         "(dl-de/by-2-0)"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Final, Literal
 
 import attrs
@@ -935,17 +936,20 @@ def build_outline(
         sections=tuple(main),
         # The colophon names the Gemeindeverzeichnis (its licence asks for attribution).
         footer=f"{t('generated', date=fmt.date(ctx.today), version=_version())} "
-        f"{territory_attribution()}",
+        f"{territory_attribution(ctx.concept.gebietsstand)}",
         running_header=(f"{t('internal_banner')} · " if ctx.internal else "") + title,
         author=ctx.territory_name,
     )
 
 
-def territory_attribution() -> str:
-    """The attribution line of the Gemeindeverzeichnis (Gebietsstand, Destatis, licence)."""
+def territory_attribution(gebietsstand: date | None = None) -> str:
+    """The attribution line of the Gemeindeverzeichnis (Gebietsstand, Destatis, licence).
+
+    The Gebietsstand is the one the concept records, else that of the shipped catalogue.
+    """
     from .._territories import territory_attribution as line
 
-    return line()
+    return line(gebietsstand=gebietsstand)
 
 
 def _version() -> str:
