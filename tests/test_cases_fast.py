@@ -296,3 +296,40 @@ def test_streams_and_disabled_fast_reader_use_the_exact_reader(tmp_path: Path) -
     path = tmp_path / "cases.csv"
     path.write_bytes(text)
     assert canonical(read_cases(path, options=CaseReadOptions(fast=False))) == canonical(data)
+
+
+def test_the_join_finds_every_case_across_blocks() -> None:
+    """Pseudonyms of several blocks, of every length, looked up in random order."""
+    import numpy as np
+    import pyarrow as pa
+
+    names = [f"K{i}" * (1 + i % 3) for i in range(5000)]
+    ids = _cases_fast._Ids()
+    for first in range(0, len(names), 1700):  # blocks of different sizes
+        ids.add(pa.array(names[first : first + 1700]))
+    ids.index()
+    order = np.random.default_rng(7).permutation(len(names))
+    wanted = pa.array([names[i] for i in order]).slice(3)  # an offset into the buffers
+    assert ids.find(wanted).tolist() == order[3:].tolist()
+    with pytest.raises(_cases_fast._GiveUp):
+        ids.find(pa.array(["K1", "K0K0K0"]))  # not a case
+
+
+def test_the_join_compares_bytes_not_only_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a hash that every pseudonym of a length shares, the bytes decide."""
+    import numpy as np
+    import pyarrow as pa
+
+    monkeypatch.setattr(
+        _cases_fast, "_hash", lambda starts, lengths, data: lengths.astype(np.uint64) << 40
+    )
+    ids = _cases_fast._Ids()
+    ids.add(pa.array(["a", "bb", "ccc"]))
+    ids.index()
+    assert ids.find(pa.array(["ccc", "a", "bb"])).tolist() == [2, 0, 1]
+    with pytest.raises(_cases_fast._GiveUp):
+        ids.find(pa.array(["bx"]))  # the hash of "bb", other bytes
+    shared = _cases_fast._Ids()
+    shared.add(pa.array(["a", "b"]))
+    with pytest.raises(_cases_fast._GiveUp):
+        shared.index()  # two cases share a hash: the exact reader reads the export

@@ -372,15 +372,16 @@ class _Ids:
         if bool(np.any(self.sorted[1:] == self.sorted[:-1])):
             raise _GiveUp  # a repeated case id (or, very rarely, a shared hash)
         # the sorted hashes by their top bits: the cases of bucket b are those at
-        # start[b]:start[b + 1], about one per bucket
-        bits = max(len(self.sorted), 1).bit_length() + 1
+        # start[b]:start[b + 1], about two per bucket
+        bits = max(max(len(self.sorted), 1).bit_length() - 1, 1)
         self.shift = np.uint64(64 - bits)
         buckets = (self.sorted >> self.shift).astype(np.int64)
         self.start = np.searchsorted(buckets, np.arange((1 << bits) + 1)).astype(np.int32)
         del buckets
-        ends = np.frombuffer(self.ends, np.int64)
-        self.lengths = np.diff(ends, prepend=0)
-        self.starts = ends - self.lengths
+        # where each pseudonym starts and ends in ``text``: case i at bounds[i]:bounds[i + 1]
+        self.bounds = np.zeros(len(self.ends) + 1, np.int64)
+        self.bounds[1:] = np.frombuffer(self.ends, np.int64)
+        self.ends = array("q")
         self.data = np.frombuffer(self.text, np.uint8) if self.text else np.zeros(1, np.uint8)
 
     def find(self, ids: Any) -> Any:
@@ -402,9 +403,10 @@ class _Ids:
             pending, at, stop, keys = pending[miss], at[miss] + 1, stop[miss], keys[miss]
         numbers = self.order[where]
         # the hash names a candidate; the bytes decide
-        if not np.array_equal(self.lengths[numbers], lengths):
+        mine = self.bounds[numbers]
+        if not np.array_equal(self.bounds[numbers + 1] - mine, lengths):
             raise _GiveUp
-        mine, last, their_last = self.starts[numbers], len(self.data) - 1, len(data) - 1
+        last, their_last = len(self.data) - 1, len(data) - 1
         for j in range(int(lengths.max(initial=0))):
             same = self.data[np.minimum(mine + j, last)] == data[np.minimum(starts + j, their_last)]
             if not bool(np.all(same | (lengths <= j))):
