@@ -773,6 +773,9 @@ class _Counts:
         self.year_of = {p: period.end.year for p, period in enumerate(layout.periods)}
         self.raw: dict[CaseCount, dict[Cell, int]] = {}
         self.done: dict[tuple[CaseCount, DisclosureControl | None], list[Part]] = {}
+        # the relations depend only on whether the count adds up over time: two lists
+        # for all counts
+        self.relations: dict[bool, list[tuple[Cell, list[Cell], bool]]] = {}
 
     def parts(self, spec: CaseCount, control: DisclosureControl | None) -> list[Part]:
         found = self.done.get((spec, control))
@@ -784,7 +787,10 @@ class _Counts:
         if control is None:
             result = _as_parts(list(raw.values()), None)  # cells in layout order
         else:
-            groups = self.layout.groups(additive_in_time=spec.count is CaseCountKind.NEW)
+            additive = spec.count is CaseCountKind.NEW
+            groups = self.relations.get(additive)
+            if groups is None:
+                groups = self.relations[additive] = self.layout.groups(additive)
             protection = protect(raw, groups, control)
             cells = self.layout.cell_list()
             rounded = protection.rounded_cells if protection.rounded else frozenset()
