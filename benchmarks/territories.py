@@ -15,11 +15,13 @@ municipality. The catalogue load is not part of the validation time (it is loade
 once per process); the validation uses the CPU time of the median of several runs.
 
 Timings are upper bounds on a shared machine (2 cores, eight engineers); the verdict
-uses CPU time, which other jobs do not inflate. Measured 2026-11-29 at a load average
-of about 14 (Python 3.11): catalogue load wall median 0.315 s, CPU 0.074 s; with the
-name index 0.448 s, CPU 0.103 s; validating 396 municipalities and 5,000 offers wall
-median 0.994 s, CPU median 0.283 s, of which the territory rule 0.008 s (10,998
-findings, all coverage gaps and stale-entry hints, no error).
+uses CPU time, which other jobs inflate less. Measured 2026-11-29 19:51 UTC at a load
+average of about 10 on the 2 cores (Python 3.11, 7 runs): catalogue load wall median
+0.202 s, CPU 0.053 s; with the name index 0.293 s, CPU 0.077 s; validating 396
+municipalities and 5,000 offers wall median 0.823 s, CPU median 0.219 s, of which the
+territory rule 0.006 s (10,998 findings, all coverage gaps and stale-entry hints, no
+error). Just before, the validation took CPU 0.62 s and wall 1.8–2.1 s: every finding's
+message looked up the locale folder again (``importlib.resources``), now cached.
 
 Usage: python benchmarks/territories.py [--runs N]
 """
