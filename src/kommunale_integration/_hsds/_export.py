@@ -14,7 +14,10 @@ Mapping (model -> HSDS):
   linked to organizations and services through ``attribute`` rows;
 * everything HSDS has no field for (slugs, category, volunteer flag, territories, staff,
   legal bases, capacity, the exact RRULE, imported extras …) -> ``attribute`` rows of the
-  project taxonomy ``kommunale-integration``, so that an import restores the objects.
+  project taxonomy ``kommunale-integration``, so that an import restores the objects;
+* data an import carried (see :mod:`._common`) -> back into its own table and field:
+  whole records into their tables, fields into their records, original ids instead of
+  the derived ones (:meth:`_Builder.keep_ids`, :meth:`_Builder.write_back`).
 """
 
 from __future__ import annotations

@@ -5,9 +5,10 @@ objects are flattened and linked to their parent through the HSDS foreign-key co
 and a record met several times (the same phone inside an organization, a contact and a
 location) is merged by its id. The tables are then mapped onto actors and offers.
 
-Nothing is dropped silently: a value that has no place in the model is kept in the
-``extras`` of the actor or offer it belongs to and reported as an ``hsds-unmapped``
-finding; a record that belongs to no actor or offer is reported as ``hsds-unplaced``.
+Nothing is dropped: a value that has no place in the model is carried in the ``extras``
+of the actor or offer it belongs to (the export writes it back into its own table and
+field) and reported as an ``hsds-unmapped`` finding; a record that belongs to no actor
+or offer is carried by the first one and reported as ``hsds-unplaced``.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ class ImportReport:
         findings: :class:`~kommunale_integration.Finding` objects; ``hsds-unmapped``
             (info) names a value kept in ``extras`` because the model has no field for
             it, ``hsds-unplaced`` (warning) a record that belongs to no organization or
-            service, ``hsds-conflict`` (warning) two different values for one field of
-            the same record, ``hsds-unknown-document`` (warning) a JSON document that is
-            not HSDS.
+            service (carried by the first actor or offer, if there is one),
+            ``hsds-conflict`` (warning) two different values for one field of the same
+            record, ``hsds-unknown-document`` (warning) a JSON document that is not
+            HSDS.
         counts: Number of distinct records read per HSDS entity (``organization``,
             ``service``, ``location``, ``contact``, ``phone``, ``schedule``,
             ``language`` …).
