@@ -321,6 +321,15 @@ def test_cli_find_and_show(capsys: pytest.CaptureFixture[str]) -> None:
         "05566096  Wettringen (05566096), Kreis Steinfurt, Nordrhein-Westfalen  8.261 Einw." in out
     )
     assert "09571222" in out
+    # The Kreis or Land narrows the list, as for init.
+    assert main(["territories", "find", "Wettringen", "--land", "BY"]) == 0
+    assert capsys.readouterr().out.split()[0] == "09571222"
+    assert main(["territories", "find", "Wettringen", "--kreis", "Steinfurt"]) == 0
+    assert capsys.readouterr().out.split()[0] == "05566096"
+    assert main(["territories", "find", "Xyzzy"]) == 2
+    assert "„Xyzzy“ gibt es im Gemeindeverzeichnis (Gebietsstand 31.12.2020) nicht" in (
+        capsys.readouterr().err
+    )
     assert main(["territories", "show", "05566"]) == 0
     assert capsys.readouterr().out.count("\n  0556") == 24
     assert main(["territories", "show", "05566999"]) == 2

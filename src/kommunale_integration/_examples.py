@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ._errors import KommunaleIntegrationError, OutputError
+from ._errors import KommunaleIntegrationError, OutputError, clip
 from ._model import Territory, TerritoryKind
 from ._parse import is_ags, repair_ags, slugify
 
@@ -223,7 +223,7 @@ class TerritoryChoice:
                 "which has at least {factor} times as many inhabitants as each of the "
                 "others. If you mean another one, delete the folder and run init again "
                 "with its AGS (or with --kreis or --land):",
-                name=self.name,
+                name=clip(self.name),
                 count=len(self.others) + 1,
                 chosen=catalogue.describe(self.chosen.ags),
                 people=_inhabitants(self.chosen.population),
@@ -256,32 +256,6 @@ def _dominant(found: Sequence[OfficialTerritory]) -> OfficialTerritory | None:
     return None
 
 
-def _within(
-    found: list[OfficialTerritory],
-    catalogue: TerritoryCatalogue,
-    kreis: str | None,
-    land: str | None,
-) -> list[OfficialTerritory]:
-    """The units of *found* that lie in the Kreis *kreis* and the Land *land*."""
-    from ._i18n import tr
-
-    for text, size in ((kreis, 5), (land, 2)):
-        if text is None:
-            continue
-        areas = catalogue.areas(text, size)
-        if not areas and size == 5:
-            raise KommunaleIntegrationError(
-                tr("there is no Kreis '{kreis}' in the Gemeindeverzeichnis", kreis=text)
-            )
-        if not areas:
-            raise KommunaleIntegrationError(
-                tr("there is no Land '{land}' in the Gemeindeverzeichnis", land=text)
-            )
-        codes = tuple(a.ags for a in areas)
-        found = [e for e in found if e.ags.startswith(codes)]
-    return found
-
-
 def choose_territory(
     name: str,
     catalogue: TerritoryCatalogue | None = None,
@@ -309,34 +283,23 @@ def choose_territory(
     from ._territories import territory_catalogue
 
     book = catalogue or territory_catalogue()
-    named, exact = book.lookup(name)
-    found = _within(named, book, kreis, land)
+    named, exact = book.require_name(name)
+    found = book.within(named, kreis=kreis, land=land)
     if len(found) == 1:
         return TerritoryChoice(name=name, chosen=found[0])
     if not found:
-        if named:
-            lines = "\n".join(f"  {candidate_line(e, book)}" for e in named)
-            raise KommunaleIntegrationError(
-                tr(
-                    "none of the territories called '{name}' lies in the Kreis or Land "
-                    "given with --kreis or --land; they are:",
-                    name=name,
-                )
-                + f"\n{lines}"
-            )
+        lines = "\n".join(f"  {candidate_line(e, book)}" for e in named)
         raise KommunaleIntegrationError(
             tr(
-                "there is no Kreis, Stadt or Gemeinde '{name}' in the Gemeindeverzeichnis "
-                "(Gebietsstand {stand}): check the spelling or give the Amtlicher "
-                "Gemeindeschlüssel with --ags (8 digits for a Stadt or Gemeinde, 5 for a "
-                "Kreis)",
-                name=name,
-                stand=f"{book.gebietsstand:%d.%m.%Y}",
+                "none of the territories called '{name}' lies in the Kreis or Land "
+                "given with --kreis or --land; they are:",
+                name=clip(name),
             )
+            + f"\n{lines}"
         )
     chosen = _dominant(found) if exact else None
     if chosen is None:
-        raise AmbiguousTerritoryError(name, [candidate_line(e, book) for e in found])
+        raise AmbiguousTerritoryError(clip(name), [candidate_line(e, book) for e in found])
     return TerritoryChoice(
         name=name, chosen=chosen, others=tuple(e for e in found if e is not chosen)
     )
@@ -388,7 +351,7 @@ def _resolve(
                 f"expected an AGS of 8 digits (Stadt or Gemeinde) or 5 digits (Kreis), got {code!r}"
             )
         official = _official(code, book)
-        if _within([official], book, kreis, land) != [official]:
+        if book.within([official], kreis=kreis, land=land) != [official]:
             raise KommunaleIntegrationError(
                 tr(
                     "{place} does not lie in the Kreis or Land given with --kreis or --land",

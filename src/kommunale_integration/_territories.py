@@ -31,7 +31,15 @@ from typing import Any
 
 import attrs
 
-from ._errors import Finding, KommunaleIntegrationError, LoadError, Location, Severity, shown
+from ._errors import (
+    Finding,
+    KommunaleIntegrationError,
+    LoadError,
+    Location,
+    Severity,
+    clip,
+    shown,
+)
 from ._i18n import format_date, tr
 from ._model import Territory, TerritoryKind
 
@@ -329,6 +337,56 @@ class TerritoryCatalogue:
             if len(e.ags) == 8 and pattern.match(_normal(e.short_name)) is not None
         ]
         return found, False
+
+    def require_name(self, name: str) -> tuple[list[OfficialTerritory], bool]:
+        """Like :meth:`lookup`, for a name that must name something.
+
+        Raises:
+            KommunaleIntegrationError: no Kreis, Stadt or Gemeinde has that name (the
+                one message for it, with what to check).
+        """
+        found, exact = self.lookup(name)
+        if not found:
+            raise KommunaleIntegrationError(
+                tr(
+                    "there is no Kreis, Stadt or Gemeinde '{name}' in the "
+                    "Gemeindeverzeichnis (Gebietsstand {stand}): check the spelling or "
+                    "give the Amtlicher Gemeindeschlüssel with --ags (8 digits for a Stadt "
+                    "or Gemeinde, 5 for a Kreis)",
+                    name=clip(name),
+                    stand=format_date(self.gebietsstand),
+                )
+            )
+        return found, exact
+
+    def within(
+        self,
+        units: Iterable[OfficialTerritory],
+        *,
+        kreis: str | None = None,
+        land: str | None = None,
+    ) -> list[OfficialTerritory]:
+        """The *units* that lie in the Kreis *kreis* and in the Land *land* (see :meth:`areas`).
+
+        Raises:
+            KommunaleIntegrationError: *kreis* or *land* names no Kreis or Land.
+        """
+        found = list(units)
+        for text, size in ((kreis, 5), (land, 2)):
+            if text is None:
+                continue
+            areas = self.areas(text, size)
+            if not areas and size == 5:
+                raise KommunaleIntegrationError(
+                    tr("there is no Kreis '{kreis}' in the Gemeindeverzeichnis", kreis=clip(text))
+                )
+            if not areas:
+                raise KommunaleIntegrationError(
+                    tr("there is no Land '{land}' in the Gemeindeverzeichnis", land=clip(text))
+                )
+            codes = tuple(a.ags for a in areas)
+            found = [e for e in found if e.ags.startswith(codes)]
+        return found
 
     def areas(self, text: str, size: int) -> list[OfficialTerritory]:
         """The Kreise (*size* 5) or Länder (*size* 2) that *text* names, ordered by AGS.

@@ -61,6 +61,8 @@ def register(subparsers: Any) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     find = actions.add_parser("find", help="list the Kreise, Städte and Gemeinden of a name")
     find.add_argument("name", metavar="NAME")
+    find.add_argument("--kreis", metavar="KREIS", help="only in this Kreis (AGS or name)")
+    find.add_argument("--land", metavar="LAND", help="only in this Land (AGS, name, BY, NRW)")
     find.set_defaults(func=_find)
     show = actions.add_parser("show", help="one Kreis, Stadt or Gemeinde by its AGS")
     show.add_argument("ags", metavar="AGS")
@@ -127,19 +129,11 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _find(args: argparse.Namespace) -> int:
-    from .._errors import KommunaleIntegrationError, shown
     from .._i18n import format_number, tr
 
     book = chosen_catalogue(args)
-    found = book.find(args.name)
-    if not found:
-        raise KommunaleIntegrationError(
-            tr(
-                "there is no Kreis, Stadt or Gemeinde {name} in the Gemeindeverzeichnis",
-                name=shown(args.name),
-            )
-        )
-    for entry in found:
+    found, _ = book.require_name(args.name)
+    for entry in book.within(found, kreis=args.kreis, land=args.land):
         people = ""
         if entry.population:
             people = tr("{count} inh.", count=format_number(entry.population))
