@@ -1,0 +1,591 @@
+"""An informed attacker on a published release, written independently of the engine.
+
+It reads only what a run publishes — the tidy CSV, the JSON, a data package, the
+figures of the report — and what is public anyway: the concept (its territories and
+its indicator definitions; without one the default catalogue of ``DESIGN.md`` §4) and
+the library's documented rules. From that alone it writes down every relation among
+the published cells:
+
+* a ``_T`` cell is the sum of the values of its breakdown, for every breakdown of
+  the release (so also with two breakdowns at once);
+* a territory is the sum of its children: the concept's ``parent``, otherwise the
+  first five digits of an eight-digit AGS (the district), otherwise ``all``;
+* a period and its sub-periods (a year and its quarters, a year or a quarter and its
+  months, a school year and its months) when all of them are published: equality for
+  counts that add up over time (``new`` cases), ``max(parts) ≤ total ≤ sum(parts)``
+  for distinct counts (active cases, cases with an event);
+* no count is negative, and zeros are never suppressed, so a suppressed cell is at
+  least 1.
+
+Then, with plain :func:`scipy.optimize.linprog` (HiGHS), block by block of linked
+suppressed cells, it decides for every suppressed cell whether it is **fixed** (its
+smallest and largest feasible values coincide) or **bounded below the threshold** (its
+largest feasible value is below it: "fewer than 3 people"). A feasible table in which
+a cell reaches the threshold, and two in which it differs, settle a cell without
+solving its own programs, so every verdict is exact although few programs are solved.
+
+In rounding mode a published value ``v`` (status ``rounded``) stands for every true
+count that rounds to ``v``; the attacker then asks which true counts of 1 to
+``threshold − 1`` it can prove to be at least 1 and below the threshold, and which
+cells it can pin down exactly.
+
+Used by ``tests/test_disclosure_release.py`` and ``benchmarks/attack_release.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix
+
+TOTAL = "_T"
+TOL = 1e-6
+Key = tuple[str, str, str, tuple[str, ...]]
+"""(indicator, period, territory, values of the breakdowns)."""
+Cell = tuple[str, str, tuple[str, ...]]
+"""(period, territory, values of the breakdowns) within one indicator."""
+Relation = tuple[Cell, list[Cell], bool]
+
+# ------------------------------------------------------------------ reading a release
+
+
+@dataclass
+class Release:
+    """Every published cell: its value (``None`` when suppressed) and status."""
+
+    dims: tuple[str, ...]
+    cells: dict[Key, tuple[float | None, str]] = field(default_factory=dict)
+
+    def indicators(self) -> list[str]:
+        return sorted({k[0] for k in self.cells})
+
+    def of(self, indicator: str) -> dict[Cell, tuple[float | None, str]]:
+        return {k[1:]: v for k, v in self.cells.items() if k[0] == indicator}
+
+    def pattern(self) -> frozenset[Key]:
+        """The suppressed cells."""
+        return frozenset(k for k, (_, status) in self.cells.items() if status == "suppressed")
+
+
+def _number(text: Any) -> float | None:
+    if text is None or text == "":
+        return None
+    return float(text)
+
+
+def _add(release: Release, row: Mapping[str, Any]) -> None:
+    key = (
+        str(row["indicator"]),
+        str(row["period"]),
+        str(row["territory"]),
+        tuple(str(row[d]) for d in release.dims),
+    )
+    assert key not in release.cells, f"the release lists {key} twice"
+    release.cells[key] = (_number(row["value"]), str(row["status"]))
+
+
+def parse_csv(text: str) -> Release:
+    """The tidy CSV: ``indicator,period,territory,<breakdowns…>,value,status``."""
+    reader = csv.DictReader(io.StringIO(text))
+    names = list(reader.fieldnames or [])
+    assert names[:3] == ["indicator", "period", "territory"], names
+    assert names[-2:] == ["value", "status"], names
+    release = Release(tuple(names[3:-2]))
+    for row in reader:
+        _add(release, row)
+    return release
+
+
+def parse_json(text: str) -> Release:
+    """The JSON: ``{"columns": […], "rows": [{…}, …]}``."""
+    data = json.loads(text)
+    names = list(data["columns"])
+    release = Release(tuple(names[3:-2]))
+    for row in data["rows"]:
+        _add(release, row)
+    return release
+
+
+def read_datapackage(folder: Path) -> Release:
+    """The data package: the CSV resource named in ``datapackage.json``."""
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    (resource,) = descriptor["resources"]
+    return parse_csv((folder / resource["path"]).read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------ public knowledge
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What the attacker knows besides the release: the territory hierarchy and, per
+    indicator, whether it is a count that adds up over time, a distinct count or a
+    rate (or something else, which is left alone)."""
+
+    parents: Mapping[str, str]
+    kinds: Mapping[str, str]  # "additive", "distinct", "rate"
+    threshold: int = 3
+
+
+DEFAULT_KINDS = {
+    "active_cases": "distinct",
+    "new_cases": "additive",
+    "language_course_starts": "distinct",
+    "language_course_completions": "distinct",
+    "placements": "distinct",
+    "placement_rate": "rate",
+}
+"""The default catalogue (``DESIGN.md`` §4)."""
+
+
+def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
+    """The public concept (``konzept.yaml``): territories with their parents and the
+    indicators' definitions; without one the default catalogue."""
+    if path is None:
+        return Knowledge({}, DEFAULT_KINDS, threshold)
+    import yaml
+
+    file = path / "konzept.yaml" if path.is_dir() else path
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    parents = {
+        str(t["ags"]): str(t["parent"]) for t in data.get("territories", []) if t.get("parent")
+    }
+    kinds: dict[str, str] = {}
+    for indicator in data.get("indicators", []):
+        numerator = indicator.get("numerator")
+        if indicator.get("denominator") is not None:
+            kinds[indicator["id"]] = "rate"
+        elif isinstance(numerator, dict) and "count" in numerator:
+            kinds[indicator["id"]] = "additive" if numerator["count"] == "new" else "distinct"
+    return Knowledge(parents, kinds, threshold)
+
+
+def parent_of(territory: str, parents: Mapping[str, str]) -> str | None:
+    """The concept's parent, else the district of a municipality, else ``all``."""
+    if territory == "all":
+        return None
+    if territory in parents:
+        return parents[territory]
+    if len(territory) == 8 and territory.isdigit():
+        return territory[:5]
+    return "all"
+
+
+def subperiods(period: str) -> list[list[str]]:
+    """The ways *period* splits into published sub-periods (quarters, months)."""
+    months = [f"{m:02d}" for m in range(1, 13)]
+    if re.fullmatch(r"\d{4}", period):
+        return [[f"{period}-Q{q}" for q in range(1, 5)], [f"{period}-{m}" for m in months]]
+    if found := re.fullmatch(r"(\d{4})-H([12])", period):
+        year, half = found.group(1), int(found.group(2))
+        return [
+            [f"{year}-Q{q}" for q in (2 * half - 1, 2 * half)],
+            [f"{year}-{m}" for m in months[6 * (half - 1) : 6 * half]],
+        ]
+    if found := re.fullmatch(r"(\d{4})-Q([1-4])", period):
+        year, quarter = found.group(1), int(found.group(2))
+        return [[f"{year}-{m}" for m in months[3 * (quarter - 1) : 3 * quarter]]]
+    if found := re.fullmatch(r"SJ(\d{4})/\d{2}", period):
+        year = int(found.group(1))
+        return [[f"{year}-{m}" for m in months[7:]] + [f"{year + 1}-{m}" for m in months[:7]]]
+    return []
+
+
+def relations(
+    cells: Iterable[Cell], dims: Sequence[str], parents: Mapping[str, str], *, additive: bool
+) -> list[Relation]:
+    """Every relation among the published cells of one count indicator."""
+    keys = set(cells)
+    periods = sorted({k[0] for k in keys})
+    territories = sorted({k[1] for k in keys})
+    combos = sorted({k[2] for k in keys})
+    values = [sorted({c[i] for c in combos} - {TOTAL}) for i in range(len(dims))]
+    children: dict[str, list[str]] = {}
+    for t in territories:
+        up = parent_of(t, parents)
+        if up is not None:
+            children.setdefault(up, []).append(t)
+    found: list[Relation] = []
+
+    def add(total: Cell, parts: list[Cell], exact: bool) -> None:
+        if total in keys and parts and all(p in keys for p in parts):
+            found.append((total, parts, exact))
+
+    for p in periods:
+        for combo in combos:
+            for up, kids in children.items():
+                add((p, up, combo), [(p, k, combo) for k in kids], True)
+            for i in range(len(dims)):
+                if combo[i] != TOTAL:
+                    continue
+                parts = [(*combo[:i], v, *combo[i + 1 :]) for v in values[i]]
+                for t in territories:
+                    add((p, t, combo), [(p, t, c) for c in parts], True)
+    present = set(periods)
+    for p in periods:
+        for subs in subperiods(p):
+            if not all(s in present for s in subs):
+                continue
+            for t in territories:
+                for combo in combos:
+                    add((p, t, combo), [(s, t, combo) for s in subs], additive)
+    return found
+
+
+def check_truth(truth: Mapping[Cell, float], found: Sequence[Relation]) -> None:
+    """Every relation holds in the true table (else the attacker's model is wrong)."""
+    for total, parts, exact in found:
+        values = [truth[p] for p in parts]
+        if exact:
+            assert abs(truth[total] - sum(values)) < TOL, (total, truth[total], sum(values))
+        else:
+            assert max(values) - TOL <= truth[total] <= sum(values) + TOL, (total, parts)
+
+
+# ------------------------------------------------------------------ the linear programs
+
+
+@dataclass
+class Verdict:
+    """What the attacker learns about one suppressed cell."""
+
+    low: float  # at most the smallest feasible value (exact when ``fixed``)
+    high: float  # the largest feasible value when below the threshold, else a value reached
+    fixed: bool
+    below: bool  # the largest feasible value is below the threshold
+
+
+def _blocks(
+    hidden: Sequence[Cell], found: Sequence[Relation]
+) -> list[tuple[list[Cell], list[Relation]]]:
+    parent = {c: c for c in hidden}
+
+    def root(c: Cell) -> Cell:
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    touching: list[tuple[Cell, Relation]] = []
+    for relation in found:
+        linked = [c for c in (relation[0], *relation[1]) if c in parent]
+        if not linked:
+            continue
+        first = root(linked[0])
+        for other in linked[1:]:
+            r = root(other)
+            if r != first:
+                parent[r] = first
+        touching.append((linked[0], relation))
+    members: dict[Cell, list[Cell]] = {}
+    for c in hidden:
+        members.setdefault(root(c), []).append(c)
+    own: dict[Cell, list[Relation]] = {r: [] for r in members}
+    for c, relation in touching:
+        own[root(c)].append(relation)
+    return [(members[r], own[r]) for r in sorted(members, key=repr)]
+
+
+class _Program:
+    """The feasible tables of one block: ``A_eq x = b_eq``, ``A_ub x ≤ b_ub``, bounds."""
+
+    def __init__(
+        self,
+        cells: list[Cell],
+        found: Sequence[Relation],
+        known: Mapping[Cell, float],
+        bounds: Mapping[Cell, tuple[float, float | None]],
+    ) -> None:
+        self.cells = cells
+        index = {c: i for i, c in enumerate(cells)}
+        eq: list[tuple[dict[int, float], float]] = []
+        ub: list[tuple[dict[int, float], float]] = []
+
+        def row(terms: list[tuple[Cell, float]]) -> tuple[dict[int, float], float]:
+            coefs: dict[int, float] = {}
+            rhs = 0.0
+            for cell, a in terms:
+                if cell in index:
+                    coefs[index[cell]] = coefs.get(index[cell], 0.0) + a
+                else:
+                    rhs -= a * known[cell]
+            return {i: a for i, a in coefs.items() if a}, rhs
+
+        for total, parts, exact in found:
+            coefs, rhs = row([(total, 1.0), *((p, -1.0) for p in parts)])
+            if coefs:
+                (eq if exact else ub).append((coefs, rhs))  # total − Σ parts (= or ≤) 0
+            if not exact:
+                for part in parts:
+                    coefs, rhs = row([(part, 1.0), (total, -1.0)])  # part ≤ total
+                    if coefs:
+                        ub.append((coefs, rhs))
+        self.a_eq, self.b_eq = self._matrix(eq, len(cells))
+        self.a_ub, self.b_ub = self._matrix(ub, len(cells))
+        self.bounds = [bounds[c] for c in cells]
+
+    @staticmethod
+    def _matrix(rows: list[tuple[dict[int, float], float]], n: int) -> tuple[Any, Any]:
+        if not rows:
+            return None, None
+        r = [i for i, (coefs, _) in enumerate(rows) for _ in coefs]
+        c = [j for coefs, _ in rows for j in coefs]
+        a = [x for coefs, _ in rows for x in coefs.values()]
+        matrix = coo_matrix((a, (r, c)), shape=(len(rows), n)).tocsr()
+        return matrix, np.array([rhs for _, rhs in rows])
+
+    def solve_lift(self, cells: Any, goal: Any) -> Any:
+        """A feasible table that lifts as many of *cells* as it can to *goal*:
+        maximise ``Σ z`` over extra variables with ``z ≤ x`` and ``z ≤ goal``."""
+        from scipy.sparse import hstack, vstack
+
+        n, m = len(self.cells), len(cells)
+        link = coo_matrix(
+            (
+                np.r_[-np.ones(m), np.ones(m)],
+                (np.r_[np.arange(m), np.arange(m)], np.r_[cells, n + np.arange(m)]),
+            ),
+            shape=(m, n + m),
+        )
+        a_ub = (
+            link
+            if self.a_ub is None
+            else vstack([hstack([self.a_ub, coo_matrix((self.a_ub.shape[0], m))]), link])
+        )
+        b_ub = np.zeros(m) if self.b_ub is None else np.r_[self.b_ub, np.zeros(m)]
+        a_eq = (
+            None
+            if self.a_eq is None
+            else hstack([self.a_eq, coo_matrix((self.a_eq.shape[0], m))]).tocsr()
+        )
+        bounds = [*self.bounds, *((None, float(g)) for g in goal)]
+        result = linprog(
+            np.r_[np.zeros(n), -np.ones(m)],
+            A_ub=a_ub.tocsr(),
+            b_ub=b_ub,
+            A_eq=a_eq,
+            b_eq=self.b_eq,
+            bounds=bounds,
+            method="highs",
+        )
+        assert result.status == 0, result.message
+        return result.x
+
+    def solve(self, objective: Any) -> tuple[float, Any] | None:
+        """Minimise *objective*; ``None`` when unbounded."""
+        for presolve in (True, False):
+            result = linprog(
+                objective,
+                A_ub=self.a_ub,
+                b_ub=self.b_ub,
+                A_eq=self.a_eq,
+                b_eq=self.b_eq,
+                bounds=self.bounds,
+                method="highs",
+                options={"presolve": presolve},
+            )
+            if result.status != 2:
+                break  # presolve can call an unbounded program infeasible: solve again
+        if result.status == 3:
+            return None
+        assert result.status == 0, result.message
+        return float(result.fun), result.x
+
+
+def _judge_block(program: _Program, threshold: int) -> dict[Cell, Verdict]:
+    """The verdict of every cell of a block, solving as few programs as possible.
+
+    Every feasible table is a witness: a cell that reaches the threshold in one and
+    differs between two is settled. A table with the smallest sum comes first; then
+    tables that lift as many unsettled cells as possible to ``max(threshold, low + 1)``
+    at once (maximising ``Σ z`` with ``z ≤ x`` and ``z ≤`` that goal); the cells left
+    get their own programs (largest value, and smallest value when it could be fixed).
+    """
+    n = len(program.cells)
+    low_seen = np.full(n, math.inf)
+    high_seen = np.full(n, -math.inf)
+    unbounded = np.zeros(n, dtype=bool)
+
+    def see(x: Any) -> None:
+        np.minimum(low_seen, x[:n], out=low_seen)
+        np.maximum(high_seen, x[:n], out=high_seen)
+
+    def open_cells() -> Any:
+        reached = (high_seen >= threshold - TOL) & (high_seen - low_seen > TOL)
+        return np.flatnonzero(~(reached | unbounded))
+
+    bottom = program.solve(np.ones(n))
+    assert bottom is not None  # the true table is feasible and the sum is bounded below
+    see(bottom[1])
+    todo = open_cells()
+    while len(todo):
+        goal = np.maximum(threshold, low_seen[todo] + 1)
+        lifted = program.solve_lift(todo, goal)
+        see(lifted)
+        left = open_cells()
+        if len(left) == len(todo):
+            break
+        todo = left
+    verdicts: dict[Cell, Verdict] = {}
+    for i in range(n):
+        reached = high_seen[i] >= threshold - TOL and high_seen[i] - low_seen[i] > TOL
+        if not (reached or unbounded[i]):
+            objective = np.zeros(n)
+            objective[i] = -1.0
+            top = program.solve(objective)
+            if top is None:
+                unbounded[i] = True
+            else:
+                see(top[1])
+        high = math.inf if unbounded[i] else float(high_seen[i])
+        fixed = False
+        if not unbounded[i] and high - low_seen[i] <= TOL:
+            objective = np.zeros(n)
+            objective[i] = 1.0
+            least = program.solve(objective)
+            assert least is not None
+            see(least[1])
+            fixed = high - low_seen[i] <= TOL
+        verdicts[program.cells[i]] = Verdict(
+            low=float(low_seen[i]), high=high, fixed=fixed, below=high < threshold - TOL
+        )
+    return verdicts
+
+
+def attack_suppression(
+    cells: Mapping[Cell, tuple[float | None, str]],
+    found: Sequence[Relation],
+    threshold: int,
+    lower: float = 1.0,
+) -> dict[Cell, Verdict]:
+    """The verdict on every suppressed cell of one count indicator."""
+    hidden = sorted((c for c, (_, status) in cells.items() if status == "suppressed"), key=repr)
+    known = {c: v for c, (v, _) in cells.items() if v is not None}
+    for c, (v, status) in cells.items():
+        assert (v is None) == (status == "suppressed"), (c, v, status)
+    bounds: dict[Cell, tuple[float, float | None]] = dict.fromkeys(hidden, (lower, None))
+    verdicts: dict[Cell, Verdict] = {}
+    for block, own in _blocks(hidden, found):
+        verdicts.update(_judge_block(_Program(block, own, known, bounds), threshold))
+    return verdicts
+
+
+# ------------------------------------------------------------------ rounding mode
+
+
+def rounding_range(value: float, base: int) -> tuple[float, float]:
+    """The true counts that round (halves up) to *value*."""
+    below = math.ceil(base / 2)  # base 5: v − 2 … v + 2; base 10: v − 5 … v + 4
+    return max(0.0, value - below + 1), value + base - below
+
+
+def attack_rounding(
+    cells: Mapping[Cell, tuple[float | None, str]],
+    found: Sequence[Relation],
+    threshold: int,
+    base: int,
+) -> dict[Cell, tuple[float, float]]:
+    """In rounding mode: the interval of every cell whose status is ``rounded`` that
+    the attacker can narrow to a small non-zero count (``[≥1, < threshold]``) or to a
+    single value. A cell with another status is taken as its exact value."""
+    unknown = sorted((c for c, (_, s) in cells.items() if s == "rounded"), key=repr)
+    known = {c: float(v) for c, (v, s) in cells.items() if s != "rounded" and v is not None}
+    bounds: dict[Cell, tuple[float, float | None]] = {}
+    for c in unknown:
+        value = cells[c][0]
+        assert value is not None
+        bounds[c] = rounding_range(value, base)
+    exposed: dict[Cell, tuple[float, float]] = {}
+    for block, own in _blocks(unknown, found):
+        program = _Program(block, own, known, bounds)
+        n = len(block)
+        for i, cell in enumerate(block):
+            objective = np.zeros(n)
+            objective[i] = 1.0
+            bottom = program.solve(objective)
+            top = program.solve(-objective)
+            assert bottom is not None
+            assert top is not None
+            low, high = math.ceil(bottom[0] - TOL), math.floor(-top[0] + TOL)
+            if low == high or (low >= 1 and high < threshold):
+                exposed[cell] = (low, high)
+    return exposed
+
+
+# ------------------------------------------------------------------ the whole release
+
+
+@dataclass
+class Outcome:
+    """The attack on one release."""
+
+    suppressed: int = 0
+    fixed: list[Key] = field(default_factory=list)
+    below: list[Key] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # indicators not attacked
+
+    @property
+    def exposed(self) -> list[Key]:
+        return sorted(set(self.fixed) | set(self.below), key=repr)
+
+
+def attack_release(release: Release, knowledge: Knowledge, truth: Release | None = None) -> Outcome:
+    """Attack every count indicator of *release* (suppression mode).
+
+    With *truth* (the internal table of the same data) the attacker's relations are
+    checked against the true values first, and the verdicts against the truth.
+    """
+    outcome = Outcome()
+    for indicator in release.indicators():
+        kind = knowledge.kinds.get(indicator)
+        if kind not in ("additive", "distinct"):
+            outcome.skipped.append(indicator)
+            continue
+        cells = release.of(indicator)
+        found = relations(cells, release.dims, knowledge.parents, additive=kind == "additive")
+        real: dict[Cell, float] | None = None
+        if truth is not None:
+            real = {c: float(v or 0) for c, (v, _) in truth.of(indicator).items()}
+            assert set(real) == set(cells), indicator
+            check_truth(real, found)
+        verdicts = attack_suppression(cells, found, knowledge.threshold)
+        outcome.suppressed += len(verdicts)
+        for cell, verdict in verdicts.items():
+            key = (indicator, *cell)
+            if real is not None and (verdict.fixed or verdict.below):
+                # the largest feasible value was solved for: the truth lies below it
+                assert real[cell] <= verdict.high + TOL, (key, real[cell], verdict)
+                assert not verdict.fixed or abs(real[cell] - verdict.low) < TOL, (key, verdict)
+            if verdict.fixed:
+                outcome.fixed.append(key)
+            if verdict.below:
+                outcome.below.append(key)
+    return outcome
+
+
+def report_release(context: Any) -> Release:
+    """Every count the report shows (its Kennzahlen tables, trend charts and
+    per-municipality tables), read from :func:`~kommunale_integration.report_context`,
+    which holds exactly the figures of every report format."""
+    release = Release(())
+    for figure in context.figures:
+        points = [(figure.territory, p) for p in (figure.current, figure.previous, *figure.series)]
+        points += [(ags, p) for ags, _, p in figure.by_municipality]
+        for territory, point in points:
+            if point is None or str(point.status) == "missing":
+                continue
+            key = (figure.indicator.id, str(point.period), territory, ())
+            value = None if point.published is None else float(point.published)
+            entry = (value, str(point.status))
+            assert release.cells.setdefault(key, entry) == entry, f"{key} shown twice, differently"
+    return release
