@@ -68,12 +68,12 @@ def run(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from .._cases import read_cases
-    from .._engine import compute_indicators
     from .._examples import example_path
     from .._io import atomic_directory
     from .._loaders import load_concept
     from .._periods import ReportPeriod
     from .._reports import build_directory, build_report
+    from .._reports._report import report_table
     from .._validation import validate
 
     output: Path = args.output
@@ -96,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
     )
 
     cases = read_cases(example / "cases.csv", example / "events.csv")
-    table = compute_indicators(concept, cases, periods=[period.previous(), period])
+    # one table for the report and the CSV: one pattern of suppressions per release
+    table = report_table(concept, cases, period)
     print(
         f"Kennzahlen aus dem synthetischen Fallexport berechnet: {len(table)} Werte "
         "(Geheimhaltung: Werte 1 und 2 unterdrückt)"
@@ -104,10 +105,10 @@ def run(args: argparse.Namespace) -> int:
 
     files: dict[str, str] = {
         f"jahresbericht-{period}.html": build_report(
-            concept, period, format="html", cases=cases, today=today
+            concept, period, format="html", table=table, today=today
         ),
         f"jahresbericht-{period}.md": build_report(
-            concept, period, format="md", cases=cases, today=today
+            concept, period, format="md", table=table, today=today
         ),
         f"kennzahlen-{period}.csv": table.to_csv(),
         "pruefung.txt": report.to_text("de") + "\n",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from ._common import (
@@ -92,6 +93,13 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="also write indicators.csv and datapackage.json (Frictionless) into DIR",
     )
+    parser.add_argument(
+        "--audit",
+        metavar="FILE",
+        help="also write the audit of disclosure control to FILE (CSV): every suppressed "
+        "count with its true value and the smallest and largest value that the release "
+        "allows — INTERNAL USE ONLY, the name must contain 'intern'",
+    )
     parser.set_defaults(func=run)
 
 
@@ -111,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
         from .._engine.table import check_internal_name
 
         check_internal_name(args.output)  # before any work
+    if args.audit:
+        _check_audit(args)
     period = ReportPeriod.parse(args.period)
     by = [part.strip() for part in args.by.split(",") if part.strip()]
     concept = None
@@ -154,12 +164,15 @@ def run(args: argparse.Namespace) -> int:
         by=by,
         disclosure=disclosure,
         include_subperiods=not args.only,
+        audit=bool(args.audit),
     )
     if disclosure is not None:
         _explain_threshold(table, args.threshold)
     inputs = [p for p in (args.path, args.cases, args.events) if p]
     if args.datapackage:
         table.write_datapackage(args.datapackage, inputs=inputs)
+    if args.audit:
+        _write_audit(table, args.audit, inputs)
     if args.output:
         table.write(args.output, args.format, inputs=inputs)
     else:
@@ -182,3 +195,72 @@ def _explain_threshold(table: Any, threshold: int) -> None:
             "an indicator's own minimum is stricter and wins",
             file=sys.stderr,
         )
+
+
+def _check_audit(args: argparse.Namespace) -> None:
+    """``--audit`` needs suppression, and its file name must say that it is internal."""
+    from .._engine.table import check_internal_name
+    from .._errors import OutputError
+    from .._i18n import tr
+
+    if args.no_suppression or args.rounding:
+        raise UsageError(
+            tr("--audit lists the suppressed cells: it cannot be combined with {option}").format(
+                option="--no-suppression" if args.no_suppression else "--round"
+            )
+        )
+    try:
+        check_internal_name(args.audit)  # before any work
+    except OutputError:
+        raise UsageError(
+            tr(
+                "{name}: the audit holds the true values of the suppressed cells (internal "
+                "use only); its file name must say so, e.g. audit-intern.csv"
+            ).format(name=Path(args.audit).name)
+        ) from None
+
+
+def _write_audit(table: Any, path: str, inputs: list[str]) -> None:
+    """Write the audit (one row per suppressed count) and say what it holds."""
+    import csv
+    import io
+    import math
+
+    from .._i18n import tr
+    from .._io import atomic_write
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    head = ["indicator", "period", "territory", *table.dimensions]
+    writer.writerow([*head, "value", "protection", "low", "high", "exact"])
+    for cell in table.audit:
+        writer.writerow(
+            [
+                cell.indicator,
+                str(cell.period),
+                cell.territory,
+                *(v for _, v in cell.dims),
+                cell.value,
+                "primary" if cell.primary else "secondary",
+                _figure(cell.low),
+                "" if math.isinf(cell.high) else _figure(cell.high),
+                "true" if cell.exact else "false",
+            ]
+        )
+    atomic_write(path, buffer.getvalue(), inputs=inputs)
+    primary = [c for c in table.audit if c.primary]
+    exposed = [c for c in table.audit if c.exposed]
+    print(
+        tr(
+            "notice: {path} holds the true values of {cells} suppressed cells ({primary} "
+            "primary) with the smallest and largest value that the release allows: "
+            "internal use only, do not publish; cells an attacker could pin down or "
+            "bound below the threshold: {exposed}"
+        ).format(path=path, cells=len(table.audit), primary=len(primary), exposed=len(exposed)),
+        file=sys.stderr,
+    )
+
+
+def _figure(value: float) -> str:
+    """A bound as written in the audit: whole numbers without decimals."""
+    return str(int(value)) if value == int(value) else f"{value:.3f}"

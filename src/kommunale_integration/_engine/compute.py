@@ -45,7 +45,7 @@ from .._model import (
 )
 from .._periods import PeriodError, PeriodKind, ReportPeriod, fiscal_year_start
 from .._territories import POPULATION, population_of
-from .disclosure import DisclosureControl, protect
+from .disclosure import AuditCell, DisclosureControl, Protection, protect
 from .expressions import Expression, ExpressionError, element, parse_expression
 from .table import TOTAL, IndicatorTable, IndicatorValue
 from .temporal import combine_over_time
@@ -641,6 +641,7 @@ def compute_indicators(
     disclosure: DisclosureControl | None = DisclosureControl(),  # noqa: B008 - frozen
     include_subperiods: bool = False,
     indicators: Iterable[Indicator | str] | None = None,
+    audit: bool = False,
 ) -> IndicatorTable:
     """Compute indicators per period × territory × disaggregation (Kennzahlen berechnen).
 
@@ -661,6 +662,10 @@ def compute_indicators(
         include_subperiods: Add the quarters and months of each period.
         indicators: Indicators (definitions or codes) to compute instead of the
             default selection.
+        audit: Keep the audit of disclosure control in ``IndicatorTable.audit``:
+            every suppressed count of an indicator that is a case count, with its true
+            value and its feasibility interval. The audit is **internal** (it holds
+            true values); the rows of the table stay protected.
 
     Returns:
         The :class:`IndicatorTable`.
@@ -727,14 +732,20 @@ def compute_indicators(
         for r in observed_rows
         if (r.indicator, r.period, r.territory, tuple(v for _, v in r.dims)) not in computed
     )
-    if territories is not None:
-        keep = set(territories)
+    keep = set(territories) if territories is not None else None
+    if keep is not None:
         rows = [r for r in rows if r.territory in keep]
+    audit_cells = (
+        counts.audit(chosen, disclosure, dim_names, keep)
+        if audit and counts is not None and disclosure is not None
+        else []
+    )
     return IndicatorTable(
         rows,
         dimensions=dim_names,
         indicators=chosen,
         internal=disclosure is None,
+        audit=audit_cells,
         # the rows of each indicator come in table order (unless observations join)
         _ordered=not observed_rows and len({i.id for i in chosen}) == len(chosen),
     )
@@ -776,6 +787,7 @@ class _Counts:
         # the relations depend only on whether the count adds up over time: two lists
         # for all counts
         self.relations: dict[bool, list[tuple[Cell, list[Cell], bool]]] = {}
+        self.protections: dict[tuple[CaseCount, DisclosureControl], Protection] = {}
 
     def parts(self, spec: CaseCount, control: DisclosureControl | None) -> list[Part]:
         found = self.done.get((spec, control))
@@ -791,7 +803,7 @@ class _Counts:
             groups = self.relations.get(additive)
             if groups is None:
                 groups = self.relations[additive] = self.layout.groups(additive)
-            protection = protect(raw, groups, control)
+            protection = self.protections[(spec, control)] = protect(raw, groups, control)
             cells = self.layout.cell_list()
             rounded = protection.rounded_cells if protection.rounded else frozenset()
             result = _as_parts(
@@ -799,6 +811,49 @@ class _Counts:
                 [c in rounded for c in cells] if rounded else None,
             )
         self.done[(spec, control)] = result
+        return result
+
+    def audit(
+        self,
+        indicators: Sequence[Indicator],
+        disclosure: DisclosureControl,
+        dim_names: Sequence[str],
+        keep: set[str] | None,
+    ) -> list[AuditCell]:
+        """Every suppressed cell of the indicators that are case counts (no
+        denominator), in table order, with its true value and interval."""
+        layout = self.layout
+        cells = layout.cell_list()
+        order = layout.table_order(totals_only=False)
+        result: list[AuditCell] = []
+        for indicator in indicators:
+            spec = indicator.numerator
+            control = _control_for(indicator, disclosure)
+            if not isinstance(spec, CaseCount) or indicator.denominator is not None:
+                continue
+            protection = self.protections.get((spec, control)) if control else None
+            if protection is None or control is None:
+                continue  # rounded, or not computed
+            raw = self.raw[spec]
+            for position in order:
+                cell = cells[position]
+                if cell not in protection.suppressed or (keep is not None and cell[1] not in keep):
+                    continue
+                low, high = protection.intervals[cell]
+                result.append(
+                    AuditCell(
+                        indicator=indicator.id,
+                        period=layout.periods[cell[0]],
+                        territory=cell[1],
+                        dims=tuple(zip(dim_names, cell[2], strict=True)),
+                        value=raw[cell],
+                        primary=cell in protection.primary,
+                        low=low,
+                        high=high,
+                        exact=protection.exact,
+                        required=control.required,
+                    )
+                )
         return result
 
 

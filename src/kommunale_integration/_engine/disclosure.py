@@ -33,7 +33,7 @@ import attrs
 
 from .._errors import InvalidValueError
 
-__all__ = ["DisclosureControl", "Protection", "protect"]
+__all__ = ["AuditCell", "DisclosureControl", "Protection", "protect"]
 
 Cell = TypeVar("Cell", bound=Hashable)
 
@@ -199,3 +199,47 @@ programs per cell); larger ones the intervals of the witnesses (inner bounds).""
 
 _LOWER = 1
 """The attacker's lower bound of a suppressed cell: zeros are never suppressed."""
+
+
+@attrs.frozen(kw_only=True)
+class AuditCell:
+    """One suppressed count with its true value and its feasibility interval
+    (Prüfprotokoll der Geheimhaltung) — **internal**: it holds the true value.
+
+    Kept in :attr:`IndicatorTable.audit` when :func:`compute_indicators` is called
+    with ``audit=True``; the command line writes it with ``indicators --audit FILE``.
+
+    Attributes:
+        indicator: Indicator code.
+        period: The period.
+        territory: Territory key.
+        dims: ``(dimension, value)`` pairs (``_T`` for a total).
+        value: The true count.
+        primary: Whether it is a primary cell (1 to ``threshold − 1``); else secondary.
+        low: The smallest value consistent with everything published.
+        high: The largest value consistent with everything published (``inf`` when
+            nothing bounds it).
+        exact: Whether the interval is the exact audit's (else the inner bound of
+            the witnesses, see :attr:`Protection.exact`).
+        required: The value that the largest feasible value of a primary cell must
+            reach (:attr:`DisclosureControl.required`).
+
+    .. versionadded:: 0.1.0
+    """
+
+    indicator: str
+    period: Any
+    territory: str
+    dims: tuple[tuple[str, str], ...]
+    value: int
+    primary: bool
+    low: float
+    high: float
+    exact: bool
+    required: int
+
+    @property
+    def exposed(self) -> bool:
+        """Whether the cell breaks the requirement: fixed, or primary with a largest
+        feasible value below :attr:`required`."""
+        return self.high - self.low < 1e-6 or (self.primary and self.high < self.required - 1e-6)

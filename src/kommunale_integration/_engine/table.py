@@ -138,6 +138,9 @@ class IndicatorTable:
         indicators: The definitions of the indicators in the table.
         internal: ``True`` when the table was computed without disclosure control; it
             must not be published, and every output says so.
+        audit: With ``compute_indicators(..., audit=True)``: every suppressed count
+            with its true value and feasibility interval (``AuditCell``) — internal,
+            never part of an output of the table itself.
 
     .. versionadded:: 0.1.0
     """
@@ -149,11 +152,13 @@ class IndicatorTable:
         dimensions: Sequence[str] = (),
         indicators: Sequence[Indicator] = (),
         internal: bool = False,
+        audit: Iterable[Any] = (),
         _ordered: bool = False,
     ) -> None:
         self.dimensions: tuple[str, ...] = tuple(dimensions)
         self.indicators: tuple[Indicator, ...] = tuple(indicators)
         self.internal = internal
+        self.audit: tuple[Any, ...] = tuple(audit)
         materialised = list(rows)
         self._index: dict[tuple[str, str, str, tuple[str, ...]], IndicatorValue] | None = None
         if _ordered:  # already in row order (the engine's rows): no need to sort

@@ -41,8 +41,14 @@ def _period(period: ReportPeriod | str, concept: Concept) -> ReportPeriod:
     return ReportPeriod.parse(str(period), budget_start_month=concept.fiscal_year_start)
 
 
-def _engine_table(concept: Concept, cases: Any, period: ReportPeriod, disclosure: Any) -> Any:
-    """Compute the indicator table for the trend periods from case data."""
+def report_table(
+    concept: Concept, cases: Any, period: ReportPeriod, disclosure: Any = DEFAULT_DISCLOSURE
+) -> Any:
+    """Compute the indicator table of the report for the trend periods from case data.
+
+    Everything published with the report (the ``kennzahlen`` CSV of ``demo``) must come
+    from this one table, so that one release shows one pattern of suppressions.
+    """
     from .._engine import compute_indicators
     from ._context import TREND_PERIODS, _shift
 
@@ -90,7 +96,7 @@ def report_context(
     )
     internal = disclosure is None or bool(getattr(table, "internal", False))
     if cases is not None:
-        computed = _engine_table(concept, cases, when, disclosure)
+        computed = report_table(concept, cases, when, disclosure)
         internal = internal or bool(getattr(computed, "internal", False))
         table = computed if table is None else [*_rows(computed), *_rows(table)]
     return build_context(
