@@ -495,30 +495,52 @@ def attack_rounding(
     threshold: int,
     base: int,
 ) -> dict[Cell, tuple[float, float]]:
-    """In rounding mode: the interval of every cell whose status is ``rounded`` that
-    the attacker can narrow to a small non-zero count (``[≥1, < threshold]``) or to a
-    single value. A cell with another status is taken as its exact value."""
+    """In rounding mode: the cells published as 0 that the attacker can prove to hold
+    1 to ``threshold − 1`` people, with his interval. Every cell with the status
+    ``rounded`` that is not a total stands for the true counts that round to its
+    value; a total is the sum of its parts; a cell with another status is taken as
+    its exact value. Tables in which many 0 cells are 0 at
+    once settle them together (as in :func:`_judge_block`)."""
     unknown = sorted((c for c, (_, s) in cells.items() if s == "rounded"), key=repr)
     known = {c: float(v) for c, (v, s) in cells.items() if s != "rounded" and v is not None}
+    # the documented rule: a total is published as the sum of its published parts, so
+    # its own value says nothing beyond them; every other cell is rounded
+    totals = {total for total, _, exact in found if exact}
     bounds: dict[Cell, tuple[float, float | None]] = {}
     for c in unknown:
         value = cells[c][0]
         assert value is not None
-        bounds[c] = rounding_range(value, base)
+        bounds[c] = (0.0, None) if c in totals else rounding_range(value, base)
+    for total, parts, exact in found:
+        if exact:  # and the published table keeps every exact relation
+            assert cells[total][0] == sum(cells[p][0] or 0 for p in parts), total
     exposed: dict[Cell, tuple[float, float]] = {}
     for block, own in _blocks(unknown, found):
         program = _Program(block, own, known, bounds)
         n = len(block)
-        for i, cell in enumerate(block):
+        todo = [i for i, c in enumerate(block) if cells[c][0] == 0]
+        while todo:  # tables with as many of the 0 cells at 0 as possible
+            objective = np.zeros(n)
+            objective[todo] = 1.0
+            solved = program.solve(objective)
+            assert solved is not None
+            left = [i for i in todo if solved[1][i] > TOL]
+            if len(left) == len(todo):
+                break
+            todo = left
+        for i in todo:
             objective = np.zeros(n)
             objective[i] = 1.0
             bottom = program.solve(objective)
-            top = program.solve(-objective)
             assert bottom is not None
+            low = math.ceil(bottom[0] - TOL)
+            if low < 1:
+                continue
+            top = program.solve(-objective)
             assert top is not None
-            low, high = math.ceil(bottom[0] - TOL), math.floor(-top[0] + TOL)
-            if low == high or (low >= 1 and high < threshold):
-                exposed[cell] = (low, high)
+            high = math.floor(-top[0] + TOL)
+            if high < threshold:
+                exposed[block[i]] = (low, high)
     return exposed
 
 

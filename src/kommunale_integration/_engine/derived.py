@@ -233,10 +233,8 @@ def _figure(
     year_ago = _cell(table, code, _last_year(current), where)
     change_abs, change_rel, change_status = _change(row, earlier)
     ly_abs, ly_rel, ly_status = _change(row, year_ago)
-    series = [
-        (p, c.value if (c := table.get(code, p, where)) is not None else None)
-        for p in trend_periods
-    ]
+    value = _published(row)
+    series = [(p, _published(table.get(code, p, where))) for p in trend_periods]
     direction = definition.direction if definition is not None else Direction.NEUTRAL
     comparable = target is not None and target.period.kind == current.kind
     outlook = None
@@ -245,7 +243,7 @@ def _figure(
         # else from the earliest value of the trend.
         reference = base.value if base is not None else None
         if reference is None:
-            reference = next((v for _, v in series if v is not None), row.value)
+            reference = next((v for _, v in series if v is not None), value)
         outlook = forecast(
             series,
             current,
@@ -257,20 +255,20 @@ def _figure(
         indicator=code,
         territory=where,
         period=current,
-        value=row.value,
+        value=value,
         status=row.status,
-        previous_value=earlier.value if earlier is not None else None,
+        previous_value=_published(earlier),
         change_abs=change_abs,
         change_rel=change_rel,
         change_status=change_status,
-        last_year_value=year_ago.value if year_ago is not None else None,
+        last_year_value=_published(year_ago),
         change_last_year_abs=ly_abs,
         change_last_year_rel=ly_rel,
         change_last_year_status=ly_status,
         target=target.value if target is not None else None,
         target_period=target.period if target is not None else None,
         attainment=attainment(
-            row.value,
+            value,
             target.value if comparable and target is not None else None,
             baseline=base.value if base is not None else None,
             direction=direction,
@@ -279,11 +277,19 @@ def _figure(
         baseline=base.value if base is not None else None,
         baseline_period=base.period if base is not None else None,
         change_baseline_abs=(
-            row.value - base.value if base is not None and row.value is not None else None
+            value - base.value if base is not None and value is not None else None
         ),
         trend=tuple((str(p), v) for p, v in series),
         forecast=outlook,
     )
+
+
+def _published(cell: IndicatorValue | None) -> Decimal | None:
+    """A cell's value as derived figures may use it: none where it is suppressed (a
+    table built by hand may carry the true value of a suppressed cell)."""
+    if cell is None or cell.status is ObservationStatus.SUPPRESSED:
+        return None
+    return cell.value
 
 
 def _step(period: ReportPeriod, n: int) -> ReportPeriod | None:

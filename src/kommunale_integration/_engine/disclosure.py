@@ -106,8 +106,8 @@ class Protection:
         suppressed: Every suppressed cell (primary and secondary).
         rounded: Whether the table was rounded instead.
         published: Cell → published value (``None`` where suppressed).
-        rounded_cells: In rounding mode: the cells whose true value is not zero
-            (status ``rounded``).
+        rounded_cells: In rounding mode: every cell (status ``rounded``, a true 0
+            included, so that a 0 does not tell "nobody" from "one or two").
         primary: The primary suppressed cells (1 to ``threshold − 1``).
         intervals: The audit: for every suppressed cell the smallest and the largest
             value consistent with everything published (``inf`` when unbounded).
@@ -161,9 +161,7 @@ def protect(
     .. versionadded:: 0.1.0
     """
     if control.mode == "round":
-        published: dict[Any, int | None] = {c: round_to(v, control.base) for c, v in values.items()}
-        nonzero = frozenset(c for c, v in values.items() if v)
-        return Protection(frozenset(), True, published, nonzero)
+        return _round(values, groups, control.base)
     from ._protection import audit, normalise, witness_suppression
 
     threshold = control.threshold
@@ -190,6 +188,36 @@ def protect(
         intervals=intervals,
         exact=exact,
     )
+
+
+def _round(values: Mapping[Cell, int], groups: Sequence[Sequence[Any]], base: int) -> Protection:
+    """Rounding mode: every cell that is the sum of others (the total of an exact
+    relation) is published as the sum of its published parts, every other cell is
+    rounded to a multiple of *base*.
+
+    Every exact relation then holds in the published table too, so it tells the
+    attacker nothing beyond the rounded parts; rounding totals on their own would let
+    him narrow a rounded 0 down to 1 or 2 (parts 2 and 2 rounded to 0, their total 4
+    to 5). Every cell is marked ``rounded``, a true 0 included: were zeros marked
+    apart, a 0 with the status ``rounded`` would say "one or two people".
+    """
+    sums: dict[Any, Sequence[Any]] = {}
+    for group in groups:
+        if len(group) < 3 or group[2]:
+            sums.setdefault(group[0], group[1])
+    published: dict[Any, int | None] = {}
+
+    def value(cell: Any) -> int:
+        found = published.get(cell)
+        if found is None:
+            parts = sums.get(cell)
+            found = round_to(values[cell], base) if parts is None else sum(map(value, parts))
+            published[cell] = found
+        return found
+
+    for cell in values:
+        value(cell)
+    return Protection(frozenset(), True, published, frozenset(values))
 
 
 AUDIT_LIMIT = 400
