@@ -105,7 +105,7 @@ def assert_protected(release: Release, knowledge: Knowledge, truth: Release) -> 
 def test_a_year_with_quarters_and_months_resists_the_attacker(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, by: str
 ) -> None:
-    cases, events = write_export(tmp_path / "export", 60, seed=len(by))
+    cases, events = write_export(tmp_path / "export", 40, seed=len(by))
     args = ("--period", "2025", "--cases", cases, "--events", events, "--by", by)
     csv_release, json_release, package, truth = publish(capsys, tmp_path, *args)
     # one pattern in every format

@@ -20,7 +20,9 @@ primary cell (1 to ``threshold − 1``) reaches ``threshold + margin``.
 3. **Audit**: the feasibility interval of every suppressed cell, by linear
    programming over all relations (:attr:`Protection.intervals`).
 
-In rounding mode every non-zero count is rounded to a multiple of the base instead.
+In rounding mode nothing is suppressed: every cell that is not the total of a sum is
+rounded to a multiple of the base, and every total is the sum of its rounded parts, so
+that the published table keeps every sum relation (see :func:`_round`).
 """
 
 from __future__ import annotations
@@ -68,8 +70,9 @@ class DisclosureControl:
     Attributes:
         threshold: Counts from 1 to ``threshold - 1`` are suppressed (default 3: 1 and
             2 are suppressed, as the Bundesagentur für Arbeit does); zeros stay.
-        mode: ``"suppress"`` (default) or ``"round"`` (round every count to a multiple
-            of ``base`` instead of suppressing).
+        mode: ``"suppress"`` (default) or ``"round"`` (round the counts to multiples
+            of ``base`` instead of suppressing; a total is the sum of its rounded
+            parts).
         base: The rounding base, 5 or 10.
         secondary: Apply secondary suppression (default ``True``). Without it a
             suppressed cell can often be recovered from totals; turn it off only for
