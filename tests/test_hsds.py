@@ -1125,3 +1125,87 @@ def test_a_foreign_taxonomy_travels_with_the_attribute_that_uses_it(tmp_path: Pa
     assert ("attribute", "ae58cc39-8b70-4ab1-8aea-786882e5ac8e") in after.records
     assert ("taxonomy_term", "3f7b145d-84af-42d7-8fae-eaca714b02b2") in after.records
     assert ("taxonomy", "5c4d79d7-cc55-470e-9f1f-8cad074e4892") in after.records
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029"),
+    min_size=1,
+    max_size=20,
+).filter(lambda t: t.strip() == t and t.strip())
+
+
+@st.composite
+def _foreign_service(draw: st.DrawFn) -> dict[str, Any]:
+    """A service document whose parts hold values of fields the model has no place for."""
+
+    def ident() -> str:
+        return str(draw(st.uuids()))
+
+    service, location = ident(), ident()
+    return {
+        "id": service,
+        "name": draw(_TEXT),
+        "status": draw(st.sampled_from(["active", "inactive", "defunct"])),
+        "alert": draw(_TEXT),
+        "organization": {"id": ident(), "name": draw(_TEXT), "description": draw(_TEXT)},
+        "phones": [
+            {
+                "id": ident(),
+                "number": draw(_TEXT),
+                "extension": draw(st.integers(0, 99_999)),
+                "type": draw(_TEXT),
+                "description": draw(_TEXT),
+            }
+        ],
+        "languages": [{"id": ident(), "code": "fa", "name": draw(_TEXT), "note": draw(_TEXT)}],
+        "schedules": [
+            {
+                "id": ident(),
+                "freq": "WEEKLY",
+                "byday": draw(st.sampled_from(["MO", "TU,TH"])),
+                "opens_at": draw(st.sampled_from(["09:00", "09:00:00", "09:00:00.5"])),
+                "timezone": draw(st.integers(-12, 12)),
+                "attending_type": draw(_TEXT),
+                "notes": draw(_TEXT),
+            }
+        ],
+        "cost_options": [
+            {
+                "id": ident(),
+                "option": draw(_TEXT),
+                "currency": draw(st.sampled_from(["EUR", "GBP", "eur"])),
+                "amount": draw(st.integers(0, 500)),
+            }
+        ],
+        "service_at_locations": [
+            {
+                "id": ident(),
+                "description": draw(_TEXT),
+                "location": {
+                    "id": location,
+                    "location_type": draw(st.sampled_from(["physical", "postal", "virtual"])),
+                    "name": draw(_TEXT),
+                    "transportation": draw(_TEXT),
+                    "latitude": draw(st.integers(-90, 90)),
+                    "external_identifier": draw(_TEXT),
+                    "accessibility": [{"id": ident(), "details": draw(_TEXT)}],
+                },
+            }
+        ],
+    }
+
+
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=_foreign_service(), form=st.sampled_from(["json", "tabular"]))
+def test_foreign_fields_of_parts_round_trip(doc: dict[str, Any], form: str, tmp_path: Path) -> None:
+    """Whatever the foreign values of the parts' fields, each comes back in its field."""
+    folder = tmp_path / str(uuid.uuid4())
+    folder.mkdir()
+    (folder / "service.json").write_text(json.dumps(doc), "utf-8")
+    before = _read_hsds(folder / "service.json")
+    concept, _ = ki.import_hsds(folder / "service.json")
+    after = _read_hsds(ki.export_hsds(concept, folder / "out", form=form))  # type: ignore[arg-type]
+    if form == "json":
+        after = _read_hsds(folder / "out")
+    for key, record in before.records.items():
+        assert {k: after.records.get(key, {}).get(k) for k in record} == record, key

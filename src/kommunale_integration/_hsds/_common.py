@@ -280,13 +280,20 @@ def clock_text(value: Any) -> str | None:
         return None
 
 
+def currency_text(value: Any) -> str | None:
+    """A currency code as the model compares it (``EUR``)."""
+    return None if empty(value) else text_of(value).upper()
+
+
 #: Fields the model holds in a normalised spelling (a phone number without quotes,
-#: ``10:00`` as ``10:00:00``): the import carries the original spelling, and the export
-#: writes it back while it still spells the model's value.
+#: ``10:00`` as ``10:00:00``, the currency ``eur`` as ``EUR``): the import carries the
+#: original spelling, and the export writes it back while it still spells the model's
+#: value.
 SPELLINGS: Final = {
     ("phone", "number"): phone_text,
     ("schedule", "opens_at"): clock_text,
     ("schedule", "closes_at"): clock_text,
+    ("cost_option", "currency"): currency_text,
 }
 
 

@@ -47,6 +47,7 @@ from ._common import (
     at_key,
     contact_id,
     cost_id,
+    currency_text,
     decimal_of,
     empty,
     hsds_uuid,
@@ -573,11 +574,13 @@ class Mapper:
                 used = {"id", "name", "title", "email"} | _own_links(owner, record)
                 if own.get("web"):
                     values["web"] = own["web"][0]
-                if numbers:
-                    values["phone"] = phone_text(numbers[0].get("number"))
-                    self.keep_phone(draft, numbers[0], {"contact_id"})
-                    for other in numbers[1:]:
-                        self.carry(owner, "phone", other, "a second number")
+                first = numbers[0] if numbers and _number(numbers[0]) else None
+                if first is not None:
+                    values["phone"] = _number(first)
+                    self.keep_phone(draft, first, {"contact_id"})
+                for other in numbers:
+                    if other is not first:
+                        self.carry(owner, "phone", other, "a second or refused number")
                 if not (values["name"] or values["role"]):
                     values["role"] = _str(record.get("department")) or "Kontakt"
                     if record.get("department"):
@@ -587,7 +590,7 @@ class Mapper:
                 contact = self.build(m.Contact, values, draft, f"contact[{contact_id}].")
                 if contact is not None:
                     owner.values.setdefault("contacts", []).append(contact)
-                    number = str(numbers[0]["id"]) if numbers else None
+                    number = str(first["id"]) if first is not None else None
                     owner.ids.setdefault("contacts", []).append((contact_id, number))
             for phone in numbers:
                 found[("phone", str(phone["id"]))] = mine
@@ -606,8 +609,9 @@ class Mapper:
                 continue
             mine = _owners_by_links(record, owners)
             found[("phone", str(record["id"]))] = mine
-            if not mine:
-                self.keep_record(known, [], "phone", record)
+            if not mine or _number(record) is None:
+                why = "the model refuses its number" if mine else ""
+                self.keep_record(known, mine, "phone", record, why)
                 continue
             for owner in mine:
                 draft = _Draft(
@@ -618,7 +622,7 @@ class Mapper:
                     self.where("phone", record),
                     owner,
                 )
-                draft.values["phone"] = phone_text(record.get("number"))
+                draft.values["phone"] = _number(record)
                 self.keep_phone(draft, record, set())
                 contact = self.build(m.Contact, draft.values, draft, f"phone[{record['id']}].")
                 if contact is not None:
@@ -757,9 +761,10 @@ class Mapper:
             amount = decimal_of(record.get("amount"))
             currency = _str(record.get("currency"))
             note = _str(record.get("amount_description"))
-            if amount is not None and amount >= 0 and (currency or "EUR").upper() == "EUR":
+            if amount is not None and amount >= 0 and currency_text(currency) in (None, "EUR"):
                 offer.values["cost"] = amount
                 used |= {"amount", "currency"}
+                self.keep_spelling(offer, "cost_option", record, "currency")
             elif note is None:
                 self.carry(offer, "cost_option", record, "the model holds none of its values")
                 continue
@@ -896,6 +901,15 @@ def _owners_by_links(record: Record, owners: Owners) -> list[_Draft]:
         if found and column != "organization_id":
             break
     return found
+
+
+def _number(phone: Record) -> str | None:
+    """The number of a *phone* as the model holds it; ``None`` when it refuses it."""
+    number = phone_text(phone.get("number"))
+    try:
+        return m.Contact(role="Telefon", phone=number).phone if number else None
+    except InvalidValueError:
+        return None
 
 
 def _owners_of_any(record_id: str, owners: Owners) -> list[_Draft]:
