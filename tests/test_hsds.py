@@ -1209,3 +1209,37 @@ def test_foreign_fields_of_parts_round_trip(doc: dict[str, Any], form: str, tmp_
         after = _read_hsds(folder / "out")
     for key, record in before.records.items():
         assert {k: after.records.get(key, {}).get(k) for k in record} == record, key
+
+
+def test_an_offer_at_two_places_keeps_both_service_at_locations(tmp_path: Path) -> None:
+    """The venue is one place; the other service-at-location and its location are
+    carried whole, whichever of the two the data lists first."""
+    ids = [str(uuid.uuid4()) for _ in range(6)]
+    doc = {
+        "id": ids[0],
+        "name": "Kurs",
+        "status": "active",
+        "organization": {"id": ids[1], "name": "Träger", "description": "Verein"},
+        "service_at_locations": [
+            {
+                "id": ids[2],
+                "description": "vormittags",
+                "location": {"id": ids[3], "location_type": "physical", "name": "Ort A"},
+            },
+            {
+                "id": ids[4],
+                "description": "abends",
+                "location": {"id": ids[5], "location_type": "virtual", "name": "Online"},
+            },
+        ],
+    }
+    for order in (1, -1):
+        doc["service_at_locations"] = doc["service_at_locations"][::order]
+        folder = tmp_path / str(order)
+        folder.mkdir()
+        (folder / "service.json").write_text(json.dumps(doc), "utf-8")
+        before = _read_hsds(folder / "service.json")
+        concept, _ = ki.import_hsds(folder / "service.json")
+        after = _export_records(concept, folder / "out")
+        for key, record in before.records.items():
+            assert {k: after.records.get(key, {}).get(k) for k in record} == record, key

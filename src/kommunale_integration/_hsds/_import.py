@@ -107,6 +107,7 @@ def import_hsds(path: StrPath, *, into: m.Concept | None = None) -> tuple[m.Conc
     owners = known.owners()
     owners.update(mapper.service_at_locations(known))
     owners.update(mapper.locations(known, owners))
+    mapper.settle_service_at_locations(known)
     owners.update(mapper.contacts(known, owners))
     owners.update(mapper.loose_phones(known, owners))
     owners.update(mapper.schedules(known, owners))

@@ -450,16 +450,26 @@ class Mapper:
             owners = [offer] if offer is not None else []
             found[("service_at_location", str(record["id"]))] = owners
             location = str(record.get("location_id"))
-            if offer is not None and location:
-                found.setdefault(("location", location), []).append(offer)
-                offer.ids.setdefault("at", (str(record["id"]), location))
-            for draft in owners:
-                self.keep_rest(
-                    draft, "service_at_location", record, {"id", "service_id", "location_id"}, True
-                )
-            if not owners:
+            if offer is not None:
+                if offer not in found.setdefault(("location", location), []):
+                    found[("location", location)].append(offer)
+                offer.ids.setdefault("ats", []).append(record)
+            else:
                 self.keep_record(known, [], "service_at_location", record)
         return found
+
+    def settle_service_at_locations(self, known: Known) -> None:
+        """After pass 4: the service-at-location of an offer's venue keeps its id (and
+        carries its other fields); any other one is carried whole."""
+        for offer in known.offers.values():
+            for record in offer.ids.pop("ats", []):
+                venue = offer.ids.get("venue")
+                if "at" not in offer.ids and str(record.get("location_id")) == venue:
+                    offer.ids["at"] = (str(record["id"]), venue)
+                    used = {"id", "service_id", "location_id"}
+                    self.keep_rest(offer, "service_at_location", record, used, True)
+                else:
+                    self.carry(offer, "service_at_location", record, "not at the offer's venue")
 
     def locations(self, known: Known, owners: Owners) -> Owners:
         """Pass 4: a location becomes the venue of its organization's actor and of the
