@@ -146,7 +146,10 @@ def _blocks(
             column_names=[f"c{i}" for i in range(width)],
             skip_rows=1,
             encoding=encoding,
-            block_size=1 << 20,
+            # pyarrow holds some dozens of buffers of the block size while it reads:
+            # 512 KiB blocks need ~15 MB less at 1M cases than 1 MiB ones, at the
+            # same CPU time (smaller ones cost time per block)
+            block_size=1 << 19,
         ),
         parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False),
         convert_options=pacsv.ConvertOptions(
