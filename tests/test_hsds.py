@@ -1243,3 +1243,19 @@ def test_an_offer_at_two_places_keeps_both_service_at_locations(tmp_path: Path) 
         after = _export_records(concept, folder / "out")
         for key, record in before.records.items():
             assert {k: after.records.get(key, {}).get(k) for k in record} == record, key
+
+
+def test_a_service_of_an_organization_not_in_the_data_keeps_its_link(tmp_path: Path) -> None:
+    missing = str(uuid.uuid4())
+    doc = {"id": str(uuid.uuid4()), "name": "Kurs", "status": "active", "organization_id": missing}
+    (tmp_path / "service.json").write_text(json.dumps(doc), "utf-8")
+    concept, report = ki.import_hsds(tmp_path / "service.json")
+    assert concept.offers[0].actor == "unbekannt"
+    assert any(f.code == "hsds-no-organization" for f in report.findings)
+    after = _export_records(concept, tmp_path / "out")
+    assert after.records[("service", doc["id"])]["organization_id"] == missing
+    assert not [
+        r
+        for (e, _), r in after.records.items()
+        if e == "taxonomy_term" and r.get("code") == "extra"
+    ]

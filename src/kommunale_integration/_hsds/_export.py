@@ -415,6 +415,15 @@ class _Builder:
 
     # ------------------------------------------------------------------ entities
 
+    def organization_of(self, offer: m.Offer) -> str:
+        """The organization id of an offer: its actor's; for an actor not in the concept
+        the organization id the import carried (the organization was not in the data),
+        else one derived from the actor's slug."""
+        if offer.actor in self.actor_ids:
+            return self.actor_ids[offer.actor]
+        carried = dict(offer.extras).get("organization_id", "")
+        return carried if _is_uuid(carried) else hsds_uuid("actor", offer.actor)
+
     def actor(self, actor: m.Actor) -> None:
         org_id = self.actor_ids[actor.id]
         parent_id = self.actor_ids.get(actor.parent) if actor.parent else None
@@ -457,7 +466,7 @@ class _Builder:
             "service",
             {
                 "id": svc_id,
-                "organization_id": self.actor_ids.get(offer.actor, hsds_uuid("actor", offer.actor)),
+                "organization_id": self.organization_of(offer),
                 "name": offer.name,
                 "description": offer.description,
                 "url": offer.web,
