@@ -37,9 +37,11 @@ __all__ = [
     "address_id",
     "at_id",
     "at_key",
+    "clock_of",
     "clock_text",
     "contact_id",
     "cost_id",
+    "currency_text",
     "decimal_of",
     "empty",
     "hsds_uuid",
@@ -270,14 +272,23 @@ def phone_text(value: Any) -> str | None:
     return text_of(value).strip().strip('"').strip("'").strip() or None
 
 
-def clock_text(value: Any) -> str | None:
-    """A time of day as the export writes it (``16:00:00``); ``None`` when it is none."""
+def clock_of(value: Any) -> time | None:
+    """A time of day from HSDS (``16:00``, ``16:00:00``); ``None`` when it is none."""
+    if isinstance(value, time):
+        return value
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        return time.fromisoformat(value.strip()).replace(tzinfo=None).isoformat()
+        parsed = time.fromisoformat(value.strip())
     except ValueError:
         return None
+    return parsed.replace(tzinfo=None)
+
+
+def clock_text(value: Any) -> str | None:
+    """A time of day as the export writes it (``16:00:00``); ``None`` when it is none."""
+    clock = clock_of(value)
+    return None if clock is None else clock.isoformat()
 
 
 def currency_text(value: Any) -> str | None:

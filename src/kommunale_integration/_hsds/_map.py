@@ -15,7 +15,7 @@ of its actor or offer (see :mod:`._common` for the keys) and reported as
 from __future__ import annotations
 
 import json
-from datetime import date, time
+from datetime import date
 from decimal import Decimal
 from typing import Any, Final
 
@@ -45,6 +45,7 @@ from ._common import (
     address_id,
     at_id,
     at_key,
+    clock_of,
     contact_id,
     cost_id,
     currency_text,
@@ -671,7 +672,7 @@ class Mapper:
             "schedule_note": _str(record.get("description")),
         }
         for column, attribute in (("opens_at", "start_time"), ("closes_at", "end_time")):
-            clock = _clock(record.get(column))
+            clock = clock_of(record.get(column))
             if clock is not None:
                 values[attribute] = clock
                 used.add(column)
@@ -1016,19 +1017,6 @@ def _translations(text: str) -> tuple[tuple[str, m.Translation], ...]:
     except (json.JSONDecodeError, LoadError) as exc:
         raise ValueError(str(exc)) from None
     return result
-
-
-def _clock(value: Any) -> time | None:
-    """A time of day from HSDS (``16:00``, ``16:00:00``); ``None`` when it is none."""
-    if isinstance(value, time):
-        return value
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = time.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed.replace(tzinfo=None)
 
 
 def _kept_ids(draft: _Draft) -> dict[str, str]:
