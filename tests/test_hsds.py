@@ -1259,3 +1259,38 @@ def test_a_service_of_an_organization_not_in_the_data_keeps_its_link(tmp_path: P
         for (e, _), r in after.records.items()
         if e == "taxonomy_term" and r.get("code") == "extra"
     ]
+
+
+def test_a_long_chain_of_parent_terms_is_carried_without_recursion(tmp_path: Path) -> None:
+    """A hostile taxonomy of 3,000 terms, each the parent of the next (and the first
+    the parent of the last): imported and exported whole, no RecursionError."""
+    terms = [str(uuid.uuid4()) for _ in range(3000)]
+    org = str(uuid.uuid4())
+    (tmp_path / "datapackage.json").write_text(
+        json.dumps(
+            {
+                "resources": [
+                    {"name": "organization", "path": "organizations.csv"},
+                    {"name": "taxonomy_term", "path": "taxonomy_terms.csv"},
+                    {"name": "attribute", "path": "attributes.csv"},
+                ]
+            }
+        ),
+        "utf-8",
+    )
+    (tmp_path / "organizations.csv").write_text(f"id,name,description\n{org},A,B\n", "utf-8")
+    rows = [
+        f"{term},T{n},D,{terms[n - 1]}" for n, term in enumerate(terms)
+    ]  # terms[-1] for the first: a circle
+    (tmp_path / "taxonomy_terms.csv").write_text(
+        "id,name,description,parent_id\n" + "\n".join(rows) + "\n", "utf-8"
+    )
+    attribute = str(uuid.uuid4())
+    (tmp_path / "attributes.csv").write_text(
+        f"id,link_id,taxonomy_term_id,link_entity\n{attribute},{org},{terms[-1]},organization\n",
+        "utf-8",
+    )
+    concept, _ = ki.import_hsds(tmp_path)
+    after = _export_records(concept, tmp_path / "out")
+    assert {i for (e, i) in after.records if e == "taxonomy_term"} >= set(terms)
+    assert after.records[("attribute", attribute)]["link_id"] == org

@@ -180,19 +180,21 @@ class Mapper:
 
     def carry(self, draft: _Draft, entity: str, record: Record, why: str = "") -> None:
         """Carry a whole *record*; an attribute brings its taxonomy term, a term its
-        taxonomy and parent term, so that the export writes the taxonomy back whole."""
-        key = f"{entity}[{record['id']}]"
-        if key in draft.target.extras:
-            return
-        self.keep(draft, key, record, self.where(entity, record), why)
-        links = {
-            "attribute": (("taxonomy_term_id", "taxonomy_term"),),
-            "taxonomy_term": (("taxonomy_id", "taxonomy"), ("parent_id", "taxonomy_term")),
-        }
-        for column, target in links.get(entity, ()):
-            linked = self.tables.get(target, {}).get(str(record.get(column)))
-            if linked is not None and not _own_taxonomy(target, linked, self.tables):
-                self.carry(draft, target, linked)
+        taxonomy and parent terms, so that the export writes the taxonomy back whole.
+
+        The chain of parent terms is followed without recursion (a long or circular
+        chain in foreign data is just as safe)."""
+        pending = [(entity, record, why)]
+        while pending:
+            entity, record, why = pending.pop()
+            key = f"{entity}[{record['id']}]"
+            if key in draft.target.extras:
+                continue
+            self.keep(draft, key, record, self.where(entity, record), why)
+            for column, target in _CARRIED_LINKS.get(entity, ()):
+                linked = self.tables.get(target, {}).get(str(record.get(column)))
+                if linked is not None and not _own_taxonomy(target, linked, self.tables):
+                    pending.append((target, linked, ""))
 
     def keep_record(
         self, known: Known, owners: list[_Draft], entity: str, record: Record, why: str = ""
@@ -877,6 +879,12 @@ class Mapper:
                 )
         return built
 
+
+#: Records a carried record brings along: entity -> ((its column, entity linked), …).
+_CARRIED_LINKS: Final = {
+    "attribute": (("taxonomy_term_id", "taxonomy_term"),),
+    "taxonomy_term": (("taxonomy_id", "taxonomy"), ("parent_id", "taxonomy_term")),
+}
 
 #: Entities whose records' attributes the passes read (:meth:`Mapper.ki_values`).
 _KI_LINKED: Final = frozenset({"organization", "service", "location", "contact", "schedule"})
