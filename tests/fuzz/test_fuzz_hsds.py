@@ -1,4 +1,5 @@
-"""Fuzzing the HSDS import: the official examples, mutated, give a concept or a LoadError.
+"""Fuzzing the HSDS import: the official examples, mutated, give a concept or a LoadError
+(and a concept that the export writes back).
 
 The examples are read from ``../shared/interop/hsds-3.0/examples`` beside the
 repository. JSON documents are mutated as data (a value replaced by any JSON value, a
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,8 @@ def check(path: Path) -> None:
     if failure is None:
         assert isinstance(concept, ki.Concept)
         assert isinstance(report, ki.ImportReport)
+        with tempfile.TemporaryDirectory() as tmp:  # what was carried is written back
+            ki.export_hsds(concept, Path(tmp) / "out")
         return
     assert failure.findings
     for finding in failure.findings:

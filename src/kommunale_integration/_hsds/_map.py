@@ -962,9 +962,8 @@ def _writes_back(address: Record, venue: m.Venue) -> bool:
 
 def _own_taxonomy(entity: str, record: Record, tables: Tables) -> bool:
     """Whether *record* (a taxonomy or term) belongs to a taxonomy the export writes."""
-    if entity == "taxonomy":
-        return record.get("name") in _OWN_TAXONOMIES
-    return _taxonomy_of(record, tables) in _OWN_TAXONOMIES
+    name = record.get("name") if entity == "taxonomy" else _taxonomy_of(record, tables)
+    return isinstance(name, str) and name in _OWN_TAXONOMIES
 
 
 def _str(value: Any) -> str | None:
