@@ -11,7 +11,7 @@ from ._common import EXIT_OK
 
 def register(subparsers: Any) -> None:
     """Add the ``init`` sub-command."""
-    from .._examples import KIND_ALIASES
+    from .._examples import DOMINANCE, KIND_ALIASES
     from .territories import add_catalogue_option
 
     parser = subparsers.add_parser(
@@ -29,8 +29,10 @@ def register(subparsers: Any) -> None:
         "--name",
         help=(
             "name of the Stadt, Gemeinde or Kreis, looked up in the Gemeindeverzeichnis "
-            "(e.g. Wettringen, 'Stadt Coesfeld', 'Kreis Steinfurt'); default: the folder "
-            "name, or the official name when --ags is given"
+            "(e.g. Wettringen, 'Stadt Coesfeld', 'Kreis Steinfurt'); a name several "
+            f"places share means the one with at least {DOMINANCE} times the inhabitants of each "
+            "other one (with a warning naming the others), else they are listed; default: "
+            "the folder name, or the official name when --ags is given"
         ),
     )
     parser.add_argument(
