@@ -294,6 +294,9 @@ def test_actor_page_opens_without_errors(page: Page, tmp_path: Path) -> None:
     assert page.errors() == []
     assert _external(page.requests()) == []
     assert page.evaluate("document.querySelector('h1').textContent") == "VHS Coesfeld"
+    # The site's one stylesheet (de/wegweiser.css) is allowed by the CSP and applied.
+    assert page.evaluate("getComputedStyle(document.querySelector('dl.facts')).display") == "grid"
+    assert any(url.endswith("/de/wegweiser.css") for url in page.requests())
 
 
 @pytest.mark.parametrize("lang", ["de", "ar"])

@@ -18,6 +18,7 @@ from kommunale_integration import testing
 from kommunale_integration._cli import main
 from kommunale_integration._io import MANIFEST
 from kommunale_integration._reports._directory import render_directory
+from kommunale_integration._reports._directory_html import LABELS
 from kommunale_integration._reports._wegweiser import WEGWEISER_LANGUAGES
 from test_report import assert_self_contained, parse_html
 from test_report_data import ASCHEBERG, BILLERBECK, COESFELD, TODAY, sample_concept
@@ -52,14 +53,39 @@ def test_one_folder_per_language_and_a_language_choice(site: Path) -> None:
     assert "ትግርኛ" in choice
 
 
+_STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="((?:\.\./)?wegweiser\.css)">')
+
+
+def assert_offline(text: str) -> list[str]:
+    """Self-contained but for the site's own stylesheet; return the stylesheet links."""
+    links = _STYLESHEET_LINK.findall(text)
+    assert_self_contained(_STYLESHEET_LINK.sub("", text))  # no other link, no script src
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text)
+    assert csp is not None
+    # styles only from the site itself (file: for Firefox, where a local page has no 'self')
+    assert "style-src 'self' file:;" in csp.group(1) or "'unsafe-inline'" in csp.group(1)
+    assert "unsafe-eval" not in csp.group(1)
+    return links
+
+
 def test_every_page_parses_and_is_self_contained(site: Path) -> None:
     pages = list(site.rglob("*.html"))
     assert len(pages) == 1 + 4 * len(WEGWEISER_LANGUAGES)
     for page in pages:
         text = page.read_text(encoding="utf-8")
         parse_html(text)
-        assert_self_contained(text)
+        links = assert_offline(text)
         assert "<script>alert(1)</script>" not in text
+        if page.parent != site:  # the language choice keeps its few styles inline
+            assert len(links) == 1
+            stylesheet = (page.parent / links[0]).resolve()
+            assert stylesheet == (site / page.relative_to(site).parts[0] / "wegweiser.css")
+    for lang in WEGWEISER_LANGUAGES:
+        css = (site / lang / "wegweiser.css").read_text(encoding="utf-8")
+        assert "dl.facts" in css
+        assert "@import" not in css
+        assert not re.search(r"url\(", css)
+        assert "<" not in css  # the title in the print header is a CSS escape
 
 
 @pytest.mark.parametrize(
@@ -80,7 +106,7 @@ def test_interface_language_and_direction(
 ) -> None:
     for page in (site / lang).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        assert f'<html lang="{lang}" dir="{direction}">' in text
+        assert re.search(f'<html lang="{lang}" dir="{direction}"[ >]', text)
     assert title in (site / lang / "index.html").read_text(encoding="utf-8")
 
 
@@ -333,7 +359,7 @@ def test_any_valid_concept_gives_valid_pages(concept: ki.Concept) -> None:
         assert len(files) == 1 + len({a.id for a in concept.actors})
         for text in files.values():
             parse_html(text)
-            assert_self_contained(text)
+            assert len(assert_offline(text)) == 1
 
 
 def test_calendar_files_parse_back_and_are_linked(tmp_path: Path) -> None:
@@ -439,9 +465,10 @@ def _used_message_ids() -> set[str]:
     for name in ("directory_index.html.j2", "directory_actor.html.j2", "_directory_head.html.j2"):
         text = templates.joinpath(name).read_text(encoding="utf-8")
         found.update(re.findall(r"""\bt\(\s*["']([^"']+)["']""", text))
-    for module in ("_directory.py", "_wegweiser.py"):
+    for module in ("_directory.py", "_wegweiser.py", "_directory_html.py"):
         text = package.joinpath("_reports", module).read_text(encoding="utf-8")
         found.update(re.findall(r"""\b(?:w|self)\.t\(\s*"([^"]+)\"""", text))
+    found.update(LABELS.values())
     found.update(_wegweiser._ON_DAYS)
     found.update(_wegweiser._MONTHLY.values())
     found.update(_wegweiser._LEGAL_PLAIN.values())

@@ -26,19 +26,23 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from pathlib import Path
+from typing import Final
 from urllib.parse import quote
 
 import attrs
-from markupsafe import Markup
+import jinja2
+from markupsafe import Markup, escape
 
 from .._io import atomic_directory
-from .._model import Actor, Concept, Contact, Offer, Venue
+from .._model import Actor, Concept, Contact, Eligibility, Offer, Venue
 from ._calendar import calendar_filename, calendar_files, offer_times
+from ._directory_html import DirectoryHtml, labels
 from ._format import Formatter
-from ._templates import csp_hash, environment, render
+from ._templates import csp_hash, environment, render, safe_link
 from ._wegweiser import Text, WegweiserText, rule_days, wegweiser_languages
 
 __all__ = ["DirectorySite", "build_directory", "directory_site"]
@@ -48,13 +52,17 @@ _WILDCARD = "*"
 
 @attrs.frozen(kw_only=True)
 class ContactView:
-    """A contact for display."""
+    """A contact for display; the links are rendered once per build (the same in every
+    language)."""
 
     label: str
     phone: str | None
     phone_uri: str | None
     email: str | None
     web: str | None
+    phone_link: Markup = Markup("")
+    email_link: Markup = Markup("")
+    web_link: Markup = Markup("")
 
 
 @attrs.frozen(kw_only=True)
@@ -72,6 +80,7 @@ class OfferView:
     language_labels: tuple[str, ...]
     languages_text: str
     served: tuple[str, ...]
+    served_text: str
     whole_area: bool
     address: str | None
     schedule: Text | None
@@ -92,6 +101,8 @@ class OfferView:
     free: bool
     min_age: int | None
     max_age: int | None
+    #: The filter values above as the ``data-*`` attributes of the offer's list entry.
+    data_attributes: Markup = Markup("")
 
 
 @attrs.frozen(kw_only=True)
@@ -149,14 +160,52 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-class _Places:
-    """Expands territories to the municipalities of the concept."""
+@functools.cache
+def _contact(contact: Contact) -> ContactView:
+    label = ", ".join(x for x in (contact.name, contact.role) if x)
+    phone_uri = re.sub(r"[^0-9+]", "", contact.phone) if contact.phone else None
+    return ContactView(
+        label=label,
+        phone=contact.phone,
+        phone_uri=phone_uri or None,
+        email=contact.email,
+        web=contact.web,
+        phone_link=safe_link("tel:" + phone_uri, contact.phone) if phone_uri else Markup(""),
+        email_link=safe_link("mailto:" + contact.email, contact.email)
+        if contact.email
+        else Markup(""),
+        web_link=safe_link(contact.web) if contact.web else Markup(""),
+    )
 
-    def __init__(self, concept: Concept) -> None:
+
+@attrs.frozen(kw_only=True)
+class _Facts:
+    """What an offer shows the same in every language (computed once per build)."""
+
+    href: str
+    served: tuple[str, ...]
+    served_text: str
+    whole_area: bool
+    address: str | None
+    contacts: tuple[ContactView, ...]
+    calendar: str | None
+    municipalities: tuple[str, ...]
+    groups: tuple[str, ...]
+    days: tuple[str, ...]
+    free: bool
+    data_attributes: Markup
+
+
+class _Shared:
+    """What the languages of one build share: places, actors and each offer's facts."""
+
+    def __init__(self, concept: Concept, calendars: frozenset[str]) -> None:
         self.towns = [t.ags for t in concept.municipalities()]
         self.names = {t.ags: t.name for t in concept.territories}
         self.area = concept.territory
-        self._offers: dict[str, tuple[str, ...]] = {}
+        self.actors = {a.id: a for a in concept.actors}
+        self.calendars = calendars
+        self._facts: dict[str, _Facts] = {}
 
     def expand(self, territories: Iterable[str], venue: Venue | None) -> tuple[str, ...]:
         found: list[str] = []
@@ -169,15 +218,12 @@ class _Places:
             found.append(venue.municipality)
         return _unique(found)
 
-    def of_offer(self, offer: Offer, actor: Actor | None) -> tuple[str, ...]:
-        known = self._offers.get(offer.id)  # the same for every language
-        if known is not None:
-            return known
+    def served_by(self, offer: Offer, actor: Actor | None) -> tuple[str, ...]:
+        """The municipalities the offer serves (``*``: the whole area)."""
         found = self.expand(offer.territories, offer.venue)
         if not found and not offer.territories and actor is not None:
             found = self.expand(actor.territories, actor.venue)
-        self._offers[offer.id] = found or (_WILDCARD,)
-        return self._offers[offer.id]
+        return found or (_WILDCARD,)
 
     def whole_area(self, territories: Iterable[str]) -> bool:
         return any(self.area.startswith(ags) for ags in territories)
@@ -188,8 +234,53 @@ class _Places:
         # A neighbour outside the concept (a venue in the next town) by name and Kreis.
         return tuple(self.names.get(ags) or place_name(ags) for ags in territories)
 
+    def facts(self, offer: Offer) -> _Facts:
+        known = self._facts.get(offer.id)
+        if known is None:
+            known = self._facts[offer.id] = self._compute(offer)
+        return known
 
-def _address(venue: Venue | None, places: _Places | None = None) -> str | None:
+    def _compute(self, offer: Offer) -> _Facts:
+        actor = self.actors.get(offer.actor)
+        contacts = offer.contacts or (actor.contacts if actor is not None else ())
+        calendar = calendar_filename("angebot", offer.id)
+        municipalities = self.served_by(offer, actor)
+        served = self.label(offer.territories)
+        groups = offer.target_groups or (_WILDCARD,)
+        days = rule_days(offer.schedule)
+        free = offer.cost is not None and offer.cost == 0
+        rule = offer.eligibility
+        values = (
+            ("offer", offer.id),
+            ("actor", offer.actor),
+            ("municipalities", " ".join(municipalities)),
+            ("fields", " ".join(offer.fields)),
+            ("groups", " ".join(groups)),
+            ("languages", " ".join(offer.languages)),
+            ("days", " ".join(days)),
+            ("free", "1" if free else "0"),
+            ("min-age", "" if rule.min_age is None else str(rule.min_age)),
+            ("max-age", "" if rule.max_age is None else str(rule.max_age)),
+        )
+        # escape() of each value: an id or code cannot leave its attribute
+        data = Markup(" ".join(f'data-{name}="{escape(value)}"' for name, value in values))  # noqa: S704
+        return _Facts(
+            href=_filename(offer.actor) + "#angebot-" + quote(offer.id, safe=""),
+            served=served,
+            served_text=", ".join(served),
+            whole_area=self.whole_area(offer.territories),
+            address=_address(offer.venue, self) or (_address(actor.venue, self) if actor else None),
+            contacts=tuple(_contact(c) for c in contacts),
+            calendar=calendar if calendar in self.calendars else None,
+            municipalities=municipalities,
+            groups=groups,
+            days=days,
+            free=free,
+            data_attributes=data,
+        )
+
+
+def _address(venue: Venue | None, places: _Shared | None = None) -> str | None:
     if venue is None:
         return None
     city = venue.city
@@ -203,19 +294,6 @@ def _address(venue: Venue | None, places: _Places | None = None) -> str | None:
     place = " ".join(x for x in (venue.postal_code, city) if x)
     parts = [x for x in (venue.name, venue.street, place) if x]
     return ", ".join(parts) or None
-
-
-@functools.cache
-def _contact(contact: Contact) -> ContactView:
-    label = ", ".join(x for x in (contact.name, contact.role) if x)
-    phone_uri = re.sub(r"[^0-9+]", "", contact.phone) if contact.phone else None
-    return ContactView(
-        label=label,
-        phone=contact.phone,
-        phone_uri=phone_uri or None,
-        email=contact.email,
-        web=contact.web,
-    )
 
 
 def _filename(actor_id: str) -> str:
@@ -234,17 +312,27 @@ def _field_label(concept: Concept, w: WegweiserText, code: str) -> Text:
 
 
 class _Builder:
-    """Builds the views of one language (one instance per language)."""
+    """Builds the views of one language (one instance per language).
 
-    def __init__(
-        self, concept: Concept, w: WegweiserText, places: _Places, calendars: frozenset[str]
-    ) -> None:
+    Values that many offers share (labels, lists, schedules, eligibility, costs) are
+    computed once per language.
+    """
+
+    def __init__(self, concept: Concept, w: WegweiserText, shared: _Shared) -> None:
         self.concept = concept
-        self.calendars = calendars
         self.w = w
-        self.places = places
+        self.shared = shared
         self.fields: dict[str, Text] = {}
         self.groups: dict[str, Text] = {}
+        self.categories: dict[str, Text] = {}
+        self._languages: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
+        self._schedules: dict[tuple[str | None, time | None, time | None], str | None] = {}
+        self._eligibility: dict[Eligibility, tuple[str, ...]] = {}
+        self._costs: dict[Decimal, str] = {}
+        self._numbers: dict[int, str] = {}
+        self._actor_names: dict[str, Text] = {}
+        self._field_lists: dict[tuple[str, ...], tuple[Text, ...]] = {}
+        self._group_lists: dict[tuple[str, ...], tuple[Text, ...]] = {}
 
     def field(self, code: str) -> Text:
         if code not in self.fields:
@@ -256,13 +344,46 @@ class _Builder:
             self.groups[code] = self.w.label("target_groups", code)
         return self.groups[code]
 
-    def actor_name(self, actor: Actor | None, actor_id: str) -> Text:
-        if actor is None:
-            return Text(actor_id)
-        return self.w.content(actor.name, actor.translation(self.w.lang).name)
+    def category(self, code: str) -> Text:
+        if code not in self.categories:
+            self.categories[code] = self.w.label("actor_categories", code)
+        return self.categories[code]
 
-    def eligibility(self, offer: Offer) -> tuple[str, ...]:
-        w, rule = self.w, offer.eligibility
+    def field_labels(self, codes: tuple[str, ...]) -> tuple[Text, ...]:
+        known = self._field_lists.get(codes)
+        if known is None:
+            known = self._field_lists[codes] = tuple(self.field(c) for c in codes)
+        return known
+
+    def group_labels(self, codes: tuple[str, ...]) -> tuple[Text, ...]:
+        known = self._group_lists.get(codes)
+        if known is None:
+            known = self._group_lists[codes] = tuple(self.group(c) for c in codes)
+        return known
+
+    def actor_name(self, actor: Actor | None, actor_id: str) -> Text:
+        known = self._actor_names.get(actor_id)
+        if known is None:
+            if actor is None:
+                known = Text(actor_id)
+            else:
+                known = self.w.content(actor.name, actor.translation(self.w.lang).name)
+            self._actor_names[actor_id] = known
+        return known
+
+    def number(self, value: int) -> str:
+        if value not in self._numbers:
+            self._numbers[value] = self.w.number(value)
+        return self._numbers[value]
+
+    def eligibility(self, rule: Eligibility) -> tuple[str, ...]:
+        plain = rule.min_age is None and rule.max_age is None
+        if plain and not (rule.legal_bases or rule.residence_statuses):
+            return ()  # most offers: no need to hash the rule
+        known = self._eligibility.get(rule)
+        if known is not None:
+            return known
+        w = self.w
         lines: list[str] = []
         low, high = rule.min_age, rule.max_age
         if low is not None and high is not None:
@@ -275,69 +396,85 @@ class _Builder:
         if rule.residence_statuses:
             statuses = w.join(list(rule.residence_statuses))
             lines.append(w.t("residence status: {statuses}", statuses=statuses))
-        return tuple(lines)
+        self._eligibility[rule] = tuple(lines)
+        return self._eligibility[rule]
 
-    def offer(self, offer: Offer, actor: Actor | None) -> OfferView:
-        w = self.w
+    def languages(self, codes: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+        """The names of the offer's languages and their list in words."""
+        known = self._languages.get(codes)
+        if known is None:
+            labels = tuple(self.w.language(c) for c in codes)
+            known = self._languages[codes] = (labels, self.w.join(labels))
+        return known
+
+    def schedule(self, offer: Offer) -> str | None:
+        start, end = offer_times(offer)
+        key = (offer.schedule, start, end)
+        if key not in self._schedules:
+            self._schedules[key] = self.w.schedule(offer.schedule, start, end)
+        return self._schedules[key]
+
+    def cost(self, value: Decimal | None) -> str | None:
+        if value is None:
+            return None
+        if value not in self._costs:
+            self._costs[value] = self.w.t("free of charge") if value == 0 else self.w.money(value)
+        return self._costs[value]
+
+    def offer(self, offer: Offer) -> OfferView:
+        w, facts = self.w, self.shared.facts(offer)
         text = offer.translation(w.lang)
-        words = w.schedule(offer.schedule, *offer_times(offer))
+        words = self.schedule(offer)
         if words is not None:
             schedule: Text | None = Text(words)
         elif offer.schedule_note:
             schedule = w.content(offer.schedule_note, text.schedule_note)
         else:
             schedule = None
-        contacts = offer.contacts or (actor.contacts if actor is not None else ())
-        calendar = calendar_filename("angebot", offer.id)
-        labels = tuple(w.language(c) for c in offer.languages)
-        cost = None
-        if offer.cost is not None:
-            cost = w.t("free of charge") if offer.cost == 0 else w.money(offer.cost)
+        labels, languages_text = self.languages(offer.languages)
+        rule = offer.eligibility
         return OfferView(
             id=offer.id,
             name=w.content(offer.name, text.name),
             actor=offer.actor,
-            actor_name=self.actor_name(actor, offer.actor),
-            href=_filename(offer.actor) + "#angebot-" + quote(offer.id, safe=""),
+            actor_name=self.actor_name(self.shared.actors.get(offer.actor), offer.actor),
+            href=facts.href,
             description=(
                 w.content(offer.description, text.description) if offer.description else None
             ),
-            field_labels=tuple(self.field(f) for f in offer.fields),
-            group_labels=tuple(self.group(g) for g in offer.target_groups),
+            field_labels=self.field_labels(offer.fields),
+            group_labels=self.group_labels(offer.target_groups),
             language_labels=labels,
-            languages_text=w.join(labels),
-            served=self.places.label(offer.territories),
-            whole_area=self.places.whole_area(offer.territories),
-            address=_address(offer.venue, self.places)
-            or (_address(actor.venue, self.places) if actor else None),
+            languages_text=languages_text,
+            served=facts.served,
+            served_text=facts.served_text,
+            whole_area=facts.whole_area,
+            address=facts.address,
             schedule=schedule,
-            cost=cost,
+            cost=self.cost(offer.cost),
             cost_note=w.content(offer.cost_note, text.cost_note) if offer.cost_note else None,
-            capacity=w.number(offer.capacity) if offer.capacity is not None else None,
-            eligibility=self.eligibility(offer),
-            eligibility_note=(
-                w.content(offer.eligibility.note, text.eligibility)
-                if offer.eligibility.note
-                else None
-            ),
-            contacts=tuple(_contact(c) for c in contacts),
+            capacity=self.number(offer.capacity) if offer.capacity is not None else None,
+            eligibility=self.eligibility(rule),
+            eligibility_note=w.content(rule.note, text.eligibility) if rule.note else None,
+            contacts=facts.contacts,
             web=offer.web,
-            calendar=calendar if calendar in self.calendars else None,
+            calendar=facts.calendar,
             last_verified=w.date(offer.last_verified) if offer.last_verified else None,
-            municipalities=self.places.of_offer(offer, actor),
+            municipalities=facts.municipalities,
             fields=offer.fields,
-            groups=offer.target_groups or (_WILDCARD,),
+            groups=facts.groups,
             languages=offer.languages,
-            days=rule_days(offer.schedule),
-            free=offer.cost is not None and offer.cost == 0,
-            min_age=offer.eligibility.min_age,
-            max_age=offer.eligibility.max_age,
+            days=facts.days,
+            free=facts.free,
+            min_age=rule.min_age,
+            max_age=rule.max_age,
+            data_attributes=facts.data_attributes,
         )
 
     def page(self, actor: Actor, offers: Sequence[OfferView]) -> ActorPage:
         w = self.w
         text = actor.translation(w.lang)
-        category = w.label("actor_categories", actor.category) if actor.category else None
+        category = self.category(actor.category) if actor.category else None
         return ActorPage(
             id=actor.id,
             filename=_filename(actor.id),
@@ -351,7 +488,7 @@ class _Builder:
                 if actor.responsibility
                 else None
             ),
-            address=_address(actor.venue, self.places),
+            address=_address(actor.venue, self.shared),
             web=actor.web,
             contacts=tuple(_contact(c) for c in actor.contacts),
             offers=tuple(offers),
@@ -371,7 +508,7 @@ def directory_site(
     today: date | None = None,
     languages: Sequence[str] | None = None,
     calendars: Iterable[str] = (),
-    _places: _Places | None = None,
+    _shared: _Shared | None = None,
 ) -> DirectorySite:
     """Return the content of the Wegweiser in *lang* (see :func:`build_directory`).
 
@@ -387,11 +524,11 @@ def directory_site(
     .. versionadded:: 0.1.0
     """
     w = WegweiserText(lang)
-    places = _places or _Places(concept)  # shared by the languages of one build
+    # shared by the languages of one build (then with the same calendars)
+    places = _shared or _Shared(concept, frozenset(calendars))
     day = today or date.today()  # noqa: DTZ011 - a calendar day, no time zone
-    build = _Builder(concept, w, places, frozenset(calendars))
-    actors = {a.id: a for a in concept.actors}
-    offers = [build.offer(o, actors.get(o.actor)) for o in _current(concept, day)]
+    build = _Builder(concept, w, places)
+    offers = [build.offer(o) for o in _current(concept, day)]
     offers.sort(key=lambda o: (o.actor_name.value.casefold(), o.name.value.casefold()))
     by_actor: dict[str, list[OfferView]] = {}
     for view in offers:
@@ -436,14 +573,35 @@ def directory_site(
     )
 
 
-def render_directory(
-    site: DirectorySite, templates: str | os.PathLike[str] | None = None
-) -> dict[str, str]:
-    """Render the pages of one language; return ``{path within the language folder: HTML}``."""
+#: The stylesheet of a language folder, shared by its list and its actor pages.
+STYLESHEET: Final = "wegweiser.css"
+
+
+def _environment(
+    site: DirectorySite, templates: str | os.PathLike[str] | None
+) -> jinja2.Environment:
     w = WegweiserText(site.lang)
     env = environment("html", Formatter("de"), templates)
     env.auto_reload = False  # thousands of pages: do not look at the template files again
-    env.globals.update(t=w.t, nt=w.nt, show=w.show, lang=w.lang, dir=w.dir, w=w)
+    texts = labels(w, site)
+    html = DirectoryHtml(w, texts, site)
+    env.globals.update(t=w.t, nt=w.nt, show=w.show, lang=w.lang, dir=w.dir, w=w, l=texts)
+    env.globals["language_links"] = html.language_links
+    env.filters.update(
+        show=w.show, show_list=w.show_list, offer_entry=html.entry, offer_section=html.section
+    )
+    return env
+
+
+def render_directory(
+    site: DirectorySite, templates: str | os.PathLike[str] | None = None
+) -> dict[str, str]:
+    """Render the pages of one language; return ``{path within the language folder: HTML}``.
+
+    The pages link the stylesheet :data:`STYLESHEET` of the folder (see
+    :func:`render_stylesheet`).
+    """
+    env = _environment(site, templates)
     script_text = env.loader.get_source(env, "directory.js")[0] if env.loader else ""
     script = Markup(script_text)  # noqa: S704 - our own (or the town's own) script file
     files = {
@@ -454,14 +612,19 @@ def render_directory(
             script=script,
             # base64 and quotes only: safe in the attribute as it is
             script_hash=Markup(csp_hash(script_text)),  # noqa: S704
-            running_header=site.title,
+            stylesheet=STYLESHEET,
         )
     }
     for page in site.pages:
         files[page.filename] = render(
-            env, "directory_actor.html.j2", site=site, page=page, running_header=site.title
+            env, "directory_actor.html.j2", site=site, page=page, stylesheet="../" + STYLESHEET
         )
     return files
+
+
+def render_stylesheet(site: DirectorySite, templates: str | os.PathLike[str] | None = None) -> str:
+    """The stylesheet of one language folder (the print header names the site title)."""
+    return render(_environment(site, templates), "directory.css.j2", running_header=site.title)
 
 
 def _language_page(
@@ -481,6 +644,20 @@ def _language_page(
         territory_name=names.get(concept.territory, concept.territory),
         running_header="",
     )
+
+
+def _write_files(folder: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write *files* (``{relative path: content}``) below *folder*."""
+    made: set[Path] = set()
+    for name, content in files.items():
+        path = folder / name
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
 
 
 def build_directory(
@@ -536,25 +713,15 @@ def build_directory(
     day = today or date.today()  # noqa: DTZ011 - a calendar day, no time zone
     stamp = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
     calendars = calendar_files(concept, today=day, dtstamp=stamp, uid_domain=uid_domain)
-    files: dict[str, str | bytes] = {"index.html": _language_page(concept, codes, templates)}
-    places = _Places(concept)
-    for code in codes:
-        site = directory_site(
-            concept, lang=code, today=day, languages=codes, calendars=calendars, _places=places
-        )
-        for name, text in render_directory(site, templates).items():
-            files[f"{code}/{name}"] = text
-    files.update(calendars)
+    shared = _Shared(concept, frozenset(calendars))
     target = Path(output_dir)
     with atomic_directory(target, writer="build_directory", inputs=inputs) as tmp:
-        folders: set[Path] = set()
-        for name, content in files.items():
-            path = tmp / name
-            if path.parent not in folders:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(path.parent)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
+        # Written language by language: a failing template leaves the old site in place.
+        _write_files(tmp, {"index.html": _language_page(concept, codes, templates)})
+        _write_files(tmp, calendars)
+        for code in codes:
+            site = directory_site(concept, lang=code, today=day, languages=codes, _shared=shared)
+            pages = render_directory(site, templates)
+            pages[STYLESHEET] = render_stylesheet(site, templates)
+            _write_files(tmp / code, pages)
     return target

@@ -24,7 +24,7 @@ from typing import Any, Final
 import attrs
 from markupsafe import Markup, escape
 
-from .._catalogues import Catalogue, load_catalogue
+from .._catalogues import Catalogue, CatalogueEntry, load_catalogue
 from .._i18n import Translations, available_languages, translations
 
 __all__ = [
@@ -98,6 +98,12 @@ def _catalogue(name: str) -> Catalogue:
     return load_catalogue(name)
 
 
+@functools.cache
+def _entry(catalogue: str, code: str) -> CatalogueEntry | None:
+    """The entry of *code* (looked up once: a directory asks for it thousands of times)."""
+    return _catalogue(catalogue).get(code)
+
+
 class WegweiserText:
     """Texts and formats for one page language.
 
@@ -117,10 +123,14 @@ class WegweiserText:
         self.dir = "rtl" if self.locale.character_order == "right-to-left" else "ltr"
         self._catalog: Translations = translations(lang, _DOMAIN)
         self.untranslated_note = self.t("(in German)")
+        self._note_html = Markup('<span class="untranslated">{0}</span>').format(
+            self.untranslated_note
+        )
         # A directory formats the same few dates, lists and amounts thousands of times.
         self._dates: dict[date, str] = {}
         self._lists: dict[tuple[str, ...], str] = {}
-        self._shown: dict[Text, Markup] = {}
+        self._shown: dict[str, Markup] = {}  # German texts shown with the marker
+        self._shown_lists: dict[tuple[Text | str, ...], Markup] = {}
 
     # ------------------------------------------------------------------ texts
 
@@ -147,17 +157,26 @@ class WegweiserText:
         if text is None:
             return Markup("")
         if isinstance(text, Text) and text.missing:
-            found = self._shown.get(text)
+            found = self._shown.get(text.value)
             if found is None:
-                found = self._shown[text] = Markup(
-                    '<span lang="de" dir="ltr">{0}</span> <span class="untranslated">{1}</span>'
-                ).format(text.value, self.untranslated_note)
+                # both parts escaped (Markup.format is slow for thousands of texts)
+                found = self._shown[text.value] = Markup(  # noqa: S704
+                    f'<span lang="de" dir="ltr">{escape(text.value)}</span> {self._note_html}'
+                )
             return found
         return escape(str(text))
 
+    def show_list(self, texts: Sequence[Text | str]) -> Markup:
+        """HTML for several content texts, comma-separated (``Kinder, Familien``)."""
+        key = tuple(texts)
+        found = self._shown_lists.get(key)
+        if found is None:
+            found = self._shown_lists[key] = Markup(", ").join(self.show(t) for t in key)
+        return found
+
     def label(self, catalogue: str, code: str) -> Text:
         """The label of *code* in a default catalogue, translated (German marked if not)."""
-        entry = _catalogue(catalogue).get(code)
+        entry = _entry(catalogue, code)
         if entry is None:
             return self.content(code, None) if self.lang != "en" else Text(code)
         if self.lang == _SOURCE:
