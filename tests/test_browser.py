@@ -473,3 +473,91 @@ def test_long_list_shows_the_first_hundred_then_all(page: Page, tmp_path: Path) 
     # Kurs 14 and Kurs 140–149
     assert page.evaluate(VISIBLE + ".length") == 11
     assert page.errors() == []
+
+
+def _random_offers(concept: ki.Concept, count: int, seed: int) -> tuple[ki.Offer, ...]:
+    """*count* offers with every filter value varied (more than 64: several words of bits)."""
+    import random
+
+    rnd = random.Random(seed)
+    towns = [t.ags for t in concept.municipalities()]
+    actors = [a.id for a in concept.actors][:6]
+    groups = ["kinder", "familien", "frauen", "jugendliche"]
+    offers = []
+    for n in range(count):
+        low = rnd.choice([None, 6, 16, 18])
+        offers.append(
+            ki.Offer(
+                id=f"o{n:03d}",
+                name=f"Angebot {n}",
+                actor=rnd.choice(actors),
+                fields=(rnd.choice(["sprache", "beratung", "bildung"]),),
+                target_groups=tuple(rnd.sample(groups, rnd.randint(0, 2))),
+                territories=(rnd.choice([*towns, towns[0][:5]]),),  # one town, or the Kreis
+                languages=tuple(rnd.sample(["de", "ar", "uk", "ti"], rnd.randint(0, 2))),
+                schedule=rnd.choice([None, "FREQ=WEEKLY;BYDAY=MO", "FREQ=WEEKLY;BYDAY=TH,SA"]),
+                cost=rnd.choice([None, Decimal(0), Decimal(5)]),
+                eligibility=ki.Eligibility(
+                    min_age=low, max_age=None if low is None else low + rnd.choice([0, 10])
+                ),
+            )
+        )
+    return tuple(offers)
+
+
+def test_filter_agrees_with_the_data_for_random_choices(page: Page, tmp_path: Path) -> None:
+    """The filter's bitsets against the offers' own values, for many combinations."""
+    import random
+
+    kreis = ki.load_concept(KREIS)
+    offers = _random_offers(kreis, 90, seed=19)
+    concept = kreis.evolve(offers=offers)
+    site = ki.build_directory(concept, tmp_path / "w", languages=["de"], today=KREIS_DAY)
+    page.open((site / "de" / "index.html").as_uri())
+    days = {None: set(), "FREQ=WEEKLY;BYDAY=MO": {"MO"}, "FREQ=WEEKLY;BYDAY=TH,SA": {"TH", "SA"}}
+    towns = [t.ags for t in concept.municipalities()]
+    rnd = random.Random(2026)
+    for _ in range(40):
+        choice = {
+            "municipality": rnd.choice(["", *towns[:4]]),
+            "field": rnd.choice(["", "sprache", "beratung"]),
+            "group": rnd.choice(["", "kinder", "frauen"]),
+            "language": rnd.choice(["", "ar", "ti"]),
+            "day": rnd.choice(["", "MO", "SA", "FR"]),
+            "actor": rnd.choice(["", *(o.actor for o in offers[:3])]),
+            "age": rnd.choice(["", "6", "16", "17", "30"]),
+            "free": rnd.random() < 0.3,
+        }
+        page.evaluate(
+            "(c => { const f = document.getElementById('filter'); f.elements.q.value = '';"
+            " for (const [k, v] of Object.entries(c)) {"
+            "   if (k === 'free') { f.elements.free.checked = v; } else { f.elements[k].value = v; }"
+            " } f.dispatchEvent(new Event('change', {bubbles: true})); })"
+            f"({json.dumps(choice)})"
+        )
+        age = int(choice["age"]) if choice["age"] else None
+        expected = sorted(
+            o.id
+            for o in offers
+            if (
+                not choice["municipality"]
+                or choice["municipality"] in o.territories
+                or o.territories[0] == towns[0][:5]
+            )
+            and (not choice["field"] or choice["field"] in o.fields)
+            and (not choice["group"] or not o.target_groups or choice["group"] in o.target_groups)
+            and (not choice["language"] or choice["language"] in o.languages)
+            and (not choice["day"] or choice["day"] in days[o.schedule])
+            and (not choice["actor"] or o.actor == choice["actor"])
+            and (not choice["free"] or o.cost == 0)
+            and (
+                age is None
+                or (
+                    (o.eligibility.min_age is None or o.eligibility.min_age <= age)
+                    and (o.eligibility.max_age is None or age <= o.eligibility.max_age)
+                )
+            )
+        )
+        assert _shown_ids(page) == expected, choice
+        assert page.evaluate("document.getElementById('count').textContent") == str(len(expected))
+    assert page.errors() == []

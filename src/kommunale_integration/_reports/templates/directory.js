@@ -8,67 +8,117 @@
   // Only the first LIMIT matches are in the page until the reader asks for all (or
   // prints): laying out thousands of entries on every change would make the filter slow.
   var LIMIT = 100;
-  var all = false;
-  var matching = [];
   var fields = form.elements;
-  // Read every offer's filter values once; filtering then touches only what changes.
-  var items = Array.prototype.map.call(list.querySelectorAll("[data-offer]"), function (li) {
-    function words(name) { return " " + (li.getAttribute(name) || "") + " "; }
-    function age(name) { var v = li.getAttribute(name); return v === "" || v === null ? null : Number(v); }
-    return {
-      li: li,
-      actor: li.getAttribute("data-actor"),
-      municipalities: words("data-municipalities"),
-      fields: words("data-fields"),
-      groups: words("data-groups"),
-      languages: words("data-languages"),
-      days: words("data-days"),
-      free: li.getAttribute("data-free") === "1",
-      minAge: age("data-min-age"),
-      maxAge: age("data-max-age"),
-      text: null
-    };
-  });
-  function has(words, wanted, wildcard) {
-    if (!wanted) { return true; }
-    return words.indexOf(" " + wanted + " ") >= 0 || (wildcard && words.indexOf(" * ") >= 0);
+  var items = Array.prototype.slice.call(list.querySelectorAll("[data-offer]"));
+  var n = items.length;
+  var WORDS = (n + 31) >>> 5;
+  // The filter index, read from the entries' data attributes once: for each filter and
+  // value a bitset of the offers it matches (bit i = the i-th entry of the list), so a
+  // change of the filter is a few AND operations over n / 32 words.
+  var NAMES = { municipality: "data-municipalities", field: "data-fields", group: "data-groups",
+    language: "data-languages", day: "data-days", actor: "data-actor" };
+  var index = {};
+  var wildcard = {};  // "*": an offer for every municipality, or for every target group
+  var free = new Uint32Array(WORDS);
+  var minAge = new Float64Array(n);
+  var maxAge = new Float64Array(n);
+  var texts = new Array(n);  // lower-case text of each entry for the search, read when idle
+  var textsRead = 0;
+  Object.keys(NAMES).forEach(function (name) { index[name] = Object.create(null); });
+  function set(bits, i) { bits[i >>> 5] |= 1 << (i & 31); }
+  for (var i = 0; i < n; i += 1) {
+    var li = items[i];
+    for (var name in NAMES) {
+      var values = (li.getAttribute(NAMES[name]) || "").split(" ");
+      for (var v = 0; v < values.length; v += 1) {
+        var value = values[v];
+        if (!value) { continue; }
+        var table = value === "*" ? wildcard : index[name];
+        var key = value === "*" ? name : value;
+        if (!table[key]) { table[key] = new Uint32Array(WORDS); }
+        set(table[key], i);
+      }
+    }
+    if (li.getAttribute("data-free") === "1") { set(free, i); }
+    var low = li.getAttribute("data-min-age"), high = li.getAttribute("data-max-age");
+    minAge[i] = low ? Number(low) : -Infinity;
+    maxAge[i] = high ? Number(high) : Infinity;
   }
+  var EMPTY = new Uint32Array(WORDS);
+  var combined = {};  // value bitset OR the wildcard, once per filter and value
+  function bitsFor(name, value) {
+    var key = name + " " + value;
+    if (!combined[key]) {
+      var own = index[name][value] || EMPTY, any = wildcard[name];
+      if (!any) { combined[key] = own; } else {
+        var both = new Uint32Array(WORDS);
+        for (var w = 0; w < WORDS; w += 1) { both[w] = own[w] | any[w]; }
+        combined[key] = both;
+      }
+    }
+    return combined[key];
+  }
+  function readTexts(until) {
+    for (; textsRead < until; textsRead += 1) {
+      texts[textsRead] = items[textsRead].textContent.toLowerCase();
+    }
+  }
+  var matching = [];
+  var shown = [];
+  var all = false;
+  var state = null;
   function apply() {
     var query = fields.q.value.trim().toLowerCase();
     var ageText = fields.age.value.trim();
-    var age = ageText === "" ? null : Number(ageText);
-    var municipality = fields.municipality.value, field = fields.field.value;
-    var group = fields.group.value, language = fields.language.value;
-    var day = fields.day.value, actor = fields.actor.value, free = fields.free.checked;
-    matching = [];
-    all = false;
-    for (var i = 0; i < items.length; i += 1) {
-      var it = items[i];
-      var ok = has(it.municipalities, municipality, true)
-        && has(it.fields, field, false)
-        && has(it.groups, group, true)
-        && has(it.languages, language, false)
-        && has(it.days, day, false)
-        && (!actor || it.actor === actor)
-        && (!free || it.free)
-        && (age === null || isNaN(age)
-          || ((it.minAge === null || age >= it.minAge) && (it.maxAge === null || age <= it.maxAge)));
-      if (ok && query) {
-        if (it.text === null) { it.text = it.li.textContent.toLowerCase(); }
-        ok = it.text.indexOf(query) >= 0;
-      }
-      if (ok) { matching.push(it.li); }
+    var age = ageText === "" ? NaN : Number(ageText);
+    var wanted = [fields.municipality.value, fields.field.value, fields.group.value,
+      fields.language.value, fields.day.value, fields.actor.value, fields.free.checked,
+      age, query].join("\u0000");
+    if (wanted === state) { return; }  // a select fires "input" and "change": once is enough
+    state = wanted;
+    var acc = new Uint32Array(WORDS);
+    acc.fill(0xFFFFFFFF);
+    var active = [["municipality", fields.municipality.value], ["field", fields.field.value],
+      ["group", fields.group.value], ["language", fields.language.value],
+      ["day", fields.day.value], ["actor", fields.actor.value]];
+    for (var a = 0; a < active.length; a += 1) {
+      if (!active[a][1]) { continue; }
+      var bits = bitsFor(active[a][0], active[a][1]);
+      for (var w = 0; w < WORDS; w += 1) { acc[w] &= bits[w]; }
     }
+    if (fields.free.checked) {
+      for (var f = 0; f < WORDS; f += 1) { acc[f] &= free[f]; }
+    }
+    if (query) { readTexts(n); }
+    matching = [];
+    for (var word = 0; word < WORDS; word += 1) {
+      var bitsLeft = acc[word];
+      while (bitsLeft) {
+        var low = bitsLeft & -bitsLeft;
+        var i = (word << 5) + (31 - Math.clz32(low));
+        bitsLeft ^= low;
+        if (i >= n) { break; }
+        if (!isNaN(age) && (age < minAge[i] || age > maxAge[i])) { continue; }
+        if (query && texts[i].indexOf(query) < 0) { continue; }
+        matching.push(items[i]);
+      }
+    }
+    all = false;
     count.textContent = String(matching.length);
     show();
   }
   function show() {
-    var shown = all ? matching : matching.slice(0, LIMIT);
-    var fragment = document.createDocumentFragment();
-    for (var i = 0; i < shown.length; i += 1) { fragment.appendChild(shown[i]); }
-    list.textContent = "";
-    list.appendChild(fragment);
-    more.hidden = shown.length >= matching.length;
+    var next = all ? matching : matching.slice(0, LIMIT);
+    var same = next.length === shown.length;
+    for (var i = 0; same && i < next.length; i += 1) { same = next[i] === shown[i]; }
+    if (!same) {  // only a changed list is laid out again
+      var fragment = document.createDocumentFragment();
+      for (var j = 0; j < next.length; j += 1) { fragment.appendChild(next[j]); }
+      list.textContent = "";
+      list.appendChild(fragment);
+      shown = next;
+    }
+    more.hidden = next.length >= matching.length;
   }
   more.addEventListener("click", function () { all = true; show(); });
   window.addEventListener("beforeprint", function () { if (!all) { all = true; show(); } });
@@ -77,6 +127,16 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
   form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
   window.wegweiserFilter = apply;
+  shown = items;
   form.hidden = false;
   apply();
+  // Read the entries' texts for the search in small steps while the reader is idle, so
+  // that the first search does not read all of them at once.
+  var idle = window.requestIdleCallback
+    ? window.requestIdleCallback.bind(window)
+    : function (step) { window.setTimeout(step, 50); };
+  (function step() {
+    readTexts(Math.min(n, textsRead + 500));
+    if (textsRead < n) { idle(step); }
+  }());
 }());
