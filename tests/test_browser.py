@@ -531,7 +531,8 @@ def test_filter_agrees_with_the_data_for_random_choices(page: Page, tmp_path: Pa
         page.evaluate(
             "(c => { const f = document.getElementById('filter'); f.elements.q.value = '';"
             " for (const [k, v] of Object.entries(c)) {"
-            "   if (k === 'free') { f.elements.free.checked = v; } else { f.elements[k].value = v; }"
+            "   if (k === 'free') { f.elements.free.checked = v; }"
+            "   else { f.elements[k].value = v; }"
             " } f.dispatchEvent(new Event('change', {bubbles: true})); })"
             f"({json.dumps(choice)})"
         )
