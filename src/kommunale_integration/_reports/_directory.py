@@ -678,10 +678,11 @@ def build_directory(
     language, free of charge, weekday, age, actor, free text) and prints as a compact
     list with contacts; ``<lang>/akteure/<id>.html`` is one page per actor with each of
     its offers in detail; ``kalender/`` holds an ``.ics`` file per offer with a
-    schedule and per network with a meeting rule. The site is self-contained: inline
-    CSS, a small inline filter script allowed by its hash in the content security
-    policy, no external request, so it works offline. The whole folder is built beside
-    the target and swapped in only when complete.
+    schedule and per network with a meeting rule. The site is self-contained: one
+    stylesheet per language folder (``<lang>/wegweiser.css``), a small inline filter
+    script allowed by its hash in the content security policy, no external request, so
+    it works offline. The whole folder is built beside the target and swapped in only
+    when complete.
 
     Args:
         concept: The :class:`~kommunale_integration.Concept`.
@@ -692,7 +693,7 @@ def build_directory(
             catalogue).
         templates: A folder with Jinja2 templates that override the built-in ones
             (``directory_index.html.j2``, ``directory_actor.html.j2``,
-            ``directory_languages.html.j2``, ``directory.js``).
+            ``directory_languages.html.j2``, ``directory.css.j2``, ``directory.js``).
         today: The build date (default: today); offers that ended before it are left out.
         inputs: Input paths that must not be inside *output_dir*.
         uid_domain: Right-hand side of the calendar events' ``UID``.
