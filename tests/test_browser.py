@@ -450,21 +450,25 @@ def test_directory_filters_weekday_age_cost_and_actor(page: Page, tmp_path: Path
     assert page.errors() == []
 
 
-def test_long_list_shows_the_first_hundred_then_all(page: Page, tmp_path: Path) -> None:
+def test_long_list_shows_a_hundred_at_a_time_and_prints_all(page: Page, tmp_path: Path) -> None:
     concept = sample_concept()
     many = tuple(
         ki.Offer(id=f"kurs-{n:03d}", name=f"Kurs {n}", actor="vhs", languages=("de",))
-        for n in range(150)
+        for n in range(250)
     )
     site = ki.build_directory(
         concept.evolve(offers=many), tmp_path / "w", languages=["de"], today=TODAY
     )
     page.open((site / "de" / "index.html").as_uri())
     assert page.evaluate(VISIBLE + ".length") == 100
-    assert page.evaluate("document.getElementById('count').textContent") == "150"
+    assert page.evaluate("document.getElementById('count').textContent") == "250"
     assert page.evaluate("document.getElementById('more').hidden") is False
+    first = page.evaluate(VISIBLE + "[0].dataset.offer")
     page.evaluate("document.getElementById('more').click()")
-    assert page.evaluate(VISIBLE + ".length") == 150
+    assert page.evaluate(VISIBLE + ".length") == 200
+    assert page.evaluate(VISIBLE + "[0].dataset.offer") == first  # the next hundred below
+    page.evaluate("document.getElementById('more').click()")
+    assert page.evaluate(VISIBLE + ".length") == 250
     assert page.evaluate("document.getElementById('more').hidden") is True
     page.evaluate(
         "(() => { const q = document.querySelector('input[name=q]'); q.value = 'Kurs 14';"
@@ -472,6 +476,16 @@ def test_long_list_shows_the_first_hundred_then_all(page: Page, tmp_path: Path) 
     )
     # Kurs 14 and Kurs 140–149
     assert page.evaluate(VISIBLE + ".length") == 11
+    page.evaluate(
+        "(() => { const q = document.querySelector('input[name=q]'); q.value = '';"
+        " q.dispatchEvent(new Event('input', {bubbles: true})); })()"
+    )
+    assert page.evaluate(VISIBLE + ".length") == 100  # a new choice starts with a hundred
+    # Printing shows every match, and the screen goes back to a hundred afterwards.
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.evaluate(VISIBLE + ".length") == 250
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.evaluate(VISIBLE + ".length") == 100
     assert page.errors() == []
 
 

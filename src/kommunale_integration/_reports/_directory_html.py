@@ -69,7 +69,7 @@ LABELS: Final = {
     "search": "Search",
     "reset": "Reset",
     "services_shown": "services shown",
-    "show_all": "Show all",
+    "show_more": "Show more",
 }
 
 

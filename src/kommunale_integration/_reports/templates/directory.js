@@ -5,8 +5,9 @@
   var count = document.getElementById("count");
   var more = document.getElementById("more");
   if (!form || !list || !count || !more) { return; }
-  // Only the first LIMIT matches are in the page until the reader asks for all (or
-  // prints): laying out thousands of entries on every change would make the filter slow.
+  // Only the first LIMIT matches are in the page, LIMIT more each time the reader asks
+  // for more, all of them while printing: thousands of entries laid out on the screen
+  // would make every change of the filter slow (taking them out again costs as much).
   var LIMIT = 100;
   var fields = form.elements;
   var items = Array.prototype.slice.call(list.querySelectorAll("[data-offer]"));
@@ -65,17 +66,18 @@
   }
   var matching = [];
   var shown = [];
-  var all = false;
+  var wanted = LIMIT;  // how many matches the reader asked to see
+  var printing = false;
   var state = null;
   function apply() {
     var query = fields.q.value.trim().toLowerCase();
     var ageText = fields.age.value.trim();
     var age = ageText === "" ? NaN : Number(ageText);
-    var wanted = [fields.municipality.value, fields.field.value, fields.group.value,
+    var choice = [fields.municipality.value, fields.field.value, fields.group.value,
       fields.language.value, fields.day.value, fields.actor.value, fields.free.checked,
       age, query].join("\u0000");
-    if (wanted === state) { return; }  // a select fires "input" and "change": once is enough
-    state = wanted;
+    if (choice === state) { return; }  // a select fires "input" and "change": once is enough
+    state = choice;
     var acc = new Uint32Array(WORDS);
     acc.fill(0xFFFFFFFF);
     var active = [["municipality", fields.municipality.value], ["field", fields.field.value],
@@ -103,25 +105,30 @@
         matching.push(items[i]);
       }
     }
-    all = false;
+    wanted = LIMIT;
     count.textContent = String(matching.length);
     show();
   }
   function show() {
-    var next = all ? matching : matching.slice(0, LIMIT);
-    var same = next.length === shown.length;
-    for (var i = 0; same && i < next.length; i += 1) { same = next[i] === shown[i]; }
-    if (!same) {  // only a changed list is laid out again
-      var fragment = document.createDocumentFragment();
-      for (var j = 0; j < next.length; j += 1) { fragment.appendChild(next[j]); }
-      list.textContent = "";
-      list.appendChild(fragment);
-      shown = next;
+    var next = printing ? matching : matching.slice(0, wanted);
+    var kept = 0;  // the entries already in place at the top of the list stay
+    while (kept < next.length && kept < shown.length && next[kept] === shown[kept]) { kept += 1; }
+    if (kept < shown.length) {
+      if (kept === 0) { list.textContent = ""; } else {
+        for (var k = shown.length - 1; k >= kept; k -= 1) { list.removeChild(shown[k]); }
+      }
     }
+    if (kept < next.length) {
+      var fragment = document.createDocumentFragment();
+      for (var j = kept; j < next.length; j += 1) { fragment.appendChild(next[j]); }
+      list.appendChild(fragment);
+    }
+    shown = next;
     more.hidden = next.length >= matching.length;
   }
-  more.addEventListener("click", function () { all = true; show(); });
-  window.addEventListener("beforeprint", function () { if (!all) { all = true; show(); } });
+  more.addEventListener("click", function () { wanted += LIMIT; show(); });
+  window.addEventListener("beforeprint", function () { printing = true; show(); });
+  window.addEventListener("afterprint", function () { printing = false; show(); });
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
