@@ -194,6 +194,8 @@ class _Memo:
 
     def __call__(self, texts: list[str]) -> list[Any]:
         values = list(map(self.seen.get, texts))
+        if None not in values:  # no conversion gives None: every text was seen
+            return values
         for i, text in enumerate(texts):
             if values[i] is None:
                 try:
@@ -213,16 +215,10 @@ def _converted(column: Any, convert: _Memo, dtype: str) -> Any:
     return np.array(convert(texts), dtype=dtype)[codes]
 
 
-def _coded(dim: _Dim, column: Any, label: Callable[[str], str]) -> Any:
-    """The codes of a dimension (labels are coded in the order they first appear)."""
-    import numpy as np
-
-    codes, texts = _texts(column)
-    try:
-        table = np.array([dim.code(label(t)) for t in texts], dtype=np.uint32)
-    except ValueError:
-        raise _GiveUp from None
-    return table[codes] if len(texts) else np.zeros(len(codes), np.uint32)
+def _coder(dim: _Dim, label: Callable[[str], str]) -> _Memo:
+    """The code of each text's label in *dim* (labels coded in the order they first
+    appear)."""
+    return _Memo(lambda text: dim.code(label(text)))
 
 
 # --------------------------------------------------------------------------- cases
@@ -247,6 +243,9 @@ def _read_cases(reader: _Reader, path: str, encoding: str | None, delimiter: str
         reader.dims.setdefault(name, _Dim(array("H"), []))
     ids = _Ids()
     values = {name: _Memo(convert) for name, convert in reader.case_values().items()}
+    values["municipality"] = _coder(reader.dims["municipality"], reader.municipality)
+    for name in ("legal_basis", *extra):
+        values[name] = _coder(reader.dims[name], reader.label)
     targets = {
         "opened": reader.opened,
         "closed": reader.closed,
@@ -285,14 +284,12 @@ def _case_block(
         out["birth_year"] = _converted(block["birth_year"], values["birth_year"], "uint16")
     else:
         out["birth_year"] = np.zeros(n, np.uint16)
-    mun = reader.dims["municipality"]
-    out["municipality"] = _coded(mun, block["municipality"], values["municipality"].convert)
+    out["municipality"] = _converted(block["municipality"], values["municipality"], "uint32")
     for name in ("legal_basis", *extra):
-        dim = reader.dims[name]
         if name in block:
-            out[name] = _coded(dim, block[name], reader.label)
+            out[name] = _converted(block[name], values[name], "uint32")
         else:
-            out[name] = np.full(n, dim.code("unknown"), np.uint32)
+            out[name] = np.full(n, reader.dims[name].code("unknown"), np.uint32)
     return out
 
 
