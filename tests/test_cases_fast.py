@@ -315,6 +315,25 @@ def test_the_join_finds_every_case_across_blocks() -> None:
         ids.find(pa.array(["K1", "K0K0K0"]))  # not a case
 
 
+def test_the_join_of_pseudonyms_of_one_width() -> None:
+    """Pseudonyms of one width (the usual export), in blocks of one and of mixed widths."""
+    import numpy as np
+    import pyarrow as pa
+
+    names = [f"K{i:07d}-{i % 997:03d}" for i in range(3000)]
+    ids = _cases_fast._Ids()
+    ids.add(pa.array(names[:1000]))  # one width
+    ids.add(pa.array(["x", *names[1000:]]))  # mixed widths
+    ids.index()
+    number = {name: i if i < 1000 else i + 1 for i, name in enumerate(names)}
+    order = np.random.default_rng(3).permutation(len(names))
+    wanted = pa.array([names[i] for i in order]).slice(5, 2000)  # one width
+    assert ids.find(wanted).tolist() == [number[names[i]] for i in order[5:2005]]
+    assert ids.find(pa.array([names[1500], "x", names[7]])).tolist() == [1501, 1000, 7]
+    with pytest.raises(_cases_fast._GiveUp):
+        ids.find(pa.array([names[7], "K", names[9]]))  # "K" is no case
+
+
 def test_the_join_compares_bytes_not_only_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """With a hash that every pseudonym of a length shares, the bytes decide."""
     import numpy as np
@@ -329,6 +348,8 @@ def test_the_join_compares_bytes_not_only_hashes(monkeypatch: pytest.MonkeyPatch
     assert ids.find(pa.array(["ccc", "a", "bb"])).tolist() == [2, 0, 1]
     with pytest.raises(_cases_fast._GiveUp):
         ids.find(pa.array(["bx"]))  # the hash of "bb", other bytes
+    with pytest.raises(_cases_fast._GiveUp):
+        ids.find(pa.array(["a", "bx"]))  # the same among widths
     shared = _cases_fast._Ids()
     shared.add(pa.array(["a", "b"]))
     with pytest.raises(_cases_fast._GiveUp):
