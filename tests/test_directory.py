@@ -317,6 +317,58 @@ def test_rebuild_replaces_site_only_when_complete(site: Path, tmp_path: Path) ->
     assert sorted(p.name for p in site.parent.iterdir()) == ["tpl", "wegweiser"]
 
 
+def _inodes(site: Path) -> dict[Path, int]:
+    return {p.relative_to(site): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def test_rebuild_links_unchanged_pages_and_writes_changed_ones(site: Path) -> None:
+    before = _inodes(site)
+    old_vhs = (site / "de" / "akteure" / "vhs.html").read_text(encoding="utf-8")
+    concept = sample_concept()
+    renamed = tuple(
+        attrs.evolve(o, name="Integrationskurs am Abend") if o.id == "integrationskurs" else o
+        for o in concept.offers
+    )
+    ki.build_directory(concept.evolve(offers=renamed), site, today=TODAY)
+    after = _inodes(site)
+    assert after.keys() == before.keys()
+    # The page of the DRK did not change: the same file lives on (a hard link).
+    assert after[Path("de/akteure/drk.html")] == before[Path("de/akteure/drk.html")]
+    # The VHS page and the lists changed: new files with the new name.
+    for changed in ("de/akteure/vhs.html", "de/index.html", "uk/index.html"):
+        assert after[Path(changed)] != before[Path(changed)], changed
+    vhs = (site / "de" / "akteure" / "vhs.html").read_text(encoding="utf-8")
+    assert "Integrationskurs am Abend" in vhs
+    assert vhs != old_vhs
+    unchanged = [p for p in before if after[p] == before[p]]
+    assert len(unchanged) > len(before) // 2
+
+
+def test_rebuild_without_hard_links_writes_every_file(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _inodes(site)
+    expected = {p: (site / p).read_bytes() for p in before}
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise OSError(1, "Operation not permitted")  # a FAT USB stick
+
+    monkeypatch.setattr("os.link", no_links)
+    ki.build_directory(sample_concept(), site, today=TODAY)
+    after = _inodes(site)
+    assert all(after[p] != before[p] for p in before)
+    assert {p: (site / p).read_bytes() for p in after} == expected
+
+
+def test_a_page_changed_by_hand_is_written_again(site: Path) -> None:
+    page = site / "de" / "akteure" / "drk.html"
+    built = page.read_text(encoding="utf-8")
+    # the same size: only the content tells the edit apart
+    page.write_text(built.replace("DRK Kreisverband", "XRK Kreisverband"), encoding="utf-8")
+    ki.build_directory(sample_concept(), site, today=TODAY)
+    assert page.read_text(encoding="utf-8") == built
+
+
 def test_town_overrides_the_actor_template(tmp_path: Path) -> None:
     own = tmp_path / "tpl"
     own.mkdir()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -646,18 +647,41 @@ def _language_page(
     )
 
 
-def _write_files(folder: Path, files: Mapping[str, str | bytes]) -> None:
-    """Write *files* (``{relative path: content}``) below *folder*."""
+def _write_files(folder: Path, files: Mapping[str, str | bytes], previous: Path | None) -> None:
+    """Write *files* (``{relative path: content}``) below *folder*.
+
+    A file whose content is the same as in the *previous* site (the folder being
+    replaced) is a hard link to that file instead of a copy: the previous site is
+    removed after the swap, and removing a file that lives on costs nothing, while
+    freeing the disk blocks of thousands of files can take longer than the build (on a
+    disk that discards freed blocks at once). Where links are not possible (a FAT USB
+    stick) the file is written.
+    """
     made: set[Path] = set()
     for name, content in files.items():
         path = folder / name
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if previous is not None and _unchanged(previous / name, data):
+            try:
+                os.link(previous / name, path, follow_symlinks=False)
+                continue
+            except OSError:
+                previous = None  # no links here: write every file
+        path.write_bytes(data)
+
+
+def _unchanged(old: Path, data: bytes) -> bool:
+    """Whether *old* is a plain file holding exactly *data*."""
+    try:
+        info = os.lstat(old)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        return old.read_bytes() == data
+    except OSError:
+        return False
 
 
 def build_directory(
@@ -717,12 +741,14 @@ def build_directory(
     shared = _Shared(concept, frozenset(calendars))
     target = Path(output_dir)
     with atomic_directory(target, writer="build_directory", inputs=inputs) as tmp:
+        # (the previous site, if any, is the library's own: atomic_directory checked it)
+        previous = target if target.is_dir() and not target.is_symlink() else None
         # Written language by language: a failing template leaves the old site in place.
-        _write_files(tmp, {"index.html": _language_page(concept, codes, templates)})
-        _write_files(tmp, calendars)
+        _write_files(tmp, {"index.html": _language_page(concept, codes, templates)}, previous)
+        _write_files(tmp, calendars, previous)
         for code in codes:
             site = directory_site(concept, lang=code, today=day, languages=codes, _shared=shared)
             pages = render_directory(site, templates)
             pages[STYLESHEET] = render_stylesheet(site, templates)
-            _write_files(tmp / code, pages)
+            _write_files(tmp / code, pages, previous / code if previous else None)
     return target
