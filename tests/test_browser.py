@@ -214,6 +214,53 @@ def test_report_opens_without_errors_or_requests(page: Page, tmp_path: Path) -> 
     assert page.screenshot("report.png").stat().st_size > 10_000
 
 
+_OVERFLOW = """
+(() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('body *')].filter(e => {
+    const box = e.getBoundingClientRect();
+    return box.width > 0 && (box.right > width + 0.5 || box.left < -0.5)
+      && !e.closest('.table-wrap > *');  // a wide table scrolls inside its frame
+  });
+  return {page: document.documentElement.scrollWidth, width: width,
+          wide: wide.slice(0, 5).map(e => e.tagName + ' ' + e.textContent.trim().slice(0, 40))};
+})()
+"""
+
+
+@pytest.mark.parametrize("width", [1200, 360])
+def test_report_has_no_sideways_scrolling(page: Page, tmp_path: Path, width: int) -> None:
+    """The demo's Jahresbericht (with the case-based annex of every municipality and
+    indicator) fits the window: wide tables scroll inside their own frame."""
+    from kommunale_integration._reports._report import report_table
+
+    example = ki.example_path("kreis_coesfeld")
+    concept = ki.load_concept(example)
+    period = ki.ReportPeriod.parse("2025")
+    cases = ki.read_cases(example / "cases.csv", example / "events.csv")
+    out = tmp_path / "bericht.html"
+    table = report_table(concept, cases, period)
+    out.write_text(
+        ki.build_report(concept, period, format="html", table=table, today=KREIS_DAY),
+        encoding="utf-8",
+    )
+    page.send(
+        "Emulation.setDeviceMetricsOverride",
+        width=width,
+        height=900,
+        deviceScaleFactor=1,
+        mobile=width < 600,
+    )
+    try:
+        page.open(out.as_uri())
+        found = page.evaluate(_OVERFLOW)
+    finally:
+        page.send("Emulation.clearDeviceMetricsOverride")
+    assert found["page"] <= found["width"], found
+    assert found["wide"] == [], found
+    assert page.errors() == []
+
+
 KREIS = ki.example_path("kreis_coesfeld")
 KREIS_DAY = date(2026, 11, 29)
 VISIBLE = "[...document.querySelectorAll('[data-offer]')].filter(e => !e.hidden)"
