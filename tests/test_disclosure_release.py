@@ -212,27 +212,51 @@ def _drop(kind: str) -> Any:
     return groups
 
 
-BROKEN = {
+def _case(i: int, municipality: str, opened: str, sex: str, closed: str | None = None) -> Any:
+    return {
+        "case_id": str(i),
+        "municipality": municipality,
+        "opened": opened,
+        "closed": closed,
+        "sex": sex,
+    }
+
+
+BROKEN: dict[str, tuple[list[Any], list[str], bool, tuple[str, ...], str]] = {
     # Ascheberg 1 case, Billerbeck 5: the Kreis (6) gives Ascheberg away
     "territory": (
-        [("05558004", "2025-03-01", "f")] + [("05558008", "2025-03-01", "f")] * 5,
+        [_case(i, "05558004" if i == 0 else "05558008", "2025-03-01", "f") for i in range(6)],
         ["2025"],
         False,
         (),
+        "new_cases",
     ),
     # one woman among five men: the total gives her away
     "breakdown": (
-        [("05558004", "2025-03-01", "f")] + [("05558004", "2025-03-01", "m")] * 5,
+        [_case(i, "05558004", "2025-03-01", "f" if i == 0 else "m") for i in range(6)],
         ["2025"],
         False,
         ("sex",),
+        "new_cases",
     ),
-    # three cases in April, May and June: the quarter gives the months away
+    # three cases opened in April, May and June: the quarter gives the months away
     "time": (
-        [("05558004", f"2025-0{m}-10", "f") for m in (4, 5, 6)],
+        [_case(m, "05558004", f"2025-0{m}-10", "f") for m in (4, 5, 6)],
         ["2025-Q2"],
         True,
         (),
+        "new_cases",
+    ),
+    # four men active all quarter, one woman in January only: the quarter's men are
+    # at least February's 4 (distinct counts: max(months) ≤ quarter), so the woman of
+    # the quarter (5 − 4) is 1
+    "time-distinct": (
+        [_case(i, "05558004", "2025-01-02", "m", "2025-03-30") for i in range(4)]
+        + [_case(4, "05558004", "2025-01-05", "f", "2025-01-20")],
+        ["2025-Q1"],
+        True,
+        ("sex",),
+        "active_cases",
     ),
 }
 
@@ -243,20 +267,15 @@ def test_a_relation_missing_from_the_engine_is_found_by_the_attacker(
 ) -> None:
     """The attacker is not vacuous: an engine that forgets one kind of relation
     publishes tables that the attacker breaks; the real engine's are safe."""
-    records, periods, subperiods, by = BROKEN[kind]
-    data = ki.CaseData.from_records(
-        [
-            {"case_id": str(i), "municipality": m, "opened": o, "sex": s}
-            for i, (m, o, s) in enumerate(records)
-        ]
-    )
+    records, periods, subperiods, by, indicator = BROKEN[kind]
+    data = ki.CaseData.from_records(records)
 
     def release() -> tuple[Release, Release]:
         options: dict[str, Any] = {
             "periods": periods,
             "by": by,
             "include_subperiods": subperiods,
-            "indicators": ["new_cases"],
+            "indicators": [indicator],
         }
         safe = ki.compute_indicators(cases=data, **options)
         true = ki.compute_indicators(cases=data, disclosure=None, **options)
@@ -265,7 +284,7 @@ def test_a_relation_missing_from_the_engine_is_found_by_the_attacker(
     knowledge = knowledge_from_concept(None)
     published, truth = release()
     assert attack_release(published, knowledge, truth).exposed == []
-    monkeypatch.setattr(compute_module._Layout, "groups", _drop(kind))
+    monkeypatch.setattr(compute_module._Layout, "groups", _drop(kind.partition("-")[0]))
     published, truth = release()
     assert attack_release(published, knowledge, truth).exposed != []
 
