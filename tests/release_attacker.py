@@ -14,8 +14,9 @@ the published cells:
   months, a school year and its months) when all of them are published: equality for
   counts that add up over time (``new`` cases), ``max(parts) ≤ total ≤ sum(parts)``
   for distinct counts (active cases, cases with an event);
-* no count is negative, and zeros are never suppressed, so a suppressed cell is at
-  least 1.
+* no count is negative, and the library's rule on zeros: while zeros are never
+  suppressed, a suppressed cell is at least 1 (where a zero may be a secondary cell,
+  at least 0).
 
 Then, with plain :func:`scipy.optimize.linprog` (HiGHS), block by block of linked
 suppressed cells, it decides for every suppressed cell whether it is **fixed** (its
@@ -126,6 +127,16 @@ def read_datapackage(folder: Path) -> Release:
 # ------------------------------------------------------------------ public knowledge
 
 
+def library_lower_bound() -> float:
+    """What the library's documented rule tells the attacker about a suppressed cell:
+    at least 1 while zeros are never suppressed, at least 0 where a zero may be a
+    secondary cell. The attacker is told the rule (as the issue's attacker is); it
+    takes nothing else from the engine."""
+    from kommunale_integration._engine import disclosure
+
+    return float(getattr(disclosure, "_LOWER", 1))
+
+
 @dataclass(frozen=True)
 class Knowledge:
     """What the attacker knows besides the release: the territory hierarchy and, per
@@ -135,6 +146,7 @@ class Knowledge:
     parents: Mapping[str, str]
     kinds: Mapping[str, str]  # "additive", "distinct", "rate"
     threshold: int = 3
+    lower: float = field(default_factory=library_lower_bound)
 
 
 DEFAULT_KINDS = {
@@ -580,7 +592,10 @@ def attack_release(release: Release, knowledge: Knowledge, truth: Release | None
             real = {c: float(v or 0) for c, (v, _) in truth.of(indicator).items()}
             assert set(real) == set(cells), indicator
             check_truth(real, found)
-        verdicts = attack_suppression(cells, found, knowledge.threshold)
+        if real is not None and knowledge.lower > 0:
+            zeros = [c for c, (_, s) in cells.items() if s == "suppressed" and not real[c]]
+            assert not zeros, f"{indicator}: zeros suppressed against the rule: {zeros[:5]}"
+        verdicts = attack_suppression(cells, found, knowledge.threshold, knowledge.lower)
         outcome.suppressed += len(verdicts)
         for cell, verdict in verdicts.items():
             key = (indicator, *cell)
