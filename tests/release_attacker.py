@@ -605,7 +605,13 @@ def attack_release(release: Release, knowledge: Knowledge, truth: Release | None
                 assert not verdict.fixed or abs(real[cell] - verdict.low) < TOL, (key, verdict)
             if verdict.fixed:
                 outcome.fixed.append(key)
-            if verdict.below:
+            # the requirement concerns primary cells (1 to threshold − 1): a cell the
+            # attacker bounds below the threshold is one when it is at least 1 (or,
+            # where zeros may be suppressed, when the truth says so)
+            primary = (
+                verdict.low >= 1 - TOL if real is None else 0 < real[cell] < knowledge.threshold
+            )
+            if verdict.below and primary:
                 outcome.below.append(key)
     return outcome
 
