@@ -19,9 +19,16 @@ The concept is the one of ``validate_large.py`` (400 Städte und Gemeinden, 2,00
 Chromium is Debian's ``chromium``; without it the browser part is skipped. Figures on a
 shared machine are upper bounds: the machine has 2 cores, shared with other jobs.
 
-Measured on 2026-11-29 (2 cores shared with seven other engineers' jobs): see the
-report of issue 19; before the work on speed the eight languages took 166 s (wall)
-with the previous site in place.
+Measured on 2026-11-29 on the project machine (2 cores shared with seven other
+engineers' jobs, load average 7.5-11, so wall times are upper bounds): eight languages
+into a new folder 24.6 s wall, 5.6-7.0 s CPU; over the previous site 24.7 s wall, 7.3 s
+CPU; one language 5.0 s wall, 1.0-1.4 s CPU; 16,009 pages, 119 MB. Filter: median
+13 ms, worst 120 ms over 84 changes at load 11 (the worst one laid out a hundred
+entries again after the search was cleared; every other change ≤ 53 ms); at load 8.7
+median 12 ms, worst 58 ms. Before this work: 166 s wall for the eight languages over
+the previous site; with fsync replaced by syncfs alone 28 s wall, 13.7 s CPU (load 7);
+the 183 MB of pages had their CSS inline; a rebuild spent 50 s removing the previous
+site (the disk discards freed blocks at once).
 
 Usage: python benchmarks/wegweiser_large.py [--runs N] [--no-browser]
 """
