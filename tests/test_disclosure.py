@@ -4,10 +4,11 @@ The attacker here is written independently of the engine: from the tidy output a
 it derives every relation (territory hierarchy up to ``all``, every ``_T`` total of
 every breakdown, sub-periods and their period — equality for new cases, which add up
 over time, ``max(parts) ≤ total ≤ sum(parts)`` for the distinct counts), knows that no
-count is negative and that zeros are never suppressed (so a suppressed cell is at
-least 1), and solves with ``scipy.optimize.linprog`` for the smallest and largest
-value of every suppressed cell. The requirement: no suppressed cell is fixed, and
-every primary cell (1 to threshold − 1) can reach the threshold.
+count is negative and the library's rule on zeros — a zero may be suppressed as a
+secondary cell, so a suppressed cell is known to be at least ``LOWER`` = 0 and no more
+— and solves with ``scipy.optimize.linprog`` for the smallest and largest value of
+every suppressed cell. The requirement: no suppressed cell is fixed, and every primary
+cell (1 to threshold − 1) can reach the threshold.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ COUNTS = (
 MUNICIPALITIES = ("05558004", "05558008", "05558012", "05566008", "05566012")
 EVENT_NAMES = ("language_course_started", "language_course_completed", "employment_started")
 THRESHOLD = 3
+LOWER = 0
+"""The attacker's lower bound of a suppressed cell (documented rule: zeros may be
+secondary cells)."""
 
 Relation = tuple[Hashable, Sequence[Hashable], bool]
 
@@ -53,7 +57,8 @@ def attack(
     known: dict[Hashable, float], hidden: set[Hashable], relations: Sequence[Relation]
 ) -> dict[Hashable, tuple[float, float]]:
     """Smallest and largest value of every hidden cell consistent with *known*, the
-    relations, and the rule that a suppressed cell is at least 1 (plain linprog)."""
+    relations, and the rule that a suppressed cell is at least ``LOWER`` (plain
+    linprog)."""
     cells = sorted(hidden, key=repr)
     index = {c: i for i, c in enumerate(cells)}
     a_eq: list[list[float]] = []
@@ -86,7 +91,7 @@ def attack(
             for part in parts:
                 add([(part, 1.0), (total, -1.0)], "<")  # part ≤ total
     result: dict[Hashable, tuple[float, float]] = {}
-    bounds = [(1, None)] * len(cells)
+    bounds = [(LOWER, None)] * len(cells)
     for cell in cells:
         ends = []
         for sign in (1.0, -1.0):
@@ -226,8 +231,8 @@ def check_release(
         for key, v in truth.items():
             if 0 < v < THRESHOLD:
                 assert key in hidden, key  # primary suppression
-            if v == 0:
-                assert key not in hidden, key  # zeros are never suppressed
+            if v == 0 and key in hidden:  # a zero only ever as a secondary cell
+                assert any(0 < truth[k] < THRESHOLD for k in hidden), key
         relations = relations_of(rows, by, additive=indicator == "new_cases")
         assert not exposed(truth, hidden, relations), indicator
     # a rate is suppressed when its numerator or denominator is
@@ -298,7 +303,6 @@ def test_protect_random_tables(table: tuple[dict[Any, int], list[Relation]]) -> 
     hidden = set(result.suppressed)
     assert {c for c, v in values.items() if 0 < v < THRESHOLD} == set(result.primary)
     assert set(result.primary) <= hidden
-    assert all(values[c] > 0 for c in hidden)  # zeros are never suppressed
     assert not exposed(values, hidden, relations)
     # the audit's intervals contain the truth and, when exact, agree with the attacker
     assert set(result.intervals) == hidden
@@ -350,8 +354,49 @@ def test_protect_three_way_tables(cube: tuple[dict[Any, int], list[Relation]]) -
     result = protect(values, relations, DisclosureControl())
     hidden = set(result.suppressed)
     assert {c for c, v in values.items() if 0 < v < THRESHOLD} <= hidden
-    assert all(values[c] > 0 for c in hidden)
     assert not exposed(values, hidden, relations)
+
+
+@st.composite
+def hierarchies(draw: st.DrawFn) -> tuple[dict[Any, int], list[Relation]]:
+    """Territory × sex with districts and ``all`` (the table of issue 13, small), many
+    small counts: secondary suppression and its pruning pass have work to do."""
+    n_districts = draw(st.integers(1, 2))
+    sexes = ["f", "m", "d"][: draw(st.integers(2, 3))]
+    small = st.sampled_from([0, 0, 1, 1, 2, 3, 4, 7, 12])
+    kids = {
+        f"D{d}": [f"D{d}M{m}" for m in range(draw(st.integers(2, 3)))] for d in range(n_districts)
+    }
+    values: dict[Any, int] = {}
+    for munis in kids.values():
+        for m in munis:
+            for sex in sexes:
+                values[(m, sex)] = draw(small)
+    kids["all"] = sorted(k for k in kids if k != "all")
+    relations: list[Relation] = []
+    for parent in sorted(kids, key=lambda k: k == "all"):
+        for sex in sexes:
+            values[(parent, sex)] = sum(values[(k, sex)] for k in kids[parent])
+            relations.append(((parent, sex), [(k, sex) for k in kids[parent]], True))
+    for t in {t for t, _ in values}:
+        values[(t, "_T")] = sum(values[(t, sex)] for sex in sexes)
+        relations.append(((t, "_T"), [(t, sex) for sex in sexes], True))
+    for parent, children in kids.items():
+        relations.append(((parent, "_T"), [(k, "_T") for k in children], True))
+    return values, relations
+
+
+@settings(max_examples=25)
+@given(hierarchies())
+def test_every_secondary_cell_is_needed(table: tuple[dict[Any, int], list[Relation]]) -> None:
+    """The attacker finds nothing; and publishing any one secondary cell again would
+    let him find something (the pruning pass leaves no unneeded cell)."""
+    values, relations = table
+    result = protect(values, relations, DisclosureControl())
+    hidden = set(result.suppressed)
+    assert not exposed(values, hidden, relations)
+    for cell in sorted(hidden - set(result.primary), key=repr):
+        assert exposed(values, hidden - {cell}, relations), cell
 
 
 # --------------------------------------------------------------------------- the rules
@@ -392,20 +437,50 @@ def test_a_cell_among_zeros_takes_its_total_with_it() -> None:
     result = protect(values, [("total", ["a", "b", "c"])], DisclosureControl())
     assert result.suppressed == {"a", "total"}
     assert result.published["b"] == 0
-    assert result.intervals["a"] == (1.0, float("inf"))
+    assert result.intervals["a"] == (0.0, float("inf"))
+
+
+def test_a_zero_is_the_cheapest_complement() -> None:
+    """Zeros may be secondary cells, and the engine uses them: raising ``a`` by 2
+    is balanced by ``b`` and ``c`` and the zero ``d`` (which can only grow); without
+    the zero, two totals larger than any inner cell would have to go."""
+    values = {"a": 1, "b": 5, "c": 5, "d": 0, "r1": 6, "r2": 5, "k1": 6, "k2": 5, "t": 11}
+    relations: list[Relation] = [
+        ("r1", ["a", "b"], True),
+        ("r2", ["c", "d"], True),
+        ("k1", ["a", "c"], True),
+        ("k2", ["b", "d"], True),
+        ("t", ["r1", "r2"], True),
+        ("t", ["k1", "k2"], True),
+    ]
+    result = protect(values, relations, DisclosureControl())
+    assert result.suppressed == {"a", "b", "c", "d"}
+    assert result.intervals["d"] == (0.0, 5.0)
+    assert result.exposed(THRESHOLD) == []
+    assert not exposed(values, set(result.suppressed), relations)
 
 
 def test_the_audit_finds_what_the_attacker_finds() -> None:
     """Without secondary suppression the audit reports the exposed cells."""
-    values = {"total": 8, "a": 4, "b": 1, "c": 1, "d": 1, "e": 1}
-    relations = [("total", ["a", "b", "c", "d", "e"])]
+    values = {"total": 8, "a": 4, "b": 1, "c": 1, "d": 1, "e": 1, "u": 5, "v": 4, "w": 1}
+    relations = [("total", ["a", "b", "c", "d", "e"]), ("u", ["v", "w"])]
     result = protect(values, relations, DisclosureControl(secondary=False))
-    # Havixbeck (issue 13): 8 − 4 = 4 over four suppressed cells of at least 1
-    assert result.intervals == dict.fromkeys("bcde", (1.0, 1.0))
-    assert result.exposed(THRESHOLD) == ["b", "c", "d", "e"]
+    # Havixbeck (issue 13): 8 − 4 = 4 over four suppressed cells, each at least 0 —
+    # each could be 4, but not 5; w = 5 − 4 is fixed
+    assert result.intervals == {**dict.fromkeys("bcde", (0.0, 4.0)), "w": (1.0, 1.0)}
+    assert result.exposed(THRESHOLD) == ["w"]
+    two = protect({"t": 5, "a": 3, "b": 1, "c": 1}, [("t", ["a", "b", "c"])], DisclosureControl())
+    assert two.exposed(THRESHOLD) == []
+    alone = protect(
+        {"t": 5, "a": 3, "b": 1, "c": 1},
+        [("t", ["a", "b", "c"])],
+        DisclosureControl(secondary=False),
+    )
+    assert alone.intervals == {"b": (0.0, 2.0), "c": (0.0, 2.0)}  # below the threshold
+    assert alone.exposed(THRESHOLD) == ["b", "c"]
     protected = protect(values, relations, DisclosureControl())
     assert protected.exposed(THRESHOLD) == []
-    assert "a" in protected.suppressed
+    assert "v" in protected.suppressed
 
 
 def test_margin_raises_the_protection_level() -> None:

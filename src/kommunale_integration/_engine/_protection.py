@@ -276,53 +276,161 @@ def witness_suppression(
     """The cells to suppress (the primary cells included) so that every primary cell
     ``p`` can reach ``primary[p]`` in a table consistent with the release.
 
-    For each primary cell in turn (largest required rise first) a linear program finds
-    the cheapest witness (see the module documentation) among the cells near it —
-    those within two relations, then four, then all linked cells — and its changed
-    cells join the suppressed ones, which are free for the following witnesses. A
-    primary cell that an earlier witness already raised far enough needs none. Cells
-    with value 0 are never suppressed; each published cell costs about 1, a little
-    more the larger it is.
+    First, for each primary cell in turn (largest required rise first), a linear
+    program finds the cheapest witness (see the module documentation) among the cells
+    near it — those within two relations, then four, then all linked cells — and its
+    changed cells join the suppressed ones, which are free for the following
+    witnesses. A primary cell that an earlier witness already raises far enough needs
+    none. Each cell costs about 1, a little more the larger it is; cells below
+    *lower* (zeros, when the attacker knows that a suppressed cell is at least 1)
+    are never suppressed.
+
+    Then a pruning pass tries to publish each secondary cell again, largest first:
+    the primary cells whose witnesses moved it look for new witnesses among the other
+    suppressed cells; when all find one, the cell is published. At the end every
+    suppressed cell moves in a surviving witness, so none is fixed.
 
     Returns:
         The suppressed cells, and for each of them the smallest and the largest value
-        it takes in the witnesses (consistent tables): an inner bound of its
-        feasibility interval.
+        it takes in the surviving witnesses and the true table (consistent tables): an
+        inner bound of its feasibility interval.
     """
-    import numpy as np
-
-    hidden: set[Any] = set(primary)
-    seen: dict[Any, tuple[float, float]] = {c: (values[c], values[c]) for c in primary}
     if not primary:
-        return hidden, seen
-    system = _DeltaSystem(values, relations, primary, lower)
-    cells = system.cells
-    scale = math.log1p(max(values.values())) or 1.0
-    cost = np.array([1.0 + 0.1 * math.log1p(values[c]) / scale for c in cells])
-    for cell in hidden:
-        cost[system.column[cell]] = 0.0
-    order = sorted(primary, key=lambda c: (-(primary[c] - values[c]), repr(c)))
-    for cell in order:
-        need = float(primary[cell])
-        if seen[cell][1] >= need - _TOL:
-            continue  # an earlier witness already raises it far enough
-        target = system.column[cell]
-        change: dict[int, float] | None = None
-        for hops in (2, 4, None):
-            near = system.ball(target, hops)
-            change = system.witness(near, target, need - values[cell], cost)
-            if change is not None or hops is None:
-                break
-        if change is None:  # no consistent table raises it: suppress every linked cell
-            change = dict.fromkeys(system.ball(target, None).tolist(), 0.0)
+        return set(), {}
+    search = _Search(values, relations, primary, lower)
+    search.cover()
+    search.prune()
+    return search.result()
+
+
+class _Search:
+    """The witnesses of the primary cells and the suppressed cells they move."""
+
+    def __init__(
+        self,
+        values: Mapping[Any, int],
+        relations: Sequence[Relation],
+        primary: Mapping[Any, int],
+        lower: int,
+    ) -> None:
+        import numpy as np
+
+        self.values = values
+        self.system = system = _DeltaSystem(values, relations, primary, lower)
+        cells = system.cells
+        scale = math.log1p(max(values.values())) or 1.0
+        self.base_cost = np.array([1.0 + 0.1 * math.log1p(values[c]) / scale for c in cells])
+        self.cost = self.base_cost.copy()
+        self.hidden = np.zeros(len(cells), dtype=bool)
+        self.rise = {system.column[c]: float(primary[c] - values[c]) for c in primary}
+        for col in self.rise:
+            self._hide(col)
+        self.order = sorted(self.rise, key=lambda col: (-self.rise[col], col))
+        self.witnesses: dict[int, dict[int, float]] = {}
+        self.uses: dict[int, set[int]] = {}
+        self.covers: dict[int, set[int]] = {col: set() for col in self.rise}
+        self.locked: set[int] = set()
+
+    def _hide(self, col: int) -> None:
+        self.hidden[col] = True
+        self.cost[col] = 0.0
+
+    def _add(self, change: dict[int, float]) -> None:
+        key = len(self.witnesses) and max(self.witnesses) + 1
+        self.witnesses[key] = change
         for col, delta in change.items():
-            other = cells[col]
-            hidden.add(other)
-            cost[col] = 0.0
-            low, high = seen.get(other, (values[other], values[other]))
-            value = values[other] + delta
-            seen[other] = (min(low, value), max(high, value))
-    return hidden, seen
+            self._hide(col)
+            self.uses.setdefault(col, set()).add(key)
+            need = self.rise.get(col)
+            if need is not None and delta >= need - _TOL:
+                self.covers[col].add(key)
+
+    def _drop(self, key: int) -> None:
+        for col in self.witnesses.pop(key):
+            self.uses[col].discard(key)
+            if col in self.covers:
+                self.covers[col].discard(key)
+
+    def cover(self) -> None:
+        """A witness for every primary cell that none raises far enough yet."""
+        system = self.system
+        for target in self.order:
+            if self.covers[target]:
+                continue  # an earlier witness already raises it far enough
+            change: dict[int, float] | None = None
+            for hops in (2, 4, None):
+                near = system.ball(target, hops)
+                change = system.witness(near, target, self.rise[target], self.cost)
+                if change is not None or hops is None:
+                    break
+            if change is None:  # no consistent table raises it: suppress every linked cell
+                for col in system.ball(target, None).tolist():
+                    self._hide(col)
+                    self.locked.add(col)
+                continue
+            self._add(change)
+
+    def prune(self) -> None:
+        """Publish again every secondary cell that the witnesses can do without."""
+        import numpy as np
+
+        values, cells = self.values, self.system.cells
+        candidates = [
+            col
+            for col in np.flatnonzero(self.hidden).tolist()
+            if col not in self.rise and col not in self.locked
+        ]
+        candidates.sort(key=lambda col: (-values[cells[col]], col))
+        for col in candidates:
+            lost = self.uses.get(col, set())
+            needy = [p for p in self.order if self.covers[p] and self.covers[p] <= lost]
+            self.hidden[col] = False
+            found = self._rewitness(needy)
+            if found is None:
+                self.hidden[col] = True
+                continue
+            self.cost[col] = self.base_cost[col]
+            for key in sorted(lost):
+                self._drop(key)
+            for change in found:
+                self._add(change)
+        for col in candidates:  # a cell that no surviving witness moves is not needed
+            if self.hidden[col] and not self.uses.get(col):
+                self.hidden[col] = False
+
+    def _rewitness(self, needy: list[int]) -> list[dict[int, float]] | None:
+        """New witnesses among the suppressed cells for the primary cells *needy*."""
+        system = self.system
+        found: list[dict[int, float]] = []
+        for target in needy:
+            rise = self.rise[target]
+            if any(change.get(target, 0.0) >= rise - _TOL for change in found):
+                continue
+            change: dict[int, float] | None = None
+            for hops in (2, None):
+                ball = system.ball(target, hops)
+                change = system.witness(ball[self.hidden[ball]], target, rise, self.base_cost)
+                if change is not None:
+                    break
+            if change is None:
+                return None
+            found.append(change)
+        return found
+
+    def result(self) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
+        """The suppressed cells and the values they take in the surviving witnesses."""
+        import numpy as np
+
+        values, cells = self.values, self.system.cells
+        hidden = {cells[col] for col in np.flatnonzero(self.hidden).tolist()}
+        seen = {c: (float(values[c]), float(values[c])) for c in hidden}
+        for change in self.witnesses.values():
+            for col, delta in change.items():
+                cell = cells[col]
+                low, high = seen[cell]
+                value = values[cell] + delta
+                seen[cell] = (min(low, value), max(high, value))
+        return hidden, seen
 
 
 class _DeltaSystem:
@@ -342,13 +450,13 @@ class _DeltaSystem:
         for index, (total, parts, _) in enumerate(relations):
             for cell in (total, *parts):
                 member_of.setdefault(cell, []).append(index)
-        linked = {c for c in primary if values[c]}
+        linked = {c for c in primary if values[c] >= lower}
         stack = list(linked)
         while stack:
             for index in member_of.get(stack.pop(), ()):
                 total, parts, _ = relations[index]
                 for other in (total, *parts):
-                    if other not in linked and values[other]:
+                    if other not in linked and values[other] >= lower:
                         linked.add(other)
                         stack.append(other)
         self.cells = sorted(linked, key=repr)

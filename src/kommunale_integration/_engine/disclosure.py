@@ -8,15 +8,19 @@ over time); otherwise ``max(parts) ≤ total ≤ sum(parts)`` (distinct cases ov
 sub-periods).
 
 The attacker knows every published cell, every relation, that no count is negative
-and the library's rules — among them that zeros are never suppressed, so every
-suppressed cell is at least 1. The **requirement**: no suppressed cell is fixed (its
-smallest and largest feasible value differ), and the largest feasible value of every
-primary cell (1 to ``threshold − 1``) reaches ``threshold + margin``.
+and the library's rules — among them that a zero may be suppressed as a secondary
+cell, so a suppressed cell is only known to be at least 0. The **requirement**: no
+suppressed cell is fixed (its smallest and largest feasible value differ), and the
+largest feasible value of every primary cell (1 to ``threshold − 1``) reaches
+``threshold + margin``.
 
-1. **Primary suppression**: counts from 1 to ``threshold − 1``; zeros stay published.
+1. **Primary suppression**: counts from 1 to ``threshold − 1``; a zero is never
+   primary.
 2. **Secondary suppression** by linear programming: for each primary cell the
-   cheapest set of further cells whose suppression lets it reach the required value
-   in a table consistent with the release (:mod:`._protection`).
+   cheapest set of further cells (zeros among them where they are cheapest) whose
+   suppression lets it reach the required value in a table consistent with the
+   release, then a pruning pass that publishes again every secondary cell that is
+   not needed (:mod:`._protection`).
 3. **Audit**: the feasibility interval of every suppressed cell, by linear
    programming over all relations (:attr:`Protection.intervals`).
 
@@ -69,7 +73,8 @@ class DisclosureControl:
 
     Attributes:
         threshold: Counts from 1 to ``threshold - 1`` are suppressed (default 3: 1 and
-            2 are suppressed, as the Bundesagentur für Arbeit does); zeros stay.
+            2 are suppressed, as the Bundesagentur für Arbeit does); a zero is
+            never suppressed for itself, only as a secondary cell.
         mode: ``"suppress"`` (default) or ``"round"`` (round the counts to multiples
             of ``base`` instead of suppressing; a total is the sum of its rounded
             parts).
@@ -228,8 +233,9 @@ AUDIT_LIMIT = 400
 programs per cell); larger ones the intervals of the witnesses (inner bounds)."""
 
 
-_LOWER = 1
-"""The attacker's lower bound of a suppressed cell: zeros are never suppressed."""
+_LOWER = 0
+"""The attacker's lower bound of a suppressed cell: 0, because a zero may be suppressed
+as a secondary cell (secondary suppression uses zeros where they are cheapest)."""
 
 
 @attrs.frozen(kw_only=True)
