@@ -8,7 +8,7 @@ count is negative and the library's rule on zeros — a zero may be suppressed a
 secondary cell, so a suppressed cell is known to be at least ``LOWER`` = 0 and no more
 — and solves with ``scipy.optimize.linprog`` for the smallest and largest value of
 every suppressed cell. The requirement: no suppressed cell is fixed, and every primary
-cell (1 to threshold − 1) can reach the threshold.
+cell (1 to threshold − 1) and every suppressed zero can reach the threshold.
 """
 
 from __future__ import annotations
@@ -128,7 +128,9 @@ def exposed(
     bad = []
     for cell, (low, high) in found.items():
         assert low - 1e-6 <= truth[cell] <= high + 1e-6, (cell, truth[cell], low, high)
-        if high - low < 1e-6 or (0 < truth[cell] < threshold and high < threshold - 1e-6):
+        # below the threshold: a primary cell, or a suppressed zero (the attacker
+        # cannot tell it from a 1 or 2)
+        if high - low < 1e-6 or (truth[cell] < threshold and high < threshold - 1e-6):
             bad.append((cell, (low, high)))
     return bad
 

@@ -39,6 +39,9 @@ Relation = tuple[Any, Sequence[Any], bool]
 """``(total, parts, exact)``: see the module documentation."""
 
 _TOL = 1e-6
+PRUNE_BLOCK = 300
+"""The pruning pass searches the whole block of a primary cell for a new witness when
+the block has at most this many suppressed cells (else within two relations)."""
 _INF = math.inf
 _state = {"quiet": False}
 
@@ -289,7 +292,8 @@ def witness_suppression(
 
     Then a pruning pass tries to publish each secondary cell again, largest first:
     the primary cells whose witnesses moved it look for new witnesses among the other
-    suppressed cells within two relations of them; when all find one, the cell is
+    suppressed cells within two relations of them, or in their whole block when it
+    has at most ``PRUNE_BLOCK`` suppressed cells; when all find one, the cell is
     published. At the end every
     suppressed cell moves in a surviving witness, so none is fixed.
 
@@ -329,6 +333,10 @@ class _Search:
         for col in self.rise:
             self._hide(col)
         self.order = sorted(self.rise, key=lambda col: (-self.rise[col], col))
+        self.primary = set(self.rise)
+        # a suppressed zero must reach the required value too: else the attacker
+        # could bound a suppressed cell below the threshold (he cannot tell it is 0)
+        self.zero_rise = float(max(primary.values()))
         self.witnesses: dict[int, dict[int, float]] = {}
         self.uses: dict[int, set[int]] = {}
         self.covers: dict[int, set[int]] = {col: set() for col in self.rise}
@@ -356,6 +364,10 @@ class _Search:
         for col, delta in change.items():
             self._hide(col)
             self.uses.setdefault(col, set()).add(key)
+            if col not in self.rise and not self.values[self.system.cells[col]]:
+                self.rise[col] = self.zero_rise
+                self.covers[col] = set()
+                self.order.append(col)  # cover() reaches it in its turn
             need = self.rise.get(col)
             if need is not None and delta >= need - _TOL:
                 self.covers[col].add(key)
@@ -381,10 +393,11 @@ class _Search:
                 self._record(hops, change is not None)
                 if change is not None:
                     break
-            if change is None:  # no consistent table raises it: suppress every linked cell
+            if change is None:  # no consistent table raises it: suppress the linked cells
                 for col in system.ball(target, None).tolist():
-                    self._hide(col)
-                    self.locked.add(col)
+                    if self.values[system.cells[col]] or col == target:
+                        self._hide(col)
+                        self.locked.add(col)
                 continue
             self._add(change)
 
@@ -396,12 +409,14 @@ class _Search:
         candidates = [
             col
             for col in np.flatnonzero(self.hidden).tolist()
-            if col not in self.rise and col not in self.locked
+            if col not in self.primary and col not in self.locked
         ]
         candidates.sort(key=lambda col: (-values[cells[col]], col))
         for col in candidates:
             lost = self.uses.get(col, set())
-            needy = [p for p in self.order if self.covers[p] and self.covers[p] <= lost]
+            needy = [
+                p for p in self.order if p != col and self.covers[p] and self.covers[p] <= lost
+            ]
             # the primary cells next to the cell first: they are the likeliest to fail
             near = set(self.system.corners(col).tolist())
             needy.sort(key=lambda p: p not in near)
@@ -411,6 +426,9 @@ class _Search:
                 self.hidden[col] = True
                 continue
             self.cost[col] = self.base_cost[col]
+            if col in self.rise:  # a zero published again needs no witness
+                del self.rise[col], self.covers[col]
+                self.order.remove(col)
             for key in sorted(lost):
                 self._drop(key)
             for change in found:
@@ -428,11 +446,14 @@ class _Search:
             if any(change.get(target, 0.0) >= rise - _TOL for change in found):
                 continue
             change: dict[int, float] | None = None
-            for hops in (0, 2):
+            for hops in (0, 2, None):
                 if not self._worth(hops) and hops == 0:
                     continue
                 ball = system.corners(target) if hops == 0 else system.ball(target, hops)
-                change = system.witness(ball[self.hidden[ball]], target, rise, self.base_cost)
+                near = ball[self.hidden[ball]]
+                if hops is None and len(near) > PRUNE_BLOCK:
+                    break  # too large to search in full for every candidate
+                change = system.witness(near, target, rise, self.base_cost)
                 if change is not None:
                     break
             if change is None:

@@ -11,8 +11,8 @@ The attacker knows every published cell, every relation, that no count is negati
 and the library's rules — among them that a zero may be suppressed as a secondary
 cell, so a suppressed cell is only known to be at least 0. The **requirement**: no
 suppressed cell is fixed (its smallest and largest feasible value differ), and the
-largest feasible value of every primary cell (1 to ``threshold − 1``) reaches
-``threshold + margin``.
+largest feasible value of every primary cell (1 to ``threshold − 1``) and of every
+suppressed zero reaches ``threshold + margin``.
 
 1. **Primary suppression**: counts from 1 to ``threshold − 1``; a zero is never
    primary.
