@@ -14,6 +14,9 @@ from hypothesis import strategies as st
 import kommunale_integration as ki
 from kommunale_integration import testing
 
+# These tests read the English message ids; German is checked in test_messages.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.mark.parametrize("cls", list(testing.STRATEGIES), ids=lambda c: c.__name__)
 def test_round_trip_every_type(cls: type) -> None:

@@ -18,6 +18,9 @@ import kommunale_integration as ki
 from kommunale_integration._cli import main
 from kommunale_integration._periods import fiscal_year_start
 
+# These tests read the English message ids; German is checked in test_messages.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 HJ_JULY = ki.ReportPeriod.budget_year(2026, start_month=7)
 
 

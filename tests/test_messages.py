@@ -16,8 +16,9 @@ from kommunale_integration._validation import _messages as validation
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "kommunale_integration"
 
-# Modules that translate ids from a table of their own (the tables are checked below).
-TABLE_MODULES = {"_loaders/_common.py", "_validation/_messages.py"}
+# Modules that translate ids from a table of their own (the tables are checked below),
+# or forward an id given to them (whose callers are checked).
+TABLE_MODULES = {"_loaders/_common.py", "_validation/_messages.py", "_i18n.py", "_schedule.py"}
 
 
 def _literal(node: ast.AST) -> str | None:
@@ -26,26 +27,46 @@ def _literal(node: ast.AST) -> str | None:
     return None
 
 
-def _tr_calls() -> Iterator[tuple[str, int, ast.Call]]:
+# Calls whose argument at this position is a ``messages`` id: translating functions,
+# the gettext_noop mark and the exceptions that translate when shown.
+MESSAGE_ARGUMENT = {
+    "tr": 0,
+    "N_": 0,
+    "Translatable": 0,
+    "_Invalid": 0,
+    "PeriodError": 0,
+    "invalid": 0,
+    "InvalidValueError": 1,
+    "ParseError": 1,
+    "_fail": 1,
+}
+
+
+def _tr_calls() -> Iterator[tuple[str, int, ast.Call, int]]:
     for path in sorted(SRC.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 func = node.func
                 name = getattr(func, "id", None) or getattr(func, "attr", None)
-                if name == "tr":
-                    yield str(path.relative_to(SRC)), node.lineno, node
+                if name in MESSAGE_ARGUMENT:
+                    yield str(path.relative_to(SRC)), node.lineno, node, MESSAGE_ARGUMENT[name]
+
+
+def _joined(node: ast.AST | None) -> str | None:
+    """A literal message id, also one written as implicitly joined literals."""
+    return _literal(node) if node is not None else None
 
 
 def source_message_ids() -> dict[str, str]:
-    """Every message id the code translates: literal ``tr(...)`` ids and the tables."""
+    """Every message id the code translates: literal ids of the calls above and the tables."""
     found: dict[str, str] = {}
-    for file, line, call in _tr_calls():
-        if not call.args:
+    for file, line, call, position in _tr_calls():
+        if len(call.args) <= position:
             continue
-        text = _literal(call.args[0])
+        text = _joined(call.args[position])
         if text is None:
-            assert file in TABLE_MODULES, f"{file}:{line}: tr() needs a literal message id"
+            assert file in TABLE_MODULES or position, f"{file}:{line}: needs a literal message id"
             continue
         found[text] = f"{file}:{line}"
     for code, text in LOADER_MESSAGES.items():

@@ -11,6 +11,9 @@ import pytest
 import kommunale_integration as ki
 from kommunale_integration import testing
 
+# These tests read the English message ids; German is checked in test_messages.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 MODEL_TYPES = [cls for cls in testing.STRATEGIES if cls.__module__.startswith("kommunale")]
 
 

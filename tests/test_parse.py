@@ -19,6 +19,9 @@ import kommunale_integration as ki
 from kommunale_integration import _parse as p
 from kommunale_integration._hsds._export import _cell as hsds_cell
 
+# These tests read the English message ids; German is checked in test_messages.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 # --------------------------------------------------------------------------- helpers
 
 

@@ -18,6 +18,9 @@ from kommunale_integration._periods import (
     period_range,
 )
 
+# These tests read the English message ids; German is checked in test_messages.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 D = dt.date
 ONE_DAY = dt.timedelta(days=1)
 REGULAR_KINDS = [kind for kind in PeriodKind if kind is not PeriodKind.INTERVAL]

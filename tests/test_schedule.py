@@ -27,6 +27,9 @@ from kommunale_integration._schedule import (
     write_ics,
 )
 
+# These tests read the English message ids; German is checked in test_messages.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 icalendar = pytest.importorskip("icalendar")
 
 D = dt.date

@@ -606,7 +606,7 @@ def stale_entries(concept: Concept, today: date, months: int = 12) -> list[Stale
     .. versionadded:: 0.1.0
     """
     if months < 0:
-        raise InvalidValueError("months", f"must not be negative, got {months}")
+        raise InvalidValueError("months", "must not be negative, got {found}", found=months)
     cutoff = today - relativedelta(months=months)
     found = [
         StaleEntry(collection="actors", id=a.id, last_verified=a.last_verified)

@@ -42,6 +42,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 from . import _model as m
 from . import _parse
 from ._errors import Finding, InvalidValueError, LoadError, Location, Severity, shown
+from ._i18n import Translatable, tr
 from ._periods import ReportPeriod, fiscal_year_start
 from ._text import parse_json, parse_yaml
 from ._yaml12 import YamlFloat, YamlInt
@@ -67,13 +68,17 @@ T = TypeVar("T")
 _show = shown
 
 
+class _Invalid(Translatable, ValueError):
+    """A value the converter cannot structure (its message translated when shown)."""
+
+
 def _quoting(parse: Callable[..., T], value: Any, **options: Any) -> T:
     """Call a parser of :mod:`._parse`; its error names the value (main files are no
     case exports, so their values may be quoted)."""
     try:
         return parse(value, **options)
     except ValueError as exc:
-        raise ValueError(f"{exc}, got {_show(value)}") from None
+        raise _Invalid("{problem}, got {found}", problem=exc, found=_show(value)) from None
 
 
 def parse_date(value: Any) -> date:
@@ -130,7 +135,7 @@ def _structure_int(value: Any, _: type) -> int:
             pass
     elif isinstance(value, int) and not isinstance(value, bool):
         return int(value)
-    raise ValueError(f"expected a whole number, got {_show(value)}")
+    raise _Invalid("expected a whole number, got {found}", found=_show(value))
 
 
 def _structure_str(value: Any, _: type) -> str:
@@ -141,14 +146,14 @@ def _structure_str(value: Any, _: type) -> str:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         # YAML turns 05558 into text only when quoted; numbers are accepted as text.
         return str(value)
-    raise ValueError(f"expected text, got {_show(value)}")
+    raise _Invalid("expected text, got {found}", found=_show(value))
 
 
 def _structure_bool(value: Any, _: type) -> bool:
     try:
         return _parse.parse_bool(value)
     except ValueError:
-        raise ValueError(f"expected true/false (ja/nein), got {_show(value)}") from None
+        raise _Invalid("expected true/false (ja/nein), got {found}", found=_show(value)) from None
 
 
 def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
@@ -156,7 +161,9 @@ def _structure_enum(value: Any, cls: type[enum.Enum]) -> enum.Enum:
         return cls(value)
     except ValueError:
         allowed = ", ".join(repr(str(e.value)) for e in cls)
-        raise ValueError(f"expected one of {allowed}, got {_show(value)}") from None
+        raise _Invalid(
+            "expected one of {allowed}, got {found}", allowed=allowed, found=_show(value)
+        ) from None
 
 
 def _structure_period(value: Any, _: type) -> ReportPeriod:
@@ -165,7 +172,9 @@ def _structure_period(value: Any, _: type) -> ReportPeriod:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError(f"expected a report period like 2026 or 2026-Q1, got {_show(value)}")
+        raise _Invalid(
+            "expected a report period like 2026 or 2026-Q1, got {found}", found=_show(value)
+        )
     return ReportPeriod.parse(value)
 
 
@@ -179,7 +188,7 @@ def _structure_pairs(value: Any, _: type) -> tuple[tuple[str, str], ...]:
         return ()
     if isinstance(value, Mapping):
         return tuple(sorted((_written(k), _written(v)) for k, v in value.items()))
-    raise ValueError(f"expected a mapping of dimension to value, got {_show(value)}")
+    raise _Invalid("expected a mapping of dimension to value, got {found}", found=_show(value))
 
 
 def fiscal_start_of(raw: Any) -> int:
@@ -204,7 +213,7 @@ def _is_list_type(kind: Any) -> bool:
 def _list_hook(conv: cattrs.Converter) -> Any:
     def structure_list(value: Any, kind: Any) -> Any:
         if isinstance(value, str | bytes | Mapping):
-            raise ValueError(f"expected a list, got {_show(value)}")
+            raise _Invalid("expected a list, got {found}", found=_show(value))
         return conv._structure_tuple(value, kind)
 
     return structure_list
@@ -270,9 +279,9 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
         if value is None:
             return ()
         if not isinstance(value, Mapping):
-            raise ValueError(
-                "expected a mapping of language code to texts (ar: {name: …}), "
-                f"got {_show(value)}"
+            raise _Invalid(
+                "expected a mapping of language code to texts (ar: {{name: …}}), got {found}",
+                found=_show(value),
             )
         pairs = []
         for code, texts in value.items():
@@ -292,11 +301,13 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
     def structure_term(value: Any, _: Any) -> m.CaseCount | str:
         if isinstance(value, str):
             if not value.strip():
-                raise ValueError("an expression must not be empty")
+                raise _Invalid("an expression must not be empty")
             return value
         if isinstance(value, Mapping):
             return conv.structure(value, m.CaseCount)
-        raise ValueError(f"expected an expression or a case count mapping, got {_show(value)}")
+        raise _Invalid(
+            "expected an expression or a case count mapping, got {found}", found=_show(value)
+        )
 
     def structure_opt_term(value: Any, t: Any) -> m.CaseCount | str | None:
         return None if value is None else structure_term(value, t)
@@ -431,13 +442,13 @@ def _join(path: str, name: str) -> str:
 def _describe(error: BaseException, path: str) -> tuple[str, str, str]:
     if isinstance(error, ForbiddenExtraKeysError):
         keys = ", ".join(sorted(str(key) for key in error.extra_fields))
-        return "unknown-key", f"unknown key(s) {keys} (check the spelling)", path
+        return "unknown-key", tr("unknown key(s) {keys} (check the spelling)", keys=keys), path
     if isinstance(error, KeyError):
         name = str(error.args[0]) if error.args else "?"
         where = path if path.rsplit(".", 1)[-1] == name else _join(path, name)
-        return "missing-value", f"required value {name!r} is missing", where
+        return "missing-value", tr("required value {name} is missing", name=repr(name)), where
     if isinstance(error, InvalidValueError):
-        return "invalid-value", str(error).split(": ", 1)[-1], _join(path, error.field)
+        return "invalid-value", error.message, _join(path, error.field)
     if isinstance(error, TypeError) and "required" in str(error):
         return "missing-value", str(error), path
     if isinstance(error, ValueError | TypeError | InvalidOperation):

@@ -16,6 +16,8 @@ from typing import Any, Final
 
 import attrs
 
+from ._i18n import Translatable, tr
+
 __all__ = [
     "Finding",
     "InvalidValueError",
@@ -113,16 +115,18 @@ class Location:
     column: str | None = None
     path: str | None = None
 
-    def describe(self, lang: str = "de") -> str:
-        """Return the location as one readable phrase, e.g. ``akteure.csv, Zeile 14``."""
-        row_word, col_word = ("Zeile", "Spalte") if lang == "de" else ("row", "column")
+    def describe(self, lang: str | None = None) -> str:
+        """Return the location as one readable phrase, e.g. ``akteure.csv, Zeile 14``.
+
+        *lang* ``None`` is the current language (German unless another is chosen).
+        """
         parts: list[str] = []
         if self.file:
             parts.append(self.file)
         if self.row is not None:
-            parts.append(f"{row_word} {self.row}")
+            parts.append(tr("row {row}", lang=lang, row=self.row))
         if self.column:
-            parts.append(f'{col_word} "{self.column}"')
+            parts.append(tr('column "{column}"', lang=lang, column=self.column))
         if self.path:
             parts.append(self.path)
         return ", ".join(parts)
@@ -187,17 +191,26 @@ class KommunaleIntegrationError(Exception):
     """
 
 
-class InvalidValueError(KommunaleIntegrationError, ValueError):
+class InvalidValueError(Translatable, KommunaleIntegrationError, ValueError):
     """A model object was constructed with a value that breaks an invariant.
 
-    The message names the field, what was expected and what was found.
+    The message names the field, what was expected and what was found. It is a
+    ``messages`` id with values (:class:`~kommunale_integration._i18n.Translatable`),
+    translated when shown: ``str(error)`` is ``"field: message"`` in the current language.
+
+    Attributes:
+        field: The field (or path) whose value is wrong.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 The message is translated (German by default).
     """
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+    def __init__(self, field: str, message: str, /, **values: Any) -> None:
+        super().__init__(message, **values)
         self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
 
 
 class LoadError(KommunaleIntegrationError, ValueError):
@@ -210,9 +223,9 @@ class LoadError(KommunaleIntegrationError, ValueError):
         self.findings: tuple[Finding, ...] = tuple(cap_findings(findings))
         if summary is None:
             errors = [f for f in self.findings if f.severity is Severity.ERROR]
-            first = str(errors[0]) if errors else "unknown problem"
-            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-            summary = f"{first}{more}"
+            first = str(errors[0]) if errors else tr("unknown problem")
+            more = len(errors) - 1
+            summary = tr("{first} (and {count} more)", first=first, count=more) if more else first
         super().__init__(summary)
 
 
@@ -247,7 +260,7 @@ def cap_findings(findings: Iterable[Finding], per_kind: int = FINDINGS_PER_KIND)
                 Finding(
                     code=first.code,
                     severity=first.severity,
-                    message=f"… and {count - per_kind:,} more like this",
+                    message=tr("… and {count} more like this", count=count - per_kind),
                     location=Location(file=key[1], row=key[2], column=key[3], path=key[4]),
                 )
             )
@@ -271,8 +284,12 @@ def require_extra(module: str, extra: str) -> object:
         return importlib.import_module(module)
     except ImportError:
         raise MissingExtraError(
-            f"this feature needs the optional package {module!r}: "
-            f"pip install 'kommunale-integration[{extra}]'"
+            tr(
+                "this feature needs the optional package {module}: "
+                "pip install 'kommunale-integration[{extra}]'",
+                module=repr(module),
+                extra=extra,
+            )
         ) from None
 
 

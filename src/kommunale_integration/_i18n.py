@@ -11,6 +11,12 @@ The ``.po`` files are read at run time with :func:`babel.messages.pofile.read_po
 core dependency), so no compile step is needed and a town can correct a translation by
 editing one text file. Catalogues are loaded lazily, once per language and domain.
 
+``_i18n`` is a bottom layer: it imports nothing of the package (Babel only when a
+catalogue is first read), so every module may use it, the model included. An exception
+of the model does not translate when it is raised: it carries the message id and its
+values (:class:`Translatable`) and is translated when it is shown, in the language of
+that moment (a caller catching it in an English block sees English).
+
 A town adds or corrects a language by copying a ``.po`` file of another language, translating
 the ``msgstr`` lines and putting it beside the others (or passing ``root=`` to
 :func:`translations` for a folder of its own).
@@ -33,6 +39,8 @@ from typing import Any, Final
 __all__ = [
     "BABEL_LOCALES",
     "DEFAULT_LANGUAGE",
+    "N_",
+    "Translatable",
     "Translations",
     "available_languages",
     "babel_locale",
@@ -300,3 +308,36 @@ def format_date(value: date, *, lang: str | None = None) -> str:
     pattern = "dd.MM.y" if code == "de" else "d MMMM y"
     text: str = babel_format_date(value, format=pattern, locale=babel_locale(code))
     return text
+
+
+# --------------------------------------------------------------------------- deferred texts
+
+
+def N_(message: str) -> str:
+    """Mark *message* as a ``messages`` id that is translated later (``gettext_noop``).
+
+    For ids kept in a table or an object until a message is made; the catalogue test
+    finds them by this mark.
+    """
+    return message
+
+
+class Translatable(Exception):
+    """An exception whose text is a ``messages`` id and values, translated when shown.
+
+    ``str(error)`` (and :attr:`message`) translate into the language current at that
+    moment; a value that is itself :class:`Translatable` is translated with it.
+    """
+
+    def __init__(self, message: str, /, **values: Any) -> None:
+        super().__init__(message)
+        self.message_id = message
+        self.values = values
+
+    @property
+    def message(self) -> str:
+        """The message in the current language, its values filled in."""
+        return tr(self.message_id, **self.values)
+
+    def __str__(self) -> str:
+        return self.message

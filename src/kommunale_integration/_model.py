@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from . import _validators as v
-from ._errors import InvalidValueError, Location
+from ._errors import InvalidValueError, Location, shown
 from ._periods import ReportPeriod
 from ._schedule import MeetingSchedule
 
@@ -108,7 +108,10 @@ def _enum(kind: type[enum.Enum], default: Any = attrs.NOTHING) -> Any:
         except ValueError:
             allowed = ", ".join(repr(e.value) for e in kind)
             raise InvalidValueError(
-                field.name, f"expected one of {allowed}, got {value!r}"
+                field.name,
+                "expected one of {allowed}, got {found}",
+                allowed=allowed,
+                found=shown(value),
             ) from None
 
     return attrs.field(
@@ -228,7 +231,10 @@ class Territory:
         if len(self.ags) not in expected:
             raise InvalidValueError(
                 "ags",
-                f"a {self.kind.value} needs an AGS of {expected[0]} digits, got {self.ags!r}",
+                "a {kind} needs an AGS of {digits} digits, got {found}",
+                kind=self.kind.value,
+                digits=expected[0],
+                found=shown(self.ags),
             )
         if self.parent is not None and (
             len(self.parent) >= len(self.ags) or not self.ags.startswith(self.parent)
@@ -236,7 +242,9 @@ class Territory:
             # A parent's AGS is a prefix of its children's AGS in the official key.
             raise InvalidValueError(
                 "parent",
-                f"parent {self.parent!r} is not a prefix of AGS {self.ags!r}",
+                "parent {parent} is not a prefix of AGS {ags}",
+                parent=shown(self.parent),
+                ags=shown(self.ags),
             )
 
     @property
@@ -410,7 +418,9 @@ def _translation_pairs(value: Any) -> tuple[tuple[str, Translation], ...]:
     for pair in pairs:
         if not (isinstance(pair, tuple) and len(pair) == 2):
             raise InvalidValueError(
-                "translations", f"expected language code and Translation pairs, got {pair!r}"
+                "translations",
+                "expected language code and Translation pairs, got {found}",
+                found=shown(pair),
             )
     # An empty translation says nothing: it is dropped, so tables and files round-trip.
     kept = [pair for pair in pairs if pair[1] != Translation()]
@@ -424,20 +434,27 @@ def _translations_validator(allowed: frozenset[str]) -> Any:
             if not isinstance(code, str) or not _LANGUAGE_CODE.fullmatch(code):
                 raise InvalidValueError(
                     attribute.name,
-                    f"expected an ISO 639 language code in lower case (ar, uk, ti …), got {code!r}",
+                    "expected an ISO 639 language code in lower case (ar, uk, ti …), got {found}",
+                    found=shown(code),
                 )
             if code in seen:
-                raise InvalidValueError(attribute.name, f"language {code!r} occurs twice")
+                raise InvalidValueError(
+                    attribute.name, "language {code} occurs twice", code=shown(code)
+                )
             seen.add(code)
             if not isinstance(text, Translation):
-                raise InvalidValueError(attribute.name, f"expected a Translation for {code!r}")
+                raise InvalidValueError(
+                    attribute.name, "expected a Translation for {code}", code=shown(code)
+                )
             extra = [f.name for f in attrs.fields(Translation) if f.name not in allowed]
             wrong = [name for name in extra if getattr(text, name) is not None]
             if wrong:
                 raise InvalidValueError(
                     attribute.name,
-                    f"{code}: {', '.join(wrong)} cannot be translated here "
-                    f"(only {', '.join(sorted(allowed))})",
+                    "{code}: {fields} cannot be translated here (only {allowed})",
+                    code=code,
+                    fields=", ".join(wrong),
+                    allowed=", ".join(sorted(allowed)),
                 )
 
     return check
@@ -448,7 +465,8 @@ def _check_language_codes(inst: object, attribute: attrs.Attribute[Any], value: 
         if not isinstance(code, str) or not _LANGUAGE_CODE.fullmatch(code):
             raise InvalidValueError(
                 attribute.name,
-                f"expected ISO 639 language codes in lower case (ar, uk, ti …), got {code!r}",
+                "expected ISO 639 language codes in lower case (ar, uk, ti …), got {found}",
+                found=shown(code),
             )
     if len(set(value)) != len(value):
         raise InvalidValueError(attribute.name, "every language may occur only once")
@@ -579,7 +597,12 @@ class Eligibility:
 
     def __attrs_post_init__(self) -> None:
         if self.min_age is not None and self.max_age is not None and self.max_age < self.min_age:
-            raise InvalidValueError("max_age", f"{self.max_age} is below min_age {self.min_age}")
+            raise InvalidValueError(
+                "max_age",
+                "{max_age} is below min_age {min_age}",
+                max_age=self.max_age,
+                min_age=self.min_age,
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -651,7 +674,10 @@ class Offer:
             and self.end_time <= self.start_time
         ):
             raise InvalidValueError(
-                "end_time", f"{self.end_time:%H:%M} is not after start_time {self.start_time:%H:%M}"
+                "end_time",
+                "{end} is not after start_time {start}",
+                end=f"{self.end_time:%H:%M}",
+                start=f"{self.start_time:%H:%M}",
             )
 
     @property
@@ -1048,9 +1074,13 @@ class Observation:
 
     def __attrs_post_init__(self) -> None:
         if self.value is None and self.status in (ObservationStatus.OK, ObservationStatus.ROUNDED):
-            raise InvalidValueError("value", f"a value is required when status is {self.status}")
+            raise InvalidValueError(
+                "value", "a value is required when status is {status}", status=self.status
+            )
         if self.value is not None and not self.value.is_finite():
-            raise InvalidValueError("value", f"expected a finite number, got {self.value}")
+            raise InvalidValueError(
+                "value", "expected a finite number, got {found}", found=self.value
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -1359,9 +1389,11 @@ class Concept:
                 if start is not None and start != self.fiscal_year_start:
                     raise InvalidValueError(
                         f"{name}[{index}].period",
-                        f"the budget year {item.period} starts in month {start}, but the "
-                        f"concept's budget year (fiscal_year_start) starts in month "
-                        f"{self.fiscal_year_start}",
+                        "the budget year {period} starts in month {start}, but the "
+                        "concept's budget year (fiscal_year_start) starts in month {fiscal}",
+                        period=item.period,
+                        start=start,
+                        fiscal=self.fiscal_year_start,
                     )
 
     def with_sources(self, sources: Mapping[str, Location]) -> Concept:

@@ -2,7 +2,7 @@
 
 Every loader (main file, CSV and XLSX tables), the converter, the HSDS import and the
 command line read values through these functions, so the same text gives the same value
-wherever it is written. They raise :class:`ValueError` (with an English message naming
+wherever it is written. They raise :class:`ValueError` (with a translated message naming
 what was expected; no input text is quoted, so that a cell of a case export never ends
 up in a message) or :class:`ParseError`, a ``ValueError`` that also carries a stable
 message key for the loaders' findings.
@@ -47,6 +47,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
+from ._i18n import Translatable
+
 __all__ = [
     "AGS_LENGTHS",
     "FALSE_WORDS",
@@ -72,8 +74,8 @@ __all__ = [
 ]
 
 
-class ParseError(ValueError):
-    """A text is not a value of the expected kind.
+class ParseError(Translatable, ValueError):
+    """A text is not a value of the expected kind (its message translated when shown).
 
     Attributes:
         key: A stable key of the kind of problem (``invalid-number``,
@@ -82,8 +84,8 @@ class ParseError(ValueError):
             message of their finding.
     """
 
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, key: str, message: str, /, **values: Any) -> None:
+        super().__init__(message, **values)
         self.key = key
 
 
@@ -159,7 +161,9 @@ def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
     elif isinstance(value, str):
         result = _decimal_from_text(_number_text(value), german)
     else:
-        raise ParseError("invalid-number", f"expected a number, got {type(value).__name__}")
+        raise ParseError(
+            "invalid-number", "expected a number, got {kind}", kind=type(value).__name__
+        )
     if not result.is_finite():
         raise ParseError("invalid-number", "expected a finite number")
     return result
@@ -167,7 +171,9 @@ def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
 
 def _decimal_from_text(text: str, german: bool | None) -> Decimal:
     if len(text) > MAX_DIGITS:
-        raise ParseError("too-many-digits", f"a number has more than {MAX_DIGITS} characters")
+        raise ParseError(
+            "too-many-digits", "a number has more than {limit} characters", limit=MAX_DIGITS
+        )
     if german is None:
         if _ENGLISH_GROUPED.fullmatch(text) and text.count(",") == 1:
             raise ParseError(
@@ -215,7 +221,9 @@ def parse_int(value: Any) -> int:
     if isinstance(value, str):
         text = _number_text(value)
         if len(text) > MAX_DIGITS:
-            raise ParseError("too-many-digits", f"a number has more than {MAX_DIGITS} digits")
+            raise ParseError(
+                "too-many-digits", "a number has more than {limit} digits", limit=MAX_DIGITS
+            )
         if _INT_TEXT.fullmatch(text):
             return int(text)
         if _GERMAN_THOUSANDS.fullmatch(text):  # 1.000 Plätze
@@ -410,7 +418,7 @@ def parse_ags(value: Any, *, lengths: tuple[int, ...] = tuple(AGS_LENGTHS)) -> s
     if is_ags(text) and len(text) in lengths:
         return text
     names = ", ".join(f"{n} ({AGS_LENGTHS[n]})" for n in lengths)
-    raise ParseError("invalid-ags", f"expected an AGS of digits, of length {names}")
+    raise ParseError("invalid-ags", "expected an AGS of digits, of length {lengths}", lengths=names)
 
 
 # --------------------------------------------------------------------------- slugs

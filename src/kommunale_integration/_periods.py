@@ -32,7 +32,8 @@ from typing import Any, Final
 import attrs
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
-from ._errors import InvalidValueError, KommunaleIntegrationError
+from ._errors import InvalidValueError, KommunaleIntegrationError, shown
+from ._i18n import Translatable
 
 __all__ = [
     "DueDateRule",
@@ -81,7 +82,7 @@ def _budget_start(month: int | None) -> int:
     return _FISCAL_START.get() if month is None else month
 
 
-class PeriodError(KommunaleIntegrationError, ValueError):
+class PeriodError(Translatable, KommunaleIntegrationError, ValueError):
     """A report period is invalid or an operation on it is impossible (Zeitraumfehler).
 
     Raised for text that is not in the period notation (the message names the text),
@@ -94,8 +95,8 @@ class PeriodError(KommunaleIntegrationError, ValueError):
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, message: str, *, text: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, /, *, text: str | None = None, **values: Any) -> None:
+        super().__init__(message, **values)
         self.text = text
 
 
@@ -166,10 +167,6 @@ _MONTHS_EN: Final = (
     "December",
 )
 
-_NOTATION_HINT: Final = (
-    "expected one of 2026, 2026-H1, 2026-Q3, 2026-05, 2026-W07, SJ2025/26, HJ2026 "
-    "or 2025-01-01/2026-12-31"
-)
 _Y = r"(?P<y>[0-9]{4})"
 _PATTERNS: Final[tuple[tuple[PeriodKind, re.Pattern[str]], ...]] = (
     (PeriodKind.YEAR, re.compile(_Y)),
@@ -248,7 +245,7 @@ def _bounds(kind: PeriodKind, ordinal: int, start_month: int = 1) -> tuple[dt.da
         return _month_start(first), _month_end(first + length - 1)
     except (ValueError, OverflowError) as exc:
         raise PeriodError(
-            f"the {kind.replace('_', ' ')} would lie outside the supported years 1–9999"
+            "the {kind} would lie outside the supported years 1–9999", kind=kind.replace("_", " ")
         ) from exc
 
 
@@ -262,7 +259,13 @@ def _check_int(name: str, value: object, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, got {value!r}")
     if not low <= value <= high:
-        raise PeriodError(f"{name} must be between {low} and {high}, not {value}")
+        raise PeriodError(
+            "{name} must be between {low} and {high}, not {value}",
+            name=name,
+            low=low,
+            high=high,
+            value=value,
+        )
     return value
 
 
@@ -271,7 +274,11 @@ def _to_kind(value: PeriodKind | str) -> PeriodKind:
         return PeriodKind(value)
     except ValueError:
         choices = ", ".join(PeriodKind)
-        raise PeriodError(f"unknown period kind {value!r}; expected one of {choices}") from None
+        raise PeriodError(
+            "unknown period kind {found}; expected one of {choices}",
+            found=shown(value),
+            choices=choices,
+        ) from None
 
 
 def _weeks_in_iso_year(year: int) -> int:
@@ -326,8 +333,9 @@ class ReportPeriod:
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
             raise PeriodError(
-                f"a report period cannot end ({self.end.isoformat()}) "
-                f"before it starts ({self.start.isoformat()})"
+                "a report period cannot end ({end}) before it starts ({start})",
+                end=self.end.isoformat(),
+                start=self.start.isoformat(),
             )
         if self.kind is PeriodKind.INTERVAL:
             return
@@ -335,9 +343,13 @@ class ReportPeriod:
         expected = _bounds(self.kind, _ordinal_of(self.kind, self.start, start_month), start_month)
         if expected != (self.start, self.end):
             raise PeriodError(
-                f"{self.start.isoformat()}–{self.end.isoformat()} is not a {self.kind} period "
-                f"(the {self.kind} starting then spans "
-                f"{expected[0].isoformat()}–{expected[1].isoformat()})"
+                "{start}–{end} is not a {kind} period (the {kind} starting then spans "
+                "{first}–{last})",
+                start=self.start.isoformat(),
+                end=self.end.isoformat(),
+                kind=self.kind,
+                first=expected[0].isoformat(),
+                last=expected[1].isoformat(),
             )
 
     # ----------------------------------------------------------------- constructors
@@ -392,11 +404,15 @@ class ReportPeriod:
         _check_int("year", year, dt.MINYEAR, dt.MAXYEAR)
         _check_int("week", week, 1, 53)
         if week > _weeks_in_iso_year(year):
-            raise PeriodError(f"the ISO year {year} has no week {week} (it has 52 weeks)")
+            raise PeriodError(
+                "the ISO year {year} has no week {week} (it has 52 weeks)", year=year, week=week
+            )
         try:
             monday = dt.date.fromisocalendar(year, week, 1)
         except ValueError as exc:  # only year 9999's last weeks overflow
-            raise PeriodError(f"week {week} of {year} lies outside the years 1–9999") from exc
+            raise PeriodError(
+                "week {week} of {year} lies outside the years 1–9999", week=week, year=year
+            ) from exc
         return cls._regular(PeriodKind.WEEK, _ordinal_of(PeriodKind.WEEK, monday))
 
     @classmethod
@@ -494,8 +510,18 @@ class ReportPeriod:
             try:
                 return cls._from_match(kind, match, _budget_start(budget_start_month))
             except PeriodError as exc:
-                raise PeriodError(f"invalid report period {text!r}: {exc}", text=text) from None
-        raise PeriodError(f"invalid report period {text!r}: {_NOTATION_HINT}", text=text)
+                raise PeriodError(
+                    "invalid report period {found}: {problem}",
+                    text=text,
+                    found=shown(text),
+                    problem=exc,
+                ) from None
+        raise PeriodError(
+            "invalid report period {found}: expected one of 2026, 2026-H1, 2026-Q3, 2026-05, "
+            "2026-W07, SJ2025/26, HJ2026 or 2025-01-01/2026-12-31",
+            text=text,
+            found=shown(text),
+        )
 
     @classmethod
     def _from_match(
@@ -506,7 +532,7 @@ class ReportPeriod:
                 start = dt.date.fromisoformat(match["a"])
                 end = dt.date.fromisoformat(match["b"])
             except ValueError as exc:
-                raise PeriodError(f"not a calendar date ({exc})") from None
+                raise PeriodError("not a calendar date ({problem})", problem=exc) from None
             if end < start:
                 raise PeriodError("the interval ends before it starts")
             return cls.interval(start, end)
@@ -519,8 +545,10 @@ class ReportPeriod:
         if kind is PeriodKind.SCHOOL_YEAR:
             if number != (year + 1) % 100:
                 raise PeriodError(
-                    f"a school year starting in {year} ends in {(year + 1) % 100:02d}, "
-                    f"not {number:02d}"
+                    "a school year starting in {year} ends in {end}, not {found}",
+                    year=year,
+                    end=f"{(year + 1) % 100:02d}",
+                    found=f"{number:02d}",
                 )
             return cls.school_year(year)
         if kind is PeriodKind.HALF_YEAR:
@@ -576,7 +604,7 @@ class ReportPeriod:
         """
         language = lang.replace("-", "_").split("_", 1)[0].lower()
         if language not in ("de", "en"):
-            raise InvalidValueError("lang", f"expected 'de' or 'en', got {lang!r}")
+            raise InvalidValueError("lang", "expected 'de' or 'en', got {found}", found=shown(lang))
         de = language == "de"
         kind, start, end = self.kind, self.start, self.end
         if kind is PeriodKind.YEAR:
@@ -709,7 +737,9 @@ class ReportPeriod:
         except (ValueError, OverflowError) as exc:
             if isinstance(exc, PeriodError):
                 raise
-            raise PeriodError(f"shifting {self} by {n} leaves the years 1–9999") from exc
+            raise PeriodError(
+                "shifting {period} by {n} leaves the years 1–9999", period=self, n=n
+            ) from exc
 
     def next(self) -> ReportPeriod:
         """The following period of the same kind (nächster Zeitraum); see :meth:`shift`.
@@ -745,7 +775,7 @@ class ReportPeriod:
         if kind is PeriodKind.WEEK:
             iso = self.start.isocalendar()
             if iso.year <= dt.MINYEAR:
-                raise PeriodError(f"{self} has no week in the year before")
+                raise PeriodError("{period} has no week in the year before", period=self)
             return self.week(iso.year - 1, min(iso.week, _weeks_in_iso_year(iso.year - 1)))
         try:
             if _is_month_aligned(self.start, self.end):
@@ -757,7 +787,9 @@ class ReportPeriod:
         except (ValueError, OverflowError) as exc:
             if isinstance(exc, PeriodError):
                 raise
-            raise PeriodError(f"{self} has no period a year earlier within 1–9999") from exc
+            raise PeriodError(
+                "{period} has no period a year earlier within 1–9999", period=self
+            ) from exc
 
     def split(
         self, kind: PeriodKind | str, *, budget_start_month: int | None = None
@@ -798,7 +830,11 @@ class ReportPeriod:
                 _bounds(kind, first, budget_start_month)[0] != self.start
                 or _bounds(kind, last, budget_start_month)[1] != self.end
             ):
-                raise PeriodError(f"{self} cannot be split into {kind} periods without remainder")
+                raise PeriodError(
+                    "{period} cannot be split into {kind} periods without remainder",
+                    period=self,
+                    kind=kind,
+                )
         return [
             self._regular(kind, ordinal, budget_start_month) for ordinal in range(first, last + 1)
         ]
@@ -821,7 +857,11 @@ def period_range(first: ReportPeriod, last: ReportPeriod) -> list[ReportPeriod]:
     .. versionadded:: 0.1.0
     """
     if first.kind is not last.kind or first.budget_start_month != last.budget_start_month:
-        raise PeriodError(f"period_range needs two periods of one kind, got {first!r} and {last!r}")
+        raise PeriodError(
+            "period_range needs two periods of one kind, got {first} and {last}",
+            first=repr(first),
+            last=repr(last),
+        )
     if last.start < first.start:
         return []
     if first.kind is not PeriodKind.INTERVAL:
@@ -831,7 +871,9 @@ def period_range(first: ReportPeriod, last: ReportPeriod) -> list[ReportPeriod]:
     while result[-1].start < last.start:
         result.append(first.shift(len(result)))
     if result[-1] != last:
-        raise PeriodError(f"{last} is not reached from {first} in steps of its length")
+        raise PeriodError(
+            "{last} is not reached from {first} in steps of its length", last=last, first=first
+        )
     return result
 
 
@@ -846,7 +888,9 @@ def _to_weekday(value: int | str | None) -> int | None:
         return value
     code = value.strip().upper()[:2]
     if code not in _WEEKDAY_CODES:
-        raise InvalidValueError("weekday", f"expected 0–6 or one of MO…SU, got {value!r}")
+        raise InvalidValueError(
+            "weekday", "expected 0–6 or one of MO…SU, got {found}", found=shown(value)
+        )
     return _WEEKDAY_CODES.index(code)
 
 
@@ -854,12 +898,16 @@ def _validate_weekday(_instance: object, _attribute: attrs.Attribute[Any], value
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
-        raise InvalidValueError("weekday", f"expected 0 (Monday) to 6 (Sunday), got {value!r}")
+        raise InvalidValueError(
+            "weekday", "expected 0 (Monday) to 6 (Sunday), got {found}", found=shown(value)
+        )
 
 
 def _validate_offset(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidValueError(attribute.name, f"expected a whole number, got {value!r}")
+        raise InvalidValueError(
+            attribute.name, "expected a whole number, got {found}", found=shown(value)
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -922,5 +970,7 @@ class DueDateRule:
             if self.weekday is not None:
                 target += relativedelta(weekday=_RD_WEEKDAYS[self.weekday](-1))
         except (ValueError, OverflowError) as exc:
-            raise PeriodError(f"the due date for {period} lies outside the years 1–9999") from exc
+            raise PeriodError(
+                "the due date for {period} lies outside the years 1–9999", period=period
+            ) from exc
         return target

@@ -22,7 +22,8 @@ from typing import Any, Final
 import attrs
 from dateutil import rrule as _rrule
 
-from ._errors import InvalidValueError, MissingExtraError
+from ._errors import InvalidValueError, MissingExtraError, shown
+from ._i18n import Translatable, tr
 from ._periods import ReportPeriod
 
 __all__ = [
@@ -46,7 +47,9 @@ _PRODID: Final = "-//kommunale-integration//Netzwerksitzungen//DE"
 
 def _check_date(field: str, value: Any) -> dt.date:
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise InvalidValueError(field, f"expected a date (without time), got {value!r}")
+        raise InvalidValueError(
+            field, "expected a date (without time), got {found}", found=shown(value)
+        )
     return value
 
 
@@ -71,7 +74,9 @@ class MovedMeeting:
 
 def _normalise_rrule(value: Any) -> str:
     if not isinstance(value, str):
-        raise InvalidValueError("rrule", f"expected an RFC 5545 RRULE string, got {value!r}")
+        raise InvalidValueError(
+            "rrule", "expected an RFC 5545 RRULE string, got {found}", found=shown(value)
+        )
     text = value.strip()
     if text[:6].upper() == "RRULE:":
         text = text[6:].strip()
@@ -89,7 +94,9 @@ def _to_moves(value: Iterable[MovedMeeting]) -> tuple[MovedMeeting, ...]:
     moves = tuple(value)
     for move in moves:
         if not isinstance(move, MovedMeeting):
-            raise InvalidValueError("moved", f"expected MovedMeeting values, got {move!r}")
+            raise InvalidValueError(
+                "moved", "expected MovedMeeting values, got {found}", found=shown(move)
+            )
     return tuple(sorted(moves, key=lambda m: (m.original, m.new)))
 
 
@@ -130,24 +137,30 @@ class MeetingSchedule:
         for day in self.exdates:
             if not _occurs(rule, day):
                 raise InvalidValueError(
-                    "exdates", f"{day.isoformat()} is not a meeting date of rule {self.rrule!r}"
+                    "exdates",
+                    "{day} is not a meeting date of rule {rule}",
+                    day=day.isoformat(),
+                    rule=shown(self.rrule),
                 )
         originals: set[dt.date] = set()
         for move in self.moved:
             if move.original in originals:
                 raise InvalidValueError(
-                    "moved", f"the meeting of {move.original.isoformat()} is moved twice"
+                    "moved", "the meeting of {day} is moved twice", day=move.original.isoformat()
                 )
             originals.add(move.original)
             if move.original in self.exdates:
                 raise InvalidValueError(
                     "moved",
-                    f"the meeting of {move.original.isoformat()} is both cancelled and moved",
+                    "the meeting of {day} is both cancelled and moved",
+                    day=move.original.isoformat(),
                 )
             if not _occurs(rule, move.original):
                 raise InvalidValueError(
                     "moved",
-                    f"{move.original.isoformat()} is not a meeting date of rule {self.rrule!r}",
+                    "{day} is not a meeting date of rule {rule}",
+                    day=move.original.isoformat(),
+                    rule=shown(self.rrule),
                 )
 
     def _rule(self) -> _rrule.rrule:
@@ -169,12 +182,19 @@ def parse_rrule(text: str, dtstart: dt.date) -> _rrule.rrule:
     .. versionadded:: 0.1.0
     """
     text = _normalise_rrule(text)
-    invalid = f"{text!r} is not a valid RFC 5545 recurrence rule"
-    if not text or "\n" in text or "\r" in text or ":" in text:
-        raise InvalidValueError(
+
+    def invalid(problem: str, **values: Any) -> InvalidValueError:
+        return InvalidValueError(
             "rrule",
-            f"{invalid}: expected a single RRULE value such as "
-            "FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 (the start goes into dtstart)",
+            "{rule} is not a valid RFC 5545 recurrence rule: {problem}",
+            rule=shown(text),
+            problem=Translatable(problem, **values),
+        )
+
+    if not text or "\n" in text or "\r" in text or ":" in text:
+        raise invalid(
+            "expected a single RRULE value such as FREQ=MONTHLY;BYDAY=TU;BYSETPOS=2 (the "
+            "start goes into dtstart)"
         )
     parts: dict[str, str] = {}
     for part in text.split(";"):
@@ -182,21 +202,24 @@ def parse_rrule(text: str, dtstart: dt.date) -> _rrule.rrule:
         parts[name.strip().upper()] = value.strip().upper()
     freq = parts.get("FREQ")
     if freq is None:
-        raise InvalidValueError("rrule", f"{invalid}: FREQ is required (e.g. FREQ=MONTHLY)")
+        raise invalid("FREQ is required (e.g. FREQ=MONTHLY)")
     if freq in _SUB_DAILY:
-        raise InvalidValueError("rrule", f"{invalid}: FREQ={freq} is finer than DAILY")
+        raise invalid("FREQ={freq} is finer than DAILY", freq=freq)
     if _TIME_PARTS & parts.keys():
-        raise InvalidValueError(
-            "rrule", f"{invalid}: the rule gives days only, without times of day"
-        )
+        raise invalid("the rule gives days only, without times of day")
     if "T" in parts.get("UNTIL", ""):
-        raise InvalidValueError("rrule", f"{invalid}: UNTIL must be a date like 20261231")
+        raise invalid("UNTIL must be a date like 20261231")
     try:
         rule = _rrule.rrulestr(text, dtstart=_midnight(dtstart))
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
-        raise InvalidValueError("rrule", f"{invalid}: {exc}") from None
+        raise InvalidValueError(
+            "rrule",
+            "{rule} is not a valid RFC 5545 recurrence rule: {problem}",
+            rule=shown(text),
+            problem=str(exc),  # dateutil's own words
+        ) from None
     if not isinstance(rule, _rrule.rrule):  # pragma: no cover - excluded by the checks above
-        raise InvalidValueError("rrule", f"{invalid}: expected a single RRULE")
+        raise invalid("expected a single RRULE")
     return rule
 
 
@@ -352,9 +375,13 @@ def meeting_status(
     .. versionadded:: 0.1.0
     """
     if isinstance(tolerance_days, bool) or not isinstance(tolerance_days, int):
-        raise InvalidValueError("tolerance_days", f"expected an int, got {tolerance_days!r}")
+        raise InvalidValueError(
+            "tolerance_days", "expected an int, got {found}", found=shown(tolerance_days)
+        )
     if tolerance_days < 0:
-        raise InvalidValueError("tolerance_days", f"must not be negative, got {tolerance_days}")
+        raise InvalidValueError(
+            "tolerance_days", "must not be negative, got {found}", found=tolerance_days
+        )
     _check_date("today", today)
     window_first = _clamped(period.start, -2 * tolerance_days)
     window_last = _clamped(period.end, 2 * tolerance_days)
@@ -396,8 +423,10 @@ def _import_icalendar() -> Any:
         import icalendar
     except ImportError as exc:
         raise MissingExtraError(
-            "exporting meetings as iCalendar (.ics) needs the optional package "
-            "'icalendar'; install it with: pip install 'kommunale-integration[ics]'"
+            tr(
+                "exporting meetings as iCalendar (.ics) needs the optional package "
+                "'icalendar'; install it with: pip install 'kommunale-integration[ics]'"
+            )
         ) from exc
     return icalendar
 
@@ -496,7 +525,9 @@ def to_ics(
         try:
             zone = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidValueError("timezone", f"unknown time zone {timezone!r}") from None
+            raise InvalidValueError(
+                "timezone", "unknown time zone {found}", found=shown(timezone)
+            ) from None
 
     def when(day: dt.date, at: dt.time | None) -> dt.date | dt.datetime:
         return day if at is None else dt.datetime.combine(day, at, tzinfo=zone)

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from ._errors import InvalidValueError, shown
+from ._i18n import N_
 from ._parse import SLUG_PATTERN, is_ags
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
@@ -22,8 +23,8 @@ _URL = re.compile(r"^https?://[^\s<>\"']+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()/\-.]{2,30}[0-9]$")
 
 
-def _fail(attribute: attrs.Attribute[Any], message: str) -> InvalidValueError:
-    return InvalidValueError(attribute.name, message)
+def _fail(attribute: attrs.Attribute[Any], message: str, **values: Any) -> InvalidValueError:
+    return InvalidValueError(attribute.name, message, **values)
 
 
 def _check_optional(attribute: attrs.Attribute[Any]) -> None:
@@ -39,25 +40,39 @@ def _check_optional(attribute: attrs.Attribute[Any]) -> None:
 @attrs.frozen(repr=False)
 class _Regex:
     pattern: re.Pattern[str]
-    expected: str
+    message: str  # a ``messages`` id with {found}
+    expected: str  # for the repr
 
     def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
             _check_optional(attribute)
             return
         if not isinstance(value, str) or not self.pattern.match(value):
-            raise _fail(attribute, f"expected {self.expected}, got {shown(value)}")
+            raise _fail(attribute, self.message, found=shown(value))
 
     def __repr__(self) -> str:
         return f"<matches {self.expected}>"
 
 
 slug = _Regex(
-    SLUG_PATTERN, "an identifier of letters, digits, '.', '_' or '-' (e.g. 'drk-coesfeld')"
+    SLUG_PATTERN,
+    N_(
+        "expected an identifier of letters, digits, '.', '_' or '-' (e.g. 'drk-coesfeld'), "
+        "got {found}"
+    ),
+    "an identifier",
 )
-email = _Regex(_EMAIL, "an e-mail address like 'name@example.org'")
-url = _Regex(_URL, "an http(s) URL like 'https://example.org'")
-phone = _Regex(_PHONE, "a phone number of digits, spaces, '+', '/', '-' or parentheses")
+email = _Regex(
+    _EMAIL,
+    N_("expected an e-mail address like 'name@example.org', got {found}"),
+    "an e-mail address",
+)
+url = _Regex(_URL, N_("expected an http(s) URL like 'https://example.org', got {found}"), "a URL")
+phone = _Regex(
+    _PHONE,
+    N_("expected a phone number of digits, spaces, '+', '/', '-' or parentheses, got {found}"),
+    "a phone number",
+)
 
 
 @attrs.frozen(repr=False)
@@ -68,13 +83,15 @@ class _AGS:
             return
         if not isinstance(value, str) or not value.isascii() or not value.isdigit():
             raise _fail(
-                attribute, f"expected an AGS of digits (e.g. '05558012'), got {shown(value)}"
+                attribute,
+                "expected an AGS of digits (e.g. '05558012'), got {found}",
+                found=shown(value),
             )
         if not is_ags(value):
             raise _fail(
                 attribute,
-                "expected an AGS of 8 digits (municipality), 5 (Kreis), 3 or 2, "
-                f"got {shown(value)}",
+                "expected an AGS of 8 digits (municipality), 5 (Kreis), 3 or 2, got {found}",
+                found=shown(value),
             )
 
     def __repr__(self) -> str:
@@ -91,11 +108,11 @@ class _NonNegative:
             _check_optional(attribute)
             return
         if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise _fail(attribute, f"expected a number, got {shown(value)}")
+            raise _fail(attribute, "expected a number, got {found}", found=shown(value))
         if isinstance(value, Decimal) and not value.is_finite():
-            raise _fail(attribute, f"expected a finite number, got {shown(value)}")
+            raise _fail(attribute, "expected a finite number, got {found}", found=shown(value))
         if value < 0:
-            raise _fail(attribute, f"must not be negative, got {value}")
+            raise _fail(attribute, "must not be negative, got {found}", found=value)
 
     def __repr__(self) -> str:
         return "<non-negative number>"
@@ -111,9 +128,13 @@ class _Money:
             _check_optional(attribute)
             return
         if not isinstance(value, Decimal):
-            raise _fail(attribute, f"expected a Decimal amount in EUR, got {shown(value)}")
+            raise _fail(
+                attribute, "expected a Decimal amount in EUR, got {found}", found=shown(value)
+            )
         if not value.is_finite() or value < 0:
-            raise _fail(attribute, f"expected a non-negative amount in EUR, got {value}")
+            raise _fail(
+                attribute, "expected a non-negative amount in EUR, got {found}", found=value
+            )
 
     def __repr__(self) -> str:
         return "<non-negative Decimal EUR>"
@@ -126,7 +147,7 @@ money = _Money()
 class _NonEmpty:
     def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, str) or not value.strip():
-            raise _fail(attribute, f"must not be empty, got {shown(value)}")
+            raise _fail(attribute, "must not be empty, got {found}", found=shown(value))
 
     def __repr__(self) -> str:
         return "<non-empty text>"
@@ -141,12 +162,15 @@ class _TupleOf:
 
     def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, tuple):
-            raise _fail(attribute, f"expected a tuple, got {type(value).__name__}")
+            raise _fail(attribute, "expected a tuple, got {kind}", kind=type(value).__name__)
         for i, item in enumerate(value):
             if not isinstance(item, self.member):
                 raise _fail(
                     attribute,
-                    f"item {i} must be {_type_name(self.member)}, got {shown(item)}",
+                    "item {index} must be {kind}, got {found}",
+                    index=i,
+                    kind=_type_name(self.member),
+                    found=shown(item),
                 )
 
     def __repr__(self) -> str:
@@ -168,7 +192,12 @@ def check_date_order(start: date | None, end: date | None, start_name: str, end_
     """Raise :class:`InvalidValueError` when *end* lies before *start*."""
     if start is not None and end is not None and end < start:
         raise InvalidValueError(
-            end_name, f"{end_name} {end.isoformat()} lies before {start_name} {start.isoformat()}"
+            end_name,
+            "{end_name} {end} lies before {start_name} {start}",
+            end_name=end_name,
+            end=end.isoformat(),
+            start_name=start_name,
+            start=start.isoformat(),
         )
 
 
@@ -188,9 +217,19 @@ class _InstanceOf:
         if value is None and self.allow_none:
             return
         if isinstance(value, bool) and self.kind is not bool and bool not in _as_tuple(self.kind):
-            raise _fail(attribute, f"expected {_type_name(self.kind)}, got {shown(value)}")
+            raise _fail(
+                attribute,
+                "expected {kind}, got {found}",
+                kind=_type_name(self.kind),
+                found=shown(value),
+            )
         if not isinstance(value, self.kind):
-            raise _fail(attribute, f"expected {_type_name(self.kind)}, got {shown(value)}")
+            raise _fail(
+                attribute,
+                "expected {kind}, got {found}",
+                kind=_type_name(self.kind),
+                found=shown(value),
+            )
 
     def __repr__(self) -> str:
         return f"<instance of {_type_name(self.kind)}{' or None' if self.allow_none else ''}>"
@@ -220,7 +259,12 @@ class _OneOf:
             return
         if isinstance(value, bool) or value not in self.options:
             allowed = ", ".join(repr(o) for o in self.options)
-            raise _fail(attribute, f"expected one of {allowed}, got {shown(value)}")
+            raise _fail(
+                attribute,
+                "expected one of {allowed}, got {found}",
+                allowed=allowed,
+                found=shown(value),
+            )
 
     def __repr__(self) -> str:
         return f"<one of {self.options!r}>"
@@ -231,7 +275,11 @@ def one_of(*options: Any, allow_none: bool = False) -> _OneOf:
     return _OneOf(options, allow_none)
 
 
-postal_code = _Regex(re.compile(r"^[0-9]{5}$"), "a German postal code of 5 digits")
+postal_code = _Regex(
+    re.compile(r"^[0-9]{5}$"),
+    N_("expected a German postal code of 5 digits, got {found}"),
+    "a postal code",
+)
 
 #: A calendar month, 1 (January) to 12 (December).
 month = one_of(*range(1, 13))

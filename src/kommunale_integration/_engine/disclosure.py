@@ -37,7 +37,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 
-from .._errors import InvalidValueError
+from .._errors import InvalidValueError, shown
 
 __all__ = ["AuditCell", "DisclosureControl", "Protection", "protect"]
 
@@ -46,22 +46,28 @@ Cell = TypeVar("Cell", bound=Hashable)
 
 def _check_threshold(_inst: object, _attr: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidValueError("threshold", f"expected a whole number ≥ 0, got {value!r}")
+        raise InvalidValueError(
+            "threshold", "expected a whole number ≥ 0, got {found}", found=shown(value)
+        )
 
 
 def _check_mode(_inst: object, _attr: attrs.Attribute[str], value: str) -> None:
     if value not in ("suppress", "round"):
-        raise InvalidValueError("mode", f"expected 'suppress' or 'round', got {value!r}")
+        raise InvalidValueError(
+            "mode", "expected 'suppress' or 'round', got {found}", found=shown(value)
+        )
 
 
 def _check_margin(_inst: object, _attr: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidValueError("margin", f"expected a whole number ≥ 0, got {value!r}")
+        raise InvalidValueError(
+            "margin", "expected a whole number ≥ 0, got {found}", found=shown(value)
+        )
 
 
 def _check_base(_inst: object, _attr: attrs.Attribute[int], value: int) -> None:
     if value not in (5, 10):
-        raise InvalidValueError("base", f"expected 5 or 10, got {value!r}")
+        raise InvalidValueError("base", "expected 5 or 10, got {found}", found=shown(value))
 
 
 @attrs.frozen(kw_only=True)

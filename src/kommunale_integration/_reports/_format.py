@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._catalogues import Catalogue, load_catalogue
-from .._errors import InvalidValueError
+from .._errors import InvalidValueError, shown
 from .._i18n import BABEL_LOCALES as _LOCALES
 from .._i18n import babel_locale
 from .._model import GoalKind, MeasureStatus, ObservationStatus
@@ -371,7 +371,7 @@ def normalise_lang(lang: str) -> str:
     """
     language = str(lang).replace("-", "_").split("_", 1)[0].lower()
     if language not in _LOCALES:
-        raise InvalidValueError("lang", f"expected 'de' or 'en', got {lang!r}")
+        raise InvalidValueError("lang", "expected 'de' or 'en', got {found}", found=shown(lang))
     return language
 
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 import attrs
 
-from .._errors import InvalidValueError
+from .._errors import InvalidValueError, shown
 from .._io import atomic_write
 from .._model import Concept, Measure, MeasureStatus
 from ._format import Formatter
@@ -96,7 +96,9 @@ def action_plan(
     names = {t.ags: t.name for t in concept.territories}
     if municipality is not None and municipality not in names:
         raise InvalidValueError(
-            "municipality", f"{municipality!r} is not a territory of the concept"
+            "municipality",
+            "{found} is not a territory of the concept",
+            found=shown(municipality),
         )
 
     def actor_name(actor_id: str) -> str:
@@ -197,7 +199,9 @@ def build_action_plan(
     .. versionadded:: 0.1.0
     """
     if format not in ("html", "md"):
-        raise InvalidValueError("format", f"expected 'html' or 'md', got {format!r}")
+        raise InvalidValueError(
+            "format", "expected 'html' or 'md', got {found}", found=shown(format)
+        )
     fmt = Formatter(lang)
     plan = action_plan(concept, municipality=municipality, on=on, lang=lang, today=today)
     env = environment(format, fmt, templates)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from .._errors import InvalidValueError
+from .._errors import InvalidValueError, shown
 from .._io import atomic_write
 from .._model import Concept
 from .._periods import ReportPeriod
@@ -227,7 +227,12 @@ def build_report(
     .. versionadded:: 0.1.0
     """
     if format not in _FORMATS:
-        raise InvalidValueError("format", f"expected one of {', '.join(_FORMATS)}, got {format!r}")
+        raise InvalidValueError(
+            "format",
+            "expected one of {allowed}, got {found}",
+            allowed=", ".join(_FORMATS),
+            found=shown(format),
+        )
     fmt = Formatter(lang)
     ctx = report_context(
         concept,
