@@ -18,7 +18,16 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "kommunale_integration"
 
 # Modules that translate ids from a table of their own (the tables are checked below),
 # or forward an id given to them (whose callers are checked).
-TABLE_MODULES = {"_loaders/_common.py", "_validation/_messages.py", "_i18n.py", "_schedule.py"}
+# (ids marked with N_ where they are written).
+TABLE_MODULES = {
+    "_loaders/_common.py",
+    "_validation/_messages.py",
+    "_i18n.py",
+    "_schedule.py",
+    "_cases.py",
+    "_identifiers.py",
+    "_commands/_common.py",
+}
 
 
 def _literal(node: ast.AST) -> str | None:
@@ -76,6 +85,26 @@ def source_message_ids() -> dict[str, str]:
         for key, text in table.items():
             found[text] = f"_validation/_messages.py:{key}"
     return found
+
+
+def source_plural_ids() -> dict[tuple[str, str], str]:
+    """The (singular, plural) ids of every ``ntr(...)`` call."""
+    found: dict[tuple[str, str], str] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ntr":
+                one, many = (_literal(a) for a in node.args[:2])
+                assert one, f"{path}:{node.lineno}: ntr() needs literal ids"
+                assert many, f"{path}:{node.lineno}: ntr() needs literal ids"
+                found[(one, many)] = f"{path.relative_to(SRC)}:{node.lineno}"
+    return found
+
+
+def test_the_german_catalogue_has_every_plural() -> None:
+    plurals = source_plural_ids()
+    assert plurals
+    missing = {ids: where for ids, where in plurals.items() if not GERMAN.has_plural(*ids)}
+    assert not missing, f"no German plural forms in messages.po: {missing}"
 
 
 def _fields(text: str) -> set[str]:

@@ -35,6 +35,7 @@ from typing import IO, Any, Final, cast
 import attrs
 
 from ._errors import Finding, LoadError, Location, Severity
+from ._i18n import N_, Translatable, format_number, tr
 from ._identifiers import breakdown_problem, identifier_header, value_shape
 from ._text import check_csv_arguments, detect_encoding
 
@@ -284,14 +285,18 @@ class CaseData:
 
 
 _FAMILIES: Final = {
-    "name": "a name",
-    "birth": "a date or place of birth",
-    "address": "an address",
-    "phone": "a phone number",
-    "email": "an e-mail address",
-    "number": "a social-security, tax, account or customer number",
-    "document": "a file reference, ID document or photo",
+    "name": N_("a name"),
+    "birth": N_("a date or place of birth"),
+    "address": N_("an address"),
+    "phone": N_("a phone number"),
+    "email": N_("an e-mail address"),
+    "number": N_("a social-security, tax, account or customer number"),
+    "document": N_("a file reference, ID document or photo"),
 }
+
+
+class _Invalid(Translatable, ValueError):
+    """A cell that is not a value of its column (the message translated when shown)."""
 
 
 def _looks_like_data(cell: str) -> bool:
@@ -392,13 +397,13 @@ class _Reader:
             match = _DE_DATE.fullmatch(value)
             if not match:
                 # The cell's text is not quoted: it might be a case id in the wrong column.
-                raise ValueError("expected a date like 2025-03-31 or 31.03.2025")
+                raise _Invalid("expected a date like 2025-03-31 or 31.03.2025")
             day, month, year = (int(g) for g in match.groups())
         try:
             result = date(year, month, day).toordinal()
         except ValueError:
             # not quoted either: the cell could be a date of birth or a case id
-            raise ValueError("the date does not exist in the calendar") from None
+            raise _Invalid("the date does not exist in the calendar") from None
         if len(self._dates) < 2_000_000:
             self._dates[text] = result
         return result
@@ -413,8 +418,11 @@ class _Reader:
         if len(header) > self.options.max_columns:
             self.add(
                 "too-many-columns",
-                f"the header has {len(header):,} columns, more than "
-                f"{self.options.max_columns:,}: is it the right file?",
+                tr(
+                    "the header has {count} columns, more than {limit}: is it the right file?",
+                    count=format_number(len(header)),
+                    limit=format_number(self.options.max_columns),
+                ),
                 file,
                 1,
                 None,
@@ -425,7 +433,9 @@ class _Reader:
         quotable = not any(_looks_like_data(cell) for cell in header)
 
         def label(index: int, raw: str) -> str:
-            return f'"{raw.strip()}"' if quotable else f"{index + 1} (counted from the left)"
+            if quotable:
+                return f'"{raw.strip()}"'
+            return tr("{number} (counted from the left)", number=index + 1)
 
         for index, raw in enumerate(header):
             name = _normalise_header(raw)
@@ -438,9 +448,13 @@ class _Reader:
             if family is not None:
                 self.add(
                     "direct-identifier",
-                    f"the column {label(index, raw)} looks like a direct identifier "
-                    f"({_FAMILIES[family]}); such columns are refused and their values are "
-                    "never read: remove the column from the export",
+                    tr(
+                        "the column {column} looks like a direct identifier ({kind}); such "
+                        "columns are refused and their values are never read: remove the "
+                        "column from the export",
+                        column=label(index, raw),
+                        kind=tr(_FAMILIES[family]),
+                    ),
                     file,
                     1,
                     raw.strip() if quotable else None,
@@ -450,7 +464,7 @@ class _Reader:
             if name in positions:
                 self.add(
                     "duplicate-column",
-                    f"the column {label(index, raw)} appears twice",
+                    tr("the column {column} appears twice", column=label(index, raw)),
                     file,
                     1,
                     name if quotable else None,
@@ -459,14 +473,22 @@ class _Reader:
                 continue
             positions[name] = index
         names = [h.strip() for h in header if h.strip()]
-        found = ", ".join(names) if quotable else f"{len(header)}, not shown"
+        found = ", ".join(names)
         if not quotable:
-            found += " because the first row looks like data: is the header row missing?"
+            found = tr(
+                "{count}, not shown because the first row looks like data: is the header row "
+                "missing?",
+                count=len(header),
+            )
         for name in required:
             if name not in positions:
                 self.add(
                     "missing-column",
-                    f'the required column "{name}" is missing (columns found: {found})',
+                    tr(
+                        'the required column "{name}" is missing (columns found: {found})',
+                        name=name,
+                        found=found,
+                    ),
                     file,
                     1,
                     name,
@@ -486,7 +508,9 @@ class _Reader:
         try:
             header = next(rows)
         except StopIteration:
-            self.add("empty-file", "the file is empty (a header row is required)", file, None, None)
+            self.add(
+                "empty-file", tr("the file is empty (a header row is required)"), file, None, None
+            )
             return
         self.case_file = file
         pos = self.columns(header, file, _REQUIRED_CASE, CASE_COLUMNS)
@@ -642,14 +666,14 @@ class _Reader:
             bad = False
             case_id = row[i_id].strip()
             if not case_id:
-                self.add("missing-value", "the case id is empty", file, row_no, "case_id")
+                self.add("missing-value", tr("the case id is empty"), file, row_no, "case_id")
                 bad = True
             elif self.key(case_id) in ids:
                 if not self.exact:
                     raise _KeyClash
                 self.add(
                     "duplicate-case",
-                    "the case id of this row already appeared in an earlier row",
+                    tr("the case id of this row already appeared in an earlier row"),
                     file,
                     row_no,
                     "case_id",
@@ -667,7 +691,7 @@ class _Reader:
                 if column == "closed" and values[column] < values.get("opened", 0):
                     self.add(
                         "invalid-value",
-                        "the case is closed before it was opened",
+                        tr("the case is closed before it was opened"),
                         file,
                         row_no,
                         "closed",
@@ -691,8 +715,12 @@ class _Reader:
             return  # blank line
         self.add(
             "wrong-field-count",
-            f"the row has {len(row)} fields, the header has {width} "
-            "(a truncated file or a stray separator)",
+            tr(
+                "the row has {count} fields, the header has {width} (a truncated file or a "
+                "stray separator)",
+                count=len(row),
+                width=width,
+            ),
             file,
             row_no,
             None,
@@ -717,8 +745,9 @@ class _Reader:
         """The AGS of a ``municipality`` cell."""
         ags = text.strip()
         if not _AGS.fullmatch(ags):
-            hint = " (a leading zero lost?)" if ags.isdigit() and len(ags) == 7 else ""
-            raise ValueError("expected an 8-digit AGS (Gemeindeschlüssel)" + hint)
+            if ags.isdigit() and len(ags) == 7:
+                raise _Invalid("expected an 8-digit AGS (Gemeindeschlüssel) (a leading zero lost?)")
+            raise _Invalid("expected an 8-digit AGS (Gemeindeschlüssel)")
         return ags
 
     def closing_day(self, text: str) -> int:
@@ -732,7 +761,7 @@ class _Reader:
         if found is None:
             found = codes.get(text.strip().lower())
         if found is None:
-            raise ValueError("expected a sex of f, m, d or unknown")
+            raise _Invalid("expected a sex of f, m, d or unknown")
         return found
 
     @staticmethod
@@ -742,7 +771,7 @@ class _Reader:
         if not value:
             return 0
         if not _YEAR.fullmatch(value):
-            raise ValueError("expected a year of birth of 4 digits")
+            raise _Invalid("expected a year of birth of 4 digits")
         return int(value)
 
     @staticmethod
@@ -755,7 +784,7 @@ class _Reader:
         """Name of an ``event`` cell."""
         name = text.strip()
         if not name:
-            raise ValueError("the event is empty")
+            raise _Invalid("the event is empty")
         return name
 
     def extra_columns(self, pos: Mapping[str, int]) -> list[str]:
@@ -770,7 +799,9 @@ class _Reader:
         try:
             header = next(rows)
         except StopIteration:
-            self.add("empty-file", "the file is empty (a header row is required)", file, None, None)
+            self.add(
+                "empty-file", tr("the file is empty (a header row is required)"), file, None, None
+            )
             return
         pos = self.columns(header, file, _REQUIRED_EVENT, EVENT_COLUMNS)
         if pos is None:
@@ -833,8 +864,10 @@ class _Reader:
                 if case is None:
                     self.add(
                         "unknown-case",
-                        "the event refers to a case id that is not in the cases file "
-                        "(or whose row there has errors)",
+                        tr(
+                            "the event refers to a case id that is not in the cases file (or "
+                            "whose row there has errors)"
+                        ),
                         file,
                         row_no,
                         "case_id",
@@ -847,7 +880,11 @@ class _Reader:
                 continue
             if name not in self.event_index and len(self.event_names) >= 65535:
                 self.add(
-                    "invalid-value", "more than 65535 different event types", file, row_no, "event"
+                    "invalid-value",
+                    tr("more than 65535 different event types"),
+                    file,
+                    row_no,
+                    "event",
                 )
                 continue
             try:
@@ -866,15 +903,21 @@ class _Reader:
                 continue
             problem = breakdown_problem(dim.labels)
             if problem is not None:
-                leave_out = (
-                    ""
+                message = (
+                    N_(
+                        'the column "{name}" cannot be a breakdown: {problem}, so it could '
+                        "single out a person; group its values in the export"
+                    )
                     if name == "legal_basis"
-                    else ", or leave it out with CaseReadOptions(dimensions=...)"
+                    else N_(
+                        'the column "{name}" cannot be a breakdown: {problem}, so it could '
+                        "single out a person; group its values in the export, or leave it out "
+                        "with CaseReadOptions(dimensions=...)"
+                    )
                 )
                 self.add(
                     "unsafe-breakdown",
-                    f'the column "{name}" cannot be a breakdown: {problem}, so it could '
-                    f"single out a person; group its values in the export{leave_out}",
+                    tr(message, name=name, problem=problem),
                     self.case_file,
                     None,
                     name,
@@ -889,7 +932,7 @@ class _Reader:
                     Finding(
                         code="too-many-findings",
                         severity=Severity.ERROR,
-                        message=f"{self.dropped} further problems were not listed",
+                        message=tr("{count} further problems were not listed", count=self.dropped),
                     )
                 )
             raise LoadError(findings)
@@ -959,7 +1002,7 @@ def _read_file(
     except OSError as exc:
         reader.add(
             "unreadable-file",
-            f"the file cannot be opened: {exc.strerror or exc}",
+            tr("the file cannot be opened: {problem}", problem=exc.strerror or exc),
             os.fspath(source) if isinstance(source, str | os.PathLike) else "<stream>",
             None,
             None,
@@ -991,8 +1034,11 @@ def _read_file(
             row = _decode_error_row(raw, enc)
             reader.add(
                 "invalid-encoding",
-                f"the file is not valid {enc.upper().replace('-SIG', '')}: save it as "
-                "UTF-8 or Windows-1252, or pass encoding=",
+                tr(
+                    "the file is not valid {encoding}: save it as UTF-8 or Windows-1252, or "
+                    "pass encoding=",
+                    encoding=enc.upper().replace("-SIG", ""),
+                ),
                 file,
                 row or None,
                 None,
@@ -1000,7 +1046,7 @@ def _read_file(
         except csv.Error as exc:
             reader.add(
                 "invalid-csv",
-                f"the file is not valid CSV ({exc}); is it truncated?",
+                tr("the file is not valid CSV ({problem}); is it truncated?", problem=exc),
                 file,
                 rows.line_num or None,
                 None,
@@ -1114,7 +1160,10 @@ def _too_large(file: str, limit: int) -> Finding:
     return Finding(
         code="file-too-large",
         severity=Severity.ERROR,
-        message=f"the file has more than {limit:,} bytes (CaseReadOptions.max_file_bytes)",
+        message=tr(
+            "the file has more than {limit} bytes (CaseReadOptions.max_file_bytes)",
+            limit=format_number(limit),
+        ),
         location=Location(file=file),
     )
 

@@ -23,9 +23,10 @@ from ._commands._common import (
     EXIT_INTERRUPTED,
     EXIT_TERMINATED,
     EXIT_UNUSABLE,
+    say,
 )
 from ._errors import KommunaleIntegrationError, LoadError
-from ._i18n import language_from_environment, using_language
+from ._i18n import N_, language_from_environment, tr, using_language
 from ._version import __version__
 
 __all__ = ["main"]
@@ -77,21 +78,70 @@ def _interrupted(error: KeyboardInterrupt) -> int:
     written = outputs_written()
     if written:
         names = ", ".join(str(p) for p in written)
-        print(
-            f"interrupted: these outputs were written completely before: {names}; "
-            "nothing else was changed",
-            file=sys.stderr,
+        message = tr(
+            "interrupted: these outputs were written completely before: {names}; nothing "
+            "else was changed",
+            names=names,
         )
     else:
-        print("interrupted; no output was changed", file=sys.stderr)
+        message = tr("interrupted; no output was changed")
+    print(message, file=sys.stderr)
     return EXIT_TERMINATED if isinstance(error, _Terminated) else EXIT_INTERRUPTED
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        print(tr("{prog}: error: {message}", prog=self.prog, message=message), file=sys.stderr)
         raise SystemExit(EXIT_UNUSABLE)
+
+
+#: The texts of :mod:`argparse` a usage error or the usage line is made of: translated
+#: through the ``messages`` catalogue while the arguments are parsed.
+ARGPARSE_MESSAGES: tuple[str, ...] = (
+    N_("usage: "),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+)
+
+
+def _language_of(argv: Sequence[str]) -> str:
+    """The language of a command line before it is parsed: ``--lang``, else LANG."""
+    for index, word in enumerate(argv):
+        value = word.partition("=")[2] if word.startswith("--lang=") else None
+        if word == "--lang" and index + 1 < len(argv):
+            value = argv[index + 1]
+        if value in ("de", "en"):
+            return value
+    return language_from_environment()
+
+
+@contextmanager
+def _argparse_speaks(language: str) -> Iterator[None]:
+    """Let :mod:`argparse` say its usage errors in *language* (through the catalogue)."""
+    from ._i18n import translations
+
+    catalogue = translations(language, "messages")
+    original = argparse._  # type: ignore[attr-defined]
+    argparse._ = catalogue.gettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = original  # type: ignore[attr-defined]
 
 
 def _version_text() -> str:
@@ -122,13 +172,15 @@ def build_parser() -> argparse.ArgumentParser:
 def print_load_error(error: LoadError) -> None:
     """Print every finding of a :class:`LoadError` to stderr, one per line."""
     for finding in error.findings:
-        print(f"error: {finding}", file=sys.stderr)
+        say("error", finding)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    with using_language(_language_of(words)), _argparse_speaks(_language_of(words)):
+        parser = build_parser()
+        args = parser.parse_args(words)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s: %(message)s",
@@ -140,6 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE
     lang = getattr(args, "lang", None)
     language = lang if isinstance(lang, str) else language_from_environment()
+    if hasattr(args, "lang") and args.lang is None:
+        args.lang = language  # --lang not given: the language of the environment
     from ._io import forget_outputs
 
     forget_outputs()
@@ -147,22 +201,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         with using_language(language), _sigterm_as_interrupt():
             return int(func(args))
     except LoadError as error:
-        print_load_error(error)
+        with using_language(language):
+            print_load_error(error)
         return EXIT_UNUSABLE
     except KommunaleIntegrationError as error:
-        print(f"error: {error}", file=sys.stderr)
+        with using_language(language):
+            say("error", error)
         return EXIT_UNUSABLE
     except OSError as error:
-        where = f" ({error.filename})" if error.filename else ""
-        print(f"error: {error.strerror or error}{where}", file=sys.stderr)
+        with using_language(language):
+            where = f" ({error.filename})" if error.filename else ""
+            say("error", f"{error.strerror or error}{where}")
         return EXIT_UNUSABLE
     except KeyboardInterrupt as error:
-        return _interrupted(error)
+        with using_language(language):
+            return _interrupted(error)
     except Exception as error:
         log.debug("internal error", exc_info=True)
-        print(
-            f"internal error: {type(error).__name__}: {error}. This is a bug in "
-            "kommunale-integration; please report it (run with -v for details).",
-            file=sys.stderr,
-        )
+        with using_language(language):
+            message = tr(
+                "internal error: {kind}: {error}. This is a bug in kommunale-integration; "
+                "please report it (run with -v for details).",
+                kind=type(error).__name__,
+                error=error,
+            )
+        print(message, file=sys.stderr)
         return EXIT_INTERNAL

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ._errors import KommunaleIntegrationError, OutputError, clip
+from ._errors import KommunaleIntegrationError, OutputError, clip, shown
+from ._i18n import tr
 from ._model import Territory, TerritoryKind
 from ._parse import is_ags, repair_ags, slugify
 
@@ -84,14 +85,21 @@ def example_path(name: str = "kreis_coesfeld") -> Path:
     """
     if name not in EXAMPLES:
         raise KommunaleIntegrationError(
-            f"unknown example {name!r}; the bundled examples are {', '.join(EXAMPLES)}"
+            tr(
+                "unknown example {name}; the bundled examples are {examples}",
+                name=shown(name),
+                examples=", ".join(EXAMPLES),
+            )
         )
     for folder in _candidates(name):
         if (folder / "konzept.yaml").is_file():
             return folder
     raise KommunaleIntegrationError(
-        f"the example {name!r} is missing from this installation; reinstall "
-        "kommunale-integration or use the examples/ folder of the source distribution"
+        tr(
+            "the example {name} is missing from this installation; reinstall "
+            "kommunale-integration or use the examples/ folder of the source distribution",
+            name=shown(name),
+        )
     )
 
 
@@ -151,7 +159,9 @@ def _kind(kind: str | TerritoryKind | None, ags: str) -> TerritoryKind:
         return KIND_ALIASES[kind.strip().lower()]
     except KeyError:
         allowed = ", ".join(KIND_ALIASES)
-        raise KommunaleIntegrationError(f"unknown kind {kind!r}; use one of {allowed}") from None
+        raise KommunaleIntegrationError(
+            tr("unknown kind {kind}; use one of {allowed}", kind=shown(kind), allowed=allowed)
+        ) from None
 
 
 class AmbiguousTerritoryError(KommunaleIntegrationError):
@@ -331,8 +341,12 @@ def _official(ags: str, catalogue: TerritoryCatalogue) -> OfficialTerritory:
     entry = catalogue.require(ags)
     if len(ags) == 5 and entry.kreisfrei:
         raise KommunaleIntegrationError(
-            f"{ags} is the kreisfreie Stadt {entry.short_name}: its concept uses the AGS "
-            f"{ags}000 (the Stadt), not the Kreis key"
+            tr(
+                "{ags} is the kreisfreie Stadt {name}: its concept uses the AGS {ags}000 (the "
+                "Stadt), not the Kreis key",
+                ags=ags,
+                name=entry.short_name,
+            )
         )
     return entry
 
@@ -348,7 +362,11 @@ def _resolve(
         code, _ = repair_ags(ags)
         if not (is_ags(code) and len(code) in (5, 8)):
             raise KommunaleIntegrationError(
-                f"expected an AGS of 8 digits (Stadt or Gemeinde) or 5 digits (Kreis), got {code!r}"
+                tr(
+                    "expected an AGS of 8 digits (Stadt or Gemeinde) or 5 digits (Kreis), got "
+                    "{found}",
+                    found=shown(code),
+                )
             )
         official = _official(code, book)
         if book.within([official], kreis=kreis, land=land) != [official]:
@@ -454,15 +472,21 @@ def init_concept(
     target = Path(path)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise OutputError(
-            f"{target} already exists and is not empty: choose a new folder for the concept"
+            tr(
+                "{target} already exists and is not empty: choose a new folder for the concept",
+                target=target,
+            )
         )
     clean = (name or "").strip()
     if name is not None and not clean:
-        raise KommunaleIntegrationError("the name of the town must not be empty")
+        raise KommunaleIntegrationError(tr("the name of the town must not be empty"))
     if not _printable(clean):
         raise KommunaleIntegrationError(
-            f"the name {clean!r} contains control characters or line breaks; "
-            "give the name as it is written"
+            tr(
+                "the name {name} contains control characters or line breaks; give the name as "
+                "it is written",
+                name=shown(clean),
+            )
         )
     from ._territories import territory_catalogue
 

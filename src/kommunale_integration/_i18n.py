@@ -49,6 +49,7 @@ __all__ = [
     "format_number",
     "language_from_environment",
     "normalise_language",
+    "ntr",
     "tr",
     "translations",
     "using_language",
@@ -95,6 +96,10 @@ class Translations(_gettext.NullTranslations):
     def has(self, message: str) -> bool:
         """Whether the catalogue holds a non-empty translation of ``message``."""
         return bool(self._messages.get(message))
+
+    def has_plural(self, singular: str, plural: str) -> bool:
+        """Whether the catalogue holds the plural forms of ``singular``/``plural``."""
+        return any(self._plurals.get((singular, plural), ()))
 
     def message_ids(self) -> frozenset[str]:
         """The message ids the catalogue translates (non-empty translations only)."""
@@ -251,6 +256,18 @@ def tr(message: str, /, *, lang: str | None = None, **values: Any) -> str:
     """
     text = translations(lang or current_language(), "messages").gettext(message)
     return text.format(**values) if values else text
+
+
+def ntr(singular: str, plural: str, n: int, /, *, lang: str | None = None, **values: Any) -> str:
+    """Like :func:`tr` for a message with a number: the plural form that fits *n*.
+
+    *n* is filled in as ``{n}``.
+
+    >>> ntr("{n} warning", "{n} warnings", 2, lang="de")
+    '2 Warnungen'
+    """
+    text = translations(lang or current_language(), "messages").ngettext(singular, plural, n)
+    return text.format(n=n, **values)
 
 
 # --------------------------------------------------------------------------- numbers and dates

@@ -27,6 +27,8 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Final
 
+from ._i18n import N_
+
 __all__ = [
     "HARMLESS_HEADERS",
     "IDENTIFIER_VOCABULARY",
@@ -472,6 +474,16 @@ VALUE_SHAPES: Final = ("e-mail address", "date", "IBAN", "phone number", "identi
 """What :func:`breakdown_problem` recognises in a value, in the order it checks."""
 
 
+#: Why a value of each shape keeps a column from being a breakdown (``messages`` ids).
+_SHAPE_MESSAGES: Final = {
+    "e-mail address": N_("a value looks like an e-mail address"),
+    "date": N_("a value looks like a date"),
+    "IBAN": N_("a value looks like an IBAN"),
+    "phone number": N_("a value looks like a phone number"),
+    "identifier": N_("a value looks like an identifier"),
+}
+
+
 def value_shape(value: str) -> str | None:
     """Return what *value* looks like (one of :data:`VALUE_SHAPES`), or ``None``.
 
@@ -503,15 +515,20 @@ def breakdown_problem(values: Iterable[str]) -> str | None:
 
     >>> breakdown_problem(["SGB II", "AsylbLG"]) is None
     True
-    >>> breakdown_problem(["A", "kim@example.org"])
-    'a value looks like an e-mail address'
+    >>> breakdown_problem(["A", "kim@example.org"])  # in the current language
+    'ein Wert sieht wie eine E-Mail-Adresse aus'
     """
+    from ._i18n import format_number, tr
+
     distinct = {v for v in values if v.strip() and v != "unknown"}
     if len(distinct) > MAX_CATEGORIES:
-        return f"it has {len(distinct):,} different values, more than {MAX_CATEGORIES}"
+        return tr(
+            "it has {count} different values, more than {limit}",
+            count=format_number(len(distinct)),
+            limit=MAX_CATEGORIES,
+        )
     for value in distinct:
         shape = value_shape(value)
         if shape is not None:
-            article = "an" if shape[0] in "aeiouAEIOU" else "a"
-            return f"a value looks like {article} {shape}"
+            return tr(_SHAPE_MESSAGES[shape])
     return None

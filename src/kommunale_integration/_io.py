@@ -44,6 +44,7 @@ from types import FrameType
 from typing import Any, Final
 
 from ._errors import OutputError
+from ._i18n import format_number, tr
 
 __all__ = [
     "MANIFEST",
@@ -96,9 +97,17 @@ def check_not_input(output: StrPath, inputs: Iterable[StrPath] = ()) -> None:
     for item in inputs:
         source = _resolve(Path(item))
         if out == source:
-            raise OutputError(f"refusing to overwrite the input {item}: choose another output")
+            raise OutputError(
+                tr("refusing to overwrite the input {item}: choose another output", item=item)
+            )
         if source.is_relative_to(out):
-            raise OutputError(f"refusing to write {output}: it holds the input {item}")
+            raise OutputError(
+                tr(
+                    "refusing to write {output}: it holds the input {item}",
+                    output=output,
+                    item=item,
+                )
+            )
         # A folder input (a concept folder, an HSDS export) is read file by file: its
         # data files are inputs too.
         if (
@@ -108,14 +117,22 @@ def check_not_input(output: StrPath, inputs: Iterable[StrPath] = ()) -> None:
             and out.suffix.lower() in _DATA_SUFFIXES
         ):
             raise OutputError(
-                f"refusing to overwrite {output}: it is a data file of the input folder "
-                f"{item}; choose another output"
+                tr(
+                    "refusing to overwrite {output}: it is a data file of the input folder "
+                    "{item}; choose another output",
+                    output=output,
+                    item=item,
+                )
             )
     for folder in out.parents:
         if out in _concept_files(folder):
             raise OutputError(
-                f"refusing to write {output}: load_concept reads it as part of the concept "
-                f"folder {folder}, so the concept would break; choose another output"
+                tr(
+                    "refusing to write {output}: load_concept reads it as part of the concept "
+                    "folder {folder}, so the concept would break; choose another output",
+                    output=output,
+                    folder=folder,
+                )
             )
 
 
@@ -172,7 +189,7 @@ def atomic_write(
     else:
         check_not_input(target, inputs)
     if target.is_dir():
-        raise OutputError(f"{path} is a folder: give a file name as output")
+        raise OutputError(tr("{path} is a folder: give a file name as output", path=path))
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(target)
     payload = data.encode(encoding) if isinstance(data, str) else data
@@ -272,11 +289,13 @@ def check_replaceable(
     """
     target = Path(path)
     if target.is_symlink():
-        raise OutputError(f"{path} is a symbolic link: give the folder it points to as output")
+        raise OutputError(
+            tr("{path} is a symbolic link: give the folder it points to as output", path=path)
+        )
     if not target.exists():
         return
     if not target.is_dir():
-        raise OutputError(f"{path} exists and is not a folder: choose another output")
+        raise OutputError(tr("{path} exists and is not a folder: choose another output", path=path))
     present = _entries(target)
     if not present:
         return
@@ -284,34 +303,51 @@ def check_replaceable(
         foreign = present - set(own_files)
         if foreign:
             raise OutputError(
-                f"{path} is not empty and holds files that {writer} does not write "
-                f"({_some(foreign)}): choose a new or empty folder, nothing was changed"
+                tr(
+                    "{path} is not empty and holds files that {writer} does not write "
+                    "({files}): choose a new or empty folder, nothing was changed",
+                    path=path,
+                    writer=writer,
+                    files=_some(foreign),
+                )
             )
         return
     manifest = _read_manifest(target)
     if manifest is None:
         raise OutputError(
-            f"{path} is not empty and was not written by kommunale-integration "
-            f"({_some(present)}): choose a new or empty folder, nothing was changed"
+            tr(
+                "{path} is not empty and was not written by kommunale-integration "
+                "({files}): choose a new or empty folder, nothing was changed",
+                path=path,
+                files=_some(present),
+            )
         )
     owner, listed = manifest
     if owner != writer:
         raise OutputError(
-            f"{path} was written by {owner}, not by {writer}: choose another folder, "
-            "nothing was changed"
+            tr(
+                "{path} was written by {owner}, not by {writer}: choose another folder, "
+                "nothing was changed",
+                path=path,
+                owner=owner,
+                writer=writer,
+            )
         )
     unknown = present - listed - {MANIFEST}
     if unknown:
         raise OutputError(
-            f"{path} holds files that kommunale-integration did not write there "
-            f"({_some(unknown)}): move them away or choose another folder, nothing was "
-            "changed"
+            tr(
+                "{path} holds files that kommunale-integration did not write there "
+                "({files}): move them away or choose another folder, nothing was changed",
+                path=path,
+                files=_some(unknown),
+            )
         )
 
 
 def _some(names: set[str]) -> str:
     shown = sorted(names)[:3]
-    more = f" and {len(names) - 3:,} more" if len(names) > 3 else ""
+    more = tr(" and {count} more", count=format_number(len(names) - 3)) if len(names) > 3 else ""
     return ", ".join(shown) + more
 
 

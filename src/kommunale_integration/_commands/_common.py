@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from .._errors import KommunaleIntegrationError
+from .._i18n import N_, tr
 
 if TYPE_CHECKING:
     from .._cases import CaseData
@@ -37,6 +38,7 @@ __all__ = [
     "emit",
     "load_concept_path",
     "read_case_export",
+    "say",
 ]
 
 EXIT_OK: Final = 0
@@ -49,6 +51,20 @@ EXIT_TERMINATED: Final = 143
 
 class UsageError(KommunaleIntegrationError):
     """The options of a command do not fit together (exit code 2)."""
+
+
+#: The prefixes of the lines a command prints to stderr.
+_PREFIXES: Final = {
+    "error": N_("error: {message}"),
+    "warning": N_("warning: {message}"),
+    "notice": N_("notice: {message}"),
+}
+
+
+def say(kind: str, message: object) -> None:
+    """Print *message* to stderr behind the prefix of *kind* (``error``, ``warning``,
+    ``notice``) in the current language: the one way a command reports to people."""
+    print(tr(_PREFIXES[kind], message=message), file=sys.stderr)
 
 
 # --------------------------------------------------------------------------- options
@@ -71,9 +87,12 @@ def add_output_option(
 
 
 def add_lang_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--lang de|en``."""
+    """Add ``--lang de|en``; when not given, the command line fills in the language of
+    the environment (``LANG`` …), else German."""
     parser.add_argument(
-        "--lang", choices=("de", "en"), default="de", help="language of the output (default: de)"
+        "--lang",
+        choices=("de", "en"),
+        help="language of the output and the messages (default: that of LANG, else de)",
     )
 
 
@@ -103,7 +122,7 @@ def case_files(args: argparse.Namespace) -> tuple[str, str] | None:
     """
     cases, events = getattr(args, "cases", None), getattr(args, "events", None)
     if bool(cases) != bool(events):
-        raise UsageError("--cases and --events belong together: give both files of the export")
+        raise UsageError(tr("--cases and --events belong together: give both files of the export"))
     return (cases, events) if cases and events else None
 
 
@@ -157,7 +176,7 @@ def emit(data: str | bytes, output: str | None, *, inputs: Sequence[str | Path] 
     if isinstance(data, bytes):
         if sys.stdout.isatty():
             raise UsageError(
-                "refusing to write a binary DOCX file to the terminal: use --output FILE"
+                tr("refusing to write a binary DOCX file to the terminal: use --output FILE")
             )
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

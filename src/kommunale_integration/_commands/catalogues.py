@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ._common import add_lang_option
+
 
 def register(subparsers: Any) -> None:
     """Add the ``catalogues`` sub-command."""
@@ -25,7 +27,7 @@ def register(subparsers: Any) -> None:
         metavar="NAME",
         help=f"catalogues to list (default: all): {', '.join(CATALOGUE_NAMES)}",
     )
-    parser.add_argument("--lang", choices=("de", "en"), default="de", help="language of the labels")
+    add_lang_option(parser)
     parser.set_defaults(func=run)
 
 

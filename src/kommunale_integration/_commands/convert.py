@@ -64,5 +64,7 @@ def run(args: argparse.Namespace) -> int:
         encoding=args.encoding,
         inputs=[args.source],
     )
-    print(f"wrote {target}")
+    from .._i18n import tr
+
+    print(tr("written: {path}", path=target))
     return EXIT_OK

@@ -51,13 +51,17 @@ def check_output(folder: Path) -> None:
         OutputError: naming the folder.
     """
     from .._errors import OutputError
+    from .._i18n import tr
     from .._io import check_replaceable
 
     here = Path.cwd().resolve()
     if folder.resolve() == here or folder.resolve() in here.parents:
         raise OutputError(
-            f"{folder} is the current folder or contains it: choose a new folder such as "
-            "build/demo with --output"
+            tr(
+                "{folder} is the current folder or contains it: choose a new folder such as "
+                "build/demo with --output",
+                folder=folder,
+            )
         )
     check_replaceable(folder, "demo")
 
@@ -69,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
     from .._cases import read_cases
     from .._examples import example_path
+    from .._i18n import tr
     from .._io import atomic_directory
     from .._loaders import load_concept
     from .._periods import ReportPeriod
@@ -83,24 +88,40 @@ def run(args: argparse.Namespace) -> int:
     example = example_path("kreis_coesfeld")
     concept = load_concept(example)
     print(
-        f"Beispiel geladen: {concept.title} ({len(concept.actors)} Akteure, "
-        f"{len(concept.offers)} Angebote, {len(concept.measures)} Maßnahmen, "
-        f"{len(concept.indicators)} Kennzahlen) aus {example}"
+        tr(
+            "Example loaded: {title} ({actors} actors, {offers} offers, {measures} measures, "
+            "{indicators} Kennzahlen) from {folder}",
+            title=concept.title,
+            actors=len(concept.actors),
+            offers=len(concept.offers),
+            measures=len(concept.measures),
+            indicators=len(concept.indicators),
+            folder=example,
+        )
     )
 
     report = validate(concept, "konzept", today=today)
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in _SEVERITIES}
     print(
-        f"Prüfung (Profil konzept): {'ohne Fehler' if report.ok else 'FEHLER'}; "
-        f"{counts['error']} Fehler, {counts['warning']} Warnungen, {counts['info']} Hinweise"
+        tr(
+            "Check (profile konzept): {verdict}; {errors} errors, {warnings} warnings, "
+            "{hints} hints",
+            verdict=tr("no errors") if report.ok else tr("ERRORS"),
+            errors=counts["error"],
+            warnings=counts["warning"],
+            hints=counts["info"],
+        )
     )
 
     cases = read_cases(example / "cases.csv", example / "events.csv")
     # one table for the report and the CSV: one pattern of suppressions per release
     table = report_table(concept, cases, period)
     print(
-        f"Kennzahlen aus dem synthetischen Fallexport berechnet: {len(table)} Werte "
-        "(Geheimhaltung: Werte 1 und 2 unterdrückt)"
+        tr(
+            "Kennzahlen computed from the synthetic case export: {count} values (disclosure "
+            "control: values 1 and 2 suppressed)",
+            count=len(table),
+        )
     )
 
     files: dict[str, str] = {
@@ -118,10 +139,11 @@ def run(args: argparse.Namespace) -> int:
             (tmp / name).write_text(text, encoding="utf-8")
         build_directory(concept, tmp / "wegweiser", today=today, inputs=[example])
     for name in files:
-        print(f"geschrieben: {output / name}")
-    print(f"geschrieben: {output / 'wegweiser' / 'de' / 'index.html'} (Wegweiser, 8 Sprachen)")
+        print(tr("written: {path}", path=output / name))
+    site = output / "wegweiser" / "de" / "index.html"
+    print(tr("written: {path} (Wegweiser, 8 languages)", path=site))
     report_file = (output / f"jahresbericht-{period}.html").resolve()
-    print(f"Im Browser öffnen: {report_file.as_uri()}")
+    print(tr("Open in the browser: {uri}", uri=report_file.as_uri()))
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 

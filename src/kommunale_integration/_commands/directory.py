@@ -23,7 +23,7 @@ def _language(value: str) -> str:
     code = normalise_language(value)
     if not code.isalpha() or not 2 <= len(code) <= 3:
         raise argparse.ArgumentTypeError(
-            f"expected a language code such as de, ar, uk; got {value!r}"
+            tr("expected a language code such as de, ar, uk; got {found}", found=repr(value))
         )
     return code
 

@@ -53,6 +53,8 @@ def run_hsds(args: argparse.Namespace) -> int:
     from .. import load_concept, save_concept
     from .._errors import Severity
     from .._hsds import import_hsds
+    from .._i18n import tr
+    from ._common import say
 
     into = load_concept(args.into) if args.into else None
     concept, report = import_hsds(args.dir, into=into)
@@ -60,13 +62,18 @@ def run_hsds(args: argparse.Namespace) -> int:
     save_concept(concept, args.output, tables=None, inputs=inputs)
     for finding in report.findings:
         if finding.severity is Severity.WARNING:
-            print(f"warning: {finding}", file=sys.stderr)
+            say("warning", finding)
         else:
             log.info("%s", finding)
     print(
-        f"imported {len(concept.actors)} actors and {len(concept.offers)} offers; "
-        f"{len(report.unmapped)} values without a place in the model kept as extras; "
-        f"{len(report.warnings)} warnings",
+        tr(
+            "imported {actors} actors and {offers} offers; {unmapped} values without a place "
+            "in the model kept as extras; {warnings} warnings",
+            actors=len(concept.actors),
+            offers=len(concept.offers),
+            unmapped=len(report.unmapped),
+            warnings=len(report.warnings),
+        ),
         file=sys.stderr,
     )
     return EXIT_OK

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .._i18n import tr
 from ._common import (
     EXIT_OK,
     EXIT_UNUSABLE,
@@ -21,6 +22,7 @@ from ._common import (
     add_output_option,
     case_files,
     read_case_export,
+    say,
 )
 
 __all__ = ["register"]
@@ -110,10 +112,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.path and not case_files(args):
         raise UsageError(
-            "nothing to compute: give a concept PATH or a case export with --cases and --events"
+            tr("nothing to compute: give a concept PATH or a case export with --cases and --events")
         )
     if args.threshold < 0:
-        print("error: --threshold must be 0 or more", file=sys.stderr)
+        say("error", tr("--threshold must be 0 or more"))
         return EXIT_UNUSABLE
     if args.no_suppression and args.output and args.format == "csv":
         from .._engine.table import check_internal_name
@@ -139,17 +141,22 @@ def run(args: argparse.Namespace) -> int:
             if isinstance(i.numerator, CaseCount) or isinstance(i.denominator, CaseCount)
         ]
         if skipped:
-            print(
-                f"notice: {', '.join(skipped)} count cases and are left out: give the "
-                "case export with --cases and --events",
-                file=sys.stderr,
+            say(
+                "notice",
+                tr(
+                    "{indicators} count cases and are left out: give the case export with "
+                    "--cases and --events",
+                    indicators=", ".join(skipped),
+                ),
             )
     if args.no_suppression:
         disclosure = None
-        print(
-            "notice: disclosure control is OFF (--no-suppression): the result is for "
-            "internal use only and must not be published",
-            file=sys.stderr,
+        say(
+            "notice",
+            tr(
+                "disclosure control is OFF (--no-suppression): the result is for internal use "
+                "only and must not be published"
+            ),
         )
     else:
         disclosure = DisclosureControl(
@@ -190,10 +197,14 @@ def _explain_threshold(table: Any, threshold: int) -> None:
         if i.confidentiality.threshold > threshold
     ]
     if stricter:
-        print(
-            f"notice: --threshold {threshold} does not apply to {', '.join(stricter)}: "
-            "an indicator's own minimum is stricter and wins",
-            file=sys.stderr,
+        say(
+            "notice",
+            tr(
+                "--threshold {threshold} does not apply to {indicators}: an indicator's own "
+                "minimum is stricter and wins",
+                threshold=threshold,
+                indicators=", ".join(stricter),
+            ),
         )
 
 

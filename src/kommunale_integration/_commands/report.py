@@ -99,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _meeting_date(text: str | None) -> date | None:
     """The ``--meeting-date`` value as a date (ISO or German), or ``None``."""
-    from .._errors import KommunaleIntegrationError
+    from .._errors import KommunaleIntegrationError, shown
+    from .._i18n import tr
     from .._parse import ParseError, parse_date
 
     if text is None:
@@ -107,4 +108,6 @@ def _meeting_date(text: str | None) -> date | None:
     try:
         return parse_date(text)
     except ParseError as error:
-        raise KommunaleIntegrationError(f"--meeting-date {text!r}: {error}") from None
+        raise KommunaleIntegrationError(
+            tr("invalid --meeting-date {found}: {problem}", found=shown(text), problem=error)
+        ) from None

@@ -78,10 +78,11 @@ def register(subparsers: Any) -> None:
 def handle(args: argparse.Namespace) -> int:
     """Load, validate and print the report; return the exit code."""
     from .._errors import LoadError
+    from .._i18n import tr
     from .._validation import ValidationReport, validate
 
     if case_files(args) and not args.period:
-        raise UsageError("--cases and --events need --period (the period to check)")
+        raise UsageError(tr("--cases and --events need --period (the period to check)"))
     try:
         concept, load_findings = _load(args.path, args.lang)
         cases = read_case_export(args, concept=concept)
@@ -103,7 +104,7 @@ def handle(args: argparse.Namespace) -> int:
         report = ValidationReport(
             findings=sorted(
                 (*load_findings, *report.findings),
-                key=lambda f: ("error", "warning", "info").index(str(f.severity)),
+                key=lambda f: f.severity.rank,
             ),
             profile=report.profile,
         )

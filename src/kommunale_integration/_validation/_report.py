@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from .._errors import Finding, LoadError, Severity
+from .._i18n import format_date, ntr, tr
 from .._io import atomic_write
 from ._accepted import ReviewedFinding
 from ._messages import severity_label
@@ -188,25 +189,27 @@ class ValidationReport:
         for item in self.accepted:
             f, why = item.finding, item.acceptance
             where = f.location.describe(lang)
-            day = why.date.isoformat() if lang == "en" else why.date.strftime("%d.%m.%Y")
-            if lang == "en":
-                note = f"reason: {why.reason} (reviewed on {day} by {why.by})"
-                prefix = f"Accepted: {where}: " if where else "Accepted: "
-            else:
-                note = f"Begründung: {why.reason} (geprüft am {day} von {why.by})"
-                prefix = f"Akzeptiert: {where}: " if where else "Akzeptiert: "
+            day = format_date(why.date, lang=lang) if lang == "de" else why.date.isoformat()
+            note = tr(
+                "reason: {reason} (reviewed on {day} by {by})",
+                lang=lang,
+                reason=why.reason,
+                day=day,
+                by=why.by,
+            )
+            accepted = tr("Accepted", lang=lang)
+            prefix = f"{accepted}: {where}: " if where else f"{accepted}: "
             lines.append(" ".join(f"{prefix}{f.message} [{f.code}] – {note}".split()))
         lines.append(self._summary(lang))
         return "\n".join(lines)
 
     def _summary(self, lang: str) -> str:
         e, w, i = len(self.errors), len(self.warnings), len(self.infos)
-        a = len(self.accepted)
-        if lang == "en":
-            accepted = f", {a} accepted" if a else ""
-            return (
-                f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}, "
-                f"{i} info{'s' * (i != 1)}{accepted}."
-            )
-        accepted = f", {a} akzeptiert" if a else ""
-        return f"{e} Fehler, {w} Warnung{'en' * (w != 1)}, {i} Hinweis{'e' * (i != 1)}{accepted}."
+        parts = [
+            ntr("{n} error", "{n} errors", e, lang=lang),
+            ntr("{n} warning", "{n} warnings", w, lang=lang),
+            ntr("{n} info", "{n} infos", i, lang=lang),
+        ]
+        if self.accepted:
+            parts.append(tr("{n} accepted", lang=lang, n=len(self.accepted)))
+        return ", ".join(parts) + "."

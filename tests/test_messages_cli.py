@@ -1,0 +1,514 @@
+"""No German run prints an English message, and no English run a German one.
+
+Every command of the command line runs its success and its error paths (the table
+:data:`INVOCATIONS`, one entry per place that prints a message) once in German and once
+in English. During the runs every translation is *marked*: the catalogue wraps what it
+returns in private-use characters (the values filled in land inside the mark). Whatever a
+command prints outside a mark did not come from the catalogue, so it is a message nobody
+can translate: the test fails on it, as it fails on a message id the German catalogue
+lacks, and on an English run that uses an id written in German.
+
+What may stand outside a mark is data: paths and file names, finding codes in brackets,
+AGS and other numbers, and the identifiers of the model (``offers[0].email``).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+import pytest
+
+from kommunale_integration import _i18n
+from kommunale_integration._cli import main
+from kommunale_integration._territories import ATTRIBUTION, LICENCE
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kreis_coesfeld"
+# Marks from the Private Use Area: valid in every output format (HTML, XML, DOCX).
+OPEN, CLOSE, MISSING = "\ue000", "\ue001", "\ue002"
+
+
+# --------------------------------------------------------------------------- marking
+
+
+@attrs.define
+class Marks:
+    """The message ids used in a run, and those without a German translation."""
+
+    used: set[str] = attrs.Factory(set)
+    untranslated: set[str] = attrs.Factory(set)
+
+
+@pytest.fixture
+def marks(monkeypatch: pytest.MonkeyPatch) -> Marks:
+    """Mark every text the catalogues give (any language, any domain)."""
+    found = Marks()
+    gettext, ngettext = _i18n.Translations.gettext, _i18n.Translations.ngettext
+
+    def mark(catalogue: _i18n.Translations, message: str, text: str, known: bool) -> str:
+        messages = catalogue is _i18n.translations(catalogue.language, "messages")
+        if messages:
+            found.used.add(message)
+        if messages and catalogue.language != "en" and not known:
+            found.untranslated.add(message)
+            return f"{MISSING}{text}{CLOSE}"
+        return f"{OPEN}{text}{CLOSE}"
+
+    def marked_gettext(self: _i18n.Translations, message: str) -> str:
+        return mark(self, message, gettext(self, message), self.has(message))
+
+    def marked_ngettext(self: _i18n.Translations, one: str, many: str, n: int) -> str:
+        return mark(self, one, ngettext(self, one, many, n), self.has_plural(one, many))
+
+    monkeypatch.setattr(_i18n.Translations, "gettext", marked_gettext)
+    monkeypatch.setattr(_i18n.Translations, "ngettext", marked_ngettext)
+    return found
+
+
+_INNERMOST = re.compile(f"[{OPEN}{MISSING}][^{OPEN}{MISSING}{CLOSE}]*{CLOSE}")
+# Data a message may carry outside a translation: paths, file names, finding codes,
+# dotted field paths of the model, numbers, punctuation.
+_DATA = re.compile(
+    r"\S*/\S*"  # a path or URL
+    r"|[\w.-]+\.(?:yaml|yml|json|toml|csv|xlsx|html|md|docx|ics|tsv|txt)\b"  # a file
+    r"|\[[a-z0-9-]+\]"  # a finding code
+    r"|\b[a-z_]+(?:\[\d+\])+(?:\.[a-z_]+(?:\[\d+\])*)*"  # a path in the model
+    r"|\b[a-z_]+(?:\.[a-z_]+(?:\[\d+\])*)+\b"  # a dotted path in the model
+    r"|kommunale-integration(?: [a-z]+)?|--[a-z-]+"  # the command and its options
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_USAGE = re.compile(f"{OPEN}(usage|Aufruf): {CLOSE}")
+#: Data printed as it is in every language: the attribution and licence the
+#: Gemeindeverzeichnis must be shown with.
+_ALWAYS = (ATTRIBUTION, LICENCE)
+
+
+def untranslated_text(text: str, data: tuple[str, ...] = ()) -> list[str]:
+    """The lines of *text* that hold words outside every marked translation."""
+    problems = []
+    usage = False
+    for line in text.splitlines():
+        # the usage block (after "usage: ", and its indented lines) is syntax, not words
+        if _USAGE.match(line) or (usage and line.startswith(" ")):
+            usage = True
+            continue
+        usage = False
+        rest = line
+        while True:
+            shorter = _INNERMOST.sub(" ", rest)
+            if shorter == rest:
+                break
+            rest = shorter
+        for value in (*data, *_ALWAYS):
+            rest = rest.replace(value, " ")
+        rest = _DATA.sub(" ", rest)
+        words = _WORD.findall(rest)
+        if words:
+            problems.append(f"{line!r}: {words}")
+    return problems
+
+
+def test_the_detector_finds_a_message_outside_the_catalogue() -> None:
+    """The check itself: an unmarked sentence is found, data and marked text are not."""
+    marked = f"{OPEN}Fehler: {OPEN}Zeile 3{CLOSE}{CLOSE} konzept.yaml [invalid-value]"
+    assert untranslated_text(marked) == []
+    assert untranslated_text("/tmp/x/konzept.yaml, offers[0].contacts[0].email: 05558") == []
+    assert untranslated_text(f"{OPEN}Fehler:{CLOSE} the AGS does not exist") != []
+    assert untranslated_text("error: something") != []
+
+
+# --------------------------------------------------------------------------- invocations
+
+
+@attrs.frozen
+class Invocation:
+    """One run of the command line: its words, exit code and what must be checked.
+
+    ``stdout`` is ``False`` where standard output carries data (a schema, a table),
+    not messages.
+    """
+
+    name: str
+    argv: Callable[[Path], list[str]]
+    exit: int
+    stdout: bool = True
+    data: tuple[str, ...] = ()
+    terminal: bool = False  # standard output is a terminal
+
+
+def _broken(tmp: Path) -> Path:
+    """A concept whose values break rules of the loader, the converter and the model."""
+    folder = tmp / "kaputt"
+    folder.mkdir(exist_ok=True)
+    (folder / "konzept.yaml").write_text(
+        "id: kaputt\n"
+        "title: Kaputt\n"
+        "territory: '05558'\n"
+        "valid_from: 2026-01-01\n"
+        "valid_to: 2025-01-01\n"
+        "unknown_key: 1\n"
+        "actors:\n"
+        "  - {id: 'a b', name: X, email: kaputt, founded: 31.02.2020}\n"
+        "  - {id: drk, name: DRK, volunteer: vielleicht, staff: [{role: R, fte: -1}]}\n"
+        "offers:\n"
+        "  - {id: o, name: O, actor: drk, schedule: {rrule: FREQ=HOURLY, dtstart: 2026-01-01}}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _table_errors(tmp: Path) -> Path:
+    """A concept folder whose tables have broken cells and columns."""
+    folder = tmp / "tabellen"
+    folder.mkdir(exist_ok=True)
+    (folder / "konzept.yaml").write_text("id: t\ntitle: T\nterritory: '05558'\n", encoding="utf-8")
+    (folder / "akteure.csv").write_bytes(
+        "id;name;ehrenamtlich;gegründet;unbekannt\n"
+        "drk;DRK;vielleicht;31.13.2020;x\n"
+        ";Ohne Id;ja;;\n".encode("cp1252")
+    )
+    return folder
+
+
+def _cases(tmp: Path, good: bool = True) -> tuple[str, str]:
+    if good:
+        return str(tmp / "k" / "cases.csv"), str(tmp / "k" / "events.csv")
+    cases = tmp / "bad-cases.csv"
+    cases.write_text(
+        "case_id,municipality,opened,closed,sex,birth_year,name\n"
+        "p1,5558012,2025-13-01,,x,19,Kim\n"
+        "p1,05558012,2025-01-01,2024-01-01,f,1990,Kim\n",
+        encoding="utf-8",
+    )
+    events = tmp / "bad-events.csv"
+    events.write_text("case_id,event,date\np9,,2025-01-01\n", encoding="utf-8")
+    return str(cases), str(events)
+
+
+def _full(tmp: Path) -> Path:
+    """A non-empty folder the library did not write."""
+    folder = tmp / "voll"
+    folder.mkdir(exist_ok=True)
+    (folder / "eigenes.txt").write_text("x", encoding="utf-8")
+    return folder
+
+
+K = "k"  # the copy of the Kreis Coesfeld example
+# Names of the Gemeindeverzeichnis a command prints as they are (data, not messages).
+PLACES = ("Wettringen", "Kreis Steinfurt", "Nordrhein-Westfalen", "Landkreis Ansbach", "Bayern")
+
+INVOCATIONS: tuple[Invocation, ...] = (
+    # argparse: usage errors
+    Invocation("usage: unknown command", lambda t: ["gibtsnicht"], 2),
+    Invocation("usage: missing argument", lambda t: ["validate"], 2),
+    Invocation("usage: invalid choice", lambda t: ["validate", str(t / K), "--format", "x"], 2),
+    Invocation("usage: unknown option", lambda t: ["validate", str(t / K), "--gibtsnicht"], 2),
+    Invocation(
+        "usage: bad date type",
+        lambda t: ["territories", "update", "x.csv", "--output", "y", "--gebietsstand", "x"],
+        2,
+    ),
+    # validate
+    Invocation("validate ok", lambda t: ["validate", str(t / K)], 0),
+    Invocation("validate broken concept", lambda t: ["validate", str(_broken(t))], 2),
+    Invocation("validate broken tables", lambda t: ["validate", str(_table_errors(t))], 2),
+    Invocation("validate missing", lambda t: ["validate", "fehlt"], 2, data=("fehlt",)),
+    Invocation(
+        "validate cases without period",
+        lambda t: ["validate", str(t / K), "--cases", _cases(t)[0], "--events", _cases(t)[1]],
+        2,
+    ),
+    Invocation(
+        "validate cases",
+        lambda t: [
+            "validate",
+            str(t / K),
+            "--period",
+            "2025",
+            "--cases",
+            _cases(t)[0],
+            "--events",
+            _cases(t)[1],
+        ],
+        0,
+    ),
+    # report
+    Invocation(
+        "report ok",
+        lambda t: ["report", str(t / K), "--period", "2025", "--output", str(t / "b.html")],
+        0,
+    ),
+    Invocation("report bad period", lambda t: ["report", str(t / K), "--period", "2025-Q5"], 2),
+    Invocation(
+        "report bad meeting date",
+        lambda t: ["report", str(t / K), "--period", "2025", "--meeting-date", "31.02.2026"],
+        2,
+    ),
+    Invocation(
+        "report only --cases",
+        lambda t: ["report", str(t / K), "--period", "2025", "--cases", _cases(t)[0]],
+        2,
+    ),
+    Invocation(
+        "report over its input",
+        lambda t: [
+            "report",
+            str(t / K),
+            "--period",
+            "2025",
+            "--output",
+            str(t / K / "konzept.yaml"),
+        ],
+        2,
+    ),
+    Invocation(
+        "report into a folder",
+        lambda t: ["report", str(t / K), "--period", "2025", "--output", str(t / K)],
+        2,
+    ),
+    Invocation(
+        "report docx to terminal",
+        lambda t: ["report", str(t / K), "--period", "2025", "--format", "docx"],
+        2,
+        terminal=True,
+    ),
+    # indicators
+    Invocation("indicators nothing", lambda t: ["indicators"], 2),
+    Invocation(
+        "indicators negative threshold",
+        lambda t: ["indicators", str(t / K), "--period", "2025", "--threshold", "-1"],
+        2,
+    ),
+    Invocation(
+        "indicators without cases",
+        lambda t: ["indicators", str(t / K), "--period", "2025", "--output", str(t / "i.csv")],
+        0,
+    ),
+    Invocation(
+        "indicators no suppression",
+        lambda t: [
+            "indicators",
+            "--period",
+            "2025",
+            "--cases",
+            _cases(t)[0],
+            "--events",
+            _cases(t)[1],
+            "--no-suppression",
+            "--output",
+            str(t / "intern-i.csv"),
+        ],
+        0,
+    ),
+    Invocation(
+        "indicators bad cases",
+        lambda t: [
+            "indicators",
+            "--period",
+            "2025",
+            "--cases",
+            _cases(t, good=False)[0],
+            "--events",
+            _cases(t, good=False)[1],
+        ],
+        2,
+    ),
+    Invocation(
+        "indicators unsafe breakdown",
+        lambda t: [
+            "indicators",
+            "--period",
+            "2025",
+            "--cases",
+            _cases(t)[0],
+            "--events",
+            _cases(t)[1],
+            "--by",
+            "case_id",
+        ],
+        2,
+    ),
+    # directory, calendar, plan, diff
+    Invocation(
+        "directory ok",
+        lambda t: ["directory", str(t / K), "--output", str(t / "site"), "--lang", "de"],
+        0,
+    ),
+    Invocation(
+        "directory into a full folder",
+        lambda t: ["directory", str(t / K), "--output", str(_full(t))],
+        2,
+    ),
+    Invocation(
+        "directory bad language",
+        lambda t: ["directory", str(t / K), "--output", str(t / "s"), "--lang", "1"],
+        2,
+    ),
+    Invocation("calendar ok", lambda t: ["calendar", str(t / K), "--output", str(t / "ics")], 0),
+    Invocation("plan ok", lambda t: ["plan", str(t / K), "--output", str(t / "plan.html")], 0),
+    Invocation(
+        "diff ok", lambda t: ["diff", str(t / K), str(t / K), "--output", str(t / "diff.md")], 0
+    ),
+    # schema, export, import, convert
+    Invocation("schema", lambda t: ["schema", "Concept"], 0, stdout=False),
+    Invocation("schema unknown type", lambda t: ["schema", "Gibtsnicht"], 2),
+    Invocation(
+        "export hsds", lambda t: ["export", "hsds", str(t / K), "--output", str(t / "hsds")], 0
+    ),
+    Invocation(
+        "import hsds",
+        lambda t: ["import", "hsds", str(t / "hsds"), "--output", str(t / "neu.yaml")],
+        0,
+    ),
+    Invocation(
+        "import hsds missing",
+        lambda t: ["import", "hsds", str(t / "fehlt"), "--output", str(t / "n.yaml")],
+        2,
+    ),
+    Invocation("convert ok", lambda t: ["convert", str(t / K), str(t / "k.json")], 0),
+    # init and the territories
+    Invocation(
+        "init ok", lambda t: ["init", str(t / "neu"), "--name", "Wettringen"], 0, data=PLACES
+    ),
+    Invocation("init unknown AGS", lambda t: ["init", str(t / "x1"), "--ags", "09999001"], 2),
+    Invocation("init bad AGS", lambda t: ["init", str(t / "x2"), "--ags", "0555801"], 2),
+    Invocation("init kreisfreie Stadt", lambda t: ["init", str(t / "x3"), "--ags", "05515"], 2),
+    Invocation(
+        "init unknown name",
+        lambda t: ["init", str(t / "x4"), "--name", "Musterhausen"],
+        2,
+        data=("Musterhausen",),
+    ),
+    Invocation(
+        "init into a full folder", lambda t: ["init", str(_full(t)), "--ags", "05566096"], 2
+    ),
+    Invocation("territories", lambda t: ["territories"], 0),
+    Invocation("territories find", lambda t: ["territories", "find", "Wettringen"], 0, data=PLACES),
+    Invocation(
+        "territories find nothing",
+        lambda t: ["territories", "find", "Musterhausen"],
+        2,
+        data=("Musterhausen",),
+    ),
+    Invocation("territories show", lambda t: ["territories", "show", "05566096"], 0, data=PLACES),
+    Invocation("territories show unknown", lambda t: ["territories", "show", "05566999"], 2),
+    Invocation(
+        "catalogues unknown", lambda t: ["catalogues", "gibtsnicht"], 2, data=("gibtsnicht",)
+    ),
+    Invocation("catalogues", lambda t: ["catalogues", "fields"], 0, stdout=False),
+    # demo
+    Invocation("demo", lambda t: ["demo", "--output", str(t / "demo")], 0),
+    Invocation("demo into the current folder", lambda t: ["demo", "--output", "."], 2),
+)
+
+
+@pytest.fixture(scope="module")
+def workplace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("messages")
+    shutil.copytree(EXAMPLE, folder / K)
+    return folder
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("invocation", INVOCATIONS, ids=lambda i: i.name)
+def test_every_message_is_in_the_language_of_the_run(
+    invocation: Invocation,
+    language: str,
+    workplace: Path,
+    marks: Marks,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", {"de": "de_DE.UTF-8", "en": "en_GB.UTF-8"}[language])
+    monkeypatch.chdir(workplace)
+    tmp = workplace / language
+    tmp.mkdir(exist_ok=True)
+    if not (tmp / K).exists():
+        shutil.copytree(EXAMPLE, tmp / K)
+    if invocation.name == "import hsds" and not (tmp / "hsds").exists():
+        assert main(["export", "hsds", str(tmp / K), "--output", str(tmp / "hsds")]) == 0
+    words = invocation.argv(tmp)
+    if invocation.terminal:
+        monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    try:
+        code = main(words)
+    except SystemExit as stop:  # argparse
+        code = int(stop.code or 0)
+    out, err = capsys.readouterr()
+    assert code == invocation.exit, (code, out, err)
+    data = (str(tmp), str(workplace), *invocation.data)
+    printed = err + (out if invocation.stdout else "")
+    assert printed.strip() or invocation.exit == 0 or not invocation.stdout, "nothing said"
+    problems = untranslated_text(printed, data)
+    assert not problems, "text printed outside the catalogue:\n" + "\n".join(problems)
+    assert not marks.untranslated, f"no German translation: {sorted(marks.untranslated)}"
+    if language == "en":
+        messages = _i18n.translations("de", "messages").message_ids()
+        german = [m for m in marks.used if m in messages and _looks_german(m)]
+        assert not german, f"message ids written in German: {german}"
+
+
+_GERMAN_WORDS = re.compile(
+    r"\b(und|oder|nicht|der|die|das|ist|mit|für|gibt|Datei|Zeile|Spalte|Fehler|Warnung|"
+    r"Hinweis|geschrieben|erwartet|erhalten|bitte)\b|[äöüß]"
+)
+# Words of the German administration the English messages keep as terms (with a
+# gloss where they first appear): they are no sign of a German message id.
+_TERMS = re.compile(
+    r"Gemeindeverzeichnis|Gebietsstand|Städte|Kennzahl\w*|Gemeindeschlüssel|"
+    r"Handlungsfeld\w*|Kreis\w*|Gemeinde\w*|Stadt|Land|Wegweiser|ja/nein|\(ja, nein"
+)
+
+
+def _looks_german(message_id: str) -> bool:
+    return bool(_GERMAN_WORDS.search(_TERMS.sub("", message_id)))
+
+
+def test_an_untranslated_message_fails_the_check(
+    workplace: Path,
+    marks: Marks,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The proof that the check can fail: a command that prints a message past the
+    catalogue, and one whose id the German catalogue lacks, are both caught."""
+    from kommunale_integration._commands import territories
+
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+
+    def untranslated(args: object) -> int:
+        print("Gemeindeverzeichnis loaded")  # printed past the catalogue
+        print(_i18n.tr("a message nobody translated"))
+        return 0
+
+    monkeypatch.setattr(territories, "_info", untranslated)
+    assert main(["territories"]) == 0
+    out = capsys.readouterr().out
+    assert untranslated_text(out) == [
+        "'Gemeindeverzeichnis loaded': ['Gemeindeverzeichnis', 'loaded']"
+    ]
+    assert marks.untranslated == {"a message nobody translated"}
+
+
+def test_the_command_line_speaks_german_without_a_language(tmp_path: Path) -> None:
+    """In a fresh process without LANG the messages are German (the default)."""
+    code = (
+        "from kommunale_integration._cli import main; raise SystemExit(main(['validate', 'fehlt']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={"PATH": ""},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("Fehler: fehlt: "), result.stderr
