@@ -20,12 +20,17 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 
 @pytest.fixture(scope="module")
 def english_messages() -> Iterator[None]:
-    """Messages in English for a module whose tests read the English message ids.
+    """Messages in English for a module whose tests read the English message ids: in
+    the library (the current language) and on the command line (``LANG``).
 
-    German is the default of every message; ``tests/test_messages.py`` checks both
-    languages. Module-scoped, so that hypothesis tests may use it.
+    German is the default of every message; ``tests/test_messages.py`` and
+    ``tests/test_messages_cli.py`` check both languages. Module-scoped, so that
+    hypothesis tests may use it.
     """
     from kommunale_integration._i18n import using_language
 
-    with using_language("en"):
+    with pytest.MonkeyPatch.context() as patch, using_language("en"):
+        for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+            patch.delenv(name, raising=False)
+        patch.setenv("LANG", "en_GB.UTF-8")
         yield

@@ -321,7 +321,7 @@ def test_a_very_long_name_still_gives_a_valid_identifier(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("name", ["Muster\nid: boese", "Muster\x1bstadt", "Muster\u2028stadt"])
 def test_names_with_control_characters_are_refused(tmp_path: Path, name: str) -> None:
-    with pytest.raises(ki.KommunaleIntegrationError, match="control characters"):
+    with pytest.raises(ki.KommunaleIntegrationError, match="Steuerzeichen"):
         ki.init_concept(tmp_path / "x", name=name, ags="05566096")
     assert not (tmp_path / "x").exists()
 
@@ -418,7 +418,7 @@ def test_cli_refuses_a_folder_that_is_not_empty(
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     assert main(["init", str(tmp_path), "--name", "X", "--ags", "05566096"]) == 2
     err = capsys.readouterr().err
-    assert "not empty" in err
+    assert "nicht leer" in err
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
@@ -445,9 +445,9 @@ def test_cli_init_in_the_current_empty_folder(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--ags", "05558", "--kind", "stadt"], "8 digits"),
+        (["--ags", "05558", "--kind", "stadt"], "8 Ziffern"),
         (["--ags", "0555801"], "AGS"),
-        (["--ags", "12345678x"], "digits"),
+        (["--ags", "12345678x"], "Ziffern"),
         (["--name", "Musterhausen"], "--ags"),
         (["--ags", "09999001"], "gibt es im Gemeindeverzeichnis nicht"),
     ],

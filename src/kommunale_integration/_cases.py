@@ -534,6 +534,26 @@ class _Reader:
             raw[text] = dim.code(text.strip() or "unknown")
         return list(map(raw.__getitem__, column))
 
+    def _days(self, column: Sequence[str], *, blank: int | None = None) -> list[int] | None:
+        """The day ordinals of a date column of a chunk; ``None`` when a cell is no date
+        (the chunk is then read row by row, which reports the cell). *blank* is the day
+        of an empty cell (``OPEN`` for ``closed``); without it an empty cell is no date."""
+        dates = self._dates
+        for text in set(column).difference(dates):
+            if text or blank is None:
+                try:
+                    self.day(text)
+                except ValueError:
+                    return None
+        if blank is not None:
+            dates[""] = blank
+        try:
+            days = list(map(dates.get, column))
+        finally:
+            if blank is not None:
+                del dates[""]
+        return None if None in days else cast(list[int], days)
+
     def _fast_cases(
         self, chunk: list[list[str]], pos: dict[str, int], extra: list[str], width: int
     ) -> bool:
@@ -559,32 +579,12 @@ class _Reader:
             except ValueError:
                 return False
             mun.code(ags)
-        dates = self._dates
-        open_col = columns[pos["opened"]]
-        for text in set(open_col).difference(dates):
-            try:
-                self.day(text)
-            except ValueError:
-                return False
-        opened = list(map(dates.get, open_col))
-        if None in opened:
+        opened = self._days(columns[pos["opened"]])
+        if opened is None:
             return False
         if "closed" in pos:
-            close_col = columns[pos["closed"]]
-            for text in set(close_col).difference(dates):
-                if text:
-                    try:
-                        self.day(text)
-                    except ValueError:
-                        return False
-            dates[""] = OPEN
-            try:
-                closed = list(map(dates.get, close_col))
-            finally:
-                del dates[""]
-            if None in closed or any(
-                map(operator.lt, cast(list[int], closed), cast(list[int], opened))
-            ):
+            closed = self._days(columns[pos["closed"]], blank=OPEN)
+            if closed is None or any(map(operator.lt, closed, opened)):
                 return False
         else:
             closed = [OPEN] * n
@@ -619,8 +619,8 @@ class _Reader:
         # everything is valid: append the chunk
         start = len(self.opened)
         ids.update(zip(keys, range(start, start + n), strict=True))
-        self.opened.extend(opened)  # type: ignore[arg-type]
-        self.closed.extend(closed)  # type: ignore[arg-type]
+        self.opened.extend(opened)
+        self.closed.extend(closed)
         self.birth_year.extend(births)
         mun.codes.extend(map(mun.index.__getitem__, mun_col))
         sex_dim.codes.extend(sexes)  # type: ignore[arg-type]
@@ -828,15 +828,8 @@ class _Reader:
         cases = list(map(self.ids.get, id_col if self.exact else _short_hashes(id_col)))
         if None in cases:
             return False
-        dates = self._dates
-        date_col = columns[pos["date"]]
-        for text in set(date_col).difference(dates):
-            try:
-                self.day(text)
-            except ValueError:
-                return False
-        days = list(map(dates.get, date_col))
-        if None in days:
+        days = self._days(columns[pos["date"]])
+        if days is None:
             return False
         kind_col = columns[pos["event"]]
         for name in set(kind_col).difference(self.event_index):
@@ -845,7 +838,7 @@ class _Reader:
             self._event_code(name)
         self.event_kind.extend(map(self.event_index.__getitem__, kind_col))
         self.event_case.extend(cases)  # type: ignore[arg-type]
-        self.event_day.extend(days)  # type: ignore[arg-type]
+        self.event_day.extend(days)
         return True
 
     def _slow_events(

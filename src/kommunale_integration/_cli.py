@@ -192,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE
     lang = getattr(args, "lang", None)
     language = lang if isinstance(lang, str) else language_from_environment()
-    if hasattr(args, "lang") and args.lang is None:
+    if getattr(args, "lang_from_environment", False) and args.lang is None:
         args.lang = language  # --lang not given: the language of the environment
     from ._io import forget_outputs
 

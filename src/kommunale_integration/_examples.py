@@ -413,6 +413,29 @@ def _template_text(name: str) -> str:
     )
 
 
+def _checked_name(target: Path, name: str | None) -> str:
+    """The stripped *name* for a new concept in *target*, both checked first."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise OutputError(
+            tr(
+                "{target} already exists and is not empty: choose a new folder for the concept",
+                target=target,
+            )
+        )
+    clean = (name or "").strip()
+    if name is not None and not clean:
+        raise KommunaleIntegrationError(tr("the name of the town must not be empty"))
+    if not _printable(clean):
+        raise KommunaleIntegrationError(
+            tr(
+                "the name {name} contains control characters or line breaks; give the name as "
+                "it is written",
+                name=shown(clean),
+            )
+        )
+    return clean
+
+
 def init_concept(
     path: str | os.PathLike[str],
     *,
@@ -470,24 +493,7 @@ def init_concept(
     from ._io import atomic_directory, atomic_write
 
     target = Path(path)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise OutputError(
-            tr(
-                "{target} already exists and is not empty: choose a new folder for the concept",
-                target=target,
-            )
-        )
-    clean = (name or "").strip()
-    if name is not None and not clean:
-        raise KommunaleIntegrationError(tr("the name of the town must not be empty"))
-    if not _printable(clean):
-        raise KommunaleIntegrationError(
-            tr(
-                "the name {name} contains control characters or line breaks; give the name as "
-                "it is written",
-                name=shown(clean),
-            )
-        )
+    clean = _checked_name(target, name)
     from ._territories import territory_catalogue
 
     book = catalogue or territory_catalogue()

@@ -492,17 +492,15 @@ def to_ics(
     .. versionadded:: 0.1.0
     """
     icalendar = _import_icalendar()
-    if not network_id or not network_id.strip():
-        raise InvalidValueError("network_id", "must not be empty")
-    if series and period is not None:
-        raise InvalidValueError("period", "a series export contains the whole rule; omit period")
-    if not series and period is None:
-        raise InvalidValueError("period", "needed to list single meetings (or use series=True)")
-    if dtstamp is None:
-        dtstamp = dt.datetime.now(dt.UTC)
-    elif dtstamp.tzinfo is None:
-        raise InvalidValueError("dtstamp", "must be an aware datetime (e.g. in UTC)")
-
+    dtstamp, zone = _ics_arguments(
+        network_id=network_id,
+        period=period,
+        series=series,
+        dtstamp=dtstamp,
+        start_time=start_time,
+        end_time=end_time,
+        timezone=timezone,
+    )
     # Line breaks and control characters would end a content line and start a new
     # property or component (an injected VEVENT). icalendar only guards some values, and
     # only with an assert that python -O removes: clean every value here.
@@ -510,51 +508,22 @@ def to_ics(
     location = _one_line(location) if location else location
     description = _multi_line(description) if description else description
     calendar = icalendar.Calendar()
-    calendar.add("prodid", _PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", summary)
+    for name, value in (*_CALENDAR_HEADER, ("x-wr-calname", summary)):
+        calendar.add(name, value)
 
-    if end_time is not None and (start_time is None or end_time <= start_time):
-        raise InvalidValueError("end_time", "needs a start_time before it")
-    zone = None
-    if start_time is not None:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            zone = ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidValueError(
-                "timezone", "unknown time zone {found}", found=shown(timezone)
-            ) from None
-
-    def when(day: dt.date, at: dt.time | None) -> dt.date | dt.datetime:
-        return day if at is None else dt.datetime.combine(day, at, tzinfo=zone)
-
-    def event(uid: str, start: dt.date) -> Any:
-        component = icalendar.Event()
-        component.add("uid", uid)
-        component.add("dtstamp", dtstamp)
-        if start_time is None:
-            component.add("dtstart", start)
-            component.add("dtend", start + dt.timedelta(days=1))
-        else:
-            begin = when(start, start_time)
-            component.add("dtstart", begin)
-            component.add(
-                "dtend", when(start, end_time) if end_time else begin + dt.timedelta(hours=1)
-            )
-        component.add("summary", summary)
-        if description:
-            component.add("description", description)
-        if location:
-            component.add("location", location)
-        return component
-
-    def uid_of(day: dt.date) -> str:
-        return f"{network_id}-{day:%Y%m%d}@{uid_domain}"
-
+    make = _Events(
+        icalendar=icalendar,
+        network_id=network_id,
+        uid_domain=uid_domain,
+        summary=summary,
+        description=description,
+        location=location,
+        dtstamp=dtstamp,
+        start_time=start_time,
+        end_time=end_time,
+        zone=zone,
+    )
+    when, event, uid_of = make.when, make.event, make.uid_of
     if series:
         rule = schedule._rule()
         first = rule.after(_midnight(schedule.dtstart), inc=True)
@@ -569,15 +538,11 @@ def to_ics(
                 override = event(uid, move.new)
                 override.add("recurrence-id", when(move.original, start_time))
                 calendar.add_component(override)
-        if zone is not None:
-            calendar.add_missing_timezones()
-        return _checked(calendar)
-
-    assert period is not None
-    for day, original in _planned(schedule, period.start, period.end):
-        calendar.add_component(event(uid_of(original), day))
-    if include_cancelled:
-        for day in schedule.exdates:
+    else:
+        assert period is not None
+        for day, original in _planned(schedule, period.start, period.end):
+            calendar.add_component(event(uid_of(original), day))
+        for day in schedule.exdates if include_cancelled else ():
             if day in period:
                 cancelled = event(uid_of(day), day)
                 cancelled.add("status", "CANCELLED")
@@ -585,6 +550,94 @@ def to_ics(
     if zone is not None:
         calendar.add_missing_timezones()
     return _checked(calendar)
+
+
+@attrs.frozen(kw_only=True)
+class _Events:
+    """Makes the ``VEVENT`` components of one :func:`to_ics` export (values cleaned)."""
+
+    icalendar: Any
+    network_id: str
+    uid_domain: str
+    summary: str
+    description: str | None
+    location: str | None
+    dtstamp: dt.datetime
+    start_time: dt.time | None
+    end_time: dt.time | None
+    zone: Any
+
+    def when(self, day: dt.date, at: dt.time | None) -> dt.date | dt.datetime:
+        """The day (all-day events) or the day at *at* in the time zone."""
+        return day if at is None else dt.datetime.combine(day, at, tzinfo=self.zone)
+
+    def event(self, uid: str, start: dt.date) -> Any:
+        """One event on *start*."""
+        component = self.icalendar.Event()
+        component.add("uid", uid)
+        component.add("dtstamp", self.dtstamp)
+        if self.start_time is None:
+            component.add("dtstart", start)
+            component.add("dtend", start + dt.timedelta(days=1))
+        else:
+            begin = self.when(start, self.start_time)
+            end = self.when(start, self.end_time) if self.end_time else None
+            component.add("dtstart", begin)
+            component.add("dtend", end or begin + dt.timedelta(hours=1))
+        component.add("summary", self.summary)
+        if self.description:
+            component.add("description", self.description)
+        if self.location:
+            component.add("location", self.location)
+        return component
+
+    def uid_of(self, day: dt.date) -> str:
+        """The ``UID`` of the meeting the rule planned on *day*."""
+        return f"{self.network_id}-{day:%Y%m%d}@{self.uid_domain}"
+
+
+_CALENDAR_HEADER: Final = (
+    ("prodid", _PRODID),
+    ("version", "2.0"),
+    ("calscale", "GREGORIAN"),
+    ("method", "PUBLISH"),
+)
+
+
+def _ics_arguments(
+    *,
+    network_id: str,
+    period: ReportPeriod | None,
+    series: bool,
+    dtstamp: dt.datetime | None,
+    start_time: dt.time | None,
+    end_time: dt.time | None,
+    timezone: str,
+) -> tuple[dt.datetime, Any]:
+    """Check the arguments of :func:`to_ics`; return the ``DTSTAMP`` and the time zone
+    of timed events (``None`` for all-day events)."""
+    if not network_id or not network_id.strip():
+        raise InvalidValueError("network_id", "must not be empty")
+    if series and period is not None:
+        raise InvalidValueError("period", "a series export contains the whole rule; omit period")
+    if not series and period is None:
+        raise InvalidValueError("period", "needed to list single meetings (or use series=True)")
+    if dtstamp is None:
+        dtstamp = dt.datetime.now(dt.UTC)
+    elif dtstamp.tzinfo is None:
+        raise InvalidValueError("dtstamp", "must be an aware datetime (e.g. in UTC)")
+    if end_time is not None and (start_time is None or end_time <= start_time):
+        raise InvalidValueError("end_time", "needs a start_time before it")
+    if start_time is None:
+        return dtstamp, None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return dtstamp, ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidValueError(
+            "timezone", "unknown time zone {found}", found=shown(timezone)
+        ) from None
 
 
 _BREAKS: Final = re.compile(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")

@@ -94,6 +94,7 @@ def add_lang_option(parser: argparse.ArgumentParser) -> None:
         choices=("de", "en"),
         help="language of the output and the messages (default: that of LANG, else de)",
     )
+    parser.set_defaults(lang_from_environment=True)
 
 
 def add_templates_option(parser: argparse.ArgumentParser) -> None:
