@@ -9,6 +9,9 @@ import pytest
 import kommunale_integration as ki
 from kommunale_integration._catalogues import CATALOGUE_NAMES
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.mark.parametrize("name", CATALOGUE_NAMES)
 def test_shipped_catalogues_load(name: str) -> None:
@@ -127,7 +130,7 @@ def test_the_catalogues_command_lists_every_code(capsys: pytest.CaptureFixture[s
     english = capsys.readouterr().out
     assert "Refugees" in english
     assert "Sprache" not in english
-    assert main(["catalogues", "nix"]) == 2
+    assert main(["catalogues", "nix", "--lang", "de"]) == 2
     assert "unbekannter Katalog 'nix'" in capsys.readouterr().err
     assert main(["catalogues", "nix", "--lang", "en"]) == 2
     assert "unknown catalogue 'nix'" in capsys.readouterr().err

@@ -27,6 +27,7 @@ TABLE_MODULES = {
     "_cases.py",
     "_identifiers.py",
     "_commands/_common.py",
+    "_catalogues.py",
 }
 
 

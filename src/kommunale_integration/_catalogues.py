@@ -14,7 +14,8 @@ from typing import Any
 
 import attrs
 
-from ._errors import Finding, LoadError, Location, Severity
+from ._errors import Finding, LoadError, Location, Severity, shown
+from ._i18n import N_, tr
 from ._model import Territory
 
 __all__ = [
@@ -80,7 +81,13 @@ class Catalogue:
         return len(self.entries)
 
 
-def _read_yaml(name: str, path: str | Path | None) -> tuple[Any, str]:
+def read_catalogue_yaml(name: str, path: str | Path | None) -> tuple[Any, str]:
+    """The data of a catalogue file and its name for messages: the shipped
+    ``data/catalogues/<name>.yaml``, or the town's own file *path*.
+
+    Raises:
+        LoadError: the file cannot be read, or is no valid YAML.
+    """
     from ._converter import parse_yaml
 
     if path is None:
@@ -99,7 +106,7 @@ def _read_yaml(name: str, path: str | Path | None) -> tuple[Any, str]:
                 Finding(
                     code="unreadable-file",
                     severity=Severity.ERROR,
-                    message=f"catalogue cannot be read: {exc}",
+                    message=tr("the catalogue cannot be read: {problem}", problem=exc),
                     location=Location(file=str(file)),
                 )
             ]
@@ -118,16 +125,20 @@ def _entry_problem(item: Any) -> str | None:
     extra keys without values, which is refused here.
     """
     if not isinstance(item, dict) or not item.get("code") or "de" not in item:
-        return "each entry needs 'code' and 'de'"
+        return tr("each entry needs 'code' and 'de'")
     unknown = sorted(str(key) for key in item if key not in _ENTRY_KEYS)
     if unknown:
-        return (
-            f"unknown key(s) {', '.join(map(repr, unknown))}; a label containing a comma "
-            "must be quoted"
+        return tr(
+            "unknown key(s) {keys}; a label containing a comma must be quoted",
+            keys=", ".join(map(repr, unknown)),
         )
     for key in ("de", "en", "symbol"):
         if key in item and not isinstance(item[key], str):
-            return f"{key!r} must be a plain text label, got {item[key]!r}"
+            return tr(
+                "{key} must be a plain text label, got {found}",
+                key=repr(key),
+                found=shown(item[key]),
+            )
     return None
 
 
@@ -142,8 +153,14 @@ def load_catalogue(name: str, path: str | Path | None = None) -> Catalogue:
     .. versionadded:: 0.1.0
     """
     if path is None and name not in CATALOGUE_NAMES:
-        raise ValueError(f"unknown catalogue {name!r}; known: {', '.join(CATALOGUE_NAMES)}")
-    data, file = _read_yaml(name, path)
+        raise ValueError(
+            tr(
+                "unknown catalogue {name}; the catalogues are {names}",
+                name=shown(name),
+                names=", ".join(CATALOGUE_NAMES),
+            )
+        )
+    data, file = read_catalogue_yaml(name, path)
     raw = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(raw, list):
         raise LoadError(
@@ -151,7 +168,7 @@ def load_catalogue(name: str, path: str | Path | None = None) -> Catalogue:
                 Finding(
                     code="invalid-catalogue",
                     severity=Severity.ERROR,
-                    message="expected a mapping with a list 'entries'",
+                    message=tr("expected a mapping with a list 'entries'"),
                     location=Location(file=file),
                 )
             ]
@@ -203,30 +220,36 @@ CATALOGUE_USES: dict[str, tuple[str, str, str]] = {
     "fields": (
         "Handlungsfelder",
         "Fields of action",
-        "konzept.yaml ``fields:`` (when the concept lists none, these); columns "
-        "*Handlungsfeld(er)* of akteure.csv, angebote.csv, massnahmen.csv",
+        N_(
+            "konzept.yaml ``fields:`` (when the concept lists none, these); columns "
+            "*Handlungsfeld(er)* of akteure.csv, angebote.csv, massnahmen.csv"
+        ),
     ),
     "actor_categories": (
         "Akteurskategorien",
         "Actor categories",
-        "column *Kategorie* of akteure.csv (``category`` of an actor)",
+        N_("column *Kategorie* of akteure.csv (``category`` of an actor)"),
     ),
     "legal_bases": (
         "Rechtskreise",
         "Legal bases",
-        "column *Rechtskreise* of angebote.csv (``eligibility.legal_bases``), column "
-        "``legal_basis`` of the case export",
+        N_(
+            "column *Rechtskreise* of angebote.csv (``eligibility.legal_bases``), column "
+            "``legal_basis`` of the case export"
+        ),
     ),
     "target_groups": (
         "Zielgruppen",
         "Target groups",
-        "column *Zielgruppen* of akteure.csv and angebote.csv (``target_groups``)",
+        N_("column *Zielgruppen* of akteure.csv and angebote.csv (``target_groups``)"),
     ),
     "status_symbols": (
         "Zeichenerklärung",
         "Status symbols",
-        "column *Status* of kennzahlwerte.csv (``status`` of a value); the symbol is "
-        "shown in reports",
+        N_(
+            "column *Status* of kennzahlwerte.csv (``status`` of a value); the symbol is "
+            "shown in reports"
+        ),
     ),
 }
 
@@ -241,7 +264,7 @@ def catalogues_text(names: tuple[str, ...] = CATALOGUE_NAMES, lang: str = "de") 
         catalogue = load_catalogue(name)
         de, en, used = CATALOGUE_USES[name]
         lines.append(f"{name}: {en if lang == 'en' else de}")
-        lines.append(f"  ({used.replace('*', '').replace('``', '')})")
+        lines.append(f"  ({tr(used, lang=lang).replace('*', '').replace('``', '')})")
         width = max(len(e.code) for e in catalogue.entries)
         for entry in catalogue.entries:
             symbol = f" [{entry.symbol}]" if entry.symbol else ""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from pathlib import Path
 
 from .._errors import Finding, LoadError, Location, Severity
+from .._i18n import tr
 from .._model import Indicator
 
 __all__ = ["default_indicators", "load_indicators"]
@@ -24,40 +24,17 @@ def load_indicators(path: str | Path | None = None) -> tuple[Indicator, ...]:
     .. versionadded:: 0.1.0
     """
 
+    from .._catalogues import read_catalogue_yaml
     from .._converter import structure
 
-    if path is None:
-        file = "indicators.yaml"
-        text = (
-            resources.files("kommunale_integration")
-            .joinpath("data", "catalogues", file)
-            .read_text(encoding="utf-8")
-        )
-    else:
-        file = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LoadError(
-                [
-                    Finding(
-                        code="unreadable-file",
-                        severity=Severity.ERROR,
-                        message=f"the indicator catalogue cannot be read: {exc}",
-                        location=Location(file=file),
-                    )
-                ]
-            ) from None
-    from .._converter import parse_yaml
-
-    data = parse_yaml(text, file=file)
+    data, file = read_catalogue_yaml("indicators", path)
     if not isinstance(data, dict) or not isinstance(data.get("indicators"), list):
         raise LoadError(
             [
                 Finding(
                     code="invalid-catalogue",
                     severity=Severity.ERROR,
-                    message="expected a mapping with a list 'indicators'",
+                    message=tr("expected a mapping with a list 'indicators'"),
                     location=Location(file=file),
                 )
             ]
