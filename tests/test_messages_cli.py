@@ -217,6 +217,14 @@ INVOCATIONS: tuple[Invocation, ...] = (
     Invocation("validate ok", lambda t: ["validate", str(t / K)], 0),
     Invocation("validate broken concept", lambda t: ["validate", str(_broken(t))], 2),
     Invocation("validate broken tables", lambda t: ["validate", str(_table_errors(t))], 2),
+    Invocation(
+        "validate unknown code", lambda t: ["validate", str(t / K), "--disable", "stale-entri"], 2
+    ),
+    Invocation(
+        "report missing templates",
+        lambda t: ["report", str(t / K), "--period", "2025", "--templates", str(t / "fehlt")],
+        2,
+    ),
     Invocation("validate missing", lambda t: ["validate", "fehlt"], 2, data=("fehlt",)),
     Invocation(
         "validate cases without period",

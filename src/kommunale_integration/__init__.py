@@ -20,6 +20,7 @@ from ._errors import (
     OutputError,
     Severity,
 )
+from ._i18n import using_language
 from ._model import (
     Abbreviation,
     AcceptedFinding,
@@ -502,6 +503,7 @@ __all__ = [
     "territory_catalogue",
     "to_ics",
     "unstructure",
+    "using_language",
     "validate",
     "write_ics",
     "write_table",

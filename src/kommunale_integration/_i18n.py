@@ -32,7 +32,6 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
@@ -161,7 +160,10 @@ def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
 @functools.cache
 def _default_root() -> Path:
     # Cached: tr() runs once per finding, and resources.files() costs ~0.1 ms each time
-    # (validating 5,000 offers spent most of its time here).
+    # (validating 5,000 offers spent most of its time here). Imported here, not at
+    # import time: importlib.resources loads zipfile and tempfile.
+    from importlib import resources
+
     return Path(str(resources.files(_LOCALE_PACKAGE).joinpath(_LOCALE_DIR)))
 
 
@@ -229,11 +231,24 @@ def current_language() -> str:
 
 @contextlib.contextmanager
 def using_language(language: str | None) -> Iterator[str]:
-    """Make *language* the language of every message made in the block.
+    """Make *language* the language of every message made or shown in the block.
 
     ``None`` keeps the language of the surrounding block. The command line sets the
     language of ``--lang`` (or of the environment) for the whole run; a load sets
-    :attr:`~kommunale_integration.LoadOptions.lang` for its findings.
+    :attr:`~kommunale_integration.LoadOptions.lang` for its findings. Outside any block
+    messages are German.
+
+    >>> import kommunale_integration as ki
+    >>> try:
+    ...     ki.Contact(email="kaputt", role="Beratung")
+    ... except ki.InvalidValueError as error:
+    ...     with ki.using_language("en"):
+    ...         print(error)
+    ...     print(error)
+    email: expected an e-mail address like 'name@example.org', got 'kaputt'
+    email: erwartet eine E-Mail-Adresse wie 'name@example.org', erhalten: 'kaputt'
+
+    .. versionadded:: 0.2.0
     """
     chosen = normalise_language(language) if language else current_language()
     token = _LANGUAGE.set(chosen)

@@ -33,7 +33,8 @@ import attrs
 
 from . import _model as m
 from . import _validators as v
-from ._errors import KommunaleIntegrationError
+from ._errors import KommunaleIntegrationError, shown
+from ._i18n import tr
 from ._periods import ReportPeriod
 from ._schedule import MeetingSchedule, MovedMeeting
 
@@ -112,13 +113,17 @@ def schema_type(name: str | type) -> type:
     if isinstance(name, type):
         if name in SCHEMA_TYPES.values():
             return name
-        raise KommunaleIntegrationError(f"{name.__name__} is not a model type with a schema")
+        raise KommunaleIntegrationError(
+            tr("{name} is not a model type with a schema", name=name.__name__)
+        )
     wanted = re.sub(r"[^a-z0-9]", "", name.lower())
     for key, cls in SCHEMA_TYPES.items():
         if key.lower() == wanted:
             return cls
     known = ", ".join(sorted(SCHEMA_TYPES))
-    raise KommunaleIntegrationError(f"unknown model type {name!r}; choose one of {known}")
+    raise KommunaleIntegrationError(
+        tr("unknown model type {name}; choose one of {known}", name=shown(name), known=known)
+    )
 
 
 def json_schema(model_type: str | type) -> dict[str, Any]:

@@ -31,7 +31,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .._cases import OPEN, CaseData
-from .._errors import Finding, KommunaleIntegrationError, LoadError, Location, Severity
+from .._errors import Finding, KommunaleIntegrationError, LoadError, Location, Severity, shown
+from .._i18n import tr
 from .._model import (
     CaseCount,
     CaseCountKind,
@@ -589,8 +590,13 @@ def _parse(term: str, indicator: Indicator, known: set[str]) -> Expression:
                 Finding(
                     code="unknown-data-element",
                     severity=Severity.ERROR,
-                    message=f"the expression {term!r} of indicator {indicator.id!r} uses the "
-                    f"data element {name!r}, which has no observations in the concept",
+                    message=tr(
+                        "the expression {term} of indicator {indicator} uses the data element "
+                        "{name}, which has no observations in the concept",
+                        term=shown(term),
+                        indicator=repr(indicator.id),
+                        name=shown(name),
+                    ),
                     location=Location(path=f"indicators[{indicator.id}]"),
                 )
                 for name in unknown
@@ -616,7 +622,7 @@ def _select_indicators(
                 continue
             found = own.get(item) or defaults.get(item)
             if found is None:
-                raise KommunaleIntegrationError(f"unknown indicator {item!r}")
+                raise KommunaleIntegrationError(tr("unknown indicator {id}", id=shown(item)))
             chosen.append(found)
         return chosen
     if own:

@@ -17,7 +17,8 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 
 import attrs
 
-from .._errors import KommunaleIntegrationError
+from .._errors import KommunaleIntegrationError, shown
+from .._i18n import tr
 
 __all__ = ["Expression", "ExpressionError", "parse_expression"]
 
@@ -118,10 +119,12 @@ def _check(node: ast.AST, text: str, names: list[str]) -> bool:
     """Validate *node*; return whether it contains a division."""
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
-            raise ExpressionError(f"in {text!r}: only numbers and names are allowed")
+            raise ExpressionError(
+                tr("in {text}: only numbers and names are allowed", text=shown(text))
+            )
         if not abs(node.value) < MAX_CONSTANT:  # also refuses 1e999 (inf) and NaN
             raise ExpressionError(
-                f"in {text[:40]!r}: a number in an expression must lie below 10^15"
+                tr("in {text}: a number in an expression must lie below 10^15", text=shown(text))
             )
         return False
     if isinstance(node, ast.Name):
@@ -130,22 +133,30 @@ def _check(node: ast.AST, text: str, names: list[str]) -> bool:
         return False
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.USub | ast.UAdd):
-            raise ExpressionError(f"in {text!r}: only the unary minus is allowed")
+            raise ExpressionError(
+                tr("in {text}: only the unary minus is allowed", text=shown(text))
+            )
         if isinstance(node.op, ast.UAdd):
-            raise ExpressionError(f"in {text!r}: a leading '+' is not allowed")
+            raise ExpressionError(tr("in {text}: a leading '+' is not allowed", text=shown(text)))
         return _check(node.operand, text, names)
     if isinstance(node, ast.BinOp):
         if type(node.op) not in _OPS:
             raise ExpressionError(
-                f"in {text!r}: only +, -, *, / and parentheses are allowed "
-                f"(found {type(node.op).__name__})"
+                tr(
+                    "in {text}: only +, -, *, / and parentheses are allowed (found {found})",
+                    text=shown(text),
+                    found=type(node.op).__name__,
+                )
             )
         left = _check(node.left, text, names)
         right = _check(node.right, text, names)
         return left or right or isinstance(node.op, ast.Div)
     raise ExpressionError(
-        f"in {text!r}: {type(node).__name__} is not allowed; use names, numbers, "
-        "+, -, *, / and parentheses"
+        tr(
+            "in {text}: {found} is not allowed; use names, numbers, +, -, *, / and parentheses",
+            text=shown(text),
+            found=type(node).__name__,
+        )
     )
 
 
@@ -160,20 +171,24 @@ def parse_expression(text: str) -> Expression:
     """
     source = text.replace("×", "*").replace("÷", "/").replace("−", "-").strip()
     if not source:
-        raise ExpressionError("an expression must not be empty")
+        raise ExpressionError(tr("an expression must not be empty"))
     if len(source) > 1000:
-        raise ExpressionError(f"the expression {text[:40]!r}… is too long")
+        raise ExpressionError(tr("the expression {text}… is too long", text=repr(text[:40])))
     try:
         tree = ast.parse(source, mode="eval")
     except ValueError:  # an integer literal of more than 4,300 digits
         raise ExpressionError(
-            f"in {text[:40]!r}: a number in an expression must lie below 10^15"
+            tr("in {text}: a number in an expression must lie below 10^15", text=shown(text))
         ) from None
     except SyntaxError as exc:
-        raise ExpressionError(f"{text!r} is not a valid expression ({exc.msg})") from None
+        raise ExpressionError(
+            tr("{text} is not a valid expression ({problem})", text=shown(text), problem=exc.msg)
+        ) from None
     names: list[str] = []
     try:
         division = _check(tree.body, text, names)
     except RecursionError:
-        raise ExpressionError(f"the expression {text[:40]!r}… is nested too deeply") from None
+        raise ExpressionError(
+            tr("the expression {text}… is nested too deeply", text=repr(text[:40]))
+        ) from None
     return Expression(text, tuple(names), division, tree.body)

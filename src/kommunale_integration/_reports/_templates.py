@@ -28,6 +28,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .._errors import KommunaleIntegrationError
+from .._i18n import tr
 from .._version import __version__
 from ._format import Formatter
 
@@ -116,7 +117,7 @@ def environment(
     if templates is not None:
         folder = Path(templates)
         if not folder.is_dir():
-            raise TemplateError(f"the template folder {folder} does not exist")
+            raise TemplateError(tr("the template folder {folder} does not exist", folder=folder))
         loaders.append(jinja2.FileSystemLoader(str(folder)))
     loaders.append(jinja2.PackageLoader("kommunale_integration._reports", "templates"))
     env = jinja2.Environment(
@@ -160,9 +161,18 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as error:
-        raise TemplateError(f"report template {error.name!r} not found") from None
+        raise TemplateError(tr("report template {name} not found", name=repr(error.name))) from None
     except jinja2.UndefinedError as error:
-        raise TemplateError(f"report template {name!r}: {error}") from None
+        raise TemplateError(
+            tr("report template {name}: {problem}", name=repr(name), problem=error)
+        ) from None
     except jinja2.TemplateSyntaxError as error:
         where = error.filename or error.name or name
-        raise TemplateError(f"report template {where}, line {error.lineno}: {error}") from None
+        raise TemplateError(
+            tr(
+                "report template {name}, line {line}: {problem}",
+                name=where,
+                line=error.lineno,
+                problem=error,
+            )
+        ) from None

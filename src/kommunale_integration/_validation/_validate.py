@@ -10,7 +10,8 @@ from typing import Any
 
 import attrs
 
-from .._errors import Finding, Severity
+from .._errors import Finding, Severity, shown
+from .._i18n import tr
 from .._model import CaseCount, Concept, ObservationStatus
 from .._periods import ReportPeriod
 from .._territories import TerritoryCatalogue
@@ -92,8 +93,17 @@ def _check_disabled(disabled: frozenset[str], declared: Iterable[str], plain: bo
     known = set(declared)
     for code in sorted(disabled - known):
         close = difflib.get_close_matches(code, known, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ValidationConfigError(f"unknown finding code {code!r} to switch off{hint}")
+        if close:
+            raise ValidationConfigError(
+                tr(
+                    "unknown finding code {code} to switch off (did you mean {close}?)",
+                    code=shown(code),
+                    close=repr(close[0]),
+                )
+            )
+        raise ValidationConfigError(
+            tr("unknown finding code {code} to switch off", code=shown(code))
+        )
 
 
 def validate(
@@ -169,15 +179,19 @@ def validate(
     """
     chosen = _resolve_profile(profile)
     if lang not in _LANGUAGES:
-        raise ValidationConfigError(f"unknown language {lang!r}; choose one of de, en")
+        raise ValidationConfigError(
+            tr("unknown language {found}; choose one of de, en", found=shown(lang))
+        )
     if stale_months < 0:
-        raise ValidationConfigError(f"stale_months must not be negative, got {stale_months}")
+        raise ValidationConfigError(
+            tr("stale_months must not be negative, got {found}", found=stale_months)
+        )
     if isinstance(period, str):
         period = ReportPeriod.parse(period, budget_start_month=concept.fiscal_year_start)
     computed: frozenset[tuple[str, str]] = frozenset()
     if cases is not None:
         if period is None:
-            raise ValidationConfigError("the case export needs a report period to check")
+            raise ValidationConfigError(tr("the case export needs a report period to check"))
         computed = _computed_cells(concept, cases, period)
     every: list[Rule | PlainRule] = [*BUILTIN_RULES]
     if plugins:
@@ -185,7 +199,9 @@ def validate(
     every.extend(rules)
     for rule in every:
         if not callable(rule):
-            raise ValidationConfigError(f"a validation rule must be callable, got {rule!r}")
+            raise ValidationConfigError(
+                tr("a validation rule must be callable, got {found}", found=shown(rule))
+            )
     switched_off = frozenset(disabled)
     declared = declared_codes(r for r in every if isinstance(r, Rule))
     _check_disabled(switched_off, declared, any(not isinstance(r, Rule) for r in every))
