@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 from kommunale_integration import CaseData, CaseReadOptions, LoadError, read_cases
 from kommunale_integration._cases import OPEN
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 CASES = """case_id,municipality,opened,closed,legal_basis,sex,birth_year
 P-001,05558004,2024-01-15,,AsylbLG,f,1990
 P-002,05558004,2025-03-01,2025-03-31,SGB II,m,2001

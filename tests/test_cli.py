@@ -10,6 +10,9 @@ import pytest
 from kommunale_integration import __version__
 from kommunale_integration._cli import main
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def test_help_lists_usage(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:

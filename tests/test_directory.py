@@ -23,6 +23,9 @@ from kommunale_integration._reports._wegweiser import WEGWEISER_LANGUAGES
 from test_report import assert_self_contained, parse_html
 from test_report_data import ASCHEBERG, BILLERBECK, COESFELD, TODAY, sample_concept
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 KREIS = ki.example_path("kreis_coesfeld")
 
 
@@ -457,8 +460,11 @@ def test_offer_calendar_ends_with_the_offer(tmp_path: Path) -> None:
     assert event.decoded("DTSTART") == date(2026, 1, 5)  # all-day: no times known
 
 
-def test_calendar_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_calendar_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     icalendar = pytest.importorskip("icalendar")
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
     out = tmp_path / "kal"
     assert main(["calendar", str(KREIS), "--output", str(out)]) == 0
     names = sorted(p.name for p in out.iterdir() if p.name != MANIFEST)

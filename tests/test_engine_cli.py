@@ -12,6 +12,9 @@ import pytest
 from helpers import run_cli
 from kommunale_integration._cli import main
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 CASES = """case_id;municipality;opened;closed;legal_basis;sex;birth_year
 {rows}"""
 EVENTS = "case_id;event;date;detail\n{rows}"

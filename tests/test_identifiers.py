@@ -24,6 +24,9 @@ from kommunale_integration._identifiers import (
     value_shape,
 )
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 # --------------------------------------------------------------------------- adversary
 
 NAMES = [

@@ -14,6 +14,9 @@ import pytest
 from kommunale_integration import OutputError, _io
 from kommunale_integration._io import MANIFEST, atomic_directory, atomic_write
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def test_atomic_write_replaces_only_when_complete(tmp_path: Path) -> None:
     target = tmp_path / "out" / "bericht.html"

@@ -9,6 +9,9 @@ import pytest
 import kommunale_integration as ki
 from kommunale_integration._cli import main
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 MAIN = """\
 id: kreis-test
 title: Testkonzept
@@ -21,8 +24,9 @@ actors:
 
 
 def test_broken_tables_exit_2_with_one_line_per_problem(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")  # the German messages, word for word
     source = tmp_path / "k"
     source.mkdir()
     (source / "konzept.yaml").write_text(MAIN, encoding="utf-8")
@@ -35,10 +39,10 @@ def test_broken_tables_exit_2_with_one_line_per_problem(
     assert "Traceback" not in err
     lines = err.strip().splitlines()
     assert lines == [
-        'error: akteure.csv, Zeile 2, Spalte "Gemeinden": "Coesfled" ist keine bekannte Gemeinde',
-        'error: akteure.csv, Zeile 2, Spalte "Gegründet": "31.02.2016" ist kein gültiges Datum '
+        'Fehler: akteure.csv, Zeile 2, Spalte "Gemeinden": "Coesfled" ist keine bekannte Gemeinde',
+        'Fehler: akteure.csv, Zeile 2, Spalte "Gegründet": "31.02.2016" ist kein gültiges Datum '
         "(erwartet z. B. 31.12.2016 oder 2016-12-31)",
-        "error: angebote.csv, Zeile 3: Datei endet mitten in einem Wert "
+        "Fehler: angebote.csv, Zeile 3: Datei endet mitten in einem Wert "
         "(Anführungszeichen nicht geschlossen)",
     ]
     assert not (tmp_path / "out.yaml").exists()
@@ -48,7 +52,7 @@ def test_invalid_yaml_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     (tmp_path / "k.yaml").write_text("id: [\n", encoding="utf-8")
     assert main(["convert", str(tmp_path / "k.yaml"), str(tmp_path / "k.json")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: k.yaml, Zeile ")
+    assert err.startswith("error: k.yaml, row ")
     assert "Traceback" not in err
 
 

@@ -30,7 +30,8 @@ from kommunale_integration._territories import ATTRIBUTION, LICENCE
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kreis_coesfeld"
 # Marks from the Private Use Area: valid in every output format (HTML, XML, DOCX).
-OPEN, CLOSE, MISSING = "\ue000", "\ue001", "\ue002"
+# OPEN marks English text, GERMAN German text (or another catalogue's language).
+OPEN, CLOSE, MISSING, GERMAN = "\ue000", "\ue001", "\ue002", "\ue003"
 
 
 # --------------------------------------------------------------------------- marking
@@ -57,7 +58,7 @@ def marks(monkeypatch: pytest.MonkeyPatch) -> Marks:
         if messages and catalogue.language != "en" and not known:
             found.untranslated.add(message)
             return f"{MISSING}{text}{CLOSE}"
-        return f"{OPEN}{text}{CLOSE}"
+        return f"{OPEN if catalogue.language == 'en' else GERMAN}{text}{CLOSE}"
 
     def marked_gettext(self: _i18n.Translations, message: str) -> str:
         return mark(self, message, gettext(self, message), self.has(message))
@@ -70,7 +71,7 @@ def marks(monkeypatch: pytest.MonkeyPatch) -> Marks:
     return found
 
 
-_INNERMOST = re.compile(f"[{OPEN}{MISSING}][^{OPEN}{MISSING}{CLOSE}]*{CLOSE}")
+_INNERMOST = re.compile(f"[{OPEN}{GERMAN}{MISSING}][^{OPEN}{GERMAN}{MISSING}{CLOSE}]*{CLOSE}")
 # Data a message may carry outside a translation: paths, file names, finding codes,
 # dotted field paths of the model, numbers, punctuation.
 _DATA = re.compile(
@@ -82,7 +83,7 @@ _DATA = re.compile(
     r"|kommunale-integration(?: [a-z]+)?|--[a-z-]+"  # the command and its options
 )
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_USAGE = re.compile(f"{OPEN}(usage|Aufruf): {CLOSE}")
+_USAGE = re.compile(f"[{OPEN}{GERMAN}](usage|Aufruf): {CLOSE}")
 #: Data printed as it is in every language: the attribution and licence the
 #: Gemeindeverzeichnis must be shown with.
 _ALWAYS = (ATTRIBUTION, LICENCE)
@@ -457,6 +458,9 @@ def test_every_message_is_in_the_language_of_the_run(
     problems = untranslated_text(printed, data)
     assert not problems, "text printed outside the catalogue:\n" + "\n".join(problems)
     assert not marks.untranslated, f"no German translation: {sorted(marks.untranslated)}"
+    other = GERMAN if language == "en" else OPEN
+    wrong = [line for line in printed.splitlines() if other in line]
+    assert not wrong, f"a message in the other language in a {language} run: {wrong}"
     if language == "en":
         messages = _i18n.translations("de", "messages").message_ids()
         german = [m for m in marks.used if m in messages and _looks_german(m)]

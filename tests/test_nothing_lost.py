@@ -24,6 +24,9 @@ import kommunale_integration as ki
 from kommunale_integration import _io
 from kommunale_integration._cli import main
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kreis_coesfeld"
 
 

@@ -21,6 +21,9 @@ import pytest
 import kommunale_integration as ki
 from helpers import run_cli
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kreis_coesfeld"
 INTERN = "INTERN – nicht zur Veröffentlichung"
 MUNICIPALITIES = ("05558004", "05558008", "05558012", "05558016")

@@ -10,6 +10,9 @@ import kommunale_integration as ki
 from kommunale_integration._cli import main
 from test_report_data import sample_concept
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def concept_file(tmp_path: Path) -> Path:

@@ -22,6 +22,9 @@ from kommunale_integration._errors import (
     shown,
 )
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 HEADER = "case_id,municipality,opened,closed,legal_basis,sex,birth_year"
 ROW = "A1,05558012,2024-01-01,,SGB II,f,1990"
 

@@ -9,6 +9,9 @@ import kommunale_integration as ki
 from kommunale_integration._validation._translations import missing_translations
 from test_report_data import TODAY, sample_concept
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def _offer(**changes: object) -> ki.Offer:
     base = ki.Offer(id="treff", name="Treff", actor="vhs", description="Gespräche")

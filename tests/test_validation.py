@@ -54,6 +54,9 @@ from kommunale_integration._validation import (
 )
 from kommunale_integration.testing import concepts
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 TODAY = date(2026, 6, 1)
 KREIS = "05558"
 BILLERBECK, DUELMEN = "05558008", "05558016"

@@ -134,8 +134,8 @@ def test_disable_period_and_english(tmp_path: Path, capsys: pytest.CaptureFixtur
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["--profile", "gibtsnicht"], "unknown validation profile 'gibtsnicht'"),
-        (["--disable", "coverage-gaps"], "did you mean 'coverage-gap'"),
+        (["--profile", "gibtsnicht"], "unbekanntes Prüfprofil 'gibtsnicht'"),
+        (["--disable", "coverage-gaps"], "gemeint: 'coverage-gap'"),
         (["--period", "2026-Q5"], "2026-Q5"),
     ],
 )

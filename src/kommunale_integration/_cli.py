@@ -26,7 +26,7 @@ from ._commands._common import (
     say,
 )
 from ._errors import KommunaleIntegrationError, LoadError
-from ._i18n import N_, language_from_environment, tr, using_language
+from ._i18n import DEFAULT_LANGUAGE, N_, language_from_environment, tr, using_language
 from ._version import __version__
 
 __all__ = ["main"]
@@ -192,8 +192,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNUSABLE
     lang = getattr(args, "lang", None)
     language = lang if isinstance(lang, str) else language_from_environment()
-    if getattr(args, "lang_from_environment", False) and args.lang is None:
-        args.lang = language  # --lang not given: the language of the environment
+    default = getattr(args, "lang_default", None)
+    if default is not None and args.lang is None:
+        # Without --lang, messages follow the environment (LANG), while a document a
+        # command writes (a report, a plan) stays German, whatever the server's locale.
+        args.lang = language if default == "messages" else DEFAULT_LANGUAGE
     from ._io import forget_outputs
 
     forget_outputs()

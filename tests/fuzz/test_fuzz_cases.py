@@ -10,10 +10,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kommunale_integration as ki
+
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 _FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 

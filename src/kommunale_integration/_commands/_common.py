@@ -86,15 +86,22 @@ def add_output_option(
     )
 
 
-def add_lang_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--lang de|en``; when not given, the command line fills in the language of
-    the environment (``LANG`` …), else German."""
+def add_lang_option(parser: argparse.ArgumentParser, *, document: bool = True) -> None:
+    """Add ``--lang de|en``: the language of what the command writes and of its messages.
+
+    Without it the messages follow the environment (``LANG``); a *document* (a report,
+    a plan) stays German whatever the server's locale, while a command whose output is
+    a list of findings or labels (``document=False``) speaks like its messages.
+    """
     parser.add_argument(
         "--lang",
         choices=("de", "en"),
-        help="language of the output and the messages (default: that of LANG, else de)",
+        help=(
+            "language of the output and the messages (default: de for documents; "
+            "messages follow LANG)"
+        ),
     )
-    parser.set_defaults(lang_from_environment=True)
+    parser.set_defaults(lang_default="de" if document else "messages")
 
 
 def add_templates_option(parser: argparse.ArgumentParser) -> None:

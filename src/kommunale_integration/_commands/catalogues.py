@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
         metavar="NAME",
         help=f"catalogues to list (default: all): {', '.join(CATALOGUE_NAMES)}",
     )
-    add_lang_option(parser)
+    add_lang_option(parser, document=False)
     parser.set_defaults(func=run)
 
 

@@ -66,7 +66,7 @@ def register(subparsers: Any) -> None:
         metavar="CODE",
         help="switch off a finding code (repeatable), e.g. --disable coverage-gap",
     )
-    add_lang_option(parser)
+    add_lang_option(parser, document=False)
     add_case_options(
         parser,
         " and --period: the case-based Kennzahlen are computed as in the report and count "

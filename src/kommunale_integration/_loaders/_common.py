@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from .._errors import Finding, LoadError, Location, Severity
-from .._i18n import tr
+from .._i18n import current_language, tr
 from .._text import EncodingProblem, FileProblem, decode, read_file
 
 __all__ = ["LOAD_FINDING_CODES", "Collector", "LoadOptions", "decode_text"]
@@ -187,7 +187,10 @@ class LoadOptions:
     max_rows: int = 1_000_000
     max_unpacked_bytes: int = 200_000_000
     max_compression_ratio: int = 100
-    lang: str = attrs.field(default="de", validator=attrs.validators.in_(("de", "en")))
+    lang: str = attrs.field(
+        factory=lambda: "en" if current_language() == "en" else "de",
+        validator=attrs.validators.in_(("de", "en")),
+    )
     columns: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict, validator=_table_kinds)
     decimal_comma: bool | None = None
 

@@ -82,7 +82,11 @@ def _resolve_profile(profile: str | Profile) -> Profile:
     if found is None:
         known = ", ".join(sorted(PROFILES))
         raise ValidationConfigError(
-            f"unknown validation profile {profile!r}; choose one of {known}"
+            tr(
+                "unknown validation profile {name}; choose one of {known}",
+                name=shown(profile),
+                known=known,
+            )
         )
     return found
 
