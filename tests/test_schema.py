@@ -16,6 +16,9 @@ from kommunale_integration import testing
 from kommunale_integration._cli import main
 from kommunale_integration._schema import SCHEMA_TYPES, json_schema, schema_type
 
+# These tests read the English message ids; German is checked in test_messages*.py.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 REPO = Path(__file__).resolve().parents[1]
 
 
