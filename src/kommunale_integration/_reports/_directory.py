@@ -23,6 +23,7 @@ marked as German. With scripts off, the filter stays hidden and every offer is v
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -668,9 +669,17 @@ def _write_files(folder: Path, files: Mapping[str, str | bytes], previous: Path 
             try:
                 os.link(previous / name, path, follow_symlinks=False)
                 continue
-            except OSError:
+            except OSError as error:
+                if error.errno not in _NO_LINKS:
+                    raise  # a full disk is an error, not a reason to write instead
                 previous = None  # no links here: write every file
         path.write_bytes(data)
+
+
+#: Errors of ``link`` that mean "no hard links here" (FAT, some network shares).
+_NO_LINKS: Final = frozenset(
+    {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EACCES}
+)
 
 
 def _unchanged(old: Path, data: bytes) -> bool:
