@@ -235,7 +235,7 @@ def using_language(language: str | None) -> Iterator[str]:
 
     ``None`` keeps the language of the surrounding block. The command line sets the
     language of ``--lang`` (or of the environment) for the whole run; a load sets
-    :attr:`~kommunale_integration.LoadOptions.lang` for its findings. Outside any block
+    ``LoadOptions(lang=…)`` for its findings. Outside any block
     messages are German.
 
     >>> import kommunale_integration as ki
