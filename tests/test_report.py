@@ -343,7 +343,7 @@ class TestTemplatesAndOutput:
             ki.build_report(sample_concept(), "2025", format="md", templates=tmp_path, today=TODAY)
 
     def test_missing_template_folder(self, tmp_path: Path) -> None:
-        with pytest.raises(ki.TemplateError, match="does not exist"):
+        with pytest.raises(ki.TemplateError, match="gibt es nicht"):
             ki.build_report(sample_concept(), "2025", templates=tmp_path / "nope", today=TODAY)
 
     def test_output_written_atomically_and_kept_on_failure(self, tmp_path: Path) -> None:
