@@ -28,6 +28,8 @@ from kommunale_integration._hsds._export import _cell, concept_tables
 from kommunale_integration._hsds._spec import TABLES
 from kommunale_integration._parse import unneutralise as _uncell
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 REPO = Path(__file__).resolve().parents[1]
 # The official files are external fixtures (CC BY-SA 4.0, Open Referral): read from
 # ../shared beside the repository, as the workplace asks, never copied into it. CI
@@ -707,7 +709,7 @@ def test_cli_import_of_official_examples_reports_warnings(
     assert main(["import", "hsds", str(EXAMPLES / "csv"), "--output", str(target)]) == 0
     err = capsys.readouterr().err
     assert "warning:" in err
-    assert "metadata.csv, Zeile 2" in err
+    assert "metadata.csv, row 2" in err
     assert "Traceback" not in err
     concept = ki.load_concept(target)
     assert dict(concept.offers[0].extras)["id"] == "ac148810-d857-441c-9679-408f346de14b"

@@ -17,6 +17,8 @@ from kommunale_integration._cli import main
 from kommunale_integration._hsds._read import read_tables
 from kommunale_integration._loaders._common import LoadOptions
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 SECRET = "SYN-000123;geboren 01.02.1990;Musterstraße 1"
 
 

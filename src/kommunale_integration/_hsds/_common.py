@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from .._errors import Finding, Location, Severity
+from .._i18n import tr
 
 __all__ = [
     "CHILDREN",
@@ -405,7 +406,7 @@ def unreadable(path: Path, why: str) -> Finding:
     return Finding(
         code="hsds-unreadable",
         severity=Severity.ERROR,
-        message=f"cannot read HSDS data from {path}: {why}",
+        message=tr("cannot read HSDS data from {path}: {problem}", path=path, problem=why),
         location=Location(file=str(path)),
     )
 

@@ -35,6 +35,7 @@ from typing import Any, Final, Literal
 from .. import _model as m
 from .._converter import unstructure
 from .._errors import KommunaleIntegrationError
+from .._i18n import tr
 from .._io import StrPath, atomic_directory
 from .._parse import neutralise
 from ._common import (
@@ -596,7 +597,9 @@ def export_hsds(
     .. versionadded:: 0.1.0
     """
     if form not in ("json", "tabular", "both"):
-        raise KommunaleIntegrationError(f"unknown HSDS form {form!r}; use json, tabular or both")
+        raise KommunaleIntegrationError(
+            tr("unknown HSDS form {form}; use json, tabular or both", form=repr(form))
+        )
     tables = concept_tables(concept)
     with atomic_directory(output_dir, writer="export_hsds", inputs=inputs) as tmp:
         if form == "json":

@@ -26,6 +26,7 @@ from .._errors import (
     Location,
     Severity,
 )
+from .._i18n import tr
 from .._io import StrPath
 from .._parse import is_ags
 from ._map import Known, Mapper
@@ -150,8 +151,10 @@ def _new_concept(
         mapper.note(
             "hsds-territory-unknown",
             Severity.WARNING,
-            "the data names no territory (AGS); the concept's territory is '00' - import "
-            "into your concept (into=… or --into) to set it",
+            tr(
+                "the data names no territory (AGS); the concept's territory is '00' - import "
+                "into your concept (into=… or --into) to set it"
+            ),
             Location(file=str(path)),
         )
     # The Gemeindeverzeichnis names them; places outside the territory stay neighbours.

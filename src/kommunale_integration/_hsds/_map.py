@@ -31,6 +31,7 @@ from .._errors import (
     Location,
     Severity,
 )
+from .._i18n import tr
 from .._parse import parse_bool, slugify
 from ._common import (
     FIELD_TAXONOMY,
@@ -169,14 +170,21 @@ class Mapper:
                 n += 1
             key = f"{key}#{n}"
         target.extras[key] = text
-        reason = f" ({why})" if why else ""
-        self.note(
-            "hsds-unmapped",
-            Severity.INFO,
-            f"{shorten(key)!r} has no place in the model{reason}; kept in the extras of "
-            f"{target.kind} {shorten(target.values.get('id'))!r}",
-            where,
+        values = {
+            "key": repr(shorten(key)),
+            "kind": target.kind,
+            "id": repr(shorten(target.values.get("id"))),
+        }
+        message = (
+            tr(
+                "{key} has no place in the model ({reason}); kept in the extras of {kind} {id}",
+                reason=why,
+                **values,
+            )
+            if why
+            else tr("{key} has no place in the model; kept in the extras of {kind} {id}", **values)
         )
+        self.note("hsds-unmapped", Severity.INFO, message, where)
 
     def carry(self, draft: _Draft, entity: str, record: Record, why: str = "") -> None:
         """Carry a whole *record*; an attribute brings its taxonomy term, a term its
@@ -203,19 +211,24 @@ class Mapper:
         or offer of the data (reported as ``hsds-unplaced``)."""
         if not owners:
             fallback = known.fallback
-            kept = (
-                f"; it is carried unchanged by {fallback.kind} "
-                f"{shorten(fallback.values.get('id'))!r}"
+            message = (
+                tr(
+                    "{entity} {id} belongs to no organization or service of the data; it is "
+                    "carried unchanged by {kind} {owner}",
+                    entity=entity,
+                    id=shorten(record.get("id")),
+                    kind=fallback.kind,
+                    owner=repr(shorten(fallback.values.get("id"))),
+                )
                 if fallback is not None
-                else " and was not imported"
+                else tr(
+                    "{entity} {id} belongs to no organization or service of the data and was "
+                    "not imported",
+                    entity=entity,
+                    id=shorten(record.get("id")),
+                )
             )
-            self.note(
-                "hsds-unplaced",
-                Severity.WARNING,
-                f"{entity} {shorten(record.get('id'))} belongs to no organization or service "
-                f"of the data{kept}",
-                self.where(entity, record),
-            )
+            self.note("hsds-unplaced", Severity.WARNING, message, self.where(entity, record))
             owners = [fallback] if fallback is not None else []
         for owner in owners:
             self.carry(owner, entity, record, why)
@@ -319,7 +332,7 @@ class Mapper:
                     "parent_organization_id",
                     parent,
                     self.where("organization", record, "parent_organization_id"),
-                    "the parent organization is not in the data",
+                    tr("the parent organization is not in the data"),
                 )
         return actors
 
@@ -356,7 +369,7 @@ class Mapper:
                     f"attribute:{code}",
                     items if len(items) > 1 else first,
                     draft.where,
-                    "not readable",
+                    tr("not readable"),
                 )
 
     def restore_extras(self, draft: _Draft, items: list[str]) -> None:
@@ -365,7 +378,7 @@ class Mapper:
                 pair = json.loads(item)
                 draft.extras[str(pair["key"])] = str(pair["value"])
             except (ValueError, KeyError, TypeError):
-                self.keep(draft, "attribute:extra", item, draft.where, "not readable")
+                self.keep(draft, "attribute:extra", item, draft.where, tr("not readable"))
 
     def services(self, actors: dict[str, _Draft]) -> dict[str, _Draft]:
         """Pass 2: every service becomes an offer draft (by HSDS id) of its actor."""
@@ -394,8 +407,11 @@ class Mapper:
                 self.note(
                     "hsds-no-organization",
                     Severity.WARNING,
-                    f"service {shorten(record['id'])} names no organization of the data; its actor "
-                    "is set to 'unbekannt'",
+                    tr(
+                        "service {id} names no organization of the data; its actor is set to "
+                        "'unbekannt'",
+                        id=shorten(record["id"]),
+                    ),
                     self.where("service", record, "organization_id"),
                 )
             values["name"] = _str(record.get("name")) or ""
@@ -439,7 +455,7 @@ class Mapper:
                     else:
                         self.keep(draft, f"attribute:{code}", items, draft.where)
                 except ValueError:
-                    self.keep(draft, f"attribute:{code}", items, draft.where, "not readable")
+                    self.keep(draft, f"attribute:{code}", items, draft.where, tr("not readable"))
             values["eligibility"] = self.build(m.Eligibility, eligibility, draft, "eligibility.")
             self.keep_rest(draft, "service", record, used, prefix=False)
             self.keep_foreign_attributes(draft, foreign)
@@ -496,7 +512,7 @@ class Mapper:
             own, _, _, foreign = self.ki_values(location_id)
             for draft in mine:
                 if "venue" in draft.values:
-                    self.carry(draft, "location", record, "a second place")
+                    self.carry(draft, "location", record, tr("a second place"))
                     for address in addresses.get(location_id, []):
                         self.carry(draft, "address", address)
                     continue
@@ -549,16 +565,16 @@ class Mapper:
                 a_used.add("address_type")
             self.keep_rest(draft, "address", address, a_used, prefix=True)
         elif address is not None:
-            self.carry(draft, "address", address, "the export cannot write it from the venue")
+            self.carry(draft, "address", address, tr("the export cannot write it from the venue"))
         for key, value in quiet.extras.items():  # values the model refused
             if address is None or key.removeprefix("venue.") not in (
                 "street",
                 "city",
                 "postal_code",
             ):
-                self.keep(draft, key, value, draft.where, "refused by the model")
+                self.keep(draft, key, value, draft.where, tr("refused by the model"))
         for other in found[1:]:
-            self.carry(draft, "address", other, "a second address")
+            self.carry(draft, "address", other, tr("a second address"))
         draft.values["venue"] = built
         draft.ids["venue"] = str(record["id"])
         self.keep_rest(draft, "location", record, used, prefix=True)
@@ -593,7 +609,7 @@ class Mapper:
                     self.keep_phone(draft, first, {"contact_id"})
                 for other in numbers:
                     if other is not first:
-                        self.carry(owner, "phone", other, "a second or refused number")
+                        self.carry(owner, "phone", other, tr("a second or refused number"))
                 if not (values["name"] or values["role"]):
                     values["role"] = _str(record.get("department")) or "Kontakt"
                     if record.get("department"):
@@ -655,7 +671,7 @@ class Mapper:
             own, _, _, foreign = self.ki_values(str(record["id"]))
             for draft in mine:
                 if "schedule" in draft.values or "schedule_note" in draft.values:
-                    self.carry(draft, "schedule", record, "a second schedule")
+                    self.carry(draft, "schedule", record, tr("a second schedule"))
                     continue
                 self.schedule(draft, record, own)
                 self.keep_foreign_attributes(draft, foreign)
@@ -698,7 +714,7 @@ class Mapper:
         if start and text_of(record.get("dtstart")) == start.isoformat():
             used.add("dtstart")  # the export counts the rule from the first day
         if not any(v is not None for v in values.values()):
-            self.carry(draft, "schedule", record, "the model holds none of its values")
+            self.carry(draft, "schedule", record, tr("the model holds none of its values"))
             return
         draft.values.update(values)
         draft.ids["schedule"] = str(record["id"])
@@ -751,7 +767,7 @@ class Mapper:
                 continue
             code = _str(record.get("code")) or _str(record.get("name"))
             if code is None:
-                self.carry(offer, "language", record, "it names no language")
+                self.carry(offer, "language", record, tr("it names no language"))
                 continue
             used = {"id", "code", "service_id"}
             offer.values.setdefault("languages", []).append(code)
@@ -768,7 +784,7 @@ class Mapper:
                 self.keep_record(known, [], "cost_option", record)
                 continue
             if "cost" in offer.values or "cost_note" in offer.values:
-                self.carry(offer, "cost_option", record, "a second price")
+                self.carry(offer, "cost_option", record, tr("a second price"))
                 continue
             used = {"id", "service_id", "amount_description"}
             amount = decimal_of(record.get("amount"))
@@ -779,7 +795,7 @@ class Mapper:
                 used |= {"amount", "currency"}
                 self.keep_spelling(offer, "cost_option", record, "currency")
             elif note is None:
-                self.carry(offer, "cost_option", record, "the model holds none of its values")
+                self.carry(offer, "cost_option", record, tr("the model holds none of its values"))
                 continue
             offer.values["cost_note"] = note
             offer.ids["cost"] = str(record["id"])
@@ -834,7 +850,9 @@ class Mapper:
                 if known.fallback is None:
                     self.keep_record(known, [], entity, record)
                 else:
-                    self.carry(known.fallback, entity, record, "no attribute of the data uses it")
+                    self.carry(
+                        known.fallback, entity, record, tr("no attribute of the data uses it")
+                    )
 
     # -------------------------------------------------------------- building
 
@@ -867,7 +885,7 @@ class Mapper:
                 self.note(
                     "hsds-invalid",
                     Severity.ERROR,
-                    f"the {path[:-1]} {draft.record_id} has no name",
+                    tr("the {kind} {id} has no name", kind=path[:-1], id=draft.record_id),
                     at_key(draft.where, "name"),
                 )
                 continue

@@ -26,6 +26,7 @@ from .._errors import (
     Location,
     Severity,
 )
+from .._i18n import tr
 from .._io import StrPath
 from .._loaders._common import Collector, LoadOptions, decode_text, read_bytes
 from .._parse import unneutralise
@@ -78,7 +79,11 @@ class _Reader:
             self.note(
                 "hsds-missing-id",
                 Severity.WARNING,
-                f"a {shorten(entity)} record has no id; it was given the id {record_id}",
+                tr(
+                    "a {entity} record has no id; it was given the id {id}",
+                    entity=shorten(entity),
+                    id=record_id,
+                ),
                 where,
             )
         table = self.tables.setdefault(entity, {})
@@ -99,8 +104,14 @@ class _Reader:
                 self.note(
                     "hsds-conflict",
                     Severity.WARNING,
-                    f"{entity} {shorten(record_id)} has two values for {shorten(key)!r}: kept "
-                    f"{shorten(old)!r}, not {shorten(value)!r}",
+                    tr(
+                        "{entity} {id} has two values for {key}: kept {kept}, not {other}",
+                        entity=entity,
+                        id=shorten(record_id),
+                        key=repr(shorten(key)),
+                        kept=repr(shorten(old)),
+                        other=repr(shorten(value)),
+                    ),
                     at_key(where, key),
                 )
 
@@ -109,7 +120,11 @@ class _Reader:
             self.note(
                 "hsds-not-an-object",
                 Severity.WARNING,
-                f"expected a JSON object for a {entity}, got {type(obj).__name__}; skipped",
+                tr(
+                    "expected a JSON object for a {entity}, got {found}; skipped",
+                    entity=entity,
+                    found=type(obj).__name__,
+                ),
                 where,
             )
             return None
@@ -193,8 +208,10 @@ class _Reader:
         self.note(
             "hsds-unknown-document",
             Severity.WARNING,
-            "this JSON document is not an HSDS organization, service, location, "
-            "service_at_location, taxonomy or taxonomy term; it was not imported",
+            tr(
+                "this JSON document is not an HSDS organization, service, location, "
+                "service_at_location, taxonomy or taxonomy term; it was not imported"
+            ),
             Location(file=str(path), path=json_path),
         )
 
@@ -202,7 +219,7 @@ class _Reader:
         meta = parse_json(self.read_text(package), file=str(package))
         resources = meta.get("resources") if isinstance(meta, dict) else None
         if not isinstance(resources, list):
-            raise LoadError([unreadable(package, "it has no list of resources")])
+            raise LoadError([unreadable(package, tr("it has no list of resources"))])
         for resource in resources:
             if not isinstance(resource, dict) or not isinstance(resource.get("path"), str):
                 continue
@@ -211,8 +228,10 @@ class _Reader:
                 self.note(
                     "hsds-path-outside",
                     Severity.ERROR,
-                    "a resource of the package points outside the package folder (an "
-                    "absolute path, '..' or a symbolic link out of it); it was not read",
+                    tr(
+                        "a resource of the package points outside the package folder (an "
+                        "absolute path, '..' or a symbolic link out of it); it was not read"
+                    ),
                     Location(file=str(package), path=f"resources[{resources.index(resource)}]"),
                 )
                 continue
@@ -221,8 +240,10 @@ class _Reader:
                 self.note(
                     "hsds-missing-table",
                     Severity.WARNING,
-                    f"the package names the table {shorten(resource['path'])} but the file is "
-                    "missing",
+                    tr(
+                        "the package names the table {table} but the file is missing",
+                        table=shorten(resource["path"]),
+                    ),
                     Location(file=str(package)),
                 )
                 continue
@@ -241,7 +262,9 @@ class _Reader:
                 }
                 self.merge(entity, record, Location(file=str(file), row=n))
         except csv.Error as exc:
-            raise LoadError([unreadable(file, f"it is not valid CSV ({exc})")]) from None
+            raise LoadError(
+                [unreadable(file, tr("it is not valid CSV ({problem})", problem=exc))]
+            ) from None
 
 
 def confined(folder: Path, name: str | Path) -> Path | None:
@@ -280,7 +303,7 @@ def read_tables(
     source = Path(path)
     reader = _Reader(options)
     if not source.exists():
-        raise LoadError([unreadable(source, "it does not exist")])
+        raise LoadError([unreadable(source, tr("it does not exist"))])
     if source.is_file():
         if source.name == "datapackage.json":
             reader.read_tabular(source.parent, source)
@@ -297,14 +320,14 @@ def read_tables(
             reader.note(
                 "hsds-path-outside",
                 Severity.ERROR,
-                "a symbolic link leads out of the folder; the file it points to was not read",
+                tr("a symbolic link leads out of the folder; the file it points to was not read"),
                 Location(file=str(outside)),
             )
         if not files and (source / "json").is_dir():
             source = source / "json"  # an export of form "both" without the tabular part
         exported = any((source / name).is_dir() for name in ("organizations", "services"))
         if not files and not exported:
-            raise LoadError([unreadable(source, "it holds no HSDS JSON documents")])
+            raise LoadError([unreadable(source, tr("it holds no HSDS JSON documents"))])
         for file in files:
             reader.read_json_file(file)
     return reader.tables, reader.origin, reader.findings
