@@ -137,6 +137,8 @@
   shown = items;
   form.hidden = false;
   apply();
+  // lay out the shortened list now, while the page loads, not on the reader's first change
+  void list.offsetHeight;
   // Read the entries' texts for the search in small steps while the reader is idle, so
   // that the first search does not read all of them at once.
   var idle = window.requestIdleCallback
