@@ -195,3 +195,19 @@ def test_concept_without_cases_says_what_is_left_out(
     assert code == 0, err
     assert out == "indicator,period,territory,value,status\n"
     assert "active_cases count cases" in err
+
+
+def test_json_file_name_gives_json_without_format(
+    capsys: pytest.CaptureFixture[str], export: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The suffix of --output chooses the format when --format is left out."""
+    cases, events = export
+    base = ["indicators", "--period", "2025", "--only", "--cases", str(cases), "--events",
+            str(events)]  # fmt: skip
+    code, _, _ = run(capsys, *base, "--output", str(tmp_path / "k.json"))
+    assert code == 0
+    assert json.loads((tmp_path / "k.json").read_text(encoding="utf-8"))["rows"]
+    code, _, err = run(capsys, *base, "--output", str(tmp_path / "k.csv"), "--format", "json")
+    assert code == 2
+    assert "does not fit the file name" in err
+    assert not (tmp_path / "k.csv").exists()

@@ -102,3 +102,37 @@ def test_report_meeting_date(concept_file: Path, capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert "--meeting-date" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [("bericht.docx", b"PK\x03\x04"), ("bericht.md", b"# Jahresbericht"), ("b.htm", b"<!DOCTYPE")],
+)
+def test_output_suffix_chooses_the_format(
+    concept_file: Path, tmp_path: Path, name: str, start: bytes
+) -> None:
+    """``--output bericht.docx`` without ``--format`` writes a DOCX (the README's command),
+    not HTML under a .docx name."""
+    out = tmp_path / name
+    assert main(["report", str(concept_file), "--period", "2025", "--output", str(out)]) == 0
+    assert out.read_bytes().startswith(start)
+
+
+def test_unknown_suffix_keeps_the_default_format(concept_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "bericht.out"
+    assert main(["report", str(concept_file), "--period", "2025", "--output", str(out)]) == 0
+    assert out.read_bytes().startswith(b"<!DOCTYPE html>")
+
+
+def test_format_contradicting_the_suffix_is_refused(
+    concept_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bericht.docx"
+    argv = ["report", str(concept_file), "--period", "2025", "--output", str(out)]
+    assert main([*argv, "--format", "html"]) == 2
+    err = capsys.readouterr().err
+    assert "--format html does not fit the file name" in err
+    assert ".docx" in err
+    assert not out.exists()
+    assert main([*argv, "--format", "docx"]) == 0  # a matching --format is fine
+    assert out.read_bytes().startswith(b"PK\x03\x04")

@@ -23,6 +23,7 @@ from ._commands._common import (
     EXIT_INTERRUPTED,
     EXIT_TERMINATED,
     EXIT_UNUSABLE,
+    resolve_format,
     say,
 )
 from ._errors import KommunaleIntegrationError, LoadError
@@ -202,6 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     forget_outputs()
     try:
         with using_language(language), _sigterm_as_interrupt():
+            resolve_format(args)  # --format, else the suffix of --output
             return int(func(args))
     except LoadError as error:
         with using_language(language):

@@ -31,6 +31,7 @@ __all__ = [
     "EXIT_UNUSABLE",
     "UsageError",
     "add_case_options",
+    "add_format_option",
     "add_lang_option",
     "add_output_option",
     "add_templates_option",
@@ -38,6 +39,7 @@ __all__ = [
     "emit",
     "load_concept_path",
     "read_case_export",
+    "resolve_format",
     "say",
 ]
 
@@ -84,6 +86,62 @@ def add_output_option(
     parser.add_argument(
         "--output", required=required, metavar="DIR" if folder else "FILE", help=help_text
     )
+
+
+#: The output format that the suffix of an ``--output`` file name stands for.
+_SUFFIX_FORMATS: Final = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".docx": "docx",
+    ".csv": "csv",
+    ".json": "json",
+}
+
+
+def add_format_option(
+    parser: argparse.ArgumentParser, choices: tuple[str, ...], default: str
+) -> None:
+    """Add ``--format``. Without it the format follows the suffix of ``--output``
+    (``bericht.docx`` → DOCX), else it is *default*; see :func:`resolve_format`."""
+    parser.add_argument(
+        "--format",
+        choices=choices,
+        default=None,
+        help=f"output format (default: from the suffix of --output, else {default})",
+    )
+    parser.set_defaults(format_default=default, format_choices=choices)
+
+
+def resolve_format(args: argparse.Namespace) -> None:
+    """Set ``args.format`` for a command with :func:`add_format_option`.
+
+    Raises:
+        UsageError: ``--format`` contradicts the suffix of ``--output`` (a file named
+            ``bericht.docx`` must not receive HTML).
+    """
+    default = getattr(args, "format_default", None)
+    if default is None:
+        return
+    output = getattr(args, "output", None)
+    suffix = Path(output).suffix.lower() if output else ""
+    implied = _SUFFIX_FORMATS.get(suffix)
+    if implied not in args.format_choices:
+        implied = None
+    if args.format is None:
+        args.format = implied or default
+    elif implied is not None and implied != args.format:
+        raise UsageError(
+            tr(
+                "--format {format} does not fit the file name {name}: a {suffix} file "
+                "holds {implied}; leave --format out or choose a matching name",
+                format=args.format,
+                name=output,
+                suffix=suffix,
+                implied=implied,
+            )
+        )
 
 
 def add_lang_option(parser: argparse.ArgumentParser, *, document: bool = True) -> None:

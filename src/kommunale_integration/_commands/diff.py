@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import EXIT_OK, add_lang_option, add_output_option, emit, load_concept_path
+from ._common import (
+    EXIT_OK,
+    add_format_option,
+    add_lang_option,
+    add_output_option,
+    emit,
+    load_concept_path,
+)
 
 __all__ = ["register", "run"]
 
@@ -25,7 +32,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("old", metavar="OLD", help="the earlier concept (folder or file)")
     parser.add_argument("new", metavar="NEW", help="the revised concept (folder or file)")
-    parser.add_argument("--format", choices=("text", "md", "html"), default="text")
+    add_format_option(parser, ("text", "md", "html"), "text")
     add_output_option(parser)
     add_lang_option(parser)
     parser.set_defaults(func=run)

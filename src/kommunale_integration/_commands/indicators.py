@@ -19,6 +19,7 @@ from ._common import (
     EXIT_UNUSABLE,
     UsageError,
     add_case_options,
+    add_format_option,
     add_output_option,
     case_files,
     read_case_export,
@@ -86,9 +87,7 @@ def register(subparsers: Any) -> None:
         dest="rounding",
         help="round counts to multiples of 5 or 10 instead of suppressing them",
     )
-    parser.add_argument(
-        "--format", choices=("csv", "json"), default="csv", help="output format (default: csv)"
-    )
+    add_format_option(parser, ("csv", "json"), "csv")
     add_output_option(parser)
     parser.add_argument(
         "--datapackage",

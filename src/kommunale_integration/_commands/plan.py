@@ -7,6 +7,7 @@ from typing import Any
 
 from ._common import (
     EXIT_OK,
+    add_format_option,
     add_lang_option,
     add_output_option,
     add_templates_option,
@@ -28,7 +29,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("path", metavar="PATH", help="the concept (folder or YAML/JSON/TOML file)")
-    parser.add_argument("--format", choices=("html", "md"), default="html")
+    add_format_option(parser, ("html", "md"), "html")
     parser.add_argument("--municipality", metavar="AGS", help="only measures that apply there")
     add_output_option(parser)
     add_lang_option(parser)

@@ -9,6 +9,7 @@ from typing import Any
 from ._common import (
     EXIT_OK,
     add_case_options,
+    add_format_option,
     add_lang_option,
     add_output_option,
     add_templates_option,
@@ -34,7 +35,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("path", metavar="PATH", help="the concept (folder or YAML/JSON/TOML file)")
     parser.add_argument("--period", required=True, metavar="P", help="report period, e.g. 2025")
-    parser.add_argument("--format", choices=("html", "md", "docx"), default="html")
+    add_format_option(parser, ("html", "md", "docx"), "html")
     add_output_option(parser)
     add_lang_option(parser)
     add_case_options(parser)
