@@ -451,7 +451,7 @@ def test_german_catalogue_translates_every_report_text() -> None:
 
 
 def test_docx_widths_keep_header_words_whole_when_a_figure_column_holds_words() -> None:
-    from kommunale_integration._reports._docx import _CHAR_CM, _PAD_CM, _widths
+    from kommunale_integration._reports._docx import _BOLD, _PAD_CM, _text_cm, _widths
     from kommunale_integration._reports._outline import Column, Table
 
     table = Table(
@@ -485,8 +485,8 @@ def test_docx_widths_keep_header_words_whole_when_a_figure_column_holds_words() 
     )
     widths = _widths(table)
     for column, width in zip(table.columns, widths, strict=True):
-        assert width >= len(column.header) * _CHAR_CM + _PAD_CM - 1e-9, column.header
-    assert widths[3] >= len("−22 (−11,3 %)") * _CHAR_CM + _PAD_CM - 1e-9  # a figure stays whole
+        assert width >= _text_cm(column.header) * _BOLD + _PAD_CM - 1e-9, column.header
+    assert widths[3] >= _text_cm("−22 (−11,3 %)") + _PAD_CM - 1e-9  # a figure stays whole
 
 
 # --------------------------------------------------------------------------- außerhalb
@@ -583,3 +583,41 @@ def test_colophon_names_the_gebietsstand_the_concept_records(tmp_path: Any) -> N
     # Without one recorded: the shipped catalogue's.
     unrecorded = _texts(concept.evolve(gebietsstand=None))["md"]
     assert "Gebietsstand 31.12.2020: ©" in unrecorded
+
+
+def test_docx_widths_keep_figure_columns_when_words_overfill_the_line() -> None:
+    """When the longest words of all columns exceed the line, the columns of numbers keep
+    their width ("VZÄ", "Teilnehmende" do not break) and the text columns give way."""
+    from kommunale_integration._reports._docx import (
+        _BOLD,
+        _PAD_CM,
+        _TEXT_WIDTH_CM,
+        _text_cm,
+        _widths,
+    )
+    from kommunale_integration._reports._outline import Column, Table
+
+    table = Table(
+        caption="Personalstellen",
+        columns=(
+            Column(header="Funktion"),
+            Column(header="Akteur"),
+            Column(header="Finanzierung"),
+            Column(header="Teilnehmende", numeric=True),
+            Column(header="VZÄ", numeric=True),
+        ),
+        rows=(
+            (
+                "Sozialarbeit/Sozialwissenschaft/Integrationsmanagement",
+                "Integrationszentrumsverwaltung",
+                "Integrationszentrenförderprogramm",
+                "95",
+                "2,0",
+            ),
+        ),
+    )
+    widths = _widths(table)
+    assert abs(sum(widths) - _TEXT_WIDTH_CM) < 1e-9
+    assert widths[3] >= _text_cm("Teilnehmende") * _BOLD + _PAD_CM - 1e-9
+    assert widths[4] >= _text_cm("VZÄ") * _BOLD + _PAD_CM - 1e-9
+    assert _text_cm("VZÄ") > _text_cm("vza")  # capitals are wider than the average

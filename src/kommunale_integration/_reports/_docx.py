@@ -134,10 +134,25 @@ def _properties(doc: Any, outline: Outline, fmt: Formatter) -> None:
 
 _CHAR_CM = 0.2  # average width of a character at 9 pt (bold headers included)
 _PAD_CM = 0.5  # cell margins and a little air
+_BOLD = 1.1  # a bold header word is about a tenth wider
 
 
 def _figure(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
+
+
+def _text_cm(text: str) -> float:
+    """The width of *text* at 9 pt in cm, by character class: capitals and wide letters
+    ("VZÄ", "Teilnehmende") need more than the average, spaces and stops less."""
+    width = 0.0
+    for ch in text:
+        if ch.isupper() or ch in "mwMW—%":
+            width += 0.26
+        elif ch in " .,;:!|'()-/ilfjtIr1":
+            width += 0.12
+        else:
+            width += _CHAR_CM
+    return width
 
 
 def _widths(table: Table) -> list[float]:
@@ -145,7 +160,9 @@ def _widths(table: Table) -> list[float]:
 
     Every column gets at least the width of its longest word (no "Vorperio/de"), a
     column of numbers the width of its longest figure; the rest of the line goes to the
-    text columns by how long their texts are.
+    text columns by how long their texts are. When the longest words do not fit on the
+    line together, the columns of numbers keep their width and the text columns share
+    what is left.
     """
     least: list[float] = []
     wish: list[float] = []
@@ -156,17 +173,23 @@ def _widths(table: Table) -> list[float]:
         # may, between words.
         unbroken = max(
             (
-                len(text)
+                _text_cm(text)
                 if column.numeric and text is not column.header and _figure(text)
-                else max((len(w) for w in text.split()), default=1)
+                else max((_text_cm(w) for w in text.split()), default=_CHAR_CM)
+                * (_BOLD if text is column.header else 1.0)
                 for text in texts
             ),
-            default=1,
+            default=_CHAR_CM,
         )
-        least.append(unbroken * _CHAR_CM + _PAD_CM)
+        least.append(max(unbroken, _CHAR_CM) + _PAD_CM)
         wish.append(max(least[-1], min(longest, 80) * _CHAR_CM + _PAD_CM))
     if sum(least) >= _TEXT_WIDTH_CM:
-        return [w * _TEXT_WIDTH_CM / sum(least) for w in least]
+        fixed = sum(m for m, c in zip(least, table.columns, strict=True) if c.numeric)
+        text = sum(least) - fixed
+        if not text or fixed >= _TEXT_WIDTH_CM:
+            return [w * _TEXT_WIDTH_CM / sum(least) for w in least]
+        scale = (_TEXT_WIDTH_CM - fixed) / text
+        return [m if c.numeric else m * scale for m, c in zip(least, table.columns, strict=True)]
     if sum(wish) <= _TEXT_WIDTH_CM:
         # The spare room goes to the text columns; numbers need no more than they have.
         spare = _TEXT_WIDTH_CM - sum(wish)
