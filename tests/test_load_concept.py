@@ -114,7 +114,9 @@ def test_table_kinds_by_german_file_names(tmp_path: Path) -> None:
 
 
 def test_unknown_table_kinds_are_refused() -> None:
-    with pytest.raises(ValueError, match="no table kind"):
+    with ki.using_language("en"), pytest.raises(ValueError, match="no table kind"):
+        ki.LoadOptions(columns={"people": {"A": "name"}})
+    with pytest.raises(ValueError, match="keine Tabellenart"):
         ki.LoadOptions(columns={"people": {"A": "name"}})
     with pytest.raises(ValueError, match="people"):
         ki.TableKind("people")

@@ -310,8 +310,11 @@ def test_read_cases_refuses_unusable_arguments_clearly(
     cases = tmp_path / "cases.csv"
     cases.write_text("case_id,municipality,opened\n1,05558012,2025-01-01\n", encoding="utf-8")
     for source in (cases, io.BytesIO(cases.read_bytes())):
-        with pytest.raises(ValueError, match=words):
+        with ki.using_language("en"), pytest.raises(ValueError, match=words):
             ki.read_cases(source, **arguments)  # type: ignore[arg-type]
+    # German by default, like every message
+    with pytest.raises(ValueError, match="muss|Kodierung|lässt sich nicht"):
+        ki.read_cases(cases, **arguments)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,8 @@ TABLE_MODULES = {
     "_identifiers.py",
     "_commands/_common.py",
     "_catalogues.py",
+    "_cli.py",
+    "_errors.py",
 }
 
 

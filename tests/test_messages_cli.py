@@ -26,7 +26,8 @@ import pytest
 
 from kommunale_integration import _i18n
 from kommunale_integration._cli import main
-from kommunale_integration._territories import ATTRIBUTION, LICENCE
+from kommunale_integration._territories import ATTRIBUTION, LICENCE, territory_attribution
+from kommunale_integration._version import __version__
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kreis_coesfeld"
 # Marks from the Private Use Area: valid in every output format (HTML, XML, DOCX).
@@ -90,27 +91,38 @@ _ALWAYS = (ATTRIBUTION, LICENCE)
 
 
 def untranslated_text(text: str, data: tuple[str, ...] = ()) -> list[str]:
-    """The lines of *text* that hold words outside every marked translation."""
-    problems = []
+    """The lines of *text* that hold words outside every marked translation.
+
+    A translation may run over several lines (argparse wraps a help text); the words of
+    a usage block (options, their values and choices) are syntax wherever they recur.
+    """
+    kept: list[str] = []
+    syntax: set[str] = set()
     usage = False
     for line in text.splitlines():
         # the usage block (after "usage: ", and its indented lines) is syntax, not words
         if _USAGE.match(line) or (usage and line.startswith(" ")):
             usage = True
+            syntax.update(_WORD.findall(_INNERMOST.sub(" ", line)))
             continue
         usage = False
-        rest = line
-        while True:
-            shorter = _INNERMOST.sub(" ", rest)
-            if shorter == rest:
-                break
-            rest = shorter
+        kept.append(line)
+    if not kept:
+        return []
+    rest = "\n".join(kept)
+    while True:
+        shorter = _INNERMOST.sub(lambda m: " " + "\n" * m.group().count("\n"), rest)
+        if shorter == rest:
+            break
+        rest = shorter
+    problems = []
+    for original, remainder in zip(kept, rest.split("\n"), strict=True):
+        line = remainder
         for value in (*data, *_ALWAYS):
-            rest = rest.replace(value, " ")
-        rest = _DATA.sub(" ", rest)
-        words = _WORD.findall(rest)
+            line = line.replace(value, " ")
+        words = [word for word in _WORD.findall(_DATA.sub(" ", line)) if word not in syntax]
         if words:
-            problems.append(f"{line!r}: {words}")
+            problems.append(f"{original!r}: {words}")
     return problems
 
 
@@ -121,6 +133,13 @@ def test_the_detector_finds_a_message_outside_the_catalogue() -> None:
     assert untranslated_text("/tmp/x/konzept.yaml, offers[0].contacts[0].email: 05558") == []
     assert untranslated_text(f"{OPEN}Fehler:{CLOSE} the AGS does not exist") != []
     assert untranslated_text("error: something") != []
+    # a translation wrapped over lines (a help text) is one translation
+    assert untranslated_text(f"  --x N  {OPEN}first line\n         second line{CLOSE}") == []
+    assert untranslated_text(f"  --x N  {OPEN}first{CLOSE}\n         second line") != []
+    # the words of the usage are syntax; other words next to them are not
+    usage = f"{OPEN}usage: {CLOSE}prog [--format {{text,json}}] PATH\n\n"
+    assert untranslated_text(usage + f"  --format {{text,json}}  {OPEN}x{CLOSE}\n  PATH") == []
+    assert untranslated_text(usage + "  PATH   the concept") != []
 
 
 # --------------------------------------------------------------------------- invocations
@@ -140,6 +159,8 @@ class Invocation:
     stdout: bool = True
     data: tuple[str, ...] = ()
     terminal: bool = False  # standard output is a terminal
+    #: What the run must print in German and in English (proof the path was taken).
+    expect: tuple[str, str] | None = None
 
 
 def _broken(tmp: Path) -> Path:
@@ -197,6 +218,72 @@ def _full(tmp: Path) -> Path:
     folder.mkdir(exist_ok=True)
     (folder / "eigenes.txt").write_text("x", encoding="utf-8")
     return folder
+
+
+def _territory_file(tmp: Path, name: str, body: str) -> str:
+    """A territory catalogue (``territories update`` writes them) with the given lines."""
+    file = tmp / name
+    header = "#gebietsstand\t2020-12-31\nags\ttextkennzeichen\tname\tpopulation\tarea_km2\n"
+    file.write_text(body if body.startswith(("x", "#")) else header + body, encoding="utf-8")
+    return str(file)
+
+
+def _gemeindeverzeichnis(tmp: Path, name: str, rows: str) -> str:
+    """An official GV-ISys Auszug in its CSV form."""
+    file = tmp / name
+    file.write_text(rows, encoding="utf-8")
+    return str(file)
+
+
+def _broken_text(tmp: Path, suffix: str) -> str:
+    """A main file whose syntax is broken: the parser's own (English) words."""
+    file = tmp / f"kaputt.{suffix}"
+    broken = {
+        "yaml": "id: x\ntitle: [offen\n",
+        "json": '{"id": "x",, }',
+        "toml": 'id = "x\n',
+        "yml": "id: x\n\ttitle: T\n",
+    }[suffix]
+    file.write_text(broken, encoding="utf-8")
+    return str(file)
+
+
+def _command_tree() -> tuple[list[list[str]], tuple[str, ...]]:
+    """The words of every (sub-)sub-command, and every command name."""
+    import argparse
+
+    from kommunale_integration._cli import build_parser
+
+    found: list[list[str]] = [[]]
+    names: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, words: list[str]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    found.append([*words, name])
+                    names.append(name)
+                    walk(child, [*words, name])
+
+    walk(build_parser(), [])
+    return found, tuple(names)
+
+
+COMMANDS, COMMAND_NAMES = _command_tree()
+
+
+def _help_invocations() -> tuple[Invocation, ...]:
+    """``--help`` of the program and of every (sub-)sub-command."""
+    return tuple(
+        Invocation(
+            "help: " + (" ".join(words) or "the program"),
+            lambda t, words=words: [*words, "--help"],  # type: ignore[misc]
+            0,
+            data=COMMAND_NAMES,
+            expect=("Optionen:", "options:"),
+        )
+        for words in COMMANDS
+    )
 
 
 K = "k"  # the copy of the Kreis Coesfeld example
@@ -413,7 +500,149 @@ INVOCATIONS: tuple[Invocation, ...] = (
     # demo
     Invocation("demo", lambda t: ["demo", "--output", str(t / "demo")], 0),
     Invocation("demo into the current folder", lambda t: ["demo", "--output", "."], 2),
+    # the program without a command, its version
+    Invocation("no command", lambda t: [], 2, data=COMMAND_NAMES, expect=("Optionen:", "options:")),
+    Invocation(
+        "version",
+        lambda t: ["--version"],
+        0,
+        data=(__version__, territory_attribution()),
+        expect=("Destatis", "Destatis"),
+    ),
+    # -v: the log lines (progress, details)
+    Invocation(
+        "verbose indicators",
+        lambda t: [
+            "-v",
+            "indicators",
+            str(t / K),
+            "--period",
+            "2025",
+            "--output",
+            str(t / "v.csv"),
+        ],
+        0,
+        expect=("Info: Kennzahl", "info: indicator"),
+    ),
+    Invocation(
+        "verbose export",
+        lambda t: ["-v", "export", "hsds", str(t / K), "--output", str(t / "hsds-v")],
+        0,
+        expect=("als HSDS (both) exportiert", "as HSDS (both) to"),
+    ),
+    # a territory catalogue of one's own that is broken
+    Invocation(
+        "territory catalogue missing",
+        lambda t: ["territories", "--catalogue", str(t / "fehlt.tsv")],
+        2,
+        expect=("nicht gefunden", "not found"),
+    ),
+    Invocation(
+        "territory catalogue bad header",
+        lambda t: ["territories", "--catalogue", _territory_file(t, "kopf.tsv", "x\ty\n")],
+        2,
+        expect=("Kopfzeile", "header"),
+    ),
+    Invocation(
+        "territory catalogue bad cells",
+        lambda t: ["territories", "--catalogue", _territory_file(t, "zellen.tsv", "abc\n")],
+        2,
+        expect=("Zellen", "cells"),
+    ),
+    Invocation(
+        "territory catalogue bad dates",
+        lambda t: [
+            "territories",
+            "--catalogue",
+            _territory_file(
+                t,
+                "datum.tsv",
+                "#gebietsstand\tgestern\n" + "ags\ttextkennzeichen\tname\tpopulation\tarea_km2\n",
+            ),
+        ],
+        2,
+        expect=("#gebietsstand", "#gebietsstand"),
+    ),
+    Invocation(
+        "territory catalogue not text",
+        lambda t: [
+            "init",
+            str(t / "x5"),
+            "--ags",
+            "05566096",
+            "--catalogue",
+            str(_territory_bytes(t)),
+        ],
+        2,
+        expect=("weder UTF-8 noch", "neither UTF-8 nor"),
+    ),
+    # the official Gemeindeverzeichnis, broken
+    Invocation(
+        "territories update without rows",
+        lambda t: [
+            "territories",
+            "update",
+            _gemeindeverzeichnis(t, "leer.csv", "a;b\n1;2\n"),
+            "--output",
+            str(t / "gv.tsv"),
+            "--gebietsstand",
+            "2024-12-31",
+        ],
+        2,
+        expect=("Satzart", "Satzart"),
+    ),
+    Invocation(
+        "territories update bad code",
+        lambda t: [
+            "territories",
+            "update",
+            _gemeindeverzeichnis(t, "code.csv", "60;61;5;5;58;;01x;Coesfeld;1;2\n"),
+            "--output",
+            str(t / "gv.tsv"),
+            "--gebietsstand",
+            "2024-12-31",
+        ],
+        2,
+        expect=("3 Ziffern", "3 digits"),
+    ),
+    Invocation(
+        "territories update without Gebietsstand",
+        lambda t: [
+            "territories",
+            "update",
+            _gemeindeverzeichnis(t, "stand.csv", "60;61;05;5;58;;012;Coesfeld;1;2\n"),
+            "--output",
+            str(t / "gv.tsv"),
+        ],
+        2,
+        expect=("Gebietsstand", "Gebietsstand"),
+    ),
+    # what the parsers of YAML, JSON and TOML and the operating system say
+    Invocation("broken YAML", lambda t: ["validate", _broken_text(t, "yaml")], 2),
+    Invocation("YAML with a tab", lambda t: ["validate", _broken_text(t, "yml")], 2),
+    Invocation("broken JSON", lambda t: ["validate", _broken_text(t, "json")], 2),
+    Invocation("broken TOML", lambda t: ["validate", _broken_text(t, "toml")], 2),
+    Invocation(
+        "output below a file",
+        lambda t: [
+            "report",
+            str(t / K),
+            "--period",
+            "2025",
+            "--output",
+            str(t / K / "konzept.yaml" / "b.html"),
+        ],
+        2,
+    ),
+    *_help_invocations(),
 )
+
+
+def _territory_bytes(tmp: Path) -> Path:
+    """A catalogue file that is no text (bytes neither UTF-8 nor Windows-1252)."""
+    file = tmp / "binär.tsv"
+    file.write_bytes(b"ags\x81\x8d\x8f\x90\x9d\n")
+    return file
 
 
 @pytest.fixture(scope="module")
@@ -455,6 +684,9 @@ def test_every_message_is_in_the_language_of_the_run(
     data = (str(tmp), str(workplace), *invocation.data)
     printed = err + (out if invocation.stdout else "")
     assert printed.strip() or invocation.exit == 0 or not invocation.stdout, "nothing said"
+    if invocation.expect is not None:
+        expected = invocation.expect[0 if language == "de" else 1]
+        assert expected in printed.replace(OPEN, "").replace(GERMAN, "").replace(CLOSE, ""), printed
     problems = untranslated_text(printed, data)
     assert not problems, "text printed outside the catalogue:\n" + "\n".join(problems)
     assert not marks.untranslated, f"no German translation: {sorted(marks.untranslated)}"

@@ -97,20 +97,10 @@ def read_catalogue_yaml(name: str, path: str | Path | None) -> tuple[Any, str]:
             .read_text(encoding="utf-8")
         )
         return parse_yaml(text, file=f"{name}.yaml"), f"{name}.yaml"
+    from ._loaders._common import read_text_file
+
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        raise LoadError(
-            [
-                Finding(
-                    code="unreadable-file",
-                    severity=Severity.ERROR,
-                    message=tr("the catalogue cannot be read: {problem}", problem=exc),
-                    location=Location(file=str(file)),
-                )
-            ]
-        ) from None
+    text = read_text_file(file)
     return parse_yaml(text, file=str(file)), str(file)
 
 

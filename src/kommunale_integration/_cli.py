@@ -14,9 +14,10 @@ import importlib
 import logging
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
+from typing import Final
 
 from ._commands._common import (
     EXIT_INTERNAL,
@@ -26,7 +27,7 @@ from ._commands._common import (
     resolve_format,
     say,
 )
-from ._errors import KommunaleIntegrationError, LoadError
+from ._errors import KommunaleIntegrationError, LoadError, os_error_text
 from ._i18n import DEFAULT_LANGUAGE, N_, language_from_environment, tr, using_language
 from ._version import __version__
 
@@ -113,11 +114,66 @@ ARGPARSE_MESSAGES: tuple[str, ...] = (
     N_("invalid choice: %(value)r (choose from %(choices)s)"),
     N_("not allowed with argument %s"),
     N_("ignored explicit argument %r"),
+    N_("unexpected option string: %s"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
     N_("positional arguments"),
     N_("options"),
     N_("show this help message and exit"),
     N_("show program's version number and exit"),
 )
+
+#: The plural texts of :mod:`argparse` (``ngettext``) a user can meet.
+ARGPARSE_PLURALS: tuple[tuple[str, str], ...] = (("expected %s argument", "expected %s arguments"),)
+
+#: The prefix of a log line (``-v``) of each level.
+_LOG_PREFIXES: Final = {
+    logging.DEBUG: N_("debug: {message}"),
+    logging.INFO: N_("info: {message}"),
+    logging.WARNING: N_("warning: {message}"),
+    logging.ERROR: N_("error: {message}"),
+}
+
+
+class _LogFormatter(logging.Formatter):
+    """Log lines in the language of the run, through the catalogue.
+
+    The level is a translated prefix (``Hinweis:`` …); the message of a log call of the
+    package is already translated where it is made. A line logged by another library
+    keeps its own (English) words, but only as a quoted detail of a German sentence.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if not record.name.startswith(log.name):
+            message = tr("{library} reports: “{detail}”", library=record.name, detail=message)
+        level = max((n for n in _LOG_PREFIXES if n <= record.levelno), default=logging.DEBUG)
+        text = tr(_LOG_PREFIXES[level], message=message)
+        if record.exc_info:
+            text += "\n" + self.formatException(record.exc_info)
+        return text
+
+
+@contextmanager
+def _logging_to_stderr(verbose: bool) -> Iterator[None]:
+    """Show warnings (with *verbose* also progress and details) on stderr while a
+    command runs, in the language of the run; afterwards logging is as it was."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogFormatter())
+    root = logging.getLogger()
+    before = root.level, log.level, log.propagate
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    log.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    log.propagate = False
+    root.addHandler(handler)
+    log.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        log.removeHandler(handler)
+        root.setLevel(before[0])
+        log.setLevel(before[1])
+        log.propagate = before[2]
 
 
 def _language_of(argv: Sequence[str]) -> str:
@@ -137,32 +193,51 @@ def _argparse_speaks(language: str) -> Iterator[None]:
     from ._i18n import translations
 
     catalogue = translations(language, "messages")
-    original = argparse._  # type: ignore[attr-defined]
+    original = argparse._, argparse.ngettext  # type: ignore[attr-defined]
     argparse._ = catalogue.gettext  # type: ignore[attr-defined]
+    argparse.ngettext = catalogue.ngettext  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        argparse._ = original  # type: ignore[attr-defined]
+        argparse._, argparse.ngettext = original  # type: ignore[attr-defined]
 
 
-def _version_text() -> str:
-    """The version, with the Gebietsstand and attribution of the territory catalogue."""
-    from ._territories import territory_attribution
+class _Version(argparse.Action):
+    """``--version``: the version, with the Gebietsstand and attribution of the territory
+    catalogue as the licence asks (printed as it is, not wrapped like a help text)."""
 
-    return f"%(prog)s {__version__}\n{territory_attribution()}"
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings, dest, nargs=0, help=tr("show program's version number and exit")
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from ._territories import territory_attribution
+
+        print(f"{parser.prog} {__version__}\n{territory_attribution()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every sub-command."""
     parser = _Parser(
         prog="kommunale-integration",
-        description=(
+        description=tr(
             "Keep a municipal Integrationskonzept as data: validate it, compute its "
             "Kennzahlen and build the annual report (Jahresbericht)."
         ),
     )
-    parser.add_argument("--version", action="version", version=_version_text())
-    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    parser.add_argument("--version", action=_Version, default=argparse.SUPPRESS)
+    parser.add_argument("-v", "--verbose", action="store_true", help=tr("log progress to stderr"))
+    parser.add_argument(
+        "--lang",
+        choices=("de", "en"),
+        dest="main_lang",
+        help=tr(
+            "language of the messages and of this help (default: from LANG); "
+            "for a command with its own --lang also the language of its output"
+        ),
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"kommunale_integration._commands.{name}")
@@ -179,56 +254,52 @@ def print_load_error(error: LoadError) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit code."""
     words = list(sys.argv[1:] if argv is None else argv)
+    # --lang is found before parsing, so that the help and the usage errors speak it
     with using_language(_language_of(words)), _argparse_speaks(_language_of(words)):
         parser = build_parser()
         args = parser.parse_args(words)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s: %(message)s",
-        stream=sys.stderr,
-    )
-    func = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return EXIT_UNUSABLE
-    lang = getattr(args, "lang", None)
+        func = getattr(args, "func", None)
+        if func is None:
+            parser.print_help()
+            return EXIT_UNUSABLE
+    lang = getattr(args, "lang", None) or args.main_lang
     language = lang if isinstance(lang, str) else language_from_environment()
     default = getattr(args, "lang_default", None)
     if default is not None and args.lang is None:
         # Without --lang, messages follow the environment (LANG), while a document a
         # command writes (a report, a plan) stays German, whatever the server's locale.
-        args.lang = language if default == "messages" else DEFAULT_LANGUAGE
+        args.lang = args.main_lang or (language if default == "messages" else DEFAULT_LANGUAGE)
     from ._io import forget_outputs
 
     forget_outputs()
+    with using_language(language), _logging_to_stderr(args.verbose):
+        return _run(func, args)
+
+
+def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run the command *func*; an error becomes a message and an exit code."""
     try:
-        with using_language(language), _sigterm_as_interrupt():
+        with _sigterm_as_interrupt():
             resolve_format(args)  # --format, else the suffix of --output
             return int(func(args))
     except LoadError as error:
-        with using_language(language):
-            print_load_error(error)
+        print_load_error(error)
         return EXIT_UNUSABLE
     except KommunaleIntegrationError as error:
-        with using_language(language):
-            say("error", error)
+        say("error", error)
         return EXIT_UNUSABLE
     except OSError as error:
-        with using_language(language):
-            where = f" ({error.filename})" if error.filename else ""
-            say("error", f"{error.strerror or error}{where}")
+        say("error", os_error_text(error))
         return EXIT_UNUSABLE
     except KeyboardInterrupt as error:
-        with using_language(language):
-            return _interrupted(error)
+        return _interrupted(error)
     except Exception as error:
-        log.debug("internal error", exc_info=True)
-        with using_language(language):
-            message = tr(
-                "internal error: {kind}: {error}. This is a bug in kommunale-integration; "
-                "please report it (run with -v for details).",
-                kind=type(error).__name__,
-                error=error,
-            )
+        log.debug(tr("internal error"), exc_info=True)
+        message = tr(
+            "internal error: {kind}: {error}. This is a bug in kommunale-integration; "
+            "please report it (run with -v for details).",
+            kind=type(error).__name__,
+            error=error,
+        )
         print(message, file=sys.stderr)
         return EXIT_INTERNAL

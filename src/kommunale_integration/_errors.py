@@ -9,6 +9,7 @@ carry the findings (see :class:`LoadError`).
 from __future__ import annotations
 
 import enum
+import errno
 import re
 import reprlib
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from typing import Any, Final
 
 import attrs
 
-from ._i18n import Translatable, tr
+from ._i18n import N_, Translatable, tr
 
 __all__ = [
     "Finding",
@@ -29,6 +30,7 @@ __all__ = [
     "Severity",
     "cap_findings",
     "clip",
+    "os_error_text",
     "shown",
 ]
 
@@ -298,3 +300,51 @@ class OutputError(KommunaleIntegrationError, OSError):
 
     .. versionadded:: 0.1.0
     """
+
+
+#: What the common errors of the operating system mean, in the words of the messages
+#: (the system's own ``strerror`` is English whatever the language of the run).
+_OS_ERRORS: Final = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EISDIR: N_("is a folder, not a file"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.EEXIST: N_("already exists"),
+    errno.ENOTEMPTY: N_("the folder is not empty"),
+    errno.ENOSPC: N_("no space left on the device"),
+    errno.EDQUOT: N_("disk quota exceeded"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.ENAMETOOLONG: N_("the name is too long"),
+    errno.ELOOP: N_("too many levels of symbolic links (a loop)"),
+    errno.EBUSY: N_("the file or device is busy"),
+    errno.EIO: N_("input/output error of the device"),
+    errno.EMFILE: N_("too many open files"),
+    errno.EXDEV: N_("the path lies on another file system"),
+}
+
+
+def os_error_text(error: BaseException, *, where: bool = True) -> str:
+    """An error of the operating system as a sentence in the language of the run.
+
+    The common errors (:data:`errno.ENOENT`, :data:`errno.EACCES` …) are translated; any
+    other keeps the system's English text, quoted, inside a sentence of the catalogue.
+    With *where*, the file (and the second file of a rename) follow in brackets.
+
+    >>> from kommunale_integration._i18n import using_language
+    >>> with using_language("de"):
+    ...     os_error_text(PermissionError(13, "Permission denied", "/srv/bericht.html"))
+    'keine Berechtigung (/srv/bericht.html)'
+    """
+    code = getattr(error, "errno", None)
+    known = _OS_ERRORS.get(code) if isinstance(code, int) else None
+    if known is not None:
+        text = tr(known)
+    else:
+        detail = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        text = tr("error of the operating system: “{detail}”", detail=clip(str(detail)))
+    files = [getattr(error, "filename", None), getattr(error, "filename2", None)]
+    names = [str(f) for f in files if f is not None and str(f)]
+    if where and names:
+        text += f" ({', '.join(names)})"
+    return text

@@ -383,7 +383,7 @@ def _resolve(
         if warning is not None:
             log.warning("%s", warning)
     else:
-        raise KommunaleIntegrationError("give the name of the town or its AGS")
+        raise KommunaleIntegrationError(tr("give the name of the town or its AGS"))
     return official
 
 

@@ -185,7 +185,9 @@ def atomic_write(
     target = Path(path)
     if edit:
         if any(_resolve(Path(item)) == _resolve(target) for item in inputs):
-            raise OutputError(f"refusing to overwrite the input {path}: choose another output")
+            raise OutputError(
+                tr("refusing to overwrite the input {path}: choose another output", path=path)
+            )
     else:
         check_not_input(target, inputs)
     if target.is_dir():

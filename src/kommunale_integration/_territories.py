@@ -40,7 +40,7 @@ from ._errors import (
     clip,
     shown,
 )
-from ._i18n import format_date, tr
+from ._i18n import format_date, ntr, tr
 from ._model import Territory, TerritoryKind
 
 __all__ = [
@@ -465,12 +465,25 @@ def load_territory_catalogue(path: str | Path) -> TerritoryCatalogue:
 
     .. versionadded:: 0.1.0
     """
-    file = Path(path)
+    from ._loaders._common import read_text_file
+
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LoadError([_finding(str(file), None, f"catalogue cannot be read: {exc}")]) from None
-    return _parse_catalogue(text, str(file))
+        text = read_text_file(path)
+    except LoadError as error:  # the reader's findings, under the code of catalogues
+        findings = [attrs.evolve(f, code="invalid-territory-catalogue") for f in error.findings]
+        raise LoadError(findings) from None
+    return _parse_catalogue(text, str(path))
+
+
+def _read(file: Path) -> bytes:
+    """The bytes of *file*, read by the one file reader of the loaders."""
+    from ._loaders._common import Collector, LoadOptions, read_bytes
+
+    collector = Collector(LoadOptions())
+    data = read_bytes(file, str(file), collector)
+    if data is None:
+        raise LoadError(collector.findings)
+    return data
 
 
 def _finding(file: str, row: int | None, message: str, column: str | None = None) -> Finding:
@@ -494,13 +507,15 @@ def _parse_catalogue(text: str, display: str) -> TerritoryCatalogue:
         cells = line.split("\t")
         if not header_seen:
             if tuple(cells) != _COLUMNS:
+                header = "|".join(_COLUMNS)
                 raise LoadError(
-                    [_finding(display, number, f"expected the header {'|'.join(_COLUMNS)}")]
+                    [_finding(display, number, tr("expected the header {header}", header=header))]
                 )
             header_seen = True
             continue
         if len(cells) != len(_COLUMNS) or not cells[0].isdigit():
-            raise LoadError([_finding(display, number, "expected 5 tab-separated cells")])
+            message = tr("expected {n} tab-separated cells", n=len(_COLUMNS))
+            raise LoadError([_finding(display, number, message)])
         ags, code, name, people, area = cells
         entries.append(
             OfficialTerritory(
@@ -519,7 +534,11 @@ def _parse_catalogue(text: str, display: str) -> TerritoryCatalogue:
         raise LoadError(
             [
                 _finding(
-                    display, None, "the lines #gebietsstand and #bevoelkerungsstand need ISO dates"
+                    display,
+                    None,
+                    tr(
+                        "the lines #gebietsstand and #bevoelkerungsstand need dates like 2024-12-31"
+                    ),
                 )
             ]
         ) from None
@@ -743,7 +762,8 @@ def _rows(data: bytes, display: str) -> Iterator[tuple[int, Sequence[Any]]]:
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds of error for broken files
-            raise LoadError([_finding(display, None, f"not a readable XLSX file: {exc}")]) from None
+            message = tr("not a readable XLSX file: “{detail}”", detail=clip(str(exc)))
+            raise LoadError([_finding(display, None, message)]) from None
         try:
             for sheet in book.worksheets:
                 yield from enumerate(sheet.iter_rows(values_only=True), start=1)
@@ -759,7 +779,8 @@ def _rows(data: bytes, display: str) -> Iterator[tuple[int, Sequence[Any]]]:
     try:
         yield from enumerate(reader, start=1)
     except csv.Error as exc:
-        raise LoadError([_finding(display, reader.line_num, f"malformed CSV: {exc}")]) from None
+        message = tr("malformed CSV: “{detail}”", detail=clip(str(exc)))
+        raise LoadError([_finding(display, reader.line_num, message)]) from None
 
 
 def _number(text: str, display: str, row: int, column: str) -> Decimal | None:
@@ -788,12 +809,24 @@ def _official_row(cells: Sequence[Any], display: str, row: int) -> OfficialTerri
             value = value.zfill(width)  # a code Excel turned into a number
         if not (value.isascii() and value.isdigit() and len(value) == width):
             raise LoadError(
-                [_finding(display, row, f"expected {width} digit(s) for {column}", column)]
+                [
+                    _finding(
+                        display,
+                        row,
+                        ntr(
+                            "expected {n} digit for {column}",
+                            "expected {n} digits for {column}",
+                            width,
+                            column=column,
+                        ),
+                        column,
+                    )
+                ]
             )
         parts.append(value)
     name = texts[7]
     if not name:
-        raise LoadError([_finding(display, row, "the name is empty", "gemeindename")])
+        raise LoadError([_finding(display, row, tr("the name is empty"), "gemeindename")])
     people = _number(texts[9], display, row, "bevoelkerung")
     return OfficialTerritory(
         ags="".join(parts),
@@ -833,12 +866,7 @@ def read_gemeindeverzeichnis(
     """
     file = Path(path)
     display = str(file)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise LoadError(
-            [_finding(display, None, f"cannot be read: {exc.strerror or exc}")]
-        ) from None
+    data = _read(file)
     entries: dict[str, OfficialTerritory] = {}
     found_stand: date | None = None
     for row, cells in _rows(data, display):
@@ -848,15 +876,18 @@ def read_gemeindeverzeichnis(
                 found_stand = _stand_in(cells)
             continue
         if entries.setdefault(entry.ags, entry) is not entry:
-            raise LoadError([_finding(display, row, f"the AGS {entry.ags} occurs twice")])
+            message = tr("the AGS {ags} occurs twice", ags=entry.ags)
+            raise LoadError([_finding(display, row, message)])
     if not entries:
         raise LoadError(
             [
                 _finding(
                     display,
                     None,
-                    "no rows of the Gemeindeverzeichnis found: the first column must hold "
-                    "the Satzart (10, 20, 40, 60) as in the official GV-ISys file",
+                    tr(
+                        "no rows of the Gemeindeverzeichnis found: the first column must hold "
+                        "the Satzart (10, 20, 40, 60) as in the official GV-ISys file"
+                    ),
                 )
             ]
         )
@@ -867,7 +898,7 @@ def read_gemeindeverzeichnis(
                 _finding(
                     display,
                     None,
-                    "the file does not say its Gebietsstand; give it (e.g. 2024-12-31)",
+                    tr("the file does not say its Gebietsstand; give it (e.g. 2024-12-31)"),
                 )
             ]
         )

@@ -38,7 +38,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ._errors import Finding, LoadError, Location, Severity
+from ._errors import Finding, LoadError, Location, Severity, os_error_text, shown
 from ._i18n import tr
 
 __all__ = [
@@ -146,17 +146,32 @@ def check_csv_arguments(encoding: str | None, delimiter: str | None) -> None:
     import codecs
 
     if encoding is not None:
-        accepted = "utf-8, utf-8-sig, cp1252 or latin-1"
+        accepted = "utf-8, utf-8-sig, cp1252, latin-1"
         if not isinstance(encoding, str):
-            raise ValueError(f"encoding must be text ({accepted}), got {type(encoding).__name__}")
+            raise ValueError(
+                tr(
+                    "encoding must be text ({accepted}), got {found}",
+                    accepted=accepted,
+                    found=type(encoding).__name__,
+                )
+            )
         try:
             name = codecs.lookup(encoding).name
         except LookupError:
-            raise ValueError(f"unknown encoding {encoding[:40]!r}; use {accepted}") from None
+            raise ValueError(
+                tr(
+                    "unknown encoding {found}; use {accepted}",
+                    found=shown(encoding[:40]),
+                    accepted=accepted,
+                )
+            ) from None
         if name not in CSV_ENCODINGS:
             raise ValueError(
-                f"a CSV export cannot be read as {encoding[:40]!r}; save it as UTF-8 or use "
-                f"{accepted}"
+                tr(
+                    "a CSV export cannot be read as {found}; save it as UTF-8 or use {accepted}",
+                    found=shown(encoding[:40]),
+                    accepted=accepted,
+                )
             )
     if delimiter is not None and (
         not isinstance(delimiter, str)
@@ -165,7 +180,10 @@ def check_csv_arguments(encoding: str | None, delimiter: str | None) -> None:
         or delimiter.isalnum()
     ):
         raise ValueError(
-            f"delimiter must be one character such as ';', ',' or a tab, got {delimiter!r:.40}"
+            tr(
+                "delimiter must be one character such as ';', ',' or a tab, got {found}",
+                found=shown(delimiter)[:40],
+            )
         )
 
 
@@ -203,7 +221,7 @@ def read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
         raise FileProblem("symlink-loop" if _is_link(file) else "missing-file") from None
     except (OSError, ValueError) as exc:  # ELOOP, a name too long, a NUL character
         key = "symlink-loop" if _is_link(file) else "unreadable-file"
-        raise FileProblem(key, getattr(exc, "strerror", None) or str(exc)) from None
+        raise FileProblem(key, os_error_text(exc, where=False)) from None
     if not stat.S_ISREG(info.st_mode):
         raise FileProblem("not-a-file", _file_kind(info.st_mode))
     if info.st_size > max_bytes:
@@ -212,7 +230,7 @@ def read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
         with open(file, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise FileProblem("unreadable-file", exc.strerror or str(exc)) from None
+        raise FileProblem("unreadable-file", os_error_text(exc, where=False)) from None
     if len(data) > max_bytes:  # it grew while we looked
         raise FileProblem("file-too-large", size=len(data))
     return data
@@ -549,4 +567,4 @@ def parse_structured(
         return parse_json(text, file=file)
     if suffix == ".toml":
         return parse_toml(text, file=file)
-    raise ValueError(f"no structured format for {suffix!r}")
+    raise ValueError(tr("no structured format for {suffix}", suffix=shown(suffix)))

@@ -77,12 +77,14 @@ def add_output_option(
 ) -> None:
     """Add ``--output FILE`` (or ``--output DIR`` for a *folder*)."""
     if folder:
-        help_text = (
+        help_text = tr(
             "output folder; an existing one is replaced only when it is empty or was "
             "written by the same command"
         )
+    elif required:
+        help_text = tr("write to FILE")
     else:
-        help_text = "write to FILE" + ("" if required else " instead of stdout")
+        help_text = tr("write to FILE instead of stdout")
     parser.add_argument(
         "--output", required=required, metavar="DIR" if folder else "FILE", help=help_text
     )
@@ -109,7 +111,10 @@ def add_format_option(
         "--format",
         choices=choices,
         default=None,
-        help=f"output format (default: from the suffix of --output, else {default})",
+        help=tr(
+            "output format (default: from the suffix of --output, else {default})",
+            default=default,
+        ),
     )
     parser.set_defaults(format_default=default, format_choices=choices)
 
@@ -154,7 +159,7 @@ def add_lang_option(parser: argparse.ArgumentParser, *, document: bool = True) -
     parser.add_argument(
         "--lang",
         choices=("de", "en"),
-        help=(
+        help=tr(
             "language of the output and the messages (default: de for documents; "
             "messages follow LANG)"
         ),
@@ -164,16 +169,21 @@ def add_lang_option(parser: argparse.ArgumentParser, *, document: bool = True) -
 
 def add_templates_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--templates DIR``."""
-    parser.add_argument("--templates", metavar="DIR", help="folder with own Jinja2 templates")
+    parser.add_argument("--templates", metavar="DIR", help=tr("folder with own Jinja2 templates"))
 
 
-def add_case_options(parser: argparse.ArgumentParser, purpose: str = "") -> None:
-    """Add ``--cases FILE`` and ``--events FILE`` (checked by :func:`case_files`)."""
+def add_case_options(parser: argparse.ArgumentParser, cases_help: str | None = None) -> None:
+    """Add ``--cases FILE`` and ``--events FILE`` (checked by :func:`case_files`).
+
+    *cases_help* replaces the help of ``--cases`` (a translated text).
+    """
     parser.add_argument(
-        "--cases", metavar="FILE", help=f"cases.csv of the case export (with --events){purpose}"
+        "--cases",
+        metavar="FILE",
+        help=cases_help or tr("cases.csv of the case export (with --events)"),
     )
     parser.add_argument(
-        "--events", metavar="FILE", help="events.csv of the case export (with --cases)"
+        "--events", metavar="FILE", help=tr("events.csv of the case export (with --cases)")
     )
 
 

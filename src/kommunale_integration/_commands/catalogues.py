@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .._i18n import tr
 from ._common import add_lang_option
 
 
@@ -14,8 +15,8 @@ def register(subparsers: Any) -> None:
 
     parser = subparsers.add_parser(
         "catalogues",
-        help="list the codes of Handlungsfelder, actor categories, Rechtskreise, target groups",
-        description=(
+        help=tr("list the codes of Handlungsfelder, actor categories, Rechtskreise, target groups"),
+        description=tr(
             "Print the codes of the catalogues shipped with the library, with their labels "
             "and where the codes are used: Handlungsfelder (fields), actor categories, "
             "Rechtskreise (legal_bases), target groups and status symbols."
@@ -25,7 +26,7 @@ def register(subparsers: Any) -> None:
         "names",
         nargs="*",
         metavar="NAME",
-        help=f"catalogues to list (default: all): {', '.join(CATALOGUE_NAMES)}",
+        help=tr("catalogues to list (default: all): {names}", names=", ".join(CATALOGUE_NAMES)),
     )
     add_lang_option(parser, document=False)
     parser.set_defaults(func=run)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .._i18n import tr
 from ._common import EXIT_OK
 
 __all__ = ["register"]
@@ -21,32 +22,32 @@ def register(subparsers: Any) -> None:
     """Add the ``convert`` sub-command."""
     parser = subparsers.add_parser(
         "convert",
-        help="save a concept as one YAML/JSON file or as a folder with CSV/XLSX tables",
-        description=(
+        help=tr("save a concept as one YAML/JSON file or as a folder with CSV/XLSX tables"),
+        description=tr(
             "Load the concept SOURCE (a folder with konzept.yaml and tables, or a single "
             "YAML/JSON/TOML file) and save it as TARGET: a path ending in .yaml or .json "
             "is one file, any other path a concept folder with tables."
         ),
     )
-    parser.add_argument("source", metavar="SOURCE", help="concept folder or file")
-    parser.add_argument("target", metavar="TARGET", help="file (.yaml, .json) or folder")
+    parser.add_argument("source", metavar="SOURCE", help=tr("concept folder or file"))
+    parser.add_argument("target", metavar="TARGET", help=tr("file (.yaml, .json) or folder"))
     parser.add_argument(
         "--tables",
         choices=["csv", "xlsx", "none"],
         default="csv",
-        help="table format of a target folder (default csv; none: everything in konzept.yaml)",
+        help=tr("table format of a target folder (default csv; none: everything in konzept.yaml)"),
     )
     parser.add_argument(
         "--delimiter",
         choices=sorted(_DELIMITERS),
         default=";",
-        help="CSV delimiter (default ';' as German Excel expects)",
+        help=tr("CSV delimiter (default ';' as German Excel expects)"),
     )
     parser.add_argument(
         "--encoding",
         choices=["utf-8", "utf-8-sig", "cp1252"],
         default="utf-8",
-        help="CSV encoding (default utf-8; utf-8-sig adds the BOM Excel looks for)",
+        help=tr("CSV encoding (default utf-8; utf-8-sig adds the BOM Excel looks for)"),
     )
     parser.set_defaults(func=run)
 

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from .._i18n import tr
 from .._io import MANIFEST as MARKER
 from ._common import EXIT_FINDINGS, EXIT_OK
 
@@ -25,8 +26,8 @@ def register(subparsers: Any) -> None:
     """Add the ``demo`` sub-command."""
     parser = subparsers.add_parser(
         "demo",
-        help="build the report and directory of the bundled Kreis Coesfeld example",
-        description=(
+        help=tr("build the report and directory of the bundled Kreis Coesfeld example"),
+        description=tr(
             "Load the bundled example (Kreis Coesfeld, with a synthetic case export), "
             "check it and write its outputs into DIR."
         ),
@@ -36,7 +37,7 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         type=Path,
         default=Path("build/demo"),
-        help="output folder (default: build/demo); replaced when it holds an earlier demo",
+        help=tr("output folder (default: build/demo); replaced when it holds an earlier demo"),
     )
     parser.set_defaults(func=run)
 

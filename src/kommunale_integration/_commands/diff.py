@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .._i18n import tr
 from ._common import (
     EXIT_OK,
     add_format_option,
@@ -21,8 +22,8 @@ def register(subparsers: Any) -> None:
     """Add the ``diff`` sub-command."""
     parser = subparsers.add_parser(
         "diff",
-        help="show what changed between two versions of a concept (Fortschreibung)",
-        description=(
+        help=tr("show what changed between two versions of a concept (Fortschreibung)"),
+        description=tr(
             "Compare two versions of a concept: every collection (actors, offers, goals, "
             "measures with status changes, indicators, targets, decisions, territories, "
             "glossary, meetings …) and the concept's own settings (title, adoption, "
@@ -30,8 +31,8 @@ def register(subparsers: Any) -> None:
             "not name OLD as its predecessor."
         ),
     )
-    parser.add_argument("old", metavar="OLD", help="the earlier concept (folder or file)")
-    parser.add_argument("new", metavar="NEW", help="the revised concept (folder or file)")
+    parser.add_argument("old", metavar="OLD", help=tr("the earlier concept (folder or file)"))
+    parser.add_argument("new", metavar="NEW", help=tr("the revised concept (folder or file)"))
     add_format_option(parser, ("text", "md", "html"), "text")
     add_output_option(parser)
     add_lang_option(parser)

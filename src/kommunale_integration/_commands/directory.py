@@ -32,41 +32,43 @@ def register(subparsers: Any) -> None:
     """Add the ``directory`` and ``calendar`` sub-commands."""
     parser = subparsers.add_parser(
         "directory",
-        help="build the Wegweiser (actor and offer directory) as a static site",
-        description=(
+        help=tr("build the Wegweiser (actor and offer directory) as a static site"),
+        description=tr(
             "Build a self-contained static site of all current offers and their actors, "
             "one folder per language (de, en, ar, fa, uk, ru, tr, ti), filterable by "
             "municipality, field of action, target group, language, weekday, age and cost, "
             "with calendar files. The folder is replaced only when the new site is complete."
         ),
     )
-    parser.add_argument("path", metavar="PATH", help="the concept (folder or YAML/JSON/TOML file)")
+    parser.add_argument(
+        "path", metavar="PATH", help=tr("the concept (folder or YAML/JSON/TOML file)")
+    )
     add_output_option(parser, folder=True, required=True)
     parser.add_argument(
         "--lang",
         action="append",
         type=_language,
         metavar="LANG",
-        help="build this language (repeatable; default: every interface language)",
+        help=tr("build this language (repeatable; default: every interface language)"),
     )
     add_templates_option(parser)
     parser.set_defaults(func=run)
 
     calendar = subparsers.add_parser(
         "calendar",
-        help="write an .ics calendar file per offer and per network",
-        description=(
+        help=tr("write an .ics calendar file per offer and per network"),
+        description=tr(
             "Write one iCalendar file per current offer with a schedule rule "
             "(angebot-<id>.ics) and per network with a meeting rule (netzwerk-<id>.ics) "
             "into a folder, replaced only when complete. Needs the extra 'ics'."
         ),
     )
     calendar.add_argument(
-        "path", metavar="PATH", help="the concept (folder or YAML/JSON/TOML file)"
+        "path", metavar="PATH", help=tr("the concept (folder or YAML/JSON/TOML file)")
     )
     add_output_option(calendar, folder=True, required=True)
     calendar.add_argument(
-        "--uid-domain", default="kommunale-integration", help="domain part of the event UIDs"
+        "--uid-domain", default="kommunale-integration", help=tr("domain part of the event UIDs")
     )
     calendar.set_defaults(func=run_calendar)
 

@@ -9,6 +9,7 @@ import argparse
 import logging
 from typing import Any
 
+from .._i18n import tr
 from ._common import EXIT_OK, add_output_option
 
 __all__ = ["register"]
@@ -20,26 +21,26 @@ def register(subparsers: Any) -> None:
     """Add the ``export`` sub-command (with the target ``hsds``)."""
     parser = subparsers.add_parser(
         "export",
-        help="export data in an open standard (hsds: actors and offers as Open Referral HSDS)",
-        description="Export data of a concept in an open standard format.",
+        help=tr("export data in an open standard (hsds: actors and offers as Open Referral HSDS)"),
+        description=tr("Export data of a concept in an open standard format."),
     )
     targets = parser.add_subparsers(dest="target", metavar="TARGET", required=True)
     hsds = targets.add_parser(
         "hsds",
-        help="actors and offers as Open Referral HSDS 3.0",
-        description=(
+        help=tr("actors and offers as Open Referral HSDS 3.0"),
+        description=tr(
             "Export the actors (organizations) and offers (services) of a concept as Open "
             "Referral HSDS 3.0: JSON documents and/or the tabular data package (CSV files "
             "and datapackage.json). With --form both (default) DIR gets json/ and tabular/."
         ),
     )
-    hsds.add_argument("path", metavar="PATH", help="concept folder or YAML/JSON/TOML file")
+    hsds.add_argument("path", metavar="PATH", help=tr("concept folder or YAML/JSON/TOML file"))
     add_output_option(hsds, folder=True, required=True)
     hsds.add_argument(
         "--form",
         choices=("json", "tabular", "both"),
         default="both",
-        help="json documents, the tabular data package, or both (default)",
+        help=tr("json documents, the tabular data package, or both (default)"),
     )
     hsds.set_defaults(func=run_hsds)
 
@@ -52,10 +53,13 @@ def run_hsds(args: argparse.Namespace) -> int:
     concept = load_concept(args.path)
     out = export_hsds(concept, args.output, form=args.form, inputs=[args.path])
     log.info(
-        "exported %d actors and %d offers as HSDS (%s) to %s",
-        len(concept.actors),
-        len(concept.offers),
-        args.form,
-        out,
+        "%s",
+        tr(
+            "exported {actors} actors and {offers} offers as HSDS ({form}) to {path}",
+            actors=len(concept.actors),
+            offers=len(concept.offers),
+            form=args.form,
+            path=out,
+        ),
     )
     return EXIT_OK

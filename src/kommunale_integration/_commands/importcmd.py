@@ -13,6 +13,7 @@ import logging
 import sys
 from typing import Any
 
+from .._i18n import tr
 from ._common import EXIT_OK
 
 __all__ = ["register"]
@@ -24,26 +25,26 @@ def register(subparsers: Any) -> None:
     """Add the ``import`` sub-command (with the source ``hsds``)."""
     parser = subparsers.add_parser(
         "import",
-        help="import data from an open standard (hsds: Open Referral HSDS)",
-        description="Import data in an open standard format into a concept.",
+        help=tr("import data from an open standard (hsds: Open Referral HSDS)"),
+        description=tr("Import data in an open standard format into a concept."),
     )
     sources = parser.add_subparsers(dest="source", metavar="SOURCE", required=True)
     hsds = sources.add_parser(
         "hsds",
-        help="actors and offers from Open Referral HSDS 3.0",
-        description=(
+        help=tr("actors and offers from Open Referral HSDS 3.0"),
+        description=tr(
             "Import organizations and services from Open Referral HSDS 3.0 (a folder of "
             "JSON documents, a JSON file, or a tabular data package with datapackage.json) "
             "as actors and offers, and write the concept to PATH (YAML or JSON by suffix; "
             "any other path is a concept folder with everything in konzept.yaml)."
         ),
     )
-    hsds.add_argument("dir", metavar="DIR", help="HSDS folder or file")
-    hsds.add_argument("--output", required=True, metavar="PATH", help="concept file to write")
+    hsds.add_argument("dir", metavar="DIR", help=tr("HSDS folder or file"))
+    hsds.add_argument("--output", required=True, metavar="PATH", help=tr("concept file to write"))
     hsds.add_argument(
         "--into",
         metavar="CONCEPT",
-        help="concept whose actors and offers are replaced (everything else is kept)",
+        help=tr("concept whose actors and offers are replaced (everything else is kept)"),
     )
     hsds.set_defaults(func=run_hsds)
 

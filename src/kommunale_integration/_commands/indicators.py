@@ -33,8 +33,8 @@ def register(subparsers: Any) -> None:
     """Add the ``indicators`` sub-command to *subparsers*."""
     parser = subparsers.add_parser(
         "indicators",
-        help="compute the Kennzahlen (tidy CSV or JSON, disclosure control on)",
-        description=(
+        help=tr("compute the Kennzahlen (tidy CSV or JSON, disclosure control on)"),
+        description=tr(
             "Compute the indicators (Kennzahlen) of a concept, or the default case-based "
             "indicators of a case-management export, per period, territory and "
             "breakdown. Small counts are suppressed (1 and 2 by default) together with "
@@ -45,61 +45,69 @@ def register(subparsers: Any) -> None:
         "path",
         metavar="PATH",
         nargs="?",
-        help="concept folder or file (default: the default indicator catalogue)",
+        help=tr("concept folder or file (default: the default indicator catalogue)"),
     )
     parser.add_argument(
         "--period",
         required=True,
         metavar="P",
-        help="report period, e.g. 2025 (with its quarters and months), 2025-Q3, SJ2025/26",
+        help=tr("report period, e.g. 2025 (with its quarters and months), 2025-Q3, SJ2025/26"),
     )
     parser.add_argument(
         "--only",
         action="store_true",
-        help="compute only the given period, not its quarters and months",
+        help=tr("compute only the given period, not its quarters and months"),
     )
     add_case_options(parser)
     parser.add_argument(
         "--by",
         default="",
         metavar="DIM,…",
-        help="breakdowns, comma-separated: sex, legal_basis, age_group or a further "
-        "column of cases.csv (the territory is always included)",
+        help=tr(
+            "breakdowns, comma-separated: sex, legal_basis, age_group or a further "
+            "column of cases.csv (the territory is always included)"
+        ),
     )
     parser.add_argument(
         "--no-suppression",
         action="store_true",
-        help="switch disclosure control off — INTERNAL USE ONLY; the output is marked "
-        "(a CSV --output must have 'intern' in its name)",
+        help=tr(
+            "switch disclosure control off — INTERNAL USE ONLY; the output is marked "
+            "(a CSV --output must have 'intern' in its name)"
+        ),
     )
     parser.add_argument(
         "--threshold",
         type=int,
         default=3,
         metavar="N",
-        help="suppress counts from 1 to N-1 (default 3; an indicator's own, stricter "
-        "minimum wins, and the command says so)",
+        help=tr(
+            "suppress counts from 1 to N-1 (default 3; an indicator's own, stricter "
+            "minimum wins, and the command says so)"
+        ),
     )
     parser.add_argument(
         "--round",
         type=int,
         choices=(5, 10),
         dest="rounding",
-        help="round counts to multiples of 5 or 10 instead of suppressing them",
+        help=tr("round counts to multiples of 5 or 10 instead of suppressing them"),
     )
     add_format_option(parser, ("csv", "json"), "csv")
     add_output_option(parser)
     parser.add_argument(
         "--datapackage",
         metavar="DIR",
-        help="also write indicators.csv and datapackage.json (Frictionless) into DIR",
+        help=tr("also write indicators.csv and datapackage.json (Frictionless) into DIR"),
     )
     parser.add_argument(
         "--audit",
         metavar="FILE",
-        help="also write the audit of disclosure control to FILE (CSV): every suppressed "
-        "count with its true value and the smallest and largest value that the release "
-        "allows — INTERNAL USE ONLY, the name must contain 'intern'",
+        help=tr(
+            "also write the audit of disclosure control to FILE (CSV): every suppressed "
+            "count with its true value and the smallest and largest value that the release "
+            "allows — INTERNAL USE ONLY, the name must contain 'intern'"
+        ),
     )
     parser.set_defaults(func=run)
 

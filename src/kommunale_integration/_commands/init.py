@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from .._i18n import tr
 from ._common import EXIT_OK
 
 
@@ -16,37 +17,38 @@ def register(subparsers: Any) -> None:
 
     parser = subparsers.add_parser(
         "init",
-        help="create a new concept folder for your town from the commented template",
-        description=(
+        help=tr("create a new concept folder for your town from the commented template"),
+        description=tr(
             "Create DIR with a commented konzept.yaml and empty tables (akteure.csv, "
             "angebote.csv, kontakte.csv, massnahmen.csv, kennzahlwerte.csv, "
             "sitzungen.csv) that validate and build a report straight away. "
             "DIR must not exist or be empty."
         ),
     )
-    parser.add_argument("dir", metavar="DIR", type=Path, help="the new concept folder")
+    parser.add_argument("dir", metavar="DIR", type=Path, help=tr("the new concept folder"))
     parser.add_argument(
         "--name",
-        help=(
+        help=tr(
             "name of the Stadt, Gemeinde or Kreis, looked up in the Gemeindeverzeichnis "
             "(e.g. Wettringen, 'Stadt Coesfeld', 'Kreis Steinfurt'); a name several "
-            f"places share means the one with at least {DOMINANCE} times the inhabitants of each "
-            "other one (with a warning naming the others), else they are listed; default: "
-            "the folder name, or the official name when --ags is given"
+            "places share means the one with at least {dominance} times the inhabitants of "
+            "each other one (with a warning naming the others), else they are listed; "
+            "default: the folder name, or the official name when --ags is given",
+            dominance=DOMINANCE,
         ),
     )
     parser.add_argument(
         "--ags",
-        help=(
+        help=tr(
             "Amtlicher Gemeindeschlüssel: 8 digits for a Stadt or Gemeinde, 5 for a Kreis "
-            "(which brings all its Städte und Gemeinden)"
+            "(which brings all its Städte and Gemeinden)"
         ),
     )
     parser.add_argument(
         "--kind",
         choices=sorted(KIND_ALIASES),
         metavar="KIND",
-        help=(
+        help=tr(
             "stadt, gemeinde, kreisfreie-stadt or kreis (also town, municipality, city, "
             "district); default: the kind in the Gemeindeverzeichnis"
         ),
@@ -54,7 +56,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--kreis",
         metavar="KREIS",
-        help=(
+        help=tr(
             "look the name up only in this Kreis: its AGS (5 digits) or name, e.g. "
             "'Landkreis Ansbach' (for a name several towns share)"
         ),
@@ -62,7 +64,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--land",
         metavar="LAND",
-        help="look the name up only in this Land: its AGS, name or abbreviation (Bayern, BY, 09)",
+        help=tr(
+            "look the name up only in this Land: its AGS, name or abbreviation (Bayern, BY, 09)"
+        ),
     )
     add_catalogue_option(parser)
     parser.set_defaults(func=run)

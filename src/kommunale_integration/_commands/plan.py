@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from .._i18n import tr
 from ._common import (
     EXIT_OK,
     add_format_option,
@@ -22,15 +23,17 @@ def register(subparsers: Any) -> None:
     """Add the ``plan`` sub-command."""
     parser = subparsers.add_parser(
         "plan",
-        help="build the action plan (Handlungsplan): measures by field and status",
-        description=(
+        help=tr("build the action plan (Handlungsplan): measures by field and status"),
+        description=tr(
             "Build the action plan with the measures by field of action and status, for "
             "the whole area or one municipality."
         ),
     )
-    parser.add_argument("path", metavar="PATH", help="the concept (folder or YAML/JSON/TOML file)")
+    parser.add_argument(
+        "path", metavar="PATH", help=tr("the concept (folder or YAML/JSON/TOML file)")
+    )
     add_format_option(parser, ("html", "md"), "html")
-    parser.add_argument("--municipality", metavar="AGS", help="only measures that apply there")
+    parser.add_argument("--municipality", metavar="AGS", help=tr("only measures that apply there"))
     add_output_option(parser)
     add_lang_option(parser)
     add_templates_option(parser)

@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 from typing import Any
 
+from .._i18n import tr
 from ._common import (
     EXIT_OK,
     add_case_options,
@@ -26,15 +27,17 @@ def register(subparsers: Any) -> None:
     """Add the ``report`` sub-command."""
     parser = subparsers.add_parser(
         "report",
-        help="build the annual report (Jahresbericht) as HTML, Markdown or DOCX",
-        description=(
+        help=tr("build the annual report (Jahresbericht) as HTML, Markdown or DOCX"),
+        description=tr(
             "Build the annual report for the committee: Vorlage header, goals, measures, "
             "Kennzahlen with charts, network activities, actors and offers, annexes. "
             "Without --output, HTML and Markdown go to stdout."
         ),
     )
-    parser.add_argument("path", metavar="PATH", help="the concept (folder or YAML/JSON/TOML file)")
-    parser.add_argument("--period", required=True, metavar="P", help="report period, e.g. 2025")
+    parser.add_argument(
+        "path", metavar="PATH", help=tr("the concept (folder or YAML/JSON/TOML file)")
+    )
+    parser.add_argument("--period", required=True, metavar="P", help=tr("report period, e.g. 2025"))
     add_format_option(parser, ("html", "md", "docx"), "html")
     add_output_option(parser)
     add_lang_option(parser)
@@ -42,17 +45,19 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-suppression",
         action="store_true",
-        help="no disclosure control (the report is marked INTERN)",
+        help=tr("no disclosure control (the report is marked INTERN)"),
     )
-    parser.add_argument("--previous", metavar="PATH", help="predecessor concept to compare with")
     parser.add_argument(
-        "--document-number", metavar="NR", help="number of the Vorlage, e.g. SV-10-0123"
+        "--previous", metavar="PATH", help=tr("predecessor concept to compare with")
     )
-    parser.add_argument("--subject", metavar="TEXT", help="subject (Betreff) of the Vorlage")
+    parser.add_argument(
+        "--document-number", metavar="NR", help=tr("number of the Vorlage, e.g. SV-10-0123")
+    )
+    parser.add_argument("--subject", metavar="TEXT", help=tr("subject (Betreff) of the Vorlage"))
     parser.add_argument(
         "--meeting-date",
         metavar="DATE",
-        help="date of the committee meeting, e.g. 18.03.2026 (default: the concept's)",
+        help=tr("date of the committee meeting, e.g. 18.03.2026 (default: the concept's)"),
     )
     add_templates_option(parser)
     parser.add_argument(
@@ -60,8 +65,10 @@ def register(subparsers: Any) -> None:
         action="append",
         default=[],
         metavar="CODE",
-        help="leave a finding code out of the report (repeatable), e.g. "
-        "--disable duplicate-structure-unconfirmed",
+        help=tr(
+            "leave a finding code out of the report (repeatable), e.g. "
+            "--disable duplicate-structure-unconfirmed"
+        ),
     )
     parser.set_defaults(func=run)
 

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from .._i18n import tr
 from ._common import EXIT_OK, add_output_option, emit
 
 __all__ = ["register"]
@@ -15,13 +16,13 @@ def register(subparsers: Any) -> None:
     """Add the ``schema`` sub-command."""
     parser = subparsers.add_parser(
         "schema",
-        help="print the JSON Schema of a model type (for form builders)",
-        description=(
+        help=tr("print the JSON Schema of a model type (for form builders)"),
+        description=tr(
             "Print the JSON Schema (draft 2020-12) of a model type such as Actor, Offer or "
             "Concept. Names are case-insensitive."
         ),
     )
-    parser.add_argument("type", metavar="TYPE", help="model type, e.g. Actor, offer, concept")
+    parser.add_argument("type", metavar="TYPE", help=tr("model type, e.g. Actor, offer, concept"))
     add_output_option(parser)
     parser.set_defaults(func=run)
 

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .._i18n import tr
 from ._common import EXIT_OK
 
 
@@ -34,7 +35,7 @@ def add_catalogue_option(parser: argparse.ArgumentParser) -> None:
         "--catalogue",
         type=Path,
         metavar="FILE",
-        help="a territory catalogue written by 'territories update' (default: the shipped one)",
+        help=tr("a territory catalogue written by 'territories update' (default: the shipped one)"),
     )
 
 
@@ -49,8 +50,8 @@ def register(subparsers: Any) -> None:
     """Add the ``territories`` sub-command."""
     parser = subparsers.add_parser(
         "territories",
-        help="the Gemeindeverzeichnis: Gebietsstand, look-up by name or AGS, update",
-        description=(
+        help=tr("the Gemeindeverzeichnis: Gebietsstand, look-up by name or AGS, update"),
+        description=tr(
             "Every Land, Kreis, Stadt and Gemeinde of Germany from the official "
             "Gemeindeverzeichnis of Destatis (GV-ISys). Without a sub-command: the "
             "Gebietsstand, the source and the attribution."
@@ -59,41 +60,41 @@ def register(subparsers: Any) -> None:
     add_catalogue_option(parser)
     parser.set_defaults(func=_info)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
-    find = actions.add_parser("find", help="list the Kreise, Städte and Gemeinden of a name")
+    find = actions.add_parser("find", help=tr("list the Kreise, Städte and Gemeinden of a name"))
     find.add_argument("name", metavar="NAME")
-    find.add_argument("--kreis", metavar="KREIS", help="only in this Kreis (AGS or name)")
-    find.add_argument("--land", metavar="LAND", help="only in this Land (AGS, name, BY, NRW)")
+    find.add_argument("--kreis", metavar="KREIS", help=tr("only in this Kreis (AGS or name)"))
+    find.add_argument("--land", metavar="LAND", help=tr("only in this Land (AGS, name, BY, NRW)"))
     find.set_defaults(func=_find)
-    show = actions.add_parser("show", help="one Kreis, Stadt or Gemeinde by its AGS")
+    show = actions.add_parser("show", help=tr("one Kreis, Stadt or Gemeinde by its AGS"))
     show.add_argument("ags", metavar="AGS")
     show.set_defaults(func=_show)
     update = actions.add_parser(
         "update",
-        help="read the official GV-ISys Auszug (XLSX or CSV) into a catalogue file",
-        description=(
+        help=tr("read the official GV-ISys Auszug (XLSX or CSV) into a catalogue file"),
+        description=tr(
             "Read the official Gemeindeverzeichnis 'Auszug' of Destatis (the XLSX as "
             "published, or its CSV form) and write a compact catalogue. With --concept "
             "DIR the concept records it: 'gebietsstand:' and 'territory_catalogue:' are "
             "set in DIR/konzept.yaml, every other line stays as it is."
         ),
     )
-    update.add_argument("file", type=Path, metavar="FILE", help="the official .xlsx or .csv")
+    update.add_argument("file", type=Path, metavar="FILE", help=tr("the official .xlsx or .csv"))
     update.add_argument(
-        "--output", type=Path, required=True, metavar="PATH", help="the catalogue to write"
+        "--output", type=Path, required=True, metavar="PATH", help=tr("the catalogue to write")
     )
     update.add_argument(
         "--gebietsstand",
         type=_iso_date,
-        help="the Gebietsstand (needed when the file does not say it, e.g. a CSV)",
+        help=tr("the Gebietsstand (needed when the file does not say it, e.g. a CSV)"),
     )
     update.add_argument(
-        "--population-date", type=_iso_date, help="reference day of the population figures"
+        "--population-date", type=_iso_date, help=tr("reference day of the population figures")
     )
     update.add_argument(
         "--concept",
         type=Path,
         metavar="DIR",
-        help=(
+        help=tr(
             "record the new catalogue in this concept: set gebietsstand and "
             "territory_catalogue in its konzept.yaml (comments and order are kept)"
         ),

@@ -11,6 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from .._i18n import tr
 from ._common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -34,43 +35,45 @@ def register(subparsers: Any) -> None:
     """Add the ``validate`` sub-command to *subparsers*."""
     parser = subparsers.add_parser(
         "validate",
-        help="check a concept and report every problem (exit 0 ok, 1 errors, 2 unusable)",
-        description=(
+        help=tr("check a concept and report every problem (exit 0 ok, 1 errors, 2 unusable)"),
+        description=tr(
             "Check an Integrationskonzept and report everything that is wrong or "
             "doubtful in one pass. Exit code 0: no errors; 1: errors found; 2: the "
             "input cannot be loaded or the usage is wrong."
         ),
     )
-    parser.add_argument("path", metavar="PATH", help="concept folder or YAML/JSON/TOML file")
+    parser.add_argument("path", metavar="PATH", help=tr("concept folder or YAML/JSON/TOML file"))
     parser.add_argument(
         "--format",
         choices=("text", "json"),
         default="text",
-        help="report format (default: text)",
+        help=tr("report format (default: text)"),
     )
     parser.add_argument(
         "--profile",
         default="konzept",
         metavar="NAME",
-        help="validation profile: konzept (lenient, default) or steuerung (strict)",
+        help=tr("validation profile: konzept (lenient, default) or steuerung (strict)"),
     )
     parser.add_argument(
         "--period",
         metavar="P",
-        help="report period (e.g. 2026) whose indicator values must be complete",
+        help=tr("report period (e.g. 2026) whose indicator values must be complete"),
     )
     parser.add_argument(
         "--disable",
         action="append",
         default=[],
         metavar="CODE",
-        help="switch off a finding code (repeatable), e.g. --disable coverage-gap",
+        help=tr("switch off a finding code (repeatable), e.g. --disable coverage-gap"),
     )
     add_lang_option(parser, document=False)
     add_case_options(
         parser,
-        " and --period: the case-based Kennzahlen are computed as in the report and count "
-        "as present",
+        tr(
+            "cases.csv of the case export (with --events) and --period: the case-based "
+            "Kennzahlen are computed as in the report and count as present"
+        ),
     )
     parser.set_defaults(func=handle)
 

@@ -270,7 +270,11 @@ class _CaseCounter:
         if found is None or name == "municipality":
             known = ", ".join(["age_group", *self.cases.dimension_names])
             raise KommunaleIntegrationError(
-                f"the case data has no attribute {name!r} (known: {known})"
+                tr(
+                    "the case data has no attribute {name} (known: {known})",
+                    name=shown(name),
+                    known=known,
+                )
             )
         return found[0], found[1]
 
@@ -732,7 +736,9 @@ def compute_indicators(
             )
             continue
         # no case data: only observations can be passed through
-        log.info("indicator %s counts cases but no case data was given", indicator.id)
+        log.info(
+            "%s", tr("indicator {id} counts cases but no case data was given", id=indicator.id)
+        )
     rows.extend(
         r
         for r in observed_rows
@@ -771,8 +777,12 @@ def _dimensions(by: list[str], cases: CaseData | None) -> list[tuple[str, list[s
         else:
             known = ", ".join(["age_group", *cases.dimension_names])
             raise KommunaleIntegrationError(
-                f"cannot break down by {name!r}: the case data has no such attribute "
-                f"(known: {known})"
+                tr(
+                    "cannot break down by {name}: the case data has no such attribute "
+                    "(known: {known})",
+                    name=shown(name),
+                    known=known,
+                )
             )
     return dims
 

@@ -24,6 +24,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from .._errors import OutputError, require_extra
+from .._i18n import tr
 from .._io import atomic_directory, atomic_write
 from .._model import Indicator, ObservationStatus
 from .._periods import ReportPeriod
@@ -57,8 +58,11 @@ def check_internal_name(path: str | os.PathLike[str]) -> None:
     name = Path(path).name
     if "intern" not in name.lower():
         raise OutputError(
-            f"{name}: the table was computed without disclosure control (internal use "
-            "only); its CSV file name must say so, e.g. kennzahlen-intern.csv"
+            tr(
+                "{name}: the table was computed without disclosure control (internal use "
+                "only); its CSV file name must say so, e.g. kennzahlen-intern.csv",
+                name=name,
+            )
         )
 
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import attrs
 
-from .._errors import Finding, LoadError, Location, Severity
+from .._errors import Finding, LoadError, Location, Severity, shown
 from .._i18n import current_language, tr
 from .._text import EncodingProblem, FileProblem, decode, read_file
 
-__all__ = ["LOAD_FINDING_CODES", "Collector", "LoadOptions", "decode_text"]
+__all__ = ["LOAD_FINDING_CODES", "Collector", "LoadOptions", "decode_text", "read_text_file"]
 
 #: Every finding code a load can produce, with what it means. The codes
 #: ``unknown-key``, ``missing-value`` and ``invalid-value`` also come from the converter.
@@ -156,7 +156,13 @@ def _table_kinds(inst: object, attribute: attrs.Attribute[Any], value: Any) -> N
             TableKind(name)
         except ValueError:
             allowed = ", ".join(k.value for k in TableKind)
-            raise ValueError(f"columns: {name!r} is no table kind (expected {allowed})") from None
+            raise ValueError(
+                tr(
+                    "columns: {name} is no table kind (expected {allowed})",
+                    name=shown(name),
+                    allowed=allowed,
+                )
+            ) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -272,3 +278,19 @@ def decode_text(data: bytes, display: str, collector: Collector) -> str | None:
             offset=problem.offset,
         )
         return None
+
+
+def read_text_file(path: str | Path) -> str:
+    """The text of a small file of the library's own kind (a catalogue file), read and
+    decoded like every input, with the default limits.
+
+    Raises:
+        LoadError: the file is missing, unreadable, too large or no text (its finding
+            names the file and, in the language of the run, what is wrong).
+    """
+    collector = Collector(LoadOptions())
+    data = read_bytes(Path(path), str(path), collector)
+    text = None if data is None else decode_text(data, str(path), collector)
+    if text is None:
+        raise LoadError(collector.findings)
+    return text

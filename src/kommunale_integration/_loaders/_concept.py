@@ -19,8 +19,8 @@ import attrs
 
 from .. import _model as m
 from .._converter import dumps_json, dumps_yaml, fiscal_start_of, structure, unstructure
-from .._errors import Finding, LoadError, Location
-from .._i18n import using_language
+from .._errors import Finding, LoadError, Location, shown
+from .._i18n import tr, using_language
 from .._io import atomic_directory, atomic_write, check_replaceable
 from .._periods import fiscal_year_start
 from .._text import line_of, parse_structured
@@ -547,7 +547,7 @@ def _read_stream(stream: BinaryIO, name: str | None, collector: Collector) -> An
     limit = collector.options.max_file_bytes
     data = stream.read(limit + 1)
     if not isinstance(data, bytes):
-        raise TypeError("read_table needs a binary file object (opened with 'rb')")
+        raise TypeError(tr("read_table needs a binary file object (opened with 'rb')"))
     if name is None:
         given = getattr(stream, "name", None)
         name = Path(given).name if isinstance(given, str) and given else None
@@ -735,7 +735,9 @@ def save_concept(
 
         return atomic_write(target, tomli_w.dumps(unstructure(concept)), inputs=inputs)
     if tables not in {"csv", "xlsx", None}:
-        raise ValueError(f"tables must be 'csv', 'xlsx' or None, got {tables!r}")
+        raise ValueError(
+            tr("tables must be 'csv', 'xlsx' or None, got {found}", found=shown(tables))
+        )
     own = _concept_names()
     check_replaceable(target, "save_concept", own_files=own)  # before the work
     files: dict[str, bytes] = {}

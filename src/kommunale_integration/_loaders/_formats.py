@@ -17,7 +17,8 @@ import zipfile
 from collections.abc import Sequence
 from typing import Any
 
-from .._errors import OutputError, Severity, require_extra
+from .._errors import OutputError, Severity, require_extra, shown
+from .._i18n import tr
 from ._common import Collector, decode_text
 from ._tables import TableRows
 
@@ -229,12 +230,19 @@ def csv_bytes(
             Windows-1252), naming the row and column.
     """
     if delimiter not in _DELIMITERS:
-        raise ValueError(f"delimiter must be one of ';', ',' or a tab, got {delimiter!r}")
+        raise ValueError(
+            tr(
+                "delimiter must be one of ';', ',' or a tab, got {found}",
+                found=shown(delimiter),
+            )
+        )
     codec = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "cp1252": "cp1252"}.get(
         encoding.lower().replace("_", "-").replace("windows-1252", "cp1252")
     )
     if codec is None:
-        raise ValueError(f"encoding must be utf-8, utf-8-sig or cp1252, got {encoding!r}")
+        raise ValueError(
+            tr("encoding must be utf-8, utf-8-sig or cp1252, got {found}", found=shown(encoding))
+        )
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(header)
@@ -243,8 +251,12 @@ def csv_bytes(
         for col_index, cell in enumerate(cells):
             if "\x00" in cell:
                 raise OutputError(
-                    f"row {row_index}, column {header[col_index]!r}: the text holds a NUL "
-                    "character, which CSV readers refuse; remove it"
+                    tr(
+                        "row {row}, column {column}: the text holds a NUL character, which "
+                        "CSV readers refuse; remove it",
+                        row=row_index,
+                        column=shown(header[col_index]),
+                    )
                 )
         if codec == "cp1252":
             for col_index, cell in enumerate(cells):
@@ -252,9 +264,13 @@ def csv_bytes(
                     cell.encode("cp1252")
                 except UnicodeEncodeError as exc:
                     raise OutputError(
-                        f"row {row_index}, column {header[col_index]!r}: "
-                        f"{cell[exc.start]!r} cannot be written in Windows-1252; "
-                        "use encoding='utf-8'"
+                        tr(
+                            "row {row}, column {column}: {character} cannot be written in "
+                            "Windows-1252; use encoding='utf-8'",
+                            row=row_index,
+                            column=shown(header[col_index]),
+                            character=shown(cell[exc.start]),
+                        )
                     ) from None
         writer.writerow(cells)
     return buffer.getvalue().encode(codec)
@@ -285,8 +301,12 @@ def xlsx_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]], *, title: s
                 "?",
             )
             raise OutputError(
-                f"row {row_index}, column {column!r}: the text holds a control character "
-                "that a workbook cannot store; remove it or write CSV"
+                tr(
+                    "row {row}, column {column}: the text holds a control character that a "
+                    "workbook cannot store; remove it or write CSV",
+                    row=row_index,
+                    column=shown(column),
+                )
             ) from None
     buffer = io.BytesIO()
     workbook.save(buffer)

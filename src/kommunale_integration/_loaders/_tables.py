@@ -21,6 +21,7 @@ import attrs
 from .. import _model as m
 from .._converter import structure, unstructure
 from .._errors import LoadError, OutputError, Severity, clip
+from .._i18n import ntr
 from .._parse import (
     ParseError,
     is_ags,
@@ -1080,8 +1081,14 @@ def encode_rows(
         clash = [d for d in dims if normalise_header(d) in lookup]
         if clash:
             raise OutputError(
-                f"dimension(s) {', '.join(clash)} have the name of a column of the "
-                "observations table; rename the dimension"
+                ntr(
+                    "the dimension {names} has the name of a column of the observations "
+                    "table; rename the dimension",
+                    "the dimensions {names} have the name of a column of the observations "
+                    "table; rename the dimensions",
+                    len(clash),
+                    names=", ".join(clash),
+                )
             )
     translated = _translation_columns(kind, items)
     for col, lang, field in translated:
