@@ -313,7 +313,7 @@ def test_read_cases_refuses_unusable_arguments_clearly(
         with ki.using_language("en"), pytest.raises(ValueError, match=words):
             ki.read_cases(source, **arguments)  # type: ignore[arg-type]
     # German by default, like every message
-    with pytest.raises(ValueError, match="muss|Kodierung|lässt sich nicht"):
+    with pytest.raises(ValueError, match=r"muss|Kodierung|lässt sich nicht"):
         ki.read_cases(cases, **arguments)  # type: ignore[arg-type]
 
 
