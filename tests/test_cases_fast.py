@@ -354,3 +354,137 @@ def test_the_join_compares_bytes_not_only_hashes(monkeypatch: pytest.MonkeyPatch
     shared.add(pa.array(["a", "b"]))
     with pytest.raises(_cases_fast._GiveUp):
         shared.index()  # two cases share a hash: the exact reader reads the export
+
+
+# ASCII digits and their neighbours, separators, a space, a digit that is not ASCII
+DATE_ALPHABET = "0123456789/:-. x\u0663"
+CALENDAR_EDGES = [
+    "2024-02-29",
+    "29.02.2024",
+    "2023-02-29",
+    "29.02.2023",
+    "1900-02-29",
+    "2000-02-29",
+    "2024-03-31",
+    "2024-03-32",
+    "2024-04-31",
+    "0000-01-01",
+    "0001-01-01",
+    "9999-12-31",
+    "2025-13-01",
+    "2025-00-10",
+    "00.01.2025",
+    "2025/01/01",
+    "01-01-2025",
+]
+# each character of a date replaced by the characters just after "9" and before "0"
+CALENDAR_EDGES += [
+    text[:at] + other + text[at + 1 :]
+    for text in ("2025-01-11", "11.01.2025")
+    for at in range(10)
+    for other in ":/"
+]
+
+
+@st.composite
+def ten_character_dates(draw: Any) -> str:
+    """Dates of 10 characters: valid ones in both forms, near misses, noise."""
+    kind = draw(st.sampled_from(["iso", "de", "damaged", "fields", "noise"]))
+    if kind in ("iso", "de", "damaged"):
+        d = date.fromordinal(draw(st.integers(1, date.max.toordinal())))
+        text = d.isoformat() if kind != "de" else f"{d.day:02d}.{d.month:02d}.{d.year:04d}"
+        if kind == "damaged":  # one character replaced
+            at = draw(st.integers(0, 9))
+            text = text[:at] + draw(st.sampled_from(DATE_ALPHABET)) + text[at + 1 :]
+        return text
+    if kind == "fields":  # right shape, any numbers: month 00 or 13, day 00 or 31 of June
+        year, month, day = (draw(st.integers(0, n)) for n in (9999, 99, 99))
+        if draw(st.booleans()):
+            return f"{year:04d}-{month:02d}-{day:02d}"
+        return f"{day:02d}.{month:02d}.{year:04d}"
+    return "".join(draw(st.lists(st.sampled_from(DATE_ALPHABET), min_size=10, max_size=10)))
+
+
+@settings(deadline=None)
+@given(st.lists(ten_character_dates(), min_size=1, max_size=40))
+def test_dates_at_once_are_the_exact_readers_dates(texts: list[str]) -> None:
+    """The vectorised dates: each one the reader accepts, with the reader's day; every
+    other text is left to the reader's own conversion (which then reports it)."""
+    import numpy as np
+
+    from kommunale_integration._cases import _Reader
+
+    reader = _Reader(None, CaseReadOptions())
+    # every calendar edge each time; texts of other byte lengths are not parsed here
+    texts = [t for t in CALENDAR_EDGES + texts if len(t.encode()) == 10]
+    data = "".join(texts).encode()
+    rows = np.frombuffer(data, np.uint8).reshape(len(texts), 10)
+    days, ok = _cases_fast._parse_days(rows)
+    for text, day, found in zip(texts, days.tolist(), ok.tolist(), strict=True):
+        try:
+            expected = reader.day(text)
+        except ValueError:
+            assert not found, text
+            continue
+        if found:
+            assert day == expected, text
+        else:  # only texts with surrounding spaces are left to the reader
+            assert text != text.strip(), text
+
+
+def test_dates_of_a_block_with_other_forms_and_blanks(tmp_path: Path) -> None:
+    """Short German dates, blanks and both forms of 10 characters in one column."""
+    import pyarrow as pa
+
+    from kommunale_integration._cases import OPEN, _Reader
+
+    reader = _Reader(None, CaseReadOptions())
+    texts = ["2025-03-31", "1.3.2025", "", "29.02.2024", "01.03.2025", "2024-02-29"]
+    days = _cases_fast._Days(reader.closing_day).values(pa.array(texts), "int32")
+    expected = [reader.closing_day(t) for t in texts]
+    assert days.tolist() == expected
+    assert expected[2] == OPEN
+    with pytest.raises(_cases_fast._GiveUp):
+        _cases_fast._Days(reader.day).values(pa.array(["2025-02-29"]), "int32")
+
+
+def test_ids_with_a_stripped_character_at_either_end_are_found() -> None:
+    """Every ASCII character and some others, at the start, the end or inside an id:
+    the check agrees with ``str.strip``."""
+    import pyarrow as pa
+
+    chars = [chr(c) for c in range(1, 128)] + ["\u0085", "\u00a0", "\u2003", "ä", "\u3000"]
+    for char in chars:
+        for text in (f"{char}K1", f"K1{char}", f"K{char}1"):
+            assert _cases_fast._clean_edges(pa.array(["K0", text])) == (text == text.strip())
+
+
+def test_reading_and_counting_do_not_import_pandas(tmp_path: Path) -> None:
+    """pyarrow imports pandas (about 0.3 s) when it converts to or from numpy; the
+    columnar reader and the counter use the buffers."""
+    import subprocess
+
+    cases = tmp_path / "cases.csv"
+    events = tmp_path / "events.csv"
+    cases.write_text(
+        "case_id,municipality,opened,closed,sex\n"
+        "a,05558004,2025-01-01,,f\nb,05558008,1.2.2025,31.12.2025,m\n"
+    )
+    events.write_text("case_id,event,date\na,employment_started,2025-02-01\n")
+    script = (
+        "import sys\n"
+        "from kommunale_integration import read_cases, compute_indicators\n"
+        "from kommunale_integration import _cases_fast\n"
+        f"assert _cases_fast.read_fast({str(cases)!r}, {str(events)!r}, mapping=None, "
+        "encoding=None, delimiter=None, options=__import__('kommunale_integration')."
+        "CaseReadOptions()) is not None\n"
+        f"data = read_cases({str(cases)!r}, {str(events)!r})\n"
+        "table = compute_indicators(cases=data, periods=['2025'], by=['sex'], "
+        "include_subperiods=True, disclosure=None)\n"
+        "list(table.records())\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
