@@ -14,10 +14,13 @@ its 4 quarters and its 12 months, by municipality, district and total, by sex an
 * ``library-protected``: the same with the default disclosure control.
 
 Each run is a fresh process (its wall time counts from before it imports its modules
-to the finished table, so lazy imports count; its peak memory is the maximum resident
-set size of that process). The implementations take turns in every round, so that they
-share the machine's load; the best of the rounds counts (``--runs``, default 3); the
-1-minute load average as each run starts is printed with it. Every
+until every cell is there as a row of texts, so lazy imports and the formatting of the
+cells count; its peak memory is the maximum resident set size of that process, its CPU
+time that of all its threads). The implementations take turns in every round, so that
+they share the machine's load; the best of the rounds counts (``--runs``, default 3);
+the 1-minute load average as each run starts is printed with it. The machine is shared:
+wall times are upper bounds, and the CPU times (which hardly depend on the load; DuckDB
+and pyarrow use more than one thread) are printed beside them. Every
 cell of the library (unprotected) and of DuckDB must equal pandas's, and every cell
 that the protected run publishes must equal it too; the script fails otherwise.
 
@@ -238,14 +241,16 @@ RUNNERS: dict[str, Callable[[str, str], Iterator[Row]]] = {
 
 def _child(kind: str, cases: str, events: str, out: str) -> None:
     start = time.perf_counter()
-    # each runner returns when its table is complete; the rows for the comparison are
-    # written out afterwards (not timed)
-    rows = RUNNERS[kind](cases, events)
+    # timed until every cell is there as a row of texts (each runner yields its rows
+    # lazily: the formatting of the cells counts for all alike); writing them out for
+    # the comparison is not timed
+    rows = list(RUNNERS[kind](cases, events))
     seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     peak_mb = usage.ru_maxrss * 1024 / 1e6
-    cpu = usage.ru_utime + usage.ru_stime  # of all threads: unlike wall time, not load
-    rows = list(rows)
+    # CPU time of all threads (DuckDB and pyarrow use more than one): unlike wall
+    # time, it hardly depends on how busy the machine is
+    cpu = usage.ru_utime + usage.ru_stime
     with open(out, "w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
     print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb, "cells": len(rows)}))
@@ -325,17 +330,20 @@ def _size(folder: Path, n: int, runs: int, only: list[str]) -> dict[str, list[di
 
 def _table(figures: dict[str, list[dict[str, float]]], n: int) -> None:
     best = {kind: min(f["seconds"] for f in runs) for kind, runs in figures.items()}
+    cpu = {kind: min(f["cpu"] for f in runs) for kind, runs in figures.items()}
     print(
-        "\n| implementation | best wall (s) | all runs (s) | peak RSS (MB) | vs pandas "
-        "| load average at start |"
+        "\n| implementation | best wall (s) | all runs (s) | vs pandas | best CPU (s) "
+        "| CPU vs pandas | peak RSS (MB) | load average at start |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for kind, runs in figures.items():
         ratio = f"{best[kind] / best['pandas']:.2f}×" if "pandas" in best else "–"
+        cpu_ratio = f"{cpu[kind] / cpu['pandas']:.2f}×" if "pandas" in cpu else "–"
         print(
             f"| {kind} | {best[kind]:.2f} | "
             + ", ".join(f"{f['seconds']:.2f}" for f in runs)
-            + f" | {max(f['peak_mb'] for f in runs):,.0f} | {ratio} | "
+            + f" | {ratio} | {cpu[kind]:.2f} | {cpu_ratio} "
+            + f"| {max(f['peak_mb'] for f in runs):,.0f} | "
             + ", ".join(f"{f['load']:.1f}" for f in runs)
             + " |"
         )

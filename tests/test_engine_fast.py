@@ -222,6 +222,40 @@ def test_engine_rows_come_in_table_order(
     assert resorted.rows == table.rows
 
 
+@given(
+    case_data(),
+    st.lists(st.sampled_from(["sex", "age_group"]), max_size=2, unique=True),
+    st.booleans(),
+)
+def test_the_records_of_the_engines_cells_are_those_of_its_rows(
+    export: tuple[list[dict[str, Any]], list[dict[str, Any]]], by: list[str], protected: bool
+) -> None:
+    """The engine's table writes its records and CSV from its cells before it makes its
+    rows: the same texts as a table made of those rows."""
+    data = CaseData.from_records(*export)
+    options: dict[str, Any] = {} if protected else {"disclosure": None}
+    table = compute_indicators(
+        cases=data, periods=["2025"], by=by, include_subperiods=True, **options
+    )
+    assert table._rows is None  # nothing has asked for the rows yet
+    size, records, text = len(table), list(table.records()), table.to_csv()
+    assert table._rows is None
+    rows = table.rows
+    assert len(rows) == size
+    again = IndicatorTable(
+        rows, dimensions=table.dimensions, indicators=table.indicators, internal=not protected
+    )
+    assert list(again.records()) == records
+    assert again.to_csv() == text
+    # each field in its place: a rate's numerator and denominator are the counts
+    value = {(r.indicator, str(r.period), r.territory, r.dims): r.value for r in rows}
+    for r in rows:
+        if r.indicator == "placement_rate" and r.status is ObservationStatus.OK:
+            cell = (str(r.period), r.territory, r.dims)
+            assert r.numerator == value[("placements", *cell)]
+            assert r.denominator == value[("active_cases", *cell)]
+
+
 # --------------------------------------------------------------------------- one rule
 
 

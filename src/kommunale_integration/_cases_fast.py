@@ -497,7 +497,8 @@ class _Ids:
         import numpy as np
 
         hashes = np.frombuffer(self.hashes, np.uint64)
-        self.order = np.argsort(hashes, kind="stable").astype(np.int32)
+        # (equal hashes make the reader give up, so the order among them never counts)
+        self.order = np.argsort(hashes).astype(np.int32)
         self.sorted = hashes[self.order]
         del hashes
         self.hashes = array("Q")

@@ -48,7 +48,7 @@ from .._periods import PeriodError, PeriodKind, ReportPeriod, fiscal_year_start
 from .._territories import POPULATION, population_of
 from .disclosure import AuditCell, DisclosureControl, Protection, protect
 from .expressions import Expression, ExpressionError, element, parse_expression
-from .table import TOTAL, IndicatorTable, IndicatorValue
+from .table import TOTAL, CellRow, IndicatorTable
 from .temporal import combine_over_time
 
 __all__ = ["AGE_GROUPS", "age_group", "compute_indicators", "expand_periods"]
@@ -703,7 +703,8 @@ def compute_indicators(
     # before the export) fill the cells that are not computed; a computed value wins.
     observed_rows = _passed_through(concept, chosen, period_list, dim_names)
     computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
-    rows: list[IndicatorValue] = []
+    rows: list[CellRow] = []
+    heads: dict[bool, _Heads] = {}
     for indicator in chosen:
         numerator: CaseCount | str | Expression | None = indicator.numerator
         if numerator is None:
@@ -732,6 +733,7 @@ def compute_indicators(
                     elements,
                     dim_names,
                     track=computed if observed_rows else None,
+                    heads=heads,
                 )
             )
             continue
@@ -740,20 +742,18 @@ def compute_indicators(
             "%s", tr("indicator {id} counts cases but no case data was given", id=indicator.id)
         )
     rows.extend(
-        r
-        for r in observed_rows
-        if (r.indicator, r.period, r.territory, tuple(v for _, v in r.dims)) not in computed
+        r for r in observed_rows if (r[0], r[1], r[2], tuple(v for _, v in r[3])) not in computed
     )
     keep = set(territories) if territories is not None else None
     if keep is not None:
-        rows = [r for r in rows if r.territory in keep]
+        rows = [r for r in rows if r[2] in keep]
     audit_cells = (
         counts.audit(chosen, disclosure, dim_names, keep)
         if audit and counts is not None and disclosure is not None
         else []
     )
     return IndicatorTable(
-        rows,
+        _cells=rows,
         dimensions=dim_names,
         indicators=chosen,
         internal=disclosure is None,
@@ -917,8 +917,13 @@ def _indicator_rows(
     dim_names: list[str],
     *,
     track: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] | None,
-) -> list[IndicatorValue]:
-    """The rows of one indicator: every cell for case counts, the totals otherwise."""
+    heads: dict[bool, _Heads],
+) -> list[CellRow]:
+    """The rows of one indicator: every cell for case counts, the totals otherwise.
+
+    *heads* keeps the period, territory and dimensions of each row for the next
+    indicator (they are the same for all).
+    """
     cells = layout.cell_list()
     expressions = any(isinstance(side, Expression) for side in sides)
     # with an expression only the totals (combination 0, all ``_T``) have values
@@ -928,37 +933,57 @@ def _indicator_rows(
     ]
     nums, dens = parts
     assert nums is not None  # an indicator always has a numerator
-    dims_of = {combo: tuple(zip(dim_names, combo, strict=True)) for combo in layout.combos}
+    found = heads.get(expressions)
+    if found is None:
+        found = heads[expressions] = _heads(layout, dim_names, positions)
+    periods, territories, dims, combos = found
     quantize = isinstance(sides[0], Expression) and sides[0].has_division
-    # Counts repeat: compute each (numerator, denominator) pair of shared parts once.
-    results: dict[tuple[int, int], Any] = {}
-    rows: list[IndicatorValue] = []
-    code, periods = indicator.id, layout.periods
-    for i, position in enumerate(positions):
-        p, territory, combo = cells[position]
+    code, scale = indicator.id, indicator.scale
+    if not expressions:
+        # Case counts: a part for every cell, and counts repeat (equal parts are one
+        # object): each (numerator, denominator) pair is computed once.
+        keys: list[Any] = (
+            list(map(id, nums))
+            if dens is None
+            else list(zip(map(id, nums), map(id, dens), strict=True))
+        )
+        results = {
+            key: cell_value(nums[i], None if dens is None else dens[i], scale=scale)  # type: ignore[arg-type]
+            for key, i in dict(zip(keys, range(len(keys)), strict=True)).items()
+        }
+        values = list(map(results.__getitem__, keys))
+        if track is not None:
+            track.update(zip(itertools.repeat(code), periods, territories, combos, strict=False))
+        return list(zip(itertools.repeat(code), periods, territories, dims, values, strict=False))
+    rows: list[CellRow] = []
+    for i in range(len(positions)):
         num, den = nums[i], None if dens is None else dens[i]
         if num is None or (dens is not None and den is None):
             continue  # a data element is not available for this cell
-        key = (id(num), id(den))
-        result = None if expressions else results.get(key)
-        if result is None:
-            result = results[key] = cell_value(num, den, scale=indicator.scale, quantize=quantize)
-        value, status, numerator, denominator = result
-        rows.append(
-            IndicatorValue(
-                indicator=code,
-                period=periods[p],
-                territory=territory,
-                dims=dims_of[combo],
-                value=value,
-                status=status,
-                numerator=numerator,
-                denominator=denominator,
-            )
-        )
+        result = cell_value(num, den, scale=scale, quantize=quantize)
+        rows.append((code, periods[i], territories[i], dims[i], result))
         if track is not None:
-            track.add((code, periods[p], territory, combo))
+            track.add((code, periods[i], territories[i], combos[i]))
     return rows
+
+
+_Heads = tuple[
+    list[ReportPeriod], list[str], list[tuple[tuple[str, str], ...]], list[tuple[str, ...]]
+]
+
+
+def _heads(layout: _Layout, dim_names: list[str], positions: list[int]) -> _Heads:
+    """Period, territory, dimension pairs and dimension values of the cells at
+    *positions*, as four columns."""
+    cells = layout.cell_list()
+    dims_of = {combo: tuple(zip(dim_names, combo, strict=True)) for combo in layout.combos}
+    chosen = [cells[i] for i in positions]
+    return (
+        [layout.periods[p] for p, _, _ in chosen],
+        [territory for _, territory, _ in chosen],
+        [dims_of[combo] for _, _, combo in chosen],
+        [combo for _, _, combo in chosen],
+    )
 
 
 def _parts(
@@ -1061,7 +1086,7 @@ def _passed_through(
     chosen: list[Indicator],
     periods: list[ReportPeriod],
     dim_names: list[str],
-) -> list[IndicatorValue]:
+) -> list[CellRow]:
     if concept is None:
         return []
     wanted = {i.id for i in chosen}
@@ -1079,16 +1104,14 @@ def _passed_through(
         if key in seen:
             continue  # the first of duplicate observations wins; validation reports them
         seen.add(key)
+        value = None if obs.status is ObservationStatus.SUPPRESSED else obs.value
         rows.append(
-            IndicatorValue(
-                indicator=obs.indicator,
-                period=obs.period,
-                territory=obs.territory,
-                dims=tuple(zip(dim_names, combo, strict=True)),
-                value=None if obs.status is ObservationStatus.SUPPRESSED else obs.value,
-                status=obs.status,
-                numerator=obs.numerator,
-                denominator=obs.denominator,
+            (
+                obs.indicator,
+                obs.period,
+                obs.territory,
+                tuple(zip(dim_names, combo, strict=True)),
+                (value, obs.status, obs.numerator, obs.denominator),
             )
         )
     return rows

@@ -115,6 +115,33 @@ class IndicatorValue:
         return all(value == TOTAL for _, value in self.dims)
 
 
+CellRow = tuple[
+    str,
+    ReportPeriod,
+    str,
+    tuple[tuple[str, str], ...],
+    tuple[Decimal | None, ObservationStatus, Decimal | None, Decimal | None],
+]
+"""A row's fields as the engine makes them: indicator, period, territory, dimension
+pairs and (value, status, numerator, denominator)."""
+
+
+def _row(cell: CellRow) -> IndicatorValue:
+    """The :class:`IndicatorValue` of an engine cell."""
+    indicator, period, territory, dims, result = cell
+    value, status, numerator, denominator = result
+    return IndicatorValue(
+        indicator=indicator,
+        period=period,
+        territory=territory,
+        dims=dims,
+        value=value,
+        status=status,
+        numerator=numerator,
+        denominator=denominator,
+    )
+
+
 def _number(value: Decimal | None) -> str:
     if value is None:
         return ""
@@ -151,22 +178,30 @@ class IndicatorTable:
 
     def __init__(
         self,
-        rows: Iterable[IndicatorValue],
+        rows: Iterable[IndicatorValue] = (),
         *,
         dimensions: Sequence[str] = (),
         indicators: Sequence[Indicator] = (),
         internal: bool = False,
         audit: Iterable[Any] = (),
         _ordered: bool = False,
+        _cells: Sequence[CellRow] | None = None,
     ) -> None:
         self.dimensions: tuple[str, ...] = tuple(dimensions)
         self.indicators: tuple[Indicator, ...] = tuple(indicators)
         self.internal = internal
         self.audit: tuple[Any, ...] = tuple(audit)
-        materialised = list(rows)
         self._index: dict[tuple[str, str, str, tuple[str, ...]], IndicatorValue] | None = None
+        self._rows: tuple[IndicatorValue, ...] | None = None
+        self._cells: Sequence[CellRow] | None = None
+        if _cells is not None and _ordered:
+            # the engine's cells in row order: their rows are made when first asked for
+            # (the CSV and the records are written from the cells themselves)
+            self._cells = _cells
+            return
+        materialised = list(rows) if _cells is None else [_row(cell) for cell in _cells]
         if _ordered:  # already in row order (the engine's rows): no need to sort
-            self.rows: tuple[IndicatorValue, ...] = tuple(materialised)
+            self._rows = tuple(materialised)
             return
         order = {ind.id: i for i, ind in enumerate(self.indicators)}
         for row in materialised:
@@ -199,7 +234,23 @@ class IndicatorTable:
                 dims_rank[r.dims],
             )
         )
-        self.rows = tuple(materialised)
+        self._rows = tuple(materialised)
+
+    @property
+    def rows(self) -> tuple[IndicatorValue, ...]:
+        """The :class:`IndicatorValue` rows, in row order."""
+        if self._rows is None:
+            self._rows = tuple(map(_row, self._cells or ()))
+        return self._rows
+
+    def _fields(self) -> Iterator[CellRow]:
+        """Each row's fields, from the engine's cells or from the rows."""
+        if self._rows is None and self._cells is not None:
+            return iter(self._cells)
+        return (
+            (r.indicator, r.period, r.territory, r.dims, (r.value, r.status, None, None))
+            for r in self.rows
+        )
 
     def _lookup(self) -> dict[tuple[str, str, str, tuple[str, ...]], IndicatorValue]:
         if self._index is None:
@@ -216,6 +267,8 @@ class IndicatorTable:
         return self.internal
 
     def __len__(self) -> int:
+        if self._rows is None and self._cells is not None:
+            return len(self._cells)
         return len(self.rows)
 
     def __iter__(self) -> Iterator[IndicatorValue]:
@@ -223,7 +276,7 @@ class IndicatorTable:
 
     def __repr__(self) -> str:
         return (
-            f"<IndicatorTable {len(self.rows)} rows, dimensions={list(self.dimensions)}"
+            f"<IndicatorTable {len(self)} rows, dimensions={list(self.dimensions)}"
             f"{', internal' if self.internal else ''}>"
         )
 
@@ -286,14 +339,14 @@ class IndicatorTable:
     def records(self) -> Iterator[dict[str, str]]:
         """Yield each row as a mapping of column name to text (as in the CSV)."""
         text: dict[ReportPeriod, str] = {}
-        for r in self.rows:
-            period = text.get(r.period)
-            if period is None:
-                period = text[r.period] = str(r.period)
-            record = {"indicator": r.indicator, "period": period, "territory": r.territory}
-            record.update(r.dims)
-            record["value"] = _number(r.value)
-            record["status"] = str(r.status)
+        for indicator, period, territory, dims, (value, status, _, _) in self._fields():
+            shown = text.get(period)
+            if shown is None:
+                shown = text[period] = str(period)
+            record = {"indicator": indicator, "period": shown, "territory": territory}
+            record.update(dims)
+            record["value"] = _number(value)
+            record["status"] = str(status)
             yield record
 
     def to_csv(self, *, delimiter: str = ",") -> str:
