@@ -243,6 +243,7 @@ def _broken_text(tmp: Path, suffix: str) -> str:
         "json": '{"id": "x",, }',
         "toml": 'id = "x\n',
         "yml": "id: x\n\ttitle: T\n",
+        "anchor.yaml": "a: & x\n",
     }[suffix]
     file.write_text(broken, encoding="utf-8")
     return str(file)
@@ -618,10 +619,37 @@ INVOCATIONS: tuple[Invocation, ...] = (
         expect=("Gebietsstand", "Gebietsstand"),
     ),
     # what the parsers of YAML, JSON and TOML and the operating system say
-    Invocation("broken YAML", lambda t: ["validate", _broken_text(t, "yaml")], 2),
-    Invocation("YAML with a tab", lambda t: ["validate", _broken_text(t, "yml")], 2),
-    Invocation("broken JSON", lambda t: ["validate", _broken_text(t, "json")], 2),
-    Invocation("broken TOML", lambda t: ["validate", _broken_text(t, "toml")], 2),
+    Invocation(
+        "broken YAML",
+        lambda t: ["validate", _broken_text(t, "yaml")],
+        2,
+        expect=("',' oder ']' fehlt", "',' or ']' is missing"),
+    ),
+    Invocation(
+        "YAML with a tab",
+        lambda t: ["validate", _broken_text(t, "yml")],
+        2,
+        expect=("YAML rückt nur mit Leerzeichen ein", "YAML indents with spaces only"),
+    ),
+    Invocation(
+        "YAML the table does not know",
+        lambda t: ["validate", _broken_text(t, "anchor.yaml")],
+        2,
+        # the parser's words only as a quoted detail of a sentence of the catalogue
+        expect=("ungültiges YAML: „", "invalid YAML: “"),
+    ),
+    Invocation(
+        "broken JSON",
+        lambda t: ["validate", _broken_text(t, "json")],
+        2,
+        expect=("ein Komma zu viel?", "a comma too many?"),
+    ),
+    Invocation(
+        "broken TOML",
+        lambda t: ["validate", _broken_text(t, "toml")],
+        2,
+        expect=("Zeichen, das hier nicht erlaubt ist", "character that is not allowed here"),
+    ),
     Invocation(
         "output below a file",
         lambda t: [
@@ -633,6 +661,7 @@ INVOCATIONS: tuple[Invocation, ...] = (
             str(t / K / "konzept.yaml" / "b.html"),
         ],
         2,
+        expect=("existiert bereits", "already exists"),
     ),
     *_help_invocations(),
 )

@@ -41,6 +41,7 @@ from kommunale_integration import (
     Territory,
     TerritoryKind,
     Venue,
+    using_language,
 )
 from kommunale_integration._validation import (
     BUILTIN_RULES,
@@ -756,7 +757,15 @@ def test_failing_user_rule_is_a_clear_error_naming_it() -> None:
         yield from ()
         raise KeyError("measures")
 
-    with pytest.raises(ValidationConfigError, match=r"fragile' failed: KeyError"):
+    with (
+        using_language("en"),
+        pytest.raises(ValidationConfigError, match=r"fragile' failed: “KeyError"),
+    ):
+        _run(_clean(), rules=[fragile])
+    with (
+        using_language("de"),
+        pytest.raises(ValidationConfigError, match=r"fragile' ist gescheitert: „KeyError"),
+    ):
         _run(_clean(), rules=[fragile])
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kommunale_integration import Concept, Offer
+from kommunale_integration import Concept, Offer, using_language
 from kommunale_integration._validation import ValidationConfigError, plugin_rules, validate
 
 RULES_MODULE = """
@@ -64,11 +64,19 @@ def test_broken_entry_point_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _install(tmp_path, monkeypatch, "does_not_exist")
-    with pytest.raises(ValidationConfigError, match=r"'local-rule'.*cannot be loaded"):
+    with (
+        using_language("en"),
+        pytest.raises(ValidationConfigError, match=r"'local-rule'.*cannot be loaded"),
+    ):
+        validate(_concept())
+    # German by default; the words of Python are only a quoted detail
+    with pytest.raises(ValidationConfigError, match=r"lässt sich nicht laden: „AttributeError"):
         validate(_concept())
 
 
 def test_entry_point_that_is_not_callable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _install(tmp_path, monkeypatch, "not_callable")
-    with pytest.raises(ValidationConfigError, match="not callable"):
+    with using_language("en"), pytest.raises(ValidationConfigError, match="not callable"):
+        validate(_concept())
+    with pytest.raises(ValidationConfigError, match="nicht aufrufbar"):
         validate(_concept())

@@ -607,7 +607,10 @@ def stale_entries(concept: Concept, today: date, months: int = 12) -> list[Stale
     """
     if months < 0:
         raise InvalidValueError("months", "must not be negative, got {found}", found=months)
-    cutoff = today - relativedelta(months=months)
+    try:
+        cutoff = today - relativedelta(months=months)
+    except (ValueError, OverflowError):  # before the year 1: no date lies before it
+        cutoff = date.min
     found = [
         StaleEntry(collection="actors", id=a.id, last_verified=a.last_verified)
         for a in concept.actors

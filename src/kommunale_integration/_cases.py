@@ -34,7 +34,7 @@ from typing import IO, Any, Final, cast
 
 import attrs
 
-from ._errors import Finding, LoadError, Location, Severity
+from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_error_text
 from ._i18n import N_, Translatable, format_number, tr
 from ._identifiers import breakdown_problem, identifier_header, value_shape
 from ._text import check_csv_arguments, detect_encoding
@@ -995,7 +995,7 @@ def _read_file(
     except OSError as exc:
         reader.add(
             "unreadable-file",
-            tr("the file cannot be opened: {problem}", problem=exc.strerror or exc),
+            tr("the file cannot be opened: {problem}", problem=os_error_text(exc, where=False)),
             os.fspath(source) if isinstance(source, str | os.PathLike) else "<stream>",
             None,
             None,
@@ -1039,7 +1039,10 @@ def _read_file(
         except csv.Error as exc:
             reader.add(
                 "invalid-csv",
-                tr("the file is not valid CSV ({problem}); is it truncated?", problem=exc),
+                tr(
+                    "the file is not valid CSV ({problem}); is it truncated?",
+                    problem=foreign_text(exc),
+                ),
                 file,
                 rows.line_num or None,
                 None,

@@ -27,7 +27,7 @@ from ._commands._common import (
     resolve_format,
     say,
 )
-from ._errors import KommunaleIntegrationError, LoadError, os_error_text
+from ._errors import KommunaleIntegrationError, LoadError, foreign_text, os_error_text
 from ._i18n import DEFAULT_LANGUAGE, N_, language_from_environment, tr, using_language
 from ._version import __version__
 
@@ -299,7 +299,7 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
             "internal error: {kind}: {error}. This is a bug in kommunale-integration; "
             "please report it (run with -v for details).",
             kind=type(error).__name__,
-            error=error,
+            error=foreign_text(error),  # Python's words, quoted
         )
         print(message, file=sys.stderr)
         return EXIT_INTERNAL

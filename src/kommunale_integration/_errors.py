@@ -30,6 +30,7 @@ __all__ = [
     "Severity",
     "cap_findings",
     "clip",
+    "foreign_text",
     "os_error_text",
     "shown",
 ]
@@ -310,7 +311,7 @@ _OS_ERRORS: Final = {
     errno.EPERM: N_("operation not permitted"),
     errno.EISDIR: N_("is a folder, not a file"),
     errno.ENOTDIR: N_("a part of the path is not a folder"),
-    errno.EEXIST: N_("already exists"),
+    errno.EEXIST: N_("a file or folder of this name already exists"),
     errno.ENOTEMPTY: N_("the folder is not empty"),
     errno.ENOSPC: N_("no space left on the device"),
     errno.EDQUOT: N_("disk quota exceeded"),
@@ -348,3 +349,90 @@ def os_error_text(error: BaseException, *, where: bool = True) -> str:
     if where and names:
         text += f" ({', '.join(names)})"
     return text
+
+
+#: The words of other libraries that users meet most (the parsers of YAML, JSON, TOML,
+#: CSV, dates and Python expressions; zip archives), as message ids: the start of the
+#: library's English text decides.
+_FOREIGN: Final = (
+    # YAML (PyYAML)
+    (
+        "mapping values are not allowed",
+        N_("a colon where no key can start (a value with ': ' needs quotes)"),
+    ),
+    (
+        "found character '\\t' that cannot start any token",
+        N_("a tab character: YAML indents with spaces only"),
+    ),
+    ("found a tab character", N_("a tab character: YAML indents with spaces only")),
+    ("could not find expected ':'", N_("a ':' is missing after a key")),
+    ("did not find expected key", N_("a key is missing here (check the indentation)")),
+    ("did not find expected ',' or ']'", N_("a ',' or ']' is missing (an unclosed list?)")),
+    (
+        "did not find expected ',' or '}'",
+        N_("a ',' or a closing brace is missing (an unclosed mapping?)"),
+    ),
+    ("did not find expected node content", N_("a value is missing here")),
+    ("found unexpected end of stream", N_("the file ends too early (an unclosed quote?)")),
+    ("found undefined alias", N_("an alias (*name) without its anchor (&name)")),
+    ("expected <block end>, but found", N_("the indentation does not fit")),
+    ("found unknown escape character", N_("an unknown escape sequence after a backslash")),
+    # JSON
+    (
+        "Expecting property name enclosed in double quotes",
+        N_("a key in double quotes is expected (a comma too many?)"),
+    ),
+    ("Expecting ',' delimiter", N_("a ',' is missing")),
+    ("Expecting ':' delimiter", N_("a ':' is missing")),
+    ("Expecting value", N_("a value is missing")),
+    ("Extra data", N_("more text after the end of the data")),
+    ("Unterminated string", N_("a text without its closing quote")),
+    ("Invalid control character", N_("a control character inside a text")),
+    ("Invalid \\escape", N_("an unknown escape sequence after a backslash")),
+    # TOML (tomllib)
+    ("Illegal character", N_("a character that is not allowed here")),
+    ("Invalid value", N_("an invalid value")),
+    ("Invalid statement", N_("a line that is no key = value")),
+    ("Expected '=' after a key in a key/value pair", N_("a '=' is missing after a key")),
+    ("Cannot overwrite a value", N_("a key is given twice")),
+    ("Cannot declare", N_("a table or key is given twice")),
+    ("Unclosed array", N_("a list without its closing ']'")),
+    # CSV
+    ("new-line character seen in unquoted field", N_("a line break inside a cell without quotes")),
+    ("field larger than field limit", N_("a cell is longer than allowed")),
+    ("line contains NUL", N_("a line holds a NUL character")),
+    ("unexpected end of data", N_("the file ends inside a quoted cell")),
+    # dates, Python expressions, zip archives (XLSX)
+    ("day is out of range for month", N_("the day does not exist in that month")),
+    ("month must be in 1..12", N_("the month must lie between 1 and 12")),
+    ("Invalid isoformat string", N_("not a date like 2026-12-31")),
+    ("invalid syntax", N_("the formula is not well-formed")),
+    ("unexpected EOF while parsing", N_("the formula ends too early")),
+    ("was never closed", N_("a bracket is not closed")),
+    ("unmatched", N_("a bracket is closed that was never opened")),
+    ("File is not a zip file", N_("the file is no zip archive (an XLSX workbook is one)")),
+)
+
+
+def foreign_text(problem: object) -> str:
+    """What another library (a parser, the operating system) said, as a message shows it.
+
+    Its words are English whatever the language of the run: the texts users meet most
+    are translated (:data:`_FOREIGN`, errors of the operating system by
+    :func:`os_error_text`); any other text is quoted as the library wrote it, so a
+    German message carries it only as a quoted detail.
+
+    >>> from kommunale_integration._i18n import using_language
+    >>> with using_language("de"):
+    ...     foreign_text("did not find expected ',' or ']'"), foreign_text("odd thing")
+    ("ein ',' oder ']' fehlt (eine nicht geschlossene Liste?)", '„odd thing“')
+    """
+    if isinstance(problem, OSError) and isinstance(getattr(problem, "errno", None), int):
+        return os_error_text(problem, where=False)
+    if isinstance(problem, Translatable | KommunaleIntegrationError):
+        return str(problem)  # our own words, in the language of the run
+    text = " ".join(str(problem).split()) or type(problem).__name__
+    for start, message in _FOREIGN:
+        if start in text:
+            return tr(message)
+    return tr("“{detail}”", detail=clip(text))

@@ -32,7 +32,7 @@ from typing import Any, Final
 import attrs
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
-from ._errors import InvalidValueError, KommunaleIntegrationError, shown
+from ._errors import InvalidValueError, KommunaleIntegrationError, foreign_text, shown
 from ._i18n import Translatable
 
 __all__ = [
@@ -532,7 +532,9 @@ class ReportPeriod:
                 start = dt.date.fromisoformat(match["a"])
                 end = dt.date.fromisoformat(match["b"])
             except ValueError as exc:
-                raise PeriodError("not a calendar date ({problem})", problem=exc) from None
+                raise PeriodError(
+                    "not a calendar date ({problem})", problem=foreign_text(exc)
+                ) from None
             if end < start:
                 raise PeriodError("the interval ends before it starts")
             return cls.interval(start, end)

@@ -22,7 +22,7 @@ from typing import Any, Final
 import attrs
 from dateutil import rrule as _rrule
 
-from ._errors import InvalidValueError, MissingExtraError, shown
+from ._errors import InvalidValueError, MissingExtraError, foreign_text, shown
 from ._i18n import Translatable, tr
 from ._periods import ReportPeriod
 
@@ -216,7 +216,7 @@ def parse_rrule(text: str, dtstart: dt.date) -> _rrule.rrule:
             "rrule",
             "{rule} is not a valid RFC 5545 recurrence rule: {problem}",
             rule=shown(text),
-            problem=str(exc),  # dateutil's own words
+            problem=foreign_text(exc),  # dateutil's own words, quoted
         ) from None
     if not isinstance(rule, _rrule.rrule):  # pragma: no cover - excluded by the checks above
         raise invalid("expected a single RRULE")

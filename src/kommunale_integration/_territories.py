@@ -38,6 +38,7 @@ from ._errors import (
     Location,
     Severity,
     clip,
+    foreign_text,
     shown,
 )
 from ._i18n import format_date, ntr, tr
@@ -762,7 +763,9 @@ def _rows(data: bytes, display: str) -> Iterator[tuple[int, Sequence[Any]]]:
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds of error for broken files
-            message = tr("not a readable XLSX file: “{detail}”", detail=clip(str(exc)))
+            message = tr(
+                "file is not a readable XLSX workbook ({problem})", problem=foreign_text(exc)
+            )
             raise LoadError([_finding(display, None, message)]) from None
         try:
             for sheet in book.worksheets:
@@ -779,7 +782,7 @@ def _rows(data: bytes, display: str) -> Iterator[tuple[int, Sequence[Any]]]:
     try:
         yield from enumerate(reader, start=1)
     except csv.Error as exc:
-        message = tr("malformed CSV: “{detail}”", detail=clip(str(exc)))
+        message = tr("malformed CSV: {problem}", problem=foreign_text(exc))
         raise LoadError([_finding(display, reader.line_num, message)]) from None
 
 

@@ -38,7 +38,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from ._errors import Finding, LoadError, Location, Severity, os_error_text, shown
+from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_error_text, shown
 from ._i18n import tr
 
 __all__ = [
@@ -395,7 +395,11 @@ def parse_json(text: str, *, file: str | None = None) -> Any:
     except _HugeInteger:
         raise LoadError([_huge_integer(file, text)]) from None
     except json.JSONDecodeError as exc:
-        message = tr("invalid JSON: {problem} (column {column})", problem=exc.msg, column=exc.colno)
+        message = tr(
+            "invalid JSON: {problem} (column {column})",
+            problem=foreign_text(exc.msg),
+            column=exc.colno,
+        )
         raise LoadError([_finding("invalid-json", message, file, row=exc.lineno)]) from None
     findings = [_duplicate(key, file) for key in duplicates]
     findings += check_text(data, file=file)
@@ -436,7 +440,7 @@ def parse_toml(text: str, *, file: str | None = None) -> Any:
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         row = int(match.group(1)) if match else None
-        message = tr("invalid TOML: {problem}", problem=str(exc))
+        message = tr("invalid TOML: {problem}", problem=foreign_text(exc))
         raise LoadError([_finding("invalid-toml", message, file, row=row)]) from None
     except ValueError:  # an integer of more than 4,300 digits
         raise LoadError([_huge_integer(file, text)]) from None
@@ -511,7 +515,7 @@ def parse_yaml(text: str, *, file: str | None = None, lines: dict[str, int] | No
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        message = tr("invalid YAML: {problem}", problem=problem)
+        message = tr("invalid YAML: {problem}", problem=foreign_text(problem))
         raise LoadError([_finding("invalid-yaml", message, file, row=row)]) from None
     finally:
         loader.dispose()

@@ -17,7 +17,7 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 
 import attrs
 
-from .._errors import KommunaleIntegrationError, shown
+from .._errors import KommunaleIntegrationError, foreign_text, shown
 from .._i18n import tr
 
 __all__ = ["Expression", "ExpressionError", "parse_expression"]
@@ -182,7 +182,11 @@ def parse_expression(text: str) -> Expression:
         ) from None
     except SyntaxError as exc:
         raise ExpressionError(
-            tr("{text} is not a valid expression ({problem})", text=shown(text), problem=exc.msg)
+            tr(
+                "{text} is not a valid expression ({problem})",
+                text=shown(text),
+                problem=foreign_text(exc.msg),
+            )
         ) from None
     names: list[str] = []
     try:

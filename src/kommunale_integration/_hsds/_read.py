@@ -25,6 +25,7 @@ from .._errors import (
     LoadError,
     Location,
     Severity,
+    foreign_text,
 )
 from .._i18n import tr
 from .._io import StrPath
@@ -263,7 +264,7 @@ class _Reader:
                 self.merge(entity, record, Location(file=str(file), row=n))
         except csv.Error as exc:
             raise LoadError(
-                [unreadable(file, tr("it is not valid CSV ({problem})", problem=exc))]
+                [unreadable(file, tr("it is not valid CSV ({problem})", problem=foreign_text(exc)))]
             ) from None
 
 

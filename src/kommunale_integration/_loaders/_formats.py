@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Sequence
 from typing import Any
 
-from .._errors import OutputError, Severity, require_extra, shown
+from .._errors import OutputError, Severity, foreign_text, require_extra, shown
 from .._i18n import tr
 from ._common import Collector, decode_text
 from ._tables import TableRows
@@ -102,7 +102,11 @@ def read_csv_rows(data: bytes, display: str, collector: Collector) -> TableRows 
             collector.add("truncated-file", file=display, row=number + 1)
         else:
             collector.add(
-                "unreadable-file", "malformed-csv", file=display, row=number + 1, problem=str(exc)
+                "unreadable-file",
+                "malformed-csv",
+                file=display,
+                row=number + 1,
+                problem=foreign_text(exc),
             )
         return None
     return TableRows(
@@ -123,7 +127,9 @@ def check_zip(data: bytes, display: str, collector: Collector) -> bool:
         if data.startswith(b"PK\x03\x04"):
             collector.add("truncated-file", file=display)
         else:
-            collector.add("unreadable-file", "invalid-xlsx", file=display, problem=str(exc))
+            collector.add(
+                "unreadable-file", "invalid-xlsx", file=display, problem=foreign_text(exc)
+            )
         return False
     total = sum(e.file_size for e in entries)
     if total > options.max_unpacked_bytes:
@@ -189,7 +195,7 @@ def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows
             "unreadable-file",
             "invalid-xlsx",
             file=display,
-            problem=f"{type(exc).__name__}: {exc}".rstrip(": "),
+            problem=foreign_text(f"{type(exc).__name__}: {exc}".rstrip(": ")),
         )
         return None
     return TableRows(

@@ -20,7 +20,7 @@ import attrs
 
 from .. import _model as m
 from .._converter import structure, unstructure
-from .._errors import LoadError, OutputError, Severity, clip
+from .._errors import LoadError, OutputError, Severity, clip, foreign_text
 from .._i18n import ntr
 from .._parse import (
     ParseError,
@@ -685,7 +685,8 @@ def decode_cell(
         try:
             return json.loads(_as_text(raw))
         except json.JSONDecodeError as exc:
-            raise CellError("invalid-value", "invalid-json-cell", problem=exc.msg) from None
+            problem = foreign_text(exc.msg)
+            raise CellError("invalid-value", "invalid-json-cell", problem=problem) from None
     if codec == "history":
         return _decode_history(raw)
     if codec == "measure-status":

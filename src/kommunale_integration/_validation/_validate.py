@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from .._errors import Finding, Severity, shown
+from .._errors import Finding, Severity, foreign_text, shown
 from .._i18n import tr
 from .._model import CaseCount, Concept, ObservationStatus
 from .._periods import ReportPeriod
@@ -64,12 +64,20 @@ def plugin_rules() -> list[Rule | PlainRule]:
             obj = entry.load()
         except Exception as exc:
             raise ValidationConfigError(
-                f"the validation rule {entry.name!r} ({entry.value}) cannot be loaded: "
-                f"{type(exc).__name__}: {exc}"
+                tr(
+                    "the validation rule {name} ({value}) cannot be loaded: {problem}",
+                    name=shown(entry.name),
+                    value=entry.value,
+                    problem=foreign_text(f"{type(exc).__name__}: {exc}"),
+                )
             ) from exc
         if not callable(obj):
             raise ValidationConfigError(
-                f"the validation rule {entry.name!r} ({entry.value}) is not callable"
+                tr(
+                    "the validation rule {name} ({value}) is not callable",
+                    name=shown(entry.name),
+                    value=entry.value,
+                )
             )
         rules.append(obj)
     return rules
@@ -292,12 +300,20 @@ def _findings_of(rule: Rule | PlainRule, context: ValidationContext) -> Iterable
         found = [] if produced is None else list(produced)
     except Exception as exc:
         raise ValidationConfigError(
-            f"the validation rule {_rule_name(rule)} failed: {type(exc).__name__}: {exc}"
+            tr(
+                "the validation rule {name} failed: {problem}",
+                name=_rule_name(rule),
+                problem=foreign_text(f"{type(exc).__name__}: {exc}"),
+            )
         ) from exc
     for finding in found:
         if not isinstance(finding, Finding):
             raise ValidationConfigError(
-                f"the validation rule {_rule_name(rule)} returned {finding!r}, not a Finding"
+                tr(
+                    "the validation rule {name} returned {found}, not a Finding",
+                    name=_rule_name(rule),
+                    found=shown(finding),
+                )
             )
     return found
 
