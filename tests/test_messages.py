@@ -30,6 +30,7 @@ TABLE_MODULES = {
     "_catalogues.py",
     "_cli.py",
     "_errors.py",
+    "_periods.py",
 }
 
 

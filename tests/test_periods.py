@@ -646,7 +646,7 @@ def test_constructor_checks_the_bounds_of_the_kind() -> None:
     assert ok == ReportPeriod.month(2026, 1)
     with pytest.raises(PeriodError, match="not a month period"):
         ReportPeriod(kind=PeriodKind.MONTH, start=D(2026, 1, 1), end=D(2026, 1, 30))
-    with pytest.raises(PeriodError, match="not a week period"):
+    with pytest.raises(PeriodError, match="not a calendar week period"):
         ReportPeriod(kind=PeriodKind.WEEK, start=D(2026, 1, 6), end=D(2026, 1, 12))
     with pytest.raises(PeriodError, match="before it starts"):
         ReportPeriod.interval(D(2026, 1, 2), D(2026, 1, 1))

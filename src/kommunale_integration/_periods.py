@@ -33,7 +33,7 @@ import attrs
 from dateutil.relativedelta import FR, MO, SA, SU, TH, TU, WE, relativedelta
 
 from ._errors import InvalidValueError, KommunaleIntegrationError, foreign_text, shown
-from ._i18n import Translatable
+from ._i18n import N_, Translatable
 
 __all__ = [
     "DueDateRule",
@@ -125,6 +125,24 @@ class PeriodKind(enum.StrEnum):
 
 
 _ONE_DAY: Final = dt.timedelta(days=1)
+
+#: The name of each kind in messages (a ``messages`` id, translated when shown).
+_KIND_NAMES: Final = {
+    PeriodKind.YEAR: N_("calendar year"),
+    PeriodKind.HALF_YEAR: N_("half year"),
+    PeriodKind.QUARTER: N_("quarter"),
+    PeriodKind.MONTH: N_("month"),
+    PeriodKind.WEEK: N_("calendar week"),
+    PeriodKind.SCHOOL_YEAR: N_("school year"),
+    PeriodKind.BUDGET_YEAR: N_("budget year"),
+    PeriodKind.INTERVAL: N_("interval"),
+}
+
+
+def _kind_name(kind: str) -> Translatable:
+    """The name of *kind* in a message, in the language the message is shown in."""
+    return Translatable(_KIND_NAMES[PeriodKind(kind)])
+
 
 # Kinds that are made of whole calendar months: (months per period, months between
 # the start of year 0 and the start of the first period of a year).
@@ -245,7 +263,7 @@ def _bounds(kind: PeriodKind, ordinal: int, start_month: int = 1) -> tuple[dt.da
         return _month_start(first), _month_end(first + length - 1)
     except (ValueError, OverflowError) as exc:
         raise PeriodError(
-            "the {kind} would lie outside the supported years 1–9999", kind=kind.replace("_", " ")
+            "the {kind} would lie outside the supported years 1–9999", kind=_kind_name(kind)
         ) from exc
 
 
@@ -347,7 +365,7 @@ class ReportPeriod:
                 "{first}–{last})",
                 start=self.start.isoformat(),
                 end=self.end.isoformat(),
-                kind=self.kind,
+                kind=_kind_name(self.kind),
                 first=expected[0].isoformat(),
                 last=expected[1].isoformat(),
             )
@@ -835,7 +853,7 @@ class ReportPeriod:
                 raise PeriodError(
                     "{period} cannot be split into {kind} periods without remainder",
                     period=self,
-                    kind=kind,
+                    kind=_kind_name(kind),
                 )
         return [
             self._regular(kind, ordinal, budget_start_month) for ordinal in range(first, last + 1)
