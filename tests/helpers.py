@@ -24,6 +24,14 @@ actors:
 """
 
 
+def set_locale(monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """Make *lang* (e.g. ``de_DE.UTF-8``, ``C``) the locale of the environment: ``LANG``,
+    with ``LANGUAGE``, ``LC_ALL`` and ``LC_MESSAGES`` removed (they would win)."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", lang)
+
+
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: Any) -> tuple[int, str, str]:
     """Run the command line with *argv*; return the exit code, stdout and stderr."""
     code = main([str(a) for a in argv])

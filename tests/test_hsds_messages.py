@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import set_locale
 from kommunale_integration._cli import main
 
 GERMAN = "Warnung: o.json, $.services[0]: ein Datensatz service hat keine ID; er erhielt die ID "
@@ -26,9 +27,7 @@ def test_a_missing_id_is_reported_in_the_language_of_the_run(
     expected: str,
     other: str,
 ) -> None:
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", lang)
+    set_locale(monkeypatch, lang)
     monkeypatch.chdir(tmp_path)
     organization = {"id": "o1", "name": "Verein", "services": [{"name": "Kurs"}]}
     Path("o.json").write_text(json.dumps(organization), encoding="utf-8")

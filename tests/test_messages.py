@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import set_locale
 from kommunale_integration import _i18n
 from kommunale_integration._loaders._common import _MESSAGES as LOADER_MESSAGES
 from kommunale_integration._validation import _messages as validation
@@ -180,10 +181,7 @@ def test_init_and_directory_speak_the_language_of_the_environment(
 ) -> None:
     from kommunale_integration._cli import main
 
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
+    set_locale(monkeypatch, environment["LANG"])
     folder = tmp_path / "k"
     assert main(["init", str(folder), "--name", "Coesfeld"]) == 0
     out = capsys.readouterr().out

@@ -24,6 +24,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+from helpers import set_locale
 from kommunale_integration import _i18n
 from kommunale_integration._cli import main
 from kommunale_integration._territories import ATTRIBUTION, LICENCE, territory_attribution
@@ -228,11 +229,17 @@ def _territory_file(tmp: Path, name: str, body: str) -> str:
     return str(file)
 
 
-def _gemeindeverzeichnis(tmp: Path, name: str, rows: str) -> str:
-    """An official GV-ISys Auszug in its CSV form."""
+def _report_to(output: Path) -> list[str]:
+    """``report`` of the example copy beside *output*'s folder tree, written to *output*."""
+    copy = next(p for p in (output, *output.parents) if p.name == K)
+    return ["report", str(copy), "--period", "2025", "--output", str(output)]
+
+
+def _update(tmp: Path, name: str, rows: str, *options: str) -> list[str]:
+    """``territories update`` of an official GV-ISys Auszug in its CSV form."""
     file = tmp / name
     file.write_text(rows, encoding="utf-8")
-    return str(file)
+    return ["territories", "update", str(file), "--output", str(tmp / "gv.tsv"), *options]
 
 
 def _broken_text(tmp: Path, suffix: str) -> str:
@@ -271,6 +278,25 @@ def _command_tree() -> tuple[list[list[str]], tuple[str, ...]]:
 
 
 COMMANDS, COMMAND_NAMES = _command_tree()
+
+
+#: Broken main files (see :func:`_broken_text`) and what the run must say about them.
+SYNTAX_ERRORS = (
+    ("broken YAML", "yaml", ("',' oder ']' fehlt", "',' or ']' is missing")),
+    (
+        "YAML with a tab",
+        "yml",
+        ("YAML rückt nur mit Leerzeichen ein", "YAML indents with spaces only"),
+    ),
+    # the parser's words only as a quoted detail of a sentence of the catalogue
+    ("YAML the table does not know", "anchor.yaml", ("ungültiges YAML: „", "invalid YAML: “")),
+    ("broken JSON", "json", ("ein Komma zu viel?", "a comma too many?")),
+    (
+        "broken TOML",
+        "toml",
+        ("Zeichen, das hier nicht erlaubt ist", "character that is not allowed"),
+    ),
+)
 
 
 def _help_invocations() -> tuple[Invocation, ...]:
@@ -353,14 +379,7 @@ INVOCATIONS: tuple[Invocation, ...] = (
     ),
     Invocation(
         "report over its input",
-        lambda t: [
-            "report",
-            str(t / K),
-            "--period",
-            "2025",
-            "--output",
-            str(t / K / "konzept.yaml"),
-        ],
+        lambda t: _report_to(t / K / "konzept.yaml"),
         2,
     ),
     Invocation(
@@ -580,86 +599,32 @@ INVOCATIONS: tuple[Invocation, ...] = (
     # the official Gemeindeverzeichnis, broken
     Invocation(
         "territories update without rows",
-        lambda t: [
-            "territories",
-            "update",
-            _gemeindeverzeichnis(t, "leer.csv", "a;b\n1;2\n"),
-            "--output",
-            str(t / "gv.tsv"),
-            "--gebietsstand",
-            "2024-12-31",
-        ],
+        lambda t: _update(t, "leer.csv", "a;b\n1;2\n", "--gebietsstand", "2024-12-31"),
         2,
         expect=("Satzart", "Satzart"),
     ),
     Invocation(
         "territories update bad code",
-        lambda t: [
-            "territories",
-            "update",
-            _gemeindeverzeichnis(t, "code.csv", "60;61;5;5;58;;01x;Coesfeld;1;2\n"),
-            "--output",
-            str(t / "gv.tsv"),
-            "--gebietsstand",
-            "2024-12-31",
-        ],
+        lambda t: _update(
+            t, "code.csv", "60;61;5;5;58;;01x;C;1;2\n", "--gebietsstand", "2024-12-31"
+        ),
         2,
         expect=("3 Ziffern", "3 digits"),
     ),
     Invocation(
         "territories update without Gebietsstand",
-        lambda t: [
-            "territories",
-            "update",
-            _gemeindeverzeichnis(t, "stand.csv", "60;61;05;5;58;;012;Coesfeld;1;2\n"),
-            "--output",
-            str(t / "gv.tsv"),
-        ],
+        lambda t: _update(t, "stand.csv", "60;61;05;5;58;;012;Coesfeld;1;2\n"),
         2,
         expect=("Gebietsstand", "Gebietsstand"),
     ),
     # what the parsers of YAML, JSON and TOML and the operating system say
-    Invocation(
-        "broken YAML",
-        lambda t: ["validate", _broken_text(t, "yaml")],
-        2,
-        expect=("',' oder ']' fehlt", "',' or ']' is missing"),
-    ),
-    Invocation(
-        "YAML with a tab",
-        lambda t: ["validate", _broken_text(t, "yml")],
-        2,
-        expect=("YAML rückt nur mit Leerzeichen ein", "YAML indents with spaces only"),
-    ),
-    Invocation(
-        "YAML the table does not know",
-        lambda t: ["validate", _broken_text(t, "anchor.yaml")],
-        2,
-        # the parser's words only as a quoted detail of a sentence of the catalogue
-        expect=("ungültiges YAML: „", "invalid YAML: “"),
-    ),
-    Invocation(
-        "broken JSON",
-        lambda t: ["validate", _broken_text(t, "json")],
-        2,
-        expect=("ein Komma zu viel?", "a comma too many?"),
-    ),
-    Invocation(
-        "broken TOML",
-        lambda t: ["validate", _broken_text(t, "toml")],
-        2,
-        expect=("Zeichen, das hier nicht erlaubt ist", "character that is not allowed here"),
+    *(
+        Invocation(name, lambda t, s=suffix: ["validate", _broken_text(t, s)], 2, expect=words)
+        for name, suffix, words in SYNTAX_ERRORS
     ),
     Invocation(
         "output below a file",
-        lambda t: [
-            "report",
-            str(t / K),
-            "--period",
-            "2025",
-            "--output",
-            str(t / K / "konzept.yaml" / "b.html"),
-        ],
+        lambda t: _report_to(t / K / "konzept.yaml" / "b.html"),
         2,
         expect=("existiert bereits", "already exists"),
     ),
@@ -691,9 +656,7 @@ def test_every_message_is_in_the_language_of_the_run(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", {"de": "de_DE.UTF-8", "en": "en_GB.UTF-8"}[language])
+    set_locale(monkeypatch, {"de": "de_DE.UTF-8", "en": "en_GB.UTF-8"}[language])
     monkeypatch.chdir(workplace)
     tmp = workplace / language
     tmp.mkdir(exist_ok=True)

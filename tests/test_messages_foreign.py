@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import kommunale_integration as ki
+from helpers import set_locale
 from kommunale_integration import _cli, _i18n, _text
 from kommunale_integration._cli import main
 from kommunale_integration._errors import LoadError, foreign_text, os_error_text
@@ -254,9 +255,7 @@ def test_the_help_speaks_the_language_asked_for(
     expected: str,
     other: str,
 ) -> None:
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", environment)
+    set_locale(monkeypatch, environment)
     with pytest.raises(SystemExit) as stop:
         main(words)
     assert stop.value.code == 0
