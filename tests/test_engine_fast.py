@@ -323,3 +323,35 @@ def test_a_breakdown_by_a_column_the_export_lacks_is_refused() -> None:
     data = CaseData.from_records([], [])
     with pytest.raises(KommunaleIntegrationError, match="team"):
         compute_indicators(cases=data, periods=["2025"], by=["team"], disclosure=None)
+
+
+def test_the_engine_pauses_the_garbage_collector_and_restores_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Paused while the rows are made; as it was afterwards, also after an error."""
+    import gc
+
+    seen: list[bool] = []
+    real = compute._indicator_rows
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compute, "_indicator_rows", spy)
+    data = CaseData.from_records(
+        [{"case_id": "a", "municipality": AGS[0], "opened": date(2025, 1, 1), "sex": "f"}], []
+    )
+    assert gc.isenabled()
+    compute_indicators(cases=data, periods=["2025"], disclosure=None)
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    with pytest.raises(KommunaleIntegrationError):
+        compute_indicators(cases=data, periods=["2025"], by=["team"], disclosure=None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        compute_indicators(cases=data, periods=["2025"], disclosure=None)
+        assert not gc.isenabled()  # left off, as it was
+    finally:
+        gc.enable()

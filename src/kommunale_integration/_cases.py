@@ -21,6 +21,7 @@ row whose cells are out of order, that text could be the case id.
 from __future__ import annotations
 
 import csv
+import functools
 import gc
 import io
 import itertools
@@ -29,8 +30,9 @@ import os
 import re
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date
-from typing import IO, Any, Final, cast
+from typing import IO, Any, Final, ParamSpec, TypeVar, cast
 
 import attrs
 
@@ -86,6 +88,9 @@ _SEX_ALIASES: Final = {
     "k.a.": "unknown",
     "": "unknown",
 }
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DE_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
@@ -1121,9 +1126,7 @@ def read_cases(
     cases = _rewindable(cases, options.max_file_bytes)
     # The reader creates many short-lived row lists and no reference cycles: the cyclic
     # garbage collector would only slow it down (by about a third).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         for exact in (False, True):
             reader = _Reader(mapping, options, exact=exact)
             try:
@@ -1139,10 +1142,32 @@ def read_cases(
                 # row would only repeat that its case is unknown.
                 _read_file(reader, events, "events", encoding, delimiter)
             break
+    return reader.finish()
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector, for code that makes many objects and no
+    reference cycles: each collection would look at all of them again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()
-    return reader.finish()
+
+
+def without_gc(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """*function* with the cyclic garbage collector paused while it runs
+    (:func:`paused_gc`)."""
+
+    @functools.wraps(function)
+    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with paused_gc():
+            return function(*args, **kwargs)
+
+    return paused
 
 
 def _size(path: str | os.PathLike[str]) -> int:
