@@ -344,7 +344,8 @@ def test_the_engine_pauses_the_garbage_collector_and_restores_it(
     )
     assert gc.isenabled()
     compute_indicators(cases=data, periods=["2025"], disclosure=None)
-    assert seen and not any(seen)
+    assert seen
+    assert not any(seen)
     assert gc.isenabled()
     with pytest.raises(KommunaleIntegrationError):
         compute_indicators(cases=data, periods=["2025"], by=["team"], disclosure=None)
