@@ -7,6 +7,7 @@ import itertools
 import sys
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import cattrs
 import pytest
@@ -498,6 +499,101 @@ def test_write_ics(tmp_path: Path) -> None:
     assert target.read_bytes() == to_ics(
         quarterly(), Y2026, network_id="ag", summary="AG", dtstamp=STAMP
     )
+
+
+# Texts a calendar must carry exactly: iCalendar's escapes (backslash, ``;``, ``,``,
+# ``\N``), line breaks, controls, right-to-left and long texts that are folded at 75
+# octets (inside a multi-byte character or an escape), and the private-use characters
+# that to_ics uses as placeholders in its cached templates.
+ICS_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("aN\\;,: -@\n\r\t\x00\x0b\x85\u2028\ue000\ue001\ue002\ue003äßعربیتግ\U0001f600")
+    ),
+    max_size=120,
+)
+
+
+def directly(schedule: MeetingSchedule, period: ReportPeriod | None, **kwargs: Any) -> bytes:
+    """What icalendar writes for the export when the calendar is built for it alone
+    (to_ics fills a cached template instead)."""
+    from kommunale_integration import _schedule
+
+    texts = _schedule._IcsTexts(
+        network_id=_schedule._one_line(kwargs["network_id"]),
+        summary=_schedule._one_line(kwargs["summary"]),
+        description=_schedule._multi_line(kwargs["description"]) if kwargs["description"] else None,
+        location=_schedule._one_line(kwargs["location"]) if kwargs["location"] else None,
+    )
+    start = kwargs["start_time"]
+    form = _schedule._IcsForm(
+        schedule=schedule,
+        period=period,
+        series=kwargs["series"],
+        include_cancelled=kwargs["include_cancelled"],
+        dtstamp=STAMP,
+        uid_domain=_schedule._one_line(kwargs["uid_domain"]),
+        start_time=start,
+        end_time=kwargs["end_time"],
+        zone=None if start is None else ZoneInfo("Europe/Berlin"),
+        description=bool(texts.description),
+        location=bool(texts.location),
+    )
+    calendar = _schedule._ics_calendar(icalendar, form, texts)
+    calendar.add_missing_timezones()
+    return bytes(calendar.to_ical())
+
+
+@given(
+    network_id=ICS_TEXT.filter(lambda t: t.strip()),
+    summary=ICS_TEXT,
+    description=st.none() | ICS_TEXT,
+    location=st.none() | ICS_TEXT,
+    uid_domain=st.sampled_from(["kommunale-integration", "kreis-coesfeld.de", "a,b;c\\N"]),
+    series=st.booleans(),
+    include_cancelled=st.booleans(),
+    times=st.sampled_from([(None, None), (dt.time(16), dt.time(18)), (dt.time(9, 30), None)]),
+    schedule=st.sampled_from(
+        [
+            quarterly(),
+            quarterly(exdates=(D(2026, 7, 14),)),
+            quarterly(moved=(MovedMeeting(original=D(2026, 4, 14), new=D(2026, 4, 21)),)),
+            MeetingSchedule(rrule="FREQ=WEEKLY;BYDAY=TH;UNTIL=20260301", dtstart=D(2026, 1, 1)),
+            MeetingSchedule(rrule="FREQ=WEEKLY;BYDAY=TH;UNTIL=20250301", dtstart=D(2026, 1, 1)),
+        ]
+    ),
+)
+def test_ics_from_a_template_is_what_icalendar_writes(
+    schedule: MeetingSchedule, series: bool, times: tuple[Any, Any], **texts: Any
+) -> None:
+    # to_ics builds each form of calendar once and fills in the texts of each export:
+    # the file must be byte for byte the one icalendar writes for that export alone.
+    start, end = times
+    period = None if series else Y2026
+    kwargs = dict(texts, series=series, start_time=start, end_time=end, dtstamp=STAMP)
+    data = to_ics(schedule, period, **kwargs)
+    assert data == directly(schedule, period, **kwargs)
+    events_of(data)  # and icalendar reads it
+
+
+@pytest.mark.parametrize("octets", range(60, 82))
+def test_ics_long_lines_are_folded_as_icalendar_folds_them(octets: int) -> None:
+    # "SUMMARY:" and the text: around 75 octets a line is folded (also inside an escape
+    # or a two-octet character); a shorter one must come out unchanged.
+    size = octets - len("SUMMARY:")
+    for summary in ("x" * size, "ä" * (size // 2), "x" + "ä" * (size // 2), "a;" * (size // 3)):
+        kwargs = {
+            "network_id": "a" * size,
+            "summary": summary,
+            "description": "d" * size,
+            "location": summary,
+            "uid_domain": "kommunale-integration",
+            "series": True,
+            "include_cancelled": False,
+            "start_time": dt.time(16),
+            "end_time": None,
+            "dtstamp": STAMP,
+        }
+        assert to_ics(quarterly(), None, **kwargs) == directly(quarterly(), None, **kwargs)
 
 
 def test_missing_icalendar_gives_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:

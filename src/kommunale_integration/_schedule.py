@@ -13,6 +13,7 @@ The export to ``.ics`` needs the optional extra ``ics``
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import pathlib
 import re
@@ -504,31 +505,99 @@ def to_ics(
     # Line breaks and control characters would end a content line and start a new
     # property or component (an injected VEVENT). icalendar only guards some values, and
     # only with an assert that python -O removes: clean every value here.
-    network_id, summary, uid_domain = map(_one_line, (network_id, summary, uid_domain))
-    location = _one_line(location) if location else location
-    description = _multi_line(description) if description else description
-    calendar = icalendar.Calendar()
-    for name, value in (*_CALENDAR_HEADER, ("x-wr-calname", summary)):
-        calendar.add(name, value)
-
-    make = _Events(
-        icalendar=icalendar,
-        network_id=network_id,
-        uid_domain=uid_domain,
-        summary=summary,
-        description=description,
-        location=location,
+    texts = _IcsTexts(
+        network_id=_one_line(network_id),
+        summary=_one_line(summary),
+        description=_multi_line(description) if description else None,
+        location=_one_line(location) if location else None,
+    )
+    form = _IcsForm(
+        schedule=schedule,
+        period=period,
+        series=series,
+        include_cancelled=include_cancelled,
         dtstamp=dtstamp,
+        uid_domain=_one_line(uid_domain),
         start_time=start_time,
         end_time=end_time,
         zone=zone,
+        description=bool(texts.description),
+        location=bool(texts.location),
+    )
+    if _MARK_CHARACTERS.isdisjoint("".join((*texts.all(), form.uid_domain))):
+        template = _ics_template(form)
+        if template is not None:
+            return template.fill(icalendar, texts)
+    calendar = _ics_calendar(icalendar, form, texts)  # without a template: built for itself
+    if zone is not None:
+        calendar.add_missing_timezones()
+    return _checked(calendar)
+
+
+@attrs.frozen(kw_only=True)
+class _IcsTexts:
+    """The free texts of a :func:`to_ics` export, cleaned."""
+
+    network_id: str
+    summary: str
+    description: str | None
+    location: str | None
+
+    def all(self) -> tuple[str, str, str, str]:
+        """The four texts (an absent one empty)."""
+        return self.network_id, self.summary, self.description or "", self.location or ""
+
+
+#: Placeholders (private-use characters) for the free texts in a calendar template.
+#: Each is followed by ``;,``, which shows how icalendar writes the property: escaped
+#: like TEXT (``\;\,``, ``SUMMARY``) or as it is (``X-WR-CALNAME``).
+_MARKS: Final = _IcsTexts(
+    network_id="\ue000;,", summary="\ue001;,", description="\ue002;,", location="\ue003;,"
+)
+_MARK_CHARACTERS: Final = frozenset("\ue000\ue001\ue002\ue003")
+
+
+@attrs.frozen(kw_only=True)
+class _IcsForm:
+    """Everything of a :func:`to_ics` export except its free texts (cleaned)."""
+
+    schedule: MeetingSchedule
+    period: ReportPeriod | None
+    series: bool
+    include_cancelled: bool
+    dtstamp: dt.datetime
+    uid_domain: str
+    start_time: dt.time | None
+    end_time: dt.time | None
+    zone: Any
+    description: bool
+    location: bool
+
+
+def _ics_calendar(icalendar: Any, form: _IcsForm, texts: _IcsTexts) -> Any:
+    """The ``VCALENDAR`` of *form* with *texts*, without its ``VTIMEZONE``."""
+    schedule, start_time = form.schedule, form.start_time
+    calendar = icalendar.Calendar()
+    for name, value in (*_CALENDAR_HEADER, ("x-wr-calname", texts.summary)):
+        calendar.add(name, value)
+    make = _Events(
+        icalendar=icalendar,
+        network_id=texts.network_id,
+        uid_domain=form.uid_domain,
+        summary=texts.summary,
+        description=texts.description if form.description else None,
+        location=texts.location if form.location else None,
+        dtstamp=form.dtstamp,
+        start_time=start_time,
+        end_time=form.end_time,
+        zone=form.zone,
     )
     when, event, uid_of = make.when, make.event, make.uid_of
-    if series:
+    if form.series:
         rule = schedule._rule()
         first = rule.after(_midnight(schedule.dtstart), inc=True)
         if first is not None:
-            uid = f"{network_id}-series@{uid_domain}"
+            uid = f"{texts.network_id}-series@{form.uid_domain}"
             main = event(uid, first.date())
             main.add("rrule", icalendar.vRecur.from_ical(schedule.rrule))
             if schedule.exdates:
@@ -539,17 +608,109 @@ def to_ics(
                 override.add("recurrence-id", when(move.original, start_time))
                 calendar.add_component(override)
     else:
+        period = form.period
         assert period is not None
         for day, original in _planned(schedule, period.start, period.end):
             calendar.add_component(event(uid_of(original), day))
-        for day in schedule.exdates if include_cancelled else ():
+        for day in schedule.exdates if form.include_cancelled else ():
             if day in period:
                 cancelled = event(uid_of(day), day)
                 cancelled.add("status", "CANCELLED")
                 calendar.add_component(cancelled)
-    if zone is not None:
-        calendar.add_missing_timezones()
-    return _checked(calendar)
+    return calendar
+
+
+@attrs.frozen
+class _IcsTemplate:
+    """A calendar with placeholders for its free texts: its content lines, each either
+    finished (bytes, folded) or holding a placeholder (unfolded text)."""
+
+    lines: tuple[bytes | str, ...]
+    events: int
+
+    def fill(self, icalendar: Any, texts: _IcsTexts) -> bytes:
+        """The calendar with *texts*, escaped and folded as icalendar writes them."""
+        values: list[tuple[str, str]] = []
+        for mark, value in zip(_MARKS.all(), texts.all(), strict=True):
+            values.append((_escaped(mark), icalendar.vText(value).to_ical().decode()))
+            values.append((mark, value))
+        out: list[bytes] = []
+        for line in self.lines:
+            if isinstance(line, bytes):
+                out.append(line)
+                continue
+            filled = line
+            for mark, value in values:
+                filled = filled.replace(mark, value)
+            data = filled.encode("utf-8")
+            # RFC 5545 folds lines of 75 octets; icalendar's folding costs more than the
+            # rest of the file, and a shorter line comes out unchanged
+            out.append(
+                data if len(data) < _SHORT else icalendar.parser.Contentline(filled).to_ical()
+            )
+        data = b"\r\n".join(out)
+        lines = data.split(b"\r\n")
+        if lines.count(b"BEGIN:VEVENT") != self.events or lines.count(b"BEGIN:VCALENDAR") != 1:
+            raise InvalidValueError("summary", "a value would break the structure of the calendar")
+        return data
+
+
+#: Lines shorter than this (in octets) are never folded.
+_SHORT: Final = 70
+
+
+def _escaped(mark: str) -> str:
+    """How a placeholder of :data:`_MARKS` looks in a TEXT value."""
+    return mark.replace(";", "\\;").replace(",", "\\,")
+
+
+@functools.lru_cache(maxsize=1024)
+def _ics_template(form: _IcsForm) -> _IcsTemplate | None:
+    """The calendar of *form* with placeholders (one per form: a Wegweiser exports
+    thousands of offers that differ only in their texts); ``None`` if a placeholder
+    comes out in a form other than TEXT or verbatim."""
+    icalendar = _import_icalendar()
+    calendar = _ics_calendar(icalendar, form, _MARKS)
+    data = _checked(calendar)
+    events = sum(1 for c in calendar.walk() if c.name == "VEVENT")
+    text = data.decode("utf-8").replace("\r\n ", "")  # unfolded
+    lines: list[bytes | str] = []
+
+    def add(piece: bytes | str) -> None:
+        if isinstance(piece, bytes) and lines and isinstance(lines[-1], bytes):
+            lines[-1] += b"\r\n" + piece  # finished lines in one piece: filled faster
+        else:
+            lines.append(piece)
+
+    zone = form.zone
+    for line in text.split("\r\n"):
+        if zone is not None and line.startswith("BEGIN:") and line != "BEGIN:VCALENDAR":
+            # where add_missing_timezones() puts it: before the first component
+            if timezone := _vtimezone(icalendar, zone):
+                add(timezone)
+            zone = None
+        if _MARK_CHARACTERS.isdisjoint(line):
+            add(icalendar.parser.Contentline(line).to_ical())
+            continue
+        rest = line
+        for mark in _MARKS.all():
+            rest = rest.replace(_escaped(mark), "").replace(mark, "")
+        if not _MARK_CHARACTERS.isdisjoint(rest):
+            return None
+        add(line)
+    return _IcsTemplate(lines=tuple(lines), events=events)
+
+
+@functools.cache
+def _vtimezone(icalendar: Any, zone: Any) -> bytes:
+    """The ``VTIMEZONE`` of *zone* as icalendar adds it (folded, without the last line end)."""
+    probe = icalendar.Calendar()
+    event = icalendar.Event()
+    event.add("dtstart", dt.datetime(2000, 1, 1, tzinfo=zone))
+    probe.add_component(event)
+    probe.add_missing_timezones()
+    found = b"".join(c.to_ical() for c in probe.subcomponents if c.name == "VTIMEZONE")
+    return found.removesuffix(b"\r\n")
 
 
 @attrs.frozen(kw_only=True)

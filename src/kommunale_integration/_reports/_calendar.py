@@ -10,6 +10,7 @@ meetings included. Everything goes through :func:`~kommunale_integration.to_ics`
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable
 from datetime import date, datetime, time
@@ -49,6 +50,12 @@ def _until(rule: str, last: date | None) -> str:
     return f"{rule};UNTIL={last:%Y%m%d}"
 
 
+@functools.lru_cache(maxsize=4096)
+def _series(rule: str, first: date) -> MeetingSchedule:
+    """The rule from *first* (checked once: thousands of offers share a few rules)."""
+    return MeetingSchedule(rrule=rule, dtstart=first)
+
+
 def _offer_file(offer: Offer, *, today: date, dtstamp: datetime, uid_domain: str) -> bytes | None:
     if not offer.schedule:
         return None
@@ -57,7 +64,7 @@ def _offer_file(offer: Offer, *, today: date, dtstamp: datetime, uid_domain: str
     if offer.valid_to is not None and offer.valid_to < first:
         return None
     try:
-        schedule = MeetingSchedule(rrule=_until(offer.schedule, offer.valid_to), dtstart=first)
+        schedule = _series(_until(offer.schedule, offer.valid_to), first)
         where = offer.venue
         location = None
         if where is not None:
