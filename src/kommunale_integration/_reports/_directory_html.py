@@ -20,6 +20,7 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
+import attrs
 from markupsafe import Markup, escape
 
 from ._templates import safe_link
@@ -28,7 +29,7 @@ from ._wegweiser import WegweiserText
 if TYPE_CHECKING:
     from ._directory import ContactView, DirectorySite, OfferView
 
-__all__ = ["LABELS", "DirectoryHtml", "labels"]
+__all__ = ["LABELS", "DirectoryHtml", "OfferHtml", "labels", "offer_html"]
 
 #: The interface texts of the Wegweiser pages: name in the templates (``l.<name>``) →
 #: message id of the ``wegweiser`` catalogue.
@@ -90,6 +91,56 @@ def labels(w: WegweiserText, site: DirectorySite) -> dict[str, Markup]:
     return found
 
 
+@attrs.frozen(kw_only=True)
+class OfferHtml:
+    """The HTML of an offer that is the same in every language, written once per build
+    (the entry and the section of each language only add the translated texts)."""
+
+    #: ``<li data-…>`` and the start of the link to the offer (index.html).
+    entry_start: str
+    #: ``<section id="angebot-…">`` and the start of its heading (actor page).
+    section_start: str
+    #: The named municipalities served, escaped ("" for none).
+    served: str
+    #: The address, escaped ("" for none).
+    address: str
+    #: The first two contacts with a phone number or an e-mail address, one line each.
+    phones: str
+    #: The ``<ul>`` of all contacts ("" for none).
+    contacts: str
+    #: The link to the calendar file from an actor page ("" for none).
+    calendar: str
+    #: The link to the offer's website ("" for none).
+    web: str
+
+
+def offer_html(
+    *,
+    ident: str,
+    href: str,
+    data_attributes: str,
+    served_text: str,
+    address: str | None,
+    contacts: Sequence[ContactView],
+    calendar: str | None,
+    web: str | None,
+) -> OfferHtml:
+    """The language-independent HTML of one offer (every value escaped)."""
+    key = _escape(ident)
+    return OfferHtml(
+        entry_start=f'<li {data_attributes}>\n<h2><a href="{_escape(href)}">',
+        section_start=(
+            f'<section id="angebot-{key}" aria-labelledby="titel-{key}">\n<h3 id="titel-{key}">'
+        ),
+        served=_escape(served_text),
+        address=_opt(address),
+        phones="".join(_phones(contacts)),
+        contacts=_contact_list(contacts) if contacts else "",
+        calendar=f"../../{_escape(calendar)}" if calendar else "",
+        web=str(safe_link(web)) if web else "",
+    )
+
+
 class DirectoryHtml:
     """Writes the repeated HTML of one language (the filters and functions of the pages).
 
@@ -100,8 +151,13 @@ class DirectoryHtml:
     def __init__(self, w: WegweiserText, texts: dict[str, Markup], site: DirectorySite) -> None:
         self.w = w
         self.texts = texts
-        self._contacts: dict[tuple[ContactView, ...], str] = {}
         self._in_languages: dict[str, str] = {}
+        self._lines: dict[tuple[str | None, str, tuple[str, ...], bool], str] = {}
+        self._whos: dict[tuple[tuple[str, ...], bool, tuple[str, ...]], str] = {}
+        self._field_facts: dict[tuple[str, ...], str] = {}
+        self._badge = f' <span class="badge">{texts["whole_area"]}</span>'
+        self._whole_area = _fact(texts["area_served"], texts["whole_area"])
+        self._organisation_area = texts["where_the_organisation_works"]
         self._links = [
             (
                 f"{_escape(link.code)}/",
@@ -128,55 +184,58 @@ class DirectoryHtml:
 
     def entry(self, o: OfferView) -> Markup:
         """The ``<li>`` of the offer in the list (index.html); it prints compactly."""
-        show = self.w.show
+        show, h = self.w.show, o.html
         if o.whole_area:
-            where = f' <span class="badge">{self.texts["whole_area"]}</span>'
-        elif o.served:
-            where = f" · {_escape(o.served_text)}"
+            where = self._badge
+        elif h.served:
+            where = f" · {h.served}"
         else:
             where = ""
-        parts = [
-            f'<li {o.data_attributes}>\n<h2><a href="{_escape(o.href)}">{show(o.name)}</a></h2>\n'
-            f"<p>{show(o.actor_name)}{where}</p>\n"
-        ]
-        if o.schedule or o.address:
-            sep = " · " if o.schedule and o.address else ""
-            address = f'<span lang="de" dir="ltr">{_escape(o.address)}</span>' if o.address else ""
-            parts.append(f"<p>{show(o.schedule)}{sep}{address}</p>")
-        line: list[str] = []
-        if o.cost:
-            line.append(_escape(o.cost))
-        if o.language_labels:
-            line.append(self._languages(o.languages_text))
-        if o.group_labels:
-            line.append(self.w.show_list(o.group_labels))
+        parts = [h.entry_start, show(o.name), f"</a></h2>\n<p>{show(o.actor_name)}{where}</p>\n"]
+        if o.schedule or h.address:
+            schedule = show(o.schedule)
+            if h.address:
+                sep = " · " if o.schedule else ""
+                parts.append(f'<p>{schedule}{sep}<span lang="de" dir="ltr">{h.address}</span></p>')
+            else:
+                parts.append(f"<p>{schedule}</p>")
+        line = self._line(o)
         if line:
-            parts.append(f"<p>{' · '.join(line)}</p>")
-        parts.extend(_phones(o.contacts))
+            parts.append(line)
+        parts.append(h.phones)
         parts.append("\n</li>\n")
         return Markup("".join(parts))  # noqa: S704 - every value escaped above
 
-    def _languages(self, languages: str) -> str:
-        found = self._in_languages.get(languages)
+    def _line(self, o: OfferView) -> str:
+        """``<p>`` with cost, languages and target groups ("" when none is given)."""
+        key = (
+            o.cost,
+            o.languages_text if o.language_labels else "",
+            o.groups,
+            bool(o.group_labels),
+        )
+        found = self._lines.get(key)
         if found is None:
-            found = _escape(self.w.t("in {languages}", languages=languages))
-            self._in_languages[languages] = found
+            line: list[str] = []
+            if o.cost:
+                line.append(_escape(o.cost))
+            if o.language_labels:
+                line.append(_escape(self.w.t("in {languages}", languages=o.languages_text)))
+            if o.group_labels:
+                line.append(self.w.show_list(o.group_labels))
+            found = self._lines[key] = f"<p>{' · '.join(line)}</p>" if line else ""
         return found
 
     # ------------------------------------------------------------------ the actor page
 
     def section(self, o: OfferView) -> Markup:
         """The ``<section id="angebot-…">`` of the offer on its actor's page."""
-        show, texts = self.w.show, self.texts
-        ident = _escape(o.id)
-        parts = [
-            f'<section id="angebot-{ident}" aria-labelledby="titel-{ident}">\n'
-            f'<h3 id="titel-{ident}">{show(o.name)}</h3>\n'
-        ]
+        show, texts, h = self.w.show, self.texts, o.html
+        parts = [h.section_start, show(o.name), "</h3>\n"]
         if o.description:
             parts.append(f"<p>{show(o.description)}</p>\n")
         parts.append('<dl class="facts">\n')
-        parts.append(_fact(texts["who_may_come"], self._who(o)))
+        parts.append(self._who(o))
         if o.cost or o.cost_note:
             sep = " – " if o.cost and o.cost_note else ""
             parts.append(_fact(texts["cost"], f"{_opt(o.cost)}{sep}{show(o.cost_note)}"))
@@ -184,26 +243,23 @@ class DirectoryHtml:
             parts.append(_fact(texts["places"], _escape(o.capacity)))
         if o.schedule:
             calendar = ""
-            if o.calendar:
-                link = texts["add_to_calendar"]
-                calendar = f' · <a href="../../{_escape(o.calendar)}" download>{link}</a>'
+            if h.calendar:
+                calendar = f' · <a href="{h.calendar}" download>{texts["add_to_calendar"]}</a>'
             parts.append(_fact(texts["when"], f"{show(o.schedule)}{calendar}"))
         if o.language_labels:
-            parts.append(_fact(texts["languages"], _escape(o.languages_text)))
-        if o.address:
-            parts.append(_fact(texts["where"], _escape(o.address), german=True))
-        served: str
+            parts.append(self._languages(o.languages_text))
+        if h.address:
+            parts.append(_fact(texts["where"], h.address, german=True))
         if o.whole_area:
-            served = texts["whole_area"]
+            parts.append(self._whole_area)
         else:
-            served = _escape(o.served_text) or texts["where_the_organisation_works"]
-        parts.append(_fact(texts["area_served"], served))
+            parts.append(_fact(texts["area_served"], h.served or self._organisation_area))
         if o.field_labels:
-            parts.append(_fact(texts["field_of_action"], self.w.show_list(o.field_labels)))
-        if o.contacts:
-            parts.append(_fact(texts["contact"], self._contact_list(o.contacts)))
-        if o.web:
-            parts.append(_fact(texts["website"], safe_link(o.web)))
+            parts.append(self._fields(o))
+        if h.contacts:
+            parts.append(_fact(texts["contact"], h.contacts))
+        if h.web:
+            parts.append(_fact(texts["website"], h.web))
         parts.append(
             _fact(texts["last_verified"], _opt(o.last_verified) or texts["never_verified"])
         )
@@ -211,24 +267,42 @@ class DirectoryHtml:
         return Markup("".join(parts))  # noqa: S704 - every value escaped above
 
     def _who(self, o: OfferView) -> str:
-        who = self.w.show_list(o.group_labels) if o.group_labels else self.texts["everyone"]
-        if o.eligibility:
-            items = "".join(f"<li>{_escape(x)}</li>" for x in o.eligibility)
-            who += f'<ul class="plain">{items}</ul>'
+        """The "who may come" fact: target groups, eligibility and its note."""
+        key = (o.groups, bool(o.group_labels), o.eligibility)
+        who = self._whos.get(key)
+        if who is None:
+            who = self.w.show_list(o.group_labels) if o.group_labels else self.texts["everyone"]
+            if o.eligibility:
+                items = "".join(f"<li>{_escape(x)}</li>" for x in o.eligibility)
+                who += f'<ul class="plain">{items}</ul>'
+            self._whos[key] = who
         if o.eligibility_note:
             who += f"<p>{self.w.show(o.eligibility_note)}</p>"
-        return who
+        return _fact(self.texts["who_may_come"], who)
 
-    def _contact_list(self, contacts: tuple[ContactView, ...]) -> str:
-        found = self._contacts.get(contacts)
+    def _languages(self, languages: str) -> str:
+        found = self._in_languages.get(languages)
         if found is None:
-            items = []
-            for c in contacts:
-                phone = f' · <span dir="ltr">{c.phone_link}</span>' if c.phone else ""
-                email = f" · {c.email_link}" if c.email else ""
-                items.append(f"<li>{_escape(c.label)}{phone}{email}</li>")
-            found = self._contacts[contacts] = f'<ul class="plain">{"".join(items)}</ul>'
+            found = _fact(self.texts["languages"], _escape(languages))
+            self._in_languages[languages] = found
         return found
+
+    def _fields(self, o: OfferView) -> str:
+        found = self._field_facts.get(o.fields)
+        if found is None:
+            found = _fact(self.texts["field_of_action"], self.w.show_list(o.field_labels))
+            self._field_facts[o.fields] = found
+        return found
+
+
+def _contact_list(contacts: Sequence[ContactView]) -> str:
+    """``<ul>`` of contacts: name and role, phone, e-mail."""
+    items = []
+    for c in contacts:
+        phone = f' · <span dir="ltr">{c.phone_link}</span>' if c.phone else ""
+        email = f" · {c.email_link}" if c.email else ""
+        items.append(f"<li>{_escape(c.label)}{phone}{email}</li>")
+    return f'<ul class="plain">{"".join(items)}</ul>'
 
 
 def _escape(value: str) -> str:

@@ -41,6 +41,7 @@ WEGWEISER_LANGUAGES: Final = ("de", "en", "ar", "fa", "uk", "ru", "tr", "ti")
 _DOMAIN: Final = "wegweiser"
 _SOURCE: Final = "de"  # the language the data is written in
 _DAYS: Final = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_EMPTY: Final = Markup("")
 
 #: Weekly days as adverbs ("donnerstags"); CLDR has no such form.
 _ON_DAYS: Final = (
@@ -155,8 +156,10 @@ class WegweiserText:
     def show(self, text: Text | str | None) -> Markup:
         """HTML for a content text: a German fallback is marked and carries ``lang="de"``."""
         if text is None:
-            return Markup("")
-        if isinstance(text, Text) and text.missing:
+            return _EMPTY
+        if not isinstance(text, Text):
+            return escape(text)
+        if text.missing:
             found = self._shown.get(text.value)
             if found is None:
                 # both parts escaped (Markup.format is slow for thousands of texts)
@@ -164,7 +167,7 @@ class WegweiserText:
                     f'<span lang="de" dir="ltr">{escape(text.value)}</span> {self._note_html}'
                 )
             return found
-        return escape(str(text))
+        return escape(text.value)
 
     def show_list(self, texts: Sequence[Text | str]) -> Markup:
         """HTML for several content texts, comma-separated (``Kinder, Familien``)."""
@@ -238,10 +241,10 @@ class WegweiserText:
 
     def date(self, value: date) -> str:
         """A date in the page language (CLDR medium format)."""
-        from babel.dates import format_date
-
         found = self._dates.get(value)
         if found is None:
+            from babel.dates import format_date
+
             found = self._dates[value] = format_date(value, "medium", locale=self.locale)
         return found
 
