@@ -354,6 +354,32 @@ def test_the_join_compares_bytes_not_only_hashes(monkeypatch: pytest.MonkeyPatch
     shared.add(pa.array(["a", "b"]))
     with pytest.raises(_cases_fast._GiveUp):
         shared.index()  # two cases share a hash: the exact reader reads the export
+    # cases of one width (checked by position, not by their bounds)
+    monkeypatch.setattr(
+        _cases_fast,
+        "_hash",
+        lambda starts, lengths, data: (
+            data[starts].astype(np.uint64) << 40 | lengths.astype(np.uint64)
+        ),
+    )
+    same = _cases_fast._Ids()
+    same.add(pa.array(["ab", "cd"]))
+    same.add(pa.array(["ef"]))
+    same.index()
+    assert same.find(pa.array(["ef", "ab", "cd"])).tolist() == [2, 0, 1]
+    for other in (["ax"], ["ab", "cx"], ["e"], ["efg"]):
+        with pytest.raises(_cases_fast._GiveUp):
+            same.find(pa.array(other))  # the hash of a case, other bytes or width
+    # an empty id with the hash of a case among cases of mixed widths
+    monkeypatch.setattr(
+        _cases_fast, "_hash", lambda starts, lengths, data: lengths.astype(np.uint64) % 2
+    )
+    mixed = _cases_fast._Ids()
+    mixed.add(pa.array(["ab", "c"]))
+    mixed.index()
+    assert mixed.find(pa.array(["c", "ab"])).tolist() == [1, 0]
+    with pytest.raises(_cases_fast._GiveUp):
+        mixed.find(pa.array([""]))
 
 
 # ASCII digits and their neighbours, separators, a space, a digit that is not ASCII

@@ -404,12 +404,13 @@ def _append(target: array[int], values: Any) -> None:
 def _clean_edges(ids: Any) -> bool:
     """Whether no id starts or ends with a character that ``str.strip`` removes."""
     import numpy as np
-    import pyarrow.compute as pc
 
     starts, lengths, data = _bytes(ids)
     edges = np.concatenate([data[starts], data[starts + lengths - 1]])
     if not bool(_stripped()[edges].any()):
         return True  # ASCII at both ends, no space among them
+    import pyarrow.compute as pc  # (only here: its import takes 25 ms)
+
     for edge in (
         pc.utf8_slice_codeunits(ids, 0, 1),
         pc.utf8_slice_codeunits(ids, -1),
@@ -516,6 +517,10 @@ class _Ids:
         self.bounds[1:] = np.frombuffer(self.ends, np.int64)
         self.ends = array("q")
         self.data = np.frombuffer(self.text, np.uint8) if self.text else np.zeros(1, np.uint8)
+        # pseudonyms of one width (the usual export): case i at width * i
+        widths = np.diff(self.bounds)
+        same = len(widths) and bool((widths == widths[0]).all())
+        self.width = int(widths[0]) if same else 0
 
     def find(self, ids: Any) -> Any:
         """The case number of each id; gives up when one is not a case."""
@@ -536,10 +541,15 @@ class _Ids:
             pending, at, stop, keys = pending[miss], at[miss] + 1, stop[miss], keys[miss]
         numbers = self.order[where]
         # the hash names a candidate; the bytes decide
+        rows = _rows(starts, lengths, data)
+        if rows is not None and self.width and rows.shape[1] == self.width:  # one width
+            mine = numbers.astype(np.int64) * self.width
+            if not np.array_equal(self.data[mine[:, None] + np.arange(self.width)], rows):
+                raise _GiveUp
+            return numbers
         mine = self.bounds[numbers]
         if not np.array_equal(self.bounds[numbers + 1] - mine, lengths):
             raise _GiveUp
-        rows = _rows(starts, lengths, data)
         if rows is not None:  # ids of one width: all their bytes at once
             if not np.array_equal(self.data[mine[:, None] + np.arange(rows.shape[1])], rows):
                 raise _GiveUp

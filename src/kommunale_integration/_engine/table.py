@@ -338,11 +338,13 @@ class IndicatorTable:
 
     def records(self) -> Iterator[dict[str, str]]:
         """Yield each row as a mapping of column name to text (as in the CSV)."""
-        text: dict[ReportPeriod, str] = {}
+        # by the period object's id (the rows share a few, and hashing one is slow);
+        # the rows or cells keep them alive, so no id is reused meanwhile
+        text: dict[int, str] = {}
         for indicator, period, territory, dims, (value, status, _, _) in self._fields():
-            shown = text.get(period)
+            shown = text.get(id(period))
             if shown is None:
-                shown = text[period] = str(period)
+                shown = text[id(period)] = str(period)
             record = {"indicator": indicator, "period": shown, "territory": territory}
             record.update(dims)
             record["value"] = _number(value)
