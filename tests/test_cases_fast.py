@@ -514,3 +514,31 @@ def test_reading_and_counting_do_not_import_pandas(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+def test_the_scan_decodes_every_chunk_that_is_not_ascii(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ASCII chunks are not decoded, but a character cut by a chunk's end is finished
+    by the next chunk, whatever it holds: a stray byte is found wherever it stands."""
+    monkeypatch.setattr(_cases_fast, "_SCAN_CHUNK", 64)
+    header = b"case_id,municipality,opened\n"
+    path = tmp_path / "cases.csv"
+
+    def scan(body: bytes) -> None:
+        path.write_bytes(header + body)
+        _cases_fast._scan(str(path), "utf-8", ",")
+
+    filler = b"a" * (64 - len(header) - 1)
+    scan(filler + "ä".encode() + b"b" * 100)  # a character across two chunks
+    scan(b"b" * 200 + "Süd".encode())
+    for body in (
+        filler + b"\xc3" + b"b" * 64 + b"\xa4",  # a lead byte, an ASCII chunk, the rest
+        filler + b"\xc3",  # a lead byte at the end
+        b"b" * 130 + b"\xff" + b"b" * 10,  # a byte that is never UTF-8
+    ):
+        with pytest.raises(UnicodeDecodeError):
+            scan(body)
+    path.write_bytes(header + b"b" * 100 + b'"')
+    with pytest.raises(_cases_fast._GiveUp):
+        _cases_fast._scan(str(path), "utf-8", ",")

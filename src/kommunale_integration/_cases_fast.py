@@ -165,6 +165,9 @@ def _blocks(
         ),
         parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=False),
         convert_options=pacsv.ConvertOptions(
+            # the scan has decoded the whole file (and pyarrow makes UTF-8 of
+            # Windows-1252 text): every cell is valid UTF-8 already
+            check_utf8=False,
             include_columns=list(types),
             column_types=types,
             null_values=[],
