@@ -52,6 +52,7 @@ nitpick_ignore_regex = [
     (r"py:.*", r"pandas\..*|DataFrame"),
     (r"py:.*", r"m\..*"),
     (r"py:.*", r"ReportFormat"),  # Literal["html", "md", "docx"], described where it is used
+    (r"py:.*", r"CellRow"),  # the engine's row tuples, a private argument of IndicatorTable
 ]
 
 doctest_global_setup = """
