@@ -706,6 +706,7 @@ def compute_indicators(
     # before the export) fill the cells that are not computed; a computed value wins.
     observed_rows = _passed_through(concept, chosen, period_list, dim_names)
     computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
+    track = computed if observed_rows else None
     rows: list[CellRow] = []
     heads: dict[bool, _Heads] = {}
     for indicator in chosen:
@@ -728,16 +729,8 @@ def compute_indicators(
             else:
                 sides.append(None if term is None else _parse(term, indicator, elements.codes))
         else:
-            rows.extend(
-                _indicator_rows(
-                    indicator,
-                    sides,
-                    layout,
-                    elements,
-                    dim_names,
-                    track=computed if observed_rows else None,
-                    heads=heads,
-                )
+            rows += _indicator_rows(
+                indicator, sides, layout, elements, dim_names, heads=heads, track=track
             )
             continue
         # no case data: only observations can be passed through
@@ -919,8 +912,8 @@ def _indicator_rows(
     elements: _Elements,
     dim_names: list[str],
     *,
-    track: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] | None,
     heads: dict[bool, _Heads],
+    track: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] | None,
 ) -> list[CellRow]:
     """The rows of one indicator: every cell for case counts, the totals otherwise.
 
