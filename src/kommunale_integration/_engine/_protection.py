@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 __all__ = ["Relation", "audit", "normalise", "witness_suppression"]
@@ -275,27 +275,34 @@ def witness_suppression(
     primary: Mapping[Any, int],
     *,
     lower: int = 1,
+    dimensions: Sequence[Sequence[Sequence[Any]]] | None = None,
+    coordinates: Callable[[Any], Sequence[Any]] | None = None,
 ) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
     """The cells to suppress (the primary cells included) so that every primary cell
     ``p`` can reach ``primary[p]`` in a table consistent with the release.
 
-    First, for each primary cell in turn (largest required rise first), a linear
-    program finds the cheapest witness (see the module documentation) among the cells
-    near it — the corners of the rectangles through it, then the cells within two
-    relations, then all linked cells; a nearer search that fails for nine in ten
-    cells is skipped for the rest of the table — and its
-    changed cells join the suppressed ones, which are free for the following
-    witnesses. A primary cell that an earlier witness already raises far enough needs
-    none. Each cell costs about 1, a little more the larger it is; cells below
-    *lower* (zeros, when the attacker knows that a suppressed cell is at least 1)
-    are never suppressed.
+    First, for each primary cell in turn (largest required rise first), the cheapest
+    witness (see the module documentation) is looked for, and its changed cells join
+    the suppressed ones, which are free for the following witnesses. A primary cell
+    that an earlier witness already raises far enough needs none. Each cell costs
+    about 1, a little more the larger it is; cells below *lower* (zeros, when the
+    attacker knows that a suppressed cell is at least 1) are never suppressed.
+
+    With *dimensions* (the table is a product, see :mod:`._hypercube`) a witness is
+    the cheapest feasible product of one small balanced vector per dimension; a
+    linear program near the cell only where no product is feasible. Without them a
+    linear program finds the cheapest witness among the cells near the primary cell
+    — the corners of the rectangles through it, then the cells within two relations,
+    then all linked cells; a nearer search that fails for nine in ten cells is
+    skipped for the rest of the table. Where no witness exists, the linked cells are
+    suppressed.
 
     Then a pruning pass tries to publish each secondary cell again, largest first:
     the primary cells whose witnesses moved it look for new witnesses among the other
-    suppressed cells within two relations of them, or in their whole block when it
-    has at most ``PRUNE_BLOCK`` suppressed cells; when all find one, the cell is
-    published. At the end every
-    suppressed cell moves in a surviving witness, so none is fixed.
+    suppressed cells (with *dimensions*: products of suppressed cells; else within
+    two relations of them, or in their whole block when it has at most
+    ``PRUNE_BLOCK`` suppressed cells); when all find one, the cell is published. At
+    the end every suppressed cell moves in a surviving witness, so none is fixed.
 
     Returns:
         The suppressed cells, and for each of them the smallest and the largest value
@@ -304,43 +311,53 @@ def witness_suppression(
     """
     if not primary:
         return set(), {}
-    search = _Search(values, relations, primary, lower)
+    finder: _Finder | None = None
+    if dimensions is not None:
+        from ._hypercube import Cube, NotAProduct
+
+        try:
+            cube = Cube(values, dimensions, coordinates, lower)
+        except NotAProduct:
+            pass
+        else:
+            finder = _CubeFinder(cube, values, relations, primary, lower)
+    if finder is None:
+        finder = _LinearFinder(_DeltaSystem(values, relations, primary, lower))
+    search = _Search(values, finder, primary)
     search.cover()
     search.prune()
+    search.check(relations, lower)
     return search.result()
 
 
-class _Search:
-    """The witnesses of the primary cells and the suppressed cells they move."""
+class _Finder:
+    """How a search finds witnesses: over the columns :attr:`cells`."""
 
-    def __init__(
-        self,
-        values: Mapping[Any, int],
-        relations: Sequence[Relation],
-        primary: Mapping[Any, int],
-        lower: int,
-    ) -> None:
-        import numpy as np
+    cells: Sequence[Any]
 
-        self.values = values
-        self.system = system = _DeltaSystem(values, relations, primary, lower)
-        cells = system.cells
-        scale = math.log1p(max(values.values())) or 1.0
-        self.base_cost = np.array([1.0 + 0.1 * math.log1p(values[c]) / scale for c in cells])
-        self.cost = self.base_cost.copy()
-        self.hidden = np.zeros(len(cells), dtype=bool)
-        self.rise = {system.column[c]: float(primary[c] - values[c]) for c in primary}
-        for col in self.rise:
-            self._hide(col)
-        self.order = sorted(self.rise, key=lambda col: (-self.rise[col], col))
-        self.primary = set(self.rise)
-        # a suppressed zero must reach the required value too: else the attacker
-        # could bound a suppressed cell below the threshold (he cannot tell it is 0)
-        self.zero_rise = float(max(primary.values()))
-        self.witnesses: dict[int, dict[int, float]] = {}
-        self.uses: dict[int, set[int]] = {}
-        self.covers: dict[int, set[int]] = {col: set() for col in self.rise}
-        self.locked: set[int] = set()
+    def find(self, target: int, rise: float, cost: Any) -> dict[int, float] | None:
+        """The cheapest witness that raises *target* by *rise*, None if none."""
+        raise NotImplementedError
+
+    def refind(self, target: int, rise: float, hidden: Any, cost: Any) -> dict[int, float] | None:
+        """A witness among the *hidden* columns only, None if none is found."""
+        raise NotImplementedError
+
+    def linked(self, target: int) -> list[int]:
+        """The columns linked to *target* (suppressed when no witness exists)."""
+        raise NotImplementedError
+
+    def near(self, col: int) -> set[int]:
+        """The columns next to *col* (their primary cells are re-witnessed first)."""
+        raise NotImplementedError
+
+
+class _LinearFinder(_Finder):
+    """Witnesses by linear programming on neighbourhoods of growing size."""
+
+    def __init__(self, system: _DeltaSystem) -> None:
+        self.system = system
+        self.cells = system.cells
         self.tried: dict[int | None, tuple[int, int]] = {}
 
     def _worth(self, hops: int | None) -> bool:
@@ -354,6 +371,136 @@ class _Search:
         tries, found = self.tried.get(hops, (0, 0))
         self.tried[hops] = (tries + 1, found + success)
 
+    def find(
+        self, target: int, rise: float, cost: Any, widest: int | None = None
+    ) -> dict[int, float] | None:
+        system = self.system
+        for hops in (0, 2, None):
+            if not self._worth(hops):
+                continue
+            near = system.corners(target) if hops == 0 else system.ball(target, hops)
+            if hops is None and widest is not None and len(near) > widest:
+                return None
+            change = system.witness(near, target, rise, cost)
+            self._record(hops, change is not None)
+            if change is not None:
+                return change
+        return None
+
+    def refind(self, target: int, rise: float, hidden: Any, cost: Any) -> dict[int, float] | None:
+        system = self.system
+        for hops in (0, 2, None):
+            if not self._worth(hops) and hops == 0:
+                continue
+            ball = system.corners(target) if hops == 0 else system.ball(target, hops)
+            near = ball[hidden[ball]]
+            if hops is None and len(near) > PRUNE_BLOCK:
+                return None  # too large to search in full for every candidate
+            change = system.witness(near, target, rise, cost)
+            if change is not None:
+                return change
+        return None
+
+    def linked(self, target: int) -> list[int]:
+        result: list[int] = self.system.ball(target, None).tolist()
+        return result
+
+    def near(self, col: int) -> set[int]:
+        return set(self.system.corners(col).tolist())
+
+
+class _CubeFinder(_Finder):
+    """Witnesses as products of balanced vectors (:mod:`._hypercube`); a linear
+    program near the cell where no product is feasible."""
+
+    def __init__(
+        self,
+        cube: Any,
+        values: Mapping[Any, int],
+        relations: Sequence[Relation],
+        primary: Mapping[Any, int],
+        lower: int,
+    ) -> None:
+        self.cube = cube
+        self.cells = cube.cells
+        self._values, self._relations, self._lower = values, relations, lower
+        self._primary = primary
+        self._linear: tuple[_LinearFinder, Any, Any] | None = None
+
+    def _lp(self) -> tuple[_LinearFinder, Any, Any]:
+        """The linear finder over the linked cells, built on first need, with the
+        maps between its columns and the cube's."""
+        import numpy as np
+
+        if self._linear is None:
+            system = _DeltaSystem(self._values, self._relations, self._primary, self._lower)
+            to_cube = np.array([self.cube.column[c] for c in system.cells], dtype=np.int64)
+            to_lp = np.full(self.cube.size, -1, dtype=np.int64)
+            to_lp[to_cube] = np.arange(len(to_cube))
+            self._linear = (_LinearFinder(system), to_cube, to_lp)
+        return self._linear
+
+    def find(self, target: int, rise: float, cost: Any) -> dict[int, float] | None:
+        found = self.cube.find(target, round(rise), cost)
+        if found is not None:
+            return {c: float(d) for c, d in found.items()}
+        linear, to_cube, to_lp = self._lp()
+        col = int(to_lp[target])
+        if col < 0:
+            return None
+        change = linear.find(col, rise, cost[to_cube], widest=PRUNE_BLOCK)
+        if change is None:
+            return None
+        return {int(to_cube[c]): d for c, d in change.items()}
+
+    def refind(self, target: int, rise: float, hidden: Any, cost: Any) -> dict[int, float] | None:
+        import numpy as np
+
+        found = self.cube.find(target, round(rise), np.where(hidden, 0.0, np.inf))
+        if found is None:
+            return None
+        return {c: float(d) for c, d in found.items()}
+
+    def linked(self, target: int) -> list[int]:
+        linear, to_cube, to_lp = self._lp()
+        col = int(to_lp[target])
+        if col < 0:
+            return [target]
+        return [int(to_cube[c]) for c in linear.linked(col)]
+
+    def near(self, col: int) -> set[int]:
+        return set()
+
+
+class _Search:
+    """The witnesses of the primary cells and the suppressed cells they move."""
+
+    def __init__(
+        self, values: Mapping[Any, int], finder: _Finder, primary: Mapping[Any, int]
+    ) -> None:
+        import numpy as np
+
+        self.values = values
+        self.finder = finder
+        cells = finder.cells
+        self.column = {c: i for i, c in enumerate(cells)}
+        scale = math.log1p(max(values.values())) or 1.0
+        self.base_cost = np.array([1.0 + 0.1 * math.log1p(values[c]) / scale for c in cells])
+        self.cost = self.base_cost.copy()
+        self.hidden = np.zeros(len(cells), dtype=bool)
+        self.rise = {self.column[c]: float(primary[c] - values[c]) for c in primary}
+        for col in self.rise:
+            self._hide(col)
+        self.order = sorted(self.rise, key=lambda col: (-self.rise[col], col))
+        self.primary = set(self.rise)
+        # a suppressed zero must reach the required value too: else the attacker
+        # could bound a suppressed cell below the threshold (he cannot tell it is 0)
+        self.zero_rise = float(max(primary.values()))
+        self.witnesses: dict[int, dict[int, float]] = {}
+        self.uses: dict[int, set[int]] = {}
+        self.covers: dict[int, set[int]] = {col: set() for col in self.rise}
+        self.locked: set[int] = set()
+
     def _hide(self, col: int) -> None:
         self.hidden[col] = True
         self.cost[col] = 0.0
@@ -364,7 +511,7 @@ class _Search:
         for col, delta in change.items():
             self._hide(col)
             self.uses.setdefault(col, set()).add(key)
-            if col not in self.rise and not self.values[self.system.cells[col]]:
+            if col not in self.rise and not self.values[self.finder.cells[col]]:
                 self.rise[col] = self.zero_rise
                 self.covers[col] = set()
                 self.order.append(col)  # cover() reaches it in its turn
@@ -380,22 +527,13 @@ class _Search:
 
     def cover(self) -> None:
         """A witness for every primary cell that none raises far enough yet."""
-        system = self.system
         for target in self.order:
             if self.covers[target]:
                 continue  # an earlier witness already raises it far enough
-            change: dict[int, float] | None = None
-            for hops in (0, 2, None):
-                if not self._worth(hops):
-                    continue
-                near = system.corners(target) if hops == 0 else system.ball(target, hops)
-                change = system.witness(near, target, self.rise[target], self.cost)
-                self._record(hops, change is not None)
-                if change is not None:
-                    break
+            change = self.finder.find(target, self.rise[target], self.cost)
             if change is None:  # no consistent table raises it: suppress the linked cells
-                for col in system.ball(target, None).tolist():
-                    if self.values[system.cells[col]] or col == target:
+                for col in self.finder.linked(target):
+                    if self.values[self.finder.cells[col]] or col == target:
                         self._hide(col)
                         self.locked.add(col)
                 continue
@@ -405,7 +543,7 @@ class _Search:
         """Publish again every secondary cell that the witnesses can do without."""
         import numpy as np
 
-        values, cells = self.values, self.system.cells
+        values, cells = self.values, self.finder.cells
         candidates = [
             col
             for col in np.flatnonzero(self.hidden).tolist()
@@ -418,7 +556,7 @@ class _Search:
                 p for p in self.order if p != col and self.covers[p] and self.covers[p] <= lost
             ]
             # the primary cells next to the cell first: they are the likeliest to fail
-            near = set(self.system.corners(col).tolist())
+            near = self.finder.near(col)
             needy.sort(key=lambda p: p not in near)
             self.hidden[col] = False
             found = self._rewitness(needy)
@@ -439,33 +577,37 @@ class _Search:
 
     def _rewitness(self, needy: list[int]) -> list[dict[int, float]] | None:
         """New witnesses among the suppressed cells for the primary cells *needy*."""
-        system = self.system
         found: list[dict[int, float]] = []
         for target in needy:
             rise = self.rise[target]
             if any(change.get(target, 0.0) >= rise - _TOL for change in found):
                 continue
-            change: dict[int, float] | None = None
-            for hops in (0, 2, None):
-                if not self._worth(hops) and hops == 0:
-                    continue
-                ball = system.corners(target) if hops == 0 else system.ball(target, hops)
-                near = ball[self.hidden[ball]]
-                if hops is None and len(near) > PRUNE_BLOCK:
-                    break  # too large to search in full for every candidate
-                change = system.witness(near, target, rise, self.base_cost)
-                if change is not None:
-                    break
+            change = self.finder.refind(target, rise, self.hidden, self.base_cost)
             if change is None:
                 return None
             found.append(change)
         return found
 
+    def check(self, relations: Sequence[Relation], lower: int) -> None:
+        """Every surviving witness is a consistent table that moves only suppressed
+        cells (the certificate of the result); a broken one is an internal error."""
+        from ._hypercube import verify
+
+        cells = self.finder.cells
+        keys = sorted(self.witnesses)
+        changes = [{cells[c]: d for c, d in self.witnesses[k].items()} for k in keys]
+        broken = verify(self.values, relations, changes, lower)
+        if broken or any(not self.hidden[c] for k in keys for c in self.witnesses[k]):
+            raise RuntimeError(
+                "disclosure control: a witness is not a consistent table "
+                "(the dimensions do not describe the relations)"
+            )
+
     def result(self) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
         """The suppressed cells and the values they take in the surviving witnesses."""
         import numpy as np
 
-        values, cells = self.values, self.system.cells
+        values, cells = self.values, self.finder.cells
         hidden = {cells[col] for col in np.flatnonzero(self.hidden).tolist()}
         seen = {c: (float(values[c]), float(values[c])) for c in hidden}
         for change in self.witnesses.values():

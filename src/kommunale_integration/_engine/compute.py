@@ -194,6 +194,42 @@ class _Layout:
             ]
         return self._cells
 
+    def dimensions(self, additive_in_time: bool) -> list[list[tuple[Any, list[Any], bool]]]:
+        """The relations of :meth:`groups` per coordinate of :meth:`coordinates`
+        (period, territory, each breakdown): the table is their product."""
+        periods: list[tuple[Any, list[Any], bool]] = []
+        for total, subs in self._subperiods():
+            periods.append((total, subs, additive_in_time))
+        territories: list[tuple[Any, list[Any], bool]] = [
+            (parent, list(kids), True) for parent, kids in self.children.items()
+        ]
+        breakdowns: list[list[tuple[Any, list[Any], bool]]] = [
+            [(TOTAL, list(values), True)] if values else [] for _, values in self.dims
+        ]
+        return [periods, territories, *breakdowns]
+
+    @staticmethod
+    def coordinates(cell: Cell) -> tuple[Any, ...]:
+        """The coordinates of a cell: period, territory, one value per breakdown."""
+        return (cell[0], cell[1], *cell[2])
+
+    def _subperiods(self) -> list[tuple[int, list[int]]]:
+        """Each period with its sub-periods of one kind (positions in :attr:`periods`)."""
+        position = {period: p for p, period in enumerate(self.periods)}
+        found: list[tuple[int, list[int]]] = []
+        for p, period in enumerate(self.periods):
+            for kind in PeriodKind:
+                if kind in (period.kind, PeriodKind.INTERVAL, PeriodKind.WEEK):
+                    continue
+                try:
+                    subs = period.split(kind)
+                except PeriodError:
+                    continue
+                if len(subs) < 2 or any(s not in position for s in subs):
+                    continue
+                found.append((p, [position[s] for s in subs]))
+        return found
+
     def groups(self, additive_in_time: bool) -> list[tuple[Cell, list[Cell], bool]]:
         """Every relation ``(total, parts, exact)`` between the cells.
 
@@ -215,26 +251,10 @@ class _Layout:
                     parts = [(*combo[:i], v, *combo[i + 1 :]) for v in values]
                     for t in self.territories:
                         groups.append(((p, t, combo), [(p, t, c) for c in parts], True))
-        position = {period: p for p, period in enumerate(self.periods)}
-        for p, period in enumerate(self.periods):
-            for kind in PeriodKind:
-                if kind in (period.kind, PeriodKind.INTERVAL, PeriodKind.WEEK):
-                    continue
-                try:
-                    subs = period.split(kind)
-                except PeriodError:
-                    continue
-                if len(subs) < 2 or any(s not in position for s in subs):
-                    continue
-                for t in self.territories:
-                    for combo in self.combos:
-                        groups.append(
-                            (
-                                (p, t, combo),
-                                [(position[s], t, combo) for s in subs],
-                                additive_in_time,
-                            )
-                        )
+        for p, subs in self._subperiods():
+            for t in self.territories:
+                for combo in self.combos:
+                    groups.append(((p, t, combo), [(s, t, combo) for s in subs], additive_in_time))
         return groups
 
 
@@ -815,7 +835,13 @@ class _Counts:
             groups = self.relations.get(additive)
             if groups is None:
                 groups = self.relations[additive] = self.layout.groups(additive)
-            protection = self.protections[(spec, control)] = protect(raw, groups, control)
+            protection = self.protections[(spec, control)] = protect(
+                raw,
+                groups,
+                control,
+                dimensions=self.layout.dimensions(additive),
+                coordinates=self.layout.coordinates,
+            )
             cells = self.layout.cell_list()
             rounded = protection.rounded_cells if protection.rounded else frozenset()
             result = _as_parts(

@@ -31,7 +31,7 @@ that the published table keeps every sum relation (see :func:`_round`).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, TypeVar
 
@@ -158,6 +158,9 @@ def protect(
     values: Mapping[Cell, int],
     groups: Sequence[tuple[Cell, Sequence[Cell]] | tuple[Cell, Sequence[Cell], bool]],
     control: DisclosureControl,
+    *,
+    dimensions: Sequence[Sequence[Sequence[Any]]] | None = None,
+    coordinates: Callable[[Cell], Sequence[Any]] | None = None,
 ) -> Protection:
     """Apply *control* to a count table with the relations *groups*.
 
@@ -167,6 +170,16 @@ def protect(
             ``(total, parts, exact)`` (with ``exact`` false:
             ``max(parts) ≤ total ≤ sum(parts)``).
         control: The policy.
+        dimensions: Optional, for a table that is a product (every cell a tuple of
+            coordinates, every combination present, every relation among the values
+            of one coordinate with the others fixed): for each coordinate the
+            relations among its values, in the form of *groups* (for a table of
+            territory × sex: the districts with their municipalities, and
+            ``("_T", ["f", "m"])``). Secondary suppression then searches products of
+            small balanced changes, one per coordinate, which is much faster on
+            large tables (periods with their quarters and months); without it, or
+            when the cells are not such a product, it uses linear programs.
+        coordinates: The coordinates of a cell (default: the cell itself, a tuple).
 
     Returns:
         A :class:`Protection` with the suppressed cells, the published value of every
@@ -185,7 +198,12 @@ def protect(
     witnessed: dict[Any, tuple[float, float]] = {}
     if primary and control.secondary:
         hidden, witnessed = witness_suppression(
-            values, relations, dict.fromkeys(primary, control.required), lower=_LOWER
+            values,
+            relations,
+            dict.fromkeys(primary, control.required),
+            lower=_LOWER,
+            dimensions=dimensions,
+            coordinates=coordinates,
         )
     limit = AUDIT_LIMIT if witnessed else None
     intervals = audit(values, relations, hidden, lower=_LOWER, limit=limit) if hidden else {}

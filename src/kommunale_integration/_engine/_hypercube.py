@@ -1,0 +1,416 @@
+"""Witnesses on tables with a product structure: the hypercube method, certified.
+
+Most count tables of the library are products: every cell is a tuple of coordinates
+(period, territory, one value per breakdown) and every relation is a relation among
+the values of *one* coordinate with all the others fixed — the municipalities of a
+district at one period and sex, the sexes of one territory and period, the months of
+a year in one territory and sex. Such a table is described by its *dimensions*: for
+each coordinate the relations among its values (:func:`protect`'s ``dimensions``).
+
+A change of the table that keeps every equality is then easy to build: take, for each
+coordinate, a small *balanced* vector ``e`` of its values (one that keeps the
+coordinate's exact relations: ``+a −b`` for two siblings, ``+leaf +parent +…`` up to the
+root, ``+month +quarter +year``, ``+M1 +Q1 −Q2 −M4``), and their tensor product
+``d = e₁ ⊗ e₂ ⊗ …``. Every relation of the table is a relation of one coordinate with
+the others fixed, so ``d`` keeps it. The inequalities of distinct counts over time
+(``max(parts) ≤ total ≤ sum(parts)``) are not kept by construction: their slack in the
+true table, which is linear in the step, is checked exactly, and vectors that leave an
+inequality unbalanced are candidates too (a month of a distinct count may grow alone
+while its quarter has room).
+
+For a primary cell ``c`` that must rise by ``r``, the candidates are the products of
+the vectors with ``+1`` at ``c``'s coordinates. A candidate is feasible when the table
+``x + r·d`` keeps every inequality and no cell falls below the attacker's lower bound;
+its cost is the cost of the cells it moves that are still published. The cheapest
+feasible candidate (numpy, over all candidates at once) is the witness: a consistent
+table in which ``c`` reaches the required value and every moved cell differs from its
+true value — the certificate that the primary cell is protected and that no moved cell
+is fixed (:func:`verify` checks every witness against every relation of the table).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any
+
+__all__ = ["Cube", "NotAProduct", "verify"]
+
+SUPPORT = 4
+"""The largest number of values a vector of one dimension moves."""
+FULL = 20_000
+"""A search checks at most this many cells of candidates (candidates × cells each) in
+its first round, the candidates of the best-ranked vectors of each dimension."""
+WIDE = 200_000
+"""… and at most this many in its second round, when the first found nothing."""
+
+
+class NotAProduct(Exception):
+    """The cells or the relations do not form the product that the dimensions
+    describe (the generic search is used instead)."""
+
+
+def _vectors(
+    n: int, relations: Sequence[tuple[int, Sequence[int], bool]], start: int
+) -> list[tuple[tuple[int, int], ...]]:
+    """The vectors of one dimension with ``+1`` at *start* that keep every exact
+    relation of *relations* (values as indices below *n*) and move at most
+    ``SUPPORT`` values; each as sorted ``(value, sign)`` pairs.
+
+    From ``+start``, the first relation that the vector breaks is mended by one more
+    value: a sibling with the opposite sign or the total with the same sign (a part
+    with the total's sign when the total is broken). A vector that keeps every exact
+    relation is taken; one that breaks only inequalities (distinct counts) is taken
+    and also mended further, since its slack may or may not allow it.
+    """
+    member: dict[int, list[tuple[int, int]]] = {}
+    for index, (total, parts, _) in enumerate(relations):
+        member.setdefault(total, []).append((index, 1))
+        for value in parts:
+            member.setdefault(value, []).append((index, -1))
+
+    def broken(state: dict[int, int]) -> tuple[int | None, int | None, dict[int, int]]:
+        gap: dict[int, int] = {}
+        for value, sign in state.items():
+            for index, coef in member.get(value, ()):
+                gap[index] = gap.get(index, 0) + sign * coef
+        first_loose: int | None = None
+        for index in sorted(i for i, g in gap.items() if g):
+            if relations[index][2]:
+                return index, first_loose, gap
+            if first_loose is None:
+                first_loose = index
+        return None, first_loose, gap
+
+    found: list[tuple[tuple[int, int], ...]] = []
+    seen: set[tuple[tuple[int, int], ...]] = set()
+    stack: list[dict[int, int]] = [{start: 1}]
+    while stack:
+        state = stack.pop()
+        key = tuple(sorted(state.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        exact, loose, gap = broken(state)
+        if exact is None:
+            found.append(key)
+        mend = exact if exact is not None else loose
+        if mend is None or len(state) >= SUPPORT:
+            continue
+        total, parts, _ = relations[mend]
+        step = 1 if gap[mend] > 0 else -1
+        options = [(total, -step)] + [(p, step) for p in parts]
+        for value, sign in options:
+            if value in state:
+                continue
+            stack.append({**state, value: sign})
+    found.sort(key=lambda vector: (len(vector), vector))
+    return found
+
+
+class _Axis:
+    """One dimension: its values, relations and vectors."""
+
+    def __init__(self, values: list[Any], relations: Sequence[Sequence[Any]]) -> None:
+        import numpy as np
+
+        self.values = values
+        index = {v: i for i, v in enumerate(values)}
+        self.relations: list[tuple[int, list[int], bool]] = []
+        for relation in relations:
+            total, parts = relation[0], relation[1]
+            exact = True if len(relation) < 3 else bool(relation[2])
+            if total not in index or any(p not in index for p in parts):
+                raise NotAProduct
+            self.relations.append((index[total], [index[p] for p in parts], exact))
+        # the rows of the inequalities: g·x ≥ 0 (sum of parts − total; total − part)
+        rows: list[dict[int, int]] = []
+        for total, parts, exact in self.relations:
+            if exact:
+                continue
+            sum_row = dict.fromkeys(parts, 1)
+            sum_row[total] = sum_row.get(total, 0) - 1
+            rows.append(sum_row)
+            for part in parts:
+                rows.append({total: 1, part: -1} if part != total else {})
+        self.rows = np.zeros((len(rows), len(values)), dtype=np.int64)
+        for r, row in enumerate(rows):
+            for col, a in row.items():
+                self.rows[r, col] += a
+        self._cache: dict[int, tuple[Any, Any, Any, Any, Any]] = {}
+
+    def vectors(self, value: int) -> tuple[Any, Any, Any, Any, Any]:
+        """The vectors through *value*: indices and signs (padded with sign 0), their
+        sizes, and per vector the inequality rows it changes with the change."""
+        import numpy as np
+
+        found = self._cache.get(value)
+        if found is not None:
+            return found
+        vectors = _vectors(len(self.values), self.relations, value)
+        width = max(len(v) for v in vectors)
+        idx = np.full((len(vectors), width), value, dtype=np.int64)
+        sgn = np.zeros((len(vectors), width), dtype=np.int64)
+        for i, vector in enumerate(vectors):
+            for j, (v, s) in enumerate(vector):
+                idx[i, j] = v
+                sgn[i, j] = s
+        sizes = np.array([len(v) for v in vectors], dtype=np.int64)
+        if len(self.rows):
+            change = (self.rows[:, idx] * sgn[None, :, :]).sum(axis=2).T  # vectors × rows
+            depth = max(1, int((change != 0).sum(axis=1).max()))
+            order = np.argsort(change == 0, axis=1, kind="stable")[:, :depth]
+            row_idx = order
+            row_chg = np.take_along_axis(change, order, axis=1)
+        else:
+            row_idx = np.zeros((len(vectors), 0), dtype=np.int64)
+            row_chg = np.zeros((len(vectors), 0), dtype=np.int64)
+        found = (idx, sgn, sizes, row_idx, row_chg)
+        self._cache[value] = found
+        return found
+
+
+class Cube:
+    """A count table with a product structure, as a dense array."""
+
+    def __init__(
+        self,
+        values: Mapping[Any, int],
+        dimensions: Sequence[Sequence[Sequence[Any]]],
+        coordinates: Callable[[Any], Sequence[Any]] | None,
+        lower: int,
+    ) -> None:
+        import numpy as np
+
+        cells = list(values)
+        coords = [tuple(coordinates(c)) if coordinates else tuple(c) for c in cells]
+        k = len(dimensions)
+        if any(len(c) != k for c in coords):
+            raise NotAProduct
+        axis_values = [sorted({c[i] for c in coords}, key=repr) for i in range(k)]
+        self.axes = [_Axis(vals, dimensions[i]) for i, vals in enumerate(axis_values)]
+        self.shape = tuple(len(v) for v in axis_values)
+        self.size = math.prod(self.shape)
+        if self.size != len(cells):
+            raise NotAProduct
+        strides = [math.prod(self.shape[i + 1 :]) for i in range(k)]
+        self.strides = strides
+        index = [{v: j for j, v in enumerate(vals)} for vals in axis_values]
+        flat = np.zeros(len(cells), dtype=np.int64)
+        for i in range(k):
+            flat += strides[i] * np.array([index[i][c[i]] for c in coords], dtype=np.int64)
+        if len(np.unique(flat)) != len(cells):
+            raise NotAProduct
+        self.cells: list[Any] = [None] * self.size
+        for pos, cell in zip(flat.tolist(), cells, strict=True):
+            self.cells[pos] = cell
+        self.column = dict(zip(cells, flat.tolist(), strict=True))
+        self.value = np.zeros(self.size, dtype=np.int64)
+        self.value[flat] = np.array([values[c] for c in cells], dtype=np.int64)
+        self.lower = lower
+        dense = self.value.reshape(self.shape)
+        # per dimension with inequalities: their slack in the true table, by the
+        # flat index of the other coordinates
+        self.slack: list[Any] = []
+        self.other_strides: list[list[int]] = []
+        for a, axis in enumerate(self.axes):
+            rest = [self.shape[i] for i in range(k) if i != a]
+            self.other_strides.append(
+                [math.prod(rest[j + 1 :]) for j in range(len(rest))] if rest else []
+            )
+            if len(axis.rows):
+                slack = np.tensordot(axis.rows, np.moveaxis(dense, a, 0), axes=(1, 0))
+                self.slack.append(slack.reshape(len(axis.rows), -1))
+            else:
+                self.slack.append(None)
+
+    def coordinates(self, col: int) -> tuple[int, ...]:
+        import numpy as np
+
+        return tuple(int(x) for x in np.unravel_index(col, self.shape))
+
+    def find(self, target: int, rise: int, cost: Any) -> dict[int, int] | None:
+        """The cheapest feasible product through *target* that raises it by *rise*
+        (*cost*: per cell, ``inf`` for cells it must not move); None if there is none.
+
+        Each vector is first tried on its own, on the line through *target* (the
+        product moves those cells too): a vector whose line is infeasible or moves a
+        forbidden cell is dropped, the others are ranked by the cost of their line.
+        The products of the best ones per dimension (as many as ``FULL`` allows) are
+        then checked in full; if none is feasible and some were left out, more.
+        """
+        import numpy as np
+
+        coords = self.coordinates(target)
+        ranked = []
+        for a, axis in enumerate(self.axes):
+            idx, sgn, sizes, row_idx, row_chg = axis.vectors(coords[a])
+            line = target + self.strides[a] * (idx - coords[a])
+            moved = sgn != 0
+            ok = ~(moved & (self.value[line] + rise * sgn < self.lower)).any(axis=1)
+            price = np.where(moved, cost[line], 0.0).sum(axis=1)
+            ok &= np.isfinite(price)
+            if self.slack[a] is not None and row_idx.shape[1]:
+                rest = sum(
+                    self.other_strides[a][j] * c
+                    for j, c in enumerate(coords[i] for i in range(len(coords)) if i != a)
+                )
+                ok &= (self.slack[a][row_idx, rest] + rise * row_chg >= 0).all(axis=1)
+            keep = np.flatnonzero(ok)
+            if not len(keep):
+                return None
+            keep = keep[np.lexsort((keep, sizes[keep], price[keep]))]
+            ranked.append(tuple(x[keep] for x in (idx, sgn, sizes, row_idx, row_chg)))
+        counts = [len(r[0]) for r in ranked]
+        width = math.prod(r[0].shape[1] for r in ranked)
+        for budget in (FULL, WIDE):
+            chosen = list(counts)
+            while math.prod(chosen) * width > budget and max(chosen) > 1:
+                largest = max(range(len(chosen)), key=lambda a: chosen[a])
+                chosen[largest] = (chosen[largest] + 1) // 2
+            found = self._best(
+                [tuple(x[:n] for x in r) for r, n in zip(ranked, chosen, strict=True)],
+                rise,
+                cost,
+            )
+            if found is not None or chosen == counts:
+                return found
+        return None
+
+    def _best(self, chosen: list[tuple[Any, ...]], rise: int, cost: Any) -> dict[int, int] | None:
+        """The cheapest feasible product of the vectors *chosen* (one array set per
+        dimension)."""
+        import numpy as np
+
+        k = len(chosen)
+        flat: Any = 0
+        sign: Any = 1
+        shapes = []
+        for i, (idx, sgn, _, _, _) in enumerate(chosen):
+            shape = [1] * (2 * k)
+            shape[i] = idx.shape[0]
+            shape[k + i] = idx.shape[1]
+            shapes.append(shape)
+            flat = flat + self.strides[i] * idx.reshape(shape)
+            sign = sign * sgn.reshape(shape)
+        n = math.prod(c[0].shape[0] for c in chosen)
+        flat = np.broadcast_to(flat, np.broadcast_shapes(*[tuple(s) for s in shapes]))
+        sign = np.broadcast_to(sign, flat.shape)
+        moved = sign != 0
+        price = np.where(moved, cost[flat], 0.0).reshape(n, -1).sum(axis=1)
+        after = self.value[flat] + rise * sign
+        bad = (moved & (after < self.lower)).reshape(n, -1).any(axis=1)
+        for a, (_, _, _, row_idx, row_chg) in enumerate(chosen):
+            slack = self.slack[a]
+            if slack is None or row_idx.shape[1] == 0:
+                continue
+            other: Any = 0
+            other_sign: Any = 1
+            j = 0
+            for i, (idx, sgn, _, _, _) in enumerate(chosen):
+                if i == a:
+                    continue
+                other = other + self.other_strides[a][j] * idx.reshape(shapes[i] + [1])
+                other_sign = other_sign * sgn.reshape(shapes[i] + [1])
+                j += 1
+            shape = [1] * (2 * k) + [row_idx.shape[1]]
+            shape[a] = row_idx.shape[0]
+            rows = row_idx.reshape(shape)
+            change = rise * row_chg.reshape(shape) * other_sign
+            broken = slack[rows, other] + change < 0
+            bad |= broken.any(axis=tuple(range(k, 2 * k + 1))).reshape(n)
+        ok = ~bad & np.isfinite(price)
+        if not ok.any():
+            return None
+        size = moved.reshape(n, -1).sum(axis=1)
+        candidates = np.flatnonzero(ok)
+        pick = candidates[np.lexsort((candidates, size[candidates], price[candidates]))[0]]
+        cells = flat.reshape(n, -1)[pick]
+        signs = sign.reshape(n, -1)[pick]
+        return {
+            int(c): int(rise * s) for c, s in zip(cells.tolist(), signs.tolist(), strict=True) if s
+        }
+
+
+def verify(
+    values: Mapping[Any, int],
+    relations: Sequence[tuple[Any, Sequence[Any], bool]],
+    changes: Sequence[Mapping[Hashable, float]],
+    lower: int,
+) -> list[int]:
+    """The positions in *changes* whose table ``values + change`` breaks a relation or
+    takes a cell below *lower* (empty when every witness is a consistent table).
+
+    Integer changes are checked exactly (every sum is of whole numbers far below
+    ``2⁵³``); a change from the linear program is checked to within ``1e-6``.
+    """
+    import numpy as np
+
+    if not changes:
+        return []
+    cell_id: dict[Any, int] = {}
+    for change in changes:
+        for cell in change:
+            cell_id.setdefault(cell, len(cell_id))
+    # the rows (g·x within [lo, up]) of the relations that touch a changed cell
+    row_of: list[int] = []
+    col_of: list[int] = []
+    coef: list[float] = []
+    true: list[float] = []
+    lows: list[float] = []
+    ups: list[float] = []
+
+    def add(terms: list[tuple[Any, float]], lo: float, up: float) -> None:
+        r = len(true)
+        true.append(sum(a * values[c] for c, a in terms))
+        lows.append(lo)
+        ups.append(up)
+        for c, a in terms:
+            col = cell_id.get(c)
+            if col is not None:
+                row_of.append(r)
+                col_of.append(col)
+                coef.append(a)
+
+    for total, parts, exact in relations:
+        if total not in cell_id and not any(p in cell_id for p in parts):
+            continue
+        terms = [(total, 1.0), *((p, -1.0) for p in parts)]
+        if exact:
+            add(terms, 0.0, 0.0)
+        else:
+            add(terms, -math.inf, 0.0)
+            for part in parts:
+                add([(total, 1.0), (part, -1.0)], 0.0, math.inf)
+    n_cells = len(cell_id)
+    by_cell = np.zeros(n_cells + 1, dtype=np.int64)
+    rows_a = np.array(row_of, dtype=np.int64)
+    cols_a = np.array(col_of, dtype=np.int64)
+    coef_a = np.array(coef, dtype=float)
+    order = np.argsort(cols_a, kind="stable")
+    rows_a, cols_a, coef_a = rows_a[order], cols_a[order], coef_a[order]
+    np.add.at(by_cell, cols_a + 1, 1)
+    start = np.cumsum(by_cell)
+    bad: set[int] = set()
+    true_a, low_a, up_a = np.array(true), np.array(lows), np.array(ups)
+    value_of = np.zeros(n_cells)
+    for cell, col in cell_id.items():
+        value_of[col] = values[cell]
+    for w, change in enumerate(changes):
+        cols = np.array([cell_id[c] for c in change], dtype=np.int64)
+        delta = np.array(list(change.values()), dtype=float)
+        if (value_of[cols] + delta < lower - 1e-6).any():
+            bad.add(w)
+            continue
+        picks = [np.arange(start[c], start[c + 1]) for c in cols.tolist()]
+        span = np.concatenate(picks).astype(np.int64)
+        counts = np.array([len(p) for p in picks], dtype=np.int64)
+        contrib = coef_a[span] * np.repeat(delta, counts)
+        rows = rows_a[span]
+        sums = np.zeros(len(true_a))
+        np.add.at(sums, rows, contrib)
+        touched = np.unique(rows)
+        level = true_a[touched] + sums[touched]
+        if ((level < low_a[touched] - 1e-6) | (level > up_a[touched] + 1e-6)).any():
+            bad.add(w)
+    return sorted(bad)
