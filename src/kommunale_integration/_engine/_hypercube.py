@@ -38,11 +38,10 @@ __all__ = ["Cube", "NotAProduct", "verify"]
 
 SUPPORT = 4
 """The largest number of values a vector of one dimension moves."""
-FULL = 20_000
+ROUNDS = (2_000, 20_000, 200_000)
 """A search checks at most this many cells of candidates (candidates × cells each) in
-its first round, the candidates of the best-ranked vectors of each dimension."""
-WIDE = 200_000
-"""… and at most this many in its second round, when the first found nothing."""
+its rounds, the candidates of the best-ranked vectors of each dimension; the next
+round only when one found nothing."""
 
 
 class NotAProduct(Exception):
@@ -108,6 +107,11 @@ def _vectors(
     return found
 
 
+_VECTORS: dict[tuple[Any, ...], dict[int, tuple[Any, Any, Any, Any, Any]]] = {}
+"""The vectors of each dimension by value, shared by the tables with the same
+dimension (the counts of one computation)."""
+
+
 class _Axis:
     """One dimension: its values, relations and vectors."""
 
@@ -137,7 +141,10 @@ class _Axis:
         for r, row in enumerate(rows):
             for col, a in row.items():
                 self.rows[r, col] += a
-        self._cache: dict[int, tuple[Any, Any, Any, Any, Any]] = {}
+        key = (len(values), tuple((t, tuple(p), e) for t, p, e in self.relations))
+        if key not in _VECTORS and len(_VECTORS) >= 16:
+            _VECTORS.clear()
+        self._cache = _VECTORS.setdefault(key, {})
 
     def vectors(self, value: int) -> tuple[Any, Any, Any, Any, Any]:
         """The vectors through *value*: indices and signs (padded with sign 0), their
@@ -236,7 +243,7 @@ class Cube:
         Each vector is first tried on its own, on the line through *target* (the
         product moves those cells too): a vector whose line is infeasible or moves a
         forbidden cell is dropped, the others are ranked by the cost of their line.
-        The products of the best ones per dimension (as many as ``FULL`` allows) are
+        The products of the best ones per dimension (as many as the round allows, ``ROUNDS``) are
         then checked in full; if none is feasible and some were left out, more.
         """
         import numpy as np
@@ -263,7 +270,7 @@ class Cube:
             ranked.append(tuple(x[keep] for x in (idx, sgn, sizes, row_idx, row_chg)))
         counts = [len(r[0]) for r in ranked]
         width = math.prod(r[0].shape[1] for r in ranked)
-        for budget in (FULL, WIDE):
+        for budget in ROUNDS:
             chosen = list(counts)
             while math.prod(chosen) * width > budget and max(chosen) > 1:
                 largest = max(range(len(chosen)), key=lambda a: chosen[a])

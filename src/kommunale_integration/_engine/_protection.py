@@ -497,6 +497,7 @@ class _Search:
         # could bound a suppressed cell below the threshold (he cannot tell it is 0)
         self.zero_rise = float(max(primary.values()))
         self.witnesses: dict[int, dict[int, float]] = {}
+        self.next_key = 0
         self.uses: dict[int, set[int]] = {}
         self.covers: dict[int, set[int]] = {col: set() for col in self.rise}
         self.locked: set[int] = set()
@@ -506,7 +507,8 @@ class _Search:
         self.cost[col] = 0.0
 
     def _add(self, change: dict[int, float]) -> None:
-        key = len(self.witnesses) and max(self.witnesses) + 1
+        key = self.next_key
+        self.next_key += 1
         self.witnesses[key] = change
         for col, delta in change.items():
             self._hide(col)

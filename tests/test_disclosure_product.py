@@ -1,0 +1,212 @@
+"""Disclosure control on tables with a product structure (the hypercube search of
+``_engine/_hypercube.py``): periods with sub-periods (sums for new cases, the
+distinct-count inequalities otherwise), a territory hierarchy and a breakdown with its
+total. Checked against the independent attacker of ``test_disclosure.py`` (plain
+``scipy.optimize.linprog`` over the relations of the table)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_disclosure import THRESHOLD, exposed
+
+from kommunale_integration import DisclosureControl, protect
+from kommunale_integration._engine import disclosure
+from kommunale_integration._engine._hypercube import _vectors, verify
+
+Relation = tuple[Hashable, Sequence[Hashable], bool]
+MONTHS = ("m1", "m2", "m3", "m4")
+PERIODS = ("Y", "H1", "H2", *MONTHS)
+PERIOD_MONTHS = {"Y": MONTHS, "H1": MONTHS[:2], "H2": MONTHS[2:], **{m: (m,) for m in MONTHS}}
+
+
+@contextmanager
+def product_search() -> Iterator[None]:
+    """Every table with dimensions goes to the product search (small ones too)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(disclosure, "PRODUCT_CELLS", 0)
+        yield
+
+
+def time_relations(additive: bool) -> list[Relation]:
+    return [
+        ("Y", ["H1", "H2"], additive),
+        ("Y", list(MONTHS), additive),
+        ("H1", list(MONTHS[:2]), additive),
+        ("H2", list(MONTHS[2:]), additive),
+    ]
+
+
+def expand(dimensions: Sequence[Sequence[Relation]], axes: Sequence[Sequence[Any]]) -> list[Any]:
+    """Every relation of the table: each relation of one coordinate, the others fixed."""
+    relations: list[Relation] = []
+    for a, own in enumerate(dimensions):
+        others = [axes[i] for i in range(len(axes)) if i != a]
+        for total, parts, exact in own:
+            for rest in itertools.product(*others):
+
+                def cell(value: Any, rest: tuple[Any, ...] = rest, a: int = a) -> Any:
+                    return (*rest[:a], value, *rest[a:])
+
+                relations.append((cell(total), [cell(p) for p in parts], exact))
+    return relations
+
+
+@st.composite
+def product_tables(draw: st.DrawFn) -> tuple[dict[Any, int], list[Relation], list[Any]]:
+    """Period × territory × sex from random cases: a case is in one month (new cases,
+    sums over time) or active in some months (distinct cases: a period counts it
+    once)."""
+    additive = draw(st.booleans())
+    districts = {
+        f"D{d}": [f"D{d}M{m}" for m in range(draw(st.integers(1, 3)))]
+        for d in range(draw(st.integers(1, 2)))
+    }
+    municipalities = [m for kids in districts.values() for m in kids]
+    sexes = ["f", "m", "d"][: draw(st.integers(2, 3))]
+    month_sets = (
+        st.sampled_from(MONTHS).map(lambda m: {m})
+        if additive
+        else st.sets(st.sampled_from(MONTHS), min_size=1, max_size=4)
+    )
+    cases = draw(
+        st.lists(
+            st.tuples(st.sampled_from(municipalities), st.sampled_from(sexes), month_sets),
+            max_size=40,
+        )
+    )
+    territories = ["all", *districts, *municipalities]
+    axes = [list(PERIODS), territories, [*sexes, "_T"]]
+
+    def inside(muni: str, territory: str) -> bool:
+        return territory in ("all", muni) or muni.startswith(territory + "M")
+
+    values = {
+        (p, t, s): sum(
+            1
+            for muni, sex, months in cases
+            if inside(muni, t) and s in ("_T", sex) and months & set(PERIOD_MONTHS[p])
+        )
+        for p, t, s in itertools.product(*axes)
+    }
+    dimensions: list[Any] = [
+        time_relations(additive),
+        [("all", list(districts), True), *((d, kids, True) for d, kids in districts.items())],
+        [("_T", sexes, True)],
+    ]
+    return values, expand(dimensions, axes), dimensions
+
+
+@settings(max_examples=25)
+@given(product_tables())
+def test_product_tables_resist_the_attacker(
+    table: tuple[dict[Any, int], list[Relation], list[Any]],
+) -> None:
+    values, relations, dimensions = table
+    with product_search():
+        result = protect(values, relations, DisclosureControl(), dimensions=dimensions)
+        again = protect(values, relations, DisclosureControl(), dimensions=dimensions)
+    assert again.suppressed == result.suppressed  # determinism
+    hidden = set(result.suppressed)
+    assert {c for c, v in values.items() if 0 < v < THRESHOLD} == set(result.primary)
+    assert set(result.primary) <= hidden
+    if not result.primary:
+        assert not hidden  # a zero only ever as a secondary cell
+    assert not exposed(values, hidden, relations)
+    assert result.exposed(THRESHOLD) == []
+    for cell, (low, high) in result.intervals.items():
+        assert low - 1e-6 <= values[cell] <= high + 1e-6
+
+
+def test_distinct_counts_keep_their_inequalities() -> None:
+    """A month of a distinct count may grow alone while its period has room; here the
+    cheapest such change would push the sum of the months of the other sex below its
+    period (9 of 10): the slack of that inequality must be checked off the line of
+    the primary cell too."""
+    months = {  # (f, m) per month; a quarter Q of three months, distinct counts
+        "M1": (1, 3),
+        "M2": (3, 3),
+        "M3": (0, 4),
+    }
+    quarter = (3, 9)
+    values: dict[Any, int] = {}
+    for period, pair in [*months.items(), ("Q", quarter)]:
+        values[(period, "f")], values[(period, "m")] = pair
+        values[(period, "_T")] = sum(pair)
+    dimensions: list[Any] = [[("Q", list(months), False)], [("_T", ["f", "m"], True)]]
+    axes = [["Q", *months], ["f", "m", "_T"]]
+    relations = expand(dimensions, axes)
+    with product_search():
+        result = protect(values, relations, DisclosureControl(), dimensions=dimensions)
+    hidden = set(result.suppressed)
+    assert ("M1", "f") in hidden
+    assert not exposed(values, hidden, relations)
+
+
+def test_dimensions_that_miss_a_relation_are_caught() -> None:
+    """Every witness is checked against every relation: dimensions that leave out the
+    districts (so that a change moves a municipality without its district) fail
+    loudly instead of publishing an unchecked pattern."""
+    values: dict[Any, int] = {}
+    for t, (f, m) in {"A": (1, 5), "B": (4, 6)}.items():
+        values[(t, "f")], values[(t, "m")], values[(t, "_T")] = f, m, f + m
+    values[("D", "f")], values[("D", "m")] = 5, 11
+    values[("D", "_T")] = 16
+    full: list[Any] = [[("D", ["A", "B"], True)], [("_T", ["f", "m"], True)]]
+    relations = expand(full, [["D", "A", "B"], ["f", "m", "_T"]])
+    with product_search():
+        protect(values, relations, DisclosureControl(), dimensions=full)
+        with pytest.raises(RuntimeError, match="not a consistent table"):
+            protect(values, relations, DisclosureControl(), dimensions=[[], full[1]])
+
+
+def test_verify_finds_a_broken_witness() -> None:
+    values = {"t": 5, "a": 2, "b": 3}
+    relations: list[Relation] = [("t", ["a", "b"], True)]
+    good = {"a": 1.0, "b": -1.0}
+    unbalanced = {"a": 1.0}
+    negative = {"a": -3.0, "t": -3.0}
+    assert verify(values, relations, [good, unbalanced, negative], 0) == [1, 2]
+    loose: list[Relation] = [("t", ["a", "b"], False)]  # max(a, b) ≤ t ≤ a + b
+    assert verify(values, loose, [{"a": 1.0}, {"a": 4.0}, {"t": 1.0}], 0) == [1, 2]
+
+
+def balanced(vector: Sequence[tuple[int, int]], relations: Sequence[Any]) -> bool:
+    moved = dict(vector)
+    return all(
+        moved.get(total, 0) == sum(moved.get(p, 0) for p in parts)
+        for total, parts, exact in relations
+        if exact
+    )
+
+
+def test_vectors_of_a_hierarchy() -> None:
+    """all (0) → districts 1, 2 → municipalities 3, 4 (of 1) and 5 (of 2)."""
+    relations = [(0, [1, 2], True), (1, [3, 4], True), (2, [5], True)]
+    found = _vectors(6, relations, 3)
+    assert all(balanced(v, relations) for v in found)
+    assert all(dict(v)[3] == 1 for v in found)
+    assert ((3, 1), (4, -1)) in found  # siblings
+    assert ((0, 1), (1, 1), (3, 1)) in found  # the chain up to the root
+    assert ((1, 1), (2, -1), (3, 1), (5, -1)) in found  # cousins
+    assert ((1, 1), (3, 1)) not in found  # a chain that stops below the root
+
+
+def test_vectors_of_periods() -> None:
+    """Y (0) = H1 (1) + H2 (2) = m1..m4 (3..6); H1 = m1 + m2, H2 = m3 + m4."""
+    relations = [(0, [1, 2], True), (0, [3, 4, 5, 6], True), (1, [3, 4], True), (2, [5, 6], True)]
+    found = _vectors(7, relations, 3)
+    assert all(balanced(v, relations) for v in found)
+    assert ((0, 1), (1, 1), (3, 1)) in found  # month, half year, year
+    assert ((3, 1), (4, -1)) in found  # two months of one half year
+    assert ((1, 1), (2, -1), (3, 1), (5, -1)) in found  # across half years
+    assert ((3, 1), (5, -1)) not in found  # breaks both half years
+    # distinct counts: a month may move alone (its slack is checked on the table)
+    loose = [(t, p, False) for t, p, _ in relations]
+    assert ((3, 1),) in _vectors(7, loose, 3)
