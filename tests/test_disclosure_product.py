@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_disclosure import THRESHOLD, exposed
 
 from kommunale_integration import DisclosureControl, protect
 from kommunale_integration._engine import disclosure
 from kommunale_integration._engine._hypercube import _vectors, verify
+from test_disclosure import THRESHOLD, exposed
 
 Relation = tuple[Hashable, Sequence[Hashable], bool]
 MONTHS = ("m1", "m2", "m3", "m4")
