@@ -38,6 +38,8 @@ __all__ = ["Cube", "NotAProduct", "verify"]
 
 SUPPORT = 4
 """The largest number of values a vector of one dimension moves."""
+LOOSE = 2
+"""A vector that leaves an inequality unbalanced moves at most this many values."""
 ROUNDS = (2_000, 20_000, 200_000)
 """A search checks at most this many cells of candidates (candidates × cells each) in
 its rounds, the candidates of the best-ranked vectors of each dimension; the next
@@ -91,7 +93,7 @@ def _vectors(
             continue
         seen.add(key)
         exact, loose, gap = broken(state)
-        if exact is None:
+        if exact is None and (loose is None or len(state) <= LOOSE):
             found.append(key)
         mend = exact if exact is not None else loose
         if mend is None or len(state) >= SUPPORT:
@@ -236,15 +238,17 @@ class Cube:
 
         return tuple(int(x) for x in np.unravel_index(col, self.shape))
 
-    def find(self, target: int, rise: int, cost: Any) -> dict[int, int] | None:
+    def find(self, target: int, rise: int, cost: Any, allowed: Any = None) -> dict[int, int] | None:
         """The cheapest feasible product through *target* that raises it by *rise*
-        (*cost*: per cell, ``inf`` for cells it must not move); None if there is none.
+        (*cost*: per cell; *allowed*: the cells it may move, default all); None if
+        there is none.
 
         Each vector is first tried on its own, on the line through *target* (the
         product moves those cells too): a vector whose line is infeasible or moves a
         forbidden cell is dropped, the others are ranked by the cost of their line.
         The products of the best ones per dimension (as many as the round allows, ``ROUNDS``) are
-        then checked in full; if none is feasible and some were left out, more.
+        then checked in full; if none is feasible and some were left out, more, and
+        in the end all of them.
         """
         import numpy as np
 
@@ -255,7 +259,7 @@ class Cube:
             line = target + self.strides[a] * (idx - coords[a])
             moved = sgn != 0
             ok = ~(moved & (self.value[line] + rise * sgn < self.lower)).any(axis=1)
-            price = np.where(moved, cost[line], 0.0).sum(axis=1)
+            price = np.where(moved, self._price(line, cost, allowed), 0.0).sum(axis=1)
             ok &= np.isfinite(price)
             if self.slack[a] is not None and row_idx.shape[1]:
                 rest = sum(
@@ -279,14 +283,34 @@ class Cube:
                 [tuple(x[:n] for x in r) for r, n in zip(ranked, chosen, strict=True)],
                 rise,
                 cost,
+                allowed,
             )
             if found is not None or chosen == counts:
-                return found
-        return None
+                return None if found is None else found[2]
+        # all of them, in slices of the dimension with the most vectors
+        axis = max(range(len(counts)), key=lambda a: counts[a])
+        step = max(1, ROUNDS[-1] * counts[axis] // (width * math.prod(counts)))
+        best: tuple[float, int, dict[int, int]] | None = None
+        for start in range(0, counts[axis], step):
+            part = list(ranked)
+            part[axis] = tuple(x[start : start + step] for x in ranked[axis])
+            found = self._best(part, rise, cost, allowed)
+            if found is not None and (best is None or found[:2] < best[:2]):
+                best = found
+        return None if best is None else best[2]
 
-    def _best(self, chosen: list[tuple[Any, ...]], rise: int, cost: Any) -> dict[int, int] | None:
+    @staticmethod
+    def _price(cells: Any, cost: Any, allowed: Any) -> Any:
+        import numpy as np
+
+        price = cost[cells]
+        return price if allowed is None else np.where(allowed[cells], price, np.inf)
+
+    def _best(
+        self, chosen: list[tuple[Any, ...]], rise: int, cost: Any, allowed: Any
+    ) -> tuple[float, int, dict[int, int]] | None:
         """The cheapest feasible product of the vectors *chosen* (one array set per
-        dimension)."""
+        dimension): its cost, size and change."""
         import numpy as np
 
         k = len(chosen)
@@ -304,7 +328,7 @@ class Cube:
         flat = np.broadcast_to(flat, np.broadcast_shapes(*[tuple(s) for s in shapes]))
         sign = np.broadcast_to(sign, flat.shape)
         moved = sign != 0
-        price = np.where(moved, cost[flat], 0.0).reshape(n, -1).sum(axis=1)
+        price = np.where(moved, self._price(flat, cost, allowed), 0.0).reshape(n, -1).sum(axis=1)
         after = self.value[flat] + rise * sign
         bad = (moved & (after < self.lower)).reshape(n, -1).any(axis=1)
         for a, (_, _, _, row_idx, row_chg) in enumerate(chosen):
@@ -334,9 +358,10 @@ class Cube:
         pick = candidates[np.lexsort((candidates, size[candidates], price[candidates]))[0]]
         cells = flat.reshape(n, -1)[pick]
         signs = sign.reshape(n, -1)[pick]
-        return {
+        change = {
             int(c): int(rise * s) for c, s in zip(cells.tolist(), signs.tolist(), strict=True) if s
         }
+        return float(price[pick]), int(size[pick]), change
 
 
 def verify(
@@ -398,26 +423,25 @@ def verify(
     rows_a, cols_a, coef_a = rows_a[order], cols_a[order], coef_a[order]
     np.add.at(by_cell, cols_a + 1, 1)
     start = np.cumsum(by_cell)
-    bad: set[int] = set()
     true_a, low_a, up_a = np.array(true), np.array(lows), np.array(ups)
     value_of = np.zeros(n_cells)
     for cell, col in cell_id.items():
         value_of[col] = values[cell]
-    for w, change in enumerate(changes):
-        cols = np.array([cell_id[c] for c in change], dtype=np.int64)
-        delta = np.array(list(change.values()), dtype=float)
-        if (value_of[cols] + delta < lower - 1e-6).any():
-            bad.add(w)
-            continue
-        picks = [np.arange(start[c], start[c + 1]) for c in cols.tolist()]
-        span = np.concatenate(picks).astype(np.int64)
-        counts = np.array([len(p) for p in picks], dtype=np.int64)
-        contrib = coef_a[span] * np.repeat(delta, counts)
-        rows = rows_a[span]
-        sums = np.zeros(len(true_a))
-        np.add.at(sums, rows, contrib)
-        touched = np.unique(rows)
-        level = true_a[touched] + sums[touched]
-        if ((level < low_a[touched] - 1e-6) | (level > up_a[touched] + 1e-6)).any():
-            bad.add(w)
+    # all witnesses at once: (witness, cell, change) → (witness, row, change of the row)
+    owner = np.repeat(np.arange(len(changes)), [len(c) for c in changes])
+    cols = np.array([cell_id[c] for change in changes for c in change], dtype=np.int64)
+    delta = np.array([d for change in changes for d in change.values()], dtype=float)
+    bad = set(owner[value_of[cols] + delta < lower - 1e-6].tolist())
+    counts = start[cols + 1] - start[cols]
+    first = np.repeat(start[cols], counts)
+    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    span = first + offset
+    rows = rows_a[span]
+    key = np.repeat(owner, counts) * max(1, len(true_a)) + rows
+    keys, inverse = np.unique(key, return_inverse=True)
+    level = np.bincount(inverse, weights=coef_a[span] * np.repeat(delta, counts))
+    row = keys % max(1, len(true_a))
+    level += true_a[row]
+    broken = (level < low_a[row] - 1e-6) | (level > up_a[row] + 1e-6)
+    bad.update((keys[broken] // max(1, len(true_a))).tolist())
     return sorted(bad)

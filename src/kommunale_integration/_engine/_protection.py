@@ -421,11 +421,15 @@ class _CubeFinder(_Finder):
         primary: Mapping[Any, int],
         lower: int,
     ) -> None:
+        import numpy as np
+
         self.cube = cube
         self.cells = cube.cells
         self._values, self._relations, self._lower = values, relations, lower
         self._primary = primary
         self._linear: tuple[_LinearFinder, Any, Any] | None = None
+        self._zero = np.zeros(cube.size)
+        self.fallbacks = 0
 
     def _lp(self) -> tuple[_LinearFinder, Any, Any]:
         """The linear finder over the linked cells, built on first need, with the
@@ -444,6 +448,7 @@ class _CubeFinder(_Finder):
         found = self.cube.find(target, round(rise), cost)
         if found is not None:
             return {c: float(d) for c, d in found.items()}
+        self.fallbacks += 1
         linear, to_cube, to_lp = self._lp()
         col = int(to_lp[target])
         if col < 0:
@@ -454,9 +459,7 @@ class _CubeFinder(_Finder):
         return {int(to_cube[c]): d for c, d in change.items()}
 
     def refind(self, target: int, rise: float, hidden: Any, cost: Any) -> dict[int, float] | None:
-        import numpy as np
-
-        found = self.cube.find(target, round(rise), np.where(hidden, 0.0, np.inf))
+        found = self.cube.find(target, round(rise), self._zero, hidden)
         if found is None:
             return None
         return {c: float(d) for c, d in found.items()}
@@ -498,6 +501,8 @@ class _Search:
         self.zero_rise = float(max(primary.values()))
         self.witnesses: dict[int, dict[int, float]] = {}
         self.next_key = 0
+        self.covered: dict[int, list[int]] = {}  # witness → the cells it covers
+        self.rank = {col: i for i, col in enumerate(self.order)}
         self.uses: dict[int, set[int]] = {}
         self.covers: dict[int, set[int]] = {col: set() for col in self.rise}
         self.locked: set[int] = set()
@@ -510,18 +515,22 @@ class _Search:
         key = self.next_key
         self.next_key += 1
         self.witnesses[key] = change
+        self.covered[key] = []
         for col, delta in change.items():
             self._hide(col)
             self.uses.setdefault(col, set()).add(key)
             if col not in self.rise and not self.values[self.finder.cells[col]]:
                 self.rise[col] = self.zero_rise
                 self.covers[col] = set()
+                self.rank[col] = len(self.rank)
                 self.order.append(col)  # cover() reaches it in its turn
             need = self.rise.get(col)
             if need is not None and delta >= need - _TOL:
                 self.covers[col].add(key)
+                self.covered[key].append(col)
 
     def _drop(self, key: int) -> None:
+        del self.covered[key]
         for col in self.witnesses.pop(key):
             self.uses[col].discard(key)
             if col in self.covers:
@@ -554,9 +563,15 @@ class _Search:
         candidates.sort(key=lambda col: (-values[cells[col]], col))
         for col in candidates:
             lost = self.uses.get(col, set())
-            needy = [
-                p for p in self.order if p != col and self.covers[p] and self.covers[p] <= lost
-            ]
+            needy = sorted(
+                {
+                    p
+                    for key in lost
+                    for p in self.covered[key]
+                    if p != col and p in self.covers and self.covers[p] <= lost
+                },
+                key=self.rank.__getitem__,
+            )
             # the primary cells next to the cell first: they are the likeliest to fail
             near = self.finder.near(col)
             needy.sort(key=lambda p: p not in near)
