@@ -288,12 +288,12 @@ class Cube:
             if found is not None or chosen == counts:
                 return None if found is None else found[2]
         # all of them, in slices of the dimension with the most vectors
-        axis = max(range(len(counts)), key=lambda a: counts[a])
-        step = max(1, ROUNDS[-1] * counts[axis] // (width * math.prod(counts)))
+        widest = max(range(len(counts)), key=lambda a: counts[a])
+        step = max(1, ROUNDS[-1] * counts[widest] // (width * math.prod(counts)))
         best: tuple[float, int, dict[int, int]] | None = None
-        for start in range(0, counts[axis], step):
+        for start in range(0, counts[widest], step):
             part = list(ranked)
-            part[axis] = tuple(x[start : start + step] for x in ranked[axis])
+            part[widest] = tuple(x[start : start + step] for x in ranked[widest])
             found = self._best(part, rise, cost, allowed)
             if found is not None and (best is None or found[:2] < best[:2]):
                 best = found
