@@ -439,9 +439,9 @@ def verify(
     rows = rows_a[span]
     key = np.repeat(owner, counts) * max(1, len(true_a)) + rows
     keys, inverse = np.unique(key, return_inverse=True)
-    level = np.bincount(inverse, weights=coef_a[span] * np.repeat(delta, counts))
+    weights = coef_a[span] * np.repeat(delta, counts)
     row = keys % max(1, len(true_a))
-    level += true_a[row]
+    level = np.bincount(inverse, weights=weights, minlength=len(keys)) + true_a[row]
     broken = (level < low_a[row] - 1e-6) | (level > up_a[row] + 1e-6)
     bad.update((keys[broken] // max(1, len(true_a))).tolist())
     return sorted(bad)
