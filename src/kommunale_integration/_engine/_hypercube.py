@@ -378,42 +378,38 @@ def verify(
     """
     import numpy as np
 
+    from ._protection import _rows
+
     if not changes:
         return []
     cell_id: dict[Any, int] = {}
     for change in changes:
         for cell in change:
             cell_id.setdefault(cell, len(cell_id))
-    # the rows (g·x within [lo, up]) of the relations that touch a changed cell
+    values_by_id = [float(values[c]) for c in cell_id]
+    # the rows (lo ≤ g·x ≤ up, the cells not changed taken at their value) of the
+    # relations that touch a changed cell
     row_of: list[int] = []
     col_of: list[int] = []
     coef: list[float] = []
-    true: list[float] = []
     lows: list[float] = []
     ups: list[float] = []
-
-    def add(terms: list[tuple[Any, float]], lo: float, up: float) -> None:
-        r = len(true)
-        true.append(sum(a * values[c] for c, a in terms))
-        lows.append(lo)
-        ups.append(up)
-        for c, a in terms:
-            col = cell_id.get(c)
-            if col is not None:
+    true: list[float] = []
+    for relation in relations:
+        total, parts, _ = relation
+        if total not in cell_id and not any(p in cell_id for p in parts):
+            continue
+        for coefs, lo, up in _rows(relation, cell_id, values):
+            r = len(lows)
+            lows.append(lo)
+            ups.append(up)
+            level = 0.0
+            for col, a in coefs.items():
                 row_of.append(r)
                 col_of.append(col)
                 coef.append(a)
-
-    for total, parts, exact in relations:
-        if total not in cell_id and not any(p in cell_id for p in parts):
-            continue
-        terms = [(total, 1.0), *((p, -1.0) for p in parts)]
-        if exact:
-            add(terms, 0.0, 0.0)
-        else:
-            add(terms, -math.inf, 0.0)
-            for part in parts:
-                add([(total, 1.0), (part, -1.0)], 0.0, math.inf)
+                level += a * values_by_id[col]
+            true.append(level)
     n_cells = len(cell_id)
     by_cell = np.zeros(n_cells + 1, dtype=np.int64)
     rows_a = np.array(row_of, dtype=np.int64)
@@ -424,9 +420,7 @@ def verify(
     np.add.at(by_cell, cols_a + 1, 1)
     start = np.cumsum(by_cell)
     true_a, low_a, up_a = np.array(true), np.array(lows), np.array(ups)
-    value_of = np.zeros(n_cells)
-    for cell, col in cell_id.items():
-        value_of[col] = values[cell]
+    value_of = np.array(values_by_id)
     # all witnesses at once: (witness, cell, change) → (witness, row, change of the row)
     owner = np.repeat(np.arange(len(changes)), [len(c) for c in changes])
     cols = np.array([cell_id[c] for change in changes for c in change], dtype=np.int64)
