@@ -127,26 +127,32 @@ def read_datapackage(folder: Path) -> Release:
 # ------------------------------------------------------------------ public knowledge
 
 
-def library_lower_bound() -> float:
-    """What the library's documented rule tells the attacker about a suppressed cell:
-    at least 1 while zeros are never suppressed, at least 0 where a zero may be a
-    secondary cell. The attacker is told the rule (as the issue's attacker is); it
-    takes nothing else from the engine."""
-    from kommunale_integration._engine import disclosure
-
-    return float(getattr(disclosure, "_LOWER", 1))
+DOCUMENTED_LOWER = 0.0
+"""What the library's documented rule (``docs/data-protection.rst``, "Zeros as
+secondary cells") tells the attacker about a suppressed cell: a zero may be suppressed
+as a secondary cell, so a suppressed cell is only known to be at least 0. (Were zeros
+never suppressed, it would be at least 1.) The attacker takes the rule from the
+documentation, as any reader can; it imports nothing from the engine."""
 
 
 @dataclass(frozen=True)
 class Knowledge:
     """What the attacker knows besides the release: the territory hierarchy and, per
     indicator, whether it is a count that adds up over time, a distinct count or a
-    rate (or something else, which is left alone)."""
+    rate (or something else, which is left alone), its own threshold where the
+    concept sets a stricter one, and for a rate its numerator and denominator."""
 
     parents: Mapping[str, str]
     kinds: Mapping[str, str]  # "additive", "distinct", "rate"
     threshold: int = 3
-    lower: float = field(default_factory=library_lower_bound)
+    lower: float = DOCUMENTED_LOWER
+    thresholds: Mapping[str, int] = field(default_factory=dict)  # the concept's own
+    rates: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # rate → counts
+    rounded: Mapping[str, int] = field(default_factory=dict)  # indicator → base
+
+    def threshold_of(self, indicator: str) -> int:
+        """The stricter of the run's threshold and the indicator's own."""
+        return max(self.threshold, self.thresholds.get(indicator, 0))
 
 
 DEFAULT_KINDS = {
@@ -158,13 +164,15 @@ DEFAULT_KINDS = {
     "placement_rate": "rate",
 }
 """The default catalogue (``DESIGN.md`` §4)."""
+DEFAULT_RATES = {"placement_rate": ("placements", "active_cases")}
 
 
 def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
     """The public concept (``konzept.yaml``): territories with their parents and the
-    indicators' definitions; without one the default catalogue."""
+    indicators' definitions; without one the default catalogue. A rate's numerator
+    and denominator are the count indicators with the same definition."""
     if path is None:
-        return Knowledge({}, DEFAULT_KINDS, threshold)
+        return Knowledge({}, DEFAULT_KINDS, threshold, rates=DEFAULT_RATES)
     import yaml
 
     file = path / "konzept.yaml" if path.is_dir() else path
@@ -173,13 +181,32 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
         str(t["ags"]): str(t["parent"]) for t in data.get("territories", []) if t.get("parent")
     }
     kinds: dict[str, str] = {}
+    thresholds: dict[str, int] = {}
+    rounded: dict[str, int] = {}
+    counts: dict[str, str] = {}  # a count's definition → its indicator
     for indicator in data.get("indicators", []):
         numerator = indicator.get("numerator")
+        rule = indicator.get("confidentiality") or {}
+        if rule.get("threshold") is not None:
+            thresholds[indicator["id"]] = int(rule["threshold"])
+        if rule.get("rounding"):
+            rounded[indicator["id"]] = int(rule["rounding"])
         if indicator.get("denominator") is not None:
             kinds[indicator["id"]] = "rate"
         elif isinstance(numerator, dict) and "count" in numerator:
             kinds[indicator["id"]] = "additive" if numerator["count"] == "new" else "distinct"
-    return Knowledge(parents, kinds, threshold)
+            counts.setdefault(json.dumps(numerator, sort_keys=True), indicator["id"])
+    rates: dict[str, tuple[str, str]] = {}
+    for indicator in data.get("indicators", []):
+        parts = [
+            counts.get(json.dumps(indicator.get(k), sort_keys=True))
+            for k in ("numerator", "denominator")
+        ]
+        if indicator.get("denominator") is not None and None not in parts:
+            rates[indicator["id"]] = (str(parts[0]), str(parts[1]))
+    return Knowledge(
+        parents, kinds, threshold, thresholds=thresholds, rates=rates, rounded=frozenset(rounded)
+    )
 
 
 def parent_of(territory: str, parents: Mapping[str, str]) -> str | None:
@@ -271,8 +298,8 @@ def check_truth(truth: Mapping[Cell, float], found: Sequence[Relation]) -> None:
 class Verdict:
     """What the attacker learns about one suppressed cell."""
 
-    low: float  # at most the smallest feasible value (exact when ``fixed``)
-    high: float  # the largest feasible value when below the threshold, else a value reached
+    low: float  # a feasible value, at least the smallest (exact when ``fixed``)
+    high: float  # below the threshold: at least the largest feasible value; else one reached
     fixed: bool
     below: bool  # the largest feasible value is below the threshold
 
@@ -316,12 +343,15 @@ class _Program:
         cells: list[Cell],
         found: Sequence[Relation],
         known: Mapping[Cell, float],
-        bounds: Mapping[Cell, tuple[float, float | None]],
+        bounds: Mapping[Cell, tuple[float | None, float | None]],
     ) -> None:
         self.cells = cells
         index = {c: i for i, c in enumerate(cells)}
         eq: list[tuple[dict[int, float], float]] = []
         ub: list[tuple[dict[int, float], float]] = []
+        # each relation with the block's cells as indices and the published ones as
+        # constants: (total index or None, total value, part indices, published parts)
+        self.links: list[tuple[int | None, float, list[int], list[float], bool]] = []
 
         def row(terms: list[tuple[Cell, float]]) -> tuple[dict[int, float], float]:
             coefs: dict[int, float] = {}
@@ -334,6 +364,15 @@ class _Program:
             return {i: a for i, a in coefs.items() if a}, rhs
 
         for total, parts, exact in found:
+            self.links.append(
+                (
+                    index.get(total),
+                    known.get(total, math.nan),
+                    [index[p] for p in parts if p in index],
+                    [known[p] for p in parts if p not in index],
+                    exact,
+                )
+            )
             coefs, rhs = row([(total, 1.0), *((p, -1.0) for p in parts)])
             if coefs:
                 (eq if exact else ub).append((coefs, rhs))  # total − Σ parts (= or ≤) 0
@@ -355,6 +394,76 @@ class _Program:
         a = [x for coefs, _ in rows for x in coefs.values()]
         matrix = coo_matrix((a, (r, c)), shape=(len(rows), n)).tocsr()
         return matrix, np.array([rhs for _, rhs in rows])
+
+    def outer_bounds(self, rounds: int = 30) -> tuple[Any, Any]:
+        """Bounds that every feasible table keeps, by propagating the bounds of the
+        cells through each relation until nothing changes (or *rounds* passes). They
+        enclose the exact interval of each cell: a cell whose outer bound is below the
+        threshold is below it, one whose outer bounds meet is fixed — no linear
+        program needed (this settles most cells of a badly protected release)."""
+        lo = np.array([b[0] if b[0] is not None else -math.inf for b in self.bounds])
+        hi = np.array([b[1] if b[1] is not None else math.inf for b in self.bounds])
+        watch: dict[int, list[int]] = {}
+        for r, (t, _, parts, _, _) in enumerate(self.links):
+            for i in (*parts, *(() if t is None else (t,))):
+                watch.setdefault(i, []).append(r)
+        todo = set(range(len(self.links)))
+        for _ in range(rounds):
+            changed: set[int] = set()
+            for r in sorted(todo):
+                changed |= self._tighten(self.links[r], lo, hi)
+            todo = {r for i in changed for r in watch[i]}
+            if not todo:
+                break
+        assert np.all(lo <= hi + 1e-6), "the release contradicts its own relations"
+        return lo, hi
+
+    @staticmethod
+    def _tighten(
+        link: tuple[int | None, float, list[int], list[float], bool], lo: Any, hi: Any
+    ) -> set[int]:
+        """One relation's consequences for the bounds of its cells (changed in place);
+        the cells whose bounds moved by more than ``TOL``."""
+        t, value, parts, fixed, exact = link
+        constant = float(sum(fixed))
+        los, his = lo[parts], hi[parts]
+        low_inf, high_inf = int(np.isneginf(los).sum()), int(np.isposinf(his).sum())
+        low_sum = constant + float(los[~np.isneginf(los)].sum())  # Σ of the finite lows
+        high_sum = constant + float(his[~np.isposinf(his)].sum())
+        moved: set[int] = set()
+
+        def clip(i: int, low: float, high: float) -> None:
+            if low > lo[i] + TOL:
+                lo[i] = low
+                moved.add(i)
+            if high < hi[i] - TOL:
+                hi[i] = high
+                moved.add(i)
+
+        if t is not None:
+            floor = max([*fixed, *los])
+            clip(
+                t,
+                (-math.inf if low_inf else low_sum) if exact else floor,
+                math.inf if high_inf else high_sum,
+            )
+        t_low, t_high = (value, value) if t is None else (lo[t], hi[t])
+        for i in parts:
+            # the sums of the other parts' bounds
+            others_low = (
+                -math.inf
+                if low_inf - int(math.isinf(lo[i]))
+                else low_sum - (0.0 if math.isinf(lo[i]) else lo[i])
+            )
+            others_high = (
+                math.inf
+                if high_inf - int(math.isinf(hi[i]))
+                else high_sum - (0.0 if math.isinf(hi[i]) else hi[i])
+            )
+            # total ≤ Σ parts: this part is at least the total less the others;
+            # total = Σ parts: at most the total less the others; else at most the total
+            clip(i, t_low - others_high, t_high - others_low if exact else t_high)
+        return moved
 
     def solve_lift(self, cells: Any, goal: Any) -> Any:
         """A feasible table that lifts as many of *cells* as it can to *goal*:
@@ -417,59 +526,90 @@ class _Program:
 def _judge_block(program: _Program, threshold: int) -> dict[Cell, Verdict]:
     """The verdict of every cell of a block, solving as few programs as possible.
 
-    Every feasible table is a witness: a cell that reaches the threshold in one and
-    differs between two is settled. A table with the smallest sum comes first; then
-    tables that lift as many unsettled cells as possible to ``max(threshold, low + 1)``
-    at once (maximising ``Σ z`` with ``z ≤ x`` and ``z ≤`` that goal); the cells left
-    get their own programs (largest value, and smallest value when it could be fixed).
+    First the outer bounds (:meth:`_Program.outer_bounds`) settle the cells that are
+    fixed or cannot reach the threshold by the relations alone. Then every feasible
+    table is a witness: a cell that reaches the threshold in one and differs between
+    two is settled. A table with the smallest sum comes first; then tables that lift
+    as many unsettled cells as possible to ``max(threshold, low + 1)`` at once
+    (maximising ``Σ z`` with ``z ≤ x`` and ``z ≤`` that goal); the cells left get
+    their own programs (largest value, and smallest value when it could be fixed).
     """
     n = len(program.cells)
+    outer_low, outer_high = program.outer_bounds()
     low_seen = np.full(n, math.inf)
     high_seen = np.full(n, -math.inf)
     unbounded = np.zeros(n, dtype=bool)
+    solved_high = np.zeros(n, dtype=bool)
+    pinned = outer_high - outer_low <= TOL  # fixed by the relations alone
+    capped = outer_high < threshold - TOL  # below the threshold by the relations alone
 
     def see(x: Any) -> None:
         np.minimum(low_seen, x[:n], out=low_seen)
         np.maximum(high_seen, x[:n], out=high_seen)
 
-    def open_cells() -> Any:
-        reached = (high_seen >= threshold - TOL) & (high_seen - low_seen > TOL)
-        return np.flatnonzero(~(reached | unbounded))
+    def varied() -> Any:
+        return high_seen - low_seen > TOL
 
-    bottom = program.solve(np.ones(n))
-    assert bottom is not None  # the true table is feasible and the sum is bounded below
-    see(bottom[1])
+    def open_cells() -> Any:
+        reached = (high_seen >= threshold - TOL) & varied()
+        return np.flatnonzero(~(reached | unbounded | pinned | (capped & varied())))
+
     todo = open_cells()
+    if len(todo):
+        bottom = program.solve(np.ones(n))
+        if bottom is not None:  # (the sum is bounded below when every cell is)
+            see(bottom[1])
+        todo = open_cells()
     while len(todo):
-        goal = np.maximum(threshold, low_seen[todo] + 1)
-        lifted = program.solve_lift(todo, goal)
-        see(lifted)
+        seen = np.isfinite(low_seen[todo])
+        goal = np.maximum(threshold, np.where(seen, low_seen[todo] + 1, threshold))
+        see(program.solve_lift(todo, goal))
         left = open_cells()
         if len(left) == len(todo):
             break
         todo = left
-    verdicts: dict[Cell, Verdict] = {}
-    for i in range(n):
-        reached = high_seen[i] >= threshold - TOL and high_seen[i] - low_seen[i] > TOL
-        if not (reached or unbounded[i]):
-            objective = np.zeros(n)
+    # cells that every table so far gives the same value: tables in random directions
+    # tell most of them from fixed ones (one program each, not one per cell)
+    rng = np.random.default_rng(len(todo))
+    while len(todo) > 1:
+        see(program.solve(np.where(np.isin(np.arange(n), todo), rng.uniform(-1, 1, n), 0))[1])
+        left = open_cells()
+        if len(todo) - len(left) < max(2, len(todo) // 50):
+            todo = left
+            break
+        todo = left
+    for i in todo:
+        if high_seen[i] - low_seen[i] > TOL and (capped[i] or high_seen[i] >= threshold - TOL):
+            continue  # settled meanwhile by another cell's table
+        objective = np.zeros(n)
+        if high_seen[i] - low_seen[i] <= TOL or not (capped[i] or high_seen[i] >= threshold - TOL):
             objective[i] = -1.0
             top = program.solve(objective)
+            solved_high[i] = True
             if top is None:
                 unbounded[i] = True
-            else:
-                see(top[1])
-        high = math.inf if unbounded[i] else float(high_seen[i])
-        fixed = False
-        if not unbounded[i] and high - low_seen[i] <= TOL:
-            objective = np.zeros(n)
+                continue
+            see(top[1])
+        if high_seen[i] - low_seen[i] <= TOL:
             objective[i] = 1.0
             least = program.solve(objective)
             assert least is not None
             see(least[1])
-            fixed = high - low_seen[i] <= TOL
+    verdicts: dict[Cell, Verdict] = {}
+    for i in range(n):
+        if pinned[i]:
+            low = high = float(outer_low[i])
+        elif unbounded[i]:
+            low, high = float(low_seen[i]), math.inf
+        else:
+            low = float(low_seen[i])
+            # the largest value solved for, else one reached, else the outer bound
+            high = float(outer_high[i] if capped[i] and not solved_high[i] else high_seen[i])
         verdicts[program.cells[i]] = Verdict(
-            low=float(low_seen[i]), high=high, fixed=fixed, below=high < threshold - TOL
+            low=low,
+            high=high,
+            fixed=bool(pinned[i]) or (not unbounded[i] and high - low <= TOL),
+            below=high < threshold - TOL,
         )
     return verdicts
 
@@ -478,14 +618,14 @@ def attack_suppression(
     cells: Mapping[Cell, tuple[float | None, str]],
     found: Sequence[Relation],
     threshold: int,
-    lower: float = 1.0,
+    lower: float | None = DOCUMENTED_LOWER,
 ) -> dict[Cell, Verdict]:
     """The verdict on every suppressed cell of one count indicator."""
     hidden = sorted((c for c, (_, status) in cells.items() if status == "suppressed"), key=repr)
     known = {c: v for c, (v, _) in cells.items() if v is not None}
     for c, (v, status) in cells.items():
         assert (v is None) == (status == "suppressed"), (c, v, status)
-    bounds: dict[Cell, tuple[float, float | None]] = dict.fromkeys(hidden, (lower, None))
+    bounds: dict[Cell, tuple[float | None, float | None]] = dict.fromkeys(hidden, (lower, None))
     verdicts: dict[Cell, Verdict] = {}
     for block, own in _blocks(hidden, found):
         verdicts.update(_judge_block(_Program(block, own, known, bounds), threshold))
@@ -566,25 +706,35 @@ class Outcome:
     suppressed: int = 0
     fixed: list[Key] = field(default_factory=list)
     below: list[Key] = field(default_factory=list)
+    rates: list[Key] = field(default_factory=list)  # published rates of a hidden count
+    rounded: list[Key] = field(default_factory=list)  # rounded 0s proven to be 1 or 2
     skipped: list[str] = field(default_factory=list)  # indicators not attacked
 
     @property
     def exposed(self) -> list[Key]:
-        return sorted(set(self.fixed) | set(self.below), key=repr)
+        found = {*self.fixed, *self.below, *self.rates, *self.rounded}
+        return sorted(found, key=repr)
 
 
 def attack_release(release: Release, knowledge: Knowledge, truth: Release | None = None) -> Outcome:
-    """Attack every count indicator of *release* (suppression mode).
+    """Attack every count indicator of *release*; check every rate.
 
     With *truth* (the internal table of the same data) the attacker's relations are
-    checked against the true values first, and the verdicts against the truth.
+    checked against the true values first, and the verdicts against the truth; a
+    cell bounded below the threshold counts when it is a primary cell (1 to
+    threshold − 1). Without it every suppressed cell bounded below the threshold
+    counts (the attacker cannot tell a primary cell from a suppressed zero).
     """
     outcome = Outcome()
     for indicator in release.indicators():
         kind = knowledge.kinds.get(indicator)
+        if kind == "rate" and indicator in knowledge.rates:
+            outcome.rates += _rate_leaks(release, indicator, knowledge.rates[indicator])
+            continue
         if kind not in ("additive", "distinct"):
             outcome.skipped.append(indicator)
             continue
+        threshold = knowledge.threshold_of(indicator)
         cells = release.of(indicator)
         found = relations(cells, release.dims, knowledge.parents, additive=kind == "additive")
         real: dict[Cell, float] | None = None
@@ -592,10 +742,14 @@ def attack_release(release: Release, knowledge: Knowledge, truth: Release | None
             real = {c: float(v or 0) for c, (v, _) in truth.of(indicator).items()}
             assert set(real) == set(cells), indicator
             check_truth(real, found)
+        if indicator in knowledge.rounded:
+            exposed = attack_rounding(cells, found, threshold, knowledge.rounded[indicator])
+            outcome.rounded += [(indicator, *cell) for cell in exposed]
+            continue
         if real is not None and knowledge.lower > 0:
             zeros = [c for c, (_, s) in cells.items() if s == "suppressed" and not real[c]]
             assert not zeros, f"{indicator}: zeros suppressed against the rule: {zeros[:5]}"
-        verdicts = attack_suppression(cells, found, knowledge.threshold, knowledge.lower)
+        verdicts = attack_suppression(cells, found, threshold, knowledge.lower)
         outcome.suppressed += len(verdicts)
         for cell, verdict in verdicts.items():
             key = (indicator, *cell)
@@ -605,15 +759,23 @@ def attack_release(release: Release, knowledge: Knowledge, truth: Release | None
                 assert not verdict.fixed or abs(real[cell] - verdict.low) < TOL, (key, verdict)
             if verdict.fixed:
                 outcome.fixed.append(key)
-            # the requirement concerns primary cells (1 to threshold − 1): a cell the
-            # attacker bounds below the threshold is one when it is at least 1 (or,
-            # where zeros may be suppressed, when the truth says so)
-            primary = (
-                verdict.low >= 1 - TOL if real is None else 0 < real[cell] < knowledge.threshold
-            )
-            if verdict.below and primary:
+            if verdict.below and (real is None or 0 < real[cell] < threshold):
                 outcome.below.append(key)
     return outcome
+
+
+def _rate_leaks(release: Release, rate: str, counts: tuple[str, str]) -> list[Key]:
+    """The published rates whose numerator or denominator is suppressed: numerator =
+    rate × denominator / scale would give the count back (the documented rule: a rate
+    is suppressed when either count is)."""
+    hidden = release.pattern()
+    leaks = []
+    for key, (value, _) in release.cells.items():
+        if key[0] != rate or value is None:
+            continue
+        if any((count, *key[1:]) in hidden for count in counts):
+            leaks.append(key)
+    return leaks
 
 
 def report_release(context: Any) -> Release:
