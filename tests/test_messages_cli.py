@@ -230,9 +230,17 @@ def _territory_file(tmp: Path, name: str, body: str) -> str:
 
 
 def _report_to(output: Path) -> list[str]:
-    """``report`` of the example copy beside *output*'s folder tree, written to *output*."""
-    copy = next(p for p in (output, *output.parents) if p.name == K)
+    """``report`` of the example copy of *output*'s folder (or of one beside it)."""
+    copy = next((p for p in (output, *output.parents) if p.name == K), output.parent / K)
     return ["report", str(copy), "--period", "2025", "--output", str(output)]
+
+
+def _templates(tmp: Path) -> Path:
+    """A folder of one's own report templates whose report template is broken."""
+    folder = tmp / "vorlagen"
+    folder.mkdir(exist_ok=True)
+    (folder / "report.html.j2").write_text("{% if x %}\n", encoding="utf-8")
+    return folder
 
 
 def _update(tmp: Path, name: str, rows: str, *options: str) -> list[str]:
@@ -616,6 +624,12 @@ INVOCATIONS: tuple[Invocation, ...] = (
         lambda t: _update(t, "stand.csv", "60;61;05;5;58;;012;Coesfeld;1;2\n"),
         2,
         expect=("Gebietsstand", "Gebietsstand"),
+    ),
+    Invocation(
+        "report with a broken template of one's own",
+        lambda t: [*_report_to(t / "b2.html"), "--templates", str(_templates(t))],
+        2,
+        expect=("endet innerhalb eines Blocks", "ends inside a block"),
     ),
     # what the parsers of YAML, JSON and TOML and the operating system say
     *(

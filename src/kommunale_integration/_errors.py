@@ -411,6 +411,9 @@ _FOREIGN: Final = (
     ("was never closed", N_("a bracket is not closed")),
     ("unmatched", N_("a bracket is closed that was never opened")),
     ("File is not a zip file", N_("the file is no zip archive (an XLSX workbook is one)")),
+    # Jinja2 (own report templates)
+    ("Unexpected end of template", N_("the template ends inside a block (a missing end tag?)")),
+    ("Encountered unknown tag", N_("an unknown tag (a misspelt block name?)")),
 )
 
 

@@ -27,7 +27,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from .._errors import KommunaleIntegrationError
+from .._errors import KommunaleIntegrationError, foreign_text
 from .._i18n import tr
 from .._version import __version__
 from ._format import Formatter
@@ -164,7 +164,7 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
         raise TemplateError(tr("report template {name} not found", name=repr(error.name))) from None
     except jinja2.UndefinedError as error:
         raise TemplateError(
-            tr("report template {name}: {problem}", name=repr(name), problem=error)
+            tr("report template {name}: {problem}", name=repr(name), problem=foreign_text(error))
         ) from None
     except jinja2.TemplateSyntaxError as error:
         where = error.filename or error.name or name
@@ -173,6 +173,6 @@ def render(env: jinja2.Environment, name: str, **context: Any) -> str:
                 "report template {name}, line {line}: {problem}",
                 name=where,
                 line=error.lineno,
-                problem=error,
+                problem=foreign_text(error),
             )
         ) from None
