@@ -277,6 +277,14 @@ def test_the_language_before_the_command_is_that_of_the_command(
     assert target.read_text(encoding="utf-8") != (tmp_path / "plan-de.md").read_text(
         encoding="utf-8"
     )
+    capsys.readouterr()
+    # directory's own --lang names the languages of the site, not of the messages
+    site = tmp_path / "site"
+    assert (
+        main(["--lang", "en", "directory", str(EXAMPLE), "--output", str(site), "--lang", "ar"])
+        == 0
+    )
+    assert "directory written to" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- log lines

@@ -262,8 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if func is None:
             parser.print_help()
             return EXIT_UNUSABLE
-    lang = getattr(args, "lang", None) or args.main_lang
-    language = lang if isinstance(lang, str) else language_from_environment()
+    lang = getattr(args, "lang", None)  # a list for directory: the languages of the site
+    lang = lang if isinstance(lang, str) else args.main_lang
+    language = lang or language_from_environment()
     default = getattr(args, "lang_default", None)
     if default is not None and args.lang is None:
         # Without --lang, messages follow the environment (LANG), while a document a
