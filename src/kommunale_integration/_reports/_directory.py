@@ -347,7 +347,7 @@ class _Builder:
         self.groups: dict[str, Text] = {}
         self.categories: dict[str, Text] = {}
         self._languages: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
-        self._schedules: dict[tuple[str | None, time | None, time | None], str | None] = {}
+        self._schedules: dict[tuple[str | None, time | None, time | None], Text | None] = {}
         self._eligibility: dict[Eligibility, tuple[str, ...]] = {}
         self._costs: dict[Decimal, str] = {}
         self._numbers: dict[int, str] = {}
@@ -428,11 +428,13 @@ class _Builder:
             known = self._languages[codes] = (labels, self.w.join(labels))
         return known
 
-    def schedule(self, offer: Offer, times: tuple[time | None, time | None]) -> str | None:
+    def schedule(self, offer: Offer, times: tuple[time | None, time | None]) -> Text | None:
+        """The offer's rule and times in words, if they can be said."""
         start, end = times
         key = (offer.schedule, start, end)
         if key not in self._schedules:
-            self._schedules[key] = self.w.schedule(offer.schedule, start, end)
+            words = self.w.schedule(offer.schedule, start, end)
+            self._schedules[key] = None if words is None else Text(words)
         return self._schedules[key]
 
     def cost(self, value: Decimal | None) -> str | None:
@@ -445,13 +447,9 @@ class _Builder:
     def offer(self, offer: Offer) -> OfferView:
         w, facts = self.w, self.shared.facts(offer)
         text = offer.translation(w.lang)
-        words = self.schedule(offer, facts.times)
-        if words is not None:
-            schedule: Text | None = Text(words)
-        elif offer.schedule_note:
+        schedule = self.schedule(offer, facts.times)
+        if schedule is None and offer.schedule_note:
             schedule = w.content(offer.schedule_note, text.schedule_note)
-        else:
-            schedule = None
         labels, languages_text = self.languages(offer.languages)
         rule = offer.eligibility
         return OfferView(

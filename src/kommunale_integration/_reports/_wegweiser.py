@@ -94,6 +94,18 @@ class Text:
         return self.value
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _german(text: str) -> Text:
+    """*text* as German (made once: a directory shows it in every language)."""
+    return Text(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _marked(text: str) -> Text:
+    """*text* as German in a page of another language."""
+    return Text(text, missing=True)
+
+
 @functools.cache
 def _catalogue(name: str) -> Catalogue:
     return load_catalogue(name)
@@ -148,10 +160,10 @@ class WegweiserText:
     def content(self, german: str, translated: str | None) -> Text:
         """A content text: the translation, German for German pages, else German marked."""
         if self.lang == _SOURCE:
-            return Text(german)
+            return _german(german)
         if translated:
             return Text(translated)
-        return Text(german, missing=True)
+        return _marked(german)
 
     def show(self, text: Text | str | None) -> Markup:
         """HTML for a content text: a German fallback is marked and carries ``lang="de"``."""
