@@ -357,9 +357,10 @@ def _entries(folder: Path) -> set[str]:
     """Every file (and symbolic link) below *folder*, as relative POSIX paths."""
     found: set[str] = set()
     for root, dirs, files in os.walk(folder):
-        base = Path(root).relative_to(folder)
+        base = Path(root).relative_to(folder).as_posix()
+        prefix = "" if base == "." else base + "/"  # one Path per folder, not per file
         links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
-        found.update((base / name).as_posix() for name in [*files, *links])
+        found.update(prefix + name for name in [*files, *links])
     return found
 
 
