@@ -71,7 +71,8 @@ def _timed(label: str, runs: int, func: Any) -> float:
         cpus.append(time.process_time() - cpu)
     print(
         f"{label}: wall median {statistics.median(walls):.2f} s (best {min(walls):.2f} s),"
-        f" CPU median {statistics.median(cpus):.2f} s,"
+        f" CPU median {statistics.median(cpus):.2f} s (best {min(cpus):.2f} s;"
+        f" runs {', '.join(f'{c:.2f}' for c in cpus)}),"
         f" load average {load:.1f} -> {os.getloadavg()[0]:.1f}"
     )
     return statistics.median(walls)
@@ -233,13 +234,17 @@ def main() -> int:
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
     concept = build()
+    rich = _filter_concept(concept)
     print(f"concept: {len(concept.actors)} actors, {len(concept.offers)} offers")
     with tempfile.TemporaryDirectory() as folder:
-        counter = iter(range(1_000_000))
+        built: list[Path] = []
 
-        def fresh(languages: list[str] | None) -> None:
-            site = Path(folder) / f"neu-{next(counter)}"
-            ki.build_directory(concept, site, languages=languages, today=TODAY)
+        def fresh(languages: list[str] | None, content: ki.Concept = concept) -> None:
+            built.append(Path(folder) / f"neu-{len(built)}")
+            ki.build_directory(content, built[-1], languages=languages, today=TODAY)
+
+        def calendars() -> int:
+            return len(list((built[-1] / "kalender").glob("*.ics")))
 
         _timed("build_directory, 1 language ", args.runs, lambda: fresh(["de"]))
         _timed(
@@ -247,6 +252,14 @@ def main() -> int:
             args.runs,
             lambda: fresh(None),
         )
+        print(f"  ({calendars()} calendar files)")
+        _timed(
+            f"build_directory, {len(WEGWEISER_LANGUAGES)} languages, every offer with a weekly"
+            " rule, times, ages and cost, new folder",
+            args.runs,
+            lambda: fresh(None, rich),
+        )
+        print(f"  ({calendars():,} calendar files)")
         site = Path(folder) / "wegweiser"
         ki.build_directory(concept, site, today=TODAY)
         pages = list(site.rglob("*.html"))
@@ -258,7 +271,6 @@ def main() -> int:
             lambda: ki.build_directory(concept, site, today=TODAY),
         )
         if not args.no_browser:
-            rich = _filter_concept(concept)
             shown = Path(folder) / "filter"
             ki.build_directory(rich, shown, languages=["de"], today=TODAY)
             current = len(ki.directory_site(rich, today=TODAY).offers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import re
 from datetime import date, time
@@ -361,6 +362,34 @@ def test_rebuild_without_hard_links_writes_every_file(
     after = _inodes(site)
     assert all(after[p] != before[p] for p in before)
     assert {p: (site / p).read_bytes() for p in after} == expected
+
+
+@pytest.mark.parametrize("failing", ["kalender", "de", "ti"])
+def test_a_failed_write_keeps_the_previous_site(
+    site: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    # A full disk while the calendars, the first or the last language are written is
+    # the build's error, and the previous site stays as it was.
+    from kommunale_integration._reports import _directory
+
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    real = _directory._write_new
+
+    def full_disk(path: str, data: bytes) -> None:
+        if f"/{failing}/" in path:
+            raise OSError(errno.ENOSPC, "No space left on device", path)
+        real(path, data)
+
+    monkeypatch.setattr(_directory, "_write_new", full_disk)
+    concept = sample_concept()
+    changed = tuple(
+        attrs.evolve(o, name=o.name + " (neu)", schedule="FREQ=WEEKLY;BYDAY=TH")
+        for o in concept.offers
+    )
+    with pytest.raises(OSError, match="No space left"):
+        ki.build_directory(concept.evolve(offers=changed), site, today=TODAY)
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert [p.name for p in site.parent.iterdir()] == ["wegweiser"]
 
 
 def test_a_page_changed_by_hand_is_written_again(site: Path) -> None:
