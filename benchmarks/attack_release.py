@@ -21,9 +21,10 @@ The matrix:
 each by ``sex``, ``legal_basis``, ``sex,legal_basis`` and ``age_group``.
 
 Per line it prints the suppressed count cells, the cells the attacker fixes, the
-primary cells it bounds below the threshold, the time of the protected run of the
-command line and the time of the attack. Timings on the shared development machine
-are upper bounds. Exit code 1 when anything is exposed or the formats disagree.
+primary cells it bounds below the threshold, the wall and CPU time of the protected
+run of the command line (for the report: of ``report_context``) and of the attack,
+and the load average of the machine. Timings on the shared development machine are
+upper bounds. Exit code 1 when anything is exposed or the formats disagree.
 
 Run: ``.venv/bin/python benchmarks/attack_release.py [--cases 20000] [--seeds 2025,7,11]
 [--sources synthetic,kreis,examples] [--by "sex;legal_basis;sex,legal_basis;age_group"]``
@@ -32,11 +33,15 @@ Run: ``.venv/bin/python benchmarks/attack_release.py [--cases 20000] [--seeds 20
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -55,8 +60,9 @@ STADT = ROOT / "examples" / "stadt_coesfeld"
 BREAKDOWNS = ("sex", "legal_basis", "sex,legal_basis", "age_group")
 
 
-def cli(*args: str) -> float:
-    """Run the command line; return its wall time."""
+def cli(*args: str) -> tuple[float, float]:
+    """Run the command line; return its wall and CPU time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "kommunale_integration", *args],
@@ -64,7 +70,26 @@ def cli(*args: str) -> float:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    return time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return time.perf_counter() - start, cpu
+
+
+def timed(seconds: tuple[float, float]) -> str:
+    """Wall / CPU time."""
+    return f"{seconds[0]:.1f} / {seconds[1]:.1f} s"
+
+
+def line(
+    label: str, by: str, outcome: Any, run: tuple[float, float], attack: tuple[float, float]
+) -> str:
+    """One row of the table (with the load average: the machine is shared)."""
+    exposed = len(outcome.rates) + len(outcome.rounded)
+    return (
+        f"| {label} | {by} | {outcome.suppressed} | {len(outcome.fixed)} | "
+        f"{len(outcome.below)} | {timed(run)} | {timed(attack)} | {os.getloadavg()[0]:.1f} |"
+        + (f" {exposed} rates or rounded cells exposed!" if exposed else "")
+    )
 
 
 def exports(
@@ -126,17 +151,16 @@ def attack_indicators(
     ]
     out = work / "kennzahlen.csv"
     package = work / "paket"
-    seconds = cli("indicators", *base, "--output", str(out), "--datapackage", str(package))
+    run = cli("indicators", *base, "--output", str(out), "--datapackage", str(package))
     cli("indicators", *base, "--no-suppression", "--output", str(work / "kennzahlen-intern.csv"))
     release = parse_csv(out.read_text(encoding="utf-8"))
     same = read_datapackage(package).cells == release.cells
     truth = parse_csv((work / "kennzahlen-intern.csv").read_text(encoding="utf-8"))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     outcome = attack_release(release, knowledge_from_concept(concept), truth)
-    took = time.perf_counter() - start
+    attack = (time.perf_counter() - start, time.process_time() - cpu)
     print(
-        f"| {label} | {by} | {outcome.suppressed} | {len(outcome.fixed)} | "
-        f"{len(outcome.below)} | {seconds:.1f} s | {took:.1f} s |"
+        line(label, by, outcome, run, attack)
         + ("" if same else " data package differs from the CSV!"),
         flush=True,
     )
@@ -148,19 +172,15 @@ def attack_report(label: str, concept: Path, cases: Path, events: Path) -> bool:
 
     model = ki.load_concept(concept)
     data = ki.read_cases(cases, events)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     context = ki.report_context(model, "2025", cases=data)
-    seconds = time.perf_counter() - start
+    run = (time.perf_counter() - start, time.process_time() - cpu)
     truth = report_release(ki.report_context(model, "2025", cases=data, disclosure=None))
     release = report_release(context)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     outcome = attack_release(release, knowledge_from_concept(concept), truth)
-    took = time.perf_counter() - start
-    print(
-        f"| {label} | report | {outcome.suppressed} | {len(outcome.fixed)} | "
-        f"{len(outcome.below)} | {seconds:.1f} s | {took:.1f} s |",
-        flush=True,
-    )
+    attack = (time.perf_counter() - start, time.process_time() - cpu)
+    print(line(label, "report", outcome, run, attack), flush=True)
     return bool(outcome.exposed)
 
 
@@ -176,15 +196,20 @@ def main() -> int:
     )
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
-    print("| export | breakdown | suppressed | fixed | primary below 3 | protected run | attack |")
-    print("|---|---|--:|--:|--:|--:|--:|")
+    print(
+        "| export | breakdown | suppressed | fixed | primary below 3 "
+        "| protected run (wall / CPU) | attack (wall / CPU) | load |"
+    )
+    print("|---|---|--:|--:|--:|--:|--:|--:|")
     bad = False
     for label, concept, cases, events in exports(
         args.sources.split(","), args.cases, seeds, args.dir
     ):
         for by in args.by.split(";"):
-            with tempfile.TemporaryDirectory() as work:
-                bad |= attack_indicators(label, concept, cases, events, by, Path(work))
+            # the outputs stay in --dir for a closer look
+            work = args.dir / "releases" / re.sub(r"[^a-z0-9]+", "-", f"{label} {by}".lower())
+            work.mkdir(parents=True, exist_ok=True)
+            bad |= attack_indicators(label, concept, cases, events, by, work)
         if concept is not None and not args.no_report:
             bad |= attack_report(label, concept, cases, events)
     print("EXPOSED or inconsistent: see above" if bad else "nothing exposed")
