@@ -40,7 +40,7 @@ SUPPORT = 4
 """The largest number of values a vector of one dimension moves."""
 LOOSE = 2
 """A vector that leaves an inequality unbalanced moves at most this many values."""
-ROUNDS = (2_000, 20_000, 200_000)
+ROUNDS = (600, 20_000, 200_000)
 """A search checks at most this many cells of candidates (candidates × cells each) in
 its rounds, the candidates of the best-ranked vectors of each dimension; the next
 round only when one found nothing."""
