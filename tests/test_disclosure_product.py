@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from kommunale_integration import DisclosureControl, protect
 from kommunale_integration._engine import disclosure
 from kommunale_integration._engine._hypercube import _vectors, verify
-from test_disclosure import THRESHOLD, exposed
+from test_disclosure import THRESHOLD, check_release, exports, exposed
 
 Relation = tuple[Hashable, Sequence[Hashable], bool]
 MONTHS = ("m1", "m2", "m3", "m4")
@@ -122,6 +122,16 @@ def test_product_tables_resist_the_attacker(
     assert result.exposed(THRESHOLD) == []
     for cell, (low, high) in result.intervals.items():
         assert low - 1e-6 <= values[cell] <= high + 1e-6
+
+
+@settings(max_examples=4)
+@given(exports())
+def test_releases_protected_by_products_resist_the_attacker(data: Any) -> None:
+    """The dimensions that the engine derives from its layout (periods with quarters
+    and months, territories, breakdowns) describe its relations: the product search
+    protects whole releases."""
+    with product_search():
+        check_release(data, ["2025-Q1", "2025-Q2"], subperiods=True, by=("sex",))
 
 
 def test_distinct_counts_keep_their_inequalities() -> None:

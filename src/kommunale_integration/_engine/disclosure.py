@@ -16,11 +16,13 @@ suppressed zero reaches ``threshold + margin``.
 
 1. **Primary suppression**: counts from 1 to ``threshold − 1``; a zero is never
    primary.
-2. **Secondary suppression** by linear programming: for each primary cell the
-   cheapest set of further cells (zeros among them where they are cheapest) whose
-   suppression lets it reach the required value in a table consistent with the
-   release, then a pruning pass that publishes again every secondary cell that is
-   not needed (:mod:`._protection`).
+2. **Secondary suppression**: for each primary cell the cheapest set of further
+   cells (zeros among them where they are cheapest) whose suppression lets it reach
+   the required value in a table consistent with the release — found by linear
+   programming (:mod:`._protection`), or on large tables with *dimensions* as a
+   product of small balanced changes, one per coordinate (:mod:`._hypercube`) —,
+   then a pruning pass that publishes again every secondary cell that is not
+   needed. Every witness is checked against every relation.
 3. **Audit**: the feasibility interval of every suppressed cell, by linear
    programming over all relations (:attr:`Protection.intervals`).
 
