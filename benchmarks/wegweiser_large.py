@@ -5,8 +5,10 @@ The concept is the one of ``validate_large.py`` (400 Städte und Gemeinden, 2,00
 
 * ``build_directory(..., languages=<all eight>)`` into a new folder (target: ≤ 10 s),
   with its CPU time and the load average of the machine, and one language alone for
-  comparison; then a rebuild over the existing site (the previous site is removed after
-  the swap, which on a disk mounted with online ``discard`` costs more than the build);
+  comparison; the same for the concept of the filter test below, whose every offer has
+  a weekly rule with times (8,132 calendar files besides the 16,009 pages); then a
+  rebuild over the existing site (the previous site is removed after the swap, which
+  on a disk mounted with online ``discard`` costs more than the build);
 * the filter of the German index in headless Chromium (target: ≤ 100 ms per change):
   for this part every offer also gets languages, a weekly rule, age limits and a cost
   (deterministic, so that every filter matches something), and the German site is
@@ -29,6 +31,19 @@ median 12 ms, worst 58 ms. Before this work: 166 s wall for the eight languages 
 the previous site; with fsync replaced by syncfs alone 28 s wall, 13.7 s CPU (load 7);
 the 183 MB of pages had their CSS inline; a rebuild spent 50 s removing the previous
 site (the disk discards freed blocks at once).
+
+Measured on 2026-11-29 after the third session's work (one offer's HTML that is the
+same in every language written once per build, German texts and schedule words once,
+compiled templates shared by the languages, calendar files filled into a template per
+form instead of built through icalendar each): on the shared machine CPU time grows
+with the load (the same build takes 4.4-4.8 s CPU at load 0.4 and 12-18 s at load 8),
+so compare figures only at the same load. At load 7.5-7.8 (``--runs 2``): eight
+languages into a new folder 14.6-15.3 s wall, 6.9-7.1 s CPU; with every offer's
+calendar 17.6-20.1 s wall, 8.2-10.5 s CPU (before: the 8,132 calendar files alone
+took 29 s CPU at load 2, 3.6 ms each, now 0.3-0.7 s); over the previous site
+11.4-12.5 s wall, 5.9-6.3 s CPU; one language 2.8 s wall, 1.3 s CPU. Filter at load
+7.9: median 30 ms, worst 152 ms (the index is byte for byte the one of before, so
+the browser's work did not change; the spread is the load).
 
 Usage: python benchmarks/wegweiser_large.py [--runs N] [--no-browser]
 """
