@@ -31,7 +31,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 __all__ = ["Relation", "audit", "normalise", "witness_suppression"]
 
@@ -330,26 +330,27 @@ def witness_suppression(
     return search.result()
 
 
-class _Finder:
-    """How a search finds witnesses: over the columns :attr:`cells`."""
+class _Finder(Protocol):
+    """How a search finds witnesses over the columns :attr:`cells` (implemented by
+    :class:`_LinearFinder` and :class:`_CubeFinder`)."""
 
     cells: Sequence[Any]
 
     def find(self, target: int, rise: float, cost: Any) -> dict[int, float] | None:
         """The cheapest witness that raises *target* by *rise*, None if none."""
-        raise NotImplementedError
+        ...
 
     def refind(self, target: int, rise: float, hidden: Any, cost: Any) -> dict[int, float] | None:
         """A witness among the *hidden* columns only, None if none is found."""
-        raise NotImplementedError
+        ...
 
     def linked(self, target: int) -> list[int]:
         """The columns linked to *target* (suppressed when no witness exists)."""
-        raise NotImplementedError
+        ...
 
     def near(self, col: int) -> set[int]:
         """The columns next to *col* (their primary cells are re-witnessed first)."""
-        raise NotImplementedError
+        ...
 
 
 class _LinearFinder(_Finder):
