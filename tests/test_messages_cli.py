@@ -213,6 +213,12 @@ def _cases(tmp: Path, good: bool = True) -> tuple[str, str]:
     return str(cases), str(events)
 
 
+def _indicators(tmp: Path, *extra: str, good: bool = True) -> list[str]:
+    """``indicators --period 2025`` over the export of :func:`_cases`, then *extra*."""
+    cases, events = _cases(tmp, good=good)
+    return ["indicators", "--period", "2025", "--cases", cases, "--events", events, *extra]
+
+
 def _full(tmp: Path) -> Path:
     """A non-empty folder the library did not write."""
     folder = tmp / "voll"
@@ -415,46 +421,17 @@ INVOCATIONS: tuple[Invocation, ...] = (
     ),
     Invocation(
         "indicators no suppression",
-        lambda t: [
-            "indicators",
-            "--period",
-            "2025",
-            "--cases",
-            _cases(t)[0],
-            "--events",
-            _cases(t)[1],
-            "--no-suppression",
-            "--output",
-            str(t / "intern-i.csv"),
-        ],
+        lambda t: _indicators(t, "--no-suppression", "--output", str(t / "intern-i.csv")),
         0,
     ),
     Invocation(
         "indicators bad cases",
-        lambda t: [
-            "indicators",
-            "--period",
-            "2025",
-            "--cases",
-            _cases(t, good=False)[0],
-            "--events",
-            _cases(t, good=False)[1],
-        ],
+        lambda t: _indicators(t, good=False),
         2,
     ),
     Invocation(
         "indicators unsafe breakdown",
-        lambda t: [
-            "indicators",
-            "--period",
-            "2025",
-            "--cases",
-            _cases(t)[0],
-            "--events",
-            _cases(t)[1],
-            "--by",
-            "case_id",
-        ],
+        lambda t: _indicators(t, "--by", "case_id"),
         2,
     ),
     # directory, calendar, plan, diff
