@@ -204,9 +204,7 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
         ]
         if indicator.get("denominator") is not None and None not in parts:
             rates[indicator["id"]] = (str(parts[0]), str(parts[1]))
-    return Knowledge(
-        parents, kinds, threshold, thresholds=thresholds, rates=rates, rounded=frozenset(rounded)
-    )
+    return Knowledge(parents, kinds, threshold, thresholds=thresholds, rates=rates, rounded=rounded)
 
 
 def parent_of(territory: str, parents: Mapping[str, str]) -> str | None:
@@ -635,10 +633,16 @@ def attack_suppression(
 # ------------------------------------------------------------------ rounding mode
 
 
-def rounding_range(value: float, base: int) -> tuple[float, float]:
-    """The true counts that round (halves up) to *value*."""
-    below = math.ceil(base / 2)  # base 5: v − 2 … v + 2; base 10: v − 5 … v + 4
-    return max(0.0, value - below + 1), value + base - below
+def rounding_range(value: float, base: int, *, distinct: bool) -> tuple[float, float]:
+    """The true counts that the documented rule publishes as *value*: those that round
+    (halves up) to it — base 5: v − 2 … v + 2, base 10: v − 5 … v + 4 — and, for a
+    distinct count (whose periods and sub-periods the rule keeps consistent by raising
+    a cell to the multiple above its count), also v − base + 1 … v."""
+    low = math.ceil(value - base / 2)
+    high = math.ceil(value + base / 2) - 1
+    if distinct:
+        low = min(low, value - base + 1)
+    return max(0.0, low), float(high)
 
 
 def attack_rounding(
@@ -646,12 +650,14 @@ def attack_rounding(
     found: Sequence[Relation],
     threshold: int,
     base: int,
+    *,
+    distinct: bool,
 ) -> dict[Cell, tuple[float, float]]:
     """In rounding mode: the cells published as 0 that the attacker can prove to hold
     1 to ``threshold − 1`` people, with his interval. Every cell with the status
-    ``rounded`` that is not a total stands for the true counts that round to its
-    value; a total is the sum of its parts; a cell with another status is taken as
-    its exact value. Tables in which many 0 cells are 0 at
+    ``rounded`` that is not a total stands for the true counts that the rule publishes
+    as its value (:func:`rounding_range`); a total is the sum of its parts; a cell with
+    another status is taken as its exact value. Tables in which many 0 cells are 0 at
     once settle them together (as in :func:`_judge_block`)."""
     unknown = sorted((c for c, (_, s) in cells.items() if s == "rounded"), key=repr)
     known = {c: float(v) for c, (v, s) in cells.items() if s != "rounded" and v is not None}
@@ -662,10 +668,13 @@ def attack_rounding(
     for c in unknown:
         value = cells[c][0]
         assert value is not None
-        bounds[c] = (0.0, None) if c in totals else rounding_range(value, base)
-    for total, parts, exact in found:
-        if exact:  # and the published table keeps every exact relation
-            assert cells[total][0] == sum(cells[p][0] or 0 for p in parts), total
+        bounds[c] = (0.0, None) if c in totals else rounding_range(value, base, distinct=distinct)
+    for total, parts, exact in found:  # and the published table keeps every relation
+        shown = [cells[p][0] or 0 for p in parts]
+        if exact:
+            assert cells[total][0] == sum(shown), total
+        else:
+            assert max(shown) <= (cells[total][0] or 0) <= sum(shown), total
     exposed: dict[Cell, tuple[float, float]] = {}
     for block, own in _blocks(unknown, found):
         program = _Program(block, own, known, bounds)
@@ -743,7 +752,13 @@ def attack_release(release: Release, knowledge: Knowledge, truth: Release | None
             assert set(real) == set(cells), indicator
             check_truth(real, found)
         if indicator in knowledge.rounded:
-            exposed = attack_rounding(cells, found, threshold, knowledge.rounded[indicator])
+            exposed = attack_rounding(
+                cells,
+                found,
+                threshold,
+                knowledge.rounded[indicator],
+                distinct=kind == "distinct",
+            )
             outcome.rounded += [(indicator, *cell) for cell in exposed]
             continue
         if real is not None and knowledge.lower > 0:

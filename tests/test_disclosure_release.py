@@ -678,23 +678,18 @@ def test_rounding_marks_every_count_and_resists_the_attacker(
         if knowledge.kinds[indicator] == "rate":
             continue
         assert {status for _, status in cells.values()} == {"rounded"}
-        found = relations(
-            cells, release.dims, {}, additive=knowledge.kinds[indicator] == "additive"
-        )
-        assert attack_rounding(cells, found, threshold=3, base=5) == {}
+        kind = knowledge.kinds[indicator]
+        found = relations(cells, release.dims, {}, additive=kind == "additive")
+        assert attack_rounding(cells, found, 3, 5, distinct=kind == "distinct") == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rounding mode, distinct counts over time: `--period 2025-H1 --round 5` with "
-    "these three cases proves each quarter (published 0) to hold 1 or 2 — reported to "
-    "the lead (issue 13, item 7); remove this mark with the fix",
-)
 def test_rounding_of_a_distinct_count_and_its_quarters_hides_small_quarters() -> None:
     """Three women active in the first half year: one in January and February, one
-    from January on, one from April on. Rounded to 5, the half year shows 5 (so 3 to
-    7 people) and each quarter 0 (0 to 2); a half year's distinct count is at most
-    the sum of its quarters, so each quarter holds at least 1: "1 or 2 people"."""
+    from January on, one from April on. Rounded each to the nearest 5, the half year
+    would show 5 (3 to 7 people) and each quarter 0 (0 to 2); a half year's distinct
+    count is at most the sum of its quarters, so each quarter would hold 1 or 2. The
+    rule raises the first quarter (and January) to 5, so that the published table
+    keeps the relation, and the attacker takes a 5 of a distinct count for 1 to 7."""
     records = [
         _case(1, "05558004", "2025-01-05", "f", "2025-02-10"),
         _case(2, "05558004", "2025-01-05", "f"),
@@ -709,8 +704,11 @@ def test_rounding_of_a_distinct_count_and_its_quarters_hides_small_quarters() ->
     )
     release = parse_csv(table.to_csv())
     cells = release.of("active_cases")
+    assert cells[("2025-H1", "05558004", ())] == (5, "rounded")
+    assert cells[("2025-Q1", "05558004", ())] == (5, "rounded")
+    assert cells[("2025-Q2", "05558004", ())] == (0, "rounded")
     found = relations(cells, release.dims, {}, additive=False)
-    assert attack_rounding(cells, found, threshold=3, base=5) == {}
+    assert attack_rounding(cells, found, 3, 5, distinct=True) == {}
 
 
 # ------------------------------------------------------------------ the audit file

@@ -27,12 +27,14 @@ suppressed zero reaches ``threshold + margin``.
    programming over all relations (:attr:`Protection.intervals`).
 
 In rounding mode nothing is suppressed: every cell that is not the total of a sum is
-rounded to a multiple of the base, and every total is the sum of its rounded parts, so
-that the published table keeps every sum relation (see :func:`_round`).
+rounded to the nearest multiple of the base — or, where a distinct-count inequality
+needs it, to the multiple above its count —, and every total is the sum of its rounded
+parts, so that the published table keeps every relation (see :func:`_round`).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, TypeVar
@@ -84,8 +86,10 @@ class DisclosureControl:
             2 are suppressed, as the Bundesagentur für Arbeit does); a zero is
             never suppressed for itself, only as a secondary cell.
         mode: ``"suppress"`` (default) or ``"round"`` (round the counts to multiples
-            of ``base`` instead of suppressing; a total is the sum of its rounded
-            parts).
+            of ``base`` instead of suppressing: to the nearest one, or to the one
+            above the count where a period of a distinct count would otherwise be
+            above the sum of its sub-periods or below one of them; a total is the
+            sum of its rounded parts).
         base: The rounding base, 5 or 10.
         secondary: Apply secondary suppression (default ``True``). Without it a
             suppressed cell can often be recovered from totals; turn it off only for
@@ -188,6 +192,14 @@ def protect(
         A :class:`Protection` with the suppressed cells, the published value of every
         cell (``None`` where suppressed) and the audit's intervals.
 
+    Raises:
+        RuntimeError: In rounding mode, when the relations among totals cannot be
+            kept by raising the rounded cells: the counts break their own relations,
+            or the relations are not those of a table of counts in which each
+            distinct-count relation among totals is the sum of such relations among
+            cells (as in the tables of :func:`compute_indicators`). An internal
+            error, never a release.
+
     .. versionadded:: 0.1.0
     """
     if control.mode == "round":
@@ -227,32 +239,100 @@ def protect(
 
 def _round(values: Mapping[Cell, int], groups: Sequence[Sequence[Any]], base: int) -> Protection:
     """Rounding mode: every cell that is the sum of others (the total of an exact
-    relation) is published as the sum of its published parts, every other cell is
-    rounded to a multiple of *base*.
+    relation) is published as the sum of its published parts; every other cell is
+    rounded to the nearest multiple of *base* (halves up), or to the multiple above
+    its count where a distinct-count relation needs it (:func:`_raise_where_needed`).
 
-    Every exact relation then holds in the published table too, so it tells the
-    attacker nothing beyond the rounded parts; rounding totals on their own would let
-    him narrow a rounded 0 down to 1 or 2 (parts 2 and 2 rounded to 0, their total 4
-    to 5). Every cell is marked ``rounded``, a true 0 included: were zeros marked
-    apart, a 0 with the status ``rounded`` would say "one or two people".
+    The published table then keeps every relation, the sums and the distinct-count
+    inequalities ``max(parts) ≤ total ≤ sum(parts)``: it is itself a table that the
+    attacker must consider possible, so a published 0 may be 0, and a cell published
+    as a multiple of the base (at least the threshold by default) may be that many.
+    Rounding totals on their own would break this (parts 2 and 2 rounded to 0, their
+    total 4 to 5: both parts hold 1 or 2), and so would rounding a half year and its
+    quarters each to the nearest multiple (3 active cases → 5, quarters of 1, 1 and 1
+    → 0: a half year is at most the sum of its quarters, so each holds 1 or 2). Every
+    cell is marked ``rounded``, a true 0 included: were zeros marked apart, a 0 with
+    the status ``rounded`` would say "one or two people".
+
+    Raises:
+        RuntimeError: When the relations are not those of a table of counts (a
+            relation among totals that the rounded cells cannot keep): an internal
+            error, never a release.
     """
     sums: dict[Any, Sequence[Any]] = {}
+    bounds: list[tuple[Any, Sequence[Any]]] = []  # max(parts) ≤ total ≤ sum(parts)
     for group in groups:
         if len(group) < 3 or group[2]:
             sums.setdefault(group[0], group[1])
-    published: dict[Any, int | None] = {}
+        else:
+            bounds.append((group[0], group[1]))
+    rounded = {c: round_to(v, base) for c, v in values.items() if c not in sums}
+    _raise_where_needed(
+        values,
+        rounded,
+        [(t, parts) for t, parts in bounds if t in rounded and all(p in rounded for p in parts)],
+        base,
+    )
+    published: dict[Any, int | None] = dict(rounded)
 
     def value(cell: Any) -> int:
         found = published.get(cell)
         if found is None:
-            parts = sums.get(cell)
-            found = round_to(values[cell], base) if parts is None else sum(map(value, parts))
-            published[cell] = found
+            found = published[cell] = sum(map(value, sums[cell]))
         return found
 
     for cell in values:
         value(cell)
+    for total, parts in bounds:  # among totals they hold when they hold among cells
+        shown = [value(p) for p in parts]
+        if not max(shown) <= value(total) <= sum(shown):
+            raise RuntimeError(f"rounding cannot keep the relation of {total!r} and {parts!r}")
     return Protection(frozenset(), True, published, frozenset(values))
+
+
+def _raise_where_needed(
+    values: Mapping[Any, int],
+    rounded: dict[Any, int],
+    relations: Sequence[tuple[Any, Sequence[Any]]],
+    base: int,
+) -> None:
+    """Raise rounded cells (in place) until every relation ``max(parts) ≤ total ≤
+    sum(parts)`` among them holds, each cell at most once: from its nearest multiple
+    of *base* below its count to the multiple above (as controlled rounding rounds a
+    cell to one of its two neighbouring multiples).
+
+    A relation whose total exceeds the sum of its parts raises the part with the
+    largest remainder (the one closest to being rounded up; the first of them on a
+    tie); a part above its total raises the total. Rounding up every count keeps
+    every relation (``max(parts) ≤ total ≤ sum(parts)`` between the true counts
+    carries over to the multiples above them), so a broken relation always has a cell
+    left to raise, and the loop ends, each cell being raised once at most. The order
+    is that of *relations*: the same table and relations give the same result.
+    """
+    touching: dict[Any, list[int]] = {}
+    for r, (total, parts) in enumerate(relations):
+        for cell in (total, *parts):
+            touching.setdefault(cell, []).append(r)
+    queue = deque(range(len(relations)))
+    waiting = set(queue)
+
+    def lift(cell: Any) -> None:
+        if rounded[cell] >= values[cell]:  # already at (or above) its count
+            raise RuntimeError(f"the count of {cell!r} breaks its own relations")
+        rounded[cell] += base
+        for r in touching[cell]:
+            if r not in waiting:
+                waiting.add(r)
+                queue.append(r)
+
+    while queue:
+        r = queue.popleft()
+        waiting.discard(r)
+        total, parts = relations[r]
+        if any(rounded[p] > rounded[total] for p in parts):
+            lift(total)
+        while rounded[total] > sum(rounded[p] for p in parts):
+            lift(max(parts, key=lambda p: values[p] - rounded[p]))
 
 
 PRODUCT_CELLS = 4_000
