@@ -58,16 +58,20 @@ def expand(dimensions: Sequence[Sequence[Relation]], axes: Sequence[Sequence[Any
     return relations
 
 
+def territory_trees(most: int) -> st.SearchStrategy[dict[str, list[str]]]:
+    """One or two districts with 1 to *most* municipalities each (``D0`` → ``D0M0`` …)."""
+    return st.lists(st.integers(1, most), min_size=1, max_size=2).map(
+        lambda sizes: {f"D{d}": [f"D{d}M{m}" for m in range(n)] for d, n in enumerate(sizes)}
+    )
+
+
 @st.composite
 def product_tables(draw: st.DrawFn) -> tuple[dict[Any, int], list[Relation], list[Any]]:
     """Period × territory × sex from random cases: a case is in one month (new cases,
     sums over time) or active in some months (distinct cases: a period counts it
     once)."""
     additive = draw(st.booleans())
-    districts = {
-        f"D{d}": [f"D{d}M{m}" for m in range(draw(st.integers(1, 3)))]
-        for d in range(draw(st.integers(1, 2)))
-    }
+    districts = draw(territory_trees(3))
     municipalities = [m for kids in districts.values() for m in kids]
     sexes = ["f", "m", "d"][: draw(st.integers(2, 3))]
     month_sets = (

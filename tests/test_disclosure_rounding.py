@@ -26,7 +26,7 @@ from scipy.optimize import linprog
 
 from kommunale_integration import DisclosureControl, protect
 from release_attacker import rounding_range
-from test_disclosure_product import expand
+from test_disclosure_product import expand, territory_trees
 
 Relation = tuple[Hashable, Sequence[Hashable], bool]
 THRESHOLD = 3
@@ -140,10 +140,7 @@ def tables(draw: st.DrawFn) -> tuple[dict[Any, int], list[Relation], bool]:
     period counts it once, so a period lies between its largest sub-period and their
     sum). Periods: a year with its halves and months, halves with their months."""
     distinct = draw(st.booleans())
-    districts = {
-        f"D{d}": [f"D{d}M{m}" for m in range(draw(st.integers(1, 2)))]
-        for d in range(draw(st.integers(1, 2)))
-    }
+    districts = draw(territory_trees(2))
     municipalities = [m for kids in districts.values() for m in kids]
     sexes = ["f", "m", "d"][: draw(st.integers(2, 3))]
     statuses = ["a", "b"][: draw(st.integers(0, 2))]  # 0: one breakdown only
