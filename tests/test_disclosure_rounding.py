@@ -26,6 +26,7 @@ from scipy.optimize import linprog
 
 from kommunale_integration import DisclosureControl, protect
 from release_attacker import rounding_range
+from test_disclosure import tables as random_tables
 from test_disclosure_product import expand, territory_trees
 
 Relation = tuple[Hashable, Sequence[Hashable], bool]
@@ -275,6 +276,41 @@ def test_a_part_raised_above_its_total_raises_the_total() -> None:
     result = protect(values, relations, DisclosureControl(mode="round", base=5))
     assert result.published == {"SJ": 10, "Y": 10, "m0": 0, "m1": 10, "m2": 0}
     assert broken(result.published, relations) == []
+
+
+def test_a_relation_among_totals_that_is_no_product_raises_a_cell_below() -> None:
+    """A total that is the sum of two cells and a distinct-count total of two others
+    (no product of coordinates): the cells round to 0, 0, 5 and 0, so the total (0)
+    is below its part (5); a cell under the total (the first of two with the same
+    remainder) is raised."""
+    values = {"t": 4, "a": 2, "b": 2, "c": 4, "d": 0}
+    relations: list[Relation] = [("t", ["a", "b"], True), ("t", ["c", "d"], False)]
+    result = protect(values, relations, DisclosureControl(mode="round", base=5))
+    assert result.published == {"a": 5, "b": 0, "c": 5, "d": 0, "t": 5}
+    assert attack(result.published, values, relations, 5, distinct=True) == {}
+
+
+@settings(max_examples=40)
+@given(random_tables())
+def test_random_relations_are_kept_or_refused(
+    table: tuple[dict[Any, int], list[Relation]],
+) -> None:
+    """Random tables whose relations are no product (totals over random groups of
+    cells and of totals): the rounded table keeps every relation and resists the
+    attacker; where raising cells cannot keep the relations among totals (a few in a
+    hundred), the rule refuses with an internal error instead of publishing."""
+    values, relations = table
+    try:
+        result = protect(values, relations, DisclosureControl(mode="round", base=5))
+    except RuntimeError as error:
+        refused = str(error)
+    else:
+        refused = ""
+    if refused:
+        assert "cannot keep the relation" in refused
+        return
+    assert broken(result.published, relations) == []
+    assert attack(result.published, values, relations, 5, distinct=True) == {}
 
 
 def test_base_ten_rounds_halves_up() -> None:

@@ -34,7 +34,7 @@ parts, so that the published table keeps every relation (see :func:`_round`).
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, TypeVar
@@ -193,12 +193,11 @@ def protect(
         cell (``None`` where suppressed) and the audit's intervals.
 
     Raises:
-        RuntimeError: In rounding mode, when the relations among totals cannot be
-            kept by raising the rounded cells: the counts break their own relations,
-            or the relations are not those of a table of counts in which each
-            distinct-count relation among totals is the sum of such relations among
-            cells (as in the tables of :func:`compute_indicators`). An internal
-            error, never a release.
+        RuntimeError: In rounding mode, when raising rounded cells cannot keep
+            every relation: the counts break their own relations, or (only where
+            the relations are no product of coordinates, unlike those of
+            :func:`compute_indicators`) no cell can be raised to keep a relation
+            among totals. An internal error, never a release.
 
     .. versionadded:: 0.1.0
     """
@@ -241,7 +240,9 @@ def _round(values: Mapping[Cell, int], groups: Sequence[Sequence[Any]], base: in
     """Rounding mode: every cell that is the sum of others (the total of an exact
     relation) is published as the sum of its published parts; every other cell is
     rounded to the nearest multiple of *base* (halves up), or to the multiple above
-    its count where a distinct-count relation needs it (:func:`_raise_where_needed`).
+    its count where a distinct-count relation needs it (:func:`_raise_where_needed`
+    among the rounded cells; :func:`_raise_below` for a relation among totals, which
+    in a product table follows from those among the cells).
 
     The published table then keeps every relation, the sums and the distinct-count
     inequalities ``max(parts) ≤ total ≤ sum(parts)``: it is itself a table that the
@@ -249,15 +250,14 @@ def _round(values: Mapping[Cell, int], groups: Sequence[Sequence[Any]], base: in
     as a multiple of the base (at least the threshold by default) may be that many.
     Rounding totals on their own would break this (parts 2 and 2 rounded to 0, their
     total 4 to 5: both parts hold 1 or 2), and so would rounding a half year and its
-    quarters each to the nearest multiple (3 active cases → 5, quarters of 1, 1 and 1
-    → 0: a half year is at most the sum of its quarters, so each holds 1 or 2). Every
+    quarters each to the nearest multiple (3 active cases → 5, two quarters of 2 → 0
+    and 0: a half year is at most the sum of its quarters, so each holds 1 or 2). Every
     cell is marked ``rounded``, a true 0 included: were zeros marked apart, a 0 with
     the status ``rounded`` would say "one or two people".
 
     Raises:
-        RuntimeError: When the relations are not those of a table of counts (a
-            relation among totals that the rounded cells cannot keep): an internal
-            error, never a release.
+        RuntimeError: When raising cells cannot keep every relation (see
+            :func:`protect`): an internal error, never a release.
     """
     sums: dict[Any, Sequence[Any]] = {}
     bounds: list[tuple[Any, Sequence[Any]]] = []  # max(parts) ≤ total ≤ sum(parts)
@@ -267,13 +267,26 @@ def _round(values: Mapping[Cell, int], groups: Sequence[Sequence[Any]], base: in
         else:
             bounds.append((group[0], group[1]))
     rounded = {c: round_to(v, base) for c, v in values.items() if c not in sums}
-    _raise_where_needed(
-        values,
-        rounded,
-        [(t, parts) for t, parts in bounds if t in rounded and all(p in rounded for p in parts)],
-        base,
-    )
-    published: dict[Any, int | None] = dict(rounded)
+    among = [(t, parts) for t, parts in bounds if t in rounded and all(p in rounded for p in parts)]
+    while True:
+        _raise_where_needed(values, rounded, among, base)
+        published = _add_up(values, rounded, sums)
+        # among totals the relations follow from those among cells where the table is
+        # a product (period × territory × breakdowns); elsewhere raise a cell below
+        for total, parts in bounds:
+            shown = [published[p] for p in parts]
+            if not max(shown) <= published[total] <= sum(shown):
+                _raise_below(values, rounded, sums, (total, parts), published=published, base=base)
+                break
+        else:
+            return Protection(frozenset(), True, dict(published), frozenset(values))
+
+
+def _add_up(
+    values: Mapping[Any, int], rounded: Mapping[Any, int], sums: Mapping[Any, Sequence[Any]]
+) -> dict[Any, int]:
+    """Every cell's published value: rounded, or the sum of its published parts."""
+    published = dict(rounded)
 
     def value(cell: Any) -> int:
         found = published.get(cell)
@@ -283,11 +296,45 @@ def _round(values: Mapping[Cell, int], groups: Sequence[Sequence[Any]], base: in
 
     for cell in values:
         value(cell)
-    for total, parts in bounds:  # among totals they hold when they hold among cells
-        shown = [value(p) for p in parts]
-        if not max(shown) <= value(total) <= sum(shown):
-            raise RuntimeError(f"rounding cannot keep the relation of {total!r} and {parts!r}")
-    return Protection(frozenset(), True, published, frozenset(values))
+    return published
+
+
+def _raise_below(
+    values: Mapping[Any, int],
+    rounded: dict[Any, int],
+    sums: Mapping[Any, Sequence[Any]],
+    relation: tuple[Any, Sequence[Any]],
+    *,
+    published: Mapping[Any, int],
+    base: int,
+) -> None:
+    """Raise one rounded cell below a broken relation among totals: a cell that counts
+    more often on the side that is too small (the total when a part is above it, the
+    parts when the total is above their sum), the one with the largest remainder."""
+    memo: dict[Any, Counter[Any]] = {}
+
+    def cells_of(cell: Any) -> Counter[Any]:
+        if cell not in sums:
+            return Counter({cell: 1})
+        found = memo.get(cell)
+        if found is None:
+            found = memo[cell] = Counter()
+            for part in sums[cell]:
+                found.update(cells_of(part))
+        return found
+
+    total, parts = relation
+    above = [p for p in parts if published[p] > published[total]]
+    if above:
+        more, less = cells_of(total), cells_of(above[0])
+    else:
+        more, less = Counter(), cells_of(total)
+        for part in parts:
+            more.update(cells_of(part))
+    candidates = [c for c in more if more[c] > less[c] and rounded[c] < values[c]]
+    if not candidates:
+        raise RuntimeError(f"rounding cannot keep the relation of {total!r} and {parts!r}")
+    rounded[max(candidates, key=lambda c: values[c] - rounded[c])] += base
 
 
 def _raise_where_needed(
