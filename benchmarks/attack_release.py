@@ -26,8 +26,12 @@ run of the command line (for the report: of ``report_context``) and of the attac
 and the load average of the machine. Timings on the shared development machine are
 upper bounds. Exit code 1 when anything is exposed or the formats disagree.
 
+With ``--integer`` the attacker also uses that counts are whole numbers (mixed-integer
+programs, ``scipy.optimize.milp``).
+
 Run: ``.venv/bin/python benchmarks/attack_release.py [--cases 20000] [--seeds 2025,7,11]
-[--sources synthetic,kreis,examples] [--by "sex;legal_basis;sex,legal_basis;age_group"]``
+[--sources synthetic,kreis,examples] [--by "sex;legal_basis;sex,legal_basis;age_group"]
+[--integer]``
 """
 
 from __future__ import annotations
@@ -136,7 +140,13 @@ def exports(
 
 
 def attack_indicators(
-    label: str, concept: Path | None, cases: Path, events: Path, by: str, work: Path
+    label: str,
+    concept: Path | None,
+    cases: Path,
+    events: Path,
+    by: str,
+    work: Path,
+    integral: bool = False,
 ) -> bool:
     base = [
         *([str(concept)] if concept else []),
@@ -157,7 +167,7 @@ def attack_indicators(
     same = read_datapackage(package).cells == release.cells
     truth = parse_csv((work / "kennzahlen-intern.csv").read_text(encoding="utf-8"))
     start, cpu = time.perf_counter(), time.process_time()
-    outcome = attack_release(release, knowledge_from_concept(concept), truth)
+    outcome = attack_release(release, knowledge_from_concept(concept), truth, integral=integral)
     attack = (time.perf_counter() - start, time.process_time() - cpu)
     print(
         line(label, by, outcome, run, attack)
@@ -167,7 +177,9 @@ def attack_indicators(
     return bool(outcome.exposed) or not same
 
 
-def attack_report(label: str, concept: Path, cases: Path, events: Path) -> bool:
+def attack_report(
+    label: str, concept: Path, cases: Path, events: Path, integral: bool = False
+) -> bool:
     import kommunale_integration as ki
 
     model = ki.load_concept(concept)
@@ -178,7 +190,7 @@ def attack_report(label: str, concept: Path, cases: Path, events: Path) -> bool:
     truth = report_release(ki.report_context(model, "2025", cases=data, disclosure=None))
     release = report_release(context)
     start, cpu = time.perf_counter(), time.process_time()
-    outcome = attack_release(release, knowledge_from_concept(concept), truth)
+    outcome = attack_release(release, knowledge_from_concept(concept), truth, integral=integral)
     attack = (time.perf_counter() - start, time.process_time() - cpu)
     print(line(label, "report", outcome, run, attack), flush=True)
     return bool(outcome.exposed)
@@ -191,6 +203,9 @@ def main() -> int:
     parser.add_argument("--sources", default="synthetic,kreis,examples")
     parser.add_argument("--by", default=";".join(BREAKDOWNS))
     parser.add_argument("--no-report", action="store_true", help="skip the report's figures")
+    parser.add_argument(
+        "--integer", action="store_true", help="the attacker knows counts are whole numbers"
+    )
     parser.add_argument(
         "--dir", type=Path, default=Path(tempfile.gettempdir()) / "kommunale-integration-attack"
     )
@@ -209,9 +224,9 @@ def main() -> int:
             # the outputs stay in --dir for a closer look
             work = args.dir / "releases" / re.sub(r"[^a-z0-9]+", "-", f"{label} {by}".lower())
             work.mkdir(parents=True, exist_ok=True)
-            bad |= attack_indicators(label, concept, cases, events, by, work)
+            bad |= attack_indicators(label, concept, cases, events, by, work, args.integer)
         if concept is not None and not args.no_report:
-            bad |= attack_report(label, concept, cases, events)
+            bad |= attack_report(label, concept, cases, events, args.integer)
     print("EXPOSED or inconsistent: see above" if bad else "nothing exposed")
     return 1 if bad else 0
 

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix
 
 TOTAL = "_T"
@@ -334,7 +334,9 @@ def _blocks(
 
 
 class _Program:
-    """The feasible tables of one block: ``A_eq x = b_eq``, ``A_ub x ≤ b_ub``, bounds."""
+    """The feasible tables of one block: ``A_eq x = b_eq``, ``A_ub x ≤ b_ub``, bounds;
+    with *integral* only tables of whole numbers (counts are whole numbers, and the
+    attacker knows it: a mixed-integer program, :func:`scipy.optimize.milp`)."""
 
     def __init__(
         self,
@@ -342,8 +344,10 @@ class _Program:
         found: Sequence[Relation],
         known: Mapping[Cell, float],
         bounds: Mapping[Cell, tuple[float | None, float | None]],
+        integral: bool = False,
     ) -> None:
         self.cells = cells
+        self.integral = integral
         index = {c: i for i, c in enumerate(cells)}
         eq: list[tuple[dict[int, float], float]] = []
         ub: list[tuple[dict[int, float], float]] = []
@@ -409,7 +413,7 @@ class _Program:
         for _ in range(rounds):
             changed: set[int] = set()
             for r in sorted(todo):
-                changed |= self._tighten(self.links[r], lo, hi)
+                changed |= self._tighten(self.links[r], lo, hi, self.integral)
             todo = {r for i in changed for r in watch[i]}
             if not todo:
                 break
@@ -418,10 +422,14 @@ class _Program:
 
     @staticmethod
     def _tighten(
-        link: tuple[int | None, float, list[int], list[float], bool], lo: Any, hi: Any
+        link: tuple[int | None, float, list[int], list[float], bool],
+        lo: Any,
+        hi: Any,
+        integral: bool = False,
     ) -> set[int]:
         """One relation's consequences for the bounds of its cells (changed in place);
-        the cells whose bounds moved by more than ``TOL``."""
+        the cells whose bounds moved by more than ``TOL``. With *integral* the bounds
+        are rounded inwards to whole numbers."""
         t, value, parts, fixed, exact = link
         constant = float(sum(fixed))
         los, his = lo[parts], hi[parts]
@@ -431,6 +439,9 @@ class _Program:
         moved: set[int] = set()
 
         def clip(i: int, low: float, high: float) -> None:
+            if integral:  # a whole number between the bounds
+                low = math.ceil(low - TOL) if math.isfinite(low) else low
+                high = math.floor(high + TOL) if math.isfinite(high) else high
             if low > lo[i] + TOL:
                 lo[i] = low
                 moved.add(i)
@@ -488,6 +499,11 @@ class _Program:
             else hstack([self.a_eq, coo_matrix((self.a_eq.shape[0], m))]).tocsr()
         )
         bounds = [*self.bounds, *((None, float(g)) for g in goal)]
+        if self.integral:  # whole numbers in the table; the lifts z may be fractions
+            whole = np.r_[np.ones(n), np.zeros(m)]
+            solved = self._milp(np.r_[np.zeros(n), -np.ones(m)], a_ub, b_ub, a_eq, bounds, whole)
+            assert solved is not None
+            return solved[1]
         result = linprog(
             np.r_[np.zeros(n), -np.ones(m)],
             A_ub=a_ub.tocsr(),
@@ -501,7 +517,11 @@ class _Program:
         return result.x
 
     def solve(self, objective: Any) -> tuple[float, Any] | None:
-        """Minimise *objective*; ``None`` when unbounded."""
+        """Minimise *objective* (over tables of whole numbers when :attr:`integral`);
+        ``None`` when unbounded."""
+        if self.integral:
+            whole = np.ones(len(self.cells))
+            return self._milp(objective, self.a_ub, self.b_ub, self.a_eq, self.bounds, whole)
         for presolve in (True, False):
             result = linprog(
                 objective,
@@ -518,6 +538,50 @@ class _Program:
         if result.status == 3:
             return None
         assert result.status == 0, result.message
+        return float(result.fun), result.x
+
+    def _milp(
+        self,
+        objective: Any,
+        a_ub: Any,
+        b_ub: Any,
+        a_eq: Any,
+        bounds: Sequence[tuple[float | None, float | None]],
+        integrality: Any,
+    ) -> tuple[float, Any] | None:
+        """Minimise *objective* with the columns marked in *integrality* whole
+        numbers, solved to optimality (no gap); ``None`` when unbounded."""
+        constraints = []
+        if a_ub is not None:
+            constraints.append(LinearConstraint(a_ub, -np.inf, b_ub))
+        if a_eq is not None:
+            constraints.append(LinearConstraint(a_eq, self.b_eq, self.b_eq))
+        lows = [-np.inf if lo is None else lo for lo, _ in bounds]
+        ups = [np.inf if up is None else up for _, up in bounds]
+        result = milp(
+            objective,
+            integrality=integrality,
+            bounds=Bounds(lows, ups),
+            constraints=constraints,
+            options={"mip_rel_gap": 0.0},
+        )
+        if result.status != 0:
+            # HiGHS may not tell an unbounded integer program from an infeasible one.
+            # The release comes from a table of whole numbers, so whole-number tables
+            # exist, and with rational data the integer program is unbounded exactly
+            # when its linear relaxation is (Meyer 1974): ask the relaxation.
+            relaxed = linprog(
+                objective,
+                A_ub=a_ub,
+                b_ub=b_ub,
+                A_eq=a_eq,
+                b_eq=self.b_eq,
+                bounds=bounds,
+                method="highs",
+                options={"presolve": False},
+            )
+            assert relaxed.status == 3, (result.message, relaxed.message)
+            return None
         return float(result.fun), result.x
 
 
@@ -617,8 +681,13 @@ def attack_suppression(
     found: Sequence[Relation],
     threshold: int,
     lower: float | None = DOCUMENTED_LOWER,
+    *,
+    integral: bool = False,
 ) -> dict[Cell, Verdict]:
-    """The verdict on every suppressed cell of one count indicator."""
+    """The verdict on every suppressed cell of one count indicator; with *integral*
+    the attacker who also uses that counts are whole numbers (mixed-integer programs:
+    a cell is fixed when one whole number is its only feasible value, below the
+    threshold when its largest feasible whole number is)."""
     hidden = sorted((c for c, (_, status) in cells.items() if status == "suppressed"), key=repr)
     known = {c: v for c, (v, _) in cells.items() if v is not None}
     for c, (v, status) in cells.items():
@@ -626,7 +695,8 @@ def attack_suppression(
     bounds: dict[Cell, tuple[float | None, float | None]] = dict.fromkeys(hidden, (lower, None))
     verdicts: dict[Cell, Verdict] = {}
     for block, own in _blocks(hidden, found):
-        verdicts.update(_judge_block(_Program(block, own, known, bounds), threshold))
+        program = _Program(block, own, known, bounds, integral)
+        verdicts.update(_judge_block(program, threshold))
     return verdicts
 
 
@@ -725,8 +795,15 @@ class Outcome:
         return sorted(found, key=repr)
 
 
-def attack_release(release: Release, knowledge: Knowledge, truth: Release | None = None) -> Outcome:
-    """Attack every count indicator of *release*; check every rate.
+def attack_release(
+    release: Release,
+    knowledge: Knowledge,
+    truth: Release | None = None,
+    *,
+    integral: bool = False,
+) -> Outcome:
+    """Attack every count indicator of *release*; check every rate (with *integral*
+    over tables of whole numbers only: :func:`attack_suppression`).
 
     With *truth* (the internal table of the same data) the attacker's relations are
     checked against the true values first, and the verdicts against the truth; a
@@ -764,7 +841,7 @@ def attack_release(release: Release, knowledge: Knowledge, truth: Release | None
         if real is not None and knowledge.lower > 0:
             zeros = [c for c, (_, s) in cells.items() if s == "suppressed" and not real[c]]
             assert not zeros, f"{indicator}: zeros suppressed against the rule: {zeros[:5]}"
-        verdicts = attack_suppression(cells, found, threshold, knowledge.lower)
+        verdicts = attack_suppression(cells, found, threshold, knowledge.lower, integral=integral)
         outcome.suppressed += len(verdicts)
         for cell, verdict in verdicts.items():
             key = (indicator, *cell)

@@ -607,17 +607,19 @@ class _Search:
         return found
 
     def check(self, relations: Sequence[Relation], lower: int) -> None:
-        """Every surviving witness is a consistent table that moves only suppressed
-        cells (the certificate of the result); a broken one is an internal error."""
+        """Every surviving witness is a consistent table of whole numbers that moves
+        only suppressed cells (the certificate of the result, also against an attacker
+        who knows that counts are whole numbers); a broken one is an internal error."""
         from ._hypercube import verify
 
         cells = self.finder.cells
         keys = sorted(self.witnesses)
         changes = [{cells[c]: d for c, d in self.witnesses[k].items()} for k in keys]
         broken = verify(self.values, relations, changes, lower)
-        if broken or any(not self.hidden[c] for k in keys for c in self.witnesses[k]):
+        fractional = any(d != round(d) for change in changes for d in change.values())
+        if broken or fractional or any(not self.hidden[c] for k in keys for c in self.witnesses[k]):
             raise RuntimeError(
-                "disclosure control: a witness is not a consistent table "
+                "disclosure control: a witness is not a consistent table of whole numbers "
                 "(the dimensions do not describe the relations)"
             )
 
@@ -738,7 +740,19 @@ class _DeltaSystem:
 
     def witness(self, near: Any, target: int, rise: float, cost: Any) -> dict[int, float] | None:
         """The cheapest change of the columns *near* (the others stay) that keeps every
-        constraint and raises *target* by *rise*; None when there is none."""
+        constraint and raises *target* by *rise*, in whole numbers; None when there is
+        none.
+
+        Counts are whole numbers and the attacker knows it, so a witness must be a
+        table of whole numbers: a fractional one (the linear program's corner can be
+        one where the relations are not a network — three-way tables, overlapping
+        totals) would only show that a table of fractions reaches the required value,
+        and an attacker solving over whole numbers could still bound the cell below
+        the threshold or pin a cell that moves only by a fraction. A fractional
+        solution is first scaled to whole numbers (the same cells move, further; kept
+        when it is still a consistent table), else the program is solved again with
+        every change a whole number (HiGHS's branch and bound).
+        """
         import numpy as np
 
         n = len(self.cells)
@@ -783,8 +797,68 @@ class _DeltaSystem:
             return None
         solution = np.asarray(solver.getSolution().col_value)
         delta = solution[0::2] - solution[1::2]
-        moved = np.flatnonzero(np.abs(delta) > _TOL)
+        if not _whole(delta):
+            scaled = self._scaled(delta, near, rows, (r, c, a))
+            if scaled is None:
+                delta = _integer_solution(solver, 2 * k)
+                if delta is None:
+                    return None
+            else:
+                delta = scaled
+        delta = np.round(delta)
+        moved = np.flatnonzero(delta != 0)
         return {int(near[j]): float(delta[j]) for j in moved}
+
+    def _scaled(self, delta: Any, near: Any, rows: Any, matrix: tuple[Any, Any, Any]) -> Any:
+        """The smallest multiple ``m·delta`` (m ≤ ``_SCALES``) of whole numbers that
+        still keeps every row and bound (the exact rows it keeps by linearity; an
+        inequality or a cell's lower bound it may break), else None."""
+        import numpy as np
+
+        r, c, a = matrix
+        for m in range(2, _SCALES + 1):
+            step = m * delta
+            if not _whole(step):
+                continue
+            step = np.round(step)
+            if np.any(-step > self.upper[near]):
+                return None  # a cell would fall below the lower bound, and more so later
+            level = np.bincount(r, weights=a * step[c], minlength=len(rows))
+            low, up = self.row_low[rows], self.row_up[rows]
+            if np.any(level < low - _TOL) or np.any(level > up + _TOL):
+                return None
+            return step
+        return None
+
+
+_SCALES = 12
+"""A fractional witness is scaled to whole numbers when a multiple of at most this
+many does it (halves, thirds, quarters …)."""
+
+
+def _whole(x: Any) -> bool:
+    """Whether every entry of the array *x* is a whole number (to the solver's
+    tolerance)."""
+    import numpy as np
+
+    return bool(np.all(np.abs(x - np.round(x)) <= _TOL))
+
+
+def _integer_solution(solver: Any, n: int) -> Any:
+    """The loaded witness program solved again with its *n* columns (``plus`` and
+    ``minus`` of each cell) whole numbers: the change ``plus − minus``, None when no
+    change of whole numbers keeps every constraint."""
+    import highspy
+    import numpy as np
+
+    kinds = np.full(n, highspy.HighsVarType.kInteger)
+    solver.changeColsIntegrality(n, np.arange(n, dtype=np.int32), kinds)
+    solver.run()
+    found = str(solver.getModelStatus()).endswith("kOptimal")
+    if not found:
+        return None
+    solution = np.asarray(solver.getSolution().col_value)
+    return solution[0::2] - solution[1::2]
 
 
 def _delta_rows(

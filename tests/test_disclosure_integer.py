@@ -1,0 +1,151 @@
+"""Disclosure control against the attacker who knows that counts are whole numbers.
+
+The linear-programming attacker (``tests/release_attacker.py``) reasons over tables of
+real numbers. Counts are whole numbers, and an attacker who uses it (a mixed-integer
+program: the same relations, every cell a whole number) can know more: a cell whose
+largest value over real tables is 10/3 may be at most 2 over whole numbers, and a cell
+that moves from 3 to 3.25 over real tables may be fixed at 3. The engine therefore
+proves protection with witnesses of whole numbers (``_DeltaSystem.witness``), and its
+certificate refuses a fractional one. These tests attack protected tables with the
+integer mode of the independent attacker (:func:`release_attacker.attack_suppression`
+with ``integral=True``, ``scipy.optimize.milp``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from kommunale_integration import DisclosureControl
+from kommunale_integration._engine import _protection, protect
+from release_attacker import Verdict, attack_suppression
+from test_disclosure import cubes, tables
+
+THRESHOLD = 3
+Relation = tuple[Hashable, Sequence[Hashable], bool]
+
+# a (a primary 1) and b add up to s; d is a distinct count over b and s (between the
+# larger and the sum); T adds a, b, s and d. With T published, 2·s + d = 10 and
+# s ≤ d ≤ b + s, so a = s − b ≤ 10/3 over real numbers, but s ≤ 3 and a ≤ 2 over whole
+# numbers (s = 3, d = 4 exactly).
+VALUES = {"a": 1, "b": 2, "s": 3, "d": 4, "T": 10}
+RELATIONS: list[Relation] = [
+    ("s", ["a", "b"], True),
+    ("d", ["b", "s"], False),
+    ("T", ["a", "b", "s", "d"], True),
+]
+
+
+def attack(
+    values: Mapping[Hashable, int],
+    relations: Sequence[Relation],
+    hidden: set[Hashable],
+    *,
+    integral: bool,
+) -> dict[Any, Verdict]:
+    """The attacker's verdict on every hidden cell (a suppressed cell is at least 0)."""
+    cells = {
+        c: (None, "suppressed") if c in hidden else (float(v), "published")
+        for c, v in values.items()
+    }
+    found = [(t, list(p), e) for t, p, e in relations]
+    return attack_suppression(cells, found, THRESHOLD, 0.0, integral=integral)  # type: ignore[arg-type]
+
+
+def exposed(
+    values: Mapping[Hashable, int], relations: Sequence[Relation], hidden: set[Hashable]
+) -> list[tuple[Hashable, Verdict]]:
+    """The hidden cells the integer attacker fixes or bounds below the threshold (a
+    primary cell or a suppressed zero: he cannot tell it from a 1 or a 2)."""
+    verdicts = attack(values, relations, hidden, integral=True)
+    for cell, verdict in verdicts.items():
+        if verdict.fixed or verdict.below:  # the verdict is exact: the truth lies within
+            assert verdict.low - 1e-6 <= values[cell] <= verdict.high + 1e-6, (cell, verdict)
+    return [
+        (cell, verdict)
+        for cell, verdict in verdicts.items()
+        if verdict.fixed or (verdict.below and values[cell] < THRESHOLD)
+    ]
+
+
+def test_whole_numbers_tell_the_attacker_more_than_real_numbers() -> None:
+    """The suppression pattern a fractional witness would justify: over real numbers
+    nothing is exposed, over whole numbers the primary cell is at most 2 and s and d
+    are fixed (the attacker's integer mode is not blind)."""
+    hidden = {"a", "b", "s", "d"}
+    real = attack(VALUES, RELATIONS, hidden, integral=False)
+    assert not any(v.fixed or v.below for v in real.values()), real
+    assert real["a"].high >= THRESHOLD
+    whole = attack(VALUES, RELATIONS, hidden, integral=True)
+    assert (whole["a"].high, whole["a"].below, whole["a"].fixed) == (2.0, True, False)
+    assert (whole["s"].low, whole["s"].high, whole["s"].fixed) == (3.0, 3.0, True)
+    assert (whole["d"].low, whole["d"].high, whole["d"].fixed) == (4.0, 4.0, True)
+    assert not whole["b"].fixed
+    assert not whole["b"].below
+    assert [c for c, _ in exposed(VALUES, RELATIONS, hidden)] == ["a", "d", "s"]
+
+
+def test_the_engine_protects_against_whole_numbers() -> None:
+    """Only a fractional table lifts a to 3 while T stays published: the engine finds
+    no witness of whole numbers there and suppresses T as well."""
+    result = protect(VALUES, RELATIONS, DisclosureControl())
+    hidden = set(result.suppressed)
+    assert "T" in hidden
+    assert exposed(VALUES, RELATIONS, hidden) == []
+
+
+def test_a_witness_is_a_table_of_whole_numbers() -> None:
+    """The cheapest change over real numbers is fractional; the witness is whole."""
+    system = _protection._DeltaSystem(VALUES, _protection.normalise(RELATIONS), {"a": 3}, 0)
+    every = np.arange(len(system.cells))
+    target = system.cells.index("a")
+    change = system.witness(every, target, 2.0, np.ones(len(system.cells)))
+    assert change is not None
+    assert change[target] >= 2
+    assert all(d == round(d) for d in change.values())
+    table = {c: VALUES[c] + change.get(i, 0.0) for i, c in enumerate(system.cells)}
+    assert table["s"] == table["a"] + table["b"]
+    assert max(table["b"], table["s"]) <= table["d"] <= table["b"] + table["s"]
+    assert table["T"] == table["a"] + table["b"] + table["s"] + table["d"]
+    assert min(table.values()) >= 0
+    # with T kept, only fractions lift a: no witness
+    inner = every[[c != "T" for c in system.cells]]
+    assert system.witness(inner, target, 2.0, np.ones(len(system.cells))) is None
+
+
+def test_the_certificate_refuses_a_fractional_witness() -> None:
+    """A fractional change that keeps every relation is no certificate."""
+    values = {"x": 1, "y": 2, "z": 3}
+    relations = _protection.normalise([("z", ["x", "y"], True)])
+    finder = _protection._LinearFinder(_protection._DeltaSystem(values, relations, {"x": 3}, 0))
+    column = {c: i for i, c in enumerate(finder.cells)}
+    search = _protection._Search(values, finder, {"x": 3})
+    search._add({column["x"]: 2.0, column["y"]: -2.0})
+    search.check(relations, 0)  # whole numbers: accepted
+    search._add({column["x"]: 0.5, column["y"]: -0.5})
+    with pytest.raises(RuntimeError, match="whole numbers"):
+        search.check(relations, 0)
+
+
+@settings(max_examples=25)
+@given(tables())
+def test_protected_random_tables_resist_the_integer_attacker(
+    table: tuple[dict[Any, int], list[Relation]],
+) -> None:
+    values, relations = table
+    result = protect(values, relations, DisclosureControl())
+    assert exposed(values, relations, set(result.suppressed)) == []
+
+
+@settings(max_examples=10)
+@given(cubes())
+def test_protected_three_way_tables_resist_the_integer_attacker(
+    cube: tuple[dict[Any, int], list[Relation]],
+) -> None:
+    values, relations = cube
+    result = protect(values, relations, DisclosureControl())
+    assert exposed(values, relations, set(result.suppressed)) == []
