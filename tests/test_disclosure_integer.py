@@ -53,7 +53,7 @@ def attack(
         for c, v in values.items()
     }
     found = [(t, list(p), e) for t, p, e in relations]
-    return attack_suppression(cells, found, THRESHOLD, 0.0, integral=integral)  # type: ignore[arg-type]
+    return attack_suppression(cells, found, THRESHOLD, 0.0, integral=integral)
 
 
 def exposed(

@@ -97,6 +97,9 @@ def publish(
 def assert_protected(release: Release, knowledge: Knowledge, truth: Release) -> int:
     outcome = attack_release(release, knowledge, truth)
     assert outcome.exposed == [], outcome.exposed[:10]
+    # and the attacker who knows that counts are whole numbers (mixed-integer programs)
+    whole = attack_release(release, knowledge, truth, integral=True)
+    assert whole.exposed == [], whole.exposed[:10]
     attacked = set(release.indicators()) - set(outcome.skipped)
     counts = {i for i in release.indicators() if knowledge.kinds.get(i) in COUNTS}
     assert attacked == counts | (set(knowledge.rates) & set(release.indicators()))
