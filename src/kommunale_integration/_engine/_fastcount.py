@@ -20,7 +20,7 @@ import numpy as np
 
 from .._cases import OPEN, CaseData
 from .._model import CaseCount, CaseCountKind, CaseFilter
-from .compute import AGE_GROUPS, Cell, _batches, _CaseCounter, _Layout, age_group
+from .compute import AGE_GROUPS, _batches, _CaseCounter, _Layout, age_group
 
 __all__ = ["ArrayCounter"]
 
@@ -79,8 +79,9 @@ class ArrayCounter(_CaseCounter):
 
     # ----------------------------------------------------------------- counting
 
-    def cells(self, spec: CaseCount, year_of: dict[int, int]) -> dict[Cell, int]:
-        """The count of every cell (period × territory × dimension combination)."""
+    def cells(self, spec: CaseCount, year_of: dict[int, int]) -> list[int]:
+        """The count of every cell (period × territory × dimension combination), in
+        the order of :meth:`_Layout.cell_list`."""
         periods = self.layout.periods
         uses_age = any(f.attribute == "age_group" for f in spec.filters) or "age_group" in self.by
         n_leaves = len(self.mun_labels) * self.leaf_array(periods[0].end.year if periods else 0)[1]
@@ -174,7 +175,7 @@ class ArrayCounter(_CaseCounter):
 
     # ----------------------------------------------------------------- roll-up
 
-    def _roll_up_arrays(self, counts: Any, year_of: dict[int, int]) -> dict[Cell, int]:
+    def _roll_up_arrays(self, counts: Any, year_of: dict[int, int]) -> list[int]:
         """Sum leaf counts into every cell (territory chain × dimension totals)."""
         layout = self.layout
         n_periods, n_mun = len(layout.periods), len(self.mun_labels)
@@ -193,7 +194,8 @@ class ArrayCounter(_CaseCounter):
         if pairs:
             targets, sources = zip(*pairs, strict=True)
             np.add.at(totals, np.array(targets), values[np.array(sources)])
-        return dict(zip(layout.cells(), totals.transpose(1, 0, 2).ravel().tolist(), strict=True))
+        result: list[int] = totals.transpose(1, 0, 2).ravel().tolist()  # in cell order
+        return result
 
     def _attribute_labels(self, name: str, year: int) -> list[str]:
         return _AGE_LABELS if name == "age_group" else self._attribute(name, year)[1]

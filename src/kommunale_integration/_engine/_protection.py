@@ -79,7 +79,9 @@ def normalise(groups: Iterable[Sequence[Any]]) -> list[Relation]:
     result: list[Relation] = []
     for group in groups:
         exact = True if len(group) < 3 else bool(group[2])
-        result.append((group[0], list(group[1]), exact))
+        parts = group[1]
+        # (the engine's parts lists are kept, not copied: nothing changes a relation)
+        result.append((group[0], parts if type(parts) is list else list(parts), exact))
     return result
 
 

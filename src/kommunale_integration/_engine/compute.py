@@ -142,6 +142,7 @@ class _Layout:
         labels = [[TOTAL, *values] for _, values in dims]
         self.combos: list[tuple[str, ...]] = list(itertools.product(*labels))
         self._cells: list[Cell] | None = None
+        self._shape: list[tuple[Cell, list[Cell], bool]] | None = None
 
     def chain(self, ags: str, concept: Concept | None) -> tuple[str, ...]:
         """The territory and its ancestors up to ``all``."""
@@ -238,24 +239,49 @@ class _Layout:
         cases, *additive_in_time*); for distinct counts (a case active or with an
         event in two months counts once in the year) ``max(parts) ≤ total ≤
         sum(parts)``.
+
+        The cells are those of :meth:`cell_list` (no copies) and the parts lists are
+        shared by both kinds of count: a relation costs a tuple and its list once.
         """
-        groups: list[tuple[Cell, list[Cell], bool]] = []
+        return [
+            (total, parts, additive_in_time if over_time else True)
+            for total, parts, over_time in self._relations()
+        ]
+
+    def _relations(self) -> list[tuple[Cell, list[Cell], bool]]:
+        """The relations of :meth:`groups`, each with whether it is one over time."""
+        if self._shape is not None:
+            return self._shape
+        cells = self.cell_list()
+        n_t, n_c = len(self.territories), len(self.combos)
+        t_at = {t: i for i, t in enumerate(self.territories)}
+        c_at = {c: i for i, c in enumerate(self.combos)}
+        # per combination with a total at dimension i: the combinations of its values
+        splits = [
+            (c, [c_at[(*combo[:i], v, *combo[i + 1 :])] for v in values])
+            for i, (_, values) in enumerate(self.dims)
+            for c, combo in enumerate(self.combos)
+            if combo[i] == TOTAL
+        ]
+        family = [(t_at[parent], [t_at[k] for k in kids]) for parent, kids in self.children.items()]
+        shape: list[tuple[Cell, list[Cell], bool]] = []
         for p in range(len(self.periods)):
-            for combo in self.combos:
-                for parent, kids in self.children.items():
-                    groups.append(((p, parent, combo), [(p, k, combo) for k in kids], True))
-            for i, (_, values) in enumerate(self.dims):
-                for combo in self.combos:
-                    if combo[i] != TOTAL:
-                        continue
-                    parts = [(*combo[:i], v, *combo[i + 1 :]) for v in values]
-                    for t in self.territories:
-                        groups.append(((p, t, combo), [(p, t, c) for c in parts], True))
+            base = p * n_t
+            for c in range(n_c):
+                for parent, kids in family:
+                    total = cells[(base + parent) * n_c + c]
+                    shape.append((total, [cells[(base + k) * n_c + c] for k in kids], False))
+            for c, parts in splits:
+                for t in range(n_t):
+                    at = (base + t) * n_c
+                    shape.append((cells[at + c], [cells[at + v] for v in parts], False))
         for p, subs in self._subperiods():
-            for t in self.territories:
-                for combo in self.combos:
-                    groups.append(((p, t, combo), [(s, t, combo) for s in subs], additive_in_time))
-        return groups
+            for t in range(n_t):
+                for c in range(n_c):
+                    total = cells[(p * n_t + t) * n_c + c]
+                    shape.append((total, [cells[(s * n_t + t) * n_c + c] for s in subs], True))
+        self._shape = shape
+        return shape
 
 
 class _CaseCounter:
@@ -448,9 +474,10 @@ class _CaseCounter:
             for p in found:
                 result[p][leaf] += n
 
-    def cells(self, spec: CaseCount, year_of: dict[int, int]) -> dict[Cell, int]:
-        """The count of every cell (period × territory × dimension combination)."""
-        return self.roll_up(self.count(spec), year_of)
+    def cells(self, spec: CaseCount, year_of: dict[int, int]) -> list[int]:
+        """The count of every cell (period × territory × dimension combination), in
+        the order of :meth:`_Layout.cell_list`."""
+        return list(self.roll_up(self.count(spec), year_of).values())
 
     def roll_up(self, counts: dict[int, Counter[int]], year_of: dict[int, int]) -> dict[Cell, int]:
         """Sum leaf counts into every cell (territory chain × dimension totals)."""
@@ -719,7 +746,7 @@ def compute_indicators(
     if concept is not None:
         extra = {o.territory for o in concept.observations if o.territory != "all"}
     layout = _Layout(period_list, municipalities, concept, dims, sorted(extra))
-    counts = _Counts(cases, layout, by) if cases is not None else None
+    counts = _Counts(cases, layout, by, audit=audit) if cases is not None else None
     elements = _Elements(concept, layout)
     dim_names = [name for name, _ in dims]
     # Observations of the indicators themselves (e.g. published figures for years
@@ -810,15 +837,18 @@ class _Counts:
     :meth:`_Layout.cell_list`; equal parts are one shared object.
     """
 
-    def __init__(self, cases: CaseData, layout: _Layout, by: Sequence[str]) -> None:
+    def __init__(
+        self, cases: CaseData, layout: _Layout, by: Sequence[str], *, audit: bool = False
+    ) -> None:
         self.layout = layout
         self.counter = _counter(cases, layout, by)
         self.year_of = {p: period.end.year for p, period in enumerate(layout.periods)}
-        self.raw: dict[CaseCount, dict[Cell, int]] = {}
+        # each count's values in the order of the cells (a dict of them only while it is
+        # protected)
+        self.raw: dict[CaseCount, list[int]] = {}
         self.done: dict[tuple[CaseCount, DisclosureControl | None], list[Part]] = {}
-        # the relations depend only on whether the count adds up over time: two lists
-        # for all counts
-        self.relations: dict[bool, list[tuple[Cell, list[Cell], bool]]] = {}
+        # the audit needs each protection afterwards; without it none is kept
+        self.keep_audit = audit
         self.protections: dict[tuple[CaseCount, DisclosureControl], Protection] = {}
 
     def parts(self, spec: CaseCount, control: DisclosureControl | None) -> list[Part]:
@@ -829,23 +859,25 @@ class _Counts:
         if raw is None:
             raw = self.raw[spec] = self.counter.cells(spec, self.year_of)
         if control is None:
-            result = _as_parts(list(raw.values()), None)  # cells in layout order
+            result = _as_parts(raw, None)  # cells in layout order
         else:
             additive = spec.count is CaseCountKind.NEW
-            groups = self.relations.get(additive)
-            if groups is None:
-                groups = self.relations[additive] = self.layout.groups(additive)
-            protection = self.protections[(spec, control)] = protect(
-                raw,
-                groups,
+            cells = self.layout.cell_list()
+            # the relations and the cell → value mapping are built for this count and
+            # dropped after it (the parts lists of the relations are the layout's)
+            protection = protect(
+                dict(zip(cells, raw, strict=True)),
+                self.layout.groups(additive),
                 control,
                 dimensions=self.layout.dimensions(additive),
                 coordinates=self.layout.coordinates,
             )
-            cells = self.layout.cell_list()
+            if self.keep_audit:
+                self.protections[(spec, control)] = protection
             rounded = protection.rounded_cells if protection.rounded else frozenset()
+            published = protection.published
             result = _as_parts(
-                [protection.published[c] for c in cells],
+                [published[c] for c in cells],
                 [c in rounded for c in cells] if rounded else None,
             )
         self.done[(spec, control)] = result
@@ -884,7 +916,7 @@ class _Counts:
                         period=layout.periods[cell[0]],
                         territory=cell[1],
                         dims=tuple(zip(dim_names, cell[2], strict=True)),
-                        value=raw[cell],
+                        value=raw[position],
                         primary=cell in protection.primary,
                         low=low,
                         high=high,
@@ -895,7 +927,7 @@ class _Counts:
         return result
 
 
-def _as_parts(values: list[int | None], rounded: list[bool] | None) -> list[Part]:
+def _as_parts(values: Sequence[int | None], rounded: list[bool] | None) -> list[Part]:
     """The (value, status) part of each count; suppressed where the value is ``None``."""
     shared: dict[tuple[int | None, bool], Part] = {}
     result: list[Part] = []
