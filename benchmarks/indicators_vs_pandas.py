@@ -48,6 +48,7 @@ import time
 from collections.abc import Callable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -231,6 +232,150 @@ def run_duckdb(cases: str, events: str) -> Iterator[Row]:
     return cells(counts, territories)
 
 
+# --------------------------------------------------------------------------- scaling
+
+PHASES = {
+    # phase: (module, object, attribute) timed; nested phases count apart
+    "read: scan files": ("kommunale_integration._cases_fast", None, "_scan"),
+    "read: cases": ("kommunale_integration._cases_fast", None, "_read_cases"),
+    "read: dates": ("kommunale_integration._cases_fast", "_Days", "values"),
+    "read: pseudonym hashes": ("kommunale_integration._cases_fast", "_Ids", "add"),
+    "read: pseudonym index": ("kommunale_integration._cases_fast", "_Ids", "index"),
+    "read: events": ("kommunale_integration._cases_fast", None, "_read_events"),
+    "read: join events to cases": ("kommunale_integration._cases_fast", "_Ids", "find"),
+    "read: columns to CaseData": ("kommunale_integration._cases", "_Reader", "finish"),
+    "count": ("kommunale_integration._engine._fastcount", "ArrayCounter", "cells"),
+}
+
+
+class _Clock:
+    """CPU and wall time per phase, each phase without the phases it calls."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = {}
+        self.wall: dict[str, float] = {}
+        self.stack = ["other"]
+        self.mark = (time.process_time(), time.perf_counter())
+
+    def switch(self, phase: str | None) -> None:
+        """Charge the time since the last switch to the running phase; enter *phase*
+        (``None``: leave the running one)."""
+        cpu, wall = time.process_time(), time.perf_counter()
+        top = self.stack[-1]
+        self.cpu[top] = self.cpu.get(top, 0.0) + cpu - self.mark[0]
+        self.wall[top] = self.wall.get(top, 0.0) + wall - self.mark[1]
+        self.mark = (cpu, wall)
+        if phase is None:
+            self.stack.pop()
+        else:
+            self.stack.append(phase)
+
+    def timed(self, phase: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            self.switch(phase)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.switch(None)
+
+        return run
+
+    def install(self) -> None:
+        """Time the functions of :data:`PHASES` (the library's own, unchanged)."""
+        import importlib
+
+        for phase, (module_name, owner_name, name) in PHASES.items():
+            module = importlib.import_module(module_name)
+            owner = module if owner_name is None else getattr(module, owner_name)
+            setattr(owner, name, self.timed(phase, getattr(owner, name)))
+
+
+def _child_phases(cases: str, events: str, out: str) -> None:
+    """One unprotected library run with the time of each phase (``--scaling``)."""
+    clock = _Clock()
+    start = time.perf_counter()
+    from kommunale_integration import CaseReadOptions, compute_indicators, read_cases
+
+    clock.install()
+    largest = max(Path(cases).stat().st_size, Path(events).stat().st_size)
+    limit = max(CaseReadOptions().max_file_bytes, largest)
+    clock.switch("read: other")
+    data = read_cases(cases, events, options=CaseReadOptions(max_file_bytes=limit))
+    clock.switch(None)
+    clock.switch("table (roll-up, protection off, rows)")
+    table = compute_indicators(
+        cases=data, periods=[PERIOD], by=("sex",), include_subperiods=True, disclosure=None
+    )
+    clock.switch(None)
+    clock.switch("format rows as text")
+    rows = [
+        (r["indicator"], r["period"], r["territory"], r["sex"], r["value"]) for r in table.records()
+    ]
+    clock.switch(None)
+    clock.switch("other")
+    seconds = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu": usage.ru_utime + usage.ru_stime,
+                "peak_mb": usage.ru_maxrss * 1024 / 1e6,
+                "cells": len(rows),
+                "phases": clock.cpu,
+                "phase_wall": clock.wall,
+            }
+        )
+    )
+
+
+def _scaling(folder: Path, sizes: list[int]) -> None:
+    """The library's CPU time per phase and million cases at each size (``--scaling``)."""
+    found: dict[int, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            cases, events = generate(folder, n)
+            load = os.getloadavg()
+            done = subprocess.run(
+                [sys.executable, __file__, "--phases", str(cases), str(events), f"{tmp}/{n}"],
+                check=False,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode:
+                sys.stderr.write(done.stderr)
+                raise SystemExit(f"the library failed at {n:,} cases (exit {done.returncode})")
+            found[n] = json.loads(done.stdout.strip().splitlines()[-1])
+            found[n]["load"] = load
+            print(
+                f"{n:>11,} cases: {found[n]['seconds']:7.1f} s wall, CPU {found[n]['cpu']:7.1f} s, "
+                f"peak {found[n]['peak_mb']:6,.0f} MB, {found[n]['cells']:,} cells "
+                f"(load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f})"
+            )
+    first = sizes[0]
+    phases = [p for p in found[first]["phases"] if any(f["phases"].get(p) for f in found.values())]
+    rows: list[tuple[str, list[float]]] = [
+        (phase, [found[n]["phases"].get(phase, 0.0) for n in sizes]) for phase in phases
+    ]
+    rows.append(("all (process CPU)", [found[n]["cpu"] for n in sizes]))
+    head = " | ".join(f"{n:,}" for n in sizes)
+    print(
+        "\nCPU seconds per million cases (linear growth: equal across a row; the table "
+        "phases work per cell, and the cells do not grow with the cases)"
+    )
+    print(f"| phase | {head} | CPU s at {first:,} | CPU s at {sizes[-1]:,} |")
+    print("|---|" + "---|" * (len(sizes) + 2))
+    for phase, seconds in rows:
+        per_million = " | ".join(
+            f"{x / (n / 1e6):.3f}" for x, n in zip(seconds, sizes, strict=True)
+        )
+        print(f"| {phase} | {per_million} | {seconds[0]:.2f} | {seconds[-1]:.2f} |")
+    peaks = " | ".join(f"{found[n]['peak_mb'] / (n / 1e6):.0f}" for n in sizes)
+    print(f"| peak RSS, MB per million cases | {peaks} | | |")
+
+
 RUNNERS: dict[str, Callable[[str, str], Iterator[Row]]] = {
     "pandas": run_pandas,
     "duckdb": run_duckdb,
@@ -371,10 +516,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", nargs="+", choices=IMPLEMENTATIONS, default=IMPLEMENTATIONS)
     parser.add_argument("--dir", type=Path, default=default_dir())
+    parser.add_argument(
+        "--scaling",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="the library (unprotected) at these sizes: CPU time per phase and million cases",
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--phases", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
+        return
+    if args.phases:
+        _child_phases(*args.phases)
+        return
+    if args.scaling:
+        _scaling(args.dir, args.scaling)
         return
     only = [kind for kind in IMPLEMENTATIONS if kind in args.only]
     results = {n: _size(args.dir, n, args.runs, only) for n in args.cases}
