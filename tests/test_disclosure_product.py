@@ -191,6 +191,68 @@ def test_verify_finds_a_broken_witness() -> None:
     assert verify(values, loose, [{"a": 1.0}, {"a": 4.0}, {"t": 1.0}], 0) == [1, 2]
 
 
+def _consistent(
+    values: dict[str, int], relations: Sequence[Relation], change: dict[str, float], lower: int
+) -> bool:
+    """The reference: whether ``values + change`` keeps every relation and bound."""
+    x = {c: v + change.get(c, 0.0) for c, v in values.items()}
+    if any(x[c] < lower for c in change):
+        return False
+    for total, parts, exact in relations:
+        whole = sum(x[p] for p in parts)
+        if exact and x[total] != whole:
+            return False
+        if not exact and not max(x[p] for p in parts) <= x[total] <= whole:
+            return False
+    return True
+
+
+# changes that keep the relations below (a witness of the search is a sum of such
+# moves), and single steps that may break them
+_MOVES = (
+    {"a": 1.0, "b": -1.0},
+    {"c": 1.0, "d": -1.0},
+    {"a": 1.0, "t": 1.0, "y": 1.0},
+    {"c": 1.0, "u": 1.0},
+    {"t": 1.0, "a": 1.0, "u": -1.0, "c": -1.0},
+)
+
+
+@st.composite
+def _witness(draw: st.DrawFn) -> dict[str, float]:
+    change: dict[str, float] = {}
+    for move in draw(st.lists(st.sampled_from(_MOVES), min_size=1, max_size=4)):
+        step = draw(st.integers(-2, 2))
+        for cell, sign in move.items():
+            change[cell] = change.get(cell, 0.0) + step * sign
+    if draw(st.booleans()):
+        cell = draw(st.sampled_from(["t", "a", "b", "u", "c", "d", "y"]))
+        change[cell] = change.get(cell, 0.0) + draw(st.integers(-2, 2))
+    order = draw(st.permutations(sorted(change)))
+    return {cell: change[cell] for cell in order if change[cell]} or {"a": 1.0, "b": -1.0}
+
+
+@settings(max_examples=150, deadline=None)
+@given(changes=st.lists(_witness(), min_size=1, max_size=12), chunk=st.integers(1, 40))
+def test_verify_in_chunks_finds_exactly_the_broken_witnesses(
+    changes: list[dict[str, float]], chunk: int
+) -> None:
+    """However the witnesses are split into chunks, ``verify`` names exactly those
+    that break a relation or a bound."""
+    from kommunale_integration._engine import _hypercube
+
+    values = {"t": 5, "a": 2, "b": 3, "u": 4, "c": 1, "d": 3, "y": 6}
+    relations: list[Relation] = [
+        ("t", ["a", "b"], True),
+        ("u", ["c", "d"], True),
+        ("y", ["t", "u"], False),
+    ]
+    expected = [i for i, ch in enumerate(changes) if not _consistent(values, relations, ch, 0)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_hypercube, "_VERIFY_CHUNK", chunk)
+        assert verify(values, relations, changes, 0) == expected
+
+
 def balanced(vector: Sequence[tuple[int, int]], relations: Sequence[Any]) -> bool:
     moved = dict(vector)
     return all(

@@ -364,6 +364,10 @@ class Cube:
         return float(price[pick]), int(size[pick]), change
 
 
+_VERIFY_CHUNK = 1 << 18
+"""About this many (witness, relation row) entries are checked at once by :func:`verify`."""
+
+
 def verify(
     values: Mapping[Any, int],
     relations: Sequence[tuple[Any, Sequence[Any], bool]],
@@ -421,21 +425,29 @@ def verify(
     start = np.cumsum(by_cell)
     true_a, low_a, up_a = np.array(true), np.array(lows), np.array(ups)
     value_of = np.array(values_by_id)
-    # all witnesses at once: (witness, cell, change) → (witness, row, change of the row)
+    # (witness, cell, change) → (witness, row, change of the row), for a chunk of
+    # whole witnesses at a time: the arrays stay near _VERIFY_CHUNK entries
     owner = np.repeat(np.arange(len(changes)), [len(c) for c in changes])
     cols = np.array([cell_id[c] for change in changes for c in change], dtype=np.int64)
     delta = np.array([d for change in changes for d in change.values()], dtype=float)
     bad = set(owner[value_of[cols] + delta < lower - 1e-6].tolist())
-    counts = start[cols + 1] - start[cols]
-    first = np.repeat(start[cols], counts)
-    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    span = first + offset
-    rows = rows_a[span]
-    key = np.repeat(owner, counts) * max(1, len(true_a)) + rows
-    keys, inverse = np.unique(key, return_inverse=True)
-    weights = coef_a[span] * np.repeat(delta, counts)
-    row = keys % max(1, len(true_a))
-    level = np.bincount(inverse, weights=weights, minlength=len(keys)) + true_a[row]
-    broken = (level < low_a[row] - 1e-6) | (level > up_a[row] + 1e-6)
-    bad.update((keys[broken] // max(1, len(true_a))).tolist())
+    n_rows = max(1, len(true_a))
+    ends = np.cumsum(start[cols + 1] - start[cols])
+    lo = 0
+    while lo < len(cols):
+        hi = int(np.searchsorted(ends, ends[lo] + _VERIFY_CHUNK, side="right"))
+        hi = int(np.searchsorted(owner, owner[min(hi, len(cols) - 1)], side="right"))
+        who, at, by = owner[lo:hi], cols[lo:hi], delta[lo:hi]
+        lo = hi
+        counts = start[at + 1] - start[at]
+        first = np.repeat(start[at], counts)
+        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        span = first + offset
+        key = np.repeat(who, counts) * n_rows + rows_a[span]
+        keys, inverse = np.unique(key, return_inverse=True)
+        weights = coef_a[span] * np.repeat(by, counts)
+        row = keys % n_rows
+        level = np.bincount(inverse, weights=weights, minlength=len(keys)) + true_a[row]
+        broken = (level < low_a[row] - 1e-6) | (level > up_a[row] + 1e-6)
+        bad.update((keys[broken] // n_rows).tolist())
     return sorted(bad)
