@@ -117,6 +117,26 @@ def test_a_witness_is_a_table_of_whole_numbers() -> None:
     assert system.witness(inner, target, 2.0, np.ones(len(system.cells))) is None
 
 
+def test_a_fractional_witness_is_scaled_to_whole_numbers() -> None:
+    """``u = l0 + l1 + l2 + l3`` and ``v = l0 + l3 + u + l2`` (published) give
+    ``v = 2·(l0 + l2 + l3) + l1``: over whole numbers l1 moves in steps of 2 only. The
+    cheapest change over real numbers lifts l1 by 1 with l3 − ½ and u + ½; the witness
+    moves the same cells twice as far."""
+    values = {"l0": 0, "l1": 2, "l2": 3, "l3": 2, "u": 7, "v": 12}
+    relations = _protection.normalise(
+        [("u", ["l0", "l1", "l2", "l3"], True), ("v", ["l0", "l3", "u", "l2"], True)]
+    )
+    system = _protection._DeltaSystem(values, relations, {"l1": 3, "l3": 3}, 0)
+    near = np.array([i for i, c in enumerate(system.cells) if c != "v"])
+    target = system.cells.index("l1")
+    cost = np.ones(len(system.cells))
+    cost[system.cells.index("l2")] = 5.0  # l3 is the cheaper cell to lower
+    change = system.witness(near, target, 1.0, cost)
+    assert change is not None
+    moved = {system.cells[i]: d for i, d in change.items()}
+    assert moved == {"l1": 2.0, "l3": -1.0, "u": 1.0}
+
+
 def test_the_certificate_refuses_a_fractional_witness() -> None:
     """A fractional change that keeps every relation is no certificate."""
     values = {"x": 1, "y": 2, "z": 3}
