@@ -802,7 +802,7 @@ class _DeltaSystem:
         if not _whole(delta):
             scaled = self._scaled(delta, near, rows, (r, c, a))
             if scaled is None:
-                delta = _integer_solution(solver, 2 * k)
+                delta = _integer_solution(solver, col_low, col_up, delta)
                 if delta is None:
                     return None
             else:
@@ -846,22 +846,32 @@ def _whole(x: Any) -> bool:
     return bool(np.all(np.abs(x - np.round(x)) <= _TOL))
 
 
-def _integer_solution(solver: Any, n: int) -> Any:
-    """The loaded witness program solved again with its *n* columns (``plus`` and
-    ``minus`` of each cell) whole numbers: the change ``plus − minus``, None when no
-    change of whole numbers keeps every constraint."""
+def _integer_solution(solver: Any, col_low: Any, col_up: Any, fractional: Any) -> Any:
+    """The loaded witness program solved again with its columns (``plus`` and
+    ``minus`` of each cell, bounds *col_low* and *col_up*) whole numbers: the change
+    ``plus − minus``, None when no change of whole numbers keeps every constraint.
+
+    First only the cells that the *fractional* change moves may move (a small
+    program, and a witness as cheap as that change where one exists), then all.
+    """
     import highspy
     import numpy as np
 
-    kinds = np.full(n, highspy.HighsVarType.kInteger)
-    solver.changeColsIntegrality(n, np.arange(n, dtype=np.int32), kinds)
+    n = len(col_low)
+    columns = np.arange(n, dtype=np.int32)
+    solver.changeColsIntegrality(n, columns, np.full(n, highspy.HighsVarType.kInteger))
     solver.setOptionValue("presolve", "on")  # a third less time for the branch and bound
-    solver.run()
-    found = str(solver.getModelStatus()).endswith("kOptimal")
-    if not found:
-        return None
-    solution = np.asarray(solver.getSolution().col_value)
-    return solution[0::2] - solution[1::2]
+    still = np.repeat(np.abs(fractional) <= _TOL, 2)
+    for attempt in ("support", "all"):
+        if attempt == "support":
+            solver.changeColsBounds(n, columns, col_low, np.where(still, 0.0, col_up))
+        else:
+            solver.changeColsBounds(n, columns, col_low, col_up)
+        solver.run()
+        if str(solver.getModelStatus()).endswith("kOptimal"):
+            solution = np.asarray(solver.getSolution().col_value)
+            return solution[0::2] - solution[1::2]
+    return None
 
 
 def _delta_rows(
