@@ -724,8 +724,10 @@ def compute_indicators(
             default selection.
         audit: Keep the audit of disclosure control in ``IndicatorTable.audit``:
             every suppressed count of an indicator that is a case count, with its true
-            value and its feasibility interval. The audit is **internal** (it holds
-            true values); the rows of the table stay protected.
+            value and its exact feasibility interval (every block of linked
+            suppressed cells is audited by linear programming, which on a year with
+            its quarters and months can take a minute). The audit is **internal**
+            (it holds true values); the rows of the table stay protected.
 
     Returns:
         The :class:`IndicatorTable`.
@@ -871,6 +873,7 @@ class _Counts:
                 control,
                 dimensions=self.layout.dimensions(additive),
                 coordinates=self.layout.coordinates,
+                exact_audit=self.keep_audit,  # audit=True: every block exactly
             )
             if self.keep_audit:
                 self.protections[(spec, control)] = protection
