@@ -1,0 +1,295 @@
+"""The exact audit of disclosure control against an independent attacker.
+
+The audit (``_engine/_protection.py``) computes the feasibility interval of every
+suppressed cell with few linear programs: bounds propagated through the relations, a
+ray for the cells without an upper bound, linear programs that push many cells at
+once, and single programs only for the cells still open. Each shortcut is a proof, so
+the intervals must equal those of the plain attacker of ``test_disclosure.py``, which
+solves two ``scipy.optimize.linprog`` programs per cell over the dense relations.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy import sparse
+from scipy.optimize import linprog
+
+from kommunale_integration import CaseData, DisclosureControl, compute_indicators, read_cases
+from kommunale_integration._engine import _protection, disclosure, protect
+from test_disclosure import LOWER, Relation, attack, tables
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def same(ours: tuple[float, float], theirs: tuple[float, float]) -> bool:
+    return all(
+        (math.isinf(a) and math.isinf(b)) or abs(a - b) < 1e-6
+        for a, b in zip(ours, theirs, strict=True)
+    )
+
+
+@st.composite
+def releases(draw: st.DrawFn) -> tuple[dict[Any, int], list[Relation], set[Any]]:
+    """A release like one of ``indicators``: territory (``all``, districts,
+    municipalities) × breakdown (``_T`` and its values) × period (a year and its
+    quarters; sums for new cases, ``max ≤ year ≤ sum`` for distinct counts), true
+    counts consistent with every relation, and a random set of suppressed cells."""
+    districts = [f"d{d}" for d in range(draw(st.integers(1, 2)))]
+    towns = {d: [f"{d}m{m}" for m in range(draw(st.integers(1, 3)))] for d in districts}
+    values_of = ["_T", *(f"v{k}" for k in range(draw(st.integers(1, 3))))]
+    quarters = [f"Q{q}" for q in range(draw(st.integers(2, 3)))]
+    additive = draw(st.booleans())
+    small = st.sampled_from([0, 0, 1, 1, 2, 3, 4, 6, 9])
+    values: dict[Any, int] = {}
+    for town, v in itertools.product(itertools.chain(*towns.values()), values_of[1:]):
+        counts = [draw(small) for _ in quarters]
+        for q, n in zip(quarters, counts, strict=True):
+            values[(q, town, v)] = n
+        year = sum(counts) if additive else draw(st.integers(max(counts), sum(counts)))
+        values[("Y", town, v)] = year
+    periods = ["Y", *quarters]
+    for p, d in itertools.product(periods, districts):  # sums over territories and values
+        for v in values_of[1:]:
+            values[(p, d, v)] = sum(values[(p, t, v)] for t in towns[d])
+    for p in periods:
+        for v in values_of[1:]:
+            values[(p, "all", v)] = sum(values[(p, d, v)] for d in districts)
+        for t in ["all", *districts, *itertools.chain(*towns.values())]:
+            values[(p, t, "_T")] = sum(values[(p, t, v)] for v in values_of[1:])
+    relations: list[Relation] = []
+    for p, v in itertools.product(periods, values_of):
+        relations.append(((p, "all", v), [(p, d, v) for d in districts], True))
+        relations += [((p, d, v), [(p, t, v) for t in towns[d]], True) for d in districts]
+    for p, t in {(c[0], c[1]) for c in values}:
+        relations.append(((p, t, "_T"), [(p, t, v) for v in values_of[1:]], True))
+    for t, v in {(c[1], c[2]) for c in values}:
+        relations.append((("Y", t, v), [(q, t, v) for q in quarters], additive))
+    share = draw(st.sampled_from([0.3, 0.6, 0.9]))
+    flags = draw(st.lists(st.floats(0, 1), min_size=len(values), max_size=len(values)))
+    hidden = {c for c, f in zip(sorted(values, key=repr), flags, strict=True) if f < share}
+    return values, relations, hidden
+
+
+@given(releases())
+def test_the_audit_equals_the_attacker(release: tuple[dict[Any, int], list[Relation], set[Any]]):
+    values, relations, hidden = release
+    counts: collections.Counter[str] = collections.Counter()
+    ours = _protection.audit(values, relations, hidden, lower=LOWER, counts=counts)
+    known = {c: float(v) for c, v in values.items() if c not in hidden}
+    theirs = attack(known, hidden, relations)
+    assert set(ours) == hidden  # no block left out
+    for cell in hidden:
+        assert same(ours[cell], theirs[cell]), (cell, values[cell], ours[cell], theirs[cell])
+    blocks = _protection._blocks(relations, hidden)
+    assert counts["blocks"] == sum(1 for _, own in blocks if own)
+    # the propagated bounds are outer bounds: every shortcut starts from a proof
+    for cells, own in blocks:
+        low, high = _protection._bounds(values, own, cells, LOWER)
+        for i, cell in enumerate(cells):
+            assert low[i] <= theirs[cell][0] + 1e-6
+            assert high[i] >= theirs[cell][1] - 1e-6
+
+
+@given(tables(), st.data())
+def test_the_audit_equals_the_attacker_on_overlapping_sums(
+    table: tuple[dict[Any, int], list[Relation]], data: st.DataObject
+) -> None:
+    """Random sums over overlapping groups of cells, random cells suppressed: bounds
+    that propagation cannot reach (three sums pin three cells)."""
+    values, relations = table
+    hidden = set(data.draw(st.sets(st.sampled_from(sorted(values, key=repr)), min_size=1)))
+    ours = _protection.audit(values, relations, hidden, lower=LOWER)
+    known = {c: float(v) for c, v in values.items() if c not in hidden}
+    theirs = attack(known, hidden, relations)
+    assert set(ours) == hidden
+    for cell in hidden:
+        assert same(ours[cell], theirs[cell]), (cell, values[cell], ours[cell], theirs[cell])
+
+
+def test_three_sums_pin_three_cells() -> None:
+    """a + b = 3, a + c = 3, b + c = 2: a = 2, b = c = 1, which propagating the sums
+    one at a time does not see (1 ≤ a ≤ 3, b ≤ 2): single linear programs decide."""
+    values = {"s": 3, "t": 3, "u": 2, "a": 2, "b": 1, "c": 1}
+    relations: list[Relation] = [("s", ["a", "b"], True), ("t", ["a", "c"], True)]
+    relations.append(("u", ["b", "c"], True))
+    cells = ["a", "b", "c"]
+    low, high = _protection._bounds(values, relations, cells, 0)
+    assert (low, high) == ([1.0, 0.0, 0.0], [3.0, 2.0, 2.0])
+    found = _protection.audit(values, relations, set(cells), lower=0)
+    assert found == {"a": (2.0, 2.0), "b": (1.0, 1.0), "c": (1.0, 1.0)}
+
+
+def test_a_cell_that_only_the_linear_program_bounds() -> None:
+    """``b`` and ``c`` have no propagated upper bound, but t = a + b and a = t + c
+    give b + c = 0: the ray of all four cells fails, and the single programs find
+    ``t`` and ``a`` unbounded and ``b`` and ``c`` fixed at 0."""
+    values = {"t": 5, "a": 5, "b": 0, "c": 0}
+    relations: list[Relation] = [("t", ["a", "b"], True), ("a", ["t", "c"], True)]
+    cells = sorted(values)
+    _low, high = _protection._bounds(values, relations, cells, 0)
+    assert all(math.isinf(h) for h in high)
+    assert not _protection._ray(relations, cells, [0, 1, 2, 3])
+    assert _protection._ray(relations, cells, [0, 3])  # a and t rise together
+    counts: collections.Counter[str] = collections.Counter()
+    found = _protection.audit(values, relations, set(values), lower=0, counts=counts)
+    assert found == {"t": (0.0, math.inf), "a": (0.0, math.inf), "b": (0, 0), "c": (0, 0)}
+    assert counts["max"] == 4
+    assert counts["unbounded"] == 0
+
+
+def test_unbounded_cells_are_proved_by_one_ray() -> None:
+    """Nothing published above them: the whole hierarchy can grow."""
+    values = {"all": 6, "x": 1, "y": 5, "x1": 1, "x2": 0}
+    relations: list[Relation] = [("all", ["x", "y"], True), ("x", ["x1", "x2"], False)]
+    counts: collections.Counter[str] = collections.Counter()
+    found = _protection.audit(values, relations, set(values), lower=0, counts=counts)
+    assert all(math.isinf(high) for _, high in found.values())
+    assert counts["unbounded"] == 5
+    assert counts["max"] == 0
+
+
+@given(releases())
+def test_protect_audits_every_block_when_asked(
+    release: tuple[dict[Any, int], list[Relation], set[Any]],
+) -> None:
+    """With the size limit lowered to 1, every block of two or more cells is too
+    large for the default audit; ``exact_audit=True`` still audits all of them."""
+    values, relations, _ = release
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(disclosure, "AUDIT_LIMIT", 1)
+        default = protect(values, relations, DisclosureControl())
+        full = protect(values, relations, DisclosureControl(), exact_audit=True)
+    assert full.suppressed == default.suppressed
+    assert full.exact
+    hidden = set(full.suppressed)
+    known = {c: float(v) for c, v in values.items() if c not in hidden}
+    theirs = attack(known, hidden, relations)
+    assert set(full.intervals) == hidden
+    for cell in hidden:
+        assert same(full.intervals[cell], theirs[cell])
+    large = any(len(cells) > 1 for cells, _ in _protection._blocks(relations, hidden))
+    assert default.exact is not large
+
+
+def sparse_interval(
+    values: dict[Any, int], relations: list[Relation], hidden: set[Any], cell: Any
+) -> tuple[float, float]:
+    """The attacker of ``test_disclosure.py`` with sparse matrices, for one bounded
+    cell of a large release."""
+    cells = sorted(hidden, key=repr)
+    index = {c: i for i, c in enumerate(cells)}
+    eq: list[tuple[dict[int, float], float]] = []
+    ub: list[tuple[dict[int, float], float]] = []
+    for total, parts, exact in relations:
+        rows = [[(total, 1.0), *((p, -1.0) for p in parts)]]
+        if not exact:
+            rows += [[(p, 1.0), (total, -1.0)] for p in parts]
+        for terms in rows:
+            coefs: dict[int, float] = collections.defaultdict(float)
+            constant = 0.0
+            for c, a in terms:
+                if c in index:
+                    coefs[index[c]] += a
+                else:
+                    constant += a * values[c]
+            if any(coefs.values()):
+                (eq if exact else ub).append((coefs, -constant))
+
+    def matrix(rows: list[tuple[dict[int, float], float]]) -> Any:
+        r = [i for i, (coefs, _) in enumerate(rows) for _ in coefs]
+        c = [j for coefs, _ in rows for j in coefs]
+        v = [a for coefs, _ in rows for a in coefs.values()]
+        return sparse.csr_array((v, (r, c)), shape=(len(rows), len(cells)))
+
+    ends = []
+    for sign in (1.0, -1.0):
+        cost = np.zeros(len(cells))
+        cost[index[cell]] = sign
+        res = linprog(
+            cost,
+            A_ub=matrix(ub) if ub else None,
+            b_ub=np.array([b for _, b in ub]) if ub else None,
+            A_eq=matrix(eq) if eq else None,
+            b_eq=np.array([b for _, b in eq]) if eq else None,
+            bounds=(LOWER, None),
+            method="highs",
+        )
+        assert res.status == 0, res.message  # only bounded cells are asked for
+        ends.append(sign * res.fun)
+    return ends[0], ends[1]
+
+
+@pytest.fixture(scope="module")
+def synthetic_20000(tmp_path_factory: pytest.TempPathFactory) -> CaseData:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from cases_read import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    cases, events = generate(tmp_path_factory.mktemp("synthetic"), 20_000, seed=2025)
+    return read_cases(cases, events)
+
+
+def test_the_audit_of_a_large_release_is_exact(synthetic_20000: CaseData) -> None:
+    """New cases 2025 with quarters and months by sex on 20,000 cases in 400
+    municipalities: one block of about 11,000 suppressed cells, which the default
+    run leaves to the witnesses (``exact`` false) and ``audit=True`` audits exactly."""
+    import kommunale_integration._engine.compute as engine
+
+    protections: list[Any] = []
+    inputs: list[Any] = []
+    original = engine.protect
+
+    def keep(*args: Any, **kwargs: Any) -> Any:
+        inputs.append(args)
+        protections.append(original(*args, **kwargs))
+        return protections[-1]
+
+    def run(audit: bool) -> Any:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(engine, "protect", keep)
+            return compute_indicators(
+                cases=synthetic_20000,
+                periods=["2025"],
+                by=("sex",),
+                include_subperiods=True,
+                indicators=["new_cases"],
+                audit=audit,
+            )
+
+    plain = run(False)
+    table = run(True)
+    default, exact = protections
+    assert not default.exact
+    assert exact.exact
+    assert default.suppressed == exact.suppressed
+    assert [r.value for r in plain.rows] == [r.value for r in table.rows]
+    assert len(table.audit) == len(exact.suppressed) > 8_000
+    assert all(cell.exact for cell in table.audit)
+    assert not [cell for cell in table.audit if cell.exposed]
+    # the witnesses' inner bounds lie within the exact intervals
+    for cell, (low, high) in default.intervals.items():
+        assert exact.intervals[cell][0] <= low + 1e-6
+        assert high <= exact.intervals[cell][1] + 1e-6
+    # a few cells against the attacker: the primary cell with the smallest largest
+    # value, the cell with the largest smallest value, the widest finite interval
+    values, groups = inputs[1][0], _protection.normalise(inputs[1][1])
+    bounded = {c: i for c, i in exact.intervals.items() if not math.isinf(i[1])}
+    chosen = {
+        min(exact.primary, key=lambda c: (exact.intervals[c][1], repr(c))),
+        max(bounded, key=lambda c: (bounded[c][0], repr(c))),
+        max(bounded, key=lambda c: (bounded[c][1] - bounded[c][0], repr(c))),
+    }
+    hidden = set(exact.suppressed)
+    for cell in chosen:
+        assert same(exact.intervals[cell], sparse_interval(values, groups, hidden, cell))
