@@ -331,6 +331,18 @@ def _child_phases(cases: str, events: str, out: str) -> None:
     )
 
 
+def _run(arguments: list[str], kind: str, n: int) -> dict[str, Any]:
+    """Run this script with *arguments* in a fresh process; its figures (JSON)."""
+    done = subprocess.run(
+        [sys.executable, __file__, *arguments], check=False, capture_output=True, text=True
+    )
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{kind} failed at {n:,} cases (exit {done.returncode})")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
 def _scaling(folder: Path, sizes: list[int]) -> None:
     """The library's CPU time per phase and million cases at each size (``--scaling``)."""
     found: dict[int, dict[str, Any]] = {}
@@ -338,16 +350,7 @@ def _scaling(folder: Path, sizes: list[int]) -> None:
         for n in sizes:
             cases, events = generate(folder, n)
             load = os.getloadavg()
-            done = subprocess.run(
-                [sys.executable, __file__, "--phases", str(cases), str(events), f"{tmp}/{n}"],
-                check=False,
-                capture_output=True,
-                text=True,
-            )
-            if done.returncode:
-                sys.stderr.write(done.stderr)
-                raise SystemExit(f"the library failed at {n:,} cases (exit {done.returncode})")
-            found[n] = json.loads(done.stdout.strip().splitlines()[-1])
+            found[n] = _run(["--phases", str(cases), str(events), f"{tmp}/{n}"], "library", n)
             found[n]["load"] = load
             print(
                 f"{n:>11,} cases: {found[n]['seconds']:7.1f} s wall, CPU {found[n]['cpu']:7.1f} s, "
@@ -442,16 +445,8 @@ def _size(folder: Path, n: int, runs: int, only: list[str]) -> dict[str, list[di
             for kind in only:
                 out = Path(tmp) / f"{kind}-{round_}.csv"
                 load = os.getloadavg()[0]  # how busy the machine was as the run started
-                done = subprocess.run(
-                    [sys.executable, __file__, "--child", kind, str(cases), str(events), str(out)],
-                    check=False,
-                    capture_output=True,
-                    text=True,
-                )
-                if done.returncode:
-                    sys.stderr.write(done.stderr)
-                    raise SystemExit(f"{kind} failed at {n:,} cases (exit {done.returncode})")
-                figures[kind].append(json.loads(done.stdout.strip().splitlines()[-1]))
+                arguments = ["--child", kind, str(cases), str(events), str(out)]
+                figures[kind].append(_run(arguments, kind, n))
                 figures[kind][-1]["load"] = load
                 print(
                     f"  round {round_ + 1} {kind:18s} {figures[kind][-1]['seconds']:7.2f} s "
