@@ -283,7 +283,7 @@ def _round(values: Mapping[Cell, int], groups: Sequence[Sequence[Any]], base: in
         # a product (period × territory × breakdowns); elsewhere raise a cell below
         for total, parts in bounds:
             shown = [published[p] for p in parts]
-            if not max(shown) <= published[total] <= sum(shown):
+            if not max(shown, default=0) <= published[total] <= sum(shown):
                 _raise_below(values, rounded, sums, (total, parts), published=published, base=base)
                 break
         else:
@@ -387,7 +387,8 @@ def _raise_where_needed(
         if any(rounded[p] > rounded[total] for p in parts):
             lift(total)
         while rounded[total] > sum(rounded[p] for p in parts):
-            lift(max(parts, key=lambda p: values[p] - rounded[p]))
+            # (without parts the total itself, which then breaks its relation)
+            lift(max(parts, key=lambda p: values[p] - rounded[p], default=total))
 
 
 PRODUCT_CELLS = 4_000
