@@ -24,7 +24,11 @@ Per line it prints the suppressed count cells, the cells the attacker fixes, the
 primary cells it bounds below the threshold, the wall and CPU time of the protected
 run of the command line (for the report: of ``report_context``) and of the attack,
 and the load average of the machine. Timings on the shared development machine are
-upper bounds. Exit code 1 when anything is exposed or the formats disagree.
+upper bounds. The protected run also writes the engine's audit (``--audit``, the
+exact feasibility interval of every suppressed count, so its time includes the exact
+audit); a line notes any interval not marked exact and, against the linear attacker,
+any difference between the cells the audit finds fixed and those the attacker finds.
+Exit code 1 when anything is exposed, the formats disagree or the audit is off.
 
 With ``--integer`` the attacker also uses that counts are whole numbers (mixed-integer
 programs, ``scipy.optimize.milp``).
@@ -161,7 +165,17 @@ def attack_indicators(
     ]
     out = work / "kennzahlen.csv"
     package = work / "paket"
-    run = cli("indicators", *base, "--output", str(out), "--datapackage", str(package))
+    audit = work / "pruefung-intern.csv"
+    run = cli(
+        "indicators",
+        *base,
+        "--output",
+        str(out),
+        "--datapackage",
+        str(package),
+        "--audit",
+        str(audit),
+    )
     cli("indicators", *base, "--no-suppression", "--output", str(work / "kennzahlen-intern.csv"))
     release = parse_csv(out.read_text(encoding="utf-8"))
     same = read_datapackage(package).cells == release.cells
@@ -169,12 +183,32 @@ def attack_indicators(
     start, cpu = time.perf_counter(), time.process_time()
     outcome = attack_release(release, knowledge_from_concept(concept), truth, integral=integral)
     attack = (time.perf_counter() - start, time.process_time() - cpu)
+    gaps = audit_gaps(audit, None if integral else outcome)
     print(
         line(label, by, outcome, run, attack)
-        + ("" if same else " data package differs from the CSV!"),
+        + ("" if same else " data package differs from the CSV!")
+        + (f" {gaps}!" if gaps else ""),
         flush=True,
     )
-    return bool(outcome.exposed) or not same
+    return bool(outcome.exposed) or not same or bool(gaps)
+
+
+def audit_gaps(path: Path, outcome: Any) -> str:
+    """What the engine's audit file (``--audit``) says against the attacker: every
+    interval must be exact, and (against the linear attacker, *outcome*) the cells it
+    finds fixed must be the attacker's."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    gaps = []
+    inexact = sum(1 for row in rows if row["exact"] != "true")
+    if inexact:
+        gaps.append(f"{inexact} of {len(rows)} audit intervals not exact")
+    fixed = sum(1 for row in rows if row["high"] and float(row["high"]) - float(row["low"]) < 1e-6)
+    if outcome is not None and fixed != len(outcome.fixed):
+        gaps.append(f"the audit fixes {fixed} cells, the attacker {len(outcome.fixed)}")
+    return ", ".join(gaps)
 
 
 def attack_report(
