@@ -756,8 +756,7 @@ def compute_indicators(
     observed_rows = _passed_through(concept, chosen, period_list, dim_names)
     computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
     track = computed if observed_rows else None
-    rows: list[CellRow] = []
-    heads: dict[bool, _Heads] = {}
+    ready: list[tuple[Indicator, list[list[Part] | Expression | None]]] = []
     for indicator in chosen:
         numerator: CaseCount | str | Expression | None = indicator.numerator
         if numerator is None:
@@ -778,13 +777,18 @@ def compute_indicators(
             else:
                 sides.append(None if term is None else _parse(term, indicator, elements.codes))
         else:
-            rows += _indicator_rows(
-                indicator, sides, layout, elements, dim_names, heads=heads, track=track
-            )
+            ready.append((indicator, sides))
             continue
         # no case data: only observations can be passed through
         log.info(
             "%s", tr("indicator {id} counts cases but no case data was given", id=indicator.id)
+        )
+    # the rows once every count is protected: no protection runs beside the rows
+    rows: list[CellRow] = []
+    heads: dict[bool, _Heads] = {}
+    for indicator, sides in ready:
+        rows += _indicator_rows(
+            indicator, sides, layout, elements, dim_names, heads=heads, track=track
         )
     rows.extend(
         r for r in observed_rows if (r[0], r[1], r[2], tuple(v for _, v in r[3])) not in computed
