@@ -158,12 +158,10 @@ class _Axis:
             return found
         vectors = _vectors(len(self.values), self.relations, value)
         width = max(len(v) for v in vectors)
-        idx = np.full((len(vectors), width), value, dtype=np.int64)
-        sgn = np.zeros((len(vectors), width), dtype=np.int64)
-        for i, vector in enumerate(vectors):
-            for j, (v, s) in enumerate(vector):
-                idx[i, j] = v
-                sgn[i, j] = s
+        padding = ((value, 0),) * width
+        pairs = np.array([(v + padding)[:width] for v in vectors], dtype=np.int64)
+        idx = np.ascontiguousarray(pairs[:, :, 0])
+        sgn = np.ascontiguousarray(pairs[:, :, 1])
         sizes = np.array([len(v) for v in vectors], dtype=np.int64)
         if len(self.rows):
             change = (self.rows[:, idx] * sgn[None, :, :]).sum(axis=2).T  # vectors × rows
@@ -238,10 +236,20 @@ class Cube:
 
         return tuple(int(x) for x in np.unravel_index(col, self.shape))
 
-    def find(self, target: int, rise: int, cost: Any, allowed: Any = None) -> dict[int, int] | None:
+    def find(
+        self,
+        target: int,
+        rise: int,
+        cost: Any,
+        allowed: Any = None,
+        rounds: Sequence[int] = ROUNDS,
+    ) -> dict[int, int] | None:
         """The cheapest feasible product through *target* that raises it by *rise*
         (*cost*: per cell; *allowed*: the cells it may move, default all); None if
         there is none.
+
+        With *rounds* shorter than ``ROUNDS`` the search stops after them: None then
+        only means that the products tried there are all infeasible.
 
         Each vector is first tried on its own, on the line through *target* (the
         product moves those cells too): a vector whose line is infeasible or moves a
@@ -274,7 +282,7 @@ class Cube:
             ranked.append(tuple(x[keep] for x in (idx, sgn, sizes, row_idx, row_chg)))
         counts = [len(r[0]) for r in ranked]
         width = math.prod(r[0].shape[1] for r in ranked)
-        for budget in ROUNDS:
+        for budget in rounds:
             chosen = list(counts)
             while math.prod(chosen) * width > budget and max(chosen) > 1:
                 largest = max(range(len(chosen)), key=lambda a: chosen[a])
@@ -287,6 +295,8 @@ class Cube:
             )
             if found is not None or chosen == counts:
                 return None if found is None else found[2]
+        if len(rounds) < len(ROUNDS):
+            return None
         # all of them, in slices of the dimension with the most vectors
         widest = max(range(len(counts)), key=lambda a: counts[a])
         step = max(1, ROUNDS[-1] * counts[widest] // (width * math.prod(counts)))
