@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kommunale_integration import DisclosureControl, protect
-from kommunale_integration._engine import disclosure
-from kommunale_integration._engine._hypercube import _vectors, verify
+from kommunale_integration._engine import _hypercube, disclosure
+from kommunale_integration._engine._hypercube import Cube, _vectors, verify
 from test_disclosure import THRESHOLD, check_release, exports, exposed
 
 Relation = tuple[Hashable, Sequence[Hashable], bool]
@@ -126,6 +126,50 @@ def test_product_tables_resist_the_attacker(
     assert result.exposed(THRESHOLD) == []
     for cell, (low, high) in result.intervals.items():
         assert low - 1e-6 <= values[cell] <= high + 1e-6
+
+
+@settings(max_examples=25)
+@given(product_tables(), st.data())
+def test_a_search_of_fewer_rounds_finds_the_same_witness_or_none(
+    table: tuple[dict[Any, int], list[Relation], list[Any]], data: st.DataObject
+) -> None:
+    """The pruning pass searches only the first rounds of products
+    (``PRUNE_ROUNDS``): what such a search returns is the witness that the full search
+    returns (the rounds are the same), or None — never a product that the full search
+    would not choose, never an inconsistent table; and it stops after its rounds."""
+    import numpy as np
+
+    values, relations, dimensions = table
+    cube = Cube(values, dimensions, None, 0)
+    target = data.draw(st.integers(0, cube.size - 1))
+    rise = data.draw(st.integers(1, 3))
+    allowed = np.array(data.draw(st.lists(st.booleans(), min_size=cube.size, max_size=cube.size)))
+    cost = np.array(
+        data.draw(
+            st.lists(st.sampled_from([0.0, 1.0, 1.5]), min_size=cube.size, max_size=cube.size)
+        )
+    )
+    calls: list[int] = []
+    best = Cube._best
+    with pytest.MonkeyPatch.context() as patch:
+        # tiny rounds, so that they leave products out on these small tables
+        patch.setattr(_hypercube, "ROUNDS", (4, 16, 64))
+
+        def counted(self: Cube, *args: Any) -> Any:
+            calls.append(1)
+            return best(self, *args)
+
+        patch.setattr(Cube, "_best", counted)
+        full = cube.find(target, rise, cost, allowed)
+        for rounds in (1, 2):
+            calls.clear()
+            short = cube.find(target, rise, cost, allowed, rounds)
+            assert len(calls) <= rounds
+            assert short is None or short == full
+            if short is not None:
+                change = {cube.cells[c]: float(d) for c, d in short.items()}
+                assert verify(values, relations, [change], 0) == []
+                assert all(allowed[c] for c in short)
 
 
 @settings(max_examples=4)

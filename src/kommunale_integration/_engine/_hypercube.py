@@ -242,14 +242,14 @@ class Cube:
         rise: int,
         cost: Any,
         allowed: Any = None,
-        rounds: Sequence[int] = ROUNDS,
+        rounds: int | None = None,
     ) -> dict[int, int] | None:
         """The cheapest feasible product through *target* that raises it by *rise*
         (*cost*: per cell; *allowed*: the cells it may move, default all); None if
         there is none.
 
-        With *rounds* shorter than ``ROUNDS`` the search stops after them: None then
-        only means that the products tried there are all infeasible.
+        With *rounds* the search stops after the first *rounds* of ``ROUNDS``: None
+        then only means that the products tried there are all infeasible.
 
         Each vector is first tried on its own, on the line through *target* (the
         product moves those cells too): a vector whose line is infeasible or moves a
@@ -282,7 +282,7 @@ class Cube:
             ranked.append(tuple(x[keep] for x in (idx, sgn, sizes, row_idx, row_chg)))
         counts = [len(r[0]) for r in ranked]
         width = math.prod(r[0].shape[1] for r in ranked)
-        for budget in rounds:
+        for budget in ROUNDS[:rounds]:
             chosen = list(counts)
             while math.prod(chosen) * width > budget and max(chosen) > 1:
                 largest = max(range(len(chosen)), key=lambda a: chosen[a])
@@ -295,7 +295,7 @@ class Cube:
             )
             if found is not None or chosen == counts:
                 return None if found is None else found[2]
-        if len(rounds) < len(ROUNDS):
+        if rounds is not None:
             return None
         # all of them, in slices of the dimension with the most vectors
         widest = max(range(len(counts)), key=lambda a: counts[a])

@@ -668,9 +668,7 @@ class _CubeFinder(_Finder):
         return {int(to_cube[c]): d for c, d in change.items()}
 
     def refind(self, target: int, rise: float, hidden: Any, cost: Any) -> dict[int, float] | None:
-        from ._hypercube import ROUNDS
-
-        found = self.cube.find(target, round(rise), self._zero, hidden, ROUNDS[:PRUNE_ROUNDS])
+        found = self.cube.find(target, round(rise), self._zero, hidden, PRUNE_ROUNDS)
         if found is None:
             return None
         return {c: float(d) for c, d in found.items()}
