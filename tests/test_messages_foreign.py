@@ -344,6 +344,7 @@ def test_an_internal_error_quotes_pythons_words(
 #: ever did, it would be an "internal error" with the words quoted (test above).
 PROGRAMMER_ERRORS = {
     ("_engine/_protection.py", "RuntimeError"): "the solver failed: a bug, not an input",
+    ("_engine/disclosure.py", "RuntimeError"): "rounding counts that break their relations",
     ("_engine/forecasting.py", "ValueError"): "the report passes two or more values",
     ("_engine/table.py", "KeyError"): "IndicatorTable.select with an unknown dimension",
     ("_engine/table.py", "ValueError"): "render/write with a format not csv/json",
