@@ -912,8 +912,9 @@ class _DeltaSystem:
         self.member_col = np.array(member_col, dtype=np.int64)
         self.n_relations = len(relations)
 
-    def ball(self, col: int, hops: int | None) -> Any:
-        """The columns within *hops* relations of *col* (all linked: None)."""
+    def ball(self, col: Any, hops: int | None) -> Any:
+        """The columns within *hops* relations of *col* (a column or an array of
+        columns; all linked: None)."""
         import numpy as np
 
         inside = np.zeros(len(self.cells), dtype=bool)
@@ -1007,7 +1008,11 @@ class _DeltaSystem:
         if not _whole(delta):
             scaled = self._scaled(delta, near, rows, (r, c, a))
             if scaled is None:
-                delta = _integer_solution(solver, col_low, col_up, delta)
+                # the cells the fractional change moves, then those within one
+                # relation of them, then all of *near*
+                moved = np.abs(delta) > _TOL
+                ring = np.isin(near, self.ball(near[moved], 1))
+                delta = _integer_solution(solver, col_low, col_up, [moved, ring, None])
                 if delta is None:
                     return None
             else:
@@ -1051,13 +1056,15 @@ def _whole(x: Any) -> bool:
     return bool(np.all(np.abs(x - np.round(x)) <= _TOL))
 
 
-def _integer_solution(solver: Any, col_low: Any, col_up: Any, fractional: Any) -> Any:
+def _integer_solution(solver: Any, col_low: Any, col_up: Any, stages: list[Any]) -> Any:
     """The loaded witness program solved again with its columns (``plus`` and
     ``minus`` of each cell, bounds *col_low* and *col_up*) whole numbers: the change
     ``plus − minus``, None when no change of whole numbers keeps every constraint.
 
-    First only the cells that the *fractional* change moves may move (a small
-    program, and a witness as cheap as that change where one exists), then all.
+    Each of *stages* says which cells may move (a mask; None: all); the first stage
+    with a solution gives it. Small programs first: a branch and bound over all of
+    a large block can take seconds. In the last stage the first solution found is
+    taken (the search for the cheapest one can take much longer).
     """
     import highspy
     import numpy as np
@@ -1066,14 +1073,14 @@ def _integer_solution(solver: Any, col_low: Any, col_up: Any, fractional: Any) -
     columns = np.arange(n, dtype=np.int32)
     solver.changeColsIntegrality(n, columns, np.full(n, highspy.HighsVarType.kInteger))
     solver.setOptionValue("presolve", "on")  # a third less time for the branch and bound
-    still = np.repeat(np.abs(fractional) <= _TOL, 2)
-    for attempt in ("support", "all"):
-        if attempt == "support":
-            solver.changeColsBounds(n, columns, col_low, np.where(still, 0.0, col_up))
-        else:
-            solver.changeColsBounds(n, columns, col_low, col_up)
+    for stage, free in enumerate(stages):
+        if stage == len(stages) - 1:
+            solver.setOptionValue("mip_max_improving_sols", 1)
+        up = col_up if free is None else np.where(np.repeat(free, 2), col_up, 0.0)
+        solver.changeColsBounds(n, columns, col_low, up)
         solver.run()
-        if str(solver.getModelStatus()).endswith("kOptimal"):
+        status = str(solver.getModelStatus())
+        if status.endswith(("kOptimal", "kSolutionLimit")):
             solution = np.asarray(solver.getSolution().col_value)
             return solution[0::2] - solution[1::2]
     return None
