@@ -194,7 +194,8 @@ def protect(
             default only blocks of up to ``AUDIT_LIMIT`` cells are (a year with its
             quarters and months can form one block of 10,000 cells and more, whose
             exact audit takes seconds to a minute); the larger ones keep the
-            witnesses' intervals, and :attr:`Protection.exact` says which.
+            witnesses' intervals, and
+            :attr:`Protection.exact <kommunale_integration.Protection>` says which.
 
     Returns:
         A :class:`Protection` with the suppressed cells, the published value of every
