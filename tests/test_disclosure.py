@@ -22,6 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
+from scipy.sparse import csr_array
 
 from kommunale_integration import (
     CaseData,
@@ -54,31 +55,29 @@ Relation = tuple[Hashable, Sequence[Hashable], bool]
 
 
 def attack(
-    known: dict[Hashable, float], hidden: set[Hashable], relations: Sequence[Relation]
+    known: dict[Hashable, float],
+    hidden: set[Hashable],
+    relations: Sequence[Relation],
+    only: Sequence[Hashable] | None = None,
 ) -> dict[Hashable, tuple[float, float]]:
-    """Smallest and largest value of every hidden cell consistent with *known*, the
-    relations, and the rule that a suppressed cell is at least ``LOWER`` (plain
-    linprog)."""
+    """Smallest and largest value of every hidden cell (or of the cells *only*, which
+    must then be bounded) consistent with *known*, the relations, and the rule that a
+    suppressed cell is at least ``LOWER`` (plain linprog over sparse rows)."""
     cells = sorted(hidden, key=repr)
     index = {c: i for i, c in enumerate(cells)}
-    a_eq: list[list[float]] = []
-    b_eq: list[float] = []
-    a_ub: list[list[float]] = []
-    b_ub: list[float] = []
+    rows: dict[str, list[tuple[dict[int, float], float]]] = {"=": [], "<": []}
 
     def add(terms: list[tuple[Hashable, float]], kind: str) -> None:
         """Σ coef·cell (kind '=': = 0, '<': ≤ 0)."""
-        row = [0.0] * len(cells)
+        row: dict[int, float] = {}
         constant = 0.0
         for cell, coef in terms:
             if cell in index:
-                row[index[cell]] += coef
+                row[index[cell]] = row.get(index[cell], 0.0) + coef
             else:
                 constant += coef * known[cell]
-        if not any(row):
-            return
-        (a_eq if kind == "=" else a_ub).append(row)
-        (b_eq if kind == "=" else b_ub).append(-constant)
+        if any(row.values()):
+            rows[kind].append((row, -constant))
 
     for total, parts, exact in relations:
         if not any(c in index for c in (total, *parts)):
@@ -90,22 +89,28 @@ def attack(
             add(terms, "<")  # total ≤ sum(parts)
             for part in parts:
                 add([(part, 1.0), (total, -1.0)], "<")  # part ≤ total
+    matrix = {}
+    for kind, found in rows.items():
+        places = [(i, j, a) for i, (row, _) in enumerate(found) for j, a in row.items()]
+        if places:
+            at, col, coef = zip(*places, strict=True)
+            matrix[kind] = csr_array((coef, (at, col)), shape=(len(found), len(cells)))
     result: dict[Hashable, tuple[float, float]] = {}
-    bounds = [(LOWER, None)] * len(cells)
-    for cell in cells:
+    for cell in cells if only is None else only:
         ends = []
         for sign in (1.0, -1.0):
             c = np.zeros(len(cells))
             c[index[cell]] = sign
             res = linprog(
                 c,
-                A_ub=np.array(a_ub) if a_ub else None,
-                b_ub=np.array(b_ub) if b_ub else None,
-                A_eq=np.array(a_eq) if a_eq else None,
-                b_eq=np.array(b_eq) if b_eq else None,
-                bounds=bounds,
+                A_ub=matrix.get("<"),
+                b_ub=np.array([b for _, b in rows["<"]]) if rows["<"] else None,
+                A_eq=matrix.get("="),
+                b_eq=np.array([b for _, b in rows["="]]) if rows["="] else None,
+                bounds=(LOWER, None),
                 method="highs",
-                options={"presolve": False},  # presolve can call an unbounded LP infeasible
+                # presolve can call an unbounded LP infeasible; cells *only* are bounded
+                options={"presolve": only is not None},
             )
             if res.status == 3:  # unbounded
                 ends.append(float("inf"))
