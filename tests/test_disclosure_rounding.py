@@ -24,10 +24,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from helpers import run_cli
 from kommunale_integration import DisclosureControl, protect
 from release_attacker import rounding_range
 from test_disclosure import tables as random_tables
 from test_disclosure_product import expand, territory_trees
+from test_disclosure_release import STADT
 
 Relation = tuple[Hashable, Sequence[Hashable], bool]
 THRESHOLD = 3
@@ -331,3 +333,79 @@ def test_counts_that_break_their_own_relations_are_an_internal_error() -> None:
     values = {"t": 13, "a": 1, "b": 1}
     with pytest.raises(RuntimeError, match="breaks its own relations"):
         protect(values, [("t", ["a", "b"], False)], DisclosureControl(mode="round"))
+
+
+# ------------------------------------------------ the base must reach the threshold
+
+
+@pytest.mark.parametrize(
+    ("threshold", "base", "allowed"), [(5, 5, True), (6, 5, False), (10, 10, True), (11, 10, False)]
+)
+def test_rounding_needs_a_base_of_at_least_the_threshold(
+    threshold: int, base: int, allowed: bool
+) -> None:
+    """A published multiple of the base below the threshold (a 5 with threshold 10)
+    would tell "fewer than the threshold": refused; equal is allowed."""
+    from kommunale_integration import InvalidValueError
+
+    if allowed:
+        assert DisclosureControl(threshold=threshold, mode="round", base=base).base == base
+    else:
+        with pytest.raises(InvalidValueError, match="base"):
+            DisclosureControl(threshold=threshold, mode="round", base=base)
+    # suppression does not round: any base is accepted there
+    assert DisclosureControl(threshold=threshold, mode="suppress", base=5).threshold == threshold
+
+
+@pytest.mark.parametrize(
+    ("run", "rule", "expected"),
+    [
+        # (run threshold, mode, base, margin), (indicator threshold, rounding),
+        # (threshold, mode, base, margin) of the indicator's control
+        ((3, "suppress", 5, 2), (5, None), (5, "suppress", 5, 2)),
+        ((3, "suppress", 5, 1), (3, 5), (3, "round", 5, 1)),
+        ((3, "suppress", 5, 0), (7, 5), (7, "round", 10, 0)),
+        ((3, "suppress", 5, 0), (12, 10), (12, "suppress", 5, 0)),
+        ((3, "round", 5, 0), (7, None), (7, "round", 10, 0)),
+        ((3, "round", 5, 0), (12, None), (12, "suppress", 5, 0)),
+        ((4, "round", 5, 0), (3, None), (4, "round", 5, 0)),
+    ],
+)
+def test_an_indicator_rule_makes_the_control_stricter_never_weaker(
+    run: tuple[int, str, int, int], rule: tuple[int, int | None], expected: tuple[Any, ...]
+) -> None:
+    """The larger threshold wins, the margin of the run is kept, and rounding is only
+    used with a base that reaches the threshold (else base 10, above 10 suppression)."""
+    from kommunale_integration import CaseCount, CaseCountKind, Confidentiality, Indicator
+    from kommunale_integration._engine.compute import _control_for
+
+    threshold, mode, base, margin = run
+    control = DisclosureControl(threshold=threshold, mode=mode, base=base, margin=margin)  # type: ignore[arg-type]
+    indicator = Indicator(
+        id="x",
+        name="X",
+        numerator=CaseCount(count=CaseCountKind.ACTIVE),
+        confidentiality=Confidentiality(threshold=rule[0], rounding=rule[1]),
+    )
+    found = _control_for(indicator, control)
+    assert found is not None
+    assert (found.threshold, found.mode, found.base, found.margin) == expected
+
+
+def test_the_command_line_refuses_a_rounding_base_below_the_threshold(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run_cli(
+        capsys,
+        "indicators",
+        STADT,
+        "--period",
+        "2025",
+        "--threshold",
+        "10",
+        "--round",
+        "5",
+    )
+    assert code == 2
+    assert out == ""
+    assert "mindestens die Schwelle" in err

@@ -935,7 +935,9 @@ class Confidentiality:
 
     ``threshold``: counts from 1 to ``threshold - 1`` are suppressed (default 3, i.e. 1
     and 2 are suppressed as the Bundesagentur für Arbeit does); ``rounding`` (5 or 10)
-    rounds counts instead of suppressing them.
+    rounds counts instead of suppressing them. Rounding protects only with a base of at
+    least the threshold: with a larger threshold (the indicator's or the run's) the
+    counts are rounded to multiples of 10, and above 10 suppressed instead.
 
     .. versionadded:: 0.1.0
     """

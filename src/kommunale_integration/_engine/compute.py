@@ -30,6 +30,8 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import attrs
+
 from .._cases import OPEN, CaseData, without_gc
 from .._errors import Finding, KommunaleIntegrationError, LoadError, Location, Severity, shown
 from .._i18n import tr
@@ -1103,22 +1105,29 @@ def cell_value(
 def _control_for(
     indicator: Indicator, disclosure: DisclosureControl | None
 ) -> DisclosureControl | None:
+    """The control of one indicator: the stricter of *disclosure* and the indicator's
+    own rule (its larger threshold; its rounding), keeping the margin.
+
+    Rounding protects only with a base of at least the threshold: where the larger
+    threshold exceeds the indicator's base, the base 10 is used, and above 10 the
+    indicator's counts are suppressed instead of rounded.
+    """
     if disclosure is None:
         return None
     rule = indicator.confidentiality
     threshold = max(disclosure.threshold, rule.threshold)
     if rule.rounding is not None:
-        return DisclosureControl(
-            threshold=threshold, mode="round", base=rule.rounding, secondary=disclosure.secondary
-        )
+        base = rule.rounding if rule.rounding >= threshold else 10
+        if base >= threshold:
+            return attrs.evolve(disclosure, threshold=threshold, mode="round", base=base)
+        return attrs.evolve(disclosure, threshold=threshold, mode="suppress")
     if threshold == disclosure.threshold:
         return disclosure
-    return DisclosureControl(
-        threshold=threshold,
-        mode=disclosure.mode,
-        base=disclosure.base,
-        secondary=disclosure.secondary,
-    )
+    if disclosure.mode == "round" and disclosure.base < threshold:
+        if threshold <= 10:
+            return attrs.evolve(disclosure, threshold=threshold, base=10)
+        return attrs.evolve(disclosure, threshold=threshold, mode="suppress")
+    return attrs.evolve(disclosure, threshold=threshold)
 
 
 def _evaluate(

@@ -90,7 +90,8 @@ class DisclosureControl:
             above the count where a period of a distinct count would otherwise be
             above the sum of its sub-periods or below one of them; a total is the
             sum of its rounded parts).
-        base: The rounding base, 5 or 10.
+        base: The rounding base, 5 or 10, at least ``threshold`` in rounding mode (a
+            published 5 must not tell "fewer than the threshold").
         secondary: Apply secondary suppression (default ``True``). Without it a
             suppressed cell can often be recovered from totals; turn it off only for
             tables that are never published with their totals.
@@ -110,6 +111,17 @@ class DisclosureControl:
     base: int = attrs.field(default=5, validator=_check_base)
     secondary: bool = True
     margin: int = attrs.field(default=0, validator=_check_margin)
+
+    def __attrs_post_init__(self) -> None:
+        if self.mode == "round" and self.base < self.threshold:
+            # a published multiple of the base would tell "fewer than the threshold"
+            raise InvalidValueError(
+                "base",
+                "rounding to multiples of {base} does not protect counts below the "
+                "threshold {threshold}: the base must be at least the threshold",
+                base=self.base,
+                threshold=self.threshold,
+            )
 
     @property
     def required(self) -> int:
