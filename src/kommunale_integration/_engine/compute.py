@@ -1116,18 +1116,17 @@ def _control_for(
         return None
     rule = indicator.confidentiality
     threshold = max(disclosure.threshold, rule.threshold)
+    mode, base = disclosure.mode, disclosure.base
     if rule.rounding is not None:
-        base = rule.rounding if rule.rounding >= threshold else 10
-        if base >= threshold:
-            return attrs.evolve(disclosure, threshold=threshold, mode="round", base=base)
-        return attrs.evolve(disclosure, threshold=threshold, mode="suppress")
-    if threshold == disclosure.threshold:
-        return disclosure
-    if disclosure.mode == "round" and disclosure.base < threshold:
+        mode, base = "round", rule.rounding
+    if mode == "round" and base < threshold:
         if threshold <= 10:
-            return attrs.evolve(disclosure, threshold=threshold, base=10)
-        return attrs.evolve(disclosure, threshold=threshold, mode="suppress")
-    return attrs.evolve(disclosure, threshold=threshold)
+            base = 10
+        else:
+            mode, base = "suppress", disclosure.base
+    if (threshold, mode, base) == (disclosure.threshold, disclosure.mode, disclosure.base):
+        return disclosure
+    return attrs.evolve(disclosure, threshold=threshold, mode=mode, base=base)
 
 
 def _evaluate(
