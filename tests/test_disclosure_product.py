@@ -170,6 +170,10 @@ def test_a_search_of_fewer_rounds_finds_the_same_witness_or_none(
                 change = {cube.cells[c]: float(d) for c, d in short.items()}
                 assert verify(values, relations, [change], 0) == []
                 assert all(allowed[c] for c in short)
+    # no costs (every cell free): the smallest product, as with costs of zero
+    for only in (allowed, None):
+        free = cube.find(target, rise, None, only)
+        assert free == cube.find(target, rise, np.zeros(cube.size), only)
 
 
 @settings(max_examples=4)
@@ -330,3 +334,83 @@ def test_vectors_of_periods() -> None:
     # distinct counts: a month may move alone (its slack is checked on the table)
     loose = [(t, p, False) for t, p, _ in relations]
     assert ((3, 1),) in _vectors(7, loose, 3)
+
+
+class _ScriptedFinder:
+    """A finder whose witnesses are given in advance (changes of the columns, not
+    tables: only the bookkeeping of the pruning pass is under test), and which records
+    the primary cells it is asked to find a new witness for."""
+
+    def __init__(self, cells: Sequence[str], first: dict[str, dict[str, float]]) -> None:
+        self.cells = list(cells)
+        self.col = {c: i for i, c in enumerate(self.cells)}
+        self.first = {self.col[t]: self._cols(w) for t, w in first.items()}
+        self.again: dict[int, list[dict[int, float] | None]] = {}
+        self.asked: list[str] = []
+
+    def _cols(self, change: dict[str, float]) -> dict[int, float]:
+        return {self.col[c]: d for c, d in change.items()}
+
+    def then(self, target: str, *changes: dict[str, float] | None) -> None:
+        """The answers to the next searches for *target*, in turn."""
+        self.again[self.col[target]] = [None if c is None else self._cols(c) for c in changes]
+
+    def find(self, target: int, rise: float, cost: Any) -> dict[int, float] | None:
+        return self.first[target]
+
+    def refind(self, target: int, rise: float, hidden: Any, cost: Any) -> dict[int, float] | None:
+        self.asked.append(self.cells[target])
+        change = self.again[target].pop(0)
+        assert change is None or all(hidden[c] for c in change), "a published cell"
+        return change
+
+    def linked(self, target: int) -> list[int]:
+        return [target]
+
+    def near(self, col: int) -> set[int]:
+        return set()
+
+
+def _prune(finder: _ScriptedFinder, values: dict[str, int]) -> Any:
+    from kommunale_integration._engine._protection import _Search
+
+    primary = {c: THRESHOLD for c, v in values.items() if v < THRESHOLD}
+    search = _Search(values, finder, primary)
+    search.cover()
+    search.prune()
+    hidden = {finder.cells[c] for c in range(len(finder.cells)) if search.hidden[c]}
+    moved = {finder.cells[c] for change in search.witnesses.values() for c in change}
+    assert moved <= hidden  # every surviving witness moves suppressed cells only
+    return hidden
+
+
+def test_pruning_asks_the_cell_that_failed_first_and_not_a_stale_witness() -> None:
+    """A primary cell whose search for a new witness failed is asked first the next
+    time (it is the likeliest to fail again); a witness found for a candidate that
+    stayed suppressed is reused only while every cell it moves is still suppressed."""
+    values = {"p1": 1, "p2": 1, "a": 9, "x": 8, "b": 7}
+    finder = _ScriptedFinder(
+        list(values),
+        {"p1": {"p1": 2, "a": -2, "b": -2}, "p2": {"p2": 2, "a": -2, "x": -2}},
+    )
+    # a: p1 finds one (moving x), p2 none — a stays; x: p2 finds one — x is published;
+    # b: p2 (failed before) first, then p1, whose witness from a moves x: asked again
+    finder.then("p1", {"p1": 2, "x": -2}, {"p1": 2, "a": -2})
+    finder.then("p2", None, {"p2": 2, "b": -2}, {"p2": 2, "a": -2})
+    assert _prune(finder, values) == {"p1", "p2", "a"}
+    assert finder.asked == ["p1", "p2", "p2", "p2", "p1"]
+
+
+def test_pruning_reuses_a_witness_whose_cells_are_still_suppressed() -> None:
+    """The witness that p1 found while a was tried moves only c, which stays
+    suppressed: when d is tried, p1 takes it again without a new search."""
+    values = {"p1": 1, "p2": 1, "p3": 1, "a": 9, "c": 8, "d": 5}
+    finder = _ScriptedFinder(
+        list(values),
+        {"p1": {"p1": 2, "a": -2, "d": -2}, "p2": {"p2": 2, "a": -2}, "p3": {"p3": 2, "c": -2}},
+    )
+    finder.then("p1", {"p1": 2, "c": -2})
+    finder.then("p2", None)
+    finder.then("p3", None)
+    assert _prune(finder, values) == {"p1", "p2", "p3", "a", "c"}
+    assert finder.asked == ["p1", "p2", "p3"]

@@ -215,6 +215,7 @@ class Cube:
         self.value = np.zeros(self.size, dtype=np.int64)
         self.value[flat] = np.array([values[c] for c in cells], dtype=np.int64)
         self.lower = lower
+        self._lines: dict[tuple[int, int], tuple[Any, ...]] = {}
         dense = self.value.reshape(self.shape)
         # per dimension with inequalities: their slack in the true table, by the
         # flat index of the other coordinates
@@ -236,6 +237,18 @@ class Cube:
 
         return tuple(int(x) for x in np.unravel_index(col, self.shape))
 
+    def _line(self, a: int, value: int) -> tuple[Any, ...]:
+        """The vectors of dimension *a* through *value* (:meth:`_Axis.vectors`) with
+        the flat offsets of the cells they move from the cell they start at, whether
+        each entry moves a cell, and the inequality rows; cached per cube."""
+        found = self._lines.get((a, value))
+        if found is None:
+            idx, sgn, sizes, row_idx, row_chg = self.axes[a].vectors(value)
+            offset = self.strides[a] * (idx - value)
+            found = (offset, sgn, sgn != 0, sizes, idx, row_idx, row_chg)
+            self._lines[(a, value)] = found
+        return found
+
     def find(
         self,
         target: int,
@@ -245,16 +258,17 @@ class Cube:
         rounds: int | None = None,
     ) -> dict[int, int] | None:
         """The cheapest feasible product through *target* that raises it by *rise*
-        (*cost*: per cell; *allowed*: the cells it may move, default all); None if
-        there is none.
+        (*cost*: per cell, None when every cell is free; *allowed*: the cells it may
+        move, default all); None if there is none.
 
         With *rounds* the search stops after the first *rounds* of ``ROUNDS``: None
         then only means that the products tried there are all infeasible.
 
         Each vector is first tried on its own, on the line through *target* (the
         product moves those cells too): a vector whose line is infeasible or moves a
-        forbidden cell is dropped, the others are ranked by the cost of their line.
-        The products of the best ones per dimension (as many as the round allows, ``ROUNDS``) are
+        forbidden cell is dropped, the others are ranked by the cost of their line
+        (then by size; the vectors of a dimension come smallest first). The products
+        of the best ones per dimension (as many as the round allows, ``ROUNDS``) are
         then checked in full; if none is feasible and some were left out, more, and
         in the end all of them.
         """
@@ -262,36 +276,40 @@ class Cube:
 
         coords = self.coordinates(target)
         ranked = []
-        for a, axis in enumerate(self.axes):
-            idx, sgn, sizes, row_idx, row_chg = axis.vectors(coords[a])
-            line = target + self.strides[a] * (idx - coords[a])
-            moved = sgn != 0
-            ok = ~(moved & (self.value[line] + rise * sgn < self.lower)).any(axis=1)
-            price = np.where(moved, self._price(line, cost, allowed), 0.0).sum(axis=1)
-            ok &= np.isfinite(price)
+        for a in range(len(self.axes)):
+            vectors = self._line(a, coords[a])
+            offset, sgn, moved, _, _, row_idx, row_chg = vectors
+            line = offset + target
+            ok = ~((self.value[line] + rise * sgn < self.lower) & moved).any(axis=1)
+            if allowed is not None:
+                ok &= (allowed[line] | ~moved).all(axis=1)
+            if cost is not None:
+                price = np.where(moved, cost[line], 0.0).sum(axis=1)
+                ok &= np.isfinite(price)
             if self.slack[a] is not None and row_idx.shape[1]:
-                rest = sum(
-                    self.other_strides[a][j] * c
-                    for j, c in enumerate(coords[i] for i in range(len(coords)) if i != a)
-                )
+                rest = self._rest(a, coords)
                 ok &= (self.slack[a][row_idx, rest] + rise * row_chg >= 0).all(axis=1)
             keep = np.flatnonzero(ok)
             if not len(keep):
                 return None
-            keep = keep[np.lexsort((keep, sizes[keep], price[keep]))]
-            ranked.append(tuple(x[keep] for x in (idx, sgn, sizes, row_idx, row_chg)))
-        counts = [len(r[0]) for r in ranked]
-        width = math.prod(r[0].shape[1] for r in ranked)
+            if cost is not None:  # stable: equal prices stay smallest first
+                keep = keep[np.argsort(price[keep], kind="stable")]
+            ranked.append((vectors, keep))
+        counts = [len(keep) for _, keep in ranked]
+        width = math.prod(vectors[0].shape[1] for vectors, _ in ranked)
+
+        def take(a: int, start: int, stop: int) -> tuple[Any, ...]:
+            vectors, keep = ranked[a]
+            chosen = keep[start:stop]
+            return tuple(x[chosen] for x in vectors)
+
         for budget in ROUNDS[:rounds]:
             chosen = list(counts)
             while math.prod(chosen) * width > budget and max(chosen) > 1:
                 largest = max(range(len(chosen)), key=lambda a: chosen[a])
                 chosen[largest] = (chosen[largest] + 1) // 2
             found = self._best(
-                [tuple(x[:n] for x in r) for r, n in zip(ranked, chosen, strict=True)],
-                rise,
-                cost,
-                allowed,
+                target, [take(a, 0, n) for a, n in enumerate(chosen)], rise, cost, allowed
             )
             if found is not None or chosen == counts:
                 return None if found is None else found[2]
@@ -302,53 +320,62 @@ class Cube:
         step = max(1, ROUNDS[-1] * counts[widest] // (width * math.prod(counts)))
         best: tuple[float, int, dict[int, int]] | None = None
         for start in range(0, counts[widest], step):
-            part = list(ranked)
-            part[widest] = tuple(x[start : start + step] for x in ranked[widest])
-            found = self._best(part, rise, cost, allowed)
+            part = [
+                take(a, start, start + step) if a == widest else take(a, 0, counts[a])
+                for a in range(len(counts))
+            ]
+            found = self._best(target, part, rise, cost, allowed)
             if found is not None and (best is None or found[:2] < best[:2]):
                 best = found
         return None if best is None else best[2]
 
-    @staticmethod
-    def _price(cells: Any, cost: Any, allowed: Any) -> Any:
-        import numpy as np
-
-        price = cost[cells]
-        return price if allowed is None else np.where(allowed[cells], price, np.inf)
+    def _rest(self, a: int, coords: Sequence[int]) -> int:
+        """The flat index of *coords* without dimension *a* (a column of ``slack[a]``)."""
+        strides = self.other_strides[a]
+        rest = 0
+        j = 0
+        for i, c in enumerate(coords):
+            if i != a:
+                rest += strides[j] * c
+                j += 1
+        return rest
 
     def _best(
-        self, chosen: list[tuple[Any, ...]], rise: int, cost: Any, allowed: Any
+        self, target: int, chosen: list[tuple[Any, ...]], rise: int, cost: Any, allowed: Any
     ) -> tuple[float, int, dict[int, int]] | None:
-        """The cheapest feasible product of the vectors *chosen* (one array set per
-        dimension): its cost, size and change."""
+        """The cheapest feasible product of the vectors *chosen* (per dimension the
+        arrays of :meth:`_line`) through *target*: its cost, size and change."""
         import numpy as np
 
         k = len(chosen)
-        flat: Any = 0
+        flat: Any = target
         sign: Any = 1
         shapes = []
-        for i, (idx, sgn, _, _, _) in enumerate(chosen):
+        for i, (offset, sgn, *_) in enumerate(chosen):
             shape = [1] * (2 * k)
-            shape[i] = idx.shape[0]
-            shape[k + i] = idx.shape[1]
+            shape[i] = offset.shape[0]
+            shape[k + i] = offset.shape[1]
             shapes.append(shape)
-            flat = flat + self.strides[i] * idx.reshape(shape)
+            flat = flat + offset.reshape(shape)
             sign = sign * sgn.reshape(shape)
         n = math.prod(c[0].shape[0] for c in chosen)
-        flat = np.broadcast_to(flat, np.broadcast_shapes(*[tuple(s) for s in shapes]))
-        sign = np.broadcast_to(sign, flat.shape)
+        flat = flat.reshape(n, -1)
+        sign = sign.reshape(n, -1)
         moved = sign != 0
-        price = np.where(moved, self._price(flat, cost, allowed), 0.0).reshape(n, -1).sum(axis=1)
-        after = self.value[flat] + rise * sign
-        bad = (moved & (after < self.lower)).reshape(n, -1).any(axis=1)
-        for a, (_, _, _, row_idx, row_chg) in enumerate(chosen):
+        bad = ((self.value[flat] + rise * sign < self.lower) & moved).any(axis=1)
+        if allowed is not None:
+            bad |= (~allowed[flat] & moved).any(axis=1)
+        if cost is not None:
+            price = np.where(moved, cost[flat], 0.0).sum(axis=1)
+            bad |= ~np.isfinite(price)
+        for a, (_, _, _, _, _, row_idx, row_chg) in enumerate(chosen):
             slack = self.slack[a]
             if slack is None or row_idx.shape[1] == 0:
                 continue
             other: Any = 0
             other_sign: Any = 1
             j = 0
-            for i, (idx, sgn, _, _, _) in enumerate(chosen):
+            for i, (_, sgn, _, _, idx, _, _) in enumerate(chosen):
                 if i == a:
                     continue
                 other = other + self.other_strides[a][j] * idx.reshape(shapes[i] + [1])
@@ -360,18 +387,24 @@ class Cube:
             change = rise * row_chg.reshape(shape) * other_sign
             broken = slack[rows, other] + change < 0
             bad |= broken.any(axis=tuple(range(k, 2 * k + 1))).reshape(n)
-        ok = ~bad & np.isfinite(price)
-        if not ok.any():
+        candidates = np.flatnonzero(~bad)
+        if not len(candidates):
             return None
-        size = moved.reshape(n, -1).sum(axis=1)
-        candidates = np.flatnonzero(ok)
-        pick = candidates[np.lexsort((candidates, size[candidates], price[candidates]))[0]]
-        cells = flat.reshape(n, -1)[pick]
-        signs = sign.reshape(n, -1)[pick]
+        size = moved.sum(axis=1)
+        if cost is None:
+            pick = int(candidates[np.argmin(size[candidates])])
+            total = 0.0
+        else:
+            order = np.lexsort((candidates, size[candidates], price[candidates]))
+            pick = int(candidates[order[0]])
+            total = float(price[pick])
+        signs = sign[pick]
         change = {
-            int(c): int(rise * s) for c, s in zip(cells.tolist(), signs.tolist(), strict=True) if s
+            int(c): int(rise * s)
+            for c, s in zip(flat[pick].tolist(), signs.tolist(), strict=True)
+            if s
         }
-        return float(price[pick]), int(size[pick]), change
+        return total, int(size[pick]), change
 
 
 _VERIFY_CHUNK = 1 << 18

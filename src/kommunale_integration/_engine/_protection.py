@@ -631,14 +631,12 @@ class _CubeFinder(_Finder):
         primary: Mapping[Any, int],
         lower: int,
     ) -> None:
-        import numpy as np
 
         self.cube = cube
         self.cells = cube.cells
         self._values, self._relations, self._lower = values, relations, lower
         self._primary = primary
         self._linear: tuple[_LinearFinder, Any, Any] | None = None
-        self._zero = np.zeros(cube.size)
         self.fallbacks = 0
 
     def _lp(self) -> tuple[_LinearFinder, Any, Any]:
@@ -669,7 +667,7 @@ class _CubeFinder(_Finder):
         return {int(to_cube[c]): d for c, d in change.items()}
 
     def refind(self, target: int, rise: float, hidden: Any, cost: Any) -> dict[int, float] | None:
-        found = self.cube.find(target, round(rise), self._zero, hidden, PRUNE_ROUNDS)
+        found = self.cube.find(target, round(rise), None, hidden, PRUNE_ROUNDS)
         if found is None:
             return None
         return {c: float(d) for c, d in found.items()}
@@ -716,6 +714,10 @@ class _Search:
         self.uses: dict[int, set[int]] = {}
         self.covers: dict[int, set[int]] = {col: set() for col in self.rise}
         self.locked: set[int] = set()
+        # the pruning pass: how often each primary cell found no new witness, and the
+        # last one it found (still a witness while every cell it moves is suppressed)
+        self.failures: Counter[int] = Counter()
+        self.spare: dict[int, dict[int, float]] = {}
 
     def _hide(self, col: int) -> None:
         self.hidden[col] = True
@@ -777,13 +779,13 @@ class _Search:
             for key in lost:
                 raised.update(self.covered[key])
             raised.discard(col)
+            # the primary cells next to the cell first, then those whose search
+            # failed most often: they are the likeliest to fail
+            near = self.finder.near(col)
             needy = sorted(
                 (p for p in raised if p in self.covers and self.covers[p] <= lost),
-                key=self.rank.__getitem__,
+                key=lambda p: (p not in near, -self.failures[p], self.rank[p]),
             )
-            # the primary cells next to the cell first: they are the likeliest to fail
-            near = self.finder.near(col)
-            needy.sort(key=lambda p: p not in near)
             self.hidden[col] = False
             found = self._rewitness(needy)
             if found is None:
@@ -808,9 +810,13 @@ class _Search:
             rise = self.rise[target]
             if any(change.get(target, 0.0) >= rise - _TOL for change in found):
                 continue
-            change = self.finder.refind(target, rise, self.hidden, self.base_cost)
-            if change is None:
-                return None
+            change = self.spare.get(target)
+            if change is None or not self.hidden[list(change)].all():
+                change = self.finder.refind(target, rise, self.hidden, self.base_cost)
+                if change is None:
+                    self.failures[target] += 1
+                    return None
+                self.spare[target] = change
             found.append(change)
         return found
 
