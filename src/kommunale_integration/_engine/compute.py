@@ -48,7 +48,7 @@ from .._model import (
 )
 from .._periods import PeriodError, PeriodKind, ReportPeriod, fiscal_year_start
 from .._territories import POPULATION, population_of
-from .disclosure import AuditCell, DisclosureControl, Protection, protect
+from .disclosure import AuditCell, DisclosureControl, protect
 from .expressions import Expression, ExpressionError, element, parse_expression
 from .table import TOTAL, CellRow, IndicatorTable
 from .temporal import combine_over_time
@@ -145,6 +145,11 @@ class _Layout:
         self.combos: list[tuple[str, ...]] = list(itertools.product(*labels))
         self._cells: list[Cell] | None = None
         self._shape: list[tuple[Cell, list[Cell], bool]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a worker process makes the cells and relations again (sent, they would
+        # cost more than they take to build)
+        return {**self.__dict__, "_cells": None, "_shape": None}
 
     def chain(self, ags: str, concept: Concept | None) -> tuple[str, ...]:
         """The territory and its ancestors up to ``all``."""
@@ -704,6 +709,7 @@ def compute_indicators(
     include_subperiods: bool = False,
     indicators: Iterable[Indicator | str] | None = None,
     audit: bool = False,
+    workers: int | None = None,
 ) -> IndicatorTable:
     """Compute indicators per period × territory × disaggregation (Kennzahlen berechnen).
 
@@ -730,16 +736,30 @@ def compute_indicators(
             suppressed cells is audited by linear programming, which on a year with
             its quarters and months can take a minute). The audit is **internal**
             (it holds true values); the rows of the table stay protected.
+        workers: Processes that protect the counts at the same time (default
+            ``None``: one per usable CPU core; ``1``: all in this process). Used
+            when at least two counts are protected and their tables have at least
+            ``POOL_CELLS`` (10,000) cells — a Land's export for a year with its
+            quarters and months, not a Kreis's —; the result is the same with any
+            number. A script that calls this at its top level must do so under
+            ``if __name__ == "__main__":`` when workers may be used (each worker
+            process imports the main module).
 
     Returns:
         The :class:`IndicatorTable`.
 
     Raises:
         LoadError: an expression is invalid or names an unknown data element.
-        KommunaleIntegrationError: ``by`` or a filter names an unknown attribute.
+        KommunaleIntegrationError: ``by`` or a filter names an unknown attribute, or
+            a worker process ended without a result.
+        InvalidValueError: *workers* is not a whole number of at least 1.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 *workers*.
     """
+    from ._workers import resolve_workers
+
+    processes = resolve_workers(workers)  # before any work
     with fiscal_year_start(concept.fiscal_year_start if concept is not None else 1):
         period_list = expand_periods(periods, include_subperiods)
     chosen = _select_indicators(concept, cases, indicators)
@@ -758,6 +778,16 @@ def compute_indicators(
     observed_rows = _passed_through(concept, chosen, period_list, dim_names)
     computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
     track = computed if observed_rows else None
+    if counts is not None:
+        counts.protect_all(
+            (
+                (term, _control_for(indicator, disclosure))
+                for indicator in chosen
+                for term in (indicator.numerator, indicator.denominator)
+                if isinstance(term, CaseCount)
+            ),
+            processes,
+        )
     ready: list[tuple[Indicator, list[list[Part] | Expression | None]]] = []
     for indicator in chosen:
         numerator: CaseCount | str | Expression | None = indicator.numerator
@@ -857,39 +887,72 @@ class _Counts:
         self.done: dict[tuple[CaseCount, DisclosureControl | None], list[Part]] = {}
         # the audit needs each protection afterwards; without it none is kept
         self.keep_audit = audit
-        self.protections: dict[tuple[CaseCount, DisclosureControl], Protection] = {}
+        self.protections: dict[tuple[CaseCount, DisclosureControl], _Protected] = {}
 
     def parts(self, spec: CaseCount, control: DisclosureControl | None) -> list[Part]:
         found = self.done.get((spec, control))
         if found is not None:
             return found
+        raw = self._raw(spec)
+        if control is None:
+            result = self.done[(spec, control)] = _as_parts(raw, None)  # cells in layout order
+            return result
+        additive = spec.count is CaseCountKind.NEW
+        return self._keep(
+            spec, control, _protect_count(self.layout, raw, additive, control, self.keep_audit)
+        )
+
+    def protect_all(
+        self, needed: Iterable[tuple[CaseCount, DisclosureControl | None]], workers: int
+    ) -> None:
+        """Protect the counts of *needed* in *workers* processes at once when it pays.
+
+        It pays when at least two counts are to be protected and their tables have at
+        least :data:`POOL_CELLS` cells; otherwise :meth:`parts` protects each count in
+        this process when it is asked for. The result is the same either way: every
+        table is protected by :func:`_protect_count`, with the same arguments.
+        """
+        tasks = list(
+            dict.fromkeys(
+                (spec, control)
+                for spec, control in needed
+                if control is not None and (spec, control) not in self.done
+            )
+        )
+        workers = min(workers, len(tasks))
+        layout = self.layout
+        if (
+            workers < 2
+            or len(layout.periods) * len(layout.territories) * len(layout.combos) < POOL_CELLS
+        ):
+            return
+        from ._workers import run_in_workers
+
+        # each count is made as its job is handed out: the workers protect the
+        # first while this process counts the next
+        jobs = (
+            (layout, self._raw(spec), spec.count is CaseCountKind.NEW, control, self.keep_audit)
+            for spec, control in tasks
+        )
+        for (spec, control), protected in zip(
+            tasks, run_in_workers(_protect_count, jobs, workers), strict=True
+        ):
+            self._keep(spec, control, protected)
+
+    def _raw(self, spec: CaseCount) -> list[int]:
+        """The values of the count *spec* in the order of the cells (computed once)."""
         raw = self.raw.get(spec)
         if raw is None:
             raw = self.raw[spec] = self.counter.cells(spec, self.year_of)
-        if control is None:
-            result = _as_parts(raw, None)  # cells in layout order
-        else:
-            additive = spec.count is CaseCountKind.NEW
-            cells = self.layout.cell_list()
-            # the relations and the cell → value mapping are built for this count and
-            # dropped after it (the parts lists of the relations are the layout's)
-            protection = protect(
-                dict(zip(cells, raw, strict=True)),
-                self.layout.groups(additive),
-                control,
-                dimensions=self.layout.dimensions(additive),
-                coordinates=self.layout.coordinates,
-                exact_audit=self.keep_audit,  # audit=True: every block exactly
-            )
-            if self.keep_audit:
-                self.protections[(spec, control)] = protection
-            rounded = protection.rounded_cells if protection.rounded else frozenset()
-            published = protection.published
-            result = _as_parts(
-                [published[c] for c in cells],
-                [c in rounded for c in cells] if rounded else None,
-            )
-        self.done[(spec, control)] = result
+        return raw
+
+    def _keep(
+        self, spec: CaseCount, control: DisclosureControl, protected: _Protected
+    ) -> list[Part]:
+        """The parts of a protected count, kept (with the protection for the audit)."""
+        if self.keep_audit:
+            self.protections[(spec, control)] = protected
+        result = self.done[(spec, control)] = _as_parts(protected.published, protected.rounded)
         return result
 
     def audit(
@@ -911,14 +974,15 @@ class _Counts:
             if not isinstance(spec, CaseCount) or indicator.denominator is not None:
                 continue
             protection = self.protections.get((spec, control)) if control else None
-            if protection is None or control is None:
+            if protection is None or control is None or protection.rounded is not None:
                 continue  # rounded, or not computed
             raw = self.raw[spec]
+            intervals = protection.intervals
             for position in order:
                 cell = cells[position]
-                if cell not in protection.suppressed or (keep is not None and cell[1] not in keep):
+                if position not in intervals or (keep is not None and cell[1] not in keep):
                     continue
-                low, high = protection.intervals[cell]
+                low, high = intervals[position]
                 result.append(
                     AuditCell(
                         indicator=indicator.id,
@@ -926,7 +990,7 @@ class _Counts:
                         territory=cell[1],
                         dims=tuple(zip(dim_names, cell[2], strict=True)),
                         value=raw[position],
-                        primary=cell in protection.primary,
+                        primary=position in protection.primary,
                         low=low,
                         high=high,
                         exact=protection.exact,
@@ -934,6 +998,62 @@ class _Counts:
                     )
                 )
         return result
+
+
+@attrs.frozen
+class _Protected:
+    """A protected count table by the positions of its cells in
+    :meth:`_Layout.cell_list` (what a worker process sends back).
+
+    Attributes:
+        published: The published value of each cell (``None`` where suppressed).
+        rounded: In rounding mode, whether each cell is rounded; else ``None``.
+        intervals: Position of each suppressed cell → its feasibility interval.
+        primary: The positions of the primary suppressed cells.
+        exact: ``Protection.exact`` (every interval exact).
+    """
+
+    published: list[int | None]
+    rounded: list[bool] | None
+    intervals: dict[int, tuple[float, float]]
+    primary: frozenset[int]
+    exact: bool
+
+
+@without_gc
+def _protect_count(
+    layout: _Layout,
+    raw: Sequence[int],
+    additive: bool,
+    control: DisclosureControl,
+    exact_audit: bool,
+) -> _Protected:
+    """Protect the count table *raw* (values in the order of the cells of *layout*).
+
+    The one place a count is protected, in this process or in a worker process
+    (:meth:`_Counts.protect_all`): both give the same result.
+    """
+    cells = layout.cell_list()
+    # the relations and the cell → value mapping are built for this count and
+    # dropped after it (the parts lists of the relations are the layout's)
+    protection = protect(
+        dict(zip(cells, raw, strict=True)),
+        layout.groups(additive),
+        control,
+        dimensions=layout.dimensions(additive),
+        coordinates=layout.coordinates,
+        exact_audit=exact_audit,  # audit=True: every block exactly
+    )
+    published = protection.published
+    rounded = protection.rounded_cells if protection.rounded else None
+    intervals = protection.intervals
+    return _Protected(
+        published=[published[c] for c in cells],
+        rounded=None if rounded is None else [c in rounded for c in cells],
+        intervals={i: intervals[c] for i, c in enumerate(cells) if c in intervals},
+        primary=frozenset(i for i, c in enumerate(cells) if c in protection.primary),
+        exact=protection.exact,
+    )
 
 
 def _as_parts(values: Sequence[int | None], rounded: list[bool] | None) -> list[Part]:
@@ -968,6 +1088,11 @@ def _counter(cases: CaseData, layout: _Layout, by: Sequence[str]) -> _CaseCounte
 
 #: Whether to count with numpy when it is installed (the tests switch it off to compare).
 _NUMPY = True
+
+#: The number of cells from which the count tables of a computation are protected in
+#: worker processes (:meth:`_Counts.protect_all`). Below it a table's protection takes
+#: about as long as starting the workers (0.5 s for two, with their imports).
+POOL_CELLS = 10_000
 
 Part = tuple[Decimal | None, ObservationStatus]
 

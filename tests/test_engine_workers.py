@@ -1,0 +1,316 @@
+"""Protection of the count tables in worker processes (``compute_indicators(workers=…)``).
+
+The pool is forced onto small tables here (``POOL_CELLS`` lowered): the result must be
+the one of the serial computation — every published value and status, every audited
+interval, ``exact`` — for any data and policy; errors in a worker reach the caller as
+they were raised; an interrupted command leaves neither a worker nor an output behind.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kommunale_integration as ki
+from kommunale_integration._engine import _workers, compute
+
+AGS = ["05558004", "05558008", "05558012", "05566012", "05566016"]
+
+
+def records(seed: int, n: int) -> list[dict[str, Any]]:
+    """*n* cases of 2025 in five municipalities of two Kreise (seeded)."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        opened = date(2025, 1, 1).toordinal() + rng.randrange(365)
+        closed = opened + rng.randrange(400) if rng.random() < 0.6 else None
+        rows.append(
+            {
+                "case_id": f"c{i}",
+                "municipality": rng.choice(AGS),
+                "opened": date.fromordinal(opened),
+                "closed": None if closed is None else date.fromordinal(closed),
+                "sex": rng.choice("fm"),
+                "legal_basis": rng.choice(["AsylbLG", "SGB II"]),
+            }
+        )
+    return rows
+
+
+class Spy:
+    """Records the calls of :func:`_workers.run_in_workers` and makes them."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[int] = []
+        real = _workers.run_in_workers
+
+        def spy(function: Any, jobs: Any, workers: int) -> Any:
+            self.calls.append(workers)
+            return real(function, jobs, workers)
+
+        monkeypatch.setattr(_workers, "run_in_workers", spy)
+
+
+def compute_both(
+    monkeypatch: pytest.MonkeyPatch, data: ki.CaseData, **options: Any
+) -> tuple[ki.IndicatorTable, ki.IndicatorTable]:
+    """The table computed in this process and with two workers (pool forced)."""
+    serial = ki.compute_indicators(cases=data, workers=1, **options)
+    spy = Spy(monkeypatch)
+    monkeypatch.setattr(compute, "POOL_CELLS", 0)
+    pooled = ki.compute_indicators(cases=data, workers=2, **options)
+    assert spy.calls == [2], "the pool was not used"
+    return serial, pooled
+
+
+def same(a: ki.IndicatorTable, b: ki.IndicatorTable) -> None:
+    assert a.rows == b.rows  # values, statuses, numerators and denominators
+    assert list(a.records()) == list(b.records())
+    assert a.audit == b.audit
+
+
+def test_the_pool_gives_the_serial_table_and_audit(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = ki.CaseData.from_records(records(7, 160))
+    options: dict[str, Any] = {
+        "periods": ["2025"],
+        "by": ("sex",),
+        "include_subperiods": True,
+        "audit": True,
+    }
+    serial, pooled = compute_both(monkeypatch, data, **options)
+    same(serial, pooled)
+    suppressed = [r for r in serial if r.status is ki.ObservationStatus.SUPPRESSED]
+    assert suppressed, "the table must have suppressions to compare"
+    assert serial.audit
+    assert {c.exact for c in serial.audit} == {True}
+    # determinism: another run of the pool (new processes, new hash seeds) agrees
+    same(pooled, ki.compute_indicators(cases=data, workers=2, **options))
+
+
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 10**6),
+    n=st.integers(20, 120),
+    by=st.sampled_from([(), ("sex",), ("sex", "legal_basis")]),
+    policy=st.sampled_from(
+        [
+            ki.DisclosureControl(),
+            ki.DisclosureControl(threshold=4, margin=1),
+            ki.DisclosureControl(mode="round", base=5),
+        ]
+    ),
+)
+def test_the_pool_gives_the_serial_result_for_any_data_and_policy(
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    n: int,
+    by: tuple[str, ...],
+    policy: ki.DisclosureControl,
+) -> None:
+    data = ki.CaseData.from_records(records(seed, n))
+    options: dict[str, Any] = {
+        "periods": ["2025-Q2"],
+        "by": by,
+        "include_subperiods": True,
+        "disclosure": policy,
+    }
+    with monkeypatch.context() as patch:
+        serial, pooled = compute_both(patch, data, **options)
+    same(serial, pooled)
+
+
+def test_the_pool_is_used_only_when_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From ``POOL_CELLS`` cells (the boundary pinned), with at least two counts to
+    protect and more than one worker."""
+    data = ki.CaseData.from_records(records(3, 40))
+    options: dict[str, Any] = {"periods": ["2025-Q1"], "include_subperiods": True}
+    cells = 4 * (len(AGS) + 3)  # the quarter and 3 months × municipalities, 2 Kreise, all
+    spy = Spy(monkeypatch)
+    monkeypatch.setattr(compute, "POOL_CELLS", cells + 1)
+    ki.compute_indicators(cases=data, workers=2, **options)
+    assert spy.calls == []
+    monkeypatch.setattr(compute, "POOL_CELLS", cells)
+    ki.compute_indicators(cases=data, workers=2, **options)
+    assert spy.calls == [2]
+    ki.compute_indicators(cases=data, workers=1, **options)
+    ki.compute_indicators(cases=data, workers=2, indicators=["new_cases"], **options)
+    ki.compute_indicators(cases=data, workers=2, disclosure=None, **options)
+    assert spy.calls == [2], "one worker, one count, or nothing to protect: no pool"
+    # two counts (a rate: numerator and denominator) and eight workers: two processes
+    ki.compute_indicators(cases=data, workers=8, indicators=["placement_rate"], **options)
+    assert spy.calls == [2, 2]
+    monkeypatch.setattr(_workers, "usable_cores", lambda: 3)
+    ki.compute_indicators(cases=data, **options)  # default: one per usable core
+    assert spy.calls == [2, 2, 3]
+
+
+@pytest.mark.parametrize("wrong", [0, -1, True, 1.5, "2"])
+def test_workers_must_be_a_whole_number_of_at_least_one(wrong: Any) -> None:
+    data = ki.CaseData.from_records(records(1, 5))
+    with pytest.raises(ki.InvalidValueError, match="workers"):
+        ki.compute_indicators(cases=data, periods=["2025"], workers=wrong)
+
+
+def test_a_job_runs_in_another_process_and_its_error_reaches_the_caller() -> None:
+    pids = _workers.run_in_workers(os.getpid, [(), (), ()], 2)
+    assert os.getpid() not in pids
+    with pytest.raises(ValueError, match="invalid literal for int") as raised:
+        _workers.run_in_workers(int, [("1",), ("x",)], 2)
+    assert type(raised.value) is ValueError
+    assert _workers.run_in_workers(int, [("1",), ("2",), ("3",)], 2) == [1, 2, 3]
+
+
+def test_workers_leave_ctrl_c_to_the_parent() -> None:
+    """A terminal sends Ctrl-C to every process of the command: a worker ignores it
+    (no traceback of its own), the interrupted parent ends the workers."""
+    assert _workers.run_in_workers(signal.getsignal, [(signal.SIGINT,)], 2) == [signal.SIG_IGN]
+
+
+def test_a_worker_that_dies_is_a_clear_error() -> None:
+    with pytest.raises(ki.KommunaleIntegrationError, match="workers=1"):
+        _workers.run_in_workers(os._exit, [(3,), (3,)], 2)
+
+
+def test_the_cli_option_reaches_the_engine(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kommunale_integration._cli import main
+
+    cases, events = tmp_path / "cases.csv", tmp_path / "events.csv"
+    rows = records(5, 60)
+    cases.write_text(
+        "case_id,municipality,opened,closed,sex\n"
+        + "".join(
+            f"{r['case_id']},{r['municipality']},{r['opened']},{r['closed'] or ''},{r['sex']}\n"
+            for r in rows
+        ),
+        encoding="utf-8",
+    )
+    events.write_text("case_id,event,date\n", encoding="utf-8")
+    argv = ["indicators", "--period", "2025-Q1", "--cases", str(cases), "--events", str(events)]
+    seen: list[int | None] = []
+    real = ki.compute_indicators
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs["workers"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("kommunale_integration._engine.compute_indicators", spy)
+    assert main([*argv, "--workers", "1"]) == 0
+    one = capsys.readouterr().out
+    assert main(argv) == 0
+    assert capsys.readouterr().out == one
+    assert seen == [1, None]
+    for wrong in ("0", "-2", "zwei"):
+        with pytest.raises(SystemExit) as stop:
+            main([*argv, "--workers", wrong])
+        assert stop.value.code == 2
+        assert "--workers" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- interrupts
+
+_RUN = """
+import sys
+from kommunale_integration._engine import compute
+from kommunale_integration._cli import main
+import endless
+
+compute.POOL_CELLS = 0  # the example's tables in two workers
+compute._protect_count = endless.protect  # jobs that end only when they are ended
+sys.exit(main(sys.argv[1:]))
+"""
+
+_ENDLESS = """
+import time
+
+def protect(*args):
+    time.sleep(600)
+"""
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kreis_coesfeld"
+
+
+def _processes() -> dict[int, tuple[int, int, str]]:
+    """Every process: pid → (parent pid, session id, command line)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        found[int(entry.name)] = (int(fields[1]), int(fields[3]), command)
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("how", ["SIGTERM to the command", "Ctrl-C in the terminal"])
+def test_an_interrupt_ends_the_workers_and_writes_nothing(tmp_path: Path, how: str) -> None:
+    output = tmp_path / "kennzahlen.csv"
+    argv = [
+        "indicators", str(EXAMPLE), "--period", "2025", "--by", "sex",
+        "--cases", str(EXAMPLE / "cases.csv"), "--events", str(EXAMPLE / "events.csv"),
+        "--workers", "2", "--output", str(output),
+    ]  # fmt: skip
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "endless.py").write_text(_ENDLESS, encoding="utf-8")
+    environment = {**os.environ, "PYTHONPATH": str(tmp_path / "lib")}
+    command = subprocess.Popen(
+        [sys.executable, "-c", _RUN, *argv],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a process group of its own, as in a terminal
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while len(workers) < 2 and time.monotonic() < deadline and command.poll() is None:
+            time.sleep(0.05)
+            workers = [
+                pid
+                for pid, (parent, _, line) in _processes().items()
+                if parent == command.pid and "spawn_main" in line
+            ]
+        assert len(workers) == 2, "the workers did not start"
+        time.sleep(0.5)  # they import and start their jobs
+        if how == "SIGTERM to the command":
+            command.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(command.pid, signal.SIGINT)
+        # the jobs never end: the command ends only if it ends its workers
+        _, err = command.communicate(timeout=60)
+    finally:
+        if command.poll() is None:
+            os.killpg(command.pid, signal.SIGKILL)
+    assert command.returncode == (143 if how == "SIGTERM to the command" else 130), err
+    assert "Traceback" not in err, err
+    assert "no output was changed" in err or "keine Ausgabe" in err, err
+    assert not output.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lib"]
+    # nothing of the command is left: neither a worker nor a helper process
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        left = [p for p, (_, session, _) in _processes().items() if session == command.pid]
+        if not left:
+            break
+        time.sleep(0.05)
+    assert not left, [_processes().get(p) for p in left]
