@@ -415,6 +415,11 @@ INVOCATIONS: tuple[Invocation, ...] = (
         2,
     ),
     Invocation(
+        "indicators no workers",
+        lambda t: ["indicators", str(t / K), "--period", "2025", "--workers", "0"],
+        2,
+    ),
+    Invocation(
         "indicators without cases",
         lambda t: ["indicators", str(t / K), "--period", "2025", "--output", str(t / "i.csv")],
         0,

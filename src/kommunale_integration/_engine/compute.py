@@ -778,43 +778,7 @@ def compute_indicators(
     observed_rows = _passed_through(concept, chosen, period_list, dim_names)
     computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
     track = computed if observed_rows else None
-    if counts is not None:
-        counts.protect_all(
-            (
-                (term, _control_for(indicator, disclosure))
-                for indicator in chosen
-                for term in (indicator.numerator, indicator.denominator)
-                if isinstance(term, CaseCount)
-            ),
-            processes,
-        )
-    ready: list[tuple[Indicator, list[list[Part] | Expression | None]]] = []
-    for indicator in chosen:
-        numerator: CaseCount | str | Expression | None = indicator.numerator
-        if numerator is None:
-            # Entered by hand: the values are the data element of the same code (so
-            # that quarters make up the year by its over_time rule and Kreise sum up).
-            if indicator.id not in elements.codes:
-                continue
-            numerator = element(indicator.id)
-        control = _control_for(indicator, disclosure)
-        sides: list[list[Part] | Expression | None] = []
-        for term in (numerator, indicator.denominator):
-            if isinstance(term, Expression):
-                sides.append(term)
-            elif isinstance(term, CaseCount):
-                if counts is None:
-                    break
-                sides.append(counts.parts(term, control))
-            else:
-                sides.append(None if term is None else _parse(term, indicator, elements.codes))
-        else:
-            ready.append((indicator, sides))
-            continue
-        # no case data: only observations can be passed through
-        log.info(
-            "%s", tr("indicator {id} counts cases but no case data was given", id=indicator.id)
-        )
+    ready = _sides(chosen, counts, elements, disclosure, processes)
     # the rows once every count is protected: no protection runs beside the rows
     rows: list[CellRow] = []
     heads: dict[bool, _Heads] = {}
@@ -842,6 +806,59 @@ def compute_indicators(
         # the rows of each indicator come in table order (unless observations join)
         _ordered=not observed_rows and len({i.id for i in chosen}) == len(chosen),
     )
+
+
+def _sides(
+    chosen: list[Indicator],
+    counts: _Counts | None,
+    elements: _Elements,
+    disclosure: DisclosureControl | None,
+    processes: int,
+) -> _Sides:
+    """Each indicator that can be computed with its numerator and denominator: the
+    protected parts of a case count, an expression, or ``None``.
+
+    Every case count is protected first, in *processes* worker processes when that
+    pays (:meth:`_Counts.protect_all`).
+    """
+    if counts is not None:
+        counts.protect_all(
+            (
+                (term, _control_for(indicator, disclosure))
+                for indicator in chosen
+                for term in (indicator.numerator, indicator.denominator)
+                if isinstance(term, CaseCount)
+            ),
+            processes,
+        )
+    ready: _Sides = []
+    for indicator in chosen:
+        numerator: CaseCount | str | Expression | None = indicator.numerator
+        if numerator is None:
+            # Entered by hand: the values are the data element of the same code (so
+            # that quarters make up the year by its over_time rule and Kreise sum up).
+            if indicator.id not in elements.codes:
+                continue
+            numerator = element(indicator.id)
+        control = _control_for(indicator, disclosure)
+        sides: list[list[Part] | Expression | None] = []
+        for term in (numerator, indicator.denominator):
+            if isinstance(term, Expression):
+                sides.append(term)
+            elif isinstance(term, CaseCount):
+                if counts is None:
+                    break
+                sides.append(counts.parts(term, control))
+            else:
+                sides.append(None if term is None else _parse(term, indicator, elements.codes))
+        else:
+            ready.append((indicator, sides))
+            continue
+        # no case data: only observations can be passed through
+        log.info(
+            "%s", tr("indicator {id} counts cases but no case data was given", id=indicator.id)
+        )
+    return ready
 
 
 def _dimensions(by: list[str], cases: CaseData | None) -> list[tuple[str, list[str]]]:
@@ -1095,6 +1112,7 @@ _NUMPY = True
 POOL_CELLS = 10_000
 
 Part = tuple[Decimal | None, ObservationStatus]
+_Sides = list[tuple[Indicator, list[list[Part] | Expression | None]]]
 
 
 def _indicator_rows(
