@@ -150,7 +150,8 @@ class _Axis:
 
     def vectors(self, value: int) -> tuple[Any, Any, Any, Any, Any]:
         """The vectors through *value*: indices and signs (padded with sign 0), their
-        sizes, and per vector the inequality rows it changes with the change."""
+        sizes, and per vector the inequality rows it changes with the change; one
+        column per vector (the reductions over a vector's entries run along rows)."""
         import numpy as np
 
         found = self._cache.get(value)
@@ -172,7 +173,13 @@ class _Axis:
         else:
             row_idx = np.zeros((len(vectors), 0), dtype=np.int64)
             row_chg = np.zeros((len(vectors), 0), dtype=np.int64)
-        found = (idx, sgn, sizes, row_idx, row_chg)
+        found = (
+            np.ascontiguousarray(idx.T),
+            np.ascontiguousarray(sgn.T),
+            sizes,
+            np.ascontiguousarray(row_idx.T),
+            np.ascontiguousarray(row_chg.T),
+        )
         self._cache[value] = found
         return found
 
@@ -233,9 +240,9 @@ class Cube:
                 self.slack.append(None)
 
     def coordinates(self, col: int) -> tuple[int, ...]:
-        import numpy as np
-
-        return tuple(int(x) for x in np.unravel_index(col, self.shape))
+        return tuple(
+            (col // stride) % n for stride, n in zip(self.strides, self.shape, strict=True)
+        )
 
     def _line(self, a: int, value: int) -> tuple[Any, ...]:
         """The vectors of dimension *a* through *value* (:meth:`_Axis.vectors`) with
@@ -245,7 +252,7 @@ class Cube:
         if found is None:
             idx, sgn, sizes, row_idx, row_chg = self.axes[a].vectors(value)
             offset = self.strides[a] * (idx - value)
-            found = (offset, sgn, sgn != 0, sizes, idx, row_idx, row_chg)
+            found = (offset, sgn, sgn != 0, sizes, idx, row_idx, row_chg)  # entry × vector
             self._lines[(a, value)] = found
         return found
 
@@ -280,15 +287,15 @@ class Cube:
             vectors = self._line(a, coords[a])
             offset, sgn, moved, _, _, row_idx, row_chg = vectors
             line = offset + target
-            ok = ~((self.value[line] + rise * sgn < self.lower) & moved).any(axis=1)
+            ok = ~((self.value[line] + rise * sgn < self.lower) & moved).any(axis=0)
             if allowed is not None:
-                ok &= (allowed[line] | ~moved).all(axis=1)
+                ok &= (allowed[line] | ~moved).all(axis=0)
             if cost is not None:
-                price = np.where(moved, cost[line], 0.0).sum(axis=1)
+                price = np.where(moved, cost[line], 0.0).sum(axis=0)
                 ok &= np.isfinite(price)
-            if self.slack[a] is not None and row_idx.shape[1]:
+            if self.slack[a] is not None and row_idx.shape[0]:
                 rest = self._rest(a, coords)
-                ok &= (self.slack[a][row_idx, rest] + rise * row_chg >= 0).all(axis=1)
+                ok &= (self.slack[a][row_idx, rest] + rise * row_chg >= 0).all(axis=0)
             keep = np.flatnonzero(ok)
             if not len(keep):
                 return None
@@ -296,12 +303,11 @@ class Cube:
                 keep = keep[np.argsort(price[keep], kind="stable")]
             ranked.append((vectors, keep))
         counts = [len(keep) for _, keep in ranked]
-        width = math.prod(vectors[0].shape[1] for vectors, _ in ranked)
+        width = math.prod(vectors[0].shape[0] for vectors, _ in ranked)
 
-        def take(a: int, start: int, stop: int) -> tuple[Any, ...]:
+        def take(a: int, start: int, stop: int) -> tuple[Any, Any]:
             vectors, keep = ranked[a]
-            chosen = keep[start:stop]
-            return tuple(x[chosen] for x in vectors)
+            return vectors, keep[start:stop]
 
         for budget in ROUNDS[:rounds]:
             chosen = list(counts)
@@ -344,67 +350,97 @@ class Cube:
         self, target: int, chosen: list[tuple[Any, ...]], rise: int, cost: Any, allowed: Any
     ) -> tuple[float, int, dict[int, int]] | None:
         """The cheapest feasible product of the vectors *chosen* (per dimension the
-        arrays of :meth:`_line`) through *target*: its cost, size and change."""
+        arrays of :meth:`_line` and the positions of the chosen vectors among them)
+        through *target*: its cost, size and change.
+
+        The bounds of the cells and the costs are checked for all products at once;
+        the inequalities (more entries: every row that a vector changes) only for
+        the cheapest products that pass, a few at a time, until one keeps them."""
         import numpy as np
 
         k = len(chosen)
+        counts = [len(sel) for _, sel in chosen]
         flat: Any = target
         sign: Any = 1
-        shapes = []
-        for i, (offset, sgn, *_) in enumerate(chosen):
-            shape = [1] * (2 * k)
-            shape[i] = offset.shape[0]
-            shape[k + i] = offset.shape[1]
-            shapes.append(shape)
-            flat = flat + offset.reshape(shape)
-            sign = sign * sgn.reshape(shape)
-        n = math.prod(c[0].shape[0] for c in chosen)
-        flat = flat.reshape(n, -1)
-        sign = sign.reshape(n, -1)
+        for i, (vectors, sel) in enumerate(chosen):
+            shape = [1] * (2 * k)  # the entries of each vector, then the vectors
+            shape[i] = vectors[0].shape[0]
+            shape[k + i] = counts[i]
+            flat = flat + vectors[0][:, sel].reshape(shape)
+            sign = sign * vectors[1][:, sel].reshape(shape)
+        n = math.prod(counts)
+        flat = flat.reshape(-1, n)  # cell × product
+        sign = sign.reshape(-1, n)
         moved = sign != 0
-        bad = ((self.value[flat] + rise * sign < self.lower) & moved).any(axis=1)
+        bad = ((self.value[flat] + rise * sign < self.lower) & moved).any(axis=0)
         if allowed is not None:
-            bad |= (~allowed[flat] & moved).any(axis=1)
+            bad |= (~allowed[flat] & moved).any(axis=0)
         if cost is not None:
-            price = np.where(moved, cost[flat], 0.0).sum(axis=1)
+            price = np.where(moved, cost[flat], 0.0).sum(axis=0)
             bad |= ~np.isfinite(price)
-        for a, (_, _, _, _, _, row_idx, row_chg) in enumerate(chosen):
-            slack = self.slack[a]
-            if slack is None or row_idx.shape[1] == 0:
-                continue
-            other: Any = 0
-            other_sign: Any = 1
-            j = 0
-            for i, (_, sgn, _, _, idx, _, _) in enumerate(chosen):
-                if i == a:
-                    continue
-                other = other + self.other_strides[a][j] * idx.reshape(shapes[i] + [1])
-                other_sign = other_sign * sgn.reshape(shapes[i] + [1])
-                j += 1
-            shape = [1] * (2 * k) + [row_idx.shape[1]]
-            shape[a] = row_idx.shape[0]
-            rows = row_idx.reshape(shape)
-            change = rise * row_chg.reshape(shape) * other_sign
-            broken = slack[rows, other] + change < 0
-            bad |= broken.any(axis=tuple(range(k, 2 * k + 1))).reshape(n)
         candidates = np.flatnonzero(~bad)
         if not len(candidates):
             return None
-        size = moved.sum(axis=1)
-        if cost is None:
-            pick = int(candidates[np.argmin(size[candidates])])
-            total = 0.0
+        size = moved[:, candidates].sum(axis=0)
+        if cost is None:  # the smallest first (stable: then by position)
+            order = candidates[np.argsort(size, kind="stable")]
         else:
-            order = np.lexsort((candidates, size[candidates], price[candidates]))
-            pick = int(candidates[order[0]])
-            total = float(price[pick])
-        signs = sign[pick]
+            order = candidates[np.lexsort((candidates, size, price[candidates]))]
+        start, step = 0, 8
+        while True:
+            part = order[start : start + step]
+            if not len(part):
+                return None
+            passed = np.flatnonzero(self._keeps_slack(chosen, counts, part, rise))
+            if len(passed):
+                pick = int(part[passed[0]])
+                break
+            start, step = start + step, 8 * step
         change = {
             int(c): int(rise * s)
-            for c, s in zip(flat[pick].tolist(), signs.tolist(), strict=True)
+            for c, s in zip(flat[:, pick].tolist(), sign[:, pick].tolist(), strict=True)
             if s
         }
-        return total, int(size[pick]), change
+        total = 0.0 if cost is None else float(price[pick])
+        return total, len(change), change
+
+    def _keeps_slack(
+        self, chosen: list[tuple[Any, ...]], counts: list[int], picks: Any, rise: int
+    ) -> Any:
+        """Whether each product *picks* (positions among the products of *chosen*)
+        keeps every inequality: the rows that its vector of a dimension changes, at
+        every combination of the other dimensions' values that it moves."""
+        import numpy as np
+
+        ok = np.ones(len(picks), dtype=bool)
+        loose = [a for a, (v, _) in enumerate(chosen) if self.slack[a] is not None and len(v[5])]
+        if not loose:
+            return ok
+        which = [
+            sel[w] for (_, sel), w in zip(chosen, np.unravel_index(picks, counts), strict=True)
+        ]
+        k = len(chosen)
+        for a in loose:
+            slack = self.slack[a]
+            row_idx, row_chg = chosen[a][0][5], chosen[a][0][6]
+            other: Any = 0
+            other_sign: Any = 1
+            j = 0
+            for i, (vectors, _) in enumerate(chosen):
+                if i == a:
+                    continue
+                idx = vectors[4]
+                shape = [1] * k + [len(picks)]  # the rows, the others' entries, the products
+                shape[1 + j] = idx.shape[0]
+                other = other + self.other_strides[a][j] * idx[:, which[i]].reshape(shape)
+                other_sign = other_sign * vectors[1][:, which[i]].reshape(shape)
+                j += 1
+            shape = [row_idx.shape[0]] + [1] * (k - 1) + [len(picks)]
+            rows = row_idx[:, which[a]].reshape(shape)
+            change = rise * row_chg[:, which[a]].reshape(shape) * other_sign
+            broken = slack[rows, other] + change < 0
+            ok &= ~broken.reshape(-1, len(picks)).any(axis=0)
+        return ok
 
 
 _VERIFY_CHUNK = 1 << 18
