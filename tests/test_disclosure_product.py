@@ -414,3 +414,16 @@ def test_pruning_reuses_a_witness_whose_cells_are_still_suppressed() -> None:
     finder.then("p3", None)
     assert _prune(finder, values) == {"p1", "p2", "p3", "a", "c"}
     assert finder.asked == ["p1", "p2", "p3"]
+
+
+def test_pruning_gives_up_on_a_cell_that_found_no_witness_twice() -> None:
+    """After ``PRUNE_FAILURES`` (2) failed searches for p1, the third candidate that
+    needs p1 stays suppressed without a search (though one would succeed)."""
+    from kommunale_integration._engine._protection import PRUNE_FAILURES
+
+    assert PRUNE_FAILURES == 2
+    values = {"p1": 1, "a": 9, "b": 8, "c": 7}
+    finder = _ScriptedFinder(list(values), {"p1": {"p1": 2, "a": -2, "b": -2, "c": -2}})
+    finder.then("p1", None, None, {"p1": 2, "a": -2, "b": -2})
+    assert _prune(finder, values) == {"p1", "a", "b", "c"}
+    assert finder.asked == ["p1", "p1"]
