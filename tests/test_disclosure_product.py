@@ -347,6 +347,7 @@ class _ScriptedFinder:
         self.first = {self.col[t]: self._cols(w) for t, w in first.items()}
         self.again: dict[int, list[dict[int, float] | None]] = {}
         self.asked: list[str] = []
+        self.patience: int | None = None
 
     def _cols(self, change: dict[str, float]) -> dict[int, float]:
         return {self.col[c]: d for c, d in change.items()}
@@ -416,14 +417,36 @@ def test_pruning_reuses_a_witness_whose_cells_are_still_suppressed() -> None:
     assert finder.asked == ["p1", "p2", "p3"]
 
 
-def test_pruning_gives_up_on_a_cell_that_found_no_witness_twice() -> None:
-    """After ``PRUNE_FAILURES`` (2) failed searches for p1, the third candidate that
-    needs p1 stays suppressed without a search (though one would succeed)."""
-    from kommunale_integration._engine._protection import PRUNE_FAILURES
-
-    assert PRUNE_FAILURES == 2
+@pytest.mark.parametrize("patience", [None, 2])
+def test_pruning_gives_up_on_a_cell_that_found_no_witness_twice(patience: int | None) -> None:
+    """With a patience of 2 (the product finder's, ``PRUNE_FAILURES``), the third
+    candidate that needs p1, after two failed searches, stays suppressed without a
+    search (though one would succeed); without a limit (the linear finder) p1 is
+    asked again and c is published."""
     values = {"p1": 1, "a": 9, "b": 8, "c": 7}
     finder = _ScriptedFinder(list(values), {"p1": {"p1": 2, "a": -2, "b": -2, "c": -2}})
+    finder.patience = patience
     finder.then("p1", None, None, {"p1": 2, "a": -2, "b": -2})
-    assert _prune(finder, values) == {"p1", "a", "b", "c"}
-    assert finder.asked == ["p1", "p1"]
+    if patience is None:
+        assert _prune(finder, values) == {"p1", "a", "b"}
+        assert finder.asked == ["p1", "p1", "p1"]
+    else:
+        assert _prune(finder, values) == {"p1", "a", "b", "c"}
+        assert finder.asked == ["p1", "p1"]
+
+
+def test_the_finders_patience() -> None:
+    """The product finder gives up on a primary cell after ``PRUNE_FAILURES`` (2)
+    failed searches; the linear finder (small tables, where every secondary cell
+    that can be published is) never does."""
+    from kommunale_integration._engine import _protection
+
+    values = {("a", "f"): 1, ("a", "m"): 4, ("a", "_T"): 5}
+    dimensions: list[Any] = [[], [("_T", ["f", "m"], True)]]
+    relations = _protection.normalise([(("a", "_T"), [("a", "f"), ("a", "m")])])
+    cube = Cube(values, dimensions, None, 0)
+    product = _protection._CubeFinder(cube, values, relations, {("a", "f"): 3}, 0)
+    system = _protection._DeltaSystem(values, relations, {("a", "f"): 3}, 0)
+    assert _protection.PRUNE_FAILURES == 2
+    assert product.patience == 2
+    assert _protection._LinearFinder(system).patience is None

@@ -51,9 +51,10 @@ suppressed, which keeps every witness (on the five counts of the 1M-case benchma
 57,486 cells suppressed against 57,483 by the full search, in about 0.7 times the
 time)."""
 PRUNE_FAILURES = 2
-"""The pruning pass no longer asks a primary cell for a new witness once it found
-none this many times: a candidate that needs one stays suppressed (of the later
-candidates that such a cell fails, 49 in 50 fail anyway)."""
+"""The pruning pass by products no longer asks a primary cell for a new witness once
+it found none this many times: a candidate that needs one stays suppressed (on the
+1M-case benchmark 49 in 50 of them fail anyway). The linear finder (small tables)
+asks every time."""
 _INF = math.inf
 _state = {"quiet": False}
 
@@ -548,6 +549,9 @@ class _Finder(Protocol):
     :class:`_LinearFinder` and :class:`_CubeFinder`)."""
 
     cells: Sequence[Any]
+    patience: int | None
+    """How often a primary cell may find no new witness in the pruning pass before
+    it is no longer asked (None: no limit)."""
 
     def find(self, target: int, rise: float, cost: Any) -> dict[int, float] | None:
         """The cheapest witness that raises *target* by *rise*, None if none."""
@@ -572,6 +576,7 @@ class _LinearFinder(_Finder):
     def __init__(self, system: _DeltaSystem) -> None:
         self.system = system
         self.cells = system.cells
+        self.patience: int | None = None
         self.tried: dict[int | None, tuple[int, int]] = {}
 
     def _worth(self, hops: int | None) -> bool:
@@ -638,6 +643,7 @@ class _CubeFinder(_Finder):
 
         self.cube = cube
         self.cells = cube.cells
+        self.patience: int | None = PRUNE_FAILURES
         self._values, self._relations, self._lower = values, relations, lower
         self._primary = primary
         self._linear: tuple[_LinearFinder, Any, Any] | None = None
@@ -816,7 +822,8 @@ class _Search:
                 continue
             change = self.spare.get(target)
             if change is None or not self.hidden[list(change)].all():
-                if self.failures[target] >= PRUNE_FAILURES:
+                patience = self.finder.patience
+                if patience is not None and self.failures[target] >= patience:
                     return None  # not asked again: the candidate stays suppressed
                 change = self.finder.refind(target, rise, self.hidden, self.base_cost)
                 if change is None:
