@@ -51,15 +51,23 @@ def records(seed: int, n: int) -> list[dict[str, Any]]:
 class Spy:
     """Records the calls of :func:`_workers.run_in_workers` and makes them."""
 
+    last: Spy
+
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls: list[int] = []
+        self.primaries: list[list[int]] = []  # of the jobs of each call, in their order
         real = _workers.run_in_workers
 
         def spy(function: Any, jobs: Any, workers: int) -> Any:
             self.calls.append(workers)
+            jobs = list(jobs)
+            self.primaries.append(
+                [sum(1 for v in raw if 0 < v < control.threshold) for _, raw, _, control, _ in jobs]
+            )
             return real(function, jobs, workers)
 
         monkeypatch.setattr(_workers, "run_in_workers", spy)
+        Spy.last = self
 
 
 def compute_both(
@@ -90,6 +98,9 @@ def test_the_pool_gives_the_serial_table_and_audit(monkeypatch: pytest.MonkeyPat
     }
     serial, pooled = compute_both(monkeypatch, data, **options)
     same(serial, pooled)
+    # the longest jobs (most primary cells) first, so that the workers end together
+    assert Spy.last.primaries[0] == sorted(Spy.last.primaries[0], reverse=True)
+    assert len(set(Spy.last.primaries[0])) > 1
     suppressed = [r for r in serial if r.status is ki.ObservationStatus.SUPPRESSED]
     assert suppressed, "the table must have suppressions to compare"
     assert serial.audit
