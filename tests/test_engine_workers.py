@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 import kommunale_integration as ki
 from kommunale_integration._engine import _workers, compute
 
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kreis_coesfeld"
 AGS = ["05558004", "05558008", "05558012", "05566012", "05566016"]
 
 
@@ -195,23 +196,18 @@ def test_a_worker_that_dies_is_a_clear_error() -> None:
         _workers.run_in_workers(os._exit, [(3,), (3,)], 2)
 
 
+@pytest.mark.parametrize("command", ["indicators", "report"])
 def test_the_cli_option_reaches_the_engine(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str
 ) -> None:
     from kommunale_integration._cli import main
 
-    cases, events = tmp_path / "cases.csv", tmp_path / "events.csv"
-    rows = records(5, 60)
-    cases.write_text(
-        "case_id,municipality,opened,closed,sex\n"
-        + "".join(
-            f"{r['case_id']},{r['municipality']},{r['opened']},{r['closed'] or ''},{r['sex']}\n"
-            for r in rows
-        ),
-        encoding="utf-8",
-    )
-    events.write_text("case_id,event,date\n", encoding="utf-8")
-    argv = ["indicators", "--period", "2025-Q1", "--cases", str(cases), "--events", str(events)]
+    argv = [
+        command, str(EXAMPLE), "--period", "2025",
+        "--cases", str(EXAMPLE / "cases.csv"), "--events", str(EXAMPLE / "events.csv"),
+    ]  # fmt: skip
+    if command == "indicators":
+        argv.append("--only")
     seen: list[int | None] = []
     real = ki.compute_indicators
 
@@ -251,8 +247,6 @@ import time
 def protect(*args):
     time.sleep(600)
 """
-
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kreis_coesfeld"
 
 
 def _processes() -> dict[int, tuple[int, int, str]]:

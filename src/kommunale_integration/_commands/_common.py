@@ -35,6 +35,7 @@ __all__ = [
     "add_lang_option",
     "add_output_option",
     "add_templates_option",
+    "add_workers_option",
     "case_files",
     "emit",
     "load_concept_path",
@@ -185,6 +186,36 @@ def add_case_options(parser: argparse.ArgumentParser, cases_help: str | None = N
     parser.add_argument(
         "--events", metavar="FILE", help=tr("events.csv of the case export (with --cases)")
     )
+
+
+def add_workers_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--workers N`` (``compute_indicators(workers=N)``; default ``None``)."""
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        metavar="N",
+        help=tr(
+            "processes that protect the counts at the same time (default: one per CPU "
+            "core; 1: no further process); used for large tables only, the result is "
+            "the same"
+        ),
+    )
+
+
+def _workers(text: str) -> int:
+    """The value of ``--workers``: a whole number of at least 1 (the engine's rule)."""
+    from .._engine._workers import resolve_workers
+    from .._errors import InvalidValueError
+
+    number: int | str
+    try:
+        number = int(text)
+    except ValueError:
+        number = text  # resolve_workers says what it expected
+    try:
+        return resolve_workers(number)  # type: ignore[arg-type]
+    except InvalidValueError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 # --------------------------------------------------------------------------- inputs

@@ -21,6 +21,7 @@ from ._common import (
     add_case_options,
     add_format_option,
     add_output_option,
+    add_workers_option,
     case_files,
     read_case_export,
     say,
@@ -109,33 +110,8 @@ def register(subparsers: Any) -> None:
             "allows — INTERNAL USE ONLY, the name must contain 'intern'"
         ),
     )
-    parser.add_argument(
-        "--workers",
-        type=_workers,
-        metavar="N",
-        help=tr(
-            "processes that protect the counts at the same time (default: one per CPU "
-            "core; 1: no further process); used for large tables only, the result is "
-            "the same"
-        ),
-    )
+    add_workers_option(parser)
     parser.set_defaults(func=run)
-
-
-def _workers(text: str) -> int:
-    """The value of ``--workers``: a whole number of at least 1."""
-    from .._engine._workers import resolve_workers
-    from .._errors import InvalidValueError
-
-    number: int | str
-    try:
-        number = int(text)
-    except ValueError:
-        number = text  # resolve_workers says what it expected
-    try:
-        return resolve_workers(number)  # type: ignore[arg-type]
-    except InvalidValueError as error:
-        raise argparse.ArgumentTypeError(error.message) from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from ._common import (
     add_lang_option,
     add_output_option,
     add_templates_option,
+    add_workers_option,
     case_files,
     emit,
     load_concept_path,
@@ -70,6 +71,7 @@ def register(subparsers: Any) -> None:
             "--disable duplicate-structure-unconfirmed"
         ),
     )
+    add_workers_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -100,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
             meeting_date=_meeting_date(args.meeting_date),
         ),
         disable=args.disable,
+        workers=args.workers,
     )
     emit(data, args.output, inputs=inputs)
     return EXIT_OK

@@ -42,7 +42,12 @@ def _period(period: ReportPeriod | str, concept: Concept) -> ReportPeriod:
 
 
 def report_table(
-    concept: Concept, cases: Any, period: ReportPeriod, disclosure: Any = DEFAULT_DISCLOSURE
+    concept: Concept,
+    cases: Any,
+    period: ReportPeriod,
+    disclosure: Any = DEFAULT_DISCLOSURE,
+    *,
+    workers: int | None = None,
 ) -> Any:
     """Compute the indicator table of the report for the trend periods from case data.
 
@@ -59,7 +64,7 @@ def report_table(
     if opened:
         first = date.fromordinal(min(opened))
         periods = [p for p in periods if p.end >= first or p == period]
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"workers": workers}
     if disclosure is not DEFAULT_DISCLOSURE:
         kwargs["disclosure"] = disclosure
     return compute_indicators(concept, cases, periods=sorted(periods), **kwargs)
@@ -77,6 +82,7 @@ def report_context(
     disclosure: DisclosureControl | None = DEFAULT_DISCLOSURE,
     vorlage: Vorlage | None = None,
     disable: Iterable[str] = (),
+    workers: int | None = None,
 ) -> ReportContext:
     """Return the unformatted content of the Jahresbericht (see :func:`build_report`).
 
@@ -96,7 +102,7 @@ def report_context(
     )
     internal = disclosure is None or bool(getattr(table, "internal", False))
     if cases is not None:
-        computed = report_table(concept, cases, when, disclosure)
+        computed = report_table(concept, cases, when, disclosure, workers=workers)
         internal = internal or bool(getattr(computed, "internal", False))
         table = computed if table is None else [*_rows(computed), *_rows(table)]
     return build_context(
@@ -134,6 +140,7 @@ def build_report(
     disclosure: DisclosureControl | None = DEFAULT_DISCLOSURE,
     vorlage: Vorlage | None = None,
     disable: Iterable[str] = (),
+    workers: int | None = None,
 ) -> str: ...
 
 
@@ -153,6 +160,7 @@ def build_report(
     disclosure: DisclosureControl | None = DEFAULT_DISCLOSURE,
     vorlage: Vorlage | None = None,
     disable: Iterable[str] = (),
+    workers: int | None = None,
 ) -> bytes: ...
 
 
@@ -171,6 +179,7 @@ def build_report(
     disclosure: DisclosureControl | None = DEFAULT_DISCLOSURE,
     vorlage: Vorlage | None = None,
     disable: Iterable[str] = (),
+    workers: int | None = None,
 ) -> str | bytes:
     """Build the annual report (Jahresbericht) of *concept* for *period*.
 
@@ -207,6 +216,9 @@ def build_report(
             :func:`~kommunale_integration.validate`; an unknown code is refused).
             Findings the concept accepts (``accepted_findings``) leave the main text
             anyway and are listed with their reason in the annex.
+        workers: Processes that protect the counts computed from *cases* at the same
+            time (see :func:`~kommunale_integration.compute_indicators`; default: one
+            per usable CPU core, used for large tables only; ``1``: none).
 
     Returns:
         The report as ``str`` (HTML, Markdown) or ``bytes`` (DOCX).
@@ -225,6 +237,7 @@ def build_report(
         '# Jahresbericht 2025 zum Integrationskonzept'
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 *workers*.
     """
     if format not in _FORMATS:
         raise InvalidValueError(
@@ -245,6 +258,7 @@ def build_report(
         disclosure=disclosure,
         vorlage=vorlage,
         disable=disable,
+        workers=workers,
     )
     outline = build_outline(ctx, fmt)
     data: str | bytes
