@@ -8,6 +8,7 @@ they were raised; an interrupted command leaves neither a worker nor an output b
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import random
 import signal
@@ -111,7 +112,7 @@ def test_the_pool_gives_the_serial_table_and_audit(monkeypatch: pytest.MonkeyPat
 
 
 @settings(
-    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     seed=st.integers(0, 10**6),
@@ -121,7 +122,7 @@ def test_the_pool_gives_the_serial_table_and_audit(monkeypatch: pytest.MonkeyPat
         [
             ki.DisclosureControl(),
             ki.DisclosureControl(threshold=4, margin=1),
-            ki.DisclosureControl(mode="round", base=5),
+            ki.DisclosureControl(threshold=5, secondary=False),
         ]
     ),
 )
@@ -160,13 +161,64 @@ def test_the_pool_is_used_only_when_it_pays(monkeypatch: pytest.MonkeyPatch) -> 
     ki.compute_indicators(cases=data, workers=1, **options)
     ki.compute_indicators(cases=data, workers=2, indicators=["new_cases"], **options)
     ki.compute_indicators(cases=data, workers=2, disclosure=None, **options)
-    assert spy.calls == [2], "one worker, one count, or nothing to protect: no pool"
+    rounding = ki.DisclosureControl(mode="round", base=5)
+    ki.compute_indicators(cases=data, workers=2, disclosure=rounding, **options)
+    assert spy.calls == [2], "one worker, one count, nothing to suppress: no pool"
     # two counts (a rate: numerator and denominator) and eight workers: two processes
     ki.compute_indicators(cases=data, workers=8, indicators=["placement_rate"], **options)
     assert spy.calls == [2, 2]
     monkeypatch.setattr(_workers, "usable_cores", lambda: 3)
     ki.compute_indicators(cases=data, **options)  # default: one per usable core
     assert spy.calls == [2, 2, 3]
+
+
+_STDIN = """
+from datetime import date
+import kommunale_integration as ki
+from kommunale_integration._engine import _workers, compute
+
+compute.POOL_CELLS = 0
+calls = []
+real = _workers.run_in_workers
+_workers.run_in_workers = lambda *args: calls.append(1) or real(*args)
+rows = [
+    {"case_id": str(i), "municipality": "0555800" + str(4 + i % 2),
+     "opened": date(2025, 1 + i % 12, 1), "sex": "fm"[i % 3 % 2]}
+    for i in range(40)
+]
+data = ki.CaseData.from_records(rows)
+table = ki.compute_indicators(cases=data, periods=["2025-Q1"], include_subperiods=True, workers=2)
+print(len(table), "rows, pool calls:", len(calls))
+"""
+
+
+def test_a_script_from_standard_input_computes_in_its_own_process() -> None:
+    """A worker imports the main module from its file; ``python - < script`` has none
+    (``<stdin>``): the computation stays in the process instead of failing."""
+    done = subprocess.run(
+        [sys.executable, "-"], input=_STDIN, capture_output=True, text=True, check=False,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("rows, pool calls: 0"), done.stdout
+
+
+def test_workers_can_start_unless_the_main_module_is_no_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import types
+
+    main = types.ModuleType("__main__")
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert _workers.workers_can_start()  # interactive: nothing to import
+    main.__file__ = str(tmp_path / "script.py")
+    assert not _workers.workers_can_start()
+    (tmp_path / "script.py").write_text("", encoding="utf-8")
+    assert _workers.workers_can_start()
+    main.__file__ = "<stdin>"
+    assert not _workers.workers_can_start()
+    main.__spec__ = importlib.util.spec_from_loader("tool.__main__", loader=None)
+    assert _workers.workers_can_start()  # python -m: imported by its name
 
 
 @pytest.mark.parametrize("wrong", [0, -1, True, 1.5, "2"])

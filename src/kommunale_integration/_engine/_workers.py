@@ -27,13 +27,14 @@ process of the command): the parent alone decides, and ends them.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from .._errors import InvalidValueError, KommunaleIntegrationError, shown
 from .._i18n import tr
 
-__all__ = ["resolve_workers", "run_in_workers", "usable_cores"]
+__all__ = ["resolve_workers", "run_in_workers", "usable_cores", "workers_can_start"]
 
 _R = TypeVar("_R")
 
@@ -59,6 +60,26 @@ def resolve_workers(workers: int | None) -> int:
             "workers", "expected a whole number ≥ 1, got {found}", found=shown(workers)
         )
     return workers
+
+
+def workers_can_start() -> bool:
+    """Whether a worker can import the main module, as ``spawn`` makes it do.
+
+    Not when the main module names a file that does not exist: a script read from
+    standard input (``python - < script.py``) is ``<stdin>``. The caller then computes
+    in its own process.
+    """
+    from multiprocessing import process
+
+    main = sys.modules.get("__main__")
+    if getattr(getattr(main, "__spec__", None), "name", None) is not None:
+        return True  # imported by its name (python -m …)
+    path = getattr(main, "__file__", None)
+    if path is None:
+        return True  # interactive, a notebook, python -c: nothing to import
+    # spawn finds a relative path from the directory the program started in
+    start = getattr(process, "ORIGINAL_DIR", None) or os.getcwd()
+    return os.path.isfile(os.path.join(start, path))
 
 
 def run_in_workers(

@@ -738,7 +738,7 @@ def compute_indicators(
             (it holds true values); the rows of the table stay protected.
         workers: Processes that protect the counts at the same time (default
             ``None``: one per usable CPU core; ``1``: all in this process). Used
-            when at least two counts are protected and their tables have at least
+            when at least two counts are suppressed and their tables have at least
             ``POOL_CELLS`` (10,000) cells — a Land's export for a year with its
             quarters and months, not a Kreis's —; the result is the same with any
             number. A script that calls this at its top level must do so under
@@ -924,16 +924,21 @@ class _Counts:
     ) -> None:
         """Protect the counts of *needed* in *workers* processes at once when it pays.
 
-        It pays when at least two counts are to be protected and their tables have at
-        least :data:`POOL_CELLS` cells; otherwise :meth:`parts` protects each count in
-        this process when it is asked for. The result is the same either way: every
-        table is protected by :func:`_protect_count`, with the same arguments.
+        It pays when at least two counts are to be suppressed (rounding takes a
+        fraction of a second) and their tables have at least :data:`POOL_CELLS` cells;
+        otherwise :meth:`parts` protects each count in this process when it is asked
+        for. The result is the same either way: every table is protected by
+        :func:`_protect_count`, with the same arguments.
         """
+        from ._workers import run_in_workers, workers_can_start
+
         tasks: list[tuple[CaseCount, DisclosureControl]] = list(
             dict.fromkeys(
                 (spec, control)
                 for spec, control in needed
-                if control is not None and (spec, control) not in self.done
+                if control is not None
+                and control.mode == "suppress"
+                and (spec, control) not in self.done
             )
         )
         workers = min(workers, len(tasks))
@@ -941,9 +946,9 @@ class _Counts:
         if (
             workers < 2
             or len(layout.periods) * len(layout.territories) * len(layout.combos) < POOL_CELLS
+            or not workers_can_start()
         ):
             return
-        from ._workers import run_in_workers
 
         # The longest first, so that the workers finish at about the same time: a
         # table's protection takes about as long as it has primary cells (counting
