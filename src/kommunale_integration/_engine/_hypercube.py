@@ -62,37 +62,43 @@ def _vectors(
     value: a sibling with the opposite sign or the total with the same sign (a part
     with the total's sign when the total is broken). A vector that keeps every exact
     relation is taken; one that breaks only inequalities (distinct counts) is taken
-    and also mended further, since its slack may or may not allow it.
+    and also mended further, since its slack may or may not allow it. (Each state
+    carries what it leaves unbalanced in each relation; a value added changes only
+    the relations it is in.)
     """
     member: dict[int, list[tuple[int, int]]] = {}
     for index, (total, parts, _) in enumerate(relations):
         member.setdefault(total, []).append((index, 1))
         for value in parts:
             member.setdefault(value, []).append((index, -1))
+    exact_rel = [bool(r[2]) for r in relations]
 
-    def broken(state: dict[int, int]) -> tuple[int | None, int | None, dict[int, int]]:
-        gap: dict[int, int] = {}
-        for value, sign in state.items():
-            for index, coef in member.get(value, ()):
-                gap[index] = gap.get(index, 0) + sign * coef
-        first_loose: int | None = None
-        for index in sorted(i for i, g in gap.items() if g):
-            if relations[index][2]:
-                return index, first_loose, gap
-            if first_loose is None:
-                first_loose = index
-        return None, first_loose, gap
+    def add(gap: dict[int, int], value: int, sign: int) -> dict[int, int]:
+        gap = dict(gap)
+        for index, coef in member.get(value, ()):
+            g = gap.get(index, 0) + sign * coef
+            if g:
+                gap[index] = g
+            else:
+                del gap[index]
+        return gap
 
     found: list[tuple[tuple[int, int], ...]] = []
     seen: set[tuple[tuple[int, int], ...]] = set()
-    stack: list[dict[int, int]] = [{start: 1}]
+    stack: list[tuple[dict[int, int], dict[int, int]]] = [({start: 1}, add({}, start, 1))]
     while stack:
-        state = stack.pop()
+        state, gap = stack.pop()
         key = tuple(sorted(state.items()))
         if key in seen:
             continue
         seen.add(key)
-        exact, loose, gap = broken(state)
+        exact = loose = None
+        for index in sorted(gap):
+            if exact_rel[index]:
+                exact = index
+                break
+            if loose is None:
+                loose = index
         if exact is None and (loose is None or len(state) <= LOOSE):
             found.append(key)
         mend = exact if exact is not None else loose
@@ -104,7 +110,7 @@ def _vectors(
         for value, sign in options:
             if value in state:
                 continue
-            stack.append({**state, value: sign})
+            stack.append(({**state, value: sign}, add(gap, value, sign)))
     found.sort(key=lambda vector: (len(vector), vector))
     return found
 
@@ -223,6 +229,7 @@ class Cube:
         self.value[flat] = np.array([values[c] for c in cells], dtype=np.int64)
         self.lower = lower
         self._lines: dict[tuple[int, int], tuple[Any, ...]] = {}
+        self._static: dict[tuple[int, int], list[Any]] = {}
         dense = self.value.reshape(self.shape)
         # per dimension with inequalities: their slack in the true table, by the
         # flat index of the other coordinates
@@ -252,7 +259,8 @@ class Cube:
         if found is None:
             idx, sgn, sizes, row_idx, row_chg = self.axes[a].vectors(value)
             offset = self.strides[a] * (idx - value)
-            found = (offset, sgn, sgn != 0, sizes, idx, row_idx, row_chg)  # entry × vector
+            moved = sgn != 0
+            found = (offset, sgn, moved, sizes, idx, row_idx, row_chg, ~moved)  # entry × vector
             self._lines[(a, value)] = found
         return found
 
@@ -283,19 +291,25 @@ class Cube:
 
         coords = self.coordinates(target)
         ranked = []
+        # which vectors keep the bounds and inequalities on their own line does not
+        # change between the searches for one cell: kept per cell and rise
+        static = self._static.setdefault((target, rise), [None] * len(self.axes))
         for a in range(len(self.axes)):
             vectors = self._line(a, coords[a])
-            offset, sgn, moved, _, _, row_idx, row_chg = vectors
+            offset, sgn, moved, _, _, row_idx, row_chg, still = vectors
             line = offset + target
-            ok = ~((self.value[line] + rise * sgn < self.lower) & moved).any(axis=0)
+            ok = static[a]
+            if ok is None:
+                ok = ~((self.value[line] + rise * sgn < self.lower) & moved).any(axis=0)
+                if self.slack[a] is not None and row_idx.shape[0]:
+                    rest = self._rest(a, coords)
+                    ok &= (self.slack[a][row_idx, rest] + rise * row_chg >= 0).all(axis=0)
+                static[a] = ok
             if allowed is not None:
-                ok &= (allowed[line] | ~moved).all(axis=0)
+                ok = ok & (allowed[line] | still).all(axis=0)
             if cost is not None:
                 price = np.where(moved, cost[line], 0.0).sum(axis=0)
-                ok &= np.isfinite(price)
-            if self.slack[a] is not None and row_idx.shape[0]:
-                rest = self._rest(a, coords)
-                ok &= (self.slack[a][row_idx, rest] + rise * row_chg >= 0).all(axis=0)
+                ok = ok & np.isfinite(price)
             keep = np.flatnonzero(ok)
             if not len(keep):
                 return None
