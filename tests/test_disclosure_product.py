@@ -174,6 +174,10 @@ def test_a_search_of_fewer_rounds_finds_the_same_witness_or_none(
     for only in (allowed, None):
         free = cube.find(target, rise, None, only)
         assert free == cube.find(target, rise, np.zeros(cube.size), only)
+    # what a cube keeps between the searches for one cell holds for its rise only
+    for other in (1, 2, 3):
+        fresh = Cube(values, dimensions, None, 0).find(target, other, cost)
+        assert cube.find(target, other, cost) == fresh
 
 
 @settings(max_examples=4)
