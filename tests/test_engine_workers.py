@@ -8,6 +8,7 @@ they were raised; an interrupted command leaves neither a worker nor an output b
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import random
@@ -237,7 +238,7 @@ def test_a_job_runs_in_another_process_and_its_error_reaches_the_caller() -> Non
     assert _workers.run_in_workers(int, [("1",), ("2",), ("3",)], 2) == [1, 2, 3]
 
 
-def test_workers_leave_ctrl_c_to_the_parent() -> None:
+def test_workers_leave_ctrl_c_to_the_parent() -> None:  # and watch it
     """A terminal sends Ctrl-C to every process of the command: a worker ignores it
     (no traceback of its own), the interrupted parent ends the workers."""
     assert _workers.run_in_workers(signal.getsignal, [(signal.SIGINT,)], 2) == [signal.SIG_IGN]
@@ -317,8 +318,11 @@ def _processes() -> dict[int, tuple[int, int, str]]:
     return found
 
 
+_EXIT = {"SIGTERM to the command": 143, "Ctrl-C in the terminal": 130, "SIGKILL": -9}
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize("how", ["SIGTERM to the command", "Ctrl-C in the terminal"])
+@pytest.mark.parametrize("how", sorted(_EXIT))
 def test_an_interrupt_ends_the_workers_and_writes_nothing(tmp_path: Path, how: str) -> None:
     output = tmp_path / "kennzahlen.csv"
     argv = [
@@ -351,23 +355,26 @@ def test_an_interrupt_ends_the_workers_and_writes_nothing(tmp_path: Path, how: s
         time.sleep(0.5)  # they import and start their jobs
         if how == "SIGTERM to the command":
             command.send_signal(signal.SIGTERM)
+        elif how == "SIGKILL":  # the command cannot end its workers: they see it gone
+            command.send_signal(signal.SIGKILL)
         else:
             os.killpg(command.pid, signal.SIGINT)
         # the jobs never end: the command ends only if it ends its workers
         _, err = command.communicate(timeout=60)
+        assert command.returncode == _EXIT[how], err
+        assert "Traceback" not in err, err
+        if how != "SIGKILL":
+            assert "no output was changed" in err or "keine Ausgabe" in err, err
+        assert not output.exists()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["lib"]
+        # nothing of the command is left: neither a worker nor a helper process
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            left = [p for p, (_, session, _) in _processes().items() if session == command.pid]
+            if not left:
+                break
+            time.sleep(0.05)
+        assert not left, [_processes().get(p) for p in left]
     finally:
-        if command.poll() is None:
+        with contextlib.suppress(ProcessLookupError):  # whatever a failure left
             os.killpg(command.pid, signal.SIGKILL)
-    assert command.returncode == (143 if how == "SIGTERM to the command" else 130), err
-    assert "Traceback" not in err, err
-    assert "no output was changed" in err or "keine Ausgabe" in err, err
-    assert not output.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["lib"]
-    # nothing of the command is left: neither a worker nor a helper process
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        left = [p for p, (_, session, _) in _processes().items() if session == command.pid]
-        if not left:
-            break
-        time.sleep(0.05)
-    assert not left, [_processes().get(p) for p in left]

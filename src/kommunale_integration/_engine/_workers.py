@@ -21,7 +21,8 @@ that does not gets a clear error, and ``workers=1`` computes without workers.
 caller is interrupted (Ctrl-C, or ``SIGTERM``, which the command line turns into an
 interruption) or a job fails, the workers are ended at once and waited for: no worker
 outlives the call. The workers ignore Ctrl-C themselves (a terminal sends it to every
-process of the command): the parent alone decides, and ends them.
+process of the command): the parent alone decides, and ends them. A worker whose parent
+was killed outright ends at once as well.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def run_in_workers(
     from concurrent.futures.process import BrokenProcessPool
 
     executor = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_leave_interrupts
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
     )
     try:
         futures = [executor.submit(function, *job) for job in jobs]
@@ -123,12 +124,26 @@ def run_in_workers(
     return results
 
 
-def _leave_interrupts() -> None:
+def _start_worker() -> None:
     """In a worker: ignore Ctrl-C, which the terminal sends to every process of the
-    command; the parent, interrupted, ends the workers (and nothing prints a traceback)."""
+    command (the parent, interrupted, ends the workers, and nothing prints a
+    traceback); and end as soon as the parent has ended, even killed without a
+    chance to end its workers (``SIGKILL``), instead of finishing the job first."""
+    import multiprocessing
     import signal
+    import threading
+    from multiprocessing.connection import wait
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - always started by a parent
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])  # ready when the parent has ended
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _stop(executor: Any) -> None:
