@@ -423,10 +423,9 @@ def test_pruning_reuses_a_witness_whose_cells_are_still_suppressed() -> None:
 
 @pytest.mark.parametrize("patience", [None, 2])
 def test_pruning_gives_up_on_a_cell_that_found_no_witness_twice(patience: int | None) -> None:
-    """With a patience of 2 (the product finder's, ``PRUNE_FAILURES``), the third
-    candidate that needs p1, after two failed searches, stays suppressed without a
-    search (though one would succeed); without a limit (the linear finder) p1 is
-    asked again and c is published."""
+    """With a patience of 2, the third candidate that needs p1, after two failed
+    searches, stays suppressed without a search (though one would succeed); without
+    a limit (the linear finder) p1 is asked again and c is published."""
     values = {"p1": 1, "a": 9, "b": 8, "c": 7}
     finder = _ScriptedFinder(list(values), {"p1": {"p1": 2, "a": -2, "b": -2, "c": -2}})
     finder.patience = patience
@@ -440,8 +439,8 @@ def test_pruning_gives_up_on_a_cell_that_found_no_witness_twice(patience: int | 
 
 
 def test_the_finders_patience() -> None:
-    """The product finder gives up on a primary cell after ``PRUNE_FAILURES`` (2)
-    failed searches; the linear finder (small tables, where every secondary cell
+    """The product finder gives up on a primary cell after ``PRUNE_FAILURES`` (1)
+    failed search; the linear finder (small tables, where every secondary cell
     that can be published is) never does."""
     from kommunale_integration._engine import _protection
 
@@ -451,6 +450,6 @@ def test_the_finders_patience() -> None:
     cube = Cube(values, dimensions, None, 0)
     product = _protection._CubeFinder(cube, values, relations, {("a", "f"): 3}, 0)
     system = _protection._DeltaSystem(values, relations, {("a", "f"): 3}, 0)
-    assert _protection.PRUNE_FAILURES == 2
-    assert product.patience == 2
+    assert _protection.PRUNE_FAILURES == 1
+    assert product.patience == 1
     assert _protection._LinearFinder(system).patience is None

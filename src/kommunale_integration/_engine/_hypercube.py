@@ -40,10 +40,12 @@ SUPPORT = 4
 """The largest number of values a vector of one dimension moves."""
 LOOSE = 2
 """A vector that leaves an inequality unbalanced moves at most this many values."""
-ROUNDS = (600, 20_000, 200_000)
+ROUNDS = (2_400, 5_000, 200_000)
 """A search checks at most this many cells of candidates (candidates × cells each) in
 its rounds, the candidates of the best-ranked vectors of each dimension; the next
-round only when one found nothing."""
+round only when one found nothing. (On the five counts of the 1M-case benchmark a
+first round of 2,400 cells suppresses 1.3 % fewer cells than one of 600 followed by
+20,000, in less time.)"""
 
 
 class NotAProduct(Exception):

@@ -43,17 +43,15 @@ _TOL = 1e-6
 PRUNE_BLOCK = 300
 """The pruning pass searches the whole block of a primary cell for a new witness when
 the block has at most this many suppressed cells (else within two relations)."""
-PRUNE_ROUNDS = 2
+PRUNE_ROUNDS = 1
 """The pruning pass looks for a new witness by products
 (:meth:`._hypercube.Cube.find`) in the first this many of its ``ROUNDS`` only, not
 among all products: a secondary cell whose primary cells find none there stays
-suppressed, which keeps every witness (on the five counts of the 1M-case benchmark:
-57,486 cells suppressed against 57,483 by the full search, in about 0.7 times the
-time)."""
-PRUNE_FAILURES = 2
+suppressed, which keeps every witness."""
+PRUNE_FAILURES = 1
 """The pruning pass by products no longer asks a primary cell for a new witness once
 it found none this many times: a candidate that needs one stays suppressed (on the
-1M-case benchmark 49 in 50 of them fail anyway). The linear finder (small tables)
+1M-case benchmark 19 in 20 of them fail anyway). The linear finder (small tables)
 asks every time."""
 _INF = math.inf
 _state = {"quiet": False}
