@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
 __all__ = ["Cube", "NotAProduct", "verify"]
@@ -168,10 +169,12 @@ class _Axis:
         vectors = _vectors(len(self.values), self.relations, value)
         width = max(len(v) for v in vectors)
         padding = ((value, 0),) * width
-        pairs = np.array([(v + padding)[:width] for v in vectors], dtype=np.int64)
+        flat = chain.from_iterable(chain.from_iterable((v + padding)[:width] for v in vectors))
+        pairs = np.fromiter(flat, dtype=np.int64, count=2 * width * len(vectors))
+        pairs = pairs.reshape(len(vectors), width, 2)
         idx = np.ascontiguousarray(pairs[:, :, 0])
         sgn = np.ascontiguousarray(pairs[:, :, 1])
-        sizes = np.array([len(v) for v in vectors], dtype=np.int64)
+        sizes = np.fromiter(map(len, vectors), dtype=np.int64, count=len(vectors))
         if len(self.rows):
             change = (self.rows[:, idx] * sgn[None, :, :]).sum(axis=2).T  # vectors × rows
             depth = max(1, int((change != 0).sum(axis=1).max()))
