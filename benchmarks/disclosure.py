@@ -100,12 +100,20 @@ def dimensions(values: dict[Any, int], relations: list[Any]) -> list[list[Any]]:
 
 
 def engine(values: dict[Any, int], relations: list[Any], product: bool) -> set[Any]:
+    """Protect the table by linear programs, or (*product*) by the product search,
+    which the engine uses for tables of more than ``PRODUCT_CELLS`` cells only."""
     from kommunale_integration import DisclosureControl, protect
+    from kommunale_integration._engine import disclosure
 
     load = os.getloadavg()[0]
     start, cpu = time.perf_counter(), time.process_time()
     dims = dimensions(values, relations) if product else None
-    result = protect(values, relations, DisclosureControl(), dimensions=dims)
+    smallest = disclosure.PRODUCT_CELLS
+    disclosure.PRODUCT_CELLS = 0 if product else smallest
+    try:
+        result = protect(values, relations, DisclosureControl(), dimensions=dims)
+    finally:
+        disclosure.PRODUCT_CELLS = smallest
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     label = "engine (product):" if product else "engine (LP):     "
     print(
