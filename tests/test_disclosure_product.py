@@ -453,3 +453,29 @@ def test_the_finders_patience() -> None:
     assert _protection.PRUNE_FAILURES == 1
     assert product.patience == 1
     assert _protection._LinearFinder(system).patience is None
+
+
+@settings(max_examples=30)
+@given(territory_trees(4), st.booleans())
+def test_the_vectors_of_a_twin_are_those_of_the_search(
+    districts: dict[str, list[str]], additive: bool
+) -> None:
+    """The vectors of a value in the same relations as one already searched (a
+    municipality beside another, a month beside another) are taken from it with the
+    two swapped: the same vectors, in the same order, as the search gives."""
+    import numpy as np
+
+    from kommunale_integration._engine._hypercube import _Axis
+
+    territories = ["all", *districts, *(m for kids in districts.values() for m in kids)]
+    territory = [("all", list(districts), True), *((d, k, True) for d, k in districts.items())]
+    for values, relations in [(territories, territory), (list(PERIODS), time_relations(additive))]:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_hypercube, "_VECTORS", {})
+            axis = _Axis(values, relations)
+            shared = [axis.vectors(v) for v in range(len(values))]
+        for v in range(len(values)):
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(_hypercube, "_VECTORS", {})
+                alone = _Axis(values, relations).vectors(v)
+            assert all(np.array_equal(a, b) for a, b in zip(shared[v], alone, strict=True))

@@ -123,6 +123,24 @@ _VECTORS: dict[tuple[Any, ...], dict[int, tuple[Any, Any, Any, Any, Any]]] = {}
 dimension (the counts of one computation)."""
 
 
+def _swapped(found: tuple[Any, ...], twin: int, value: int) -> tuple[Any, Any, Any]:
+    """The vectors through *value* (indices, signs, one row per vector; sizes) from
+    those through its *twin* (:meth:`_Axis.vectors`, one column per vector), the two
+    swapped: the same vectors in the same order as :func:`_vectors` gives them (the
+    pairs of each by value, the vectors by size and then by their pairs)."""
+    import numpy as np
+
+    idx, sgn, sizes = found[0].T, found[1].T, found[2]
+    idx = np.where(idx == twin, value, np.where(idx == value, twin, idx))
+    key = np.where(sgn != 0, idx, np.iinfo(np.int64).max)  # the padding stays last
+    order = np.argsort(key, axis=1, kind="stable")
+    idx = np.take_along_axis(idx, order, axis=1)
+    sgn = np.take_along_axis(sgn, order, axis=1)
+    keys = [x for j in reversed(range(idx.shape[1])) for x in (sgn[:, j], idx[:, j])]
+    rows = np.lexsort([*keys, sizes])
+    return np.ascontiguousarray(idx[rows]), np.ascontiguousarray(sgn[rows]), sizes[rows]
+
+
 class _Axis:
     """One dimension: its values, relations and vectors."""
 
@@ -156,6 +174,16 @@ class _Axis:
         if key not in _VECTORS and len(_VECTORS) >= 16:
             _VECTORS.clear()
         self._cache = _VECTORS.setdefault(key, {})
+        # values in the same relations in the same role (the municipalities of one
+        # district): swapping two of them maps every relation to itself, so the
+        # vectors of one are those of the other with the two swapped
+        member: dict[int, list[tuple[int, int]]] = {}
+        for r, (total, parts, _) in enumerate(self.relations):
+            member.setdefault(total, []).append((r, 1))
+            for part in parts:
+                member.setdefault(part, []).append((r, -1))
+        self.role = [tuple(sorted(member.get(v, ()))) for v in range(len(values))]
+        self._twin: dict[tuple[tuple[int, int], ...], int] = {}
 
     def vectors(self, value: int) -> tuple[Any, Any, Any, Any, Any]:
         """The vectors through *value*: indices and signs (padded with sign 0), their
@@ -166,15 +194,19 @@ class _Axis:
         found = self._cache.get(value)
         if found is not None:
             return found
-        vectors = _vectors(len(self.values), self.relations, value)
-        width = max(len(v) for v in vectors)
-        padding = ((value, 0),) * width
-        flat = chain.from_iterable(chain.from_iterable((v + padding)[:width] for v in vectors))
-        pairs = np.fromiter(flat, dtype=np.int64, count=2 * width * len(vectors))
-        pairs = pairs.reshape(len(vectors), width, 2)
-        idx = np.ascontiguousarray(pairs[:, :, 0])
-        sgn = np.ascontiguousarray(pairs[:, :, 1])
-        sizes = np.fromiter(map(len, vectors), dtype=np.int64, count=len(vectors))
+        twin = self._twin.setdefault(self.role[value], value)
+        if twin != value and twin in self._cache:
+            idx, sgn, sizes = _swapped(self._cache[twin], twin, value)
+        else:
+            vectors = _vectors(len(self.values), self.relations, value)
+            width = max(len(v) for v in vectors)
+            padding = ((value, 0),) * width
+            flat = chain.from_iterable(chain.from_iterable((v + padding)[:width] for v in vectors))
+            pairs = np.fromiter(flat, dtype=np.int64, count=2 * width * len(vectors))
+            pairs = pairs.reshape(len(vectors), width, 2)
+            idx = np.ascontiguousarray(pairs[:, :, 0])
+            sgn = np.ascontiguousarray(pairs[:, :, 1])
+            sizes = np.fromiter(map(len, vectors), dtype=np.int64, count=len(vectors))
         if len(self.rows):
             change = (self.rows[:, idx] * sgn[None, :, :]).sum(axis=2).T  # vectors × rows
             depth = max(1, int((change != 0).sum(axis=1).max()))
@@ -182,8 +214,8 @@ class _Axis:
             row_idx = order
             row_chg = np.take_along_axis(change, order, axis=1)
         else:
-            row_idx = np.zeros((len(vectors), 0), dtype=np.int64)
-            row_chg = np.zeros((len(vectors), 0), dtype=np.int64)
+            row_idx = np.zeros((len(sizes), 0), dtype=np.int64)
+            row_chg = np.zeros((len(sizes), 0), dtype=np.int64)
         found = (
             np.ascontiguousarray(idx.T),
             np.ascontiguousarray(sgn.T),
