@@ -706,6 +706,7 @@ class _Search:
         scale = math.log1p(max(values.values())) or 1.0
         self.base_cost = np.array([1.0 + 0.1 * math.log1p(values[c]) / scale for c in cells])
         self.cost = self.base_cost.copy()
+        self.zero = [not values[c] for c in cells]
         self.hidden = np.zeros(len(cells), dtype=bool)
         self.rise = {self.column[c]: float(primary[c] - values[c]) for c in primary}
         for col in self.rise:
@@ -736,10 +737,12 @@ class _Search:
         self.next_key += 1
         self.witnesses[key] = change
         self.covered[key] = []
+        cols = list(change)
+        self.hidden[cols] = True  # as _hide, for all at once
+        self.cost[cols] = 0.0
         for col, delta in change.items():
-            self._hide(col)
             self.uses.setdefault(col, set()).add(key)
-            if col not in self.rise and not self.values[self.finder.cells[col]]:
+            if col not in self.rise and self.zero[col]:
                 self.rise[col] = self.zero_rise
                 self.covers[col] = set()
                 self.rank[col] = len(self.rank)
