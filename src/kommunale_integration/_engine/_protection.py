@@ -51,7 +51,7 @@ suppressed, which keeps every witness."""
 PRUNE_FAILURES = 1
 """The pruning pass by products no longer asks a primary cell for a new witness once
 it found none this many times: a candidate that needs one stays suppressed (on the
-1M-case benchmark 19 in 20 of them fail anyway). The linear finder (small tables)
+1M-case benchmark 28 in 29 of them fail anyway). The linear finder (small tables)
 asks every time."""
 _INF = math.inf
 _state = {"quiet": False}
