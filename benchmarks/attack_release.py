@@ -26,8 +26,9 @@ run of the command line (for the report: of ``report_context``) and of the attac
 and the load average of the machine. Timings on the shared development machine are
 upper bounds. The protected run also writes the engine's audit (``--audit``, the
 exact feasibility interval of every suppressed count, so its time includes the exact
-audit); a line notes any interval not marked exact and, against the linear attacker,
-any difference between the cells the audit finds fixed and those the attacker finds.
+audit; ``--no-audit`` leaves it out); a line notes any interval not marked exact
+and, against the linear attacker, any difference between the cells the audit finds
+fixed and those the attacker finds. The first line names the engine's commit.
 Exit code 1 when anything is exposed, the formats disagree or the audit is off.
 
 With ``--integer`` the attacker also uses that counts are whole numbers (mixed-integer
@@ -35,7 +36,7 @@ programs, ``scipy.optimize.milp``).
 
 Run: ``.venv/bin/python benchmarks/attack_release.py [--cases 20000] [--seeds 2025,7,11]
 [--sources synthetic,kreis,examples] [--by "sex;legal_basis;sex,legal_basis;age_group"]
-[--integer]``
+[--integer] [--no-audit]``
 """
 
 from __future__ import annotations
@@ -151,6 +152,7 @@ def attack_indicators(
     by: str,
     work: Path,
     integral: bool = False,
+    audited: bool = True,
 ) -> bool:
     base = [
         *([str(concept)] if concept else []),
@@ -173,8 +175,7 @@ def attack_indicators(
         str(out),
         "--datapackage",
         str(package),
-        "--audit",
-        str(audit),
+        *(["--audit", str(audit)] if audited else []),
     )
     cli("indicators", *base, "--no-suppression", "--output", str(work / "kennzahlen-intern.csv"))
     release = parse_csv(out.read_text(encoding="utf-8"))
@@ -183,7 +184,7 @@ def attack_indicators(
     start, cpu = time.perf_counter(), time.process_time()
     outcome = attack_release(release, knowledge_from_concept(concept), truth, integral=integral)
     attack = (time.perf_counter() - start, time.process_time() - cpu)
-    gaps = audit_gaps(audit, None if integral else outcome)
+    gaps = audit_gaps(audit, None if integral else outcome) if audited else ""
     print(
         line(label, by, outcome, run, attack)
         + ("" if same else " data package differs from the CSV!")
@@ -191,6 +192,18 @@ def attack_indicators(
         flush=True,
     )
     return bool(outcome.exposed) or not same or bool(gaps)
+
+
+def engine() -> str:
+    """The commit of the engine that ran (and whether its sources were changed)."""
+
+    def git(*args: str) -> str:
+        command = ["git", "-C", str(ROOT), *args]
+        found = subprocess.run(command, check=False, capture_output=True, text=True)
+        return found.stdout.strip() if found.returncode == 0 else "unknown"
+
+    commit, changed = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain", "src")
+    return commit + (" with uncommitted changes" if changed else "")
 
 
 def audit_gaps(path: Path, outcome: Any) -> str:
@@ -241,10 +254,16 @@ def main() -> int:
         "--integer", action="store_true", help="the attacker knows counts are whole numbers"
     )
     parser.add_argument(
+        "--no-audit",
+        action="store_true",
+        help="the protected run without the engine's exact audit (--audit)",
+    )
+    parser.add_argument(
         "--dir", type=Path, default=Path(tempfile.gettempdir()) / "kommunale-integration-attack"
     )
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
+    print(f"engine: {engine()}; protected runs {'without' if args.no_audit else 'with'} --audit")
     print(
         "| export | breakdown | suppressed | fixed | primary below 3 "
         "| protected run (wall / CPU) | attack (wall / CPU) | load |"
@@ -258,7 +277,9 @@ def main() -> int:
             # the outputs stay in --dir for a closer look
             work = args.dir / "releases" / re.sub(r"[^a-z0-9]+", "-", f"{label} {by}".lower())
             work.mkdir(parents=True, exist_ok=True)
-            bad |= attack_indicators(label, concept, cases, events, by, work, args.integer)
+            bad |= attack_indicators(
+                label, concept, cases, events, by, work, args.integer, not args.no_audit
+            )
         if concept is not None and not args.no_report:
             bad |= attack_report(label, concept, cases, events, args.integer)
     print("EXPOSED or inconsistent: see above" if bad else "nothing exposed")

@@ -9,6 +9,7 @@ run the command line as a user would and attack what it wrote; the full matrix
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date
 from decimal import Decimal
@@ -17,9 +18,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kommunale_integration as ki
 import release_attacker
+import test_disclosure
 from helpers import run_cli
 from kommunale_integration._engine import compute as compute_module
 from release_attacker import (
@@ -601,6 +605,53 @@ def test_the_threshold_is_the_attackers_boundary(threshold: int, exposed: bool) 
     assert outcome.fixed == []
     assert bool(outcome.below) is exposed
     assert len(outcome.below) == (2 if exposed else 0)
+
+
+@st.composite
+def weak_releases(draw: st.DrawFn) -> tuple[dict[Any, int], list[Any], set[Any]]:
+    """A random table (random relations, or a three-way table with its margins) with a
+    random set of suppressed cells: mostly weak patterns, so that cells are fixed,
+    bounded below the threshold and unbounded."""
+    values, found = draw(st.one_of(test_disclosure.tables(), test_disclosure.cubes()))
+    cells = sorted(values, key=repr)
+    hidden = set(draw(st.lists(st.sampled_from(cells), min_size=1, unique=True)))
+    return values, found, hidden
+
+
+@pytest.mark.parametrize("large", [release_attacker.LARGE, 1])
+@given(release=weak_releases())
+def test_the_attackers_verdicts_are_those_of_two_programs_per_cell(
+    large: int, release: tuple[dict[Any, int], list[Any], set[Any]]
+) -> None:
+    """The attacker's shortcuts (bounds propagated through the relations, tables that
+    settle many cells at once, one HiGHS model per block solved from the last basis,
+    the interior-point method on large blocks: ``large`` = 1 takes it for every block)
+    give exactly the verdicts of the plain attacker of ``test_disclosure.py``, which
+    solves the smallest and the largest value of every cell with its own
+    ``scipy.optimize.linprog`` programs."""
+    values, found, hidden = release
+    cells = {
+        c: (None, "suppressed") if c in hidden else (float(v), "ok") for c, v in values.items()
+    }
+    known = {c: float(v) for c, v in values.items() if c not in hidden}
+    plain = test_disclosure.attack(known, hidden, found)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(release_attacker, "LARGE", large)
+        verdicts = attack_suppression(cells, [(t, list(p), e) for t, p, e in found], 3, 0.0)
+    assert set(verdicts) == hidden
+    for cell, (low, high) in plain.items():
+        verdict = verdicts[cell]
+        assert verdict.fixed == (high - low < 1e-6), (cell, low, high, verdict)
+        assert verdict.below == (high < 3 - 1e-6), (cell, low, high, verdict)
+        if verdict.fixed or verdict.below:  # then its largest value is exact
+            assert abs(verdict.high - high) < 1e-6, (cell, high, verdict)
+            assert verdict.low - 1e-6 <= values[cell] <= verdict.high + 1e-6
+        else:  # and else values it reaches
+            assert low - 1e-6 <= verdict.low <= verdict.high <= high + 1e-6
+        if verdict.fixed:
+            assert abs(verdict.low - low) < 1e-6, (cell, low, verdict)
+        if math.isinf(verdict.high):  # unbounded only where it is
+            assert math.isinf(high), (cell, high, verdict)
 
 
 def test_a_concepts_stricter_threshold_is_the_attackers_too(tmp_path: Path) -> None:
