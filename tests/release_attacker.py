@@ -18,12 +18,15 @@ the published cells:
   suppressed, a suppressed cell is at least 1 (where a zero may be a secondary cell,
   at least 0).
 
-Then, with plain :func:`scipy.optimize.linprog` (HiGHS), block by block of linked
-suppressed cells, it decides for every suppressed cell whether it is **fixed** (its
-smallest and largest feasible values coincide) or **bounded below the threshold** (its
-largest feasible value is below it: "fewer than 3 people"). A feasible table in which
-a cell reaches the threshold, and two in which it differs, settle a cell without
-solving its own programs, so every verdict is exact although few programs are solved.
+Then, with linear programs (HiGHS: ``highspy``, one model per block of linked
+suppressed cells, each program solved from the basis of the last; the interior-point
+method where a large block changes many costs at once), it decides for every
+suppressed cell whether it is **fixed** (its smallest and largest feasible values
+coincide) or **bounded below the threshold** (its largest feasible value is below it:
+"fewer than 3 people"). A feasible table in which a cell reaches the threshold, and
+two in which it differs, settle a cell without solving its own programs, so every
+verdict is exact although few programs are solved. Over whole numbers
+(``integral``) it solves mixed-integer programs with :func:`scipy.optimize.milp`.
 
 In rounding mode a published value ``v`` (status ``rounded``) stands for every true
 count that rounds to ``v``; the attacker then asks which true counts of 1 to

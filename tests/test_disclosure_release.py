@@ -618,18 +618,11 @@ def weak_releases(draw: st.DrawFn) -> tuple[dict[Any, int], list[Any], set[Any]]
     return values, found, hidden
 
 
-@pytest.mark.parametrize("large", [release_attacker.LARGE, 1])
-@given(release=weak_releases())
-def test_the_attackers_verdicts_are_those_of_two_programs_per_cell(
-    large: int, release: tuple[dict[Any, int], list[Any], set[Any]]
-) -> None:
-    """The attacker's shortcuts (bounds propagated through the relations, tables that
-    settle many cells at once, one HiGHS model per block solved from the last basis,
-    the interior-point method on large blocks: ``large`` = 1 takes it for every block)
-    give exactly the verdicts of the plain attacker of ``test_disclosure.py``, which
-    solves the smallest and the largest value of every cell with its own
-    ``scipy.optimize.linprog`` programs."""
-    values, found, hidden = release
+def assert_verdicts_of_two_programs_per_cell(
+    values: dict[Any, int], found: list[Any], hidden: set[Any], large: int
+) -> dict[Any, Any]:
+    """The attacker's verdicts on *hidden* are those of the plain attacker of
+    ``test_disclosure.py`` (its own smallest and largest value of every cell)."""
     cells = {
         c: (None, "suppressed") if c in hidden else (float(v), "ok") for c, v in values.items()
     }
@@ -652,6 +645,37 @@ def test_the_attackers_verdicts_are_those_of_two_programs_per_cell(
             assert abs(verdict.low - low) < 1e-6, (cell, low, verdict)
         if math.isinf(verdict.high):  # unbounded only where it is
             assert math.isinf(high), (cell, high, verdict)
+    return verdicts
+
+
+@pytest.mark.parametrize("large", [release_attacker.LARGE, 1])
+@given(release=weak_releases())
+def test_the_attackers_verdicts_are_those_of_two_programs_per_cell(
+    large: int, release: tuple[dict[Any, int], list[Any], set[Any]]
+) -> None:
+    """The attacker's shortcuts (bounds propagated through the relations, tables that
+    settle many cells at once, one HiGHS model per block solved from the last basis,
+    the interior-point method on large blocks: ``large`` = 1 takes it for every block)
+    give exactly the verdicts of the plain attacker of ``test_disclosure.py``, which
+    solves the smallest and the largest value of every cell with its own
+    ``scipy.optimize.linprog`` programs."""
+    assert_verdicts_of_two_programs_per_cell(*release, large)
+
+
+@pytest.mark.parametrize("large", [release_attacker.LARGE, 1])
+def test_a_cell_below_the_threshold_only_by_linear_programs(large: int) -> None:
+    """x + y = 3, y + z = 3 and x + z + w = 3 (all four suppressed; truly 1, 2, 1,
+    1): propagating the bounds leaves x and z at most 3, but the three relations give
+    w = 2y − 3 ≥ 0, so y ≥ 1.5 and x = z = 3 − y ≤ 1.5 — below the threshold, though
+    not fixed. Only the linear programs see it, and the propagated bound must not
+    pass for the largest value."""
+    values = {"x": 1, "y": 2, "z": 1, "w": 1, "T1": 3, "T2": 3, "T3": 3}
+    found = [("T1", ["x", "y"], True), ("T2", ["y", "z"], True), ("T3", ["x", "z", "w"], True)]
+    verdicts = assert_verdicts_of_two_programs_per_cell(values, found, {"x", "y", "z", "w"}, large)
+    for cell in ("x", "z"):
+        assert (verdicts[cell].below, verdicts[cell].fixed) == (True, False)
+        assert abs(verdicts[cell].high - 1.5) < 1e-6
+    assert not verdicts["y"].below
 
 
 def test_a_concepts_stricter_threshold_is_the_attackers_too(tmp_path: Path) -> None:
