@@ -92,12 +92,13 @@ def timed(seconds: tuple[float, float]) -> str:
 def line(
     label: str, by: str, outcome: Any, run: tuple[float, float], attack: tuple[float, float]
 ) -> str:
-    """One row of the table (with the load average: the machine is shared)."""
+    """One row of the table (with the load average: the machine is shared, and the
+    engine's commit now: the worktree may move between lines)."""
     exposed = len(outcome.rates) + len(outcome.rounded)
     return (
         f"| {label} | {by} | {outcome.suppressed} | {len(outcome.fixed)} | "
-        f"{len(outcome.below)} | {timed(run)} | {timed(attack)} | {os.getloadavg()[0]:.1f} |"
-        + (f" {exposed} rates or rounded cells exposed!" if exposed else "")
+        f"{len(outcome.below)} | {timed(run)} | {timed(attack)} | {os.getloadavg()[0]:.1f} "
+        f"| {engine()} |" + (f" {exposed} rates or rounded cells exposed!" if exposed else "")
     )
 
 
@@ -266,9 +267,9 @@ def main() -> int:
     print(f"engine: {engine()}; protected runs {'without' if args.no_audit else 'with'} --audit")
     print(
         "| export | breakdown | suppressed | fixed | primary below 3 "
-        "| protected run (wall / CPU) | attack (wall / CPU) | load |"
+        "| protected run (wall / CPU) | attack (wall / CPU) | load | engine |"
     )
-    print("|---|---|--:|--:|--:|--:|--:|--:|")
+    print("|---|---|--:|--:|--:|--:|--:|--:|---|")
     bad = False
     for label, concept, cases, events in exports(
         args.sources.split(","), args.cases, seeds, args.dir
