@@ -342,6 +342,9 @@ HiGHS's interior-point method (with crossover, so the table is a vertex and its 
 the start of the next program): on the large blocks of a release of 20,000 cases it
 is many times faster than the simplex method."""
 
+LIFTED = 1e-3
+"""The weight of a cell lifted before in the next lifts (:meth:`_Program.solve_lift`)."""
+
 _trace: Any = None
 """A callable given one line per program solved (for profiling), or ``None``."""
 
@@ -349,9 +352,9 @@ _trace: Any = None
 class _Highs:
     """The linear programs of one block in one HiGHS model (``highspy``), solved one
     after another, each from the basis of the last (a new objective often needs a few
-    pivots only). Its columns are the block's cells ``x`` and, for the lifts of
-    :meth:`_Program.solve_lift`, one more ``z`` per cell with ``z ≤ x`` (free, and at
-    no cost, unless a lift uses it)."""
+    pivots only). Its columns are the block's cells ``x`` and, with *lifts* (for
+    :meth:`_Program.solve_lift`), one more ``z`` per cell with ``z ≤ x`` (free unless
+    a lift bounds it)."""
 
     def __init__(
         self,
@@ -360,12 +363,13 @@ class _Highs:
         a_ub: Any,
         b_ub: Any,
         bounds: Sequence[tuple[float | None, float | None]],
+        lifts: bool,
     ) -> None:
         import highspy
         from scipy.sparse import eye, hstack, vstack
 
         n = len(bounds)
-        self.n = n
+        self.n, self.width = n, 2 * n if lifts else n
         self.inf = highspy.kHighsInf
         blocks, lower, upper = [], [], []
         for matrix, low, high in (
@@ -373,23 +377,23 @@ class _Highs:
             (a_ub, None if b_ub is None else np.full(len(b_ub), -self.inf), b_ub),
         ):
             if matrix is not None:
-                blocks.append(hstack([matrix, coo_matrix((matrix.shape[0], n))]))
+                rows = matrix.shape[0]
+                blocks.append(hstack([matrix, coo_matrix((rows, n))]) if lifts else matrix)
                 lower.append(low)
                 upper.append(high)
-        blocks.append(hstack([-eye(n), eye(n)]))  # z − x ≤ 0
-        lower.append(np.full(n, -self.inf))
-        upper.append(np.zeros(n))
-        matrix = vstack(blocks).tocsc()
+        if lifts:
+            blocks.append(hstack([-eye(n), eye(n)]))  # z − x ≤ 0
+            lower.append(np.full(n, -self.inf))
+            upper.append(np.zeros(n))
+        matrix = vstack(blocks).tocsc() if blocks else coo_matrix((0, n)).tocsc()
         lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = 2 * n, matrix.shape[0]
-        lp.col_cost_ = np.zeros(2 * n)
-        lp.col_lower_ = np.r_[
-            [-self.inf if lo is None else lo for lo, _ in bounds], np.full(n, -self.inf)
-        ]
-        lp.col_upper_ = np.r_[
-            [self.inf if up is None else up for _, up in bounds], np.full(n, self.inf)
-        ]
-        lp.row_lower_, lp.row_upper_ = np.concatenate(lower), np.concatenate(upper)
+        lp.num_col_, lp.num_row_ = self.width, matrix.shape[0]
+        lp.col_cost_ = np.zeros(self.width)
+        free = np.full(self.width - n, self.inf)
+        lp.col_lower_ = np.r_[[-self.inf if lo is None else lo for lo, _ in bounds], -free]
+        lp.col_upper_ = np.r_[[self.inf if up is None else up for _, up in bounds], free]
+        lp.row_lower_ = np.concatenate(lower) if lower else np.zeros(0)
+        lp.row_upper_ = np.concatenate(upper) if upper else np.zeros(0)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = matrix.indptr
         lp.a_matrix_.index_ = matrix.indices
@@ -397,8 +401,9 @@ class _Highs:
         self.highs = highspy.Highs()
         self.highs.setOptionValue("output_flag", False)
         self.highs.passModel(lp)
-        self.columns = np.arange(2 * n, dtype=np.int32)
-        self.lifted = np.full(n, self.inf)  # the upper bounds of z
+        self.columns = np.arange(self.width, dtype=np.int32)
+        self.lifted = free  # the upper bounds of z
+        self.cost = np.zeros(self.width)
         self.solved = False
         self.status = highspy.HighsModelStatus
 
@@ -406,12 +411,15 @@ class _Highs:
         """Minimise ``cost · (x, z)`` with ``z ≤ lift`` (no bound where *lift* is
         ``None``); the optimal ``x`` and the objective, ``None`` when unbounded."""
         n, highs = self.n, self.highs
-        lifted = np.full(n, self.inf) if lift is None else lift
-        if not np.array_equal(lifted, self.lifted):
-            highs.changeColsBounds(n, self.columns[n:], np.full(n, -self.inf), lifted)
-            self.lifted = lifted
-        highs.changeColsCost(2 * n, self.columns, np.asarray(cost, dtype=float))
-        fresh = n >= LARGE and (not self.solved or np.count_nonzero(cost) >= LARGE)
+        if lift is not None and not np.array_equal(lift, self.lifted):
+            highs.changeColsBounds(n, self.columns[n:], np.full(n, -self.inf), lift)
+            self.lifted = np.array(lift)
+        cost = np.asarray(cost, dtype=float)
+        changed = np.count_nonzero(cost != self.cost)
+        highs.changeColsCost(self.width, self.columns, cost)
+        self.cost = cost
+        # a new basis when many costs change (the last one would need many pivots)
+        fresh = n >= LARGE and (not self.solved or changed >= LARGE)
         highs.setOptionValue("solver", "ipm" if fresh else "simplex")
         highs.setOptionValue("presolve", "on" if fresh else "off")
         highs.run()
@@ -425,7 +433,8 @@ class _Highs:
             status = highs.getModelStatus()
         if _trace is not None:
             _trace(
-                f"{n} cells, {np.count_nonzero(cost)} costs: {highs.modelStatusToString(status)}"
+                f"{n} cells, {changed} costs changed, {'ipm' if fresh else 'simplex'}: "
+                f"{highs.modelStatusToString(status)}"
             )
         if status == self.status.kUnbounded:
             return None
@@ -488,7 +497,9 @@ class _Program:
         self.a_eq, self.b_eq = self._matrix(eq, len(cells))
         self.a_ub, self.b_ub = self._matrix(ub, len(cells))
         self.bounds = [bounds[c] for c in cells]
-        self._highs: _Highs | None = None
+        self._lifts: _Highs | None = None
+        self._pure: _Highs | None = None
+        self._goal = np.full(len(cells), math.inf)  # the lifts' goals (z ≤ goal)
 
     @staticmethod
     def _matrix(rows: list[tuple[dict[int, float], float]], n: int) -> tuple[Any, Any]:
@@ -579,19 +590,50 @@ class _Program:
 
     def solve_lift(self, cells: Any, goal: Any) -> Any:
         """A feasible table that lifts as many of *cells* as it can to *goal*:
-        maximise ``Σ z`` over extra variables with ``z ≤ x`` and ``z ≤ goal``."""
-        n = len(self.cells)
+        maximise ``Σ z`` over extra variables with ``z ≤ x`` and ``z ≤ goal``. The
+        cells of earlier lifts keep their goal and a small weight (``LIFTED``): any
+        feasible table is a witness, and the last optimal basis stays nearly optimal,
+        so a lift of a few cells needs few pivots."""
         if self.integral:  # whole numbers in the table; the lifts z may be fractions
             return self._milp_lift(cells, goal)
-        if self._highs is None:
-            self._highs = _Highs(self.a_eq, self.b_eq, self.a_ub, self.b_ub, self.bounds)
-        cost = np.zeros(2 * n)
-        cost[n + np.asarray(cells)] = -1.0
-        lift = np.full(n, self._highs.inf)
-        lift[cells] = goal
-        solved = self._highs.solve(cost, lift)
+        highs = self._model()
+        self._goal[cells] = goal
+        solved = highs.solve(self._lift_cost(cells), self._goal)
         assert solved is not None
         return solved[1]
+
+    def solve_table(self, objective: Any) -> Any:
+        """A feasible table minimising *objective* together with the small weights of
+        the cells lifted so far (a witness, not an optimum of *objective* alone)."""
+        if self.integral:
+            solved = self.solve(objective)
+            assert solved is not None
+            return solved[1]
+        highs = self._model()
+        cost = self._lift_cost([])
+        cost[: len(self.cells)] = objective
+        solved = highs.solve(cost, self._goal)
+        assert solved is not None
+        return solved[1]
+
+    def _model(self, lifts: bool = True) -> _Highs:
+        """The block's model with the lifts' columns, or (for the exact ends of
+        single cells, whose objectives must not change the lifts' costs) without."""
+        if lifts and self._lifts is None:
+            self._lifts = _Highs(self.a_eq, self.b_eq, self.a_ub, self.b_ub, self.bounds, True)
+            self._goal = np.full(len(self.cells), self._lifts.inf)
+        if not lifts and self._pure is None:
+            self._pure = _Highs(self.a_eq, self.b_eq, self.a_ub, self.b_ub, self.bounds, False)
+        model = self._lifts if lifts else self._pure
+        assert model is not None
+        return model
+
+    def _lift_cost(self, cells: Any) -> Any:
+        n = len(self.cells)
+        cost = np.zeros(2 * n)
+        cost[n:][np.isfinite(self._goal)] = -LIFTED
+        cost[n + np.asarray(cells, dtype=int)] = -1.0
+        return cost
 
     def _milp_lift(self, cells: Any, goal: Any) -> Any:
         """:meth:`solve_lift` over tables of whole numbers."""
@@ -628,9 +670,7 @@ class _Program:
         if self.integral:
             whole = np.ones(len(self.cells))
             return self._milp(objective, self.a_ub, self.b_ub, self.a_eq, self.bounds, whole)
-        if self._highs is None:
-            self._highs = _Highs(self.a_eq, self.b_eq, self.a_ub, self.b_ub, self.bounds)
-        return self._highs.solve(np.r_[objective, np.zeros(len(self.cells))])
+        return self._model(lifts=False).solve(objective)
 
     def _milp(
         self,
@@ -726,7 +766,7 @@ def _judge_block(program: _Program, threshold: int) -> dict[Cell, Verdict]:
     # tell most of them from fixed ones (one program each, not one per cell)
     rng = np.random.default_rng(len(todo))
     while len(todo) > 1:
-        see(program.solve(np.where(np.isin(np.arange(n), todo), rng.uniform(-1, 1, n), 0))[1])
+        see(program.solve_table(np.where(np.isin(np.arange(n), todo), rng.uniform(-1, 1, n), 0)))
         left = open_cells()
         if len(todo) - len(left) < max(2, len(todo) // 50):
             todo = left
