@@ -407,7 +407,9 @@ class _Highs:
         self.solved = False
         self.status = highspy.HighsModelStatus
 
-    def solve(self, cost: Any, lift: Any = None) -> tuple[float, Any] | None:
+    def solve(
+        self, cost: Any, lift: Any = None, *, again: bool = False
+    ) -> tuple[float, Any] | None:
         """Minimise ``cost · (x, z)`` with ``z ≤ lift`` (no bound where *lift* is
         ``None``); the optimal ``x`` and the objective, ``None`` when unbounded."""
         n, highs = self.n, self.highs
@@ -418,8 +420,9 @@ class _Highs:
         changed = np.count_nonzero(cost != self.cost)
         highs.changeColsCost(self.width, self.columns, cost)
         self.cost = cost
-        # a new basis when many costs change (the last one would need many pivots)
-        fresh = n >= LARGE and (not self.solved or changed >= LARGE)
+        # a new basis when many costs change (the last one would need many pivots),
+        # unless *again*: the simplex method from the last basis in any case
+        fresh = n >= LARGE and (not self.solved or (changed >= LARGE and not again))
         highs.setOptionValue("solver", "ipm" if fresh else "simplex")
         highs.setOptionValue("presolve", "on" if fresh else "off")
         highs.run()
@@ -670,7 +673,9 @@ class _Program:
         if self.integral:
             whole = np.ones(len(self.cells))
             return self._milp(objective, self.a_ub, self.b_ub, self.a_eq, self.bounds, whole)
-        return self._model(lifts=False).solve(objective)
+        # the exact ends of single cells, from the basis of the smallest sum: the
+        # interior-point method could not settle an unbounded end quickly
+        return self._model(lifts=False).solve(objective, again=True)
 
     def _milp(
         self,
