@@ -1117,7 +1117,7 @@ _NUMPY = True
 
 #: The number of cells from which the count tables of a computation are protected in
 #: worker processes (:meth:`_Counts.protect_all`). Below it a table's protection takes
-#: about as long as starting the workers (0.5 s for two, with their imports).
+#: about as long as starting the workers (0.2 to 0.6 s for two, with their imports).
 POOL_CELLS = 10_000
 
 Part = tuple[Decimal | None, ObservationStatus]
