@@ -1116,8 +1116,12 @@ def _counter(cases: CaseData, layout: _Layout, by: Sequence[str]) -> _CaseCounte
 _NUMPY = True
 
 #: The number of cells from which the count tables of a computation are protected in
-#: worker processes (:meth:`_Counts.protect_all`). Below it a table's protection takes
-#: about as long as starting the workers (0.2 to 0.6 s for two, with their imports).
+#: worker processes (:meth:`_Counts.protect_all`): a Land's year with its quarters and
+#: months by sex (37,485 cells, seconds of CPU per table). A Kreis's tables (1,190
+#: cells for that year by sex, about 10 s of CPU for seven; 280 cells for a quarter
+#: with its months, 0.9 s) stay in the calling process: workers would shorten the
+#: former on a free machine, but each worker imports the main module, so that a
+#: script computing at its top level would need ``if __name__ == "__main__":``.
 POOL_CELLS = 10_000
 
 Part = tuple[Decimal | None, ObservationStatus]
