@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import multiprocessing
 import os
 import random
 import signal
@@ -204,7 +205,39 @@ def test_a_script_from_standard_input_computes_in_its_own_process() -> None:
     assert done.stdout.strip().endswith("rows, pool calls: 0"), done.stdout
 
 
-def test_workers_can_start_unless_the_main_module_is_no_file(
+_IN_POOL = """
+from datetime import date
+import kommunale_integration as ki
+from kommunale_integration._engine import compute
+
+def data():
+    rows = [
+        {"case_id": str(i), "municipality": "0555800" + str(4 + i % 2),
+         "opened": date(2025, 1 + i % 12, 1), "sex": "fm"[i % 3 % 2]}
+        for i in range(40)
+    ]
+    return ki.CaseData.from_records(rows)
+
+def job():  # in the pool's worker only
+    compute.POOL_CELLS = 0
+    return ki.compute_indicators(cases=data(), periods=["2025-Q1"], workers=2).to_csv()
+"""
+
+
+def test_a_worker_of_a_multiprocessing_pool_computes_in_its_own_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A daemonic process may start no process of its own."""
+    (tmp_path / "in_pool.py").write_text(_IN_POOL, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import in_pool  # type: ignore[import-not-found]
+
+    expected = ki.compute_indicators(cases=in_pool.data(), periods=["2025-Q1"], workers=1)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        assert pool.apply(in_pool.job) == expected.to_csv()
+
+
+def test_workers_can_start_unless_in_a_daemon_or_the_main_module_is_no_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     import types
@@ -220,6 +253,10 @@ def test_workers_can_start_unless_the_main_module_is_no_file(
     assert not _workers.workers_can_start()
     main.__spec__ = importlib.util.spec_from_loader("tool.__main__", loader=None)
     assert _workers.workers_can_start()  # python -m: imported by its name
+    # a worker of a multiprocessing.Pool is daemonic: it may start no process
+    daemonic = types.SimpleNamespace(daemon=True)
+    monkeypatch.setattr(multiprocessing, "current_process", lambda: daemonic)
+    assert not _workers.workers_can_start()
 
 
 @pytest.mark.parametrize("wrong", [0, -1, True, 1.5, "2"])

@@ -64,14 +64,19 @@ def resolve_workers(workers: int | None) -> int:
 
 
 def workers_can_start() -> bool:
-    """Whether a worker can import the main module, as ``spawn`` makes it do.
+    """Whether this process may start workers, and they can import the main module,
+    as ``spawn`` makes them do.
 
-    Not when the main module names a file that does not exist: a script read from
-    standard input (``python - < script.py``) is ``<stdin>``. The caller then computes
-    in its own process.
+    Not in a daemonic process (a worker of a ``multiprocessing.Pool`` may have no
+    children), nor when the main module names a file that does not exist (a script
+    read from standard input, ``python - < script.py``, is ``<stdin>``). The caller
+    then computes in its own process.
     """
+    import multiprocessing
     from multiprocessing import process
 
+    if multiprocessing.current_process().daemon:
+        return False
     main = sys.modules.get("__main__")
     if getattr(getattr(main, "__spec__", None), "name", None) is not None:
         return True  # imported by its name (python -m …)
