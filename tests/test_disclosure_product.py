@@ -479,3 +479,41 @@ def test_the_vectors_of_a_twin_are_those_of_the_search(
                 patch.setattr(_hypercube, "_VECTORS", {})
                 alone = _Axis(values, relations).vectors(v)
             assert all(np.array_equal(a, b) for a, b in zip(shared[v], alone, strict=True))
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(st.integers(1, 3), min_size=2, max_size=5),
+    st.integers(0, 2),
+    st.randoms(use_true_random=False),
+)
+def test_the_vectors_of_a_twin_district_are_those_of_the_search(
+    sizes: list[int], loose_leaves: int, rng: Any
+) -> None:
+    """A district maps to another with as many municipalities (the two swapped, and
+    their municipalities in order): its vectors are those of the search, in the same
+    order, whatever the order of the values and of the relations (which decides the
+    relation the search mends first). Municipalities directly under the top are in no
+    district's place."""
+    import numpy as np
+
+    from kommunale_integration._engine._hypercube import _Axis
+
+    districts = {f"D{d}": [f"D{d}M{m}" for m in range(n)] for d, n in enumerate(sizes)}
+    top = [*districts, *(f"L{i}" for i in range(loose_leaves))]
+    values = ["all", *top, *(m for kids in districts.values() for m in kids)]
+    relations: list[Relation] = [("all", top, True), *((d, k, True) for d, k in districts.items())]
+    rng.shuffle(values)
+    rng.shuffle(relations)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_hypercube, "_VECTORS", {})
+        axis = _Axis(values, relations)
+        assert sorted(axis.values[v] for v in axis.own) == sorted(districts)
+        for v in rng.sample(range(len(values)), len(values)):
+            axis.vectors(v)  # in a random order: any district may be searched first
+        shared = [axis.vectors(v) for v in range(len(values))]
+    for v in range(len(values)):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_hypercube, "_VECTORS", {})
+            alone = _Axis(values, relations).vectors(v)
+        assert all(np.array_equal(a, b) for a, b in zip(shared[v], alone, strict=True))

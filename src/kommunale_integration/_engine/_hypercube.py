@@ -123,15 +123,16 @@ _VECTORS: dict[tuple[Any, ...], dict[int, tuple[Any, Any, Any, Any, Any]]] = {}
 dimension (the counts of one computation)."""
 
 
-def _swapped(found: tuple[Any, ...], twin: int, value: int) -> tuple[Any, Any, Any]:
-    """The vectors through *value* (indices, signs, one row per vector; sizes) from
-    those through its *twin* (:meth:`_Axis.vectors`, one column per vector), the two
-    swapped: the same vectors in the same order as :func:`_vectors` gives them (the
-    pairs of each by value, the vectors by size and then by their pairs)."""
+def _swapped(found: tuple[Any, ...], perm: Any) -> tuple[Any, Any, Any]:
+    """The vectors through a value (indices, signs, one row per vector; sizes) from
+    those through its *twin* (:meth:`_Axis.vectors`, one column per vector), each
+    value ``v`` taken to ``perm[v]`` (the two swapped, and with them their parts
+    where they are totals): the same vectors in the same order as :func:`_vectors`
+    gives them (the pairs of each by value, the vectors by size and then by their
+    pairs)."""
     import numpy as np
 
-    idx, sgn, sizes = found[0].T, found[1].T, found[2]
-    idx = np.where(idx == twin, value, np.where(idx == value, twin, idx))
+    idx, sgn, sizes = perm[found[0].T], found[1].T, found[2]
     key = np.where(sgn != 0, idx, np.iinfo(np.int64).max)  # the padding stays last
     order = np.argsort(key, axis=1, kind="stable")
     idx = np.take_along_axis(idx, order, axis=1)
@@ -182,8 +183,35 @@ class _Axis:
             member.setdefault(total, []).append((r, 1))
             for part in parts:
                 member.setdefault(part, []).append((r, -1))
-        self.role = [tuple(sorted(member.get(v, ()))) for v in range(len(values))]
-        self._twin: dict[tuple[tuple[int, int], ...], int] = {}
+        role = [tuple(sorted(member.get(v, ()))) for v in range(len(values))]
+        self.role: list[tuple[Any, ...]] = list(role)
+        # a district of municipalities (the total of one exact relation over values
+        # in no other relation) maps to another with as many, in the same relations
+        # otherwise, by swapping the two and their parts in order: their vectors too
+        # (only where every relation is exact; checked by the tests)
+        self.own: dict[int, int] = {}
+        if all(exact for _, _, exact in self.relations):
+            for r, (total, parts, _) in enumerate(self.relations):
+                if sum(1 for _, sign in role[total] if sign > 0) == 1 and all(
+                    role[p] == ((r, -1),) for p in parts
+                ):
+                    self.own[total] = r
+                    rest = tuple(x for x in role[total] if x[0] != r)
+                    self.role[total] = ("district", len(parts), rest)
+        self._twin: dict[tuple[Any, ...], int] = {}
+
+    def _perm(self, twin: int, value: int) -> Any:
+        """The values mapped from *twin*'s vectors to *value*'s: the two swapped, and
+        the parts of their own relations in order where they are districts."""
+        import numpy as np
+
+        perm = np.arange(len(self.values), dtype=np.int64)
+        perm[twin], perm[value] = value, twin
+        if value in self.own:
+            mine = self.relations[self.own[twin]][1]
+            theirs = self.relations[self.own[value]][1]
+            perm[mine], perm[theirs] = theirs, mine
+        return perm
 
     def vectors(self, value: int) -> tuple[Any, Any, Any, Any, Any]:
         """The vectors through *value*: indices and signs (padded with sign 0), their
@@ -196,7 +224,7 @@ class _Axis:
             return found
         twin = self._twin.setdefault(self.role[value], value)
         if twin != value and twin in self._cache:
-            idx, sgn, sizes = _swapped(self._cache[twin], twin, value)
+            idx, sgn, sizes = _swapped(self._cache[twin], self._perm(twin, value))
         else:
             vectors = _vectors(len(self.values), self.relations, value)
             width = max(len(v) for v in vectors)
