@@ -105,31 +105,42 @@ def _rows(
     cells outside *column* taken at their value in *values*.
     """
     total, parts, exact = relation
-
-    def row(terms: Iterable[tuple[Any, float]]) -> tuple[dict[int, float], float]:
-        coefs: dict[int, float] = {}
-        constant = 0.0
-        for cell, coef in terms:
-            col = column.get(cell)
-            if col is None:
-                constant += coef * values[cell]
-            else:
-                coefs[col] = coefs.get(col, 0.0) + coef
-        return {c: a for c, a in coefs.items() if a}, constant
-
+    get = column.get
+    # the sum row: total − Σ parts (each coefficient added in the order of the terms;
+    # one that cancels, a total among its own parts, is left out)
+    coefs: dict[int, float] = {}
+    constant = 0.0
+    col = get(total)
+    if col is None:
+        constant += values[total]
+    else:
+        coefs[col] = 1.0
+    for part in parts:
+        col = get(part)
+        if col is None:
+            constant -= values[part]
+        else:
+            coefs[col] = coefs.get(col, 0.0) - 1.0
+    if 0.0 in coefs.values():
+        coefs = {c: a for c, a in coefs.items() if a}
     if exact:
-        coefs, constant = row([(total, 1.0), *((p, -1.0) for p in parts)])
         if coefs:
             yield coefs, -constant, -constant
         return
     # max(parts) ≤ total ≤ sum(parts)
-    coefs, constant = row([(total, 1.0), *((p, -1.0) for p in parts)])
     if coefs:
         yield coefs, -_INF, -constant
+    # total − part ≥ 0 for each part
+    at = get(total)
     for part in parts:
-        coefs, constant = row([(total, 1.0), (part, -1.0)])
-        if coefs:
-            yield coefs, -constant, _INF
+        col = get(part)
+        if col is None:
+            if at is not None:
+                yield {at: 1.0}, -(0.0 - values[part]), _INF
+        elif at is None:
+            yield {col: -1.0}, -(0.0 + values[total]), _INF
+        elif col != at:
+            yield {at: 1.0, col: -1.0}, -0.0, _INF
 
 
 def _load(
