@@ -244,3 +244,31 @@ def test_the_audit_of_a_large_release_is_exact(synthetic_20000: CaseData) -> Non
     theirs = attack(known, hidden, groups, only=sorted(chosen, key=repr))
     for cell in chosen:
         assert same(exact.intervals[cell], theirs[cell])
+
+
+def test_the_rows_of_a_relation() -> None:
+    """The constraints of a relation over the suppressed cells (the published ones
+    taken at their value): a sum gives one equality; a distinct count the sum as an
+    upper bound and each part as a lower bound of the total; a coefficient that
+    cancels (a total among its own parts) is left out, and a row without a
+    suppressed cell is none."""
+    inf = math.inf
+    values = {"T": 9, "a": 4, "b": 3, "c": 5}
+    rows = _protection._rows
+    assert list(rows(("T", ["a", "b", "c"], True), {"a": 0, "c": 1}, values)) == [
+        ({0: -1.0, 1: -1.0}, -6.0, -6.0)
+    ]
+    assert list(rows(("T", ["a", "b"], False), {"T": 0, "b": 1}, values)) == [
+        ({0: 1.0, 1: -1.0}, -inf, 4.0),
+        ({0: 1.0}, 4.0, inf),
+        ({0: 1.0, 1: -1.0}, 0.0, inf),
+    ]
+    assert list(rows(("T", ["a", "b"], False), {"a": 0}, values)) == [
+        ({0: -1.0}, -inf, -6.0),
+        ({0: -1.0}, -9.0, inf),
+    ]
+    assert list(rows(("T", ["T", "a"], True), {"T": 0, "a": 1}, values)) == [
+        ({1: -1.0}, 0.0, 0.0)
+    ]
+    assert list(rows(("T", ["T", "a"], False), {"T": 0}, values)) == [({0: 1.0}, 4.0, inf)]
+    assert list(rows(("T", ["a", "b"], True), {}, values)) == []
