@@ -267,8 +267,6 @@ def test_the_rows_of_a_relation() -> None:
         ({0: -1.0}, -inf, -6.0),
         ({0: -1.0}, -9.0, inf),
     ]
-    assert list(rows(("T", ["T", "a"], True), {"T": 0, "a": 1}, values)) == [
-        ({1: -1.0}, 0.0, 0.0)
-    ]
+    assert list(rows(("T", ["T", "a"], True), {"T": 0, "a": 1}, values)) == [({1: -1.0}, 0.0, 0.0)]
     assert list(rows(("T", ["T", "a"], False), {"T": 0}, values)) == [({0: 1.0}, 4.0, inf)]
     assert list(rows(("T", ["a", "b"], True), {}, values)) == []
