@@ -60,6 +60,7 @@ class Spy:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls: list[int] = []
         self.primaries: list[list[int]] = []  # of the jobs of each call, in their order
+        self.exact: list[bool] = []  # each job's exact_audit
         real = _workers.run_in_workers
 
         def spy(function: Any, jobs: Any, workers: int) -> Any:
@@ -68,6 +69,7 @@ class Spy:
             self.primaries.append(
                 [sum(1 for v in raw if 0 < v < control.threshold) for _, raw, _, control, _ in jobs]
             )
+            self.exact += [job[4] for job in jobs]
             return real(function, jobs, workers)
 
         monkeypatch.setattr(_workers, "run_in_workers", spy)
@@ -109,6 +111,7 @@ def test_the_pool_gives_the_serial_table_and_audit(monkeypatch: pytest.MonkeyPat
     assert suppressed, "the table must have suppressions to compare"
     assert serial.audit
     assert {c.exact for c in serial.audit} == {True}
+    assert Spy.last.exact == [True] * 5, "audit=True: every block audited exactly, also there"
     # determinism: another run of the pool (new processes, new hash seeds) agrees
     same(pooled, ki.compute_indicators(cases=data, workers=2, **options))
 
@@ -145,6 +148,7 @@ def test_the_pool_gives_the_serial_result_for_any_data_and_policy(
     with monkeypatch.context() as patch:
         serial, pooled = compute_both(patch, data, **options)
     same(serial, pooled)
+    assert set(Spy.last.exact) == {False}
 
 
 def test_the_pool_is_used_only_when_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:
