@@ -375,7 +375,7 @@ class Cube:
             if cost is not None:
                 price = np.where(moved, cost[line], 0.0).sum(axis=0)
                 ok = ok & np.isfinite(price)
-            keep = np.flatnonzero(ok)
+            keep = ok.nonzero()[0]  # (1-D: flatnonzero without its wrappers)
             if not len(keep):
                 return None
             if cost is not None:  # stable: equal prices stay smallest first
@@ -457,7 +457,7 @@ class Cube:
         if cost is not None:
             price = np.where(moved, cost[flat], 0.0).sum(axis=0)
             bad |= ~np.isfinite(price)
-        candidates = np.flatnonzero(~bad)
+        candidates = (~bad).nonzero()[0]
         if not len(candidates):
             return None
         size = moved[:, candidates].sum(axis=0)
@@ -470,7 +470,7 @@ class Cube:
             part = order[start : start + step]
             if not len(part):
                 return None
-            passed = np.flatnonzero(self._keeps_slack(chosen, counts, part, rise))
+            passed = self._keeps_slack(chosen, counts, part, rise).nonzero()[0]
             if len(passed):
                 pick = int(part[passed[0]])
                 break
