@@ -463,7 +463,6 @@ def test_the_vectors_of_a_twin_are_those_of_the_search(
     """The vectors of a value in the same relations as one already searched (a
     municipality beside another, a month beside another) are taken from it with the
     two swapped: the same vectors, in the same order, as the search gives."""
-    import numpy as np
 
     from kommunale_integration._engine._hypercube import _Axis
 
@@ -474,11 +473,21 @@ def test_the_vectors_of_a_twin_are_those_of_the_search(
             patch.setattr(_hypercube, "_VECTORS", {})
             axis = _Axis(values, relations)
             shared = [axis.vectors(v) for v in range(len(values))]
-        for v in range(len(values)):
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(_hypercube, "_VECTORS", {})
-                alone = _Axis(values, relations).vectors(v)
-            assert all(np.array_equal(a, b) for a, b in zip(shared[v], alone, strict=True))
+        _as_searched(values, relations, shared)
+
+
+def _as_searched(values: list[Any], relations: list[Relation], shared: list[Any]) -> None:
+    """Each value's vectors as an axis of its own searches them (*shared*: those of
+    one axis that took them from a twin where it could)."""
+    import numpy as np
+
+    from kommunale_integration._engine._hypercube import _Axis
+
+    for v in range(len(values)):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_hypercube, "_VECTORS", {})
+            alone = _Axis(values, relations).vectors(v)
+        assert all(np.array_equal(a, b) for a, b in zip(shared[v], alone, strict=True))
 
 
 @settings(max_examples=40)
@@ -495,7 +504,6 @@ def test_the_vectors_of_a_twin_district_are_those_of_the_search(
     order, whatever the order of the values and of the relations (which decides the
     relation the search mends first). Municipalities directly under the top are in no
     district's place."""
-    import numpy as np
 
     from kommunale_integration._engine._hypercube import _Axis
 
@@ -512,8 +520,4 @@ def test_the_vectors_of_a_twin_district_are_those_of_the_search(
         for v in rng.sample(range(len(values)), len(values)):
             axis.vectors(v)  # in a random order: any district may be searched first
         shared = [axis.vectors(v) for v in range(len(values))]
-    for v in range(len(values)):
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(_hypercube, "_VECTORS", {})
-            alone = _Axis(values, relations).vectors(v)
-        assert all(np.array_equal(a, b) for a, b in zip(shared[v], alone, strict=True))
+    _as_searched(values, relations, shared)
