@@ -6,8 +6,8 @@ For every combination of the matrix it runs the command line as a user would
 writing the tidy CSV and a data package, runs it once more with ``--no-suppression``
 for the true values, and then attacks what was published with the attacker of
 ``tests/release_attacker.py``: it reads only the published files (and the public
-concept), derives every relation itself and solves for every suppressed cell with
-``scipy.optimize.linprog``. With a concept it also attacks the report's figures
+concept), derives every relation itself and decides for every suppressed cell by
+linear programs (HiGHS through ``highspy``). With a concept it also attacks the report's figures
 (``report_context``: the Kennzahlen tables, trend charts and per-municipality tables).
 
 The matrix:
