@@ -65,3 +65,9 @@ def load_findings(path: Path, **options: Any) -> list[ki.Finding]:
     with pytest.raises(ki.LoadError) as info:
         ki.load_concept(path, options=ki.LoadOptions(**options) if options else None)
     return list(info.value.findings)
+
+
+DEFAULT_SIGINT = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+"""Put before the code of a child ``python -c``: Ctrl-C (SIGINT) raises
+KeyboardInterrupt as usual, also when the test suite runs in the background, where
+the shell makes children ignore it (and Python then leaves it ignored)."""

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kommunale_integration as ki
+from helpers import DEFAULT_SIGINT
 from kommunale_integration._engine import _workers, compute
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kreis_coesfeld"
@@ -375,7 +376,7 @@ def test_an_interrupt_ends_the_workers_and_writes_nothing(tmp_path: Path, how: s
     (tmp_path / "lib" / "endless.py").write_text(_ENDLESS, encoding="utf-8")
     environment = {**os.environ, "PYTHONPATH": str(tmp_path / "lib")}
     command = subprocess.Popen(
-        [sys.executable, "-c", _RUN, *argv],
+        [sys.executable, "-c", DEFAULT_SIGINT + _RUN, *argv],
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import DEFAULT_SIGINT
 from kommunale_integration import OutputError, _io
 from kommunale_integration._io import MANIFEST, atomic_directory, atomic_write
 
@@ -401,7 +402,16 @@ def _run_killer(
     target: Path, version: str, kill_at: int, protocol: str, how: str = "SIGKILL"
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", _KILLER, str(target), version, str(kill_at), protocol, how],
+        [
+            sys.executable,
+            "-c",
+            DEFAULT_SIGINT + _KILLER,
+            str(target),
+            version,
+            str(kill_at),
+            protocol,
+            how,
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -518,7 +528,7 @@ def test_the_command_line_says_truthfully_what_an_interrupt_left(
     (output / "index.html").write_text("old", encoding="utf-8")
     manifest = (output / MANIFEST).read_text(encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-c", _CLI_SIGNAL, where, how, str(concept), str(output)],
+        [sys.executable, "-c", DEFAULT_SIGINT + _CLI_SIGNAL, where, how, str(concept), str(output)],
         capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
     assert "Traceback" not in result.stderr
