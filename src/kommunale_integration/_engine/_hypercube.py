@@ -54,6 +54,19 @@ class NotAProduct(Exception):
     describe (the generic search is used instead)."""
 
 
+def _membership(
+    relations: Sequence[tuple[int, Sequence[int], bool]],
+) -> dict[int, list[tuple[int, int]]]:
+    """For each value the relations it is in, as ``(relation index, +1)`` where it is
+    the total and ``(relation index, −1)`` where it is a part."""
+    member: dict[int, list[tuple[int, int]]] = {}
+    for index, (total, parts, _) in enumerate(relations):
+        member.setdefault(total, []).append((index, 1))
+        for value in parts:
+            member.setdefault(value, []).append((index, -1))
+    return member
+
+
 def _vectors(
     n: int, relations: Sequence[tuple[int, Sequence[int], bool]], start: int
 ) -> list[tuple[tuple[int, int], ...]]:
@@ -69,11 +82,7 @@ def _vectors(
     carries what it leaves unbalanced in each relation; a value added changes only
     the relations it is in.)
     """
-    member: dict[int, list[tuple[int, int]]] = {}
-    for index, (total, parts, _) in enumerate(relations):
-        member.setdefault(total, []).append((index, 1))
-        for value in parts:
-            member.setdefault(value, []).append((index, -1))
+    member = _membership(relations)
     exact_rel = [bool(r[2]) for r in relations]
 
     def add(gap: dict[int, int], value: int, sign: int) -> dict[int, int]:
@@ -178,11 +187,7 @@ class _Axis:
         # values in the same relations in the same role (the municipalities of one
         # district): swapping two of them maps every relation to itself, so the
         # vectors of one are those of the other with the two swapped
-        member: dict[int, list[tuple[int, int]]] = {}
-        for r, (total, parts, _) in enumerate(self.relations):
-            member.setdefault(total, []).append((r, 1))
-            for part in parts:
-                member.setdefault(part, []).append((r, -1))
+        member = _membership(self.relations)
         role = [tuple(sorted(member.get(v, ()))) for v in range(len(values))]
         self.role: list[tuple[Any, ...]] = list(role)
         # a district of municipalities (the total of one exact relation over values
@@ -238,9 +243,8 @@ class _Axis:
         if len(self.rows):
             change = (self.rows[:, idx] * sgn[None, :, :]).sum(axis=2).T  # vectors × rows
             depth = max(1, int((change != 0).sum(axis=1).max()))
-            order = np.argsort(change == 0, axis=1, kind="stable")[:, :depth]
-            row_idx = order
-            row_chg = np.take_along_axis(change, order, axis=1)
+            row_idx = np.argsort(change == 0, axis=1, kind="stable")[:, :depth]
+            row_chg = np.take_along_axis(change, row_idx, axis=1)
         else:
             row_idx = np.zeros((len(sizes), 0), dtype=np.int64)
             row_chg = np.zeros((len(sizes), 0), dtype=np.int64)
