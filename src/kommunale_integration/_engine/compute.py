@@ -48,7 +48,7 @@ from .._model import (
 )
 from .._periods import PeriodError, PeriodKind, ReportPeriod, fiscal_year_start
 from .._territories import POPULATION, population_of
-from .disclosure import AuditCell, DisclosureControl, protect
+from .disclosure import AuditCell, DisclosureControl, is_primary, protect
 from .expressions import Expression, ExpressionError, element, parse_expression
 from .table import TOTAL, CellRow, IndicatorTable
 from .temporal import combine_over_time
@@ -956,7 +956,7 @@ class _Counts:
         raws = [self._raw(spec) for spec, _ in tasks]
         order = sorted(
             range(len(tasks)),
-            key=lambda i: -sum(1 for v in raws[i] if 0 < v < tasks[i][1].threshold),
+            key=lambda i: -sum(is_primary(v, tasks[i][1].threshold) for v in raws[i]),
         )
         jobs = [
             (layout, raws[i], tasks[i][0].count is CaseCountKind.NEW, tasks[i][1], self.keep_audit)

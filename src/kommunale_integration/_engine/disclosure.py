@@ -169,6 +169,11 @@ class Protection:
         return sorted(result, key=repr)
 
 
+def is_primary(count: int, threshold: int) -> bool:
+    """Whether primary suppression hides *count*: 1 to ``threshold − 1`` (a zero never)."""
+    return 0 < count < threshold
+
+
 def round_to(value: int, base: int) -> int:
     """Round *value* to the nearest multiple of *base* (halves up)."""
     return int((Decimal(value) / base).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * base
@@ -227,7 +232,7 @@ def protect(
     from ._protection import audit, normalise, witness_suppression
 
     threshold = control.threshold
-    primary = {c for c, v in values.items() if 0 < v < threshold}
+    primary = {c for c, v in values.items() if is_primary(v, threshold)}
     relations = normalise(groups)
     hidden: set[Any] = set(primary)
     witnessed: dict[Any, tuple[float, float]] = {}
