@@ -136,11 +136,11 @@ def _rows(
         col = get(part)
         if col is None:
             if at is not None:
-                yield {at: 1.0}, -(0.0 - values[part]), _INF
+                yield {at: 1.0}, float(values[part]), _INF
         elif at is None:
-            yield {col: -1.0}, -(0.0 + values[total]), _INF
+            yield {col: -1.0}, -float(values[total]), _INF
         elif col != at:
-            yield {at: 1.0, col: -1.0}, -0.0, _INF
+            yield {at: 1.0, col: -1.0}, 0.0, _INF
 
 
 def _load(
@@ -649,7 +649,6 @@ class _CubeFinder(_Finder):
         primary: Mapping[Any, int],
         lower: int,
     ) -> None:
-
         self.cube = cube
         self.cells = cube.cells
         self.patience: int | None = PRUNE_FAILURES
