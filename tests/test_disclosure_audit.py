@@ -178,6 +178,42 @@ def test_protect_audits_every_block_when_asked(
     assert default.exact is not large
 
 
+@given(releases())
+def test_without_the_audit_the_witnesses_give_the_intervals(
+    release: tuple[dict[Any, int], list[Relation], set[Any]],
+) -> None:
+    """``audit=False`` solves no linear program where secondary suppression found
+    witnesses: the same cells are suppressed, and the intervals are the witnesses'
+    inner bounds (``exact`` false), within the exact intervals and meeting the
+    requirement; without secondary suppression (no witnesses) the audit runs all
+    the same."""
+    values, relations, _ = release
+    full = protect(values, relations, DisclosureControl(), exact_audit=True)
+    calls: list[Any] = []
+    original = _protection.audit
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_protection, "audit", counted)
+        quick = protect(values, relations, DisclosureControl(), audit=False)
+        alone = protect(values, relations, DisclosureControl(secondary=False), audit=False)
+    # without secondary suppression there are no witnesses: the audit runs
+    assert len(calls) == (1 if full.primary else 0)
+    assert alone.exact
+    assert set(alone.intervals) == set(full.primary)
+    assert quick.suppressed == full.suppressed
+    assert quick.published == full.published
+    assert set(quick.intervals) == set(full.suppressed)
+    assert quick.exact == (not full.primary)
+    assert not quick.exposed(DisclosureControl().required)
+    for cell, (low, high) in quick.intervals.items():
+        assert full.intervals[cell][0] - 1e-6 <= low <= values[cell] <= high
+        assert high <= full.intervals[cell][1] + 1e-6
+
+
 @pytest.fixture(scope="module")
 def synthetic_20000(tmp_path_factory: pytest.TempPathFactory) -> CaseData:
     sys.path.insert(0, str(ROOT / "benchmarks"))

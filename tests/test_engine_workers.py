@@ -280,6 +280,24 @@ def test_a_job_runs_in_another_process_and_its_error_reaches_the_caller() -> Non
     assert _workers.run_in_workers(int, [("1",), ("2",), ("3",)], 2) == [1, 2, 3]
 
 
+def test_the_workers_start_before_the_first_job_is_prepared() -> None:
+    """The workers start (a fresh interpreter each) while the caller prepares the
+    jobs: both are running when the generator is asked for its first job."""
+    import multiprocessing
+
+    seen: list[int] = []
+
+    def jobs() -> Any:
+        seen.append(len(multiprocessing.active_children()))
+        yield ()
+        yield ()
+
+    before = len(multiprocessing.active_children())
+    pids = _workers.run_in_workers(os.getpid, jobs(), 2)
+    assert seen == [before + 2]
+    assert len(pids) == 2
+
+
 def test_workers_leave_ctrl_c_to_the_parent() -> None:  # and watch it
     """A terminal sends Ctrl-C to every process of the command: a worker ignores it
     (no traceback of its own), the interrupted parent ends the workers."""

@@ -145,10 +145,11 @@ class Protection:
             value consistent with everything published (``inf`` when unbounded).
         exact: Whether every interval is exact. Always with ``protect(...,
             exact_audit=True)``; otherwise, in blocks of more than ``AUDIT_LIMIT``
-            (2,000) linked suppressed cells, the intervals are the values the cells
-            take in the consistent tables found by secondary suppression (checked
-            against every relation): the true interval contains them, so a
-            requirement they meet holds.
+            (2,000) linked suppressed cells (and in every block with
+            ``audit=False``), the intervals are the values the cells take in the
+            consistent tables found by secondary suppression (checked against every
+            relation): the true interval contains them, so a requirement they meet
+            holds.
     """
 
     suppressed: frozenset[Any]
@@ -187,6 +188,7 @@ def protect(
     dimensions: Sequence[Sequence[Sequence[Any]]] | None = None,
     coordinates: Callable[[Cell], Sequence[Any]] | None = None,
     exact_audit: bool = False,
+    audit: bool = True,
 ) -> Protection:
     """Apply *control* to a count table with the relations *groups*.
 
@@ -213,6 +215,13 @@ def protect(
             exact audit takes seconds to a minute); the larger ones keep the
             witnesses' intervals, and
             :attr:`Protection.exact <kommunale_integration.Protection>` says which.
+        audit: Run the audit by linear programming at all. With ``False`` the
+            intervals are those of the witnesses of secondary suppression (inner
+            bounds, ``exact`` false) wherever there are witnesses: they certify the
+            protection on their own, and the audit only measures it —
+            :func:`compute_indicators` skips it when no audit is kept. Where there
+            are none (no secondary cell was needed, or ``secondary`` is off) the
+            audit runs anyway.
 
     Returns:
         A :class:`Protection` with the suppressed cells, the published value of every
@@ -229,7 +238,8 @@ def protect(
     """
     if control.mode == "round":
         return _round(values, groups, control.base)
-    from ._protection import audit, normalise, witness_suppression
+    from ._protection import audit as audit_lp
+    from ._protection import normalise, witness_suppression
 
     threshold = control.threshold
     primary = {c for c, v in values.items() if is_primary(v, threshold)}
@@ -245,8 +255,10 @@ def protect(
             dimensions=dimensions if len(values) > PRODUCT_CELLS else None,
             coordinates=coordinates,
         )
-    limit = AUDIT_LIMIT if witnessed and not exact_audit else None
-    intervals = audit(values, relations, hidden, lower=_LOWER, limit=limit) if hidden else {}
+    intervals: dict[Any, tuple[float, float]] = {}
+    if hidden and (audit or not witnessed):
+        limit = AUDIT_LIMIT if witnessed and not exact_audit else None
+        intervals = audit_lp(values, relations, hidden, lower=_LOWER, limit=limit)
     exact = len(intervals) == len(hidden)
     for cell in hidden:
         if cell not in intervals:
