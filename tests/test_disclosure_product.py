@@ -305,6 +305,136 @@ def test_verify_in_chunks_finds_exactly_the_broken_witnesses(
         assert verify(values, relations, changes, 0) == expected
 
 
+def _keeps_touched_rows(
+    values: dict[str, int], relations: Sequence[Relation], change: dict[str, float], lower: int
+) -> bool:
+    """The reference, written out: ``values + change`` keeps the bound in every changed
+    cell and every row of a relation that a changed cell is in (the sum row, where
+    the cell's coefficient does not cancel; ``total ≥ part`` for a distinct count,
+    where the total or that part changed). The true table may itself break a
+    relation: a row that no changed cell is in is not checked."""
+    x = {c: v + change.get(c, 0.0) for c, v in values.items()}
+    if any(x[c] < lower for c in change):
+        return False
+    for total, parts, exact in relations:
+        coef = {total: 1}
+        for p in parts:
+            coef[p] = coef.get(p, 0) - 1
+        if any(coef.get(c, 0) for c in change):
+            level = sum(a * x[c] for c, a in coef.items())
+            if (exact and level != 0) or (not exact and level > 0):
+                return False
+        if not exact:
+            for p in parts:
+                if p != total and (p in change or total in change) and x[total] < x[p]:
+                    return False
+    return True
+
+
+_CELLS = ("a", "b", "c", "d", "e", "f")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 5), min_size=len(_CELLS), max_size=len(_CELLS)),
+    relations=st.lists(
+        st.tuples(
+            st.sampled_from(_CELLS),
+            st.lists(st.sampled_from(_CELLS), min_size=1, max_size=4),  # repeats, the total
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    changes=st.lists(
+        st.dictionaries(st.sampled_from(_CELLS), st.integers(-2, 2).map(float), min_size=1),
+        min_size=1,
+        max_size=6,
+    ),
+    lower=st.integers(0, 1),
+    chunk=st.integers(1, 40),
+)
+def test_verify_matches_the_rows_written_out(
+    values: list[int],
+    relations: list[Relation],
+    changes: list[dict[str, float]],
+    lower: int,
+    chunk: int,
+) -> None:
+    """On random relations (a total among its own parts, a part twice, tables that
+    break their relations), ``verify`` names exactly the witnesses that break a row
+    that they touch or a bound."""
+    from kommunale_integration._engine import _hypercube
+
+    table = dict(zip(_CELLS, values, strict=True))
+    expected = [
+        i
+        for i, change in enumerate(changes)
+        if not _keeps_touched_rows(table, relations, change, lower)
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_hypercube, "_VERIFY_CHUNK", chunk)
+        assert verify(table, relations, changes, lower) == expected
+        # again (the rows of the table are kept): the same answer
+        assert verify(table, relations, changes, lower) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    relations=st.lists(
+        st.tuples(
+            st.sampled_from(_CELLS),
+            st.lists(st.sampled_from(_CELLS), min_size=1, max_size=4),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_verify_rows_are_those_of_the_linear_programs(relations: list[Relation]) -> None:
+    """The rows that ``verify`` checks (as arrays) are those that the audit and the
+    linear witnesses load (``_protection._rows``, every cell a variable)."""
+    from kommunale_integration._engine._hypercube import _Rows
+    from kommunale_integration._engine._protection import _rows
+
+    values = dict.fromkeys(_CELLS, 1)
+    column = {c: i for i, c in enumerate(_CELLS)}
+    expected = sorted(
+        (sorted(coefs.items()), lo, up)
+        for relation in relations
+        for coefs, lo, up in _rows(relation, column, values)
+    )
+    table = _Rows(list(_CELLS), relations)
+    coefs_of: dict[int, dict[int, float]] = {}
+    for cell in range(len(_CELLS)):
+        for k in range(table.start[cell], table.start[cell + 1]):
+            coefs_of.setdefault(int(table.row[k]), {})[cell] = float(table.coef[k])
+    found = sorted(
+        (sorted(coefs.items()), float(table.low[r]), float(table.up[r]))
+        for r, coefs in coefs_of.items()
+    )
+    assert found == expected
+
+
+def test_verify_reads_relations_changed_since_the_last_table() -> None:
+    """The rows of the last tables are kept, but only for cells and relations equal to
+    those given: a parts list changed in place, or another exactness, is read anew."""
+    values = {"t": 5, "a": 2, "b": 3, "c": 0}
+    parts = ["a", "b"]
+    relations: list[Relation] = [("t", parts, True)]
+    move = {"a": 1.0, "b": -1.0}
+    assert verify(values, relations, [move], 0) == []
+    parts.append("c")  # t = a + b + c still holds; the move now touches c's row too
+    assert verify(values, relations, [move, {"c": 1.0}], 0) == [1]
+    parts[:] = ["a"]  # t = a is broken by the true table: every witness touching it
+    assert verify(values, relations, [move], 0) == [0]
+    loose: list[Relation] = [("t", ["a", "b"], False)]
+    assert verify(values, loose, [{"a": 3.0, "b": -3.0}], 0) == []  # b = 0 = the bound
+    assert verify(values, loose, [{"a": 3.0, "b": -3.0}], 1) == [0]  # b = 0 below 1
+    assert verify(values, loose, [{"a": 2.0, "b": -2.0}], 0) == []  # max(4, 1) ≤ 5 ≤ 5
+    assert verify(values, loose, [{"a": 4.0, "b": -2.0}], 0) == [0]  # a = 6 > t
+
+
 def balanced(vector: Sequence[tuple[int, int]], relations: Sequence[Any]) -> bool:
     moved = dict(vector)
     return all(

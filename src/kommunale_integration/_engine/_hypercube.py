@@ -33,9 +33,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from itertools import chain
-from typing import Any
+from typing import Any, ClassVar
 
-__all__ = ["Cube", "NotAProduct", "verify"]
+__all__ = ["Cube", "NotAProduct", "verify", "verify_columns"]
 
 SUPPORT = 4
 """The largest number of values a vector of one dimension moves."""
@@ -541,75 +541,154 @@ def verify(
 
     Integer changes are checked exactly (every sum is of whole numbers far below
     ``2⁵³``); a change from the linear program is checked to within ``1e-6``.
+    (:func:`verify_columns` with the changes as arrays.)
     """
     import numpy as np
 
-    from ._protection import _rows
+    cells = list(dict.fromkeys(chain.from_iterable(changes)))
+    column = {c: i for i, c in enumerate(cells)}
+    sizes = [len(change) for change in changes]
+    n = sum(sizes)
+    cols = np.fromiter((column[c] for change in changes for c in change), np.int64, n)
+    delta = np.fromiter(chain.from_iterable(c.values() for c in changes), float, n)
+    owner = np.repeat(np.arange(len(changes), dtype=np.int64), sizes)
+    return verify_columns(
+        values, relations, cells, owner=owner, cols=cols, delta=delta, lower=lower
+    )
 
-    if not changes:
+
+def verify_columns(
+    values: Mapping[Any, int],
+    relations: Sequence[tuple[Any, Sequence[Any], bool]],
+    cells: Sequence[Any],
+    *,
+    owner: Any,
+    cols: Any,
+    delta: Any,
+    lower: int,
+) -> list[int]:
+    """:func:`verify` for changes given as arrays: entry ``i`` changes the cell
+    ``cells[cols[i]]`` by ``delta[i]`` in the witness ``owner[i]`` (ascending, the
+    entries of a witness together, a cell at most once in each); the witnesses that
+    break a relation or a bound, in ascending order.
+
+    Every relation is read from *relations* and every value from *values* (the true
+    table), through :class:`_Rows`: nothing is taken from how the witnesses were
+    built. A row is checked in every witness that changes one of its cells.
+    """
+    import numpy as np
+
+    if not len(cols):
         return []
-    cell_id: dict[Any, int] = {}
-    for change in changes:
-        for cell in change:
-            cell_id.setdefault(cell, len(cell_id))
-    values_by_id = [float(values[c]) for c in cell_id]
-    # the rows (lo ≤ g·x ≤ up, the cells not changed taken at their value) of the
-    # relations that touch a changed cell
-    row_of: list[int] = []
-    col_of: list[int] = []
-    coef: list[float] = []
-    lows: list[float] = []
-    ups: list[float] = []
-    true: list[float] = []
-    for relation in relations:
-        total, parts, _ = relation
-        if total not in cell_id and not any(p in cell_id for p in parts):
-            continue
-        for coefs, lo, up in _rows(relation, cell_id, values):
-            r = len(lows)
-            lows.append(lo)
-            ups.append(up)
-            level = 0.0
-            for col, a in coefs.items():
-                row_of.append(r)
-                col_of.append(col)
-                coef.append(a)
-                level += a * values_by_id[col]
-            true.append(level)
-    n_cells = len(cell_id)
-    by_cell = np.zeros(n_cells + 1, dtype=np.int64)
-    rows_a = np.array(row_of, dtype=np.int64)
-    cols_a = np.array(col_of, dtype=np.int64)
-    coef_a = np.array(coef, dtype=float)
-    order = np.argsort(cols_a, kind="stable")
-    rows_a, cols_a, coef_a = rows_a[order], cols_a[order], coef_a[order]
-    np.add.at(by_cell, cols_a + 1, 1)
-    start = np.cumsum(by_cell)
-    true_a, low_a, up_a = np.array(true), np.array(lows), np.array(ups)
-    value_of = np.array(values_by_id)
+    table = _Rows.of(values, relations)
+    x = np.fromiter(values.values(), float, len(table.keys))
+    # the changed cells as positions in *values*
+    used = np.unique(cols)
+    to_id = np.zeros(len(cells), dtype=np.int64)
+    named = map(cells.__getitem__, used.tolist())
+    to_id[used] = np.fromiter(map(table.cell_id.__getitem__, named), np.int64, len(used))
+    ids = to_id[cols]
+    bad = set(owner[x[ids] + delta < lower - 1e-6].tolist())
+    true_a = table.levels(x)
+    start, rows_a, coef_a, n_rows = table.start, table.row, table.coef, max(1, table.n_rows)
     # (witness, cell, change) → (witness, row, change of the row), for a chunk of
     # whole witnesses at a time: the arrays stay near _VERIFY_CHUNK entries
-    owner = np.repeat(np.arange(len(changes)), [len(c) for c in changes])
-    cols = np.array([cell_id[c] for change in changes for c in change], dtype=np.int64)
-    delta = np.array([d for change in changes for d in change.values()], dtype=float)
-    bad = set(owner[value_of[cols] + delta < lower - 1e-6].tolist())
-    n_rows = max(1, len(true_a))
-    ends = np.cumsum(start[cols + 1] - start[cols])
+    ends = np.cumsum(start[ids + 1] - start[ids])
     lo = 0
-    while lo < len(cols):
+    while lo < len(ids):
         hi = int(np.searchsorted(ends, ends[lo] + _VERIFY_CHUNK, side="right"))
-        hi = int(np.searchsorted(owner, owner[min(hi, len(cols) - 1)], side="right"))
-        who, at, by = owner[lo:hi], cols[lo:hi], delta[lo:hi]
+        hi = int(np.searchsorted(owner, owner[min(hi, len(ids) - 1)], side="right"))
+        who, at, by = owner[lo:hi], ids[lo:hi], delta[lo:hi]
         lo = hi
         counts = start[at + 1] - start[at]
-        first = np.repeat(start[at], counts)
-        offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        span = first + offset
+        ends_here = np.cumsum(counts)
+        span = np.arange(ends_here[-1]) + np.repeat(start[at] - (ends_here - counts), counts)
         key = np.repeat(who, counts) * n_rows + rows_a[span]
-        keys, inverse = np.unique(key, return_inverse=True)
         weights = coef_a[span] * np.repeat(by, counts)
+        order = np.argsort(key)
+        key = key[order]
+        new = np.empty(len(key), dtype=bool)  # the first entry of each (witness, row)
+        new[:1] = True
+        np.not_equal(key[1:], key[:-1], out=new[1:])
+        first = np.flatnonzero(new)
+        keys = key[first]
         row = keys % n_rows
-        level = np.bincount(inverse, weights=weights, minlength=len(keys)) + true_a[row]
-        broken = (level < low_a[row] - 1e-6) | (level > up_a[row] + 1e-6)
+        level = np.add.reduceat(weights[order], first) + true_a[row]
+        broken = (level < table.low[row] - 1e-6) | (level > table.up[row] + 1e-6)
         bad.update((keys[broken] // n_rows).tolist())
     return sorted(bad)
+
+
+class _Rows:
+    """The relations of a table as linear rows ``low ≤ g·x ≤ up`` over its cells
+    (positions in its *values*), as arrays: those of
+    :func:`._protection._rows` with every cell a variable. One sum row per relation
+    (``total − Σ parts``: 0, or at most 0 for distinct counts), then for each part
+    of a distinct count one row ``total − part ≥ 0`` (none where the part is the
+    total); per cell its rows and coefficients (those of one cell in one row added
+    up, one that cancels left out).
+
+    The rows of the last two tables are kept (:meth:`of`): the counts of one computation
+    share their cells and relations, which are compared in full before the rows are
+    used again."""
+
+    _last: ClassVar[list[_Rows]] = []
+
+    def __init__(self, keys: list[Any], relations: Sequence[tuple[Any, Sequence[Any], bool]]):
+        import numpy as np
+
+        self.keys = keys
+        # a copy to compare with (the relations given may change after)
+        self.relations = [(total, list(parts), bool(exact)) for total, parts, exact in relations]
+        self.cell_id = dict(zip(keys, range(len(keys)), strict=True))
+        get = self.cell_id.__getitem__
+        n_rel = len(self.relations)
+        totals = np.fromiter(map(get, (r[0] for r in self.relations)), np.int64, n_rel)
+        lengths = np.fromiter(map(len, (r[1] for r in self.relations)), np.int64, n_rel)
+        flat = chain.from_iterable(r[1] for r in self.relations)
+        parts = np.fromiter(map(get, flat), np.int64, int(lengths.sum()))
+        exact = np.fromiter((r[2] for r in self.relations), bool, n_rel)
+        rel_of = np.repeat(np.arange(n_rel, dtype=np.int64), lengths)
+        own = ~exact[rel_of] & (parts != totals[rel_of])
+        self.totals, self.parts, self.rel_of = totals, parts, rel_of
+        self.loose_total, self.loose_part = totals[rel_of[own]], parts[own]
+        n_loose = len(self.loose_part)
+        self.n_rows = n_rows = n_rel + n_loose
+        self.low = np.concatenate([np.where(exact, 0.0, -np.inf), np.zeros(n_loose)])
+        self.up = np.concatenate([np.zeros(n_rel), np.full(n_loose, np.inf)])
+        loose_rows = np.arange(n_rel, n_rows, dtype=np.int64)
+        cell = np.concatenate([totals, parts, self.loose_total, self.loose_part])
+        row = np.concatenate([np.arange(n_rel, dtype=np.int64), rel_of, loose_rows, loose_rows])
+        coef = np.concatenate(
+            [np.ones(n_rel), -np.ones(len(parts)), np.ones(n_loose), -np.ones(n_loose)]
+        )
+        keys_a, inverse = np.unique(cell * max(1, n_rows) + row, return_inverse=True)
+        total_coef = np.bincount(inverse.ravel(), weights=coef, minlength=len(keys_a))
+        keep = total_coef != 0
+        keys_a, self.coef = keys_a[keep], total_coef[keep]
+        self.row = keys_a % max(1, n_rows)
+        self.start = np.searchsorted(keys_a // max(1, n_rows), np.arange(len(keys) + 1))
+
+    @classmethod
+    def of(
+        cls, values: Mapping[Any, int], relations: Sequence[tuple[Any, Sequence[Any], bool]]
+    ) -> _Rows:
+        """The rows of the table *values* with *relations* (those kept when their
+        cells and relations are equal to these: distinct counts and new cases have
+        different relations over the same cells)."""
+        keys = list(values)
+        for found in cls._last:
+            if found.keys == keys and found.relations == list(relations):
+                return found
+        made = cls(keys, relations)
+        cls._last[:] = [made, *cls._last[:1]]
+        return made
+
+    def levels(self, x: Any) -> Any:
+        """``g·x`` of every row for the cell values *x*."""
+        import numpy as np
+
+        sums = x[self.totals] - np.bincount(
+            self.rel_of, weights=x[self.parts], minlength=len(self.totals)
+        )
+        return np.concatenate([sums, x[self.loose_total] - x[self.loose_part]])

@@ -32,6 +32,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any, Protocol
 
 __all__ = ["Relation", "audit", "normalise", "witness_suppression"]
@@ -848,14 +849,22 @@ class _Search:
         """Every surviving witness is a consistent table of whole numbers that moves
         only suppressed cells (the certificate of the result, also against an attacker
         who knows that counts are whole numbers); a broken one is an internal error."""
-        from ._hypercube import verify
+        import numpy as np
 
+        from ._hypercube import verify_columns
+
+        changes = [self.witnesses[k] for k in sorted(self.witnesses)]
+        sizes = [len(change) for change in changes]
+        n = sum(sizes)
+        owner = np.repeat(np.arange(len(changes), dtype=np.int64), sizes)
+        cols = np.fromiter(chain.from_iterable(changes), np.int64, n)
+        delta = np.fromiter(chain.from_iterable(c.values() for c in changes), float, n)
         cells = self.finder.cells
-        keys = sorted(self.witnesses)
-        changes = [{cells[c]: d for c, d in self.witnesses[k].items()} for k in keys]
-        broken = verify(self.values, relations, changes, lower)
-        fractional = any(d != round(d) for change in changes for d in change.values())
-        if broken or fractional or any(not self.hidden[c] for k in keys for c in self.witnesses[k]):
+        broken = verify_columns(
+            self.values, relations, cells, owner=owner, cols=cols, delta=delta, lower=lower
+        )
+        fractional = bool((delta != np.round(delta)).any())
+        if broken or fractional or not self.hidden[cols].all():
             raise RuntimeError(
                 "disclosure control: a witness is not a consistent table of whole numbers "
                 "(the dimensions do not describe the relations)"
