@@ -568,6 +568,29 @@ def test_pruning_gives_up_on_a_cell_that_found_no_witness_twice(patience: int | 
         assert finder.asked == ["p1", "p1"]
 
 
+def test_pruning_takes_the_last_witness_of_a_cell_no_longer_asked() -> None:
+    """A primary cell that is no longer asked (p, after its failed search at c)
+    still lends its last witness while every cell it moves is suppressed: at d, p
+    and q are both no longer asked, p's witness (moving p, q and c) raises q too,
+    and d is published — the search does not end because q lost its own."""
+    values = {"p": 1, "q": 1, "r": 1, "a": 9, "b": 8, "c": 7, "d": 6}
+    finder = _ScriptedFinder(
+        list(values),
+        {
+            "p": {"p": 2, "a": -2, "c": -2, "d": -2},
+            "q": {"q": 2, "a": -2, "b": -2, "d": -2},
+            "r": {"r": 2, "a": -2},
+        },
+    )
+    finder.patience = 1
+    # a: p finds one (raising q too), r none; b: q none; c: p none (its witness moves c)
+    finder.then("p", {"p": 2, "q": 2, "c": -1}, None)
+    finder.then("q", None)
+    finder.then("r", None)
+    assert _prune(finder, values) == {"p", "q", "r", "a", "c"}
+    assert finder.asked == ["p", "r", "q", "p"]
+
+
 def test_the_finders_patience() -> None:
     """The product finder gives up on a primary cell after ``PRUNE_FAILURES`` (1)
     failed search; the linear finder (small tables, where every secondary cell
@@ -651,3 +674,87 @@ def test_the_vectors_of_a_twin_district_are_those_of_the_search(
             axis.vectors(v)  # in a random order: any district may be searched first
         shared = [axis.vectors(v) for v in range(len(values))]
     _as_searched(values, relations, shared)
+
+
+class _PoolFinder:
+    """A finder whose answers depend only on what it is asked and on the suppressed
+    cells: for a primary cell, the first change of its pool that moves suppressed
+    cells only (None when there is none); the cells next to a cell are fixed."""
+
+    def __init__(
+        self,
+        n: int,
+        first: dict[int, dict[int, float]],
+        pools: dict[int, list[dict[int, float]]],
+        near: dict[int, set[int]],
+        patience: int | None,
+    ) -> None:
+        self.cells = [f"c{i}" for i in range(n)]
+        self.first, self.pools, self._near = first, pools, near
+        self.patience = patience
+        self.asked: list[int] = []
+
+    def find(self, target: int, rise: float, cost: Any) -> dict[int, float] | None:
+        return self.first[target]
+
+    def refind(self, target: int, rise: float, hidden: Any, cost: Any) -> dict[int, float] | None:
+        self.asked.append(target)
+        return next((c for c in self.pools[target] if all(hidden[k] for k in c)), None)
+
+    def linked(self, target: int) -> list[int]:
+        return [target]
+
+    def near(self, col: int) -> set[int]:
+        return self._near.get(col, set())
+
+
+@st.composite
+def _pool_searches(draw: st.DrawFn) -> tuple[dict[str, int], _PoolFinder]:
+    n = draw(st.integers(3, 9))
+    values = draw(st.lists(st.sampled_from([1, 2, 5, 7, 9]), min_size=n, max_size=n))
+    primary = [i for i, v in enumerate(values) if v < THRESHOLD]
+    if not primary:
+        values[0], primary = 1, [0]
+    deltas = st.sampled_from([-2.0, -1.0, 1.0, 2.0, 3.0])
+
+    def change(target: int) -> dict[int, float]:
+        # other primary cells often (a witness raising two of them), a few others
+        others = draw(st.sets(st.sampled_from(primary), max_size=3))
+        others |= draw(st.sets(st.integers(0, n - 1), max_size=3))
+        moved = {c: draw(deltas) for c in sorted(others - {target})}
+        return {target: float(THRESHOLD - values[target]), **moved}
+
+    first = {p: change(p) for p in primary}
+    pools = {p: [change(p) for _ in range(draw(st.integers(0, 3)))] for p in primary}
+    near = {c: draw(st.sets(st.sampled_from(primary), max_size=2)) for c in range(n)}
+    patience = draw(st.sampled_from([None, 1, 2]))
+    finder = _PoolFinder(n, first, pools, near, patience)
+    return {f"c{i}": v for i, v in enumerate(values)}, finder
+
+
+@settings(max_examples=200)
+@given(_pool_searches())
+def test_pruning_without_the_hopeless_shortcut_ends_the_same(
+    search: tuple[dict[str, int], _PoolFinder],
+) -> None:
+    """The pruning pass skips the ordering of the primary cells when the first of
+    them would end the search anyway (:meth:`_Search._hopeless`): with the shortcut
+    off, the same cells are asked, in the same order, and the same cells stay
+    suppressed, with the same witnesses."""
+    import copy
+
+    from kommunale_integration._engine._protection import _Search
+
+    values, finder = search
+    primary = {c: THRESHOLD for c, v in values.items() if v < THRESHOLD}
+    outcomes = []
+    for shortcut in (True, False):
+        mine = copy.deepcopy(finder)
+        with pytest.MonkeyPatch.context() as patch:
+            if not shortcut:
+                patch.setattr(_Search, "_hopeless", lambda self, needy, near: False)
+            result = _Search(values, mine, primary)
+            result.cover()
+            result.prune()
+        outcomes.append((result.hidden.tolist(), result.witnesses, mine.asked, result.failures))
+    assert outcomes[0] == outcomes[1]

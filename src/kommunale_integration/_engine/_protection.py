@@ -795,21 +795,17 @@ class _Search:
             if col not in self.primary and col not in self.locked
         ]
         candidates.sort(key=lambda col: (-values[cells[col]], col))
+        uses, covered, covers = self.uses, self.covered, self.covers
         for col in candidates:
-            lost = self.uses.get(col, set())
+            lost = uses.get(col, set())
             raised: set[int] = set()
             for key in lost:
-                raised.update(self.covered[key])
+                raised.update(covered[key])
             raised.discard(col)
-            # the primary cells next to the cell first, then those whose search
-            # failed most often: they are the likeliest to fail
-            near = self.finder.near(col)
-            needy = sorted(
-                (p for p in raised if p in self.covers and self.covers[p] <= lost),
-                key=lambda p: (p not in near, -self.failures[p], self.rank[p]),
-            )
+            # the primary cells that only the witnesses of *col* raise far enough
+            needy = [p for p in raised if (by := covers.get(p)) is not None and by <= lost]
             self.hidden[col] = False
-            found = self._rewitness(needy)
+            found = self._rewitness(needy, self.finder.near(col))
             if found is None:
                 self.hidden[col] = True
                 continue
@@ -825,21 +821,52 @@ class _Search:
             if self.hidden[col] and not self.uses.get(col):
                 self.hidden[col] = False
 
-    def _rewitness(self, needy: list[int]) -> list[dict[int, float]] | None:
-        """New witnesses among the suppressed cells for the primary cells *needy*."""
+    def _spare(self, target: int) -> dict[int, float] | None:
+        """The last witness found for *target* in the pruning pass, while every cell it
+        moves is still suppressed."""
+        change = self.spare.get(target)
+        if change is None or not self.hidden[list(change)].all():
+            return None
+        return change
+
+    def _hopeless(self, needy: list[int], near: set[int]) -> bool:
+        """Whether :meth:`_rewitness` would end at its first primary cell without a
+        search: one that is no longer asked (``patience``) and whose last witness is
+        gone. Such cells come first in its order unless one of *needy* is *near*; when
+        every one of them has lost its witness, the first of them ends it, whichever
+        it is (no sort needed)."""
+        patience = self.finder.patience
+        if patience is None or not near.isdisjoint(needy):
+            return False
+        failures = self.failures
+        spent = [p for p in needy if failures.get(p, 0) >= patience]
+        return bool(spent) and all(self._spare(p) is None for p in spent)
+
+    def _rewitness(self, needy: list[int], near: set[int]) -> list[dict[int, float]] | None:
+        """New witnesses among the suppressed cells for the primary cells *needy*.
+
+        The primary cells next to the candidate (*near*) are asked first, then those
+        whose search failed most often: they are the likeliest to fail. (So a cell
+        that is no longer asked, its last witness gone, ends the search before any
+        other is asked: :meth:`_hopeless` checks that before the cells are ordered.)
+        """
+        failures, patience = self.failures, self.finder.patience
+        if self._hopeless(needy, near):
+            return None
+        rank = self.rank
+        needy.sort(key=lambda p: (p not in near, -failures.get(p, 0), rank[p]))
         found: list[dict[int, float]] = []
         for target in needy:
             rise = self.rise[target]
             if any(change.get(target, 0.0) >= rise - _TOL for change in found):
                 continue
-            change = self.spare.get(target)
-            if change is None or not self.hidden[list(change)].all():
-                patience = self.finder.patience
-                if patience is not None and self.failures[target] >= patience:
+            change = self._spare(target)
+            if change is None:
+                if patience is not None and failures.get(target, 0) >= patience:
                     return None  # not asked again: the candidate stays suppressed
                 change = self.finder.refind(target, rise, self.hidden, self.base_cost)
                 if change is None:
-                    self.failures[target] += 1
+                    failures[target] += 1
                     return None
                 self.spare[target] = change
             found.append(change)
