@@ -7,6 +7,7 @@ total. Checked against the independent attacker of ``test_disclosure.py`` (plain
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -477,18 +478,18 @@ class _ScriptedFinder:
 
     def __init__(self, cells: Sequence[str], first: dict[str, dict[str, float]]) -> None:
         self.cells = list(cells)
-        self.col = {c: i for i, c in enumerate(self.cells)}
-        self.first = {self.col[t]: self._cols(w) for t, w in first.items()}
+        self.column = {c: i for i, c in enumerate(self.cells)}
+        self.first = {self.column[t]: self._cols(w) for t, w in first.items()}
         self.again: dict[int, list[dict[int, float] | None]] = {}
         self.asked: list[str] = []
         self.patience: int | None = None
 
     def _cols(self, change: dict[str, float]) -> dict[int, float]:
-        return {self.col[c]: d for c, d in change.items()}
+        return {self.column[c]: d for c, d in change.items()}
 
     def then(self, target: str, *changes: dict[str, float] | None) -> None:
         """The answers to the next searches for *target*, in turn."""
-        self.again[self.col[target]] = [None if c is None else self._cols(c) for c in changes]
+        self.again[self.column[target]] = [None if c is None else self._cols(c) for c in changes]
 
     def find(self, target: int, rise: float, cost: Any) -> dict[int, float] | None:
         return self.first[target]
@@ -517,6 +518,72 @@ def _prune(finder: _ScriptedFinder, values: dict[str, int]) -> Any:
     moved = {finder.cells[c] for change in search.witnesses.values() for c in change}
     assert moved <= hidden  # every surviving witness moves suppressed cells only
     return hidden
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.integers(0, 40), min_size=2, max_size=8), data=st.data())
+def test_a_search_starts_and_ends_as_cell_by_cell(values: list[int], data: Any) -> None:
+    """The costs, the primary cells' order, the suppressed cells and the values they
+    take in the witnesses (computed at once) are those computed cell by cell."""
+    from kommunale_integration._engine._protection import _Search
+
+    cells = [f"c{i}" for i in range(len(values))]
+    table = dict(zip(cells, values, strict=True))
+    primary = {c: THRESHOLD for c, v in table.items() if 0 < v < THRESHOLD}
+    primary = primary or {cells[0]: table[cells[0]] + 1}
+    finder = _ScriptedFinder(cells, {})
+    search = _Search(table, finder, primary)
+    scale = math.log1p(max(values)) or 1.0
+    assert search.base_cost.tolist() == [1.0 + 0.1 * math.log1p(v) / scale for v in values]
+    assert search.zero == [v == 0 for v in values]
+    rise = {cells.index(c): float(need - table[c]) for c, need in primary.items()}
+    assert search.rise == rise
+    assert search.order == sorted(rise, key=lambda col: (-rise[col], col))
+    assert [bool(h) for h in search.hidden] == [col in rise for col in range(len(cells))]
+    changes = data.draw(
+        st.lists(
+            st.dictionaries(
+                st.integers(0, len(cells) - 1),
+                st.integers(-3, 3).filter(bool).map(float),
+                min_size=1,
+            ),
+            max_size=5,
+        )
+    )
+    for change in changes:
+        search._add(change)
+    seen = {cells[col]: [float(values[col])] for col in rise}
+    for change in changes:
+        for col, delta in change.items():
+            seen.setdefault(cells[col], [float(values[col])]).append(values[col] + delta)
+    hidden, intervals = search.result()
+    assert hidden == set(seen)
+    assert intervals == {c: (min(v), max(v)) for c, v in seen.items()}
+
+
+def test_cubes_of_the_same_cells_with_other_coordinates() -> None:
+    """The positions of a table's cells are kept for the next table with the same
+    cells and coordinates only; each cube holds its own values."""
+    from kommunale_integration._engine._hypercube import NotAProduct
+
+    cells = [(a, b) for a in "xy" for b in "uvw"]
+    values = {c: i for i, c in enumerate(cells)}
+
+    def swap(cell: tuple[str, str]) -> tuple[str, str]:
+        return cell[1], cell[0]
+
+    one = Cube(values, [[], []], None, 0)
+    swapped = Cube(values, [[], []], swap, 0)
+    again = Cube({c: 2 * v for c, v in values.items()}, [[], []], None, 0)
+    assert (one.shape, swapped.shape, again.shape) == ((2, 3), (3, 2), (2, 3))
+    for cube, factor in ((one, 1), (swapped, 1), (again, 2)):
+        assert sorted(cube.column.values()) == list(range(6))
+        for cell in cells:
+            assert cube.cells[cube.column[cell]] == cell
+            assert cube.value[cube.column[cell]] == factor * values[cell]
+    assert swapped.cells[1] == ("y", "u")  # (u, x), (u, y), (v, x) …
+    with pytest.raises(NotAProduct):
+        Cube({c: v for c, v in values.items() if c != cells[0]}, [[], []], None, 0)
 
 
 def test_pruning_asks_the_cell_that_failed_first_and_not_a_stale_witness() -> None:

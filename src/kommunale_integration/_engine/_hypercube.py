@@ -259,6 +259,45 @@ class _Axis:
         return found
 
 
+_POSITIONS: list[tuple[Any, ...]] = []
+"""The positions of the cells of the last table (:func:`_positions`): the counts of
+one computation share their cells."""
+
+
+def _positions(
+    cells: list[Any], k: int, coordinates: Callable[[Any], Sequence[Any]] | None
+) -> tuple[list[list[Any]], Any, list[Any], dict[Any, int]]:
+    """The values of each of the *k* coordinates of *cells* (sorted by ``repr``), the
+    flat position of each cell in the product of their sizes, the cells by position
+    and each cell's position; :class:`NotAProduct` when the cells are not that
+    product. Kept for the last cells and *coordinates* (compared in full)."""
+    import numpy as np
+
+    for found in _POSITIONS:
+        if found[0] == k and found[1] == coordinates and found[2] == cells:
+            return found[3]
+    coords = [tuple(coordinates(c)) if coordinates else tuple(c) for c in cells]
+    if any(len(c) != k for c in coords):
+        raise NotAProduct
+    axis_values = [sorted({c[i] for c in coords}, key=repr) for i in range(k)]
+    shape = [len(v) for v in axis_values]
+    if math.prod(shape) != len(cells):
+        raise NotAProduct
+    flat = np.zeros(len(cells), dtype=np.int64)
+    for i, vals in enumerate(axis_values):
+        index = {v: j for j, v in enumerate(vals)}
+        flat += math.prod(shape[i + 1 :]) * np.array([index[c[i]] for c in coords], dtype=np.int64)
+    if len(np.unique(flat)) != len(cells):
+        raise NotAProduct
+    by_position: list[Any] = [None] * len(cells)
+    for pos, cell in zip(flat.tolist(), cells, strict=True):
+        by_position[pos] = cell
+    column = dict(zip(cells, flat.tolist(), strict=True))
+    result = (axis_values, flat, by_position, column)
+    _POSITIONS[:] = [(k, coordinates, cells, result)]
+    return result
+
+
 class Cube:
     """A count table with a product structure, as a dense array."""
 
@@ -272,30 +311,14 @@ class Cube:
         import numpy as np
 
         cells = list(values)
-        coords = [tuple(coordinates(c)) if coordinates else tuple(c) for c in cells]
         k = len(dimensions)
-        if any(len(c) != k for c in coords):
-            raise NotAProduct
-        axis_values = [sorted({c[i] for c in coords}, key=repr) for i in range(k)]
+        axis_values, flat, self.cells, self.column = _positions(cells, k, coordinates)
         self.axes = [_Axis(vals, dimensions[i]) for i, vals in enumerate(axis_values)]
         self.shape = tuple(len(v) for v in axis_values)
-        self.size = math.prod(self.shape)
-        if self.size != len(cells):
-            raise NotAProduct
-        strides = [math.prod(self.shape[i + 1 :]) for i in range(k)]
-        self.strides = strides
-        index = [{v: j for j, v in enumerate(vals)} for vals in axis_values]
-        flat = np.zeros(len(cells), dtype=np.int64)
-        for i in range(k):
-            flat += strides[i] * np.array([index[i][c[i]] for c in coords], dtype=np.int64)
-        if len(np.unique(flat)) != len(cells):
-            raise NotAProduct
-        self.cells: list[Any] = [None] * self.size
-        for pos, cell in zip(flat.tolist(), cells, strict=True):
-            self.cells[pos] = cell
-        self.column = dict(zip(cells, flat.tolist(), strict=True))
+        self.size = len(cells)
+        self.strides = [math.prod(self.shape[i + 1 :]) for i in range(k)]
         self.value = np.zeros(self.size, dtype=np.int64)
-        self.value[flat] = np.array([values[c] for c in cells], dtype=np.int64)
+        self.value[flat] = np.fromiter(values.values(), np.int64, len(cells))
         self.lower = lower
         self._lines: dict[tuple[int, int], tuple[Any, ...]] = {}
         self._static: dict[tuple[int, int], list[Any]] = {}

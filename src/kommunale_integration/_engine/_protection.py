@@ -559,6 +559,8 @@ class _Finder(Protocol):
     :class:`_LinearFinder` and :class:`_CubeFinder`)."""
 
     cells: Sequence[Any]
+    column: Mapping[Any, int]
+    """The column of each cell of :attr:`cells`."""
     patience: int | None
     """How often a primary cell may find no new witness in the pruning pass before
     it is no longer asked (None: no limit)."""
@@ -586,6 +588,7 @@ class _LinearFinder(_Finder):
     def __init__(self, system: _DeltaSystem) -> None:
         self.system = system
         self.cells = system.cells
+        self.column = system.column
         self.patience: int | None = None
         self.tried: dict[int | None, tuple[int, int]] = {}
 
@@ -652,6 +655,7 @@ class _CubeFinder(_Finder):
     ) -> None:
         self.cube = cube
         self.cells = cube.cells
+        self.column = cube.column
         self.patience: int | None = PRUNE_FAILURES
         self._values, self._relations, self._lower = values, relations, lower
         self._primary = primary
@@ -713,15 +717,21 @@ class _Search:
         self.values = values
         self.finder = finder
         cells = finder.cells
-        self.column = {c: i for i, c in enumerate(cells)}
+        # each cell's value, and its cost (per distinct value: the same numbers as
+        # cell by cell)
+        value = np.fromiter(map(values.__getitem__, cells), np.int64, len(cells))
         scale = math.log1p(max(values.values())) or 1.0
-        self.base_cost = np.array([1.0 + 0.1 * math.log1p(values[c]) / scale for c in cells])
+        distinct, inverse = np.unique(value, return_inverse=True)
+        cost_of = [1.0 + 0.1 * math.log1p(v) / scale for v in distinct.tolist()]
+        self.base_cost = np.array(cost_of, dtype=float)[inverse.ravel()]
         self.cost = self.base_cost.copy()
-        self.zero = [not values[c] for c in cells]
+        self.value = value
+        self.zero = (value == 0).tolist()
         self.hidden = np.zeros(len(cells), dtype=bool)
-        self.rise = {self.column[c]: float(primary[c] - values[c]) for c in primary}
-        for col in self.rise:
-            self._hide(col)
+        column = finder.column
+        self.rise = {column[c]: float(primary[c] - values[c]) for c in primary}
+        self.hidden[list(self.rise)] = True  # as _hide, for all at once
+        self.cost[list(self.rise)] = 0.0
         self.order = sorted(self.rise, key=lambda col: (-self.rise[col], col))
         self.primary = set(self.rise)
         # a suppressed zero must reach the required value too: else the attacker
@@ -901,16 +911,19 @@ class _Search:
         """The suppressed cells and the values they take in the surviving witnesses."""
         import numpy as np
 
-        values, cells = self.values, self.finder.cells
-        hidden = {cells[col] for col in np.flatnonzero(self.hidden).tolist()}
-        seen = {c: (float(values[c]), float(values[c])) for c in hidden}
-        for change in self.witnesses.values():
-            for col, delta in change.items():
-                cell = cells[col]
-                low, high = seen[cell]
-                value = values[cell] + delta
-                seen[cell] = (min(low, value), max(high, value))
-        return hidden, seen
+        cells = self.finder.cells
+        low = self.value.astype(float)
+        high = low.copy()
+        changes = list(self.witnesses.values())
+        n = sum(map(len, changes))
+        cols = np.fromiter(chain.from_iterable(changes), np.int64, n)
+        moved = low[cols] + np.fromiter(chain.from_iterable(c.values() for c in changes), float, n)
+        np.minimum.at(low, cols, moved)
+        np.maximum.at(high, cols, moved)
+        at = np.flatnonzero(self.hidden).tolist()
+        hidden = list(map(cells.__getitem__, at))
+        seen = dict(zip(hidden, zip(low[at].tolist(), high[at].tolist(), strict=True), strict=True))
+        return set(hidden), seen
 
 
 class _DeltaSystem:
