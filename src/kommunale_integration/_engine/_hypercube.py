@@ -259,14 +259,15 @@ class _Axis:
         return found
 
 
-_POSITIONS: list[tuple[Any, ...]] = []
+_Positions = tuple[list[list[Any]], Any, list[Any], dict[Any, int]]
+_POSITIONS: list[tuple[int, Any, list[Any], _Positions]] = []
 """The positions of the cells of the last table (:func:`_positions`): the counts of
 one computation share their cells."""
 
 
 def _positions(
     cells: list[Any], k: int, coordinates: Callable[[Any], Sequence[Any]] | None
-) -> tuple[list[list[Any]], Any, list[Any], dict[Any, int]]:
+) -> _Positions:
     """The values of each of the *k* coordinates of *cells* (sorted by ``repr``), the
     flat position of each cell in the product of their sizes, the cells by position
     and each cell's position; :class:`NotAProduct` when the cells are not that
@@ -293,7 +294,7 @@ def _positions(
     for pos, cell in zip(flat.tolist(), cells, strict=True):
         by_position[pos] = cell
     column = dict(zip(cells, flat.tolist(), strict=True))
-    result = (axis_values, flat, by_position, column)
+    result: _Positions = (axis_values, flat, by_position, column)
     _POSITIONS[:] = [(k, coordinates, cells, result)]
     return result
 
