@@ -478,18 +478,18 @@ class _ScriptedFinder:
 
     def __init__(self, cells: Sequence[str], first: dict[str, dict[str, float]]) -> None:
         self.cells = list(cells)
-        self.column = {c: i for i, c in enumerate(self.cells)}
-        self.first = {self.column[t]: self._cols(w) for t, w in first.items()}
+        self.col = {c: i for i, c in enumerate(self.cells)}
+        self.first = {self.col[t]: self._cols(w) for t, w in first.items()}
         self.again: dict[int, list[dict[int, float] | None]] = {}
         self.asked: list[str] = []
         self.patience: int | None = None
 
     def _cols(self, change: dict[str, float]) -> dict[int, float]:
-        return {self.column[c]: d for c, d in change.items()}
+        return {self.col[c]: d for c, d in change.items()}
 
     def then(self, target: str, *changes: dict[str, float] | None) -> None:
         """The answers to the next searches for *target*, in turn."""
-        self.again[self.column[target]] = [None if c is None else self._cols(c) for c in changes]
+        self.again[self.col[target]] = [None if c is None else self._cols(c) for c in changes]
 
     def find(self, target: int, rise: float, cost: Any) -> dict[int, float] | None:
         return self.first[target]

@@ -559,8 +559,6 @@ class _Finder(Protocol):
     :class:`_LinearFinder` and :class:`_CubeFinder`)."""
 
     cells: Sequence[Any]
-    column: Mapping[Any, int]
-    """The column of each cell of :attr:`cells`."""
     patience: int | None
     """How often a primary cell may find no new witness in the pruning pass before
     it is no longer asked (None: no limit)."""
@@ -588,7 +586,6 @@ class _LinearFinder(_Finder):
     def __init__(self, system: _DeltaSystem) -> None:
         self.system = system
         self.cells = system.cells
-        self.column = system.column
         self.patience: int | None = None
         self.tried: dict[int | None, tuple[int, int]] = {}
 
@@ -655,7 +652,6 @@ class _CubeFinder(_Finder):
     ) -> None:
         self.cube = cube
         self.cells = cube.cells
-        self.column = cube.column
         self.patience: int | None = PRUNE_FAILURES
         self._values, self._relations, self._lower = values, relations, lower
         self._primary = primary
@@ -728,7 +724,7 @@ class _Search:
         self.value = value
         self.zero = (value == 0).tolist()
         self.hidden = np.zeros(len(cells), dtype=bool)
-        column = finder.column
+        column = {c: i for i, c in enumerate(cells)}
         self.rise = {column[c]: float(primary[c] - values[c]) for c in primary}
         self.hidden[list(self.rise)] = True  # as _hide, for all at once
         self.cost[list(self.rise)] = 0.0
