@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kommunale_integration import CaseData, DisclosureControl, compute_indicators, read_cases
 from kommunale_integration._engine import _protection, disclosure, protect
-from test_disclosure import LOWER, Relation, attack, tables
+from test_disclosure import LOWER, Relation, attack, exports, tables
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -306,3 +306,48 @@ def test_the_rows_of_a_relation() -> None:
     assert list(rows(("T", ["T", "a"], True), {"T": 0, "a": 1}, values)) == [({1: -1.0}, 0.0, 0.0)]
     assert list(rows(("T", ["T", "a"], False), {"T": 0}, values)) == [({0: 1.0}, 4.0, inf)]
     assert list(rows(("T", ["a", "b"], True), {}, values)) == []
+
+
+@settings(max_examples=12, deadline=None)
+@given(data=exports(), mode=st.sampled_from(["suppress", "round"]), audit=st.booleans())
+def test_a_count_protected_by_position_is_the_protection_of_its_cells(
+    data: CaseData, mode: str, audit: bool
+) -> None:
+    """What the engine keeps of a protected count (by the positions of its cells, as
+    a worker sends it back) is the :class:`Protection` of its cells: the published
+    values, the intervals of the suppressed cells in table order, the primary ones."""
+    import kommunale_integration._engine.compute as engine
+
+    protections: list[Any] = []
+    counts: list[Any] = []
+    protect_cells, protect_count = engine.protect, engine._protect_count
+
+    def keep(*args: Any, **kwargs: Any) -> Any:
+        protections.append(protect_cells(*args, **kwargs))
+        return protections[-1]
+
+    def count(layout: Any, *args: Any) -> Any:
+        counts.append((layout, protect_count(layout, *args)))
+        return counts[-1][1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "protect", keep)
+        patch.setattr(engine, "_protect_count", count)
+        compute_indicators(
+            cases=data,
+            periods=["2025-Q1"],
+            by=("sex",),
+            include_subperiods=True,
+            disclosure=DisclosureControl(mode=mode),  # type: ignore[arg-type]
+            audit=audit,
+        )
+    assert len(counts) == len(protections) > 0
+    for (layout, kept), protection in zip(counts, protections, strict=True):
+        cells = layout.cell_list()
+        assert kept.published == [protection.published[c] for c in cells]
+        assert list(kept.intervals.items()) == [
+            (i, protection.intervals[c]) for i, c in enumerate(cells) if c in protection.intervals
+        ]
+        assert kept.primary == {i for i, c in enumerate(cells) if c in protection.primary}
+        rounded = [c in protection.rounded_cells for c in cells] if protection.rounded else None
+        assert kept.rounded == rounded

@@ -88,13 +88,11 @@ def _highs() -> Any:
 
 def normalise(groups: Iterable[Sequence[Any]]) -> list[Relation]:
     """``(total, parts)`` or ``(total, parts, exact)`` → ``(total, parts, exact)``."""
-    result: list[Relation] = []
-    for group in groups:
-        exact = True if len(group) < 3 else bool(group[2])
-        parts = group[1]
-        # (the engine's parts lists are kept, not copied: nothing changes a relation)
-        result.append((group[0], parts if type(parts) is list else list(parts), exact))
-    return result
+    # (the engine's parts lists are kept, not copied: nothing changes a relation)
+    return [
+        (g[0], g[1] if type(g[1]) is list else list(g[1]), True if len(g) < 3 else bool(g[2]))
+        for g in groups
+    ]
 
 
 def _rows(

@@ -1083,11 +1083,15 @@ def _protect_count(
     published = protection.published
     rounded = protection.rounded_cells if protection.rounded else None
     intervals = protection.intervals
+    # by position: the published values (in the cells' order, as protect keeps them
+    # when it suppresses), the suppressed cells' intervals, the primary ones among them
+    shown = list(published.values()) if list(published) == cells else [published[c] for c in cells]
+    hidden = [i for i, value in enumerate(shown) if value is None]
     return _Protected(
-        published=[published[c] for c in cells],
+        published=shown,
         rounded=None if rounded is None else [c in rounded for c in cells],
-        intervals={i: intervals[c] for i, c in enumerate(cells) if c in intervals},
-        primary=frozenset(i for i, c in enumerate(cells) if c in protection.primary),
+        intervals={i: intervals[cells[i]] for i in hidden},
+        primary=frozenset(i for i in hidden if cells[i] in protection.primary),
         exact=protection.exact,
     )
 

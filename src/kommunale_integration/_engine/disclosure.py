@@ -263,7 +263,9 @@ def protect(
     for cell in hidden:
         if cell not in intervals:
             intervals[cell] = witnessed[cell]
-    published = {c: (None if c in hidden else v) for c, v in values.items()}
+    published: dict[Cell, int | None] = dict(values)  # in the order of the cells
+    for cell in hidden:
+        published[cell] = None
     return Protection(
         frozenset(hidden),
         False,
