@@ -408,12 +408,20 @@ def test_verify_rows_are_those_of_the_linear_programs(relations: list[Relation])
     table = _Rows(list(_CELLS), relations)
     coefs_of: dict[int, dict[int, float]] = {}
     for cell in range(len(_CELLS)):
-        for k in range(table.start[cell], table.start[cell + 1]):
-            coefs_of.setdefault(int(table.row[k]), {})[cell] = float(table.coef[k])
+        for k in range(table.sum_start[cell], table.sum_start[cell + 1]):
+            coefs_of.setdefault(int(table.sum_row[k]), {})[cell] = float(table.sum_coef[k])
     found = sorted(
-        (sorted(coefs.items()), float(table.low[r]), float(table.up[r]))
-        for r, coefs in coefs_of.items()
+        (sorted(coefs.items()), float(table.low[r]), 0.0) for r, coefs in coefs_of.items()
     )
+    # the rows total − part ≥ 0, as their relation, by part and by total lists them
+    for rel in range(len(relations)):
+        for k in range(table.rel_start[rel], table.rel_start[rel + 1]):
+            total, part = int(table.own_total[k]), int(table.own_part[k])
+            assert table.own_rel[k] == rel
+            assert k in table.by_part[table.part_start[part] : table.part_start[part + 1]]
+            assert rel in table.total_rel[table.total_start[total] : table.total_start[total + 1]]
+            found.append((sorted({total: 1.0, part: -1.0}.items()), 0.0, math.inf))
+    found.sort()
     assert found == expected
 
 
@@ -434,6 +442,11 @@ def test_verify_reads_relations_changed_since_the_last_table() -> None:
     assert verify(values, loose, [{"a": 3.0, "b": -3.0}], 1) == [0]  # b = 0 below 1
     assert verify(values, loose, [{"a": 2.0, "b": -2.0}], 0) == []  # max(4, 1) ≤ 5 ≤ 5
     assert verify(values, loose, [{"a": 4.0, "b": -2.0}], 0) == [0]  # a = 6 > t
+    # the same cells and relations, another exactness (the sum rows are shared)
+    exact: list[Relation] = [("t", ["a", "b"], True)]
+    for _ in range(2):
+        assert verify(values, exact, [{"a": 1.0}], 0) == [0]  # 5 ≠ 3 + 3
+        assert verify(values, loose, [{"a": 1.0}], 0) == []  # max(3, 3) ≤ 5 ≤ 3 + 3
 
 
 def balanced(vector: Sequence[tuple[int, int]], relations: Sequence[Any]) -> bool:

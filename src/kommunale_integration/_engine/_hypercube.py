@@ -606,29 +606,230 @@ def verify_columns(
         return []
     table = _Rows.of(values, relations)
     x = np.fromiter(values.values(), float, len(table.keys))
-    # the changed cells as positions in *values*
-    used = np.unique(cols)
-    to_id = np.zeros(len(cells), dtype=np.int64)
-    named = map(cells.__getitem__, used.tolist())
-    to_id[used] = np.fromiter(map(table.cell_id.__getitem__, named), np.int64, len(used))
-    ids = to_id[cols]
+    ids = table.positions(cells)[cols]  # the changed cells as positions in *values*
     bad = set(owner[x[ids] + delta < lower - 1e-6].tolist())
-    true_a = table.levels(x)
-    start, rows_a, coef_a, n_rows = table.start, table.row, table.coef, max(1, table.n_rows)
-    # (witness, cell, change) → (witness, row, change of the row), for a chunk of
-    # whole witnesses at a time: the arrays stay near _VERIFY_CHUNK entries
-    ends = np.cumsum(start[ids + 1] - start[ids])
+    sums, top = table.levels(x)
+    changes = _Changes(owner, ids, delta, len(x))
+    # a chunk of whole witnesses at a time: the arrays stay near _VERIFY_CHUNK entries
+    size = sum(start[ids + 1] - start[ids] for start in table.starts())
+    ends = np.cumsum(size)
     lo = 0
     while lo < len(ids):
         hi = int(np.searchsorted(ends, ends[lo] + _VERIFY_CHUNK, side="right"))
         hi = int(np.searchsorted(owner, owner[min(hi, len(ids) - 1)], side="right"))
         who, at, by = owner[lo:hi], ids[lo:hi], delta[lo:hi]
         lo = hi
-        counts = start[at + 1] - start[at]
-        ends_here = np.cumsum(counts)
-        span = np.arange(ends_here[-1]) + np.repeat(start[at] - (ends_here - counts), counts)
-        key = np.repeat(who, counts) * n_rows + rows_a[span]
-        weights = coef_a[span] * np.repeat(by, counts)
+        chunk = (who, at, by)
+        bad.update(table.broken_sums(chunk, sums).tolist())
+        bad.update(table.broken_parts(chunk, x, top, changes).tolist())
+    return sorted(bad)
+
+
+def _spans(start: Any, at: Any) -> tuple[Any, Any]:
+    """For the ranges ``start[a] … start[a + 1]`` of each ``a`` in *at*, one after the
+    other: the index in *at* and the position in the range's array of each entry."""
+    import numpy as np
+
+    counts = start[at + 1] - start[at]
+    ends = np.cumsum(counts)
+    n = int(ends[-1]) if len(ends) else 0
+    entry = np.repeat(np.arange(len(at)), counts)
+    return entry, np.arange(n) + np.repeat(start[at] - (ends - counts), counts)
+
+
+class _Changes:
+    """The change of any cell in any witness (0 where the witness leaves it)."""
+
+    def __init__(self, owner: Any, ids: Any, delta: Any, n: int) -> None:
+        import numpy as np
+
+        key = owner * n + ids
+        order = np.argsort(key)
+        self.key, self.delta, self.n = key[order], delta[order], n
+
+    def of(self, who: Any, cell: Any) -> Any:
+        import numpy as np
+
+        if not len(self.key):
+            return np.zeros(len(cell))
+        key = who * self.n + cell
+        at = np.minimum(np.searchsorted(self.key, key), len(self.key) - 1)
+        return np.where(self.key[at] == key, self.delta[at], 0.0)
+
+
+class _Rows:
+    """The relations of a table as linear rows over its cells (positions in its
+    *values*), as arrays: those of :func:`._protection._rows` with every cell a
+    variable.
+
+    A *sum row* per relation, ``total − Σ parts`` (0; at most 0 for distinct counts),
+    by cell: the rows each cell is in, with its coefficient (those of one cell in one
+    row added up, one that cancels left out). For distinct counts a row ``total −
+    part ≥ 0`` per part (none where the part is the total): the *own parts* of the
+    relation, by relation, by part and, per cell, the relations it is the total of.
+
+    The rows of the last two tables are kept (:meth:`of`): the counts of one
+    computation share their cells and relations, which are compared in full before
+    the rows are used again."""
+
+    _last: ClassVar[list[_Rows]] = []
+    relations: list[tuple[Any, list[Any], bool]]
+    cell_id: dict[Any, int]
+    totals: Any
+    parts: Any
+    rel_of: Any
+    sum_start: Any
+    sum_row: Any
+    sum_coef: Any
+
+    def __init__(
+        self,
+        keys: list[Any],
+        relations: Sequence[tuple[Any, Sequence[Any], bool]],
+        like: _Rows | None = None,
+    ) -> None:
+        """The rows of *relations* over the cells *keys*; with *like*, the rows of
+        the same cells and relations but for their exactness, whose sum rows are
+        taken over."""
+        import numpy as np
+
+        self.keys = keys
+        self._positions: tuple[list[Any], Any] | None = None
+        if like is not None:
+            # (the copies of the parts are never changed: they are shared)
+            self.relations = [
+                (total, parts, bool(given[2]))
+                for (total, parts, _), given in zip(like.relations, relations, strict=True)
+            ]
+            self.cell_id, self.totals, self.parts, self.rel_of = (
+                like.cell_id,
+                like.totals,
+                like.parts,
+                like.rel_of,
+            )
+            self.sum_start, self.sum_row, self.sum_coef = (
+                like.sum_start,
+                like.sum_row,
+                like.sum_coef,
+            )
+        else:
+            # a copy to compare with (the relations given may change after)
+            self.relations = [
+                (total, list(parts), bool(exact)) for total, parts, exact in relations
+            ]
+            self._sums()
+        exact = np.fromiter((r[2] for r in self.relations), bool, len(self.relations))
+        self._own(exact)
+
+    def _sums(self) -> None:
+        """The cells of the relations as positions, and the sum rows by cell."""
+        import numpy as np
+
+        self.cell_id = dict(zip(self.keys, range(len(self.keys)), strict=True))
+        get = self.cell_id.__getitem__
+        n, n_rel = len(self.keys), len(self.relations)
+        self.totals = np.fromiter(map(get, (r[0] for r in self.relations)), np.int64, n_rel)
+        lengths = np.fromiter(map(len, (r[1] for r in self.relations)), np.int64, n_rel)
+        flat = chain.from_iterable(r[1] for r in self.relations)
+        self.parts = np.fromiter(map(get, flat), np.int64, int(lengths.sum()))
+        self.rel_of = np.repeat(np.arange(n_rel, dtype=np.int64), lengths)
+        cell = np.concatenate([self.totals, self.parts])
+        row = np.concatenate([np.arange(n_rel, dtype=np.int64), self.rel_of])
+        coef = np.concatenate([np.ones(n_rel), -np.ones(len(self.parts))])
+        keys_a, inverse = np.unique(cell * max(1, n_rel) + row, return_inverse=True)
+        total_coef = np.bincount(inverse.ravel(), weights=coef, minlength=len(keys_a))
+        keep = total_coef != 0
+        keys_a, self.sum_coef = keys_a[keep], total_coef[keep]
+        self.sum_row = keys_a % max(1, n_rel)
+        self.sum_start = np.searchsorted(keys_a // max(1, n_rel), np.arange(n + 1))
+
+    def _own(self, exact: Any) -> None:
+        """The bounds of the sum rows, and the own parts of the distinct counts: by
+        relation, by part and by total."""
+        import numpy as np
+
+        n, n_rel = len(self.keys), len(self.relations)
+        totals, parts, rel_of = self.totals, self.parts, self.rel_of
+        self.low = np.where(exact, 0.0, -np.inf)
+        own = ~exact[rel_of] & (parts != totals[rel_of])
+        self.own_rel, self.own_part = rel_of[own], parts[own]
+        self.own_total = totals[self.own_rel]
+        self.rel_start = np.searchsorted(self.own_rel, np.arange(n_rel + 1))
+        self.by_part = np.argsort(self.own_part, kind="stable")
+        self.part_start = np.searchsorted(self.own_part[self.by_part], np.arange(n + 1))
+        loose = np.flatnonzero(self.rel_start[1:] > self.rel_start[:-1])
+        self.total_rel = loose[np.argsort(totals[loose], kind="stable")]
+        self.total_start = np.searchsorted(totals[self.total_rel], np.arange(n + 1))
+
+    @classmethod
+    def of(
+        cls, values: Mapping[Any, int], relations: Sequence[tuple[Any, Sequence[Any], bool]]
+    ) -> _Rows:
+        """The rows of the table *values* with *relations* (those kept when their
+        cells and relations are equal to these; the sum rows of those kept when only
+        the exactness differs: distinct counts and new cases have different
+        relations over the same cells)."""
+        keys = list(values)
+        given = list(relations)
+        for found in cls._last:
+            if found.keys == keys and found.relations == given:
+                return found
+        like = next((found for found in cls._last if found._like(keys, given)), None)
+        made = cls(keys, given, like)
+        cls._last[:] = [made, *cls._last[:1]]
+        return made
+
+    def _like(self, keys: list[Any], relations: list[tuple[Any, Sequence[Any], bool]]) -> bool:
+        """Whether *keys* and *relations* are these cells and relations, but for the
+        exactness of the relations."""
+        return (
+            self.keys == keys
+            and len(self.relations) == len(relations)
+            and all(
+                mine[0] == given[0] and mine[1] == given[1]
+                for mine, given in zip(self.relations, relations, strict=True)
+            )
+        )
+
+    def positions(self, cells: Sequence[Any]) -> Any:
+        """The position in the table of each of *cells* (kept for the same cells)."""
+        import numpy as np
+
+        if self._positions is None or self._positions[0] != cells:
+            get = self.cell_id.__getitem__
+            at = np.fromiter(map(get, cells), np.int64, len(cells))
+            self._positions = (list(cells), at)
+        return self._positions[1]
+
+    def starts(self) -> tuple[Any, Any, Any]:
+        """The ranges by cell: its sum rows, its own-part rows, the relations it is
+        the total of."""
+        return self.sum_start, self.part_start, self.total_start
+
+    def levels(self, x: Any) -> tuple[Any, Any]:
+        """For the cell values *x*: each sum row's level, and the largest own part of
+        each relation (``-inf`` without)."""
+        import numpy as np
+
+        n_rel = len(self.totals)
+        sums = x[self.totals] - np.bincount(self.rel_of, weights=x[self.parts], minlength=n_rel)
+        top = np.full(n_rel, -np.inf)
+        have = np.flatnonzero(self.rel_start[1:] > self.rel_start[:-1])
+        if len(have):
+            top[have] = np.maximum.reduceat(x[self.own_part], self.rel_start[have])
+        return sums, top
+
+    def broken_sums(self, chunk: tuple[Any, Any, Any], sums: Any) -> Any:
+        """The witnesses of *chunk* (witness, cell, change per entry) that break a
+        sum row through one of their cells (*sums*: the rows' levels)."""
+        import numpy as np
+
+        who, at, by = chunk
+
+        entry, span = _spans(self.sum_start, at)
+        n_rel = max(1, len(self.totals))
+        key = who[entry] * n_rel + self.sum_row[span]
+        weights = self.sum_coef[span] * by[entry]
         order = np.argsort(key)
         key = key[order]
         new = np.empty(len(key), dtype=bool)  # the first entry of each (witness, row)
@@ -636,83 +837,35 @@ def verify_columns(
         np.not_equal(key[1:], key[:-1], out=new[1:])
         first = np.flatnonzero(new)
         keys = key[first]
-        row = keys % n_rows
-        level = np.add.reduceat(weights[order], first) + true_a[row]
-        broken = (level < table.low[row] - 1e-6) | (level > table.up[row] + 1e-6)
-        bad.update((keys[broken] // n_rows).tolist())
-    return sorted(bad)
+        row = keys % n_rel
+        level = np.add.reduceat(weights[order], first) + sums[row] if len(first) else sums[row]
+        broken = (level < self.low[row] - 1e-6) | (level > 1e-6)
+        return keys[broken] // n_rel
 
-
-class _Rows:
-    """The relations of a table as linear rows ``low ≤ g·x ≤ up`` over its cells
-    (positions in its *values*), as arrays: those of
-    :func:`._protection._rows` with every cell a variable. One sum row per relation
-    (``total − Σ parts``: 0, or at most 0 for distinct counts), then for each part
-    of a distinct count one row ``total − part ≥ 0`` (none where the part is the
-    total); per cell its rows and coefficients (those of one cell in one row added
-    up, one that cancels left out).
-
-    The rows of the last two tables are kept (:meth:`of`): the counts of one computation
-    share their cells and relations, which are compared in full before the rows are
-    used again."""
-
-    _last: ClassVar[list[_Rows]] = []
-
-    def __init__(self, keys: list[Any], relations: Sequence[tuple[Any, Sequence[Any], bool]]):
+    def broken_parts(self, chunk: tuple[Any, Any, Any], x: Any, top: Any, changes: _Changes) -> Any:
+        """The witnesses of *chunk* (witness, cell, change per entry) that break a
+        row ``total − part ≥ 0`` of a distinct count in which one of their cells is
+        the total or the part (*x*: the true values, *top*: the largest own part of
+        each relation)."""
         import numpy as np
 
-        self.keys = keys
-        # a copy to compare with (the relations given may change after)
-        self.relations = [(total, list(parts), bool(exact)) for total, parts, exact in relations]
-        self.cell_id = dict(zip(keys, range(len(keys)), strict=True))
-        get = self.cell_id.__getitem__
-        n_rel = len(self.relations)
-        totals = np.fromiter(map(get, (r[0] for r in self.relations)), np.int64, n_rel)
-        lengths = np.fromiter(map(len, (r[1] for r in self.relations)), np.int64, n_rel)
-        flat = chain.from_iterable(r[1] for r in self.relations)
-        parts = np.fromiter(map(get, flat), np.int64, int(lengths.sum()))
-        exact = np.fromiter((r[2] for r in self.relations), bool, n_rel)
-        rel_of = np.repeat(np.arange(n_rel, dtype=np.int64), lengths)
-        own = ~exact[rel_of] & (parts != totals[rel_of])
-        self.totals, self.parts, self.rel_of = totals, parts, rel_of
-        self.loose_total, self.loose_part = totals[rel_of[own]], parts[own]
-        n_loose = len(self.loose_part)
-        self.n_rows = n_rows = n_rel + n_loose
-        self.low = np.concatenate([np.where(exact, 0.0, -np.inf), np.zeros(n_loose)])
-        self.up = np.concatenate([np.zeros(n_rel), np.full(n_loose, np.inf)])
-        loose_rows = np.arange(n_rel, n_rows, dtype=np.int64)
-        cell = np.concatenate([totals, parts, self.loose_total, self.loose_part])
-        row = np.concatenate([np.arange(n_rel, dtype=np.int64), rel_of, loose_rows, loose_rows])
-        coef = np.concatenate(
-            [np.ones(n_rel), -np.ones(len(parts)), np.ones(n_loose), -np.ones(n_loose)]
-        )
-        keys_a, inverse = np.unique(cell * max(1, n_rows) + row, return_inverse=True)
-        total_coef = np.bincount(inverse.ravel(), weights=coef, minlength=len(keys_a))
-        keep = total_coef != 0
-        keys_a, self.coef = keys_a[keep], total_coef[keep]
-        self.row = keys_a % max(1, n_rows)
-        self.start = np.searchsorted(keys_a // max(1, n_rows), np.arange(len(keys) + 1))
-
-    @classmethod
-    def of(
-        cls, values: Mapping[Any, int], relations: Sequence[tuple[Any, Sequence[Any], bool]]
-    ) -> _Rows:
-        """The rows of the table *values* with *relations* (those kept when their
-        cells and relations are equal to these: distinct counts and new cases have
-        different relations over the same cells)."""
-        keys = list(values)
-        for found in cls._last:
-            if found.keys == keys and found.relations == list(relations):
-                return found
-        made = cls(keys, relations)
-        cls._last[:] = [made, *cls._last[:1]]
-        return made
-
-    def levels(self, x: Any) -> Any:
-        """``g·x`` of every row for the cell values *x*."""
-        import numpy as np
-
-        sums = x[self.totals] - np.bincount(
-            self.rel_of, weights=x[self.parts], minlength=len(self.totals)
-        )
-        return np.concatenate([sums, x[self.loose_total] - x[self.loose_part]])
+        who, at, by = chunk
+        # the cell as a part: against its total in the same witness
+        entry, span = _spans(self.part_start, at)
+        own = self.by_part[span]
+        total = self.own_total[own]
+        level = x[total] + changes.of(who[entry], total) - x[at[entry]] - by[entry]
+        broken = [who[entry][level < -1e-6]]
+        # the cell as the total: below the largest part of its relation, each part
+        # (with its change in the same witness) is checked
+        entry, span = _spans(self.total_start, at)
+        rel = self.total_rel[span]
+        high = x[at[entry]] + by[entry]
+        short = high < top[rel] - 1e-6
+        if short.any():
+            who_s, high_s = who[entry[short]], high[short]
+            part_entry, part_span = _spans(self.rel_start, rel[short])
+            part = self.own_part[part_span]
+            level = high_s[part_entry] - x[part] - changes.of(who_s[part_entry], part)
+            broken.append(who_s[part_entry][level < -1e-6])
+        return np.concatenate(broken)
