@@ -553,6 +553,8 @@ def test_a_search_starts_and_ends_as_cell_by_cell(values: list[int], data: Any) 
     assert search.rise == rise
     assert search.order == sorted(rise, key=lambda col: (-rise[col], col))
     assert [bool(h) for h in search.hidden] == [col in rise for col in range(len(cells))]
+    given = _Search(table, finder, primary, {c: i for i, c in enumerate(cells)})
+    assert (given.rise, given.order) == (search.rise, search.order)
     changes = data.draw(
         st.lists(
             st.dictionaries(

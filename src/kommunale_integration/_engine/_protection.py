@@ -543,9 +543,11 @@ def witness_suppression(
             pass
         else:
             finder = _CubeFinder(cube, values, relations, primary, lower)
+            column = cube.column
     if finder is None:
-        finder = _LinearFinder(_DeltaSystem(values, relations, primary, lower))
-    search = _Search(values, finder, primary)
+        system = _DeltaSystem(values, relations, primary, lower)
+        finder, column = _LinearFinder(system), system.column
+    search = _Search(values, finder, primary, column)
     search.cover()
     search.prune()
     search.check(relations, lower)
@@ -704,8 +706,14 @@ class _Search:
     """The witnesses of the primary cells and the suppressed cells they move."""
 
     def __init__(
-        self, values: Mapping[Any, int], finder: _Finder, primary: Mapping[Any, int]
+        self,
+        values: Mapping[Any, int],
+        finder: _Finder,
+        primary: Mapping[Any, int],
+        column: Mapping[Any, int] | None = None,
     ) -> None:
+        """The search over the cells of *finder* (*column*: the column of each of
+        them, when the finder has it)."""
         import numpy as np
 
         self.values = values
@@ -722,11 +730,15 @@ class _Search:
         self.value = value
         self.zero = (value == 0).tolist()
         self.hidden = np.zeros(len(cells), dtype=bool)
-        column = {c: i for i, c in enumerate(cells)}
+        if column is None:
+            column = {c: i for i, c in enumerate(cells)}
         self.rise = {column[c]: float(primary[c] - values[c]) for c in primary}
-        self.hidden[list(self.rise)] = True  # as _hide, for all at once
-        self.cost[list(self.rise)] = 0.0
-        self.order = sorted(self.rise, key=lambda col: (-self.rise[col], col))
+        cols = np.fromiter(self.rise, np.int64, len(self.rise))
+        self.hidden[cols] = True  # as _hide, for all at once
+        self.cost[cols] = 0.0
+        # the largest rise first, then by column
+        rises = np.fromiter(self.rise.values(), float, len(self.rise))
+        self.order: list[int] = cols[np.lexsort((cols, -rises))].tolist()
         self.primary = set(self.rise)
         # a suppressed zero must reach the required value too: else the attacker
         # could bound a suppressed cell below the threshold (he cannot tell it is 0)
