@@ -538,6 +538,8 @@ def _prune(finder: _ScriptedFinder, values: dict[str, int]) -> Any:
 def test_a_search_starts_and_ends_as_cell_by_cell(values: list[int], data: Any) -> None:
     """The costs, the primary cells' order, the suppressed cells and the values they
     take in the witnesses (computed at once) are those computed cell by cell."""
+    import numpy as np
+
     from kommunale_integration._engine._protection import _Search
 
     cells = [f"c{i}" for i in range(len(values))]
@@ -553,8 +555,10 @@ def test_a_search_starts_and_ends_as_cell_by_cell(values: list[int], data: Any) 
     assert search.rise == rise
     assert search.order == sorted(rise, key=lambda col: (-rise[col], col))
     assert [bool(h) for h in search.hidden] == [col in rise for col in range(len(cells))]
-    given = _Search(table, finder, primary, {c: i for i, c in enumerate(cells)})
+    column = {c: i for i, c in enumerate(cells)}
+    given = _Search(table, finder, primary, column=column, value=np.array(values))
     assert (given.rise, given.order) == (search.rise, search.order)
+    assert given.base_cost.tolist() == search.base_cost.tolist()
     changes = data.draw(
         st.lists(
             st.dictionaries(

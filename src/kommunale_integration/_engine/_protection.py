@@ -543,11 +543,11 @@ def witness_suppression(
             pass
         else:
             finder = _CubeFinder(cube, values, relations, primary, lower)
-            column = cube.column
+            search = _Search(values, finder, primary, column=cube.column, value=cube.value)
     if finder is None:
         system = _DeltaSystem(values, relations, primary, lower)
-        finder, column = _LinearFinder(system), system.column
-    search = _Search(values, finder, primary, column)
+        finder = _LinearFinder(system)
+        search = _Search(values, finder, primary, column=system.column)
     search.cover()
     search.prune()
     search.check(relations, lower)
@@ -710,10 +710,12 @@ class _Search:
         values: Mapping[Any, int],
         finder: _Finder,
         primary: Mapping[Any, int],
+        *,
         column: Mapping[Any, int] | None = None,
+        value: Any = None,
     ) -> None:
         """The search over the cells of *finder* (*column*: the column of each of
-        them, when the finder has it)."""
+        them, *value*: their values as an array, when the finder has them)."""
         import numpy as np
 
         self.values = values
@@ -721,7 +723,8 @@ class _Search:
         cells = finder.cells
         # each cell's value, and its cost (per distinct value: the same numbers as
         # cell by cell)
-        value = np.fromiter(map(values.__getitem__, cells), np.int64, len(cells))
+        if value is None:
+            value = np.fromiter(map(values.__getitem__, cells), np.int64, len(cells))
         scale = math.log1p(max(values.values())) or 1.0
         distinct, inverse = np.unique(value, return_inverse=True)
         cost_of = [1.0 + 0.1 * math.log1p(v) / scale for v in distinct.tolist()]
