@@ -899,12 +899,7 @@ class _Search:
 
         from ._hypercube import verify_columns
 
-        changes = [self.witnesses[k] for k in sorted(self.witnesses)]
-        sizes = [len(change) for change in changes]
-        n = sum(sizes)
-        owner = np.repeat(np.arange(len(changes), dtype=np.int64), sizes)
-        cols = np.fromiter(chain.from_iterable(changes), np.int64, n)
-        delta = np.fromiter(chain.from_iterable(c.values() for c in changes), float, n)
+        owner, cols, delta = self._entries()
         cells = self.finder.cells
         broken = verify_columns(
             self.values, relations, cells, owner=owner, cols=cols, delta=delta, lower=lower
@@ -916,6 +911,19 @@ class _Search:
                 "(the dimensions do not describe the relations)"
             )
 
+    def _entries(self) -> tuple[Any, Any, Any]:
+        """The surviving witnesses as arrays, an entry per cell that one moves: the
+        witness (its place among them by key), the column and the change."""
+        import numpy as np
+
+        changes = [self.witnesses[k] for k in sorted(self.witnesses)]
+        sizes = [len(change) for change in changes]
+        n = sum(sizes)
+        owner = np.repeat(np.arange(len(changes), dtype=np.int64), sizes)
+        cols = np.fromiter(chain.from_iterable(changes), np.int64, n)
+        delta = np.fromiter(chain.from_iterable(c.values() for c in changes), float, n)
+        return owner, cols, delta
+
     def result(self) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
         """The suppressed cells and the values they take in the surviving witnesses."""
         import numpy as np
@@ -923,10 +931,8 @@ class _Search:
         cells = self.finder.cells
         low = self.value.astype(float)
         high = low.copy()
-        changes = list(self.witnesses.values())
-        n = sum(map(len, changes))
-        cols = np.fromiter(chain.from_iterable(changes), np.int64, n)
-        moved = low[cols] + np.fromiter(chain.from_iterable(c.values() for c in changes), float, n)
+        _, cols, delta = self._entries()
+        moved = low[cols] + delta
         np.minimum.at(low, cols, moved)
         np.maximum.at(high, cols, moved)
         at = np.flatnonzero(self.hidden).tolist()
