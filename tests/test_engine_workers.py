@@ -298,6 +298,50 @@ def test_the_workers_start_before_the_first_job_is_prepared() -> None:
     assert len(pids) == 2
 
 
+def test_nothing_of_the_tables_stays_after_a_computation(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The protection keeps the vectors, positions and certificate rows of a table
+    for the next count with the same cells; once the computation is done they are
+    dropped (a long-running process keeps nothing of it), also after an error."""
+    import sys
+
+    from kommunale_integration._engine import _hypercube
+
+    sys.path.insert(0, str(EXAMPLE.parents[1] / "benchmarks"))
+    try:
+        from cases_read import generate
+    finally:
+        sys.path.remove(str(EXAMPLE.parents[1] / "benchmarks"))
+    data = ki.read_cases(*generate(tmp_path, 1_000, seed=7))
+    kept: list[tuple[int, int, int]] = []
+    original = _hypercube.forget
+
+    def spy() -> None:
+        kept.append(
+            (len(_hypercube._VECTORS), len(_hypercube._POSITIONS), len(_hypercube._Rows._last))
+        )
+        original()
+
+    monkeypatch.setattr(_hypercube, "forget", spy)
+    options: dict[str, Any] = {"periods": ["2025"], "by": ("sex",), "include_subperiods": True}
+    ki.compute_indicators(
+        cases=data, indicators=["new_cases", "active_cases"], workers=1, **options
+    )
+    assert len(kept) == 1
+    assert min(kept[0]) > 0, "a product table was protected here"
+    assert (_hypercube._VECTORS, _hypercube._POSITIONS, _hypercube._Rows._last) == ({}, [], [])
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        _hypercube._POSITIONS.append(args)  # kept before the error
+        raise RuntimeError("in the middle of a protection")
+
+    monkeypatch.setattr(compute, "protect", broken)
+    with pytest.raises(RuntimeError, match="middle"):
+        ki.compute_indicators(cases=data, indicators=["new_cases"], workers=1, **options)
+    assert not _hypercube._POSITIONS
+
+
 def test_workers_leave_ctrl_c_to_the_parent() -> None:  # and watch it
     """A terminal sends Ctrl-C to every process of the command: a worker ignores it
     (no traceback of its own), the interrupted parent ends the workers."""

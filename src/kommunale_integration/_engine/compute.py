@@ -757,6 +757,7 @@ def compute_indicators(
     .. versionadded:: 0.1.0
     .. versionchanged:: 0.2.0 *workers*.
     """
+    from ._hypercube import forget as forget_tables
     from ._workers import resolve_workers
 
     processes = resolve_workers(workers)  # before any work
@@ -778,7 +779,10 @@ def compute_indicators(
     observed_rows = _passed_through(concept, chosen, period_list, dim_names)
     computed: set[tuple[str, ReportPeriod, str, tuple[str, ...]]] = set()
     track = computed if observed_rows else None
-    ready = _sides(chosen, counts, elements, disclosure, processes)
+    try:
+        ready = _sides(chosen, counts, elements, disclosure, processes)
+    finally:  # what the protection kept for the next table is of no use any more
+        forget_tables()
     # the rows once every count is protected: no protection runs beside the rows
     rows: list[CellRow] = []
     heads: dict[bool, _Heads] = {}
