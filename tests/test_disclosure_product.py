@@ -67,11 +67,14 @@ def territory_trees(most: int) -> st.SearchStrategy[dict[str, list[str]]]:
 
 
 @st.composite
-def product_tables(draw: st.DrawFn) -> tuple[dict[Any, int], list[Relation], list[Any]]:
-    """Period × territory × sex from random cases: a case is in one month (new cases,
-    sums over time) or active in some months (distinct cases: a period counts it
-    once)."""
-    additive = draw(st.booleans())
+def product_tables(
+    draw: st.DrawFn, additive: bool | None = None, fewest: int = 0, most: int = 40
+) -> tuple[dict[Any, int], list[Relation], list[Any]]:
+    """Period × territory × sex from *fewest* to *most* random cases: a case is in one
+    month (new cases, sums over time) or active in some months (distinct cases: a
+    period counts it once); *additive* chooses, else either."""
+    if additive is None:
+        additive = draw(st.booleans())
     districts = draw(territory_trees(3))
     municipalities = [m for kids in districts.values() for m in kids]
     sexes = ["f", "m", "d"][: draw(st.integers(2, 3))]
@@ -83,7 +86,8 @@ def product_tables(draw: st.DrawFn) -> tuple[dict[Any, int], list[Relation], lis
     cases = draw(
         st.lists(
             st.tuples(st.sampled_from(municipalities), st.sampled_from(sexes), month_sets),
-            max_size=40,
+            min_size=fewest,
+            max_size=most,
         )
     )
     territories = ["all", *districts, *municipalities]
@@ -179,6 +183,171 @@ def test_a_search_of_fewer_rounds_finds_the_same_witness_or_none(
     for other in (1, 2, 3):
         fresh = Cube(values, dimensions, None, 0).find(target, other, cost)
         assert cube.find(target, other, cost) == fresh
+
+
+def _cheapest_product(
+    cube: Cube, target: int, chosen: list[Any], rise: int, cost: Any, allowed: Any
+) -> tuple[float, int, dict[int, int]] | None:
+    """What :meth:`Cube._best` must return, product by product in plain Python: the
+    change of each product of the *chosen* vectors (cells in the order of their
+    entries), its feasibility on the whole changed table (every cell it moves at
+    least the lower bound, every inequality of every dimension kept), its price summed cell
+    by cell; the least (price, size, position)."""
+    import numpy as np
+
+    coords = cube.coordinates(target)
+    columns = []
+    for a, (_, sel) in enumerate(chosen):
+        idx, sgn = cube.axes[a].vectors(coords[a])[:2]
+        columns.append(
+            [
+                [(int(i), int(g)) for i, g in zip(idx[:, v], sgn[:, v], strict=True) if g]
+                for v in sel
+            ]
+        )
+    best: tuple[float, int, int, dict[int, int]] | None = None
+    counts = [len(sel) for _, sel in chosen]
+    for position, combo in enumerate(itertools.product(*(range(n) for n in counts))):
+        change: dict[int, int] = {}
+        entries = [columns[a][j] for a, j in enumerate(combo)]
+        for cell in itertools.product(*entries):
+            sign = math.prod(g for _, g in cell)
+            flat = sum(cube.strides[a] * i for a, (i, _) in enumerate(cell))
+            change[flat] = rise * sign
+        table = cube.value.copy()
+        for flat, delta in change.items():
+            table[flat] += delta
+        if any(table[c] < cube.lower for c in change):  # (the cells it does not move stay)
+            continue
+        if allowed is not None and not all(allowed[c] for c in change):
+            continue
+        dense = table.reshape(cube.shape)
+        if any(
+            (np.tensordot(axis.rows, np.moveaxis(dense, a, 0), axes=(1, 0)) < 0).any()
+            for a, axis in enumerate(cube.axes)
+            if len(axis.rows)
+        ):
+            continue
+        price = 0.0
+        if cost is not None:
+            for c in change:
+                price += float(cost[c])
+            if not math.isfinite(price):
+                continue
+        key = (price, len(change), position, change)
+        if best is None or key[:3] < best[:3]:
+            best = key
+    return None if best is None else (best[0], best[1], best[3])
+
+
+@settings(max_examples=80, deadline=None)
+@given(product_tables(False, 60, 120) | product_tables(True, 60, 120), st.data())
+def test_the_cheapest_product_is_the_one_checked_in_full(
+    table: tuple[dict[Any, int], list[Relation], list[Any]], data: st.DataObject
+) -> None:
+    """:meth:`Cube._best` checks the bounds through a table per rise, the
+    inequalities only where a vector changes them and only for the cheapest
+    products, the cells of the other dimensions' vectors from the products' own
+    arrays: it returns the product that checking every product on the whole changed
+    table returns, for any vectors in any order, costs, allowed cells, and with the
+    dimension of the inequalities (time) in any place."""
+    import numpy as np
+
+    values, _, dimensions = table
+    order = data.draw(st.permutations(range(3)))
+    values = {tuple(cell[i] for i in order): v for cell, v in values.items()}
+    cube = Cube(values, [dimensions[i] for i in order], None, data.draw(st.integers(0, 1)))
+    for _ in range(4):
+        target = data.draw(st.integers(0, cube.size - 1))
+        rise = data.draw(st.integers(1, 3))
+        chosen = []
+        for a, c in enumerate(cube.coordinates(target)):
+            line = cube._line(a, c)
+            n = line.offset.shape[1]
+            sel = data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=5, unique=True))
+            chosen.append((line, np.array(sel, dtype=np.int64)))
+        prices = st.sampled_from([0.0, 1.0, 1.5, 1.5, math.inf])
+        cost = data.draw(st.none() | st.lists(prices, min_size=cube.size, max_size=cube.size))
+        cost = None if cost is None else np.array(cost)
+        mostly = st.sampled_from([True, True, True, True, False])  # (a product moves many cells)
+        allowed = data.draw(st.none() | st.lists(mostly, min_size=cube.size, max_size=cube.size))
+        allowed = None if allowed is None else np.array(allowed)
+        expected = _cheapest_product(cube, target, chosen, rise, cost, allowed)
+        assert cube._best(target, chosen, rise, cost, allowed) == expected
+        # the bounds checked in full (as when a cell could not even rise) agree
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Cube, "_sink", lambda self, rise: None)
+            assert cube._best(target, chosen, rise, cost, allowed) == expected
+
+
+def _vectors_ranked(
+    cube: Cube, target: int, rise: int, cost: Any, allowed: Any
+) -> list[list[int]] | None:
+    """What :meth:`Cube._ranked` must return, vector by vector in plain Python: each
+    vector of each dimension through *target* changes the cells of its own line;
+    kept when every cell it moves stays at least the lower bound and is allowed,
+    every inequality of its dimension at the target's other coordinates holds, and
+    its price (summed cell by cell) is finite; the kept ones by price, in order."""
+    import numpy as np
+
+    coords = cube.coordinates(target)
+    result = []
+    for a, c in enumerate(coords):
+        idx, sgn = cube.axes[a].vectors(c)[:2]
+        kept = []
+        for v in range(idx.shape[1]):
+            moved = [(int(i), int(g)) for i, g in zip(idx[:, v], sgn[:, v], strict=True) if g]
+            cells = [(target + cube.strides[a] * (i - c), rise * g) for i, g in moved]
+            if any(cube.value[x] + d < cube.lower for x, d in cells):
+                continue
+            if allowed is not None and not all(allowed[x] for x, _ in cells):
+                continue
+            if len(cube.axes[a].rows):
+                line = cube.value.reshape(cube.shape).copy()
+                for x, d in cells:
+                    line[np.unravel_index(x, cube.shape)] += d
+                at = tuple(coords[i] for i in range(len(coords)) if i != a)
+                slack = np.tensordot(cube.axes[a].rows, np.moveaxis(line, a, 0), axes=(1, 0))
+                if (slack[(slice(None), *at)] < 0).any():
+                    continue
+            price = 0.0
+            for x, _ in cells:
+                price += 0.0 if cost is None else float(cost[x])
+            if math.isfinite(price):
+                kept.append((price, v))
+        if not kept:
+            return None
+        result.append([v for _, v in sorted(kept, key=lambda pv: pv[0])])
+    return result
+
+
+@settings(max_examples=40, deadline=None)
+@given(product_tables(False, 10, 60) | product_tables(True, 10, 60), st.data())
+def test_the_vectors_are_ranked_line_by_line(
+    table: tuple[dict[Any, int], list[Relation], list[Any]], data: st.DataObject
+) -> None:
+    """:meth:`Cube._ranked` tries the vectors of all dimensions side by side (one
+    array of lines), keeps what it can per cell and rise: the vectors and their
+    order are those of trying each vector's line on its own, for any place of the
+    dimension of the inequalities."""
+    import numpy as np
+
+    values, _, dimensions = table
+    order = data.draw(st.permutations(range(3)))
+    values = {tuple(cell[i] for i in order): v for cell, v in values.items()}
+    cube = Cube(values, [dimensions[i] for i in order], None, data.draw(st.integers(0, 1)))
+    for _ in range(12):
+        target = data.draw(st.integers(0, cube.size - 1))
+        rise = data.draw(st.integers(1, 3))
+        prices = st.sampled_from([0.0, 1.0, 1.5, 1.5, math.inf])
+        cost = data.draw(st.none() | st.lists(prices, min_size=cube.size, max_size=cube.size))
+        cost = None if cost is None else np.array(cost)
+        mostly = st.sampled_from([True, True, True, False])
+        allowed = data.draw(st.none() | st.lists(mostly, min_size=cube.size, max_size=cube.size))
+        allowed = None if allowed is None else np.array(allowed)
+        found = cube._ranked(target, rise, cost, allowed)
+        ranked = None if found is None else [r.tolist() for r in found[1]]
+        assert ranked == _vectors_ranked(cube, target, rise, cost, allowed)
 
 
 @settings(max_examples=4)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Any, ClassVar
 
 __all__ = ["Cube", "NotAProduct", "verify", "verify_columns"]
@@ -321,7 +321,8 @@ class Cube:
         self.value = np.zeros(self.size, dtype=np.int64)
         self.value[flat] = np.fromiter(values.values(), np.int64, len(cells))
         self.lower = lower
-        self._lines: dict[tuple[int, int], tuple[Any, ...]] = {}
+        self._lines: dict[tuple[int, int], _Line] = {}
+        self._sinks: dict[int, Any] = {}
         self._static: dict[tuple[int, int], list[Any]] = {}
         dense = self.value.reshape(self.shape)
         # per dimension with inequalities: their slack in the true table, by the
@@ -344,18 +345,82 @@ class Cube:
             (col // stride) % n for stride, n in zip(self.strides, self.shape, strict=True)
         )
 
-    def _line(self, a: int, value: int) -> tuple[Any, ...]:
-        """The vectors of dimension *a* through *value* (:meth:`_Axis.vectors`) with
-        the flat offsets of the cells they move from the cell they start at, whether
-        each entry moves a cell, and the inequality rows; cached per cube."""
+    def _line(self, a: int, value: int) -> _Line:
+        """The vectors of dimension *a* through *value* (cached per cube)."""
         found = self._lines.get((a, value))
         if found is None:
-            idx, sgn, sizes, row_idx, row_chg = self.axes[a].vectors(value)
-            offset = self.strides[a] * (idx - value)
-            moved = sgn != 0
-            found = (offset, sgn, moved, sizes, idx, row_idx, row_chg, ~moved)  # entry × vector
-            self._lines[(a, value)] = found
+            found = self._lines[(a, value)] = _Line(self, a, value)
         return found
+
+    def _sink(self, rise: int) -> Any:
+        """Per cell 0 where the cell cannot fall by *rise* (below the lower bound),
+        else −1: a product breaks a bound exactly where its sign is below this (−1
+        at a cell that cannot fall). None when some cell cannot even rise by *rise*
+        (then the bounds are checked in full)."""
+        sinks = self._sinks
+        if rise not in sinks:
+            import numpy as np
+
+            if (self.value + rise < self.lower).any():
+                sinks[rise] = None
+            else:
+                sinks[rise] = np.where(self.value - rise < self.lower, 0, -1).astype(np.int8)
+        return sinks[rise]
+
+    def _star(self, target: int, rise: int) -> _Star:
+        """The lines through *target*, one per dimension, side by side."""
+        coords = self.coordinates(target)
+        star = _Star([self._line(a, c) for a, c in enumerate(coords)], target)
+        alone = self._static.get((target, rise))
+        if alone is None:
+            alone = self._static[(target, rise)] = self._alone(star, coords, rise)
+        star.alone = alone
+        return star
+
+    def _alone(self, star: _Star, coords: Sequence[int], rise: int) -> Any:
+        """Whether each vector of the *star* keeps the bounds and the inequalities on
+        its own line through the target (the product moves those cells too); it does
+        not change between the searches for one cell and rise."""
+        sink = self._sink(rise)
+        if sink is not None:
+            ok = ~(star.sign < sink[star.cells]).any(axis=0)
+        else:
+            shrunk = self.value[star.cells] + rise * star.sign
+            ok = ~((shrunk < self.lower) & (star.sign != 0)).any(axis=0)
+        for a, line in enumerate(star.lines):
+            if line.rows is not None:
+                slack = self.slack[a][line.row_idx, self._rest(a, coords)]
+                ok[star.starts[a] : star.starts[a + 1]] &= (slack + rise * line.change >= 0).all(
+                    axis=0
+                )
+        return ok
+
+    def _ranked(
+        self, target: int, rise: int, cost: Any, allowed: Any
+    ) -> tuple[list[_Line], list[Any]] | None:
+        """The lines through *target* and, per dimension, the positions of the
+        vectors that keep the bounds and inequalities on their own line and move
+        allowed cells only, cheapest line first (stable: equal prices stay in their
+        order, smallest first); None when a dimension has none. (The vectors of all
+        dimensions are tried side by side, as one :class:`_Star`.)"""
+        import numpy as np
+
+        star = self._star(target, rise)
+        ok = star.alone
+        if allowed is not None:
+            ok = ok & ((star.sign == 0) | allowed[star.cells]).all(axis=0)
+        if cost is not None:
+            price = np.where(star.sign != 0, cost[star.cells], 0.0).sum(axis=0)
+            ok = ok & np.isfinite(price)
+        keep = ok.nonzero()[0]  # (1-D: flatnonzero without its wrappers)
+        ends = np.searchsorted(keep, star.starts[1:]).tolist()
+        if cost is not None:  # by dimension, then by price
+            keep = keep[np.lexsort((price[keep], star.dimension[keep]))]
+        keep = star.position[keep]
+        ranked = [keep[i:j] for i, j in zip([0, *ends[:-1]], ends, strict=True)]
+        if not all(len(r) for r in ranked):
+            return None
+        return star.lines, ranked
 
     def find(
         self,
@@ -380,62 +445,28 @@ class Cube:
         then checked in full; if none is feasible and some were left out, more, and
         in the end all of them.
         """
-        import numpy as np
-
-        coords = self.coordinates(target)
-        ranked = []
-        # which vectors keep the bounds and inequalities on their own line does not
-        # change between the searches for one cell: kept per cell and rise
-        static = self._static.setdefault((target, rise), [None] * len(self.axes))
-        for a in range(len(self.axes)):
-            vectors = self._line(a, coords[a])
-            offset, sgn, moved, _, _, row_idx, row_chg, still = vectors
-            line = offset + target
-            ok = static[a]
-            if ok is None:
-                ok = ~((self.value[line] + rise * sgn < self.lower) & moved).any(axis=0)
-                if self.slack[a] is not None and row_idx.shape[0]:
-                    rest = self._rest(a, coords)
-                    ok &= (self.slack[a][row_idx, rest] + rise * row_chg >= 0).all(axis=0)
-                static[a] = ok
-            if allowed is not None:
-                ok = ok & (allowed[line] | still).all(axis=0)
-            if cost is not None:
-                price = np.where(moved, cost[line], 0.0).sum(axis=0)
-                ok = ok & np.isfinite(price)
-            keep = ok.nonzero()[0]  # (1-D: flatnonzero without its wrappers)
-            if not len(keep):
-                return None
-            if cost is not None:  # stable: equal prices stay smallest first
-                keep = keep[np.argsort(price[keep], kind="stable")]
-            ranked.append((vectors, keep))
-        counts = [len(keep) for _, keep in ranked]
-        width = math.prod(vectors[0].shape[0] for vectors, _ in ranked)
-
-        def take(a: int, start: int, stop: int) -> tuple[Any, Any]:
-            vectors, keep = ranked[a]
-            return vectors, keep[start:stop]
-
+        ranking = self._ranked(target, rise, cost, allowed)
+        if ranking is None:
+            return None
+        lines, ranked = ranking
+        counts = [len(r) for r in ranked]
+        width = math.prod(line.offset.shape[0] for line in lines)
         for budget in ROUNDS[:rounds]:
-            chosen = list(counts)
-            while math.prod(chosen) * width > budget and max(chosen) > 1:
-                largest = max(range(len(chosen)), key=lambda a: chosen[a])
-                chosen[largest] = (chosen[largest] + 1) // 2
-            found = self._best(
-                target, [take(a, 0, n) for a, n in enumerate(chosen)], rise, cost, allowed
-            )
+            chosen = _halved(counts, budget // width)
+            part = [(line, r[:n]) for line, r, n in zip(lines, ranked, chosen, strict=True)]
+            found = self._best(target, part, rise, cost, allowed)
             if found is not None or chosen == counts:
                 return None if found is None else found[2]
         if rounds is not None:
             return None
         # all of them, in slices of the dimension with the most vectors
-        widest = max(range(len(counts)), key=lambda a: counts[a])
+        widest = counts.index(max(counts))
         step = max(1, ROUNDS[-1] * counts[widest] // (width * math.prod(counts)))
         best: tuple[float, int, dict[int, int]] | None = None
         for start in range(0, counts[widest], step):
             part = [
-                take(a, start, start + step) if a == widest else take(a, 0, counts[a])
-                for a in range(len(counts))
+                (line, r[start : start + step] if a == widest else r)
+                for a, (line, r) in enumerate(zip(lines, ranked, strict=True))
             ]
             found = self._best(target, part, rise, cost, allowed)
             if found is not None and (best is None or found[:2] < best[:2]):
@@ -454,34 +485,40 @@ class Cube:
         return rest
 
     def _best(
-        self, target: int, chosen: list[tuple[Any, ...]], rise: int, cost: Any, allowed: Any
+        self, target: int, chosen: list[tuple[_Line, Any]], rise: int, cost: Any, allowed: Any
     ) -> tuple[float, int, dict[int, int]] | None:
-        """The cheapest feasible product of the vectors *chosen* (per dimension the
-        arrays of :meth:`_line` and the positions of the chosen vectors among them)
-        through *target*: its cost, size and change.
+        """The cheapest feasible product of the vectors *chosen* (per dimension its
+        line and the positions of the chosen vectors among the line's) through
+        *target*: its cost, size and change.
 
-        The bounds of the cells and the costs are checked for all products at once;
-        the inequalities (more entries: every row that a vector changes) only for
-        the cheapest products that pass, a few at a time, until one keeps them."""
+        The bounds of the cells and the costs are checked for all products at once,
+        on arrays of cells × products (the entries of each dimension's vector, then
+        the vectors, each in the order of the dimensions); the inequalities (more
+        entries: every row that a vector changes) only for the cheapest products
+        that pass, a few at a time, until one keeps them."""
         import numpy as np
 
-        k = len(chosen)
-        counts = [len(sel) for _, sel in chosen]
-        flat: Any = target
-        sign: Any = 1
-        for i, (vectors, sel) in enumerate(chosen):
-            shape = [1] * (2 * k)  # the entries of each vector, then the vectors
-            shape[i] = vectors[0].shape[0]
-            shape[k + i] = counts[i]
-            flat = flat + vectors[0][:, sel].reshape(shape)
-            sign = sign * vectors[1][:, sel].reshape(shape)
-        n = math.prod(counts)
-        flat = flat.reshape(-1, n)  # cell × product
-        sign = sign.reshape(-1, n)
+        lines = [line for line, _ in chosen]
+        picked = [sel for _, sel in chosen]
+        loose = [a for a, line in enumerate(lines) if line.rows is not None]
+        flat: Any = None
+        sign: Any = None
+        partial: tuple[Any, Any] | None = None  # the cells of all dimensions but the first
+        for line, sel in reversed(chosen):
+            if flat is None:
+                flat, sign = line.offset[:, sel] + target, line.sign[:, sel]
+            else:
+                partial = (flat, sign)
+                flat = _outer(np.add, line.offset[:, sel], flat)
+                sign = _outer(np.multiply, line.sign[:, sel], sign)
         moved = sign != 0
-        bad = ((self.value[flat] + rise * sign < self.lower) & moved).any(axis=0)
+        sink = self._sink(rise)
+        if sink is not None:
+            bad = (sign < sink[flat]).any(axis=0)
+        else:
+            bad = ((self.value[flat] + rise * sign < self.lower) & moved).any(axis=0)
         if allowed is not None:
-            bad |= (~allowed[flat] & moved).any(axis=0)
+            bad |= (moved > allowed[flat]).any(axis=0)
         if cost is not None:
             price = np.where(moved, cost[flat], 0.0).sum(axis=0)
             bad |= ~np.isfinite(price)
@@ -492,13 +529,17 @@ class Cube:
         if cost is None:  # the smallest first (stable: then by position)
             order = candidates[np.argsort(size, kind="stable")]
         else:
-            order = candidates[np.lexsort((candidates, size, price[candidates]))]
+            order = candidates[np.lexsort((size, price[candidates]))]
+        others = [self._others(target, lines, picked, a, partial) for a in loose]
         start, step = 0, 8
         while True:
             part = order[start : start + step]
             if not len(part):
                 return None
-            passed = self._keeps_slack(chosen, counts, part, rise).nonzero()[0]
+            if not others:
+                pick = int(part[0])
+                break
+            passed = self._keeps_slack(lines, picked, others, part, rise).nonzero()[0]
             if len(passed):
                 pick = int(part[passed[0]])
                 break
@@ -511,43 +552,147 @@ class Cube:
         total = 0.0 if cost is None else float(price[pick])
         return total, len(change), change
 
+    def _others(
+        self,
+        target: int,
+        lines: list[_Line],
+        chosen: list[Any],
+        a: int,
+        partial: tuple[Any, Any] | None,
+    ) -> tuple[int, Any, Any]:
+        """For dimension *a*: the cells that the other dimensions' vectors of the
+        products move with this one at the target's value (entries × their
+        products), as columns of ``slack[a]``, and their signs (*partial*: those of
+        all dimensions but the first, from :meth:`_best`)."""
+        import numpy as np
+
+        if a == 0 and partial is not None:
+            flat, sign = partial
+        else:
+            flat, sign = np.full((1, 1), target), np.ones((1, 1), dtype=np.int64)
+            for i in reversed(range(len(chosen))):
+                if i != a:
+                    flat = _outer(np.add, lines[i].offset[:, chosen[i]], flat)
+                    sign = _outer(np.multiply, lines[i].sign[:, chosen[i]], sign)
+        stride = self.strides[a]
+        rest = (flat // (stride * self.shape[a])) * stride + flat % stride
+        return a, rest, sign
+
     def _keeps_slack(
-        self, chosen: list[tuple[Any, ...]], counts: list[int], picks: Any, rise: int
+        self,
+        lines: list[_Line],
+        chosen: list[Any],
+        others: list[tuple[int, Any, Any]],
+        picks: Any,
+        rise: int,
     ) -> Any:
         """Whether each product *picks* (positions among the products of *chosen*)
         keeps every inequality: the rows that its vector of a dimension changes, at
-        every combination of the other dimensions' values that it moves."""
+        every cell of the other dimensions' vectors (*others*, :meth:`_others`),
+        changed by the vector's change times the sign of the others there."""
         import numpy as np
 
-        ok = np.ones(len(picks), dtype=bool)
-        loose = [a for a, (v, _) in enumerate(chosen) if self.slack[a] is not None and len(v[5])]
-        if not loose:
-            return ok
-        which = [
-            sel[w] for (_, sel), w in zip(chosen, np.unravel_index(picks, counts), strict=True)
-        ]
-        k = len(chosen)
-        for a in loose:
-            slack = self.slack[a]
-            row_idx, row_chg = chosen[a][0][5], chosen[a][0][6]
-            other: Any = 0
-            other_sign: Any = 1
-            j = 0
-            for i, (vectors, _) in enumerate(chosen):
-                if i == a:
-                    continue
-                idx = vectors[4]
-                shape = [1] * k + [len(picks)]  # the rows, the others' entries, the products
-                shape[1 + j] = idx.shape[0]
-                other = other + self.other_strides[a][j] * idx[:, which[i]].reshape(shape)
-                other_sign = other_sign * vectors[1][:, which[i]].reshape(shape)
-                j += 1
-            shape = [row_idx.shape[0]] + [1] * (k - 1) + [len(picks)]
-            rows = row_idx[:, which[a]].reshape(shape)
-            change = rise * row_chg[:, which[a]].reshape(shape) * other_sign
-            broken = slack[rows, other] + change < 0
-            ok &= ~broken.reshape(-1, len(picks)).any(axis=0)
+        ok: Any = True
+        for a, rest, sign in others:
+            inner = math.prod(len(sel) for sel in chosen[a + 1 :])
+            high, low = np.divmod(picks, inner)
+            high, at = np.divmod(high, len(chosen[a]))
+            column = high * inner + low  # the pick's product of the other dimensions
+            vector = chosen[a][at]
+            line = lines[a]
+            slack = self.slack[a].ravel()[line.rows[:, vector][:, None, :] + rest[:, column]]
+            change = line.change[:, vector][:, None, :] * sign[:, column]
+            ok &= ~(slack + rise * change < 0).reshape(-1, len(picks)).any(axis=0)
         return ok
+
+
+def _outer(ufunc: Any, head: Any, tail: Any) -> Any:
+    """*ufunc* of every column of *head* with every column of *tail* (entries ×
+    vectors each): their entries by pairs, then their vectors by pairs, *head*'s
+    first (the products' cells and the products in the order of the dimensions)."""
+    (w, n), (v, m) = head.shape, tail.shape
+    return ufunc(head[:, None, :, None], tail[None, :, None, :]).reshape(w * v, n * m)
+
+
+def _halved(counts: list[int], most: int) -> list[int]:
+    """How many of the best-ranked vectors of each dimension a round takes: the
+    dimension with the most halved (rounding up; the first of equals) until their
+    products are at most *most* (or one vector each)."""
+    chosen = list(counts)
+    while math.prod(chosen) > most and max(chosen) > 1:
+        largest = chosen.index(max(chosen))
+        chosen[largest] = (chosen[largest] + 1) // 2
+    return chosen
+
+
+class _Line:
+    """The vectors of one dimension through one of its values (:meth:`_Axis.vectors`),
+    one column per vector, one row per entry: the flat offsets of the cells they move
+    from the cell they start at and their signs (0 for padding, also in the copies
+    padded to ``SUPPORT`` rows for a :class:`_Star`), their sizes; and for a
+    dimension with inequalities the rows each changes (indices, and positions in
+    the flattened ``slack``) and by how much."""
+
+    __slots__ = (
+        "change",
+        "offset",
+        "padded_offset",
+        "padded_sign",
+        "row_idx",
+        "rows",
+        "sign",
+        "sizes",
+    )
+
+    def __init__(self, cube: Cube, a: int, value: int) -> None:
+        import numpy as np
+
+        idx, sgn, sizes, row_idx, row_chg = cube.axes[a].vectors(value)
+        self.offset = cube.strides[a] * (idx - value)
+        self.sign = sgn
+        self.sizes = sizes
+        pad = ((0, SUPPORT - idx.shape[0]), (0, 0))
+        self.padded_offset = np.pad(self.offset, pad)
+        self.padded_sign = np.pad(sgn, pad)
+        self.row_idx = row_idx
+        self.change = row_chg
+        slack = cube.slack[a]
+        self.rows: Any = None
+        if slack is not None and row_idx.shape[0]:
+            self.rows = row_idx * slack.shape[1]
+
+
+class _Star:
+    """The lines through one cell (*target*), one per dimension, side by side (one
+    column per vector of each, in the order of the dimensions): the cells each
+    vector moves, their signs, each column's dimension and position in it; and
+    :attr:`alone` (:meth:`Cube._alone`)."""
+
+    __slots__ = ("alone", "cells", "dimension", "lines", "position", "sign", "starts")
+
+    def __init__(self, lines: list[_Line], target: int) -> None:
+        import numpy as np
+
+        self.lines = lines
+        self.cells = np.concatenate([line.padded_offset for line in lines], axis=1) + target
+        self.sign = np.concatenate([line.padded_sign for line in lines], axis=1)
+        sizes = tuple(line.offset.shape[1] for line in lines)
+        self.starts = [0, *accumulate(sizes)]
+        split = _SPLITS.get(sizes)
+        if split is None:
+            if len(_SPLITS) >= 4096:
+                _SPLITS.clear()
+            dimension = np.repeat(np.arange(len(sizes)), sizes)
+            position = np.concatenate([np.arange(n) for n in sizes])
+            split = _SPLITS[sizes] = (dimension, position)
+        self.dimension: Any = split[0]
+        self.position: Any = split[1]
+        self.alone: Any = None
+
+
+_SPLITS: dict[tuple[int, ...], tuple[Any, Any]] = {}
+"""Per number of vectors of each line of a star: each column's dimension and
+position in it."""
 
 
 _VERIFY_CHUNK = 1 << 18
