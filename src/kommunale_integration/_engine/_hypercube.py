@@ -1023,4 +1023,5 @@ def forget() -> None:
     a long-running process (a municipal web tool) keeps nothing of it."""
     _VECTORS.clear()
     _POSITIONS.clear()
+    _SPLITS.clear()
     _Rows._last.clear()
