@@ -385,7 +385,7 @@ class Cube:
         if sink is not None:
             ok = ~(star.sign < sink[star.cells]).any(axis=0)
         else:
-            shrunk = self.value[star.cells] + rise * star.sign
+            shrunk = self.value[star.cells] + rise * star.sign.astype(np.int64)
             ok = ~((shrunk < self.lower) & (star.sign != 0)).any(axis=0)
         for a, line in enumerate(star.lines):
             if line.rows is not None:
@@ -516,7 +516,8 @@ class Cube:
         if sink is not None:
             bad = (sign < sink[flat]).any(axis=0)
         else:
-            bad = ((self.value[flat] + rise * sign < self.lower) & moved).any(axis=0)
+            shrunk = self.value[flat] + rise * sign.astype(np.int64)
+            bad = ((shrunk < self.lower) & moved).any(axis=0)
         if allowed is not None:
             bad |= (moved > allowed[flat]).any(axis=0)
         if cost is not None:
@@ -544,11 +545,11 @@ class Cube:
                 pick = int(part[passed[0]])
                 break
             start, step = start + step, 8 * step
-        change = {
-            int(c): int(rise * s)
-            for c, s in zip(flat[:, pick].tolist(), sign[:, pick].tolist(), strict=True)
-            if s
-        }
+        entries = moved[:, pick].nonzero()[0]
+        cells = flat[entries, pick].tolist()
+        change = dict(
+            zip(cells, (rise * sign[entries, pick].astype(np.int64)).tolist(), strict=True)
+        )
         total = 0.0 if cost is None else float(price[pick])
         return total, len(change), change
 
@@ -649,11 +650,11 @@ class _Line:
 
         idx, sgn, sizes, row_idx, row_chg = cube.axes[a].vectors(value)
         self.offset = cube.strides[a] * (idx - value)
-        self.sign = sgn
+        self.sign = sgn.astype(np.int8)  # (±1, 0: small and fast)
         self.sizes = sizes
         pad = ((0, SUPPORT - idx.shape[0]), (0, 0))
         self.padded_offset = np.pad(self.offset, pad)
-        self.padded_sign = np.pad(sgn, pad)
+        self.padded_sign = np.pad(self.sign, pad)
         self.row_idx = row_idx
         self.change = row_chg
         slack = cube.slack[a]
