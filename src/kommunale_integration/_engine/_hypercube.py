@@ -389,7 +389,7 @@ class Cube:
             ok = ~((shrunk < self.lower) & (star.sign != 0)).any(axis=0)
         for a, line in enumerate(star.lines):
             if line.rows is not None:
-                slack = self.slack[a][line.row_idx, self._rest(a, coords)]
+                slack = self.slack[a].ravel()[line.rows + self._rest(a, coords)]
                 ok[star.starts[a] : star.starts[a + 1]] &= (slack + rise * line.change >= 0).all(
                     axis=0
                 )
@@ -596,9 +596,10 @@ class Cube:
         ok: Any = True
         for a, rest, sign in others:
             inner = math.prod(len(sel) for sel in chosen[a + 1 :])
-            high, low = np.divmod(picks, inner)
-            high, at = np.divmod(high, len(chosen[a]))
-            column = high * inner + low  # the pick's product of the other dimensions
+            at, column = np.divmod(picks, inner)  # column: the pick's product of the others
+            if a:
+                high, at = np.divmod(at, len(chosen[a]))
+                column += high * inner
             vector = chosen[a][at]
             line = lines[a]
             slack = self.slack[a].ravel()[line.rows[:, vector][:, None, :] + rest[:, column]]
