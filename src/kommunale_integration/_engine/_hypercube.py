@@ -385,7 +385,7 @@ class Cube:
         if sink is not None:
             ok = ~(star.sign < sink[star.cells]).any(axis=0)
         else:
-            shrunk = self.value[star.cells] + rise * star.sign.astype(np.int64)
+            shrunk = self.value[star.cells] + rise * star.sign.astype(self.value.dtype)
             ok = ~((shrunk < self.lower) & (star.sign != 0)).any(axis=0)
         for a, line in enumerate(star.lines):
             if line.rows is not None:

@@ -817,12 +817,13 @@ class _Search:
         uses, covered, covers = self.uses, self.covered, self.covers
         for col in candidates:
             lost = uses.get(col, set())
-            raised: set[int] = set()
-            for key in lost:
-                raised.update(covered[key])
-            raised.discard(col)
             # the primary cells that only the witnesses of *col* raise far enough
-            needy = [p for p in raised if (by := covers.get(p)) is not None and by <= lost]
+            needy = {
+                p
+                for key in lost
+                for p in covered[key]
+                if p != col and (by := covers.get(p)) is not None and by <= lost
+            }
             self.hidden[col] = False
             found = self._rewitness(needy, self.finder.near(col))
             if found is None:
@@ -848,7 +849,7 @@ class _Search:
             return None
         return change
 
-    def _hopeless(self, needy: list[int], near: set[int]) -> bool:
+    def _hopeless(self, needy: set[int], near: set[int]) -> bool:
         """Whether :meth:`_rewitness` would end at its first primary cell without a
         search: one that is no longer asked (``patience``) and whose last witness is
         gone. Such cells come first in its order unless one of *needy* is *near*; when
@@ -861,7 +862,7 @@ class _Search:
         spent = [p for p in needy if failures.get(p, 0) >= patience]
         return bool(spent) and all(self._spare(p) is None for p in spent)
 
-    def _rewitness(self, needy: list[int], near: set[int]) -> list[dict[int, float]] | None:
+    def _rewitness(self, needy: set[int], near: set[int]) -> list[dict[int, float]] | None:
         """New witnesses among the suppressed cells for the primary cells *needy*.
 
         The primary cells next to the candidate (*near*) are asked first, then those
@@ -873,9 +874,8 @@ class _Search:
         if self._hopeless(needy, near):
             return None
         rank = self.rank
-        needy.sort(key=lambda p: (p not in near, -failures.get(p, 0), rank[p]))
         found: list[dict[int, float]] = []
-        for target in needy:
+        for target in sorted(needy, key=lambda p: (p not in near, -failures.get(p, 0), rank[p])):
             rise = self.rise[target]
             if any(change.get(target, 0.0) >= rise - _TOL for change in found):
                 continue
