@@ -653,9 +653,11 @@ class _Line:
         self.offset = cube.strides[a] * (idx - value)
         self.sign = sgn.astype(np.int8)  # (±1, 0: small and fast)
         self.sizes = sizes
-        pad = ((0, SUPPORT - idx.shape[0]), (0, 0))
-        self.padded_offset = np.pad(self.offset, pad)
-        self.padded_sign = np.pad(self.sign, pad)
+        self.padded_offset, self.padded_sign = self.offset, self.sign
+        if idx.shape[0] < SUPPORT:
+            pad = ((0, SUPPORT - idx.shape[0]), (0, 0))
+            self.padded_offset = np.pad(self.offset, pad)
+            self.padded_sign = np.pad(self.sign, pad)
         self.row_idx = row_idx
         self.change = row_chg
         slack = cube.slack[a]
