@@ -770,17 +770,21 @@ class _Search:
         cols = list(change)
         self.hidden[cols] = True  # as _hide, for all at once
         self.cost[cols] = 0.0
+        uses, rise, covered = self.uses, self.rise, self.covered[key]
         for col, delta in change.items():
-            self.uses.setdefault(col, set()).add(key)
-            if col not in self.rise and self.zero[col]:
-                self.rise[col] = self.zero_rise
+            users = uses.get(col)
+            if users is None:
+                uses[col] = users = set()
+            users.add(key)
+            need = rise.get(col)
+            if need is None and self.zero[col]:
+                need = rise[col] = self.zero_rise
                 self.covers[col] = set()
                 self.rank[col] = len(self.rank)
                 self.order.append(col)  # cover() reaches it in its turn
-            need = self.rise.get(col)
             if need is not None and delta >= need - _TOL:
                 self.covers[col].add(key)
-                self.covered[key].append(col)
+                covered.append(col)
 
     def _drop(self, key: int) -> None:
         del self.covered[key]
