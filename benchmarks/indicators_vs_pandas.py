@@ -400,7 +400,48 @@ RUNNERS: dict[str, Callable[[str, str], Iterator[Row]]] = {
 }
 
 
+class _WorkerPeaks:
+    """The largest peak resident size of the worker processes of this process.
+
+    ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` cannot tell it: Linux keeps a process's
+    high-water mark across ``exec``, so a worker started with ``spawn`` (fork, then
+    exec of a fresh interpreter) reports at least the parent's size at that moment
+    (a worker of a 915 MB parent "peaks" at 915 MB, one of a 500 MB parent that holds
+    16 MB at 500 MB). Instead a thread reads each worker's own high-water mark
+    (``VmHWM`` in ``/proc/PID/status``, counted from its ``exec``) every 20 ms while
+    the workers run; it only grows, so a read after a worker's peak sees it.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        import multiprocessing
+
+        while not self._done.wait(0.02):
+            for child in multiprocessing.active_children():
+                try:
+                    with open(f"/proc/{child.pid}/status", encoding="ascii") as status:
+                        for line in status:
+                            if line.startswith("VmHWM:"):
+                                self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                except (OSError, ValueError):  # ended meanwhile
+                    pass
+
+    def stop(self) -> float:
+        """Stop watching; the largest peak in MB (0 without workers)."""
+        self._done.set()
+        self._thread.join()
+        return self.peak_kb * 1024 / 1e6
+
+
 def _child(kind: str, cases: str, events: str, out: str) -> None:
+    watch = _WorkerPeaks() if kind.startswith("library-protected") else None
     start = time.perf_counter()
     # timed until every cell is there as a row of texts (each runner yields its rows
     # lazily: the formatting of the cells counts for all alike); writing them out for
@@ -409,10 +450,10 @@ def _child(kind: str, cases: str, events: str, out: str) -> None:
     seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
     # the library's worker processes have ended (and been waited for) when it returns:
-    # the largest one's peak, and the CPU time of all
+    # the CPU time of all, and the largest one's peak (watched while they ran)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak_mb = usage.ru_maxrss * 1024 / 1e6
-    worker_mb = workers.ru_maxrss * 1024 / 1e6
+    worker_mb = watch.stop() if watch is not None else 0.0
     # CPU time of all threads (DuckDB and pyarrow use more than one) and processes:
     # unlike wall time, it hardly depends on how busy the machine is
     cpu = usage.ru_utime + usage.ru_stime + workers.ru_utime + workers.ru_stime
