@@ -240,6 +240,32 @@ def _cheapest_product(
     return None if best is None else (best[0], best[1], best[3])
 
 
+def _permuted_cube(
+    table: tuple[dict[Any, int], list[Relation], list[Any]], data: st.DataObject
+) -> Cube:
+    """The cube of *table* with its dimensions in a drawn order (the dimension of the
+    inequalities, time, anywhere) and a drawn lower bound."""
+    values, _, dimensions = table
+    order = data.draw(st.permutations(range(3)))
+    values = {tuple(cell[i] for i in order): v for cell, v in values.items()}
+    return Cube(values, [dimensions[i] for i in order], None, data.draw(st.integers(0, 1)))
+
+
+def _costs_and_allowed(data: st.DataObject, size: int, forbidden: int) -> tuple[Any, Any]:
+    """Drawn costs per cell (or None: all free), some of them infinite, and allowed
+    cells (or None: all allowed), about one in *forbidden* not allowed."""
+    import numpy as np
+
+    prices = st.sampled_from([0.0, 1.0, 1.5, 1.5, math.inf])
+    cost = data.draw(st.none() | st.lists(prices, min_size=size, max_size=size))
+    mostly = st.sampled_from([True] * (forbidden - 1) + [False])
+    allowed = data.draw(st.none() | st.lists(mostly, min_size=size, max_size=size))
+    return (
+        None if cost is None else np.array(cost),
+        None if allowed is None else np.array(allowed),
+    )
+
+
 @settings(max_examples=80, deadline=None)
 @given(product_tables(False, 60, 120) | product_tables(True, 60, 120), st.data())
 def test_the_cheapest_product_is_the_one_checked_in_full(
@@ -253,10 +279,7 @@ def test_the_cheapest_product_is_the_one_checked_in_full(
     dimension of the inequalities (time) in any place."""
     import numpy as np
 
-    values, _, dimensions = table
-    order = data.draw(st.permutations(range(3)))
-    values = {tuple(cell[i] for i in order): v for cell, v in values.items()}
-    cube = Cube(values, [dimensions[i] for i in order], None, data.draw(st.integers(0, 1)))
+    cube = _permuted_cube(table, data)
     for _ in range(4):
         target = data.draw(st.integers(0, cube.size - 1))
         rise = data.draw(st.integers(1, 3))
@@ -266,12 +289,8 @@ def test_the_cheapest_product_is_the_one_checked_in_full(
             n = line.offset.shape[1]
             sel = data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=5, unique=True))
             chosen.append((line, np.array(sel, dtype=np.int64)))
-        prices = st.sampled_from([0.0, 1.0, 1.5, 1.5, math.inf])
-        cost = data.draw(st.none() | st.lists(prices, min_size=cube.size, max_size=cube.size))
-        cost = None if cost is None else np.array(cost)
-        mostly = st.sampled_from([True, True, True, True, False])  # (a product moves many cells)
-        allowed = data.draw(st.none() | st.lists(mostly, min_size=cube.size, max_size=cube.size))
-        allowed = None if allowed is None else np.array(allowed)
+        # (a product moves many cells: fewer forbidden than for one vector)
+        cost, allowed = _costs_and_allowed(data, cube.size, 5)
         expected = _cheapest_product(cube, target, chosen, rise, cost, allowed)
         assert cube._best(target, chosen, rise, cost, allowed) == expected
         # the bounds checked in full (as when a cell could not even rise) agree
@@ -330,21 +349,12 @@ def test_the_vectors_are_ranked_line_by_line(
     array of lines), keeps what it can per cell and rise: the vectors and their
     order are those of trying each vector's line on its own, for any place of the
     dimension of the inequalities."""
-    import numpy as np
 
-    values, _, dimensions = table
-    order = data.draw(st.permutations(range(3)))
-    values = {tuple(cell[i] for i in order): v for cell, v in values.items()}
-    cube = Cube(values, [dimensions[i] for i in order], None, data.draw(st.integers(0, 1)))
+    cube = _permuted_cube(table, data)
     for _ in range(12):
         target = data.draw(st.integers(0, cube.size - 1))
         rise = data.draw(st.integers(1, 3))
-        prices = st.sampled_from([0.0, 1.0, 1.5, 1.5, math.inf])
-        cost = data.draw(st.none() | st.lists(prices, min_size=cube.size, max_size=cube.size))
-        cost = None if cost is None else np.array(cost)
-        mostly = st.sampled_from([True, True, True, False])
-        allowed = data.draw(st.none() | st.lists(mostly, min_size=cube.size, max_size=cube.size))
-        allowed = None if allowed is None else np.array(allowed)
+        cost, allowed = _costs_and_allowed(data, cube.size, 4)
         expected = _vectors_ranked(cube, target, rise, cost, allowed)
         found = cube._ranked(target, rise, cost, allowed)
         assert (None if found is None else [r.tolist() for r in found[1]]) == expected
