@@ -631,34 +631,23 @@ class _Line:
     """The vectors of one dimension through one of its values (:meth:`_Axis.vectors`),
     one column per vector, one row per entry: the flat offsets of the cells they move
     from the cell they start at and their signs (0 for padding, also in the copies
-    padded to ``SUPPORT`` rows for a :class:`_Star`), their sizes; and for a
-    dimension with inequalities the rows each changes (indices, and positions in
-    the flattened ``slack``) and by how much."""
+    padded to ``SUPPORT`` rows for a :class:`_Star`); and for a dimension with
+    inequalities the rows each changes (as positions in the flattened ``slack``)
+    and by how much."""
 
-    __slots__ = (
-        "change",
-        "offset",
-        "padded_offset",
-        "padded_sign",
-        "row_idx",
-        "rows",
-        "sign",
-        "sizes",
-    )
+    __slots__ = ("change", "offset", "padded_offset", "padded_sign", "rows", "sign")
 
     def __init__(self, cube: Cube, a: int, value: int) -> None:
         import numpy as np
 
-        idx, sgn, sizes, row_idx, row_chg = cube.axes[a].vectors(value)
+        idx, sgn, _, row_idx, row_chg = cube.axes[a].vectors(value)
         self.offset = cube.strides[a] * (idx - value)
         self.sign = sgn.astype(np.int8)  # (±1, 0: small and fast)
-        self.sizes = sizes
         self.padded_offset, self.padded_sign = self.offset, self.sign
         if idx.shape[0] < SUPPORT:
             pad = ((0, SUPPORT - idx.shape[0]), (0, 0))
             self.padded_offset = np.pad(self.offset, pad)
             self.padded_sign = np.pad(self.sign, pad)
-        self.row_idx = row_idx
         self.change = row_chg
         slack = cube.slack[a]
         self.rows: Any = None
