@@ -48,3 +48,42 @@ def test_the_workers_peak_is_their_own_not_the_parents() -> None:
     assert inherited > 400, "the parent's size, kept across exec"
     assert 60 < worker_mb < 200, worker_mb
     del parent
+
+
+def test_the_goals_compare_the_best_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The goal lines of the benchmark: each goal from the best run of each
+    implementation, at the boundary met (protected exactly twice the unprotected run)
+    and just above it not met."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from indicators_vs_pandas import _table
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+
+    def run(seconds: float, peak: float = 100.0) -> dict[str, float]:
+        return {"seconds": seconds, "cpu": seconds, "peak_mb": peak, "worker_mb": 0.0, "load": 0.0}
+
+    def goals(protected: float) -> dict[str, bool]:
+        figures = {
+            "pandas": [run(7.0)],
+            "duckdb": [run(3.0)],
+            "library": [run(2.5), run(2.0)],  # the best run counts
+            "library-protected": [run(protected), run(protected + 1.0, peak=301.0)],
+        }
+        _table(figures, 1_000_000)
+        lines = capsys.readouterr().out.splitlines()
+        found = {}
+        for line in lines:
+            if line.startswith("goal "):
+                name, _, verdict = line[len("goal ") :].rpartition(": ")
+                found[name.split(" (")[0]] = verdict == "met"
+        return found
+
+    at = goals(4.0)
+    assert at["protected ≤ 2× unprotected"] is True
+    assert at["unprotected ≤ 0.5× pandas"] is True  # 2.0 s against 7.0 s
+    assert at["unprotected < DuckDB"] is True
+    above = goals(4.01)  # (against the slower unprotected run, 2.5 s, it would be met)
+    assert above["protected ≤ 2× unprotected"] is False
+    assert above["protected ≤ 1.0× pandas"] is True
+    assert above["library-protected peak ≤ 300 MB"] is False  # the second run's peak counts
