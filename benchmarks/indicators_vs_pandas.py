@@ -560,10 +560,10 @@ def _table(figures: dict[str, list[dict[str, float]]], n: int) -> None:
     if "library-protected" in best and "pandas" in best:
         goals.append(("protected ≤ 1.0× pandas", best["library-protected"] <= best["pandas"]))
     if "library-protected" in best and "library" in best:  # issue 13
-        ratio = best["library-protected"] / best["library"]
+        factor = best["library-protected"] / best["library"]
         goals.append(
             (
-                f"protected ≤ 2× unprotected ({ratio:.2f}×)",
+                f"protected ≤ 2× unprotected ({factor:.2f}×)",
                 best["library-protected"] <= 2 * best["library"],
             )
         )
