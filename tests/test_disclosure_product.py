@@ -862,6 +862,24 @@ def test_pruning_takes_the_last_witness_of_a_cell_no_longer_asked() -> None:
     assert finder.asked == ["p", "r", "q", "p"]
 
 
+def test_a_cell_no_longer_asked_ends_the_search_only_when_it_needs_a_witness() -> None:
+    """p, no longer asked after its failed search at a, is also raised far enough by
+    q's witness, which stays when b is tried: p needs no new witness there, so b is
+    published (only q, whose sole witness moves b, needs one)."""
+    values = {"p": 1, "q": 1, "a": 9, "b": 7}
+    finder = _ScriptedFinder(
+        list(values),
+        {"p": {"p": 2, "a": -2}, "q": {"q": 2, "p": 2, "a": -1, "b": -1}},
+    )
+    finder.patience = 1
+    # a: both witnesses move a, p is asked first and finds none — a stays;
+    # b: only q's witness moves b; p keeps its own witness (moving a)
+    finder.then("p", None)
+    finder.then("q", {"q": 2, "a": -2})
+    assert _prune(finder, values) == {"p", "q", "a"}
+    assert finder.asked == ["p", "q"]
+
+
 def test_the_finders_patience() -> None:
     """The product finder gives up on a primary cell after ``PRUNE_FAILURES`` (1)
     failed search; the linear finder (small tables, where every secondary cell
@@ -966,11 +984,12 @@ class _PoolFinder:
         self.asked: list[int] = []
 
     def find(self, target: int, rise: float, cost: Any) -> dict[int, float] | None:
-        return self.first[target]
+        return self.first.get(target)  # (none for a zero: it stays suppressed alone)
 
     def refind(self, target: int, rise: float, hidden: Any, cost: Any) -> dict[int, float] | None:
         self.asked.append(target)
-        return next((c for c in self.pools[target] if all(hidden[k] for k in c)), None)
+        pool = self.pools.get(target, [])
+        return next((c for c in pool if all(hidden[k] for k in c)), None)
 
     def linked(self, target: int) -> list[int]:
         return [target]
@@ -980,10 +999,13 @@ class _PoolFinder:
 
 
 @st.composite
-def _pool_searches(draw: st.DrawFn) -> tuple[dict[str, int], _PoolFinder]:
+def _pool_searches(draw: st.DrawFn, zeros: bool = False) -> tuple[dict[str, int], _PoolFinder]:
+    """A table and a finder with pools of witnesses; with *zeros* the table has
+    zeros too (a witness raises them, so they join the cells that need one)."""
     n = draw(st.integers(3, 9))
-    values = draw(st.lists(st.sampled_from([1, 2, 5, 7, 9]), min_size=n, max_size=n))
-    primary = [i for i, v in enumerate(values) if v < THRESHOLD]
+    choice = [0, 1, 2, 5, 7, 9] if zeros else [1, 2, 5, 7, 9]
+    values = draw(st.lists(st.sampled_from(choice), min_size=n, max_size=n))
+    primary = [i for i, v in enumerate(values) if 0 < v < THRESHOLD]
     if not primary:
         values[0], primary = 1, [0]
     deltas = st.sampled_from([-2.0, -1.0, 1.0, 2.0, 3.0])
@@ -993,6 +1015,8 @@ def _pool_searches(draw: st.DrawFn) -> tuple[dict[str, int], _PoolFinder]:
         others = draw(st.sets(st.sampled_from(primary), max_size=3))
         others |= draw(st.sets(st.integers(0, n - 1), max_size=3))
         moved = {c: draw(deltas) for c in sorted(others - {target})}
+        # a zero only grows (by 1 to 3: it may reach the threshold)
+        moved = {c: abs(d) if values[c] == 0 else d for c, d in moved.items()}
         return {target: float(THRESHOLD - values[target]), **moved}
 
     first = {p: change(p) for p in primary}
@@ -1017,15 +1041,160 @@ def test_pruning_without_the_hopeless_shortcut_ends_the_same(
     from kommunale_integration._engine._protection import _Search
 
     values, finder = search
-    primary = {c: THRESHOLD for c, v in values.items() if v < THRESHOLD}
+    primary = {c: THRESHOLD for c, v in values.items() if 0 < v < THRESHOLD}
     outcomes = []
     for shortcut in (True, False):
         mine = copy.deepcopy(finder)
         with pytest.MonkeyPatch.context() as patch:
             if not shortcut:
-                patch.setattr(_Search, "_hopeless", lambda self, needy, near: False)
+                patch.setattr(_Search, "_hopeless", lambda self, *given: False)
             result = _Search(values, mine, primary)
             result.cover()
             result.prune()
         outcomes.append((result.hidden.tolist(), result.witnesses, mine.asked, result.failures))
     assert outcomes[0] == outcomes[1]
+
+
+def _recomputed_search(
+    values: dict[str, int], finder: _PoolFinder, primary: dict[str, int]
+) -> dict[str, Any]:
+    """The search's cover and pruning pass with nothing kept between the steps: which
+    witnesses raise a cell far enough, which move a cell and which cells need a new
+    witness are recomputed from the witnesses every time (the engine keeps them up to
+    date instead: ``uses``, ``covers``, ``covered``, ``exhausted``, …)."""
+    from collections import Counter
+
+    tol = 1e-6
+    cells = finder.cells
+    value = [values[c] for c in cells]
+    rise = {cells.index(c): float(need - values[c]) for c, need in primary.items()}
+    hidden = [col in rise for col in range(len(cells))]
+    order = sorted(rise, key=lambda col: (-rise[col], col))
+    witnesses: dict[int, dict[int, float]] = {}
+    keys = itertools.count()
+    locked: set[int] = set()
+
+    def covering(p: int) -> set[int]:
+        return {k for k, w in witnesses.items() if w.get(p, 0.0) >= rise[p] - tol}
+
+    def add(change: dict[int, float]) -> None:
+        witnesses[next(keys)] = change
+        for col in change:
+            hidden[col] = True
+            if value[col] == 0 and col not in rise:
+                rise[col] = float(max(primary.values()))
+                order.append(col)
+
+    for target in order:  # (the zeros that join are reached in their turn)
+        if covering(target):
+            continue
+        found = finder.find(target, rise[target], None)
+        if found is None:
+            for col in finder.linked(target):
+                if value[col] or col == target:
+                    hidden[col] = True
+                    locked.add(col)
+        else:
+            add(found)
+    rank = {col: i for i, col in enumerate(order)}
+    failures: Counter[int] = Counter()
+    spare: dict[int, dict[int, float]] = {}
+    candidates = [
+        col
+        for col in range(len(cells))
+        if hidden[col] and col not in locked and cells[col] not in primary
+    ]
+    candidates.sort(key=lambda col: (-value[col], col))
+    for col in candidates:
+        lost = {k for k, w in witnesses.items() if col in w}
+        needy = [p for p in rise if p != col and covering(p) and covering(p) <= lost]
+        hidden[col] = False
+        near = finder.near(col)
+        found_all: list[dict[int, float]] | None = []
+        for target in sorted(needy, key=lambda p: (p not in near, -failures[p], rank[p])):
+            assert found_all is not None
+            if any(w.get(target, 0.0) >= rise[target] - tol for w in found_all):
+                continue
+            change = spare.get(target)
+            if change is not None and not all(hidden[c] for c in change):
+                change = None
+            if change is None:
+                if finder.patience is not None and failures[target] >= finder.patience:
+                    found_all = None
+                    break
+                change = finder.refind(target, rise[target], hidden, None)
+                if change is None:
+                    failures[target] += 1
+                    found_all = None
+                    break
+                spare[target] = change
+            found_all.append(change)
+        if found_all is None:
+            hidden[col] = True
+            continue
+        rise.pop(col, None)
+        for k in lost:
+            del witnesses[k]
+        for change in found_all:
+            add(change)
+    for col in candidates:
+        if hidden[col] and not any(col in w for w in witnesses.values()):
+            hidden[col] = False
+    return {
+        "hidden": hidden,
+        "witnesses": witnesses,
+        "failures": failures,
+        "rise": rise,
+        "order": [col for col in order if col in rise],
+        "asked": finder.asked,
+        "uses": {
+            col: {k for k, w in witnesses.items() if col in w}
+            for col in range(len(cells))
+            if any(col in w for w in witnesses.values())
+        },
+        "covers": {p: covering(p) for p in rise},
+        "covered": {
+            k: {p for p in rise if w.get(p, 0.0) >= rise[p] - tol} for k, w in witnesses.items()
+        },
+        "exhausted": {
+            p for p, n in failures.items() if finder.patience is not None and n >= finder.patience
+        },
+    }
+
+
+@settings(max_examples=300)
+@given(st.one_of(_pool_searches(), _pool_searches(zeros=True)))
+def test_the_bookkeeping_of_the_search_is_what_the_witnesses_say(
+    search: tuple[dict[str, int], _PoolFinder],
+) -> None:
+    """The search keeps, witness by witness, the cells each moves (``uses``), the cells
+    each raises far enough (``covered``, and its inverse ``covers``) and the cells no
+    longer asked (``exhausted``), and finds the cells that need a new witness by
+    counting on them: it ends exactly as a search that recomputes all of that from
+    the witnesses at every step (the same cells asked in the same order, the same
+    cells suppressed, the same witnesses), and what it keeps is what the surviving
+    witnesses say."""
+    import copy
+
+    from kommunale_integration._engine._protection import _Search
+
+    values, finder = search
+    primary = {c: THRESHOLD for c, v in values.items() if 0 < v < THRESHOLD}
+    expected = _recomputed_search(values, copy.deepcopy(finder), primary)
+    search_ = _Search(values, finder, primary)
+    search_.cover()
+    search_.prune()
+    duplicates = [k for k, cols in search_.covered.items() if len(cols) != len(set(cols))]
+    assert duplicates == []  # a witness lists a cell it covers once
+    assert {
+        "hidden": search_.hidden.tolist(),
+        "witnesses": search_.witnesses,
+        "failures": search_.failures,
+        "rise": search_.rise,
+        "order": search_.order,
+        "asked": finder.asked,
+        "uses": {col: keys for col, keys in search_.uses.items() if keys},
+        "covers": search_.covers,
+        "covered": {k: set(cols) for k, cols in search_.covered.items()},
+        "exhausted": search_.exhausted,
+    } == expected

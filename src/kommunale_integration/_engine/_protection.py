@@ -30,8 +30,9 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import chain
 from typing import Any, Protocol
 
@@ -55,6 +56,7 @@ it found none this many times: a candidate that needs one stays suppressed (on t
 1M-case benchmark 28 in 29 of them fail anyway). The linear finder (small tables)
 asks every time."""
 _INF = math.inf
+_NO_KEYS: frozenset[int] = frozenset()
 _state = {"quiet": False}
 
 
@@ -563,11 +565,13 @@ class _Finder(Protocol):
     """How often a primary cell may find no new witness in the pruning pass before
     it is no longer asked (None: no limit)."""
 
-    def find(self, target: int, rise: float, cost: Any) -> dict[int, float] | None:
+    def find(self, target: int, rise: float, cost: Any) -> Mapping[int, float] | None:
         """The cheapest witness that raises *target* by *rise*, None if none."""
         ...
 
-    def refind(self, target: int, rise: float, hidden: Any, cost: Any) -> dict[int, float] | None:
+    def refind(
+        self, target: int, rise: float, hidden: Any, cost: Any
+    ) -> Mapping[int, float] | None:
         """A witness among the *hidden* columns only, None if none is found."""
         ...
 
@@ -671,10 +675,10 @@ class _CubeFinder(_Finder):
             self._linear = (_LinearFinder(system), to_cube, to_lp)
         return self._linear
 
-    def find(self, target: int, rise: float, cost: Any) -> dict[int, float] | None:
-        found = self.cube.find(target, round(rise), cost)
+    def find(self, target: int, rise: float, cost: Any) -> Mapping[int, float] | None:
+        found: Mapping[int, float] | None = self.cube.find(target, round(rise), cost)
         if found is not None:
-            return {c: float(d) for c, d in found.items()}
+            return found  # (whole numbers: the product's changes, as the cube gives them)
         self.fallbacks += 1
         linear, to_cube, to_lp = self._lp()
         col = int(to_lp[target])
@@ -685,11 +689,13 @@ class _CubeFinder(_Finder):
             return None
         return {int(to_cube[c]): d for c, d in change.items()}
 
-    def refind(self, target: int, rise: float, hidden: Any, cost: Any) -> dict[int, float] | None:
-        found = self.cube.find(target, round(rise), None, hidden, PRUNE_ROUNDS)
-        if found is None:
-            return None
-        return {c: float(d) for c, d in found.items()}
+    def refind(
+        self, target: int, rise: float, hidden: Any, cost: Any
+    ) -> Mapping[int, float] | None:
+        found: Mapping[int, float] | None = self.cube.find(
+            target, round(rise), None, hidden, PRUNE_ROUNDS
+        )
+        return found
 
     def linked(self, target: int) -> list[int]:
         linear, to_cube, to_lp = self._lp()
@@ -703,7 +709,29 @@ class _CubeFinder(_Finder):
 
 
 class _Search:
-    """The witnesses of the primary cells and the suppressed cells they move."""
+    """The witnesses of the primary cells and the suppressed cells they move.
+
+    Its bookkeeping, by column (a cell of the finder) and by witness (a key, counted
+    up in the order the witnesses are taken):
+
+    - ``witnesses``: key → its change (column → how far the witness moves the cell);
+    - ``rise``: the columns that need a witness — the primary cells, and the zeros
+      once suppressed — → how far a witness must raise them; ``order``: the order in
+      which :meth:`cover` takes them (the largest rise first), ``rank``: each
+      column's place in it (kept for a zero published again);
+    - ``uses``: column → the keys of the witnesses that move it (the cell can be
+      published again only when they are replaced);
+    - ``covers``: column of ``rise`` → the keys of the witnesses that raise it far
+      enough; ``covered``: key → those columns, each once (the inverse of ``covers``:
+      ``k in covers[p]`` exactly when ``p in covered[k]``);
+    - ``hidden`` and ``cost`` (arrays by column): the suppressed cells, and the price
+      of suppressing a cell (0 once suppressed); ``locked``: cells suppressed because
+      no witness exists, never published again;
+    - the pruning pass: ``failures`` (how often a primary cell found no new witness),
+      ``exhausted`` (the cells no longer asked: their ``failures`` reached the
+      finder's ``patience``) and ``spare`` (the last witness found for a cell and its
+      columns as an array; still a witness while every one of them is suppressed).
+    """
 
     def __init__(
         self,
@@ -735,63 +763,76 @@ class _Search:
         self.hidden = np.zeros(len(cells), dtype=bool)
         if column is None:
             column = {c: i for i, c in enumerate(cells)}
-        self.rise = {column[c]: float(primary[c] - values[c]) for c in primary}
-        cols = np.fromiter(self.rise, np.int64, len(self.rise))
+        # the rise of each primary cell, in the order of *primary* (at once)
+        cols = np.fromiter(map(column.__getitem__, primary), np.int64, len(primary))
+        rises = np.fromiter(primary.values(), np.int64, len(primary)) - value[cols]
+        rises = rises.astype(float)
+        self.rise: dict[int, float] = dict(zip(cols.tolist(), rises.tolist(), strict=True))
         self.hidden[cols] = True  # as _hide, for all at once
         self.cost[cols] = 0.0
         # the largest rise first, then by column
-        rises = np.fromiter(self.rise.values(), float, len(self.rise))
         self.order: list[int] = cols[np.lexsort((cols, -rises))].tolist()
         self.primary = set(self.rise)
         # a suppressed zero must reach the required value too: else the attacker
         # could bound a suppressed cell below the threshold (he cannot tell it is 0)
         self.zero_rise = float(max(primary.values()))
-        self.witnesses: dict[int, dict[int, float]] = {}
+        self.witnesses: dict[int, Mapping[int, float]] = {}
         self.next_key = 0
-        self.covered: dict[int, list[int]] = {}  # witness → the cells it covers
+        self.covered: dict[int, list[int]] = {}
         self.rank = {col: i for i, col in enumerate(self.order)}
-        self.uses: dict[int, set[int]] = {}
+        self.uses: defaultdict[int, set[int]] = defaultdict(set)
         self.covers: dict[int, set[int]] = {col: set() for col in self.rise}
         self.locked: set[int] = set()
-        # the pruning pass: how often each primary cell found no new witness, and the
-        # last one it found (still a witness while every cell it moves is suppressed)
         self.failures: Counter[int] = Counter()
-        self.spare: dict[int, dict[int, float]] = {}
+        self.exhausted: set[int] = set()
+        self.spare: dict[int, tuple[Mapping[int, float], Any]] = {}
 
     def _hide(self, col: int) -> None:
         self.hidden[col] = True
         self.cost[col] = 0.0
 
-    def _add(self, change: dict[int, float]) -> None:
+    def _add(self, change: Mapping[int, float]) -> None:
+        """Take the witness *change*: its cells are suppressed, each records it in
+        ``uses``; a zero among them joins the cells that need a witness (in the order
+        of the change); the cells it raises far enough record it in ``covers``."""
+
         key = self.next_key
         self.next_key += 1
         self.witnesses[key] = change
-        self.covered[key] = []
-        cols = list(change)
+        cols = _columns(change)
         self.hidden[cols] = True  # as _hide, for all at once
         self.cost[cols] = 0.0
-        uses, rise, covered = self.uses, self.rise, self.covered[key]
+        uses, rise, zero, covers = self.uses, self.rise, self.zero, self.covers
+        covered: list[int] = []
+        self.covered[key] = covered
         for col, delta in change.items():
-            users = uses.get(col)
-            if users is None:
-                uses[col] = users = set()
-            users.add(key)
+            uses[col].add(key)
             need = rise.get(col)
-            if need is None and self.zero[col]:
-                need = rise[col] = self.zero_rise
-                self.covers[col] = set()
-                self.rank[col] = len(self.rank)
-                self.order.append(col)  # cover() reaches it in its turn
-            if need is not None and delta >= need - _TOL:
-                self.covers[col].add(key)
+            if need is None:
+                if not zero[col]:
+                    continue
+                need = self._join(col)
+            if delta >= need - _TOL:
+                covers[col].add(key)
                 covered.append(col)
 
+    def _join(self, col: int) -> float:
+        """A suppressed zero joins the cells that need a witness (:meth:`cover`
+        reaches it in its turn); its rise."""
+        self.rise[col] = self.zero_rise
+        self.covers[col] = set()
+        self.rank[col] = len(self.rank)
+        self.order.append(col)
+        return self.zero_rise
+
     def _drop(self, key: int) -> None:
-        del self.covered[key]
+        uses, covers = self.uses, self.covers
         for col in self.witnesses.pop(key):
-            self.uses[col].discard(key)
-            if col in self.covers:
-                self.covers[col].discard(key)
+            uses[col].discard(key)
+        for col in self.covered.pop(key):
+            by = covers.get(col)  # (gone for a zero published again)
+            if by is not None:
+                by.discard(key)
 
     def cover(self) -> None:
         """A witness for every primary cell that none raises far enough yet."""
@@ -811,87 +852,104 @@ class _Search:
         """Publish again every secondary cell that the witnesses can do without."""
         import numpy as np
 
-        values, cells = self.values, self.finder.cells
-        candidates = [
+        primary, locked = self.primary, self.locked
+        kept = [
             col
             for col in np.flatnonzero(self.hidden).tolist()
-            if col not in self.primary and col not in self.locked
+            if col not in primary and col not in locked
         ]
-        candidates.sort(key=lambda col: (-values[cells[col]], col))
-        uses, covered, covers = self.uses, self.covered, self.covers
+        # the largest value first, then by column
+        at = np.array(kept, dtype=np.int64)
+        candidates: list[int] = at[np.lexsort((at, -self.value[at]))].tolist()
+        uses, hidden = self.uses, self.hidden
         for col in candidates:
-            lost = uses.get(col, set())
-            # the primary cells that only the witnesses of *col* raise far enough
-            needy = {
-                p
-                for key in lost
-                for p in covered[key]
-                if p != col and (by := covers.get(p)) is not None and by <= lost
-            }
-            self.hidden[col] = False
-            found = self._rewitness(needy, self.finder.near(col))
+            lost = uses.get(col, _NO_KEYS)
+            hidden[col] = False
+            found = self._rewitness(lost, col)
             if found is None:
-                self.hidden[col] = True
+                hidden[col] = True
                 continue
             self.cost[col] = self.base_cost[col]
             if col in self.rise:  # a zero published again needs no witness
                 del self.rise[col], self.covers[col]
-                self.order.remove(col)
             for key in sorted(lost):
                 self._drop(key)
             for change in found:
                 self._add(change)
         for col in candidates:  # a cell that no surviving witness moves is not needed
-            if self.hidden[col] and not self.uses.get(col):
-                self.hidden[col] = False
+            if hidden[col] and not uses.get(col):
+                hidden[col] = False
+        # the zeros published again leave the order (at once: not each in turn)
+        rise = self.rise
+        self.order = [col for col in self.order if col in rise]
 
-    def _spare(self, target: int) -> dict[int, float] | None:
+    def _spare(self, target: int) -> Mapping[int, float] | None:
         """The last witness found for *target* in the pruning pass, while every cell it
         moves is still suppressed."""
-        change = self.spare.get(target)
-        if change is None or not self.hidden[list(change)].all():
+        entry = self.spare.get(target)
+        if entry is None or not self.hidden[entry[1]].all():
             return None
-        return change
+        return entry[0]
 
-    def _hopeless(self, needy: set[int], near: set[int]) -> bool:
+    def _hopeless(self, reached: set[int], lost: AbstractSet[int], near: set[int]) -> bool:
         """Whether :meth:`_rewitness` would end at its first primary cell without a
-        search: one that is no longer asked (``patience``) and whose last witness is
-        gone. Such cells come first in its order unless one of *needy* is *near*; when
-        every one of them has lost its witness, the first of them ends it, whichever
-        it is (no sort needed)."""
-        patience = self.finder.patience
-        if patience is None or not near.isdisjoint(needy):
+        search: one that is no longer asked (``exhausted``) and whose last witness is
+        gone. Such cells come first in its order unless one of its cells is *near*;
+        when every one of them has lost its witness, the first of them ends it,
+        whichever it is (no sort needed). Its cells are those of *reached* (the cells
+        that the witnesses *lost* raise far enough) that no other witness raises far
+        enough; only the exhausted ones (and those *near*) are looked at here."""
+        if self.finder.patience is None:
             return False
-        failures = self.failures
-        spent = [p for p in needy if failures.get(p, 0) >= patience]
+        covers = self.covers
+        if near and any(covers[p] <= lost for p in near & reached):
+            return False
+        spent = [p for p in reached & self.exhausted if covers[p] <= lost]
         return bool(spent) and all(self._spare(p) is None for p in spent)
 
-    def _rewitness(self, needy: set[int], near: set[int]) -> list[dict[int, float]] | None:
-        """New witnesses among the suppressed cells for the primary cells *needy*.
+    def _rewitness(self, lost: AbstractSet[int], col: int) -> list[Mapping[int, float]] | None:
+        """New witnesses among the suppressed cells for the primary cells that only the
+        witnesses *lost* (those that move the candidate *col*) raise far enough.
 
-        The primary cells next to the candidate (*near*) are asked first, then those
-        whose search failed most often: they are the likeliest to fail. (So a cell
-        that is no longer asked, its last witness gone, ends the search before any
-        other is asked: :meth:`_hopeless` checks that before the cells are ordered.)
+        The primary cells next to the candidate (the finder's ``near``) are asked
+        first, then those whose search failed most often: they are the likeliest to
+        fail. (So a cell that is no longer asked, its last witness gone, ends the
+        search before any other is asked: :meth:`_hopeless` checks that before the
+        cells are ordered.)
         """
-        failures, patience = self.failures, self.finder.patience
-        if self._hopeless(needy, near):
+        if not lost:
+            return []
+        near = self.finder.near(col)
+        # the cells that the witnesses *lost* raise far enough; those that no other
+        # witness raises far enough need a new one
+        reached = set(chain.from_iterable(map(self.covered.__getitem__, lost)))
+        reached.discard(col)
+        if self._hopeless(reached, lost, near):
             return None
+        covers, failures, exhausted = self.covers, self.failures, self.exhausted
+        needy = {p for p in reached if covers[p] <= lost}
         rank = self.rank
-        found: list[dict[int, float]] = []
-        for target in sorted(needy, key=lambda p: (p not in near, -failures.get(p, 0), rank[p])):
+        if near.isdisjoint(needy) and failures.keys().isdisjoint(needy):
+            ordered = sorted(needy, key=rank.__getitem__)  # (the same order, at less cost)
+        else:
+            ordered = sorted(needy, key=lambda p: (p not in near, -failures.get(p, 0), rank[p]))
+        found: list[Mapping[int, float]] = []
+        for target in ordered:
             rise = self.rise[target]
-            if any(change.get(target, 0.0) >= rise - _TOL for change in found):
+            if found and any(change.get(target, 0.0) >= rise - _TOL for change in found):
                 continue
             change = self._spare(target)
             if change is None:
-                if patience is not None and failures.get(target, 0) >= patience:
+                if target in exhausted:
                     return None  # not asked again: the candidate stays suppressed
                 change = self.finder.refind(target, rise, self.hidden, self.base_cost)
                 if change is None:
                     failures[target] += 1
+                    patience = self.finder.patience
+                    if patience is not None and failures[target] >= patience:
+                        exhausted.add(target)
                     return None
-                self.spare[target] = change
+                self.spare[target] = (change, _columns(change))
             found.append(change)
         return found
 
@@ -943,6 +1001,13 @@ class _Search:
         hidden = list(map(cells.__getitem__, at))
         seen = dict(zip(hidden, zip(low[at].tolist(), high[at].tolist(), strict=True), strict=True))
         return set(hidden), seen
+
+
+def _columns(change: Mapping[int, float]) -> Any:
+    """The columns of a witness as an array (to index the arrays by column)."""
+    import numpy as np
+
+    return np.fromiter(change, np.intp, len(change))
 
 
 class _DeltaSystem:
