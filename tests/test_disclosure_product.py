@@ -754,7 +754,10 @@ def test_a_search_starts_and_ends_as_cell_by_cell(values: list[int], data: Any) 
             max_size=5,
         )
     )
-    for change in changes:
+    for change in changes[:-1]:
+        search._add(change)
+    search.result()  # (the witnesses' entries are kept until the next one is taken)
+    for change in changes[-1:]:
         search._add(change)
     seen = {cells[col]: [float(values[col])] for col in rise}
     for change in changes:
@@ -1173,7 +1176,9 @@ def test_the_bookkeeping_of_the_search_is_what_the_witnesses_say(
     counting on them: it ends exactly as a search that recomputes all of that from
     the witnesses at every step (the same cells asked in the same order, the same
     cells suppressed, the same witnesses), and what it keeps is what the surviving
-    witnesses say."""
+    witnesses say. The values the suppressed cells take in the witnesses (computed
+    from arrays kept between the certificate and the result) follow each witness
+    taken or dropped."""
     import copy
 
     from kommunale_integration._engine._protection import _Search
@@ -1183,8 +1188,11 @@ def test_the_bookkeeping_of_the_search_is_what_the_witnesses_say(
     expected = _recomputed_search(values, copy.deepcopy(finder), primary)
     search_ = _Search(values, finder, primary)
     search_.cover()
+    search_.result()  # (the witnesses' entries, kept until one is taken or dropped)
     search_.prune()
-    duplicates = [k for k, cols in search_.covered.items() if len(cols) != len(set(cols))]
+    outcome = _outcome(search_)
+    covered = {k: cols for k, cols in enumerate(search_.covered) if cols is not None}
+    duplicates = [k for k, cols in covered.items() if len(cols) != len(set(cols))]
     assert duplicates == []  # a witness lists a cell it covers once
     assert {
         "hidden": search_.hidden.tolist(),
@@ -1193,8 +1201,22 @@ def test_the_bookkeeping_of_the_search_is_what_the_witnesses_say(
         "rise": search_.rise,
         "order": search_.order,
         "asked": finder.asked,
-        "uses": {col: keys for col, keys in search_.uses.items() if keys},
-        "covers": search_.covers,
-        "covered": {k: set(cols) for k, cols in search_.covered.items()},
+        "uses": {col: keys for col, keys in enumerate(search_.uses) if keys},
+        "covers": {p: keys for p, keys in enumerate(search_.covers) if keys is not None},
+        "covered": {k: set(cols) for k, cols in covered.items()},
         "exhausted": search_.exhausted,
     } == expected
+    assert search_.result() == outcome
+    if search_.witnesses:  # and without the first witness (taken first, dropped now)
+        search_._drop(min(search_.witnesses))
+        assert search_.result() == _outcome(search_)
+
+
+def _outcome(search: Any) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
+    """The suppressed cells and the values they take in the witnesses of *search*."""
+    cells, values = search.finder.cells, search.values
+    seen = {cells[col]: [values[cells[col]]] for col, h in enumerate(search.hidden) if h}
+    for change in search.witnesses.values():
+        for col, delta in change.items():
+            seen[cells[col]].append(values[cells[col]] + delta)
+    return set(seen), {c: (min(v), max(v)) for c, v in seen.items()}

@@ -30,11 +30,11 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import chain
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 __all__ = ["Relation", "audit", "normalise", "witness_suppression"]
 
@@ -712,18 +712,24 @@ class _Search:
     """The witnesses of the primary cells and the suppressed cells they move.
 
     Its bookkeeping, by column (a cell of the finder) and by witness (a key, counted
-    up in the order the witnesses are taken):
+    up from 0 in the order the witnesses are taken). The lists by column and by key
+    are read in every step of the pruning pass; lists (not dictionaries) keep those
+    reads short:
 
     - ``witnesses``: key → its change (column → how far the witness moves the cell);
     - ``rise``: the columns that need a witness — the primary cells, and the zeros
       once suppressed — → how far a witness must raise them; ``order``: the order in
       which :meth:`cover` takes them (the largest rise first), ``rank``: each
       column's place in it (kept for a zero published again);
-    - ``uses``: column → the keys of the witnesses that move it (the cell can be
-      published again only when they are replaced);
-    - ``covers``: column of ``rise`` → the keys of the witnesses that raise it far
-      enough; ``covered``: key → those columns, each once (the inverse of ``covers``:
-      ``k in covers[p]`` exactly when ``p in covered[k]``);
+    - ``uses`` (list by column): the keys of the witnesses that move the column
+      (None: none ever did; the cell can be published again only when they are
+      replaced);
+    - ``covers`` (list by column): for a column of ``rise``, the keys of the
+      witnesses that raise it far enough (None for the other columns);
+      ``covered`` (list by key): those columns, each once (None once the witness is
+      dropped) — the inverse of ``covers``: ``k in covers[p]`` exactly when ``p in
+      covered[k]``. (Its columns are the ints of ``columns``, one object per
+      column.)
     - ``hidden`` and ``cost`` (arrays by column): the suppressed cells, and the price
       of suppressing a cell (0 once suppressed); ``locked``: cells suppressed because
       no witness exists, never published again;
@@ -778,10 +784,14 @@ class _Search:
         self.zero_rise = float(max(primary.values()))
         self.witnesses: dict[int, Mapping[int, float]] = {}
         self.next_key = 0
-        self.covered: dict[int, list[int]] = {}
+        self.columns = list(range(len(cells)))
+        self.covered: list[tuple[int, ...] | None] = []
         self.rank = {col: i for i, col in enumerate(self.order)}
-        self.uses: defaultdict[int, set[int]] = defaultdict(set)
-        self.covers: dict[int, set[int]] = {col: set() for col in self.rise}
+        self.uses: list[set[int] | None] = [None] * len(cells)
+        self.covers: list[set[int] | None] = [None] * len(cells)
+        for col in self.rise:
+            self.covers[col] = set()
+        self._flat: tuple[Any, Any, Any] | None = None  # see _entries
         self.locked: set[int] = set()
         self.failures: Counter[int] = Counter()
         self.exhausted: set[int] = set()
@@ -795,26 +805,29 @@ class _Search:
         """Take the witness *change*: its cells are suppressed, each records it in
         ``uses``; a zero among them joins the cells that need a witness (in the order
         of the change); the cells it raises far enough record it in ``covers``."""
-
         key = self.next_key
         self.next_key += 1
         self.witnesses[key] = change
+        self._flat = None
         cols = _columns(change)
         self.hidden[cols] = True  # as _hide, for all at once
         self.cost[cols] = 0.0
         uses, rise, zero, covers = self.uses, self.rise, self.zero, self.covers
         covered: list[int] = []
-        self.covered[key] = covered
         for col, delta in change.items():
-            uses[col].add(key)
+            users = uses[col]
+            if users is None:
+                users = uses[col] = set()
+            users.add(key)
             need = rise.get(col)
             if need is None:
                 if not zero[col]:
                     continue
                 need = self._join(col)
             if delta >= need - _TOL:
-                covers[col].add(key)
-                covered.append(col)
+                cast("set[int]", covers[col]).add(key)  # (a column of rise has its set)
+                covered.append(self.columns[col])
+        self.covered.append(tuple(covered))  # (at its key: one entry per witness)
 
     def _join(self, col: int) -> float:
         """A suppressed zero joins the cells that need a witness (:meth:`cover`
@@ -826,11 +839,15 @@ class _Search:
         return self.zero_rise
 
     def _drop(self, key: int) -> None:
+        """Drop the witness *key* from the bookkeeping."""
+        self._flat = None
         uses, covers = self.uses, self.covers
         for col in self.witnesses.pop(key):
-            uses[col].discard(key)
-        for col in self.covered.pop(key):
-            by = covers.get(col)  # (gone for a zero published again)
+            cast("set[int]", uses[col]).discard(key)  # (a moved column has its set)
+        covered = cast("tuple[int, ...]", self.covered[key])
+        self.covered[key] = None
+        for col in covered:
+            by = covers[col]  # (None for a zero published again)
             if by is not None:
                 by.discard(key)
 
@@ -863,7 +880,7 @@ class _Search:
         candidates: list[int] = at[np.lexsort((at, -self.value[at]))].tolist()
         uses, hidden = self.uses, self.hidden
         for col in candidates:
-            lost = uses.get(col, _NO_KEYS)
+            lost = uses[col] or _NO_KEYS
             hidden[col] = False
             found = self._rewitness(lost, col)
             if found is None:
@@ -871,13 +888,14 @@ class _Search:
                 continue
             self.cost[col] = self.base_cost[col]
             if col in self.rise:  # a zero published again needs no witness
-                del self.rise[col], self.covers[col]
+                del self.rise[col]
+                self.covers[col] = None
             for key in sorted(lost):
                 self._drop(key)
             for change in found:
                 self._add(change)
         for col in candidates:  # a cell that no surviving witness moves is not needed
-            if hidden[col] and not uses.get(col):
+            if hidden[col] and not uses[col]:
                 hidden[col] = False
         # the zeros published again leave the order (at once: not each in turn)
         rise = self.rise
@@ -901,7 +919,7 @@ class _Search:
         enough; only the exhausted ones (and those *near*) are looked at here."""
         if self.finder.patience is None:
             return False
-        covers = self.covers
+        covers = cast("list[set[int]]", self.covers)  # (*reached* lies in rise)
         if near and any(covers[p] <= lost for p in near & reached):
             return False
         spent = [p for p in reached & self.exhausted if covers[p] <= lost]
@@ -922,11 +940,13 @@ class _Search:
         near = self.finder.near(col)
         # the cells that the witnesses *lost* raise far enough; those that no other
         # witness raises far enough need a new one
-        reached = set(chain.from_iterable(map(self.covered.__getitem__, lost)))
+        covered = cast("list[tuple[int, ...]]", self.covered)  # (*lost* are alive)
+        reached = set(chain.from_iterable(map(covered.__getitem__, lost)))
         reached.discard(col)
         if self._hopeless(reached, lost, near):
             return None
-        covers, failures, exhausted = self.covers, self.failures, self.exhausted
+        covers = cast("list[set[int]]", self.covers)
+        failures, exhausted = self.failures, self.exhausted
         needy = {p for p in reached if covers[p] <= lost}
         rank = self.rank
         if near.isdisjoint(needy) and failures.keys().isdisjoint(needy):
@@ -975,16 +995,19 @@ class _Search:
 
     def _entries(self) -> tuple[Any, Any, Any]:
         """The surviving witnesses as arrays, an entry per cell that one moves: the
-        witness (its place among them by key), the column and the change."""
+        witness (its place among them by key), the column and the change. (Kept for
+        :meth:`check` and :meth:`result` until a witness is taken or dropped.)"""
         import numpy as np
 
-        changes = [self.witnesses[k] for k in sorted(self.witnesses)]
-        sizes = [len(change) for change in changes]
-        n = sum(sizes)
-        owner = np.repeat(np.arange(len(changes), dtype=np.int64), sizes)
-        cols = np.fromiter(chain.from_iterable(changes), np.int64, n)
-        delta = np.fromiter(chain.from_iterable(c.values() for c in changes), float, n)
-        return owner, cols, delta
+        if self._flat is None:
+            changes = [self.witnesses[k] for k in sorted(self.witnesses)]
+            sizes = [len(change) for change in changes]
+            n = sum(sizes)
+            owner = np.repeat(np.arange(len(changes), dtype=np.int64), sizes)
+            cols = np.fromiter(chain.from_iterable(changes), np.int64, n)
+            delta = np.fromiter(chain.from_iterable(c.values() for c in changes), float, n)
+            self._flat = (owner, cols, delta)
+        return self._flat
 
     def result(self) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
         """The suppressed cells and the values they take in the surviving witnesses."""
