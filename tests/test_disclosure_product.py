@@ -754,11 +754,17 @@ def test_a_search_starts_and_ends_as_cell_by_cell(values: list[int], data: Any) 
             max_size=5,
         )
     )
+    hidden_at = search.hidden.tolist()
     for change in changes[:-1]:
         search._add(change)
     search.result()  # (the witnesses' entries are kept until the next one is taken)
     for change in changes[-1:]:
         search._add(change)
+    # a suppressed cell is free for the next witness; the others keep their cost
+    free = [h or any(col in change for change in changes) for col, h in enumerate(hidden_at)]
+    assert search.cost.tolist() == [
+        0.0 if f else c for f, c in zip(free, search.base_cost.tolist(), strict=True)
+    ]
     seen = {cells[col]: [float(values[col])] for col in rise}
     for change in changes:
         for col, delta in change.items():

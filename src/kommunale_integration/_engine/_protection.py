@@ -809,12 +809,12 @@ class _Search:
         self.next_key += 1
         self.witnesses[key] = change
         self._flat = None
-        cols = _columns(change)
-        self.hidden[cols] = True  # as _hide, for all at once
-        self.cost[cols] = 0.0
         uses, rise, zero, covers = self.uses, self.rise, self.zero, self.covers
+        hidden, cost = self.hidden, self.cost
         covered: list[int] = []
         for col, delta in change.items():
+            hidden[col] = True  # as _hide (cell by cell: cheaper than at once for a few)
+            cost[col] = 0.0
             users = uses[col]
             if users is None:
                 users = uses[col] = set()
