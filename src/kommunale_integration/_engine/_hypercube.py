@@ -323,7 +323,7 @@ class Cube:
         self.lower = lower
         self._lines: dict[tuple[int, int], _Line] = {}
         self._sinks: dict[int, Any] = {}
-        self._static: dict[tuple[int, int], list[Any]] = {}
+        self._static: dict[tuple[int, int], Any] = {}  # (cell, rise) → _alone
         dense = self.value.reshape(self.shape)
         # per dimension with inequalities: their slack in the true table, by the
         # flat index of the other coordinates

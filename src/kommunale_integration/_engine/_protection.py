@@ -728,8 +728,7 @@ class _Search:
       witnesses that raise it far enough (None for the other columns);
       ``covered`` (list by key): those columns, each once (None once the witness is
       dropped) — the inverse of ``covers``: ``k in covers[p]`` exactly when ``p in
-      covered[k]``. (Its columns are the ints of ``columns``, one object per
-      column.)
+      covered[k]``;
     - ``hidden`` and ``cost`` (arrays by column): the suppressed cells, and the price
       of suppressing a cell (0 once suppressed); ``locked``: cells suppressed because
       no witness exists, never published again;
@@ -784,7 +783,6 @@ class _Search:
         self.zero_rise = float(max(primary.values()))
         self.witnesses: dict[int, Mapping[int, float]] = {}
         self.next_key = 0
-        self.columns = list(range(len(cells)))
         self.covered: list[tuple[int, ...] | None] = []
         self.rank = {col: i for i, col in enumerate(self.order)}
         self.uses: list[set[int] | None] = [None] * len(cells)
@@ -826,7 +824,7 @@ class _Search:
                 need = self._join(col)
             if delta >= need - _TOL:
                 cast("set[int]", covers[col]).add(key)  # (a column of rise has its set)
-                covered.append(self.columns[col])
+                covered.append(col)
         self.covered.append(tuple(covered))  # (at its key: one entry per witness)
 
     def _join(self, col: int) -> float:
