@@ -175,6 +175,46 @@ def test_broken_rows_give_findings_with_exact_locations(tmp_path: Path) -> None:
     assert "SECRET" not in str(info.value)
 
 
+# Digits other than 0–9 (here Arabic-Indic and fullwidth) are no digits of an AGS, a date
+# or a year of birth: Python's ``\d`` and ``int()`` would take them, and the AGS would
+# become a second key beside the same municipality's ASCII one.
+NOT_ASCII = {
+    "municipality": "\u0660\u0665\u0665\u0665\u0668\u0660\u0660\u0664",  # ٠٥٥٥٨٠٠٤
+    "opened": "\uff12\uff10\uff12\uff15-01-01",  # ２０２５-01-01
+    "birth_year": "\u0661\u0669\u0669\u0660",  # ١٩٩٠
+}
+
+
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize("column", sorted(NOT_ASCII))
+def test_digits_other_than_ascii_are_refused(tmp_path: Path, column: str, fast: bool) -> None:
+    row = {
+        "case_id": "P-9",
+        "municipality": "05558004",
+        "opened": "2025-01-01",
+        "closed": "",
+        "legal_basis": "SGB II",
+        "sex": "f",
+        "birth_year": "1990",
+    }
+    good = ",".join(row.values())
+    row[column] = NOT_ASCII[column]
+    text = ",".join(row) + "\n" + good.replace("P-9", "P-8") + "\n" + ",".join(row.values()) + "\n"
+    with pytest.raises(LoadError) as info:
+        read_cases(write(tmp_path, "cases.csv", text), options=CaseReadOptions(fast=fast))
+    assert [(f.location.row, f.location.column) for f in info.value.findings] == [(3, column)]
+    expected = "a date like" if column == "opened" else "AGS" if column == "municipality" else "4"
+    assert expected in messages(info.value)
+
+
+def test_seven_ascii_digits_are_an_ags_that_lost_its_zero(tmp_path: Path) -> None:
+    text = "case_id,municipality,opened\nP-1,5558004,2025-01-01\nP-2,555800,2025-01-01\n"
+    with pytest.raises(LoadError) as info:
+        read_cases(write(tmp_path, "cases.csv", text))
+    hints = ["leading zero" in f.message for f in info.value.findings]
+    assert hints == [True, False]
+
+
 def test_missing_required_column(tmp_path: Path) -> None:
     text = "case_id,opened\n1,2025-01-01\n"
     with pytest.raises(LoadError) as info:

@@ -544,3 +544,40 @@ def test_every_writer_guards_every_variant(tmp_path: Path, text: str) -> None:
     assert hsds_cell("organization", "description", text) == "'" + text
     assert hsds_cell("phone", "number", "+49 2541 18-0") == "+49 2541 18-0"
     assert hsds_cell("phone", "number", "+=1") == "'+=1"
+
+
+# Digits other than 0–9 (Python's ``\d``, ``int()`` and ``Decimal()`` take them) are no
+# digits of a number, a date, a time or an AGS: each kind of value is read the same way
+# by every loader, and a key such as an AGS must have one spelling.
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+_FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("digits", [_ARABIC_INDIC, _FULLWIDTH], ids=["arabic-indic", "fullwidth"])
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (p.parse_int, "42"),
+        (p.parse_int, "1.000"),
+        (p.parse_decimal, "12,5"),
+        (p.parse_decimal, "1.234,56"),
+        (p.parse_decimal, "0.001"),
+        (p.parse_money, "170.000"),
+        (p.parse_date, "31.12.2016"),
+        (p.parse_date, "2016-12-31"),
+        (p.parse_time, "18:30"),
+        (p.parse_ags, "05558012"),
+    ],
+)
+def test_only_ascii_digits_are_digits(parse: Any, text: str, digits: dict[int, str]) -> None:
+    parse(text)  # the ASCII spelling is read
+    with pytest.raises(p.ParseError):
+        parse(text.translate(digits))
+
+
+def test_date_fields_reads_both_forms_and_nothing_else() -> None:
+    assert p.date_fields("31.12.2016") == p.date_fields("2016-12-31") == (2016, 12, 31)
+    assert p.date_fields("1.2.2016") == (2016, 2, 1)
+    assert p.date_fields("30.02.2016") == (2016, 2, 30)  # the calendar is checked by the caller
+    for text in ("2016-1-31", "2016-12-31 ", "31.12.16", "2016/12/31", "", "١.٢.٢٠١٦"):
+        assert p.date_fields(text) is None, text

@@ -39,6 +39,7 @@ import attrs
 from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_error_text
 from ._i18n import N_, Translatable, format_number, tr
 from ._identifiers import breakdown_problem, identifier_header, value_shape
+from ._parse import date_fields, is_ags
 from ._text import check_csv_arguments, detect_encoding
 
 __all__ = [
@@ -92,10 +93,7 @@ _SEX_ALIASES: Final = {
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_DE_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_AGS = re.compile(r"\d{8}")
-_YEAR = re.compile(r"\d{4}")
+_YEAR = re.compile(r"\d{4}", re.ASCII)
 _CHUNK = 8192
 
 
@@ -394,16 +392,11 @@ class _Reader:
         found = self._dates.get(text)
         if found is not None:
             return found
-        value = text.strip()
-        match = _ISO_DATE.fullmatch(value)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-        else:
-            match = _DE_DATE.fullmatch(value)
-            if not match:
-                # The cell's text is not quoted: it might be a case id in the wrong column.
-                raise _Invalid("expected a date like 2025-03-31 or 31.03.2025")
-            day, month, year = (int(g) for g in match.groups())
+        fields = date_fields(text.strip())
+        if fields is None:
+            # The cell's text is not quoted: it might be a case id in the wrong column.
+            raise _Invalid("expected a date like 2025-03-31 or 31.03.2025")
+        year, month, day = fields
         try:
             result = date(year, month, day).toordinal()
         except ValueError:
@@ -749,8 +742,8 @@ class _Reader:
     def municipality(text: str) -> str:
         """The AGS of a ``municipality`` cell."""
         ags = text.strip()
-        if not _AGS.fullmatch(ags):
-            if ags.isdigit() and len(ags) == 7:
+        if not (is_ags(ags) and len(ags) == 8):
+            if len(ags) == 7 and is_ags("0" + ags):  # ASCII digits, one short of 8
                 raise _Invalid("expected an 8-digit AGS (Gemeindeschlüssel) (a leading zero lost?)")
             raise _Invalid("expected an 8-digit AGS (Gemeindeschlüssel)")
         return ags

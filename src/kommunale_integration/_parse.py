@@ -124,9 +124,9 @@ def parse_bool(value: Any) -> bool:
 #: Most digits of a whole number read (Python's own limit for ``int(text)`` is 4,300).
 MAX_DIGITS: Final = 4300
 
-_GERMAN_GROUPED = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")
-_ENGLISH_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_GERMAN_GROUPED = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?", re.ASCII)
+_ENGLISH_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+", re.ASCII)
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 _NUMBER_NOISE = str.maketrans("", "", " \u00a0\u202f")
 
 
@@ -197,8 +197,8 @@ def _decimal_from_text(text: str, german: bool | None) -> Decimal:
         raise ParseError("invalid-number", "expected a number") from None
 
 
-_INT_TEXT = re.compile(r"[+-]?\d+")
-_GERMAN_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+_INT_TEXT = re.compile(r"[+-]?\d+", re.ASCII)
+_GERMAN_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+", re.ASCII)
 
 
 def parse_int(value: Any) -> int:
@@ -248,9 +248,9 @@ def parse_money(value: Any, *, german: bool | None = None) -> Decimal:
 
 # --------------------------------------------------------------------------- dates
 
-_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ Tt]\d")
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_ISO_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ Tt]\d", re.ASCII)
 _EXCEL_EPOCH: Final = date(1899, 12, 30)
 #: The last serial Excel shows as a date (9999-12-31).
 MAX_EXCEL_SERIAL: Final = 2_958_465
@@ -313,13 +313,30 @@ def parse_date(value: Any, *, serials: bool = False) -> date:
     raise ParseError("invalid-date", "expected a date like 2016-12-31 or 31.12.2016")
 
 
-def _date_from_text(text: str) -> date:
+def date_fields(text: str) -> tuple[int, int, int] | None:
+    """Year, month and day of a date written ISO (``2016-12-31``) or German
+    (``31.12.2016``, also ``1.2.2016``), ASCII digits only; ``None`` for any other text.
+    Whether the day exists in the calendar is not checked. (The one reading of a date's
+    text: :func:`parse_date` and the case exports use it.)
+
+    >>> date_fields("31.12.2016"), date_fields("2016-12-31"), date_fields("2016-1-31")
+    ((2016, 12, 31), (2016, 12, 31), None)
+    """
     german = _GERMAN_DATE.fullmatch(text)
-    iso = None if german else _ISO_DATE.fullmatch(text)
     if german:
         day, month, year = (int(g) for g in german.groups())
-    elif iso:
+        return year, month, day
+    iso = _ISO_DATE.fullmatch(text)
+    if iso:
         year, month, day = (int(g) for g in iso.groups())
+        return year, month, day
+    return None
+
+
+def _date_from_text(text: str) -> date:
+    fields = date_fields(text)
+    if fields is not None:
+        year, month, day = fields
     elif _ISO_DATE_TIME.match(text):
         raise ParseError("invalid-date", "expected a date without time (of day)")
     else:
@@ -330,7 +347,7 @@ def _date_from_text(text: str) -> date:
         raise ParseError("invalid-date", "not a valid calendar date") from None
 
 
-_TIME: Final = re.compile(r"(\d{1,2})[:.](\d{2})(?:\s*Uhr)?")
+_TIME: Final = re.compile(r"(\d{1,2})[:.](\d{2})(?:\s*Uhr)?", re.ASCII)
 
 
 def parse_time(value: Any) -> time:

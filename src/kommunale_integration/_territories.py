@@ -737,7 +737,7 @@ _HEADERS = (
     "flaeche",
     "bevoelkerung",
 )
-_STAND = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_STAND = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
 
 
 def _cell_text(cell: Any) -> str:

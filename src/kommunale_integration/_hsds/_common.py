@@ -356,7 +356,7 @@ def rrule_fields(rule: str | None) -> Record:
                 return {}
             fields[_RRULE_PARTS[key]] = int(value)
         elif key == "UNTIL":
-            if not re.fullmatch(r"\d{8}", value):
+            if not re.fullmatch(r"[0-9]{8}", value):
                 return {}
             fields["until"] = f"{value[:4]}-{value[4:6]}-{value[6:]}"
         else:
