@@ -55,11 +55,13 @@ from .._model import (
     Abbreviation,
     Concept,
     DateRange,
+    DecisionResult,
     GlossaryTerm,
     Indicator,
     LegalBasis,
     MeasureStatus,
     ObservationStatus,
+    Votes,
 )
 from .._periods import PeriodError, ReportPeriod
 from .._schedule import meeting_status
@@ -67,6 +69,7 @@ from .._validation._accepted import ReviewedFinding, normalise_subject
 
 __all__ = [
     "ActorsSection",
+    "DecisionView",
     "EntryChange",
     "FieldSection",
     "Figure",
@@ -213,6 +216,23 @@ class GoalView:
     id: str
     text: str
     kind: Any
+    indicators: tuple[str, ...] = ()
+    """The Kennzahlen measuring the goal: its own, else those of its measures."""
+
+
+@attrs.frozen(kw_only=True)
+class DecisionView:
+    """A Beschluss up to the end of the period, with its vote."""
+
+    id: str
+    body: str
+    date: date
+    result: DecisionResult
+    document_number: str | None
+    votes: Votes | None
+    adopts_concept: bool
+    """Whether it is the decision that adopted the concept (``Concept.adopted``)."""
+    in_period: bool
 
 
 @attrs.frozen(kw_only=True)
@@ -231,6 +251,8 @@ class MeasureView:
     expected_result: str | None
     indicators: tuple[str, ...] = ()
     funding: tuple[str, ...] = ()
+    status_since: date | None = None
+    """The day the status at the end of the period was set."""
 
 
 @attrs.frozen(kw_only=True)
@@ -421,11 +443,16 @@ class ReportContext:
     """Kennzahlen with neither a value nor a target (named once, not tabled)."""
     accepted: tuple[ReviewedFinding, ...] = ()
     """Findings the concept accepts (left out of the main text, listed in the annex)."""
+    decisions: tuple[DecisionView, ...] = ()
+    """The decisions dated up to the end of the period, oldest first."""
+    unplaced: tuple[Figure, ...] = ()
+    """Kennzahlen with a value or a target that no field, goal or measure names (shown
+    after the fields, never dropped)."""
 
     @property
     def figures(self) -> tuple[Figure, ...]:
-        """Every Kennzahl shown, once, in the order of the fields."""
-        return tuple(f for field in self.fields for f in field.figures)
+        """Every Kennzahl shown, once, in the order of the fields, then the unplaced."""
+        return (*(f for field in self.fields for f in field.figures), *self.unplaced)
 
     @property
     def targeted(self) -> tuple[Figure, ...]:
@@ -811,6 +838,24 @@ def territory_names(concept: Concept) -> dict[str, str]:
     return {t.ags: t.name for t in concept.territories}
 
 
+def _decisions(concept: Concept, period: ReportPeriod) -> tuple[DecisionView, ...]:
+    """The decisions up to the end of *period*, oldest first."""
+    return tuple(
+        DecisionView(
+            id=d.id,
+            body=d.body,
+            date=d.date,
+            result=d.result,
+            document_number=d.document_number,
+            votes=d.votes,
+            adopts_concept=d.id == concept.adopted,
+            in_period=d.date in period,
+        )
+        for d in sorted(concept.decisions, key=lambda d: d.date)
+        if d.date <= period.end
+    )
+
+
 def _measures(
     concept: Concept, period: ReportPeriod, names: Mapping[str, str]
 ) -> tuple[MeasureView, ...]:
@@ -820,6 +865,7 @@ def _measures(
             title=m.title,
             status=m.status_on(period.end) or MeasureStatus.RECOMMENDED,
             status_changed=any(c.date in period for c in m.history),
+            status_since=max((c.date for c in m.history if c.date <= period.end), default=None),
             responsible=_name(concept, "actors", m.responsible) if m.responsible else None,
             start=m.timeframe.start if m.timeframe else None,
             end=m.timeframe.end if m.timeframe else None,
@@ -830,6 +876,19 @@ def _measures(
             funding=m.funding,
         )
         for m in concept.measures
+    )
+
+
+def _goal(concept: Concept, goal: Any) -> GoalView:
+    """A goal with its Kennzahlen: those it names; when it names none, those of the
+    measures serving it."""
+    own = tuple(goal.indicators)
+    served = (c for m in concept.measures if goal.id in m.goals for c in m.indicators)
+    return GoalView(
+        id=goal.id,
+        text=goal.text,
+        kind=goal.kind,
+        indicators=own or tuple(dict.fromkeys(served)),
     )
 
 
@@ -852,11 +911,7 @@ def _fields(
                 id=field.id,
                 title=field.title,
                 description=field.description,
-                goals=tuple(
-                    GoalView(id=g.id, text=g.text, kind=g.kind)
-                    for g in concept.goals
-                    if g.field == field.id
-                ),
+                goals=tuple(_goal(concept, g) for g in concept.goals if g.field == field.id),
                 measures=tuple(by_field.get(field.id, ())),
                 figures=tuple(figures[c] for c in codes if home_of.get(c) == field.id),
                 references=tuple(figures[c] for c in codes if home_of.get(c) != field.id),
@@ -949,6 +1004,8 @@ def build_context(
         measures=measures,
         without_values=tuple(f.indicator for f in figures.values() if not f.has_data),
         accepted=accepted,
+        decisions=_decisions(concept, period),
+        unplaced=tuple(f for c, f in figures.items() if c not in home_of and f.has_data),
     )
 
 

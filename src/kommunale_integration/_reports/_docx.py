@@ -83,6 +83,24 @@ def _field(paragraph: Any, instruction: str) -> None:
     run._r.append(_oxml("w:fldChar", fldCharType="end"))
 
 
+#: The paragraph style of notes (formulas, legends, the colophon): small and grey like
+#: the HTML ``p.note``, never the bold blue of a table caption.
+NOTE_STYLE = "Report Note"
+
+
+def _note_style(doc: Any) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt, RGBColor
+
+    style = doc.styles.add_style(NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.font.size = Pt(8.5)
+    style.font.bold = False
+    style.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    style.paragraph_format.space_before = Pt(2)
+    style.paragraph_format.space_after = Pt(4)
+
+
 def _page_setup(doc: Any, outline: Outline, fmt: Formatter) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
@@ -110,6 +128,7 @@ def _page_setup(doc: Any, outline: Outline, fmt: Formatter) -> None:
         heading = doc.styles[f"Heading {level}"]
         heading.font.size = Pt(size)
         heading.paragraph_format.space_before = Pt(10 if level == 1 else 8)
+    _note_style(doc)
 
 
 def _properties(doc: Any, outline: Outline, fmt: Formatter) -> None:
@@ -202,28 +221,34 @@ def _widths(table: Table) -> list[float]:
     return [m + room * e / sum(extra) for m, e in zip(least, extra, strict=True)]
 
 
-def _table(doc: Any, table: Table) -> None:
+def _table(doc: Any, table: Table, *, header: bool = True) -> None:
+    """A table with its caption; without *header* (the Vorlage, a list of label and
+    value) the first column is bold instead of a header row."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
     doc.add_paragraph(table.caption, style="Caption")
-    grid = doc.add_table(rows=1, cols=len(table.columns))
+    grid = doc.add_table(rows=1 if header else 0, cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
     grid.autofit = False
     widths = _widths(table)
-    header_row = grid.rows[0]
-    header_row._tr.get_or_add_trPr().append(_oxml("w:tblHeader", val="true"))
-    for index, column in enumerate(table.columns):
-        cell = header_row.cells[index]
-        cell.text = column.header
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
+    if header:
+        header_row = grid.rows[0]
+        header_row._tr.get_or_add_trPr().append(_oxml("w:tblHeader", val="true"))
+        for index, column in enumerate(table.columns):
+            cell = header_row.cells[index]
+            cell.text = column.header
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
     for row in table.rows:
         cells = grid.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = text
+        if not header:
+            for run in cells[0].paragraphs[0].runs:
+                run.bold = True
     for index, width in enumerate(widths):
         grid.columns[index].width = Cm(width)
     for row in grid.rows:
@@ -260,14 +285,18 @@ def _charts(doc: Any, charts: list[Chart], fmt: Formatter) -> None:
 
 
 def _block(doc: Any, block: Block) -> None:
+    from docx.shared import Pt
+
     if block.kind == "paragraph":
-        paragraph = doc.add_paragraph(style="Caption" if block.style == "note" else None)
+        paragraph = doc.add_paragraph(style=NOTE_STYLE if block.style == "note" else None)
         if block.label:
             paragraph.add_run(block.label + " ").bold = True
-        paragraph.add_run(block.text)
+        paragraph.add_run(block.text).bold = block.style == "lead" or None
     elif block.kind == "items":
-        for item in block.items:
+        for number, item in enumerate(block.items):
             paragraph = doc.add_paragraph(style="List Bullet")
+            if number == 0:  # air between a table above and the list
+                paragraph.paragraph_format.space_before = Pt(6)
             if item.label:
                 paragraph.add_run(item.label + ": ").bold = True
             paragraph.add_run(item.text + (f" ({item.url})" if item.url else ""))
@@ -307,10 +336,10 @@ def render_report_docx(ctx: ReportContext, fmt: Formatter, outline: Outline) -> 
         run.font.color.rgb = RGBColor(0x8B, 0x00, 0x00)
     doc.add_heading(outline.title, level=0)
     doc.add_paragraph(outline.meta)
-    _table(doc, outline.vorlage)
+    _table(doc, outline.vorlage, header=False)
     for section in outline.sections:
         _section(doc, section, fmt)
-    doc.add_paragraph(outline.footer, style="Caption")
+    doc.add_paragraph(outline.footer, style=NOTE_STYLE)
     _languages(doc, _LANGUAGES[fmt.lang])
     _properties(doc, outline, fmt)
     buffer = io.BytesIO()

@@ -89,6 +89,9 @@ MESSAGES: Mapping[str, str] = {
     "forecast_refused_too-few-points": (
         "{name}: no forecast – only {points} published values, at least 3 are needed."
     ),
+    "forecast_refused_too-few-points_one": (
+        "{name}: no forecast – only {points} published value, at least 3 are needed."
+    ),
     "forecast_refused_other-period-kind": (
         "{name}: no forecast – the target applies to {target_period}, the report covers {period}."
     ),
@@ -110,6 +113,39 @@ MESSAGES: Mapping[str, str] = {
     "glance_staff": "{fte} full-time equivalents (FTE)",
     "glance_seconded": ", of which {fte} seconded",
     "funding": "Funding",
+    "decisions": "Decisions",
+    "decisions_caption": "Decisions up to {date}",
+    "decisions_in_annex": (
+        "All {count} decisions up to the end of the report period are listed in the annex."
+    ),
+    "deciding_body": "Body",
+    "decision_result": "Result",
+    "vote": "Vote",
+    "votes_text": "{yes} yes, {no} no, {abstain}",
+    "n_abstentions": "{count} abstentions",
+    "n_abstentions_one": "{count} abstention",
+    "votes_recused": ", {count} excluded as biased",
+    "votes_not_recorded": "not recorded",
+    "adopts_concept": "adopts the concept",
+    "result_adopted": "adopted",
+    "result_adopted-amended": "adopted with amendments",
+    "result_rejected": "rejected",
+    "result_noted": "noted",
+    "result_recommended": "recommended",
+    "result_deferred": "deferred",
+    "suppressed_note": (
+        "* not published: {names}. Counts of 1 or 2, and values from which such a count "
+        "could be worked out, are withheld so that no one can be recognised "
+        "(statistical disclosure control)."
+    ),
+    "suppressed_note_cells": (
+        "* not published: counts of 1 or 2, and values from which such a count could be "
+        "worked out, are withheld so that no one can be recognised (statistical "
+        "disclosure control)."
+    ),
+    "forecast_other": "Indicators without a goal",
+    "other_indicators": "Further indicators",
+    "goal_measures": "Measures:",
     "staff": "Staff",
     "see_also": "See also {names} (in the field of action {fields}).",
     "without_entries": "Without entries: {fields}.",
@@ -139,6 +175,7 @@ MESSAGES: Mapping[str, str] = {
     "count_in_annex": "{count} (list in the annex)",
     "verified_entries": "Verified in the report period",
     "gaps_count": "{count} municipalities with gaps (list in the annex)",
+    "gaps_count_one": "{count} municipality with gaps (list in the annex)",
     "by_municipality_title": "Indicators by municipality",
     "by_municipality_caption": "Indicators by municipality ({period})",
     "entry_lists": "Actors and offers: lists",
@@ -262,13 +299,19 @@ MESSAGES: Mapping[str, str] = {
         "lies in the report period, and as changed when its recorded change date (last "
         "changed) does."
     ),
-    "summary_counts": "{actors} actors with {offers} offers.",
+    "summary_counts": "{actors} with {offers}.",
+    "n_actors": "{count} actors",
+    "n_actors_one": "{count} actor",
+    "n_offers": "{count} offers",
+    "n_offers_one": "{count} offer",
     "outlook": "Outlook",
     "annex": "Annex",
     "indicator_definitions": "Indicator definitions",
     "definition": "Definition",
     "unit": "Unit",
     "source": "Source",
+    "origin_local": "own definition",
+    "origin_named": "definition: {origin}",
     "origin": "Origin",
     "glossary": "Glossary",
     "abbreviations": "Abbreviations",
@@ -321,6 +364,7 @@ MESSAGES: Mapping[str, str] = {
     "diff_wrong_predecessor": "Version {new} names version {predecessor} as its "
     "predecessor, but is compared with version {old}.",
     "status_change": "Status change",
+    "since": "since",
     "targets": "Targets",
     "before": "before",
     "after": "after",
@@ -397,6 +441,14 @@ class Formatter:
     @property
     def _babel(self) -> Any:
         return babel_locale(self.lang)
+
+    def tn(self, key: str, count: int, **values: Any) -> str:
+        """The frame text *key* for *count* things: ``{key}_one`` when *count* is 1 and
+        that text exists (``1 Kommune``, ``2 Kommunen``); ``{count}`` is filled in,
+        formatted."""
+        one = f"{key}_one"
+        chosen = one if count == 1 and one in MESSAGES else key
+        return self.t(chosen, count=self.number(count, 0), **values)
 
     def t(self, key: str, **values: Any) -> str:
         """Return the frame text *key*, with ``{placeholders}`` filled from *values*.

@@ -17,16 +17,16 @@ this module.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Final, Literal
 
 import attrs
 
 from .._engine.forecasting import Forecast, ForecastRefusal, ForecastStatus
-from .._model import MeasureStatus
+from .._model import MeasureStatus, ObservationStatus
 from ._charts import chart_description, chart_title, has_chart
-from ._context import Figure, OutsideView, ReportContext
+from ._context import DecisionView, Figure, MeasureView, OutsideView, Point, ReportContext
 from ._format import Formatter
 
 __all__ = [
@@ -275,9 +275,11 @@ def forecast_sentence(fmt: Formatter, figure: Figure) -> str | None:
         "period": fmt.period(figure.derived.period),
     }
     if outlook.refusal is not None:
+        key = f"forecast_refused_{outlook.refusal}"
         if outlook.refusal is ForecastRefusal.TOO_FEW_POINTS:
             values["points"] = fmt.number(outlook.points, 0)
-        return fmt.t(f"forecast_refused_{outlook.refusal}", **values)
+            key += "_one" if outlook.points == 1 else ""
+        return fmt.t(key, **values)
     if outlook.status is None or outlook.expected is None:  # pragma: no cover - by construction
         return None
     values["expected"] = fmt.number(outlook.expected, places)
@@ -287,6 +289,26 @@ def forecast_sentence(fmt: Formatter, figure: Figure) -> str | None:
         key = "reached" if outlook.status is ForecastStatus.ON_TRACK else "missed"
         return fmt.t(f"forecast_now_{key}", **values)
     return fmt.t(f"forecast_sentence_{outlook.status}", **values)
+
+
+def _suppressed(point: Point | None) -> bool:
+    return point is not None and point.status is ObservationStatus.SUPPRESSED
+
+
+def suppressed_note(
+    fmt: Formatter, figures: Sequence[Figure], *, previous: bool = True
+) -> Paragraph | None:
+    """The note under a table of *figures* that shows ``*``: which Kennzahlen, and why,
+    in plain words (``None`` when nothing is suppressed). *previous*: whether the table
+    shows the previous period too."""
+    names = [
+        f.indicator.name
+        for f in figures
+        if _suppressed(f.current) or (previous and _suppressed(f.previous))
+    ]
+    if not names:
+        return None
+    return Paragraph(text=fmt.t("suppressed_note", names=", ".join(names)), style="note")
 
 
 def _figure_table(fmt: Formatter, figures: Sequence[Figure], caption: str) -> Table:
@@ -334,6 +356,8 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
                 numeric=(1, 2),
             )
         )
+        if note := suppressed_note(fmt, ctx.targeted, previous=False):
+            blocks.append(note)
     facts: list[Item] = []
     if ctx.measures:
         counts = Counter(m.status for m in ctx.measures)
@@ -379,11 +403,7 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
         facts.append(
             Item(
                 label=t("actors_offers"),
-                text=t(
-                    "summary_counts",
-                    actors=fmt.number(a.actor_count, 0),
-                    offers=fmt.number(a.offer_count, 0),
-                ),
+                text=_summary_counts(fmt, a.actor_count, a.offer_count),
             )
         )
     if facts:
@@ -400,6 +420,30 @@ def _facts(ctx: ReportContext, fmt: Formatter) -> Body | None:
         *_paragraphs(ctx.summary),
     ]
     return Body(blocks=tuple(blocks)) if blocks else None
+
+
+def _figure_blocks(
+    ctx: ReportContext, fmt: Formatter, figures: Sequence[Figure], title: str, chart_prefix: str
+) -> list[Block]:
+    """The table of *figures*, its notes (suppressed cells, attainment) and the charts."""
+    t = fmt.t
+    caption = f"{t('indicators')}: {title} ({ctx.territory_name}, {fmt.period(ctx.period)})"
+    blocks: list[Block] = [_figure_table(fmt, figures, caption)]
+    if note := suppressed_note(fmt, figures):
+        blocks.append(note)
+    notes = [n for f in figures if (n := _attainment_note(fmt, f))]
+    blocks.extend(Paragraph(text=n, style="note") for n in notes)
+    for number, f in enumerate(figures, start=1):
+        if has_chart(f):
+            blocks.append(
+                Chart(
+                    figure=f,
+                    chart_id=f"{chart_prefix}-{number}",
+                    title=chart_title(f, fmt),
+                    description=chart_description(f, fmt),
+                )
+            )
+    return blocks
 
 
 def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
@@ -419,7 +463,11 @@ def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
                     (
                         m.title,
                         fmt.status(m.status)
-                        + (f" ({t('status_change')})" if m.status_changed else ""),
+                        + (
+                            f" ({t('since')} {fmt.date(m.status_since)})"
+                            if m.status_changed and m.status_since
+                            else ""
+                        ),
                         m.responsible or t("not_named"),
                         fmt.span(m.start, m.end),
                     )
@@ -428,22 +476,7 @@ def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
             )
         )
     if field.figures:
-        caption = (
-            f"{t('indicators')}: {field.title} ({ctx.territory_name}, {fmt.period(ctx.period)})"
-        )
-        blocks.append(_figure_table(fmt, field.figures, caption))
-        notes = [n for f in field.figures if (n := _attainment_note(fmt, f))]
-        blocks.extend(Paragraph(text=n, style="note") for n in notes)
-        for number, f in enumerate(field.figures, start=1):
-            if has_chart(f):
-                blocks.append(
-                    Chart(
-                        figure=f,
-                        chart_id=f"chart-{index + 1}-{number}",
-                        title=chart_title(f, fmt),
-                        description=chart_description(f, fmt),
-                    )
-                )
+        blocks.extend(_figure_blocks(ctx, fmt, field.figures, field.title, f"chart-{index + 1}"))
     if field.references:
         names = ", ".join(f.indicator.name for f in field.references)
         homes = {f.field for f in field.references}
@@ -452,10 +485,65 @@ def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
     return Body(blocks=tuple(blocks))
 
 
+def votes_text(fmt: Formatter, decision: DecisionView) -> str:
+    """``27 Ja, 3 Nein, 2 Enthaltungen`` (and ``, 1 befangen``); ``nicht erfasst``."""
+    votes = decision.votes
+    if votes is None:
+        return fmt.t("votes_not_recorded")
+    text = fmt.t(
+        "votes_text",
+        yes=fmt.number(votes.yes, 0),
+        no=fmt.number(votes.no, 0),
+        abstain=fmt.tn("n_abstentions", votes.abstain),
+    )
+    if votes.recused:
+        text += fmt.t("votes_recused", count=fmt.number(votes.recused, 0))
+    return text
+
+
+def _decision_table(fmt: Formatter, decisions: Sequence[DecisionView], until: date) -> Table:
+    t = fmt.t
+    return _table(
+        t("decisions_caption", date=fmt.date(until)),
+        [t("date"), t("deciding_body"), t("document_number"), t("decision_result"), t("vote")],
+        [
+            (
+                fmt.date(d.date),
+                d.body,
+                d.document_number or fmt.symbol("missing"),
+                t(f"result_{d.result}") + (f" ({t('adopts_concept')})" if d.adopts_concept else ""),
+                votes_text(fmt, d),
+            )
+            for d in decisions
+        ],
+    )
+
+
+def _decisions(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    """The decisions up to the end of the period with their votes; more than
+    :data:`LIST_LIMIT` keep the adopting one and those of the period (all in the annex)."""
+    decisions = ctx.decisions
+    if not decisions:
+        return None
+    if len(decisions) <= LIST_LIMIT:
+        return Body(blocks=(_decision_table(fmt, decisions, ctx.period.end),))
+    shown = [d for d in decisions if d.in_period or d.adopts_concept]
+    blocks: list[Block] = [_decision_table(fmt, shown, ctx.period.end)] if shown else []
+    note = fmt.t("decisions_in_annex", count=fmt.number(len(decisions), 0))
+    blocks.append(Paragraph(text=note, style="note"))
+    return Body(blocks=tuple(blocks))
+
+
+def _decision_list(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    if len(ctx.decisions) <= LIST_LIMIT:
+        return None
+    return Body(blocks=(_decision_table(fmt, ctx.decisions, ctx.period.end),))
+
+
 def _fields(ctx: ReportContext, fmt: Formatter) -> Body | None:
     filled = [(i, f) for i, f in enumerate(ctx.fields) if not f.empty]
     empty = [f.title for f in ctx.fields if f.empty]
-    if not filled and not empty and not ctx.without_values:
+    if not filled and not empty and not ctx.without_values and not ctx.unplaced:
         return None
     blocks: list[Block] = []
     if empty:
@@ -465,23 +553,32 @@ def _fields(ctx: ReportContext, fmt: Formatter) -> Body | None:
     if ctx.without_values:
         names = ", ".join(i.name for i in ctx.without_values)
         blocks.append(Paragraph(text=fmt.t("without_values", names=names), style="note"))
-    return Body(
-        blocks=tuple(blocks),
-        subsections=tuple((field.title, _field_body(ctx, fmt, i)) for i, field in filled),
-    )
+    subsections = [(field.title, _field_body(ctx, fmt, i)) for i, field in filled]
+    if ctx.unplaced:
+        title = fmt.t("other_indicators")
+        body = _figure_blocks(ctx, fmt, ctx.unplaced, title, "chart-other")
+        subsections.append((title, Body(blocks=tuple(body))))
+    return Body(blocks=tuple(blocks), subsections=tuple(subsections))
 
 
-def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
-    blocks: list[Block] = []
-    for figure in ctx.targeted:
-        sentence = forecast_sentence(fmt, figure)
-        if sentence:
-            blocks.append(Paragraph(label=forecast_label(fmt, figure.forecast), text=sentence))
-    expected = [m for m in ctx.measures if m.expected_result or m.indicators]
-    by_code = {f.indicator.id: f for f in ctx.figures}
+def _forecast_paragraphs(fmt: Formatter, figures: Sequence[Figure]) -> list[Block]:
+    return [
+        Paragraph(label=forecast_label(fmt, f.forecast), text=sentence)
+        for f in figures
+        if (sentence := forecast_sentence(fmt, f))
+    ]
+
+
+def _measure_items(
+    fmt: Formatter, measures: Sequence[MeasureView], by_code: Mapping[str, Figure]
+) -> list[Item]:
+    """The measures with their status, expected result and the forecast of their
+    Kennzahlen."""
     items = []
-    for m in expected:
-        parts = [m.expected_result] if m.expected_result else []
+    for m in measures:
+        parts = [fmt.status(m.status)]
+        if m.expected_result:
+            parts.append(f"{fmt.t('expected_result')}: {m.expected_result}")
         watched = [by_code[c] for c in m.indicators if c in by_code and by_code[c].forecast]
         if watched:
             parts.append(
@@ -491,11 +588,51 @@ def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
                     f"{f.indicator.name} ({forecast_label(fmt, f.forecast)})" for f in watched
                 )
             )
-        if parts:
-            items.append(Item(label=m.title, text="; ".join(parts)))
-    if items:
-        blocks.append(Paragraph(text=fmt.t("measures_expected"), style="lead"))
-        blocks.append(Items(items=tuple(items)))
+        items.append(Item(label=m.title, text="; ".join(parts)))
+    return items
+
+
+def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    """The Erfolgsprognose per goal: under each goal the forecast of every Kennzahl with
+    a target that measures it, then the measures serving it. Kennzahlen with a target
+    that no goal names, and measures with an expected result or a forecast that serve no
+    goal, follow under their own heading."""
+    t = fmt.t
+    by_code = {f.indicator.id: f for f in ctx.figures}
+    targeted = {f.indicator.id for f in ctx.targeted}
+    placed: set[str] = set()
+    blocks: list[Block] = []
+    for field in ctx.fields:
+        for goal in field.goals:
+            figures = [by_code[c] for c in goal.indicators if c in targeted]
+            measures = [m for m in ctx.measures if goal.id in m.goals]
+            if not figures and not any(m.expected_result for m in measures):
+                continue
+            placed.update(f.indicator.id for f in figures)
+            blocks.append(
+                Paragraph(label=f"{fmt.goal_kind(goal.kind)}:", text=goal.text, style="lead")
+            )
+            blocks.extend(_forecast_paragraphs(fmt, figures))
+            if measures:
+                blocks.append(Paragraph(text=t("goal_measures"), style="body"))
+                blocks.append(Items(items=tuple(_measure_items(fmt, measures, by_code))))
+    rest: list[Block] = []
+    rest.extend(
+        _forecast_paragraphs(fmt, [f for f in ctx.targeted if f.indicator.id not in placed])
+    )
+    goals = {g.id for field in ctx.fields for g in field.goals}
+    loose = [
+        m
+        for m in ctx.measures
+        if not goals.intersection(m.goals)
+        and (m.expected_result or any(c in by_code and by_code[c].forecast for c in m.indicators))
+    ]
+    if loose:
+        rest.append(Paragraph(text=t("measures_expected"), style="body"))
+        rest.append(Items(items=tuple(_measure_items(fmt, loose, by_code))))
+    if rest and blocks:
+        blocks.append(Paragraph(text=t("forecast_other"), style="lead"))
+    blocks.extend(rest)
     return Body(blocks=tuple(blocks)) if blocks else None
 
 
@@ -579,6 +716,15 @@ def _networks(ctx: ReportContext, fmt: Formatter) -> Body | None:
     )
 
 
+def _summary_counts(fmt: Formatter, actors: int, offers: int) -> str:
+    """``3 Akteure mit 1 Angebot.``"""
+    return fmt.t(
+        "summary_counts",
+        actors=fmt.tn("n_actors", actors),
+        offers=fmt.tn("n_offers", offers),
+    )
+
+
 def _entries_text(fmt: Formatter, entries: Sequence[object]) -> str:
     names = [getattr(e, "name", "") for e in entries]
     return ", ".join(names)
@@ -593,15 +739,7 @@ def _actors(ctx: ReportContext, fmt: Formatter) -> Body | None:
         t("rule_new_previous", version=a.compared_with) if a.compared_with else t("rule_new_period")
     )
     blocks: list[Block] = [
-        Paragraph(
-            text=t(
-                "summary_counts",
-                actors=fmt.number(a.actor_count, 0),
-                offers=fmt.number(a.offer_count, 0),
-            )
-            + " "
-            + rule
-        )
+        Paragraph(text=_summary_counts(fmt, a.actor_count, a.offer_count) + " " + rule)
     ]
     items: list[Item] = []
     groups = [
@@ -627,7 +765,7 @@ def _actors(ctx: ReportContext, fmt: Formatter) -> Body | None:
     if a.compared_with is None and a.verified:
         items.append(Item(label=t("verified_entries"), text=fmt.number(a.verified, 0)))
     if a.gaps:
-        items.append(Item(label=t("gaps"), text=t("gaps_count", count=fmt.number(len(a.gaps), 0))))
+        items.append(Item(label=t("gaps"), text=fmt.tn("gaps_count", len(a.gaps))))
     if len(a.outside) > LIST_LIMIT:
         count = t("count_in_annex", count=fmt.number(len(a.outside), 0))
         items.append(Item(label=t("offers_outside"), text=count))
@@ -686,7 +824,16 @@ def _definitions(ctx: ReportContext, fmt: Formatter) -> Body | None:
                     (
                         i.name + (f" ({i.unit})" if i.unit else ""),
                         " ".join(x for x in (i.definition, i.method_notes) if x),
-                        f"{i.source or ''} ({i.origin})".strip(),
+                        "; ".join(
+                            x
+                            for x in (
+                                i.source,
+                                t("origin_local")
+                                if i.origin == "lokal"
+                                else t("origin_named", origin=i.origin),
+                            )
+                            if x
+                        ),
                     )
                     for i in ctx.indicators
                 ],
@@ -720,6 +867,8 @@ def _by_municipality(ctx: ReportContext, fmt: Formatter) -> Body | None:
         headers = [t("municipality"), *(f.indicator.name for f in chunk)]
         caption = t("by_municipality_caption", period=fmt.period(ctx.period))
         tables.append(_table(caption, headers, rows, numeric=range(1, len(headers))))
+        if any(_suppressed(p) for p in cells.values()):
+            tables.append(Paragraph(text=t("suppressed_note_cells"), style="note"))
     return Body(blocks=tuple(tables))
 
 
@@ -835,6 +984,7 @@ def _method(ctx: ReportContext, fmt: Formatter) -> Body:
 SECTIONS: Final[tuple[SectionSpec, ...]] = (
     SectionSpec(id="auf-einen-blick", title_key="at_a_glance", build=_glance, break_after=True),
     SectionSpec(id="sachverhalt", title_key="facts", build=_facts),
+    SectionSpec(id="beschluesse", title_key="decisions", build=_decisions),
     SectionSpec(id="handlungsfelder", title_key="fields", build=_fields),
     SectionSpec(id="erfolgsprognose", title_key="forecast_title", build=_forecast),
     SectionSpec(id="finanzen", title_key="finances", build=_finances),
@@ -849,6 +999,7 @@ SECTIONS: Final[tuple[SectionSpec, ...]] = (
 ANNEXES: Final[tuple[SectionSpec, ...]] = (
     SectionSpec(id="definitionen", title_key="indicator_definitions", build=_definitions),
     SectionSpec(id="kommunen", title_key="by_municipality_title", build=_by_municipality),
+    SectionSpec(id="beschlussliste", title_key="decisions", build=_decision_list),
     SectionSpec(id="eintraege", title_key="entry_lists", build=_entry_lists),
     SectionSpec(id="akzeptiert", title_key="accepted_findings", build=_accepted),
     SectionSpec(id="rechtsgrundlagen", title_key="legal_bases", build=_legal_bases),

@@ -1,0 +1,303 @@
+"""What the committee asked for, read as a council member reads the Jahresbericht: the
+decisions with their votes, the success forecast per goal, suppressed cells explained in
+plain German where they appear, German plurals, no raw codes, and a DOCX whose notes do
+not look like headings. Each test fails when its rule is broken."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+import kommunale_integration as ki
+from test_report_data import COESFELD, KREIS, TODAY, _obs, sample_concept
+
+FORMATS = ("html", "md", "docx")
+
+
+def _text(data: str | bytes) -> str:
+    """The visible text of a report in any format (DOCX: paragraphs and table cells)."""
+    if isinstance(data, str):
+        # HTML: drop the tags; Markdown: drop the escapes of *.
+        return re.sub(r"<[^>]+>", "", data).replace("\\*", "*")
+    import docx
+
+    doc = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [" | ".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
+    return "\n".join(parts)
+
+
+def _reports(concept: ki.Concept, period: str = "2025", **kwargs: Any) -> dict[str, str]:
+    return {
+        fmt: _text(ki.build_report(concept, period, format=fmt, today=TODAY, **kwargs))  # type: ignore[call-overload]
+        for fmt in FORMATS
+    }
+
+
+def _decision(id: str, day: date, **kwargs: Any) -> ki.Decision:
+    return ki.Decision(id=id, body=kwargs.pop("body", "Kreistag"), date=day, **kwargs)
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def test_decisions_with_their_votes_in_every_format() -> None:
+    concept = sample_concept(
+        adopted="kt-2024",
+        decisions=[
+            _decision(
+                "kt-2024",
+                date(2024, 11, 28),
+                document_number="SV-10-0117",
+                votes=ki.Votes(yes=27, no=3, abstain=1, recused=2),
+            ),
+            _decision(
+                "ia-2025",
+                date(2025, 6, 4),
+                body="Integrationsausschuss",
+                result=ki.DecisionResult.NOTED,
+            ),
+            # After the end of the period: not part of the report on 2025.
+            _decision("kt-2026", date(2026, 2, 1), votes=ki.Votes(yes=40)),
+        ],
+    )
+    for fmt, text in _reports(concept).items():
+        assert "Beschlüsse bis 31.12.2025" in text, fmt
+        assert "27 Ja, 3 Nein, 1 Enthaltung, 2 befangen" in text, fmt
+        assert "beschlossen (Beschluss über das Konzept)" in text, fmt
+        assert "SV-10-0117" in text, fmt
+        assert "zur Kenntnis genommen" in text, fmt
+        assert "nicht erfasst" in text, fmt  # the committee's vote was not recorded
+        assert "01.02.2026" not in text, fmt
+        assert "40 Ja" not in text, fmt
+
+
+def test_decisions_section_is_numbered_in_one_outline() -> None:
+    concept = sample_concept(decisions=[_decision("kt", date(2016, 12, 14))])
+    md = ki.build_report(concept, "2025", format="md", today=TODAY)
+    assert "## 3 Beschlüsse" in md  # after Auf einen Blick and Sachverhalt
+    assert "## 3 Beschlüsse" not in ki.build_report(
+        sample_concept(), "2025", format="md", today=TODAY
+    )
+    html = ki.build_report(concept, "2025", today=TODAY)
+    assert '<section id="beschluesse">' in html
+    assert "<h2>3 Beschlüsse</h2>" in html
+
+
+def test_many_decisions_keep_the_main_text_short() -> None:
+    old = [_decision(f"alt-{year}", date(year, 3, 1)) for year in range(2015, 2022)]
+    concept = sample_concept(
+        adopted="alt-2016",
+        decisions=[*old, _decision("neu", date(2025, 5, 5), votes=ki.Votes(yes=9))],
+    )
+    md = ki.build_report(concept, "2025", format="md", today=TODAY)
+    main, annex = md.split("## Anhang")
+    # The main part: the adopting decision and the one of the period.
+    assert "01.03.2016" in main
+    assert "05.05.2025" in main
+    assert "01.03.2015" not in main
+    assert "Alle 8 Beschlüsse bis zum Ende des Berichtszeitraums stehen im Anhang." in main
+    # The annex: all eight.
+    assert all(f"01.03.{year}" in annex for year in range(2015, 2022))
+    assert "05.05.2025" in annex
+
+
+def test_six_decisions_stay_in_the_main_text() -> None:
+    decisions = [_decision(f"b-{year}", date(year, 3, 1)) for year in range(2015, 2021)]
+    md = ki.build_report(sample_concept(decisions=decisions), "2025", format="md", today=TODAY)
+    main, annex = md.split("## Anhang")
+    assert all(f"01.03.{year}" in main for year in range(2015, 2021))
+    assert "01.03.2015" not in annex
+
+
+# --------------------------------------------------------------------------- forecast per goal
+
+
+def test_forecast_is_given_per_goal() -> None:
+    md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
+    forecast = md.split("## 4 Erfolgsprognose")[1].split("\n## ")[0]
+    goal_sprache = forecast.index("**Wirkungsziel: Alle Neuzugewanderten erreichen")
+    goal_arbeit = forecast.index("**Handlungsziel: Mehr Geflüchtete nehmen")
+    courses = forecast.index("Sprachkursbeginne: Der Zielwert 2025 (1.200) ist erreicht")
+    rate = forecast.index("Vermittlungsquote: Keine Prognose")
+    # Each Kennzahl's forecast stands under the goal it measures, with the goal's measures.
+    assert goal_sprache < courses < goal_arbeit < rate
+    assert "- **Sprachcafés in allen Kommunen:** laufend" in forecast[goal_sprache:goal_arbeit]
+    assert "- **Jobcoaching für junge Geflüchtete:** empfohlen" in forecast[goal_arbeit:]
+
+
+def test_a_goal_shows_only_the_kennzahlen_it_names() -> None:
+    """Early Intervention NRW+ serves the language and the work goal of the Kreis and is
+    measured by placements; the language goal names its own Kennzahlen, so the placement
+    forecast belongs to the work goal only."""
+    kreis = ki.load_concept(ki.example_path("kreis_coesfeld"))
+    folder = ki.example_path("kreis_coesfeld")
+    cases = ki.read_cases(folder / "cases.csv", folder / "events.csv")
+    md = ki.build_report(kreis, "2025", format="md", cases=cases, today=date(2026, 3, 2))
+    forecast = md.split("Erfolgsprognose\n")[1].split("\n## ")[0]
+    sprache = forecast.split("**Wirkungsziel: Neuzugewanderte erwerben")[1].split("**Wirkungsziel")[
+        0
+    ]
+    assert "Abgeschlossene Sprachkurse: Bei gleichbleibender Entwicklung" in sprache
+    assert "Vermittlungen in Arbeit oder Ausbildung: Bei gleichbleibender" not in sprache
+    assert forecast.count("Vermittlungen in Arbeit oder Ausbildung: Bei gleichbleibender") == 1
+
+
+def test_a_kennzahl_with_a_target_but_no_goal_still_gets_its_forecast() -> None:
+    concept = sample_concept()
+    concept = concept.evolve(goals=[g for g in concept.goals if g.id != "z-arbeit"])
+    md = ki.build_report(concept, "2025", format="md", today=TODAY)
+    forecast = md.split("## 4 Erfolgsprognose")[1].split("\n## ")[0]
+    rest = forecast.split("**Kennzahlen ohne Ziel**")[1]
+    assert "Vermittlungsquote: Keine Prognose" in rest
+    # Named by no field, goal or measure, it is still tabled (never dropped).
+    fields = md.split("## 3 Handlungsfelder")[1].split("## 4 ")[0]
+    assert "### 3.3 Weitere Kennzahlen" in fields
+    assert "| Vermittlungsquote (%) | 14,5 | 12,3 |" in fields
+
+
+# --------------------------------------------------------------------------- suppressed cells
+
+
+def test_a_suppressed_value_is_explained_under_its_table() -> None:
+    concept = sample_concept()
+    observations = [
+        o
+        for o in concept.observations
+        if not (o.indicator == "kursstarts" and o.territory == KREIS and str(o.period) == "2025")
+    ]
+    observations.append(_obs("kursstarts", "2025", KREIS, None, "suppressed"))
+    for fmt, text in _reports(concept.evolve(observations=observations)).items():
+        section = text.split("Kennzahlen: Sprache")[1]
+        note = "* nicht veröffentlicht: Sprachkursbeginne. Fallzahlen von 1 oder 2"
+        assert note in section, fmt
+        assert "damit niemand erkannt werden kann (statistische Geheimhaltung)" in section, fmt
+    # No suppressed cell, no such note in the fields (the annex table has its own).
+    md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
+    assert "nicht veröffentlicht: Sprachkursbeginne" not in md
+
+
+def test_suppressed_cells_in_the_municipality_table_are_explained() -> None:
+    md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
+    annex = md.split("Kennzahlen nach Kommunen (2025)")[1].split("\n### ")[0]
+    assert "| Ascheberg | \\* |" in annex
+    assert "_\\* nicht veröffentlicht: Fallzahlen von 1 oder 2" in annex
+    # Without the suppressed Ascheberg cell, the note goes.
+    concept = sample_concept()
+    kept = [o for o in concept.observations if o.territory != "05558004"]
+    md = ki.build_report(concept.evolve(observations=kept), "2025", format="md", today=TODAY)
+    annex = md.split("Kennzahlen nach Kommunen (2025)")[1].split("\n### ")[0]
+    assert "nicht veröffentlicht" not in annex
+
+
+# --------------------------------------------------------------------------- German
+
+
+def test_counts_of_one_are_singular() -> None:
+    concept = sample_concept()
+    one = concept.evolve(actors=concept.actors[:1], offers=concept.offers[1:2])
+    md = ki.build_report(one, "2025", format="md", today=TODAY)
+    assert "1 Akteur mit 1 Angebot." in md
+    assert "1 Akteure" not in md
+    assert "1 Angeboten" not in md
+    many = ki.build_report(concept, "2025", format="md", today=TODAY)
+    assert "3 Akteure mit 3 Angeboten." in many
+    en = ki.build_report(one, "2025", format="md", today=TODAY, lang="en")
+    assert "1 actor with 1 offer." in en
+    # One gap: Billerbeck has no language offer; every town has the Kreis-wide job offer.
+    job = ki.Offer(id="job", name="Jobcoaching", actor="vhs", fields=("arbeitsmarkt",))
+    gap = concept.evolve(offers=[concept.offers[0], concept.offers[2], job])
+    md = ki.build_report(gap, "2025", format="md", today=TODAY)
+    assert "1 Kommune mit Lücken" in md
+    assert "1 Kommunen" not in md
+    assert "| Billerbeck | Sprache |" in md
+
+
+def test_forecast_refusal_with_one_value_is_singular() -> None:
+    concept = sample_concept()
+    kept = [o for o in concept.observations if str(o.period) != "2024"]
+    md = ki.build_report(concept.evolve(observations=kept), "2025", format="md", today=TODAY)
+    assert "Vermittlungsquote: Keine Prognose – nur 1 veröffentlichter Wert" in md
+    assert "1 veröffentlichte Werte" not in md
+
+
+def test_status_changed_in_the_period_names_its_day() -> None:
+    md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
+    assert "| Sprachcafés in allen Kommunen | laufend (seit 01.05.2025) |" in md
+    assert "Statuswechsel" not in md
+
+
+def test_no_raw_codes_in_the_kreis_report() -> None:
+    kreis = ki.load_concept(ki.example_path("kreis_coesfeld"))
+    folder = ki.example_path("kreis_coesfeld")
+    cases = ki.read_cases(folder / "cases.csv", folder / "events.csv")
+    md = ki.build_report(kreis, "2025", format="md", cases=cases, today=date(2026, 3, 2))
+    assert "(lokal)" not in md
+    assert "KIM-Case-Management (synthetischer Export); eigene Definition" in md
+    for raw in ("None", "nan", "hf_", "adopted", "recommended", "on-track", "Status change"):
+        assert not re.search(rf"\b{re.escape(raw)}\b", md), raw
+
+
+def test_an_origin_other_than_local_is_named() -> None:
+    concept = sample_concept()
+    indicators = [
+        attrs.evolve(i, origin="IntMK") if i.id == "kursstarts" else i for i in concept.indicators
+    ]
+    md = ki.build_report(concept.evolve(indicators=indicators), "2025", format="md", today=TODAY)
+    assert "| Fallmanagement KIM; Definition: IntMK |" in md
+
+
+# --------------------------------------------------------------------------- DOCX
+
+
+def test_docx_notes_are_small_grey_paragraphs_not_captions() -> None:
+    import docx
+
+    data = ki.build_report(sample_concept(), "2025", format="docx", today=TODAY)
+    doc = docx.Document(io.BytesIO(data))
+    by_text = {p.text: p for p in doc.paragraphs}
+    legend = next(p for t, p in by_text.items() if t.startswith("Prognose: ● auf Kurs"))
+    formula = next(p for t, p in by_text.items() if "Zielerreichung = Wert ÷ Zielwert" in t)
+    for note in (legend, formula):
+        assert note.style.name == "Report Note"
+        assert note.style.font.bold is False
+        assert note.style.font.size is not None
+        assert note.style.font.size.pt < 10
+        assert not any(run.bold for run in note.runs)
+    # Table captions keep the caption style.
+    assert by_text["Kennzahlen mit Zielwert (2025)"].style.name == "Caption"
+
+
+def test_docx_vorlage_has_no_empty_header_row() -> None:
+    import docx
+
+    data = ki.build_report(sample_concept(), "2025", format="docx", today=TODAY)
+    doc = docx.Document(io.BytesIO(data))
+    vorlage = doc.tables[0]
+    assert [c.text for c in vorlage.rows[0].cells] == [
+        "Betreff",
+        "Jahresbericht 2025 zum Integrationskonzept des Kreises Coesfeld",
+    ]
+    assert all(run.bold for row in vorlage.rows for run in row.cells[0].paragraphs[0].runs)
+
+
+@pytest.mark.parametrize("amount", ["1234.56", "170000"])
+def test_money_is_german_in_every_format(amount: str) -> None:
+    funding = ki.Funding(
+        id="f",
+        programme="Landesförderung",
+        provider="Land",
+        amount=Decimal(amount),
+        period=ki.DateRange(start=date(2025, 1, 1), end=date(2025, 12, 31)),
+    )
+    concept = sample_concept(funding=[funding])
+    shown = {"1234.56": "1.234,56\u00a0€", "170000": "170.000\u00a0€"}[amount]
+    for fmt, text in _reports(concept).items():
+        assert shown in text, fmt
+    assert COESFELD  # the sample's towns are what the tests above name
