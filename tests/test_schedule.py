@@ -116,6 +116,93 @@ def test_rule_must_be_a_string_and_dtstart_a_date() -> None:
         MeetingSchedule(rrule=QUARTERLY, dtstart=dt.datetime(2026, 1, 1))
 
 
+# The RFC 5545 ranges of the numbers in a rule (section 3.3.10), written here apart from
+# the parser: part -> (lowest, highest absolute value, may be negative).
+RFC5545_NUMBERS = {
+    "INTERVAL": (1, 2**31 - 1, False),
+    "COUNT": (1, 2**31 - 1, False),
+    "BYSETPOS": (1, 366, True),
+    "BYMONTHDAY": (1, 31, True),
+    "BYYEARDAY": (1, 366, True),
+    "BYWEEKNO": (1, 53, True),
+    "BYMONTH": (1, 12, False),
+}
+
+
+@pytest.mark.parametrize(
+    ("rule", "reason"),
+    [
+        # INTERVAL=0 never advances: dateutil looped for ever on it (the report hung)
+        ("FREQ=DAILY;INTERVAL=0", "INTERVAL must be a whole number from 1"),
+        ("FREQ=MONTHLY;INTERVAL=0;BYDAY=WE;BYSETPOS=1", "INTERVAL must be"),
+        ("FREQ=WEEKLY;INTERVAL=-1", "INTERVAL must be"),
+        # beyond the signed 32-bit range the icalendar export failed (exit code 70)
+        ("FREQ=DAILY;INTERVAL=999999999999999999", "INTERVAL must be"),
+        ("FREQ=DAILY;INTERVAL=2147483648", "INTERVAL must be"),
+        ("FREQ=DAILY;COUNT=0", "COUNT must be"),
+        ("FREQ=DAILY;COUNT=-5", "COUNT must be"),
+        ("FREQ=DAILY;COUNT=", "COUNT must be"),
+        ("FREQ=MONTHLY;BYMONTHDAY=40", "BYMONTHDAY must be a whole number from 1 to 31 or"),
+        ("FREQ=MONTHLY;BYMONTHDAY=0", "BYMONTHDAY must be"),
+        ("FREQ=MONTHLY;BYMONTHDAY=1,x", "BYMONTHDAY must be"),
+        ("FREQ=YEARLY;BYYEARDAY=-367", "BYYEARDAY must be"),
+        ("FREQ=YEARLY;BYWEEKNO=54", "BYWEEKNO must be"),
+        ("FREQ=YEARLY;BYMONTH=13", "BYMONTH must be a whole number from 1 to 12"),
+        ("FREQ=YEARLY;BYMONTH=-1", "BYMONTH must be"),
+        ("FREQ=MONTHLY;BYDAY=WE;BYSETPOS=367", "BYSETPOS must be"),
+        # a numbered weekday: dateutil dropped the number of a daily rule silently
+        ("FREQ=DAILY;BYDAY=+2MO", "numbered weekday"),
+        ("FREQ=WEEKLY;BYDAY=1FR", "numbered weekday"),
+        ("FREQ=MONTHLY;BYDAY=6MO", "numbered weekday"),
+        ("FREQ=MONTHLY;BYDAY=-6MO", "numbered weekday"),
+        ("FREQ=YEARLY;BYDAY=54MO", "numbered weekday"),
+        ("FREQ=YEARLY;BYWEEKNO=20;BYDAY=1MO", "numbered weekday"),
+        ("FREQ=MONTHLY;BYDAY=MO,", "BYDAY must list weekdays"),
+    ],
+)
+def test_numbers_of_a_rule_outside_rfc_5545_are_refused(rule: str, reason: str) -> None:
+    with pytest.raises(InvalidValueError, match=reason) as info:
+        MeetingSchedule(rrule=rule, dtstart=D(2026, 1, 1))
+    assert info.value.field == "rrule"
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;INTERVAL=2147483647;COUNT=2147483647",
+        "FREQ=MONTHLY;BYMONTHDAY=31,-31;BYSETPOS=1,-366",
+        "FREQ=YEARLY;BYYEARDAY=366,-1;BYWEEKNO=53,-53;BYMONTH=1,12",
+        "FREQ=MONTHLY;BYDAY=5MO,-5FR,+1TU",
+        "FREQ=YEARLY;BYDAY=53MO,-53SU",
+        "FREQ=DAILY;INTERVAL=+2",
+    ],
+)
+def test_numbers_at_the_ends_of_the_rfc_5545_ranges_are_accepted(rule: str) -> None:
+    schedule = MeetingSchedule(rrule=rule, dtstart=D(2026, 1, 1))
+    planned_meetings(schedule, Y2026)  # expands without error (and ends)
+
+
+@given(
+    st.sampled_from(sorted(RFC5545_NUMBERS)),
+    st.one_of(st.integers(-(2**40), 2**40), st.integers(-400, 400)),
+    st.sampled_from(["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]),
+)
+def test_a_rule_is_accepted_exactly_when_its_number_is_in_range(
+    part: str, number: int, freq: str
+) -> None:
+    lowest, highest, signed = RFC5545_NUMBERS[part]
+    in_range = lowest <= abs(number) <= highest and (number > 0 or signed)
+    rule = f"FREQ={freq};{part}={number}"
+    try:
+        schedule = MeetingSchedule(rrule=rule, dtstart=D(2026, 1, 1))
+    except InvalidValueError:
+        assert not in_range
+        return
+    assert in_range
+    planned_meetings(schedule, ReportPeriod.containing(D(2026, 3, 1), "quarter"))
+    icalendar.vRecur.from_ical(rule)  # and the iCalendar export can hold it
+
+
 def test_until_as_a_date_ends_the_rule() -> None:
     schedule = MeetingSchedule(rrule=f"{QUARTERLY};UNTIL=20260630", dtstart=D(2026, 1, 1))
     assert planned_meetings(schedule, Y2026) == [D(2026, 1, 13), D(2026, 4, 14)]

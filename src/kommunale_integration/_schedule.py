@@ -43,6 +43,22 @@ __all__ = [
 
 _SUB_DAILY: Final = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
 _TIME_PARTS: Final = frozenset({"BYHOUR", "BYMINUTE", "BYSECOND"})
+#: The largest integer RFC 5545 allows in a recurrence rule (a signed 32-bit value).
+_RFC5545_MAX: Final = 2**31 - 1
+#: The numbers a rule part may hold (RFC 5545, section 3.3.10): its lowest and highest
+#: absolute value and whether it may be negative. ``INTERVAL=0`` would never advance
+#: (dateutil loops forever on it); a ``BYMONTHDAY=40`` never occurs.
+_NUMBER_PARTS: Final = {
+    "INTERVAL": (1, _RFC5545_MAX, False),
+    "COUNT": (1, _RFC5545_MAX, False),
+    "BYSETPOS": (1, 366, True),
+    "BYMONTHDAY": (1, 31, True),
+    "BYYEARDAY": (1, 366, True),
+    "BYWEEKNO": (1, 53, True),
+    "BYMONTH": (1, 12, False),
+}
+_NUMBER: Final = re.compile(r"[+-]?\d{1,12}")
+_WEEKDAY: Final = re.compile(r"([+-]?\d{1,12})?(MO|TU|WE|TH|FR|SA|SU)")
 _PRODID: Final = "-//kommunale-integration//Netzwerksitzungen//DE"
 
 
@@ -210,6 +226,14 @@ def parse_rrule(text: str, dtstart: dt.date) -> _rrule.rrule:
         raise invalid("the rule gives days only, without times of day")
     if "T" in parts.get("UNTIL", ""):
         raise invalid("UNTIL must be a date like 20261231")
+    problem = _number_problem(parts)
+    if problem is not None:
+        raise InvalidValueError(
+            "rrule",
+            "{rule} is not a valid RFC 5545 recurrence rule: {problem}",
+            rule=shown(text),
+            problem=problem,
+        )
     try:
         rule = _rrule.rrulestr(text, dtstart=_midnight(dtstart))
     except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
@@ -222,6 +246,46 @@ def parse_rrule(text: str, dtstart: dt.date) -> _rrule.rrule:
     if not isinstance(rule, _rrule.rrule):  # pragma: no cover - excluded by the checks above
         raise invalid("expected a single RRULE")
     return rule
+
+
+def _number_problem(parts: dict[str, str]) -> Translatable | None:
+    """What is wrong with the numbers of a rule's *parts* (RFC 5545 ranges), if anything."""
+    for name, (lowest, highest, signed) in _NUMBER_PARTS.items():
+        for item in parts[name].split(",") if name in parts else ():
+            number = int(item) if _NUMBER.fullmatch(item) else 0
+            if lowest <= abs(number) <= highest and (number > 0 or signed):
+                continue
+            if signed:
+                return Translatable(
+                    "{part} must be a whole number from {lowest} to {highest} or from "
+                    "-{highest} to -{lowest}",
+                    part=name,
+                    lowest=lowest,
+                    highest=highest,
+                )
+            return Translatable(
+                "{part} must be a whole number from {lowest} to {highest}",
+                part=name,
+                lowest=lowest,
+                highest=highest,
+            )
+    return _weekday_problem(parts)
+
+
+def _weekday_problem(parts: dict[str, str]) -> Translatable | None:
+    """What is wrong with the weekdays of ``BYDAY`` (``MO``, ``2TU``, ``-1FR``), if anything."""
+    most = {"MONTHLY": 5, "YEARLY": 53}.get(parts["FREQ"], 0) if "BYWEEKNO" not in parts else 0
+    for item in parts["BYDAY"].split(",") if "BYDAY" in parts else ():
+        day = _WEEKDAY.fullmatch(item)
+        if day is None:
+            return Translatable("BYDAY must list weekdays like MO,TU or 2TU,-1FR")
+        if day.group(1) is not None and not 1 <= abs(int(day.group(1))) <= most:
+            return Translatable(
+                "{day}: a numbered weekday needs FREQ=MONTHLY (numbers 1 to 5, or -1 to -5) "
+                "or FREQ=YEARLY without BYWEEKNO (1 to 53, or -1 to -53)",
+                day=item,
+            )
+    return None
 
 
 def rule_dates(text: str, dtstart: dt.date, first: dt.date, last: dt.date) -> list[dt.date]:
