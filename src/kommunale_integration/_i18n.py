@@ -30,8 +30,9 @@ import functools
 import gettext as _gettext
 import os
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, getcontext, localcontext
 from pathlib import Path
 from typing import Any, Final
 
@@ -49,6 +50,7 @@ __all__ = [
     "language_from_environment",
     "normalise_language",
     "ntr",
+    "room_for",
     "tr",
     "translations",
     "using_language",
@@ -303,6 +305,23 @@ def _parsed_locale(code: str) -> Any:
     return Locale.parse(BABEL_LOCALES.get(code, code))
 
 
+def room_for(number: Decimal | int, decimals: int = 2) -> AbstractContextManager[Context]:
+    """A decimal context in which *number* rounded to *decimals* places can be printed.
+
+    Babel and :meth:`~decimal.Decimal.quantize` round in the current context, whose 28
+    digits fail on an amount of 10^26 EUR (``InvalidOperation``). Every formatter of
+    numbers and amounts rounds inside this context; the size of numbers is bounded when
+    they are read (:func:`~kommunale_integration._parse.check_digits`).
+
+    >>> with room_for(Decimal("1e30")):
+    ...     Decimal("1e30").quantize(Decimal("0.01"))
+    Decimal('1000000000000000000000000000000.00')
+    """
+    context = getcontext().copy()
+    context.prec = max(context.prec, Decimal(number).adjusted() + 3 + max(decimals, 2))
+    return localcontext(context)
+
+
 def format_number(
     value: Decimal | int, decimals: int | None = None, *, lang: str | None = None
 ) -> str:
@@ -316,13 +335,14 @@ def format_number(
     from babel.numbers import format_decimal
 
     number = Decimal(value)
-    if decimals is None:
-        normal = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
-        decimals = max(0, -int(normal.as_tuple().exponent))
-    quantum = Decimal(1).scaleb(-decimals)
-    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text: str = format_decimal(rounded, format=pattern, locale=babel_locale(lang))
+    with room_for(number, decimals or 2):
+        if decimals is None:
+            normal = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+            decimals = max(0, -int(normal.as_tuple().exponent))
+        quantum = Decimal(1).scaleb(-decimals)
+        rounded = number.quantize(quantum, rounding=ROUND_HALF_UP)
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        text: str = format_decimal(rounded, format=pattern, locale=babel_locale(lang))
     return text
 
 

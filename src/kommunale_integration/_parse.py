@@ -18,8 +18,9 @@ The rules, in one place:
   three digits, no point), which could be one thousand two hundred and thirty-four in
   English or 1.234 in German: it is refused with the key ``ambiguous-number`` (write
   ``1234``, ``1.234,0`` or set the notation). Spaces, non-breaking spaces and a trailing
-  ``€`` are ignored. Infinity and NaN are refused; so are integers of more than
-  :data:`MAX_DIGITS` digits.
+  ``€`` are ignored. Infinity and NaN are refused; so are numbers with more than
+  :data:`MAX_DIGITS` digits before or after the point, also when an exponent makes
+  them so (``1e999999``, :func:`check_digits`).
 * **Dates** (:func:`parse_date`): ISO ``2016-12-31`` or German ``31.12.2016``; a
   :class:`~datetime.date` as is; a datetime only at midnight. Spreadsheet cells may hold
   an Excel serial number (:func:`excel_serial_date`); a serial below 1 (which Excel
@@ -56,6 +57,7 @@ __all__ = [
     "TRUE_WORDS",
     "ParseError",
     "ags_level",
+    "check_digits",
     "excel_serial_date",
     "is_ags",
     "is_formula_like",
@@ -166,7 +168,31 @@ def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
         )
     if not result.is_finite():
         raise ParseError("invalid-number", "expected a finite number")
-    return result
+    return check_digits(result)
+
+
+def check_digits(number: Decimal) -> Decimal:
+    """*number* if it has at most :data:`MAX_DIGITS` digits before and after the point.
+
+    The one bound on the size of a number, for text (``1e999999`` is eight characters
+    but a million digits, which no report can print) and for a :class:`~decimal.Decimal`
+    given to the model.
+
+    >>> check_digits(Decimal("1e4299"))
+    Decimal('1E+4299')
+
+    Raises:
+        ParseError: ``too-many-digits``.
+    """
+    if (
+        number.is_finite()
+        and number
+        and (number.adjusted() >= MAX_DIGITS or int(number.as_tuple().exponent) < -MAX_DIGITS)
+    ):
+        raise ParseError(
+            "too-many-digits", "a number has more than {limit} digits", limit=MAX_DIGITS
+        )
+    return number
 
 
 def _decimal_from_text(text: str, german: bool | None) -> Decimal:

@@ -16,7 +16,7 @@ import attrs
 
 from ._errors import InvalidValueError, shown
 from ._i18n import N_
-from ._parse import SLUG_PATTERN, is_ags
+from ._parse import SLUG_PATTERN, ParseError, check_digits, is_ags
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
@@ -101,6 +101,14 @@ class _AGS:
 ags = _AGS()
 
 
+def _check_size(attribute: attrs.Attribute[Any], value: int | Decimal) -> None:
+    """Refuse a number too large (or too finely divided) to print (:func:`check_digits`)."""
+    try:
+        check_digits(Decimal(value))
+    except ParseError as error:
+        raise _fail(attribute, error.message_id, **error.values) from None
+
+
 @attrs.frozen(repr=False)
 class _NonNegative:
     def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -113,6 +121,7 @@ class _NonNegative:
             raise _fail(attribute, "expected a finite number, got {found}", found=shown(value))
         if value < 0:
             raise _fail(attribute, "must not be negative, got {found}", found=value)
+        _check_size(attribute, value)
 
     def __repr__(self) -> str:
         return "<non-negative number>"
@@ -135,6 +144,7 @@ class _Money:
             raise _fail(
                 attribute, "expected a non-negative amount in EUR, got {found}", found=value
             )
+        _check_size(attribute, value)
 
     def __repr__(self) -> str:
         return "<non-negative Decimal EUR>"

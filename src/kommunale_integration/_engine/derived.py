@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
+from .._i18n import room_for
 from .._model import Baseline, Concept, Direction, Indicator, ObservationStatus, Target
 from .._periods import PeriodError, ReportPeriod
 from .forecasting import Forecast, forecast
@@ -132,11 +133,7 @@ def _change(
     if value is None or earlier is None or value.value is None or earlier.value is None:
         return None, None, ObservationStatus.MISSING
     absolute = value.value - earlier.value
-    relative = (
-        None
-        if earlier.value == 0
-        else (absolute * _HUNDRED / earlier.value).quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
-    )
+    relative = None if earlier.value == 0 else _one_decimal(absolute * _HUNDRED / earlier.value)
     status = (
         ObservationStatus.OK
         if all(s is ObservationStatus.OK for s in statuses)
@@ -203,7 +200,13 @@ def attainment(
         if target == 0:
             return None
         result = value * _HUNDRED / target
-    return result.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    return _one_decimal(result)
+
+
+def _one_decimal(number: Decimal) -> Decimal:
+    """*number* rounded to one place, also when it has more digits than the context."""
+    with room_for(number, 1):
+        return number.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
 def _higher_is_better(

@@ -10,6 +10,7 @@ readers announce. Every chart is accompanied by a data table in the report.
 from __future__ import annotations
 
 import io
+import math
 import re
 import sys
 from decimal import Decimal
@@ -50,7 +51,9 @@ def has_chart(figure: Figure) -> bool:
 
 
 def _float(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
+    """*value* as a point of a chart; none for a value beyond what a float holds (10^308)."""
+    number = float(value) if value is not None else None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def _xml(text: str) -> str:

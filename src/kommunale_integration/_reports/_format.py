@@ -24,7 +24,7 @@ from typing import Any
 from .._catalogues import Catalogue, load_catalogue
 from .._errors import InvalidValueError, shown
 from .._i18n import BABEL_LOCALES as _LOCALES
-from .._i18n import babel_locale
+from .._i18n import babel_locale, room_for
 from .._model import GoalKind, MeasureStatus, ObservationStatus
 from .._periods import ReportPeriod
 
@@ -491,7 +491,8 @@ class Formatter:
 
         if value is None:
             return self.symbol(ObservationStatus.MISSING)
-        text: str = format_currency(value, "EUR", locale=self._babel)
+        with room_for(value):
+            text: str = format_currency(value, "EUR", locale=self._babel)
         return text
 
     def money_short(self, value: Decimal | None) -> str:
@@ -503,9 +504,10 @@ class Formatter:
         if value != value.to_integral_value():
             return self.money(value)
         pattern = "#,##0\u00a0¤" if self.lang == "de" else "¤#,##0"
-        text: str = format_currency(
-            value, "EUR", format=pattern, locale=self._babel, currency_digits=False
-        )
+        with room_for(value):
+            text: str = format_currency(
+                value, "EUR", format=pattern, locale=self._babel, currency_digits=False
+            )
         return text
 
     # ----------------------------------------------------------------- dates

@@ -25,7 +25,7 @@ import attrs
 from markupsafe import Markup, escape
 
 from .._catalogues import Catalogue, CatalogueEntry, load_catalogue
-from .._i18n import Translations, available_languages, translations
+from .._i18n import Translations, available_languages, room_for, translations
 
 __all__ = [
     "WEGWEISER_LANGUAGES",
@@ -241,14 +241,16 @@ class WegweiserText:
         """A number in the page language."""
         from babel.numbers import format_decimal
 
-        text: str = format_decimal(value, locale=self.locale)
+        with room_for(value):
+            text: str = format_decimal(value, locale=self.locale)
         return text
 
     def money(self, value: Decimal) -> str:
         """An amount in euros in the page language."""
         from babel.numbers import format_currency
 
-        text: str = format_currency(value, "EUR", locale=self.locale)
+        with room_for(value):
+            text: str = format_currency(value, "EUR", locale=self.locale)
         return text
 
     def date(self, value: date) -> str:
