@@ -8,6 +8,7 @@ import shlex
 import stat
 import unicodedata
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,26 @@ def test_template_tables_have_headers_the_loader_knows() -> None:
         known = {c.header for c in columns}
         assert set(rows[0]) <= known, name
         assert {c.header for c in columns if c.required} <= set(rows[0]), name
+
+
+def test_the_commented_funding_example_counts_in_the_year_of_the_report(tmp_path: Path) -> None:
+    """Uncommented as it stands, the template's funding example has a period, so the
+    report of that year adds it up (a grant without one is only listed apart)."""
+    folder = tmp_path / "neu"
+    ki.init_concept(folder, name="Wettringen", ags="05566096", today=date(2026, 5, 1))
+    path = folder / "konzept.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index("# - id: landesfoerderung")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("#   "))
+    example = [line.removeprefix("# ").replace("# - ", "- ") for line in lines[start:end]]
+    example = [line.split("  #")[0] for line in example]
+    text = "\n".join(lines).replace("funding: []", "funding:\n" + "\n".join(example))
+    path.write_text(text + "\n", encoding="utf-8")
+    funding = ki.load_concept(folder).funding
+    assert [(f.id, f.period is not None) for f in funding] == [("landesfoerderung", True)]
+    md = ki.build_report(ki.load_concept(folder), "2026", format="md", today=date(2026, 5, 1))
+    assert "| Summe |  |  | 20.000\u00a0€ |" in md
+    assert "Ohne Zeitraumangabe" not in md
 
 
 def test_template_is_commented() -> None:
@@ -595,6 +616,16 @@ def test_the_tutorial_produces_the_annual_report_of_a_new_town(
     # init by name took the Wettringen of Kreis Steinfurt and says so in konzept.yaml.
     text = (tmp_path / "wettringen" / "konzept.yaml").read_text(encoding="utf-8")
     assert "#   Wettringen (05566096), Kreis Steinfurt, Nordrhein-Westfalen" in text
+    # Decisions with their votes, money and posts (step 6) reach the report.
+    assert "21 Ja, 2 Nein, 1 Enthaltung" in html
+    assert "beschlossen (Beschluss über das Konzept)" in html
+    assert concept.get("funding", "landesfoerderung").amount == Decimal("25000.00")
+    assert "25.000\u00a0€ jährlich" in html
+    assert "1,5 Vollzeitstellen (VZÄ)" in html
+    posts = {s.role: s.fte for s in concept.actor("gemeinde-wettringen").staff}
+    assert posts == {"Integrationsbeauftragte": Decimal(1), "Sozialarbeit": Decimal("0.5")}
+    assert "Zielwert" in html
+    assert "nicht veröffentlicht: Abgeschlossene Sprachkurse" in html
     assert (tmp_path / "jahresbericht-2026.md").is_file()
     assert (tmp_path / "jahresbericht-2026.docx").stat().st_size > 0
     assert (tmp_path / "wegweiser" / "index.html").is_file()

@@ -95,17 +95,19 @@ def trend_svg(figure: Figure, fmt: Formatter, *, chart_id: str) -> str:
         foreground_subtle="#595959",
         colors=COLOURS,
         font_family="system-ui, 'Segoe UI', Arial, sans-serif",
-        label_font_size=12,
-        major_label_font_size=12,
-        legend_font_size=12,
-        value_font_size=12,
-        tooltip_font_size=12,
+        label_font_size=13,
+        major_label_font_size=13,
+        legend_font_size=13,
+        value_font_size=13,
+        tooltip_font_size=13,
     )
+    # A small canvas: the chart is drawn half the text wide (two a row), so its labels
+    # print at about 8 pt (on a 640-wide canvas they shrank to 4 pt).
     chart = pygal.Line(
         js=[],
         disable_xml_declaration=True,
-        width=640,
-        height=300,
+        width=400,
+        height=200,
         style=style,
         show_legend=figure.chart_target is not None,
         legend_at_bottom=True,
