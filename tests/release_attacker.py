@@ -152,6 +152,7 @@ class Knowledge:
     thresholds: Mapping[str, int] = field(default_factory=dict)  # the concept's own
     rates: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # rate → counts
     rounded: Mapping[str, int] = field(default_factory=dict)  # indicator → base
+    scales: Mapping[str, int] = field(default_factory=dict)  # rate → its scale (else 1)
 
     def threshold_of(self, indicator: str) -> int:
         """The stricter of the run's threshold and the indicator's own."""
@@ -168,6 +169,7 @@ DEFAULT_KINDS = {
 }
 """The default catalogue (``DESIGN.md`` §4)."""
 DEFAULT_RATES = {"placement_rate": ("placements", "active_cases")}
+DEFAULT_SCALES = {"placement_rate": 100}
 
 
 def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
@@ -175,7 +177,7 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
     indicators' definitions; without one the default catalogue. A rate's numerator
     and denominator are the count indicators with the same definition."""
     if path is None:
-        return Knowledge({}, DEFAULT_KINDS, threshold, rates=DEFAULT_RATES)
+        return Knowledge({}, DEFAULT_KINDS, threshold, rates=DEFAULT_RATES, scales=DEFAULT_SCALES)
     import yaml
 
     file = path / "konzept.yaml" if path.is_dir() else path
@@ -200,6 +202,7 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
             kinds[indicator["id"]] = "additive" if numerator["count"] == "new" else "distinct"
             counts.setdefault(json.dumps(numerator, sort_keys=True), indicator["id"])
     rates: dict[str, tuple[str, str]] = {}
+    scales = {i["id"]: int(i.get("scale", 1)) for i in data.get("indicators", [])}
     for indicator in data.get("indicators", []):
         parts = [
             counts.get(json.dumps(indicator.get(k), sort_keys=True))
@@ -207,7 +210,15 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
         ]
         if indicator.get("denominator") is not None and None not in parts:
             rates[indicator["id"]] = (str(parts[0]), str(parts[1]))
-    return Knowledge(parents, kinds, threshold, thresholds=thresholds, rates=rates, rounded=rounded)
+    return Knowledge(
+        parents,
+        kinds,
+        threshold,
+        thresholds=thresholds,
+        rates=rates,
+        rounded=rounded,
+        scales={r: scales[r] for r in rates},
+    )
 
 
 def parent_of(territory: str, parents: Mapping[str, str]) -> str | None:
@@ -949,6 +960,10 @@ def attack_release(
     counts (the attacker cannot tell a primary cell from a suppressed zero).
     """
     outcome = Outcome()
+    shown = given_back_by_rates(release, knowledge)  # the counts that rates give back
+    if truth is not None:
+        for key, (value, status) in shown.cells.items():
+            assert status != "given back by a rate" or value == (truth.cells[key][0] or 0), key
     for indicator in release.indicators():
         kind = knowledge.kinds.get(indicator)
         if kind == "rate" and indicator in knowledge.rates:
@@ -958,7 +973,7 @@ def attack_release(
             outcome.skipped.append(indicator)
             continue
         threshold = knowledge.threshold_of(indicator)
-        cells = release.of(indicator)
+        cells = shown.of(indicator)
         found = relations(cells, release.dims, knowledge.parents, additive=kind == "additive")
         real: dict[Cell, float] | None = None
         if truth is not None:
@@ -991,6 +1006,44 @@ def attack_release(
             if verdict.below and (real is None or 0 < real[cell] < threshold):
                 outcome.below.append(key)
     return outcome
+
+
+def given_back_by_rates(release: Release, knowledge: Knowledge) -> Release:
+    """*release* with every suppressed count that a published rate gives back: a
+    rate is ``round(numerator × scale / denominator, 1)`` (halves up), so beside a
+    published denominator it leaves a few whole numerators, beside a published
+    numerator a few whole denominators; where exactly one fits, the count is known.
+    The attacker takes each rate's scale from the concept (100: per cent)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    def rate(num: int, den: int, scale: int) -> Decimal:
+        if num == 0:
+            return Decimal("0.0")
+        return (Decimal(num) * scale / Decimal(den)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    known = dict(release.cells)
+    for name, (numerator, denominator) in knowledge.rates.items():
+        scale = knowledge.scales.get(name, 1)
+        for key, (value, _) in release.cells.items():
+            if key[0] != name or value is None:
+                continue
+            shown = Decimal(str(value))
+            n_key, d_key = (numerator, *key[1:]), (denominator, *key[1:])
+            if n_key not in known or d_key not in known:
+                continue
+            n, d = known[n_key][0], known[d_key][0]
+            if n is None and d is not None:
+                fits = [x for x in range(int(d) + 1) if d and rate(x, int(d), scale) == shown]
+                hidden = n_key
+            elif d is None and n:  # (a zero numerator gives 0.0 with any denominator)
+                top = int(n * scale / max(float(shown) - 0.05, 1e-9)) + 1
+                fits = [x for x in range(int(n), top + 1) if rate(int(n), x, scale) == shown]
+                hidden = d_key
+            else:
+                continue
+            if len(fits) == 1:
+                known[hidden] = (float(fits[0]), "given back by a rate")
+    return Release(release.dims, known)
 
 
 def _rate_leaks(release: Release, rate: str, counts: tuple[str, str]) -> list[Key]:

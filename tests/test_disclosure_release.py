@@ -732,8 +732,53 @@ def test_a_published_rate_of_a_suppressed_count_is_found() -> None:
     )
     outcome = attack_release(published, knowledge_from_concept(None), truth)
     assert outcome.rates == [("placement_rate", "2025", "all", ())]
+    # 20.0 % of 10: exactly 2 (and beside a published numerator, the denominator)
+    given = release_attacker.given_back_by_rates(published, knowledge_from_concept(None))
+    assert given.cells[("placements", "2025", "all", ())][0] == 2
+    published.cells[("placements", "2025", "all", ())] = (2, "ok")
+    published.cells[("active_cases", "2025", "all", ())] = (None, "suppressed")
+    given = release_attacker.given_back_by_rates(published, knowledge_from_concept(None))
+    assert given.cells[("active_cases", "2025", "all", ())][0] == 10
+    published.cells[("active_cases", "2025", "all", ())] = (10, "ok")
+    published.cells[("placements", "2025", "all", ())] = (None, "suppressed")
     published.cells[("placement_rate", "2025", "all", ())] = (None, "suppressed")
     assert attack_release(published, knowledge_from_concept(None), truth).exposed == []
+
+
+def test_a_count_shared_by_indicators_with_different_rules_has_one_pattern(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A rate with an own threshold of 5 over counts that are indicators of their own
+    (threshold 3): placements = rate × active cases / 100. Protected once per rule, the
+    count had two patterns in one release and the rate gave back cells that the
+    count's own pattern suppresses (the Kreis example by sex for 2025: 19 rates beside
+    a hidden count, 12 primary cells of placements bounded below 3, 8 fixed). Each
+    count now has one pattern, protected with the strictest rule of its indicators."""
+    import yaml
+
+    data = yaml.safe_load((KREIS / "konzept.yaml").read_text(encoding="utf-8"))
+    (rate,) = [i for i in data["indicators"] if i["id"] == "placement_rate"]
+    rate["confidentiality"] = {"threshold": 5}
+    concept = tmp_path / "konzept.yaml"
+    concept.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    args = (concept, "--period", "2025-Q4", "--cases", KREIS / "cases.csv")
+    args += ("--events", KREIS / "events.csv", "--by", "sex")
+    csv_release, _, _, truth = publish(capsys, tmp_path, *args)
+    knowledge = knowledge_from_concept(concept)
+    outcome = attack_release(csv_release, knowledge, truth)
+    assert (outcome.rates, outcome.fixed, outcome.below) == ([], [], [])
+    # the rate's stricter rule holds for the counts under it: no placement of 3 or 4
+    # is published, while active cases of 3 or 4 are (no indicator of them is stricter
+    # than 3 … except through the rate, which makes the count's rule 5 as well)
+    small = [
+        key
+        for key, (value, _) in csv_release.cells.items()
+        if key[0] in ("placements", "active_cases") and value in (3, 4)
+    ]
+    assert small == []
+    assert any(
+        value in (3, 4) for key, (value, _) in csv_release.cells.items() if key[0] == "new_cases"
+    )
 
 
 # ------------------------------------------------------------------ rounding mode

@@ -40,6 +40,7 @@ from .._model import (
     CaseCountKind,
     CaseFilter,
     Concept,
+    Confidentiality,
     Indicator,
     ObservationStatus,
     OverTime,
@@ -822,19 +823,13 @@ def _sides(
     """Each indicator that can be computed with its numerator and denominator: the
     protected parts of a case count, an expression, or ``None``.
 
-    Every case count is protected first, in *processes* worker processes when that
-    pays (:meth:`_Counts.protect_all`).
+    Every case count is protected first, once, with the one control of
+    :func:`count_controls`, in *processes* worker processes when that pays
+    (:meth:`_Counts.protect_all`).
     """
+    controls = count_controls(chosen, disclosure)
     if counts is not None:
-        counts.protect_all(
-            (
-                (term, _control_for(indicator, disclosure))
-                for indicator in chosen
-                for term in (indicator.numerator, indicator.denominator)
-                if isinstance(term, CaseCount)
-            ),
-            processes,
-        )
+        counts.protect_all(controls.items(), processes)
     ready: _Sides = []
     for indicator in chosen:
         numerator: CaseCount | str | Expression | None = indicator.numerator
@@ -844,7 +839,6 @@ def _sides(
             if indicator.id not in elements.codes:
                 continue
             numerator = element(indicator.id)
-        control = _control_for(indicator, disclosure)
         sides: list[list[Part] | Expression | None] = []
         for term in (numerator, indicator.denominator):
             if isinstance(term, Expression):
@@ -852,7 +846,7 @@ def _sides(
             elif isinstance(term, CaseCount):
                 if counts is None:
                     break
-                sides.append(counts.parts(term, control))
+                sides.append(counts.parts(term, controls[term]))
             else:
                 sides.append(None if term is None else _parse(term, indicator, elements.codes))
         else:
@@ -1005,11 +999,12 @@ class _Counts:
         cells = layout.cell_list()
         order = layout.table_order(totals_only=False)
         result: list[AuditCell] = []
+        controls = count_controls(indicators, disclosure)
         for indicator in indicators:
             spec = indicator.numerator
-            control = _control_for(indicator, disclosure)
             if not isinstance(spec, CaseCount) or indicator.denominator is not None:
                 continue
+            control = controls[spec]
             protection = self.protections.get((spec, control)) if control else None
             if protection is None or control is None or protection.rounded is not None:
                 continue  # rounded, or not computed
@@ -1276,23 +1271,44 @@ def cell_value(
     return value, status, n, d
 
 
+def count_controls(
+    indicators: Iterable[Indicator], disclosure: DisclosureControl | None
+) -> dict[CaseCount, DisclosureControl | None]:
+    """The one control of each case count that *indicators* use, as numerator or
+    denominator: the strictest rule of all of them (:func:`_control_for`).
+
+    One count, one pattern: a rate publishes its numerator and denominator as well
+    (numerator = rate × denominator / scale), so a count protected once for the
+    rate (an own threshold of 5) and once for its own indicator (the default 3)
+    would publish two patterns of one table — cells suppressed in one, given back
+    by the other.
+    """
+    rules: dict[CaseCount, list[Confidentiality]] = {}
+    for indicator in indicators:
+        for term in (indicator.numerator, indicator.denominator):
+            if isinstance(term, CaseCount):
+                rules.setdefault(term, []).append(indicator.confidentiality)
+    return {spec: _control_for(found, disclosure) for spec, found in rules.items()}
+
+
 def _control_for(
-    indicator: Indicator, disclosure: DisclosureControl | None
+    rules: Sequence[Confidentiality], disclosure: DisclosureControl | None
 ) -> DisclosureControl | None:
-    """The control of one indicator: the stricter of *disclosure* and the indicator's
-    own rule (its larger threshold; its rounding), keeping the margin.
+    """The control of a count: the stricter of *disclosure* and the indicators' own
+    *rules* (the largest threshold; rounding where any of them rounds, to the largest
+    base), keeping the margin.
 
     Rounding protects only with a base of at least the threshold: where the larger
-    threshold exceeds the indicator's base, the base 10 is used, and above 10 the
-    indicator's counts are suppressed instead of rounded.
+    threshold exceeds the base, the base 10 is used, and above 10 the counts are
+    suppressed instead of rounded.
     """
     if disclosure is None:
         return None
-    rule = indicator.confidentiality
-    threshold = max(disclosure.threshold, rule.threshold)
+    threshold = max([disclosure.threshold, *(rule.threshold for rule in rules)])
     mode, base = disclosure.mode, disclosure.base
-    if rule.rounding is not None:
-        mode, base = "round", rule.rounding
+    rounding = [rule.rounding for rule in rules if rule.rounding is not None]
+    if rounding:
+        mode, base = "round", max(rounding)
     if mode == "round" and base < threshold:
         if threshold <= 10:
             base = 10
