@@ -549,13 +549,21 @@ def test_indicator_confidentiality_makes_it_stricter() -> None:
         numerator=CaseCount(count=CaseCountKind.ACTIVE),
         confidentiality=Confidentiality(rounding=10),
     )
-    t = compute_indicators(cases=data, periods=["2025"], indicators=[strict, rounded])
+    t = compute_indicators(cases=data, periods=["2025"], indicators=[strict])
     assert t.get("strict", "2025", "all").status is ObservationStatus.SUPPRESSED  # type: ignore[union-attr]
+    t = compute_indicators(cases=data, periods=["2025"], indicators=[rounded])
     cell = t.get("rounded", "2025", "all")
     assert cell is not None
     # 4 cases round to 0; the status says that the 0 is a rounded value
     assert cell.value == 0
     assert cell.status is ObservationStatus.ROUNDED
+    # one count, one pattern: published together, both show the count rounded (the
+    # rule of the strictest — rounding to 10 hides what a threshold of 5 hides)
+    t = compute_indicators(cases=data, periods=["2025"], indicators=[strict, rounded])
+    for code in ("strict", "rounded"):
+        both = t.get(code, "2025", "all")
+        assert both is not None
+        assert (both.value, both.status) == (0, ObservationStatus.ROUNDED)
 
 
 def test_same_release_same_pattern() -> None:
