@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import attrs
 import pytest
 
 import kommunale_integration as ki
@@ -101,3 +102,19 @@ def test_markdown_golden() -> None:
     if os.environ.get("UPDATE_GOLDEN") == "1":
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_partners_are_named_as_partners() -> None:
+    """A second actor under the lead is labelled, not left for the reader to guess."""
+    concept = _concept()
+    measures = [
+        attrs.evolve(m, partners=("drk",)) if m.id == "m-sprachcafe" else m
+        for m in concept.measures
+    ]
+    concept = concept.evolve(measures=measures)
+    md = ki.build_action_plan(concept, format="md", today=TODAY)
+    assert "| VHS Coesfeld (Partner: DRK Kreisverband) |" in md
+    html = ki.build_action_plan(concept, format="html", today=TODAY)
+    assert '<span class="note">Partner: DRK Kreisverband</span>' in html
+    en = ki.build_action_plan(concept, format="md", today=TODAY, lang="en")
+    assert "| VHS Coesfeld (Partners: DRK Kreisverband) |" in en

@@ -234,6 +234,7 @@ MESSAGES: Mapping[str, str] = {
     "measure": "Measure",
     "status": "Status",
     "responsible": "Lead",
+    "partners": "Partners",
     "timeframe": "Timeframe",
     "not_named": "not named",
     "from": "from",
