@@ -153,3 +153,22 @@ def test_non_text_unknown_keys_are_a_finding() -> None:
         ki.loads_yaml("short: KI\nlong: Integrationszentrum\ntrue: 1\n", ki.Abbreviation)
     assert info.value.findings[0].code == "unknown-key"
     assert "True" in info.value.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "funding: empty; write [] for an empty list"),
+        (" 5", "funding: expected a list, got 5"),
+        (" true", "funding: expected a list, got True"),
+    ],
+)
+def test_a_list_key_left_empty_says_what_to_write(value: str, message: str) -> None:
+    """``funding:`` left empty once the template's commented example is removed: a
+    finding that says what to write, not Python's "'NoneType' object is not iterable"."""
+    text = f'id: k\ntitle: T\nterritory: "05558"\nfunding:{value}\n'
+    with pytest.raises(ki.LoadError) as caught:
+        ki.loads_yaml(text, ki.Concept)
+    shown = [str(f) for f in caught.value.findings]
+    assert any(s.endswith(message) for s in shown), shown
+    assert not any("not iterable" in s for s in shown)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 import json
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -212,7 +212,9 @@ def _is_list_type(kind: Any) -> bool:
 
 def _list_hook(conv: cattrs.Converter) -> Any:
     def structure_list(value: Any, kind: Any) -> Any:
-        if isinstance(value, str | bytes | Mapping):
+        if value is None:  # a key left empty (``funding:`` once the example is gone)
+            raise _Invalid("empty; write [] for an empty list")
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
             raise _Invalid("expected a list, got {found}", found=_show(value))
         return conv._structure_tuple(value, kind)
 
