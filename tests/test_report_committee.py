@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -301,3 +301,29 @@ def test_money_is_german_in_every_format(amount: str) -> None:
     for fmt, text in _reports(concept).items():
         assert shown in text, fmt
     assert COESFELD  # the sample's towns are what the tests above name
+
+
+def test_a_duplicate_outside_the_concept_is_named_not_coded() -> None:
+    """Two offers at the same time in a neighbouring town: the report and the finding
+    name the place ("Münster"), never its AGS."""
+    concept = sample_concept()
+    twins = [
+        ki.Offer(
+            id=f"cafe-{n}",
+            name=f"Sprachcafé {n}",
+            actor=actor,
+            fields=("sprache",),
+            territories=("05515000",),
+            schedule="FREQ=WEEKLY;BYDAY=WE",
+            start_time=time(16, 0),
+            end_time=time(18, 0),
+        )
+        for n, actor in (("a", "vhs"), ("b", "drk"))
+    ]
+    concept = concept.evolve(offers=(*concept.offers, *twins))
+    md = ki.build_report(concept, "2025", format="md", today=TODAY)
+    row = next(line for line in md.splitlines() if line.startswith("| Sprachcafé a"))
+    assert row.endswith("| Sprache | Münster |")
+    messages = [f.message for f in ki.validate(concept).findings if f.code == "duplicate-structure"]
+    assert messages
+    assert all("in Münster" in m and "05515000" not in m for m in messages)

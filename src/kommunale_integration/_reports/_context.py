@@ -65,6 +65,7 @@ from .._model import (
 )
 from .._periods import PeriodError, ReportPeriod
 from .._schedule import meeting_status
+from .._territories import place_name
 from .._validation._accepted import ReviewedFinding, normalise_subject
 
 __all__ = [
@@ -693,7 +694,7 @@ def _actors_section(
             actor_a=_name(concept, "actors", d.actor_a),
             actor_b=_name(concept, "actors", d.actor_b),
             fields=tuple(_field_title(concept, f) for f in d.fields),
-            territories=tuple(names.get(t, t) for t in d.territories),
+            territories=tuple(names.get(t) or place_name(t) for t in d.territories),
         )
         for d in find_duplicate_structures(concept, period=period)
         if shown(
@@ -709,8 +710,6 @@ def _actors_section(
             continue
         by_town[gap.municipality].append(_field_title(concept, gap.field))
     gaps = tuple((names.get(ags, ags), tuple(fields)) for ags, fields in by_town.items())
-    from .._territories import place_name
-
     outside = tuple(
         OutsideView(
             offer=_name(concept, "offers", o.offer),

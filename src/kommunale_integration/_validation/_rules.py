@@ -23,6 +23,7 @@ from .._model import (
     OverTime,
 )
 from .._periods import ReportPeriod
+from .._territories import place_name
 from ._accepted import AcceptanceRule
 from ._base import BuiltinRule, ValidationContext, subject, territory_name
 from ._messages import label, quote
@@ -636,7 +637,8 @@ class DuplicateStructureRule(BuiltinRule):
                 group_text[dup.target_groups] = groups
             places = place_text.get(dup.territories)
             if places is None:
-                names = [towns.get(ags, ags) for ags in dup.territories]
+                # A place outside the concept by its name and Kreis, never its AGS.
+                names = [towns.get(ags) or place_name(ags) for ags in dup.territories]
                 places = f"in {_listing(names, lang)}" if names else whole
                 place_text[dup.territories] = places
             confirmed = dup.overlap is Overlap.TIMES
