@@ -327,3 +327,19 @@ def test_a_duplicate_outside_the_concept_is_named_not_coded() -> None:
     messages = [f.message for f in ki.validate(concept).findings if f.code == "duplicate-structure"]
     assert messages
     assert all("in Münster" in m and "05515000" not in m for m in messages)
+
+
+def test_docx_captions_and_goal_lines_keep_with_what_follows() -> None:
+    import docx
+
+    data = ki.build_report(sample_concept(), "2025", format="docx", today=TODAY)
+    doc = docx.Document(io.BytesIO(data))
+    captions = [p for p in doc.paragraphs if p.style.name == "Caption" and p.text]
+    assert captions
+    assert all(p.paragraph_format.keep_with_next for p in captions)
+    goal = next(
+        p
+        for p in doc.paragraphs
+        if p.text.startswith("Wirkungsziel: Alle") and p.style.name != "List Bullet"
+    )
+    assert goal.paragraph_format.keep_with_next

@@ -228,7 +228,8 @@ def _table(doc: Any, table: Table, *, header: bool = True) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    doc.add_paragraph(table.caption, style="Caption")
+    # The caption stays on the page of its table (never alone at the foot of a page).
+    doc.add_paragraph(table.caption, style="Caption").paragraph_format.keep_with_next = True
     grid = doc.add_table(rows=1 if header else 0, cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -292,6 +293,8 @@ def _block(doc: Any, block: Block) -> None:
         if block.label:
             paragraph.add_run(block.label + " ").bold = True
         paragraph.add_run(block.text).bold = block.style == "lead" or None
+        if block.style == "lead":  # a goal or a lead-in stays with what follows it
+            paragraph.paragraph_format.keep_with_next = True
     elif block.kind == "items":
         for number, item in enumerate(block.items):
             paragraph = doc.add_paragraph(style="List Bullet")
