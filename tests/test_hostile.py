@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
+import signal
+import zipfile
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -135,3 +140,111 @@ def test_attainment_and_change_round_numbers_of_any_size() -> None:
     assert reached is not None
     assert reached.as_tuple().exponent == -1
     assert attainment(Decimal(7), Decimal(10)) == Decimal("70.0")
+
+
+# --------------------------------------------------------------------------- hostile workbooks
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+@contextlib.contextmanager
+def _within(seconds: int) -> Iterator[None]:
+    """Fail instead of hanging: the hostile workbooks below read for hours when broken."""
+
+    def expire(*_: object) -> None:
+        raise TimeoutError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _workbook(rows: list[list[object]], patch: Callable[[bytes], bytes] | None = None) -> bytes:
+    """An XLSX workbook of *rows*, its worksheet XML changed by *patch*."""
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    if patch is None:
+        return buffer.getvalue()
+    with zipfile.ZipFile(buffer) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    members["xl/worksheets/sheet1.xml"] = patch(members["xl/worksheets/sheet1.xml"])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+ACTORS = [["ID", "Name"], ["drk", "DRK Coesfeld"]]
+
+
+def _read_actors(data: bytes) -> tuple[ki.Actor, ...] | list[ki.Finding]:
+    try:
+        return ki.read_table(io.BytesIO(data), "actors", name="akteure.xlsx")
+    except ki.LoadError as error:
+        return list(error.findings)
+
+
+def test_one_cell_in_the_last_row_and_column_is_found_there() -> None:
+    # openpyxl padded every row to the 16,384 columns of that cell and yielded a million
+    # padded rows before it (17 billion cells): a 6 kB workbook read for hours
+    book = openpyxl.Workbook()
+    for row in ACTORS:
+        book.active.append(row)
+    book.active.cell(row=1_048_576, column=16_384, value="x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with _within(60):
+        findings = _read_actors(buffer.getvalue())
+    assert isinstance(findings, list)
+    assert [(f.code, f.location.row) for f in findings if f.severity is ki.Severity.ERROR] == [
+        ("missing-value", 1_048_576)
+    ]
+
+
+def test_a_row_beyond_the_last_row_of_a_worksheet_is_an_error() -> None:
+    data = _workbook(ACTORS, lambda xml: xml.replace(b'<row r="2"', b'<row r="99999999999"', 1))
+    with _within(60):
+        findings = _read_actors(data)
+    assert isinstance(findings, list)
+    (finding,) = findings
+    assert finding.code == "too-many-rows"
+    assert finding.location.row == 1_048_577
+    assert "beyond the last row of an Excel worksheet" in finding.message
+
+
+def test_a_workbook_that_breaks_while_its_rows_are_read_is_a_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # openpyxl opens the workbook and fails only when the sheet is parsed: territories
+    # update read sheets without catching that (exit code 70)
+    data = _workbook(ACTORS, lambda xml: xml[: len(xml) // 2])
+    findings = _read_actors(data)
+    assert isinstance(findings, list)
+    assert [f.code for f in findings] == ["unreadable-file"]
+    source = tmp_path / "gv.xlsx"
+    source.write_bytes(data)
+    code, _, err = run_cli(
+        capsys, "territories", "update", source, "--output", tmp_path / "gv.tsv",
+        "--gebietsstand", "2024-12-31",
+    )  # fmt: skip
+    assert code == 2, err
+    assert "gv.xlsx: file is not a readable XLSX workbook (“ParseError" in err
+    assert not (tmp_path / "gv.tsv").exists()
+
+
+def test_a_truncated_workbook_is_called_so() -> None:
+    data = _workbook(ACTORS)
+    findings = _read_actors(data[: len(data) // 2])
+    assert isinstance(findings, list)
+    (finding,) = findings
+    assert finding.code == "truncated-file"
+    assert "ZIP archive" in finding.message
+    assert "quote" not in finding.message

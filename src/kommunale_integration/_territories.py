@@ -754,24 +754,11 @@ def _rows(data: bytes, display: str) -> Iterator[tuple[int, Sequence[Any]]]:
 
     collector = Collector(LoadOptions())
     if data.startswith(b"PK\x03\x04"):
-        from ._errors import require_extra
-        from ._loaders._formats import check_zip
+        from ._loaders._formats import xlsx_rows
 
-        if not check_zip(data, display, collector):
+        yield from xlsx_rows(data, display, collector, every_sheet=True)
+        if collector.error_count():
             raise LoadError(collector.findings)
-        openpyxl: Any = require_extra("openpyxl", "excel")
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds of error for broken files
-            message = tr(
-                "file is not a readable XLSX workbook ({problem})", problem=foreign_text(exc)
-            )
-            raise LoadError([_finding(display, None, message)]) from None
-        try:
-            for sheet in book.worksheets:
-                yield from enumerate(sheet.iter_rows(values_only=True), start=1)
-        finally:
-            book.close()
         return
     text = decode_text(data, display, collector)
     if text is None:

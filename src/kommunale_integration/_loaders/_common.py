@@ -99,6 +99,7 @@ _MESSAGES: dict[str, str] = {
         "file is invalid UTF-8 (byte 0x{byte:02X} at offset {offset}); save it as UTF-8"
     ),
     "truncated-file": "file ends in the middle of a value (unclosed quote)",
+    "truncated-xlsx": "file ends before the directory of its ZIP archive (a truncated workbook?)",
     "malformed-csv": "malformed CSV: {problem}",
     "file-too-large": "file has {size} bytes, more than the limit of {limit} bytes",
     "stream-too-large": "file is larger than the limit of {limit} bytes",
@@ -111,6 +112,7 @@ _MESSAGES: dict[str, str] = {
         "row has more than {limit} columns (more than an Excel worksheet holds); is the "
         "delimiter right?"
     ),
+    "beyond-last-row": "row lies beyond the last row of an Excel worksheet ({limit})",
     "path-outside-concept": 'path "{found}" lies outside the concept folder',
     "missing-file": "file not found",
     "hidden-sheet": (
@@ -233,6 +235,10 @@ class Collector:
     def extend(self, findings: list[Finding]) -> None:
         """Record findings made elsewhere (e.g. by the converter)."""
         self.findings.extend(findings)
+
+    def error_count(self) -> int:
+        """How many errors (not warnings or infos) were recorded so far."""
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
 
     @property
     def has_errors(self) -> bool:

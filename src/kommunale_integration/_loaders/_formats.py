@@ -14,7 +14,7 @@ import io
 import re
 import warnings
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .._errors import OutputError, Severity, foreign_text, require_extra, shown
@@ -22,10 +22,18 @@ from .._i18n import tr
 from ._common import Collector, decode_text
 from ._tables import TableRows
 
-__all__ = ["csv_bytes", "detect_delimiter", "read_csv_rows", "read_xlsx_rows", "xlsx_bytes"]
+__all__ = [
+    "csv_bytes",
+    "detect_delimiter",
+    "read_csv_rows",
+    "read_xlsx_rows",
+    "xlsx_bytes",
+    "xlsx_rows",
+]
 
 _DELIMITERS = (";", ",", "\t")
 _MAX_COLUMNS = 16_384  # the columns of an Excel worksheet (A to XFD)
+_MAX_SHEET_ROWS = 1_048_576  # the rows of an Excel worksheet
 _SINGLE_COLUMN = "\x1f"
 
 
@@ -125,7 +133,7 @@ def check_zip(data: bytes, display: str, collector: Collector) -> bool:
             entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         if data.startswith(b"PK\x03\x04"):
-            collector.add("truncated-file", file=display)
+            collector.add("truncated-file", "truncated-xlsx", file=display)
         else:
             collector.add(
                 "unreadable-file", "invalid-xlsx", file=display, problem=foreign_text(exc)
@@ -156,15 +164,23 @@ def check_zip(data: bytes, display: str, collector: Collector) -> bool:
     return True
 
 
-def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows | None:
-    """Read the rows of the first worksheet of an XLSX workbook."""
+def xlsx_rows(
+    data: bytes, display: str, collector: Collector, *, every_sheet: bool = False
+) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The rows of the first visible worksheet (or of every one), numbered from 1.
+
+    The one reader of XLSX workbooks (tables and the Gemeindeverzeichnis). The ZIP
+    directory is checked first (:func:`check_zip`); the size a sheet states is ignored (a
+    ``<dimension ref="A1:XFD1048576"/>`` or one cell in the last row and column made
+    openpyxl pad every row to 16,384 cells and yield a million padded rows: a few bytes
+    that read for hours), and a row beyond the 1,048,576 rows of a worksheet ends the
+    sheet with an error. A broken workbook — also one that breaks while its rows are
+    read — is an ``unreadable-file`` error in *collector* and ends the rows; the caller
+    looks at *collector* for errors.
+    """
     if not check_zip(data, display, collector):
-        return None
+        return
     openpyxl: Any = require_extra("openpyxl", "excel")
-    options = collector.options
-    header: list[str] | None = None
-    header_row = 1
-    rows: list[tuple[int, list[Any]]] = []
     try:
         with warnings.catch_warnings():
             # openpyxl warns about features it does not read (data validation, styles);
@@ -172,22 +188,25 @@ def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows
             warnings.simplefilter("ignore", UserWarning)
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
-                sheet = _visible_sheet(workbook, display, collector)
-                if sheet is None:
-                    return None
-                for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    if _blank(record):
-                        continue
-                    if header is None:
-                        header = ["" if c is None else str(c) for c in _trimmed(record)]
-                        header_row = number
-                        continue
-                    if len(rows) >= options.max_rows:
-                        collector.add(
-                            "too-many-rows", file=display, row=number, limit=options.max_rows
-                        )
-                        return None
-                    rows.append((number, _trimmed(record)))
+                if every_sheet:
+                    sheets = list(workbook.worksheets)
+                else:
+                    first = _visible_sheet(workbook, display, collector)
+                    sheets = [first] if first is not None else []
+                for sheet in sheets:
+                    sheet.reset_dimensions()
+                    rows = sheet.iter_rows(values_only=True)
+                    for number, record in enumerate(rows, start=1):
+                        if number > _MAX_SHEET_ROWS:  # <row r="99999999999">
+                            collector.add(
+                                "too-many-rows",
+                                "beyond-last-row",
+                                file=display,
+                                row=number,
+                                limit=_MAX_SHEET_ROWS,
+                            )
+                            return
+                        yield number, record
             finally:
                 workbook.close()
     except Exception as exc:  # openpyxl raises many kinds of error for broken files
@@ -197,6 +216,27 @@ def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows
             file=display,
             problem=foreign_text(f"{type(exc).__name__}: {exc}".rstrip(": ")),
         )
+
+
+def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows | None:
+    """Read the rows of the first visible worksheet of an XLSX workbook."""
+    options = collector.options
+    header: list[str] | None = None
+    header_row = 1
+    rows: list[tuple[int, list[Any]]] = []
+    errors = collector.error_count()
+    for number, record in xlsx_rows(data, display, collector):
+        if _blank(record):
+            continue
+        if header is None:
+            header = ["" if c is None else str(c) for c in _trimmed(record)]
+            header_row = number
+            continue
+        if len(rows) >= options.max_rows:
+            collector.add("too-many-rows", file=display, row=number, limit=options.max_rows)
+            return None
+        rows.append((number, _trimmed(record)))
+    if collector.error_count() > errors:
         return None
     return TableRows(
         file=display, header=header or [], rows=rows, german=None, header_row=header_row
