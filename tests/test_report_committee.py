@@ -6,6 +6,7 @@ not look like headings. Each test fails when its rule is broken."""
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from datetime import date, time
 from decimal import Decimal
@@ -13,6 +14,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kommunale_integration as ki
 from test_report_data import COESFELD, KREIS, TODAY, _obs, sample_concept
@@ -343,3 +346,54 @@ def test_docx_captions_and_goal_lines_keep_with_what_follows() -> None:
         if p.text.startswith("Wirkungsziel: Alle") and p.style.name != "List Bullet"
     )
     assert goal.paragraph_format.keep_with_next
+
+
+def test_every_chart_has_a_readable_scale_and_whole_legend() -> None:
+    """Printed half the text wide, a chart keeps a scale of round marks (pygal's major
+    labels alone left "0" only) and its legend names in full (no "Abgeschlossene Sp…")."""
+    kreis = ki.load_concept(ki.example_path("kreis_coesfeld"))
+    folder = ki.example_path("kreis_coesfeld")
+    cases = ki.read_cases(folder / "cases.csv", folder / "events.csv")
+    html = ki.build_report(kreis, "2025", cases=cases, today=date(2026, 3, 2))
+    charts = re.findall(r"<svg.*?</svg>", html, re.S)
+    assert len(charts) >= 8
+    for svg in charts:
+        axis = svg.split('class="axis y', 1)[1].split('class="axis x', 1)[0]
+        marks = re.findall(r"<text[^>]*>([^<]*)</text>", axis)
+        assert 3 <= len(marks) <= 7, marks
+        assert float(marks[0].replace(",", ".")) == 0
+        assert "…" not in svg
+        # The canvas is small, so its 13-unit labels print at about 8 pt at half width.
+        assert 'viewBox="0 0 400 220"' in svg
+
+
+@pytest.mark.parametrize(
+    ("top", "whole", "marks"),
+    [
+        (358, False, [0, 100, 200, 300, 400]),
+        (12.5, False, [0, 5, 10, 15]),
+        (8.5, False, [0, 2, 4, 6, 8, 10]),
+        (0.4, False, [0, 0.1, 0.2, 0.3, 0.4]),
+        (0.4, True, [0, 1]),
+        (2, True, [0, 1, 2]),
+        (2030, True, [0, 500, 1000, 1500, 2000, 2500]),
+    ],
+)
+def test_y_ticks_are_round_and_cover_the_top(top: float, whole: bool, marks: list[float]) -> None:
+    from kommunale_integration._reports._charts import y_ticks
+
+    assert y_ticks(top, whole=whole) == marks
+
+
+@given(st.floats(min_value=1e-6, max_value=1e12), st.booleans())
+def test_y_ticks_property(top: float, whole: bool) -> None:
+    from kommunale_integration._reports._charts import y_ticks
+
+    marks = y_ticks(top, whole=whole)
+    assert marks[0] == 0
+    assert marks[-1] >= top * (1 - 1e-9)
+    assert 2 <= len(marks) <= 7
+    steps = {round(b - a, 9) for a, b in itertools.pairwise(marks)}
+    assert len(steps) == 1
+    if whole:
+        assert all(m == int(m) for m in marks)

@@ -76,6 +76,34 @@ def _pygal() -> Any:
     return pygal
 
 
+def y_ticks(top: Decimal | float, *, whole: bool = False) -> list[float]:
+    """Round marks from 0 to at least *top*, at most six (a scale on every chart:
+    pygal's own major labels left some charts with only "0", its minor ones crowd).
+    *whole*: the values are counts, so a mark is never between two whole numbers.
+
+    >>> y_ticks(358)
+    [0.0, 100.0, 200.0, 300.0, 400.0]
+    >>> y_ticks(12.5)
+    [0.0, 5.0, 10.0, 15.0]
+    >>> y_ticks(2, whole=True)
+    [0.0, 1.0, 2.0]
+    """
+    high = float(top)
+    if not math.isfinite(high):
+        return []
+    if high <= 0:
+        return [0.0, 1.0]
+    step = 10.0 ** math.floor(math.log10(high / 5))
+    for factor in (1, 2, 5, 10):
+        if high / (step * factor) <= 5:
+            step *= factor
+            break
+    if whole:
+        step = max(step, 1.0)
+    count = math.ceil(high / step - 1e-9)
+    return [round(i * step, 10) for i in range(count + 1)]
+
+
 def trend_svg(figure: Figure, fmt: Formatter, *, chart_id: str) -> str:
     """Return the trend chart of *figure* as inline SVG (no script, no external reference).
 
@@ -107,21 +135,28 @@ def trend_svg(figure: Figure, fmt: Formatter, *, chart_id: str) -> str:
         js=[],
         disable_xml_declaration=True,
         width=400,
-        height=200,
+        height=220,
         style=style,
         show_legend=figure.chart_target is not None,
         legend_at_bottom=True,
+        legend_at_bottom_columns=1,  # one entry a line: a long name is never cut off
+        truncate_legend=-1,
         allow_interruptions=True,
         include_x_axis=True,
         explicit_size=False,
         value_formatter=lambda v: fmt.number(Decimal(str(v)), figure.decimals),
         print_values=False,
         show_x_guides=False,
-        show_minor_y_labels=False,
+        show_minor_y_labels=True,
         dots_size=4,
         margin_bottom=8,
     )
     chart.x_labels = [fmt.period(p.period) for p in figure.series]
+    known = [v for v in (*(p.published for p in figure.series), figure.chart_target) if v]
+    if all(v > 0 for v in known):  # below zero pygal's own scale stays
+        ticks = y_ticks(max(known, default=Decimal(0)), whole=figure.decimals == 0)
+        if ticks:
+            chart.y_labels = ticks
     chart.add(
         figure.indicator.name,
         [_float(p.published) for p in figure.series],
