@@ -340,6 +340,8 @@ def test_docx_captions_and_goal_lines_keep_with_what_follows() -> None:
     captions = [p for p in doc.paragraphs if p.style.name == "Caption" and p.text]
     assert captions
     assert all(p.paragraph_format.keep_with_next for p in captions)
+    # A caption is set off from a table just above it.
+    assert all(p.paragraph_format.space_before.pt >= 6 for p in captions)
     goal = next(
         p
         for p in doc.paragraphs

@@ -229,7 +229,9 @@ def _table(doc: Any, table: Table, *, header: bool = True) -> None:
     from docx.shared import Cm, Pt
 
     # The caption stays on the page of its table (never alone at the foot of a page).
-    doc.add_paragraph(table.caption, style="Caption").paragraph_format.keep_with_next = True
+    caption = doc.add_paragraph(table.caption, style="Caption").paragraph_format
+    caption.keep_with_next = True
+    caption.space_before = Pt(8)  # air between a table above and this one's caption
     grid = doc.add_table(rows=1 if header else 0, cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
