@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 import re
@@ -153,6 +154,7 @@ class Knowledge:
     rates: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # rate → counts
     rounded: Mapping[str, int] = field(default_factory=dict)  # indicator → base
     scales: Mapping[str, int] = field(default_factory=dict)  # rate → its scale (else 1)
+    counts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # its numerator
 
     def threshold_of(self, indicator: str) -> int:
         """The stricter of the run's threshold and the indicator's own."""
@@ -203,6 +205,11 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
             counts.setdefault(json.dumps(numerator, sort_keys=True), indicator["id"])
     rates: dict[str, tuple[str, str]] = {}
     scales = {i["id"]: int(i.get("scale", 1)) for i in data.get("indicators", [])}
+    definitions = {
+        i["id"]: i["numerator"]
+        for i in data.get("indicators", [])
+        if i["id"] in kinds and kinds[i["id"]] != "rate"
+    }
     for indicator in data.get("indicators", []):
         parts = [
             counts.get(json.dumps(indicator.get(k), sort_keys=True))
@@ -218,6 +225,7 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
         rates=rates,
         rounded=rounded,
         scales={r: scales[r] for r in rates},
+        counts=definitions,
     )
 
 
@@ -964,8 +972,11 @@ def attack_release(
     if truth is not None:
         for key, (value, status) in shown.cells.items():
             assert status != "given back by a rate" or value == (truth.cells[key][0] or 0), key
+    folded = filtered_parts(release, knowledge)
     for indicator in release.indicators():
         kind = knowledge.kinds.get(indicator)
+        if indicator in folded:
+            continue  # attacked with the count it is a part of
         if kind == "rate" and indicator in knowledge.rates:
             outcome.rates += _rate_leaks(release, indicator, knowledge.rates[indicator])
             continue
@@ -979,6 +990,27 @@ def attack_release(
         if truth is not None:
             real = {c: float(v or 0) for c, (v, _) in truth.of(indicator).items()}
             assert set(real) == set(cells), indicator
+        # the counts that are parts of this one (a filter on a breakdown), as cells
+        # of its own table: their own relations and each cell = the sum of its parts
+        owner = dict.fromkeys(cells, indicator)
+        for part, (base, links) in folded.items():
+            if base != indicator:
+                continue
+            own = shown.of(part)
+            alias = {c: (f"{part}|{c[0]}", c[1], c[2]) for c in own}
+            found += [
+                (alias[t], [alias[q] for q in ps], exact)
+                for t, ps, exact in relations(
+                    own, release.dims, knowledge.parents, additive=kind == "additive"
+                )
+            ]
+            found += [(alias[c], sources, True) for c, sources in links.items()]
+            threshold = max(threshold, knowledge.threshold_of(part))
+            for c, a in alias.items():
+                cells[a], owner[a] = own[c], part
+                if real is not None:
+                    real[a] = float(truth.cells[(part, *c)][0] or 0)  # type: ignore[union-attr]
+        if real is not None:
             check_truth(real, found)
         if indicator in knowledge.rounded:
             exposed = attack_rounding(
@@ -996,16 +1028,68 @@ def attack_release(
         verdicts = attack_suppression(cells, found, threshold, knowledge.lower, integral=integral)
         outcome.suppressed += len(verdicts)
         for cell, verdict in verdicts.items():
-            key = (indicator, *cell)
+            name = owner[cell]
+            key = (name, cell[0].removeprefix(f"{name}|"), *cell[1:])
+            below = verdict.below and verdict.high < knowledge.threshold_of(name) - TOL
             if real is not None and (verdict.fixed or verdict.below):
                 # the largest feasible value was solved for: the truth lies below it
                 assert real[cell] <= verdict.high + TOL, (key, real[cell], verdict)
                 assert not verdict.fixed or abs(real[cell] - verdict.low) < TOL, (key, verdict)
             if verdict.fixed:
                 outcome.fixed.append(key)
-            if verdict.below and (real is None or 0 < real[cell] < threshold):
+            if below and (real is None or 0 < real[cell] < knowledge.threshold_of(name)):
                 outcome.below.append(key)
     return outcome
+
+
+def filtered_parts(
+    release: Release, knowledge: Knowledge
+) -> dict[str, tuple[str, dict[Cell, list[Cell]]]]:
+    """The count indicators that are parts of another one of the release: the same
+    definition with a filter on one of its breakdowns (``sex: [f]`` by sex). The
+    concept publishes the filter, so each of its cells is known to be the sum of
+    cells of the other — the other's cell of a value of the filter, 0 for another
+    value, the sum over the filter's values for the total. Indicator → (the other,
+    each cell → the other's cells that add up to it)."""
+
+    def canonical(spec: Mapping[str, Any]) -> str:
+        filters = sorted(json.dumps(f, sort_keys=True) for f in spec.get("filters", []))
+        return json.dumps({**spec, "filters": filters}, sort_keys=True)
+
+    dims, present = release.dims, set(release.indicators())
+    found: dict[str, tuple[str, dict[Cell, list[Cell]]]] = {}
+    for name, spec in knowledge.counts.items():
+        on = [f for f in spec.get("filters", []) if f["attribute"] in dims]
+        if name not in present or not on:
+            continue
+        rest = canonical({**spec, "filters": [f for f in spec["filters"] if f not in on]})
+        bases = sorted(
+            b for b in present if b != name and canonical(knowledge.counts.get(b, {})) == rest
+        )
+        if not bases:
+            continue
+        values: dict[int, set[str]] = {}
+        for f in on:
+            i = dims.index(f["attribute"])
+            values[i] = values.get(i, set(map(str, f["values"]))) & set(map(str, f["values"]))
+        labels = [{c[2][i] for c in release.of(bases[0])} - {TOTAL} for i in range(len(dims))]
+        links: dict[Cell, list[Cell]] = {}
+        for period, territory, combo in release.of(name):
+            choices = [
+                [value]
+                if i not in values
+                else sorted(labels[i] & values[i])
+                if value == TOTAL
+                else [value]
+                if value in values[i]
+                else []
+                for i, value in enumerate(combo)
+            ]
+            links[(period, territory, combo)] = [
+                (period, territory, c) for c in itertools.product(*choices)
+            ]
+        found[name] = (bases[0], links)
+    return found
 
 
 def given_back_by_rates(release: Release, knowledge: Knowledge) -> Release:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 from scipy.sparse import csr_array
@@ -581,3 +581,81 @@ def test_same_release_same_pattern() -> None:
     first = compute_indicators(cases=data, periods=["2025"], by=("sex",), include_subperiods=True)
     again = compute_indicators(cases=data, periods=["2025"], by=("sex",), include_subperiods=True)
     assert first.to_csv() == again.to_csv()
+
+
+@settings(deadline=None, max_examples=30)
+@example(  # 3 of AsylbLG, 1 of SGB II: the whole count hides the 3 with the 1
+    cases=[("05558004", 0, "f", "AsylbLG")] * 3 + [("05558004", 0, "f", "SGB II")],
+    wanted={"AsylbLG"},
+    rounding=False,
+)
+@given(
+    cases=st.lists(
+        st.tuples(
+            st.sampled_from(["05558004", "05558008", "05566008"]),
+            st.integers(0, 300),
+            st.sampled_from("fmd"),
+            st.sampled_from(["AsylbLG", "SGB II", "AufenthG"]),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    wanted=st.sets(st.sampled_from(["AsylbLG", "SGB II", "AufenthG", "other"]), min_size=1),
+    rounding=st.booleans(),
+)
+def test_a_count_filtered_to_values_of_a_breakdown_is_made_of_the_whole_counts_cells(
+    cases: list[tuple[str, int, str, str]], wanted: set[str], rounding: bool
+) -> None:
+    """A count filtered to values of a breakdown (legal basis in *wanted*, by sex and
+    legal basis) shows the cells of the unfiltered count: a cell of a wanted value is
+    the unfiltered one, a cell of another value 0, a total over the legal basis the
+    sum over the wanted values (suppressed when one of them is) — in the protected
+    table and, counted on its own, in the internal one."""
+    from kommunale_integration import CaseCount, CaseCountKind, CaseFilter, Indicator
+
+    data = CaseData.from_records(
+        [
+            {
+                "case_id": str(i),
+                "municipality": ags,
+                "opened": str(date(2025, 1, 1) + timedelta(days=day)),
+                "sex": sex,
+                "legal_basis": basis,
+            }
+            for i, (ags, day, sex, basis) in enumerate(cases)
+        ]
+    )
+    whole = Indicator(id="whole", name="Alle", numerator=CaseCount(count=CaseCountKind.NEW))
+    part = Indicator(
+        id="part",
+        name="Teil",
+        numerator=CaseCount(
+            count=CaseCountKind.NEW,
+            filters=(CaseFilter(attribute="legal_basis", values=tuple(sorted(wanted))),),
+        ),
+    )
+    control = DisclosureControl(mode="round", base=5) if rounding else DisclosureControl()
+    for disclosure in (control, None):
+        table = compute_indicators(
+            cases=data,
+            periods=["2025-Q1"],
+            include_subperiods=True,
+            by=["sex", "legal_basis"],
+            indicators=[whole, part],
+            disclosure=disclosure,
+        )
+        cells = {(r.indicator, str(r.period), r.territory, r.dims): r for r in table.rows}
+        for (code, period, territory, dims), row in cells.items():
+            if code != "part":
+                continue
+            basis = dict(dims)["legal_basis"]
+            values = sorted(wanted & set(data.dimensions["legal_basis"][1]))
+            sources = [basis] if basis in wanted else values if basis == "_T" else []
+            parts = [
+                cells[("whole", period, territory, (dims[0], ("legal_basis", v)))] for v in sources
+            ]
+            if any(p.value is None for p in parts):
+                assert row.value is None
+                assert row.status is ObservationStatus.SUPPRESSED
+            else:
+                assert row.value == sum(p.value for p in parts if p.value is not None)

@@ -754,13 +754,12 @@ def test_a_count_shared_by_indicators_with_different_rules_has_one_pattern(
     count's own pattern suppresses (the Kreis example by sex for 2025: 19 rates beside
     a hidden count, 12 primary cells of placements bounded below 3, 8 fixed). Each
     count now has one pattern, protected with the strictest rule of its indicators."""
-    import yaml
 
-    data = yaml.safe_load((KREIS / "konzept.yaml").read_text(encoding="utf-8"))
-    (rate,) = [i for i in data["indicators"] if i["id"] == "placement_rate"]
-    rate["confidentiality"] = {"threshold": 5}
-    concept = tmp_path / "konzept.yaml"
-    concept.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    def stricter_rate(indicators: list[dict[str, Any]]) -> None:
+        (rate,) = [i for i in indicators if i["id"] == "placement_rate"]
+        rate["confidentiality"] = {"threshold": 5}
+
+    concept = concept_with(tmp_path, stricter_rate)
     args = (concept, "--period", "2025-Q4", "--cases", KREIS / "cases.csv")
     args += ("--events", KREIS / "events.csv", "--by", "sex")
     csv_release, _, _, truth = publish(capsys, tmp_path, *args)
@@ -779,6 +778,69 @@ def test_a_count_shared_by_indicators_with_different_rules_has_one_pattern(
     assert any(
         value in (3, 4) for key, (value, _) in csv_release.cells.items() if key[0] == "new_cases"
     )
+
+
+def concept_with(tmp_path: Path, change: Any) -> Path:
+    """The Kreis example's concept with *change* applied to its indicators."""
+    import yaml
+
+    data = yaml.safe_load((KREIS / "konzept.yaml").read_text(encoding="utf-8"))
+    change(data["indicators"])
+    concept = tmp_path / "konzept.yaml"
+    concept.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return concept
+
+
+def test_a_count_filtered_to_a_value_of_a_breakdown_shows_cells_of_the_whole_count(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Placements of women (``filters: [{attribute: sex, values: [f]}]``) beside
+    placements, by sex: the concept says that the women's count is the placements'
+    column of women. Protected as a table of its own, it had a second pattern of
+    those cells (the Kreis example by sex for 2025: the attacker who reads the filter
+    bounded 51 primary cells below 3 and fixed 69). Its cells are now those of the
+    one pattern of placements, and its other columns are 0."""
+
+    def add_women(indicators: list[dict[str, Any]]) -> None:
+        (placements,) = [i for i in indicators if i["id"] == "placements"]
+        numerator = {**placements["numerator"], "filters": [{"attribute": "sex", "values": ["f"]}]}
+        indicators.append({**placements, "id": "placements_women", "numerator": numerator})
+
+    concept = concept_with(tmp_path, add_women)
+    args = (concept, "--period", "2025-Q4", "--cases", KREIS / "cases.csv")
+    args += ("--events", KREIS / "events.csv", "--by", "sex")
+    csv_release, _, _, truth = publish(capsys, tmp_path, *args)
+    knowledge = knowledge_from_concept(concept)
+    assert release_attacker.filtered_parts(csv_release, knowledge).keys() == {"placements_women"}
+    outcome = attack_release(csv_release, knowledge, truth)
+    assert (outcome.fixed, outcome.below) == ([], [])
+    women, whole = csv_release.of("placements_women"), csv_release.of("placements")
+    assert sum(1 for _, status in women.values() if status == "suppressed") > 10
+    for (period, territory, (sex,)), cell in women.items():
+        if sex in ("f", "_T"):
+            assert cell == whole[(period, territory, ("f",))]
+        else:
+            assert cell == (0, "ok")
+    # and the audit lists the women's hidden cells with the intervals of the column
+    audit = tmp_path / "pruefung-intern.csv"
+    code, _, err = run_cli(
+        capsys, "indicators", *args, "--audit", audit, "--output", tmp_path / "a.csv"
+    )
+    assert code == 0, err
+    import csv
+
+    with audit.open(encoding="utf-8", newline="") as handle:
+        rows = {
+            (r["indicator"], r["period"], r["territory"], r["sex"]): r
+            for r in csv.DictReader(handle)
+        }
+    for (period, territory, (sex,)), (_, status) in women.items():
+        if status == "suppressed":
+            row = rows[("placements_women", period, territory, sex)]
+            same = rows[("placements", period, territory, "f")]
+            assert {k: row[k] for k in ("value", "low", "high", "exact")} == {
+                k: same[k] for k in ("value", "low", "high", "exact")
+            }
 
 
 # ------------------------------------------------------------------ rounding mode

@@ -827,7 +827,7 @@ def _sides(
     :func:`count_controls`, in *processes* worker processes when that pays
     (:meth:`_Counts.protect_all`).
     """
-    controls = count_controls(chosen, disclosure)
+    controls = count_controls(chosen, disclosure, counts.by if counts is not None else ())
     if counts is not None:
         counts.protect_all(controls.items(), processes)
     ready: _Sides = []
@@ -846,7 +846,7 @@ def _sides(
             elif isinstance(term, CaseCount):
                 if counts is None:
                     break
-                sides.append(counts.parts(term, controls[term]))
+                sides.append(counts.parts(term, controls[protected_count(term, counts.by)]))
             else:
                 sides.append(None if term is None else _parse(term, indicator, elements.codes))
         else:
@@ -894,6 +894,7 @@ class _Counts:
         self, cases: CaseData, layout: _Layout, by: Sequence[str], *, audit: bool = False
     ) -> None:
         self.layout = layout
+        self.by = list(by)
         self.counter = _counter(cases, layout, by)
         self.year_of = {p: period.end.year for p, period in enumerate(layout.periods)}
         # each count's values in the order of the cells (a dict of them only while it is
@@ -908,6 +909,18 @@ class _Counts:
         found = self.done.get((spec, control))
         if found is not None:
             return found
+        base = protected_count(spec, self.by)
+        if base != spec and control is not None:
+            # the cells of the one protected table (:func:`protected_count`)
+            whole = self.parts(base, control)
+            zero: Part = (
+                Decimal(0),
+                ObservationStatus.ROUNDED if control.mode == "round" else ObservationStatus.OK,
+            )
+            result = self.done[(spec, control)] = [
+                _sum_of([whole[i] for i in sources], zero) for sources in self.sources(spec)
+            ]
+            return result
         raw = self._raw(spec)
         if control is None:
             result = self.done[(spec, control)] = _as_parts(raw, None)  # cells in layout order
@@ -977,6 +990,34 @@ class _Counts:
             raw = self.raw[spec] = self.counter.cells(spec, self.year_of)
         return raw
 
+    def sources(self, spec: CaseCount) -> list[list[int]]:
+        """For each cell of *spec*, the positions of the cells of its protected count
+        (:func:`protected_count`) that add up to it: one where a filtered breakdown
+        shows a value of the filter, none where it shows another value (the cell is
+        0), one per value of the filter where it shows the total."""
+        layout = self.layout
+        wanted: dict[int, set[str]] = {}
+        for item in spec.filters:
+            if item.attribute in self.by:
+                i = self.by.index(item.attribute)
+                wanted[i] = wanted.get(i, set(item.values)) & set(item.values)
+        labels = [values for _, values in layout.dims]
+        position = {cell: i for i, cell in enumerate(layout.cell_list())}
+        found: list[list[int]] = []
+        for period, territory, combo in layout.cell_list():
+            choices = [
+                (
+                    [v for v in labels[i] if v in wanted[i]]
+                    if i in wanted and value == TOTAL
+                    else [value]
+                    if i not in wanted or value in wanted[i]
+                    else []
+                )
+                for i, value in enumerate(combo)
+            ]
+            found.append([position[(period, territory, c)] for c in itertools.product(*choices)])
+        return found
+
     def _keep(
         self, spec: CaseCount, control: DisclosureControl, protected: _Protected
     ) -> list[Part]:
@@ -994,38 +1035,52 @@ class _Counts:
         keep: set[str] | None,
     ) -> list[AuditCell]:
         """Every suppressed cell of the indicators that are case counts (no
-        denominator), in table order, with its true value and interval."""
+        denominator), in table order, with its true value and interval.
+
+        A count filtered to values of a breakdown shows cells of its protected count
+        (:func:`protected_count`): a cell that is one of them has its interval; one
+        that is the sum of several has the sum of their intervals (a bound that holds,
+        not always exact: ``exact`` is then ``False``)."""
         layout = self.layout
         cells = layout.cell_list()
         order = layout.table_order(totals_only=False)
         result: list[AuditCell] = []
-        controls = count_controls(indicators, disclosure)
+        controls = count_controls(indicators, disclosure, self.by)
         for indicator in indicators:
             spec = indicator.numerator
             if not isinstance(spec, CaseCount) or indicator.denominator is not None:
                 continue
-            control = controls[spec]
-            protection = self.protections.get((spec, control)) if control else None
+            base = protected_count(spec, self.by)
+            control = controls[base]
+            protection = self.protections.get((base, control)) if control else None
             if protection is None or control is None or protection.rounded is not None:
                 continue  # rounded, or not computed
-            raw = self.raw[spec]
+            raw = self.raw[base]
             intervals = protection.intervals
+            sources = [[i] for i in range(len(cells))] if base == spec else self.sources(spec)
             for position in order:
-                cell = cells[position]
-                if position not in intervals or (keep is not None and cell[1] not in keep):
+                cell, parts = cells[position], sources[position]
+                hidden = [i for i in parts if i in intervals]
+                if not hidden or (keep is not None and cell[1] not in keep):
                     continue
-                low, high = intervals[position]
+                value = sum(raw[i] for i in parts)
+                low = sum(intervals[i][0] if i in intervals else raw[i] for i in parts)
+                high = sum(intervals[i][1] if i in intervals else raw[i] for i in parts)
                 result.append(
                     AuditCell(
                         indicator=indicator.id,
                         period=layout.periods[cell[0]],
                         territory=cell[1],
                         dims=tuple(zip(dim_names, cell[2], strict=True)),
-                        value=raw[position],
-                        primary=position in protection.primary,
+                        value=value,
+                        primary=(
+                            parts[0] in protection.primary
+                            if len(parts) == 1
+                            else is_primary(value, control.threshold)
+                        ),
                         low=low,
                         high=high,
-                        exact=protection.exact,
+                        exact=protection.exact and len(parts) == 1,
                         required=control.required,
                     )
                 )
@@ -1111,6 +1166,19 @@ def _as_parts(values: Sequence[int | None], rounded: list[bool] | None) -> list[
             shared[key] = part
         result.append(part)
     return result
+
+
+def _sum_of(parts: list[Part], zero: Part) -> Part:
+    """The part of a cell that is the sum of *parts* (*zero* when there are none):
+    suppressed when one of them is, else their sum with the worst status."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return zero
+    if any(value is None for value, _ in parts):
+        return (None, ObservationStatus.SUPPRESSED)
+    total = sum((value for value, _ in parts if value is not None), Decimal(0))
+    return (total, worst_status(*(status for _, status in parts)))
 
 
 def _counter(cases: CaseData, layout: _Layout, by: Sequence[str]) -> _CaseCounter:
@@ -1272,10 +1340,11 @@ def cell_value(
 
 
 def count_controls(
-    indicators: Iterable[Indicator], disclosure: DisclosureControl | None
+    indicators: Iterable[Indicator], disclosure: DisclosureControl | None, by: Sequence[str] = ()
 ) -> dict[CaseCount, DisclosureControl | None]:
-    """The one control of each case count that *indicators* use, as numerator or
-    denominator: the strictest rule of all of them (:func:`_control_for`).
+    """The one control of each protected count (:func:`protected_count`) that
+    *indicators* use, as numerator or denominator: the strictest rule of all of them
+    (:func:`_control_for`).
 
     One count, one pattern: a rate publishes its numerator and denominator as well
     (numerator = rate × denominator / scale), so a count protected once for the
@@ -1287,8 +1356,26 @@ def count_controls(
     for indicator in indicators:
         for term in (indicator.numerator, indicator.denominator):
             if isinstance(term, CaseCount):
-                rules.setdefault(term, []).append(indicator.confidentiality)
+                rules.setdefault(protected_count(term, by), []).append(indicator.confidentiality)
     return {spec: _control_for(found, disclosure) for spec, found in rules.items()}
+
+
+def protected_count(spec: CaseCount, by: Sequence[str]) -> CaseCount:
+    """The count whose protected table gives *spec*'s cells: *spec* without its
+    filters on a breakdown of the run.
+
+    A count filtered to a value of a breakdown (placements of women, ``sex: [f]``,
+    by sex) is a part of the unfiltered count's table: its cell of women is the
+    unfiltered count's, its cells of men are 0 and its total is the sum over the
+    filter's values. Protected as a table of its own it would have a second pattern
+    of the same cells, and the filter, which the concept publishes, tells every
+    reader that they are the same (on the Kreis example by sex for 2025: 51 primary
+    cells bounded below 3). So its cells are taken from the unfiltered count's one
+    pattern instead (:meth:`_Counts.parts`) and tell nothing that it does not.
+    """
+    if not any(item.attribute in by for item in spec.filters):
+        return spec
+    return attrs.evolve(spec, filters=tuple(f for f in spec.filters if f.attribute not in by))
 
 
 def _control_for(
