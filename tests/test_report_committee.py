@@ -81,6 +81,19 @@ def test_decisions_with_their_votes_in_every_format() -> None:
         assert "40 Ja" not in text, fmt
 
 
+def test_decisions_in_english() -> None:
+    concept = sample_concept(
+        adopted="kt",
+        decisions=[_decision("kt", date(2024, 11, 28), votes=ki.Votes(yes=27, no=3, abstain=2))],
+    )
+    md = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
+    assert "**Decisions up to 31 December 2025**" in md
+    assert (
+        "| 28 November 2024 | Kreistag | – | adopted (decision on the concept) "
+        "| 27 yes, 3 no, 2 abstentions |"
+    ) in md
+
+
 def test_decisions_section_is_numbered_in_one_outline() -> None:
     concept = sample_concept(decisions=[_decision("kt", date(2016, 12, 14))])
     md = ki.build_report(concept, "2025", format="md", today=TODAY)

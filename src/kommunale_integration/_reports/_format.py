@@ -126,7 +126,7 @@ MESSAGES: Mapping[str, str] = {
     "n_abstentions_one": "{count} abstention",
     "votes_recused": ", {count} excluded as biased",
     "votes_not_recorded": "not recorded",
-    "adopts_concept": "adopts the concept",
+    "adopts_concept": "decision on the concept",
     "result_adopted": "adopted",
     "result_adopted-amended": "adopted with amendments",
     "result_rejected": "rejected",
