@@ -172,3 +172,47 @@ def test_a_list_key_left_empty_says_what_to_write(value: str, message: str) -> N
     shown = [str(f) for f in caught.value.findings]
     assert any(s.endswith(message) for s in shown), shown
     assert not any("not iterable" in s for s in shown)
+
+
+@pytest.mark.parametrize(
+    ("votes", "expected"),
+    [
+        ('"27:3:2"', ki.Votes(yes=27, no=3, abstain=2)),
+        ("27:3:2:1", ki.Votes(yes=27, no=3, abstain=2, recused=1)),
+        ("{yes: 9, no: 0, abstain: 0}", ki.Votes(yes=9)),
+    ],
+)
+def test_votes_in_the_notation_they_are_printed_in(votes: str, expected: ki.Votes) -> None:
+    """``str(Votes)`` writes ``27:3:2``; a council officer copies it from the minutes."""
+    text = f"id: d\nbody: Rat\ndate: 2026-03-19\nvotes: {votes}\n"
+    decision = ki.loads_yaml(text, ki.Decision)
+    assert decision.votes == expected
+    assert ki.loads_yaml(f'id: d\nbody: Rat\ndate: 2026-03-19\nvotes: "{expected}"\n', ki.Decision)
+
+
+@pytest.mark.parametrize("votes", ['"27:3"', "27", "[27, 3, 2]", '"27:3:2:1:0"', '"٢٧:3:2"'])
+def test_votes_that_are_no_vote_say_how_to_write_one(votes: str) -> None:
+    text = f"id: d\nbody: Rat\ndate: 2026-03-19\nvotes: {votes}\n"
+    with pytest.raises(ki.LoadError) as caught:
+        ki.loads_yaml(text, ki.Decision)
+    (finding,) = caught.value.findings
+    assert finding.location.path == "votes"
+    assert "expected the votes as yes:no:abstain (27:3:2) or {yes: 27" in finding.message
+    assert "attribute" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"FREQ=WEEKLY"', "expected keys and values (key: value), got 'FREQ=WEEKLY'"),
+        ("[1, 2]", "expected keys and values (key: value), got [1, 2]"),
+    ],
+)
+def test_a_single_value_where_keys_belong_says_so(value: str, message: str) -> None:
+    """A meeting rule written as the bare RRULE: not "'str' object has no attribute
+    'keys'"."""
+    text = f"id: n\nname: Netzwerk\nkind: round-table\nschedule: {value}\n"
+    with pytest.raises(ki.LoadError) as caught:
+        ki.loads_yaml(text, ki.Network)
+    shown = [f.message for f in caught.value.findings]
+    assert message in shown, shown

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, time
@@ -210,6 +211,19 @@ def _is_list_type(kind: Any) -> bool:
     return typing.get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis
 
 
+_VOTES = re.compile(r"([0-9]{1,6}):([0-9]{1,6}):([0-9]{1,6})(?::([0-9]{1,6}))?")
+
+
+def _mapping(value: Any) -> Any:
+    """*value* if it is a mapping; else one finding that says so (not Python's
+    "'str' object has no attribute 'keys'")."""
+    if isinstance(value, Mapping):
+        return value
+    if value is None:
+        raise _Invalid("empty; write its keys (key: value) below it")
+    raise _Invalid("expected keys and values (key: value), got {found}", found=_show(value))
+
+
 def _list_hook(conv: cattrs.Converter) -> Any:
     def structure_list(value: Any, kind: Any) -> Any:
         if value is None:  # a key left empty (``funding:`` once the example is gone)
@@ -331,9 +345,19 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
     )
 
     def structure_votes(value: Any, cl: Any) -> m.Votes:
-        if isinstance(value, Mapping):
-            names = {True: "yes", False: "no"}
-            value = {names.get(k, k) if isinstance(k, bool) else k: v for k, v in value.items()}
+        if not isinstance(value, Mapping):
+            # The notation str(Votes) writes: yes:no:abstain[:recused] ("27:3:2").
+            found = _VOTES.fullmatch(value.strip()) if isinstance(value, str) else None
+            if found is None:
+                raise _Invalid(
+                    "expected the votes as yes:no:abstain (27:3:2) or "
+                    "{{yes: 27, no: 3, abstain: 2}}, got {found}",
+                    found=_show(value),
+                )
+            numbers = [int(n) for n in found.groups() if n is not None]
+            return m.Votes(**dict(zip(("yes", "no", "abstain", "recused"), numbers, strict=False)))
+        names = {True: "yes", False: "no"}
+        value = {names.get(k, k) if isinstance(k, bool) else k: v for k, v in value.items()}
         return votes_hook(value, cl)
 
     conv.register_structure_hook(m.Votes, structure_votes)
@@ -348,12 +372,14 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
             return concept_hook(value, cl)
 
     conv.register_structure_hook(m.Concept, structure_concept)
-    conv.register_structure_hook_factory(
-        is_model,
-        lambda cl: make_dict_structure_fn(
+
+    def model_hook(cl: Any) -> Callable[[Any, Any], Any]:
+        hook = make_dict_structure_fn(
             cl, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
-        ),
-    )
+        )
+        return lambda value, kind: hook(_mapping(value), kind)
+
+    conv.register_structure_hook_factory(is_model, model_hook)
     conv.register_unstructure_hook_factory(
         is_model,
         lambda cl: make_dict_unstructure_fn(cl, conv, _cattrs_omit_if_default=omit_defaults),
