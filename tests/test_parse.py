@@ -257,7 +257,9 @@ def test_dates_refused(text: str) -> None:
     [
         (1, date(1900, 1, 1)),
         (59, date(1900, 2, 28)),
+        (60, date(1900, 3, 1)),  # Excel's 29 February 1900, which did not exist
         (61, date(1900, 3, 1)),
+        (62, date(1900, 3, 2)),
         (45000, date(2023, 3, 15)),
         (45000.0, date(2023, 3, 15)),
         (p.MAX_EXCEL_SERIAL, date(9999, 12, 31)),
@@ -581,3 +583,106 @@ def test_date_fields_reads_both_forms_and_nothing_else() -> None:
     assert p.date_fields("30.02.2016") == (2016, 2, 30)  # the calendar is checked by the caller
     for text in ("2016-1-31", "2016-12-31 ", "31.12.16", "2016/12/31", "", "١.٢.٢٠١٦"):
         assert p.date_fields(text) is None, text
+
+
+# The boundaries of each rule of this module, each on both sides.
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(0, False), (1, True), (True, True), (False, False)]
+)
+def test_yes_no_from_numbers(value: Any, expected: bool) -> None:
+    assert p.parse_bool(value) is expected
+
+
+@pytest.mark.parametrize("value", [2, -1, 10, 0.0, 1.0, Decimal(1)])
+def test_other_numbers_are_no_yes_no_value(value: Any) -> None:
+    with pytest.raises(p.ParseError):
+        p.parse_bool(value)
+
+
+@pytest.mark.parametrize("parse", [p.parse_int, p.parse_decimal])
+def test_the_longest_number_read(parse: Any) -> None:
+    """4,300 digits: Python's own limit for ``int(text)``."""
+    assert parse("9" * 4300) == int("9" * 4300)
+    with pytest.raises(p.ParseError) as info:
+        parse("9" * 4301)
+    assert info.value.key == "too-many-digits"
+
+
+def test_german_notation_asked_for() -> None:
+    assert p.parse_decimal("1.234,5", german=True) == Decimal("1234.5")
+    assert p.parse_decimal("1,5", german=True) == Decimal("1.5")
+    assert p.parse_decimal("1.5", german=True) == Decimal("1.5")  # no group of three
+    for text in ("1,2.5", "1.23,4", "12.34,5"):  # a point and a comma, not grouped
+        with pytest.raises(p.ParseError):
+            p.parse_decimal(text, german=True)
+
+
+def test_whole_numbers_from_decimals() -> None:
+    assert p.parse_int(Decimal("4")) == 4
+    assert p.parse_int(Decimal("4.000")) == 4
+    for value in (Decimal("4.5"), Decimal("NaN"), Decimal("Infinity"), 4.5):
+        with pytest.raises(p.ParseError):
+            p.parse_int(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("0:00", time(0, 0)), ("23:59", time(23, 59)), ("9.30 Uhr", time(9, 30))],
+)
+def test_times_at_the_ends_of_the_day(text: str, expected: time) -> None:
+    assert p.parse_time(text) == expected
+
+
+@pytest.mark.parametrize("text", ["24:00", "23:60", "24:60", "25:00", "12:61"])
+def test_times_beyond_the_day(text: str) -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_time(text)
+    assert str(info.value) == "not a valid time of day"
+
+
+def test_a_yes_no_value_is_no_time() -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_time(True)
+    assert "quotes" not in str(info.value)
+    with pytest.raises(p.ParseError) as info:
+        p.parse_time(960)  # YAML 1.1's reading of an unquoted 16:00
+    assert "quotes" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("5", ("05", True)),
+        (5, ("05", True)),
+        ("5558", ("05558", True)),
+        (5558012, ("05558012", True)),
+        ("05", ("05", False)),  # a Land key: never repaired to three digits
+        ("055", ("055", False)),
+        ("055580", ("055580", False)),  # six digits: no AGS, left as it is
+        ("55580120", ("55580120", False)),
+        ("123456789", ("123456789", False)),
+    ],
+)
+def test_only_keys_one_digit_short_get_their_zero_back(
+    value: Any, expected: tuple[str, bool]
+) -> None:
+    assert p.repair_ags(value) == expected
+
+
+def test_slugs_are_cut_at_64_characters() -> None:
+    assert p.slugify("a" * 64) == "a" * 64
+    assert p.slugify("a" * 65) == "a" * 64
+    assert p.slugify("a" * 63 + " b") == "a" * 63  # no "-" left at the cut
+
+
+@pytest.mark.parametrize("space", [chr(c) for c in range(0x2000, 0x2010)] + ["\u2060", "\ufeff"])
+def test_a_formula_behind_any_invisible_space_is_found(space: str) -> None:
+    assert p.is_formula_like(space + "=1")
+    assert p.neutralise(space * 2 + "=1") == "'" + space * 2 + "=1"
+
+
+@pytest.mark.parametrize("first", ["\u2010", "\u2011", "a"])
+def test_a_visible_character_before_the_formula_start_hides_none(first: str) -> None:
+    assert not p.is_formula_like(first + "=1")

@@ -416,9 +416,10 @@ AGS_LENGTHS: Final[Mapping[int, str]] = {
     5: "Kreis",
     8: "Gemeinde",
 }
-# Keys one digit short of these lengths lost their leading zero (05558012 → 5558012);
-# a 2-digit key is never repaired to 3, as it is a valid Land key itself.
-_REPAIRABLE: Final = {1: 2, 4: 5, 7: 8}
+# The lengths of keys one digit short of a Land (2), Kreis (5) or Gemeinde (8) key: they
+# lost their leading zero (05558012 → 5558012). A 2-digit key is never repaired to 3, as
+# it is a valid Land key itself.
+_REPAIRABLE: Final = frozenset(n - 1 for n in (2, 5, 8))
 
 
 def is_ags(text: object) -> bool:
