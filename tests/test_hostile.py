@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 import signal
+import socket
+import stat
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -19,6 +23,7 @@ from hypothesis import strategies as st
 import kommunale_integration as ki
 from helpers import run_cli
 from kommunale_integration._i18n import format_number, room_for
+from kommunale_integration._io import atomic_write
 from kommunale_integration._parse import MAX_DIGITS, ParseError, check_digits, parse_decimal
 
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -248,3 +253,96 @@ def test_a_truncated_workbook_is_called_so() -> None:
     assert finding.code == "truncated-file"
     assert "ZIP archive" in finding.message
     assert "quote" not in finding.message
+
+
+# --------------------------------------------------------------------------- special outputs
+
+
+def test_a_named_pipe_as_output_is_written_into_not_replaced(tmp_path: Path) -> None:
+    # the file was renamed over the pipe: the program reading it waited for ever, and the
+    # pipe (not the library's) was gone
+    pipe = tmp_path / "bericht.html"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    assert atomic_write(pipe, "<p>Bericht</p>") == pipe
+    reader.join(30)
+    assert received == [b"<p>Bericht</p>"]
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bericht.html"]  # no temporary
+
+
+def test_a_link_to_a_character_device_is_written_through(tmp_path: Path) -> None:
+    # --output /dev/stdout (a link to /proc/self/fd/1): as root the rename replaced
+    # /dev/stdout itself with a regular file
+    link = tmp_path / "stdout.md"
+    link.symlink_to("/dev/null")
+    atomic_write(link, "# Bericht\n")
+    assert os.readlink(link) == "/dev/null"
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stdout.md"]
+
+
+def test_a_link_to_a_file_is_kept_and_the_file_replaced(tmp_path: Path) -> None:
+    # ``--output /dev/stdout > kennzahlen.csv``: /dev/stdout leads through
+    # /proc/self/fd/1 to the file; the link was replaced, the file stayed empty
+    redirected = tmp_path / "kennzahlen.csv"
+    with redirected.open("wb") as shell_redirect:
+        stdout = tmp_path / "stdout"
+        stdout.symlink_to(f"/proc/self/fd/{shell_redirect.fileno()}")
+        atomic_write(stdout, "a;b\n")
+        assert stdout.is_symlink()
+    assert redirected.read_text() == "a;b\n"
+    published = tmp_path / "www" / "bericht.html"
+    published.parent.mkdir()
+    published.write_text("alt")
+    link = tmp_path / "bericht.html"
+    link.symlink_to(published)
+    atomic_write(link, "neu")
+    assert os.readlink(link) == str(published)
+    assert published.read_text() == "neu"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bericht.html",
+        "kennzahlen.csv",
+        "stdout",
+        "www",
+    ]
+    assert sorted(p.name for p in published.parent.iterdir()) == ["bericht.html"]
+
+
+@pytest.mark.parametrize("points_to", ["nirgends/bericht.html", "schleife"])
+def test_a_link_that_leads_nowhere_is_refused(tmp_path: Path, points_to: str) -> None:
+    link = tmp_path / "schleife"
+    link.symlink_to(tmp_path / points_to)
+    with pytest.raises(ki.OutputError, match="leads to no file; nothing was written"):
+        atomic_write(link, "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["schleife"]
+    assert os.readlink(link) == str(tmp_path / points_to)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod needs root")
+def test_devices_are_written_into_or_refused_never_replaced(tmp_path: Path) -> None:
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    atomic_write(null, b"x" * 1000)
+    assert stat.S_ISCHR(null.lstat().st_mode)
+    disk = tmp_path / "disk"
+    os.mknod(disk, 0o600 | stat.S_IFBLK, os.makedev(7, 250))
+    with pytest.raises(ki.OutputError, match="is a device or a socket"):
+        atomic_write(disk, b"x")
+    assert stat.S_ISBLK(disk.lstat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["disk", "null"]
+
+
+def test_a_socket_as_output_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "r.html"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(path))
+        code, _, err = run_cli(capsys, "schema", "Actor", "--output", path)
+    finally:
+        server.close()
+    assert code == 2
+    assert "is a device or a socket, not a file; nothing was written" in err
+    assert stat.S_ISSOCK(path.lstat().st_mode)

@@ -34,6 +34,7 @@ import os
 import secrets
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -192,26 +193,94 @@ def atomic_write(
         check_not_input(target, inputs)
     if target.is_dir():
         raise OutputError(tr("{path} is a folder: give a file name as output", path=path))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(target)
     payload = data.encode(encoding) if isinstance(data, str) else data
-    fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(target, "tmp"), dir=target.parent)
+    if _write_stream(target, payload):
+        return target
+    final = _through_link(target)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(final)
+    fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(final, "tmp"), dir=final.parent)
     try:
         # mkstemp creates the file 0600; give it the mode a plain open() would have (or
         # keep the mode of the file it replaces), so a published report stays readable.
-        os.chmod(tmp_name, _file_mode(target))
+        os.chmod(tmp_name, _file_mode(final))
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
         with _signals_held():
-            _rename(tmp_name, target)
+            _rename(tmp_name, final)
             _written.append(target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
     return target
+
+
+def _through_link(target: Path) -> Path:
+    """The file to replace for the output *target*: the file a symbolic link leads to.
+
+    The link is the user's (``bericht.html -> /srv/www/bericht.html``,
+    ``/dev/stdout -> /proc/self/fd/1`` with the output redirected to a file): renaming
+    over it would replace the link itself — as root also ``/dev/stdout``. A link that
+    leads nowhere (or to itself) is refused: nothing was written.
+
+    Raises:
+        OutputError: a link that leads nowhere.
+    """
+    if not target.is_symlink():
+        return target
+    final = _resolve(target)
+    if final.is_symlink() or not final.is_file():
+        raise OutputError(
+            tr(
+                "{path} is a symbolic link that leads to no file; nothing was written",
+                path=str(target),
+            )
+        )
+    return final
+
+
+def _write_stream(target: Path, payload: bytes) -> bool:
+    """Write *payload* into *target* if it is (or links to) a stream; whether it was one.
+
+    A character device or a named pipe (``/dev/null``, ``/dev/stdout``, a FIFO a
+    program reads) is written into: renaming a file over it would replace the device or
+    the pipe — as root, ``--output /dev/null`` would have left a regular file in
+    ``/dev``. A block device or a socket is refused; anything else is a regular file (or
+    nothing yet) and written atomically.
+
+    Raises:
+        OutputError: *target* is a block device or a socket.
+    """
+    try:
+        mode = target.stat().st_mode
+    except OSError:  # nothing there yet, or a link that leads nowhere
+        return False
+    if stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        raise OutputError(
+            tr(
+                "{path} is a device or a socket, not a file; nothing was written",
+                path=os.fspath(target),
+            )
+        )
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        return False
+    fd = os.open(target, os.O_WRONLY | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "wb") as handle:
+        opened = os.fstat(handle.fileno()).st_mode
+        if not (stat.S_ISCHR(opened) or stat.S_ISFIFO(opened)):  # replaced meanwhile
+            raise OutputError(
+                tr(
+                    "{path} changed while it was opened; nothing was written",
+                    path=os.fspath(target),
+                )
+            )
+        handle.write(payload)
+        handle.flush()
+    _written.append(target)
+    return True
 
 
 # --------------------------------------------------------------------------- folders
