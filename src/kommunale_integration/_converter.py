@@ -214,6 +214,32 @@ def _is_list_type(kind: Any) -> bool:
 _VOTES = re.compile(r"([0-9]{1,6}):([0-9]{1,6}):([0-9]{1,6})(?::([0-9]{1,6}))?")
 
 
+def _votes_hook(conv: cattrs.Converter) -> Callable[[Any, Any], m.Votes]:
+    """Votes from a mapping or from the notation ``str(Votes)`` writes, ``27:3:2``."""
+    # YAML 1.1 reads the unquoted keys ``yes``/``no`` of a vote as booleans.
+    votes_hook = make_dict_structure_fn(
+        m.Votes, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+    )
+
+    def structure_votes(value: Any, cl: Any) -> m.Votes:
+        if not isinstance(value, Mapping):
+            # yes:no:abstain[:recused], as in the minutes ("27:3:2").
+            found = _VOTES.fullmatch(value.strip()) if isinstance(value, str) else None
+            if found is None:
+                raise _Invalid(
+                    "expected the votes as yes:no:abstain (27:3:2) or "
+                    "{{yes: 27, no: 3, abstain: 2}}, got {found}",
+                    found=_show(value),
+                )
+            numbers = [int(n) for n in found.groups() if n is not None]
+            return m.Votes(**dict(zip(("yes", "no", "abstain", "recused"), numbers, strict=False)))
+        names = {True: "yes", False: "no"}
+        value = {names.get(k, k) if isinstance(k, bool) else k: v for k, v in value.items()}
+        return votes_hook(value, cl)
+
+    return structure_votes
+
+
 def _mapping(value: Any) -> Any:
     """*value* if it is a mapping; else one finding that says so (not Python's
     "'str' object has no attribute 'keys'")."""
@@ -339,28 +365,7 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
     def is_model(t: Any) -> bool:
         return attrs.has(t) and getattr(t, "__module__", "").startswith("kommunale_integration")
 
-    # YAML 1.1 reads the unquoted keys ``yes``/``no`` of a vote as booleans.
-    votes_hook = make_dict_structure_fn(
-        m.Votes, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
-    )
-
-    def structure_votes(value: Any, cl: Any) -> m.Votes:
-        if not isinstance(value, Mapping):
-            # The notation str(Votes) writes: yes:no:abstain[:recused] ("27:3:2").
-            found = _VOTES.fullmatch(value.strip()) if isinstance(value, str) else None
-            if found is None:
-                raise _Invalid(
-                    "expected the votes as yes:no:abstain (27:3:2) or "
-                    "{{yes: 27, no: 3, abstain: 2}}, got {found}",
-                    found=_show(value),
-                )
-            numbers = [int(n) for n in found.groups() if n is not None]
-            return m.Votes(**dict(zip(("yes", "no", "abstain", "recused"), numbers, strict=False)))
-        names = {True: "yes", False: "no"}
-        value = {names.get(k, k) if isinstance(k, bool) else k: v for k, v in value.items()}
-        return votes_hook(value, cl)
-
-    conv.register_structure_hook(m.Votes, structure_votes)
+    conv.register_structure_hook(m.Votes, _votes_hook(conv))
 
     # ``HJ2026`` in a concept means the budget year of the concept's own fiscal start.
     concept_hook = make_dict_structure_fn(
