@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import signal
 import socket
@@ -346,3 +347,48 @@ def test_a_socket_as_output_is_refused(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 2
     assert "is a device or a socket, not a file; nothing was written" in err
     assert stat.S_ISSOCK(path.lstat().st_mode)
+
+
+# --------------------------------------------------------------------------- direction controls
+
+
+@pytest.mark.parametrize(
+    ("name", "refused"),
+    [
+        ("DRK\u202eCoesfeld", "U+202E"),  # right-to-left override left open
+        ("DRK\u202dCoesfeld", "U+202D"),
+        ("Kurs \u2067A1\u2069 und \u2066B1", "U+2066"),  # the second isolate left open
+        ("Kurs\u202c", "U+202C"),  # a closer that closes nothing
+        ("\u2066Kurs\u202c", "U+202C"),  # an isolate closed as an embedding
+        ("مشاوره \u202bزبان\u202c", None),  # closed pairs stay
+        ("\u2067تیگرینیا\u2069 Kurs", None),
+        ("\u200fمشاوره\u200e", None),  # marks have no scope to leave open
+    ],
+)
+def test_a_direction_control_left_open_is_refused_where_it_is_read(
+    example: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    refused: str | None,
+) -> None:
+    folder = _copy(example, tmp_path, "akteure.csv", ";DRK Coesfeld;", f";{name};")
+    code, out, err = run_cli(capsys, "validate", folder)
+    if refused is None:
+        assert code == 0, err + out
+        assert ki.load_concept(folder).actor("drk-coesfeld").name == name
+        return
+    assert code == 2
+    assert (
+        f'akteure.csv, row 3, column "Name": the text holds the character {refused}, which '
+        "turns the text after it around wherever it is shown, and does not close it" in err
+    )
+    assert not _DIRECTION_CONTROLS & set(out + err)
+    yaml = f'id: k\ntitle: "{name}"\nterritory: "05558"\n'
+    with pytest.raises(
+        ki.LoadError, match=re.escape(f"title: the text holds the character {refused}")
+    ):
+        ki.loads_yaml(yaml, ki.Concept, file="k.yaml")
+
+
+_DIRECTION_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -21,7 +21,8 @@ same treatment:
 * **Characters no output can hold** (:func:`unsafe_character`): control characters other
   than tab, line feed and carriage return, lone surrogates and the non-characters U+FFFE
   and U+FFFF are an ``invalid-character`` error at the place where they were read, so
-  that no writer (DOCX, XLSX, HTML, JSON) fails later.
+  that no writer (DOCX, XLSX, HTML, JSON) fails later; so is a direction control left
+  open (a right-to-left override that turns every text after it around).
 * Nesting deeper than :data:`MAX_DEPTH` is ``too-deeply-nested``.
 
 The parsers raise :class:`~kommunale_integration.LoadError` carrying every finding.
@@ -36,7 +37,7 @@ import re
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_error_text, shown
 from ._i18n import tr
@@ -48,6 +49,7 @@ __all__ = [
     "check_csv_arguments",
     "check_text",
     "decode",
+    "is_direction_control",
     "line_of",
     "parse_json",
     "parse_structured",
@@ -259,14 +261,52 @@ def _file_kind(mode: int) -> str:
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# Explicit direction controls (UAX #9): embeddings and overrides end with U+202C,
+# isolates with U+2069.
+_OPENERS: Final = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c",
+                   "\u202e": "\u202c", "\u2066": "\u2069", "\u2067": "\u2069",
+                   "\u2068": "\u2069"}  # fmt: skip
+_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def unsafe_character(text: str) -> int | None:
     """The index of the first character no output can hold, or ``None``.
 
     These are control characters other than tab, line feed and carriage return, lone
-    surrogates (``"\\ud800"`` in JSON) and the non-characters U+FFFE and U+FFFF.
+    surrogates (``"\\ud800"`` in JSON) and the non-characters U+FFFE and U+FFFF, and an
+    explicit direction control that the text does not close again
+    (:func:`is_direction_control`).
     """
     match = _UNSAFE.search(text)
-    return match.start() if match else None
+    if match:
+        return match.start()
+    return _unclosed_direction(text) if _DIRECTION.search(text) else None
+
+
+def is_direction_control(char: str) -> bool:
+    """Whether *char* is an explicit direction control (U+202A–U+202E, U+2066–U+2069).
+
+    Left open (a right-to-left override U+202E without its U+202C), such a character
+    turns the text after it around wherever the text is shown — in a report, a page of
+    the Wegweiser, a message in a terminal (``Kosten: 0 €`` shown as ``€ 0 :netsoK``;
+    "Trojan Source"). Arabic, Persian or Tigrinya text needs no such character; a
+    closed pair is kept.
+    """
+    return bool(_DIRECTION.fullmatch(char))
+
+
+def _unclosed_direction(text: str) -> int | None:
+    """The index of a direction control left open, or closing nothing, else ``None``."""
+    open_: list[tuple[int, str]] = []
+    for match in _DIRECTION.finditer(text):
+        char = match.group()
+        if char in _OPENERS:
+            open_.append((match.start(), _OPENERS[char]))
+        elif open_ and open_[-1][1] == char:
+            open_.pop()
+        else:
+            return match.start()
+    return open_[0][0] if open_ else None
 
 
 def character_name(char: str) -> str:
@@ -289,6 +329,12 @@ def check_text(
                 _finding(
                     "invalid-character",
                     tr(
+                        "the text holds the character {char}, which turns the text after "
+                        "it around wherever it is shown, and does not close it; remove it",
+                        char=character_name(text[index]),
+                    )
+                    if is_direction_control(text[index])
+                    else tr(
                         "the text holds the character {char}, which no output format can "
                         "hold; remove it",
                         char=character_name(text[index]),

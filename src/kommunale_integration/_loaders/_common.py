@@ -122,6 +122,10 @@ _MESSAGES: dict[str, str] = {
     "invalid-character": (
         "the text holds the character {char}, which no output format can hold; remove it"
     ),
+    "direction-character": (
+        "the text holds the character {char}, which turns the text after it around wherever "
+        "it is shown, and does not close it; remove it"
+    ),
     "not-a-file": "not a file but a {kind}; only regular files are read",
     "symlink-loop": "a symbolic link that leads nowhere (a loop or a missing target)",
     "invalid-xlsx": "file is not a readable XLSX workbook ({problem})",

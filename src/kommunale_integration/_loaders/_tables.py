@@ -35,7 +35,7 @@ from .._parse import (
     slugify,
     unneutralise,
 )
-from .._text import character_name, unsafe_character
+from .._text import character_name, is_direction_control, unsafe_character
 from ._common import Collector
 
 if TYPE_CHECKING:
@@ -514,7 +514,8 @@ def _split(text: str) -> list[str]:
 def _check_characters(text: str) -> None:
     index = unsafe_character(text)
     if index is not None:
-        raise CellError("invalid-character", char=character_name(text[index]))
+        key = "direction-character" if is_direction_control(text[index]) else None
+        raise CellError("invalid-character", key, char=character_name(text[index]))
 
 
 def _decode_int(raw: Any) -> int:
