@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 import shutil
@@ -392,3 +393,35 @@ def test_a_direction_control_left_open_is_refused_where_it_is_read(
 
 
 _DIRECTION_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_a_failed_load_prints_each_finding_behind_its_own_severity(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # every finding of a failed load was printed as "error:": an organisation without a
+    # name gave 90 "errors" about values kept as extras, the one real error last
+    unmapped = {f"custom_{n}": f"value {n}" for n in range(12)}
+    document = {
+        "id": "d9d5e0f5",
+        "name": "",
+        "description": "Beratung",
+        "email": "info@example.org",
+        "website": "https://example.org",
+        "tax_status": "gemeinnützig",
+        **unmapped,
+    }
+    source = tmp_path / "organisation.json"
+    source.write_text(json.dumps(document), "utf-8")
+    code, _, err = run_cli(capsys, "import", "hsds", source, "--output", tmp_path / "k.yaml")
+    assert code == 2
+    lines = err.splitlines()
+    assert lines[0].startswith("error: ")
+    assert lines[0].endswith("has no name")
+    assert [line for line in lines if line.startswith("error: ")] == lines[:1]
+    notes = [line for line in lines if "has no place in the model" in line]
+    assert len(notes) >= 12
+    assert all(line.startswith("notice: ") for line in notes)
+    assert not (tmp_path / "k.yaml").exists()
