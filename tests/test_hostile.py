@@ -425,3 +425,18 @@ def test_a_failed_load_prints_each_finding_behind_its_own_severity(
     assert len(notes) >= 12
     assert all(line.startswith("notice: ") for line in notes)
     assert not (tmp_path / "k.yaml").exists()
+
+
+def test_a_cell_that_cannot_be_written_names_its_file(
+    example: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "row 3, column 'Name': 'Д' cannot be written" named no file of the folder
+    folder = _copy(example, tmp_path, "akteure.csv", ";DRK Coesfeld;", ";ДРК Coesfeld;")
+    target = tmp_path / "ausgabe"
+    code, _, err = run_cli(capsys, "convert", folder, target, "--encoding", "cp1252")
+    assert code == 2
+    assert "error: akteure.csv, row 3, column 'Name': 'Д' cannot be written in Windows-1252" in err
+    assert not target.exists()
+    actors = ki.load_concept(folder).actors
+    with pytest.raises(ki.OutputError, match=r"^.*akteure-1252\.csv, row 3, column 'Name'"):
+        ki.write_table(actors, tmp_path / "akteure-1252.csv", "actors", encoding="cp1252")

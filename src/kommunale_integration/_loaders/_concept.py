@@ -19,7 +19,7 @@ import attrs
 
 from .. import _model as m
 from .._converter import dumps_json, dumps_yaml, fiscal_start_of, structure, unstructure
-from .._errors import Finding, LoadError, Location, shown
+from .._errors import Finding, LoadError, Location, OutputError, shown
 from .._i18n import tr, using_language
 from .._io import atomic_directory, atomic_write, check_replaceable
 from .._periods import fiscal_year_start
@@ -630,13 +630,23 @@ def read_table(
 
 
 def _table_file_bytes(
-    items: Sequence[Any], kind: TableKind, fmt: str, delimiter: str, encoding: str
+    items: Sequence[Any],
+    kind: TableKind,
+    fmt: str,
+    delimiter: str,
+    encoding: str,
+    *,
+    file: str = "",
 ) -> bytes:
-    if fmt == "xlsx":
-        header, rows = encode_rows(kind, items, german=False, typed=True)
-        return xlsx_bytes(header, rows, title=DEFAULT_TABLE_FILES[kind])
-    header, rows = encode_rows(kind, items, german=delimiter == ";", typed=False)
-    return csv_bytes(header, rows, delimiter=delimiter, encoding=encoding)
+    """The bytes of the table *file*; a cell that cannot be written names *file* too."""
+    try:
+        if fmt == "xlsx":
+            header, rows = encode_rows(kind, items, german=False, typed=True)
+            return xlsx_bytes(header, rows, title=DEFAULT_TABLE_FILES[kind])
+        header, rows = encode_rows(kind, items, german=delimiter == ";", typed=False)
+        return csv_bytes(header, rows, delimiter=delimiter, encoding=encoding)
+    except OutputError as error:  # "row 24, column 'Name': …" of which file?
+        raise OutputError(f"{file}, {error}" if file else str(error)) from None
 
 
 def write_table(
@@ -678,7 +688,7 @@ def write_table(
     table_kind = TableKind(kind)
     target = Path(path)
     fmt = "xlsx" if target.suffix.lower() in {".xlsx", ".xlsm"} else "csv"
-    payload = _table_file_bytes(list(items), table_kind, fmt, delimiter, encoding)
+    payload = _table_file_bytes(list(items), table_kind, fmt, delimiter, encoding, file=str(path))
     return atomic_write(target, payload, inputs=inputs)
 
 
@@ -757,11 +767,11 @@ def save_concept(
                 items = [attrs.evolve(item, contacts=()) for item in items]
             data.pop(collection, None)
             name = f"{DEFAULT_TABLE_FILES[kind]}.{tables}"
-            files[name] = _table_file_bytes(items, kind, tables, delimiter, encoding)
+            files[name] = _table_file_bytes(items, kind, tables, delimiter, encoding, file=name)
         if contacts:
             name = f"{DEFAULT_TABLE_FILES[TableKind.CONTACTS]}.{tables}"
             files[name] = _table_file_bytes(
-                contacts, TableKind.CONTACTS, tables, delimiter, encoding
+                contacts, TableKind.CONTACTS, tables, delimiter, encoding, file=name
             )
     import yaml
 
