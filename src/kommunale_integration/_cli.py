@@ -253,8 +253,7 @@ def print_load_error(error: LoadError) -> None:
     first, then the warnings and notes, each behind the prefix of its severity (an
     import that failed on one organisation without a name printed its 90 notes on
     values kept as extras as errors, and the one error last)."""
-    order = list(_KIND_OF)
-    for finding in sorted(error.findings, key=lambda f: order.index(f.severity)):
+    for finding in sorted(error.findings, key=lambda f: f.severity.rank):
         say(_KIND_OF[finding.severity], finding)
 
 
