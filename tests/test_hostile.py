@@ -440,3 +440,28 @@ def test_a_cell_that_cannot_be_written_names_its_file(
     actors = ki.load_concept(folder).actors
     with pytest.raises(ki.OutputError, match=r"^.*akteure-1252\.csv, row 3, column 'Name'"):
         ki.write_table(actors, tmp_path / "akteure-1252.csv", "actors", encoding="cp1252")
+
+
+def test_two_broken_concepts_are_reported_together_each_file_with_its_folder(
+    example: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # diff showed only the first concept's problems, as "akteure.csv, row 9" of either
+    old = tmp_path / "alt"
+    shutil.copytree(example, old)
+    with (old / "akteure.csv").open("a", encoding="utf-8") as table:
+        table.write('x;"nicht geschlossen\n')
+    new = tmp_path / "neu"
+    shutil.copytree(example, new)
+    (new / "konzept.yaml").write_text("id: [\n", "utf-8")
+    code, out, err = run_cli(capsys, "diff", old, new)
+    assert code == 2
+    assert out == ""
+    assert f"error: {old / 'akteure.csv'}, row 9: file ends in the middle of a value" in err
+    assert f"error: {new / 'konzept.yaml'}, row 2: invalid YAML" in err
+    code, _, err = run_cli(
+        capsys, "report", example, "--period", "2026", "--previous", new,
+        "--output", tmp_path / "r.html",
+    )  # fmt: skip
+    assert code == 2
+    assert err.startswith(f"error: {new / 'konzept.yaml'}, row 2: invalid YAML")
+    assert not (tmp_path / "r.html").exists()

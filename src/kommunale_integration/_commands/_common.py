@@ -270,6 +270,36 @@ def load_concept_path(path: str) -> Any:
     return package.load_concept(path)
 
 
+def load_concept_paths(*paths: str) -> list[Any]:
+    """Load several concepts (``diff OLD NEW``, ``report --previous``) and report the
+    problems of all of them at once, each file named with its folder: two folders
+    hold an ``akteure.csv`` each, and only the first concept's problems were shown.
+
+    Raises:
+        LoadError: with the findings of every concept that could not be loaded.
+    """
+    import attrs
+
+    from .._errors import LoadError
+
+    concepts: list[Any] = []
+    findings: list[Any] = []
+    for path in paths:
+        try:
+            concepts.append(load_concept_path(path))
+        except LoadError as error:
+            folder = Path(path)
+            for found in error.findings:
+                file = found.location.file
+                if folder.is_dir() and file and not Path(file).is_absolute():
+                    location = attrs.evolve(found.location, file=str(folder / file))
+                    found = attrs.evolve(found, location=location)  # noqa: PLW2901
+                findings.append(found)
+    if findings:
+        raise LoadError(findings)
+    return concepts
+
+
 # --------------------------------------------------------------------------- outputs
 
 

@@ -12,7 +12,7 @@ from ._common import (
     add_lang_option,
     add_output_option,
     emit,
-    load_concept_path,
+    load_concept_paths,
 )
 
 __all__ = ["register", "run"]
@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     """Compare the two concepts; return the exit code (0, also when they differ)."""
     from .._reports import diff_concepts
 
-    diff = diff_concepts(load_concept_path(args.old), load_concept_path(args.new), lang=args.lang)
+    old, new = load_concept_paths(args.old, args.new)
+    diff = diff_concepts(old, new, lang=args.lang)
     render = {"text": diff.to_text, "md": diff.to_markdown, "html": diff.to_html}[args.format]
     emit(render(args.lang), args.output, inputs=(args.old, args.new))
     return EXIT_OK

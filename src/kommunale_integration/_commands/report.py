@@ -17,7 +17,7 @@ from ._common import (
     add_workers_option,
     case_files,
     emit,
-    load_concept_path,
+    load_concept_paths,
     read_case_export,
 )
 
@@ -82,9 +82,9 @@ def run(args: argparse.Namespace) -> int:
 
     files = case_files(args)
     period = ReportPeriod.parse(args.period)
-    concept = load_concept_path(args.path)
+    concept, *earlier = load_concept_paths(args.path, *([args.previous] if args.previous else []))
     period = ReportPeriod.parse(args.period, budget_start_month=concept.fiscal_year_start)
-    previous = load_concept_path(args.previous) if args.previous else None
+    previous = earlier[0] if earlier else None
     cases = read_case_export(args, concept=concept)
     inputs = (args.path, *(files or ()), *([args.previous] if args.previous else []))
     data = build_report(
