@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import os
@@ -26,7 +27,13 @@ import kommunale_integration as ki
 from helpers import run_cli
 from kommunale_integration._i18n import format_number, room_for
 from kommunale_integration._io import atomic_write
-from kommunale_integration._parse import MAX_DIGITS, ParseError, check_digits, parse_decimal
+from kommunale_integration._parse import (
+    MAX_DIGITS,
+    ParseError,
+    check_digits,
+    parse_decimal,
+    unneutralise,
+)
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 
@@ -465,3 +472,44 @@ def test_two_broken_concepts_are_reported_together_each_file_with_its_folder(
     assert code == 2
     assert err.startswith(f"error: {new / 'konzept.yaml'}, row 2: invalid YAML")
     assert not (tmp_path / "r.html").exists()
+
+
+# --------------------------------------------------------------------------- formula injection
+
+
+FORMULAS = ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "＝1", "normal"]
+
+
+def _formula_start(cell: str) -> bool:
+    # written apart from the library's guard: what Excel or LibreOffice would run
+    return cell.lstrip(" \u00a0")[:1] in {"=", "+", "-", "@", "＝", "＋", "－", "＠"} or cell[
+        :1
+    ] in {"\t", "\r"}
+
+
+def test_the_audit_of_disclosure_control_guards_against_formulas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # values of a breakdown column of the case export reached the audit CSV as written
+    with (EXAMPLE / "cases.csv").open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))
+    cases = tmp_path / "cases.csv"
+    with cases.open("w", encoding="utf-8", newline="") as target:
+        writer = csv.writer(target)
+        writer.writerow([*rows[0], "gruppe"])
+        for n, row in enumerate(rows[1:]):
+            writer.writerow([*row, FORMULAS[n % len(FORMULAS)]])
+    audit = tmp_path / "audit-intern.csv"
+    code, _, err = run_cli(
+        capsys, "indicators", "--period", "2026", "--only", "--cases", cases,
+        "--events", EXAMPLE / "events.csv", "--by", "gruppe", "--output",
+        tmp_path / "k.csv", "--audit", audit, "--workers", "1",
+    )  # fmt: skip
+    assert code == 0, err
+    for written in (audit, tmp_path / "k.csv"):  # the table last
+        with written.open(encoding="utf-8", newline="") as table:
+            cells = [cell for row in csv.reader(table) for cell in row]
+        assert not [cell for cell in cells if _formula_start(cell)], written.name
+        groups = {unneutralise(cell) for cell in cells} & set(FORMULAS)
+        assert groups - {"normal"}, written.name  # formula-like groups are there, as they were
+    assert groups == set(FORMULAS)  # the table has every group

@@ -28,7 +28,9 @@ the command line which outputs were completely written before an interrupt.
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
+import io
 import json
 import os
 import secrets
@@ -39,7 +41,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any, Final
@@ -53,6 +55,7 @@ __all__ = [
     "atomic_write",
     "check_not_input",
     "check_replaceable",
+    "csv_text",
     "outputs_written",
 ]
 
@@ -281,6 +284,43 @@ def _write_stream(target: Path, payload: bytes) -> bool:
         handle.flush()
     _written.append(target)
     return True
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def csv_text(
+    rows: Iterable[Sequence[object]],
+    *,
+    delimiter: str = ",",
+    line_end: str = "\n",
+    guard: Collection[int] | None = None,
+) -> str:
+    """CSV text of *rows* (the header row first) with the formula guard.
+
+    The one writer of the CSV outputs built from data (the indicator table, the audit
+    of disclosure control): a text cell that a spreadsheet would run as a formula
+    (``=``, ``+``, ``-``, ``@``, tab, carriage return; :func:`~._parse.neutralise`) is
+    prefixed with ``'`` — in the columns at the positions *guard*, or in every column.
+    Numbers are written as they are.
+
+    >>> csv_text([["gruppe", "value"], ["=HYPERLINK(1)", -1]])
+    "gruppe,value\n'=HYPERLINK(1),-1\n"
+    """
+    from ._parse import neutralise
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=line_end)
+    for row in rows:
+        writer.writerow(
+            [
+                neutralise(cell)
+                if isinstance(cell, str) and (guard is None or i in guard)
+                else cell
+                for i, cell in enumerate(row)
+            ]
+        )
+    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------------- folders

@@ -243,24 +243,20 @@ def _check_audit(args: argparse.Namespace) -> None:
 
 def _write_audit(table: Any, path: str, inputs: list[str]) -> None:
     """Write the audit (one row per suppressed count) and say what it holds."""
-    import csv
-    import io
     import math
 
     from .._i18n import tr
-    from .._io import atomic_write
+    from .._io import atomic_write, csv_text
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     head = ["indicator", "period", "territory", *table.dimensions]
-    writer.writerow([*head, "value", "protection", "low", "high", "exact"])
+    rows: list[list[object]] = [[*head, "value", "protection", "low", "high", "exact"]]
     for cell in table.audit:
-        writer.writerow(
+        rows.append(
             [
                 cell.indicator,
                 str(cell.period),
                 cell.territory,
-                *(v for _, v in cell.dims),
+                *(v for _, v in cell.dims),  # values of the case export: formula guard
                 cell.value,
                 "primary" if cell.primary else "secondary",
                 _figure(cell.low),
@@ -268,7 +264,7 @@ def _write_audit(table: Any, path: str, inputs: list[str]) -> None:
                 "true" if cell.exact else "false",
             ]
         )
-    atomic_write(path, buffer.getvalue(), inputs=inputs)
+    atomic_write(path, csv_text(rows), inputs=inputs)
     primary = [c for c in table.audit if c.primary]
     exposed = [c for c in table.audit if c.exposed]
     print(

@@ -12,8 +12,6 @@ a suppressed or missing value is empty and its ``status`` says why.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -360,15 +358,12 @@ class IndicatorTable:
         would read as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) is
         prefixed with ``'``.
         """
-        from .._parse import neutralise
+        from .._io import csv_text
 
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-        writer.writerow([neutralise(c) for c in self.columns])
         dims = set(self.dimensions)
-        for record in self.records():
-            writer.writerow([neutralise(v) if k in dims else v for k, v in record.items()])
-        return buffer.getvalue()
+        guard = {i for i, column in enumerate(self.columns) if column in dims}
+        rows = (list(record.values()) for record in self.records())
+        return csv_text([self.columns, *rows], delimiter=delimiter, guard=guard)
 
     def to_json(self, *, indent: int | None = None) -> str:
         """The table as JSON: ``{"columns", "internal", "rows": [{…}, …]}``.
