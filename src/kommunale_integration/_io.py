@@ -305,7 +305,7 @@ def csv_text(
     Numbers are written as they are.
 
     >>> csv_text([["gruppe", "value"], ["=HYPERLINK(1)", -1]])
-    "gruppe,value\n'=HYPERLINK(1),-1\n"
+    "gruppe,value\\n'=HYPERLINK(1),-1\\n"
     """
     from ._parse import neutralise
 
