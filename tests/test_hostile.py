@@ -513,3 +513,52 @@ def test_the_audit_of_disclosure_control_guards_against_formulas(
         groups = {unneutralise(cell) for cell in cells} & set(FORMULAS)
         assert groups - {"normal"}, written.name  # formula-like groups are there, as they were
     assert groups == set(FORMULAS)  # the table has every group
+
+
+# --------------------------------------------------------------------------- territories update
+
+GV_HEADER = (
+    "satzart,textkennzeichen,land,rb,kreis,vb,gemeinde,gemeindename,flaeche,bevoelkerung,"
+    "maennlich,weiblich,jekm2,postleitzahl,laengengrad,breitengrad,schluessel,bezeichnung,"
+    "verstaedterungschluessel,verstaedterungbezeichnung"
+)
+GV_ROWS = [
+    "10,,05,,,,,Nordrhein-Westfalen,,,,,,,,,,,,",
+    "20,,05,5,,,,Reg.-Bez. Münster,,,,,,,,,,,,",
+    "40,43,05,5,66,,,Steinfurt,,,,,,,,,,,,",
+    "60,64,05,5,66,0096,096,Wettringen, 57.69, 8 261, 4 129, 4 132,  143,48493,,,,,,",
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "problem"),
+    [
+        # a tab or a line break made update write a catalogue it could not read back
+        ("Wettringen", "Wett\tringen", "gemeindename", "a tab or a line break"),
+        ("Wettringen", '"Wett\nringen"', "gemeindename", "a tab or a line break"),
+        # these made init write a konzept.yaml that does not load
+        ("Wettringen", "Wett\x00ringen", "gemeindename", "U+0000"),
+        ("Wettringen", "Wett\u202eringen", "gemeindename", "U+202E"),
+        (" 8 261", " -8261", "bevoelkerung", "must not be negative"),
+        (" 57.69", " -57.69", "flaeche", "must not be negative"),
+    ],
+)
+def test_territories_update_refuses_what_its_catalogue_cannot_hold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, column: str,
+    problem: str,
+) -> None:  # fmt: skip
+    source = tmp_path / "gv.csv"
+    rows = [*GV_ROWS[:3], GV_ROWS[3].replace(old, new)]
+    source.write_text(GV_HEADER + "\n" + "\n".join(rows) + "\n", "utf-8")
+    output = tmp_path / "gv.tsv"
+    args = ["territories", "update", source, "--output", output, "--gebietsstand", "2024-12-31"]
+    code, _, err = run_cli(capsys, *args)
+    assert code == 2
+    assert f'gv.csv, row 5, column "{column}": ' in err
+    assert problem in err
+    assert not output.exists()
+    source.write_text(GV_HEADER + "\n" + "\n".join(GV_ROWS) + "\n", "utf-8")
+    assert run_cli(capsys, *args)[0] == 0
+    assert (
+        run_cli(capsys, "init", tmp_path / "k", "--ags", "05566096", "--catalogue", output)[0] == 0
+    )

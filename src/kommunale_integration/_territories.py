@@ -780,9 +780,13 @@ def _number(text: str, display: str, row: int, column: str) -> Decimal | None:
         return None
     try:
         # Print format: "90 164" (spaces group thousands), "53.02" (decimal point).
-        return parse_decimal(text, german=False)
+        number = parse_decimal(text, german=False)
     except ValueError as exc:
         raise LoadError([_finding(display, row, str(exc), column)]) from None
+    if number < 0:  # an inhabitant count or an area
+        message = tr("must not be negative, got {found}", found=number)
+        raise LoadError([_finding(display, row, message, column)])
+    return number
 
 
 def _official_row(cells: Sequence[Any], display: str, row: int) -> OfficialTerritory | None:
@@ -815,8 +819,9 @@ def _official_row(cells: Sequence[Any], display: str, row: int) -> OfficialTerri
             )
         parts.append(value)
     name = texts[7]
-    if not name:
-        raise LoadError([_finding(display, row, tr("the name is empty"), "gemeindename")])
+    problem = _name_problem(name)
+    if problem:
+        raise LoadError([_finding(display, row, problem, "gemeindename")])
     people = _number(texts[9], display, row, "bevoelkerung")
     return OfficialTerritory(
         ags="".join(parts),
@@ -825,6 +830,22 @@ def _official_row(cells: Sequence[Any], display: str, row: int) -> OfficialTerri
         population=int(people) if people is not None else None,
         area_km2=_number(texts[8], display, row, "flaeche"),
     )
+
+
+def _name_problem(name: str) -> str | None:
+    """What makes *name* unfit for the catalogue and the concepts made from it, if anything.
+
+    A tab or a line break broke the catalogue file (``territories update`` wrote one
+    that it could not read back); a character no output can hold made ``init`` write a
+    ``konzept.yaml`` that does not load.
+    """
+    from ._text import character_problem
+
+    if not name:
+        return tr("the name is empty")
+    if any(c in name for c in "\t\r\n"):
+        return tr("the name holds a tab or a line break; a name is one line")
+    return character_problem(name)
 
 
 def read_gemeindeverzeichnis(

@@ -46,6 +46,7 @@ __all__ = [
     "MAX_DEPTH",
     "EncodingProblem",
     "FileProblem",
+    "character_problem",
     "check_csv_arguments",
     "check_text",
     "decode",
@@ -309,6 +310,26 @@ def _unclosed_direction(text: str) -> int | None:
     return open_[0][0] if open_ else None
 
 
+def character_problem(text: str) -> str | None:
+    """What is wrong with the characters of *text* (:func:`unsafe_character`), or ``None``.
+
+    The one message for it, naming the character by its code point, never showing it.
+    """
+    index = unsafe_character(text)
+    if index is None:
+        return None
+    if is_direction_control(text[index]):
+        return tr(
+            "the text holds the character {char}, which turns the text after it around "
+            "wherever it is shown, and does not close it; remove it",
+            char=character_name(text[index]),
+        )
+    return tr(
+        "the text holds the character {char}, which no output format can hold; remove it",
+        char=character_name(text[index]),
+    )
+
+
 def character_name(char: str) -> str:
     """``U+0001`` for a character (never the character itself)."""
     return f"U+{ord(char):04X}"
@@ -323,27 +344,9 @@ def check_text(
     """
     findings = []
     for path, text in _strings(data):
-        index = unsafe_character(text)
-        if index is not None:
-            findings.append(
-                _finding(
-                    "invalid-character",
-                    tr(
-                        "the text holds the character {char}, which turns the text after "
-                        "it around wherever it is shown, and does not close it; remove it",
-                        char=character_name(text[index]),
-                    )
-                    if is_direction_control(text[index])
-                    else tr(
-                        "the text holds the character {char}, which no output format can "
-                        "hold; remove it",
-                        char=character_name(text[index]),
-                    ),
-                    file,
-                    path,
-                    lines=lines,
-                )
-            )
+        problem = character_problem(text)
+        if problem is not None:
+            findings.append(_finding("invalid-character", problem, file, path, lines=lines))
     return findings
 
 
