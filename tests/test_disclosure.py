@@ -500,6 +500,71 @@ def test_margin_raises_the_protection_level() -> None:
     assert DisclosureControl(margin=5).required == 8
 
 
+def test_the_default_protection_level_is_the_threshold() -> None:
+    """By default a primary cell must only be able to reach the threshold (margin 0):
+    two suppressed cells of 1 and 2 that add up to 3 protect each other; a margin of 1
+    (reaching 4) needs a third cell."""
+    values = {"t": 6, "a": 1, "b": 2, "c": 3}
+    relations = [("t", ["a", "b", "c"])]
+    assert DisclosureControl().required == THRESHOLD
+    plain = protect(values, relations, DisclosureControl())
+    assert plain.suppressed == {"a", "b"}
+    assert plain.intervals == {"a": (0.0, 3.0), "b": (0.0, 3.0)}
+    wider = protect(values, relations, DisclosureControl(margin=1))
+    assert wider.suppressed == {"a", "b", "c"}
+
+
+def test_without_the_audit_the_witnesses_are_the_intervals() -> None:
+    """``audit=False``: the intervals of a protection with witnesses are theirs (inner
+    bounds, not exact); without witnesses (no secondary suppression) the audit runs
+    anyway, so every suppressed cell has its exact interval."""
+    values = {"total": 12, "a": 1, "b": 3, "c": 8}
+    relations = [("total", ["a", "b", "c"])]
+    audited = protect(values, relations, DisclosureControl())
+    quick = protect(values, relations, DisclosureControl(), audit=False)
+    assert quick.suppressed == audited.suppressed
+    assert audited.exact
+    assert not quick.exact
+    for cell in quick.suppressed:  # the witnesses' values lie within the exact interval
+        low, high = quick.intervals[cell]
+        assert audited.intervals[cell][0] <= low <= high <= audited.intervals[cell][1]
+    alone = protect(values, relations, DisclosureControl(secondary=False), audit=False)
+    assert alone.exact
+    assert alone.intervals == {"a": (1.0, 1.0)}  # the audit ran: a = 12 − 3 − 8
+    assert alone.exposed(THRESHOLD) == ["a"]
+
+
+def test_products_are_searched_above_product_cells_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table of at most ``PRODUCT_CELLS`` cells is protected by linear programs, a
+    larger one by products of its dimensions (when it is one)."""
+    from kommunale_integration._engine import _protection, disclosure
+
+    values = {
+        (t, s): v
+        for (t, s), v in zip(
+            [(t, s) for t in ("k", "a", "b") for s in ("_T", "f", "m")],
+            [7, 3, 4, 4, 1, 3, 3, 2, 1],
+            strict=True,
+        )
+    }
+    groups = [((t, "_T"), [(t, "f"), (t, "m")]) for t in ("k", "a", "b")]
+    groups += [(("k", s), [("a", s), ("b", s)]) for s in ("_T", "f", "m")]
+    dimensions = [[("k", ["a", "b"])], [("_T", ["f", "m"])]]
+    seen: list[Any] = []
+    real = _protection.witness_suppression
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs["dimensions"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_protection, "witness_suppression", spy)
+    for limit, product in ((len(values), False), (len(values) - 1, True)):
+        monkeypatch.setattr(disclosure, "PRODUCT_CELLS", limit)
+        result = protect(values, groups, DisclosureControl(), dimensions=dimensions)
+        assert (seen[-1] is not None) is product
+        assert result.exposed(THRESHOLD) == []
+
+
 def test_distinct_counts_over_time() -> None:
     """A year of distinct cases lies between its largest month and the sum."""
     values = {"year": 2, "m1": 1, "m2": 1, "m3": 0}
