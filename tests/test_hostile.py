@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 import kommunale_integration as ki
 from helpers import run_cli
 from kommunale_integration._i18n import format_number, room_for
-from kommunale_integration._io import atomic_write
+from kommunale_integration._io import atomic_write, check_replaceable
 from kommunale_integration._parse import (
     MAX_DIGITS,
     ParseError,
@@ -562,3 +562,30 @@ def test_territories_update_refuses_what_its_catalogue_cannot_hold(
     assert (
         run_cli(capsys, "init", tmp_path / "k", "--ags", "05566096", "--catalogue", output)[0] == 0
     )
+
+
+def test_a_folder_in_the_way_is_refused_without_walking_all_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "--output /" walked a million files (24 s) only to count them in the message
+    home = tmp_path / "home"
+    for n in range(200):
+        (home / f"ordner-{n:03}").mkdir(parents=True)
+        (home / f"ordner-{n:03}" / "notizen.txt").write_text("meins")
+    visited: list[str] = []
+    walk = os.walk
+
+    def counting(
+        top: str, *args: object, **kwargs: object
+    ) -> Iterator[tuple[str, list[str], list[str]]]:
+        for entry in walk(top, *args, **kwargs):  # type: ignore[arg-type]
+            visited.append(entry[0])
+            yield entry
+
+    monkeypatch.setattr(os, "walk", counting)
+    for own in (None, {"konzept.yaml"}):
+        visited.clear()
+        with pytest.raises(ki.OutputError, match=r"\(ordner-\d+/notizen\.txt, .* and more\)"):
+            check_replaceable(home, "directory", own_files=own)
+        assert len(visited) <= 10  # of 201 folders
+    assert sorted(p.name for p in home.iterdir())[:2] == ["ordner-000", "ordner-001"]

@@ -31,6 +31,7 @@ import contextlib
 import csv
 import errno
 import io
+import itertools
 import json
 import os
 import secrets
@@ -41,13 +42,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any, Final
 
 from ._errors import OutputError
-from ._i18n import format_number, tr
+from ._i18n import tr
 
 __all__ = [
     "MANIFEST",
@@ -407,11 +408,13 @@ def check_replaceable(
         return
     if not target.is_dir():
         raise OutputError(tr("{path} exists and is not a folder: choose another output", path=path))
-    present = _entries(target)
+    # Only the first few entries that are in the way are looked for: "--output /" or a
+    # home folder walked a million files to count them (24 s) before refusing.
+    present = _first(target, lambda _: True)
     if not present:
         return
     if own_files is not None:
-        foreign = present - set(own_files)
+        foreign = _first(target, lambda name: name not in own_files)
         if foreign:
             raise OutputError(
                 tr(
@@ -444,7 +447,7 @@ def check_replaceable(
                 writer=writer,
             )
         )
-    unknown = present - listed - {MANIFEST}
+    unknown = _first(target, lambda name: name not in listed and name != MANIFEST)
     if unknown:
         raise OutputError(
             tr(
@@ -456,21 +459,30 @@ def check_replaceable(
         )
 
 
-def _some(names: set[str]) -> str:
+def _first(folder: Path, wanted: Callable[[str], bool], count: int = 4) -> list[str]:
+    """The first *count* entries below *folder* that are *wanted* (the walk stops there)."""
+    return list(itertools.islice(filter(wanted, _walk(folder)), count))
+
+
+def _some(names: list[str]) -> str:
+    """Three of *names* for a message, and "and more" when :func:`_first` found a fourth."""
     shown = sorted(names)[:3]
-    more = tr(" and {count} more", count=format_number(len(names) - 3)) if len(names) > 3 else ""
-    return ", ".join(shown) + more
+    return ", ".join(shown) + (tr(" and more") if len(names) > 3 else "")
 
 
-def _entries(folder: Path) -> set[str]:
-    """Every file (and symbolic link) below *folder*, as relative POSIX paths."""
-    found: set[str] = set()
+def _walk(folder: Path) -> Iterator[str]:
+    """Every file (and symbolic link) below *folder*, as relative POSIX paths, lazily."""
     for root, dirs, files in os.walk(folder):
         base = Path(root).relative_to(folder).as_posix()
         prefix = "" if base == "." else base + "/"  # one Path per folder, not per file
         links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
-        found.update(prefix + name for name in [*files, *links])
-    return found
+        for name in [*files, *links]:
+            yield prefix + name
+
+
+def _entries(folder: Path) -> set[str]:
+    """Every file (and symbolic link) below *folder*, as relative POSIX paths."""
+    return set(_walk(folder))
 
 
 def _write_manifest(folder: Path, writer: str) -> None:
