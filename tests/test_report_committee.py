@@ -27,7 +27,7 @@ def _text(data: str | bytes) -> str:
     """The visible text of a report in any format (DOCX: paragraphs and table cells)."""
     if isinstance(data, str):
         # HTML: drop the tags; Markdown: drop the escapes of *.
-        return re.sub(r"<[^>]+>", "", data).replace("\\*", "*")
+        return re.sub(r"<[^>]+>", "", data).replace("**", "").replace("\\*", "*")
     import docx
 
     doc = docx.Document(io.BytesIO(data))
@@ -79,6 +79,33 @@ def test_decisions_with_their_votes_in_every_format() -> None:
         assert "nicht erfasst" in text, fmt  # the committee's vote was not recorded
         assert "01.02.2026" not in text, fmt
         assert "40 Ja" not in text, fmt
+
+
+def test_what_was_decided_in_the_period_is_quoted() -> None:
+    concept = sample_concept(
+        decisions=[
+            _decision("alt", date(2016, 12, 14), text="Das Konzept wird verabschiedet."),
+            _decision(
+                "neu",
+                date(2025, 6, 4),
+                body="Integrationsausschuss",
+                text="Der Wegweiser wird in acht Sprachen veröffentlicht.",
+            ),
+        ]
+    )
+    for fmt, text in _reports(concept).items():
+        section = text.split("Beschlüsse bis 31.12.2025")[1].split("Handlungsfelder")[0]
+        assert "Im Berichtszeitraum beschlossen:" in section, fmt
+        assert (
+            "04.06.2025, Integrationsausschuss: Der Wegweiser wird in acht Sprachen veröffentlicht."
+            in section
+        ), fmt
+        # An earlier decision keeps only its row: the report stays short.
+        assert "Das Konzept wird verabschiedet." not in section, fmt
+    quiet = sample_concept(decisions=[_decision("alt", date(2016, 12, 14), text="Alt.")])
+    assert "Im Berichtszeitraum beschlossen" not in ki.build_report(
+        quiet, "2025", format="md", today=TODAY
+    )
 
 
 def test_decisions_in_english() -> None:

@@ -234,6 +234,8 @@ class DecisionView:
     adopts_concept: bool
     """Whether it is the decision that adopted the concept (``Concept.adopted``)."""
     in_period: bool
+    text: str | None = None
+    """The wording of the resolution (Beschlusstext)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -849,6 +851,7 @@ def _decisions(concept: Concept, period: ReportPeriod) -> tuple[DecisionView, ..
             votes=d.votes,
             adopts_concept=d.id == concept.adopted,
             in_period=d.date in period,
+            text=d.text,
         )
         for d in sorted(concept.decisions, key=lambda d: d.date)
         if d.date <= period.end

@@ -114,6 +114,7 @@ MESSAGES: Mapping[str, str] = {
     "glance_seconded": ", of which {fte} seconded",
     "funding": "Funding",
     "decisions": "Decisions",
+    "decided_in_period": "Decided in the report period:",
     "decisions_caption": "Decisions up to {date}",
     "decisions_in_annex": (
         "All {count} decisions up to the end of the report period are listed in the annex."

@@ -525,12 +525,21 @@ def _decisions(ctx: ReportContext, fmt: Formatter) -> Body | None:
     decisions = ctx.decisions
     if not decisions:
         return None
+    blocks: list[Block] = []
     if len(decisions) <= LIST_LIMIT:
-        return Body(blocks=(_decision_table(fmt, decisions, ctx.period.end),))
-    shown = [d for d in decisions if d.in_period or d.adopts_concept]
-    blocks: list[Block] = [_decision_table(fmt, shown, ctx.period.end)] if shown else []
-    note = fmt.t("decisions_in_annex", count=fmt.number(len(decisions), 0))
-    blocks.append(Paragraph(text=note, style="note"))
+        blocks.append(_decision_table(fmt, decisions, ctx.period.end))
+    else:
+        shown = [d for d in decisions if d.in_period or d.adopts_concept]
+        if shown:
+            blocks.append(_decision_table(fmt, shown, ctx.period.end))
+        note = fmt.t("decisions_in_annex", count=fmt.number(len(decisions), 0))
+        blocks.append(Paragraph(text=note, style="note"))
+    # What was decided in the period, in its own words (earlier ones only by their row).
+    worded = [d for d in decisions if d.in_period and d.text]
+    if worded:
+        blocks.append(Paragraph(text=fmt.t("decided_in_period"), style="lead"))
+        items = (Item(label=f"{fmt.date(d.date)}, {d.body}", text=d.text or "") for d in worded)
+        blocks.append(Items(items=tuple(items)))
     return Body(blocks=tuple(blocks))
 
 
