@@ -589,3 +589,41 @@ def test_a_folder_in_the_way_is_refused_without_walking_all_of_it(
             check_replaceable(home, "directory", own_files=own)
         assert len(visited) <= 10  # of 201 folders
     assert sorted(p.name for p in home.iterdir())[:2] == ["ordner-000", "ordner-001"]
+
+
+# --------------------------------------------------------------------------- resources
+
+
+def test_a_period_too_long_to_split_is_an_error_not_a_hang(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 0001-01-01/9999-12-31 asked for 120,000 quarters and months: MemoryError (381 GB,
+    # exit code 70); a century ran for more than five minutes
+    cases = ["--cases", EXAMPLE / "cases.csv", "--events", EXAMPLE / "events.csv"]
+    for period, months in (("0001-01-01/9999-12-31", "119988"), ("2024-01-01/2027-01-31", "37")):
+        code, out, err = run_cli(capsys, "indicators", "--period", period, *cases)
+        assert code == 2
+        assert out == ""
+        assert f"error: {period} spans {months} months; quarters and months are computed" in err
+    code, out, _ = run_cli(capsys, "indicators", "--period", "2024-01-01/2026-12-31", *cases)
+    assert code == 0
+    assert ",2026-12," in out  # 36 months: split, up to the last month
+    code, out, _ = run_cli(
+        capsys, "indicators", "--period", "0001-01-01/9999-12-31", "--only", *cases
+    )
+    assert code == 0
+
+
+def test_running_out_of_memory_is_exit_code_2_with_a_sentence(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kommunale_integration._commands import schema
+
+    def exhausted(args: object) -> int:
+        raise MemoryError("Unable to allocate 381. GiB")
+
+    monkeypatch.setattr(schema, "run", exhausted)
+    code, _, err = run_cli(capsys, "schema", "Actor")
+    assert code == 2
+    assert err.startswith("error: not enough memory for this run; nothing was written")
+    assert "internal error" not in err

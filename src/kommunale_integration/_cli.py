@@ -300,6 +300,15 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
         return EXIT_UNUSABLE
     except KeyboardInterrupt as error:
         return _interrupted(error)
+    except MemoryError:  # the machine's limit, not a bug: say so, exit 2 (not 70)
+        say(
+            "error",
+            tr(
+                "not enough memory for this run; nothing was written: choose a shorter "
+                "period, fewer breakdowns or --workers 1, or use a machine with more memory"
+            ),
+        )
+        return EXIT_UNUSABLE
     except Exception as error:
         log.debug(tr("internal error"), exc_info=True)
         message = tr(

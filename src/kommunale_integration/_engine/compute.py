@@ -88,6 +88,10 @@ def age_group(birth_year: int, year: int) -> str:
     return "65+"
 
 
+#: The longest period (in calendar months touched) that is split into quarters and months.
+MAX_SUBPERIOD_MONTHS = 36
+
+
 def expand_periods(
     periods: Iterable[ReportPeriod | str], include_subperiods: bool = False
 ) -> list[ReportPeriod]:
@@ -95,7 +99,13 @@ def expand_periods(
 
     A year gets its 4 quarters and 12 months, a half year its quarters and months, a
     quarter its months, a school year its months (it does not split into calendar
-    quarters). Duplicates are dropped; the order is kept.
+    quarters). Duplicates are dropped; the order is kept. A period of more than
+    :data:`MAX_SUBPERIOD_MONTHS` months is not split.
+
+    Raises:
+        PeriodError: *include_subperiods* for a period of more than
+            :data:`MAX_SUBPERIOD_MONTHS` months (``0001-01-01/9999-12-31`` asked for
+            120,000 months and quarters, whose protection needed 381 GB).
 
     .. versionadded:: 0.1.0
     """
@@ -105,6 +115,15 @@ def expand_periods(
         result.append(period)
         if not include_subperiods:
             continue
+        months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month
+        if months >= MAX_SUBPERIOD_MONTHS:
+            raise PeriodError(
+                "{period} spans {months} months; quarters and months are computed for at "
+                "most {limit}: compute the period alone (--only) or a shorter one",
+                period=str(period),
+                months=months + 1,
+                limit=MAX_SUBPERIOD_MONTHS,
+            )
         for kind in (PeriodKind.QUARTER, PeriodKind.MONTH):
             if kind == period.kind:
                 continue
