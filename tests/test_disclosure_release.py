@@ -766,6 +766,10 @@ def test_a_count_shared_by_indicators_with_different_rules_has_one_pattern(
     knowledge = knowledge_from_concept(concept)
     outcome = attack_release(csv_release, knowledge, truth)
     assert (outcome.rates, outcome.fixed, outcome.below) == ([], [], [])
+    # the command line names the counts under the rate with the rule they follow
+    code, _, err = run_cli(capsys, "--lang", "en", "indicators", *args)
+    assert code == 0, err
+    assert "does not apply to active_cases (5), placements (5), placement_rate (5)" in err
     # the rate's stricter rule holds for the counts under it: no placement of 3 or 4
     # is published, while active cases of 3 or 4 are (no indicator of them is stricter
     # than 3 … except through the rate, which makes the count's rule 5 as well)

@@ -184,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
         workers=args.workers,
     )
     if disclosure is not None:
-        _explain_threshold(table, args.threshold)
+        _explain_threshold(table, disclosure)
     inputs = [p for p in (args.path, args.cases, args.events) if p]
     if args.datapackage:
         table.write_datapackage(args.datapackage, inputs=inputs)
@@ -199,12 +199,17 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _explain_threshold(table: Any, threshold: int) -> None:
-    """Say when an indicator's own minimum overrides a lower ``--threshold``."""
+def _explain_threshold(table: Any, disclosure: Any) -> None:
+    """Say when an indicator's own minimum overrides a lower ``--threshold`` (also
+    for the counts it shares with other indicators: one count, one rule)."""
+    from .._engine.compute import count_thresholds
+
+    threshold = disclosure.threshold
+    levels = count_thresholds(table.indicators, disclosure, table.dimensions)
     stricter = [
-        f"{i.id} ({i.confidentiality.threshold})"
+        f"{i.id} ({levels.get(i.id, i.confidentiality.threshold)})"
         for i in table.indicators
-        if i.confidentiality.threshold > threshold
+        if levels.get(i.id, i.confidentiality.threshold) > threshold
     ]
     if stricter:
         say(

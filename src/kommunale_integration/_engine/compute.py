@@ -1379,6 +1379,24 @@ def count_controls(
     return {spec: _control_for(found, disclosure) for spec, found in rules.items()}
 
 
+def count_thresholds(
+    indicators: Sequence[Indicator], disclosure: DisclosureControl, by: Sequence[str] = ()
+) -> dict[str, int]:
+    """The threshold with which the counts of each case-count indicator are
+    protected (:func:`count_controls`): its own, or a stricter one of another
+    indicator that shares a count with it."""
+    controls = count_controls(indicators, disclosure, by)
+    found: dict[str, int] = {}
+    for indicator in indicators:
+        for term in (indicator.numerator, indicator.denominator):
+            if not isinstance(term, CaseCount):
+                continue
+            control = controls[protected_count(term, by)]
+            if control is not None:
+                found[indicator.id] = max(found.get(indicator.id, 0), control.threshold)
+    return found
+
+
 def protected_count(spec: CaseCount, by: Sequence[str]) -> CaseCount:
     """The count whose protected table gives *spec*'s cells: *spec* without its
     filters on a breakdown of the run.
