@@ -766,6 +766,7 @@ def test_a_count_shared_by_indicators_with_different_rules_has_one_pattern(
     knowledge = knowledge_from_concept(concept)
     outcome = attack_release(csv_release, knowledge, truth)
     assert (outcome.rates, outcome.fixed, outcome.below) == ([], [], [])
+    assert attack_release(csv_release, knowledge, truth, integral=True).exposed == []
     # the command line names the counts under the rate with the rule they follow
     code, _, err = run_cli(capsys, "--lang", "en", "indicators", *args)
     assert code == 0, err
@@ -818,6 +819,7 @@ def test_a_count_filtered_to_a_value_of_a_breakdown_shows_cells_of_the_whole_cou
     assert release_attacker.filtered_parts(csv_release, knowledge).keys() == {"placements_women"}
     outcome = attack_release(csv_release, knowledge, truth)
     assert (outcome.fixed, outcome.below) == ([], [])
+    assert attack_release(csv_release, knowledge, truth, integral=True).exposed == []
     women, whole = csv_release.of("placements_women"), csv_release.of("placements")
     assert sum(1 for _, status in women.values() if status == "suppressed") > 10
     for (period, territory, (sex,)), cell in women.items():
