@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from .._errors import InvalidValueError, KommunaleIntegrationError, shown
@@ -112,8 +113,9 @@ def run_in_workers(
         workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
     )
     try:
-        for _ in range(workers):  # each task starts a worker: all before the jobs
-            executor.submit(int)
+        with _interrupts_blocked():  # the workers are born deaf to Ctrl-C
+            for _ in range(workers):  # each task starts a worker: all before the jobs
+                executor.submit(int)
         futures = [executor.submit(function, *job) for job in jobs]
         results = [future.result() for future in futures]
     except BrokenProcessPool:
@@ -131,6 +133,27 @@ def run_in_workers(
         raise
     executor.shutdown(wait=True)  # the workers are reaped: their usage is the parent's
     return results
+
+
+@contextmanager
+def _interrupts_blocked() -> Iterator[None]:
+    """Ctrl-C (``SIGINT``) blocked in this thread while it starts workers: a child
+    inherits the blocked signal through ``fork`` and ``exec``, so a worker cannot be
+    interrupted while it imports, before :func:`_start_worker` ignores Ctrl-C (a
+    terminal sends it to every process of the command: a worker importing on a busy
+    machine printed a traceback). A Ctrl-C meanwhile stays pending for this process and
+    arrives when the block ends. (Not where the platform has no signal masks.)"""
+    import signal
+
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:  # pragma: no cover - not on POSIX
+        yield
+        return
+    before = block(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, before)
 
 
 def _start_worker() -> None:
