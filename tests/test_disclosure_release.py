@@ -849,6 +849,57 @@ def test_a_count_filtered_to_a_value_of_a_breakdown_shows_cells_of_the_whole_cou
             }
 
 
+def test_counts_splitting_an_attribute_that_is_no_breakdown_have_one_pattern(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Placements of each value of ``sex`` as indicators of their own beside
+    placements, by legal basis: the four add up to placements, which the concept's
+    filters tell every reader. Protected one by one, each table resisted the
+    attacker alone, but one who adds them up fixed 124 cells and bounded 223
+    primary cells below 3 (the Kreis example, a quarter with its months). They are
+    now made of one table of placements by legal basis and sex, whose sex is not
+    published."""
+    sexes = ("d", "f", "m", "unknown")
+
+    def split(indicators: list[dict[str, Any]]) -> None:
+        (placements,) = [i for i in indicators if i["id"] == "placements"]
+        for sex in sexes:
+            numerator = {
+                **placements["numerator"],
+                "filters": [{"attribute": "sex", "values": [sex]}],
+            }
+            indicators.append({**placements, "id": f"placements_{sex}", "numerator": numerator})
+
+    concept = concept_with(tmp_path, split)
+    args = (concept, "--period", "2025-Q4", "--cases", KREIS / "cases.csv")
+    args += ("--events", KREIS / "events.csv", "--by", "legal_basis")
+    release, _, _, truth = publish(capsys, tmp_path, *args)
+    assert release.dims == ("legal_basis",)
+    knowledge = knowledge_from_concept(concept)
+    assert attack_release(release, knowledge, truth).exposed == []
+    # the adversary who adds them up: one table of the five indicators
+    names = ["placements", *(f"placements_{sex}" for sex in sexes)]
+    cells: dict[Any, Any] = {}
+    found: list[Any] = []
+    for name in names:
+        own = release.of(name)
+        cells.update({(f"{name}|{c[0]}", *c[1:]): v for c, v in own.items()})
+        found += [
+            ((f"{name}|{t[0]}", *t[1:]), [(f"{name}|{p[0]}", *p[1:]) for p in parts], exact)
+            for t, parts, exact in relations(own, release.dims, knowledge.parents, additive=False)
+        ]
+    for p, t, c in release.of("placements"):
+        found.append(((f"placements|{p}", t, c), [(f"{n}|{p}", t, c) for n in names[1:]], True))
+    real = {
+        (f"{k[0]}|{k[1]}", k[2], k[3]): v or 0 for k, (v, _) in truth.cells.items() if k[0] in names
+    }
+    release_attacker.check_truth(real, found)
+    verdicts = attack_suppression(cells, found, 3)
+    assert len(verdicts) > 100
+    assert [c for c, v in verdicts.items() if v.fixed] == []
+    assert [c for c, v in verdicts.items() if v.below and 0 < real[c] < 3] == []
+
+
 # ------------------------------------------------------------------ rounding mode
 
 

@@ -144,9 +144,14 @@ class _Layout:
         concept: Concept | None,
         dims: list[tuple[str, list[str]]],
         extra_territories: Iterable[str] = (),
+        *,
+        hidden: int = 0,
     ) -> None:
         self.periods = periods
         self.dims = dims
+        # the last *hidden* breakdowns are protected but not published (only their
+        # totals are): see :func:`_hidden_breakdowns`
+        self.hidden = hidden
         self.chains: dict[str, tuple[str, ...]] = {"all": ("all",)}
         for ags in [*municipalities, *extra_territories]:
             self.chain(ags, concept)
@@ -204,10 +209,14 @@ class _Layout:
             ),
         )
         n_t, n_c = len(self.territories), len(self.combos)
+        shown = len(self.dims) - self.hidden
         combos = (
             [0]
             if totals_only
-            else sorted(range(n_c), key=lambda c: tuple((v != TOTAL, v) for v in self.combos[c]))
+            else sorted(
+                (c for c in range(n_c) if all(v == TOTAL for v in self.combos[c][shown:])),
+                key=lambda c: tuple((v != TOTAL, v) for v in self.combos[c]),
+            )
         )
         return [(p * n_t + t) * n_c + c for p in periods for t in range(n_t) for c in combos]
 
@@ -785,15 +794,16 @@ def compute_indicators(
         period_list = expand_periods(periods, include_subperiods)
     chosen = _select_indicators(concept, cases, indicators)
     by = list(dict.fromkeys(by))
-    dims = _dimensions(by, cases)
+    hidden = _hidden_breakdowns(chosen, by, cases)
+    dims = _dimensions([*by, *hidden], cases)
     municipalities = cases.dimensions["municipality"][1] if cases is not None else []
     extra: set[str] = set()
     if concept is not None:
         extra = {o.territory for o in concept.observations if o.territory != "all"}
-    layout = _Layout(period_list, municipalities, concept, dims, sorted(extra))
-    counts = _Counts(cases, layout, by, audit=audit) if cases is not None else None
+    layout = _Layout(period_list, municipalities, concept, dims, sorted(extra), hidden=len(hidden))
+    counts = _Counts(cases, layout, [*by, *hidden], audit=audit) if cases is not None else None
     elements = _Elements(concept, layout)
-    dim_names = [name for name, _ in dims]
+    dim_names = by  # the published breakdowns
     # Observations of the indicators themselves (e.g. published figures for years
     # before the export) fill the cells that are not computed; a computed value wins.
     observed_rows = _passed_through(concept, chosen, period_list, dim_names)
@@ -1090,7 +1100,7 @@ class _Counts:
                         indicator=indicator.id,
                         period=layout.periods[cell[0]],
                         territory=cell[1],
-                        dims=tuple(zip(dim_names, cell[2], strict=True)),
+                        dims=tuple(zip(dim_names, cell[2][: len(dim_names)], strict=True)),
                         value=value,
                         primary=(
                             parts[0] in protection.primary
@@ -1295,13 +1305,14 @@ def _heads(layout: _Layout, dim_names: list[str], positions: list[int]) -> _Head
     """Period, territory, dimension pairs and dimension values of the cells at
     *positions*, as four columns."""
     cells = layout.cell_list()
-    dims_of = {combo: tuple(zip(dim_names, combo, strict=True)) for combo in layout.combos}
+    n = len(dim_names)  # the published breakdowns (without the hidden ones)
+    dims_of = {combo: tuple(zip(dim_names, combo[:n], strict=True)) for combo in layout.combos}
     chosen = [cells[i] for i in positions]
     return (
         [layout.periods[p] for p, _, _ in chosen],
         [territory for _, territory, _ in chosen],
         [dims_of[combo] for _, _, combo in chosen],
-        [combo for _, _, combo in chosen],
+        [combo[:n] for _, _, combo in chosen],
     )
 
 
@@ -1395,6 +1406,34 @@ def count_thresholds(
             if control is not None:
                 found[indicator.id] = max(found.get(indicator.id, 0), control.threshold)
     return found
+
+
+def _hidden_breakdowns(
+    indicators: Sequence[Indicator], by: Sequence[str], cases: CaseData | None
+) -> list[str]:
+    """The attributes that counts of *indicators* filter on but the run does not
+    break down by: the counts are protected as one table with them as further
+    breakdowns, of which only the totals are published.
+
+    Placements of women, of men and of the other values of ``sex``, published beside
+    placements by legal basis, add up to placements — an equality across indicators
+    that tables protected one by one do not know (on the Kreis example for a quarter
+    with its months: 124 cells fixed, 223 primary cells bounded below 3). Broken
+    down by ``sex`` as well, they are all made of the cells of the one table of
+    placements (:func:`protected_count`).
+    """
+    if cases is None:
+        return []
+    known = {"age_group", *cases.dimension_names}
+    found = {
+        item.attribute
+        for indicator in indicators
+        for term in (indicator.numerator, indicator.denominator)
+        if isinstance(term, CaseCount)
+        for item in term.filters
+        if item.attribute not in by and item.attribute in known
+    }
+    return sorted(found)
 
 
 def protected_count(spec: CaseCount, by: Sequence[str]) -> CaseCount:
