@@ -627,3 +627,16 @@ def test_running_out_of_memory_is_exit_code_2_with_a_sentence(
     assert code == 2
     assert err.startswith("error: not enough memory for this run; nothing was written")
     assert "internal error" not in err
+
+
+def test_an_hsds_zip_archive_is_named_as_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # it was read as JSON: "invalid JSON: a value is missing (column 1)"
+    archive = tmp_path / "hsds.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.writestr("organizations.json", "[]")
+    code, _, err = run_cli(capsys, "import", "hsds", archive, "--output", tmp_path / "k.yaml")
+    assert code == 2
+    assert "it is a ZIP archive: unpack it and give the folder" in err
+    assert "invalid JSON" not in err

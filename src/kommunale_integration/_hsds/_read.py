@@ -179,8 +179,12 @@ class _Reader:
         return text
 
     def read_json_file(self, path: Path) -> None:
-        text = self.read_text(path)
-        self.read_document(parse_json(text, file=str(path)), path)
+        data = self.read_bytes(path)
+        if data.startswith(b"PK\x03\x04"):  # was "invalid JSON: a value is missing"
+            raise LoadError(
+                [unreadable(path, tr("it is a ZIP archive: unpack it and give the folder"))]
+            )
+        self.read_document(parse_json(self.read_text(path), file=str(path)), path)
 
     def read_document(self, data: Any, path: Path) -> None:
         where = Location(file=str(path), path="$")
