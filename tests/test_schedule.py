@@ -129,6 +129,14 @@ RFC5545_NUMBERS = {
 }
 
 
+# The frequencies RFC 5545 allows a part with (the others: every frequency).
+RFC5545_FREQUENCIES = {
+    "BYWEEKNO": ("YEARLY",),
+    "BYYEARDAY": ("YEARLY",),
+    "BYMONTHDAY": ("DAILY", "MONTHLY", "YEARLY"),
+}
+
+
 @pytest.mark.parametrize(
     ("rule", "reason"),
     [
@@ -158,6 +166,14 @@ RFC5545_NUMBERS = {
         ("FREQ=YEARLY;BYDAY=54MO", "numbered weekday"),
         ("FREQ=YEARLY;BYWEEKNO=20;BYDAY=1MO", "numbered weekday"),
         ("FREQ=MONTHLY;BYDAY=MO,", "BYDAY must list weekdays"),
+        # parts RFC 5545 forbids with the frequency, and positions beyond the days of
+        # one interval: such rules never occur, and dateutil searched to the year 9999
+        ("FREQ=MONTHLY;BYWEEKNO=20", "BYWEEKNO cannot be used with FREQ=MONTHLY"),
+        ("FREQ=DAILY;BYYEARDAY=100", "BYYEARDAY cannot be used with FREQ=DAILY"),
+        ("FREQ=WEEKLY;BYMONTHDAY=1", "BYMONTHDAY cannot be used with FREQ=WEEKLY"),
+        ("FREQ=DAILY;BYSETPOS=2", "BYSETPOS=2 never matches: one interval of FREQ=DAILY"),
+        ("FREQ=WEEKLY;BYDAY=MO;BYSETPOS=-8", "holds at most 7 days"),
+        ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=32", "holds at most 31 days"),
     ],
 )
 def test_numbers_of_a_rule_outside_rfc_5545_are_refused(rule: str, reason: str) -> None:
@@ -170,7 +186,10 @@ def test_numbers_of_a_rule_outside_rfc_5545_are_refused(rule: str, reason: str) 
     "rule",
     [
         "FREQ=DAILY;INTERVAL=2147483647;COUNT=2147483647",
-        "FREQ=MONTHLY;BYMONTHDAY=31,-31;BYSETPOS=1,-366",
+        "FREQ=MONTHLY;BYMONTHDAY=31,-31;BYSETPOS=1,-31",
+        "FREQ=YEARLY;BYDAY=MO;BYSETPOS=366,-366",
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYSETPOS=-7",
+        "FREQ=DAILY;BYMONTHDAY=1;BYSETPOS=1",
         "FREQ=YEARLY;BYYEARDAY=366,-1;BYWEEKNO=53,-53;BYMONTH=1,12",
         "FREQ=MONTHLY;BYDAY=5MO,-5FR,+1TU",
         "FREQ=YEARLY;BYDAY=53MO,-53SU",
@@ -192,6 +211,11 @@ def test_a_rule_is_accepted_exactly_when_its_number_is_in_range(
 ) -> None:
     lowest, highest, signed = RFC5545_NUMBERS[part]
     in_range = lowest <= abs(number) <= highest and (number > 0 or signed)
+    in_range = in_range and freq in RFC5545_FREQUENCIES.get(part, (freq,))
+    if part == "BYSETPOS":  # at most the days of one interval: rules give days only
+        in_range = in_range and abs(number) <= {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31}.get(
+            freq, 366
+        )
     rule = f"FREQ={freq};{part}={number}"
     try:
         schedule = MeetingSchedule(rrule=rule, dtstart=D(2026, 1, 1))
