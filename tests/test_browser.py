@@ -211,6 +211,14 @@ def test_report_opens_without_errors_or_requests(page: Page, tmp_path: Path) -> 
     assert heading == "Jahresbericht 2025 zum Integrationskonzept des Kreises Coesfeld"
     # An actor named like a script is shown as text.
     assert page.evaluate("document.body.textContent.includes('<script>alert(1)</script>')")
+    # The contents show each section's own number once ("1 Auf einen Blick", not a
+    # list marker "1." before it)
+    entries = page.evaluate(
+        "[...document.querySelectorAll('nav.toc li')].map(e => "
+        "[getComputedStyle(e).listStyleType, e.textContent.trim()])"
+    )
+    assert entries[0] == ["none", "1 Auf einen Blick"]
+    assert {style for style, _ in entries} == {"none"}
     assert page.screenshot("report.png").stat().st_size > 10_000
 
 
