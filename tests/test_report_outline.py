@@ -434,16 +434,29 @@ def test_german_catalogue_translates_every_report_text() -> None:
     import string
 
     from kommunale_integration._i18n import translations
-    from kommunale_integration._reports._format import MESSAGES, REPORT_DOMAIN
+    from kommunale_integration._reports._format import MESSAGES, PLURAL_MESSAGES, REPORT_DOMAIN
 
     german = translations("de", REPORT_DOMAIN)
     fields = string.Formatter()
+
+    def placeholders(text: str) -> set[str]:
+        return {f for _, f, _, _ in fields.parse(text) if f}
+
     for key, message in MESSAGES.items():
         assert german.has(message), key
         text = german.gettext(message)
         assert text != message or message in {"Status", "Definition", "Name"}, key
-        wanted = {f for _, f, _, _ in fields.parse(message) if f}
-        assert {f for _, f, _, _ in fields.parse(text) if f} == wanted, key
+        assert placeholders(text) == placeholders(message), key
+    # The texts with a number have both German forms, each with the placeholders of the
+    # English ids, ``{count}`` among them.
+    for key, (singular, plural) in PLURAL_MESSAGES.items():
+        assert german.has_plural(singular, plural), key
+        assert "count" in placeholders(singular), key
+        assert placeholders(singular) == placeholders(plural), key
+        one, two = german.ngettext(singular, plural, 1), german.ngettext(singular, plural, 2)
+        assert one not in {singular, plural}, key
+        assert two not in {singular, plural, one}, key
+        assert placeholders(one) == placeholders(two) == placeholders(singular), key
     # Every German text comes from the catalogue: no English id is left in the report.
     md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
     for english in ("Annual report", "At a glance", "Success forecast", "Fields of action"):
@@ -621,3 +634,30 @@ def test_docx_widths_keep_figure_columns_when_words_overfill_the_line() -> None:
     assert widths[3] >= _text_cm("Teilnehmende") * _BOLD + _PAD_CM - 1e-9
     assert widths[4] >= _text_cm("VZÄ") * _BOLD + _PAD_CM - 1e-9
     assert _text_cm("VZÄ") > _text_cm("vza")  # capitals are wider than the average
+
+
+@pytest.mark.parametrize(
+    ("lang", "count", "expected"),
+    [
+        ("de", 0, "0 Akteure"),
+        ("de", 1, "1 Akteur"),
+        ("de", 2, "2 Akteure"),
+        ("de", 1234, "1.234 Akteure"),
+        ("en", 1, "1 actor"),
+        ("en", 2, "2 actors"),
+        ("en", 1234, "1,234 actors"),
+    ],
+)
+def test_texts_with_a_number_take_the_catalogues_plural_form(
+    lang: str, count: int, expected: str
+) -> None:
+    from kommunale_integration._reports._format import Formatter
+
+    assert Formatter(lang).tn("n_actors", count) == expected
+
+
+def test_a_text_with_a_number_that_does_not_exist_is_an_error() -> None:
+    from kommunale_integration._reports._format import Formatter
+
+    with pytest.raises(KeyError, match="n_rivers"):
+        Formatter("de").tn("n_rivers", 2)

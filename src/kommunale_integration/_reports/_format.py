@@ -28,7 +28,7 @@ from .._i18n import babel_locale, room_for
 from .._model import GoalKind, MeasureStatus, ObservationStatus
 from .._periods import ReportPeriod
 
-__all__ = ["MESSAGES", "REPORT_DOMAIN", "Formatter", "normalise_lang"]
+__all__ = ["MESSAGES", "PLURAL_MESSAGES", "REPORT_DOMAIN", "Formatter", "normalise_lang"]
 
 #: The gettext domain of the report texts.
 REPORT_DOMAIN = "report"
@@ -86,12 +86,6 @@ MESSAGES: Mapping[str, str] = {
     "forecast_now_missed": (
         "{name}: the target for {target_period} ({target}) is not reached ({expected})."
     ),
-    "forecast_refused_too-few-points": (
-        "{name}: no forecast – only {points} published values, at least 3 are needed."
-    ),
-    "forecast_refused_too-few-points_one": (
-        "{name}: no forecast – only {points} published value, at least 3 are needed."
-    ),
     "forecast_refused_other-period-kind": (
         "{name}: no forecast – the target applies to {target_period}, the report covers {period}."
     ),
@@ -123,8 +117,6 @@ MESSAGES: Mapping[str, str] = {
     "decision_result": "Result",
     "vote": "Vote",
     "votes_text": "{yes} yes, {no} no, {abstain}",
-    "n_abstentions": "{count} abstentions",
-    "n_abstentions_one": "{count} abstention",
     "votes_recused": ", {count} excluded as biased",
     "votes_not_recorded": "not recorded",
     "adopts_concept": "decision on the concept",
@@ -175,8 +167,6 @@ MESSAGES: Mapping[str, str] = {
     "topics_results": "Topics and results",
     "count_in_annex": "{count} (list in the annex)",
     "verified_entries": "Verified in the report period",
-    "gaps_count": "{count} municipalities with gaps (list in the annex)",
-    "gaps_count_one": "{count} municipality with gaps (list in the annex)",
     "by_municipality_title": "Indicators by municipality",
     "by_municipality_caption": "Indicators by municipality ({period})",
     "entry_lists": "Actors and offers: lists",
@@ -302,10 +292,6 @@ MESSAGES: Mapping[str, str] = {
         "changed) does."
     ),
     "summary_counts": "{actors} with {offers}.",
-    "n_actors": "{count} actors",
-    "n_actors_one": "{count} actor",
-    "n_offers": "{count} offers",
-    "n_offers_one": "{count} offer",
     "outlook": "Outlook",
     "annex": "Annex",
     "indicator_definitions": "Indicator definitions",
@@ -378,6 +364,24 @@ MESSAGES: Mapping[str, str] = {
     "details": "Details",
 }
 
+#: The texts of the report frame that name a number of things: key → the English
+#: singular and plural message ids (``msgid``/``msgid_plural`` in ``report.po``); the
+#: catalogue's plural rule (CLDR, :meth:`._i18n.Translations.ngettext`) picks the form.
+#: ``{count}`` is the number, formatted.
+PLURAL_MESSAGES: Mapping[str, tuple[str, str]] = {
+    "forecast_refused_too-few-points": (
+        "{name}: no forecast – only {count} published value, at least 3 are needed.",
+        "{name}: no forecast – only {count} published values, at least 3 are needed.",
+    ),
+    "n_abstentions": ("{count} abstention", "{count} abstentions"),
+    "gaps_count": (
+        "{count} municipality with gaps (list in the annex)",
+        "{count} municipalities with gaps (list in the annex)",
+    ),
+    "n_actors": ("{count} actor", "{count} actors"),
+    "n_offers": ("{count} offer", "{count} offers"),
+}
+
 _STATUS_LABELS = {
     "de": {
         MeasureStatus.RECOMMENDED: "empfohlen",
@@ -445,12 +449,18 @@ class Formatter:
         return babel_locale(self.lang)
 
     def tn(self, key: str, count: int, **values: Any) -> str:
-        """The frame text *key* for *count* things: ``{key}_one`` when *count* is 1 and
-        that text exists (``1 Kommune``, ``2 Kommunen``); ``{count}`` is filled in,
-        formatted."""
-        one = f"{key}_one"
-        chosen = one if count == 1 and one in MESSAGES else key
-        return self.t(chosen, count=self.number(count, 0), **values)
+        """The frame text *key* of :data:`PLURAL_MESSAGES` in the plural form that fits
+        *count* (``1 Kommune``, ``2 Kommunen``); ``{count}`` is filled in, formatted.
+
+        Raises:
+            KeyError: when *key* is unknown.
+        """
+        try:
+            singular, plural = PLURAL_MESSAGES[key]
+        except KeyError:
+            raise KeyError(f"no report text {key!r} for language {self.lang!r}") from None
+        text = self._catalogue.ngettext(singular, plural, count)
+        return text.format(count=self.number(count, 0), **values)
 
     def t(self, key: str, **values: Any) -> str:
         """Return the frame text *key*, with ``{placeholders}`` filled from *values*.

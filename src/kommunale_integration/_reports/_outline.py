@@ -277,8 +277,7 @@ def forecast_sentence(fmt: Formatter, figure: Figure) -> str | None:
     if outlook.refusal is not None:
         key = f"forecast_refused_{outlook.refusal}"
         if outlook.refusal is ForecastRefusal.TOO_FEW_POINTS:
-            values["points"] = fmt.number(outlook.points, 0)
-            key += "_one" if outlook.points == 1 else ""
+            return fmt.tn(key, outlook.points, **values)
         return fmt.t(key, **values)
     if outlook.status is None or outlook.expected is None:  # pragma: no cover - by construction
         return None
