@@ -226,6 +226,25 @@ def test_a_suppressed_value_is_explained_under_its_table() -> None:
     assert "nicht veröffentlicht: Sprachkursbeginne" not in md
 
 
+def test_a_suppressed_previous_period_is_named_as_such() -> None:
+    """The value of 2025 is shown, only 2024 is ``*``: the note names 2024's cell, so
+    that it does not seem to withhold the value beside it."""
+    concept = sample_concept()
+    observations = [
+        o
+        for o in concept.observations
+        if not (o.indicator == "kursstarts" and o.territory == KREIS and str(o.period) == "2024")
+    ]
+    observations.append(_obs("kursstarts", "2024", KREIS, None, "suppressed"))
+    for fmt, text in _reports(concept.evolve(observations=observations)).items():
+        section = text.split("Kennzahlen: Sprache")[1]
+        assert "* nicht veröffentlicht: Sprachkursbeginne (Vorperiode 2024). " in section, fmt
+    md = ki.build_report(
+        concept.evolve(observations=observations), "2025", format="md", today=TODAY, lang="en"
+    )
+    assert "\\* not published: Sprachkursbeginne (previous period 2024). " in md
+
+
 def test_suppressed_cells_in_the_municipality_table_are_explained() -> None:
     md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
     annex = md.split("Kennzahlen nach Kommunen (2025)")[1].split("\n### ")[0]
@@ -253,6 +272,26 @@ def test_counts_of_one_are_singular() -> None:
     assert "3 Akteure mit 3 Angeboten." in many
     en = ki.build_report(one, "2025", format="md", today=TODAY, lang="en")
     assert "1 actor with 1 offer." in en
+    # Meetings and grants at a glance are counted in words, not as "Sitzungen: 1".
+    assert "- **Netzwerkarbeit:** 1 Sitzung in 1 Netzwerk\n" in md
+    assert "- **Networks:** 1 meeting in 1 network\n" in en
+    grant = ki.Funding(
+        id="g",
+        programme="KOMM-AN",
+        provider="Land",
+        amount=Decimal("1000"),
+        period=ki.ReportPeriod.parse("2025"),
+    )
+    granted = one.evolve(funding=[grant])
+    md = ki.build_report(granted, "2025", format="md", today=TODAY)
+    assert "- **Förderung:** 1.000\u00a0€ aus 1 Förderung\n" in md
+    two = ki.build_report(
+        granted.evolve(funding=[grant, attrs.evolve(grant, id="h")]),
+        "2025",
+        format="md",
+        today=TODAY,
+    )
+    assert "- **Förderung:** 2.000\u00a0€ aus 2 Förderungen\n" in two
     # One gap: Billerbeck has no language offer; every town has the Kreis-wide job offer.
     job = ki.Offer(id="job", name="Jobcoaching", actor="vhs", fields=("arbeitsmarkt",))
     gap = concept.evolve(offers=[concept.offers[0], concept.offers[2], job])
@@ -260,6 +299,19 @@ def test_counts_of_one_are_singular() -> None:
     assert "1 Kommune mit Lücken" in md
     assert "1 Kommunen" not in md
     assert "| Billerbeck | Sprache |" in md
+
+
+def test_a_measure_in_the_forecast_reads_as_one_sentence_in_both_languages() -> None:
+    concept = sample_concept()
+    cafe = next(m for m in concept.measures if m.title.startswith("Sprachcafés"))
+    cafe = attrs.evolve(cafe, indicators=("kursstarts",), expected_result="200 Teilnehmende")
+    concept = concept.evolve(measures=[cafe if m.id == cafe.id else m for m in concept.measures])
+    de = ki.build_report(concept, "2025", format="md", today=TODAY)
+    en = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
+    line = "- **Sprachcafés in allen Kommunen:** laufend; erwartetes Ergebnis: 200 Teilnehmende; "
+    assert line + "Kennzahlen: Sprachkursbeginne (● auf Kurs)\n" in de
+    line = "- **Sprachcafés in allen Kommunen:** ongoing; expected result: 200 Teilnehmende; "
+    assert line + "indicators: Sprachkursbeginne (● on track)\n" in en
 
 
 def test_forecast_refusal_with_one_value_is_singular() -> None:

@@ -263,13 +263,16 @@ def test_every_targeted_kennzahl_has_a_forecast_sentence(
         )
     glance = md.split("## 2 ")[0]
     assert "| Abgeschlossene Sprachkurse | 199 | 220 (2026) | ○ nicht auf Kurs |" in glance
-    assert "Sitzungen: 16 (Netzwerke: 5); geplant: 16" in glance
+    assert "16 Sitzungen in 5 Netzwerken; 16 geplant" in glance
     assert "10 empfohlen, 1 laufend" in glance
 
 
 def test_concise_by_construction(kreis_reports: dict[str, Any]) -> None:
     md = kreis_reports["md"]
-    assert "Ohne Einträge: Rechtliches und Aufenthalt, Wohnen, Gesundheit." in md
+    assert (
+        "Ohne Ziele, Maßnahmen und Kennzahlen: Rechtliches und Aufenthalt, Wohnen, Gesundheit."
+        in md
+    )
     assert "keine Maßnahmen erfasst" not in md
     assert "keine Kennzahlen erfasst" not in md
     # "Begonnene Sprachkurse" is shown once, in Sprache; Arbeitsmarkt refers to it.
@@ -596,6 +599,14 @@ def test_colophon_names_the_gebietsstand_the_concept_records(tmp_path: Any) -> N
     # Without one recorded: the shipped catalogue's.
     unrecorded = _texts(concept.evolve(gebietsstand=None))["md"]
     assert "Gebietsstand 31.12.2020: ©" in unrecorded
+    # The English report says it in English; the attribution stays as Destatis words it.
+    english = ki.build_report(newer, "2026", format="md", lang="en")
+    assert (
+        "Gemeindeverzeichnis (municipality directory), territorial status 31 December 2024: "
+        "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis-Informationssystem GV-ISys "
+        "(dl-de/by-2-0)"
+    ) in english
+    assert "Gebietsstand" not in english
 
 
 def test_docx_widths_keep_figure_columns_when_words_overfill_the_line() -> None:

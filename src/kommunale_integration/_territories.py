@@ -936,7 +936,10 @@ def _stand_in(cells: Iterable[Any]) -> date | None:
 
 
 def territory_attribution(
-    catalogue: TerritoryCatalogue | None = None, *, gebietsstand: date | None = None
+    catalogue: TerritoryCatalogue | None = None,
+    *,
+    gebietsstand: date | None = None,
+    lang: str | None = None,
 ) -> str:
     """The colophon line the licence asks for: source, Gebietsstand and licence.
 
@@ -950,17 +953,27 @@ def territory_attribution(
         catalogue: The catalogue used (default: the shipped one).
         gebietsstand: The Gebietsstand to name instead of the catalogue's: a report
             names the one its concept records (``gebietsstand:`` in ``konzept.yaml``).
+        lang: The language of the words around the attribution (``de``, ``en``;
+            default: the language of messages, German outside the command line). The
+            attribution itself stays as Destatis words it:
+
+    >>> territory_attribution(lang="en").split(": ©")[0]
+    'Gemeindeverzeichnis (municipality directory), territorial status 31 December 2020'
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 *lang*.
     """
     if catalogue is None:
         stand = gebietsstand or date.fromisoformat(package_header()["gebietsstand"])
         attribution = ATTRIBUTION
     else:
         stand, attribution = gebietsstand or catalogue.gebietsstand, catalogue.attribution
-    return (
-        f"Gemeindeverzeichnis, Gebietsstand {stand.strftime('%d.%m.%Y')}: {attribution} "
-        "(dl-de/by-2-0)"
+    return tr(
+        "Gemeindeverzeichnis (municipality directory), territorial status {date}: "
+        "{attribution} (dl-de/by-2-0)",
+        lang=lang,
+        date=format_date(stand, lang=lang),
+        attribution=attribution,
     )
 
 

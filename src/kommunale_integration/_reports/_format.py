@@ -101,9 +101,7 @@ MESSAGES: Mapping[str, str] = {
     ),
     "at_a_glance": "At a glance",
     "glance_indicators": "Indicators with a target ({period})",
-    "glance_meetings": "meetings: {held} (networks: {networks})",
-    "glance_planned": "; planned: {planned}",
-    "glance_funding": "{total} (grants: {count})",
+    "glance_planned": "; {planned} planned",
     "glance_staff": "{fte} full-time equivalents (FTE)",
     "glance_seconded": ", of which {fte} seconded",
     "funding": "Funding",
@@ -131,6 +129,7 @@ MESSAGES: Mapping[str, str] = {
         "could be worked out, are withheld so that no one can be recognised "
         "(statistical disclosure control)."
     ),
+    "suppressed_previous": "{name} (previous period {period})",
     "suppressed_note_cells": (
         "* not published: counts of 1 or 2, and values from which such a count could be "
         "worked out, are withheld so that no one can be recognised (statistical "
@@ -141,11 +140,12 @@ MESSAGES: Mapping[str, str] = {
     "goal_measures": "Measures:",
     "staff": "Staff",
     "see_also": "See also {names} (in the field of action {fields}).",
-    "without_entries": "Without entries: {fields}.",
+    "without_entries": "Without goals, measures or indicators: {fields}.",
     "without_values": (
         "Indicators without values in the report period: {names} (definitions in the annex)."
     ),
-    "measure_indicators": "Indicators:",
+    "measure_indicators": "indicators:",
+    "measure_expected": "expected result: {result}",
     "measures_expected": "Measures and their expected result:",
     "per_year": "per year",
     "total": "Total",
@@ -379,6 +379,9 @@ PLURAL_MESSAGES: Mapping[str, tuple[str, str]] = {
         "{count} municipalities with gaps (list in the annex)",
     ),
     "n_actors": ("{count} actor", "{count} actors"),
+    "glance_meetings": ("{count} meeting {networks}", "{count} meetings {networks}"),
+    "glance_in_networks": ("in {count} network", "in {count} networks"),
+    "glance_funding": ("{total} from {count} grant", "{total} from {count} grants"),
     "n_offers": ("{count} offer", "{count} offers"),
 }
 

@@ -299,12 +299,21 @@ def suppressed_note(
 ) -> Paragraph | None:
     """The note under a table of *figures* that shows ``*``: which Kennzahlen, and why,
     in plain words (``None`` when nothing is suppressed). *previous*: whether the table
-    shows the previous period too."""
-    names = [
-        f.indicator.name
-        for f in figures
-        if _suppressed(f.current) or (previous and _suppressed(f.previous))
-    ]
+    shows the previous period too; a Kennzahl whose value is shown but whose previous
+    period is not is named with that period (``Aktive Fälle (Vorperiode 2025)``), so that
+    the note does not seem to withhold the value beside it."""
+    names: list[str] = []
+    for f in figures:
+        if _suppressed(f.current):
+            names.append(f.indicator.name)
+        elif previous and f.previous is not None and _suppressed(f.previous):
+            names.append(
+                fmt.t(
+                    "suppressed_previous",
+                    name=f.indicator.name,
+                    period=fmt.period(f.previous.period),
+                )
+            )
     if not names:
         return None
     return Paragraph(text=fmt.t("suppressed_note", names=", ".join(names)), style="note")
@@ -367,9 +376,8 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
     if ctx.networks:
         held = sum(len(n.meetings) for n in ctx.networks)
         planned = sum(n.planned or 0 for n in ctx.networks)
-        text = t(
-            "glance_meetings", held=fmt.number(held, 0), networks=fmt.number(len(ctx.networks), 0)
-        )
+        networks = fmt.tn("glance_in_networks", len(ctx.networks))
+        text = fmt.tn("glance_meetings", held, networks=networks)
         if planned:
             text += t("glance_planned", planned=fmt.number(planned, 0))
         facts.append(Item(label=t("networks"), text=text))
@@ -378,10 +386,8 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
         facts.append(
             Item(
                 label=t("funding"),
-                text=t(
-                    "glance_funding",
-                    total=fmt.money_short(money.total),
-                    count=fmt.number(len(money.funding), 0),
+                text=fmt.tn(
+                    "glance_funding", len(money.funding), total=fmt.money_short(money.total)
                 ),
             )
         )
@@ -586,7 +592,7 @@ def _measure_items(
     for m in measures:
         parts = [fmt.status(m.status)]
         if m.expected_result:
-            parts.append(f"{fmt.t('expected_result')}: {m.expected_result}")
+            parts.append(fmt.t("measure_expected", result=m.expected_result))
         watched = [by_code[c] for c in m.indicators if c in by_code and by_code[c].forecast]
         if watched:
             parts.append(
@@ -1095,20 +1101,20 @@ def build_outline(
         sections=tuple(main),
         # The colophon names the Gemeindeverzeichnis (its licence asks for attribution).
         footer=f"{t('generated', date=fmt.date(ctx.today), version=_version())} "
-        f"{territory_attribution(ctx.concept.gebietsstand)}",
+        f"{territory_attribution(ctx.concept.gebietsstand, lang=fmt.lang)}",
         running_header=(f"{t('internal_banner')} · " if ctx.internal else "") + title,
         author=ctx.territory_name,
     )
 
 
-def territory_attribution(gebietsstand: date | None = None) -> str:
+def territory_attribution(gebietsstand: date | None = None, *, lang: str = "de") -> str:
     """The attribution line of the Gemeindeverzeichnis (Gebietsstand, Destatis, licence).
 
     The Gebietsstand is the one the concept records, else that of the shipped catalogue.
     """
     from .._territories import territory_attribution as line
 
-    return line(gebietsstand=gebietsstand)
+    return line(gebietsstand=gebietsstand, lang=lang)
 
 
 def _version() -> str:
