@@ -36,3 +36,54 @@ def test_a_missing_id_is_reported_in_the_language_of_the_run(
     assert expected in err, err
     assert other not in err
     assert ("keine ID" in err) is lang.startswith("de")
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "other"),
+    [
+        (
+            "de_DE.UTF-8",
+            (
+                "Fehler: o.json, $.services[0].name: Dienst s1 hat keinen Namen\n",
+                "'x_farbe' hat keinen Platz im Modell; in den Extras von Akteur 'verein' "
+                "aufbewahrt\n",
+                "'x_raum' hat keinen Platz im Modell; in den Extras von Angebot 'angebot' "
+                "aufbewahrt\n",
+            ),
+            ("actor", "offer", "service"),
+        ),
+        (
+            "en_GB.UTF-8",
+            (
+                "error: o.json, $.services[0].name: the service s1 has no name\n",
+                "'x_farbe' has no place in the model; kept in the extras of actor 'verein'\n",
+                "'x_raum' has no place in the model; kept in the extras of offer 'angebot'\n",
+            ),
+            ("Akteur", "Angebot", "Dienst"),
+        ),
+    ],
+)
+def test_the_kind_of_a_record_is_named_in_the_language_of_the_run(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    expected: tuple[str, ...],
+    other: tuple[str, ...],
+) -> None:
+    """Not "in den Extras von actor 'verein'": the kind is a word of the message."""
+    set_locale(monkeypatch, lang)
+    monkeypatch.chdir(tmp_path)
+    organization = {
+        "id": "o1",
+        "name": "Verein",
+        "x_farbe": "grün",
+        "services": [{"id": "s1", "name": "", "x_raum": "5"}],
+    }
+    Path("o.json").write_text(json.dumps(organization), encoding="utf-8")
+    main(["import", "hsds", "o.json", "--output", "x.yaml"])
+    err = capsys.readouterr().err
+    for line in expected:
+        assert line in err, err
+    for word in other:
+        assert f" {word} " not in err, err

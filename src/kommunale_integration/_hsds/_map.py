@@ -172,7 +172,7 @@ class Mapper:
         target.extras[key] = text
         values = {
             "key": repr(shorten(key)),
-            "kind": target.kind,
+            "kind": _kind_name(target.kind),
             "id": repr(shorten(target.values.get("id"))),
         }
         message = (
@@ -217,7 +217,7 @@ class Mapper:
                     "carried unchanged by {kind} {owner}",
                     entity=entity,
                     id=shorten(record.get("id")),
-                    kind=fallback.kind,
+                    kind=_kind_name(fallback.kind),
                     owner=repr(shorten(fallback.values.get("id"))),
                 )
                 if fallback is not None
@@ -885,7 +885,11 @@ class Mapper:
                 self.note(
                     "hsds-invalid",
                     Severity.ERROR,
-                    tr("the {kind} {id} has no name", kind=path[:-1], id=draft.record_id),
+                    tr(
+                        "the {kind} {id} has no name",
+                        kind=_kind_name(path[:-1]),
+                        id=draft.record_id,
+                    ),
                     at_key(draft.where, "name"),
                 )
                 continue
@@ -1073,3 +1077,16 @@ def _kept_ids(draft: _Draft) -> dict[str, str]:
     if "cost" in ids:
         pairs.append((cost_id(owner), ids["cost"]))
     return {ID_KEY + derived: original for derived, original in pairs if derived != original}
+
+
+def _kind_name(kind: str) -> str:
+    """The name of a draft's *kind* (``actor``, ``offer``, ``contact``) or of an HSDS
+    record (``organization``, ``service``) in the language of the run (Akteur, Dienst)."""
+    names = {
+        "actor": tr("actor"),
+        "offer": tr("offer"),
+        "contact": tr("contact"),
+        "organization": tr("organization"),
+        "service": tr("service"),
+    }
+    return names.get(kind, kind)
