@@ -1,0 +1,81 @@
+"""The model's small validators, each rule pinned on its own (:mod:`._validators`).
+
+Each test breaks when one rule of a validator is weakened: ``None`` accepted where a
+value is required, any value accepted where ``None`` is allowed, ``True`` taken for
+the number 1, a month 0.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+import kommunale_integration as ki
+from kommunale_integration import InvalidValueError
+from kommunale_integration import _validators as v
+
+
+@attrs.frozen
+class _Holder:
+    count: int = attrs.field(validator=v.instance_of(int))
+    note: str | None = attrs.field(default=None, validator=v.optional_instance_of(str))
+    amount: int | Decimal | None = attrs.field(default=None, validator=v.non_negative)
+    flag: bool = attrs.field(default=False, validator=v.instance_of(bool))
+    colour: str = attrs.field(default="red", validator=v.one_of("red", "green"))
+    level: int | None = attrs.field(default=None, validator=v.one_of(1, 2, allow_none=True))
+
+
+def test_valid_values_pass() -> None:
+    held = _Holder(count=3, note="x", amount=Decimal("2.5"), flag=True, colour="green", level=2)
+    assert (held.count, held.note, held.amount, held.flag, held.level) == (3, "x", 2.5, True, 2)
+    assert _Holder(count=0, note=None, amount=None, level=None).level is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        # a required field refuses None
+        ("count", None, "expected {kind}, got {found}"),
+        ("colour", None, "expected one of {allowed}, got {found}"),
+        # a field that allows None still checks every other value
+        ("note", 5, "expected {kind}, got {found}"),
+        ("level", 3, "expected one of {allowed}, got {found}"),
+        # True and False are no numbers, though Python counts them as 1 and 0
+        ("count", True, "expected {kind}, got {found}"),
+        ("level", True, "expected one of {allowed}, got {found}"),
+        ("amount", True, "expected a number, got {found}"),
+        ("amount", "5", "expected a number, got {found}"),
+        ("amount", -1, "must not be negative, got {found}"),
+        ("amount", Decimal("NaN"), "expected a finite number, got {found}"),
+    ],
+)
+def test_each_validator_refuses_what_its_rule_excludes(
+    field: str, value: Any, expected: str
+) -> None:
+    arguments: dict[str, Any] = {"count": 1, field: value}
+    with pytest.raises(InvalidValueError) as caught:
+        _Holder(**arguments)
+    assert (caught.value.field, caught.value.message_id) == (field, expected)
+
+
+def test_a_bool_field_takes_bools_only() -> None:
+    assert _Holder(count=1, flag=False).flag is False
+    with pytest.raises(InvalidValueError) as caught:
+        _Holder(count=1, flag=1)  # type: ignore[arg-type]
+    assert caught.value.values["kind"] == "bool"
+
+
+@pytest.mark.parametrize("month", [1, 7, 12])
+def test_a_fiscal_year_starts_in_a_calendar_month(month: int) -> None:
+    concept = ki.Concept(id="k", title="K", territory="05558", fiscal_year_start=month)
+    assert concept.fiscal_year_start == month
+
+
+@pytest.mark.parametrize("month", [0, 13, -1, True])
+def test_a_fiscal_year_start_outside_1_to_12_is_refused(month: Any) -> None:
+    with pytest.raises(InvalidValueError) as caught:
+        ki.Concept(id="k", title="K", territory="05558", fiscal_year_start=month)
+    assert caught.value.field == "fiscal_year_start"
