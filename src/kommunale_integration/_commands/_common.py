@@ -100,6 +100,7 @@ _SUFFIX_FORMATS: Final = {
     ".docx": "docx",
     ".csv": "csv",
     ".json": "json",
+    ".xlsx": "xlsx",
 }
 
 

@@ -94,7 +94,9 @@ def register(subparsers: Any) -> None:
         dest="rounding",
         help=tr("round counts to multiples of 5 or 10 instead of suppressing them"),
     )
-    add_format_option(parser, ("csv", "json"), "csv")
+    # xlsx: for spreadsheets in any language (a German Excel opens the comma-separated
+    # CSV with its decimal points as one column).
+    add_format_option(parser, ("csv", "json", "xlsx"), "csv")
     add_output_option(parser)
     parser.add_argument(
         "--datapackage",
@@ -123,10 +125,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             tr("nothing to compute: give a concept PATH or a case export with --cases and --events")
         )
+    if args.format == "xlsx":
+        if not args.output:
+            raise UsageError(tr("--format xlsx writes a workbook: name its file with --output"))
+        from .._errors import require_extra
+
+        require_extra("openpyxl", "excel")  # before any work
     if args.threshold < 0:
         say("error", tr("--threshold must be 0 or more"))
         return EXIT_UNUSABLE
-    if args.no_suppression and args.output and args.format == "csv":
+    if args.no_suppression and args.output and args.format != "json":
         from .._engine.table import check_internal_name
 
         check_internal_name(args.output)  # before any work

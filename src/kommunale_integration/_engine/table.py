@@ -389,6 +389,34 @@ class IndicatorTable:
         data["rows"] = rows
         return json.dumps(data, ensure_ascii=False, indent=indent)
 
+    def to_xlsx(self) -> bytes:
+        """The tidy table as an Excel workbook (needs the ``excel`` extra): one sheet
+        ``Kennzahlen`` with the columns and rows of :meth:`to_csv`.
+
+        For a spreadsheet in any language: values are numbers (a German Excel shows
+        ``37,5``), suppressed values empty cells, everything else text (the AGS
+        ``05566096`` keeps its zero, ``2026-05`` stays a period). Dimension values that
+        a spreadsheet would run as a formula are prefixed with ``'``, as in the CSV.
+
+        .. versionadded:: 0.2.0
+        """
+        from .._loaders._formats import xlsx_bytes
+        from .._parse import neutralise
+
+        dims = set(self.dimensions)
+        rows = [
+            [
+                (Decimal(text) if text else None)
+                if column == "value"
+                else neutralise(text)
+                if column in dims
+                else text
+                for column, text in record.items()
+            ]
+            for record in self.records()
+        ]
+        return xlsx_bytes(self.columns, rows, title="Kennzahlen")
+
     def render(self, format: Literal["csv", "json"] = "csv") -> str:
         """The text :meth:`write` writes: CSV (exactly the contract columns, readable
         by every CSV reader) or JSON (with ``"internal"`` and a notice)."""
@@ -401,23 +429,27 @@ class IndicatorTable:
     def write(
         self,
         path: str | os.PathLike[str],
-        format: Literal["csv", "json"] = "csv",
+        format: Literal["csv", "json", "xlsx"] = "csv",
         *,
         inputs: Iterable[str | os.PathLike[str]] = (),
     ) -> Path:
-        """Write the table atomically as CSV or JSON; return the path.
+        """Write the table atomically as CSV, JSON or an Excel workbook
+        (:meth:`to_xlsx`); return the path.
 
         A table computed without disclosure control has ``"internal": true`` and a
-        notice in JSON; as CSV its file name must say that it is internal
+        notice in JSON; as CSV or workbook its file name must say that it is internal
         (:func:`~kommunale_integration._engine.table.check_internal_name`).
 
         Raises:
-            OutputError: when *path* is one of the *inputs*, or names the CSV of an
-                internal table without ``intern``.
+            OutputError: when *path* is one of the *inputs*, or names the CSV or
+                workbook of an internal table without ``intern``.
+
+        .. versionchanged:: 0.2.0 ``format="xlsx"``.
         """
-        if self.internal and format == "csv":
+        if self.internal and format != "json":
             check_internal_name(path)
-        return atomic_write(path, self.render(format), inputs=inputs)
+        data = self.to_xlsx() if format == "xlsx" else self.render(format)
+        return atomic_write(path, data, inputs=inputs)
 
     # ----------------------------------------------------------------- open data
 
