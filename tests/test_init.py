@@ -566,18 +566,23 @@ def _tutorial_steps() -> list[tuple[str, str, str]]:
     return steps
 
 
-def test_the_tutorial_produces_the_annual_report_of_a_new_town(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def _follow(
+    steps: list[tuple[str, str, str]],
+    capsys: pytest.CaptureFixture[str],
+    replace: tuple[tuple[str, str], ...] = (),
+    skip: tuple[str, ...] = (),
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    steps = _tutorial_steps()
-    assert [s for s in steps if s[0] == "run"]
-    assert len([s for s in steps if s[0] != "run"]) >= 9
-    for action, target, text in steps:
+    """Do the tutorial's *steps* in the current folder, each text with *replace* done
+    and without the commands containing one of *skip*."""
+    for action, original, written in steps:
+        target, text = original, written
+        for old, new in replace:
+            target, text = target.replace(old, new), text.replace(old, new)
         if action == "run":
-            argv = shlex.split(target)[1:]
+            if any(part in target for part in skip):
+                continue
             try:
-                code = main(argv)
+                code = main(shlex.split(target)[1:])
             except SystemExit as exit_:  # --version
                 code = int(exit_.code or 0)
             assert code == 0, (target, capsys.readouterr().err)
@@ -591,6 +596,16 @@ def test_the_tutorial_produces_the_annual_report_of_a_new_town(
             content = Path(target).read_text(encoding="utf-8")
             assert content.count(old) == 1, old
             Path(target).write_text(content.replace(old, text), encoding="utf-8")
+
+
+def test_the_tutorial_produces_the_annual_report_of_a_new_town(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    steps = _tutorial_steps()
+    assert [s for s in steps if s[0] == "run"]
+    assert len([s for s in steps if s[0] != "run"]) >= 9
+    _follow(steps, capsys)
     concept = ki.load_concept(tmp_path / "wettringen")
     assert len(concept.actors) == 3
     assert len(concept.offers) == 3
@@ -633,6 +648,50 @@ def test_the_tutorial_produces_the_annual_report_of_a_new_town(
     assert "language_course_completions,2026,05566096,,suppressed" in table
     assert "placements,2026,05566096,3,ok" in table
     assert "SYN-" not in html + table
+    # For German Excel: the same table as a workbook, numbers as numbers.
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(tmp_path / "kennzahlen-2026.xlsx").active
+    assert ("placements", "2026", "05566096", 3, "ok") in set(sheet.iter_rows(values_only=True))
+    # The actors and offers as open data (HSDS).
+    services = list((tmp_path / "hsds" / "json" / "services").iterdir())
+    assert len(services) == 3
+    assert (tmp_path / "hsds" / "tabular" / "datapackage.json").is_file()
+
+
+#: The tutorial's town replaced by one outside Nordrhein-Westfalen, as its introduction
+#: says: Weißenfels (Burgenlandkreis, Sachsen-Anhalt), the course held in Halle (Saale).
+OUTSIDE_NRW = (
+    ("wettringen", "weissenfels"),
+    ("Wettringen", "Weißenfels"),
+    ("05566096", "15084550"),
+    ("Rheine", "Halle (Saale)"),
+    ("Land Nordrhein-Westfalen", "Land Sachsen-Anhalt"),
+)
+
+
+def test_the_tutorial_works_for_a_town_outside_nrw(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    # Markdown and DOCX show what the HTML report shows; the version is the same.
+    _follow(
+        _tutorial_steps(), capsys, OUTSIDE_NRW, skip=("--format md", "--format docx", "--version")
+    )
+    concept = ki.load_concept(tmp_path / "weissenfels")
+    assert concept.territory == "15084550"
+    assert concept.title == "Integrationskonzept der Stadt Weißenfels"
+    assert ki.validate(concept, "steuerung").ok
+    assert [o.municipality for o in ki.offers_outside(concept)] == ["15002000"]
+    html = (tmp_path / "jahresbericht-2026.html").read_text(encoding="utf-8")
+    assert "Jahresbericht 2026 zum Integrationskonzept der Stadt Weißenfels" in html
+    assert "<td>Halle (Saale)</td><td>Weißenfels</td>" in html
+    assert "Land Sachsen-Anhalt" in html
+    assert "Nordrhein-Westfalen" not in html
+    table = (tmp_path / "kennzahlen-2026.csv").read_text(encoding="utf-8")
+    assert "placements,2026,15084550,3,ok" in table
+    assert "placements,2026,15084,3,ok" in table  # the Burgenlandkreis
+    addresses = (tmp_path / "hsds" / "tabular" / "addresses.csv").read_text(encoding="utf-8")
+    assert addresses.count(",Sachsen-Anhalt,") == 3
 
 
 def test_cli_repairs_an_ags_that_lost_its_leading_zero(
