@@ -314,6 +314,16 @@ def test_a_measure_in_the_forecast_reads_as_one_sentence_in_both_languages() -> 
     assert line + "indicators: Sprachkursbeginne (● on track)\n" in en
 
 
+def test_per_cent_is_written_as_each_language_writes_it() -> None:
+    de = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
+    en = ki.build_report(sample_concept(), "2025", format="md", today=TODAY, lang="en")
+    assert "| +134 (+12,2 %) | 1.200 (2025) | 103 % |" in de
+    assert "| +134 (+12.2%) | 1,200 (2025) | 103% |" in en
+    assert "= 1.234 ÷ 1.200 = 103 % (Zielwert 2025;" in de
+    assert "= 1,234 ÷ 1,200 = 103% (target 2025;" in en
+    assert not re.search(r"\d %", en)
+
+
 def test_forecast_refusal_with_one_value_is_singular() -> None:
     concept = sample_concept()
     kept = [o for o in concept.observations if str(o.period) != "2024"]

@@ -51,17 +51,18 @@ MESSAGES: Mapping[str, str] = {
     ),
     "note_attainment_baseline": (
         "{name}: attainment = (value − baseline) ÷ (target − baseline) = "
-        "({value} − {baseline}) ÷ ({target} − {baseline}) = {attainment} % "
+        "({value} − {baseline}) ÷ ({target} − {baseline}) = {attainment} "
         "(baseline {baseline_period}, target {target_period})."
     ),
     "note_attainment": (
-        "{name}: attainment = value ÷ target = {value} ÷ {target} = {attainment} % "
+        "{name}: attainment = value ÷ target = {value} ÷ {target} = {attainment} "
         "(target {target_period}; no baseline recorded)."
     ),
     "note_attainment_down": (
-        "{name}: attainment = target ÷ value = {target} ÷ {value} = {attainment} % "
+        "{name}: attainment = target ÷ value = {target} ÷ {value} = {attainment} "
         "(lower is better; target {target_period}; no baseline recorded)."
     ),
+    "percent": "{value}%",
     "forecast": "Forecast",
     "forecast_title": "Success forecast",
     "forecast_on-track": "on track",
@@ -464,6 +465,11 @@ class Formatter:
             raise KeyError(f"no report text {key!r} for language {self.lang!r}") from None
         text = self._catalogue.ngettext(singular, plural, count)
         return text.format(count=self.number(count, 0), **values)
+
+    def percent(self, number: str) -> str:
+        """A formatted *number* with the per-cent sign as the language writes it:
+        ``38 %`` (de), ``38%`` (en)."""
+        return self.t("percent", value=number)
 
     def t(self, key: str, **values: Any) -> str:
         """Return the frame text *key*, with ``{placeholders}`` filled from *values*.

@@ -205,7 +205,7 @@ def _change(fmt: Formatter, figure: Figure) -> str:
         return f"{fmt.signed(figure.change_abs, figure.decimals)} {fmt.t('pp')}"
     text = fmt.signed(figure.change_abs, figure.decimals)
     if figure.change_rel is not None:
-        text += f" ({fmt.signed(figure.change_rel, 1)} %)"
+        text += f" ({fmt.percent(fmt.signed(figure.change_rel, 1))})"
     return text
 
 
@@ -220,7 +220,7 @@ def _attainment(fmt: Formatter, figure: Figure) -> str:
         return fmt.t("below_baseline")
     if figure.attainment is None:
         return fmt.symbol("missing")
-    return f"{fmt.number(figure.attainment, 0)} %"
+    return fmt.percent(fmt.number(figure.attainment, 0))
 
 
 def _attainment_note(fmt: Formatter, figure: Figure) -> str | None:
@@ -243,7 +243,7 @@ def _attainment_note(fmt: Formatter, figure: Figure) -> str | None:
         "value": fmt.number(d.value, places),
         "target": fmt.number(d.target, places),
         "target_period": fmt.period(d.target_period),
-        "attainment": fmt.number(d.attainment, 0),
+        "attainment": fmt.percent(fmt.number(d.attainment, 0)),
     }
     if d.baseline is not None and d.baseline_period is not None and d.baseline != d.target:
         values["baseline"] = fmt.number(d.baseline, places)
