@@ -57,6 +57,19 @@ def test_one_folder_per_language_and_a_language_choice(site: Path) -> None:
     assert "ትግርኛ" in choice
 
 
+def test_every_page_credits_the_gemeindeverzeichnis(site: Path) -> None:
+    """The site names places and Kreise from the Gemeindeverzeichnis: its licence
+    (dl-de/by-2-0) asks for the attribution, as Destatis words it, on every page."""
+    credit = (
+        "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis-Informationssystem "
+        "GV-ISys (dl-de/by-2-0)</p></footer>"
+    )
+    pages = [p for lang in WEGWEISER_LANGUAGES for p in (site / lang).rglob("*.html")]
+    assert len(pages) == 4 * len(WEGWEISER_LANGUAGES)
+    for page in pages:
+        assert credit in page.read_text(encoding="utf-8"), page
+
+
 _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="((?:\.\./)?wegweiser\.css)">')
 
 

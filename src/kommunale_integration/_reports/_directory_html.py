@@ -76,7 +76,10 @@ LABELS: Final = {
 
 def labels(w: WegweiserText, site: DirectorySite) -> dict[str, Markup]:
     """The interface texts of one language, escaped (the templates' ``l.<name>``), plus
-    ``whole_area`` ("for all of Kreis Coesfeld") and ``created`` (the footer)."""
+    ``whole_area`` ("for all of Kreis Coesfeld") and ``created`` (the footer, with the
+    attribution the licence of the Gemeindeverzeichnis asks for, as Destatis words it in
+    every language: the site names places and Kreise from it)."""
+    from .._territories import ATTRIBUTION
     from .._version import __version__
 
     found = {name: escape(w.t(message)) for name, message in LABELS.items()}
@@ -87,6 +90,7 @@ def labels(w: WegweiserText, site: DirectorySite) -> dict[str, Markup]:
             date=site.generated,
             version=__version__,
         )
+        + f" {ATTRIBUTION} (dl-de/by-2-0)"
     )
     return found
 
