@@ -405,6 +405,18 @@ def _console_commands(page: str) -> list[str]:
     return commands
 
 
+def _named_files(page: str) -> list[tuple[str, str]]:
+    """The code blocks of *page* captioned with a bare file name, and their text."""
+    found = re.findall(
+        r"\.\. code-block:: \w+\n   :caption: ([\w.-]+)\n\n((?:   .*\n|\n)+)",
+        (DOCS / page).read_text(encoding="utf-8"),
+    )
+    return [
+        (name, "\n".join(line[3:] for line in body.strip("\n").splitlines()) + "\n")
+        for name, body in found
+    ]
+
+
 @pytest.mark.parametrize("page", ["howto.rst", "examples.rst", "zusammenfassung.rst"])
 def test_every_command_shown_in_the_docs_runs(
     page: str,
@@ -417,6 +429,9 @@ def test_every_command_shown_in_the_docs_runs(
     monkeypatch.chdir(tmp_path)
     commands = _console_commands(page)
     assert commands
+    # the files a page shows with their name (``:caption: spalten.yaml``) are there
+    for name, text in _named_files(page):
+        (tmp_path / name).write_text(text, encoding="utf-8")
     for command in commands:
         assert main(shlex.split(command)) == 0, (command, capsys.readouterr().err)
     written = [p for p in tmp_path.iterdir() if p.name not in {"examples", "vorlagen"}]

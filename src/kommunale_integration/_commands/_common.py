@@ -175,7 +175,8 @@ def add_templates_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_case_options(parser: argparse.ArgumentParser, cases_help: str | None = None) -> None:
-    """Add ``--cases FILE`` and ``--events FILE`` (checked by :func:`case_files`).
+    """Add ``--cases FILE``, ``--events FILE`` (checked by :func:`case_files`) and
+    ``--mapping FILE`` (the ``mapping`` of :func:`~kommunale_integration.read_cases`).
 
     *cases_help* replaces the help of ``--cases`` (a translated text).
     """
@@ -186,6 +187,14 @@ def add_case_options(parser: argparse.ArgumentParser, cases_help: str | None = N
     )
     parser.add_argument(
         "--events", metavar="FILE", help=tr("events.csv of the case export (with --cases)")
+    )
+    parser.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help=tr(
+            "for an export with other headers: a YAML file with one line 'header: column' "
+            "per header, e.g. 'Fallnummer: case_id'"
+        ),
     )
 
 
@@ -231,7 +240,38 @@ def case_files(args: argparse.Namespace) -> tuple[str, str] | None:
     cases, events = getattr(args, "cases", None), getattr(args, "events", None)
     if bool(cases) != bool(events):
         raise UsageError(tr("--cases and --events belong together: give both files of the export"))
+    if getattr(args, "mapping", None) and not cases:
+        raise UsageError(
+            tr("--mapping names the headers of a case export: give --cases and --events")
+        )
     return (cases, events) if cases and events else None
+
+
+def case_mapping(path: str) -> dict[str, str]:
+    """The headers of a case export mapped to the canonical columns, read from the YAML
+    file *path* (``Fallnummer: case_id``, one line per header).
+
+    Raises:
+        LoadError: the file cannot be read or is no YAML.
+        UsageError: it is not a mapping of header to column name.
+    """
+    from .._loaders._common import read_text_file
+    from .._text import parse_yaml
+
+    data = parse_yaml(read_text_file(path), file=path)
+    if (
+        not isinstance(data, dict)
+        or not data
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())
+    ):
+        raise UsageError(
+            tr(
+                "{file}: expected one line 'header: column' per header of the export, "
+                "e.g. 'Fallnummer: case_id'",
+                file=path,
+            )
+        )
+    return dict(data)
 
 
 def read_case_export(
@@ -249,7 +289,10 @@ def read_case_export(
     from .._cases import CaseReadOptions, read_cases
 
     needed = set(by) | _filter_attributes(concept)
-    return read_cases(*files, options=CaseReadOptions(dimensions=tuple(sorted(needed))))
+    mapping = case_mapping(args.mapping) if getattr(args, "mapping", None) else None
+    return read_cases(
+        *files, mapping=mapping, options=CaseReadOptions(dimensions=tuple(sorted(needed)))
+    )
 
 
 def _filter_attributes(concept: Concept | None) -> set[str]:

@@ -1,0 +1,101 @@
+"""``--mapping FILE``: a case export with its own headers (``Fallnummer``, ``Gemeinde``
+…) on the command line, as ``read_cases(mapping=…)`` reads it in Python. Most towns'
+case management is not KIM and does not write the canonical English headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kommunale_integration._cli import main
+
+CANONICAL = (
+    "case_id,municipality,opened,closed,legal_basis,sex,birth_year\n",
+    "case_id,event,date,detail\n",
+)
+OWN = (
+    "Fallnummer;Gemeinde;Beginn;Ende;Rechtskreis;Geschlecht;Geburtsjahr\n",
+    "Fallnummer;Ereignis;Datum;Detail\n",
+)
+MAPPING = """\
+Fallnummer: case_id
+Gemeinde: municipality
+Beginn: opened
+Ende: closed
+Rechtskreis: legal_basis
+Geschlecht: sex
+Geburtsjahr: birth_year
+Ereignis: event
+Datum: date
+Detail: detail
+"""
+CASES = [f"SYN-{i},15084550,2026-0{1 + i % 6}-03,,AsylbLG,{'fm'[i % 2]},1990" for i in range(9)]
+EVENTS = [f"SYN-{i},language_course_started,2026-07-0{1 + i % 5}," for i in range(5)]
+
+
+def _export(folder: Path, headers: tuple[str, str], delimiter: str) -> list[str]:
+    folder.mkdir()
+    cases, events = folder / "cases.csv", folder / "events.csv"
+    cases.write_text(headers[0] + "".join(f"{r}\n" for r in CASES).replace(",", delimiter))
+    events.write_text(headers[1] + "".join(f"{r}\n" for r in EVENTS).replace(",", delimiter))
+    return ["--cases", str(cases), "--events", str(events)]
+
+
+@pytest.fixture
+def own(tmp_path: Path) -> list[str]:
+    (tmp_path / "spalten.yaml").write_text(MAPPING, encoding="utf-8")
+    return _export(tmp_path / "own", OWN, ";")
+
+
+def test_an_export_with_its_own_headers_gives_the_same_table(
+    tmp_path: Path, own: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    command = ["indicators", "--period", "2026", "--only", "--by", "sex"]
+    assert main([*command, *_export(tmp_path / "canonical", CANONICAL, ",")]) == 0
+    canonical = capsys.readouterr().out
+    assert "language_course_starts,2026,15084550,_T,5,ok" in canonical
+    assert main([*command, *own, "--mapping", str(tmp_path / "spalten.yaml")]) == 0
+    assert capsys.readouterr().out == canonical
+    # Without the mapping the headers are missing columns.
+    assert main([*command, *own]) == 2
+    assert 'die Pflichtspalte "case_id" fehlt' in capsys.readouterr().err
+
+
+def test_the_report_reads_the_mapping_too(tmp_path: Path, own: list[str]) -> None:
+    assert main(["init", str(tmp_path / "weissenfels"), "--ags", "15084550"]) == 0
+    mapping = ["--mapping", str(tmp_path / "spalten.yaml")]
+    out = tmp_path / "bericht.md"
+    command = ["report", str(tmp_path / "weissenfels"), "--period", "2026", *own, *mapping]
+    assert main([*command, "--output", str(out)]) == 0
+    assert "| Begonnene Sprachkurse (Personen) | 5 |" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- Fallnummer\n- case_id\n", "erwartet je Spaltenkopf des Exports eine Zeile"),
+        ("Fallnummer: [case_id]\n", "erwartet je Spaltenkopf des Exports eine Zeile"),
+        ("", "erwartet je Spaltenkopf des Exports eine Zeile"),
+        ("Fallnummer: case_id\nFallnummer: x\n", "Fallnummer"),
+        ("Fallnummer: 'case_id\n", "YAML"),
+    ],
+)
+def test_a_wrong_mapping_is_refused_with_its_file(
+    tmp_path: Path, own: list[str], capsys: pytest.CaptureFixture[str], text: str, expected: str
+) -> None:
+    (tmp_path / "falsch.yaml").write_text(text, encoding="utf-8")
+    command = ["indicators", "--period", "2026", *own, "--mapping", str(tmp_path / "falsch.yaml")]
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert "falsch.yaml" in err
+    assert expected in err
+    assert "Traceback" not in err
+
+
+def test_a_mapping_needs_the_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "spalten.yaml").write_text(MAPPING, encoding="utf-8")
+    command = ["indicators", "--period", "2026", "--mapping", str(tmp_path / "spalten.yaml")]
+    assert main(command) == 2
+    assert "--mapping benennt die Spaltenköpfe eines Fallexports" in capsys.readouterr().err
+    assert main([*command[:-1], str(tmp_path / "fehlt.yaml"), "--cases", "c", "--events", "e"]) == 2
