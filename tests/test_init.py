@@ -614,6 +614,8 @@ def test_the_tutorial_produces_the_annual_report_of_a_new_town(
     assert ki.validate(concept, "steuerung").ok
     html = (tmp_path / "jahresbericht-2026.html").read_text(encoding="utf-8")
     assert "Jahresbericht 2026 zum Integrationskonzept der Gemeinde Wettringen" in html
+    assert "Drucksache</dt><dd>V-2027-008</dd>" in html
+    assert "Sitzung</dt><dd>10.03.2027</dd>" in html
     assert "Netzwerk Integration Wettringen" in html
     # The colophon names the Gemeindeverzeichnis, as its licence asks.
     assert "Gebietsstand 31.12.2020: © Statistisches Bundesamt (Destatis)" in html
