@@ -314,6 +314,20 @@ def test_a_measure_in_the_forecast_reads_as_one_sentence_in_both_languages() -> 
     assert line + "indicators: Sprachkursbeginne (● on track)\n" in en
 
 
+def test_the_glance_legend_explains_a_missing_forecast_only_when_there_is_one() -> None:
+    concept = sample_concept()  # Vermittlungsquote: 2 values, no forecast ("–")
+    de = ki.build_report(concept, "2025", format="md", today=TODAY)
+    en = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
+    assert "| Vermittlungsquote | 14,5 | 20,0 (2026) | – |" in de
+    assert "○ nicht auf Kurs, – keine (der Grund steht unter „Erfolgsprognose“); Methode" in de
+    assert "○ off track, – none (the reason is given under “Success forecast”); method" in en
+    # Only the Kennzahl with a forecast keeps its target: no "–", no such words.
+    kept = [t for t in concept.targets if t.indicator == "kursstarts"]
+    de = ki.build_report(concept.evolve(targets=kept), "2025", format="md", today=TODAY)
+    assert "○ nicht auf Kurs; Methode im Anhang." in de
+    assert "– keine" not in de
+
+
 def test_per_cent_is_written_as_each_language_writes_it() -> None:
     de = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
     en = ki.build_report(sample_concept(), "2025", format="md", today=TODAY, lang="en")

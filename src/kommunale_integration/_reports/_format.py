@@ -100,6 +100,10 @@ MESSAGES: Mapping[str, str] = {
         "Forecast: ● on track, ◐ at risk (reachable only if things go well), ○ off track; "
         "method in the annex."
     ),
+    "forecast_legend_none": (
+        "Forecast: ● on track, ◐ at risk (reachable only if things go well), ○ off track, "
+        "– none (the reason is given under “{section}”); method in the annex."
+    ),
     "at_a_glance": "At a glance",
     "glance_indicators": "Indicators with a target ({period})",
     "glance_planned": "; {planned} planned",

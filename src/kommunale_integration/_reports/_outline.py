@@ -414,7 +414,12 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
     if facts:
         blocks.append(Items(items=tuple(facts)))
     if ctx.targeted:
-        blocks.append(Paragraph(text=t("forecast_legend"), style="note"))
+        missing = fmt.symbol("missing")
+        if any(forecast_label(fmt, f.forecast) == missing for f in ctx.targeted):
+            legend = t("forecast_legend_none", section=t("forecast_title"))
+        else:
+            legend = t("forecast_legend")
+        blocks.append(Paragraph(text=legend, style="note"))
     return Body(blocks=tuple(blocks))
 
 
