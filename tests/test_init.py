@@ -528,6 +528,30 @@ def test_any_name_and_ags_give_a_valid_concept(
     assert data["territory"] == ags
 
 
+@pytest.mark.parametrize(
+    ("ags", "title"),
+    [
+        ("05558", "Integrationskonzept des Kreises Coesfeld"),
+        ("09179", "Integrationskonzept des Landkreises Fürstenfeldbruck"),
+        ("15084", "Integrationskonzept des Burgenlandkreises"),
+        ("07232", "Integrationskonzept des Eifelkreises Bitburg-Prüm"),
+        ("05162", "Integrationskonzept des Rhein-Kreises Neuss"),
+        ("05962", "Integrationskonzept des Märkischen Kreises"),
+        ("05378", "Integrationskonzept des Rheinisch-Bergischen Kreises"),
+        ("03241", "Integrationskonzept der Region Hannover"),
+        ("05334", "Integrationskonzept der Städteregion Aachen"),
+        ("10041", "Integrationskonzept des Regionalverbands Saarbrücken"),
+    ],
+)
+def test_the_title_of_a_kreis_concept_is_good_german_for_every_kind_of_kreis(
+    tmp_path: Path, ags: str, title: str
+) -> None:
+    """Not "des Kreises Landkreis Fürstenfeldbruck": the official names of Kreise
+    outside NRW start with Landkreis or are compounds of Kreis."""
+    folder = ki.init_concept(tmp_path / "k", ags=ags)
+    assert ki.load_concept(folder).title == title
+
+
 # --------------------------------------------------------------------------- the tutorial
 
 TUTORIAL = Path(__file__).resolve().parent.parent / "docs" / "tutorial.rst"

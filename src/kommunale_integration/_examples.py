@@ -135,6 +135,35 @@ _GENITIVE = {
     TerritoryKind.MUNICIPALITY: "der Gemeinde",
 }
 _PREFIXES = ("Kreis ", "Stadt ", "Gemeinde ")
+#: The kinds of Kreis a name starts with, and their genitive (feminine ones with "der").
+_DISTRICT_GENITIVE = (
+    ("Kreis ", "des Kreises "),
+    ("Landkreis ", "des Landkreises "),
+    ("Region ", "der Region "),
+    ("Städteregion ", "der Städteregion "),
+    ("Regionalverband ", "des Regionalverbands "),
+)
+
+
+def _district_genitive(name: str) -> str:
+    """The genitive of a Kreis's official name, for the title of its concept.
+
+    >>> _district_genitive("Kreis Coesfeld"), _district_genitive("Landkreis Fürstenfeldbruck")
+    ('des Kreises Coesfeld', 'des Landkreises Fürstenfeldbruck')
+    >>> _district_genitive("Burgenlandkreis"), _district_genitive("Rhein-Kreis Neuss")
+    ('des Burgenlandkreises', 'des Rhein-Kreises Neuss')
+    >>> _district_genitive("Märkischer Kreis"), _district_genitive("Region Hannover")
+    ('des Märkischen Kreises', 'der Region Hannover')
+    """
+    for prefix, genitive in _DISTRICT_GENITIVE:
+        if name.startswith(prefix):
+            return genitive + name.removeprefix(prefix)
+    first, space, rest = name.partition(" ")
+    if first.lower().endswith("kreis"):  # Burgenlandkreis, Eifelkreis Bitburg-Prüm
+        return f"des {first}es{space}{rest}"
+    if rest == "Kreis" and first.endswith("er"):  # Märkischer, Rheinisch-Bergischer Kreis
+        return f"des {first[:-2]}en Kreises"
+    return f"des Kreises {name}"
 
 
 _UNPRINTABLE = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -516,7 +545,10 @@ def init_concept(
     bare = clean
     for prefix in _PREFIXES:
         bare = bare.removeprefix(prefix)
-    title = f"Integrationskonzept {_GENITIVE.get(territory_kind, 'der Stadt')} {bare}"
+    if territory_kind is TerritoryKind.DISTRICT:
+        title = f"Integrationskonzept {_district_genitive(clean)}"
+    else:
+        title = f"Integrationskonzept {_GENITIVE.get(territory_kind, 'der Stadt')} {bare}"
     year = (today or date.today()).year  # noqa: DTZ011 - a calendar year, no time zone
     values = {
         "id": slugify(f"{territory_kind.value}-{bare}") or "konzept",
