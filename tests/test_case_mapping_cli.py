@@ -57,9 +57,12 @@ def test_an_export_with_its_own_headers_gives_the_same_table(
     assert "language_course_starts,2026,15084550,_T,5,ok" in canonical
     assert main([*command, *own, "--mapping", str(tmp_path / "spalten.yaml")]) == 0
     assert capsys.readouterr().out == canonical
-    # Without the mapping the headers are missing columns.
+    # Without the mapping the headers are missing columns, and the first says why.
     assert main([*command, *own]) == 2
-    assert 'die Pflichtspalte "case_id" fehlt' in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert 'die Pflichtspalte "case_id" fehlt' in err
+    assert err.count("--mapping DATEI auf der Befehlszeile") == 1  # once, not per column
+    assert 'die Pflichtspalte "opened" fehlt (gefundene Spalten: ' in err
 
 
 def test_the_report_reads_the_mapping_too(tmp_path: Path, own: list[str]) -> None:

@@ -478,15 +478,24 @@ class _Reader:
                 "missing?",
                 count=len(header),
             )
+        # the first missing column says how to read other headers (once, not per column)
+        hint = quotable and not self.mapping
         for name in required:
             if name not in positions:
+                message = tr(
+                    'the required column "{name}" is missing (columns found: {found})',
+                    name=name,
+                    found=found,
+                )
+                if hint:
+                    message += tr(
+                        "; an export with other headers is read with a mapping of its "
+                        "headers (mapping=… in Python, --mapping FILE on the command line)"
+                    )
+                    hint = False
                 self.add(
                     "missing-column",
-                    tr(
-                        'the required column "{name}" is missing (columns found: {found})',
-                        name=name,
-                        found=found,
-                    ),
+                    message,
                     file,
                     1,
                     name,
