@@ -328,6 +328,21 @@ def test_the_glance_legend_explains_a_missing_forecast_only_when_there_is_one() 
     assert "– keine" not in de
 
 
+def test_what_new_means_is_said_only_beside_new_entries() -> None:
+    concept = sample_concept()  # one new offer (Sprachcafé Ascheberg)
+    md = ki.build_report(concept, "2025", format="md", today=TODAY)
+    assert "3 Akteure mit 3 Angeboten. Als neu gilt ein Eintrag, dessen Beginn" in md
+    assert "- **Neu (1):** Sprachcafé Ascheberg\n" in md
+    old = concept.evolve(
+        actors=[attrs.evolve(a, founded=None, last_changed=None) for a in concept.actors],
+        offers=[attrs.evolve(o, valid_from=None, last_changed=None) for o in concept.offers],
+    )
+    md = ki.build_report(old, "2025", format="md", today=TODAY)
+    assert "3 Akteure mit 3 Angeboten. Kein Eintrag ist im Berichtszeitraum neu oder " in md
+    assert "Als neu gilt" not in md
+    assert "**Neu" not in md
+
+
 def test_per_cent_is_written_as_each_language_writes_it() -> None:
     de = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
     en = ki.build_report(sample_concept(), "2025", format="md", today=TODAY, lang="en")

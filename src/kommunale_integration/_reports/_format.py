@@ -296,6 +296,7 @@ MESSAGES: Mapping[str, str] = {
         "lies in the report period, and as changed when its recorded change date (last "
         "changed) does."
     ),
+    "rule_new_none": "No entry is new or changed in the report period.",
     "summary_counts": "{actors} with {offers}.",
     "outlook": "Outlook",
     "annex": "Annex",

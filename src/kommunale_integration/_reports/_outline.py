@@ -754,9 +754,12 @@ def _actors(ctx: ReportContext, fmt: Formatter) -> Body | None:
     a = ctx.actors
     if not (a.actor_count or a.offer_count):
         return None
-    rule = (
-        t("rule_new_previous", version=a.compared_with) if a.compared_with else t("rule_new_period")
-    )
+    if a.compared_with:
+        rule = t("rule_new_previous", version=a.compared_with)
+    elif a.new or a.changed:
+        rule = t("rule_new_period")  # what "new" and "changed" mean, beside their lists
+    else:
+        rule = t("rule_new_none")
     blocks: list[Block] = [
         Paragraph(text=_summary_counts(fmt, a.actor_count, a.offer_count) + " " + rule)
     ]
