@@ -86,6 +86,7 @@ def test_a_workbook_needs_a_file_and_an_internal_one_says_so(
     assert main([*export, "--format", "xlsx"]) == 2
     assert "--output" in capsys.readouterr().err
     assert main([*export, "--no-suppression", "--output", "k.xlsx"]) == 2
+    assert "ihr Dateiname muss das sagen, z. B. kennzahlen-intern.xlsx" in capsys.readouterr().err
     assert not Path("k.xlsx").exists()
     assert main([*export, "--no-suppression", "--output", "k-intern.xlsx"]) == 0
     rows = _sheet("k-intern.xlsx")

@@ -55,11 +55,13 @@ def check_internal_name(path: str | os.PathLike[str]) -> None:
     """
     name = Path(path).name
     if "intern" not in name.lower():
+        suffix = Path(path).suffix.lower() if Path(path).suffix.lower() == ".xlsx" else ".csv"
         raise OutputError(
             tr(
                 "{name}: the table was computed without disclosure control (internal use "
-                "only); its CSV file name must say so, e.g. kennzahlen-intern.csv",
+                "only); its file name must say so, e.g. {example}",
                 name=name,
+                example=f"kennzahlen-intern{suffix}",
             )
         )
 
