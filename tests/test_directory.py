@@ -61,9 +61,9 @@ def test_every_page_credits_the_gemeindeverzeichnis(site: Path) -> None:
     """The site names places and Kreise from the Gemeindeverzeichnis: its licence
     (dl-de/by-2-0) asks for the attribution, as Destatis words it, on every page."""
     credit = (
-        "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis-Informationssystem "
-        "GV-ISys (dl-de/by-2-0)</p></footer>"
-    )
+        '<p class="meta" lang="de" dir="ltr">© Statistisches Bundesamt (Destatis), '
+        "Gemeindeverzeichnis-Informationssystem GV-ISys (dl-de/by-2-0)</p></footer>"
+    )  # German and left to right also on the Arabic and Persian pages
     pages = [p for lang in WEGWEISER_LANGUAGES for p in (site / lang).rglob("*.html")]
     assert len(pages) == 4 * len(WEGWEISER_LANGUAGES)
     for page in pages:

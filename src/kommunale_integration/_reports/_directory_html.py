@@ -76,9 +76,9 @@ LABELS: Final = {
 
 def labels(w: WegweiserText, site: DirectorySite) -> dict[str, Markup]:
     """The interface texts of one language, escaped (the templates' ``l.<name>``), plus
-    ``whole_area`` ("for all of Kreis Coesfeld") and ``created`` (the footer, with the
-    attribution the licence of the Gemeindeverzeichnis asks for, as Destatis words it in
-    every language: the site names places and Kreise from it)."""
+    ``whole_area`` ("for all of Kreis Coesfeld"), ``created`` (the footer) and ``credit``
+    (the attribution the licence of the Gemeindeverzeichnis asks for, as Destatis words
+    it, in every language: the site names places and Kreise from it)."""
     from .._territories import ATTRIBUTION
     from .._version import __version__
 
@@ -90,8 +90,8 @@ def labels(w: WegweiserText, site: DirectorySite) -> dict[str, Markup]:
             date=site.generated,
             version=__version__,
         )
-        + f" {ATTRIBUTION} (dl-de/by-2-0)"
     )
+    found["credit"] = escape(f"{ATTRIBUTION} (dl-de/by-2-0)")
     return found
 
 
