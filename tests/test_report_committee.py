@@ -208,15 +208,20 @@ def test_a_kennzahl_with_a_target_but_no_goal_still_gets_its_forecast() -> None:
 # --------------------------------------------------------------------------- suppressed cells
 
 
-def test_a_suppressed_value_is_explained_under_its_table() -> None:
+def _suppressed_kursstarts(year: str) -> ki.Concept:
+    """The sample concept with the Kreis's Sprachkursbeginne of *year* suppressed."""
     concept = sample_concept()
     observations = [
         o
         for o in concept.observations
-        if not (o.indicator == "kursstarts" and o.territory == KREIS and str(o.period) == "2025")
+        if not (o.indicator == "kursstarts" and o.territory == KREIS and str(o.period) == year)
     ]
-    observations.append(_obs("kursstarts", "2025", KREIS, None, "suppressed"))
-    for fmt, text in _reports(concept.evolve(observations=observations)).items():
+    observations.append(_obs("kursstarts", year, KREIS, None, "suppressed"))
+    return concept.evolve(observations=observations)
+
+
+def test_a_suppressed_value_is_explained_under_its_table() -> None:
+    for fmt, text in _reports(_suppressed_kursstarts("2025")).items():
         section = text.split("Kennzahlen: Sprache")[1]
         note = "* nicht veröffentlicht: Sprachkursbeginne. Fallzahlen von 1 oder 2"
         assert note in section, fmt
@@ -229,19 +234,11 @@ def test_a_suppressed_value_is_explained_under_its_table() -> None:
 def test_a_suppressed_previous_period_is_named_as_such() -> None:
     """The value of 2025 is shown, only 2024 is ``*``: the note names 2024's cell, so
     that it does not seem to withhold the value beside it."""
-    concept = sample_concept()
-    observations = [
-        o
-        for o in concept.observations
-        if not (o.indicator == "kursstarts" and o.territory == KREIS and str(o.period) == "2024")
-    ]
-    observations.append(_obs("kursstarts", "2024", KREIS, None, "suppressed"))
-    for fmt, text in _reports(concept.evolve(observations=observations)).items():
+    concept = _suppressed_kursstarts("2024")
+    for fmt, text in _reports(concept).items():
         section = text.split("Kennzahlen: Sprache")[1]
         assert "* nicht veröffentlicht: Sprachkursbeginne (Vorperiode 2024). " in section, fmt
-    md = ki.build_report(
-        concept.evolve(observations=observations), "2025", format="md", today=TODAY, lang="en"
-    )
+    md = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
     assert "\\* not published: Sprachkursbeginne (previous period 2024). " in md
 
 
