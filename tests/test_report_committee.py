@@ -418,6 +418,21 @@ def test_docx_vorlage_has_no_empty_header_row() -> None:
     assert all(run.bold for row in vorlage.rows for run in row.cells[0].paragraphs[0].runs)
 
 
+def test_docx_row_headers_are_bold_as_in_html() -> None:
+    """The first cell of a row is its header (a Kennzahl, "Summe"): bold, as the HTML's
+    ``<th scope="row">``; the other cells are not."""
+    import docx
+
+    data = ki.build_report(sample_concept(), "2025", format="docx", today=TODAY)
+    tables = docx.Document(io.BytesIO(data)).tables[1:]
+    assert len(tables) >= 5
+    for table in tables:
+        for row in table.rows[1:]:
+            first, *rest = row.cells
+            assert all(run.bold for run in first.paragraphs[0].runs), first.text
+            assert not any(run.bold for cell in rest for run in cell.paragraphs[0].runs)
+
+
 @pytest.mark.parametrize("amount", ["1234.56", "170000"])
 def test_money_is_german_in_every_format(amount: str) -> None:
     funding = ki.Funding(

@@ -189,13 +189,13 @@ def _widths(table: Table) -> list[float]:
         texts = [column.header, *(row[index] for row in table.rows)]
         longest = max((len(text) for text in texts), default=1)
         # A figure ("−22 (−11,3 %)") never wraps; words (a header, "unter Ausgangswert")
-        # may, between words.
+        # may, between words. Headers and the row headers (first column) are bold.
         unbroken = max(
             (
                 _text_cm(text)
                 if column.numeric and text is not column.header and _figure(text)
                 else max((_text_cm(w) for w in text.split()), default=_CHAR_CM)
-                * (_BOLD if text is column.header else 1.0)
+                * (_BOLD if text is column.header or index == 0 else 1.0)
                 for text in texts
             ),
             default=_CHAR_CM,
@@ -222,8 +222,8 @@ def _widths(table: Table) -> list[float]:
 
 
 def _table(doc: Any, table: Table, *, header: bool = True) -> None:
-    """A table with its caption; without *header* (the Vorlage, a list of label and
-    value) the first column is bold instead of a header row."""
+    """A table with its caption and a header row; without *header* (the Vorlage, a list
+    of label and value) no header row. The first column, the rows' headers, is bold."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
@@ -249,9 +249,9 @@ def _table(doc: Any, table: Table, *, header: bool = True) -> None:
         cells = grid.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = text
-        if not header:
-            for run in cells[0].paragraphs[0].runs:
-                run.bold = True
+        # the first cell is the row's header ("Summe", a Kennzahl), bold as in HTML
+        for run in cells[0].paragraphs[0].runs:
+            run.bold = True
     for index, width in enumerate(widths):
         grid.columns[index].width = Cm(width)
     for row in grid.rows:
