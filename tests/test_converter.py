@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -216,3 +217,40 @@ def test_a_single_value_where_keys_belong_says_so(value: str, message: str) -> N
         ki.loads_yaml(text, ki.Network)
     shown = [f.message for f in caught.value.findings]
     assert message in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "end"),
+    [
+        ("2026", "2026-01-01", "2026-12-31"),
+        ('"2026"', "2026-01-01", "2026-12-31"),
+        ("2026-H2", "2026-07-01", "2026-12-31"),
+        ("SJ2025/26", "2025-08-01", "2026-07-31"),
+        ("2025-01-01/2026-12-31", "2025-01-01", "2026-12-31"),
+        ("{start: 2026-01-01, end: 2027-12-31}", "2026-01-01", "2027-12-31"),
+        ("{start: 2026-01-01}", "2026-01-01", None),
+    ],
+)
+def test_a_grant_period_in_report_period_notation(period: str, start: str, end: str | None) -> None:
+    """A grant for the year 2026 is written ``period: 2026``, as every report period."""
+    text = f'id: f\nprogramme: P\nprovider: Land\namount: "100"\nperiod: {period}\n'
+    grant = ki.loads_yaml(text, ki.Funding)
+    assert grant.period == ki.DateRange(
+        start=date.fromisoformat(start), end=date.fromisoformat(end) if end else None
+    )
+    # written back as a span, which reads again the same
+    assert ki.loads_yaml(ki.dumps_yaml(grant), ki.Funding) == grant
+    measure = ki.loads_yaml(f"id: m\ntitle: M\nfield: f\ntimeframe: {period}\n", ki.Measure)
+    assert measure.timeframe == grant.period
+
+
+@pytest.mark.parametrize("period", ['"2026-13"', "2026.5", "true", "[2026]", '"nächstes Jahr"'])
+def test_a_period_that_is_none_says_how_to_write_one(period: str) -> None:
+    text = f'id: f\nprogramme: P\nprovider: Land\namount: "100"\nperiod: {period}\n'
+    with pytest.raises(ki.LoadError) as caught:
+        ki.loads_yaml(text, ki.Funding)
+    (finding,) = caught.value.findings
+    assert finding.location.path == "period"
+    assert "expected a period as {start: 2026-01-01, end: 2026-12-31} or as a report" in (
+        finding.message
+    )

@@ -214,6 +214,33 @@ def _is_list_type(kind: Any) -> bool:
 _VOTES = re.compile(r"([0-9]{1,6}):([0-9]{1,6}):([0-9]{1,6})(?::([0-9]{1,6}))?")
 
 
+def _date_range_hook(conv: cattrs.Converter) -> Callable[[Any, Any], m.DateRange]:
+    """A span of dates from a mapping (``{start: 2026-01-01, end: 2026-12-31}``) or from
+    a report period in its notation (``2026``, ``2026-H1``, ``SJ2025/26``): a grant for
+    the year 2026 is written ``period: 2026``."""
+    range_hook = make_dict_structure_fn(
+        m.DateRange, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+    )
+
+    def structure_range(value: Any, cl: Any) -> m.DateRange:
+        if isinstance(value, Mapping):
+            return range_hook(value, cl)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            try:
+                period = _structure_period(value, ReportPeriod)
+            except ValueError:
+                pass
+            else:
+                return m.DateRange(start=period.start, end=period.end)
+        raise _Invalid(
+            "expected a period as {{start: 2026-01-01, end: 2026-12-31}} or as a report "
+            "period like 2026, 2026-H1 or SJ2025/26, got {found}",
+            found=_show(value),
+        )
+
+    return structure_range
+
+
 def _votes_hook(conv: cattrs.Converter) -> Callable[[Any, Any], m.Votes]:
     """Votes from a mapping or from the notation ``str(Votes)`` writes, ``27:3:2``."""
     # YAML 1.1 reads the unquoted keys ``yes``/``no`` of a vote as booleans.
@@ -366,6 +393,7 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
         return attrs.has(t) and getattr(t, "__module__", "").startswith("kommunale_integration")
 
     conv.register_structure_hook(m.Votes, _votes_hook(conv))
+    conv.register_structure_hook(m.DateRange, _date_range_hook(conv))
 
     # ``HJ2026`` in a concept means the budget year of the concept's own fiscal start.
     concept_hook = make_dict_structure_fn(
