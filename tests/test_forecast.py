@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import kommunale_integration as ki
 from kommunale_integration import ForecastRefusal, ForecastStatus, ReportPeriod, forecast
+from kommunale_integration._engine.forecasting import theil_sen
 
 P = ReportPeriod.parse
 
@@ -175,3 +176,75 @@ def test_derive_forecasts_towards_the_target_direction() -> None:
     assert figure.forecast is not None
     assert figure.forecast.status is ForecastStatus.ON_TRACK
     assert figure.forecast.expected == Decimal(40)
+
+
+# ------------------------------------------------------------------ rules pinned one by one
+# (a mutation run of forecasting.py changed each of these without breaking a test)
+
+
+def test_a_target_exactly_forty_periods_ahead_is_projected_and_one_more_is_not() -> None:
+    series = _series(["10", "11", "12"])
+    furthest = forecast(series, P("2025"), Decimal(50), P("2065"), higher_is_better=True)
+    assert (furthest.refusal, furthest.steps, furthest.expected) == (None, 40, Decimal(52))
+    beyond = forecast(series, P("2025"), Decimal(50), P("2066"), higher_is_better=True)
+    assert beyond.refusal is ForecastRefusal.TOO_FAR
+
+
+def test_a_refused_forecast_was_fitted_on_no_values() -> None:
+    series = _series(["10", "11", "12"], last="2025-Q3")
+    result = forecast(series, P("2025-Q3"), Decimal(20), P("2026"), higher_is_better=True)
+    assert (result.points, result.steps, result.slope) == (0, 0, None)
+
+
+def test_a_target_of_the_report_period_needs_only_the_reports_value() -> None:
+    """No trend is fitted for the report period itself: one published value suffices."""
+    series = _series([None, None, "7"])
+    result = forecast(series, P("2025"), Decimal(5), P("2025"), higher_is_better=True)
+    assert (result.status, result.expected, result.low, result.high) == (
+        ForecastStatus.ON_TRACK,
+        Decimal(7),
+        Decimal(7),
+        Decimal(7),
+    )
+
+
+@pytest.mark.parametrize("min_points", [0, 1])
+def test_a_trend_needs_two_values_whatever_the_minimum_asked_for(min_points: int) -> None:
+    series = _series([None, None, "7"])
+    result = forecast(
+        series, P("2025"), Decimal(9), P("2027"), higher_is_better=True, min_points=min_points
+    )
+    assert (result.refusal, result.points) == (ForecastRefusal.TOO_FEW_POINTS, 1)
+    two = forecast(
+        _series([None, "5", "7"]),
+        P("2025"),
+        Decimal(9),
+        P("2027"),
+        higher_is_better=True,
+        min_points=min_points,
+    )
+    assert (two.refusal, two.points, two.expected) == (None, 2, Decimal(11))
+
+
+def test_the_minimum_of_values_is_the_one_asked_for() -> None:
+    series = _series([None, "5", "7"])
+    result = forecast(series, P("2025"), Decimal(9), P("2027"), higher_is_better=True, min_points=2)
+    assert (result.refusal, result.expected) == (None, Decimal(11))
+    assert forecast(series, P("2025"), Decimal(9), P("2027"), higher_is_better=True).refusal is (
+        ForecastRefusal.TOO_FEW_POINTS
+    )
+
+
+def test_theil_sen_of_two_values_is_their_line() -> None:
+    assert theil_sen([(0, Decimal(0)), (2, Decimal(4))]) == (2, 0, 2, 0, 2, 0)
+
+
+def test_theil_sen_takes_the_median_and_the_quartiles_of_the_pairwise_slopes() -> None:
+    """Four values: six slopes 1, 1, 4/3, 3/2, 3/2, 2. The median of an even number is
+    the mean of the middle two (17/12); the quartiles interpolate between order
+    statistics (13/12 and 3/2)."""
+    from fractions import Fraction
+
+    points = [(0, Decimal(0)), (1, Decimal(1)), (2, Decimal(3)), (3, Decimal(4))]
+    slope, _, low, _, high, _ = theil_sen(points)
+    assert (slope, low, high) == (Fraction(17, 12), Fraction(13, 12), Fraction(3, 2))
