@@ -957,7 +957,8 @@ def territory_attribution(
             default: the language of messages, German outside the command line). The
             attribution itself stays as Destatis words it:
 
-    >>> territory_attribution(lang="en").split(": ©")[0]
+    >>> import kommunale_integration as ki
+    >>> ki.territory_attribution(lang="en").split(": ©")[0]
     'Gemeindeverzeichnis (municipality directory), territorial status 31 December 2020'
 
     .. versionadded:: 0.1.0
