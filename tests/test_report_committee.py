@@ -358,6 +358,18 @@ def test_forecast_refusal_with_one_value_is_singular() -> None:
     assert "1 veröffentlichte Werte" not in md
 
 
+def test_forecast_refusal_without_any_value_says_none_not_zero() -> None:
+    concept = sample_concept()
+    kept = [o for o in concept.observations if o.indicator != "vermittlungsquote"]
+    md = ki.build_report(concept.evolve(observations=kept), "2025", format="md", today=TODAY)
+    assert "Vermittlungsquote: Keine Prognose – noch kein veröffentlichter Wert, mindestens" in md
+    assert "nur 0" not in md
+    en = ki.build_report(
+        concept.evolve(observations=kept), "2025", format="md", today=TODAY, lang="en"
+    )
+    assert "Vermittlungsquote: no forecast – no published value yet, at least 3" in en
+
+
 def test_status_changed_in_the_period_names_its_day() -> None:
     md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
     assert "| Sprachcafés in allen Kommunen | laufend (seit 01.05.2025) |" in md

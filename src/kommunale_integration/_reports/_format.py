@@ -96,6 +96,9 @@ MESSAGES: Mapping[str, str] = {
     "forecast_refused_too-far": (
         "{name}: no forecast – the target period {target_period} lies too far ahead."
     ),
+    "forecast_refused_no-points": (
+        "{name}: no forecast – no published value yet, at least 3 are needed."
+    ),
     "forecast_legend": (
         "Forecast: ● on track, ◐ at risk (reachable only if things go well), ○ off track; "
         "method in the annex."

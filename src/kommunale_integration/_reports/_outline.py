@@ -277,6 +277,8 @@ def forecast_sentence(fmt: Formatter, figure: Figure) -> str | None:
     if outlook.refusal is not None:
         key = f"forecast_refused_{outlook.refusal}"
         if outlook.refusal is ForecastRefusal.TOO_FEW_POINTS:
+            if not outlook.points:  # not "nur 0 veröffentlichte Werte"
+                return fmt.t("forecast_refused_no-points", **values)
             return fmt.tn(key, outlook.points, **values)
         return fmt.t(key, **values)
     if outlook.status is None or outlook.expected is None:  # pragma: no cover - by construction
