@@ -102,3 +102,21 @@ def test_a_mapping_needs_the_export(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(command) == 2
     assert "--mapping benennt die Spaltenköpfe eines Fallexports" in capsys.readouterr().err
     assert main([*command[:-1], str(tmp_path / "fehlt.yaml"), "--cases", "c", "--events", "e"]) == 2
+
+
+def test_a_finding_names_the_column_as_the_export_has_it(
+    tmp_path: Path, own: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not 'Spalte "municipality"': the file has no such column, it has "Gemeinde"."""
+    cases = Path(own[1])
+    cases.write_text(
+        cases.read_text().replace("SYN-3;15084550;", "SYN-3;Weißenfels;"), encoding="utf-8"
+    )
+    mapping = ["--mapping", str(tmp_path / "spalten.yaml")]
+    command = ["indicators", "--period", "2026", *own, *mapping]
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert 'cases.csv, Zeile 5, Spalte "Gemeinde": erwartet einen 8-stelligen AGS' in err
+    assert '"municipality"' not in err
+    # the events of the refused case: named by the events file's own header
+    assert 'events.csv, Zeile 5, Spalte "Fallnummer": das Ereignis verweist' in err

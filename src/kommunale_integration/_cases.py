@@ -338,6 +338,9 @@ class _Reader:
         self, mapping: Mapping[str, str] | None, options: CaseReadOptions, *, exact: bool = False
     ) -> None:
         self.mapping = {_normalise_header(k): v for k, v in (mapping or {}).items()}
+        #: (file, canonical column) → the header the file has, where a mapping renamed
+        #: it: a finding names the column as the user sees it ("Gemeinde")
+        self.headers: dict[tuple[str, str], str] = {}
         self.options = options
         self.findings: list[Finding] = []
         self.dropped = 0
@@ -381,7 +384,11 @@ class _Reader:
                 code=code,
                 severity=Severity.ERROR,
                 message=message,
-                location=Location(file=file, row=row, column=column),
+                location=Location(
+                    file=file,
+                    row=row,
+                    column=self.headers.get((file, column), column) if column else column,
+                ),
             )
         )
 
@@ -437,7 +444,10 @@ class _Reader:
 
         for index, raw in enumerate(header):
             name = _normalise_header(raw)
-            name = _normalise_header(self.mapping.get(name, name))
+            mapped = _normalise_header(self.mapping.get(name, name))
+            if mapped != name and quotable:
+                self.headers[(file, mapped)] = raw.strip()
+            name = mapped
             if not name:
                 continue
             # the original header decides, before any mapping: a mapping cannot turn an
