@@ -876,3 +876,90 @@ def test_validate_with_cases_counts_computed_values() -> None:
     assert all("„entered_by_hand“" in f.message for f in still)
     with pytest.raises(ValidationConfigError, match="period"):
         validate(concept, period=None, today=TODAY, cases=cases)
+
+
+# --------------------------------------------------------------------------- rules pinned
+# (a mutation run of _validation/_rules.py changed each of these without breaking a test)
+
+
+def _versions(*spans: tuple[date | None, date | None]) -> Concept:
+    """The clean concept with Billerbeck's AGS once more, as versions over *spans*."""
+    clean = _clean()
+    other = Territory(ags="05558012", name="Coesfeld", kind=TerritoryKind.TOWN, parent=KREIS)
+    versions = [
+        Territory(
+            ags=BILLERBECK,
+            name=f"Billerbeck ({n})",
+            kind=TerritoryKind.TOWN,
+            parent=KREIS,
+            valid_from=start,
+            valid_to=end,
+        )
+        for n, (start, end) in enumerate(spans)
+    ]
+    kreis, *towns = clean.territories
+    return clean.evolve(territories=(kreis, other, *towns, *versions))
+
+
+def test_versions_of_one_ags_that_follow_each_other_are_no_duplicate() -> None:
+    concept = _versions((date(1975, 1, 1), date(2015, 12, 31)))
+    # Billerbeck of the clean concept exists from always to always: they overlap
+    assert "duplicate-id" in _run(concept).codes()
+    concept = concept.evolve(
+        territories=tuple(
+            attrs.evolve(t, valid_from=date(2016, 1, 1)) if t.name == "Billerbeck" else t
+            for t in concept.territories
+        )
+    )
+    assert "duplicate-id" not in _run(concept).codes(), _run(concept).to_text()
+
+
+def test_a_duplicate_ags_names_the_first_version_it_overlaps() -> None:
+    concept = _versions((date(1975, 1, 1), date(2015, 12, 31)), (date(2010, 1, 1), None))
+    concept = concept.evolve(
+        territories=tuple(
+            attrs.evolve(t, valid_from=date(2016, 1, 1)) if t.name == "Billerbeck" else t
+            for t in concept.territories
+        )
+    )
+    # territories: [0] Kreis, [1] Coesfeld, [2] Billerbeck from 2016, [3] Dülmen,
+    # [4] Billerbeck 1975–2015, [5] Billerbeck from 2010 (overlaps [2] and [4])
+    finding = _only(_run(concept), "duplicate-id")
+    assert finding.location.path == "territories[5].ags"
+    assert "territories[2]" in finding.message
+
+
+def test_staff_without_a_grant_is_fine_and_an_unknown_grant_is_not() -> None:
+    staff = ki.StaffPosition(role="Integrationsbeauftragte", fte=Decimal("1.0"))
+    concept = _replace(_clean(), "actors", 0, staff=(staff,))
+    assert "unknown-reference" not in _run(concept).codes(), _run(concept).to_text()
+    unknown = attrs.evolve(staff, funding="kommunales-integrationsmanagement")
+    finding = _only(_run(_replace(_clean(), "actors", 0, staff=(unknown,))), "unknown-reference")
+    assert finding.location.path == "actors[0].staff[0].funding"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "outside"),
+    [
+        (date(2016, 1, 1), date(2030, 12, 31), False),  # exactly the validity
+        (date(2015, 12, 31), date(2020, 12, 31), True),  # a day early
+        (date(2020, 1, 1), date(2031, 1, 1), True),  # a day late
+    ],
+)
+def test_a_measure_may_run_up_to_the_concepts_validity_to_the_day(
+    start: date, end: date, outside: bool
+) -> None:
+    concept = _replace(_clean(), "measures", 0, timeframe=DateRange(start=start, end=end))
+    assert ("measure-outside-validity" in _run(concept).codes()) is outside
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_to"), [(None, date(2030, 12, 31)), (date(2016, 1, 1), None)]
+)
+def test_a_concept_valid_on_one_side_only_still_bounds_its_measures(
+    valid_from: date | None, valid_to: date | None
+) -> None:
+    frame = DateRange(start=date(2010, 1, 1), end=date(2040, 12, 31))
+    concept = _replace(_clean(), "measures", 0, timeframe=frame)
+    concept = concept.evolve(valid_from=valid_from, valid_to=valid_to)
+    assert "measure-outside-validity" in _run(concept).codes()
