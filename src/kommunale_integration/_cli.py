@@ -1,10 +1,10 @@
 """The command line ``kommunale-integration``: a thin shell over the public API.
 
 Exit codes (defined once, in :mod:`._commands._common`): 0 success, 1 the data has
-errors (``validate``), 2 the input is unusable or the usage is wrong, 130 / 143 stopped
-by ``SIGINT`` / ``SIGTERM``. Errors are printed to stderr as clear sentences with their
-location, never as a traceback. An interrupt says truthfully which outputs were already
-written completely; nothing is ever left half written.
+errors (``validate``), 2 the input is unusable or the usage is wrong, 130 / 143 / 129
+stopped by ``SIGINT`` / ``SIGTERM`` / ``SIGHUP``. Errors are printed to stderr as clear
+sentences with their location, never as a traceback. An interrupt says truthfully
+which outputs were already written completely; nothing is ever left half written.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from types import FrameType
 from typing import Final
 
 from ._commands._common import (
+    EXIT_HUNG_UP,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_TERMINATED,
@@ -55,23 +56,36 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 class _Terminated(KeyboardInterrupt):
-    """``SIGTERM`` arrived: handled like ``SIGINT`` (Ctrl-C)."""
+    """``SIGTERM`` or ``SIGHUP`` arrived: handled like ``SIGINT`` (Ctrl-C)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 @contextmanager
 def _sigterm_as_interrupt() -> Iterator[None]:
-    def terminate(signum: int, frame: FrameType | None) -> None:
-        raise _Terminated
+    """``SIGTERM`` and ``SIGHUP`` (the terminal or SSH session closed) raise
+    :class:`_Terminated` while the block runs, so that temporaries are removed and the
+    command says what it wrote. A ``SIGHUP`` that is ignored (``nohup``) stays ignored."""
 
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated(signum)
+
+    previous = {}
     try:
-        previous = signal.signal(signal.SIGTERM, terminate)
-    except (ValueError, AttributeError, OSError):  # not the main thread, or no SIGTERM
-        yield
-        return
+        for name in ("SIGTERM", "SIGHUP"):
+            kind = getattr(signal, name, None)
+            if kind is None or (name == "SIGHUP" and signal.getsignal(kind) is signal.SIG_IGN):
+                continue
+            previous[kind] = signal.signal(kind, terminate)
+    except (ValueError, OSError):  # not the main thread
+        pass
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for kind, handler in previous.items():
+            signal.signal(kind, handler)
 
 
 def _interrupted(error: KeyboardInterrupt) -> int:
@@ -88,7 +102,9 @@ def _interrupted(error: KeyboardInterrupt) -> int:
     else:
         message = tr("interrupted; no output was changed")
     print(message, file=sys.stderr)
-    return EXIT_TERMINATED if isinstance(error, _Terminated) else EXIT_INTERRUPTED
+    if not isinstance(error, _Terminated):
+        return EXIT_INTERRUPTED
+    return EXIT_HUNG_UP if error.signum == getattr(signal, "SIGHUP", None) else EXIT_TERMINATED
 
 
 class _Parser(argparse.ArgumentParser):

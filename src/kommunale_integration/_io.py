@@ -20,9 +20,10 @@ a file named under ``tables:``) — also when the caller names no inputs.
   target puts it back (rolls the half swap back) and removes stale temporaries of
   processes that no longer run.
 
-While a swap or rename runs, ``SIGINT`` and ``SIGTERM`` are held back and delivered
-right after it, so an interrupt never leaves a half state; :func:`outputs_written` tells
-the command line which outputs were completely written before an interrupt.
+While a swap or rename runs, ``SIGINT``, ``SIGTERM`` and ``SIGHUP`` are held back and
+delivered right after it (:func:`._signals.held`), so an interrupt never leaves a half
+state; :func:`outputs_written` tells the command line which outputs were completely
+written before an interrupt.
 """
 
 from __future__ import annotations
@@ -36,19 +37,17 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import stat
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import Any, Final
 
 from ._errors import OutputError
 from ._i18n import tr
+from ._signals import held
 
 __all__ = [
     "MANIFEST",
@@ -203,21 +202,27 @@ def atomic_write(
     final = _through_link(target)
     final.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(final)
-    fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(final, "tmp"), dir=final.parent)
+    tmp_name = ""
     try:
-        # mkstemp creates the file 0600; give it the mode a plain open() would have (or
-        # keep the mode of the file it replaces), so a published report stays readable.
-        os.chmod(tmp_name, _file_mode(final))
-        with os.fdopen(fd, "wb") as handle:
+        # a signal while the temporary is made waits until its name is known to the
+        # clean-up below (else it stayed behind)
+        with held():
+            fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(final, "tmp"), dir=final.parent)
+            handle = os.fdopen(fd, "wb")
+        with handle:
+            # mkstemp creates the file 0600; give it the mode a plain open() would have
+            # (or keep the mode of the file it replaces): a published report stays readable
+            os.chmod(tmp_name, _file_mode(final))
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        with _signals_held():
+        with held():
             _rename(tmp_name, final)
             _written.append(target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
+        if tmp_name:
+            with held(), contextlib.suppress(FileNotFoundError):  # a second Ctrl-C too
+                os.unlink(tmp_name)
         raise
     return target
 
@@ -368,17 +373,19 @@ def atomic_directory(
     check_replaceable(target, writer, own_files=own_files)
     token = secrets.token_hex(4)
     tmp = target.parent / f"{_temp_prefix(target, 'new')}{token}"
-    tmp.mkdir(mode=0o700)
-    # give the new folder the mode of the folder it replaces, or the mode a plain
-    # mkdir() would give, so that a published site stays readable
-    tmp.chmod(_folder_mode(target))
     try:
+        with held():  # a signal here waits until the clean-up below knows the folder
+            tmp.mkdir(mode=0o700)
+        # give the new folder the mode of the folder it replaces, or the mode a plain
+        # mkdir() would give, so that a published site stays readable
+        tmp.chmod(_folder_mode(target))
         yield tmp
         if own_files is None:
             _write_manifest(tmp, writer)
         _sync_tree(tmp)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        with held():  # removing thousands of files: a second Ctrl-C must not cut it short
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         # outputs written inside the new folder are part of it, not outputs of their own
@@ -505,7 +512,7 @@ def _read_manifest(folder: Path) -> tuple[str, set[str]] | None:
 def _swap(tmp: Path, target: Path, token: str) -> None:
     """Put the complete folder *tmp* in the place of *target*."""
     old: Path | None = None
-    with _signals_held():
+    with held():
         try:
             if not target.exists():
                 _rename(tmp, target)
@@ -625,28 +632,6 @@ def _running(pid: int, path: Path) -> bool:
 
 
 # --------------------------------------------------------------------------- signals
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold ``SIGINT`` and ``SIGTERM`` back while the block runs, then deliver them."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pending: list[int] = []
-
-    def remember(signum: int, frame: FrameType | None) -> None:
-        pending.append(signum)
-
-    kinds = [signal.SIGINT, *([signal.SIGTERM] if hasattr(signal, "SIGTERM") else [])]
-    previous = {kind: signal.signal(kind, remember) for kind in kinds}
-    try:
-        yield
-    finally:
-        for kind, handler in previous.items():
-            signal.signal(kind, handler)
-        for signum in dict.fromkeys(pending):
-            signal.raise_signal(signum)
 
 
 def outputs_written() -> tuple[Path, ...]:

@@ -3,7 +3,8 @@
 Exit codes (the contract of ``DESIGN.md``): :data:`EXIT_OK` 0 success,
 :data:`EXIT_FINDINGS` 1 the data has errors, :data:`EXIT_UNUSABLE` 2 the input is
 unusable or the usage is wrong, :data:`EXIT_INTERRUPTED` 130 / :data:`EXIT_TERMINATED`
-143 stopped by ``SIGINT`` / ``SIGTERM``, :data:`EXIT_INTERNAL` 70 a bug.
+143 / :data:`EXIT_HUNG_UP` 129 stopped by ``SIGINT`` / ``SIGTERM`` / ``SIGHUP`` (the
+terminal or SSH session closed), :data:`EXIT_INTERNAL` 70 a bug.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXIT_FINDINGS",
+    "EXIT_HUNG_UP",
     "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
@@ -50,6 +52,7 @@ EXIT_UNUSABLE: Final = 2
 EXIT_INTERNAL: Final = 70
 EXIT_INTERRUPTED: Final = 130
 EXIT_TERMINATED: Final = 143
+EXIT_HUNG_UP: Final = 129
 
 
 class UsageError(KommunaleIntegrationError):

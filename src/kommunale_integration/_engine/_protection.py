@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import chain
-from typing import Any, Protocol, cast
+from typing import Any, Final, Protocol, cast
 
 __all__ = ["Relation", "audit", "normalise", "witness_suppression"]
 
@@ -86,6 +86,45 @@ def _highs() -> Any:
     solver.setOptionValue("output_flag", False)
     solver.setOptionValue("presolve", "off")
     return solver
+
+
+#: HiGHS's callbacks that it calls at each iteration of a solve and that may stop it.
+_INTERRUPTS: Final = ("cbSimplexInterrupt", "cbIpmInterrupt", "cbMipInterrupt")
+
+
+def _run(solver: Any) -> None:
+    """``solver.run()``, stopped within one iteration by ``SIGINT``, ``SIGTERM`` or ``SIGHUP``.
+
+    A Python signal handler runs only between calls into HiGHS: an interrupt during one
+    long solve (the exact audit of a large block) waited until the solve ended, seconds
+    to minutes. While HiGHS runs, such signals are only noted
+    (:func:`~kommunale_integration._signals.held`); HiGHS's interrupt callback stops
+    the solve at its next iteration when one was noted, and the handler runs right
+    after (the command line ends the run there). A handler that returns lets the solve
+    go on from where it stopped. Where no ending signal has a Python handler (a worker
+    process: they end at once, inside HiGHS too) the solver just runs.
+    """
+    from .._signals import held
+
+    while True:
+        with held(python_handlers_only=True) as arrived:
+            callbacks: list[Any] = [getattr(solver, name, None) for name in _INTERRUPTS]
+            if arrived is None or None in callbacks:  # (highspy < 1.8 has no callbacks)
+                solver.run()
+                return
+
+            def stop(event: Any, noted: list[int] = arrived) -> None:
+                event.interrupt(bool(noted))  # (the flag stays set: cleared each time)
+
+            for callback in callbacks:
+                callback.subscribe(stop)
+            try:
+                solver.run()
+            finally:
+                for callback in callbacks:
+                    callback.unsubscribe(stop)
+        if not arrived or not str(solver.getModelStatus()).endswith("kInterrupt"):
+            return
 
 
 def normalise(groups: Iterable[Sequence[Any]]) -> list[Relation]:
@@ -352,12 +391,12 @@ class _Probe:
 
         solver = self.solver
         solver.changeColsCost(len(cost), self.index, cost)
-        solver.run()
+        _run(solver)
         self.lps[kind] += 1
         name = str(solver.getModelStatus())
         if not name.endswith(("kOptimal", "kUnbounded")):
             solver.clearSolver()  # start afresh instead of from the last basis
-            solver.run()
+            _run(solver)
             name = str(solver.getModelStatus())
         if self.first:
             self.first = False
@@ -432,7 +471,7 @@ def _ray(relations: Sequence[Relation], cells: list[Any], free: list[int]) -> bo
     solver = _highs()
     solver.setOptionValue("presolve", "on")
     _load(solver, len(chosen), [1.0] * len(chosen), [_INF] * len(chosen), rows)
-    solver.run()
+    _run(solver)
     if not str(solver.getModelStatus()).endswith("kOptimal"):
         return False
     d = np.array(solver.getSolution().col_value, dtype=float)
@@ -1185,7 +1224,7 @@ class _DeltaSystem:
             solver.addRows(len(rows), low, up, len(index), starts, index, value)
         weights = np.repeat(cost[near], 2)
         solver.changeColsCost(2 * k, np.arange(2 * k, dtype=np.int32), weights)
-        solver.run()
+        _run(solver)
         if not str(solver.getModelStatus()).endswith("kOptimal"):
             return None
         solution = np.asarray(solver.getSolution().col_value)
@@ -1263,7 +1302,7 @@ def _integer_solution(solver: Any, col_low: Any, col_up: Any, stages: list[Any])
             solver.setOptionValue("mip_max_improving_sols", 1)
         up = col_up if free is None else np.where(np.repeat(free, 2), col_up, 0.0)
         solver.changeColsBounds(n, columns, col_low, up)
-        solver.run()
+        _run(solver)
         status = str(solver.getModelStatus())
         if status.endswith(("kOptimal", "kSolutionLimit")):
             solution = np.asarray(solver.getSolution().col_value)
