@@ -640,3 +640,64 @@ def test_an_hsds_zip_archive_is_named_as_one(
     assert code == 2
     assert "it is a ZIP archive: unpack it and give the folder" in err
     assert "invalid JSON" not in err
+
+
+# --------------------------------------------------------------------------- ninth session
+
+
+@pytest.mark.parametrize(
+    ("make", "value"),
+    [
+        (lambda v: ki.Actor(id=v, name="A"), "drk"),
+        (lambda v: ki.Contact(role="Beratung", email=v), "a@b.de"),
+        (lambda v: ki.Actor(id="a", name="A", web=v), "https://example.org"),
+        (lambda v: ki.Contact(role="Beratung", phone=v), "+49 2541 12345"),
+        (lambda v: ki.Venue(postal_code=v), "48653"),
+    ],
+)
+def test_a_value_with_a_line_break_at_its_end_is_refused(
+    make: Callable[[str], object], value: str
+) -> None:
+    # the patterns end in "$", which also matches before a final line break: an id
+    # "drk\n" (a YAML string or a quoted CSV cell) was accepted, and became a file name
+    make(value)
+    for bad in (value + "\n", value + "\r\n", "\n" + value):
+        with pytest.raises(ki.InvalidValueError):
+            make(bad)
+
+
+def test_the_identifier_rule_refuses_a_final_line_break() -> None:
+    from kommunale_integration._parse import is_slug
+
+    assert is_slug("drk-coesfeld")
+    assert not is_slug("drk-coesfeld\n")
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a@b.de?cc=x%40evil.example",  # adds a recipient to the mailto: link
+        "a@b.de?subject=Hallo&body=x.de",
+        "a@b.de#x.de",
+        "a,c%40evil.example@b.de",  # two recipients
+        "a;c@b.de",
+        "a%0D%0ABcc:x@b.de",  # a header through an encoded line break
+        "a/b@c.de",
+        "a@b..de",
+        "a@-b.de",
+        "a@b-.de",
+        "a b@c.de",
+        "a@b.d",
+    ],
+)
+def test_an_email_address_cannot_carry_a_mailto_header(address: str) -> None:
+    with pytest.raises(ki.InvalidValueError, match="e-mail"):
+        ki.Contact(role="Beratung", email=address)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["a@b.de", "müller@straße.de", "o'brien@example.org", "a+b.c_d-e@x.example.org", "A1@B2.DE"],
+)
+def test_ordinary_email_addresses_stay_accepted(address: str) -> None:
+    assert ki.Contact(role="Beratung", email=address).email == address

@@ -479,7 +479,7 @@ SLUG_PATTERN: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 def is_slug(text: object) -> bool:
     """Whether *text* can be an identifier (see :data:`SLUG_PATTERN`)."""
-    return isinstance(text, str) and SLUG_PATTERN.match(text) is not None
+    return isinstance(text, str) and SLUG_PATTERN.fullmatch(text) is not None
 
 
 def slugify(text: str) -> str:

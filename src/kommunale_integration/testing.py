@@ -75,7 +75,9 @@ _decimals = st.decimals(
     min_value=Decimal("-1000000"), max_value=Decimal("1000000"), places=3, allow_nan=False
 )
 _counts = st.integers(min_value=0, max_value=100000)
-_emails = st.builds(lambda a, b: f"{a}@{b}.de", slugs, slugs)
+# a host name: letters, digits and inner hyphens (no "_" or "." as in an id)
+_host = st.from_regex(r"\A[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])?\Z")
+_emails = st.builds(lambda a, b: f"{a}@{b}.de", slugs, _host)
 _urls = st.builds(lambda a: f"https://{a}.example.org/", slugs)
 _phones = st.from_regex(r"\A\+49 [1-9][0-9]{2,4} [0-9]{4,8}\Z")
 
