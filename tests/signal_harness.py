@@ -175,10 +175,10 @@ def run(argv: list[str], kill_at: int = 0, signum: int = 0, counting: bool = Fal
 
 
 def _chosen(count: int, points: int) -> list[int]:
-    """About *points* moments of 1 … *count*: spread evenly, and the last six (the renames
-    and the clean-up)."""
+    """About *points* moments of 1 … *count*: spread evenly, and the last four (the
+    renames and the clean-up)."""
     spread = {1 + i * (count - 1) // max(1, points - 1) for i in range(points)}
-    return sorted(m for m in spread | set(range(count - 5, count + 1)) if 1 <= m <= count)
+    return sorted(m for m in spread | set(range(count - 3, count + 1)) if 1 <= m <= count)
 
 
 def _reset(outputs: Path, copy: Path) -> None:
