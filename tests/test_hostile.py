@@ -701,3 +701,46 @@ def test_an_email_address_cannot_carry_a_mailto_header(address: str) -> None:
 )
 def test_ordinary_email_addresses_stay_accepted(address: str) -> None:
     assert ki.Contact(role="Beratung", email=address).email == address
+
+
+def test_output_files_differing_only_in_case_are_refused(tmp_path: Path) -> None:
+    from kommunale_integration._io import atomic_directory
+
+    def build() -> None:
+        with atomic_directory(tmp_path / "site", writer="t") as new:
+            (new / "a").mkdir()
+            (new / "a" / "x.html").write_text("1", encoding="utf-8")
+            (new / "a" / "X.html").write_text("2", encoding="utf-8")
+
+    with pytest.raises(ki.OutputError, match=r"a/X\.html and a/x\.html differ only in upper"):
+        build()
+    assert list(tmp_path.iterdir()) == []
+    with atomic_directory(tmp_path / "site", writer="t") as new:  # different names pass
+        (new / "x.html").write_text("1", encoding="utf-8")
+        (new / "x-2.html").write_text("2", encoding="utf-8")
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == [
+        ".kommunale-integration-output", "x-2.html", "x.html"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["directory", "calendar"])
+def test_actor_and_offer_ids_differing_only_in_case_are_refused_before_publishing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    # a Wegweiser with the actors "drk" and "DRK" (and their offers) was written as two
+    # pages each; copied to a Windows share or a Mac, one page replaced the other
+    offers = tuple(
+        ki.Offer(id=i, name=f"Kurs {i}", actor=a, schedule="FREQ=WEEKLY;BYDAY=MO")
+        for i, a in (("kurs", "drk"), ("KURS", "DRK"))
+    )
+    concept = ki.Concept(
+        id="k", title="K", territory="05558",
+        actors=(ki.Actor(id="drk", name="A"), ki.Actor(id="DRK", name="B")), offers=offers,
+    )  # fmt: skip
+    source = tmp_path / "k.yaml"
+    source.write_text(ki.dumps_yaml(concept), encoding="utf-8")
+    code, _, err = run_cli(capsys, "--lang", "en", command, source, "--output", tmp_path / "out")
+    assert code == 2, err
+    assert "differ only in upper and lower case" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.yaml"]

@@ -380,8 +380,10 @@ def atomic_directory(
         # mkdir() would give, so that a published site stays readable
         tmp.chmod(_folder_mode(target))
         yield tmp
+        files = _entries(tmp)
+        _refuse_case_clashes(files)
         if own_files is None:
-            _write_manifest(tmp, writer)
+            _write_manifest(tmp, writer, files)
         _sync_tree(tmp)
     except BaseException:
         with held():  # removing thousands of files: a second Ctrl-C must not cut it short
@@ -492,8 +494,33 @@ def _entries(folder: Path) -> set[str]:
     return set(_walk(folder))
 
 
-def _write_manifest(folder: Path, writer: str) -> None:
-    files = sorted(_entries(folder) - {MANIFEST})
+def _refuse_case_clashes(files: Iterable[str]) -> None:
+    """Refuse a folder with two files whose names differ only in upper and lower case.
+
+    They are two files here, but one on Windows and macOS (and on the web servers and
+    shares there): a Wegweiser of the actors ``drk`` and ``DRK`` published there would
+    show one actor's page for both.
+
+    Raises:
+        OutputError: naming the two files.
+    """
+    seen: dict[str, str] = {}
+    for name in sorted(files):
+        other = seen.setdefault(name.casefold(), name)
+        if other != name:
+            raise OutputError(
+                tr(
+                    "{first} and {second} differ only in upper and lower case: on Windows "
+                    "and macOS one would replace the other; give the ids they are named "
+                    "after more than a difference of case; nothing was written",
+                    first=other,
+                    second=name,
+                )
+            )
+
+
+def _write_manifest(folder: Path, writer: str, entries: set[str]) -> None:
+    files = sorted(entries - {MANIFEST})
     text = json.dumps({"writer": writer, "files": files}, ensure_ascii=False, indent=1)
     (folder / MANIFEST).write_text(text + "\n", encoding="utf-8")
 
