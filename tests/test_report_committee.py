@@ -370,6 +370,21 @@ def test_forecast_refusal_without_any_value_says_none_not_zero() -> None:
     assert "Vermittlungsquote: no forecast – no published value yet, at least 3" in en
 
 
+def test_a_unit_the_name_already_says_is_not_repeated() -> None:
+    """'Aktive Fälle (Fälle)' says 'Fälle' twice; 'Sprachkursbeginne (Fälle)' does not."""
+    concept = sample_concept()
+    renamed = [
+        attrs.evolve(i, name="Begonnene Fälle") if i.id == "kursstarts" else i
+        for i in concept.indicators
+    ]
+    for fmt, text in _reports(concept.evolve(indicators=renamed)).items():
+        assert "Begonnene Fälle (Fälle)" not in text, fmt
+        assert "Begonnene Fälle" in text.split("Kennzahlen: Sprache")[1], fmt
+        assert "Begonnene Fälle" in text.split("Kennzahlendefinitionen")[-1], fmt
+    md = ki.build_report(concept, "2025", format="md", today=TODAY)
+    assert "| Sprachkursbeginne (Fälle) | 1.234 |" in md
+
+
 def test_status_changed_in_the_period_names_its_day() -> None:
     md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
     assert "| Sprachcafés in allen Kommunen | laufend (seit 01.05.2025) |" in md

@@ -24,7 +24,7 @@ from typing import Final, Literal
 import attrs
 
 from .._engine.forecasting import Forecast, ForecastRefusal, ForecastStatus
-from .._model import MeasureStatus, ObservationStatus
+from .._model import Indicator, MeasureStatus, ObservationStatus
 from ._charts import chart_description, chart_title, has_chart
 from ._context import DecisionView, Figure, MeasureView, OutsideView, Point, ReportContext
 from ._format import Formatter
@@ -321,6 +321,22 @@ def suppressed_note(
     return Paragraph(text=fmt.t("suppressed_note", names=", ".join(names)), style="note")
 
 
+def indicator_label(indicator: Indicator) -> str:
+    """The name of a Kennzahl with its unit: ``Begonnene Sprachkurse (Personen)``,
+    ``Vermittlungsquote (%)``; not ``Aktive Fälle (Fälle)``, where the name says it.
+
+    >>> from kommunale_integration import Indicator
+    >>> indicator_label(Indicator(id="a", name="Aktive Fälle", unit="Fälle"))
+    'Aktive Fälle'
+    >>> indicator_label(Indicator(id="k", name="Begonnene Sprachkurse", unit="Personen"))
+    'Begonnene Sprachkurse (Personen)'
+    """
+    unit = indicator.unit
+    if not unit or unit.casefold() in indicator.name.casefold().split():
+        return indicator.name
+    return f"{indicator.name} ({unit})"
+
+
 def _figure_table(fmt: Formatter, figures: Sequence[Figure], caption: str) -> Table:
     t = fmt.t
     return _table(
@@ -328,7 +344,7 @@ def _figure_table(fmt: Formatter, figures: Sequence[Figure], caption: str) -> Ta
         [t("indicator"), t("value"), t("previous"), t("change"), t("target"), t("attainment")],
         [
             (
-                f.indicator.name + (f" ({f.indicator.unit})" if f.indicator.unit else ""),
+                indicator_label(f.indicator),
                 _value(fmt, f),
                 fmt.cell(f.previous.value, f.previous.status, f.decimals)
                 if f.previous
@@ -846,7 +862,7 @@ def _definitions(ctx: ReportContext, fmt: Formatter) -> Body | None:
                 [t("indicator"), t("definition"), t("source")],
                 [
                     (
-                        i.name + (f" ({i.unit})" if i.unit else ""),
+                        indicator_label(i),
                         " ".join(x for x in (i.definition, i.method_notes) if x),
                         "; ".join(
                             x
