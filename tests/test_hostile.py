@@ -744,3 +744,34 @@ def test_actor_and_offer_ids_differing_only_in_case_are_refused_before_publishin
     assert "differ only in upper and lower case" in err
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.yaml"]
+
+
+@pytest.mark.parametrize("folder", [True, False])
+def test_a_full_disk_names_the_output_it_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: bool
+) -> None:
+    # os.write on a full disk raises ENOSPC without a file name: the command said only
+    # "no space left on the device"; a temporary's name would name a file that is gone
+    import errno
+
+    from kommunale_integration import _io
+    from kommunale_integration._errors import os_error_text
+
+    def full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    target = tmp_path / ("site" if folder else "b.html")
+    monkeypatch.setattr(_io, "_sync_tree" if folder else "_rename", full)
+
+    def write() -> None:
+        if folder:
+            with _io.atomic_directory(target, writer="t") as new:
+                (new / "a.html").write_text("x", encoding="utf-8")
+        else:
+            _io.atomic_write(target, "x")
+
+    with pytest.raises(OSError, match="No space left") as caught:
+        write()
+    assert caught.value.filename == str(target)
+    assert os_error_text(caught.value).endswith(f"({target})")
+    assert list(tmp_path.iterdir()) == []

@@ -219,12 +219,23 @@ def atomic_write(
         with held():
             _rename(tmp_name, final)
             _written.append(target)
-    except BaseException:
+    except BaseException as error:
         if tmp_name:
             with held(), contextlib.suppress(FileNotFoundError):  # a second Ctrl-C too
                 os.unlink(tmp_name)
+        _name_the_output(error, target)
         raise
     return target
+
+
+def _name_the_output(error: BaseException, target: Path) -> None:
+    """Let an error of the system that names no file (``os.write`` on a full disk: "no
+    space left on the device") name the output it stopped; one that names a temporary
+    names the output instead (the temporary is gone)."""
+    if not isinstance(error, OSError):
+        return
+    if error.filename is None or _TEMP in os.fsdecode(error.filename):
+        error.filename = os.fspath(target)
 
 
 def _through_link(target: Path) -> Path:
@@ -385,9 +396,10 @@ def atomic_directory(
         if own_files is None:
             _write_manifest(tmp, writer, files)
         _sync_tree(tmp)
-    except BaseException:
+    except BaseException as error:
         with held():  # removing thousands of files: a second Ctrl-C must not cut it short
             shutil.rmtree(tmp, ignore_errors=True)
+        _name_the_output(error, target)
         raise
     finally:
         # outputs written inside the new folder are part of it, not outputs of their own
