@@ -385,6 +385,13 @@ def test_a_unit_the_name_already_says_is_not_repeated() -> None:
     assert "| Sprachkursbeginne (Fälle) | 1.234 |" in md
 
 
+def test_the_network_table_headers_are_capitalised_in_both_languages() -> None:
+    de = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
+    en = ki.build_report(sample_concept(), "2025", format="md", today=TODAY, lang="en")
+    assert "| Netzwerk | Sitzungen | Geplant | Teilnehmende | Themen und Ergebnisse |" in de
+    assert "| Network | Meetings | Planned | Participants | Topics and results |" in en
+
+
 def test_status_changed_in_the_period_names_its_day() -> None:
     md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
     assert "| Sprachcafés in allen Kommunen | laufend (seit 01.05.2025) |" in md

@@ -171,7 +171,7 @@ MESSAGES: Mapping[str, str] = {
     "seconded_note": "Seconded teachers and other seconded staff: {fte} FTE.",
     "meetings_caption": "Network meetings in the report period {period}",
     "held": "Meetings",
-    "planned": "planned",
+    "planned": "Planned",
     "topics_results": "Topics and results",
     "count_in_annex": "{count} (list in the annex)",
     "verified_entries": "Verified in the report period",
