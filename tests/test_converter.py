@@ -191,13 +191,19 @@ def test_votes_in_the_notation_they_are_printed_in(votes: str, expected: ki.Vote
     assert ki.loads_yaml(f'id: d\nbody: Rat\ndate: 2026-03-19\nvotes: "{expected}"\n', ki.Decision)
 
 
+def _only_finding(text: str, cls: type[Any], path: str) -> ki.Finding:
+    """The one finding of loading *text* as *cls*, at *path*."""
+    with pytest.raises(ki.LoadError) as caught:
+        ki.loads_yaml(text, cls)
+    (finding,) = caught.value.findings
+    assert finding.location.path == path
+    return finding
+
+
 @pytest.mark.parametrize("votes", ['"27:3"', "27", "[27, 3, 2]", '"27:3:2:1:0"', '"٢٧:3:2"'])
 def test_votes_that_are_no_vote_say_how_to_write_one(votes: str) -> None:
     text = f"id: d\nbody: Rat\ndate: 2026-03-19\nvotes: {votes}\n"
-    with pytest.raises(ki.LoadError) as caught:
-        ki.loads_yaml(text, ki.Decision)
-    (finding,) = caught.value.findings
-    assert finding.location.path == "votes"
+    finding = _only_finding(text, ki.Decision, "votes")
     assert "expected the votes as yes:no:abstain (27:3:2) or {yes: 27" in finding.message
     assert "attribute" not in finding.message
 
@@ -247,10 +253,7 @@ def test_a_grant_period_in_report_period_notation(period: str, start: str, end: 
 @pytest.mark.parametrize("period", ['"2026-13"', "2026.5", "true", "[2026]", '"nächstes Jahr"'])
 def test_a_period_that_is_none_says_how_to_write_one(period: str) -> None:
     text = f'id: f\nprogramme: P\nprovider: Land\namount: "100"\nperiod: {period}\n'
-    with pytest.raises(ki.LoadError) as caught:
-        ki.loads_yaml(text, ki.Funding)
-    (finding,) = caught.value.findings
-    assert finding.location.path == "period"
+    finding = _only_finding(text, ki.Funding, "period")
     assert "expected a period as {start: 2026-01-01, end: 2026-12-31} or as a report" in (
         finding.message
     )
