@@ -232,7 +232,7 @@ def _name_the_output(error: BaseException, target: Path) -> None:
     """Let an error of the system that names no file (``os.write`` on a full disk: "no
     space left on the device") name the output it stopped; one that names a temporary
     names the output instead (the temporary is gone)."""
-    if not isinstance(error, OSError):
+    if not isinstance(error, OSError) or error.errno is None:  # (not a system error)
         return
     if error.filename is None or _TEMP in os.fsdecode(error.filename):
         error.filename = os.fspath(target)
