@@ -775,3 +775,30 @@ def test_a_full_disk_names_the_output_it_stopped(
     assert caught.value.filename == str(target)
     assert os_error_text(caught.value).endswith(f"({target})")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_threshold_too_large_for_a_count_is_an_error_not_a_crash(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # --threshold 99999999999999999999 ended with exit 70 (OverflowError in the engine)
+    from kommunale_integration._engine.disclosure import DisclosureControl
+    from kommunale_integration._validators import MAX_THRESHOLD
+
+    stadt = EXAMPLE
+    code, _, err = run_cli(
+        capsys, "--lang", "en", "indicators", "--period", "2025", "--only", "--workers", "1",
+        "--cases", stadt / "cases.csv", "--events", stadt / "events.csv",
+        "--threshold", "99999999999999999999",
+    )  # fmt: skip
+    assert code == 2, err
+    assert "threshold: expected a whole number from 0 to 2147483647" in err
+    for make in (
+        lambda t: ki.Confidentiality(threshold=t),
+        lambda t: DisclosureControl(threshold=t),
+        lambda t: DisclosureControl(margin=t),
+    ):
+        make(MAX_THRESHOLD)
+        make(0)
+        for bad in (MAX_THRESHOLD + 1, -1, 10**20, True, 2.0):
+            with pytest.raises(ki.InvalidValueError):
+                make(bad)

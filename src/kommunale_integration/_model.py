@@ -942,7 +942,7 @@ class Confidentiality:
     .. versionadded:: 0.1.0
     """
 
-    threshold: int = attrs.field(default=3, validator=v.non_negative)
+    threshold: int = attrs.field(default=3, validator=v.threshold)
     rounding: int | None = attrs.field(default=None, validator=v.one_of(5, 10, allow_none=True))
 
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -137,6 +137,34 @@ class _NonNegative:
 
 
 non_negative = _NonNegative()
+
+#: The largest threshold of disclosure control: counts are whole numbers of 64 bits in
+#: the engine, and ``threshold + margin`` must stay one (``--threshold
+#: 99999999999999999999`` ended with an internal error).
+MAX_THRESHOLD: Final = 2**31 - 1
+
+
+def check_threshold(value: object, name: str = "threshold") -> None:
+    """Refuse a threshold that is not a whole number from 0 to :data:`MAX_THRESHOLD`.
+
+    The one rule for every threshold: an indicator's own (:class:`Confidentiality`) and
+    the run's (``DisclosureControl``, ``--threshold``).
+
+    Raises:
+        InvalidValueError: naming *name*.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_THRESHOLD:
+        raise InvalidValueError(
+            name,
+            "expected a whole number from 0 to {limit}, got {found}",
+            limit=MAX_THRESHOLD,
+            found=shown(value),
+        )
+
+
+def threshold(inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """An attrs validator of :func:`check_threshold`."""
+    check_threshold(value, attribute.name)
 
 
 @attrs.frozen(repr=False)

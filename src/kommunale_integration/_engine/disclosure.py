@@ -42,6 +42,7 @@ from typing import Any, Literal, TypeVar
 import attrs
 
 from .._errors import InvalidValueError, shown
+from .._validators import check_threshold
 
 __all__ = ["AuditCell", "DisclosureControl", "Protection", "protect"]
 
@@ -49,10 +50,7 @@ Cell = TypeVar("Cell", bound=Hashable)
 
 
 def _check_threshold(_inst: object, _attr: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidValueError(
-            "threshold", "expected a whole number ≥ 0, got {found}", found=shown(value)
-        )
+    check_threshold(value)  # the model's one rule (a bound, so that counts stay 64-bit)
 
 
 def _check_mode(_inst: object, _attr: attrs.Attribute[str], value: str) -> None:
@@ -63,10 +61,7 @@ def _check_mode(_inst: object, _attr: attrs.Attribute[str], value: str) -> None:
 
 
 def _check_margin(_inst: object, _attr: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidValueError(
-            "margin", "expected a whole number ≥ 0, got {found}", found=shown(value)
-        )
+    check_threshold(value, "margin")  # (the same bound: threshold + margin is a count)
 
 
 def _check_base(_inst: object, _attr: attrs.Attribute[int], value: int) -> None:
