@@ -802,3 +802,37 @@ def test_a_threshold_too_large_for_a_count_is_an_error_not_a_crash(
         for bad in (MAX_THRESHOLD + 1, -1, 10**20, True, 2.0):
             with pytest.raises(ki.InvalidValueError):
                 make(bad)
+
+
+@pytest.mark.parametrize(
+    ("command", "collection", "name"),
+    [
+        ("directory", "actors", "akteure/drk.html"),
+        ("calendar", "offers", "angebot-kurs.ics"),
+        ("calendar", "networks", "netzwerk-runder-tisch.ics"),
+    ],
+)
+def test_an_id_given_twice_is_refused_instead_of_one_file_for_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, collection: str, name: str
+) -> None:
+    # two actors "drk" gave one Wegweiser page (the second replaced the first), exit 0
+    from datetime import date
+
+    import attrs
+
+    weekly = ki.MeetingSchedule(rrule="FREQ=WEEKLY;BYDAY=MO", dtstart=date(2026, 1, 5))
+    concept = ki.Concept(
+        id="k", title="K", territory="05558",
+        actors=(ki.Actor(id="drk", name="DRK"), ki.Actor(id="vhs", name="VHS")),
+        offers=(ki.Offer(id="kurs", name="Kurs", actor="drk", schedule=weekly.rrule),),
+        networks=(ki.Network(id="runder-tisch", name="Runder Tisch", schedule=weekly),),
+    )  # fmt: skip
+    items = getattr(concept, collection)
+    concept = concept.evolve(**{collection: (*items, attrs.evolve(items[0], name="Zweite"))})
+    source = tmp_path / "k.yaml"
+    source.write_text(ki.dumps_yaml(concept), encoding="utf-8")
+    code, _, err = run_cli(capsys, "--lang", "en", command, source, "--output", tmp_path / "out")
+    assert code == 2, err
+    assert f"two files would be named {name}" in err.replace("kalender/", "")
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.yaml"]

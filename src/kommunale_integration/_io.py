@@ -506,6 +506,29 @@ def _entries(folder: Path) -> set[str]:
     return set(_walk(folder))
 
 
+def add_file(files: dict[str, Any], name: str, content: Any) -> None:
+    """Add *content* under *name* to the files of one output folder; refuse a name
+    given twice.
+
+    The builders name files after ids (``akteure/<id>.html``,
+    ``kalender/angebot-<id>.ics``): two actors with one id would give one page, the
+    second replacing the first, written without a word. (Names that differ only in
+    case are refused when the folder is complete: :func:`atomic_directory`.)
+
+    Raises:
+        OutputError: naming the file.
+    """
+    if name in files:
+        raise OutputError(
+            tr(
+                "two files would be named {name}: the id it is named after occurs twice "
+                "(validate reports it as duplicate-id); nothing was written",
+                name=name,
+            )
+        )
+    files[name] = content
+
+
 def _refuse_case_clashes(files: Iterable[str]) -> None:
     """Refuse a folder with two files whose names differ only in upper and lower case.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .._errors import InvalidValueError, MissingExtraError
-from .._io import atomic_directory
+from .._io import add_file, atomic_directory
 from .._model import Concept, Offer
 from .._schedule import MeetingSchedule, _import_icalendar, time_windows, to_ics
 
@@ -99,11 +99,11 @@ def calendar_files(
         for offer in concept.offers:
             data = _offer_file(offer, today=today, dtstamp=dtstamp, uid_domain=uid_domain)
             if data is not None:
-                files[calendar_filename("angebot", offer.id)] = data
+                add_file(files, calendar_filename("angebot", offer.id), data)
         for network in concept.networks:
             if network.schedule is None:
                 continue
-            files[calendar_filename("netzwerk", network.id)] = to_ics(
+            data = to_ics(
                 network.schedule,
                 network_id=network.id,
                 summary=network.name,
@@ -112,6 +112,7 @@ def calendar_files(
                 dtstamp=dtstamp,
                 uid_domain=uid_domain,
             )
+            add_file(files, calendar_filename("netzwerk", network.id), data)
     except MissingExtraError:
         return {}
     return files

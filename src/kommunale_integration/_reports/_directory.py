@@ -39,7 +39,7 @@ import attrs
 import jinja2
 from markupsafe import Markup, escape
 
-from .._io import atomic_directory
+from .._io import add_file, atomic_directory
 from .._model import Actor, Concept, Contact, Eligibility, Offer, Venue
 from ._calendar import calendar_filename, calendar_files, offer_times
 from ._directory_html import DirectoryHtml, OfferHtml, labels, offer_html
@@ -658,8 +658,12 @@ def render_directory(
         )
     }
     for page in site.pages:
-        files[page.filename] = render(
-            env, "directory_actor.html.j2", site=site, page=page, stylesheet="../" + STYLESHEET
+        add_file(
+            files,
+            page.filename,
+            render(
+                env, "directory_actor.html.j2", site=site, page=page, stylesheet="../" + STYLESHEET
+            ),
         )
     return files
 
