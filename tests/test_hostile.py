@@ -836,3 +836,28 @@ def test_an_id_given_twice_is_refused_instead_of_one_file_for_both(
     assert f"two files would be named {name}" in err.replace("kalender/", "")
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.yaml"]
+
+
+@pytest.mark.parametrize("collection", ["actors", "offers"])
+def test_an_id_given_twice_is_refused_by_the_hsds_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], collection: str
+) -> None:
+    # two offers "kurs" were exported as one HSDS service (the second), with exit 0
+    import attrs
+
+    concept = ki.Concept(
+        id="k", title="K", territory="05558",
+        actors=(ki.Actor(id="drk", name="DRK"),),
+        offers=(ki.Offer(id="kurs", name="Kurs", actor="drk"),),
+    )  # fmt: skip
+    items = getattr(concept, collection)
+    concept = concept.evolve(**{collection: (*items, attrs.evolve(items[0], name="Zweite"))})
+    source = tmp_path / "k.yaml"
+    source.write_text(ki.dumps_yaml(concept), encoding="utf-8")
+    code, _, err = run_cli(
+        capsys, "--lang", "en", "export", "hsds", source, "--output", tmp_path / "out"
+    )
+    assert code == 2, err
+    assert f"{collection}[1] has the id" in err
+    assert f"of {collection}[0]: HSDS would get one record for both" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.yaml"]

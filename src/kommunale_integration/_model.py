@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
@@ -1038,6 +1038,21 @@ _STATUS_RANK: dict[ObservationStatus, int] = {
     ObservationStatus.MISSING: 3,
     ObservationStatus.SUPPRESSED: 4,
 }
+
+
+def duplicate_positions(items: Sequence[Any], key: str = "id") -> Iterator[tuple[int, int]]:
+    """``(position, first)`` for every item whose *key* an earlier item has: the one
+    rule of unique ids, for validation (``duplicate-id``) and for every output that
+    names a record by its id.
+
+    >>> list(duplicate_positions([Actor(id="a", name="A"), Actor(id="a", name="B")]))
+    [(1, 0)]
+    """
+    first: dict[Any, int] = {}
+    for position, item in enumerate(items):
+        seen = first.setdefault(getattr(item, key), position)
+        if seen != position:
+            yield position, seen
 
 
 def worst_status(*statuses: ObservationStatus) -> ObservationStatus:

@@ -34,7 +34,7 @@ from typing import Any, Final, Literal
 
 from .. import _model as m
 from .._converter import unstructure
-from .._errors import KommunaleIntegrationError
+from .._errors import KommunaleIntegrationError, OutputError
 from .._i18n import tr
 from .._io import StrPath, atomic_directory
 from .._parse import neutralise
@@ -600,6 +600,18 @@ def export_hsds(
         raise KommunaleIntegrationError(
             tr("unknown HSDS form {form}; use json, tabular or both", form=repr(form))
         )
+    for collection in ("actors", "offers"):
+        for position, first in m.duplicate_positions(getattr(concept, collection)):
+            # one HSDS id per actor or offer id: the second would replace the first
+            raise OutputError(
+                tr(
+                    "{item} has the id {id} of {first}: HSDS would get one record for both "
+                    "(validate reports it as duplicate-id); nothing was written",
+                    item=f"{collection}[{position}]",
+                    id=repr(getattr(concept, collection)[position].id),
+                    first=f"{collection}[{first}]",
+                )
+            )
     tables = concept_tables(concept)
     with atomic_directory(output_dir, writer="export_hsds", inputs=inputs) as tmp:
         if form == "json":

@@ -21,6 +21,7 @@ from .._model import (
     Indicator,
     ObservationStatus,
     OverTime,
+    duplicate_positions,
 )
 from .._periods import ReportPeriod
 from .._territories import place_name
@@ -66,12 +67,10 @@ class IdentifierRule(BuiltinRule):
     def check(self, context: ValidationContext) -> Iterator[Finding]:
         for collection in ID_COLLECTIONS:
             key = "ags" if collection == "territories" else "id"
-            first: dict[str, int] = {}
             items = getattr(context.concept, collection)
-            for index, item in enumerate(items):
-                value = getattr(item, key)
-                seen = first.setdefault(value, index)
-                if seen != index and collection == "territories":
+            for index, earlier in duplicate_positions(items, key):
+                item, value, seen = items[index], getattr(items[index], key), earlier
+                if collection == "territories":
                     # Versions of one AGS may follow each other (a merger in which the
                     # town kept its AGS); only versions that overlap in time clash.
                     clash = [j for j in range(index) if items[j].ags == value]
