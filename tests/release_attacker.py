@@ -16,7 +16,14 @@ the published cells:
   for distinct counts (active cases, cases with an event);
 * no count is negative, and the library's rule on zeros: while zeros are never
   suppressed, a suppressed cell is at least 1 (where a zero may be a secondary cell,
-  at least 0).
+  at least 0);
+* how new and active cases of the same cases hang together (the definitions are
+  public): a case open in a period was open at its start or opened in it, so
+  ``active(P) = new(P) + open(start of P)`` with the cases open at a start (unknown,
+  at least 0) shared by every period that starts then (a year, its first quarter,
+  January), and a case open in a period is still open at the start of the next or
+  was closed in it: ``active(P) = open(start of the next) + closed(P)`` (closed
+  unknown, at least 0).
 
 Then, with linear programs (HiGHS: ``highspy``, one model per block of linked
 suppressed cells, each program solved from the basis of the last; the interior-point
@@ -155,6 +162,7 @@ class Knowledge:
     rounded: Mapping[str, int] = field(default_factory=dict)  # indicator → base
     scales: Mapping[str, int] = field(default_factory=dict)  # rate → its scale (else 1)
     counts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # its numerator
+    flows: Mapping[str, str] = field(default_factory=dict)  # new cases → active cases
 
     def threshold_of(self, indicator: str) -> int:
         """The stricter of the run's threshold and the indicator's own."""
@@ -171,6 +179,7 @@ DEFAULT_KINDS = {
 }
 """The default catalogue (``DESIGN.md`` §4)."""
 DEFAULT_RATES = {"placement_rate": ("placements", "active_cases")}
+DEFAULT_FLOWS = {"new_cases": "active_cases"}
 DEFAULT_SCALES = {"placement_rate": 100}
 
 
@@ -179,7 +188,14 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
     indicators' definitions; without one the default catalogue. A rate's numerator
     and denominator are the count indicators with the same definition."""
     if path is None:
-        return Knowledge({}, DEFAULT_KINDS, threshold, rates=DEFAULT_RATES, scales=DEFAULT_SCALES)
+        return Knowledge(
+            {},
+            DEFAULT_KINDS,
+            threshold,
+            rates=DEFAULT_RATES,
+            scales=DEFAULT_SCALES,
+            flows=DEFAULT_FLOWS,
+        )
     import yaml
 
     file = path / "konzept.yaml" if path.is_dir() else path
@@ -217,6 +233,14 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
         ]
         if indicator.get("denominator") is not None and None not in parts:
             rates[indicator["id"]] = (str(parts[0]), str(parts[1]))
+    flows: dict[str, str] = {}  # the same cases, counted new and active
+    for name, spec in definitions.items():
+        if spec.get("count") != "new":
+            continue
+        twin = json.dumps({**spec, "count": "active"}, sort_keys=True)
+        found = [o for o, d in definitions.items() if json.dumps(d, sort_keys=True) == twin]
+        if found:
+            flows[name] = sorted(found)[0]
     return Knowledge(
         parents,
         kinds,
@@ -226,6 +250,7 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
         rounded=rounded,
         scales={r: scales[r] for r in rates},
         counts=definitions,
+        flows=flows,
     )
 
 
@@ -258,6 +283,60 @@ def subperiods(period: str) -> list[list[str]]:
         year = int(found.group(1))
         return [[f"{year}-{m}" for m in months[7:]] + [f"{year + 1}-{m}" for m in months[:7]]]
     return []
+
+
+def period_bounds(period: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The month *period* starts in and the month the next period starts in, as
+    ``(year, month)`` (a year, half year, quarter, month or school year)."""
+
+    def plus(year: int, month: int, n: int) -> tuple[int, int]:
+        k = year * 12 + month - 1 + n
+        return k // 12, k % 12 + 1
+
+    if found := re.fullmatch(r"(\d{4})", period):
+        return (int(found[1]), 1), (int(found[1]) + 1, 1)
+    if found := re.fullmatch(r"(\d{4})-H([12])", period):
+        first = (int(found[1]), 6 * int(found[2]) - 5)
+        return first, plus(*first, 6)
+    if found := re.fullmatch(r"(\d{4})-Q([1-4])", period):
+        first = (int(found[1]), 3 * int(found[2]) - 2)
+        return first, plus(*first, 3)
+    if found := re.fullmatch(r"(\d{4})-(\d{2})", period):
+        first = (int(found[1]), int(found[2]))
+        return first, plus(*first, 1)
+    if found := re.fullmatch(r"SJ(\d{4})/\d{2}", period):
+        return (int(found[1]), 8), (int(found[1]) + 1, 8)
+    return None
+
+
+def flow_relations(
+    new: Mapping[Cell, Any], active: Mapping[Cell, Any], name: str
+) -> tuple[list[Relation], dict[Cell, tuple[Cell, Cell]]]:
+    """The relations between the new cases *new* and the active cases *active* of the
+    same cases (cells of both by their own keys, each map giving the name of a cell
+    in the attacker's program): ``active(P) = new(P) + open(start of P)`` and, where a
+    published period starts when *P* ends, ``active(P) = open(that start) +
+    closed(P)``, with the unknown cells ``open`` and ``closed`` (named after *name*).
+    Also, per unknown cell, the active and the new cell it is the difference of
+    (``open``; for ``closed`` the active cell and the ``open`` cell)."""
+    found: list[Relation] = []
+    unknown: dict[Cell, tuple[Cell, Cell]] = {}
+    starts = {b[0] for b in map(period_bounds, {c[0] for c in active}) if b is not None}
+    for cell in sorted(active, key=repr):
+        period, territory, combo = cell
+        bounds = period_bounds(period)
+        if bounds is None or cell not in new:
+            continue
+        first, following = bounds
+        opened: Cell = (f"{name}>open|{first[0]}-{first[1]:02d}", territory, combo)
+        found.append((active[cell], [new[cell], opened], True))
+        unknown.setdefault(opened, (active[cell], new[cell]))
+        if following in starts:
+            later: Cell = (f"{name}>open|{following[0]}-{following[1]:02d}", territory, combo)
+            closed: Cell = (f"{name}>closed|{period}", territory, combo)
+            found.append((active[cell], [later, closed], True))
+            unknown[closed] = (active[cell], later)
+    return found, unknown
 
 
 def relations(
@@ -973,43 +1052,29 @@ def attack_release(
         for key, (value, status) in shown.cells.items():
             assert status != "given back by a rate" or value == (truth.cells[key][0] or 0), key
     folded = filtered_parts(release, knowledge)
+    present = set(release.indicators())
+    # new and active cases of the same cases are attacked together (with suppression)
+    flows = {
+        new: active
+        for new, active in knowledge.flows.items()
+        if new in present
+        and active in present
+        and new not in knowledge.rounded
+        and active not in knowledge.rounded
+    }
     for indicator in release.indicators():
         kind = knowledge.kinds.get(indicator)
-        if indicator in folded:
-            continue  # attacked with the count it is a part of
+        if indicator in folded or indicator in flows.values():
+            continue  # attacked with the count it is a part of, or with its new cases
         if kind == "rate" and indicator in knowledge.rates:
             outcome.rates += _rate_leaks(release, indicator, knowledge.rates[indicator])
             continue
         if kind not in ("additive", "distinct"):
             outcome.skipped.append(indicator)
             continue
-        threshold = knowledge.threshold_of(indicator)
-        cells = shown.of(indicator)
-        found = relations(cells, release.dims, knowledge.parents, additive=kind == "additive")
-        real: dict[Cell, float] | None = None
-        if truth is not None:
-            real = {c: float(v or 0) for c, (v, _) in truth.of(indicator).items()}
-            assert set(real) == set(cells), indicator
-        # the counts that are parts of this one (a filter on a breakdown), as cells
-        # of its own table: their own relations and each cell = the sum of its parts
-        owner = dict.fromkeys(cells, indicator)
-        for part, (base, links) in folded.items():
-            if base != indicator:
-                continue
-            own = shown.of(part)
-            alias = {c: (f"{part}|{c[0]}", c[1], c[2]) for c in own}
-            found += [
-                (alias[t], [alias[q] for q in ps], exact)
-                for t, ps, exact in relations(
-                    own, release.dims, knowledge.parents, additive=kind == "additive"
-                )
-            ]
-            found += [(alias[c], sources, True) for c, sources in links.items()]
-            threshold = max(threshold, knowledge.threshold_of(part))
-            for c, a in alias.items():
-                cells[a], owner[a] = own[c], part
-                if real is not None:
-                    real[a] = float(truth.cells[(part, *c)][0] or 0)  # type: ignore[union-attr]
+        members = [indicator, *([flows[indicator]] if indicator in flows else [])]
+        group = _group(release, shown, knowledge, truth, folded, members)
+        cells, found, real, owner, threshold = group
         if real is not None:
             check_truth(real, found)
         if indicator in knowledge.rounded:
@@ -1023,12 +1088,18 @@ def attack_release(
             outcome.rounded += [(indicator, *cell) for cell in exposed]
             continue
         if real is not None and knowledge.lower > 0:
-            zeros = [c for c, (_, s) in cells.items() if s == "suppressed" and not real[c]]
+            zeros = [
+                c
+                for c, (_, s) in cells.items()
+                if s == "suppressed" and owner[c] is not None and not real[c]
+            ]
             assert not zeros, f"{indicator}: zeros suppressed against the rule: {zeros[:5]}"
         verdicts = attack_suppression(cells, found, threshold, knowledge.lower, integral=integral)
-        outcome.suppressed += len(verdicts)
         for cell, verdict in verdicts.items():
             name = owner[cell]
+            if name is None:
+                continue  # an unknown cell of the flows (open or closed cases)
+            outcome.suppressed += 1
             key = (name, cell[0].removeprefix(f"{name}|"), *cell[1:])
             below = verdict.below and verdict.high < knowledge.threshold_of(name) - TOL
             if real is not None and (verdict.fixed or verdict.below):
@@ -1040,6 +1111,72 @@ def attack_release(
             if below and (real is None or 0 < real[cell] < knowledge.threshold_of(name)):
                 outcome.below.append(key)
     return outcome
+
+
+_Group = tuple[
+    dict[Cell, tuple[float | None, str]],
+    list[Relation],
+    dict[Cell, float] | None,
+    dict[Cell, str | None],
+    int,
+]
+
+
+def _group(
+    release: Release,
+    shown: Release,
+    knowledge: Knowledge,
+    truth: Release | None,
+    folded: Mapping[str, tuple[str, dict[Cell, list[Cell]]]],
+    members: Sequence[str],
+) -> _Group:
+    """The cells (the first member's by their own keys, the others' and the parts'
+    named ``"<indicator>|<period>"``), the relations, the true values (with
+    *truth*), each cell's indicator (None for an unknown cell of the flows) and the
+    strictest threshold of the count indicators *members* — one count, or the new
+    and the active cases of the same cases — and of the counts that are parts of
+    them (a filter on a breakdown)."""
+    cells: dict[Cell, tuple[float | None, str]] = {}
+    found: list[Relation] = []
+    real: dict[Cell, float] | None = None if truth is None else {}
+    owner: dict[Cell, str | None] = {}
+    threshold = 0
+    names: dict[str, dict[Cell, Cell]] = {}
+    parts = [p for p, (base, _) in folded.items() if base in members]
+    for name in [*members, *parts]:
+        own = shown.of(name)
+        kind = knowledge.kinds[folded[name][0] if name in folded else name]
+        alias = own_names = {
+            c: c if name == members[0] else (f"{name}|{c[0]}", c[1], c[2]) for c in own
+        }
+        names[name] = own_names
+        found += [
+            (alias[t], [alias[q] for q in ps], exact)
+            for t, ps, exact in relations(
+                own, release.dims, knowledge.parents, additive=kind == "additive"
+            )
+        ]
+        threshold = max(threshold, knowledge.threshold_of(name))
+        for c, a in alias.items():
+            cells[a], owner[a] = own[c], name
+            if real is not None and truth is not None:
+                real[a] = float(truth.cells[(name, *c)][0] or 0)
+    for part in parts:  # each cell of a part = the sum of its base's cells
+        base, links = folded[part]
+        found += [
+            (names[part][c], [names[base][q] for q in sources], True)
+            for c, sources in links.items()
+        ]
+    if len(members) == 2:
+        flow, unknown = flow_relations(names[members[0]], names[members[1]], members[0])
+        found += flow
+        # (the open cases first: the closed ones are the difference to one of them)
+        for cell in sorted(unknown, key=lambda c: ">closed|" in c[0]):
+            plus, minus = unknown[cell]
+            cells[cell], owner[cell] = (None, "suppressed"), None
+            if real is not None:
+                real[cell] = real[plus] - real[minus]
+    return cells, found, real, owner, threshold
 
 
 def filtered_parts(

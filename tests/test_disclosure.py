@@ -724,3 +724,26 @@ def test_a_count_filtered_to_values_of_a_breakdown_is_made_of_the_whole_counts_c
                 assert row.status is ObservationStatus.SUPPRESSED
             else:
                 assert row.value == sum(p.value for p in parts if p.value is not None)
+
+
+def test_a_free_cell_is_never_published_and_balances_a_witness_at_no_cost() -> None:
+    """``protect(..., free=...)``: a cell the attacker does not know (the cases open at
+    a period's start, beside new and active cases) is suppressed from the start, is
+    not listed as suppressed nor audited, and a witness may move it for nothing: the
+    1 hides behind it, and its total stays published."""
+    values = {"T": 10, "a": 1, "u": 9}
+    groups = [("T", ["a", "u"])]
+    control = DisclosureControl()
+    protection = protect(values, groups, control, free=["u"])
+    assert protection.suppressed == {"a"}
+    assert protection.published == {"T": 10, "a": None, "u": None}
+    assert set(protection.intervals) == {"a"}
+    assert protection.intervals["a"] == (0, 10)
+    assert protection.exposed(control.required) == []
+    # a cell the attacker knows must itself be suppressed to hide the 1
+    known = protect(values, groups, control)
+    assert known.suppressed == {"a", "u"}
+    # a free cell is never primary, whatever its value
+    small = protect({"T": 11, "a": 9, "u": 2}, groups, control, free=["u"])
+    assert small.suppressed == frozenset()
+    assert small.primary == frozenset()

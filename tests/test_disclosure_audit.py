@@ -321,18 +321,28 @@ def test_a_count_protected_by_position_is_the_protection_of_its_cells(
     protections: list[Any] = []
     counts: list[Any] = []
     protect_cells, protect_count = engine.protect, engine._protect_count
+    protect_pair = engine._protect_pair
 
     def keep(*args: Any, **kwargs: Any) -> Any:
         protections.append(protect_cells(*args, **kwargs))
         return protections[-1]
 
     def count(layout: Any, *args: Any) -> Any:
-        counts.append((layout, protect_count(layout, *args)))
+        counts.append((layout, protect_count(layout, *args), None))
         return counts[-1][1]
+
+    def pair(layout: Any, *args: Any) -> Any:
+        # new and active cases, protected as one table: its cells of each kind
+        both = protect_pair(layout, *args)
+        counts.append((layout, both[0], "new"))
+        protections.append(protections[-1])
+        counts.append((layout, both[1], "active"))
+        return both
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engine, "protect", keep)
         patch.setattr(engine, "_protect_count", count)
+        patch.setattr(engine, "_protect_pair", pair)
         compute_indicators(
             cases=data,
             periods=["2025-Q1"],
@@ -342,8 +352,10 @@ def test_a_count_protected_by_position_is_the_protection_of_its_cells(
             audit=audit,
         )
     assert len(counts) == len(protections) > 0
-    for (layout, kept), protection in zip(counts, protections, strict=True):
+    for (layout, kept, kind), protection in zip(counts, protections, strict=True):
         cells = layout.cell_list()
+        if kind is not None:
+            cells = [((kind, p), t, combo) for p, t, combo in cells]
         assert kept.published == [protection.published[c] for c in cells]
         assert list(kept.intervals.items()) == [
             (i, protection.intervals[c]) for i, c in enumerate(cells) if c in protection.intervals

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kommunale_integration as ki
@@ -1068,3 +1068,131 @@ def test_derived_figures_never_use_a_suppressed_value() -> None:
     for figure in second:
         assert figure.value is None
         assert all(v is None for _, v in figure.trend)
+
+
+# ------------------------------------------------------------------ new and active cases
+
+
+def _flows_release(data: Any, periods: list[str], by: tuple[str, ...]) -> tuple[Release, Release]:
+    options: dict[str, Any] = {
+        "periods": periods,
+        "by": by,
+        "include_subperiods": True,
+        "indicators": ["new_cases", "active_cases"],
+    }
+    safe = ki.compute_indicators(cases=data, **options)
+    true = ki.compute_indicators(cases=data, disclosure=None, **options)
+    return parse_csv(safe.to_csv()), parse_csv(true.to_csv())
+
+
+def test_new_and_active_cases_are_protected_as_one_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ten cases open all the second quarter and one opened in May: April's active
+    cases (10) are those open on 1 April, and so are the quarter's less its new
+    cases (11 − new). Each count protected on its own publishes both active cells
+    and pins the quarter's new cases to 1 (and May's with them); protected as one
+    table (with the cases open at each start, never published) nothing is pinned."""
+    records = [_case(i, "05558004", "2024-06-01", "f") for i in range(10)]
+    records.append(_case(10, "05558004", "2025-05-12", "f"))
+    data = ki.CaseData.from_records(records)
+    knowledge = knowledge_from_concept(None)
+    assert knowledge.flows == {"new_cases": "active_cases"}
+    published, truth = _flows_release(data, ["2025-Q2"], ())
+    outcome = attack_release(published, knowledge, truth)
+    assert outcome.exposed == []
+    assert outcome.suppressed > 0
+    # an engine that protects them one by one
+    monkeypatch.setattr(compute_module._Counts, "pair", lambda self, controls: None)
+    published, truth = _flows_release(data, ["2025-Q2"], ())
+    outcome = attack_release(published, knowledge, truth)
+    assert ("new_cases", "2025-Q2", "05558004", ()) in outcome.fixed
+    assert ("new_cases", "2025-05", "05558004", ()) in outcome.below
+
+
+def test_the_flow_relations_hold_in_the_true_table() -> None:
+    """The attacker's relations between new and active cases (cases open at a start,
+    closed in a period) hold in the internal table, for a year with its quarters and
+    months and for a school year (``attack_release`` checks them against the truth),
+    and they tie the periods: every start of a published period has its open cases."""
+    rng = random.Random(5)
+    rows = []
+    for i in range(60):
+        opened = date(2024, 3, 1).toordinal() + rng.randint(0, 700)
+        closed = date.fromordinal(opened + rng.randint(0, 200)) if i % 2 else None
+        rows.append(_case(i, MUNICIPALITIES[i % 5], str(date.fromordinal(opened)), "fm"[i % 2]))
+        rows[-1]["closed"] = None if closed is None else str(closed)
+    data = ki.CaseData.from_records(rows)
+    knowledge = knowledge_from_concept(None)
+    for periods in (["2025"], ["SJ2024/25"]):
+        published, truth = _flows_release(data, periods, ("sex",))
+        new, active = truth.of("new_cases"), truth.of("active_cases")
+        found, unknown = release_attacker.flow_relations(
+            {c: c for c in new}, {c: c for c in active}, "new_cases"
+        )
+        opened = {c for c in unknown if ">open|" in c[0]}
+        closed = {c for c in unknown if ">closed|" in c[0]}
+        assert len(opened) == len({(c[0], c[1], c[2]) for c in opened}) > 0
+        assert closed  # the months (and quarters) followed by a published period
+        attack_release(published, knowledge, truth)  # (asserts the relations hold)
+        assert len(found) == len(active) + len(closed)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    cases=st.lists(
+        st.tuples(
+            st.integers(0, 1),  # municipality
+            st.integers(-60, 89),  # opened: days from 1 January 2025
+            st.one_of(st.none(), st.integers(0, 80)),  # closed that many days later
+            st.sampled_from("fm"),
+        ),
+        min_size=3,
+        max_size=25,
+    )
+)
+def test_new_and_active_cases_resist_the_attacker_who_knows_how_they_hang_together(
+    cases: list[tuple[int, int, int | None, str]],
+) -> None:
+    """Random small exports, a quarter with its months by sex: the attacker with the
+    flow relations (and every other) finds no cell fixed and no primary cell below
+    the threshold."""
+    start = date(2025, 1, 1).toordinal()
+    records = [
+        _case(
+            i,
+            MUNICIPALITIES[m],
+            str(date.fromordinal(start + day)),
+            sex,
+            None if length is None else str(date.fromordinal(start + day + length)),
+        )
+        for i, (m, day, length, sex) in enumerate(cases)
+    ]
+    published, truth = _flows_release(ki.CaseData.from_records(records), ["2025-Q1"], ("sex",))
+    outcome = attack_release(published, knowledge_from_concept(None), truth)
+    assert outcome.exposed == [], outcome.exposed[:5]
+
+
+def test_new_and_active_cases_share_the_stricter_rule() -> None:
+    """One table, one rule: an own threshold of 5 for the new cases applies to the
+    active cases of the same cases too (else the pair would have two patterns); a
+    count of other cases (filtered) keeps its own rule."""
+    import attrs
+
+    from kommunale_integration._engine.catalogue import default_indicators
+    from kommunale_integration._engine.compute import count_controls
+
+    chosen = {i.id: i for i in default_indicators()}
+    strict = attrs.evolve(chosen["new_cases"], confidentiality=ki.Confidentiality(threshold=5))
+    women = attrs.evolve(
+        chosen["active_cases"],
+        id="active_women",
+        numerator=ki.CaseCount(
+            count=ki.CaseCountKind.ACTIVE,
+            filters=(ki.CaseFilter(attribute="legal_basis", values=("AsylbLG",)),),
+        ),
+    )
+    controls = count_controls([strict, chosen["active_cases"], women], ki.DisclosureControl())
+    thresholds = {spec: c.threshold for spec, c in controls.items() if c is not None}
+    assert thresholds[strict.numerator] == thresholds[chosen["active_cases"].numerator] == 5
+    assert thresholds[women.numerator] == 3

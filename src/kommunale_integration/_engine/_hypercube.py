@@ -41,6 +41,16 @@ SUPPORT = 4
 """The largest number of values a vector of one dimension moves."""
 LOOSE = 2
 """A vector that leaves an inequality unbalanced moves at most this many values."""
+WIDER = ((SUPPORT, SUPPORT, False), (6, 6, False), (8, 8, True))
+"""For a value without a vector within ``SUPPORT`` and ``LOOSE``, the vectors within
+these limits ``(support, loose, rising)`` (*rising*: only values that grow), all
+of them. The new and active cases of one table
+(:func:`~kommunale_integration._engine.compute._protect_pair`) tie a month to the
+cases open at its start and closed in it: a case opened in March instead of April
+moves four values (new and active in March, new in April, open at April's start),
+and a case more, opened and closed in July, eight (new, active and closed in July
+and its quarter, new and active in the year), each leaving an inequality of the
+active cases open; the second can always be taken, since nothing falls."""
 ROUNDS = (2_400, 5_000, 200_000)
 """A search checks at most this many cells of candidates (candidates × cells each) in
 its rounds, the candidates of the best-ranked vectors of each dimension; the next
@@ -67,8 +77,13 @@ def _membership(
     return member
 
 
-def _vectors(
-    n: int, relations: Sequence[tuple[int, Sequence[int], bool]], start: int
+def _vectors(  # noqa: PLR0917 - the limits beside the value, as WIDER lists them
+    n: int,
+    relations: Sequence[tuple[int, Sequence[int], bool]],
+    start: int,
+    support: int = SUPPORT,
+    loose_limit: int = LOOSE,
+    rising: bool = False,
 ) -> list[tuple[tuple[int, int], ...]]:
     """The vectors of one dimension with ``+1`` at *start* that keep every exact
     relation of *relations* (values as indices below *n*) and move at most
@@ -111,16 +126,16 @@ def _vectors(
                 break
             if loose is None:
                 loose = index
-        if exact is None and (loose is None or len(state) <= LOOSE):
+        if exact is None and (loose is None or len(state) <= loose_limit):
             found.append(key)
         mend = exact if exact is not None else loose
-        if mend is None or len(state) >= SUPPORT:
+        if mend is None or len(state) >= support:
             continue
         total, parts, _ = relations[mend]
         step = 1 if gap[mend] > 0 else -1
         options = [(total, -step)] + [(p, step) for p in parts]
         for value, sign in options:
-            if value in state:
+            if value in state or (rising and sign < 0):
                 continue
             stack.append(({**state, value: sign}, add(gap, value, sign)))
     found.sort(key=lambda vector: (len(vector), vector))
@@ -232,7 +247,15 @@ class _Axis:
             idx, sgn, sizes = _swapped(self._cache[twin], self._perm(twin, value))
         else:
             vectors = _vectors(len(self.values), self.relations, value)
-            width = max(len(v) for v in vectors)
+            if not vectors:
+                wider = {
+                    v
+                    for limits in WIDER
+                    for v in _vectors(len(self.values), self.relations, value, *limits)
+                }
+                vectors = sorted(wider, key=lambda vector: (len(vector), vector))
+            # (none at all: the search falls back to a linear program)
+            width = max((len(v) for v in vectors), default=1)
             padding = ((value, 0),) * width
             flat = chain.from_iterable(chain.from_iterable((v + padding)[:width] for v in vectors))
             pairs = np.fromiter(flat, dtype=np.int64, count=2 * width * len(vectors))
@@ -240,7 +263,7 @@ class _Axis:
             idx = np.ascontiguousarray(pairs[:, :, 0])
             sgn = np.ascontiguousarray(pairs[:, :, 1])
             sizes = np.fromiter(map(len, vectors), dtype=np.int64, count=len(vectors))
-        if len(self.rows):
+        if len(self.rows) and len(sizes):
             change = (self.rows[:, idx] * sgn[None, :, :]).sum(axis=2).T  # vectors × rows
             depth = max(1, int((change != 0).sum(axis=1).max()))
             row_idx = np.argsort(change == 0, axis=1, kind="stable")[:, :depth]
@@ -635,7 +658,7 @@ class _Line:
     inequalities the rows each changes (as positions in the flattened ``slack``)
     and by how much."""
 
-    __slots__ = ("change", "offset", "padded_offset", "padded_sign", "rows", "sign")
+    __slots__ = ("_wide", "change", "offset", "padded_offset", "padded_sign", "rows", "sign")
 
     def __init__(self, cube: Cube, a: int, value: int) -> None:
         import numpy as np
@@ -653,6 +676,19 @@ class _Line:
         self.rows: Any = None
         if slack is not None and row_idx.shape[0]:
             self.rows = row_idx * slack.shape[1]
+        self._wide: dict[int, tuple[Any, Any]] = {}
+
+    def padded(self, width: int) -> tuple[Any, Any]:
+        """The offsets and signs padded to *width* rows (a star with a line of
+        ``WIDER`` vectors), kept per width."""
+        found = self._wide.get(width)
+        if found is None:
+            import numpy as np
+
+            pad = ((0, width - self.padded_offset.shape[0]), (0, 0))
+            found = (np.pad(self.padded_offset, pad), np.pad(self.padded_sign, pad))
+            self._wide[width] = found
+        return found
 
 
 class _Star:
@@ -667,8 +703,14 @@ class _Star:
         import numpy as np
 
         self.lines = lines
-        self.cells = np.concatenate([line.padded_offset for line in lines], axis=1) + target
-        self.sign = np.concatenate([line.padded_sign for line in lines], axis=1)
+        offsets = [line.padded_offset for line in lines]
+        signs = [line.padded_sign for line in lines]
+        width = max(o.shape[0] for o in offsets)
+        if width > SUPPORT:  # a line of WIDER vectors: all padded to as many rows
+            wide = [line.padded(width) for line in lines]
+            offsets, signs = [o for o, _ in wide], [g for _, g in wide]
+        self.cells = np.concatenate(offsets, axis=1) + target
+        self.sign = np.concatenate(signs, axis=1)
         sizes = tuple(line.offset.shape[1] for line in lines)
         self.starts = [0, *accumulate(sizes)]
         split = _SPLITS.get(sizes)

@@ -540,9 +540,14 @@ def witness_suppression(
     lower: int = 1,
     dimensions: Sequence[Sequence[Sequence[Any]]] | None = None,
     coordinates: Callable[[Any], Sequence[Any]] | None = None,
+    free: AbstractSet[Any] = frozenset(),
 ) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
     """The cells to suppress (the primary cells included) so that every primary cell
     ``p`` can reach ``primary[p]`` in a table consistent with the release.
+
+    Cells in *free* are never published (unknown to the attacker: the cases open at
+    the start of a period, which tie new cases to active cases): they are suppressed
+    from the start, cost nothing, and need no witness of their own.
 
     First, for each primary cell in turn (largest required rise first), the cheapest
     witness (see the module documentation) is looked for, and its changed cells join
@@ -584,11 +589,13 @@ def witness_suppression(
             pass
         else:
             finder = _CubeFinder(cube, values, relations, primary, lower)
-            search = _Search(values, finder, primary, column=cube.column, value=cube.value)
+            search = _Search(
+                values, finder, primary, column=cube.column, value=cube.value, free=free
+            )
     if finder is None:
         system = _DeltaSystem(values, relations, primary, lower)
         finder = _LinearFinder(system)
-        search = _Search(values, finder, primary, column=system.column)
+        search = _Search(values, finder, primary, column=system.column, free=free)
     search.cover()
     search.prune()
     search.check(relations, lower)
@@ -785,9 +792,11 @@ class _Search:
         *,
         column: Mapping[Any, int] | None = None,
         value: Any = None,
+        free: AbstractSet[Any] = frozenset(),
     ) -> None:
         """The search over the cells of *finder* (*column*: the column of each of
-        them, *value*: their values as an array, when the finder has them)."""
+        them, *value*: their values as an array, when the finder has them; *free*:
+        cells never published, see :func:`witness_suppression`)."""
         import numpy as np
 
         self.values = values
@@ -814,6 +823,11 @@ class _Search:
         self.rise: dict[int, float] = dict(zip(cols.tolist(), rises.tolist(), strict=True))
         self.hidden[cols] = True  # as _hide, for all at once
         self.cost[cols] = 0.0
+        # the cells never published: suppressed, free, never a zero that needs a witness
+        self.free: set[int] = {column[c] for c in free if c in column}
+        for col in self.free:
+            self._hide(col)
+            self.zero[col] = False
         # the largest rise first, then by column
         self.order: list[int] = cols[np.lexsort((cols, -rises))].tolist()
         self.primary = set(self.rise)
@@ -906,11 +920,11 @@ class _Search:
         """Publish again every secondary cell that the witnesses can do without."""
         import numpy as np
 
-        primary, locked = self.primary, self.locked
+        primary, locked, free = self.primary, self.locked, self.free
         kept = [
             col
             for col in np.flatnonzero(self.hidden).tolist()
-            if col not in primary and col not in locked
+            if col not in primary and col not in locked and col not in free
         ]
         # the largest value first, then by column
         at = np.array(kept, dtype=np.int64)

@@ -35,7 +35,7 @@ parts, so that the published table keeps every relation (see :func:`_round`).
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal, TypeVar
 
@@ -184,6 +184,7 @@ def protect(
     coordinates: Callable[[Cell], Sequence[Any]] | None = None,
     exact_audit: bool = False,
     audit: bool = True,
+    free: Collection[Cell] = (),
 ) -> Protection:
     """Apply *control* to a count table with the relations *groups*.
 
@@ -217,6 +218,12 @@ def protect(
             :func:`compute_indicators` skips it when no audit is kept. Where there
             are none (no secondary cell was needed, or ``secondary`` is off) the
             audit runs anyway.
+        free: Cells of *values* that are never published, whatever their value:
+            unknown to the attacker, never primary, suppressed from the start at no
+            cost, without a witness or an interval of their own (they tie tables
+            together: the cases open at the start of a period, between the new and
+            the active cases of :func:`compute_indicators`). Only with
+            suppression.
 
     Returns:
         A :class:`Protection` with the suppressed cells, the published value of every
@@ -237,7 +244,8 @@ def protect(
     from ._protection import normalise, witness_suppression
 
     threshold = control.threshold
-    primary = {c for c, v in values.items() if is_primary(v, threshold)}
+    unknown = frozenset(free)
+    primary = {c for c, v in values.items() if is_primary(v, threshold) and c not in unknown}
     relations = normalise(groups)
     hidden: set[Any] = set(primary)
     witnessed: dict[Any, tuple[float, float]] = {}
@@ -247,22 +255,27 @@ def protect(
             relations,
             dict.fromkeys(primary, control.required),
             lower=_LOWER,
-            dimensions=dimensions if len(values) > PRODUCT_CELLS else None,
+            # (the size of the published table: cells never published do not count)
+            dimensions=dimensions if len(values) - len(unknown) > PRODUCT_CELLS else None,
             coordinates=coordinates,
+            free=unknown,
         )
+    hidden |= unknown
     intervals: dict[Any, tuple[float, float]] = {}
-    if hidden and (audit or not witnessed):
+    if hidden - unknown and (audit or not witnessed):
         limit = AUDIT_LIMIT if witnessed and not exact_audit else None
         intervals = audit_lp(values, relations, hidden, lower=_LOWER, limit=limit)
-    exact = len(intervals) == len(hidden)
-    for cell in hidden:
+    for cell in unknown:
+        intervals.pop(cell, None)
+    exact = len(intervals) == len(hidden) - len(unknown)
+    for cell in hidden - unknown:
         if cell not in intervals:
             intervals[cell] = witnessed[cell]
     published: dict[Cell, int | None] = dict(values)  # in the order of the cells
     for cell in hidden:
         published[cell] = None
     return Protection(
-        frozenset(hidden),
+        frozenset(hidden - unknown),
         False,
         published,
         primary=frozenset(primary),
