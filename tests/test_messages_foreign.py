@@ -324,18 +324,39 @@ def test_log_lines_of_other_libraries_are_a_quoted_detail(
 # --------------------------------------------------------------------------- programmer errors
 
 
-def test_an_internal_error_quotes_pythons_words(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("verbose", [[], ["-v"]])
+def test_an_internal_error_names_its_place_and_never_quotes_pythons_words(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, verbose: list[str]
 ) -> None:
+    """Python's words of an unexpected error may quote the value being processed —
+    here a case id and a name from a case export, as ``int('Müller')`` or a missing
+    key would —, so an internal error (exit 70) shows the kind of error and where in
+    the library it happened, and ``-v`` the frames of the traceback, never the
+    message. (Until the ninth session the message was quoted.)"""
     from kommunale_integration._commands import territories
 
+    cell, case_id = "X-4711 Müller", "X-4711"  # (the frames show code lines, not these)
+
     def broken(args: object) -> int:
-        raise ValueError("the flux capacitor is empty")
+        try:
+            int(cell)
+        except ValueError as error:
+            raise KeyError(case_id) from error
+        return 0
 
     monkeypatch.setattr(territories, "_info", broken)
-    assert main(["--lang", "de", "territories"]) == 70
+    assert main([*verbose, "--lang", "de", "territories"]) == 70
     err = capsys.readouterr().err
-    assert err.startswith("interner Fehler: ValueError: „the flux capacitor is empty“."), err
+    assert "4711" not in err
+    assert "Müller" not in err
+    last = err.splitlines()[-1]  # (with -v after the details)
+    assert last.startswith("interner Fehler: KeyError in _cli.py:"), err
+    assert "(_run). Das ist ein Fehler in kommunale-integration; bitte melden" in last
+    if verbose:  # the frames of both errors, each error by its kind only
+        assert "builtins.ValueError (message not shown)" in err
+        assert "builtins.KeyError (message not shown)" in err
+        assert "in broken" in err
+        assert "int(cell)" in err
 
 
 #: Exceptions of the standard library raised with English words: mistakes of a program

@@ -12,8 +12,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import signal
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
@@ -28,7 +30,7 @@ from ._commands._common import (
     resolve_format,
     say,
 )
-from ._errors import KommunaleIntegrationError, LoadError, Severity, foreign_text, os_error_text
+from ._errors import KommunaleIntegrationError, LoadError, Severity, os_error_text
 from ._i18n import DEFAULT_LANGUAGE, N_, language_from_environment, tr, using_language
 from ._version import __version__
 
@@ -299,6 +301,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(func, args)
 
 
+def _place(error: BaseException) -> str:
+    """Where in the library *error* was raised: the last frame of its traceback in
+    this package (file below the package, line, function), else the last frame."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if f"{_PACKAGE}{os.sep}" in f.filename] or frames
+    if not ours:
+        return "?"
+    frame = ours[-1]
+    name = frame.filename.rpartition(f"{_PACKAGE}{os.sep}")[2] or frame.filename
+    return f"{name}:{frame.lineno} ({frame.name})"
+
+
+def _frames(error: BaseException) -> str:
+    """The traceback of *error* and of the errors it arose from, for ``-v``: every
+    frame (file, line, function, the line of code) and the kind of each error, but
+    not their messages, which may quote a value of the input (a case id, a cell)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not e for e in chain):
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    lines: list[str] = []
+    for item in reversed(chain):
+        lines.append("Traceback (most recent call last):")
+        for frame in traceback.extract_tb(item.__traceback__):
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+            if frame.line:
+                lines.append(f"    {frame.line}")
+        kind = type(item)
+        lines.append(f"{kind.__module__}.{kind.__qualname__} (message not shown)")
+    return "\n".join(lines)
+
+
+#: The directory of the package's modules (how :func:`_place` finds its frames).
+_PACKAGE = "kommunale_integration"
+
+
 def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run the command *func*; an error becomes a message and an exit code."""
     try:
@@ -326,12 +367,16 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
         )
         return EXIT_UNUSABLE
     except Exception as error:
-        log.debug(tr("internal error"), exc_info=True)
+        # Python's words of an unexpected error may quote a value that was being
+        # processed — a cell of a case export —, so neither the message nor the
+        # details (-v) show them: the kind of error and where in the code it
+        # happened, which is what a report of the bug needs.
+        log.debug("%s:\n%s", tr("internal error"), _frames(error))
         message = tr(
-            "internal error: {kind}: {error}. This is a bug in kommunale-integration; "
+            "internal error: {kind} in {place}. This is a bug in kommunale-integration; "
             "please report it (run with -v for details).",
             kind=type(error).__name__,
-            error=foreign_text(error),  # Python's words, quoted
+            place=_place(error),
         )
         print(message, file=sys.stderr)
         return EXIT_INTERNAL
