@@ -1196,3 +1196,31 @@ def test_new_and_active_cases_share_the_stricter_rule() -> None:
     thresholds = {spec: c.threshold for spec, c in controls.items() if c is not None}
     assert thresholds[strict.numerator] == thresholds[chosen["active_cases"].numerator] == 5
     assert thresholds[women.numerator] == 3
+
+
+def test_rounded_new_and_active_cases_resist_the_attacker_who_knows_how_they_hang_together(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """In rounding mode new and active cases are rounded each on its own, and the
+    rounded release does not keep the relations through the open cases (a quarter's
+    active cases less its new cases need not equal its first month's); the attacker
+    who adds them (open and closed cases unknown) still proves no rounded 0 to be 1
+    or 2."""
+    import dataclasses
+
+    cases, events = write_export(tmp_path / "export", 80, seed=13)
+    args = ["indicators", "--period", "2025", "--cases", cases, "--events", events]
+    args += ["--by", "sex"]
+    code, out, err = run_cli(capsys, *args, "--round", "5")
+    assert code == 0, err
+    code, internal, _ = run_cli(capsys, *args, "--no-suppression")
+    knowledge = knowledge_from_concept(None)
+    rounded = {i: 5 for i, kind in knowledge.kinds.items() if kind != "rate"}
+    knowledge = dataclasses.replace(knowledge, rounded=rounded)
+    assert knowledge.flows == {"new_cases": "active_cases"}
+    published, truth = parse_csv(out), parse_csv(internal)
+    outcome = attack_release(published, knowledge, truth)  # (checks the flows hold)
+    assert outcome.rounded == []
+    new, active = published.of("new_cases"), published.of("active_cases")
+    flows, _ = release_attacker.flow_relations({c: c for c in new}, {c: c for c in active}, "n")
+    assert len(flows) > len(active)  # (the relations were there to use)
