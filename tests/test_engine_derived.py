@@ -36,8 +36,11 @@ def data() -> CaseData:
     cases += [case(100 + i, "2024-01-01", "2024-12-31") for i in range(5)]  # +5 in 2024
     cases += [case(200 + i, "2025-06-01") for i in range(20)]  # +20 in 2025
     cases += [case(300, "2025-06-01", mun="05558008")]  # a single case: suppressed
-    # 05558012 is the smallest neighbour, so it is the complementary suppression
+    # 05558012 is the smallest neighbour, so it is the complementary suppression (of
+    # the new and the active cases of 2025 at once: they are one table, in which the
+    # single case of 05558008 is new and active, and so are three of 05558012)
     cases += [case(400 + i, "2023-01-01", mun="05558012") for i in range(10)]
+    cases += [case(500 + i, "2025-06-01", mun="05558012") for i in range(3)]
     events = [
         {"case_id": str(i), "event": "employment_started", "date": "2025-07-01"}
         for i in range(200, 208)
@@ -104,7 +107,7 @@ def test_changes_targets_and_trend(data: CaseData) -> None:
     assert lonely.change_abs is None
     assert lonely.change_status is ObservationStatus.SUPPRESSED
     assert figures[("active_cases", "05558012")].status is ObservationStatus.SUPPRESSED
-    assert figures[("active_cases", "05558")].value == 41
+    assert figures[("active_cases", "05558")].value == 44
 
 
 def test_missing_comparison_is_missing(data: CaseData) -> None:
