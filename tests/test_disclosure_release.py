@@ -996,7 +996,7 @@ def test_the_audit_file_lists_every_suppressed_count_with_its_interval(
     for key, row in listed.items():
         value = int(row["value"])
         assert truth.cells[key][0] == value
-        assert row["protection"] == ("primary" if value < 3 else "secondary")
+        assert row["protection"] == ("primary" if 0 < value < 3 else "secondary")
         high = float(row["high"]) if row["high"] else float("inf")
         assert float(row["low"]) <= value <= high
         assert high > float(row["low"])
