@@ -92,22 +92,6 @@ def test_a_week_starts_on_its_monday() -> None:
 # --------------------------------------------------------------------------- more rules
 
 
-@pytest.mark.parametrize(
-    ("text", "de", "en"),
-    [
-        ("2025-Q1", "1. Quartal 2025", "Q1 2025"),
-        ("2025-Q2", "2. Quartal 2025", "Q2 2025"),
-        ("2025-Q3", "3. Quartal 2025", "Q3 2025"),
-        ("2025-Q4", "4. Quartal 2025", "Q4 2025"),
-        ("2025-H1", "1. Halbjahr 2025", "1st half 2025"),
-        ("2025-H2", "2. Halbjahr 2025", "2nd half 2025"),
-    ],
-)
-def test_every_quarter_and_half_is_named_and_written_as_itself(text: str, de: str, en: str) -> None:
-    period = R.parse(text)
-    assert (str(period), period.label("de"), period.label("en")) == (text, de, en)
-
-
 def test_periods_sharing_one_day_overlap_and_neighbours_do_not() -> None:
     first_half = R.half_year(2025, 1)
     assert first_half.overlaps(R.interval(dt.date(2025, 6, 30), dt.date(2025, 7, 31)))

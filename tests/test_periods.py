@@ -668,6 +668,9 @@ def test_constructor_checks_the_bounds_of_the_kind() -> None:
         ("2026-H1", "1. Halbjahr 2026", "1st half 2026"),
         ("2026-H2", "2. Halbjahr 2026", "2nd half 2026"),
         ("2026-Q1", "1. Quartal 2026", "Q1 2026"),
+        ("2026-Q2", "2. Quartal 2026", "Q2 2026"),
+        ("2026-Q3", "3. Quartal 2026", "Q3 2026"),
+        ("2026-Q4", "4. Quartal 2026", "Q4 2026"),
         ("2026-05", "Mai 2026", "May 2026"),
         ("2026-03", "März 2026", "March 2026"),
         ("2026-W07", "KW 7/2026", "Week 7, 2026"),
@@ -678,6 +681,7 @@ def test_constructor_checks_the_bounds_of_the_kind() -> None:
 )
 def test_labels(text: str, german: str, english: str) -> None:
     period = ReportPeriod.parse(text)
+    assert str(period) == text
     assert period.label() == german
     assert period.label("de_DE") == german
     assert period.label("en") == english
