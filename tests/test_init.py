@@ -728,3 +728,16 @@ def test_cli_repairs_an_ags_that_lost_its_leading_zero(
     assert ki.load_concept(tmp_path / "w").territory == "05566096"
     # Six digits are no AGS with a lost zero: refused, not padded twice.
     assert main(["init", str(tmp_path / "x"), "--ags", "566096"]) == 2
+
+
+@pytest.mark.parametrize("given", ["0", "4", " 09 "])
+def test_cli_quotes_the_ags_as_the_user_typed_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str
+) -> None:
+    # "0" is one digit short of a Land key, no Kreis or Gemeinde: it is neither
+    # "read as 00" nor quoted as "00" in the refusal, but as the user typed it.
+    assert main(["init", str(tmp_path / "x"), "--ags", given]) == 2
+    out, err = capsys.readouterr()
+    assert "gelesen" not in out
+    assert f"erhalten: '{given.strip()}'" in err
+    assert f"'0{given.strip()}'" not in err

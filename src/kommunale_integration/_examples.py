@@ -394,7 +394,7 @@ def _resolve(
                 tr(
                     "expected an AGS of 8 digits (Stadt or Gemeinde) or 5 digits (Kreis), got "
                     "{found}",
-                    found=shown(code),
+                    found=shown(ags.strip()),  # what the user typed, not "00" for "0"
                 )
             )
         official = _official(code, book)

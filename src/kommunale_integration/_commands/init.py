@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     folder: Path = args.dir
     if args.ags:
         code, repaired = repair_ags(args.ags)
-        if repaired:
+        if repaired and len(code) in (5, 8):  # "0" is no AGS of a Kreis or Gemeinde
             print(
                 tr(
                     "Note: AGS {given} read as {ags} (leading zero added)",
