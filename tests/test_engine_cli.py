@@ -68,12 +68,13 @@ def test_only_by_and_json_output_file(
 ) -> None:
     cases, events = export
     target = tmp_path / "out" / "k.json"
-    code, out, _ = run(
+    code, out, err = run(
         capsys, "indicators", "--period", "2025", "--only", "--cases", str(cases),
         "--events", str(events), "--by", "sex,legal_basis", "--format", "json",
         "--output", str(target),
     )  # fmt: skip
     assert (code, out) == (0, "")
+    assert f"written: {target}\n" in err  # where the table went, on stderr
     payload = json.loads(target.read_text(encoding="utf-8"))
     assert payload["columns"] == [
         "indicator", "period", "territory", "sex", "legal_basis", "value", "status",
@@ -107,6 +108,7 @@ def test_no_suppression_is_marked(
     )  # fmt: skip
     assert code == 0
     assert "internal use only" in err
+    assert f"written: {package / 'datapackage.json'}\nwritten: {target}\n" in err
     text = target.read_text(encoding="utf-8")
     assert text.startswith("indicator,period,territory,value,status\n")
     assert "suppressed" not in text

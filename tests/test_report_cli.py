@@ -29,6 +29,19 @@ def test_report_html_to_file(concept_file: Path, tmp_path: Path) -> None:
     assert "Jahresbericht 2025 zum Integrationskonzept des Kreises Coesfeld" in html
 
 
+@pytest.mark.parametrize(("lang", "said"), [("de", "geschrieben"), ("en", "written")])
+def test_report_to_a_file_says_where_on_stderr(
+    concept_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    """A user who gave --output learns what was written: one line on stderr, in the
+    language of the messages; stdout stays empty (it carries the report without --output)."""
+    out = tmp_path / "bericht.docx"
+    args = ["report", str(concept_file), "--period", "2025", "--lang", lang, "--output", str(out)]
+    assert main(args) == 0
+    stdout, stderr = capsys.readouterr()
+    assert (stdout, stderr) == ("", f"{said}: {out}\n")
+
+
 def test_report_markdown_to_stdout_in_english(
     concept_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -44,6 +44,7 @@ __all__ = [
     "read_case_export",
     "resolve_format",
     "say",
+    "say_written",
 ]
 
 EXIT_OK: Final = 0
@@ -71,6 +72,13 @@ def say(kind: str, message: object) -> None:
     """Print *message* to stderr behind the prefix of *kind* (``error``, ``warning``,
     ``notice``) in the current language: the one way a command reports to people."""
     print(tr(_PREFIXES[kind], message=message), file=sys.stderr)
+
+
+def say_written(path: str | Path) -> None:
+    """Say on stderr where an output went (``geschrieben: bericht.docx``), with the
+    path as the user gave it: stdout is kept for the data a command writes without
+    ``--output``, and a user who gave ``--output`` learns what was written."""
+    print(tr("written: {path}", path=path), file=sys.stderr)
 
 
 # --------------------------------------------------------------------------- options
@@ -356,6 +364,7 @@ def emit(data: str | bytes, output: str | None, *, inputs: Sequence[str | Path] 
 
     if output:
         atomic_write(output, data, inputs=inputs)
+        say_written(output)
         return
     if isinstance(data, bytes):
         if sys.stdout.isatty():

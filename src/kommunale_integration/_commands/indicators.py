@@ -25,6 +25,7 @@ from ._common import (
     case_files,
     read_case_export,
     say,
+    say_written,
 )
 
 __all__ = ["register"]
@@ -195,11 +196,13 @@ def run(args: argparse.Namespace) -> int:
         _explain_threshold(table, disclosure)
     inputs = [p for p in (args.path, args.cases, args.events) if p]
     if args.datapackage:
-        table.write_datapackage(args.datapackage, inputs=inputs)
+        folder = table.write_datapackage(args.datapackage, inputs=inputs)
+        say_written(folder / "datapackage.json")
     if args.audit:
         _write_audit(table, args.audit, inputs)
     if args.output:
         table.write(args.output, args.format, inputs=inputs)
+        say_written(args.output)
     else:
         sys.stdout.write(table.render(args.format))
         if args.format == "json":
