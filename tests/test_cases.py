@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kommunale_integration import CaseData, CaseReadOptions, LoadError, read_cases
+from kommunale_integration import (
+    CaseData,
+    CaseReadOptions,
+    LoadError,
+    compute_indicators,
+    read_cases,
+)
 from kommunale_integration._cases import OPEN
 
 # These tests read the English message ids; German is checked in test_messages*.py.
@@ -213,6 +219,44 @@ def test_seven_ascii_digits_are_an_ags_that_lost_its_zero(tmp_path: Path) -> Non
         read_cases(write(tmp_path, "cases.csv", text))
     hints = ["leading zero" in f.message for f in info.value.findings]
     assert hints == [True, False]
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_place_name_instead_of_an_ags_is_refused_naming_the_ags(
+    tmp_path: Path, fast: bool
+) -> None:
+    """A name is not looked up (namesakes would be counted in the wrong place): the
+    finding names the AGS to write, or how to find it; a cell that is no official name
+    gets the plain message, so no other text of the export is quoted."""
+    cells = ["Dülmen", "Stadt Coesfeld", "Hausen", "Kreis Coesfeld", "SYN-0042", "Neustadt"]
+    rows = "".join(f"P-{i},{cell},2025-01-01\n" for i, cell in enumerate(cells))
+    path = write(tmp_path, "cases.csv", "case_id,municipality,opened\n" + rows)
+    with pytest.raises(LoadError) as info:
+        read_cases(path, options=CaseReadOptions(fast=fast))
+    found = [f.message.partition("Gemeindeschlüssel)")[2] for f in info.value.findings]
+    assert found == [
+        ", not a place name: Dülmen (Kreis Coesfeld, Nordrhein-Westfalen) has the AGS 05558016",
+        ", not a place name: Coesfeld (Kreis Coesfeld, Nordrhein-Westfalen) has the AGS 05558012",
+        ", not a place name: 5 Gemeinden are called Hausen; 'kommunale-integration "
+        "territories find Hausen' lists their AGS",
+        " of a Stadt or Gemeinde, not the name of a Kreis (Kreis Coesfeld, AGS 05558)",
+        "",
+        "",
+    ]
+    assert "SYN" not in messages(info.value)
+
+
+def test_events_before_the_case_was_opened_count(tmp_path: Path) -> None:
+    """A course can start before the case is opened (the person comes to the case
+    management later): such an event is kept and counted in the period of its date
+    (documented in docs/data-protection.rst, "What is read")."""
+    cases = "case_id,municipality,opened\nP-1,05558004,2025-06-01\n"
+    events = "case_id,event,date\nP-1,language_course_started,2025-02-10\n"
+    data = read_cases(write(tmp_path, "cases.csv", cases), write(tmp_path, "events.csv", events))
+    table = compute_indicators(None, data, periods=["2025-Q1", "2025-Q2"], disclosure=None)
+    assert table.get("language_course_starts", "2025-Q1", "05558004").value == 1
+    assert table.get("active_cases", "2025-Q1", "05558004").value == 0
+    assert table.get("language_course_starts", "2025-Q2", "05558004").value == 0
 
 
 def test_missing_required_column(tmp_path: Path) -> None:

@@ -302,6 +302,56 @@ class _Invalid(Translatable, ValueError):
     """A cell that is not a value of its column (the message translated when shown)."""
 
 
+def _name_instead_of_ags(text: str) -> _Invalid | None:
+    """The finding for a ``municipality`` cell that holds a place name instead of an AGS.
+
+    The export's contract is the AGS; a name is not looked up (namesakes such as the
+    many Neustadts, and a Stadt named like its Kreis, would be counted in the wrong
+    place without anybody noticing). The message names the AGS to write instead when
+    the cell is exactly the name of one Gemeinde of the Gemeindeverzeichnis, or says
+    how to find it when several share the name. It shows the official name, never the
+    cell (``None`` for a cell that is no such name: the plain message is used).
+    """
+    found = _place_name_message(text)
+    # A new exception each time: a raised one holds its traceback (and the reader's
+    # buffers with it), so it must never be kept in a cache.
+    return None if found is None else _Invalid(found[0], **found[1])
+
+
+@functools.lru_cache(maxsize=256)
+def _place_name_message(text: str) -> tuple[str, dict[str, str]] | None:
+    """The message id and values of :func:`_name_instead_of_ags` (cached per cell text)."""
+    if not text or not any(c.isalpha() for c in text):
+        return None
+    from ._territories import territory_catalogue
+
+    book = territory_catalogue()
+    found, exact = book.lookup(text)
+    towns = [e for e in found if len(e.ags) == 8]
+    if not exact:
+        return None
+    if not towns:  # a Kreis: the cases need the Gemeinde
+        return N_(
+            "expected the 8-digit AGS (Gemeindeschlüssel) of a Stadt or Gemeinde, not the "
+            "name of a Kreis ({place}, AGS {ags})"
+        ), {"place": found[0].display_name, "ags": found[0].ags}
+    if len(towns) == 1:
+        town = towns[0]
+        around = book.describe(town.ags).partition(", ")[2]  # Kreis, Land
+        return N_(
+            "expected an 8-digit AGS (Gemeindeschlüssel), not a place name: {place} has "
+            "the AGS {ags}"
+        ), {
+            "place": f"{town.short_name} ({around})" if around else town.short_name,
+            "ags": town.ags,
+        }
+    return N_(
+        "expected an 8-digit AGS (Gemeindeschlüssel), not a place name: {count} "
+        "Gemeinden are called {name}; 'kommunale-integration territories find {name}' "
+        "lists their AGS"
+    ), {"count": str(len(towns)), "name": towns[0].short_name}
+
+
 def _looks_like_data(cell: str) -> bool:
     """Whether a header cell is rather a value (a digit, an e-mail, a date …)."""
     return any(c.isdigit() for c in cell) or value_shape(cell) is not None
@@ -764,7 +814,9 @@ class _Reader:
         if not (is_ags(ags) and len(ags) == 8):
             if len(ags) == 7 and is_ags("0" + ags):  # ASCII digits, one short of 8
                 raise _Invalid("expected an 8-digit AGS (Gemeindeschlüssel) (a leading zero lost?)")
-            raise _Invalid("expected an 8-digit AGS (Gemeindeschlüssel)")
+            raise _name_instead_of_ags(ags) or _Invalid(
+                "expected an 8-digit AGS (Gemeindeschlüssel)"
+            )
         return ags
 
     def closing_day(self, text: str) -> int:
