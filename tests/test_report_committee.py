@@ -306,23 +306,28 @@ def test_a_measure_in_the_forecast_reads_as_one_sentence_in_both_languages() -> 
     de = ki.build_report(concept, "2025", format="md", today=TODAY)
     en = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
     line = "- **Sprachcafés in allen Kommunen:** laufend; erwartetes Ergebnis: 200 Teilnehmende; "
-    assert line + "Kennzahlen: Sprachkursbeginne (● auf Kurs)\n" in de
+    assert line + "Kennzahlen: Sprachkursbeginne (●\u00a0auf Kurs)\n" in de
     line = "- **Sprachcafés in allen Kommunen:** ongoing; expected result: 200 Teilnehmende; "
-    assert line + "indicators: Sprachkursbeginne (● on track)\n" in en
+    assert line + "indicators: Sprachkursbeginne (●\u00a0on track)\n" in en
 
 
 def test_the_glance_legend_explains_a_missing_forecast_only_when_there_is_one() -> None:
     concept = sample_concept()  # Vermittlungsquote: 2 values, no forecast ("–")
     de = ki.build_report(concept, "2025", format="md", today=TODAY)
     en = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
-    assert "| Vermittlungsquote | 14,5 | 20,0 (2026) | – |" in de
-    assert "○ nicht auf Kurs, – keine (der Grund steht unter „Erfolgsprognose“); Methode" in de
-    assert "○ off track, – none (the reason is given under “Success forecast”); method" in en
+    assert "| Vermittlungsquote (%) | 14,5 | 20,0 (2026) | – |" in de
+    assert (
+        "○\u00a0nicht auf Kurs, –\u00a0keine (der Grund steht unter „Erfolgsprognose“); Methode"
+        in de
+    )
+    assert (
+        "○\u00a0off track, –\u00a0none (the reason is given under “Success forecast”); method" in en
+    )
     # Only the Kennzahl with a forecast keeps its target: no "–", no such words.
     kept = [t for t in concept.targets if t.indicator == "kursstarts"]
     de = ki.build_report(concept.evolve(targets=kept), "2025", format="md", today=TODAY)
-    assert "○ nicht auf Kurs; Methode im Anhang." in de
-    assert "– keine" not in de
+    assert "○\u00a0nicht auf Kurs; Methode im Anhang." in de
+    assert "–\u00a0keine" not in de
 
 
 def test_what_new_means_is_said_only_beside_new_entries() -> None:
@@ -388,8 +393,42 @@ def test_a_unit_the_name_already_says_is_not_repeated() -> None:
 def test_the_network_table_headers_are_capitalised_in_both_languages() -> None:
     de = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
     en = ki.build_report(sample_concept(), "2025", format="md", today=TODAY, lang="en")
-    assert "| Netzwerk | Sitzungen | Geplant | Teilnehmende | Themen und Ergebnisse |" in de
-    assert "| Network | Meetings | Planned | Participants | Topics and results |" in en
+    assert "| Netzwerk | Sitzungen | Teilnahmen | Themen und Ergebnisse |" in de
+    assert "| Network | Meetings | Attendance | Topics and results |" in en
+
+
+def test_the_network_table_says_held_of_planned_and_what_attendance_counts() -> None:
+    """One column "6 von 6" instead of a bare "Geplant" (which left the topics a narrow
+    column in DOCX); a note says that attendance adds up the meetings' participants."""
+    concept = ki.load_concept(ki.example_path("kreis_coesfeld"))
+    de = ki.build_report(concept, "2025", format="md")
+    en = ki.build_report(concept, "2025", format="md", lang="en")
+    assert "| Vorbereitungsgruppe Integrationskonzept | 6 von 6 | 59 | Jahresplanung" in de
+    assert "| Vorbereitungsgruppe Integrationskonzept | 6 of 6 | 59 | Jahresplanung" in en
+    assert "(wer an drei Sitzungen teilnahm, zählt dreimal)" in de
+    assert "(a person at three meetings counts three times)" in en
+
+
+def test_the_docx_network_table_gives_the_topics_the_room() -> None:
+    """The DOCX column widths make the table short: the long topics get the room that
+    is left, not a share like the short network names (measured: 6.8 cm, was 4.5 cm)."""
+    import docx
+
+    concept = ki.load_concept(ki.example_path("kreis_coesfeld"))
+    doc = docx.Document(io.BytesIO(ki.build_report(concept, "2025", format="docx")))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Netzwerk")
+    widths = [c.width.cm for c in table.rows[0].cells]
+    assert widths[-1] == max(widths)
+    assert widths[-1] > 1.4 * widths[0]
+
+
+def test_a_forecast_symbol_never_stands_alone_at_a_line_end() -> None:
+    """The symbol and its word are joined by a no-break space in every format (in a
+    narrow column or at the end of a printed line "○" stayed behind alone)."""
+    for fmt, text in _reports(sample_concept()).items():
+        assert "●\u00a0auf Kurs" in text, fmt
+        # (the annex's table of symbols has the symbol in a cell of its own)
+        assert re.search(r"[●◐○] (?!\|)", text) is None, fmt
 
 
 def test_status_changed_in_the_period_names_its_day() -> None:
@@ -427,7 +466,7 @@ def test_docx_notes_are_small_grey_paragraphs_not_captions() -> None:
     data = ki.build_report(sample_concept(), "2025", format="docx", today=TODAY)
     doc = docx.Document(io.BytesIO(data))
     by_text = {p.text: p for p in doc.paragraphs}
-    legend = next(p for t, p in by_text.items() if t.startswith("Prognose: ● auf Kurs"))
+    legend = next(p for t, p in by_text.items() if t.startswith("Prognose: ●\u00a0auf Kurs"))
     formula = next(p for t, p in by_text.items() if "Zielerreichung = Wert ÷ Zielwert" in t)
     for note in (legend, formula):
         assert note.style.name == "Report Note"

@@ -219,7 +219,8 @@ def test_quarter_report_has_no_attainment_against_annual_targets(
 
 def test_below_baseline_and_percentage_points(kreis_reports: dict[str, Any]) -> None:
     md = kreis_reports["md"]
-    row = next(line for line in md.splitlines() if line.startswith("| Vermittlungsquote (%)"))
+    fields = md.split("## 4 ")[1]  # the row of its field, not the one of "Auf einen Blick"
+    row = next(line for line in fields.splitlines() if line.startswith("| Vermittlungsquote (%)"))
     assert "−1,9 Pp." in row
     assert row.endswith("| unter Ausgangswert |")
     assert "-150" not in md
@@ -262,7 +263,19 @@ def test_every_targeted_kennzahl_has_a_forecast_sentence(
             md,
         )
     glance = md.split("## 2 ")[0]
-    assert "| Abgeschlossene Sprachkurse | 199 | 220 (2026) | ○ nicht auf Kurs |" in glance
+    # With their units, as in the fields' tables: "8,5" alone said nothing.
+    assert (
+        "| Abgeschlossene Sprachkurse (Personen) | 199 | 220 (2026) | ○\u00a0nicht auf Kurs |"
+        in glance
+    )
+    assert "| Vermittlungsquote (%) | 8,5 | 12,0 (2026) |" in glance
+    # The forecast says first what it rests on.
+    forecast = md.split("## 5 Erfolgsprognose\n\n")[1]
+    assert forecast.startswith(
+        "Die Prognose schreibt den Trend der veröffentlichten Werte von 2023 bis 2025 bis "
+        "zum Zielzeitraum fort"
+    )
+    assert "nicht, ob eine Maßnahme wirkt. Methode im Anhang." in forecast.split("\n")[0]
     assert "16 Sitzungen in 5 Netzwerken; 16 geplant" in glance
     assert "10 empfohlen, 1 laufend" in glance
 

@@ -216,9 +216,51 @@ def _widths(table: Table) -> list[float]:
         if not sum(grow):
             grow = wish
         return [w + spare * g / sum(grow) for w, g in zip(wish, grow, strict=True)]
-    room = _TEXT_WIDTH_CM - sum(least)
-    extra = [w - m for w, m in zip(wish, least, strict=True)]
-    return [m + room * e / sum(extra) for m, e in zip(least, extra, strict=True)]
+    return _share_room(table, least, wish)
+
+
+#: The room left over is handed out in this many equal steps (see :func:`_share_room`).
+_ROOM_STEPS = 48
+
+
+def _share_room(table: Table, least: list[float], wish: list[float]) -> list[float]:
+    """Widths from *least* with the rest of the line given where it makes the table
+    shortest: step by step to the column whose widening saves the most lines, counted
+    over every row (a row is as high as its tallest cell). A short name beside long
+    topics ("Themen und Ergebnisse" of the network table) no longer gets half the room;
+    no column grows beyond its *wish* while another still can."""
+    texts = [
+        [column.header, *(row[index] for row in table.rows)]
+        for index, column in enumerate(table.columns)
+    ]
+    sizes = [[_text_cm(text) for text in column] for column in texts]
+
+    rows: list[tuple[float, ...]] = list(zip(*sizes, strict=True))
+
+    def height(widths: list[float]) -> float:
+        total = 0.0
+        for row in rows:
+            total += max(
+                size / max(width - _PAD_CM, _CHAR_CM)
+                for size, width in zip(row, widths, strict=True)
+            )
+        return total
+
+    widths = list(least)
+    step = (_TEXT_WIDTH_CM - sum(least)) / _ROOM_STEPS
+    for _ in range(_ROOM_STEPS):
+        open_ = [i for i, w in enumerate(widths) if w + step <= wish[i] + 1e-9] or list(
+            range(len(widths))
+        )
+        best = min(
+            open_,
+            key=lambda i: (
+                height([w + step if j == i else w for j, w in enumerate(widths)]),
+                -(wish[i] - widths[i]),
+            ),
+        )
+        widths[best] += step
+    return widths
 
 
 def _table(doc: Any, table: Table, *, header: bool = True) -> None:

@@ -65,6 +65,18 @@ MESSAGES: Mapping[str, str] = {
     "percent": "{value}%",
     "forecast": "Forecast",
     "forecast_title": "Success forecast",
+    "forecast_basis": (
+        "The forecast continues the trend of the published values from {first} to {last} "
+        "up to the target period (robust against a single outlier); the range shows how "
+        "certain that is. It says where a Kennzahl is heading if nothing changes, not "
+        "whether a measure works. Method in the annex."
+    ),
+    "forecast_basis_general": (
+        "The forecast continues the trend of the last published values up to the target "
+        "period (robust against a single outlier); the range shows how certain that is. "
+        "It says where a Kennzahl is heading if nothing changes, not whether a measure "
+        "works. Method in the annex."
+    ),
     "forecast_on-track": "on track",
     "forecast_at-risk": "at risk",
     "forecast_off-track": "off track",
@@ -171,7 +183,13 @@ MESSAGES: Mapping[str, str] = {
     "seconded_note": "Seconded teachers and other seconded staff: {fte} FTE.",
     "meetings_caption": "Network meetings in the report period {period}",
     "held": "Meetings",
-    "planned": "Planned",
+    "held_of_planned": "{held} of {planned}",
+    "attendance": "Attendance",
+    "meetings_note": (
+        "Meetings: held; for a network with a meeting rule “held of planned”. "
+        "Attendance: the participants of all its meetings added up (a person at three "
+        "meetings counts three times)."
+    ),
     "topics_results": "Topics and results",
     "count_in_annex": "{count} (list in the annex)",
     "verified_entries": "Verified in the report period",

@@ -23,7 +23,7 @@ from typing import Final, Literal
 
 import attrs
 
-from .._engine.forecasting import Forecast, ForecastRefusal, ForecastStatus
+from .._engine.forecasting import WINDOW, Forecast, ForecastRefusal, ForecastStatus
 from .._model import Indicator, MeasureStatus, ObservationStatus
 from ._charts import chart_description, chart_title, has_chart
 from ._context import DecisionView, Figure, MeasureView, OutsideView, Point, ReportContext
@@ -54,6 +54,17 @@ FORECAST_SYMBOLS: Final = {
     ForecastStatus.AT_RISK: "◐",
     ForecastStatus.OFF_TRACK: "○",
 }
+
+#: Between a forecast symbol and its word: a no-break space, so that a narrow column or
+#: the end of a printed line never leaves the symbol alone ("○" / "nicht auf Kurs").
+SYMBOL_GLUE: Final = "\u00a0"
+
+
+def _glued(text: str) -> str:
+    """*text* with every forecast symbol (and ``–`` for none) bound to the word after it."""
+    for symbol in (*FORECAST_SYMBOLS.values(), "–"):
+        text = text.replace(f"{symbol} ", f"{symbol}{SYMBOL_GLUE}")
+    return text
 
 
 @attrs.frozen(kw_only=True)
@@ -259,7 +270,7 @@ def forecast_label(fmt: Formatter, outlook: Forecast | None) -> str:
     """Symbol and label of a forecast status, e.g. ``● auf Kurs``; ``–`` without one."""
     if outlook is None or outlook.status is None:
         return fmt.symbol("missing")
-    return f"{FORECAST_SYMBOLS[outlook.status]} {fmt.t('forecast_' + outlook.status)}"
+    return f"{FORECAST_SYMBOLS[outlook.status]}{SYMBOL_GLUE}{fmt.t('forecast_' + outlook.status)}"
 
 
 def forecast_sentence(fmt: Formatter, figure: Figure) -> str | None:
@@ -372,7 +383,7 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
                 [t("indicator"), t("value"), t("target"), t("forecast")],
                 [
                     (
-                        f.indicator.name,
+                        indicator_label(f.indicator),  # with its unit, as in the fields
                         _value(fmt, f),
                         _target(fmt, f),
                         forecast_label(fmt, f.forecast),
@@ -437,7 +448,7 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
             legend = t("forecast_legend_none", section=t("forecast_title"))
         else:
             legend = t("forecast_legend")
-        blocks.append(Paragraph(text=legend, style="note"))
+        blocks.append(Paragraph(text=_glued(legend), style="note"))
     return Body(blocks=tuple(blocks))
 
 
@@ -670,7 +681,26 @@ def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
     if rest and blocks:
         blocks.append(Paragraph(text=t("forecast_other"), style="lead"))
     blocks.extend(rest)
-    return Body(blocks=tuple(blocks)) if blocks else None
+    if not blocks:
+        return None
+    return Body(blocks=(*_forecast_basis(ctx, fmt), *blocks))
+
+
+def _forecast_basis(ctx: ReportContext, fmt: Formatter) -> list[Block]:
+    """What the forecasts rest on, said before them (a council member asked "on what
+    grounds?"): the values of which periods, continued how, and what it does not say."""
+    fitted = {f.forecast.points for f in ctx.targeted if f.forecast and f.forecast.points}
+    if fitted != {WINDOW}:  # not every trend rests on the same, full window
+        return [Paragraph(text=fmt.t("forecast_basis_general"), style="body")]
+    first = ctx.period
+    for _ in range(WINDOW - 1):
+        first = first.previous()
+    return [
+        Paragraph(
+            text=fmt.t("forecast_basis", first=fmt.period(first), last=fmt.period(ctx.period)),
+            style="body",
+        )
+    ]
 
 
 def _finances(ctx: ReportContext, fmt: Formatter) -> Body | None:
@@ -731,11 +761,18 @@ def _networks(ctx: ReportContext, fmt: Formatter) -> Body | None:
     t = fmt.t
     if not ctx.networks:
         return None
+    # Held "of" planned in one column, so that the topics keep the room (and a council
+    # member reads "6 von 6", not a bare "Geplant"); the note says what is counted.
     rows = tuple(
         (
             n.name,
-            fmt.number(len(n.meetings), 0),
-            fmt.number(n.planned, 0) if n.planned is not None else fmt.symbol("missing"),
+            fmt.number(len(n.meetings), 0)
+            if n.planned is None
+            else t(
+                "held_of_planned",
+                held=fmt.number(len(n.meetings), 0),
+                planned=fmt.number(n.planned, 0),
+            ),
             fmt.number(n.participants, 0),
             "; ".join(dict.fromkeys(x for m in n.meetings for x in (*m.topics, *m.results))),
         )
@@ -745,10 +782,11 @@ def _networks(ctx: ReportContext, fmt: Formatter) -> Body | None:
         blocks=(
             _table(
                 t("meetings_caption", period=fmt.period(ctx.period)),
-                [t("network"), t("held"), t("planned"), t("participants"), t("topics_results")],
+                [t("network"), t("held"), t("attendance"), t("topics_results")],
                 rows,
-                numeric=(1, 2, 3),
+                numeric=(1, 2),
             ),
+            Paragraph(text=t("meetings_note"), style="note"),
         )
     )
 
