@@ -184,6 +184,21 @@ def _export(extra_header: str = "", extra: list[str] | None = None, rows: int = 
     return ("\n".join(lines) + "\n").encode()
 
 
+@pytest.mark.parametrize(
+    ("header", "family"),
+    [
+        # a stem inside a longer word: the longest stem decides ("emailadresse", not
+        # "adresse"), and the family named is the stem's own
+        ("privatemailadresse", "email"),
+        ("kundenvorname", "name"),
+        ("Mobilnummerfeld", "phone"),
+        ("geburtsortname", "birth"),
+    ],
+)
+def test_the_family_of_a_stem_inside_a_word(header: str, family: str) -> None:
+    assert identifier_header(header) == family
+
+
 @pytest.mark.parametrize("header", ["Handynummer", "Geb.-Datum", "Nаme", "Aktenzeichen"])
 def test_read_cases_refuses_identifier_columns(header: str) -> None:
     with pytest.raises(ki.LoadError) as info:
@@ -246,6 +261,8 @@ def test_breakdown_column_category_limit() -> None:
     at_limit = [f"Gruppe {chr(65 + n // 26)}{chr(65 + n % 26)}" for n in range(MAX_CATEGORIES)]
     data = ki.read_cases(io.BytesIO(_export("gruppe", at_limit, rows=MAX_CATEGORIES)))
     assert len(data.dimensions["gruppe"][1]) == MAX_CATEGORIES
+    # empty cells and "unknown" are no categories of their own
+    assert breakdown_problem([*at_limit, "", " ", "unknown"]) is None
     over = [*at_limit, "Gruppe ZZ"]
     with pytest.raises(ki.LoadError) as info:
         ki.read_cases(io.BytesIO(_export("gruppe", over, rows=len(over))))
@@ -282,6 +299,21 @@ def test_legal_basis_values_are_checked_too() -> None:
         ("0171-5550123", "phone number"),
         ("P3fa9c1d", "identifier"),
         ("12345", "identifier"),
+        # the boundaries of each shape (mutation run of _identifiers.py): one-digit
+        # month and day, three digits where two are the most, six digits at least for
+        # a phone number, an IBAN with letters after its check digits, six characters
+        # at least for a mixed token
+        ("2025-1-5", "date"),
+        ("5.1.2025", "date"),
+        ("2025-123-5", "phone number"),
+        ("2025-12-123", "phone number"),
+        ("123.12.2025", "phone number"),
+        ("12.123.2025", "phone number"),
+        ("123456", "phone number"),
+        ("18 - 26", None),
+        ("GB82 WEST 1234 5698 7654 32", "IBAN"),
+        ("P3f9c1", "identifier"),
+        ("P3f9c", None),
     ],
 )
 def test_value_shapes(value: str, shape: str | None) -> None:

@@ -963,3 +963,74 @@ def test_a_concept_valid_on_one_side_only_still_bounds_its_measures(
     concept = _replace(_clean(), "measures", 0, timeframe=frame)
     concept = concept.evolve(valid_from=valid_from, valid_to=valid_to)
     assert "measure-outside-validity" in _run(concept).codes()
+
+
+# numbers: the rules pinned at their edges (mutation run of _validation/_rules.py)
+
+
+def _faelle(concept: Concept, **changes: Any) -> Concept:
+    """*concept* with the count indicator ``faelle`` changed."""
+    faelle = attrs.evolve(concept.indicators[1], **changes)
+    return concept.evolve(indicators=(concept.indicators[0], faelle))
+
+
+@pytest.mark.parametrize(
+    ("changes", "count"),
+    [
+        ({}, True),  # a case count
+        ({"numerator": "zugaenge"}, True),  # one data element
+        ({"numerator": "q1_zugaenge"}, True),  # a digit inside a data element's name
+        ({"numerator": "1zugaenge"}, False),  # not a name: it starts with a digit
+        ({"numerator": None}, False),  # entered by hand: any figure
+        ({"denominator": CaseCount(count=CaseCountKind.NEW), "scale": 1000}, False),  # a rate
+    ],
+)
+def test_a_negative_value_is_an_error_of_counts_only(changes: dict[str, Any], count: bool) -> None:
+    concept = _obs(_faelle(_clean(), **changes), 4, value=Decimal(-3))
+    disabled = {"unknown-data-element", "invalid-expression"}
+    report = _run(concept, disabled=disabled)
+    assert bool(report.by_code("negative-count")) is count, report.to_text()
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "shown"),
+    [
+        (Decimal("-3.0"), "de", "-3 "),
+        (Decimal("-2.5"), "de", "-2,5 "),
+        (Decimal("-2.5"), "en", "-2.5 "),
+    ],
+)
+def test_a_value_in_a_message_is_written_in_the_message_language(
+    value: Decimal, lang: str, shown: str
+) -> None:
+    concept = _obs(_clean(), 4, value=value)
+    finding = _only(_run(concept, lang=lang), "negative-count")
+    assert shown in finding.message.replace("\u2212", "-")
+
+
+def test_a_numerator_equal_to_its_denominator_is_a_whole() -> None:
+    concept = _obs(_clean(), 2, numerator=Decimal(20), denominator=Decimal(20), value=Decimal(100))
+    assert _run(concept).findings == ()
+
+
+def test_a_zero_denominator_is_no_mismatch() -> None:
+    concept = _obs(_clean(), 2, numerator=Decimal(0), denominator=Decimal(0), value=Decimal(0))
+    assert not _run(concept).by_code("value-mismatch")
+
+
+@pytest.mark.parametrize(
+    ("value", "mismatch"),
+    [
+        ("13", False),  # 12.5 rounded half up: half a unit of the last digit is allowed
+        ("12", False),  # and half down
+        ("14", True),
+        ("12.5", False),
+        ("12.6", True),  # a tenth off where the value is given to tenths
+        ("12.45", True),  # five hundredths off where the value is given to hundredths
+    ],
+)
+def test_a_rate_matches_its_parts_to_half_a_unit_of_its_last_digit(
+    value: str, mismatch: bool
+) -> None:
+    concept = _obs(_clean(), 2, numerator=Decimal(1), denominator=Decimal(8), value=Decimal(value))
+    assert bool(_run(concept).by_code("value-mismatch")) is mismatch
