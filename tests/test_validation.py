@@ -1034,3 +1034,40 @@ def test_a_rate_matches_its_parts_to_half_a_unit_of_its_last_digit(
 ) -> None:
     concept = _obs(_clean(), 2, numerator=Decimal(1), denominator=Decimal(8), value=Decimal(value))
     assert bool(_run(concept).by_code("value-mismatch")) is mismatch
+
+
+def test_a_mismatch_names_the_expected_value_to_two_places() -> None:
+    concept = _obs(_clean(), 0, numerator=Decimal(1), denominator=Decimal(3), value=Decimal("30"))
+    assert "= 33,33)" in _only(_run(concept), "value-mismatch").message
+
+
+def test_a_second_baseline_is_named_a_baseline() -> None:
+    clean = _clean()
+    target = clean.targets[0]
+    baseline = ki.Baseline(
+        indicator=target.indicator, territory=target.territory, period=Y2026, value=Decimal(40)
+    )
+    report = _run(clean.evolve(baselines=(baseline, baseline)))
+    finding = _only(report, "duplicate-target")
+    assert finding.location.path == "baselines[1]"
+    assert "Ausgangswert" in finding.message
+    assert "Zielwert" not in finding.message
+    twice = _run(clean.evolve(targets=(target, target)))
+    assert "Zielwert" in _only(twice, "duplicate-target").message
+
+
+@pytest.mark.parametrize(
+    ("period", "outside"),
+    [
+        ("2015", True),
+        ("2015-12", True),
+        ("2015-12-01/2015-12-31", True),
+        ("2015-12-01/2016-01-01", False),  # ends on the first day of the validity
+        ("2030-12-31/2031-01-31", False),  # starts on its last day
+        ("2031-01-01/2031-01-31", True),
+        ("2031", True),
+    ],
+)
+def test_a_target_outside_the_validity_to_the_day(period: str, outside: bool) -> None:
+    concept = _replace(_clean(), "targets", 0, period=ReportPeriod.parse(period))
+    assert ("target-outside-validity" in _run(concept).codes()) is outside
