@@ -688,6 +688,7 @@ def test_cli_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str
     source.write_text(ki.dumps_yaml(rich_concept()), "utf-8")
     out = tmp_path / "hsds"
     assert main(["export", "hsds", str(source), "--output", str(out)]) == 0
+    assert f"as HSDS (both) to {out}\n" in capsys.readouterr().err  # where it went
     assert (out / "json").is_dir()
     assert (out / "tabular" / "datapackage.json").is_file()
     assert (

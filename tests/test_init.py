@@ -95,6 +95,30 @@ def test_the_commented_funding_example_counts_in_the_year_of_the_report(tmp_path
     assert "Ohne Zeitraumangabe" not in md
 
 
+def test_the_commented_indicator_examples_load_and_reach_their_field(tmp_path: Path) -> None:
+    """Uncommented as they stand, the template's two example Kennzahlen (one entered by
+    hand, one per 1,000 inhabitants) load; the first is shown in its Handlungsfeld."""
+    folder = tmp_path / "neu"
+    ki.init_concept(folder, name="Dachau", ags="09174115", today=date(2026, 5, 1))
+    path = folder / "konzept.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index("#  - id: sprachcafe-besuche")
+    end = lines.index("#    scale: 1000") + 1
+    example = [line[1:] for line in lines[start:end] if line.startswith(("#  -", "#    "))]
+    at = lines.index("indicators:") + 1
+    path.write_text("\n".join([*lines[:at], *example, *lines[at:]]) + "\n", encoding="utf-8")
+    (folder / "kennzahlwerte.csv").write_text(
+        "Kennzahl;Zeitraum;Gebiet;Wert\nsprachcafe-besuche;2026;Dachau;412\n", encoding="utf-8"
+    )
+    concept = ki.load_concept(folder)
+    assert {"sprachcafe-besuche", "neue-faelle-je-1000"} <= {i.id for i in concept.indicators}
+    assert concept.indicator("sprachcafe-besuche").fields == ("teilhabe",)  # type: ignore[union-attr]
+    assert ki.validate(concept).ok
+    md = ki.build_report(concept, "2026", format="md", today=date(2026, 5, 1))
+    teilhabe = md.split("Gesellschaftliche Teilhabe\n")[1].split("\n### ")[0]
+    assert "| Besuche im Sprachcafé | 412 |" in teilhabe
+
+
 def test_template_is_commented() -> None:
     text = (TEMPLATE / "konzept.yaml").read_text(encoding="utf-8")
     comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
@@ -685,39 +709,75 @@ def test_the_tutorial_produces_the_annual_report_of_a_new_town(
 
 
 #: The tutorial's town replaced by one outside Nordrhein-Westfalen, as its introduction
-#: says: Weißenfels (Burgenlandkreis, Sachsen-Anhalt), the course held in Halle (Saale).
-OUTSIDE_NRW = (
-    ("wettringen", "weissenfels"),
-    ("Wettringen", "Weißenfels"),
-    ("05566096", "15084550"),
-    ("Rheine", "Halle (Saale)"),
-    ("Land Nordrhein-Westfalen", "Land Sachsen-Anhalt"),
-)
+#: says: Weißenfels (Burgenlandkreis, Sachsen-Anhalt), the course held in Halle (Saale),
+#: and the Große Kreisstadt Dachau (Landkreis Dachau, Bayern), the course in München.
+OUTSIDE_NRW = {
+    "weissenfels": (
+        ("wettringen", "weissenfels"),
+        ("Wettringen", "Weißenfels"),
+        ("05566096", "15084550"),
+        ("Rheine", "Halle (Saale)"),
+        ("Land Nordrhein-Westfalen", "Land Sachsen-Anhalt"),
+    ),
+    "dachau": (
+        ("wettringen", "dachau"),
+        ("Wettringen", "Dachau"),
+        ("Gemeinde Dachau", "Stadt Dachau"),
+        ("05566096", "09174115"),
+        ("Rheine", "München"),
+        ("Land Nordrhein-Westfalen", "Freistaat Bayern"),
+    ),
+}
+
+#: Per town: AGS, title, where the course is held (its AGS, as the report shows it),
+#: the Kreis, the Land.
+OUTSIDE_EXPECTED = {
+    "weissenfels": (
+        "15084550",
+        "Integrationskonzept der Stadt Weißenfels",
+        ("15002000", "Halle (Saale)"),
+        "15084",
+        "Sachsen-Anhalt",
+    ),
+    "dachau": (
+        "09174115",
+        "Integrationskonzept der Stadt Dachau",
+        ("09162000", "München"),
+        "09174",
+        "Bayern",
+    ),
+}
 
 
+@pytest.mark.parametrize("town", sorted(OUTSIDE_NRW))
 def test_the_tutorial_works_for_a_town_outside_nrw(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], town: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
     # Markdown and DOCX show what the HTML report shows; the version is the same.
     _follow(
-        _tutorial_steps(), capsys, OUTSIDE_NRW, skip=("--format md", "--format docx", "--version")
+        _tutorial_steps(),
+        capsys,
+        OUTSIDE_NRW[town],
+        skip=("--format md", "--format docx", "--version"),
     )
-    concept = ki.load_concept(tmp_path / "weissenfels")
-    assert concept.territory == "15084550"
-    assert concept.title == "Integrationskonzept der Stadt Weißenfels"
+    ags, title, (course_ags, course_town), kreis, land = OUTSIDE_EXPECTED[town]
+    name = title.rsplit(" ", 1)[1]
+    concept = ki.load_concept(tmp_path / town)
+    assert concept.territory == ags
+    assert concept.title == title
     assert ki.validate(concept, "steuerung").ok
-    assert [o.municipality for o in ki.offers_outside(concept)] == ["15002000"]
+    assert [o.municipality for o in ki.offers_outside(concept)] == [course_ags]
     html = (tmp_path / "jahresbericht-2026.html").read_text(encoding="utf-8")
-    assert "Jahresbericht 2026 zum Integrationskonzept der Stadt Weißenfels" in html
-    assert "<td>Halle (Saale)</td><td>Weißenfels</td>" in html
-    assert "Land Sachsen-Anhalt" in html
+    assert f"Jahresbericht 2026 zum {title}" in html
+    assert f"<td>{course_town}</td><td>{name}</td>" in html
+    assert land in html
     assert "Nordrhein-Westfalen" not in html
     table = (tmp_path / "kennzahlen-2026.csv").read_text(encoding="utf-8")
-    assert "placements,2026,15084550,3,ok" in table
-    assert "placements,2026,15084,3,ok" in table  # the Burgenlandkreis
+    assert f"placements,2026,{ags},3,ok" in table
+    assert f"placements,2026,{kreis},3,ok" in table  # the Kreis
     addresses = (tmp_path / "hsds" / "tabular" / "addresses.csv").read_text(encoding="utf-8")
-    assert addresses.count(",Sachsen-Anhalt,") == 3
+    assert addresses.count(f",{land},") == 3
 
 
 def test_cli_repairs_an_ags_that_lost_its_leading_zero(

@@ -615,3 +615,22 @@ def test_y_ticks_property(top: float, whole: bool) -> None:
     assert len(steps) == 1
     if whole:
         assert all(m == int(m) for m in marks)
+
+
+def test_the_abbreviations_explain_vza_when_the_report_shows_posts() -> None:
+    """The staff table is headed "VZÄ": the annex explains it (unless the concept does),
+    and a report without posts does not list it."""
+    kreis = ki.load_concept(ki.example_path("kreis_coesfeld"))
+    de = ki.build_report(kreis, "2025", format="md")
+    en = ki.build_report(kreis, "2025", format="md", lang="en")
+    annex = de.split("Abkürzungen\n")[-1]
+    assert "| VZÄ | Vollzeitäquivalent (eine Stelle mit voller Arbeitszeit) |" in annex
+    shorts = [line.split(" | ")[0][2:] for line in annex.split("\n\n")[1].splitlines()[2:]]
+    assert shorts == sorted(shorts, key=str.casefold)  # in its place, not appended
+    assert "| FTE | full-time equivalent (one post at full hours) |" in en
+    own = ki.Abbreviation(short="VZÄ", long="Vollzeitäquivalent")
+    kreis = kreis.evolve(abbreviations=[*kreis.abbreviations, own])
+    de = ki.build_report(kreis, "2025", format="md")
+    assert de.count("| VZÄ | Vollzeit") == 1
+    assert "| VZÄ | Vollzeitäquivalent |" in de
+    assert "VZÄ" not in ki.build_report(sample_concept(), "2025", format="md", today=TODAY)

@@ -6,15 +6,13 @@ Exports the actors and offers of a concept as Open Referral HSDS 3.0.
 from __future__ import annotations
 
 import argparse
-import logging
+import sys
 from typing import Any
 
 from .._i18n import tr
 from ._common import EXIT_OK, add_output_option
 
 __all__ = ["register"]
-
-log = logging.getLogger("kommunale_integration")
 
 
 def register(subparsers: Any) -> None:
@@ -52,8 +50,7 @@ def run_hsds(args: argparse.Namespace) -> int:
 
     concept = load_concept(args.path)
     out = export_hsds(concept, args.output, form=args.form, inputs=[args.path])
-    log.info(
-        "%s",
+    print(  # where the export went, like every command with --output (stderr)
         tr(
             "exported {actors} actors and {offers} offers as HSDS ({form}) to {path}",
             actors=len(concept.actors),
@@ -61,5 +58,6 @@ def run_hsds(args: argparse.Namespace) -> int:
             form=args.form,
             path=out,
         ),
+        file=sys.stderr,
     )
     return EXIT_OK

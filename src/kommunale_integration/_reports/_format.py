@@ -180,6 +180,7 @@ MESSAGES: Mapping[str, str] = {
     "role": "Role",
     "financed_by": "Financed by",
     "fte": "FTE",
+    "fte_long": "full-time equivalent (one post at full hours)",
     "seconded_note": "Seconded teachers and other seconded staff: {fte} FTE.",
     "meetings_caption": "Network meetings in the report period {period}",
     "held": "Meetings",

@@ -1037,10 +1037,16 @@ def _glossary(ctx: ReportContext, fmt: Formatter) -> Body | None:
 
 
 def _abbreviations(ctx: ReportContext, fmt: Formatter) -> Body | None:
+    """The concept's abbreviations and those the report itself uses (``VZÄ`` heads the
+    staff table), unless the concept explains them already."""
     t = fmt.t
-    if not ctx.abbreviations:
-        return None
     rows = [(a.short, a.long) for a in ctx.abbreviations]
+    own = [(t("fte"), t("fte_long"))] if ctx.finances.staff else []
+    known = {short.casefold() for short, _ in rows}
+    rows.extend(row for row in own if row[0].casefold() not in known)
+    if not rows:
+        return None
+    rows.sort(key=lambda row: row[0].casefold())
     return Body(blocks=(_table(t("abbreviations"), [t("abbreviation"), t("long_form")], rows),))
 
 
