@@ -296,7 +296,7 @@ class TestHtml:
         # No forced break before every heading: only after "Auf einen Blick".
         assert "break-before: page" not in html
         assert html.count('class="break-after"') == 1
-        assert "thead { display: table-header-group; }" in html
+        assert "thead { display: table-header-group; break-after: avoid; }" in html
 
     def test_links_only_for_safe_schemes(self) -> None:
         from kommunale_integration._reports._templates import safe_link

@@ -109,6 +109,15 @@ def test_printed_from_chromium(kreis: dict[str, Any], tmp_path: Path) -> None:
     _assert_first_page_is_the_core(pages)
     # The running header and page numbers of the print stylesheet.
     assert "Jahresbericht 2025 zum 1. Integrationskonzept des Kreises Coesfeld" in pages[1]
+    # No table's header row is left alone at the foot of a page: where a header first
+    # appears, its first row is on the same page (the network table's header stood
+    # alone at the end of page 7).
+    for header, first_row in (
+        ("Netzwerk Sitzungen Teilnahmen Themen und Ergebnisse", "Vorbereitungsgruppe"),
+        ("Funktion Akteur Finanzierung VZÄ", "Sozialarbeit/Sozialwissenschaft"),
+    ):
+        page = next(p for p in pages if header in " ".join(p.split()))
+        assert first_row in page, header
 
 
 def test_docx_converted_by_libreoffice(kreis: dict[str, Any], tmp_path: Path) -> None:
