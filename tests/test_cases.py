@@ -280,6 +280,23 @@ def test_invalid_utf8_is_located(tmp_path: Path) -> None:
     assert finding.location.row == 5002
 
 
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_export_is_refused_saying_so(tmp_path: Path, fast: bool, encoding: str) -> None:
+    """Excel's "Unicode-Text" is UTF-16 with a byte order mark: named as such (it was
+    read as Windows-1252 and its header reported as "ÿþc\x00a\x00s…")."""
+    text = CASES.replace(",", "\t")
+    data = ("\ufeff" + text).encode(encoding) if encoding.endswith("be") else text.encode(encoding)
+    path = write(tmp_path, "cases.csv", "")
+    path.write_bytes(data)
+    with pytest.raises(LoadError) as info:
+        read_cases(path, options=CaseReadOptions(fast=fast))
+    (finding,) = info.value.findings
+    assert (finding.code, finding.location.row) == ("invalid-encoding", 1)
+    assert "UTF-16" in finding.message
+    assert "CSV UTF-8" in finding.message
+
+
 def test_a_mixed_encoding_export_is_refused_as_the_loaders_refuse_it(tmp_path: Path) -> None:
     """One encoding rule (``_text.detect_encoding``): UTF-8 with a Windows-1252 byte is
     an error for the case reader as for every loader, never silently read as cp1252."""

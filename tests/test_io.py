@@ -542,3 +542,20 @@ def test_the_command_line_says_truthfully_what_an_interrupt_left(
         assert f"written completely before: {output}" in result.stderr
         assert index != "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.yaml", "site"]
+
+
+def test_a_file_on_the_way_to_the_output_is_named(tmp_path: Path) -> None:
+    """``--output bericht.csv/x.html`` where bericht.csv is a file: the message says
+    that it is a file (it said "a file or folder of this name already exists")."""
+    blocker = tmp_path / "bericht.csv"
+    blocker.write_bytes(b"keep")
+    for target in (blocker / "x.html", blocker / "sub" / "x.html"):
+        with pytest.raises(OutputError, match=r"bericht\.csv is a file, not a folder"):
+            atomic_write(target, "x")
+    with (
+        pytest.raises(OutputError, match=r"bericht\.csv is a file, not a folder"),
+        atomic_directory(blocker / "site", writer="test"),
+    ):
+        pass
+    assert blocker.read_bytes() == b"keep"
+    assert atomic_write(tmp_path / "neu" / "unter" / "x.html", "x").read_text() == "x"

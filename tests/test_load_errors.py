@@ -120,6 +120,14 @@ def test_invalid_utf8_mixed_with_valid_utf8(tmp_path: Path) -> None:
     assert "0xE9" in finding.message
 
 
+def test_a_utf16_table_is_named_as_such(tmp_path: Path) -> None:
+    """A table saved as Excel's "Unicode-Text" (UTF-16) is not read as Windows-1252."""
+    folder = _folder(tmp_path, {"akteure.csv": "ID\tName\nvhs\tVHS\n".encode("utf-16")})
+    (finding,) = _load_findings(folder)
+    assert (finding.code, _where(finding)) == ("invalid-encoding", ("akteure.csv", 1, None))
+    assert "UTF-16" in finding.message
+
+
 def test_bytes_that_are_neither_utf8_nor_windows_1252(tmp_path: Path) -> None:
     folder = _folder(tmp_path, {"akteure.csv": b"Name\nA\x81B\n"})
     (finding,) = _load_findings(folder)

@@ -1027,6 +1027,9 @@ def _open(source: Source) -> tuple[IO[bytes], str, bool]:
     return source, os.path.basename(name) if isinstance(name, str) else "<stream>", False
 
 
+#: A case export saved as UTF-16 (Excel's "Unicode-Text"): refused, as every loader does.
+_UTF16: Final = N_("the file is UTF-16 (as Excel saves “Unicode Text”): save it as “CSV UTF-8”")
+
 #: How much of a file the encoding and delimiter are sniffed from.
 _HEAD_BYTES = 65536
 
@@ -1086,6 +1089,9 @@ def _read_file(
             reader.findings.append(_too_large(file, limit))
             return
         enc, sep = _sniff(head, encoding, delimiter)
+        if enc == "utf-16":
+            reader.add("invalid-encoding", tr(_UTF16), file, 1, None)
+            return
         raw: IO[bytes] = handle if seekable else io.BytesIO(head + rest)
         text = io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="")
         rows = csv.reader(text, delimiter=sep, strict=True)

@@ -161,6 +161,27 @@ def _resolve(path: Path) -> Path:
 # --------------------------------------------------------------------------- files
 
 
+def _make_folder(folder: Path, output: str | os.PathLike[str]) -> None:
+    """Create *folder* (and its parents) for the *output*.
+
+    Raises:
+        OutputError: a part of the way is a file, not a folder (``bericht.csv/x.html``):
+            said so, not "a file of this name exists".
+    """
+    for part in (folder, *folder.parents):
+        if part.exists() or part.is_symlink():
+            if not part.is_dir():
+                raise OutputError(
+                    tr(
+                        "{output} cannot be written: {part} is a file, not a folder",
+                        output=output,
+                        part=part,
+                    )
+                )
+            break
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 def atomic_write(
     path: StrPath,
     data: str | bytes,
@@ -200,7 +221,7 @@ def atomic_write(
     if _write_stream(target, payload):
         return target
     final = _through_link(target)
-    final.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(final.parent, path)
     _remove_stale(final)
     tmp_name = ""
     try:
@@ -379,7 +400,7 @@ def atomic_directory(
     """
     target = Path(path)
     check_not_input(target, inputs)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(target.parent, path)
     _remove_stale(target)
     check_replaceable(target, writer, own_files=own_files)
     token = secrets.token_hex(4)

@@ -74,8 +74,8 @@ class EncodingProblem(ValueError):
     """Bytes that are neither UTF-8 nor Windows-1252.
 
     Attributes:
-        key: ``invalid-encoding`` (a byte Windows-1252 does not define) or
-            ``mixed-encoding`` (UTF-8 with invalid bytes).
+        key: ``invalid-encoding`` (a byte Windows-1252 does not define),
+            ``mixed-encoding`` (UTF-8 with invalid bytes) or ``utf-16`` (a UTF-16 file).
         byte: The first bad byte.
         offset: Its offset in the file.
         row: Its line (1-based).
@@ -104,9 +104,16 @@ def detect_encoding(data: bytes, *, final: bool = True) -> str:
     beginning of a file (a sequence cut off at its end is no error), as a streaming
     reader sniffs it.
 
+    A byte order mark of UTF-16 (Excel's "Unicode-Text", a tab-separated UTF-16
+    file) gives ``utf-16``: no reader accepts it, each says to save the file as UTF-8.
+
     >>> detect_encoding("Müller".encode()), detect_encoding("Müller".encode("cp1252"))
     ('utf-8', 'cp1252')
+    >>> detect_encoding("ID\tName".encode("utf-16"))
+    'utf-16'
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
     bom = data.startswith(codecs.BOM_UTF8)
     body = data[len(codecs.BOM_UTF8) :] if bom else data
     try:
@@ -124,6 +131,8 @@ def decode(data: bytes) -> str:
         EncodingProblem: for broken UTF-8 or a byte Windows-1252 does not define.
     """
     encoding = detect_encoding(data)
+    if encoding == "utf-16":
+        raise EncodingProblem("utf-16", data, 0)
     start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
         return data[start:].decode("cp1252" if encoding == "cp1252" else "utf-8")

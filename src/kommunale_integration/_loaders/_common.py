@@ -98,6 +98,9 @@ _MESSAGES: dict[str, str] = {
     "mixed-encoding": (
         "file is invalid UTF-8 (byte 0x{byte:02X} at offset {offset}); save it as UTF-8"
     ),
+    "utf-16": (
+        "file is UTF-16 (as Excel saves \u201cUnicode Text\u201d); save it as \u201cCSV UTF-8\u201d"
+    ),
     "truncated-file": "file ends in the middle of a value (unclosed quote)",
     "truncated-xlsx": "file ends before the directory of its ZIP archive (a truncated workbook?)",
     "malformed-csv": "malformed CSV: {problem}",
