@@ -53,6 +53,7 @@ from kommunale_integration._validation import (
     all_codes,
     validate,
 )
+from kommunale_integration._validation._rules import _listing, weekday_text
 from kommunale_integration.testing import concepts
 
 # These tests read the English message ids; German is checked in test_messages*.py.
@@ -1071,3 +1072,51 @@ def test_a_second_baseline_is_named_a_baseline() -> None:
 def test_a_target_outside_the_validity_to_the_day(period: str, outside: bool) -> None:
     concept = _replace(_clean(), "targets", 0, period=ReportPeriod.parse(period))
     assert ("target-outside-validity" in _run(concept).codes()) is outside
+
+
+# the wording of the duplicate-structure message (mutation run of _validation/_rules.py)
+
+
+@pytest.mark.parametrize(
+    ("weekdays", "lang", "text"),
+    [
+        ([0, 1, 2], "de", "montags bis mittwochs"),
+        ([0, 1, 2], "en", "Mondays to Wednesdays"),
+        ([1, 2, 3, 4], "de", "dienstags bis freitags"),
+        ([0, 1], "de", "montags, dienstags"),  # two days are named, not spanned
+        ([0, 1, 3], "de", "montags, dienstags, donnerstags"),  # not a run
+        ([0, 2, 3], "en", "Mondays, Wednesdays, Thursdays"),
+        ([5], "de", "samstags"),
+    ],
+)
+def test_weekdays_are_named_or_spanned(weekdays: list[int], lang: str, text: str) -> None:
+    assert weekday_text(weekdays, lang) == text
+
+
+@pytest.mark.parametrize(
+    ("count", "lang", "text"),
+    [
+        (5, "de", "a, b, c, d, e"),
+        (6, "de", "a, b, c, d, e und 1 weitere"),
+        (7, "en", "a, b, c, d, e and 2 more"),
+    ],
+)
+def test_a_long_list_of_places_is_cut_after_five(count: int, lang: str, text: str) -> None:
+    assert _listing(list("abcdefg")[:count], lang) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (Decimal("100.5"), "percentage-out-of-range"),
+        (Decimal("-0.5"), "percentage-out-of-range"),
+        (Decimal(0), None),
+    ],
+)
+def test_a_percentage_outside_0_to_100_by_a_fraction(value: Decimal, code: str | None) -> None:
+    concept = _obs(_clean(), 1, value=value, numerator=None, denominator=None)
+    assert _run(concept).codes() == ({code} if code else set())
+
+
+def test_a_count_of_zero_is_no_negative_count() -> None:
+    assert _run(_obs(_clean(), 4, value=Decimal(0))).findings == ()
