@@ -404,3 +404,23 @@ def test_shared_hash_falls_back_to_exact_ids(
     cases, _ = data.events["employment_started"]
     assert list(cases) == [1]
     assert list(data.events["language_course_started"][0]) == [0, 2]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_a_device_is_refused_not_read_for_ever() -> None:
+    """``--cases /dev/zero`` ran until it was killed (its size is 0 and it never ends);
+    a device is refused with a finding, in a child process so that a hang fails."""
+    import subprocess
+    import sys
+
+    code = (
+        "from kommunale_integration import LoadError, read_cases\n"
+        "try:\n"
+        "    read_cases('/dev/zero', '/dev/zero')\n"
+        "except LoadError as error:\n"
+        "    print([(f.code, f.location.file) for f in error.findings])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == str([("unreadable-file", "/dev/zero")])

@@ -28,6 +28,7 @@ import itertools
 import operator
 import os
 import re
+import stat
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -1030,6 +1031,16 @@ def _open(source: Source) -> tuple[IO[bytes], str, bool]:
 #: A case export saved as UTF-16 (Excel's "Unicode-Text"): refused, as every loader does.
 _UTF16: Final = N_("the file is UTF-16 (as Excel saves “Unicode Text”): save it as “CSV UTF-8”")
 
+#: A device given as a file of the export.
+_DEVICE: Final = N_("this is a device (such as /dev/zero), not a file of the export")
+
+
+def _is_device(handle: IO[bytes]) -> bool:
+    """Whether the opened *handle* is a character or block device."""
+    mode = os.fstat(handle.fileno()).st_mode
+    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+
+
 #: How much of a file the encoding and delimiter are sniffed from.
 _HEAD_BYTES = 65536
 
@@ -1074,6 +1085,11 @@ def _read_file(
         )
         return
     try:
+        if close and _is_device(handle):
+            # /dev/zero would be read for ever (its size is 0, its end never comes); a
+            # pipe (an export unpacked on the fly) is read, up to the size limit.
+            reader.add("unreadable-file", tr(_DEVICE), file, None, None)
+            return
         limit = reader.options.max_file_bytes
         head = handle.read(_HEAD_BYTES)
         rest = b""
