@@ -193,3 +193,19 @@ def test_init_and_directory_speak_the_language_of_the_environment(
     text = out + err
     assert all(w in text for w in expected), text
     assert not any(w in text for w in other), text
+
+
+def test_a_folder_in_place_of_a_table_is_said_in_good_german(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not "keine Datei, sondern ein(e) Ordner": the kind comes first, with no article."""
+    from helpers import concept_folder
+    from kommunale_integration._cli import main
+
+    set_locale(monkeypatch, "de_DE.UTF-8")
+    folder = concept_folder(tmp_path / "k")
+    (folder / "akteure.csv").mkdir()
+    assert main(["validate", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "akteure.csv: Ordner statt einer Datei; gelesen werden nur gewöhnliche Dateien" in err
+    assert "ein(e)" not in err
