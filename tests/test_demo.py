@@ -51,6 +51,11 @@ def test_demo_writes_report_and_prints_every_file(
     for path in output.rglob("*"):
         if path.is_file():
             assert "SYN-0" not in path.read_text(encoding="utf-8"), path.name
+    # The README names everything the demo writes (pruefung.txt was not named).
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in output.iterdir():
+        if not path.name.startswith("."):
+            assert f"build/demo/{path.name}" in readme.replace("\n", " "), path.name
 
 
 def test_demo_replaces_its_own_earlier_output(tmp_path: Path) -> None:
