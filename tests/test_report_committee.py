@@ -634,3 +634,9 @@ def test_the_abbreviations_explain_vza_when_the_report_shows_posts() -> None:
     assert de.count("| VZÄ | Vollzeit") == 1
     assert "| VZÄ | Vollzeitäquivalent |" in de
     assert "VZÄ" not in ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
+
+
+def test_a_chart_names_the_unit_of_its_values() -> None:
+    """The charts' axes have no unit: the title carries it, as the tables do."""
+    for fmt, text in _reports(sample_concept()).items():
+        assert "Entwicklung von „Vermittlungsquote (%)“ (Kreis Coesfeld)" in text, fmt

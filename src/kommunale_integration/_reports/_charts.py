@@ -28,8 +28,12 @@ _TEXT = "#1a1a1a"
 
 
 def chart_title(figure: Figure, fmt: Formatter) -> str:
-    """The chart's title, e.g. ``Entwicklung von „Vermittlungsquote“ (Kreis Coesfeld)``."""
-    return fmt.t("chart_trend", name=figure.indicator.name, territory=figure.territory_name)
+    """The chart's title with the unit of its values (the axis has none), e.g.
+    ``Entwicklung von „Vermittlungsquote (%)“ (Kreis Coesfeld)``."""
+    from ._outline import indicator_label
+
+    label = indicator_label(figure.indicator)
+    return fmt.t("chart_trend", name=label, territory=figure.territory_name)
 
 
 def chart_description(figure: Figure, fmt: Formatter) -> str:
