@@ -87,3 +87,18 @@ def test_the_kind_of_a_record_is_named_in_the_language_of_the_run(
         assert line in err, err
     for word in other:
         assert f" {word} " not in err, err
+
+
+def test_an_id_of_megabytes_is_cut_in_the_message_of_a_nameless_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hostile id (1 MB) was quoted 2,000 characters long; the import quotes at most
+    its usual few characters of any foreign value."""
+    set_locale(monkeypatch, "de_DE.UTF-8")
+    monkeypatch.chdir(tmp_path)
+    organization = {"id": "o1", "name": "Verein", "services": [{"id": "s" * 1_000_000}]}
+    Path("o.json").write_text(json.dumps(organization), encoding="utf-8")
+    main(["import", "hsds", "o.json", "--output", "x.yaml"])
+    line = next(x for x in capsys.readouterr().err.splitlines() if "hat keinen Namen" in x)
+    assert len(line) < 200, len(line)
+    assert "…" in line

@@ -888,7 +888,7 @@ class Mapper:
                     tr(
                         "the {kind} {id} has no name",
                         kind=_kind_name(path[:-1]),
-                        id=draft.record_id,
+                        id=shorten(draft.record_id),  # as every message of the import
                     ),
                     at_key(draft.where, "name"),
                 )
