@@ -640,3 +640,14 @@ def test_a_chart_names_the_unit_of_its_values() -> None:
     """The charts' axes have no unit: the title carries it, as the tables do."""
     for fmt, text in _reports(sample_concept()).items():
         assert "Entwicklung von „Vermittlungsquote (%)“ (Kreis Coesfeld)" in text, fmt
+
+def test_the_municipality_table_names_the_units() -> None:
+    """Its headers carry the units, as the tables of the fields do ("Vermittlungsquote"
+    stood above 11,0 and 7,0 without its %)."""
+    kreis = ki.load_concept(ki.example_path("kreis_coesfeld"))
+    folder = ki.example_path("kreis_coesfeld")
+    cases = ki.read_cases(folder / "cases.csv", folder / "events.csv")
+    md = ki.build_report(kreis, "2025", format="md", cases=cases)
+    annex = md.split("Kennzahlen nach Kommunen\n", 1)[1].split("\n### ")[0]  # every part
+    assert "| Vermittlungsquote (%) |" in annex
+    assert "| Vermittlungen in Arbeit oder Ausbildung (Personen) |" in annex

@@ -942,7 +942,7 @@ def _by_municipality(ctx: ReportContext, fmt: Formatter) -> Body | None:
             )
             for ags, name in towns
         ]
-        headers = [t("municipality"), *(f.indicator.name for f in chunk)]
+        headers = [t("municipality"), *(indicator_label(f.indicator) for f in chunk)]
         caption = t("by_municipality_caption", period=fmt.period(ctx.period))
         tables.append(_table(caption, headers, rows, numeric=range(1, len(headers))))
         if any(_suppressed(p) for p in cells.values()):
