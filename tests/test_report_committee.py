@@ -641,6 +641,7 @@ def test_a_chart_names_the_unit_of_its_values() -> None:
     for fmt, text in _reports(sample_concept()).items():
         assert "Entwicklung von „Vermittlungsquote (%)“ (Kreis Coesfeld)" in text, fmt
 
+
 def test_the_municipality_table_names_the_units() -> None:
     """Its headers carry the units, as the tables of the fields do ("Vermittlungsquote"
     stood above 11,0 and 7,0 without its %)."""
