@@ -53,7 +53,7 @@ from kommunale_integration._validation import (
     all_codes,
     validate,
 )
-from kommunale_integration._validation._rules import _listing, weekday_text
+from kommunale_integration._validation._rules import _listing, hours_text, weekday_text
 from kommunale_integration.testing import concepts
 
 # These tests read the English message ids; German is checked in test_messages*.py.
@@ -1120,3 +1120,38 @@ def test_a_percentage_outside_0_to_100_by_a_fraction(value: Decimal, code: str |
 
 def test_a_count_of_zero_is_no_negative_count() -> None:
     assert _run(_obs(_clean(), 4, value=Decimal(0))).findings == ()
+
+
+def test_an_unconfirmed_duplicate_names_groups_places_days_and_what_is_missing() -> None:
+    common: dict[str, Any] = {
+        "target_groups": ("frauen", "eltern"),
+        "territories": (DUELMEN, "05558004"),  # Ascheberg is not a territory of the concept
+        "fields": ("sprache", "arbeitsmarkt"),
+    }
+    concept = _replace(_clean(), "offers", 0, schedule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH", **common)
+    other = attrs.evolve(_sprachtreff(schedule="FREQ=WEEKLY;BYDAY=MO,TU,WE"), **common)
+    concept = concept.evolve(offers=(*concept.offers, other))
+    german = _only(_run(concept), "duplicate-structure-unconfirmed").message
+    assert "„Arbeitsmarkt“, „Sprache“, für Zielgruppen Eltern, Frauen," in german
+    assert "in Ascheberg (Kreis Coesfeld), Dülmen, an denselben Tagen: montags bis mittwochs" in (
+        german
+    )
+    assert german.endswith(
+        "für Angebot „sprachkurs“ und Angebot „sprachtreff“ sind keine Uhrzeiten angegeben."
+    )
+    english = _only(_run(concept, lang="en"), "duplicate-structure-unconfirmed").message
+    assert "for target groups Parents, Women, in Ascheberg (Kreis Coesfeld), Dülmen," in english
+    assert "on the same days: Mondays to Wednesdays (156 common days" in english
+    assert english.endswith("no hours are given for offer “sprachkurs” and offer “sprachtreff”.")
+    # neither offer has a schedule: for both, the rule is missing
+    bare = _clean().evolve(offers=(*_clean().offers, _sprachtreff()))
+    english = _only(_run(bare, lang="en"), "duplicate-structure-unconfirmed").message
+    assert english.endswith(
+        "no schedule (RRULE) is given for offer “sprachkurs” and offer “sprachtreff”."
+    )
+    assert "for all target groups, in Dülmen;" in english
+
+
+def test_hours_of_the_day_from_minutes() -> None:
+    assert hours_text([(960, 1080)]) == "16:00–18:00"
+    assert hours_text([(545, 765), (1439, 1439)]) == "09:05–12:45, 23:59–23:59"
