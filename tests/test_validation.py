@@ -1155,3 +1155,28 @@ def test_an_unconfirmed_duplicate_names_groups_places_days_and_what_is_missing()
 def test_hours_of_the_day_from_minutes() -> None:
     assert hours_text([(960, 1080)]) == "16:00–18:00"
     assert hours_text([(545, 765), (1439, 1439)]) == "09:05–12:45, 23:59–23:59"
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_to", "counted"),
+    [
+        (None, date(2026, 1, 1), True),  # dissolved on the period's first day: still there
+        (None, date(2025, 12, 31), False),
+        (date(2026, 12, 31), None, True),  # founded on the period's last day
+        (date(2027, 1, 1), None, False),
+        (date(2025, 1, 1), date(2025, 12, 31), False),  # both bounds, before the period
+    ],
+)
+def test_completeness_asks_for_the_municipalities_that_exist_in_the_period(
+    valid_from: date | None, valid_to: date | None, counted: bool
+) -> None:
+    clean = _clean()
+    territories = tuple(
+        attrs.evolve(t, valid_from=valid_from, valid_to=valid_to) if t.ags == DUELMEN else t
+        for t in clean.territories
+    )
+    observations = tuple(o for o in clean.observations if o.territory != DUELMEN)
+    concept = clean.evolve(territories=territories, observations=observations)
+    report = _run(concept, disabled={"coverage-gap"})
+    missing = [f for f in report.by_code("incomplete-period") if "(05558016)" in f.message]
+    assert bool(missing) is counted, report.to_text()
