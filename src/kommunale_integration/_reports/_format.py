@@ -68,13 +68,13 @@ MESSAGES: Mapping[str, str] = {
     "forecast_basis": (
         "The forecast continues the trend of the published values from {first} to {last} "
         "up to the target period (robust against a single outlier); the range shows how "
-        "certain that is. It says where a Kennzahl is heading if nothing changes, not "
+        "certain that is. It says where an indicator is heading if nothing changes, not "
         "whether a measure works. Method in the annex."
     ),
     "forecast_basis_general": (
         "The forecast continues the trend of the last published values up to the target "
         "period (robust against a single outlier); the range shows how certain that is. "
-        "It says where a Kennzahl is heading if nothing changes, not whether a measure "
+        "It says where an indicator is heading if nothing changes, not whether a measure "
         "works. Method in the annex."
     ),
     "forecast_on-track": "on track",
