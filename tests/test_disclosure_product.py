@@ -669,6 +669,101 @@ def test_vectors_of_periods() -> None:
     assert ((3, 1),) in _vectors(7, loose, 3)
 
 
+def _raises_only(vector: Any, relations: Sequence[Relation]) -> bool:
+    """Whether the change *vector* (value → change) raises values only and keeps
+    every relation in any table: every sum balanced, and of a distinct count
+    (``max(parts) ≤ total ≤ sum(parts)``) no side that must stay above another
+    falls behind it."""
+    moved = {v: d for v, d in vector.items() if d}
+    if any(d < 0 for d in moved.values()):
+        return False
+    for total, parts, exact in relations:
+        rise = moved.get(total, 0)
+        rises = [moved.get(p, 0) for p in parts]
+        if exact and rise != sum(rises):
+            return False
+        if not exact and (sum(rises) < rise or any(r > rise for r in rises)):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("period", ["2025", "2025-Q2", "SJ2024/25"])
+def test_every_period_of_new_and_active_cases_has_a_vector_of_a_case_more(period: str) -> None:
+    """In the one table of new and active cases (``_joint_table``) every value of the
+    period dimension has a vector that raises values only and lowers no inequality —
+    a case more, opened and closed in that period: a product of such vectors (with
+    the territories' and the breakdowns', which have one) is a witness in any
+    table, so no primary cell (new or active) is left without one. The vectors of at most
+    ``SUPPORT`` values do not always hold one: June's active cases rise with the
+    cases open on 1 June alone, which needs cases closed in May (at 1M cases a
+    primary cell without them had no witness, and its whole block of 94,000 cells
+    was suppressed)."""
+    import numpy as np
+
+    from kommunale_integration._engine._hypercube import _Axis
+    from kommunale_integration._engine.compute import _joint_table, _Layout, expand_periods
+
+    layout = _Layout(expand_periods([period], True), ["05558004"], None, [])
+    zeros = [0] * len(layout.cell_list())
+    _, _, _, dimensions, _ = _joint_table(layout, zeros, zeros)
+    relations = [(t, list(p), e) for t, p, e in dimensions[0]]
+    values = sorted({v for t, p, _ in relations for v in (t, *p)}, key=repr)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_hypercube, "_VECTORS", {})
+        axis = _Axis(values, relations)
+        for v in range(len(values)):
+            if values[v][0] == "open":
+                continue  # (never published: never a primary cell)
+            idx, sgn, sizes, _, _ = axis.vectors(v)
+            vectors = [
+                {
+                    values[i]: s
+                    for i, s in zip(idx[:, j].tolist(), sgn[:, j].tolist(), strict=True)
+                    if s
+                }
+                for j in range(len(sizes))
+            ]
+            assert any(_raises_only(vector, relations) for vector in vectors), values[v]
+            assert np.all(sizes <= _hypercube.WIDER[-1][0])
+
+
+def test_new_and_active_cases_have_one_open_cell_per_start_and_no_closed_cell() -> None:
+    """The one table of new and active cases: the new and the active cells, and the
+    cases open when a period starts once per day on which periods start (a year, its
+    first quarter and January share theirs), never published. The cases closed in a
+    period are no cell: the attacker's ``active(P) = open(next) + closed(P)`` with an
+    unknown ``closed(P) ≥ 0`` in no other relation says no more than that the cases
+    open at the next start are among P's active cases, a relation of the table."""
+    from kommunale_integration._engine.compute import _joint_table, _Layout, expand_periods
+
+    layout = _Layout(expand_periods(["2025"], True), ["05558004", "05558008"], None, [])
+    cells = layout.cell_list()
+    rest = len(layout.territories) * len(layout.combos)
+    new = [1] * len(cells)
+    active = [5] * len(cells)
+    keys, values, relations, _, unknown = _joint_table(layout, new, active)
+    assert len(keys) == len(set(keys)) == len(values) == 2 * len(cells) + 12 * rest
+    assert unknown == 2 * len(cells)
+    assert {k[0][0] for k in keys[unknown:]} == {"open"}
+    assert values[unknown:] == [4] * (12 * rest)
+    n = len(cells)
+
+    def start(cell: Any) -> Any:
+        """The open cell of the relation active = new + open of *cell*."""
+        i = cells.index(cell)
+        (found,) = [p[1] for t, p, e in relations if t == keys[n + i] and p[0] == keys[i]]
+        return found
+
+    year, quarter, january, march, april = ((p, "05558004", ()) for p in (0, 1, 5, 7, 8))
+    assert start(year) is start(quarter) is start(january)
+    assert start(april) is not start(january)
+    # the cases open on 1 April are among March's active cases, and the first quarter's
+    for ended in (march, quarter):
+        active = keys[n + cells.index(ended)]
+        assert (active, [start(april), active], False) in relations
+    assert not any(p[0] is start(january) and not e for _, p, e in relations)
+
+
 class _ScriptedFinder:
     """A finder whose witnesses are given in advance (changes of the columns, not
     tables: only the bookkeeping of the pruning pass is under test), and which records

@@ -233,6 +233,16 @@ class _Axis:
             perm[mine], perm[theirs] = theirs, mine
         return perm
 
+    def _safe(self, vector: tuple[tuple[int, int], ...]) -> bool:
+        """Whether *vector* only raises values and lowers no inequality: it keeps
+        every relation in any table (a case more), so that a product of such vectors
+        is always a witness."""
+        if any(sign < 0 for _, sign in vector):
+            return False
+        return not len(self.rows) or bool(
+            (self.rows[:, [i for i, _ in vector]].sum(axis=1) >= 0).all()
+        )
+
     def vectors(self, value: int) -> tuple[Any, Any, Any, Any, Any]:
         """The vectors through *value*: indices and signs (padded with sign 0), their
         sizes, and per vector the inequality rows it changes with the change; one
@@ -247,7 +257,7 @@ class _Axis:
             idx, sgn, sizes = _swapped(self._cache[twin], self._perm(twin, value))
         else:
             vectors = _vectors(len(self.values), self.relations, value)
-            if not vectors:
+            if not any(map(self._safe, vectors)):
                 wider = {
                     v
                     for limits in WIDER

@@ -286,9 +286,19 @@ class _Layout:
 
     def _relations(self) -> list[tuple[Cell, list[Cell], bool]]:
         """The relations of :meth:`groups`, each with whether it is one over time."""
-        if self._shape is not None:
-            return self._shape
-        cells = self.cell_list()
+        if self._shape is None:
+            cells = self.cell_list()
+            self._shape = [
+                (cells[total], [cells[x] for x in parts], over_time)
+                for total, parts, over_time in self.relation_positions()
+            ]
+        return self._shape
+
+    def relation_positions(self) -> Iterator[tuple[int, list[int], bool]]:
+        """The relations of :meth:`groups` by the positions of their cells in
+        :meth:`cell_list` (the one place they are built), each with whether it is one
+        over time: within each period the territories and each breakdown, then each
+        period with its sub-periods."""
         n_t, n_c = len(self.territories), len(self.combos)
         t_at = {t: i for i, t in enumerate(self.territories)}
         c_at = {c: i for i, c in enumerate(self.combos)}
@@ -300,24 +310,20 @@ class _Layout:
             if combo[i] == TOTAL
         ]
         family = [(t_at[parent], [t_at[k] for k in kids]) for parent, kids in self.children.items()]
-        shape: list[tuple[Cell, list[Cell], bool]] = []
         for p in range(len(self.periods)):
             base = p * n_t
             for c in range(n_c):
                 for parent, kids in family:
-                    total = cells[(base + parent) * n_c + c]
-                    shape.append((total, [cells[(base + k) * n_c + c] for k in kids], False))
+                    yield (base + parent) * n_c + c, [(base + k) * n_c + c for k in kids], False
             for c, parts in splits:
                 for t in range(n_t):
                     at = (base + t) * n_c
-                    shape.append((cells[at + c], [cells[at + v] for v in parts], False))
+                    yield at + c, [at + v for v in parts], False
         for p, subs in self._subperiods():
             for t in range(n_t):
                 for c in range(n_c):
-                    total = cells[(p * n_t + t) * n_c + c]
-                    shape.append((total, [cells[(s * n_t + t) * n_c + c] for s in subs], True))
-        self._shape = shape
-        return shape
+                    at = t * n_c + c
+                    yield p * n_t * n_c + at, [s * n_t * n_c + at for s in subs], True
 
 
 class _CaseCounter:
@@ -1232,76 +1238,87 @@ def _protect_count(
     )
 
 
-#: The kinds of cell of the table that protects new and active cases together
-#: (:func:`_protect_pair`): cases opened in the period, cases open in it, and — never
-#: published — the cases already open when it starts and the cases closed in it.
-_JOINT_KINDS = ("new", "active", "open", "closed")
-
-
 def _joint_table(
     layout: _Layout, new: Sequence[int], active: Sequence[int]
-) -> tuple[dict[Any, int], list[Any], list[list[Any]], list[Any]]:
-    """The table of new and active cases of the same cases as one table: its values,
-    relations, dimensions and the cells never published (:func:`_protect_pair`).
+) -> tuple[list[Any], list[int], list[Any], list[list[Any]], int]:
+    """The table of new and active cases of the same cases as one table
+    (:func:`_protect_pair`): its cells and their values, its relations, its
+    dimensions, and where its cells never published begin.
 
-    A cell is ``((kind, period), territory, combination)``. Besides the relations of
-    each count, every cell of active cases is the sum of the new cases and of the
-    cases already open at the period's start (``open``), periods that start on the
-    same day have the same open cases (a year, its first quarter and January), and
-    the active cases of a period are also the cases open at the start of the next
-    (where a period of the table starts then) and those closed in it (``closed``;
-    0 in the cells without a next period, which nothing ties).
+    A cell is ``((kind, period), territory, combination)``, each made once: the new
+    cases (``"new"``), the active cases (``"active"``), both in the order of
+    :meth:`_Layout.cell_list`, then the cases already open when a period starts
+    (``"open"``), one per day on which periods start (periods that start on the same
+    day have the same open cases: a year, its first quarter and January), named
+    after the first of those periods. Besides the relations of each count
+    (:meth:`_Layout.relation_positions`, for the open cases those within one
+    period), every active cell is the sum of its new cases and of the cases open at
+    its start, and the cases open at the start of the next period (where a period of
+    the table starts the day after) are among its active cases. That is the
+    attacker's ``active(P) = open(next) + closed(P)`` with the unknown ``closed(P) ≥
+    0`` left out (it is in no other relation): as a relation of distinct counts
+    ``active(P) = open(next) ∪ active(P)``, the active cell among its own parts.
     """
     cells = layout.cell_list()
-    opened = [a - n for a, n in zip(active, new, strict=True)]
-    periods_of = layout.periods
-    starting: dict[int, int] = {}
-    for q, period in enumerate(periods_of):
-        starting.setdefault(period.start.toordinal(), q)
-    after = {
-        p: starting[period.end.toordinal() + 1]
-        for p, period in enumerate(periods_of)
-        if period.end.toordinal() + 1 in starting
-    }
+    size = len(cells)
     n_rest = len(layout.territories) * len(layout.combos)
-    closed = [
-        active[i] - opened[after[i // n_rest] * n_rest + i % n_rest] if i // n_rest in after else 0
-        for i in range(len(cells))
+    first: dict[int, int] = {}  # the day a period starts → the first period starting then
+    for p, period in enumerate(layout.periods):
+        first.setdefault(period.start.toordinal(), p)
+    starts = list(first.values())
+    opened_at = {
+        p: starts.index(first[period.start.toordinal()]) for p, period in enumerate(layout.periods)
+    }
+    after = {
+        p: opened_at[first[period.end.toordinal() + 1]]
+        for p, period in enumerate(layout.periods)
+        if period.end.toordinal() + 1 in first
+    }
+    keys: list[Any] = [((kind, p), t, combo) for kind in ("new", "active") for p, t, combo in cells]
+    keys += [
+        (("open", q), t, combo)
+        for q in starts
+        for _, t, combo in cells[q * n_rest : (q + 1) * n_rest]
     ]
-    values: dict[Any, int] = {}
-    for kind, raw in zip(_JOINT_KINDS, (new, active, opened, closed), strict=True):
-        for (p, t, combo), v in zip(cells, raw, strict=True):
-            values[((kind, p), t, combo)] = v
+    values = [*new, *active]
+    for q in starts:
+        values += [
+            a - n
+            for a, n in zip(
+                active[q * n_rest : (q + 1) * n_rest],
+                new[q * n_rest : (q + 1) * n_rest],
+                strict=True,
+            )
+        ]
 
-    def of(kind: str, cell: Cell) -> Any:
-        return ((kind, cell[0]), cell[1], cell[2])
+    def opened(o: int, i: int) -> Any:
+        """The open cell of the *o*-th start day at the territory and combination of *i*."""
+        return keys[2 * size + o * n_rest + i % n_rest]
 
     groups: list[Any] = []
-    for total, parts, over_time in layout._relations():
-        if not over_time:
-            for kind in _JOINT_KINDS:
-                groups.append((of(kind, total), [of(kind, x) for x in parts], True))
-            continue
-        groups.append((of("new", total), [of("new", x) for x in parts], True))
-        groups.append((of("active", total), [of("active", x) for x in parts], False))
-        groups.append((of("open", total), [of("open", parts[0])], True))
-    for i, cell in enumerate(cells):
-        groups.append((of("active", cell), [of("new", cell), of("open", cell)], True))
-        if cell[0] in after:
-            following = cells[after[cell[0]] * n_rest + i % n_rest]
-            groups.append((of("active", cell), [of("open", following), of("closed", cell)], True))
+    for total, parts, over_time in layout.relation_positions():
+        groups.append((keys[total], [keys[x] for x in parts], True))
+        groups.append((keys[size + total], [keys[size + x] for x in parts], not over_time))
+        p = total // n_rest
+        if not over_time and starts[opened_at[p]] == p:
+            o = opened_at[p]
+            groups.append((opened(o, total), [opened(o, x) for x in parts], True))
+    for i in range(size):
+        p = i // n_rest
+        groups.append((keys[size + i], [keys[i], opened(opened_at[p], i)], True))
+        if p in after:
+            groups.append((keys[size + i], [opened(after[p], i), keys[size + i]], False))
     periods: list[Any] = []
     for p, subs in layout._subperiods():
         periods.append((("new", p), [("new", s) for s in subs], True))
         periods.append((("active", p), [("active", s) for s in subs], False))
-        periods.append((("open", p), [("open", subs[0])], True))
     for p in range(len(layout.periods)):
-        periods.append((("active", p), [("new", p), ("open", p)], True))
+        start = ("open", starts[opened_at[p]])
+        periods.append((("active", p), [("new", p), start], True))
         if p in after:
-            periods.append((("active", p), [("open", after[p]), ("closed", p)], True))
+            periods.append((("active", p), [("open", starts[after[p]]), ("active", p)], False))
     dimensions = [periods, *layout.dimensions(True)[1:]]
-    free = [of(kind, cell) for kind in _JOINT_KINDS[2:] for cell in cells]
-    return values, groups, dimensions, free
+    return keys, values, groups, dimensions, 2 * size
 
 
 @without_gc
@@ -1322,32 +1339,33 @@ def _protect_pair(
     An attacker who knows this (the definitions are public) pins cells that two
     tables protected one by one leave open: on the Kreis example by sex for 2025,
     221 of 719 suppressed cells, 201 primary cells bounded below 3. Here the cases
-    open at each start are cells of the table that are never published, and every
-    witness keeps these relations.
+    open at each start are cells of the table that are never published
+    (:func:`_joint_table`), and every witness keeps these relations.
     """
-    values, groups, dimensions, free = _joint_table(layout, new, active)
+    keys, values, groups, dimensions, unknown = _joint_table(layout, new, active)
     protection = protect(
-        values,
+        dict(zip(keys, values, strict=True)),
         groups,
         control,
         dimensions=dimensions,
         coordinates=layout.coordinates,
         exact_audit=exact_audit,
         audit=exact_audit,
-        free=free,
+        free=keys[unknown:],
     )
-    cells = layout.cell_list()
+    del groups
+    size = len(new)
+    published, intervals, primary = protection.published, protection.intervals, protection.primary
     result = []
-    for kind in _JOINT_KINDS[:2]:
-        keys = [((kind, p), t, combo) for p, t, combo in cells]
-        shown = [protection.published[k] for k in keys]
+    for part in (keys[:size], keys[size:unknown]):
+        shown = [published[k] for k in part]
         hidden = [i for i, value in enumerate(shown) if value is None]
         result.append(
             _Protected(
                 published=shown,
                 rounded=None,
-                intervals={i: protection.intervals[keys[i]] for i in hidden},
-                primary=frozenset(i for i in hidden if keys[i] in protection.primary),
+                intervals={i: intervals[part[i]] for i in hidden},
+                primary=frozenset(i for i in hidden if part[i] in primary),
                 exact=protection.exact,
             )
         )
