@@ -652,3 +652,18 @@ def test_the_municipality_table_names_the_units() -> None:
     annex = md.split("Kennzahlen nach Kommunen\n", 1)[1].split("\n### ")[0]  # every part
     assert "| Vermittlungsquote (%) |" in annex
     assert "| Vermittlungen in Arbeit oder Ausbildung (Personen) |" in annex
+
+
+def test_a_lead_in_never_ends_a_page() -> None:
+    """ "Maßnahmen:" before its list stood alone at the foot of page 5 of the DOCX: it
+    keeps with the list (DOCX) and may not be followed by a page break (print CSS)."""
+    import docx
+
+    concept = ki.load_concept(ki.example_path("kreis_coesfeld"))
+    doc = docx.Document(io.BytesIO(ki.build_report(concept, "2025", format="docx")))
+    lead_ins = [p for p in doc.paragraphs if p.text == "Maßnahmen:"]
+    assert lead_ins
+    assert all(p.paragraph_format.keep_with_next for p in lead_ins)
+    html = ki.build_report(concept, "2025")
+    assert '<p class="intro">Maßnahmen:</p>' in html
+    assert "p.lead, p.intro { break-after: avoid; }" in html

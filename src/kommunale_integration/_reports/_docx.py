@@ -337,7 +337,7 @@ def _block(doc: Any, block: Block) -> None:
         if block.label:
             paragraph.add_run(block.label + " ").bold = True
         paragraph.add_run(block.text).bold = block.style == "lead" or None
-        if block.style == "lead":  # a goal or a lead-in stays with what follows it
+        if block.style in ("lead", "intro"):  # a goal or a lead-in stays with what follows
             paragraph.paragraph_format.keep_with_next = True
     elif block.kind == "items":
         for number, item in enumerate(block.items):

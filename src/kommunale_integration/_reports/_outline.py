@@ -69,11 +69,12 @@ def _glued(text: str) -> str:
 
 @attrs.frozen(kw_only=True)
 class Paragraph:
-    """Running text; ``label`` is printed in bold before it."""
+    """Running text; ``label`` is printed in bold before it. ``intro`` is body text that
+    introduces what follows ("Maßnahmen:"): on paper it never ends a page."""
 
     text: str
     label: str | None = None
-    style: Literal["body", "note", "lead"] = "body"
+    style: Literal["body", "note", "lead", "intro"] = "body"
     kind: Literal["paragraph"] = "paragraph"
 
 
@@ -662,7 +663,7 @@ def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
             )
             blocks.extend(_forecast_paragraphs(fmt, figures))
             if measures:
-                blocks.append(Paragraph(text=t("goal_measures"), style="body"))
+                blocks.append(Paragraph(text=t("goal_measures"), style="intro"))
                 blocks.append(Items(items=tuple(_measure_items(fmt, measures, by_code))))
     rest: list[Block] = []
     rest.extend(
@@ -676,7 +677,7 @@ def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
         and (m.expected_result or any(c in by_code and by_code[c].forecast for c in m.indicators))
     ]
     if loose:
-        rest.append(Paragraph(text=t("measures_expected"), style="body"))
+        rest.append(Paragraph(text=t("measures_expected"), style="intro"))
         rest.append(Items(items=tuple(_measure_items(fmt, loose, by_code))))
     if rest and blocks:
         blocks.append(Paragraph(text=t("forecast_other"), style="lead"))
