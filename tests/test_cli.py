@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,8 @@ from kommunale_integration._cli import main
 
 # These tests read the English message ids; German is checked in test_messages*.py.
 pytestmark = pytest.mark.usefixtures("english_messages")
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_help_lists_usage(capsys: pytest.CaptureFixture[str]) -> None:
@@ -50,3 +53,75 @@ def test_python_dash_m() -> None:
     )
     assert result.returncode == 0
     assert __version__ in result.stdout
+
+
+EXAMPLE = "examples/kreis_coesfeld"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", EXAMPLE, "--period", "2025", "--format", "md"],
+        ["plan", EXAMPLE, "--format", "md"],
+        ["diff", EXAMPLE, EXAMPLE, "--format", "md"],
+        ["schema", "Actor"],
+        ["indicators", EXAMPLE, "--period", "2025", "--only"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_output_dash_is_standard_output(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--output -`` writes to stdout like no ``--output`` (the convention of cat, tar,
+    curl), never a file named ``-``; and nothing says 'written: -'."""
+    monkeypatch.chdir(tmp_path)
+    argv = [str(ROOT / a) if a == EXAMPLE else a for a in argv]
+    assert main(argv) == 0
+    plain = capsys.readouterr()
+    assert main([*argv, "--output", "-"]) == 0
+    dashed = capsys.readouterr()
+    assert not (tmp_path / "-").exists()
+    assert dashed.out == plain.out != ""
+    assert "written" not in dashed.err
+
+
+def test_output_dash_keeps_binary_off_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    argv = ["report", str(ROOT / EXAMPLE), "--period", "2025", "--format", "docx"]
+    assert main([*argv, "--output", "-"]) == 2
+    assert "terminal" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["directory", EXAMPLE],
+        ["export", "hsds", EXAMPLE],
+        ["demo"],
+        ["import", "hsds", EXAMPLE],
+        ["territories", "update", "auszug.xlsx"],
+    ],
+    ids=lambda argv: " ".join(argv[:2]),
+)
+def test_output_dash_is_refused_where_stdout_cannot_be(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A folder (or a file another command reads back) cannot go to stdout: ``-`` is
+    refused in one sentence (exit 2), not taken as a folder named ``-``."""
+    monkeypatch.chdir(tmp_path)
+    argv = [str(ROOT / a) if a == EXAMPLE else a for a in argv]
+    with pytest.raises(SystemExit) as info:
+        main([*argv, "--output", "-"])
+    assert info.value.code == 2
+    assert "cannot go to standard output" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

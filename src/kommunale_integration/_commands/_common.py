@@ -41,6 +41,9 @@ __all__ = [
     "case_files",
     "emit",
     "load_concept_path",
+    "not_stdout",
+    "not_stdout_path",
+    "output_file",
     "read_case_export",
     "resolve_format",
     "say",
@@ -84,10 +87,36 @@ def say_written(path: str | Path) -> None:
 # --------------------------------------------------------------------------- options
 
 
+#: The ``--output`` that means standard output (the convention of ``cat``, ``tar``, ``curl``).
+STDOUT: Final = "-"
+
+
+def output_file(output: str | None) -> str | None:
+    """The file an ``--output`` names, or ``None`` for standard output: no ``--output``
+    or ``--output -`` (a file named ``-`` is written as ``--output ./-``)."""
+    return None if not output or output == STDOUT else output
+
+
+def not_stdout(text: str) -> str:
+    """The value of an ``--output`` that cannot be standard output (a folder, a file
+    that another command reads back): ``-`` is refused, not taken as a name."""
+    if text == STDOUT:
+        raise argparse.ArgumentTypeError(
+            tr("this output cannot go to standard output: name a file or folder (./- for '-')")
+        )
+    return text
+
+
+def not_stdout_path(text: str) -> Path:
+    """:func:`not_stdout` for an option whose value is a :class:`~pathlib.Path`."""
+    return Path(not_stdout(text))
+
+
 def add_output_option(
     parser: argparse.ArgumentParser, *, folder: bool = False, required: bool = False
 ) -> None:
-    """Add ``--output FILE`` (or ``--output DIR`` for a *folder*)."""
+    """Add ``--output FILE`` (or ``--output DIR`` for a *folder*). ``--output -`` is
+    standard output (:func:`output_file`); a *folder* or a *required* file refuses it."""
     if folder:
         help_text = tr(
             "output folder; an existing one is replaced only when it is empty or was "
@@ -96,9 +125,13 @@ def add_output_option(
     elif required:
         help_text = tr("write to FILE")
     else:
-        help_text = tr("write to FILE instead of stdout")
+        help_text = tr("write to FILE instead of stdout ('-': stdout)")
     parser.add_argument(
-        "--output", required=required, metavar="DIR" if folder else "FILE", help=help_text
+        "--output",
+        required=required,
+        type=not_stdout if folder or required else str,
+        metavar="DIR" if folder else "FILE",
+        help=help_text,
     )
 
 
@@ -142,7 +175,7 @@ def resolve_format(args: argparse.Namespace) -> None:
     default = getattr(args, "format_default", None)
     if default is None:
         return
-    output = getattr(args, "output", None)
+    output = output_file(getattr(args, "output", None))
     suffix = Path(output).suffix.lower() if output else ""
     implied = _SUFFIX_FORMATS.get(suffix)
     if implied not in args.format_choices:
@@ -359,12 +392,14 @@ def load_concept_paths(*paths: str) -> list[Any]:
 
 
 def emit(data: str | bytes, output: str | None, *, inputs: Sequence[str | Path] = ()) -> None:
-    """Write *data* atomically to *output* (never over an input), or to stdout."""
+    """Write *data* atomically to *output* (never over an input), or to stdout when
+    *output* is ``None`` or ``-`` (:func:`output_file`); bytes never go to a terminal."""
     from .._io import atomic_write
 
-    if output:
-        atomic_write(output, data, inputs=inputs)
-        say_written(output)
+    file = output_file(output)
+    if file is not None:
+        atomic_write(file, data, inputs=inputs)
+        say_written(file)
         return
     if isinstance(data, bytes):
         if sys.stdout.isatty():

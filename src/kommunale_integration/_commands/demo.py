@@ -14,7 +14,7 @@ from typing import Any
 
 from .._i18n import tr
 from .._io import MANIFEST as MARKER
-from ._common import EXIT_FINDINGS, EXIT_OK
+from ._common import EXIT_FINDINGS, EXIT_OK, not_stdout_path
 
 __all__ = ["DEMO_PERIOD", "MARKER", "register"]
 
@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--output",
         metavar="DIR",
-        type=Path,
+        type=not_stdout_path,
         default=Path("build/demo"),
         help=tr("output folder (default: build/demo); replaced when it holds an earlier demo"),
     )

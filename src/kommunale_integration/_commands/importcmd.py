@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from .._i18n import tr
-from ._common import EXIT_OK
+from ._common import EXIT_OK, not_stdout
 
 __all__ = ["register"]
 
@@ -40,7 +40,13 @@ def register(subparsers: Any) -> None:
         ),
     )
     hsds.add_argument("dir", metavar="DIR", help=tr("HSDS folder or file"))
-    hsds.add_argument("--output", required=True, metavar="PATH", help=tr("concept file to write"))
+    hsds.add_argument(
+        "--output",
+        type=not_stdout,
+        required=True,
+        metavar="PATH",
+        help=tr("concept file to write"),
+    )
     hsds.add_argument(
         "--into",
         metavar="CONCEPT",

@@ -23,6 +23,8 @@ from ._common import (
     add_output_option,
     add_workers_option,
     case_files,
+    emit,
+    output_file,
     read_case_export,
     say,
     say_written,
@@ -126,8 +128,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             tr("nothing to compute: give a concept PATH or a case export with --cases and --events")
         )
+    output = output_file(args.output)  # None: stdout (no --output, or --output -)
     if args.format == "xlsx":
-        if not args.output:
+        if not output:
             raise UsageError(tr("--format xlsx writes a workbook: name its file with --output"))
         from .._errors import require_extra
 
@@ -135,10 +138,10 @@ def run(args: argparse.Namespace) -> int:
     if args.threshold < 0:
         say("error", tr("--threshold must be 0 or more"))
         return EXIT_UNUSABLE
-    if args.no_suppression and args.output and args.format != "json":
+    if args.no_suppression and output and args.format != "json":
         from .._engine.table import check_internal_name
 
-        check_internal_name(args.output)  # before any work
+        check_internal_name(output)  # before any work
     if args.audit:
         _check_audit(args)
     period = ReportPeriod.parse(args.period)
@@ -200,13 +203,11 @@ def run(args: argparse.Namespace) -> int:
         say_written(folder / "datapackage.json")
     if args.audit:
         _write_audit(table, args.audit, inputs)
-    if args.output:
-        table.write(args.output, args.format, inputs=inputs)
-        say_written(args.output)
+    if output:
+        table.write(output, args.format, inputs=inputs)
+        say_written(output)
     else:
-        sys.stdout.write(table.render(args.format))
-        if args.format == "json":
-            sys.stdout.write("\n")
+        emit(table.render(args.format) + ("\n" if args.format == "json" else ""), None)
     return EXIT_OK
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .._i18n import tr
-from ._common import EXIT_OK
+from ._common import EXIT_OK, not_stdout_path
 
 
 def _iso_date(text: str) -> date:
@@ -80,7 +80,11 @@ def register(subparsers: Any) -> None:
     )
     update.add_argument("file", type=Path, metavar="FILE", help=tr("the official .xlsx or .csv"))
     update.add_argument(
-        "--output", type=Path, required=True, metavar="PATH", help=tr("the catalogue to write")
+        "--output",
+        type=not_stdout_path,
+        required=True,
+        metavar="PATH",
+        help=tr("the catalogue to write"),
     )
     update.add_argument(
         "--gebietsstand",
