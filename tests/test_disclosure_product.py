@@ -634,6 +634,32 @@ def test_verify_reads_relations_changed_since_the_last_table() -> None:
         assert verify(values, loose, [{"a": 1.0}], 0) == []  # max(3, 3) ≤ 5 ≤ 3 + 3
 
 
+def test_verify_keeps_no_rows_of_a_table_it_is_told_no_other_shares() -> None:
+    """``verify_columns(..., keep=False)`` (the one table of new and active cases,
+    whose cells no other table has) reads the relations as they are, keeps no rows
+    for the next table and leaves those kept as they were; its verdicts are those of
+    the rows it would keep."""
+    import numpy as np
+
+    from kommunale_integration._engine._hypercube import _Rows, verify_columns
+
+    values = {"t": 5, "a": 2, "b": 3, "c": 0}
+    relations: list[Relation] = [("t", ["a", "b", "c"], True), ("t", ["a", "t"], False)]
+    # witnesses: a ↔ b (keeps both relations), c alone (breaks the sum), a by 4 (above t)
+    witnesses = {
+        "owner": np.array([0, 0, 1, 2]),
+        "cols": np.array([0, 1, 2, 0]),
+        "delta": np.array([1.0, -1.0, 1.0, 4.0]),
+        "lower": 0,
+    }
+    assert verify({"x": 1, "y": 1}, [("x", ["y"], True)], [{"y": 0.0}], 0) == []
+    before = list(_Rows._last)
+    assert verify_columns(values, relations, ["a", "b", "c"], keep=False, **witnesses) == [1, 2]
+    assert _Rows._last == before  # (the other table's rows, still kept)
+    assert verify_columns(values, relations, ["a", "b", "c"], **witnesses) == [1, 2]
+    assert _Rows._last[0].keys == list(values)
+
+
 def balanced(vector: Sequence[tuple[int, int]], relations: Sequence[Any]) -> bool:
     moved = dict(vector)
     return all(

@@ -42,15 +42,16 @@ SUPPORT = 4
 LOOSE = 2
 """A vector that leaves an inequality unbalanced moves at most this many values."""
 WIDER = ((SUPPORT, SUPPORT, False), (6, 6, False), (8, 8, True))
-"""For a value without a vector within ``SUPPORT`` and ``LOOSE``, the vectors within
-these limits ``(support, loose, rising)`` (*rising*: only values that grow), all
-of them. The new and active cases of one table
-(:func:`~kommunale_integration._engine.compute._protect_pair`) tie a month to the
-cases open at its start and closed in it: a case opened in March instead of April
-moves four values (new and active in March, new in April, open at April's start),
-and a case more, opened and closed in July, eight (new, active and closed in July
-and its quarter, new and active in the year), each leaving an inequality of the
-active cases open; the second can always be taken, since nothing falls."""
+"""For a value without a vector within ``SUPPORT`` and ``LOOSE`` that only raises
+values and lowers no inequality (:meth:`_Axis._safe`: a case more), the vectors
+within these limits ``(support, loose, rising)`` (*rising*: only values that grow)
+as well, all of them. The new and active cases of one table
+(:func:`~kommunale_integration._engine.compute._joint_table`) tie a month to the
+cases open at its start and to those open at the next start: a case opened in
+March instead of April moves seven values (new and active in March and the
+first quarter, new in April and the second quarter, open at April's start), and a
+case more, opened and closed in July, six (new and active in July, its quarter and
+the year) — the change that can always be taken, since nothing falls."""
 ROUNDS = (2_400, 5_000, 200_000)
 """A search checks at most this many cells of candidates (candidates × cells each) in
 its rounds, the candidates of the best-ranked vectors of each dimension; the next
@@ -281,9 +282,9 @@ class _Axis:
         else:
             row_idx = np.zeros((len(sizes), 0), dtype=np.int64)
             row_chg = np.zeros((len(sizes), 0), dtype=np.int64)
-        found = (
-            np.ascontiguousarray(idx.T),
-            np.ascontiguousarray(sgn.T),
+        found = (  # (the values' indices and the signs small: kept for every value)
+            np.ascontiguousarray(idx.T, dtype=np.int32),
+            np.ascontiguousarray(sgn.T, dtype=np.int8),
             sizes,
             np.ascontiguousarray(row_idx.T),
             np.ascontiguousarray(row_chg.T),
@@ -372,6 +373,12 @@ class Cube:
                 self.slack.append(slack.reshape(len(axis.rows), -1))
             else:
                 self.slack.append(None)
+
+    def done(self) -> None:
+        """Drop the vectors, bounds and rankings kept for the searches of this table."""
+        self._lines.clear()
+        self._sinks.clear()
+        self._static.clear()
 
     def coordinates(self, col: int) -> tuple[int, ...]:
         return tuple(
@@ -674,8 +681,9 @@ class _Line:
         import numpy as np
 
         idx, sgn, _, row_idx, row_chg = cube.axes[a].vectors(value)
-        self.offset = cube.strides[a] * (idx - value)
-        self.sign = sgn.astype(np.int8)  # (±1, 0: small and fast)
+        # (positions in the cube, which has far fewer than 2³¹ cells: 32 bits)
+        self.offset = (cube.strides[a] * (idx - value)).astype(np.int32)
+        self.sign = sgn.astype(np.int8, copy=False)  # (±1, 0: small and fast)
         self.padded_offset, self.padded_sign = self.offset, self.sign
         if idx.shape[0] < SUPPORT:
             pad = ((0, SUPPORT - idx.shape[0]), (0, 0))
@@ -740,7 +748,7 @@ _SPLITS: dict[tuple[int, ...], tuple[Any, Any]] = {}
 position in it."""
 
 
-_VERIFY_CHUNK = 1 << 18
+_VERIFY_CHUNK = 1 << 16
 """About this many (witness, relation row) entries are checked at once by :func:`verify`."""
 
 
@@ -780,6 +788,7 @@ def verify_columns(
     cols: Any,
     delta: Any,
     lower: int,
+    keep: bool = True,
 ) -> list[int]:
     """:func:`verify` for changes given as arrays: entry ``i`` changes the cell
     ``cells[cols[i]]`` by ``delta[i]`` in the witness ``owner[i]`` (ascending, the
@@ -788,13 +797,14 @@ def verify_columns(
 
     Every relation is read from *relations* and every value from *values* (the true
     table), through :class:`_Rows`: nothing is taken from how the witnesses were
-    built. A row is checked in every witness that changes one of its cells.
+    built. A row is checked in every witness that changes one of its cells. With
+    *keep* false the rows are not kept for the next table (:meth:`_Rows.of`).
     """
     import numpy as np
 
     if not len(cols):
         return []
-    table = _Rows.of(values, relations)
+    table = _Rows.of(values, relations, keep=keep)
     x = np.fromiter(values.values(), float, len(table.keys))
     ids = table.positions(cells)[cols]  # the changed cells as positions in *values*
     bad = set(owner[x[ids] + delta < lower - 1e-6].tolist())
@@ -863,7 +873,7 @@ class _Rows:
     the rows are used again."""
 
     _last: ClassVar[list[_Rows]] = []
-    relations: list[tuple[Any, list[Any], bool]]
+    relations: list[tuple[Any, Sequence[Any], bool]]
     cell_id: dict[Any, int]
     totals: Any
     parts: Any
@@ -877,10 +887,13 @@ class _Rows:
         keys: list[Any],
         relations: Sequence[tuple[Any, Sequence[Any], bool]],
         like: _Rows | None = None,
+        *,
+        keep: bool = True,
     ) -> None:
         """The rows of *relations* over the cells *keys*; with *like*, the rows of
         the same cells and relations but for their exactness, whose sum rows are
-        taken over."""
+        taken over. With *keep* false the relations are read, not copied (the rows
+        are not kept to compare with the next table's)."""
         import numpy as np
 
         self.keys = keys
@@ -903,10 +916,13 @@ class _Rows:
                 like.sum_coef,
             )
         else:
-            # a copy to compare with (the relations given may change after)
-            self.relations = [
-                (total, list(parts), bool(exact)) for total, parts, exact in relations
-            ]
+            # a copy to compare with the next table's (the relations given may change
+            # after); none for rows that are not kept
+            self.relations = (
+                [(total, list(parts), bool(exact)) for total, parts, exact in relations]
+                if keep
+                else list(relations)
+            )
             self._sums()
         exact = np.fromiter((r[2] for r in self.relations), bool, len(self.relations))
         self._own(exact)
@@ -923,11 +939,18 @@ class _Rows:
         flat = chain.from_iterable(r[1] for r in self.relations)
         self.parts = np.fromiter(map(get, flat), np.int64, int(lengths.sum()))
         self.rel_of = np.repeat(np.arange(n_rel, dtype=np.int64), lengths)
-        cell = np.concatenate([self.totals, self.parts])
-        row = np.concatenate([np.arange(n_rel, dtype=np.int64), self.rel_of])
-        coef = np.concatenate([np.ones(n_rel), -np.ones(len(self.parts))])
-        keys_a, inverse = np.unique(cell * max(1, n_rel) + row, return_inverse=True)
-        total_coef = np.bincount(inverse.ravel(), weights=coef, minlength=len(keys_a))
+        # each (cell, row) once, its coefficients added up: sorted by cell, then row
+        # (an argsort, not np.unique with its inverse: less memory at once)
+        key = np.concatenate([self.totals, self.parts]) * max(1, n_rel)
+        key += np.concatenate([np.arange(n_rel, dtype=np.int64), self.rel_of])
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        coef = np.concatenate([np.ones(n_rel), -np.ones(len(self.parts))])[order]
+        del order
+        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else key
+        keys_a = key[first]
+        total_coef = np.add.reduceat(coef, first) if len(first) else coef
+        del key, coef
         keep = total_coef != 0
         keys_a, self.sum_coef = keys_a[keep], total_coef[keep]
         self.sum_row = keys_a % max(1, n_rel)
@@ -953,14 +976,21 @@ class _Rows:
 
     @classmethod
     def of(
-        cls, values: Mapping[Any, int], relations: Sequence[tuple[Any, Sequence[Any], bool]]
+        cls,
+        values: Mapping[Any, int],
+        relations: Sequence[tuple[Any, Sequence[Any], bool]],
+        *,
+        keep: bool = True,
     ) -> _Rows:
         """The rows of the table *values* with *relations* (those kept when their
         cells and relations are equal to these; the sum rows of those kept when only
         the exactness differs: distinct counts and new cases have different
-        relations over the same cells)."""
+        relations over the same cells). With *keep* false they are made for this
+        table alone: not compared with those kept, not kept."""
         keys = list(values)
         given = list(relations)
+        if not keep:
+            return cls(keys, given, keep=False)
         for found in cls._last:
             if found.keys == keys and found.relations == given:
                 return found

@@ -129,9 +129,12 @@ def _run(solver: Any) -> None:
 
 def normalise(groups: Iterable[Sequence[Any]]) -> list[Relation]:
     """``(total, parts)`` or ``(total, parts, exact)`` → ``(total, parts, exact)``."""
-    # (the engine's parts lists are kept, not copied: nothing changes a relation)
+    # (the engine's relations and their parts lists are kept, not copied: nothing
+    # changes a relation)
     return [
-        (g[0], g[1] if type(g[1]) is list else list(g[1]), True if len(g) < 3 else bool(g[2]))
+        g
+        if type(g) is tuple and len(g) == 3 and type(g[1]) is list and type(g[2]) is bool
+        else (g[0], g[1] if type(g[1]) is list else list(g[1]), True if len(g) < 3 else bool(g[2]))
         for g in groups
     ]
 
@@ -598,6 +601,8 @@ def witness_suppression(
         search = _Search(values, finder, primary, column=system.column, free=free)
     search.cover()
     search.prune()
+    finder.done()  # (before the check: it needs memory of its own)
+    search.done()
     search.check(relations, lower)
     return search.result()
 
@@ -627,6 +632,10 @@ class _Finder(Protocol):
 
     def near(self, col: int) -> set[int]:
         """The columns next to *col* (their primary cells are re-witnessed first)."""
+        ...
+
+    def done(self) -> None:
+        """Drop what the searches kept for the next ones (none follows)."""
         ...
 
 
@@ -686,6 +695,9 @@ class _LinearFinder(_Finder):
 
     def near(self, col: int) -> set[int]:
         return set(self.system.corners(col).tolist())
+
+    def done(self) -> None:
+        pass  # (the system is the search's)
 
 
 class _CubeFinder(_Finder):
@@ -752,6 +764,10 @@ class _CubeFinder(_Finder):
 
     def near(self, col: int) -> set[int]:
         return set()
+
+    def done(self) -> None:
+        self.cube.done()
+        self._linear = None
 
 
 class _Search:
@@ -1024,6 +1040,12 @@ class _Search:
             found.append(change)
         return found
 
+    def done(self) -> None:
+        """Drop the bookkeeping of the cover and the pruning pass: :meth:`check` and
+        :meth:`result` need only the witnesses and the suppressed cells."""
+        self.uses, self.covers, self.covered = [], [], []
+        self.spare.clear()
+
     def check(self, relations: Sequence[Relation], lower: int) -> None:
         """Every surviving witness is a consistent table of whole numbers that moves
         only suppressed cells (the certificate of the result, also against an attacker
@@ -1034,8 +1056,17 @@ class _Search:
 
         owner, cols, delta = self._entries()
         cells = self.finder.cells
+        # (the rows of a table with cells never published, new and active cases
+        # together, are not kept: no other table has its cells)
         broken = verify_columns(
-            self.values, relations, cells, owner=owner, cols=cols, delta=delta, lower=lower
+            self.values,
+            relations,
+            cells,
+            owner=owner,
+            cols=cols,
+            delta=delta,
+            lower=lower,
+            keep=not self.free,
         )
         fractional = bool((delta != np.round(delta)).any())
         if broken or fractional or not self.hidden[cols].all():
