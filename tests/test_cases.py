@@ -259,6 +259,66 @@ def test_events_before_the_case_was_opened_count(tmp_path: Path) -> None:
     assert table.get("language_course_starts", "2025-Q2", "05558004").value == 0
 
 
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_implausible_date_is_refused_naming_file_row_and_column(
+    tmp_path: Path, fast: bool
+) -> None:
+    """A date before 1950 (a date of birth in the wrong column, a typo) or more than a
+    year ahead (a typo, 31.12.9999 for "still open") would count a case as active for
+    decades or an event never: refused by both readers, with file, row and column and
+    what was expected, in the language of the messages; the cell is not quoted."""
+    from kommunale_integration._cases import plausible_days
+    from kommunale_integration._i18n import using_language
+
+    first, last = (date.fromordinal(day) for day in plausible_days())
+    ahead = date.fromordinal(last.toordinal() + 1)
+    cases = (
+        "case_id,municipality,opened,closed\n"
+        "P-1,05558004,2025-01-01,\n"
+        f"P-2,05558004,{first:%d.%m.%Y},{last.isoformat()}\n"  # the edges are plausible
+        "P-3,05558004,14.07.1899,\n"
+        "P-4,05558004,2025-01-01,9999-12-31\n"
+        f"P-5,05558004,{ahead.isoformat()},\n"
+    )
+    events = (
+        "case_id,event,date\n"
+        "P-1,language_course_started,2025-02-10\n"
+        "P-1,employment_started,1949-12-31\n"
+    )
+    with pytest.raises(LoadError) as info:
+        read_cases(
+            write(tmp_path, "cases.csv", cases),
+            write(tmp_path, "events.csv", events),
+            options=CaseReadOptions(fast=fast),
+        )
+    where = [(f.code, f.location.row, f.location.column) for f in info.value.findings]
+    assert where == [
+        ("invalid-date", 4, "opened"),
+        ("invalid-date", 5, "closed"),
+        ("invalid-date", 6, "opened"),
+        ("invalid-date", 3, "date"),
+    ]
+    assert {Path(f.location.file or "").name for f in info.value.findings} == {
+        "cases.csv",
+        "events.csv",
+    }
+    finding = info.value.findings[0]
+    assert finding.message.startswith(f"expected a date from 1950-01-01 to {last.isoformat()}")
+    assert "1899" not in messages(info.value)
+    with using_language("de"), pytest.raises(LoadError) as german:
+        read_cases(write(tmp_path, "cases.csv", cases), options=CaseReadOptions(fast=fast))
+    assert german.value.findings[0].message.startswith("erwartet ein Datum vom 1950-01-01 bis")
+    good = cases.replace("1899", "2019").replace("9999", "2025").replace(ahead.isoformat(), "")
+    good = good.replace("P-5,05558004,,", "P-5,05558004,2025-05-05,")
+    events = events.replace("1949", "2025")
+    data = read_cases(
+        write(tmp_path, "cases.csv", good),
+        write(tmp_path, "events.csv", events),
+        options=CaseReadOptions(fast=fast),
+    )
+    assert len(data) == 5
+
+
 def test_missing_required_column(tmp_path: Path) -> None:
     text = "case_id,opened\n1,2025-01-01\n"
     with pytest.raises(LoadError) as info:

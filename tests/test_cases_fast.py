@@ -441,6 +441,7 @@ def test_dates_at_once_are_the_exact_readers_dates(texts: list[str]) -> None:
     from kommunale_integration._cases import _Reader
 
     reader = _Reader(None, CaseReadOptions())
+    reader.plausible = (1, date.max.toordinal())  # the calendar here; plausibility below
     # every calendar edge each time; texts of other byte lengths are not parsed here
     texts = [t for t in CALENDAR_EDGES + texts if len(t.encode()) == 10]
     data = "".join(texts).encode()
@@ -466,12 +467,12 @@ def test_dates_of_a_block_with_other_forms_and_blanks(tmp_path: Path) -> None:
 
     reader = _Reader(None, CaseReadOptions())
     texts = ["2025-03-31", "1.3.2025", "", "29.02.2024", "01.03.2025", "2024-02-29"]
-    days = _cases_fast._Days(reader.closing_day).values(pa.array(texts), "int32")
+    days = _cases_fast._Days(reader.closing_day, reader.plausible).values(pa.array(texts), "int32")
     expected = [reader.closing_day(t) for t in texts]
     assert days.tolist() == expected
     assert expected[2] == OPEN
     with pytest.raises(_cases_fast._GiveUp):
-        _cases_fast._Days(reader.day).values(pa.array(["2025-02-29"]), "int32")
+        _cases_fast._Days(reader.day, reader.plausible).values(pa.array(["2025-02-29"]), "int32")
 
 
 def test_ids_with_a_stripped_character_at_either_end_are_found() -> None:

@@ -71,6 +71,24 @@ _REQUIRED_EVENT: Final = ("case_id", "event", "date")
 #: Value of ``closed`` for a case that is still open (greater than every real day).
 OPEN: Final = 2**31 - 1
 
+#: The plausible dates of a case export (``opened``, ``closed``, an event's ``date``):
+#: from this day (no case of today's integration work was opened before; an earlier
+#: date is a date of birth in the wrong column or a typo) …
+EARLIEST_DAY: Final = date(1950, 1, 1)
+#: … to one year after the day of reading (a course may be entered before it starts; a
+#: later date is a typo or a placeholder such as 31.12.9999 for "still open").
+FUTURE_DAYS: Final = 366
+
+
+def plausible_days(today: date | None = None) -> tuple[int, int]:
+    """The first and last plausible day ordinal of a case-export date, read on *today*
+    (default: the current date). The one rule of both readers: the exact reader's
+    :meth:`_Reader.day` refuses a date outside, and the columnar reader leaves such a
+    date to it."""
+    last = (today or date.today()).toordinal() + FUTURE_DAYS  # noqa: DTZ011 - a calendar day
+    return EARLIEST_DAY.toordinal(), last
+
+
 SEXES: Final = ("f", "m", "d", "unknown")
 _SEX_ALIASES: Final = {
     "f": "f",
@@ -418,6 +436,8 @@ class _Reader:
         self.event_case = array("i")
         self.event_day = array("i")
         self._dates: dict[str, int] = {}
+        #: the first and last day a date of the export may have (:func:`plausible_days`)
+        self.plausible = plausible_days()
         self._years: dict[str, int] = {"": 0}
         self._sex_code: dict[str, int] | None = None
         self._raw: dict[str, dict[str, int]] = {}
@@ -446,7 +466,8 @@ class _Reader:
     # ----------------------------------------------------------------- values
 
     def day(self, text: str) -> int:
-        """Day ordinal of an ISO or German date; raises ValueError."""
+        """Day ordinal of an ISO or German date; raises ValueError, also for a date
+        outside the plausible days (:func:`plausible_days`)."""
         found = self._dates.get(text)
         if found is not None:
             return found
@@ -460,6 +481,16 @@ class _Reader:
         except ValueError:
             # not quoted either: the cell could be a date of birth or a case id
             raise _Invalid("the date does not exist in the calendar") from None
+        first, last = self.plausible
+        if not first <= result <= last:
+            # not quoted: a date of birth in the wrong column is personal data
+            raise _Invalid(
+                "expected a date from {first} to {last} (one year ahead): an earlier or "
+                "later date is rather a date of birth, a typo or a placeholder such as "
+                "31.12.9999 (leave 'closed' empty while the case is open)",
+                first=date.fromordinal(first).isoformat(),
+                last=date.fromordinal(last).isoformat(),
+            )
         if len(self._dates) < 2_000_000:
             self._dates[text] = result
         return result

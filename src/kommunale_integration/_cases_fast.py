@@ -238,8 +238,13 @@ class _Memo:
 
 class _Days(_Memo):
     """Day ordinals of dates: ``2025-03-31`` and ``31.03.2025`` at once with numpy,
-    any other text (``1.3.2025``, a blank, an invalid date) by the reader's own
-    conversion, which also decides what is invalid."""
+    any other text (``1.3.2025``, a blank, an invalid date, a date outside the
+    reader's plausible days) by the reader's own conversion, which also decides what
+    is invalid."""
+
+    def __init__(self, convert: Callable[[str], Any], plausible: tuple[int, int]) -> None:
+        super().__init__(convert)
+        self.plausible = plausible
 
     def values(self, texts: Any, dtype: str) -> Any:
         import numpy as np
@@ -249,7 +254,9 @@ class _Days(_Memo):
         done = np.zeros(len(lengths), bool)
         ten = np.flatnonzero(lengths == 10)
         if len(ten):
-            days, done[ten] = _parse_days(data[starts[ten, None] + np.arange(10)])
+            days, ok = _parse_days(data[starts[ten, None] + np.arange(10)])
+            first, last = self.plausible
+            done[ten] = ok & (days >= first) & (days <= last)
             result[ten] = days
         rest = np.flatnonzero(~done)
         if len(rest):
@@ -348,7 +355,8 @@ def _read_cases(reader: _Reader, path: str, encoding: str | None, delimiter: str
         reader.dims.setdefault(name, _Dim(array("H"), []))
     ids = _Ids()
     values = {name: _Memo(convert) for name, convert in reader.case_values().items()}
-    values["opened"], values["closed"] = _Days(reader.day), _Days(reader.closing_day)
+    values["opened"] = _Days(reader.day, reader.plausible)
+    values["closed"] = _Days(reader.closing_day, reader.plausible)
     values["municipality"] = _coder(reader.dims["municipality"], reader.municipality)
     for name in ("legal_basis", *extra):
         values[name] = _coder(reader.dims[name], reader.label)
@@ -575,7 +583,7 @@ def _read_events(
 
     enc, sep, header = _scan(path, encoding, delimiter)
     pos = _positions(reader, path, header, "events")
-    day = _Days(reader.day)
+    day = _Days(reader.day, reader.plausible)
     for block in _blocks(path, enc, sep, len(header), {c: pos[c] for c in _REQUIRED_EVENT}):
         cases = ids.find(block.pop("case_id"))
         codes, texts = _codes(block["event"]), block["event"].dictionary.to_pylist()
