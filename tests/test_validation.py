@@ -34,6 +34,7 @@ from kommunale_integration import (
     Observation,
     ObservationStatus,
     Offer,
+    OverTime,
     ReportPeriod,
     Severity,
     StatusChange,
@@ -1180,3 +1181,54 @@ def test_completeness_asks_for_the_municipalities_that_exist_in_the_period(
     report = _run(concept, disabled={"coverage-gap"})
     missing = [f for f in report.by_code("incomplete-period") if "(05558016)" in f.message]
     assert bool(missing) is counted, report.to_text()
+
+
+def _quarters_of_duelmen(changes: dict[int, dict[str, Any]] | None = None) -> Concept:
+    """The clean concept with Dülmen's year of ``faelle`` (a count summed over time)
+    given only as its four quarters (*changes*: quarter → fields changed)."""
+    clean = _faelle(_clean(), over_time=OverTime.SUM, disaggregations=("sex",))
+    kept = tuple(
+        o for o in clean.observations if not (o.territory == DUELMEN and o.indicator == "faelle")
+    )
+    quarters = tuple(
+        Observation(
+            indicator="faelle",
+            period=ReportPeriod.parse(f"2026-Q{q}"),
+            territory=DUELMEN,
+            **{"value": Decimal(10), **(changes or {}).get(q, {})},
+        )
+        for q in range(1, 5)
+    )
+    return clean.evolve(observations=(*kept, *quarters))
+
+
+def test_a_year_summed_from_its_quarters_is_complete() -> None:
+    assert "incomplete-period" not in _run(_quarters_of_duelmen()).codes()
+
+
+def test_quarters_of_a_breakdown_do_not_make_the_year() -> None:
+    by_sex = {q: {"disaggregation": (("sex", "f"),)} for q in range(1, 5)}
+    finding = _only(_run(_quarters_of_duelmen(by_sex)), "incomplete-period")
+    assert "(05558016)" in finding.message
+
+
+def test_a_quarter_missing_with_a_reason_leaves_the_year_incomplete() -> None:
+    gap = {3: {"value": None, "status": ObservationStatus.MISSING, "note": "nicht erhoben"}}
+    finding = _only(_run(_quarters_of_duelmen(gap)), "incomplete-period")
+    assert "(05558016)" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "flagged"),
+    [
+        (None, date(2020, 12, 31), False),
+        (date(2017, 1, 1), None, False),
+        (None, None, True),
+    ],
+)
+def test_a_timeframe_open_on_one_side_is_a_timeframe(
+    start: date | None, end: date | None, flagged: bool
+) -> None:
+    frame = DateRange(start=start, end=end)
+    concept = _replace(_clean(), "measures", 0, timeframe=frame)
+    assert ("measure-without-timeframe" in _run(concept).codes()) is flagged
