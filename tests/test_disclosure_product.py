@@ -636,15 +636,19 @@ def test_verify_reads_relations_changed_since_the_last_table() -> None:
 
 def test_verify_keeps_no_rows_of_a_table_it_is_told_no_other_shares() -> None:
     """``verify_columns(..., keep=False)`` (the one table of new and active cases,
-    whose cells no other table has) reads the relations as they are, keeps no rows
-    for the next table and leaves those kept as they were; its verdicts are those of
-    the rows it would keep."""
+    whose cells no other table has) reads the relations as they are (those of the
+    changed cells only), keeps no rows for the next table and leaves those kept as
+    they were; its verdicts are those of the rows it would keep."""
     import numpy as np
 
     from kommunale_integration._engine._hypercube import _Rows, verify_columns
 
-    values = {"t": 5, "a": 2, "b": 3, "c": 0}
-    relations: list[Relation] = [("t", ["a", "b", "c"], True), ("t", ["a", "t"], False)]
+    values = {"t": 5, "a": 2, "b": 3, "c": 0, "u": 1, "v": 2}
+    relations: list[Relation] = [
+        ("t", ["a", "b", "c"], True),
+        ("t", ["a", "t"], False),
+        ("u", ["v"], True),  # (broken by the true table, but moved by no witness)
+    ]
     # witnesses: a ↔ b (keeps both relations), c alone (breaks the sum), a by 4 (above t)
     witnesses = {
         "owner": np.array([0, 0, 1, 2]),

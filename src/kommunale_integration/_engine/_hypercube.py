@@ -798,15 +798,23 @@ def verify_columns(
     Every relation is read from *relations* and every value from *values* (the true
     table), through :class:`_Rows`: nothing is taken from how the witnesses were
     built. A row is checked in every witness that changes one of its cells. With
-    *keep* false the rows are not kept for the next table (:meth:`_Rows.of`).
+    *keep* false the rows are not kept for the next table (:meth:`_Rows.of`) and are
+    made only for the relations of the changed cells (the others are checked in no
+    witness).
     """
     import numpy as np
 
     if not len(cols):
         return []
+    if not keep:
+        # (the relations of no changed cell are checked in no witness: left out)
+        moved = set(map(cells.__getitem__, np.unique(cols).tolist()))
+        relations = [r for r in relations if r[0] in moved or not moved.isdisjoint(r[1])]
     table = _Rows.of(values, relations, keep=keep)
     x = np.fromiter(values.values(), float, len(table.keys))
     ids = table.positions(cells)[cols]  # the changed cells as positions in *values*
+    if not keep:
+        table.cell_id = {}  # (the rows are this table's alone: no more positions asked)
     bad = set(owner[x[ids] + delta < lower - 1e-6].tolist())
     sums, top = table.levels(x)
     changes = _Changes(owner, ids, delta, len(x))
