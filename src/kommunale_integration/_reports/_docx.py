@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from .._errors import require_extra
 from ._charts import trend_png
@@ -156,8 +156,64 @@ _PAD_CM = 0.5  # cell margins and a little air
 _BOLD = 1.1  # a bold header word is about a tenth wider
 
 
+#: Where the compound words of the report's own headings may break, like TeX's
+#: ``\hyphenation`` list: the soft hyphens are written into the DOCX, so a narrow
+#: column of numbers breaks "Ziel-/erreichung" where Word would cut a word anywhere
+#: ("Vorperio/de"). Without them the longest header word of each number column set its
+#: width, and the Kennzahl names were squeezed to four lines. Other words keep whole.
+_HYPHENATION: Final = {
+    word.replace("-", ""): word.replace("-", "\u00ad")
+    for word in (
+        "Vor-periode",
+        "Ver-änderung",
+        "Ziel-wert",
+        "Ziel-erreichung",
+        "Ausgangs-wert",
+        "Druck-sache",
+        "Ab-stimmung",
+    )
+}
+_SOFT_HYPHEN: Final = "\u00ad"
+
+
+def _hyphenated(text: str) -> str:
+    """*text* with the soft hyphens of :data:`_HYPHENATION`."""
+    if not any(word in text for word in _HYPHENATION):
+        return text
+    return " ".join(_HYPHENATION.get(word, word) for word in text.split(" "))
+
+
+def _write(cell: Any, text: str) -> None:
+    """Set the text of a table cell; a soft hyphen becomes Word's optional hyphen
+    (``w:softHyphen``: shown only where the word breaks)."""
+    if _SOFT_HYPHEN not in text:
+        cell.text = text
+        return
+    cell.text = ""
+    run = cell.paragraphs[0].add_run()
+    for index, piece in enumerate(text.split(_SOFT_HYPHEN)):
+        if index:
+            run._r.append(_oxml("w:softHyphen"))
+        run._r.add_t(piece)
+
+
 def _figure(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
+
+
+def _word_cm(word: str) -> float:
+    """The width of the widest piece of *word* between its soft hyphens (with the
+    hyphen that a break shows)."""
+    pieces = word.split(_SOFT_HYPHEN)
+    return max(
+        _text_cm(piece) + (0.12 if i < len(pieces) - 1 else 0.0) for i, piece in enumerate(pieces)
+    )
+
+
+def _figure_cm(text: str) -> float:
+    """The width of a figure: it never wraps inside, but its change in brackets may
+    go below it ("+12" / "(+11,2 %)")."""
+    return max(_text_cm(part) for part in text.replace(" (", "\n(").split("\n"))
 
 
 def _text_cm(text: str) -> float:
@@ -177,8 +233,9 @@ def _text_cm(text: str) -> float:
 def _widths(table: Table) -> list[float]:
     """Column widths in cm from the content.
 
-    Every column gets at least the width of its longest word (no "Vorperio/de"), a
-    column of numbers the width of its longest figure; the rest of the line goes to the
+    Every column gets at least the width of its longest word (no "Vorperio/de"; a word
+    of :data:`_HYPHENATION` its longest piece), a column of numbers the width of its
+    longest figure (the bracket after a number may go below it); the rest goes to the
     text columns by how long their texts are. When the longest words do not fit on the
     line together, the columns of numbers keep their width and the text columns share
     what is left.
@@ -186,16 +243,17 @@ def _widths(table: Table) -> list[float]:
     least: list[float] = []
     wish: list[float] = []
     for index, column in enumerate(table.columns):
-        texts = [column.header, *(row[index] for row in table.rows)]
+        texts = [_hyphenated(column.header), *(_hyphenated(row[index]) for row in table.rows)]
+        header = texts[0]
         longest = max((len(text) for text in texts), default=1)
         # A figure ("−22 (−11,3 %)") never wraps; words (a header, "unter Ausgangswert")
         # may, between words. Headers and the row headers (first column) are bold.
         unbroken = max(
             (
-                _text_cm(text)
-                if column.numeric and text is not column.header and _figure(text)
-                else max((_text_cm(w) for w in text.split()), default=_CHAR_CM)
-                * (_BOLD if text is column.header or index == 0 else 1.0)
+                _figure_cm(text)
+                if column.numeric and text is not header and _figure(text)
+                else max((_word_cm(w) for w in text.split()), default=_CHAR_CM)
+                * (_BOLD if text is header or index == 0 else 1.0)
                 for text in texts
             ),
             default=_CHAR_CM,
@@ -284,13 +342,13 @@ def _table(doc: Any, table: Table, *, header: bool = True) -> None:
         header_row._tr.get_or_add_trPr().append(_oxml("w:tblHeader", val="true"))
         for index, column in enumerate(table.columns):
             cell = header_row.cells[index]
-            cell.text = column.header
+            _write(cell, _hyphenated(column.header))
             for run in cell.paragraphs[0].runs:
                 run.bold = True
     for row in table.rows:
         cells = grid.add_row().cells
         for cell, text in zip(cells, row, strict=True):
-            cell.text = text
+            _write(cell, _hyphenated(text))
         # the first cell is the row's header ("Summe", a Kennzahl), bold as in HTML
         for run in cells[0].paragraphs[0].runs:
             run.bold = True
