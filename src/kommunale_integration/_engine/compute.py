@@ -1238,6 +1238,10 @@ def _protect_count(
     )
 
 
+#: The kinds of cell of the one table of new and active cases (:func:`_joint_table`).
+_JOINT_KINDS = ("new", "active", "open")
+
+
 def _joint_table(
     layout: _Layout, new: Sequence[int], active: Sequence[int]
 ) -> tuple[list[Any], list[int], list[Any], list[list[Any]], int]:
@@ -1274,9 +1278,13 @@ def _joint_table(
         for p, period in enumerate(layout.periods)
         if period.end.toordinal() + 1 in first
     }
-    keys: list[Any] = [((kind, p), t, combo) for kind in ("new", "active") for p, t, combo in cells]
+    # (each (kind, period) made once and shared by its cells)
+    heads = {kind: [(kind, p) for p in range(len(layout.periods))] for kind in _JOINT_KINDS}
+    keys: list[Any] = [
+        (heads[kind][p], t, combo) for kind in _JOINT_KINDS[:2] for p, t, combo in cells
+    ]
     keys += [
-        (("open", q), t, combo)
+        (heads["open"][q], t, combo)
         for q in starts
         for _, t, combo in cells[q * n_rest : (q + 1) * n_rest]
     ]
