@@ -682,7 +682,7 @@ def test_the_tutorial_produces_the_annual_report_of_a_new_town(
     text = (tmp_path / "wettringen" / "konzept.yaml").read_text(encoding="utf-8")
     assert "#   Wettringen (05566096), Kreis Steinfurt, Nordrhein-Westfalen" in text
     # Decisions with their votes, money and posts (step 6) reach the report.
-    assert "21 Ja, 2 Nein, 1 Enthaltung" in html
+    assert "21\u00a0Ja, 2\u00a0Nein, 1\u00a0Enthaltung" in html
     assert "beschlossen (Beschluss über das Konzept)" in html
     assert concept.get("funding", "landesfoerderung").amount == Decimal("25000.00")
     assert "25.000\u00a0€ jährlich" in html

@@ -72,7 +72,8 @@ def test_decisions_with_their_votes_in_every_format() -> None:
     )
     for fmt, text in _reports(concept).items():
         assert "Beschlüsse bis 31.12.2025" in text, fmt
-        assert "27 Ja, 3 Nein, 1 Enthaltung, 2 befangen" in text, fmt
+        # each count with its word (no-break space): a column breaks after a comma
+        assert "27\u00a0Ja, 3\u00a0Nein, 1\u00a0Enthaltung, 2\u00a0befangen" in text, fmt
         assert "beschlossen (Beschluss über das Konzept)" in text, fmt
         assert "SV-10-0117" in text, fmt
         assert "zur Kenntnis genommen" in text, fmt
@@ -117,7 +118,7 @@ def test_decisions_in_english() -> None:
     assert "**Decisions up to 31 December 2025**" in md
     assert (
         "| 28 November 2024 | Kreistag | – | adopted (decision on the concept) "
-        "| 27 yes, 3 no, 2 abstentions |"
+        "| 27\u00a0yes, 3\u00a0no, 2\u00a0abstentions |"
     ) in md
 
 
@@ -420,6 +421,22 @@ def test_the_docx_network_table_gives_the_topics_the_room() -> None:
     widths = [c.width.cm for c in table.rows[0].cells]
     assert widths[-1] == max(widths)
     assert widths[-1] > 1.4 * widths[0]
+
+
+def test_the_docx_vote_breaks_after_a_comma_never_inside_a_count() -> None:
+    """The "Abstimmung" column of the Kreis report is too narrow for "9 Ja, 0 Nein, 0
+    Enthaltungen" beside "Integrationsausschuss" (16.5 cm): it breaks after a comma,
+    and its width holds the widest count with its word (was "… 0" / "Enthaltungen")."""
+    import docx
+
+    from kommunale_integration._reports._docx import _PAD_CM, _text_cm
+
+    concept = ki.load_concept(ki.example_path("kreis_coesfeld"))
+    doc = docx.Document(io.BytesIO(ki.build_report(concept, "2025", format="docx")))
+    table = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Abstimmung")
+    votes = [row.cells[-1] for row in table.rows if "Ja" in row.cells[-1].text]
+    assert [c.text for c in votes] == ["9\u00a0Ja, 0\u00a0Nein, 0\u00a0Enthaltungen"]
+    assert votes[0].width.cm >= _text_cm("0\u00a0Enthaltungen") + _PAD_CM
 
 
 def test_a_forecast_symbol_never_stands_alone_at_a_line_end() -> None:

@@ -12,6 +12,7 @@ right-aligned, charts as PNG with alt text, and core properties from the concept
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -174,6 +175,8 @@ _HYPHENATION: Final = {
     )
 }
 _SOFT_HYPHEN: Final = "\u00ad"
+#: Where a cell's text may wrap: white space, but not a no-break space ("0 Enthaltungen").
+_WORDS: Final = re.compile(r"[^\S\u00a0]+")
 
 
 def _hyphenated(text: str) -> str:
@@ -252,7 +255,7 @@ def _widths(table: Table) -> list[float]:
             (
                 _figure_cm(text)
                 if column.numeric and text is not header and _figure(text)
-                else max((_word_cm(w) for w in text.split()), default=_CHAR_CM)
+                else max((_word_cm(w) for w in _WORDS.split(text) if w), default=_CHAR_CM)
                 * (_BOLD if text is header or index == 0 else 1.0)
                 for text in texts
             ),

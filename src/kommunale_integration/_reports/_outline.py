@@ -16,6 +16,7 @@ this module.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -526,7 +527,11 @@ def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
 
 
 def votes_text(fmt: Formatter, decision: DecisionView) -> str:
-    """``27 Ja, 3 Nein, 2 Enthaltungen`` (and ``, 1 befangen``); ``nicht erfasst``."""
+    """``27 Ja, 3 Nein, 2 Enthaltungen`` (and ``, 1 befangen``); ``nicht erfasst``.
+
+    Each count is joined to its word by a no-break space, in every format: a narrow
+    column ("Abstimmung") breaks after a comma, never between "0" and "Enthaltungen".
+    """
     votes = decision.votes
     if votes is None:
         return fmt.t("votes_not_recorded")
@@ -538,7 +543,7 @@ def votes_text(fmt: Formatter, decision: DecisionView) -> str:
     )
     if votes.recused:
         text += fmt.t("votes_recused", count=fmt.number(votes.recused, 0))
-    return text
+    return re.sub(r"(?<=\d) (?=\w)", "\u00a0", text)
 
 
 def _decision_table(fmt: Formatter, decisions: Sequence[DecisionView], until: date) -> Table:
