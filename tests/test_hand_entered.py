@@ -50,3 +50,27 @@ def test_an_indicator_without_numerator_reports_the_values_entered(tmp_path: Pat
 def test_a_denominator_needs_a_numerator() -> None:
     with pytest.raises(ki.InvalidValueError, match="numerator"):
         ki.Indicator(id="x", name="X", denominator="population")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("de", "keine Definition erfasst"), ("en", "no definition recorded")]
+)
+def test_a_kennzahl_without_definition_says_so_in_the_annex_of_every_format(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    """The annex of definitions had an empty "Definition" cell for a Kennzahl entered
+    by hand without one: every format (one outline) shows "–" with a short note."""
+    import io
+
+    import docx
+
+    (tmp_path / "konzept.yaml").write_text(PLAIN, encoding="utf-8")
+    concept = ki.load_concept(tmp_path)
+    md = ki.build_report(concept, "2026", format="md", lang=lang)
+    html = ki.build_report(concept, "2026", format="html", lang=lang)
+    assert f"| Besuche im Sprachcafé | – ({said}) |" in md
+    assert f"<td>– ({said})</td>" in html
+    doc = docx.Document(io.BytesIO(ki.build_report(concept, "2026", format="docx", lang=lang)))
+    annex = next(t for t in doc.tables if t.rows[0].cells[1].text == "Definition")
+    cells = [row.cells[1].text for row in annex.rows[1:]]
+    assert cells == [f"– ({said})"] * 2

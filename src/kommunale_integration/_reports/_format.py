@@ -324,6 +324,7 @@ MESSAGES: Mapping[str, str] = {
     "annex": "Annex",
     "indicator_definitions": "Indicator definitions",
     "definition": "Definition",
+    "definition_missing": "– (no definition recorded)",
     "unit": "Unit",
     "source": "Source",
     "origin_local": "own definition",

@@ -907,7 +907,9 @@ def _definitions(ctx: ReportContext, fmt: Formatter) -> Body | None:
                 [
                     (
                         indicator_label(i),
-                        " ".join(x for x in (i.definition, i.method_notes) if x),
+                        # a Kennzahl entered without a definition says so (no empty cell)
+                        " ".join(x for x in (i.definition, i.method_notes) if x)
+                        or t("definition_missing"),
                         "; ".join(
                             x
                             for x in (
