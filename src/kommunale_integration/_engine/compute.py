@@ -1656,9 +1656,13 @@ def protected_count(spec: CaseCount, by: Sequence[str]) -> CaseCount:
     cells bounded below 3). So its cells are taken from the unfiltered count's one
     pattern instead (:meth:`_Counts.parts`) and tell nothing that it does not.
     """
-    if not any(item.attribute in by for item in spec.filters):
+    events = tuple(sorted(set(spec.events))) if spec.count is CaseCountKind.EVENTS else ()
+    filters = tuple(f for f in spec.filters if f.attribute not in by)
+    if (events, filters) == (spec.events, spec.filters):
         return spec
-    return attrs.evolve(spec, filters=tuple(f for f in spec.filters if f.attribute not in by))
+    # the events are a set: counts of the same events in another order (or with an
+    # event twice) count the same cases and are one table with one pattern
+    return attrs.evolve(spec, events=events, filters=filters)
 
 
 def _control_for(
