@@ -164,6 +164,7 @@ class Knowledge:
     counts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # its numerator
     flows: Mapping[str, str] = field(default_factory=dict)  # new cases → active cases
     families: Sequence[tuple[str, ...]] = ()  # counts of overlapping events (event_families)
+    fiscal: int = 1  # the month a budget year (HJ) starts in: the concept's fiscal_year_start
 
     def threshold_of(self, indicator: str) -> int:
         """The stricter of the run's threshold and the indicator's own."""
@@ -315,6 +316,7 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
         counts=definitions,
         flows=flows,
         families=event_families(definitions),
+        fiscal=int(data.get("fiscal_year_start") or 1),
     )
 
 
@@ -329,9 +331,17 @@ def parent_of(territory: str, parents: Mapping[str, str]) -> str | None:
     return "all"
 
 
-def subperiods(period: str) -> list[list[str]]:
-    """The ways *period* splits into published sub-periods (quarters, months)."""
+def subperiods(period: str, fiscal: int = 1) -> list[list[str]]:
+    """The ways *period* splits into published sub-periods (quarters, months); a
+    budget year (``HJ2026``) starts in the month *fiscal* of its year."""
     months = [f"{m:02d}" for m in range(1, 13)]
+    if found := re.fullmatch(r"HJ(\d{4})", period):
+        first = int(found.group(1)) * 12 + fiscal - 1
+        within = [divmod(first + k, 12) for k in range(12)]
+        split = [[f"{y}-{m + 1:02d}" for y, m in within]]
+        if (fiscal - 1) % 3 == 0:
+            split.insert(0, [f"{y}-Q{m // 3 + 1}" for y, m in within[::3]])
+        return split
     if re.fullmatch(r"\d{4}", period):
         return [[f"{period}-Q{q}" for q in range(1, 5)], [f"{period}-{m}" for m in months]]
     if found := re.fullmatch(r"(\d{4})-H([12])", period):
@@ -349,9 +359,10 @@ def subperiods(period: str) -> list[list[str]]:
     return []
 
 
-def period_bounds(period: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+def period_bounds(period: str, fiscal: int = 1) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The month *period* starts in and the month the next period starts in, as
-    ``(year, month)`` (a year, half year, quarter, month or school year)."""
+    ``(year, month)`` (a year, half year, quarter, month, school year or budget year,
+    which starts in the month *fiscal*)."""
 
     def plus(year: int, month: int, n: int) -> tuple[int, int]:
         k = year * 12 + month - 1 + n
@@ -370,11 +381,13 @@ def period_bounds(period: str) -> tuple[tuple[int, int], tuple[int, int]] | None
         return first, plus(*first, 1)
     if found := re.fullmatch(r"SJ(\d{4})/\d{2}", period):
         return (int(found[1]), 8), (int(found[1]) + 1, 8)
+    if found := re.fullmatch(r"HJ(\d{4})", period):
+        return (int(found[1]), fiscal), (int(found[1]) + 1, fiscal)
     return None
 
 
 def flow_relations(
-    new: Mapping[Cell, Any], active: Mapping[Cell, Any], name: str
+    new: Mapping[Cell, Any], active: Mapping[Cell, Any], name: str, fiscal: int = 1
 ) -> tuple[list[Relation], dict[Cell, tuple[Cell, Cell]]]:
     """The relations between the new cases *new* and the active cases *active* of the
     same cases (cells of both by their own keys, each map giving the name of a cell
@@ -385,10 +398,11 @@ def flow_relations(
     (``open``; for ``closed`` the active cell and the ``open`` cell)."""
     found: list[Relation] = []
     unknown: dict[Cell, tuple[Cell, Cell]] = {}
-    starts = {b[0] for b in map(period_bounds, {c[0] for c in active}) if b is not None}
+    found_bounds = (period_bounds(p, fiscal) for p in {c[0] for c in active})
+    starts = {b[0] for b in found_bounds if b is not None}
     for cell in sorted(active, key=repr):
         period, territory, combo = cell
-        bounds = period_bounds(period)
+        bounds = period_bounds(period, fiscal)
         if bounds is None or cell not in new:
             continue
         first, following = bounds
@@ -404,7 +418,12 @@ def flow_relations(
 
 
 def relations(
-    cells: Iterable[Cell], dims: Sequence[str], parents: Mapping[str, str], *, additive: bool
+    cells: Iterable[Cell],
+    dims: Sequence[str],
+    parents: Mapping[str, str],
+    *,
+    additive: bool,
+    fiscal: int = 1,
 ) -> list[Relation]:
     """Every relation among the published cells of one count indicator."""
     keys = set(cells)
@@ -435,7 +454,7 @@ def relations(
                     add((p, t, combo), [(p, t, c) for c in parts], True)
     present = set(periods)
     for p in periods:
-        for subs in subperiods(p):
+        for subs in subperiods(p, fiscal):
             if not all(s in present for s in subs):
                 continue
             for t in territories:
@@ -1266,7 +1285,11 @@ def _group(
         found += [
             (alias[t], [alias[q] for q in ps], exact)
             for t, ps, exact in relations(
-                own, release.dims, knowledge.parents, additive=kind == "additive"
+                own,
+                release.dims,
+                knowledge.parents,
+                additive=kind == "additive",
+                fiscal=knowledge.fiscal,
             )
         ]
         threshold = max(threshold, knowledge.threshold_of(name))
@@ -1319,7 +1342,9 @@ def _group(
         if real is not None and not solvable:
             real = None  # (the patterns' true values are not known: no check)
     elif len(members) == 2:
-        flow, unknown = flow_relations(names[members[0]], names[members[1]], members[0])
+        flow, unknown = flow_relations(
+            names[members[0]], names[members[1]], members[0], knowledge.fiscal
+        )
         found += flow
         # (the open cases first: the closed ones are the difference to one of them)
         for cell in sorted(unknown, key=lambda c: ">closed|" in c[0]):

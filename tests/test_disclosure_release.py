@@ -1000,6 +1000,49 @@ def test_counts_of_overlapping_events_resist_the_attacker(
     assert attack_release(csv_release, knowledge, truth).exposed == []
 
 
+def test_the_attacker_splits_a_budget_year_at_the_concepts_fiscal_start() -> None:
+    """A budget year (``HJ2025`` with ``fiscal_year_start: 7``: July 2025 to June 2026)
+    is published with its quarters and months; the attacker takes its start from the
+    concept and writes down its relations, which hold in the true table."""
+    import attrs
+
+    assert release_attacker.subperiods("HJ2025", 7) == [
+        ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"],
+        [*(f"2025-{m:02d}" for m in range(7, 13)), *(f"2026-{m:02d}" for m in range(1, 7))],
+    ]
+    assert release_attacker.subperiods("HJ2025", 2)[0][0] == "2025-02"
+    assert len(release_attacker.subperiods("HJ2025", 2)) == 1  # (no quarters fit)
+    assert release_attacker.period_bounds("HJ2025", 7) == ((2025, 7), (2026, 7))
+    concept = attrs.evolve(ki.load_concept(KREIS), fiscal_year_start=7)
+    data = ki.read_cases(KREIS / "cases.csv", KREIS / "events.csv")
+    table = ki.compute_indicators(
+        concept,
+        data,
+        periods=["HJ2025"],
+        include_subperiods=True,
+        indicators=["new_cases", "active_cases"],
+        disclosure=None,
+    )
+    truth = parse_csv(table.to_csv())
+    knowledge = dataclasses.replace(knowledge_from_concept(KREIS), fiscal=7)
+    new, active = truth.of("new_cases"), truth.of("active_cases")
+    found = relations(new, truth.dims, knowledge.parents, additive=True, fiscal=7)
+    assert any(total[0] == "HJ2025" and parts[0][0] == "2025-07" for total, parts, _ in found)
+    real = {c: float(v or 0) for c, (v, _) in new.items()}
+    release_attacker.check_truth(real, found)
+    flows, unknown = release_attacker.flow_relations(
+        {c: ("n", *c) for c in new}, {c: ("a", *c) for c in active}, "x", 7
+    )
+    values = {("n", *c): float(v or 0) for c, (v, _) in new.items()}
+    values |= {("a", *c): float(v or 0) for c, (v, _) in active.items()}
+    for cell in sorted(unknown, key=lambda c: ">closed|" in c[0]):
+        plus, minus = unknown[cell]
+        values[cell] = values[plus] - values[minus]
+    assert any(total == ("a", "HJ2025", "05558", ()) for total, _, _ in flows)
+    release_attacker.check_truth(values, flows)
+    assert all(values[cell] >= 0 for cell in unknown)
+
+
 # ------------------------------------------------------------------ rounding mode
 
 
