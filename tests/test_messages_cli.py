@@ -622,7 +622,7 @@ INVOCATIONS: tuple[Invocation, ...] = (
         "output below a file",
         lambda t: _report_to(t / K / "konzept.yaml" / "b.html"),
         2,
-        expect=("existiert bereits", "already exists"),
+        expect=("ist eine Datei, kein Ordner", "is a file, not a folder"),
     ),
     *_help_invocations(),
 )
