@@ -74,3 +74,23 @@ def test_a_kennzahl_without_definition_says_so_in_the_annex_of_every_format(
     annex = next(t for t in doc.tables if t.rows[0].cells[1].text == "Definition")
     cells = [row.cells[1].text for row in annex.rows[1:]]
     assert cells == [f"– ({said})"] * 2
+
+
+def test_the_report_shows_the_year_the_engine_makes_from_quarters(tmp_path: Path) -> None:
+    """Four quarters entered by hand with ``over_time: sum`` make the year in
+    ``compute_indicators``; the report (without a case export) showed the Kennzahl
+    under "Kennzahlen ohne Werte im Berichtszeitraum" instead."""
+    (tmp_path / "konzept.yaml").write_text(PLAIN, encoding="utf-8")
+    concept = ki.load_concept(tmp_path)
+    md = ki.build_report(concept, "2026", format="md")
+    assert "| Besuche im Sprachcafé (Quartale) | 412 |" in md
+    assert "ohne Werte" not in md
+    # one quarter missing: no year is made up, and the report says so
+    gap = PLAIN.replace(
+        'period: 2026-Q3, territory: "05566096", value: "90"',
+        'period: 2026-Q3, territory: "05566096", status: missing, note: offen',
+    )
+    (tmp_path / "konzept.yaml").write_text(gap, encoding="utf-8")
+    md = ki.build_report(ki.load_concept(tmp_path), "2026", format="md")
+    assert "| Besuche im Sprachcafé (Quartale) | 412 |" not in md
+    assert "Besuche im Sprachcafé (Quartale)" in md

@@ -51,6 +51,7 @@ from .._analysis import (
 from .._engine.derived import DerivedFigure, derive
 from .._engine.forecasting import Forecast
 from .._engine.table import IndicatorTable, IndicatorValue
+from .._engine.temporal import Value, combine_over_time
 from .._model import (
     Abbreviation,
     Concept,
@@ -61,6 +62,7 @@ from .._model import (
     LegalBasis,
     MeasureStatus,
     ObservationStatus,
+    OverTime,
     Votes,
 )
 from .._periods import PeriodError, ReportPeriod
@@ -517,6 +519,39 @@ def collect_values(concept: Concept, table: Any = None) -> dict[Key, Point]:
     return values
 
 
+def combine_entered(
+    concept: Concept, values: dict[Key, Point], periods: Iterable[ReportPeriod]
+) -> None:
+    """Add to *values* the figure of each of *periods* that an indicator's ``over_time``
+    rule makes from values of its sub-periods (four quarters entered by hand make the
+    year), where the period has none of its own: the rule of the engine
+    (:func:`~kommunale_integration._engine.temporal.combine_over_time`), so that the
+    report shows what ``compute_indicators`` computes.
+    """
+    wanted = list(periods)
+    for indicator in concept.indicators:
+        if indicator.over_time is OverTime.NONE:
+            continue
+        code = indicator.id
+        places = {where for (c, where, _) in values if c == code}
+        for where in sorted(places):
+            for when in wanted:
+                if (code, where, when) in values:
+                    continue
+
+                def lookup(
+                    part: ReportPeriod, code: str = code, where: str = where
+                ) -> Value | None:
+                    point = values.get((code, where, part))
+                    return None if point is None else (point.value, point.status)
+
+                combined = combine_over_time(indicator.over_time, when, lookup)
+                if combined is not None:
+                    values[(code, where, when)] = Point(
+                        period=when, value=combined[0], status=combined[1]
+                    )
+
+
 def value_table(
     concept: Concept, values: Mapping[Key, Point], period: ReportPeriod, territory: str
 ) -> IndicatorTable:
@@ -954,6 +989,9 @@ def build_context(
     """
     names = territory_names(concept)
     values = collect_values(concept, table)
+    combine_entered(
+        concept, values, (p for step in range(TREND_PERIODS) if (p := _shift(period, -step)))
+    )
     given = vorlage or Vorlage()
     decision = concept.get("decisions", concept.adopted) if concept.adopted else None
     header = Vorlage(
