@@ -1232,3 +1232,19 @@ def test_a_timeframe_open_on_one_side_is_a_timeframe(
     frame = DateRange(start=start, end=end)
     concept = _replace(_clean(), "measures", 0, timeframe=frame)
     assert ("measure-without-timeframe" in _run(concept).codes()) is flagged
+
+
+@pytest.mark.parametrize(
+    ("founded", "dissolved", "outside"),
+    [
+        (date(2026, 2, 3), None, False),  # met on the day it was founded
+        (date(2026, 2, 4), None, True),
+        (date(2016, 5, 1), date(2026, 2, 3), False),  # met on the day it was dissolved
+        (date(2016, 5, 1), date(2026, 2, 2), True),
+    ],
+)
+def test_a_meeting_within_its_network_to_the_day(
+    founded: date, dissolved: date | None, outside: bool
+) -> None:
+    concept = _replace(_clean(), "networks", 0, founded=founded, dissolved=dissolved)
+    assert ("meeting-outside-network" in _run(concept).codes()) is outside
