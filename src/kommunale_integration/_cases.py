@@ -41,7 +41,7 @@ from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_er
 from ._i18n import N_, Translatable, format_number, tr
 from ._identifiers import breakdown_problem, identifier_header, value_shape
 from ._parse import date_fields, is_ags
-from ._text import check_csv_arguments, detect_encoding
+from ._text import UTF16_MESSAGE, check_csv_arguments, detect_encoding
 
 __all__ = [
     "CASE_COLUMNS",
@@ -1059,9 +1059,6 @@ def _open(source: Source) -> tuple[IO[bytes], str, bool]:
     return source, os.path.basename(name) if isinstance(name, str) else "<stream>", False
 
 
-#: A case export saved as UTF-16 (Excel's "Unicode-Text"): refused, as every loader does.
-_UTF16: Final = N_("the file is UTF-16 (as Excel saves “Unicode Text”): save it as “CSV UTF-8”")
-
 #: A device given as a file of the export.
 _DEVICE: Final = N_("this is a device (such as /dev/zero), not a file of the export")
 
@@ -1137,7 +1134,7 @@ def _read_file(
             return
         enc, sep = _sniff(head, encoding, delimiter)
         if enc == "utf-16":
-            reader.add("invalid-encoding", tr(_UTF16), file, 1, None)
+            reader.add("invalid-encoding", tr(UTF16_MESSAGE), file, 1, None)
             return
         raw: IO[bytes] = handle if seekable else io.BytesIO(head + rest)
         text = io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="")

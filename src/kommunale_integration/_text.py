@@ -40,10 +40,11 @@ from pathlib import Path
 from typing import Any, Final
 
 from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_error_text, shown
-from ._i18n import tr
+from ._i18n import N_, tr
 
 __all__ = [
     "MAX_DEPTH",
+    "UTF16_MESSAGE",
     "EncodingProblem",
     "FileProblem",
     "character_problem",
@@ -93,6 +94,11 @@ class EncodingProblem(ValueError):
 _UTF8_SEQUENCE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
+
+
+#: What every reader says of a UTF-16 file (:func:`detect_encoding`; the message of the
+#: ``utf-16`` problem of the loaders and of the case reader alike).
+UTF16_MESSAGE: Final = N_("file is UTF-16 (as Excel saves “Unicode Text”); save it as “CSV UTF-8”")
 
 
 def detect_encoding(data: bytes, *, final: bool = True) -> str:

@@ -15,7 +15,7 @@ import attrs
 
 from .._errors import Finding, LoadError, Location, Severity, shown
 from .._i18n import current_language, tr
-from .._text import EncodingProblem, FileProblem, decode, read_file
+from .._text import UTF16_MESSAGE, EncodingProblem, FileProblem, decode, read_file
 
 __all__ = ["LOAD_FINDING_CODES", "Collector", "LoadOptions", "decode_text", "read_text_file"]
 
@@ -98,9 +98,7 @@ _MESSAGES: dict[str, str] = {
     "mixed-encoding": (
         "file is invalid UTF-8 (byte 0x{byte:02X} at offset {offset}); save it as UTF-8"
     ),
-    "utf-16": (
-        "file is UTF-16 (as Excel saves \u201cUnicode Text\u201d); save it as \u201cCSV UTF-8\u201d"
-    ),
+    "utf-16": UTF16_MESSAGE,
     "truncated-file": "file ends in the middle of a value (unclosed quote)",
     "truncated-xlsx": "file ends before the directory of its ZIP archive (a truncated workbook?)",
     "malformed-csv": "malformed CSV: {problem}",
