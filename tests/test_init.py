@@ -282,6 +282,68 @@ def test_names_found_only_as_a_beginning_are_never_taken_by_size() -> None:
         ki.choose_territory("Neustadt", book)
 
 
+def test_a_small_exact_namesake_never_hides_a_larger_town_whose_name_begins_with_it() -> None:
+    """``Weiden`` is a village of 87 and the beginning of ``Weiden i.d.OPf.`` (42,743):
+    the exact spelling alone once took the village silently; now both are listed."""
+    from kommunale_integration._territories import OfficialTerritory, TerritoryCatalogue
+
+    larger = _namesakes(("05566096", 40_000), ("09571222", 30), name="Wettringen i.d.OPf.")
+    village = OfficialTerritory(
+        ags="05566097", name="Wettringen", textkennzeichen="64", population=87
+    )
+    book = TerritoryCatalogue(
+        gebietsstand=larger.gebietsstand,
+        population_date=None,
+        source="test",
+        entries=tuple(sorted((*larger.entries, village), key=lambda e: e.ags)),
+    )
+    exact, beginning = book.candidates("Wettringen")
+    assert [e.ags for e in exact] == ["05566097"]
+    assert [e.ags for e in beginning] == ["05566096", "09571222"]
+    assert book.lookup("Wettringen") == (exact, True)  # a cell trusts the exact spelling
+    with pytest.raises(ki.AmbiguousTerritoryError) as info:
+        ki.choose_territory("Wettringen", book)
+    assert len(info.value.candidates) == 3
+    # Within the Kreis two remain: the larger one only begins with the name, so it is
+    # never taken by size.
+    with pytest.raises(ki.AmbiguousTerritoryError):
+        ki.choose_territory("Wettringen", book, kreis="05566")
+    # In Bavaria one remains: that is the choice.
+    assert ki.choose_territory("Wettringen", book, land="BY").chosen.ags == "09571222"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Weiden", {"07134091", "09363000"}),  # the village and Weiden i.d.OPf.
+        ("Oldenburg", {"03458", "01055033", "03403000"}),  # Landkreis and two towns
+        ("Halle", {"03255016", "03456008", "05754012", "15002000"}),
+        ("Stadt Halle", {"03255016", "03456008", "05754012", "15002000"}),
+    ],
+)
+def test_real_names_list_the_towns_that_begin_with_them(name: str, expected: set[str]) -> None:
+    with pytest.raises(ki.AmbiguousTerritoryError) as info:
+        ki.choose_territory(name, ki.territory_catalogue())
+    assert {line.split()[1] for line in info.value.candidates} == expected
+
+
+def test_kreis_before_a_name_asks_for_the_kreis_only() -> None:
+    book = ki.territory_catalogue()
+    assert book.candidates("Kreis Oldenburg") == ([book.require("03458")], [])
+    assert ki.choose_territory("Landkreis Oldenburg", book).chosen.ags == "03458"
+    # A large town still wins over one whose name only begins with its name.
+    choice = ki.choose_territory("Essen", book)
+    assert (choice.chosen.ags, [e.ags for e in choice.others]) == ("05113000", ["03453006"])
+
+
+def test_cli_territories_find_lists_the_towns_that_begin_with_the_name(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["territories", "find", "Weiden"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["07134091", "09363000"]
+
+
 @pytest.mark.parametrize(
     ("kreis", "land"),
     [
@@ -323,7 +385,7 @@ def test_namesake_messages_in_english() -> None:
     with using_language("en"):
         warning = ki.choose_territory("Wettringen", book).warning(book)
         assert warning is not None
-        assert warning.startswith("'Wettringen' is the name of 2 territories; taken:")
+        assert warning.startswith("'Wettringen' may mean 2 territories; taken:")
         assert "(8,261 inhabitants)" in warning
         assert "Landkreis Ansbach, Bayern (1,007 inhabitants)" in warning
         with pytest.raises(ki.AmbiguousTerritoryError, match="narrow the choice with --kreis"):
@@ -432,7 +494,7 @@ def test_cli_init_by_a_dominant_name_warns_and_names_the_others(
 ) -> None:
     assert main(["init", str(tmp_path / "w"), "--name", "Wettringen"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Warnung: „Wettringen“ ist der Name von 2 Gebieten; genommen: ")
+    assert out.startswith("Warnung: „Wettringen“ kann 2 Gebiete meinen; genommen: ")
     assert "  --ags 09571222  Wettringen (09571222), Landkreis Ansbach, Bayern" in out
     assert ki.load_concept(tmp_path / "w").territory == "05566096"
     args = ["init", str(tmp_path / "b"), "--name", "Wettringen", "--kreis", "Landkreis Ansbach"]

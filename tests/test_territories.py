@@ -97,7 +97,11 @@ def test_names_with_and_without_suffix_and_prefix() -> None:
     assert [e.ags for e in book.find("Kreis Steinfurt")] == ["05566"]
     assert [e.ags for e in book.find("Landkreis Harburg")] == ["03353"]
     # A kreisfreie Stadt is found as its Stadt, not as its Kreis key.
-    assert [e.ags for e in book.find("Münster")] == ["05515000", "09779187"]
+    exact, beginning = book.candidates("Münster")
+    assert [e.ags for e in exact] == ["05515000", "09779187"]
+    # Münster (Hessen) and Münster-Sarmsheim begin with the name: namesakes, listed after.
+    assert [e.ags for e in beginning] == ["06432015", "07339038"]
+    assert book.find("Münster") == exact + beginning
     assert book.find("Nirgendwo an der Nirgends") == []
     assert book.find("") == []
 

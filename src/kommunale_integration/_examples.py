@@ -205,8 +205,9 @@ class AmbiguousTerritoryError(KommunaleIntegrationError):
         lines = "\n".join(f"  {line}" for line in candidates)
         super().__init__(
             tr(
-                "'{name}' is the name of {count} territories in the Gemeindeverzeichnis; "
-                "choose one with --ags, or narrow the choice with --kreis or --land:",
+                "'{name}' may mean {count} territories of the Gemeindeverzeichnis (by "
+                "their name or its beginning); choose one with --ags, or narrow the "
+                "choice with --kreis or --land:",
                 name=name,
                 count=len(candidates),
             )
@@ -258,7 +259,7 @@ class TerritoryChoice:
         lines = "\n".join(f"  {candidate_line(e, catalogue)}" for e in self.others)
         return (
             tr(
-                "'{name}' is the name of {count} territories; taken: {chosen} ({people}), "
+                "'{name}' may mean {count} territories; taken: {chosen} ({people}), "
                 "which has at least {factor} times as many inhabitants as each of the "
                 "others. If you mean another one, delete the folder and run init again "
                 "with its AGS (or with --kreis or --land):",
@@ -304,11 +305,14 @@ def choose_territory(
 ) -> TerritoryChoice:
     """The Kreis, Stadt or Gemeinde of the Gemeindeverzeichnis that *name* means.
 
-    The units called *name* (:meth:`TerritoryCatalogue.find`) are narrowed to those in
-    *kreis* and *land* when given (an AGS or a name: ``Landkreis Ansbach``, ``09571``,
-    ``Bayern``, ``BY``). One left is the choice. Of several, one that carries exactly
-    the name and has at least :data:`DOMINANCE` times the population of each of the
-    others is taken; the ``others`` of the :class:`TerritoryChoice` then list the others.
+    The units *name* may mean (:meth:`TerritoryCatalogue.candidates`: those called
+    exactly *name* and the Städte and Gemeinden whose names begin with it) are narrowed
+    to those in *kreis* and *land* when given (an AGS or a name: ``Landkreis Ansbach``,
+    ``09571``, ``Bayern``, ``BY``). One left is the choice. Of several, one that carries
+    exactly the name and has at least :data:`DOMINANCE` times the population of each of
+    the others (those beginning with the name included: ``Weiden`` lists the village
+    and ``Weiden i.d.OPf.``) is taken; the ``others`` of the :class:`TerritoryChoice`
+    then list the others.
 
     Raises:
         AmbiguousTerritoryError: when several remain and none dominates (the
@@ -322,7 +326,8 @@ def choose_territory(
     from ._territories import territory_catalogue
 
     book = catalogue or territory_catalogue()
-    named, exact = book.require_name(name)
+    exact, beginning = book.require_name(name)
+    named = exact + beginning
     found = book.within(named, kreis=kreis, land=land)
     if len(found) == 1:
         return TerritoryChoice(name=name, chosen=found[0])
@@ -336,7 +341,12 @@ def choose_territory(
             )
             + f"\n{lines}"
         )
-    chosen = _dominant(found) if exact else None
+    # Only a unit carrying exactly the name may win by size, and it must outweigh the
+    # units whose names merely begin with it too ("Weiden" is a village in Landkreis
+    # Birkenfeld and the beginning of "Weiden i.d.OPf.": both are listed).
+    chosen = _dominant(found)
+    if chosen is not None and chosen not in exact:
+        chosen = None
     if chosen is None:
         raise AmbiguousTerritoryError(clip(name), [candidate_line(e, book) for e in found])
     return TerritoryChoice(

@@ -301,53 +301,79 @@ class TerritoryCatalogue:
         return index
 
     def find(self, name: str) -> list[OfficialTerritory]:
-        """The Kreise, Städte and Gemeinden that *name* may mean, ordered by AGS.
+        """The Kreise, Städte and Gemeinden that *name* may mean: :meth:`candidates`,
+        those carrying exactly that name first, then those whose names begin with it.
 
-        An exact spelling (``Wettringen``, ``Coesfeld, Stadt``, ``Stadt Coesfeld``,
-        ``Kreis Steinfurt``) wins; where a Gemeinde and a Kreis share the name, the
-        Gemeinde (say ``Kreis …`` for the Kreis). Without an exact match every name
-        that begins with *name* as a word counts (``Neustadt`` finds ``Neustadt an der
-        Weinstraße`` and ``Neustadt a.d.Donau``). A kreisfreie Stadt is found as its
-        Gemeinde (8 digits).
+        ``Neustadt`` finds ``Neustadt an der Weinstraße`` and ``Neustadt a.d.Donau``;
+        ``Weiden`` finds the Gemeinde Weiden (Landkreis Birkenfeld) and then ``Weiden
+        i.d.OPf.``. A kreisfreie Stadt is found as its Gemeinde (8 digits).
         """
-        return self.lookup(name)[0]
+        exact, beginning = self.candidates(name)
+        return exact + beginning
 
-    def lookup(self, name: str) -> tuple[list[OfficialTerritory], bool]:
-        """Like :meth:`find`, and whether the units found carry exactly that name.
+    def candidates(self, name: str) -> tuple[list[OfficialTerritory], list[OfficialTerritory]]:
+        """The units called exactly *name*, and the Städte and Gemeinden whose names
+        begin with *name* as a word; each list ordered by AGS.
 
-        ``False`` means they were found because their names begin with *name*
-        (``Neustadt`` → ``Neustadt an der Weinstraße`` …).
+        An exact spelling is ``Wettringen``, ``Coesfeld, Stadt``, ``Stadt Coesfeld``,
+        ``Kreis Steinfurt``; where a Gemeinde and a Kreis share the name, only the
+        Gemeinde is exact (say ``Kreis …`` for the Kreis). A name begins another as a
+        word when a non-letter follows: ``Neustadt`` begins ``Neustadt (Hessen)`` but not
+        ``Neustadtgödens``. Both lists are the candidates a name may mean: ``Weiden``
+        is a village in Landkreis Birkenfeld and the beginning of ``Weiden i.d.OPf.``,
+        ``Oldenburg`` a Landkreis and the beginning of ``Oldenburg (Oldb)``; whoever
+        chooses for the user must weigh both (:func:`~kommunale_integration.choose_territory`).
+        A name with ``Kreis``/``Landkreis`` before it has no beginnings (it asks for the
+        Kreis).
         """
         wanted = _normal(name)
         if not wanted:
-            return [], False
+            return [], []
         index = self._name_index()
         exact = index.get(wanted, [])
+        stem: str | None = wanted
         if exact:
-            towns = [e for e in exact if len(e.ags) == 8]
-            return sorted(towns or exact, key=lambda e: e.ags), True
-        for prefix, size in _PREFIXES:
-            if wanted.startswith(prefix):
-                found = [e for e in index.get(wanted[len(prefix) :], []) if len(e.ags) == size]
-                if found:
-                    return sorted(found, key=lambda e: e.ags), True
-        pattern = re.compile(re.escape(wanted) + r"(?![^\W\d_])")
-        found = [
+            exact = [e for e in exact if len(e.ags) == 8] or exact
+        else:
+            for prefix, size in _PREFIXES:
+                if wanted.startswith(prefix):
+                    found = [e for e in index.get(wanted[len(prefix) :], []) if len(e.ags) == size]
+                    if found:
+                        exact, stem = found, wanted[len(prefix) :] if size == 8 else None
+                        break
+        exact = sorted(exact, key=lambda e: e.ags)
+        if stem is None:
+            return exact, []
+        pattern = re.compile(re.escape(stem) + r"(?![^\W\d_])")
+        taken = {e.ags for e in exact}
+        beginning = [
             e
             for e in self.entries
-            if len(e.ags) == 8 and pattern.match(_normal(e.short_name)) is not None
+            if len(e.ags) == 8
+            and e.ags not in taken
+            and pattern.match(_normal(e.short_name)) is not None
         ]
-        return found, False
+        return exact, beginning
 
-    def require_name(self, name: str) -> tuple[list[OfficialTerritory], bool]:
-        """Like :meth:`lookup`, for a name that must name something.
+    def lookup(self, name: str) -> tuple[list[OfficialTerritory], bool]:
+        """The units called exactly *name* and ``True``; without any, those whose names
+        begin with it and ``False`` (``Neustadt`` → ``Neustadt an der Weinstraße`` …).
+
+        For a name in data (a cell), where only an exact spelling is trusted; a choice
+        for the user weighs both (:meth:`candidates`).
+        """
+        exact, beginning = self.candidates(name)
+        return (exact, True) if exact else (beginning, False)
+
+    def require_name(self, name: str) -> tuple[list[OfficialTerritory], list[OfficialTerritory]]:
+        """Like :meth:`candidates`, for a name that must name something.
 
         Raises:
             KommunaleIntegrationError: no Kreis, Stadt or Gemeinde has that name (the
                 one message for it, with what to check).
         """
-        found, exact = self.lookup(name)
-        if not found:
+        exact, beginning = self.candidates(name)
+        if not exact and not beginning:
             raise KommunaleIntegrationError(
                 tr(
                     "there is no Kreis, Stadt or Gemeinde '{name}' in the "
@@ -358,7 +384,7 @@ class TerritoryCatalogue:
                     stand=format_date(self.gebietsstand),
                 )
             )
-        return found, exact
+        return exact, beginning
 
     def within(
         self,

@@ -137,8 +137,8 @@ def _find(args: argparse.Namespace) -> int:
     from .._i18n import format_number, tr
 
     book = chosen_catalogue(args)
-    found, _ = book.require_name(args.name)
-    for entry in book.within(found, kreis=args.kreis, land=args.land):
+    exact, beginning = book.require_name(args.name)
+    for entry in book.within(exact + beginning, kreis=args.kreis, land=args.land):
         people = ""
         if entry.population:
             people = tr("{count} inh.", count=format_number(entry.population))
