@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -189,7 +190,7 @@ def test_report_equals_derive_on_every_cell(example: str, period: str) -> None:
         elif d.attainment < 0:
             assert cell == "unter Ausgangswert"
         else:
-            assert cell == f"{fmt.number(d.attainment, 0)} %"
+            assert cell == f"{fmt.number(d.attainment, 0)}\u00a0%"
 
 
 def test_quarter_report_has_no_attainment_against_annual_targets(
@@ -217,16 +218,32 @@ def test_quarter_report_has_no_attainment_against_annual_targets(
         assert not re.search(r"-?\d+ % \|$", row), row
 
 
+def test_a_figure_and_its_unit_never_part(kreis_reports: dict[str, Any]) -> None:
+    """The DOCX printed "−19 (−5,3" with "%)" alone on the line below: a number and its
+    unit (``%``, ``Pp.``) are bound by a no-break space, in every format alike (the one
+    place is :class:`Formatter`); only the bracket may go below the number."""
+    with zipfile.ZipFile(io.BytesIO(kreis_reports["docx"])) as archive:
+        docx = archive.read("word/document.xml").decode("utf-8")
+    texts = {"html": kreis_reports["html"], "md": kreis_reports["md"], "docx": docx}
+    for name, text in texts.items():
+        assert "−19 (−5,3\u00a0%)" in text, name
+        assert "−1,9\u00a0Pp." in text, name
+        assert not re.search(r"\d %|\d Pp\.", text), name
+    fmt = Formatter("en")
+    assert fmt.change(Decimal("2.3"), None, 1, percentage_points=True) == "+2.3\u00a0pp"
+    assert fmt.change(Decimal(-19), Decimal("-5.3"), 0) == "−19 (−5.3%)"
+
+
 def test_below_baseline_and_percentage_points(kreis_reports: dict[str, Any]) -> None:
     md = kreis_reports["md"]
     fields = md.split("## 4 ")[1]  # the row of its field, not the one of "Auf einen Blick"
     row = next(line for line in fields.splitlines() if line.startswith("| Vermittlungsquote (%)"))
-    assert "−1,9 Pp." in row
+    assert "−1,9\u00a0Pp." in row
     assert row.endswith("| unter Ausgangswert |")
     assert "-150" not in md
     assert "Der Wert 8,5 liegt unter dem Ausgangswert 10,6 (2023)" in md
     # Baseline and formula beside every attainment.
-    assert "(199 − 186) ÷ (220 − 186) = 38 %" in md
+    assert "(199 − 186) ÷ (220 − 186) = 38\u00a0%" in md
 
 
 # --------------------------------------------------------------------------- content

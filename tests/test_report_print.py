@@ -80,6 +80,14 @@ def _assert_first_page_is_the_core(pages: list[str]) -> None:
     assert "2 Sachverhalt" in " ".join(pages[1].split())
 
 
+def _assert_no_unit_alone(pages: list[str]) -> None:
+    """No "%)" or "%" stands at the start of a line or alone in a column (the DOCX
+    printed "−19 (−5,3" and "%)" below it)."""
+    for number, page in enumerate(pages, 1):
+        alone = re.search(r"(^|\s{2})%\)?(\s|$)", page, re.MULTILINE)
+        assert alone is None, (number, page[max(alone.start() - 200, 0) : alone.end() + 50])
+
+
 def test_printed_from_chromium(kreis: dict[str, Any], tmp_path: Path) -> None:
     chromium = _tool("chromium", "chromium-browser")
     html = tmp_path / "bericht.html"
@@ -107,6 +115,7 @@ def test_printed_from_chromium(kreis: dict[str, Any], tmp_path: Path) -> None:
     pages = _pages(pdf)
     assert len(pages) <= MAX_PAGES
     _assert_first_page_is_the_core(pages)
+    _assert_no_unit_alone(pages)
     # The running header and page numbers of the print stylesheet.
     assert "Jahresbericht 2025 zum 1. Integrationskonzept des Kreises Coesfeld" in pages[1]
     # No table's header row is left alone at the foot of a page: where a header first
@@ -149,6 +158,7 @@ def test_docx_converted_by_libreoffice(kreis: dict[str, Any], tmp_path: Path) ->
     pages = _pages(tmp_path / "bericht.pdf")
     assert len(pages) <= MAX_PAGES
     _assert_first_page_is_the_core(pages)
+    _assert_no_unit_alone(pages)
     assert f"Seite 2 von {len(pages)}" in pages[1]
     # Column widths from the content: a header word breaks only at its hyphenation
     # point (Ziel-/erreichung), never inside a piece ("Vorperio/de").

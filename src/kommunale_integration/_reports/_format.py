@@ -19,7 +19,7 @@ import functools
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from .._catalogues import Catalogue, load_catalogue
 from .._errors import InvalidValueError, shown
@@ -28,10 +28,23 @@ from .._i18n import babel_locale, room_for
 from .._model import GoalKind, MeasureStatus, ObservationStatus
 from .._periods import ReportPeriod
 
-__all__ = ["MESSAGES", "PLURAL_MESSAGES", "REPORT_DOMAIN", "Formatter", "normalise_lang"]
+__all__ = [
+    "GLUE",
+    "MESSAGES",
+    "PLURAL_MESSAGES",
+    "REPORT_DOMAIN",
+    "Formatter",
+    "normalise_lang",
+]
 
 #: The gettext domain of the report texts.
 REPORT_DOMAIN = "report"
+
+#: Between a number and its unit or sign (``−5,3 %``, ``−1,9 Pp.``, ``12,5 p``,
+#: ``170.000 €``): a no-break space, so that no column or printed line leaves the unit
+#: alone (``%)`` on a line of its own under ``−19 (−5,3``). Every figure with a unit
+#: the report prints is glued here, in :class:`Formatter`, for HTML, Markdown and DOCX.
+GLUE: Final = "\u00a0"
 _Day = date  # ``date`` is shadowed by the method of the same name inside Formatter
 
 #: The texts of the report frame: key → English message id. German (the default) comes
@@ -496,8 +509,32 @@ class Formatter:
 
     def percent(self, number: str) -> str:
         """A formatted *number* with the per-cent sign as the language writes it:
-        ``38 %`` (de), ``38%`` (en)."""
-        return self.t("percent", value=number)
+        ``38 %`` (de, with a no-break space: :data:`GLUE`), ``38%`` (en)."""
+        return self.t("percent", value=number).replace(" ", GLUE)
+
+    def with_unit(self, number: str, unit: str) -> str:
+        """A formatted *number* and its *unit*, bound by :data:`GLUE` (``−1,9 Pp.``)."""
+        return f"{number}{GLUE}{unit}"
+
+    def change(
+        self,
+        absolute: Decimal | None,
+        relative: Decimal | None,
+        decimals: int | None = None,
+        *,
+        percentage_points: bool = False,
+    ) -> str:
+        """A change with its sign: ``−19 (−5,3 %)``; of a rate in percentage points
+        (``−1,9 Pp.``). The figure and its unit never part; the bracket may go below the
+        number (``−19`` / ``(−5,3 %)``) and keeps its number, sign and unit together."""
+        if absolute is None:
+            return self.symbol(ObservationStatus.MISSING)
+        text = self.signed(absolute, decimals)
+        if percentage_points:
+            return self.with_unit(text, self.t("pp"))
+        if relative is not None:
+            text += f" ({self.percent(self.signed(relative, 1))})"
+        return text
 
     def t(self, key: str, **values: Any) -> str:
         """Return the frame text *key*, with ``{placeholders}`` filled from *values*.
@@ -552,7 +589,7 @@ class Formatter:
             return self.symbol(ObservationStatus.MISSING)
         if value != value.to_integral_value():
             return self.money(value)
-        pattern = "#,##0\u00a0¤" if self.lang == "de" else "¤#,##0"
+        pattern = f"#,##0{GLUE}¤" if self.lang == "de" else "¤#,##0"
         with room_for(value):
             text: str = format_currency(
                 value, "EUR", format=pattern, locale=self._babel, currency_digits=False
@@ -607,7 +644,7 @@ class Formatter:
             return self.symbol(ObservationStatus.MISSING)
         text = self.number(value, decimals)
         if status in (ObservationStatus.PROVISIONAL, ObservationStatus.ROUNDED):
-            text += "\u00a0" + self.symbol(status)
+            text = self.with_unit(text, self.symbol(status))
         return text
 
     def symbol_legend(self) -> list[tuple[str, str]]:

@@ -28,7 +28,7 @@ from .._engine.forecasting import WINDOW, Forecast, ForecastRefusal, ForecastSta
 from .._model import Indicator, MeasureStatus, ObservationStatus
 from ._charts import chart_description, chart_title, has_chart
 from ._context import DecisionView, Figure, MeasureView, OutsideView, Point, ReportContext
-from ._format import Formatter
+from ._format import GLUE, Formatter
 
 __all__ = [
     "ANNEXES",
@@ -58,7 +58,7 @@ FORECAST_SYMBOLS: Final = {
 
 #: Between a forecast symbol and its word: a no-break space, so that a narrow column or
 #: the end of a printed line never leaves the symbol alone ("○" / "nicht auf Kurs").
-SYMBOL_GLUE: Final = "\u00a0"
+SYMBOL_GLUE: Final = GLUE
 
 
 def _glued(text: str) -> str:
@@ -212,14 +212,12 @@ def _value(fmt: Formatter, figure: Figure) -> str:
 
 
 def _change(fmt: Formatter, figure: Figure) -> str:
-    if figure.change_abs is None:
-        return fmt.symbol("missing")
-    if figure.percentage_points:
-        return f"{fmt.signed(figure.change_abs, figure.decimals)} {fmt.t('pp')}"
-    text = fmt.signed(figure.change_abs, figure.decimals)
-    if figure.change_rel is not None:
-        text += f" ({fmt.percent(fmt.signed(figure.change_rel, 1))})"
-    return text
+    return fmt.change(
+        figure.change_abs,
+        figure.change_rel,
+        figure.decimals,
+        percentage_points=figure.percentage_points,
+    )
 
 
 def _target(fmt: Formatter, figure: Figure) -> str:
@@ -543,7 +541,7 @@ def votes_text(fmt: Formatter, decision: DecisionView) -> str:
     )
     if votes.recused:
         text += fmt.t("votes_recused", count=fmt.number(votes.recused, 0))
-    return re.sub(r"(?<=\d) (?=\w)", "\u00a0", text)
+    return re.sub(r"(?<=\d) (?=\w)", GLUE, text)
 
 
 def _decision_table(fmt: Formatter, decisions: Sequence[DecisionView], until: date) -> Table:
