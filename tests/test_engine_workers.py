@@ -62,10 +62,12 @@ class Spy:
         self.calls: list[int] = []
         self.primaries: list[list[int]] = []  # of the jobs of each call, in their order
         self.exact: list[bool] = []  # each job's exact_audit
+        self.here: list[int] = []  # the jobs of each call computed in the calling process
         real = _workers.run_in_workers
 
-        def spy(function: Any, jobs: Any, workers: int) -> Any:
+        def spy(function: Any, jobs: Any, workers: int, *, here: int = 0) -> Any:
             self.calls.append(workers)
+            self.here.append(here)
             jobs = list(jobs)
             self.primaries.append(  # (a job protects one count, or new and active cases)
                 [
@@ -74,7 +76,7 @@ class Spy:
                 ]
             )
             self.exact += [job[4] for job in jobs]
-            return real(function, jobs, workers)
+            return real(function, jobs, workers, here=here)
 
         monkeypatch.setattr(_workers, "run_in_workers", spy)
         Spy.last = self
@@ -117,6 +119,8 @@ def test_the_pool_gives_the_serial_table_and_audit(monkeypatch: pytest.MonkeyPat
     assert {c.exact for c in serial.audit} == {True}
     # (four jobs: new and active cases are one table)
     assert Spy.last.exact == [True] * 4, "audit=True: every block audited exactly, also there"
+    # more tables than workers: the calling process protects the last (shortest) one
+    assert Spy.last.here == [1]
     # determinism: another run of the pool (new processes, new hash seeds) agrees
     same(pooled, ki.compute_indicators(cases=data, workers=2, **options))
 
@@ -178,6 +182,7 @@ def test_the_pool_is_used_only_when_it_pays(monkeypatch: pytest.MonkeyPatch) -> 
     # two counts (a rate: numerator and denominator) and eight workers: two processes
     ki.compute_indicators(cases=data, workers=8, indicators=["placement_rate"], **options)
     assert spy.calls == [2, 2]
+    assert spy.here == [1, 0], "as many tables as workers: the calling process waits"
     monkeypatch.setattr(_workers, "usable_cores", lambda: 3)
     ki.compute_indicators(cases=data, **options)  # default: one per usable core
     assert spy.calls == [2, 2, 3]
@@ -282,6 +287,20 @@ def test_a_job_runs_in_another_process_and_its_error_reaches_the_caller() -> Non
         _workers.run_in_workers(int, [("1",), ("x",)], 2)
     assert type(raised.value) is ValueError
     assert _workers.run_in_workers(int, [("1",), ("2",), ("3",)], 2) == [1, 2, 3]
+
+
+def test_the_last_jobs_can_be_computed_by_the_caller_beside_the_workers() -> None:
+    """``here=n``: the last *n* jobs run in the calling process once the others are
+    handed out; the results stay in the order of the jobs, and an error there is
+    raised as it is, with no worker left."""
+    pids = _workers.run_in_workers(os.getpid, [(), (), ()], 2, here=1)
+    assert pids[2] == os.getpid()
+    assert os.getpid() not in pids[:2]
+    assert _workers.run_in_workers(int, [("1",), ("2",), ("3",)], 2, here=2) == [1, 2, 3]
+    with pytest.raises(ValueError, match="invalid literal for int") as raised:
+        _workers.run_in_workers(int, [("1",), ("x",)], 2, here=1)
+    assert type(raised.value) is ValueError
+    assert not multiprocessing.active_children()
 
 
 def test_the_workers_start_before_the_first_job_is_prepared() -> None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -90,7 +91,7 @@ def workers_can_start() -> bool:
 
 
 def run_in_workers(
-    function: Callable[..., _R], jobs: Iterable[tuple[Any, ...]], workers: int
+    function: Callable[..., _R], jobs: Iterable[tuple[Any, ...]], workers: int, *, here: int = 0
 ) -> list[_R]:
     """``[function(*job) for job in jobs]``, computed in *workers* processes.
 
@@ -99,6 +100,11 @@ def run_in_workers(
     is handed out as soon as *jobs* yields it: a generator can prepare the jobs
     while the workers start (≈ 0.25 s each, mostly imports) and prepare the next
     while the first are computed.
+
+    The last *here* jobs are computed in the calling process, once every other job
+    is handed out (it would only wait for the workers meanwhile): with more jobs
+    than workers, the last — the shortest, when they come longest first — run
+    beside the first instead of after them.
 
     Raises:
         KommunaleIntegrationError: a worker ended without a result (killed, out of
@@ -116,8 +122,14 @@ def run_in_workers(
         with _interrupts_blocked():  # the workers are born deaf to Ctrl-C
             for _ in range(workers):  # each task starts a worker: all before the jobs
                 executor.submit(int)
-        futures = [executor.submit(function, *job) for job in jobs]
-        results = [future.result() for future in futures]
+        futures = []
+        kept: deque[tuple[Any, ...]] = deque()  # the last *here* jobs: computed here
+        for job in jobs:
+            kept.append(job)
+            if len(kept) > here:
+                futures.append(executor.submit(function, *kept.popleft()))
+        mine = [function(*job) for job in kept]
+        results = [future.result() for future in futures] + mine
     except BrokenProcessPool:
         _stop(executor)
         raise KommunaleIntegrationError(

@@ -1045,7 +1045,11 @@ class _Counts:
                 additive = specs[0].count is CaseCountKind.NEW
                 yield layout, raws[i], additive, control, self.keep_audit
 
-        results = run_in_workers(_protect_job, jobs(), workers)
+        # with more tables than workers this process protects the last (the shortest)
+        # itself, beside the workers, instead of waiting for them: the workers'
+        # longest tables then end about when it does
+        here = 1 if len(tasks) > workers else 0
+        results = run_in_workers(_protect_job, jobs(), workers, here=here)
         for i, protected in zip(order, results, strict=True):
             specs, control = tasks[i]
             for spec, result in zip(specs, protected, strict=True):
