@@ -267,6 +267,56 @@ def test_money_and_posts_in_every_format(kreis_reports: dict[str, Any]) -> None:
     assert "Ohne Zeitraumangabe, nicht in der Summe: Ehrenamt in der Flüchtlingshilfe" in md
 
 
+@pytest.mark.parametrize(
+    ("expected", "low", "high", "decimals", "de", "en"),
+    [
+        # The Kreis example: "erwartet 206 (Spanne 205 bis 206)" promised a precision
+        # the trend does not have.
+        ("205.8", "205.2", "206.3", 0, "erwartet etwa 206", "expected about 206"),
+        ("206", "206", "206", 0, "erwartet etwa 206", "expected about 206"),
+        ("7.04", "6.96", "7.14", 1, "erwartet etwa 7,0", "expected about 7.0"),
+        (
+            "186",
+            "168",
+            "237",
+            0,
+            "erwartet 186 (Spanne 168 bis 237)",
+            "expected 186 (range 168 to 237)",
+        ),
+        # two units apart as printed: a range
+        (
+            "205",
+            "204.4",
+            "206.5",
+            0,
+            "erwartet 205 (Spanne 204 bis 207)",
+            "expected 205 (range 204 to 207)",
+        ),
+        (
+            "7.5",
+            "7.0",
+            "8.7",
+            1,
+            "erwartet 7,5 (Spanne 7,0 bis 8,7)",
+            "expected 7.5 (range 7.0 to 8.7)",
+        ),
+    ],
+)
+def test_a_forecast_range_is_said_once_and_collapses_to_about(
+    expected: str, low: str, high: str, decimals: int, de: str, en: str
+) -> None:
+    values = (Decimal(expected), Decimal(low), Decimal(high), decimals)
+    assert Formatter("de").forecast_range(*values) == de
+    assert Formatter("en").forecast_range(*values) == en
+
+
+def test_the_kreis_forecast_says_about_not_a_range_of_one(kreis_reports: dict[str, Any]) -> None:
+    for text in (kreis_reports["md"], kreis_reports["html"]):
+        assert "verfehlt: erwartet etwa 206." in text
+        assert "Spanne 205 bis 206" not in text
+        assert "erwartet 186 (Spanne 168 bis 237)" in text
+
+
 def test_every_targeted_kennzahl_has_a_forecast_sentence(
     kreis_reports: dict[str, Any], kreis: ki.Concept, kreis_cases: Any
 ) -> None:
@@ -276,7 +326,7 @@ def test_every_targeted_kennzahl_has_a_forecast_sentence(
     for figure in ctx.targeted:
         assert re.search(
             rf"{re.escape(figure.indicator.name)}: Bei gleichbleibender Entwicklung wird "
-            r"der Zielwert 2026 \(.*?\) voraussichtlich .*\(Spanne ",
+            r"der Zielwert 2026 \(.*?\) voraussichtlich .*(\(Spanne \d|erwartet etwa \d)",
             md,
         )
     glance = md.split("## 2 ")[0]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 from .._catalogues import Catalogue, load_catalogue
@@ -95,17 +95,18 @@ MESSAGES: Mapping[str, str] = {
     "forecast_off-track": "off track",
     "forecast_sentence_on-track": (
         "{name}: if the trend continues, the target for {target_period} ({target}) will "
-        "probably be reached: expected {expected} (range {low} to {high})."
+        "probably be reached: {outlook}."
     ),
     "forecast_sentence_at-risk": (
         "{name}: if the trend continues, the target for {target_period} ({target}) will "
-        "probably be narrowly missed: expected {expected} (range {low} to {high}); "
-        "reachable only if things go well."
+        "probably be narrowly missed: {outlook}; reachable only if things go well."
     ),
     "forecast_sentence_off-track": (
         "{name}: if the trend continues, the target for {target_period} ({target}) will "
-        "probably be missed: expected {expected} (range {low} to {high})."
+        "probably be missed: {outlook}."
     ),
+    "forecast_expected": "expected {expected} (range {low} to {high})",
+    "forecast_expected_about": "expected about {expected}",
     "forecast_now_reached": (
         "{name}: the target for {target_period} ({target}) is reached ({expected})."
     ),
@@ -226,7 +227,8 @@ MESSAGES: Mapping[str, str] = {
         "Success forecast: Theil–Sen trend over the last 3 periods (slope = median "
         "of the slopes between every two values, robust against outliers), projected to "
         "the target period. The range comes from the lower and upper quartile of these "
-        "slopes. With fewer than 3 values there is no forecast. On track: the projection "
+        "slopes; where its ends lie within one unit of the last place shown, the forecast "
+        "says “about”. With fewer than 3 values there is no forecast. On track: the projection "
         "reaches the target; at risk: only the favourable end of the range does; off "
         "track: not even that."
     ),
@@ -570,6 +572,25 @@ class Formatter:
         if text.strip("0,.") == "":
             return "±" + text
         return ("+" if value > 0 else "−") + text
+
+    def forecast_range(self, expected: Decimal, low: Decimal, high: Decimal, decimals: int) -> str:
+        """What a forecast expects, as the report says it: ``erwartet 186 (Spanne 168
+        bis 203)``; ``erwartet etwa 206`` when the ends of the range, rounded to the
+        *decimals* printed, lie within one unit of the last place (``205`` and ``206``,
+        ``7,0`` and ``7,1``): a range that narrow says nothing "etwa" does not, and
+        "Spanne 205 bis 206" read as a promise of precision.
+        """
+        unit = Decimal(1).scaleb(-decimals)
+        ends = [v.quantize(unit, rounding=ROUND_HALF_UP) for v in (low, high)]
+        number = self.number(expected, decimals)
+        if abs(ends[1] - ends[0]) <= unit:
+            return self.t("forecast_expected_about", expected=number)
+        return self.t(
+            "forecast_expected",
+            expected=number,
+            low=self.number(low, decimals),
+            high=self.number(high, decimals),
+        )
 
     def money(self, value: Decimal | None) -> str:
         """Format an amount in EUR, e.g. ``170.000,00 €`` (with a non-breaking space)."""

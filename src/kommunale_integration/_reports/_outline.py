@@ -292,15 +292,18 @@ def forecast_sentence(fmt: Formatter, figure: Figure) -> str | None:
                 return fmt.t("forecast_refused_no-points", **values)
             return fmt.tn(key, outlook.points, **values)
         return fmt.t(key, **values)
-    if outlook.status is None or outlook.expected is None:  # pragma: no cover - by construction
+    if (  # pragma: no cover - by construction
+        outlook.status is None
+        or outlook.expected is None
+        or outlook.low is None
+        or outlook.high is None
+    ):
         return None
-    values["expected"] = fmt.number(outlook.expected, places)
-    values["low"] = fmt.number(outlook.low, places)
-    values["high"] = fmt.number(outlook.high, places)
     if outlook.steps == 0:
         key = "reached" if outlook.status is ForecastStatus.ON_TRACK else "missed"
-        return fmt.t(f"forecast_now_{key}", **values)
-    return fmt.t(f"forecast_sentence_{outlook.status}", **values)
+        return fmt.t(f"forecast_now_{key}", expected=fmt.number(outlook.expected, places), **values)
+    said = fmt.forecast_range(outlook.expected, outlook.low, outlook.high, places)
+    return fmt.t(f"forecast_sentence_{outlook.status}", outlook=said, **values)
 
 
 def _suppressed(point: Point | None) -> bool:
