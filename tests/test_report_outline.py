@@ -597,6 +597,28 @@ def test_docx_widths_keep_header_words_whole_when_a_figure_column_holds_words() 
     assert widths[5] >= _text_cm("Ausgangswert") + _PAD_CM - 1e-9
 
 
+def test_a_column_of_dashes_gets_no_room_to_unbreak_its_header(
+    kreis_reports: dict[str, Any],
+) -> None:
+    """The decisions of the Kreis have no Drucksache: the column of "–" was 2.3 cm wide,
+    only so that its header stood on one line. A header line counts whole: the column
+    keeps the width of "Druck-" and the room goes where it saves lines (Ergebnis)."""
+    import docx
+
+    from kommunale_integration._reports._docx import _BOLD, _PAD_CM, _word_cm
+
+    doc = docx.Document(io.BytesIO(kreis_reports["docx"]))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Datum")
+    headers = [cell.text for cell in table.rows[0].cells]
+    column = headers.index("Drucksache")
+    assert {row.cells[column].text for row in table.rows[1:]} == {"–"}
+    width = table.rows[0].cells[column].width.cm
+    assert width <= _word_cm("Druck") * _BOLD + 0.12 * _BOLD + _PAD_CM + 0.05, width
+    result = headers.index("Ergebnis")
+    # "beschlossen (Beschluss über das Konzept)" in two lines, not three
+    assert table.rows[0].cells[result].width.cm >= 4.2
+
+
 def test_the_docx_kennzahl_tables_give_the_names_the_room() -> None:
     """The headers of the number columns break at their hyphenation point and a change
     may put its bracket below the number, so the Kennzahl names get the room (Kreis

@@ -280,6 +280,23 @@ def _widths(table: Table) -> list[float]:
     return _share_room(table, least, wish)
 
 
+def _lines(text: str, room: float, scale: float = 1.0) -> int:
+    """The lines *text* takes in *room* cm, broken at spaces and soft hyphens (a piece
+    wider than the room takes a line of its own, as Word would cut it)."""
+    lines, used = 1, 0.0
+    for word in _WORDS.split(text):
+        pieces = [p for p in word.split(_SOFT_HYPHEN) if p]
+        for index, piece in enumerate(pieces):
+            joined = index > 0  # the rest of a word after its hyphenation point
+            size = (_text_cm(piece) + (0.12 if index < len(pieces) - 1 else 0.0)) * scale
+            gap = 0.0 if joined or not used else _text_cm(" ") * scale
+            if used and used + gap + size > room:
+                lines, used = lines + 1, size
+            else:
+                used += gap + size
+    return lines
+
+
 #: The room left over is handed out in this many equal steps (see :func:`_share_room`).
 _ROOM_STEPS = 48
 
@@ -290,16 +307,19 @@ def _share_room(table: Table, least: list[float], wish: list[float]) -> list[flo
     over every row (a row is as high as its tallest cell). A short name beside long
     topics ("Themen und Ergebnisse" of the network table) no longer gets half the room;
     no column grows beyond its *wish* while another still can."""
-    texts = [
-        [column.header, *(row[index] for row in table.rows)]
-        for index, column in enumerate(table.columns)
-    ]
+    texts = [[row[index] for row in table.rows] for index in range(len(table.columns))]
     sizes = [[_text_cm(text) for text in column] for column in texts]
+    headers = [_hyphenated(column.header) for column in table.columns]
 
     rows: list[tuple[float, ...]] = list(zip(*sizes, strict=True))
 
     def height(widths: list[float]) -> float:
-        total = 0.0
+        # The header row in whole lines, as it breaks (at spaces and hyphenation
+        # points): room that does not save a header line is no gain ("Druck-/sache"
+        # over a column of "–" took 2.3 cm to stand on one line).
+        total = float(
+            max(_lines(h, w - _PAD_CM, _BOLD) for h, w in zip(headers, widths, strict=True))
+        )
         for row in rows:
             total += max(
                 size / max(width - _PAD_CM, _CHAR_CM)
