@@ -619,6 +619,31 @@ def test_a_column_of_dashes_gets_no_room_to_unbreak_its_header(
     assert table.rows[0].cells[result].width.cm >= 4.2
 
 
+def test_every_chart_names_its_unit_on_the_value_axis(
+    kreis_reports: dict[str, Any], kreis: ki.Concept, kreis_cases: Any
+) -> None:
+    """A printed chart with "300" on its axis said nothing until the caption was read:
+    the unit of the Kennzahl is the title of the value axis, in the SVG of the HTML
+    and in the PNG of the DOCX alike."""
+    from kommunale_integration._reports._charts import has_chart, trend_plot
+
+    svgs = re.findall(r"<svg.*?</svg>", kreis_reports["html"], re.S)
+    assert svgs
+    for svg in svgs:
+        axis = re.search(r'<text[^>]*class="title"[^>]*transform="rotate\(-90[^>]*>([^<]+)<', svg)
+        assert axis is not None, svg[:300]
+        assert axis.group(1) in {"Personen", "Fälle", "%"}
+    ctx = ki.report_context(kreis, "2025", cases=kreis_cases, today=TODAY_KREIS)
+    charted = [f for f in ctx.figures if has_chart(f)]
+    assert charted
+    for figure in charted:
+        [axes] = trend_plot(figure, Formatter("de")).axes
+        assert axes.get_ylabel() == figure.indicator.unit, figure.indicator.id
+    # Without a unit, no axis title (and the SVG none either).
+    bare = attrs.evolve(charted[0], indicator=attrs.evolve(charted[0].indicator, unit=None))
+    assert trend_plot(bare, Formatter("de")).axes[0].get_ylabel() == ""
+
+
 def test_the_docx_kennzahl_tables_give_the_names_the_room() -> None:
     """The headers of the number columns break at their hyphenation point and a change
     may put its bracket below the number, so the Kennzahl names get the room (Kreis
