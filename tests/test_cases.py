@@ -319,6 +319,53 @@ def test_an_implausible_date_is_refused_naming_file_row_and_column(
     assert len(data) == 5
 
 
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_implausible_year_of_birth_is_refused_naming_file_row_and_column(
+    tmp_path: Path, fast: bool
+) -> None:
+    """``birth_year`` took any 4 digits (0001, 9999): a year before 1900 or after the year
+    of reading is a typo or a placeholder and would put a person into an age group that
+    does not exist. Refused like an implausible date, by both readers, with file, row and
+    column; the cell is never quoted (a year of birth is personal data)."""
+    from kommunale_integration._cases import plausible_birth_years
+    from kommunale_integration._i18n import using_language
+
+    first, last = plausible_birth_years()
+    assert first == 1900
+    assert last == date.today().year  # noqa: DTZ011 - a calendar day
+    cases = (
+        "case_id,municipality,opened,closed,birth_year\n"
+        f"P-1,05558004,2025-01-01,,{first}\n"  # the edges are plausible
+        f"P-2,05558004,2025-01-01,,{last}\n"
+        "P-3,05558004,2025-01-01,,0001\n"
+        "P-4,05558004,2025-01-01,,9999\n"
+        "P-5,05558004,2025-01-01,,1899\n"
+        f"P-6,05558004,2025-01-01,,{last + 1}\n"
+        "P-7,05558004,2025-01-01,,\n"  # unknown
+    )
+    with pytest.raises(LoadError) as info:
+        read_cases(write(tmp_path, "cases.csv", cases), options=CaseReadOptions(fast=fast))
+    where = [
+        (Path(f.location.file or "").name, f.code, f.location.row, f.location.column)
+        for f in info.value.findings
+    ]
+    assert where == [("cases.csv", "invalid-value", row, "birth_year") for row in (4, 5, 6, 7)]
+    text = messages(info.value)
+    assert info.value.findings[0].message.startswith(
+        f"expected a year of birth from 1900 to {last}"
+    )
+    for cell in ("0001", "1899", str(last + 1)):
+        assert cell not in text
+    with using_language("de"), pytest.raises(LoadError) as german:
+        read_cases(write(tmp_path, "cases.csv", cases), options=CaseReadOptions(fast=fast))
+    assert german.value.findings[0].message.startswith(
+        f"erwartet ein Geburtsjahr von 1900 bis {last}"
+    )
+    good = "\n".join(cases.splitlines()[:3] + cases.splitlines()[-1:]) + "\n"
+    data = read_cases(write(tmp_path, "cases.csv", good), options=CaseReadOptions(fast=fast))
+    assert list(data.birth_year) == [first, last, 0]
+
+
 def test_missing_required_column(tmp_path: Path) -> None:
     text = "case_id,opened\n1,2025-01-01\n"
     with pytest.raises(LoadError) as info:

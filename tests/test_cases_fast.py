@@ -82,7 +82,7 @@ def exports(draw: Any, dirty: bool) -> dict[str, Any]:
             "closed": cell(draw, [closed], ["2023-01-01", "soon"], dirty),
             "legal_basis": draw(st.sampled_from(["AsylbLG", "SGB II", " SGB II ", ""])),
             "sex": cell(draw, ["f", "M", "w", "divers", " m", "", "unknown"], ["q"], dirty),
-            "birth_year": cell(draw, ["", "1990", "2010"], ["90", "19x0"], dirty),
+            "birth_year": cell(draw, ["", "1990", "2010"], ["90", "19x0", "0001", "9999"], dirty),
             "team": cell(draw, ["Nord", "Süd", " Süd", ""], ["kim@example.org"], dirty),
         }
         if dirty and draw(st.integers(0, 12)) == 0:

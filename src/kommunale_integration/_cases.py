@@ -89,6 +89,20 @@ def plausible_days(today: date | None = None) -> tuple[int, int]:
     return EARLIEST_DAY.toordinal(), last
 
 
+#: The plausible years of birth of a case export (``birth_year``): from this year (no one
+#: born before is alive; an earlier year is a typo, ``0001`` or a placeholder) …
+EARLIEST_BIRTH_YEAR: Final = 1900
+
+
+def plausible_birth_years(today: date | None = None) -> tuple[int, int]:
+    """The first and last plausible year of birth, read on *today* (default: the current
+    date): from :data:`EARLIEST_BIRTH_YEAR` to the year of reading (a child born this
+    year; a later year is a typo or a placeholder such as ``9999``). The rule of
+    :func:`plausible_days` for years of birth, checked by :meth:`_Reader.birth`, the one
+    conversion of both readers."""
+    return EARLIEST_BIRTH_YEAR, (today or date.today()).year  # noqa: DTZ011 - a calendar day
+
+
 SEXES: Final = ("f", "m", "d", "unknown")
 _SEX_ALIASES: Final = {
     "f": "f",
@@ -438,6 +452,8 @@ class _Reader:
         self._dates: dict[str, int] = {}
         #: the first and last day a date of the export may have (:func:`plausible_days`)
         self.plausible = plausible_days()
+        #: the first and last year of birth of the export (:func:`plausible_birth_years`)
+        self.plausible_births = plausible_birth_years()
         self._years: dict[str, int] = {"": 0}
         self._sex_code: dict[str, int] | None = None
         self._raw: dict[str, dict[str, int]] = {}
@@ -865,15 +881,26 @@ class _Reader:
             raise _Invalid("expected a sex of f, m, d or unknown")
         return found
 
-    @staticmethod
-    def birth(text: str) -> int:
-        """Year of a ``birth_year`` cell, 0 when it is blank."""
+    def birth(self, text: str) -> int:
+        """Year of a ``birth_year`` cell, 0 when it is blank; raises ValueError, also for
+        a year outside the plausible years (:func:`plausible_birth_years`)."""
         value = text.strip()
         if not value:
             return 0
         if not _YEAR.fullmatch(value):
             raise _Invalid("expected a year of birth of 4 digits")
-        return int(value)
+        year = int(value)
+        first, last = self.plausible_births
+        if not first <= year <= last:
+            # not quoted: a year of birth is personal data
+            raise _Invalid(
+                "expected a year of birth from {first} to {last}: an earlier or later year "
+                "is rather a typo or a placeholder such as 0000 or 9999 (leave the cell "
+                "empty when the year is unknown)",
+                first=str(first),
+                last=str(last),
+            )
+        return year
 
     @staticmethod
     def label(text: str) -> str:
