@@ -542,6 +542,49 @@ def test_duplicate_structure_names_both_offers_and_the_overlap() -> None:
     )
 
 
+def test_duplicate_structure_says_field_group_and_day_in_singular_or_plural() -> None:
+    """Two shared Handlungsfelder read "im Handlungsfeld „Arbeitsmarkt“, „Sprache“": the
+    numbers of fields, target groups and common days pick their form from the gettext
+    catalogue (ngettext), in German and in English."""
+    both = ("sprache", "arbeitsmarkt")
+    clean = _replace(
+        _clean(),
+        "offers",
+        0,
+        fields=both,
+        target_groups=("frauen",),
+        schedule="FREQ=WEEKLY;BYDAY=TH",
+        schedule_note="donnerstags 10–12 Uhr",
+    )
+    # 2026-01-01 is a Thursday: the offers meet on one day only.
+    once = attrs.evolve(
+        _sprachtreff(),
+        fields=both,
+        target_groups=("frauen",),
+        schedule="FREQ=WEEKLY;BYDAY=TH",
+        schedule_note="donnerstags 11–13 Uhr",
+        valid_from=date(2026, 1, 1),
+        valid_to=date(2026, 1, 1),
+    )
+    concept = clean.evolve(offers=(*clean.offers, once))
+    german = _only(_run(concept), "duplicate-structure").message
+    assert "in den Handlungsfeldern „Arbeitsmarkt“, „Sprache“, für Zielgruppe Frauen," in german
+    assert "(1 gemeinsamer Tag im Zeitraum 2026, zuerst am 01.01.2026)" in german
+    english = _only(_run(concept, lang="en"), "duplicate-structure").message
+    assert "in the fields of action “Arbeitsmarkt”, “Sprache”, for target group Women," in english
+    assert "(1 common day in the period 2026, first on 2026-01-01)" in english
+    # One field, two groups, every Thursday: the other forms.
+    groups = ("frauen", "eltern")
+    kurs = attrs.evolve(concept.offers[0], fields=("sprache",), target_groups=groups)
+    treff = attrs.evolve(once, target_groups=groups, valid_to=None)
+    one = concept.evolve(offers=(kurs, concept.offers[1], treff))
+    german = _only(_run(one), "duplicate-structure").message
+    assert "im Handlungsfeld „Sprache“, für Zielgruppen Eltern, Frauen," in german
+    assert "(53 gemeinsame Tage im Zeitraum 2026" in german
+    english = _only(_run(one, lang="en"), "duplicate-structure").message
+    assert "in the field of action “Sprache”, for target groups Parents, Women," in english
+
+
 def test_duplicate_structure_without_schedule_is_unconfirmed_and_lower() -> None:
     clean = _clean()
     report = _run(clean.evolve(offers=(*clean.offers, _sprachtreff())))

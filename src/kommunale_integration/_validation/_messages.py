@@ -119,20 +119,19 @@ MESSAGES: Mapping[str, str] = {
     ),
     "duplicate-structure": (
         "Possible duplicate structure: offer “{offer_a}” ({actor_a}) and offer “{offer_b}” "
-        "({actor_b}) in the field of action {fields}, for {groups}, {places}, at the same "
-        "time: {weekdays} {hours} ({days} common days in the period {period}, first on "
-        "{first})."
+        "({actor_b}) {fields}, for {groups}, {places}, at the same time: {weekdays} {hours} "
+        "({days} in the period {period}, first on {first})."
     ),
     "duplicate-structure-unconfirmed": (
         "Perhaps a duplicate structure: offer “{offer_a}” ({actor_a}) and offer “{offer_b}” "
-        "({actor_b}) in the field of action {fields}, for {groups}, {places}; whether they "
+        "({actor_b}) {fields}, for {groups}, {places}; whether they "
         "take place at the same time is unknown: no schedule (RRULE) is given for {missing}."
     ),
     "duplicate-structure-unconfirmed/days": (
         "Perhaps a duplicate structure: offer “{offer_a}” ({actor_a}) and offer “{offer_b}” "
-        "({actor_b}) in the field of action {fields}, for {groups}, {places}, on the same "
-        "days: {weekdays} ({days} common days in the period {period}); whether the hours "
-        "overlap is unknown: no hours are given for {missing}."
+        "({actor_b}) {fields}, for {groups}, {places}, on the same days: {weekdays} "
+        "({days} in the period {period}); whether the hours overlap is unknown: no hours "
+        "are given for {missing}."
     ),
     "coverage-gap": "{town} ({ags}): no current offer in the field of action “{field}”.",
     "incomplete-period": (

@@ -15,6 +15,7 @@ from .._analysis import Overlap, coverage_gaps, find_duplicate_structures, stale
 from .._catalogues import load_catalogue
 from .._engine.temporal import Value, combine_over_time
 from .._errors import Finding, Severity
+from .._i18n import ntr
 from .._model import (
     ID_COLLECTIONS,
     CaseCount,
@@ -613,13 +614,9 @@ class DuplicateStructureRule(BuiltinRule):
         towns = {t.ags: t.name for t in reversed(concept.territories)}
         target_groups = load_catalogue("target_groups")
         if lang == "en":
-            everyone, groups_word, whole = (
-                "all target groups",
-                "target groups",
-                "in the whole territory",
-            )
+            everyone, whole = "all target groups", "in the whole territory"
         else:
-            everyone, groups_word, whole = "alle Zielgruppen", "Zielgruppen", "im ganzen Gebiet"
+            everyone, whole = "alle Zielgruppen", "im ganzen Gebiet"
         field_text: dict[tuple[str, ...], str] = {}
         group_text: dict[tuple[str, ...], str] = {}
         place_text: dict[tuple[str, ...], str] = {}
@@ -627,12 +624,27 @@ class DuplicateStructureRule(BuiltinRule):
         for dup in find_duplicate_structures(concept, period=period):
             fields = field_text.get(dup.fields)
             if fields is None:
-                fields = ", ".join(titles.get(code) or quote(code, lang) for code in dup.fields)
+                # "im Handlungsfeld „A“" but "in den Handlungsfeldern „A“, „B“"
+                fields = ntr(
+                    "in the field of action {fields}",
+                    "in the fields of action {fields}",
+                    len(dup.fields),
+                    lang=lang,
+                    fields=", ".join(titles.get(code) or quote(code, lang) for code in dup.fields),
+                )
                 field_text[dup.fields] = fields
             groups = group_text.get(dup.target_groups)
             if groups is None:
                 listed = ", ".join(target_groups.label(code, lang) for code in dup.target_groups)
-                groups = f"{groups_word} {listed}" if listed else everyone
+                groups = everyone
+                if listed:
+                    groups = ntr(
+                        "target group {groups}",
+                        "target groups {groups}",
+                        len(dup.target_groups),
+                        lang=lang,
+                        groups=listed,
+                    )
                 group_text[dup.target_groups] = groups
             places = place_text.get(dup.territories)
             if places is None:
@@ -658,7 +670,7 @@ class DuplicateStructureRule(BuiltinRule):
                     places=places,
                     weekdays=weekday_text(dup.weekdays, lang),
                     hours=hours_text(dup.hours),
-                    days=dup.days,
+                    days=ntr("{n} common day", "{n} common days", dup.days, lang=lang),
                     period=period_text,
                     first=context.format_date(dup.first_day),
                     missing=and_word.join(
