@@ -85,6 +85,8 @@ def _vectors(  # noqa: PLR0917 - the limits beside the value, as WIDER lists the
     support: int = SUPPORT,
     loose_limit: int = LOOSE,
     rising: bool = False,
+    *,
+    member: dict[int, list[tuple[int, int]]] | None = None,
 ) -> list[tuple[tuple[int, int], ...]]:
     """The vectors of one dimension with ``+1`` at *start* that keep every exact
     relation of *relations* (values as indices below *n*) and move at most
@@ -96,9 +98,11 @@ def _vectors(  # noqa: PLR0917 - the limits beside the value, as WIDER lists the
     relation is taken; one that breaks only inequalities (distinct counts) is taken
     and also mended further, since its slack may or may not allow it. (Each state
     carries what it leaves unbalanced in each relation; a value added changes only
-    the relations it is in.)
+    the relations it is in.) *member*: :func:`_membership` of *relations*, where the
+    caller has it.
     """
-    member = _membership(relations)
+    if member is None:
+        member = _membership(relations)
     exact_rel = [bool(r[2]) for r in relations]
 
     def add(gap: dict[int, int], value: int, sign: int) -> dict[int, int]:
@@ -111,15 +115,14 @@ def _vectors(  # noqa: PLR0917 - the limits beside the value, as WIDER lists the
                 del gap[index]
         return gap
 
+    # each state (its sorted pairs) once: marked when first reached, so that the
+    # many orders of adding the same values cost no copies of its gap
+    first: tuple[tuple[int, int], ...] = ((start, 1),)
     found: list[tuple[tuple[int, int], ...]] = []
-    seen: set[tuple[tuple[int, int], ...]] = set()
-    stack: list[tuple[dict[int, int], dict[int, int]]] = [({start: 1}, add({}, start, 1))]
+    seen: set[tuple[tuple[int, int], ...]] = {first}
+    stack: list[tuple[tuple[tuple[int, int], ...], dict[int, int]]] = [(first, add({}, start, 1))]
     while stack:
-        state, gap = stack.pop()
-        key = tuple(sorted(state.items()))
-        if key in seen:
-            continue
-        seen.add(key)
+        key, gap = stack.pop()
         exact = loose = None
         for index in sorted(gap):
             if exact_rel[index]:
@@ -127,18 +130,22 @@ def _vectors(  # noqa: PLR0917 - the limits beside the value, as WIDER lists the
                 break
             if loose is None:
                 loose = index
-        if exact is None and (loose is None or len(state) <= loose_limit):
+        if exact is None and (loose is None or len(key) <= loose_limit):
             found.append(key)
         mend = exact if exact is not None else loose
-        if mend is None or len(state) >= support:
+        if mend is None or len(key) >= support:
             continue
         total, parts, _ = relations[mend]
         step = 1 if gap[mend] > 0 else -1
         options = [(total, -step)] + [(p, step) for p in parts]
+        state = {value for value, _ in key}
         for value, sign in options:
             if value in state or (rising and sign < 0):
                 continue
-            stack.append(({**state, value: sign}, add(gap, value, sign)))
+            child = tuple(sorted((*key, (value, sign))))
+            if child not in seen:
+                seen.add(child)
+                stack.append((child, add(gap, value, sign)))
     found.sort(key=lambda vector: (len(vector), vector))
     return found
 
@@ -203,7 +210,7 @@ class _Axis:
         # values in the same relations in the same role (the municipalities of one
         # district): swapping two of them maps every relation to itself, so the
         # vectors of one are those of the other with the two swapped
-        member = _membership(self.relations)
+        member = self.member = _membership(self.relations)
         role = [tuple(sorted(member.get(v, ()))) for v in range(len(values))]
         self.role: list[tuple[Any, ...]] = list(role)
         # a district of municipalities (the total of one exact relation over values
@@ -257,12 +264,14 @@ class _Axis:
         if twin != value and twin in self._cache:
             idx, sgn, sizes = _swapped(self._cache[twin], self._perm(twin, value))
         else:
-            vectors = _vectors(len(self.values), self.relations, value)
+            vectors = _vectors(len(self.values), self.relations, value, member=self.member)
             if not any(map(self._safe, vectors)):
                 wider = {
                     v
                     for limits in WIDER
-                    for v in _vectors(len(self.values), self.relations, value, *limits)
+                    for v in _vectors(
+                        len(self.values), self.relations, value, *limits, member=self.member
+                    )
                 }
                 vectors = sorted(wider, key=lambda vector: (len(vector), vector))
             # (none at all: the search falls back to a linear program)
@@ -322,7 +331,11 @@ def _positions(
     for i, vals in enumerate(axis_values):
         index = {v: j for j, v in enumerate(vals)}
         flat += math.prod(shape[i + 1 :]) * np.array([index[c[i]] for c in coords], dtype=np.int64)
-    if len(np.unique(flat)) != len(cells):
+    # (as many positions as cells: distinct exactly when every position is taken, which
+    # one pass tells, no sort)
+    taken = np.zeros(len(cells), dtype=bool)
+    taken[flat] = True
+    if not taken.all():
         raise NotAProduct
     by_position: list[Any] = [None] * len(cells)
     for pos, cell in zip(flat.tolist(), cells, strict=True):
@@ -675,7 +688,7 @@ class _Line:
     inequalities the rows each changes (as positions in the flattened ``slack``)
     and by how much."""
 
-    __slots__ = ("_wide", "change", "offset", "padded_offset", "padded_sign", "rows", "sign")
+    __slots__ = ("change", "offset", "padded_offset", "padded_sign", "rows", "sign")
 
     def __init__(self, cube: Cube, a: int, value: int) -> None:
         import numpy as np
@@ -694,19 +707,6 @@ class _Line:
         self.rows: Any = None
         if slack is not None and row_idx.shape[0]:
             self.rows = row_idx * slack.shape[1]
-        self._wide: dict[int, tuple[Any, Any]] = {}
-
-    def padded(self, width: int) -> tuple[Any, Any]:
-        """The offsets and signs padded to *width* rows (a star with a line of
-        ``WIDER`` vectors), kept per width."""
-        found = self._wide.get(width)
-        if found is None:
-            import numpy as np
-
-            pad = ((0, width - self.padded_offset.shape[0]), (0, 0))
-            found = (np.pad(self.padded_offset, pad), np.pad(self.padded_sign, pad))
-            self._wide[width] = found
-        return found
 
 
 class _Star:
@@ -724,13 +724,20 @@ class _Star:
         offsets = [line.padded_offset for line in lines]
         signs = [line.padded_sign for line in lines]
         width = max(o.shape[0] for o in offsets)
-        if width > SUPPORT:  # a line of WIDER vectors: all padded to as many rows
-            wide = [line.padded(width) for line in lines]
-            offsets, signs = [o for o, _ in wide], [g for _, g in wide]
-        self.cells = np.concatenate(offsets, axis=1) + target
-        self.sign = np.concatenate(signs, axis=1)
         sizes = tuple(line.offset.shape[1] for line in lines)
         self.starts = [0, *accumulate(sizes)]
+        if width > SUPPORT:  # a line of WIDER vectors: all padded to as many rows
+            # (in place: padded copies of every line kept per width took 9 MB on the
+            # one table of new and active cases at 1M cases)
+            cells = np.zeros((width, self.starts[-1]), dtype=offsets[0].dtype)
+            self.sign = np.zeros((width, self.starts[-1]), dtype=signs[0].dtype)
+            for offset, sign, start in zip(offsets, signs, self.starts, strict=False):
+                cells[: offset.shape[0], start : start + offset.shape[1]] = offset
+                self.sign[: sign.shape[0], start : start + sign.shape[1]] = sign
+            self.cells = cells + target
+        else:
+            self.cells = np.concatenate(offsets, axis=1) + target
+            self.sign = np.concatenate(signs, axis=1)
         split = _SPLITS.get(sizes)
         if split is None:
             if len(_SPLITS) >= 4096:

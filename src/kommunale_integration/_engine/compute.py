@@ -1368,9 +1368,12 @@ def _protect_pair(
     del groups
     size = len(new)
     published, intervals, primary = protection.published, protection.intervals, protection.primary
+    # (protect keeps the published values in the order of the cells: read in order)
+    ordered = list(published.values()) if list(published) == keys else None
     result = []
-    for part in (keys[:size], keys[size:unknown]):
-        shown = [published[k] for k in part]
+    for start, end in ((0, size), (size, unknown)):
+        part = keys[start:end]
+        shown = ordered[start:end] if ordered is not None else [published[k] for k in part]
         hidden = [i for i, value in enumerate(shown) if value is None]
         result.append(
             _Protected(
