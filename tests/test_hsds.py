@@ -688,7 +688,17 @@ def test_cli_export_and_import(tmp_path: Path, capsys: pytest.CaptureFixture[str
     source.write_text(ki.dumps_yaml(rich_concept()), "utf-8")
     out = tmp_path / "hsds"
     assert main(["export", "hsds", str(source), "--output", str(out)]) == 0
-    assert f"as HSDS (both) to {out}\n" in capsys.readouterr().err  # where it went
+    err = capsys.readouterr().err  # where it went, in words ("both" was the option's value)
+    assert f"as HSDS (JSON documents and tabular data package) to {out}\n" in err
+    assert "exported 2 actors and 3 offers as HSDS" in err
+    concept = rich_concept()
+    one = concept.evolve(
+        actors=concept.actors[:1],
+        offers=[o for o in concept.offers if o.actor == concept.actors[0].id][:1],
+    )
+    source.write_text(ki.dumps_yaml(one), "utf-8")
+    assert main(["export", "hsds", str(source), "--output", str(tmp_path / "one")]) == 0
+    assert "exported 1 actor and 1 offer as HSDS" in capsys.readouterr().err  # not "1 actors"
     assert (out / "json").is_dir()
     assert (out / "tabular" / "datapackage.json").is_file()
     assert (

@@ -538,7 +538,10 @@ INVOCATIONS: tuple[Invocation, ...] = (
         "verbose export",
         lambda t: ["-v", "export", "hsds", str(t / K), "--output", str(t / "hsds-v")],
         0,
-        expect=("als HSDS (both) exportiert", "as HSDS (both) to"),
+        expect=(
+            "als HSDS (JSON-Dokumente und Tabellen als Datenpaket) exportiert",
+            "as HSDS (JSON documents and tabular data package) to",
+        ),
     ),
     # a territory catalogue of one's own that is broken
     Invocation(

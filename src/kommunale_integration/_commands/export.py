@@ -9,7 +9,7 @@ import argparse
 import sys
 from typing import Any
 
-from .._i18n import tr
+from .._i18n import ntr, tr
 from ._common import EXIT_OK, add_output_option
 
 __all__ = ["register"]
@@ -50,12 +50,17 @@ def run_hsds(args: argparse.Namespace) -> int:
 
     concept = load_concept(args.path)
     out = export_hsds(concept, args.output, form=args.form, inputs=[args.path])
+    forms = {
+        "json": tr("JSON documents"),
+        "tabular": tr("tabular data package"),
+        "both": tr("JSON documents and tabular data package"),
+    }
     print(  # where the export went, like every command with --output (stderr)
         tr(
-            "exported {actors} actors and {offers} offers as HSDS ({form}) to {path}",
-            actors=len(concept.actors),
-            offers=len(concept.offers),
-            form=args.form,
+            "exported {actors} and {offers} as HSDS ({form}) to {path}",
+            actors=ntr("{n} actor", "{n} actors", len(concept.actors)),
+            offers=ntr("{n} offer", "{n} offers", len(concept.offers)),
+            form=forms[args.form],
             path=out,
         ),
         file=sys.stderr,
