@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import kommunale_integration as ki
 from helpers import run_cli
 from kommunale_integration._cli import main
 
@@ -213,3 +214,40 @@ def test_json_file_name_gives_json_without_format(
     assert code == 2
     assert "does not fit the file name" in err
     assert not (tmp_path / "k.csv").exists()
+
+
+def test_events_named_otherwise_are_named_not_counted_as_zero_in_silence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A case management that writes "Sprachkurs begonnen" for
+    ``language_course_started`` gave 0 course starts without a word (found following the
+    tutorial for Stadt Lörrach): the missing and the uncounted events are named."""
+    from kommunale_integration._engine.compute import unmatched_events
+
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "case_id,municipality,opened,closed\nA,08336050,2026-01-05,\nB,08336050,2026-01-06,\n",
+        encoding="utf-8",
+    )
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "case_id,event,date\nA,Sprachkurs begonnen,2026-02-01\nB,Sprachkurs begonnen,2026-02-02\n"
+        "B,employment_started,2026-03-01\n",
+        encoding="utf-8",
+    )
+    args = ["indicators", "--period", "2026", "--only", "--cases", str(cases)]
+    assert main([*args, "--events", str(events), "--output", str(tmp_path / "k.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "language_course_started" in err
+    assert "'Sprachkurs begonnen' (2)" in err
+    assert "employment_started" not in err.split("no Kennzahl")[1]  # it is counted
+    data = ki.read_cases(cases, events)
+    missing, other = unmatched_events(ki.default_indicators(), data)
+    assert "language_course_started" in missing
+    assert other == {"Sprachkurs begonnen": 2}
+    # With the events named as the Kennzahlen count them: not a word.
+    events.write_text(
+        events.read_text("utf-8").replace("Sprachkurs begonnen", "language_course_started"), "utf-8"
+    )
+    assert main([*args, "--events", str(events), "--output", str(tmp_path / "k.csv")]) == 0
+    assert "of which the case export has none" not in capsys.readouterr().err

@@ -799,6 +799,8 @@ def compute_indicators(
     with fiscal_year_start(concept.fiscal_year_start if concept is not None else 1):
         period_list = expand_periods(periods, include_subperiods)
     chosen = _select_indicators(concept, cases, indicators)
+    if cases is not None:
+        _warn_unmatched_events(chosen, cases)
     by = list(dict.fromkeys(by))
     hidden = _hidden_breakdowns(chosen, by, cases)
     dims = _dimensions([*by, *hidden], cases)
@@ -845,6 +847,48 @@ def compute_indicators(
         audit=audit_cells,
         # the rows of each indicator come in table order (unless observations join)
         _ordered=not observed_rows and len({i.id for i in chosen}) == len(chosen),
+    )
+
+
+def unmatched_events(
+    indicators: Iterable[Indicator], cases: CaseData
+) -> tuple[list[str], dict[str, int]]:
+    """The events the *indicators* count that the export has none of, and the events
+    of the export that no indicator counts (with their numbers of rows).
+
+    Both non-empty is the sign of a case management that names its events otherwise
+    ("Sprachkurs begonnen" for ``language_course_started``): every count of them is 0.
+    """
+    counted: set[str] = set()
+    for indicator in indicators:
+        for term in (indicator.numerator, indicator.denominator):
+            if isinstance(term, CaseCount):
+                counted.update(term.events)
+    present = set(cases.event_names)
+    missing = sorted(counted - present)
+    if not missing or not present - counted:
+        return missing, {}
+    other = {n: k for n, k in cases.event_counts.items() if n not in counted}
+    return missing, other
+
+
+def _warn_unmatched_events(chosen: list[Indicator], cases: CaseData) -> None:
+    missing, other = unmatched_events(chosen, cases)
+    if not missing or not other:
+        return
+    log.warning(
+        "%s",
+        tr(
+            "the Kennzahlen count the events {missing}, of which the case export has none, "
+            "and no Kennzahl counts its events {other}: if your case management names them "
+            "otherwise, rename them in events.csv or list them under events: of the Kennzahl "
+            "(their counts are 0 until then)",
+            missing=", ".join(missing),
+            other=", ".join(
+                f"{shown(name)} ({count})"
+                for name, count in sorted(other.items(), key=lambda kv: -kv[1])[:10]
+            ),
+        ),
     )
 
 
