@@ -602,6 +602,8 @@ def witness_suppression(
     search.cover()
     search.prune()
     finder.done()  # (before the check: it needs memory of its own)
+    if free and isinstance(finder, _CubeFinder):
+        finder.cube.drop_positions()  # (no other table has cells never published)
     search.done()
     search.check(relations, lower)
     return search.result()
