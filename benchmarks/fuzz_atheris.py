@@ -11,6 +11,7 @@ crashes (any other exception) with the file where the first input of each is kep
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -53,13 +54,43 @@ def run(target: str, iterations: int, seconds: int, out: Path) -> dict[str, obje
     return result
 
 
-def main() -> None:
-    iterations = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
-    seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 300
+TARGETS = ("csv", "yaml", "json", "toml", "cases", "hsds")
+
+
+def _targets(text: str) -> list[str]:
+    chosen = [t.strip() for t in text.split(",") if t.strip()]
+    unknown = sorted(set(chosen) - set(TARGETS))
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"unknown target {', '.join(unknown) or '(none)'}; choose from {','.join(TARGETS)}"
+        )
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=(
+            "Coverage-guided fuzzing (atheris) of the loaders, each target in its own "
+            "process; needs the dependency group 'fuzz' (pip install atheris)."
+        )
+    )
+    parser.add_argument(
+        "iterations", nargs="?", type=int, default=200_000, help="inputs per target (200000)"
+    )
+    parser.add_argument(
+        "seconds", nargs="?", type=int, default=300, help="seconds per target at most (300)"
+    )
+    parser.add_argument(
+        "targets",
+        nargs="?",
+        type=_targets,
+        default=list(TARGETS),
+        help=f"comma-separated, of {','.join(TARGETS)} (all)",
+    )
+    args = parser.parse_args(argv)
+    iterations, seconds, targets = args.iterations, args.seconds, args.targets
     out = Path(tempfile.mkdtemp(prefix="ki-atheris-"))
     print(f"atheris: up to {iterations:,} iterations or {seconds} s per target; output in {out}")
-    default = ["csv", "yaml", "json", "toml", "cases", "hsds"]
-    targets = sys.argv[3].split(",") if len(sys.argv) > 3 else default
     for target in targets:
         result = run(target, iterations, seconds, out)
         outcomes = result["outcomes"]

@@ -861,3 +861,52 @@ def test_an_id_given_twice_is_refused_by_the_hsds_export(
     assert f"{collection}[1] has the id" in err
     assert f"of {collection}[0]: HSDS would get one record for both" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.yaml"]
+
+
+# --------------------------------------------------------------------------- eleventh session
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        # the solver of disclosure control flushed sys.stdout, which is None: exit 70
+        ["indicators", "--period", "2025", "--only", "--cases", str(EXAMPLE / "cases.csv"),
+         "--events", str(EXAMPLE / "events.csv"), "--workers", "1", "--output", "-"],
+        ["report", str(EXAMPLE), "--period", "2025", "--output", "-"],
+        ["report", str(EXAMPLE), "--period", "2025", "--format", "docx", "--output", "-"],
+    ],
+)  # fmt: skip
+def test_a_closed_standard_output_is_a_sentence_not_an_internal_error(argv: list[str]) -> None:
+    """``… --output - >&-``: the command starts without a standard output (sys.stdout is
+    None, descriptor 1 closed). It ends with exit code 2 and a sentence, not exit code 70;
+    nothing is lost in silence."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "kommunale_integration", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        timeout=300,
+        env={**os.environ, "LANGUAGE": "en"},
+        preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == 2, done.stderr
+    assert "no standard output to write to" in done.stderr
+    assert "internal" not in done.stderr.lower()
+
+
+def test_a_data_package_cannot_go_to_standard_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--datapackage -`` made a folder named "-" beside the CSV on standard output."""
+    monkeypatch.chdir(tmp_path)
+    argv = ["indicators", "--period", "2025", "--only", "--cases", str(EXAMPLE / "cases.csv"),
+            "--events", str(EXAMPLE / "events.csv"), "--datapackage", "-"]  # fmt: skip
+    with pytest.raises(SystemExit) as stopped:  # refused by the argument parser
+        run_cli(capsys, *argv)
+    assert stopped.value.code == 2
+    assert "cannot go to standard output" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

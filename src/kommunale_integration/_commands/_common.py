@@ -401,6 +401,10 @@ def emit(data: str | bytes, output: str | None, *, inputs: Sequence[str | Path] 
         atomic_write(file, data, inputs=inputs)
         say_written(file)
         return
+    if sys.stdout is None:  # started with standard output closed (``>&-``)
+        raise UsageError(
+            tr("there is no standard output to write to (it is closed): use --output FILE")
+        )
     if isinstance(data, bytes):
         if sys.stdout.isatty():
             raise UsageError(

@@ -24,6 +24,7 @@ from ._common import (
     add_workers_option,
     case_files,
     emit,
+    not_stdout,
     output_file,
     read_case_export,
     say,
@@ -104,6 +105,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--datapackage",
         metavar="DIR",
+        type=not_stdout,  # a folder: "-" made a folder named "-"
         help=tr("also write indicators.csv and datapackage.json (Frictionless) into DIR"),
     )
     parser.add_argument(

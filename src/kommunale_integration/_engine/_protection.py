@@ -70,11 +70,16 @@ def _highs() -> Any:
     import highspy
 
     make: Any = highspy.Highs
-    if _state["quiet"]:
+    try:
+        # No standard output at all (``>&-``: Python's sys.stdout is None, the
+        # descriptor closed): there is no banner to keep out of anything.
+        saved = -1 if _state["quiet"] or sys.stdout is None else os.dup(1)
+    except OSError:
+        saved = -1
+    if saved < 0:
         solver = make()
     else:
         sys.stdout.flush()
-        saved = os.dup(1)
         try:
             with open(os.devnull, "w", encoding="utf-8") as null:
                 os.dup2(null.fileno(), 1)
