@@ -531,3 +531,19 @@ def test_a_device_is_refused_not_read_for_ever() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.strip() == str([("unreadable-file", "/dev/zero")])
+
+
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named(tmp_path: Path, fast: bool, codec: str) -> None:
+    """UTF-16 without a byte order mark (``iconv -t utf-16le``) was read as UTF-8: the
+    header "c a s e _ i d" with NUL bytes went into three messages of missing columns.
+    Now the one message for UTF-16, as with a byte order mark."""
+    cases = tmp_path / "cases.csv"
+    cases.write_bytes(CASES.encode(codec))
+    with pytest.raises(LoadError) as info:
+        read_cases(cases, options=CaseReadOptions(fast=fast))
+    [finding] = info.value.findings
+    assert finding.code == "invalid-encoding"
+    assert "UTF-16" in finding.message
+    assert "\0" not in messages(info.value)

@@ -120,9 +120,11 @@ def test_invalid_utf8_mixed_with_valid_utf8(tmp_path: Path) -> None:
     assert "0xE9" in finding.message
 
 
-def test_a_utf16_table_is_named_as_such(tmp_path: Path) -> None:
-    """A table saved as Excel's "Unicode-Text" (UTF-16) is not read as Windows-1252."""
-    folder = _folder(tmp_path, {"akteure.csv": "ID\tName\nvhs\tVHS\n".encode("utf-16")})
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_table_is_named_as_such(tmp_path: Path, codec: str) -> None:
+    """A table saved as Excel's "Unicode-Text" (UTF-16) is not read as Windows-1252;
+    nor is one without a byte order mark (``utf-16-le``: read as UTF-8 before)."""
+    folder = _folder(tmp_path, {"akteure.csv": "ID\tName\nvhs\tVHS\n".encode(codec)})
     (finding,) = _load_findings(folder)
     assert (finding.code, _where(finding)) == ("invalid-encoding", ("akteure.csv", 1, None))
     assert "UTF-16" in finding.message

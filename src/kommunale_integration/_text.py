@@ -111,14 +111,15 @@ def detect_encoding(data: bytes, *, final: bool = True) -> str:
     reader sniffs it.
 
     A byte order mark of UTF-16 (Excel's "Unicode-Text", a tab-separated UTF-16
-    file) gives ``utf-16``: no reader accepts it, each says to save the file as UTF-8.
+    file), or UTF-16 without one (every second byte of its beginning zero), gives
+    ``utf-16``: no reader accepts it, each says to save the file as UTF-8.
 
     >>> detect_encoding("Müller".encode()), detect_encoding("Müller".encode("cp1252"))
     ('utf-8', 'cp1252')
     >>> detect_encoding("ID\tName".encode("utf-16"))
     'utf-16'
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _bomless_utf16(data):
         return "utf-16"
     bom = data.startswith(codecs.BOM_UTF8)
     body = data[len(codecs.BOM_UTF8) :] if bom else data
@@ -128,6 +129,25 @@ def detect_encoding(data: bytes, *, final: bool = True) -> str:
         if not _UTF8_SEQUENCE.search(body):
             return "cp1252"
     return "utf-8-sig" if bom else "utf-8"
+
+
+def _bomless_utf16(data: bytes) -> bool:
+    """Whether *data* begins as UTF-16 without a byte order mark (``iconv -t utf-16le``,
+    some exporters): in its first characters every second byte is zero, the others not.
+    Read as UTF-8 such a file showed a header of "c a s e _ i d" with NUL bytes.
+
+    >>> _bomless_utf16("case_id".encode("utf-16-le")), _bomless_utf16(b"case_id")
+    (True, False)
+    """
+    sample = data[:64]
+    if len(sample) < 4:
+        return False
+    sample = sample[: len(sample) // 2 * 2]
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, chars in ((odd, even), (even, odd)):
+        if not zeros.strip(b"\0") and b"\0" not in chars:
+            return True
+    return False
 
 
 def decode(data: bytes) -> str:
