@@ -325,6 +325,8 @@ def test_real_names_list_the_towns_that_begin_with_them(name: str, expected: set
     with pytest.raises(ki.AmbiguousTerritoryError) as info:
         ki.choose_territory(name, ki.territory_catalogue())
     assert {line.split()[1] for line in info.value.candidates} == expected
+    # a Kreis with the inhabitants of its Städte und Gemeinden, not "population unknown"
+    assert not [line for line in info.value.candidates if "unbekannt" in line]
 
 
 def test_kreis_before_a_name_asks_for_the_kreis_only() -> None:

@@ -282,9 +282,16 @@ def _inhabitants(count: int | None) -> str:
 
 
 def candidate_line(entry: OfficialTerritory, catalogue: TerritoryCatalogue) -> str:
-    """``--ags 09571222  Wettringen (09571222), Landkreis Ansbach, Bayern (1.007 Einwohner)``."""
+    """``--ags 09571222  Wettringen (09571222), Landkreis Ansbach, Bayern (1.007 Einwohner)``;
+    a Kreis with the sum of its Städte und Gemeinden (the catalogue gives none of its own)."""
+    from ._territories import population_of
+
     described = catalogue.describe(entry.ags)
-    return f"--ags {entry.ags}  {described} ({_inhabitants(entry.population)})"
+    people = entry.population
+    if people is None and len(entry.ags) == 5:
+        summed = population_of(None, entry.ags, catalogue)
+        people = summed.value if summed is not None else None
+    return f"--ags {entry.ags}  {described} ({_inhabitants(people)})"
 
 
 def _dominant(found: Sequence[OfficialTerritory]) -> OfficialTerritory | None:
