@@ -547,3 +547,29 @@ def test_utf16_without_a_byte_order_mark_is_named(tmp_path: Path, fast: bool, co
     assert finding.code == "invalid-encoding"
     assert "UTF-16" in finding.message
     assert "\0" not in messages(info.value)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_two_headers_mapped_to_one_column_are_named_together(tmp_path: Path, fast: bool) -> None:
+    """A mapping of "Fall" and "Nr" both to case_id said "the column "Nr" appears twice",
+    of a file in which every header appears once."""
+    cases = write(
+        tmp_path,
+        "cases.csv",
+        "Fall,Nr,municipality,opened,closed\nA,B,05558004,2025-01-01,\n",
+    )
+    mapping = {"Fall": "case_id", "Nr": "case_id"}
+    with pytest.raises(LoadError) as info:
+        read_cases(cases, mapping=mapping, options=CaseReadOptions(fast=fast))
+    [finding] = info.value.findings
+    assert finding.code == "duplicate-column"
+    assert finding.message.startswith(
+        'the columns "Fall" and "Nr" both stand for the column case_id'
+    )
+    # a header that is really there twice keeps its own message
+    twice = write(
+        tmp_path, "twice.csv", "case_id,case_id,municipality,opened\nA,B,05558004,2025-01-01\n"
+    )
+    with pytest.raises(LoadError) as info:
+        read_cases(twice, options=CaseReadOptions(fast=fast))
+    assert info.value.findings[0].message == 'the column "case_id" appears twice'

@@ -568,13 +568,18 @@ class _Reader:
                 ok = False
                 continue
             if name in positions:
-                self.add(
-                    "duplicate-column",
-                    tr("the column {column} appears twice", column=label(index, raw)),
-                    file,
-                    1,
-                    name if quotable else None,
-                )
+                first = header[positions[name]]
+                if _normalise_header(raw) == _normalise_header(first):
+                    message = tr("the column {column} appears twice", column=label(index, raw))
+                else:  # two headers that the mapping makes one column ("Fall", "Nr")
+                    message = tr(
+                        "the columns {first} and {column} both stand for the column {name} "
+                        "(by the mapping or as its name): map only one of them to it",
+                        first=label(positions[name], first),
+                        column=label(index, raw),
+                        name=name,
+                    )
+                self.add("duplicate-column", message, file, 1, name if quotable else None)
                 ok = False
                 continue
             positions[name] = index
