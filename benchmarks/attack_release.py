@@ -34,9 +34,15 @@ Exit code 1 when anything is exposed, the formats disagree or the audit is off.
 With ``--integer`` the attacker also uses that counts are whole numbers (mixed-integer
 programs, ``scipy.optimize.milp``).
 
+With ``--overlapping`` every concept gets counts of overlapping events beside its
+``placements`` (employment or training): ``employment_starts`` and ``training_starts``
+(each event alone), where it has no count of that event yet — a family of counts
+that the engine protects as one table and the attacker attacks as one
+(``docs/data-protection.rst``, "Counts of overlapping events").
+
 Run: ``.venv/bin/python benchmarks/attack_release.py [--cases 20000] [--seeds 2025,7,11]
 [--sources synthetic,kreis,examples] [--by "sex;legal_basis;sex,legal_basis;age_group"]
-[--integer] [--no-audit]``
+[--integer] [--no-audit] [--overlapping]``
 """
 
 from __future__ import annotations
@@ -102,10 +108,57 @@ def line(
     )
 
 
+def with_overlapping(concept: Path, folder: Path) -> Path:
+    """*concept* (a ``konzept.yaml`` or its folder) with ``employment_starts`` and
+    ``training_starts`` beside its placements, where it has no count of that event
+    alone: written to *folder* (the tests' ``_overlapping``)."""
+    import yaml
+
+    file = concept / "konzept.yaml" if concept.is_dir() else concept
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    indicators = data["indicators"]
+    (placements,) = [i for i in indicators if i["id"] == "placements"]
+    have = [
+        sorted(set(i["numerator"].get("events", [])))
+        for i in indicators
+        if isinstance(i.get("numerator"), dict) and i.get("denominator") is None
+    ]
+    for name, event in (
+        ("employment_starts", "employment_started"),
+        ("training_starts", "vocational_training_started"),
+    ):
+        if [event] not in have:
+            numerator = {"count": "events", "events": [event]}
+            indicators.append({**placements, "id": name, "numerator": numerator})
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "konzept.yaml"
+    target.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return target
+
+
 def exports(
+    sources: list[str], n_cases: int, seeds: list[int], folder: Path, overlapping: bool = False
+) -> list[tuple[str, Path | None, Path, Path]]:
+    """(label, concept, cases.csv, events.csv) of every export of the matrix (with
+    *overlapping*, each concept :func:`with_overlapping`)."""
+    found = _exports(sources, n_cases, seeds, folder)
+    if not overlapping:
+        return found
+    return [
+        (
+            f"{label} + overlapping",
+            with_overlapping(concept, folder / "overlapping" / re.sub(r"\W+", "-", label)),
+            cases,
+            events,
+        )
+        for label, concept, cases, events in found
+        if concept is not None
+    ]
+
+
+def _exports(
     sources: list[str], n_cases: int, seeds: list[int], folder: Path
 ) -> list[tuple[str, Path | None, Path, Path]]:
-    """(label, concept, cases.csv, events.csv) of every export of the matrix."""
     from cases_read import generate
 
     found: list[tuple[str, Path | None, Path, Path]] = []
@@ -260,6 +313,11 @@ def main() -> int:
         help="the protected run without the engine's exact audit (--audit)",
     )
     parser.add_argument(
+        "--overlapping",
+        action="store_true",
+        help="add employment_starts and training_starts beside each concept's placements",
+    )
+    parser.add_argument(
         "--dir", type=Path, default=Path(tempfile.gettempdir()) / "kommunale-integration-attack"
     )
     args = parser.parse_args()
@@ -272,7 +330,7 @@ def main() -> int:
     print("|---|---|--:|--:|--:|--:|--:|--:|---|")
     bad = False
     for label, concept, cases, events in exports(
-        args.sources.split(","), args.cases, seeds, args.dir
+        args.sources.split(","), args.cases, seeds, args.dir, args.overlapping
     ):
         for by in args.by.split(";"):
             # the outputs stay in --dir for a closer look

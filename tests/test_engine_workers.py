@@ -69,10 +69,16 @@ class Spy:
             self.calls.append(workers)
             self.here.append(here)
             jobs = list(jobs)
-            self.primaries.append(  # (a job protects one count, or new and active cases)
+            self.primaries.append(  # (a job protects one count, new and active cases,
+                # or a family of counts of overlapping events: not its patterns' cases)
                 [
-                    sum(1 for raw in raws for v in raw if 0 < v < control.threshold)
-                    for _, raws, _, control, _ in jobs
+                    sum(
+                        1
+                        for raw in raws[: len(raws) - len(patterns)]
+                        for v in raw
+                        if 0 < v < control.threshold
+                    )
+                    for _, raws, _, control, _, patterns in jobs
                 ]
             )
             self.exact += [job[4] for job in jobs]
@@ -158,6 +164,49 @@ def test_the_pool_gives_the_serial_result_for_any_data_and_policy(
         serial, pooled = compute_both(patch, data, **options)
     same(serial, pooled)
     assert set(Spy.last.exact) == {False}
+
+
+def test_the_pool_gives_the_serial_pattern_of_a_family_of_overlapping_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Placements (employment or training) beside employment and training starts:
+    one table with the cases of each pattern (``compute._protect_family``), in a
+    worker as in this process."""
+    rng = random.Random(5)
+    rows = records(5, 160)
+    events = [
+        {
+            "case_id": row["case_id"],
+            "event": rng.choice(["employment_started", "vocational_training_started"]),
+            "date": date.fromordinal(date(2025, 1, 1).toordinal() + rng.randrange(365)),
+        }
+        for row in rows
+        for _ in range(rng.randrange(3))
+    ]
+    data = ki.CaseData.from_records(rows, events)
+
+    def count(*names: str) -> ki.Indicator:
+        spec = ki.CaseCount(count=ki.CaseCountKind.EVENTS, events=names)
+        return ki.Indicator(id="_".join(n[:5] for n in names), name="n", numerator=spec)
+
+    family = [
+        count("employment_started", "vocational_training_started"),
+        count("employment_started"),
+        count("vocational_training_started"),
+    ]
+    options: dict[str, Any] = {
+        "periods": ["2025"],
+        "by": ("sex",),
+        "include_subperiods": True,
+        "audit": True,
+        "indicators": [*family, "active_cases"],
+    }
+    serial, pooled = compute_both(monkeypatch, data, **options)
+    same(serial, pooled)
+    # two jobs: the family (three counts and their patterns) and the active cases
+    assert len(Spy.last.exact) == 2
+    assert sum(1 for r in serial if r.status is ki.ObservationStatus.SUPPRESSED) > 20
+    assert {c.indicator for c in serial.audit} == {i.id for i in family} | {"active_cases"}
 
 
 def test_the_pool_is_used_only_when_it_pays(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,6 +49,8 @@ from .._model import (
 )
 from .._periods import PeriodError, PeriodKind, ReportPeriod, fiscal_year_start
 from .._territories import POPULATION, population_of
+from ._families import event_families, pattern_counts
+from ._families import patterns as family_patterns
 from .disclosure import AuditCell, DisclosureControl, is_primary, protect
 from .expressions import Expression, ExpressionError, element, parse_expression
 from .table import TOTAL, CellRow, IndicatorTable
@@ -908,7 +910,7 @@ def _sides(
     """
     controls = count_controls(chosen, disclosure, counts.by if counts is not None else ())
     if counts is not None:
-        counts.pair(controls)
+        counts.join(controls)
         counts.protect_all(controls.items(), processes)
     ready: _Sides = []
     for indicator in chosen:
@@ -986,24 +988,58 @@ class _Counts:
         self.protections: dict[tuple[CaseCount, DisclosureControl], _Protected] = {}
         # new and active cases of the same cases, protected as one table
         self.partner: dict[CaseCount, CaseCount] = {}
+        # the counts of one family of overlapping events, protected as one table
+        self.family: dict[CaseCount, tuple[CaseCount, ...]] = {}
 
-    def pair(self, controls: Mapping[CaseCount, DisclosureControl | None]) -> None:
+    def join(self, controls: Mapping[CaseCount, DisclosureControl | None]) -> None:
         """Protect the new and the active cases of the same cases together
-        (:func:`_protect_pair`) where both are suppressed with one control
-        (:func:`count_controls` gives them one)."""
+        (:func:`_protect_pair`), and the counts of each family of overlapping events
+        (:func:`~._families.event_families`, :func:`_protect_family`), where they are
+        suppressed with one control (:func:`count_controls` gives them one)."""
         for spec, control in controls.items():
             if spec.count is not CaseCountKind.NEW or control is None:
                 continue
             partner = _partner(spec)
             if control.mode == "suppress" and controls.get(partner) == control:
                 self.partner[spec], self.partner[partner] = partner, spec
+        for family in event_families(controls):
+            control = controls[family[0]]
+            if (
+                control is not None
+                and control.mode == "suppress"
+                and all(controls[member] == control for member in family)
+            ):
+                self.family.update(dict.fromkeys(family, family))
 
     def _together(self, spec: CaseCount) -> tuple[CaseCount, ...]:
-        """*spec* alone, or the new and the active cases protected with it."""
+        """*spec* alone, the new and the active cases protected with it, or the
+        counts of its family of overlapping events."""
+        family = self.family.get(spec)
+        if family is not None:
+            return family
         partner = self.partner.get(spec)
         if partner is None:
             return (spec,)
         return (spec, partner) if spec.count is CaseCountKind.NEW else (partner, spec)
+
+    def _job(
+        self, together: tuple[CaseCount, ...]
+    ) -> tuple[list[Sequence[int]], tuple[frozenset[int], ...]]:
+        """The values that :func:`_protect_job` protects for the counts *together*
+        (:meth:`_together`), with the patterns of a family: the counts' values and,
+        for a family, the cases of each pattern (:func:`~._families.pattern_counts`,
+        from counts of unions of the members' events), each in the order of the
+        cells."""
+        raws: list[Sequence[int]] = [self._raw(spec) for spec in together]
+        if together[0] not in self.family:
+            return raws, ()
+        sets = [spec.events for spec in together]
+        found = family_patterns(sets)
+        base = together[0]
+        values = pattern_counts(
+            sets, found, lambda events: self._raw(attrs.evolve(base, events=events))
+        )
+        return [*raws, *values], found
 
     def parts(self, spec: CaseCount, control: DisclosureControl | None) -> list[Part]:
         found = self.done.get((spec, control))
@@ -1026,12 +1062,9 @@ class _Counts:
             result = self.done[(spec, control)] = _as_parts(raw, None)  # cells in layout order
             return result
         together = self._together(spec) if control.mode == "suppress" else (spec,)
+        raws, patterns = self._job(together)
         protected = _protect_job(
-            self.layout,
-            [self._raw(s) for s in together],
-            spec.count is CaseCountKind.NEW,
-            control,
-            self.keep_audit,
+            self.layout, raws, spec.count is CaseCountKind.NEW, control, self.keep_audit, patterns
         )
         for one, kept in zip(together, protected, strict=True):
             self._keep(one, control, kept)
@@ -1045,8 +1078,10 @@ class _Counts:
         It pays when at least two counts are to be suppressed (rounding takes a
         fraction of a second) and their tables have at least :data:`POOL_CELLS` cells;
         otherwise :meth:`parts` protects each count in this process when it is asked
-        for. The result is the same either way: every table is protected by
-        :func:`_protect_count`, with the same arguments.
+        for. The result is the same either way: every table — one count, the new
+        and the active cases of the same cases, or a family of counts of overlapping
+        events with the cases of its patterns (:meth:`_job`) — is protected by
+        :func:`_protect_job`, with the same arguments.
         """
         from ._workers import run_in_workers, workers_can_start
 
@@ -1075,19 +1110,24 @@ class _Counts:
         order: list[int] = []
 
         def jobs() -> Iterator[tuple[Any, ...]]:
-            raws = [[self._raw(spec) for spec in specs] for specs, _ in tasks]
+            made = [self._job(specs) for specs, _ in tasks]
             order.extend(
                 sorted(
                     range(len(tasks)),
                     key=lambda i: (
-                        -sum(is_primary(v, tasks[i][1].threshold) for raw in raws[i] for v in raw)
+                        -sum(
+                            is_primary(v, tasks[i][1].threshold)
+                            for raw in made[i][0][: len(tasks[i][0])]  # (not the patterns)
+                            for v in raw
+                        )
                     ),
                 )
             )
             for i in order:
                 specs, control = tasks[i]
                 additive = specs[0].count is CaseCountKind.NEW
-                yield layout, raws[i], additive, control, self.keep_audit
+                raws, found = made[i]
+                yield layout, raws, additive, control, self.keep_audit, found
 
         # with more tables than workers this process protects the last (the shortest)
         # itself, beside the workers, instead of waiting for them: the workers'
@@ -1223,16 +1263,22 @@ class _Protected:
     exact: bool
 
 
-def _protect_job(
+def _protect_job(  # noqa: PLR0917 - the arguments of a worker's job, in order
     layout: _Layout,
     raws: Sequence[Sequence[int]],
     additive: bool,
     control: DisclosureControl,
     exact_audit: bool,
+    patterns: Sequence[frozenset[int]] = (),
 ) -> tuple[_Protected, ...]:
-    """Protect one count (*raws* holds its values) or the new and the active cases of
-    the same cases together (*raws*: both, in this order; :func:`_protect_pair`): in
+    """Protect one count (*raws* holds its values), the new and the active cases of
+    the same cases together (*raws*: both, in this order; :func:`_protect_pair`), or
+    the counts of a family of overlapping events together (*raws*: each count's
+    values, then the cases of each of the *patterns*; :func:`_protect_family`): in
     this process or in a worker process, with the same result."""
+    if patterns:
+        k = len(raws) - len(patterns)
+        return _protect_family(layout, raws[:k], raws[k:], patterns, control, exact_audit)
     if len(raws) == 2:
         return _protect_pair(layout, raws[0], raws[1], control, exact_audit)
     return (_protect_count(layout, raws[0], additive, control, exact_audit),)
@@ -1429,6 +1475,106 @@ def _protect_pair(
             )
         )
     return result[0], result[1]
+
+
+def _family_table(
+    layout: _Layout,
+    counts: Sequence[Sequence[int]],
+    patterns: Sequence[frozenset[int]],
+    cases: Sequence[Sequence[int]],
+) -> tuple[list[Any], list[int], list[Any], list[list[Any]], int]:
+    """The counts of a family of overlapping events as one table
+    (:func:`_protect_family`): its cells and their values, its relations, its
+    dimensions, and where its cells never published begin.
+
+    A cell is ``((j, period), territory, combination)``, each made once: for ``j``
+    below ``len(counts)`` the cells of the ``j``-th count (*counts*: their values),
+    then those of each of the *patterns* (the counts a case's events in the period
+    put it in; *cases*: their values), all in the order of
+    :meth:`_Layout.cell_list`. The counts keep their own relations
+    (:meth:`_Layout.relation_positions`: sums over territories and breakdowns,
+    ``max(parts) ≤ total ≤ sum(parts)`` over time); the patterns add up over
+    territories and breakdowns like them, but have no relation over time (a case of
+    the pattern "employment" in the first quarter may be one of "training" in the
+    second, and of both in the year); and every cell of a count is the sum of the
+    cells of the patterns it is in, at the same period, territory and combination.
+    """
+    cells = layout.cell_list()
+    size, k = len(cells), len(counts)
+    n = k + len(patterns)
+    heads = [[(j, p) for p in range(len(layout.periods))] for j in range(n)]
+    keys: list[Any] = [(heads[j][p], t, combo) for j in range(n) for p, t, combo in cells]
+    values = [v for table in (*counts, *cases) for v in table]
+    groups: list[Any] = []
+    for total, parts, over_time in layout.relation_positions():
+        for j in range(k if over_time else n):
+            at = j * size
+            groups.append((keys[at + total], [keys[at + x] for x in parts], not over_time))
+    within = [[k + q for q, pattern in enumerate(patterns) if j in pattern] for j in range(k)]
+    for i in range(size):
+        for j in range(k):
+            groups.append((keys[j * size + i], [keys[q * size + i] for q in within[j]], True))
+    periods: list[Any] = []
+    for p, subs in layout._subperiods():
+        periods += [(heads[j][p], [heads[j][s] for s in subs], False) for j in range(k)]
+    for p in range(len(layout.periods)):
+        periods += [(heads[j][p], [heads[q][p] for q in within[j]], True) for j in range(k)]
+    dimensions = [periods, *layout.dimensions(True)[1:]]
+    return keys, values, groups, dimensions, k * size
+
+
+@without_gc
+def _protect_family(  # noqa: PLR0917 - as _protect_job passes them
+    layout: _Layout,
+    counts: Sequence[Sequence[int]],
+    cases: Sequence[Sequence[int]],
+    patterns: Sequence[frozenset[int]],
+    control: DisclosureControl,
+    exact_audit: bool,
+) -> tuple[_Protected, ...]:
+    """Protect the counts of a family of overlapping events (*counts*: their values
+    in the order of the cells of *layout*) as one table, with the cases of each of
+    their *patterns* (*cases*) as cells that are never published
+    (:func:`_family_table`).
+
+    Placements (employment or training) beside employment starts and training
+    starts: each of the two is at most placements, and placements at most their
+    sum. An attacker who writes this down (the definitions are public) pins cells
+    that tables protected one by one leave open: on the Kreis example by sex for
+    2025 with its quarters and months, 276 of 3,132 suppressed cells fixed and 332
+    primary cells bounded below 3. Every witness here is a table of the counts and
+    of their patterns that keeps every relation, so that the attacker cannot
+    exclude it.
+    """
+    keys, values, groups, dimensions, unknown = _family_table(layout, counts, patterns, cases)
+    protection = protect(
+        dict(zip(keys, values, strict=True)),
+        groups,
+        control,
+        dimensions=dimensions,
+        coordinates=layout.coordinates,
+        exact_audit=exact_audit,
+        audit=exact_audit,
+        free=keys[unknown:],
+    )
+    del groups
+    size = len(layout.cell_list())
+    published, intervals, primary = protection.published, protection.intervals, protection.primary
+    result = []
+    for j in range(len(counts)):
+        part = keys[j * size : (j + 1) * size]
+        shown = [published[key] for key in part]
+        hidden = [i for i, value in enumerate(shown) if value is None]
+        result.append(
+            _Protected(
+                published=shown,
+                rounded=None,
+                intervals={i: intervals[part[i]] for i in hidden},
+                primary=frozenset(i for i in hidden if part[i] in primary),
+                exact=protection.exact,
+            )
+        )
+    return tuple(result)
 
 
 def _as_parts(values: Sequence[int | None], rounded: list[bool] | None) -> list[Part]:
@@ -1632,7 +1778,9 @@ def count_controls(
     (numerator = rate × denominator / scale), so a count protected once for the
     rate (an own threshold of 5) and once for its own indicator (the default 3)
     would publish two patterns of one table — cells suppressed in one, given back
-    by the other.
+    by the other. The counts protected as one table share their rules as well: the
+    new and the active cases of the same cases (:func:`_protect_pair`) and the
+    counts of a family of overlapping events (:func:`_protect_family`).
     """
     rules: dict[CaseCount, list[Confidentiality]] = {}
     for indicator in indicators:
@@ -1645,6 +1793,11 @@ def count_controls(
         if spec.count is CaseCountKind.NEW and _partner(spec) in rules:
             both = [*rules[spec], *rules[_partner(spec)]]
             rules[spec] = rules[_partner(spec)] = both
+    # the counts of a family of overlapping events are one table (_protect_family):
+    # one rule for all of them
+    for family in event_families(rules):
+        merged = [rule for member in family for rule in rules[member]]
+        rules.update(dict.fromkeys(family, merged))
     return {spec: _control_for(found, disclosure) for spec, found in rules.items()}
 
 
