@@ -56,7 +56,7 @@ class TestFormatter:
     def test_english(self) -> None:
         fmt = Formatter("en")
         assert fmt.number(Decimal("1234.5"), 1) == "1,234.5"
-        assert fmt.date(date(2016, 12, 31)) == "31 December 2016"
+        assert fmt.date(date(2016, 12, 31)) == "31\u00a0December\u00a02016"
         assert fmt.period(ki.ReportPeriod.parse("2026-Q1")) == "Q1 2026"
         assert fmt.t("report") == "Annual report"
 

@@ -115,9 +115,10 @@ def test_decisions_in_english() -> None:
         decisions=[_decision("kt", date(2024, 11, 28), votes=ki.Votes(yes=27, no=3, abstain=2))],
     )
     md = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
-    assert "**Decisions up to 31 December 2025**" in md
+    # an English date is one word in a narrow column: "23" / "September" / "2015" no more
+    assert "**Decisions up to 31\u00a0December\u00a02025**" in md
     assert (
-        "| 28 November 2024 | Kreistag | – | adopted (decision on the concept) "
+        "| 28\u00a0November\u00a02024 | Kreistag | – | adopted (decision on the concept) "
         "| 27\u00a0yes, 3\u00a0no, 2\u00a0abstentions |"
     ) in md
 

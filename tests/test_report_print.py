@@ -166,3 +166,41 @@ def test_docx_converted_by_libreoffice(kreis: dict[str, Any], tmp_path: Path) ->
     for word in ("Vor-periode", "Ver-änderung", "Ziel-erreichung"):
         first, rest = word.split("-")
         assert first + rest in text or (f"{first}-" in text and f" {rest}" in text), word
+
+
+def test_english_docx_keeps_figures_and_dates_whole(kreis: dict[str, Any], tmp_path: Path) -> None:
+    """The English DOCX printed "(+11.2%" with ")" alone below it (the width of a figure
+    took "1" for a narrow letter) and the decisions' dates as "23" / "September" /
+    "2015" in three lines."""
+    soffice = _tool("soffice", "libreoffice")
+    docx = tmp_path / "report.docx"
+    ki.build_report(
+        kreis["concept"],
+        "2025",
+        format="docx",
+        cases=kreis["cases"],
+        output=docx,
+        today=date(2026, 3, 2),
+        lang="en",
+    )
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    pages = _pages(tmp_path / "report.pdf")
+    text = "\n".join(pages)
+    assert "(+11.2%)" in text
+    assert not re.search(r"(^|\s{2})%?\)\s*$", text, re.MULTILINE)
+    for day in ("23 September 2015", "16 November 2016", "14 December 2016"):
+        assert day in text, day

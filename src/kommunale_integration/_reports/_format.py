@@ -620,12 +620,13 @@ class Formatter:
     # ----------------------------------------------------------------- dates
 
     def date(self, value: date | None) -> str:
-        """Format a date: ``31.12.2016`` (de) or ``31 December 2016`` (en)."""
+        """Format a date: ``31.12.2016`` (de) or ``31 December 2016`` (en, its parts
+        bound by :data:`GLUE`: a narrow column printed "23" / "September" / "2015")."""
         from .._i18n import format_date
 
         if value is None:
             return self.symbol(ObservationStatus.MISSING)
-        return format_date(value, lang=self.lang)
+        return format_date(value, lang=self.lang).replace(" ", GLUE)
 
     def span(self, start: _Day | None, end: _Day | None) -> str:
         """A timeframe: ``01.05.2025 – 31.12.2026``, ``ab 01.05.2025``, ``bis …``.
