@@ -27,7 +27,8 @@ the published cells:
 
 Then, with linear programs (HiGHS: ``highspy``, one model per block of linked
 suppressed cells, each program solved from the basis of the last; the interior-point
-method where a large block changes many costs at once), it decides for every
+method where a large block changes many costs at once; given the true table, small
+programs over parts of a large block near it first), it decides for every
 suppressed cell whether it is **fixed** (its smallest and largest feasible values
 coincide) or **bounded below the threshold** (its largest feasible value is below it:
 "fewer than 3 people"). A feasible table in which a cell reaches the threshold, and
@@ -523,6 +524,13 @@ HiGHS's interior-point method (with crossover, so the table is a vertex and its 
 the start of the next program): on the large blocks of a release of 20,000 cases it
 is many times faster than the simplex method."""
 
+NEAR_FROM = 2000
+"""From this many cells on, a block whose true table is given starts near it."""
+
+NEAR_ROUNDS = 3
+"""Programs per part of the territory (:func:`_parts`), each lifting the cells the
+last left open."""
+
 LIFTED = 1e-3
 """The weight of a cell lifted before in the next lifts (:meth:`_Program.solve_lift`)."""
 
@@ -642,6 +650,7 @@ class _Program:
         integral: bool = False,
     ) -> None:
         self.cells = cells
+        self.found = found
         self.integral = integral
         index = {c: i for i, c in enumerate(cells)}
         eq: list[tuple[dict[int, float], float]] = []
@@ -684,6 +693,7 @@ class _Program:
         self._lifts: _Highs | None = None
         self._pure: _Highs | None = None
         self._goal = np.full(len(cells), math.inf)  # the lifts' goals (z ≤ goal)
+        self._stacked: tuple[Any, Any, Any, int] | None = None
 
     @staticmethod
     def _matrix(rows: list[tuple[dict[int, float], float]], n: int) -> tuple[Any, Any]:
@@ -848,6 +858,78 @@ class _Program:
         assert solved is not None
         return solved[1][:n]
 
+    def keeps(self, x: Any) -> bool:
+        """Whether the table *x* keeps every relation and bound of the block."""
+        low = np.array([-math.inf if lo is None else lo for lo, _ in self.bounds])
+        high = np.array([math.inf if up is None else up for _, up in self.bounds])
+        return bool(
+            len(x) == len(self.cells)
+            and np.all(np.isfinite(x))
+            and np.all(x >= low - TOL)
+            and np.all(x <= high + TOL)
+            and (self.a_eq is None or np.all(np.abs(self.a_eq @ x - self.b_eq) <= TOL))
+            and (self.a_ub is None or np.all(self.a_ub @ x <= self.b_ub + TOL))
+        )
+
+    def _rows(self) -> tuple[Any, Any, Any, int]:
+        """Every row of the block (the equations first) by rows and by columns, the
+        right-hand sides and the number of equations."""
+        if self._stacked is None:
+            from scipy.sparse import csr_matrix, vstack
+
+            parts = [m for m in (self.a_eq, self.a_ub) if m is not None]
+            n = len(self.cells)
+            matrix = vstack(parts).tocsr() if parts else csr_matrix((0, n))
+            rhs = np.concatenate([b for b in (self.b_eq, self.b_ub) if b is not None] or [[]])
+            equations = 0 if self.a_eq is None else self.a_eq.shape[0]
+            self._stacked = (matrix, matrix.tocsc(), np.asarray(rhs, dtype=float), equations)
+        return self._stacked
+
+    def solve_near(self, base: Any, near: Any, cells: Any, goal: Any, down: Any = None) -> Any:
+        """The table *base* (one that keeps every relation) with the cells *near*
+        changed to lift as many of *cells* (among them) as it can to *goal*: the
+        program of :meth:`solve_lift` over *near* alone, every other cell kept at its
+        value in *base*. Small, and its result keeps every relation of the block (so
+        it is a witness like any other table). With *down* it lowers those cells
+        instead (the smallest sum of their values)."""
+        from scipy.sparse import hstack, vstack
+
+        rows, columns, rhs, equations = self._rows()
+        touched = np.unique(columns[:, near].indices)
+        outside = base.copy()
+        outside[near] = 0.0
+        right = rhs[touched] - rows[touched] @ outside
+        local = rows[touched][:, near]
+        where = np.searchsorted(near, cells)
+        m, k = len(near), len(cells)
+        is_eq = touched < equations
+        lift = coo_matrix(
+            (
+                np.r_[-np.ones(k), np.ones(k)],
+                (np.r_[np.arange(k), np.arange(k)], np.r_[where, m + np.arange(k)]),
+            ),
+            shape=(k, m + k),
+        )
+        a_ub = vstack([hstack([local[~is_eq], coo_matrix(((~is_eq).sum(), k))]), lift]).tocsr()
+        a_eq = hstack([local[is_eq], coo_matrix((is_eq.sum(), k))]).tocsr()
+        bounds = [self.bounds[j] for j in near] + [(None, float(g)) for g in goal]
+        cost = np.r_[np.zeros(m), -np.ones(k)]
+        if down is not None:
+            cost[np.searchsorted(near, down)] = 1.0
+        result = linprog(
+            cost,
+            A_ub=a_ub,
+            b_ub=np.r_[right[~is_eq], np.zeros(k)],
+            A_eq=a_eq if is_eq.any() else None,
+            b_eq=right[is_eq] if is_eq.any() else None,
+            bounds=bounds,
+            method="highs",
+        )
+        assert result.status == 0, result.message  # (base itself is feasible)
+        table = base.copy()
+        table[near] = result.x[:m]
+        return table
+
     def feasible(self) -> bool:
         """Whether any table keeps every relation and bound: one program without an
         objective, presolved (where many cells are fixed, presolve removes them and
@@ -916,7 +998,40 @@ class _Program:
         return float(result.fun), result.x
 
 
-def _judge_block(program: _Program, threshold: int) -> dict[Cell, Verdict]:
+def _parts(cells: Sequence[Any], found: Sequence[Relation]) -> list[Any]:
+    """The cells of a block by part of the territory: for each territory just below
+    the top of the hierarchy (a district below ``all``), the indices of the cells of
+    it, of the territories below it and of the top — read from the relations (a
+    relation whose parts lie in other territories than its total is one of the
+    territory). Every relation holds among the cells of one part and the top's, so
+    such a part can change on its own with the top."""
+    if not all(isinstance(c, tuple) and len(c) == 3 for c in cells):
+        return [np.arange(len(cells))]  # (no territory: one part)
+    up: dict[str, str] = {}
+    for total, parts, _ in found:
+        for part in parts:
+            if part[1] != total[1] and part[0] == total[0] and part[2] == total[2]:
+                up[part[1]] = total[1]
+
+    def root(territory: str) -> str:
+        while up.get(up.get(territory, territory)) is not None:
+            territory = up[territory]
+        return territory
+
+    tops = {t for t in up.values() if t not in up}
+    groups: dict[str, list[int]] = {}
+    shared = []
+    for i, cell in enumerate(cells):
+        if cell[1] in tops:
+            shared.append(i)
+        else:
+            groups.setdefault(root(cell[1]), []).append(i)
+    return [np.array(sorted(g + shared)) for _, g in sorted(groups.items())]
+
+
+def _judge_block(
+    program: _Program, threshold: int, base: Any = None, wanted: Any = None
+) -> dict[Cell, Verdict]:
     """The verdict of every cell of a block, solving as few programs as possible.
 
     First the outer bounds (:meth:`_Program.outer_bounds`) settle the cells that are
@@ -926,6 +1041,16 @@ def _judge_block(program: _Program, threshold: int) -> dict[Cell, Verdict]:
     as many unsettled cells as possible to ``max(threshold, low + 1)`` at once
     (maximising ``Σ z`` with ``z ≤ x`` and ``z ≤`` that goal); the cells left get
     their own programs (largest value, and smallest value when it could be fixed).
+
+    With *base*, a table that keeps every relation (the true one), the tables come
+    from small programs first: over the cells of one part of the territory
+    (:func:`_parts`), then of two, four … parts together, every other cell kept at
+    its value in *base* — each a table of the whole block. On the block of new and
+    active cases of a synthetic export of 400 municipalities by two breakdowns
+    (345,318 cells with the open and closed cases) 130 such programs settled every
+    cell in 465 s; a single program over the whole block had taken 503 s, and the
+    attack had not finished in 74 minutes. Only *wanted* cells get a verdict (the
+    others are unknowns of the programs).
     """
     n = len(program.cells)
     outer_low, outer_high = program.outer_bounds()
@@ -934,6 +1059,7 @@ def _judge_block(program: _Program, threshold: int) -> dict[Cell, Verdict]:
     unbounded = np.zeros(n, dtype=bool)
     solved_high = np.zeros(n, dtype=bool)
     pinned = outer_high - outer_low <= TOL  # fixed by the relations alone
+    wanted = np.ones(n, dtype=bool) if wanted is None else wanted  # (cells to judge)
     capped = outer_high < threshold - TOL  # below the threshold by the relations alone
 
     def see(x: Any) -> None:
@@ -943,12 +1069,44 @@ def _judge_block(program: _Program, threshold: int) -> dict[Cell, Verdict]:
     def varied() -> Any:
         return high_seen - low_seen > TOL
 
+    def is_open(at: Any) -> Any:
+        moved = high_seen[at] - low_seen[at] > TOL
+        reached = (high_seen[at] >= threshold - TOL) & moved
+        return wanted[at] & ~(reached | unbounded[at] | pinned[at] | (capped[at] & moved))
+
     def open_cells() -> Any:
-        reached = (high_seen >= threshold - TOL) & varied()
-        return np.flatnonzero(~(reached | unbounded | pinned | (capped & varied())))
+        return np.flatnonzero(is_open(np.arange(n)))
 
     todo = open_cells()
-    if len(todo):
+    if base is not None and not program.integral and len(todo) and program.keeps(base):
+        # a table known to keep every relation (the true one): programs over the
+        # cells of one part of the territory with every other cell kept at its value
+        # there give tables of the whole block that settle most cells without a
+        # program over all of it
+        see(base)
+        parts = _parts(program.cells, program.found)
+        while len(parts) > 1 and len(open_cells()):
+            for near in parts:
+                for _ in range(NEAR_ROUNDS):
+                    lift = near[is_open(near)]
+                    if not len(lift):
+                        break
+                    goal = np.maximum(threshold, low_seen[lift] + 1)
+                    see(program.solve_near(base, near, lift, goal))
+                    if is_open(lift).sum() == len(lift):
+                        break
+                # a cell that reaches the threshold with one value so far may be lower
+                down = near[is_open(near) & (high_seen[near] >= threshold - TOL)]
+                if len(down):
+                    see(program.solve_near(base, near, down[:0], down[:0], down))
+            # what is left, in parts twice as large (the last: the whole block)
+            parts = [np.union1d(*parts[k : k + 2]) for k in range(0, len(parts) - 1, 2)] + (
+                parts[-1:] if len(parts) % 2 else []
+            )
+        todo = open_cells()
+        if _trace is not None:
+            _trace(f"near the true table: {len(todo)} of {n} cells left")
+    if len(todo) and not np.isfinite(low_seen).all():
         bottom = program.solve(np.ones(n))
         if bottom is not None:  # (the sum is bounded below when every cell is)
             see(bottom[1])
@@ -989,7 +1147,7 @@ def _judge_block(program: _Program, threshold: int) -> dict[Cell, Verdict]:
             assert least is not None
             see(least[1])
     verdicts: dict[Cell, Verdict] = {}
-    for i in range(n):
+    for i in np.flatnonzero(wanted):
         if pinned[i]:
             low = high = float(outer_low[i])
         elif unbounded[i]:
@@ -1014,11 +1172,21 @@ def attack_suppression(
     lower: float | None = DOCUMENTED_LOWER,
     *,
     integral: bool = False,
+    table: Mapping[Cell, float] | None = None,
+    unknown: Collection[Cell] = (),
 ) -> dict[Cell, Verdict]:
     """The verdict on every suppressed cell of one count indicator; with *integral*
     the attacker who also uses that counts are whole numbers (mixed-integer programs:
     a cell is fixed when one whole number is its only feasible value, below the
-    threshold when its largest feasible whole number is)."""
+    threshold when its largest feasible whole number is).
+
+    *table*: values of the suppressed cells that may keep every relation (the true
+    table, where known). Where they do, in a block of at least :data:`NEAR_FROM`
+    cells, the programs start near it (:func:`_judge_block`); the verdicts are the
+    same, since any table that keeps every relation is one the attacker cannot
+    exclude, however it was found. *unknown*: suppressed cells that were never
+    published (the open and closed cases of the flows, the patterns of a family of
+    overlapping events) — unknowns of the programs, without a verdict of their own."""
     hidden = sorted((c for c, (_, status) in cells.items() if status == "suppressed"), key=repr)
     known = {c: v for c, (v, _) in cells.items() if v is not None}
     for c, (v, status) in cells.items():
@@ -1027,7 +1195,11 @@ def attack_suppression(
     verdicts: dict[Cell, Verdict] = {}
     for block, own in _blocks(hidden, found):
         program = _Program(block, own, known, bounds, integral)
-        verdicts.update(_judge_block(program, threshold))
+        base = None
+        if table is not None and len(block) >= NEAR_FROM and all(c in table for c in block):
+            base = np.array([table[c] for c in block], dtype=float)
+        wanted = np.array([c not in unknown for c in block], dtype=bool)
+        verdicts.update(_judge_block(program, threshold, base, wanted))
     return verdicts
 
 
@@ -1226,7 +1398,15 @@ def attack_release(
                 if s == "suppressed" and owner[c] is not None and not real[c]
             ]
             assert not zeros, f"{indicator}: zeros suppressed against the rule: {zeros[:5]}"
-        verdicts = attack_suppression(cells, found, threshold, knowledge.lower, integral=integral)
+        verdicts = attack_suppression(
+            cells,
+            found,
+            threshold,
+            knowledge.lower,
+            integral=integral,
+            table=real,
+            unknown={c for c, name in owner.items() if name is None},
+        )
         for cell, verdict in verdicts.items():
             name = owner[cell]
             if name is None:

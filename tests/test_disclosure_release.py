@@ -10,6 +10,7 @@ run the command line as a user would and attack what it wrote; the full matrix
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import random
 from datetime import date
@@ -621,10 +622,11 @@ def weak_releases(draw: st.DrawFn) -> tuple[dict[Any, int], list[Any], set[Any]]
 
 
 def assert_verdicts_of_two_programs_per_cell(
-    values: dict[Any, int], found: list[Any], hidden: set[Any], large: int
+    values: dict[Any, int], found: list[Any], hidden: set[Any], large: int, near: bool = False
 ) -> dict[Any, Any]:
     """The attacker's verdicts on *hidden* are those of the plain attacker of
-    ``test_disclosure.py`` (its own smallest and largest value of every cell)."""
+    ``test_disclosure.py`` (its own smallest and largest value of every cell); with
+    *near* also when it is given the true table and starts near it in every block."""
     cells = {
         c: (None, "suppressed") if c in hidden else (float(v), "ok") for c, v in values.items()
     }
@@ -632,7 +634,14 @@ def assert_verdicts_of_two_programs_per_cell(
     plain = test_disclosure.attack(known, hidden, found)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(release_attacker, "LARGE", large)
-        verdicts = attack_suppression(cells, [(t, list(p), e) for t, p, e in found], 3, 0.0)
+        patch.setattr(release_attacker, "NEAR_FROM", 1)
+        verdicts = attack_suppression(
+            cells,
+            [(t, list(p), e) for t, p, e in found],
+            3,
+            0.0,
+            table={c: float(v) for c, v in values.items()} if near else None,
+        )
     assert set(verdicts) == hidden
     for cell, (low, high) in plain.items():
         verdict = verdicts[cell]
@@ -654,18 +663,63 @@ def assert_verdicts_of_two_programs_per_cell(
     return verdicts
 
 
+@pytest.mark.parametrize("near", [False, True])
 @pytest.mark.parametrize("large", [release_attacker.LARGE, 1])
 @given(release=weak_releases())
 def test_the_attackers_verdicts_are_those_of_two_programs_per_cell(
-    large: int, release: tuple[dict[Any, int], list[Any], set[Any]]
+    large: int, near: bool, release: tuple[dict[Any, int], list[Any], set[Any]]
 ) -> None:
     """The attacker's shortcuts (bounds propagated through the relations, tables that
     settle many cells at once, one HiGHS model per block solved from the last basis,
-    the interior-point method on large blocks: ``large`` = 1 takes it for every block)
-    give exactly the verdicts of the plain attacker of ``test_disclosure.py``, which
-    solves the smallest and the largest value of every cell with its own
-    ``scipy.optimize.linprog`` programs."""
-    assert_verdicts_of_two_programs_per_cell(*release, large)
+    the interior-point method on large blocks: ``large`` = 1 takes it for every block;
+    with ``near`` the small programs near the true table, one part of a three-way
+    table's second axis at a time) give exactly the verdicts of the plain attacker of
+    ``test_disclosure.py``, which solves the smallest and the largest value of every
+    cell with its own ``scipy.optimize.linprog`` programs."""
+    assert_verdicts_of_two_programs_per_cell(*release, large, near)
+
+
+def test_near_the_true_table_small_programs_settle_a_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given the true table, the attacker settles a block by programs over parts of
+    it (one value of the second axis with the totals over it, then two such parts
+    together), every other cell kept at its true value — no program over the whole
+    block. A 3 × 4 × 3 table with every margin, 5 in each inner cell, its inner cells
+    of the first two values of the first and third axis suppressed: a change of
+    eight of them (+1 and −1 in turn, two values of the second axis) keeps the
+    margins, so one part alone cannot move them, two parts together can."""
+    sizes = (range(3), range(4), range(3))
+    values: dict[Any, int] = {}
+    for cell in itertools.product(*([*axis, "T"] for axis in sizes)):
+        widths = (len(a) if x == "T" else 1 for x, a in zip(cell, sizes, strict=True))
+        values[cell] = 5 * math.prod(widths)
+    found = [
+        (cell, [(*cell[:axis], x, *cell[axis + 1 :]) for x in sizes[axis]], True)
+        for cell in values
+        for axis in range(3)
+        if cell[axis] == "T"
+    ]
+    hidden = set(itertools.product(range(2), range(4), range(2)))
+    cells = {
+        c: (None, "suppressed") if c in hidden else (float(v), "ok") for c, v in values.items()
+    }
+
+    def whole_block(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a program over the whole block")
+
+    for name in ("solve", "solve_lift", "solve_table"):
+        monkeypatch.setattr(release_attacker._Program, name, whole_block)
+    monkeypatch.setattr(release_attacker, "NEAR_FROM", 1)
+    parts = release_attacker._parts(sorted(values, key=repr), found)
+    assert len(parts) == 4  # one per value of the second axis (with its totals)
+    truth = {c: float(v) for c, v in values.items()}
+    verdicts = attack_suppression(cells, found, 3, 0.0, table=truth)
+    assert set(verdicts) == hidden
+    assert not any(v.fixed or v.below for v in verdicts.values())
+    # (a value that breaks a relation is no start: the programs over the whole block)
+    with pytest.raises(AssertionError, match="whole block"):
+        attack_suppression(cells, found, 3, 0.0, table={**truth, (0, 0, 0): 6.0})
 
 
 @pytest.mark.parametrize("large", [release_attacker.LARGE, 1])
