@@ -418,6 +418,71 @@ def flow_relations(
     return found, unknown
 
 
+def pattern_time_relations(
+    pattern: Mapping[Cell, Sequence[Cell]],
+    atoms: Sequence[frozenset[int]],
+    name: str,
+    fiscal: int = 1,
+) -> tuple[list[Relation], dict[Cell, tuple[list[Cell], list[Cell]]]]:
+    """What the patterns of a family of overlapping events (:func:`event_atoms`) tell
+    over time, one-sided: a case's pattern in a period is the union of its patterns
+    in the sub-periods in which it has events. So a case whose pattern in a
+    sub-period contains the atom *A* has a pattern containing *A* in the period
+    (``Σ_{B ⊇ A} B(sub) ≤ Σ_{B ⊇ A} B(period)`` for each sub-period), and a case
+    whose pattern in the period lies within *A* has such a pattern in at least one
+    sub-period (``Σ_{B ⊆ A} B(period) ≤ Σ_subs Σ_{B ⊆ A} B(sub)``). — placements,
+    employment and training: a case with both in March has both in the year, and a
+    case with only employment in the year had only employment in some month.
+
+    *pattern*: per cell of the family's first count, the cells of its patterns.
+    Returns the relations and the unknown cells they need (named after *name*): for
+    each, the cells whose sum less the others' it is (a sum of patterns, or the
+    slack of an inequality, at least 0)."""
+    found: list[Relation] = []
+    made: dict[Cell, tuple[list[Cell], list[Cell]]] = {}
+    present = {c[0] for c in pattern}
+    groups = {
+        **{f"up{j}": [k for k, b in enumerate(atoms) if b >= a] for j, a in enumerate(atoms)},
+        **{f"down{j}": [k for k, b in enumerate(atoms) if b <= a] for j, a in enumerate(atoms)},
+    }
+
+    def total(group: str, cell: Cell) -> Cell:
+        """The sum of the patterns of *group* at *cell* (a cell of its own, or the one
+        pattern)."""
+        ks = groups[group]
+        if len(ks) == 1:
+            return pattern[cell][ks[0]]
+        aux: Cell = (f"{name}>{group}|{cell[0]}", cell[1], cell[2])
+        if aux not in made:
+            made[aux] = ([pattern[cell][k] for k in ks], [])
+            found.append((aux, [pattern[cell][k] for k in ks], True))
+        return aux
+
+    for cell in sorted(pattern, key=repr):
+        period, territory, combo = cell
+        for n, subs in enumerate(subperiods(period, fiscal)):
+            if not all(s in present for s in subs):
+                continue
+            parts = [(s, territory, combo) for s in subs]
+            for group in groups:
+                whole = total(group, cell)
+                if group.startswith("up"):
+                    for part in parts:  # part ≤ whole: whole = part + slack
+                        low = total(group, part)
+                        slack: Cell = (f"{name}>{group}-{part[0]}|{period}", territory, combo)
+                        made[slack] = ([whole], [low])
+                        found.append((whole, [low, slack], True))
+                else:  # whole ≤ Σ parts: Σ parts = whole + slack
+                    tops = [total(group, part) for part in parts]
+                    slack = (f"{name}>{group}-split{n}|{period}", territory, combo)
+                    made[slack] = (tops, [whole])
+                    summed: Cell = (f"{name}>{group}-sum{n}|{period}", territory, combo)
+                    made[summed] = (tops, [])
+                    found.append((summed, tops, True))
+                    found.append((summed, [whole, slack], True))
+    return found, made
+
+
 def relations(
     cells: Iterable[Cell],
     dims: Sequence[str],
@@ -1487,7 +1552,8 @@ def _group(
         # a family of counts of overlapping events (event_families): each count's cell
         # is the sum of the cases of each pattern it is in (unknown, at least 0), which
         # add up over territories and breakdowns (not over time: a case's pattern in a
-        # year need not be its pattern in any month)
+        # year need not be its pattern in any month; one-sided relations over time,
+        # pattern_time_relations)
         sets = [json.loads(definition_key(knowledge.counts[m]))["events"] for m in members]
         atoms = event_atoms(sets)
         weights = np.array(
@@ -1519,6 +1585,13 @@ def _group(
                         alias, release.dims, knowledge.parents, additive=False
                     )
                 ]
+        more, made = pattern_time_relations(pattern, atoms, members[0], knowledge.fiscal)
+        found += more
+        for aux, (plus, minus) in made.items():  # (in the order they build on each other)
+            cells[aux], owner[aux] = (None, "suppressed"), None
+            if real is not None and solvable:
+                real[aux] = sum(real[c] for c in plus) - sum(real[c] for c in minus)
+                assert real[aux] >= -TOL, (aux, real[aux])  # (the relation holds)
         if real is not None and not solvable:
             real = None  # (the patterns' true values are not known: no check)
     elif len(members) == 2:

@@ -1035,6 +1035,45 @@ def test_the_attacker_knows_how_counts_of_overlapping_events_hang_together() -> 
     assert release_attacker.event_families(counts) == [("employment_starts", "training_starts")]
 
 
+def test_the_attacker_knows_that_a_pattern_of_a_month_lies_within_its_quarters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A case's pattern of events in a period is the union of its patterns in the
+    sub-periods: a case with employment and training in January has both in the
+    quarter. The quarter's placements (4), employment (2) and training (2) leave no
+    case with both; so none in January either, and January's placements are its
+    employment plus its training, 4 — fixed, though the relations of the counts alone
+    (placements between 2 and 4, from February's 2 and the quarter) leave it free."""
+    counts: dict[str, dict[str, Any]] = {
+        "placements": {"count": "events", "events": ["e", "t"]},
+        "employment_starts": {"count": "events", "events": ["e"]},
+        "training_starts": {"count": "events", "events": ["t"]},
+    }
+    knowledge = Knowledge(
+        {},
+        dict.fromkeys(counts, "distinct"),
+        counts=counts,
+        families=release_attacker.event_families(counts),
+    )
+    values = {  # quarter, January, February, March
+        "placements": (4, 4, 2, 0),
+        "employment_starts": (2, 2, 0, 0),
+        "training_starts": (2, 2, 2, 0),
+    }
+    periods = ("2025-Q1", "2025-01", "2025-02", "2025-03")
+    rows: list[Row] = [
+        (name, period, "all", (), value, (name, period) == ("placements", "2025-01"))
+        for name, shown in values.items()
+        for period, value in zip(periods, shown, strict=True)
+    ]
+    published, truth = handmade((), rows)
+    assert attack_release(published, knowledge, truth).fixed == [
+        ("placements", "2025-01", "all", ())
+    ]
+    monkeypatch.setattr(release_attacker, "pattern_time_relations", lambda *a: ([], {}))
+    assert attack_release(published, knowledge, truth).fixed == []
+
+
 def test_counts_of_overlapping_events_resist_the_attacker(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
