@@ -365,6 +365,7 @@ def test_an_internal_error_names_its_place_and_never_quotes_pythons_words(
 #: ever did, it would be an "internal error" with the words quoted (test above).
 PROGRAMMER_ERRORS = {
     ("_engine/_protection.py", "RuntimeError"): "the solver failed: a bug, not an input",
+    ("_engine/_families.py", "RuntimeError"): "pattern counts of a family that do not add up",
     ("_engine/disclosure.py", "RuntimeError"): "rounding counts that break their relations",
     ("_engine/forecasting.py", "ValueError"): "the report passes two or more values",
     ("_engine/table.py", "KeyError"): "IndicatorTable.select with an unknown dimension",
