@@ -686,3 +686,15 @@ def test_a_formula_behind_any_invisible_space_is_found(space: str) -> None:
 @pytest.mark.parametrize("first", ["\u2010", "\u2011", "a"])
 def test_a_visible_character_before_the_formula_start_hides_none(first: str) -> None:
     assert not p.is_formula_like(first + "=1")
+
+
+def test_thousands_groups_have_one_to_three_leading_digits() -> None:
+    """A group separator stands after one to three digits: ``1234.567,5`` is not a
+    German grouped number (refused, not read as 1234567.5), and ``1234,567`` is not
+    an English grouped one (so not ambiguous: a German decimal comma)."""
+    assert p.parse_decimal("1.234.567,5") == Decimal("1234567.5")
+    with pytest.raises(p.ParseError):
+        p.parse_decimal("1234.567,5")
+    assert p.parse_decimal("1234,567") == Decimal("1234.567")
+    with pytest.raises(p.ParseError):
+        p.parse_decimal("234,567")  # three digits before the comma: ambiguous
