@@ -1445,36 +1445,10 @@ def _protect_pair(
     (:func:`_joint_table`), and every witness keeps these relations.
     """
     keys, values, groups, dimensions, unknown = _joint_table(layout, new, active)
-    protection = protect(
-        dict(zip(keys, values, strict=True)),
-        groups,
-        control,
-        dimensions=dimensions,
-        coordinates=layout.coordinates,
-        exact_audit=exact_audit,
-        audit=exact_audit,
-        free=keys[unknown:],
+    first, second = _protect_joint(
+        layout, keys, values, groups, dimensions, unknown, 2, control, exact_audit
     )
-    del groups
-    size = len(new)
-    published, intervals, primary = protection.published, protection.intervals, protection.primary
-    # (protect keeps the published values in the order of the cells: read in order)
-    ordered = list(published.values()) if list(published) == keys else None
-    result = []
-    for start, end in ((0, size), (size, unknown)):
-        part = keys[start:end]
-        shown = ordered[start:end] if ordered is not None else [published[k] for k in part]
-        hidden = [i for i, value in enumerate(shown) if value is None]
-        result.append(
-            _Protected(
-                published=shown,
-                rounded=None,
-                intervals={i: intervals[part[i]] for i in hidden},
-                primary=frozenset(i for i in hidden if part[i] in primary),
-                exact=protection.exact,
-            )
-        )
-    return result[0], result[1]
+    return first, second
 
 
 def _family_table(
@@ -1547,6 +1521,27 @@ def _protect_family(  # noqa: PLR0917 - as _protect_job passes them
     exclude it.
     """
     keys, values, groups, dimensions, unknown = _family_table(layout, counts, patterns, cases)
+    return _protect_joint(
+        layout, keys, values, groups, dimensions, unknown, len(counts), control, exact_audit
+    )
+
+
+def _protect_joint(  # noqa: PLR0917 - the parts of one joint table
+    layout: _Layout,
+    keys: list[Any],
+    values: list[int],
+    groups: list[Any],
+    dimensions: list[list[Any]],
+    unknown: int,
+    tables: int,
+    control: DisclosureControl,
+    exact_audit: bool,
+) -> tuple[_Protected, ...]:
+    """Protect one joint table (:func:`_joint_table`, :func:`_family_table`): its
+    cells *keys* with their *values*, *tables* published counts of the cells of
+    *layout* each, one after the other, then the cells never published (from
+    *unknown* on, ``free`` in :func:`protect`). The one place both are protected and
+    split back into one :class:`_Protected` per count."""
     protection = protect(
         dict(zip(keys, values, strict=True)),
         groups,
@@ -1560,10 +1555,13 @@ def _protect_family(  # noqa: PLR0917 - as _protect_job passes them
     del groups
     size = len(layout.cell_list())
     published, intervals, primary = protection.published, protection.intervals, protection.primary
+    # (protect keeps the published values in the order of the cells: read in order)
+    ordered = list(published.values()) if list(published) == keys else None
     result = []
-    for j in range(len(counts)):
-        part = keys[j * size : (j + 1) * size]
-        shown = [published[key] for key in part]
+    for j in range(tables):
+        start, end = j * size, (j + 1) * size
+        part = keys[start:end]
+        shown = ordered[start:end] if ordered is not None else [published[k] for k in part]
         hidden = [i for i, value in enumerate(shown) if value is None]
         result.append(
             _Protected(
