@@ -39,6 +39,25 @@ def _tool(*names: str) -> str:
     )
 
 
+def _docx_to_pdf(soffice: str, docx: Path, folder: Path) -> None:
+    """Convert *docx* to PDF in *folder* with LibreOffice (its own profile there)."""
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(folder / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(docx),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+
+
 def _pages(pdf: Path) -> list[str]:
     info = subprocess.run(
         [_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True, timeout=60
@@ -140,21 +159,7 @@ def test_docx_converted_by_libreoffice(kreis: dict[str, Any], tmp_path: Path) ->
         output=docx,
         today=date(2026, 3, 2),
     )
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(docx),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=300,
-    )
+    _docx_to_pdf(soffice, docx, tmp_path)
     pages = _pages(tmp_path / "bericht.pdf")
     assert len(pages) <= MAX_PAGES
     _assert_first_page_is_the_core(pages)
@@ -183,21 +188,7 @@ def test_english_docx_keeps_figures_and_dates_whole(kreis: dict[str, Any], tmp_p
         today=date(2026, 3, 2),
         lang="en",
     )
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(docx),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=300,
-    )
+    _docx_to_pdf(soffice, docx, tmp_path)
     pages = _pages(tmp_path / "report.pdf")
     text = "\n".join(pages)
     assert "(+11.2%)" in text
