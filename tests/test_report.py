@@ -286,7 +286,7 @@ class TestHtml:
 
     def test_german_formatting_and_suppression_legend(self, html: str) -> None:
         assert "1.234" in html
-        assert "+134 (+12,2\u00a0%)" in html
+        assert "+134\u00a0(+12,2\u00a0%)" in html
         assert "Zeichenerklärung" in html
         assert ">*</td>" in html  # the suppressed Ascheberg cell
 

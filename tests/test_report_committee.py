@@ -317,7 +317,7 @@ def test_the_glance_legend_explains_a_missing_forecast_only_when_there_is_one() 
     concept = sample_concept()  # Vermittlungsquote: 2 values, no forecast ("–")
     de = ki.build_report(concept, "2025", format="md", today=TODAY)
     en = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
-    assert "| Vermittlungsquote (%) | 14,5 | 20,0 (2026) | – |" in de
+    assert "| Vermittlungsquote (%) | 14,5 | 20,0\u00a0(2026) | – |" in de
     assert (
         "○\u00a0nicht auf Kurs, –\u00a0keine (der Grund steht unter „Erfolgsprognose“); Methode"
         in de
@@ -350,8 +350,8 @@ def test_what_new_means_is_said_only_beside_new_entries() -> None:
 def test_per_cent_is_written_as_each_language_writes_it() -> None:
     de = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
     en = ki.build_report(sample_concept(), "2025", format="md", today=TODAY, lang="en")
-    assert "| +134 (+12,2\u00a0%) | 1.200 (2025) | 103\u00a0% |" in de
-    assert "| +134 (+12.2%) | 1,200 (2025) | 103% |" in en
+    assert "| +134\u00a0(+12,2\u00a0%) | 1.200\u00a0(2025) | 103\u00a0% |" in de
+    assert "| +134\u00a0(+12.2%) | 1,200\u00a0(2025) | 103% |" in en
     assert "= 1.234 ÷ 1.200 = 103\u00a0% (Zielwert 2025;" in de
     assert "= 1,234 ÷ 1,200 = 103% (target 2025;" in en
     assert not re.search(r"\d %", en)

@@ -219,19 +219,23 @@ def test_quarter_report_has_no_attainment_against_annual_targets(
 
 
 def test_a_figure_and_its_unit_never_part(kreis_reports: dict[str, Any]) -> None:
-    """The DOCX printed "−19 (−5,3" with "%)" alone on the line below: a number and its
-    unit (``%``, ``Pp.``) are bound by a no-break space, in every format alike (the one
-    place is :class:`Formatter`); only the bracket may go below the number."""
+    """The DOCX printed "−19 (−5,3" with "%)" alone on the line below, then "−19" with
+    "(−5,3 %)" below it beside "+7 (+3,6 %)" on one line: a change and its relative
+    change are one figure, a number and its unit (``%``, ``Pp.``) one, a target and its
+    period one, and a forecast's range one phrase ("(Spanne 168 bis" / "237)"), bound by
+    no-break spaces in every format alike (the one place is :class:`Formatter`)."""
     with zipfile.ZipFile(io.BytesIO(kreis_reports["docx"])) as archive:
         docx = archive.read("word/document.xml").decode("utf-8")
     texts = {"html": kreis_reports["html"], "md": kreis_reports["md"], "docx": docx}
     for name, text in texts.items():
-        assert "−19 (−5,3\u00a0%)" in text, name
+        assert "−19\u00a0(−5,3\u00a0%)" in text, name
         assert "−1,9\u00a0Pp." in text, name
-        assert not re.search(r"\d %|\d Pp\.", text), name
+        assert "220\u00a0(2026)" in text, name
+        assert "erwartet 186 (Spanne\u00a0168\u00a0bis\u00a0237)" in text, name
+        assert not re.search(r"\d %|\d Pp\.|\d \([+−]", text), name
     fmt = Formatter("en")
     assert fmt.change(Decimal("2.3"), None, 1, percentage_points=True) == "+2.3\u00a0pp"
-    assert fmt.change(Decimal(-19), Decimal("-5.3"), 0) == "−19 (−5.3%)"
+    assert fmt.change(Decimal(-19), Decimal("-5.3"), 0) == "−19\u00a0(−5.3%)"
 
 
 def test_below_baseline_and_percentage_points(kreis_reports: dict[str, Any]) -> None:
@@ -306,15 +310,21 @@ def test_a_forecast_range_is_said_once_and_collapses_to_about(
     expected: str, low: str, high: str, decimals: int, de: str, en: str
 ) -> None:
     values = (Decimal(expected), Decimal(low), Decimal(high), decimals)
-    assert Formatter("de").forecast_range(*values) == de
-    assert Formatter("en").forecast_range(*values) == en
+    # The range is one phrase: no line ends inside it ("(Spanne 168 bis" / "237)").
+    assert Formatter("de").forecast_range(*values) == _glue_range(de)
+    assert Formatter("en").forecast_range(*values) == _glue_range(en)
+
+
+def _glue_range(text: str) -> str:
+    """*text* with the spaces inside its bracket no-break spaces."""
+    return re.sub(r"\(.*\)", lambda m: m.group().replace(" ", "\u00a0"), text)
 
 
 def test_the_kreis_forecast_says_about_not_a_range_of_one(kreis_reports: dict[str, Any]) -> None:
     for text in (kreis_reports["md"], kreis_reports["html"]):
         assert "verfehlt: erwartet etwa 206." in text
         assert "Spanne 205 bis 206" not in text
-        assert "erwartet 186 (Spanne 168 bis 237)" in text
+        assert "erwartet 186 (Spanne\u00a0168\u00a0bis\u00a0237)" in text
 
 
 def test_every_targeted_kennzahl_has_a_forecast_sentence(
@@ -326,16 +336,16 @@ def test_every_targeted_kennzahl_has_a_forecast_sentence(
     for figure in ctx.targeted:
         assert re.search(
             rf"{re.escape(figure.indicator.name)}: Bei gleichbleibender Entwicklung wird "
-            r"der Zielwert 2026 \(.*?\) voraussichtlich .*(\(Spanne \d|erwartet etwa \d)",
+            r"der Zielwert 2026 \(.*?\) voraussichtlich .*(\(Spanne\u00a0\d|erwartet etwa \d)",
             md,
         )
     glance = md.split("## 2 ")[0]
     # With their units, as in the fields' tables: "8,5" alone said nothing.
     assert (
-        "| Abgeschlossene Sprachkurse (Personen) | 199 | 220 (2026) | ○\u00a0nicht auf Kurs |"
+        "| Abgeschlossene Sprachkurse (Personen) | 199 | 220\u00a0(2026) | ○\u00a0nicht auf Kurs |"
         in glance
     )
-    assert "| Vermittlungsquote (%) | 8,5 | 12,0 (2026) |" in glance
+    assert "| Vermittlungsquote (%) | 8,5 | 12,0\u00a0(2026) |" in glance
     # The forecast says first what it rests on.
     forecast = md.split("## 5 Erfolgsprognose\n\n")[1]
     assert forecast.startswith(
@@ -645,10 +655,11 @@ def test_every_chart_names_its_unit_on_the_value_axis(
 
 
 def test_the_docx_kennzahl_tables_give_the_names_the_room() -> None:
-    """The headers of the number columns break at their hyphenation point and a change
-    may put its bracket below the number, so the Kennzahl names get the room (Kreis
-    report: at least 5.2 cm, two lines, where the whole header words left 4.4-4.7 cm
-    and four lines); Word shows the hyphen only where a header breaks."""
+    """The headers of the number columns break at their hyphenation point, so the
+    Kennzahl names get the room (Kreis report: at least 4.8 cm, three lines at most,
+    where the whole header words left 4.4-4.7 cm and four lines; a change is one figure,
+    "−22 (−11,3 %)", so its column is wider than when its bracket could go below it);
+    Word shows the hyphen only where a header breaks."""
     import docx
 
     from kommunale_integration._reports._docx import _TEXT_WIDTH_CM
@@ -662,7 +673,7 @@ def test_the_docx_kennzahl_tables_give_the_names_the_room() -> None:
     for table in tables:
         widths = [c.width.cm for c in table.rows[0].cells]
         assert widths[0] == max(widths)
-        assert widths[0] >= 5.2, widths
+        assert widths[0] >= 4.8, widths
         assert abs(sum(widths) - _TEXT_WIDTH_CM) < 0.01
         header = table.rows[0].cells[2]._tc.xml
         assert header.count("<w:softHyphen/>") == 1  # Vor-/periode

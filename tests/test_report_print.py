@@ -107,6 +107,16 @@ def _assert_no_unit_alone(pages: list[str]) -> None:
         assert alone is None, (number, page[max(alone.start() - 200, 0) : alone.end() + 50])
 
 
+def _assert_figures_whole(pages: list[str]) -> None:
+    """A change is one figure, a target with its period one, a forecast's range one
+    phrase: the DOCX printed "−19" with "(−5,3 %)" below it (beside "+7 (+3,6 %)" on
+    one line) and "(Spanne 168 bis" with "237)" on the next line."""
+    text = "\n".join(pages)
+    for whole in ("−19 (−5,3 %)", "−22 (−11,3 %)", "+12 (+11,2 %)", "(Spanne 168 bis 237)"):
+        assert whole in text, whole
+    assert "220 (2026)" in text
+
+
 def test_printed_from_chromium(kreis: dict[str, Any], tmp_path: Path) -> None:
     chromium = _tool("chromium", "chromium-browser")
     html = tmp_path / "bericht.html"
@@ -135,6 +145,7 @@ def test_printed_from_chromium(kreis: dict[str, Any], tmp_path: Path) -> None:
     assert len(pages) <= MAX_PAGES
     _assert_first_page_is_the_core(pages)
     _assert_no_unit_alone(pages)
+    _assert_figures_whole(pages)
     # The running header and page numbers of the print stylesheet.
     assert "Jahresbericht 2025 zum 1. Integrationskonzept des Kreises Coesfeld" in pages[1]
     # No table's header row is left alone at the foot of a page: where a header first
@@ -164,6 +175,7 @@ def test_docx_converted_by_libreoffice(kreis: dict[str, Any], tmp_path: Path) ->
     assert len(pages) <= MAX_PAGES
     _assert_first_page_is_the_core(pages)
     _assert_no_unit_alone(pages)
+    _assert_figures_whole(pages)
     assert f"Seite 2 von {len(pages)}" in pages[1]
     # Column widths from the content: a header word breaks only at its hyphenation
     # point (Ziel-/erreichung), never inside a piece ("Vorperio/de").

@@ -214,23 +214,24 @@ def _word_cm(word: str) -> float:
 
 
 def _figure_cm(text: str) -> float:
-    """The width of a figure: it never wraps inside, but its change in brackets may
-    go below it ("+12" / "(+11,2 %)")."""
+    """The width of a figure: it never wraps inside (``−19 (−5,3 %)`` is one, bound by
+    the Formatter's no-break spaces), nor where it has a plain space (``220 (2026)``:
+    a narrow column printed the year below the target in one row and beside it in the
+    next)."""
     # Figures are as wide as each other ("1" too, unlike the letter "l"): "(+11.2%)"
     # was estimated too narrow and printed its ")" alone below it.
-    return max(
-        _text_cm(part) + 0.08 * part.count("1") for part in text.replace(" (", "\n(").split("\n")
-    )
+    return _text_cm(text) + 0.08 * text.count("1")
 
 
 def _text_cm(text: str) -> float:
     """The width of *text* at 9 pt in cm, by character class: capitals and wide letters
-    ("VZÄ", "Teilnehmende") need more than the average, spaces and stops less."""
+    ("VZÄ", "Teilnehmende") and the signs of a change ("+4 (+21,1 %)": its ")" went below
+    it) need more than the average, spaces (no-break ones too) and stops less."""
     width = 0.0
     for ch in text:
-        if ch.isupper() or ch in "mwMW—%":
+        if ch.isupper() or ch in "mwMW—%+−±":
             width += 0.26
-        elif ch in " .,;:!|'()-/ilfjtIr1":
+        elif ch in " \u00a0.,;:!|'()-/ilfjtIr1":
             width += 0.12
         else:
             width += _CHAR_CM

@@ -16,6 +16,7 @@ prints an empty label.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,6 +35,7 @@ __all__ = [
     "PLURAL_MESSAGES",
     "REPORT_DOMAIN",
     "Formatter",
+    "glued",
     "normalise_lang",
 ]
 
@@ -45,6 +47,18 @@ REPORT_DOMAIN = "report"
 #: alone (``%)`` on a line of its own under ``−19 (−5,3``). Every figure with a unit
 #: the report prints is glued here, in :class:`Formatter`, for HTML, Markdown and DOCX.
 GLUE: Final = "\u00a0"
+
+#: In the text of a forecast's range: from the word before ``{low}`` to ``{high}`` and
+#: the stop after it (``(Spanne {low} bis {high})``), in whatever words a language uses.
+_RANGE: Final = re.compile(r"(?:\S+ )?\{low\}.*?\{high\}\S*")
+
+
+def glued(text: str) -> str:
+    """*text* as one unbroken phrase: every space a :data:`GLUE` (``Spanne 168 bis
+    237``, ``23 September 2015``)."""
+    return text.replace(" ", GLUE)
+
+
 _Day = date  # ``date`` is shadowed by the method of the same name inside Formatter
 
 #: The texts of the report frame: key → English message id. German (the default) comes
@@ -512,7 +526,7 @@ class Formatter:
     def percent(self, number: str) -> str:
         """A formatted *number* with the per-cent sign as the language writes it:
         ``38 %`` (de, with a no-break space: :data:`GLUE`), ``38%`` (en)."""
-        return self.t("percent", value=number).replace(" ", GLUE)
+        return glued(self.t("percent", value=number))
 
     def with_unit(self, number: str, unit: str) -> str:
         """A formatted *number* and its *unit*, bound by :data:`GLUE` (``−1,9 Pp.``)."""
@@ -527,15 +541,16 @@ class Formatter:
         percentage_points: bool = False,
     ) -> str:
         """A change with its sign: ``−19 (−5,3 %)``; of a rate in percentage points
-        (``−1,9 Pp.``). The figure and its unit never part; the bracket may go below the
-        number (``−19`` / ``(−5,3 %)``) and keeps its number, sign and unit together."""
+        (``−1,9 Pp.``). One unbroken figure, bound by :data:`GLUE`: the council member
+        reads the change and its relative change as one ("−19" with "(−5,3 %)" below it,
+        beside "+7 (+3,6 %)" on one line in the next row, read as two figures)."""
         if absolute is None:
             return self.symbol(ObservationStatus.MISSING)
         text = self.signed(absolute, decimals)
         if percentage_points:
             return self.with_unit(text, self.t("pp"))
         if relative is not None:
-            text += f" ({self.percent(self.signed(relative, 1))})"
+            text += f"{GLUE}({self.percent(self.signed(relative, 1))})"
         return text
 
     def t(self, key: str, **values: Any) -> str:
@@ -585,11 +600,11 @@ class Formatter:
         number = self.number(expected, decimals)
         if abs(ends[1] - ends[0]) <= unit:
             return self.t("forecast_expected_about", expected=number)
-        return self.t(
-            "forecast_expected",
-            expected=number,
-            low=self.number(low, decimals),
-            high=self.number(high, decimals),
+        # The range is one unbroken phrase from the word before its lower end to its
+        # upper end ("Spanne 168 bis 237"): the DOCX printed "(Spanne 168 bis" / "237)".
+        template = _RANGE.sub(lambda m: glued(m.group()), self.t("forecast_expected"))
+        return template.format(
+            expected=number, low=self.number(low, decimals), high=self.number(high, decimals)
         )
 
     def money(self, value: Decimal | None) -> str:
@@ -626,7 +641,7 @@ class Formatter:
 
         if value is None:
             return self.symbol(ObservationStatus.MISSING)
-        return format_date(value, lang=self.lang).replace(" ", GLUE)
+        return glued(format_date(value, lang=self.lang))
 
     def span(self, start: _Day | None, end: _Day | None) -> str:
         """A timeframe: ``01.05.2025 – 31.12.2026``, ``ab 01.05.2025``, ``bis …``.

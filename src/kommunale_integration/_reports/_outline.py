@@ -223,7 +223,7 @@ def _change(fmt: Formatter, figure: Figure) -> str:
 def _target(fmt: Formatter, figure: Figure) -> str:
     if figure.target is None or figure.target_period is None:
         return fmt.symbol("missing")
-    return f"{fmt.number(figure.target, figure.decimals)} ({fmt.period(figure.target_period)})"
+    return f"{fmt.number(figure.target, figure.decimals)}{GLUE}({fmt.period(figure.target_period)})"
 
 
 def _attainment(fmt: Formatter, figure: Figure) -> str:
