@@ -32,3 +32,18 @@ def test_the_wegweiser_page_shows_what_the_command_prints(
         code, out, err = run_cli(capsys, *argv)
     assert code == 0
     assert [line for line in (out + err).splitlines() if line] == shown
+
+
+def test_the_tutorial_installs_as_the_readme_does() -> None:
+    """The tutorial's install steps are the README's set-up command, one per line, in
+    its order (the tutorial lacked the README's ``pip install -U "pip>=25.1"``)."""
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("```sh\n", 1)[1].split("\n```", 1)[0]
+    steps = [step.strip() for step in setup.split(" && ")]
+    assert steps[0] == "python3 -m venv .venv", steps
+    install = [step for step in steps if step.startswith(("python3 -m venv", ".venv/bin/python"))]
+    assert len(install) == 3, steps
+    tutorial = (DOCS / "tutorial.rst").read_text(encoding="utf-8")
+    block = tutorial.split("1. Install\n", 1)[1].split(".. code-block:: text", 1)[1]
+    lines = [line.strip() for line in block.split("\n\n")[1].splitlines()]
+    assert lines[2 : 2 + len(install)] == install, lines
