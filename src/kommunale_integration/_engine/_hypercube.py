@@ -432,7 +432,8 @@ class Cube:
     def _star(self, target: int, rise: int) -> _Star:
         """The lines through *target*, one per dimension, side by side."""
         coords = self.coordinates(target)
-        star = _Star([self._line(a, c) for a, c in enumerate(coords)], target)
+        known = self._lines.get
+        star = _Star([known((a, c)) or self._line(a, c) for a, c in enumerate(coords)], target)
         alone = self._static.get((target, rise))
         if alone is None:
             alone = self._static[(target, rise)] = self._alone(star, coords, rise)
@@ -445,13 +446,13 @@ class Cube:
         not change between the searches for one cell and rise."""
         sink = self._sink(rise)
         if sink is not None:
-            ok = ~(star.sign < sink[star.cells]).any(axis=0)
+            ok = ~(star.sign < sink.take(star.cells)).any(axis=0)
         else:
-            shrunk = self.value[star.cells] + rise * star.sign.astype(self.value.dtype)
+            shrunk = self.value.take(star.cells) + rise * star.sign.astype(self.value.dtype)
             ok = ~((shrunk < self.lower) & (star.sign != 0)).any(axis=0)
         for a, line in enumerate(star.lines):
             if line.rows is not None:
-                slack = self.slack[a].ravel()[line.rows + self._rest(a, coords)]
+                slack = self.slack[a].take(line.rows + self._rest(a, coords))
                 ok[star.starts[a] : star.starts[a + 1]] &= (slack + rise * line.change >= 0).all(
                     axis=0
                 )
@@ -469,16 +470,18 @@ class Cube:
 
         star = self._star(target, rise)
         ok = star.alone
+        # (``take``: a gather by an index array, several times faster than ``[]`` on
+        # the small arrays of one search)
         if allowed is not None:
-            ok = ok & ((star.sign == 0) | allowed[star.cells]).all(axis=0)
+            ok = ok & ((star.sign == 0) | allowed.take(star.cells)).all(axis=0)
         if cost is not None:
-            price = np.where(star.sign != 0, cost[star.cells], 0.0).sum(axis=0)
+            price = np.where(star.sign != 0, cost.take(star.cells), 0.0).sum(axis=0)
             ok = ok & np.isfinite(price)
         keep = ok.nonzero()[0]  # (1-D: flatnonzero without its wrappers)
         ends = np.searchsorted(keep, star.starts[1:]).tolist()
         if cost is not None:  # by dimension, then by price
-            keep = keep[np.lexsort((price[keep], star.dimension[keep]))]
-        keep = star.position[keep]
+            keep = keep.take(np.lexsort((price.take(keep), star.dimension.take(keep))))
+        keep = star.position.take(keep)
         ranked = [keep[i:j] for i, j in zip([0, *ends[:-1]], ends, strict=True)]
         if not all(len(r) for r in ranked):
             return None
@@ -568,31 +571,31 @@ class Cube:
         partial: tuple[Any, Any] | None = None  # the cells of all dimensions but the first
         for line, sel in reversed(chosen):
             if flat is None:
-                flat, sign = line.offset[:, sel] + target, line.sign[:, sel]
+                flat, sign = line.offset.take(sel, axis=1) + target, line.sign.take(sel, axis=1)
             else:
                 partial = (flat, sign)
-                flat = _outer(np.add, line.offset[:, sel], flat)
-                sign = _outer(np.multiply, line.sign[:, sel], sign)
+                flat = _outer(np.add, line.offset.take(sel, axis=1), flat)
+                sign = _outer(np.multiply, line.sign.take(sel, axis=1), sign)
         moved = sign != 0
         sink = self._sink(rise)
         if sink is not None:
-            bad = (sign < sink[flat]).any(axis=0)
+            bad = (sign < sink.take(flat)).any(axis=0)
         else:
-            shrunk = self.value[flat] + rise * sign.astype(np.int64)
+            shrunk = self.value.take(flat) + rise * sign.astype(np.int64)
             bad = ((shrunk < self.lower) & moved).any(axis=0)
         if allowed is not None:
-            bad |= (moved > allowed[flat]).any(axis=0)
+            bad |= (moved > allowed.take(flat)).any(axis=0)
         if cost is not None:
-            price = np.where(moved, cost[flat], 0.0).sum(axis=0)
+            price = np.where(moved, cost.take(flat), 0.0).sum(axis=0)
             bad |= ~np.isfinite(price)
         candidates = (~bad).nonzero()[0]
         if not len(candidates):
             return None
-        size = moved[:, candidates].sum(axis=0)
+        size = moved.take(candidates, axis=1).sum(axis=0)
         if cost is None:  # the smallest first (stable: then by position)
-            order = candidates[np.argsort(size, kind="stable")]
+            order = candidates.take(np.argsort(size, kind="stable"))
         else:
-            order = candidates[np.lexsort((size, price[candidates]))]
+            order = candidates.take(np.lexsort((size, price.take(candidates))))
         others = [self._others(target, lines, picked, a, partial) for a in loose]
         start, step = 0, 8
         while True:
@@ -629,15 +632,17 @@ class Cube:
         all dimensions but the first, from :meth:`_best`)."""
         import numpy as np
 
-        if a == 0 and partial is not None:
-            flat, sign = partial
-        else:
-            flat, sign = np.full((1, 1), target), np.ones((1, 1), dtype=np.int64)
-            for i in reversed(range(len(chosen))):
-                if i != a:
-                    flat = _outer(np.add, lines[i].offset[:, chosen[i]], flat)
-                    sign = _outer(np.multiply, lines[i].sign[:, chosen[i]], sign)
         stride = self.strides[a]
+        if a == 0 and partial is not None:
+            # (every cell of the others' vectors has the target's first coordinate:
+            # its column of ``slack[0]`` is the cell without it)
+            flat, sign = partial
+            return a, flat - (target // stride) * stride, sign
+        flat, sign = np.full((1, 1), target), np.ones((1, 1), dtype=np.int64)
+        for i in reversed(range(len(chosen))):
+            if i != a:
+                flat = _outer(np.add, lines[i].offset.take(chosen[i], axis=1), flat)
+                sign = _outer(np.multiply, lines[i].sign.take(chosen[i], axis=1), sign)
         rest = (flat // (stride * self.shape[a])) * stride + flat % stride
         return a, rest, sign
 
@@ -662,10 +667,11 @@ class Cube:
             if a:
                 high, at = np.divmod(at, len(chosen[a]))
                 column += high * inner
-            vector = chosen[a][at]
+            vector = chosen[a].take(at)
             line = lines[a]
-            slack = self.slack[a].ravel()[line.rows[:, vector][:, None, :] + rest[:, column]]
-            change = line.change[:, vector][:, None, :] * sign[:, column]
+            at_rows = line.rows.take(vector, axis=1)[:, None, :] + rest.take(column, axis=1)
+            slack = self.slack[a].take(at_rows)
+            change = line.change.take(vector, axis=1)[:, None, :] * sign.take(column, axis=1)
             ok &= ~(slack + rise * change < 0).reshape(-1, len(picks)).any(axis=0)
         return ok
 
@@ -697,7 +703,7 @@ class _Line:
     inequalities the rows each changes (as positions in the flattened ``slack``)
     and by how much."""
 
-    __slots__ = ("change", "offset", "padded_offset", "padded_sign", "rows", "sign")
+    __slots__ = ("change", "height", "n", "offset", "padded_offset", "padded_sign", "rows", "sign")
 
     def __init__(self, cube: Cube, a: int, value: int) -> None:
         import numpy as np
@@ -707,6 +713,8 @@ class _Line:
         self.offset = (cube.strides[a] * (idx - value)).astype(np.int32)
         self.sign = sgn.astype(np.int8, copy=False)  # (±1, 0: small and fast)
         self.padded_offset, self.padded_sign = self.offset, self.sign
+        self.n = idx.shape[1]  # (the number of vectors)
+        self.height = max(idx.shape[0], SUPPORT)  # (the rows of the padded copies)
         if idx.shape[0] < SUPPORT:
             pad = ((0, SUPPORT - idx.shape[0]), (0, 0))
             self.padded_offset = np.pad(self.offset, pad)
@@ -732,8 +740,8 @@ class _Star:
         self.lines = lines
         offsets = [line.padded_offset for line in lines]
         signs = [line.padded_sign for line in lines]
-        width = max(o.shape[0] for o in offsets)
-        sizes = tuple(line.offset.shape[1] for line in lines)
+        width = max([line.height for line in lines])
+        sizes = tuple([line.n for line in lines])
         self.starts = [0, *accumulate(sizes)]
         if width > SUPPORT:  # a line of WIDER vectors: all padded to as many rows
             # (in place: padded copies of every line kept per width took 9 MB on the
