@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import kommunale_integration as ki
 from kommunale_integration import testing
+from kommunale_integration._i18n import using_language
 from kommunale_integration._reports._format import Formatter
 from kommunale_integration._reports._outline import Section, build_outline, indicator_label
 from test_report_data import TODAY, sample_concept
@@ -652,6 +653,52 @@ def test_every_chart_names_its_unit_on_the_value_axis(
     # Without a unit, no axis title (and the SVG none either).
     bare = attrs.evolve(charted[0], indicator=attrs.evolve(charted[0].indicator, unit=None))
     assert trend_plot(bare, Formatter("de")).axes[0].get_ylabel() == ""
+
+
+def _placements_chart(kreis: ki.Concept, kreis_cases: Any, name: str, unit: str) -> Any:
+    ctx = ki.report_context(kreis, "2025", cases=kreis_cases, today=TODAY_KREIS)
+    figure = next(f for f in ctx.targeted if f.indicator.id == "placements")
+    return attrs.evolve(figure, indicator=attrs.evolve(figure.indicator, name=name, unit=unit))
+
+
+def test_a_chart_draws_every_letter_or_leaves_the_text_to_its_caption(
+    kreis: ki.Concept,
+    kreis_cases: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A Kennzahl named in Tigrinya printed as boxes in the PNG of the DOCX, with a
+    matplotlib warning per letter on stderr: a text no installed font can draw is left
+    out of the picture (the legend says "Wert", the axis has no title; the caption, text
+    of the DOCX, names both), with one warning each; a letter DejaVu Sans lacks is taken
+    from an installed font that has it (matplotlib's own DejaVu Serif has "⤀")."""
+    from kommunale_integration._reports import _charts
+
+    fonts = dict(_charts._installed_fonts())
+    assert "DejaVu Serif" in fonts  # shipped with matplotlib
+    figure = _placements_chart(kreis, kreis_cases, "Abschlüsse ⤀ Arbeit", "Pers. ⤁")
+    assert _charts.png_fonts(["Abschlüsse ⤀ Arbeit"])[1] == []
+    [axes] = _charts.trend_plot(figure, Formatter("de")).axes  # warnings are errors
+    assert axes.get_legend().get_texts()[0].get_text() == "Abschlüsse ⤀ Arbeit"
+    assert axes.get_ylabel() == "Pers. ⤁"
+    assert _charts.trend_png(figure, Formatter("de")).startswith(b"\x89PNG")
+    assert not caplog.records
+    # On a computer with no Ethiopic font (the test pretends to be one):
+    only = {"DejaVu Sans": fonts["DejaVu Sans"], "DejaVu Serif": fonts["DejaVu Serif"]}
+    monkeypatch.setattr(_charts, "_installed_fonts", lambda: tuple(only.items()))
+    tigrinya = _placements_chart(kreis, kreis_cases, "ዝተዛዘሙ ኮርሳት ቋንቋ", "ሰባት")
+    assert _charts.png_fonts(["ዝተዛዘሙ ኮርሳት ቋንቋ", "Zielwert"])[1] == ["ዝተዛዘሙ ኮርሳት ቋንቋ"]
+    with using_language("de"):
+        [axes] = _charts.trend_plot(tigrinya, Formatter("de")).axes
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["Wert", "Zielwert"]
+    assert axes.get_ylabel() == ""
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2, messages
+    said = "keine Schriftart auf diesem Rechner hat alle Zeichen von 'ዝተዛዘሙ ኮርሳት ቋንቋ'"
+    assert said in messages[0]
+    assert "'ሰባት'" in messages[1]
+    assert "Bildunterschrift" in messages[1]
+    assert "fonts-noto-core" in messages[1]
 
 
 def test_the_docx_kennzahl_tables_give_the_names_the_room() -> None:

@@ -9,14 +9,18 @@ readers announce. Every chart is accompanied by a data table in the report.
 
 from __future__ import annotations
 
+import functools
 import io
+import logging
 import math
 import re
 import sys
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
-from .._errors import require_extra
+from .._errors import require_extra, shown
+from .._i18n import tr
 from ._context import Figure
 from ._format import Formatter
 
@@ -32,6 +36,8 @@ __all__ = [
 #: Colours with a contrast of at least 4.5:1 against white.
 COLOURS = ("#0b4f8a", "#8a3b00")
 _TEXT = "#1a1a1a"
+
+log = logging.getLogger("kommunale_integration")
 
 
 def value_axis_title(figure: Figure) -> str | None:
@@ -234,12 +240,100 @@ def trend_png(figure: Figure, fmt: Formatter) -> bytes:
     return buffer.getvalue()
 
 
+#: matplotlib's own font, first: Latin, Greek, Cyrillic, Arabic, Hebrew, Georgian …
+_PNG_FONT: Final = "DejaVu Sans"
+
+
+@functools.cache
+def _charmap(path: str) -> frozenset[int]:
+    """The characters the font file *path* has (none when it cannot be read)."""
+    from matplotlib.ft2font import FT2Font
+
+    try:
+        return frozenset(FT2Font(path).get_charmap())
+    except (OSError, RuntimeError, ValueError):
+        return frozenset()
+
+
+@functools.cache
+def _installed_fonts() -> tuple[tuple[str, str], ...]:
+    """``(family, file)`` of the regular face of every font family matplotlib finds on
+    this computer, in a fixed order (its own DejaVu Sans first); not "Last Resort"
+    (matplotlib 3.10+ ships it): it has every character, each as a box."""
+    from matplotlib import font_manager
+
+    faces: dict[str, str] = {}
+    for face in sorted(font_manager.fontManager.ttflist, key=lambda f: (f.name, str(f.fname))):
+        regular = face.style == "normal" and face.weight in (400, "normal", "regular")
+        if regular and face.stretch == "normal" and not face.name.startswith("Last Resort"):
+            faces.setdefault(face.name, str(face.fname))
+    return tuple(sorted(faces.items(), key=lambda font: font[0] != _PNG_FONT))
+
+
+def png_fonts(texts: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The font families that draw *texts* in the PNG, and the texts that no font
+    installed on this computer can draw.
+
+    The PNG is drawn once, with the fonts of the computer that builds the report (the
+    DOCX's own text is drawn later by the reader's Word). DejaVu Sans comes first; a
+    character it lacks (Tigrinya's Ethiopic ፊደል, Chinese, Devanagari …) is taken from
+    the first installed font that has it, as matplotlib falls back from font to font.
+    A text with a character no installed font has would print as boxes: it is left
+    out of the picture (the caption below names the Kennzahl with its unit), and the
+    report builder says so (:func:`trend_plot`). No font is bundled: an openly licensed
+    Ethiopic font alone weighs more than the wheel's code.
+    """
+    families = [_PNG_FONT]
+    undrawable: list[str] = []
+    fonts = _installed_fonts()
+    for text in texts:
+        missing = {ord(ch) for ch in text if not ch.isspace()}
+        for family, path in fonts:
+            if not missing:
+                break
+            found = missing & _charmap(path)
+            if found:
+                missing -= found
+                if family not in families:
+                    families.append(family)
+        if missing:
+            undrawable.append(text)
+    return families, undrawable
+
+
 def trend_plot(figure: Figure, fmt: Formatter) -> Any:
-    """The matplotlib figure of :func:`trend_png` (needs the ``docx`` extra)."""
+    """The matplotlib figure of :func:`trend_png` (needs the ``docx`` extra).
+
+    A name or unit that no installed font can draw is left out of the picture, with a
+    warning (see :func:`png_fonts`): the legend says "Wert" for the name, the value
+    axis has no title; the caption, text of the DOCX, names both.
+    """
     require_extra("matplotlib", "docx")
     import matplotlib
 
     matplotlib.use("Agg", force=False)
+    name, title = figure.indicator.name, value_axis_title(figure)
+    families, undrawable = png_fonts([name, fmt.t("target"), *([title] if title else [])])
+    for text in undrawable:
+        log.warning(
+            "%s",
+            tr(
+                "no font on this computer has every character of {text}: the chart in "
+                "the DOCX shows this text only in its caption (install a font with these "
+                "characters, e.g. Noto: on Debian and Ubuntu the package fonts-noto-core)",
+                text=shown(text),
+            ),
+        )
+    if name in undrawable:
+        name = fmt.t("value")
+    if title in undrawable:
+        title = None
+    with matplotlib.rc_context({"font.family": families}):
+        return _draw(figure, fmt, name, title)
+
+
+def _draw(figure: Figure, fmt: Formatter, name: str, title: str | None) -> Any:
+    import matplotlib
     from matplotlib.figure import Figure as MplFigure
 
     labels = [fmt.period(p.period) for p in figure.series]
@@ -254,7 +348,7 @@ def trend_plot(figure: Figure, fmt: Formatter) -> Any:
         [v if v is not None else float("nan") for v in values],
         marker="o",
         color=COLOURS[0],
-        label=figure.indicator.name,
+        label=name,
     )
     if figure.chart_target is not None:
         axes.axhline(
@@ -262,7 +356,6 @@ def trend_plot(figure: Figure, fmt: Formatter) -> Any:
         )
         axes.legend(loc="best", fontsize=8)
     axes.set_ylim(bottom=0)
-    title = value_axis_title(figure)
     if title is not None:
         axes.set_ylabel(title, fontsize=10)
     axes.grid(axis="y", color="#dddddd")
