@@ -610,11 +610,12 @@ class Cube:
                 pick = int(part[passed[0]])
                 break
             start, step = start + step, 8 * step
-        entries = moved[:, pick].nonzero()[0]
-        cells = flat[entries, pick].tolist()
-        change = dict(
-            zip(cells, (rise * sign[entries, pick].astype(np.int64)).tolist(), strict=True)
-        )
+        signs = sign[:, pick]
+        entries = signs.nonzero()[0]
+        cells = flat[:, pick].take(entries).tolist()
+        change = {
+            cell: rise * s for cell, s in zip(cells, signs.take(entries).tolist(), strict=True)
+        }
         total = 0.0 if cost is None else float(price[pick])
         return total, len(change), change
 
@@ -660,7 +661,7 @@ class Cube:
         changed by the vector's change times the sign of the others there."""
         import numpy as np
 
-        ok: Any = True
+        ok: Any = None
         for a, rest, sign in others:
             inner = math.prod(len(sel) for sel in chosen[a + 1 :])
             at, column = np.divmod(picks, inner)  # column: the pick's product of the others
@@ -671,8 +672,12 @@ class Cube:
             line = lines[a]
             at_rows = line.rows.take(vector, axis=1)[:, None, :] + rest.take(column, axis=1)
             slack = self.slack[a].take(at_rows)
-            change = line.change.take(vector, axis=1)[:, None, :] * sign.take(column, axis=1)
-            ok &= ~(slack + rise * change < 0).reshape(-1, len(picks)).any(axis=0)
+            # slack + rise·change ≥ 0, as slack ≥ −rise·change (whole numbers)
+            fall = (line.change.take(vector, axis=1) * -rise)[:, None, :] * sign.take(
+                column, axis=1
+            )
+            kept = (slack >= fall).reshape(-1, len(picks)).all(axis=0)
+            ok = kept if ok is None else ok & kept
         return ok
 
 
