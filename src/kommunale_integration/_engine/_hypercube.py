@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
 from typing import Any, ClassVar
 
 __all__ = ["Cube", "NotAProduct", "verify", "verify_columns"]
@@ -843,7 +843,8 @@ def verify_columns(
     x = np.fromiter(values.values(), float, len(table.keys))
     ids = table.positions(cells)[cols]  # the changed cells as positions in *values*
     if not keep:
-        table.cell_id = {}  # (the rows are this table's alone: no more positions asked)
+        # (the rows are this table's alone: no more positions asked)
+        table.cell_id, table.by_id = {}, {}
     bad = set(owner[x[ids] + delta < lower - 1e-6].tolist())
     sums, top = table.levels(x)
     changes = _Changes(owner, ids, delta, len(x))
@@ -912,6 +913,7 @@ class _Rows:
     _last: ClassVar[list[_Rows]] = []
     relations: list[tuple[Any, Sequence[Any], bool]]
     cell_id: dict[Any, int]
+    by_id: dict[int, int]
     totals: Any
     parts: Any
     rel_of: Any
@@ -941,6 +943,7 @@ class _Rows:
                 (total, parts, bool(given[2]))
                 for (total, parts, _), given in zip(like.relations, relations, strict=True)
             ]
+            self.by_id = like.by_id
             self.cell_id, self.totals, self.parts, self.rel_of = (
                 like.cell_id,
                 like.totals,
@@ -969,12 +972,11 @@ class _Rows:
         import numpy as np
 
         self.cell_id = dict(zip(self.keys, range(len(self.keys)), strict=True))
-        get = self.cell_id.__getitem__
+        self.by_id = dict(zip(map(id, self.keys), range(len(self.keys)), strict=True))
         n, n_rel = len(self.keys), len(self.relations)
-        self.totals = np.fromiter(map(get, (r[0] for r in self.relations)), np.int64, n_rel)
+        self.totals = self._ids([r[0] for r in self.relations])
         lengths = np.fromiter(map(len, (r[1] for r in self.relations)), np.int64, n_rel)
-        flat = chain.from_iterable(r[1] for r in self.relations)
-        self.parts = np.fromiter(map(get, flat), np.int64, int(lengths.sum()))
+        self.parts = self._ids(list(chain.from_iterable(r[1] for r in self.relations)))
         self.rel_of = np.repeat(np.arange(n_rel, dtype=np.int64), lengths)
         # each (cell, row) once, its coefficients added up: sorted by cell, then row
         # (an argsort, not np.unique with its inverse: less memory at once)
@@ -1050,13 +1052,23 @@ class _Rows:
 
     def positions(self, cells: Sequence[Any]) -> Any:
         """The position in the table of each of *cells* (kept for the same cells)."""
-        import numpy as np
 
         if self._positions is None or self._positions[0] != cells:
-            get = self.cell_id.__getitem__
-            at = np.fromiter(map(get, cells), np.int64, len(cells))
-            self._positions = (list(cells), at)
+            self._positions = (list(cells), self._ids(cells))
         return self._positions[1]
+
+    def _ids(self, cells: Sequence[Any]) -> Any:
+        """The positions of *cells*: by identity where a cell is the object of the
+        table's own key (the relations and the finder's cells of one table are: an
+        integer's hash, where a cell's nested tuple is hashed anew each time), else by
+        equality."""
+        import numpy as np
+
+        at = np.fromiter(map(self.by_id.get, map(id, cells), repeat(-1)), np.int64, len(cells))
+        missing = np.flatnonzero(at < 0).tolist()
+        if missing:
+            at[missing] = [self.cell_id[cells[i]] for i in missing]
+        return at
 
     def starts(self) -> tuple[Any, Any, Any]:
         """The ranges by cell: its sum rows, its own-part rows, the relations it is
