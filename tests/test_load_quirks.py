@@ -246,6 +246,44 @@ def test_handlungsfelder_by_code_or_title(tmp_path: Path, caplog: pytest.LogCapt
     assert '"arbeit"' in caplog.text
 
 
+def test_categories_and_target_groups_by_code_or_german_name(tmp_path: Path) -> None:
+    """A newcomer writes "Behörde" and "Geflüchtete" (the names the catalogues print)
+    where the codes go: "Behörde" was refused as "erwartet eine Kennung aus Buchstaben
+    …", "Geflüchtete" kept as a code no catalogue has. A text a code cannot be is looked
+    up among the labels (German or English, or a part of "Behörde / Verwaltung"); a
+    category that is none is refused with the codes there are, file, row and column."""
+    path = tmp_path / "akteure.csv"
+    path.write_text(
+        "Name;Kategorie;Zielgruppen\n"
+        "Sozialamt;Behörde;Geflüchtete, neuzugewanderte\n"
+        "Diakonie;Wohlfahrtsverband;Menschen mit Zuwanderungsgeschichte\n"
+        "VHS;education;newly arrived migrants, Eigene Gruppe\n",
+        encoding="utf-8",
+    )
+    actors = ki.read_table(path, "actors")
+    # "Wohlfahrtsverband" can be a code: read as the code it is (as a Handlungsfeld),
+    # and validation names the code its German name means.
+    assert [a.category for a in actors] == ["authority", "Wohlfahrtsverband", "education"]
+    assert [a.target_groups for a in actors] == [
+        ("gefluechtete", "neuzugewanderte"),
+        ("migrationsgeschichte",),
+        ("neuzugewanderte", "Eigene Gruppe"),  # not a label: kept, validation names it
+    ]
+    concept = ki.Concept(
+        id="t", title="T", territory="05558012", territories=TERRITORIES, actors=tuple(actors)
+    )
+    found = {f.code: f.message for f in ki.validate(concept).findings}
+    assert "„Wohlfahrtsverband“" in found["unknown-category"]
+    assert "„welfare“" in found["unknown-category"]
+    path.write_text("Name;Kategorie\nVerein;Verein e.V.\n", encoding="utf-8")
+    with pytest.raises(ki.LoadError) as caught:
+        ki.read_table(path, "actors")
+    [finding] = caught.value.findings
+    assert (finding.location.row, finding.location.column) == (2, "Kategorie")
+    assert "Verein e.V." in finding.message
+    assert "authority (Behörde / Verwaltung)" in finding.message
+
+
 def test_read_table_from_uploaded_file_objects(tmp_path: Path) -> None:
     import io
 

@@ -74,6 +74,22 @@ class Catalogue:
         entry = self.get(code)
         return entry.label(lang) if entry else code
 
+    def code_of(self, text: str) -> str | None:
+        """The code whose German or English label is *text* (or one of its parts
+        between " / "), ignoring case and spacing: ``Behörde`` → ``authority``
+        (label "Behörde / Verwaltung"), ``Geflüchtete`` → ``gefluechtete``; ``None``
+        when no label is.
+
+        .. versionadded:: 0.12.0
+        """
+        wanted = " ".join(text.casefold().split())
+        for entry in self.entries:
+            for label in (entry.de, entry.en):
+                parts = [label, *label.split(" / ")]
+                if any(" ".join(part.casefold().split()) == wanted for part in parts):
+                    return entry.code
+        return None
+
     def __contains__(self, code: object) -> bool:
         return any(e.code == code for e in self.entries)
 

@@ -90,6 +90,9 @@ _MESSAGES: dict[str, str] = {
         '"{found}" is read as the code it is, though it is the title of the field "{field}"; '
         "write the code (a title is only looked up when no code can look like it)"
     ),
+    "unknown-category-label": (
+        '"{found}" is no actor category; write one of the codes (or its German name): {codes}'
+    ),
     "unknown-owner-actors": '"{found}" is not a known actor',
     "unknown-owner-offers": '"{found}" is not a known offer',
     "invalid-encoding": (

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .. import _model as m
+from .._catalogues import load_catalogue
 from .._converter import structure, unstructure
 from .._errors import LoadError, OutputError, Severity, clip, foreign_text
 from .._i18n import ntr
@@ -120,7 +121,8 @@ class TableColumn:
         codec: How a cell is read and written (``text``, ``code``, ``codes``,
             ``lines``, ``date``, ``time``, ``decimal``, ``int``, ``bool``, ``territory``,
             ``field``,
-            ``fields``,
+            ``fields``, ``category``, ``target-groups`` (a code, or a label of its
+            catalogue),
             ``territories``, ``postal``, ``json``, ``history``, ``measure-status``,
             ``observation-status``, ``actor``, ``period``).
         required: Whether the column and a value in every row are required.
@@ -159,12 +161,12 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
     TableKind.ACTORS: (
         _c("id", "ID", "code", "Kennung (Slug); leer: aus dem Namen gebildet"),
         _c("name", "Name", "text", "Name des Akteurs", required=True),
-        _c("category", "Kategorie", "code", "Code der Akteurskategorie"),
+        _c("category", "Kategorie", "category", "Code oder Name der Akteurskategorie"),
         _c("parent", "Dachorganisation", "code", "ID der Dachorganisation"),
         _c("volunteer", "Ehrenamtlich", "bool", "ja/nein"),
         _c("territories", "Gemeinden", "territories", "AGS oder Namen, durch Komma getrennt"),
         _c("fields", "Handlungsfelder", "fields", "Codes oder Titel der Handlungsfelder"),
-        _c("target_groups", "Zielgruppen", "codes", "Codes der Zielgruppen"),
+        _c("target_groups", "Zielgruppen", "target-groups", "Codes oder Namen der Zielgruppen"),
         _c("responsibility", "Zuständigkeit", "text", "Zuständigkeit in Worten"),
         _c("description", "Beschreibung", "text", "Beschreibung"),
         _c("web", "Web", "code", "Internetadresse (http/https)"),
@@ -182,7 +184,7 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
         _c("name", "Name", "text", "Titel des Angebots", required=True),
         _c("actor", "Träger", "actor", "ID oder Name des Akteurs", required=True),
         _c("fields", "Handlungsfelder", "fields", "Codes oder Titel der Handlungsfelder"),
-        _c("target_groups", "Zielgruppen", "codes", "Codes der Zielgruppen"),
+        _c("target_groups", "Zielgruppen", "target-groups", "Codes oder Namen der Zielgruppen"),
         _c("eligibility.legal_bases", "Rechtskreise", "codes", "z. B. AsylbLG, SGB II"),
         _c("eligibility.residence_statuses", "Aufenthaltsstatus", "codes", "Codes"),
         _c("eligibility.min_age", "Mindestalter", "int", "Jahre"),
@@ -605,6 +607,31 @@ def _national_name(text: str, resolver: Resolver) -> str | None:
     return found[0].ags if len(found) == 1 else None
 
 
+def _catalogue_code(text: str, name: str, *, strict: bool = False) -> str:
+    """The code of catalogue *name* that *text* gives by code or by label.
+
+    As with a Handlungsfeld, a text that can be a code (``authority``, ``welfare``) is
+    read as the code it is (validation names an unknown one with the nearest code);
+    only a text a code cannot be (``Behörde``, ``Geflüchtete``: the German labels a
+    newcomer writes) is looked up among the labels. *strict*: a text that is neither
+    is refused with the codes there are (an actor's category must be a code).
+    """
+    if is_slug(text):
+        return text
+    catalogue = load_catalogue(name)
+    code = catalogue.code_of(text)
+    if code is not None:
+        return code
+    if not strict:
+        return text
+    raise CellError(
+        "invalid-value",
+        "unknown-category-label",
+        found=text,
+        codes=", ".join(f"{entry.code} ({entry.de})" for entry in catalogue.entries),
+    )
+
+
 def _decode_history(raw: Any) -> list[dict[str, Any]]:
     entries = []
     for line in _as_text(raw).splitlines():
@@ -653,6 +680,10 @@ def decode_cell(
         return found
     if codec == "codes":
         return _split(_as_text(raw))
+    if codec == "category":
+        return _catalogue_code(_as_text(raw).strip(), "actor_categories", strict=True)
+    if codec == "target-groups":
+        return [_catalogue_code(part, "target_groups") for part in _split(_as_text(raw))]
     if codec == "field":
         return resolver.field(_as_text(raw).strip(), notes)
     if codec == "fields":
@@ -1006,7 +1037,7 @@ def encode_cell(col: TableColumn, value: Any, *, german: bool, typed: bool) -> A
     codec = col.codec
     if value is None or value in ((), []):
         return None
-    if codec in {"codes", "territories", "fields"}:
+    if codec in {"codes", "territories", "fields", "target-groups"}:
         return neutralise(", ".join(value))
     if codec == "lines":
         return neutralise("\n".join(value))
