@@ -701,6 +701,27 @@ def test_a_chart_draws_every_letter_or_leaves_the_text_to_its_caption(
     assert "fonts-noto-core" in messages[1]
 
 
+def test_the_docx_gives_a_date_of_ones_the_width_of_its_digits() -> None:
+    """A newcomer's decision of 27.11.2025 printed "27.11.202" over "5": the width of a
+    text counted "1" as narrow as the letter "l", but every digit is as wide as the
+    others. The date column is at least as wide as ten digits and two stops print
+    (1.8 cm at 9 pt, and the cell's margins)."""
+    import docx
+
+    from kommunale_integration._reports._docx import _text_cm
+
+    assert _text_cm("27.11.2025") == _text_cm("27.00.2025")
+    folder = ki.example_path("stadt_coesfeld")
+    concept = ki.load_concept(folder)
+    late = attrs.evolve(concept.decisions[0], date=date(2025, 11, 27), document_number=None)
+    concept = concept.evolve(decisions=(late, *concept.decisions[1:]))
+    data = ki.build_report(concept, "2025", format="docx", today=TODAY_KREIS)
+    doc = docx.Document(io.BytesIO(data))
+    [table] = [t for t in doc.tables if t.rows[0].cells[0].text == "Datum"]
+    assert table.rows[1].cells[0].text == "27.11.2025"
+    assert table.rows[0].cells[0].width.cm >= 2.2
+
+
 def test_the_docx_kennzahl_tables_give_the_names_the_room() -> None:
     """The headers of the number columns break at their hyphenation point, so the
     Kennzahl names get the room (Kreis report: at least 4.8 cm, three lines at most,

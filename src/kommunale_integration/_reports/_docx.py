@@ -213,25 +213,17 @@ def _word_cm(word: str) -> float:
     )
 
 
-def _figure_cm(text: str) -> float:
-    """The width of a figure: it never wraps inside (``−19 (−5,3 %)`` is one, bound by
-    the Formatter's no-break spaces), nor where it has a plain space (``220 (2026)``:
-    a narrow column printed the year below the target in one row and beside it in the
-    next)."""
-    # Figures are as wide as each other ("1" too, unlike the letter "l"): "(+11.2%)"
-    # was estimated too narrow and printed its ")" alone below it.
-    return _text_cm(text) + 0.08 * text.count("1")
-
-
 def _text_cm(text: str) -> float:
     """The width of *text* at 9 pt in cm, by character class: capitals and wide letters
     ("VZÄ", "Teilnehmende") and the signs of a change ("+4 (+21,1 %)": its ")" went below
-    it) need more than the average, spaces (no-break ones too) and stops less."""
+    it) need more than the average, spaces (no-break ones too) and stops less. Every
+    digit is as wide as the others, "1" too (unlike the letter "l"): "(+11.2%)" printed
+    its ")" alone below it, a decision's date "27.11.202" over "5"."""
     width = 0.0
     for ch in text:
         if ch.isupper() or ch in "mwMW—%+−±":
             width += 0.26
-        elif ch in " \u00a0.,;:!|'()-/ilfjtIr1":
+        elif ch in " \u00a0.,;:!|'()-/ilfjtIr":
             width += 0.12
         else:
             width += _CHAR_CM
@@ -254,11 +246,13 @@ def _widths(table: Table) -> list[float]:
         texts = [_hyphenated(column.header), *(_hyphenated(row[index]) for row in table.rows)]
         header = texts[0]
         longest = max((len(text) for text in texts), default=1)
-        # A figure ("−22 (−11,3 %)") never wraps; words (a header, "unter Ausgangswert")
-        # may, between words. Headers and the row headers (first column) are bold.
+        # A figure never wraps: "−22 (−11,3 %)" is one (bound by the Formatter's no-break
+        # spaces), and so is "220 (2026)" (a narrow column printed the year below the
+        # target in one row and beside it in the next); words (a header, "unter
+        # Ausgangswert") may, between words. Headers and the row headers are bold.
         unbroken = max(
             (
-                _figure_cm(text)
+                _text_cm(text)
                 if column.numeric and text is not header and _figure(text)
                 else max((_word_cm(w) for w in _WORDS.split(text) if w), default=_CHAR_CM)
                 * (_BOLD if text is header or index == 0 else 1.0)
