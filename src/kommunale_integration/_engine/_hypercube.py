@@ -471,11 +471,19 @@ class Cube:
         star = self._star(target, rise)
         ok = star.alone
         # (``take``: a gather by an index array, several times faster than ``[]`` on
-        # the small arrays of one search)
+        # the small arrays of one search; the entries that a vector does not move are
+        # the target's own cell, which a search may move and which costs nothing — a
+        # primary cell —, so that they need no mask then)
         if allowed is not None:
-            ok = ok & ((star.sign == 0) | allowed.take(star.cells)).all(axis=0)
+            if allowed[target]:
+                ok = ok & allowed.take(star.cells).all(axis=0)
+            else:
+                ok = ok & ((star.sign == 0) | allowed.take(star.cells)).all(axis=0)
         if cost is not None:
-            price = np.where(star.sign != 0, cost.take(star.cells), 0.0).sum(axis=0)
+            if cost[target] == 0:
+                price = cost.take(star.cells).sum(axis=0)
+            else:
+                price = np.where(star.sign != 0, cost.take(star.cells), 0.0).sum(axis=0)
             ok = ok & np.isfinite(price)
         keep = ok.nonzero()[0]  # (1-D: flatnonzero without its wrappers)
         ends = np.searchsorted(keep, star.starts[1:]).tolist()
@@ -572,23 +580,26 @@ class Cube:
         for line, sel in reversed(chosen):
             if flat is None:
                 flat, sign = line.offset.take(sel, axis=1) + target, line.sign.take(sel, axis=1)
-            else:
+            else:  # (as _outer, inline: the shapes once for both)
                 partial = (flat, sign)
-                flat = _outer(np.add, line.offset.take(sel, axis=1), flat)
-                sign = _outer(np.multiply, line.sign.take(sel, axis=1), sign)
+                head, (v, m) = line.offset.take(sel, axis=1), flat.shape
+                shape = (head.shape[0] * v, head.shape[1] * m)
+                flat = np.add(head[:, None, :, None], flat[None, :, None, :]).reshape(shape)
+                head = line.sign.take(sel, axis=1)
+                sign = np.multiply(head[:, None, :, None], sign[None, :, None, :]).reshape(shape)
         moved = sign != 0
         sink = self._sink(rise)
         if sink is not None:
-            bad = (sign < sink.take(flat)).any(axis=0)
+            ok = (sign >= sink.take(flat)).all(axis=0)
         else:
             shrunk = self.value.take(flat) + rise * sign.astype(np.int64)
-            bad = ((shrunk < self.lower) & moved).any(axis=0)
+            ok = ~((shrunk < self.lower) & moved).any(axis=0)
         if allowed is not None:
-            bad |= (moved > allowed.take(flat)).any(axis=0)
+            ok &= (moved <= allowed.take(flat)).all(axis=0)
         if cost is not None:
             price = np.where(moved, cost.take(flat), 0.0).sum(axis=0)
-            bad |= ~np.isfinite(price)
-        candidates = (~bad).nonzero()[0]
+            ok &= np.isfinite(price)
+        candidates = ok.nonzero()[0]
         if not len(candidates):
             return None
         size = moved.take(candidates, axis=1).sum(axis=0)
