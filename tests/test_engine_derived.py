@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +16,10 @@ from kommunale_integration import (
     Concept,
     Direction,
     ExpressionError,
+    ForecastStatus,
+    Indicator,
+    IndicatorTable,
+    IndicatorValue,
     ObservationStatus,
     ReportPeriod,
     Target,
@@ -131,6 +136,157 @@ def test_attainment_rules() -> None:
     ) == Decimal("50.0")
     assert attainment(None, Decimal(1)) is None
     assert attainment(Decimal(1), Decimal(0)) is None
+
+
+def series_table(
+    values: dict[str, tuple[int, ObservationStatus]],
+    *,
+    definition: Indicator | None = None,
+    by_sex: bool = False,
+) -> IndicatorTable:
+    """A hand-made table of one indicator ``k`` for 05558004, one cell per year."""
+    rows = []
+    for year, (value, status) in values.items():
+        period = ReportPeriod.parse(year)
+        rows.append(
+            IndicatorValue(
+                indicator="k",
+                period=period,
+                territory="05558004",
+                dims=(("sex", "_T"),) if by_sex else (),
+                value=Decimal(value),
+                status=status,
+            )
+        )
+        if by_sex:
+            rows += [
+                IndicatorValue(
+                    indicator="k",
+                    period=period,
+                    territory="05558004",
+                    dims=(("sex", sex),),
+                    value=Decimal(value // 2),
+                    status=status,
+                )
+                for sex in ("f", "m")
+            ]
+    return IndicatorTable(
+        rows,
+        dimensions=("sex",) if by_sex else (),
+        indicators=[definition] if definition is not None else (),
+    )
+
+
+OK, PROVISIONAL = ObservationStatus.OK, ObservationStatus.PROVISIONAL
+
+
+@pytest.mark.parametrize("statuses", [(OK, PROVISIONAL), (PROVISIONAL, OK)])
+def test_a_change_carries_the_weaker_status(
+    statuses: tuple[ObservationStatus, ObservationStatus],
+) -> None:
+    """A change from or to a provisional value (vorläufig) is provisional itself."""
+    earlier, current = statuses
+    table = series_table({"2024": (10, earlier), "2025": (12, current)})
+    (figure,) = derive(table, None, "2025")
+    assert figure.change_abs == 2
+    assert figure.change_status is PROVISIONAL
+
+
+def test_a_change_from_a_missing_value_is_missing() -> None:
+    """A cell without a value (fehlt) gives no change, whichever side it is on."""
+    for earlier, current in ((None, Decimal(12)), (Decimal(10), None)):
+        rows = [
+            IndicatorValue(
+                indicator="k",
+                period=ReportPeriod.parse(year),
+                territory="05558004",
+                value=value,
+                status=OK if value is not None else ObservationStatus.MISSING,
+            )
+            for year, value in (("2024", earlier), ("2025", current))
+        ]
+        (figure,) = derive(IndicatorTable(rows), None, "2025")
+        assert (figure.change_abs, figure.change_rel) == (None, None)
+        assert figure.change_status is ObservationStatus.MISSING
+
+
+def test_only_the_totals_get_derived_figures() -> None:
+    """The derived figures are those of the total over every breakdown, one per territory."""
+    table = series_table({"2024": (10, OK), "2025": (12, OK)}, by_sex=True)
+    (figure,) = derive(table, None, "2025")
+    assert (figure.value, figure.previous_value) == (Decimal(12), Decimal(10))
+
+
+def falling(direction: Direction) -> Indicator:
+    return Indicator(id="k", name="K", numerator="a", direction=direction)
+
+
+def falling_concept(direction: Direction, *, baseline: int | None = None) -> Concept:
+    """A target of 12 for 2027 for the series 30, 20, 10 (2023 to 2025)."""
+    target = Target(
+        indicator="k", territory="05558004", period=ReportPeriod.parse("2027"), value=Decimal(12)
+    )
+    baselines = []
+    if baseline is not None:
+        baselines.append(
+            Baseline(
+                indicator="k",
+                territory="05558004",
+                period=ReportPeriod.parse("2023"),
+                value=Decimal(baseline),
+            )
+        )
+    return concept(indicators=[falling(direction)], targets=[target], baselines=baselines)
+
+
+FALLING = {"2023": (30, OK), "2024": (20, OK), "2025": (10, OK)}
+
+
+@pytest.mark.parametrize(
+    ("direction", "baseline"),
+    [
+        (Direction.DOWN, None),  # the indicator says lower is better
+        (Direction.NEUTRAL, 30),  # the target lies below the baseline
+        (Direction.NEUTRAL, None),  # ... below the earliest value of the trend
+    ],
+)
+def test_a_falling_series_is_on_track_towards_a_lower_target(
+    direction: Direction, baseline: int | None
+) -> None:
+    """Which way the target lies: the direction, else seen from the baseline, else from
+    the earliest published value (here 30, while the value itself, 10, is below the
+    target 12). Judged the other way, the falling series would be off track."""
+    table = series_table(FALLING, definition=falling(direction))
+    (figure,) = derive(table, falling_concept(direction, baseline=baseline), "2025", trend=3)
+    assert figure.forecast is not None
+    assert figure.forecast.status is ForecastStatus.ON_TRACK
+
+
+def test_a_rising_direction_judges_the_same_series_off_track() -> None:
+    table = series_table(FALLING, definition=falling(Direction.UP))
+    (figure,) = derive(table, falling_concept(Direction.UP), "2025", trend=3)
+    assert figure.forecast is not None
+    assert figure.forecast.status is ForecastStatus.OFF_TRACK
+
+
+def test_the_tables_definition_wins_and_the_concept_fills_in() -> None:
+    """A table without definitions takes the direction from the concept's indicator; a
+    table with one keeps its own (it is what was computed)."""
+    table = series_table({"2025": (20, OK)})
+    # lower is better: 12 of 20 reached -> 60 %
+    down_target = attrs_evolve_target(falling_concept(Direction.DOWN), "2025")
+    (figure,) = derive(table, down_target, "2025")
+    assert figure.attainment == Decimal("60.0")
+    (own,) = derive(
+        series_table({"2025": (20, OK)}, definition=falling(Direction.UP)), down_target, "2025"
+    )
+    assert own.attainment == Decimal("166.7")
+
+
+def attrs_evolve_target(c: Concept, period: str) -> Concept:
+    """*c* with its target moved to *period* (attainment needs the same period kind)."""
+    (target,) = c.targets
+    return attrs.evolve(c, targets=(attrs.evolve(target, period=ReportPeriod.parse(period)),))
 
 
 # --------------------------------------------------------------------------- expressions
