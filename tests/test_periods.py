@@ -187,8 +187,26 @@ def test_parse_str_round_trip(period: ReportPeriod) -> None:
     st.dates(min_value=D(1, 1, 1), max_value=D(9998, 7, 31)),
 )
 def test_round_trip_over_the_whole_calendar(kind: PeriodKind, day: D) -> None:
+    if kind is PeriodKind.SCHOOL_YEAR and day < D(1, 8, 1):
+        # its school year began in August of the year 0, before the calendar's first day
+        with pytest.raises(PeriodError, match="outside the supported years"):
+            ReportPeriod.containing(day, kind)
+        return
     period = ReportPeriod.containing(day, kind)
     assert ReportPeriod.parse(str(period)) == period
+
+
+@pytest.mark.parametrize("kind", REGULAR_KINDS)
+def test_the_first_days_of_the_calendar(kind: PeriodKind) -> None:
+    """Only a school year (from August) would begin before 1 January of the year 1."""
+    for day in (D(1, 1, 1), D(1, 7, 31), D(1, 8, 1)):
+        if kind is PeriodKind.SCHOOL_YEAR and day < D(1, 8, 1):
+            with pytest.raises(PeriodError, match="outside the supported years"):
+                ReportPeriod.containing(day, kind)
+            continue
+        period = ReportPeriod.containing(day, kind)
+        assert period.start <= day <= period.end
+        assert ReportPeriod.parse(str(period)) == period
 
 
 def test_years_below_1000_have_four_digits() -> None:
