@@ -6,6 +6,7 @@ import logging
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -282,6 +283,30 @@ def test_categories_and_target_groups_by_code_or_german_name(tmp_path: Path) -> 
     assert (finding.location.row, finding.location.column) == (2, "Kategorie")
     assert "Verein e.V." in finding.message
     assert "authority (Behörde / Verwaltung)" in finding.message
+
+
+def test_a_catalogue_is_read_once_for_a_whole_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each "Behörde" of a table looks its code up in the catalogue: the catalogue file
+    is read once per process (``shipped_catalogue``), not once per cell."""
+    from kommunale_integration import _catalogues
+
+    reads: list[str] = []
+    original = _catalogues.read_catalogue_yaml
+
+    def counted(name: str, path: Any) -> Any:
+        reads.append(name)
+        return original(name, path)
+
+    monkeypatch.setattr(_catalogues, "read_catalogue_yaml", counted)
+    _catalogues.shipped_catalogue.cache_clear()
+    path = tmp_path / "akteure.csv"
+    rows = "".join(f"Amt {i};Behörde;Geflüchtete\n" for i in range(200))
+    path.write_text("Name;Kategorie;Zielgruppen\n" + rows, encoding="utf-8")
+    actors = ki.read_table(path, "actors")
+    assert {(a.category, a.target_groups) for a in actors} == {("authority", ("gefluechtete",))}
+    assert sorted(reads) == ["actor_categories", "target_groups"]
 
 
 def test_read_table_from_uploaded_file_objects(tmp_path: Path) -> None:

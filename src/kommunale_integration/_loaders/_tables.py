@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .. import _model as m
-from .._catalogues import load_catalogue
+from .._catalogues import shipped_catalogue
 from .._converter import structure, unstructure
 from .._errors import LoadError, OutputError, Severity, clip, foreign_text
 from .._i18n import ntr
@@ -618,7 +618,7 @@ def _catalogue_code(text: str, name: str, *, strict: bool = False) -> str:
     """
     if is_slug(text):
         return text
-    catalogue = load_catalogue(name)
+    catalogue = shipped_catalogue(name)
     code = catalogue.code_of(text)
     if code is not None:
         return code

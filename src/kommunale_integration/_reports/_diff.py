@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import attrs
 
-from .._catalogues import Catalogue, load_catalogue
+from .._catalogues import Catalogue, shipped_catalogue
 from .._io import atomic_write
 from .._model import AcceptedFinding, Baseline, Concept, MeasureStatus, Observation, Target
 from ._format import Formatter
@@ -186,7 +186,7 @@ class _Describer:
 
 
 def _actor_categories() -> Catalogue:
-    return load_catalogue("actor_categories")
+    return shipped_catalogue("actor_categories")
 
 
 def _attribute_changes(old: Any, new: Any, describe: _Describer) -> tuple[AttributeChange, ...]:

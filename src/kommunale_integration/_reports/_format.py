@@ -15,14 +15,13 @@ prints an empty label.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
-from .._catalogues import Catalogue, load_catalogue
+from .._catalogues import shipped_catalogue
 from .._errors import InvalidValueError, shown
 from .._i18n import BABEL_LOCALES as _LOCALES
 from .._i18n import babel_locale, room_for
@@ -486,9 +485,7 @@ def normalise_lang(lang: str) -> str:
     return language
 
 
-@functools.cache
-def _catalogue(name: str) -> Catalogue:
-    return load_catalogue(name)
+_catalogue = shipped_catalogue
 
 
 class Formatter:

@@ -24,7 +24,7 @@ from typing import Any, Final
 import attrs
 from markupsafe import Markup, escape
 
-from .._catalogues import Catalogue, CatalogueEntry, load_catalogue
+from .._catalogues import CatalogueEntry, shipped_catalogue
 from .._i18n import Translations, available_languages, room_for, translations
 
 __all__ = [
@@ -106,9 +106,7 @@ def _marked(text: str) -> Text:
     return Text(text, missing=True)
 
 
-@functools.cache
-def _catalogue(name: str) -> Catalogue:
-    return load_catalogue(name)
+_catalogue = shipped_catalogue
 
 
 @functools.cache

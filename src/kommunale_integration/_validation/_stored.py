@@ -21,7 +21,7 @@ import difflib
 from collections.abc import Iterator, Mapping
 from typing import ClassVar
 
-from .._catalogues import Catalogue, load_catalogue
+from .._catalogues import Catalogue, shipped_catalogue
 from .._errors import Finding, InvalidValueError, Severity
 from .._languages import is_language_tag, language_name, suggest_language_tag
 from .._schedule import parse_rrule
@@ -100,8 +100,8 @@ class CatalogueRule(BuiltinRule):
 
     def check(self, context: ValidationContext) -> Iterator[Finding]:
         concept = context.concept
-        categories = load_catalogue("actor_categories")
-        groups = load_catalogue("target_groups")
+        categories = shipped_catalogue("actor_categories")
+        groups = shipped_catalogue("target_groups")
         for index, actor in enumerate(concept.actors):
             if actor.category not in categories:
                 yield self._unknown(
