@@ -179,6 +179,15 @@ def test_characters_no_output_can_hold_are_load_findings(tmp_path: Path, char: s
     (finding,) = load_findings(folder)
     assert finding.code in {"invalid-character", "invalid-yaml"}
     assert finding.location.row == 2
+    if char == "\ud800":  # cannot stand in a UTF-8 file
+        return
+    # Raw in a YAML file: the YAML reader refuses it without a line ("ungültiges YAML:
+    # unacceptable character #x0000"); said like every such character, with its line.
+    raw = MAIN_YAML.replace("title: Testkonzept", f'title: "Titel {char}"')
+    folder = concept_folder(tmp_path / "raw", {"konzept.yaml": raw.encode("utf-8")})
+    (finding,) = load_findings(folder)
+    assert (finding.code, finding.location.row) == ("invalid-character", 2)
+    assert f"U+{ord(char):04X}" in finding.message
 
 
 @pytest.mark.parametrize("char", [c for c in BAD_CHARACTERS if c != "\ud800"])
