@@ -598,13 +598,13 @@ def parse_yaml(text: str, *, file: str | None = None, lines: dict[str, int] | No
     except yaml.reader.ReaderError as exc:
         # A character YAML refuses (NUL, another control character): said as every such
         # character is, with its line; PyYAML gives no line, only the position.
-        row = text.count("\n", 0, exc.position) + 1
+        line = text.count("\n", 0, exc.position) + 1
         char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
         message = tr(
             "the text holds the character {char}, which no output format can hold; remove it",
             char=character_name(char[:1] or "\x00"),
         )
-        raise LoadError([_finding("invalid-character", message, file, row=row)]) from None
+        raise LoadError([_finding("invalid-character", message, file, row=line)]) from None
     except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
