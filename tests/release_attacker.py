@@ -34,7 +34,8 @@ coincide) or **bounded below the threshold** (its largest feasible value is belo
 "fewer than 3 people"). A feasible table in which a cell reaches the threshold, and
 two in which it differs, settle a cell without solving its own programs, so every
 verdict is exact although few programs are solved. Over whole numbers
-(``integral``) it solves mixed-integer programs with :func:`scipy.optimize.milp`.
+(``integral``) it solves mixed-integer programs with :func:`scipy.optimize.milp`
+(the small programs near the true table too: whole numbers in the part they change).
 
 In rounding mode a published value ``v`` (status ``rounded``) stands for every true
 count that rounds to ``v``; the attacker then asks which true counts of 1 to
@@ -919,7 +920,8 @@ class _Program:
         )
         bounds = [*self.bounds, *((None, float(g)) for g in goal)]
         whole = np.r_[np.ones(n), np.zeros(m)]
-        solved = self._milp(np.r_[np.zeros(n), -np.ones(m)], a_ub, b_ub, a_eq, bounds, whole)
+        cost = np.r_[np.zeros(n), -np.ones(m)]
+        solved = self._milp(cost, a_ub, b_ub, a_eq, self.b_eq, bounds, whole)
         assert solved is not None
         return solved[1][:n]
 
@@ -956,7 +958,9 @@ class _Program:
         program of :meth:`solve_lift` over *near* alone, every other cell kept at its
         value in *base*. Small, and its result keeps every relation of the block (so
         it is a witness like any other table). With *down* it lowers those cells
-        instead (the smallest sum of their values)."""
+        instead (the smallest sum of their values). With :attr:`integral` the cells
+        *near* take whole numbers (a mixed-integer program; *base* is whole, so the
+        result is a table of whole numbers)."""
         from scipy.sparse import hstack, vstack
 
         rows, columns, rhs, equations = self._rows()
@@ -981,18 +985,21 @@ class _Program:
         cost = np.r_[np.zeros(m), -np.ones(k)]
         if down is not None:
             cost[np.searchsorted(near, down)] = 1.0
-        result = linprog(
-            cost,
-            A_ub=a_ub,
-            b_ub=np.r_[right[~is_eq], np.zeros(k)],
-            A_eq=a_eq if is_eq.any() else None,
-            b_eq=right[is_eq] if is_eq.any() else None,
-            bounds=bounds,
-            method="highs",
-        )
-        assert result.status == 0, result.message  # (base itself is feasible)
+        b_ub = np.r_[right[~is_eq], np.zeros(k)]
+        a_eq, b_eq = (a_eq, right[is_eq]) if is_eq.any() else (None, None)
+        if self.integral:  # whole numbers in *near* (the rest of *base* is whole)
+            whole = np.r_[np.ones(m), np.zeros(k)]
+            solved = self._milp(cost, a_ub, b_ub, a_eq, b_eq, bounds, whole)
+            assert solved is not None  # (base itself is feasible)
+            x = np.round(solved[1])  # (whole up to the solver's tolerance)
+        else:
+            result = linprog(
+                cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs"
+            )
+            assert result.status == 0, result.message  # (base itself is feasible)
+            x = result.x
         table = base.copy()
-        table[near] = result.x[:m]
+        table[near] = x[:m]
         return table
 
     def feasible(self) -> bool:
@@ -1013,7 +1020,9 @@ class _Program:
         ``None`` when unbounded."""
         if self.integral:
             whole = np.ones(len(self.cells))
-            return self._milp(objective, self.a_ub, self.b_ub, self.a_eq, self.bounds, whole)
+            return self._milp(
+                objective, self.a_ub, self.b_ub, self.a_eq, self.b_eq, self.bounds, whole
+            )
         # the exact ends of single cells, from the basis of the smallest sum: the
         # interior-point method could not settle an unbounded end quickly
         return self._model(lifts=False).solve(objective, again=True)
@@ -1024,6 +1033,7 @@ class _Program:
         a_ub: Any,
         b_ub: Any,
         a_eq: Any,
+        b_eq: Any,
         bounds: Sequence[tuple[float | None, float | None]],
         integrality: Any,
     ) -> tuple[float, Any] | None:
@@ -1033,7 +1043,7 @@ class _Program:
         if a_ub is not None:
             constraints.append(LinearConstraint(a_ub, -np.inf, b_ub))
         if a_eq is not None:
-            constraints.append(LinearConstraint(a_eq, self.b_eq, self.b_eq))
+            constraints.append(LinearConstraint(a_eq, b_eq, b_eq))
         lows = [-np.inf if lo is None else lo for lo, _ in bounds]
         ups = [np.inf if up is None else up for _, up in bounds]
         result = milp(
@@ -1053,7 +1063,7 @@ class _Program:
                 A_ub=a_ub,
                 b_ub=b_ub,
                 A_eq=a_eq,
-                b_eq=self.b_eq,
+                b_eq=b_eq,
                 bounds=bounds,
                 method="highs",
                 options={"presolve": False},
@@ -1143,7 +1153,7 @@ def _judge_block(
         return np.flatnonzero(is_open(np.arange(n)))
 
     todo = open_cells()
-    if base is not None and not program.integral and len(todo) and program.keeps(base):
+    if base is not None and len(todo) and program.keeps(base):
         # a table known to keep every relation (the true one): programs over the
         # cells of one part of the territory with every other cell kept at its value
         # there give tables of the whole block that settle most cells without a

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import linprog
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_array
 
 from kommunale_integration import (
@@ -59,10 +59,15 @@ def attack(
     hidden: set[Hashable],
     relations: Sequence[Relation],
     only: Sequence[Hashable] | None = None,
+    *,
+    integral: bool = False,
 ) -> dict[Hashable, tuple[float, float]]:
     """Smallest and largest value of every hidden cell (or of the cells *only*, which
     must then be bounded) consistent with *known*, the relations, and the rule that a
-    suppressed cell is at least ``LOWER`` (plain linprog over sparse rows)."""
+    suppressed cell is at least ``LOWER`` (plain linprog over sparse rows); with
+    *integral* over tables of whole numbers (plain milp where linprog finds the end
+    bounded: an integer program with rational data is unbounded exactly when its
+    relaxation is)."""
     cells = sorted(hidden, key=repr)
     index = {c: i for i, c in enumerate(cells)}
     rows: dict[str, list[tuple[dict[int, float], float]]] = {"=": [], "<": []}
@@ -114,9 +119,24 @@ def attack(
             )
             if res.status == 3:  # unbounded
                 ends.append(float("inf"))
-            else:
+                continue
+            assert res.status == 0, res.message
+            if integral:
+                constraints = [
+                    LinearConstraint(matrix[kind], -np.inf if kind == "<" else b, b)
+                    for kind in ("<", "=")
+                    if kind in matrix
+                    for b in [np.array([b for _, b in rows[kind]])]
+                ]
+                res = milp(
+                    c,
+                    integrality=np.ones(len(cells)),
+                    bounds=Bounds(LOWER, np.inf),
+                    constraints=constraints,
+                    options={"mip_rel_gap": 0.0},
+                )
                 assert res.status == 0, res.message
-                ends.append(sign * res.fun)
+            ends.append(sign * res.fun)
         result[cell] = (ends[0], ends[1])
     return result
 

@@ -622,16 +622,22 @@ def weak_releases(draw: st.DrawFn) -> tuple[dict[Any, int], list[Any], set[Any]]
 
 
 def assert_verdicts_of_two_programs_per_cell(
-    values: dict[Any, int], found: list[Any], hidden: set[Any], large: int, near: bool = False
+    values: dict[Any, int],
+    found: list[Any],
+    hidden: set[Any],
+    large: int,
+    near: bool = False,
+    integral: bool = False,
 ) -> dict[Any, Any]:
     """The attacker's verdicts on *hidden* are those of the plain attacker of
     ``test_disclosure.py`` (its own smallest and largest value of every cell); with
-    *near* also when it is given the true table and starts near it in every block."""
+    *near* also when it is given the true table and starts near it in every block;
+    with *integral* both over tables of whole numbers."""
     cells = {
         c: (None, "suppressed") if c in hidden else (float(v), "ok") for c, v in values.items()
     }
     known = {c: float(v) for c, v in values.items() if c not in hidden}
-    plain = test_disclosure.attack(known, hidden, found)
+    plain = test_disclosure.attack(known, hidden, found, integral=integral)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(release_attacker, "LARGE", large)
         patch.setattr(release_attacker, "NEAR_FROM", 1)
@@ -640,6 +646,7 @@ def assert_verdicts_of_two_programs_per_cell(
             [(t, list(p), e) for t, p, e in found],
             3,
             0.0,
+            integral=integral,
             table={c: float(v) for c, v in values.items()} if near else None,
         )
     assert set(verdicts) == hidden
@@ -679,16 +686,32 @@ def test_the_attackers_verdicts_are_those_of_two_programs_per_cell(
     assert_verdicts_of_two_programs_per_cell(*release, large, near)
 
 
+@pytest.mark.parametrize("near", [False, True])
+@settings(max_examples=30, deadline=None)
+@given(release=weak_releases())
+def test_the_whole_number_attackers_verdicts_are_those_of_two_integer_programs_per_cell(
+    near: bool, release: tuple[dict[Any, int], list[Any], set[Any]]
+) -> None:
+    """Over tables of whole numbers (``integral``), with and without the small
+    programs near the true table (whole numbers there too), the attacker's verdicts
+    are those of the plain attacker of ``test_disclosure.py`` solving the smallest
+    and the largest whole number of every cell with its own ``scipy.optimize.milp``
+    programs."""
+    assert_verdicts_of_two_programs_per_cell(*release, 1, near, integral=True)
+
+
+@pytest.mark.parametrize("integral", [False, True])
 def test_near_the_true_table_small_programs_settle_a_block(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, integral: bool
 ) -> None:
     """Given the true table, the attacker settles a block by programs over parts of
     it (one value of the second axis with the totals over it, then two such parts
     together), every other cell kept at its true value — no program over the whole
-    block. A 3 × 4 × 3 table with every margin, 5 in each inner cell, its inner cells
-    of the first two values of the first and third axis suppressed: a change of
-    eight of them (+1 and −1 in turn, two values of the second axis) keeps the
-    margins, so one part alone cannot move them, two parts together can."""
+    block; over tables of whole numbers too (``integral``). A 3 × 4 × 3 table with
+    every margin, 5 in each inner cell, its inner cells of the first two values of
+    the first and third axis suppressed: a change of eight of them (+1 and −1 in
+    turn, two values of the second axis) keeps the margins, so one part alone cannot
+    move them, two parts together can."""
     sizes = (range(3), range(4), range(3))
     values: dict[Any, int] = {}
     for cell in itertools.product(*([*axis, "T"] for axis in sizes)):
@@ -714,12 +737,55 @@ def test_near_the_true_table_small_programs_settle_a_block(
     parts = release_attacker._parts(sorted(values, key=repr), found)
     assert len(parts) == 4  # one per value of the second axis (with its totals)
     truth = {c: float(v) for c, v in values.items()}
-    verdicts = attack_suppression(cells, found, 3, 0.0, table=truth)
+    verdicts = attack_suppression(cells, found, 3, 0.0, integral=integral, table=truth)
     assert set(verdicts) == hidden
     assert not any(v.fixed or v.below for v in verdicts.values())
     # (a value that breaks a relation is no start: the programs over the whole block)
     with pytest.raises(AssertionError, match="whole block"):
-        attack_suppression(cells, found, 3, 0.0, table={**truth, (0, 0, 0): 6.0})
+        attack_suppression(cells, found, 3, 0.0, integral=integral, table={**truth, (0, 0, 0): 6.0})
+
+
+@pytest.mark.parametrize("near", [False, True])
+@pytest.mark.parametrize("integral", [False, True])
+def test_whole_numbers_keep_a_cell_below_the_threshold_near_the_true_table(
+    integral: bool, near: bool
+) -> None:
+    """Two triangles of suppressed cells in territory A, each pair of a triangle at
+    most 1 (a published 1 = the pair + a suppressed rest), and the suppressed sum
+    ``d`` of the six: as fractions every cell may be ½, so ``d`` reaches 3; in whole
+    numbers each triangle holds at most 1, so ``d`` is at most 2 — below the
+    threshold. The attacker over whole numbers finds it also when it starts near the
+    true table (its small programs over territory A are whole-number programs too:
+    fractions there would be witnesses that ``d`` reaches 3), and its verdicts are
+    those of the plain programs per cell."""
+    values: dict[Any, int] = {}
+    found: list[Any] = []
+    hidden: set[Any] = set()
+
+    def cell(territory: str, name: str, value: int, suppressed: bool = True) -> Any:
+        key = ("2025", territory, (name,))
+        values[key] = value
+        if suppressed:
+            hidden.add(key)
+        return key
+
+    corners = []
+    for triangle in "ab":
+        own = [cell("A", f"{triangle}{i}", int(i == 0)) for i in range(3)]
+        corners += own
+        for i, j in itertools.combinations(range(3), 2):
+            rest = cell("A", f"{triangle}{i}{j}-rest", 1 - values[own[i]] - values[own[j]])
+            pair = cell("A", f"{triangle}{i}{j}", 1, suppressed=False)
+            found.append((pair, [own[i], own[j], rest], True))
+    d = {t: cell(t, "d", 2 if t == "A" else 1) for t in ("A", "B")}
+    found.append((d["A"], corners, True))
+    found.append((cell("all", "d", 3), [d["A"], d["B"]], True))  # (two parts: A and B)
+    assert len(release_attacker._parts(sorted(values, key=repr), found)) == 2
+    verdicts = assert_verdicts_of_two_programs_per_cell(
+        values, found, hidden, release_attacker.LARGE, near, integral=integral
+    )
+    assert verdicts[d["A"]].below is integral
+    assert not verdicts[d["A"]].fixed
 
 
 @pytest.mark.parametrize("large", [release_attacker.LARGE, 1])
