@@ -98,15 +98,21 @@ def timed(seconds: tuple[float, float]) -> str:
 
 
 def line(
-    label: str, by: str, outcome: Any, run: tuple[float, float], attack: tuple[float, float]
+    label: str,
+    by: str,
+    outcome: Any,
+    run: tuple[float, float],
+    attack: tuple[float, float],
+    commit: str,
 ) -> str:
     """One row of the table (with the load average: the machine is shared, and the
-    engine's commit now: the worktree may move between lines)."""
+    engine's *commit* when the protected run started: the worktree may move between
+    lines, and during a long attack)."""
     exposed = len(outcome.rates) + len(outcome.rounded)
     return (
         f"| {label} | {by} | {outcome.suppressed} | {len(outcome.fixed)} | "
         f"{len(outcome.below)} | {timed(run)} | {timed(attack)} | {os.getloadavg()[0]:.1f} "
-        f"| {engine()} |" + (f" {exposed} rates or rounded cells exposed!" if exposed else "")
+        f"| {commit} |" + (f" {exposed} rates or rounded cells exposed!" if exposed else "")
     )
 
 
@@ -224,6 +230,7 @@ def attack_indicators(
     out = work / "kennzahlen.csv"
     package = work / "paket"
     audit = work / "pruefung-intern.csv"
+    commit = engine()
     run = cli(
         "indicators",
         *base,
@@ -242,7 +249,7 @@ def attack_indicators(
     attack = (time.perf_counter() - start, time.process_time() - cpu)
     gaps = audit_gaps(audit, None if integral else outcome) if audited else ""
     print(
-        line(label, by, outcome, run, attack)
+        line(label, by, outcome, run, attack, commit)
         + ("" if same else " data package differs from the CSV!")
         + (f" {gaps}!" if gaps else ""),
         flush=True,
@@ -280,11 +287,16 @@ def audit_gaps(path: Path, outcome: Any) -> str:
     return ", ".join(gaps)
 
 
+IMPORTED: dict[str, str] = {}
+"""The engine's commit when the report's engine was first imported into this process."""
+
+
 def attack_report(
     label: str, concept: Path, cases: Path, events: Path, integral: bool = False
 ) -> bool:
     import kommunale_integration as ki
 
+    commit = IMPORTED.setdefault("commit", engine())  # (the engine of this process)
     model = ki.load_concept(concept)
     data = ki.read_cases(cases, events)
     start, cpu = time.perf_counter(), time.process_time()
@@ -295,7 +307,7 @@ def attack_report(
     start, cpu = time.perf_counter(), time.process_time()
     outcome = attack_release(release, knowledge_from_concept(concept), truth, integral=integral)
     attack = (time.perf_counter() - start, time.process_time() - cpu)
-    print(line(label, "report", outcome, run, attack), flush=True)
+    print(line(label, "report", outcome, run, attack, commit), flush=True)
     return bool(outcome.exposed)
 
 
