@@ -634,6 +634,28 @@ def test_verify_reads_relations_changed_since_the_last_table() -> None:
         assert verify(values, loose, [{"a": 1.0}], 0) == []  # max(3, 3) ≤ 5 ≤ 3 + 3
 
 
+def test_verify_finds_a_relation_s_cells_by_equality_too() -> None:
+    """The rows find the cells of the relations by the identity of the table's own
+    key objects where a relation names those (every table of the engine does), and by
+    equality where it names an equal cell of its own, a copy: the same certificate."""
+
+    def cell(name: str) -> tuple[str, int]:
+        return (name, 1)  # (a new object at each call)
+
+    keys = {name: cell(name) for name in "tab"}
+    values = {keys["t"]: 5, keys["a"]: 2, keys["b"]: 3}
+    own: list[Relation] = [(keys["t"], [keys["a"], keys["b"]], True)]
+    copies: list[Relation] = [(cell("t"), [keys["a"], cell("b")], True)]
+    assert copies[0][0] == keys["t"]
+    assert copies[0][0] is not keys["t"]
+    balanced = {keys["a"]: 1.0, keys["t"]: 1.0}
+    unbalanced = {keys["b"]: 1.0}
+    for relations in (own, copies, own):
+        _hypercube.forget()  # (no rows kept: each made anew from these relations)
+        assert verify(values, relations, [balanced, unbalanced], 0) == [1]
+        assert verify(values, relations, [unbalanced, balanced, {keys["t"]: -1.0}], 0) == [0, 2]
+
+
 def test_verify_keeps_no_rows_of_a_table_it_is_told_no_other_shares() -> None:
     """``verify_columns(..., keep=False)`` (the one table of new and active cases,
     whose cells no other table has) reads the relations as they are (those of the

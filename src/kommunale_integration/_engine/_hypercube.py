@@ -31,7 +31,7 @@ is fixed (:func:`verify` checks every witness against every relation of the tabl
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from itertools import accumulate, chain, repeat
 from typing import Any, ClassVar
 
@@ -854,8 +854,7 @@ def verify_columns(
     x = np.fromiter(values.values(), float, len(table.keys))
     ids = table.positions(cells)[cols]  # the changed cells as positions in *values*
     if not keep:
-        # (the rows are this table's alone: no more positions asked)
-        table.cell_id, table.by_id = {}, {}
+        table.cell_id = {}  # (the rows are this table's alone: no more positions asked)
     bad = set(owner[x[ids] + delta < lower - 1e-6].tolist())
     sums, top = table.levels(x)
     changes = _Changes(owner, ids, delta, len(x))
@@ -924,7 +923,6 @@ class _Rows:
     _last: ClassVar[list[_Rows]] = []
     relations: list[tuple[Any, Sequence[Any], bool]]
     cell_id: dict[Any, int]
-    by_id: dict[int, int]
     totals: Any
     parts: Any
     rel_of: Any
@@ -954,7 +952,6 @@ class _Rows:
                 (total, parts, bool(given[2]))
                 for (total, parts, _), given in zip(like.relations, relations, strict=True)
             ]
-            self.by_id = like.by_id
             self.cell_id, self.totals, self.parts, self.rel_of = (
                 like.cell_id,
                 like.totals,
@@ -983,11 +980,14 @@ class _Rows:
         import numpy as np
 
         self.cell_id = dict(zip(self.keys, range(len(self.keys)), strict=True))
-        self.by_id = dict(zip(map(id, self.keys), range(len(self.keys)), strict=True))
         n, n_rel = len(self.keys), len(self.relations)
-        self.totals = self._ids([r[0] for r in self.relations])
+        by_id = self._by_id()
+        self.totals = self._ids(lambda: (r[0] for r in self.relations), n_rel, by_id)
         lengths = np.fromiter(map(len, (r[1] for r in self.relations)), np.int64, n_rel)
-        self.parts = self._ids(list(chain.from_iterable(r[1] for r in self.relations)))
+        self.parts = self._ids(
+            lambda: chain.from_iterable(r[1] for r in self.relations), int(lengths.sum()), by_id
+        )
+        del by_id
         self.rel_of = np.repeat(np.arange(n_rel, dtype=np.int64), lengths)
         # each (cell, row) once, its coefficients added up: sorted by cell, then row
         # (an argsort, not np.unique with its inverse: less memory at once)
@@ -1063,22 +1063,30 @@ class _Rows:
 
     def positions(self, cells: Sequence[Any]) -> Any:
         """The position in the table of each of *cells* (kept for the same cells)."""
-
-        if self._positions is None or self._positions[0] != cells:
-            self._positions = (list(cells), self._ids(cells))
-        return self._positions[1]
-
-    def _ids(self, cells: Sequence[Any]) -> Any:
-        """The positions of *cells*: by identity where a cell is the object of the
-        table's own key (the relations and the finder's cells of one table are: an
-        integer's hash, where a cell's nested tuple is hashed anew each time), else by
-        equality."""
         import numpy as np
 
-        at = np.fromiter(map(self.by_id.get, map(id, cells), repeat(-1)), np.int64, len(cells))
-        missing = np.flatnonzero(at < 0).tolist()
-        if missing:
-            at[missing] = [self.cell_id[cells[i]] for i in missing]
+        if self._positions is None or self._positions[0] != cells:
+            # (by equality: a map by identity here, beside the rows, would raise the
+            # peak memory of the table of new and active cases by 4 MB)
+            at = np.fromiter(map(self.cell_id.__getitem__, cells), np.int64, len(cells))
+            self._positions = (list(cells), at)
+        return self._positions[1]
+
+    def _by_id(self) -> dict[int, int]:
+        """The position of each key by the identity of its object (made when needed,
+        not kept: 8 MB at the 112,000 cells of the table of new and active cases)."""
+        return dict(zip(map(id, self.keys), range(len(self.keys)), strict=True))
+
+    def _ids(self, cells: Callable[[], Iterable[Any]], n: int, by_id: dict[int, int]) -> Any:
+        """The positions of the *n* cells that *cells* gives: by identity where every
+        cell is the object of the table's own key (*by_id*: :meth:`_by_id`; the
+        relations and the finder's cells of one table are: an integer's hash, where a
+        cell's nested tuple is hashed anew each time), else by equality."""
+        import numpy as np
+
+        at = np.fromiter(map(by_id.get, map(id, cells()), repeat(-1)), np.int64, n)
+        if n and int(at.min()) < 0:  # (a cell equal to a key, not the key itself)
+            at = np.fromiter(map(self.cell_id.__getitem__, cells()), np.int64, n)
         return at
 
     def starts(self) -> tuple[Any, Any, Any]:
