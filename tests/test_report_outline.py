@@ -722,6 +722,30 @@ def test_the_docx_gives_a_date_of_ones_the_width_of_its_digits() -> None:
     assert table.rows[0].cells[0].width.cm >= 2.2
 
 
+def test_a_short_docx_table_keeps_on_one_page(kreis_reports: dict[str, Any]) -> None:
+    """Every row of a table of at most four rows but the last keeps with the next (the
+    Kreis report printed a two-row table across two pages); a longer table keeps its
+    header with its first row only."""
+    import docx
+
+    doc = docx.Document(io.BytesIO(kreis_reports["docx"]))
+
+    def kept(row: Any) -> bool:
+        flags = {p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs}
+        assert len(flags) == 1, flags
+        return bool(flags.pop())
+
+    headed = [t for t in doc.tables if "tblHeader" in t.rows[0]._tr.xml]  # not the Vorlage
+    short = [t for t in headed if len(t.rows) <= 1 + 4]
+    long = [t for t in headed if len(t.rows) > 1 + 4]
+    assert short
+    assert long
+    for table in short:
+        assert [kept(row) for row in table.rows] == [True] * (len(table.rows) - 1) + [False]
+    for table in long:
+        assert [kept(row) for row in table.rows][:3] == [True, False, False]
+
+
 def test_the_docx_kennzahl_tables_give_the_names_the_room() -> None:
     """The headers of the number columns break at their hyphenation point, so the
     Kennzahl names get the room (Kreis report: at least 4.8 cm, three lines at most,

@@ -177,6 +177,10 @@ def test_docx_converted_by_libreoffice(kreis: dict[str, Any], tmp_path: Path) ->
     _assert_no_unit_alone(pages)
     _assert_figures_whole(pages)
     assert f"Seite 2 von {len(pages)}" in pages[1]
+    # A short table on one page: the header and "Begleitete Fälle (aktiv)" stood at the
+    # foot of page 4, "Neu aufgenommene Fälle" alone under a repeated header on page 5.
+    [page] = [p for p in pages if re.search(r"Begleitete Fälle \(aktiv\) +2\.030", p)]
+    assert re.search(r"Neu aufgenommene Fälle +742", page)
     # Column widths from the content: a header word breaks only at its hyphenation
     # point (Ziel-/erreichung), never inside a piece ("Vorperio/de").
     text = "\n".join(pages)

@@ -296,6 +296,9 @@ def _lines(text: str, room: float, scale: float = 1.0) -> int:
     return lines
 
 
+#: A table of at most this many rows is kept on one page (see :func:`_table`).
+_KEEP_TOGETHER_ROWS: Final = 4
+
 #: The room left over is handed out in this many equal steps (see :func:`_share_room`).
 _ROOM_STEPS = 48
 
@@ -376,12 +379,20 @@ def _table(doc: Any, table: Table, *, header: bool = True) -> None:
             run.bold = True
     for index, width in enumerate(widths):
         grid.columns[index].width = Cm(width)
-    for row in grid.rows:
+    # A short table stays on one page (the Kreis report printed the header and one row
+    # of a two-row table at the foot of a page and its second row on the next): every
+    # row but the last keeps with the next; a long one keeps its header with its first
+    # row.
+    together = len(table.rows) <= _KEEP_TOGETHER_ROWS
+    last = len(grid.rows) - 1
+    for position, row in enumerate(grid.rows):
         row._tr.get_or_add_trPr().append(_oxml("w:cantSplit", val="true"))
+        keep = position < last and (together or (header and position == 0))
         for index, cell in enumerate(row.cells):
             cell.width = Cm(widths[index])
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.space_after = Pt(0)
+                paragraph.paragraph_format.keep_with_next = keep
                 if table.columns[index].numeric:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 for run in paragraph.runs:
