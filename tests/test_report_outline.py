@@ -746,6 +746,20 @@ def test_a_short_docx_table_keeps_on_one_page(kreis_reports: dict[str, Any]) -> 
         assert [kept(row) for row in table.rows][:3] == [True, False, False]
 
 
+@pytest.mark.parametrize("example", ["kreis_coesfeld", "stadt_coesfeld"])
+def test_the_examples_explain_every_abbreviation_they_print(example: str) -> None:
+    """A council member reads "Land NRW" in the Sachverhalt and the funding table of
+    both examples: every word of capitals the report prints is in its list of
+    abbreviations ("SGB II" as one; the source line's "GV-ISys" is spelt out beside it)."""
+    folder = ki.example_path(example)
+    cases = ki.read_cases(folder / "cases.csv", folder / "events.csv")
+    md = ki.build_report(ki.load_concept(folder), "2025", format="md", cases=cases)
+    body, annex = md.split("Abkürzungen |", 1)[0], md.split("| Abkürzung | Bedeutung |")[1]
+    explained = set(re.findall(r"^\| ([^|]+?) \|", annex, re.MULTILINE))
+    used = set(re.findall(r"\b[A-ZÄÖÜ]{2,}\b", body.replace("SGB II", "SGB_II")))
+    assert used - explained - {"GV"} == set()
+
+
 def test_the_docx_kennzahl_tables_give_the_names_the_room() -> None:
     """The headers of the number columns break at their hyphenation point, so the
     Kennzahl names get the room (Kreis report: at least 4.8 cm, three lines at most,
