@@ -309,6 +309,42 @@ def test_a_catalogue_is_read_once_for_a_whole_table(
     assert sorted(reads) == ["actor_categories", "target_groups"]
 
 
+def test_a_meeting_names_its_network_by_id_or_name(tmp_path: Path) -> None:
+    """A newcomer (Zittau) wrote the network's name in the column Netzwerk of
+    sitzungen.csv and got "erwartet eine Kennung aus Buchstaben, Ziffern …": a name an
+    id cannot be is looked up among the networks' names, in a concept folder and in
+    ``read_table``; an id is read as the id it is."""
+    from helpers import concept_folder
+
+    network = "  - {id: runder-tisch, name: Runder Tisch Integration, kind: round-table}\n"
+    main = (
+        'id: t\ntitle: T\nterritory: "05558012"\n'
+        "territories:\n"
+        '  - {ags: "05558012", name: Coesfeld, kind: town}\n'
+        f"networks:\n{network}"
+    )
+    table = (
+        "ID;Netzwerk;Datum\n"
+        "a;Runder Tisch Integration;08.01.2026\n"
+        "b;runder-tisch;12.03.2026\n"
+        ";RUNDER  TISCH integration;14.05.2026\n"
+    )
+    folder = concept_folder(tmp_path / "k", {"konzept.yaml": main, "sitzungen.csv": table})
+    concept = ki.load_concept(folder)
+    assert [m.network for m in concept.meetings] == ["runder-tisch"] * 3
+    assert concept.meetings[2].id == "runder-tisch-2026-05-14"
+    path = tmp_path / "sitzungen.csv"
+    path.write_text(table, encoding="utf-8")
+    meetings = ki.read_table(path, "meetings", networks=concept.networks)
+    assert [m.network for m in meetings] == ["runder-tisch"] * 3
+    path.write_text("Netzwerk;Datum\nRunder Tisch Dülmen;08.01.2026\n", encoding="utf-8")
+    with pytest.raises(ki.LoadError) as caught:
+        ki.read_table(path, "meetings", networks=concept.networks)
+    [finding] = caught.value.findings
+    assert (finding.location.row, finding.location.column) == (2, "Netzwerk")
+    assert "„Runder Tisch Dülmen“ ist kein Netzwerk des Konzepts" in finding.message
+
+
 def test_read_table_from_uploaded_file_objects(tmp_path: Path) -> None:
     import io
 

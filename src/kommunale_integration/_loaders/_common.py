@@ -86,6 +86,7 @@ _MESSAGES: dict[str, str] = {
     "missing-owner": 'a contact needs a value in "{actor}" or "{offer}"',
     "unknown-territory": '"{found}" is not a known municipality',
     "unknown-actor": '"{found}" is not a known actor (neither id nor name)',
+    "unknown-network": '"{found}" is not a network of the concept (neither id nor name)',
     "field-title-as-code": (
         '"{found}" is read as the code it is, though it is the title of the field "{field}"; '
         "write the code (a title is only looked up when no code can look like it)"

@@ -205,6 +205,9 @@ def _load_parts(
     for item in _items(raw.get("fields")):
         if isinstance(item, Mapping) and isinstance(item.get("id"), str):
             resolver.add_field(item["id"], str(item.get("title") or item["id"]))
+    for item in _items(raw.get("networks")):
+        if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+            resolver.add_network(item["id"], str(item.get("name") or item["id"]))
     if resolver.actor_ids is None:
         resolver.actor_ids = set()  # an offer's Träger must name an actor of the concept
 
@@ -578,6 +581,7 @@ def read_table(
     actors: Iterable[m.Actor] | None = None,
     fields: Iterable[m.FieldOfAction] = (),
     columns: Mapping[str, str] | None = None,
+    networks: Iterable[m.Network] = (),
 ) -> tuple[Any, ...]:
     """Read one table (CSV or XLSX) of *kind* into model objects (Tabelle einlesen).
 
@@ -598,6 +602,8 @@ def read_table(
         fields: Handlungsfelder whose titles may stand for their codes
             (``Sprache und Bildung`` → ``sprache``); other values are kept as codes.
         columns: Extra header mappings, e.g. ``{"Einrichtung": "name"}``.
+        networks: Networks whose names may stand for their ids in the column
+            ``Netzwerk`` of meetings (``Runder Tisch Integration`` → ``runder-tisch``).
 
     Returns:
         The rows as model objects (:class:`LinkedContact` for contacts), in file order.
@@ -606,6 +612,7 @@ def read_table(
         LoadError: with every finding (file, row, column) when anything is wrong.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.12.0 *networks*.
     """
     table_kind = TableKind(kind)
     opts = options or LoadOptions()
@@ -621,6 +628,8 @@ def read_table(
             resolver = Resolver.build(territories, actors)
             for field in fields:
                 resolver.add_field(field.id, field.title)
+            for network in networks:
+                resolver.add_network(network.id, network.name)
             mapping = {**_option_columns(opts, table_kind), **(columns or {})}
             decoded = decode_rows(table_kind, rows, collector, resolver, mapping=mapping)
     collector.raise_if_errors()

@@ -122,7 +122,7 @@ class TableColumn:
             ``lines``, ``date``, ``time``, ``decimal``, ``int``, ``bool``, ``territory``,
             ``field``,
             ``fields``, ``category``, ``target-groups`` (a code, or a label of its
-            catalogue),
+            catalogue), ``network`` (an id or a name),
             ``territories``, ``postal``, ``json``, ``history``, ``measure-status``,
             ``observation-status``, ``actor``, ``period``).
         required: Whether the column and a value in every row are required.
@@ -257,7 +257,7 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
     ),
     TableKind.MEETINGS: (
         _c("id", "ID", "code", "Kennung; leer: Netzwerk und Datum"),
-        _c("network", "Netzwerk", "code", "ID des Netzwerks", required=True),
+        _c("network", "Netzwerk", "network", "ID oder Name des Netzwerks", required=True),
         _c("date", "Datum", "date", "Datum der Sitzung", required=True),
         _c("participants", "Teilnehmende", "codes", "IDs der teilnehmenden Akteure"),
         _c("participant_count", "Anzahl", "int", "Zahl der Teilnehmenden"),
@@ -389,6 +389,7 @@ class Resolver:
     actor_names: dict[str, str] = attrs.field(factory=dict)
     field_titles: dict[str, str] = attrs.field(factory=dict)
     field_ids: set[str] = attrs.field(factory=set)
+    network_names: dict[str, str] = attrs.field(factory=dict)
     catalogue: Callable[[], TerritoryCatalogue | None] | None = None
     """Gives the Gemeindeverzeichnis for names of towns outside the concept: the one the
     concept names in ``territory_catalogue`` (``None`` when it cannot be read); without
@@ -413,6 +414,25 @@ class Resolver:
         for actor in actors:
             resolver.add_actor(actor.id, actor.name)
         return resolver
+
+    def add_network(self, network_id: str, name: str) -> None:
+        """Make the network *network_id* known by its *name* too."""
+        self.network_names.setdefault(normalise_header(name), network_id)
+
+    def network(self, text: str) -> str:
+        """The id of a network given by id or by name ("Runder Tisch Integration
+        Zittau", as a newcomer writes it in the column Netzwerk of sitzungen.csv); as
+        with a Handlungsfeld, a text that can be an id is read as the id it is.
+
+        Raises:
+            CellError: a text that is neither an id nor the name of a network.
+        """
+        if is_slug(text):
+            return text
+        found = self.network_names.get(normalise_header(text))
+        if found is None:
+            raise CellError("unknown-reference", "unknown-network", found=text)
+        return found
 
     def add_field(self, field_id: str, title: str) -> None:
         """Make the Handlungsfeld *field_id* known by its *title* too."""
@@ -680,6 +700,8 @@ def decode_cell(
         return found
     if codec == "codes":
         return _split(_as_text(raw))
+    if codec == "network":
+        return resolver.network(_as_text(raw).strip())
     if codec == "category":
         return _catalogue_code(_as_text(raw).strip(), "actor_categories", strict=True)
     if codec == "target-groups":
