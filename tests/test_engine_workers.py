@@ -65,7 +65,7 @@ class Spy:
         self.here: list[int] = []  # the jobs of each call computed in the calling process
         real = _workers.run_in_workers
 
-        def spy(function: Any, jobs: Any, workers: int, *, here: int = 0) -> Any:
+        def spy(function: Any, jobs: Any, workers: int, *, here: int = 0, preload: Any = ()) -> Any:
             self.calls.append(workers)
             self.here.append(here)
             jobs = list(jobs)
@@ -82,7 +82,7 @@ class Spy:
                 ]
             )
             self.exact += [job[4] for job in jobs]
-            return real(function, jobs, workers, here=here)
+            return real(function, jobs, workers, here=here, preload=preload)
 
         monkeypatch.setattr(_workers, "run_in_workers", spy)
         Spy.last = self
@@ -350,6 +350,21 @@ def test_the_last_jobs_can_be_computed_by_the_caller_beside_the_workers() -> Non
         _workers.run_in_workers(int, [("1",), ("x",)], 2, here=1)
     assert type(raised.value) is ValueError
     assert not multiprocessing.active_children()
+
+
+def _imported(name: str) -> bool:  # in a worker
+    return name in sys.modules
+
+
+def test_the_workers_import_the_modules_to_preload_as_they_start() -> None:
+    """A worker imports the modules named to preload as it starts (while the caller
+    prepares the jobs), not when a job needs them; a module that cannot be imported
+    is left to the job."""
+    assert "colorsys" not in sys.modules  # (imported by nothing here)
+    jobs = [("colorsys",), ("colorsys",)]
+    assert _workers.run_in_workers(_imported, jobs, 2) == [False, False]
+    preload = ("colorsys", "no_such_module_here")
+    assert _workers.run_in_workers(_imported, jobs, 2, preload=preload) == [True, True]
 
 
 def test_the_workers_start_before_the_first_job_is_prepared() -> None:

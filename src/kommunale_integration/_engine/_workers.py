@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -91,7 +91,12 @@ def workers_can_start() -> bool:
 
 
 def run_in_workers(
-    function: Callable[..., _R], jobs: Iterable[tuple[Any, ...]], workers: int, *, here: int = 0
+    function: Callable[..., _R],
+    jobs: Iterable[tuple[Any, ...]],
+    workers: int,
+    *,
+    here: int = 0,
+    preload: Sequence[str] = (),
 ) -> list[_R]:
     """``[function(*job) for job in jobs]``, computed in *workers* processes.
 
@@ -106,6 +111,11 @@ def run_in_workers(
     than workers, the last — the shortest, when they come longest first — run
     beside the first instead of after them.
 
+    Each worker imports the module of *function* and the modules *preload* names as
+    it starts, while the caller prepares the jobs, not when its first job arrives
+    (the library and numpy: about 0.3 s of CPU that would otherwise follow the
+    preparation); one that cannot be imported is left to the job.
+
     Raises:
         KommunaleIntegrationError: a worker ended without a result (killed, out of
             memory, or a main module that computes when it is imported).
@@ -116,7 +126,10 @@ def run_in_workers(
     from concurrent.futures.process import BrokenProcessPool
 
     executor = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=((function.__module__, *preload),),
     )
     try:
         with _interrupts_blocked():  # the workers are born deaf to Ctrl-C
@@ -168,11 +181,14 @@ def _interrupts_blocked() -> Iterator[None]:
         block(signal.SIG_SETMASK, before)
 
 
-def _start_worker() -> None:
+def _start_worker(modules: Sequence[str] = ()) -> None:
     """In a worker: ignore Ctrl-C, which the terminal sends to every process of the
     command (the parent, interrupted, ends the workers, and nothing prints a
     traceback); and end as soon as the parent has ended, even killed without a
-    chance to end its workers (``SIGKILL``), instead of finishing the job first."""
+    chance to end its workers (``SIGKILL``), instead of finishing the job first.
+    Then import *modules* (:func:`run_in_workers`' *preload*)."""
+    import contextlib
+    import importlib
     import multiprocessing
     import signal
     import threading
@@ -188,6 +204,10 @@ def _start_worker() -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    for name in modules:
+        # (one that cannot be imported: the job imports what it needs, and says so)
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
 
 
 def _stop(executor: Any) -> None:

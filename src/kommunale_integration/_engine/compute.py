@@ -1133,7 +1133,9 @@ class _Counts:
         # itself, beside the workers, instead of waiting for them: the workers'
         # longest tables then end about when it does
         here = 1 if len(tasks) > workers else 0
-        results = run_in_workers(_protect_job, jobs(), workers, here=here)
+        # (the workers import what a protection needs while the tables are counted)
+        preload = (f"{__package__}._protection", f"{__package__}._hypercube", "numpy")
+        results = run_in_workers(_protect_job, jobs(), workers, here=here, preload=preload)
         for i, protected in zip(order, results, strict=True):
             specs, control = tasks[i]
             for spec, result in zip(specs, protected, strict=True):
