@@ -760,6 +760,26 @@ def test_the_examples_explain_every_abbreviation_they_print(example: str) -> Non
     assert used - explained - {"GV"} == set()
 
 
+def test_a_report_of_a_running_period_says_so_first(kreis: ki.Concept, kreis_cases: Any) -> None:
+    """A newcomer built the report for 2026 on 1 December 2026: it compared eleven
+    months with the whole of 2025 and said "Der Zielwert 2026 (60) ist nicht erreicht",
+    without a word that the year was not over. "Auf einen Blick" now opens with it; a
+    report built after the end of its period does not."""
+    early = ki.build_report(kreis, "2025", format="md", cases=kreis_cases, today=date(2025, 12, 1))
+    glance = early.split("## 1 Auf einen Blick")[1].lstrip()
+    assert glance.startswith(
+        "**Der Berichtszeitraum 2025 ist noch nicht abgeschlossen: der Bericht wurde am "
+        "01.12.2025 erstellt, vor seinem Ende (31.12.2025). Seine Werte sind vorläufig;"
+    )
+    english = ki.build_report(
+        kreis, "2025-Q4", format="md", cases=kreis_cases, today=date(2025, 12, 31), lang="en"
+    )
+    day = "31\u00a0December\u00a02025"
+    assert f"**The report period Q4 2025 is not over: the report was built on {day}" in english
+    after = ki.build_report(kreis, "2025", format="md", cases=kreis_cases, today=date(2026, 1, 1))
+    assert "noch nicht abgeschlossen" not in after
+
+
 def test_the_docx_kennzahl_tables_give_the_names_the_room() -> None:
     """The headers of the number columns break at their hyphenation point, so the
     Kennzahl names get the room (Kreis report: at least 4.8 cm, three lines at most,

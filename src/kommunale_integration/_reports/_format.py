@@ -148,6 +148,11 @@ MESSAGES: Mapping[str, str] = {
     ),
     "at_a_glance": "At a glance",
     "glance_indicators": "Indicators with a target ({period})",
+    "period_running": (
+        "The report period {period} is not over: the report was built on {today}, before "
+        "its end ({end}). Its values are provisional; their changes, target attainment "
+        "and forecasts compare a period not yet complete."
+    ),
     "glance_planned": "; {planned} planned",
     "glance_staff": "{fte} full-time equivalents (FTE)",
     "glance_seconded": ", of which {fte} seconded",

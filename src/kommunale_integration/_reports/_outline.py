@@ -379,6 +379,16 @@ def _figure_table(fmt: Formatter, figures: Sequence[Figure], caption: str) -> Ta
 def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
     t = fmt.t
     blocks: list[Block] = []
+    if ctx.today <= ctx.period.end:
+        # Built on 1 December for the running year, the report compared eleven months
+        # with the whole previous year and said "Zielwert 2026 ist nicht erreicht".
+        running = t(
+            "period_running",
+            period=fmt.period(ctx.period),
+            today=fmt.date(ctx.today),
+            end=fmt.date(ctx.period.end),
+        )
+        blocks.append(Paragraph(text=running, style="lead"))
     if ctx.targeted:
         blocks.append(
             _table(
