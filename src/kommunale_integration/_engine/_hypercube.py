@@ -444,12 +444,14 @@ class Cube:
         """Whether each vector of the *star* keeps the bounds and the inequalities on
         its own line through the target (the product moves those cells too); it does
         not change between the searches for one cell and rise."""
+        import numpy as np
+
         sink = self._sink(rise)
         if sink is not None:
-            ok = ~(star.sign < sink.take(star.cells)).any(axis=0)
+            ok = np.logical_and.reduce(star.sign >= sink.take(star.cells), axis=0)
         else:
             shrunk = self.value.take(star.cells) + rise * star.sign.astype(self.value.dtype)
-            ok = ~((shrunk < self.lower) & (star.sign != 0)).any(axis=0)
+            ok = ~np.logical_or.reduce((shrunk < self.lower) & (star.sign != 0), axis=0)
         for a, line in enumerate(star.lines):
             if line.rows is not None:
                 slack = self.slack[a].take(line.rows + self._rest(a, coords))
@@ -471,22 +473,24 @@ class Cube:
         star = self._star(target, rise)
         ok = star.alone
         # (``take``: a gather by an index array, several times faster than ``[]`` on
-        # the small arrays of one search; the entries that a vector does not move are
-        # the target's own cell, which a search may move and which costs nothing — a
-        # primary cell —, so that they need no mask then)
+        # the small arrays of one search, as the reductions by their ufuncs are than
+        # by the methods ``all`` and ``sum``, which call them through Python; the
+        # entries that a vector does not move are the target's own cell, which a
+        # search may move and which costs nothing — a primary cell —, so that they
+        # need no mask then)
         if allowed is not None:
             if allowed[target]:
-                ok = ok & allowed.take(star.cells).all(axis=0)
+                ok = ok & np.logical_and.reduce(allowed.take(star.cells), axis=0)
             else:
-                ok = ok & ((star.sign == 0) | allowed.take(star.cells)).all(axis=0)
+                ok = ok & np.logical_and.reduce((star.sign == 0) | allowed.take(star.cells), axis=0)
         if cost is not None:
             if cost[target] == 0:
-                price = cost.take(star.cells).sum(axis=0)
+                price = np.add.reduce(cost.take(star.cells), axis=0)
             else:
-                price = np.where(star.sign != 0, cost.take(star.cells), 0.0).sum(axis=0)
+                price = np.add.reduce(np.where(star.sign != 0, cost.take(star.cells), 0.0), axis=0)
             ok = ok & np.isfinite(price)
         keep = ok.nonzero()[0]  # (1-D: flatnonzero without its wrappers)
-        ends = np.searchsorted(keep, star.starts[1:]).tolist()
+        ends = keep.searchsorted(star.starts[1:]).tolist()
         if cost is not None:  # by dimension, then by price
             keep = keep.take(np.lexsort((price.take(keep), star.dimension.take(keep))))
         keep = star.position.take(keep)
@@ -590,21 +594,21 @@ class Cube:
         moved = sign != 0
         sink = self._sink(rise)
         if sink is not None:
-            ok = (sign >= sink.take(flat)).all(axis=0)
+            ok = np.logical_and.reduce(sign >= sink.take(flat), axis=0)
         else:
             shrunk = self.value.take(flat) + rise * sign.astype(np.int64)
-            ok = ~((shrunk < self.lower) & moved).any(axis=0)
+            ok = ~np.logical_or.reduce((shrunk < self.lower) & moved, axis=0)
         if allowed is not None:
-            ok &= (moved <= allowed.take(flat)).all(axis=0)
+            ok &= np.logical_and.reduce(moved <= allowed.take(flat), axis=0)
         if cost is not None:
-            price = np.where(moved, cost.take(flat), 0.0).sum(axis=0)
+            price = np.add.reduce(np.where(moved, cost.take(flat), 0.0), axis=0)
             ok &= np.isfinite(price)
         candidates = ok.nonzero()[0]
         if not len(candidates):
             return None
-        size = moved.take(candidates, axis=1).sum(axis=0)
+        size = np.add.reduce(moved.take(candidates, axis=1), axis=0)
         if cost is None:  # the smallest first (stable: then by position)
-            order = candidates.take(np.argsort(size, kind="stable"))
+            order = candidates.take(size.argsort(kind="stable"))
         else:
             order = candidates.take(np.lexsort((size, price.take(candidates))))
         others = [self._others(target, lines, picked, a, partial) for a in loose]
@@ -687,7 +691,7 @@ class Cube:
             fall = (line.change.take(vector, axis=1) * -rise)[:, None, :] * sign.take(
                 column, axis=1
             )
-            kept = (slack >= fall).reshape(-1, len(picks)).all(axis=0)
+            kept = np.logical_and.reduce((slack >= fall).reshape(-1, len(picks)), axis=0)
             ok = kept if ok is None else ok & kept
         return ok
 
