@@ -780,6 +780,22 @@ def test_a_report_of_a_running_period_says_so_first(kreis: ki.Concept, kreis_cas
     assert "noch nicht abgeschlossen" not in after
 
 
+def test_no_two_docx_tables_touch(kreis_reports: dict[str, Any]) -> None:
+    """Two tables with nothing between them are one table to Word and LibreOffice: the
+    charts' grid right under a Kennzahlen table without a note was drawn over the
+    table's last row (Stadt example, "Rechtliches"). A small paragraph parts them."""
+    import docx
+
+    folder = ki.example_path("stadt_coesfeld")
+    cases = ki.read_cases(folder / "cases.csv", folder / "events.csv")
+    stadt = ki.build_report(ki.load_concept(folder), "2025", format="docx", cases=cases)
+    for data in (kreis_reports["docx"], stadt):
+        body = docx.Document(io.BytesIO(data)).element.body
+        kinds = [child.tag.rsplit("}", 1)[1] for child in body]
+        assert kinds.count("tbl") > 10
+        assert "tbl tbl" not in " ".join(kinds)
+
+
 def test_the_docx_kennzahl_tables_give_the_names_the_room() -> None:
     """The headers of the number columns break at their hyphenation point, so the
     Kennzahl names get the room (Kreis report: at least 4.8 cm, three lines at most,

@@ -399,10 +399,23 @@ def _table(doc: Any, table: Table, *, header: bool = True) -> None:
                     run.font.size = Pt(9)
 
 
+def _ends_with_table(doc: Any) -> bool:
+    """Whether the last block of *doc*'s body is a table (before its section settings)."""
+    blocks = [child for child in doc.element.body if not child.tag.endswith("}sectPr")]
+    return bool(blocks) and blocks[-1].tag.endswith("}tbl")
+
+
 def _charts(doc: Any, charts: list[Chart], fmt: Formatter) -> None:
     """Charts side by side, two per row (small multiples), each with alt text and caption."""
     from docx.shared import Cm, Pt
 
+    if _ends_with_table(doc):
+        # Two tables that touch are one table to Word and LibreOffice: the charts' grid
+        # right under a Kennzahlen table (no note between them) was drawn over its last
+        # row. A paragraph of 4 pt parts them.
+        spacer = doc.add_paragraph().paragraph_format
+        spacer.space_before = spacer.space_after = Pt(0)
+        spacer.line_spacing = Pt(4)
     grid = doc.add_table(rows=0, cols=2)
     grid.autofit = False
     for column in grid.columns:
