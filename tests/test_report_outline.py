@@ -796,6 +796,26 @@ def test_no_two_docx_tables_touch(kreis_reports: dict[str, Any]) -> None:
         assert "tbl tbl" not in " ".join(kinds)
 
 
+def test_the_goals_of_a_field_stay_with_its_tables(kreis_reports: dict[str, Any]) -> None:
+    """The Stadt report ended a page with "3.2 (Aus-)Bildung" and its goal, its tables
+    overleaf: the goals of a Handlungsfeld with tables keep with what follows, in the
+    DOCX (keep with next) and in print (``ul.intro``: no page break after it)."""
+    import docx
+
+    doc = docx.Document(io.BytesIO(kreis_reports["docx"]))
+    goals = [
+        p
+        for p in doc.paragraphs
+        if p.style.name == "List Bullet" and p.text.startswith(("Wirkungsziel:", "Leitziel:"))
+    ]
+    assert len(goals) >= 4
+    assert all(p.paragraph_format.keep_with_next for p in goals)
+    facts = [p for p in doc.paragraphs if p.text.startswith("Maßnahmen: 10 empfohlen")]
+    assert [p.paragraph_format.keep_with_next for p in facts] == [False]
+    assert '<ul class="intro">\n<li><strong>Handlungsziel:</strong>' in kreis_reports["html"]
+    assert re.search(r"ul\.intro[^{]*\{ break-after: avoid; \}", kreis_reports["html"])
+
+
 def test_the_docx_kennzahl_tables_give_the_names_the_room() -> None:
     """The headers of the number columns break at their hyphenation point, so the
     Kennzahl names get the room (Kreis report: at least 4.8 cm, three lines at most,

@@ -448,6 +448,9 @@ def _block(doc: Any, block: Block) -> None:
             paragraph = doc.add_paragraph(style="List Bullet")
             if number == 0:  # air between a table above and the list
                 paragraph.paragraph_format.space_before = Pt(6)
+            # The goals of a Handlungsfeld stay with its first table (the Stadt report
+            # ended page 2 with "3.2 (Aus-)Bildung" and its goal, the tables overleaf).
+            paragraph.paragraph_format.keep_with_next = block.intro
             if item.label:
                 paragraph.add_run(item.label + ": ").bold = True
             paragraph.add_run(item.text + (f" ({item.url})" if item.url else ""))

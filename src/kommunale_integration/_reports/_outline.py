@@ -90,9 +90,11 @@ class Item:
 
 @attrs.frozen(kw_only=True)
 class Items:
-    """A bullet list."""
+    """A bullet list. ``intro``: it introduces what follows (the goals of a
+    Handlungsfeld before its tables): on paper it never ends a page."""
 
     items: tuple[Item, ...]
+    intro: bool = False
     kind: Literal["items"] = "items"
 
 
@@ -504,7 +506,10 @@ def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
     blocks: list[Block] = list(_paragraphs(field.description))
     if field.goals:
         blocks.append(
-            Items(items=tuple(Item(label=fmt.goal_kind(g.kind), text=g.text) for g in field.goals))
+            Items(
+                items=tuple(Item(label=fmt.goal_kind(g.kind), text=g.text) for g in field.goals),
+                intro=bool(field.measures or field.figures),
+            )
         )
     if field.measures:
         blocks.append(
