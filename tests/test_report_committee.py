@@ -684,4 +684,4 @@ def test_a_lead_in_never_ends_a_page() -> None:
     assert all(p.paragraph_format.keep_with_next for p in lead_ins)
     html = ki.build_report(concept, "2025")
     assert '<p class="intro">Maßnahmen:</p>' in html
-    assert "p.lead, p.intro { break-after: avoid; }" in html
+    assert "p.lead, p.intro, ul.intro { break-after: avoid; }" in html
