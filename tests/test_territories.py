@@ -106,6 +106,26 @@ def test_names_with_and_without_suffix_and_prefix() -> None:
     assert book.find("") == []
 
 
+def test_sankt_and_st_are_one_and_a_name_further_on_is_offered() -> None:
+    """A newcomer from Bavaria typed "St. Wolfgang" (officially "Sankt Wolfgang") and
+    "Indersdorf" (officially "Markt Indersdorf") and was told that neither exists. "St."
+    is "Sankt" both ways (the official names have both: "St. Ingbert"), and the message
+    for a name nothing has names the towns that have it as a word further on."""
+    book = ki.territory_catalogue()
+    for name in ("St. Wolfgang", "St.Wolfgang", "Sankt Wolfgang", "sankt  wolfgang"):
+        assert [e.ags for e in book.find(name)] == ["09177137"], name
+    assert [e.ags for e in book.find("Sankt Ingbert")] == ["10045117"]
+    assert [e.ags for e in book.find("St. Ingbert")] == ["10045117"]
+    assert [e.ags for e in book.find("Ost")] == [e.ags for e in book.find("OST")]
+    assert [e.ags for e in book.containing("Indersdorf")] == ["09174131"]
+    with pytest.raises(ki.KommunaleIntegrationError) as caught:
+        book.require_name("Indersdorf")
+    assert "Markt Indersdorf (09174131), Landkreis Dachau, Bayern" in str(caught.value)
+    with pytest.raises(ki.KommunaleIntegrationError) as caught:
+        book.require_name("Nirgendwo an der Nirgends")
+    assert "Namen, in denen" not in str(caught.value)
+
+
 def test_a_name_prefix_finds_every_town_it_begins() -> None:
     found = ki.territory_catalogue().find("Neustadt")
     assert len(found) == 17

@@ -107,9 +107,15 @@ _LAND_ABBREVIATIONS = {
 _AROUND_PUNCTUATION = re.compile(r" ?([/(),.-]) ?")
 
 
+#: "St." before a name is "Sankt": the official names have both ("St. Ingbert",
+#: "Sankt Augustin"), and a user writes either.
+_SAINT = re.compile(r"(?<!\w)st\. ?")
+
+
 def _normal(text: str) -> str:
-    """A name for comparison: case-folded, single spaces, no spaces around punctuation."""
-    folded = " ".join(text.casefold().split())
+    """A name for comparison: case-folded, single spaces, no spaces around punctuation,
+    "St." as "Sankt"."""
+    folded = _SAINT.sub("sankt ", " ".join(text.casefold().split())).strip()
     if " " in folded and not folded.isalnum():
         return _AROUND_PUNCTUATION.sub(r"\1", folded)
     return folded
@@ -374,17 +380,37 @@ class TerritoryCatalogue:
         """
         exact, beginning = self.candidates(name)
         if not exact and not beginning:
-            raise KommunaleIntegrationError(
-                tr(
-                    "there is no Kreis, Stadt or Gemeinde '{name}' in the "
-                    "Gemeindeverzeichnis (Gebietsstand {stand}): check the spelling or "
-                    "give the Amtlicher Gemeindeschlüssel with --ags (8 digits for a Stadt "
-                    "or Gemeinde, 5 for a Kreis)",
-                    name=clip(name),
-                    stand=format_date(self.gebietsstand),
-                )
+            message = tr(
+                "there is no Kreis, Stadt or Gemeinde '{name}' in the "
+                "Gemeindeverzeichnis (Gebietsstand {stand}): check the spelling or "
+                "give the Amtlicher Gemeindeschlüssel with --ags (8 digits for a Stadt "
+                "or Gemeinde, 5 for a Kreis)",
+                name=clip(name),
+                stand=format_date(self.gebietsstand),
             )
+            if within := self.containing(name):
+                message += tr(
+                    "; names with it: {names}",
+                    names="; ".join(self.describe(e.ags) for e in within[:5]),
+                )
+            raise KommunaleIntegrationError(message)
         return exact, beginning
+
+    def containing(self, name: str) -> list[OfficialTerritory]:
+        """The Städte and Gemeinden whose names have *name* as a word further on
+        (``Indersdorf`` → ``Markt Indersdorf``), by population, largest first."""
+        wanted = _normal(name)
+        if len(wanted) < 3:
+            return []
+        word = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
+        found = {
+            e.ags: e
+            for key, entries in self._name_index().items()
+            if word.search(key)
+            for e in entries
+            if len(e.ags) == 8
+        }
+        return sorted(found.values(), key=lambda e: (-(e.population or 0), e.ags))
 
     def within(
         self,
