@@ -345,6 +345,32 @@ def test_a_meeting_names_its_network_by_id_or_name(tmp_path: Path) -> None:
     assert "„Runder Tisch Dülmen“ ist kein Netzwerk des Konzepts" in finding.message
 
 
+def test_a_measure_runs_from_a_year_to_a_year(tmp_path: Path) -> None:
+    """A council paper says "2026–2027": the newcomer from Zittau wrote Beginn ``2026``
+    and Ende ``2027`` and got "'2026' ist kein gültiges Datum". A year is its first day
+    as a beginning and its last as an end, in CSV and in a workbook (where 2026 is a
+    number, not Excel's day 2026: 18.07.1905); a date stays a date."""
+    path = tmp_path / "massnahmen.csv"
+    path.write_text(
+        "Titel;Handlungsfeld;Beginn;Ende\nA;sprache;2026;2027\nB;sprache;01.03.2026;2027\n",
+        encoding="utf-8",
+    )
+    first, second = ki.read_table(path, "measures")
+    assert first.timeframe == ki.DateRange(start=date(2026, 1, 1), end=date(2027, 12, 31))
+    assert second.timeframe == ki.DateRange(start=date(2026, 3, 1), end=date(2027, 12, 31))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Titel", "Handlungsfeld", "Beginn", "Ende"])
+    sheet.append(["A", "sprache", 2026, 2027])
+    workbook = tmp_path / "massnahmen.xlsx"
+    book.save(workbook)
+    (measure,) = ki.read_table(workbook, "measures")
+    assert measure.timeframe == first.timeframe
+    # Read back as written: full dates.
+    ki.write_table([first], tmp_path / "out.csv", "measures")
+    assert ki.read_table(tmp_path / "out.csv", "measures")[0].timeframe == first.timeframe
+
+
 def test_read_table_from_uploaded_file_objects(tmp_path: Path) -> None:
     import io
 

@@ -119,12 +119,12 @@ class TableColumn:
             key (``status``, ``status_since``).
         header: The German header written and read by default.
         codec: How a cell is read and written (``text``, ``code``, ``codes``,
-            ``lines``, ``date``, ``time``, ``decimal``, ``int``, ``bool``, ``territory``,
-            ``field``,
-            ``fields``, ``category``, ``target-groups`` (a code, or a label of its
-            catalogue), ``network`` (an id or a name),
-            ``territories``, ``postal``, ``json``, ``history``, ``measure-status``,
-            ``observation-status``, ``actor``, ``period``).
+            ``lines``, ``date``, ``start``, ``end`` (a date or a year), ``time``,
+            ``decimal``, ``int``, ``bool``, ``territory``, ``field``, ``fields``,
+            ``category``, ``target-groups`` (a code, or a label of its catalogue),
+            ``network`` (an id or a name), ``territories``, ``postal``, ``json``,
+            ``history``, ``measure-status``, ``observation-status``, ``actor``,
+            ``period``).
         required: Whether the column and a value in every row are required.
         description: What the column holds, for the documentation.
 
@@ -236,8 +236,8 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
         _c("responsible", "Federführung", "code", "ID des federführenden Akteurs"),
         _c("partners", "Partner", "codes", "IDs der Partner"),
         _c("territories", "Gemeinden", "territories", "AGS oder Namen, durch Komma getrennt"),
-        _c("timeframe.start", "Beginn", "date", "Beginn der Umsetzung"),
-        _c("timeframe.end", "Ende", "date", "Ende der Umsetzung"),
+        _c("timeframe.start", "Beginn", "start", "Beginn der Umsetzung (Datum oder Jahr)"),
+        _c("timeframe.end", "Ende", "end", "Ende der Umsetzung (Datum oder Jahr)"),
         _c("funding", "Förderung", "codes", "IDs der Förderungen"),
         _c("indicators", "Kennzahlen", "codes", "IDs der Kennzahlen"),
         _c("capacity", "Plätze", "int", "Anzahl der Plätze"),
@@ -562,6 +562,18 @@ def _decode_date(raw: Any) -> date:
         raise CellError("invalid-date", exc.key, found=_shown(raw)) from None
 
 
+def _decode_bound(raw: Any, *, end: bool) -> date:
+    """The first or last day of a timeframe: a date, or a year as a council paper
+    writes it ("2026–2027": Beginn ``2026`` is 01.01.2026, Ende ``2027`` 31.12.2027).
+    A year typed into a spreadsheet is the number 2026, not the day 2026 of Excel's
+    count (18.07.1905)."""
+    text = _as_text(raw).strip()
+    if re.fullmatch(r"(19[5-9]\d|2[01]\d\d)", text):
+        year = int(text)
+        return date(year, 12, 31) if end else date(year, 1, 1)
+    return _decode_date(raw)
+
+
 def _decode_bool(raw: Any) -> bool:
     try:
         return parse_bool(raw.strip() if isinstance(raw, str) else raw)
@@ -714,6 +726,8 @@ def decode_cell(
         return [line for line in _as_text(raw).splitlines() if line.strip()]
     if codec == "date":
         return _decode_date(raw)
+    if codec in {"start", "end"}:
+        return _decode_bound(raw, end=codec == "end")
     if codec == "time":
         # read by the converter's one time parser (a spreadsheet may give a time)
         return raw if isinstance(raw, time) else _as_text(raw).strip()
@@ -1063,7 +1077,7 @@ def encode_cell(col: TableColumn, value: Any, *, german: bool, typed: bool) -> A
         return neutralise(", ".join(value))
     if codec == "lines":
         return neutralise("\n".join(value))
-    if codec == "date":
+    if codec in {"date", "start", "end"}:
         return _format_date(value, german, typed)
     if codec == "time":
         return value.strftime("%H:%M")
