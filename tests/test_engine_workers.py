@@ -365,6 +365,8 @@ def test_the_workers_import_the_modules_to_preload_as_they_start() -> None:
     assert _workers.run_in_workers(_imported, jobs, 2) == [False, False]
     preload = ("colorsys", "no_such_module_here")
     assert _workers.run_in_workers(_imported, jobs, 2, preload=preload) == [True, True]
+    # a function of no module (a builtin object's method) is called as any other
+    assert _workers.run_in_workers("-".join, [(["a", "b"],), ("cd",)], 2) == ["a-b", "c-d"]
 
 
 def test_the_workers_start_before_the_first_job_is_prepared() -> None:

@@ -129,7 +129,7 @@ def run_in_workers(
         workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=((function.__module__, *preload),),
+        initargs=((*_module_of(function), *preload),),
     )
     try:
         with _interrupts_blocked():  # the workers are born deaf to Ctrl-C
@@ -158,6 +158,13 @@ def run_in_workers(
         raise
     executor.shutdown(wait=True)  # the workers are reaped: their usage is the parent's
     return results
+
+
+def _module_of(function: Callable[..., Any]) -> tuple[str, ...]:
+    """The module of *function* to import as a worker starts, where it names one (a
+    method of a builtin object, ``"-".join``, names none)."""
+    name = getattr(function, "__module__", None)
+    return (name,) if isinstance(name, str) and name else ()
 
 
 @contextmanager
