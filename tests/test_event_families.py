@@ -8,6 +8,7 @@ the period), without the engine's counter, buckets or inclusion–exclusion.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections import Counter
 from datetime import date
@@ -19,7 +20,12 @@ from hypothesis import strategies as st
 
 from kommunale_integration import CaseCount, CaseCountKind, CaseData, CaseFilter
 from kommunale_integration._engine import compute
-from kommunale_integration._engine._families import event_families, pattern_counts, patterns
+from kommunale_integration._engine._families import (
+    event_families,
+    over_time,
+    pattern_counts,
+    patterns,
+)
 
 AGS = ["05558004", "05558008", "05566012"]
 EVENTS = ("a", "b", "c", "d")
@@ -210,13 +216,47 @@ def test_cases_of_a_pattern_no_case_can_make_are_an_internal_error() -> None:
         pattern_counts(sets, found, lambda e: broken[e])
 
 
-def test_the_family_table_holds_in_the_true_table_and_patterns_have_no_time() -> None:
+def test_the_sets_of_patterns_bounded_over_time_are_those_no_count_bounds() -> None:
+    """Placements (e or t), employment, training: the cases with both in a month are
+    at most those with both in the year (up: "both" alone); the cases with
+    employment alone in the year at most the sum over the months of those with
+    employment alone (down: each single event's pattern alone). The patterns
+    containing employment alone are employment's (its own relation over time), and
+    those within "both" are all of placements': left out."""
+    found = patterns([["e", "t"], ["e"], ["t"]])
+    assert over_time(found, 3) == ([frozenset({2})], [frozenset({0}), frozenset({1})])
+    # three single events beside their union: sums of patterns that no count is
+    found = patterns([["a", "b", "c"], ["a"], ["b"], ["c"]])
+    up, down = over_time(found, 4)
+    both = found.index(frozenset({0, 1, 2}))  # a and b, not c
+    assert frozenset(q for q, p in enumerate(found) if p >= found[both]) in up
+    assert frozenset(q for q, p in enumerate(found) if p <= found[both]) in down
+    # (up: the three pairs and all three; down: each event alone and the three pairs)
+    assert sorted(map(len, up)) == [1, 2, 2, 2]
+    assert sorted(map(len, down)) == [1, 1, 1, 3, 3, 3]
+    # a or b, and a, b or c: the cases with c alone in the year had c alone in some
+    # month (the union less a or b: no count); nothing up (the patterns containing
+    # "c alone" are those of the union, those containing "a or b" those of a or b)
+    assert over_time(patterns([["a", "b"], ["a", "b", "c"]]), 2) == ([], [frozenset({0})])
+
+
+@pytest.mark.parametrize(
+    "sets", [[("a", "b"), ("a",), ("b",)], [("a", "b", "c"), ("a",), ("b",), ("c",)]]
+)
+def test_the_family_table_holds_in_the_true_table_with_its_relations_over_time(
+    sets: list[tuple[str, ...]],
+) -> None:
     """Every relation of the one table of a family holds between the true values:
     the counts' sums over territories and sexes, their distinct-count relations over
-    time, each count the sum of its patterns, the patterns' sums over territories
-    and sexes. A case of employment in January and of training in April is of the
-    pattern "employment" in the first quarter, "training" in the second and "both"
-    in the year: a relation of the patterns over time would not hold."""
+    time, each count (and each sum of patterns) the sum of its patterns, every series
+    adding up over territories and sexes, and the patterns' one-sided relations over
+    time (:func:`over_time`). A case of employment in January and of training in
+    April is of the pattern "employment" in the first quarter, "training" in the
+    second and "both" in the year: no relation of the patterns over time is exact.
+    Every relation the attacker knows of the patterns over time is there: for each
+    pattern *A* and each period with its sub-periods of one kind, the sum of the
+    patterns containing *A* (up) and of those within *A* (down) — a count's own
+    relation where they are its patterns."""
     rows, ev = exports(3, 120)
     rows.append({"case_id": "x", "municipality": AGS[0], "opened": date(2025, 1, 1), "sex": "f"})
     ev += [
@@ -224,38 +264,74 @@ def test_the_family_table_holds_in_the_true_table_and_patterns_have_no_time() ->
         {"case_id": "x", "event": "b", "date": date(2025, 4, 15)},
     ]
     data = CaseData.from_records(rows, ev)
-    sets = [("a", "b"), ("a",), ("b",)]
     layout, raws, found = family_values(data, sets)
-    k = len(sets)
+    k, size = len(sets), len(layout.cell_list())
     keys, values, groups, dimensions, unknown = compute._family_table(
         layout, raws[:k], found, raws[k:]
     )
-    assert unknown == k * len(layout.cell_list())
-    assert len(keys) == len(values) == (k + len(found)) * len(layout.cell_list())
+    assert unknown == k * size
+    assert len(keys) == len(values) == len(set(keys))
     true = dict(zip(keys, values, strict=True))
-    over_time = 0
     for total, parts, exact in groups:
         shown = [true[p] for p in parts]
         if exact:
             assert true[total] == sum(shown), (total, parts)
         else:
             assert max(shown) <= true[total] <= sum(shown), (total, parts)
-            assert total[0][0] < k, "a relation over time of a pattern"
-            over_time += 1
-    assert over_time == k * len(layout._subperiods()) * len(layout.territories) * len(layout.combos)
     # the case x: employment only in Q1, training only in Q2, both in the year
     period = {str(p): i for i, p in enumerate(layout.periods)}
-    both = found.index(frozenset({0, 1, 2}))
+    both = found.index(frozenset({0, 1, 2}))  # (a, b and their union; k = 4: not c)
     assert true[((k + both, period["2025"]), AGS[0], ("f",))] >= 1
+    # no exact relation ties a series at a period to the same series at its
+    # sub-periods (only the sums over sub-periods, heads (j, period, split), are
+    # exact sums of sub-periods)
+    for total, parts, exact in groups:
+        if exact and len(total[0]) == 2:
+            assert {p[0][1] for p in parts} <= {total[0][1]}, (total, parts)
+    # the relations over time of the table, at each territory and combination: each
+    # set of patterns that the attacker bounds over time is a count's or bounded here
+    up, down = over_time(found, k)
+    assert up
+    assert down
+    own = [frozenset(q for q, p in enumerate(found) if j in p) for j in range(k)]
+    for a in found:
+        assert frozenset(q for q, b in enumerate(found) if b >= a) in (*own, *up)
+        assert frozenset(q for q, b in enumerate(found) if b <= a) in (*own, *down)
+    # the series of each set: its pattern, or the sum series with its true values
+    n = len(keys) // size  # (at least: the sums over sub-periods come after)
+    holder = {}
+    for s in (*up, *down):
+        mine = [sum(values[(k + q) * size + i] for q in s) for i in range(size)]
+        holder[s] = (
+            k + min(s)
+            if len(s) == 1
+            else next(
+                j for j in range(k + len(found), n) if values[j * size : (j + 1) * size] == mine
+            )
+        )
+    relations = {(total, tuple(parts), exact) for total, parts, exact in groups}
+    for m, (p, subs) in enumerate(layout._subperiods()):
+        for t, combo in itertools.product(layout.territories, layout.combos):
+            for s in up:
+                whole = ((holder[s], p), t, combo)
+                parts = (*(((holder[s], x), t, combo) for x in subs), whole)
+                assert (whole, parts, False) in relations
+            for s in down:
+                summed = ((holder[s], p, m), t, combo)
+                parts = tuple(((holder[s], x), t, combo) for x in subs)
+                assert (summed, parts, True) in relations
+                assert (summed, (((holder[s], p), t, combo), summed), False) in relations
     # the dimensions: the relations of the period coordinate, in the product
     heads = {key[0] for key in keys}
     (periods, *rest) = dimensions
     assert all(t in heads and set(p) <= heads for t, p, _ in periods)
+    assert {(key[0], key[1], key[2]) for key in keys} == {
+        (h, t, c) for h in heads for t in layout.territories for c in layout.combos
+    }
     # each count the sum of the patterns it is in, at each period
     within = {(t, tuple(ps)) for t, ps, exact in periods if exact}
     for p in range(len(layout.periods)):
         for j in range(k):
             mine = tuple((k + q, p) for q, pattern in enumerate(found) if j in pattern)
             assert ((j, p), mine) in within
-    assert len(within) == k * len(layout.periods)
     assert rest == layout.dimensions(True)[1:]

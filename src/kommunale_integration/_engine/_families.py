@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 
 from .._model import CaseCount, CaseCountKind
 
-__all__ = ["event_families", "pattern_counts", "patterns"]
+__all__ = ["event_families", "over_time", "pattern_counts", "patterns"]
 
 
 def _rest(spec: CaseCount) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -93,6 +93,41 @@ def patterns(sets: Sequence[Collection[str]]) -> tuple[frozenset[int], ...]:
             break
         found |= more
     return tuple(sorted(found, key=lambda pattern: (len(pattern), sorted(pattern))))
+
+
+def over_time(
+    patterns: Sequence[frozenset[int]], k: int
+) -> tuple[list[frozenset[int]], list[frozenset[int]]]:
+    """The sets of *patterns* (by position) whose cases the relations over time of a
+    family of *k* counts bound, one-sided: ``(up, down)``.
+
+    A case's pattern in a period is the union of its patterns in the sub-periods in
+    which it has events. So for each pattern *A*: the cases whose pattern in a
+    sub-period contains *A* are among those whose pattern in the period contains
+    *A* (both events in March: both in the year) — *up*, the patterns containing
+    *A*, a sub-period's at most the period's; and the cases whose pattern in the
+    period lies within *A* had such a pattern in at least one sub-period
+    (employment alone in the year: employment alone in some month) — *down*, the
+    patterns within *A*, the period's at most the sum of the sub-periods'. Nothing
+    exact: a case of employment in the first quarter and of training in the second
+    has both in the year.
+
+    A set that is the patterns of a count (those containing the pattern of one
+    event alone; those within the pattern of all counts: the count of every event)
+    is left out: the count's own relation over time, ``max(parts) ≤ total ≤
+    sum(parts)``, says both. Each set once, in the order of *patterns*.
+    """
+    own = [frozenset(q for q, pattern in enumerate(patterns) if j in pattern) for j in range(k)]
+    up: list[frozenset[int]] = []
+    down: list[frozenset[int]] = []
+    for a in patterns:
+        above = frozenset(q for q, b in enumerate(patterns) if b >= a)
+        below = frozenset(q for q, b in enumerate(patterns) if b <= a)
+        if above not in own and above not in up:
+            up.append(above)
+        if below not in own and below not in down:
+            down.append(below)
+    return up, down
 
 
 def pattern_counts(
