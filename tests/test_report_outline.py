@@ -812,6 +812,16 @@ def test_the_goals_of_a_field_stay_with_its_tables(kreis_reports: dict[str, Any]
     assert all(p.paragraph_format.keep_with_next for p in goals)
     facts = [p for p in doc.paragraphs if p.text.startswith("Maßnahmen: 10 empfohlen")]
     assert [p.paragraph_format.keep_with_next for p in facts] == [False]
+    # The field's description introduces them too (keeping the goals alone with the
+    # tables left "4.4 Arbeitsmarktintegration" and its description at a page's foot).
+    [description] = [p for p in doc.paragraphs if p.text.startswith("Beratung, Anerkennung")]
+    assert description.paragraph_format.keep_with_next
+    # A table's note stays with its last row; a table without a note keeps nothing.
+    tables = {t.rows[1].cells[0].text: t for t in doc.tables if len(t.rows) > 1}
+    noted = tables["Vermittlungen in Arbeit oder Ausbildung (Personen)"].rows[-1]
+    assert all(p.paragraph_format.keep_with_next for c in noted.cells for p in c.paragraphs)
+    plain = tables["Early Intervention NRW+"].rows[-1]
+    assert not any(p.paragraph_format.keep_with_next for c in plain.cells for p in c.paragraphs)
     assert '<ul class="intro">\n<li><strong>Handlungsziel:</strong>' in kreis_reports["html"]
     assert re.search(r"ul\.intro[^{]*\{ break-after: avoid; \}", kreis_reports["html"])
 

@@ -181,6 +181,10 @@ def test_docx_converted_by_libreoffice(kreis: dict[str, Any], tmp_path: Path) ->
     # foot of page 4, "Neu aufgenommene Fälle" alone under a repeated header on page 5.
     [page] = [p for p in pages if re.search(r"Begleitete Fälle \(aktiv\) +2\.030", p)]
     assert re.search(r"Neu aufgenommene Fälle +742", page)
+    # A field's heading, description and goals on the page of its first table.
+    [page] = [p for p in pages if "4.4 Arbeitsmarktintegration" in p]
+    assert "Wirkungsziel: Mehr Geflüchtete mit Bleibeperspektive" in " ".join(page.split())
+    assert "Maßnahmen: Arbeitsmarktintegration" in page
     # Column widths from the content: a header word breaks only at its hyphenation
     # point (Ziel-/erreichung), never inside a piece ("Vorperio/de").
     text = "\n".join(pages)

@@ -461,15 +461,30 @@ def _block(doc: Any, block: Block) -> None:
 def _section(doc: Any, section: Section, fmt: Formatter) -> None:
     doc.add_heading(section.heading, level=section.level)
     charts: list[Chart] = []
+    previous: Block | None = None
     for block in (*section.blocks, None):
         if isinstance(block, Chart):
             charts.append(block)
+            previous = None  # a note after the charts is not the table's
             continue
         if charts:
             _charts(doc, charts, fmt)
             charts = []
         if block is not None:
+            if (
+                previous is not None
+                and previous.kind == "table"
+                and block.kind == "paragraph"
+                and block.style == "note"
+            ):
+                # A table's note (what "*" means, how an attainment is computed) stays
+                # on its page: the Stadt report began page 4 with the formula of a
+                # table at the foot of page 3.
+                for cell in doc.tables[-1].rows[-1].cells:
+                    for paragraph in cell.paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
             _block(doc, block)
+        previous = block
     for child in section.children:
         _section(doc, child, fmt)
     if section.break_after:

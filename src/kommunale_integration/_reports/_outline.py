@@ -198,7 +198,9 @@ def _table(
     )
 
 
-def _paragraphs(text: str | None, style: Literal["body", "note", "lead"] = "body") -> list[Block]:
+def _paragraphs(
+    text: str | None, style: Literal["body", "note", "lead", "intro"] = "body"
+) -> list[Block]:
     return [
         Paragraph(text=" ".join(part.split()), style=style)
         for part in (text or "").split("\n\n")
@@ -503,12 +505,18 @@ def _figure_blocks(
 def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
     t = fmt.t
     field = ctx.fields[index]
-    blocks: list[Block] = list(_paragraphs(field.description))
+    # The description and the goals introduce the field's tables: on paper neither ends
+    # a page (keeping the goals with the tables left "4.4 Arbeitsmarktintegration" and
+    # its description alone at the foot of a page).
+    tables = bool(field.measures or field.figures)
+    blocks: list[Block] = list(
+        _paragraphs(field.description, style="intro" if tables or field.goals else "body")
+    )
     if field.goals:
         blocks.append(
             Items(
                 items=tuple(Item(label=fmt.goal_kind(g.kind), text=g.text) for g in field.goals),
-                intro=bool(field.measures or field.figures),
+                intro=tables,
             )
         )
     if field.measures:
