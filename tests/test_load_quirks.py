@@ -371,6 +371,39 @@ def test_a_measure_runs_from_a_year_to_a_year(tmp_path: Path) -> None:
     assert ki.read_table(tmp_path / "out.csv", "measures")[0].timeframe == first.timeframe
 
 
+def test_measures_and_meetings_name_actors_by_id_or_name(tmp_path: Path) -> None:
+    """Where a measure names its Federführung and partners and a meeting its
+    participants, an actor's name means its id, as for an offer's Träger (the newcomer
+    from Zittau wrote the names); a participant who is no actor stays as written, a
+    Federführung that is none is refused at its cell."""
+    actors = [
+        ki.Actor(id="stadt", name="Stadt Zittau – Sachgebiet Soziales", category="authority"),
+        ki.Actor(id="diakonie", name="Diakonisches Werk Oberlausitz", category="welfare"),
+    ]
+    path = tmp_path / "massnahmen.csv"
+    path.write_text(
+        "Titel;Handlungsfeld;Federführung;Partner\n"
+        "A;sprache;Stadt Zittau – Sachgebiet Soziales;diakonisches werk oberlausitz, stadt\n",
+        encoding="utf-8",
+    )
+    (measure,) = ki.read_table(path, "measures", actors=actors)
+    assert (measure.responsible, measure.partners) == ("stadt", ("diakonie", "stadt"))
+    path = tmp_path / "sitzungen.csv"
+    path.write_text(
+        "Netzwerk;Datum;Teilnehmende\n"
+        'rt;08.01.2026;"Diakonisches Werk Oberlausitz, stadt, Bürgermeister Müller"\n',
+        encoding="utf-8",
+    )
+    (meeting,) = ki.read_table(path, "meetings", actors=actors)
+    assert meeting.participants == ("diakonie", "stadt", "Bürgermeister Müller")
+    path = tmp_path / "massnahmen.csv"
+    path.write_text("Titel;Handlungsfeld;Federführung\nA;sprache;Amt 5\n", encoding="utf-8")
+    with pytest.raises(ki.LoadError) as caught:
+        ki.read_table(path, "measures", actors=actors)
+    [finding] = caught.value.findings
+    assert (finding.location.row, finding.location.column) == (2, "Federführung")
+
+
 def test_read_table_from_uploaded_file_objects(tmp_path: Path) -> None:
     import io
 

@@ -122,7 +122,8 @@ class TableColumn:
             ``lines``, ``date``, ``start``, ``end`` (a date or a year), ``time``,
             ``decimal``, ``int``, ``bool``, ``territory``, ``field``, ``fields``,
             ``category``, ``target-groups`` (a code, or a label of its catalogue),
-            ``network`` (an id or a name), ``territories``, ``postal``, ``json``,
+            ``network``, ``actor-ref``, ``actor-refs`` (an id or a name),
+            ``territories``, ``postal``, ``json``,
             ``history``, ``measure-status``, ``observation-status``, ``actor``,
             ``period``).
         required: Whether the column and a value in every row are required.
@@ -233,8 +234,8 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
         ),
         _c("status_since", "Status seit", "date", "Datum des Status"),
         _c("history", "Statusverlauf", "history", 'je Zeile "Datum Status: Notiz"'),
-        _c("responsible", "Federführung", "code", "ID des federführenden Akteurs"),
-        _c("partners", "Partner", "codes", "IDs der Partner"),
+        _c("responsible", "Federführung", "actor-ref", "ID oder Name des Akteurs"),
+        _c("partners", "Partner", "actor-refs", "IDs oder Namen der Partner"),
         _c("territories", "Gemeinden", "territories", "AGS oder Namen, durch Komma getrennt"),
         _c("timeframe.start", "Beginn", "start", "Beginn der Umsetzung (Datum oder Jahr)"),
         _c("timeframe.end", "Ende", "end", "Ende der Umsetzung (Datum oder Jahr)"),
@@ -259,7 +260,7 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
         _c("id", "ID", "code", "Kennung; leer: Netzwerk und Datum"),
         _c("network", "Netzwerk", "network", "ID oder Name des Netzwerks", required=True),
         _c("date", "Datum", "date", "Datum der Sitzung", required=True),
-        _c("participants", "Teilnehmende", "codes", "IDs der teilnehmenden Akteure"),
+        _c("participants", "Teilnehmende", "actor-refs", "IDs oder Namen der Akteure"),
         _c("participant_count", "Anzahl", "int", "Zahl der Teilnehmenden"),
         _c("topics", "Themen", "lines", "ein Thema je Zeile"),
         _c("results", "Ergebnisse", "lines", "ein Ergebnis je Zeile"),
@@ -432,6 +433,25 @@ class Resolver:
         found = self.network_names.get(normalise_header(text))
         if found is None:
             raise CellError("unknown-reference", "unknown-network", found=text)
+        return found
+
+    def actor_ref(self, text: str, *, strict: bool = True) -> str:
+        """The id of an actor given by id or by name where a measure or a meeting names
+        one (Federführung, Partner, Teilnehmende: "Stadt Zittau – Sachgebiet Soziales");
+        a text that can be an id is read as the id it is (validation names an unknown
+        one). Not *strict* (partners, participants: anyone may take part), a text that
+        is neither stays as it is.
+
+        Raises:
+            CellError: *strict*, a text that is neither an id nor the name of an actor.
+        """
+        if is_slug(text):
+            return text
+        found = self.actor_names.get(normalise_header(text))
+        if found is None:
+            if not strict:
+                return text
+            raise CellError("unknown-reference", "unknown-actor", found=text)
         return found
 
     def add_field(self, field_id: str, title: str) -> None:
@@ -712,6 +732,10 @@ def decode_cell(
         return found
     if codec == "codes":
         return _split(_as_text(raw))
+    if codec == "actor-ref":
+        return resolver.actor_ref(_as_text(raw).strip())
+    if codec == "actor-refs":
+        return [resolver.actor_ref(part, strict=False) for part in _split(_as_text(raw))]
     if codec == "network":
         return resolver.network(_as_text(raw).strip())
     if codec == "category":
@@ -1073,7 +1097,7 @@ def encode_cell(col: TableColumn, value: Any, *, german: bool, typed: bool) -> A
     codec = col.codec
     if value is None or value in ((), []):
         return None
-    if codec in {"codes", "territories", "fields", "target-groups"}:
+    if codec in {"codes", "territories", "fields", "target-groups", "actor-refs"}:
         return neutralise(", ".join(value))
     if codec == "lines":
         return neutralise("\n".join(value))
