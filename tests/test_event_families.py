@@ -310,7 +310,12 @@ def test_the_family_table_holds_in_the_true_table_with_its_relations_over_time(
             )
         )
     relations = {(total, tuple(parts), exact) for total, parts, exact in groups}
-    for m, (p, subs) in enumerate(layout._subperiods()):
+    # the year with its months is implied by the year with its quarters and each
+    # quarter with its months (one-sided relations chain): left out
+    splits = compute._unchained(layout._subperiods())
+    assert len(splits) == len(layout._subperiods()) - 1 == 5
+    assert all(len(subs) < 12 for _, subs in splits)
+    for m, (p, subs) in enumerate(splits):
         for t, combo in itertools.product(layout.territories, layout.combos):
             for s in up:
                 whole = ((holder[s], p), t, combo)
@@ -335,3 +340,12 @@ def test_the_family_table_holds_in_the_true_table_with_its_relations_over_time(
             mine = tuple((k + q, p) for q, pattern in enumerate(found) if j in pattern)
             assert ((j, p), mine) in within
     assert rest == layout.dimensions(True)[1:]
+
+
+def test_a_split_that_a_chain_of_splits_implies_is_left_out() -> None:
+    """A year (0) with its halves (1, 2) and its quarters (3 to 6), each half with
+    its quarters: the year with its quarters is implied (one-sided relations chain
+    through the halves); without the second half's split it is not."""
+    splits = [(0, [1, 2]), (0, [3, 4, 5, 6]), (1, [3, 4]), (2, [5, 6])]
+    assert compute._unchained(splits) == [(0, [1, 2]), (1, [3, 4]), (2, [5, 6])]
+    assert compute._unchained(splits[:3]) == splits[:3]
