@@ -333,6 +333,46 @@ def test_counts_that_break_their_own_relations_are_an_internal_error() -> None:
     values = {"t": 13, "a": 1, "b": 1}
     with pytest.raises(RuntimeError, match="breaks its own relations"):
         protect(values, [("t", ["a", "b"], False)], DisclosureControl(mode="round"))
+    # a part at its own multiple (5 of 5) is not raised above its count either
+    values = {"t": 10, "a": 5, "b": 0}
+    with pytest.raises(RuntimeError, match="breaks its own relations"):
+        protect(values, [("t", ["a", "b"], False)], DisclosureControl(mode="round"))
+
+
+def test_the_part_with_the_largest_remainder_is_raised() -> None:
+    """A distinct total of 8 (rounded 10) above the sum of its rounded parts (6 → 5,
+    2 → 0): the part closest to being rounded up is raised, 2 (2 short of 5), not the
+    larger 6 (4 short of 10)."""
+    values = {"t": 8, "a": 6, "b": 2}
+    result = protect(values, [("t", ["a", "b"], False)], DisclosureControl(mode="round"))
+    assert result.published == {"t": 10, "a": 5, "b": 5}
+
+
+def test_below_a_total_the_cell_with_the_largest_remainder_is_raised() -> None:
+    """A total that is the sum of 6 and 2 (published 5 + 0) and at least a distinct
+    part of 8 (published 10): of the cells under the total the one closest to being
+    rounded up is raised (2 → 5), not the larger one (6 → 10)."""
+    values = {"t": 8, "a": 6, "b": 2, "c": 8, "d": 0}
+    relations: list[Relation] = [("t", ["a", "b"], True), ("t", ["c", "d"], False)]
+    result = protect(values, relations, DisclosureControl(mode="round"))
+    assert result.published == {"a": 5, "b": 5, "c": 10, "d": 0, "t": 10}
+    assert broken(result.published, relations) == []
+
+
+def test_a_cell_on_both_sides_of_a_broken_relation_is_not_raised() -> None:
+    """``t = a + b`` (2 + 3, published 0 + 5) must be at most ``u + x`` where
+    ``u = a + c`` (2 + 2, published 0 + 0) and x = 1 (0): 5 > 0. Raising ``a`` would
+    raise both sides; the rule raises ``c``, which only the small side counts, so that
+    ``u`` is 5 and nothing else moves (raising ``a`` first ends at t = u = 10)."""
+    values = {"t": 5, "u": 4, "a": 2, "b": 3, "c": 2, "x": 1}
+    relations: list[Relation] = [
+        ("t", ["a", "b"], True),
+        ("u", ["a", "c"], True),
+        ("t", ["u", "x"], False),
+    ]
+    result = protect(values, relations, DisclosureControl(mode="round"))
+    assert result.published == {"t": 5, "u": 5, "a": 0, "b": 5, "c": 5, "x": 0}
+    assert broken(result.published, relations) == []
 
 
 # ------------------------------------------------ the base must reach the threshold
