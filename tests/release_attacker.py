@@ -14,6 +14,11 @@ the published cells:
   months, a school year and its months) when all of them are published: equality for
   counts that add up over time (``new`` cases), ``max(parts) ≤ total ≤ sum(parts)``
   for distinct counts (active cases, cases with an event);
+* a count filtered to values of a breakdown is made of the cells of the count
+  without that filter (:func:`filtered_parts`); where the release does not publish
+  that count, it is a count of its own all the same, never published (every cell
+  unknown, :func:`unpublished_wholes`), which may be one of a family of overlapping
+  events;
 * no count is negative, and the library's rule on zeros: while zeros are never
   suppressed, a suppressed cell is at least 1 (where a zero may be a secondary cell,
   at least 0);
@@ -48,6 +53,7 @@ Used by ``tests/test_disclosure_release.py`` and ``benchmarks/attack_release.py`
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import itertools
 import json
@@ -1417,6 +1423,7 @@ def attack_release(
     counts (the attacker cannot tell a primary cell from a suppressed zero).
     """
     outcome = Outcome()
+    release, knowledge, never = unpublished_wholes(release, knowledge)
     shown = given_back_by_rates(release, knowledge)  # the counts that rates give back
     if truth is not None:
         for key, (value, status) in shown.cells.items():
@@ -1451,7 +1458,7 @@ def attack_release(
             continue
         members = [indicator, *([flows[indicator]] if indicator in flows else [])]
         members = families.get(indicator, members)
-        group = _group(release, shown, knowledge, truth, folded, members)
+        group = _group(release, shown, knowledge, truth, folded, members, never)
         cells, found, real, owner, threshold = group
         if real is not None:
             check_truth(real, found)
@@ -1484,22 +1491,23 @@ def attack_release(
             knowledge.lower,
             integral=integral,
             table=real,
-            unknown={c for c, name in owner.items() if name is None},
+            unknown={c for c, name in owner.items() if name is None or name in never},
         )
         for cell, verdict in verdicts.items():
             name = owner[cell]
-            if name is None:
-                continue  # an unknown cell of the flows (open or closed cases)
+            if name is None or name in never:
+                continue  # an unknown cell (open or closed cases, patterns, a whole count)
             outcome.suppressed += 1
             key = (name, cell[0].removeprefix(f"{name}|"), *cell[1:])
             below = verdict.below and verdict.high < knowledge.threshold_of(name) - TOL
-            if real is not None and (verdict.fixed or verdict.below):
+            true = None if truth is None else float(truth.cells[key][0] or 0)
+            if true is not None and (verdict.fixed or verdict.below):
                 # the largest feasible value was solved for: the truth lies below it
-                assert real[cell] <= verdict.high + TOL, (key, real[cell], verdict)
-                assert not verdict.fixed or abs(real[cell] - verdict.low) < TOL, (key, verdict)
+                assert true <= verdict.high + TOL, (key, true, verdict)
+                assert not verdict.fixed or abs(true - verdict.low) < TOL, (key, verdict)
             if verdict.fixed:
                 outcome.fixed.append(key)
-            if below and (real is None or 0 < real[cell] < knowledge.threshold_of(name)):
+            if below and (true is None or 0 < true < knowledge.threshold_of(name)):
                 outcome.below.append(key)
     return outcome
 
@@ -1520,20 +1528,24 @@ def _group(
     truth: Release | None,
     folded: Mapping[str, tuple[str, dict[Cell, list[Cell]]]],
     members: Sequence[str],
+    never: Collection[str] = (),
 ) -> _Group:
     """The cells (the first member's by their own keys, the others' and the parts'
     named ``"<indicator>|<period>"``), the relations, the true values (with
-    *truth*), each cell's indicator (None for an unknown cell of the flows) and the
-    strictest threshold of the count indicators *members* — one count, or the new
-    and the active cases of the same cases — and of the counts that are parts of
-    them (a filter on a breakdown)."""
+    *truth*, unless a count of *never* — never published, :func:`unpublished_wholes`
+    — takes part), each cell's indicator (None for an unknown cell of the flows) and
+    the strictest threshold of the count indicators *members* — one count, or the
+    new and the active cases of the same cases — and of the counts that are parts
+    of them (a filter on a breakdown)."""
     cells: dict[Cell, tuple[float | None, str]] = {}
     found: list[Relation] = []
-    real: dict[Cell, float] | None = None if truth is None else {}
     owner: dict[Cell, str | None] = {}
     threshold = 0
     names: dict[str, dict[Cell, Cell]] = {}
     parts = [p for p, (base, _) in folded.items() if base in members]
+    real: dict[Cell, float] | None = {}
+    if truth is None or any(name in never for name in [*members, *parts]):
+        real = None
     for name in [*members, *parts]:
         own = shown.of(name)
         kind = knowledge.kinds[folded[name][0] if name in folded else name]
@@ -1620,6 +1632,54 @@ def _group(
             if real is not None:
                 real[cell] = real[plus] - real[minus]
     return cells, found, real, owner, threshold
+
+
+WHOLE = "~whole"
+"""The suffix of a count the attacker adds, never published (:func:`unpublished_wholes`)."""
+
+
+def unpublished_wholes(
+    release: Release, knowledge: Knowledge
+) -> tuple[Release, Knowledge, set[str]]:
+    """*release* and *knowledge* with the counts that a filter on a breakdown of the
+    release is part of, where the release does not publish them: employment starts
+    of women (``sex: [f]``) by sex beside placements, without employment starts. The
+    concept tells that the women's count is the column of women of a count of all
+    employment starts (:func:`filtered_parts`), and that count is one of the family
+    of placements (:func:`event_families`) — so the women's count is tied to
+    placements through it. The attacker adds it as a count ``<name>~whole`` whose
+    every cell is suppressed (unknown, at least 0; never judged): its families
+    replace those they overlap. Also the names of the counts added."""
+    dims, present = release.dims, set(release.indicators())
+    counts, kinds = dict(knowledge.counts), dict(knowledge.kinds)
+    rounded = dict(knowledge.rounded)
+    cells = dict(release.cells)
+    known = {definition_key(counts[n]) for n in present if n in counts}
+    added: set[str] = set()
+    for name in sorted(present & set(counts)):
+        spec = counts[name]
+        on = [f for f in spec.get("filters", []) if f["attribute"] in dims]
+        whole = {**spec, "filters": [f for f in spec.get("filters", []) if f not in on]}
+        if not on or definition_key(whole) in known:
+            continue
+        known.add(definition_key(whole))
+        virtual = f"{name}{WHOLE}"
+        counts[virtual], kinds[virtual] = whole, kinds[name]
+        if name in rounded:
+            rounded[virtual] = rounded[name]
+        for key in release.cells:
+            if key[0] == name:
+                cells[(virtual, *key[1:])] = (None, "suppressed")
+        added.add(virtual)
+    if not added:
+        return release, knowledge, added
+    new = [f for f in event_families(counts) if added & set(f)]
+    taken = {m for f in new for m in f}
+    families = [f for f in knowledge.families if not taken & set(f)] + new
+    changed = dataclasses.replace(
+        knowledge, counts=counts, kinds=kinds, rounded=rounded, families=families
+    )
+    return Release(release.dims, cells), changed, added
 
 
 def filtered_parts(

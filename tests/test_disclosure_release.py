@@ -1179,6 +1179,47 @@ def test_the_attacker_knows_that_a_pattern_of_a_month_lies_within_its_quarters(
     assert attack_release(published, knowledge, truth).fixed == []
 
 
+def test_the_attacker_ties_a_count_filtered_to_women_to_its_family_through_the_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Employment starts of women (``sex: [f]``) by sex beside placements and
+    training starts, without employment starts of all: the women's count is the
+    column of women of all employment starts, which is one of the family of
+    placements — so placements of women are at most the women's employment starts
+    plus their training starts: 3 + 0, and with the men's they make 6: both fixed at
+    3. The attacker adds the whole count, never published
+    (``release_attacker.unpublished_wholes``); without it, nothing is fixed."""
+    counts: dict[str, dict[str, Any]] = {
+        "placements": {"count": "events", "events": ["e", "t"]},
+        "employment_starts_women": {
+            "count": "events",
+            "events": ["e"],
+            "filters": [{"attribute": "sex", "values": ["f"]}],
+        },
+        "training_starts": {"count": "events", "events": ["t"]},
+    }
+    families = release_attacker.event_families(counts)
+    # (the women's count has a filter the others have not)
+    assert families == [("placements", "training_starts")]
+    knowledge = Knowledge({}, dict.fromkeys(counts, "distinct"), counts=counts, families=families)
+    rows = [
+        *_sex("placements", "2025", "all", 6, f=(3, True), m=(3, True)),
+        *_sex("employment_starts_women", "2025", "all", 3, f=(3, False), m=(0, False)),
+        *_sex("training_starts", "2025", "all", 0, f=(0, False), m=(0, False)),
+    ]
+    published, truth = handmade(("sex",), rows)
+    outcome = attack_release(published, knowledge, truth)
+    assert sorted(outcome.fixed) == [
+        ("placements", "2025", "all", ("f",)),
+        ("placements", "2025", "all", ("m",)),
+    ]
+    assert outcome.suppressed == 2  # (the whole count's cells are unknowns, not judged)
+    monkeypatch.setattr(
+        release_attacker, "unpublished_wholes", lambda release, known: (release, known, set())
+    )
+    assert attack_release(published, knowledge, truth).fixed == []
+
+
 def test_counts_of_overlapping_events_resist_the_attacker(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -1243,6 +1284,44 @@ def test_a_family_resists_the_attacker_who_knows_its_patterns_over_time(
         patch.setattr(compute_module, "family_over_time", lambda found, k: ([], []))
         csv_release, _, _, truth = publish(capsys, tmp_path, *args)
     assert len(attack_release(csv_release, knowledge, truth).below) > 5
+
+
+def test_a_family_with_a_count_filtered_to_women_resists_the_attacker(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The Stadt example (training starts beside placements) with employment starts
+    of women (``sex: [f]``) added, by sex for 2025 with its quarters and months:
+    the women's count is the column of women of all employment starts, one of the
+    family of placements, which the run does not publish. The attacker who adds it
+    (``release_attacker.unpublished_wholes``) and knows the patterns over time bounded
+    24 primary cells below 3 before the family table kept the patterns over time
+    (placements of women in May and June among them; engine of ``main`` at
+    ``f66cd70``); without the whole count, nothing. Since (``c06119d``) nothing."""
+    import yaml
+
+    data = yaml.safe_load((STADT / "konzept.yaml").read_text(encoding="utf-8"))
+    (placements,) = [i for i in data["indicators"] if i["id"] == "placements"]
+    numerator = {
+        "count": "events",
+        "events": ["employment_started"],
+        "filters": [{"attribute": "sex", "values": ["f"]}],
+    }
+    data["indicators"].append(
+        {**placements, "id": "employment_starts_women", "numerator": numerator}
+    )
+    concept = tmp_path / "konzept.yaml"
+    concept.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    knowledge = knowledge_from_concept(concept)
+    assert knowledge.families == [("placements", "training_starts")]
+    args = (concept, "--period", "2025", "--cases", STADT / "cases.csv")
+    args += ("--events", STADT / "events.csv", "--by", "sex")
+    csv_release, _, _, truth = publish(capsys, tmp_path, *args)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            release_attacker, "unpublished_wholes", lambda release, known: (release, known, set())
+        )
+        assert attack_release(csv_release, knowledge, truth).exposed == []
+    assert attack_release(csv_release, knowledge, truth).exposed == []
 
 
 def test_a_chain_of_three_overlapping_counts_is_one_family(
