@@ -36,6 +36,11 @@ Exit code 1 when anything is exposed, the formats disagree or the audit is off.
 With ``--integer`` the attacker also uses that counts are whole numbers (mixed-integer
 programs, ``scipy.optimize.milp``).
 
+With ``--round BASE`` the protected run rounds instead of suppressing (``indicators
+--round BASE``, the report likewise; no audit) and the attacker takes every count for
+rounded to that base ("rounding mode" of ``tests/release_attacker.py``, families,
+new and active cases included); a line then counts the rounded 0s proved to be 1 or 2.
+
 With ``--overlapping`` every concept gets counts of overlapping events beside its
 ``placements`` (employment or training): ``employment_starts`` and ``training_starts``
 (each event alone), where it has no count of that event yet — a family of counts
@@ -44,12 +49,13 @@ that the engine protects as one table and the attacker attacks as one
 
 Run: ``.venv/bin/python benchmarks/attack_release.py [--cases 20000] [--seeds 2025,7,11]
 [--sources synthetic,kreis,examples] [--by "sex;legal_basis;sex,legal_basis;age_group"]
-[--integer] [--no-audit] [--overlapping]``
+[--integer] [--no-audit] [--overlapping] [--round BASE]``
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import re
 import resource
@@ -215,6 +221,7 @@ def attack_indicators(
     work: Path,
     integral: bool = False,
     audited: bool = True,
+    rounding: int = 0,
 ) -> bool:
     base = [
         *([str(concept)] if concept else []),
@@ -239,13 +246,15 @@ def attack_indicators(
         "--datapackage",
         str(package),
         *(["--audit", str(audit)] if audited else []),
+        *(["--round", str(rounding)] if rounding else []),
     )
     cli("indicators", *base, "--no-suppression", "--output", str(work / "kennzahlen-intern.csv"))
     release = parse_csv(out.read_text(encoding="utf-8"))
     same = read_datapackage(package).cells == release.cells
     truth = parse_csv((work / "kennzahlen-intern.csv").read_text(encoding="utf-8"))
     start, cpu = time.perf_counter(), time.process_time()
-    outcome = attack_release(release, knowledge_from_concept(concept), truth, integral=integral)
+    known = knowledge_of(concept, rounding)
+    outcome = attack_release(release, known, truth, integral=integral)
     attack = (time.perf_counter() - start, time.process_time() - cpu)
     gaps = audit_gaps(audit, None if integral else outcome) if audited else ""
     print(
@@ -255,6 +264,20 @@ def attack_indicators(
         flush=True,
     )
     return bool(outcome.exposed) or not same or bool(gaps)
+
+
+def knowledge_of(concept: Path | None, rounding: int = 0) -> Any:
+    """The attacker's knowledge of the concept; with *rounding* (``--round``) every
+    count rounded to that base (or the concept's own larger one)."""
+    known = knowledge_from_concept(concept)
+    if not rounding:
+        return known
+    rounded = {
+        name: max(rounding, known.rounded.get(name, 0))
+        for name, kind in known.kinds.items()
+        if kind != "rate"
+    }
+    return dataclasses.replace(known, rounded=rounded)
 
 
 def engine() -> str:
@@ -292,7 +315,12 @@ IMPORTED: dict[str, str] = {}
 
 
 def attack_report(
-    label: str, concept: Path, cases: Path, events: Path, integral: bool = False
+    label: str,
+    concept: Path,
+    cases: Path,
+    events: Path,
+    integral: bool = False,
+    rounding: int = 0,
 ) -> bool:
     import kommunale_integration as ki
 
@@ -300,12 +328,15 @@ def attack_report(
     model = ki.load_concept(concept)
     data = ki.read_cases(cases, events)
     start, cpu = time.perf_counter(), time.process_time()
-    context = ki.report_context(model, "2025", cases=data)
+    control = ki.DisclosureControl(mode="round", base=rounding) if rounding else None
+    context = ki.report_context(
+        model, "2025", cases=data, **({"disclosure": control} if rounding else {})
+    )
     run = (time.perf_counter() - start, time.process_time() - cpu)
     truth = report_release(ki.report_context(model, "2025", cases=data, disclosure=None))
     release = report_release(context)
     start, cpu = time.perf_counter(), time.process_time()
-    outcome = attack_release(release, knowledge_from_concept(concept), truth, integral=integral)
+    outcome = attack_release(release, knowledge_of(concept, rounding), truth, integral=integral)
     attack = (time.perf_counter() - start, time.process_time() - cpu)
     print(line(label, "report", outcome, run, attack, commit), flush=True)
     return bool(outcome.exposed)
@@ -332,9 +363,17 @@ def main() -> int:
         help="add employment_starts and training_starts beside each concept's placements",
     )
     parser.add_argument(
+        "--round",
+        type=int,
+        default=0,
+        metavar="BASE",
+        help="rounding mode (indicators --round BASE) instead of suppression; no audit",
+    )
+    parser.add_argument(
         "--dir", type=Path, default=Path(tempfile.gettempdir()) / "kommunale-integration-attack"
     )
     args = parser.parse_args()
+    args.no_audit |= bool(args.round)  # (the audit needs suppression)
     seeds = [int(s) for s in args.seeds.split(",")]
     print(f"engine: {engine()}; protected runs {'without' if args.no_audit else 'with'} --audit")
     print(
@@ -351,10 +390,18 @@ def main() -> int:
             work = args.dir / "releases" / re.sub(r"[^a-z0-9]+", "-", f"{label} {by}".lower())
             work.mkdir(parents=True, exist_ok=True)
             bad |= attack_indicators(
-                label, concept, cases, events, by, work, args.integer, not args.no_audit
+                label,
+                concept,
+                cases,
+                events,
+                by,
+                work,
+                args.integer,
+                not args.no_audit,
+                args.round,
             )
         if concept is not None and not args.no_report:
-            bad |= attack_report(label, concept, cases, events, args.integer)
+            bad |= attack_report(label, concept, cases, events, args.integer, args.round)
     print("EXPOSED or inconsistent: see above" if bad else "nothing exposed")
     return 1 if bad else 0
 
