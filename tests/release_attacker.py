@@ -245,6 +245,20 @@ def event_families(counts: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, .
     return found
 
 
+def flow_pairs(counts: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The counts of new cases and of active cases of the same cases (the same
+    definition but for ``count``): new → active."""
+    flows: dict[str, str] = {}
+    for name, spec in counts.items():
+        if spec.get("count") != "new":
+            continue
+        twin = definition_key({**spec, "count": "active"})
+        found = [o for o, d in counts.items() if definition_key(d) == twin]
+        if found:
+            flows[name] = sorted(found)[0]
+    return flows
+
+
 def event_atoms(sets: Sequence[Collection[str]]) -> list[frozenset[int]]:
     """The patterns a case's events in a period can make among the counts of one
     family (*sets*, each count's events): for each non-empty set of the events a case
@@ -305,14 +319,6 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
         parts = [counts.get(definition_key(t)) if isinstance(t, dict) else None for t in terms]
         if indicator.get("denominator") is not None and None not in parts:
             rates[indicator["id"]] = (str(parts[0]), str(parts[1]))
-    flows: dict[str, str] = {}  # the same cases, counted new and active
-    for name, spec in definitions.items():
-        if spec.get("count") != "new":
-            continue
-        twin = definition_key({**spec, "count": "active"})
-        found = [o for o, d in definitions.items() if definition_key(d) == twin]
-        if found:
-            flows[name] = sorted(found)[0]
     return Knowledge(
         parents,
         kinds,
@@ -322,7 +328,7 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
         rounded=rounded,
         scales={r: scales[r] for r in rates},
         counts=definitions,
-        flows=flows,
+        flows=flow_pairs(definitions),
         families=event_families(definitions),
         fiscal=int(data.get("fiscal_year_start") or 1),
     )
@@ -1647,7 +1653,8 @@ def unpublished_wholes(
     concept tells that the women's count is the column of women of a count of all
     employment starts (:func:`filtered_parts`), and that count is one of the family
     of placements (:func:`event_families`) — so the women's count is tied to
-    placements through it. The attacker adds it as a count ``<name>~whole`` whose
+    placements through it; likewise new cases of women to active cases
+    (:func:`flow_pairs`). The attacker adds it as a count ``<name>~whole`` whose
     every cell is suppressed (unknown, at least 0; never judged): its families
     replace those they overlap. Also the names of the counts added."""
     dims, present = release.dims, set(release.indicators())
@@ -1676,8 +1683,12 @@ def unpublished_wholes(
     new = [f for f in event_families(counts) if added & set(f)]
     taken = {m for f in new for m in f}
     families = [f for f in knowledge.families if not taken & set(f)] + new
+    flows = {**knowledge.flows}  # (and new and active cases, one of them added)
+    for fresh, active in flow_pairs(counts).items():
+        if {fresh, active} & added and active not in flows.values():
+            flows[fresh] = active
     changed = dataclasses.replace(
-        knowledge, counts=counts, kinds=kinds, rounded=rounded, families=families
+        knowledge, counts=counts, kinds=kinds, rounded=rounded, families=families, flows=flows
     )
     return Release(release.dims, cells), changed, added
 

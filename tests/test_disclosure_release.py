@@ -1220,6 +1220,45 @@ def test_the_attacker_ties_a_count_filtered_to_women_to_its_family_through_the_w
     assert attack_release(published, knowledge, truth).fixed == []
 
 
+def test_the_attacker_ties_new_cases_of_women_to_active_cases_through_the_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """New cases of women (``sex: [f]``) by sex beside active cases, without new cases
+    of all: the women's count is the column of women of all new cases, which hang
+    together with the active cases (``active(P) = new(P) + open(start of P)``, the
+    year and its first quarter sharing the cases open on 1 January). So the women's
+    new cases of 2025 are 10 − 7 + 2 = 5 — fixed; without the whole count, free."""
+    counts: dict[str, dict[str, Any]] = {
+        "active_cases": {"count": "active"},
+        "new_cases_women": {
+            "count": "new",
+            "filters": [{"attribute": "sex", "values": ["f"]}],
+        },
+    }
+    flows = release_attacker.flow_pairs(counts)
+    assert flows == {}  # (the women's new cases have a filter the active cases have not)
+    knowledge = Knowledge(
+        {}, {"active_cases": "distinct", "new_cases_women": "additive"}, counts=counts, flows=flows
+    )
+    rows = [
+        *_sex("active_cases", "2025", "all", 20, f=(10, False), m=(10, False)),
+        *_sex("active_cases", "2025-Q1", "all", 14, f=(7, False), m=(7, False)),
+        *_sex("new_cases_women", "2025", "all", 5, f=(5, True), m=(0, False)),
+        *_sex("new_cases_women", "2025-Q1", "all", 2, f=(2, False), m=(0, False)),
+    ]
+    rows[6] = (*rows[6][:5], True)  # (the women's total of 2025 suppressed too)
+    published, truth = handmade(("sex",), rows)
+    outcome = attack_release(published, knowledge, truth)
+    assert sorted(outcome.fixed) == [
+        ("new_cases_women", "2025", "all", ("_T",)),
+        ("new_cases_women", "2025", "all", ("f",)),
+    ]
+    monkeypatch.setattr(
+        release_attacker, "unpublished_wholes", lambda release, known: (release, known, set())
+    )
+    assert attack_release(published, knowledge, truth).fixed == []
+
+
 def test_counts_of_overlapping_events_resist_the_attacker(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
