@@ -774,6 +774,7 @@ def test_a_free_cell_is_never_published_and_balances_a_witness_at_no_cost() -> N
     assert protection.published == {"T": 10, "a": None, "u": None}
     assert set(protection.intervals) == {"a"}
     assert protection.intervals["a"] == (0, 10)
+    assert protection.exact  # every suppressed cell audited; the free one is none
     assert protection.exposed(control.required) == []
     # a cell the attacker knows must itself be suppressed to hide the 1
     known = protect(values, groups, control)
