@@ -1563,22 +1563,37 @@ def _family_table(
                 summed = keys[split_at[(j, m)] + r]
                 groups.append((summed, [keys[j * size + s * n_rest + r] for s in subs], True))
                 groups.append((summed, [keys[j * size + p * n_rest + r], summed], False))
+    series_of = (list(zip(outer, inside, strict=True)), [holder[s] for s in up], within)
+    periods = _family_periods(layout, heads, k, splits, series_of)
+    dimensions = [periods, *layout.dimensions(True)[1:]]
+    return keys, values, groups, dimensions, k * size
+
+
+def _family_periods(
+    layout: _Layout,
+    heads: Sequence[Sequence[Any]],
+    k: int,
+    splits: Sequence[tuple[int, Sequence[int]]],
+    series_of: tuple[Sequence[tuple[int, Sequence[int]]], Sequence[int], Sequence[int]],
+) -> list[Any]:
+    """The relations of :func:`_family_table`'s heads, its period coordinate (the
+    product search's first dimension): the counts' own over time, each series as the
+    sum of its patterns in every period, and the one-sided relations over time of the
+    series *series_of* names (``(series, its patterns)`` pairs, the sets bounded
+    upwards, those bounded downwards)."""
+    summed, ups, within = series_of
     periods: list[Any] = []
     for p, subs in layout._subperiods():
         periods += [(heads[j][p], [heads[j][s] for s in subs], False) for j in range(k)]
     for p in range(len(layout.periods)):
-        periods += [
-            (heads[j][p], [heads[q][p] for q in parts_of], True)
-            for j, parts_of in zip(outer, inside, strict=True)
-        ]
-    for m, (p, subs) in enumerate(splits):
-        for j in (holder[s] for s in up):
-            periods.append((heads[j][p], [*(heads[j][s] for s in subs), heads[j][p]], False))
+        periods += [(heads[j][p], [heads[q][p] for q in parts_of], True) for j, parts_of in summed]
+    for m, (p, parts) in enumerate(splits):
+        for j in ups:
+            periods.append((heads[j][p], [*(heads[j][s] for s in parts), heads[j][p]], False))
         for j in within:
-            periods.append(((j, p, m), [heads[j][s] for s in subs], True))
+            periods.append(((j, p, m), [heads[j][s] for s in parts], True))
             periods.append(((j, p, m), [heads[j][p], (j, p, m)], False))
-    dimensions = [periods, *layout.dimensions(True)[1:]]
-    return keys, values, groups, dimensions, k * size
+    return periods
 
 
 def _unchained(splits: list[tuple[int, list[int]]]) -> list[tuple[int, list[int]]]:
