@@ -404,6 +404,26 @@ def test_measures_and_meetings_name_actors_by_id_or_name(tmp_path: Path) -> None
     assert (finding.location.row, finding.location.column) == (2, "Federführung")
 
 
+def test_spaces_around_a_phone_number_are_no_part_of_it(tmp_path: Path) -> None:
+    """A space typed after a telephone number in Excel cannot be seen; the newcomer
+    from Bremerhaven got "erwartet eine Telefonnummer …, erhalten: '+49 471 590-0 '".
+    Like the e-mail and web address beside it, the number is read without the spaces
+    around it. Free text (names, descriptions) keeps them: the model accepts them, and
+    a table written by the library reads back as it was written."""
+    path = tmp_path / "kontakte.csv"
+    path.write_text(
+        "Akteur;Funktion;Telefon;E-Mail\n"
+        "a; Beratung ; +49 471 590-0 ; beratung@example.org \n",
+        encoding="utf-8",
+    )
+    (linked,) = ki.read_table(path, "contacts")
+    assert linked.contact.phone == "+49 471 590-0"
+    assert linked.contact.email == "beratung@example.org"
+    assert linked.contact.role == " Beratung "
+    ki.write_table([linked], tmp_path / "out.csv", "contacts")
+    assert ki.read_table(tmp_path / "out.csv", "contacts") == (linked,)
+
+
 def test_read_table_from_uploaded_file_objects(tmp_path: Path) -> None:
     import io
 

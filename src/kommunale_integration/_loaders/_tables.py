@@ -216,7 +216,7 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
         _c("offer", "Angebot", "code", "ID des Angebots (oder Spalte Akteur)"),
         _c("name", "Ansprechpartner", "text", "Name (oder Funktion)"),
         _c("role", "Funktion", "text", "Funktion oder Rolle"),
-        _c("phone", "Telefon", "text", "Telefonnummer"),
+        _c("phone", "Telefon", "code", "Telefonnummer"),
         _c("email", "E-Mail", "code", "E-Mail-Adresse"),
         _c("web", "Web", "code", "Internetadresse (http/https)"),
     ),
