@@ -412,8 +412,7 @@ def test_spaces_around_a_phone_number_are_no_part_of_it(tmp_path: Path) -> None:
     a table written by the library reads back as it was written."""
     path = tmp_path / "kontakte.csv"
     path.write_text(
-        "Akteur;Funktion;Telefon;E-Mail\n"
-        "a; Beratung ; +49 471 590-0 ; beratung@example.org \n",
+        "Akteur;Funktion;Telefon;E-Mail\na; Beratung ; +49 471 590-0 ; beratung@example.org \n",
         encoding="utf-8",
     )
     (linked,) = ki.read_table(path, "contacts")

@@ -360,6 +360,36 @@ def test_cli_find_and_show(capsys: pytest.CaptureFixture[str]) -> None:
     assert "den AGS '05566999' gibt es im Gemeindeverzeichnis nicht" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("ags", "kind"),
+    [
+        ("04012", "kreisfreie Stadt (Kreisebene)"),
+        ("04012000", "kreisfreie Stadt"),
+        ("02000000", "kreisfreie Stadt"),
+        ("05566", "Kreis"),
+        ("05566096", "Gemeinde"),
+        ("05558012", "Stadt"),
+        ("01053105", "gemeindefreies Gebiet"),
+        ("053", "Regierungsbezirk"),
+        ("11", "Land"),
+    ],
+)
+def test_show_names_the_kind_in_words(
+    ags: str, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``territories show 04012`` said "Art: district" for Bremerhaven: the model's code,
+    in English, and the wrong one for the row of a kreisfreie Stadt at the level of the
+    Kreise (found by a newcomer from Bremerhaven)."""
+    assert main(["territories", "show", ags]) == 0
+    assert capsys.readouterr().out.splitlines()[1].endswith(f"; Art: {kind}")
+    from kommunale_integration._commands.territories import _kind_label
+
+    with ki.using_language("en"):
+        english = _kind_label(ki.territory_catalogue().require(ags))
+    assert english != kind
+    assert f"({kind.partition(' (')[0]})" in english  # the German word beside the English
+
+
 def test_cli_update_writes_the_users_catalogue(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

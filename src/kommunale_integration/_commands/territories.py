@@ -146,13 +146,32 @@ def _find(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _kind_label(entry: Any) -> str:
+    """The kind of an official unit in words of the language in use (``Gemeinde``,
+    ``kreisfreie Stadt``), not the model's code (``municipality``, ``city``): a kreisfreie
+    Stadt's row at the level of the Kreise is that city, not a Kreis."""
+    if len(entry.ags) == 5 and entry.kreisfrei:
+        return tr("district-free city (kreisfreie Stadt), at the level of the Kreise")
+    if entry.unincorporated:
+        return tr("unincorporated area (gemeindefreies Gebiet)")
+    labels = {
+        "state": tr("state (Land)"),
+        "region": tr("administrative region (Regierungsbezirk)"),
+        "district": tr("district (Kreis)"),
+        "city": tr("district-free city (kreisfreie Stadt)"),
+        "town": tr("town (Stadt)"),
+        "municipality": tr("municipality (Gemeinde)"),
+    }
+    return labels[entry.kind.value]
+
+
 def _show(args: argparse.Namespace) -> int:
     from .._i18n import format_date, format_number, tr
 
     book = chosen_catalogue(args)
     entry = book.require(args.ags.strip())
     print(book.describe(entry.ags))
-    print(tr("official name: {name}; kind: {kind}", name=entry.name, kind=entry.kind.value))
+    print(tr("official name: {name}; kind: {kind}", name=entry.name, kind=_kind_label(entry)))
     if entry.population is not None:
         people = format_number(entry.population)
         if book.population_date:
