@@ -910,3 +910,47 @@ def test_a_data_package_cannot_go_to_standard_output(
     assert stopped.value.code == 2
     assert "cannot go to standard output" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- thirteenth session
+
+
+@pytest.mark.skipif(not hasattr(os, "pipe") or os.name != "posix", reason="POSIX pipes")
+@pytest.mark.parametrize(
+    ("argv", "code", "said"),
+    [
+        (["territories", "show", "05566"], 141, ""),
+        (["territories", "find", "Neustadt"], 141, ""),
+        (["report", str(EXAMPLE), "--period", "2025", "--output", "-"], 141, ""),
+        # an error is still said: nothing was written to the closed pipe
+        (["territories", "show", "05566999"], 2, "the AGS '05566999' does not exist"),
+    ],
+)
+def test_output_into_a_pipe_nobody_reads_ends_silently(
+    argv: list[str], code: int, said: str
+) -> None:
+    """``territories show 05566 | head -3`` ended with "Fehler: Fehler des Betriebssystems:
+    „Broken pipe“" and exit code 2 (found by a newcomer from Bremerhaven): a program
+    whose reader stops reading ends silently, with the exit code of a command killed by
+    SIGPIPE (141), and Python prints no traceback at exit either."""
+    import subprocess
+    import sys
+
+    reading, writing = os.pipe()
+    os.close(reading)  # the reader is gone before the first line
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "kommunale_integration", *argv],
+            stdout=writing,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            timeout=300,
+            env={**os.environ, "LANGUAGE": "en"},
+        )
+    finally:
+        os.close(writing)
+    assert done.returncode == code, done.stderr
+    assert said in done.stderr
+    if not said:
+        assert done.stderr == ""

@@ -22,6 +22,7 @@ from types import FrameType
 from typing import Final
 
 from ._commands._common import (
+    EXIT_BROKEN_PIPE,
     EXIT_HUNG_UP,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -298,7 +299,43 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     forget_outputs()
     with using_language(language), _logging_to_stderr(args.verbose):
-        return _run(func, args)
+        code = _run(func, args)
+    return EXIT_BROKEN_PIPE if _reader_gone() else code
+
+
+def _reader_gone(*, after: BrokenPipeError | None = None) -> bool:
+    """Whether the program reading the standard output has stopped reading (``… | head``):
+    the rest of the output cannot be flushed, or, *after* a broken pipe, the standard
+    output is a pipe without a reader. Then the standard output is pointed at the null
+    device, so that Python's own flush at exit does not print a traceback either. A
+    broken pipe to an output file (a named pipe given as ``--output``) is not this: it is
+    an error of that file."""
+    stream = sys.stdout
+    try:
+        fd = stream.fileno()  # sys.stdout may be None: AttributeError
+        stream.flush()
+        broken = after is not None and _pipe_without_reader(fd)
+    except BrokenPipeError:
+        broken = True
+    except (AttributeError, OSError, ValueError):  # closed or no real file
+        return False
+    if broken:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    return broken
+
+
+def _pipe_without_reader(fd: int) -> bool:
+    """Whether *fd* is a pipe whose reading end is closed (``poll`` says ``POLLERR``);
+    ``False`` where there is no ``poll`` (Windows)."""
+    import select
+
+    if not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(event & select.POLLERR for _, event in poller.poll(0))
 
 
 def _place(error: BaseException) -> str:
@@ -353,6 +390,8 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
         say("error", error)
         return EXIT_UNUSABLE
     except OSError as error:
+        if isinstance(error, BrokenPipeError) and _reader_gone(after=error):
+            return EXIT_BROKEN_PIPE  # silent, as a program killed by SIGPIPE
         say("error", os_error_text(error))
         return EXIT_UNUSABLE
     except KeyboardInterrupt as error:

@@ -4,7 +4,9 @@ Exit codes (the contract of ``DESIGN.md``): :data:`EXIT_OK` 0 success,
 :data:`EXIT_FINDINGS` 1 the data has errors, :data:`EXIT_UNUSABLE` 2 the input is
 unusable or the usage is wrong, :data:`EXIT_INTERRUPTED` 130 / :data:`EXIT_TERMINATED`
 143 / :data:`EXIT_HUNG_UP` 129 stopped by ``SIGINT`` / ``SIGTERM`` / ``SIGHUP`` (the
-terminal or SSH session closed), :data:`EXIT_INTERNAL` 70 a bug.
+terminal or SSH session closed), :data:`EXIT_BROKEN_PIPE` 141 the program reading the
+standard output stopped reading (``… | head``; silent, as a command killed by
+``SIGPIPE``), :data:`EXIT_INTERNAL` 70 a bug.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from .._model import Concept
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
     "EXIT_FINDINGS",
     "EXIT_HUNG_UP",
     "EXIT_INTERNAL",
@@ -57,6 +60,7 @@ EXIT_INTERNAL: Final = 70
 EXIT_INTERRUPTED: Final = 130
 EXIT_TERMINATED: Final = 143
 EXIT_HUNG_UP: Final = 129
+EXIT_BROKEN_PIPE: Final = 141
 
 
 class UsageError(KommunaleIntegrationError):
