@@ -844,6 +844,134 @@ def test_the_tutorial_works_for_a_town_outside_nrw(
     assert addresses.count(f",{land},") == 3
 
 
+#: The tutorial in the Stadtstaaten (found by a newcomer from Bremerhaven, and for a
+#: Bezirk of Berlin, which the Gemeindeverzeichnis does not know): the folder, the
+#: town, its AGS, the town of the course, the provider of the grant.
+STADTSTAATEN = {
+    "neukoelln": (
+        ("wettringen", "neukoelln"),
+        ("Rat der Gemeinde Wettringen", "Bezirksverordnetenversammlung Neukölln"),
+        ("Gemeinde Wettringen", "Bezirksamt Neukölln"),
+        ("Wettringen", "Neukölln"),
+        ("05566096", "11000000"),
+        ("Rheine", "Potsdam"),
+        ("Land Nordrhein-Westfalen", "Land Berlin"),
+    ),
+    "bremerhaven": (
+        ("wettringen", "bremerhaven"),
+        ("Gemeinde Wettringen", "Magistrat Bremerhaven"),
+        ("Wettringen", "Bremerhaven"),
+        ("05566096", "04012000"),
+        ("Rheine", "Bremen"),
+        ("Land Nordrhein-Westfalen", "Freie Hansestadt Bremen"),
+    ),
+}
+
+#: Per place: its AGS, the title, the name the report gives it, the course's AGS and
+#: town.
+STADTSTAATEN_EXPECTED = {
+    "neukoelln": (
+        "11000000",
+        "Integrationskonzept des Bezirks Neukölln",
+        "Neukölln",
+        ("12054000", "Potsdam"),
+    ),
+    "bremerhaven": (
+        "04012000",
+        "Integrationskonzept der Stadt Bremerhaven",
+        "Bremerhaven",
+        ("04011000", "Bremen"),
+    ),
+}
+
+
+@pytest.mark.parametrize("place", sorted(STADTSTAATEN))
+def test_the_tutorial_works_in_a_stadtstaat(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], place: str
+) -> None:
+    """Bremerhaven is a kreisfreie Stadt of the Land Bremen; Neukölln a Bezirk of Berlin,
+    which has no AGS of its own: ``init neukoelln --name Neukölln`` said "gibt es im
+    Gemeindeverzeichnis nicht", and with ``--ags 11000000 --name "Bezirk Neukölln"`` it
+    wrote "Integrationskonzept der Stadt Bezirk Neukölln", which validation then
+    called a wrong name for the AGS. The concept of a Bezirk has the city's AGS under
+    the Bezirk's name, and init says what it must add (the Bezirk's inhabitants)."""
+    monkeypatch.chdir(tmp_path)
+    _follow(
+        _tutorial_steps(),
+        capsys,
+        STADTSTAATEN[place],
+        skip=("--format md", "--format docx", "--version"),
+    )
+    ags, title, name, (course_ags, course_town) = STADTSTAATEN_EXPECTED[place]
+    concept = ki.load_concept(tmp_path / place)
+    assert concept.territory == ags
+    assert concept.title == title
+    report = ki.validate(concept, "steuerung")
+    assert report.ok
+    assert not [f for f in report.findings if f.code.startswith("territory-")]
+    assert [o.municipality for o in ki.offers_outside(concept)] == [course_ags]
+    html = (tmp_path / "jahresbericht-2026.html").read_text(encoding="utf-8")
+    assert f"Jahresbericht 2026 zum {title}" in html
+    assert f"<td>{course_town}</td><td>{name}</td>" in html
+    assert f"({name}, 2026)" in html  # the tables say whose figures they are
+    table = (tmp_path / "kennzahlen-2026.csv").read_text(encoding="utf-8")
+    assert f"placements,2026,{ags},3,ok" in table
+
+
+def test_init_names_what_a_bezirk_must_add(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("Neukölln", "Bezirk Neukölln", "Berlin-Neukölln", "bezirksamt neukölln"):
+        folder = tmp_path / name.replace(" ", "-")
+        assert main(["init", str(folder), "--name", name]) == 0
+        err = capsys.readouterr().err
+        assert "Warnung: Neukölln ist ein Bezirk von Berlin" in err
+        assert "Einwohnerzahl des Bezirks" in err
+        concept = ki.load_concept(folder)
+        assert (concept.territory, concept.title) == (
+            "11000000",
+            "Integrationskonzept des Bezirks Neukölln",
+        )
+    # Hamburg's Bezirke by their official names and their short ones; with the AGS too.
+    assert main(["init", str(tmp_path / "nord"), "--name", "Nord"]) == 0
+    assert (
+        ki.load_concept(tmp_path / "nord").title == "Integrationskonzept des Bezirks Hamburg-Nord"
+    )
+    assert main(["init", str(tmp_path / "a"), "--ags", "02000000", "--name", "Altona"]) == 0
+    assert ki.load_concept(tmp_path / "a").territories[0].name == "Altona"
+    capsys.readouterr()
+    # A Bezirk of the other city is no name of this one.
+    assert main(["init", str(tmp_path / "b"), "--ags", "11000000", "--name", "Altona"]) == 0
+    assert "der Name passt nicht zum AGS" in capsys.readouterr().out
+    # The look-up shows the city, and says why.
+    assert main(["territories", "find", "Neukölln"]) == 0
+    found = capsys.readouterr()
+    assert found.out.startswith("11000000  Berlin (11000000), Berlin")
+    assert "Hinweis: Neukölln ist ein Bezirk der Stadt unten" in found.err
+    # Landkreis Harburg keeps its name (Harburg is a Bezirk of Hamburg as well).
+    assert ki.territory_catalogue().matches("03353", "Harburg")
+
+
+@pytest.mark.parametrize(
+    "name", ["Verbandsgemeinde Daun", "VG Daun", "Amt Hüttener Berge", "Samtgemeinde Bersenbrück"]
+)
+def test_a_gemeindeverband_is_refused_with_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """A Verbandsgemeinde (Rheinland-Pfalz), an Amt (Schleswig-Holstein) or a
+    Samtgemeinde (Niedersachsen) got "gibt es im Gemeindeverzeichnis nicht: prüfen Sie
+    die Schreibweise", as if misspelt: the library does not know Gemeindeverbände yet,
+    and says so, with what to do instead."""
+    assert main(["init", str(tmp_path / "x"), "--name", name]) == 2
+    err = capsys.readouterr().err
+    assert "ist ein Gemeindeverband" in err
+    assert f"territories find {name.split(' ', 1)[1]}" in err
+    assert "Schreibweise" not in err
+    assert not (tmp_path / "x").exists()
+    assert main(["territories", "find", name]) == 2
+    assert "ist ein Gemeindeverband" in capsys.readouterr().err
+
+
 def test_cli_repairs_an_ags_that_lost_its_leading_zero(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

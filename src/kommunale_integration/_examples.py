@@ -433,6 +433,30 @@ def _resolve(
     return official
 
 
+def _bezirk_of(code: str, name: str) -> str | None:
+    """The official name of the Bezirk of Berlin or Hamburg that *name* means, when *code*
+    is that city's AGS; then a warning says what the concept of a Bezirk must add."""
+    from ._territories import stadtstaat_bezirk
+
+    found = stadtstaat_bezirk(name) if name else None
+    if found is None or found[0] != code:
+        return None
+    log.warning(
+        "%s",
+        tr(
+            "{bezirk} is a Bezirk of {city}: the Gemeindeverzeichnis knows the city only, so "
+            "the concept has the city's AGS {ags} under the Bezirk's name, and so has the "
+            "case export (municipality). Enter the Bezirk's inhabitants in konzept.yaml "
+            "(territories: population, population_date): figures per inhabitant would "
+            "otherwise use the whole city's",
+            bezirk=found[1],
+            city="Berlin" if code == "11000000" else "Hamburg",
+            ags=code,
+        ),
+    )
+    return found[1]
+
+
 def _line(t: Territory) -> str:
     parent = f', parent: "{t.parent}"' if t.parent else ""
     return f'  - {{ags: "{t.ags}", name: {_quoted(t.name)}, kind: {t.kind.value}{parent}}}\n'
@@ -547,12 +571,14 @@ def init_concept(
     code = official.ags
     territory_kind = official.kind if kind is None else _kind(kind, code)
     # A name looked up means the official unit; one given beside the AGS is kept
-    # unless it is a spelling of the official name.
+    # unless it is a spelling of the official name. A Bezirk of Berlin or Hamburg is
+    # the city's AGS under the Bezirk's name.
+    bezirk = _bezirk_of(code, clean)
     own_name = bool(ags) and clean and not book.matches(code, clean)
     # Building the territory checks the AGS (digits, length for the kind).
     root = Territory(
         ags=code,
-        name=clean if own_name else official.display_name,
+        name=bezirk or (clean if own_name else official.display_name),
         kind=territory_kind,
         parent=official.parent
         if len(code) == 8 and official.kind is not TerritoryKind.CITY
@@ -562,7 +588,9 @@ def init_concept(
     bare = clean
     for prefix in _PREFIXES:
         bare = bare.removeprefix(prefix)
-    if territory_kind is TerritoryKind.DISTRICT:
+    if bezirk:
+        title = f"Integrationskonzept des Bezirks {bezirk}"
+    elif territory_kind is TerritoryKind.DISTRICT:
         title = f"Integrationskonzept {_district_genitive(clean)}"
     else:
         title = f"Integrationskonzept {_GENITIVE.get(territory_kind, 'der Stadt')} {bare}"

@@ -27,7 +27,7 @@ from datetime import date
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -110,6 +110,67 @@ _AROUND_PUNCTUATION = re.compile(r" ?([/(),.-]) ?")
 #: "St." before a name is "Sankt": the official names have both ("St. Ingbert",
 #: "Sankt Augustin"), and a user writes either.
 _SAINT = re.compile(r"(?<!\w)st\. ?")
+
+
+#: The Bezirke of the two Stadtstaaten that are one Gemeinde each (Berlin, Hamburg): no
+#: Gemeinden, so not in the Gemeindeverzeichnis, but what an integration officer there
+#: works for.
+STADTSTAAT_BEZIRKE: Final = {
+    "11000000": (
+        "Mitte", "Friedrichshain-Kreuzberg", "Pankow", "Charlottenburg-Wilmersdorf",
+        "Spandau", "Steglitz-Zehlendorf", "Tempelhof-Schöneberg", "Neukölln",
+        "Treptow-Köpenick", "Marzahn-Hellersdorf", "Lichtenberg", "Reinickendorf",
+    ),
+    "02000000": (
+        "Hamburg-Mitte", "Altona", "Eimsbüttel", "Hamburg-Nord", "Wandsbek", "Bergedorf",
+        "Harburg",
+    ),
+}  # fmt: skip
+
+#: How the name of a Gemeindeverband begins (Amt, Verbandsgemeinde, Samtgemeinde,
+#: Verwaltungsgemeinschaft, Verwaltungsverband; as written and abbreviated).
+_VERBAND = re.compile(
+    r"(?:amt|verbandsgemeinde|vg|samtgemeinde|sg|verwaltungsgemeinschaft|vgem|vwg"
+    r"|gemeindeverwaltungsverband|gvv|verwaltungsverband|vvg?)\.? (?P<rest>.+)"
+)
+_BEZIRK = re.compile(r"(?:stadtbezirk|bezirksamt|bezirk|ba)\.? (?P<rest>.+)")
+
+
+def stadtstaat_bezirk(name: str) -> tuple[str, str] | None:
+    """The AGS of the city and the official name of the Bezirk that *name* means, if it
+    names a Bezirk of Berlin or Hamburg (``Neukölln``, ``Bezirk Altona``,
+    ``Berlin-Spandau``, ``Hamburg-Nord``); else ``None``.
+
+    >>> stadtstaat_bezirk("Bezirk Neukölln"), stadtstaat_bezirk("Nord")
+    (('11000000', 'Neukölln'), ('02000000', 'Hamburg-Nord'))
+    """
+    wanted = _normal(name)
+    if match := _BEZIRK.fullmatch(wanted):
+        wanted = match["rest"]
+    for city, bezirke in STADTSTAAT_BEZIRKE.items():
+        town = "berlin" if city == "11000000" else "hamburg"
+        for bezirk in bezirke:
+            short = _normal(bezirk).removeprefix(f"{town}-")
+            if wanted in {short, f"{town}-{short}", f"{town} {short}"}:
+                return city, bezirk
+    return None
+
+
+def _not_a_unit(name: str) -> str | None:
+    """Why *name* is not in the catalogue though it names an administrative unit: a
+    Gemeindeverband (``Verbandsgemeinde Daun``, ``Amt Hüttener Berge``), with what to do
+    instead; ``None`` for any other name."""
+    if not _VERBAND.fullmatch(_normal(name)):
+        return None
+    return tr(
+        "'{name}' is a Gemeindeverband (Amt, Verbandsgemeinde, Samtgemeinde, "
+        "Verwaltungsgemeinschaft): the library knows Länder, Kreise, Städte and Gemeinden, "
+        "not yet Gemeindeverbände. Create the concept for one of its Gemeinden "
+        "(territories find {rest}) or for its Kreis (see the documentation, Territories, "
+        "Gemeindeverbände)",
+        name=clip(name),
+        rest=clip(name.split(None, 1)[1].strip()),
+    )
 
 
 def _normal(text: str) -> str:
@@ -379,6 +440,10 @@ class TerritoryCatalogue:
                 one message for it, with what to check).
         """
         exact, beginning = self.candidates(name)
+        if not exact and not beginning and (bezirk := stadtstaat_bezirk(name)):
+            return [self.require(bezirk[0])], []
+        if not exact and not beginning and (why := _not_a_unit(name)):
+            raise KommunaleIntegrationError(why)
         if not exact and not beginning:
             message = tr(
                 "there is no Kreis, Stadt or Gemeinde '{name}' in the "
@@ -462,9 +527,13 @@ class TerritoryCatalogue:
         return [e for e in self.entries if len(e.ags) == size and wanted in e.names()]
 
     def matches(self, ags: str, name: str) -> bool:
-        """Whether *name* is a spelling of the unit *ags* (official, short, with prefix)."""
+        """Whether *name* is a spelling of the unit *ags* (official, short, with prefix),
+        or a Bezirk of the Stadtstaat *ags* (Neukölln for Berlin: see
+        :func:`stadtstaat_bezirk`)."""
         entry = self.get(ags)
-        return entry is not None and _normal(name) in entry.names()
+        if entry is None:
+            return False
+        return _normal(name) in entry.names() or (stadtstaat_bezirk(name) or ("",))[0] == ags
 
     def suggest(self, name: str, near: str = "") -> list[OfficialTerritory]:
         """The units *name* may mean, those sharing the longest AGS prefix with *near* first.

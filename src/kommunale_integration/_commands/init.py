@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     from .._i18n import current_language, tr
     from .._loaders import load_concept
     from .._parse import repair_ags
-    from .._territories import record_territory_catalogue
+    from .._territories import record_territory_catalogue, stadtstaat_bezirk
     from .._validation import validate
     from .._validation._messages import severity_label
     from .territories import chosen_catalogue
@@ -104,7 +104,9 @@ def run(args: argparse.Namespace) -> int:
         warning = choice.warning(book)
         if warning is not None:
             print(f"{severity_label(Severity.WARNING, current_language()).capitalize()}: {warning}")
-        ags, name = choice.chosen.ags, None  # the official name of the unit chosen
+        # The official name of the unit chosen; a Bezirk of Berlin or Hamburg keeps its
+        # own (the unit is the city).
+        ags, name = choice.chosen.ags, (name if stadtstaat_bezirk(name) else None)
     init_concept(
         folder,
         name=name,

@@ -10,6 +10,7 @@ CSV) and writes a catalogue a concept names in ``territory_catalogue``.
 from __future__ import annotations
 
 import argparse
+import shlex
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -135,9 +136,22 @@ def _info(args: argparse.Namespace) -> int:
 
 def _find(args: argparse.Namespace) -> int:
     from .._i18n import format_number, tr
+    from .._territories import stadtstaat_bezirk
+    from ._common import say
 
     book = chosen_catalogue(args)
     exact, beginning = book.require_name(args.name)
+    bezirk = stadtstaat_bezirk(args.name)
+    if bezirk and [e.ags for e in exact + beginning] == [bezirk[0]]:
+        say(
+            "notice",
+            tr(
+                "{bezirk} is a Bezirk of the city below and has no AGS of its own; "
+                "init DIR --name {name} creates the Bezirk's concept with the city's AGS",
+                bezirk=bezirk[1],
+                name=shlex.quote(bezirk[1]),
+            ),
+        )
     for entry in book.within(exact + beginning, kreis=args.kreis, land=args.land):
         people = ""
         if entry.population:
