@@ -913,7 +913,7 @@ def test_the_tutorial_works_in_a_stadtstaat(
     html = (tmp_path / "jahresbericht-2026.html").read_text(encoding="utf-8")
     assert f"Jahresbericht 2026 zum {title}" in html
     assert f"<td>{course_town}</td><td>{name}</td>" in html
-    assert f"({name}, 2026)" in html  # the tables say whose figures they are
+    assert f"({name}, 2026; Vorperiode 2025)" in html  # whose figures, of which periods
     table = (tmp_path / "kennzahlen-2026.csv").read_text(encoding="utf-8")
     assert f"placements,2026,{ags},3,ok" in table
 

@@ -468,6 +468,26 @@ def test_docx_has_headings_tables_and_charts() -> None:
     assert len(doc.inline_shapes) == 2
 
 
+@pytest.mark.parametrize(
+    ("lang", "period", "caption"),
+    [
+        ("de", "2025", "Kennzahlen: Sprache (Kreis Coesfeld, 2025; Vorperiode 2024)"),
+        ("en", "2025", "Indicators: Sprache (Kreis Coesfeld, 2025; previous period 2024)"),
+        # without a value of 2022 the column shows "–" and the caption names no period
+        ("de", "2023", "Kennzahlen: Sprache (Kreis Coesfeld, 2023)**"),
+    ],
+)
+def test_a_table_of_kennzahlen_says_which_period_is_the_previous(
+    lang: str, period: str, caption: str
+) -> None:
+    """The column "Vorperiode" said "0" without saying of which period (a council member
+    reading the Bremerhaven report for 2026): the caption names it beside the period of
+    the values."""
+    text = ki.build_report(sample_concept(), period, format="md", today=TODAY, lang=lang)
+    assert isinstance(text, str)
+    assert caption in text
+
+
 def test_docx_internal_banner() -> None:
     import docx
 

@@ -182,6 +182,7 @@ MESSAGES: Mapping[str, str] = {
         "(statistical disclosure control)."
     ),
     "suppressed_previous": "{name} (previous period {period})",
+    "figures_caption_previous": "{title} ({place}, {period}; previous period {previous})",
     "suppressed_note_cells": (
         "* not published: counts of 1 or 2, and values from which such a count could be "
         "worked out, are withheld so that no one can be recognised (statistical "

@@ -483,7 +483,17 @@ def _figure_blocks(
 ) -> list[Block]:
     """The table of *figures*, its notes (suppressed cells, attainment) and the charts."""
     t = fmt.t
+    # The column "Vorperiode" does not say which period it is: the caption does.
+    previous = next((f.previous.period for f in figures if f.previous is not None), None)
     caption = f"{t('indicators')}: {title} ({ctx.territory_name}, {fmt.period(ctx.period)})"
+    if previous is not None:
+        caption = t(
+            "figures_caption_previous",
+            title=f"{t('indicators')}: {title}",
+            place=ctx.territory_name,
+            period=fmt.period(ctx.period),
+            previous=fmt.period(previous),
+        )
     blocks: list[Block] = [_figure_table(fmt, figures, caption)]
     if note := suppressed_note(fmt, figures):
         blocks.append(note)
