@@ -209,3 +209,31 @@ def test_a_folder_in_place_of_a_table_is_said_in_good_german(
     err = capsys.readouterr().err
     assert "akteure.csv: Ordner statt einer Datei; gelesen werden nur gewöhnliche Dateien" in err
     assert "ein(e)" not in err
+
+
+@pytest.mark.parametrize(
+    ("text", "german"),
+    [
+        ("2026-13", "der Monat muss zwischen 1 und 12 liegen, nicht 13"),
+        ("2026-W54", "die Kalenderwoche muss zwischen 1 und 53 liegen, nicht 54"),
+        ("2026-Q5", "das Quartal muss zwischen 1 und 4 liegen, nicht 5"),
+        ("2026-H3", "das Halbjahr muss zwischen 1 und 2 liegen, nicht 3"),
+        ("0000", "das Jahr muss zwischen 1 und 9999 liegen, nicht 0"),
+    ],
+)
+def test_a_number_out_of_range_in_a_period_is_named_in_german(text: str, german: str) -> None:
+    """``--period 2026-13`` said "month muss zwischen 1 und 12 liegen": the name of the
+    number was the English parameter name (found by the hostile tester)."""
+    import kommunale_integration as ki
+
+    with pytest.raises(ki.PeriodError) as caught:
+        ki.ReportPeriod.parse(text)
+    with _i18n.using_language("de"):
+        assert german in str(caught.value)
+    with _i18n.using_language("en"):
+        assert "must be between" in str(caught.value)
+        assert german.split(" muss", 1)[0] not in str(caught.value)
+    with pytest.raises(ki.PeriodError) as caught, ki.fiscal_year_start(13):
+        pass
+    with _i18n.using_language("de"):
+        assert "der erste Monat des Haushaltsjahres muss zwischen 1 und 12" in str(caught.value)

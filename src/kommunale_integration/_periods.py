@@ -273,13 +273,28 @@ def _check_date(name: str, value: object) -> dt.date:
     return value
 
 
+#: The numbers of a period in messages (``messages`` ids): "der Monat muss zwischen 1 und
+#: 12 liegen", not "month muss zwischen …".
+_NUMBER_NAMES: Final = {
+    "year": N_("the year"),
+    "half": N_("the half of the year"),
+    "quarter": N_("the quarter"),
+    "month": N_("the month"),
+    "week": N_("the week"),
+    "fiscal_year_start": N_("the first month of the budget year (fiscal_year_start)"),
+    "start_month": N_("the first month of the budget year (start_month)"),
+    "budget_start_month": N_("the first month of the budget year (budget_start_month)"),
+    "start_year": N_("the first year of the school year (start_year)"),
+}
+
+
 def _check_int(name: str, value: object, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{name} must be an int, got {value!r}")
     if not low <= value <= high:
         raise PeriodError(
             "{name} must be between {low} and {high}, not {value}",
-            name=name,
+            name=Translatable(_NUMBER_NAMES[name]),
             low=low,
             high=high,
             value=value,
