@@ -300,6 +300,26 @@ def test_unknown_reference_of_the_concept_itself() -> None:
     assert _only(report, "unknown-reference").location.path == "adopted"
 
 
+def test_an_ags_that_lost_its_leading_zero_is_named_so() -> None:
+    """``territory: 5558008`` (a number in YAML, the zero gone) was "there is no
+    territory 5558008 in the concept" (found by the hostile tester): the message says
+    which AGS was meant and how to write it; the model's own check says it too."""
+    concept = _replace(_clean(), "targets", 0, territory=BILLERBECK.removeprefix("0"))
+    finding = _only(_run(concept), "unknown-reference")
+    assert finding.location.path == "targets[0].territory"
+    assert finding.message.endswith(
+        "hat der AGS seine führende Null verloren? Schreiben Sie ihn in "
+        'Anführungszeichen: "05558008".'
+    )
+    # a number that is no AGS of the concept even with its zero: the plain message
+    concept = _replace(_clean(), "targets", 0, territory="5558999")
+    finding = _only(_run(concept), "unknown-reference")
+    assert finding.message.endswith("Gebiet „5558999“ gibt es im Konzept nicht.")
+    with using_language("en"), pytest.raises(ki.InvalidValueError) as caught:
+        Territory(ags="5558008", name="Billerbeck", kind=TerritoryKind.TOWN)
+    assert 'lose its leading zero? Write it in quotes: "05558008"' in str(caught.value)
+
+
 def test_territories_are_not_checked_when_the_concept_lists_none() -> None:
     concept = _clean().evolve(territories=())
     assert "unknown-reference" not in _run(concept).codes()

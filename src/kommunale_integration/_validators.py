@@ -16,7 +16,7 @@ import attrs
 
 from ._errors import InvalidValueError, shown
 from ._i18n import N_
-from ._parse import SLUG_PATTERN, ParseError, check_digits, is_ags
+from ._parse import SLUG_PATTERN, ParseError, check_digits, is_ags, repair_ags
 
 # An e-mail address: a local part of letters, digits and ``. _ + ' -``, and a domain of
 # labels of letters, digits and inner hyphens. Letters beyond ASCII are allowed (IDN,
@@ -97,6 +97,15 @@ class _AGS:
                 found=shown(value),
             )
         if not is_ags(value):
+            meant, repaired = repair_ags(value)
+            if repaired:  # 4012000 (a number in YAML or JSON) for 04012000
+                raise _fail(
+                    attribute,
+                    "expected an AGS of 8 digits (municipality), 5 (Kreis), 3 or 2, got "
+                    '{found}; did it lose its leading zero? Write it in quotes: "{meant}"',
+                    found=shown(value),
+                    meant=meant,
+                )
             raise _fail(
                 attribute,
                 "expected an AGS of 8 digits (municipality), 5 (Kreis), 3 or 2, got {found}",

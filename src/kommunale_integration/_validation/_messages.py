@@ -28,6 +28,10 @@ __all__ = [
 MESSAGES: Mapping[str, str] = {
     "duplicate-id": "{subject}: the id “{id}” is already used by {first}.",
     "unknown-reference": "{subject}: there is no {kind} “{ref}” in the concept.",
+    "unknown-reference/lost-zero": (
+        "{subject}: there is no {kind} “{ref}” in the concept; did the AGS lose its "
+        'leading zero? Write it in quotes: "{meant}".'
+    ),
     "territory-unknown-ags": (
         "the AGS {ags} does not exist in the Gemeindeverzeichnis (Gebietsstand {stand})."
     ),

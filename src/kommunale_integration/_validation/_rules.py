@@ -24,6 +24,7 @@ from .._model import (
     OverTime,
     duplicate_positions,
 )
+from .._parse import repair_ags
 from .._periods import ReportPeriod
 from .._territories import place_name
 from ._accepted import AcceptanceRule
@@ -159,13 +160,18 @@ class ReferenceRule(BuiltinRule):
             return ref not in known[target]
 
         def finding(collection: str, index: int, path: str, target: str, ref: str) -> Finding:
+            # An AGS written as a number lost its leading zero (4012000 for 04012000).
+            meant, repaired = repair_ags(ref) if target == "territories" else (ref, False)
+            lost_zero = repaired and meant in known["territories"]
             return self.emit(
                 context,
                 "unknown-reference",
                 path,
+                key="unknown-reference/lost-zero" if lost_zero else None,
                 subject=subject(context, collection, index),
                 kind=label("indicators" if target == "values" else target, context.lang),
                 ref=ref,
+                meant=meant,
             )
 
         if concept.adopted is not None and concept.adopted not in known["decisions"]:
