@@ -721,6 +721,83 @@ def test_vectors_of_periods() -> None:
     assert ((3, 1),) in _vectors(7, loose, 3)
 
 
+def _plain_vectors(
+    n: int, relations: Sequence[Relation], start: int, support: int, loose_limit: int, rising: bool
+) -> list[tuple[tuple[int, int], ...]]:
+    """The rule of :func:`_vectors` written out plainly (each state a sorted tuple of
+    pairs, its gap recomputed from the relations): from ``+start`` the first broken
+    exact relation (else the first broken inequality) is mended by its total with the
+    opposite sign of its gap or by a part with the same sign, by a value not yet
+    moved (with *rising*: never with −1); a state that breaks no exact relation is
+    taken when it breaks no inequality or moves at most *loose_limit* values."""
+
+    def gaps(state: tuple[tuple[int, int], ...]) -> dict[int, int]:
+        moved = dict(state)
+        found = {}
+        for index, (total, parts, _) in enumerate(relations):
+            gap = moved.get(total, 0) - sum(moved.get(p, 0) for p in parts)
+            if gap:
+                found[index] = gap
+        return found
+
+    first = ((start, 1),)
+    found, seen, todo = [], {first}, [first]
+    while todo:
+        state = todo.pop()
+        gap = gaps(state)
+        broken_exact = [i for i in gap if relations[i][2]]
+        broken_loose = [i for i in gap if not relations[i][2]]
+        if not broken_exact and (not broken_loose or len(state) <= loose_limit):
+            found.append(state)
+        broken = broken_exact or broken_loose
+        if not broken or len(state) >= support:
+            continue
+        mend = min(broken)
+        total, parts, _ = relations[mend]
+        step = 1 if gap[mend] > 0 else -1
+        for value, sign in [(total, -step), *((p, step) for p in parts)]:
+            if value in dict(state) or (rising and sign < 0):
+                continue
+            child = tuple(sorted((*state, (value, sign))))
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return sorted(found, key=lambda vector: (len(vector), vector))
+
+
+@st.composite
+def _relation_sets(draw: st.DrawFn) -> tuple[int, list[Relation]]:
+    """A few values and relations among them: totals with parts, some exact, some
+    inequalities, a total among its own parts now and then (distinct counts)."""
+    n = draw(st.integers(3, 9))
+    relations: list[Relation] = []
+    for _ in range(draw(st.integers(1, 5))):
+        total = draw(st.integers(0, n - 1))
+        parts = draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=4, unique=True))
+        exact = draw(st.booleans())
+        if exact:
+            parts = [p for p in parts if p != total] or [(total + 1) % n]
+        relations.append((total, parts, exact))
+    return n, relations
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _relation_sets(),
+    st.data(),
+    st.sampled_from([(4, 2, False), *_hypercube.WIDER]),
+)
+def test_vectors_follow_the_plain_rule(
+    case: tuple[int, list[Relation]], data: st.DataObject, limits: tuple[int, int, bool]
+) -> None:
+    """The vectors of a dimension (:func:`_vectors`, each state a bit pattern, the
+    relations' menders prepared once per dimension) are exactly those of the plain
+    rule, in the same order, for every value and the limits of ``WIDER``."""
+    n, relations = case
+    start = data.draw(st.integers(0, n - 1))
+    assert _vectors(n, relations, start, *limits) == _plain_vectors(n, relations, start, *limits)
+
+
 def _raises_only(vector: Any, relations: Sequence[Relation]) -> bool:
     """Whether the change *vector* (value → change) raises values only and keeps
     every relation in any table: every sum balanced, and of a distinct count

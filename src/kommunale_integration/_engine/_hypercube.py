@@ -78,6 +78,41 @@ def _membership(
     return member
 
 
+class _Plan:
+    """What :func:`_vectors` needs of the relations of one dimension, made once for all
+    of its values (values as indices below *n*): per value the relations it is in
+    (:func:`_membership`), per relation whether it is exact and the values that mend
+    it in each direction, and the bits that stand for a value in a vector."""
+
+    __slots__ = ("exact", "member", "mend", "n")
+
+    def __init__(
+        self,
+        n: int,
+        relations: Sequence[tuple[int, Sequence[int], bool]],
+        member: dict[int, list[tuple[int, int]]] | None = None,
+    ) -> None:
+        if member is None:
+            member = _membership(relations)
+        self.n = n
+        self.exact = [bool(r[2]) for r in relations]
+        self.member = [tuple(member.get(v, ())) for v in range(n)]
+        # a relation that the vector leaves above 0 is mended by its total with −1
+        # or a part with +1 (below 0: the opposite), each as (value, sign, the bit of
+        # the value with that sign in a vector, the bit of the value)
+        self.mend: list[tuple[tuple[tuple[int, int, int, int], ...], ...]] = []
+        for total, parts, _ in relations:
+            self.mend.append(
+                tuple(
+                    tuple(
+                        (v, sign, 1 << (v if sign > 0 else n + v), 1 << v)
+                        for v, sign in ((total, -step), *((p, step) for p in parts))
+                    )
+                    for step in (1, -1)
+                )
+            )
+
+
 def _vectors(  # noqa: PLR0917 - the limits beside the value, as WIDER lists them
     n: int,
     relations: Sequence[tuple[int, Sequence[int], bool]],
@@ -87,6 +122,7 @@ def _vectors(  # noqa: PLR0917 - the limits beside the value, as WIDER lists the
     rising: bool = False,
     *,
     member: dict[int, list[tuple[int, int]]] | None = None,
+    plan: _Plan | None = None,
 ) -> list[tuple[tuple[int, int], ...]]:
     """The vectors of one dimension with ``+1`` at *start* that keep every exact
     relation of *relations* (values as indices below *n*) and move at most
@@ -99,53 +135,57 @@ def _vectors(  # noqa: PLR0917 - the limits beside the value, as WIDER lists the
     and also mended further, since its slack may or may not allow it. (Each state
     carries what it leaves unbalanced in each relation; a value added changes only
     the relations it is in.) *member*: :func:`_membership` of *relations*, where the
-    caller has it.
+    caller has it; *plan*: the :class:`_Plan` of *relations*, where the caller has it
+    (the axis, for all of its values).
+
+    Each state is a whole number with a bit per value and sign (``+v``: bit ``v``,
+    ``−v``: bit ``n + v``), reached once: the many orders of adding the same values
+    cost no copies of its gap, and only the pairs of a vector taken are sorted.
     """
-    if member is None:
-        member = _membership(relations)
-    exact_rel = [bool(r[2]) for r in relations]
-
-    def add(gap: dict[int, int], value: int, sign: int) -> dict[int, int]:
-        gap = dict(gap)
-        for index, coef in member.get(value, ()):
-            g = gap.get(index, 0) + sign * coef
-            if g:
-                gap[index] = g
-            else:
-                del gap[index]
-        return gap
-
-    # each state (its sorted pairs) once: marked when first reached, so that the
-    # many orders of adding the same values cost no copies of its gap
-    first: tuple[tuple[int, int], ...] = ((start, 1),)
+    if plan is None:
+        plan = _Plan(n, relations, member)
+    exact_rel, member_of, mend_of = plan.exact, plan.member, plan.mend
+    first = 1 << start
+    gap0: dict[int, int] = {}
+    for index, coef in member_of[start]:
+        gap0[index] = gap0.get(index, 0) + coef
     found: list[tuple[tuple[int, int], ...]] = []
-    seen: set[tuple[tuple[int, int], ...]] = {first}
-    stack: list[tuple[tuple[tuple[int, int], ...], dict[int, int]]] = [(first, add({}, start, 1))]
+    seen = {first}
+    # (state, the values it moves as bits, its pairs in the order added, what it
+    # leaves unbalanced)
+    stack: list[tuple[int, int, tuple[tuple[int, int], ...], dict[int, int]]] = [
+        (first, first, ((start, 1),), {i: g for i, g in gap0.items() if g})
+    ]
+    pop, push = stack.pop, stack.append
     while stack:
-        key, gap = stack.pop()
-        exact = loose = None
-        for index in sorted(gap):
+        key, present, pairs, gap = pop()
+        exact = loose = None  # the first broken exact relation, the first loose one
+        for index in gap:
             if exact_rel[index]:
-                exact = index
-                break
-            if loose is None:
+                if exact is None or index < exact:
+                    exact = index
+            elif loose is None or index < loose:
                 loose = index
-        if exact is None and (loose is None or len(key) <= loose_limit):
-            found.append(key)
+        size = len(pairs)
+        if exact is None and (loose is None or size <= loose_limit):
+            found.append(tuple(sorted(pairs)))
         mend = exact if exact is not None else loose
-        if mend is None or len(key) >= support:
+        if mend is None or size >= support:
             continue
-        total, parts, _ = relations[mend]
-        step = 1 if gap[mend] > 0 else -1
-        options = [(total, -step)] + [(p, step) for p in parts]
-        state = {value for value, _ in key}
-        for value, sign in options:
-            if value in state or (rising and sign < 0):
+        for value, sign, bit, value_bit in mend_of[mend][0 if gap[mend] > 0 else 1]:
+            if present & value_bit or (rising and sign < 0):
                 continue
-            child = tuple(sorted((*key, (value, sign))))
+            child = key | bit
             if child not in seen:
                 seen.add(child)
-                stack.append((child, add(gap, value, sign)))
+                grown = gap.copy()
+                for index, coef in member_of[value]:
+                    g = grown.get(index, 0) + sign * coef
+                    if g:
+                        grown[index] = g
+                    else:
+                        del grown[index]
+                push((child, present | value_bit, (*pairs, (value, sign)), grown))
     found.sort(key=lambda vector: (len(vector), vector))
     return found
 
@@ -229,6 +269,7 @@ class _Axis:
                     rest = tuple(x for x in role[total] if x[0] != r)
                     self.role[total] = ("district", len(parts), rest)
         self._twin: dict[tuple[Any, ...], int] = {}
+        self._plan: _Plan | None = None  # (made on the first value that needs it)
 
     def _perm(self, twin: int, value: int) -> Any:
         """The values mapped from *twin*'s vectors to *value*'s: the two swapped, and
@@ -266,14 +307,15 @@ class _Axis:
         if twin != value and twin in self._cache:
             idx, sgn, sizes = _swapped(self._cache[twin], self._perm(twin, value))
         else:
-            vectors = _vectors(len(self.values), self.relations, value, member=self.member)
+            plan = self._plan
+            if plan is None:
+                plan = self._plan = _Plan(len(self.values), self.relations, self.member)
+            vectors = _vectors(len(self.values), self.relations, value, plan=plan)
             if not any(map(self._safe, vectors)):
                 wider = {
                     v
                     for limits in WIDER
-                    for v in _vectors(
-                        len(self.values), self.relations, value, *limits, member=self.member
-                    )
+                    for v in _vectors(len(self.values), self.relations, value, *limits, plan=plan)
                 }
                 vectors = sorted(wider, key=lambda vector: (len(vector), vector))
             # (none at all: the search falls back to a linear program)
