@@ -188,6 +188,59 @@ def test_new_folders_get_the_usual_permissions(tmp_path: Path) -> None:
         os.umask(umask)
 
 
+def test_a_write_protected_file_is_not_replaced(tmp_path: Path) -> None:
+    """A report the user marked read-only (as sent to the council) was replaced
+    silently on Linux: a rename ignores the file's own permissions (Windows refuses). It
+    is refused by its permission bits, so also when the run is root's (CI, a server's
+    job), where a check of access rights would let it through."""
+    target = atomic_write(tmp_path / "bericht.html", "sent to the council")
+    target.chmod(0o444)
+    try:
+        with pytest.raises(OutputError, match="write-protected; nothing was written"):
+            atomic_write(target, "new")
+        assert target.read_text(encoding="utf-8") == "sent to the council"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["bericht.html"]
+        target.chmod(0o644)
+        atomic_write(target, "new")  # protection removed: written
+        assert target.read_text(encoding="utf-8") == "new"
+    finally:
+        target.chmod(0o644)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a folder's read-only flag customises it on Windows")
+def test_a_write_protected_folder_is_not_written_into(tmp_path: Path) -> None:
+    """``chmod 555 out``: a non-root run got "keine Berechtigung", a root run wrote into
+    it. Both are refused, naming the folder, for a file, a folder output and a folder
+    further down (created by nobody); the protected output folder itself likewise."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "alt.html").write_text("keep", encoding="utf-8")
+    site = tmp_path / "site"
+    with atomic_directory(site, writer="test") as tmp:
+        (tmp / "index.html").write_text("old", encoding="utf-8")
+    out.chmod(0o555)
+    site.chmod(0o555)
+    try:
+        for write in (
+            lambda: atomic_write(out / "bericht.html", "x"),
+            lambda: atomic_write(out / "neu" / "tief" / "bericht.html", "x"),
+        ):
+            with pytest.raises(OutputError, match=f"the folder {out} is write-protected"):
+                write()
+        protected = pytest.raises(OutputError, match=f"the folder {out} is write-protected")
+        with protected, atomic_directory(out / "hsds", writer="test"):
+            pass
+        protected = pytest.raises(OutputError, match="site is write-protected")
+        with protected, atomic_directory(site, writer="test") as tmp:
+            (tmp / "index.html").write_text("new", encoding="utf-8")
+    finally:
+        out.chmod(0o755)
+        site.chmod(0o755)
+    assert sorted(p.name for p in out.iterdir()) == ["alt.html"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
 # --------------------------------------------------------------------------- folders
 
 

@@ -221,6 +221,7 @@ def atomic_write(
     if _write_stream(target, payload):
         return target
     final = _through_link(target)
+    _refuse_protected(final, path)
     _make_folder(final.parent, path)
     _remove_stale(final)
     tmp_name = ""
@@ -247,6 +248,51 @@ def atomic_write(
         _name_the_output(error, target)
         raise
     return target
+
+
+def _refuse_protected(target: Path, output: StrPath) -> None:
+    """Refuse an output that its owner has write-protected: a file without any write
+    permission (a report marked read-only as sent to the council), or, on POSIX, such a
+    folder as the output or as the nearest folder that exists on its way.
+
+    The permission bits decide, not whether this process may write: a run as root (a
+    server's job) would otherwise replace a file the user protected — a rename ignores
+    the file's own permissions —, and Windows refuses it anyway. On Windows the
+    read-only attribute of a folder only customises it, so folders are not checked there.
+
+    Raises:
+        OutputError: naming the protected file or folder; nothing was written.
+    """
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        mode = 0
+    folders = os.name == "posix"
+    if (stat.S_ISREG(mode) or (folders and stat.S_ISDIR(mode))) and not mode & 0o222:
+        raise OutputError(
+            tr(
+                "{path} is write-protected; nothing was written: remove the protection "
+                "(chmod u+w, or clear 'read-only' in its properties) or choose another output",
+                path=output,
+            )
+        )
+    if not folders:
+        return
+    for folder in target.absolute().parents:  # the nearest one that exists
+        try:
+            mode = folder.stat().st_mode
+        except OSError:
+            continue
+        if stat.S_ISDIR(mode) and not mode & 0o222:
+            raise OutputError(
+                tr(
+                    "the folder {folder} is write-protected; nothing was written to {path}: "
+                    "remove the protection (chmod u+w) or choose another output",
+                    folder=folder,
+                    path=output,
+                )
+            )
+        return
 
 
 def _name_the_output(error: BaseException, target: Path) -> None:
@@ -400,6 +446,7 @@ def atomic_directory(
     """
     target = Path(path)
     check_not_input(target, inputs)
+    _refuse_protected(target, path)
     _make_folder(target.parent, path)
     _remove_stale(target)
     check_replaceable(target, writer, own_files=own_files)
