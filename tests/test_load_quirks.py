@@ -423,6 +423,33 @@ def test_spaces_around_a_phone_number_are_no_part_of_it(tmp_path: Path) -> None:
     assert ki.read_table(tmp_path / "out.csv", "contacts") == (linked,)
 
 
+@pytest.mark.parametrize("error", ["#DIV/0!", "#NV", "#BEZUG!", "#N/A", "Err:502"])
+def test_a_spreadsheet_error_is_no_value(tmp_path: Path, error: str) -> None:
+    """An actor whose name cell held a failed formula (``#DIV/0!`` in a workbook, ``#NV``
+    in a CSV saved by German Excel) was read with that name and reached the report
+    (found by the hostile tester): the cell is refused at its row and column. A name
+    that is such a text itself is written with a ``'`` and reads back."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Name"])
+    sheet.append(["a", error])  # openpyxl stores the codes as error cells
+    sheet.append(["b", "Caritas"])
+    workbook = tmp_path / "akteure.xlsx"
+    book.save(workbook)
+    csv_file = tmp_path / "akteure.csv"
+    csv_file.write_text(f"ID;Name\na;{error}\nb;Caritas\n", encoding="utf-8")
+    for path in (workbook, csv_file):
+        with pytest.raises(ki.LoadError) as caught:
+            ki.read_table(path, "actors")
+        [finding] = caught.value.findings
+        assert (finding.location.row, finding.location.column) == (2, "Name")
+        assert f"Tabellenfehler {error} (eine Formel, die nicht aufging)" in finding.message
+    actor = ki.Actor(id="a", name=error)
+    for name in ("out.csv", "out.xlsx"):
+        ki.write_table([actor], tmp_path / name, "actors")
+        assert ki.read_table(tmp_path / name, "actors") == (actor,)
+
+
 def test_read_table_from_uploaded_file_objects(tmp_path: Path) -> None:
     import io
 

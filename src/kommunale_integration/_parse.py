@@ -510,14 +510,39 @@ _INVISIBLE: Final = "".join(
 _PHONE_NUMBER = re.compile(r"\+[0-9][0-9 ()/\-.]*")
 
 
+#: What a spreadsheet shows for a formula that failed: the codes a workbook stores
+#: (English whatever the language of Excel), German Excel's words for them in a CSV it
+#: saved, and LibreOffice's ``Err:502``.
+_SPREADSHEET_ERRORS: Final = frozenset(
+    {
+        "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA",
+        "#SPILL!", "#CALC!", "#NV", "#BEZUG!", "#WERT!", "#ZAHL!", "#ÜBERLAUF!", "#KALK!",
+    }
+)  # fmt: skip
+_LIBREOFFICE_ERROR = re.compile(r"Err:[0-9]{3}")
+
+
+def is_spreadsheet_error(text: str) -> bool:
+    """Whether *text* is a spreadsheet's error value (``#DIV/0!``, ``#NV``, ``Err:502``):
+    a formula that failed, not a value; a spreadsheet also turns such a text into one.
+
+    >>> is_spreadsheet_error("#NV"), is_spreadsheet_error(" #div/0! "), is_spreadsheet_error("#1")
+    (True, True, False)
+    """
+    stripped = text.strip()
+    return stripped.upper() in _SPREADSHEET_ERRORS or bool(_LIBREOFFICE_ERROR.fullmatch(stripped))
+
+
 def is_formula_like(text: str) -> bool:
     """Whether a spreadsheet could run *text* as a formula.
 
     True when it starts with a tab or carriage return, or when its first character after
     spaces, non-breaking and zero-width spaces, byte order marks and line breaks is
-    ``=``, ``+``, ``-``, ``@`` or one of their full-width forms (``＝``).
+    ``=``, ``+``, ``-``, ``@`` or one of their full-width forms (``＝``); and for a
+    spreadsheet's error value (:func:`is_spreadsheet_error`), which a spreadsheet turns
+    into an error, not a text.
     """
-    if text.startswith(("\t", "\r")):
+    if text.startswith(("\t", "\r")) or is_spreadsheet_error(text):
         return True
     rest = text.lstrip(_INVISIBLE)
     return bool(rest) and rest[0] in _FORMULA_STARTS

@@ -80,6 +80,10 @@ _MESSAGES: dict[str, str] = {
     "invalid-bool": '"{found}" is not a yes/no value (expected ja, nein, x, true, false, 1 or 0)',
     "invalid-choice": '"{found}" is not one of {allowed}',
     "invalid-json-cell": "cell does not hold valid JSON: {problem}",
+    "spreadsheet-error": (
+        "the cell holds the spreadsheet error {found} (a formula that failed), not a "
+        "value: correct the formula or enter the value"
+    ),
     "invalid-history": '"{found}" is not a status entry (expected e.g. "2016-12-31 ongoing: note")',
     "missing-status-date": 'a status needs a date in the column "{column}"',
     "missing-value": 'required value in column "{column}" is missing',

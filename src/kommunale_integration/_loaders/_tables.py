@@ -27,6 +27,7 @@ from .._parse import (
     ParseError,
     is_ags,
     is_slug,
+    is_spreadsheet_error,
     neutralise,
     parse_bool,
     parse_date,
@@ -553,6 +554,13 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;\r\n]", text) if part.strip()]
 
 
+def _check_spreadsheet_error(text: str) -> None:
+    """Refuse a cell that holds a spreadsheet's error value (``#DIV/0!``, ``#NV``): it
+    was a formula that failed, not a value; as a name it reached the report."""
+    if is_spreadsheet_error(text):
+        raise CellError("invalid-value", "spreadsheet-error", found=text.strip())
+
+
 def _check_characters(text: str) -> None:
     index = unsafe_character(text)
     if index is not None:
@@ -715,6 +723,7 @@ def decode_cell(
     notes = [] if notes is None else notes
     if isinstance(raw, str):
         _check_characters(raw)
+        _check_spreadsheet_error(raw)
     if isinstance(raw, str):
         raw = unneutralise(raw)
     codec = col.codec
