@@ -41,6 +41,11 @@ With ``--round BASE`` the protected run rounds instead of suppressing (``indicat
 rounded to that base ("rounding mode" of ``tests/release_attacker.py``, families,
 new and active cases included); a line then counts the rounded 0s proved to be 1 or 2.
 
+With ``--period P`` the runs publish *P* with its sub-periods instead of 2025 (a
+quarter with its months, ``2025-Q2``; a budget year ``HJ2025`` with its quarters and
+months, where ``--fiscal-year-start M`` gives every concept ``fiscal_year_start: M``;
+the report is made for *P* as well).
+
 With ``--overlapping`` every concept gets counts of overlapping events beside its
 ``placements`` (employment or training): ``employment_starts`` and ``training_starts``
 (each event alone), where it has no count of that event yet — a family of counts
@@ -49,7 +54,8 @@ that the engine protects as one table and the attacker attacks as one
 
 Run: ``.venv/bin/python benchmarks/attack_release.py [--cases 20000] [--seeds 2025,7,11]
 [--sources synthetic,kreis,examples] [--by "sex;legal_basis;sex,legal_basis;age_group"]
-[--integer] [--no-audit] [--overlapping] [--round BASE]``
+[--integer] [--no-audit] [--overlapping] [--round BASE] [--period P]
+[--fiscal-year-start M]``
 """
 
 from __future__ import annotations
@@ -150,24 +156,59 @@ def with_overlapping(concept: Path, folder: Path) -> Path:
     return target
 
 
+def with_fiscal_year(concept: Path, folder: Path, month: int) -> Path:
+    """*concept* (a ``konzept.yaml`` or its folder) with ``fiscal_year_start: month``
+    (a budget year ``HJ…`` starting in that month), written to *folder*."""
+    import yaml
+
+    file = concept / "konzept.yaml" if concept.is_dir() else concept
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    data["fiscal_year_start"] = month
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "konzept.yaml"
+    target.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return target
+
+
 def exports(
-    sources: list[str], n_cases: int, seeds: list[int], folder: Path, overlapping: bool = False
+    sources: list[str],
+    n_cases: int,
+    seeds: list[int],
+    folder: Path,
+    overlapping: bool = False,
+    fiscal: int = 0,
 ) -> list[tuple[str, Path | None, Path, Path]]:
     """(label, concept, cases.csv, events.csv) of every export of the matrix (with
-    *overlapping*, each concept :func:`with_overlapping`)."""
+    *overlapping*, each concept :func:`with_overlapping`; with *fiscal*, each concept
+    :func:`with_fiscal_year`)."""
     found = _exports(sources, n_cases, seeds, folder)
+    if fiscal:
+        found = [
+            (
+                f"{label} (budget year from month {fiscal})",
+                with_fiscal_year(concept, folder / f"fiscal-{fiscal}" / _slug(label), fiscal),
+                cases,
+                events,
+            )
+            for label, concept, cases, events in found
+            if concept is not None
+        ]
     if not overlapping:
         return found
     return [
         (
             f"{label} + overlapping",
-            with_overlapping(concept, folder / "overlapping" / re.sub(r"\W+", "-", label)),
+            with_overlapping(concept, folder / "overlapping" / _slug(label)),
             cases,
             events,
         )
         for label, concept, cases, events in found
         if concept is not None
     ]
+
+
+def _slug(label: str) -> str:
+    return re.sub(r"\W+", "-", label)
 
 
 def _exports(
@@ -222,11 +263,12 @@ def attack_indicators(
     integral: bool = False,
     audited: bool = True,
     rounding: int = 0,
+    period: str = "2025",
 ) -> bool:
     base = [
         *([str(concept)] if concept else []),
         "--period",
-        "2025",
+        period,
         "--cases",
         str(cases),
         "--events",
@@ -321,6 +363,7 @@ def attack_report(
     events: Path,
     integral: bool = False,
     rounding: int = 0,
+    period: str = "2025",
 ) -> bool:
     import kommunale_integration as ki
 
@@ -330,10 +373,10 @@ def attack_report(
     start, cpu = time.perf_counter(), time.process_time()
     control = ki.DisclosureControl(mode="round", base=rounding) if rounding else None
     context = ki.report_context(
-        model, "2025", cases=data, **({"disclosure": control} if rounding else {})
+        model, period, cases=data, **({"disclosure": control} if rounding else {})
     )
     run = (time.perf_counter() - start, time.process_time() - cpu)
-    truth = report_release(ki.report_context(model, "2025", cases=data, disclosure=None))
+    truth = report_release(ki.report_context(model, period, cases=data, disclosure=None))
     release = report_release(context)
     start, cpu = time.perf_counter(), time.process_time()
     outcome = attack_release(release, knowledge_of(concept, rounding), truth, integral=integral)
@@ -370,12 +413,25 @@ def main() -> int:
         help="rounding mode (indicators --round BASE) instead of suppression; no audit",
     )
     parser.add_argument(
+        "--period", default="2025", help="the period published with its sub-periods (2025)"
+    )
+    parser.add_argument(
+        "--fiscal-year-start",
+        type=int,
+        default=0,
+        metavar="M",
+        help="give every concept fiscal_year_start: M (for --period HJ2025); synthetic left out",
+    )
+    parser.add_argument(
         "--dir", type=Path, default=Path(tempfile.gettempdir()) / "kommunale-integration-attack"
     )
     args = parser.parse_args()
     args.no_audit |= bool(args.round)  # (the audit needs suppression)
     seeds = [int(s) for s in args.seeds.split(",")]
-    print(f"engine: {engine()}; protected runs {'without' if args.no_audit else 'with'} --audit")
+    print(
+        f"engine: {engine()}; protected runs {'without' if args.no_audit else 'with'} --audit; "
+        f"period {args.period}"
+    )
     print(
         "| export | breakdown | suppressed | fixed | primary below 3 "
         "| protected run (wall / CPU) | attack (wall / CPU) | load | engine |"
@@ -383,11 +439,17 @@ def main() -> int:
     print("|---|---|--:|--:|--:|--:|--:|--:|---|")
     bad = False
     for label, concept, cases, events in exports(
-        args.sources.split(","), args.cases, seeds, args.dir, args.overlapping
+        args.sources.split(","),
+        args.cases,
+        seeds,
+        args.dir,
+        args.overlapping,
+        args.fiscal_year_start,
     ):
         for by in args.by.split(";"):
             # the outputs stay in --dir for a closer look
-            work = args.dir / "releases" / re.sub(r"[^a-z0-9]+", "-", f"{label} {by}".lower())
+            name = f"{label} {by} {args.period}"
+            work = args.dir / "releases" / re.sub(r"[^a-z0-9]+", "-", name.lower())
             work.mkdir(parents=True, exist_ok=True)
             bad |= attack_indicators(
                 label,
@@ -399,9 +461,12 @@ def main() -> int:
                 args.integer,
                 not args.no_audit,
                 args.round,
+                args.period,
             )
         if concept is not None and not args.no_report:
-            bad |= attack_report(label, concept, cases, events, args.integer, args.round)
+            bad |= attack_report(
+                label, concept, cases, events, args.integer, args.round, args.period
+            )
     print("EXPOSED or inconsistent: see above" if bad else "nothing exposed")
     return 1 if bad else 0
 
