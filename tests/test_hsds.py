@@ -437,6 +437,33 @@ def test_both_forms_import_alike(tmp_path: Path) -> None:
     assert from_json == from_tables == from_root == from_package == concept
 
 
+def test_the_folder_of_both_forms_says_which_one_it_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``import hsds hsds/`` of an export with both forms read the data package and
+    ignored the JSON documents without a word: a service renamed in ``json/`` (as a
+    directory platform edits them) vanished. The import says which form it read."""
+    concept = rich_concept()
+    out = ki.export_hsds(concept, tmp_path / "hsds")
+    service = sorted((out / "json" / "services").iterdir())[0]
+    document = json.loads(service.read_text("utf-8"))
+    document["name"] = "Umbenannt im JSON"
+    service.write_text(json.dumps(document), "utf-8")
+    imported, report = ki.import_hsds(out, into=concept)
+    [note] = [f for f in report.findings if f.code == "hsds-form-chosen"]
+    assert note.severity is ki.Severity.INFO
+    assert f"give {out / 'json'} to read those" in note.message
+    assert "Umbenannt im JSON" not in {o.name for o in imported.offers}
+    from_json, report = ki.import_hsds(out / "json", into=concept)
+    assert "Umbenannt im JSON" in {o.name for o in from_json.offers}
+    assert "hsds-form-chosen" not in {f.code for f in report.findings}
+    source = tmp_path / "konzept.yaml"
+    source.write_text(ki.dumps_yaml(concept), "utf-8")
+    target = tmp_path / "neu.yaml"
+    assert main(["import", "hsds", str(out), "--output", str(target), "--into", str(source)]) == 0
+    assert "the JSON documents were not" in capsys.readouterr().err  # said, not only logged
+
+
 def test_export_import_export_is_stable(tmp_path: Path) -> None:
     first = ki.export_hsds(rich_concept(), tmp_path / "one")
     imported, _ = ki.import_hsds(first / "tabular", into=rich_concept())

@@ -70,6 +70,8 @@ def run_hsds(args: argparse.Namespace) -> int:
     for finding in report.findings:
         if finding.severity is Severity.WARNING:
             say("warning", finding)
+        elif finding.code == "hsds-form-chosen":  # which form was read: always said
+            say("notice", finding)
         else:
             log.info("%s", finding)
     print(

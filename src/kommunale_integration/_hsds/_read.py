@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 from typing import Any, Final
 
@@ -318,6 +319,19 @@ def read_tables(
         reader.read_tabular(source, source / "datapackage.json")
     elif (source / "tabular" / "datapackage.json").is_file():
         reader.read_tabular(source / "tabular", source / "tabular" / "datapackage.json")
+        if (source / "json").is_dir():
+            # An export of both forms: one is read; a change made to the other only
+            # (JSON documents edited by a directory platform) must not vanish unsaid.
+            reader.note(
+                "hsds-form-chosen",
+                Severity.INFO,
+                tr(
+                    "the folder holds both forms of an export: the tabular data package "
+                    "was read, the JSON documents were not (give {json} to read those)",
+                    json=os.fspath(source / "json"),
+                ),
+                Location(file=os.fspath(source / "tabular" / "datapackage.json")),
+            )
     else:
         found = sorted(p for p in source.rglob("*.json") if p.name != "datapackage.json")
         files = [p for p in found if confined(source, p) is not None and p.is_file()]
