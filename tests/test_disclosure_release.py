@@ -2118,6 +2118,56 @@ def test_derived_figures_never_use_a_suppressed_value() -> None:
         assert all(v is None for _, v in figure.trend)
 
 
+@pytest.mark.parametrize(("example", "when"), [(STADT, "2025"), (KREIS, "2025-Q2")])
+def test_no_figure_of_the_report_depends_on_a_suppressed_value(
+    example: Path, when: str, tmp_path: Path
+) -> None:
+    """The report rendered from its protected table twice — each suppressed cell
+    carrying its true value, and carrying another — is the same, byte for byte, in
+    every format (the text of a DOCX): no table, chart, axis, text alternative,
+    change, attainment or forecast is computed from a hidden count. (A comparison
+    with the report made with ``--no-suppression`` cannot see a figure computed from
+    the true value in both.) The Stadt example's own figures (9 suppressed cells; a
+    report that took a suppressed value for published differs here) and the Kreis
+    example for a quarter (117, by municipality)."""
+    import io
+    import zipfile
+
+    from kommunale_integration._reports._report import report_table
+
+    concept = ki.load_concept(example)
+    data = ki.read_cases(example / "cases.csv", example / "events.csv")
+    period = ki.ReportPeriod.parse(when)
+    protected = report_table(concept, data, period)
+    true = {
+        (r.indicator, str(r.period), r.territory, r.dims): r
+        for r in report_table(concept, data, period, None).rows
+    }
+    assert sum(str(r.status) == "suppressed" for r in protected.rows) >= 9
+    for fmt in ("md", "html", "docx"):
+        shown = []
+        for times in (1, 5):
+            rows = []
+            for r in protected.rows:
+                if str(r.status) != "suppressed":
+                    rows.append(r)
+                    continue
+                t = true[(r.indicator, str(r.period), r.territory, r.dims)]
+                value = None if t.value is None else t.value * times + 3 * (times - 1)
+                rows.append(
+                    attrs.evolve(r, value=value, numerator=t.numerator, denominator=t.denominator)
+                )
+            out = tmp_path / f"bericht-{times}.{fmt}"
+            ki.build_report(
+                concept, period, format=fmt, output=out, table=rows, today=date(2026, 3, 1)
+            )
+            text = out.read_bytes()
+            if fmt == "docx":
+                text = zipfile.ZipFile(io.BytesIO(text)).read("word/document.xml")
+            shown.append(text)
+        assert shown[0] == shown[1], fmt
+
+
 # ------------------------------------------------------------------ new and active cases
 
 
