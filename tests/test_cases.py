@@ -228,7 +228,10 @@ def test_a_place_name_instead_of_an_ags_is_refused_naming_the_ags(
     """A name is not looked up (namesakes would be counted in the wrong place): the
     finding names the AGS to write, or how to find it; a cell that is no official name
     gets the plain message, so no other text of the export is quoted."""
-    cells = ["Dülmen", "Stadt Coesfeld", "Hausen", "Kreis Coesfeld", "SYN-0042", "Neustadt"]
+    cells = [
+        "Dülmen", "Stadt Coesfeld", "Hausen", "Kreis Coesfeld", "SYN-0042", "Neustadt",
+        "Neukölln",  # a Bezirk of Berlin: its cases have Berlin's AGS (found by a newcomer)
+    ]  # fmt: skip
     rows = "".join(f"P-{i},{cell},2025-01-01\n" for i, cell in enumerate(cells))
     path = write(tmp_path, "cases.csv", "case_id,municipality,opened\n" + rows)
     with pytest.raises(LoadError) as info:
@@ -242,6 +245,8 @@ def test_a_place_name_instead_of_an_ags_is_refused_naming_the_ags(
         " of a Stadt or Gemeinde, not the name of a Kreis (Kreis Coesfeld, AGS 05558)",
         "",
         "",
+        ", not a place name: Neukölln is a Bezirk of Berlin, whose cases have the city's "
+        "AGS 11000000",
     ]
     assert "SYN" not in messages(info.value)
 

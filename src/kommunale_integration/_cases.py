@@ -356,11 +356,20 @@ def _place_name_message(text: str) -> tuple[str, dict[str, str]] | None:
     """The message id and values of :func:`_name_instead_of_ags` (cached per cell text)."""
     if not text or not any(c.isalpha() for c in text):
         return None
-    from ._territories import territory_catalogue
+    from ._territories import stadtstaat_bezirk, territory_catalogue
 
     book = territory_catalogue()
     found, exact = book.lookup(text)
     towns = [e for e in found if len(e.ags) == 8]
+    if not exact and (bezirk := stadtstaat_bezirk(text)):
+        return N_(
+            "expected an 8-digit AGS (Gemeindeschlüssel), not a place name: {place} is a "
+            "Bezirk of {city}, whose cases have the city's AGS {ags}"
+        ), {
+            "place": bezirk[1],
+            "city": book.require(bezirk[0]).short_name,
+            "ags": bezirk[0],
+        }
     if not exact:
         return None
     if not towns:  # a Kreis: the cases need the Gemeinde
