@@ -149,3 +149,38 @@ def test_format_contradicting_the_suffix_is_refused(
     assert not out.exists()
     assert main([*argv, "--format", "docx"]) == 0  # a matching --format is fine
     assert out.read_bytes().startswith(b"PK\x03\x04")
+
+
+@pytest.mark.parametrize("name", ["bericht.pdf", "bericht.odt", "bericht.csv", "bericht.xls"])
+@pytest.mark.parametrize("given", [None, "html"])
+def test_a_suffix_of_a_format_the_command_cannot_write_is_refused(
+    concept_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    given: str | None,
+) -> None:
+    """``--output bericht.pdf`` wrote the HTML report into a file named .pdf that no PDF
+    reader opens (found by a council member's officer); a file name of a format the
+    command does not write is refused, and a PDF is explained."""
+    out = tmp_path / name
+    argv = ["report", str(concept_file), "--period", "2025", "--output", str(out)]
+    assert main([*argv, *(["--format", given] if given else [])]) == 2
+    err = capsys.readouterr().err
+    assert f"this command does not write {out.suffix} files, it writes .html, .md, .docx" in err
+    assert ("print it as PDF" in err) == (out.suffix == ".pdf")
+    assert list(tmp_path.iterdir()) == [concept_file]  # nothing written
+
+
+def test_indicators_to_a_pdf_is_refused_without_the_reports_advice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = ki.example_path("kreis_coesfeld")
+    out = tmp_path / "kennzahlen.pdf"
+    argv = ["indicators", "--period", "2025", "--cases", str(example / "cases.csv"),
+            "--events", str(example / "events.csv"), "--output", str(out)]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "does not write .pdf files, it writes .csv, .json, .xlsx" in err
+    assert "print it as PDF" not in err
+    assert not out.exists()

@@ -151,6 +151,11 @@ _SUFFIX_FORMATS: Final = {
     ".xlsx": "xlsx",
 }
 
+#: Suffixes of formats no command writes: a file named so would get another format.
+_FOREIGN_SUFFIXES: Final = frozenset(
+    {".pdf", ".doc", ".odt", ".rtf", ".xls", ".ods", ".pptx", ".xml"}
+)
+
 
 def add_format_option(
     parser: argparse.ArgumentParser, choices: tuple[str, ...], default: str
@@ -182,6 +187,22 @@ def resolve_format(args: argparse.Namespace) -> None:
     output = output_file(getattr(args, "output", None))
     suffix = Path(output).suffix.lower() if output else ""
     implied = _SUFFIX_FORMATS.get(suffix)
+    if suffix in _FOREIGN_SUFFIXES or (implied is not None and implied not in args.format_choices):
+        # bericht.pdf received HTML: a file of a format the command cannot write
+        choices = ", ".join(f".{c}" for c in args.format_choices if c != "text")
+        message = tr(
+            "{name}: this command does not write {suffix} files, it writes {choices}; "
+            "choose a name with one of these",
+            name=output,
+            suffix=suffix,
+            choices=choices,
+        )
+        if suffix == ".pdf" and "html" in args.format_choices:
+            message += tr(
+                " (for a PDF, open the HTML report in a browser and print it as PDF, or "
+                "export the DOCX from Word or LibreOffice)"
+            )
+        raise UsageError(message)
     if implied not in args.format_choices:
         implied = None
     if args.format is None:
