@@ -105,6 +105,35 @@ def test_contact_for_unknown_owner(tmp_path: Path) -> None:
     assert (finding.code, _where(finding)) == ("unknown-reference", ("kontakte.csv", 2, "Akteur"))
 
 
+def test_an_unreadable_table_of_actors_is_one_error_not_one_per_reference(
+    tmp_path: Path,
+) -> None:
+    """A cell of 5 MB made akteure.csv unreadable, and then every offer's Träger and every
+    contact's Akteur was also "kein bekannter Akteur" (found by the hostile tester): the
+    references cannot be checked, so only the unreadable file is reported, with the
+    limit it broke."""
+    import csv
+
+    folder = _folder(
+        tmp_path,
+        {
+            "akteure.csv": "ID;Name\nvhs;VHS\ndrk;" + "x" * 200_000 + "\n",
+            "angebote.csv": "Name;Träger\nKurs;vhs\nCafé;drk\n",
+            "kontakte.csv": "Akteur;Funktion\nvhs;Beratung\n",
+        },
+    )
+    (finding,) = _load_findings(folder)
+    assert _where(finding) == ("akteure.csv", 3, None)
+    limit = f"{csv.field_size_limit():,}".replace(",", ".")  # the reader's own limit
+    assert f"eine Zelle ist länger als {limit} Zeichen" in finding.message
+    # a contact of an offer, when angebote.csv cannot be read: likewise one error
+    (tmp_path / "akteure.csv").write_text("ID;Name\nvhs;VHS\n", encoding="utf-8")
+    (tmp_path / "angebote.csv").write_bytes(b'ID;Name;Tr\xc3\xa4ger\nk;"Kurs;vhs\n')
+    (tmp_path / "kontakte.csv").write_text("Angebot;Funktion\nk;Beratung\n", encoding="utf-8")
+    (finding,) = _load_findings(folder)
+    assert finding.location.file == "angebote.csv"
+
+
 def test_truncated_csv(tmp_path: Path) -> None:
     folder = _folder(tmp_path, {"akteure.csv": 'Name;Beschreibung\nA;ok\nB;"ends in the mid'})
     (finding,) = _load_findings(folder)

@@ -399,7 +399,10 @@ _FOREIGN: Final = (
     ("Unclosed array", N_("a list without its closing ']'")),
     # CSV
     ("new-line character seen in unquoted field", N_("a line break inside a cell without quotes")),
-    ("field larger than field limit", N_("a cell is longer than allowed")),
+    (
+        "field larger than field limit",
+        N_("a cell is longer than 131,072 characters, the most a CSV cell may hold"),
+    ),
     ("line contains NUL", N_("a line holds a NUL character")),
     ("unexpected end of data", N_("the file ends inside a quoted cell")),
     # dates, Python expressions, zip archives (XLSX)

@@ -221,6 +221,10 @@ def _load_parts(
         mapping = {**_option_columns(collector.options, kind), **mappings.get(kind, {})}
         rows = _read_rows(table_path, table_display, collector)
         if rows is None:
+            if kind is TableKind.ACTORS:
+                # unreadable (its error is reported): the other tables' references to
+                # actors cannot be checked, and are not each called unknown
+                resolver.actor_ids = None
             continue
         decoded[kind] = decode_rows(kind, rows, collector, resolver, mapping=mapping)
         if kind is TableKind.ACTORS:
@@ -229,7 +233,8 @@ def _load_parts(
     if concept is None:
         return None
     sources = {path: Location(file=display, row=row) for path, row in lines.items()}
-    return _assemble(concept, decoded, displays, collector, sources)
+    unreadable = frozenset(kind for kind in tables if kind not in decoded)
+    return _assemble(concept, decoded, displays, collector, sources, unreadable=unreadable)
 
 
 def _named_catalogue(path: Path, collector: Collector) -> Callable[[], TerritoryCatalogue | None]:
@@ -259,7 +264,11 @@ def _assemble(
     displays: Mapping[TableKind, str],
     collector: Collector,
     sources: dict[str, Location],
+    *,
+    unreadable: frozenset[TableKind] = frozenset(),
 ) -> m.Concept | None:
+    """The concept with the rows of its tables; *unreadable*: the tables that could not
+    be read (their error is reported), whose items a contact cannot be checked against."""
     changes: dict[str, list[Any]] = {}
     for kind, collection in _COLLECTION.items():
         items = list(getattr(concept, collection))
@@ -280,7 +289,8 @@ def _assemble(
             ("actors", linked.actor, "actor") if linked.actor else ("offers", linked.offer, "offer")
         )
         assert owner is not None
-        if owner not in known[collection]:
+        owners = TableKind.ACTORS if collection == "actors" else TableKind.OFFERS
+        if owner not in known[collection] and owners not in unreadable:
             collector.add(
                 "unknown-reference",
                 f"unknown-owner-{collection}",
