@@ -953,10 +953,17 @@ def test_init_names_what_a_bezirk_must_add(
 
 
 @pytest.mark.parametrize(
-    "name", ["Verbandsgemeinde Daun", "VG Daun", "Amt Hüttener Berge", "Samtgemeinde Bersenbrück"]
+    ("name", "look_up"),
+    [
+        ("Verbandsgemeinde Daun", "Daun"),  # the seat has the Verband's name
+        ("VG Daun", "Daun"),
+        ("Samtgemeinde Bersenbrück", "Bersenbrück"),
+        ("Amt Hüttener Berge", "NAME der Gemeinde"),  # no Gemeinde of that name
+        ("VG Wittlich-Land", "NAME der Gemeinde"),
+    ],
 )
 def test_a_gemeindeverband_is_refused_with_what_to_do(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, look_up: str
 ) -> None:
     """A Verbandsgemeinde (Rheinland-Pfalz), an Amt (Schleswig-Holstein) or a
     Samtgemeinde (Niedersachsen) got "gibt es im Gemeindeverzeichnis nicht: prüfen Sie
@@ -965,7 +972,7 @@ def test_a_gemeindeverband_is_refused_with_what_to_do(
     assert main(["init", str(tmp_path / "x"), "--name", name]) == 2
     err = capsys.readouterr().err
     assert "ist ein Gemeindeverband" in err
-    assert f"territories find {name.split(' ', 1)[1]}" in err
+    assert f"territories find {look_up})" in err
     assert "Schreibweise" not in err
     assert not (tmp_path / "x").exists()
     assert main(["territories", "find", name]) == 2

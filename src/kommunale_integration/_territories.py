@@ -156,20 +156,32 @@ def stadtstaat_bezirk(name: str) -> tuple[str, str] | None:
     return None
 
 
-def _not_a_unit(name: str) -> str | None:
+def _not_a_unit(name: str, catalogue: TerritoryCatalogue) -> str | None:
     """Why *name* is not in the catalogue though it names an administrative unit: a
     Gemeindeverband (``Verbandsgemeinde Daun``, ``Amt Hüttener Berge``), with what to do
-    instead; ``None`` for any other name."""
+    instead — the look-up of its seat where a Gemeinde has the Verband's name (Daun),
+    else the look-up of one of its Gemeinden; ``None`` for any other name."""
     if not _VERBAND.fullmatch(_normal(name)):
         return None
+    rest = name.split(None, 1)[1].strip()
+    exact, beginning = catalogue.candidates(rest)
+    if exact or beginning:
+        return tr(
+            "'{name}' is a Gemeindeverband (Amt, Verbandsgemeinde, Samtgemeinde, "
+            "Verwaltungsgemeinschaft): the library knows Länder, Kreise, Städte and "
+            "Gemeinden, not yet Gemeindeverbände. Create the concept for one of its "
+            "Gemeinden (territories find {rest}) or for its Kreis (see the documentation, "
+            "Territories, Gemeindeverbände)",
+            name=clip(name),
+            rest=clip(rest),
+        )
     return tr(
         "'{name}' is a Gemeindeverband (Amt, Verbandsgemeinde, Samtgemeinde, "
         "Verwaltungsgemeinschaft): the library knows Länder, Kreise, Städte and Gemeinden, "
         "not yet Gemeindeverbände. Create the concept for one of its Gemeinden "
-        "(territories find {rest}) or for its Kreis (see the documentation, Territories, "
-        "Gemeindeverbände)",
+        "(territories find NAME of the Gemeinde) or for its Kreis (see the documentation, "
+        "Territories, Gemeindeverbände)",
         name=clip(name),
-        rest=clip(name.split(None, 1)[1].strip()),
     )
 
 
@@ -442,7 +454,7 @@ class TerritoryCatalogue:
         exact, beginning = self.candidates(name)
         if not exact and not beginning and (bezirk := stadtstaat_bezirk(name)):
             return [self.require(bezirk[0])], []
-        if not exact and not beginning and (why := _not_a_unit(name)):
+        if not exact and not beginning and (why := _not_a_unit(name, self)):
             raise KommunaleIntegrationError(why)
         if not exact and not beginning:
             message = tr(
