@@ -79,3 +79,62 @@ def test_a_fiscal_year_start_outside_1_to_12_is_refused(month: Any) -> None:
     with pytest.raises(InvalidValueError) as caught:
         ki.Concept(id="k", title="K", territory="05558", fiscal_year_start=month)
     assert caught.value.field == "fiscal_year_start"
+
+
+@attrs.frozen
+class _Contact:
+    phone: str | None = attrs.field(default=None, validator=v.phone)
+    url: str | None = attrs.field(default=None, validator=v.url)
+    ags: str | None = attrs.field(default=None, validator=v.ags)
+    either: int | str = attrs.field(default=0, validator=v.instance_of((int, str)))
+
+
+def _refusal(**values: Any) -> InvalidValueError:
+    with pytest.raises(InvalidValueError) as caught:
+        _Contact(**values)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    "number",
+    ["02541 18-0", "0251", "+49 (2541) 18/0", "0" * 32, "1.2.3.4"],
+)
+def test_a_phone_number_may_begin_with_0_and_has_4_to_32_characters(number: str) -> None:
+    assert _Contact(phone=number).phone == number
+
+
+@pytest.mark.parametrize("number", ["025", "0" * 33, "-0251", "0251-", "0251 a", "++49 251"])
+def test_a_phone_number_too_short_too_long_or_of_other_characters_is_refused(
+    number: str,
+) -> None:
+    assert _refusal(phone=number).field == "phone"
+
+
+def test_a_url_keeps_its_query_and_refuses_markup_and_spaces() -> None:
+    address = "https://example.org/angebote?ort=coesfeld&sprache=ar"
+    assert _Contact(url=address).url == address
+    for bad in ("https://example.org/<script>", "https://example.org/a b", "ftp://example.org"):
+        assert _refusal(url=bad).field == "url"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # letters or non-ASCII digits (Arabic-Indic) are not digits of an AGS
+        ("0555801a", "expected an AGS of digits (e.g. '05558012'), got {found}"),
+        (
+            "\u0660\u0665\u0665\u0665\u0668\u0660\u0661\u0662",
+            "expected an AGS of digits (e.g. '05558012'), got {found}",
+        ),
+        # digits of the wrong length: 8, 5, 3 or 2
+        ("055580", "expected an AGS of 8 digits (municipality), 5 (Kreis), 3 or 2, got {found}"),
+    ],
+)
+def test_an_ags_names_what_is_wrong_with_it(value: str, expected: str) -> None:
+    assert _refusal(ags=value).message_id == expected
+
+
+def test_a_field_of_two_types_names_both() -> None:
+    refused = _refusal(either=1.5)
+    assert refused.values["kind"] == "int or str"
+    assert _Contact(either="x").either == "x"
