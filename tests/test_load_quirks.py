@@ -450,6 +450,55 @@ def test_a_spreadsheet_error_is_no_value(tmp_path: Path, error: str) -> None:
         assert ki.read_table(tmp_path / name, "actors") == (actor,)
 
 
+def test_a_formula_without_a_stored_value_is_named(tmp_path: Path) -> None:
+    """A workbook written by a program (openpyxl, a web export) holds formulas without the
+    values a spreadsheet stores when it saves: the cell was read as empty, "Pflichtwert
+    in Spalte Name fehlt" (found by the hostile tester). The cell is named with its
+    formula and what to do; a formula with a stored value is read as that value."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Name", "Beschreibung"])
+    sheet.append(["a", '=CONCATENATE("V","HS")', "=B2"])
+    sheet.append(["b", "Caritas", None])
+    workbook = tmp_path / "akteure.xlsx"
+    book.save(workbook)
+    with pytest.raises(ki.LoadError) as caught:
+        ki.read_table(workbook, "actors")
+    found = [(f.location.row, f.location.column, f.message) for f in caught.value.findings]
+    assert [(row, column) for row, column, _ in found] == [(2, "Name"), (2, "Beschreibung")]
+    assert (
+        'die Formel \'=CONCATENATE("V","HS")\', aber keinen dafür berechneten Wert' in (found[0][2])
+    )
+    # The same workbook as a spreadsheet saves it: each formula with its value.
+    stored = tmp_path / "gespeichert.xlsx"
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(stored, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                content = content.replace(b"<v></v>", b"<v>VHS</v>", 1)
+                content = content.replace(b"<v></v>", b"<v>VHS</v>", 1)
+                content = content.replace(b'<c r="B2">', b'<c r="B2" t="str">')
+                content = content.replace(b'<c r="C2">', b'<c r="C2" t="str">')
+            target.writestr(item, content)
+    first, _ = ki.read_table(stored, "actors")
+    assert (first.name, first.description) == ("VHS", "VHS")
+    # A formula whose result is empty text (=WENN(…;"";…)) is stored typed, with an
+    # empty value: an empty cell, not a formula without its value.
+    empty = tmp_path / "leer.xlsx"
+    with zipfile.ZipFile(stored) as source, zipfile.ZipFile(empty, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                content = content.replace(
+                    b'<c r="C2" t="str"><f>B2</f><v>VHS</v>', b'<c r="C2" t="str"><f>B2</f><v></v>'
+                )
+            target.writestr(item, content)
+    first, _ = ki.read_table(empty, "actors")
+    assert (first.name, first.description) == ("VHS", None)
+
+
 def test_read_table_from_uploaded_file_objects(tmp_path: Path) -> None:
     import io
 

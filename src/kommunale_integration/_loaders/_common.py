@@ -138,6 +138,11 @@ _MESSAGES: dict[str, str] = {
     "not-a-file": "not a file but a {kind}; only regular files are read",
     "symlink-loop": "a symbolic link that leads nowhere (a loop or a missing target)",
     "invalid-xlsx": "file is not a readable XLSX workbook ({problem})",
+    "uncached-formula": (
+        "the cell holds the formula {formula} but no value computed for it (the workbook "
+        "was written by a program and never saved in a spreadsheet): open and save it in "
+        "Excel or LibreOffice, or enter the value"
+    ),
     "unreadable-file": "file cannot be read: {problem}",
     "ambiguous-file": "several files for the same purpose: {found}; keep only one",
     "no-main-file": (

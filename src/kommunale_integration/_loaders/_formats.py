@@ -164,6 +164,62 @@ def check_zip(data: bytes, display: str, collector: Collector) -> bool:
     return True
 
 
+class UncachedFormula(str):
+    """A cell of a workbook that holds a formula but no value computed for it (a file
+    written by a program, never opened and saved in Excel or LibreOffice): openpyxl
+    reads it as empty, and a required cell was "missing". The text is the formula."""
+
+    __slots__ = ()
+
+
+_CELL = re.compile(
+    rb'<(?:\w+:)?c\s+r="([A-Z]{1,3})([0-9]+)"([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S
+)
+# A typed cell (t="str" for a formula whose result is empty text, as Excel and
+# LibreOffice store =WENN(…;"";…)) has its value, even an empty one.
+_TYPED = re.compile(rb'\st="')
+_FORMULA = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?>(.*?)</(?:\w+:)?f>|<(?:\w+:)?f\s[^>]*/>", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+
+
+def _uncached_formulas(data: bytes, sheet_path: str) -> dict[tuple[int, int], str]:
+    """The cells of the worksheet *sheet_path* that hold a formula without a stored value:
+    (row, column index from 0) → the formula (``=1+1``; empty for a shared one)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(sheet_path)
+    except (KeyError, OSError, zipfile.BadZipFile, RuntimeError):
+        return {}
+    if b"<f" not in xml and b":f" not in xml:
+        return {}
+    found: dict[tuple[int, int], str] = {}
+    for match in _CELL.finditer(xml):
+        inner = match[4] or b""
+        formula = _FORMULA.search(inner)
+        if formula is None or _VALUE.search(inner) or _TYPED.search(match[3]):
+            continue
+        column = 0
+        for letter in match[1].decode("ascii"):
+            column = column * 26 + ord(letter) - ord("A") + 1
+        text = (formula[1] or b"").decode("utf-8", "replace")
+        found[int(match[2]), column - 1] = f"={text}" if text else ""
+    return found
+
+
+def _with_formulas(
+    number: int, record: Sequence[Any], formulas: dict[tuple[int, int], str]
+) -> Sequence[Any]:
+    """*record* (row *number*) with its empty cells that hold an uncached formula marked."""
+    if not formulas:
+        return record
+    return [
+        UncachedFormula(formulas[number, index])
+        if cell is None and (number, index) in formulas
+        else cell
+        for index, cell in enumerate(record)
+    ]
+
+
 def xlsx_rows(
     data: bytes, display: str, collector: Collector, *, every_sheet: bool = False
 ) -> Iterator[tuple[int, Sequence[Any]]]:
@@ -196,6 +252,8 @@ def xlsx_rows(
                 for sheet in sheets:
                     sheet.reset_dimensions()
                     rows = sheet.iter_rows(values_only=True)
+                    path = getattr(sheet, "_worksheet_path", None)
+                    formulas = {} if every_sheet or not path else _uncached_formulas(data, path)
                     for number, record in enumerate(rows, start=1):
                         if number > _MAX_SHEET_ROWS:  # <row r="99999999999">
                             collector.add(
@@ -206,7 +264,7 @@ def xlsx_rows(
                                 limit=_MAX_SHEET_ROWS,
                             )
                             return
-                        yield number, record
+                        yield number, _with_formulas(number, record, formulas)
             finally:
                 workbook.close()
     except Exception as exc:  # openpyxl raises many kinds of error for broken files
@@ -235,6 +293,13 @@ def read_xlsx_rows(data: bytes, display: str, collector: Collector) -> TableRows
         if len(rows) >= options.max_rows:
             collector.add("too-many-rows", file=display, row=number, limit=options.max_rows)
             return None
+        for index, cell in enumerate(record):
+            if isinstance(cell, UncachedFormula):
+                column = header[index] if index < len(header) and header[index] else None
+                collector.add(
+                    "invalid-value", "uncached-formula", file=display, row=number,
+                    column=column, formula=shown(str(cell) or "…"),
+                )  # fmt: skip
         rows.append((number, _trimmed(record)))
     if collector.error_count() > errors:
         return None
