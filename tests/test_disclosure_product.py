@@ -905,6 +905,7 @@ class _ScriptedFinder:
         self.again: dict[int, list[dict[int, float] | None]] = {}
         self.asked: list[str] = []
         self.patience: int | None = None
+        self.crowd: int | None = None
 
     def _cols(self, change: dict[str, float]) -> dict[int, float]:
         return {self.col[c]: d for c, d in change.items()}
@@ -1072,6 +1073,31 @@ def test_pruning_gives_up_on_a_cell_that_found_no_witness_twice(patience: int | 
         assert finder.asked == ["p1", "p1"]
 
 
+@pytest.mark.parametrize("crowd", [None, 2, 3])
+def test_pruning_leaves_a_cell_that_many_witnesses_move(crowd: int | None) -> None:
+    """With a crowd of 2, a, which the witnesses of p1 and p2 both move, stays
+    suppressed without a search (though both would find a new one), and b and c,
+    which one witness moves each, are tried; with 3 or without a limit (the linear
+    finder) a is tried too, and published."""
+    values = {"p1": 1, "p2": 1, "a": 9, "b": 8, "c": 7}
+    finder = _ScriptedFinder(
+        list(values), {"p1": {"p1": 2, "a": -2, "b": -2}, "p2": {"p2": 2, "a": -2, "c": -2}}
+    )
+    finder.crowd = crowd
+    if crowd == 2:
+        # b: p1 finds none; c: p2 finds none — everything stays
+        finder.then("p1", None)
+        finder.then("p2", None)
+        assert _prune(finder, values) == {"p1", "p2", "a", "b", "c"}
+        assert finder.asked == ["p1", "p2"]
+    else:
+        # a: both find one (moving b and c) — published; b and c: p1 finds none
+        finder.then("p1", {"p1": 2, "b": -2, "c": -2}, None, None)
+        finder.then("p2", {"p2": 2, "c": -2})
+        assert _prune(finder, values) == {"p1", "p2", "b", "c"}
+        assert finder.asked == ["p1", "p2", "p1", "p1"]
+
+
 def test_pruning_takes_the_last_witness_of_a_cell_no_longer_asked() -> None:
     """A primary cell that is no longer asked (p, after its failed search at c)
     still lends its last witness while every cell it moves is suppressed: at d, p
@@ -1115,8 +1141,9 @@ def test_a_cell_no_longer_asked_ends_the_search_only_when_it_needs_a_witness() -
 
 def test_the_finders_patience() -> None:
     """The product finder gives up on a primary cell after ``PRUNE_FAILURES`` (1)
-    failed search; the linear finder (small tables, where every secondary cell
-    that can be published is) never does."""
+    failed search and does not try to publish a cell that ``PRUNE_CROWD`` (4)
+    witnesses move; the linear finder (small tables, where every secondary cell
+    that can be published is) does neither."""
     from kommunale_integration._engine import _protection
 
     values = {("a", "f"): 1, ("a", "m"): 4, ("a", "_T"): 5}
@@ -1128,6 +1155,9 @@ def test_the_finders_patience() -> None:
     assert _protection.PRUNE_FAILURES == 1
     assert product.patience == 1
     assert _protection._LinearFinder(system).patience is None
+    assert _protection.PRUNE_CROWD == 4
+    assert product.crowd == 4
+    assert _protection._LinearFinder(system).crowd is None
 
 
 @settings(max_examples=30)
@@ -1210,10 +1240,12 @@ class _PoolFinder:
         pools: dict[int, list[dict[int, float]]],
         near: dict[int, set[int]],
         patience: int | None,
+        crowd: int | None = None,
     ) -> None:
         self.cells = [f"c{i}" for i in range(n)]
         self.first, self.pools, self._near = first, pools, near
         self.patience = patience
+        self.crowd = crowd
         self.asked: list[int] = []
 
     def find(self, target: int, rise: float, cost: Any) -> dict[int, float] | None:
@@ -1256,7 +1288,8 @@ def _pool_searches(draw: st.DrawFn, zeros: bool = False) -> tuple[dict[str, int]
     pools = {p: [change(p) for _ in range(draw(st.integers(0, 3)))] for p in primary}
     near = {c: draw(st.sets(st.sampled_from(primary), max_size=2)) for c in range(n)}
     patience = draw(st.sampled_from([None, 1, 2]))
-    finder = _PoolFinder(n, first, pools, near, patience)
+    crowd = draw(st.sampled_from([None, 1, 2, 3]))
+    finder = _PoolFinder(n, first, pools, near, patience, crowd)
     return {f"c{i}": v for i, v in enumerate(values)}, finder
 
 
@@ -1340,6 +1373,8 @@ def _recomputed_search(
     candidates.sort(key=lambda col: (-value[col], col))
     for col in candidates:
         lost = {k for k, w in witnesses.items() if col in w}
+        if finder.crowd is not None and len(lost) >= finder.crowd:
+            continue  # moved by as many witnesses as the finder's crowd: not tried
         needy = [p for p in rise if p != col and covering(p) and covering(p) <= lost]
         hidden[col] = False
         near = finder.near(col)
