@@ -10,7 +10,7 @@ import unicodedata
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -549,6 +549,49 @@ def test_cli_init_in_the_current_empty_folder(
     assert sorted(p.name for p in folder.iterdir()) == sorted(TEMPLATE_FILES)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Wettringen"]
     assert ki.load_concept(folder).title == "Integrationskonzept der Gemeinde Wettringen"
+
+
+def test_init_goes_on_where_an_interrupted_init_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``init .`` in an empty folder writes its files one by one, konzept.yaml last;
+    stopped in between (Ctrl-C, SIGTERM, SIGKILL), it left tables without konzept.yaml,
+    and the next ``init`` said "gibt es schon und ist nicht leer" about its own files
+    (found by the hostile tester). A folder that holds nothing but such tables, as the
+    template has them, is filled; one with anything else (a table that was edited) is
+    still refused."""
+    from kommunale_integration import _io
+
+    folder = tmp_path / "bremerhaven"
+    folder.mkdir()
+    written: list[str] = []
+    original = _io.atomic_write
+
+    def stopped_after_three(path: Any, data: Any, **options: Any) -> Any:
+        if len(written) == 3:
+            raise KeyboardInterrupt
+        written.append(Path(path).name)
+        return original(path, data, **options)
+
+    monkeypatch.setattr(_io, "atomic_write", stopped_after_three)
+    assert main(["init", str(folder), "--name", "Bremerhaven"]) == 130
+    monkeypatch.setattr(_io, "atomic_write", original)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(written)
+    assert "konzept.yaml" not in written
+    capsys.readouterr()
+    assert main(["init", str(folder), "--name", "Bremerhaven"]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == sorted(TEMPLATE_FILES)
+    assert ki.load_concept(folder).territory == "04012000"
+    # a table someone changed is theirs: refused, nothing written
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "akteure.csv").write_bytes((folder / "akteure.csv").read_bytes() + b"a;A\n")
+    (other / "kontakte.csv").write_bytes((folder / "kontakte.csv").read_bytes())
+    assert main(["init", str(other), "--name", "Bremerhaven"]) == 2
+    assert "nicht leer" in capsys.readouterr().err
+    assert sorted(p.name for p in other.iterdir()) == ["akteure.csv", "kontakte.csv"]
+    # a finished concept is never written over
+    assert main(["init", str(folder), "--name", "Bremerhaven"]) == 2
 
 
 @pytest.mark.parametrize(

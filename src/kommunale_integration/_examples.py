@@ -483,9 +483,29 @@ def _template_text(name: str) -> str:
     )
 
 
+def _left_by_init(target: Path) -> bool:
+    """Whether the folder *target* holds nothing but tables an interrupted ``init`` wrote
+    into it (as the template has them, without ``konzept.yaml``, which is written last):
+    a second ``init`` may go on there, as nothing of anyone else's is in the way."""
+    tables = set(TEMPLATE_FILES) - {"konzept.yaml"}
+    try:
+        entries = list(target.iterdir())
+        return all(
+            entry.name in tables
+            and entry.is_file()
+            and not entry.is_symlink()
+            and entry.read_bytes() == _template_text(entry.name).encode("utf-8")
+            for entry in entries
+        )
+    except OSError:
+        return False
+
+
 def _checked_name(target: Path, name: str | None) -> str:
     """The stripped *name* for a new concept in *target*, both checked first."""
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    if target.exists() and (
+        not target.is_dir() or (any(target.iterdir()) and not _left_by_init(target))
+    ):
         raise OutputError(
             tr(
                 "{target} already exists and is not empty: choose a new folder for the concept",
