@@ -541,7 +541,7 @@ class TerritoryCatalogue:
     def matches(self, ags: str, name: str) -> bool:
         """Whether *name* is a spelling of the unit *ags* (official, short, with prefix),
         or a Bezirk of the Stadtstaat *ags* (Neukölln for Berlin: see
-        :func:`stadtstaat_bezirk`)."""
+        ``stadtstaat_bezirk``)."""
         entry = self.get(ags)
         if entry is None:
             return False
