@@ -222,6 +222,24 @@ def test_seven_ascii_digits_are_an_ags_that_lost_its_zero(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize("start", [b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"])
+def test_a_workbook_as_the_case_export_is_named_so(
+    tmp_path: Path, fast: bool, start: bytes
+) -> None:
+    """``--cases faelle.xlsx`` (a workbook, or an old .xls) said "die Datei ist kein
+    gültiges UTF-8" (found by the hostile tester, as a newcomer would do it): the
+    export must be CSV, and the message says how to save it."""
+    path = tmp_path / "faelle.xlsx"
+    path.write_bytes(start + bytes(range(256)) * 8)
+    with pytest.raises(LoadError) as info:
+        read_cases(path, options=CaseReadOptions(fast=fast))
+    [finding] = info.value.findings
+    assert finding.location.file == str(path)
+    assert "an Excel workbook (or a ZIP archive), not a CSV file" in finding.message
+    assert "UTF-8 (comma delimited)" in finding.message
+
+
+@pytest.mark.parametrize("fast", [False, True])
 def test_a_place_name_instead_of_an_ags_is_refused_naming_the_ags(
     tmp_path: Path, fast: bool
 ) -> None:

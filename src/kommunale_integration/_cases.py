@@ -1110,6 +1110,11 @@ def _is_device(handle: IO[bytes]) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
 
 
+_WORKBOOK: Final = N_(
+    "the file is an Excel workbook (or a ZIP archive), not a CSV file: save the export "
+    "in Excel as “CSV UTF-8 (comma delimited)”"
+)
+
 #: How much of a file the encoding and delimiter are sniffed from.
 _HEAD_BYTES = 65536
 
@@ -1172,6 +1177,11 @@ def _read_file(
             size = len(head) + len(rest)
         if size > limit:
             reader.findings.append(_too_large(file, limit))
+            return
+        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+            # an .xlsx (a ZIP archive) or an old .xls given as the case export: "not
+            # valid UTF-8" told the newcomer nothing
+            reader.add("unreadable-file", tr(_WORKBOOK), file, None, None)
             return
         enc, sep = _sniff(head, encoding, delimiter)
         if enc == "utf-16":
