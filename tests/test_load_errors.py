@@ -134,6 +134,23 @@ def test_an_unreadable_table_of_actors_is_one_error_not_one_per_reference(
     assert finding.location.file == "angebote.csv"
 
 
+def test_a_workbook_named_csv_is_called_a_workbook(tmp_path: Path) -> None:
+    """akteure.xlsx saved under the name akteure.csv said "Datei ist ungültiges UTF-8
+    (Byte 0xB5 an Position 10)" (found by the hostile tester); it is named a workbook,
+    with the two ways out. As .xlsx it is read."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["ID", "Name"])
+    book.active.append(["vhs", "VHS"])
+    book.save(tmp_path / "akteure.csv")
+    (finding,) = _load_findings(_folder(tmp_path, {}))
+    assert (finding.code, _where(finding)) == ("unreadable-file", ("akteure.csv", None, None))
+    assert "Excel-Arbeitsmappe, obwohl ihr Name CSV sagt" in finding.message
+    (tmp_path / "akteure.csv").rename(tmp_path / "akteure.xlsx")
+    assert "vhs" in {a.id for a in ki.load_concept(tmp_path).actors}
+
+
 def test_truncated_csv(tmp_path: Path) -> None:
     folder = _folder(tmp_path, {"akteure.csv": 'Name;Beschreibung\nA;ok\nB;"ends in the mid'})
     (finding,) = _load_findings(folder)

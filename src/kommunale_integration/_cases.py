@@ -41,7 +41,7 @@ from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_er
 from ._i18n import N_, Translatable, format_number, tr
 from ._identifiers import breakdown_problem, identifier_header, value_shape
 from ._parse import date_fields, is_ags
-from ._text import UTF16_MESSAGE, check_csv_arguments, detect_encoding
+from ._text import UTF16_MESSAGE, check_csv_arguments, detect_encoding, is_workbook
 
 __all__ = [
     "CASE_COLUMNS",
@@ -1178,7 +1178,7 @@ def _read_file(
         if size > limit:
             reader.findings.append(_too_large(file, limit))
             return
-        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        if is_workbook(head):
             # an .xlsx (a ZIP archive) or an old .xls given as the case export: "not
             # valid UTF-8" told the newcomer nothing
             reader.add("unreadable-file", tr(_WORKBOOK), file, None, None)

@@ -52,6 +52,7 @@ __all__ = [
     "check_text",
     "decode",
     "is_direction_control",
+    "is_workbook",
     "line_of",
     "parse_json",
     "parse_structured",
@@ -99,6 +100,17 @@ _UTF8_SEQUENCE = re.compile(
 #: What every reader says of a UTF-16 file (:func:`detect_encoding`; the message of the
 #: ``utf-16`` problem of the loaders and of the case reader alike).
 UTF16_MESSAGE: Final = N_("file is UTF-16 (as Excel saves “Unicode Text”); save it as “CSV UTF-8”")
+
+
+def is_workbook(data: bytes) -> bool:
+    """Whether *data* begins as a spreadsheet's workbook rather than text: an ``.xlsx``
+    (a ZIP archive) or an old ``.xls`` (an OLE compound file), given where a CSV file
+    was expected.
+
+    >>> is_workbook(b"PK\\x03\\x04..."), is_workbook(b"ID;Name")
+    (True, False)
+    """
+    return data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
 
 
 def detect_encoding(data: bytes, *, final: bool = True) -> str:

@@ -138,6 +138,10 @@ _MESSAGES: dict[str, str] = {
     "not-a-file": "not a file but a {kind}; only regular files are read",
     "symlink-loop": "a symbolic link that leads nowhere (a loop or a missing target)",
     "invalid-xlsx": "file is not a readable XLSX workbook ({problem})",
+    "workbook-as-csv": (
+        "file is an Excel workbook, though its name says CSV: give it the ending .xlsx "
+        "(a table may be a workbook) or save it as CSV"
+    ),
     "uncached-formula": (
         "the cell holds the formula {formula} but no value computed for it (the workbook "
         "was written by a program and never saved in a spreadsheet): open and save it in "

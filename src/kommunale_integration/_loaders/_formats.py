@@ -19,6 +19,7 @@ from typing import Any
 
 from .._errors import OutputError, Severity, foreign_text, require_extra, shown
 from .._i18n import tr
+from .._text import is_workbook
 from ._common import Collector, decode_text
 from ._tables import TableRows
 
@@ -71,6 +72,9 @@ def _trimmed(cells: Sequence[Any]) -> list[Any]:
 
 def read_csv_rows(data: bytes, display: str, collector: Collector) -> TableRows | None:
     """Read the rows of a CSV file; record findings and return None when unusable."""
+    if is_workbook(data):  # akteure.xlsx saved as akteure.csv: "invalid UTF-8" said nothing
+        collector.add("unreadable-file", "workbook-as-csv", file=display)
+        return None
     text = decode_text(data, display, collector)
     if text is None:
         return None
