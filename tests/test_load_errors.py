@@ -151,6 +151,21 @@ def test_a_workbook_named_csv_is_called_a_workbook(tmp_path: Path) -> None:
     assert "vhs" in {a.id for a in ki.load_concept(tmp_path).actors}
 
 
+def test_a_key_with_a_foreign_letter_says_which(tmp_path: Path) -> None:
+    """``tіtle`` with a Cyrillic і looks exactly like ``title``: "unbekannte(r) Schlüssel
+    tіtle (bitte die Schreibweise prüfen)" showed nothing to correct (found by the
+    hostile tester). The message names the character; a plain misspelling keeps the
+    plain message."""
+    (tmp_path / "konzept.yaml").write_text(
+        MAIN.replace("title:", "t\u0456tle:").replace("actors:", "actorz:"), encoding="utf-8"
+    )
+    found = {f.code: f.message for f in _load_findings(tmp_path)}
+    assert "U+0456 in t\u0456tle ist keiner" in found["unknown-key"]
+    (tmp_path / "konzept.yaml").write_text(MAIN.replace("actors:", "actorz:"), encoding="utf-8")
+    (finding,) = _load_findings(tmp_path)
+    assert finding.message.endswith("Schlüssel actorz (bitte die Schreibweise prüfen)")
+
+
 def test_truncated_csv(tmp_path: Path) -> None:
     folder = _folder(tmp_path, {"akteure.csv": 'Name;Beschreibung\nA;ok\nB;"ends in the mid'})
     (finding,) = _load_findings(folder)

@@ -502,7 +502,23 @@ def _join(path: str, name: str) -> str:
 
 def _describe(error: BaseException, path: str) -> tuple[str, str, str]:
     if isinstance(error, ForbiddenExtraKeysError):
-        keys = ", ".join(sorted(str(key) for key in error.extra_fields))
+        names = sorted(str(key) for key in error.extra_fields)
+        keys = ", ".join(names)
+        # "tіtle" with a Cyrillic і looks like "title": say which character is foreign
+        foreign = [
+            f"U+{ord(char):04X} in {name}"
+            for name in names
+            for char in dict.fromkeys(name)
+            if not char.isascii()
+        ]
+        if foreign:
+            message = tr(
+                "unknown key(s) {keys} (check the spelling: keys are written in plain ASCII "
+                "letters, and {chars} is none)",
+                keys=keys,
+                chars=", ".join(foreign[:3]),
+            )
+            return "unknown-key", message, path
         return "unknown-key", tr("unknown key(s) {keys} (check the spelling)", keys=keys), path
     if isinstance(error, KeyError):
         name = str(error.args[0]) if error.args else "?"
