@@ -149,12 +149,17 @@ class _Layout:
         extra_territories: Iterable[str] = (),
         *,
         hidden: int = 0,
+        shown: Sequence[str] | None = None,
     ) -> None:
         self.periods = periods
         self.dims = dims
-        # the last *hidden* breakdowns are protected but not published (only their
-        # totals are): see :func:`_hidden_breakdowns`
-        self.hidden = hidden
+        # the published breakdowns in the order of the output (*shown*, ``--by``; the
+        # cells are in the order of :func:`canonical_breakdowns`), then the *hidden*
+        # ones, protected but not published (only their totals are): see
+        # :func:`_hidden_breakdowns`
+        names = [name for name, _ in dims]
+        self.hidden = hidden if shown is None else len(dims) - len(shown)
+        self.shown = [names.index(n) for n in (shown or names[: len(dims) - self.hidden])]
         self.chains: dict[str, tuple[str, ...]] = {"all": ("all",)}
         for ags in [*municipalities, *extra_territories]:
             self.chain(ags, concept)
@@ -213,12 +218,13 @@ class _Layout:
         )
         n_t, n_c = len(self.territories), len(self.combos)
         shown = len(self.dims) - self.hidden
+        order = [*self.shown, *range(shown, len(self.dims))]
         combos = (
             [0]
             if totals_only
             else sorted(
                 (c for c in range(n_c) if all(v == TOTAL for v in self.combos[c][shown:])),
-                key=lambda c: tuple((v != TOTAL, v) for v in self.combos[c]),
+                key=lambda c: tuple((self.combos[c][i] != TOTAL, self.combos[c][i]) for i in order),
             )
         )
         return [(p * n_t + t) * n_c + c for p in periods for t in range(n_t) for c in combos]
@@ -806,13 +812,15 @@ def compute_indicators(
         _warn_unmatched_events(chosen, cases)
     by = list(dict.fromkeys(by))
     hidden = _hidden_breakdowns(chosen, by, cases)
-    dims = _dimensions([*by, *hidden], cases)
+    # protected in one order whatever the order of *by*: one table, one pattern
+    breakdowns = [*canonical_breakdowns(by), *hidden]
+    dims = _dimensions(breakdowns, cases)
     municipalities = cases.dimensions["municipality"][1] if cases is not None else []
     extra: set[str] = set()
     if concept is not None:
         extra = {o.territory for o in concept.observations if o.territory != "all"}
-    layout = _Layout(period_list, municipalities, concept, dims, sorted(extra), hidden=len(hidden))
-    counts = _Counts(cases, layout, [*by, *hidden], audit=audit) if cases is not None else None
+    layout = _Layout(period_list, municipalities, concept, dims, sorted(extra), shown=by)
+    counts = _Counts(cases, layout, breakdowns, audit=audit) if cases is not None else None
     elements = _Elements(concept, layout)
     dim_names = by  # the published breakdowns
     # Observations of the indicators themselves (e.g. published figures for years
@@ -940,6 +948,25 @@ def _sides(
             "%s", tr("indicator {id} counts cases but no case data was given", id=indicator.id)
         )
     return ready
+
+
+BREAKDOWN_ORDER = ("sex", "legal_basis", "age_group")
+"""The order in which breakdowns are protected (:func:`canonical_breakdowns`): these
+first, any other by name."""
+
+
+def canonical_breakdowns(by: Sequence[str]) -> list[str]:
+    """*by* in the one order in which its table is protected.
+
+    The pattern of suppressions depends on the order of the cells, and ``--by
+    legal_basis,sex`` publishes the same cells as ``--by sex,legal_basis``: protected
+    in the order given, the two runs showed two patterns of one table (the Stadt
+    example for 2025-Q2: 120 cells published in one and suppressed in the other;
+    read together, 12 cells fixed and 54 primary cells below 3). Protected in this
+    order, the order of ``by`` only orders the output's columns and rows.
+    """
+    rank = {name: i for i, name in enumerate(BREAKDOWN_ORDER)}
+    return sorted(by, key=lambda name: (rank.get(name, len(rank)), name))
 
 
 def _dimensions(by: list[str], cases: CaseData | None) -> list[tuple[str, list[str]]]:
@@ -1230,7 +1257,7 @@ class _Counts:
                         indicator=indicator.id,
                         period=layout.periods[cell[0]],
                         territory=cell[1],
-                        dims=tuple(zip(dim_names, cell[2][: len(dim_names)], strict=True)),
+                        dims=tuple(zip(dim_names, (cell[2][i] for i in layout.shown), strict=True)),
                         value=value,
                         primary=(
                             parts[0] in protection.primary
@@ -1831,14 +1858,17 @@ def _heads(layout: _Layout, dim_names: list[str], positions: list[int]) -> _Head
     """Period, territory, dimension pairs and dimension values of the cells at
     *positions*, as four columns."""
     cells = layout.cell_list()
-    n = len(dim_names)  # the published breakdowns (without the hidden ones)
-    dims_of = {combo: tuple(zip(dim_names, combo[:n], strict=True)) for combo in layout.combos}
+    # the published breakdowns (without the hidden ones) in the order of the output
+    values_of = {combo: tuple(combo[i] for i in layout.shown) for combo in layout.combos}
+    dims_of = {
+        combo: tuple(zip(dim_names, values, strict=True)) for combo, values in values_of.items()
+    }
     chosen = [cells[i] for i in positions]
     return (
         [layout.periods[p] for p, _, _ in chosen],
         [territory for _, territory, _ in chosen],
         [dims_of[combo] for _, _, combo in chosen],
-        [combo[:n] for _, _, combo in chosen],
+        [values_of[combo] for _, _, combo in chosen],
     )
 
 
