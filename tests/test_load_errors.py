@@ -166,6 +166,26 @@ def test_a_key_with_a_foreign_letter_says_which(tmp_path: Path) -> None:
     assert finding.message.endswith("Schlüssel actorz (bitte die Schreibweise prüfen)")
 
 
+def test_a_header_with_a_foreign_letter_says_which_and_hides_no_references(
+    tmp_path: Path,
+) -> None:
+    """``Nаme`` with a Cyrillic а in akteure.csv: "Pflichtspalte Name fehlt" beside a
+    column that reads "Name", and every offer's Träger "kein bekannter Akteur" after it
+    (found by the hostile tester). The unknown column names the character, and the
+    table without its required column hides no references."""
+    folder = _folder(
+        tmp_path,
+        {
+            "akteure.csv": "ID;N\u0430me\nvhs;VHS\n",
+            "angebote.csv": "Name;Träger\nKurs;vhs\n",
+        },
+    )
+    findings = _load_findings(folder)
+    assert sorted(f.code for f in findings) == ["missing-column", "unknown-column"]
+    [unknown] = [f for f in findings if f.code == "unknown-column"]
+    assert "das Zeichen U+0430, keinen lateinischen Buchstaben" in unknown.message
+
+
 def test_truncated_csv(tmp_path: Path) -> None:
     folder = _folder(tmp_path, {"akteure.csv": 'Name;Beschreibung\nA;ok\nB;"ends in the mid'})
     (finding,) = _load_findings(folder)

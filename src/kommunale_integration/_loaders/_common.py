@@ -61,6 +61,10 @@ LOAD_FINDING_CODES: Mapping[str, str] = {
 _MESSAGES: dict[str, str] = {
     "missing-column": 'required column "{column}" is missing',
     "unknown-column": 'unknown column "{column}" is ignored',
+    "unknown-column-foreign": (
+        'unknown column "{column}" is ignored; it holds the character {char}, no Latin '
+        "letter, though it may look like one"
+    ),
     "unnamed-column": "column {index} has no header; its values are ignored",
     "duplicate-column": 'column "{column}" appears twice',
     "invalid-date": '"{found}" is not a valid date (expected e.g. 31.12.2016 or 2016-12-31)',

@@ -226,7 +226,15 @@ def _load_parts(
                 # actors cannot be checked, and are not each called unknown
                 resolver.actor_ids = None
             continue
-        decoded[kind] = decode_rows(kind, rows, collector, resolver, mapping=mapping)
+        headless = _missing_columns(collector, table_display)
+        items = decode_rows(kind, rows, collector, resolver, mapping=mapping)
+        if _missing_columns(collector, table_display) > headless:
+            # a required column is missing (reported): like an unreadable table, its
+            # items are unknown, and references to them are not each called unknown
+            if kind is TableKind.ACTORS:
+                resolver.actor_ids = None
+            continue
+        decoded[kind] = items
         if kind is TableKind.ACTORS:
             for row in decoded[kind]:
                 resolver.add_actor(row.item.id, row.item.name)
@@ -235,6 +243,13 @@ def _load_parts(
     sources = {path: Location(file=display, row=row) for path, row in lines.items()}
     unreadable = frozenset(kind for kind in tables if kind not in decoded)
     return _assemble(concept, decoded, displays, collector, sources, unreadable=unreadable)
+
+
+def _missing_columns(collector: Collector, display: str) -> int:
+    """How many ``missing-column`` findings *collector* holds for the table *display*."""
+    return sum(
+        1 for f in collector.findings if f.code == "missing-column" and f.location.file == display
+    )
 
 
 def _named_catalogue(path: Path, collector: Collector) -> Callable[[], TerritoryCatalogue | None]:

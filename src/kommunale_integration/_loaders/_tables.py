@@ -842,11 +842,15 @@ def _header_columns(
             if kind is TableKind.OBSERVATIONS:
                 dimensions[index] = header
             else:
+                # "Nаme" with a Cyrillic а looks like "Name": say which character it is
+                foreign = next((c for c in header if ord(c) > 0x24F), None)
                 collector.add(
                     "unknown-column",
+                    None if foreign is None else "unknown-column-foreign",
                     file=file,
                     row=table.header_row,
                     column=header,
+                    char=f"U+{ord(foreign):04X}" if foreign else "",
                     severity=Severity.WARNING,
                 )
             continue
