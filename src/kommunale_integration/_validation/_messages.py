@@ -39,6 +39,11 @@ MESSAGES: Mapping[str, str] = {
     "territory-name-mismatch/no-guess": (
         "territory “{name}”: {ags} is {official}; the name does not fit the AGS."
     ),
+    "territory-bezirk-population": (
+        "territory “{name}”: a Bezirk of {city} without its own population; figures per "
+        "inhabitant would use the whole city's ({population}): enter population and "
+        "population_date."
+    ),
     "parent-cycle": "{subject}: the parents form a cycle ({cycle}).",
     "measure-outside-validity": (
         "{subject}: the timeframe ({timeframe}) is not within the concept's validity ({validity})."

@@ -17,6 +17,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, ClassVar
 
 from .._errors import Finding, Severity
+from .._i18n import format_number
+from .._territories import stadtstaat_bezirk
 from ._base import BuiltinRule, ValidationContext
 
 if TYPE_CHECKING:
@@ -74,12 +76,17 @@ class TerritoryRule(BuiltinRule):
     ``territory-name-mismatch`` (warning): the name given for an AGS is none of the
     spellings of its official name (``Coesfeld, Stadt``, ``Coesfeld``, ``Stadt
     Coesfeld``); the message names the official unit and the AGS probably meant.
+
+    ``territory-bezirk-population`` (warning): a Bezirk of Berlin or Hamburg (the
+    city's AGS under the Bezirk's name) without its own population, so that figures
+    per inhabitant would divide by the whole city's.
     """
 
     name: ClassVar[str] = "territories"
     codes: ClassVar[Mapping[str, Severity]] = {
         "territory-unknown-ags": Severity.ERROR,
         "territory-name-mismatch": Severity.WARNING,
+        "territory-bezirk-population": Severity.WARNING,
     }
 
     def check(self, context: ValidationContext) -> Iterator[Finding]:
@@ -96,6 +103,15 @@ class TerritoryRule(BuiltinRule):
                 yield self._unknown(context, f"{path}.ags", territory.ags, book)
             elif not book.matches(territory.ags, territory.name):
                 yield self._mismatch(context, f"{path}.name", territory.ags, territory.name, book)
+            elif territory.population is None and stadtstaat_bezirk(territory.name):
+                yield self.emit(
+                    context,
+                    "territory-bezirk-population",
+                    f"{path}.population",
+                    name=territory.name,
+                    city=entry.short_name,
+                    population=format_number(entry.population or 0, lang=context.lang),
+                )
         if concept.territory not in own and concept.territory not in book:
             yield self._unknown(context, "territory", concept.territory, book)
         for path, ref in _refs(context):
