@@ -148,18 +148,17 @@ class _Layout:
         dims: list[tuple[str, list[str]]],
         extra_territories: Iterable[str] = (),
         *,
-        hidden: int = 0,
         shown: Sequence[str] | None = None,
     ) -> None:
         self.periods = periods
         self.dims = dims
-        # the published breakdowns in the order of the output (*shown*, ``--by``; the
-        # cells are in the order of :func:`canonical_breakdowns`), then the *hidden*
-        # ones, protected but not published (only their totals are): see
-        # :func:`_hidden_breakdowns`
+        # the published breakdowns in the order of the output (*shown*, ``--by``; all
+        # of *dims* when None; the cells are in the order of
+        # :func:`canonical_breakdowns`); the others are hidden, protected but not
+        # published (only their totals are): see :func:`_hidden_breakdowns`
         names = [name for name, _ in dims]
-        self.hidden = hidden if shown is None else len(dims) - len(shown)
-        self.shown = [names.index(n) for n in (shown or names[: len(dims) - self.hidden])]
+        self.shown = [names.index(n) for n in (names if shown is None else shown)]
+        self.hidden = len(dims) - len(self.shown)
         self.chains: dict[str, tuple[str, ...]] = {"all": ("all",)}
         for ags in [*municipalities, *extra_territories]:
             self.chain(ags, concept)
