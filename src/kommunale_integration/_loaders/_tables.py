@@ -724,7 +724,6 @@ def decode_cell(
     if isinstance(raw, str):
         _check_characters(raw)
         _check_spreadsheet_error(raw)
-    if isinstance(raw, str):
         raw = unneutralise(raw)
     codec = col.codec
     if codec == "text":
