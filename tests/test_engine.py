@@ -472,6 +472,38 @@ def test_csv_and_json_outputs(data: CaseData, tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8") == text
 
 
+def test_json_numbers_are_counts_as_integers_and_rates_with_one_decimal(
+    data: CaseData,
+) -> None:
+    """A count is a JSON integer (``4``), a rate keeps its decimal (``50.0``, ``0.0``):
+    a reader sees from the number alone which is which, as in the CSV."""
+    t = compute_indicators(cases=data, periods=["2025"], disclosure=None)
+    text = t.to_json()
+    rows = {(r["indicator"], r["territory"]): r["value"] for r in json.loads(text)["rows"]}
+    assert rows[("active_cases", "05558")] == 4
+    assert type(rows[("active_cases", "05558")]) is int
+    for territory, rate in [("05558", 50.0), ("all", 40.0), ("05566", 0.0)]:
+        assert rows[("placement_rate", territory)] == rate
+        assert type(rows[("placement_rate", territory)]) is float
+    assert '"territory": "05558", "value": 4,' in text
+    assert '"territory": "05566", "value": 0.0,' in text
+
+
+def test_select_keeps_the_rows_matching_every_criterion(data: CaseData) -> None:
+    """:meth:`IndicatorTable.select` filters by indicator, period, territory and
+    totals, each on its own and together."""
+    t = compute_indicators(cases=data, periods=["2025"], disclosure=None, by=("sex",))
+    rows = t.select(territory="05566")
+    assert rows
+    assert {r.territory for r in rows} == {"05566"}
+    assert len(rows) < len(t.rows)
+    both = t.select(indicator="active_cases", territory="05558", totals_only=True)
+    assert [(r.indicator, r.territory, r.dims, r.value) for r in both] == [
+        ("active_cases", "05558", (("sex", "_T"),), 4)
+    ]
+    assert t.select(period="2024") == []
+
+
 def test_internal_table_is_marked(data: CaseData, tmp_path: Path) -> None:
     t = compute_indicators(cases=data, periods=["2025"], disclosure=None)
     # CSV readers keep working: no comment line, exactly the contract columns

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -112,7 +112,17 @@ class IndicatorValue:
     @property
     def is_total(self) -> bool:
         """Whether the cell is the total over every dimension."""
-        return all(value == TOTAL for _, value in self.dims)
+        return is_total(self.dims)
+
+
+def is_total(dims: Iterable[tuple[str, object]] | Mapping[str, object] | None) -> bool:
+    """Whether dimension values (pairs or a mapping; none at all) are those of the
+    total over every dimension: each is ``_T``. The one rule for the engine's rows and
+    for the rows a report is given."""
+    if not dims:
+        return True
+    pairs = dims.items() if isinstance(dims, Mapping) else dims
+    return all(str(value) == TOTAL for _, value in pairs)
 
 
 CellRow = tuple[

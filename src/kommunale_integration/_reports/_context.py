@@ -50,7 +50,7 @@ from .._analysis import (
 )
 from .._engine.derived import DerivedFigure, derive
 from .._engine.forecasting import Forecast
-from .._engine.table import IndicatorTable, IndicatorValue
+from .._engine.table import IndicatorTable, IndicatorValue, is_total
 from .._engine.temporal import Value, combine_over_time
 from .._model import (
     Abbreviation,
@@ -470,13 +470,6 @@ class ReportContext:
 Key = tuple[str, str, ReportPeriod]
 
 
-def _is_total(dims: Any) -> bool:
-    if not dims:
-        return True
-    items = dims.items() if isinstance(dims, Mapping) else dims
-    return all(str(value) == "_T" for _, value in items)
-
-
 def _rows(table: Any) -> Iterable[Any]:
     rows = getattr(table, "rows", table)
     return rows if rows is not None else ()
@@ -507,7 +500,7 @@ def collect_values(concept: Concept, table: Any = None) -> dict[Key, Point]:
     if table is not None:
         for row in _rows(table):
             dims = getattr(row, "dims", None) or getattr(row, "disaggregation", None)
-            if not _is_total(dims):
+            if not is_total(dims):
                 continue
             period = row.period
             if isinstance(period, str):

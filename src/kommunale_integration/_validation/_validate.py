@@ -286,7 +286,7 @@ def _computed_cells(
         (row.indicator, row.territory)
         for row in table.rows
         if row.period == period
-        and all(value == "_T" for _, value in row.dims)
+        and row.is_total
         and (row.value is not None or row.status is ObservationStatus.SUPPRESSED)
     )
 
