@@ -215,3 +215,64 @@ def test_english_docx_keeps_figures_and_dates_whole(kreis: dict[str, Any], tmp_p
     assert not re.search(r"(^|\s{2})%?\)\s*$", text, re.MULTILINE)
     for day in ("23 September 2015", "16 November 2016", "14 December 2016"):
         assert day in text, day
+
+
+def _section_html(html: str, section: str) -> str:
+    start = html.index(f'<section id="{section}"')
+    depth, position = 0, start
+    for match in re.finditer(r"<(/?)section\b", html[start:]):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            position = start + match.end()
+            break
+    return html[start : html.index(">", position) + 1]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_a_section_heading_never_ends_a_page_with_only_its_first_paragraph(
+    kreis: dict[str, Any], tmp_path: Path, lang: str
+) -> None:
+    """The Erfolgsprognose's heading and the paragraph on what the forecasts rest on
+    stood at the foot of a page, its first goal on the next (Oppach, German; an English
+    report likewise). The section is printed at every height of an A4 page, once per
+    page, in one run of Chromium."""
+    chromium = _tool("chromium", "chromium-browser")
+    html = ki.build_report(
+        kreis["concept"], "2025", cases=kreis["cases"], today=date(2026, 3, 2), lang=lang
+    )
+    section = _section_html(html, "erfolgsprognose")
+    main = html.index("<main>") + len("<main>")
+    end = html.index("</main>")
+    pages = "".join(
+        f'<div style="break-before: page; height: {mm}mm"></div>{section}'
+        for mm in range(0, 260, 4)
+    )
+    (tmp_path / "sweep.html").write_text(html[:main] + pages + html[end:], encoding="utf-8")
+    pdf = tmp_path / "sweep.pdf"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            (tmp_path / "sweep.html").as_uri(),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+    heading = re.compile(r"\d+ (Erfolgsprognose|Success forecast)")
+    goal = "Wirkungsziel:" if lang == "de" else "Outcome goal:"
+    seen = 0
+    for number, page in enumerate(_pages(pdf), 1):
+        lines = [line.strip() for line in page.splitlines()]
+        at = next((i for i, line in enumerate(lines) if heading.fullmatch(line)), None)
+        if at is not None:
+            seen += 1
+            assert any(line.startswith(goal) for line in lines[at:]), (number, page)
+    assert seen == 65
