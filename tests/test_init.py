@@ -348,6 +348,46 @@ def test_cli_territories_find_lists_the_towns_that_begin_with_the_name(
 
 
 @pytest.mark.parametrize(
+    ("name", "kreis"),
+    [
+        ("Görlitz", "Landkreis Görlitz (14626)"),
+        ("Freising", "Landkreis Freising (09178)"),
+        ("Rostock", "Landkreis Rostock (13072)"),  # the Kreis's name has its kind
+        ("Hannover", "Region Hannover (03241)"),
+        ("Aachen", "Städteregion Aachen (05334)"),
+    ],
+)
+def test_a_look_up_names_the_kreis_of_the_same_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, kreis: str
+) -> None:
+    """The officer of the Landkreis Görlitz who looked up "Görlitz" saw the Stadt
+    alone, and init took it without a word (where a Stadt and a Kreis share a name, the
+    Stadt is meant): both now name the Kreis and its AGS, on stderr."""
+    ags = kreis[-6:-1]
+    assert main(["territories", "find", name]) == 0
+    out, err = capsys.readouterr()
+    assert ags not in out.split()  # the listing is the towns, as before
+    assert f"Hinweis: gleichnamiger Kreis: {kreis}; 'territories show {ags}'" in err
+    assert main(["init", str(tmp_path / "x"), "--name", name]) == 0
+    err = capsys.readouterr().err
+    assert f"Hinweis: gleichnamiger Kreis: {kreis}; für sein Konzept" in err
+    assert len(ki.load_concept(tmp_path / "x").territory) == 8
+    for alone in ("Oppach", "Landkreis Görlitz", "Neustadt"):
+        assert ki.territory_catalogue().kreise_named(alone) == []
+
+
+def test_a_look_up_limited_to_a_land_without_the_name_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``territories find Görlitz --land BY`` printed nothing, with exit code 0."""
+    assert main(["territories", "find", "Görlitz", "--land", "BY"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "keines der Gebiete namens „Görlitz“ liegt in dem mit --kreis oder --land" in err
+    assert "--ags 14626110  Görlitz (14626110), Landkreis Görlitz, Sachsen" in err
+
+
+@pytest.mark.parametrize(
     ("kreis", "land"),
     [
         ("Landkreis Ansbach", None),

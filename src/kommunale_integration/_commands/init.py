@@ -103,6 +103,17 @@ def run(args: argparse.Namespace) -> int:
         warning = choice.warning(book)
         if warning is not None:
             say("warning", warning)
+        if len(choice.chosen.ags) == 8:
+            for kreis in book.kreise_named(name):
+                say(
+                    "notice",
+                    tr(
+                        "Kreis of the same name: {kreis} ({ags}); for its concept, delete "
+                        "the folder and run init again with --ags {ags}",
+                        kreis=kreis.display_name,
+                        ags=kreis.ags,
+                    ),
+                )
         # The official name of the unit chosen; a Bezirk of Berlin or Hamburg keeps its
         # own (the unit is the city).
         ags, name = choice.chosen.ags, (name if stadtstaat_bezirk(name) else None)
