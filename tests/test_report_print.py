@@ -309,3 +309,48 @@ def test_a_long_word_in_running_text_breaks_instead_of_leaving_the_page(
     )
     text = "".join("".join(page.split()) for page in _pages(pdf))
     assert "Integrationskurs" * 60 in text
+
+
+def test_a_tables_note_is_printed_under_its_table(kreis: dict[str, Any], tmp_path: Path) -> None:
+    """A table's note (how an attainment is computed, what "*" means) stays on the page
+    of the table's last row in print, as in the DOCX: printed at every height of an A4
+    page, the note never opens a page."""
+    chromium = _tool("chromium", "chromium-browser")
+    html = ki.build_report(kreis["concept"], "2025", cases=kreis["cases"], today=date(2026, 3, 2))
+    note = html.index('<p class="note">Abgeschlossene Sprachkurse: Zielerreichung')
+    start = html.rindex('<div class="table-wrap"', 0, note)
+    fragment = html[start : html.index("</p>", note) + len("</p>")]
+    # the words of the last row's first cell before it may wrap ("(Personen)")
+    last_row = " ".join(re.findall(r'<th scope="row">(.*?)</th>', fragment)[-1].split()[:2])
+    main = html.index("<main>") + len("<main>")
+    pages = "".join(
+        f'<div style="break-before: page; height: {mm}mm"></div>{fragment}'
+        for mm in range(0, 260, 4)
+    )
+    (tmp_path / "sweep.html").write_text(
+        html[:main] + pages + html[html.index("</main>") :], encoding="utf-8"
+    )
+    pdf = tmp_path / "sweep.pdf"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            (tmp_path / "sweep.html").as_uri(),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+    seen = 0
+    for number, page in enumerate(_pages(pdf), 1):
+        if "Abgeschlossene Sprachkurse: Zielerreichung" in page:
+            seen += 1
+            assert last_row in " ".join(page.split()), (number, page)
+    assert seen == 65
