@@ -189,9 +189,52 @@ def test_concept_hierarchy_is_used(data: CaseData) -> None:
     )
     t = compute_indicators(concept, data, periods=["2025"], disclosure=None)
     assert value(t, "active_cases", "2025", "05") == 4
-    assert value(t, "active_cases", "2025", "all") == 5
+    # A6 in the Kreis Steinfurt lies outside the concept: not counted
+    assert value(t, "active_cases", "2025", "all") == 4
+    assert not {"05566", "05566008"} & set(t.territories)
     # a municipality of the concept without cases is reported with 0
     assert value(t, "active_cases", "2025", "05558012") == 0
+
+
+def test_cases_outside_the_concept_are_not_counted(
+    data: CaseData, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Stadt whose export holds the cases of its neighbours counts only its own: the
+    neighbours' small counts made its own figure a secondary suppression, and its table
+    published their figures and a Kreis total of some towns under the Kreis's name."""
+    stadt = Concept(
+        id="s",
+        title="Stadt",
+        territory="05558008",
+        territories=(
+            Territory(ags="05558", name="Kreis Coesfeld", kind=TerritoryKind.DISTRICT),
+            Territory(ags="05558008", name="Billerbeck", kind=TerritoryKind.TOWN, parent="05558"),
+        ),
+    )
+    with caplog.at_level("WARNING", logger="kommunale_integration"):
+        t = compute_indicators(stadt, data, periods=["2025"], disclosure=None)
+    assert set(t.territories) == {"all", "05558", "05558008"}
+    # active 2025 in 05558008: A3 and A5 (A4 closed 2024); the Kreis row is Billerbeck's
+    for territory in ("05558008", "05558", "all"):
+        assert value(t, "active_cases", "2025", territory) == 2
+    [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "3 von 6 Fällen" in warning
+    assert "Ascheberg (05558004)" in warning
+    assert "Emsdetten (05566008)" in warning
+    # the events of the cases left out are left out with them; the others keep theirs
+    events = compute_indicators(
+        Concept(id="k", title="K", territory="05558004"), data, periods=["2025"], disclosure=None
+    )
+    whole = compute_indicators(None, data, periods=["2025"], disclosure=None)
+    for indicator in ("language_course_starts", "language_course_completions", "placements"):
+        assert value(events, indicator, "2025", "05558004") == value(
+            whole, indicator, "2025", "05558004"
+        )
+    assert value(events, "language_course_starts", "2025", "all") == value(
+        whole, "language_course_starts", "2025", "05558004"
+    )
+    # without a concept every case counts
+    assert value(whole, "active_cases", "2025", "all") == 5
 
 
 # --------------------------------------------------------------------------- oracle
@@ -342,6 +385,24 @@ def test_rollup_equals_direct_aggregation(export: tuple[list[Any], list[Any]]) -
     for row in t2.rows:
         if len(row.territory) == 5 or row.territory == "all":
             assert t1.get(row.indicator, row.period, row.territory) == row
+
+
+@given(exports(), st.sets(st.sampled_from(MUNICIPALITIES)))
+def test_cases_within_municipalities_are_those_cases(
+    export: tuple[list[Any], list[Any]], kept: set[str]
+) -> None:
+    """``CaseData.within`` gives what an export of only those cases gives: every cell,
+    by sex, with the events renumbered (metamorphic)."""
+    cases, events = export
+    ids = {c["case_id"] for c in cases if c["municipality"] in kept}
+    alone = CaseData.from_records(
+        [c for c in cases if c["case_id"] in ids], [e for e in events if e["case_id"] in ids]
+    )
+    within = CaseData.from_records(cases, events).within(kept)
+    assert within.municipalities == alone.municipalities
+    t1 = compute_indicators(cases=within, periods=["2025"], by=("sex",), disclosure=None)
+    t2 = compute_indicators(cases=alone, periods=["2025"], by=("sex",), disclosure=None)
+    assert t1.rows == t2.rows
 
 
 # --------------------------------------------------------------------------- expressions
@@ -684,7 +745,7 @@ def test_computed_values_win_over_observations(data: CaseData) -> None:
         observations=(obs("2025", 99), obs("2019", 42)),
     )
     t = compute_indicators(concept, data, periods=["2025", "2019"], disclosure=None)
-    assert value(t, "active_cases", "2025", "all") == 5
+    assert value(t, "active_cases", "2025", "all") == 4  # A6 lies outside 05558
     cell = t.get("active_cases", "2019", "all")
     assert cell is not None
     # 2019 is computed from the export as well (0 cases): computed wins

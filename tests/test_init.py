@@ -348,6 +348,46 @@ def test_cli_territories_find_lists_the_towns_that_begin_with_the_name(
 
 
 @pytest.mark.parametrize(
+    ("name", "kreis"),
+    [
+        ("Görlitz", "Landkreis Görlitz (14626)"),
+        ("Freising", "Landkreis Freising (09178)"),
+        ("Rostock", "Landkreis Rostock (13072)"),  # the Kreis's name has its kind
+        ("Hannover", "Region Hannover (03241)"),
+        ("Aachen", "Städteregion Aachen (05334)"),
+    ],
+)
+def test_a_look_up_names_the_kreis_of_the_same_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, kreis: str
+) -> None:
+    """The officer of the Landkreis Görlitz who looked up "Görlitz" saw the Stadt
+    alone, and init took it without a word (where a Stadt and a Kreis share a name, the
+    Stadt is meant): both now name the Kreis and its AGS, on stderr."""
+    ags = kreis[-6:-1]
+    assert main(["territories", "find", name]) == 0
+    out, err = capsys.readouterr()
+    assert ags not in out.split()  # the listing is the towns, as before
+    assert f"Hinweis: gleichnamiger Kreis: {kreis}; 'territories show {ags}'" in err
+    assert main(["init", str(tmp_path / "x"), "--name", name]) == 0
+    err = capsys.readouterr().err
+    assert f"Hinweis: gleichnamiger Kreis: {kreis}; für sein Konzept" in err
+    assert len(ki.load_concept(tmp_path / "x").territory) == 8
+    for alone in ("Oppach", "Landkreis Görlitz", "Neustadt"):
+        assert ki.territory_catalogue().kreise_named(alone) == []
+
+
+def test_a_look_up_limited_to_a_land_without_the_name_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``territories find Görlitz --land BY`` printed nothing, with exit code 0."""
+    assert main(["territories", "find", "Görlitz", "--land", "BY"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "keines der Gebiete namens „Görlitz“ liegt in dem mit --kreis oder --land" in err
+    assert "--ags 14626110  Görlitz (14626110), Landkreis Görlitz, Sachsen" in err
+
+
+@pytest.mark.parametrize(
     ("kreis", "land"),
     [
         ("Landkreis Ansbach", None),
@@ -496,14 +536,16 @@ def test_cli_init_by_a_dominant_name_warns_and_names_the_others(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["init", str(tmp_path / "w"), "--name", "Wettringen"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("Warnung: „Wettringen“ kann 2 Gebiete meinen; genommen: ")
-    assert "  --ags 09571222  Wettringen (09571222), Landkreis Ansbach, Bayern" in out
+    # a warning goes to stderr, as every command's (the Bezirk's went there already)
+    out, err = capsys.readouterr()
+    assert err.startswith("Warnung: „Wettringen“ kann 2 Gebiete meinen; genommen: ")
+    assert "  --ags 09571222  Wettringen (09571222), Landkreis Ansbach, Bayern" in err
+    assert "Warnung" not in out
     assert ki.load_concept(tmp_path / "w").territory == "05566096"
     args = ["init", str(tmp_path / "b"), "--name", "Wettringen", "--kreis", "Landkreis Ansbach"]
     assert main(args) == 0
-    out = capsys.readouterr().out
-    assert "Warnung" not in out
+    out, err = capsys.readouterr()
+    assert "Warnung" not in err
     assert "Gebiet: Wettringen (09571222), Landkreis Ansbach, Bayern" in out
     assert main(["init", str(tmp_path / "n"), "--name", "Neustadt", "--land", "HE"]) == 0
     concept = ki.load_concept(tmp_path / "n")
@@ -517,8 +559,8 @@ def test_cli_init_warns_about_a_name_that_does_not_fit_the_ags(
 ) -> None:
     args = ["init", str(tmp_path / "w"), "--name", "Wettringen", "--ags", "05566088"]
     assert main(args) == 0
-    assert "05566088 ist Tecklenburg, Stadt – gemeint: Wettringen 05566096?" in (
-        capsys.readouterr().out
+    assert "Warnung: Gebiet „Wettringen“: 05566088 ist Tecklenburg, Stadt – gemeint: " in (
+        capsys.readouterr().err
     )
 
 
@@ -975,9 +1017,11 @@ def test_init_names_what_a_bezirk_must_add(
     for name in ("Neukölln", "Bezirk Neukölln", "Berlin-Neukölln", "bezirksamt neukölln"):
         folder = tmp_path / name.replace(" ", "-")
         assert main(["init", str(folder), "--name", name]) == 0
-        err = capsys.readouterr().err
+        out, err = capsys.readouterr()
         assert "Warnung: Neukölln ist ein Bezirk von Berlin" in err
         assert "Einwohnerzahl des Bezirks" in err
+        # said once (the validation warning said it again, on stdout)
+        assert "population_date eintragen" not in out + err
         concept = ki.load_concept(folder)
         assert (concept.territory, concept.title) == (
             "11000000",
@@ -993,7 +1037,7 @@ def test_init_names_what_a_bezirk_must_add(
     capsys.readouterr()
     # A Bezirk of the other city is no name of this one.
     assert main(["init", str(tmp_path / "b"), "--ags", "11000000", "--name", "Altona"]) == 0
-    assert "der Name passt nicht zum AGS" in capsys.readouterr().out
+    assert "der Name passt nicht zum AGS" in capsys.readouterr().err
     # The look-up shows the city, and says why.
     assert main(["territories", "find", "Neukölln"]) == 0
     found = capsys.readouterr()
@@ -1034,7 +1078,7 @@ def test_cli_repairs_an_ags_that_lost_its_leading_zero(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["init", str(tmp_path / "w"), "--ags", "5566096"]) == 0
-    assert "AGS 5566096 als 05566096 gelesen" in capsys.readouterr().out
+    assert "Hinweis: AGS 5566096 als 05566096 gelesen" in capsys.readouterr().err
     assert ki.load_concept(tmp_path / "w").territory == "05566096"
     # Six digits are no AGS with a lost zero: refused, not padded twice.
     assert main(["init", str(tmp_path / "x"), "--ags", "566096"]) == 2
@@ -1047,7 +1091,7 @@ def test_cli_quotes_the_ags_as_the_user_typed_it(
     # "0" is one digit short of a Land key, no Kreis or Gemeinde: it is neither
     # "read as 00" nor quoted as "00" in the refusal, but as the user typed it.
     assert main(["init", str(tmp_path / "x"), "--ags", given]) == 2
-    out, err = capsys.readouterr()
-    assert "gelesen" not in out
+    err = capsys.readouterr().err
+    assert "gelesen" not in err
     assert f"erhalten: '{given.strip()}'" in err
     assert f"'0{given.strip()}'" not in err

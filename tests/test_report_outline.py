@@ -19,7 +19,12 @@ import kommunale_integration as ki
 from kommunale_integration import testing
 from kommunale_integration._i18n import using_language
 from kommunale_integration._reports._format import Formatter
-from kommunale_integration._reports._outline import Section, build_outline, indicator_label
+from kommunale_integration._reports._outline import (
+    Paragraph,
+    Section,
+    build_outline,
+    indicator_label,
+)
 from test_report_data import TODAY, sample_concept
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -91,6 +96,33 @@ def test_three_formats_walk_one_outline(
     num = ' class="num"'
     cells = [f'<th scope="col"{num if i else ""}>{c}</th>' for i, c in enumerate(columns)]
     assert "".join(cells) in html
+
+
+def test_a_sections_short_opening_paragraph_keeps_with_what_follows() -> None:
+    """A heading never ends a page with only its first paragraph (the Erfolgsprognose's
+    did): a short opening paragraph followed by more is an ``intro`` (kept whole with the
+    next block in print and in the DOCX); a long one of the town's own may break."""
+    from kommunale_integration._reports._outline import OPENING_LIMIT
+
+    def opening(text: str) -> str:
+        concept = sample_concept()
+        concept = concept.evolve(starting_point=f"{text}\n\nSeitdem wird berichtet.")
+        ctx = ki.report_context(concept, "2025", today=TODAY)
+        [section] = [
+            s for s in build_outline(ctx, Formatter("de")).sections if s.id == "sachverhalt"
+        ]
+        first = section.blocks[0]
+        assert isinstance(first, Paragraph)
+        return first.style
+
+    assert opening("Der Kreis hat 2016 sein Konzept beschlossen.") == "intro"
+    assert opening("x" * OPENING_LIMIT) == "intro"
+    assert opening("x" * (OPENING_LIMIT + 1)) == "body"
+    ctx = ki.report_context(sample_concept(), "2025", today=TODAY)
+    [forecast] = [
+        s for s in build_outline(ctx, Formatter("en")).sections if s.id == "erfolgsprognose"
+    ]
+    assert [getattr(b, "style", None) for b in forecast.blocks[:2]] == ["intro", "lead"]
 
 
 def test_adding_an_annex_is_one_spec() -> None:

@@ -215,3 +215,142 @@ def test_english_docx_keeps_figures_and_dates_whole(kreis: dict[str, Any], tmp_p
     assert not re.search(r"(^|\s{2})%?\)\s*$", text, re.MULTILINE)
     for day in ("23 September 2015", "16 November 2016", "14 December 2016"):
         assert day in text, day
+
+
+def _section_html(html: str, section: str) -> str:
+    start = html.index(f'<section id="{section}"')
+    depth, position = 0, start
+    for match in re.finditer(r"<(/?)section\b", html[start:]):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            position = start + match.end()
+            break
+    return html[start : html.index(">", position) + 1]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_a_section_heading_never_ends_a_page_with_only_its_first_paragraph(
+    kreis: dict[str, Any], tmp_path: Path, lang: str
+) -> None:
+    """The Erfolgsprognose's heading and the paragraph on what the forecasts rest on
+    stood at the foot of a page, its first goal on the next (Oppach, German; an English
+    report likewise). The section is printed at every height of an A4 page, once per
+    page, in one run of Chromium."""
+    chromium = _tool("chromium", "chromium-browser")
+    html = ki.build_report(
+        kreis["concept"], "2025", cases=kreis["cases"], today=date(2026, 3, 2), lang=lang
+    )
+    section = _section_html(html, "erfolgsprognose")
+    main = html.index("<main>") + len("<main>")
+    end = html.index("</main>")
+    pages = "".join(
+        f'<div style="break-before: page; height: {mm}mm"></div>{section}'
+        for mm in range(0, 260, 4)
+    )
+    (tmp_path / "sweep.html").write_text(html[:main] + pages + html[end:], encoding="utf-8")
+    pdf = tmp_path / "sweep.pdf"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            (tmp_path / "sweep.html").as_uri(),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+    heading = re.compile(r"\d+ (Erfolgsprognose|Success forecast)")
+    goal = "Wirkungsziel:" if lang == "de" else "Outcome goal:"
+    seen = 0
+    for number, page in enumerate(_pages(pdf), 1):
+        lines = [line.strip() for line in page.splitlines()]
+        at = next((i for i, line in enumerate(lines) if heading.fullmatch(line)), None)
+        if at is not None:
+            seen += 1
+            assert any(line.startswith(goal) for line in lines[at:]), (number, page)
+    assert seen == 65
+
+
+def test_a_long_word_in_running_text_breaks_instead_of_leaving_the_page(
+    kreis: dict[str, Any], tmp_path: Path
+) -> None:
+    """An offer's name of one long word ran off the printed page in the list of entries
+    to check (only its first 16 of 300 repetitions were on the paper); in running text
+    and lists a word now breaks at the margin. (Tables keep their columns: there a long
+    word is what validation's ``overlong-name`` warns of.)"""
+    chromium = _tool("chromium", "chromium-browser")
+    concept = kreis["concept"].evolve(starting_point="Integrationskurs" * 60)
+    html = tmp_path / "bericht.html"
+    ki.build_report(concept, "2025", cases=kreis["cases"], output=html, today=date(2026, 3, 2))
+    pdf = tmp_path / "bericht.pdf"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            html.as_uri(),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+    text = "".join("".join(page.split()) for page in _pages(pdf))
+    assert "Integrationskurs" * 60 in text
+
+
+def test_a_tables_note_is_printed_under_its_table(kreis: dict[str, Any], tmp_path: Path) -> None:
+    """A table's note (how an attainment is computed, what "*" means) stays on the page
+    of the table's last row in print, as in the DOCX: printed at every height of an A4
+    page, the note never opens a page."""
+    chromium = _tool("chromium", "chromium-browser")
+    html = ki.build_report(kreis["concept"], "2025", cases=kreis["cases"], today=date(2026, 3, 2))
+    note = html.index('<p class="note">Abgeschlossene Sprachkurse: Zielerreichung')
+    start = html.rindex('<div class="table-wrap"', 0, note)
+    fragment = html[start : html.index("</p>", note) + len("</p>")]
+    # the words of the last row's first cell before it may wrap ("(Personen)")
+    last_row = " ".join(re.findall(r'<th scope="row">(.*?)</th>', fragment)[-1].split()[:2])
+    main = html.index("<main>") + len("<main>")
+    pages = "".join(
+        f'<div style="break-before: page; height: {mm}mm"></div>{fragment}'
+        for mm in range(0, 260, 4)
+    )
+    (tmp_path / "sweep.html").write_text(
+        html[:main] + pages + html[html.index("</main>") :], encoding="utf-8"
+    )
+    pdf = tmp_path / "sweep.pdf"
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            (tmp_path / "sweep.html").as_uri(),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+    seen = 0
+    for number, page in enumerate(_pages(pdf), 1):
+        if "Abgeschlossene Sprachkurse: Zielerreichung" in page:
+            seen += 1
+            assert last_row in " ".join(page.split()), (number, page)
+    assert seen == 65

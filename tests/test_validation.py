@@ -656,6 +656,26 @@ def test_offer_reachable_through_its_actor() -> None:
     assert "offer-unreachable" not in _run(concept).codes()
 
 
+@pytest.mark.parametrize(
+    ("collection", "attribute"),
+    [("actors", "name"), ("offers", "name"), ("measures", "title"), ("indicators", "name")],
+)
+def test_a_name_longer_than_a_table_line_is_named(collection: str, attribute: str) -> None:
+    """A name of 8,800 characters (a description in the name column) went into the
+    report's tables without a word, and in print it ran off the page."""
+    from kommunale_integration._validation._rules import NAME_LIMIT
+
+    fits = _replace(_clean(), collection, 0, **{attribute: "x" * NAME_LIMIT})
+    assert "overlong-name" not in _run(fits).codes()
+    concept = _replace(_clean(), collection, 0, **{attribute: "Willkommen " * 800})
+    finding = _only(_run(concept), "overlong-name")
+    assert finding.severity is Severity.WARNING
+    assert finding.location.path == f"{collection}[0].{attribute}"
+    assert "der Name ist 8.800 Zeichen lang; ein Name in den Tabellen des Berichts hat " in (
+        finding.message
+    )
+
+
 # --------------------------------------------------------------------------- completeness
 
 

@@ -259,6 +259,45 @@ class CaseData:
             itertools.compress(self.event_day, selected),
         )
 
+    def within(self, municipalities: Iterable[str]) -> CaseData:
+        """Return the cases of the *municipalities* (AGS) with their events.
+
+        The others, their municipalities and their events are left out; the codes of
+        the other attributes stay as they are. ``self`` when nothing is left out.
+
+        .. versionadded:: 0.2.0
+        """
+        mun = self._dims["municipality"]
+        wanted = set(municipalities)
+        labels = [label for label in mun.labels if label in wanted]
+        if len(labels) == len(mun.labels):
+            return self
+        kept = bytes(int(label in wanted) for label in mun.labels)
+        mask = bytes(map(kept.__getitem__, mun.codes))
+        # the new code of each kept municipality, the new number of each kept case
+        recode = {code: new for new, code in enumerate(i for i, k in enumerate(kept) if k)}
+        number = array("i", itertools.accumulate(mask, initial=0))
+
+        def keep(column: Sequence[int], which: bytes = mask) -> array[int]:
+            code = column.typecode if isinstance(column, array) else "i"
+            return array(code, itertools.compress(column, which))
+
+        dims = {name: _Dim(keep(d.codes), list(d.labels)) for name, d in self._dims.items()}
+        dims["municipality"] = _Dim(
+            array(mun.codes.typecode, map(recode.__getitem__, keep(mun.codes))), labels
+        )
+        events = bytes(map(mask.__getitem__, self.event_case))
+        return CaseData(
+            keep(self.opened),
+            keep(self.closed),
+            keep(self.birth_year),
+            dims,
+            list(self.event_names),
+            keep(self.event_kind, events),
+            array("i", map(number.__getitem__, keep(self.event_case, events))),
+            keep(self.event_day, events),
+        )
+
     @property
     def events(self) -> dict[str, tuple[Sequence[int], Sequence[int]]]:
         """For each event type, its case numbers and days as two parallel arrays."""

@@ -31,7 +31,7 @@ from ._commands._common import (
     resolve_format,
     say,
 )
-from ._errors import KommunaleIntegrationError, LoadError, Severity, os_error_text
+from ._errors import KommunaleIntegrationError, LoadError, os_error_text
 from ._i18n import DEFAULT_LANGUAGE, N_, language_from_environment, tr, using_language
 from ._version import __version__
 
@@ -264,16 +264,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_KIND_OF: Final = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-
-
 def print_load_error(error: LoadError) -> None:
     """Print every finding of a :class:`LoadError` to stderr, one per line: the errors
     first, then the warnings and notes, each behind the prefix of its severity (an
     import that failed on one organisation without a name printed its 90 notes on
     values kept as extras as errors, and the one error last)."""
     for finding in sorted(error.findings, key=lambda f: f.severity.rank):
-        say(_KIND_OF[finding.severity], finding)
+        say(finding.severity, finding)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -303,6 +303,35 @@ def _dominant(found: Sequence[OfficialTerritory]) -> OfficialTerritory | None:
     return None
 
 
+def named_within(
+    book: TerritoryCatalogue,
+    name: str,
+    named: list[OfficialTerritory],
+    *,
+    kreis: str | None,
+    land: str | None,
+) -> list[OfficialTerritory]:
+    """The territories *named* by *name* that lie in *kreis* and *land*; none of them
+    is refused with the list of all (``init`` and ``territories find`` alike: the look-up
+    printed nothing, with exit code 0).
+
+    Raises:
+        KommunaleIntegrationError: none lies there, or *kreis* or *land* names nothing.
+    """
+    found = book.within(named, kreis=kreis, land=land)
+    if named and not found:
+        lines = "\n".join(f"  {candidate_line(e, book)}" for e in named)
+        raise KommunaleIntegrationError(
+            tr(
+                "none of the territories called '{name}' lies in the Kreis or Land "
+                "given with --kreis or --land; they are:",
+                name=clip(name),
+            )
+            + f"\n{lines}"
+        )
+    return found
+
+
 def choose_territory(
     name: str,
     catalogue: TerritoryCatalogue | None = None,
@@ -329,25 +358,13 @@ def choose_territory(
 
     .. versionadded:: 0.1.0
     """
-    from ._i18n import tr
     from ._territories import territory_catalogue
 
     book = catalogue or territory_catalogue()
     exact, beginning = book.require_name(name)
-    named = exact + beginning
-    found = book.within(named, kreis=kreis, land=land)
+    found = named_within(book, name, exact + beginning, kreis=kreis, land=land)
     if len(found) == 1:
         return TerritoryChoice(name=name, chosen=found[0])
-    if not found:
-        lines = "\n".join(f"  {candidate_line(e, book)}" for e in named)
-        raise KommunaleIntegrationError(
-            tr(
-                "none of the territories called '{name}' lies in the Kreis or Land "
-                "given with --kreis or --land; they are:",
-                name=clip(name),
-            )
-            + f"\n{lines}"
-        )
     # Only a unit carrying exactly the name may win by size, and it must outweigh the
     # units whose names merely begin with it too ("Weiden" is a village in Landkreis
     # Birkenfeld and the beginning of "Weiden i.d.OPf.": both are listed).

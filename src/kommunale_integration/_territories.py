@@ -434,6 +434,25 @@ class TerritoryCatalogue:
         ]
         return exact, beginning
 
+    def kreise_named(self, name: str) -> list[OfficialTerritory]:
+        """The Kreise called exactly *name* where a Stadt or Gemeinde of that name is
+        what :meth:`candidates` finds (``Görlitz``: Landkreis Görlitz, 14626), so that a
+        look-up can say how to mean the Kreis.
+
+        .. versionadded:: 0.2.0
+        """
+        wanted = _normal(name)
+        if not any(len(e.ags) == 8 for e in self._name_index().get(wanted, [])):
+            return []
+        # "Görlitz", or a kind before it: "Landkreis Rostock", "Region Hannover"
+        return [
+            e
+            for e in self.entries
+            if len(e.ags) == 5
+            and e.textkennzeichen not in _KREISFREI
+            and wanted in (_normal(e.short_name), _normal(e.display_name).partition(" ")[2])
+        ]
+
     def lookup(self, name: str) -> tuple[list[OfficialTerritory], bool]:
         """The units called exactly *name* and ``True``; without any, those whose names
         begin with it and ``False`` (``Neustadt`` → ``Neustadt an der Weinstraße`` …).

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from .._errors import KommunaleIntegrationError
+from .._errors import KommunaleIntegrationError, Severity
 from .._i18n import N_, tr
 
 if TYPE_CHECKING:
@@ -75,9 +75,17 @@ _PREFIXES: Final = {
 }
 
 
-def say(kind: str, message: object) -> None:
+#: The kind of line of a finding's severity.
+_KIND_OF: Final = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def say(kind: str | Severity, message: object) -> None:
     """Print *message* to stderr behind the prefix of *kind* (``error``, ``warning``,
-    ``notice``) in the current language: the one way a command reports to people."""
+    ``notice``, or a finding's :class:`Severity`) in the current language: the one way a
+    command reports to people — a warning or a note goes to stderr whatever the
+    command, also where its result is printed to stdout (``init``, ``validate``)."""
+    if isinstance(kind, Severity):
+        kind = _KIND_OF[kind]
     print(tr(_PREFIXES[kind], message=message), file=sys.stderr)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .._i18n import tr
-from ._common import EXIT_OK
+from ._common import EXIT_OK, say
 
 
 def register(subparsers: Any) -> None:
@@ -74,36 +74,46 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handle ``init``: fill the template, check that the result loads, print next steps."""
-    from .._errors import Severity
     from .._examples import TEMPLATE_FILES, choose_territory, init_concept
-    from .._i18n import current_language, tr
+    from .._i18n import tr
     from .._loaders import load_concept
     from .._parse import repair_ags
     from .._territories import record_territory_catalogue, stadtstaat_bezirk
     from .._validation import validate
-    from .._validation._messages import severity_label
     from .territories import chosen_catalogue
 
     folder: Path = args.dir
     if args.ags:
         code, repaired = repair_ags(args.ags)
         if repaired and len(code) in (5, 8):  # "0" is no AGS of a Kreis or Gemeinde
-            print(
+            say(
+                "notice",
                 tr(
-                    "Note: AGS {given} read as {ags} (leading zero added)",
+                    "AGS {given} read as {ags} (leading zero added)",
                     given=args.ags.strip(),
                     ags=code,
-                )
+                ),
             )
     name = args.name or (None if args.ags else folder.resolve().name)
     book = chosen_catalogue(args)
     ags = args.ags
     if not ags and name:
-        # Chosen here so that the warning about namesakes is printed, not logged.
+        # Chosen here so that the warning about namesakes is said once, not logged.
         choice = choose_territory(name, book, kreis=args.kreis, land=args.land)
         warning = choice.warning(book)
         if warning is not None:
-            print(f"{severity_label(Severity.WARNING, current_language()).capitalize()}: {warning}")
+            say("warning", warning)
+        if len(choice.chosen.ags) == 8:
+            for kreis in book.kreise_named(name):
+                say(
+                    "notice",
+                    tr(
+                        "Kreis of the same name: {kreis} ({ags}); for its concept, delete "
+                        "the folder and run init again with --ags {ags}",
+                        kreis=kreis.display_name,
+                        ags=kreis.ags,
+                    ),
+                )
         # The official name of the unit chosen; a Bezirk of Berlin or Hamburg keeps its
         # own (the unit is the city).
         ags, name = choice.chosen.ags, (name if stadtstaat_bezirk(name) else None)
@@ -126,9 +136,9 @@ def run(args: argparse.Namespace) -> int:
     if len(concept.territory) == 5:
         print(tr("with {count} towns and municipalities", count=len(towns)))
     for finding in validate(concept, catalogue=book).findings:
-        if finding.code.startswith("territory-"):
-            word = severity_label(finding.severity, current_language()).capitalize()
-            print(f"{word}: {finding.message}")
+        # a Bezirk's population: init_concept has warned with what to enter
+        if finding.code.startswith("territory-") and finding.code != "territory-bezirk-population":
+            say(finding.severity, finding.message)
     for file in TEMPLATE_FILES:
         print(tr("written: {path}", path=folder / file))
     print(tr("Next steps:"))

@@ -135,6 +135,7 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _find(args: argparse.Namespace) -> int:
+    from .._examples import named_within
     from .._i18n import format_number, tr
     from .._territories import stadtstaat_bezirk
     from ._common import say
@@ -152,11 +153,22 @@ def _find(args: argparse.Namespace) -> int:
                 name=shlex.quote(bezirk[1]),
             ),
         )
-    for entry in book.within(exact + beginning, kreis=args.kreis, land=args.land):
+    named = exact + beginning
+    for entry in named_within(book, args.name, named, kreis=args.kreis, land=args.land):
         people = ""
         if entry.population:
             people = tr("{count} inh.", count=format_number(entry.population))
         print(f"{entry.ags}  {book.describe(entry.ags)}  {people}".rstrip())
+    for kreis in book.within(book.kreise_named(args.name), kreis=args.kreis, land=args.land):
+        say(
+            "notice",
+            tr(
+                "Kreis of the same name: {kreis} ({ags}); 'territories show {ags}' lists "
+                "its towns, 'init DIR --ags {ags}' creates its concept",
+                kreis=kreis.display_name,
+                ags=kreis.ags,
+            ),
+        )
     return EXIT_OK
 
 

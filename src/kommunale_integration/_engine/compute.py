@@ -34,7 +34,7 @@ import attrs
 
 from .._cases import OPEN, CaseData, without_gc
 from .._errors import Finding, KommunaleIntegrationError, LoadError, Location, Severity, shown
-from .._i18n import tr
+from .._i18n import format_number, tr
 from .._model import (
     CaseCount,
     CaseCountKind,
@@ -806,6 +806,8 @@ def compute_indicators(
     processes = resolve_workers(workers)  # before any work
     with fiscal_year_start(concept.fiscal_year_start if concept is not None else 1):
         period_list = expand_periods(periods, include_subperiods)
+    if concept is not None and cases is not None:
+        cases = concept_cases(concept, cases)
     chosen = _select_indicators(concept, cases, indicators)
     if cases is not None:
         _warn_unmatched_events(chosen, cases)
@@ -858,6 +860,57 @@ def compute_indicators(
         # the rows of each indicator come in table order (unless observations join)
         _ordered=not observed_rows and len({i.id for i in chosen}) == len(chosen),
     )
+
+
+def outside_concept(concept: Concept, municipalities: Iterable[str]) -> list[str]:
+    """The *municipalities* (AGS) that lie outside the concept's territory.
+
+    Inside are the concept's own territory with everything under it (a Kreis's
+    Städte und Gemeinden by their first five digits) and every Stadt or Gemeinde the
+    concept lists; the neighbouring Kreis, or the other towns of the Kreis of a
+    Stadt's concept, are outside.
+    """
+    listed = {t.ags for t in concept.municipalities()}
+    return [
+        ags for ags in municipalities if not ags.startswith(concept.territory) and ags not in listed
+    ]
+
+
+def concept_cases(concept: Concept, cases: CaseData) -> CaseData:
+    """The cases of the concept's territory, with a warning naming the others.
+
+    A Stadt whose cases the Kreis manages gets the export of the whole Kreis: counted
+    with it, its table would publish the other towns' figures and a Kreis total of
+    some of them under the Kreis's name, and their small counts would suppress the
+    Stadt's own figures (secondary suppression). Without a concept every case counts.
+    """
+    outside = outside_concept(concept, cases.municipalities)
+    if not outside:
+        return cases
+    inside = cases.within(set(cases.municipalities) - set(outside))
+    from .._territories import territory_catalogue
+
+    book = territory_catalogue()
+
+    def place(ags: str) -> str:
+        found = book.get(ags)
+        return f"{found.short_name} ({ags})" if found is not None else ags
+
+    own = concept.territory_of(concept.territory)
+    log.warning(
+        "%s",
+        tr(
+            "{count} of {total} cases of the case export are not counted: they belong to "
+            "{outside}, outside {territory}, the territory of the concept; add these "
+            "municipalities to the territories of konzept.yaml to count them, or compute "
+            "the Kennzahlen of the whole export without the concept",
+            count=format_number(len(cases) - len(inside)),
+            total=format_number(len(cases)),
+            territory=f"{own.name} ({own.ags})" if own is not None else concept.territory,
+            outside=", ".join(map(place, outside[:5])) + (", …" if len(outside) > 5 else ""),
+        ),
+    )
+    return inside
 
 
 def unmatched_events(

@@ -441,8 +441,9 @@ def _block(doc: Any, block: Block) -> None:
         if block.label:
             paragraph.add_run(block.label + " ").bold = True
         paragraph.add_run(block.text).bold = block.style == "lead" or None
-        if block.style in ("lead", "intro"):  # a goal or a lead-in stays with what follows
+        if block.style in ("lead", "intro"):  # a goal or a lead-in stays whole with what follows
             paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.keep_together = True
     elif block.kind == "items":
         for number, item in enumerate(block.items):
             paragraph = doc.add_paragraph(style="List Bullet")

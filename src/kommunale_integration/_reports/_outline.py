@@ -1136,6 +1136,27 @@ ANNEXES: Final[tuple[SectionSpec, ...]] = (
 )
 
 
+#: The longest opening paragraph kept whole with what follows (about six printed lines):
+#: a longer text of the town's own (a Sachverhalt) may break across pages.
+OPENING_LIMIT: Final = 600
+
+
+def _opened(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """*blocks* with their first paragraph as an ``intro`` when more follow: on paper a
+    heading with only the paragraph under it never ends a page (the Erfolgsprognose's
+    heading and what the forecasts rest on stood at the foot of a page, its first goal
+    on the next, in German and in English)."""
+    first = blocks[0] if blocks else None
+    if (
+        isinstance(first, Paragraph)
+        and first.style == "body"
+        and len(blocks) > 1
+        and len(first.text) <= OPENING_LIMIT
+    ):
+        return (attrs.evolve(first, style="intro"), *blocks[1:])
+    return blocks
+
+
 def _sections(
     ctx: ReportContext, fmt: Formatter, specs: Sequence[SectionSpec], prefix: str
 ) -> list[Section]:
@@ -1151,7 +1172,7 @@ def _sections(
                 number=f"{number}.{index}",
                 title=title,
                 level=2,
-                blocks=sub.blocks,
+                blocks=_opened(sub.blocks),
             )
             for index, (title, sub) in enumerate(body.subsections, start=1)
         )
@@ -1161,7 +1182,7 @@ def _sections(
                 number=number,
                 title=fmt.t(spec.title_key),
                 level=1,
-                blocks=body.blocks,
+                blocks=_opened(body.blocks),
                 children=children,
                 break_after=spec.break_after,
             )

@@ -160,6 +160,10 @@ MESSAGES: Mapping[str, str] = {
         "indicator “{indicator}”: {territory} lacks a value for a part (quarter or month) "
         "that the value for {period} is combined from."
     ),
+    "overlong-name": (
+        "{subject}: the name is {length} characters long; a name in the report's tables "
+        "has at most {limit}: is it a description in the wrong column?"
+    ),
     "offer-unreachable": (
         "{subject}: neither the offer nor its provider gives a phone number, e-mail or "
         "postal address."

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from .._analysis import Overlap, coverage_gaps, find_duplicate_structures, stale_entries
 from .._catalogues import load_catalogue
 from .._engine.temporal import Value, combine_over_time
 from .._errors import Finding, Severity
-from .._i18n import ntr
+from .._i18n import format_number, ntr
 from .._model import (
     ID_COLLECTIONS,
     CaseCount,
@@ -43,6 +43,7 @@ __all__ = [
     "DateRule",
     "DuplicateStructureRule",
     "IdentifierRule",
+    "NameLengthRule",
     "NumberRule",
     "ParentCycleRule",
     "ReferenceRule",
@@ -744,6 +745,48 @@ class ContactRule(BuiltinRule):
         return item.venue is not None and bool(item.venue.is_address)
 
 
+class NameLengthRule(BuiltinRule):
+    """A name or title fits a line of the report's tables (``overlong-name``).
+
+    The names of actors, offers, networks, Handlungsfelder and Kennzahlen, the titles of
+    measures and the programmes of funding are shown in table cells and lists of the
+    Jahresbericht and the Wegweiser; a longer one is most likely a description in the
+    wrong column (a CSV cell may hold 131,072 characters, a YAML text any number).
+    """
+
+    name: ClassVar[str] = "name-length"
+    codes: ClassVar[Mapping[str, Severity]] = {"overlong-name": WARNING}
+
+    def check(self, context: ValidationContext) -> Iterator[Finding]:
+        for collection, attribute in NAMED:
+            for index, item in enumerate(getattr(context.concept, collection)):
+                text: str = getattr(item, attribute)
+                if len(text) > NAME_LIMIT:
+                    yield self.emit(
+                        context,
+                        "overlong-name",
+                        f"{collection}[{index}].{attribute}",
+                        subject=subject(context, collection, index),
+                        length=format_number(len(text), lang=context.lang),
+                        limit=NAME_LIMIT,
+                    )
+
+
+#: The longest name or title (:class:`NameLengthRule`): two lines of a wide column.
+NAME_LIMIT: Final = 200
+
+#: (collection, attribute) of the names and titles shown in one cell of a table.
+NAMED: Final = (
+    ("fields", "title"),
+    ("measures", "title"),
+    ("actors", "name"),
+    ("offers", "name"),
+    ("funding", "programme"),
+    ("indicators", "name"),
+    ("networks", "name"),
+)
+
+
 # --------------------------------------------------------------------------- completeness
 
 
@@ -894,6 +937,7 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
     CoverageRule(),
     CompletenessRule(),
     ContactRule(),
+    NameLengthRule(),
     SteeringRule(),
     AcceptanceRule(),  # last: it sets the accepted findings of the others aside
 )
