@@ -308,6 +308,45 @@ def test_truncated_and_fake_workbooks(tmp_path: Path) -> None:
     assert finding.code == "unreadable-file"
 
 
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        ("Akteure.xlsx", "akteure"),  # as Windows shows it; Linux tells the cases apart
+        ("akteure.XLSX", "akteure"),
+        ("akteure.xls", "akteure"),  # old Excel
+        ("akteursliste.xlsx", "akteure"),
+        ("Maßnahmen 2026.csv", "massnahmen"),
+        ("angebote.ods", "angebote"),
+    ],
+)
+def test_a_spreadsheet_named_almost_like_a_table_is_named(
+    tmp_path: Path, name: str, table: str
+) -> None:
+    """A newcomer's "akteursliste.xlsx" (or "Akteure.xlsx") in the concept folder left
+    the concept without its actors, and validation said nothing."""
+    folder = _folder(tmp_path, {name: b"ID;Name\ncaritas;Caritas\n", "cases.csv": "x\n"})
+    result = ki.load_concept_with_findings(folder)
+    [finding] = result.findings
+    assert (finding.code, finding.severity, finding.location.file) == (
+        "ignored-file",
+        ki.Severity.WARNING,
+        name,
+    )
+    assert f"aus {table}.csv oder {table}.xlsx gelesen" in finding.message
+    if table != "akteure":
+        return
+    # the right name is read, and so is a file named under tables:, without a warning
+    (folder / name).rename(folder / "akteure.csv")
+    assert [a.name for a in ki.load_concept_with_findings(folder).concept.actors][-1] == "Caritas"
+    (folder / "akteure.csv").rename(folder / "akteursliste.csv")
+    (folder / "konzept.yaml").write_text(
+        MAIN + "tables: {actors: akteursliste.csv}\n", encoding="utf-8"
+    )
+    result = ki.load_concept_with_findings(folder)
+    assert "ignored-file" not in {f.code for f in result.findings}
+    assert [a.name for a in result.concept.actors][-1] == "Caritas"
+
+
 def test_finding_codes_are_documented() -> None:
     assert set(ki.LOAD_FINDING_CODES) >= {
         "missing-column", "unknown-column", "invalid-date", "invalid-number",

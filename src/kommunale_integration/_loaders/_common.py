@@ -40,6 +40,8 @@ LOAD_FINDING_CODES: Mapping[str, str] = {
     "unpack to an absurd size.",
     "too-many-rows": "A table has more rows than the configured limit.",
     "path-outside-concept": "A table path in ``tables:`` leaves the concept folder.",
+    "ignored-file": "A spreadsheet in the concept folder is named like a table "
+    "(Akteure.xlsx, akteure.xls, akteursliste.xlsx) but is not read (warning).",
     "unreadable-file": "A file is missing, not a file, or not in the format its name says.",
     "hidden-sheet": "The first worksheet of a workbook is hidden; the first visible one is "
     "read (warning).",
@@ -153,6 +155,10 @@ _MESSAGES: dict[str, str] = {
     ),
     "unreadable-file": "file cannot be read: {problem}",
     "ambiguous-file": "several files for the same purpose: {found}; keep only one",
+    "ignored-file": (
+        "this file is not read: the table is read from {table}.csv or {table}.xlsx, "
+        "written so; rename the file, or name it under tables: in konzept.yaml"
+    ),
     "no-main-file": (
         "folder holds no main file konzept.yaml, konzept.yml, konzept.json or konzept.toml"
     ),

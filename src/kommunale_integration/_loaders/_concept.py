@@ -13,13 +13,13 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
 import attrs
 
 from .. import _model as m
 from .._converter import dumps_json, dumps_yaml, fiscal_start_of, structure, unstructure
-from .._errors import Finding, LoadError, Location, OutputError, shown
+from .._errors import Finding, LoadError, Location, OutputError, Severity, shown
 from .._i18n import tr, using_language
 from .._io import atomic_directory, atomic_write, check_replaceable
 from .._periods import fiscal_year_start
@@ -421,6 +421,8 @@ def _table_paths(
             elif found:
                 result[kind] = (found[0], found[0].name)
     if raw is None:
+        if discover:
+            _ignored_tables(base, result, collector)
         return result
     allowed = ", ".join(k.value for k in TableKind)
     if not isinstance(raw, Mapping):
@@ -460,7 +462,41 @@ def _table_paths(
             collector.add("path-outside-concept", file=display, path=f"tables.{name}", found=value)
             continue
         result[table_kind] = (base / relative, relative.as_posix())
+    if discover:
+        _ignored_tables(base, result, collector)
     return result
+
+
+#: The endings of spreadsheets and text tables, read or not (``.xls``, ``.ods``).
+_SPREADSHEETS: Final = frozenset({".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"})
+
+
+def _ignored_tables(
+    base: Path, read: Mapping[TableKind, tuple[Path, str]], collector: Collector
+) -> None:
+    """Warn of a spreadsheet in the folder that is named like a table but not read.
+
+    ``Akteure.xlsx`` (a capital, as Windows shows it), ``akteure.xls`` (old Excel) or
+    ``akteursliste.xlsx`` left the concept without actors and validation said nothing.
+    A file named under ``tables:`` is read and not warned of.
+    """
+    taken = {path.name for path, _display in read.values()}
+    stems = {
+        stem: stem.removesuffix("n").removesuffix("e") for stem in DEFAULT_TABLE_FILES.values()
+    }
+    try:
+        names = sorted(entry.name for entry in os.scandir(base))
+    except OSError:
+        return
+    for name in names:
+        path = Path(name)
+        if name in taken or path.suffix.lower() not in _SPREADSHEETS:
+            continue
+        folded = path.stem.casefold()
+        meant = next((stem for stem, start in stems.items() if folded.startswith(start)), None)
+        if meant is None or name in (f"{meant}.csv", f"{meant}.xlsx"):
+            continue
+        collector.add("ignored-file", file=name, severity=Severity.WARNING, found=name, table=meant)
 
 
 def _resolvable(path: Path) -> bool:
