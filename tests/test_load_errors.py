@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -345,6 +346,15 @@ def test_a_spreadsheet_named_almost_like_a_table_is_named(
     result = ki.load_concept_with_findings(folder)
     assert "ignored-file" not in {f.code for f in result.findings}
     assert [a.name for a in result.concept.actors][-1] == "Caritas"
+
+
+def test_an_ignored_file_with_a_hostile_name_is_shown_escaped(tmp_path: Path) -> None:
+    """A file name with a terminal's escape sequence or undecodable bytes is named
+    escaped, never written raw to the terminal."""
+    folder = _folder(tmp_path, {"akteure\x1b[31m.csv": "ID;Name\n"})
+    (folder / os.fsdecode(b"akteure\xff.csv")).write_bytes(b"ID;Name\n")
+    files = sorted(f.location.file or "" for f in ki.load_concept_with_findings(folder).findings)
+    assert files == ["'akteure\\udcff.csv'", "'akteure\\x1b[31m.csv'"]
 
 
 def test_finding_codes_are_documented() -> None:

@@ -496,7 +496,10 @@ def _ignored_tables(
         meant = next((stem for stem, start in stems.items() if folded.startswith(start)), None)
         if meant is None or name in (f"{meant}.csv", f"{meant}.xlsx"):
             continue
-        collector.add("ignored-file", file=name, severity=Severity.WARNING, found=name, table=meant)
+        # a name with a control character (a terminal's escape) or undecodable bytes is
+        # shown escaped
+        shown_name = name if name.isprintable() else shown(name)
+        collector.add("ignored-file", file=shown_name, severity=Severity.WARNING, table=meant)
 
 
 def _resolvable(path: Path) -> bool:
