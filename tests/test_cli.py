@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,3 +128,27 @@ def test_output_dash_is_refused_where_stdout_cannot_be(
     assert info.value.code == 2
     assert "cannot go to standard output" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()) -> Iterator[Any]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command in action.choices.items():
+                yield (*prefix, name), command
+                yield from _commands(command, (*prefix, name))
+
+
+def test_lang_may_follow_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """``indicators … --lang en`` (and ``init``, ``territories find``) was a usage
+    error while ``validate … --lang en`` worked; the language option now follows any
+    command, and one given before the command stays in force."""
+    from kommunale_integration._cli import build_parser
+
+    missing = [c for c, p in _commands(build_parser()) if "--lang" not in p._option_string_actions]
+    assert missing == []
+    assert main(["territories", "find", "Görlitz", "--lang", "en"]) == 0
+    assert "notice: Kreis of the same name: Landkreis Görlitz" in capsys.readouterr().err
+    assert main(["--lang", "en", "indicators", "--period", "2026-13"]) == 2
+    assert capsys.readouterr().err.startswith("error: nothing to compute")
+    assert main(["indicators", "--period", "2026-13", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.startswith("error: nothing to compute")

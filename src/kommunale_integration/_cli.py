@@ -261,7 +261,28 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"kommunale_integration._commands.{name}")
         module.register(subparsers)
+    _lang_everywhere(parser)
     return parser
+
+
+def _lang_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Give every command without a ``--lang`` of its own the one of the messages, so
+    that ``--lang`` may stand after the command too (``indicators … --lang en`` was a
+    usage error while ``validate … --lang en`` worked). Not set unless given: the
+    ``--lang`` before the command stays in force."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for command in action.choices.values():
+            if "--lang" not in command._option_string_actions:
+                command.add_argument(
+                    "--lang",
+                    choices=("de", "en"),
+                    dest="main_lang",
+                    default=argparse.SUPPRESS,
+                    help=tr("language of the messages (default: from LANG)"),
+                )
+            _lang_everywhere(command)
 
 
 def print_load_error(error: LoadError) -> None:
