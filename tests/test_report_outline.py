@@ -1051,3 +1051,31 @@ def test_a_text_with_a_number_that_does_not_exist_is_an_error() -> None:
 
     with pytest.raises(KeyError, match="n_rivers"):
         Formatter("de").tn("n_rivers", 2)
+
+
+def test_the_trend_starts_with_the_concepts_own_first_case(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An export with a neighbour's older cases drew the Stadt's trend from years in
+    which the Stadt had no case yet (zeros that only meant "no data yet"): the trend
+    starts with the first case the report counts, and the cases left out are said once."""
+    concept = ki.load_concept(ki.example_path("stadt_coesfeld"))
+    own = [
+        {"case_id": f"c{i}", "municipality": "05558012", "opened": f"2024-0{i}-01", "sex": "f"}
+        for i in range(1, 7)
+    ]
+    neighbour = [{"case_id": "n1", "municipality": "05558016", "opened": "2022-02-01"}]
+    events = [
+        {"case_id": f"c{i}", "event": "employment_started", "date": "2025-05-01"}
+        for i in range(1, 5)
+    ]
+    data = ki.CaseData.from_records([*own, *neighbour], events)
+    with caplog.at_level("WARNING", logger="kommunale_integration"):
+        md = ki.build_report(concept, "2025", cases=data, format="md", today=TODAY_KREIS)
+    [line] = [x for x in md.splitlines() if "Liniendiagramm" in x and "Vermittlungsquote" in x]
+    assert "Werte 2024: " in line
+    assert "2023:" not in line
+    assert "2022:" not in line
+    warnings = [r.getMessage() for r in caplog.records if "nicht gezählt" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "Dülmen (05558016)" in warnings[0]

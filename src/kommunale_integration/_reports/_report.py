@@ -54,12 +54,16 @@ def report_table(
     Everything published with the report (the ``kennzahlen`` CSV of ``demo``) must come
     from this one table, so that one release shows one pattern of suppressions.
     """
+    from .._cases import CaseData
     from .._engine import compute_indicators
+    from .._engine.compute import concept_cases
     from ._context import TREND_PERIODS, _shift
 
     periods = [p for step in range(TREND_PERIODS) if (p := _shift(period, -step)) is not None]
+    if isinstance(cases, CaseData):
+        cases = concept_cases(concept, cases)  # the cases the report counts
     # Periods that end before the first case of the export would show zeros that only
-    # mean "no data yet"; the trend starts with the export.
+    # mean "no data yet"; the trend starts with the export (the concept's part of it).
     opened = getattr(cases, "opened", None)
     if opened:
         first = date.fromordinal(min(opened))
