@@ -1079,3 +1079,35 @@ def test_the_trend_starts_with_the_concepts_own_first_case(
     warnings = [r.getMessage() for r in caplog.records if "nicht gezählt" in r.getMessage()]
     assert len(warnings) == 1
     assert "Dülmen (05558016)" in warnings[0]
+
+
+def test_a_previous_period_before_the_export_says_why_it_has_no_values() -> None:
+    """Cottbus's first report showed "–" in every row of "Vorperiode" and "Veränderung"
+    and no word why: its export begins in February 2025. The table now says so, in
+    every format (one outline); a table with values of the previous period does not."""
+    concept = ki.load_concept(ki.example_path("stadt_coesfeld"))
+    data = ki.CaseData.from_records(
+        [
+            {"case_id": f"c{i}", "municipality": "05558012", "opened": f"2025-0{i}-01"}
+            for i in range(3, 9)
+        ]
+    )
+    note = "Vorperiode (2024): keine Werte (–); der hier gezählte Fallexport beginnt am 01.03.2025."
+    md = ki.build_report(concept, "2025", cases=data, format="md", today=TODAY_KREIS)
+    assert f"_{note}_" in md
+    html = ki.build_report(concept, "2025", cases=data, today=TODAY_KREIS)
+    assert f'<p class="note">{note}</p>' in html
+    assert note in _docx_text(
+        ki.build_report(concept, "2025", cases=data, format="docx", today=TODAY_KREIS)
+    )
+    english = ki.build_report(
+        concept, "2025", cases=data, format="md", lang="en", today=TODAY_KREIS
+    )
+    assert "Previous period (2024): no values (–); the case export counted here begins on " in (
+        english
+    )
+    folder = ki.example_path("stadt_coesfeld")
+    whole = ki.read_cases(folder / "cases.csv", folder / "events.csv")
+    assert "Fallexport beginnt" not in ki.build_report(
+        concept, "2025", cases=whole, format="md", today=TODAY_KREIS
+    )

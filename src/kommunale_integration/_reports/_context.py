@@ -453,6 +453,12 @@ class ReportContext:
     unplaced: tuple[Figure, ...] = ()
     """Kennzahlen with a value or a target that no field, goal or measure names (shown
     after the fields, never dropped)."""
+    cases_from: date | None = None
+    """The day of the first case the report counts (of the concept's territory), when it
+    counts a case export: no case-based value exists for a period that ends before it.
+
+    .. versionadded:: 0.2.0
+    """
 
     @property
     def figures(self) -> tuple[Figure, ...]:
@@ -963,6 +969,7 @@ def build_context(
     default_resolution: str,
     accepted: tuple[ReviewedFinding, ...] = (),
     disabled: frozenset[str] = frozenset(),
+    cases_from: date | None = None,
 ) -> ReportContext:
     """Build the :class:`ReportContext` of the Jahresbericht for *period*.
 
@@ -979,6 +986,7 @@ def build_context(
         accepted: Findings the concept accepts (from ``validate``): left out of the
             main text, listed in the annex.
         disabled: Finding codes left out of the report.
+        cases_from: The day of the first case counted from a case export.
     """
     names = territory_names(concept)
     values = collect_values(concept, table)
@@ -1039,6 +1047,7 @@ def build_context(
         accepted=accepted,
         decisions=_decisions(concept, period),
         unplaced=tuple(f for c, f in figures.items() if c not in home_of and f.has_data),
+        cases_from=cases_from,
     )
 
 

@@ -183,6 +183,9 @@ MESSAGES: Mapping[str, str] = {
     ),
     "suppressed_previous": "{name} (previous period {period})",
     "figures_caption_previous": "{title} ({place}, {period}; previous period {previous})",
+    "previous_before_export": (
+        "Previous period ({previous}): no values (–); the case export counted here begins on {day}."
+    ),
     "suppressed_note_cells": (
         "* not published: counts of 1 or 2, and values from which such a count could be "
         "worked out, are withheld so that no one can be recognised (statistical "

@@ -27,7 +27,7 @@ import attrs
 from .._engine.forecasting import WINDOW, Forecast, ForecastRefusal, ForecastStatus
 from .._model import Indicator, MeasureStatus, ObservationStatus
 from ._charts import chart_description, chart_title, has_chart
-from ._context import DecisionView, Figure, MeasureView, OutsideView, Point, ReportContext
+from ._context import DecisionView, Figure, MeasureView, OutsideView, Point, ReportContext, _shift
 from ._format import GLUE, Formatter
 
 __all__ = [
@@ -497,6 +497,19 @@ def _figure_blocks(
     blocks: list[Block] = [_figure_table(fmt, figures, caption)]
     if note := suppressed_note(fmt, figures):
         blocks.append(note)
+    before = _shift(ctx.period, -1)
+    if previous is None and ctx.cases_from and before and before.end < ctx.cases_from:
+        # "–" in every row of "Vorperiode" says nothing of why (a council member asked)
+        blocks.append(
+            Paragraph(
+                text=t(
+                    "previous_before_export",
+                    previous=fmt.period(before),
+                    day=fmt.date(ctx.cases_from),
+                ),
+                style="note",
+            )
+        )
     notes = [n for f in figures if (n := _attainment_note(fmt, f))]
     blocks.extend(Paragraph(text=n, style="note") for n in notes)
     for number, f in enumerate(figures, start=1):

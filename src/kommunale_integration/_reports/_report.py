@@ -105,7 +105,12 @@ def report_context(
         concept, period=when, today=when.end, disabled=disable, lang=lang, plugins=False
     )
     internal = disclosure is None or bool(getattr(table, "internal", False))
+    cases_from: date | None = None
     if cases is not None:
+        from .._engine.compute import concept_cases
+
+        cases = concept_cases(concept, cases)  # the cases the report counts, said once
+        cases_from = date.fromordinal(min(cases.opened)) if len(cases) else None
         computed = report_table(concept, cases, when, disclosure, workers=workers)
         internal = internal or bool(getattr(computed, "internal", False))
         table = computed if table is None else [*_rows(computed), *_rows(table)]
@@ -121,6 +126,7 @@ def report_context(
         default_resolution=fmt.t("default_resolution"),
         accepted=review.accepted,
         disabled=frozenset(disable),
+        cases_from=cases_from,
     )
 
 
