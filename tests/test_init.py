@@ -376,6 +376,20 @@ def test_a_look_up_names_the_kreis_of_the_same_name(
         assert ki.territory_catalogue().kreise_named(alone) == []
 
 
+def test_a_look_up_by_ags_shows_the_unit(capsys: pytest.CaptureFixture[str]) -> None:
+    """``territories find 09178`` said that no place has that name and to "give the AGS
+    with --ags", an option find does not have; an AGS now finds its unit (a lost
+    leading zero put back), and an AGS that does not exist is named as one."""
+    assert main(["territories", "find", "09178"]) == 0
+    assert capsys.readouterr().out == "09178  Landkreis Freising (09178), Bayern\n"
+    assert main(["territories", "find", "9178124"]) == 0
+    assert capsys.readouterr().out.startswith("09178124  Freising (09178124), Landkreis Freising")
+    assert main(["territories", "find", "99999"]) == 2
+    err = capsys.readouterr().err
+    assert "den AGS '99999' gibt es im Gemeindeverzeichnis nicht" in err
+    assert "--ags" not in err
+
+
 def test_a_look_up_limited_to_a_land_without_the_name_says_so(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

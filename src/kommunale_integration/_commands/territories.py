@@ -137,11 +137,18 @@ def _info(args: argparse.Namespace) -> int:
 def _find(args: argparse.Namespace) -> int:
     from .._examples import named_within
     from .._i18n import format_number, tr
+    from .._parse import is_ags, repair_ags
     from .._territories import stadtstaat_bezirk
     from ._common import say
 
     book = chosen_catalogue(args)
-    exact, beginning = book.require_name(args.name)
+    code = repair_ags(args.name)[0]
+    if is_ags(code):
+        # an AGS looked up like a name ("territories find 09178"): the unit it keys, not
+        # "no such name … give the AGS with --ags", which find does not have
+        exact, beginning = [book.require(code)], []
+    else:
+        exact, beginning = book.require_name(args.name)
     bezirk = stadtstaat_bezirk(args.name)
     if bezirk and [e.ags for e in exact + beginning] == [bezirk[0]]:
         say(
