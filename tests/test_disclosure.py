@@ -485,8 +485,10 @@ def test_a_cell_among_zeros_takes_its_total_with_it() -> None:
 def test_a_zero_is_the_cheapest_complement() -> None:
     """Zeros may be secondary cells, and the engine uses them: raising ``a`` by 2
     is balanced by ``b`` and ``c`` and the zero ``d`` (which can only grow); without
-    the zero, two totals larger than any inner cell would have to go."""
-    values = {"a": 1, "b": 5, "c": 5, "d": 0, "r1": 6, "r2": 5, "k1": 6, "k2": 5, "t": 11}
+    the zero, two totals would have to go, and with each a cell of each of its two
+    further breakdowns — more than a zero costs with the witness it needs
+    (``ZERO_COST``)."""
+    values = {"a": 1, "b": 10, "c": 10, "d": 0, "r1": 11, "r2": 10, "k1": 11, "k2": 10, "t": 21}
     relations: list[Relation] = [
         ("r1", ["a", "b"], True),
         ("r2", ["c", "d"], True),
@@ -495,9 +497,41 @@ def test_a_zero_is_the_cheapest_complement() -> None:
         ("t", ["r1", "r2"], True),
         ("t", ["k1", "k2"], True),
     ]
+    for total in ("r1", "r2", "k1", "k2", "t"):
+        for by in ("x", "y"):  # two further breakdowns of each total
+            parts = [f"{total}{by}1", f"{total}{by}2"]
+            values[parts[0]], values[parts[1]] = (
+                values[total] - values[total] // 2,
+                values[total] // 2,
+            )
+            relations.append((total, parts, True))
     result = protect(values, relations, DisclosureControl())
     assert result.suppressed == {"a", "b", "c", "d"}
-    assert result.intervals["d"] == (0.0, 5.0)
+    assert result.intervals["d"] == (0.0, 10.0)
+    assert result.exposed(THRESHOLD) == []
+    assert not exposed(values, set(result.suppressed), relations)
+
+
+def test_a_zero_costs_more_than_a_published_cell() -> None:
+    """A suppressed zero needs a witness of its own (``ZERO_COST``): where a zero and a
+    cell of 5 balance the primary cell ``a`` equally well (``d`` and ``d2``, each
+    under a column of 5), the 5 is suppressed and the zero stays published."""
+    values = {
+        "a": 1, "b": 5, "b2": 5, "c": 5, "d": 0, "d2": 5,
+        "r1": 11, "r2": 10, "k1": 6, "k2": 5, "k3": 10, "t": 21,
+    }  # fmt: skip
+    relations: list[Relation] = [
+        ("r1", ["a", "b", "b2"], True),
+        ("r2", ["c", "d", "d2"], True),
+        ("k1", ["a", "c"], True),
+        ("k2", ["b", "d"], True),
+        ("k3", ["b2", "d2"], True),
+        ("t", ["r1", "r2"], True),
+        ("t", ["k1", "k2", "k3"], True),
+    ]
+    result = protect(values, relations, DisclosureControl())
+    assert result.suppressed == {"a", "b2", "c", "d2"}
+    assert result.published["d"] == 0
     assert result.exposed(THRESHOLD) == []
     assert not exposed(values, set(result.suppressed), relations)
 

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from kommunale_integration import DisclosureControl, protect
 from kommunale_integration._engine import _hypercube, disclosure
 from kommunale_integration._engine._hypercube import Cube, _vectors, verify
+from kommunale_integration._engine._protection import ZERO_COST
 from test_disclosure import THRESHOLD, check_release, exports, exposed
 
 Relation = tuple[Hashable, Sequence[Hashable], bool]
@@ -1047,7 +1048,9 @@ def test_a_search_starts_and_ends_as_cell_by_cell(values: list[int], data: Any) 
     finder = _ScriptedFinder(cells, {})
     search = _Search(table, finder, primary)
     scale = math.log1p(max(values)) or 1.0
-    assert search.base_cost.tolist() == [1.0 + 0.1 * math.log1p(v) / scale for v in values]
+    assert search.base_cost.tolist() == [
+        1.0 + 0.1 * math.log1p(v) / scale if v else ZERO_COST for v in values
+    ]
     assert search.zero == [v == 0 for v in values]
     rise = {cells.index(c): float(need - table[c]) for c, need in primary.items()}
     assert search.rise == rise

@@ -516,8 +516,11 @@ def test_csv_and_json_outputs(data: CaseData, tmp_path: Path) -> None:
     text = t.to_csv()
     lines = text.splitlines()
     assert lines[0] == "indicator,period,territory,sex,value,status"
-    # five active cases in small cells: the total goes with them (test_disclosure.py)
-    assert "active_cases,2025,all,_T,,suppressed" in lines
+    # five active cases in small cells (2 + 2 + 1) balance each other under their
+    # published total; the district of the 1 and its total go with them
+    assert "active_cases,2025,all,_T,5,ok" in lines
+    assert "active_cases,2025,all,d,,suppressed" in lines
+    assert "active_cases,2025,05566,_T,,suppressed" in lines
     assert "active_cases,2025,all,unknown,0,ok" in lines
     # 2 placements: suppressed, and so is the rate built on them
     assert "placements,2025,all,_T,,suppressed" in lines
@@ -527,8 +530,12 @@ def test_csv_and_json_outputs(data: CaseData, tmp_path: Path) -> None:
     assert payload["internal"] is False
     assert payload["rows"][0] == {
         "indicator": "active_cases", "period": "2025", "territory": "all", "sex": "_T",
-        "value": None, "status": "suppressed",
+        "value": 5, "status": "ok",
     }  # fmt: skip
+    assert {
+        "indicator": "active_cases", "period": "2025", "territory": "all", "sex": "d",
+        "value": None, "status": "suppressed",
+    } in payload["rows"]  # fmt: skip
     out = t.write(tmp_path / "k.csv")
     assert out.read_text(encoding="utf-8") == text
 
