@@ -258,6 +258,25 @@ class _Layout:
         """The coordinates of a cell: period, territory, one value per breakdown."""
         return (cell[0], cell[1], *cell[2])
 
+    def edges(self) -> tuple[list[int], list[int]]:
+        """Where the periods begin and end as a whole: for each span of days that they
+        cover (with no day left out), the first period (in :attr:`periods`) that
+        starts on its first day and the first that ends on its last. 2025-Q2 with its
+        months is one span, from the quarter to the quarter; 2024 and 2025 are one as
+        well, the first quarter and the third of a year are two."""
+        spans: list[list[int]] = []
+        for start, end in sorted((p.start.toordinal(), p.end.toordinal()) for p in self.periods):
+            if spans and start <= spans[-1][1] + 1:
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end])
+        starting: dict[int, int] = {}
+        ending: dict[int, int] = {}
+        for p, period in enumerate(self.periods):
+            starting.setdefault(period.start.toordinal(), p)
+            ending.setdefault(period.end.toordinal(), p)
+        return [starting[a] for a, _ in spans], [ending[b] for _, b in spans]
+
     def _subperiods(self) -> list[tuple[int, list[int]]]:
         """Each period with its sub-periods of one kind (positions in :attr:`periods`)."""
         position = {period: p for p, period in enumerate(self.periods)}
@@ -528,6 +547,20 @@ class _CaseCounter:
         """The count of every cell (period × territory × dimension combination), in
         the order of :meth:`_Layout.cell_list`."""
         return list(self.roll_up(self.count(spec), year_of).values())
+
+    def open_at(self, spec: CaseCount, p: int, day: int, year: int) -> list[int]:
+        """The cases of *spec* (its filters) already open when the day *day* (an
+        ordinal) begins — opened before it, not closed before it — per territory
+        and combination, in the order of the cells of the period *p* (whose
+        breakdowns, aged in *year*, they take)."""
+        keep = self.keep(spec.filters, year)
+        opened = self._cumulative("opened", [day], year, spec.filters, keep)
+        closed = self._cumulative("closed", [day], year, spec.filters, keep)
+        none = [0]
+        leaves = Counter({leaf: cum[0] - closed.get(leaf, none)[0] for leaf, cum in opened.items()})
+        values = self.roll_up({p: leaves}, {p: year})
+        n_rest = len(self.layout.territories) * len(self.layout.combos)
+        return [values[c] for c in self.layout.cell_list()[p * n_rest : (p + 1) * n_rest]]
 
     def roll_up(self, counts: dict[int, Counter[int]], year_of: dict[int, int]) -> dict[Cell, int]:
         """Sum leaf counts into every cell (territory chain × dimension totals)."""
@@ -1112,6 +1145,8 @@ class _Counts:
         cells."""
         raws: list[Sequence[int]] = [self._raw(spec) for spec in together]
         if together[0] not in self.family:
+            if len(together) == 2:  # new and active cases: those still open at the ends
+                raws.append(self._closing(together[1]))
             return raws, ()
         sets = [spec.events for spec in together]
         found = family_patterns(sets)
@@ -1220,6 +1255,17 @@ class _Counts:
             specs, control = tasks[i]
             for spec, result in zip(specs, protected, strict=True):
                 self._keep(spec, control, result)
+
+    def _closing(self, active: CaseCount) -> list[int]:
+        """The cases of *active* still open the day after the periods end as a whole
+        (:meth:`_Layout.edges`), for each end in turn, per territory and combination
+        in the order of the cells (:func:`_joint_table`)."""
+        periods = self.layout.periods
+        found: list[int] = []
+        for q in self.layout.edges()[1]:
+            day = periods[q].end.toordinal() + 1
+            found += self.counter.open_at(active, q, day, self.year_of[q])
+        return found
 
     def _raw(self, spec: CaseCount) -> list[int]:
         """The values of the count *spec* in the order of the cells (computed once)."""
@@ -1354,15 +1400,16 @@ def _protect_job(  # noqa: PLR0917 - the arguments of a worker's job, in order
     patterns: Sequence[frozenset[int]] = (),
 ) -> tuple[_Protected, ...]:
     """Protect one count (*raws* holds its values), the new and the active cases of
-    the same cases together (*raws*: both, in this order; :func:`_protect_pair`), or
+    the same cases together (*raws*: both, in this order, then the cases open after
+    the periods end as a whole; :func:`_protect_pair`), or
     the counts of a family of overlapping events together (*raws*: each count's
     values, then the cases of each of the *patterns*; :func:`_protect_family`): in
     this process or in a worker process, with the same result."""
     if patterns:
         k = len(raws) - len(patterns)
         return _protect_family(layout, raws[:k], raws[k:], patterns, control, exact_audit)
-    if len(raws) == 2:
-        return _protect_pair(layout, raws[0], raws[1], control, exact_audit)
+    if len(raws) == 3:
+        return _protect_pair(layout, raws, control, exact_audit)
     return (_protect_count(layout, raws[0], additive, control, exact_audit),)
 
 
@@ -1419,25 +1466,39 @@ _JOINT_KINDS = ("new", "active", "open")
 
 
 def _joint_table(
-    layout: _Layout, new: Sequence[int], active: Sequence[int]
-) -> tuple[list[Any], list[int], list[Any], list[list[Any]], int]:
+    layout: _Layout, new: Sequence[int], active: Sequence[int], closing: Sequence[int]
+) -> tuple[list[Any], list[int], list[Any], list[list[Any]], int, list[Any]]:
     """The table of new and active cases of the same cases as one table
     (:func:`_protect_pair`): its cells and their values, its relations, its
-    dimensions, and where its cells never published begin.
+    dimensions, where its cells never published begin, and those of them that the
+    attacker is taken to know.
 
     A cell is ``((kind, period), territory, combination)``, each made once: the new
     cases (``"new"``), the active cases (``"active"``), both in the order of
     :meth:`_Layout.cell_list`, then the cases already open when a period starts
     (``"open"``), one per day on which periods start (periods that start on the same
     day have the same open cases: a year, its first quarter and January), named
-    after the first of those periods. Besides the relations of each count
+    after the first of those periods, then the cases still open the day after the
+    periods end as a whole (``"next"``, one per end of :meth:`_Layout.edges`, named
+    after the first period ending the day before; *closing*: their values, in this
+    order). Besides the relations of each count
     (:meth:`_Layout.relation_positions`, for the open cases those within one
     period), every active cell is the sum of its new cases and of the cases open at
     its start, and the cases open at the start of the next period (where a period of
-    the table starts the day after) are among its active cases. That is the
-    attacker's ``active(P) = open(next) + closed(P)`` with the unknown ``closed(P) ≥
-    0`` left out (it is in no other relation): as a relation of distinct counts
-    ``active(P) = open(next) ∪ active(P)``, the active cell among its own parts.
+    the table starts the day after, or at the end) are among its active cases. That
+    is the attacker's ``active(P) = open(next) + closed(P)`` with the unknown
+    ``closed(P) ≥ 0`` left out (it is in no other relation): as a relation of
+    distinct counts ``active(P) = open(next) ∪ active(P)``, the active cell among
+    its own parts.
+
+    The cases open where the periods begin and end as a whole are known to the
+    attacker: the release of the period before tells the first (at most the active
+    cases of its last month), the release of the period after the second (its active
+    cases less its new cases), and a table protected as if they were unknown is
+    safe alone but not read together with those (the Stadt example, 2025-Q1 and
+    2025-Q2 with their months: 30 cells fixed, 15 primary cells below 3). Taken as
+    known here, no release of a period before or after can tell more about this one:
+    whatever it tells about them, this one was protected for their true values.
     """
     cells = layout.cell_list()
     size = len(cells)
@@ -1454,6 +1515,13 @@ def _joint_table(
         for p, period in enumerate(layout.periods)
         if period.end.toordinal() + 1 in first
     }
+    begins, ends = layout.edges()
+    first_of = {q: b for b, q in enumerate(begins)}
+    end_of = {layout.periods[q].end: e for e, q in enumerate(ends)}
+    # each period that ends where the periods end as a whole → that end
+    last = {
+        p: end_of[period.end] for p, period in enumerate(layout.periods) if period.end in end_of
+    }
     # (each (kind, period) made once and shared by its cells)
     heads = {kind: [(kind, p) for p in range(len(layout.periods))] for kind in _JOINT_KINDS}
     keys: list[Any] = [
@@ -1462,6 +1530,18 @@ def _joint_table(
     keys += [
         (heads["open"][q], t, combo)
         for q in starts
+        for _, t, combo in cells[q * n_rest : (q + 1) * n_rest]
+    ]
+    at_caps = len(keys)
+    keys += [
+        (("cap", q), t, combo)
+        for q in begins
+        for _, t, combo in cells[q * n_rest : (q + 1) * n_rest]
+    ]
+    at_ends = len(keys)
+    keys += [
+        (("next", q), t, combo)
+        for q in ends
         for _, t, combo in cells[q * n_rest : (q + 1) * n_rest]
     ]
     values = [*new, *active]
@@ -1474,10 +1554,25 @@ def _joint_table(
                 strict=True,
             )
         ]
+    for q in begins:
+        o = 2 * size + opened_at[q] * n_rest
+        values += values[o : o + n_rest]
+    values += closing
+    known = keys[at_caps:]
 
     def opened(o: int, i: int) -> Any:
         """The open cell of the *o*-th start day at the territory and combination of *i*."""
         return keys[2 * size + o * n_rest + i % n_rest]
+
+    def capped(b: int, i: int) -> Any:
+        """The cell of the cases open at the *b*-th begin as the release before bounds
+        them, at the territory and combination of *i*."""
+        return keys[at_caps + b * n_rest + i % n_rest]
+
+    def still_open(e: int, i: int) -> Any:
+        """The cell of the cases open after the *e*-th end at the territory and
+        combination of *i*."""
+        return keys[at_ends + e * n_rest + i % n_rest]
 
     groups: list[Any] = []
     for total, parts, over_time in layout.relation_positions():
@@ -1487,12 +1582,26 @@ def _joint_table(
         if not over_time and starts[opened_at[p]] == p:
             o = opened_at[p]
             groups.append((opened(o, total), [opened(o, x) for x in parts], True))
+        if not over_time and p in last and ends[last[p]] == p:
+            e = last[p]
+            groups.append((still_open(e, total), [still_open(e, x) for x in parts], True))
+        if not over_time and p in first_of:
+            b = first_of[p]
+            groups.append((capped(b, total), [capped(b, x) for x in parts], True))
+    for b, q in enumerate(begins):
+        for r in range(n_rest):
+            i = q * n_rest + r
+            groups.append((capped(b, i), [opened(opened_at[q], i), capped(b, i)], False))
     for i in range(size):
         p = i // n_rest
         groups.append((keys[size + i], [keys[i], opened(opened_at[p], i)], True))
         if p in after:
             groups.append((keys[size + i], [opened(after[p], i), keys[size + i]], False))
+        if p in last:
+            groups.append((keys[size + i], [still_open(last[p], i), keys[size + i]], False))
     periods: list[Any] = []
+    for q in begins:
+        periods.append((("cap", q), [("open", starts[opened_at[q]]), ("cap", q)], False))
     for p, subs in layout._subperiods():
         periods.append((("new", p), [("new", s) for s in subs], True))
         periods.append((("active", p), [("active", s) for s in subs], False))
@@ -1501,20 +1610,22 @@ def _joint_table(
         periods.append((("active", p), [("new", p), start], True))
         if p in after:
             periods.append((("active", p), [("open", starts[after[p]]), ("active", p)], False))
+        if p in last:
+            periods.append((("active", p), [("next", ends[last[p]]), ("active", p)], False))
     dimensions = [periods, *layout.dimensions(True)[1:]]
-    return keys, values, groups, dimensions, 2 * size
+    return keys, values, groups, dimensions, 2 * size, known
 
 
 @without_gc
 def _protect_pair(
     layout: _Layout,
-    new: Sequence[int],
-    active: Sequence[int],
+    raws: Sequence[Sequence[int]],
     control: DisclosureControl,
     exact_audit: bool,
 ) -> tuple[_Protected, _Protected]:
-    """Protect the new cases *new* and the active cases *active* of the same cases
-    (values in the order of the cells of *layout*) as one table.
+    """Protect the new cases and the active cases of the same cases (*raws*: their
+    values in the order of the cells of *layout*, then those of the cases still open
+    after the periods end as a whole, :func:`_joint_table`) as one table.
 
     A case open in a period was either open when the period started or opened in
     it, so the active cases of a period are its new cases plus the cases open at its
@@ -1524,11 +1635,14 @@ def _protect_pair(
     tables protected one by one leave open: on the Kreis example by sex for 2025,
     221 of 719 suppressed cells, 201 primary cells bounded below 3. Here the cases
     open at each start are cells of the table that are never published
-    (:func:`_joint_table`), and every witness keeps these relations.
+    (:func:`_joint_table`), and every witness keeps these relations; those where the
+    periods begin and end as a whole are known to the attacker (from the releases of
+    the periods before and after) and never move.
     """
-    keys, values, groups, dimensions, unknown = _joint_table(layout, new, active)
+    new, active, closing = raws
+    keys, values, groups, dimensions, unknown, known = _joint_table(layout, new, active, closing)
     first, second = _protect_joint(
-        layout, keys, values, groups, dimensions, unknown, 2, control, exact_audit
+        layout, keys, values, groups, dimensions, unknown, 2, control, exact_audit, known
     )
     return first, second
 
@@ -1745,12 +1859,15 @@ def _protect_joint(  # noqa: PLR0917 - the parts of one joint table
     tables: int,
     control: DisclosureControl,
     exact_audit: bool,
+    known: Sequence[Any] = (),
 ) -> tuple[_Protected, ...]:
     """Protect one joint table (:func:`_joint_table`, :func:`_family_table`): its
     cells *keys* with their *values*, *tables* published counts of the cells of
     *layout* each, one after the other, then the cells never published (from
-    *unknown* on, ``free`` in :func:`protect`). The one place both are protected and
-    split back into one :class:`_Protected` per count."""
+    *unknown* on, ``free`` in :func:`protect`), except *known*, which the attacker
+    is taken to know (``known`` there). The one place both are protected and split
+    back into one :class:`_Protected` per count."""
+    given = set(known)
     protection = protect(
         dict(zip(keys, values, strict=True)),
         groups,
@@ -1759,7 +1876,8 @@ def _protect_joint(  # noqa: PLR0917 - the parts of one joint table
         coordinates=layout.coordinates,
         exact_audit=exact_audit,
         audit=exact_audit,
-        free=keys[unknown:],
+        free=[k for k in keys[unknown:] if k not in given],
+        known=given,
     )
     del groups
     size = len(layout.cell_list())
