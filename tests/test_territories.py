@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -760,3 +761,148 @@ def test_update_refuses_a_konzept_yaml_that_is_not_utf8(
     assert main(_update_args(source, tmp_path / "gv.tsv", "--concept", str(folder))) == 2
     assert "tragen Sie sie selbst ein" in capsys.readouterr().err
     assert (folder / "konzept.yaml").read_bytes() == data
+
+
+# --------------------------------------------------------------------------- names and look-ups
+
+
+def test_a_bezirk_of_berlin_and_one_of_hamburg_are_told_apart() -> None:
+    from kommunale_integration._territories import stadtstaat_bezirk
+
+    assert stadtstaat_bezirk("Berlin-Spandau") == ("11000000", "Spandau")
+    assert stadtstaat_bezirk("Nord") == ("02000000", "Hamburg-Nord")
+    assert stadtstaat_bezirk("Hamburg Altona") == ("02000000", "Altona")
+    assert stadtstaat_bezirk("Hamburg-Spandau") is None
+
+
+def test_a_bezirk_is_its_stadtstaat_and_a_verband_is_refused_with_its_gemeinde() -> None:
+    book = ki.territory_catalogue()
+    assert book.require_name("Neukölln") == ([book.require("11000000")], [])
+    with pytest.raises(ki.KommunaleIntegrationError) as caught:
+        book.require_name("Verbandsgemeinde Bad Ems")
+    # The Gemeinde of the Verband's name (two words), to look up instead.
+    assert "ist ein Gemeindeverband" in str(caught.value)
+    assert "(territories find Bad Ems)" in str(caught.value)
+
+
+def test_a_name_not_found_lists_five_places_having_it_as_a_word() -> None:
+    book = ki.territory_catalogue()
+    assert len(book.containing("Main")) > 5
+    with pytest.raises(ki.KommunaleIntegrationError) as caught:
+        book.require_name("Main")
+    assert len(re.findall(r"\(\d{8}\)", str(caught.value))) == 5
+
+
+def test_containing_needs_three_letters_and_puts_the_largest_first() -> None:
+    book = ki.territory_catalogue()
+    assert book.containing("Au") == []
+    ems = book.containing("Ems")  # three letters: Lingen (Ems), Bad Ems …
+    assert [e.short_name for e in ems[:2]] == ["Lingen (Ems)", "Haren (Ems)"]
+    people = [e.population or 0 for e in ems]
+    assert people == sorted(people, reverse=True)
+    assert [e.ags for e in ems] != sorted(e.ags for e in ems)
+
+
+def test_spaces_around_punctuation_do_not_matter() -> None:
+    from kommunale_integration._territories import _normal
+
+    book = ki.territory_catalogue()
+    assert [e.ags for e in book.find("Weiden i. d. OPf.")] == ["09363000"]
+    assert [e.ags for e in book.find("Weiden i.d. OPf.")] == ["09363000"]
+    # The spaces go, the punctuation stays: a hyphen is no full stop.
+    assert _normal("Weiden i. d. OPf.") == "weiden i.d.opf."
+    assert book.find("Weiden i-d-OPf.") == []
+
+
+def test_kreis_names_of_their_own_kind_get_no_second_prefix() -> None:
+    book = ki.territory_catalogue()
+    shown = {ags: book.require(ags).display_name for ags in ("05162", "03241", "05334", "05566")}
+    assert shown == {
+        "05162": "Rhein-Kreis Neuss",
+        "03241": "Region Hannover",
+        "05334": "Städteregion Aachen",
+        "05566": "Kreis Steinfurt",
+    }
+    # Found once, though its display name is its name.
+    assert [e.ags for e in book.find("Region Hannover")] == ["03241"]
+
+
+def test_the_parent_of_a_regierungsbezirk_is_its_land_and_a_land_has_none() -> None:
+    book = ki.territory_catalogue()
+    assert book.require("055").parent == "05"
+    assert book.require("05").parent is None
+    assert book.require("05566").parent == "05"
+    assert book.require(WETTRINGEN_AGS).parent == "05566"
+
+
+WETTRINGEN_AGS = "05566096"
+
+
+def test_a_kreis_is_described_with_its_land_only() -> None:
+    book = ki.territory_catalogue()
+    assert book.describe("05566") == "Kreis Steinfurt (05566), Nordrhein-Westfalen"
+    assert book.describe(WETTRINGEN_AGS) == (
+        "Wettringen (05566096), Kreis Steinfurt, Nordrhein-Westfalen"
+    )
+
+
+def test_names_find_kreise_and_gemeinden_but_not_laender_or_a_stadtkreis_twice() -> None:
+    book = ki.territory_catalogue()
+    assert book.find("Nordrhein-Westfalen") == []
+    assert book.find("Reg.-Bez. Münster") == []
+    assert all(len(e.ags) == 8 for e in book.find("Münster"))
+
+
+def test_a_kreis_asked_for_has_no_beginnings_a_gemeinde_asked_for_has() -> None:
+    book = ki.territory_catalogue()
+    assert book.candidates("Kreis Steinfurt") == ([book.require("05566")], [])
+    exact, beginning = book.candidates("Gemeinde Weiden")
+    assert [e.ags for e in exact] == ["07134091"]
+    assert [e.ags for e in beginning] == ["09363000"]
+
+
+def test_lookup_says_whether_what_it_found_is_exact() -> None:
+    book = ki.territory_catalogue()
+    assert book.lookup("Wettringen")[1] is True
+    found, exact = book.lookup("Neustadt")
+    assert found
+    assert exact is False
+
+
+def test_within_names_what_is_missing_kreis_or_land() -> None:
+    book = ki.territory_catalogue()
+    with pytest.raises(ki.KommunaleIntegrationError, match="Einen Kreis „Nirgendwo“"):
+        book.within([], kreis="Nirgendwo")
+    with pytest.raises(ki.KommunaleIntegrationError, match="Ein Land „Nirgendwo“"):
+        book.within([], land="Nirgendwo")
+
+
+def test_areas_by_full_ags_lost_zero_or_name() -> None:
+    book = ki.territory_catalogue()
+    assert book.areas("05566", 5) == [book.require("05566")]
+    assert book.areas("05", 2) == [book.require("05")]
+    assert book.areas("9", 2) == [book.require("09")]
+    assert book.areas("99", 2) == []
+    assert book.areas("Steinfurt", 5) == [book.require("05566")]
+
+
+def test_an_unknown_ags_matches_no_name() -> None:
+    book = ki.territory_catalogue()
+    assert book.matches("05566096", "Wettringen")
+    assert not book.matches("99999999", "Wettringen")
+
+
+def test_suggest_prefers_the_kreis_then_the_land_of_the_neighbour() -> None:
+    towns = ("05566011", "05562011", "05711011", "09162011")
+    book = ki.TerritoryCatalogue(
+        gebietsstand=date(2024, 12, 31),
+        population_date=None,
+        source="test",
+        entries=tuple(
+            ki.OfficialTerritory(ags=a, name="Neudorf", textkennzeichen="64") for a in towns
+        ),
+    )
+    assert [e.ags for e in book.suggest("Neudorf", near="05566500")] == ["05566011"]
+    in_land = ["05562011", "05566011", "05711011"]
+    assert [e.ags for e in book.suggest("Neudorf", near="05558000")] == in_land
+    assert len(book.suggest("Neudorf")) == 4
