@@ -195,6 +195,9 @@ def test_codes_that_lost_their_leading_zero_in_excel_are_padded(tmp_path: Path) 
         ("60,64,05,5,66,0096,0960,Wettringen,,,,,,,,,,,,", "gemeinde"),
         ("60,64,05,5,66,0096,096,,,,,,,,,,,,,", "gemeindename"),
         ("60,64,05,5,66,0096,096,Wettringen,,viele,,,,,,,,,,", "bevoelkerung"),
+        ("60,64,05,5,66,0096,096,Wettringen,,-5,,,,,,,,,,", "bevoelkerung"),
+        ("60,64,05,5,66,0096,096,Wettringen,-1.5,,,,,,,,,,,", "flaeche"),
+        ("40,43,05,5,,,,Steinfurt,,,,,,,,,,,,", "kreis"),  # an empty code is not padded
     ],
 )
 def test_a_malformed_row_names_file_row_and_column(tmp_path: Path, row: str, column: str) -> None:
@@ -906,3 +909,53 @@ def test_suggest_prefers_the_kreis_then_the_land_of_the_neighbour() -> None:
     in_land = ["05562011", "05566011", "05711011"]
     assert [e.ags for e in book.suggest("Neudorf", near="05558000")] == in_land
     assert len(book.suggest("Neudorf")) == 4
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def test_the_gebietsstand_is_a_date_in_a_title_row_naming_it(tmp_path: Path) -> None:
+    def stand(title: str) -> date:
+        path = tmp_path / "gv.csv"
+        path.write_text(f"{title},,,\n{HEADER}\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
+        return ki.read_gemeindeverzeichnis(path).gebietsstand
+
+    # One-digit day and month; "Gebietsstand" without "am".
+    assert stand("Gebietsstand: 1.1.2024") == date(2024, 1, 1)
+    assert stand("Gemeinden am 30.6.2023") == date(2023, 6, 30)
+    with pytest.raises(ki.LoadError, match="Gebietsstand"):
+        stand("Erstellt 5.3.2025")  # a date, but not the Gebietsstand
+
+
+def test_an_area_has_a_decimal_point(tmp_path: Path) -> None:
+    rows = ["60,64,05,5,66,0096,096,Wettringen, 1.250, 8 261,,,,,,,,,,"]
+    book = ki.read_gemeindeverzeichnis(
+        _write(tmp_path / "gv.csv", rows), gebietsstand=date(2024, 1, 1)
+    )
+    assert book.require("05566096").area_km2 == Decimal("1.250")
+
+
+def test_a_broken_catalogue_line_is_named_by_its_number(tmp_path: Path) -> None:
+    path = _catalogue_file(tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for bad in ("05566099\t64\tNeudorf", "Neudorf\t64\tNeudorf\t\t"):
+        path.write_text("\n".join([*lines, bad]) + "\n", encoding="utf-8")
+        with pytest.raises(ki.LoadError) as info:
+            ki.load_territory_catalogue(path)
+        [finding] = info.value.findings
+        assert finding.location.row == len(lines) + 1
+
+
+def test_a_relative_catalogue_without_a_folder_is_relative_to_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    _catalogue_file(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    concept = types.SimpleNamespace(territory_catalogue="cat.tsv")
+    assert ki.catalogue_for(concept).gebietsstand == date(2024, 12, 31)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    absolute = types.SimpleNamespace(territory_catalogue=str(tmp_path / "cat.tsv"))
+    assert ki.catalogue_for(absolute, elsewhere).gebietsstand == date(2024, 12, 31)
