@@ -959,3 +959,68 @@ def test_a_relative_catalogue_without_a_folder_is_relative_to_the_working_direct
     elsewhere.mkdir()
     absolute = types.SimpleNamespace(territory_catalogue=str(tmp_path / "cat.tsv"))
     assert ki.catalogue_for(absolute, elsewhere).gebietsstand == date(2024, 12, 31)
+
+
+# --------------------------------------------------------------------------- konzept.yaml editor
+
+
+def test_the_editor_quotes_what_yaml_would_read_as_no_string() -> None:
+    import yaml
+
+    from kommunale_integration._territories import _set_top_level
+
+    for value in (".5", "-1", "gv-2024.tsv", "a b"):
+        edited = _set_top_level("id: k\n", "territory_catalogue", value)
+        assert yaml.safe_load(edited)["territory_catalogue"] == value
+    assert _set_top_level("id: k\n", "territory_catalogue", "gv.tsv").endswith(
+        "territory_catalogue: gv.tsv\n"
+    )
+
+
+def test_the_editor_leaves_a_value_on_the_following_lines_alone() -> None:
+    from kommunale_integration._territories import _set_top_level
+
+    for text in ("gebietsstand:\n  2019-12-31\n", "gebietsstand: >\n  2019-12-31\n"):
+        assert _set_top_level(text, "gebietsstand", "2024-12-31") == text
+
+
+def test_the_editor_keeps_spacing_and_a_comment_apart_from_a_longer_value() -> None:
+    from kommunale_integration._territories import _set_top_level
+
+    edit = _set_top_level
+    assert edit("gebietsstand:   2019-12-31\n", "gebietsstand", "2024-12-31") == (
+        "gebietsstand:   2024-12-31\n"
+    )
+    assert edit("gebietsstand: x # Stand\n", "gebietsstand", "2024-12-31") == (
+        "gebietsstand: 2024-12-31 # Stand\n"
+    )
+    assert edit("gebietsstand: 2019-12-31    # Stand\n", "gebietsstand", "2024-1-1") == (
+        "gebietsstand: 2024-1-1      # Stand\n"
+    )
+
+
+def test_the_editor_adds_a_key_at_the_end_on_a_line_of_its_own() -> None:
+    from kommunale_integration._territories import _set_top_level
+
+    added = "gebietsstand: 2024-12-31\n"
+    assert _set_top_level("", "gebietsstand", "2024-12-31") == added
+    assert _set_top_level("id: k", "gebietsstand", "2024-12-31") == "id: k\n" + added
+    assert _set_top_level("id: k\ntitle: t", "gebietsstand", "2024-12-31") == (
+        "id: k\ntitle: t\n" + added
+    )
+    assert _set_top_level("id: k\ntitle: t\n", "gebietsstand", "2024-12-31") == (
+        "id: k\ntitle: t\n" + added
+    )
+
+
+def test_a_konzept_yaml_is_edited_by_its_path_a_json_one_is_not(tmp_path: Path) -> None:
+    folder = tmp_path / "wettringen"
+    ki.init_concept(folder, ags="05566096")
+    catalogue = _catalogue_file(tmp_path)
+    book = ki.load_territory_catalogue(catalogue)
+    changes = ki.record_territory_catalogue(folder / "konzept.yaml", catalogue, book)
+    assert changes["gebietsstand"] == ("2020-12-31", "2024-12-31")
+    other = tmp_path / "konzept.json"
+    other.write_text('{"id": "k"}', encoding="utf-8")
+    with pytest.raises(ki.KommunaleIntegrationError, match="kein Konzeptordner"):
+        ki.record_territory_catalogue(other, catalogue, book)
