@@ -1478,9 +1478,11 @@ def _joint_table(
     :meth:`_Layout.cell_list`, then the cases already open when a period starts
     (``"open"``), one per day on which periods start (periods that start on the same
     day have the same open cases: a year, its first quarter and January), named
-    after the first of those periods, then the cases still open the day after the
-    periods end as a whole (``"next"``, one per end of :meth:`_Layout.edges`, named
-    after the first period ending the day before; *closing*: their values, in this
+    after the first of those periods, then a cap of the cases open on each day on
+    which the periods begin as a whole (``"cap"``, one per begin of
+    :meth:`_Layout.edges`, with the open cells' values), then the cases still open
+    the day after the periods end as a whole (``"next"``, one per end, named after
+    the first period ending the day before; *closing*: their values, in this
     order). Besides the relations of each count
     (:meth:`_Layout.relation_positions`, for the open cases those within one
     period), every active cell is the sum of its new cases and of the cases open at
@@ -1492,13 +1494,19 @@ def _joint_table(
     its own parts.
 
     The cases open where the periods begin and end as a whole are known to the
-    attacker: the release of the period before tells the first (at most the active
-    cases of its last month), the release of the period after the second (its active
-    cases less its new cases), and a table protected as if they were unknown is
-    safe alone but not read together with those (the Stadt example, 2025-Q1 and
-    2025-Q2 with their months: 30 cells fixed, 15 primary cells below 3). Taken as
-    known here, no release of a period before or after can tell more about this one:
-    whatever it tells about them, this one was protected for their true values.
+    attacker who reads the releases of the periods before and after: the first
+    from above (at most the active cases of the last month before), the second
+    exactly (the next period's active cases less its new cases). A table protected
+    as if they were unknown is safe alone but not read together with those (the
+    Stadt example, 2025-Q1 and 2025-Q2 with their months: 30 cells fixed, 15
+    primary cells below 3). So the caps and the cases open after the end are cells
+    the attacker knows (*known*: never suppressed, never moved by a witness), and
+    the open cells where the periods begin are at most their caps (``open ≤ cap``,
+    as a relation of distinct counts with the cap among its own parts): every
+    witness keeps the cases open after the end at their true value and those at
+    the start at most theirs, which the true releases before and after allow, so
+    that no release of a period before or after can tell more about this one
+    (``docs/data-protection.rst``, "New and active cases").
     """
     cells = layout.cell_list()
     size = len(cells)
