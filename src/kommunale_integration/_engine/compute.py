@@ -1493,20 +1493,11 @@ def _joint_table(
     distinct counts ``active(P) = open(next) ∪ active(P)``, the active cell among
     its own parts.
 
-    The cases open where the periods begin and end as a whole are known to the
-    attacker who reads the releases of the periods before and after: the first
-    from above (at most the active cases of the last month before), the second
-    exactly (the next period's active cases less its new cases). A table protected
-    as if they were unknown is safe alone but not read together with those (the
-    Stadt example, 2025-Q1 and 2025-Q2 with their months: 30 cells fixed, 15
-    primary cells below 3). So the caps and the cases open after the end are cells
-    the attacker knows (*known*: never suppressed, never moved by a witness), and
-    the open cells where the periods begin are at most their caps (``open ≤ cap``,
-    as a relation of distinct counts with the cap among its own parts): every
-    witness keeps the cases open after the end at their true value and those at
-    the start at most theirs, which the true releases before and after allow, so
-    that no release of a period before or after can tell more about this one
-    (``docs/data-protection.rst``, "New and active cases").
+    The attacker who reads the releases before and after knows the cases open
+    where the periods begin (from above) and end (exactly): the caps and the cases
+    open after the end are cells he knows (*known*), and the open cells where the
+    periods begin are at most their caps (``open ≤ cap``, the cap among its own
+    parts) — see :func:`_protect_pair`.
     """
     cells = layout.cell_list()
     size = len(cells)
@@ -1524,89 +1515,61 @@ def _joint_table(
         if period.end.toordinal() + 1 in first
     }
     begins, ends = layout.edges()
-    first_of = {q: b for b, q in enumerate(begins)}
-    end_of = {layout.periods[q].end: e for e, q in enumerate(ends)}
-    # each period that ends where the periods end as a whole → that end
+    end_of = {layout.periods[q].end: q for q in ends}
+    # each period that ends where the periods end as a whole → the first ending then
     last = {
         p: end_of[period.end] for p, period in enumerate(layout.periods) if period.end in end_of
     }
-    # (each (kind, period) made once and shared by its cells)
-    heads = {kind: [(kind, p) for p in range(len(layout.periods))] for kind in _JOINT_KINDS}
-    keys: list[Any] = [
-        (heads[kind][p], t, combo) for kind in _JOINT_KINDS[:2] for p, t, combo in cells
-    ]
-    keys += [
-        (heads["open"][q], t, combo)
-        for q in starts
-        for _, t, combo in cells[q * n_rest : (q + 1) * n_rest]
-    ]
-    at_caps = len(keys)
-    keys += [
-        (("cap", q), t, combo)
-        for q in begins
-        for _, t, combo in cells[q * n_rest : (q + 1) * n_rest]
-    ]
-    at_ends = len(keys)
-    keys += [
-        (("next", q), t, combo)
-        for q in ends
-        for _, t, combo in cells[q * n_rest : (q + 1) * n_rest]
-    ]
+    keys: list[Any] = [((kind, p), t, combo) for kind in _JOINT_KINDS[:2] for p, t, combo in cells]
     values = [*new, *active]
-    for q in starts:
-        values += [
-            a - n
-            for a, n in zip(
-                active[q * n_rest : (q + 1) * n_rest],
-                new[q * n_rest : (q + 1) * n_rest],
-                strict=True,
-            )
-        ]
-    for q in begins:
-        o = 2 * size + opened_at[q] * n_rest
-        values += values[o : o + n_rest]
-    values += closing
-    known = keys[at_caps:]
 
-    def opened(o: int, i: int) -> Any:
-        """The open cell of the *o*-th start day at the territory and combination of *i*."""
-        return keys[2 * size + o * n_rest + i % n_rest]
+    def at(q: int, table: Sequence[Any]) -> Sequence[Any]:
+        return table[q * n_rest : (q + 1) * n_rest]
 
-    def capped(b: int, i: int) -> Any:
-        """The cell of the cases open at the *b*-th begin as the release before bounds
-        them, at the territory and combination of *i*."""
-        return keys[at_caps + b * n_rest + i % n_rest]
+    # the cells never published, a block per head (made once, shared by its cells):
+    # the cases open at each start day, their caps where the periods begin, those
+    # still open after they end; the heads of each period in the order of their
+    # relations within it (open, next, cap)
+    def opening(q: int) -> list[int]:
+        return [a - n for a, n in zip(at(q, active), at(q, new), strict=True)]
 
-    def still_open(e: int, i: int) -> Any:
-        """The cell of the cases open after the *e*-th end at the territory and
-        combination of *i*."""
-        return keys[at_ends + e * n_rest + i % n_rest]
+    sides: list[tuple[tuple[str, int], Sequence[int]]] = [(("open", q), opening(q)) for q in starts]
+    sides += [(("cap", q), opening(q)) for q in begins]
+    sides += [(("next", q), at(e, closing)) for e, q in enumerate(ends)]
+    block: dict[Any, int] = {}
+    for head, chunk in sides:
+        block[head] = len(keys)
+        keys += [(head, t, combo) for _, t, combo in at(head[1], cells)]
+        values += chunk
+    within: dict[int, list[Any]] = {}
+    for kind in ("open", "next", "cap"):
+        for head, _ in sides:
+            if head[0] == kind:
+                within.setdefault(head[1], []).append(head)
+    known = keys[2 * size + len(starts) * n_rest :]
+
+    def side(head: Any, i: int) -> Any:
+        """The cell of *head* at the territory and combination of *i*."""
+        return keys[block[head] + i % n_rest]
 
     groups: list[Any] = []
     for total, parts, over_time in layout.relation_positions():
         groups.append((keys[total], [keys[x] for x in parts], True))
         groups.append((keys[size + total], [keys[size + x] for x in parts], not over_time))
-        p = total // n_rest
-        if not over_time and starts[opened_at[p]] == p:
-            o = opened_at[p]
-            groups.append((opened(o, total), [opened(o, x) for x in parts], True))
-        if not over_time and p in last and ends[last[p]] == p:
-            e = last[p]
-            groups.append((still_open(e, total), [still_open(e, x) for x in parts], True))
-        if not over_time and p in first_of:
-            b = first_of[p]
-            groups.append((capped(b, total), [capped(b, x) for x in parts], True))
-    for b, q in enumerate(begins):
-        for r in range(n_rest):
-            i = q * n_rest + r
-            groups.append((capped(b, i), [opened(opened_at[q], i), capped(b, i)], False))
+        for head in () if over_time else within.get(total // n_rest, ()):
+            groups.append((side(head, total), [side(head, x) for x in parts], True))
+    for q in begins:
+        for i in range(q * n_rest, (q + 1) * n_rest):
+            cap = side(("cap", q), i)
+            groups.append((cap, [side(("open", starts[opened_at[q]]), i), cap], False))
     for i in range(size):
         p = i // n_rest
-        groups.append((keys[size + i], [keys[i], opened(opened_at[p], i)], True))
+        groups.append((keys[size + i], [keys[i], side(("open", starts[opened_at[p]]), i)], True))
         if p in after:
-            groups.append((keys[size + i], [opened(after[p], i), keys[size + i]], False))
+            opens = side(("open", starts[after[p]]), i)
+            groups.append((keys[size + i], [opens, keys[size + i]], False))
         if p in last:
-            groups.append((keys[size + i], [still_open(last[p], i), keys[size + i]], False))
+            groups.append((keys[size + i], [side(("next", last[p]), i), keys[size + i]], False))
     periods: list[Any] = []
     for q in begins:
         periods.append((("cap", q), [("open", starts[opened_at[q]]), ("cap", q)], False))
@@ -1619,7 +1582,7 @@ def _joint_table(
         if p in after:
             periods.append((("active", p), [("open", starts[after[p]]), ("active", p)], False))
         if p in last:
-            periods.append((("active", p), [("next", ends[last[p]]), ("active", p)], False))
+            periods.append((("active", p), [("next", last[p]), ("active", p)], False))
     dimensions = [periods, *layout.dimensions(True)[1:]]
     return keys, values, groups, dimensions, 2 * size, known
 
@@ -1643,9 +1606,18 @@ def _protect_pair(
     tables protected one by one leave open: on the Kreis example by sex for 2025,
     221 of 719 suppressed cells, 201 primary cells bounded below 3. Here the cases
     open at each start are cells of the table that are never published
-    (:func:`_joint_table`), and every witness keeps these relations; those where the
-    periods begin and end as a whole are known to the attacker (from the releases of
-    the periods before and after) and never move.
+    (:func:`_joint_table`), and every witness keeps these relations.
+
+    Those where the periods begin and end as a whole tie the release to the
+    releases of the periods before and after, which share no cell with it: read
+    together, the Stadt example's 2025-Q1 and 2025-Q2 with their months, each safe
+    alone, gave 30 fixed cells and 15 primary cells below 3. The one before bounds
+    the cases open at this start from above (at most its last month's active
+    cases), the one after may tell those still open after this end exactly (its
+    first period's active cases less its new cases). So every witness keeps the
+    latter at their true value and the former at most theirs: with the true tables
+    before and after it is a table of all of them that the attacker reading them
+    together cannot exclude (``docs/data-protection.rst``, "New and active cases").
     """
     new, active, closing = raws
     keys, values, groups, dimensions, unknown, known = _joint_table(layout, new, active, closing)

@@ -252,13 +252,9 @@ def protect(
     from ._protection import normalise, witness_suppression
 
     threshold = control.threshold
-    unknown = frozenset(free)
-    given = frozenset(known)
-    primary = {
-        c
-        for c, v in values.items()
-        if is_primary(v, threshold) and c not in unknown and c not in given
-    }
+    unknown, given = frozenset(free), frozenset(known)
+    never = unknown | given  # (never primary, and not counted in the table's size)
+    primary = {c for c, v in values.items() if is_primary(v, threshold) and c not in never}
     relations = normalise(groups)
     hidden: set[Any] = set(primary)
     witnessed: dict[Any, tuple[float, float]] = {}
@@ -269,9 +265,7 @@ def protect(
             dict.fromkeys(primary, control.required),
             lower=_LOWER,
             # (the size of the published table: cells never published do not count)
-            dimensions=(
-                dimensions if len(values) - len(unknown) - len(given) > PRODUCT_CELLS else None
-            ),
+            dimensions=dimensions if len(values) - len(never) > PRODUCT_CELLS else None,
             coordinates=coordinates,
             free=unknown,
             fixed=given,
