@@ -369,6 +369,35 @@ def test_the_workers_import_the_modules_to_preload_as_they_start() -> None:
     assert _workers.run_in_workers("-".join, [(["a", "b"],), ("cd",)], 2) == ["a-b", "c-d"]
 
 
+def _cells_of(layout: Any) -> tuple[int, int, int]:  # in a worker
+    return os.getpid(), id(layout), id(layout.cell_list())
+
+
+def test_a_worker_makes_the_cells_of_a_layout_once_for_all_its_tables() -> None:
+    """Each job is sent with its own copy of the layout; a worker keeps the last one
+    it received, and a job with an equal layout gets that one, with the cells and
+    relations made for the worker's earlier tables (and what the protection kept for
+    them, found by identity). An other layout is an other object."""
+    import pickle
+
+    periods = compute.expand_periods(["2025"], True)
+    layout = compute._Layout(periods, AGS, None, [("sex", ["f", "m"])])
+    first = pickle.loads(pickle.dumps(layout))
+    first.cell_list()
+    again = pickle.loads(pickle.dumps(layout))
+    assert again is first
+    assert again.cell_list() is first.cell_list()
+    assert again.__getstate__() == layout.__getstate__()
+    other = compute._Layout(periods, AGS[:3], None, [("sex", ["f", "m"])])
+    assert pickle.loads(pickle.dumps(other)) is not first
+    # (in a worker process: one worker, two jobs)
+    (pid, a, cells_a), (same_pid, b, cells_b) = _workers.run_in_workers(
+        _cells_of, [(layout,), (layout,)], 1
+    )
+    assert pid == same_pid != os.getpid()
+    assert (a, cells_a) == (b, cells_b)
+
+
 def test_the_workers_start_before_the_first_job_is_prepared() -> None:
     """The workers start (a fresh interpreter each) while the caller prepares the
     jobs: both are running when the generator is asked for its first job."""

@@ -183,6 +183,9 @@ class _Layout:
         # cost more than they take to build)
         return {**self.__dict__, "_cells": None, "_shape": None}
 
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        return _received_layout, (self.__getstate__(),)
+
     def chain(self, ags: str, concept: Concept | None) -> tuple[str, ...]:
         """The territory and its ancestors up to ``all``."""
         found = self.chains.get(ags)
@@ -351,6 +354,25 @@ class _Layout:
                 for c in range(n_c):
                     at = t * n_c + c
                     yield p * n_t * n_c + at, [s * n_t * n_c + at for s in subs], True
+
+
+_RECEIVED: list[_Layout] = []
+"""The last layout this process received from another (a worker process: its jobs)."""
+
+
+def _received_layout(state: dict[str, Any]) -> _Layout:
+    """A layout sent to this process (unpickled), or the equal one received last
+    with its cells and relations: a worker makes them once for all the tables of a
+    computation that it protects, not once per table (each job is sent with its own
+    copy of the layout), and the protection finds what it kept for the last table
+    with the same cells (:func:`~._hypercube.forget`) by identity, not cell by cell."""
+    for known in _RECEIVED:
+        if known.__getstate__() == {**state, "_cells": None, "_shape": None}:
+            return known
+    layout = _Layout.__new__(_Layout)
+    layout.__dict__.update(state)
+    _RECEIVED[:] = [layout]
+    return layout
 
 
 class _CaseCounter:
