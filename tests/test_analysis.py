@@ -291,6 +291,17 @@ def test_invalid_rule_counts_as_unknown() -> None:
         ("18–16 Uhr", ()),
         ("25–26 Uhr", ()),
         ("9:60–10 Uhr", ()),
+        # the ends of the rules (pinned by a mutation run, fifteenth session)
+        ("9:59–10 Uhr", ((599, 600),)),  # minute 59 is a minute of the hour
+        ("9:60–11 Uhr", ()),  # minute 60 is not
+        ("23–25 Uhr", ()),  # hour 25 is none; 24 only as an end without minutes
+        ("23–24:30 Uhr", ()),
+        ("23:30–24 Uhr", ((1410, 1440),)),
+        ("16–16 Uhr", ()),  # a span must end after it starts
+        ("8–9 Uhr", ((480, 540),)),  # one-digit hours at both ends
+        ("14:00-16", ()),  # without a unit both ends need their minutes
+        ("- 14 Uhr", ()),  # no start hour
+        ("9– Uhr", ()),  # no end hour
         ("nach Vereinbarung", ()),
         (None, ()),
     ],

@@ -715,3 +715,122 @@ def test_missing_icalendar_gives_install_hint(monkeypatch: pytest.MonkeyPatch) -
         to_ics(quarterly(), Y2026, network_id="ag", summary="AG")
     assert isinstance(info.value, ImportError)
     assert isinstance(info.value, KommunaleIntegrationError)
+
+
+# --------------------------------------------------------------------------- the ends of the rules
+# (each pinned by a mutation run of _schedule.py against this file, fifteenth session)
+
+
+@pytest.mark.parametrize("rule", ["FREQ=DAILY\rBYDAY=MO", "FREQ=DAILY\nBYDAY=MO"])
+def test_a_rule_with_a_line_break_inside_is_refused(rule: str) -> None:
+    with pytest.raises(InvalidValueError, match="single RRULE"):
+        MeetingSchedule(rrule=rule, dtstart=D(2026, 1, 1))
+
+
+def test_a_numbered_weekday_counts_from_one() -> None:
+    with pytest.raises(InvalidValueError, match="numbered weekday"):
+        MeetingSchedule(rrule="FREQ=MONTHLY;BYDAY=0TU", dtstart=D(2026, 1, 1))
+    assert MeetingSchedule(rrule="FREQ=MONTHLY;BYDAY=1TU", dtstart=D(2026, 1, 1))
+
+
+def test_rule_dates_of_a_single_day_include_it() -> None:
+    from kommunale_integration._schedule import rule_dates
+
+    tuesday = D(2026, 1, 6)
+    assert rule_dates("FREQ=WEEKLY;BYDAY=TU", D(2026, 1, 1), tuesday, tuesday) == [tuesday]
+    assert rule_dates("FREQ=WEEKLY;BYDAY=TU", D(2026, 1, 1), tuesday, D(2026, 1, 5)) == []
+    # both ends belong to the range
+    assert rule_dates("FREQ=WEEKLY;BYDAY=TU", D(2026, 1, 1), tuesday, D(2026, 1, 13)) == [
+        tuesday,
+        D(2026, 1, 13),
+    ]
+
+
+def test_a_meeting_moved_onto_the_first_or_last_day_of_the_period_is_in_it() -> None:
+    q2 = ReportPeriod.parse("2026-Q2")
+    first = quarterly(moved=(MovedMeeting(original=D(2026, 4, 14), new=D(2026, 4, 1)),))
+    last = quarterly(moved=(MovedMeeting(original=D(2026, 4, 14), new=D(2026, 6, 30)),))
+    assert planned_meetings(first, q2) == [D(2026, 4, 1)]
+    assert planned_meetings(last, q2) == [D(2026, 6, 30)]
+
+
+def test_the_default_tolerance_is_seven_days() -> None:
+    seven_late = meeting_status(quarterly(), [D(2026, 1, 20)], Y2026, D(2027, 1, 1))
+    assert seven_late[0].recorded == D(2026, 1, 20)
+    eight_late = meeting_status(quarterly(), [D(2026, 1, 21)], Y2026, D(2027, 1, 1))
+    assert eight_late[0].recorded is None
+
+
+@pytest.mark.parametrize("tolerance", [True, "7", 7.0])
+def test_the_tolerance_must_be_a_whole_number(tolerance: Any) -> None:
+    with pytest.raises(InvalidValueError, match="tolerance_days"):
+        meeting_status(quarterly(), [], Y2026, D(2027, 1, 1), tolerance_days=tolerance)
+
+
+def test_a_meeting_planned_on_today_is_not_yet_overdue() -> None:
+    (january, *_) = meeting_status(quarterly(), [], Y2026, today=D(2026, 1, 13))
+    assert january.planned == D(2026, 1, 13)
+    assert not january.overdue
+    (january, *_) = meeting_status(quarterly(), [], Y2026, today=D(2026, 1, 14))
+    assert january.overdue
+
+
+def test_meetings_up_to_twice_the_tolerance_before_the_period_take_part() -> None:
+    """A meeting planned ten days before the period (more than the tolerance, less than
+    twice it) claims a recorded meeting six days after it, before a meeting of the
+    period that is as far from it and later."""
+    weekly = MeetingSchedule(rrule="FREQ=DAILY;INTERVAL=12", dtstart=D(2026, 1, 22))
+    # planned: 22 January (10 days before February), 3 February, 15 February …
+    february = ReportPeriod.parse("2026-02")
+    statuses = meeting_status(weekly, [D(2026, 1, 28)], february, D(2026, 3, 1))
+    assert statuses[0].planned == D(2026, 2, 3)
+    assert statuses[0].recorded is None  # 28 January went to 22 January (tie: earlier first)
+
+
+def test_recorded_meetings_up_to_the_tolerance_before_the_window_take_part() -> None:
+    """The planned meetings taking part reach twice the tolerance before the period,
+    the recorded ones the tolerance further: one there keeps the outermost planned
+    meeting from claiming a recorded meeting that a meeting of the period needs. (At
+    the period's end no such case exists: on equal distances the earlier planned
+    meeting, the one of the period, is matched first.)"""
+    fortnightly = MeetingSchedule(rrule="FREQ=DAILY;INTERVAL=14", dtstart=D(2026, 2, 15))
+    # March with tolerance 7: planned meetings from 15 February take part (15
+    # February, 1 March …), recorded ones from 8 February; 22 February is 7 days from
+    # both 15 February and 1 March
+    statuses = meeting_status(
+        fortnightly, [D(2026, 2, 8), D(2026, 2, 22)], ReportPeriod.parse("2026-03"), D(2026, 5, 1)
+    )
+    assert statuses[0].planned == D(2026, 3, 1)
+    assert statuses[0].recorded == D(2026, 2, 22)
+
+
+def test_a_timed_meeting_without_an_end_lasts_an_hour() -> None:
+    data = to_ics(
+        quarterly(), Y2026, network_id="ag", summary="AG", dtstamp=STAMP, start_time=dt.time(17)
+    )
+    for event in events_of(data):
+        assert event["DTEND"].dt - event["DTSTART"].dt == dt.timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [(None, dt.time(18)), (dt.time(17), dt.time(17)), (dt.time(17), dt.time(16))]
+)
+def test_an_end_time_needs_an_earlier_start_time(start: dt.time | None, end: dt.time) -> None:
+    with pytest.raises(InvalidValueError, match="end_time"):
+        to_ics(
+            quarterly(),
+            Y2026,
+            network_id="ag",
+            summary="AG",
+            dtstamp=STAMP,
+            start_time=start,
+            end_time=end,
+        )
+
+
+def test_write_ics_leaves_cancelled_meetings_out_by_default(tmp_path: Path) -> None:
+    schedule = quarterly(exdates=(D(2026, 7, 14),))
+    target = write_ics(schedule, tmp_path / "ag.ics", Y2026, network_id="ag", summary="AG")
+    days = [event["DTSTART"].dt for event in events_of(target.read_bytes())]
+    assert D(2026, 7, 14) not in days
+    assert len(days) == 3
