@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import kommunale_integration as ki
 from kommunale_integration._cli import main
+from kommunale_integration._territories import stadtstaat_bezirk
 
 OFFICIAL = Path("/work/shared/data/gemeindeverzeichnis/AuszugGV4QAktuell.csv")
 HEADER = (
@@ -125,6 +126,49 @@ def test_sankt_and_st_are_one_and_a_name_further_on_is_offered() -> None:
     with pytest.raises(ki.KommunaleIntegrationError) as caught:
         book.require_name("Nirgendwo an der Nirgends")
     assert "Namen, in denen" not in str(caught.value)
+
+
+def test_umlauts_written_out_titles_before_the_name_and_near_misses() -> None:
+    """A newcomer on a keyboard without umlauts typed "Koeln", "Muenchen" and
+    "Neukoelln" and was told they do not exist, though "Weissenfels" (for Weißenfels)
+    was found; the officer of the Hansestadt Rostock typed the name her town signs
+    with. Umlauts written out are one with the umlauts (composed or decomposed), the
+    official suffix before the name is a spelling of it, and a name nothing has offers
+    the closest names."""
+    book = ki.territory_catalogue()
+    for name, ags in (
+        ("Koeln", "05315000"),
+        ("Köln", "05315000"),
+        ("Ko\u0308ln", "05315000"),
+        ("Muenchen", "09162000"),
+        ("Muelheim an der Ruhr", "05117000"),
+        ("Kuenzelsau", "08126046"),
+        ("Uelzen", "03360025"),
+        ("Hansestadt Rostock", "13003000"),
+        ("Lutherstadt Wittenberg", "15091375"),
+        ("Universitätsstadt Tübingen", "08416041"),
+        ("Große Kreisstadt Bad Reichenhall", "09172114"),
+        ("Grosse Kreisstadt Bad Reichenhall", "09172114"),
+    ):
+        assert [e.ags for e in book.find(name)][:1] == [ags], name
+        assert book.matches(ags, name), name
+    assert stadtstaat_bezirk("Neukoelln") == ("11000000", "Neukölln")
+    # The written-out umlauts make no two places one.
+    assert [e.ags for e in book.find("Mühlheim an der Donau")] == ["08327036"]
+    assert not book.matches("05117000", "Mühlheim an der Ruhr")
+    for typed, meant in (
+        ("Munchen", "München (09162000)"),
+        ("Halle/Saale", "Halle (Saale) (15002000)"),
+        ("Frankfurt a.M.", "Frankfurt am Main (06412000)"),
+        ("Landau i.d.Pfalz", "Landau in der Pfalz (07313000)"),
+        ("Wettringn", "Wettringen (05566096)"),
+    ):
+        with pytest.raises(ki.KommunaleIntegrationError) as caught:
+            book.require_name(typed)
+        assert f"ähnliche Namen: {meant}" in str(caught.value), typed
+    assert book.similar("Nirgendwo an der Nirgends") == []
+    assert main(["territories", "find", "Neukoelln"]) == 0
+    assert main(["territories", "find", "Muenchen"]) == 0
 
 
 def test_a_name_prefix_finds_every_town_it_begins() -> None:

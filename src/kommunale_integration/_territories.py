@@ -18,10 +18,12 @@ Licence of the data: Datenlizenz Deutschland – Namensnennung – Version 2.0
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
@@ -81,6 +83,16 @@ _PREFIXES = (
     ("kreis ", 5),
     ("landkreis ", 5),
 )
+
+
+#: The abbreviated suffixes of official names, written out before a name ("Große
+#: Kreisstadt Dachau" for "Dachau, GKSt"; "Markt" and "Stadt" are prefixes already).
+_TITLE_ABBREVIATIONS: Final = {
+    "gkst": "grosse kreisstadt",
+    "krst.": "kreisstadt",
+    "st": "stadt",
+    "m": "markt",
+}
 
 
 #: Abbreviations of the Länder (ISO 3166-2 without "DE-", and NRW) -> Land AGS.
@@ -185,10 +197,17 @@ def _not_a_unit(name: str, catalogue: TerritoryCatalogue) -> str | None:
     )
 
 
+#: Umlauts as a keyboard without them writes them (``Koeln``, ``Muenchen``); ``ß`` is
+#: ``ss`` by case-folding already (``Weissenfels``).
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+
+
 def _normal(text: str) -> str:
-    """A name for comparison: case-folded, single spaces, no spaces around punctuation,
-    "St." as "Sankt"."""
-    folded = _SAINT.sub("sankt ", " ".join(text.casefold().split())).strip()
+    """A name for comparison: case-folded, umlauts as ``ae``/``oe``/``ue`` and ``ß`` as
+    ``ss`` (both spellings are one; decomposed umlauts composed first), single spaces,
+    no spaces around punctuation, "St." as "Sankt"."""
+    folded = unicodedata.normalize("NFC", text).casefold().translate(_UMLAUTS)
+    folded = _SAINT.sub("sankt ", " ".join(folded.split())).strip()
     if " " in folded and not folded.isalnum():
         return _AROUND_PUNCTUATION.sub(r"\1", folded)
     return folded
@@ -268,12 +287,28 @@ class OfficialTerritory:
             return self.ags[:2]
         return None
 
+    def titled_names(self) -> frozenset[str]:
+        """The spellings with the official suffix written before the name, as towns
+        write themselves (normalised): ``Hansestadt Rostock`` for ``Rostock,
+        Hansestadt``, ``Lutherstadt Wittenberg``, ``Große Kreisstadt Dachau`` for
+        ``Dachau, GKSt``; empty for a name without a suffix.
+
+        .. versionadded:: 0.2.0
+        """
+        short = _normal(self.short_name)
+        titles = (_normal(part) for part in self.name.split(",")[1:])
+        return frozenset(
+            f"{_TITLE_ABBREVIATIONS.get(title, title)} {short}" for title in titles if title
+        )
+
     def names(self) -> frozenset[str]:
-        """Every spelling that names this unit (normalised): official, short, display."""
+        """Every spelling that names this unit (normalised): official, short, display,
+        with the official suffix before the name (:attr:`titled_names`)."""
         short = _normal(self.short_name)
         full = _normal(self.name) if "," in self.name else short
         if len(self.ags) == 8:
-            return frozenset((full, short, f"stadt {short}", f"gemeinde {short}", f"markt {short}"))
+            prefixed = (full, short, f"stadt {short}", f"gemeinde {short}", f"markt {short}")
+            return frozenset(prefixed) | self.titled_names()
         return frozenset(
             (full, short, _normal(self.display_name), f"kreis {short}", f"landkreis {short}")
         )
@@ -373,6 +408,8 @@ class TerritoryCatalogue:
                 index.setdefault(short, []).append(entry)
                 if "," in name:
                     index.setdefault(_normal(name), []).append(entry)
+                    for titled in entry.titled_names() if size == 8 else ():
+                        index.setdefault(titled, []).append(entry)
                 if size == 5:
                     display = _normal(entry.display_name)
                     if display != short:
@@ -489,8 +526,30 @@ class TerritoryCatalogue:
                     "; names with it: {names}",
                     names="; ".join(self.describe(e.ags) for e in within[:5]),
                 )
+            elif near := self.similar(name):
+                message += tr(
+                    "; similar names: {names}",
+                    names="; ".join(self.describe(e.ags) for e in near),
+                )
             raise KommunaleIntegrationError(message)
         return exact, beginning
+
+    def similar(self, name: str, limit: int = 5) -> list[OfficialTerritory]:
+        """The Kreise, Städte and Gemeinden whose spellings are close to *name*, closest
+        first: a typing error or another way of writing the name (``Munchen``,
+        ``Halle/Saale``, ``Frankfurt a.M.``, ``Landau i.d.Pfalz``); at most *limit*.
+
+        .. versionadded:: 0.2.0
+        """
+        wanted = _normal(name)
+        if len(wanted) < 3:
+            return []
+        index = self._name_index()
+        found: dict[str, OfficialTerritory] = {}
+        for key in difflib.get_close_matches(wanted, index, n=3 * limit, cutoff=0.75):
+            for entry in index[key]:
+                found.setdefault(entry.ags, entry)
+        return list(found.values())[:limit]
 
     def containing(self, name: str) -> list[OfficialTerritory]:
         """The Städte and Gemeinden whose names have *name* as a word further on
