@@ -171,6 +171,34 @@ def test_umlauts_written_out_titles_before_the_name_and_near_misses() -> None:
     assert main(["territories", "find", "Muenchen"]) == 0
 
 
+def test_a_bilingual_name_is_found_by_each_language_and_a_prefix_keeps_beginnings() -> None:
+    """The officer of the Stadt Bautzen (officially "Bautzen / Budyšin", German /
+    Sorbian) typed "Bautzen" and init refused it as ambiguous with the Landkreis
+    Bautzen; "Stadt Bautzen" did "not exist". Each language's name of a bilingual
+    official name is a spelling of it, with "Stadt" before it too, and a prefix with
+    no exact match still finds the Städte the rest begins (``Stadt Cottbus``)."""
+    book = ki.territory_catalogue()
+    for name, ags in (
+        ("Bautzen", "14625020"),
+        ("Stadt Bautzen", "14625020"),
+        ("Budyšin", "14625020"),
+        ("Hoyerswerda", "14625240"),
+        ("Wojerecy", "14625240"),
+        ("Lübben (Spreewald)", "12061316"),
+        ("Lubin (Błota)", "12061316"),
+    ):
+        exact, _ = book.candidates(name)
+        assert [e.ags for e in exact] == [ags], name
+        assert book.matches(ags, name), name
+    assert [e.ags for e in book.kreise_named("Bautzen")] == ["14625"]
+    assert [e.ags for e in book.find("Kreis Bautzen")] == ["14625"]
+    assert [e.ags for e in book.find("Stadt Cottbus")] == ["12052000"]
+    assert [e.ags for e in book.find("Stadt Senftenberg")] == ["12066304"]
+    # A slash without spaces is one name: "Lahr" is the Gemeinde Lahr, exactly.
+    assert [e.ags for e in book.candidates("Lahr")[0]] == ["07140502", "07232072"]
+    assert not book.matches("08317065", "Lahr")
+
+
 def test_a_name_prefix_finds_every_town_it_begins() -> None:
     found = ki.territory_catalogue().find("Neustadt")
     assert len(found) == 17

@@ -301,13 +301,33 @@ class OfficialTerritory:
             f"{_TITLE_ABBREVIATIONS.get(title, title)} {short}" for title in titles if title
         )
 
+    def language_names(self) -> frozenset[str]:
+        """Each language's name of a bilingual official name (normalised), which the
+        Gemeindeverzeichnis writes German / Sorbian: ``Bautzen`` and ``Budyšin`` for
+        ``Bautzen / Budyšin``, ``Lübben (Spreewald)`` and ``Lubin (Błota)``; empty for
+        any other name. (A slash without spaces is part of one name — ``Lahr/Schwarzwald``,
+        ``Cottbus/Chóśebuz`` — whose beginning finds it.)
+
+        .. versionadded:: 0.2.0
+        """
+        parts = self.short_name.split(" / ")
+        if len(parts) < 2:
+            return frozenset()
+        return frozenset(_normal(part) for part in parts if part.strip())
+
     def names(self) -> frozenset[str]:
         """Every spelling that names this unit (normalised): official, short, display,
-        with the official suffix before the name (:attr:`titled_names`)."""
+        with the official suffix before the name (:attr:`titled_names`), each language's
+        name of a bilingual one (:attr:`language_names`), with ``Stadt``, ``Gemeinde``
+        or ``Markt`` before it."""
         short = _normal(self.short_name)
         full = _normal(self.name) if "," in self.name else short
         if len(self.ags) == 8:
-            prefixed = (full, short, f"stadt {short}", f"gemeinde {short}", f"markt {short}")
+            bare = (short, *self.language_names())
+            prefixed = [full, *bare]
+            prefixed += [
+                f"{kind} {name}" for name in bare for kind in ("stadt", "gemeinde", "markt")
+            ]
             return frozenset(prefixed) | self.titled_names()
         return frozenset(
             (full, short, _normal(self.display_name), f"kreis {short}", f"landkreis {short}")
@@ -410,6 +430,8 @@ class TerritoryCatalogue:
                     index.setdefault(_normal(name), []).append(entry)
                     for titled in entry.titled_names() if size == 8 else ():
                         index.setdefault(titled, []).append(entry)
+                for spoken in entry.language_names() if size == 8 else ():
+                    index.setdefault(spoken, []).append(entry)
                 if size == 5:
                     display = _normal(entry.display_name)
                     if display != short:
@@ -456,6 +478,10 @@ class TerritoryCatalogue:
                     found = [e for e in index.get(wanted[len(prefix) :], []) if len(e.ags) == size]
                     if found:
                         exact, stem = found, wanted[len(prefix) :] if size == 8 else None
+                        break
+                    if size == 8:
+                        # "Stadt Lahr": the Städte whose names begin with "Lahr"
+                        stem = wanted[len(prefix) :]
                         break
         exact = sorted(exact, key=lambda e: e.ags)
         if stem is None:
