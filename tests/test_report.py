@@ -455,7 +455,7 @@ def test_docx_has_headings_tables_and_charts() -> None:
         "3 Handlungsfelder",
         "3.1 Sprache",
     ]
-    assert "A7 Zeichenerklärung" in headings
+    assert "A6 Zeichenerklärung" in headings
     assert "6 Akteure und Angebote" in headings
     first_rows = [[c.text for c in table.rows[0].cells] for table in doc.tables]
     assert ["Kennzahl", "Wert", "Vorperiode", "Veränderung", "Zielwert", "Zielerreichung"] in (

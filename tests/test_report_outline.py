@@ -1111,3 +1111,49 @@ def test_a_previous_period_before_the_export_says_why_it_has_no_values() -> None
     assert "Fallexport beginnt" not in ki.build_report(
         concept, "2025", cases=whole, format="md", today=TODAY_KREIS
     )
+
+
+def test_a_field_without_an_offer_anywhere_is_said_once_not_in_every_row(
+    kreis: ki.Concept, kreis_cases: Any
+) -> None:
+    """A Landkreis of 104 Gemeinden (Trier-Saarburg, fresh from init) got an annex of
+    104 rows each listing the same eight Handlungsfelder. A field in which no
+    municipality of the concept has an offer is named once; each row keeps the
+    municipality's other gaps, and a municipality with no other gap has no row."""
+    no_health = kreis.evolve(offers=tuple(o for o in kreis.offers if "gesundheit" not in o.fields))
+    texts = {
+        fmt: ki.build_report(no_health, "2025", format=fmt, cases=kreis_cases, today=TODAY_KREIS)  # type: ignore[call-overload]
+        for fmt in ("html", "md", "docx")
+    }
+    texts["docx"] = _docx_text(texts["docx"])
+    for fmt, text in texts.items():
+        assert "In keiner Kommune ein Angebot" in text, fmt
+        assert "Keine Kommune des Konzepts hat ein aktuelles Angebot in: Gesundheit." in text, fmt
+    body, annex = texts["md"].split("## Anhang", 1)
+    assert "**In keiner Kommune ein Angebot:** Gesundheit" in body
+    assert "**Versorgungslücken nach Kommunen:** 8 Kommunen mit Lücken" in body
+    assert (
+        "Keine Kommune des Konzepts hat ein aktuelles Angebot in: Gesundheit. Die Liste "
+        "nennt die übrigen Lücken jeder Kommune." in annex
+    )
+    gaps = annex.split("Versorgungslücken nach Kommunen", 1)[1].split("###", 1)[0]
+    assert "| Ascheberg | Gesellschaftliche Teilhabe |" in gaps
+    assert "| Coesfeld |" not in gaps  # its only gap is the one of every municipality
+    assert gaps.count("Gesundheit") == 0
+    # Without a gap elsewhere: the sentence alone, no table.
+    no_teilhabe = no_health.evolve(
+        offers=tuple(o for o in no_health.offers if "teilhabe" not in o.fields)
+    )
+    md = ki.build_report(no_teilhabe, "2025", format="md", cases=kreis_cases, today=TODAY_KREIS)
+    body, annex = md.split("## Anhang", 1)
+    assert "**In keiner Kommune ein Angebot:** Gesundheit, Gesellschaftliche Teilhabe" in body
+    assert "Versorgungslücken nach Kommunen" not in md
+    assert "Keine Kommune des Konzepts" not in md  # said once, in the section
+    # Without actors and offers there is no section: the annex says it.
+    empty = no_teilhabe.evolve(offers=(), actors=(), networks=(), measures=(), funding=())
+    md = ki.build_report(empty, "2025", format="md", today=TODAY_KREIS)
+    assert "Keine Kommune des Konzepts hat ein aktuelles Angebot in: Frühkindliche" in md
+    # The example itself, with a gap in some municipalities only, is unchanged.
+    md = ki.build_report(kreis, "2025", format="md", cases=kreis_cases, today=TODAY_KREIS)
+    assert "In keiner Kommune" not in md
+    assert "| Ascheberg | Gesellschaftliche Teilhabe |" in md

@@ -357,11 +357,15 @@ class ActorsSection:
     stale: tuple[EntryChange, ...]
     duplicates: tuple[DuplicateView, ...]
     gaps: tuple[tuple[str, tuple[str, ...]], ...]
-    """(municipality name, field titles without an offer)."""
+    """(municipality name, field titles without an offer), without the fields of
+    :attr:`gaps_everywhere`; only the municipalities with another gap."""
     verified: int = 0
     """Entries verified in the period (reported instead of changes without a predecessor)."""
     outside: tuple[OutsideView, ...] = ()
     """Offers held outside the territory ("außerhalb"), current at the end of the period."""
+    gaps_everywhere: tuple[str, ...] = ()
+    """Titles of the fields in which no municipality of the concept (two or more) has a
+    current offer: said once, not in each municipality's row."""
 
 
 @attrs.frozen(kw_only=True)
@@ -744,8 +748,15 @@ def _actors_section(
     for gap in coverage_gaps(concept, on=period.end):
         if not shown("coverage-gap", f"{gap.municipality}/{gap.field}"):
             continue
-        by_town[gap.municipality].append(_field_title(concept, gap.field))
-    gaps = tuple((names.get(ags, ags), tuple(fields)) for ags, fields in by_town.items())
+        by_town[gap.municipality].append(gap.field)
+    towns = {town.ags for town in concept.municipalities(on=period.end)}
+    lacking = set.intersection(*(set(by_town.get(ags, ())) for ags in towns)) if towns else set()
+    everywhere = [f.id for f in concept.fields if f.id in lacking] if len(towns) > 1 else []
+    gaps = tuple(
+        (names.get(ags, ags), tuple(_field_title(concept, f) for f in rest))
+        for ags, fields in by_town.items()
+        if (rest := [f for f in fields if f not in everywhere])
+    )
     outside = tuple(
         OutsideView(
             offer=_name(concept, "offers", o.offer),
@@ -766,6 +777,7 @@ def _actors_section(
         gaps=gaps,
         verified=verified,
         outside=outside,
+        gaps_everywhere=tuple(_field_title(concept, f) for f in everywhere),
     )
 
 

@@ -895,6 +895,8 @@ def _actors(ctx: ReportContext, fmt: Formatter) -> Body | None:
             )
     if a.compared_with is None and a.verified:
         items.append(Item(label=t("verified_entries"), text=fmt.number(a.verified, 0)))
+    if a.gaps_everywhere:
+        items.append(Item(label=t("gaps_everywhere"), text=", ".join(a.gaps_everywhere)))
     if a.gaps:
         items.append(Item(label=t("gaps"), text=fmt.tn("gaps_count", len(a.gaps))))
     if len(a.outside) > LIST_LIMIT:
@@ -1033,6 +1035,10 @@ def _entry_lists(ctx: ReportContext, fmt: Formatter) -> Body | None:
         )
     if len(a.outside) > LIST_LIMIT:
         blocks.extend(_outside(fmt, a.outside))
+    if a.gaps_everywhere and (a.gaps or not (a.actor_count or a.offer_count)):
+        # Beside the table it lists, or where no section on actors and offers says it
+        note = t("gaps_everywhere_note", fields=", ".join(a.gaps_everywhere))
+        blocks.append(Paragraph(text=f"{note} {t('gaps_other_note')}" if a.gaps else note))
     if a.gaps:
         blocks.append(
             _table(
