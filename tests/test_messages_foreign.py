@@ -23,6 +23,7 @@ from helpers import set_locale
 from kommunale_integration import _cli, _i18n, _text
 from kommunale_integration._cli import main
 from kommunale_integration._errors import LoadError, foreign_text, os_error_text
+from kommunale_integration._i18n import using_language
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "kommunale_integration"
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "kreis_coesfeld"
@@ -424,3 +425,28 @@ def test_no_report_period_ends_in_an_internal_error(
     assert code in {0, 2}, err
     assert "interner Fehler" not in err
     assert "internal error" not in err
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "expected"),
+    [
+        ("id: x\n\tname: y\n", 2, "ein Tabulator: YAML rückt nur mit Leerzeichen ein"),
+        ("id: x\nstaff:\n\t- role: a\n", 3, "ein Tabulator: YAML rückt nur mit Leerzeichen ein"),
+        ("\tid: x\n", 1, "ein Tabulator: YAML rückt nur mit Leerzeichen ein"),
+        ("id: x\r\nname: @home\r\n", 2, "ein Text, der mit @ oder ` beginnt, braucht Anführ"),
+    ],
+)
+def test_a_tab_that_indents_yaml_is_named_whichever_parser_reads_it(
+    text: str, row: int, expected: str
+) -> None:
+    """A konzept.yaml edited in Notepad with the Tab key was refused with the parser's
+    English "found character that cannot start any token": LibYAML, the fast parser
+    the library uses, does not say which character (PyYAML does). The message now names
+    the tab, and a value beginning with a reserved character, at its line."""
+    with using_language("de"), pytest.raises(ki.LoadError) as info:
+        ki.loads_yaml(text, ki.Actor, file="a.yaml")
+    finding = info.value.findings[0]
+    assert finding.code == "invalid-yaml"
+    assert finding.location.row == row
+    assert expected in finding.message
+    assert "cannot start" not in finding.message

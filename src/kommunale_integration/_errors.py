@@ -365,6 +365,10 @@ _FOREIGN: Final = (
         N_("a tab character: YAML indents with spaces only"),
     ),
     ("found a tab character", N_("a tab character: YAML indents with spaces only")),
+    (
+        "that cannot start any token",
+        N_("a character that cannot begin a value (a text beginning with @ or ` needs quotes)"),
+    ),
     ("could not find expected ':'", N_("a ':' is missing after a key")),
     ("did not find expected key", N_("a key is missing here (check the indentation)")),
     ("did not find expected ',' or ']'", N_("a ',' or ']' is missing (an unclosed list?)")),

@@ -621,6 +621,13 @@ def parse_yaml(text: str, *, file: str | None = None, lines: dict[str, int] | No
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if mark is not None and problem == "found character that cannot start any token":
+            # LibYAML leaves out the character that PyYAML names (a tab that indents)
+            rows = text.replace("\r\n", "\n").split("\n")
+            source = rows[mark.line] if 0 <= mark.line < len(rows) else ""
+            char = source[mark.column : mark.column + 1]
+            if char:
+                problem = f"found character {char!r} that cannot start any token"
         message = tr("invalid YAML: {problem}", problem=foreign_text(problem))
         raise LoadError([_finding("invalid-yaml", message, file, row=row)]) from None
     finally:
