@@ -334,6 +334,12 @@ def test_a_spreadsheet_named_almost_like_a_table_is_named(
         name,
     )
     assert f"aus {table}.csv oder {table}.xlsx gelesen" in finding.message
+    # Renamed, an .xls or .ods is still no .xlsx: the advice is to save it as one.
+    converted = name.lower().endswith((".xls", ".ods"))
+    assert ("Datei um" in finding.message) is not converted
+    assert (f"als {table}.xlsx (Excel-Arbeitsmappe) oder {table}.csv" in finding.message) is (
+        converted
+    )
     if table != "akteure":
         return
     # the right name is read, and so is a file named under tables:, without a warning
@@ -346,6 +352,38 @@ def test_a_spreadsheet_named_almost_like_a_table_is_named(
     result = ki.load_concept_with_findings(folder)
     assert "ignored-file" not in {f.code for f in result.findings}
     assert [a.name for a in result.concept.actors][-1] == "Caritas"
+
+
+def _ods() -> bytes:
+    """The start of an OpenDocument spreadsheet: its first entry "mimetype", stored."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        archive.writestr("content.xml", "<office:document-content/>", zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (_ods(), "OpenDocument-Tabelle (LibreOffice, .ods), keine Excel-Arbeitsmappe"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "alte Excel-Arbeitsmappe (.xls"),
+    ],
+)
+def test_an_ods_or_xls_renamed_to_xlsx_is_told_to_be_saved_as_one(
+    tmp_path: Path, data: bytes, said: str
+) -> None:
+    """An officer working with LibreOffice followed the advice to rename akteure.ods
+    to akteure.xlsx, and was told in English that "[Content_Types].xml" was missing
+    from the archive. The format is named with how to save the file as a workbook."""
+    folder = _folder(tmp_path, {"akteure.xlsx": data})
+    (finding,) = _load_findings(folder)
+    assert (finding.code, finding.location.file) == ("unreadable-file", "akteure.xlsx")
+    assert said in finding.message
+    assert "Content_Types" not in finding.message
+    assert "zip" not in finding.message.lower()
 
 
 def test_an_ignored_file_with_a_hostile_name_is_shown_escaped(tmp_path: Path) -> None:

@@ -153,18 +153,31 @@ _MESSAGES: dict[str, str] = {
         "was written by a program and never saved in a spreadsheet): open and save it in "
         "Excel or LibreOffice, or enter the value"
     ),
+    "ods-as-xlsx": (
+        "file is an OpenDocument spreadsheet (LibreOffice, .ods), not an Excel workbook: "
+        "save it in LibreOffice as Excel 2007-365 (.xlsx) or as CSV"
+    ),
+    "xls-as-xlsx": (
+        "file is an old Excel workbook (.xls, Excel 97-2003), not an .xlsx workbook: save "
+        "it in Excel or LibreOffice as Excel workbook (.xlsx) or as CSV"
+    ),
     "unreadable-file": "file cannot be read: {problem}",
     "ambiguous-file": "several files for the same purpose: {found}; keep only one",
     "ignored-file": (
         "this file is not read: the table is read from {table}.csv or {table}.xlsx, "
         "written so; rename the file, or name it under tables: in konzept.yaml"
     ),
+    "ignored-file-format": (
+        "this file is not read: the table is read from {table}.csv or {table}.xlsx, and "
+        "{suffix} files are not read at all; save it as {table}.xlsx (Excel workbook) or "
+        "{table}.csv in Excel or LibreOffice"
+    ),
     "no-main-file": (
         "folder holds no main file konzept.yaml, konzept.yml, konzept.json or konzept.toml"
     ),
     "unknown-format": (
         "unknown file format (expected .yaml, .yml, .json, .toml, .csv or .xlsx; save old "
-        ".xls files as .xlsx in Excel)"
+        ".xls files and LibreOffice .ods files as .xlsx in Excel or LibreOffice)"
     ),
     "invalid-yaml": "invalid YAML: {problem}",
     "invalid-json": "invalid JSON: {problem}",

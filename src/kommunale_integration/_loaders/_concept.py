@@ -470,6 +470,9 @@ def _table_paths(
 #: The endings of spreadsheets and text tables, read or not (``.xls``, ``.ods``).
 _SPREADSHEETS: Final = frozenset({".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"})
 
+#: The spreadsheet formats that no loader reads (a new name does not make them readable).
+_NOT_READ: Final = frozenset({".xls", ".ods"})
+
 
 def _ignored_tables(
     base: Path, read: Mapping[TableKind, tuple[Path, str]], collector: Collector
@@ -499,7 +502,19 @@ def _ignored_tables(
         # a name with a control character (a terminal's escape) or undecodable bytes is
         # shown escaped
         shown_name = name if name.isprintable() else shown(name)
-        collector.add("ignored-file", file=shown_name, severity=Severity.WARNING, table=meant)
+        suffix = path.suffix.lower()
+        if suffix in _NOT_READ:
+            # renamed, an .ods or .xls is still no .xlsx: it must be saved as one
+            collector.add(
+                "ignored-file",
+                "ignored-file-format",
+                file=shown_name,
+                severity=Severity.WARNING,
+                table=meant,
+                suffix=suffix,
+            )
+        else:
+            collector.add("ignored-file", file=shown_name, severity=Severity.WARNING, table=meant)
 
 
 def _resolvable(path: Path) -> bool:

@@ -15,7 +15,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, Final
 
 from .._errors import OutputError, Severity, foreign_text, require_extra, shown
 from .._i18n import tr
@@ -126,12 +126,29 @@ def read_csv_rows(data: bytes, display: str, collector: Collector) -> TableRows 
     )
 
 
+#: The signature of an OLE2 compound file: an old Excel workbook (.xls, Excel 97-2003).
+_OLE2: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+#: An OpenDocument spreadsheet (.ods) is a ZIP archive whose first entry, stored
+#: uncompressed, is "mimetype" holding this text (OpenDocument 1.2, part 3, 3.3).
+_ODS_MIMETYPE: Final = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
+_ODS_MIMETYPE_END: Final = 30 + len(_ODS_MIMETYPE)
+
+
 def check_zip(data: bytes, display: str, collector: Collector) -> bool:
-    """Refuse a workbook whose ZIP directory promises an absurd unpacked size.
+    """Refuse a workbook whose ZIP directory promises an absurd unpacked size, and an old
+    Excel (.xls) or OpenDocument (.ods) spreadsheet that carries the name of an .xlsx
+    workbook, saying how to save it as one.
 
     Only the central directory is read; nothing is decompressed.
     """
     options = collector.options
+    if data.startswith(_OLE2):
+        collector.add("unreadable-file", "xls-as-xlsx", file=display)
+        return False
+    if data.startswith(b"PK\x03\x04") and _ODS_MIMETYPE in data[:_ODS_MIMETYPE_END]:
+        collector.add("unreadable-file", "ods-as-xlsx", file=display)
+        return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
