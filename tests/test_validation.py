@@ -643,6 +643,41 @@ def test_coverage_gap() -> None:
     )
 
 
+def test_a_field_without_an_offer_in_any_municipality_is_one_finding() -> None:
+    """A Landkreis of 104 Gemeinden fresh from init got 832 hints, one per
+    municipality and field. A field in which none of two or more municipalities has an
+    offer is one finding at the field; accepted, it leaves the report too."""
+    concept = _replace(_clean(), "offers", 1, territories=(BILLERBECK,), venue=None)
+    concept = _replace(concept, "offers", 1, fields=("sprache",))
+    report = _run(concept)
+    finding = _only(report, "coverage-gap")
+    assert finding.location.path == "fields[1]"
+    assert finding.subject == "05558/arbeitsmarkt"
+    assert finding.message == (
+        "Handlungsfeld „Arbeitsmarkt“: in keiner der 2 Städte und Gemeinden ein aktuelles Angebot."
+    )
+    md = ki.build_report(concept, "2026", format="md", today=TODAY)
+    assert "**In keiner Kommune ein Angebot:** Arbeitsmarkt" in md
+    accepted = concept.evolve(
+        accepted_findings=(
+            ki.AcceptedFinding(
+                code="coverage-gap",
+                subject="05558/arbeitsmarkt",
+                reason="Das Jobcenter berät im Kreishaus.",
+                date=date(2026, 3, 1),
+                by="Steuerungsgruppe",
+            ),
+        )
+    )
+    assert "coverage-gap" not in _run(accepted).codes()
+    md = ki.build_report(accepted, "2026", format="md", today=TODAY)
+    assert "In keiner Kommune" not in md
+    assert "| Billerbeck | Arbeitsmarkt |" not in md  # nor in each row
+    # With one municipality left, its gap is the finding, as before.
+    one = concept.evolve(territories=concept.territories[:2])
+    assert _only(_run(one), "coverage-gap").location.path == "territories[1]"
+
+
 def test_offer_unreachable() -> None:
     concept = _replace(_clean(), "offers", 1, venue=Venue(name="Treff", municipality=DUELMEN))
     concept = _replace(concept, "actors", 2, contacts=(Contact(role="Info", web="https://x.de"),))

@@ -527,6 +527,33 @@ def coverage_gaps(concept: Concept, *, on: date | None = None) -> list[CoverageG
     ]
 
 
+def fields_without_offer(
+    concept: Concept, gaps: Iterable[CoverageGap], *, on: date | None = None
+) -> list[str]:
+    """The Handlungsfelder in which every Stadt and Gemeinde of the concept has a gap.
+
+    One statement instead of one per municipality (a Landkreis of 104 Gemeinden fresh
+    from ``init``: 104 gaps in each field). Empty for a concept of fewer than two
+    municipalities, where the gap of the one is as short.
+
+    Args:
+        concept: The :class:`~kommunale_integration.Concept`.
+        gaps: Its gaps (from :func:`coverage_gaps`, perhaps without the accepted ones).
+        on: The day whose municipalities count (default: today).
+
+    Returns:
+        Field codes in the order of the concept's fields.
+    """
+    day = date.today() if on is None else on  # noqa: DTZ011 - a calendar day, no time zone
+    towns = {town.ags for town in concept.municipalities(on=day)}
+    if len(towns) < 2:
+        return []
+    lacking: dict[str, set[str]] = defaultdict(set)
+    for gap in gaps:
+        lacking[gap.field].add(gap.municipality)
+    return [f.id for f in concept.fields if towns <= lacking.get(f.id, set())]
+
+
 def _outside(concept: Concept, ags: str) -> bool:
     """Whether *ags* lies outside the concept's territory (a neighbour)."""
     if ags.startswith(concept.territory) or concept.territory.startswith(ags):

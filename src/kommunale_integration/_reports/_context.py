@@ -42,8 +42,10 @@ from typing import Any
 import attrs
 
 from .._analysis import (
+    CoverageGap,
     Overlap,
     coverage_gaps,
+    fields_without_offer,
     find_duplicate_structures,
     offers_outside,
     stale_entries,
@@ -749,13 +751,14 @@ def _actors_section(
         if not shown("coverage-gap", f"{gap.municipality}/{gap.field}"):
             continue
         by_town[gap.municipality].append(gap.field)
-    towns = {town.ags for town in concept.municipalities(on=period.end)}
-    lacking = set.intersection(*(set(by_town.get(ags, ())) for ags in towns)) if towns else set()
-    everywhere = [f.id for f in concept.fields if f.id in lacking] if len(towns) > 1 else []
+    shown_gaps = [CoverageGap(municipality=a, field=f) for a, fs in by_town.items() for f in fs]
+    # A field without an offer anywhere is one statement (validation's one finding)
+    lacking = fields_without_offer(concept, shown_gaps, on=period.end)
+    everywhere = [f for f in lacking if shown("coverage-gap", f"{concept.territory}/{f}")]
     gaps = tuple(
         (names.get(ags, ags), tuple(_field_title(concept, f) for f in rest))
         for ags, fields in by_town.items()
-        if (rest := [f for f in fields if f not in everywhere])
+        if (rest := [f for f in fields if f not in lacking])
     )
     outside = tuple(
         OutsideView(

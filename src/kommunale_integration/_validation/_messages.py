@@ -143,6 +143,9 @@ MESSAGES: Mapping[str, str] = {
         "are given for {missing}."
     ),
     "coverage-gap": "{town} ({ags}): no current offer in the field of action “{field}”.",
+    "coverage-gap/everywhere": (
+        "field of action “{field}”: no current offer in any of the {count} municipalities."
+    ),
     "incomplete-period": (
         "indicator “{indicator}”: there is no value or reason for {territory} in the period "
         "{period}."

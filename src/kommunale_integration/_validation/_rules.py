@@ -11,7 +11,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Final
 
-from .._analysis import Overlap, coverage_gaps, find_duplicate_structures, stale_entries
+from .._analysis import (
+    Overlap,
+    coverage_gaps,
+    fields_without_offer,
+    find_duplicate_structures,
+    stale_entries,
+)
 from .._catalogues import load_catalogue
 from .._engine.temporal import Value, combine_over_time
 from .._errors import Finding, Severity
@@ -690,7 +696,9 @@ class DuplicateStructureRule(BuiltinRule):
 
 
 class CoverageRule(BuiltinRule):
-    """Each Stadt or Gemeinde has a current offer in each Handlungsfeld (``coverage-gap``).
+    """Each Stadt or Gemeinde has a current offer in each Handlungsfeld (``coverage-gap``);
+    a field in which none of two or more has one is one finding at the field, about
+    ``<concept territory>/<field>``.
 
     See :func:`~kommunale_integration.coverage_gaps`; "current" means valid on the
     context's ``today``.
@@ -701,7 +709,23 @@ class CoverageRule(BuiltinRule):
 
     def check(self, context: ValidationContext) -> Iterator[Finding]:
         concept = context.concept
-        for gap in coverage_gaps(concept, on=context.today):
+        gaps = coverage_gaps(concept, on=context.today)
+        everywhere = fields_without_offer(concept, gaps, on=context.today)
+        towns = len(concept.municipalities(on=context.today))
+        for code in everywhere:  # said once, not for each municipality
+            field = concept.field(code)
+            yield self.emit(
+                context,
+                "coverage-gap",
+                f"fields[{context.position('fields', code)}]",
+                key="coverage-gap/everywhere",
+                about=f"{concept.territory}/{code}",
+                field=field.title if field is not None else code,
+                count=towns,
+            )
+        for gap in gaps:
+            if gap.field in everywhere:
+                continue
             field = concept.field(gap.field)
             yield self.emit(
                 context,
