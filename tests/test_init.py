@@ -874,8 +874,18 @@ def test_the_tutorial_produces_the_annual_report_of_a_new_town(
 
 #: The tutorial's town replaced by one outside Nordrhein-Westfalen, as its introduction
 #: says: Weißenfels (Burgenlandkreis, Sachsen-Anhalt), the course held in Halle (Saale),
-#: and the Große Kreisstadt Dachau (Landkreis Dachau, Bayern), the course in München.
+#: and the Große Kreisstadt Dachau (Landkreis Dachau, Bayern), the course in München;
+#: and Hoyerswerda, the course in Bautzen, two towns whose official names are German /
+#: Sorbian ("Bautzen / Budyšin": the name "Bautzen" in a cell meant the Landkreis).
 OUTSIDE_NRW = {
+    "hoyerswerda": (
+        ("wettringen", "hoyerswerda"),
+        ("Wettringen", "Hoyerswerda"),
+        ("Gemeinde Hoyerswerda", "Stadt Hoyerswerda"),
+        ("05566096", "14625240"),
+        ("Rheine", "Bautzen"),
+        ("Land Nordrhein-Westfalen", "Freistaat Sachsen"),
+    ),
     "weissenfels": (
         ("wettringen", "weissenfels"),
         ("Wettringen", "Weißenfels"),
@@ -896,6 +906,13 @@ OUTSIDE_NRW = {
 #: Per town: AGS, title, where the course is held (its AGS, as the report shows it),
 #: the Kreis, the Land.
 OUTSIDE_EXPECTED = {
+    "hoyerswerda": (
+        "14625240",
+        "Integrationskonzept der Stadt Hoyerswerda / Wojerecy",
+        ("14625020", "Bautzen / Budyšin (Landkreis Bautzen)"),
+        "14625",
+        "Sachsen",
+    ),
     "weissenfels": (
         "15084550",
         "Integrationskonzept der Stadt Weißenfels",
@@ -926,7 +943,7 @@ def test_the_tutorial_works_for_a_town_outside_nrw(
         skip=("--format md", "--format docx", "--version"),
     )
     ags, title, (course_ags, course_town), kreis, land = OUTSIDE_EXPECTED[town]
-    name = title.rsplit(" ", 1)[1]
+    name = title.split(" der Stadt ", 1)[1]
     concept = ki.load_concept(tmp_path / town)
     assert concept.territory == ags
     assert concept.title == title
