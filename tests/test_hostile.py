@@ -912,6 +912,33 @@ def test_a_data_package_cannot_go_to_standard_output(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["report", str(EXAMPLE), "--period", "2025", "--output", ""],
+        ["report", str(EXAMPLE), "--period", "2025", "--output", " "],
+        ["directory", str(EXAMPLE), "--output", ""],
+        ["export", "hsds", str(EXAMPLE), "--output", ""],
+    ],
+)
+def test_an_empty_output_is_refused_not_taken_as_stdout_or_this_folder(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+) -> None:
+    """``--output "$OUT"`` with OUT unset printed the report to standard output, and
+    for a folder meant the working folder ("device or resource busy")."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:  # refused by the argument parser
+        run_cli(capsys, *argv)
+    assert stopped.value.code == 2
+    captured = capsys.readouterr()
+    assert "the name is empty" in captured.err
+    assert captured.out == ""
+    assert list(tmp_path.iterdir()) == []
+
+
 # --------------------------------------------------------------------------- thirteenth session
 
 

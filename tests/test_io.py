@@ -318,6 +318,27 @@ def test_a_symbolic_link_as_output_folder_is_refused(tmp_path: Path) -> None:
         _build(tmp_path / "link", "v1")
 
 
+@pytest.mark.parametrize("output", [".", "..", "", "../site"])
+def test_the_working_folder_or_one_holding_it_is_no_output_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: str
+) -> None:
+    """``directory --output .`` (or ``--output "$OUT"`` with OUT unset) tried to swap
+    the working folder and failed with "device or resource busy"; ``--output ../site``
+    from inside ``site`` swapped it away under the shell. Each is refused before anything
+    is written; the folder and what it holds stay."""
+    site = tmp_path / "site"
+    _build(site, "v1")
+    monkeypatch.chdir(site)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    with pytest.raises(OutputError, match="is the current folder or holds it"):
+        _build(Path(output), "v2")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+    assert (site / "version.txt").read_text(encoding="utf-8") == "v1"
+    # A new folder inside it is fine.
+    _build(Path("neu"), "v2")
+    assert (site / "neu" / "version.txt").read_text(encoding="utf-8") == "v2"
+
+
 # --------------------------------------------------------------------------- inputs
 
 

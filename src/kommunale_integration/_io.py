@@ -250,6 +250,29 @@ def atomic_write(
     return target
 
 
+def _refuse_working_folder(target: Path, output: StrPath) -> None:
+    """Refuse an output folder that is the working folder or holds it (``.``, ``..``, an
+    empty ``--output ""`` from an unset shell variable): the folder is replaced as a
+    whole, which either fails ("device busy") or leaves the shell in a removed folder.
+
+    Raises:
+        OutputError: naming the folder; nothing was written.
+    """
+    try:
+        here = Path.cwd().resolve()
+        inside = here.is_relative_to(target.resolve())
+    except (OSError, RuntimeError):  # no working folder any more, a link loop
+        return
+    if inside:
+        raise OutputError(
+            tr(
+                "{path} is the current folder or holds it, and an output folder is replaced "
+                "as a whole; nothing was written: name a new folder (for example ./ausgabe)",
+                path=str(output) or "''",
+            )
+        )
+
+
 def _refuse_protected(target: Path, output: StrPath) -> None:
     """Refuse an output that its owner has write-protected: a file without any write
     permission (a report marked read-only as sent to the council), or, on POSIX, such a
@@ -446,6 +469,7 @@ def atomic_directory(
     """
     target = Path(path)
     check_not_input(target, inputs)
+    _refuse_working_folder(target, path)
     _refuse_protected(target, path)
     _make_folder(target.parent, path)
     _remove_stale(target)

@@ -109,9 +109,20 @@ def output_file(output: str | None) -> str | None:
     return None if not output or output == STDOUT else output
 
 
+def output_name(text: str) -> str:
+    """The value of an ``--output``: an empty one (``--output "$OUT"`` with ``OUT``
+    unset) is refused, not taken as standard output or as the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            tr("the name is empty (an unset shell variable?): name a file or folder")
+        )
+    return text
+
+
 def not_stdout(text: str) -> str:
     """The value of an ``--output`` that cannot be standard output (a folder, a file
     that another command reads back): ``-`` is refused, not taken as a name."""
+    output_name(text)
     if text == STDOUT:
         raise argparse.ArgumentTypeError(
             tr("this output cannot go to standard output: name a file or folder (./- for '-')")
@@ -141,7 +152,7 @@ def add_output_option(
     parser.add_argument(
         "--output",
         required=required,
-        type=not_stdout if folder or required else str,
+        type=not_stdout if folder or required else output_name,
         metavar="DIR" if folder else "FILE",
         help=help_text,
     )
