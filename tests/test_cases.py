@@ -596,3 +596,18 @@ def test_two_headers_mapped_to_one_column_are_named_together(tmp_path: Path, fas
     with pytest.raises(LoadError) as info:
         read_cases(twice, options=CaseReadOptions(fast=fast))
     assert info.value.findings[0].message == 'the column "case_id" appears twice'
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_required_column_mapped_away_is_named_with_the_mapping(
+    tmp_path: Path, fast: bool
+) -> None:
+    """A mapping "case_id: name" (the two sides swapped) was refused with "the required
+    column "case_id" is missing (columns found: case_id, …)": the column it said was
+    missing stood in the list of those found. The message says what the mapping did."""
+    cases = write(tmp_path, "cases.csv", "case_id,municipality,opened\nA,05558004,2025-01-01\n")
+    with pytest.raises(LoadError) as info:
+        read_cases(cases, mapping={"case_id": "name"}, options=CaseReadOptions(fast=fast))
+    [finding] = info.value.findings
+    assert finding.code == "missing-column"
+    assert finding.message.endswith('; the mapping makes the column "case_id" the column "name"')

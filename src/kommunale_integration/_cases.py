@@ -588,11 +588,13 @@ class _Reader:
                 return f'"{raw.strip()}"'
             return tr("{number} (counted from the left)", number=index + 1)
 
+        renamed: dict[str, str] = {}  # a column the mapping gave another name
         for index, raw in enumerate(header):
             name = _normalise_header(raw)
             mapped = _normalise_header(self.mapping.get(name, name))
             if mapped != name and quotable:
                 self.headers[(file, mapped)] = raw.strip()
+                renamed[name] = mapped
             name = mapped
             if not name:
                 continue
@@ -654,6 +656,12 @@ class _Reader:
                         "headers (mapping=… in Python, --mapping FILE on the command line)"
                     )
                     hint = False
+                elif name in renamed:  # "case_id: name" in the mapping
+                    message += tr(
+                        '; the mapping makes the column "{name}" the column "{mapped}"',
+                        name=name,
+                        mapped=renamed[name] or "",
+                    )
                 self.add(
                     "missing-column",
                     message,
