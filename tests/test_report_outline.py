@@ -1157,3 +1157,34 @@ def test_a_field_without_an_offer_anywhere_is_said_once_not_in_every_row(
     md = ki.build_report(kreis, "2025", format="md", cases=kreis_cases, today=TODAY_KREIS)
     assert "In keiner Kommune" not in md
     assert "| Ascheberg | Gesellschaftliche Teilhabe |" in md
+
+
+def test_a_chart_says_which_periods_it_has_no_point_for(tmp_path: Any) -> None:
+    """A small town's printed report drew "Neu aufgenommene Fälle" from 2023 on, with
+    2022 on the axis and no point above it: the value was suppressed, its "*" stood
+    only in the text alternative, and the table above (2025: 3) had no note. The
+    caption under the chart names the periods without a point and why, in every
+    format; a chart that draws every value has no such line."""
+    folder = ki.example_path("stadt_coesfeld")
+    lines = (folder / "cases.csv").read_text(encoding="utf-8").splitlines()[:15]
+    ids = {line.split(",")[0] for line in lines[1:]}
+    events = (folder / "events.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "c.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kept = [events[0], *(e for e in events[1:] if e.split(",")[0] in ids)]
+    (tmp_path / "e.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    cases = ki.read_cases(tmp_path / "c.csv", tmp_path / "e.csv")
+    concept = ki.load_concept(folder)
+    said = "Ohne Punkt: 2022 (* nicht veröffentlicht, statistische Geheimhaltung)."
+    for fmt in ("html", "md", "docx"):
+        data = ki.build_report(concept, "2025", format=fmt, cases=cases, today=TODAY_KREIS)  # type: ignore[call-overload]
+        text = _docx_text(data) if fmt == "docx" else data.replace("\\*", "*")
+        assert said in text, fmt
+        assert "Ohne Punkt: 2023, 2025 (* nicht veröffentlicht" in text, fmt
+    html = ki.build_report(concept, "2025", format="html", cases=cases, today=TODAY_KREIS)
+    # "Beratene Personen" (entered by hand, every year published) is drawn whole
+    caption = html.split("Entwicklung von „Beratene Personen“", 2)[2].split("</figcaption>")[0]
+    assert "Ohne Punkt" not in caption
+    english = ki.build_report(
+        concept, "2025", format="md", lang="en", cases=cases, today=TODAY_KREIS
+    )
+    assert "No point for 2022 (\\* not published, statistical confidentiality)." in english

@@ -21,11 +21,13 @@ from typing import Any, Final
 
 from .._errors import require_extra, shown
 from .._i18n import tr
+from .._model import ObservationStatus
 from ._context import Figure
 from ._format import Formatter
 
 __all__ = [
     "chart_description",
+    "chart_gaps",
     "chart_title",
     "has_chart",
     "trend_png",
@@ -72,6 +74,26 @@ def chart_description(figure: Figure, fmt: Formatter) -> str:
     return fmt.t(
         "chart_desc", values=values, target=fmt.number(figure.chart_target, figure.decimals)
     )
+
+
+def chart_gaps(figure: Figure, fmt: Formatter) -> str:
+    """What the printed chart leaves out, said under it: the periods without a point,
+    with their symbol and its meaning (``Ohne Punkt: 2022 (* nicht veröffentlicht)``);
+    empty when every value is drawn.
+
+    A suppressed or missing value is a gap in the line, which on paper looks like an
+    error of the chart; its ``*`` stood only in the text alternative, and the table
+    above the chart explains a ``*`` only when it has one itself.
+    """
+    hidden = ObservationStatus.SUPPRESSED
+    suppressed = [p for p in figure.series if p.status is hidden]
+    missing = [p for p in figure.series if p.published is None and p.status is not hidden]
+    parts = [
+        fmt.t(key, periods=", ".join(fmt.period(p.period) for p in points))
+        for key, points in (("chart_gap_suppressed", suppressed), ("chart_gap_missing", missing))
+        if points
+    ]
+    return fmt.t("chart_gaps", gaps="; ".join(parts)) if parts else ""
 
 
 def has_chart(figure: Figure) -> bool:

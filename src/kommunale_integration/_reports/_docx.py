@@ -430,6 +430,9 @@ def _charts(doc: Any, charts: list[Chart], fmt: Formatter) -> None:
             properties.set("descr", chart.description)
             properties.set("title", chart.title)
             caption = cell.add_paragraph(chart.title, style="Caption")
+            if chart.gaps:  # under the title, as the HTML's caption has it
+                caption.add_run().add_break()
+                caption.add_run(chart.gaps)
             caption.paragraph_format.space_after = Pt(6)
 
 

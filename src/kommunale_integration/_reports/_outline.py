@@ -26,7 +26,7 @@ import attrs
 
 from .._engine.forecasting import WINDOW, Forecast, ForecastRefusal, ForecastStatus
 from .._model import Indicator, MeasureStatus, ObservationStatus
-from ._charts import chart_description, chart_title, has_chart
+from ._charts import chart_description, chart_gaps, chart_title, has_chart
 from ._context import DecisionView, Figure, MeasureView, OutsideView, Point, ReportContext, _shift
 from ._format import GLUE, Formatter
 
@@ -124,6 +124,8 @@ class Chart:
     chart_id: str
     title: str
     description: str
+    gaps: str = ""
+    """The periods the chart draws no point for, and why (:func:`chart_gaps`)."""
     kind: Literal["chart"] = "chart"
 
 
@@ -520,6 +522,7 @@ def _figure_blocks(
                     chart_id=f"{chart_prefix}-{number}",
                     title=chart_title(f, fmt),
                     description=chart_description(f, fmt),
+                    gaps=chart_gaps(f, fmt),
                 )
             )
     return blocks
