@@ -80,6 +80,9 @@ def test_the_report_reads_the_mapping_too(tmp_path: Path, own: list[str]) -> Non
         ("- Fallnummer\n- case_id\n", "erwartet je Spaltenkopf des Exports eine Zeile"),
         ("Fallnummer: [case_id]\n", "erwartet je Spaltenkopf des Exports eine Zeile"),
         ("", "erwartet je Spaltenkopf des Exports eine Zeile"),
+        # an empty column name made the header vanish ("case_id is missing")
+        ("Fallnummer: ''\n", "erwartet je Spaltenkopf des Exports eine Zeile"),
+        ("'': case_id\n", "erwartet je Spaltenkopf des Exports eine Zeile"),
         ("Fallnummer: case_id\nFallnummer: x\n", "Fallnummer"),
         ("Fallnummer: 'case_id\n", "YAML"),
     ],

@@ -350,7 +350,10 @@ def case_mapping(path: str) -> dict[str, str]:
     if (
         not isinstance(data, dict)
         or not data
-        or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items())
+        or not all(
+            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+            for k, v in data.items()
+        )
     ):
         raise UsageError(
             tr(
