@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import zipfile
@@ -384,6 +385,58 @@ def test_an_ods_or_xls_renamed_to_xlsx_is_told_to_be_saved_as_one(
     assert said in finding.message
     assert "Content_Types" not in finding.message
     assert "zip" not in finding.message.lower()
+
+
+def _workbook(rows: list[list[str]]) -> bytes:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+TITLED = [
+    ["Akteursliste des Kreises, Stand 01.03.2026"],
+    [],
+    ["ID", "Name", "Kategorie"],
+    ["caritas", "Caritas", "welfare"],
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("akteure.xlsx", _workbook(TITLED) if importlib.util.find_spec("openpyxl") else b""),
+        # as Excel saves it: every row padded to the width of the table
+        ("akteure.csv", "\n".join(";".join([*r, "", ""][:3]) for r in TITLED).encode("utf-8")),
+    ],
+)
+def test_a_title_above_the_column_headers_is_named_with_the_header_row(
+    tmp_path: Path, name: str, data: bytes
+) -> None:
+    """A list kept in Excel began with its title ("Akteursliste …, Stand …") above the
+    headers: the title was taken for the header row, and the load said "required column
+    Name is missing" with a warning for each column without a header. One finding
+    names the row the headers are in."""
+    folder = _folder(tmp_path, {name: data})
+    (finding,) = _load_findings(folder)
+    assert (finding.code, finding.location.file, finding.location.row) == (
+        "missing-column",
+        name,
+        1,
+    )
+    assert finding.message == (
+        "die Spaltenköpfe stehen in Zeile 3, nicht in Zeile 1 (darüber ein Titel?): löschen "
+        "Sie die Zeilen über den Spaltenköpfen"
+    )
+    # Without the title the table is read; a first row that names a required column
+    # stays the header row (its missing columns named one by one).
+    (folder / name).unlink()
+    (folder / "akteure.csv").write_text("ID;Kategorie\ncaritas;welfare\n", encoding="utf-8")
+    (finding,) = _load_findings(folder)
+    assert finding.message == 'Pflichtspalte "Name" fehlt'
 
 
 def test_an_ignored_file_with_a_hostile_name_is_shown_escaped(tmp_path: Path) -> None:

@@ -62,6 +62,10 @@ LOAD_FINDING_CODES: Mapping[str, str] = {
 #: ``messages`` catalogue (German in locale/de/LC_MESSAGES/messages.po).
 _MESSAGES: dict[str, str] = {
     "missing-column": 'required column "{column}" is missing',
+    "headers-further-down": (
+        "the column headers are in row {found}, not in row {first} (a title above "
+        "them?): delete the rows above the headers"
+    ),
     "unknown-column": 'unknown column "{column}" is ignored',
     "unknown-column-foreign": (
         'unknown column "{column}" is ignored; it holds the character {char}, no Latin '

@@ -11,10 +11,10 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -804,6 +804,39 @@ def _set(data: dict[str, Any], key: str, value: Any) -> None:
         data[head] = value
 
 
+def _missing_columns(kind: TableKind, found: Collection[str]) -> list[TableColumn]:
+    """The required columns of a table of *kind* that the keys *found* lack."""
+    missing = [c for c in TABLE_COLUMNS[kind] if c.required and c.key not in found]
+    if kind is TableKind.CONTACTS and not {"actor", "offer"} & set(found):
+        missing.append(TABLE_COLUMNS[kind][0])
+    return missing
+
+
+#: How far below the first row the column headers are looked for (a title, a date and
+#: an empty row above them, as lists kept in Excel often begin).
+_HEADER_SEARCH_ROWS: Final = 10
+
+
+def _headers_further_down(
+    kind: TableKind, table: TableRows, lookup: Mapping[str, TableColumn]
+) -> int | None:
+    """The row that holds the column headers when the first row holds none of the
+    required ones (a title such as "Akteursliste, Stand 01.03.2026" above the
+    headers): its number, else ``None``."""
+
+    def keys(cells: Sequence[Any]) -> set[str]:
+        found = (lookup.get(normalise_header(str(c).strip())) for c in cells if c is not None)
+        return {col.key for col in found if col is not None}
+
+    required = _missing_columns(kind, ())
+    if len(_missing_columns(kind, keys(table.header))) < len(required):
+        return None  # the first row names some required column: it is the header
+    for number, cells in table.rows[:_HEADER_SEARCH_ROWS]:
+        if not _missing_columns(kind, keys(cells)):
+            return number
+    return None
+
+
 def _header_columns(
     kind: TableKind,
     table: TableRows,
@@ -818,6 +851,16 @@ def _header_columns(
         collector.add(
             "invalid-value", "unknown-mapped-column", file=file, header=header, target=target
         )
+    if (below := _headers_further_down(kind, table, lookup)) is not None:
+        collector.add(
+            "missing-column",
+            "headers-further-down",
+            file=file,
+            row=table.header_row,
+            found=below,
+            first=table.header_row,
+        )
+        return None
     positions: dict[int, TableColumn] = {}
     dimensions: dict[int, str] = {}
     found_headers: dict[str, str] = {}
@@ -860,9 +903,7 @@ def _header_columns(
             continue
         positions[index] = col
         found_headers[col.key] = header
-    missing = [c for c in TABLE_COLUMNS[kind] if c.required and c.key not in found_headers]
-    if kind is TableKind.CONTACTS and not {"actor", "offer"} & found_headers.keys():
-        missing.append(TABLE_COLUMNS[kind][0])
+    missing = _missing_columns(kind, found_headers.keys())
     for col in missing:
         collector.add("missing-column", file=file, row=table.header_row, column=col.header)
     if missing:
