@@ -1924,7 +1924,8 @@ def test_the_order_of_the_breakdowns_changes_no_suppression() -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="the pattern of a deterministic engine tells which cells are primary to an "
-    "attacker who runs it on candidate tables (thirteenth session, engineer A)",
+    "attacker who runs it on candidate tables (thirteenth session, engineer A); a secret "
+    "key for the complementary cells does not change that (fifteenth session, engineer K)",
 )
 def test_an_attacker_running_the_engine_learns_nothing_more() -> None:
     """The engine is public and deterministic. An attacker who runs it on every
@@ -1933,9 +1934,11 @@ def test_an_attacker_running_the_engine_learns_nothing_more() -> None:
     true one among them — and on this table of three municipalities by sex with
     their totals (drawn at random, ``random.Random(36)``) only tables in which
     every primary cell is 1 or 2: the pattern tells which cells are primary. The
-    attacker of linear programs finds nothing here. On 40 such tables, 93 of 149
-    primary cells are bounded below 3 this way (``docs/data-protection.rst``,
-    "Limits and advice")."""
+    attacker of linear programs finds nothing here. On 40 such tables, 92 of 149
+    primary cells are bounded below 3 this way (``benchmarks/engine_attacker.py``,
+    fifteenth session; 93 in the thirteenth with a draw of its own), and as many
+    when a secret key moves the prices of the complementary cells (the test below
+    says why; ``docs/data-protection.rst``, "Limits and advice")."""
     import itertools
 
     from kommunale_integration._engine.disclosure import protect
@@ -1970,6 +1973,46 @@ def test_an_attacker_running_the_engine_learns_nothing_more() -> None:
             same.append(candidate)
     assert truth in same
     assert all(max(t[c] for t in same) >= 3 for c in primary)
+
+
+def test_a_primary_cell_protected_by_totals_alone_is_known_to_be_primary() -> None:
+    """Why a secret key for the choice of the complementary cells (the proposal of
+    the fifteenth session) cannot make the test above pass: some patterns tell which
+    cells are primary to an attacker who knows nothing of how the complementary cells
+    are chosen, only that an engine suppresses nothing in a table without a cell of 1
+    or 2. The table of ``random.Random(0)`` in ``benchmarks/engine_attacker.py``, with
+    ``m2``'s men (2) and total (2) protected by the Kreis's men and total (an engine
+    whose prices a key moves by a third picks these for a fifth of the keys): the
+    attacker of linear programs finds both primary cells unbounded, but every table
+    consistent with the release in which they reach 3 has no suppressed cell of 1 or
+    2 and would have been published in full — so they are 1 or 2."""
+    rows, columns = ["m1", "m2", "m3"], ["f", "m"]
+    relations: list[Any] = [(("K", c), [(r, c) for r in rows], True) for c in [*columns, "_T"]]
+    relations += [((r, "_T"), [(r, c) for c in columns], True) for r in [*rows, "K"]]
+    inner = {("m1", "f"): 4, ("m1", "m"): 4, ("m2", "f"): 0, ("m2", "m"): 2}
+    inner |= {("m3", "f"): 6, ("m3", "m"): 5}
+
+    def table(men_of_m2: int) -> dict[Any, int]:
+        values = {**inner, ("m2", "m"): men_of_m2}
+        for c in columns:
+            values[("K", c)] = sum(values[(r, c)] for r in rows)
+        for r in [*rows, "K"]:
+            values[(r, "_T")] = sum(values[(r, c)] for c in columns)
+        return values
+
+    truth = table(2)
+    suppressed = {("m2", "m"), ("m2", "_T"), ("K", "m"), ("K", "_T")}
+    primary = {c for c in suppressed if 0 < truth[c] < 3}
+    assert primary == {("m2", "m"), ("m2", "_T")}
+    known = {c: float(v) for c, v in truth.items() if c not in suppressed}
+    intervals = test_disclosure.attack(known, suppressed, relations, integral=True)
+    assert all(intervals[c][1] == math.inf for c in primary)
+    # (only m2's men are free: the other suppressed cells follow from them)
+    consistent = [table(x) for x in range(100)]
+    assert all(all(t[c] == v for c, v in known.items()) for t in consistent)
+    possible = [t for t in consistent if any(0 < t[c] < 3 for c in suppressed)]
+    assert truth in possible
+    assert {t[c] for t in possible for c in primary} == {1, 2}
 
 
 def merged(*releases: Release) -> Release:
