@@ -611,3 +611,88 @@ def test_a_required_column_mapped_away_is_named_with_the_mapping(
     [finding] = info.value.findings
     assert finding.code == "missing-column"
     assert finding.message.endswith('; the mapping makes the column "case_id" the column "name"')
+
+
+# --------------------------------------------------------------------------- ends of the rules
+# (pinned by a mutation run of _cases.py against this file, fifteenth session)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_case_closed_on_the_day_it_opened_is_read_one_closed_before_is_not(
+    tmp_path: Path, fast: bool
+) -> None:
+    header = "case_id,municipality,opened,closed,legal_basis,sex,birth_year\n"
+    same = write(tmp_path, "same.csv", header + "A,05558004,2025-03-01,2025-03-01,SGB II,f,1990\n")
+    data = read_cases(same, options=CaseReadOptions(fast=fast))
+    assert list(data.closed) == [date(2025, 3, 1).toordinal()]
+    before = write(
+        tmp_path, "before.csv", header + "A,05558004,2025-03-01,2025-02-28,SGB II,f,1990\n"
+    )
+    with pytest.raises(LoadError) as info:
+        read_cases(before, options=CaseReadOptions(fast=fast))
+    [finding] = info.value.findings
+    assert (finding.code, finding.location.row, finding.location.column) == (
+        "invalid-value",
+        2,
+        "closed",
+    )
+    assert "closed before it was opened" in finding.message
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_case_without_a_birth_year_has_none(tmp_path: Path, fast: bool) -> None:
+    header = "case_id,municipality,opened,closed,legal_basis,sex,birth_year\n"
+    path = write(tmp_path, "cases.csv", header + "A,05558004,2025-03-01,,SGB II,f,\n")
+    assert list(read_cases(path, options=CaseReadOptions(fast=fast)).birth_year) == [0]
+    without = write(tmp_path, "without.csv", "case_id,municipality,opened\nA,05558004,2025-03-01\n")
+    assert list(read_cases(without, options=CaseReadOptions(fast=fast)).birth_year) == [0]
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_repeated_header_is_named_in_the_header_row_by_its_place(
+    tmp_path: Path, fast: bool
+) -> None:
+    """Without a header row (the first row looks like data) a header is named by its
+    place counted from the left, from 1; the finding is in row 1."""
+    path = write(
+        tmp_path, "cases.csv", "case_id,municipality,opened,opened\nA,05558004,2025-03-01,x\n"
+    )
+    with pytest.raises(LoadError) as info:
+        read_cases(path, options=CaseReadOptions(fast=fast))
+    [finding] = info.value.findings
+    assert (finding.code, finding.location.row) == ("duplicate-column", 1)
+    assert finding.message == 'the column "opened" appears twice'
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_repeated_cell_of_a_missing_header_row_is_named_by_its_place_from_one(
+    tmp_path: Path, fast: bool
+) -> None:
+    path = write(
+        tmp_path, "cases.csv", "X1,05558004,2025-03-01,2025-03-01\nX2,05558004,2025-03-01,\n"
+    )
+    with pytest.raises(LoadError) as info:
+        read_cases(path, options=CaseReadOptions(fast=fast))
+    first = info.value.findings[0]
+    assert (first.code, first.location.row, first.location.column) == ("duplicate-column", 1, None)
+    assert first.message == "the column 4 (counted from the left) appears twice"
+    assert "2025-03-01" not in messages(info.value)  # (a data row's cells are not quoted)
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_row_by_row_a_same_day_close_is_read_and_a_missing_birth_year_is_none(
+    tmp_path: Path, fast: bool
+) -> None:
+    """The same rules where a chunk of rows is read row by row (an AGS with a space
+    before it sends it there)."""
+    path = write(
+        tmp_path,
+        "cases.csv",
+        "case_id,municipality,opened,closed\n"
+        "A,05558004,2025-03-01,2025-03-01\n"
+        "B, 05558004,2025-03-02,\n",
+    )
+    data = read_cases(path, options=CaseReadOptions(fast=fast))
+    assert list(data.closed) == [date(2025, 3, 1).toordinal(), OPEN]
+    assert list(data.birth_year) == [0, 0]
+    assert data.municipalities == ("05558004",)
