@@ -696,3 +696,81 @@ def test_row_by_row_a_same_day_close_is_read_and_a_missing_birth_year_is_none(
     assert list(data.closed) == [date(2025, 3, 1).toordinal(), OPEN]
     assert list(data.birth_year) == [0, 0]
     assert data.municipalities == ("05558004",)
+
+
+HEAD7 = "case_id,municipality,opened,closed,legal_basis,sex,birth_year\n"
+
+
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # a case id twice in one chunk, or empty
+        (
+            "A,05558004,2025-03-01,,SGB II,f,1990\nA,05558004,2025-03-02,,SGB II,f,1990\n",
+            [("duplicate-case", 3, "case_id")],
+        ),
+        (
+            "A,05558004,2025-03-01,,SGB II,f,1990\n,05558004,2025-03-02,,SGB II,f,1990\n",
+            [("missing-value", 3, "case_id")],
+        ),
+        # a sex, a birth year, a municipality, an opening day that is none
+        (
+            "A,05558004,2025-03-01,,SGB II,f,1990\nB,05558004,2025-03-02,,SGB II,q,1990\n",
+            [("invalid-value", 3, "sex")],
+        ),
+        (
+            "A,05558004,2025-03-01,,SGB II,f,1990\nB,05558004,2025-03-02,,SGB II,f,19x0\n",
+            [("invalid-value", 3, "birth_year")],
+        ),
+        (
+            "A,05558004,2025-03-01,,SGB II,f,1990\nB,0555800,2025-03-02,,SGB II,f,1990\n",
+            [("invalid-value", 3, "municipality")],
+        ),
+        (
+            "A,05558004,2025-03-01,,SGB II,f,1990\nB,05558004,2025-02-30,,SGB II,f,1990\n",
+            [("invalid-date", 3, "opened")],
+        ),
+    ],
+)
+def test_every_rule_of_a_row_holds_in_a_chunk_of_rows(
+    tmp_path: Path, fast: bool, rows: str, expected: list[tuple[str, int, str]]
+) -> None:
+    """A chunk of rows is read as columns at once and only row by row when a cell
+    breaks a rule: each rule sends it there (the reader without pyarrow too)."""
+    path = write(tmp_path, "cases.csv", HEAD7 + rows)
+    with pytest.raises(LoadError) as info:
+        read_cases(path, options=CaseReadOptions(fast=fast))
+    found = [(f.code, f.location.row, f.location.column) for f in info.value.findings]
+    assert found == expected
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_chunk_without_sex_and_birth_year_columns_reads_unknown_and_none(
+    tmp_path: Path, fast: bool
+) -> None:
+    path = write(
+        tmp_path,
+        "cases.csv",
+        "case_id,municipality,opened\nA,05558004,2025-03-01\nB,05558004,2025-03-02\n",
+    )
+    data = read_cases(path, options=CaseReadOptions(fast=fast))
+    codes, labels = data.dimensions["sex"]
+    assert [labels[c] for c in codes] == ["unknown", "unknown"]
+    codes, labels = data.dimensions["legal_basis"]
+    assert [labels[c] for c in codes] == ["unknown", "unknown"]
+    assert list(data.birth_year) == [0, 0]
+    assert list(data.closed) == [OPEN, OPEN]
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_a_chunk_keeps_its_legal_bases_and_an_empty_one_is_unknown(
+    tmp_path: Path, fast: bool
+) -> None:
+    path = write(
+        tmp_path,
+        "cases.csv",
+        HEAD7 + "A,05558004,2025-03-01,,SGB II,f,1990\nB,05558004,2025-03-02,, ,m,1991\n",
+    )
+    codes, labels = read_cases(path, options=CaseReadOptions(fast=fast)).dimensions["legal_basis"]
+    assert [labels[c] for c in codes] == ["SGB II", "unknown"]
