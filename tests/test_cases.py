@@ -774,3 +774,46 @@ def test_a_chunk_keeps_its_legal_bases_and_an_empty_one_is_unknown(
     )
     codes, labels = read_cases(path, options=CaseReadOptions(fast=fast)).dimensions["legal_basis"]
     assert [labels[c] for c in codes] == ["SGB II", "unknown"]
+
+
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize(
+    ("cell", "hint"), [("5558004", True), ("555800412", False), ("555800A", False)]
+)
+def test_only_a_municipality_one_digit_short_is_asked_for_a_lost_zero(
+    tmp_path: Path, fast: bool, cell: str, hint: bool
+) -> None:
+    path = write(tmp_path, "cases.csv", f"case_id,municipality,opened\nA,{cell},2025-03-01\n")
+    with pytest.raises(LoadError) as info:
+        read_cases(path, options=CaseReadOptions(fast=fast))
+    [finding] = info.value.findings
+    assert (finding.code, finding.location.row, finding.location.column) == (
+        "invalid-value",
+        2,
+        "municipality",
+    )
+    assert "expected an 8-digit AGS" in finding.message
+    assert ("a leading zero lost?" in finding.message) is hint
+
+
+@pytest.mark.parametrize("fast", [False, True])
+def test_an_event_name_is_read_without_the_spaces_around_it(tmp_path: Path, fast: bool) -> None:
+    cases = write(tmp_path, "cases.csv", "case_id,municipality,opened\nA,05558004,2025-03-01\n")
+    events = write(
+        tmp_path,
+        "events.csv",
+        "case_id,event,date\n"
+        "A,language_course_started,2025-03-02\n"
+        "A, language_course_started ,2025-03-03\n",
+    )
+    data = read_cases(cases, events, options=CaseReadOptions(fast=fast))
+    assert data.event_counts == {"language_course_started": 2}
+    empty = write(
+        tmp_path,
+        "empty.csv",
+        "case_id,event,date\nA,language_course_started,2025-03-02\nA, ,2025-03-03\n",
+    )
+    with pytest.raises(LoadError) as info:
+        read_cases(cases, empty, options=CaseReadOptions(fast=fast))
+    found = [(f.code, f.location.row, f.location.column) for f in info.value.findings]
+    assert found == [("missing-value", 3, "event")]
