@@ -817,3 +817,8 @@ def test_an_event_name_is_read_without_the_spaces_around_it(tmp_path: Path, fast
         read_cases(cases, empty, options=CaseReadOptions(fast=fast))
     found = [(f.code, f.location.row, f.location.column) for f in info.value.findings]
     assert found == [("missing-value", 3, "event")]
+    bare = write(tmp_path, "bare.csv", "case_id,event,date\nA,x,2025-03-02\nA,,2025-03-03\n")
+    with pytest.raises(LoadError) as info:
+        read_cases(cases, bare, options=CaseReadOptions(fast=fast))
+    found = [(f.code, f.location.row, f.location.column) for f in info.value.findings]
+    assert found == [("missing-value", 3, "event")]
