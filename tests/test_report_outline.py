@@ -1188,3 +1188,38 @@ def test_a_chart_says_which_periods_it_has_no_point_for(tmp_path: Any) -> None:
         concept, "2025", format="md", lang="en", cases=cases, today=TODAY_KREIS
     )
     assert "No point for 2022 (\\* not published, statistical confidentiality)." in english
+
+
+def test_a_docx_chart_keeps_with_its_table_and_its_caption(
+    kreis_reports: dict[str, Any],
+) -> None:
+    """The Kreis DOCX printed the Kennzahlen of "(Aus-)Bildung und Schule" at the foot
+    of page 2 and their chart overleaf: everything between a table's last row and the
+    grid of its charts (the notes, the small paragraph parting the two tables) keeps
+    with the next, and so does a chart's picture with its caption, in a row that never
+    splits."""
+    import docx
+    from docx.oxml.ns import qn
+
+    body = docx.Document(io.BytesIO(kreis_reports["docx"])).element.body
+    children = list(body)
+    grids = [c for c in children if c.tag == qn("w:tbl") and c.findall(".//" + qn("w:drawing"))]
+    assert len(grids) >= 4
+
+    def kept(paragraph: Any) -> bool:
+        keep = paragraph.find(f"{qn('w:pPr')}/{qn('w:keepNext')}")
+        return keep is not None and keep.get(qn("w:val")) in (None, "1", "true")
+
+    for grid in grids:
+        before = children[: children.index(grid)]
+        table = max(i for i, c in enumerate(before) if c.tag == qn("w:tbl"))
+        between = before[table + 1 :]
+        assert between, "a paragraph parts the charts from the table"
+        assert all(kept(p) for p in between)
+        last_row = before[table].findall(qn("w:tr"))[-1]
+        assert all(kept(p) for p in last_row.iter(qn("w:p")))
+        for row in grid.findall(qn("w:tr")):
+            assert row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+            for cell in row.findall(qn("w:tc")):  # (an odd chart leaves a cell empty)
+                picture, *captions = cell.findall(qn("w:p"))
+                assert kept(picture) == bool(captions)

@@ -310,3 +310,27 @@ def test_a_tables_note_is_printed_under_its_table(kreis: dict[str, Any], tmp_pat
             seen += 1
             assert last_row in " ".join(page.split()), (number, page)
     assert seen == 65
+
+
+def test_a_chart_is_printed_with_its_table(kreis: dict[str, Any], tmp_path: Path) -> None:
+    """The Kreis report printed the Kennzahlen of "(Aus-)Bildung und Schule" at the foot
+    of a page and their chart overleaf. Table and chart printed at every height of an A4
+    page: a page with the chart has the table's last row too (the charts keep with the
+    table and its notes, as in the DOCX), and the chart's caption with the chart."""
+    chromium = _tool("chromium", "chromium-browser")
+    html = ki.build_report(kreis["concept"], "2025", cases=kreis["cases"], today=date(2026, 3, 2))
+    caption = html.index("<caption>Kennzahlen: (Aus-)Bildung und Schule")
+    start = html.rindex('<div class="table-wrap"', 0, caption)
+    end = html.index("</div>", html.index('<figure class="chart"', caption)) + len("</div>")
+    fragment = html[start:end]
+    assert fragment.count("<figure") == 1
+    change = "+12 (+11,2 %)"  # the last row's change (its name is in the chart's title)
+    pdf = _print_at_every_height(chromium, html, fragment, tmp_path)
+    seen = 0
+    for number, page in enumerate(_pages(pdf), 1):
+        text = " ".join(page.split())
+        if "Entwicklung von" in text:
+            seen += 1
+            assert change in text, (number, page)
+            assert "(Personen)“ (Kreis Coesfeld)" in text, (number, page)  # the caption's end
+    assert seen == 65

@@ -416,15 +416,21 @@ def _charts(doc: Any, charts: list[Chart], fmt: Formatter) -> None:
         spacer = doc.add_paragraph().paragraph_format
         spacer.space_before = spacer.space_after = Pt(0)
         spacer.line_spacing = Pt(4)
+        spacer.keep_with_next = True  # it parts the table from its charts, not them
     grid = doc.add_table(rows=0, cols=2)
     grid.autofit = False
     for column in grid.columns:
         column.width = Cm(_TEXT_WIDTH_CM / 2)
     for start in range(0, len(charts), 2):
-        cells = grid.add_row().cells
+        row = grid.add_row()
+        # a chart and its caption on one page: the row never splits between them
+        row._tr.get_or_add_trPr().append(_oxml("w:cantSplit", val="true"))
+        cells = row.cells
         for cell, chart in zip(cells, charts[start : start + 2], strict=False):
             cell.width = Cm(_TEXT_WIDTH_CM / 2)
-            run = cell.paragraphs[0].add_run()
+            picture = cell.paragraphs[0]
+            picture.paragraph_format.keep_with_next = True
+            run = picture.add_run()
             run.add_picture(io.BytesIO(trend_png(chart.figure, fmt)), width=Cm(7.9))
             properties = run._r.xpath(".//wp:docPr")[0]
             properties.set("descr", chart.description)
@@ -462,33 +468,42 @@ def _block(doc: Any, block: Block) -> None:
         _table(doc, block)
 
 
+def _keep_last_with_next(doc: Any) -> None:
+    """The last block of *doc* stays on the page of what follows it: a table's last
+    row, or else the last paragraph."""
+    if _ends_with_table(doc):
+        for cell in doc.tables[-1].rows[-1].cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+    else:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
+
+
 def _section(doc: Any, section: Section, fmt: Formatter) -> None:
     doc.add_heading(section.heading, level=section.level)
     charts: list[Chart] = []
-    previous: Block | None = None
+    # Whether what was written last is a table or one of the notes under it: a table's
+    # notes (what "*" means, how an attainment is computed) and its charts stay on the
+    # page of its last row. The Stadt report began page 4 with the formula of a table
+    # at the foot of page 3; the Kreis report printed the Kennzahlen of "(Aus-)Bildung
+    # und Schule" at the foot of page 2 and their chart overleaf.
+    under_table = False
     for block in (*section.blocks, None):
         if isinstance(block, Chart):
             charts.append(block)
-            previous = None  # a note after the charts is not the table's
             continue
         if charts:
+            if under_table:
+                _keep_last_with_next(doc)
             _charts(doc, charts, fmt)
             charts = []
+            under_table = False  # a note after the charts is not the table's
         if block is not None:
-            if (
-                previous is not None
-                and previous.kind == "table"
-                and block.kind == "paragraph"
-                and block.style == "note"
-            ):
-                # A table's note (what "*" means, how an attainment is computed) stays
-                # on its page: the Stadt report began page 4 with the formula of a
-                # table at the foot of page 3.
-                for cell in doc.tables[-1].rows[-1].cells:
-                    for paragraph in cell.paragraphs:
-                        paragraph.paragraph_format.keep_with_next = True
+            note = block.kind == "paragraph" and block.style == "note"
+            if under_table and note:
+                _keep_last_with_next(doc)
             _block(doc, block)
-        previous = block
+            under_table = block.kind == "table" or (under_table and note)
     for child in section.children:
         _section(doc, child, fmt)
     if section.break_after:
