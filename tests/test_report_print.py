@@ -334,3 +334,32 @@ def test_a_chart_is_printed_with_its_table(kreis: dict[str, Any], tmp_path: Path
             assert change in text, (number, page)
             assert "(Personen)“ (Kreis Coesfeld)" in text, (number, page)  # the caption's end
     assert seen == 65
+
+
+def test_a_long_word_in_a_table_cell_breaks_inside_its_cell(
+    kreis: dict[str, Any], tmp_path: Path
+) -> None:
+    """A measure's title of one long word ran off the printed page and took the table's
+    other columns ("Federführung", "Zeitraum") with it: a word longer than
+    ``LONG_WORD`` breaks in its cell; the report's other cells are as before."""
+    import attrs
+
+    chromium = _tool("chromium", "chromium-browser")
+    concept = kreis["concept"]
+    first, *rest = concept.measures
+    word = "Integrationskurs" * 8
+    concept = concept.evolve(measures=(attrs.evolve(first, title=word), *rest))
+    html = tmp_path / "bericht.html"
+    ki.build_report(concept, "2025", cases=kreis["cases"], output=html, today=date(2026, 3, 2))
+    pdf = tmp_path / "bericht.pdf"
+    _print_to_pdf(chromium, html.as_uri(), pdf, tmp_path)
+    [page] = [p for p in _pages(pdf) if "Maßnahmen: Arbeitsmarktintegration" in p]
+    table = page[page.index("Maßnahmen: Arbeitsmarktintegration") :]
+    header = table.splitlines()[1].split()
+    assert header == ["Maßnahme", "Status", "Federführung", "Zeitraum"], table
+    # the word in lines of its own cell, beside "laufend" and "nicht benannt"
+    lines = table.splitlines()[2:]
+    cell = lines[: next(i for i, line in enumerate(lines) if line.startswith("Integration "))]
+    assert "".join(line.split()[0] for line in cell) == word, table
+    plain = ki.build_report(kreis["concept"], "2025", cases=kreis["cases"], today=date(2026, 3, 2))
+    assert 'class="long"' not in plain

@@ -9,9 +9,9 @@ of printing nothing.
 Filters available in every template: ``num``, ``signed``, ``money``, ``date``,
 ``period``, ``cell`` (value with its status symbol), ``status`` (measure status),
 ``goal_kind``; the global ``t(key, **values)`` returns a frame text. HTML templates also
-have ``link(url, text)`` (only ``http``, ``https``, ``mailto`` and ``tel`` become links)
-and ``css_string``; Markdown templates have ``md`` (inline text) and ``mdcell`` (table
-cells: ``|`` and line breaks escaped).
+have ``link(url, text)`` (only ``http``, ``https``, ``mailto`` and ``tel`` become links),
+``css_string`` and the test ``long_word`` (:func:`has_long_word`); Markdown templates
+have ``md`` (inline text) and ``mdcell`` (table cells: ``|`` and line breaks escaped).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import jinja2
 from markupsafe import Markup, escape
@@ -143,6 +143,7 @@ def environment(
     }
     if kind == "html":
         filters["css_string"] = css_string
+        env.tests["long_word"] = has_long_word
         env.globals["link"] = safe_link
     else:
         filters["md"] = md_inline
@@ -154,6 +155,22 @@ def environment(
     env.globals["lang"] = fmt.lang
     env.globals["version"] = __version__
     return env
+
+
+#: A word of more characters than this in a table cell may break anywhere in print
+#: (:func:`has_long_word`); about 8 cm at 9 pt, nearly half a line
+#: ("Sozialarbeit/Sozialwissenschaft", 31, keeps whole).
+LONG_WORD: Final = 40
+
+
+def has_long_word(text: object) -> bool:
+    """Whether *text* has a word longer than :data:`LONG_WORD` characters.
+
+    Such a word (a name of one word, a URL) ran off the printed page from a table cell;
+    the cell lets it break anywhere. Other cells keep their words whole: a cell that may
+    break anywhere counts as narrow when the table shares out its width, and dates and
+    German compounds of other cells were cut ("27.11.20/25")."""
+    return any(len(word) > LONG_WORD for word in str(text).split())
 
 
 def render(env: jinja2.Environment, name: str, **context: Any) -> str:
