@@ -312,19 +312,25 @@ def test_a_tables_note_is_printed_under_its_table(kreis: dict[str, Any], tmp_pat
     assert seen == 65
 
 
-def test_a_chart_is_printed_with_its_table(kreis: dict[str, Any], tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("field", "change", "charts"),
+    [("(Aus-)Bildung und Schule", "+12 (+11,2 %)", 1), ("Sprache", "−2 (−2,2 %)", 3)],
+)
+def test_a_chart_is_printed_with_its_table(
+    kreis: dict[str, Any], tmp_path: Path, field: str, change: str, charts: int
+) -> None:
     """The Kreis report printed the Kennzahlen of "(Aus-)Bildung und Schule" at the foot
-    of a page and their chart overleaf. Table and chart printed at every height of an A4
-    page: a page with the chart has the table's last row too (the charts keep with the
-    table and its notes, as in the DOCX), and the chart's caption with the chart."""
+    of a page and their chart overleaf. A table, its notes and its charts printed at
+    every height of an A4 page: a page with a chart has the table's last row too (its
+    change: the row's name is in the chart's title), and a chart's caption is on the
+    page of its chart ("Sprache": a note and three charts in two rows)."""
     chromium = _tool("chromium", "chromium-browser")
     html = ki.build_report(kreis["concept"], "2025", cases=kreis["cases"], today=date(2026, 3, 2))
-    caption = html.index("<caption>Kennzahlen: (Aus-)Bildung und Schule")
-    start = html.rindex('<div class="table-wrap"', 0, caption)
-    end = html.index("</div>", html.index('<figure class="chart"', caption)) + len("</div>")
-    fragment = html[start:end]
-    assert fragment.count("<figure") == 1
-    change = "+12 (+11,2 %)"  # the last row's change (its name is in the chart's title)
+    caption = html.index(f"<caption>Kennzahlen: {field}")
+    start = html.rindex('<div class="figures">', 0, caption)
+    last = html.rindex('<figure class="chart"', 0, html.index("</section>", caption))
+    fragment = html[start : html.index("</figure>\n</div>", last) + len("</figure>\n</div>")]
+    assert fragment.count("<figure") == charts
     pdf = _print_at_every_height(chromium, html, fragment, tmp_path)
     seen = 0
     for number, page in enumerate(_pages(pdf), 1):
@@ -332,7 +338,8 @@ def test_a_chart_is_printed_with_its_table(kreis: dict[str, Any], tmp_path: Path
         if "Entwicklung von" in text:
             seen += 1
             assert change in text, (number, page)
-            assert "(Personen)“ (Kreis Coesfeld)" in text, (number, page)  # the caption's end
+            # every title on the page ends with its caption's place
+            assert text.count("Entwicklung von") == text.count("“ (Kreis Coesfeld)"), page
     assert seen == 65
 
 

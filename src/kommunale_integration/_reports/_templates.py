@@ -10,8 +10,9 @@ Filters available in every template: ``num``, ``signed``, ``money``, ``date``,
 ``period``, ``cell`` (value with its status symbol), ``status`` (measure status),
 ``goal_kind``; the global ``t(key, **values)`` returns a frame text. HTML templates also
 have ``link(url, text)`` (only ``http``, ``https``, ``mailto`` and ``tel`` become links),
-``css_string`` and the test ``long_word`` (:func:`has_long_word`); Markdown templates
-have ``md`` (inline text) and ``mdcell`` (table cells: ``|`` and line breaks escaped).
+``css_string``, ``charted(blocks, index)`` (:func:`charted`) and the test ``long_word``
+(:func:`has_long_word`); Markdown templates have ``md`` (inline text) and ``mdcell``
+(table cells: ``|`` and line breaks escaped).
 """
 
 from __future__ import annotations
@@ -145,6 +146,7 @@ def environment(
         filters["css_string"] = css_string
         env.tests["long_word"] = has_long_word
         env.globals["link"] = safe_link
+        env.globals["charted"] = charted
     else:
         filters["md"] = md_inline
         filters["mdcell"] = md_cell
@@ -171,6 +173,20 @@ def has_long_word(text: object) -> bool:
     break anywhere counts as narrow when the table shares out its width, and dates and
     German compounds of other cells were cut ("27.11.20/25")."""
     return any(len(word) > LONG_WORD for word in str(text).split())
+
+
+def charted(blocks: Any, index: int) -> bool:
+    """Whether ``blocks[index]`` is a table whose charts follow it (after its notes): in
+    print they are one block that a page break does not split (the Kreis report printed
+    a table at the foot of a page and its chart overleaf)."""
+    if getattr(blocks[index], "kind", None) != "table":
+        return False
+    for block in blocks[index + 1 :]:
+        if block.kind == "chart":
+            return True
+        if not (block.kind == "paragraph" and block.style == "note"):
+            return False
+    return False
 
 
 def render(env: jinja2.Environment, name: str, **context: Any) -> str:
