@@ -817,3 +817,37 @@ def test_a_free_cell_is_never_published_and_balances_a_witness_at_no_cost() -> N
     small = protect({"T": 11, "a": 9, "u": 2}, groups, control, free=["u"])
     assert small.suppressed == frozenset()
     assert small.primary == frozenset()
+
+
+@pytest.mark.parametrize("products", [False, True])
+def test_a_cell_the_attacker_knows_is_never_suppressed_nor_moved(
+    monkeypatch: pytest.MonkeyPatch, products: bool
+) -> None:
+    """A cell of ``known`` (the cases open where a release ends, which the next release
+    tells: ``compute._joint_table``) is a constant for the witnesses and the audit:
+    never primary, never suppressed. Two municipalities by sex, the women of ``a``
+    primary (1): the cheapest witness moves the rectangle with ``b``'s cells; with
+    ``b``'s cells known it must move the totals instead, and the audit takes ``b``'s
+    values as given. By linear programs and by products (``PRODUCT_CELLS`` lowered)."""
+    from kommunale_integration._engine import disclosure
+
+    inner = {("a", "f"): 1, ("a", "m"): 4, ("b", "f"): 5, ("b", "m"): 6}
+    values = dict(inner)
+    for s in ("f", "m"):
+        values[("k", s)] = inner[("a", s)] + inner[("b", s)]
+    for t in ("a", "b", "k"):
+        values[(t, "_T")] = values[(t, "f")] + values[(t, "m")]
+    groups = [((t, "_T"), [(t, "f"), (t, "m")]) for t in ("k", "a", "b")]
+    groups += [(("k", s), [("a", s), ("b", s)]) for s in ("_T", "f", "m")]
+    dimensions = [[("k", ["a", "b"])], [("_T", ["f", "m"])]]
+    if products:
+        monkeypatch.setattr(disclosure, "PRODUCT_CELLS", 0)
+    known = {("b", "f"), ("b", "m"), ("b", "_T")}
+    alone = protect(values, groups, DisclosureControl(), dimensions=dimensions)
+    assert alone.suppressed & known
+    given = protect(values, groups, DisclosureControl(), dimensions=dimensions, known=known)
+    assert given.suppressed == {("a", "f"), ("a", "m"), ("k", "f"), ("k", "m")}
+    assert all(given.published[c] == values[c] for c in known)
+    assert given.exact
+    assert given.exposed(THRESHOLD) == []
+    assert given.intervals[("a", "f")] == (0.0, 5.0)  # a's men fall to 0 at most

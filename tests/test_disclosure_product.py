@@ -835,14 +835,15 @@ def test_every_period_of_new_and_active_cases_has_a_vector_of_a_case_more(period
 
     layout = _Layout(expand_periods([period], True), ["05558004"], None, [])
     zeros = [0] * len(layout.cell_list())
-    _, _, _, dimensions, _ = _joint_table(layout, zeros, zeros)
+    closing = [0] * (len(layout.territories) * len(layout.combos))
+    _, _, _, dimensions, _, _ = _joint_table(layout, zeros, zeros, closing)
     relations = [(t, list(p), e) for t, p, e in dimensions[0]]
     values = sorted({v for t, p, _ in relations for v in (t, *p)}, key=repr)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_hypercube, "_VECTORS", {})
         axis = _Axis(values, relations)
         for v in range(len(values)):
-            if values[v][0] == "open":
+            if values[v][0] in ("open", "cap", "next"):
                 continue  # (never published: never a primary cell)
             idx, sgn, sizes, _, _ = axis.vectors(v)
             vectors = [
@@ -951,7 +952,11 @@ def test_new_and_active_cases_have_one_open_cell_per_start_and_no_closed_cell() 
     first quarter and January share theirs), never published. The cases closed in a
     period are no cell: the attacker's ``active(P) = open(next) + closed(P)`` with an
     unknown ``closed(P) ≥ 0`` in no other relation says no more than that the cases
-    open at the next start are among P's active cases, a relation of the table."""
+    open at the next start are among P's active cases, a relation of the table. The
+    cases open on 1 January, where the release begins, are at most a cell known to
+    the attacker (the release of the year before bounds them), and those still open
+    on 1 January 2026, where it ends, are a known cell (the release of the next
+    year tells them); the cases open at the starts in between are unknown."""
     from kommunale_integration._engine.compute import _joint_table, _Layout, expand_periods
 
     layout = _Layout(expand_periods(["2025"], True), ["05558004", "05558008"], None, [])
@@ -959,11 +964,14 @@ def test_new_and_active_cases_have_one_open_cell_per_start_and_no_closed_cell() 
     rest = len(layout.territories) * len(layout.combos)
     new = [1] * len(cells)
     active = [5] * len(cells)
-    keys, values, relations, _, unknown = _joint_table(layout, new, active)
-    assert len(keys) == len(set(keys)) == len(values) == 2 * len(cells) + 12 * rest
+    closing = [3] * rest
+    keys, values, relations, _, unknown, known = _joint_table(layout, new, active, closing)
+    assert len(keys) == len(set(keys)) == len(values) == 2 * len(cells) + 14 * rest
     assert unknown == 2 * len(cells)
-    assert {k[0][0] for k in keys[unknown:]} == {"open"}
-    assert values[unknown:] == [4] * (12 * rest)
+    kinds = ["open"] * (12 * rest) + ["cap"] * rest + ["next"] * rest
+    assert [k[0][0] for k in keys[unknown:]] == kinds
+    assert values[unknown:] == [4] * (13 * rest) + [3] * rest
+    assert known == keys[-2 * rest :]
     n = len(cells)
 
     def start(cell: Any) -> Any:
@@ -979,7 +987,24 @@ def test_new_and_active_cases_have_one_open_cell_per_start_and_no_closed_cell() 
     for ended in (march, quarter):
         active = keys[n + cells.index(ended)]
         assert (active, [start(april), active], False) in relations
-    assert not any(p[0] is start(january) and not e for _, p, e in relations)
+    assert not any(p[0] is start(january) and not e and t[0][0] != "cap" for t, p, e in relations)
+    # where the release begins and ends: the cases open on 1 January at most the
+    # known cap, and those still open on 1 January 2026 (known) among the active
+    # cases of the year, December and the fourth quarter
+    for r in range(rest):
+        cap = keys[-2 * rest + r]
+        assert (cap, [start((0, *cells[r][1:])), cap], False) in relations
+    after = {p[0] for t, p, e in relations if not e and p[0][0][0] == "next"}
+    assert after == set(keys[-rest:])
+    ending = [p for p, period in enumerate(layout.periods) if str(period) in ("2025", "2025-Q4")]
+    ending += [p for p, period in enumerate(layout.periods) if str(period) == "2025-12"]
+    for p in ending:
+        active = keys[n + cells.index((p, "05558004", ()))]
+        assert (
+            active,
+            [keys[-rest + cells.index((0, "05558004", ()))], active],
+            False,
+        ) in relations
 
 
 class _ScriptedFinder:

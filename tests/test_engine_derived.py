@@ -43,9 +43,12 @@ def data() -> CaseData:
     cases += [case(300, "2025-06-01", mun="05558008")]  # a single case: suppressed
     # 05558012 is the smallest neighbour, so it is the complementary suppression (of
     # the new and the active cases of 2025 at once: they are one table, in which the
-    # single case of 05558008 is new and active, and so are three of 05558012)
+    # single case of 05558008 is new and active, and so are three of 05558012; those
+    # three are closed within the year, so that its active cases of 2025 may be fewer
+    # than 13 beside the cases still open on 1 January 2026, which the next year's
+    # release tells)
     cases += [case(400 + i, "2023-01-01", mun="05558012") for i in range(10)]
-    cases += [case(500 + i, "2025-06-01", mun="05558012") for i in range(3)]
+    cases += [case(500 + i, "2025-06-01", "2025-12-31", mun="05558012") for i in range(3)]
     events = [
         {"case_id": str(i), "event": "employment_started", "date": "2025-07-01"}
         for i in range(200, 208)

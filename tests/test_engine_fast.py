@@ -13,6 +13,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -205,6 +206,46 @@ def test_both_counters_match_the_reference(
         assert row.status is (
             ObservationStatus.MISSING if expected is None else ObservationStatus.OK
         )
+
+
+@given(
+    case_data(),
+    st.lists(st.sampled_from(["sex", "legal_basis", "age_group"]), max_size=2, unique=True),
+    st.integers(FIRST, LAST),
+    st.booleans(),
+)
+def test_both_counters_count_the_cases_open_when_a_day_begins(
+    export: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+    by: list[str],
+    day: int,
+    young: bool,
+) -> None:
+    """The cases still open the day after a release ends (``_Counts._closing``, known
+    to the attacker of the next release): opened before the day and not closed before
+    it, per territory and combination, aged in the day's year — the active cases of
+    that one day less its new cases, by the reference; both counters alike."""
+    from kommunale_integration._engine._fastcount import ArrayCounter
+
+    cases, events = export
+    data = CaseData.from_records(cases, events)
+    spec = CaseCount(count=CaseCountKind.ACTIVE, filters=(YOUNG,) if young else ())
+    periods = [ReportPeriod.parse("2025")]
+    layout = compute._Layout(
+        periods, data.dimensions["municipality"][1], None, compute._dimensions(by, data)
+    )
+    year = date.fromordinal(day).year
+    found = [
+        counter(data, layout, by).open_at(spec, 0, day, year)
+        for counter in (compute._CaseCounter, ArrayCounter)
+    ]
+    assert found[0] == found[1]
+    one_day = ReportPeriod.parse(f"{date.fromordinal(day)}/{date.fromordinal(day)}")
+    names = [name for name, _ in layout.dims]
+    for (_, territory, combo), value in zip(layout.cell_list(), found[0], strict=True):
+        dims = dict(zip(names, combo, strict=True))
+        active = reference_count(cases, events, spec, one_day, territory, dims)
+        new = attrs.evolve(spec, count=CaseCountKind.NEW)
+        assert value == active - reference_count(cases, events, new, one_day, territory, dims)
 
 
 @given(case_data(), st.lists(st.sampled_from(["sex", "age_group"]), max_size=2, unique=True))

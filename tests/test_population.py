@@ -43,8 +43,9 @@ def test_population_comes_from_the_catalogue_with_its_reference_date() -> None:
     )
     # A Kreis is the sum of its municipalities in the concept.
     kreis = ki.population_of(concept, "05566")
-    assert kreis is not None
-    assert kreis.value == 8261 + 76218
+    assert kreis == ki.Population(
+        ags="05566", value=8261 + 76218, reference_date=date(2019, 12, 31), source="catalogue"
+    )
     assert ki.population_of(concept, "05566999") is None
 
 
@@ -59,7 +60,8 @@ def test_the_concept_overrides_the_catalogue() -> None:
     )
     kreis = ki.population_of(concept, "05566")
     assert kreis is not None
-    assert kreis.value == 8400 + 76218
+    # Two reference dates: the sum has none; one figure of the concept makes it the concept's.
+    assert (kreis.value, kreis.reference_date, kreis.source) == (8400 + 76218, None, "concept")
 
 
 def test_new_cases_per_1000_inhabitants(tmp_path: object) -> None:
@@ -97,3 +99,20 @@ def test_population_is_a_known_data_element_for_validation() -> None:
     concept = _concept(*_towns(), indicators=[indicator])
     unknown = [f for f in ki.validate(concept).findings if f.code == "unknown-data-element"]
     assert ["vhs_participants" in f.message for f in unknown] == [True]
+
+
+def test_a_sum_with_a_figure_missing_or_of_nothing_is_none() -> None:
+    book = ki.TerritoryCatalogue(
+        gebietsstand=date(2024, 12, 31),
+        population_date=date(2024, 12, 31),
+        source="test",
+        entries=(
+            ki.OfficialTerritory(ags="05566", name="Steinfurt", textkennzeichen="43"),
+            ki.OfficialTerritory(ags="05570", name="Warendorf", textkennzeichen="43"),
+            ki.OfficialTerritory(ags=WETTRINGEN, name="Wettringen", population=8261),
+            ki.OfficialTerritory(ags=RHEINE, name="Rheine, Stadt", textkennzeichen="63"),
+        ),
+    )
+    assert ki.population_of(None, WETTRINGEN, book) is not None
+    assert ki.population_of(None, "05566", book) is None  # Rheine has no figure
+    assert ki.population_of(None, "05570", book) is None  # no Gemeinde at all

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -194,6 +195,9 @@ def test_codes_that_lost_their_leading_zero_in_excel_are_padded(tmp_path: Path) 
         ("60,64,05,5,66,0096,0960,Wettringen,,,,,,,,,,,,", "gemeinde"),
         ("60,64,05,5,66,0096,096,,,,,,,,,,,,,", "gemeindename"),
         ("60,64,05,5,66,0096,096,Wettringen,,viele,,,,,,,,,,", "bevoelkerung"),
+        ("60,64,05,5,66,0096,096,Wettringen,,-5,,,,,,,,,,", "bevoelkerung"),
+        ("60,64,05,5,66,0096,096,Wettringen,-1.5,,,,,,,,,,,", "flaeche"),
+        ("40,43,05,5,,,,Steinfurt,,,,,,,,,,,,", "kreis"),  # an empty code is not padded
     ],
 )
 def test_a_malformed_row_names_file_row_and_column(tmp_path: Path, row: str, column: str) -> None:
@@ -760,3 +764,263 @@ def test_update_refuses_a_konzept_yaml_that_is_not_utf8(
     assert main(_update_args(source, tmp_path / "gv.tsv", "--concept", str(folder))) == 2
     assert "tragen Sie sie selbst ein" in capsys.readouterr().err
     assert (folder / "konzept.yaml").read_bytes() == data
+
+
+# --------------------------------------------------------------------------- names and look-ups
+
+
+def test_a_bezirk_of_berlin_and_one_of_hamburg_are_told_apart() -> None:
+    from kommunale_integration._territories import stadtstaat_bezirk
+
+    assert stadtstaat_bezirk("Berlin-Spandau") == ("11000000", "Spandau")
+    assert stadtstaat_bezirk("Nord") == ("02000000", "Hamburg-Nord")
+    assert stadtstaat_bezirk("Hamburg Altona") == ("02000000", "Altona")
+    assert stadtstaat_bezirk("Hamburg-Spandau") is None
+
+
+def test_a_bezirk_is_its_stadtstaat_and_a_verband_is_refused_with_its_gemeinde() -> None:
+    book = ki.territory_catalogue()
+    assert book.require_name("Neukölln") == ([book.require("11000000")], [])
+    with pytest.raises(ki.KommunaleIntegrationError) as caught:
+        book.require_name("Verbandsgemeinde Bad Ems")
+    # The Gemeinde of the Verband's name (two words), to look up instead.
+    assert "ist ein Gemeindeverband" in str(caught.value)
+    assert "(territories find Bad Ems)" in str(caught.value)
+
+
+def test_a_name_not_found_lists_five_places_having_it_as_a_word() -> None:
+    book = ki.territory_catalogue()
+    assert len(book.containing("Main")) > 5
+    with pytest.raises(ki.KommunaleIntegrationError) as caught:
+        book.require_name("Main")
+    assert len(re.findall(r"\(\d{8}\)", str(caught.value))) == 5
+
+
+def test_containing_needs_three_letters_and_puts_the_largest_first() -> None:
+    book = ki.territory_catalogue()
+    assert book.containing("Au") == []
+    ems = book.containing("Ems")  # three letters: Lingen (Ems), Bad Ems …
+    assert [e.short_name for e in ems[:2]] == ["Lingen (Ems)", "Haren (Ems)"]
+    people = [e.population or 0 for e in ems]
+    assert people == sorted(people, reverse=True)
+    assert [e.ags for e in ems] != sorted(e.ags for e in ems)
+
+
+def test_spaces_around_punctuation_do_not_matter() -> None:
+    from kommunale_integration._territories import _normal
+
+    book = ki.territory_catalogue()
+    assert [e.ags for e in book.find("Weiden i. d. OPf.")] == ["09363000"]
+    assert [e.ags for e in book.find("Weiden i.d. OPf.")] == ["09363000"]
+    # The spaces go, the punctuation stays: a hyphen is no full stop.
+    assert _normal("Weiden i. d. OPf.") == "weiden i.d.opf."
+    assert book.find("Weiden i-d-OPf.") == []
+
+
+def test_kreis_names_of_their_own_kind_get_no_second_prefix() -> None:
+    book = ki.territory_catalogue()
+    shown = {ags: book.require(ags).display_name for ags in ("05162", "03241", "05334", "05566")}
+    assert shown == {
+        "05162": "Rhein-Kreis Neuss",
+        "03241": "Region Hannover",
+        "05334": "Städteregion Aachen",
+        "05566": "Kreis Steinfurt",
+    }
+    # Found once, though its display name is its name.
+    assert [e.ags for e in book.find("Region Hannover")] == ["03241"]
+
+
+def test_the_parent_of_a_regierungsbezirk_is_its_land_and_a_land_has_none() -> None:
+    book = ki.territory_catalogue()
+    assert book.require("055").parent == "05"
+    assert book.require("05").parent is None
+    assert book.require("05566").parent == "05"
+    assert book.require(WETTRINGEN_AGS).parent == "05566"
+
+
+WETTRINGEN_AGS = "05566096"
+
+
+def test_a_kreis_is_described_with_its_land_only() -> None:
+    book = ki.territory_catalogue()
+    assert book.describe("05566") == "Kreis Steinfurt (05566), Nordrhein-Westfalen"
+    assert book.describe(WETTRINGEN_AGS) == (
+        "Wettringen (05566096), Kreis Steinfurt, Nordrhein-Westfalen"
+    )
+
+
+def test_names_find_kreise_and_gemeinden_but_not_laender_or_a_stadtkreis_twice() -> None:
+    book = ki.territory_catalogue()
+    assert book.find("Nordrhein-Westfalen") == []
+    assert book.find("Reg.-Bez. Münster") == []
+    assert all(len(e.ags) == 8 for e in book.find("Münster"))
+
+
+def test_a_kreis_asked_for_has_no_beginnings_a_gemeinde_asked_for_has() -> None:
+    book = ki.territory_catalogue()
+    assert book.candidates("Kreis Steinfurt") == ([book.require("05566")], [])
+    exact, beginning = book.candidates("Gemeinde Weiden")
+    assert [e.ags for e in exact] == ["07134091"]
+    assert [e.ags for e in beginning] == ["09363000"]
+
+
+def test_lookup_says_whether_what_it_found_is_exact() -> None:
+    book = ki.territory_catalogue()
+    assert book.lookup("Wettringen")[1] is True
+    found, exact = book.lookup("Neustadt")
+    assert found
+    assert exact is False
+
+
+def test_within_names_what_is_missing_kreis_or_land() -> None:
+    book = ki.territory_catalogue()
+    with pytest.raises(ki.KommunaleIntegrationError, match="Einen Kreis „Nirgendwo“"):
+        book.within([], kreis="Nirgendwo")
+    with pytest.raises(ki.KommunaleIntegrationError, match="Ein Land „Nirgendwo“"):
+        book.within([], land="Nirgendwo")
+
+
+def test_areas_by_full_ags_lost_zero_or_name() -> None:
+    book = ki.territory_catalogue()
+    assert book.areas("05566", 5) == [book.require("05566")]
+    assert book.areas("05", 2) == [book.require("05")]
+    assert book.areas("9", 2) == [book.require("09")]
+    assert book.areas("99", 2) == []
+    assert book.areas("Steinfurt", 5) == [book.require("05566")]
+
+
+def test_an_unknown_ags_matches_no_name() -> None:
+    book = ki.territory_catalogue()
+    assert book.matches("05566096", "Wettringen")
+    assert not book.matches("99999999", "Wettringen")
+
+
+def test_suggest_prefers_the_kreis_then_the_land_of_the_neighbour() -> None:
+    towns = ("05566011", "05562011", "05711011", "09162011")
+    book = ki.TerritoryCatalogue(
+        gebietsstand=date(2024, 12, 31),
+        population_date=None,
+        source="test",
+        entries=tuple(
+            ki.OfficialTerritory(ags=a, name="Neudorf", textkennzeichen="64") for a in towns
+        ),
+    )
+    assert [e.ags for e in book.suggest("Neudorf", near="05566500")] == ["05566011"]
+    in_land = ["05562011", "05566011", "05711011"]
+    assert [e.ags for e in book.suggest("Neudorf", near="05558000")] == in_land
+    assert len(book.suggest("Neudorf")) == 4
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def test_the_gebietsstand_is_a_date_in_a_title_row_naming_it(tmp_path: Path) -> None:
+    def stand(title: str) -> date:
+        path = tmp_path / "gv.csv"
+        path.write_text(f"{title},,,\n{HEADER}\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
+        return ki.read_gemeindeverzeichnis(path).gebietsstand
+
+    # One-digit day and month; "Gebietsstand" without "am".
+    assert stand("Gebietsstand: 1.1.2024") == date(2024, 1, 1)
+    assert stand("Gemeinden am 30.6.2023") == date(2023, 6, 30)
+    with pytest.raises(ki.LoadError, match="Gebietsstand"):
+        stand("Erstellt 5.3.2025")  # a date, but not the Gebietsstand
+
+
+def test_an_area_has_a_decimal_point(tmp_path: Path) -> None:
+    rows = ["60,64,05,5,66,0096,096,Wettringen, 1.250, 8 261,,,,,,,,,,"]
+    book = ki.read_gemeindeverzeichnis(
+        _write(tmp_path / "gv.csv", rows), gebietsstand=date(2024, 1, 1)
+    )
+    assert book.require("05566096").area_km2 == Decimal("1.250")
+
+
+def test_a_broken_catalogue_line_is_named_by_its_number(tmp_path: Path) -> None:
+    path = _catalogue_file(tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for bad in ("05566099\t64\tNeudorf", "Neudorf\t64\tNeudorf\t\t"):
+        path.write_text("\n".join([*lines, bad]) + "\n", encoding="utf-8")
+        with pytest.raises(ki.LoadError) as info:
+            ki.load_territory_catalogue(path)
+        [finding] = info.value.findings
+        assert finding.location.row == len(lines) + 1
+
+
+def test_a_relative_catalogue_without_a_folder_is_relative_to_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    _catalogue_file(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    concept = types.SimpleNamespace(territory_catalogue="cat.tsv")
+    assert ki.catalogue_for(concept).gebietsstand == date(2024, 12, 31)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    absolute = types.SimpleNamespace(territory_catalogue=str(tmp_path / "cat.tsv"))
+    assert ki.catalogue_for(absolute, elsewhere).gebietsstand == date(2024, 12, 31)
+
+
+# --------------------------------------------------------------------------- konzept.yaml editor
+
+
+def test_the_editor_quotes_what_yaml_would_read_as_no_string() -> None:
+    import yaml
+
+    from kommunale_integration._territories import _set_top_level
+
+    for value in (".5", "-1", "gv-2024.tsv", "a b"):
+        edited = _set_top_level("id: k\n", "territory_catalogue", value)
+        assert yaml.safe_load(edited)["territory_catalogue"] == value
+    assert _set_top_level("id: k\n", "territory_catalogue", "gv.tsv").endswith(
+        "territory_catalogue: gv.tsv\n"
+    )
+
+
+def test_the_editor_leaves_a_value_on_the_following_lines_alone() -> None:
+    from kommunale_integration._territories import _set_top_level
+
+    for text in ("gebietsstand:\n  2019-12-31\n", "gebietsstand: >\n  2019-12-31\n"):
+        assert _set_top_level(text, "gebietsstand", "2024-12-31") == text
+
+
+def test_the_editor_keeps_spacing_and_a_comment_apart_from_a_longer_value() -> None:
+    from kommunale_integration._territories import _set_top_level
+
+    edit = _set_top_level
+    assert edit("gebietsstand:   2019-12-31\n", "gebietsstand", "2024-12-31") == (
+        "gebietsstand:   2024-12-31\n"
+    )
+    assert edit("gebietsstand: x # Stand\n", "gebietsstand", "2024-12-31") == (
+        "gebietsstand: 2024-12-31 # Stand\n"
+    )
+    assert edit("gebietsstand: 2019-12-31    # Stand\n", "gebietsstand", "2024-1-1") == (
+        "gebietsstand: 2024-1-1      # Stand\n"
+    )
+
+
+def test_the_editor_adds_a_key_at_the_end_on_a_line_of_its_own() -> None:
+    from kommunale_integration._territories import _set_top_level
+
+    added = "gebietsstand: 2024-12-31\n"
+    assert _set_top_level("", "gebietsstand", "2024-12-31") == added
+    assert _set_top_level("id: k", "gebietsstand", "2024-12-31") == "id: k\n" + added
+    assert _set_top_level("id: k\ntitle: t", "gebietsstand", "2024-12-31") == (
+        "id: k\ntitle: t\n" + added
+    )
+    assert _set_top_level("id: k\ntitle: t\n", "gebietsstand", "2024-12-31") == (
+        "id: k\ntitle: t\n" + added
+    )
+
+
+def test_a_konzept_yaml_is_edited_by_its_path_a_json_one_is_not(tmp_path: Path) -> None:
+    folder = tmp_path / "wettringen"
+    ki.init_concept(folder, ags="05566096")
+    catalogue = _catalogue_file(tmp_path)
+    book = ki.load_territory_catalogue(catalogue)
+    changes = ki.record_territory_catalogue(folder / "konzept.yaml", catalogue, book)
+    assert changes["gebietsstand"] == ("2020-12-31", "2024-12-31")
+    other = tmp_path / "konzept.json"
+    other.write_text('{"id": "k"}', encoding="utf-8")
+    with pytest.raises(ki.KommunaleIntegrationError, match="kein Konzeptordner"):
+        ki.record_territory_catalogue(other, catalogue, book)

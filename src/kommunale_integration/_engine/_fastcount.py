@@ -118,6 +118,26 @@ class ArrayCounter(_CaseCounter):
                 counts[p] = opened[:, b] - (opened if closed is None else closed)[:, a]
         return self._roll_up_arrays(counts, year_of)
 
+    def open_at(self, spec: CaseCount, p: int, day: int, year: int) -> list[int]:
+        """The cases of *spec* (its filters) already open when the day *day* (an
+        ordinal) begins, per territory and combination, in the order of the cells of
+        the period *p* (:meth:`_CaseCounter.open_at`, with numpy)."""
+        leaves, radix = self.leaf_array(year)
+        n_leaves = len(self.mun_labels) * radix
+        keep = self.keep_array(spec.filters, year)
+        opened = _np(self.cases.opened) < day
+        closed = _np(self.cases.closed) < day  # (never those still open: OPEN is large)
+        if keep is not None:
+            opened &= keep
+            closed &= keep
+        counts = np.zeros((len(self.layout.periods), n_leaves), np.int64)
+        counts[p] = np.bincount(leaves[opened], minlength=n_leaves) - np.bincount(
+            leaves[closed], minlength=n_leaves
+        )
+        values = self._roll_up_arrays(counts, {0: year})
+        n_rest = len(self.layout.territories) * len(self.layout.combos)
+        return values[p * n_rest : (p + 1) * n_rest]
+
     def _prefix(
         self,
         column: str,

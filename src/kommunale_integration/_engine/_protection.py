@@ -565,13 +565,16 @@ def witness_suppression(
     dimensions: Sequence[Sequence[Sequence[Any]]] | None = None,
     coordinates: Callable[[Any], Sequence[Any]] | None = None,
     free: AbstractSet[Any] = frozenset(),
+    fixed: AbstractSet[Any] = frozenset(),
 ) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
     """The cells to suppress (the primary cells included) so that every primary cell
     ``p`` can reach ``primary[p]`` in a table consistent with the release.
 
     Cells in *free* are never published (unknown to the attacker: the cases open at
     the start of a period, which tie new cases to active cases): they are suppressed
-    from the start, cost nothing, and need no witness of their own.
+    from the start, cost nothing, and need no witness of their own. Cells in *fixed*
+    are known to the attacker and never suppressed (the cases open where a release
+    begins or ends, which other releases tell): no witness moves them.
 
     First, for each primary cell in turn (largest required rise first), the cheapest
     witness (see the module documentation) is looked for, and its changed cells join
@@ -614,12 +617,18 @@ def witness_suppression(
         except NotAProduct:
             pass
         else:
-            finder = _CubeFinder(cube, values, relations, primary, lower)
+            finder = _CubeFinder(cube, values, relations, primary, lower, fixed=fixed)
             search = _Search(
-                values, finder, primary, column=cube.column, value=cube.value, free=free
+                values,
+                finder,
+                primary,
+                column=cube.column,
+                value=cube.value,
+                free=free,
+                fixed=fixed,
             )
     if finder is None:
-        system = _DeltaSystem(values, relations, primary, lower)
+        system = _DeltaSystem(values, relations, primary, lower, fixed)
         finder = _LinearFinder(system)
         search = _Search(values, finder, primary, column=system.column, free=free)
     search.cover()
@@ -740,13 +749,15 @@ class _CubeFinder(_Finder):
         relations: Sequence[Relation],
         primary: Mapping[Any, int],
         lower: int,
+        *,
+        fixed: AbstractSet[Any] = frozenset(),
     ) -> None:
         self.cube = cube
         self.cells = cube.cells
         self.patience: int | None = PRUNE_FAILURES
         self.crowd: int | None = PRUNE_CROWD
         self._values, self._relations, self._lower = values, relations, lower
-        self._primary = primary
+        self._primary, self._fixed = primary, fixed
         self._linear: tuple[_LinearFinder, Any, Any] | None = None
         self.fallbacks = 0
 
@@ -756,7 +767,9 @@ class _CubeFinder(_Finder):
         import numpy as np
 
         if self._linear is None:
-            system = _DeltaSystem(self._values, self._relations, self._primary, self._lower)
+            system = _DeltaSystem(
+                self._values, self._relations, self._primary, self._lower, self._fixed
+            )
             to_cube = np.array([self.cube.column[c] for c in system.cells], dtype=np.int64)
             to_lp = np.full(self.cube.size, -1, dtype=np.int64)
             to_lp[to_cube] = np.arange(len(to_cube))
@@ -839,10 +852,12 @@ class _Search:
         column: Mapping[Any, int] | None = None,
         value: Any = None,
         free: AbstractSet[Any] = frozenset(),
+        fixed: AbstractSet[Any] = frozenset(),
     ) -> None:
         """The search over the cells of *finder* (*column*: the column of each of
         them, *value*: their values as an array, when the finder has them; *free*:
-        cells never published, see :func:`witness_suppression`)."""
+        cells never published, *fixed*: cells never suppressed, see
+        :func:`witness_suppression`)."""
         import numpy as np
 
         self.values = values
@@ -856,12 +871,16 @@ class _Search:
         distinct, inverse = np.unique(value, return_inverse=True)
         cost_of = [1.0 + 0.1 * math.log1p(v) / scale if v else ZERO_COST for v in distinct.tolist()]
         self.base_cost = np.array(cost_of, dtype=float)[inverse.ravel()]
-        self.cost = self.base_cost.copy()
         self.value = value
         self.zero = (value == 0).tolist()
         self.hidden = np.zeros(len(cells), dtype=bool)
         if column is None:
             column = {c: i for i, c in enumerate(cells)}
+        # a cell the attacker knows has no price: no witness moves it (the products
+        # of the cube skip what costs infinitely much; the linear programs have no
+        # column for it)
+        self.base_cost[[column[c] for c in fixed if c in column]] = _INF
+        self.cost = self.base_cost.copy()
         # the rise of each primary cell, in the order of *primary* (at once)
         cols = np.fromiter(map(column.__getitem__, primary), np.int64, len(primary))
         rises = np.fromiter(primary.values(), np.int64, len(primary)) - value[cols]
@@ -1151,7 +1170,8 @@ def _columns(change: Mapping[int, float]) -> Any:
 
 class _DeltaSystem:
     """The constraints on a change ``y`` of the non-zero cells linked to the primary
-    cells (as sparse arrays), from which each witness takes the rows near its cell."""
+    cells (as sparse arrays), from which each witness takes the rows near its cell.
+    The cells of *fixed* (known to the attacker) are no columns: they do not change."""
 
     def __init__(
         self,
@@ -1159,6 +1179,7 @@ class _DeltaSystem:
         relations: Sequence[Relation],
         primary: Iterable[Any],
         lower: int,
+        fixed: AbstractSet[Any] = frozenset(),
     ) -> None:
         import numpy as np
 
@@ -1175,7 +1196,7 @@ class _DeltaSystem:
             for index in member_of.get(stack.pop(), ()):
                 total, parts, _ = relations[index]
                 for other in (total, *parts):
-                    if other in linked or values[other] < lower:
+                    if other in linked or values[other] < lower or other in fixed:
                         continue
                     linked.add(other)
                     if values[other] > 0:

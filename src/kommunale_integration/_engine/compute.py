@@ -268,6 +268,25 @@ class _Layout:
         """The coordinates of a cell: period, territory, one value per breakdown."""
         return (cell[0], cell[1], *cell[2])
 
+    def edges(self) -> tuple[list[int], list[int]]:
+        """Where the periods begin and end as a whole: for each span of days that they
+        cover (with no day left out), the first period (in :attr:`periods`) that
+        starts on its first day and the first that ends on its last. 2025-Q2 with its
+        months is one span, from the quarter to the quarter; 2024 and 2025 are one as
+        well, the first quarter and the third of a year are two."""
+        spans: list[list[int]] = []
+        for start, end in sorted((p.start.toordinal(), p.end.toordinal()) for p in self.periods):
+            if spans and start <= spans[-1][1] + 1:
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end])
+        starting: dict[int, int] = {}
+        ending: dict[int, int] = {}
+        for p, period in enumerate(self.periods):
+            starting.setdefault(period.start.toordinal(), p)
+            ending.setdefault(period.end.toordinal(), p)
+        return [starting[a] for a, _ in spans], [ending[b] for _, b in spans]
+
     def _subperiods(self) -> list[tuple[int, list[int]]]:
         """Each period with its sub-periods of one kind (positions in :attr:`periods`)."""
         position = {period: p for p, period in enumerate(self.periods)}
@@ -582,6 +601,20 @@ class _CaseCounter:
         """The count of every cell (period × territory × dimension combination), in
         the order of :meth:`_Layout.cell_list`."""
         return list(self.roll_up(self.count(spec), year_of).values())
+
+    def open_at(self, spec: CaseCount, p: int, day: int, year: int) -> list[int]:
+        """The cases of *spec* (its filters) already open when the day *day* (an
+        ordinal) begins — opened before it, not closed before it — per territory
+        and combination, in the order of the cells of the period *p* (whose
+        breakdowns, aged in *year*, they take)."""
+        keep = self.keep(spec.filters, year)
+        opened = self._cumulative("opened", [day], year, spec.filters, keep)
+        closed = self._cumulative("closed", [day], year, spec.filters, keep)
+        none = [0]
+        leaves = Counter({leaf: cum[0] - closed.get(leaf, none)[0] for leaf, cum in opened.items()})
+        values = self.roll_up({p: leaves}, {p: year})
+        n_rest = len(self.layout.territories) * len(self.layout.combos)
+        return [values[c] for c in self.layout.cell_list()[p * n_rest : (p + 1) * n_rest]]
 
     def roll_up(self, counts: dict[int, Counter[int]], year_of: dict[int, int]) -> dict[Cell, int]:
         """Sum leaf counts into every cell (territory chain × dimension totals)."""
@@ -1177,6 +1210,8 @@ class _Counts:
         raws: list[Sequence[int]] = [self._raw(spec) for spec in together]
         aged: list[Sequence[int]] = [self._aged_raw(spec) for spec in together if self.aged]
         if together[0] not in self.family:
+            if len(together) == 2:  # new and active cases: those still open at the ends
+                raws.append(self._closing(together[1]))
             return raws, (), aged
         sets = [spec.events for spec in together]
         found = family_patterns(sets)
@@ -1291,6 +1326,17 @@ class _Counts:
             specs, control = tasks[i]
             for spec, result in zip(specs, protected, strict=True):
                 self._keep(spec, control, result)
+
+    def _closing(self, active: CaseCount) -> list[int]:
+        """The cases of *active* still open the day after the periods end as a whole
+        (:meth:`_Layout.edges`), for each end in turn, per territory and combination
+        in the order of the cells (:func:`_joint_table`)."""
+        periods = self.layout.periods
+        found: list[int] = []
+        for q in self.layout.edges()[1]:
+            day = periods[q].end.toordinal() + 1
+            found += self.counter.open_at(active, q, day, self.year_of[q])
+        return found
 
     def _raw(self, spec: CaseCount) -> list[int]:
         """The values of the count *spec* in the order of the cells (computed once)."""
@@ -1438,7 +1484,8 @@ def _protect_job(  # noqa: PLR0917 - the arguments of a worker's job, in order
     aged: Sequence[Sequence[int]] = (),
 ) -> tuple[_Protected, ...]:
     """Protect one count (*raws* holds its values), the new and the active cases of
-    the same cases together (*raws*: both, in this order; :func:`_protect_pair`), or
+    the same cases together (*raws*: both, in this order, then the cases open after
+    the periods end as a whole; :func:`_protect_pair`), or
     the counts of a family of overlapping events together (*raws*: each count's
     values, then the cases of each of the *patterns*; :func:`_protect_family`): in
     this process or in a worker process, with the same result. *aged*: each
@@ -1447,8 +1494,8 @@ def _protect_job(  # noqa: PLR0917 - the arguments of a worker's job, in order
     if patterns:
         k = len(raws) - len(patterns)
         return _protect_family(layout, raws[:k], raws[k:], patterns, control, exact_audit, aged)
-    if len(raws) == 2:
-        return _protect_pair(layout, raws[0], raws[1], control, exact_audit, aged=aged)
+    if len(raws) == 3:
+        return _protect_pair(layout, raws, control, exact_audit, aged=aged)
     ages = aged[0] if aged else None
     return (_protect_count(layout, raws[0], additive, control, exact_audit, aged=ages),)
 
@@ -1707,11 +1754,13 @@ def _joint_table(
     layout: _Layout,
     new: Sequence[int],
     active: Sequence[int],
+    closing: Sequence[int],
     aged: Sequence[Sequence[int]] = (),
-) -> tuple[list[Any], list[int], list[Any], list[list[Any]], int]:
+) -> tuple[list[Any], list[int], list[Any], list[list[Any]], int, list[Any]]:
     """The table of new and active cases of the same cases as one table
     (:func:`_protect_pair`): its cells and their values, its relations, its
-    dimensions, and where its cells never published begin.
+    dimensions, where its cells never published begin, and those of them that the
+    attacker is taken to know.
 
     A cell is ``((kind, period), territory, combination)``, each made once: the new
     cases (``"new"``), the active cases (``"active"``), both in the order of
@@ -1719,18 +1768,31 @@ def _joint_table(
     (``"open"``), one per day on which periods start (periods that start on the same
     day have the same open cases: a year, its first quarter and January; where the
     combinations hold the age group, one per day and year of the age,
-    :func:`_open_starts`), named after the first of those periods. Besides the
-    relations of each count
+    :func:`_open_starts`), named after the first of those periods, then a cap of
+    the cases open on each day on which the periods begin as a whole (``"cap"``,
+    one per begin of :meth:`_Layout.edges` and year of the age, named after the
+    open cells it caps, with their values), then the cases still open the day
+    after the periods end as a whole (``"next"``, one per end, named after the
+    first period ending the day before; *closing*: their values, in this order).
+    Besides the relations of each count
     (:meth:`_Layout.relation_positions`, for the open cases those within one
     period), every active cell is the sum of its new cases and of the cases open at
     its start, and the cases open at the start of the next period (where a period of
-    the table starts the day after) are among its active cases. That is the
-    attacker's ``active(P) = open(next) + closed(P)`` with the unknown ``closed(P) ≥
-    0`` left out (it is in no other relation): as a relation of distinct counts
-    ``active(P) = open(next) ∪ active(P)``, the active cell among its own parts.
-    The open cells of one day aged in two years are equal in the combinations
-    without an age group; the cells of an age group over time where a sub-period
-    is aged apart are tied by :func:`_ageing` (then the table is no product).
+    the table starts the day after, or at the end) are among its active cases. That
+    is the attacker's ``active(P) = open(next) + closed(P)`` with the unknown
+    ``closed(P) ≥ 0`` left out (it is in no other relation): as a relation of
+    distinct counts ``active(P) = open(next) ∪ active(P)``, the active cell among
+    its own parts. The open cells of one day aged in two years are equal in the
+    combinations without an age group; the cells of an age group over time where a
+    sub-period is aged apart are tied by :func:`_ageing` (then the table is no
+    product).
+
+    The attacker who reads the releases before and after knows the cases open
+    where the periods begin (from above) and end (exactly): the caps and the cases
+    open after the end are cells he knows (*known*), and the open cells where the
+    periods begin are at most their caps (``open ≤ cap``, the cap among its own
+    parts) — see :func:`_protect_pair`; where a day's open cells are aged in two
+    years, each has its cap (:func:`_joint_edges`).
     """
     cells = layout.cell_list()
     size = len(cells)
@@ -1738,57 +1800,111 @@ def _joint_table(
     starts, opened_at, of_day, after = _open_starts(layout)
     ages = layout.ages
     n_c = len(layout.combos)
-    # (each (kind, period) made once and shared by its cells)
-    heads = {kind: [(kind, p) for p in range(len(layout.periods))] for kind in _JOINT_KINDS}
-    keys: list[Any] = [
-        (heads[kind][p], t, combo) for kind in _JOINT_KINDS[:2] for p, t, combo in cells
-    ]
-    keys += [
-        (heads["open"][q], t, combo)
-        for q in starts
-        for _, t, combo in cells[q * n_rest : (q + 1) * n_rest]
-    ]
+    capped, ends, last = _joint_edges(layout, starts, of_day)
+    keys: list[Any] = [((kind, p), t, combo) for kind in _JOINT_KINDS[:2] for p, t, combo in cells]
     values = [*new, *active]
-    for q in starts:
-        values += [
-            a - n
-            for a, n in zip(
-                active[q * n_rest : (q + 1) * n_rest],
-                new[q * n_rest : (q + 1) * n_rest],
-                strict=True,
-            )
-        ]
 
-    def opened(o: int, i: int) -> Any:
-        """The open cell of the *o*-th start day at the territory and combination of *i*."""
-        return keys[2 * size + o * n_rest + i % n_rest]
+    def at(q: int, table: Sequence[Any]) -> Sequence[Any]:
+        return table[q * n_rest : (q + 1) * n_rest]
+
+    # the cells never published, a block per head (made once, shared by its cells):
+    # the cases open at each start day, their caps where the periods begin, those
+    # still open after they end; the heads of each period in the order of their
+    # relations within it (open, next, cap)
+    def opening(q: int) -> list[int]:
+        return [a - n for a, n in zip(at(q, active), at(q, new), strict=True)]
+
+    sides: list[tuple[tuple[str, int], Sequence[int]]] = [(("open", q), opening(q)) for q in starts]
+    sides += [(("cap", q), opening(q)) for q in capped]
+    sides += [(("next", q), at(e, closing)) for e, q in enumerate(ends)]
+    block: dict[Any, int] = {}
+    for head, chunk in sides:
+        block[head] = len(keys)
+        keys += [(head, t, combo) for _, t, combo in at(head[1], cells)]
+        values += chunk
+    within: dict[int, list[Any]] = {}
+    for kind in ("open", "next", "cap"):
+        for head, _ in sides:
+            if head[0] == kind:
+                within.setdefault(head[1], []).append(head)
+    known = keys[2 * size + len(starts) * n_rest :]
+
+    def side(head: Any, i: int) -> Any:
+        """The cell of *head* at the territory and combination of *i*."""
+        return keys[block[head] + i % n_rest]
 
     groups: list[Any] = []
     for total, parts, over_time in layout.relation_positions():
         groups.append((keys[total], [keys[x] for x in parts], True))
         groups.append((keys[size + total], [keys[size + x] for x in parts], not over_time))
-        p = total // n_rest
-        if not over_time and starts[opened_at[p]] == p:
-            o = opened_at[p]
-            groups.append((opened(o, total), [opened(o, x) for x in parts], True))
+        for head in () if over_time else within.get(total // n_rest, ()):
+            groups.append((side(head, total), [side(head, x) for x in parts], True))
+    for q in capped:
+        for i in range(q * n_rest, (q + 1) * n_rest):
+            cap = side(("cap", q), i)
+            groups.append((cap, [side(("open", q), i), cap], False))
     for i in range(size):
         p = i // n_rest
-        groups.append((keys[size + i], [keys[i], opened(opened_at[p], i)], True))
+        groups.append((keys[size + i], [keys[i], side(("open", starts[opened_at[p]]), i)], True))
         if p in after and (after[p][1] or not ages[i % n_c]):
-            groups.append((keys[size + i], [opened(after[p][0], i), keys[size + i]], False))
-    # the cases open at one start in the combinations without an age group are the
-    # same whatever year ages them
+            opens = side(("open", starts[after[p][0]]), i)
+            groups.append((keys[size + i], [opens, keys[size + i]], False))
+        if p in last:
+            groups.append((keys[size + i], [side(("next", last[p]), i), keys[size + i]], False))
+    # (the cases open at one start without an age group: the same in every year)
     for day_starts in of_day.values():
         for o in day_starts[1:]:
             groups += [
-                (opened(o, r), [opened(day_starts[0], r)], True)
+                (side(("open", starts[o]), r), [side(("open", starts[day_starts[0]]), r)], True)
                 for r in range(n_rest)
                 if not ages[r % n_c]
             ]
     # the new and the active cases of an age group over time
     series = [("new", 0, new, True), ("active", size, active, False)]
     ageing = _with_ageing(layout, (keys, values, groups), series, aged)
+    # (no product where the cells of an age group are tied across the years of age)
+    apart = ageing or any(len(o) > 1 for o in of_day.values())
+    apart = apart or not all(same for _, same in after.values())
+    dimensions: list[list[Any]] = []
+    if not apart:
+        periods = _joint_periods(layout, (starts, opened_at, after), last, capped)
+        dimensions = [periods, *layout.dimensions(True)[1:]]
+    return keys, values, groups, dimensions, 2 * size, known
+
+
+def _joint_edges(
+    layout: _Layout, starts: Sequence[int], of_day: Mapping[int, Sequence[int]]
+) -> tuple[list[int], list[int], dict[int, int]]:
+    """Where the periods of :func:`_joint_table` begin and end as a whole
+    (:meth:`_Layout.edges`): the first periods of the open cells capped where they
+    begin (*starts*, *of_day*: :func:`_open_starts`; one per year of the age that
+    opens a begin day's cells: the release before bounds them all from above, none
+    from below, as its periods end the day before and the cases closed in them are
+    unknown), the first period ending at each end, and each period that ends at an
+    end with the first ending then."""
+    begins, ends = layout.edges()
+    capped = [starts[o] for q in begins for o in of_day[layout.periods[q].start.toordinal()]]
+    end_of = {layout.periods[q].end: q for q in ends}
+    last = {
+        p: end_of[period.end] for p, period in enumerate(layout.periods) if period.end in end_of
+    }
+    return capped, ends, last
+
+
+def _joint_periods(
+    layout: _Layout,
+    opening: tuple[Sequence[int], Mapping[int, int], Mapping[int, tuple[int, bool]]],
+    last: Mapping[int, int],
+    capped: Sequence[int],
+) -> list[Any]:
+    """The relations of :func:`_joint_table`'s heads, its period coordinate (the
+    product search's first dimension; only where no open cells are aged apart):
+    *opening* is ``starts, opened_at, after`` of :func:`_open_starts`, *last* and
+    *capped* those of :func:`_joint_edges`."""
+    starts, opened_at, after = opening
     periods: list[Any] = []
+    for q in capped:
+        periods.append((("cap", q), [("open", q), ("cap", q)], False))
     for p, subs in layout._subperiods():
         periods.append((("new", p), [("new", s) for s in subs], True))
         periods.append((("active", p), [("active", s) for s in subs], False))
@@ -1797,25 +1913,23 @@ def _joint_table(
         periods.append((("active", p), [("new", p), start], True))
         if p in after:
             periods.append((("active", p), [("open", starts[after[p][0]]), ("active", p)], False))
-    # (no product where the cells of an age group are tied across the years of age)
-    apart = ageing or any(len(o) > 1 for o in of_day.values())
-    apart = apart or not all(same for _, same in after.values())
-    dimensions = [] if apart else [periods, *layout.dimensions(True)[1:]]
-    return keys, values, groups, dimensions, 2 * size
+        if p in last:
+            periods.append((("active", p), [("next", last[p]), ("active", p)], False))
+    return periods
 
 
 @without_gc
 def _protect_pair(
     layout: _Layout,
-    new: Sequence[int],
-    active: Sequence[int],
+    raws: Sequence[Sequence[int]],
     control: DisclosureControl,
     exact_audit: bool,
     *,
     aged: Sequence[Sequence[int]] = (),
 ) -> tuple[_Protected, _Protected]:
-    """Protect the new cases *new* and the active cases *active* of the same cases
-    (values in the order of the cells of *layout*) as one table.
+    """Protect the new cases and the active cases of the same cases (*raws*: their
+    values in the order of the cells of *layout*, then those of the cases still open
+    after the periods end as a whole, :func:`_joint_table`) as one table.
 
     A case open in a period was either open when the period started or opened in
     it, so the active cases of a period are its new cases plus the cases open at its
@@ -1826,10 +1940,24 @@ def _protect_pair(
     221 of 719 suppressed cells, 201 primary cells bounded below 3. Here the cases
     open at each start are cells of the table that are never published
     (:func:`_joint_table`), and every witness keeps these relations.
+
+    Those where the periods begin and end as a whole tie the release to the
+    releases of the periods before and after, which share no cell with it: read
+    together, the Stadt example's 2025-Q1 and 2025-Q2 with their months, each safe
+    alone, gave 30 fixed cells and 15 primary cells below 3. The one before bounds
+    the cases open at this start from above (at most its last month's active
+    cases), the one after may tell those still open after this end exactly (its
+    first period's active cases less its new cases). So every witness keeps the
+    latter at their true value and the former at most theirs: with the true tables
+    before and after it is a table of all of them that the attacker reading them
+    together cannot exclude (``docs/data-protection.rst``, "New and active cases").
     """
-    keys, values, groups, dimensions, unknown = _joint_table(layout, new, active, aged)
+    new, active, closing = raws
+    keys, values, groups, dimensions, unknown, known = _joint_table(
+        layout, new, active, closing, aged
+    )
     first, second = _protect_joint(
-        layout, keys, values, groups, dimensions, unknown, 2, control, exact_audit
+        layout, keys, values, groups, dimensions, unknown, 2, control, exact_audit, known
     )
     return first, second
 
@@ -2054,12 +2182,15 @@ def _protect_joint(  # noqa: PLR0917 - the parts of one joint table
     tables: int,
     control: DisclosureControl,
     exact_audit: bool,
+    known: Sequence[Any] = (),
 ) -> tuple[_Protected, ...]:
     """Protect one joint table (:func:`_joint_table`, :func:`_family_table`): its
     cells *keys* with their *values*, *tables* published counts of the cells of
     *layout* each, one after the other, then the cells never published (from
-    *unknown* on, ``free`` in :func:`protect`). The one place both are protected and
-    split back into one :class:`_Protected` per count."""
+    *unknown* on, ``free`` in :func:`protect`), except *known*, which the attacker
+    is taken to know (``known`` there). The one place both are protected and split
+    back into one :class:`_Protected` per count."""
+    given = set(known)
     protection = protect(
         dict(zip(keys, values, strict=True)),
         groups,
@@ -2068,7 +2199,8 @@ def _protect_joint(  # noqa: PLR0917 - the parts of one joint table
         coordinates=layout.coordinates,
         exact_audit=exact_audit,
         audit=exact_audit,
-        free=keys[unknown:],
+        free=[k for k in keys[unknown:] if k not in given],
+        known=given,
     )
     del groups
     size = len(layout.cell_list())

@@ -185,6 +185,7 @@ def protect(
     exact_audit: bool = False,
     audit: bool = True,
     free: Collection[Cell] = (),
+    known: Collection[Cell] = (),
 ) -> Protection:
     """Apply *control* to a count table with the relations *groups*.
 
@@ -224,6 +225,13 @@ def protect(
             together: the cases open at the start of a period, between the new and
             the active cases of :func:`compute_indicators`). Only with
             suppression.
+        known: Cells of *values* that are never published either, but that the
+            attacker is taken to know, from other releases: never primary, never
+            suppressed: constants of the witnesses and of the audit, with their
+            values in ``Protection.published`` for the caller to leave out
+            (the cases open where the periods of a release begin and end, which
+            the releases of the periods before and after tell:
+            :func:`compute_indicators`). Only with suppression.
 
     Returns:
         A :class:`Protection` with the suppressed cells, the published value of every
@@ -244,8 +252,9 @@ def protect(
     from ._protection import normalise, witness_suppression
 
     threshold = control.threshold
-    unknown = frozenset(free)
-    primary = {c for c, v in values.items() if is_primary(v, threshold) and c not in unknown}
+    unknown, given = frozenset(free), frozenset(known)
+    never = unknown | given  # (never primary, and not counted in the table's size)
+    primary = {c for c, v in values.items() if is_primary(v, threshold) and c not in never}
     relations = normalise(groups)
     hidden: set[Any] = set(primary)
     witnessed: dict[Any, tuple[float, float]] = {}
@@ -256,9 +265,10 @@ def protect(
             dict.fromkeys(primary, control.required),
             lower=_LOWER,
             # (the size of the published table: cells never published do not count)
-            dimensions=dimensions if len(values) - len(unknown) > PRODUCT_CELLS else None,
+            dimensions=dimensions if len(values) - len(never) > PRODUCT_CELLS else None,
             coordinates=coordinates,
             free=unknown,
+            fixed=given,
         )
     hidden |= unknown
     intervals: dict[Any, tuple[float, float]] = {}
