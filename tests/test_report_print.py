@@ -58,6 +58,43 @@ def _docx_to_pdf(soffice: str, docx: Path, folder: Path) -> None:
     )
 
 
+def _print_to_pdf(chromium: str, page: str, pdf: Path, tmp_path: Path) -> None:
+    """Print the HTML *page* (a ``file:`` URI) to *pdf* with headless Chromium."""
+    subprocess.run(
+        [
+            chromium,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page,
+        ],
+        capture_output=True,
+        check=True,
+        timeout=180,
+    )
+
+
+def _print_at_every_height(chromium: str, html: str, fragment: str, tmp_path: Path) -> Path:
+    """Print *fragment* of the report *html* once per page, after a gap growing by 4 mm
+    from 0 to 256 mm (65 positions on an A4 page), in one run of Chromium."""
+    main = html.index("<main>") + len("<main>")
+    pages = "".join(
+        f'<div style="break-before: page; height: {mm}mm"></div>{fragment}'
+        for mm in range(0, 260, 4)
+    )
+    (tmp_path / "sweep.html").write_text(
+        html[:main] + pages + html[html.index("</main>") :], encoding="utf-8"
+    )
+    pdf = tmp_path / "sweep.pdf"
+    _print_to_pdf(chromium, (tmp_path / "sweep.html").as_uri(), pdf, tmp_path)
+    return pdf
+
+
 def _pages(pdf: Path) -> list[str]:
     info = subprocess.run(
         [_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True, timeout=60
@@ -124,23 +161,7 @@ def test_printed_from_chromium(kreis: dict[str, Any], tmp_path: Path) -> None:
         kreis["concept"], "2025", cases=kreis["cases"], output=html, today=date(2026, 3, 2)
     )
     pdf = tmp_path / "bericht.pdf"
-    subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            html.as_uri(),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=180,
-    )
+    _print_to_pdf(chromium, html.as_uri(), pdf, tmp_path)
     pages = _pages(pdf)
     assert len(pages) <= MAX_PAGES
     _assert_first_page_is_the_core(pages)
@@ -241,31 +262,7 @@ def test_a_section_heading_never_ends_a_page_with_only_its_first_paragraph(
         kreis["concept"], "2025", cases=kreis["cases"], today=date(2026, 3, 2), lang=lang
     )
     section = _section_html(html, "erfolgsprognose")
-    main = html.index("<main>") + len("<main>")
-    end = html.index("</main>")
-    pages = "".join(
-        f'<div style="break-before: page; height: {mm}mm"></div>{section}'
-        for mm in range(0, 260, 4)
-    )
-    (tmp_path / "sweep.html").write_text(html[:main] + pages + html[end:], encoding="utf-8")
-    pdf = tmp_path / "sweep.pdf"
-    subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            (tmp_path / "sweep.html").as_uri(),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=180,
-    )
+    pdf = _print_at_every_height(chromium, html, section, tmp_path)
     heading = re.compile(r"\d+ (Erfolgsprognose|Success forecast)")
     goal = "Wirkungsziel:" if lang == "de" else "Outcome goal:"
     seen = 0
@@ -290,23 +287,7 @@ def test_a_long_word_in_running_text_breaks_instead_of_leaving_the_page(
     html = tmp_path / "bericht.html"
     ki.build_report(concept, "2025", cases=kreis["cases"], output=html, today=date(2026, 3, 2))
     pdf = tmp_path / "bericht.pdf"
-    subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            html.as_uri(),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=180,
-    )
+    _print_to_pdf(chromium, html.as_uri(), pdf, tmp_path)
     text = "".join("".join(page.split()) for page in _pages(pdf))
     assert "Integrationskurs" * 60 in text
 
@@ -322,32 +303,7 @@ def test_a_tables_note_is_printed_under_its_table(kreis: dict[str, Any], tmp_pat
     fragment = html[start : html.index("</p>", note) + len("</p>")]
     # the words of the last row's first cell before it may wrap ("(Personen)")
     last_row = " ".join(re.findall(r'<th scope="row">(.*?)</th>', fragment)[-1].split()[:2])
-    main = html.index("<main>") + len("<main>")
-    pages = "".join(
-        f'<div style="break-before: page; height: {mm}mm"></div>{fragment}'
-        for mm in range(0, 260, 4)
-    )
-    (tmp_path / "sweep.html").write_text(
-        html[:main] + pages + html[html.index("</main>") :], encoding="utf-8"
-    )
-    pdf = tmp_path / "sweep.pdf"
-    subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            (tmp_path / "sweep.html").as_uri(),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=180,
-    )
+    pdf = _print_at_every_height(chromium, html, fragment, tmp_path)
     seen = 0
     for number, page in enumerate(_pages(pdf), 1):
         if "Abgeschlossene Sprachkurse: Zielerreichung" in page:
