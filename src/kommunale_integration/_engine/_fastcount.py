@@ -82,12 +82,12 @@ class ArrayCounter(_CaseCounter):
     def cells(self, spec: CaseCount, year_of: dict[int, int]) -> list[int]:
         """The count of every cell (period × territory × dimension combination), in
         the order of :meth:`_Layout.cell_list`."""
-        periods = self.layout.periods
+        periods, years = self.layout.periods, self.layout.age_years
         uses_age = any(f.attribute == "age_group" for f in spec.filters) or "age_group" in self.by
-        n_leaves = len(self.mun_labels) * self.leaf_array(periods[0].end.year if periods else 0)[1]
+        n_leaves = len(self.mun_labels) * self.leaf_array(years[0] if periods else 0)[1]
         counts = np.zeros((len(periods), n_leaves), np.int64)
-        for batch in _batches(periods, by_year=uses_age):
-            year = periods[batch[0]].end.year
+        for batch in _batches(periods, years if uses_age else None):
+            year = years[batch[0]]
             bounds = sorted(
                 {periods[p].start.toordinal() for p in batch}
                 | {periods[p].end.toordinal() + 1 for p in batch}
