@@ -13,7 +13,8 @@ the published cells:
 * a period and its sub-periods (a year and its quarters, a year or a quarter and its
   months, a school year and its months) when all of them are published: equality for
   counts that add up over time (``new`` cases), ``max(parts) ≤ total ≤ sum(parts)``
-  for distinct counts (active cases, cases with an event);
+  for distinct counts (active cases, cases with an event) — by age group too, as the
+  periods of a release that overlap are aged in one year (:func:`age_years`);
 * a count filtered to values of a breakdown is made of the cells of the count
   without that filter (:func:`filtered_parts`); where the release does not publish
   that count, it is a count of its own all the same, never published (every cell
@@ -400,26 +401,32 @@ def period_bounds(period: str, fiscal: int = 1) -> tuple[tuple[int, int], tuple[
     return None
 
 
-def age_year(period: str, fiscal: int = 1) -> int | None:
-    """The year whose end gives a case its age group in *period*: the year of the
-    period's last day (``docs/indicators.rst``: the age is the year of the period's
-    last day less the year of birth). A budget year from April (``HJ2025``) and a
-    school year (``SJ2025/26``) take 2026, their quarters and months of 2025 take
-    2025."""
-    bounds = period_bounds(period, fiscal)
-    if bounds is None:
-        return None
-    year, month = bounds[1]
-    return year if month > 1 else year - 1
+def age_years(periods: Iterable[str], fiscal: int = 1) -> dict[str, int]:
+    """The year whose end gives a case its age group in each of *periods*, the
+    periods of one release (``docs/indicators.rst``: the age is that year less the
+    year of birth): the periods that share a month, directly or through others (a
+    year with its quarters and months, a school or budget year with its months),
+    take the year of the last month among them; the others their own. So
+    ``SJ2025/26`` and its September 2025 take 2026; 2024 and 2025, each with its
+    quarters and months, 2024 and 2025. (Periods the attacker cannot place, none.)"""
+    bounds = {p: b for p in periods if (b := period_bounds(p, fiscal)) is not None}
+    # the periods sharing a month, each group with the month after its last
+    groups: list[tuple[list[str], tuple[int, int]]] = []
+    for period in sorted(bounds, key=lambda p: bounds[p]):
+        first, following = bounds[period]
+        if groups and first < groups[-1][1]:
+            groups[-1] = ([*groups[-1][0], period], max(groups[-1][1], following))
+        else:
+            groups.append(([period], following))
+    return {p: year if month > 1 else year - 1 for ps, (year, month) in groups for p in ps}
 
 
 Ageing = Callable[[tuple[str, ...]], bool]
 """Whether the cases of a combination of breakdown values depend on the year of the
-age (:func:`age_year`): a value of ``age_group`` other than ``_T``, or any combination
-of a count filtered on ``age_group``. A case's age group is that of the year of the
-period's last day, so a period and a sub-period ending in other years count such
-cells over other cases: no relation over time ties them, and the cases open at a
-start belong to a combination only for one year of age."""
+age (:func:`age_years`): a value of ``age_group`` other than ``_T``, or any
+combination of a count filtered on ``age_group``. Such a combination holds other
+cases in periods aged in other years, so the cases open at a start belong to it
+only for one year of age."""
 
 
 def never_ageing(combo: tuple[str, ...]) -> bool:
@@ -457,10 +464,12 @@ def flow_relations(
     Also, per unknown cell, the active and the new cell it is the difference of
     (``open``; for ``closed`` the active cell and the ``open`` cell). Where the
     cases of a combination depend on the year of the age (*ages*), the cases open
-    at a start are a cell per year of age (:func:`age_year` of the period)."""
+    at a start are a cell per year of age (:func:`age_years` of the release): the
+    cases open on 1 January 2025 in an age group of 2024 are not those of 2025."""
     found: list[Relation] = []
     unknown: dict[Cell, tuple[Cell, Cell]] = {}
-    found_bounds = [(period_bounds(p, fiscal), age_year(p, fiscal)) for p in {c[0] for c in active}]
+    years = age_years({c[0] for c in active}, fiscal)
+    found_bounds = [(period_bounds(p, fiscal), year) for p, year in years.items()]
     starts = {b[0] for b, _ in found_bounds if b is not None}
     aged_starts = {(b[0], year) for b, year in found_bounds if b is not None}
     for cell in sorted(active, key=repr):
@@ -469,11 +478,11 @@ def flow_relations(
         if bounds is None or cell not in new:
             continue
         first, following = bounds
-        aged = f"@{age_year(period, fiscal)}" if ages(combo) else ""
+        year = years[period]
+        aged = f"@{year}" if ages(combo) else ""
         opened: Cell = (f"{name}>open|{first[0]}-{first[1]:02d}{aged}", territory, combo)
         found.append((active[cell], [new[cell], opened], True))
         unknown.setdefault(opened, (active[cell], new[cell]))
-        year = age_year(period, fiscal)
         if (following, year) in aged_starts if aged else following in starts:
             at = f"{following[0]}-{following[1]:02d}{aged}"
             later: Cell = (f"{name}>open|{at}", territory, combo)
@@ -488,7 +497,6 @@ def pattern_time_relations(
     atoms: Sequence[frozenset[int]],
     name: str,
     fiscal: int = 1,
-    ages: Ageing = never_ageing,
 ) -> tuple[list[Relation], dict[Cell, tuple[list[Cell], list[Cell]]]]:
     """What the patterns of a family of overlapping events (:func:`event_atoms`) tell
     over time, one-sided: a case's pattern in a period is the union of its patterns
@@ -503,9 +511,8 @@ def pattern_time_relations(
     *pattern*: per cell of the family's first count, the cells of its patterns.
     Returns the relations and the unknown cells they need (named after *name*): for
     each, the cells whose sum less the others' it is (a sum of patterns, or the
-    slack of an inequality, at least 0). None where the cases of the combination
-    depend on the year of the age (*ages*) and a sub-period ends in another year
-    than the period."""
+    slack of an inequality, at least 0). (A period and its sub-periods are aged in
+    one year, :func:`age_years`: these hold in every age group.)"""
     found: list[Relation] = []
     made: dict[Cell, tuple[list[Cell], list[Cell]]] = {}
     present = {c[0] for c in pattern}
@@ -529,9 +536,7 @@ def pattern_time_relations(
     for cell in sorted(pattern, key=repr):
         period, territory, combo = cell
         for n, subs in enumerate(subperiods(period, fiscal)):
-            if not all(s in present for s in subs) or _aged_apart(
-                period, subs, combo, ages, fiscal
-            ):
+            if not all(s in present for s in subs):
                 continue
             parts = [(s, territory, combo) for s in subs]
             for group in groups:
@@ -560,11 +565,10 @@ def relations(
     *,
     additive: bool,
     fiscal: int = 1,
-    ages: Ageing = never_ageing,
 ) -> list[Relation]:
     """Every relation among the published cells of one count indicator (over time
-    none where the cases of a combination depend on the year of the age, *ages*,
-    and a sub-period ends in another year than its period)."""
+    in every combination, an age group too: a period and its sub-periods are aged
+    in one year, :func:`age_years`)."""
     keys = set(cells)
     periods = sorted({k[0] for k in keys})
     territories = sorted({k[1] for k in keys})
@@ -597,114 +601,9 @@ def relations(
             if not all(s in present for s in subs):
                 continue
             for combo in combos:
-                if _aged_apart(p, subs, combo, ages, fiscal):
-                    continue
                 for t in territories:
                     add((p, t, combo), [(s, t, combo) for s in subs], additive)
     return found
-
-
-NEXT_AGE_GROUP = {"0-17": "18-26", "18-26": "27-64", "27-64": "65+"}
-"""The age group a case moves to when a year passes, where it can move (the age is the
-year less the year of birth: one year more moves at most into the next group)."""
-
-
-def ageing_relations(
-    own: Mapping[Cell, Cell],
-    dims: Sequence[str],
-    parents: Mapping[str, str],
-    *,
-    additive: bool,
-    fiscal: int = 1,
-) -> tuple[list[Relation], list[Cell]]:
-    """The relations over time that :func:`relations` leaves out for the cells of
-    an age group (*own*: the cells of one count by their keys → their names in the
-    program) where a sub-period ends in the year before its period: a case in the
-    group *g* in the sub-period is in *g* or in the next group a year later.
-
-    For such a sub-period *S* every cell of *g* is ``a + b``, the cases that stay in
-    *g* and those that move on (both unknown, at least 0, adding up over territories
-    and the other breakdowns like the counts); its cases as the period ages them are
-    ``a(g) + b(previous group)`` (a cell of its own), and those take part in the
-    relation over time of the period (``=`` their sum for counts that add up over
-    time, ``max ≤ total ≤ sum`` for distinct counts). Returns the relations and the
-    unknown cells they add."""
-    if "age_group" not in dims:
-        return [], []
-    at = list(dims).index("age_group")
-    present = {c[0] for c in own}
-    territories = sorted({c[1] for c in own})
-    found: list[Relation] = []
-    made: dict[Cell, None] = {}
-    moved: dict[str, dict[str, dict[Cell, Cell]]] = {}  # sub-period → a/b/aged → cells
-
-    def movers(sub: str) -> dict[str, dict[Cell, Cell]]:
-        if sub in moved:
-            return moved[sub]
-        series: dict[str, dict[Cell, Cell]] = {"a": {}, "b": {}, "aged": {}}
-        mine = [c for c in own if c[0] == sub and c[2][at] != TOTAL]
-        for cell in mine:
-            _, territory, combo = cell
-            group = combo[at]
-            series["a"][cell] = (f"{own[cell][0]}>stay", territory, combo)
-            parts = [series["a"][cell]]
-            if group in NEXT_AGE_GROUP:
-                series["b"][cell] = (f"{own[cell][0]}>move", territory, combo)
-                parts.append(series["b"][cell])
-            found.append((own[cell], parts, True))
-        for cell in mine:
-            _, territory, combo = cell
-            group = combo[at]
-            earlier = [g for g, n in NEXT_AGE_GROUP.items() if n == group]
-            parts = [series["a"][cell]]
-            for g in earlier:
-                source = (sub, territory, (*combo[:at], g, *combo[at + 1 :]))
-                if source in series["b"]:
-                    parts.append(series["b"][source])
-            series["aged"][cell] = (f"{own[cell][0]}>aged", territory, combo)
-            found.append((series["aged"][cell], parts, True))
-        for kind in ("a", "b", "aged"):  # (they add up like the counts)
-            alias = series[kind]
-            made.update(dict.fromkeys(alias.values()))
-            found.extend(
-                (alias[t], [alias[q] for q in ps], exact)
-                for t, ps, exact in relations(alias, dims, parents, additive=False)
-            )
-        moved[sub] = series
-        return series
-
-    combos = sorted({c[2] for c in own if c[2][at] != TOTAL})
-    for period in sorted(present):
-        year = age_year(period, fiscal)
-        for subs in subperiods(period, fiscal):
-            if not all(s in present for s in subs):
-                continue
-            years = [age_year(s, fiscal) for s in subs]
-            if year is None or all(y == year for y in years):
-                continue
-            if any(y not in (year, year - 1) for y in years if y is not None):
-                continue  # (more than a year apart: not modelled)
-            for territory in territories:
-                for combo in combos:
-                    total = (period, territory, combo)
-                    parts: list[Cell] = []
-                    for sub, y in zip(subs, years, strict=True):
-                        cell = (sub, territory, combo)
-                        if cell not in own:
-                            break
-                        parts.append(own[cell] if y == year else movers(sub)["aged"][cell])
-                    else:
-                        if total in own:
-                            found.append((own[total], parts, additive))
-    return found, list(made)
-
-
-def _aged_apart(
-    period: str, subs: Sequence[str], combo: tuple[str, ...], ages: Ageing, fiscal: int
-) -> bool:
-    """Whether *combo* holds other cases in *period* than in a sub-period of *subs*
-    for their age (:data:`Ageing`)."""
-    return ages(combo) and any(age_year(s, fiscal) != age_year(period, fiscal) for s in subs)
 
 
 def check_truth(truth: Mapping[Cell, float], found: Sequence[Relation]) -> None:
@@ -1720,7 +1619,6 @@ def _group(
     for name in [*members, *parts]:
         own = shown.of(name)
         kind = knowledge.kinds[folded[name][0] if name in folded else name]
-        ages = ageing(release.dims, knowledge.counts.get(name))
         alias = own_names = {
             c: c if name == members[0] else (f"{name}|{c[0]}", c[1], c[2]) for c in own
         }
@@ -1733,7 +1631,6 @@ def _group(
                 knowledge.parents,
                 additive=kind == "additive",
                 fiscal=knowledge.fiscal,
-                ages=ages,
             )
         ]
         threshold = max(threshold, knowledge.threshold_of(name))
@@ -1741,19 +1638,6 @@ def _group(
             cells[a], owner[a] = own[c], name
             if real is not None and truth is not None:
                 real[a] = float(truth.cells[(name, *c)][0] or 0)
-        if "age_group" in release.dims and not filtered_on_age(knowledge.counts.get(name)):
-            more, unknown = ageing_relations(
-                alias,
-                release.dims,
-                knowledge.parents,
-                additive=kind == "additive",
-                fiscal=knowledge.fiscal,
-            )
-            found += more
-            for cell in unknown:
-                cells[cell], owner[cell] = (None, "suppressed"), None
-            if unknown:
-                real = None  # (the cases that move on are not published: no check)
     for part in parts:  # each cell of a part = the sum of its base's cells
         base, links = folded[part]
         found += [
@@ -1797,8 +1681,7 @@ def _group(
                         alias, release.dims, knowledge.parents, additive=False
                     )
                 ]
-        first = ageing(release.dims, knowledge.counts.get(members[0]))
-        more, made = pattern_time_relations(pattern, atoms, members[0], knowledge.fiscal, first)
+        more, made = pattern_time_relations(pattern, atoms, members[0], knowledge.fiscal)
         found += more
         for aux, (plus, minus) in made.items():  # (in the order they build on each other)
             cells[aux], owner[aux] = (None, "suppressed"), None

@@ -327,13 +327,13 @@ def test_a_count_protected_by_position_is_the_protection_of_its_cells(
         protections.append(protect_cells(*args, **kwargs))
         return protections[-1]
 
-    def count(layout: Any, *args: Any, **kwargs: Any) -> Any:
-        counts.append((layout, protect_count(layout, *args, **kwargs), None))
+    def count(layout: Any, *args: Any) -> Any:
+        counts.append((layout, protect_count(layout, *args), None))
         return counts[-1][1]
 
-    def pair(layout: Any, *args: Any, **kwargs: Any) -> Any:
+    def pair(layout: Any, *args: Any) -> Any:
         # new and active cases, protected as one table: its cells of each kind
-        both = protect_pair(layout, *args, **kwargs)
+        both = protect_pair(layout, *args)
         counts.append((layout, both[0], "new"))
         protections.append(protections[-1])
         counts.append((layout, both[1], "active"))

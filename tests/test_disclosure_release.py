@@ -1673,53 +1673,16 @@ def test_the_attacker_splits_a_budget_year_at_the_concepts_fiscal_start() -> Non
     assert all(values[cell] >= 0 for cell in unknown)
 
 
-def _feasible(values: dict[Any, float], found: list[Any]) -> bool:
-    """Whether *found* (relations over cells of *values*, known, and other cells,
-    unknown and at least 0) has a solution: the true table keeps them all."""
-    from scipy.optimize import linprog
-
-    free = sorted({c for t, ps, _ in found for c in [t, *ps] if c not in values}, key=repr)
-    at = {c: i for i, c in enumerate(free)}
-    rows: dict[str, list[tuple[list[float], float]]] = {"eq": [], "ub": []}
-
-    def row(plus: list[Any], minus: list[Any]) -> tuple[list[float], float]:
-        coefficients, rest = [0.0] * len(free), 0.0
-        for cell, sign in [*((c, 1.0) for c in plus), *((c, -1.0) for c in minus)]:
-            if cell in at:
-                coefficients[at[cell]] += sign
-            else:
-                rest -= sign * values[cell]
-        return coefficients, rest
-
-    for total, parts, exact in found:
-        if exact:
-            rows["eq"].append(row([total], parts))
-        else:  # max(parts) ≤ total ≤ sum(parts)
-            rows["ub"].append(row([total], parts))
-            rows["ub"] += [row([part], [total]) for part in parts]
-    outcome = linprog(
-        np.zeros(len(free)),
-        A_ub=[a for a, _ in rows["ub"]] or None,
-        b_ub=[b for _, b in rows["ub"]] or None,
-        A_eq=[a for a, _ in rows["eq"]] or None,
-        b_eq=[b for _, b in rows["eq"]] or None,
-        bounds=(0, None),
-        method="highs",
-    )
-    return bool(outcome.status == 0)
-
-
 @pytest.mark.parametrize("fiscal", [4, 7])
-def test_age_groups_of_a_budget_year_and_its_months_are_aged_apart(fiscal: int) -> None:
-    """The age group is that of the year of the period's last day: in the budget year
-    ``HJ2025`` from April or July (it ends in 2026) a case born in 1999 is 27
-    (``27-64``), in its months of 2025 26 (``18-26``). So the cells of an age group of
-    the budget year and of its months of 2025 count other cases: the relations over
-    time of ``_T`` hold for them (found when the attacker's relation failed in the
-    true table of the Kreis example by age group for ``HJ2025`` from April), and those
-    of every age group would not. The attacker leaves them out and writes down
-    instead that a case of a group in 2025 is in it or in the next a year later
-    (:func:`release_attacker.ageing_relations`), which the true table keeps."""
+def test_age_groups_of_a_budget_year_and_its_months_are_aged_in_one_year(fiscal: int) -> None:
+    """The periods of a release that overlap take one age year, that of the latest
+    last day among them (``docs/indicators.rst``): the budget year ``HJ2025`` from
+    April or July and its months of 2025 are aged in 2026, so a case born in 1999 is
+    27 (``27-64``) in both and every age group of the budget year is the sum (new
+    cases) or the distinct count (active cases) of the same group of its months —
+    relations the attacker writes down (:func:`release_attacker.age_years`) and the
+    true table of the Kreis example keeps. (Until the fourteenth session the months
+    were aged in 2025: the relation of ``27-64`` failed in the true table.)"""
     concept = attrs.evolve(ki.load_concept(KREIS), fiscal_year_start=fiscal)
     data = ki.read_cases(KREIS / "cases.csv", KREIS / "events.csv")
     truth = parse_csv(
@@ -1733,50 +1696,28 @@ def test_age_groups_of_a_budget_year_and_its_months_are_aged_apart(fiscal: int) 
             disclosure=None,
         ).to_csv()
     )
-    assert release_attacker.age_year("HJ2025", fiscal) == 2026
-    assert release_attacker.age_year("2025-12", fiscal) == 2025
+    periods = {c[0] for c in truth.of("new_cases")}
+    assert set(release_attacker.age_years(periods, fiscal).values()) == {2026}
+    assert release_attacker.age_years(["HJ2025", "2025-12", "2024"], fiscal) == {
+        "HJ2025": 2026,
+        "2025-12": 2026,
+        "2024": 2024,
+    }
     knowledge = dataclasses.replace(knowledge_from_concept(KREIS), fiscal=fiscal)
     for name, additive in (("new_cases", True), ("active_cases", False)):
         cells = truth.of(name)
         values = {c: float(v or 0) for c, (v, _) in cells.items()}
-        ages = release_attacker.ageing(truth.dims)
         options = {"additive": additive, "fiscal": fiscal}
-        found = relations(cells, truth.dims, knowledge.parents, ages=ages, **options)
+        found = relations(cells, truth.dims, knowledge.parents, **options)
         release_attacker.check_truth(values, found)
         over_time = [(t, ps) for t, ps, _ in found if t[0] == "HJ2025" != ps[0][0]]
-        assert any(t[2] == ("_T",) for t, _ in over_time)
-        assert not any(t[2] == ("27-64",) for t, _ in over_time)
-        if additive:  # every age group over time: false (the months' new cases of 1999)
-            with pytest.raises(AssertionError):
-                release_attacker.check_truth(
-                    values, relations(cells, truth.dims, knowledge.parents, **options)
-                )
-        aged, unknown = release_attacker.ageing_relations(
-            {c: c for c in cells}, truth.dims, knowledge.parents, **options
-        )
-        assert any(t[0] == "HJ2025" and t[2] == ("27-64",) for t, _, _ in aged)
-        assert unknown
-        assert _feasible(values, aged)
-        # (and a wrong direction of ageing would not be kept: a case moving back)
-        younger = dict(
-            zip(
-                release_attacker.NEXT_AGE_GROUP.values(),
-                release_attacker.NEXT_AGE_GROUP,
-                strict=True,
-            )
-        )
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(release_attacker, "NEXT_AGE_GROUP", younger)
-            wrong, _ = release_attacker.ageing_relations(
-                {c: c for c in cells}, truth.dims, knowledge.parents, **options
-            )
-        assert not additive or not _feasible(values, wrong)  # (new cases: exact)
+        assert any(t[2] == ("27-64",) for t, _ in over_time)
 
 
 def test_a_budget_year_by_age_group_resists_the_attacker() -> None:
     """The Stadt example for ``HJ2025`` from April with its quarters and months by
-    age group (the months of 2025 aged a year apart from the budget year) against
-    the attacker who knows how a case moves from one age group to the next."""
+    age group (all aged in 2026) against the attacker who knows that the budget
+    year's every age group hangs together with the same group of its months."""
     concept = attrs.evolve(ki.load_concept(STADT), fiscal_year_start=4)
     data = ki.read_cases(STADT / "cases.csv", STADT / "events.csv")
     options: dict[str, Any] = {
@@ -1790,21 +1731,37 @@ def test_a_budget_year_by_age_group_resists_the_attacker() -> None:
     assert attack_release(release, knowledge, truth).exposed == []
 
 
+@pytest.mark.parametrize("periods", [["2024", "2025"], ["SJ2025/26"]])
+def test_years_and_a_school_year_by_age_group_resist_the_attacker(periods: list[str]) -> None:
+    """The Stadt example by age group with the sub-periods: 2024 and 2025 one after
+    the other (each aged in its own year; the cases open on 1 January 2025 are among
+    the active cases of 2024 only without an age group) and a school year with its
+    months (all aged in 2026). The true table keeps every relation the attacker
+    writes down (checked before it attacks), and it finds nothing, nor does the
+    engine's audit miss a true value."""
+    concept = ki.load_concept(STADT)
+    data = ki.read_cases(STADT / "cases.csv", STADT / "events.csv")
+    options: dict[str, Any] = {"periods": periods, "by": ("age_group",), "include_subperiods": True}
+    table = ki.compute_indicators(concept, data, audit=True, **options)
+    assert [c for c in table.audit if not c.low - 1e-6 <= c.value <= c.high + 1e-6] == []
+    release = parse_csv(table.to_csv())
+    truth = parse_csv(ki.compute_indicators(concept, data, disclosure=None, **options).to_csv())
+    assert assert_protected(release, knowledge_from_concept(STADT), truth) > 20
+
+
 def test_the_audit_of_a_budget_year_by_age_group_holds_the_truth() -> None:
     """The engine's audit of the Stadt example for ``HJ2025`` from April by age group
-    (the months of 2025 aged a year apart from the budget year, see
-    :func:`test_age_groups_of_a_budget_year_and_its_months_are_aged_apart`): every
-    interval holds the true value, and no cell breaks the requirement. The engine
-    ties every age group of the budget year to the same group of its months, which
-    the true table breaks: on ``475a966`` 18 of 567 intervals miss the true value
-    (new cases of ``27-64`` in the budget year: 58, the interval [56, 56]) and the
-    audit finds 3 cells exposed — of a table that does not exist. The attacker with
-    the true relations finds nothing in the same release
-    (:func:`test_a_budget_year_by_age_group_resists_the_attacker`), but the
-    witnesses were proved against relations that do not hold (a strict xfail until
-    the fourteenth session; the engine now ties the months to the budget year
-    through the cases that stay in their group and those that move on,
-    ``compute._ageing``)."""
+    (the budget year and its months aged in 2026, see
+    :func:`test_age_groups_of_a_budget_year_and_its_months_are_aged_in_one_year`):
+    every interval holds the true value, and no cell breaks the requirement. With
+    each period aged in the year of its own last day (the months of 2025 in 2025),
+    the engine tied every age group of the budget year to the same group of its
+    months, which that true table broke: on ``475a966`` 18 of 567 intervals missed
+    the true value (new cases of ``27-64`` in the budget year: 58, the interval
+    [56, 56]) and the audit found 3 cells exposed — of a table that does not exist
+    (a strict xfail until the fourteenth session, whose engine tied the months
+    through the cases that move on from one group to the next; since the fifteenth
+    one age year per period and its sub-periods, ``compute.age_years``)."""
     concept = attrs.evolve(ki.load_concept(STADT), fiscal_year_start=4)
     data = ki.read_cases(STADT / "cases.csv", STADT / "events.csv")
     table = ki.compute_indicators(
@@ -1879,8 +1836,9 @@ def test_the_audit_of_new_and_active_cases_of_an_age_group_over_years_holds_the_
     in ``all``: 169, the interval [141, 167]) and one cell is "exposed"; with ``by
     sex`` for 2024 and 2025 a primary 2 gets the interval [3, 9]. The audit file
     (``--audit``) and the report's table were protected against relations that do
-    not hold (a strict xfail until the fourteenth session; the engine now keeps the
-    cases open at a start once per year of the age for the cells of an age group)."""
+    not hold (a strict xfail until the fourteenth session; the engine now ties the
+    cases open on 1 January 2025, aged in 2025, to the active cases of 2024 only in
+    the combinations without an age group, ``compute._open_starts``)."""
     concept = ki.load_concept(_young_concept(tmp_path / "jung"))
     data = ki.read_cases(KREIS / "cases.csv", KREIS / "events.csv")
     table = ki.compute_indicators(concept, data, periods=YEARS, audit=True)
@@ -2076,10 +2034,9 @@ def test_releases_by_age_group_one_after_the_other_resist_the_attacker(
     by: tuple[str, ...], periods: list[str], fiscal: int
 ) -> None:
     """The Stadt example by age group, releases one after the other, each with its
-    sub-periods: around a budget year from April (``HJ2025`` is aged in 2026, its
-    first quarter and months in 2025: the cases open on 1 April are aged in two
-    years, ``compute._open_starts``, each with its cap where the release begins),
-    and quarters across a new year (the cases still open after 2025-Q4 are aged in
+    sub-periods: around a budget year from April (``2025-Q1`` aged in 2025,
+    ``HJ2025`` with its quarters and months in 2026, ``2026-Q2`` in 2026), and
+    quarters across a new year (the cases still open after 2025-Q4 are aged in
     2025, those open when 2026-Q1 begins in 2026). Each release alone and all of
     them read together leave the attacker nothing (fourteenth session, after the
     merge of the ages of the cases with the consecutive releases: 36, 141 and 30

@@ -78,7 +78,7 @@ class Spy:
                         for v in raw
                         if 0 < v < control.threshold
                     )
-                    for _, raws, _, control, _, patterns, _ in jobs
+                    for _, raws, _, control, _, patterns in jobs
                 ]
             )
             self.exact += [job[4] for job in jobs]
@@ -521,7 +521,7 @@ sys.exit(main(sys.argv[1:]))
 _ENDLESS = """
 import time
 
-def protect(*args, **kwargs):
+def protect(*args):
     time.sleep(600)
 """
 

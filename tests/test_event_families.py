@@ -150,7 +150,7 @@ def family_values(
     counts = compute._Counts(data, layout, ["sex"])
     family = tuple(events(*own) for own in sets)
     counts.family.update(dict.fromkeys(family, family))
-    raws, found, _ = counts._job(family)
+    raws, found = counts._job(family)
     return layout, raws, found
 
 

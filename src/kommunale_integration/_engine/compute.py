@@ -20,7 +20,6 @@ Rates are computed from the summed numerators and denominators, never averaged.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import logging
 import operator
@@ -28,6 +27,7 @@ from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -138,6 +138,35 @@ def expand_periods(
     return list(dict.fromkeys(result))
 
 
+def age_years(periods: Sequence[ReportPeriod]) -> list[int]:
+    """The year whose end gives a case its age group in each of *periods* (one
+    release): the year of the latest last day among the periods that overlap it,
+    directly or through others (a year with its quarters and months, a school or
+    budget year with its months, two periods starting on the same day). So a
+    period and its sub-periods take one age year, and a person is in one age group
+    throughout them; periods that overlap none of another group keep their own
+    (2024 and 2025, each with its quarters and months: 2024 and 2025).
+
+    >>> from kommunale_integration import ReportPeriod
+    >>> age_years([ReportPeriod.parse(p) for p in ["SJ2025/26", "2025-09", "2024"]])
+    [2026, 2026, 2024]
+    """
+    groups: list[list[int]] = []
+    ends: list[date] = []  # the latest last day of each group
+    for p in sorted(range(len(periods)), key=lambda p: periods[p].start):
+        if groups and periods[p].start <= ends[-1]:
+            groups[-1].append(p)
+            ends[-1] = max(ends[-1], periods[p].end)
+        else:
+            groups.append([p])
+            ends.append(periods[p].end)
+    years = [0] * len(periods)
+    for group, end in zip(groups, ends, strict=True):
+        for p in group:
+            years[p] = end.year
+    return years
+
+
 class _Layout:
     """The cells of a computation: periods × territories × dimension combinations."""
 
@@ -150,12 +179,10 @@ class _Layout:
         extra_territories: Iterable[str] = (),
         *,
         shown: Sequence[str] | None = None,
-        age_years: Sequence[int] | None = None,
     ) -> None:
         self.periods = periods
-        # the year whose end gives a case its age group in each period (the year of
-        # its last day; another for the sub-periods of :meth:`aged`)
-        self.age_years = list(age_years or [p.end.year for p in periods])
+        # the year whose end gives a case its age group in each period
+        self.age_years = age_years(periods)
         self.dims = dims
         names = [name for name, _ in dims]
         # where the combinations hold the age group (their cases depend on the year)
@@ -307,60 +334,6 @@ class _Layout:
                 found.append((p, [position[s] for s in subs]))
         return found
 
-    def _apart(self, p: int, subs: Sequence[int]) -> bool:
-        """Whether a sub-period of *subs* is aged in another year than the period *p*
-        where the combinations hold the age group: its cell of an age group then
-        counts other cases than the period's of the same group."""
-        years = self.age_years
-        return self.age_at is not None and any(years[s] != years[p] for s in subs)
-
-    def aged_subperiods(self) -> list[tuple[int, int]]:
-        """The sub-periods aged in another year than a period they split (positions in
-        :attr:`periods`), each with that year: the periods of :meth:`aged`."""
-        years = self.age_years
-        found = [
-            (s, years[p])
-            for p, subs in self._subperiods()
-            if self._apart(p, subs)
-            for s in subs
-            if years[s] != years[p]
-        ]
-        return list(dict.fromkeys(found))
-
-    def aged(self) -> _Layout:
-        """The layout of the sub-periods of :meth:`aged_subperiods`, each aged in the
-        year of its period (the cells of :func:`_ageing`)."""
-        pairs = self.aged_subperiods()
-        other = copy.copy(self)
-        other.periods = [self.periods[s] for s, _ in pairs]
-        other.age_years = [year for _, year in pairs]
-        other._cells = other._shape = None
-        return other
-
-    def within(self) -> list[tuple[int, list[int]]]:
-        """The relations within one period, by the positions of their cells among
-        the period's (territory × combination): the territories of each parent, then
-        each breakdown's values of each territory."""
-        n_c = len(self.combos)
-        t_at = {t: i for i, t in enumerate(self.territories)}
-        c_at = {c: i for i, c in enumerate(self.combos)}
-        # per combination with a total at dimension i: the combinations of its values
-        splits = [
-            (c, [c_at[(*combo[:i], v, *combo[i + 1 :])] for v in values])
-            for i, (_, values) in enumerate(self.dims)
-            for c, combo in enumerate(self.combos)
-            if combo[i] == TOTAL
-        ]
-        family = [(t_at[parent], [t_at[k] for k in kids]) for parent, kids in self.children.items()]
-        found: list[tuple[int, list[int]]] = []
-        for c in range(n_c):
-            for parent, kids in family:
-                found.append((parent * n_c + c, [k * n_c + c for k in kids]))
-        for c, parts in splits:
-            for t in range(len(self.territories)):
-                found.append((t * n_c + c, [t * n_c + v for v in parts]))
-        return found
-
     def groups(self, additive_in_time: bool) -> list[tuple[Cell, list[Cell], bool]]:
         """Every relation ``(total, parts, exact)`` between the cells.
 
@@ -392,21 +365,30 @@ class _Layout:
         """The relations of :meth:`groups` by the positions of their cells in
         :meth:`cell_list` (the one place they are built), each with whether it is one
         over time: within each period the territories and each breakdown, then each
-        period with its sub-periods — but not for the cells of an age group where a
-        sub-period is aged in another year (:meth:`_apart`; :func:`_ageing` ties
-        them)."""
+        period with its sub-periods (aged in one year, :func:`age_years`)."""
         n_t, n_c = len(self.territories), len(self.combos)
-        within = self.within()
+        t_at = {t: i for i, t in enumerate(self.territories)}
+        c_at = {c: i for i, c in enumerate(self.combos)}
+        # per combination with a total at dimension i: the combinations of its values
+        splits = [
+            (c, [c_at[(*combo[:i], v, *combo[i + 1 :])] for v in values])
+            for i, (_, values) in enumerate(self.dims)
+            for c, combo in enumerate(self.combos)
+            if combo[i] == TOTAL
+        ]
+        family = [(t_at[parent], [t_at[k] for k in kids]) for parent, kids in self.children.items()]
         for p in range(len(self.periods)):
-            base = p * n_t * n_c
-            for total, parts in within:
-                yield base + total, [base + x for x in parts], False
+            base = p * n_t
+            for c in range(n_c):
+                for parent, kids in family:
+                    yield (base + parent) * n_c + c, [(base + k) * n_c + c for k in kids], False
+            for c, parts in splits:
+                for t in range(n_t):
+                    at = (base + t) * n_c
+                    yield at + c, [at + v for v in parts], False
         for p, subs in self._subperiods():
-            apart = self._apart(p, subs)
             for t in range(n_t):
                 for c in range(n_c):
-                    if apart and self.ages[c]:
-                        continue
                     at = t * n_c + c
                     yield p * n_t * n_c + at, [s * n_t * n_c + at for s in subs], True
 
@@ -1183,11 +1165,6 @@ class _Counts:
         self.partner: dict[CaseCount, CaseCount] = {}
         # the counts of one family of overlapping events, protected as one table
         self.family: dict[CaseCount, tuple[CaseCount, ...]] = {}
-        # the sub-periods aged in the year of their period (:func:`_ageing`), counted
-        # when there are any
-        self.aged = layout.aged() if layout.aged_subperiods() else None
-        self.aged_counter: _CaseCounter | None = None
-        self.aged_raw: dict[CaseCount, list[int]] = {}
 
     def join(self, controls: Mapping[CaseCount, DisclosureControl | None]) -> None:
         """Protect the new and the active cases of the same cases together
@@ -1222,26 +1199,24 @@ class _Counts:
 
     def _job(
         self, together: tuple[CaseCount, ...]
-    ) -> tuple[list[Sequence[int]], tuple[frozenset[int], ...], list[Sequence[int]]]:
+    ) -> tuple[list[Sequence[int]], tuple[frozenset[int], ...]]:
         """The values that :func:`_protect_job` protects for the counts *together*
         (:meth:`_together`), with the patterns of a family: the counts' values and,
         for a family, the cases of each pattern (:func:`~._families.pattern_counts`,
         from counts of unions of the members' events), each in the order of the
-        cells; and each count's values in the sub-periods aged in the year of their
-        period (:meth:`_aged_raw`; none without such sub-periods)."""
+        cells."""
         raws: list[Sequence[int]] = [self._raw(spec) for spec in together]
-        aged: list[Sequence[int]] = [self._aged_raw(spec) for spec in together if self.aged]
         if together[0] not in self.family:
             if len(together) == 2:  # new and active cases: those still open at the ends
                 raws.append(self._closing(together[1]))
-            return raws, (), aged
+            return raws, ()
         sets = [spec.events for spec in together]
         found = family_patterns(sets)
         base = together[0]
         values = pattern_counts(
             sets, found, lambda events: self._raw(attrs.evolve(base, events=events))
         )
-        return [*raws, *values], found, aged
+        return [*raws, *values], found
 
     def parts(self, spec: CaseCount, control: DisclosureControl | None) -> list[Part]:
         found = self.done.get((spec, control))
@@ -1264,15 +1239,9 @@ class _Counts:
             result = self.done[(spec, control)] = _as_parts(raw, None)  # cells in layout order
             return result
         together = self._together(spec) if control.mode == "suppress" else (spec,)
-        raws, patterns, aged = self._job(together)
+        raws, patterns = self._job(together)
         protected = _protect_job(
-            self.layout,
-            raws,
-            spec.count is CaseCountKind.NEW,
-            control,
-            self.keep_audit,
-            patterns,
-            aged,
+            self.layout, raws, spec.count is CaseCountKind.NEW, control, self.keep_audit, patterns
         )
         for one, kept in zip(together, protected, strict=True):
             self._keep(one, control, kept)
@@ -1334,8 +1303,8 @@ class _Counts:
             for i in order:
                 specs, control = tasks[i]
                 additive = specs[0].count is CaseCountKind.NEW
-                raws, found, aged = made[i]
-                yield layout, raws, additive, control, self.keep_audit, found, aged
+                raws, found = made[i]
+                yield layout, raws, additive, control, self.keep_audit, found
 
         # with more tables than workers this process protects the last (the shortest)
         # itself, beside the workers, instead of waiting for them: the workers'
@@ -1365,18 +1334,6 @@ class _Counts:
         raw = self.raw.get(spec)
         if raw is None:
             raw = self.raw[spec] = self.counter.cells(spec, self.year_of)
-        return raw
-
-    def _aged_raw(self, spec: CaseCount) -> list[int]:
-        """The values of the count *spec* in the cells of the sub-periods aged in the
-        year of their period (:meth:`_Layout.aged`), computed once."""
-        raw = self.aged_raw.get(spec)
-        if raw is None:
-            assert self.aged is not None  # (asked only where there are such cells)
-            if self.aged_counter is None:
-                self.aged_counter = _counter(self.counter.cases, self.aged, self.by)
-            years = dict(enumerate(self.aged.age_years))
-            raw = self.aged_raw[spec] = self.aged_counter.cells(spec, years)
         return raw
 
     def sources(self, spec: CaseCount) -> list[list[int]]:
@@ -1503,23 +1460,19 @@ def _protect_job(  # noqa: PLR0917 - the arguments of a worker's job, in order
     control: DisclosureControl,
     exact_audit: bool,
     patterns: Sequence[frozenset[int]] = (),
-    aged: Sequence[Sequence[int]] = (),
 ) -> tuple[_Protected, ...]:
     """Protect one count (*raws* holds its values), the new and the active cases of
     the same cases together (*raws*: both, in this order, then the cases open after
     the periods end as a whole; :func:`_protect_pair`), or
     the counts of a family of overlapping events together (*raws*: each count's
     values, then the cases of each of the *patterns*; :func:`_protect_family`): in
-    this process or in a worker process, with the same result. *aged*: each
-    count's values in the sub-periods aged in the year of their period
-    (:func:`_ageing`), where there are any."""
+    this process or in a worker process, with the same result."""
     if patterns:
         k = len(raws) - len(patterns)
-        return _protect_family(layout, raws[:k], raws[k:], patterns, control, exact_audit, aged)
+        return _protect_family(layout, raws[:k], raws[k:], patterns, control, exact_audit)
     if len(raws) == 3:
-        return _protect_pair(layout, raws, control, exact_audit, aged=aged)
-    ages = aged[0] if aged else None
-    return (_protect_count(layout, raws[0], additive, control, exact_audit, aged=ages),)
+        return _protect_pair(layout, raws, control, exact_audit)
+    return (_protect_count(layout, raws[0], additive, control, exact_audit),)
 
 
 def _partner(spec: CaseCount) -> CaseCount:
@@ -1534,12 +1487,8 @@ def _protect_count(
     additive: bool,
     control: DisclosureControl,
     exact_audit: bool,
-    *,
-    aged: Sequence[int] | None = None,
 ) -> _Protected:
-    """Protect the count table *raw* (values in the order of the cells of *layout*;
-    *aged*: its values in :meth:`_Layout.aged`, where a sub-period is aged in
-    another year, for :func:`_ageing`).
+    """Protect the count table *raw* (values in the order of the cells of *layout*).
 
     The one place a count is protected, in this process or in a worker process
     (:meth:`_Counts.protect_all`): both give the same result.
@@ -1547,25 +1496,16 @@ def _protect_count(
     cells = layout.cell_list()
     # the relations and the cell → value mapping are built for this count and
     # dropped after it (the parts lists of the relations are the layout's)
-    values = dict(zip(cells, raw, strict=True))
-    groups = layout.groups(additive)
-    extra: list[Any] = []
-    if aged is not None and control.mode == "suppress":
-        extra, more, ageing = _ageing(layout, cells, raw, aged, label="aged", additive=additive)
-        values.update(zip(extra, more, strict=True))
-        groups = [*groups, *ageing]
     protection = protect(
-        values,
-        groups,
+        dict(zip(cells, raw, strict=True)),
+        layout.groups(additive),
         control,
-        # (the cells of an age group over time are no product: see _ageing)
-        dimensions=layout.dimensions(additive) if aged is None else None,
+        dimensions=layout.dimensions(additive),
         coordinates=layout.coordinates,
         # audit=True: every block exactly; else no audit at all (the witnesses certify
         # the protection, and without an audit kept nobody reads the intervals)
         exact_audit=exact_audit,
         audit=exact_audit,
-        free=extra,
     )
     published = protection.published
     rounded = protection.rounded_cells if protection.rounded else None
@@ -1583,189 +1523,31 @@ def _protect_count(
     )
 
 
-NEXT_AGE_GROUP = dict(itertools.pairwise(AGE_GROUPS))
-"""The age group a case can move to when its age is taken a year (or up to nine years)
-later: the next one (no group but ``0-17`` and ``65+`` spans fewer than nine years;
-``65+`` and ``unknown`` stay)."""
-
-
-def _ageing(
-    layout: _Layout,
-    keys: Sequence[Any],
-    own: Sequence[int],
-    aged: Sequence[int],
-    *,
-    label: Any,
-    additive: bool,
-) -> tuple[list[Any], list[int], list[Any]]:
-    """The relations over time of the cells of an age group where a sub-period is
-    aged in an earlier year than its period (:meth:`_Layout.aged_subperiods`), which
-    :meth:`_Layout.relation_positions` leaves out, with the cells they need (never
-    published): for one count, *keys* and *own* its cells and values in the order
-    of :meth:`_Layout.cell_list`, *aged* its values in the cells of
-    :meth:`_Layout.aged` (the sub-periods aged in the period's year); the new cells'
-    heads are ``(label, kind, q)`` for the *q*-th aged sub-period.
-
-    An age group is the age reached in a year, so a case of the group *g* in a
-    sub-period is in *g* or in the next group in a period that ends a year (up to
-    nine years) later, never in an earlier group. Per aged sub-period three series,
-    each adding up over territories and breakdowns like the count: the cases as the
-    period ages them (``"aged"``), those that stay in their group (``"stay"``) and
-    those that move on (``"move"``). For each cell of a group *g*:
-    ``sub(g) = stay(g) + move(g)`` (``move(g) = 0`` for ``65+`` and ``unknown``) and
-    ``aged(g) = stay(g) + move(previous group)``; the period's cell of *g* is then
-    tied to the aged cells of those sub-periods (and to the others' own cells) by
-    the relation over time of the count (*additive*: their sum; else ``max ≤ total
-    ≤ sum``). Every relation holds in the true table, and the combinations without
-    an age group keep their relations over time as they are.
-    """
-    pairs = layout.aged_subperiods()
-    if not pairs:
-        return [], [], []
-    at = layout.age_at
-    assert at is not None  # (aged sub-periods only with an age group)
-    n_rest = len(layout.territories) * len(layout.combos)
-    n_c = len(layout.combos)
-    c_at = {c: i for i, c in enumerate(layout.combos)}
-    slot = {pair: q for q, pair in enumerate(pairs)}
-    rests = [(t, combo) for t in layout.territories for combo in layout.combos]
-    extra: list[Any] = []
-    heads = {
-        kind: [(label, kind, q) for q in range(len(pairs))] for kind in ("aged", "stay", "move")
-    }
-    for kind in ("aged", "stay", "move"):
-        extra += [(heads[kind][q], t, combo) for q in range(len(pairs)) for t, combo in rests]
-    size = len(pairs) * n_rest
-
-    def cell(kind: str, q: int, r: int) -> Any:
-        return extra[("aged", "stay", "move").index(kind) * size + q * n_rest + r]
-
-    # the cases that stay and those that move on, from the sub-period's own cells and
-    # its aged ones: along the groups, those staying in g are the aged cases of g
-    # less those that moved into it
-    stay = [0] * size
-    move = [0] * size
-    for q, (s, _) in enumerate(pairs):
-        for r in range(n_rest):
-            t, c = divmod(r, n_c)
-            combo = layout.combos[c]
-            if combo[at] == TOTAL:
-                continue
-            group = combo[at]
-            before = [g for g, n in NEXT_AGE_GROUP.items() if n == group]
-            came = 0
-            if before:
-                came = move[q * n_rest + t * n_c + c_at[(*combo[:at], before[0], *combo[at + 1 :])]]
-            stay[q * n_rest + r] = aged[q * n_rest + r] - came
-            move[q * n_rest + r] = own[s * n_rest + r] - stay[q * n_rest + r]
-        for r in range(n_rest):
-            t, c = divmod(r, n_c)
-            combo = layout.combos[c]
-            if combo[at] != TOTAL:
-                continue
-            parts = [
-                q * n_rest + t * n_c + c_at[(*combo[:at], g, *combo[at + 1 :])]
-                for g in layout.dims[at][1]
-            ]
-            stay[q * n_rest + r] = sum(stay[i] for i in parts)
-            move[q * n_rest + r] = sum(move[i] for i in parts)
-    values = [*aged, *stay, *move]
-    groups: list[Any] = []
-    within = layout.within()
-    for kind in ("aged", "stay", "move"):
-        for q in range(len(pairs)):
-            for total, parts in within:
-                groups.append((cell(kind, q, total), [cell(kind, q, x) for x in parts], True))
-    for q, (s, _) in enumerate(pairs):
-        for r in range(n_rest):
-            t, c = divmod(r, n_c)
-            combo = layout.combos[c]
-            group = combo[at]
-            if group == TOTAL:
-                continue
-            sub = keys[s * n_rest + r]
-            staying, moving = cell("stay", q, r), cell("move", q, r)
-            if group not in NEXT_AGE_GROUP:  # (nobody moves on: move = 0)
-                groups.append((sub, [staying], True))
-            groups.append((sub, [staying, moving], True))
-            before = [g for g, n in NEXT_AGE_GROUP.items() if n == group]
-            movers = [
-                cell("move", q, t * n_c + c_at[(*combo[:at], g, *combo[at + 1 :])]) for g in before
-            ]
-            groups.append((cell("aged", q, r), [staying, *movers], True))
-    years = layout.age_years
-    for p, subs in layout._subperiods():
-        if not layout._apart(p, subs):
-            continue
-        for r in range(n_rest):
-            if not layout.ages[r % n_c]:
-                continue
-            parts = [
-                keys[s * n_rest + r]
-                if years[s] == years[p]
-                else cell("aged", slot[(s, years[p])], r)
-                for s in subs
-            ]
-            groups.append((keys[p * n_rest + r], parts, additive))
-    return extra, values, groups
-
-
-def _with_ageing(
-    layout: _Layout,
-    table: tuple[list[Any], list[int], list[Any]],
-    series: Sequence[tuple[Any, int, Sequence[int], bool]],
-    aged: Sequence[Sequence[int]],
-) -> bool:
-    """Add to the joint *table* (its keys, values and relations, extended in place)
-    the cells and relations of :func:`_ageing` for each count of *series* (its
-    label, the position of its first cell among the keys, its values, whether it
-    adds up over time), with its values in the aged sub-periods (*aged*, in the same
-    order; none where no sub-period is aged apart). Whether any were added."""
-    keys, values, groups = table
-    added = False
-    for (label, start, own, additive), later in zip(series, aged, strict=False):
-        size = len(own)
-        more, more_values, related = _ageing(
-            layout, keys[start : start + size], own, later, label=label, additive=additive
-        )
-        keys += more
-        values += more_values
-        groups += related
-        added = added or bool(more)
-    return added
-
-
 def _open_starts(
     layout: _Layout,
-) -> tuple[list[int], dict[int, int], dict[int, list[int]], dict[int, tuple[int, bool]]]:
+) -> tuple[list[int], dict[int, int], dict[int, tuple[int, bool]]]:
     """The cases open at the start of the periods, for :func:`_joint_table`: the first
-    period of each day on which periods start, per year of the age where the
-    combinations hold the age group (a budget year from April is aged in the next
-    year, its first quarter in this one: their cases open on 1 April are other
-    cells of an age group); per period the place of its open cells among those;
-    per start day the places of its open cells; and per period the open cells of
-    the day after it ends, with whether they are aged in its year (else only the
-    combinations without an age group are among its active cases)."""
-    years = layout.age_years if layout.age_at is not None else [0] * len(layout.periods)
-    first: dict[tuple[int, int], int] = {}
+    period of each day on which periods start (periods that start on one day have
+    the same open cases, aged in one year: :func:`age_years`); per period the place
+    of its open cells among those; and per period the open cells of the day after it
+    ends, with whether they are aged in its year — where the combinations hold the
+    age group and the periods starting then overlap none of its own (2025 after
+    2024), they are aged in another year, and only the combinations without an age
+    group are among its active cases."""
+    years = layout.age_years
+    first: dict[int, int] = {}  # the day a period starts → the first period starting then
     for p, period in enumerate(layout.periods):
-        first.setdefault((period.start.toordinal(), years[p]), p)
+        first.setdefault(period.start.toordinal(), p)
     starts = list(first.values())
     opened_at = {
-        p: starts.index(first[(period.start.toordinal(), years[p])])
-        for p, period in enumerate(layout.periods)
+        p: starts.index(first[period.start.toordinal()]) for p, period in enumerate(layout.periods)
     }
-    of_day: dict[int, list[int]] = {}
-    for (day, _), q in first.items():
-        of_day.setdefault(day, []).append(starts.index(q))
     after: dict[int, tuple[int, bool]] = {}
     for p, period in enumerate(layout.periods):
-        day = period.end.toordinal() + 1
-        if (day, years[p]) in first:
-            after[p] = (opened_at[first[(day, years[p])]], True)
-        elif day in of_day:
-            after[p] = (of_day[day][0], False)
-    return starts, opened_at, of_day, after
+        q = first.get(period.end.toordinal() + 1)
+        if q is not None:
+            after[p] = (opened_at[q], layout.age_at is None or years[q] == years[p])
+    return starts, opened_at, after
 
 
 #: The kinds of cell of the one table of new and active cases (:func:`_joint_table`).
@@ -1777,7 +1559,6 @@ def _joint_table(
     new: Sequence[int],
     active: Sequence[int],
     closing: Sequence[int],
-    aged: Sequence[Sequence[int]] = (),
 ) -> tuple[list[Any], list[int], list[Any], list[list[Any]], int, list[Any]]:
     """The table of new and active cases of the same cases as one table
     (:func:`_protect_pair`): its cells and their values, its relations, its
@@ -1788,14 +1569,13 @@ def _joint_table(
     cases (``"new"``), the active cases (``"active"``), both in the order of
     :meth:`_Layout.cell_list`, then the cases already open when a period starts
     (``"open"``), one per day on which periods start (periods that start on the same
-    day have the same open cases: a year, its first quarter and January; where the
-    combinations hold the age group, one per day and year of the age,
+    day have the same open cases: a year, its first quarter and January;
     :func:`_open_starts`), named after the first of those periods, then a cap of
     the cases open on each day on which the periods begin as a whole (``"cap"``,
-    one per begin of :meth:`_Layout.edges` and year of the age, named after the
-    open cells it caps, with their values), then the cases still open the day
-    after the periods end as a whole (``"next"``, one per end, named after the
-    first period ending the day before; *closing*: their values, in this order).
+    one per begin of :meth:`_Layout.edges`, with the open cells' values), then the
+    cases still open the day after the periods end as a whole (``"next"``, one per
+    end, named after the first period ending the day before; *closing*: their
+    values, in this order).
     Besides the relations of each count
     (:meth:`_Layout.relation_positions`, for the open cases those within one
     period), every active cell is the sum of its new cases and of the cases open at
@@ -1804,25 +1584,23 @@ def _joint_table(
     is the attacker's ``active(P) = open(next) + closed(P)`` with the unknown
     ``closed(P) ≥ 0`` left out (it is in no other relation): as a relation of
     distinct counts ``active(P) = open(next) ∪ active(P)``, the active cell among
-    its own parts. The open cells of one day aged in two years are equal in the
-    combinations without an age group; the cells of an age group over time where a
-    sub-period is aged apart are tied by :func:`_ageing` (then the table is no
-    product).
+    its own parts — but for a period followed by one aged in another year (2024
+    and 2025 by age group, :func:`age_years`), only in the combinations without an
+    age group (then the table is no product).
 
     The attacker who reads the releases before and after knows the cases open
     where the periods begin (from above) and end (exactly): the caps and the cases
     open after the end are cells he knows (*known*), and the open cells where the
     periods begin are at most their caps (``open ≤ cap``, the cap among its own
-    parts) — see :func:`_protect_pair`; where a day's open cells are aged in two
-    years, each has its cap (:func:`_joint_edges`).
+    parts) — see :func:`_protect_pair`.
     """
     cells = layout.cell_list()
     size = len(cells)
     n_rest = len(layout.territories) * len(layout.combos)
-    starts, opened_at, of_day, after = _open_starts(layout)
+    starts, opened_at, after = _open_starts(layout)
     ages = layout.ages
     n_c = len(layout.combos)
-    capped, ends, last = _joint_edges(layout, starts, of_day)
+    begins, ends, last = _joint_edges(layout)
     keys: list[Any] = [((kind, p), t, combo) for kind in _JOINT_KINDS[:2] for p, t, combo in cells]
     values = [*new, *active]
 
@@ -1837,7 +1615,7 @@ def _joint_table(
         return [a - n for a, n in zip(at(q, active), at(q, new), strict=True)]
 
     sides: list[tuple[tuple[str, int], Sequence[int]]] = [(("open", q), opening(q)) for q in starts]
-    sides += [(("cap", q), opening(q)) for q in capped]
+    sides += [(("cap", q), opening(q)) for q in begins]
     sides += [(("next", q), at(e, closing)) for e, q in enumerate(ends)]
     block: dict[Any, int] = {}
     for head, chunk in sides:
@@ -1861,7 +1639,7 @@ def _joint_table(
         groups.append((keys[size + total], [keys[size + x] for x in parts], not over_time))
         for head in () if over_time else within.get(total // n_rest, ()):
             groups.append((side(head, total), [side(head, x) for x in parts], True))
-    for q in capped:
+    for q in begins:
         for i in range(q * n_rest, (q + 1) * n_rest):
             cap = side(("cap", q), i)
             groups.append((cap, [side(("open", q), i), cap], False))
@@ -1873,59 +1651,42 @@ def _joint_table(
             groups.append((keys[size + i], [opens, keys[size + i]], False))
         if p in last:
             groups.append((keys[size + i], [side(("next", last[p]), i), keys[size + i]], False))
-    # (the cases open at one start without an age group: the same in every year)
-    for day_starts in of_day.values():
-        for o in day_starts[1:]:
-            groups += [
-                (side(("open", starts[o]), r), [side(("open", starts[day_starts[0]]), r)], True)
-                for r in range(n_rest)
-                if not ages[r % n_c]
-            ]
-    # the new and the active cases of an age group over time
-    series = [("new", 0, new, True), ("active", size, active, False)]
-    ageing = _with_ageing(layout, (keys, values, groups), series, aged)
-    # (no product where the cells of an age group are tied across the years of age)
-    apart = ageing or any(len(o) > 1 for o in of_day.values())
-    apart = apart or not all(same for _, same in after.values())
+    # (no product where the cases open after a period are aged in another year)
     dimensions: list[list[Any]] = []
-    if not apart:
-        periods = _joint_periods(layout, (starts, opened_at, after), last, capped)
+    if all(same for _, same in after.values()):
+        periods = _joint_periods(layout, (starts, opened_at, after), last, begins)
         dimensions = [periods, *layout.dimensions(True)[1:]]
     return keys, values, groups, dimensions, 2 * size, known
 
 
-def _joint_edges(
-    layout: _Layout, starts: Sequence[int], of_day: Mapping[int, Sequence[int]]
-) -> tuple[list[int], list[int], dict[int, int]]:
+def _joint_edges(layout: _Layout) -> tuple[list[int], list[int], dict[int, int]]:
     """Where the periods of :func:`_joint_table` begin and end as a whole
-    (:meth:`_Layout.edges`): the first periods of the open cells capped where they
-    begin (*starts*, *of_day*: :func:`_open_starts`; one per year of the age that
-    opens a begin day's cells: the release before bounds them all from above, none
-    from below, as its periods end the day before and the cases closed in them are
-    unknown), the first period ending at each end, and each period that ends at an
-    end with the first ending then."""
+    (:meth:`_Layout.edges`): the first period starting at each begin (its open
+    cells are capped: the release before bounds them from above, not from below,
+    as its periods end the day before and the cases closed in them are unknown),
+    the first period ending at each end, and each period that ends at an end with
+    the first ending then."""
     begins, ends = layout.edges()
-    capped = [starts[o] for q in begins for o in of_day[layout.periods[q].start.toordinal()]]
     end_of = {layout.periods[q].end: q for q in ends}
     last = {
         p: end_of[period.end] for p, period in enumerate(layout.periods) if period.end in end_of
     }
-    return capped, ends, last
+    return begins, ends, last
 
 
 def _joint_periods(
     layout: _Layout,
     opening: tuple[Sequence[int], Mapping[int, int], Mapping[int, tuple[int, bool]]],
     last: Mapping[int, int],
-    capped: Sequence[int],
+    begins: Sequence[int],
 ) -> list[Any]:
     """The relations of :func:`_joint_table`'s heads, its period coordinate (the
-    product search's first dimension; only where no open cells are aged apart):
-    *opening* is ``starts, opened_at, after`` of :func:`_open_starts`, *last* and
-    *capped* those of :func:`_joint_edges`."""
+    product search's first dimension; only where the cases open after each period
+    are aged in its year): *opening* is ``starts, opened_at, after`` of
+    :func:`_open_starts`, *last* and *begins* those of :func:`_joint_edges`."""
     starts, opened_at, after = opening
     periods: list[Any] = []
-    for q in capped:
+    for q in begins:
         periods.append((("cap", q), [("open", q), ("cap", q)], False))
     for p, subs in layout._subperiods():
         periods.append((("new", p), [("new", s) for s in subs], True))
@@ -1946,8 +1707,6 @@ def _protect_pair(
     raws: Sequence[Sequence[int]],
     control: DisclosureControl,
     exact_audit: bool,
-    *,
-    aged: Sequence[Sequence[int]] = (),
 ) -> tuple[_Protected, _Protected]:
     """Protect the new cases and the active cases of the same cases (*raws*: their
     values in the order of the cells of *layout*, then those of the cases still open
@@ -1975,9 +1734,7 @@ def _protect_pair(
     together cannot exclude (``docs/data-protection.rst``, "New and active cases").
     """
     new, active, closing = raws
-    keys, values, groups, dimensions, unknown, known = _joint_table(
-        layout, new, active, closing, aged
-    )
+    keys, values, groups, dimensions, unknown, known = _joint_table(layout, new, active, closing)
     first, second = _protect_joint(
         layout, keys, values, groups, dimensions, unknown, 2, control, exact_audit, known
     )
@@ -1989,7 +1746,6 @@ def _family_table(
     counts: Sequence[Sequence[int]],
     patterns: Sequence[frozenset[int]],
     cases: Sequence[Sequence[int]],
-    aged: Sequence[Sequence[int]] = (),
 ) -> tuple[list[Any], list[int], list[Any], list[list[Any]], int]:
     """The counts of a family of overlapping events as one table
     (:func:`_protect_family`): its cells and their values, its relations, its
@@ -2027,8 +1783,7 @@ def _family_table(
       distinct counts (the period among its own parts); the second ties the sum
       over the sub-periods (a head ``(j, period, n)``) to the period the same way.
       Where the patterns containing *A* (or within it) are those of a count, the
-      count's own relations over time say it already. (Not for an age group aged
-      apart: :func:`_ageing` ties the counts' cells, *aged*, not the patterns'.)
+      count's own relations over time say it already.
 
     These are the attacker's relations (``tests/release_attacker.py``,
     ``pattern_time_relations``), exact in the true table; every witness keeps
@@ -2086,8 +1841,6 @@ def _family_table(
             groups.append((keys[j * size + i], [keys[q * size + i] for q in parts_of], True))
     for m, (p, subs) in enumerate(splits):
         for r in range(n_rest):
-            if layout.ages[r % len(layout.combos)] and layout._apart(p, subs):
-                continue  # (other cases in the sub-periods: _ageing ties the counts)
             for j in (holder[s] for s in up):
                 whole = keys[j * size + p * n_rest + r]
                 groups.append(
@@ -2097,9 +1850,6 @@ def _family_table(
                 summed = keys[split_at[(j, m)] + r]
                 groups.append((summed, [keys[j * size + s * n_rest + r] for s in subs], True))
                 groups.append((summed, [keys[j * size + p * n_rest + r], summed], False))
-    own_series = [(("family", j), j * size, counts[j], False) for j in range(k)]  # (ageing)
-    if _with_ageing(layout, (keys, values, groups), own_series, aged):
-        return keys, values, groups, [], k * size  # (no product: see _ageing)
     series_of = (list(zip(outer, inside, strict=True)), [holder[s] for s in up], within)
     periods = _family_periods(layout, heads, k, splits, series_of)
     dimensions = [periods, *layout.dimensions(True)[1:]]
@@ -2169,7 +1919,6 @@ def _protect_family(  # noqa: PLR0917 - as _protect_job passes them
     patterns: Sequence[frozenset[int]],
     control: DisclosureControl,
     exact_audit: bool,
-    aged: Sequence[Sequence[int]] = (),
 ) -> tuple[_Protected, ...]:
     """Protect the counts of a family of overlapping events (*counts*: their values
     in the order of the cells of *layout*) as one table, with the cases of each of
@@ -2188,7 +1937,7 @@ def _protect_family(  # noqa: PLR0917 - as _protect_job passes them
     in some month): without them the same attacker fixed 15 and bounded 27 primary
     cells below 3 on that release (eleventh session).
     """
-    keys, values, groups, dimensions, unknown = _family_table(layout, counts, patterns, cases, aged)
+    keys, values, groups, dimensions, unknown = _family_table(layout, counts, patterns, cases)
     return _protect_joint(
         layout, keys, values, groups, dimensions, unknown, len(counts), control, exact_audit
     )
