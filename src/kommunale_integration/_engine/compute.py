@@ -209,9 +209,6 @@ class _Layout:
             kids.sort()
         labels = [[TOTAL, *values] for _, values in dims]
         self.combos: list[tuple[str, ...]] = list(itertools.product(*labels))
-        at = self.age_at
-        # per combination whether its cases depend on the year of the age (an age group)
-        self.ages = [at is not None and combo[at] != TOTAL for combo in self.combos]
         self._cells: list[Cell] | None = None
         self._shape: list[tuple[Cell, list[Cell], bool]] | None = None
 
@@ -300,22 +297,30 @@ class _Layout:
 
     def edges(self) -> tuple[list[int], list[int]]:
         """Where the periods begin and end as a whole: for each span of days that they
-        cover (with no day left out), the first period (in :attr:`periods`) that
-        starts on its first day and the first that ends on its last. 2025-Q2 with its
-        months is one span, from the quarter to the quarter; 2024 and 2025 are one as
-        well, the first quarter and the third of a year are two."""
+        cover (with no day left out) and, where the combinations hold the age group,
+        age in one year (:func:`age_years`), the first period (in :attr:`periods`)
+        that starts on its first day and the first that ends on its last. 2025-Q2
+        with its months is one span, from the quarter to the quarter; 2024 and 2025
+        are one as well, the first quarter and the third of a year are two — and by
+        age group 2024 and 2025 are two: the cases open on 1 January 2025 are other
+        cells of an age group for 2024 than for 2025, and each year's table ties to
+        the other's as to a release before or after (:func:`_joint_table`)."""
+        years = self.age_years if self.age_at is not None else [0] * len(self.periods)
         spans: list[list[int]] = []
-        for start, end in sorted((p.start.toordinal(), p.end.toordinal()) for p in self.periods):
-            if spans and start <= spans[-1][1] + 1:
+        for start, end, year in sorted(
+            (p.start.toordinal(), p.end.toordinal(), y)
+            for p, y in zip(self.periods, years, strict=True)
+        ):
+            if spans and start <= spans[-1][1] + 1 and year == spans[-1][2]:
                 spans[-1][1] = max(spans[-1][1], end)
             else:
-                spans.append([start, end])
+                spans.append([start, end, year])
         starting: dict[int, int] = {}
         ending: dict[int, int] = {}
         for p, period in enumerate(self.periods):
             starting.setdefault(period.start.toordinal(), p)
             ending.setdefault(period.end.toordinal(), p)
-        return [starting[a] for a, _ in spans], [ending[b] for _, b in spans]
+        return [starting[a] for a, _, _ in spans], [ending[b] for _, b, _ in spans]
 
     def _subperiods(self) -> list[tuple[int, list[int]]]:
         """Each period with its sub-periods of one kind (positions in :attr:`periods`)."""
@@ -1523,17 +1528,15 @@ def _protect_count(
     )
 
 
-def _open_starts(
-    layout: _Layout,
-) -> tuple[list[int], dict[int, int], dict[int, tuple[int, bool]]]:
+def _open_starts(layout: _Layout) -> tuple[list[int], dict[int, int], dict[int, int]]:
     """The cases open at the start of the periods, for :func:`_joint_table`: the first
     period of each day on which periods start (periods that start on one day have
     the same open cases, aged in one year: :func:`age_years`); per period the place
-    of its open cells among those; and per period the open cells of the day after it
-    ends, with whether they are aged in its year — where the combinations hold the
-    age group and the periods starting then overlap none of its own (2025 after
-    2024), they are aged in another year, and only the combinations without an age
-    group are among its active cases."""
+    of its open cells among those; and per period the place of the open cells of the
+    day after it ends, where they are aged in its year (where the combinations hold
+    the age group, 2025 after 2024 ages its open cells in 2025: 2024 then ends a
+    span of :meth:`_Layout.edges`, and the cases still open after it are a cell of
+    their own, ``"next"``)."""
     years = layout.age_years
     first: dict[int, int] = {}  # the day a period starts → the first period starting then
     for p, period in enumerate(layout.periods):
@@ -1542,11 +1545,11 @@ def _open_starts(
     opened_at = {
         p: starts.index(first[period.start.toordinal()]) for p, period in enumerate(layout.periods)
     }
-    after: dict[int, tuple[int, bool]] = {}
+    after: dict[int, int] = {}
     for p, period in enumerate(layout.periods):
         q = first.get(period.end.toordinal() + 1)
-        if q is not None:
-            after[p] = (opened_at[q], layout.age_at is None or years[q] == years[p])
+        if q is not None and (layout.age_at is None or years[q] == years[p]):
+            after[p] = opened_at[q]
     return starts, opened_at, after
 
 
@@ -1584,9 +1587,15 @@ def _joint_table(
     is the attacker's ``active(P) = open(next) + closed(P)`` with the unknown
     ``closed(P) ≥ 0`` left out (it is in no other relation): as a relation of
     distinct counts ``active(P) = open(next) ∪ active(P)``, the active cell among
-    its own parts — but for a period followed by one aged in another year (2024
-    and 2025 by age group, :func:`age_years`), only in the combinations without an
-    age group (then the table is no product).
+    its own parts. By age group a period followed by one aged in another year (2024
+    and 2025, :func:`age_years`) ends a span of :meth:`_Layout.edges`: the cases
+    open after it are its ``"next"`` cells, aged in its year, and those open where
+    the next year begins have their ``"cap"`` — each year's table is tied to the
+    other's as to a release before or after it, by cells the attacker is taken to
+    know. They imply what he writes down across the turn of the year without an age
+    group (``active(2024) = open(1 January 2025) + closed(2024)``: the 2024 cells
+    stay at least their ``next``, the 2025 open cells at most their cap, both the
+    true value of the open cases in ``_T``), and the table stays a product.
 
     The attacker who reads the releases before and after knows the cases open
     where the periods begin (from above) and end (exactly): the caps and the cases
@@ -1598,8 +1607,6 @@ def _joint_table(
     size = len(cells)
     n_rest = len(layout.territories) * len(layout.combos)
     starts, opened_at, after = _open_starts(layout)
-    ages = layout.ages
-    n_c = len(layout.combos)
     begins, ends, last = _joint_edges(layout)
     keys: list[Any] = [((kind, p), t, combo) for kind in _JOINT_KINDS[:2] for p, t, combo in cells]
     values = [*new, *active]
@@ -1646,16 +1653,13 @@ def _joint_table(
     for i in range(size):
         p = i // n_rest
         groups.append((keys[size + i], [keys[i], side(("open", starts[opened_at[p]]), i)], True))
-        if p in after and (after[p][1] or not ages[i % n_c]):
-            opens = side(("open", starts[after[p][0]]), i)
+        if p in after:
+            opens = side(("open", starts[after[p]]), i)
             groups.append((keys[size + i], [opens, keys[size + i]], False))
         if p in last:
             groups.append((keys[size + i], [side(("next", last[p]), i), keys[size + i]], False))
-    # (no product where the cases open after a period are aged in another year)
-    dimensions: list[list[Any]] = []
-    if all(same for _, same in after.values()):
-        periods = _joint_periods(layout, (starts, opened_at, after), last, begins)
-        dimensions = [periods, *layout.dimensions(True)[1:]]
+    periods = _joint_periods(layout, (starts, opened_at, after), last, begins)
+    dimensions = [periods, *layout.dimensions(True)[1:]]
     return keys, values, groups, dimensions, 2 * size, known
 
 
@@ -1676,13 +1680,12 @@ def _joint_edges(layout: _Layout) -> tuple[list[int], list[int], dict[int, int]]
 
 def _joint_periods(
     layout: _Layout,
-    opening: tuple[Sequence[int], Mapping[int, int], Mapping[int, tuple[int, bool]]],
+    opening: tuple[Sequence[int], Mapping[int, int], Mapping[int, int]],
     last: Mapping[int, int],
     begins: Sequence[int],
 ) -> list[Any]:
     """The relations of :func:`_joint_table`'s heads, its period coordinate (the
-    product search's first dimension; only where the cases open after each period
-    are aged in its year): *opening* is ``starts, opened_at, after`` of
+    product search's first dimension): *opening* is ``starts, opened_at, after`` of
     :func:`_open_starts`, *last* and *begins* those of :func:`_joint_edges`."""
     starts, opened_at, after = opening
     periods: list[Any] = []
@@ -1695,7 +1698,7 @@ def _joint_periods(
         start = ("open", starts[opened_at[p]])
         periods.append((("active", p), [("new", p), start], True))
         if p in after:
-            periods.append((("active", p), [("open", starts[after[p][0]]), ("active", p)], False))
+            periods.append((("active", p), [("open", starts[after[p]]), ("active", p)], False))
         if p in last:
             periods.append((("active", p), [("next", last[p]), ("active", p)], False))
     return periods
@@ -1966,7 +1969,7 @@ def _protect_joint(  # noqa: PLR0917 - the parts of one joint table
         dict(zip(keys, values, strict=True)),
         groups,
         control,
-        dimensions=dimensions or None,
+        dimensions=dimensions,
         coordinates=layout.coordinates,
         exact_audit=exact_audit,
         audit=exact_audit,
