@@ -14,6 +14,7 @@ the day one ends and the next begins link the two ages (``compute._open_starts``
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -65,6 +66,31 @@ def export(seed: int, n: int) -> CaseData:
 Table = tuple[list[Any], list[int], list[Any], int]
 
 
+def joint(
+    data: CaseData,
+    periods: list[str],
+    by: list[str],
+    fiscal: int,
+    subperiods: bool,
+    shown: list[str] | None = None,
+) -> tuple[compute._Layout, compute._Counts, list[Sequence[int]]]:
+    """The layout of *periods* (with their sub-periods when *subperiods*) by *by*,
+    its counts, and the values of the one table of new and active cases."""
+    with fiscal_year_start(fiscal):
+        expanded = compute.expand_periods(periods, subperiods)
+    layout = compute._Layout(
+        expanded,
+        data.dimensions["municipality"][1],
+        None,
+        compute._dimensions(by, data),
+        shown=shown,
+    )
+    counts = compute._Counts(data, layout, by)
+    both = (CaseCount(count=CaseCountKind.NEW), CaseCount(count=CaseCountKind.ACTIVE))
+    raws, _ = counts._job(both)
+    return layout, counts, raws
+
+
 def tables(
     data: CaseData,
     periods: list[str],
@@ -77,20 +103,8 @@ def tables(
     alone and of a family of overlapping events, each as its cells, their true values,
     its relations, and where the cells never published begin. *shown*: the published
     breakdowns (the others hidden, as for a count filtered on them)."""
-    with fiscal_year_start(fiscal):
-        expanded = compute.expand_periods(periods, subperiods)
-    layout = compute._Layout(
-        expanded,
-        data.dimensions["municipality"][1],
-        None,
-        compute._dimensions(by, data),
-        shown=shown,
-    )
-    counts = compute._Counts(data, layout, by)
-    new = CaseCount(count=CaseCountKind.NEW)
-    active = CaseCount(count=CaseCountKind.ACTIVE)
+    layout, counts, raws = joint(data, periods, by, fiscal, subperiods, shown)
     found: list[Table] = []
-    raws, _ = counts._job((new, active))
     found.append((*compute._joint_table(layout, *raws)[:3], 2 * len(raws[0])))
     alone = CaseCount(count=CaseCountKind.EVENTS, events=("a",))
     raws, _ = counts._job((alone,))
@@ -186,18 +200,11 @@ def test_the_cases_open_after_a_year_are_aged_in_the_next() -> None:
     Taking the open cells of 2025 for active cases of every age group of 2024
     breaks a relation of the true table."""
     data = export(5, 200)
-    with fiscal_year_start(1):
-        expanded = compute.expand_periods(["2024", "2025"], True)
-    layout = compute._Layout(
-        expanded, data.dimensions["municipality"][1], None, compute._dimensions(["age_group"], data)
-    )
+    layout, _, raws = joint(data, ["2024", "2025"], ["age_group"], 1, True)
     assert sorted(set(layout.age_years)) == [2024, 2025]
     begins, ends = layout.edges()
     assert [str(layout.periods[q]) for q in begins] == ["2024", "2025"]
     assert [str(layout.periods[q]) for q in ends] == ["2024", "2025"]
-    counts = compute._Counts(data, layout, ["age_group"])
-    both = (CaseCount(count=CaseCountKind.NEW), CaseCount(count=CaseCountKind.ACTIVE))
-    raws, _ = counts._job(both)
     keys, values, groups, dimensions, unknown, known = compute._joint_table(layout, *raws)
     assert broken((keys, values, groups, unknown)) == []
     assert dimensions
@@ -225,15 +232,8 @@ def test_the_cases_open_where_a_release_begins_are_capped() -> None:
     at most which it stays; the cases still open after 31 March 2026 are known as
     well. Every relation holds in the true table, and the table is a product."""
     data = export(3, 200)
-    with fiscal_year_start(4):
-        expanded = compute.expand_periods(["HJ2025"], True)
-    layout = compute._Layout(
-        expanded, data.dimensions["municipality"][1], None, compute._dimensions(["age_group"], data)
-    )
+    layout, _, raws = joint(data, ["HJ2025"], ["age_group"], 4, True)
     assert set(layout.age_years) == {2026}
-    counts = compute._Counts(data, layout, ["age_group"])
-    both = (CaseCount(count=CaseCountKind.NEW), CaseCount(count=CaseCountKind.ACTIVE))
-    raws, _ = counts._job(both)
     keys, values, groups, dimensions, unknown, known = compute._joint_table(layout, *raws)
     assert broken((keys, values, groups, unknown)) == []
     assert dimensions
