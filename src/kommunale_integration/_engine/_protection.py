@@ -805,24 +805,17 @@ class _CubeFinder(_Finder):
 
     def find(self, target: int, rise: float, cost: Any) -> Mapping[int, float] | None:
         found: Mapping[int, float] | None = self.cube.find(target, round(rise), cost)
-        price = _INF
         if found is not None:
-            price = float(cost[list(found)].sum())
-            if price < HEADLINE_COST:
-                return found  # (whole numbers: the product's changes, as the cube gives them)
-            # it suppresses a headline cell: a witness that is no product may avoid it
+            return found  # (whole numbers: the product's changes, as the cube gives them)
         self.fallbacks += 1
         linear, to_cube, to_lp = self._lp()
         col = int(to_lp[target])
         if col < 0:
-            return found
+            return None
         change = linear.find(col, rise, cost[to_cube], widest=PRUNE_BLOCK)
         if change is None:
-            return found
-        mapped = {int(to_cube[c]): d for c, d in change.items()}
-        if found is not None and float(cost[list(mapped)].sum()) >= price:
-            return found
-        return mapped
+            return None
+        return {int(to_cube[c]): d for c, d in change.items()}
 
     def refind(
         self, target: int, rise: float, hidden: Any, cost: Any
