@@ -18,9 +18,9 @@ and the share of the ``_T`` cells that are *not* primary that is published (a pr
 ``_T`` cell is lost whatever the method). The levels: ``all``; a *district* is a
 territory that is the parent of another (the concept's ``parent``, else the first five
 digits of an eight-digit AGS, as the attacker of ``tests/release_attacker.py`` reads
-it); a *municipality* is any other. The last lines give the suppressed count cells
-in all, the protected run's wall and CPU time and the load average (the machine is
-shared: timings are upper bounds).
+it; the Kreis example's Land counts as one too); a *municipality* is any other. The last
+lines give the suppressed count cells in all, the protected run's wall and CPU time and
+the load average (the machine is shared: timings are upper bounds).
 
 The exports: ``synthetic`` (``--cases`` cases in 400 municipalities of 40 districts,
 ``cases_read.py``, one per seed of ``--seeds``), ``examples`` (the two bundled
