@@ -685,3 +685,136 @@ def test_a_lead_in_never_ends_a_page() -> None:
     html = ki.build_report(concept, "2025")
     assert '<p class="intro">Maßnahmen:</p>' in html
     assert "p.lead, p.intro, ul.intro { break-after: avoid; }" in html
+
+
+# --------------------------------------------------------------------------- first page
+
+
+def _glance(text: str) -> str:
+    """The "Auf einen Blick" of a report's text: from its heading to the next section."""
+    glance = text.rsplit("1 Auf einen Blick", 1)[1]  # the heading, not the HTML's contents
+    glance = re.split(r"\n#* ?2 (?:Sachverhalt|Beschlüsse|Handlungsfelder)", glance)[0]
+    return re.sub(r"[ \n]+", " ", glance.replace("**", ""))  # no-break spaces stay
+
+
+def test_the_vorlage_is_dated_in_every_format() -> None:
+    """A Vorlage carries its date: the committee's paper had none before the colophon on
+    its last page ("Erstellt am …")."""
+    import docx
+
+    html = str(ki.build_report(sample_concept(), "2025", today=TODAY))
+    assert "<dt>Datum</dt><dd>02.03.2026</dd>" in html
+    md = str(ki.build_report(sample_concept(), "2025", format="md", today=TODAY))
+    assert "| Drucksache | noch nicht vergeben |\n| Datum | 02.03.2026 |\n" in md
+    data = ki.build_report(sample_concept(), "2025", format="docx", today=TODAY)
+    rows = [[c.text for c in row.cells] for row in docx.Document(io.BytesIO(data)).tables[0].rows]
+    assert ["Datum", "02.03.2026"] in rows
+    en = str(ki.build_report(sample_concept(), "2025", format="md", today=TODAY, lang="en"))
+    assert "| Date | 2\u00a0March\u00a02026 |" in en
+
+
+def _decided(*decisions: ki.Decision, adopted: str | None = None) -> ki.Concept:
+    return sample_concept(adopted=adopted, decisions=list(decisions))
+
+
+def test_the_glance_names_the_decisions_with_their_votes() -> None:
+    """What the committee decided stands on the first page: the decisions of the period
+    with their votes, else the one on the concept (the Kreis report showed the
+    committee's 9 to 0 on page 2 only)."""
+    adopting = _decision(
+        "kt-2024",
+        date(2024, 11, 28),
+        votes=ki.Votes(yes=27, no=3, abstain=1, recused=2),
+    )
+    noted = _decision(
+        "ia-2025", date(2025, 6, 4), body="Integrationsausschuss", result=ki.DecisionResult.NOTED
+    )
+    concept = _decided(adopting, noted, adopted="kt-2024")
+    for fmt, text in _reports(concept).items():
+        glance = _glance(text)
+        assert (
+            "Beschlüsse: 1 im Berichtszeitraum – Integrationsausschuss am 04.06.2025: "
+            "zur Kenntnis genommen (Abstimmung: nicht erfasst)"
+        ) in glance, fmt
+    for fmt, text in _reports(concept, "2024").items():
+        glance = _glance(text)
+        assert (
+            "Kreistag am 28.11.2024: beschlossen (Beschluss über das Konzept; Abstimmung: "
+            "27\u00a0Ja, 3\u00a0Nein, 1\u00a0Enthaltung, 2\u00a0befangen)"
+        ) in glance, fmt
+    # No decision in the period: the one on the concept, with its vote.
+    earlier = _decided(adopting, adopted="kt-2024")
+    glance = _glance(_reports(earlier)["md"])
+    assert (
+        "Beschlüsse: im Berichtszeitraum keine; Beschluss über das Konzept – Kreistag am "
+        "28.11.2024: beschlossen (Abstimmung: 27\u00a0Ja"
+    ) in glance
+    en = ki.build_report(earlier, "2025", format="md", today=TODAY, lang="en")
+    assert (
+        "**Decisions:** none in the report period; decision on the concept – Kreistag on "
+        "28\u00a0November\u00a02024: adopted (vote: 27\u00a0yes"
+    ) in en
+    # Many in the period: counted, the section lists them; none at all: no line.
+    many = _decided(*(_decision(f"d{n}", date(2025, n, 1)) for n in range(1, 5)))
+    assert "Beschlüsse: 4 im Berichtszeitraum (einzeln unter „Beschlüsse“)" in _glance(
+        _reports(many)["md"]
+    )
+    assert "Beschlüsse:" not in _glance(_reports(sample_concept())["md"])
+
+
+def _with_places(*measures: ki.Measure) -> ki.Concept:
+    concept = sample_concept()
+    return concept.evolve(measures=(*concept.measures, *measures))
+
+
+def test_the_places_of_the_measures_of_the_period_are_counted() -> None:
+    """The places a measure provides are what it costs besides money and posts (the
+    Kreis concept's 100 course places of Early Intervention NRW+ were in no report):
+    counted at a glance and listed under Finanzen und Personal, for the measures that
+    ran in the period."""
+
+    def measure(id: str, capacity: int, *history: tuple[date, ki.MeasureStatus]) -> ki.Measure:
+        return ki.Measure(
+            id=id,
+            title=f"Maßnahme {id}",
+            field="sprache",
+            capacity=capacity,
+            history=tuple(ki.StatusChange(date=d, status=s) for d, s in history),
+        )
+
+    ongoing = ki.MeasureStatus.ONGOING
+    concept = _with_places(
+        measure("laeuft", 100, (date(2024, 1, 1), ongoing)),
+        measure(
+            "endete",
+            20,
+            (date(2025, 2, 1), ongoing),
+            (date(2025, 9, 30), ki.MeasureStatus.COMPLETED),
+        ),
+        # not counted: recommended or planned (no places yet), ended before the period
+        measure("empfohlen", 50),
+        measure("geplant", 30, (date(2025, 10, 1), ki.MeasureStatus.PLANNED)),
+        measure(
+            "vorbei",
+            40,
+            (date(2023, 1, 1), ongoing),
+            (date(2024, 6, 30), ki.MeasureStatus.COMPLETED),
+        ),
+    )
+    for fmt, text in _reports(concept).items():
+        assert "Plätze: 120 in 2 Maßnahmen" in _glance(text), fmt
+        assert "Plätze der Maßnahmen im Berichtszeitraum 2025" in text, fmt
+    md = _reports(concept)["md"]
+    assert "| Maßnahme laeuft | laufend | 100 |" in md
+    assert "| Maßnahme endete | abgeschlossen | 20 |" in md
+    assert "| Summe |  | 120 |" in md
+    for absent in ("empfohlen", "geplant", "vorbei"):
+        assert f"| Maßnahme {absent} |" not in md.split("Plätze der Maßnahmen")[1]
+    en = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
+    assert "- **Places:** 120 in 2 measures\n" in en
+    # Places alone make the section: a town without money or posts still shows them.
+    one = _with_places(measure("laeuft", 1, (date(2024, 1, 1), ongoing)))
+    md = ki.build_report(one, "2025", format="md", today=TODAY)
+    assert "- **Plätze:** 1 in 1 Maßnahme\n" in md
+    assert re.search(r"## \d+ Finanzen und Personal\n", md)
+    assert "Plätze:" not in _glance(_reports(sample_concept())["md"])

@@ -415,6 +415,8 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
         if note := suppressed_note(fmt, ctx.targeted, previous=False):
             blocks.append(note)
     facts: list[Item] = []
+    if ctx.decisions:  # in the order of the sections: Beschlüsse before Handlungsfelder
+        facts.append(Item(label=t("decisions"), text=_glance_decisions(ctx, fmt)))
     if ctx.measures:
         counts = Counter(m.status for m in ctx.measures)
         text = ", ".join(
@@ -451,6 +453,17 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
                 ),
             )
         )
+    if money.places:
+        facts.append(
+            Item(
+                label=t("capacity"),
+                text=fmt.tn(
+                    "glance_places",
+                    len(money.places),
+                    places=fmt.number(money.places_total, 0),
+                ),
+            )
+        )
     a = ctx.actors
     if a.actor_count or a.offer_count:
         facts.append(
@@ -469,6 +482,42 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
             legend = t("forecast_legend")
         blocks.append(Paragraph(text=_glued(legend), style="note"))
     return Body(blocks=tuple(blocks))
+
+
+#: At most this many decisions of the period are named at a glance; more are counted.
+GLANCE_DECISIONS: Final = 3
+
+
+def _glance_decisions(ctx: ReportContext, fmt: Formatter) -> str:
+    """What the committee and the council decided, at a glance: the decisions of the
+    period with their votes, or else the one that adopted the concept (the first page
+    said nothing of them, the committee's 9 to 0 stood on page 2)."""
+    t = fmt.t
+
+    def one(d: DecisionView, *, mark: bool = True) -> str:
+        notes = [t("adopts_concept")] if mark and d.adopts_concept else []
+        notes.append(t("glance_vote", votes=votes_text(fmt, d)))
+        return t(
+            "glance_decision",
+            body=d.body,
+            date=fmt.date(d.date),
+            result=t(f"result_{d.result}"),
+            notes="; ".join(notes),
+        )
+
+    current = [d for d in ctx.decisions if d.in_period]
+    if len(current) > GLANCE_DECISIONS:
+        return t("glance_decisions_many", count=fmt.number(len(current), 0))
+    if current:
+        return t(
+            "glance_decisions_period",
+            count=fmt.number(len(current), 0),
+            decisions="; ".join(one(d) for d in current),
+        )
+    adopting = next((d for d in reversed(ctx.decisions) if d.adopts_concept), None)
+    if adopting is None:
+        return t("glance_decisions_none")
+    return t("glance_decisions_concept", decision=one(adopting, mark=False))
 
 
 def _facts(ctx: ReportContext, fmt: Formatter) -> Body | None:
@@ -810,6 +859,12 @@ def _finances(ctx: ReportContext, fmt: Formatter) -> Body | None:
                     text=t("seconded_note", fte=fmt.number(money.fte_seconded, 1)), style="note"
                 )
             )
+    if money.places:
+        places = [(p.measure, fmt.status(p.status), fmt.number(p.places, 0)) for p in money.places]
+        places.append((t("total"), "", fmt.number(money.places_total, 0)))
+        headers = [t("measure"), t("status"), t("capacity")]
+        caption = t("places_caption", period=fmt.period(ctx.period))
+        blocks.append(_table(caption, headers, places, numeric=(2,)))
     return Body(blocks=tuple(blocks))
 
 
@@ -1224,9 +1279,12 @@ def build_outline(
     """
     t = fmt.t
     v = ctx.vorlage
+    # The date of the paper (the day it was built): a Vorlage without one left the
+    # council member with no date before the colophon on the last page.
     rows = [
         (t("subject"), v.subject or ""),
         (t("document_number"), v.document_number or t("not_assigned")),
+        (t("date"), fmt.date(ctx.today)),
         (t("body"), v.body or t("not_named")),
     ]
     if v.meeting_date is not None:
