@@ -210,15 +210,18 @@ def test_a_kennzahl_with_a_target_but_no_goal_still_gets_its_forecast() -> None:
 # --------------------------------------------------------------------------- suppressed cells
 
 
-def _suppressed_kursstarts(year: str) -> ki.Concept:
-    """The sample concept with the Kreis's Sprachkursbeginne of *year* suppressed."""
+def _suppressed_kursstarts(
+    year: str, status: str = "suppressed", value: str | None = None
+) -> ki.Concept:
+    """The sample concept with the Kreis's Sprachkursbeginne of *year* suppressed (or
+    with another *status* and *value*)."""
     concept = sample_concept()
     observations = [
         o
         for o in concept.observations
         if not (o.indicator == "kursstarts" and o.territory == KREIS and str(o.period) == year)
     ]
-    observations.append(_obs("kursstarts", year, KREIS, None, "suppressed"))
+    observations.append(_obs("kursstarts", year, KREIS, value, status))
     return concept.evolve(observations=observations)
 
 
@@ -242,6 +245,35 @@ def test_a_suppressed_previous_period_is_named_as_such() -> None:
         assert "* nicht veröffentlicht: Sprachkursbeginne (Vorperiode 2024). " in section, fmt
     md = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
     assert "\\* not published: Sprachkursbeginne (previous period 2024). " in md
+
+
+def test_provisional_and_rounded_values_are_explained_under_their_table() -> None:
+    """ "17 p" stood on the first page of the Stadt report with its meaning only in the
+    annex: the note under a table (and under the one of "Auf einen Blick") says which
+    Kennzahl is provisional or rounded, as it says which is suppressed."""
+    provisional = _suppressed_kursstarts("2025", "provisional", "1234")
+    for fmt, text in _reports(provisional).items():
+        note = "p vorläufig: Sprachkursbeginne (der Wert kann sich noch ändern)."
+        assert note in _glance(text), fmt
+        assert note in text.split("Kennzahlen: Sprache")[1], fmt
+    rounded = _suppressed_kursstarts("2024", "rounded", "1100")
+    for fmt, text in _reports(rounded).items():
+        section = text.split("Kennzahlen: Sprache")[1]
+        assert "r gerundet: Sprachkursbeginne (Vorperiode 2024)." in section, fmt
+        assert "gerundet" not in _glance(text), fmt  # the glance shows no previous period
+    en = ki.build_report(provisional, "2025", format="md", today=TODAY, lang="en")
+    assert "p provisional: Sprachkursbeginne (the value may still change)." in en
+    # Both marks in one table: one note, "*" first.
+    both = _suppressed_kursstarts("2024").evolve(
+        observations=[
+            *_suppressed_kursstarts("2024").observations,
+            _obs("vermittlungsquote", "2025", KREIS, "14.5", "provisional"),
+        ]
+    )
+    md = ki.build_report(both, "2025", format="md", today=TODAY)
+    assert "vorläufig: Vermittlungsquote" in md
+    md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
+    assert "vorläufig:" not in md.split("## 4")[0]  # Billerbeck's 17 p is in the annex
 
 
 def test_suppressed_cells_in_the_municipality_table_are_explained() -> None:

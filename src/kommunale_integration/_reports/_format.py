@@ -193,6 +193,8 @@ MESSAGES: Mapping[str, str] = {
     "previous_before_export": (
         "Previous period ({previous}): no values (–); the case export counted here begins on {day}."
     ),
+    "provisional_note": "{symbol} provisional: {names} (the value may still change).",
+    "rounded_note": "{symbol} rounded: {names}.",
     "suppressed_note_cells": (
         "* not published: counts of 1 or 2, and values from which such a count could be "
         "worked out, are withheld so that no one can be recognised (statistical "

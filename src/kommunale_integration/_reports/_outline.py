@@ -316,19 +316,18 @@ def _suppressed(point: Point | None) -> bool:
     return point is not None and point.status is ObservationStatus.SUPPRESSED
 
 
-def suppressed_note(
-    fmt: Formatter, figures: Sequence[Figure], *, previous: bool = True
-) -> Paragraph | None:
-    """The note under a table of *figures* that shows ``*``: which Kennzahlen, and why,
-    in plain words (``None`` when nothing is suppressed). *previous*: whether the table
-    shows the previous period too; a Kennzahl whose value is shown but whose previous
-    period is not is named with that period (``Aktive Fälle (Vorperiode 2025)``), so that
-    the note does not seem to withhold the value beside it."""
+def _marked(
+    fmt: Formatter, figures: Sequence[Figure], status: ObservationStatus, *, previous: bool
+) -> list[str]:
+    """The Kennzahlen of *figures* whose value shows the mark of *status*; one whose
+    value does not but whose previous period does is named with that period
+    (``Aktive Fälle (Vorperiode 2025)``), so that the note does not seem to speak of the
+    value beside it. *previous*: whether the table shows the previous period."""
     names: list[str] = []
     for f in figures:
-        if _suppressed(f.current):
+        if f.current is not None and f.current.status is status:
             names.append(f.indicator.name)
-        elif previous and f.previous is not None and _suppressed(f.previous):
+        elif previous and f.previous is not None and f.previous.status is status:
             names.append(
                 fmt.t(
                     "suppressed_previous",
@@ -336,9 +335,31 @@ def suppressed_note(
                     period=fmt.period(f.previous.period),
                 )
             )
-    if not names:
-        return None
-    return Paragraph(text=fmt.t("suppressed_note", names=", ".join(names)), style="note")
+    return names
+
+
+#: The marks a value can carry after it, with the sentence that explains them under the
+#: table: ``*`` (nicht veröffentlicht), ``p`` (vorläufig) and ``r`` (gerundet).
+_MARK_NOTES: Final = (
+    (ObservationStatus.SUPPRESSED, "suppressed_note"),
+    (ObservationStatus.PROVISIONAL, "provisional_note"),
+    (ObservationStatus.ROUNDED, "rounded_note"),
+)
+
+
+def marks_note(
+    fmt: Formatter, figures: Sequence[Figure], *, previous: bool = True
+) -> Paragraph | None:
+    """The note under a table of *figures* that explains its marks in plain words: which
+    Kennzahlen show ``*`` and why, which ``p`` (vorläufig) and which ``r`` (gerundet);
+    ``None`` when none shows a mark. "17 p" stood on the first page of the Stadt report
+    with its meaning only in the annex."""
+    sentences = [
+        fmt.t(key, names=", ".join(names), symbol=fmt.symbol(status))
+        for status, key in _MARK_NOTES
+        if (names := _marked(fmt, figures, status, previous=previous))
+    ]
+    return Paragraph(text=" ".join(sentences), style="note") if sentences else None
 
 
 def indicator_label(indicator: Indicator) -> str:
@@ -412,7 +433,7 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
                 numeric=(1, 2),
             )
         )
-        if note := suppressed_note(fmt, ctx.targeted, previous=False):
+        if note := marks_note(fmt, ctx.targeted, previous=False):
             blocks.append(note)
     facts: list[Item] = []
     if ctx.decisions:  # in the order of the sections: Beschlüsse before Handlungsfelder
@@ -546,7 +567,7 @@ def _figure_blocks(
             previous=fmt.period(previous),
         )
     blocks: list[Block] = [_figure_table(fmt, figures, caption)]
-    if note := suppressed_note(fmt, figures):
+    if note := marks_note(fmt, figures):
         blocks.append(note)
     before = _shift(ctx.period, -1)
     if previous is None and ctx.cases_from and before and before.end < ctx.cases_from:
