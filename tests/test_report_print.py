@@ -171,8 +171,10 @@ def test_printed_from_chromium(kreis: dict[str, Any], tmp_path: Path) -> None:
     _assert_first_page_is_the_core(pages)
     _assert_no_unit_alone(pages)
     _assert_figures_whole(pages)
-    # The running header and page numbers of the print stylesheet.
+    # The running header and page numbers of the print stylesheet ("Seite 2 von 12" as
+    # in the DOCX; a bare "2" before).
     assert "Jahresbericht 2025 zum 1. Integrationskonzept des Kreises Coesfeld" in pages[1]
+    assert f"Seite 2 von {len(pages)}" in pages[1]
     # No table's header row is left alone at the foot of a page: where a header first
     # appears, its first row is on the same page (the network table's header stood
     # alone at the end of page 7).
@@ -313,6 +315,24 @@ def test_a_tables_note_is_printed_under_its_table(kreis: dict[str, Any], tmp_pat
         if "Abgeschlossene Sprachkurse: Zielerreichung" in page:
             seen += 1
             assert last_row in " ".join(page.split()), (number, page)
+    assert seen == 65
+
+
+def test_a_tables_last_row_is_never_alone_on_a_page(kreis: dict[str, Any], tmp_path: Path) -> None:
+    """The Kreis report printed the staff table over two pages with only its "Summe"
+    under the repeated header on the second: printed at every height of an A4 page, the
+    page with the Summe has the row before it too."""
+    chromium = _tool("chromium", "chromium-browser")
+    html = ki.build_report(kreis["concept"], "2025", cases=kreis["cases"], today=date(2026, 3, 2))
+    caption = html.index("<caption>Personalstellen")
+    start = html.rindex('<div class="table-wrap"', 0, caption)
+    fragment = html[start : html.index("</div>", caption) + len("</div>")]
+    pdf = _print_at_every_height(chromium, html, fragment, tmp_path)
+    seen = 0
+    for number, page in enumerate(_pages(pdf), 1):
+        if re.search(r"^Summe +5,5$", page, re.MULTILINE):
+            seen += 1
+            assert "Lehrkraft (abgeordnet)" in page, (number, page)
     assert seen == 65
 
 

@@ -382,12 +382,12 @@ def _table(doc: Any, table: Table, *, header: bool = True) -> None:
     # A short table stays on one page (the Kreis report printed the header and one row
     # of a two-row table at the foot of a page and its second row on the next): every
     # row but the last keeps with the next; a long one keeps its header with its first
-    # row.
+    # row and its last row (a Summe) with the one before, never alone on a page.
     together = len(table.rows) <= _KEEP_TOGETHER_ROWS
     last = len(grid.rows) - 1
     for position, row in enumerate(grid.rows):
         row._tr.get_or_add_trPr().append(_oxml("w:cantSplit", val="true"))
-        keep = position < last and (together or (header and position == 0))
+        keep = position < last and (together or (header and position == 0) or position == last - 1)
         for index, cell in enumerate(row.cells):
             cell.width = Cm(widths[index])
             for paragraph in cell.paragraphs:
