@@ -528,6 +528,33 @@ def test_docx_notes_are_small_grey_paragraphs_not_captions() -> None:
     assert by_text["Kennzahlen mit Zielwert (2025)"].style.name == "Caption"
 
 
+def _bold(paragraph: Any, run: Any) -> bool:
+    """Whether *run* prints bold: set on the run, by its character style or by its
+    paragraph's style (or a style that one is based on)."""
+    if run.bold is not None:
+        return bool(run.bold)
+    if run.style is not None and run.style.font.bold is not None:
+        return bool(run.style.font.bold)
+    return bool(_styled(paragraph, lambda style: style.font.bold))
+
+
+def _styled(paragraph: Any, get: Any) -> Any:
+    """A paragraph's property as it prints: its own, else its style's or a base's."""
+    style = paragraph.style
+    while style is not None:
+        if (value := get(style)) is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def _keeps_with_next(paragraph: Any) -> bool:
+    own = paragraph.paragraph_format.keep_with_next
+    if own is not None:
+        return bool(own)
+    return bool(_styled(paragraph, lambda style: style.paragraph_format.keep_with_next))
+
+
 def test_docx_vorlage_has_no_empty_header_row() -> None:
     import docx
 
@@ -538,7 +565,11 @@ def test_docx_vorlage_has_no_empty_header_row() -> None:
         "Betreff",
         "Jahresbericht 2025 zum Integrationskonzept des Kreises Coesfeld",
     ]
-    assert all(run.bold for row in vorlage.rows for run in row.cells[0].paragraphs[0].runs)
+    assert all(
+        _bold(cell.paragraphs[0], run)
+        for cell in (row.cells[0] for row in vorlage.rows)
+        for run in cell.paragraphs[0].runs
+    )
 
 
 def test_docx_row_headers_are_bold_as_in_html() -> None:
@@ -552,8 +583,10 @@ def test_docx_row_headers_are_bold_as_in_html() -> None:
     for table in tables:
         for row in table.rows[1:]:
             first, *rest = row.cells
-            assert all(run.bold for run in first.paragraphs[0].runs), first.text
-            assert not any(run.bold for cell in rest for run in cell.paragraphs[0].runs)
+            assert all(_bold(first.paragraphs[0], run) for run in first.paragraphs[0].runs)
+            assert not any(
+                _bold(cell.paragraphs[0], run) for cell in rest for run in cell.paragraphs[0].runs
+            )
 
 
 @pytest.mark.parametrize("amount", ["1234.56", "170000"])
@@ -605,15 +638,17 @@ def test_docx_captions_and_goal_lines_keep_with_what_follows() -> None:
     doc = docx.Document(io.BytesIO(data))
     captions = [p for p in doc.paragraphs if p.style.name == "Caption" and p.text]
     assert captions
-    assert all(p.paragraph_format.keep_with_next for p in captions)
+    assert all(_keeps_with_next(p) for p in captions)
     # A caption is set off from a table just above it.
-    assert all(p.paragraph_format.space_before.pt >= 6 for p in captions)
+    assert all(
+        _styled(p, lambda style: style.paragraph_format.space_before).pt >= 6 for p in captions
+    )
     goal = next(
         p
         for p in doc.paragraphs
         if p.text.startswith("Wirkungsziel: Alle") and p.style.name != "List Bullet"
     )
-    assert goal.paragraph_format.keep_with_next
+    assert _keeps_with_next(goal)
 
 
 def test_every_chart_has_a_readable_scale_and_whole_legend() -> None:
@@ -850,3 +885,34 @@ def test_the_places_of_the_measures_of_the_period_are_counted() -> None:
     assert "- **Plätze:** 1 in 1 Maßnahme\n" in md
     assert re.search(r"## \d+ Finanzen und Personal\n", md)
     assert "Plätze:" not in _glance(_reports(sample_concept())["md"])
+
+
+def test_docx_text_is_formatted_by_styles_not_run_by_run() -> None:
+    """Word users change the look of every table or label in one place: the tables'
+    9 pt and their bold headers, the bold labels ("Maßnahmen:") and lead lines were set
+    on each run. Every run of the body carries only its language; a cell has the style
+    "Table Text" or, as the header of its row or column, "Table Heading"; a label the
+    character style "Strong"."""
+    import docx
+    from docx.oxml.ns import qn
+
+    data = ki.build_report(sample_concept(), "2025", format="docx", today=TODAY)
+    doc = docx.Document(io.BytesIO(data))
+    body = doc.element.body
+    for run in body.iter(qn("w:rPr")):
+        if run.getparent().tag != qn("w:r"):
+            continue  # a paragraph mark's properties
+        direct = {child.tag.split("}")[1] for child in run} - {"lang", "rStyle"}
+        assert not direct, (direct, run.getparent().xpath("string(.)"))
+    cells = [
+        cell.paragraphs[0]
+        for table in doc.tables
+        if table.style.name == "Table Grid"  # not the charts' grid
+        for row in table.rows
+        for cell in row.cells
+    ]
+    assert {p.style.name for p in cells} == {"Table Text", "Table Heading"}
+    assert doc.styles["Table Text"].font.size.pt == 9
+    labels = [r for p in doc.paragraphs for r in p.runs if r.text == "Maßnahmen: "]
+    assert labels
+    assert all(r.style.name == "Strong" for r in labels)
