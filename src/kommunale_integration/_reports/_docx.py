@@ -331,9 +331,6 @@ def _lines(text: str, room: float, scale: float = 1.0) -> int:
     return lines
 
 
-#: A table of at most this many rows is kept on one page (see :func:`_table`).
-_KEEP_TOGETHER_ROWS: Final = 4
-
 #: The room left over is handed out in this many equal steps (see :func:`_share_room`).
 _ROOM_STEPS = 48
 
@@ -410,11 +407,10 @@ def _table(doc: Any, table: Table, *, header: bool = True) -> None:
             cell.paragraphs[0].style = HEADER_CELL_STYLE if index == 0 else CELL_STYLE
     for index, width in enumerate(widths):
         grid.columns[index].width = Cm(width)
-    # A short table stays on one page (the Kreis report printed the header and one row
-    # of a two-row table at the foot of a page and its second row on the next): every
-    # row but the last keeps with the next; a long one keeps its header with its first
-    # row and its last row (a Summe) with the one before, never alone on a page.
-    together = len(table.rows) <= _KEEP_TOGETHER_ROWS
+    # A short table stays on one page (Table.short): every row but the last keeps with
+    # the next; a long one keeps its header with its first row and its last row (a
+    # Summe) with the one before, never alone on a page.
+    together = table.short
     last = len(grid.rows) - 1
     for position, row in enumerate(grid.rows):
         row._tr.get_or_add_trPr().append(_oxml("w:cantSplit", val="true"))

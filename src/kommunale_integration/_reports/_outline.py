@@ -32,6 +32,7 @@ from ._format import GLUE, Formatter
 
 __all__ = [
     "ANNEXES",
+    "KEEP_TOGETHER_ROWS",
     "SECTIONS",
     "Body",
     "Chart",
@@ -106,6 +107,14 @@ class Column:
     numeric: bool = False
 
 
+#: A table of at most this many rows is kept on one page, in print and in the DOCX: the
+#: Kreis report printed the header and one row of a two-row table at the foot of a page
+#: and its second row on the next; the Stadt report the header of a one-row table at the
+#: foot of page 3 and its row on page 4 (Chromium does not keep a header with its first
+#: row where the heading, goals and caption above it are kept with it too).
+KEEP_TOGETHER_ROWS: Final = 4
+
+
 @attrs.frozen(kw_only=True)
 class Table:
     """A table with a caption; the first cell of each row is its row header."""
@@ -114,6 +123,11 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[tuple[str, ...], ...]
     kind: Literal["table"] = "table"
+
+    @property
+    def short(self) -> bool:
+        """Whether the table is kept on one page (:data:`KEEP_TOGETHER_ROWS`)."""
+        return len(self.rows) <= KEEP_TOGETHER_ROWS
 
 
 @attrs.frozen(kw_only=True)
