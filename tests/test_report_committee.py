@@ -210,15 +210,18 @@ def test_a_kennzahl_with_a_target_but_no_goal_still_gets_its_forecast() -> None:
 # --------------------------------------------------------------------------- suppressed cells
 
 
-def _suppressed_kursstarts(year: str) -> ki.Concept:
-    """The sample concept with the Kreis's Sprachkursbeginne of *year* suppressed."""
+def _suppressed_kursstarts(
+    year: str, status: str = "suppressed", value: str | None = None
+) -> ki.Concept:
+    """The sample concept with the Kreis's Sprachkursbeginne of *year* suppressed (or
+    with another *status* and *value*)."""
     concept = sample_concept()
     observations = [
         o
         for o in concept.observations
         if not (o.indicator == "kursstarts" and o.territory == KREIS and str(o.period) == year)
     ]
-    observations.append(_obs("kursstarts", year, KREIS, None, "suppressed"))
+    observations.append(_obs("kursstarts", year, KREIS, value, status))
     return concept.evolve(observations=observations)
 
 
@@ -242,6 +245,35 @@ def test_a_suppressed_previous_period_is_named_as_such() -> None:
         assert "* nicht veröffentlicht: Sprachkursbeginne (Vorperiode 2024). " in section, fmt
     md = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
     assert "\\* not published: Sprachkursbeginne (previous period 2024). " in md
+
+
+def test_provisional_and_rounded_values_are_explained_under_their_table() -> None:
+    """ "17 p" stood on the first page of the Stadt report with its meaning only in the
+    annex: the note under a table (and under the one of "Auf einen Blick") says which
+    Kennzahl is provisional or rounded, as it says which is suppressed."""
+    provisional = _suppressed_kursstarts("2025", "provisional", "1234")
+    for fmt, text in _reports(provisional).items():
+        note = "p vorläufig: Sprachkursbeginne (der Wert kann sich noch ändern)."
+        assert note in _glance(text), fmt
+        assert note in text.split("Kennzahlen: Sprache")[1], fmt
+    rounded = _suppressed_kursstarts("2024", "rounded", "1100")
+    for fmt, text in _reports(rounded).items():
+        section = text.split("Kennzahlen: Sprache")[1]
+        assert "r gerundet: Sprachkursbeginne (Vorperiode 2024)." in section, fmt
+        assert "gerundet" not in _glance(text), fmt  # the glance shows no previous period
+    en = ki.build_report(provisional, "2025", format="md", today=TODAY, lang="en")
+    assert "p provisional: Sprachkursbeginne (the value may still change)." in en
+    # Both marks in one table: one note, "*" first.
+    both = _suppressed_kursstarts("2024").evolve(
+        observations=[
+            *_suppressed_kursstarts("2024").observations,
+            _obs("vermittlungsquote", "2025", KREIS, "14.5", "provisional"),
+        ]
+    )
+    md = ki.build_report(both, "2025", format="md", today=TODAY)
+    assert "vorläufig: Vermittlungsquote" in md
+    md = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
+    assert "vorläufig:" not in md.split("## 4")[0]  # Billerbeck's 17 p is in the annex
 
 
 def test_suppressed_cells_in_the_municipality_table_are_explained() -> None:
@@ -496,6 +528,33 @@ def test_docx_notes_are_small_grey_paragraphs_not_captions() -> None:
     assert by_text["Kennzahlen mit Zielwert (2025)"].style.name == "Caption"
 
 
+def _bold(paragraph: Any, run: Any) -> bool:
+    """Whether *run* prints bold: set on the run, by its character style or by its
+    paragraph's style (or a style that one is based on)."""
+    if run.bold is not None:
+        return bool(run.bold)
+    if run.style is not None and run.style.font.bold is not None:
+        return bool(run.style.font.bold)
+    return bool(_styled(paragraph, lambda style: style.font.bold))
+
+
+def _styled(paragraph: Any, get: Any) -> Any:
+    """A paragraph's property as it prints: its own, else its style's or a base's."""
+    style = paragraph.style
+    while style is not None:
+        if (value := get(style)) is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def _keeps_with_next(paragraph: Any) -> bool:
+    own = paragraph.paragraph_format.keep_with_next
+    if own is not None:
+        return bool(own)
+    return bool(_styled(paragraph, lambda style: style.paragraph_format.keep_with_next))
+
+
 def test_docx_vorlage_has_no_empty_header_row() -> None:
     import docx
 
@@ -506,7 +565,11 @@ def test_docx_vorlage_has_no_empty_header_row() -> None:
         "Betreff",
         "Jahresbericht 2025 zum Integrationskonzept des Kreises Coesfeld",
     ]
-    assert all(run.bold for row in vorlage.rows for run in row.cells[0].paragraphs[0].runs)
+    assert all(
+        _bold(cell.paragraphs[0], run)
+        for cell in (row.cells[0] for row in vorlage.rows)
+        for run in cell.paragraphs[0].runs
+    )
 
 
 def test_docx_row_headers_are_bold_as_in_html() -> None:
@@ -520,8 +583,10 @@ def test_docx_row_headers_are_bold_as_in_html() -> None:
     for table in tables:
         for row in table.rows[1:]:
             first, *rest = row.cells
-            assert all(run.bold for run in first.paragraphs[0].runs), first.text
-            assert not any(run.bold for cell in rest for run in cell.paragraphs[0].runs)
+            assert all(_bold(first.paragraphs[0], run) for run in first.paragraphs[0].runs)
+            assert not any(
+                _bold(cell.paragraphs[0], run) for cell in rest for run in cell.paragraphs[0].runs
+            )
 
 
 @pytest.mark.parametrize("amount", ["1234.56", "170000"])
@@ -573,15 +638,17 @@ def test_docx_captions_and_goal_lines_keep_with_what_follows() -> None:
     doc = docx.Document(io.BytesIO(data))
     captions = [p for p in doc.paragraphs if p.style.name == "Caption" and p.text]
     assert captions
-    assert all(p.paragraph_format.keep_with_next for p in captions)
+    assert all(_keeps_with_next(p) for p in captions)
     # A caption is set off from a table just above it.
-    assert all(p.paragraph_format.space_before.pt >= 6 for p in captions)
+    assert all(
+        _styled(p, lambda style: style.paragraph_format.space_before).pt >= 6 for p in captions
+    )
     goal = next(
         p
         for p in doc.paragraphs
         if p.text.startswith("Wirkungsziel: Alle") and p.style.name != "List Bullet"
     )
-    assert goal.paragraph_format.keep_with_next
+    assert _keeps_with_next(goal)
 
 
 def test_every_chart_has_a_readable_scale_and_whole_legend() -> None:
@@ -685,3 +752,167 @@ def test_a_lead_in_never_ends_a_page() -> None:
     html = ki.build_report(concept, "2025")
     assert '<p class="intro">Maßnahmen:</p>' in html
     assert "p.lead, p.intro, ul.intro { break-after: avoid; }" in html
+
+
+# --------------------------------------------------------------------------- first page
+
+
+def _glance(text: str) -> str:
+    """The "Auf einen Blick" of a report's text: from its heading to the next section."""
+    glance = text.rsplit("1 Auf einen Blick", 1)[1]  # the heading, not the HTML's contents
+    glance = re.split(r"\n#* ?2 (?:Sachverhalt|Beschlüsse|Handlungsfelder)", glance)[0]
+    return re.sub(r"[ \n]+", " ", glance.replace("**", ""))  # no-break spaces stay
+
+
+def test_the_vorlage_is_dated_in_every_format() -> None:
+    """A Vorlage carries its date: the committee's paper had none before the colophon on
+    its last page ("Erstellt am …")."""
+    import docx
+
+    html = str(ki.build_report(sample_concept(), "2025", today=TODAY))
+    assert "<dt>Datum</dt><dd>02.03.2026</dd>" in html
+    md = str(ki.build_report(sample_concept(), "2025", format="md", today=TODAY))
+    assert "| Drucksache | noch nicht vergeben |\n| Datum | 02.03.2026 |\n" in md
+    data = ki.build_report(sample_concept(), "2025", format="docx", today=TODAY)
+    rows = [[c.text for c in row.cells] for row in docx.Document(io.BytesIO(data)).tables[0].rows]
+    assert ["Datum", "02.03.2026"] in rows
+    en = str(ki.build_report(sample_concept(), "2025", format="md", today=TODAY, lang="en"))
+    assert "| Date | 2\u00a0March\u00a02026 |" in en
+
+
+def _decided(*decisions: ki.Decision, adopted: str | None = None) -> ki.Concept:
+    return sample_concept(adopted=adopted, decisions=list(decisions))
+
+
+def test_the_glance_names_the_decisions_with_their_votes() -> None:
+    """What the committee decided stands on the first page: the decisions of the period
+    with their votes, else the one on the concept (the Kreis report showed the
+    committee's 9 to 0 on page 2 only)."""
+    adopting = _decision(
+        "kt-2024",
+        date(2024, 11, 28),
+        votes=ki.Votes(yes=27, no=3, abstain=1, recused=2),
+    )
+    noted = _decision(
+        "ia-2025", date(2025, 6, 4), body="Integrationsausschuss", result=ki.DecisionResult.NOTED
+    )
+    concept = _decided(adopting, noted, adopted="kt-2024")
+    for fmt, text in _reports(concept).items():
+        glance = _glance(text)
+        assert (
+            "Beschlüsse: 1 im Berichtszeitraum – Integrationsausschuss am 04.06.2025: "
+            "zur Kenntnis genommen (Abstimmung: nicht erfasst)"
+        ) in glance, fmt
+    for fmt, text in _reports(concept, "2024").items():
+        glance = _glance(text)
+        assert (
+            "Kreistag am 28.11.2024: beschlossen (Beschluss über das Konzept; Abstimmung: "
+            "27\u00a0Ja, 3\u00a0Nein, 1\u00a0Enthaltung, 2\u00a0befangen)"
+        ) in glance, fmt
+    # No decision in the period: the one on the concept, with its vote.
+    earlier = _decided(adopting, adopted="kt-2024")
+    glance = _glance(_reports(earlier)["md"])
+    assert (
+        "Beschlüsse: im Berichtszeitraum keine; Beschluss über das Konzept – Kreistag am "
+        "28.11.2024: beschlossen (Abstimmung: 27\u00a0Ja"
+    ) in glance
+    en = ki.build_report(earlier, "2025", format="md", today=TODAY, lang="en")
+    assert (
+        "**Decisions:** none in the report period; decision on the concept – Kreistag on "
+        "28\u00a0November\u00a02024: adopted (vote: 27\u00a0yes"
+    ) in en
+    # Many in the period: counted, the section lists them; none at all: no line.
+    many = _decided(*(_decision(f"d{n}", date(2025, n, 1)) for n in range(1, 5)))
+    assert "Beschlüsse: 4 im Berichtszeitraum (einzeln unter „Beschlüsse“)" in _glance(
+        _reports(many)["md"]
+    )
+    assert "Beschlüsse:" not in _glance(_reports(sample_concept())["md"])
+
+
+def _with_places(*measures: ki.Measure) -> ki.Concept:
+    concept = sample_concept()
+    return concept.evolve(measures=(*concept.measures, *measures))
+
+
+def test_the_places_of_the_measures_of_the_period_are_counted() -> None:
+    """The places a measure provides are what it costs besides money and posts (the
+    Kreis concept's 100 course places of Early Intervention NRW+ were in no report):
+    counted at a glance and listed under Finanzen und Personal, for the measures that
+    ran in the period."""
+
+    def measure(id: str, capacity: int, *history: tuple[date, ki.MeasureStatus]) -> ki.Measure:
+        return ki.Measure(
+            id=id,
+            title=f"Maßnahme {id}",
+            field="sprache",
+            capacity=capacity,
+            history=tuple(ki.StatusChange(date=d, status=s) for d, s in history),
+        )
+
+    ongoing = ki.MeasureStatus.ONGOING
+    concept = _with_places(
+        measure("laeuft", 100, (date(2024, 1, 1), ongoing)),
+        measure(
+            "endete",
+            20,
+            (date(2025, 2, 1), ongoing),
+            (date(2025, 9, 30), ki.MeasureStatus.COMPLETED),
+        ),
+        # not counted: recommended or planned (no places yet), ended before the period
+        measure("empfohlen", 50),
+        measure("geplant", 30, (date(2025, 10, 1), ki.MeasureStatus.PLANNED)),
+        measure(
+            "vorbei",
+            40,
+            (date(2023, 1, 1), ongoing),
+            (date(2024, 6, 30), ki.MeasureStatus.COMPLETED),
+        ),
+    )
+    for fmt, text in _reports(concept).items():
+        assert "Plätze: 120 in 2 Maßnahmen" in _glance(text), fmt
+        assert "Plätze der Maßnahmen im Berichtszeitraum 2025" in text, fmt
+    md = _reports(concept)["md"]
+    assert "| Maßnahme laeuft | laufend | 100 |" in md
+    assert "| Maßnahme endete | abgeschlossen | 20 |" in md
+    assert "| Summe |  | 120 |" in md
+    for absent in ("empfohlen", "geplant", "vorbei"):
+        assert f"| Maßnahme {absent} |" not in md.split("Plätze der Maßnahmen")[1]
+    en = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
+    assert "- **Places:** 120 in 2 measures\n" in en
+    # Places alone make the section: a town without money or posts still shows them.
+    one = _with_places(measure("laeuft", 1, (date(2024, 1, 1), ongoing)))
+    md = ki.build_report(one, "2025", format="md", today=TODAY)
+    assert "- **Plätze:** 1 in 1 Maßnahme\n" in md
+    assert re.search(r"## \d+ Finanzen und Personal\n", md)
+    assert "Plätze:" not in _glance(_reports(sample_concept())["md"])
+
+
+def test_docx_text_is_formatted_by_styles_not_run_by_run() -> None:
+    """Word users change the look of every table or label in one place: the tables'
+    9 pt and their bold headers, the bold labels ("Maßnahmen:") and lead lines were set
+    on each run. Every run of the body carries only its language; a cell has the style
+    "Table Text" or, as the header of its row or column, "Table Heading"; a label the
+    character style "Strong"."""
+    import docx
+    from docx.oxml.ns import qn
+
+    data = ki.build_report(sample_concept(), "2025", format="docx", today=TODAY)
+    doc = docx.Document(io.BytesIO(data))
+    body = doc.element.body
+    for run in body.iter(qn("w:rPr")):
+        if run.getparent().tag != qn("w:r"):
+            continue  # a paragraph mark's properties
+        direct = {child.tag.split("}")[1] for child in run} - {"lang", "rStyle"}
+        assert not direct, (direct, run.getparent().xpath("string(.)"))
+    cells = [
+        cell.paragraphs[0]
+        for table in doc.tables
+        if table.style.name == "Table Grid"  # not the charts' grid
+        for row in table.rows
+        for cell in row.cells
+    ]
+    assert {p.style.name for p in cells} == {"Table Text", "Table Heading"}
+    assert doc.styles["Table Text"].font.size.pt == 9
+    labels = [r for p in doc.paragraphs for r in p.runs if r.text == "Maßnahmen: "]
+    assert labels
+    assert all(r.style.name == "Strong" for r in labels)

@@ -132,6 +132,10 @@ def _assert_first_page_is_the_core(pages: list[str]) -> None:
     # The last lines of "Auf einen Blick" are on page 1; the next section is not.
     assert "30 Akteure mit 38 Angeboten." in first
     assert "Methode im Anhang." in first
+    # What the committee asked: the date of the paper, what was decided, the places.
+    assert "Datum 02.03.2026" in first
+    assert "Beschlüsse: im Berichtszeitraum keine; Beschluss über das Konzept" in first
+    assert "Plätze: 100 in 1 Maßnahme" in first
     assert "2 Sachverhalt" not in first
     assert "2 Sachverhalt" in " ".join(pages[1].split())
 
@@ -154,6 +158,20 @@ def _assert_figures_whole(pages: list[str]) -> None:
     assert "220 (2026)" in text
 
 
+def _assert_no_header_alone(pages: list[str], html: str) -> None:
+    """No page ends with the header row of a table (its rows overleaf): the Stadt
+    report for 2026 ended page 3 with "Maßnahmen: Rechtliches" and the header of its one
+    row, the row on page 4."""
+    headers = {
+        " ".join(re.sub(r"<[^>]+>", " ", head).split())
+        for head in re.findall(r"<thead>(.*?)</thead>", html)
+    }
+    for number, page in enumerate(pages, 1):
+        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if not re.fullmatch(r"Seite \d+ von \d+", line)]
+        assert body[-1] not in headers, (number, page)
+
+
 def test_printed_from_chromium(kreis: dict[str, Any], tmp_path: Path) -> None:
     chromium = _tool("chromium", "chromium-browser")
     html = tmp_path / "bericht.html"
@@ -167,8 +185,11 @@ def test_printed_from_chromium(kreis: dict[str, Any], tmp_path: Path) -> None:
     _assert_first_page_is_the_core(pages)
     _assert_no_unit_alone(pages)
     _assert_figures_whole(pages)
-    # The running header and page numbers of the print stylesheet.
+    _assert_no_header_alone(pages, html.read_text(encoding="utf-8"))
+    # The running header and page numbers of the print stylesheet ("Seite 2 von 12" as
+    # in the DOCX; a bare "2" before).
     assert "Jahresbericht 2025 zum 1. Integrationskonzept des Kreises Coesfeld" in pages[1]
+    assert f"Seite 2 von {len(pages)}" in pages[1]
     # No table's header row is left alone at the foot of a page: where a header first
     # appears, its first row is on the same page (the network table's header stood
     # alone at the end of page 7).
@@ -178,6 +199,24 @@ def test_printed_from_chromium(kreis: dict[str, Any], tmp_path: Path) -> None:
     ):
         page = next(p for p in pages if header in " ".join(p.split()))
         assert first_row in page, header
+
+
+def test_the_stadt_report_printed_from_chromium(tmp_path: Path) -> None:
+    """The Stadt example's report for its running year, as its README builds it: no
+    table's header row ends a page (page 3 ended with the header of "Maßnahmen:
+    Rechtliches", its one row on page 4)."""
+    chromium = _tool("chromium", "chromium-browser")
+    folder = ki.example_path("stadt_coesfeld")
+    cases = ki.read_cases(folder / "cases.csv", folder / "events.csv")
+    html = tmp_path / "stadt.html"
+    ki.build_report(
+        ki.load_concept(folder), "2026", cases=cases, output=html, today=date(2026, 12, 1)
+    )
+    pdf = tmp_path / "stadt.pdf"
+    _print_to_pdf(chromium, html.as_uri(), pdf, tmp_path)
+    pages = _pages(pdf)
+    assert len(pages) <= MAX_PAGES
+    _assert_no_header_alone(pages, html.read_text(encoding="utf-8"))
 
 
 def test_docx_converted_by_libreoffice(kreis: dict[str, Any], tmp_path: Path) -> None:
@@ -299,7 +338,7 @@ def test_a_tables_note_is_printed_under_its_table(kreis: dict[str, Any], tmp_pat
     chromium = _tool("chromium", "chromium-browser")
     html = ki.build_report(kreis["concept"], "2025", cases=kreis["cases"], today=date(2026, 3, 2))
     note = html.index('<p class="note">Abgeschlossene Sprachkurse: Zielerreichung')
-    start = html.rindex('<div class="table-wrap"', 0, note)
+    start = html.rindex('<div class="table-wrap', 0, note)
     fragment = html[start : html.index("</p>", note) + len("</p>")]
     # the words of the last row's first cell before it may wrap ("(Personen)")
     last_row = " ".join(re.findall(r'<th scope="row">(.*?)</th>', fragment)[-1].split()[:2])
@@ -309,6 +348,24 @@ def test_a_tables_note_is_printed_under_its_table(kreis: dict[str, Any], tmp_pat
         if "Abgeschlossene Sprachkurse: Zielerreichung" in page:
             seen += 1
             assert last_row in " ".join(page.split()), (number, page)
+    assert seen == 65
+
+
+def test_a_tables_last_row_is_never_alone_on_a_page(kreis: dict[str, Any], tmp_path: Path) -> None:
+    """The Kreis report printed the staff table over two pages with only its "Summe"
+    under the repeated header on the second: printed at every height of an A4 page, the
+    page with the Summe has the row before it too."""
+    chromium = _tool("chromium", "chromium-browser")
+    html = ki.build_report(kreis["concept"], "2025", cases=kreis["cases"], today=date(2026, 3, 2))
+    caption = html.index("<caption>Personalstellen")
+    start = html.rindex('<div class="table-wrap', 0, caption)
+    fragment = html[start : html.index("</div>", caption) + len("</div>")]
+    pdf = _print_at_every_height(chromium, html, fragment, tmp_path)
+    seen = 0
+    for number, page in enumerate(_pages(pdf), 1):
+        if re.search(r"^Summe +5,5$", page, re.MULTILINE):
+            seen += 1
+            assert "Lehrkraft (abgeordnet)" in page, (number, page)
     assert seen == 65
 
 

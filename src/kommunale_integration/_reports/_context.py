@@ -85,6 +85,7 @@ __all__ = [
     "MeetingView",
     "NetworkView",
     "OutsideView",
+    "PlacesView",
     "ReportContext",
     "StaffView",
     "Vorlage",
@@ -397,12 +398,24 @@ class StaffView:
 
 
 @attrs.frozen(kw_only=True)
+class PlacesView:
+    """The places (Plätze) of a measure that ran in the report period."""
+
+    measure: str
+    places: int
+    status: MeasureStatus
+    """Its status at the end of the period (``abgeschlossen`` when it ended in it)."""
+
+
+@attrs.frozen(kw_only=True)
 class FinanceSection:
-    """Finanzen und Personal: funding of the period and staff positions."""
+    """Finanzen und Personal: funding of the period, staff positions and the places of
+    the measures that ran in the period."""
 
     funding: tuple[FundingView, ...]
     undated: tuple[FundingView, ...]
     staff: tuple[StaffView, ...]
+    places: tuple[PlacesView, ...] = ()
 
     @property
     def total(self) -> Decimal:
@@ -420,9 +433,14 @@ class FinanceSection:
         return sum((s.fte for s in self.staff if s.seconded), Decimal(0))
 
     @property
+    def places_total(self) -> int:
+        """Sum of the places of the measures that ran in the period."""
+        return sum(p.places for p in self.places)
+
+    @property
     def empty(self) -> bool:
-        """Whether there is neither funding nor staff to report."""
-        return not (self.funding or self.undated or self.staff)
+        """Whether there is no funding, staff or places to report."""
+        return not (self.funding or self.undated or self.staff or self.places)
 
 
 @attrs.frozen(kw_only=True)
@@ -830,7 +848,23 @@ def _finances(concept: Concept, period: ReportPeriod) -> FinanceSection:
         for actor in concept.actors
         for position in actor.staff
     )
-    return FinanceSection(funding=tuple(dated), undated=tuple(undated), staff=staff)
+    # The places a measure provides count where it ran in the period: "laufend" at its
+    # start or set in it (100 course places of Early Intervention NRW+ were in the
+    # concept and in no report). A recommended or planned measure provides none yet.
+    places = tuple(
+        PlacesView(
+            measure=measure.title,
+            places=measure.capacity,
+            status=measure.status_on(period.end) or MeasureStatus.ONGOING,
+        )
+        for measure in concept.measures
+        if measure.capacity
+        and (
+            measure.status_on(period.start) == MeasureStatus.ONGOING
+            or any(c.date in period and c.status == MeasureStatus.ONGOING for c in measure.history)
+        )
+    )
+    return FinanceSection(funding=tuple(dated), undated=tuple(undated), staff=staff, places=places)
 
 
 # --------------------------------------------------------------------------- networks

@@ -87,19 +87,54 @@ def _field(paragraph: Any, instruction: str) -> None:
 #: The paragraph style of notes (formulas, legends, the colophon): small and grey like
 #: the HTML ``p.note``, never the bold blue of a table caption.
 NOTE_STYLE = "Report Note"
+#: A lead line ("Im Berichtszeitraum beschlossen:", a goal): bold, kept with what follows.
+LEAD_STYLE = "Report Lead"
+#: The text of a table cell (9 pt, no space after) and of its header cells and row
+#: headers (bold, as the HTML's ``th``).
+CELL_STYLE = "Table Text"
+HEADER_CELL_STYLE = "Table Heading"
+#: The caption under a chart (no air above it, some below).
+CHART_CAPTION_STYLE = "Chart Caption"
+#: A bold label before a text ("Maßnahmen:", "Wirkungsziel:"): Word's character style.
+LABEL_STYLE = "Strong"
 
 
-def _note_style(doc: Any) -> None:
+def _report_styles(doc: Any) -> None:
+    """The styles of the report's own paragraphs, so that its text carries no direct
+    formatting: a town changes the size of every table's text or the look of every note
+    in one place (the tables' 9 pt and the bold row headers were set run by run)."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Pt, RGBColor
 
-    style = doc.styles.add_style(NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
-    style.base_style = doc.styles["Normal"]
-    style.font.size = Pt(8.5)
-    style.font.bold = False
-    style.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
-    style.paragraph_format.space_before = Pt(2)
-    style.paragraph_format.space_after = Pt(4)
+    def add(name: str, base: str) -> Any:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles[base]
+        style.quick_style = True
+        return style
+
+    note = add(NOTE_STYLE, "Normal")
+    note.font.size = Pt(8.5)
+    note.font.bold = False
+    note.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    note.paragraph_format.space_before = Pt(2)
+    note.paragraph_format.space_after = Pt(4)
+    lead = add(LEAD_STYLE, "Normal")
+    lead.font.bold = True
+    lead.paragraph_format.keep_with_next = True  # a goal or a lead-in stays whole with
+    lead.paragraph_format.keep_together = True  # what follows
+    cell = add(CELL_STYLE, "Normal")
+    cell.font.size = Pt(9)
+    cell.paragraph_format.space_after = Pt(0)
+    header = add(HEADER_CELL_STYLE, CELL_STYLE)
+    header.font.bold = True
+    caption = doc.styles["Caption"]
+    caption.paragraph_format.space_before = Pt(8)  # air between a table and the next caption
+    caption.paragraph_format.keep_with_next = True  # never alone at the foot of a page
+    chart = add(CHART_CAPTION_STYLE, "Caption")
+    chart.paragraph_format.space_before = Pt(0)
+    chart.paragraph_format.space_after = Pt(6)
+    chart.paragraph_format.keep_with_next = False
+    doc.styles["Header"].font.size = Pt(8)
 
 
 def _page_setup(doc: Any, outline: Outline, fmt: Formatter) -> None:
@@ -111,10 +146,10 @@ def _page_setup(doc: Any, outline: Outline, fmt: Formatter) -> None:
     top, bottom, left, right = MARGINS_CM
     section.top_margin, section.bottom_margin = Cm(top), Cm(bottom)
     section.left_margin, section.right_margin = Cm(left), Cm(right)
-    header = section.header.paragraphs[0]
+    header = section.header.paragraphs[0]  # style "Header" (8 pt, see _report_styles)
     run = header.add_run(outline.running_header)
-    run.font.size = Pt(8)
-    run.bold = outline.banner is not None
+    if outline.banner is not None:
+        run.style = LABEL_STYLE  # INTERN in bold
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer.add_run(fmt.t("page") + " ")
@@ -129,7 +164,7 @@ def _page_setup(doc: Any, outline: Outline, fmt: Formatter) -> None:
         heading = doc.styles[f"Heading {level}"]
         heading.font.size = Pt(size)
         heading.paragraph_format.space_before = Pt(10 if level == 1 else 8)
-    _note_style(doc)
+    _report_styles(doc)
 
 
 def _properties(doc: Any, outline: Outline, fmt: Formatter) -> None:
@@ -296,9 +331,6 @@ def _lines(text: str, room: float, scale: float = 1.0) -> int:
     return lines
 
 
-#: A table of at most this many rows is kept on one page (see :func:`_table`).
-_KEEP_TOGETHER_ROWS: Final = 4
-
 #: The room left over is handed out in this many equal steps (see :func:`_share_room`).
 _ROOM_STEPS = 48
 
@@ -351,12 +383,10 @@ def _table(doc: Any, table: Table, *, header: bool = True) -> None:
     of label and value) no header row. The first column, the rows' headers, is bold."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Cm
 
-    # The caption stays on the page of its table (never alone at the foot of a page).
-    caption = doc.add_paragraph(table.caption, style="Caption").paragraph_format
-    caption.keep_with_next = True
-    caption.space_before = Pt(8)  # air between a table above and this one's caption
+    # The caption stays on the page of its table (its style keeps it with the next).
+    doc.add_paragraph(table.caption, style="Caption")
     grid = doc.add_table(rows=1 if header else 0, cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -368,35 +398,29 @@ def _table(doc: Any, table: Table, *, header: bool = True) -> None:
         for index, column in enumerate(table.columns):
             cell = header_row.cells[index]
             _write(cell, _hyphenated(column.header))
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
+            cell.paragraphs[0].style = HEADER_CELL_STYLE
     for row in table.rows:
         cells = grid.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
+        for index, (cell, text) in enumerate(zip(cells, row, strict=True)):
             _write(cell, _hyphenated(text))
-        # the first cell is the row's header ("Summe", a Kennzahl), bold as in HTML
-        for run in cells[0].paragraphs[0].runs:
-            run.bold = True
+            # the first cell is the row's header ("Summe", a Kennzahl), bold as in HTML
+            cell.paragraphs[0].style = HEADER_CELL_STYLE if index == 0 else CELL_STYLE
     for index, width in enumerate(widths):
         grid.columns[index].width = Cm(width)
-    # A short table stays on one page (the Kreis report printed the header and one row
-    # of a two-row table at the foot of a page and its second row on the next): every
-    # row but the last keeps with the next; a long one keeps its header with its first
-    # row.
-    together = len(table.rows) <= _KEEP_TOGETHER_ROWS
+    # A short table stays on one page (Table.short): every row but the last keeps with
+    # the next; a long one keeps its header with its first row and its last row (a
+    # Summe) with the one before, never alone on a page.
+    together = table.short
     last = len(grid.rows) - 1
     for position, row in enumerate(grid.rows):
         row._tr.get_or_add_trPr().append(_oxml("w:cantSplit", val="true"))
-        keep = position < last and (together or (header and position == 0))
+        keep = position < last and (together or (header and position == 0) or position == last - 1)
         for index, cell in enumerate(row.cells):
             cell.width = Cm(widths[index])
             for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.space_after = Pt(0)
                 paragraph.paragraph_format.keep_with_next = keep
-                if table.columns[index].numeric:
+                if table.columns[index].numeric:  # the column's layout, as its width
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                for run in paragraph.runs:
-                    run.font.size = Pt(9)
 
 
 def _ends_with_table(doc: Any) -> bool:
@@ -435,22 +459,22 @@ def _charts(doc: Any, charts: list[Chart], fmt: Formatter) -> None:
             properties = run._r.xpath(".//wp:docPr")[0]
             properties.set("descr", chart.description)
             properties.set("title", chart.title)
-            caption = cell.add_paragraph(chart.title, style="Caption")
+            caption = cell.add_paragraph(chart.title, style=CHART_CAPTION_STYLE)
             if chart.gaps:  # under the title, as the HTML's caption has it
                 caption.add_run().add_break()
                 caption.add_run(chart.gaps)
-            caption.paragraph_format.space_after = Pt(6)
 
 
 def _block(doc: Any, block: Block) -> None:
     from docx.shared import Pt
 
     if block.kind == "paragraph":
-        paragraph = doc.add_paragraph(style=NOTE_STYLE if block.style == "note" else None)
+        style = {"note": NOTE_STYLE, "lead": LEAD_STYLE}.get(block.style)
+        paragraph = doc.add_paragraph(style=style)
         if block.label:
-            paragraph.add_run(block.label + " ").bold = True
-        paragraph.add_run(block.text).bold = block.style == "lead" or None
-        if block.style in ("lead", "intro"):  # a goal or a lead-in stays whole with what follows
+            paragraph.add_run(block.label + " ", style=LABEL_STYLE)
+        paragraph.add_run(block.text)
+        if block.style == "intro":  # a lead-in stays whole with what follows
             paragraph.paragraph_format.keep_with_next = True
             paragraph.paragraph_format.keep_together = True
     elif block.kind == "items":
@@ -462,7 +486,7 @@ def _block(doc: Any, block: Block) -> None:
             # ended page 2 with "3.2 (Aus-)Bildung" and its goal, the tables overleaf).
             paragraph.paragraph_format.keep_with_next = block.intro
             if item.label:
-                paragraph.add_run(item.label + ": ").bold = True
+                paragraph.add_run(item.label + ": ", style=LABEL_STYLE)
             paragraph.add_run(item.text + (f" ({item.url})" if item.url else ""))
     elif block.kind == "table":
         _table(doc, block)

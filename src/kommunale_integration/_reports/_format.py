@@ -156,6 +156,13 @@ MESSAGES: Mapping[str, str] = {
     "glance_planned": "; {planned} planned",
     "glance_staff": "{fte} full-time equivalents (FTE)",
     "glance_seconded": ", of which {fte} seconded",
+    "glance_decision": "{body} on {date}: {result} ({notes})",
+    "glance_vote": "vote: {votes}",
+    "glance_decisions_period": "{count} in the report period – {decisions}",
+    "glance_decisions_many": "{count} in the report period (listed under “Decisions”)",
+    "glance_decisions_concept": "none in the report period; decision on the concept – {decision}",
+    "glance_decisions_none": "none in the report period",
+    "places_caption": "Places of the measures in the report period {period}",
     "funding": "Funding",
     "decisions": "Decisions",
     "decided_in_period": "Decided in the report period:",
@@ -186,6 +193,8 @@ MESSAGES: Mapping[str, str] = {
     "previous_before_export": (
         "Previous period ({previous}): no values (–); the case export counted here begins on {day}."
     ),
+    "provisional_note": "{symbol} provisional: {names} (the value may still change).",
+    "rounded_note": "{symbol} rounded: {names}.",
     "suppressed_note_cells": (
         "* not published: counts of 1 or 2, and values from which such a count could be "
         "worked out, are withheld so that no one can be recognised (statistical "
@@ -454,6 +463,7 @@ PLURAL_MESSAGES: Mapping[str, tuple[str, str]] = {
     "glance_meetings": ("{count} meeting {networks}", "{count} meetings {networks}"),
     "glance_in_networks": ("in {count} network", "in {count} networks"),
     "glance_funding": ("{total} from {count} grant", "{total} from {count} grants"),
+    "glance_places": ("{places} in {count} measure", "{places} in {count} measures"),
     "n_offers": ("{count} offer", "{count} offers"),
 }
 

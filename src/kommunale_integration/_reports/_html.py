@@ -36,4 +36,6 @@ def render_report_html(
         outline=outline,
         chart=chart,
         running_header=outline.running_header,
+        # "Seite 2 von 12" as the DOCX has it (a bare "2" before)
+        page_of=(fmt.t("page"), fmt.t("page_of")),
     )

@@ -32,6 +32,7 @@ from ._format import GLUE, Formatter
 
 __all__ = [
     "ANNEXES",
+    "KEEP_TOGETHER_ROWS",
     "SECTIONS",
     "Body",
     "Chart",
@@ -106,6 +107,14 @@ class Column:
     numeric: bool = False
 
 
+#: A table of at most this many rows is kept on one page, in print and in the DOCX: the
+#: Kreis report printed the header and one row of a two-row table at the foot of a page
+#: and its second row on the next; the Stadt report the header of a one-row table at the
+#: foot of page 3 and its row on page 4 (Chromium does not keep a header with its first
+#: row where the heading, goals and caption above it are kept with it too).
+KEEP_TOGETHER_ROWS: Final = 4
+
+
 @attrs.frozen(kw_only=True)
 class Table:
     """A table with a caption; the first cell of each row is its row header."""
@@ -114,6 +123,11 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[tuple[str, ...], ...]
     kind: Literal["table"] = "table"
+
+    @property
+    def short(self) -> bool:
+        """Whether the table is kept on one page (:data:`KEEP_TOGETHER_ROWS`)."""
+        return len(self.rows) <= KEEP_TOGETHER_ROWS
 
 
 @attrs.frozen(kw_only=True)
@@ -316,19 +330,18 @@ def _suppressed(point: Point | None) -> bool:
     return point is not None and point.status is ObservationStatus.SUPPRESSED
 
 
-def suppressed_note(
-    fmt: Formatter, figures: Sequence[Figure], *, previous: bool = True
-) -> Paragraph | None:
-    """The note under a table of *figures* that shows ``*``: which Kennzahlen, and why,
-    in plain words (``None`` when nothing is suppressed). *previous*: whether the table
-    shows the previous period too; a Kennzahl whose value is shown but whose previous
-    period is not is named with that period (``Aktive Fälle (Vorperiode 2025)``), so that
-    the note does not seem to withhold the value beside it."""
+def _marked(
+    fmt: Formatter, figures: Sequence[Figure], status: ObservationStatus, *, previous: bool
+) -> list[str]:
+    """The Kennzahlen of *figures* whose value shows the mark of *status*; one whose
+    value does not but whose previous period does is named with that period
+    (``Aktive Fälle (Vorperiode 2025)``), so that the note does not seem to speak of the
+    value beside it. *previous*: whether the table shows the previous period."""
     names: list[str] = []
     for f in figures:
-        if _suppressed(f.current):
+        if f.current is not None and f.current.status is status:
             names.append(f.indicator.name)
-        elif previous and f.previous is not None and _suppressed(f.previous):
+        elif previous and f.previous is not None and f.previous.status is status:
             names.append(
                 fmt.t(
                     "suppressed_previous",
@@ -336,9 +349,31 @@ def suppressed_note(
                     period=fmt.period(f.previous.period),
                 )
             )
-    if not names:
-        return None
-    return Paragraph(text=fmt.t("suppressed_note", names=", ".join(names)), style="note")
+    return names
+
+
+#: The marks a value can carry after it, with the sentence that explains them under the
+#: table: ``*`` (nicht veröffentlicht), ``p`` (vorläufig) and ``r`` (gerundet).
+_MARK_NOTES: Final = (
+    (ObservationStatus.SUPPRESSED, "suppressed_note"),
+    (ObservationStatus.PROVISIONAL, "provisional_note"),
+    (ObservationStatus.ROUNDED, "rounded_note"),
+)
+
+
+def marks_note(
+    fmt: Formatter, figures: Sequence[Figure], *, previous: bool = True
+) -> Paragraph | None:
+    """The note under a table of *figures* that explains its marks in plain words: which
+    Kennzahlen show ``*`` and why, which ``p`` (vorläufig) and which ``r`` (gerundet);
+    ``None`` when none shows a mark. "17 p" stood on the first page of the Stadt report
+    with its meaning only in the annex."""
+    sentences = [
+        fmt.t(key, names=", ".join(names), symbol=fmt.symbol(status))
+        for status, key in _MARK_NOTES
+        if (names := _marked(fmt, figures, status, previous=previous))
+    ]
+    return Paragraph(text=" ".join(sentences), style="note") if sentences else None
 
 
 def indicator_label(indicator: Indicator) -> str:
@@ -412,9 +447,11 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
                 numeric=(1, 2),
             )
         )
-        if note := suppressed_note(fmt, ctx.targeted, previous=False):
+        if note := marks_note(fmt, ctx.targeted, previous=False):
             blocks.append(note)
     facts: list[Item] = []
+    if ctx.decisions:  # in the order of the sections: Beschlüsse before Handlungsfelder
+        facts.append(Item(label=t("decisions"), text=_glance_decisions(ctx, fmt)))
     if ctx.measures:
         counts = Counter(m.status for m in ctx.measures)
         text = ", ".join(
@@ -451,6 +488,17 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
                 ),
             )
         )
+    if money.places:
+        facts.append(
+            Item(
+                label=t("capacity"),
+                text=fmt.tn(
+                    "glance_places",
+                    len(money.places),
+                    places=fmt.number(money.places_total, 0),
+                ),
+            )
+        )
     a = ctx.actors
     if a.actor_count or a.offer_count:
         facts.append(
@@ -469,6 +517,42 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
             legend = t("forecast_legend")
         blocks.append(Paragraph(text=_glued(legend), style="note"))
     return Body(blocks=tuple(blocks))
+
+
+#: At most this many decisions of the period are named at a glance; more are counted.
+GLANCE_DECISIONS: Final = 3
+
+
+def _glance_decisions(ctx: ReportContext, fmt: Formatter) -> str:
+    """What the committee and the council decided, at a glance: the decisions of the
+    period with their votes, or else the one that adopted the concept (the first page
+    said nothing of them, the committee's 9 to 0 stood on page 2)."""
+    t = fmt.t
+
+    def one(d: DecisionView, *, mark: bool = True) -> str:
+        notes = [t("adopts_concept")] if mark and d.adopts_concept else []
+        notes.append(t("glance_vote", votes=votes_text(fmt, d)))
+        return t(
+            "glance_decision",
+            body=d.body,
+            date=fmt.date(d.date),
+            result=t(f"result_{d.result}"),
+            notes="; ".join(notes),
+        )
+
+    current = [d for d in ctx.decisions if d.in_period]
+    if len(current) > GLANCE_DECISIONS:
+        return t("glance_decisions_many", count=fmt.number(len(current), 0))
+    if current:
+        return t(
+            "glance_decisions_period",
+            count=fmt.number(len(current), 0),
+            decisions="; ".join(one(d) for d in current),
+        )
+    adopting = next((d for d in reversed(ctx.decisions) if d.adopts_concept), None)
+    if adopting is None:
+        return t("glance_decisions_none")
+    return t("glance_decisions_concept", decision=one(adopting, mark=False))
 
 
 def _facts(ctx: ReportContext, fmt: Formatter) -> Body | None:
@@ -497,7 +581,7 @@ def _figure_blocks(
             previous=fmt.period(previous),
         )
     blocks: list[Block] = [_figure_table(fmt, figures, caption)]
-    if note := suppressed_note(fmt, figures):
+    if note := marks_note(fmt, figures):
         blocks.append(note)
     before = _shift(ctx.period, -1)
     if previous is None and ctx.cases_from and before and before.end < ctx.cases_from:
@@ -810,6 +894,12 @@ def _finances(ctx: ReportContext, fmt: Formatter) -> Body | None:
                     text=t("seconded_note", fte=fmt.number(money.fte_seconded, 1)), style="note"
                 )
             )
+    if money.places:
+        places = [(p.measure, fmt.status(p.status), fmt.number(p.places, 0)) for p in money.places]
+        places.append((t("total"), "", fmt.number(money.places_total, 0)))
+        headers = [t("measure"), t("status"), t("capacity")]
+        caption = t("places_caption", period=fmt.period(ctx.period))
+        blocks.append(_table(caption, headers, places, numeric=(2,)))
     return Body(blocks=tuple(blocks))
 
 
@@ -1224,9 +1314,12 @@ def build_outline(
     """
     t = fmt.t
     v = ctx.vorlage
+    # The date of the paper (the day it was built): a Vorlage without one left the
+    # council member with no date before the colophon on the last page.
     rows = [
         (t("subject"), v.subject or ""),
         (t("document_number"), v.document_number or t("not_assigned")),
+        (t("date"), fmt.date(ctx.today)),
         (t("body"), v.body or t("not_named")),
     ]
     if v.meeting_date is not None:
