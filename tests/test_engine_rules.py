@@ -6,8 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from kommunale_integration import PeriodError, ReportPeriod
-from kommunale_integration._engine import expand_periods
+from kommunale_integration import (
+    CaseCount,
+    CaseCountKind,
+    CaseData,
+    CaseFilter,
+    Indicator,
+    KommunaleIntegrationError,
+    PeriodError,
+    ReportPeriod,
+    compute_indicators,
+)
+from kommunale_integration._engine import compute, expand_periods
 from kommunale_integration._engine.compute import age_years
 
 
@@ -44,3 +54,55 @@ def test_a_group_of_overlapping_periods_keeps_its_latest_last_day() -> None:
     # that 2024-03 inside 2024 shortens the group and 2024-06-01/2025-01-31 falls out
     periods = [ReportPeriod.parse(p) for p in ["2023", "2024", "2024-03", "2024-06-01/2025-01-31"]]
     assert age_years(periods) == [2023, 2025, 2025, 2025]
+
+
+@pytest.fixture(params=[True, False], ids=["numpy", "pure"])
+def counter(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Each test with this fixture runs with the numpy counter and the pure-Python one."""
+    monkeypatch.setattr(compute, "_NUMPY", request.param)
+    return bool(request.param)
+
+
+def one_case_born_2007() -> CaseData:
+    return CaseData.from_records(
+        [
+            {
+                "case_id": "a",
+                "municipality": "05558004",
+                "opened": "2024-03-01",
+                "sex": "f",
+                "birth_year": "2007",
+            },
+        ],
+        [{"case_id": "a", "event": "language_course_started", "date": "2025-02-01"}],
+    )
+
+
+def test_two_age_years_in_one_run_age_each_year_apart(counter: bool) -> None:
+    # mutant: the leaves by age group cached for one year only (``key = year if
+    # "age_group" not in self.by``): 2025 counted with 2024's age groups
+    table = compute_indicators(
+        cases=one_case_born_2007(),
+        periods=["2024", "2025"],
+        by=["age_group"],
+        indicators=["active_cases"],
+        disclosure=None,
+    )
+    assert table.get("active_cases", "2024", "all", age_group="0-17").value == 1
+    assert table.get("active_cases", "2024", "all", age_group="18-26").value == 0
+    assert table.get("active_cases", "2025", "all", age_group="0-17").value == 0
+    assert table.get("active_cases", "2025", "all", age_group="18-26").value == 1
+
+
+@pytest.mark.parametrize("attribute", ["municipality", "nationality"])
+def test_a_filter_on_no_attribute_of_the_cases_is_refused(counter: bool, attribute: str) -> None:
+    # mutant: ``found is None and name == "municipality"`` (a filter on the territory,
+    # or on a column the export lacks, got through)
+    spec = CaseCount(
+        count=CaseCountKind.ACTIVE, filters=(CaseFilter(attribute=attribute, values=("x",)),)
+    )
+    indicator = Indicator(id="filtered", name="Gefiltert", numerator=spec)
+    with pytest.raises(KommunaleIntegrationError, match=attribute):
+        compute_indicators(
+            cases=one_case_born_2007(), periods=["2025"], indicators=[indicator], disclosure=None
+        )
