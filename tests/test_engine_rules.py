@@ -106,3 +106,22 @@ def test_a_filter_on_no_attribute_of_the_cases_is_refused(counter: bool, attribu
         compute_indicators(
             cases=one_case_born_2007(), periods=["2025"], indicators=[indicator], disclosure=None
         )
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["numpy", "pure"])
+def test_a_counter_filtering_on_the_age_group_ages_each_year_apart(fast: bool) -> None:
+    # mutant: ``uses_age`` false with only a filter on the age group (no breakdown by
+    # it): 2024 and 2025 counted in one batch with 2024's age groups. (The engine
+    # makes such a filter a hidden breakdown; the counter must not rely on it.)
+    from kommunale_integration._engine._fastcount import ArrayCounter
+
+    data = one_case_born_2007()
+    periods = [ReportPeriod.parse("2024"), ReportPeriod.parse("2025")]
+    layout = compute._Layout(periods, data.dimensions["municipality"][1], None, [])
+    spec = CaseCount(
+        count=CaseCountKind.ACTIVE, filters=(CaseFilter(attribute="age_group", values=("0-17",)),)
+    )
+    counter = (ArrayCounter if fast else compute._CaseCounter)(data, layout, [])
+    values = dict(zip(layout.cell_list(), counter.cells(spec, {0: 2024, 1: 2025}), strict=True))
+    assert values[(0, "all", ())] == 1
+    assert values[(1, "all", ())] == 0
