@@ -11,6 +11,8 @@ from kommunale_integration import (
     CaseCountKind,
     CaseData,
     CaseFilter,
+    Confidentiality,
+    DisclosureControl,
     Indicator,
     KommunaleIntegrationError,
     PeriodError,
@@ -125,3 +127,34 @@ def test_a_counter_filtering_on_the_age_group_ages_each_year_apart(fast: bool) -
     values = dict(zip(layout.cell_list(), counter.cells(spec, {0: 2024, 1: 2025}), strict=True))
     assert values[(0, "all", ())] == 1
     assert values[(1, "all", ())] == 0
+
+
+def test_the_control_of_a_count_is_the_strictest_of_its_rules() -> None:
+    """``_control_for``: the largest threshold; rounding where any rule rounds, to the
+    largest base; a base below the threshold becomes 10 up to a threshold of 10, and
+    above it the counts are suppressed; the margin is kept; no stricter rule, the
+    run's own control."""
+    control = compute._control_for
+    run = DisclosureControl()
+    assert control([Confidentiality()], None) is None
+    assert control([Confidentiality()], run) is run
+    assert control([], run) is run
+    found = control([Confidentiality(threshold=5), Confidentiality(threshold=4)], run)
+    assert (found.threshold, found.mode) == (5, "suppress")
+    found = control([Confidentiality(rounding=5), Confidentiality(rounding=10)], run)
+    assert (found.threshold, found.mode, found.base) == (3, "round", 10)
+    found = control([Confidentiality(rounding=5)], run)
+    assert (found.mode, found.base) == ("round", 5)
+    # a base of 5 hides less than a threshold of 6 … 10: rounded to 10 instead
+    for threshold in (6, 10):
+        found = control([Confidentiality(threshold=threshold), Confidentiality(rounding=5)], run)
+        assert (found.threshold, found.mode, found.base) == (threshold, "round", 10)
+    found = control([Confidentiality(threshold=5), Confidentiality(rounding=5)], run)
+    assert (found.threshold, found.mode, found.base) == (5, "round", 5)
+    # above 10 no base hides enough: suppressed, with the run's base
+    found = control([Confidentiality(threshold=11), Confidentiality(rounding=10)], run)
+    assert (found.threshold, found.mode, found.base) == (11, "suppress", run.base)
+    rounding_run = DisclosureControl(mode="round", base=5)
+    found = control([Confidentiality(threshold=7)], rounding_run)
+    assert (found.threshold, found.mode, found.base) == (7, "round", 10)
+    assert control([Confidentiality(threshold=4)], DisclosureControl(margin=1)).margin == 1
