@@ -158,3 +158,19 @@ def test_the_control_of_a_count_is_the_strictest_of_its_rules() -> None:
     found = control([Confidentiality(threshold=7)], rounding_run)
     assert (found.threshold, found.mode, found.base) == (7, "round", 10)
     assert control([Confidentiality(threshold=4)], DisclosureControl(margin=1)).margin == 1
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["numpy", "pure"])
+def test_the_cases_open_on_a_day_are_the_cells_of_one_period(fast: bool) -> None:
+    # mutant: the slice of the period's cells ``p * n : (p + 2) * n`` (with a period
+    # after it, open_at gave the cells of two periods)
+    from kommunale_integration._engine._fastcount import ArrayCounter
+
+    data = one_case_born_2007()
+    periods = [ReportPeriod.parse("2024"), ReportPeriod.parse("2025")]
+    layout = compute._Layout(periods, data.dimensions["municipality"][1], None, [])
+    counter = (ArrayCounter if fast else compute._CaseCounter)(data, layout, [])
+    day = ReportPeriod.parse("2025").start.toordinal()
+    found = counter.open_at(CaseCount(count=CaseCountKind.ACTIVE), 0, day, 2025)
+    # all, the Kreis, the Gemeinde: one cell each, the case open on 1 January 2025
+    assert found == [1, 1, 1]
