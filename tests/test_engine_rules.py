@@ -1,0 +1,176 @@
+"""Rules of the engine that no other test broke when they were broken (mutation testing,
+sixteenth session): each test here fails with the mutant it names and passes with the
+rule as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from kommunale_integration import (
+    CaseCount,
+    CaseCountKind,
+    CaseData,
+    CaseFilter,
+    Confidentiality,
+    DisclosureControl,
+    Indicator,
+    KommunaleIntegrationError,
+    PeriodError,
+    ReportPeriod,
+    compute_indicators,
+)
+from kommunale_integration._engine import compute, expand_periods
+from kommunale_integration._engine.compute import age_years
+
+
+def test_expand_periods_adds_sub_periods_only_when_asked() -> None:
+    # mutant: ``include_subperiods: bool = True``
+    assert expand_periods(["2025"]) == [ReportPeriod.parse("2025")]
+
+
+def test_sub_periods_of_up_to_36_calendar_months_are_computed_not_more() -> None:
+    # mutants: MAX_SUBPERIOD_MONTHS ± 1, ``months > …``, the months touched miscounted
+    three_years = expand_periods(["2023-01-01/2025-12-31"], True)
+    assert len([p for p in three_years if str(p).count("-") == 1 and "Q" not in str(p)]) == 36
+    # 36 calendar months touched (not 36 months long) is no error; it does not split
+    partial = ReportPeriod.parse("2023-01-15/2025-12-01")
+    assert expand_periods([partial], True) == [partial]
+    with pytest.raises(PeriodError, match="37"):
+        expand_periods(["2023-01-01/2026-01-31"], True)
+    with pytest.raises(PeriodError, match="37"):
+        expand_periods(["2023-01-31/2026-01-01"], True)
+
+
+def test_periods_that_share_only_a_day_take_one_age_year() -> None:
+    # mutant: ``periods[p].start < ends[-1]`` (a period starting on the last day of
+    # another would be aged apart: the one day's cases in two age groups)
+    periods = [ReportPeriod.parse(p) for p in ["2024-06-01/2024-12-31", "2024-12-31/2025-06-30"]]
+    assert age_years(periods) == [2025, 2025]
+    # the day after is no overlap: each keeps its own year
+    periods = [ReportPeriod.parse(p) for p in ["2024-06-01/2024-12-31", "2025-01-01/2025-06-30"]]
+    assert age_years(periods) == [2024, 2025]
+
+
+def test_a_group_of_overlapping_periods_keeps_its_latest_last_day() -> None:
+    # mutants: the group's end compared or kept as the first group's (``ends[0]``), so
+    # that 2024-03 inside 2024 shortens the group and 2024-06-01/2025-01-31 falls out
+    periods = [ReportPeriod.parse(p) for p in ["2023", "2024", "2024-03", "2024-06-01/2025-01-31"]]
+    assert age_years(periods) == [2023, 2025, 2025, 2025]
+
+
+@pytest.fixture(params=[True, False], ids=["numpy", "pure"])
+def counter(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Each test with this fixture runs with the numpy counter and the pure-Python one."""
+    monkeypatch.setattr(compute, "_NUMPY", request.param)
+    return bool(request.param)
+
+
+def one_case_born_2007() -> CaseData:
+    return CaseData.from_records(
+        [
+            {
+                "case_id": "a",
+                "municipality": "05558004",
+                "opened": "2024-03-01",
+                "sex": "f",
+                "birth_year": "2007",
+            },
+        ],
+        [{"case_id": "a", "event": "language_course_started", "date": "2025-02-01"}],
+    )
+
+
+def test_two_age_years_in_one_run_age_each_year_apart(counter: bool) -> None:
+    # mutant: the leaves by age group cached for one year only (``key = year if
+    # "age_group" not in self.by``): 2025 counted with 2024's age groups
+    table = compute_indicators(
+        cases=one_case_born_2007(),
+        periods=["2024", "2025"],
+        by=["age_group"],
+        indicators=["active_cases"],
+        disclosure=None,
+    )
+    assert table.get("active_cases", "2024", "all", age_group="0-17").value == 1
+    assert table.get("active_cases", "2024", "all", age_group="18-26").value == 0
+    assert table.get("active_cases", "2025", "all", age_group="0-17").value == 0
+    assert table.get("active_cases", "2025", "all", age_group="18-26").value == 1
+
+
+@pytest.mark.parametrize("attribute", ["municipality", "nationality"])
+def test_a_filter_on_no_attribute_of_the_cases_is_refused(counter: bool, attribute: str) -> None:
+    # mutant: ``found is None and name == "municipality"`` (a filter on the territory,
+    # or on a column the export lacks, got through)
+    spec = CaseCount(
+        count=CaseCountKind.ACTIVE, filters=(CaseFilter(attribute=attribute, values=("x",)),)
+    )
+    indicator = Indicator(id="filtered", name="Gefiltert", numerator=spec)
+    with pytest.raises(KommunaleIntegrationError, match=attribute):
+        compute_indicators(
+            cases=one_case_born_2007(), periods=["2025"], indicators=[indicator], disclosure=None
+        )
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["numpy", "pure"])
+def test_a_counter_filtering_on_the_age_group_ages_each_year_apart(fast: bool) -> None:
+    # mutant: ``uses_age`` false with only a filter on the age group (no breakdown by
+    # it): 2024 and 2025 counted in one batch with 2024's age groups. (The engine
+    # makes such a filter a hidden breakdown; the counter must not rely on it.)
+    from kommunale_integration._engine._fastcount import ArrayCounter
+
+    data = one_case_born_2007()
+    periods = [ReportPeriod.parse("2024"), ReportPeriod.parse("2025")]
+    layout = compute._Layout(periods, data.dimensions["municipality"][1], None, [])
+    spec = CaseCount(
+        count=CaseCountKind.ACTIVE, filters=(CaseFilter(attribute="age_group", values=("0-17",)),)
+    )
+    counter = (ArrayCounter if fast else compute._CaseCounter)(data, layout, [])
+    values = dict(zip(layout.cell_list(), counter.cells(spec, {0: 2024, 1: 2025}), strict=True))
+    assert values[(0, "all", ())] == 1
+    assert values[(1, "all", ())] == 0
+
+
+def test_the_control_of_a_count_is_the_strictest_of_its_rules() -> None:
+    """``_control_for``: the largest threshold; rounding where any rule rounds, to the
+    largest base; a base below the threshold becomes 10 up to a threshold of 10, and
+    above it the counts are suppressed; the margin is kept; no stricter rule, the
+    run's own control."""
+    control = compute._control_for
+    run = DisclosureControl()
+    assert control([Confidentiality()], None) is None
+    assert control([Confidentiality()], run) is run
+    assert control([], run) is run
+    found = control([Confidentiality(threshold=5), Confidentiality(threshold=4)], run)
+    assert (found.threshold, found.mode) == (5, "suppress")
+    found = control([Confidentiality(rounding=5), Confidentiality(rounding=10)], run)
+    assert (found.threshold, found.mode, found.base) == (3, "round", 10)
+    found = control([Confidentiality(rounding=5)], run)
+    assert (found.mode, found.base) == ("round", 5)
+    # a base of 5 hides less than a threshold of 6 … 10: rounded to 10 instead
+    for threshold in (6, 10):
+        found = control([Confidentiality(threshold=threshold), Confidentiality(rounding=5)], run)
+        assert (found.threshold, found.mode, found.base) == (threshold, "round", 10)
+    found = control([Confidentiality(threshold=5), Confidentiality(rounding=5)], run)
+    assert (found.threshold, found.mode, found.base) == (5, "round", 5)
+    # above 10 no base hides enough: suppressed, with the run's base
+    found = control([Confidentiality(threshold=11), Confidentiality(rounding=10)], run)
+    assert (found.threshold, found.mode, found.base) == (11, "suppress", run.base)
+    rounding_run = DisclosureControl(mode="round", base=5)
+    found = control([Confidentiality(threshold=7)], rounding_run)
+    assert (found.threshold, found.mode, found.base) == (7, "round", 10)
+    assert control([Confidentiality(threshold=4)], DisclosureControl(margin=1)).margin == 1
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["numpy", "pure"])
+def test_the_cases_open_on_a_day_are_the_cells_of_one_period(fast: bool) -> None:
+    # mutant: the slice of the period's cells ``p * n : (p + 2) * n`` (with a period
+    # after it, open_at gave the cells of two periods)
+    from kommunale_integration._engine._fastcount import ArrayCounter
+
+    data = one_case_born_2007()
+    periods = [ReportPeriod.parse("2024"), ReportPeriod.parse("2025")]
+    layout = compute._Layout(periods, data.dimensions["municipality"][1], None, [])
+    counter = (ArrayCounter if fast else compute._CaseCounter)(data, layout, [])
+    day = ReportPeriod.parse("2025").start.toordinal()
+    found = counter.open_at(CaseCount(count=CaseCountKind.ACTIVE), 0, day, 2025)
+    # all, the Kreis, the Gemeinde: one cell each, the case open on 1 January 2025
+    assert found == [1, 1, 1]
