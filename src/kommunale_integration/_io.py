@@ -51,9 +51,11 @@ from ._signals import held
 
 __all__ = [
     "MANIFEST",
+    "InputFolder",
     "atomic_directory",
     "atomic_write",
     "check_not_input",
+    "check_outputs",
     "check_replaceable",
     "csv_text",
     "outputs_written",
@@ -83,11 +85,32 @@ _written: list[Path] = []
 # --------------------------------------------------------------------------- inputs
 
 
+class InputFolder(os.PathLike[str]):
+    """An input folder whose every file is read (a folder of templates, which may
+    include one another): an output over any file in it is refused, whatever its
+    suffix.
+
+    .. versionadded:: 0.1.0
+    """
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: StrPath) -> None:
+        self.path = os.fspath(path)
+
+    def __fspath__(self) -> str:
+        return self.path
+
+    def __str__(self) -> str:
+        return self.path
+
+
 def check_not_input(output: StrPath, inputs: Iterable[StrPath] = ()) -> None:
     """Refuse an *output* that is an input, holds one, or would be read as one.
 
     Refused are: one of *inputs*; a folder that contains one of them; a data file inside
-    a folder input; and — for every caller, with or without *inputs* — a file that
+    a folder input, and any file inside an :class:`InputFolder`; and — for every
+    caller, with or without *inputs* — a file that
     :func:`~kommunale_integration.load_concept` reads from a concept folder above the
     output (the main file, a default table, a file named under ``tables:``), also
     when it does not exist yet.
@@ -113,13 +136,18 @@ def check_not_input(output: StrPath, inputs: Iterable[StrPath] = ()) -> None:
                 )
             )
         # A folder input (a concept folder, an HSDS export) is read file by file: its
-        # data files are inputs too.
-        if (
-            source.is_dir()
-            and out.is_relative_to(source)
-            and out.is_file()
-            and out.suffix.lower() in _DATA_SUFFIXES
-        ):
+        # data files are inputs too, and every file of a folder of templates.
+        inside = source.is_dir() and out.is_relative_to(source) and out.is_file()
+        if inside and isinstance(item, InputFolder):
+            raise OutputError(
+                tr(
+                    "refusing to overwrite {output}: every file of the input folder {item} "
+                    "is read (a template); choose another output",
+                    output=output,
+                    item=item,
+                )
+            )
+        if inside and out.suffix.lower() in _DATA_SUFFIXES:
             raise OutputError(
                 tr(
                     "refusing to overwrite {output}: it is a data file of the input folder "
@@ -136,6 +164,48 @@ def check_not_input(output: StrPath, inputs: Iterable[StrPath] = ()) -> None:
                     "folder {folder}, so the concept would break; choose another output",
                     output=output,
                     folder=folder,
+                )
+            )
+
+
+def check_outputs(
+    files: Iterable[StrPath], folders: Iterable[StrPath] = (), inputs: Iterable[StrPath] = ()
+) -> None:
+    """Check the outputs of one run before any work: none is an input
+    (:func:`check_not_input`), no two are the same, and none lies inside an output
+    folder, which is replaced as a whole.
+
+    ``indicators --output a-intern.csv --audit a-intern.csv`` wrote the audit and then
+    the table over it; ``--output p/x.csv --datapackage p`` put a file into the data
+    package that made the next run refuse the folder; ``--output p --datapackage p``
+    failed after writing the package.
+
+    Raises:
+        OutputError: naming both outputs; nothing was written.
+
+    .. versionadded:: 0.1.0
+    """
+    given = [(Path(p), False) for p in files] + [(Path(p), True) for p in folders]
+    inputs = list(inputs)
+    for path, _ in given:
+        check_not_input(path, inputs)
+    for (first, _), (second, folder) in itertools.permutations(given, 2):
+        one, other = _resolve(first), _resolve(second)
+        if one == other:
+            raise OutputError(
+                tr(
+                    "{path} is named for two outputs of one run: give each its own name; "
+                    "nothing was written",
+                    path=second,
+                )
+            )
+        if folder and one.is_relative_to(other):
+            raise OutputError(
+                tr(
+                    "{path} lies inside the output folder {folder}, which is replaced as a "
+                    "whole: write it beside the folder; nothing was written",
+                    path=first,
+                    folder=second,
                 )
             )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -43,6 +44,7 @@ __all__ = [
     "add_workers_option",
     "case_files",
     "emit",
+    "inputs_of",
     "load_concept_path",
     "not_stdout",
     "not_stdout_path",
@@ -335,6 +337,24 @@ def case_files(args: argparse.Namespace) -> tuple[str, str] | None:
     return (cases, events) if cases and events else None
 
 
+def inputs_of(args: argparse.Namespace, *given: str | Path | None) -> list[str | os.PathLike[str]]:
+    """Every input of a run, which no output may overwrite: *given* (what the command
+    reads itself: the concept, ``--previous``), the case export with its
+    ``--mapping``, and the folder of ``--templates`` — each file in it, as a template
+    may include any other (:class:`~._io.InputFolder`). The one list of the inputs that
+    options of several commands name: ``indicators --mapping m.yaml --output m.yaml``
+    overwrote the mapping, ``report --templates t --output t/report.html.j2`` a template.
+    """
+    from .._io import InputFolder
+
+    found: list[str | os.PathLike[str]] = [p for p in given if p]
+    found += [p for p in (*(case_files(args) or ()), getattr(args, "mapping", None)) if p]
+    templates = getattr(args, "templates", None)
+    if templates:
+        found.append(InputFolder(templates))
+    return found
+
+
 def case_mapping(path: str) -> dict[str, str]:
     """The headers of a case export mapped to the canonical columns, read from the YAML
     file *path* (``Fallnummer: case_id``, one line per header).
@@ -438,7 +458,9 @@ def load_concept_paths(*paths: str) -> list[Any]:
 # --------------------------------------------------------------------------- outputs
 
 
-def emit(data: str | bytes, output: str | None, *, inputs: Sequence[str | Path] = ()) -> None:
+def emit(
+    data: str | bytes, output: str | None, *, inputs: Sequence[str | os.PathLike[str]] = ()
+) -> None:
     """Write *data* atomically to *output* (never over an input), or to stdout when
     *output* is ``None`` or ``-`` (:func:`output_file`); bytes never go to a terminal."""
     from .._io import atomic_write

@@ -11,6 +11,7 @@ from ._common import (
     EXIT_OK,
     add_output_option,
     add_templates_option,
+    inputs_of,
     load_concept_path,
 )
 
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         args.output,
         languages=args.lang,
         templates=args.templates,
-        inputs=(args.path,),
+        inputs=inputs_of(args, args.path),
     )
     print(tr("directory written to {path}", path=target / "index.html"), file=sys.stderr)
     return EXIT_OK

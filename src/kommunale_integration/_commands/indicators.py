@@ -9,6 +9,7 @@ and marks the output.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from ._common import (
     add_workers_option,
     case_files,
     emit,
+    inputs_of,
     not_stdout,
     output_file,
     read_case_export,
@@ -146,6 +148,11 @@ def run(args: argparse.Namespace) -> int:
         check_internal_name(output)  # before any work
     if args.audit:
         _check_audit(args)
+    from .._io import check_outputs
+
+    outputs = [p for p in (output, args.audit) if p]
+    folders = [args.datapackage] if args.datapackage else []
+    check_outputs(outputs, folders, inputs_of(args, args.path))  # before any work
     period = ReportPeriod.parse(args.period)
     by = [part.strip() for part in args.by.split(",") if part.strip()]
     concept = None
@@ -199,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if disclosure is not None:
         _explain_threshold(table, disclosure)
-    inputs = [p for p in (args.path, args.cases, args.events) if p]
+    inputs = inputs_of(args, args.path)
     if args.datapackage:
         folder = table.write_datapackage(args.datapackage, inputs=inputs)
         say_written(folder / "datapackage.json")
@@ -260,7 +267,7 @@ def _check_audit(args: argparse.Namespace) -> None:
         ) from None
 
 
-def _write_audit(table: Any, path: str, inputs: list[str]) -> None:
+def _write_audit(table: Any, path: str, inputs: list[str | os.PathLike[str]]) -> None:
     """Write the audit (one row per suppressed count) and say what it holds."""
     import math
 

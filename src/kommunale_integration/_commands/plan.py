@@ -13,6 +13,7 @@ from ._common import (
     add_output_option,
     add_templates_option,
     emit,
+    inputs_of,
     load_concept_path,
 )
 
@@ -51,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
         lang=args.lang,
         templates=args.templates,
     )
-    emit(text, args.output, inputs=(args.path,))
+    emit(text, args.output, inputs=inputs_of(args, args.path))
     return EXIT_OK

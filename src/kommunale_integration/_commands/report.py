@@ -17,6 +17,7 @@ from ._common import (
     add_workers_option,
     case_files,
     emit,
+    inputs_of,
     load_concept_paths,
     read_case_export,
 )
@@ -80,13 +81,13 @@ def run(args: argparse.Namespace) -> int:
     from .._periods import ReportPeriod
     from .._reports import DEFAULT_DISCLOSURE, Vorlage, build_report
 
-    files = case_files(args)
+    case_files(args)  # --cases and --events together, before the concept is loaded
     period = ReportPeriod.parse(args.period)
     concept, *earlier = load_concept_paths(args.path, *([args.previous] if args.previous else []))
     period = ReportPeriod.parse(args.period, budget_start_month=concept.fiscal_year_start)
     previous = earlier[0] if earlier else None
     cases = read_case_export(args, concept=concept)
-    inputs = (args.path, *(files or ()), *([args.previous] if args.previous else []))
+    inputs = inputs_of(args, args.path, args.previous)
     data = build_report(
         concept,
         period,

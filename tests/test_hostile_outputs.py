@@ -1,0 +1,173 @@
+"""Hostile outputs found by the sixteenth session's hostile tester: an input named by an
+option that several commands share (``--mapping``, ``--templates``) was overwritten, and
+the outputs of one ``indicators`` run could name one place or lie one inside another."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from helpers import run_cli
+
+pytestmark = pytest.mark.usefixtures("english_messages")
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "stadt_coesfeld"
+CASES = ["--cases", str(EXAMPLE / "cases.csv"), "--events", str(EXAMPLE / "events.csv")]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every entry below *folder* with the bytes of each file (None: a folder)."""
+    found: dict[str, bytes | None] = {}
+    for path in sorted(folder.rglob("*")):
+        found[path.relative_to(folder).as_posix()] = None if path.is_dir() else path.read_bytes()
+    return found
+
+
+MAPPING = "case_id: case_id\n"
+TEMPLATE = "{{ 1 }}\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "victim"),
+    [
+        (
+            [
+                "indicators",
+                "--period",
+                "2025",
+                "--only",
+                *CASES,
+                "--mapping",
+                "m-intern.yaml",
+                "--output",
+                "m-intern.yaml",
+            ],
+            "m-intern.yaml",
+        ),
+        (
+            [
+                "indicators",
+                "--period",
+                "2025",
+                "--only",
+                *CASES,
+                "--mapping",
+                "m-intern.yaml",
+                "--audit",
+                "m-intern.yaml",
+            ],
+            "m-intern.yaml",
+        ),
+        (
+            [
+                "report",
+                str(EXAMPLE),
+                "--period",
+                "2025",
+                *CASES,
+                "--mapping",
+                "m-intern.yaml",
+                "--output",
+                "m-intern.yaml",
+            ],
+            "m-intern.yaml",
+        ),
+        (
+            [
+                "report",
+                str(EXAMPLE),
+                "--period",
+                "2025",
+                "--templates",
+                "tpl",
+                "--output",
+                "tpl/report.html.j2",
+            ],
+            "tpl/report.html.j2",
+        ),
+        (
+            [
+                "report",
+                str(EXAMPLE),
+                "--period",
+                "2025",
+                "--templates",
+                "tpl",
+                "--output",
+                "tpl/teil.md",
+            ],
+            "tpl/teil.md",
+        ),
+        (
+            ["plan", str(EXAMPLE), "--templates", "tpl", "--output", "tpl/plan.html.j2"],
+            "tpl/plan.html.j2",
+        ),
+    ],
+)
+def test_an_input_named_by_a_shared_option_is_never_overwritten(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    victim: str,
+) -> None:
+    """``indicators --mapping m-intern.yaml --output m-intern.yaml`` replaced the mapping by the
+    table, and ``report --templates tpl --output tpl/report.html.j2`` a template by the
+    report: the inputs that options of several commands name were not the run's
+    inputs."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m-intern.yaml").write_text(MAPPING, "utf-8")
+    (tmp_path / "tpl").mkdir()
+    for name in ("report.html.j2", "plan.html.j2", "teil.md"):
+        (tmp_path / "tpl" / name).write_text(TEMPLATE, "utf-8")
+    before = _snapshot(tmp_path)
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2, err
+    assert f"overwrite {victim}" in err or f"input {victim}" in err, err
+    assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("outputs", "said"),
+    [
+        (
+            ["--output", "a-intern.csv", "--audit", "a-intern.csv"],
+            "a-intern.csv is named for two outputs of one run",
+        ),
+        (
+            ["--output", "./a-intern.csv", "--audit", "a-intern.csv"],
+            "is named for two outputs of one run",
+        ),
+        (
+            ["--output", "paket", "--datapackage", "paket"],
+            "paket is named for two outputs of one run",
+        ),
+        (
+            ["--output", "paket/kennzahlen.csv", "--datapackage", "paket"],
+            "paket/kennzahlen.csv lies inside the output folder paket",
+        ),
+        (
+            ["--audit", "paket/pruef-intern.csv", "--datapackage", "paket"],
+            "paket/pruef-intern.csv lies inside the output folder paket",
+        ),
+    ],
+)
+def test_the_outputs_of_one_run_are_apart_before_any_work(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    outputs: list[str],
+    said: str,
+) -> None:
+    """The audit (true values of suppressed cells) was written and then silently
+    replaced by the table of the same name; a table written into the data package's
+    folder made the next run refuse that folder as not the library's; ``--output p
+    --datapackage p`` wrote the package and then failed. Now nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "indicators", "--period", "2025", "--only", *CASES, *outputs)
+    assert code == 2, err
+    assert said.replace("/", os.sep) in err, err
+    assert "nothing was written" in err
+    assert list(tmp_path.iterdir()) == []
