@@ -3,7 +3,8 @@
 Run as a script (by ``tests/test_signals.py``) with one JSON argument::
 
     {"signal": "SIGTERM", "old": [argv…] | null, "new": [argv…], "outputs": "DIR",
-     "points": 30, "prelude": "python code run first (to break the library on purpose)"}
+     "points": 30, "prelude": "python code run first (to break the library on purpose)",
+     "together": false}
 
 The process imports the library once, then runs each command line in a forked child
 (a fork costs milliseconds; a new interpreter would cost a second):
@@ -21,6 +22,7 @@ what it saw. The rules (written here, not taken from the library):
 
 * a catchable signal: the exit code is 128 + the signal number (or 0 when the command
   had finished), every output is the old one or the new one, no temporary is left;
+  with ``"together"`` (the outputs are one release) all of them are old or all new;
 * ``SIGKILL``: every output under its real name is the old one or the new one; anything
   else is a temporary named ``.<output name>.ki-…``; the next run then leaves exactly
   the new tree.
@@ -215,7 +217,7 @@ def check(spec: dict[str, Any]) -> dict[str, Any]:
         left = tree(outputs)
         kept = {rel: data for rel, data in left.items() if not is_temporary(rel)}
         temporaries = sorted(rel for rel in left if is_temporary(rel))
-        problem = _judge(signum, result, kept, old, new, temporaries)
+        problem = _judge(signum, result, kept, old, new, temporaries, spec.get("together", False))
         if signum == signal.SIGKILL and problem is None:
             again = run(new_argv)
             if again.get("code") != 0 or tree(outputs) != new:
@@ -229,7 +231,13 @@ def check(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _judge(
-    signum: int, result: dict[str, Any], kept: dict[str, Any], old: Any, new: Any, temps: list[str]
+    signum: int,
+    result: dict[str, Any],
+    kept: dict[str, Any],
+    old: Any,
+    new: Any,
+    temps: list[str],
+    together: bool = False,
 ) -> str | None:
     if signum == signal.SIGKILL:
         if result != {"signal": signal.SIGKILL}:
@@ -246,6 +254,8 @@ def _judge(
         return "exit 0 without the new output"
     if not _old_or_new(kept, old, new):
         return "a half output: " + repr(_difference(kept, old, new))
+    if together and kept not in (old, new):
+        return "the old and the new release side by side: " + repr(_difference(kept, old, new))
     return None
 
 

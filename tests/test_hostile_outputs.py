@@ -26,6 +26,13 @@ def _snapshot(folder: Path) -> dict[str, bytes | None]:
 
 
 MAPPING = "case_id: case_id\n"
+#: A Gemeindeverzeichnis in its CSV form: Land, Kreis and one Gemeinde.
+GV_ROWS = [
+    "10,,05,,,,,Nordrhein-Westfalen,,,,,,,,,,,,",
+    "40,43,05,5,66,,,Steinfurt,,,,,,,,,,,,",
+    '60,64,05,5,66,0096,096,Wettringen, 57.69, 8 261, 4 129, 4 132,  143,48493,"7,319404",'
+    '"52,209339",H03,Münsterland,02,mittlere Besiedlungsdichte',
+]
 TEMPLATE = "{{ 1 }}\n"
 
 
@@ -171,3 +178,35 @@ def test_the_outputs_of_one_run_are_apart_before_any_work(
     assert said.replace("/", os.sep) in err, err
     assert "nothing was written" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupt_between_the_catalogue_and_the_concept_changes_neither(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``territories update --concept`` writes the catalogue and records it in
+    konzept.yaml: Ctrl-C between the two left the new catalogue under the name the
+    concept already used, with the concept's old Gebietsstand."""
+    import kommunale_integration as ki
+    from kommunale_integration import _territories
+    from kommunale_integration._cli import main
+
+    source = tmp_path / "gv.csv"
+    source.write_text("\n".join(GV_ROWS) + "\n", "utf-8")
+    folder = tmp_path / "w"
+    ki.init_concept(folder, ags="05566096")
+    (folder / "gv.tsv").write_text("the catalogue the concept records\n", "utf-8")
+    before = _snapshot(folder)
+    real = _territories.record_territory_catalogue
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt  # Ctrl-C once the catalogue is written
+
+    monkeypatch.setattr(_territories, "record_territory_catalogue", interrupted)
+    argv = ["--lang", "en", "territories", "update", str(source), "--output",
+            str(folder / "gv.tsv"), "--gebietsstand", "2024-12-31",
+            "--concept", str(folder)]  # fmt: skip
+    assert main(argv) == 130
+    assert _snapshot(folder) == before
+    monkeypatch.setattr(_territories, "record_territory_catalogue", real)
+    assert main(argv) == 0
+    assert "gebietsstand: 2024-12-31" in (folder / "konzept.yaml").read_text("utf-8")

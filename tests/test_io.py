@@ -633,3 +633,83 @@ def test_a_file_on_the_way_to_the_output_is_named(tmp_path: Path) -> None:
         pass
     assert blocker.read_bytes() == b"keep"
     assert atomic_write(tmp_path / "neu" / "unter" / "x.html", "x").read_text() == "x"
+
+
+# --------------------------------------------------------------------------- one release
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_text("utf-8") if p.is_file() else "/"
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def _old_release(tmp_path: Path) -> None:
+    atomic_write(tmp_path / "table.csv", "old")
+    with atomic_directory(tmp_path / "paket", writer="t") as new:
+        (new / "data.csv").write_text("old", "utf-8")
+
+
+def test_outputs_written_together_are_put_in_place_at_the_end(tmp_path: Path) -> None:
+    _old_release(tmp_path)
+    _io.forget_outputs()
+    with _io.written_together():
+        atomic_write(tmp_path / "table.csv", "new")
+        with atomic_directory(tmp_path / "paket", writer="t") as new:
+            (new / "data.csv").write_text("new", "utf-8")
+            atomic_write(new / "inside.txt", "new")  # part of the folder: at once
+            assert (new / "inside.txt").read_text("utf-8") == "new"
+        # nothing is in place before the end of the block
+        assert (tmp_path / "table.csv").read_text("utf-8") == "old"
+        assert (tmp_path / "paket" / "data.csv").read_text("utf-8") == "old"
+        assert _io.outputs_written() == ()
+    assert (tmp_path / "table.csv").read_text("utf-8") == "new"
+    assert (tmp_path / "paket" / "data.csv").read_text("utf-8") == "new"
+    assert (tmp_path / "paket" / "inside.txt").read_text("utf-8") == "new"
+    assert set(_io.outputs_written()) == {tmp_path / "table.csv", tmp_path / "paket"}
+    assert not [p for p in tmp_path.iterdir() if ".ki-" in p.name]
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, OSError])
+def test_an_error_in_a_release_changes_nothing_and_leaves_no_temporary(
+    tmp_path: Path, error: type[BaseException]
+) -> None:
+    _old_release(tmp_path)
+    before = _tree(tmp_path)
+
+    def release() -> None:
+        with _io.written_together():
+            atomic_write(tmp_path / "table.csv", "new")
+            with atomic_directory(tmp_path / "paket", writer="t") as new:
+                (new / "data.csv").write_text("new", "utf-8")
+            atomic_write(tmp_path / "more.csv", "new")
+            raise error
+
+    with pytest.raises(error):
+        release()
+    assert _tree(tmp_path) == before
+
+
+def test_a_failed_rename_in_a_release_removes_the_temporaries_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _old_release(tmp_path)
+    real = _io._swap
+
+    def full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_io, "_swap", full)
+
+    def release() -> None:
+        with _io.written_together():
+            with atomic_directory(tmp_path / "paket", writer="t") as new:
+                (new / "data.csv").write_text("new", "utf-8")
+            atomic_write(tmp_path / "table.csv", "new")
+
+    with pytest.raises(OSError, match="No space left"):
+        release()
+    monkeypatch.setattr(_io, "_swap", real)
+    assert (tmp_path / "table.csv").read_text("utf-8") == "old"
+    assert not [p for p in tmp_path.iterdir() if ".ki-" in p.name]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import DEFAULT_SIGINT
 from kommunale_integration._io import atomic_directory
 
 pytestmark = [
@@ -66,10 +67,16 @@ def outputs(tmp_path: Path) -> Iterator[Path]:
 
 
 def _harness(
-    how: str, old: list[str] | None, new: list[str], outputs: Path, points: int, prelude: str = ""
+    how: str,
+    old: list[str] | None,
+    new: list[str],
+    outputs: Path,
+    points: int,
+    prelude: str = "",
+    together: bool = False,
 ) -> dict:
     spec = {"signal": how, "old": old, "new": new, "outputs": str(outputs), "points": points,
-            "prelude": prelude}  # fmt: skip
+            "prelude": prelude, "together": together}  # fmt: skip
     done = subprocess.run(
         [sys.executable, str(HARNESS), json.dumps(spec)],
         capture_output=True, text=True, check=False, timeout=600,
@@ -118,6 +125,20 @@ def test_sigterm_at_any_moment_of_writing_leaves_old_or_new_and_no_temporary(
     old, new = _commands(*concepts, outputs, EXAMPLE)[command]
     found = _harness("SIGTERM", old, new, outputs, points=3)
     assert found["tried"] >= 6 or found["tried"] == found["moments"]
+    assert found["broken"] == [], found
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT"])
+def test_the_outputs_of_one_release_are_all_old_or_all_new_after_an_interrupt(
+    concepts: tuple[Path, Path], outputs: Path, how: str
+) -> None:
+    # indicators --output --datapackage --audit is one release (one pattern of suppressed
+    # cells): a SIGTERM after the data package was renamed into place left it beside the
+    # previous release's table and audit (7 of 15 moments); now the three are put in
+    # place together, with the signals held back between the renames
+    old, new = _commands(*concepts, outputs, EXAMPLE)["indicators"]
+    found = _harness(how, old, new, outputs, points=12, together=True)
+    assert found["tried"] >= 12 or found["tried"] == found["moments"]
     assert found["broken"] == [], found
 
 
@@ -194,6 +215,57 @@ def test_a_second_ctrl_c_does_not_cut_the_removal_of_the_new_folder_short(
     with pytest.raises(KeyboardInterrupt):
         build()
     assert list(tmp_path.iterdir()) == []
+
+
+#: A program that runs the command line as its entry point does (``main()`` reading
+#: ``sys.argv``) and sends itself Ctrl-C before the command (while its options are
+#: read) or after it: while its logging ends (``_reader_gone`` is the last step of
+#: ``main``), or at exit.
+LATE_CTRL_C = """
+import atexit, os, signal, sys
+from kommunale_integration import _cli
+sys.argv = ["kommunale-integration", "--lang", "en", *sys.argv[2:]]
+if sys.argv_when == "before the command":
+    real_parser = _cli.build_parser
+    def early():
+        os.kill(os.getpid(), signal.SIGINT)
+        return real_parser()
+    _cli.build_parser = early
+elif sys.argv_when == "after the command":
+    real = _cli._reader_gone
+    def late(**kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        return real(**kwargs)
+    _cli._reader_gone = late
+else:
+    atexit.register(os.kill, os.getpid(), signal.SIGINT)
+sys.exit(_cli.main())
+"""
+
+
+@pytest.mark.parametrize(
+    ("when", "code"), [("before the command", 130), ("after the command", 130), ("at exit", -2)]
+)
+def test_a_ctrl_c_just_before_or_after_the_command_prints_no_traceback(
+    tmp_path: Path, when: str, code: int
+) -> None:
+    # Ctrl-C right after "written: b.html" printed Python's traceback of a
+    # KeyboardInterrupt in the end of the logging, or in a function run at exit; and
+    # while the options were read (the command modules imported), before the command
+    program = DEFAULT_SIGINT + LATE_CTRL_C.replace("sys.argv_when", repr(when))
+    argv = ["report", str(EXAMPLE), "--period", "2025", "--output", str(tmp_path / "b.html")]
+    done = subprocess.run(
+        [sys.executable, "-c", program, "-", *argv],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "KeyboardInterrupt" not in done.stderr, done.stderr
+    assert done.returncode == code, done.stderr
+    assert (tmp_path / "b.html").is_file() is (when != "before the command")
+    if when == "after the command":
+        assert "these outputs were written completely before" in done.stderr
+    if when == "before the command":
+        assert "interrupted; no output was changed" in done.stderr
 
 
 def test_an_ignored_sighup_stays_ignored_nohup() -> None:

@@ -10,6 +10,7 @@ which outputs were already written completely; nothing is ever left half written
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import os
@@ -296,7 +297,24 @@ def print_load_error(error: LoadError) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit code."""
+    from ._io import forget_outputs
+
+    forget_outputs()
     words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = _main(words)
+        if argv is None:
+            _end_quietly()
+    except KeyboardInterrupt as error:  # before the command (its options), or after it
+        if argv is None:
+            _end_quietly()
+        with using_language(_language_of(words)):
+            code = _interrupted(error)
+    return code
+
+
+def _main(words: list[str]) -> int:
+    """Parse *words* and run the command."""
     # --lang is found before parsing, so that the help and the usage errors speak it
     with using_language(_language_of(words)), _argparse_speaks(_language_of(words)):
         parser = build_parser()
@@ -313,12 +331,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Without --lang, messages follow the environment (LANG), while a document a
         # command writes (a report, a plan) stays German, whatever the server's locale.
         args.lang = args.main_lang or (language if default == "messages" else DEFAULT_LANGUAGE)
-    from ._io import forget_outputs
-
-    forget_outputs()
     with using_language(language), _logging_to_stderr(args.verbose):
         code = _run(func, args)
     return EXIT_BROKEN_PIPE if _reader_gone() else code
+
+
+def _end_quietly() -> None:
+    """Let a Ctrl-C that comes after the command end the program as the signal does,
+    without Python's ``KeyboardInterrupt`` and its traceback, which it printed from
+    wherever the interpreter then was (the end of the logging, the functions run at
+    exit). Everything is written and said by then; the shell shows 130, as after
+    ``SIGTERM`` (143), which is no longer handled either. Only for the program itself
+    (``main()`` without arguments): a caller of ``main([…])`` keeps its handler."""
+    with contextlib.suppress(ValueError):  # (not the main thread)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _reader_gone(*, after: BrokenPipeError | None = None) -> bool:

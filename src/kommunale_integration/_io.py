@@ -59,6 +59,7 @@ __all__ = [
     "check_replaceable",
     "csv_text",
     "outputs_written",
+    "written_together",
 ]
 
 StrPath = str | os.PathLike[str]
@@ -80,6 +81,12 @@ _TEMP: Final = ".ki-"
 _STALE_AFTER: Final = 24 * 3600  # where a process cannot be asked whether it still runs
 
 _written: list[Path] = []
+# Inside written_together(): what puts each prepared output in place, and what removes
+# its temporary; None outside it.
+_deferred: list[tuple[Callable[[], None], Callable[[], None]]] | None = None
+# The temporary folders atomic_directory is building: an output inside one of them is
+# part of that folder and written at once.
+_building: list[Path] = []
 
 
 # --------------------------------------------------------------------------- inputs
@@ -309,8 +316,9 @@ def atomic_write(
             handle.flush()
             os.fsync(handle.fileno())
         with held():
-            _rename(tmp_name, final)
-            _written.append(target)
+            if not _defer(final, lambda: _put(tmp_name, final, target), lambda: _unlink(tmp_name)):
+                _rename(tmp_name, final)
+                _written.append(target)
     except BaseException as error:
         if tmp_name:
             with held(), contextlib.suppress(FileNotFoundError):  # a second Ctrl-C too
@@ -546,6 +554,7 @@ def atomic_directory(
     check_replaceable(target, writer, own_files=own_files)
     token = secrets.token_hex(4)
     tmp = target.parent / f"{_temp_prefix(target, 'new')}{token}"
+    _building.append(tmp)
     try:
         with held():  # a signal here waits until the clean-up below knows the folder
             tmp.mkdir(mode=0o700)
@@ -566,7 +575,88 @@ def atomic_directory(
     finally:
         # outputs written inside the new folder are part of it, not outputs of their own
         _written[:] = [p for p in _written if not p.is_relative_to(tmp)]
-    _swap(tmp, target, token)
+        _building.remove(tmp)
+    with held():
+        deferred = _defer(
+            target,
+            lambda: _swap(tmp, target, token),
+            lambda: shutil.rmtree(tmp, ignore_errors=True),
+        )
+    if not deferred:
+        _swap(tmp, target, token)
+
+
+@contextlib.contextmanager
+def written_together() -> Iterator[None]:
+    """Put the outputs written in the block in place together, at its end.
+
+    Every :func:`atomic_write` and :func:`atomic_directory` in the block builds its
+    temporary as always, but its final rename (or swap) waits for the end of the
+    block, where all of them run one after another while ``SIGINT``, ``SIGTERM`` and
+    ``SIGHUP`` are held back (:func:`._signals.held`): the outputs of one run that
+    belong together (``indicators --output … --datapackage … --audit …``: one
+    release, one pattern of suppressed cells) are either all the old ones or all the
+    new ones. ``kill`` after the data package was renamed into place left a new
+    package beside the previous release's table. An error or an interrupt in the
+    block removes every temporary: nothing was changed. Only ``SIGKILL`` (or a crash
+    of the system) between two renames leaves some outputs new and the others old.
+
+    Nested blocks put their outputs in place with the outermost one; an output built
+    inside a folder being built is part of that folder and not held back.
+
+    .. versionadded:: 0.1.0
+    """
+    global _deferred  # noqa: PLW0603 - one run, one block
+    if _deferred is not None:
+        yield
+        return
+    pending: list[tuple[Callable[[], None], Callable[[], None]]] = []
+    _deferred = pending
+    try:
+        yield
+    except BaseException:
+        _deferred = None
+        with held():  # a second Ctrl-C must not cut the removal short
+            for _, remove in pending:
+                remove()
+        raise
+    _deferred = None
+    with held():
+        for index, (put, _) in enumerate(pending):
+            try:
+                put()
+            except BaseException:
+                for _, remove in pending[index:]:  # (the failed one's too)
+                    remove()
+                raise
+
+
+def _defer(target: Path, put: Callable[[], None], remove: Callable[[], None]) -> bool:
+    """Hold back *put* (and the clean-up *remove*) until the end of
+    :func:`written_together`; whether it was held back (not outside the block, nor for
+    a *target* inside a folder being built)."""
+    if _deferred is None or any(
+        _resolve(target).is_relative_to(_resolve(folder)) for folder in _building
+    ):
+        return False
+    _deferred.append((put, remove))
+    return True
+
+
+def _put(tmp_name: str, final: Path, target: Path) -> None:
+    """Rename the complete temporary *tmp_name* to *final* (the output *target*)."""
+    try:
+        _rename(tmp_name, final)
+    except BaseException as error:
+        _unlink(tmp_name)
+        _name_the_output(error, target)
+        raise
+    _written.append(target)
+
+
+def _unlink(name: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name)
 
 
 def check_replaceable(

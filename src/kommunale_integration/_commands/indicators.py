@@ -207,13 +207,20 @@ def run(args: argparse.Namespace) -> int:
     if disclosure is not None:
         _explain_threshold(table, disclosure)
     inputs = inputs_of(args, args.path)
+    from .._io import written_together
+
+    with written_together():  # one release: all old or all new, also after kill
+        if args.datapackage:
+            folder = table.write_datapackage(args.datapackage, inputs=inputs)
+        if args.audit:
+            _write_audit(table, args.audit, inputs)
+        if output:
+            table.write(output, args.format, inputs=inputs)
     if args.datapackage:
-        folder = table.write_datapackage(args.datapackage, inputs=inputs)
         say_written(folder / "datapackage.json")
     if args.audit:
-        _write_audit(table, args.audit, inputs)
+        _say_audit(table, args.audit)
     if output:
-        table.write(output, args.format, inputs=inputs)
         say_written(output)
     else:
         emit(table.render(args.format) + ("\n" if args.format == "json" else ""), None)
@@ -268,10 +275,9 @@ def _check_audit(args: argparse.Namespace) -> None:
 
 
 def _write_audit(table: Any, path: str, inputs: list[str | os.PathLike[str]]) -> None:
-    """Write the audit (one row per suppressed count) and say what it holds."""
+    """Write the audit (one row per suppressed count)."""
     import math
 
-    from .._i18n import tr
     from .._io import atomic_write, csv_text
 
     head = ["indicator", "period", "territory", *table.dimensions]
@@ -291,6 +297,10 @@ def _write_audit(table: Any, path: str, inputs: list[str | os.PathLike[str]]) ->
             ]
         )
     atomic_write(path, csv_text(rows), inputs=inputs)
+
+
+def _say_audit(table: Any, path: str) -> None:
+    """Say what the audit written to *path* holds."""
     primary = [c for c in table.audit if c.primary]
     exposed = [c for c in table.audit if c.exposed]
     print(

@@ -220,7 +220,7 @@ def _show(args: argparse.Namespace) -> int:
 
 def _update(args: argparse.Namespace) -> int:
     from .._i18n import format_date, format_number, tr
-    from .._io import check_not_input
+    from .._io import check_not_input, written_together
     from .._territories import (
         read_gemeindeverzeichnis,
         record_territory_catalogue,
@@ -231,7 +231,11 @@ def _update(args: argparse.Namespace) -> int:
     book = read_gemeindeverzeichnis(
         args.file, gebietsstand=args.gebietsstand, population_date=args.population_date
     )
-    write_territory_catalogue(book, args.output)
+    # the catalogue and the concept that names it: both new or both as they were
+    with written_together():
+        write_territory_catalogue(book, args.output)
+        if args.concept is not None:
+            changes = record_territory_catalogue(args.concept, args.output, book)
     print(
         tr(
             "written: {path} ({towns} Städte and Gemeinden, Gebietsstand {stand})",
@@ -245,7 +249,6 @@ def _update(args: argparse.Namespace) -> int:
         print(f"  gebietsstand: {book.gebietsstand.isoformat()}")
         print(f"  territory_catalogue: {args.output}")
         return EXIT_OK
-    changes = record_territory_catalogue(args.concept, args.output, book)
     for key, (old, new) in changes.items():
         print(tr("changed in the concept: {key}: {old} → {new}", key=key, old=old or "–", new=new))
     if not changes:
