@@ -180,6 +180,71 @@ def test_the_outputs_of_one_run_are_apart_before_any_work(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("name", ["ä" * 124 + ".md", "b" * 252 + ".md"])
+def test_an_output_with_a_long_name_the_file_system_allows_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """A name of 240 to 255 bytes is a valid file name, but the temporary beside it
+    (``.<name>.ki-tmp-<pid>-<token>``) was not: "the name is too long"."""
+    assert len(os.fsencode(name)) <= 255
+    for _ in range(2):  # new, then replaced
+        code, _, err = run_cli(capsys, "plan", EXAMPLE, "--output", tmp_path / name)
+        assert code == 0, err
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+def test_a_long_named_output_left_half_written_by_a_killed_run_is_cleaned_up(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    from kommunale_integration._io import _stem, atomic_directory, atomic_write
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    pid = int(gone.stdout)  # a process that no longer runs
+    name = "k" * 250
+    for role in ("tmp", "new"):
+        stale = tmp_path / f".{_stem(name)}.ki-{role}-{pid}-0123abcd"
+        stale.mkdir() if role == "new" else stale.write_text("half", "utf-8")
+    atomic_write(tmp_path / (name[:-4] + ".csv"), "other output: its temporaries stay")
+    assert len(list(tmp_path.iterdir())) == 3
+    with atomic_directory(tmp_path / name, writer="t") as new:
+        (new / "a.txt").write_text("a", "utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name[:-4] + ".csv", name]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["directory", str(EXAMPLE), "--output", "{out}"],
+        ["export", "hsds", str(EXAMPLE), "--output", "{out}"],
+        ["calendar", str(EXAMPLE), "--output", "{out}"],
+    ],
+)
+def test_a_mount_point_as_output_folder_is_refused_with_advice(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+) -> None:
+    """An empty USB stick or share given as output folder: the folder is replaced as a
+    whole, which a mount point cannot be — the swap failed after the whole build with
+    "the file or device is busy". (``init`` fills an empty folder file by file, which
+    works there.) A mount point is simulated: tests do not mount."""
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    real = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda p: Path(p) == stick or real(p))
+    code, _, err = run_cli(capsys, *[w.replace("{out}", str(stick)) for w in argv])
+    assert code == 2, err
+    assert f"{stick} is a mount point" in err
+    assert f"name a folder inside it (for example {stick / 'ausgabe'})" in err
+    assert list(stick.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["usb"]  # no temporary beside it
+
+
 def test_an_interrupt_between_the_catalogue_and_the_concept_changes_neither(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -351,6 +351,30 @@ def _refuse_working_folder(target: Path, output: StrPath) -> None:
         )
 
 
+def _refuse_mount_point(target: Path, output: StrPath) -> None:
+    """Refuse an output folder that is a mount point (a USB stick, a share of the web
+    server): a folder is replaced as a whole, and a mount point cannot be moved — the
+    swap failed after the whole build with "the file or device is busy".
+
+    Raises:
+        OutputError: naming the folder; nothing was written.
+    """
+    try:
+        mounted = target.is_dir() and not target.is_symlink() and os.path.ismount(target)
+    except OSError:
+        return
+    if mounted:
+        raise OutputError(
+            tr(
+                "{path} is a mount point (a drive or a share), and an output folder is "
+                "replaced as a whole; nothing was written: name a folder inside it (for "
+                "example {example})",
+                path=output,
+                example=os.path.join(output, "ausgabe"),
+            )
+        )
+
+
 def _refuse_protected(target: Path, output: StrPath) -> None:
     """Refuse an output that its owner has write-protected: a file without any write
     permission (a report marked read-only as sent to the council), or, on POSIX, such a
@@ -548,6 +572,7 @@ def atomic_directory(
     target = Path(path)
     check_not_input(target, inputs)
     _refuse_working_folder(target, path)
+    _refuse_mount_point(target, path)
     _refuse_protected(target, path)
     _make_folder(target.parent, path)
     _remove_stale(target)
@@ -899,7 +924,25 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def _temp_prefix(target: Path, role: str) -> str:
-    return f".{target.name}{_TEMP}{role}-{os.getpid()}-"
+    return f".{_stem(target.name)}{_TEMP}{role}-{os.getpid()}-"
+
+
+#: Bytes of an output's name that the names of its temporaries keep: a file name may
+#: have 255 bytes, and a temporary adds about 25 (``.`` and ``.ki-tmp-<pid>-<token>``).
+_NAME_ROOM: Final = 200
+
+
+def _stem(name: str) -> str:
+    """The part of the temporaries' names that stands for the output *name*: the name
+    itself, or for a long one its first bytes and a digest of all of it (an output
+    named with 240 bytes, which the file system allows, was refused as "too long")."""
+    raw = os.fsencode(name)
+    if len(raw) <= _NAME_ROOM:
+        return name
+    import hashlib
+
+    digest = hashlib.sha256(raw).hexdigest()[:12]
+    return os.fsdecode(raw[: _NAME_ROOM - len(digest) - 1]) + "~" + digest
 
 
 def _remove_stale(target: Path) -> None:
@@ -907,7 +950,7 @@ def _remove_stale(target: Path) -> None:
 
     Only temporaries named after *target* whose process no longer runs are touched.
     """
-    prefix = f".{target.name}{_TEMP}"
+    prefix = f".{_stem(target.name)}{_TEMP}"
     try:
         names = [n for n in os.listdir(target.parent) if n.startswith(prefix)]
     except OSError:
