@@ -275,3 +275,34 @@ def test_an_interrupt_between_the_catalogue_and_the_concept_changes_neither(
     monkeypatch.setattr(_territories, "record_territory_catalogue", real)
     assert main(argv) == 0
     assert "gebietsstand: 2024-12-31" in (folder / "konzept.yaml").read_text("utf-8")
+
+
+def test_a_link_the_user_put_under_a_name_the_library_wrote_is_not_removed(
+    tmp_path: Path,
+) -> None:
+    """A site folder whose index.html the user replaced by a symbolic link to a page
+    of their own: the manifest lists the name, so the folder was replaced as the
+    library's own and the user's link was gone (the page it led to stayed)."""
+    from kommunale_integration import OutputError
+    from kommunale_integration._io import atomic_directory
+
+    def build() -> None:
+        with atomic_directory(tmp_path / "site", writer="t") as new:
+            (new / "index.html").write_text("the library's page", "utf-8")
+            (new / "de").mkdir()
+            (new / "de" / "a.html").write_text("a", "utf-8")
+
+    build()
+    mine = tmp_path / "meine-seite.html"
+    mine.write_text("my own page", "utf-8")
+    (tmp_path / "site" / "index.html").unlink()
+    (tmp_path / "site" / "index.html").symlink_to(mine)
+    with pytest.raises(OutputError, match=r"did not write there \(index\.html\)"):
+        build()
+    assert (tmp_path / "site" / "index.html").is_symlink()
+    assert mine.read_text("utf-8") == "my own page"
+    (tmp_path / "site" / "index.html").unlink()
+    (tmp_path / "site" / "de" / "a.html").unlink()
+    (tmp_path / "site" / "de" / "a.html").symlink_to(mine)  # deeper down too
+    with pytest.raises(OutputError, match=r"did not write there \(de/a\.html\)"):
+        build()

@@ -745,7 +745,12 @@ def check_replaceable(
                 writer=writer,
             )
         )
-    unknown = _first(target, lambda name: name not in listed and name != MANIFEST)
+    # a symbolic link is never the library's, also under a name it wrote (a link the
+    # user put there in place of index.html, to a page of their own, is theirs)
+    unknown = _first(
+        target,
+        lambda name: (name not in listed and name != MANIFEST) or os.path.islink(target / name),
+    )
     if unknown:
         raise OutputError(
             tr(
