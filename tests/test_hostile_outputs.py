@@ -306,3 +306,19 @@ def test_a_link_the_user_put_under_a_name_the_library_wrote_is_not_removed(
     (tmp_path / "site" / "de" / "a.html").symlink_to(mine)  # deeper down too
     with pytest.raises(OutputError, match=r"did not write there \(de/a\.html\)"):
         build()
+
+
+@pytest.mark.parametrize("name", ["\u2066", "Coesfeld\u202e", "\u2069Coesfeld"])
+def test_init_refuses_a_name_whose_concept_the_loader_would_refuse(
+    tmp_path: Path, name: str
+) -> None:
+    """``init --name`` with a direction control left open (U+2066, found by the
+    hypothesis test of init) wrote a concept that load_concept then refused; a closed
+    pair stays allowed."""
+    import kommunale_integration as ki
+
+    with pytest.raises(ki.KommunaleIntegrationError, match="control characters"):
+        ki.init_concept(tmp_path / "k", ags="05558012", name=name)
+    assert not (tmp_path / "k").exists()
+    ki.init_concept(tmp_path / "ok", ags="05558012", name="\u2067Coesfeld\u2069")
+    ki.load_concept(tmp_path / "ok")

@@ -532,7 +532,10 @@ def _checked_name(target: Path, name: str | None) -> str:
     clean = (name or "").strip()
     if name is not None and not clean:
         raise KommunaleIntegrationError(tr("the name of the town must not be empty"))
-    if not _printable(clean):
+    from ._text import unsafe_character
+
+    # (also a direction control left open: the loader refuses the concept it gives)
+    if not _printable(clean) or unsafe_character(clean) is not None:
         raise KommunaleIntegrationError(
             tr(
                 "the name {name} contains control characters or line breaks; give the name as "
