@@ -8,6 +8,7 @@ import re
 import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from html.parser import HTMLParser
 from typing import Any
 
 import attrs
@@ -482,6 +483,116 @@ def test_docx_language_in_styles_and_runs(docx_parts: dict[str, str]) -> None:
     assert runs
     assert all('w:lang w:val="de-DE"' in run for run in runs if "<w:t" in run)
     assert "<dc:language>de-DE</dc:language>" in docx_parts["docProps/core.xml"]
+
+
+# --------------------------------------------------------------------------- language of parts
+
+
+class _Languages(HTMLParser):
+    """Every text of an HTML page with the language of its element (``lang`` inherited)."""
+
+    VOID = frozenset({"meta", "br", "img", "input", "link", "hr", "col", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.texts: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        lang = dict(attributes).get("lang") or (self.stack[-1] if self.stack else "")
+        self.stack.append(lang)
+
+    def handle_startendtag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
+        pass
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.texts.append((data.strip(), self.stack[-1] if self.stack else ""))
+
+
+def _text_languages(html: str) -> dict[str, set[str]]:
+    parser = _Languages()
+    parser.feed(html)
+    found: dict[str, set[str]] = {}
+    for text, lang in parser.texts:
+        found.setdefault(text, set()).add(lang)
+    return found
+
+
+def test_english_html_marks_the_concepts_texts_as_german() -> None:
+    """WCAG 3.1.2: in the English report a measure's title, a field's title and a goal
+    stand in an element of ``lang="de"`` (a screen reader read them with English
+    pronunciation); the report's own English text does not."""
+    html = ki.build_report(sample_concept(), "2025", format="html", lang="en", today=TODAY)
+    assert '<html lang="en">' in html
+    languages = _text_languages(html)
+    assert languages["Sprachcafés in allen Kommunen"] == {"de"}  # a measure (table cell)
+    assert languages["Sprache"] == {"de"}  # a field's title (heading, contents)
+    assert languages["Measure"] == {"en"}  # the report's own column heading
+    assert languages["Status"] == {"en"}
+    assert "en" in languages["Fields of action"]
+    assert "de" not in languages["Fields of action"]
+    # The concept's title in the report's own subject (h1), not the words around it.
+    assert languages["Integrationskonzept des Kreises Coesfeld"] == {"de"}
+    assert languages["Annual report 2025 on the"] == {"en"}
+    # Not in an attribute (the table's aria-label), the <title> or the print header's
+    # CSS string: no markup there, the text as it is.
+    assert not re.search(r'="[^"]*<span', html)
+    title = "Annual report 2025 on the Integrationskonzept des Kreises Coesfeld"
+    assert f"<title>{title}</title>" in html
+    assert f'content: "{title}"' in html
+    assert "\ue000" not in html
+    assert "\ue001" not in html
+
+
+def test_german_html_has_no_lang_attributes_in_its_body() -> None:
+    html = ki.build_report(sample_concept(), "2025", format="html", today=TODAY)
+    assert '<html lang="de">' in html
+    body = html.split("<body", 1)[1]
+    assert ' lang="' not in body
+
+
+def test_english_markdown_drops_the_marks() -> None:
+    md = ki.build_report(sample_concept(), "2025", format="md", lang="en", today=TODAY)
+    assert "| Sprachcafés in allen Kommunen |" in md
+    assert "\ue000" not in md
+    assert "\ue001" not in md
+
+
+def test_english_docx_marks_the_concepts_texts_as_german() -> None:
+    """The runs of a measure's title are ``de-DE`` in the English DOCX (whose default
+    is ``en-GB``); those of an English heading are not."""
+    data = ki.build_report(sample_concept(), "2025", format="docx", lang="en", today=TODAY)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+        styles = archive.read("word/styles.xml").decode("utf-8")
+    assert 'w:lang w:val="en-GB"' in styles
+    assert "de-DE" not in styles
+    runs = re.findall(r"<w:r>.*?</w:r>|<w:r .*?</w:r>", body, re.S)
+
+    def languages(text: str) -> set[str]:
+        """The languages of the runs whose text holds *text*."""
+        found = {
+            lang
+            for run in runs
+            if text in "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", run))
+            for lang in re.findall(r'<w:lang w:val="([^"]+)"', run)
+        }
+        assert found, text
+        return found
+
+    assert languages("Sprachcafés in allen Kommunen") == {"de-DE"}  # a table cell
+    assert languages("Jobcoaching für junge Geflüchtete") == {"de-DE"}
+    assert languages("Arbeitsmarktintegration") == {"de-DE"}  # a field's title
+    assert languages("Fields of action") == {"en-GB"}  # the report's own heading
+    assert languages("Measure") == {"en-GB"}
+    assert "\ue000" not in body
 
 
 def test_docx_page_numbers_and_running_header(docx_parts: dict[str, str]) -> None:

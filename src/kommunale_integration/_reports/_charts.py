@@ -53,13 +53,16 @@ def value_axis_title(figure: Figure) -> str | None:
     return unit or None
 
 
-def chart_title(figure: Figure, fmt: Formatter) -> str:
+def chart_title(figure: Figure, fmt: Formatter, *, own: bool = False) -> str:
     """The chart's title with the unit of its values (also on the value axis:
     :func:`value_axis_title`), e.g.
-    ``Entwicklung von „Vermittlungsquote (%)“ (Kreis Coesfeld)``."""
+    ``Entwicklung von „Vermittlungsquote (%)“ (Kreis Coesfeld)``; *own*: the Kennzahl's
+    name marked as the concept's text (:meth:`Formatter.own`, the caption under it)."""
     from ._outline import indicator_label
 
     label = indicator_label(figure.indicator)
+    if own:
+        label = fmt.own(label)
     return fmt.t("chart_trend", name=label, territory=figure.territory_name)
 
 

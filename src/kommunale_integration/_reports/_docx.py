@@ -2,7 +2,8 @@
 
 A short walk over the report outline (``_outline.py``): the same sections, tables and
 charts as HTML and Markdown. The document is ready to send: A4 with German margins,
-language ``de-DE`` (or ``en-GB``) in the styles and every run, a running header with the
+language ``de-DE`` (or ``en-GB``) in the styles and every run (in the English report
+the concept's own texts in runs of ``de-DE``: :meth:`Formatter.own`), a running header with the
 title (and the INTERN mark where it applies), page numbers as a field, real headings,
 tables with a repeated header row, column widths from their content and numbers
 right-aligned, charts as PNG with alt text, and core properties from the concept
@@ -19,7 +20,7 @@ from typing import Any, Final
 from .._errors import require_extra
 from ._charts import trend_png
 from ._context import ReportContext
-from ._format import Formatter
+from ._format import OWN_OPEN, Formatter, lang_parts, plain
 from ._outline import Block, Chart, Outline, Section, Table
 
 __all__ = ["render_report_docx"]
@@ -67,7 +68,19 @@ def _languages(doc: Any, language: str) -> None:
         if element.get(qn("w:type")) in ("paragraph", "character", "table"):
             _set_language(element.get_or_add_rPr(), language)
     for run in doc.element.body.iter(qn("w:r")):
-        _set_language(run.get_or_add_rPr(), language)
+        properties = run.get_or_add_rPr()
+        if properties.find(qn("w:lang")) is None:  # not a text of the concept (_text)
+            _set_language(properties, language)
+
+
+def _text(paragraph: Any, text: str, style: str | None = None) -> None:
+    """Append *text* to *paragraph* as runs; a text of the concept marked by
+    :meth:`Formatter.own` in a run of its language (``de-DE`` in the English report),
+    so that a screen reader and the spelling check take it as German."""
+    for piece, lang in lang_parts(text):
+        run = paragraph.add_run(piece, style=style)
+        if lang:
+            _set_language(run._r.get_or_add_rPr(), _LANGUAGES[lang])
 
 
 def _field(paragraph: Any, instruction: str) -> None:
@@ -147,9 +160,8 @@ def _page_setup(doc: Any, outline: Outline, fmt: Formatter) -> None:
     section.top_margin, section.bottom_margin = Cm(top), Cm(bottom)
     section.left_margin, section.right_margin = Cm(left), Cm(right)
     header = section.header.paragraphs[0]  # style "Header" (8 pt, see _report_styles)
-    run = header.add_run(outline.running_header)
-    if outline.banner is not None:
-        run.style = LABEL_STYLE  # INTERN in bold
+    # INTERN in bold
+    _text(header, outline.running_header, LABEL_STYLE if outline.banner is not None else None)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer.add_run(fmt.t("page") + " ")
@@ -170,7 +182,7 @@ def _page_setup(doc: Any, outline: Outline, fmt: Formatter) -> None:
 def _properties(doc: Any, outline: Outline, fmt: Formatter) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     core = doc.core_properties
-    core.title = outline.title
+    core.title = plain(outline.title)
     core.subject = outline.meta
     core.author = outline.author
     core.last_modified_by = outline.author
@@ -223,16 +235,20 @@ def _hyphenated(text: str) -> str:
 
 def _write(cell: Any, text: str) -> None:
     """Set the text of a table cell; a soft hyphen becomes Word's optional hyphen
-    (``w:softHyphen``: shown only where the word breaks)."""
-    if _SOFT_HYPHEN not in text:
+    (``w:softHyphen``: shown only where the word breaks), a text of the concept a run
+    of its language (:func:`_text`)."""
+    if _SOFT_HYPHEN not in text and OWN_OPEN not in text:
         cell.text = text
         return
     cell.text = ""
-    run = cell.paragraphs[0].add_run()
-    for index, piece in enumerate(text.split(_SOFT_HYPHEN)):
-        if index:
-            run._r.append(_oxml("w:softHyphen"))
-        run._r.add_t(piece)
+    for part, lang in lang_parts(text):
+        run = cell.paragraphs[0].add_run()
+        if lang:
+            _set_language(run._r.get_or_add_rPr(), _LANGUAGES[lang])
+        for index, piece in enumerate(part.split(_SOFT_HYPHEN)):
+            if index:
+                run._r.append(_oxml("w:softHyphen"))
+            run._r.add_t(piece)
 
 
 def _figure(text: str) -> bool:
@@ -278,7 +294,10 @@ def _widths(table: Table) -> list[float]:
     least: list[float] = []
     wish: list[float] = []
     for index, column in enumerate(table.columns):
-        texts = [_hyphenated(column.header), *(_hyphenated(row[index]) for row in table.rows)]
+        texts = [
+            _hyphenated(plain(column.header)),
+            *(_hyphenated(plain(row[index])) for row in table.rows),
+        ]
         header = texts[0]
         longest = max((len(text) for text in texts), default=1)
         # A figure never wraps: "−22 (−11,3 %)" is one (bound by the Formatter's no-break
@@ -341,9 +360,9 @@ def _share_room(table: Table, least: list[float], wish: list[float]) -> list[flo
     over every row (a row is as high as its tallest cell). A short name beside long
     topics ("Themen und Ergebnisse" of the network table) no longer gets half the room;
     no column grows beyond its *wish* while another still can."""
-    texts = [[row[index] for row in table.rows] for index in range(len(table.columns))]
+    texts = [[plain(row[index]) for row in table.rows] for index in range(len(table.columns))]
     sizes = [[_text_cm(text) for text in column] for column in texts]
-    headers = [_hyphenated(column.header) for column in table.columns]
+    headers = [_hyphenated(plain(column.header)) for column in table.columns]
 
     rows: list[tuple[float, ...]] = list(zip(*sizes, strict=True))
 
@@ -386,7 +405,7 @@ def _table(doc: Any, table: Table, *, header: bool = True) -> None:
     from docx.shared import Cm
 
     # The caption stays on the page of its table (its style keeps it with the next).
-    doc.add_paragraph(table.caption, style="Caption")
+    _text(doc.add_paragraph(style="Caption"), table.caption)
     grid = doc.add_table(rows=1 if header else 0, cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
@@ -457,12 +476,13 @@ def _charts(doc: Any, charts: list[Chart], fmt: Formatter) -> None:
             run = picture.add_run()
             run.add_picture(io.BytesIO(trend_png(chart.figure, fmt)), width=Cm(7.9))
             properties = run._r.xpath(".//wp:docPr")[0]
-            properties.set("descr", chart.description)
-            properties.set("title", chart.title)
-            caption = cell.add_paragraph(chart.title, style=CHART_CAPTION_STYLE)
+            properties.set("descr", plain(chart.description))
+            properties.set("title", plain(chart.title))
+            caption = cell.add_paragraph(style=CHART_CAPTION_STYLE)
+            _text(caption, chart.title)
             if chart.gaps:  # under the title, as the HTML's caption has it
                 caption.add_run().add_break()
-                caption.add_run(chart.gaps)
+                _text(caption, chart.gaps)
 
 
 def _block(doc: Any, block: Block) -> None:
@@ -472,8 +492,8 @@ def _block(doc: Any, block: Block) -> None:
         style = {"note": NOTE_STYLE, "lead": LEAD_STYLE}.get(block.style)
         paragraph = doc.add_paragraph(style=style)
         if block.label:
-            paragraph.add_run(block.label + " ", style=LABEL_STYLE)
-        paragraph.add_run(block.text)
+            _text(paragraph, block.label + " ", LABEL_STYLE)
+        _text(paragraph, block.text)
         if block.style == "intro":  # a lead-in stays whole with what follows
             paragraph.paragraph_format.keep_with_next = True
             paragraph.paragraph_format.keep_together = True
@@ -486,8 +506,8 @@ def _block(doc: Any, block: Block) -> None:
             # ended page 2 with "3.2 (Aus-)Bildung" and its goal, the tables overleaf).
             paragraph.paragraph_format.keep_with_next = block.intro
             if item.label:
-                paragraph.add_run(item.label + ": ", style=LABEL_STYLE)
-            paragraph.add_run(item.text + (f" ({item.url})" if item.url else ""))
+                _text(paragraph, item.label + ": ", LABEL_STYLE)
+            _text(paragraph, item.text + (f" ({item.url})" if item.url else ""))
     elif block.kind == "table":
         _table(doc, block)
 
@@ -504,7 +524,7 @@ def _keep_last_with_next(doc: Any) -> None:
 
 
 def _section(doc: Any, section: Section, fmt: Formatter) -> None:
-    doc.add_heading(section.heading, level=section.level)
+    _text(doc.add_heading(level=section.level), section.heading)
     charts: list[Chart] = []
     # Whether what was written last is a table or one of the notes under it: a table's
     # notes (what "*" means, how an attainment is computed) and its charts stay on the
@@ -546,7 +566,7 @@ def render_report_docx(ctx: ReportContext, fmt: Formatter, outline: Outline) -> 
         run = doc.add_paragraph().add_run(" – ".join(outline.banner))
         run.bold = True
         run.font.color.rgb = RGBColor(0x8B, 0x00, 0x00)
-    doc.add_heading(outline.title, level=0)
+    _text(doc.add_heading(level=0), outline.title)
     doc.add_paragraph(outline.meta)
     _table(doc, outline.vorlage, header=False)
     for section in outline.sections:

@@ -29,13 +29,16 @@ from .._model import GoalKind, MeasureStatus, ObservationStatus
 from .._periods import ReportPeriod
 
 __all__ = [
+    "CONCEPT_LANG",
     "GLUE",
     "MESSAGES",
     "PLURAL_MESSAGES",
     "REPORT_DOMAIN",
     "Formatter",
     "glued",
+    "lang_parts",
     "normalise_lang",
+    "plain",
 ]
 
 #: The gettext domain of the report texts.
@@ -56,6 +59,46 @@ def glued(text: str) -> str:
     """*text* as one unbroken phrase: every space a :data:`GLUE` (``Spanne 168 bis
     237``, ``23 September 2015``)."""
     return text.replace(" ", GLUE)
+
+
+#: The language of a concept's own texts (the titles of its fields, goals and measures,
+#: the names of its Kennzahlen and actors, its glossary …): German, as the model has it
+#: (:attr:`Concept.languages <kommunale_integration.Concept.languages>` names the
+#: languages *besides* German). A report in another language shows them as they are.
+CONCEPT_LANG: Final = "de"
+
+#: Around a text of the concept in a report of another language (:meth:`Formatter.own`):
+#: the renderers mark it as :data:`CONCEPT_LANG` (HTML ``lang="de"``, DOCX ``w:lang``
+#: ``de-DE``) so that a screen reader speaks it in German (WCAG 3.1.2), and drop the
+#: marks where a format has no language markup (Markdown, attributes, file properties).
+OWN_OPEN: Final = "\ue000"
+OWN_CLOSE: Final = "\ue001"
+_OWN: Final = re.compile(f"{OWN_OPEN}(.*?){OWN_CLOSE}", re.DOTALL)
+
+
+def plain(text: str) -> str:
+    """*text* without the marks of :meth:`Formatter.own`."""
+    return text.replace(OWN_OPEN, "").replace(OWN_CLOSE, "")
+
+
+def lang_parts(text: str) -> list[tuple[str, str | None]]:
+    """*text* in pieces ``(piece, language)``: :data:`CONCEPT_LANG` for a text of the
+    concept marked by :meth:`Formatter.own`, ``None`` for the report's own language.
+
+    >>> lang_parts("Measures: \ue000Sprachkurse\ue001 (2)")
+    [('Measures: ', None), ('Sprachkurse', 'de'), (' (2)', None)]
+    """
+    parts: list[tuple[str, str | None]] = []
+    start = 0
+    for match in _OWN.finditer(text):
+        if match.start() > start:
+            parts.append((plain(text[start : match.start()]), None))
+        if match.group(1):
+            parts.append((plain(match.group(1)), CONCEPT_LANG))
+        start = match.end()
+    if start < len(text):
+        parts.append((plain(text[start:]), None))
+    return parts
 
 
 _Day = date  # ``date`` is shadowed by the method of the same name inside Formatter
@@ -544,6 +587,15 @@ class Formatter:
             raise KeyError(f"no report text {key!r} for language {self.lang!r}") from None
         text = self._catalogue.ngettext(singular, plural, count)
         return text.format(count=self.number(count, 0), **values)
+
+    def own(self, text: str) -> str:
+        """A text of the concept (a measure's title, a Kennzahl's name …), marked as
+        :data:`CONCEPT_LANG` where the report is in another language: the English report
+        shows "Sprachkurse" as it stands in the concept, and a screen reader is to read
+        it as German. In a German report *text* is returned as it is."""
+        if not text or self.lang == CONCEPT_LANG:
+            return text
+        return f"{OWN_OPEN}{plain(text)}{OWN_CLOSE}"
 
     def percent(self, number: str) -> str:
         """A formatted *number* with the per-cent sign as the language writes it:

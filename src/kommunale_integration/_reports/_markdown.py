@@ -6,7 +6,7 @@ import os
 import re
 
 from ._context import ReportContext
-from ._format import Formatter
+from ._format import Formatter, plain
 from ._outline import Outline
 from ._templates import environment, render
 
@@ -27,6 +27,7 @@ def render_report_md(
     *,
     templates: str | os.PathLike[str] | None = None,
 ) -> str:
-    """Render *outline* with ``report.md.j2``."""
+    """Render *outline* with ``report.md.j2`` (Markdown has no language markup: the
+    marks of :meth:`Formatter.own` are dropped)."""
     env = environment("md", fmt, templates)
-    return tidy_markdown(render(env, "report.md.j2", ctx=ctx, outline=outline))
+    return tidy_markdown(plain(render(env, "report.md.j2", ctx=ctx, outline=outline)))

@@ -5,7 +5,11 @@
 of a few kinds of blocks (:class:`Paragraph`, :class:`Items`, :class:`Table`,
 :class:`Chart`), every text already formatted in the report language. The HTML,
 Markdown and DOCX renderers only walk this structure, so the three formats cannot drift
-apart: a section, a column or a heading is defined here once.
+apart: a section, a column or a heading is defined here once. Every text of the concept
+(a measure's title, a Kennzahl's name, a glossary entry …) enters here through
+:meth:`Formatter.own <._format.Formatter.own>`, which marks it as German in a report of
+another language; the renderers turn the marks into ``lang="de"`` (HTML) and runs of
+``de-DE`` (DOCX) and drop them in Markdown (:func:`._format.plain`).
 
 A section whose builder returns nothing is left out (no empty sections, no "keine …
 erfasst" lines); sections are numbered after that. To add a section, write a builder
@@ -26,9 +30,10 @@ import attrs
 
 from .._engine.forecasting import WINDOW, Forecast, ForecastRefusal, ForecastStatus
 from .._model import Indicator, MeasureStatus, ObservationStatus
+from .._periods import ReportPeriod
 from ._charts import chart_description, chart_gaps, chart_title, has_chart
 from ._context import DecisionView, Figure, MeasureView, OutsideView, Point, ReportContext, _shift
-from ._format import GLUE, Formatter
+from ._format import GLUE, Formatter, plain
 
 __all__ = [
     "ANNEXES",
@@ -215,10 +220,11 @@ def _table(
 
 
 def _paragraphs(
-    text: str | None, style: Literal["body", "note", "lead", "intro"] = "body"
+    fmt: Formatter, text: str | None, style: Literal["body", "note", "lead", "intro"] = "body"
 ) -> list[Block]:
+    """The paragraphs of a text of the concept (a Sachverhalt, a field's description)."""
     return [
-        Paragraph(text=" ".join(part.split()), style=style)
+        Paragraph(text=fmt.own(" ".join(part.split())), style=style)
         for part in (text or "").split("\n\n")
         if part.strip()
     ]
@@ -259,7 +265,7 @@ def _attainment_note(fmt: Formatter, figure: Figure) -> str | None:
     d = figure.derived
     if d.target is None or d.target_period is None:
         return None
-    name, places = figure.indicator.name, figure.decimals
+    name, places = fmt.own(figure.indicator.name), figure.decimals
     if d.attainment_note == "other-period-kind":
         return fmt.t(
             "note_other_kind",
@@ -300,7 +306,7 @@ def forecast_sentence(fmt: Formatter, figure: Figure) -> str | None:
         return None
     places = figure.decimals
     values = {
-        "name": figure.indicator.name,
+        "name": fmt.own(figure.indicator.name),
         "target": fmt.number(outlook.target, places),
         "target_period": fmt.period(outlook.target_period),
         "period": fmt.period(figure.derived.period),
@@ -340,12 +346,12 @@ def _marked(
     names: list[str] = []
     for f in figures:
         if f.current is not None and f.current.status is status:
-            names.append(f.indicator.name)
+            names.append(fmt.own(f.indicator.name))
         elif previous and f.previous is not None and f.previous.status is status:
             names.append(
                 fmt.t(
                     "suppressed_previous",
-                    name=f.indicator.name,
+                    name=fmt.own(f.indicator.name),
                     period=fmt.period(f.previous.period),
                 )
             )
@@ -399,7 +405,7 @@ def _figure_table(fmt: Formatter, figures: Sequence[Figure], caption: str) -> Ta
         [t("indicator"), t("value"), t("previous"), t("change"), t("target"), t("attainment")],
         [
             (
-                indicator_label(f.indicator),
+                fmt.own(indicator_label(f.indicator)),
                 _value(fmt, f),
                 fmt.cell(f.previous.value, f.previous.status, f.decimals)
                 if f.previous
@@ -437,7 +443,7 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
                 [t("indicator"), t("value"), t("target"), t("forecast")],
                 [
                     (
-                        indicator_label(f.indicator),  # with its unit, as in the fields
+                        fmt.own(indicator_label(f.indicator)),  # with its unit, as in the fields
                         _value(fmt, f),
                         _target(fmt, f),
                         forecast_label(fmt, f.forecast),
@@ -534,7 +540,7 @@ def _glance_decisions(ctx: ReportContext, fmt: Formatter) -> str:
         notes.append(t("glance_vote", votes=votes_text(fmt, d)))
         return t(
             "glance_decision",
-            body=d.body,
+            body=fmt.own(d.body),
             date=fmt.date(d.date),
             result=t(f"result_{d.result}"),
             notes="; ".join(notes),
@@ -557,9 +563,9 @@ def _glance_decisions(ctx: ReportContext, fmt: Formatter) -> str:
 
 def _facts(ctx: ReportContext, fmt: Formatter) -> Body | None:
     blocks: list[Block] = [
-        *_paragraphs(ctx.concept.facts),
-        *_paragraphs(ctx.starting_point),
-        *_paragraphs(ctx.summary),
+        *_paragraphs(fmt, ctx.concept.facts),
+        *_paragraphs(fmt, ctx.starting_point),
+        *_paragraphs(fmt, ctx.summary),
     ]
     return Body(blocks=tuple(blocks)) if blocks else None
 
@@ -604,7 +610,7 @@ def _figure_blocks(
                 Chart(
                     figure=f,
                     chart_id=f"{chart_prefix}-{number}",
-                    title=chart_title(f, fmt),
+                    title=chart_title(f, fmt, own=True),
                     description=chart_description(f, fmt),
                     gaps=chart_gaps(f, fmt),
                 )
@@ -620,30 +626,32 @@ def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
     # its description alone at the foot of a page).
     tables = bool(field.measures or field.figures)
     blocks: list[Block] = list(
-        _paragraphs(field.description, style="intro" if tables or field.goals else "body")
+        _paragraphs(fmt, field.description, style="intro" if tables or field.goals else "body")
     )
     if field.goals:
         blocks.append(
             Items(
-                items=tuple(Item(label=fmt.goal_kind(g.kind), text=g.text) for g in field.goals),
+                items=tuple(
+                    Item(label=fmt.goal_kind(g.kind), text=fmt.own(g.text)) for g in field.goals
+                ),
                 intro=tables,
             )
         )
     if field.measures:
         blocks.append(
             _table(
-                f"{t('measures')}: {field.title}",
+                f"{t('measures')}: {fmt.own(field.title)}",
                 [t("measure"), t("status"), t("responsible"), t("timeframe")],
                 [
                     (
-                        m.title,
+                        fmt.own(m.title),
                         fmt.status(m.status)
                         + (
                             f" ({t('since')} {fmt.date(m.status_since)})"
                             if m.status_changed and m.status_since
                             else ""
                         ),
-                        m.responsible or t("not_named"),
+                        fmt.own(m.responsible) if m.responsible else t("not_named"),
                         fmt.span(m.start, m.end),
                     )
                     for m in field.measures
@@ -651,11 +659,12 @@ def _field_body(ctx: ReportContext, fmt: Formatter, index: int) -> Body:
             )
         )
     if field.figures:
-        blocks.extend(_figure_blocks(ctx, fmt, field.figures, field.title, f"chart-{index + 1}"))
+        title = fmt.own(field.title)
+        blocks.extend(_figure_blocks(ctx, fmt, field.figures, title, f"chart-{index + 1}"))
     if field.references:
-        names = ", ".join(f.indicator.name for f in field.references)
+        names = ", ".join(fmt.own(f.indicator.name) for f in field.references)
         homes = {f.field for f in field.references}
-        where = ", ".join(s.title for s in ctx.fields if s.id in homes)
+        where = ", ".join(fmt.own(s.title) for s in ctx.fields if s.id in homes)
         blocks.append(Paragraph(text=t("see_also", names=names, fields=where), style="note"))
     return Body(blocks=tuple(blocks))
 
@@ -688,7 +697,7 @@ def _decision_table(fmt: Formatter, decisions: Sequence[DecisionView], until: da
         [
             (
                 fmt.date(d.date),
-                d.body,
+                fmt.own(d.body),
                 d.document_number or fmt.symbol("missing"),
                 t(f"result_{d.result}") + (f" ({t('adopts_concept')})" if d.adopts_concept else ""),
                 votes_text(fmt, d),
@@ -717,7 +726,10 @@ def _decisions(ctx: ReportContext, fmt: Formatter) -> Body | None:
     worded = [d for d in decisions if d.in_period and d.text]
     if worded:
         blocks.append(Paragraph(text=fmt.t("decided_in_period"), style="lead"))
-        items = (Item(label=f"{fmt.date(d.date)}, {d.body}", text=d.text or "") for d in worded)
+        items = (
+            Item(label=f"{fmt.date(d.date)}, {fmt.own(d.body)}", text=fmt.own(d.text or ""))
+            for d in worded
+        )
         blocks.append(Items(items=tuple(items)))
     return Body(blocks=tuple(blocks))
 
@@ -730,7 +742,7 @@ def _decision_list(ctx: ReportContext, fmt: Formatter) -> Body | None:
 
 def _fields(ctx: ReportContext, fmt: Formatter) -> Body | None:
     filled = [(i, f) for i, f in enumerate(ctx.fields) if not f.empty]
-    empty = [f.title for f in ctx.fields if f.empty]
+    empty = [fmt.own(f.title) for f in ctx.fields if f.empty]
     if not filled and not empty and not ctx.without_values and not ctx.unplaced:
         return None
     blocks: list[Block] = []
@@ -739,9 +751,9 @@ def _fields(ctx: ReportContext, fmt: Formatter) -> Body | None:
             Paragraph(text=fmt.t("without_entries", fields=", ".join(empty)), style="note")
         )
     if ctx.without_values:
-        names = ", ".join(i.name for i in ctx.without_values)
+        names = ", ".join(fmt.own(i.name) for i in ctx.without_values)
         blocks.append(Paragraph(text=fmt.t("without_values", names=names), style="note"))
-    subsections = [(field.title, _field_body(ctx, fmt, i)) for i, field in filled]
+    subsections = [(fmt.own(field.title), _field_body(ctx, fmt, i)) for i, field in filled]
     if ctx.unplaced:
         title = fmt.t("other_indicators")
         body = _figure_blocks(ctx, fmt, ctx.unplaced, title, "chart-other")
@@ -766,17 +778,18 @@ def _measure_items(
     for m in measures:
         parts = [fmt.status(m.status)]
         if m.expected_result:
-            parts.append(fmt.t("measure_expected", result=m.expected_result))
+            parts.append(fmt.t("measure_expected", result=fmt.own(m.expected_result)))
         watched = [by_code[c] for c in m.indicators if c in by_code and by_code[c].forecast]
         if watched:
             parts.append(
                 fmt.t("measure_indicators")
                 + " "
                 + ", ".join(
-                    f"{f.indicator.name} ({forecast_label(fmt, f.forecast)})" for f in watched
+                    f"{fmt.own(f.indicator.name)} ({forecast_label(fmt, f.forecast)})"
+                    for f in watched
                 )
             )
-        items.append(Item(label=m.title, text="; ".join(parts)))
+        items.append(Item(label=fmt.own(m.title), text="; ".join(parts)))
     return items
 
 
@@ -798,7 +811,9 @@ def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
                 continue
             placed.update(f.indicator.id for f in figures)
             blocks.append(
-                Paragraph(label=f"{fmt.goal_kind(goal.kind)}:", text=goal.text, style="lead")
+                Paragraph(
+                    label=f"{fmt.goal_kind(goal.kind)}:", text=fmt.own(goal.text), style="lead"
+                )
             )
             blocks.extend(_forecast_paragraphs(fmt, figures))
             if measures:
@@ -846,15 +861,15 @@ def _forecast_basis(ctx: ReportContext, fmt: Formatter) -> list[Block]:
 def _finances(ctx: ReportContext, fmt: Formatter) -> Body | None:
     t = fmt.t
     money = ctx.finances
-    blocks: list[Block] = list(_paragraphs(ctx.concept.impacts))
+    blocks: list[Block] = list(_paragraphs(fmt, ctx.concept.impacts))
     if money.empty:
         return Body(blocks=tuple(blocks)) if blocks else None
     if money.funding:
         rows = [
             (
-                f.programme,
-                f.provider,
-                ", ".join(f.measures) or (f.recipient or ""),
+                fmt.own(f.programme),
+                fmt.own(f.provider),
+                ", ".join(fmt.own(m) for m in f.measures) or fmt.own(f.recipient or ""),
                 fmt.money_short(f.amount) + (f" {t('per_year')}" if f.per_year else ""),
             )
             for f in money.funding
@@ -865,22 +880,22 @@ def _finances(ctx: ReportContext, fmt: Formatter) -> Body | None:
         blocks.append(_table(caption, headers, rows, numeric=(3,)))
     if money.undated:
         listed = "; ".join(
-            f"{f.programme} ({f.provider}) {fmt.money_short(f.amount)}"
-            + (f" – {', '.join(f.measures)}" if f.measures else "")
+            f"{fmt.own(f.programme)} ({fmt.own(f.provider)}) {fmt.money_short(f.amount)}"
+            + (f" – {', '.join(fmt.own(m) for m in f.measures)}" if f.measures else "")
             for f in money.undated
         )
         blocks.append(Paragraph(text=t("funding_undated", grants=listed), style="note"))
     if money.staff:
         rows = [
             (
-                s.role
+                fmt.own(s.role)
                 + (
                     f" ({t('seconded')})"
                     if s.seconded and t("seconded").casefold() not in s.role.casefold()
                     else ""
                 ),
-                s.actor,
-                s.funding or "",
+                fmt.own(s.actor),
+                fmt.own(s.funding or ""),
                 fmt.number(s.fte, 1),
             )
             for s in money.staff
@@ -895,7 +910,10 @@ def _finances(ctx: ReportContext, fmt: Formatter) -> Body | None:
                 )
             )
     if money.places:
-        places = [(p.measure, fmt.status(p.status), fmt.number(p.places, 0)) for p in money.places]
+        places = [
+            (fmt.own(p.measure), fmt.status(p.status), fmt.number(p.places, 0))
+            for p in money.places
+        ]
         places.append((t("total"), "", fmt.number(money.places_total, 0)))
         headers = [t("measure"), t("status"), t("capacity")]
         caption = t("places_caption", period=fmt.period(ctx.period))
@@ -911,7 +929,7 @@ def _networks(ctx: ReportContext, fmt: Formatter) -> Body | None:
     # member reads "6 von 6", not a bare "Geplant"); the note says what is counted.
     rows = tuple(
         (
-            n.name,
+            fmt.own(n.name),
             fmt.number(len(n.meetings), 0)
             if n.planned is None
             else t(
@@ -920,7 +938,10 @@ def _networks(ctx: ReportContext, fmt: Formatter) -> Body | None:
                 planned=fmt.number(n.planned, 0),
             ),
             fmt.number(n.participants, 0),
-            "; ".join(dict.fromkeys(x for m in n.meetings for x in (*m.topics, *m.results))),
+            "; ".join(
+                fmt.own(x)
+                for x in dict.fromkeys(x for m in n.meetings for x in (*m.topics, *m.results))
+            ),
         )
         for n in ctx.networks
     )
@@ -947,7 +968,7 @@ def _summary_counts(fmt: Formatter, actors: int, offers: int) -> str:
 
 
 def _entries_text(fmt: Formatter, entries: Sequence[object]) -> str:
-    names = [getattr(e, "name", "") for e in entries]
+    names = [fmt.own(getattr(e, "name", "")) for e in entries]
     return ", ".join(names)
 
 
@@ -989,7 +1010,8 @@ def _actors(ctx: ReportContext, fmt: Formatter) -> Body | None:
     if a.compared_with is None and a.verified:
         items.append(Item(label=t("verified_entries"), text=fmt.number(a.verified, 0)))
     if a.gaps_everywhere:
-        items.append(Item(label=t("gaps_everywhere"), text=", ".join(a.gaps_everywhere)))
+        everywhere = ", ".join(fmt.own(f) for f in a.gaps_everywhere)
+        items.append(Item(label=t("gaps_everywhere"), text=everywhere))
     if a.gaps:
         items.append(Item(label=t("gaps"), text=fmt.tn("gaps_count", len(a.gaps))))
     if len(a.outside) > LIST_LIMIT:
@@ -1006,9 +1028,9 @@ def _actors(ctx: ReportContext, fmt: Formatter) -> Body | None:
                 [f"{t('offer')} A", f"{t('offer')} B", t("fields"), t("territory")],
                 [
                     (
-                        f"{d.offer_a} ({d.actor_a})",
-                        f"{d.offer_b} ({d.actor_b})",
-                        ", ".join(d.fields),
+                        f"{fmt.own(d.offer_a)} ({fmt.own(d.actor_a)})",
+                        f"{fmt.own(d.offer_b)} ({fmt.own(d.actor_b)})",
+                        ", ".join(fmt.own(f) for f in d.fields),
                         ", ".join(d.territories) if d.territories else t("whole_area"),
                     )
                     for d in a.duplicates
@@ -1021,14 +1043,16 @@ def _actors(ctx: ReportContext, fmt: Formatter) -> Body | None:
 def _outside(fmt: Formatter, outside: Sequence[OutsideView]) -> list[Block]:
     """Offers held outside the territory ("außerhalb"): where, and whom they count for."""
     t = fmt.t
-    rows = [(o.offer, o.place, ", ".join(o.serves) or t("counts_for_none")) for o in outside]
+    rows = [
+        (fmt.own(o.offer), o.place, ", ".join(o.serves) or t("counts_for_none")) for o in outside
+    ]
     table = _table(t("offers_outside"), [t("offer"), t("held_in"), t("counts_for")], rows)
     return [table, Paragraph(text=t("outside_note"), style="note")]
 
 
 def _text_section(attribute: str) -> Builder:
     def build(ctx: ReportContext, fmt: Formatter) -> Body | None:
-        blocks = _paragraphs(getattr(ctx.concept, attribute))
+        blocks = _paragraphs(fmt, getattr(ctx.concept, attribute))
         return Body(blocks=tuple(blocks)) if blocks else None
 
     return build
@@ -1048,14 +1072,14 @@ def _definitions(ctx: ReportContext, fmt: Formatter) -> Body | None:
                 [t("indicator"), t("definition"), t("source")],
                 [
                     (
-                        indicator_label(i),
+                        fmt.own(indicator_label(i)),
                         # a Kennzahl entered without a definition says so (no empty cell)
-                        " ".join(x for x in (i.definition, i.method_notes) if x)
+                        fmt.own(" ".join(x for x in (i.definition, i.method_notes) if x))
                         or t("definition_missing"),
                         "; ".join(
                             x
                             for x in (
-                                i.source,
+                                fmt.own(i.source or ""),
                                 t("origin_local")
                                 if i.origin == "lokal"
                                 else t("origin_named", origin=i.origin),
@@ -1092,7 +1116,7 @@ def _by_municipality(ctx: ReportContext, fmt: Formatter) -> Body | None:
             )
             for ags, name in towns
         ]
-        headers = [t("municipality"), *(indicator_label(f.indicator) for f in chunk)]
+        headers = [t("municipality"), *(fmt.own(indicator_label(f.indicator)) for f in chunk)]
         caption = t("by_municipality_caption", period=fmt.period(ctx.period))
         tables.append(_table(caption, headers, rows, numeric=range(1, len(headers))))
         if any(_suppressed(p) for p in cells.values()):
@@ -1118,8 +1142,8 @@ def _entry_lists(ctx: ReportContext, fmt: Formatter) -> Body | None:
                 [t("item"), t("actor"), t("last_verified")],
                 [
                     (
-                        e.name,
-                        e.actor or t("actor"),
+                        fmt.own(e.name),
+                        fmt.own(e.actor) if e.actor else t("actor"),
                         fmt.date(e.last_verified) if e.last_verified else t("never_verified"),
                     )
                     for e in entries
@@ -1130,14 +1154,15 @@ def _entry_lists(ctx: ReportContext, fmt: Formatter) -> Body | None:
         blocks.extend(_outside(fmt, a.outside))
     if a.gaps_everywhere and (a.gaps or not (a.actor_count or a.offer_count)):
         # Beside the table it lists, or where no section on actors and offers says it
-        note = t("gaps_everywhere_note", fields=", ".join(a.gaps_everywhere))
+        everywhere = ", ".join(fmt.own(f) for f in a.gaps_everywhere)
+        note = t("gaps_everywhere_note", fields=everywhere)
         blocks.append(Paragraph(text=f"{note} {t('gaps_other_note')}" if a.gaps else note))
     if a.gaps:
         blocks.append(
             _table(
                 t("gaps"),
                 [t("municipality"), t("fields")],
-                [(town, ", ".join(fields)) for town, fields in a.gaps],
+                [(town, ", ".join(fmt.own(f) for f in fields)) for town, fields in a.gaps],
             )
         )
     return Body(blocks=tuple(blocks)) if blocks else None
@@ -1150,8 +1175,8 @@ def _accepted(ctx: ReportContext, fmt: Formatter) -> Body | None:
     rows = [
         (
             item.finding.message,
-            item.acceptance.reason,
-            f"{fmt.date(item.acceptance.date)}, {item.acceptance.by}",
+            fmt.own(item.acceptance.reason),
+            f"{fmt.date(item.acceptance.date)}, {fmt.own(item.acceptance.by)}",
         )
         for item in ctx.accepted
     ]
@@ -1171,8 +1196,8 @@ def _legal_bases(ctx: ReportContext, fmt: Formatter) -> Body | None:
             Items(
                 items=tuple(
                     Item(
-                        label=b.law + (f" {b.paragraph}" if b.paragraph else ""),
-                        text=b.title + (f" – {b.summary}" if b.summary else ""),
+                        label=fmt.own(b.law + (f" {b.paragraph}" if b.paragraph else "")),
+                        text=fmt.own(b.title + (f" – {b.summary}" if b.summary else "")),
                         url=b.url,
                     )
                     for b in ctx.legal_bases
@@ -1186,7 +1211,7 @@ def _glossary(ctx: ReportContext, fmt: Formatter) -> Body | None:
     t = fmt.t
     if not ctx.glossary:
         return None
-    rows = [(g.term, g.definition) for g in ctx.glossary]
+    rows = [(fmt.own(g.term), fmt.own(g.definition)) for g in ctx.glossary]
     return Body(blocks=(_table(t("glossary"), [t("term"), t("explanation")], rows),))
 
 
@@ -1194,13 +1219,13 @@ def _abbreviations(ctx: ReportContext, fmt: Formatter) -> Body | None:
     """The concept's abbreviations and those the report itself uses (``VZÄ`` heads the
     staff table), unless the concept explains them already."""
     t = fmt.t
-    rows = [(a.short, a.long) for a in ctx.abbreviations]
+    rows = [(fmt.own(a.short), fmt.own(a.long)) for a in ctx.abbreviations]
     own = [(t("fte"), t("fte_long"))] if ctx.finances.staff else []
-    known = {short.casefold() for short, _ in rows}
+    known = {plain(short).casefold() for short, _ in rows}
     rows.extend(row for row in own if row[0].casefold() not in known)
     if not rows:
         return None
-    rows.sort(key=lambda row: row[0].casefold())
+    rows.sort(key=lambda row: plain(row[0]).casefold())
     return Body(blocks=(_table(t("abbreviations"), [t("abbreviation"), t("long_form")], rows),))
 
 
@@ -1263,7 +1288,7 @@ def _opened(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         isinstance(first, Paragraph)
         and first.style == "body"
         and len(blocks) > 1
-        and len(first.text) <= OPENING_LIMIT
+        and len(plain(first.text)) <= OPENING_LIMIT
     ):
         return (attrs.evolve(first, style="intro"), *blocks[1:])
     return blocks
@@ -1316,8 +1341,12 @@ def build_outline(
     v = ctx.vorlage
     # The date of the paper (the day it was built): a Vorlage without one left the
     # council member with no date before the colophon on the last page.
+    subject = v.subject or ""
+    if subject == default_subject(fmt, ctx.period, ctx.concept.title):
+        # the report's own subject, with the concept's title in it (German: own)
+        subject = default_subject(fmt, ctx.period, fmt.own(ctx.concept.title))
     rows = [
-        (t("subject"), v.subject or ""),
+        (t("subject"), subject),
         (t("document_number"), v.document_number or t("not_assigned")),
         (t("date"), fmt.date(ctx.today)),
         (t("body"), v.body or t("not_named")),
@@ -1338,7 +1367,7 @@ def build_outline(
                 children=tuple(attrs.evolve(s, level=2) for s in annex),
             )
         )
-    title = v.subject or t("report")
+    title = subject or t("report")
     banner = (t("internal_banner"), t("internal_note")) if ctx.internal else None
     return Outline(
         lang=fmt.lang,
@@ -1353,6 +1382,12 @@ def build_outline(
         running_header=(f"{t('internal_banner')} · " if ctx.internal else "") + title,
         author=ctx.territory_name,
     )
+
+
+def default_subject(fmt: Formatter, period: ReportPeriod, title: str) -> str:
+    """The subject of the Vorlage when none is given: ``Jahresbericht 2025 zum
+    {title}`` (*title*: the concept's)."""
+    return fmt.t("default_subject", period=fmt.period(period), title=title)
 
 
 def territory_attribution(gebietsstand: date | None = None, *, lang: str = "de") -> str:

@@ -13,7 +13,7 @@ from .._model import Concept
 from .._periods import ReportPeriod
 from ._context import ReportContext, Vorlage, build_context
 from ._format import Formatter
-from ._outline import build_outline
+from ._outline import build_outline, default_subject
 
 if TYPE_CHECKING:
     from .._cases import CaseData
@@ -122,7 +122,7 @@ def report_context(
         today=today or date.today(),  # noqa: DTZ011 - a calendar day, no time zone
         vorlage=vorlage,
         internal=internal,
-        default_subject=fmt.t("default_subject", period=fmt.period(when), title=concept.title),
+        default_subject=default_subject(fmt, when, concept.title),
         default_resolution=fmt.t("default_resolution"),
         accepted=review.accepted,
         disabled=frozenset(disable),

@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 from .._errors import KommunaleIntegrationError, foreign_text
 from .._i18n import tr
 from .._version import __version__
-from ._format import Formatter
+from ._format import Formatter, plain
 
 __all__ = ["TemplateError", "csp_hash", "environment", "render", "safe_link"]
 
@@ -58,7 +58,7 @@ def safe_link(url: str | None, text: str | None = None) -> Markup:
 def css_string(value: str) -> Markup:
     """*value* as a quoted CSS string (for ``content:`` in the print stylesheet)."""
     out = []
-    for char in str(value):
+    for char in plain(str(value)):
         if char.isalnum() or char in " .,-–:;()/!?&'":
             out.append(char)
         else:
@@ -172,7 +172,7 @@ def has_long_word(text: object) -> bool:
     the cell lets it break anywhere. Other cells keep their words whole: a cell that may
     break anywhere counts as narrow when the table shares out its width, and dates and
     German compounds of other cells were cut ("27.11.20/25")."""
-    return any(len(word) > LONG_WORD for word in str(text).split())
+    return any(len(word) > LONG_WORD for word in plain(str(text)).split())
 
 
 def charted(blocks: Any, index: int) -> bool:
