@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kommunale_integration import DisclosureControl, protect
-from kommunale_integration._engine import _hypercube, disclosure
+from kommunale_integration._engine import _hypercube, _protection, disclosure
 from kommunale_integration._engine._hypercube import Cube, _vectors, verify
 from kommunale_integration._engine._protection import ZERO_COST
 from test_disclosure import THRESHOLD, check_release, exports, exposed
@@ -365,6 +365,28 @@ def test_the_vectors_are_ranked_line_by_line(
             patch.setattr(cube, "_static", {})
             found = cube._ranked(target, rise, cost, allowed)
         assert (None if found is None else [r.tolist() for r in found[1]]) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(product_tables(), st.data())
+def test_the_headline_cells_of_a_product_come_from_its_dimensions(
+    table: tuple[dict[Any, int], list[Relation], list[Any]], data: st.DataObject
+) -> None:
+    """The headline cells that a product search prices ``HEADLINE_COST`` (from each
+    dimension's relations, :func:`_protection._headline_columns`) are those of the
+    rule over every relation of the table (:func:`_protection._headlines`), for any
+    order of the dimensions."""
+    values, relations, dimensions = table
+    order = data.draw(st.permutations(range(3)))
+    values = {tuple(cell[i] for i in order): v for cell, v in values.items()}
+    relations = [
+        (tuple(t[i] for i in order), [tuple(p[i] for i in order) for p in parts], exact)
+        for t, parts, exact in relations
+    ]
+    cube = Cube(values, [dimensions[i] for i in order], None, 1)
+    expected = sorted(cube.column[c] for c in _protection._headlines(values, relations))
+    assert _protection._headline_columns(cube).tolist() == expected
+    assert expected  # (the top of every breakdown at the year, at least)
 
 
 @settings(max_examples=4)

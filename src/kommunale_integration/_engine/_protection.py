@@ -169,18 +169,45 @@ def normalise(groups: Iterable[Sequence[Any]]) -> list[Relation]:
     ]
 
 
-def _headlines(values: Iterable[Any], relations: Sequence[Relation]) -> list[Any]:
-    """The *headline* cells among *values*: those that are a part of no exact relation
-    with two or more parts — the totals at the top of every breakdown and of the
-    territory hierarchy (with the territories that are its only part: the district
-    of a one-district release), for each period where counts do not add up over time
-    (a distinct count's quarter), else for the whole period. Priced
-    ``HEADLINE_COST`` as complements."""
+def _inner(relations: Iterable[Relation]) -> set[Any]:
+    """The parts of the exact relations with two or more parts: every cell (or value of
+    a dimension) but the *headline* ones (:func:`_headlines`)."""
     inner: set[Any] = set()
     for _, parts, exact in relations:
         if exact and len(parts) > 1:
             inner.update(parts)
+    return inner
+
+
+def _headlines(values: Iterable[Any], relations: Sequence[Relation]) -> list[Any]:
+    """The *headline* cells among *values*: those that are a part of no exact relation
+    with two or more parts (:func:`_inner`) — the totals at the top of every
+    breakdown and of the territory hierarchy (with the territories that are its only
+    part: the district of a one-district release), for each period where counts do
+    not add up over time (a distinct count's quarter), else for the whole period.
+    Priced ``HEADLINE_COST`` as complements. (In a product, :func:`_headline_columns`.)"""
+    inner = _inner(relations)
     return [c for c in values if c not in inner]
+
+
+def _headline_columns(cube: Any) -> Any:
+    """The columns of the headline cells of a product (:class:`._hypercube.Cube`), from
+    its dimensions: every relation of the table is one of a dimension with the other
+    coordinates fixed, so a cell is a part of an exact relation with two or more parts
+    exactly where one of its coordinates is in its dimension (:func:`_inner` of each
+    dimension's relations). The same cells as :func:`_headlines` over the table's
+    relations, without a walk through all of them (0.09 s of the 2.5 s of CPU of the
+    table of new and active cases at 1M cases). Where the dimensions do not describe
+    the relations only the prices differ: every witness is still checked against
+    every relation (:meth:`_Search.check`)."""
+    import numpy as np
+
+    top = np.ones(1, dtype=bool)
+    for axis in cube.axes:  # (the cube's columns: the first dimension varies slowest)
+        outside = np.ones(len(axis.values), dtype=bool)
+        outside[sorted(_inner(axis.relations))] = False
+        top = np.logical_and.outer(top, outside).ravel()
+    return np.flatnonzero(top)
 
 
 def _rows(
@@ -631,7 +658,6 @@ def witness_suppression(
     """
     if not primary:
         return set(), {}
-    headline = _headlines(values, relations)
     finder: _Finder | None = None
     if dimensions is not None:
         from ._hypercube import Cube, NotAProduct
@@ -650,14 +676,14 @@ def witness_suppression(
                 value=cube.value,
                 free=free,
                 fixed=fixed,
-                headline=headline,
+                headline=_headline_columns(cube),
             )
     if finder is None:
         system = _DeltaSystem(values, relations, primary, lower, fixed)
         finder = _LinearFinder(system)
-        search = _Search(
-            values, finder, primary, column=system.column, free=free, headline=headline
-        )
+        column = system.column
+        headline = [column[c] for c in _headlines(values, relations) if c in column]
+        search = _Search(values, finder, primary, column=column, free=free, headline=headline)
     search.cover()
     search.prune()
     finder.done()  # (before the check: it needs memory of its own)
@@ -880,12 +906,13 @@ class _Search:
         value: Any = None,
         free: AbstractSet[Any] = frozenset(),
         fixed: AbstractSet[Any] = frozenset(),
-        headline: Iterable[Any] = (),
+        headline: Sequence[int] | Any = (),
     ) -> None:
         """The search over the cells of *finder* (*column*: the column of each of
         them, *value*: their values as an array, when the finder has them; *free*:
         cells never published, *fixed*: cells never suppressed, see
-        :func:`witness_suppression`; *headline*: cells priced ``HEADLINE_COST``)."""
+        :func:`witness_suppression`; *headline*: the columns of the cells priced
+        ``HEADLINE_COST``)."""
         import numpy as np
 
         self.values = values
@@ -904,7 +931,7 @@ class _Search:
         self.hidden = np.zeros(len(cells), dtype=bool)
         if column is None:
             column = {c: i for i, c in enumerate(cells)}
-        top = np.fromiter((column[c] for c in headline if c in column), np.int64)
+        top = np.asarray(headline, dtype=np.int64)
         self.base_cost[top] = np.maximum(self.base_cost[top], HEADLINE_COST)
         # a cell the attacker knows has no price: no witness moves it (the products
         # of the cube skip what costs infinitely much; the linear programs have no
