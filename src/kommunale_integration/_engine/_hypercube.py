@@ -577,8 +577,9 @@ class Cube:
         for a, line in enumerate(star.lines):
             if line.rows is not None:
                 slack = self.slack[a].take(line.rows + self._rest(a, coords))
-                ok[star.starts[a] : star.starts[a + 1]] &= (slack + rise * line.change >= 0).all(
-                    axis=0
+                # slack + rise·change ≥ 0, as slack ≥ −rise·change (whole numbers)
+                ok[star.starts[a] : star.starts[a + 1]] &= np.logical_and.reduce(
+                    slack >= line.change * -rise, axis=0
                 )
         return ok
 
@@ -612,13 +613,18 @@ class Cube:
                 price = np.add.reduce(np.where(star.sign != 0, cost.take(star.cells), 0.0), axis=0)
             ok = ok & np.isfinite(price)
         keep = ok.nonzero()[0]  # (1-D: flatnonzero without its wrappers)
-        ends = keep.searchsorted(star.starts[1:]).tolist()
-        if cost is not None:  # by dimension, then by price
-            keep = keep.take(np.lexsort((price.take(keep), star.dimension.take(keep))))
-        keep = star.position.take(keep)
-        ranked = [keep[i:j] for i, j in zip([0, *ends[:-1]], ends, strict=True)]
-        if not all(len(r) for r in ranked):
-            return None
+        # by dimension (the columns of each lie together, ascending), then by price,
+        # stable: a sort of each dimension's columns, not one of all by two keys
+        ranked: list[Any] = []
+        low = 0
+        for start, high in zip(star.starts, keep.searchsorted(star.ends).tolist(), strict=False):
+            if high == low:
+                return None  # no vector of this dimension
+            part = keep[low:high]
+            if cost is not None:
+                part = part.take(price.take(part).argsort(kind="stable"))
+            ranked.append(part - start)  # (the positions among the line's vectors)
+            low = high
         return star.lines, ranked
 
     def find(
@@ -857,10 +863,11 @@ class _Line:
         self.padded_offset, self.padded_sign = self.offset, self.sign
         self.n = idx.shape[1]  # (the number of vectors)
         self.height = max(idx.shape[0], SUPPORT)  # (the rows of the padded copies)
-        if idx.shape[0] < SUPPORT:
-            pad = ((0, SUPPORT - idx.shape[0]), (0, 0))
-            self.padded_offset = np.pad(self.offset, pad)
-            self.padded_sign = np.pad(self.sign, pad)
+        if idx.shape[0] < SUPPORT:  # (zeros below: np.pad takes ten times as long)
+            self.padded_offset = np.zeros((SUPPORT, self.n), dtype=self.offset.dtype)
+            self.padded_offset[: idx.shape[0]] = self.offset
+            self.padded_sign = np.zeros((SUPPORT, self.n), dtype=self.sign.dtype)
+            self.padded_sign[: idx.shape[0]] = self.sign
         self.change = row_chg
         slack = cube.slack[a]
         self.rows: Any = None
@@ -874,7 +881,7 @@ class _Star:
     vector moves, their signs, each column's dimension and position in it; and
     :attr:`alone` (:meth:`Cube._alone`)."""
 
-    __slots__ = ("alone", "cells", "dimension", "lines", "position", "sign", "starts")
+    __slots__ = ("alone", "cells", "ends", "lines", "sign", "starts")
 
     def __init__(self, lines: list[_Line], target: int) -> None:
         import numpy as np
@@ -897,21 +904,18 @@ class _Star:
         else:
             self.cells = np.concatenate(offsets, axis=1) + target
             self.sign = np.concatenate(signs, axis=1)
-        split = _SPLITS.get(sizes)
-        if split is None:
+        ends = _SPLITS.get(sizes)
+        if ends is None:
             if len(_SPLITS) >= 4096:
                 _SPLITS.clear()
-            dimension = np.repeat(np.arange(len(sizes)), sizes)
-            position = np.concatenate([np.arange(n) for n in sizes])
-            split = _SPLITS[sizes] = (dimension, position)
-        self.dimension: Any = split[0]
-        self.position: Any = split[1]
+            ends = _SPLITS[sizes] = np.array(self.starts[1:], dtype=np.int64)
+        self.ends: Any = ends
         self.alone: Any = None
 
 
-_SPLITS: dict[tuple[int, ...], tuple[Any, Any]] = {}
-"""Per number of vectors of each line of a star: each column's dimension and
-position in it."""
+_SPLITS: dict[tuple[int, ...], Any] = {}
+"""Per number of vectors of each line of a star: where each dimension's columns
+end, as an array."""
 
 
 _VERIFY_CHUNK = 1 << 16
