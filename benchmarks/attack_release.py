@@ -36,6 +36,13 @@ Exit code 1 when anything is exposed, the formats disagree or the audit is off.
 With ``--integer`` the attacker also uses that counts are whole numbers (mixed-integer
 programs, ``scipy.optimize.milp``).
 
+With ``--rule`` the attacker also knows the weakest rule of any engine
+(``ENGINE_RULE`` of ``tests/release_attacker.py``): every block of linked suppressed
+cells holds a primary cell, so a primary cell that no consistent table lifts to the
+threshold beside another suppressed cell of its block at 1 to ``threshold − 1`` is 1
+or 2. A column more counts the primary cells bounded below the threshold that way
+alone (and a note any block without a primary cell in the true table).
+
 With ``--round BASE`` the protected run rounds instead of suppressing (``indicators
 --round BASE``, the report likewise; no audit) and the attacker takes every count for
 rounded to that base ("rounding mode" of ``tests/release_attacker.py``, families,
@@ -54,7 +61,7 @@ that the engine protects as one table and the attacker attacks as one
 
 Run: ``.venv/bin/python benchmarks/attack_release.py [--cases 20000] [--seeds 2025,7,11]
 [--sources synthetic,kreis,examples] [--by "sex;legal_basis;sex,legal_basis;age_group"]
-[--integer] [--no-audit] [--overlapping] [--round BASE] [--period P]
+[--integer] [--rule] [--no-audit] [--overlapping] [--round BASE] [--period P]
 [--fiscal-year-start M]``
 """
 
@@ -121,11 +128,22 @@ def line(
     engine's *commit* when the protected run started: the worktree may move between
     lines, and during a long attack)."""
     exposed = len(outcome.rates) + len(outcome.rounded)
+    ruled = f" {len(outcome.ruled)} |" if RULE else ""
     return (
         f"| {label} | {by} | {outcome.suppressed} | {len(outcome.fixed)} | "
-        f"{len(outcome.below)} | {timed(run)} | {timed(attack)} | {os.getloadavg()[0]:.1f} "
-        f"| {commit} |" + (f" {exposed} rates or rounded cells exposed!" if exposed else "")
+        f"{len(outcome.below)} |{ruled} {timed(run)} | {timed(attack)} | "
+        f"{os.getloadavg()[0]:.1f} | {commit} |"
+        + (f" {exposed} rates or rounded cells exposed!" if exposed else "")
+        + (
+            f" {len(outcome.unexplained)} cells in blocks without a primary cell!"
+            if outcome.unexplained
+            else ""
+        )
     )
+
+
+RULE: list[bool] = []
+"""Not empty with ``--rule``: the attacker knows ``ENGINE_RULE``."""
 
 
 def with_overlapping(concept: Path, folder: Path) -> Path:
@@ -296,7 +314,7 @@ def attack_indicators(
     truth = parse_csv((work / "kennzahlen-intern.csv").read_text(encoding="utf-8"))
     start, cpu = time.perf_counter(), time.process_time()
     known = knowledge_of(concept, rounding)
-    outcome = attack_release(release, known, truth, integral=integral)
+    outcome = attack_release(release, known, truth, integral=integral, rule=bool(RULE))
     attack = (time.perf_counter() - start, time.process_time() - cpu)
     gaps = audit_gaps(audit, None if integral else outcome) if audited else ""
     print(
@@ -379,7 +397,9 @@ def attack_report(
     truth = report_release(ki.report_context(model, period, cases=data, disclosure=None))
     release = report_release(context)
     start, cpu = time.perf_counter(), time.process_time()
-    outcome = attack_release(release, knowledge_of(concept, rounding), truth, integral=integral)
+    outcome = attack_release(
+        release, knowledge_of(concept, rounding), truth, integral=integral, rule=bool(RULE)
+    )
     attack = (time.perf_counter() - start, time.process_time() - cpu)
     print(line(label, "report", outcome, run, attack, commit), flush=True)
     return bool(outcome.exposed)
@@ -394,6 +414,11 @@ def main() -> int:
     parser.add_argument("--no-report", action="store_true", help="skip the report's figures")
     parser.add_argument(
         "--integer", action="store_true", help="the attacker knows counts are whole numbers"
+    )
+    parser.add_argument(
+        "--rule",
+        action="store_true",
+        help="the attacker also knows that every block of suppressed cells holds a primary",
     )
     parser.add_argument(
         "--no-audit",
@@ -432,11 +457,14 @@ def main() -> int:
         f"engine: {engine()}; protected runs {'without' if args.no_audit else 'with'} --audit; "
         f"period {args.period}"
     )
+    if args.rule:
+        RULE.append(True)
     print(
         "| export | breakdown | suppressed | fixed | primary below 3 "
-        "| protected run (wall / CPU) | attack (wall / CPU) | load | engine |"
+        + ("| below 3 by the rule " if args.rule else "")
+        + "| protected run (wall / CPU) | attack (wall / CPU) | load | engine |"
     )
-    print("|---|---|--:|--:|--:|--:|--:|--:|---|")
+    print("|---|---|--:|--:|--:|" + ("--:|" if args.rule else "") + "--:|--:|--:|---|")
     bad = False
     for label, concept, cases, events in exports(
         args.sources.split(","),

@@ -24,7 +24,11 @@ one line each:
 * ``any engine``: a table survives when one of its suppressed cells is 1 or 2 — all
   that is left of the engine's rules when any choice of complementary cells is
   allowed: an engine suppresses nothing in a table without a cell of 1 or 2 (for
-  the engine's patterns, and under each level of noise for the keyed engine's).
+  the engine's patterns, and under each level of noise for the keyed engine's);
+* ``rule, programs``: the same rule decided by mixed-integer programs, without a
+  bound on the hidden cells (``ENGINE_RULE`` of ``tests/release_attacker.py``, per
+  block of linked suppressed cells: the attacker of ``benchmarks/attack_release.py
+  --rule``), in the engine's patterns.
 
 Run: ``.venv/bin/python benchmarks/engine_attacker.py [--tables 40] [--largest 7]
 [--keys 30] [--noise 0.3,1,3]``
@@ -37,8 +41,10 @@ import hashlib
 import itertools
 import os
 import random
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import kommunale_integration as ki
@@ -133,6 +139,26 @@ def bounded(
     return len(primary), len(left)
 
 
+def ruled(inner: Mapping[Any, int], release: Protection) -> tuple[int, int]:
+    """The primary cells of *release* and those that the test attacker's
+    ``ENGINE_RULE`` bounds below the threshold (over whole numbers)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from release_attacker import attack_suppression
+
+    truth = table(inner)
+    found = [(total, parts, True) for total, parts in GROUPS]
+    cells = {
+        c: (None, "suppressed") if c in release.suppressed else (float(v), "ok")
+        for c, v in truth.items()
+    }
+    true = {c: float(v) for c, v in truth.items()}
+    verdicts = attack_suppression(
+        cells, found, CONTROL.threshold, 0.0, integral=True, table=true, rule=True
+    )
+    primary = [c for c in release.suppressed if 0 < truth[c] < CONTROL.threshold]
+    return len(primary), sum(verdicts[c].ruled or verdicts[c].below for c in primary)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tables", type=int, default=40)
@@ -176,6 +202,8 @@ def main() -> None:
         for seed in seeds
     ]
     line("any engine", results, start)
+    start = time.process_time()
+    line("rule, programs", [ruled(drawn(seed), plain[seed]) for seed in seeds], start)
     for noise in (float(x) for x in args.noise.split(",")):
         _NOISE[0] = noise
         start = time.process_time()

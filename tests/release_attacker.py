@@ -627,6 +627,8 @@ class Verdict:
     high: float  # below the threshold: at least the largest feasible value; else one reached
     fixed: bool
     below: bool  # the largest feasible value is below the threshold
+    ruled: bool = False  # below the threshold by the engine's rule alone (ENGINE_RULE)
+    unexplained: bool = False  # in a block without a primary cell in the true table
 
 
 def _blocks(
@@ -1152,6 +1154,99 @@ class _Program:
             return None
         return float(result.fun), result.x
 
+    def table_with(self, changed: Mapping[int, tuple[float, float | None]]) -> Any:
+        """A feasible table with the bounds of the cells *changed* (index → (lowest,
+        highest or None)) in place of their own, ``None`` when there is none (over
+        whole numbers with :attr:`integral`)."""
+        bounds = list(self.bounds)
+        for i, bound in changed.items():
+            bounds[i] = bound
+        lows = [-np.inf if lo is None else lo for lo, _ in bounds]
+        ups = [np.inf if up is None else up for _, up in bounds]
+        n = len(self.cells)
+        if self.integral:
+            constraints = []
+            if self.a_ub is not None:
+                constraints.append(LinearConstraint(self.a_ub, -np.inf, self.b_ub))
+            if self.a_eq is not None:
+                constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
+            result = milp(
+                np.zeros(n),
+                integrality=np.ones(n),
+                bounds=Bounds(lows, ups),
+                constraints=constraints,
+                options={"presolve": False},
+            )
+            if result.status == 2:  # (infeasible)
+                return None
+            assert result.status == 0, result.message
+            return np.round(result.x)
+        result = linprog(
+            np.zeros(n),
+            A_ub=self.a_ub,
+            b_ub=self.b_ub,
+            A_eq=self.a_eq,
+            b_eq=self.b_eq,
+            bounds=list(zip(lows, ups, strict=True)),
+            method="highs",
+        )
+        if result.status == 2:
+            return None
+        assert result.status == 0, result.message
+        return result.x
+
+
+ENGINE_RULE = """An engine suppresses nothing without a reason: every cell it suppresses
+is a primary cell (1 to ``threshold − 1``) or is suppressed to protect one. So every
+*block* of suppressed cells — the cells linked by relations in which two of them are
+suppressed (through unknown cells too: the open cases, the patterns of a family) —
+holds at least one primary cell. A primary cell ``p`` of a release is safe from an
+attacker who knows only that much of the engine when a table consistent with the
+release puts ``p`` at the threshold or above and another suppressed cell of its block
+at 1 to ``threshold − 1``; else every table in which ``p`` reaches the threshold would
+have no primary cell in that block, and would not have been published with it
+suppressed: ``p`` is 1 or 2. (Each block is decided on its own: the blocks share no
+relation, so tables of different blocks combine.)"""
+
+
+class _RuleWatch:
+    """The cells that some table seen so far lifts to the threshold while another
+    wanted cell of the block lies at 1 to ``threshold − 1`` (:data:`ENGINE_RULE`):
+    called with every table found."""
+
+    def __init__(self, wanted: Any, threshold: int) -> None:
+        self.wanted = wanted
+        self.threshold = threshold
+        self.safe = np.zeros(len(wanted), dtype=bool)
+
+    def __call__(self, x: Any) -> None:
+        small = self.wanted & (x >= 1 - TOL) & (x <= self.threshold - 1 + TOL)
+        if small.any():  # (a cell at the threshold is not small: the small one is another)
+            self.safe |= x >= self.threshold - TOL
+
+
+def _judge_rule(
+    program: _Program, threshold: int, watch: _RuleWatch, targets: Any, order: Any
+) -> Any:
+    """The *targets* (a mask) that :data:`ENGINE_RULE` bounds below the threshold, of
+    those not yet safe in *watch*: for each, a program per other wanted cell ``q``
+    (in *order*, the likeliest first) with the target at least the threshold and
+    ``1 ≤ q ≤ threshold − 1``, until one is feasible (its table shown to *watch*,
+    which may make other targets safe too)."""
+    ruled = np.zeros(len(targets), dtype=bool)
+    for p in np.flatnonzero(targets):
+        if watch.safe[p]:
+            continue
+        for q in order:
+            if q == p or not watch.wanted[q]:
+                continue
+            x = program.table_with({int(p): (threshold, None), int(q): (1, threshold - 1)})
+            if x is not None:
+                watch(x)
+                break
+        ruled[p] = not watch.safe[p]
+    return ruled
+
 
 def _parts(cells: Sequence[Any], found: Sequence[Relation]) -> list[Any]:
     """The cells of a block by part of the territory: for each territory just below
@@ -1185,7 +1280,11 @@ def _parts(cells: Sequence[Any], found: Sequence[Relation]) -> list[Any]:
 
 
 def _judge_block(
-    program: _Program, threshold: int, base: Any = None, wanted: Any = None
+    program: _Program,
+    threshold: int,
+    base: Any = None,
+    wanted: Any = None,
+    watch: Callable[[Any], None] | None = None,
 ) -> dict[Cell, Verdict]:
     """The verdict of every cell of a block, solving as few programs as possible.
 
@@ -1200,7 +1299,8 @@ def _judge_block(
     With *base*, a table that keeps every relation (the true one), the tables come
     from small programs first: over the cells of one part of the territory
     (:func:`_parts`), then of two, four … parts together, every other cell kept at
-    its value in *base* — each a table of the whole block. On the block of new and
+    its value in *base* — each a table of the whole block. Every table found is
+    also shown to *watch* (:class:`_RuleWatch`). On the block of new and
     active cases of a synthetic export of 400 municipalities by two breakdowns
     (345,318 cells with the open and closed cases) 130 such programs settled every
     cell in 465 s; a single program over the whole block had taken 503 s, and the
@@ -1220,6 +1320,8 @@ def _judge_block(
     def see(x: Any) -> None:
         np.minimum(low_seen, x[:n], out=low_seen)
         np.maximum(high_seen, x[:n], out=high_seen)
+        if watch is not None:
+            watch(x[:n])
 
     def varied() -> Any:
         return high_seen - low_seen > TOL
@@ -1329,6 +1431,7 @@ def attack_suppression(
     integral: bool = False,
     table: Mapping[Cell, float] | None = None,
     unknown: Collection[Cell] = (),
+    rule: bool = False,
 ) -> dict[Cell, Verdict]:
     """The verdict on every suppressed cell of one count indicator; with *integral*
     the attacker who also uses that counts are whole numbers (mixed-integer programs:
@@ -1341,7 +1444,12 @@ def attack_suppression(
     same, since any table that keeps every relation is one the attacker cannot
     exclude, however it was found. *unknown*: suppressed cells that were never
     published (the open and closed cases of the flows, the patterns of a family of
-    overlapping events) — unknowns of the programs, without a verdict of their own."""
+    overlapping events) — unknowns of the programs, without a verdict of their own.
+
+    With *rule* the attacker also knows :data:`ENGINE_RULE`: a cell it bounds below
+    the threshold that way (and not by the relations alone) is ``ruled``. With
+    *table*, only the cells that are 1 to ``threshold − 1`` in it are judged so, and
+    a block without such a cell is ``unexplained`` (the engine broke the rule)."""
     hidden = sorted((c for c, (_, status) in cells.items() if status == "suppressed"), key=repr)
     known = {c: v for c, (v, _) in cells.items() if v is not None}
     for c, (v, status) in cells.items():
@@ -1354,7 +1462,26 @@ def attack_suppression(
         if table is not None and len(block) >= NEAR_FROM and all(c in table for c in block):
             base = np.array([table[c] for c in block], dtype=float)
         wanted = np.array([c not in unknown for c in block], dtype=bool)
-        verdicts.update(_judge_block(program, threshold, base, wanted))
+        watch = _RuleWatch(wanted, threshold) if rule else None
+        judged = _judge_block(program, threshold, base, wanted, watch)
+        verdicts.update(judged)
+        if watch is None:
+            continue
+        true = None
+        if table is not None and all(c in table for c in block):
+            true = np.array([table[c] for c in block], dtype=float)
+        small = wanted.copy()
+        if true is not None:
+            small &= (true >= 1 - TOL) & (true <= threshold - 1 + TOL)
+            if not small.any():
+                for i in np.flatnonzero(wanted):
+                    verdicts[block[i]] = dataclasses.replace(verdicts[block[i]], unexplained=True)
+                continue
+        targets = small & np.array([c in judged and not judged[c].below for c in block])
+        # the likeliest cells first: the true table's small cells, then the others
+        order = np.r_[np.flatnonzero(small), np.flatnonzero(~small)]
+        for i in np.flatnonzero(_judge_rule(program, threshold, watch, targets, order)):
+            verdicts[block[i]] = dataclasses.replace(verdicts[block[i]], ruled=True)
     return verdicts
 
 
@@ -1469,10 +1596,13 @@ class Outcome:
     rates: list[Key] = field(default_factory=list)  # published rates of a hidden count
     rounded: list[Key] = field(default_factory=list)  # rounded 0s proven to be 1 or 2
     skipped: list[str] = field(default_factory=list)  # indicators not attacked
+    ruled: list[Key] = field(default_factory=list)  # below the threshold by ENGINE_RULE
+    unexplained: list[Key] = field(default_factory=list)  # blocks without a primary cell
 
     @property
     def exposed(self) -> list[Key]:
         found = {*self.fixed, *self.below, *self.rates, *self.rounded}
+        found |= {*self.ruled, *self.unexplained}
         return sorted(found, key=repr)
 
 
@@ -1482,9 +1612,12 @@ def attack_release(
     truth: Release | None = None,
     *,
     integral: bool = False,
+    rule: bool = False,
 ) -> Outcome:
     """Attack every count indicator of *release*; check every rate (with *integral*
-    over tables of whole numbers only: :func:`attack_suppression`).
+    over tables of whole numbers only: :func:`attack_suppression`; with *rule* the
+    attacker also knows :data:`ENGINE_RULE`, and the primary cells it bounds below
+    the threshold that way alone are ``ruled``).
 
     With *truth* (the internal table of the same data) the attacker's relations are
     checked against the true values first, and the verdicts against the truth; a
@@ -1562,6 +1695,7 @@ def attack_release(
             integral=integral,
             table=real,
             unknown={c for c, name in owner.items() if name is None or name in never},
+            rule=rule,
         )
         for cell, verdict in verdicts.items():
             name = owner[cell]
@@ -1579,6 +1713,10 @@ def attack_release(
                 outcome.fixed.append(key)
             if below and (true is None or 0 < true < knowledge.threshold_of(name)):
                 outcome.below.append(key)
+            elif verdict.ruled:
+                outcome.ruled.append(key)
+            if verdict.unexplained:
+                outcome.unexplained.append(key)
     return outcome
 
 

@@ -1970,6 +1970,40 @@ def test_a_primary_cell_protected_by_totals_alone_is_known_to_be_primary() -> No
     assert {t[c] for t in possible for c in primary} == {1, 2}
 
 
+def test_the_attacker_who_knows_the_engines_rule_finds_the_cells_protected_by_totals() -> None:
+    """The attacker of ``release_attacker.ENGINE_RULE`` (every block of suppressed
+    cells holds a primary cell), written without the engine, on the pattern of the
+    test above: the linear programs leave both primary cells unbounded, the rule
+    bounds both below 3 — over real and over whole numbers. Beside it a suppressed
+    cell of no relation: a block of its own, so it is 1 or 2."""
+    rows, columns = ["m1", "m2", "m3"], ["f", "m"]
+    found: list[Any] = [(("K", c), [(r, c) for r in rows], True) for c in [*columns, "_T"]]
+    found += [((r, "_T"), [(r, c) for c in columns], True) for r in [*rows, "K"]]
+    inner = {("m1", "f"): 4, ("m1", "m"): 4, ("m2", "f"): 0, ("m2", "m"): 2}
+    inner |= {("m3", "f"): 6, ("m3", "m"): 5}
+    truth: dict[Any, float] = dict(inner)
+    for c in columns:
+        truth[("K", c)] = sum(inner[(r, c)] for r in rows)
+    for r in [*rows, "K"]:
+        truth[(r, "_T")] = truth[(r, "f")] + truth[(r, "m")]
+    truth["alone"] = 2
+    suppressed = {("m2", "m"), ("m2", "_T"), ("K", "m"), ("K", "_T"), "alone"}
+    cells = {c: (None, "suppressed") if c in suppressed else (v, "ok") for c, v in truth.items()}
+    for integral in (False, True):
+        plain = attack_suppression(cells, found, 3, 0.0, integral=integral)
+        assert not any(v.below or v.fixed or v.ruled for v in plain.values())
+        ruled = attack_suppression(cells, found, 3, 0.0, integral=integral, rule=True)
+        # (the Kreis's cells reach 3 in every table, beside m2's men at 1 or 2)
+        primary = {("m2", "m"), ("m2", "_T"), "alone"}
+        assert {c for c, v in ruled.items() if v.ruled} == primary
+        told = attack_suppression(cells, found, 3, 0.0, integral=integral, table=truth, rule=True)
+        assert {c for c, v in told.items() if v.ruled} == primary
+    # a block without a primary cell in the true table tells that the engine broke it
+    wrong = {**truth, ("m2", "m"): 3, ("m2", "_T"): 3, ("K", "m"): 12, ("K", "_T"): 22}
+    told = attack_suppression(cells, found, 3, 0.0, table=wrong, rule=True)
+    assert {c for c, v in told.items() if v.unexplained} == suppressed - {"alone"}
+
+
 def merged(*releases: Release) -> Release:
     """What an attacker knows from several releases of the same data: every cell, with
     its value where any release publishes it."""
