@@ -1206,7 +1206,9 @@ release puts ``p`` at the threshold or above and another suppressed cell of its 
 at 1 to ``threshold − 1``; else every table in which ``p`` reaches the threshold would
 have no primary cell in that block, and would not have been published with it
 suppressed: ``p`` is 1 or 2. (Each block is decided on its own: the blocks share no
-relation, so tables of different blocks combine.)"""
+relation, so tables of different blocks combine.) The library's own exception
+(``docs/data-protection.rst``, "Cells of no relation"): a cell of no relation is
+suppressed from 1 to the threshold, so such a block may hold the threshold alone."""
 
 
 class _RuleWatch:
@@ -1470,6 +1472,10 @@ def attack_suppression(
         true = None
         if table is not None and all(c in table for c in block):
             true = np.array([table[c] for c in block], dtype=float)
+        if not own:  # a cell of no relation: the rule lets it hold the threshold too
+            if true is not None and wanted[0] and not 1 - TOL <= true[0] <= threshold + TOL:
+                verdicts[block[0]] = dataclasses.replace(verdicts[block[0]], unexplained=True)
+            continue
         small = wanted.copy()
         if true is not None:
             small &= (true >= 1 - TOL) & (true <= threshold - 1 + TOL)

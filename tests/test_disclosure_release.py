@@ -31,6 +31,7 @@ import test_disclosure
 from helpers import run_cli
 from kommunale_integration._engine import _hypercube, _protection
 from kommunale_integration._engine import compute as compute_module
+from kommunale_integration._engine.disclosure import protect as ki_protect
 from release_attacker import (
     DEFAULT_KINDS,
     Knowledge,
@@ -1887,13 +1888,17 @@ def test_an_attacker_running_the_engine_learns_nothing_more() -> None:
     table consistent with a release (here whole numbers up to 6 in the hidden inner
     cells) and keeps the tables it would publish with the same pattern finds the
     true one among them — and on this table of three municipalities by sex with
-    their totals (drawn at random, ``random.Random(36)``) only tables in which
+    their totals (drawn at random, ``random.Random(11)``) only tables in which
     every primary cell is 1 or 2: the pattern tells which cells are primary. The
-    attacker of linear programs finds nothing here. On 40 such tables, 92 of 149
-    primary cells are bounded below 3 this way (``benchmarks/engine_attacker.py``,
-    fifteenth session; 93 in the thirteenth with a draw of its own), and as many
-    when a secret key moves the prices of the complementary cells (the test below
-    says why; ``docs/data-protection.rst``, "Limits and advice")."""
+    attacker of linear programs finds nothing here, nor the attacker who knows only
+    that an engine suppresses nothing without a primary cell (the test after the
+    next). On 40 such tables, 77 of 149 primary cells are bounded below 3 this way
+    (``benchmarks/engine_attacker.py``, sixteenth session; 92 in the fifteenth,
+    before every primary cell got a partner that may be small, which took the
+    table of ``random.Random(36)`` that this test used until then; 93 in the
+    thirteenth with a draw of its own), and as many when a secret key moves the
+    prices of the complementary cells (the test below says why;
+    ``docs/data-protection.rst``, "Limits and advice")."""
     import itertools
 
     from kommunale_integration._engine.disclosure import protect
@@ -1910,7 +1915,7 @@ def test_an_attacker_running_the_engine_learns_nothing_more() -> None:
             values[(r, "_T")] = sum(values[(r, c)] for c in columns)
         return values
 
-    rng = random.Random(36)
+    rng = random.Random(11)
     base = {(r, c): rng.choice([0, 1, 1, 2, 2, 3, 4, 5, 6]) for r in rows for c in columns}
     truth = table(base)
     control = ki.DisclosureControl()
@@ -1975,7 +1980,9 @@ def test_the_attacker_who_knows_the_engines_rule_finds_the_cells_protected_by_to
     cells holds a primary cell), written without the engine, on the pattern of the
     test above: the linear programs leave both primary cells unbounded, the rule
     bounds both below 3 — over real and over whole numbers. Beside it a suppressed
-    cell of no relation: a block of its own, so it is 1 or 2."""
+    cell of no relation, a block of its own: were only 1s and 2s suppressed there, it
+    would be 1 or 2; the library suppresses such a cell up to the threshold (its
+    rule, which the attacker knows), so it may be 3."""
     rows, columns = ["m1", "m2", "m3"], ["f", "m"]
     found: list[Any] = [(("K", c), [(r, c) for r in rows], True) for c in [*columns, "_T"]]
     found += [((r, "_T"), [(r, c) for c in columns], True) for r in [*rows, "K"]]
@@ -1994,7 +2001,7 @@ def test_the_attacker_who_knows_the_engines_rule_finds_the_cells_protected_by_to
         assert not any(v.below or v.fixed or v.ruled for v in plain.values())
         ruled = attack_suppression(cells, found, 3, 0.0, integral=integral, rule=True)
         # (the Kreis's cells reach 3 in every table, beside m2's men at 1 or 2)
-        primary = {("m2", "m"), ("m2", "_T"), "alone"}
+        primary = {("m2", "m"), ("m2", "_T")}
         assert {c for c, v in ruled.items() if v.ruled} == primary
         told = attack_suppression(cells, found, 3, 0.0, integral=integral, table=truth, rule=True)
         assert {c for c, v in told.items() if v.ruled} == primary
@@ -2002,6 +2009,108 @@ def test_the_attacker_who_knows_the_engines_rule_finds_the_cells_protected_by_to
     wrong = {**truth, ("m2", "m"): 3, ("m2", "_T"): 3, ("K", "m"): 12, ("K", "_T"): 22}
     told = attack_suppression(cells, found, 3, 0.0, table=wrong, rule=True)
     assert {c for c, v in told.items() if v.unexplained} == suppressed - {"alone"}
+    # and so does a cell of no relation above the threshold (at it: the library's rule)
+    for alone, unexplained in ((3, set()), (4, {"alone"})):
+        told = attack_suppression(cells, found, 3, 0.0, table={**truth, "alone": alone}, rule=True)
+        assert {c for c, v in told.items() if v.unexplained} == unexplained
+
+
+def _ruled(values: dict[Any, int], found: list[Any], hidden: Any) -> list[Any]:
+    """The cells of the release of *values* with *hidden* suppressed that the attacker
+    who knows ``release_attacker.ENGINE_RULE`` exposes (over real and over whole
+    numbers): fixed, bounded below 3 by the relations or by the rule, or in a block
+    without a primary cell."""
+    cells = {
+        c: (None, "suppressed") if c in hidden else (float(v), "ok") for c, v in values.items()
+    }
+    truth = {c: float(v) for c, v in values.items()}
+    found = [(g[0], list(g[1]), g[2] if len(g) > 2 else True) for g in found]
+    exposed: set[Any] = set()
+    for integral in (False, True):
+        verdicts = attack_suppression(
+            cells, found, 3, 0.0, integral=integral, table=truth, rule=True
+        )
+        exposed |= {
+            c for c, v in verdicts.items() if v.fixed or v.below or v.ruled or v.unexplained
+        }
+    return sorted(exposed, key=repr)
+
+
+def test_a_primary_cell_gets_a_partner_that_may_be_small_in_its_block() -> None:
+    """Two primary cells in one column whose published total is 3 (``m2``'s women 1,
+    ``m3``'s 2; ``benchmarks/engine_attacker.py``, ``random.Random(19)``): the
+    rectangle with their men (6 and 4) keeps both unbounded for the attacker of linear
+    programs — the engine's pattern until the sixteenth session — but where one
+    reaches 3 the other is 0 and the men are 4 and 6: no cell of the block is 1 or 2,
+    so the attacker who knows that an engine suppresses nothing without a primary cell
+    knows both are. The engine now gives one of them a witness that leaves a cell of
+    its block at 1 or 2 (two cells more: the Kreis's women and men)."""
+    rows, columns = ["m1", "m2", "m3"], ["f", "m"]
+    found: list[Any] = [(("K", c), [(r, c) for r in rows], True) for c in [*columns, "_T"]]
+    found += [((r, "_T"), [(r, c) for c in columns], True) for r in [*rows, "K"]]
+    inner = {("m1", "f"): 0, ("m1", "m"): 6, ("m2", "f"): 1, ("m2", "m"): 6}
+    inner |= {("m3", "f"): 2, ("m3", "m"): 4}
+    values = dict(inner)
+    for c in columns:
+        values[("K", c)] = sum(inner[(r, c)] for r in rows)
+    for r in [*rows, "K"]:
+        values[(r, "_T")] = values[(r, "f")] + values[(r, "m")]
+    rectangle = {("m2", "f"), ("m2", "m"), ("m3", "f"), ("m3", "m")}
+    assert _ruled(values, found, rectangle) == [("m2", "f"), ("m3", "f")]
+    result = ki_protect(values, found, ki.DisclosureControl())
+    assert result.exposed(3) == []
+    assert _ruled(values, found, result.suppressed) == []
+    assert len(result.suppressed) == 6
+
+
+@settings(deadline=None)
+@given(st.one_of(test_disclosure.hierarchies(), test_disclosure.cubes()))
+def test_protected_tables_resist_the_attacker_who_knows_the_engines_rule(
+    table: tuple[dict[Any, int], list[Any]],
+) -> None:
+    """Territory × sex with districts and ``all``, and three-way tables with every
+    margin: the protected table leaves the attacker of ``ENGINE_RULE`` nothing."""
+    values, found = table
+    result = ki_protect(values, found, ki.DisclosureControl())
+    assert _ruled(values, found, result.suppressed) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the witnesses' programs reach a zero only beside a cell that falls, not a "
+    "zero total behind a zero (sixteenth session, engineer K)",
+)
+def test_a_partner_that_only_a_chain_of_zeros_reaches_is_not_found() -> None:
+    """``a`` = 1 and ``t₁ = a + b + c`` = 1 are primary; ``t₀ = b + c`` = 0. Where ``a``
+    reaches 3 so does ``t₁``, and the block ``{a, t₁}`` holds no cell of 1 or 2: the
+    attacker of ``ENGINE_RULE`` knows both are 1 or 2. A partner exists — ``b`` at 1
+    with ``t₀`` at 1 — but ``t₀`` is a zero behind the zero ``b``, which the engine's
+    linear programs do not reach (found by hypothesis on the random tables of
+    ``test_disclosure.tables``; ``docs/data-protection.rst``, "Limits and advice")."""
+    values: dict[Any, int] = {"a": 1, "b": 0, "c": 0, "t0": 0, "t1": 1}
+    found: list[Any] = [("t0", ["b", "c"], True), ("t1", ["a", "b", "c"], True)]
+    result = ki_protect(values, found, ki.DisclosureControl())
+    assert _ruled(values, found, result.suppressed) == []
+
+
+def test_a_cell_of_no_relation_is_suppressed_up_to_the_threshold() -> None:
+    """A cell that no relation ties to another (a count of one territory and one
+    period, without breakdowns) is a block of suppressed cells of its own: were only its 1s and
+    2s suppressed, its ``*`` would say "1 or 2" to an attacker who knows that an
+    engine suppresses nothing without a primary cell, and no complementary cell can
+    change that. So it is suppressed up to the threshold (with a margin, up to the
+    required value); the cells of a relation are not."""
+    values = {"one": 1, "two": 2, "three": 3, "four": 4, "zero": 0, "t": 3, "a": 3, "b": 0}
+    found: list[Any] = [("t", ["a", "b"], True)]
+    result = ki_protect(values, found, ki.DisclosureControl())
+    assert result.suppressed == {"one", "two", "three"}
+    assert result.primary == {"one", "two"}
+    assert result.intervals["three"] == (0.0, math.inf)
+    assert _ruled(values, found, result.suppressed) == []
+    margin = ki_protect(values, found, ki.DisclosureControl(margin=1))
+    assert margin.suppressed == {"one", "two", "three", "four"}
+    alone = ki_protect(values, found, ki.DisclosureControl(secondary=False))
+    assert alone.suppressed == {"one", "two"}
 
 
 def merged(*releases: Release) -> Release:
@@ -2393,8 +2502,10 @@ def test_new_and_active_cases_are_protected_as_one_table(
     """Ten cases open all the second quarter and one opened in May: April's active
     cases (10) are those open on 1 April, and so are the quarter's less its new
     cases (11 − new). Each count protected on its own publishes both active cells
-    and pins the quarter's new cases to 1 (and May's with them); protected as one
-    table (with the cases open at each start, never published) nothing is pinned."""
+    and pins May's new cases to 1 (and, before the partners of the sixteenth
+    session, the quarter's with them; now April's 0 is suppressed beside them);
+    protected as one table (with the cases open at each start, never published)
+    nothing is pinned."""
     records = [_case(i, "05558004", "2024-06-01", "f") for i in range(10)]
     records.append(_case(10, "05558004", "2025-05-12", "f"))
     data = ki.CaseData.from_records(records)
@@ -2408,8 +2519,7 @@ def test_new_and_active_cases_are_protected_as_one_table(
     monkeypatch.setattr(compute_module._Counts, "join", lambda self, controls: None)
     published, truth = _flows_release(data, ["2025-Q2"], ())
     outcome = attack_release(published, knowledge, truth)
-    assert ("new_cases", "2025-Q2", "05558004", ()) in outcome.fixed
-    assert ("new_cases", "2025-05", "05558004", ()) in outcome.below
+    assert ("new_cases", "2025-05", "05558004", ()) in outcome.fixed
 
 
 def test_the_flow_relations_hold_in_the_true_table() -> None:

@@ -80,6 +80,9 @@ cell at the top (``unknown`` of the district) and, suppressed, free for every la
 witness: on the Kreis example by sex 36 of them were suppressed (the first quarter's
 87 among them), though witnesses without them exist. Priced at ten cells, a witness
 takes one only where the way around it moves more than about ten published cells."""
+EXPLAIN_TRIES = 8
+""":meth:`_Search.explain` tries this many cells to hold at 1 to ``threshold − 1``
+beside a primary cell that no witness explains, and takes the cheapest witness."""
 _INF = math.inf
 _NO_KEYS: frozenset[int] = frozenset()
 _state = {"quiet": False}
@@ -616,6 +619,7 @@ def witness_suppression(
     coordinates: Callable[[Any], Sequence[Any]] | None = None,
     free: AbstractSet[Any] = frozenset(),
     fixed: AbstractSet[Any] = frozenset(),
+    threshold: int | None = None,
 ) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
     """The cells to suppress (the primary cells included) so that every primary cell
     ``p`` can reach ``primary[p]`` in a table consistent with the release.
@@ -650,6 +654,11 @@ def witness_suppression(
     two relations of them, or in their whole block when it has at most
     ``PRUNE_BLOCK`` suppressed cells); when all find one, the cell is published. At
     the end every suppressed cell moves in a surviving witness, so none is fixed.
+
+    With *threshold*, last, every primary cell gets a witness that leaves another
+    cell of its block of suppressed cells at 1 to ``threshold − 1``, where one
+    exists (:meth:`_Search.explain`): an attacker who knows that every block holds a
+    primary cell cannot tell it from the others.
 
     Returns:
         The suppressed cells, and for each of them the smallest and the largest value
@@ -686,6 +695,8 @@ def witness_suppression(
         search = _Search(values, finder, primary, column=column, free=free, headline=headline)
     search.cover()
     search.prune()
+    if threshold is not None:
+        search.explain(relations, threshold)
     finder.done()  # (before the check: it needs memory of its own)
     if free and isinstance(finder, _CubeFinder):
         finder.cube.drop_positions()  # (no other table has cells never published)
@@ -1078,6 +1089,148 @@ class _Search:
         rise = self.rise
         self.order = [col for col in self.order if col in rise]
 
+    def explain(self, relations: Sequence[Relation], threshold: int) -> list[Any]:
+        """Make every primary cell safe from an attacker who knows only that an engine
+        suppresses nothing without a primary cell: that every *block* of suppressed
+        cells (linked by relations in which two of them are suppressed, through the
+        cells never published too) holds one. A primary cell is safe when a table
+        consistent with the release raises it far enough while another suppressed
+        cell of its block lies at 1 to ``threshold − 1``; else every table in which
+        it reaches the threshold would have no primary cell in that block, and the
+        attacker knows it is below. A surviving witness is such a table when it
+        leaves another primary cell of the block alone (or in that range), or moves
+        a cell of the block into it. For a primary cell without one, a witness is
+        looked for with a cell of its block, or one that shares a relation with it,
+        held in that range (:meth:`_DeltaSystem.witness` with a box); it joins the
+        others, and the zeros it suppresses get witnesses of their own. Returns the
+        primary cells that stay without one (a cell of no relation: nothing can be
+        suppressed with it)."""
+        import numpy as np
+
+        from ._hypercube import _Rows
+
+        cells, hidden, value, free = self.finder.cells, self.hidden, self.value, self.free
+        # the blocks: each suppressed cell of a relation joined to the relation's first
+        # suppressed cell (from the rows that check() reads next)
+        table = _Rows.of(self.values, relations, keep=not free)
+        at = table.positions(cells)  # each column's position in the table
+        n, n_rel = len(table.keys), len(table.relations)
+        members = np.concatenate([table.totals, table.parts])
+        rels = np.concatenate([np.arange(n_rel, dtype=np.int64), table.rel_of])
+        shut = np.zeros(n, dtype=bool)
+        shut[at[hidden]] = True
+        linked = np.flatnonzero(shut[members])
+        order = linked[np.argsort(rels[linked], kind="stable")]
+        starts = np.flatnonzero(np.r_[True, rels[order][1:] != rels[order][:-1]])[: len(order)]
+        first = np.repeat(members[order][starts], np.diff(np.r_[starts, len(order)]))
+        label = _components(n, first, members[order])[at]  # by column
+        related = np.zeros(n, dtype=bool)
+        related[members] = True
+        related = related[at]
+        home = np.where(hidden, label, -1)  # by column: its block, -1 if published
+        if free:
+            home[list(free)] = -1  # (never published: no cell of a block)
+        was_small = (home >= 0) & (value > 0) & (value < threshold)
+        small = Counter(home[was_small].tolist())  # block → how many small cells
+        # each surviving witness's change of the small cells, by block it moves
+        owner, cols, delta = self._entries()
+        keys = np.array(sorted(self.witnesses), dtype=np.int64)
+        moved = home[cols] >= 0
+        now = (value[cols] + delta > 0) & (value[cols] + delta < threshold)
+        change = now.astype(np.int64) - was_small[cols]
+        moved &= change != 0
+        # (witness, block) as one number: the witness's key times n + 1, plus the block
+        pair = keys[owner[moved]] * (n + 1) + home[cols][moved]
+        pairs, where = np.unique(pair, return_inverse=True)
+        step = dict(zip(pairs.tolist(), np.bincount(where, change[moved]).tolist(), strict=True))
+        covers = cast("list[set[int]]", self.covers)
+        known = set(keys.tolist())  # (the witnesses taken later are not in *step*)
+
+        def explains(p: int) -> bool:
+            """Whether a witness that raises *p* far enough leaves a cell of its block
+            (other than *p*, which it raises) at 1 to ``threshold − 1``: the block's
+            small cells less those it moves out of that range, with those it moves
+            into it."""
+            block = int(home[p])
+            for k in covers[p]:
+                if k in known:
+                    moves = step.get(k * (n + 1) + block, 0.0)
+                else:
+                    moves = sum(
+                        int(bool(0 < value[q] + d < threshold)) - int(was_small[q])
+                        for q, d in self.witnesses[k].items()
+                        if home[q] == block
+                    )
+                if small[block] + moves > 0:
+                    return True
+            return False
+
+        left = [p for p in sorted(self.primary) if not explains(p)]
+        unsafe = []
+        for p in left:
+            if explains(p):
+                continue  # (a witness taken for another cell since)
+            others = np.flatnonzero(home == home[p]).tolist()
+            others.remove(p)
+            if not related[p] or not self._explain(p, others, threshold):
+                unsafe.append(cells[p])
+        if len(left) > len(unsafe):
+            self.cover()  # (the zeros suppressed on the way)
+        return unsafe
+
+    def _explain(self, p: int, others: Sequence[int], threshold: int) -> bool:
+        """A witness for *p* that holds a cell of its block (*others*), or one that
+        shares a relation with it, at 1 to ``threshold − 1`` (the cheapest of the
+        first ``EXPLAIN_TRIES`` candidates that give one); taken, True — else
+        False."""
+        import numpy as np
+
+        finder = self.finder
+        if isinstance(finder, _CubeFinder):
+            linear, to_cube, to_lp = finder._lp()
+        else:
+            linear = cast("_LinearFinder", finder)
+            to_cube = to_lp = None
+
+        def lp(col: int) -> int:
+            return col if to_lp is None else int(to_lp[col])
+
+        system = linear.system
+        target = lp(p)
+        if target < 0:
+            return False
+        ball = system.ball(target, 1)
+        nearby = [c for c in ball.tolist() if c != target]
+        if to_cube is not None:
+            nearby = [int(to_cube[c]) for c in nearby]
+        value, free = self.value, self.free
+        candidates = list(dict.fromkeys([*others, *nearby]))
+        candidates = [q for q in candidates if q not in free and q != p and lp(q) >= 0]
+        # the likeliest first: the cells nearest to 1 … threshold − 1
+        candidates.sort(key=lambda q: (abs(float(value[q]) - (threshold - 1)), q))
+        whole = system.ball(target, None)
+        if len(whole) > PRUNE_BLOCK:
+            whole = system.ball(target, 2)  # (a cell further off is left out)
+        cost = self.cost if to_cube is None else self.cost[to_cube]
+        best: tuple[float, dict[int, float]] | None = None
+        for q in candidates[:EXPLAIN_TRIES]:
+            col = lp(q)
+            near = np.union1d(whole, [col])
+            box = (col, 1.0 - float(value[q]), threshold - 1.0 - float(value[q]))
+            change = system.witness(near, target, self.rise[p], cost, box)
+            if change is None or not box[1] - _TOL <= change.get(col, 0.0) <= box[2] + _TOL:
+                continue
+            price = sum(float(cost[c]) for c in change)
+            if best is None or price < best[0]:
+                best = (price, change)
+        if best is None:
+            return False
+        change = best[1]
+        if to_cube is not None:
+            change = {int(to_cube[c]): d for c, d in change.items()}
+        self._add(change)
+        return True
+
     def _spare(self, target: int) -> Mapping[int, float] | None:
         """The last witness found for *target* in the pruning pass, while every cell it
         moves is still suppressed."""
@@ -1218,6 +1371,30 @@ class _Search:
         return set(hidden), seen
 
 
+def _components(n: int, a: Any, b: Any) -> Any:
+    """The connected components of the graph of *n* nodes with the edges ``a[i]–b[i]``
+    (arrays): for each node the smallest node of its component. Each round hooks the
+    root of every edge's larger end under the smaller root, then follows the
+    pointers to the roots."""
+    import numpy as np
+
+    label = np.arange(n, dtype=np.int64)
+    while True:
+        la, lb = label[a], label[b]
+        low = np.minimum(la, lb)
+        hooked = label.copy()
+        np.minimum.at(hooked, la, low)
+        np.minimum.at(hooked, lb, low)
+        while True:
+            jumped = hooked[hooked]
+            if np.array_equal(jumped, hooked):
+                break
+            hooked = jumped
+        if np.array_equal(hooked, label):
+            return label
+        label = hooked
+
+
 def _columns(change: Mapping[int, float]) -> Any:
     """The columns of a witness as an array (to index the arrays by column)."""
     import numpy as np
@@ -1327,7 +1504,14 @@ class _DeltaSystem:
         count = np.bincount(self.member_col[touching[self.member_rel]], minlength=len(self.cells))
         return np.flatnonzero(inside | (count >= 2))
 
-    def witness(self, near: Any, target: int, rise: float, cost: Any) -> dict[int, float] | None:
+    def witness(
+        self,
+        near: Any,
+        target: int,
+        rise: float,
+        cost: Any,
+        box: tuple[int, float, float] | None = None,
+    ) -> dict[int, float] | None:
         """The cheapest change of the columns *near* (the others stay) that keeps every
         constraint and raises *target* by *rise*, in whole numbers; None when there is
         none.
@@ -1341,6 +1525,9 @@ class _DeltaSystem:
         solution is first scaled to whole numbers (the same cells move, further; kept
         when it is still a consistent table), else the program is solved again with
         every change a whole number (HiGHS's branch and bound).
+
+        *box*: ``(column, lowest, highest)``, a column of *near* whose change must lie
+        between the two (:meth:`_Search.explain`).
         """
         import numpy as np
 
@@ -1374,6 +1561,12 @@ class _DeltaSystem:
         t = int(local[target])
         col_low[2 * t] = rise
         col_up[2 * t + 1] = 0.0
+        if box is not None:  # lowest ≤ plus − minus ≤ highest
+            j, lowest, highest = int(local[box[0]]), box[1], box[2]
+            col_low[2 * j] = max(lowest, 0.0)
+            col_up[2 * j] = max(highest, 0.0)
+            col_low[2 * j + 1] = max(-highest, 0.0)
+            col_up[2 * j + 1] = min(col_up[2 * j + 1], max(-lowest, 0.0))
         solver.addVars(2 * k, col_low, col_up)
         if len(rows):
             low = np.maximum(self.row_low[rows], -inf)

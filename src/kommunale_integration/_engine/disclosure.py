@@ -22,7 +22,12 @@ suppressed zero reaches ``threshold + margin``.
    programming (:mod:`._protection`), or on large tables with *dimensions* as a
    product of small balanced changes, one per coordinate (:mod:`._hypercube`) —,
    then a pruning pass that publishes again every secondary cell that is not
-   needed. Every witness is checked against every relation.
+   needed, and a last step that gives every primary cell a table in which it
+   reaches the required value beside another suppressed cell of 1 to
+   ``threshold − 1`` of its block (an attacker who knows that nothing is suppressed
+   without a primary cell cannot tell it from the others); a cell of no relation is
+   suppressed from 1 to the required value. Every witness is checked against every
+   relation.
 3. **Audit**: the feasibility interval of every suppressed cell, by linear
    programming over all relations (:attr:`Protection.intervals`).
 
@@ -34,6 +39,7 @@ parts, so that the published table keeps every relation (see :func:`_round`).
 
 from __future__ import annotations
 
+import math
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -269,8 +275,9 @@ def protect(
             coordinates=coordinates,
             free=unknown,
             fixed=given,
+            threshold=threshold,
         )
-    hidden |= unknown
+    hidden |= unknown | _alone(values, relations, control, never)
     intervals: dict[Any, tuple[float, float]] = {}
     if hidden - unknown and (audit or not witnessed):
         limit = AUDIT_LIMIT if witnessed and not exact_audit else None
@@ -279,8 +286,8 @@ def protect(
         intervals.pop(cell, None)
     exact = len(intervals) == len(hidden) - len(unknown)
     for cell in hidden - unknown:
-        if cell not in intervals:
-            intervals[cell] = witnessed[cell]
+        if cell not in intervals:  # (a cell of no relation has no witness: unbounded)
+            intervals[cell] = witnessed.get(cell, (float(_LOWER), math.inf))
     published: dict[Cell, int | None] = dict(values)  # in the order of the cells
     for cell in hidden:
         published[cell] = None
@@ -292,6 +299,37 @@ def protect(
         intervals=intervals,
         exact=exact,
     )
+
+
+def _alone(
+    values: Mapping[Cell, int],
+    relations: Sequence[tuple[Any, Sequence[Any], bool]],
+    control: DisclosureControl,
+    never: Collection[Cell],
+) -> set[Cell]:
+    """The cells of no relation from ``threshold`` to *required*, suppressed beside
+    the primary cells of no relation.
+
+    An engine suppresses nothing without a primary cell, so a block of suppressed
+    cells holds one; a suppressed cell of no relation is a block of its own (a count
+    of one territory and one period, without breakdowns or sub-periods). Were only
+    its 1s and 2s suppressed, its ``*`` would say "1 or 2" to anyone who knows that
+    much, and no complementary cell can change it: nothing is tied to it. So such a
+    cell is suppressed up to the required value (default: the threshold, 3) — its
+    ``*`` says "1 to 3", and the largest value it allows reaches the threshold.
+    Only with secondary suppression."""
+    threshold, required = control.threshold, control.required
+    if threshold < 2 or not control.secondary:
+        return set()  # (nothing is primary, or nothing but the primary cells hidden)
+    related: set[Any] = set()
+    for total, parts, _ in relations:
+        related.add(total)
+        related.update(parts)
+    return {
+        c
+        for c, v in values.items()
+        if threshold <= v <= required and c not in related and c not in never
+    }
 
 
 def _round(values: Mapping[Cell, int], groups: Sequence[Sequence[Any]], base: int) -> Protection:
