@@ -271,6 +271,23 @@ def _exports(
     return found
 
 
+def indicators_args(
+    concept: Path | None, cases: Path, events: Path, by: str, period: str = "2025"
+) -> list[str]:
+    """The arguments of ``indicators`` for one release of an export (concept optional)."""
+    return [
+        *([str(concept)] if concept else []),
+        "--period",
+        period,
+        "--cases",
+        str(cases),
+        "--events",
+        str(events),
+        "--by",
+        by,
+    ]
+
+
 def attack_indicators(
     label: str,
     concept: Path | None,
@@ -283,17 +300,7 @@ def attack_indicators(
     rounding: int = 0,
     period: str = "2025",
 ) -> bool:
-    base = [
-        *([str(concept)] if concept else []),
-        "--period",
-        period,
-        "--cases",
-        str(cases),
-        "--events",
-        str(events),
-        "--by",
-        by,
-    ]
+    base = indicators_args(concept, cases, events, by, period)
     out = work / "kennzahlen.csv"
     package = work / "paket"
     audit = work / "pruefung-intern.csv"

@@ -45,7 +45,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from attack_release import cli, engine, exports, knowledge_of, timed  # noqa: E402
+from attack_release import (  # noqa: E402
+    cli,
+    engine,
+    exports,
+    indicators_args,
+    knowledge_of,
+    timed,
+)
 
 from release_attacker import parent_of, parse_csv  # noqa: E402
 
@@ -111,17 +118,7 @@ def table(found: Counter[tuple[str, str, str]]) -> list[str]:
 def measure(
     label: str, concept: Path | None, cases: Path, events: Path, by: str, work: Path
 ) -> None:
-    base = [
-        *([str(concept)] if concept else []),
-        "--period",
-        "2025",
-        "--cases",
-        str(cases),
-        "--events",
-        str(events),
-        "--by",
-        by,
-    ]
+    base = indicators_args(concept, cases, events, by)
     work.mkdir(parents=True, exist_ok=True)
     out, intern = work / "kennzahlen.csv", work / "kennzahlen-intern.csv"
     run = cli("indicators", *base, "--output", str(out))
