@@ -1336,3 +1336,40 @@ def test_a_docx_chart_keeps_with_its_table_and_its_caption(
             for cell in row.findall(qn("w:tc")):  # (an odd chart leaves a cell empty)
                 picture, *captions = cell.findall(qn("w:p"))
                 assert kept(picture) == bool(captions)
+
+
+def _legend(md: str) -> list[str]:
+    """The marks in the Zeichenerklärung of a Markdown report (``[]`` without one)."""
+    if "| Zeichen | Bedeutung |" not in md:
+        return []
+    table = md.split("| Zeichen | Bedeutung |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    return [row.split(" | ", 1)[0].removeprefix("| ") for row in table.splitlines()]
+
+
+def test_the_legend_lists_only_the_marks_the_report_prints(kreis_reports: dict[str, Any]) -> None:
+    """The Zeichenerklärung listed "r" (gerundet) and "p" (vorläufig) in every report,
+    also where no table showed either: the Kreis report prints "–", "◐", "○" and "Pp."
+    (its note under "Auf einen Blick" names the whole scale of the forecast, "●" too,
+    but no Kennzahl is on track) and no "*" in 2025."""
+    assert _legend(kreis_reports["md"]) == ["–", "◐", "○", "Pp."]
+    # The sample concept: Billerbeck's 17 p, Ascheberg's *, one forecast on track.
+    sample = ki.build_report(sample_concept(), "2025", format="md", today=TODAY)
+    assert _legend(sample) == [r"\*", "p", "–", "●", "Pp."]
+    # A rounded value gets its "r"; the same value provisional its "p" only.
+    for status, marks in (("rounded", ["r", "–"]), ("provisional", ["p", "–"])):
+        concept = sample_concept(
+            observations=[
+                o if o.territory != "05558008" else attrs.evolve(o, status=status)
+                for o in sample_concept().observations
+                if o.status is not ki.ObservationStatus.SUPPRESSED
+            ],
+            targets=[],
+        )
+        md = ki.build_report(concept, "2025", format="md", today=TODAY)
+        assert _legend(md)[:2] == marks, status
+        assert "●" not in _legend(md)
+    # Marks only in a note (the scale of the forecast) or none at all: no legend.
+    bare = ki.build_report(
+        sample_concept(observations=[], targets=[], indicators=[]), "2025", format="md", today=TODAY
+    )
+    assert "Zeichenerklärung" not in bare

@@ -1230,11 +1230,68 @@ def _abbreviations(ctx: ReportContext, fmt: Formatter) -> Body | None:
 
 
 def _symbols(ctx: ReportContext, fmt: Formatter) -> Body:
+    """Every mark a report can print, with its meaning; :func:`build_outline` keeps the
+    rows of the marks that the other sections print (:func:`_printed_marks`)."""
     t = fmt.t
     rows = [*fmt.symbol_legend()]
     rows.extend((symbol, t("forecast_" + status)) for status, symbol in FORECAST_SYMBOLS.items())
     rows.append((t("pp"), t("pp_meaning")))
     return Body(blocks=(_table(t("symbols"), [t("symbol"), t("meaning")], rows),))
+
+
+#: The id of the Zeichenerklärung: it lists only the marks the rest of the report prints
+#: ("r" and "p" stood in the legend of every report, with no table showing either).
+SYMBOLS_ID: Final = "zeichen"
+
+#: A value's text in a chart's text alternative (``2024: *; 2025: 8``).
+_CHART_VALUE: Final = re.compile(r"(?<=: )[^;]*(?=;)")
+
+
+def _printed_marks(bodies: Sequence[Body], legend: Sequence[str]) -> set[str]:
+    """The marks of *legend* that *bodies* print: a value's mark is a table cell (or a
+    value in a chart's text alternative, or the label of a paragraph) that is the mark
+    or ends with it after a number (``*``, ``–``, ``17 p``, ``+0,2 Pp.``); a forecast's
+    symbol stands bound to its word anywhere in the text (``◐ gefährdet``). Notes are
+    not read: they explain marks (the scale of the forecast under "Auf einen Blick")."""
+    cells: list[str] = []
+    texts: list[str] = []
+
+    def walk(body: Body) -> None:
+        for block in body.blocks:
+            if isinstance(block, Table):
+                cells.extend(plain(cell) for row in block.rows for cell in row)
+            elif isinstance(block, Chart):
+                cells.extend(_CHART_VALUE.findall(plain(block.description)))
+            elif isinstance(block, Paragraph) and block.style != "note":
+                cells.append(plain(block.label or ""))
+                texts.append(plain(block.text))
+            elif isinstance(block, Items):
+                texts.extend(plain(f"{i.label or ''} {i.text}") for i in block.items)
+        for _, sub in body.subsections:
+            walk(sub)
+
+    for body in bodies:
+        walk(body)
+    texts.extend(cells)
+    forecast = set(FORECAST_SYMBOLS.values())
+    return {
+        mark
+        for mark in legend
+        if (
+            any(mark + SYMBOL_GLUE in text for text in texts)
+            if mark in forecast
+            else any(cell == mark or cell.endswith(GLUE + mark) for cell in cells)
+        )
+    }
+
+
+def _only_printed(symbols: Body, bodies: Sequence[Body]) -> Body | None:
+    """The legend *symbols* (:func:`_symbols`) cut to the marks *bodies* print; ``None``
+    when they print none."""
+    [table] = [b for b in symbols.blocks if isinstance(b, Table)]
+    printed = _printed_marks(bodies, [plain(row[0]) for row in table.rows])
+    rows = tuple(row for row in table.rows if plain(row[0]) in printed)
+    return Body(blocks=(attrs.evolve(table, rows=rows),)) if rows else None
 
 
 def _method(ctx: ReportContext, fmt: Formatter) -> Body:
@@ -1268,7 +1325,7 @@ ANNEXES: Final[tuple[SectionSpec, ...]] = (
     SectionSpec(id="rechtsgrundlagen", title_key="legal_bases", build=_legal_bases),
     SectionSpec(id="glossar", title_key="glossary", build=_glossary),
     SectionSpec(id="abkuerzungen", title_key="abbreviations", build=_abbreviations),
-    SectionSpec(id="zeichen", title_key="symbols", build=_symbols),
+    SectionSpec(id=SYMBOLS_ID, title_key="symbols", build=_symbols),
     SectionSpec(id="methode", title_key="method", build=_method),
 )
 
@@ -1294,12 +1351,24 @@ def _opened(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     return blocks
 
 
+def _bodies(
+    ctx: ReportContext, fmt: Formatter, specs: Sequence[SectionSpec]
+) -> list[tuple[SectionSpec, Body | None]]:
+    """Every section of *specs* built; the Zeichenerklärung (:data:`SYMBOLS_ID`) last,
+    from what the others print."""
+    built = [(spec, spec.build(ctx, fmt)) for spec in specs]
+    others = [body for spec, body in built if body is not None and spec.id != SYMBOLS_ID]
+    return [
+        (spec, _only_printed(body, others) if spec.id == SYMBOLS_ID and body else body)
+        for spec, body in built
+    ]
+
+
 def _sections(
-    ctx: ReportContext, fmt: Formatter, specs: Sequence[SectionSpec], prefix: str
+    fmt: Formatter, built: Sequence[tuple[SectionSpec, Body | None]], prefix: str
 ) -> list[Section]:
     found: list[Section] = []
-    for spec in specs:
-        body = spec.build(ctx, fmt)
+    for spec, body in built:
         if body is None or not (body.blocks or body.subsections):
             continue
         number = f"{prefix}{len(found) + 1}"
@@ -1354,8 +1423,9 @@ def build_outline(
     if v.meeting_date is not None:
         rows.append((t("meeting_date"), fmt.date(v.meeting_date)))
     rows.append((t("resolution"), v.resolution or ""))
-    main = _sections(ctx, fmt, SECTIONS, "")
-    annex = _sections(ctx, fmt, (*ANNEXES, *extra), "A")
+    built = _bodies(ctx, fmt, (*SECTIONS, *ANNEXES, *extra))
+    main = _sections(fmt, built[: len(SECTIONS)], "")
+    annex = _sections(fmt, built[len(SECTIONS) :], "A")
     if annex:
         main.append(
             Section(
