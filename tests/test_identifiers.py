@@ -232,6 +232,30 @@ def test_a_mapping_cannot_launder_an_identifier(original: str, target: str) -> N
     assert "Erika" not in str(info.value)
 
 
+def test_a_refused_header_mapped_to_a_column_says_how_to_keep_its_values() -> None:
+    """A newcomer's export named the municipality "Wohnort (AGS)" and mapped it to
+    ``municipality``: the header was refused ("Wohnort", an address), the message said
+    "remove the column from the export" — the one column the Kennzahlen need — and a
+    second error said "municipality" was missing. Now one finding says how to keep the
+    values: another header in the export, mapped. The refusal itself stays."""
+    export = _export().decode().replace("municipality", "Wohnort (AGS)", 1).encode()
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_cases(io.BytesIO(export), mapping={"Wohnort (AGS)": "municipality"})
+    (finding,) = info.value.findings
+    assert finding.code == "direct-identifier"
+    assert finding.location.column == "Wohnort (AGS)"
+    assert 'also when the mapping makes them the column "municipality"' in finding.message
+    assert "give it another header in the export and map that one" in finding.message
+    renamed = export.decode().replace("Wohnort (AGS)", "Gemeinde (AGS)", 1).encode()
+    cases = ki.read_cases(io.BytesIO(renamed), mapping={"Gemeinde (AGS)": "municipality"})
+    assert len(cases) == 12
+    # A refused column without a mapping is still only to be removed.
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_cases(io.BytesIO(_export("Wohnort", ["Coesfeld"])))
+    (finding,) = info.value.findings
+    assert finding.message.endswith("remove the column from the export")
+
+
 @pytest.mark.parametrize(
     ("name", "values"),
     [

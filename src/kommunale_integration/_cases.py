@@ -370,6 +370,30 @@ _FAMILIES: Final = {
 }
 
 
+def _refusal(column: str, family: str, mapped: str, header: str) -> str:
+    """The message of a refused identifier *column* (normalised *header*); *mapped*: the
+    column the mapping names it for, and then how to keep its values (a newcomer's
+    ``Wohnort (AGS)``, mapped to ``municipality``, was told to remove the column)."""
+    if mapped == header:
+        return tr(
+            "the column {column} looks like a direct identifier ({kind}); such "
+            "columns are refused and their values are never read: remove the "
+            "column from the export",
+            column=column,
+            kind=tr(_FAMILIES[family]),
+        )
+    return tr(
+        "the column {column} looks like a direct identifier ({kind}); such "
+        "columns are refused and their values are never read, also when the "
+        'mapping makes them the column "{name}": if it holds no data of a '
+        "person, give it another header in the export and map that one; "
+        "otherwise remove the column from the export",
+        column=column,
+        kind=tr(_FAMILIES[family]),
+        name=mapped,
+    )
+
+
 class _Invalid(Translatable, ValueError):
     """A cell that is not a value of its column (the message translated when shown)."""
 
@@ -589,6 +613,7 @@ class _Reader:
             return tr("{number} (counted from the left)", number=index + 1)
 
         renamed: dict[str, str] = {}  # a column the mapping gave another name
+        refused: set[str] = set()  # the columns the mapping names refused headers for
         for index, raw in enumerate(header):
             name = _normalise_header(raw)
             mapped = _normalise_header(self.mapping.get(name, name))
@@ -602,15 +627,12 @@ class _Reader:
             # identifier column into a dimension or a canonical column
             family = identifier_header(raw)
             if family is not None:
+                if mapped != _normalise_header(raw):
+                    refused.add(mapped)
+                message = _refusal(label(index, raw), family, mapped, _normalise_header(raw))
                 self.add(
                     "direct-identifier",
-                    tr(
-                        "the column {column} looks like a direct identifier ({kind}); such "
-                        "columns are refused and their values are never read: remove the "
-                        "column from the export",
-                        column=label(index, raw),
-                        kind=tr(_FAMILIES[family]),
-                    ),
+                    message,
                     file,
                     1,
                     raw.strip() if quotable else None,
@@ -644,7 +666,8 @@ class _Reader:
         # the first missing column says how to read other headers (once, not per column)
         hint = quotable and not self.mapping
         for name in required:
-            if name not in positions:
+            # a column whose header was refused is said missing by its refusal, once
+            if name not in positions and name not in refused:
                 message = tr(
                     'the required column "{name}" is missing (columns found: {found})',
                     name=name,
