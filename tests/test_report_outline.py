@@ -549,6 +549,12 @@ def test_english_html_marks_the_concepts_texts_as_german() -> None:
     assert f'content: "{title}"' in html
     assert "\ue000" not in html
     assert "\ue001" not in html
+    # A chart's accessible name, the <title> of its SVG, marks the Kennzahl's name (it
+    # was the only text of the concept left unmarked); its <desc> is values only.
+    titles = re.findall(r'<title id="svg-chart-[^"]*">(.*?)</title>', html)
+    assert titles
+    assert all(re.fullmatch(r'Trend of “<span lang="de">[^<]+</span>” \(.+\)', t) for t in titles)
+    assert languages["Vermittlungsquote (%)"] == {"de"}
 
 
 def test_german_html_has_no_lang_attributes_in_its_body() -> None:

@@ -226,7 +226,10 @@ def trend_svg(figure: Figure, fmt: Formatter, *, chart_id: str) -> str:
             stroke_style={"dasharray": "8,5", "width": 3},
         )
     svg: str = chart.render(is_unicode=True)
-    return _clean(svg, chart_id, chart_title(figure, fmt), chart_description(figure, fmt))
+    # the title with the Kennzahl's name marked as the concept's (German) text: the
+    # page marks it in the language of the concept (_html.mark_languages)
+    title = chart_title(figure, fmt, own=True)
+    return _clean(svg, chart_id, title, chart_description(figure, fmt))
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)

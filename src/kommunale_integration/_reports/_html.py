@@ -25,18 +25,24 @@ _RAW: Final = frozenset({"title", "textarea", "style", "script"})
 def mark_languages(html: str) -> str:
     """*html* with every text of the concept marked by :meth:`Formatter.own` in an
     element of its language (``<span lang="de">Sprachkurse</span>`` in the English
-    report: WCAG 3.1.2); in a tag (an ``aria-label``) and in a ``<title>`` the marks are
-    dropped. Done on the whole page, so a town's own template gets it too."""
+    report: WCAG 3.1.2); in a tag (an ``aria-label``) and in the page's ``<title>`` the
+    marks are dropped. The ``<title>`` of a chart's SVG (its accessible name) takes
+    HTML, so the Kennzahl's name in it is marked too (it was not: the English report
+    named the chart in English pronunciation). Done on the whole page, so a town's own
+    template gets it too."""
     if OWN_OPEN not in html:  # the German report (Formatter.own marks nothing)
         return html
     out: list[str] = []
     raw: str | None = None
+    svg = 0  # how deep inside <svg> elements: their <title> holds HTML, not raw text
     for piece in _TAGS.split(html):
         if piece.startswith("<"):
             out.append(plain(piece))
             tag = _NAME.match(piece)
             name = tag.group(2).lower() if tag else ""
-            if raw is None and tag and not tag.group(1) and name in _RAW:
+            if name == "svg" and tag and not piece.endswith("/>"):
+                svg += -1 if tag.group(1) else 1
+            if raw is None and tag and not tag.group(1) and name in _RAW and not svg:
                 raw = name
             elif raw is not None and tag and tag.group(1) and name == raw:
                 raw = None
