@@ -1315,8 +1315,10 @@ def test_a_docx_chart_keeps_with_its_table_and_its_caption(
     """The Kreis DOCX printed the Kennzahlen of "(Aus-)Bildung und Schule" at the foot
     of page 2 and their chart overleaf: everything between a table's last row and the
     grid of its charts (the notes, the small paragraph parting the two tables) keeps
-    with the next, and so does a chart's picture with its caption, in a row that never
-    splits."""
+    with the next; a chart's picture and its caption are in a row that never splits.
+    The picture itself does not keep with the next: that kept every row of charts with
+    the next and the last with the next section's heading, goals and first table, and
+    LibreOffice left page 3 of the Kreis report half empty (test_report_print.py)."""
     import docx
     from docx.oxml.ns import qn
 
@@ -1341,7 +1343,8 @@ def test_a_docx_chart_keeps_with_its_table_and_its_caption(
             assert row.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
             for cell in row.findall(qn("w:tc")):  # (an odd chart leaves a cell empty)
                 picture, *captions = cell.findall(qn("w:p"))
-                assert kept(picture) == bool(captions)
+                assert not kept(picture)
+                assert bool(captions) == bool(picture.findall(".//" + qn("w:drawing")))
 
 
 def _legend(md: str) -> list[str]:

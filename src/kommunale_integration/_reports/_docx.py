@@ -466,13 +466,15 @@ def _charts(doc: Any, charts: list[Chart], fmt: Formatter) -> None:
         column.width = Cm(_TEXT_WIDTH_CM / 2)
     for start in range(0, len(charts), 2):
         row = grid.add_row()
-        # a chart and its caption on one page: the row never splits between them
+        # a chart and its caption on one page: the row never splits between them. No
+        # keep-with-next on the pictures: it kept every row of charts with the next, the
+        # last with the next section's heading, goals and first table, and left the Kreis
+        # report's page 3 half empty; a further row may go overleaf, as in print.
         row._tr.get_or_add_trPr().append(_oxml("w:cantSplit", val="true"))
         cells = row.cells
         for cell, chart in zip(cells, charts[start : start + 2], strict=False):
             cell.width = Cm(_TEXT_WIDTH_CM / 2)
             picture = cell.paragraphs[0]
-            picture.paragraph_format.keep_with_next = True
             run = picture.add_run()
             run.add_picture(io.BytesIO(trend_png(chart.figure, fmt)), width=Cm(7.9))
             properties = run._r.xpath(".//wp:docPr")[0]
