@@ -61,14 +61,17 @@ class Spy:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls: list[int] = []
         self.primaries: list[list[int]] = []  # of the jobs of each call, in their order
+        self.lists: list[list[int]] = []  # the lists of values of each job, in their order
         self.exact: list[bool] = []  # each job's exact_audit
         self.here: list[int] = []  # the jobs of each call computed in the calling process
         real = _workers.run_in_workers
 
-        def spy(function: Any, jobs: Any, workers: int, *, here: int = 0, preload: Any = ()) -> Any:
+        def spy(function: Any, jobs: Any, workers: int, *, here: Any = 0, preload: Any = ()) -> Any:
             self.calls.append(workers)
-            self.here.append(here)
             jobs = list(jobs)
+            here = here() if callable(here) else here  # (asked once the jobs are there)
+            self.here.append(here)
+            self.lists.append([len(raws) for _, raws, *_ in jobs])
             self.primaries.append(  # (a job protects one count, new and active cases,
                 # or a family of counts of overlapping events: not its patterns' cases)
                 [
@@ -116,17 +119,22 @@ def test_the_pool_gives_the_serial_table_and_audit(monkeypatch: pytest.MonkeyPat
     }
     serial, pooled = compute_both(monkeypatch, data, **options)
     same(serial, pooled)
-    # the longest jobs (most primary cells) first, so that the workers end together
-    assert Spy.last.primaries[0] == sorted(Spy.last.primaries[0], reverse=True)
-    assert len(set(Spy.last.primaries[0])) > 1
+    # the longest jobs (most primary cells times lists of values) first, so that the
+    # workers end together
+    work = [p * n for p, n in zip(Spy.last.primaries[0], Spy.last.lists[0], strict=True)]
+    assert work == sorted(work, reverse=True)
+    assert len(set(work)) > 1
+    assert Spy.last.lists[0] == [3, 1, 1, 1]  # the table of new and active cases first
     suppressed = [r for r in serial if r.status is ki.ObservationStatus.SUPPRESSED]
     assert suppressed, "the table must have suppressions to compare"
     assert serial.audit
     assert {c.exact for c in serial.audit} == {True}
     # (four jobs: new and active cases are one table)
     assert Spy.last.exact == [True] * 4, "audit=True: every block audited exactly, also there"
-    # more tables than workers: the calling process protects the last (shortest) one
-    assert Spy.last.here == [1]
+    # more tables than workers, but the table of new and active cases takes more than
+    # a third of all: the calling process protects none (compute._pool_plan)
+    assert max(work) * 3 > sum(work)
+    assert Spy.last.here == [0]
     # determinism: another run of the pool (new processes, new hash seeds) agrees
     same(pooled, ki.compute_indicators(cases=data, workers=2, **options))
 
@@ -231,7 +239,12 @@ def test_the_pool_is_used_only_when_it_pays(monkeypatch: pytest.MonkeyPatch) -> 
     # two counts (a rate: numerator and denominator) and eight workers: two processes
     ki.compute_indicators(cases=data, workers=8, indicators=["placement_rate"], **options)
     assert spy.calls == [2, 2]
-    assert spy.here == [1, 0], "as many tables as workers: the calling process waits"
+    assert spy.here[1] == 0, "as many tables as workers: the calling process waits"
+    # more tables than workers: the calling process protects the last only when no
+    # table takes more than an even share (compute._pool_plan)
+    tables = list(zip(spy.primaries[0], spy.lists[0], strict=True))
+    assert len(tables) > 2
+    assert spy.here[0] == compute._pool_plan(tables, 2)[1]
     monkeypatch.setattr(_workers, "usable_cores", lambda: 3)
     ki.compute_indicators(cases=data, **options)  # default: one per usable core
     assert spy.calls == [2, 2, 3]
@@ -350,6 +363,58 @@ def test_the_last_jobs_can_be_computed_by_the_caller_beside_the_workers() -> Non
         _workers.run_in_workers(int, [("1",), ("x",)], 2, here=1)
     assert type(raised.value) is ValueError
     assert not multiprocessing.active_children()
+
+
+def test_the_caller_is_asked_how_many_jobs_it_computes_once_the_first_is_there() -> None:
+    """``here`` as a function: asked once, after the generator has made its first job
+    (it may prepare all of them first and know then how long they take)."""
+    asked: list[list[str]] = []
+    made: list[str] = []
+
+    def jobs() -> Any:
+        made.extend(["1", "2", "3"])
+        for text in made:
+            yield (text,)
+
+    def here() -> int:
+        asked.append(list(made))
+        return 1
+
+    pids = _workers.run_in_workers(os.getpid, [(), (), ()], 2, here=lambda: 1)
+    assert pids[2] == os.getpid()
+    assert os.getpid() not in pids[:2]
+    assert _workers.run_in_workers(int, jobs(), 2, here=here) == [1, 2, 3]
+    assert asked == [["1", "2", "3"]]
+
+
+@pytest.mark.parametrize(
+    ("tables", "workers", "order", "here"),
+    [
+        # four counts of about equal work: the caller protects the last beside two workers
+        ([(5_600, 1), (5_400, 1), (5_500, 1), (5_300, 1)], 2, [0, 2, 1, 3], 1),
+        # the 1M-case benchmark: new and active cases (three lists of values, about as
+        # many primary cells as a count) first, and more than a third of all
+        ([(5_950, 3), (5_619, 1), (5_763, 1), (5_759, 1)], 2, [0, 2, 3, 1], 0),
+        # fewer primary cells, but three lists of values: longer than a count
+        ([(2_000, 1), (1_000, 3), (1_500, 1), (1_500, 1), (1_500, 1)], 2, [1, 0, 2, 3, 4], 1),
+        # exactly a third: still an even share
+        ([(3, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 2)], 2, [0, 5, 1, 2, 3, 4], 1),
+        # more than a third (less than half): none
+        ([(4, 1), (2, 1), (2, 1), (1, 1)], 2, [0, 1, 2, 3], 0),
+        # no more tables than workers: none in the caller, even without primary cells
+        ([(0, 1), (0, 3)], 2, [0, 1], 0),
+        ([(0, 1), (0, 1), (0, 1)], 2, [0, 1, 2], 1),
+        ([(4, 1), (5, 1), (4, 1)], 3, [1, 0, 2], 0),
+    ],
+)
+def test_the_pool_plan_longest_first_and_the_caller_only_with_an_even_share(
+    tables: list[tuple[int, int]], workers: int, order: list[int], here: int
+) -> None:
+    """:func:`compute._pool_plan`: a table's work is its primary cells times its lists
+    of values; the longest first; the caller takes the last only when there are more
+    tables than workers and none takes more than an even share among the workers and
+    the caller."""
+    assert compute._pool_plan(tables, workers) == (order, here)
 
 
 def _imported(name: str) -> bool:  # in a worker

@@ -95,7 +95,7 @@ def run_in_workers(
     jobs: Iterable[tuple[Any, ...]],
     workers: int,
     *,
-    here: int = 0,
+    here: int | Callable[[], int] = 0,
     preload: Sequence[str] = (),
 ) -> list[_R]:
     """``[function(*job) for job in jobs]``, computed in *workers* processes.
@@ -109,7 +109,9 @@ def run_in_workers(
     The last *here* jobs are computed in the calling process, once every other job
     is handed out (it would only wait for the workers meanwhile): with more jobs
     than workers, the last — the shortest, when they come longest first — run
-    beside the first instead of after them.
+    beside the first instead of after them. *here* may be a function, asked once the
+    first job is there (a generator that prepares all its jobs before the first knows
+    then how long they take).
 
     Each worker imports the module of *function* and the modules *preload* names as
     it starts, while the caller prepares the jobs, not when its first job arrives
@@ -137,9 +139,12 @@ def run_in_workers(
                 executor.submit(int)
         futures = []
         kept: deque[tuple[Any, ...]] = deque()  # the last *here* jobs: computed here
+        count, ask = (here, None) if isinstance(here, int) else (0, here)
         for job in jobs:
+            if ask is not None:  # (once, when the first job is there)
+                count, ask = ask(), None
             kept.append(job)
-            if len(kept) > here:
+            if len(kept) > count:
                 futures.append(executor.submit(function, *kept.popleft()))
         mine = [function(*job) for job in kept]
         results = [future.result() for future in futures] + mine

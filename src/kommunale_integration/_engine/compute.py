@@ -1285,39 +1285,38 @@ class _Counts:
         ):
             return
 
-        # The longest first, so that the workers finish at about the same time: a
-        # table's protection takes about as long as it has primary cells (counting
-        # them all first costs a fraction of a second at 1M cases, while the workers
-        # start: run_in_workers starts them before it asks for the first job).
+        # The longest first, so that the workers finish at about the same time
+        # (_pool_plan; counting the tables first costs a fraction of a second at 1M
+        # cases, while the workers start: run_in_workers starts them before it asks
+        # for the first job, and asks how many this process protects after it).
         order: list[int] = []
+        here = [0]
 
         def jobs() -> Iterator[tuple[Any, ...]]:
             made = [self._job(specs) for specs, _ in tasks]
-            order.extend(
-                sorted(
-                    range(len(tasks)),
-                    key=lambda i: (
-                        -sum(
-                            is_primary(v, tasks[i][1].threshold)
-                            for raw in made[i][0][: len(tasks[i][0])]  # (not the patterns)
-                            for v in raw
-                        )
+            sizes = [
+                (
+                    sum(
+                        is_primary(v, control.threshold)
+                        for raw in raws[: len(specs)]  # (not the patterns)
+                        for v in raw
                     ),
+                    len(raws),
                 )
-            )
+                for (specs, control), (raws, _) in zip(tasks, made, strict=True)
+            ]
+            order[:], here[0] = _pool_plan(sizes, workers)
             for i in order:
                 specs, control = tasks[i]
                 additive = specs[0].count is CaseCountKind.NEW
                 raws, found = made[i]
                 yield layout, raws, additive, control, self.keep_audit, found
 
-        # with more tables than workers this process protects the last (the shortest)
-        # itself, beside the workers, instead of waiting for them: the workers'
-        # longest tables then end about when it does
-        here = 1 if len(tasks) > workers else 0
         # (the workers import what a protection needs while the tables are counted)
         preload = (f"{__package__}._protection", f"{__package__}._hypercube", "numpy")
-        results = run_in_workers(_protect_job, jobs(), workers, here=here, preload=preload)
+        results = run_in_workers(
+            _protect_job, jobs(), workers, here=lambda: here[0], preload=preload
+        )
         for i, protected in zip(order, results, strict=True):
             specs, control = tasks[i]
             for spec, result in zip(specs, protected, strict=True):
@@ -1456,6 +1455,33 @@ class _Protected:
     intervals: dict[int, tuple[float, float]]
     primary: frozenset[int]
     exact: bool
+
+
+def _pool_plan(tables: Sequence[tuple[int, int]], workers: int) -> tuple[list[int], int]:
+    """The order in which *workers* processes protect *tables* (each as its primary
+    cells and its lists of values): the longest first, ties in their order; and how
+    many of the last the calling process protects itself beside them
+    (:func:`._workers.run_in_workers`' *here*).
+
+    A table's protection takes about as long as it has primary cells times the lists
+    of values it holds (a count has one; the table of new and active cases three: the
+    new, the active and the cases still open after the periods; a family its counts
+    and the cases of its patterns): at 1M cases the table of new and active cases has
+    about as many primary cells as each count of events and takes 2.5–3.4 times as
+    long.
+
+    The calling process takes the last (the shortest) when there are more tables than
+    workers, as long as no table takes longer than an even share of all among the
+    workers and it (it then shares the cores with them, and the longest table, which
+    the run waits for, would wait for it): with four tables of about equal work it
+    protects one beside two workers instead of waiting while one worker protects two;
+    at 1M cases, where the table of new and active cases takes more than a third of
+    all, it protects none.
+    """
+    work = [primary * lists for primary, lists in tables]
+    order = sorted(range(len(work)), key=lambda i: -work[i])
+    here = int(len(work) > workers and max(work) * (workers + 1) <= sum(work))
+    return order, here
 
 
 def _protect_job(  # noqa: PLR0917 - the arguments of a worker's job, in order
