@@ -268,6 +268,88 @@ def test_a_ctrl_c_just_before_or_after_the_command_prints_no_traceback(
         assert "interrupted; no output was changed" in done.stderr
 
 
+#: Put on ``PYTHONPATH`` as ``sitecustomize.py``: runs before the program, and sends the
+#: process the signal ``KI_SIGNAL`` at the ``KI_AT``-th module import (an audit event)
+#: from the first one of the library on; ``KI_AT=0`` prints how many there were.
+SIGNAL_AT_IMPORT = """
+import atexit, os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # (a suite in the background)
+count = 0
+at = int(os.environ["KI_AT"])
+def hook(event, args):
+    global count
+    if event != "import" or (not count and not str(args[0]).startswith("kommunale_integration")):
+        return
+    count += 1
+    if count == at:
+        os.kill(os.getpid(), int(os.environ["KI_SIGNAL"]))
+sys.addaudithook(hook)
+if not at:
+    atexit.register(lambda: print(f"imports={count}", file=sys.stderr))
+"""
+
+
+def _program() -> str:
+    """The program ``kommunale-integration`` as the installer writes it, from the entry
+    point that ``pyproject.toml`` declares."""
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    module, _, function = project["project"]["scripts"]["kommunale-integration"].partition(":")
+    return f"import sys\nfrom {module} import {function}\nsys.exit({function}())\n"
+
+
+def _start_with_signal(folder: Path, at: int, signum: int) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KI_AT": str(at), "KI_SIGNAL": str(signum)}
+    env["PYTHONPATH"] = os.pathsep.join([str(folder), *sys.path])
+    return subprocess.run(
+        [sys.executable, "-c", _program(), "--lang", "en", "--version"],
+        capture_output=True, text=True, check=False, timeout=300, env=env,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, -signal.SIGTERM)]
+)
+def test_a_signal_while_the_program_imports_the_library_prints_no_traceback(
+    tmp_path: Path, signum: int, code: int
+) -> None:
+    # Ctrl-C in the first 0.3–0.9 s printed a KeyboardInterrupt traceback: the program
+    # imported the library before anything handled it. Now the signal waits until the
+    # command line handles it: "no output was changed", 130 (SIGTERM: ended by it)
+    (tmp_path / "sitecustomize.py").write_text(SIGNAL_AT_IMPORT, encoding="utf-8")
+    counted = _start_with_signal(tmp_path, 0, signum)
+    assert counted.returncode == 0, counted.stderr
+    total = int(counted.stderr.rpartition("imports=")[2])
+    assert total > 100  # (the library, its command line and the command modules)
+    moments = sorted({1, 2, *range(3, total + 1, max(1, total // (10 if code > 0 else 3)))})
+    for at in moments:
+        done = _start_with_signal(tmp_path, at, signum)
+        assert "Traceback" not in done.stderr, (at, done.stderr)
+        assert "KeyboardInterrupt" not in done.stderr, (at, done.stderr)
+        assert done.returncode == code, (at, done.stderr)
+        if signum == signal.SIGINT:
+            assert "interrupted; no output was changed" in done.stderr, (at, done.stderr)
+
+
+def test_the_program_blocks_the_signals_the_command_line_ends_on() -> None:
+    # the entry cannot import the library's list of ending signals (it runs before the
+    # library is imported): its own copy must not drift
+    import _kommunale_integration_cli
+    from kommunale_integration._signals import ENDING
+
+    assert _kommunale_integration_cli._ENDING == ENDING
+
+
+def test_python_m_runs_the_command_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "kommunale_integration", "--lang", "en", "territories", "find",
+         "Wettringen"], capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "05566096" in done.stdout
+
+
 def test_an_ignored_sighup_stays_ignored_nohup() -> None:
     from kommunale_integration._cli import _sigterm_as_interrupt
 

@@ -1,5 +1,5 @@
-"""``python -m kommunale_integration`` runs the command line."""
+"""``python -m kommunale_integration`` runs the command line, as the program does."""
 
-from ._cli import main
+from _kommunale_integration_cli import main
 
 raise SystemExit(main())

@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
 from typing import Final
@@ -295,13 +295,20 @@ def print_load_error(error: LoadError) -> None:
         say(finding.severity, finding)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit code."""
-    from ._io import forget_outputs
+def main(argv: Sequence[str] | None = None, *, mask: Iterable[int] | None = None) -> int:
+    """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit code.
 
-    forget_outputs()
+    *mask*: the signal mask to put back first thing inside the handling of interrupts
+    (the program's entry, :mod:`_kommunale_integration_cli`, blocks the ending signals
+    while the library is imported: one that came meanwhile is delivered here).
+    """
     words = list(sys.argv[1:] if argv is None else argv)
     try:
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        from ._io import forget_outputs
+
+        forget_outputs()
         code = _main(words)
         if argv is None:
             _end_quietly()
