@@ -159,6 +159,9 @@ def test_an_input_named_by_a_shared_option_is_never_overwritten(
             ["--audit", "paket/pruef-intern.csv", "--datapackage", "paket"],
             "paket/pruef-intern.csv lies inside the output folder paket",
         ),
+        (["--output", "k.csv/"], "k.csv/ names a folder"),  # (was the file k.csv)
+        (["--output", "k.xlsx/.", "--format", "xlsx"], "k.xlsx/. names a folder"),
+        (["--audit", "a-intern.csv/"], "a-intern.csv/ names a folder"),
     ],
 )
 def test_the_outputs_of_one_run_are_apart_before_any_work(
@@ -275,6 +278,20 @@ def test_an_interrupt_between_the_catalogue_and_the_concept_changes_neither(
     monkeypatch.setattr(_territories, "record_territory_catalogue", real)
     assert main(argv) == 0
     assert "gebietsstand: 2024-12-31" in (folder / "konzept.yaml").read_text("utf-8")
+
+
+def test_a_catalogue_name_that_names_a_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --output gv.tsv/ wrote the file gv.tsv (the option was a Path, which drops "/")
+    source = tmp_path / "gv.csv"
+    source.write_text("\n".join(GV_ROWS) + "\n", "utf-8")
+    output = str(tmp_path / "gv.tsv") + os.sep
+    code, _, err = run_cli(capsys, "territories", "update", source, "--output", output,
+                           "--gebietsstand", "2024-12-31")  # fmt: skip
+    assert code == 2, err
+    assert "gv.tsv/ names a folder".replace("/", os.sep) in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gv.csv"]
 
 
 def test_a_link_the_user_put_under_a_name_the_library_wrote_is_not_removed(

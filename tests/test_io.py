@@ -178,6 +178,28 @@ def test_new_files_get_the_usual_permissions(tmp_path: Path) -> None:
         os.umask(umask)
 
 
+@pytest.mark.parametrize("end", [os.sep, os.sep + ".", os.sep * 2])
+def test_a_file_name_that_names_a_folder_is_refused(tmp_path: Path, end: str) -> None:
+    # --output nb.html/ wrote the file nb.html: Path drops the separator. A file output
+    # whose name ends like a folder's is refused, before any work where a command checks
+    # its outputs first, and by every writer of a single file
+    from helpers import small_concept
+    from kommunale_integration import save_concept, write_table
+
+    for name in ("nb.html", "konzept.yaml", "akteure.csv"):
+        with pytest.raises(OutputError, match=r"names a folder .*nothing was written"):
+            _io.check_outputs([str(tmp_path / name) + end])
+    with pytest.raises(OutputError, match="names a folder"):
+        atomic_write(str(tmp_path / "nb.html") + end, "x")
+    with pytest.raises(OutputError, match="names a folder"):
+        save_concept(small_concept(), str(tmp_path / "konzept.yaml") + end)
+    with pytest.raises(OutputError, match="names a folder"):
+        write_table([], str(tmp_path / "akteure.csv") + end, "actors")
+    assert list(tmp_path.iterdir()) == []
+    save_concept(small_concept(), str(tmp_path / "konzept") + end)  # a concept folder
+    assert (tmp_path / "konzept" / "konzept.yaml").is_file()
+
+
 def test_new_folders_get_the_usual_permissions(tmp_path: Path) -> None:
     umask = os.umask(0o022)
     try:

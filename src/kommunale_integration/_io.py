@@ -179,8 +179,9 @@ def check_outputs(
     files: Iterable[StrPath], folders: Iterable[StrPath] = (), inputs: Iterable[StrPath] = ()
 ) -> None:
     """Check the outputs of one run before any work: none is an input
-    (:func:`check_not_input`), no two are the same, and none lies inside an output
-    folder, which is replaced as a whole.
+    (:func:`check_not_input`), no two are the same, none lies inside an output
+    folder, which is replaced as a whole, and no file's name names a folder
+    (``k.csv/``, see :func:`atomic_write`).
 
     ``indicators --output a-intern.csv --audit a-intern.csv`` wrote the audit and then
     the table over it; ``--output p/x.csv --datapackage p`` put a file into the data
@@ -192,6 +193,9 @@ def check_outputs(
 
     .. versionadded:: 0.1.0
     """
+    files = list(files)
+    for file in files:
+        _refuse_folder_name(file)
     given = [(Path(p), False) for p in files] + [(Path(p), True) for p in folders]
     inputs = list(inputs)
     for path, _ in given:
@@ -280,10 +284,13 @@ def atomic_write(
             skipped for it; *inputs* are still refused.
 
     Raises:
-        OutputError: when *path* is an input (see :func:`check_not_input`) or a folder.
+        OutputError: when *path* is an input (see :func:`check_not_input`) or a folder,
+            or its name ends with a path separator or ``.`` (``nb.html/``: a folder,
+            which :class:`~pathlib.Path` would turn into the file ``nb.html``).
 
     .. versionadded:: 0.1.0
     """
+    _refuse_folder_name(path)
     target = Path(path)
     if edit:
         if any(_resolve(Path(item)) == _resolve(target) for item in inputs):
@@ -326,6 +333,24 @@ def atomic_write(
         _name_the_output(error, target)
         raise
     return target
+
+
+def _refuse_folder_name(path: StrPath) -> None:
+    """Refuse a file output whose name ends with a path separator or a dot
+    (``--output nb.html/``): it names a folder, and :class:`~pathlib.Path` drops the
+    separator — the file ``nb.html`` was written.
+
+    Raises:
+        OutputError: naming the output; nothing was written.
+    """
+    if os.path.basename(os.fspath(path)) in ("", ".", ".."):
+        raise OutputError(
+            tr(
+                "{path} names a folder (it ends with a path separator or a dot); nothing "
+                "was written: give a file name as output",
+                path=path,
+            )
+        )
 
 
 def _refuse_working_folder(target: Path, output: StrPath) -> None:

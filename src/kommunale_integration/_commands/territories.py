@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .._i18n import tr
-from ._common import EXIT_OK, not_stdout_path
+from ._common import EXIT_OK, not_stdout
 
 
 def _iso_date(text: str) -> date:
@@ -82,7 +82,7 @@ def register(subparsers: Any) -> None:
     update.add_argument("file", type=Path, metavar="FILE", help=tr("the official .xlsx or .csv"))
     update.add_argument(
         "--output",
-        type=not_stdout_path,
+        type=not_stdout,  # (a str: "cat.csv/" names a folder, which Path drops)
         required=True,
         metavar="PATH",
         help=tr("the catalogue to write"),

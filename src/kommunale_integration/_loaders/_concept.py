@@ -777,7 +777,7 @@ def write_table(
     target = Path(path)
     fmt = "xlsx" if target.suffix.lower() in {".xlsx", ".xlsm"} else "csv"
     payload = _table_file_bytes(list(items), table_kind, fmt, delimiter, encoding, file=str(path))
-    return atomic_write(target, payload, inputs=inputs)
+    return atomic_write(path, payload, inputs=inputs)
 
 
 # --------------------------------------------------------------------------- whole concepts
@@ -825,13 +825,13 @@ def save_concept(
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix in {".yaml", ".yml"}:
-        return atomic_write(target, dumps_yaml(concept), inputs=inputs)
+        return atomic_write(path, dumps_yaml(concept), inputs=inputs)
     if suffix == ".json":
-        return atomic_write(target, dumps_json(concept) + "\n", inputs=inputs)
+        return atomic_write(path, dumps_json(concept) + "\n", inputs=inputs)
     if suffix == ".toml":
         import tomli_w
 
-        return atomic_write(target, tomli_w.dumps(unstructure(concept)), inputs=inputs)
+        return atomic_write(path, tomli_w.dumps(unstructure(concept)), inputs=inputs)
     if tables not in {"csv", "xlsx", None}:
         raise ValueError(
             tr("tables must be 'csv', 'xlsx' or None, got {found}", found=shown(tables))
