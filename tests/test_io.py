@@ -178,6 +178,16 @@ def test_new_files_get_the_usual_permissions(tmp_path: Path) -> None:
         os.umask(umask)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="set-user-ID and set-group-ID bits")
+def test_a_replaced_file_does_not_keep_set_id_bits(tmp_path: Path) -> None:
+    # the new version of a file that ran with its owner's rights carried them over:
+    # a report, a table is no program (the system clears them on a write, too)
+    target = atomic_write(tmp_path / "kennzahlen.csv", "a")
+    target.chmod(0o7750)
+    atomic_write(target, "b")
+    assert target.stat().st_mode & 0o7777 == 0o750, "the permission bits are kept"
+
+
 @pytest.mark.parametrize("end", [os.sep, os.sep + ".", os.sep * 2])
 def test_a_file_name_that_names_a_folder_is_refused(tmp_path: Path, end: str) -> None:
     # --output nb.html/ wrote the file nb.html: Path drops the separator. A file output

@@ -1084,9 +1084,12 @@ def _umask() -> int:
 
 
 def _file_mode(target: Path) -> int:
-    """The permission bits for a new version of the file *target*."""
+    """The permission bits for a new version of the file *target*: those of the file it
+    replaces, without set-user-ID, set-group-ID and sticky bits (a program that runs
+    with its owner's rights is not what this library writes; the system clears these
+    bits when a file is written to as well)."""
     try:
-        return target.stat().st_mode & 0o7777
+        return target.stat().st_mode & 0o777
     except OSError:
         return 0o666 & ~_umask()
 
