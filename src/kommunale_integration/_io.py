@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import functools
 import io
 import itertools
 import json
@@ -323,9 +324,9 @@ def atomic_write(
             handle.flush()
             os.fsync(handle.fileno())
         with held():
-            if not _defer(final, lambda: _put(tmp_name, final, target), lambda: _unlink(tmp_name)):
-                _rename(tmp_name, final)
-                _written.append(target)
+            put = functools.partial(_put, tmp_name, final, target)
+            if not _defer(final, put, functools.partial(_unlink, tmp_name)):
+                put()
     except BaseException as error:
         if tmp_name:
             with held(), contextlib.suppress(FileNotFoundError):  # a second Ctrl-C too
