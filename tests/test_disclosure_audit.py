@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -363,3 +364,64 @@ def test_a_count_protected_by_position_is_the_protection_of_its_cells(
         assert kept.primary == {i for i, c in enumerate(cells) if c in protection.primary}
         rounded = [c in protection.rounded_cells for c in cells] if protection.rounded else None
         assert kept.rounded == rounded
+
+
+def _reference_blocks(relations: list[Relation], hidden: set[Any]) -> list[set[Any]]:
+    """The blocks of linked suppressed cells, searched breadth first cell by cell."""
+    blocks: list[set[Any]] = []
+    seen: set[Any] = set()
+    for start in sorted(hidden, key=repr):
+        if start in seen:
+            continue
+        block, queue = {start}, [start]
+        while queue:
+            cell = queue.pop()
+            for total, parts, _ in relations:
+                members = {total, *parts}
+                if cell in members:
+                    fresh = (members & hidden) - block
+                    block |= fresh
+                    queue.extend(fresh)
+        seen |= block
+        blocks.append(block)
+    return blocks
+
+
+@given(releases(), st.data())
+def test_one_computation_of_the_blocks_for_the_audit_and_the_partners(
+    release: tuple[dict[Any, int], list[Relation], set[Any]], data: st.DataObject
+) -> None:
+    """``_linked`` is the one computation of the blocks of linked suppressed cells: the
+    audit's (``_blocks``, by cell) and the partner step's (``_Search.explain``, by
+    position, some cells of the relations outside the positions) are the blocks of a
+    breadth-first search, and each relation belongs to the block of its suppressed
+    cells."""
+    values, relations, hidden = release
+    expected = sorted(map(sorted, _reference_blocks(relations, hidden)), key=repr)
+    found = _protection._blocks(relations, hidden)
+    assert sorted((cells for cells, _ in found), key=repr) == expected
+    for cells, own in found:
+        assert own == [r for r in relations if not {r[0], *r[1]}.isdisjoint(cells)]
+    # by position: a random part of the cells has none (never suppressed), the
+    # others are positions in a random order
+    cells = sorted(values, key=repr)
+    outside = set(data.draw(st.sets(st.sampled_from(cells))) - hidden)
+    inside = data.draw(st.permutations([c for c in cells if c not in outside]))
+    column = {c: i for i, c in enumerate(inside)}
+    shut = np.array([c in hidden for c in inside], dtype=bool)
+
+    def position(of: Any, k: int) -> Any:
+        return np.fromiter((column.get(c, -1) for c in of), np.int64, k)
+
+    members = _protection._members(relations, position)
+    label, first, related = _protection._linked(*members, shut)
+    by_label: dict[int, set[Any]] = collections.defaultdict(set)
+    for i, c in enumerate(inside):
+        if shut[i]:
+            by_label[int(label[i])].add(c)
+    assert sorted(map(sorted, by_label.values()), key=repr) == expected
+    members = {c for r in relations for c in (r[0], *r[1])}
+    assert related.tolist() == [c in members for c in inside]
+    for r, (total, parts, _) in enumerate(relations):
+        linked = [c for c in (total, *parts) if c in hidden]
+        assert first[r] == (column[linked[0]] if linked else -1)

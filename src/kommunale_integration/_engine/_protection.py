@@ -33,7 +33,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, Final, Protocol, cast
 
 __all__ = ["Relation", "audit", "normalise", "witness_suppression"]
@@ -290,38 +290,81 @@ def _load(
     )
 
 
+def _members(
+    relations: Sequence[Relation], position: Callable[[Iterable[Any], int], Any]
+) -> tuple[Any, Any, Any]:
+    """The cells of *relations* as positions (*position* gives those of an iterable of
+    *k* cells as an array, −1 for a cell that is none): the totals, the parts of all
+    relations one after the other, and where each relation's parts end."""
+    import numpy as np
+
+    n_rel = len(relations)
+    totals = position((r[0] for r in relations), n_rel)
+    ends = np.cumsum(np.fromiter(map(len, (r[1] for r in relations)), np.int64, n_rel))
+    parts = position(chain.from_iterable(r[1] for r in relations), int(ends[-1]) if n_rel else 0)
+    return totals, parts, ends
+
+
+def _linked(totals: Any, parts: Any, ends: Any, hidden: Any) -> tuple[Any, Any, Any]:
+    """The blocks of linked suppressed cells: two suppressed cells are linked when a
+    relation holds both, and a block is what links together (through every suppressed
+    cell, the cells never published too). The one computation of the audit's blocks
+    (:func:`_blocks`) and of :meth:`_Search.explain`'s.
+
+    The cells are positions ``0 … n − 1`` (*hidden*: a boolean array, the suppressed
+    ones); the relations are given by the positions of their cells (−1 for a cell
+    that is none), as :func:`_members` gives them. Returns, as arrays: each
+    position's block (the smallest position in it; a published cell is a block of
+    its own), each relation's first suppressed cell (its total, else its first part;
+    −1 for none) and whether each position is in some relation."""
+    import numpy as np
+
+    n, n_rel = len(hidden), len(totals)
+    related = np.zeros(n, dtype=bool)
+    related[totals[totals >= 0]] = True
+    related[parts[parts >= 0]] = True
+    # the suppressed cells of each relation, its total first, then its parts in order
+    # (the parts' relations from where each relation's parts end: no array of them all)
+    shut = np.flatnonzero(totals >= 0)
+    shut = shut[hidden[totals[shut]]]
+    part = np.flatnonzero(parts >= 0)
+    part = part[hidden[parts[part]]]
+    rel = np.concatenate([shut, np.searchsorted(ends, part, side="right")])
+    cell = np.concatenate([totals[shut], parts[part]])
+    del shut, part
+    order = np.argsort(rel, kind="stable")
+    rel, cell = rel[order], cell[order]
+    # each joined to the first of its relation
+    starts = np.flatnonzero(np.r_[True, rel[1:] != rel[:-1]])[: len(rel)]
+    head = np.repeat(cell[starts], np.diff(np.r_[starts, len(rel)]))
+    first = np.full(n_rel, -1, dtype=np.int64)
+    first[rel[starts]] = cell[starts]
+    return _components(n, head, cell), first, related
+
+
 def _blocks(
     relations: Sequence[Relation], hidden: Iterable[Hashable]
 ) -> list[tuple[list[Any], list[Relation]]]:
-    """Split the suppressed cells into independent blocks (linked through relations)."""
-    parent: dict[Any, Any] = {c: c for c in hidden}
+    """Split the suppressed cells into independent blocks (linked through relations,
+    :func:`_linked`): each block's cells and the relations that hold one of them."""
+    import numpy as np
 
-    def find(c: Any) -> Any:
-        while parent[c] != c:
-            parent[c] = parent[parent[c]]
-            c = parent[c]
-        return c
+    cells = list(dict.fromkeys(hidden))
+    index = {c: i for i, c in enumerate(cells)}
 
-    touching: list[tuple[Any, Relation]] = []
-    for relation in relations:
-        total, parts, _ = relation
-        linked = [c for c in (total, *parts) if c in parent]
-        if not linked:
-            continue
-        head = find(linked[0])
-        for other in linked[1:]:
-            root = find(other)
-            if root != head:
-                parent[root] = head
-        touching.append((linked[0], relation))
-    cells: dict[Any, list[Any]] = {}
-    for cell in parent:
-        cells.setdefault(find(cell), []).append(cell)
-    own: dict[Any, list[Relation]] = {root: [] for root in cells}
-    for member, relation in touching:
-        own[find(member)].append(relation)
-    order = sorted(cells, key=lambda root: min(repr(c) for c in cells[root]))
-    return [(sorted(cells[root], key=repr), own[root]) for root in order]
+    def position(of: Iterable[Any], k: int) -> Any:
+        return np.fromiter(map(index.get, of, repeat(-1)), np.int64, k)
+
+    label, first, _ = _linked(*_members(relations, position), np.ones(len(cells), dtype=bool))
+    members: dict[int, list[Any]] = {}
+    for cell, root in zip(cells, label.tolist(), strict=True):
+        members.setdefault(root, []).append(cell)
+    own: dict[int, list[Relation]] = {root: [] for root in members}
+    touching = np.flatnonzero(first >= 0)
+    for r, root in zip(touching.tolist(), label[first[touching]].tolist(), strict=True):
+        own[root].append(relations[r])
+    order = sorted(members, key=lambda root: min(repr(c) for c in members[root]))
+    return [(sorted(members[root], key=repr), own[root]) for root in order]
 
 
 def audit(
@@ -942,6 +985,7 @@ class _Search:
         self.hidden = np.zeros(len(cells), dtype=bool)
         if column is None:
             column = {c: i for i, c in enumerate(cells)}
+        self.column: Mapping[Any, int] = column  # (dropped by done())
         top = np.asarray(headline, dtype=np.int64)
         self.base_cost[top] = np.maximum(self.base_cost[top], HEADLINE_COST)
         # a cell the attacker knows has no price: no witness moves it (the products
@@ -1110,28 +1154,28 @@ class _Search:
         from ._hypercube import _Rows
 
         cells, hidden, value, free = self.finder.cells, self.hidden, self.value, self.free
-        # the blocks: each suppressed cell of a relation joined to the relation's first
-        # suppressed cell (from the rows that check() reads next)
-        table = _Rows.of(self.values, relations, keep=not free)
-        at = table.positions(cells)  # each column's position in the table
-        n, n_rel = len(table.keys), len(table.relations)
-        members = np.concatenate([table.totals, table.parts])
-        rels = np.concatenate([np.arange(n_rel, dtype=np.int64), table.rel_of])
-        # rows not kept (a table with cells never published) are freed before the
-        # blocks are found: 185 MB of the peak at the 600,000 cells of new and active
-        # cases by sex and legal basis (2,000 cases, 374 municipalities)
-        del table
-        shut = np.zeros(n, dtype=bool)
-        shut[at[hidden]] = True
-        linked = np.flatnonzero(shut[members])
-        order = linked[np.argsort(rels[linked], kind="stable")]
-        starts = np.flatnonzero(np.r_[True, rels[order][1:] != rels[order][:-1]])[: len(order)]
-        first = np.repeat(members[order][starts], np.diff(np.r_[starts, len(order)]))
-        label = _components(n, first, members[order])[at]  # by column
-        related = np.zeros(n, dtype=bool)
-        related[members] = True
-        related = related[at]
-        del members, rels, linked, order, first
+        n = len(cells)
+        # the blocks, by column (a cell that is no column is never suppressed): from
+        # the rows of the certificate check (check() reads them next, and the counts
+        # of one computation share them); a table with cells never published has
+        # rows of its own, made by check() for the changed cells only, so its
+        # relations are read here cell by cell (the rows of all of them, beside the
+        # cube, raised the peak memory of the 1M-case benchmark by 44 MB)
+        if free:
+            column = self.column
+
+            def position(of: Iterable[Any], k: int) -> Any:
+                return np.fromiter(map(column.get, of, repeat(-1)), np.int64, k)
+
+            members = _members(relations, position)
+        else:
+            table = _Rows.of(self.values, relations)
+            to_column = np.full(len(table.keys), -1, dtype=np.int64)
+            to_column[table.positions(cells)] = np.arange(n)
+            count = np.bincount(table.rel_of, minlength=len(table.relations))
+            members = (to_column[table.totals], to_column[table.parts], np.cumsum(count))
+        label, _, related = _linked(*members, hidden)
+        del members
         home = np.where(hidden, label, -1)  # by column: its block, -1 if published
         if free:
             home[list(free)] = -1  # (never published: no cell of a block)
@@ -1313,6 +1357,7 @@ class _Search:
         :meth:`result` need only the witnesses and the suppressed cells."""
         self.uses, self.covers, self.covered = [], [], []
         self.spare.clear()
+        self.column = {}  # (the cube's map of cells to columns: dropped with it)
 
     def check(self, relations: Sequence[Relation], lower: int) -> None:
         """Every surviving witness is a consistent table of whole numbers that moves
