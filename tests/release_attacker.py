@@ -1207,23 +1207,68 @@ at 1 to ``threshold − 1``; else every table in which ``p`` reaches the thresho
 have no primary cell in that block, and would not have been published with it
 suppressed: ``p`` is 1 or 2. (Each block is decided on its own: the blocks share no
 relation, so tables of different blocks combine.) The library's own exception
-(``docs/data-protection.rst``, "Cells of no relation"): a cell of no relation is
-suppressed from 1 to the threshold, so such a block may hold the threshold alone."""
+(``docs/data-protection.rst``, "Closed chains"): a *closed chain* — cells tied only
+by relations of a single part (a total with one part: they hold one value), none of
+its published cells in a relation of two or more parts (unknown cells may be), a
+cell of no relation the smallest — is suppressed from 1 to the threshold, so a block
+may hold such a chain at the threshold instead of a primary cell. :func:`closed_chains`
+finds them."""
+
+
+def closed_chains(found: Sequence[Relation], unknown: Collection[Cell] = ()) -> set[Cell]:
+    """The cells of the closed chains of :data:`ENGINE_RULE`'s exception, from the
+    relations alone: grouped by breadth-first search over the relations of a single
+    part, and a group dropped when one of its cells that is not *unknown* lies in a
+    relation of two or more parts."""
+    hidden = set(unknown)
+    pairs: dict[Cell, set[Cell]] = {}
+    wide: set[Cell] = set()
+    for total, parts, _ in found:
+        if len(parts) == 1:
+            pairs.setdefault(total, set()).add(parts[0])
+            pairs.setdefault(parts[0], set()).add(total)
+        else:
+            wide.update(c for c in (total, *parts) if c not in hidden)
+    cells = {c for total, parts, _ in found for c in (total, *parts)}
+    closed: set[Cell] = set()
+    seen: set[Cell] = set()
+    for start in cells:
+        if start in seen:
+            continue
+        group, todo = {start}, [start]
+        while todo:
+            for other in pairs.get(todo.pop(), ()):
+                if other not in group:
+                    group.add(other)
+                    todo.append(other)
+        seen |= group
+        if group.isdisjoint(wide):
+            closed |= group
+    return closed
 
 
 class _RuleWatch:
-    """The cells that some table seen so far lifts to the threshold while another
-    wanted cell of the block lies at 1 to ``threshold − 1`` (:data:`ENGINE_RULE`):
-    called with every table found."""
+    """The cells that some table seen so far lifts to the threshold while the block
+    holds a reason to be suppressed (:data:`ENGINE_RULE`): another wanted cell at 1 to
+    ``threshold − 1``, or a wanted cell of a closed chain (*closed*) at 1 to the
+    threshold — which may be the lifted cell itself: called with every table found."""
 
-    def __init__(self, wanted: Any, threshold: int) -> None:
+    def __init__(self, wanted: Any, threshold: int, closed: Any = None) -> None:
         self.wanted = wanted
         self.threshold = threshold
+        self.closed = np.zeros(len(wanted), dtype=bool) if closed is None else closed
         self.safe = np.zeros(len(wanted), dtype=bool)
 
+    def reasons(self, x: Any) -> Any:
+        """The wanted cells that are a reason to suppress their block in the table *x*."""
+        top = np.where(self.closed, self.threshold, self.threshold - 1)
+        return self.wanted & (x >= 1 - TOL) & (x <= top + TOL)
+
     def __call__(self, x: Any) -> None:
-        small = self.wanted & (x >= 1 - TOL) & (x <= self.threshold - 1 + TOL)
-        if small.any():  # (a cell at the threshold is not small: the small one is another)
+        reason = self.reasons(x)
+        if reason.any():
+            # (a cell at the threshold is no reason unless it is of a closed chain: then
+            # it is its own)
             self.safe |= x >= self.threshold - TOL
 
 
@@ -1236,16 +1281,23 @@ def _judge_rule(
     ``1 ≤ q ≤ threshold − 1``, until one is feasible (its table shown to *watch*,
     which may make other targets safe too)."""
     ruled = np.zeros(len(targets), dtype=bool)
+    closed = watch.closed
     for p in np.flatnonzero(targets):
         if watch.safe[p]:
             continue
-        for q in order:
-            if q == p or not watch.wanted[q]:
-                continue
-            x = program.table_with({int(p): (threshold, None), int(q): (1, threshold - 1)})
+        if closed[p]:  # its own chain at the threshold: the exception of the rule
+            x = program.table_with({int(p): (threshold, threshold)})
             if x is not None:
                 watch(x)
+        for q in order:
+            if watch.safe[p]:
                 break
+            if q == p or not watch.wanted[q]:
+                continue
+            top = threshold if closed[q] else threshold - 1
+            x = program.table_with({int(p): (threshold, None), int(q): (1, top)})
+            if x is not None:
+                watch(x)
         ruled[p] = not watch.safe[p]
     return ruled
 
@@ -1458,13 +1510,16 @@ def attack_suppression(
         assert (v is None) == (status == "suppressed"), (c, v, status)
     bounds: dict[Cell, tuple[float | None, float | None]] = dict.fromkeys(hidden, (lower, None))
     verdicts: dict[Cell, Verdict] = {}
+    chains = closed_chains(found, unknown) if rule else set()
     for block, own in _blocks(hidden, found):
         program = _Program(block, own, known, bounds, integral)
         base = None
         if table is not None and len(block) >= NEAR_FROM and all(c in table for c in block):
             base = np.array([table[c] for c in block], dtype=float)
         wanted = np.array([c not in unknown for c in block], dtype=bool)
-        watch = _RuleWatch(wanted, threshold) if rule else None
+        # (a cell of no relation is a closed chain of its own)
+        closed = np.array([c in chains or not own for c in block], dtype=bool)
+        watch = _RuleWatch(wanted, threshold, closed) if rule else None
         judged = _judge_block(program, threshold, base, wanted, watch)
         verdicts.update(judged)
         if watch is None:
@@ -1472,14 +1527,10 @@ def attack_suppression(
         true = None
         if table is not None and all(c in table for c in block):
             true = np.array([table[c] for c in block], dtype=float)
-        if not own:  # a cell of no relation: the rule lets it hold the threshold too
-            if true is not None and wanted[0] and not 1 - TOL <= true[0] <= threshold + TOL:
-                verdicts[block[0]] = dataclasses.replace(verdicts[block[0]], unexplained=True)
-            continue
         small = wanted.copy()
         if true is not None:
             small &= (true >= 1 - TOL) & (true <= threshold - 1 + TOL)
-            if not small.any():
+            if not watch.reasons(true).any():
                 for i in np.flatnonzero(wanted):
                     verdicts[block[i]] = dataclasses.replace(verdicts[block[i]], unexplained=True)
                 continue

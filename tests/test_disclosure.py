@@ -489,12 +489,16 @@ def test_threshold_boundary() -> None:
 
 
 def test_threshold_boundary_in_the_engine() -> None:
-    def table(n: int) -> Any:
+    """A count equal to the threshold is published, one below is not — beside a
+    second municipality of the Kreis. Alone in its Kreis (one value with the Kreis and
+    ``all``: a closed chain, ``docs/data-protection.rst``) the municipality's 3 is
+    suppressed too, so that its ``*`` does not say "1 or 2"."""
+
+    def table(n: int, others: int = 5) -> Any:
+        cases = [("05558004", str(i)) for i in range(n)]
+        cases += [("05558008", f"o{i}") for i in range(others)]
         data = CaseData.from_records(
-            [
-                {"case_id": str(i), "municipality": "05558004", "opened": "2025-01-01"}
-                for i in range(n)
-            ]
+            [{"case_id": c, "municipality": m, "opened": "2025-01-01"} for m, c in cases]
         )
         return compute_indicators(cases=data, periods=["2025"], indicators=["active_cases"])
 
@@ -505,6 +509,10 @@ def test_threshold_boundary_in_the_engine() -> None:
     two = table(2).get("active_cases", "2025", "05558004")
     assert two is not None
     assert two.status is ObservationStatus.SUPPRESSED
+    for n, status in ((3, ObservationStatus.SUPPRESSED), (4, ObservationStatus.OK)):
+        alone = table(n, others=0).get("active_cases", "2025", "05558004")
+        assert alone is not None
+        assert alone.status is status
 
 
 def test_a_cell_among_zeros_takes_its_total_with_it() -> None:

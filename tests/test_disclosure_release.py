@@ -2113,6 +2113,78 @@ def test_a_cell_of_no_relation_is_suppressed_up_to_the_threshold() -> None:
     assert alone.suppressed == {"one", "two"}
 
 
+def _training_starts(values_by_year: dict[int, int]) -> tuple[dict[Any, int], list[Any], set[Any]]:
+    """The Stadt example's report (training starts of one Stadt by year): the Stadt,
+    its Kreis and ``all`` (a Kreis of one Stadt: one value), tied through the one
+    pattern of events the count is in (cases with a training start, never published)
+    to placements (23 each year, with the pattern of employment alone)."""
+    values: dict[Any, int] = {}
+    found: list[Any] = []
+    patterns: set[Any] = set()
+    for year, v in values_by_year.items():
+        values |= {(year, t): v for t in ("S", "K", "all")}
+        values |= {(year, "training"): v, (year, "employment"): 23 - v, (year, "placements"): 23}
+        patterns |= {(year, "training"), (year, "employment")}
+        found += [((year, "K"), [(year, "S")], True), ((year, "all"), [(year, "K")], True)]
+        found += [((year, "S"), [(year, "training")], True)]
+        found += [((year, "placements"), [(year, "employment"), (year, "training")], True)]
+    return values, found, patterns
+
+
+def test_a_closed_chain_is_suppressed_up_to_the_threshold() -> None:
+    """Cells tied only by relations of a single part hold one value; where none of
+    those ever published is in a relation of two or more parts (through cells never
+    published they may be: a pattern of events) the chain has no cell beside it that
+    could be 1 or 2 while it reaches the threshold — an attacker who knows that
+    nothing is suppressed without a primary cell would know its ``*`` is 1 or 2 (the
+    Stadt example's report, sixteenth session). So such a chain is suppressed up to
+    the threshold, as a cell of no relation (with a margin, up to the required
+    value), each cell at the threshold with a witness that moves it (none is fixed);
+    a chain with a cell in a relation of two parts is not."""
+    values, found, patterns = _training_starts({2022: 1, 2023: 2, 2024: 3, 2025: 4})
+    # a second Stadt whose Kreis has two towns: its Kreis is no chain of it
+    values |= {"S1": 3, "S2": 5, "K12": 8}
+    found.append(("K12", ["S1", "S2"], True))
+    result = ki_protect(values, found, ki.DisclosureControl(), free=patterns)
+    chain = {(y, t) for y in (2022, 2023, 2024) for t in ("S", "K", "all")}
+    assert result.suppressed == chain
+    assert result.primary == chain - {(2024, t) for t in ("S", "K", "all")}
+    assert result.exposed(3) == []
+    truth = {c: float(v) for c, v in values.items()}
+    hidden = result.suppressed | patterns  # (the patterns: unknowns without a verdict)
+    cells = {
+        c: (None, "suppressed") if c in hidden else (float(v), "ok") for c, v in values.items()
+    }
+    for integral in (False, True):
+        verdicts = attack_suppression(
+            cells, found, 3, 0.0, integral=integral, table=truth, unknown=patterns, rule=True
+        )
+        assert not [
+            c for c, v in verdicts.items() if v.fixed or v.below or v.ruled or v.unexplained
+        ]
+    # without the exception the attacker takes every suppressed chain for 1 or 2 (and
+    # would be right where only 1s and 2s were suppressed)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(release_attacker, "closed_chains", lambda *_: set())
+        verdicts = attack_suppression(cells, found, 3, 0.0, unknown=patterns, rule=True)
+    assert {c for c, v in verdicts.items() if v.ruled} == chain
+    # a chain above the threshold suppressed tells that the engine broke its rule
+    told = attack_suppression(
+        cells,
+        found,
+        3,
+        0.0,
+        table={**truth, **dict.fromkeys(chain, 4.0)},
+        unknown=patterns,
+        rule=True,
+    )
+    assert {c for c, v in told.items() if v.unexplained} == chain
+    margin = ki_protect(values, found, ki.DisclosureControl(margin=1), free=patterns)
+    assert margin.suppressed == chain | {(2025, t) for t in ("S", "K", "all")}
+    alone = ki_protect(values, found, ki.DisclosureControl(secondary=False), free=patterns)
+    assert alone.suppressed == result.primary
+
+
 def merged(*releases: Release) -> Release:
     """What an attacker knows from several releases of the same data: every cell, with
     its value where any release publishes it."""

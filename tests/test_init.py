@@ -864,12 +864,15 @@ def test_the_tutorial_produces_the_annual_report_of_a_new_town(
     assert (tmp_path / "wegweiser" / "index.html").is_file()
     table = (tmp_path / "kennzahlen-2026.csv").read_text(encoding="utf-8")
     assert "language_course_completions,2026,05566096,,suppressed" in table
-    assert "placements,2026,05566096,3,ok" in table
+    # (its 3 placements hold one value with the Kreis and all, and nothing else ties
+    # them: a closed chain, suppressed up to the threshold — docs/data-protection.rst)
+    assert "placements,2026,05566096,,suppressed" in table
+    assert "active_cases,2026,05566096,8,ok" in table
     assert "SYN-" not in html + table
     # For German Excel: the same table as a workbook, numbers as numbers.
     openpyxl = pytest.importorskip("openpyxl")
     sheet = openpyxl.load_workbook(tmp_path / "kennzahlen-2026.xlsx").active
-    assert ("placements", "2026", "05566096", 3, "ok") in set(sheet.iter_rows(values_only=True))
+    assert ("active_cases", "2026", "05566096", 8, "ok") in set(sheet.iter_rows(values_only=True))
     # The actors and offers as open data (HSDS).
     services = list((tmp_path / "hsds" / "json" / "services").iterdir())
     assert len(services) == 3
@@ -959,8 +962,9 @@ def test_the_tutorial_works_for_a_town_outside_nrw(
     assert land in html
     assert "Nordrhein-Westfalen" not in html
     table = (tmp_path / "kennzahlen-2026.csv").read_text(encoding="utf-8")
-    assert f"placements,2026,{ags},3,ok" in table
-    assert f"placements,2026,{kreis},3,ok" in table  # the Kreis
+    # (3 placements, one value with the Kreis: a closed chain, suppressed up to 3)
+    assert f"placements,2026,{ags},,suppressed" in table
+    assert f"placements,2026,{kreis},,suppressed" in table  # the Kreis
     addresses = (tmp_path / "hsds" / "tabular" / "addresses.csv").read_text(encoding="utf-8")
     assert addresses.count(f",{land},") == 3
 
@@ -1043,7 +1047,7 @@ def test_the_tutorial_works_in_a_stadtstaat(
     assert f"<td>{course_town}</td><td>{name}</td>" in html
     assert f"({name}, 2026; Vorperiode 2025)" in html  # whose figures, of which periods
     table = (tmp_path / "kennzahlen-2026.csv").read_text(encoding="utf-8")
-    assert f"placements,2026,{ags},3,ok" in table
+    assert f"placements,2026,{ags},,suppressed" in table  # (a closed chain at 3)
 
 
 def test_init_names_what_a_bezirk_must_add(

@@ -663,6 +663,7 @@ def witness_suppression(
     free: AbstractSet[Any] = frozenset(),
     fixed: AbstractSet[Any] = frozenset(),
     threshold: int | None = None,
+    lift: Mapping[Any, int] | None = None,
 ) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
     """The cells to suppress (the primary cells included) so that every primary cell
     ``p`` can reach ``primary[p]`` in a table consistent with the release.
@@ -703,11 +704,19 @@ def witness_suppression(
     exists (:meth:`_Search.explain`): an attacker who knows that every block holds a
     primary cell cannot tell it from the others.
 
+    *lift*: cells at the threshold or above that are suppressed for themselves (the
+    closed chains of :func:`.disclosure._alone`, each → the required value): each
+    gets a witness that raises it by one, so that none is fixed, and suppressed
+    zeros must reach the largest required value of *primary* and *lift*.
+
     Returns:
         The suppressed cells, and for each of them the smallest and the largest value
         it takes in the surviving witnesses and the true table (consistent tables): an
         inner bound of its feasibility interval.
     """
+    required = [*primary.values(), *(lift or {}).values()]
+    if lift:
+        primary = {**{c: values[c] + 1 for c in lift}, **primary}
     if not primary:
         return set(), {}
     finder: _Finder | None = None
@@ -736,6 +745,7 @@ def witness_suppression(
         column = system.column
         headline = [column[c] for c in _headlines(values, relations) if c in column]
         search = _Search(values, finder, primary, column=column, free=free, headline=headline)
+    search.zero_rise = float(max(required))  # (a lifted cell's own rise is one)
     search.cover()
     search.prune()
     if threshold is not None:
@@ -1147,8 +1157,11 @@ class _Search:
         looked for with a cell of its block, or one that shares a relation with it,
         held in that range (:meth:`_DeltaSystem.witness` with a box); it joins the
         others, and the zeros it suppresses get witnesses of their own. Returns the
-        primary cells that stay without one (a cell of no relation: nothing can be
-        suppressed with it)."""
+        primary cells that stay without one (a closed chain, a cell of no relation
+        among them: nothing can be suppressed with it, and
+        :func:`.disclosure._alone` suppresses it up to the required value instead).
+        The cells lifted for themselves (*lift* of :func:`witness_suppression`, at
+        the threshold or above) need no partner."""
         import numpy as np
 
         from ._hypercube import _Rows
@@ -1214,7 +1227,8 @@ class _Search:
                     return True
             return False
 
-        left = [p for p in sorted(self.primary) if not explains(p)]
+        # (a lifted cell, at the threshold or above, needs no partner)
+        left = [p for p in sorted(self.primary) if value[p] < threshold and not explains(p)]
         unsafe = []
         for p in left:
             if explains(p):

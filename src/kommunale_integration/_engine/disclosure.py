@@ -25,7 +25,8 @@ suppressed zero reaches ``threshold + margin``.
    needed, and a last step that gives every primary cell a table in which it
    reaches the required value beside another suppressed cell of 1 to
    ``threshold − 1`` of its block (an attacker who knows that nothing is suppressed
-   without a primary cell cannot tell it from the others); a cell of no relation is
+   without a primary cell cannot tell it from the others); a closed chain (cells
+   tied only by relations of a single part, a cell of no relation among them) is
    suppressed from 1 to the required value. Every witness is checked against every
    relation.
 3. **Audit**: the feasibility interval of every suppressed cell, by linear
@@ -43,6 +44,7 @@ import math
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 from typing import Any, Literal, TypeVar
 
 import attrs
@@ -264,7 +266,9 @@ def protect(
     relations = normalise(groups)
     hidden: set[Any] = set(primary)
     witnessed: dict[Any, tuple[float, float]] = {}
-    if primary and control.secondary:
+    # closed chains at the threshold or above: a witness each, but a cell of no relation
+    alone, chained = _alone(values, relations, control, unknown, given)
+    if (primary or chained) and control.secondary:
         hidden, witnessed = witness_suppression(
             values,
             relations,
@@ -276,8 +280,9 @@ def protect(
             free=unknown,
             fixed=given,
             threshold=threshold,
+            lift=dict.fromkeys(chained, control.required),
         )
-    hidden |= unknown | _alone(values, relations, control, never)
+    hidden |= unknown | alone
     intervals: dict[Any, tuple[float, float]] = {}
     if hidden - unknown and (audit or not witnessed):
         limit = AUDIT_LIMIT if witnessed and not exact_audit else None
@@ -289,8 +294,7 @@ def protect(
         if cell not in intervals:  # (a cell of no relation has no witness: unbounded)
             intervals[cell] = witnessed.get(cell, (float(_LOWER), math.inf))
     published: dict[Cell, int | None] = dict(values)  # in the order of the cells
-    for cell in hidden:
-        published[cell] = None
+    published.update(dict.fromkeys(hidden))
     return Protection(
         frozenset(hidden - unknown),
         False,
@@ -305,31 +309,61 @@ def _alone(
     values: Mapping[Cell, int],
     relations: Sequence[tuple[Any, Sequence[Any], bool]],
     control: DisclosureControl,
-    never: Collection[Cell],
-) -> set[Cell]:
-    """The cells of no relation from ``threshold`` to *required*, suppressed beside
-    the primary cells of no relation.
+    free: Collection[Cell],
+    known: Collection[Cell],
+) -> tuple[set[Cell], set[Cell]]:
+    """The cells of *closed chains* from ``threshold`` to *required*, suppressed beside
+    the primary cells of such chains: those of no relation, and those of a relation.
 
-    An engine suppresses nothing without a primary cell, so a block of suppressed
-    cells holds one; a suppressed cell of no relation is a block of its own (a count
-    of one territory and one period, without breakdowns or sub-periods). Were only
-    its 1s and 2s suppressed, its ``*`` would say "1 or 2" to anyone who knows that
-    much, and no complementary cell can change it: nothing is tied to it. So such a
-    cell is suppressed up to the required value (default: the threshold, 3) — its
-    ``*`` says "1 to 3", and the largest value it allows reaches the threshold.
-    Only with secondary suppression."""
+    A *chain* is a set of cells tied by relations of a single part (a total equal to
+    its only part: a Kreis of one Stadt, ``all`` of one Kreis, a count equal to the one
+    pattern of events it is in), so every cell of it holds the same value; a cell of
+    no relation is a chain of its own. A chain is *closed* when no cell of it that is
+    ever published lies in a relation of two or more parts (cells never published,
+    *free*, may: the patterns of a family), and none is known to the attacker
+    (*known*). An engine suppresses nothing without a primary cell, so a block of
+    suppressed cells holds one; a closed chain has no cell beside it that could be 1
+    or 2 while it reaches the threshold (no second value among its published cells).
+    Were only its 1s and 2s suppressed, its ``*`` would say "1 or 2" to anyone who
+    knows that much, and no complementary cell can change it. So such a chain is
+    suppressed up to the required value (default: the threshold, 3) — its ``*`` says
+    "1 to 3", and the largest value it allows reaches the threshold. Only with
+    secondary suppression."""
     threshold, required = control.threshold, control.required
     if threshold < 2 or not control.secondary:
-        return set()  # (nothing is primary, or nothing but the primary cells hidden)
-    related: set[Any] = set()
+        return set(), set()  # (nothing is primary, or nothing but the primary cells hidden)
+    parent: dict[Any, Any] = {}
+
+    def root(c: Any) -> Any:
+        while parent.get(c, c) != c:
+            parent[c] = parent.get(parent[c], parent[c])
+            c = parent[c]
+        return c
+
+    tied: set[Any] = set()  # the cells of relations of a single part
+    crowded: set[Any] = set()  # those of relations of two or more parts
     for total, parts, _ in relations:
-        related.add(total)
-        related.update(parts)
-    return {
+        if len(parts) == 1:
+            tied.add(total)
+            tied.add(parts[0])
+            a, b = root(total), root(parts[0])
+            if a != b:
+                parent[a] = b
+        else:
+            crowded.add(total)
+            crowded.update(parts)
+    crowded.difference_update(free)  # (a cell never published may be in one)
+    shut = {root(c) for c in chain(crowded, known) if c in tied}  # the chains not closed
+    chains = [
         c
         for c, v in values.items()
-        if threshold <= v <= required and c not in related and c not in never
-    }
+        if threshold <= v <= required
+        and c not in crowded
+        and c not in known
+        and c not in free
+        and (c not in tied or root(c) not in shut)
+    ]
+    return {c for c in chains if c not in tied}, {c for c in chains if c in tied}
 
 
 def _round(values: Mapping[Cell, int], groups: Sequence[Sequence[Any]], base: int) -> Protection:
