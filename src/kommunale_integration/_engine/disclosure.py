@@ -353,7 +353,7 @@ def _alone(
             crowded.add(total)
             crowded.update(parts)
     crowded.difference_update(free)  # (a cell never published may be in one)
-    shut = {root(c) for c in chain(crowded, known) if c in tied}  # the chains not closed
+    shut = {root(c) for c in chain(tied & crowded, tied.intersection(known))}  # not closed
     chains = [
         c
         for c, v in values.items()
