@@ -1,6 +1,6 @@
 """Rules of the engine that no other test broke when they were broken (mutation testing,
-sixteenth session): each test here fails with the mutant it names and passes with the
-rule as written."""
+sixteenth and seventeenth sessions): each test here fails with the mutant it names and
+passes with the rule as written."""
 
 from __future__ import annotations
 
@@ -174,3 +174,116 @@ def test_the_cases_open_on_a_day_are_the_cells_of_one_period(fast: bool) -> None
     found = counter.open_at(CaseCount(count=CaseCountKind.ACTIVE), 0, day, 2025)
     # all, the Kreis, the Gemeinde: one cell each, the case open on 1 January 2025
     assert found == [1, 1, 1]
+
+
+# --------------------------------------------------------------------------- seventeenth
+# session: the table's layout and its relations (compute.py 170–420)
+
+
+def cases_in(counts: dict[str, int], opened: str = "2025-03-01") -> CaseData:
+    """*n* cases per municipality, all opened on *opened*."""
+    records = [
+        {
+            "case_id": f"{ags}-{i}",
+            "municipality": ags,
+            "opened": opened,
+            "sex": "f",
+            "birth_year": "1990",
+        }
+        for ags, n in counts.items()
+        for i in range(n)
+    ]
+    return CaseData.from_records(records, [])
+
+
+def test_a_suppressed_district_is_not_all_less_the_other_districts() -> None:
+    # mutant: only chains longer than two give children (``len(chain) > 2``): the
+    # districts were not parts of ``all``, whose 11 less the other district's 10
+    # published the suppressed district's 1
+    table = compute_indicators(
+        cases=cases_in({"05558004": 1, "05566008": 5, "05566012": 5}),
+        periods=["2025"],
+        indicators=["new_cases"],
+    )
+    value = {t: table.get("new_cases", "2025", t).value for t in ("all", "05558", "05566")}  # type: ignore[union-attr]
+    assert value["05558"] is None
+    # all = 05558 + 05566: a second of the three is suppressed
+    assert value["all"] is None or value["05566"] is None
+
+
+def layout_of(periods: list[str], *, by_age: bool = False) -> compute._Layout:
+    dims = [("age_group", ["0-17", "18-26"])] if by_age else []
+    return compute._Layout([ReportPeriod.parse(p) for p in periods], ["05558004"], None, dims)
+
+
+def test_the_periods_begin_and_end_as_a_whole_where_no_day_is_left_out() -> None:
+    # mutants: ``start < spans[-1][1] + 1`` and the day after miscounted (± 1): the
+    # spans of days are where the attacker is taken to know the releases before and
+    # after (the cases open there); years one after the other are one span, a day
+    # left out makes two
+    assert layout_of(["2025-Q2", "2025-04", "2025-05", "2025-06"]).edges() == ([0], [0])
+    assert layout_of(["2024", "2025"]).edges() == ([0], [1])
+    assert layout_of(["2025-02", "2025-01"]).edges() == ([1], [0])
+    assert layout_of(["2025-Q1", "2025-Q3"]).edges() == ([0, 1], [0, 1])
+    assert layout_of(["2025-01-01/2025-01-30", "2025-02-01/2025-02-28"]).edges() == ([0, 1], [0, 1])
+    assert layout_of(["2025-01-01/2025-01-30", "2025-01-31/2025-02-28"]).edges() == ([0], [1])
+    # by age group each year is aged apart: two spans
+    assert layout_of(["2024", "2025"], by_age=True).edges() == ([0, 1], [0, 1])
+    assert layout_of(["2025", "2025-Q4"], by_age=True).edges() == ([0], [0])
+
+
+PRODUCT_RELEASES = {
+    "districts": {("05566012", "f"): 2, ("05566008", "f"): 1},
+    "sexes": {
+        ("05558004", "f"): 1,
+        ("05558004", "m"): 5,
+        ("05558008", "f"): 4,
+        ("05558008", "m"): 6,
+        ("05566008", "f"): 2,
+        ("05566008", "m"): 7,
+    },
+}
+
+
+@pytest.mark.parametrize("release", list(PRODUCT_RELEASES))
+def test_the_product_search_protects_a_release_with_the_layout_s_dimensions(
+    monkeypatch: pytest.MonkeyPatch, release: str
+) -> None:
+    # mutants: the territories' or a breakdown's relations given to the product
+    # search as inequalities (``exact`` False): its witnesses moved a municipality
+    # without its district or a sex without ``_T``, and the release failed (not a
+    # consistent table)
+    from kommunale_integration._engine import disclosure
+
+    monkeypatch.setattr(disclosure, "PRODUCT_CELLS", 0)  # (small tables too)
+    records = [
+        {"case_id": f"{ags}-{sex}-{i}", "municipality": ags, "opened": "2025-03-01", "sex": sex}
+        for (ags, sex), n in PRODUCT_RELEASES[release].items()
+        for i in range(n)
+    ]
+    table = compute_indicators(
+        cases=CaseData.from_records(records, []),
+        periods=["2025"],
+        by=["sex"],
+        indicators=["new_cases"],
+    )
+    # the 1 is suppressed
+    ags = "05566008" if release == "districts" else "05558004"
+    assert table.get("new_cases", "2025", ags, sex="f").value is None  # type: ignore[union-attr]
+
+
+def test_the_layout_is_the_product_of_its_dimensions() -> None:
+    # mutants: a coordinate of a cell taken twice or from elsewhere (``(cell[1],
+    # cell[1], …)``): the cells are no product, and the large tables that the
+    # product search protects in its memory and time fell back on the search
+    # cell by cell
+    from kommunale_integration._engine._hypercube import Cube
+
+    periods = expand_periods(["2025-Q1"], True)
+    layout = compute._Layout(
+        periods, ["05558004", "05558008", "05566008"], None, [("sex", ["f", "m"])]
+    )
+    cells = layout.cell_list()
+    cube = Cube(dict.fromkeys(cells, 0), layout.dimensions(True), layout.coordinates, 0)
+    assert cube.shape == (4, 6, 3)
+    assert cube.size == len(cells)
