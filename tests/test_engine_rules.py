@@ -225,6 +225,10 @@ def test_the_periods_begin_and_end_as_a_whole_where_no_day_is_left_out() -> None
     assert layout_of(["2024", "2025"]).edges() == ([0], [1])
     assert layout_of(["2025-02", "2025-01"]).edges() == ([1], [0])
     assert layout_of(["2025-Q1", "2025-Q3"]).edges() == ([0, 1], [0, 1])
+    # a period inside the span keeps the span's end (mutants: the end of the first
+    # span, or another field of the span, taken for the last span's)
+    assert layout_of(["2025", "2025-03"]).edges() == ([0], [0])
+    assert layout_of(["2024-Q1", "2025", "2025-03"]).edges() == ([0, 1], [0, 1])
     assert layout_of(["2025-01-01/2025-01-30", "2025-02-01/2025-02-28"]).edges() == ([0, 1], [0, 1])
     assert layout_of(["2025-01-01/2025-01-30", "2025-01-31/2025-02-28"]).edges() == ([0], [1])
     # by age group each year is aged apart: two spans
