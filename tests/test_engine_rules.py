@@ -291,3 +291,39 @@ def test_the_layout_is_the_product_of_its_dimensions() -> None:
     cube = Cube(dict.fromkeys(cells, 0), layout.dimensions(True), layout.coordinates, 0)
     assert cube.shape == (4, 6, 3)
     assert cube.size == len(cells)
+
+
+def test_two_periods_of_the_same_days_publish_the_same_cells() -> None:
+    # the bug (seventeenth session): a period of one sub-period of another kind was
+    # in no relation (``len(subs) < 2``). January, suppressed in the quarter's
+    # months, was published as the interval of its days (all 4, the Kreis 4), and
+    # Q1 10 − January 4 − February 5 gave March 1 in 05558004
+    counts = {
+        ("05558004", "2025-02"): 2,
+        ("05558004", "2025-03"): 1,
+        ("05558008", "2025-01"): 3,
+        ("05558008", "2025-02"): 2,
+        ("05558012", "2025-01"): 1,
+        ("05558012", "2025-02"): 1,
+    }
+    records = [
+        {"case_id": f"{ags}-{month}-{i}", "municipality": ags, "opened": f"{month}-10"}
+        for (ags, month), n in counts.items()
+        for i in range(n)
+    ]
+    interval = "2025-01-01/2025-01-31"
+    table = compute_indicators(
+        cases=CaseData.from_records(records, []),
+        periods=["2025-Q1", interval],
+        include_subperiods=True,
+        indicators=["new_cases"],
+    )
+    for territory in table.territories:
+        month = table.get("new_cases", "2025-01", territory)
+        days = table.get("new_cases", interval, territory)
+        assert month is not None
+        assert days is not None
+        assert (month.value, month.status) == (days.value, days.status), territory
+    march = table.get("new_cases", "2025-03", "05558004")
+    assert march is not None
+    assert march.value is None
