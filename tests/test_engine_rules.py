@@ -327,3 +327,29 @@ def test_two_periods_of_the_same_days_publish_the_same_cells() -> None:
     march = table.get("new_cases", "2025-03", "05558004")
     assert march is not None
     assert march.value is None
+
+
+def test_a_suppressed_half_year_is_not_the_year_less_the_other_half() -> None:
+    # mutants: a period split in two parts left out of the relations (``len(subs) <=
+    # 2``): the year's 6 less the second half's 5 published the first half's 1
+    counts = {
+        ("05558004", "2025-03"): 1,
+        ("05558004", "2025-09"): 5,
+        ("05558008", "2025-03"): 5,
+        ("05558008", "2025-09"): 5,
+    }
+    records = [
+        {"case_id": f"{ags}-{month}-{i}", "municipality": ags, "opened": f"{month}-10"}
+        for (ags, month), n in counts.items()
+        for i in range(n)
+    ]
+    table = compute_indicators(
+        cases=CaseData.from_records(records, []),
+        periods=["2025", "2025-H1", "2025-H2"],
+        indicators=["new_cases"],
+    )
+    periods = ("2025", "2025-H1", "2025-H2")
+    value = {p: table.get("new_cases", p, "05558004").value for p in periods}  # type: ignore[union-attr]
+    assert value["2025-H1"] is None
+    # 2025 = H1 + H2: a second of the three is suppressed
+    assert value["2025"] is None or value["2025-H2"] is None
