@@ -353,3 +353,24 @@ def test_a_suppressed_half_year_is_not_the_year_less_the_other_half() -> None:
     assert value["2025-H1"] is None
     # 2025 = H1 + H2: a second of the three is suppressed
     assert value["2025"] is None or value["2025-H2"] is None
+
+
+def test_the_relations_within_a_period_are_sums_for_every_count() -> None:
+    # mutant: the relations within a period (territories, breakdowns) given to the
+    # protection as those of distinct counts over time (``… else False``, max ≤
+    # total ≤ sum): all's 4 less the other district's 3 published the 1 of 05558
+    pairs = [("05558008", "m"), ("05566008", "f"), ("05566012", "f"), ("05566012", "m")]
+    records = [
+        {"case_id": f"c{i}", "municipality": ags, "opened": "2025-03-01", "sex": sex}
+        for i, (ags, sex) in enumerate(pairs)
+    ]
+    table = compute_indicators(
+        cases=CaseData.from_records(records, []),
+        periods=["2025"],
+        by=["sex"],
+        indicators=["new_cases"],
+    )
+    value = {t: table.get("new_cases", "2025", t).value for t in ("all", "05558", "05566")}  # type: ignore[union-attr]
+    assert value["05558"] is None
+    # all = 05558 + 05566: a second of the three is suppressed
+    assert value["all"] is None or value["05566"] is None
