@@ -355,10 +355,12 @@ def test_a_suppressed_half_year_is_not_the_year_less_the_other_half() -> None:
     assert value["2025"] is None or value["2025-H2"] is None
 
 
-def test_the_relations_within_a_period_are_sums_for_every_count() -> None:
-    # mutant: the relations within a period (territories, breakdowns) given to the
-    # protection as those of distinct counts over time (``… else False``, max ≤
-    # total ≤ sum): all's 4 less the other district's 3 published the 1 of 05558
+@pytest.mark.parametrize("count", ["new_cases", "active_cases"])
+def test_the_relations_within_a_period_are_sums_for_every_count(count: str) -> None:
+    # mutants: the relations within a period (territories, breakdowns) given to the
+    # protection as those of distinct counts over time (``… else False`` in groups;
+    # the territories' marked as over time, for the active cases): all's 4 less the
+    # other district's 3 published the 1 of 05558
     pairs = [("05558008", "m"), ("05566008", "f"), ("05566012", "f"), ("05566012", "m")]
     records = [
         {"case_id": f"c{i}", "municipality": ags, "opened": "2025-03-01", "sex": sex}
@@ -368,9 +370,24 @@ def test_the_relations_within_a_period_are_sums_for_every_count() -> None:
         cases=CaseData.from_records(records, []),
         periods=["2025"],
         by=["sex"],
-        indicators=["new_cases"],
+        indicators=[count],
     )
-    value = {t: table.get("new_cases", "2025", t).value for t in ("all", "05558", "05566")}  # type: ignore[union-attr]
+    value = {t: table.get(count, "2025", t).value for t in ("all", "05558", "05566")}  # type: ignore[union-attr]
     assert value["05558"] is None
     # all = 05558 + 05566: a second of the three is suppressed
     assert value["all"] is None or value["05566"] is None
+
+
+def test_a_worker_reuses_a_layout_it_received_only_when_it_is_the_same() -> None:
+    # mutant: ``known.__getstate__() != …``: a worker protected the tables of a new
+    # computation with the cells and relations of the last one it received
+    import pickle
+
+    first, second = layout_of(["2024"]), layout_of(["2025", "2025-Q1"])
+    received = pickle.loads(pickle.dumps(first))
+    assert received.periods == first.periods
+    other = pickle.loads(pickle.dumps(second))
+    assert other.periods == second.periods
+    assert len(other.cell_list()) == len(second.cell_list())
+    # the same layout again: the one received, with the cells it made
+    assert pickle.loads(pickle.dumps(second)) is other
