@@ -1,6 +1,6 @@
 """Rules of the engine that no other test broke when they were broken (mutation testing,
-sixteenth session): each test here fails with the mutant it names and passes with the
-rule as written."""
+sixteenth and seventeenth sessions): each test here fails with the mutant it names and
+passes with the rule as written."""
 
 from __future__ import annotations
 
@@ -174,3 +174,220 @@ def test_the_cases_open_on_a_day_are_the_cells_of_one_period(fast: bool) -> None
     found = counter.open_at(CaseCount(count=CaseCountKind.ACTIVE), 0, day, 2025)
     # all, the Kreis, the Gemeinde: one cell each, the case open on 1 January 2025
     assert found == [1, 1, 1]
+
+
+# --------------------------------------------------------------------------- seventeenth
+# session: the table's layout and its relations (compute.py 170–420)
+
+
+def cases_in(counts: dict[str, int], opened: str = "2025-03-01") -> CaseData:
+    """*n* cases per municipality, all opened on *opened*."""
+    records = [
+        {
+            "case_id": f"{ags}-{i}",
+            "municipality": ags,
+            "opened": opened,
+            "sex": "f",
+            "birth_year": "1990",
+        }
+        for ags, n in counts.items()
+        for i in range(n)
+    ]
+    return CaseData.from_records(records, [])
+
+
+def test_a_suppressed_district_is_not_all_less_the_other_districts() -> None:
+    # mutant: only chains longer than two give children (``len(chain) > 2``): the
+    # districts were not parts of ``all``, whose 11 less the other district's 10
+    # published the suppressed district's 1
+    table = compute_indicators(
+        cases=cases_in({"05558004": 1, "05566008": 5, "05566012": 5}),
+        periods=["2025"],
+        indicators=["new_cases"],
+    )
+    value = {t: table.get("new_cases", "2025", t).value for t in ("all", "05558", "05566")}  # type: ignore[union-attr]
+    assert value["05558"] is None
+    # all = 05558 + 05566: a second of the three is suppressed
+    assert value["all"] is None or value["05566"] is None
+
+
+def layout_of(periods: list[str], *, by_age: bool = False) -> compute._Layout:
+    dims = [("age_group", ["0-17", "18-26"])] if by_age else []
+    return compute._Layout([ReportPeriod.parse(p) for p in periods], ["05558004"], None, dims)
+
+
+def test_the_periods_begin_and_end_as_a_whole_where_no_day_is_left_out() -> None:
+    # mutants: ``start < spans[-1][1] + 1`` and the day after miscounted (± 1): the
+    # spans of days are where the attacker is taken to know the releases before and
+    # after (the cases open there); years one after the other are one span, a day
+    # left out makes two
+    assert layout_of(["2025-Q2", "2025-04", "2025-05", "2025-06"]).edges() == ([0], [0])
+    assert layout_of(["2024", "2025"]).edges() == ([0], [1])
+    assert layout_of(["2025-02", "2025-01"]).edges() == ([1], [0])
+    assert layout_of(["2025-Q1", "2025-Q3"]).edges() == ([0, 1], [0, 1])
+    # a period inside the span keeps the span's end (mutants: the end of the first
+    # span, or another field of the span, taken for the last span's)
+    assert layout_of(["2025", "2025-03"]).edges() == ([0], [0])
+    assert layout_of(["2024-Q1", "2025", "2025-03"]).edges() == ([0, 1], [0, 1])
+    assert layout_of(["2025-01-01/2025-01-30", "2025-02-01/2025-02-28"]).edges() == ([0, 1], [0, 1])
+    assert layout_of(["2025-01-01/2025-01-30", "2025-01-31/2025-02-28"]).edges() == ([0], [1])
+    # by age group each year is aged apart: two spans
+    assert layout_of(["2024", "2025"], by_age=True).edges() == ([0, 1], [0, 1])
+    assert layout_of(["2025", "2025-Q4"], by_age=True).edges() == ([0], [0])
+
+
+PRODUCT_RELEASES = {
+    "districts": {("05566012", "f"): 2, ("05566008", "f"): 1},
+    "sexes": {
+        ("05558004", "f"): 1,
+        ("05558004", "m"): 5,
+        ("05558008", "f"): 4,
+        ("05558008", "m"): 6,
+        ("05566008", "f"): 2,
+        ("05566008", "m"): 7,
+    },
+}
+
+
+@pytest.mark.parametrize("release", list(PRODUCT_RELEASES))
+def test_the_product_search_protects_a_release_with_the_layout_s_dimensions(
+    monkeypatch: pytest.MonkeyPatch, release: str
+) -> None:
+    # mutants: the territories' or a breakdown's relations given to the product
+    # search as inequalities (``exact`` False): its witnesses moved a municipality
+    # without its district or a sex without ``_T``, and the release failed (not a
+    # consistent table)
+    from kommunale_integration._engine import disclosure
+
+    monkeypatch.setattr(disclosure, "PRODUCT_CELLS", 0)  # (small tables too)
+    records = [
+        {"case_id": f"{ags}-{sex}-{i}", "municipality": ags, "opened": "2025-03-01", "sex": sex}
+        for (ags, sex), n in PRODUCT_RELEASES[release].items()
+        for i in range(n)
+    ]
+    table = compute_indicators(
+        cases=CaseData.from_records(records, []),
+        periods=["2025"],
+        by=["sex"],
+        indicators=["new_cases"],
+    )
+    # the 1 is suppressed
+    ags = "05566008" if release == "districts" else "05558004"
+    assert table.get("new_cases", "2025", ags, sex="f").value is None  # type: ignore[union-attr]
+
+
+def test_the_layout_is_the_product_of_its_dimensions() -> None:
+    # mutants: a coordinate of a cell taken twice or from elsewhere (``(cell[1],
+    # cell[1], …)``): the cells are no product, and the large tables that the
+    # product search protects in its memory and time fell back on the search
+    # cell by cell
+    from kommunale_integration._engine._hypercube import Cube
+
+    periods = expand_periods(["2025-Q1"], True)
+    layout = compute._Layout(
+        periods, ["05558004", "05558008", "05566008"], None, [("sex", ["f", "m"])]
+    )
+    cells = layout.cell_list()
+    cube = Cube(dict.fromkeys(cells, 0), layout.dimensions(True), layout.coordinates, 0)
+    assert cube.shape == (4, 6, 3)
+    assert cube.size == len(cells)
+
+
+def test_two_periods_of_the_same_days_publish_the_same_cells() -> None:
+    # the bug (seventeenth session): a period of one sub-period of another kind was
+    # in no relation (``len(subs) < 2``). January, suppressed in the quarter's
+    # months, was published as the interval of its days (all 4, the Kreis 4), and
+    # Q1 10 − January 4 − February 5 gave March 1 in 05558004
+    counts = {
+        ("05558004", "2025-02"): 2,
+        ("05558004", "2025-03"): 1,
+        ("05558008", "2025-01"): 3,
+        ("05558008", "2025-02"): 2,
+        ("05558012", "2025-01"): 1,
+        ("05558012", "2025-02"): 1,
+    }
+    records = [
+        {"case_id": f"{ags}-{month}-{i}", "municipality": ags, "opened": f"{month}-10"}
+        for (ags, month), n in counts.items()
+        for i in range(n)
+    ]
+    interval = "2025-01-01/2025-01-31"
+    table = compute_indicators(
+        cases=CaseData.from_records(records, []),
+        periods=["2025-Q1", interval],
+        include_subperiods=True,
+        indicators=["new_cases"],
+    )
+    for territory in table.territories:
+        month = table.get("new_cases", "2025-01", territory)
+        days = table.get("new_cases", interval, territory)
+        assert month is not None
+        assert days is not None
+        assert (month.value, month.status) == (days.value, days.status), territory
+    march = table.get("new_cases", "2025-03", "05558004")
+    assert march is not None
+    assert march.value is None
+
+
+def test_a_suppressed_half_year_is_not_the_year_less_the_other_half() -> None:
+    # mutants: a period split in two parts left out of the relations (``len(subs) <=
+    # 2``): the year's 6 less the second half's 5 published the first half's 1
+    counts = {
+        ("05558004", "2025-03"): 1,
+        ("05558004", "2025-09"): 5,
+        ("05558008", "2025-03"): 5,
+        ("05558008", "2025-09"): 5,
+    }
+    records = [
+        {"case_id": f"{ags}-{month}-{i}", "municipality": ags, "opened": f"{month}-10"}
+        for (ags, month), n in counts.items()
+        for i in range(n)
+    ]
+    table = compute_indicators(
+        cases=CaseData.from_records(records, []),
+        periods=["2025", "2025-H1", "2025-H2"],
+        indicators=["new_cases"],
+    )
+    periods = ("2025", "2025-H1", "2025-H2")
+    value = {p: table.get("new_cases", p, "05558004").value for p in periods}  # type: ignore[union-attr]
+    assert value["2025-H1"] is None
+    # 2025 = H1 + H2: a second of the three is suppressed
+    assert value["2025"] is None or value["2025-H2"] is None
+
+
+@pytest.mark.parametrize("count", ["new_cases", "active_cases"])
+def test_the_relations_within_a_period_are_sums_for_every_count(count: str) -> None:
+    # mutants: the relations within a period (territories, breakdowns) given to the
+    # protection as those of distinct counts over time (``… else False`` in groups;
+    # the territories' marked as over time, for the active cases): all's 4 less the
+    # other district's 3 published the 1 of 05558
+    pairs = [("05558008", "m"), ("05566008", "f"), ("05566012", "f"), ("05566012", "m")]
+    records = [
+        {"case_id": f"c{i}", "municipality": ags, "opened": "2025-03-01", "sex": sex}
+        for i, (ags, sex) in enumerate(pairs)
+    ]
+    table = compute_indicators(
+        cases=CaseData.from_records(records, []),
+        periods=["2025"],
+        by=["sex"],
+        indicators=[count],
+    )
+    value = {t: table.get(count, "2025", t).value for t in ("all", "05558", "05566")}  # type: ignore[union-attr]
+    assert value["05558"] is None
+    # all = 05558 + 05566: a second of the three is suppressed
+    assert value["all"] is None or value["05566"] is None
+
+
+def test_a_worker_reuses_a_layout_it_received_only_when_it_is_the_same() -> None:
+    # mutant: ``known.__getstate__() != …``: a worker protected the tables of a new
+    # computation with the cells and relations of the last one it received
+    import pickle
+
+    first, second = layout_of(["2024"]), layout_of(["2025", "2025-Q1"])
+    received = pickle.loads(pickle.dumps(first))
+    assert received.periods == first.periods
+    other = pickle.loads(pickle.dumps(second))
+    assert other.periods == second.periods
+    assert len(other.cell_list()) == len(second.cell_list())
+    # the same layout again: the one received, with the cells it made
+    assert pickle.loads(pickle.dumps(second)) is other

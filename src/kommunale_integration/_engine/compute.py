@@ -323,9 +323,16 @@ class _Layout:
         return [starting[a] for a, _, _ in spans], [ending[b] for _, b, _ in spans]
 
     def _subperiods(self) -> list[tuple[int, list[int]]]:
-        """Each period with its sub-periods of one kind (positions in :attr:`periods`)."""
+        """Each period with its sub-periods of one kind (positions in :attr:`periods`).
+
+        Two periods of the same days under two names (``2025-01-01/2025-01-31`` and
+        ``2025-01``, ``HJ2025`` and ``2025`` where the budget year is the calendar
+        year) hold the same cells: the one is the other's one sub-period, once (not
+        both ways round), or a cell suppressed under the one name was published
+        under the other."""
         position = {period: p for p, period in enumerate(self.periods)}
         found: list[tuple[int, list[int]]] = []
+        same: set[frozenset[int]] = set()
         for p, period in enumerate(self.periods):
             for kind in PeriodKind:
                 if kind in (period.kind, PeriodKind.INTERVAL, PeriodKind.WEEK):
@@ -334,8 +341,13 @@ class _Layout:
                     subs = period.split(kind)
                 except PeriodError:
                     continue
-                if len(subs) < 2 or any(s not in position for s in subs):
+                if not subs or any(s not in position for s in subs):
                     continue
+                if len(subs) == 1:
+                    pair = frozenset((p, position[subs[0]]))
+                    if pair in same:
+                        continue
+                    same.add(pair)
                 found.append((p, [position[s] for s in subs]))
         return found
 
