@@ -293,6 +293,16 @@ def test_the_layout_is_the_product_of_its_dimensions() -> None:
     assert cube.size == len(cells)
 
 
+def opened_in(counts: dict[tuple[str, str], int]) -> CaseData:
+    """*n* cases per (municipality, month), each opened on the month's 10th."""
+    records = [
+        {"case_id": f"{ags}-{month}-{i}", "municipality": ags, "opened": f"{month}-10"}
+        for (ags, month), n in counts.items()
+        for i in range(n)
+    ]
+    return CaseData.from_records(records, [])
+
+
 def test_two_periods_of_the_same_days_publish_the_same_cells() -> None:
     # the bug (seventeenth session): a period of one sub-period of another kind was
     # in no relation (``len(subs) < 2``). January, suppressed in the quarter's
@@ -306,14 +316,9 @@ def test_two_periods_of_the_same_days_publish_the_same_cells() -> None:
         ("05558012", "2025-01"): 1,
         ("05558012", "2025-02"): 1,
     }
-    records = [
-        {"case_id": f"{ags}-{month}-{i}", "municipality": ags, "opened": f"{month}-10"}
-        for (ags, month), n in counts.items()
-        for i in range(n)
-    ]
     interval = "2025-01-01/2025-01-31"
     table = compute_indicators(
-        cases=CaseData.from_records(records, []),
+        cases=opened_in(counts),
         periods=["2025-Q1", interval],
         include_subperiods=True,
         indicators=["new_cases"],
@@ -338,13 +343,8 @@ def test_a_suppressed_half_year_is_not_the_year_less_the_other_half() -> None:
         ("05558008", "2025-03"): 5,
         ("05558008", "2025-09"): 5,
     }
-    records = [
-        {"case_id": f"{ags}-{month}-{i}", "municipality": ags, "opened": f"{month}-10"}
-        for (ags, month), n in counts.items()
-        for i in range(n)
-    ]
     table = compute_indicators(
-        cases=CaseData.from_records(records, []),
+        cases=opened_in(counts),
         periods=["2025", "2025-H1", "2025-H2"],
         indicators=["new_cases"],
     )

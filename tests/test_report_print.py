@@ -95,6 +95,17 @@ def _print_at_every_height(chromium: str, html: str, fragment: str, tmp_path: Pa
     return pdf
 
 
+def _pdftotext(pdf: Path, page: int, mode: str) -> str:
+    """The text of one *page* of *pdf* (``-layout``) or its words' boxes (``-bbox``)."""
+    return subprocess.run(
+        [_tool("pdftotext"), "-f", str(page), "-l", str(page), mode, str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+
+
 def _pages(pdf: Path) -> list[str]:
     info = subprocess.run(
         [_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True, timeout=60
@@ -105,16 +116,7 @@ def _pages(pdf: Path) -> list[str]:
     assert abs(width - 595.3) < 2, info  # A4
     assert abs(height - 841.9) < 2, info
     count = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
-    return [
-        subprocess.run(
-            [_tool("pdftotext"), "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout
-        for n in range(1, count + 1)
-    ]
+    return [_pdftotext(pdf, n, "-layout") for n in range(1, count + 1)]
 
 
 def _filled(pdf: Path) -> list[float]:
@@ -125,13 +127,7 @@ def _filled(pdf: Path) -> list[float]:
     count = len(_pages(pdf))
     shares = []
     for n in range(1, count + 1):
-        xml = subprocess.run(
-            [_tool("pdftotext"), "-f", str(n), "-l", str(n), "-bbox", str(pdf), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout
+        xml = _pdftotext(pdf, n, "-bbox")
         feet = [
             float(foot)
             for head, foot in re.findall(r'<word [^>]*yMin="([\d.]+)"[^>]*yMax="([\d.]+)"', xml)
