@@ -1439,7 +1439,8 @@ def _components(n: int, a: Any, b: Any) -> Any:
     """The connected components of the graph of *n* nodes with the edges ``a[i]–b[i]``
     (arrays): for each node the smallest node of its component. Each round hooks the
     root of every edge's larger end under the smaller root, then follows the
-    pointers to the roots."""
+    pointers to the roots. The one connected-components computation: of the blocks
+    (:func:`_linked`) and of the closed chains (``disclosure._alone``)."""
     import numpy as np
 
     label = np.arange(n, dtype=np.int64)

@@ -44,7 +44,6 @@ import math
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import chain
 from typing import Any, Literal, TypeVar
 
 import attrs
@@ -332,28 +331,24 @@ def _alone(
     threshold, required = control.threshold, control.required
     if threshold < 2 or not control.secondary:
         return set(), set()  # (nothing is primary, or nothing but the primary cells hidden)
-    parent: dict[Any, Any] = {}
+    import numpy as np
 
-    def root(c: Any) -> Any:
-        while parent.get(c, c) != c:
-            parent[c] = parent.get(parent[c], parent[c])
-            c = parent[c]
-        return c
+    from ._protection import _components
 
-    tied: set[Any] = set()  # the cells of relations of a single part
-    crowded: set[Any] = set()  # those of relations of two or more parts
+    tied: dict[Any, int] = {}  # the cells of relations of a single part, numbered
+    ends: list[int] = []  # each such relation's two cells, one after the other
+    crowded: set[Any] = set()  # the cells of relations of two or more parts
     for total, parts, _ in relations:
         if len(parts) == 1:
-            tied.add(total)
-            tied.add(parts[0])
-            a, b = root(total), root(parts[0])
-            if a != b:
-                parent[a] = b
+            ends.append(tied.setdefault(total, len(tied)))
+            ends.append(tied.setdefault(parts[0], len(tied)))
         else:
             crowded.add(total)
             crowded.update(parts)
     crowded.difference_update(free)  # (a cell never published may be in one)
-    shut = {root(c) for c in chain(tied & crowded, tied.intersection(known))}  # not closed
+    pairs = np.array(ends, dtype=np.int64)
+    chain_of = _components(len(tied), pairs[0::2], pairs[1::2]).tolist()  # each cell's chain
+    shut = {chain_of[i] for c, i in tied.items() if c in crowded or c in known}  # not closed
     chains = [
         c
         for c, v in values.items()
@@ -361,7 +356,7 @@ def _alone(
         and c not in crowded
         and c not in known
         and c not in free
-        and (c not in tied or root(c) not in shut)
+        and (c not in tied or chain_of[tied[c]] not in shut)
     ]
     return {c for c in chains if c not in tied}, {c for c in chains if c in tied}
 
