@@ -475,6 +475,22 @@ def test_indicator_csv_neutralises_dimension_values(tmp_path: Path) -> None:
     assert {"'" + f for f in FORMULAS[:4]} <= shown
 
 
+def test_csv_text_guards_every_repeat_of_a_text_and_reads_rows_once() -> None:
+    # (csv_text guards each distinct text once: every repeat must come out guarded,
+    # an unguarded column as given, and the rows may be a generator read once)
+    from kommunale_integration._io import csv_text
+
+    rows = (
+        [FORMULAS[i % 2], FORMULAS[i % 2], "", "Text"] for i in range(4)
+    )  # a generator: no second pass
+    text = csv_text(rows, guard={0, 2, 3})
+    got = list(csv.reader(io.StringIO(text)))
+    assert [r[0] for r in got] == ["'" + FORMULAS[i % 2] for i in range(4)]
+    assert [r[1] for r in got] == [FORMULAS[i % 2] for i in range(4)]
+    assert {r[2] for r in got} == {""}
+    assert {r[3] for r in got} == {"Text"}
+
+
 def test_hsds_tabular_export_neutralises(tmp_path: Path) -> None:
     concept = sample_concept(
         actors=(ki.Actor(id="a", name=FORMULAS[0], description=FORMULAS[1]),),
