@@ -38,7 +38,7 @@ from typing import IO, Any, Final, ParamSpec, TypeVar, cast
 import attrs
 
 from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_error_text
-from ._i18n import N_, Translatable, format_number, tr
+from ._i18n import N_, Translatable, format_number, ntr, tr
 from ._identifiers import breakdown_problem, identifier_header, value_shape
 from ._parse import date_fields, is_ags
 from ._text import UTF16_MESSAGE, check_csv_arguments, detect_encoding, is_workbook
@@ -914,10 +914,12 @@ class _Reader:
             return  # blank line
         self.add(
             "wrong-field-count",
-            tr(
-                "the row has {count} fields, the header has {width} (a truncated file or a "
+            ntr(
+                "the row has {n} field, the header has {width} (a truncated file or a "
                 "stray separator)",
-                count=len(row),
+                "the row has {n} fields, the header has {width} (a truncated file or a "
+                "stray separator)",
+                len(row),
                 width=width,
             ),
             file,
@@ -1137,7 +1139,11 @@ class _Reader:
                     Finding(
                         code="too-many-findings",
                         severity=Severity.ERROR,
-                        message=tr("{count} further problems were not listed", count=self.dropped),
+                        message=ntr(
+                            "{n} further problem was not listed",
+                            "{n} further problems were not listed",
+                            self.dropped,
+                        ),
                     )
                 )
             raise LoadError(findings)

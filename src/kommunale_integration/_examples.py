@@ -274,11 +274,11 @@ class TerritoryChoice:
 
 
 def _inhabitants(count: int | None) -> str:
-    from ._i18n import format_number, tr
+    from ._i18n import format_number, ntr, tr
 
     if count is None:
         return tr("population unknown")
-    return tr("{count} inhabitants", count=format_number(count))
+    return ntr("{count} inhabitant", "{count} inhabitants", count, count=format_number(count))
 
 
 def candidate_line(entry: OfficialTerritory, catalogue: TerritoryCatalogue) -> str:

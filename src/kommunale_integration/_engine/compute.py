@@ -35,7 +35,7 @@ import attrs
 
 from .._cases import OPEN, CaseData, without_gc
 from .._errors import Finding, KommunaleIntegrationError, LoadError, Location, Severity, shown
-from .._i18n import format_number, tr
+from .._i18n import format_number, ntr, tr
 from .._model import (
     CaseCount,
     CaseCountKind,
@@ -1011,11 +1011,16 @@ def concept_cases(concept: Concept, cases: CaseData) -> CaseData:
     own = concept.territory_of(concept.territory)
     log.warning(
         "%s",
-        tr(
+        ntr(
+            "{count} of {total} cases of the case export is not counted: it belongs to "
+            "{outside}, outside {territory}, the territory of the concept; add this "
+            "municipality to the territories of konzept.yaml to count it, or compute "
+            "the Kennzahlen of the whole export without the concept",
             "{count} of {total} cases of the case export are not counted: they belong to "
             "{outside}, outside {territory}, the territory of the concept; add these "
             "municipalities to the territories of konzept.yaml to count them, or compute "
             "the Kennzahlen of the whole export without the concept",
+            len(cases) - len(inside),
             count=format_number(len(cases) - len(inside)),
             total=format_number(len(cases)),
             territory=f"{own.name} ({own.ags})" if own is not None else concept.territory,
