@@ -148,3 +148,50 @@ def test_an_id_of_megabytes_is_cut_in_the_message_of_a_nameless_record(
     line = next(x for x in capsys.readouterr().err.splitlines() if "hat keinen Namen" in x)
     assert len(line) < 200, len(line)
     assert "…" in line
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "de_DE.UTF-8",
+            (
+                "Fehler: o.json, $.id: erwartet eine Zahl, einen Text in Anführungszeichen, "
+                "true, false oder null, erhalten: NaN; JSON kennt kein NaN (RFC 8259)",
+                "Fehler: o.json, $.services[1].name: erwartet eine Zahl, einen Text in "
+                "Anführungszeichen, true, false oder null, erhalten: -Infinity;",
+            ),
+        ),
+        (
+            "en_GB.UTF-8",
+            (
+                "error: o.json, $.id: expected a number, a text in quotes, true, false or "
+                "null, got NaN: JSON has no NaN (RFC 8259); write null where there is no value",
+                "error: o.json, $.services[1].name: expected a number, a text in quotes, "
+                "true, false or null, got -Infinity:",
+            ),
+        ),
+    ],
+)
+def test_nan_is_refused_with_its_json_path(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    expected: tuple[str, str],
+) -> None:
+    """``"id": NaN`` (Python's json reads it; JSON has no NaN) was taken for a missing id
+    and the organisation got a new one: refused with the file and the JSONPath."""
+    set_locale(monkeypatch, lang)
+    monkeypatch.chdir(tmp_path)
+    Path("o.json").write_text(
+        '{"id": NaN, "name": "Verein", "services": '
+        '[{"id": "s1", "name": "Kurs"}, {"id": "s2", "name": -Infinity}]}',
+        encoding="utf-8",
+    )
+    assert main(["import", "hsds", "o.json", "--output", "x.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0].startswith(expected[0]), err
+    assert err.splitlines()[1].startswith(expected[1]), err
+    assert len(err.splitlines()) == 2
+    assert not Path("x.yaml").exists()
