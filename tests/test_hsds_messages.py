@@ -39,6 +39,52 @@ def test_a_missing_id_is_reported_in_the_language_of_the_run(
 
 
 @pytest.mark.parametrize(
+    ("lang", "summary"),
+    [
+        (
+            "de_DE.UTF-8",
+            "1 Akteur und 1 Angebot importiert; 1 Wert ohne Platz im Modell als Zusatzangaben "
+            "(extras) behalten; 1 Warnung\n",
+        ),
+        (
+            "en_GB.UTF-8",
+            "imported 1 actor and 1 offer; 1 value without a place in the model kept as "
+            "extras; 1 warning\n",
+        ),
+    ],
+)
+def test_the_summary_counts_in_the_singular_and_plural(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    summary: str,
+) -> None:
+    """Not "1 warnings" (seventeenth session's testers): every count of the summary has
+    the plural form of the catalogue that fits it."""
+    set_locale(monkeypatch, lang)
+    monkeypatch.chdir(tmp_path)
+    organization = {
+        "id": "o1",
+        "name": "Verein",
+        "services": [{"id": "s1", "name": "Kurs", "x_raum": "5"}],
+    }
+    Path("o.json").write_text(json.dumps(organization), encoding="utf-8")
+    assert main(["import", "hsds", "o.json", "--output", "x.yaml"]) == 0
+    assert capsys.readouterr().err.endswith(summary)
+    organization["services"] = [
+        {"id": f"s{i}", "name": "Kurs", "x_raum": "5", "x_farbe": "rot"} for i in range(2)
+    ]
+    organization["x_notiz"] = "alt"
+    Path("o.json").write_text(json.dumps(organization), encoding="utf-8")
+    assert main(["import", "hsds", "o.json", "--output", "y.yaml"]) == 0
+    many = capsys.readouterr().err.splitlines()[-1]
+    assert many.startswith(
+        ("1 Akteur und 2 Angebote importiert; 5 Werte ", "imported 1 actor and 2 offers; 5 values ")
+    ), many
+
+
+@pytest.mark.parametrize(
     ("lang", "expected", "other"),
     [
         (
@@ -102,3 +148,50 @@ def test_an_id_of_megabytes_is_cut_in_the_message_of_a_nameless_record(
     line = next(x for x in capsys.readouterr().err.splitlines() if "hat keinen Namen" in x)
     assert len(line) < 200, len(line)
     assert "…" in line
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "de_DE.UTF-8",
+            (
+                "Fehler: o.json, $.id: erwartet eine Zahl, einen Text in Anführungszeichen, "
+                "true, false oder null, erhalten: NaN; JSON kennt kein NaN (RFC 8259)",
+                "Fehler: o.json, $.services[1].name: erwartet eine Zahl, einen Text in "
+                "Anführungszeichen, true, false oder null, erhalten: -Infinity;",
+            ),
+        ),
+        (
+            "en_GB.UTF-8",
+            (
+                "error: o.json, $.id: expected a number, a text in quotes, true, false or "
+                "null, got NaN: JSON has no NaN (RFC 8259); write null where there is no value",
+                "error: o.json, $.services[1].name: expected a number, a text in quotes, "
+                "true, false or null, got -Infinity:",
+            ),
+        ),
+    ],
+)
+def test_nan_is_refused_with_its_json_path(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    expected: tuple[str, str],
+) -> None:
+    """``"id": NaN`` (Python's json reads it; JSON has no NaN) was taken for a missing id
+    and the organisation got a new one: refused with the file and the JSONPath."""
+    set_locale(monkeypatch, lang)
+    monkeypatch.chdir(tmp_path)
+    Path("o.json").write_text(
+        '{"id": NaN, "name": "Verein", "services": '
+        '[{"id": "s1", "name": "Kurs"}, {"id": "s2", "name": -Infinity}]}',
+        encoding="utf-8",
+    )
+    assert main(["import", "hsds", "o.json", "--output", "x.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0].startswith(expected[0]), err
+    assert err.splitlines()[1].startswith(expected[1]), err
+    assert len(err.splitlines()) == 2
+    assert not Path("x.yaml").exists()

@@ -744,6 +744,33 @@ def test_the_title_of_a_kreis_concept_is_good_german_for_every_kind_of_kreis(
     assert ki.load_concept(folder).title == title
 
 
+@pytest.mark.parametrize(
+    ("ags", "title"),
+    [
+        ("03355022", "Integrationskonzept der Hansestadt Lüneburg"),  # "Lüneburg, Hansestadt"
+        ("01003000", "Integrationskonzept der Hansestadt Lübeck"),  # kreisfrei
+        ("09174115", "Integrationskonzept der Großen Kreisstadt Dachau"),  # "Dachau, GKSt"
+        ("09180117", "Integrationskonzept des Marktes Garmisch-Partenkirchen"),  # "…, M"
+        ("03154005", "Integrationskonzept der Gemeinde Frellstedt"),
+        ("05570016", "Integrationskonzept der Stadt Drensteinfurt"),
+        ("06611000", "Integrationskonzept der documenta-Stadt Kassel"),
+        # a by-name is no designation: "Stadt der Burgmannshöfe", "Kurort"
+        ("05566024", "Integrationskonzept der Stadt Horstmar"),
+    ],
+)
+def test_the_title_of_a_town_uses_its_designation_in_the_gemeindeverzeichnis(
+    tmp_path: Path, ags: str, title: str
+) -> None:
+    """Not "der Stadt Lüneburg" for the Hansestadt: the designation after the official
+    name's comma (abbreviations written out), else Stadt or Gemeinde by its kind; the
+    report's title is the concept's."""
+    folder = ki.init_concept(tmp_path / "k", ags=ags)
+    assert ki.load_concept(folder).title == title
+    # a kind given by the user is theirs
+    other = ki.init_concept(tmp_path / "s", ags="03355022", kind="stadt")
+    assert ki.load_concept(other).title == "Integrationskonzept der Stadt Lüneburg"
+
+
 # --------------------------------------------------------------------------- the tutorial
 
 TUTORIAL = Path(__file__).resolve().parent.parent / "docs" / "tutorial.rst"
@@ -929,7 +956,7 @@ OUTSIDE_EXPECTED = {
     ),
     "dachau": (
         "09174115",
-        "Integrationskonzept der Stadt Dachau",
+        "Integrationskonzept der Großen Kreisstadt Dachau",
         ("09162000", "München"),
         "09174",
         "Bayern",
@@ -950,7 +977,8 @@ def test_the_tutorial_works_for_a_town_outside_nrw(
         skip=("--format md", "--format docx", "--version"),
     )
     ags, title, (course_ags, course_town), kreis, land = OUTSIDE_EXPECTED[town]
-    name = title.split(" der Stadt ", 1)[1]
+    name = title.removeprefix("Integrationskonzept der ").removeprefix("Stadt ")
+    name = name.removeprefix("Großen Kreisstadt ")
     concept = ki.load_concept(tmp_path / town)
     assert concept.territory == ags
     assert concept.title == title
@@ -962,9 +990,10 @@ def test_the_tutorial_works_for_a_town_outside_nrw(
     assert land in html
     assert "Nordrhein-Westfalen" not in html
     table = (tmp_path / "kennzahlen-2026.csv").read_text(encoding="utf-8")
-    # (3 placements, one value with the Kreis: a closed chain, suppressed up to 3)
+    # (3 placements, one value with all: a closed chain, suppressed up to 3)
     assert f"placements,2026,{ags},,suppressed" in table
-    assert f"placements,2026,{kreis},,suppressed" in table  # the Kreis
+    # no row of the Kreis: it would be the town's own figure under the Kreis's AGS
+    assert f",{kreis}," not in table
     addresses = (tmp_path / "hsds" / "tabular" / "addresses.csv").read_text(encoding="utf-8")
     assert addresses.count(f",{land},") == 3
 

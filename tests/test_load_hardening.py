@@ -77,6 +77,24 @@ def test_duplicate_keys_in_json_are_findings(tmp_path: Path) -> None:
     assert info.value.findings[0].code == "duplicate-key"
 
 
+def test_nan_and_infinity_are_no_json() -> None:
+    """Python's json reads NaN and Infinity; JSON (RFC 8259) has neither: refused with
+    the path, as a model path or (for the HSDS import) a JSONPath."""
+    text = '{"a": [1, NaN], "b": {"c": Infinity}, "d": -Infinity}'
+    with pytest.raises(ki.LoadError) as info:
+        ki.parse_json(text, file="x.json")
+    found = [(f.code, f.location.file, f.location.path) for f in info.value.findings]
+    assert found == [
+        ("invalid-number", "x.json", "a[1]"),
+        ("invalid-number", "x.json", "b.c"),
+        ("invalid-number", "x.json", "d"),
+    ]
+    with pytest.raises(ki.LoadError) as info:
+        ki.parse_json(text, json_path=True)
+    assert [f.location.path for f in info.value.findings] == ["$.a[1]", "$.b.c", "$.d"]
+    assert ki.parse_json('{"a": "NaN", "b": 1e5}') == {"a": "NaN", "b": 1e5}
+
+
 def test_merge_keys_are_no_duplicates() -> None:
     data = ki.parse_yaml("base: &b {x: 1, y: 2}\nitem:\n  <<: *b\n  y: 3\n")
     assert data["item"] == {"x": 1, "y": 3}

@@ -4,6 +4,7 @@ English on request, and no German run prints an English message (or vice versa).
 from __future__ import annotations
 
 import ast
+import re
 import string
 from collections.abc import Iterator
 from pathlib import Path
@@ -93,11 +94,13 @@ def source_message_ids() -> dict[str, str]:
 
 
 def source_plural_ids() -> dict[tuple[str, str], str]:
-    """The (singular, plural) ids of every ``ntr(...)`` call."""
+    """The (singular, plural) ids of every ``ntr(...)`` and ``Counted(...)`` call."""
     found: dict[tuple[str, str], str] = {}
     for path in sorted(SRC.rglob("*.py")):
+        if path.name == "_i18n.py":  # where ntr and Counted forward the ids given to them
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "ntr":
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"ntr", "Counted"}:
                 one, many = (_literal(a) for a in node.args[:2])
                 assert one, f"{path}:{node.lineno}: ntr() needs literal ids"
                 assert many, f"{path}:{node.lineno}: ntr() needs literal ids"
@@ -110,6 +113,48 @@ def test_the_german_catalogue_has_every_plural() -> None:
     assert plurals
     missing = {ids: where for ids, where in plurals.items() if not GERMAN.has_plural(*ids)}
     assert not missing, f"no German plural forms in messages.po: {missing}"
+
+
+#: A number in front of a counted noun (``{count} values``, ``{warnings} warnings``): a
+#: message that must come from ``ntr`` (or ``Counted``), else 1 reads "1 warnings".
+_COUNTED_NOUN = re.compile(r"\{(\w+)\} (?:\w+ ){0,2}?(\w+s)\b")
+_COUNT_NAMES = {"count", "n", "number", "total", "size", "months", "days", "length"}
+
+#: Ids whose number cannot be 1 (or is no count of the noun), with the reason.
+NEVER_ONE = {
+    "… and {count} more like this": "no noun after the number",
+    "shifting {period} by {n} leaves the years 1–9999": "a verb",
+    "a {kind} needs an AGS of {digits} digits, got {found}": "5 or 8",
+    "'{name}' may mean {count} territories; taken: {chosen} ({people}), which has at least "
+    "{factor} times as many inhabitants as each of the others. If you mean another one, "
+    "delete the folder and run init again with its AGS (or with --kreis or --land):": "≥ 2",
+    "the header has {count} columns, more than {limit}: is it the right file?": "> limit",
+    "{period} spans {months} months; quarters and months are computed for at most {limit}: "
+    "compute the period alone (--only) or a shorter one": "> limit",
+    "'{name}' may mean {count} territories of the Gemeindeverzeichnis (by their name or its "
+    "beginning); choose one with --ags, or narrow the choice with --kreis or --land:": "≥ 2",
+    "it has {count} different values, more than {limit}": "> limit",
+    "file has {size} bytes, more than the limit of {limit} bytes": "> limit",
+    "workbook would unpack to {size} bytes (limit {limit}); it is not opened": "> limit",
+    "field of action “{field}”: no current offer in any of the {count} municipalities.": (
+        "said only when two or more municipalities lack the field (CoverageRule)"
+    ),
+    "{subject}: the name is {length} characters long; a name in the report's tables has at "
+    "most {limit}: is it a description in the wrong column?": "> limit",
+}
+
+
+def test_every_counted_noun_has_plural_forms() -> None:
+    # "1 warnings" (import hsds, seventeenth session's testers): a count in front of its
+    # noun goes through ntr, whose German and English forms fit the number.
+    singular_only = {
+        where: match.group(0)
+        for text, where in source_message_ids().items()
+        if text not in NEVER_ONE
+        for match in _COUNTED_NOUN.finditer(text)
+        if match.group(1) in _COUNT_NAMES or match.group(2).startswith(match.group(1)[:-1])
+    }
+    assert not singular_only, f"a count without plural forms (use ntr): {singular_only}"
 
 
 def _fields(text: str) -> set[str]:

@@ -869,7 +869,10 @@ def test_the_places_of_the_measures_of_the_period_are_counted() -> None:
         ),
     )
     for fmt, text in _reports(concept).items():
-        assert "Plätze: 120 in 2 Maßnahmen" in _glance(text), fmt
+        # what it counts: the places of measures (not of offers) that ran in the period
+        assert "Plätze in Maßnahmen: 120 in 2 Maßnahmen, die im Berichtszeitraum liefen" in _glance(
+            text
+        ), fmt
         assert "Plätze der Maßnahmen im Berichtszeitraum 2025" in text, fmt
     md = _reports(concept)["md"]
     assert "| Maßnahme laeuft | laufend | 100 |" in md
@@ -878,13 +881,13 @@ def test_the_places_of_the_measures_of_the_period_are_counted() -> None:
     for absent in ("empfohlen", "geplant", "vorbei"):
         assert f"| Maßnahme {absent} |" not in md.split("Plätze der Maßnahmen")[1]
     en = ki.build_report(concept, "2025", format="md", today=TODAY, lang="en")
-    assert "- **Places:** 120 in 2 measures\n" in en
+    assert "- **Places in measures:** 120 in 2 measures that ran in the report period\n" in en
     # Places alone make the section: a town without money or posts still shows them.
     one = _with_places(measure("laeuft", 1, (date(2024, 1, 1), ongoing)))
     md = ki.build_report(one, "2025", format="md", today=TODAY)
-    assert "- **Plätze:** 1 in 1 Maßnahme\n" in md
+    assert "- **Plätze in Maßnahmen:** 1 in 1 Maßnahme, die im Berichtszeitraum lief\n" in md
     assert re.search(r"## \d+ Finanzen und Personal\n", md)
-    assert "Plätze:" not in _glance(_reports(sample_concept())["md"])
+    assert "Plätze in Maßnahmen:" not in _glance(_reports(sample_concept())["md"])
 
 
 def test_docx_text_is_formatted_by_styles_not_run_by_run() -> None:

@@ -163,7 +163,7 @@ def _assert_first_page_is_the_core(pages: list[str]) -> None:
     # What the committee asked: the date of the paper, what was decided, the places.
     assert "Datum 02.03.2026" in first
     assert "Beschlüsse: im Berichtszeitraum keine; Beschluss über das Konzept" in first
-    assert "Plätze: 100 in 1 Maßnahme" in first
+    assert "Plätze in Maßnahmen: 100 in 1 Maßnahme, die im Berichtszeitraum lief" in first
     assert "2 Sachverhalt" not in first
     assert "2 Sachverhalt" in " ".join(pages[1].split())
 

@@ -511,6 +511,10 @@ def test_stale_and_unverified_entries() -> None:
 def test_stale_months_is_configurable() -> None:
     concept = _replace(_clean(), "actors", 2, last_verified=date(2025, 5, 31))
     assert "stale-entry" not in _run(concept, stale_months=13).codes()
+    # "vor mehr als 1 Monaten" until the eighteenth session: the plural form fits the number
+    stale = _run(concept, stale_months=1).by_code("stale-entry")
+    assert stale
+    assert all(f.message.endswith(", vor mehr als 1 Monat.") for f in stale)
     with pytest.raises(ValidationConfigError, match="stale_months"):
         _run(concept, stale_months=-1)
 

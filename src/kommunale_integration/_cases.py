@@ -25,6 +25,7 @@ import functools
 import gc
 import io
 import itertools
+import logging
 import operator
 import os
 import re
@@ -37,8 +38,8 @@ from typing import IO, Any, Final, ParamSpec, TypeVar, cast
 
 import attrs
 
-from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_error_text
-from ._i18n import N_, Translatable, format_number, tr
+from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_error_text, shown
+from ._i18n import N_, Translatable, format_number, ntr, tr
 from ._identifiers import breakdown_problem, identifier_header, value_shape
 from ._parse import date_fields, is_ags
 from ._text import UTF16_MESSAGE, check_csv_arguments, detect_encoding, is_workbook
@@ -67,6 +68,8 @@ EVENT_COLUMNS: Final = ("case_id", "event", "date", "detail")
 
 _REQUIRED_CASE: Final = ("case_id", "municipality", "opened")
 _REQUIRED_EVENT: Final = ("case_id", "event", "date")
+
+log = logging.getLogger("kommunale_integration")
 
 #: Value of ``closed`` for a case that is still open (greater than every real day).
 OPEN: Final = 2**31 - 1
@@ -466,6 +469,86 @@ def _normalise_header(text: str) -> str:
     return text.strip().lstrip("\ufeff").strip().lower()
 
 
+#: The columns a mapping can make a header of the events file (``case_id`` also of the
+#: cases file); every other column is one of the cases file.
+_EVENT_ONLY: Final = frozenset(EVENT_COLUMNS) - {"case_id"}
+
+
+@attrs.frozen
+class MappingFile:
+    """A mapping read from a YAML file (``--mapping``): header → column, and the line of
+    each header, so that a finding about a line can name it."""
+
+    file: str
+    columns: Mapping[str, str]
+    lines: Mapping[str, int]
+
+
+def read_mapping(path: str | os.PathLike[str]) -> MappingFile:
+    """Read the mapping of an export's headers to the canonical columns from the YAML file
+    *path*: one line ``header: column`` per header (``Fallnummer: case_id``). The one
+    reader of such files (``read_cases(mapping=path)``, ``--mapping FILE``).
+
+    Raises:
+        LoadError: the file cannot be read or is no YAML, or lines that are not
+            ``header: column`` — each with its line and what was expected.
+    """
+    from ._loaders._common import read_text_file
+    from ._text import parse_yaml
+
+    file = os.fspath(path)
+    text = read_text_file(file)
+    lines: dict[str, int] = {}
+    data = parse_yaml(text, file=file, lines=lines)
+    example = "Fallnummer: case_id"
+    if not isinstance(data, dict) or not data:
+        message = tr(
+            "expected one line 'header: column' per header of the export, e.g. '{example}'",
+            example=example,
+        )
+        raise LoadError([_mapping_finding(message, file, None)])
+    rows = text.splitlines()
+    # The headers as written, with their lines: the first entries of *lines* are the
+    # keys of the top-level mapping in their order (1e400 as a key is the float inf).
+    written_lines = [line for _, line in itertools.islice(lines.items(), len(data))]
+    findings: list[Finding] = []
+    numbered: dict[str, int] = {}
+    for (key, value), line in zip(data.items(), written_lines, strict=True):
+        numbered[str(key)] = line
+        written = rows[line - 1].strip() if 0 < line <= len(rows) else f"{key}: {value}"
+        if not isinstance(key, str) or not key.strip():
+            message = tr(
+                "expected a header of the export before the colon, got {found}: a header "
+                "of digits or of true, false or null is written in quotes, e.g. "
+                "'\"2024\": birth_year'",
+                found=shown(written),
+            )
+        elif not isinstance(value, str) or not value.strip():
+            message = tr(
+                "expected the name of a column after the colon ({columns}, or the name of "
+                "a further column of the cases), got {found}: write 'header: column', "
+                "e.g. '{example}'",
+                columns=", ".join(dict.fromkeys((*CASE_COLUMNS, *EVENT_COLUMNS))),
+                found=shown(written),
+                example=example,
+            )
+        else:
+            continue
+        findings.append(_mapping_finding(message, file, line))
+    if findings:
+        raise LoadError(findings)
+    return MappingFile(file=file, columns=dict(data), lines=numbered)
+
+
+def _mapping_finding(message: str, file: str, line: int | None) -> Finding:
+    return Finding(
+        code="invalid-value",
+        severity=Severity.ERROR,
+        message=message,
+        location=Location(file=file, row=line),
+    )
+
+
 class _KeyClash(Exception):
     """Internal: two case rows share a key; the read is repeated with exact keys."""
 
@@ -490,9 +573,20 @@ class _Reader:
     """Collects the columns and the findings of one :func:`read_cases` call."""
 
     def __init__(
-        self, mapping: Mapping[str, str] | None, options: CaseReadOptions, *, exact: bool = False
+        self,
+        mapping: Mapping[str, str] | MappingFile | None,
+        options: CaseReadOptions,
+        *,
+        exact: bool = False,
     ) -> None:
-        self.mapping = {_normalise_header(k): v for k, v in (mapping or {}).items()}
+        #: the mapping's file and lines, where it was read from a file
+        self.mapping_file = mapping if isinstance(mapping, MappingFile) else None
+        columns = mapping.columns if isinstance(mapping, MappingFile) else mapping or {}
+        self.mapping = {_normalise_header(k): v for k, v in columns.items()}
+        #: normalised header → the header as the mapping writes it
+        self.mapping_headers = {_normalise_header(k): k for k in columns}
+        #: "cases"/"events" → (file, its headers), for each file whose headers were read
+        self.headers_read: dict[str, tuple[str, list[str]]] = {}
         #: (file, canonical column) → the header the file has, where a mapping renamed
         #: it: a finding names the column as the user sees it ("Gemeinde")
         self.headers: dict[tuple[str, str], str] = {}
@@ -657,6 +751,8 @@ class _Reader:
             positions[name] = index
         names = [h.strip() for h in header if h.strip()]
         found = ", ".join(names)
+        if quotable:  # (a row of data is never quoted: it holds a case's pseudonym)
+            self.headers_read["events" if known is EVENT_COLUMNS else "cases"] = (file, names)
         if not quotable:
             found = tr(
                 "{count}, not shown because the first row looks like data: is the header row "
@@ -914,10 +1010,12 @@ class _Reader:
             return  # blank line
         self.add(
             "wrong-field-count",
-            tr(
-                "the row has {count} fields, the header has {width} (a truncated file or a "
+            ntr(
+                "the row has {n} field, the header has {width} (a truncated file or a "
                 "stray separator)",
-                count=len(row),
+                "the row has {n} fields, the header has {width} (a truncated file or a "
+                "stray separator)",
+                len(row),
                 width=width,
             ),
             file,
@@ -1128,19 +1226,70 @@ class _Reader:
                     name,
                 )
 
+    def unused_mapping(self) -> list[Finding]:
+        """A warning for each line of the mapping whose header no file of the export has.
+
+        A warning, not an error: one mapping file may serve the exports of several towns
+        or years, whose systems name some columns differently. A line is judged only
+        when every file whose column it names was read (a line for ``event`` is not
+        judged without the events).
+        """
+        if not self.mapping or not self.headers_read:
+            return []
+        present = {_normalise_header(h) for _, names in self.headers_read.values() for h in names}
+        found = "; ".join(
+            f"{file}: {', '.join(names)}" for file, names in self.headers_read.values()
+        )
+        source = self.mapping_file
+        warnings: list[Finding] = []
+        for name, column in self.mapping.items():
+            target = _normalise_header(column)
+            files = {"cases", "events"} if target == "case_id" else set()
+            files.add("events" if target in _EVENT_ONLY else "cases")
+            if name in present or not files <= self.headers_read.keys():
+                continue
+            header = self.mapping_headers[name]
+            warnings.append(
+                Finding(
+                    code="unused-mapping",
+                    severity=Severity.WARNING,
+                    message=tr(
+                        'the mapping names the header "{header}" (for the column {column}), '
+                        "which no file of the export has, so it is not used; a mapping "
+                        "shared by several exports may name the headers of another, else "
+                        "check its spelling (headers found: {found})",
+                        header=header,
+                        column=column,
+                        found=found,
+                    ),
+                    location=Location(
+                        file=source.file if source else None,
+                        row=source.lines.get(str(header)) if source else None,
+                    ),
+                )
+            )
+        return warnings
+
     def finish(self) -> CaseData:
         self.check_breakdowns()
+        unused = self.unused_mapping()
         if self.findings:
-            findings = list(self.findings)
+            findings = list(self.findings) + unused
             if self.dropped:
                 findings.append(
                     Finding(
                         code="too-many-findings",
                         severity=Severity.ERROR,
-                        message=tr("{count} further problems were not listed", count=self.dropped),
+                        message=ntr(
+                            "{n} further problem was not listed",
+                            "{n} further problems were not listed",
+                            self.dropped,
+                        ),
                     )
                 )
             raise LoadError(findings)
+        for warning in unused:
+            log.warning("%s", warning)
         self.ids.clear()  # drop the pseudonyms as soon as the events are joined
         self._dates.clear()
         for dim in self.dims.values():
@@ -1298,7 +1447,7 @@ def read_cases(
     cases: Source,
     events: Source | None = None,
     *,
-    mapping: Mapping[str, str] | None = None,
+    mapping: Mapping[str, str] | str | os.PathLike[str] | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     options: CaseReadOptions | None = None,
@@ -1314,8 +1463,12 @@ def read_cases(
         cases: ``cases.csv`` as a path or a binary file object.
         events: ``events.csv`` as a path or a binary file object; ``None`` for none.
         mapping: Header of the export → canonical column name, for exports with other
-            headers, e.g. ``{"Fallnummer": "case_id", "Gemeinde": "municipality"}``.
-            Headers are compared without case and surrounding spaces.
+            headers, e.g. ``{"Fallnummer": "case_id", "Gemeinde": "municipality"}``, or
+            the path of a YAML file with one line ``header: column`` per header (what
+            ``--mapping`` names; its findings name the line). Headers are compared
+            without case and surrounding spaces. A header of the mapping that no file
+            of the export has is logged as a warning (``unused-mapping``, with the
+            headers found): one mapping may serve several exports.
         encoding: ``None`` detects UTF-8 (with or without BOM) or Windows-1252.
         delimiter: ``None`` detects comma, semicolon or tab from the header row.
         options: :class:`CaseReadOptions`.
@@ -1330,9 +1483,12 @@ def read_cases(
             case id in the events, a truncated file or undecodable text.
 
     .. versionadded:: 0.1.0
+    .. versionchanged:: 0.2.0 *mapping* may be the path of a YAML file; a header of the
+       mapping that the export lacks is warned of.
     """
     check_csv_arguments(encoding, delimiter)
     options = options or CaseReadOptions()
+    columns = read_mapping(mapping) if isinstance(mapping, str | os.PathLike) else mapping
     large = [
         _too_large(os.fspath(s), options.max_file_bytes)
         for s in (cases, events)
@@ -1351,7 +1507,7 @@ def read_cases(
             data = _cases_fast.read_fast(
                 cases,
                 events,
-                mapping=mapping,
+                mapping=columns,
                 encoding=encoding,
                 delimiter=delimiter,
                 options=options,
@@ -1363,7 +1519,7 @@ def read_cases(
     # garbage collector would only slow it down (by about a third).
     with paused_gc():
         for exact in (False, True):
-            reader = _Reader(mapping, options, exact=exact)
+            reader = _Reader(columns, options, exact=exact)
             try:
                 _read_file(reader, cases, "cases", encoding, delimiter)
             except _KeyClash:

@@ -166,6 +166,35 @@ def _district_genitive(name: str) -> str:
     return f"des Kreises {name}"
 
 
+def _designation_genitive(designation: str) -> str:
+    """The genitive of the official designation of a Stadt or Gemeinde
+    (:attr:`~._territories.OfficialTerritory.designation`), for the title of its concept.
+
+    >>> _designation_genitive("Hansestadt"), _designation_genitive("Große Kreisstadt")
+    ('der Hansestadt', 'der Großen Kreisstadt')
+    >>> _designation_genitive("Markt"), _designation_genitive("Flecken")
+    ('des Marktes', 'des Fleckens')
+    >>> _designation_genitive("Freie und Hansestadt"), _designation_genitive("Gemeinde")
+    ('der Freien und Hansestadt', 'der Gemeinde')
+    """
+    *before, last = designation.split()
+    if last.casefold().endswith("markt"):
+        return " ".join(["des", *before, f"{last}es"])
+    if last.casefold().endswith(("flecken", "kirchspiel")):
+        return " ".join(["des", *before, f"{last}s"])
+    # …stadt, …gemeinde: an adjective before it in the weak genitive (Große → Großen)
+    declined = (f"{w}n" if w[:1].isupper() and w.endswith("e") else w for w in before)
+    return " ".join(["der", *declined, last])
+
+
+def _town_genitive(official: OfficialTerritory, kind: TerritoryKind, *, chosen: bool) -> str:
+    """``der Hansestadt`` for Lüneburg: the designation in the Gemeindeverzeichnis
+    (``Lüneburg, Hansestadt``), not a guessed "der Stadt"; a kind *chosen* by the user
+    (``--kind``) is theirs."""
+    designation = None if chosen else official.designation
+    return _designation_genitive(designation) if designation else _GENITIVE.get(kind, "der Stadt")
+
+
 _UNPRINTABLE = frozenset({"Cc", "Cs", "Co", "Cn", "Zl", "Zp"})
 """Unicode categories that YAML cannot carry in a comment (controls, line separators …)."""
 
@@ -274,11 +303,11 @@ class TerritoryChoice:
 
 
 def _inhabitants(count: int | None) -> str:
-    from ._i18n import format_number, tr
+    from ._i18n import format_number, ntr, tr
 
     if count is None:
         return tr("population unknown")
-    return tr("{count} inhabitants", count=format_number(count))
+    return ntr("{count} inhabitant", "{count} inhabitants", count, count=format_number(count))
 
 
 def candidate_line(entry: OfficialTerritory, catalogue: TerritoryCatalogue) -> str:
@@ -633,7 +662,8 @@ def init_concept(
     elif territory_kind is TerritoryKind.DISTRICT:
         title = f"Integrationskonzept {_district_genitive(clean)}"
     else:
-        title = f"Integrationskonzept {_GENITIVE.get(territory_kind, 'der Stadt')} {bare}"
+        genitive = _town_genitive(official, territory_kind, chosen=kind is not None)
+        title = f"Integrationskonzept {genitive} {bare}"
     year = (today or date.today()).year  # noqa: DTZ011 - a calendar year, no time zone
     values = {
         "id": slugify(f"{territory_kind.value}-{bare}") or "konzept",

@@ -40,6 +40,7 @@ __all__ = [
     "BABEL_LOCALES",
     "DEFAULT_LANGUAGE",
     "N_",
+    "Counted",
     "Translatable",
     "Translations",
     "available_languages",
@@ -372,6 +373,23 @@ def N_(message: str) -> str:
     finds them by this mark.
     """
     return message
+
+
+class Counted:
+    """A number with its words (``"{n} day"``, ``"{n} days"``), in the plural form that fits
+    when shown: the :func:`ntr` of a value of :class:`Translatable`, which is translated
+    only when its message is shown."""
+
+    __slots__ = ("n", "plural", "singular")
+
+    def __init__(self, singular: str, plural: str, n: int, /) -> None:
+        self.singular, self.plural, self.n = singular, plural, n
+
+    def __str__(self) -> str:
+        return ntr(self.singular, self.plural, self.n)
+
+    def __repr__(self) -> str:
+        return f"Counted({self.singular!r}, {self.plural!r}, {self.n!r})"
 
 
 class Translatable(Exception):

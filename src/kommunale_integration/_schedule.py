@@ -24,7 +24,7 @@ import attrs
 from dateutil import rrule as _rrule
 
 from ._errors import InvalidValueError, MissingExtraError, foreign_text, shown
-from ._i18n import Translatable, tr
+from ._i18n import Counted, Translatable, tr
 from ._periods import ReportPeriod
 
 __all__ = [
@@ -298,10 +298,10 @@ def _frequency_problem(parts: dict[str, str]) -> Translatable | None:
         if abs(int(item)) > size:  # a whole number: checked by _number_problem
             return Translatable(
                 "BYSETPOS={position} never matches: one interval of FREQ={freq} holds at "
-                "most {size} days",
+                "most {size}",
                 position=item,
                 freq=freq,
-                size=size,
+                size=Counted("{n} day", "{n} days", size),
             )
     return None
 

@@ -85,14 +85,19 @@ _PREFIXES = (
 )
 
 
-#: The abbreviated suffixes of official names, written out before a name ("Große
-#: Kreisstadt Dachau" for "Dachau, GKSt"; "Markt" and "Stadt" are prefixes already).
+#: The abbreviated suffixes of official names (normalised) written out ("Große
+#: Kreisstadt Dachau" for "Dachau, GKSt", "Markt Garmisch-Partenkirchen" for "…, M").
 _TITLE_ABBREVIATIONS: Final = {
-    "gkst": "grosse kreisstadt",
-    "krst.": "kreisstadt",
-    "st": "stadt",
-    "m": "markt",
+    "gkst": "Große Kreisstadt",
+    "krst.": "Kreisstadt",
+    "st": "Stadt",
+    "m": "Markt",
 }
+
+#: The last words of a suffix that make it the designation of a Stadt or Gemeinde
+#: ("Hansestadt", "Marktgemeinde", "Flecken"); other suffixes are by-names ("Kurort",
+#: "Stadt der Burgmannshöfe", "Tor zur Eifel").
+_DESIGNATION_ENDINGS: Final = ("stadt", "gemeinde", "markt", "flecken", "kirchspiel")
 
 
 #: Abbreviations of the Länder (ISO 3166-2 without "DE-", and NRW) -> Land AGS.
@@ -202,6 +207,16 @@ def _not_a_unit(name: str, catalogue: TerritoryCatalogue) -> str | None:
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 
+def _written_out(suffix: str) -> str:
+    """A suffix of an official name with its abbreviation written out (``GKSt`` →
+    ``Große Kreisstadt``, ``Barbarossast.`` → ``Barbarossastadt``)."""
+    text = suffix.strip()
+    known = _TITLE_ABBREVIATIONS.get(_normal(text))
+    if known is not None:
+        return known
+    return text[:-3] + "stadt" if text.endswith("st.") and " " not in text else text
+
+
 def _normal(text: str) -> str:
     """A name for comparison: case-folded, umlauts as ``ae``/``oe``/``ue`` and ``ß`` as
     ``ss`` (both spellings are one; decomposed umlauts composed first), single spaces,
@@ -296,10 +311,30 @@ class OfficialTerritory:
         .. versionadded:: 0.2.0
         """
         short = _normal(self.short_name)
-        titles = (_normal(part) for part in self.name.split(",")[1:])
-        return frozenset(
-            f"{_TITLE_ABBREVIATIONS.get(title, title)} {short}" for title in titles if title
-        )
+        titles = (_normal(_written_out(part)) for part in self.name.split(",")[1:])
+        return frozenset(f"{title} {short}" for title in titles if title)
+
+    @property
+    def designation(self) -> str | None:
+        """The official designation of a Stadt or Gemeinde, as the Gemeindeverzeichnis
+        gives it after the name (the first one, written out): ``Hansestadt`` for
+        ``Lüneburg, Hansestadt``, ``Große Kreisstadt`` for ``Dachau, GKSt``, ``Markt``
+        for ``…, M``, ``Universitätsstadt``; else its kind (``textkennzeichen``):
+        ``Stadt`` or ``Gemeinde``. ``None`` for a Kreis, Land or Regierungsbezirk.
+
+        A suffix that is a by-name and no designation (``Kurort``, ``Stadt der
+        Burgmannshöfe``) is passed over.
+
+        .. versionadded:: 0.2.0
+        """
+        if len(self.ags) != 8:
+            return None
+        for part in self.name.split(",")[1:]:
+            written = " ".join(_written_out(part).split()).removeprefix("Die ")
+            words = written.casefold().replace(".", "").split()
+            if words and words[-1].endswith(_DESIGNATION_ENDINGS):
+                return written
+        return "Stadt" if self.kind in (TerritoryKind.TOWN, TerritoryKind.CITY) else "Gemeinde"
 
     def language_names(self) -> frozenset[str]:
         """Each language's name of a bilingual official name (normalised), which the

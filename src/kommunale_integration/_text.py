@@ -39,6 +39,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
+import attrs
+
 from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_error_text, shown
 from ._i18n import N_, tr
 
@@ -466,13 +468,45 @@ def _json_int(text: str) -> int:
     return int(text)
 
 
-def parse_json(text: str, *, file: str | None = None) -> Any:
+class _NotJson:
+    """``NaN``, ``Infinity`` or ``-Infinity`` where a value stands: Python's :mod:`json`
+    reads them, JSON (RFC 8259) has none of them; kept as this mark until its path is
+    known."""
+
+    __slots__ = ("word",)
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+
+def _not_json(data: Any) -> Iterator[tuple[str, str]]:
+    """The path and word of every :class:`_NotJson` in *data*, in the order of the
+    document (iteratively: data may be nested deeply)."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, _NotJson):
+            yield path, value.word
+        elif isinstance(value, dict):
+            items = [(f"{path}.{key}" if path else str(key), v) for key, v in value.items()]
+            stack.extend(reversed(items))
+        elif isinstance(value, list):
+            stack.extend(reversed([(f"{path}[{i}]", item) for i, item in enumerate(value)]))
+
+
+def parse_json(text: str, *, file: str | None = None, json_path: bool = False) -> Any:
     """Parse JSON *text* into plain data.
+
+    *json_path*: findings name their place as a JSONPath from the document's root
+    (``$.services[0].id``, the HSDS import) instead of a model path (``actors[0].name``).
 
     Raises:
         LoadError: ``invalid-json`` with line and column, ``duplicate-key``,
-            ``too-deeply-nested``, ``invalid-number`` (more than 4,300 digits) or
-            ``invalid-character``.
+            ``too-deeply-nested``, ``invalid-number`` (more than 4,300 digits, or
+            ``NaN``/``Infinity``, which JSON does not have) or ``invalid-character``.
+
+    .. versionchanged:: 0.2.0 ``NaN``, ``Infinity`` and ``-Infinity`` are refused
+       (they were read as floats); *json_path*.
     """
     duplicates: list[str] = []
 
@@ -485,7 +519,9 @@ def parse_json(text: str, *, file: str | None = None) -> Any:
         return result
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_int=_json_int)
+        data = json.loads(
+            text, object_pairs_hook=pairs, parse_int=_json_int, parse_constant=_NotJson
+        )
     except RecursionError:
         raise _too_deep(file) from None
     except _HugeInteger:
@@ -498,10 +534,34 @@ def parse_json(text: str, *, file: str | None = None) -> Any:
         )
         raise LoadError([_finding("invalid-json", message, file, row=exc.lineno)]) from None
     findings = [_duplicate(key, file) for key in duplicates]
+    findings += [
+        _finding(
+            "invalid-number",
+            tr(
+                "expected a number, a text in quotes, true, false or null, got {found}: "
+                "JSON has no {found} (RFC 8259); write null where there is no value",
+                found=word,
+            ),
+            file,
+            path,
+        )
+        for path, word in _not_json(data)
+    ]
     findings += check_text(data, file=file)
+    if json_path:
+        findings = [_rooted(finding) for finding in findings]
     if findings:
         raise LoadError(findings)
     return data
+
+
+def _rooted(finding: Finding) -> Finding:
+    """*finding* with its path as a JSONPath: ``services[0].id`` → ``$.services[0].id``."""
+    path = finding.location.path
+    if not path:
+        return finding
+    rooted = "$" + (path if path.startswith("[") else f".{path}")
+    return attrs.evolve(finding, location=attrs.evolve(finding.location, path=rooted))
 
 
 def _huge_integer(file: str | None, text: str) -> Finding:

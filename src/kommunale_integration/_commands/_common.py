@@ -355,36 +355,6 @@ def inputs_of(args: argparse.Namespace, *given: str | Path | None) -> list[str |
     return found
 
 
-def case_mapping(path: str) -> dict[str, str]:
-    """The headers of a case export mapped to the canonical columns, read from the YAML
-    file *path* (``Fallnummer: case_id``, one line per header).
-
-    Raises:
-        LoadError: the file cannot be read or is no YAML.
-        UsageError: it is not a mapping of header to column name.
-    """
-    from .._loaders._common import read_text_file
-    from .._text import parse_yaml
-
-    data = parse_yaml(read_text_file(path), file=path)
-    if (
-        not isinstance(data, dict)
-        or not data
-        or not all(
-            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
-            for k, v in data.items()
-        )
-    ):
-        raise UsageError(
-            tr(
-                "{file}: expected one line 'header: column' per header of the export, "
-                "e.g. 'Fallnummer: case_id'",
-                file=path,
-            )
-        )
-    return dict(data)
-
-
 def read_case_export(
     args: argparse.Namespace, *, concept: Concept | None = None, by: Iterable[str] = ()
 ) -> CaseData | None:
@@ -400,9 +370,10 @@ def read_case_export(
     from .._cases import CaseReadOptions, read_cases
 
     needed = set(by) | _filter_attributes(concept)
-    mapping = case_mapping(args.mapping) if getattr(args, "mapping", None) else None
-    return read_cases(
-        *files, mapping=mapping, options=CaseReadOptions(dimensions=tuple(sorted(needed)))
+    return read_cases(  # a --mapping file is read (with its lines) by read_cases
+        *files,
+        mapping=getattr(args, "mapping", None) or None,
+        options=CaseReadOptions(dimensions=tuple(sorted(needed))),
     )
 
 

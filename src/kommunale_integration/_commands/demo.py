@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .._i18n import tr
+from .._i18n import ntr, tr
 from .._io import MANIFEST as MARKER
 from ._common import EXIT_FINDINGS, EXIT_OK, not_stdout_path
 
@@ -74,7 +74,6 @@ def run(args: argparse.Namespace) -> int:
 
     from .._cases import read_cases
     from .._examples import example_path
-    from .._i18n import tr
     from .._io import atomic_directory
     from .._loaders import load_concept
     from .._periods import ReportPeriod
@@ -90,13 +89,12 @@ def run(args: argparse.Namespace) -> int:
     concept = load_concept(example)
     print(
         tr(
-            "Example loaded: {title} ({actors} actors, {offers} offers, {measures} measures, "
-            "{indicators} Kennzahlen) from {folder}",
+            "Example loaded: {title} ({actors}, {offers}, {measures}, {indicators}) from {folder}",
             title=concept.title,
-            actors=len(concept.actors),
-            offers=len(concept.offers),
-            measures=len(concept.measures),
-            indicators=len(concept.indicators),
+            actors=ntr("{n} actor", "{n} actors", len(concept.actors)),
+            offers=ntr("{n} offer", "{n} offers", len(concept.offers)),
+            measures=ntr("{n} measure", "{n} measures", len(concept.measures)),
+            indicators=ntr("{n} Kennzahl", "{n} Kennzahlen", len(concept.indicators)),
             folder=example,
         )
     )
@@ -105,12 +103,11 @@ def run(args: argparse.Namespace) -> int:
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in _SEVERITIES}
     print(
         tr(
-            "Check (profile konzept): {verdict}; {errors} errors, {warnings} warnings, "
-            "{hints} hints",
+            "Check (profile konzept): {verdict}; {errors}, {warnings}, {infos}",
             verdict=tr("no errors") if report.ok else tr("ERRORS"),
-            errors=counts["error"],
-            warnings=counts["warning"],
-            hints=counts["info"],
+            errors=ntr("{n} error", "{n} errors", counts["error"]),
+            warnings=ntr("{n} warning", "{n} warnings", counts["warning"]),
+            infos=ntr("{n} info", "{n} infos", counts["info"]),
         )
     )
 
@@ -118,10 +115,12 @@ def run(args: argparse.Namespace) -> int:
     # one table for the report and the CSV: one pattern of suppressions per release
     table = report_table(concept, cases, period)
     print(
-        tr(
-            "Kennzahlen computed from the synthetic case export: {count} values (disclosure "
+        ntr(
+            "Kennzahlen computed from the synthetic case export: {n} value (disclosure "
             "control: values 1 and 2 suppressed)",
-            count=len(table),
+            "Kennzahlen computed from the synthetic case export: {n} values (disclosure "
+            "control: values 1 and 2 suppressed)",
+            len(table),
         )
     )
 

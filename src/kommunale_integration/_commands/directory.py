@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .._i18n import tr
+from .._i18n import ntr, tr
 from ._common import (
     EXIT_OK,
     add_output_option,
@@ -107,7 +107,12 @@ def run_calendar(args: argparse.Namespace) -> int:
         inputs=(args.path,),
     )
     print(
-        tr("{count} calendar files written to {path}", count=len(written), path=args.output),
+        ntr(
+            "{n} calendar file written to {path}",
+            "{n} calendar files written to {path}",
+            len(written),
+            path=args.output,
+        ),
         file=sys.stderr,
     )
     return EXIT_OK

@@ -13,7 +13,7 @@ import logging
 import sys
 from typing import Any
 
-from .._i18n import tr
+from .._i18n import ntr, tr
 from ._common import EXIT_OK, not_stdout
 
 __all__ = ["register"]
@@ -60,7 +60,6 @@ def run_hsds(args: argparse.Namespace) -> int:
     from .. import load_concept, save_concept
     from .._errors import Severity
     from .._hsds import import_hsds
-    from .._i18n import tr
     from ._common import say
 
     into = load_concept(args.into) if args.into else None
@@ -76,12 +75,15 @@ def run_hsds(args: argparse.Namespace) -> int:
             log.info("%s", finding)
     print(
         tr(
-            "imported {actors} actors and {offers} offers; {unmapped} values without a place "
-            "in the model kept as extras; {warnings} warnings",
-            actors=len(concept.actors),
-            offers=len(concept.offers),
-            unmapped=len(report.unmapped),
-            warnings=len(report.warnings),
+            "imported {actors} and {offers}; {unmapped} kept as extras; {warnings}",
+            actors=ntr("{n} actor", "{n} actors", len(concept.actors)),
+            offers=ntr("{n} offer", "{n} offers", len(concept.offers)),
+            unmapped=ntr(
+                "{n} value without a place in the model",
+                "{n} values without a place in the model",
+                len(report.unmapped),
+            ),
+            warnings=ntr("{n} warning", "{n} warnings", len(report.warnings)),
         ),
         file=sys.stderr,
     )

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .._i18n import tr
+from .._i18n import ntr, tr
 from ._common import (
     EXIT_OK,
     EXIT_UNUSABLE,
@@ -304,12 +304,20 @@ def _say_audit(table: Any, path: str) -> None:
     primary = [c for c in table.audit if c.primary]
     exposed = [c for c in table.audit if c.exposed]
     print(
-        tr(
-            "notice: {path} holds the true values of {cells} suppressed cells ({primary} "
+        ntr(
+            "notice: {path} holds the true values of {n} suppressed cell ({primary} "
             "primary) with the smallest and largest value that the release allows: "
             "internal use only, do not publish; cells an attacker could pin down or "
-            "bound below the threshold: {exposed}"
-        ).format(path=path, cells=len(table.audit), primary=len(primary), exposed=len(exposed)),
+            "bound below the threshold: {exposed}",
+            "notice: {path} holds the true values of {n} suppressed cells ({primary} "
+            "primary) with the smallest and largest value that the release allows: "
+            "internal use only, do not publish; cells an attacker could pin down or "
+            "bound below the threshold: {exposed}",
+            len(table.audit),
+            path=path,
+            primary=len(primary),
+            exposed=len(exposed),
+        ),
         file=sys.stderr,
     )
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .._i18n import tr
+from .._i18n import ntr, tr
 from ._common import EXIT_OK, say
 
 
@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     print(tr("Territory: {territory}", territory=book.describe(concept.territory)))
     towns = concept.municipalities()
     if len(concept.territory) == 5:
-        print(tr("with {count} towns and municipalities", count=len(towns)))
+        print(ntr("with {n} town or municipality", "with {n} towns and municipalities", len(towns)))
     for finding in validate(concept, catalogue=book).findings:
         # a Bezirk's population: init_concept has warned with what to enter
         if finding.code.startswith("territory-") and finding.code != "territory-bezirk-population":

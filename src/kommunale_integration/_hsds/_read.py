@@ -185,7 +185,7 @@ class _Reader:
             raise LoadError(
                 [unreadable(path, tr("it is a ZIP archive: unpack it and give the folder"))]
             )
-        self.read_document(parse_json(self.read_text(path), file=str(path)), path)
+        self.read_document(parse_json(self.read_text(path), file=str(path), json_path=True), path)
 
     def read_document(self, data: Any, path: Path) -> None:
         where = Location(file=str(path), path="$")
@@ -222,7 +222,7 @@ class _Reader:
         )
 
     def read_tabular(self, folder: Path, package: Path) -> None:
-        meta = parse_json(self.read_text(package), file=str(package))
+        meta = parse_json(self.read_text(package), file=str(package), json_path=True)
         resources = meta.get("resources") if isinstance(meta, dict) else None
         if not isinstance(resources, list):
             raise LoadError([unreadable(package, tr("it has no list of resources"))])

@@ -457,6 +457,9 @@ MESSAGES: Mapping[str, str] = {
     "cost": "Cost",
     "free": "free of charge",
     "capacity": "Places",
+    # the glance counts the places of measures only (an offer's places, often the same
+    # course as a measure's, are not added): the label says so
+    "glance_capacity": "Places in measures",
     "description": "Description",
     "back_to_index": "Back to the overview",
     "served": "Area served",
@@ -506,7 +509,10 @@ PLURAL_MESSAGES: Mapping[str, tuple[str, str]] = {
     "glance_meetings": ("{count} meeting {networks}", "{count} meetings {networks}"),
     "glance_in_networks": ("in {count} network", "in {count} networks"),
     "glance_funding": ("{total} from {count} grant", "{total} from {count} grants"),
-    "glance_places": ("{places} in {count} measure", "{places} in {count} measures"),
+    "glance_places": (
+        "{places} in {count} measure that ran in the report period",
+        "{places} in {count} measures that ran in the report period",
+    ),
     "n_offers": ("{count} offer", "{count} offers"),
 }
 

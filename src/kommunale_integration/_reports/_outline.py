@@ -497,7 +497,7 @@ def _glance(ctx: ReportContext, fmt: Formatter) -> Body:
     if money.places:
         facts.append(
             Item(
-                label=t("capacity"),
+                label=t("glance_capacity"),
                 text=fmt.tn(
                     "glance_places",
                     len(money.places),

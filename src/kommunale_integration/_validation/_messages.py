@@ -84,7 +84,7 @@ MESSAGES: Mapping[str, str] = {
     "target-outside-validity": (
         "{subject}: the period {period} lies outside the concept's validity ({validity})."
     ),
-    "stale-entry": "{subject}: last verified on {date}, more than {months} months ago.",
+    "stale-entry": "{subject}: last verified on {date}, {ago}.",
     "unverified-entry": "{subject}: there is no date of the last verification.",
     "invalid-schedule": (
         "{subject}: “{value}” is not an RFC 5545 recurrence rule (e.g. FREQ=WEEKLY;BYDAY=TU "

@@ -555,7 +555,12 @@ class CurrencyRule(BuiltinRule):
                     path,
                     subject=name,
                     date=context.format_date(entry.last_verified),
-                    months=context.stale_months,
+                    ago=ntr(
+                        "more than {n} month ago",
+                        "more than {n} months ago",
+                        context.stale_months,
+                        lang=context.lang,
+                    ),
                 )
 
 
