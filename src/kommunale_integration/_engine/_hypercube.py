@@ -84,9 +84,8 @@ def places(
     By identity where a cell is the object of a key (*by_id*: :func:`by_identity` of
     the keys; a table's relations and its finder's cells hold the objects of its own
     keys), found by a binary search among the sorted identities: a look-up in a
-    mapping, by the cell or by its identity, costs about 0.5 µs at this size (a
-    cell's nested tuple is hashed anew each time; the identities of objects, aligned
-    in memory, collide in a hash table) — the 468,000 parts of the relations of the
+    mapping, by the cell or by its identity, cost about 0.5 µs at this size (bound
+    by memory, not by instructions) — the 468,000 parts of the relations of the
     table of new and active cases at 1M cases 0.09 s of CPU against 0.24–0.30 s. The
     others by equality (*index*: each key's position): a cell equal to a key but not
     the key itself, or none."""
