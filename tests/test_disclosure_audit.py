@@ -409,11 +409,7 @@ def test_one_computation_of_the_blocks_for_the_audit_and_the_partners(
     inside = data.draw(st.permutations([c for c in cells if c not in outside]))
     column = {c: i for i, c in enumerate(inside)}
     shut = np.array([c in hidden for c in inside], dtype=bool)
-
-    def position(of: Any, k: int) -> Any:
-        return np.fromiter((column.get(c, -1) for c in of), np.int64, k)
-
-    members = _protection._members(relations, position)
+    members = _protection._members(relations, inside, column)
     label, first, related = _protection._linked(*members, shut)
     by_label: dict[int, set[Any]] = collections.defaultdict(set)
     for i, c in enumerate(inside):

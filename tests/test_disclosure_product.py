@@ -679,6 +679,28 @@ def test_verify_finds_a_relation_s_cells_by_equality_too() -> None:
         assert verify(values, relations, [unbalanced, balanced, {keys["t"]: -1.0}], 0) == [0, 2]
 
 
+@given(
+    n=st.integers(0, 12),
+    picks=st.lists(st.tuples(st.integers(0, 14), st.sampled_from(["same", "copy"])), max_size=30),
+)
+def test_cells_are_found_by_identity_and_by_equality(n: int, picks: list[tuple[int, str]]) -> None:
+    """``places`` (the one look-up of cells among a table's keys: the rows of the
+    certificate, the blocks of the audit and of the partners) finds a cell that is
+    the object of a key by its identity, one equal to a key (a copy) by equality,
+    and gives −1 for a cell that is none of them — what a look-up by equality gives."""
+    import numpy as np
+
+    def cell(i: int) -> tuple[str, tuple[int, str]]:
+        return ("c", (i, "x"))  # (a new object at each call)
+
+    keys = [cell(i) for i in range(n)]
+    index = {c: i for i, c in enumerate(keys)}
+    cells = [keys[i] if kind == "same" and i < n else cell(i) for i, kind in picks]
+    found = _hypercube.places(lambda: iter(cells), len(cells), _hypercube.by_identity(keys), index)
+    assert found.dtype == np.int64
+    assert found.tolist() == [index.get(c, -1) for c in cells]
+
+
 def test_verify_keeps_no_rows_of_a_table_it_is_told_no_other_shares() -> None:
     """``verify_columns(..., keep=False)`` (the one table of new and active cases,
     whose cells no other table has) reads the relations as they are (those of the

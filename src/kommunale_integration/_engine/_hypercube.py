@@ -33,7 +33,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, chain, compress, repeat
 from typing import Any, ClassVar
 
 __all__ = ["Cube", "NotAProduct", "verify", "verify_columns"]
@@ -59,6 +59,52 @@ its rounds, the candidates of the best-ranked vectors of each dimension; the nex
 round only when one found nothing. (On the five counts of the 1M-case benchmark a
 first round of 2,400 cells suppresses 1.3 % fewer cells than one of 600 followed by
 20,000, in less time.)"""
+
+
+def by_identity(keys: Sequence[Any]) -> tuple[Any, Any]:
+    """The identities of the objects of *keys*, sorted, and the position of each among
+    *keys* (for :func:`places`): two arrays, 1.8 MB at the 112,000 cells of the table
+    of new and active cases at 1M cases."""
+    import numpy as np
+
+    ids = np.fromiter(map(id, keys), np.uint64, len(keys))
+    order = np.argsort(ids)
+    return ids[order], order
+
+
+def places(
+    cells: Callable[[], Iterable[Any]],
+    n: int,
+    by_id: tuple[Any, Any],
+    index: Mapping[Any, int],
+) -> Any:
+    """The positions among a table's keys of the *n* cells that *cells* gives (a
+    fresh iterable each time it is called), as an array, −1 for a cell that is none.
+
+    By identity where a cell is the object of a key (*by_id*: :func:`by_identity` of
+    the keys; a table's relations and its finder's cells hold the objects of its own
+    keys), found by a binary search among the sorted identities: a look-up in a
+    mapping, by the cell or by its identity, cost about 0.5 µs at this size (bound
+    by memory, not by instructions) — the 468,000 parts of the relations of the
+    table of new and active cases at 1M cases 0.09 s of CPU against 0.24–0.30 s. The
+    others by equality (*index*: each key's position): a cell equal to a key but not
+    the key itself, or none."""
+    import numpy as np
+
+    ids, order = by_id
+    wanted = np.fromiter(map(id, cells()), np.uint64, n)
+    if len(ids):
+        at = np.searchsorted(ids, wanted)
+        np.minimum(at, len(ids) - 1, out=at)
+        missing = ids.take(at) != wanted
+        order.take(at, out=at)
+    else:
+        at, missing = np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)
+    del wanted
+    if missing.any():
+        others = compress(cells(), missing.tolist())
+        at[missing] = np.fromiter(map(index.get, others, repeat(-1)), np.int64)
+    return at
 
 
 class NotAProduct(Exception):
@@ -1202,21 +1248,17 @@ class _Rows:
             self._positions = (list(cells), at)
         return self._positions[1]
 
-    def _by_id(self) -> dict[int, int]:
-        """The position of each key by the identity of its object (made when needed,
-        not kept: 8 MB at the 112,000 cells of the table of new and active cases)."""
-        return dict(zip(map(id, self.keys), range(len(self.keys)), strict=True))
+    def _by_id(self) -> tuple[Any, Any]:
+        """The keys by the identity of their objects (:func:`by_identity`; made when
+        needed, not kept)."""
+        return by_identity(self.keys)
 
-    def _ids(self, cells: Callable[[], Iterable[Any]], n: int, by_id: dict[int, int]) -> Any:
-        """The positions of the *n* cells that *cells* gives: by identity where every
-        cell is the object of the table's own key (*by_id*: :meth:`_by_id`; the
-        relations and the finder's cells of one table are: an integer's hash, where a
-        cell's nested tuple is hashed anew each time), else by equality."""
-        import numpy as np
-
-        at = np.fromiter(map(by_id.get, map(id, cells()), repeat(-1)), np.int64, n)
-        if n and int(at.min()) < 0:  # (a cell equal to a key, not the key itself)
-            at = np.fromiter(map(self.cell_id.__getitem__, cells()), np.int64, n)
+    def _ids(self, cells: Callable[[], Iterable[Any]], n: int, by_id: tuple[Any, Any]) -> Any:
+        """The positions of the *n* cells that *cells* gives (:func:`places`; each is
+        one of the table's keys)."""
+        at = places(cells, n, by_id, self.cell_id)
+        if n and int(at.min()) < 0:
+            raise KeyError("a cell of a relation is none of the table's")
         return at
 
     def starts(self) -> tuple[Any, Any, Any]:

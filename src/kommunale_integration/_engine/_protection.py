@@ -33,7 +33,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from itertools import chain, repeat
+from itertools import chain
 from typing import Any, Final, Protocol, cast
 
 __all__ = ["Relation", "audit", "normalise", "witness_suppression"]
@@ -291,17 +291,22 @@ def _load(
 
 
 def _members(
-    relations: Sequence[Relation], position: Callable[[Iterable[Any], int], Any]
+    relations: Sequence[Relation], keys: Sequence[Any], index: Mapping[Any, int]
 ) -> tuple[Any, Any, Any]:
-    """The cells of *relations* as positions (*position* gives those of an iterable of
-    *k* cells as an array, −1 for a cell that is none): the totals, the parts of all
-    relations one after the other, and where each relation's parts end."""
+    """The cells of *relations* as positions among *keys* (*index*: each key's
+    position; −1 for a cell that is none; :func:`._hypercube.places`): the totals,
+    the parts of all relations one after the other, and where each relation's parts
+    end."""
     import numpy as np
 
+    from ._hypercube import by_identity, places
+
     n_rel = len(relations)
-    totals = position((r[0] for r in relations), n_rel)
+    by_id = by_identity(keys)
+    totals = places(lambda: (r[0] for r in relations), n_rel, by_id, index)
     ends = np.cumsum(np.fromiter(map(len, (r[1] for r in relations)), np.int64, n_rel))
-    parts = position(chain.from_iterable(r[1] for r in relations), int(ends[-1]) if n_rel else 0)
+    n = int(ends[-1]) if n_rel else 0
+    parts = places(lambda: chain.from_iterable(r[1] for r in relations), n, by_id, index)
     return totals, parts, ends
 
 
@@ -351,11 +356,7 @@ def _blocks(
 
     cells = list(dict.fromkeys(hidden))
     index = {c: i for i, c in enumerate(cells)}
-
-    def position(of: Iterable[Any], k: int) -> Any:
-        return np.fromiter(map(index.get, of, repeat(-1)), np.int64, k)
-
-    label, first, _ = _linked(*_members(relations, position), np.ones(len(cells), dtype=bool))
+    label, first, _ = _linked(*_members(relations, cells, index), np.ones(len(cells), dtype=bool))
     members: dict[int, list[Any]] = {}
     for cell, root in zip(cells, label.tolist(), strict=True):
         members.setdefault(root, []).append(cell)
@@ -1175,12 +1176,7 @@ class _Search:
         # relations are read here cell by cell (the rows of all of them, beside the
         # cube, raised the peak memory of the 1M-case benchmark by 44 MB)
         if free:
-            column = self.column
-
-            def position(of: Iterable[Any], k: int) -> Any:
-                return np.fromiter(map(column.get, of, repeat(-1)), np.int64, k)
-
-            members = _members(relations, position)
+            members = _members(relations, cells, self.column)  # (*cells*: by column)
         else:
             table = _Rows.of(self.values, relations)
             to_column = np.full(len(table.keys), -1, dtype=np.int64)
