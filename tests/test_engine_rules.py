@@ -4,6 +4,8 @@ passes with the rule as written."""
 
 from __future__ import annotations
 
+import random
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ from kommunale_integration import (
     DisclosureControl,
     Indicator,
     KommunaleIntegrationError,
+    ObservationStatus,
     PeriodError,
     ReportPeriod,
     compute_indicators,
@@ -453,3 +456,49 @@ def test_the_joint_table_of_new_and_active_cases_adds_up_in_every_municipality()
     )
     assert table.get("active_cases", "2025", "05558008", sex="f").value is None  # type: ignore[union-attr]
     assert attacked(cases, ["new_cases", "active_cases"]) == []
+
+
+def test_cells_never_published_do_not_count_towards_the_product_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # mutant: ``len(values) + len(never) > PRODUCT_CELLS`` in protect: the joint
+    # table of new and active cases (50 published cells, 75 of cases open at its
+    # start, end and cap) went to the product search, which suppresses more than
+    # linear programs do on small tables (here 23 cells, not 19)
+    from kommunale_integration._engine import disclosure
+
+    rng = random.Random(2)
+    records = []
+    for i in range(20):
+        opened = date(2025, 1, 1) + timedelta(days=rng.randint(-200, 364))
+        closed = None if rng.random() < 0.5 else opened + timedelta(days=rng.randint(0, 300))
+        ags = rng.choice(["05558004", "05558008", "05558012"])
+        sex = rng.choice("fm")
+        records.append(
+            {
+                "case_id": f"c{i}",
+                "municipality": ags,
+                "opened": opened,
+                "closed": closed,
+                "sex": sex,
+            }
+        )
+    cases = CaseData.from_records(records, [])
+
+    def suppressed() -> tuple[int, set[tuple[str, str, str]]]:
+        table = compute_indicators(
+            cases=cases, periods=["2025"], by=["sex"], indicators=["new_cases", "active_cases"]
+        )
+        hidden = {
+            (r.indicator, r.territory, r.dim("sex"))
+            for r in table.rows
+            if r.status is ObservationStatus.SUPPRESSED
+        }
+        return len(table.rows), hidden
+
+    published, by_programs = suppressed()
+    assert published == 50
+    monkeypatch.setattr(disclosure, "PRODUCT_CELLS", published)  # (the published table's size)
+    assert suppressed()[1] == by_programs
+    monkeypatch.setattr(disclosure, "PRODUCT_CELLS", published - 1)  # (one cell more)
+    assert suppressed()[1] != by_programs
