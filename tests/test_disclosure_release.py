@@ -2138,6 +2138,35 @@ def test_a_cell_of_no_relation_is_suppressed_up_to_the_threshold() -> None:
     assert alone.suppressed == {"one", "two"}
 
 
+def test_the_closed_chains_follow_the_threshold() -> None:
+    """Closed chains are suppressed from the threshold on: with a threshold of 2 a
+    cell of no relation holding 2 is suppressed beside the 1s; with a threshold of 1
+    nothing is primary, and nothing is suppressed."""
+    # mutants: ``threshold <= 2`` or ``< 3`` in _alone (a threshold of 2 published
+    # the 2, and its lone 1's ``*`` said "1"), ``threshold < 1`` (a threshold of 1
+    # suppressed every lone 1)
+    values = {"one": 1, "two": 2, "three": 3}
+    two = ki_protect(values, [], ki.DisclosureControl(threshold=2))
+    assert two.suppressed == {"one", "two"}
+    assert two.primary == {"one"}
+    assert ki_protect(values, [], ki.DisclosureControl(threshold=1)).suppressed == set()
+
+
+def test_a_chain_is_not_closed_where_a_cell_further_along_it_is_in_a_sum() -> None:
+    """``K`` is its only part ``S`` (a Kreis of one Stadt), and ``S`` a part of ``T =
+    S + X``: the chain ``{K, S}`` is not closed although ``K`` itself is in no
+    relation of two parts — ``S`` beside ``X`` may move — so its 3 is published."""
+    # mutants: roots never joined (``if a == b`` in _alone), a tied cell taken
+    # whatever its chain (``c in tied or …``): K was suppressed as a closed chain,
+    # and S and X with it
+    values = {"S": 3, "K": 3, "X": 5, "T": 8}
+    found: list[Any] = [("K", ["S"], True), ("T", ["S", "X"], True)]
+    assert ki_protect(values, found, ki.DisclosureControl()).suppressed == set()
+    # the chain the other way round: K in the sum, S at the end of the chain
+    found = [("K", ["S"], True), ("T", ["K", "X"], True)]
+    assert ki_protect(values, found, ki.DisclosureControl()).suppressed == set()
+
+
 def _training_starts(values_by_year: dict[int, int]) -> tuple[dict[Any, int], list[Any], set[Any]]:
     """The Stadt example's report (training starts of one Stadt by year): the Stadt,
     its Kreis and ``all`` (a Kreis of one Stadt: one value), tied through the one

@@ -375,6 +375,54 @@ def test_a_cell_on_both_sides_of_a_broken_relation_is_not_raised() -> None:
     assert broken(result.published, relations) == []
 
 
+def test_a_total_below_a_part_is_raised_beside_a_part_equal_to_it() -> None:
+    """``t = a + b`` (2 + 1, published 0 + 0) is at least its distinct parts ``p``
+    (another sum of ``a`` and ``b``, 0) and ``c`` (3 → 5). The part above the total
+    is ``c``; ``p`` is equal to it, not above, and raising a cell of ``t`` that ``p``
+    does not count is impossible — so ``a`` (the larger remainder) is raised, and
+    the table is published rather than refused."""
+    # mutant: ``published[p] >= published[total]`` in _raise_below (p taken for the
+    # part above, and nothing under t that p does not count: an internal error)
+    values = {"t": 3, "p": 3, "a": 2, "b": 1, "c": 3}
+    relations: list[Relation] = [
+        ("t", ["a", "b"], True),
+        ("p", ["a", "b"], True),
+        ("t", ["p", "c"], False),
+    ]
+    result = protect(values, relations, DisclosureControl(mode="round", base=5))
+    assert result.published == {"t": 5, "p": 5, "a": 5, "b": 0, "c": 5}
+    assert broken(result.published, relations) == []
+
+
+def test_a_relation_is_checked_again_when_a_cell_of_it_is_raised() -> None:
+    """``w`` (5 → 10) above the sum of ``u`` and ``m`` (3 and 2, both 0) raises
+    ``u`` to 10, which is then above its only part ``l`` (3 → 0): that relation, kept
+    before, is checked again and ``l`` is raised too. Left to the check among
+    totals, ``t ≥ s = l + k`` (7 → 10 against 0) raised ``k`` first, and ``s`` (20)
+    then rose above ``t`` (10) with nothing left to raise: the table was refused."""
+    # mutant: ``if r in waiting`` in _raise_where_needed's lift (the relations of a
+    # raised cell not queued again)
+    values = {"t": 7, "s": 7, "k": 4, "l": 3, "u": 3, "m": 2, "w": 5}
+    relations: list[Relation] = [
+        ("t", ["s"], False),
+        ("s", ["l", "k"], True),
+        ("u", ["l"], False),
+        ("w", ["u", "m"], False),
+    ]
+    result = protect(values, relations, DisclosureControl(mode="round", base=10))
+    assert result.published == {"t": 10, "s": 10, "k": 0, "l": 10, "u": 10, "m": 0, "w": 10}
+    assert broken(result.published, relations) == []
+
+
+def test_a_distinct_total_of_no_parts_is_zero() -> None:
+    """A relation ``max(parts) ≤ total ≤ sum(parts)`` without parts holds for a
+    total of 0 (the largest of no parts is 0, as is their sum): kept, not refused."""
+    # mutant: ``max(shown, default=1)`` in _round
+    values = {"t": 0, "a": 4}
+    result = protect(values, [("t", [], False)], DisclosureControl(mode="round", base=5))
+    assert result.published == {"t": 0, "a": 5}
+
+
 # ------------------------------------------------ the base must reach the threshold
 
 

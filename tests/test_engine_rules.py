@@ -4,6 +4,10 @@ passes with the rule as written."""
 
 from __future__ import annotations
 
+import random
+from datetime import date, timedelta
+from typing import Any
+
 import pytest
 
 from kommunale_integration import (
@@ -15,12 +19,14 @@ from kommunale_integration import (
     DisclosureControl,
     Indicator,
     KommunaleIntegrationError,
+    ObservationStatus,
     PeriodError,
     ReportPeriod,
     compute_indicators,
 )
 from kommunale_integration._engine import compute, expand_periods
 from kommunale_integration._engine.compute import age_years
+from release_attacker import attack_release, knowledge_from_concept, parse_csv
 
 
 def test_expand_periods_adds_sub_periods_only_when_asked() -> None:
@@ -391,3 +397,108 @@ def test_a_worker_reuses_a_layout_it_received_only_when_it_is_the_same() -> None
     assert len(other.cell_list()) == len(second.cell_list())
     # the same layout again: the one received, with the cells it made
     assert pickle.loads(pickle.dumps(second)) is other
+
+
+def attacked(cases: CaseData, indicators: list[str]) -> list[Any]:
+    """The cells the independent attacker (``tests/release_attacker.py``) fixes or
+    bounds below the threshold in the release of *indicators* for 2025 by sex."""
+    options: dict[str, Any] = {"periods": ["2025"], "by": ["sex"], "indicators": indicators}
+    safe = compute_indicators(cases=cases, **options)
+    true = compute_indicators(cases=cases, disclosure=None, **options)
+    outcome = attack_release(
+        parse_csv(safe.to_csv()), knowledge_from_concept(None), parse_csv(true.to_csv())
+    )
+    return list(outcome.exposed)
+
+
+def test_a_breakdown_of_the_active_cases_adds_up() -> None:
+    # mutant: the breakdowns' relations marked as over time in relation_positions
+    # (``…, True``): for the active cases (a distinct count) they became ``max(parts)
+    # ≤ total ≤ sum(parts)``, under which a lone suppressed 1 beside its published
+    # ``_T`` 6 and ``m`` 5 seemed to lie anywhere from 1 to 6
+    records = [
+        {"case_id": f"{sex}{i}", "municipality": "05558004", "opened": "2025-03-01", "sex": sex}
+        for sex, n in (("f", 1), ("m", 5))
+        for i in range(n)
+    ]
+    cases = CaseData.from_records(records, [])
+    table = compute_indicators(
+        cases=cases, periods=["2025"], by=["sex"], indicators=["active_cases"]
+    )
+    assert table.get("active_cases", "2025", "05558004", sex="f").value is None  # type: ignore[union-attr]
+    assert attacked(cases, ["active_cases"]) == []
+
+
+def test_the_joint_table_of_new_and_active_cases_adds_up_in_every_municipality() -> None:
+    # mutant: ``at = (base - t) * n_c`` in relation_positions. The relations of the
+    # layout are the same set in another order (the cells of period p, territory t
+    # wrap round to those of p − 1, n_t − t), but the joint table of new and active
+    # cases (_joint_table) holds more cells than the layout: there the negative
+    # positions of the first period wrapped round onto other cells (never published,
+    # or new cases), the breakdowns of the last period's territories after the first
+    # were lost, and Billerbeck's active cases _T 4 and m 3 were published beside a
+    # suppressed f (1)
+    rows = [
+        ("a1", "05558004", "2024-10-29", None, "m"),
+        ("a2", "05558004", "2024-11-08", "2025-02-07", "m"),
+        ("b1", "05558008", "2024-10-30", None, "m"),
+        ("b2", "05558008", "2024-12-12", None, "m"),
+        ("b3", "05558008", "2025-02-14", None, "m"),
+        ("b4", "05558008", "2025-11-29", None, "f"),
+    ]
+    records = [
+        {"case_id": c, "municipality": ags, "opened": opened, "closed": closed, "sex": sex}
+        for c, ags, opened, closed, sex in rows
+    ]
+    cases = CaseData.from_records(records, [])
+    table = compute_indicators(
+        cases=cases, periods=["2025"], by=["sex"], indicators=["new_cases", "active_cases"]
+    )
+    assert table.get("active_cases", "2025", "05558008", sex="f").value is None  # type: ignore[union-attr]
+    assert attacked(cases, ["new_cases", "active_cases"]) == []
+
+
+def test_cells_never_published_do_not_count_towards_the_product_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # mutant: ``len(values) + len(never) > PRODUCT_CELLS`` in protect: the joint
+    # table of new and active cases (50 published cells, 75 of cases open at its
+    # start, end and cap) went to the product search, which suppresses more than
+    # linear programs do on small tables (here 23 cells, not 19)
+    from kommunale_integration._engine import disclosure
+
+    rng = random.Random(2)
+    records = []
+    for i in range(20):
+        opened = date(2025, 1, 1) + timedelta(days=rng.randint(-200, 364))
+        closed = None if rng.random() < 0.5 else opened + timedelta(days=rng.randint(0, 300))
+        ags = rng.choice(["05558004", "05558008", "05558012"])
+        sex = rng.choice("fm")
+        records.append(
+            {
+                "case_id": f"c{i}",
+                "municipality": ags,
+                "opened": opened,
+                "closed": closed,
+                "sex": sex,
+            }
+        )
+    cases = CaseData.from_records(records, [])
+
+    def suppressed() -> tuple[int, set[tuple[str, str, str]]]:
+        table = compute_indicators(
+            cases=cases, periods=["2025"], by=["sex"], indicators=["new_cases", "active_cases"]
+        )
+        hidden = {
+            (r.indicator, r.territory, r.dim("sex"))
+            for r in table.rows
+            if r.status is ObservationStatus.SUPPRESSED
+        }
+        return len(table.rows), hidden
+
+    published, by_programs = suppressed()
+    assert published == 50
+    monkeypatch.setattr(disclosure, "PRODUCT_CELLS", published)  # (the published table's size)
+    assert suppressed()[1] == by_programs
+    monkeypatch.setattr(disclosure, "PRODUCT_CELLS", published - 1)  # (one cell more)
+    assert suppressed()[1] != by_programs
