@@ -1356,6 +1356,59 @@ def test_a_family_resists_the_attacker_who_knows_its_patterns_over_time(
     assert len(attack_release(csv_release, knowledge, truth).below) > 5
 
 
+def test_a_member_of_a_family_suppressed_alone_has_a_partner(tmp_path: Path) -> None:
+    """Four placements in 2022, three of them employment and one training: placements
+    (4) and employment starts (3) are published, and training starts (1) is the only
+    suppressed cell of its block (the Stadt, its Kreis and ``all`` hold one value).
+    For the linear programs it may be 1 to 4 (the case of training alone, and up to
+    three with both), but with three it would be no primary cell, and the engine
+    publishes a 3 there (one case with employment alone, one with training alone, two
+    with both): the attacker who knows that nothing is suppressed without a primary
+    cell (``ENGINE_RULE``) learns "1 or 2". Its neighbours in the relations are the
+    patterns of events, never published; a partner (employment starts or placements)
+    lies beyond them (``_Search._explain`` looked at the cells next to it only: the
+    patterns, so it found none). The Stadt example's report with employment starts
+    added for 2025 had training starts of 2022, 2023 and 2025 alike (engine of
+    ``main`` at ``0e73b8f``, ``benchmarks/attack_release.py --overlapping --rule``)."""
+    import yaml
+
+    data = yaml.safe_load((STADT / "konzept.yaml").read_text(encoding="utf-8"))
+    (placements,) = [i for i in data["indicators"] if i["id"] == "placements"]
+    numerator = {"count": "events", "events": ["employment_started"]}
+    data["indicators"].append({**placements, "id": "employment_starts", "numerator": numerator})
+    concept = tmp_path / "konzept.yaml"
+    concept.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "case_id,municipality,opened,closed,legal_basis,sex,birth_year\n"
+        + "".join(f"C{i},05558012,2022-01-10,,AufenthG,f,1990\n" for i in range(4)),
+        encoding="utf-8",
+    )
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "case_id,event,date,detail\n"
+        + "".join(f"C{i},employment_started,2022-03-01,\n" for i in range(3))
+        + "C3,vocational_training_started,2022-03-01,\n",
+        encoding="utf-8",
+    )
+    model, data_ = ki.load_concept(concept), ki.read_cases(cases, events)
+    family = ["placements", "employment_starts", "training_starts"]
+    safe = ki.compute_indicators(model, data_, periods=["2022"], indicators=family)
+    true = ki.compute_indicators(model, data_, periods=["2022"], indicators=family, disclosure=None)
+    release, truth = parse_csv(safe.to_csv()), parse_csv(true.to_csv())
+    knowledge = knowledge_from_concept(concept)
+    assert release.cells[("training_starts", "2022", "05558012", ())] == (None, "suppressed")
+    # the linear programs alone find nothing
+    assert attack_release(release, knowledge, truth).exposed == []
+    assert attack_release(release, knowledge, truth, rule=True).exposed == []
+    # training starts has a partner: employment starts (3) or placements (4)
+    partners = [
+        ("employment_starts", "2022", "05558012", ()),
+        ("placements", "2022", "05558012", ()),
+    ]
+    assert any(release.cells[cell][1] == "suppressed" for cell in partners)
+
+
 def test_a_family_with_a_count_filtered_to_women_resists_the_attacker(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

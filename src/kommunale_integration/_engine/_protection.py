@@ -1258,30 +1258,49 @@ class _Search:
         target = lp(p)
         if target < 0:
             return False
-        ball = system.ball(target, 1)
-        nearby = [c for c in ball.tolist() if c != target]
-        if to_cube is not None:
-            nearby = [int(to_cube[c]) for c in nearby]
         value, free = self.value, self.free
-        candidates = list(dict.fromkeys([*others, *nearby]))
-        candidates = [q for q in candidates if q not in free and q != p and lp(q) >= 0]
-        # the likeliest first: the cells nearest to 1 … threshold − 1
-        candidates.sort(key=lambda q: (abs(float(value[q]) - (threshold - 1)), q))
         whole = system.ball(target, None)
         if len(whole) > PRUNE_BLOCK:
             whole = system.ball(target, 2)  # (a cell further off is left out)
         cost = self.cost if to_cube is None else self.cost[to_cube]
-        best: tuple[float, dict[int, float]] | None = None
-        for q in candidates[:EXPLAIN_TRIES]:
-            col = lp(q)
-            near = np.union1d(whole, [col])
-            box = (col, 1.0 - float(value[q]), threshold - 1.0 - float(value[q]))
-            change = system.witness(near, target, self.rise[p], cost, box)
-            if change is None or not box[1] - _TOL <= change.get(col, 0.0) <= box[2] + _TOL:
-                continue
-            price = sum(float(cost[c]) for c in change)
-            if best is None or price < best[0]:
-                best = (price, change)
+
+        def cheapest(ball: Any) -> tuple[float, dict[int, float]] | None:
+            """The cheapest witness that holds a candidate of *ball* (or of *others*)
+            in range, of the first ``EXPLAIN_TRIES`` not tried yet."""
+            nearby = [c for c in ball.tolist() if c != target]
+            if to_cube is not None:
+                nearby = [int(to_cube[c]) for c in nearby]
+            candidates = list(dict.fromkeys([*others, *nearby]))
+            candidates = [
+                q for q in candidates if q not in free and q != p and lp(q) >= 0 and q not in tried
+            ]
+            # the likeliest first: the cells nearest to 1 … threshold − 1
+            candidates.sort(key=lambda q: (abs(float(value[q]) - (threshold - 1)), q))
+            best: tuple[float, dict[int, float]] | None = None
+            for q in candidates[:EXPLAIN_TRIES]:
+                col = lp(q)
+                near = np.union1d(whole, [col])
+                box = (col, 1.0 - float(value[q]), threshold - 1.0 - float(value[q]))
+                change = system.witness(near, target, self.rise[p], cost, box)
+                if change is None or not box[1] - _TOL <= change.get(col, 0.0) <= box[2] + _TOL:
+                    continue
+                price = sum(float(cost[c]) for c in change)
+                if best is None or price < best[0]:
+                    best = (price, change)
+            tried.update(candidates[:EXPLAIN_TRIES])
+            return best
+
+        tried: set[int] = set()
+        ball = system.ball(target, 1)
+        best = cheapest(ball)
+        if best is None and free:
+            # a cell tied to *p* only through cells never published (the patterns of a
+            # family: training starts beside placements) shares a relation with them
+            unseen = {lp(q) for q in free}
+            through = [c for c in ball.tolist() if c in unseen]
+            if through:
+                beyond = system.ball(np.array(through, dtype=np.int64), 1)
+                best = cheapest(beyond)
         if best is None:
             return False
         change = best[1]
