@@ -910,7 +910,7 @@ def compute_indicators(
         InvalidValueError: *workers* is not a whole number of at least 1.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0 *workers*; no rows of the territories above the concept's.
+    .. versionchanged:: 0.2.0 *workers*; no rows above the concept (:func:`beyond_concept`).
     """
     from ._hypercube import forget as forget_tables
     from ._workers import resolve_workers
