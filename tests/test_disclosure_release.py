@@ -165,31 +165,6 @@ def test_the_stadt_example_with_quarters_and_months_resists_the_attacker(
     assert assert_protected(csv_release, knowledge_from_concept(STADT), truth) > 0
 
 
-def test_a_stadt_publishes_no_row_of_its_kreis_and_keeps_its_pattern(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The Stadt example's table had a row of the Kreis Coesfeld (05558) holding the
-    Stadt's own figures, read as the Kreis's (seventeenth session's testers). The Kreis
-    is still computed and protected with the rest — every other cell keeps its value
-    and status — and is not published (the attack above runs on the table without it)."""
-    concept = ki.load_concept(STADT)
-    cases = ki.read_cases(STADT / "cases.csv", STADT / "events.csv")
-
-    def release() -> list[tuple[Any, ...]]:
-        table = ki.compute_indicators(
-            concept, cases, periods=["2025"], by=["sex"], include_subperiods=True
-        )
-        return [(r.indicator, str(r.period), r.territory, r.dims, r.value, r.status) for r in table]
-
-    now = release()
-    monkeypatch.setattr(compute_module, "beyond_concept", lambda *_: set())
-    before = release()
-    assert {r[2] for r in now} == {"all", "05558012"}
-    assert {r[2] for r in before} == {"all", "05558", "05558012"}
-    assert now == [r for r in before if r[2] != "05558"]
-    assert any(r[5] is ki.ObservationStatus.SUPPRESSED for r in now)  # not vacuous
-
-
 def test_the_same_data_give_the_same_release(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -879,7 +879,7 @@ def compute_indicators(
         by: Dimensions to break down by: ``sex``, ``legal_basis``, ``age_group`` or a
             further column of ``cases.csv``. The territory is always included.
         territories: Keep only these territory keys in the result (``all``, districts,
-            municipalities); all are computed, those above the concept's never kept.
+            municipalities); all are computed.
         disclosure: The :class:`DisclosureControl`; ``None`` switches it off, for
             internal use only (the table is then marked ``internal``).
         include_subperiods: Add the quarters and months of each period.
@@ -910,7 +910,7 @@ def compute_indicators(
         InvalidValueError: *workers* is not a whole number of at least 1.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0 *workers*; no rows above the concept (:func:`beyond_concept`).
+    .. versionchanged:: 0.2.0 *workers*.
     """
     from ._hypercube import forget as forget_tables
     from ._workers import resolve_workers
@@ -952,12 +952,14 @@ def compute_indicators(
         rows += _indicator_rows(
             indicator, sides, layout, elements, dim_names, heads=heads, track=track
         )
-    rows, above = _published_rows(concept, layout, rows, computed, observed_rows)
+    rows.extend(
+        r for r in observed_rows if (r[0], r[1], r[2], tuple(v for _, v in r[3])) not in computed
+    )
     keep = set(territories) if territories is not None else None
     if keep is not None:
         rows = [r for r in rows if r[2] in keep]
     audit_cells = (
-        counts.audit(chosen, disclosure, dim_names, _minus(keep, above, layout))
+        counts.audit(chosen, disclosure, dim_names, keep)
         if audit and counts is not None and disclosure is not None
         else []
     )
@@ -970,54 +972,6 @@ def compute_indicators(
         # the rows of each indicator come in table order (unless observations join)
         _ordered=not observed_rows and len({i.id for i in chosen}) == len(chosen),
     )
-
-
-_Key = tuple[str, ReportPeriod, str, tuple[str, ...]]
-
-
-def _published_rows(
-    concept: Concept | None,
-    layout: _Layout,
-    rows: list[CellRow],
-    computed: set[_Key],
-    observed: list[CellRow],
-) -> tuple[list[CellRow], set[str]]:
-    """The computed *rows* without those of the territories :func:`beyond_concept`
-    (computed and protected with the rest, not published), with the *observed* rows of
-    cells not computed (a computed value wins); and these territories."""
-    above = beyond_concept(concept, layout.territories) if concept is not None else set()
-    if above:
-        rows = [r for r in rows if r[2] not in above]
-        computed = {c for c in computed if c[2] not in above}
-    rows.extend(
-        r for r in observed if (r[0], r[1], r[2], tuple(v for _, v in r[3])) not in computed
-    )
-    return rows, above
-
-
-def _minus(keep: set[str] | None, above: set[str], layout: _Layout) -> set[str] | None:
-    """The territories to keep (*keep*, ``None`` for all) without *above*."""
-    if not above:
-        return keep
-    return (keep if keep is not None else set(layout.territories)) - above
-
-
-def beyond_concept(concept: Concept, territories: Iterable[str]) -> set[str]:
-    """The territories of the hierarchy above the concept's own (the Kreis of a
-    Stadt's concept, the Land of a Kreis's), whose computed values are not published.
-
-    They hold only the concept's cases: published, the Kreis row of a Stadt's table
-    would be the Stadt's own figure under the Kreis's AGS, read as the Kreis's figure
-    (an open data portal beside the Kreis's own release would hold two different
-    values for one AGS). ``all`` — the total of the release — and the concept's
-    territory with everything below it and every Stadt or Gemeinde it lists are
-    published; observations entered for a territory above (the Kreis's published
-    figure, for comparison) pass through.
-    """
-    own = concept.territory
-    return {
-        t for t in territories if t != "all" and len(t) < 8 and not t.startswith(own) and t != own
-    }
 
 
 def outside_concept(concept: Concept, municipalities: Iterable[str]) -> list[str]:
