@@ -959,11 +959,12 @@ def test_a_count_shared_by_indicators_with_different_rules_has_one_pattern(
     )
 
 
-def concept_with(tmp_path: Path, change: Any) -> Path:
-    """The Kreis example's concept with *change* applied to its indicators."""
+def concept_with(tmp_path: Path, change: Any, example: Path = KREIS) -> Path:
+    """An example's concept (the Kreis's by default) with *change* applied to its
+    indicators."""
     import yaml
 
-    data = yaml.safe_load((KREIS / "konzept.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((example / "konzept.yaml").read_text(encoding="utf-8"))
     change(data["indicators"])
     concept = tmp_path / "konzept.yaml"
     concept.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -1101,6 +1102,14 @@ def test_a_count_of_the_same_events_in_another_order_is_the_same_count(
     assert not any(
         key[0] == "placements" and value in (3, 4) for key, (value, _) in csv_release.cells.items()
     )
+
+
+def _employment_starts_added(indicators: list[dict[str, Any]]) -> None:
+    """Employment starts beside placements (the Stadt example's training starts make
+    the third count of the family)."""
+    (placements,) = [i for i in indicators if i["id"] == "placements"]
+    numerator = {"count": "events", "events": ["employment_started"]}
+    indicators.append({**placements, "id": "employment_starts", "numerator": numerator})
 
 
 def _overlapping(indicators: list[dict[str, Any]]) -> None:
@@ -1303,14 +1312,7 @@ def test_a_family_resists_the_attacker_who_knows_its_patterns_over_time(
     (engine of ``main`` at ``8e6db1d``; the Kreis example by sex 15 fixed and 27
     below 3). The table keeps them now (``_families.over_time``); without them the
     attacker wins again."""
-    import yaml
-
-    data = yaml.safe_load((STADT / "konzept.yaml").read_text(encoding="utf-8"))
-    (placements,) = [i for i in data["indicators"] if i["id"] == "placements"]
-    numerator = {"count": "events", "events": ["employment_started"]}
-    data["indicators"].append({**placements, "id": "employment_starts", "numerator": numerator})
-    concept = tmp_path / "konzept.yaml"
-    concept.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    concept = concept_with(tmp_path, _employment_starts_added, STADT)
     knowledge = knowledge_from_concept(concept)
     assert knowledge.families == [("employment_starts", "placements", "training_starts")]
     args = (concept, "--period", "2025", "--cases", STADT / "cases.csv")
@@ -1345,14 +1347,7 @@ def test_a_member_of_a_family_suppressed_alone_has_a_partner(tmp_path: Path) -> 
     patterns, so it found none). The Stadt example's report with employment starts
     added for 2025 had training starts of 2022, 2023 and 2025 alike (engine of
     ``main`` at ``0e73b8f``, ``benchmarks/attack_release.py --overlapping --rule``)."""
-    import yaml
-
-    data = yaml.safe_load((STADT / "konzept.yaml").read_text(encoding="utf-8"))
-    (placements,) = [i for i in data["indicators"] if i["id"] == "placements"]
-    numerator = {"count": "events", "events": ["employment_started"]}
-    data["indicators"].append({**placements, "id": "employment_starts", "numerator": numerator})
-    concept = tmp_path / "konzept.yaml"
-    concept.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    concept = concept_with(tmp_path, _employment_starts_added, STADT)
     cases = tmp_path / "cases.csv"
     cases.write_text(
         "case_id,municipality,opened,closed,legal_basis,sex,birth_year\n"
