@@ -368,6 +368,7 @@ PROGRAMMER_ERRORS = {
     ("_engine/_protection.py", "RuntimeError"): "the solver failed: a bug, not an input",
     ("_engine/_families.py", "RuntimeError"): "pattern counts of a family that do not add up",
     ("_engine/disclosure.py", "RuntimeError"): "rounding counts that break their relations",
+    ("_engine/_hypercube.py", "KeyError"): "a relation's cell not in its table: a bug",
     ("_engine/forecasting.py", "ValueError"): "the report passes two or more values",
     ("_engine/table.py", "KeyError"): "IndicatorTable.select with an unknown dimension",
     ("_engine/table.py", "ValueError"): "render/write with a format not csv/json",
