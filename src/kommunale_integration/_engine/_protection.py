@@ -1296,8 +1296,10 @@ class _Search:
         if best is None and free:
             # a cell tied to *p* only through cells never published (the patterns of a
             # family: training starts beside placements) shares a relation with them
-            unseen = {lp(q) for q in free}
-            through = [c for c in ball.tolist() if c in unseen]
+            # (looked up from the ball's side: *free* may hold most cells of the table)
+            through = [
+                c for c in ball.tolist() if (c if to_cube is None else int(to_cube[c])) in free
+            ]
             if through:
                 beyond = system.ball(np.array(through, dtype=np.int64), 1)
                 best = cheapest(beyond)
