@@ -657,6 +657,48 @@ def test_organization_without_name_is_an_error_with_location(tmp_path: Path) -> 
     assert errors[0].location.path == "$.name"
 
 
+def test_a_numeric_id_is_read_as_its_text_with_a_warning(tmp_path: Path) -> None:
+    """``"id": 5`` (HSDS wants a text, a UUID) was taken for a missing id: the
+    organisation got a new one, and a service linking to it by ``organization_id: 5``
+    lost its Träger. Read as the text "5", as a number in any other text field is,
+    with a warning naming the JSONPath."""
+    organization = {"id": 5, "name": "Verein", "description": ""}
+    (tmp_path / "organization.json").write_text(json.dumps(organization), "utf-8")
+    service = {"id": 6, "name": "Kurs", "status": "active", "organization_id": 5}
+    (tmp_path / "service.json").write_text(json.dumps(service), "utf-8")
+    concept, report = ki.import_hsds(tmp_path)
+    (actor,) = concept.actors
+    (offer,) = concept.offers
+    assert offer.actor == actor.id == "verein"
+    assert dict(actor.extras)["id"] == "5"
+    assert dict(offer.extras)["id"] == "6"
+    found = [(f.code, f.severity, f.location.path) for f in report.findings]
+    assert ("hsds-id-not-text", ki.Severity.WARNING, "$.id") in found
+    assert "hsds-missing-id" not in {f.code for f in report.findings}
+    messages = [f.message for f in report.findings if f.code == "hsds-id-not-text"]
+    assert sorted(messages) == [
+        "expected a text in quotes as the id of the organization record (HSDS: a UUID), "
+        "got the number 5; it was read as the text '5'",
+        "expected a text in quotes as the id of the service record (HSDS: a UUID), "
+        "got the number 6; it was read as the text '6'",
+    ]
+
+
+@pytest.mark.parametrize(("value", "shown"), [(True, "true"), ([1], "[1]"), ({"a": 1}, '{"a":1}')])
+def test_an_id_neither_text_nor_number_is_named_as_such(
+    tmp_path: Path, value: object, shown: str
+) -> None:
+    """Not "has no id": the finding says what stood there; the record gets a derived id."""
+    organization = {"id": "o1", "name": "Verein", "services": [{"id": value, "name": "Kurs"}]}
+    (tmp_path / "organization.json").write_text(json.dumps(organization), "utf-8")
+    concept, report = ki.import_hsds(tmp_path)
+    assert [o.name for o in concept.offers] == ["Kurs"]
+    (finding,) = [f for f in report.findings if f.code.startswith("hsds-") and "id" in f.code]
+    assert finding.code == "hsds-id-not-text"
+    assert finding.location.path == "$.services[0].id"
+    assert f"(HSDS: a UUID), got {shown}; it was given the id " in finding.message
+
+
 def test_foreign_values_the_model_refuses_are_kept(tmp_path: Path) -> None:
     org = str(uuid.uuid4())
     doc = {

@@ -195,3 +195,33 @@ def test_nan_is_refused_with_its_json_path(
     assert err.splitlines()[1].startswith(expected[1]), err
     assert len(err.splitlines()) == 2
     assert not Path("x.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "de_DE.UTF-8",
+            "Warnung: organization.json, $.id: als ID des Datensatzes organization wurde "
+            "ein Text in Anführungszeichen erwartet (HSDS: eine UUID), nicht die Zahl 5; "
+            "sie wurde als Text '5' gelesen\n",
+        ),
+        (
+            "en_GB.UTF-8",
+            "warning: organization.json, $.id: expected a text in quotes as the id of the "
+            "organization record (HSDS: a UUID), got the number 5; it was read as the text '5'\n",
+        ),
+    ],
+)
+def test_a_numeric_id_is_named_with_its_json_path(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    expected: str,
+) -> None:
+    set_locale(monkeypatch, lang)
+    monkeypatch.chdir(tmp_path)
+    Path("organization.json").write_text('{"id": 5, "name": "Verein"}', encoding="utf-8")
+    assert main(["import", "hsds", "organization.json", "--output", "x.yaml"]) == 0
+    assert expected in capsys.readouterr().err

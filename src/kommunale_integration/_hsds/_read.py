@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
@@ -42,6 +44,7 @@ from ._common import (
     empty,
     hsds_uuid,
     join_path,
+    json_text,
     shorten,
     text_of,
     unreadable,
@@ -75,19 +78,51 @@ class _Reader:
 
     def merge(self, entity: str, record: Record, where: Location) -> None:
         record_id = record.get("id")
-        if not isinstance(record_id, str) or not record_id.strip():
-            record_id = hsds_uuid("missing-id", where.file or "", where.path or "", str(where.row))
-            record["id"] = record_id
+        if _finite_number(record_id):
+            # HSDS wants a text (a UUID); a number is read as its text, as a number is
+            # in every other text field, so that links written as numbers still match.
+            number, record["id"] = record_id, text_of(record_id)
+            record_id = record["id"]
             self.note(
-                "hsds-missing-id",
+                "hsds-id-not-text",
                 Severity.WARNING,
                 tr(
-                    "a {entity} record has no id; it was given the id {id}",
+                    "expected a text in quotes as the id of the {entity} record (HSDS: a "
+                    "UUID), got the number {number}; it was read as the text '{id}'",
                     entity=shorten(entity),
-                    id=record_id,
+                    number=shorten(json_text(number)),
+                    id=shorten(record_id),
                 ),
-                where,
+                at_key(where, "id"),
             )
+        elif not isinstance(record_id, str) or not record_id.strip():
+            found = record_id
+            record_id = hsds_uuid("missing-id", where.file or "", where.path or "", str(where.row))
+            record["id"] = record_id
+            if empty(found) or isinstance(found, str):
+                self.note(
+                    "hsds-missing-id",
+                    Severity.WARNING,
+                    tr(
+                        "a {entity} record has no id; it was given the id {id}",
+                        entity=shorten(entity),
+                        id=record_id,
+                    ),
+                    where,
+                )
+            else:
+                self.note(
+                    "hsds-id-not-text",
+                    Severity.WARNING,
+                    tr(
+                        "expected a text in quotes as the id of the {entity} record "
+                        "(HSDS: a UUID), got {found}; it was given the id {id}",
+                        entity=shorten(entity),
+                        found=shorten(json_text(found)),
+                        id=record_id,
+                    ),
+                    at_key(where, "id"),
+                )
         table = self.tables.setdefault(entity, {})
         existing = table.get(record_id)
         if existing is None:
@@ -386,3 +421,12 @@ def _typed(kind: str | None, value: str) -> Any:
         return value
     number = decimal_of(value)
     return value if number is None else number
+
+
+def _finite_number(value: Any) -> bool:
+    """Whether *value* is a number of JSON (not ``true``/``false``) with a finite value."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return not isinstance(value, Decimal) or value.is_finite()
