@@ -85,11 +85,15 @@ def test_a_number_with_too_many_digits_is_refused_also_through_an_exponent(
         check_digits(Decimal(text))
 
 
-@pytest.mark.parametrize("amount", ["1e4300", "1e-4301"])
-def test_the_model_refuses_an_amount_no_report_can_print(amount: str) -> None:
-    with pytest.raises(ki.InvalidValueError, match="more than 4300 digits"):
+@pytest.mark.parametrize(
+    ("amount", "problem"),
+    [("1e4300", "below one trillion"), ("1e-4301", "at most two decimal places")],
+)
+def test_the_model_refuses_an_amount_no_report_can_print(amount: str, problem: str) -> None:
+    """Far within the 4,300 digits of any number: an amount in EUR (check_money)."""
+    with pytest.raises(ki.InvalidValueError, match=problem):
         ki.Funding(id="f", provider="Land NRW", programme="KOMM-AN", amount=Decimal(amount))
-    with pytest.raises(ki.InvalidValueError, match="more than 4300 digits"):
+    with pytest.raises(ki.InvalidValueError, match=problem):
         ki.Offer(id="o", name="O", actor="a", cost=Decimal(amount))
 
 
@@ -112,21 +116,30 @@ def test_format_number_prints_every_number_with_its_digits(
     assert Decimal(whole.lstrip("-") + ("." + fraction if fraction else "")) == expected
 
 
-def test_amounts_beyond_28_digits_are_printed_in_every_output(
+def test_the_largest_amount_is_printed_in_every_output_and_a_larger_one_refused(
     example: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Decimal's 28 digits made babel's rounding fail: directory and diff exited with 70
+    # on a cost of 30 digits. An amount in EUR is below one trillion now (parse_money).
     big = "123456789012345678901234567890,55"
     folder = _copy(example, tmp_path, "angebote.csv", ";0;25;", f";{big};25;")
     code, _, err = run_cli(
         capsys, "directory", folder, "--output", tmp_path / "site", "--lang", "de"
     )
+    assert code == 2, err
+    assert 'angebote.csv, row 2, column "Kosten": "123456789012345678901234567890,55" is ' in err
+    assert "below one trillion" in err, err
+    largest = "999999999999,99"
+    folder = _copy(example, tmp_path / "b", "angebote.csv", ";0;25;", f";{largest};25;")
+    code, _, err = run_cli(
+        capsys, "directory", folder, "--output", tmp_path / "site", "--lang", "de"
+    )
     assert code == 0, err
     page = (tmp_path / "site" / "de" / "akteure" / "vhs-coesfeld.html").read_text("utf-8")
-    assert "123.456.789.012.345.678.901.234.567.890,55" in page
+    assert "999.999.999.999,99" in page
     code, out, err = run_cli(capsys, "diff", example, folder)
     assert code == 0, err
-    assert "Kosten: 0 → 123.456.789.012.345.678.901.234.567.890,55" in out
+    assert "Kosten: 0 → 999.999.999.999,99" in out
 
 
 @pytest.mark.parametrize("value", ["1e-30", "99999999999999999999999999999999", "1e4299"])

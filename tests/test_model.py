@@ -51,12 +51,22 @@ def test_keyword_only() -> None:
         (
             lambda: ki.Funding(id="f", programme="P", provider="Bund", amount=Decimal("-1")),
             "amount",
-            "non-negative",
+            "not negative",
         ),
         (
             lambda: ki.Funding(id="f", programme="P", provider="Bund", amount=Decimal("NaN")),
             "amount",
-            "non-negative",
+            "finite amount",
+        ),
+        (
+            lambda: ki.Funding(id="f", programme="P", provider="Bund", amount=Decimal("1E+400")),
+            "amount",
+            "below one trillion",
+        ),
+        (
+            lambda: ki.Funding(id="f", programme="P", provider="Bund", amount=Decimal("0.001")),
+            "amount",
+            "at most two decimal places",
         ),
         (
             lambda: ki.Funding(id="f", programme="P", provider="Bund", amount=100),  # type: ignore[arg-type]

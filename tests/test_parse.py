@@ -154,21 +154,31 @@ def test_1234_in_a_comma_separated_table_is_a_finding_not_1_234() -> None:
     assert findings[0].location.column == "Kosten"
     assert findings[0].location.row == 2
     assert "ambiguous" in findings[0].message  # the module runs in English
-    # with the notation chosen, the value is what the notation says
+    # with the notation chosen, the value is what the notation says: 1,234 in German
+    # has three decimal places, one more than an amount in EUR (cents)
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_table(
+            io.BytesIO(data),
+            "offers",
+            name="angebote.csv",
+            options=ki.LoadOptions(decimal_comma=True),
+        )
+    assert "at most two decimal places" in info.value.findings[0].message
     (offer,) = ki.read_table(
-        io.BytesIO(data.replace(b",a", b",a")),
+        io.BytesIO(data.replace(b"1,234", b"1,23")),
         "offers",
         name="angebote.csv",
         options=ki.LoadOptions(decimal_comma=True),
     )
-    assert offer.cost == Decimal("1.234")
-    # a semicolon file is German: 1,234 is a decimal there
-    (offer,) = ki.read_table(
-        io.BytesIO("Name;Kosten;Träger\r\nKurs;1,234;a\r\n".encode()),
-        "offers",
-        name="angebote.csv",
-    )
-    assert offer.cost == Decimal("1.234")
+    assert offer.cost == Decimal("1.23")
+    # a semicolon file is German: 1,23 is a decimal there, 1.234 a thousand and more
+    for text, cost in (("1,23", "1.23"), ("1.234", "1234"), ("170.000 €", "170000")):
+        (offer,) = ki.read_table(
+            io.BytesIO(f"Name;Kosten;Träger\r\nKurs;{text};a\r\n".encode()),
+            "offers",
+            name="angebote.csv",
+        )
+        assert offer.cost == Decimal(cost)
 
 
 def test_1234_in_a_main_file_is_a_finding_too() -> None:
@@ -212,6 +222,11 @@ def test_a_huge_integer_cell_is_a_finding() -> None:
         (Decimal("NaN"), False),
         (Decimal("Infinity"), False),
         (Decimal("170000.00"), True),
+        (Decimal("999999999999.99"), True),
+        (Decimal("1000000000000"), False),  # one trillion (MONEY_LIMIT)
+        (Decimal("1E+400"), False),
+        (Decimal("0.009"), False),  # a third decimal place
+        (Decimal("0.000"), False),
     ],
 )
 def test_money_boundary(value: Decimal, ok: bool) -> None:
@@ -224,6 +239,103 @@ def test_money_boundary(value: Decimal, ok: bool) -> None:
             p.parse_money(str(value))
         with pytest.raises(ki.InvalidValueError):
             ki.Offer(id="o", name="O", actor="a", cost=value)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("1e400", "without an exponent"),
+        ("1.5e3", "without an exponent"),
+        ("2E2 €", "without an exponent"),
+        ("170.000 €", "ambiguous"),  # was 170 €: German thousands, or English decimals?
+        ("1.500", "ambiguous"),
+        ("1234.567", "at most two decimal places"),
+        ("12,3456", "at most two decimal places"),
+        ("1000000000000", "below one trillion"),
+        ("-0,01", "not negative"),
+        ("1,234", "ambiguous"),  # parse_decimal's own rule still holds
+    ],
+)
+def test_money_text_is_plain_with_cents_and_bounded(text: str, problem: str) -> None:
+    """An amount is written in plain notation with at most two decimal places, below a
+    trillion: ``funding: amount: 1e400`` loaded as ``Decimal('1E+400')``, and
+    ``170.000 €`` (the seeds' Festbetrag) as 170 €."""
+    with pytest.raises(p.ParseError) as info:
+        p.parse_money(text)
+    assert problem in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "german", "amount"),
+    [
+        ("170.000,00 €", None, "170000.00"),
+        ("170000", None, "170000"),
+        ("170000.5", None, "170000.5"),
+        (".5", None, "0.5"),
+        ("170.000 €", True, "170000"),  # German notation chosen: thousands
+        ("1.234.567,89", True, "1234567.89"),
+        ("999999999999,99", None, "999999999999.99"),
+        ("12.50", False, "12.50"),
+    ],
+)
+def test_money_in_plain_notation_is_read(text: str, german: bool | None, amount: str) -> None:
+    assert p.parse_money(text, german=german) == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("yaml_value", "problem"),
+    [
+        ("1e400", "without an exponent"),
+        ('"1e400"', "without an exponent"),
+        ("170.000", "ambiguous"),
+        ('"170.000 €"', "ambiguous"),
+        ("12.3456", "at most two decimal places"),
+        ("99999999999999", "below one trillion"),
+    ],
+)
+def test_a_funding_amount_is_refused_with_file_line_and_field(
+    tmp_path: Path, yaml_value: str, problem: str
+) -> None:
+    source = tmp_path / "konzept.yaml"
+    source.write_text(
+        "id: k\ntitle: K\nterritory: '05558012'\n"
+        "funding:\n  - id: f\n    programme: P\n    provider: Land NRW\n"
+        f"    amount: {yaml_value}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ki.LoadError) as info:
+        ki.load_concept(source)
+    (finding,) = info.value.findings
+    assert (finding.location.file, finding.location.row) == ("konzept.yaml", 8)
+    assert finding.location.path == "funding[0].amount"
+    assert problem in finding.message
+    assert yaml_value.strip('"') in finding.message.rpartition(", got ")[2]  # as written
+
+
+def test_an_offer_cost_is_refused_with_row_and_column_in_the_language_asked() -> None:
+    """The table's message and the money rule's part of it in one language (the rule's
+    part was shown in the language of the run)."""
+    data = b"Name,Kosten,Tr\xc3\xa4ger\r\nKurs,1e400,a\r\n"
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_table(io.BytesIO(data), "offers", name="angebote.csv")
+    (finding,) = info.value.findings
+    assert (finding.code, finding.location.row, finding.location.column) == (
+        "invalid-number",
+        2,
+        "Kosten",
+    )
+    assert finding.message == (
+        '"1e400" is not an amount in EUR: expected an amount in EUR without an exponent, '
+        "like 1234,56 or 1.234,56"
+    )
+    with pytest.raises(ki.LoadError) as info:
+        ki.read_table(
+            io.BytesIO(data), "offers", name="angebote.csv", options=ki.LoadOptions(lang="de")
+        )
+    assert info.value.findings[0].message == (
+        '"1e400" ist kein Betrag in EUR: erwartet einen Betrag in EUR ohne Exponent, wie '
+        "1234,56 oder 1.234,56"
+    )
 
 
 # --------------------------------------------------------------------------- dates
@@ -564,7 +676,7 @@ _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
         (p.parse_decimal, "12,5"),
         (p.parse_decimal, "1.234,56"),
         (p.parse_decimal, "0.001"),
-        (p.parse_money, "170.000"),
+        (p.parse_money, "170000,00"),
         (p.parse_date, "31.12.2016"),
         (p.parse_date, "2016-12-31"),
         (p.parse_time, "18:30"),

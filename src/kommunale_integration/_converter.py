@@ -38,10 +38,11 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
 )
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from . import _model as m
 from . import _parse
+from . import _validators as v
 from ._errors import Finding, InvalidValueError, LoadError, Location, Severity, shown
 from ._i18n import Translatable, tr
 from ._periods import ReportPeriod, fiscal_year_start
@@ -126,6 +127,16 @@ def parse_decimal(value: Any, *, german: bool | None = None) -> Decimal:
     if isinstance(value, YamlFloat):
         value = value.yaml_text  # exactly as written, not through a binary float
     return _quoting(_parse.parse_decimal, value, german=german)
+
+
+def _structure_money(value: Any, _: Any) -> Decimal | None:
+    """An amount in EUR of a field the model checks with ``money`` (:func:`_parse.parse_money`:
+    ``1e400`` and ``170.000 €`` are refused here, where the text is still known)."""
+    if value is None:
+        return None
+    if isinstance(value, YamlFloat):
+        value = value.yaml_text  # 1e400 as written, not as a number
+    return _quoting(_parse.parse_money, value)
 
 
 def _structure_int(value: Any, _: type) -> int:
@@ -407,8 +418,13 @@ def configure_converter(conv: cattrs.Converter, *, omit_defaults: bool = True) -
     conv.register_structure_hook(m.Concept, structure_concept)
 
     def model_hook(cl: Any) -> Callable[[Any, Any], Any]:
+        money: dict[str, Any] = {
+            field.name: override(struct_hook=_structure_money)
+            for field in attrs.fields(cl)
+            if field.validator is v.money
+        }
         hook = make_dict_structure_fn(
-            cl, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True
+            cl, conv, _cattrs_forbid_extra_keys=True, _cattrs_detailed_validation=True, **money
         )
         return lambda value, kind: hook(_mapping(value), kind)
 

@@ -26,7 +26,10 @@ The rules, in one place:
   an Excel serial number (:func:`excel_serial_date`); a serial below 1 (which Excel
   shows as ``00.01.1900`` or as ``#####``) is an error, and so is a workbook date before
   1900-01-01 (openpyxl turns negative serials into such dates).
-* **Money** (:func:`parse_money`): a number (as above) that is finite and not negative.
+* **Money** (:func:`parse_money`, :func:`check_money`): a number (as above) in plain
+  notation (no exponent) that is not negative, has at most two decimal places (cents)
+  and is below :data:`MONEY_LIMIT` (one trillion). In automatic notation ``170.000 €``
+  (a point before three digits, no comma) is refused as ambiguous.
 * **AGS** (:func:`parse_ags`): the Amtlicher Gemeindeschlüssel, 8 digits for a Gemeinde,
   5 for a Kreis, 3 for a Regierungsbezirk and 2 for a Land (:data:`AGS_LENGTHS`). A key
   one digit short of a Gemeinde, Kreis or Land key (``5558012``) lost its leading zero in
@@ -54,10 +57,12 @@ __all__ = [
     "AGS_LENGTHS",
     "FALSE_WORDS",
     "MAX_DIGITS",
+    "MONEY_LIMIT",
     "TRUE_WORDS",
     "ParseError",
     "ags_level",
     "check_digits",
+    "check_money",
     "excel_serial_date",
     "is_ags",
     "is_formula_like",
@@ -257,18 +262,69 @@ def parse_int(value: Any) -> int:
     raise ParseError("invalid-number", "expected a whole number")
 
 
-def parse_money(value: Any, *, german: bool | None = None) -> Decimal:
-    """Read an amount in EUR: a number (:func:`parse_decimal`) that is not negative.
+#: Every amount in EUR is below this (one trillion): a larger one is a slip (``1e400``,
+#: a date or an IBAN in the amount column), not a grant or a price.
+MONEY_LIMIT: Final = Decimal(10) ** 12
 
-    >>> parse_money("1.099,98 €")
-    Decimal('1099.98')
+_THOUSANDS_POINT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+", re.ASCII)
+
+
+def parse_money(value: Any, *, german: bool | None = None) -> Decimal:
+    """Read an amount in EUR: a number (:func:`parse_decimal`) in plain notation that
+    :func:`check_money` accepts.
+
+    A text has no exponent (``1e400``, ``1.5e3``). In automatic notation
+    (*german* ``None``) a point before groups of three digits and no comma
+    (``170.000 €``, ``1.500``) is refused as ambiguous: German thousands, or three
+    decimal places in English (it was read as 170 €).
+
+    >>> parse_money("1.099,98 €"), parse_money("170.000,00"), parse_money(12)
+    (Decimal('1099.98'), Decimal('170000.00'), Decimal('12'))
 
     Raises:
-        ParseError: ``invalid-number`` (also for a negative amount).
+        ParseError: ``invalid-number``, ``ambiguous-number`` or ``too-many-digits``.
     """
-    amount = parse_decimal(value, german=german)
+    if isinstance(value, str):
+        text = _number_text(value)
+        if "e" in text.casefold():
+            raise ParseError(
+                "invalid-number",
+                "expected an amount in EUR without an exponent, like 1234,56 or 1.234,56",
+            )
+        if german is None and _THOUSANDS_POINT.fullmatch(text):
+            raise ParseError(
+                "ambiguous-number",
+                "a point before three digits is ambiguous in an amount in EUR (a thousands "
+                "separator in German, three decimal places in English): write 170000, "
+                "170.000,00 or 170000.00",
+            )
+    return check_money(parse_decimal(value, german=german))
+
+
+def check_money(amount: Decimal) -> Decimal:
+    """*amount* if it is an amount in EUR: finite, not negative, at most two decimal
+    places (cents: ``Decimal("0.001")`` and ``Decimal("1.230")`` are refused) and below
+    :data:`MONEY_LIMIT`.
+
+    The one rule for money, of :func:`parse_money` and of the model's validator.
+
+    >>> check_money(Decimal("170000.00"))
+    Decimal('170000.00')
+
+    Raises:
+        ParseError: ``invalid-number``.
+    """
+    if not amount.is_finite():
+        raise ParseError("invalid-number", "expected a finite amount in EUR")
     if amount < 0:
         raise ParseError("invalid-number", "expected an amount in EUR that is not negative")
+    if amount >= MONEY_LIMIT:
+        raise ParseError("invalid-number", "expected an amount in EUR below one trillion (10^12)")
+    if int(amount.as_tuple().exponent) < -2:
+        raise ParseError(
+            "invalid-number",
+            "expected an amount in EUR with at most two decimal places (cents)",
+        )
     return amount
 
 

@@ -84,7 +84,9 @@ SCHEMA_TYPES: Final[dict[str, type]] = {
 }
 
 _DECIMAL_PATTERN: Final = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
-_MONEY_PATTERN: Final = r"^\+?(\d+(\.\d*)?|\.\d+)$"
+_NON_NEGATIVE_PATTERN: Final = r"^\+?(\d+(\.\d*)?|\.\d+)$"
+#: :func:`~kommunale_integration._parse.check_money`: cents, below 10^12, no exponent.
+_MONEY_PATTERN: Final = r"^\+?(\d{1,12}(\.\d{0,2})?|\.\d{1,2})$"
 _PERIOD_PATTERN: Final = (
     r"^(\d{4}|\d{4}-H[12]|\d{4}-Q[1-4]|\d{4}-(0[1-9]|1[0-2])|\d{4}-W(0[1-9]|[1-4]\d|5[0-3])"
     r"|SJ\d{4}/\d{2}|HJ\d{4}|\d{4}-\d{2}-\d{2}/\d{4}-\d{2}-\d{2})$"
@@ -258,8 +260,12 @@ class _Builder:
         if hint is time:
             return {"type": "string", "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$"}
         if hint is Decimal:
-            money = any(r is v.money or r is v.non_negative for r in rules)
-            return {"type": "string", "pattern": _MONEY_PATTERN if money else _DECIMAL_PATTERN}
+            pattern = _DECIMAL_PATTERN
+            if any(r is v.non_negative for r in rules):
+                pattern = _NON_NEGATIVE_PATTERN
+            if any(r is v.money for r in rules):
+                pattern = _MONEY_PATTERN
+            return {"type": "string", "pattern": pattern}
         if hint is ReportPeriod:
             return {
                 "type": "string",

@@ -16,7 +16,7 @@ import attrs
 
 from ._errors import InvalidValueError, shown
 from ._i18n import N_
-from ._parse import SLUG_PATTERN, ParseError, check_digits, is_ags, repair_ags
+from ._parse import SLUG_PATTERN, ParseError, check_digits, check_money, is_ags, repair_ags
 
 # An e-mail address: a local part of letters, digits and ``. _ + ' -``, and a domain of
 # labels of letters, digits and inner hyphens. Letters beyond ASCII are allowed (IDN,
@@ -186,14 +186,13 @@ class _Money:
             raise _fail(
                 attribute, "expected a Decimal amount in EUR, got {found}", found=shown(value)
             )
-        if not value.is_finite() or value < 0:
-            raise _fail(
-                attribute, "expected a non-negative amount in EUR, got {found}", found=value
-            )
-        _check_size(attribute, value)
+        try:
+            check_money(value)
+        except ParseError as error:
+            raise _fail(attribute, "{problem}, got {found}", problem=error, found=value) from None
 
     def __repr__(self) -> str:
-        return "<non-negative Decimal EUR>"
+        return "<Decimal EUR: not negative, cents, below 10^12>"
 
 
 money = _Money()

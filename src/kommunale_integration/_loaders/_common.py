@@ -80,6 +80,7 @@ _MESSAGES: dict[str, str] = {
         "write it without the comma or choose the notation (semicolon file, decimal_comma)"
     ),
     "too-many-digits": "number has more than 4300 digits",
+    "invalid-money": '"{found}" is not an amount in EUR: {problem}',
     "negative-serial": (
         '"{found}" is no date: the workbook holds an Excel date serial below 1 (Excel shows #####)'
     ),

@@ -33,6 +33,7 @@ from .._parse import (
     parse_date,
     parse_decimal,
     parse_int,
+    parse_money,
     repair_ags,
     slugify,
     unneutralise,
@@ -121,7 +122,8 @@ class TableColumn:
         header: The German header written and read by default.
         codec: How a cell is read and written (``text``, ``code``, ``codes``,
             ``lines``, ``date``, ``start``, ``end`` (a date or a year), ``time``,
-            ``decimal``, ``int``, ``bool``, ``territory``, ``field``, ``fields``,
+            ``decimal``, ``money`` (an amount in EUR), ``int``, ``bool``, ``territory``,
+            ``field``, ``fields``,
             ``category``, ``target-groups`` (a code, or a label of its catalogue),
             ``network``, ``actor-ref``, ``actor-refs`` (an id or a name),
             ``territories``, ``postal``, ``json``,
@@ -199,7 +201,7 @@ TABLE_COLUMNS: Mapping[TableKind, tuple[TableColumn, ...]] = {
         _c("start_time", "Beginn", "time", "Uhrzeit des Beginns (16:00)"),
         _c("end_time", "Ende", "time", "Uhrzeit des Endes (18:00)"),
         _c("schedule_note", "Zeiten", "text", "Zeiten in Worten"),
-        _c("cost", "Kosten", "decimal", "Preis in EUR; 0 = kostenlos"),
+        _c("cost", "Kosten", "money", "Preis in EUR; 0 = kostenlos"),
         _c("cost_note", "Kostenhinweis", "text", "Kosten in Worten"),
         _c("capacity", "Plätze", "int", "Anzahl der Plätze"),
         _c("web", "Web", "code", "Internetadresse (http/https)"),
@@ -583,6 +585,13 @@ def _decode_decimal(raw: Any, german: bool | None) -> Decimal:
         raise CellError("invalid-number", exc.key, found=_shown(raw)) from None
 
 
+def _decode_money(raw: Any, german: bool | None) -> Decimal:
+    try:
+        return parse_money(raw, german=german)
+    except ParseError as exc:
+        raise CellError("invalid-number", "invalid-money", found=_shown(raw), problem=exc) from None
+
+
 def _decode_date(raw: Any) -> date:
     try:
         return parse_date(raw, serials=True)
@@ -765,6 +774,8 @@ def decode_cell(
         return raw if isinstance(raw, time) else _as_text(raw).strip()
     if codec == "decimal":
         return _decode_decimal(raw, german)
+    if codec == "money":
+        return _decode_money(raw, german)
     if codec == "int":
         return _decode_int(raw)
     if codec == "bool":
@@ -1158,7 +1169,7 @@ def encode_cell(col: TableColumn, value: Any, *, german: bool, typed: bool) -> A
         return _format_date(value, german, typed)
     if codec == "time":
         return value.strftime("%H:%M")
-    if codec == "decimal":
+    if codec in {"decimal", "money"}:
         return _format_decimal(value, german, typed)
     if codec == "int":
         return value if typed else str(value)
