@@ -756,6 +756,9 @@ def test_the_title_of_a_kreis_concept_is_good_german_for_every_kind_of_kreis(
         ("06611000", "Integrationskonzept der documenta-Stadt Kassel"),
         # a by-name is no designation: "Stadt der Burgmannshöfe", "Kurort"
         ("05566024", "Integrationskonzept der Stadt Horstmar"),
+        # a designation followed by a by-name: "Schwerte, Hansestadt an der Ruhr"
+        ("05978028", "Integrationskonzept der Hansestadt Schwerte"),
+        ("02000000", "Integrationskonzept der Freien und Hansestadt Hamburg"),
     ],
 )
 def test_the_title_of_a_town_uses_its_designation_in_the_gemeindeverzeichnis(

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import kommunale_integration as ki
 from kommunale_integration._cli import main
-from kommunale_integration._territories import stadtstaat_bezirk
+from kommunale_integration._territories import _designation_in, stadtstaat_bezirk
 
 OFFICIAL = Path("/work/shared/data/gemeindeverzeichnis/AuszugGV4QAktuell.csv")
 HEADER = (
@@ -149,6 +149,7 @@ def test_umlauts_written_out_titles_before_the_name_and_near_misses() -> None:
         ("Universitätsstadt Tübingen", "08416041"),
         ("Große Kreisstadt Bad Reichenhall", "09172114"),
         ("Grosse Kreisstadt Bad Reichenhall", "09172114"),
+        ("Hansestadt Schwerte", "05978028"),  # "Schwerte, Hansestadt an der Ruhr"
     ):
         assert [e.ags for e in book.find(name)][:1] == [ags], name
         assert book.matches(ags, name), name
@@ -169,6 +170,58 @@ def test_umlauts_written_out_titles_before_the_name_and_near_misses() -> None:
     assert book.similar("Nirgendwo an der Nirgends") == []
     assert main(["territories", "find", "Neukoelln"]) == 0
     assert main(["territories", "find", "Muenchen"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("ags", "name", "designation"),
+    [
+        # a designation followed by a by-name: the by-name is left out
+        ("05978028", "Schwerte, Hansestadt an der Ruhr", "Hansestadt"),
+        ("05566024", "Horstmar, Stadt der Burgmannshöfe", "Stadt"),
+        ("05374036", "Radevormwald, Stadt auf der Höhe", "Stadt"),
+        ("14626600", "Weißwasser/O.L., Stadt / Běła Woda", "Stadt"),
+        # designations of several words, abbreviated, or after an article
+        ("02000000", "Hamburg, Freie und Hansestadt", "Freie und Hansestadt"),
+        ("05958032", "Meschede, Kreis- und  Hochschulstadt", "Kreis- und Hochschulstadt"),
+        ("05754016", "Harsewinkel, Die Mähdrescherstadt", "Mähdrescherstadt"),
+        ("06435010", "Gelnhausen, Barbarossast., Krst.", "Barbarossastadt"),
+        ("09171133", "Tüßling, M", "Markt"),
+        ("09172114", "Bad Reichenhall, GKSt", "Große Kreisstadt"),
+        ("01054035", "Garding, Kirchspiel", "Kirchspiel"),
+        ("03360006", "Ebstorf,Klosterflecken", "Klosterflecken"),
+        ("14522180", "Freiberg, Stadt, Universitätsstadt", "Stadt"),  # the first
+        # a by-name alone is passed over: the next suffix, else the kind
+        ("14521440", "Oberwiesenthal, Kurort, Stadt", "Stadt"),
+        ("05158004", "Erkrath, Fundort des Neanderthalers, Stadt", "Stadt"),
+        ("05334024", "Roetgen, Tor zur Eifel", "Gemeinde"),
+        ("05566080", "Saerbeck, NRW-Klimakommune", "Gemeinde"),
+        ("03455021", "Wangerooge, Nordseebad", "Gemeinde"),
+    ],
+)
+def test_the_designation_of_real_rows_of_the_gemeindeverzeichnis(
+    ags: str, name: str, designation: str
+) -> None:
+    """ "Schwerte, Hansestadt an der Ruhr" was titled "der Stadt Schwerte": a designation
+    followed by a by-name was taken for a by-name. One row of each kind of suffix after
+    the comma in the directory."""
+    entry = ki.territory_catalogue().require(ags)
+    assert entry.name == name
+    assert entry.designation == designation
+
+
+def test_every_suffix_of_the_directory_is_a_designation_or_a_known_by_name() -> None:
+    """Each suffix after a comma of a Stadt or Gemeinde in the bundled directory begins
+    with a designation (which ``designation`` takes, without what follows), or is one
+    of these by-names. A suffix of a new kind fails here, to be looked at."""
+    by_names = {"Kurort", "Nordseebad", "Tor zur Eifel", "NRW-Klimakommune"}
+    by_names.add("Fundort des Neanderthalers")
+    uninhabited = {"65", "66"}  # gemeindefreie Gebiete ("gemfr. Gebiet")
+    found: set[str] = set()
+    for entry in ki.territory_catalogue().municipalities():
+        if entry.textkennzeichen in uninhabited:
+            continue
+        found.update(p.strip() for p in entry.name.split(",")[1:] if _designation_in(p) is None)
+    assert found == by_names
 
 
 def test_a_bilingual_name_is_found_by_each_language_and_a_prefix_keeps_beginnings() -> None:

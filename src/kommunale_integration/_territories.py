@@ -94,9 +94,9 @@ _TITLE_ABBREVIATIONS: Final = {
     "m": "Markt",
 }
 
-#: The last words of a suffix that make it the designation of a Stadt or Gemeinde
-#: ("Hansestadt", "Marktgemeinde", "Flecken"); other suffixes are by-names ("Kurort",
-#: "Stadt der Burgmannshöfe", "Tor zur Eifel").
+#: The endings of the word that makes a suffix the designation of a Stadt or Gemeinde
+#: ("Hansestadt", "Marktgemeinde", "Flecken"); a suffix without one is a by-name
+#: ("Kurort", "Tor zur Eifel", "Fundort des Neanderthalers").
 _DESIGNATION_ENDINGS: Final = ("stadt", "gemeinde", "markt", "flecken", "kirchspiel")
 
 
@@ -217,6 +217,25 @@ def _written_out(suffix: str) -> str:
     return text[:-3] + "stadt" if text.endswith("st.") and " " not in text else text
 
 
+def _designation_in(suffix: str) -> str | None:
+    """The designation a suffix of an official name begins with, written out, without
+    the by-name that may follow it: ``Hansestadt`` for ``Hansestadt an der Ruhr``,
+    ``Stadt`` for ``Stadt der Burgmannshöfe`` and ``Stadt / Běła Woda``, ``Freie und
+    Hansestadt``, ``Kreis- und Hochschulstadt``, ``Große Kreisstadt`` for ``GKSt``;
+    ``None`` for a by-name alone (``Kurort``, ``Tor zur Eifel``).
+
+    The designation ends with its first word that ends like one (``…stadt``,
+    ``…gemeinde``, ``Markt``, ``…flecken``, ``Kirchspiel``); what follows is a by-name.
+    """
+    words = _written_out(suffix).split()
+    if words and words[0] == "Die":  # "Die Mähdrescherstadt"
+        words = words[1:]
+    for n, word in enumerate(words, start=1):
+        if word.casefold().replace(".", "").endswith(_DESIGNATION_ENDINGS):
+            return " ".join(words[:n])
+    return None
+
+
 def _normal(text: str) -> str:
     """A name for comparison: case-folded, umlauts as ``ae``/``oe``/``ue`` and ``ß`` as
     ``ss`` (both spellings are one; decomposed umlauts composed first), single spaces,
@@ -306,12 +325,16 @@ class OfficialTerritory:
         """The spellings with the official suffix written before the name, as towns
         write themselves (normalised): ``Hansestadt Rostock`` for ``Rostock,
         Hansestadt``, ``Lutherstadt Wittenberg``, ``Große Kreisstadt Dachau`` for
-        ``Dachau, GKSt``; empty for a name without a suffix.
+        ``Dachau, GKSt``, and the designation alone before it where a by-name follows
+        the designation (``Hansestadt Schwerte`` for ``Schwerte, Hansestadt an der
+        Ruhr``); empty for a name without a suffix.
 
         .. versionadded:: 0.2.0
         """
         short = _normal(self.short_name)
-        titles = (_normal(_written_out(part)) for part in self.name.split(",")[1:])
+        parts = self.name.split(",")[1:]
+        titles = {_normal(_written_out(part)) for part in parts}
+        titles |= {_normal(d) for d in map(_designation_in, parts) if d is not None}
         return frozenset(f"{title} {short}" for title in titles if title)
 
     @property
@@ -322,18 +345,18 @@ class OfficialTerritory:
         for ``…, M``, ``Universitätsstadt``; else its kind (``textkennzeichen``):
         ``Stadt`` or ``Gemeinde``. ``None`` for a Kreis, Land or Regierungsbezirk.
 
-        A suffix that is a by-name and no designation (``Kurort``, ``Stadt der
-        Burgmannshöfe``) is passed over.
+        A by-name after the designation is left out (``Hansestadt`` for ``Schwerte,
+        Hansestadt an der Ruhr``, ``Stadt`` for ``Horstmar, Stadt der Burgmannshöfe``);
+        a suffix that is a by-name alone (``Kurort``, ``Tor zur Eifel``) is passed over.
 
         .. versionadded:: 0.2.0
         """
         if len(self.ags) != 8:
             return None
         for part in self.name.split(",")[1:]:
-            written = " ".join(_written_out(part).split()).removeprefix("Die ")
-            words = written.casefold().replace(".", "").split()
-            if words and words[-1].endswith(_DESIGNATION_ENDINGS):
-                return written
+            designation = _designation_in(part)
+            if designation is not None:
+                return designation
         return "Stadt" if self.kind in (TerritoryKind.TOWN, TerritoryKind.CITY) else "Gemeinde"
 
     def language_names(self) -> frozenset[str]:
