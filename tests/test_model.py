@@ -115,6 +115,15 @@ def test_invalid_construction_names_the_field(build, field: str, text: str) -> N
     assert isinstance(info.value, ValueError)
 
 
+def test_an_amount_with_trailing_zeros_is_cents() -> None:
+    """``Decimal("1.230")`` is 1.23 € (a third decimal place only when it is not 0), kept
+    as written; ``Decimal("1.231")`` is refused."""
+    funding = ki.Funding(id="f", programme="P", provider="Bund", amount=Decimal("1.230"))
+    assert str(funding.amount) == "1.230"
+    with pytest.raises(ki.InvalidValueError, match="amount"):
+        ki.Funding(id="f", programme="P", provider="Bund", amount=Decimal("1.231"))
+
+
 def test_measure_status_history() -> None:
     measure = ki.Measure(
         id="early-intervention",

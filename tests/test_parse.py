@@ -226,7 +226,6 @@ def test_a_huge_integer_cell_is_a_finding() -> None:
         (Decimal("1000000000000"), False),  # one trillion (MONEY_LIMIT)
         (Decimal("1E+400"), False),
         (Decimal("0.009"), False),  # a third decimal place
-        (Decimal("0.000"), False),
     ],
 )
 def test_money_boundary(value: Decimal, ok: bool) -> None:
@@ -276,6 +275,8 @@ def test_money_text_is_plain_with_cents_and_bounded(text: str, problem: str) -> 
         ("1.234.567,89", True, "1234567.89"),
         ("999999999999,99", None, "999999999999.99"),
         ("12.50", False, "12.50"),
+        ("12.500", False, "12.500"),  # trailing zeros: still cents
+        ("1.000,000", None, "1000.000"),
     ],
 )
 def test_money_in_plain_notation_is_read(text: str, german: bool | None, amount: str) -> None:

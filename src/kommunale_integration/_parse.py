@@ -266,6 +266,8 @@ def parse_int(value: Any) -> int:
 #: a date or an IBAN in the amount column), not a grant or a price.
 MONEY_LIMIT: Final = Decimal(10) ** 12
 
+_CENT: Final = Decimal("0.01")
+
 _THOUSANDS_POINT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+", re.ASCII)
 
 
@@ -303,7 +305,8 @@ def parse_money(value: Any, *, german: bool | None = None) -> Decimal:
 
 def check_money(amount: Decimal) -> Decimal:
     """*amount* if it is an amount in EUR: finite, not negative, at most two decimal
-    places (cents: ``Decimal("0.001")`` and ``Decimal("1.230")`` are refused) and below
+    places (cents: ``Decimal("0.001")`` is refused, ``Decimal("1.230")`` is 1.23 € and
+    kept as written) and below
     :data:`MONEY_LIMIT`.
 
     The one rule for money, of :func:`parse_money` and of the model's validator.
@@ -320,7 +323,7 @@ def check_money(amount: Decimal) -> Decimal:
         raise ParseError("invalid-number", "expected an amount in EUR that is not negative")
     if amount >= MONEY_LIMIT:
         raise ParseError("invalid-number", "expected an amount in EUR below one trillion (10^12)")
-    if int(amount.as_tuple().exponent) < -2:
+    if amount != amount.quantize(_CENT):  # (trailing zeros are no further places)
         raise ParseError(
             "invalid-number",
             "expected an amount in EUR with at most two decimal places (cents)",
