@@ -9,7 +9,9 @@ the published cells:
 * a ``_T`` cell is the sum of the values of its breakdown, for every breakdown of
   the release (so also with two breakdowns at once);
 * a territory is the sum of its children: the concept's ``parent``, otherwise the
-  first five digits of an eight-digit AGS (the district), otherwise ``all``;
+  first five digits of an eight-digit AGS (the district), otherwise ``all`` —
+  skipping the territories above the concept's own, which are never computed (the
+  Kreis of a Stadt's concept: Coesfeld's parent is then ``all``);
 * a period and its sub-periods (a year and its quarters, a year or a quarter and its
   months, a school year and its months) when all of them are published: equality for
   counts that add up over time (``new`` cases), ``max(parts) ≤ total ≤ sum(parts)``
@@ -174,6 +176,7 @@ class Knowledge:
     flows: Mapping[str, str] = field(default_factory=dict)  # new cases → active cases
     families: Sequence[tuple[str, ...]] = ()  # counts of overlapping events (event_families)
     fiscal: int = 1  # the month a budget year (HJ) starts in: the concept's fiscal_year_start
+    territory: str | None = None  # the concept's: those above it are never computed
 
     def threshold_of(self, indicator: str) -> int:
         """The stricter of the run's threshold and the indicator's own."""
@@ -332,18 +335,27 @@ def knowledge_from_concept(path: Path | None, threshold: int = 3) -> Knowledge:
         flows=flow_pairs(definitions),
         families=event_families(definitions),
         fiscal=int(data.get("fiscal_year_start") or 1),
+        territory=str(data["territory"]) if data.get("territory") else None,
     )
 
 
-def parent_of(territory: str, parents: Mapping[str, str]) -> str | None:
-    """The concept's parent, else the district of a municipality, else ``all``."""
+def parent_of(territory: str, parents: Mapping[str, str], own: str | None = None) -> str | None:
+    """The concept's parent, else the district of a municipality, else ``all``; with
+    the concept's territory *own*, the first of them that is not above it (the
+    documented rule: a territory above the concept's own — shorter, not ``all``, not
+    beginning with it — is never computed, and what lies below it adds up to the next
+    territory that is)."""
     if territory == "all":
         return None
     if territory in parents:
-        return parents[territory]
-    if len(territory) == 8 and territory.isdigit():
-        return territory[:5]
-    return "all"
+        up = parents[territory]
+    elif len(territory) == 8 and territory.isdigit():
+        up = territory[:5]
+    else:
+        up = "all"
+    if own is not None and up != "all" and len(up) < 8 and not up.startswith(own):
+        return parent_of(up, parents, own)
+    return up
 
 
 def subperiods(period: str, fiscal: int = 1) -> list[list[str]]:
@@ -565,10 +577,12 @@ def relations(
     *,
     additive: bool,
     fiscal: int = 1,
+    own: str | None = None,
 ) -> list[Relation]:
     """Every relation among the published cells of one count indicator (over time
     in every combination, an age group too: a period and its sub-periods are aged
-    in one year, :func:`age_years`)."""
+    in one year, :func:`age_years`); *own* is the concept's territory
+    (:func:`parent_of`)."""
     keys = set(cells)
     periods = sorted({k[0] for k in keys})
     territories = sorted({k[1] for k in keys})
@@ -576,7 +590,7 @@ def relations(
     values = [sorted({c[i] for c in combos} - {TOTAL}) for i in range(len(dims))]
     children: dict[str, list[str]] = {}
     for t in territories:
-        up = parent_of(t, parents)
+        up = parent_of(t, parents, own)
         if up is not None:
             children.setdefault(up, []).append(t)
     found: list[Relation] = []
@@ -1826,6 +1840,7 @@ def _group(
                 knowledge.parents,
                 additive=kind == "additive",
                 fiscal=knowledge.fiscal,
+                own=knowledge.territory,
             )
         ]
         threshold = max(threshold, knowledge.threshold_of(name))
@@ -1873,7 +1888,11 @@ def _group(
                 found += [
                     (alias[t], [alias[q] for q in ps], exact)
                     for t, ps, exact in relations(
-                        alias, release.dims, knowledge.parents, additive=False
+                        alias,
+                        release.dims,
+                        knowledge.parents,
+                        additive=False,
+                        own=knowledge.territory,
                     )
                 ]
         more, made = pattern_time_relations(pattern, atoms, members[0], knowledge.fiscal)

@@ -13,6 +13,7 @@ import dataclasses
 import itertools
 import math
 import random
+from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -163,6 +164,107 @@ def test_the_stadt_example_with_quarters_and_months_resists_the_attacker(
     csv_release, _, package, truth = publish(capsys, tmp_path, *args)
     assert csv_release.cells == package.cells
     assert assert_protected(csv_release, knowledge_from_concept(STADT), truth) > 0
+
+
+def test_no_output_has_a_row_of_a_territory_above_the_concepts_own(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The Stadt example published ``active_cases,2025,05558,…`` with Coesfeld's own
+    figure (the only town of its concept in the Kreis), read as the Kreis Coesfeld's;
+    the Kreis example the Kreis's figures again as NRW's (``05``). Neither is
+    computed any more: no format has a row of them — CSV, JSON, data package, the
+    report's tables, charts and per-municipality tables —, and a Kreis still
+    publishes itself and its municipalities (nineteenth session)."""
+    args = (STADT, "--period", "2025", "--only", "--cases", STADT / "cases.csv")
+    args += ("--events", STADT / "events.csv", "--by", "sex")
+    for release in publish(capsys, tmp_path / "stadt", *args):
+        assert {key[2] for key in release.cells} == {"all", "05558012"}
+    concept = ki.load_concept(STADT)
+    data = ki.read_cases(STADT / "cases.csv", STADT / "events.csv")
+    shown = report_release(ki.report_context(concept, ki.ReportPeriod.parse("2025"), cases=data))
+    assert {key[2] for key in shown.cells} == {"05558012"}
+    args = (KREIS, "--period", "2025-Q4", "--only", "--cases", KREIS / "cases.csv")
+    args += ("--events", KREIS / "events.csv")
+    code, out, err = run_cli(capsys, "indicators", *args)
+    assert code == 0, err
+    towns = {t.ags for t in ki.load_concept(KREIS).municipalities()}
+    assert {key[2] for key in parse_csv(out).cells} == {"all", "05558", *towns}
+
+
+NEIGHBOURS = {"05558012": 5, "05566008": 1, "05566012": 5, "05570004": 1, "05570008": 5}
+"""Active cases of a Stadt (Coesfeld) and of four towns its concept lists in two other
+Kreise: 1 in one town of each."""
+
+
+def _neighbours_concept() -> ki.Concept:
+    towns = [
+        ki.Territory(ags=ags, name=f"Stadt {ags}", kind=ki.TerritoryKind.TOWN) for ags in NEIGHBOURS
+    ]
+    return ki.Concept(id="s", title="Stadt", territory="05558012", territories=tuple(towns))
+
+
+def attacker_intervals(
+    release: Release, knowledge: Knowledge, members: Sequence[str], only: Collection[Any] = ()
+) -> dict[Any, tuple[float, float]]:
+    """The smallest and largest value of each suppressed cell of the counts *members*
+    (one table) consistent with *release* and every relation the attacker writes
+    down (``inf``: unbounded); with *only*, of those cells (in the attacker's naming:
+    a member but the first as ``"<indicator>|<period>"``)."""
+    cells, found, _, _, _ = release_attacker._group(
+        release, release, knowledge, None, {}, list(members)
+    )
+    hidden = sorted(c for c, (v, _) in cells.items() if v is None)
+    program = release_attacker._Program(
+        hidden,
+        found,
+        {c: float(v) for c, (v, _) in cells.items() if v is not None},
+        dict.fromkeys(hidden, (0.0, None)),
+    )
+    result: dict[Any, tuple[float, float]] = {}
+    for cell in only or hidden:
+        objective = np.zeros(len(program.cells))
+        objective[program.cells.index(cell)] = 1.0
+        bottom, top = program.solve(objective), program.solve(-objective)
+        assert bottom is not None
+        result[cell] = (bottom[0], math.inf if top is None else -top[0])
+    return result
+
+
+def test_a_territory_above_the_concepts_own_is_no_cell_of_the_protection(
+    tmp_path: Path,
+) -> None:
+    """A Stadt whose concept lists two towns in each of two other Kreise: the Kreise
+    hold only the listed towns' cases, so they are not computed either. Published,
+    Steinfurt's 6 (1 + 5) would need the 5 beside the 1 suppressed; without it the
+    1s need only the 5 of Warendorf — one suppression fewer. And the audit is what the
+    attacker finds from the release alone (every total adds up to ``all``): the
+    Kreise are no cells of the protected table, so neither protection nor audit
+    takes the attacker to know them."""
+    rows = ["case_id,municipality,opened,closed,legal_basis,sex,birth_year"]
+    for ags, n in NEIGHBOURS.items():
+        rows += [f"{ags}-{i},{ags},2025-03-01,,AsylbLG,f,1990" for i in range(n)]
+    (tmp_path / "cases.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "events.csv").write_text("case_id,event,date,detail\n", encoding="utf-8")
+    data = ki.read_cases(tmp_path / "cases.csv", tmp_path / "events.csv")
+    table = ki.compute_indicators(
+        _neighbours_concept(), data, periods=["2025"], indicators=["active_cases"], audit=True
+    )
+    release = parse_csv(table.to_csv())
+    truth = parse_csv(
+        ki.compute_indicators(
+            _neighbours_concept(), data, periods=["2025"], indicators=["active_cases"],
+            disclosure=None,
+        ).to_csv()
+    )  # fmt: skip
+    knowledge = Knowledge({}, {"active_cases": "distinct"}, territory="05558012")
+    assert attack_release(release, knowledge, truth).exposed == []
+    audit = {("2025", c.territory, ()): (c.low, c.high) for c in table.audit}
+    assert audit == attacker_intervals(release, knowledge, ["active_cases"])
+    assert {k[2]: v for k, (v, _) in release.cells.items()} == {
+        "all": 17, "05558012": 5, "05566008": None, "05566012": 5,
+        "05570004": None, "05570008": None,
+    }  # fmt: skip
+    assert set(audit.values()) == {(0.0, 7.0)}  # (1 + 1 + 5: not vacuous)
 
 
 def test_the_same_data_give_the_same_release(
@@ -383,7 +485,9 @@ def verdicts_without(
     additive = knowledge.kinds[indicator] == "additive"
     found = [
         r
-        for r in relations(cells, release.dims, knowledge.parents, additive=additive)
+        for r in relations(
+            cells, release.dims, knowledge.parents, additive=additive, own=knowledge.territory
+        )
         if kind_of(r, release.dims) != kind
     ]
     lower = None if kind == "lower" else knowledge.lower
@@ -1061,7 +1165,9 @@ def test_counts_splitting_an_attribute_that_is_no_breakdown_have_one_pattern(
         cells.update({(f"{name}|{c[0]}", *c[1:]): v for c, v in own.items()})
         found += [
             ((f"{name}|{t[0]}", *t[1:]), [(f"{name}|{p[0]}", *p[1:]) for p in parts], exact)
-            for t, parts, exact in relations(own, release.dims, knowledge.parents, additive=False)
+            for t, parts, exact in relations(
+                own, release.dims, knowledge.parents, additive=False, own=knowledge.territory
+            )
         ]
     for p, t, c in release.of("placements"):
         found.append(((f"placements|{p}", t, c), [(f"{n}|{p}", t, c) for n in names[1:]], True))
@@ -1501,32 +1607,18 @@ def test_the_audit_gives_the_intervals_of_the_members_of_a_family(
             assert high >= 3
     # the attacker's intervals, from the release and the family alone
     knowledge = knowledge_from_concept(concept)
-    cells, found, _, owner, _ = release_attacker._group(
-        release, release, knowledge, None, {}, list(FAMILY)
-    )
-    hidden_cells = sorted(c for c, (v, _) in cells.items() if v is None)
-    program = release_attacker._Program(
-        hidden_cells,
-        found,
-        {c: float(v) for c, (v, _) in cells.items() if v is not None},
-        dict.fromkeys(hidden_cells, (0.0, None)),
-    )
-    unknown = program.cells
-    for row in rows[:: max(1, len(rows) // 12)]:  # a dozen of them, every kind
-        name = row["indicator"]
-        cell = (row["period"], row["territory"], (row["sex"],))
-        if name != FAMILY[0]:
-            cell = (f"{name}|{cell[0]}", *cell[1:])
-        assert owner[cell] == name
-        i = unknown.index(cell)
-        objective = np.zeros(len(unknown))
-        objective[i] = 1.0
-        bottom = program.solve(objective)
-        top = program.solve(-objective)
-        assert bottom is not None
-        assert abs(bottom[0] - float(row["low"])) < 1e-6
-        if top is not None and row["high"]:
-            assert abs(-top[0] - float(row["high"])) < 1e-6
+    sample = rows[:: max(1, len(rows) // 12)]  # a dozen of them, every kind
+    named = [
+        (row["period"], row["territory"], (row["sex"],))
+        if row["indicator"] == FAMILY[0]
+        else (f"{row['indicator']}|{row['period']}", row["territory"], (row["sex"],))
+        for row in sample
+    ]
+    found = attacker_intervals(release, knowledge, FAMILY, named)
+    for row, cell in zip(sample, named, strict=True):
+        low, high = found[cell]
+        assert abs(low - float(row["low"])) < 1e-6
+        assert math.isclose(high, float(row["high"] or "inf"), abs_tol=1e-6)
 
 
 FAMILY = ("employment_starts", "placements", "training_starts")
@@ -1708,7 +1800,9 @@ def test_the_attacker_splits_a_budget_year_at_the_concepts_fiscal_start() -> Non
     truth = parse_csv(table.to_csv())
     knowledge = dataclasses.replace(knowledge_from_concept(KREIS), fiscal=7)
     new, active = truth.of("new_cases"), truth.of("active_cases")
-    found = relations(new, truth.dims, knowledge.parents, additive=True, fiscal=7)
+    found = relations(
+        new, truth.dims, knowledge.parents, additive=True, fiscal=7, own=knowledge.territory
+    )
     assert any(total[0] == "HJ2025" and parts[0][0] == "2025-07" for total, parts, _ in found)
     real = {c: float(v or 0) for c, (v, _) in new.items()}
     release_attacker.check_truth(real, found)
@@ -1759,8 +1853,14 @@ def test_age_groups_of_a_budget_year_and_its_months_are_aged_in_one_year(fiscal:
     for name, additive in (("new_cases", True), ("active_cases", False)):
         cells = truth.of(name)
         values = {c: float(v or 0) for c, (v, _) in cells.items()}
-        options = {"additive": additive, "fiscal": fiscal}
-        found = relations(cells, truth.dims, knowledge.parents, **options)
+        found = relations(
+            cells,
+            truth.dims,
+            knowledge.parents,
+            additive=additive,
+            fiscal=fiscal,
+            own=knowledge.territory,
+        )
         release_attacker.check_truth(values, found)
         over_time = [(t, ps) for t, ps, _ in found if t[0] == "HJ2025" != ps[0][0]]
         assert any(t[2] == ("27-64",) for t, _ in over_time)

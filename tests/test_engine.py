@@ -188,7 +188,10 @@ def test_concept_hierarchy_is_used(data: CaseData) -> None:
         ),
     )
     t = compute_indicators(concept, data, periods=["2025"], disclosure=None)
-    assert value(t, "active_cases", "2025", "05") == 4
+    assert value(t, "active_cases", "2025", "05558") == 4
+    # the Land above the Kreis's concept would repeat the Kreis's figure as NRW's: it is
+    # never computed, and the Kreis adds up to all (nineteenth session)
+    assert "05" not in t.territories
     # A6 in the Kreis Steinfurt lies outside the concept: not counted
     assert value(t, "active_cases", "2025", "all") == 4
     assert not {"05566", "05566008"} & set(t.territories)
@@ -213,9 +216,11 @@ def test_cases_outside_the_concept_are_not_counted(
     )
     with caplog.at_level("WARNING", logger="kommunale_integration"):
         t = compute_indicators(stadt, data, periods=["2025"], disclosure=None)
-    assert set(t.territories) == {"all", "05558", "05558008"}
-    # active 2025 in 05558008: A3 and A5 (A4 closed 2024); the Kreis row is Billerbeck's
-    for territory in ("05558008", "05558", "all"):
+    # no Kreis row: it would be Billerbeck's own figure under the Kreis's AGS, read as
+    # the Kreis's (nineteenth session)
+    assert set(t.territories) == {"all", "05558008"}
+    # active 2025 in 05558008: A3 and A5 (A4 closed 2024)
+    for territory in ("05558008", "all"):
         assert value(t, "active_cases", "2025", territory) == 2
     [warning] = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert "3 von 6 Fällen" in warning

@@ -993,9 +993,11 @@ def test_the_tutorial_works_for_a_town_outside_nrw(
     assert land in html
     assert "Nordrhein-Westfalen" not in html
     table = (tmp_path / "kennzahlen-2026.csv").read_text(encoding="utf-8")
-    # (3 placements, one value with the Kreis: a closed chain, suppressed up to 3)
+    # (3 placements, one value with all: a closed chain, suppressed up to 3)
     assert f"placements,2026,{ags},,suppressed" in table
-    assert f"placements,2026,{kreis},,suppressed" in table  # the Kreis
+    assert "placements,2026,all,,suppressed" in table
+    # no row of the Kreis: it would be the town's own figure under the Kreis's AGS
+    assert f",{kreis}," not in table
     addresses = (tmp_path / "hsds" / "tabular" / "addresses.csv").read_text(encoding="utf-8")
     assert addresses.count(f",{land},") == 3
 

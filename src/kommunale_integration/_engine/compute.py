@@ -200,6 +200,14 @@ class _Layout:
             for territory in concept.territories:
                 if len(territory.ags) == 8:
                     self.chain(territory.ags, concept)
+            # never computed (above_concept): each chain goes on at the next territory
+            # computed, so that a total is still the sum of everything below it
+            above = {t for t in self.chains if above_concept(concept, t)}
+            self.chains = {
+                t: tuple(x for x in chain if x not in above)
+                for t, chain in self.chains.items()
+                if t not in above
+            }
         self.territories = sorted(self.chains, key=lambda t: (t != "all", len(t), t))
         self.children: dict[str, list[str]] = {}
         for ags, chain in self.chains.items():
@@ -879,7 +887,7 @@ def compute_indicators(
         by: Dimensions to break down by: ``sex``, ``legal_basis``, ``age_group`` or a
             further column of ``cases.csv``. The territory is always included.
         territories: Keep only these territory keys in the result (``all``, districts,
-            municipalities); all are computed.
+            municipalities); all are computed, none above the concept's own.
         disclosure: The :class:`DisclosureControl`; ``None`` switches it off, for
             internal use only (the table is then marked ``internal``).
         include_subperiods: Add the quarters and months of each period.
@@ -910,7 +918,7 @@ def compute_indicators(
         InvalidValueError: *workers* is not a whole number of at least 1.
 
     .. versionadded:: 0.1.0
-    .. versionchanged:: 0.2.0 *workers*.
+    .. versionchanged:: 0.2.0 *workers*; no territory above the concept's own.
     """
     from ._hypercube import forget as forget_tables
     from ._workers import resolve_workers
@@ -972,6 +980,26 @@ def compute_indicators(
         # the rows of each indicator come in table order (unless observations join)
         _ordered=not observed_rows and len({i.id for i in chosen}) == len(chosen),
     )
+
+
+def above_concept(concept: Concept, territory: str) -> bool:
+    """Whether *territory* is one of the hierarchy above the concept's own (the Kreis
+    of a Stadt's or Gemeinde's concept, the Land of a Kreis's; the Kreis of a Stadt
+    that the concept lists beside its own): such territories are never computed.
+
+    They hold only the concept's cases, so their figures would repeat the concept's
+    own under another AGS — the Stadt example published Coesfeld's 328 active cases
+    as the Kreis Coesfeld's (``05558``), read as the Kreis's figure beside the Kreis's
+    own release. Left out of the computation, they are no cells of the tables that
+    disclosure control protects and audits either: a territory below one of them
+    rolls up to the next one computed (Coesfeld straight to ``all``), the relation
+    the attacker writes down from the release. (Kept as cells never published,
+    ``free`` in :func:`~.disclosure.protect`, they would be unknowns that are sums
+    of their parts: the same feasible tables, in a larger table.) ``all``, the
+    concept's territory with everything under it and every Stadt or Gemeinde (eight
+    digits) are computed.
+    """
+    return territory != "all" and len(territory) < 8 and not territory.startswith(concept.territory)
 
 
 def outside_concept(concept: Concept, municipalities: Iterable[str]) -> list[str]:
