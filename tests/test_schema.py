@@ -65,6 +65,13 @@ def test_schema_refuses_what_the_converter_refuses() -> None:
     assert offer.is_valid({**base, "cost": "12.50"})
     assert not offer.is_valid({**base, "cost": 12.5})  # money is written as a string
     assert not offer.is_valid({**base, "cost": "-1"})
+    # money: what the schema accepts, the converter reads (the schema writes the
+    # canonical form: no German comma, no third decimal place even when it is 0)
+    for cost in ["12.50", "12.500", "1234.500", "1234.501", "1e3", "170.000", "1" * 13, "0.5"]:
+        if offer.is_valid({**base, "cost": cost}):
+            ki.structure({**base, "cost": cost}, ki.Offer)
+    assert not offer.is_valid({**base, "cost": "12.500"})  # 12.500 € or 12,500 €?
+    assert not offer.is_valid({**base, "cost": "1e3"})
     assert not offer.is_valid({**base, "valid_from": "31.12.2016"})  # ISO dates only
     measure = _validator("Measure")
     assert not measure.is_valid(
