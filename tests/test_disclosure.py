@@ -29,6 +29,7 @@ from kommunale_integration import (
     DisclosureControl,
     InvalidValueError,
     ObservationStatus,
+    Protection,
     ReportPeriod,
     compute_indicators,
 )
@@ -633,6 +634,25 @@ def test_the_audit_finds_what_the_attacker_finds() -> None:
     assert "v" in protected.suppressed
 
 
+def test_a_pinned_cell_is_exposed_whatever_its_value() -> None:
+    """``Protection.exposed``: a suppressed cell whose smallest and largest value meet
+    is exposed at every level — a secondary 5 as well as a primary 1 —, a primary cell
+    also when its largest value stays below the level asked for."""
+    values = {"t": 9, "a": 1, "b": 3, "c": 5}
+    alone = protect(values, [("t", ["a", "b", "c"])], DisclosureControl(secondary=False))
+    assert alone.intervals == {"a": (1.0, 1.0)}
+    assert alone.exposed(1) == ["a"]  # pinned, though 1 reaches the level 1
+    hand = Protection(
+        suppressed=frozenset({"a", "b", "s"}),
+        rounded=False,
+        published={"a": None, "b": None, "s": None},
+        primary=frozenset({"a", "b"}),
+        intervals={"a": (0.0, 3.0), "b": (0.0, 2.0), "s": (5.0, 5.0)},
+    )
+    assert hand.exposed(3) == ["b", "s"]
+    assert hand.exposed(4) == ["a", "b", "s"]
+
+
 def test_margin_raises_the_protection_level() -> None:
     values = {"total": 12, "a": 1, "b": 3, "c": 8}
     relations = [("total", ["a", "b", "c"])]
@@ -728,6 +748,8 @@ def test_rounding_mode() -> None:
     rounded = protect(values, [("total", ["a", "b"])], DisclosureControl(mode="round", base=5))
     assert rounded.published == {"total": 5, "a": 0, "b": 5}
     assert rounded.rounded
+    assert rounded.intervals == {}
+    assert rounded.exact  # nothing suppressed, so no interval inexact
     assert protect(values, [], DisclosureControl(secondary=False)).suppressed == {"a"}
 
 

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -154,6 +155,34 @@ def test_unbounded_cells_are_proved_by_one_ray() -> None:
     assert all(math.isinf(high) for _, high in found.values())
     assert counts["unbounded"] == 5
     assert counts["max"] == 0
+
+
+def test_the_audit_says_which_cells_are_exposed() -> None:
+    """``AuditCell.exposed`` (counted in the notice of ``indicators --audit``): a cell
+    that the release pins down is exposed, primary or secondary, and so is a primary
+    cell whose largest value stays below the required value; one that reaches it is
+    not, nor is a secondary cell with any room."""
+    data = CaseData.from_records(
+        [
+            {"case_id": f"{town}-{i}", "municipality": town, "opened": "2025-01-01"}
+            for town, n in (("05558004", 2), ("05558008", 5))
+            for i in range(n)
+        ]
+    )
+    options: dict[str, Any] = {"periods": ["2025"], "indicators": ["active_cases"], "audit": True}
+    bare = compute_indicators(cases=data, disclosure=DisclosureControl(secondary=False), **options)
+    (pinned,) = bare.audit  # the Kreis's 7 less the other town's 5
+    assert (pinned.value, pinned.primary, pinned.low, pinned.high) == (2, True, 2.0, 2.0)
+    assert pinned.exposed
+    cells = {c.territory: c for c in compute_indicators(cases=data, **options).audit}
+    primary, secondary = cells["05558004"], cells["05558008"]
+    assert (primary.primary, primary.low, primary.high, primary.required) == (True, 0.0, 7.0, 3)
+    assert (secondary.primary, secondary.low, secondary.high) == (False, 0.0, 7.0)
+    assert not primary.exposed
+    assert not secondary.exposed
+    assert not attrs.evolve(primary, high=3.0).exposed  # it can reach the threshold
+    assert attrs.evolve(primary, high=2.0).exposed  # "fewer than 3 people"
+    assert attrs.evolve(secondary, low=5.0, high=5.0).exposed  # a secondary cell pinned
 
 
 @given(releases())
