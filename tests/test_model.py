@@ -179,6 +179,11 @@ def test_concept_lookups_and_revision() -> None:
     assert len(concept.municipalities()) == 11
     assert {t.name for t in concept.children("05558")} >= {"Coesfeld", "Dülmen"}
     assert concept.territory_of("05558012").district == "05558"  # type: ignore[union-attr]
+    # the concept's own territory and what lies under it; not its Land, not a neighbour
+    assert concept.covers("05558")
+    assert concept.covers("05558012")
+    assert not concept.covers("05")
+    assert not concept.covers("05554008")
     revised = concept.evolve(version="2026", predecessor="2016")
     assert revised.predecessor == concept.version
     assert revised.actor("drk") == concept.actor("drk")

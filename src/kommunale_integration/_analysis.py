@@ -556,7 +556,7 @@ def fields_without_offer(
 
 def _outside(concept: Concept, ags: str) -> bool:
     """Whether *ags* lies outside the concept's territory (a neighbour)."""
-    if ags.startswith(concept.territory) or concept.territory.startswith(ags):
+    if concept.covers(ags) or concept.territory.startswith(ags):
         return False
     return concept.territory_of(ags) is None
 

@@ -1456,6 +1456,15 @@ class Concept:
         """Return the ids of *collection*."""
         return frozenset(self._index[collection])
 
+    def covers(self, ags: str) -> bool:
+        """Whether *ags* is the concept's own territory or lies under it (its AGS
+        begins with the concept's: a Kreis's concept covers its Städte und Gemeinden,
+        not its Land, not a town of another Kreis that it lists beside its own).
+
+        .. versionadded:: 0.1.0
+        """
+        return ags.startswith(self.territory)
+
     def territory_of(self, ags: str, on: date | None = None) -> Territory | None:
         """Return the :class:`Territory` with this AGS (the version valid *on* a day).
 

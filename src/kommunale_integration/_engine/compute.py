@@ -999,7 +999,7 @@ def above_concept(concept: Concept, territory: str) -> bool:
     concept's territory with everything under it and every Stadt or Gemeinde (eight
     digits) are computed.
     """
-    return territory != "all" and len(territory) < 8 and not territory.startswith(concept.territory)
+    return territory != "all" and len(territory) < 8 and not concept.covers(territory)
 
 
 def outside_concept(concept: Concept, municipalities: Iterable[str]) -> list[str]:
@@ -1011,9 +1011,7 @@ def outside_concept(concept: Concept, municipalities: Iterable[str]) -> list[str
     Stadt's concept, are outside.
     """
     listed = {t.ags for t in concept.municipalities()}
-    return [
-        ags for ags in municipalities if not ags.startswith(concept.territory) and ags not in listed
-    ]
+    return [ags for ags in municipalities if not concept.covers(ags) and ags not in listed]
 
 
 def concept_cases(concept: Concept, cases: CaseData) -> CaseData:
