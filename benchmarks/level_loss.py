@@ -18,7 +18,8 @@ and the share of the ``_T`` cells that are *not* primary that is published (a pr
 ``_T`` cell is lost whatever the method). The levels: ``all``; a *district* is a
 territory that is the parent of another (the concept's ``parent``, else the first five
 digits of an eight-digit AGS, as the attacker of ``tests/release_attacker.py`` reads
-it; the Kreis example's Land counts as one too); a *municipality* is any other. The last
+it; a territory above the concept's own, such as the Kreis example's Land, is never
+computed, so the next one computed is the parent); a *municipality* is any other. The last
 lines give the suppressed count cells in all, the protected run's wall and CPU time and
 the load average (the machine is shared: timings are upper bounds).
 
@@ -72,7 +73,7 @@ def count_levels(protected: Any, truth: Any, known: Any) -> Counter[tuple[str, s
     cells of *protected* (a release, ``release_attacker.parse_csv``) with the true
     values of *truth*."""
     territories = {key[2] for key in protected.cells}
-    parents = {parent_of(t, known.parents) for t in territories}
+    parents = {parent_of(t, known.parents, known.territory) for t in territories}
     parents.discard(None)
     parents.discard("all")
     level = {t: level_of(t, {p for p in parents if p is not None}) for t in territories}
