@@ -142,21 +142,44 @@ def test_the_largest_amount_is_printed_in_every_output_and_a_larger_one_refused(
     assert "Kosten: 0 → 999.999.999.999,99" in out
 
 
-@pytest.mark.parametrize("value", ["1e-30", "99999999999999999999999999999999", "1e4299"])
+def _extreme(example: Path, tmp_path: Path, value: str) -> Path:
+    folder = _copy(example, tmp_path, "konzept.yaml", 'value: "14"', f'value: "{value}"')
+    text = (folder / "konzept.yaml").read_text("utf-8").replace('value: "70"', f'value: "{value}"')
+    (folder / "konzept.yaml").write_text(text, "utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("value", ["1e-30", "999999999999999.999", "-999999999999999"])
 def test_extreme_indicator_values_give_a_report(
     example: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
 ) -> None:
     # a relative change or an attainment of more than 28 digits failed to round, and a
     # value beyond 10^308 made the chart's float infinite (exit code 70 each)
-    folder = _copy(example, tmp_path, "konzept.yaml", 'value: "14"', f'value: "{value}"')
-    text = (folder / "konzept.yaml").read_text("utf-8").replace('value: "70"', f'value: "{value}"')
-    (folder / "konzept.yaml").write_text(text, "utf-8")
+    folder = _extreme(example, tmp_path, value)
     for output in ("r.html", "r.docx"):
         code, _, err = run_cli(
             capsys, "report", folder, "--period", "2026", "--output", tmp_path / output
         )
         assert code == 0, err
         assert (tmp_path / output).stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "value", ["1000000000000000", "99999999999999999999999999999999", "1e4299"]
+)
+def test_indicator_values_of_10_to_the_15_or_more_are_refused_with_their_place(
+    example: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """An observation or a target of 10^15 or more is a slip (1e400 in JSON is
+    infinity), refused with file, line and field, no longer printed in the report."""
+    folder = _extreme(example, tmp_path, value)
+    code, _, err = run_cli(
+        capsys, "report", folder, "--period", "2026", "--output", tmp_path / "r.html"
+    )
+    assert code == 2
+    assert "konzept.yaml, row " in err  # the module runs in English
+    assert "targets[0].value: expected a number below 10^15 in magnitude" in err
+    assert not (tmp_path / "r.html").exists()
 
 
 def test_attainment_and_change_round_numbers_of_any_size() -> None:

@@ -82,7 +82,7 @@ def test_keyword_only() -> None:
             "before",
         ),
         (lambda: ki.StaffPosition(role="Sozialarbeit", fte=Decimal("-0.5")), "fte", "negative"),
-        (lambda: ki.Votes(yes=-1), "yes", "negative"),
+        (lambda: ki.Votes(yes=-1), "yes", "from 0 to 999999999, got -1"),
         (lambda: ki.Contact(role="Beratung", email="not-an-email"), "email", "e-mail"),
         (lambda: ki.Contact(role="Beratung", web="javascript:alert(1)"), "web", "URL"),
         (lambda: ki.Contact(role="Beratung", phone="call me"), "phone", "phone"),

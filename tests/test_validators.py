@@ -26,6 +26,9 @@ class _Holder:
     flag: bool = attrs.field(default=False, validator=v.instance_of(bool))
     colour: str = attrs.field(default="red", validator=v.one_of("red", "green"))
     level: int | None = attrs.field(default=None, validator=v.one_of(1, 2, allow_none=True))
+    people: int | None = attrs.field(default=None, validator=v.count)
+    years: int | None = attrs.field(default=None, validator=v.age)
+    value: Decimal | None = attrs.field(default=None, validator=v.figure)
 
 
 def test_valid_values_pass() -> None:
@@ -46,10 +49,20 @@ def test_valid_values_pass() -> None:
         # True and False are no numbers, though Python counts them as 1 and 0
         ("count", True, "expected {kind}, got {found}"),
         ("level", True, "expected one of {allowed}, got {found}"),
-        ("amount", True, "expected a number, got {found}"),
-        ("amount", "5", "expected a number, got {found}"),
-        ("amount", -1, "must not be negative, got {found}"),
-        ("amount", Decimal("NaN"), "expected a finite number, got {found}"),
+        ("amount", True, "expected a number, got {kind}"),
+        ("amount", "5", "expected a number, got {kind}"),
+        ("amount", -1, "expected a number that is not negative"),
+        ("amount", Decimal("NaN"), "expected a finite number"),
+        ("amount", Decimal("1e15"), "expected a number below 10^15 in magnitude"),
+        ("amount", Decimal("1e-4301"), "a number has more than {limit} digits"),
+        ("people", -1, "expected a whole number from 0 to {limit}"),
+        ("people", 10**9, "expected a whole number from 0 to {limit}"),
+        ("people", 5.0, "expected a whole number from 0 to {limit}"),
+        ("people", Decimal(5), "expected a whole number from 0 to {limit}"),
+        ("people", True, "expected a whole number from 0 to {limit}"),
+        ("years", 131, "expected a whole number from 0 to {limit}"),
+        ("value", Decimal("-1e15"), "expected a number below 10^15 in magnitude"),
+        ("value", Decimal("-Infinity"), "expected a finite number"),
     ],
 )
 def test_each_validator_refuses_what_its_rule_excludes(
@@ -58,7 +71,27 @@ def test_each_validator_refuses_what_its_rule_excludes(
     arguments: dict[str, Any] = {"count": 1, field: value}
     with pytest.raises(InvalidValueError) as caught:
         _Holder(**arguments)
-    assert (caught.value.field, caught.value.message_id) == (field, expected)
+    error = caught.value
+    problem = error.values.get("problem")
+    if problem is not None:  # a rule of _parse, named in "{problem}, got {found}"
+        assert error.message_id == "{problem}, got {found}"
+        assert (error.field, problem.message_id) == (field, expected)
+    else:
+        assert (error.field, error.message_id) == (field, expected)
+
+
+def test_the_number_rules_accept_their_bounds() -> None:
+    """A count reaches MAX_COUNT, an age MAX_AGE, a figure stays just below 10^15 (also
+    negative, where a value may be)."""
+    held = _Holder(
+        count=1,
+        amount=Decimal("999999999999999.9"),
+        people=v.MAX_COUNT,
+        years=v.MAX_AGE,
+        value=Decimal("-999999999999999"),
+    )
+    assert (held.people, held.years) == (999_999_999, 130)
+    assert _Holder(count=1, amount=Decimal(0), people=0, years=0).people == 0
 
 
 def test_a_bool_field_takes_bools_only() -> None:

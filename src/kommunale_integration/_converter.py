@@ -21,6 +21,7 @@ Structuring errors are collected, never only the first, and become
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import re
@@ -140,6 +141,15 @@ def _structure_money(value: Any, _: Any) -> Decimal | None:
 
 
 def _structure_int(value: Any, _: type) -> int:
+    if isinstance(value, YamlFloat):
+        # A number of YAML or JSON with a point or an exponent, read as written: 100.0
+        # is 100; 1e40 and 1e400 are refused as written (a whole number is written in
+        # digits; int(1e40) would end in ...752, 1e400 is a float's inf).
+        text = value.yaml_text
+        if "e" not in text.casefold():
+            with contextlib.suppress(ValueError):
+                return _parse.parse_int(_parse.parse_decimal(text))
+        raise _Invalid("expected a whole number, got {found}", found=_show(text))
     if isinstance(value, float | Decimal | str) and not isinstance(value, bool):
         try:
             return _parse.parse_int(value)

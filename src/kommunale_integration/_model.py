@@ -96,7 +96,11 @@ def _opt_money() -> Any:
 
 
 def _opt_count() -> Any:
-    return attrs.field(default=None, validator=v.non_negative)
+    return attrs.field(default=None, validator=v.count)
+
+
+def _opt_age() -> Any:
+    return attrs.field(default=None, validator=v.age)
 
 
 def _enum(kind: type[enum.Enum], default: Any = attrs.NOTHING) -> Any:
@@ -300,10 +304,10 @@ class Votes:
     .. versionadded:: 0.1.0
     """
 
-    yes: int = attrs.field(default=0, validator=v.non_negative)
-    no: int = attrs.field(default=0, validator=v.non_negative)
-    abstain: int = attrs.field(default=0, validator=v.non_negative)
-    recused: int = attrs.field(default=0, validator=v.non_negative)
+    yes: int = attrs.field(default=0, validator=v.count)
+    no: int = attrs.field(default=0, validator=v.count)
+    abstain: int = attrs.field(default=0, validator=v.count)
+    recused: int = attrs.field(default=0, validator=v.count)
 
     @property
     def unanimous(self) -> bool:
@@ -591,8 +595,8 @@ class Eligibility:
 
     legal_bases: tuple[str, ...] = _strs()
     residence_statuses: tuple[str, ...] = _strs()
-    min_age: int | None = _opt_count()
-    max_age: int | None = _opt_count()
+    min_age: int | None = _opt_age()
+    max_age: int | None = _opt_age()
     note: str | None = _opt_str()
 
     def __attrs_post_init__(self) -> None:
@@ -1079,7 +1083,9 @@ class Observation:
     indicator: str = attrs.field(validator=v.slug)
     period: ReportPeriod = attrs.field(validator=v.instance_of(ReportPeriod))
     territory: str = attrs.field(validator=v.non_empty)
-    value: Decimal | None = attrs.field(default=None, validator=v.optional_instance_of(Decimal))
+    value: Decimal | None = attrs.field(
+        default=None, validator=attrs.validators.and_(v.optional_instance_of(Decimal), v.figure)
+    )
     disaggregation: tuple[tuple[str, str], ...] = attrs.field(
         factory=tuple, converter=_sorted_pairs
     )
@@ -1110,7 +1116,7 @@ class Target:
     indicator: str = attrs.field(validator=v.slug)
     territory: str = attrs.field(validator=v.non_empty)
     period: ReportPeriod = attrs.field(validator=v.instance_of(ReportPeriod))
-    value: Decimal = attrs.field(validator=v.instance_of(Decimal))
+    value: Decimal = attrs.field(validator=attrs.validators.and_(v.instance_of(Decimal), v.figure))
     note: str | None = _opt_str()
     illustrative: bool = False
 
@@ -1125,7 +1131,7 @@ class Baseline:
     indicator: str = attrs.field(validator=v.slug)
     territory: str = attrs.field(validator=v.non_empty)
     period: ReportPeriod = attrs.field(validator=v.instance_of(ReportPeriod))
-    value: Decimal = attrs.field(validator=v.instance_of(Decimal))
+    value: Decimal = attrs.field(validator=attrs.validators.and_(v.instance_of(Decimal), v.figure))
     note: str | None = _opt_str()
     illustrative: bool = False
 

@@ -21,6 +21,12 @@ The rules, in one place:
   ``€`` are ignored. Infinity and NaN are refused; so are numbers with more than
   :data:`MAX_DIGITS` digits before or after the point, also when an exponent makes
   them so (``1e999999``, :func:`check_digits`).
+* **Counts and figures**: a whole number of people, places, votes or inhabitants, and
+  an age in years, is a count (:func:`check_count`): from 0 to :data:`MAX_COUNT` (an
+  age to :data:`MAX_AGE`). An indicator's value, target or baseline, a numerator, a
+  denominator and a full-time equivalent are figures (:func:`check_figure`): finite and
+  below :data:`FIGURE_LIMIT` (10^15) in magnitude. ``1e40`` places, ``1e400`` (JSON's
+  infinity) as a target or an age of 500 are slips, refused where the value is read.
 * **Dates** (:func:`parse_date`): ISO ``2016-12-31`` or German ``31.12.2016``; a
   :class:`~datetime.date` as is; a datetime only at midnight. Spreadsheet cells may hold
   an Excel serial number (:func:`excel_serial_date`); a serial below 1 (which Excel
@@ -56,12 +62,17 @@ from ._i18n import Translatable
 __all__ = [
     "AGS_LENGTHS",
     "FALSE_WORDS",
+    "FIGURE_LIMIT",
+    "MAX_AGE",
+    "MAX_COUNT",
     "MAX_DIGITS",
     "MONEY_LIMIT",
     "TRUE_WORDS",
     "ParseError",
     "ags_level",
+    "check_count",
     "check_digits",
+    "check_figure",
     "check_money",
     "excel_serial_date",
     "is_ags",
@@ -260,6 +271,64 @@ def parse_int(value: Any) -> int:
         if _GERMAN_THOUSANDS.fullmatch(text):  # 1.000 Plätze
             return int(text.replace(".", ""))
     raise ParseError("invalid-number", "expected a whole number")
+
+
+#: The largest count: inhabitants, places, votes, participants (Germany has 84 million
+#: inhabitants). A larger one is a slip (``1e40``, an AGS or a phone number in the
+#: column), not a count.
+MAX_COUNT: Final = 999_999_999
+#: The highest age in years an offer can name as its minimum or maximum age.
+MAX_AGE: Final = 130
+#: Every figure (an indicator's value, target or baseline, a numerator, a denominator, a
+#: full-time equivalent) is smaller than this (10^15) in magnitude: a larger one is a
+#: slip (``1e400``, which JSON reads as infinity), not a Kennzahl.
+FIGURE_LIMIT: Final = Decimal(10) ** 15
+
+
+def check_count(value: object, *, limit: int = MAX_COUNT) -> int:
+    """*value* if it is a whole number from 0 to *limit* (:data:`MAX_COUNT`; an age:
+    :data:`MAX_AGE`).
+
+    The one rule for counts, of the model's validators and so of every loader: a count
+    is an :class:`int` (not a float, not a :class:`~decimal.Decimal`, not a bool).
+
+    >>> check_count(100), check_count(67, limit=MAX_AGE)
+    (100, 67)
+
+    Raises:
+        ParseError: ``invalid-number``.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= limit:
+        raise ParseError("invalid-number", "expected a whole number from 0 to {limit}", limit=limit)
+    return value
+
+
+def check_figure(value: object, *, negative: bool = True) -> Decimal:
+    """*value* as a :class:`~decimal.Decimal` if it is a figure: a finite
+    :class:`~decimal.Decimal` or :class:`int`, below :data:`FIGURE_LIMIT` in magnitude,
+    with at most :data:`MAX_DIGITS` decimal places, and not negative unless *negative*.
+
+    The one rule for the figures of the model (values, targets, baselines, numerators,
+    denominators, full-time equivalents); money has its own (:func:`check_money`).
+
+    >>> check_figure(Decimal("12.5")), check_figure(3, negative=False)
+    (Decimal('12.5'), Decimal('3'))
+
+    Raises:
+        ParseError: ``invalid-number`` or ``too-many-digits``.
+    """
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise ParseError(
+            "invalid-number", "expected a number, got {kind}", kind=type(value).__name__
+        )
+    number = Decimal(value)
+    if not number.is_finite():
+        raise ParseError("invalid-number", "expected a finite number")
+    if number < 0 and not negative:
+        raise ParseError("invalid-number", "expected a number that is not negative")
+    if abs(number) >= FIGURE_LIMIT:
+        raise ParseError("invalid-number", "expected a number below 10^15 in magnitude")
+    return check_digits(number)
 
 
 #: Every amount in EUR is below this (one trillion): a larger one is a slip (``1e400``,

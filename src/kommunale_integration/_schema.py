@@ -243,8 +243,8 @@ class _Builder:
         if hint is int:
             schema: dict[str, Any] = {"type": "integer"}
             for rule in rules:
-                if rule is v.non_negative:
-                    schema["minimum"] = 0
+                if isinstance(rule, v._Count):
+                    schema["minimum"], schema["maximum"] = 0, rule.limit
                 elif isinstance(rule, v._OneOf):
                     schema["enum"] = [o for o in rule.options if o is not None]
             return schema

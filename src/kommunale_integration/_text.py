@@ -32,16 +32,27 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import os
 import re
 import stat
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
-from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_error_text, shown
+from ._errors import (
+    Finding,
+    LoadError,
+    Location,
+    Severity,
+    clip,
+    foreign_text,
+    os_error_text,
+    shown,
+)
 from ._i18n import N_, tr
 
 __all__ = [
@@ -479,14 +490,17 @@ class _NotJson:
         self.word = word
 
 
-def _not_json(data: Any) -> Iterator[tuple[str, str]]:
-    """The path and word of every :class:`_NotJson` in *data*, in the order of the
-    document (iteratively: data may be nested deeply)."""
+def _not_json(data: Any) -> Iterator[tuple[str, str, bool]]:
+    """The path and text of every :class:`_NotJson` in *data* (``False``) and of every
+    number too large for a float (``True``: ``1e400``, which Python reads as infinity),
+    in the order of the document (iteratively: data may be nested deeply)."""
     stack: list[tuple[str, Any]] = [("", data)]
     while stack:
         path, value = stack.pop()
         if isinstance(value, _NotJson):
-            yield path, value.word
+            yield path, value.word, False
+        elif isinstance(value, float) and not math.isfinite(value):
+            yield path, getattr(value, "yaml_text", repr(value)), True
         elif isinstance(value, dict):
             items = [(f"{path}.{key}" if path else str(key), v) for key, v in value.items()]
             stack.extend(reversed(items))
@@ -508,7 +522,17 @@ def parse_json(text: str, *, file: str | None = None, json_path: bool = False) -
     .. versionchanged:: 0.2.0 ``NaN``, ``Infinity`` and ``-Infinity`` are refused
        (they were read as floats); *json_path*.
     """
+    from ._yaml12 import YamlFloat
+
     duplicates: list[str] = []
+
+    def number(text: str) -> float:
+        # A number with a fraction or an exponent keeps the text it was written as (as
+        # in YAML), so that the converter reads 1e400 and 1.10 as written, not as inf
+        # and 1.1.
+        result = YamlFloat(text)
+        result.yaml_text = text
+        return result
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -520,7 +544,11 @@ def parse_json(text: str, *, file: str | None = None, json_path: bool = False) -
 
     try:
         data = json.loads(
-            text, object_pairs_hook=pairs, parse_int=_json_int, parse_constant=_NotJson
+            text,
+            object_pairs_hook=pairs,
+            parse_int=_json_int,
+            parse_float=number,
+            parse_constant=_NotJson,
         )
     except RecursionError:
         raise _too_deep(file) from None
@@ -538,6 +566,11 @@ def parse_json(text: str, *, file: str | None = None, json_path: bool = False) -
         _finding(
             "invalid-number",
             tr(
+                "the number {found} is too large to be read: a JSON reader takes it for infinity",
+                found=clip(word, 40),
+            )
+            if huge
+            else tr(
                 "expected a number, a text in quotes, true, false or null, got {found}: "
                 "JSON has no {found} (RFC 8259); write null where there is no value",
                 found=word,
@@ -545,7 +578,7 @@ def parse_json(text: str, *, file: str | None = None, json_path: bool = False) -
             file,
             path,
         )
-        for path, word in _not_json(data)
+        for path, word, huge in _not_json(data)
     ]
     findings += check_text(data, file=file)
     if json_path:
@@ -590,7 +623,7 @@ def parse_toml(text: str, *, file: str | None = None) -> Any:
     import tomllib
 
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text, parse_float=Decimal)  # 1e40 exactly, 1.10 as written
     except RecursionError:
         raise _too_deep(file) from None
     except tomllib.TOMLDecodeError as exc:

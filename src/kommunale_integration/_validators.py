@@ -14,9 +14,19 @@ from typing import Any, Final
 
 import attrs
 
-from ._errors import InvalidValueError, shown
+from ._errors import InvalidValueError, clip, shown
 from ._i18n import N_
-from ._parse import SLUG_PATTERN, ParseError, check_digits, check_money, is_ags, repair_ags
+from ._parse import (
+    MAX_AGE,
+    MAX_COUNT,
+    SLUG_PATTERN,
+    ParseError,
+    check_count,
+    check_figure,
+    check_money,
+    is_ags,
+    repair_ags,
+)
 
 # An e-mail address: a local part of letters, digits and ``. _ + ' -``, and a domain of
 # labels of letters, digits and inner hyphens. Letters beyond ASCII are allowed (IDN,
@@ -119,33 +129,67 @@ class _AGS:
 ags = _AGS()
 
 
-def _check_size(attribute: attrs.Attribute[Any], value: int | Decimal) -> None:
-    """Refuse a number too large (or too finely divided) to print (:func:`check_digits`)."""
-    try:
-        check_digits(Decimal(value))
-    except ParseError as error:
-        raise _fail(attribute, error.message_id, **error.values) from None
+def _number_shown(value: Any) -> str:
+    """A number as quoted in a message: as text, shortened (``1E+400``, not a repr)."""
+    return (
+        shown(value)
+        if isinstance(value, bool) or not isinstance(value, int | Decimal)
+        else (clip(str(value)))
+    )
 
 
 @attrs.frozen(repr=False)
-class _NonNegative:
+class _Count:
+    """A whole number from 0 to *limit* (:func:`check_count`)."""
+
+    limit: int
+
     def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
             _check_optional(attribute)
             return
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise _fail(attribute, "expected a number, got {found}", found=shown(value))
-        if isinstance(value, Decimal) and not value.is_finite():
-            raise _fail(attribute, "expected a finite number, got {found}", found=shown(value))
-        if value < 0:
-            raise _fail(attribute, "must not be negative, got {found}", found=value)
-        _check_size(attribute, value)
+        try:
+            check_count(value, limit=self.limit)
+        except ParseError as error:
+            raise _fail(
+                attribute, "{problem}, got {found}", problem=error, found=_number_shown(value)
+            ) from None
 
     def __repr__(self) -> str:
-        return "<non-negative number>"
+        return f"<whole number from 0 to {self.limit}>"
 
 
-non_negative = _NonNegative()
+#: A count of people, places, votes or inhabitants.
+count = _Count(MAX_COUNT)
+#: An age in years.
+age = _Count(MAX_AGE)
+
+
+@attrs.frozen(repr=False)
+class _Figure:
+    """A finite number below 10^15 in magnitude (:func:`check_figure`)."""
+
+    negative: bool
+
+    def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None:
+            _check_optional(attribute)
+            return
+        try:
+            check_figure(value, negative=self.negative)
+        except ParseError as error:
+            raise _fail(
+                attribute, "{problem}, got {found}", problem=error, found=_number_shown(value)
+            ) from None
+
+    def __repr__(self) -> str:
+        return f"<{'' if self.negative else 'non-negative '}number below 10^15>"
+
+
+#: An indicator's value, target or baseline.
+figure = _Figure(negative=True)
+#: A numerator, a denominator, a full-time equivalent.
+non_negative = _Figure(negative=False)
 
 #: The largest threshold of disclosure control: counts are whole numbers of 64 bits in
 #: the engine, and ``threshold + margin`` must stay one (``--threshold

@@ -21,7 +21,7 @@ import attrs
 from .. import _model as m
 from .._catalogues import shipped_catalogue
 from .._converter import structure, unstructure
-from .._errors import LoadError, OutputError, Severity, clip, foreign_text
+from .._errors import LoadError, OutputError, Severity, clip
 from .._i18n import ntr
 from .._parse import (
     ParseError,
@@ -38,7 +38,7 @@ from .._parse import (
     slugify,
     unneutralise,
 )
-from .._text import character_name, is_direction_control, unsafe_character
+from .._text import character_name, is_direction_control, parse_json, unsafe_character
 from ._common import Collector
 
 if TYPE_CHECKING:
@@ -793,10 +793,12 @@ def decode_cell(
         parts = [raw] if isinstance(raw, int | float) else _split(_as_text(raw))
         return [_decode_territory(part, resolver, notes) for part in parts]
     if codec == "json":
+        # The one JSON reader (parse_json): a number of 5,000 digits, NaN, a duplicate
+        # key or nesting too deep is a finding of the cell, not a traceback
         try:
-            return json.loads(_as_text(raw))
-        except json.JSONDecodeError as exc:
-            problem = foreign_text(exc.msg)
+            return parse_json(_as_text(raw))
+        except LoadError as error:
+            problem = error.findings[0].message
             raise CellError("invalid-value", "invalid-json-cell", problem=problem) from None
     if codec == "history":
         return _decode_history(raw)
