@@ -377,6 +377,45 @@ def test_a_look_up_names_the_kreis_of_the_same_name(
         assert ki.territory_catalogue().kreise_named(alone) == []
 
 
+@pytest.mark.parametrize(
+    ("given", "kreis"),
+    [
+        (["--name", "Sachsenwald"], "Kreis Herzogtum Lauenburg: init ORDNER --ags 01053"),
+        (["--ags", "01053105"], "Kreis Herzogtum Lauenburg: init ORDNER --ags 01053"),
+        (["--name", "Lohheide"], "Landkreis Celle: init ORDNER --ags 03351"),  # 764 inhabitants
+    ],
+)
+def test_a_gemeindefreies_gebiet_has_no_concept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: list[str], kreis: str
+) -> None:
+    """init wrote "Integrationskonzept der Gemeinde Sachsenwald (Forstgutsbez.)" for a
+    forest: a gemeindefreies Gebiet has no council and no concept; init refuses it and
+    names its Kreis, and writes nothing."""
+    folder = tmp_path / "k"
+    assert main(["init", str(folder), *given]) == 2
+    err = capsys.readouterr().err
+    assert " ist ein gemeindefreie" in err
+    assert "ohne Rat und ohne eigenes Integrationskonzept" in err
+    assert kreis in err
+    assert not folder.exists()
+    with pytest.raises(ki.KommunaleIntegrationError):
+        ki.init_concept(folder, name=given[1] if given[0] == "--name" else None, ags=None
+                        if given[0] == "--name" else given[1])  # fmt: skip
+    assert not folder.exists()
+
+
+def test_a_gemeindefreies_gebiet_is_no_candidate_of_a_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "Königslutter" was ambiguous between the Stadt Königslutter am Elm and the forest
+    "Königslutter, gemfr. Gebiet" (0 inhabitants); "Helmstedt" warned of the forest."""
+    assert main(["init", str(tmp_path / "k"), "--name", "Königslutter"]) == 0
+    assert ki.load_concept(tmp_path / "k").territory == "03154013"
+    assert main(["init", str(tmp_path / "h"), "--name", "Helmstedt"]) == 0
+    assert "03154502" not in capsys.readouterr().err
+    assert ki.choose_territory("Helmstedt").others == ()
+
+
 def test_a_look_up_by_ags_shows_the_unit(capsys: pytest.CaptureFixture[str]) -> None:
     """``territories find 09178`` said that no place has that name and to "give the AGS
     with --ags", an option find does not have; an AGS now finds its unit (a lost
@@ -759,6 +798,10 @@ def test_the_title_of_a_kreis_concept_is_good_german_for_every_kind_of_kreis(
         # a designation followed by a by-name: "Schwerte, Hansestadt an der Ruhr"
         ("05978028", "Integrationskonzept der Hansestadt Schwerte"),
         ("02000000", "Integrationskonzept der Freien und Hansestadt Hamburg"),
+        # the status, not the honorary designation beside it
+        ("06634009", "Integrationskonzept der Kreisstadt Homberg (Efze)"),
+        ("13071142", "Integrationskonzept der Stadt Stavenhagen"),
+        ("08115003", "Integrationskonzept der Großen Kreisstadt Böblingen"),  # 67, "…, Stadt"
     ],
 )
 def test_the_title_of_a_town_uses_its_designation_in_the_gemeindeverzeichnis(

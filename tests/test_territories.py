@@ -184,12 +184,24 @@ def test_umlauts_written_out_titles_before_the_name_and_near_misses() -> None:
         ("02000000", "Hamburg, Freie und Hansestadt", "Freie und Hansestadt"),
         ("05958032", "Meschede, Kreis- und  Hochschulstadt", "Kreis- und Hochschulstadt"),
         ("05754016", "Harsewinkel, Die Mähdrescherstadt", "Mähdrescherstadt"),
-        ("06435010", "Gelnhausen, Barbarossast., Krst.", "Barbarossastadt"),
+        # an honorary designation beside the status: the status (Kreisstadt, Stadt)
+        ("06435010", "Gelnhausen, Barbarossast., Krst.", "Kreisstadt"),
+        ("06634009", "Homberg (Efze), Reformationsstadt, Kreisstadt", "Kreisstadt"),
+        ("06635015", "Korbach, Hansestadt, Kreisstadt", "Kreisstadt"),
+        ("13071142", "Stavenhagen, Reuterstadt, Stadt", "Stadt"),
+        ("14522180", "Freiberg, Stadt, Universitätsstadt", "Stadt"),
+        # Baden-Württemberg's Große Kreisstädte write "Stadt"; their kind (67) says more
+        ("08115003", "Böblingen, Stadt", "Große Kreisstadt"),
+        # one designation is the designation, honorary or not
+        ("03355022", "Lüneburg, Hansestadt", "Hansestadt"),
+        ("06611000", "Kassel, documenta-Stadt", "documenta-Stadt"),
+        # a gemeindefreies Gebiet is no Gemeinde
+        ("01053105", "Sachsenwald (Forstgutsbez.),gemfr.Geb.", "gemeindefreies Gebiet"),
+        ("03351501", "Lohheide, gemfr. Bezirk", "gemeindefreier Bezirk"),
         ("09171133", "Tüßling, M", "Markt"),
         ("09172114", "Bad Reichenhall, GKSt", "Große Kreisstadt"),
         ("01054035", "Garding, Kirchspiel", "Kirchspiel"),
         ("03360006", "Ebstorf,Klosterflecken", "Klosterflecken"),
-        ("14522180", "Freiberg, Stadt, Universitätsstadt", "Stadt"),  # the first
         # a by-name alone is passed over: the next suffix, else the kind
         ("14521440", "Oberwiesenthal, Kurort, Stadt", "Stadt"),
         ("05158004", "Erkrath, Fundort des Neanderthalers, Stadt", "Stadt"),
@@ -207,6 +219,37 @@ def test_the_designation_of_real_rows_of_the_gemeindeverzeichnis(
     entry = ki.territory_catalogue().require(ags)
     assert entry.name == name
     assert entry.designation == designation
+
+
+def test_no_gemeindefreies_gebiet_of_the_directory_is_called_gemeinde() -> None:
+    """The 210 gemeindefreie Gebiete of the directory (forests, lakes, two inhabited
+    Bezirke) were titled "Gemeinde"; and of several designations the status is taken,
+    never the honorary one beside it (Reformationsstadt, Loreleystadt)."""
+    municipalities = ki.territory_catalogue().municipalities()
+    unincorporated = [e for e in municipalities if e.textkennzeichen in {"65", "66"}]
+    assert len(unincorporated) == 210
+    assert {e.designation for e in unincorporated} == {
+        "gemeindefreies Gebiet",
+        "gemeindefreier Bezirk",
+    }
+    grosse = [e for e in municipalities if e.textkennzeichen == "67"]
+    assert len(grosse) == 123
+    assert {e.designation for e in grosse} == {"Große Kreisstadt"}
+    several = {
+        e.short_name: e.designation
+        for e in municipalities
+        if sum(_designation_in(p) is not None for p in e.name.split(",")[1:]) > 1
+    }
+    assert several == {
+        "Gelnhausen": "Kreisstadt",
+        "Homberg (Efze)": "Kreisstadt",
+        "Korbach": "Kreisstadt",
+        "Sankt Goarshausen": "Stadt",
+        "Landstuhl": "Stadt",
+        "Stavenhagen": "Stadt",
+        "Freiberg": "Stadt",
+        "Mittweida": "Stadt",
+    }
 
 
 def test_every_suffix_of_the_directory_is_a_designation_or_a_known_by_name() -> None:

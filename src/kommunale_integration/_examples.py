@@ -392,6 +392,12 @@ def choose_territory(
     book = catalogue or territory_catalogue()
     exact, beginning = book.require_name(name)
     found = named_within(book, name, exact + beginning, kreis=kreis, land=land)
+    # A gemeindefreies Gebiet has no concept: never chosen, never among the candidates
+    # ("Königslutter" is the Stadt Königslutter am Elm, not the forest of that name).
+    councils = [e for e in found if not e.unincorporated]
+    if not councils:
+        raise no_council(found[0], book)
+    found = councils
     if len(found) == 1:
         return TerritoryChoice(name=name, chosen=found[0])
     # Only a unit carrying exactly the name may win by size, and it must outweigh the
@@ -429,8 +435,31 @@ def find_territory(
     return choose_territory(name, catalogue, kreis=kreis, land=land).chosen
 
 
+def no_council(
+    entry: OfficialTerritory, catalogue: TerritoryCatalogue
+) -> KommunaleIntegrationError:
+    """The refusal of a gemeindefreies Gebiet as the territory of a concept: it has no
+    council and no Integrationskonzept; its Kreis is responsible for it."""
+    kreis = catalogue.get(entry.ags[:5])
+    return KommunaleIntegrationError(
+        tr(
+            "{place} is a {designation}, an area without a Gemeinde of its own (a forest, "
+            "a lake, a military training area), without a council and without an "
+            "Integrationskonzept of its own; the Kreis is responsible for it. Create the "
+            "concept of the Kreis ({kreis}: init FOLDER --ags {kreis_ags}) or of a "
+            "neighbouring Gemeinde",
+            place=catalogue.describe(entry.ags),
+            designation=entry.designation,
+            kreis=kreis.display_name if kreis is not None else entry.ags[:5],
+            kreis_ags=entry.ags[:5],
+        )
+    )
+
+
 def _official(ags: str, catalogue: TerritoryCatalogue) -> OfficialTerritory:
     entry = catalogue.require(ags)
+    if entry.unincorporated:
+        raise no_council(entry, catalogue)
     if len(ags) == 5 and entry.kreisfrei:
         raise KommunaleIntegrationError(
             tr(

@@ -76,6 +76,7 @@ _KREISFREI = frozenset({"41", "42"})
 _CITY = frozenset({"61", "62"})
 _TOWN = frozenset({"63", "67"})
 _UNINCORPORATED = frozenset({"65", "66"})
+_GROSSE_KREISSTADT = "67"  # Baden-Württemberg's write only "Stadt" after the name
 _PREFIXES = (
     ("stadt ", 8),
     ("gemeinde ", 8),
@@ -98,6 +99,17 @@ _TITLE_ABBREVIATIONS: Final = {
 #: ("Hansestadt", "Marktgemeinde", "Flecken"); a suffix without one is a by-name
 #: ("Kurort", "Tor zur Eifel", "Fundort des Neanderthalers").
 _DESIGNATION_ENDINGS: Final = ("stadt", "gemeinde", "markt", "flecken", "kirchspiel")
+
+#: The designations that state what a Stadt or Gemeinde is (its status under the
+#: Gemeindeordnung), as against an honorary one granted beside it ("Reformationsstadt",
+#: "Barbarossastadt", "Universitätsstadt"): where the directory gives both, the status is
+#: the designation ("Homberg (Efze), Reformationsstadt, Kreisstadt" is a Kreisstadt).
+_STATUS_DESIGNATIONS: Final = frozenset(
+    {
+        "Stadt", "Kreisstadt", "Große Kreisstadt", "Gemeinde", "Markt", "Marktgemeinde",
+        "Flecken", "Marktflecken", "Kirchspiel",
+    }
+)  # fmt: skip
 
 
 #: Abbreviations of the Länder (ISO 3166-2 without "DE-", and NRW) -> Land AGS.
@@ -340,23 +352,35 @@ class OfficialTerritory:
     @property
     def designation(self) -> str | None:
         """The official designation of a Stadt or Gemeinde, as the Gemeindeverzeichnis
-        gives it after the name (the first one, written out): ``Hansestadt`` for
-        ``Lüneburg, Hansestadt``, ``Große Kreisstadt`` for ``Dachau, GKSt``, ``Markt``
-        for ``…, M``, ``Universitätsstadt``; else its kind (``textkennzeichen``):
-        ``Stadt`` or ``Gemeinde``. ``None`` for a Kreis, Land or Regierungsbezirk.
+        gives it after the name (written out): ``Hansestadt`` for ``Lüneburg,
+        Hansestadt``, ``Große Kreisstadt`` for ``Dachau, GKSt``, ``Markt`` for ``…, M``,
+        ``Universitätsstadt``; else its kind (``textkennzeichen``): ``Stadt``, ``Große
+        Kreisstadt`` (67, also for ``Böblingen, Stadt``) or ``Gemeinde``. ``None`` for a
+        Kreis, Land or Regierungsbezirk.
 
-        A by-name after the designation is left out (``Hansestadt`` for ``Schwerte,
-        Hansestadt an der Ruhr``, ``Stadt`` for ``Horstmar, Stadt der Burgmannshöfe``);
-        a suffix that is a by-name alone (``Kurort``, ``Tor zur Eifel``) is passed over.
+        Of several designations, the first that states the status (``Stadt``,
+        ``Kreisstadt``, ``Große Kreisstadt``, ``Markt``, ``Gemeinde`` …) is taken, not an
+        honorary one beside it: ``Kreisstadt`` for ``Homberg (Efze), Reformationsstadt,
+        Kreisstadt``. A by-name after the designation is left out (``Hansestadt`` for
+        ``Schwerte, Hansestadt an der Ruhr``, ``Stadt`` for ``Horstmar, Stadt der
+        Burgmannshöfe``); a suffix that is a by-name alone (``Kurort``, ``Tor zur Eifel``)
+        is passed over. A gemeindefreies Gebiet (a forest, a lake, a military training
+        area: no Gemeinde, no council) is ``gemeindefreies Gebiet``, or ``gemeindefreier
+        Bezirk`` for the two inhabited ones (Lohheide, Osterheide).
 
         .. versionadded:: 0.2.0
         """
         if len(self.ags) != 8:
             return None
-        for part in self.name.split(",")[1:]:
-            designation = _designation_in(part)
-            if designation is not None:
-                return designation
+        if self.unincorporated:
+            inhabited = self.textkennzeichen == "65"
+            return "gemeindefreier Bezirk" if inhabited else "gemeindefreies Gebiet"
+        found = [d for d in map(_designation_in, self.name.split(",")[1:]) if d is not None]
+        designation = next((d for d in found if d in _STATUS_DESIGNATIONS), None)
+        if designation in (None, "Stadt") and self.textkennzeichen == _GROSSE_KREISSTADT:
+            return "Große Kreisstadt"  # "Böblingen, Stadt": its kind says more
+        if designation is not None or found:
+            return designation or found[0]
         return "Stadt" if self.kind in (TerritoryKind.TOWN, TerritoryKind.CITY) else "Gemeinde"
 
     def language_names(self) -> frozenset[str]:
