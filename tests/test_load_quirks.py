@@ -262,9 +262,10 @@ def test_categories_and_target_groups_by_code_or_german_name(tmp_path: Path) -> 
         encoding="utf-8",
     )
     actors = ki.read_table(path, "actors")
-    # "Wohlfahrtsverband" can be a code: read as the code it is (as a Handlungsfeld),
-    # and validation names the code its German name means.
-    assert [a.category for a in actors] == ["authority", "Wohlfahrtsverband", "education"]
+    # "Wohlfahrtsverband" could be a code, but the catalogue has none such: it is the
+    # German name the refusal below lists ("welfare (Wohlfahrtsverband)"), and was kept
+    # as a code that validation then called unknown.
+    assert [a.category for a in actors] == ["authority", "welfare", "education"]
     assert [a.target_groups for a in actors] == [
         ("gefluechtete", "neuzugewanderte"),
         ("migrationsgeschichte",),
@@ -274,8 +275,14 @@ def test_categories_and_target_groups_by_code_or_german_name(tmp_path: Path) -> 
         id="t", title="T", territory="05558012", territories=TERRITORIES, actors=tuple(actors)
     )
     found = {f.code: f.message for f in ki.validate(concept).findings}
-    assert "„Wohlfahrtsverband“" in found["unknown-category"]
-    assert "„welfare“" in found["unknown-category"]
+    assert "unknown-category" not in found
+    assert "„Eigene Gruppe“" in found["unknown-target-group"]
+    path.write_text(
+        "Name;Kategorie;Zielgruppen\nVHS;Bildungseinrichtung;Neuzugewanderte, Familie\n",
+        encoding="utf-8",
+    )
+    (actor,) = ki.read_table(path, "actors")
+    assert (actor.category, actor.target_groups) == ("education", ("neuzugewanderte", "Familie"))
     path.write_text("Name;Kategorie\nVerein;Verein e.V.\n", encoding="utf-8")
     with pytest.raises(ki.LoadError) as caught:
         ki.read_table(path, "actors")

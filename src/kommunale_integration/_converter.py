@@ -526,9 +526,19 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+def _key_text(key: Any) -> str:
+    """A key of a mapping as the file wrote it: YAML's ``~:`` or ``null:`` is ``null``
+    (not Python's ``None``), ``true:`` is ``true``, ``1.50:`` is ``1.50``."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return _written(key)
+
+
 def _describe(error: BaseException, path: str) -> tuple[str, str, str]:
     if isinstance(error, ForbiddenExtraKeysError):
-        names = sorted(str(key) for key in error.extra_fields)
+        names = sorted(map(_key_text, error.extra_fields))
         keys = ", ".join(names)
         # "tіtle" with a Cyrillic і looks like "title": say which character is foreign
         foreign = [

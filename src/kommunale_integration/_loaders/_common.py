@@ -101,6 +101,10 @@ _MESSAGES: dict[str, str] = {
     "missing-owner": 'a contact needs a value in "{actor}" or "{offer}"',
     "unknown-territory": '"{found}" is not a known municipality',
     "unknown-actor": '"{found}" is not a known actor (neither id nor name)',
+    "refused-actor": (
+        '"{found}" is the actor of {table}, row {line}, which could not be read: correct '
+        "the error reported there"
+    ),
     "unknown-network": '"{found}" is not a network of the concept (neither id nor name)',
     "field-title-as-code": (
         '"{found}" is read as the code it is, though it is the title of the field "{field}"; '
@@ -121,6 +125,10 @@ _MESSAGES: dict[str, str] = {
     "truncated-file": "file ends in the middle of a value (unclosed quote)",
     "truncated-xlsx": "file ends before the directory of its ZIP archive (a truncated workbook?)",
     "malformed-csv": "malformed CSV: {problem}",
+    "stray-quote": (
+        'a value in quotes that begins in this row holds a quotation mark (") that ends it '
+        'early: write the mark twice ("") or remove it'
+    ),
     "file-too-large": "file has {size} bytes, more than the limit of {limit} bytes",
     "stream-too-large": "file is larger than the limit of {limit} bytes",
     "xlsx-too-large": "workbook would unpack to {size} bytes (limit {limit}); it is not opened",

@@ -112,6 +112,8 @@ def read_csv_rows(data: bytes, display: str, collector: Collector) -> TableRows 
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             collector.add("truncated-file", file=display, row=number + 1)
+        elif "expected after" in str(exc):  # "';' expected after '\"'": a quote not doubled
+            collector.add("unreadable-file", "stray-quote", file=display, row=number + 1)
         else:
             collector.add(
                 "unreadable-file",

@@ -394,6 +394,9 @@ class Resolver:
     field_titles: dict[str, str] = attrs.field(factory=dict)
     field_ids: set[str] = attrs.field(factory=set)
     network_names: dict[str, str] = attrs.field(factory=dict)
+    refused_actors: dict[str, tuple[str, int]] = attrs.field(factory=dict)
+    """The file and row of every actor whose row could not be read, by its id and its
+    name (normalised): a reference to it is no "unknown actor" but says where it is."""
     catalogue: Callable[[], TerritoryCatalogue | None] | None = None
     """Gives the Gemeindeverzeichnis for names of towns outside the concept: the one the
     concept names in ``territory_catalogue`` (``None`` when it cannot be read); without
@@ -454,8 +457,29 @@ class Resolver:
         if found is None:
             if not strict:
                 return text
-            raise CellError("unknown-reference", "unknown-actor", found=text)
+            raise self.unknown_actor(text)
         return found
+
+    def refuse_actor(self, values: Mapping[str, Any], file: str, row: int) -> None:
+        """Remember the actor of a row of *file* that could not be read (its errors are
+        reported), by the id and the name its cells give."""
+        for key in ("id", "name"):
+            value = values.get(key)
+            if isinstance(value, str) and value.strip():
+                self.refused_actors.setdefault(normalise_header(value), (file, row))
+        name = values.get("name")
+        if isinstance(name, str) and not values.get("id") and slugify(name):
+            self.refused_actors.setdefault(normalise_header(slugify(name)), (file, row))
+
+    def unknown_actor(self, text: str) -> CellError:
+        """The error of a reference *text* to no actor of the concept; for an actor
+        whose own row could not be read, it names that row."""
+        refused = self.refused_actors.get(normalise_header(text))
+        if refused is not None:
+            return CellError(
+                "unknown-reference", "refused-actor", found=text, table=refused[0], line=refused[1]
+            )
+        return CellError("unknown-reference", "unknown-actor", found=text)
 
     def add_field(self, field_id: str, title: str) -> None:
         """Make the Handlungsfeld *field_id* known by its *title* too."""
@@ -679,19 +703,22 @@ def _national_name(text: str, resolver: Resolver) -> str | None:
 def _catalogue_code(text: str, name: str, *, strict: bool = False) -> str:
     """The code of catalogue *name* that *text* gives by code or by label.
 
-    As with a Handlungsfeld, a text that can be a code (``authority``, ``welfare``) is
-    read as the code it is (validation names an unknown one with the nearest code);
-    only a text a code cannot be (``Behörde``, ``Geflüchtete``: the German labels a
-    newcomer writes) is looked up among the labels. *strict*: a text that is neither
-    is refused with the codes there are (an actor's category must be a code).
+    A code of the catalogue (``authority``, ``welfare``) is the code it is; any other
+    text is looked up among the labels (``Behörde``, ``Geflüchtete``, and
+    ``Wohlfahrtsverband`` or ``Bildungseinrichtung``, which look like codes: the German
+    names the refusal below lists); a text that can be a code and is no label stays as
+    it is (validation names an unknown code with the nearest one). Unlike a
+    Handlungsfeld, whose codes a concept chooses, these catalogues are the library's.
+    *strict*: a text that is neither is refused with the codes there are (an actor's
+    category must be a code).
     """
-    if is_slug(text):
-        return text
     catalogue = shipped_catalogue(name)
+    if text in catalogue:
+        return text
     code = catalogue.code_of(text)
     if code is not None:
         return code
-    if not strict:
+    if not strict or is_slug(text):
         return text
     raise CellError(
         "invalid-value",
@@ -745,7 +772,7 @@ def decode_cell(
             return text
         found = resolver.actor_names.get(normalise_header(text))
         if found is None:
-            raise CellError("unknown-reference", "unknown-actor", found=text)
+            raise resolver.unknown_actor(text)
         return found
     if codec == "codes":
         return _split(_as_text(raw))
@@ -985,6 +1012,8 @@ def decode_rows(
                     "missing-value", file=file, row=row_number, column=found_headers[col.key]
                 )
         if not ok:
+            if kind is TableKind.ACTORS:
+                resolver.refuse_actor(values, file, row_number)
             continue
         dims = {
             name: unneutralise(_as_text(cells[index])).strip()
@@ -1004,6 +1033,8 @@ def decode_rows(
         )
         if item is not None:
             result.append(DecodedRow(item=item, row=row_number, columns=found_headers))
+        elif kind is TableKind.ACTORS:
+            resolver.refuse_actor(values, file, row_number)
     return result
 
 

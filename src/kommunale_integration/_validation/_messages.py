@@ -28,6 +28,10 @@ __all__ = [
 MESSAGES: Mapping[str, str] = {
     "duplicate-id": "{subject}: the id “{id}” is already used by {first}.",
     "unknown-reference": "{subject}: there is no {kind} “{ref}” in the concept.",
+    "unknown-reference/case": (
+        "{subject}: there is no {kind} “{ref}” in the concept; meant is probably “{meant}” "
+        "(a code is written in its own capitals and small letters)."
+    ),
     "unknown-reference/lost-zero": (
         "{subject}: there is no {kind} “{ref}” in the concept; did the AGS lose its "
         'leading zero? Write it in quotes: "{meant}".'

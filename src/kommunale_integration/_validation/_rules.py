@@ -170,11 +170,16 @@ class ReferenceRule(BuiltinRule):
             # An AGS written as a number lost its leading zero (4012000 for 04012000).
             meant, repaired = repair_ags(ref) if target == "territories" else (ref, False)
             lost_zero = repaired and meant in known["territories"]
+            # "Sprache" for the code "sprache": a title or a name written where the code goes
+            cased = [k for k in sorted(known[target]) if k.casefold() == ref.casefold()]
+            key = "unknown-reference/lost-zero" if lost_zero else None
+            if cased and not lost_zero:
+                meant, key = cased[0], "unknown-reference/case"
             return self.emit(
                 context,
                 "unknown-reference",
                 path,
-                key="unknown-reference/lost-zero" if lost_zero else None,
+                key=key,
                 subject=subject(context, collection, index),
                 kind=label("indicators" if target == "values" else target, context.lang),
                 ref=ref,
