@@ -531,6 +531,28 @@ def test_the_likeliest_partners_are_tried_first(partner: int, pinned: int) -> No
     assert ruled(values, hidden, relations) == []
 
 
+def test_the_cells_next_to_a_primary_cell_are_tried_first() -> None:
+    """The partner search tries the cells that share a relation with the primary cell
+    (and those of its block) before any further off: the 5 beside the 1 of a distinct
+    count is its partner, though eight zeros two relations away (parts, with the
+    count, of a larger one; each pinned by cells the attacker knows) are likelier
+    ones. (Found by a mutant of ``_Search._explain`` that searched within two
+    relations at once: the eight zeros were tried, and the 1 stayed alone.)"""
+    values: dict[Any, int] = {"a": 1, "c": 5, "year": 6, "all": 6}
+    pins = [f"d{i}" for i in range(8)]
+    relations: list[Relation] = [("year", ["a", "c"], False), ("all", ["year", *pins], False)]
+    known: set[Any] = set()
+    for d in pins:
+        values[d], values[f"K{d}"], values[f"w{d}"] = 0, 7, 7
+        known |= {f"K{d}", f"w{d}"}
+        relations.append((f"K{d}", [d, f"w{d}"], True))
+    result = protect(values, relations, DisclosureControl(), known=known)
+    hidden = set(result.suppressed)
+    assert hidden == {"a", "c"}
+    assert not exposed(values, hidden, relations)
+    assert ruled(values, hidden, relations) == []
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="the partner search tries the eight likeliest cells only (EXPLAIN_TRIES): "
@@ -545,6 +567,35 @@ def test_a_partner_behind_eight_likelier_cells_is_found() -> None:
     result = protect(values, relations, DisclosureControl(), known=known)
     hidden = set(result.suppressed)
     assert ruled(values, hidden, relations) == []
+
+
+def test_a_partner_is_searched_within_two_relations_in_a_large_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The 1 of a distinct count beside a 5 (as above), the 5 also a part of a sum
+    ``u = c + v``, ``v`` of ``s = v + w``: the 5 falls to 2 only where ``u`` or ``v``
+    moves too, two relations from the 1. In a block of more than ``PRUNE_BLOCK``
+    linked cells the partner search looks within two relations of the primary cell
+    (lowered here to 2: within one relation the 5 cannot move, and the 1 stayed alone
+    in its block); in a block of exactly ``PRUNE_BLOCK`` cells it looks at all of them
+    — with ``u`` known to the attacker, ``v`` must move and ``w`` or ``s`` with it,
+    three relations away. (Found by mutants of ``_Search._explain``: one relation
+    instead of two, and ``>=`` for ``>``.)"""
+    from kommunale_integration._engine import _protection
+
+    values = {"a": 1, "c": 5, "year": 6, "u": 12, "v": 7, "s": 14, "w": 7}
+    relations: list[Relation] = [
+        ("year", ["a", "c"], False),
+        ("u", ["c", "v"], True),
+        ("s", ["v", "w"], True),
+    ]
+    for block, known in ((2, set()), (6, {"u"})):  # (6: every linked cell but u)
+        monkeypatch.setattr(_protection, "PRUNE_BLOCK", block)
+        result = protect(values, relations, DisclosureControl(), known=known)
+        hidden = set(result.suppressed)
+        assert {"a", "c"} <= hidden
+        assert not exposed(values, hidden, relations)
+        assert ruled(values, hidden, relations) == []
 
 
 @given(cubes())
