@@ -553,6 +553,34 @@ def test_the_cells_next_to_a_primary_cell_are_tried_first() -> None:
     assert ruled(values, hidden, relations) == []
 
 
+def test_beyond_cells_never_published_the_cells_next_to_them_are_tried_first() -> None:
+    """As in the family of events above (``E`` = 4 now), with ``L`` also a part, beside
+    eight 3s that cells known to the attacker pin, of a larger distinct count: beyond
+    the patterns the search tries the cells that share a relation with them, and
+    ``E`` (at 2 while ``T`` is 3) is the partner, though the 3s further off are
+    likelier ones. (Found by a mutant of ``_Search._explain`` that looked two
+    relations beyond the patterns: the eight 3s were tried, and ``T`` stayed alone.)"""
+    values: dict[Any, int] = {"T": 1, "E": 4, "L": 5, "Pt": 1, "Pe": 4, "Pb": 0, "all": 29}
+    pins = [f"d{i}" for i in range(8)]
+    relations: list[Relation] = [
+        ("T", ["Pt", "Pb"], True),
+        ("E", ["Pe", "Pb"], True),
+        ("L", ["Pt", "Pe", "Pb"], True),
+        ("all", ["L", *pins], False),
+    ]
+    known: set[Any] = set()
+    for d in pins:
+        values[d], values[f"K{d}"], values[f"w{d}"] = 3, 10, 7
+        known |= {f"K{d}", f"w{d}"}
+        relations.append((f"K{d}", [d, f"w{d}"], True))
+    patterns = {"Pt", "Pe", "Pb"}
+    result = protect(values, relations, DisclosureControl(), free=patterns, known=known)
+    hidden = set(result.suppressed)
+    assert hidden == {"T", "E"}
+    assert not [c for c, _ in exposed(values, hidden | patterns, relations) if c in hidden]
+    assert ruled(values, hidden, relations, unknown=patterns) == []
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="the partner search tries the eight likeliest cells only (EXPLAIN_TRIES): "
