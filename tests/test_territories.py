@@ -452,6 +452,23 @@ def test_a_name_that_does_not_fit_its_ags_is_a_warning_with_the_official_name() 
     assert not _codes(ki.validate(fitting), "territory-name-mismatch")
 
 
+def test_a_gemeindefreies_gebiet_as_the_concepts_territory_is_an_error() -> None:
+    """init refuses a gemeindefreies Gebiet (a forest has no council and no concept);
+    a concept written by hand with one passed validation."""
+    forest = ki.Territory(ags="01053105", name="Sachsenwald", kind="municipality")
+    [error] = _codes(ki.validate(_concept(forest)), "territory-unincorporated")
+    assert error.severity is ki.Severity.ERROR
+    assert error.location.path == "territory"
+    assert "Sachsenwald" in error.message
+    assert "ist ein gemeindefreies Gebiet" in error.message
+    assert "Kreis Herzogtum Lauenburg: 01053" in error.message
+    english = _codes(ki.validate(_concept(forest), lang="en"), "territory-unincorporated")
+    assert "is a gemeindefreies Gebiet" in english[0].message
+    # inside the Kreis's concept the forest is one of its territories, and fine
+    kreis = ki.Territory(ags="01053", name="Herzogtum Lauenburg", kind="district")
+    assert not _codes(ki.validate(_concept(kreis, forest)), "territory-unincorporated")
+
+
 def test_a_name_known_nowhere_gets_no_guess() -> None:
     concept = _concept(ki.Territory(ags="05566088", name="Xyzdorf", kind="municipality"))
     [warning] = _codes(ki.validate(concept), "territory-name-mismatch")

@@ -43,6 +43,12 @@ MESSAGES: Mapping[str, str] = {
     "territory-name-mismatch/no-guess": (
         "territory “{name}”: {ags} is {official}; the name does not fit the AGS."
     ),
+    "territory-unincorporated": (
+        "the concept's territory {place} is a {designation}, an area without a Gemeinde "
+        "of its own, without a council and without an Integrationskonzept of its own; "
+        "the Kreis is responsible for it: give the AGS of the Kreis ({kreis}: "
+        "{kreis_ags}) or of a neighbouring Gemeinde."
+    ),
     "territory-bezirk-population": (
         "territory “{name}”: a Bezirk of {city} without its own population; figures per "
         "inhabitant would use the whole city's ({population}): enter population and "

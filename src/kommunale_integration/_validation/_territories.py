@@ -77,6 +77,11 @@ class TerritoryRule(BuiltinRule):
     spellings of its official name (``Coesfeld, Stadt``, ``Coesfeld``, ``Stadt
     Coesfeld``); the message names the official unit and the AGS probably meant.
 
+    ``territory-unincorporated`` (error): the concept's own territory is a
+    gemeindefreies Gebiet (a forest, a lake, a military training area): it has no
+    council and no Integrationskonzept; its Kreis is responsible for it (``init``
+    refuses such a territory; this finds a hand-written one).
+
     ``territory-bezirk-population`` (warning): a Bezirk of Berlin or Hamburg (the
     city's AGS under the Bezirk's name) without its own population, so that figures
     per inhabitant would divide by the whole city's.
@@ -86,6 +91,7 @@ class TerritoryRule(BuiltinRule):
     codes: ClassVar[Mapping[str, Severity]] = {
         "territory-unknown-ags": Severity.ERROR,
         "territory-name-mismatch": Severity.WARNING,
+        "territory-unincorporated": Severity.ERROR,
         "territory-bezirk-population": Severity.WARNING,
     }
 
@@ -114,6 +120,18 @@ class TerritoryRule(BuiltinRule):
                 )
         if concept.territory not in own and concept.territory not in book:
             yield self._unknown(context, "territory", concept.territory, book)
+        entry = book.get(concept.territory)
+        if entry is not None and entry.unincorporated:
+            kreis = book.get(concept.territory[:5])
+            yield self.emit(
+                context,
+                "territory-unincorporated",
+                "territory",
+                place=book.describe(concept.territory),
+                designation=entry.designation,
+                kreis=kreis.display_name if kreis is not None else concept.territory[:5],
+                kreis_ags=concept.territory[:5],
+            )
         for path, ref in _refs(context):
             if ref not in own and ref not in book and ref.isdigit():
                 yield self._unknown(context, path, ref, book)
