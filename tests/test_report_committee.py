@@ -670,6 +670,40 @@ def test_every_chart_has_a_readable_scale_and_whole_legend() -> None:
         assert 'viewBox="0 0 400 220"' in svg
 
 
+def test_a_chart_legend_ends_inside_the_picture_in_html_and_docx() -> None:
+    """The Stadt's chart printed "In Arbeit oder Ausbildung vermittelte Zugewan" in its
+    legend, cut off by the picture's edge: a name too long for the legend is "Wert" there,
+    in the SVG and the DOCX's PNG alike; the caption under the chart names it."""
+    from kommunale_integration._reports._charts import LEGEND_CHARS, trend_plot
+    from kommunale_integration._reports._format import Formatter
+
+    folder = ki.example_path("stadt_coesfeld")
+    stadt = ki.load_concept(folder)
+    cases = ki.read_cases(folder / "cases.csv", folder / "events.csv")
+    html = ki.build_report(stadt, "2025", cases=cases, today=date(2026, 3, 2))
+    legends = []
+    for svg in re.findall(r"<svg.*?</svg>", html, re.S):
+        if 'class="legends"' not in svg:
+            continue
+        left = int(re.search(r'translate\((\d+), \d+\)" class="legends"', svg).group(1))
+        for text in re.findall(r"<text[^>]*>([^<]*)</text>", svg.split('class="legends"')[1]):
+            # 13 units a letter, at most about 7 wide, after the 17 of the colour box
+            assert left + 17 + 7 * len(text) <= 400, text
+            legends.append(text)
+    assert "Wert" in legends
+    assert "Vermittlungsquote" in legends
+    assert "Entwicklung von „In Arbeit oder Ausbildung vermittelte Zugewanderte" in html
+    context = ki.report_context(stadt, "2025", cases=cases, today=date(2026, 3, 2))
+    figure = next(
+        f
+        for section in context.fields
+        for f in section.figures
+        if f.chart_target is not None and len(f.indicator.name) > LEGEND_CHARS
+    )
+    [axes] = trend_plot(figure, Formatter("de")).axes
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["Wert", "Zielwert"]
+
+
 @pytest.mark.parametrize(
     ("top", "whole", "marks"),
     [

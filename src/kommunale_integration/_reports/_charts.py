@@ -53,6 +53,22 @@ def value_axis_title(figure: Figure) -> str | None:
     return unit or None
 
 
+#: The longest Kennzahl name a chart's legend shows; a longer one is "Wert" there (the
+#: caption under the chart names the Kennzahl). In the SVG the legend's text begins
+#: about 115 of 400 units from the left, at 13 units a letter about 7 wide: 40 letters
+#: end inside the picture ("In Arbeit oder Ausbildung vermittelte Zugewanderte", 50,
+#: printed as "… Zugewan", cut off by the picture's edge).
+LEGEND_CHARS: Final = 40
+
+
+def legend_name(figure: Figure, fmt: Formatter) -> str:
+    """The name of the Kennzahl's line in the legend of its chart, the same in the SVG
+    (HTML) and the PNG (DOCX): the name, or "Wert" when it is longer than
+    :data:`LEGEND_CHARS` (the caption names it in full)."""
+    name = figure.indicator.name
+    return name if len(name) <= LEGEND_CHARS else fmt.t("value")
+
+
 def chart_title(figure: Figure, fmt: Formatter, *, own: bool = False) -> str:
     """The chart's title with the unit of its values (also on the value axis:
     :func:`value_axis_title`), e.g.
@@ -193,7 +209,7 @@ def trend_svg(figure: Figure, fmt: Formatter, *, chart_id: str) -> str:
         style=style,
         show_legend=figure.chart_target is not None,
         legend_at_bottom=True,
-        legend_at_bottom_columns=1,  # one entry a line: a long name is never cut off
+        legend_at_bottom_columns=1,  # one entry a line, a long name is "Wert": legend_name
         truncate_legend=-1,
         allow_interruptions=True,
         include_x_axis=True,
@@ -214,7 +230,7 @@ def trend_svg(figure: Figure, fmt: Formatter, *, chart_id: str) -> str:
         if ticks:
             chart.y_labels = ticks
     chart.add(
-        figure.indicator.name,
+        legend_name(figure, fmt),
         [_float(p.published) for p in figure.series],
         stroke_style={"width": 3},
     )
@@ -340,7 +356,7 @@ def trend_plot(figure: Figure, fmt: Formatter) -> Any:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    name, title = figure.indicator.name, value_axis_title(figure)
+    name, title = legend_name(figure, fmt), value_axis_title(figure)
     families, undrawable = png_fonts([name, fmt.t("target"), *([title] if title else [])])
     for text in undrawable:
         log.warning(
