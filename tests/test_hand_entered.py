@@ -76,6 +76,60 @@ def test_a_kennzahl_without_definition_says_so_in_the_annex_of_every_format(
     assert cells == [f"– ({said})"] * 2
 
 
+COUNTS = """\
+  - {id: aktiv, name: Begleitete Fälle, numerator: {count: active}, unit: Fälle}
+  - {id: neu, name: Neue Fälle, numerator: {count: new}, unit: Fälle}
+  - id: neu-sgb2
+    name: Neue Fälle im SGB II
+    numerator: {count: new, filters: [{attribute: legal_basis, values: [SGB II]}]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "active", "new", "said"),
+    [
+        (
+            "de",
+            "Fälle, die im Berichtszeitraum mindestens einen Tag offen waren.",
+            "Fälle, die im Berichtszeitraum eröffnet wurden.",
+            "keine Definition erfasst",
+        ),
+        (
+            "en",
+            "Cases open on at least one day of the report period.",
+            "Cases opened in the report period.",
+            "no definition recorded",
+        ),
+    ],
+)
+def test_a_plain_case_count_without_definition_has_the_standard_one_in_every_format(
+    tmp_path: Path, lang: str, active: str, new: str, said: str
+) -> None:
+    """The Stadt's annex said "keine Definition erfasst" for "Begleitete Fälle (aktiv)",
+    a count whose meaning the library itself fixes: a plain count of active or new
+    cases is defined there in every format (one outline); a filtered count is not."""
+    import io
+
+    import docx
+
+    text = PLAIN.replace("observations:", COUNTS + "observations:")
+    (tmp_path / "konzept.yaml").write_text(text, encoding="utf-8")
+    concept = ki.load_concept(tmp_path)
+    md = ki.build_report(concept, "2026", format="md", lang=lang)
+    html = ki.build_report(concept, "2026", format="html", lang=lang)
+    doc = docx.Document(io.BytesIO(ki.build_report(concept, "2026", format="docx", lang=lang)))
+    annex = next(t for t in doc.tables if t.rows[0].cells[1].text == "Definition")
+    cells = {row.cells[0].text: row.cells[1].text for row in annex.rows[1:]}
+    for name, definition in [
+        ("Begleitete Fälle", active),
+        ("Neue Fälle", new),
+        ("Neue Fälle im SGB II", f"– ({said})"),
+    ]:
+        assert f"| {name} | {definition} |" in md
+        assert cells[name] == definition
+    assert f"<td>{active}</td>" in html
+
+
 def test_the_report_shows_the_year_the_engine_makes_from_quarters(tmp_path: Path) -> None:
     """Four quarters entered by hand with ``over_time: sum`` make the year in
     ``compute_indicators``; the report (without a case export) showed the Kennzahl

@@ -420,6 +420,8 @@ MESSAGES: Mapping[str, str] = {
     "indicator_definitions": "Indicator definitions",
     "definition": "Definition",
     "definition_missing": "– (no definition recorded)",
+    "definition_active": "Cases open on at least one day of the report period.",
+    "definition_new": "Cases opened in the report period.",
     "unit": "Unit",
     "source": "Source",
     "origin_local": "own definition",

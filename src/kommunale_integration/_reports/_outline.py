@@ -29,7 +29,7 @@ from typing import Final, Literal
 import attrs
 
 from .._engine.forecasting import WINDOW, Forecast, ForecastRefusal, ForecastStatus
-from .._model import Indicator, MeasureStatus, ObservationStatus
+from .._model import CaseCount, CaseCountKind, Indicator, MeasureStatus, ObservationStatus
 from .._periods import ReportPeriod
 from ._charts import chart_description, chart_gaps, chart_title, has_chart
 from ._context import DecisionView, Figure, MeasureView, OutsideView, Point, ReportContext, _shift
@@ -1061,6 +1061,25 @@ def _text_section(attribute: str) -> Builder:
 # --------------------------------------------------------------------------- annexes
 
 
+def _definition(indicator: Indicator, fmt: Formatter) -> str:
+    """The definition of a Kennzahl in the annex: the concept's; without one, that of a
+    plain count of active or new cases (the committee read "keine Definition erfasst"
+    for the Stadt's "Begleitete Fälle (aktiv)"); else a note, never an empty cell."""
+    own = " ".join(x for x in (indicator.definition, indicator.method_notes) if x)
+    if own:
+        return fmt.own(own)
+    count = indicator.numerator
+    if (
+        isinstance(count, CaseCount)
+        and indicator.denominator is None
+        and indicator.scale == 1
+        and not count.filters
+        and count.count is not CaseCountKind.EVENTS
+    ):
+        return fmt.t(f"definition_{count.count.value}")
+    return fmt.t("definition_missing")
+
+
 def _definitions(ctx: ReportContext, fmt: Formatter) -> Body | None:
     t = fmt.t
     if not ctx.indicators:
@@ -1073,9 +1092,7 @@ def _definitions(ctx: ReportContext, fmt: Formatter) -> Body | None:
                 [
                     (
                         fmt.own(indicator_label(i)),
-                        # a Kennzahl entered without a definition says so (no empty cell)
-                        fmt.own(" ".join(x for x in (i.definition, i.method_notes) if x))
-                        or t("definition_missing"),
+                        _definition(i, fmt),
                         "; ".join(
                             x
                             for x in (
