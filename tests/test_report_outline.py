@@ -300,6 +300,9 @@ def test_money_and_posts_in_every_format(kreis_reports: dict[str, Any]) -> None:
         assert "Lehrkraft (abgeordnet)" in text, name
         assert "davon 2,0 abgeordnet" in text, name
     md = texts["md"]
+    # The seconded teacher's post names no funding: said, not an empty cell.
+    teacher = "| Lehrkraft (abgeordnet) | Kommunales Integrationszentrum Kreis Coesfeld |"
+    assert f"{teacher} nicht benannt | 2,0 |" in md
     # 18.000 € and 20.000 € have no period: listed, not summed into 2025.
     assert "| Summe |  |  | 170.000\u00a0€ |" in md
     assert "Ohne Zeitraumangabe, nicht in der Summe: Ehrenamt in der Flüchtlingshilfe" in md

@@ -869,7 +869,9 @@ def _finances(ctx: ReportContext, fmt: Formatter) -> Body | None:
             (
                 fmt.own(f.programme),
                 fmt.own(f.provider),
-                ", ".join(fmt.own(m) for m in f.measures) or fmt.own(f.recipient or ""),
+                # an empty cell says nothing to a council member: "nicht benannt"
+                ", ".join(fmt.own(m) for m in f.measures)
+                or (fmt.own(f.recipient) if f.recipient else t("not_named")),
                 fmt.money_short(f.amount) + (f" {t('per_year')}" if f.per_year else ""),
             )
             for f in money.funding
@@ -895,7 +897,7 @@ def _finances(ctx: ReportContext, fmt: Formatter) -> Body | None:
                     else ""
                 ),
                 fmt.own(s.actor),
-                fmt.own(s.funding or ""),
+                fmt.own(s.funding) if s.funding else t("not_named"),
                 fmt.number(s.fte, 1),
             )
             for s in money.staff
