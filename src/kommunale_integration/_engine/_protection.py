@@ -81,8 +81,11 @@ witness: on the Kreis example by sex 36 of them were suppressed (the first quart
 87 among them), though witnesses without them exist. Priced at ten cells, a witness
 takes one only where the way around it moves more than about ten published cells."""
 EXPLAIN_TRIES = 8
-""":meth:`_Search.explain` tries this many cells to hold at 1 to ``threshold − 1``
-beside a primary cell that no witness explains, and takes the cheapest witness."""
+""":meth:`_Search.explain` tries this many cells at a time to hold at 1 to
+``threshold − 1`` beside a primary cell that no witness explains, the likeliest first,
+and takes the cheapest witness of the first group that gives one (the next group only
+when none of this one does: the likeliest may all be pinned by what the attacker
+knows)."""
 _INF = math.inf
 _NO_KEYS: frozenset[int] = frozenset()
 _state = {"quiet": False}
@@ -1240,8 +1243,8 @@ class _Search:
     def _explain(self, p: int, others: Sequence[int], threshold: int) -> bool:
         """A witness for *p* that holds a cell of its block (*others*), or one that
         shares a relation with it, at 1 to ``threshold − 1`` (the cheapest of the
-        first ``EXPLAIN_TRIES`` candidates that give one); taken, True — else
-        False."""
+        first group of ``EXPLAIN_TRIES`` candidates that gives one); taken, True —
+        else False."""
         import numpy as np
 
         finder = self.finder
@@ -1266,7 +1269,8 @@ class _Search:
 
         def cheapest(ball: Any) -> tuple[float, dict[int, float]] | None:
             """The cheapest witness that holds a candidate of *ball* (or of *others*)
-            in range, of the first ``EXPLAIN_TRIES`` not tried yet."""
+            in range, of the first group of ``EXPLAIN_TRIES`` not tried yet that
+            gives one."""
             nearby = [c for c in ball.tolist() if c != target]
             if to_cube is not None:
                 nearby = [int(to_cube[c]) for c in nearby]
@@ -1277,17 +1281,24 @@ class _Search:
             # the likeliest first: the cells nearest to 1 … threshold − 1
             candidates.sort(key=lambda q: (abs(float(value[q]) - (threshold - 1)), q))
             best: tuple[float, dict[int, float]] | None = None
-            for q in candidates[:EXPLAIN_TRIES]:
-                col = lp(q)
-                near = np.union1d(whole, [col])
-                box = (col, 1.0 - float(value[q]), threshold - 1.0 - float(value[q]))
-                change = system.witness(near, target, self.rise[p], cost, box)
-                if change is None or not box[1] - _TOL <= change.get(col, 0.0) <= box[2] + _TOL:
-                    continue
-                price = sum(float(cost[c]) for c in change)
-                if best is None or price < best[0]:
-                    best = (price, change)
-            tried.update(candidates[:EXPLAIN_TRIES])
+            # (by groups of EXPLAIN_TRIES, until one gives a witness: the likeliest
+            # cells may all be pinned by what the attacker knows, and a partner further
+            # down the list is a partner all the same)
+            for start in range(0, len(candidates), EXPLAIN_TRIES):
+                group = candidates[start : start + EXPLAIN_TRIES]
+                for q in group:
+                    col = lp(q)
+                    near = np.union1d(whole, [col])
+                    box = (col, 1.0 - float(value[q]), threshold - 1.0 - float(value[q]))
+                    change = system.witness(near, target, self.rise[p], cost, box)
+                    if change is None or not box[1] - _TOL <= change.get(col, 0.0) <= box[2] + _TOL:
+                        continue
+                    price = sum(float(cost[c]) for c in change)
+                    if best is None or price < best[0]:
+                        best = (price, change)
+                tried.update(group)
+                if best is not None:
+                    break
             return best
 
         tried: set[int] = set()
