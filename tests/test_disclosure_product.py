@@ -1575,11 +1575,6 @@ def _recomputed_search(
         "rise": rise,
         "order": [col for col in order if col in rise],
         "asked": finder.asked,
-        "uses": {
-            col: {k for k, w in witnesses.items() if col in w}
-            for col in range(len(cells))
-            if any(col in w for w in witnesses.values())
-        },
         "covers": {p: covering(p) for p in rise},
         "covered": {
             k: {p for p in rise if w.get(p, 0.0) >= rise[p] - tol} for k, w in witnesses.items()
@@ -1595,8 +1590,9 @@ def _recomputed_search(
 def test_the_bookkeeping_of_the_search_is_what_the_witnesses_say(
     search: tuple[dict[str, int], _PoolFinder],
 ) -> None:
-    """The search keeps, witness by witness, the cells each moves (``uses``), the cells
-    each raises far enough (``covered``, and its inverse ``covers``) and the cells no
+    """The search keeps, witness by witness, the cells each moves (``uses``, for the
+    cells the pruning pass tries to publish again, as it asks), the cells each raises
+    far enough (``covered``, and its inverse ``covers``) and the cells no
     longer asked (``exhausted``), and finds the cells that need a new witness by
     counting on them: it ends exactly as a search that recomputes all of that from
     the witnesses at every step (the same cells asked in the same order, the same
@@ -1614,7 +1610,19 @@ def test_the_bookkeeping_of_the_search_is_what_the_witnesses_say(
     search_ = _Search(values, finder, primary)
     search_.cover()
     search_.result()  # (the witnesses' entries, kept until one is taken or dropped)
+    # each cell the pruning pass tries to publish again knows the witnesses that move
+    # it (``uses``, made for those cells alone as the pass begins, and kept up to date)
+    rewitness, asked_for = search_._rewitness, []
+
+    def checked(lost: Any, col: int) -> Any:
+        moving = {k for k, change in search_.witnesses.items() if col in change}
+        assert set(lost) == moving
+        asked_for.append(col)
+        return rewitness(lost, col)
+
+    search_._rewitness = checked  # type: ignore[method-assign]
     search_.prune()
+    assert search_.uses == []  # (dropped after the pass)
     outcome = _outcome(search_)
     covered = {k: cols for k, cols in enumerate(search_.covered) if cols is not None}
     duplicates = [k for k, cols in covered.items() if len(cols) != len(set(cols))]
@@ -1626,7 +1634,6 @@ def test_the_bookkeeping_of_the_search_is_what_the_witnesses_say(
         "rise": search_.rise,
         "order": search_.order,
         "asked": finder.asked,
-        "uses": {col: keys for col, keys in enumerate(search_.uses) if keys},
         "covers": {p: keys for p, keys in enumerate(search_.covers) if keys is not None},
         "covered": {k: set(cols) for k, cols in covered.items()},
         "exhausted": search_.exhausted,

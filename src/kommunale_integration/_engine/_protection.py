@@ -944,9 +944,13 @@ class _Search:
       once suppressed — → how far a witness must raise them; ``order``: the order in
       which :meth:`cover` takes them (the largest rise first), ``rank``: each
       column's place in it (kept for a zero published again);
-    - ``uses`` (list by column): the keys of the witnesses that move the column
-      (None: none ever did; the cell can be published again only when they are
-      replaced);
+    - ``uses`` (list by column, made by :meth:`prune` and dropped after it): for each
+      cell that the pruning pass may publish again, the keys of the witnesses that
+      move it (it can be published again only when they are replaced); None for the
+      other columns (primary, locked, never published, published), whose witnesses
+      nobody asks for — sets for every moved cell, kept from the cover on, were 175 MB
+      of the peak memory of the table of new and active cases at 20,000 synthetic
+      cases by sex and legal basis (twentieth session);
     - ``covers`` (list by column): for a column of ``rise``, the keys of the
       witnesses that raise it far enough (None for the other columns);
       ``covered`` (list by key): those columns, each once (None once the witness is
@@ -1026,7 +1030,7 @@ class _Search:
         self.next_key = 0
         self.covered: list[tuple[int, ...] | None] = []
         self.rank = {col: i for i, col in enumerate(self.order)}
-        self.uses: list[set[int] | None] = [None] * len(cells)
+        self.uses: list[set[int] | None] = []  # (made by prune)
         self.covers: list[set[int] | None] = [None] * len(cells)
         for col in self.rise:
             self.covers[col] = set()
@@ -1041,9 +1045,10 @@ class _Search:
         self.cost[col] = 0.0
 
     def _add(self, change: Mapping[int, float]) -> None:
-        """Take the witness *change*: its cells are suppressed, each records it in
-        ``uses``; a zero among them joins the cells that need a witness (in the order
-        of the change); the cells it raises far enough record it in ``covers``."""
+        """Take the witness *change*: its cells are suppressed, each with a set in
+        ``uses`` records it there; a zero among them joins the cells that need a
+        witness (in the order of the change); the cells it raises far enough record it
+        in ``covers``."""
         key = self.next_key
         self.next_key += 1
         self.witnesses[key] = change
@@ -1054,10 +1059,10 @@ class _Search:
         for col, delta in change.items():
             hidden[col] = True  # as _hide (cell by cell: cheaper than at once for a few)
             cost[col] = 0.0
-            users = uses[col]
-            if users is None:
-                users = uses[col] = set()
-            users.add(key)
+            if uses:  # (while the pruning pass runs)
+                users = uses[col]
+                if users is not None:
+                    users.add(key)
             need = rise.get(col)
             if need is None:
                 if not zero[col]:
@@ -1081,8 +1086,12 @@ class _Search:
         """Drop the witness *key* from the bookkeeping."""
         self._flat = None
         uses, covers = self.uses, self.covers
-        for col in self.witnesses.pop(key):
-            cast("set[int]", uses[col]).discard(key)  # (a moved column has its set)
+        change = self.witnesses.pop(key)
+        if uses:  # (while the pruning pass runs)
+            for col in change:
+                users = uses[col]
+                if users is not None:
+                    users.discard(key)
         covered = cast("tuple[int, ...]", self.covered[key])
         self.covered[key] = None
         for col in covered:
@@ -1104,6 +1113,25 @@ class _Search:
                 continue
             self._add(change)
 
+    def _users(self, candidates: Sequence[int]) -> list[set[int] | None]:
+        """``uses``: for each of the *candidates* the keys of the surviving witnesses
+        that move it (an empty set for none), None for every other column."""
+        import numpy as np
+
+        uses: list[set[int] | None] = [None] * len(self.finder.cells)
+        for col in candidates:
+            uses[col] = set()
+        owner, cols, _ = self._entries()
+        if not candidates or not len(cols):
+            return uses
+        asked = np.zeros(len(uses), dtype=bool)
+        asked[candidates] = True
+        keys = np.array(sorted(self.witnesses), dtype=np.int64)
+        wanted = asked[cols]
+        for col, key in zip(cols[wanted].tolist(), keys[owner[wanted]].tolist(), strict=True):
+            cast("set[int]", uses[col]).add(key)
+        return uses
+
     def prune(self) -> None:
         """Publish again every secondary cell that the witnesses can do without (of
         those that fewer than the finder's ``crowd`` witnesses move)."""
@@ -1118,7 +1146,8 @@ class _Search:
         # the largest value first, then by column
         at = np.array(kept, dtype=np.int64)
         candidates: list[int] = at[np.lexsort((at, -self.value[at]))].tolist()
-        uses, hidden = self.uses, self.hidden
+        uses = self.uses = self._users(candidates)
+        hidden = self.hidden
         crowd = self.finder.crowd
         for col in candidates:
             lost = uses[col] or _NO_KEYS
@@ -1140,6 +1169,7 @@ class _Search:
         for col in candidates:  # a cell that no surviving witness moves is not needed
             if hidden[col] and not uses[col]:
                 hidden[col] = False
+        self.uses = []  # (nobody asks after the pruning pass)
         # the zeros published again leave the order (at once: not each in turn)
         rise = self.rise
         self.order = [col for col in self.order if col in rise]
