@@ -1096,7 +1096,7 @@ def _prune(finder: _ScriptedFinder, values: dict[str, int]) -> Any:
     search.cover()
     search.prune()
     hidden = {finder.cells[c] for c in range(len(finder.cells)) if search.hidden[c]}
-    moved = {finder.cells[c] for change in search.witnesses.values() for c in change}
+    moved = {finder.cells[c] for change in search._changes().values() for c in change}
     assert moved <= hidden  # every surviving witness moves suppressed cells only
     return hidden
 
@@ -1477,7 +1477,7 @@ def test_pruning_without_the_hopeless_shortcut_ends_the_same(
             result = _Search(values, mine, primary)
             result.cover()
             result.prune()
-        outcomes.append((result.hidden.tolist(), result.witnesses, mine.asked, result.failures))
+        outcomes.append((result.hidden.tolist(), result._changes(), mine.asked, result.failures))
     assert outcomes[0] == outcomes[1]
 
 
@@ -1575,11 +1575,6 @@ def _recomputed_search(
         "rise": rise,
         "order": [col for col in order if col in rise],
         "asked": finder.asked,
-        "uses": {
-            col: {k for k, w in witnesses.items() if col in w}
-            for col in range(len(cells))
-            if any(col in w for w in witnesses.values())
-        },
         "covers": {p: covering(p) for p in rise},
         "covered": {
             k: {p for p in rise if w.get(p, 0.0) >= rise[p] - tol} for k, w in witnesses.items()
@@ -1591,57 +1586,118 @@ def _recomputed_search(
 
 
 @settings(max_examples=300)
-@given(st.one_of(_pool_searches(), _pool_searches(zeros=True)))
+@given(st.one_of(_pool_searches(), _pool_searches(zeros=True)), st.sampled_from([1, 2, 3, 1024]))
 def test_the_bookkeeping_of_the_search_is_what_the_witnesses_say(
-    search: tuple[dict[str, int], _PoolFinder],
+    search: tuple[dict[str, int], _PoolFinder], batch: int
 ) -> None:
-    """The search keeps, witness by witness, the cells each moves (``uses``), the cells
-    each raises far enough (``covered``, and its inverse ``covers``) and the cells no
+    """The search keeps, witness by witness, the cells each moves (``uses``, for the
+    cells the pruning pass tries to publish again, as it asks), the cells each raises
+    far enough (``covered``, and its inverse ``covers``) and the cells no
     longer asked (``exhausted``), and finds the cells that need a new witness by
     counting on them: it ends exactly as a search that recomputes all of that from
     the witnesses at every step (the same cells asked in the same order, the same
     cells suppressed, the same witnesses), and what it keeps is what the surviving
     witnesses say. The values the suppressed cells take in the witnesses (computed
     from arrays kept between the certificate and the result) follow each witness
-    taken or dropped."""
+    taken or dropped. All of that also where the witnesses are kept as arrays every
+    *batch* witnesses (``_BATCH``: 1,024 in the engine)."""
     import copy
 
+    from kommunale_integration._engine import _protection
     from kommunale_integration._engine._protection import _Search
 
     values, finder = search
     primary = {c: THRESHOLD for c, v in values.items() if 0 < v < THRESHOLD}
     expected = _recomputed_search(values, copy.deepcopy(finder), primary)
     search_ = _Search(values, finder, primary)
-    search_.cover()
-    search_.result()  # (the witnesses' entries, kept until one is taken or dropped)
-    search_.prune()
-    outcome = _outcome(search_)
-    covered = {k: cols for k, cols in enumerate(search_.covered) if cols is not None}
-    duplicates = [k for k, cols in covered.items() if len(cols) != len(set(cols))]
-    assert duplicates == []  # a witness lists a cell it covers once
-    assert {
-        "hidden": search_.hidden.tolist(),
-        "witnesses": search_.witnesses,
-        "failures": search_.failures,
-        "rise": search_.rise,
-        "order": search_.order,
-        "asked": finder.asked,
-        "uses": {col: keys for col, keys in enumerate(search_.uses) if keys},
-        "covers": {p: keys for p, keys in enumerate(search_.covers) if keys is not None},
-        "covered": {k: set(cols) for k, cols in covered.items()},
-        "exhausted": search_.exhausted,
-    } == expected
-    assert search_.result() == outcome
-    if search_.witnesses:  # and without the first witness (taken first, dropped now)
-        search_._drop(min(search_.witnesses))
-        assert search_.result() == _outcome(search_)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_protection, "_BATCH", batch)
+        search_.cover()
+        search_.result()  # (the witnesses' entries, kept until one is taken or dropped)
+        # each cell the pruning pass tries to publish again knows the witnesses that move
+        # it (``uses``, made for those cells alone as the pass begins, and kept up to date)
+        rewitness = search_._rewitness
+
+        def checked(lost: Any, col: int) -> Any:
+            moving = {k for k, change in search_._changes().items() if col in change}
+            assert set(lost) == moving
+            return rewitness(lost, col)
+
+        search_._rewitness = checked  # type: ignore[method-assign]
+        search_.prune()
+        assert search_.uses == []  # (dropped after the pass)
+        outcome = _outcome(search_)
+        covered = {k: cols for k, cols in enumerate(search_.covered) if cols is not None}
+        duplicates = [k for k, cols in covered.items() if len(cols) != len(set(cols))]
+        assert duplicates == []  # a witness lists a cell it covers once
+        assert {
+            "hidden": search_.hidden.tolist(),
+            "witnesses": search_._changes(),
+            "failures": search_.failures,
+            "rise": search_.rise,
+            "order": search_.order,
+            "asked": finder.asked,
+            "covers": {p: keys for p, keys in enumerate(search_.covers) if keys is not None},
+            "covered": {k: set(cols) for k, cols in covered.items()},
+            "exhausted": search_.exhausted,
+        } == expected
+        assert search_.result() == outcome
+        if search_._changes():  # and without the first witness (taken first, dropped now)
+            search_._drop(min(search_._changes()))
+            assert search_.result() == _outcome(search_)
 
 
 def _outcome(search: Any) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
     """The suppressed cells and the values they take in the witnesses of *search*."""
     cells, values = search.finder.cells, search.values
     seen = {cells[col]: [values[cells[col]]] for col, h in enumerate(search.hidden) if h}
-    for change in search.witnesses.values():
+    for change in search._changes().values():
         for col, delta in change.items():
             seen[cells[col]].append(values[cells[col]] + delta)
     return set(seen), {c: (min(v), max(v)) for c, v in seen.items()}
+
+
+@settings(max_examples=200)
+@given(st.one_of(_pool_searches(), _pool_searches(zeros=True)), st.sampled_from([1, 2, 1024]))
+def test_the_witnesses_kept_as_arrays_are_the_witnesses(
+    search: tuple[dict[str, int], _PoolFinder], batch: int
+) -> None:
+    """After the pruning pass the search keeps its witnesses as arrays (``_freeze``,
+    for the peak memory) and takes further ones as mappings: the entries that the
+    explanation, the certificate and the result read are those of all the witnesses
+    as mappings, in the order of their keys, with those taken after — also once
+    those are kept as arrays in turn (every *batch* witnesses: ``_BATCH``)."""
+    from kommunale_integration._engine import _protection
+    from kommunale_integration._engine._protection import _Search
+
+    values, finder = search
+    primary = {c: THRESHOLD for c, v in values.items() if 0 < v < THRESHOLD}
+    search_ = _Search(values, finder, primary)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_protection, "_BATCH", batch)
+        search_.cover()
+        search_.prune()
+    witnesses = search_._changes()
+
+    def entries() -> list[tuple[int, int, float]]:
+        keys = search_._keys().tolist()
+        owner, cols, delta = search_._entries()
+        return [
+            (keys[o], c, d)
+            for o, c, d in zip(owner.tolist(), cols.tolist(), delta.tolist(), strict=True)
+        ]
+
+    def expected() -> list[tuple[int, int, float]]:
+        return [(k, c, d) for k in sorted(witnesses) for c, d in witnesses[k].items()]
+
+    result = search_.result()
+    search_._freeze()
+    assert search_.witnesses == {}
+    assert entries() == expected()
+    assert search_.result() == result
+    for change in list(witnesses.values())[:2]:  # (taken again, after the freeze)
+        search_._add(change)
+        witnesses[search_.next_key - 1] = change
+    assert entries() == expected()
+    search_._freeze()
+    assert entries() == expected()

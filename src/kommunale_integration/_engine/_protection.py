@@ -88,6 +88,9 @@ when none of this one does: the likeliest may all be pinned by what the attacker
 knows)."""
 _INF = math.inf
 _NO_KEYS: frozenset[int] = frozenset()
+_BATCH = 1024
+"""The search keeps its witnesses as arrays (:meth:`_Search._freeze`) each time this
+many more are taken."""
 _state = {"quiet": False}
 
 
@@ -942,14 +945,20 @@ class _Search:
     are read in every step of the pruning pass; lists (not dictionaries) keep those
     reads short:
 
-    - ``witnesses``: key → its change (column → how far the witness moves the cell);
+    - ``witnesses``: key → its change (column → how far the witness moves the cell),
+      for the last witnesses taken; the others are kept as arrays (:meth:`_freeze`,
+      each ``_BATCH`` witnesses; all of them are :meth:`_changes`);
     - ``rise``: the columns that need a witness — the primary cells, and the zeros
       once suppressed — → how far a witness must raise them; ``order``: the order in
       which :meth:`cover` takes them (the largest rise first), ``rank``: each
       column's place in it (kept for a zero published again);
-    - ``uses`` (list by column): the keys of the witnesses that move the column
-      (None: none ever did; the cell can be published again only when they are
-      replaced);
+    - ``uses`` (list by column, made by :meth:`prune` and dropped after it): for each
+      cell that the pruning pass may publish again, the keys of the witnesses that
+      move it (it can be published again only when they are replaced); None for the
+      other columns (primary, locked, never published, published), whose witnesses
+      nobody asks for — sets for every moved cell, kept from the cover on, were 175 MB
+      of the peak memory of the table of new and active cases at 20,000 synthetic
+      cases by sex and legal basis (twentieth session);
     - ``covers`` (list by column): for a column of ``rise``, the keys of the
       witnesses that raise it far enough (None for the other columns);
       ``covered`` (list by key): those columns, each once (None once the witness is
@@ -1029,11 +1038,13 @@ class _Search:
         self.next_key = 0
         self.covered: list[tuple[int, ...] | None] = []
         self.rank = {col: i for i, col in enumerate(self.order)}
-        self.uses: list[set[int] | None] = [None] * len(cells)
+        self.uses: list[set[int] | None] = []  # (made by prune)
         self.covers: list[set[int] | None] = [None] * len(cells)
         for col in self.rise:
             self.covers[col] = set()
         self._flat: tuple[Any, Any, Any] | None = None  # see _entries
+        # (keys, owner, cols, delta, start, alive): see _freeze
+        self._frozen: tuple[Any, Any, Any, Any, Any, Any] | None = None
         self.locked: set[int] = set()
         self.failures: Counter[int] = Counter()
         self.exhausted: set[int] = set()
@@ -1044,23 +1055,26 @@ class _Search:
         self.cost[col] = 0.0
 
     def _add(self, change: Mapping[int, float]) -> None:
-        """Take the witness *change*: its cells are suppressed, each records it in
-        ``uses``; a zero among them joins the cells that need a witness (in the order
-        of the change); the cells it raises far enough record it in ``covers``."""
+        """Take the witness *change*: its cells are suppressed, each with a set in
+        ``uses`` records it there; a zero among them joins the cells that need a
+        witness (in the order of the change); the cells it raises far enough record it
+        in ``covers``."""
         key = self.next_key
         self.next_key += 1
         self.witnesses[key] = change
         self._flat = None
+        if len(self.witnesses) >= _BATCH:
+            self._freeze()
         uses, rise, zero, covers = self.uses, self.rise, self.zero, self.covers
         hidden, cost = self.hidden, self.cost
         covered: list[int] = []
         for col, delta in change.items():
             hidden[col] = True  # as _hide (cell by cell: cheaper than at once for a few)
             cost[col] = 0.0
-            users = uses[col]
-            if users is None:
-                users = uses[col] = set()
-            users.add(key)
+            if uses:  # (while the pruning pass runs)
+                users = uses[col]
+                if users is not None:
+                    users.add(key)
             need = rise.get(col)
             if need is None:
                 if not zero[col]:
@@ -1084,8 +1098,16 @@ class _Search:
         """Drop the witness *key* from the bookkeeping."""
         self._flat = None
         uses, covers = self.uses, self.covers
-        for col in self.witnesses.pop(key):
-            cast("set[int]", uses[col]).discard(key)  # (a moved column has its set)
+        change = self.witnesses.pop(key, None)
+        if change is None:  # (kept as arrays: dropped there)
+            change = self._change(key)
+            frozen = cast("tuple[Any, ...]", self._frozen)
+            frozen[5][int(frozen[0].searchsorted(key))] = False
+        if uses:  # (while the pruning pass runs)
+            for col in change:
+                users = uses[col]
+                if users is not None:
+                    users.discard(key)
         covered = cast("tuple[int, ...]", self.covered[key])
         self.covered[key] = None
         for col in covered:
@@ -1107,6 +1129,29 @@ class _Search:
                 continue
             self._add(change)
 
+    def _users(self, candidates: Sequence[int]) -> list[set[int] | None]:
+        """``uses``: for each of the *candidates* the keys of the surviving witnesses
+        that move it (an empty set for none), None for every other column."""
+        import numpy as np
+
+        uses: list[set[int] | None] = [None] * len(self.finder.cells)
+        for col in candidates:
+            uses[col] = set()
+        self._freeze()  # (the entries are then the arrays kept, not a copy)
+        owner, cols, _ = self._entries()
+        if not candidates or not len(cols):
+            return uses
+        asked = np.zeros(len(uses), dtype=bool)
+        asked[candidates] = True
+        key_of = self._keys().tolist()  # (one object per key, shared by the sets)
+        wanted = np.flatnonzero(asked[cols])
+        del asked
+        for lo in range(0, len(wanted), _BATCH * 64):  # (a slice at a time: short lists)
+            at = wanted[lo : lo + _BATCH * 64]
+            for col, place in zip(cols[at].tolist(), owner[at].tolist(), strict=True):
+                cast("set[int]", uses[col]).add(key_of[place])
+        return uses
+
     def prune(self) -> None:
         """Publish again every secondary cell that the witnesses can do without (of
         those that fewer than the finder's ``crowd`` witnesses move)."""
@@ -1121,7 +1166,8 @@ class _Search:
         # the largest value first, then by column
         at = np.array(kept, dtype=np.int64)
         candidates: list[int] = at[np.lexsort((at, -self.value[at]))].tolist()
-        uses, hidden = self.uses, self.hidden
+        uses = self.uses = self._users(candidates)
+        hidden = self.hidden
         crowd = self.finder.crowd
         for col in candidates:
             lost = uses[col] or _NO_KEYS
@@ -1143,6 +1189,7 @@ class _Search:
         for col in candidates:  # a cell that no surviving witness moves is not needed
             if hidden[col] and not uses[col]:
                 hidden[col] = False
+        self.uses = []  # (nobody asks after the pruning pass)
         # the zeros published again leave the order (at once: not each in turn)
         rise = self.rise
         self.order = [col for col in self.order if col in rise]
@@ -1194,8 +1241,9 @@ class _Search:
         was_small = (home >= 0) & (value > 0) & (value < threshold)
         small = Counter(home[was_small].tolist())  # block → how many small cells
         # each surviving witness's change of the small cells, by block it moves
+        self._freeze()
         owner, cols, delta = self._entries()
-        keys = np.array(sorted(self.witnesses), dtype=np.int64)
+        keys = self._keys()
         moved = home[cols] >= 0
         now = (value[cols] + delta > 0) & (value[cols] + delta < threshold)
         change = now.astype(np.int64) - was_small[cols]
@@ -1219,7 +1267,7 @@ class _Search:
                 else:
                     moves = sum(
                         int(bool(0 < value[q] + d < threshold)) - int(was_small[q])
-                        for q, d in self.witnesses[k].items()
+                        for q, d in self._change(k).items()
                         if home[q] == block
                     )
                 if small[block] + moves > 0:
@@ -1398,6 +1446,7 @@ class _Search:
         """Drop the bookkeeping of the cover and the pruning pass: :meth:`check` and
         :meth:`result` need only the witnesses and the suppressed cells."""
         self.uses, self.covers, self.covered = [], [], []
+        self._freeze()
         self.spare.clear()
         self.column = {}  # (the cube's map of cells to columns: dropped with it)
 
@@ -1443,8 +1492,72 @@ class _Search:
             owner = np.repeat(np.arange(len(changes), dtype=np.int64), sizes)
             cols = np.fromiter(chain.from_iterable(changes), np.int64, n)
             delta = np.fromiter(chain.from_iterable(c.values() for c in changes), float, n)
+            if self._frozen is not None:  # (taken earlier: their keys are the smaller)
+                _, old_owner, old_cols, old_delta, _, alive = self._frozen
+                if not alive.all():  # (the places of the surviving ones among them)
+                    kept = alive[old_owner]
+                    place = np.cumsum(alive) - 1
+                    old_owner, old_cols, old_delta = (
+                        place[old_owner[kept]],
+                        old_cols[kept],
+                        old_delta[kept],
+                    )
+                if not changes:
+                    owner, cols, delta = old_owner, old_cols, old_delta
+                else:
+                    owner = np.concatenate([old_owner, owner + int(alive.sum())])
+                    cols = np.concatenate([old_cols, cols])
+                    delta = np.concatenate([old_delta, delta])
             self._flat = (owner, cols, delta)
         return self._flat
+
+    def _keys(self) -> Any:
+        """The keys of the surviving witnesses, ascending (as an array: a witness's
+        place among them is its ``owner`` in :meth:`_entries`)."""
+        import numpy as np
+
+        keys = np.array(sorted(self.witnesses), dtype=np.int64)
+        if self._frozen is not None:
+            keys = np.concatenate([self._frozen[0][self._frozen[5]], keys])
+        return keys
+
+    def _change(self, key: int) -> Mapping[int, float]:
+        """The change of the surviving witness *key* (column → how far it moves the
+        cell), a mapping also where it is kept as arrays."""
+        found = self.witnesses.get(key)
+        if found is not None:
+            return found
+        keys, _, cols, delta, start, alive = cast("tuple[Any, ...]", self._frozen)
+        at = int(keys.searchsorted(key))
+        if at == len(keys) or keys[at] != key or not alive[at]:
+            raise KeyError(key)
+        span = slice(int(start[at]), int(start[at + 1]))
+        return dict(zip(cols[span].tolist(), delta[span].tolist(), strict=True))
+
+    def _changes(self) -> dict[int, Mapping[int, float]]:
+        """Every surviving witness by key, with its change (:meth:`_change`)."""
+        return {key: self._change(key) for key in self._keys().tolist()}
+
+    def _freeze(self) -> None:
+        """Keep the surviving witnesses as the arrays of :meth:`_entries` with their
+        keys, where each entry begins (``start``, by place) and whether it survives
+        (``alive``, by place: :meth:`_drop` clears it), no longer as a mapping each:
+        ``witnesses`` then holds those taken after, until they are ``_BATCH`` again.
+        :meth:`explain`, :meth:`check` and :meth:`result` read them as arrays; the
+        pruning pass asks for the change of one (:meth:`_change`) only to drop it. A
+        mapping per witness, beside the arrays at the end, was 190 MB of the peak
+        memory of the table of new and active cases at 20,000 synthetic cases by sex
+        and legal basis (twentieth session); the arrays take 24 bytes per moved cell.
+        """
+        import numpy as np
+
+        if not self.witnesses and (self._frozen is None or self._frozen[5].all()):
+            return
+        owner, cols, delta = self._entries()
+        keys = self._keys()
+        start = np.searchsorted(owner, np.arange(len(keys) + 1))
+        self._frozen = (keys, owner, cols, delta, start, np.ones(len(keys), dtype=bool))
+        self.witnesses = {}
 
     def result(self) -> tuple[set[Any], dict[Any, tuple[float, float]]]:
         """The suppressed cells and the values they take in the surviving witnesses."""
