@@ -38,6 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from attack_release import indicators_args
 from cases_read import default_dir, generate
 
 _MEASURED = """
@@ -58,14 +59,7 @@ def measure(
         "-m",
         "kommunale_integration",
         "indicators",
-        "--period",
-        "2025",
-        "--cases",
-        str(cases),
-        "--events",
-        str(events),
-        "--by",
-        by,
+        *indicators_args(None, cases, events, by),
         *(["--workers", str(workers)] if workers else []),
         "--output",
         str(output),
