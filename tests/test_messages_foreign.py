@@ -366,6 +366,7 @@ def test_an_internal_error_names_its_place_and_never_quotes_pythons_words(
 #: ever did, it would be an "internal error" with the words quoted (test above).
 PROGRAMMER_ERRORS = {
     ("_engine/_protection.py", "RuntimeError"): "the solver failed: a bug, not an input",
+    ("_engine/_protection.py", "KeyError"): "the change of a witness never taken: a bug",
     ("_engine/_families.py", "RuntimeError"): "pattern counts of a family that do not add up",
     ("_engine/disclosure.py", "RuntimeError"): "rounding counts that break their relations",
     ("_engine/_hypercube.py", "KeyError"): "a relation's cell not in its table: a bug",
