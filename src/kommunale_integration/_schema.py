@@ -243,7 +243,7 @@ class _Builder:
         if hint is int:
             schema: dict[str, Any] = {"type": "integer"}
             for rule in rules:
-                if isinstance(rule, v._Count):
+                if isinstance(rule, v._Number) and rule.limit is not None:
                     schema["minimum"], schema["maximum"] = 0, rule.limit
                 elif isinstance(rule, v._OneOf):
                     schema["enum"] = [o for o in rule.options if o is not None]

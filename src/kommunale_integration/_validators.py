@@ -139,57 +139,42 @@ def _number_shown(value: Any) -> str:
 
 
 @attrs.frozen(repr=False)
-class _Count:
-    """A whole number from 0 to *limit* (:func:`check_count`)."""
+class _Number:
+    """A number by :mod:`._parse`'s one rule for its kind: with a *limit*, a whole
+    number from 0 to *limit* (:func:`check_count`); without, a figure, finite and below
+    10^15 in magnitude, negative only if *negative* (:func:`check_figure`)."""
 
-    limit: int
-
-    def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is None:
-            _check_optional(attribute)
-            return
-        try:
-            check_count(value, limit=self.limit)
-        except ParseError as error:
-            raise _fail(
-                attribute, "{problem}, got {found}", problem=error, found=_number_shown(value)
-            ) from None
-
-    def __repr__(self) -> str:
-        return f"<whole number from 0 to {self.limit}>"
-
-
-#: A count of people, places, votes or inhabitants.
-count = _Count(MAX_COUNT)
-#: An age in years.
-age = _Count(MAX_AGE)
-
-
-@attrs.frozen(repr=False)
-class _Figure:
-    """A finite number below 10^15 in magnitude (:func:`check_figure`)."""
-
-    negative: bool
+    limit: int | None = None
+    negative: bool = True
 
     def __call__(self, inst: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
             _check_optional(attribute)
             return
         try:
-            check_figure(value, negative=self.negative)
+            if self.limit is not None:
+                check_count(value, limit=self.limit)
+            else:
+                check_figure(value, negative=self.negative)
         except ParseError as error:
             raise _fail(
                 attribute, "{problem}, got {found}", problem=error, found=_number_shown(value)
             ) from None
 
     def __repr__(self) -> str:
+        if self.limit is not None:
+            return f"<whole number from 0 to {self.limit}>"
         return f"<{'' if self.negative else 'non-negative '}number below 10^15>"
 
 
+#: A count of people, places, votes or inhabitants.
+count = _Number(limit=MAX_COUNT)
+#: An age in years.
+age = _Number(limit=MAX_AGE)
 #: An indicator's value, target or baseline.
-figure = _Figure(negative=True)
+figure = _Number()
 #: A numerator, a denominator, a full-time equivalent.
-non_negative = _Figure(negative=False)
+non_negative = _Number(negative=False)
 
 #: The largest threshold of disclosure control: counts are whole numbers of 64 bits in
 #: the engine, and ``threshold + margin`` must stay one (``--threshold
