@@ -73,6 +73,12 @@ def test_schema_refuses_what_the_converter_refuses() -> None:
     assert not offer.is_valid({**base, "cost": "12.500"})  # 12.500 € or 12,500 €?
     assert not offer.is_valid({**base, "cost": "1e3"})
     assert not offer.is_valid({**base, "valid_from": "31.12.2016"})  # ISO dates only
+    # counts and ages: the bounds of check_count, in the schema as in the converter
+    for capacity, valid in [(0, True), (999_999_999, True), (10**9, False), (-1, False)]:
+        assert offer.is_valid({**base, "capacity": capacity}) is valid, capacity
+    eligibility = _validator("Eligibility")
+    for age, valid in [(0, True), (130, True), (131, False), (-1, False)]:
+        assert eligibility.is_valid({"min_age": age}) is valid, age
     measure = _validator("Measure")
     assert not measure.is_valid(
         {
