@@ -194,6 +194,97 @@ def test_a_goal_shows_only_the_kennzahlen_it_names() -> None:
     assert forecast.count("Vermittlungen in Arbeit oder Ausbildung: Bei gleichbleibender") == 1
 
 
+def _goals_without_forecast() -> ki.Concept:
+    """The sample concept with a Leitziel above its two goals, a goal without a Kennzahl
+    and one whose Kennzahl has no target."""
+    concept = sample_concept()
+    counted = ki.Indicator(id="beratungen", name="Beratene Personen", numerator="beratungen")
+    goals = [
+        ki.Goal(
+            id="leitziel", field="sprache", kind=ki.GoalKind.GUIDING, text="Teilhabe für alle."
+        ),
+        *(attrs.evolve(g, parent="leitziel") for g in concept.goals),
+        ki.Goal(id="z-cafe", field="sprache", text="In jeder Kommune gibt es ein Sprachcafé."),
+        ki.Goal(
+            id="z-beratung",
+            field="arbeitsmarkt",
+            text="Alle werden beraten.",
+            indicators=("beratungen",),
+        ),
+    ]
+    return concept.evolve(goals=goals, indicators=[*concept.indicators, counted])
+
+
+def _forecast_section(outline: Any) -> Any:
+    return next(s for s in outline.sections if s.id == "erfolgsprognose")
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_every_goal_is_in_the_forecast_with_its_forecast_or_the_reason_for_none(lang: str) -> None:
+    """A council member asked "mit welcher Erfolgsprognose": a goal without a Kennzahl
+    with a target was left out of the section, without a word. Now every goal stands
+    there, its heading followed by a forecast or the sentence why there is none."""
+    from kommunale_integration._reports._format import Formatter, plain
+    from kommunale_integration._reports._outline import Paragraph, build_outline
+
+    concept = _goals_without_forecast()
+    ctx = ki.report_context(concept, "2025", today=TODAY)
+    blocks = _forecast_section(build_outline(ctx, Formatter(lang))).blocks
+    heads = [i for i, b in enumerate(blocks) if getattr(b, "style", None) == "lead"]
+    texts = [plain(blocks[i].text) for i in heads]
+    assert sorted(texts) == sorted(g.text for g in concept.goals)
+    for i in heads:  # the next block says the forecast or why there is none
+        said = blocks[i + 1]
+        assert isinstance(said, Paragraph), said
+        assert said.style == "body", said
+    reasons = {plain(blocks[i].text): blocks[i + 1].text for i in heads}
+    if lang == "en":
+        assert reasons["In jeder Kommune gibt es ein Sprachcafé."] == (
+            "No forecast – no indicator is assigned to the goal."
+        )
+        return
+    assert reasons["Teilhabe für alle."] == (
+        "Keine eigene Prognose – dem Ziel ist keine Kennzahl zugeordnet; "
+        "es wird über 2 untergeordnete Ziele verfolgt."
+    )
+    assert reasons["In jeder Kommune gibt es ein Sprachcafé."] == (
+        "Keine Prognose – dem Ziel ist keine Kennzahl zugeordnet."
+    )
+    assert reasons["Alle werden beraten."] == (
+        "Keine Prognose – kein Zielwert festgelegt für: Beratene Personen."
+    )
+    assert reasons[concept.goals[1].text].startswith("Sprachkursbeginne: Der Zielwert 2025")
+
+
+def test_the_goals_without_forecast_say_why_in_html_and_docx() -> None:
+    """The reasons reach the printed report and the DOCX (one outline for both), each
+    after its goal and before the next goal."""
+    concept = _goals_without_forecast()
+    for fmt in ("html", "docx"):
+        text = _text(ki.build_report(concept, "2025", format=fmt, today=TODAY))  # type: ignore[call-overload]
+        assert "4 Erfolgsprognose\n" in text, fmt
+        section = text.rsplit("4 Erfolgsprognose\n", 1)[1].split("5 Netzwerkarbeit")[0]
+        for goal, reason in (
+            ("Teilhabe für alle.", "Keine eigene Prognose – dem Ziel ist keine Kennzahl"),
+            ("In jeder Kommune gibt es ein Sprachcafé.", "Keine Prognose – dem Ziel ist keine"),
+            ("Alle werden beraten.", "Keine Prognose – kein Zielwert festgelegt für: Beratene"),
+        ):
+            after = section.split(goal, 1)[1]
+            assert reason in after.split("ziel:", 1)[0], (fmt, goal)
+
+
+def test_a_goal_with_a_forecast_names_its_kennzahlen_without_one() -> None:
+    concept = _goals_without_forecast()
+    goals = [
+        attrs.evolve(g, indicators=(*g.indicators, "beratungen")) if g.id == "z-sprache" else g
+        for g in concept.goals
+    ]
+    md = ki.build_report(concept.evolve(goals=goals), "2025", format="md", today=TODAY)
+    sprache = md.split("Alle Neuzugewanderten erreichen")[-1].split("ziel:")[0]
+    assert "Sprachkursbeginne: Der Zielwert 2025" in sprache
+    assert "_Ohne Zielwert, daher ohne Prognose: Beratene Personen._" in sprache
+
+
 def test_a_kennzahl_with_a_target_but_no_goal_still_gets_its_forecast() -> None:
     concept = sample_concept()
     concept = concept.evolve(goals=[g for g in concept.goals if g.id != "z-arbeit"])

@@ -335,7 +335,8 @@ def test_a_section_heading_never_ends_a_page_with_only_its_first_paragraph(
     section = _section_html(html, "erfolgsprognose")
     pdf = _print_at_every_height(chromium, html, section, tmp_path)
     heading = re.compile(r"\d+ (Erfolgsprognose|Success forecast)")
-    goal = "Wirkungsziel:" if lang == "de" else "Outcome goal:"
+    goal = ("Leitziel:", "Wirkungsziel:", "Handlungsziel:")
+    goal = ("Guiding goal:", "Outcome goal:", "Action goal:") if lang == "en" else goal
     seen = 0
     for number, page in enumerate(_pages(pdf), 1):
         lines = [line.strip() for line in page.splitlines()]

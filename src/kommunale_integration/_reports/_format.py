@@ -181,6 +181,9 @@ MESSAGES: Mapping[str, str] = {
     "forecast_refused_no-points": (
         "{name}: no forecast – no published value yet, at least 3 are needed."
     ),
+    "forecast_goal_partly": "Without a target, hence without a forecast: {names}.",
+    "forecast_goal_no_indicator": "No forecast – no indicator is assigned to the goal.",
+    "forecast_goal_no_target": "No forecast – no target is set for: {names}.",
     "forecast_legend": (
         "Forecast: ● on track, ◐ at risk (reachable only if things go well), ○ off track; "
         "method in the annex."
@@ -501,6 +504,12 @@ PLURAL_MESSAGES: Mapping[str, tuple[str, str]] = {
     "forecast_refused_too-few-points": (
         "{name}: no forecast – only {count} published value, at least 3 are needed.",
         "{name}: no forecast – only {count} published values, at least 3 are needed.",
+    ),
+    "forecast_goal_below": (
+        "No forecast of its own – no indicator is assigned to the goal; it is pursued "
+        "through {count} goal below it.",
+        "No forecast of its own – no indicator is assigned to the goal; it is pursued "
+        "through {count} goals below it.",
     ),
     "n_abstentions": ("{count} abstention", "{count} abstentions"),
     "gaps_count": (

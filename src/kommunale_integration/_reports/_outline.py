@@ -32,7 +32,16 @@ from .._engine.forecasting import WINDOW, Forecast, ForecastRefusal, ForecastSta
 from .._model import CaseCount, CaseCountKind, Indicator, MeasureStatus, ObservationStatus
 from .._periods import ReportPeriod
 from ._charts import chart_description, chart_gaps, chart_title, has_chart
-from ._context import DecisionView, Figure, MeasureView, OutsideView, Point, ReportContext, _shift
+from ._context import (
+    DecisionView,
+    Figure,
+    GoalView,
+    MeasureView,
+    OutsideView,
+    Point,
+    ReportContext,
+    _shift,
+)
 from ._format import GLUE, Formatter, plain
 
 __all__ = [
@@ -794,10 +803,11 @@ def _measure_items(
 
 
 def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
-    """The Erfolgsprognose per goal: under each goal the forecast of every Kennzahl with
-    a target that measures it, then the measures serving it. Kennzahlen with a target
-    that no goal names, and measures with an expected result or a forecast that serve no
-    goal, follow under their own heading."""
+    """The Erfolgsprognose per goal: every goal, under it the forecast of every Kennzahl
+    with a target that measures it (or :func:`_without_forecast`: why there is none),
+    then the measures serving it. Kennzahlen with a target that no goal names, and
+    measures with an expected result or a forecast that serve no goal, follow under
+    their own heading."""
     t = fmt.t
     by_code = {f.indicator.id: f for f in ctx.figures}
     targeted = {f.indicator.id for f in ctx.targeted}
@@ -807,15 +817,15 @@ def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
         for goal in field.goals:
             figures = [by_code[c] for c in goal.indicators if c in targeted]
             measures = [m for m in ctx.measures if goal.id in m.goals]
-            if not figures and not any(m.expected_result for m in measures):
-                continue
             placed.update(f.indicator.id for f in figures)
             blocks.append(
                 Paragraph(
                     label=f"{fmt.goal_kind(goal.kind)}:", text=fmt.own(goal.text), style="lead"
                 )
             )
-            blocks.extend(_forecast_paragraphs(fmt, figures))
+            said = _forecast_paragraphs(fmt, figures)
+            blocks.extend(said)
+            blocks.extend(_without_forecast(ctx, fmt, goal, targeted, forecast=bool(said)))
             if measures:
                 blocks.append(Paragraph(text=t("goal_measures"), style="intro"))
                 blocks.append(Items(items=tuple(_measure_items(fmt, measures, by_code))))
@@ -839,6 +849,29 @@ def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
     if not blocks:
         return None
     return Body(blocks=(*_forecast_basis(ctx, fmt), *blocks))
+
+
+def _without_forecast(
+    ctx: ReportContext, fmt: Formatter, goal: GoalView, targeted: set[str], *, forecast: bool
+) -> list[Block]:
+    """Why a goal has no forecast, or which of its Kennzahlen have none: no Kennzahl is
+    assigned (a Leitziel is pursued through the goals below it), or none of them has a
+    target (a council member asked for the forecast of every goal; a goal left out
+    said nothing). *forecast*: whether the goal has a forecast of one Kennzahl."""
+    names = {i.id: i.name for i in ctx.indicators}
+    untargeted = [fmt.own(names.get(c, c)) for c in goal.indicators if c not in targeted]
+    if forecast:
+        if not untargeted:
+            return []
+        text = fmt.t("forecast_goal_partly", names=", ".join(untargeted))
+        return [Paragraph(text=text, style="note")]
+    if untargeted:
+        text = fmt.t("forecast_goal_no_target", names=", ".join(untargeted))
+    elif below := sum(1 for g in ctx.concept.goals if g.parent == goal.id):
+        text = fmt.tn("forecast_goal_below", below)
+    else:
+        text = fmt.t("forecast_goal_no_indicator")
+    return [Paragraph(text=text)]
 
 
 def _forecast_basis(ctx: ReportContext, fmt: Formatter) -> list[Block]:
