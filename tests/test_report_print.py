@@ -283,6 +283,11 @@ def test_docx_converted_by_libreoffice(kreis: dict[str, Any], tmp_path: Path) ->
     for word in ("Vor-periode", "Ver-änderung", "Ziel-erreichung"):
         first, rest = word.split("-")
         assert first + rest in text or (f"{first}-" in text and f" {rest}" in text), word
+    # The names of the municipalities stand whole in both tables of annex A2: the first,
+    # with four long Kennzahl names, printed "Lüdinghause" over "n" (now set smaller).
+    annex = text.split("A2 Kennzahlen nach Kommunen")[-1].split("A3 ")[0]
+    for name in ("Ascheberg", "Lüdinghausen", "Nordkirchen", "Rosendahl"):
+        assert len(re.findall(rf"^{name} +\d", annex, re.MULTILINE)) == 2, name
 
 
 def test_english_docx_keeps_figures_and_dates_whole(kreis: dict[str, Any], tmp_path: Path) -> None:

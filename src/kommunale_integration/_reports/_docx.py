@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from .._errors import require_extra
 from ._charts import trend_png
@@ -102,10 +102,24 @@ def _field(paragraph: Any, instruction: str) -> None:
 NOTE_STYLE = "Report Note"
 #: A lead line ("Im Berichtszeitraum beschlossen:", a goal): bold, kept with what follows.
 LEAD_STYLE = "Report Lead"
-#: The text of a table cell (9 pt, no space after) and of its header cells and row
-#: headers (bold, as the HTML's ``th``).
+#: The text of a table cell (:data:`CELL_PT`, no space after) and of its header cells
+#: and row headers (bold, as the HTML's ``th``).
 CELL_STYLE = "Table Text"
 HEADER_CELL_STYLE = "Table Heading"
+#: The size of a table's text in pt, and the smaller sizes of a table whose longest
+#: words need more than the line at that size (the largest that fits, see
+#: :func:`_widths`); each with its styles, "Table Text 8.5 pt" and "Table Heading 8.5 pt".
+CELL_PT: Final = 9.0
+COMPACT_PT: Final = (8.5, 8.0)
+
+
+def _cell_styles(size: float) -> tuple[str, str]:
+    """The styles of a table's cells and its headers with text of *size* pt."""
+    if size == CELL_PT:
+        return CELL_STYLE, HEADER_CELL_STYLE
+    return f"{CELL_STYLE} {size:g} pt", f"{HEADER_CELL_STYLE} {size:g} pt"
+
+
 #: The caption under a chart (no air above it, some below).
 CHART_CAPTION_STYLE = "Chart Caption"
 #: A bold label before a text ("Maßnahmen:", "Wirkungsziel:"): Word's character style.
@@ -136,10 +150,14 @@ def _report_styles(doc: Any) -> None:
     lead.paragraph_format.keep_with_next = True  # a goal or a lead-in stays whole with
     lead.paragraph_format.keep_together = True  # what follows
     cell = add(CELL_STYLE, "Normal")
-    cell.font.size = Pt(9)
+    cell.font.size = Pt(CELL_PT)
     cell.paragraph_format.space_after = Pt(0)
     header = add(HEADER_CELL_STYLE, CELL_STYLE)
     header.font.bold = True
+    for size in COMPACT_PT:
+        compact, compact_header = _cell_styles(size)
+        add(compact, CELL_STYLE).font.size = Pt(size)
+        add(compact_header, HEADER_CELL_STYLE).font.size = Pt(size)
     caption = doc.styles["Caption"]
     caption.paragraph_format.space_before = Pt(8)  # air between a table and the next caption
     caption.paragraph_format.keep_with_next = True  # never alone at the foot of a page
@@ -199,7 +217,7 @@ def _properties(doc: Any, outline: Outline, fmt: Formatter) -> None:
     core.category = fmt.t("report")
 
 
-_CHAR_CM = 0.2  # average width of a character at 9 pt (bold headers included)
+_CHAR_CM = 0.2  # average width of a character at CELL_PT (bold headers included)
 _PAD_CM = 0.5  # cell margins and a little air
 _BOLD = 1.1  # a bold header word is about a tenth wider
 
@@ -267,70 +285,103 @@ def _word_cm(word: str) -> float:
 def _text_cm(text: str) -> float:
     """The width of *text* at 9 pt in cm, by character class: capitals and wide letters
     ("VZÄ", "Teilnehmende") and the signs of a change ("+4 (+21,1 %)": its ")" went below
-    it) need more than the average, spaces (no-break ones too) and stops less. Every
+    it) need more than the average, the widest ("m", "M", "W", "%") more still, "t",
+    "r" and brackets a little less, spaces (no-break ones too) and stops least. Every
     digit is as wide as the others, "1" too (unlike the letter "l"): "(+11.2%)" printed
-    its ")" alone below it, a decision's date "27.11.202" over "5"."""
+    its ")" alone below it, a decision's date "27.11.202" over "5". Measured against
+    DejaVu Serif and Sans, LibreOffice's substitutes for Word's fonts: no word of a
+    German municipality's name is wider than the model gives it (and the cell's air)."""
     width = 0.0
     for ch in text:
-        if ch.isupper() or ch in "mwMW—%+−±":
+        if ch in "mMW%":
+            width += 0.28
+        elif ch.isupper() or ch in "w—+−±":
             width += 0.26
-        elif ch in " \u00a0.,;:!|'()-/ilfjtIr":
+        elif ch in "tr()":
+            width += 0.14
+        elif ch in " \u00a0.,;:!|'-/ilfjI":
             width += 0.12
         else:
             width += _CHAR_CM
     return width
 
 
-def _widths(table: Table) -> list[float]:
-    """Column widths in cm from the content.
+class Layout(NamedTuple):
+    """The columns of a DOCX table: their widths in cm and the size of its text in pt."""
 
-    Every column gets at least the width of its longest word (no "Vorperio/de"; a word
-    of :data:`_HYPHENATION` its longest piece), a column of numbers the width of its
-    longest figure (the bracket after a number may go below it); the rest goes to the
-    text columns by how long their texts are. When the longest words do not fit on the
-    line together, the columns of numbers keep their width and the text columns share
-    what is left.
-    """
-    least: list[float] = []
-    wish: list[float] = []
+    widths: list[float]
+    size: float
+
+
+def _unbroken(table: Table) -> list[float]:
+    """The width in cm at :data:`CELL_PT` of what must stand on one line in each column:
+    its longest word (no "Vorperio/de"; a word of :data:`_HYPHENATION` its longest piece,
+    bold in the header and the first column) or, in a column of numbers, its longest
+    figure."""
+    unbroken: list[float] = []
     for index, column in enumerate(table.columns):
         texts = [
             _hyphenated(plain(column.header)),
             *(_hyphenated(plain(row[index])) for row in table.rows),
         ]
         header = texts[0]
-        longest = max((len(text) for text in texts), default=1)
         # A figure never wraps: "−22 (−11,3 %)" is one (bound by the Formatter's no-break
         # spaces), and so is "220 (2026)" (a narrow column printed the year below the
         # target in one row and beside it in the next); words (a header, "unter
         # Ausgangswert") may, between words. Headers and the row headers are bold.
-        unbroken = max(
-            (
-                _text_cm(text)
-                if column.numeric and text is not header and _figure(text)
-                else max((_word_cm(w) for w in _WORDS.split(text) if w), default=_CHAR_CM)
-                * (_BOLD if text is header or index == 0 else 1.0)
-                for text in texts
-            ),
-            default=_CHAR_CM,
+        unbroken.append(
+            max(
+                (
+                    _text_cm(text)
+                    if column.numeric and text is not header and _figure(text)
+                    else max((_word_cm(w) for w in _WORDS.split(text) if w), default=_CHAR_CM)
+                    * (_BOLD if text is header or index == 0 else 1.0)
+                    for text in texts
+                ),
+                default=_CHAR_CM,
+            )
         )
-        least.append(max(unbroken, _CHAR_CM) + _PAD_CM)
-        wish.append(max(least[-1], min(longest, 80) * _CHAR_CM + _PAD_CM))
+    return unbroken
+
+
+def _widths(table: Table) -> Layout:
+    """Column widths in cm from the content, and the size of the table's text.
+
+    Every column gets at least the width of its longest word or figure
+    (:func:`_unbroken`); the rest goes to the text columns by how long their texts are.
+    When the longest words do not fit on the line side by side at :data:`CELL_PT`, the
+    table's text is set at the largest of :data:`COMPACT_PT` at which they do (annex A2
+    of the Kreis report broke "Lüdinghause/n" in its first column, squeezed by four
+    columns of long Kennzahl names); only when they do not fit even at the smallest do
+    the columns of numbers keep their width and the text columns share what is left.
+    """
+    unbroken = _unbroken(table)
+    for size in (CELL_PT, *COMPACT_PT):
+        scale = size / CELL_PT
+        least = [max(u, _CHAR_CM) * scale + _PAD_CM for u in unbroken]
+        if sum(least) < _TEXT_WIDTH_CM:
+            break
+    wish = []
+    for index, column in enumerate(table.columns):
+        texts = [plain(column.header), *(plain(row[index]) for row in table.rows)]
+        longest = max((len(_hyphenated(text)) for text in texts), default=1)
+        wish.append(max(least[index], min(longest, 80) * _CHAR_CM * scale + _PAD_CM))
     if sum(least) >= _TEXT_WIDTH_CM:
         fixed = sum(m for m, c in zip(least, table.columns, strict=True) if c.numeric)
         text = sum(least) - fixed
         if not text or fixed >= _TEXT_WIDTH_CM:
-            return [w * _TEXT_WIDTH_CM / sum(least) for w in least]
-        scale = (_TEXT_WIDTH_CM - fixed) / text
-        return [m if c.numeric else m * scale for m, c in zip(least, table.columns, strict=True)]
+            return Layout([w * _TEXT_WIDTH_CM / sum(least) for w in least], size)
+        share = (_TEXT_WIDTH_CM - fixed) / text
+        widths = [m if c.numeric else m * share for m, c in zip(least, table.columns, strict=True)]
+        return Layout(widths, size)
     if sum(wish) <= _TEXT_WIDTH_CM:
         # The spare room goes to the text columns; numbers need no more than they have.
         spare = _TEXT_WIDTH_CM - sum(wish)
         grow = [0.0 if c.numeric else w for w, c in zip(wish, table.columns, strict=True)]
         if not sum(grow):
             grow = wish
-        return [w + spare * g / sum(grow) for w, g in zip(wish, grow, strict=True)]
-    return _share_room(table, least, wish)
+        return Layout([w + spare * g / sum(grow) for w, g in zip(wish, grow, strict=True)], size)
+    return Layout(_share_room(table, least, wish, scale), size)
 
 
 def _lines(text: str, room: float, scale: float = 1.0) -> int:
@@ -354,14 +405,17 @@ def _lines(text: str, room: float, scale: float = 1.0) -> int:
 _ROOM_STEPS = 48
 
 
-def _share_room(table: Table, least: list[float], wish: list[float]) -> list[float]:
+def _share_room(
+    table: Table, least: list[float], wish: list[float], scale: float = 1.0
+) -> list[float]:
     """Widths from *least* with the rest of the line given where it makes the table
     shortest: step by step to the column whose widening saves the most lines, counted
     over every row (a row is as high as its tallest cell). A short name beside long
     topics ("Themen und Ergebnisse" of the network table) no longer gets half the room;
-    no column grows beyond its *wish* while another still can."""
+    no column grows beyond its *wish* while another still can. *scale*: the size of the
+    table's text against :data:`CELL_PT`."""
     texts = [[plain(row[index]) for row in table.rows] for index in range(len(table.columns))]
-    sizes = [[_text_cm(text) for text in column] for column in texts]
+    sizes = [[_text_cm(text) * scale for text in column] for column in texts]
     headers = [_hyphenated(plain(column.header)) for column in table.columns]
 
     rows: list[tuple[float, ...]] = list(zip(*sizes, strict=True))
@@ -371,11 +425,11 @@ def _share_room(table: Table, least: list[float], wish: list[float]) -> list[flo
         # points): room that does not save a header line is no gain ("Druck-/sache"
         # over a column of "–" took 2.3 cm to stand on one line).
         total = float(
-            max(_lines(h, w - _PAD_CM, _BOLD) for h, w in zip(headers, widths, strict=True))
+            max(_lines(h, w - _PAD_CM, _BOLD * scale) for h, w in zip(headers, widths, strict=True))
         )
         for row in rows:
             total += max(
-                size / max(width - _PAD_CM, _CHAR_CM)
+                size / max(width - _PAD_CM, _CHAR_CM * scale)
                 for size, width in zip(row, widths, strict=True)
             )
         return total
@@ -410,20 +464,21 @@ def _table(doc: Any, table: Table, *, header: bool = True) -> None:
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.LEFT
     grid.autofit = False
-    widths = _widths(table)
+    widths, size = _widths(table)
+    plain_cell, heading = _cell_styles(size)
     if header:
         header_row = grid.rows[0]
         header_row._tr.get_or_add_trPr().append(_oxml("w:tblHeader", val="true"))
         for index, column in enumerate(table.columns):
             cell = header_row.cells[index]
             _write(cell, _hyphenated(column.header))
-            cell.paragraphs[0].style = HEADER_CELL_STYLE
+            cell.paragraphs[0].style = heading
     for row in table.rows:
         cells = grid.add_row().cells
         for index, (cell, text) in enumerate(zip(cells, row, strict=True)):
             _write(cell, _hyphenated(text))
             # the first cell is the row's header ("Summe", a Kennzahl), bold as in HTML
-            cell.paragraphs[0].style = HEADER_CELL_STYLE if index == 0 else CELL_STYLE
+            cell.paragraphs[0].style = heading if index == 0 else plain_cell
     for index, width in enumerate(widths):
         grid.columns[index].width = Cm(width)
     # A short table stays on one page (Table.short): every row but the last keeps with
