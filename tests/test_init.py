@@ -817,6 +817,28 @@ def test_the_title_of_a_town_uses_its_designation_in_the_gemeindeverzeichnis(
     assert ki.load_concept(other).title == "Integrationskonzept der Stadt Lüneburg"
 
 
+def test_init_says_a_town_of_sachsen_may_be_a_grosse_kreisstadt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Große Kreisstadt Pirna got "Integrationskonzept der Stadt Pirna" without a
+    word: the Gemeindeverzeichnis gives Sachsen's Große Kreisstädte as "Stadt" (63).
+    init says so and where to change the title; not for a town the directory marks
+    (Böblingen, 67) or where the user gave the kind."""
+    assert main(["init", str(tmp_path / "pirna"), "--name", "Pirna"]) == 0
+    out, err = capsys.readouterr()
+    assert "Neues Konzept angelegt: Integrationskonzept der Stadt Pirna" in out
+    konzept = tmp_path / "pirna" / "konzept.yaml"
+    assert (
+        "Hinweis: das Gemeindeverzeichnis kennzeichnet die Großen Kreisstädte in Sachsen und "
+        "Thüringen nicht (sie stehen dort wie jede andere Stadt als „Stadt“): ist Pirna eine, "
+        f"tragen Sie „der Großen Kreisstadt Pirna“ in den Titel in {konzept} ein"
+    ) in err
+    assert main(["init", str(tmp_path / "b"), "--ags", "08115003"]) == 0
+    assert "Große Kreisstädte" not in capsys.readouterr().err
+    assert main(["init", str(tmp_path / "p"), "--name", "Pirna", "--kind", "stadt"]) == 0
+    assert "Große Kreisstädte" not in capsys.readouterr().err
+
+
 # --------------------------------------------------------------------------- the tutorial
 
 TUTORIAL = Path(__file__).resolve().parent.parent / "docs" / "tutorial.rst"

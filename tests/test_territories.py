@@ -252,6 +252,49 @@ def test_no_gemeindefreies_gebiet_of_the_directory_is_called_gemeinde() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("ags", "name", "unmarked"),
+    [
+        # Sachsen and Thüringen: every Stadt is 63, the Große Kreisstädte too
+        ("14628270", "Pirna, Stadt", True),
+        ("16070029", "Ilmenau, Stadt", True),
+        ("14522180", "Freiberg, Stadt, Universitätsstadt", True),  # designation Stadt
+        ("14521440", "Oberwiesenthal, Kurort, Stadt", True),
+        ("14628080", "Dohna, Stadt", True),  # a small one too: the file cannot tell
+        # marked where the directory marks them (67), or no Stadt at all
+        ("08115003", "Böblingen, Stadt", False),
+        ("09174115", "Dachau, GKSt", False),
+        ("05558012", "Coesfeld, Stadt", False),  # NRW has no Große Kreisstadt
+        ("14628040", "Bahretal", False),  # a Gemeinde (64) of Sachsen
+        ("14612000", "Dresden, Stadt", False),  # kreisfrei (61)
+    ],
+)
+def test_a_grosse_kreisstadt_the_directory_does_not_mark_is_named_as_possible(
+    ags: str, name: str, unmarked: bool
+) -> None:
+    """Sachsen's Große Kreisstädte (Pirna …) were titled "der Stadt Pirna" without a word:
+    the directory gives them Textkennzeichen 63, like every Stadt (67 only in
+    Baden-Württemberg and Bayern). Their designation stays "Stadt" (the file does not
+    say which they are); the unit says it may be one."""
+    entry = ki.territory_catalogue().require(ags)
+    assert entry.name == name
+    assert entry.unmarked_grosse_kreisstadt is unmarked
+    if unmarked:
+        assert entry.designation == "Stadt"
+
+
+def test_only_sachsen_and_thueringen_leave_their_grosse_kreisstaedte_unmarked() -> None:
+    """Of the other kinds of the directory none leaves a status out the same way: 67 is
+    Große Kreisstadt in Baden-Württemberg and Bayern only; in Sachsen and Thüringen
+    there is no 67, and every one of their Städte (63) is named as possibly one."""
+    municipalities = ki.territory_catalogue().municipalities()
+    assert {e.ags[:2] for e in municipalities if e.textkennzeichen == "67"} == {"08", "09"}
+    towns = [e for e in municipalities if e.textkennzeichen == "63" and e.ags[:2] in {"14", "16"}]
+    assert len(towns) == 281
+    assert sum(e.unmarked_grosse_kreisstadt for e in towns) == 281
+    assert sum(e.unmarked_grosse_kreisstadt for e in municipalities) == 281
+
+
 def test_every_suffix_of_the_directory_is_a_designation_or_a_known_by_name() -> None:
     """Each suffix after a comma of a Stadt or Gemeinde in the bundled directory begins
     with a designation (which ``designation`` takes, without what follows), or is one

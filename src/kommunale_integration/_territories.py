@@ -77,6 +77,11 @@ _CITY = frozenset({"61", "62"})
 _TOWN = frozenset({"63", "67"})
 _UNINCORPORATED = frozenset({"65", "66"})
 _GROSSE_KREISSTADT = "67"  # Baden-Württemberg's write only "Stadt" after the name
+#: The Länder whose Große Kreisstädte the Gemeindeverzeichnis gives as 63 (Stadt), not
+#: 67: Sachsen (SächsGemO § 3 Abs. 2) and Thüringen (ThürKO § 6 Abs. 4). The bundled
+#: file has 67 only in Baden-Württemberg (94 rows) and Bayern (29, "GKSt"); the 166
+#: Städte of Sachsen and 115 of Thüringen are all "…, Stadt" of the kind 63.
+_GROSSE_KREISSTADT_UNMARKED = frozenset({"14", "16"})
 _PREFIXES = (
     ("stadt ", 8),
     ("gemeinde ", 8),
@@ -356,7 +361,8 @@ class OfficialTerritory:
         Hansestadt``, ``Große Kreisstadt`` for ``Dachau, GKSt``, ``Markt`` for ``…, M``,
         ``Universitätsstadt``; else its kind (``textkennzeichen``): ``Stadt``, ``Große
         Kreisstadt`` (67, also for ``Böblingen, Stadt``) or ``Gemeinde``. ``None`` for a
-        Kreis, Land or Regierungsbezirk.
+        Kreis, Land or Regierungsbezirk. (The Große Kreisstädte of Sachsen and Thüringen
+        are 63 in the directory, so ``Stadt``: see :attr:`unmarked_grosse_kreisstadt`.)
 
         Of several designations, the first that states the status (``Stadt``,
         ``Kreisstadt``, ``Große Kreisstadt``, ``Markt``, ``Gemeinde`` …) is taken, not an
@@ -382,6 +388,23 @@ class OfficialTerritory:
         if designation is not None or found:
             return designation or found[0]
         return "Stadt" if self.kind in (TerritoryKind.TOWN, TerritoryKind.CITY) else "Gemeinde"
+
+    @property
+    def unmarked_grosse_kreisstadt(self) -> bool:
+        """Whether the unit may be a Große Kreisstadt that the Gemeindeverzeichnis does
+        not mark as one: a Stadt (63) of Sachsen or Thüringen whose designation is
+        ``Stadt``. There the directory gives Große Kreisstädte as 63, like every other
+        Stadt (``Pirna, Stadt``), so :attr:`designation` says ``Stadt``; the library does
+        not guess which they are (``init`` says so, and the title can be changed in
+        ``konzept.yaml``).
+
+        .. versionadded:: 0.1.0
+        """
+        return (
+            self.textkennzeichen == "63"
+            and self.ags[:2] in _GROSSE_KREISSTADT_UNMARKED
+            and self.designation == "Stadt"
+        )
 
     def language_names(self) -> frozenset[str]:
         """Each language's name of a bilingual official name (normalised), which the

@@ -130,6 +130,18 @@ def run(args: argparse.Namespace) -> int:
         # The new konzept.yaml (our own output) names the catalogue it was built on.
         record_territory_catalogue(folder, args.catalogue, book)
     concept = load_concept(folder)
+    official = book.get(concept.territory)
+    if official is not None and official.unmarked_grosse_kreisstadt and not args.kind:
+        say(
+            "notice",
+            tr(
+                "the Gemeindeverzeichnis does not mark the Große Kreisstädte of Sachsen and "
+                "Thüringen (they are 'Stadt' there, like every other town): if {name} is one, "
+                'write "der Großen Kreisstadt {name}" in the title in {file}',
+                name=official.short_name,
+                file=folder / "konzept.yaml",
+            ),
+        )
     print(tr("New concept created: {title}", title=concept.title))
     print(tr("Territory: {territory}", territory=book.describe(concept.territory)))
     towns = concept.municipalities()
