@@ -273,6 +273,20 @@ def test_the_goals_without_forecast_say_why_in_html_and_docx() -> None:
             assert reason in after.split("ziel:", 1)[0], (fmt, goal)
 
 
+def test_a_goal_without_a_forecast_lists_its_measures_only_with_an_expected_result() -> None:
+    """The section stays short: a goal without a forecast names its measures only where
+    one says what it is expected to bring (the rest stand in the field's table)."""
+    concept = _goals_without_forecast()
+    cafe = ki.Measure(id="m-cafe", title="Sprachcafé-Netz", field="sprache", goals=("z-cafe",))
+    for expected, listed in ((None, False), ("Ein Sprachcafé je Kommune", True)):
+        measures = [*concept.measures, attrs.evolve(cafe, expected_result=expected)]
+        md = ki.build_report(concept.evolve(measures=measures), "2025", format="md", today=TODAY)
+        forecast = md.split("## 4 Erfolgsprognose")[1].split("\n## ")[0]
+        goal = forecast.split("In jeder Kommune gibt es ein Sprachcafé.")[1].split("ziel:")[0]
+        assert ("- **Sprachcafé-Netz:** empfohlen" in goal) is listed, expected
+        assert "Keine Prognose – dem Ziel ist keine Kennzahl zugeordnet." in goal
+
+
 def test_a_goal_with_a_forecast_names_its_kennzahlen_without_one() -> None:
     concept = _goals_without_forecast()
     goals = [

@@ -805,7 +805,8 @@ def _measure_items(
 def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
     """The Erfolgsprognose per goal: every goal, under it the forecast of every Kennzahl
     with a target that measures it (or :func:`_without_forecast`: why there is none),
-    then the measures serving it. Kennzahlen with a target that no goal names, and
+    then the measures serving it (of a goal without a forecast only where one has an
+    expected result). Kennzahlen with a target that no goal names, and
     measures with an expected result or a forecast that serve no goal, follow under
     their own heading."""
     t = fmt.t
@@ -826,7 +827,9 @@ def _forecast(ctx: ReportContext, fmt: Formatter) -> Body | None:
             said = _forecast_paragraphs(fmt, figures)
             blocks.extend(said)
             blocks.extend(_without_forecast(ctx, fmt, goal, targeted, forecast=bool(said)))
-            if measures:
+            # Its measures where they say what is expected: the goal's forecast, or an
+            # expected result (the rest stand in the field's table; the report stays short)
+            if measures and (said or any(m.expected_result for m in measures)):
                 blocks.append(Paragraph(text=t("goal_measures"), style="intro"))
                 blocks.append(Items(items=tuple(_measure_items(fmt, measures, by_code))))
     rest: list[Block] = []
