@@ -12,7 +12,8 @@ its 4 quarters and its 12 months, by municipality, district and total, by sex an
 * ``duckdb``: one SQL query per count over the two CSV files (``GROUPING SETS``);
 * ``library``: ``read_cases`` + ``compute_indicators(disclosure=None)`` (unprotected);
 * ``library-protected``: the same with the default disclosure control (its count tables
-  protected in worker processes, one per usable core: ``compute_indicators(workers=None)``);
+  protected in one process per usable core, the calling process and worker processes:
+  ``compute_indicators(workers=None)``);
 * ``library-protected-serial`` (only when named with ``--only``): the same in one process
   (``workers=1``).
 

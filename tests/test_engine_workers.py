@@ -92,14 +92,19 @@ class Spy:
 
 
 def compute_both(
-    monkeypatch: pytest.MonkeyPatch, data: ki.CaseData, **options: Any
+    monkeypatch: pytest.MonkeyPatch, data: ki.CaseData, *, planned: bool = False, **options: Any
 ) -> tuple[ki.IndicatorTable, ki.IndicatorTable]:
-    """The table computed in this process and with two workers (pool forced)."""
+    """The table computed in this process and with two processes, this one and a
+    worker (pool forced): every table protected in the worker, unless *planned*
+    (then this process protects the last as :func:`compute._pool_plan` says)."""
     serial = ki.compute_indicators(cases=data, workers=1, **options)
     spy = Spy(monkeypatch)
     monkeypatch.setattr(compute, "POOL_CELLS", 0)
+    if not planned:
+        plan = compute._pool_plan
+        monkeypatch.setattr(compute, "_pool_plan", lambda tables, n: (plan(tables, n)[0], 0))
     pooled = ki.compute_indicators(cases=data, workers=2, **options)
-    assert spy.calls == [2], "the pool was not used"
+    assert spy.calls == [1], "the pool was not used"
     return serial, pooled
 
 
@@ -117,10 +122,10 @@ def test_the_pool_gives_the_serial_table_and_audit(monkeypatch: pytest.MonkeyPat
         "include_subperiods": True,
         "audit": True,
     }
-    serial, pooled = compute_both(monkeypatch, data, **options)
+    serial, pooled = compute_both(monkeypatch, data, planned=True, **options)
     same(serial, pooled)
     # the longest jobs (most primary cells times lists of values) first, so that the
-    # workers end together
+    # processes end together
     work = [p * n for p, n in zip(Spy.last.primaries[0], Spy.last.lists[0], strict=True)]
     assert work == sorted(work, reverse=True)
     assert len(set(work)) > 1
@@ -131,10 +136,9 @@ def test_the_pool_gives_the_serial_table_and_audit(monkeypatch: pytest.MonkeyPat
     assert {c.exact for c in serial.audit} == {True}
     # (four jobs: new and active cases are one table)
     assert Spy.last.exact == [True] * 4, "audit=True: every block audited exactly, also there"
-    # more tables than workers, but the table of new and active cases takes more than
-    # a third of all: the calling process protects none (compute._pool_plan)
-    assert max(work) * 3 > sum(work)
-    assert Spy.last.here == [0]
+    # the table of new and active cases in the worker, the counts (without primary
+    # cells here) in this process (compute._pool_plan)
+    assert Spy.last.here == [3]
     # determinism: another run of the pool (new processes, new hash seeds) agrees
     same(pooled, ki.compute_indicators(cases=data, workers=2, **options))
 
@@ -229,25 +233,26 @@ def test_the_pool_is_used_only_when_it_pays(monkeypatch: pytest.MonkeyPatch) -> 
     assert spy.calls == []
     monkeypatch.setattr(compute, "POOL_CELLS", cells)
     ki.compute_indicators(cases=data, workers=2, **options)
-    assert spy.calls == [2]
+    assert spy.calls == [1], "two processes: this one and a worker"
     ki.compute_indicators(cases=data, workers=1, **options)
     ki.compute_indicators(cases=data, workers=2, indicators=["new_cases"], **options)
     ki.compute_indicators(cases=data, workers=2, disclosure=None, **options)
     rounding = ki.DisclosureControl(mode="round", base=5)
     ki.compute_indicators(cases=data, workers=2, disclosure=rounding, **options)
-    assert spy.calls == [2], "one worker, one count, nothing to suppress: no pool"
-    # two counts (a rate: numerator and denominator) and eight workers: two processes
+    assert spy.calls == [1], "one process, one count, nothing to suppress: no pool"
+    # two counts (a rate: numerator and denominator) and eight processes: this one
+    # and a worker, each protecting one
     ki.compute_indicators(cases=data, workers=8, indicators=["placement_rate"], **options)
-    assert spy.calls == [2, 2]
-    assert spy.here[1] == 0, "as many tables as workers: the calling process waits"
-    # more tables than workers: the calling process protects the last only when no
-    # table takes more than an even share (compute._pool_plan)
+    assert spy.calls == [1, 1]
+    assert spy.here[1] == 1, "as many tables as processes: one in each"
+    # more tables than processes: this process protects the last as many as
+    # compute._pool_plan says
     tables = list(zip(spy.primaries[0], spy.lists[0], strict=True))
     assert len(tables) > 2
     assert spy.here[0] == compute._pool_plan(tables, 2)[1]
     monkeypatch.setattr(_workers, "usable_cores", lambda: 3)
     ki.compute_indicators(cases=data, **options)  # default: one per usable core
-    assert spy.calls == [2, 2, 3]
+    assert spy.calls == [1, 1, 2]
 
 
 _STDIN = """
@@ -388,33 +393,37 @@ def test_the_caller_is_asked_how_many_jobs_it_computes_once_the_first_is_there()
 
 
 @pytest.mark.parametrize(
-    ("tables", "workers", "order", "here"),
+    ("tables", "processes", "order", "here"),
     [
-        # four counts of about equal work: the caller protects the last beside two workers
-        ([(5_600, 1), (5_400, 1), (5_500, 1), (5_300, 1)], 2, [0, 2, 1, 3], 1),
+        # four counts of about equal work: two in the worker, two in this process
+        ([(5_600, 1), (5_400, 1), (5_500, 1), (5_300, 1)], 2, [0, 2, 1, 3], 2),
         # the 1M-case benchmark: new and active cases (three lists of values, about as
-        # many primary cells as a count) first, and more than a third of all
-        ([(5_950, 3), (5_619, 1), (5_763, 1), (5_759, 1)], 2, [0, 2, 3, 1], 0),
-        # fewer primary cells, but three lists of values: longer than a count
-        ([(2_000, 1), (1_000, 3), (1_500, 1), (1_500, 1), (1_500, 1)], 2, [1, 0, 2, 3, 4], 1),
-        # exactly a third: still an even share
-        ([(3, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 2)], 2, [0, 5, 1, 2, 3, 4], 1),
-        # more than a third (less than half): none
-        ([(4, 1), (2, 1), (2, 1), (1, 1)], 2, [0, 1, 2, 3], 0),
-        # no more tables than workers: none in the caller, even without primary cells
-        ([(0, 1), (0, 3)], 2, [0, 1], 0),
+        # many primary cells as a count) in the worker, the three counts here
+        ([(5_950, 3), (5_619, 1), (5_763, 1), (5_759, 1)], 2, [0, 2, 3, 1], 3),
+        # the same on three cores: a worker's share is the longest either way; the
+        # next longest is shortest with the longest count in the other worker and
+        # the other two here
+        ([(5_950, 3), (5_619, 1), (5_763, 1), (5_759, 1)], 3, [0, 2, 3, 1], 2),
+        # fewer primary cells, but three lists of values: longer than a count; the
+        # workers take each next table as they are free
+        ([(2_000, 1), (1_000, 3), (1_500, 1), (1_500, 1), (1_500, 1)], 2, [1, 0, 2, 3, 4], 3),
+        ([(4, 1), (5, 1), (4, 1)], 3, [1, 0, 2], 1),
+        ([(4, 1), (1, 1), (1, 1)], 3, [0, 1, 2], 1),
+        # a table without primary cells counts as one (its relations, its check)
+        ([(0, 1), (0, 3)], 2, [1, 0], 1),
         ([(0, 1), (0, 1), (0, 1)], 2, [0, 1, 2], 1),
-        ([(4, 1), (5, 1), (4, 1)], 3, [1, 0, 2], 0),
+        # at least one table for the workers, even when this process could take all
+        ([(1, 1)], 2, [0], 0),
     ],
 )
-def test_the_pool_plan_longest_first_and_the_caller_only_with_an_even_share(
-    tables: list[tuple[int, int]], workers: int, order: list[int], here: int
+def test_the_pool_plan_longest_first_and_the_shortest_longest_share(
+    tables: list[tuple[int, int]], processes: int, order: list[int], here: int
 ) -> None:
-    """:func:`compute._pool_plan`: a table's work is its primary cells times its lists
-    of values; the longest first; the caller takes the last only when there are more
-    tables than workers and none takes more than an even share among the workers and
-    the caller."""
-    assert compute._pool_plan(tables, workers) == (order, here)
+    """:func:`compute._pool_plan`: a table's work is its primary cells (one more)
+    times its lists of values; the longest first to the ``processes - 1`` workers,
+    each taking the next as it is free; this process takes as many of the last as
+    make the longest share shortest (then the next longest, then the fewest)."""
+    assert compute._pool_plan(tables, processes) == (order, here)
 
 
 def _imported(name: str) -> bool:  # in a worker
@@ -578,7 +587,7 @@ from kommunale_integration._engine import compute
 from kommunale_integration._cli import main
 import endless
 
-compute.POOL_CELLS = 0  # the example's tables in two workers
+compute.POOL_CELLS = 0  # the example's tables in two workers (and the command)
 compute._protect_count = endless.protect  # jobs that end only when they are ended
 sys.exit(main(sys.argv[1:]))
 """
@@ -619,10 +628,11 @@ _EXIT = {
 @pytest.mark.parametrize("how", sorted(_EXIT))
 def test_an_interrupt_ends_the_workers_and_writes_nothing(tmp_path: Path, how: str) -> None:
     output = tmp_path / "kennzahlen.csv"
+    # (three processes: this one and two workers)
     argv = [
         "indicators", str(EXAMPLE), "--period", "2025", "--by", "sex",
         "--cases", str(EXAMPLE / "cases.csv"), "--events", str(EXAMPLE / "events.csv"),
-        "--workers", "2", "--output", str(output),
+        "--workers", "3", "--output", str(output),
     ]  # fmt: skip
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "endless.py").write_text(_ENDLESS, encoding="utf-8")

@@ -3,7 +3,9 @@
 The disclosure control of each count table of a computation is independent of the
 others, and on large tables (a Land: 400 municipalities, a year with its quarters and
 months) each takes seconds of CPU. :func:`run_in_workers` runs such jobs in a pool of
-processes, one per usable core, and gives back their results in the order of the jobs.
+worker processes, the last of them in the calling process if asked (the engine uses one
+process per usable core, the calling process among them), and gives back their results
+in the order of the jobs.
 
 **Start method: spawn.** A worker is a fresh interpreter that imports what it needs.
 ``fork`` would be faster to start (about 0.2 s against 0.5 s for two workers), but the

@@ -899,8 +899,8 @@ def compute_indicators(
             suppressed cells is audited by linear programming, which on a year with
             its quarters and months can take a minute). The audit is **internal**
             (it holds true values); the rows of the table stay protected.
-        workers: Processes that protect the counts at the same time (default
-            ``None``: one per usable CPU core; ``1``: all in this process). Used
+        workers: Processes that protect the counts at the same time, this one among
+            them (default ``None``: one per usable CPU core; ``1``: this one). Used
             when at least two counts are suppressed and their tables have at least
             ``POOL_CELLS`` (10,000) cells — a Land's export for a year with its
             quarters and months, not a Kreis's —; the result is the same with any
@@ -1109,8 +1109,8 @@ def _sides(
     protected parts of a case count, an expression, or ``None``.
 
     Every case count is protected first, once, with the one control of
-    :func:`count_controls`, in *processes* worker processes when that pays
-    (:meth:`_Counts.protect_all`).
+    :func:`count_controls`, in *processes* processes (this one and worker
+    processes) when that pays (:meth:`_Counts.protect_all`).
     """
     controls = count_controls(chosen, disclosure, counts.by if counts is not None else ())
     if counts is not None:
@@ -1298,7 +1298,8 @@ class _Counts:
     def protect_all(
         self, needed: Iterable[tuple[CaseCount, DisclosureControl | None]], workers: int
     ) -> None:
-        """Protect the counts of *needed* in *workers* processes at once when it pays.
+        """Protect the counts of *needed* in *workers* processes at once when it pays:
+        this one and ``workers - 1`` worker processes (:func:`_pool_plan`).
 
         It pays when at least two counts are to be suppressed (rounding takes a
         fraction of a second) and their tables have at least :data:`POOL_CELLS` cells;
@@ -1319,19 +1320,20 @@ class _Counts:
                 and (spec, control) not in self.done
             )
         )
-        workers = min(workers, len(tasks))
+        processes = min(workers, len(tasks))  # this one and processes - 1 workers
         layout = self.layout
         if (
-            workers < 2
+            processes < 2
             or len(layout.periods) * len(layout.territories) * len(layout.combos) < POOL_CELLS
             or not workers_can_start()
         ):
             return
 
-        # The longest first, so that the workers finish at about the same time
-        # (_pool_plan; counting the tables first costs a fraction of a second at 1M
-        # cases, while the workers start: run_in_workers starts them before it asks
-        # for the first job, and asks how many this process protects after it).
+        # The longest first to the workers, the last to this process, so that all end
+        # at about the same time (_pool_plan; counting the tables first costs a
+        # fraction of a second at 1M cases, while the workers start: run_in_workers
+        # starts them before it asks for the first job, and asks how many this process
+        # protects after it).
         order: list[int] = []
         here = [0]
 
@@ -1348,7 +1350,7 @@ class _Counts:
                 )
                 for (specs, control), (raws, _) in zip(tasks, made, strict=True)
             ]
-            order[:], here[0] = _pool_plan(sizes, workers)
+            order[:], here[0] = _pool_plan(sizes, processes)
             for i in order:
                 specs, control = tasks[i]
                 additive = specs[0].count is CaseCountKind.NEW
@@ -1358,7 +1360,7 @@ class _Counts:
         # (the workers import what a protection needs while the tables are counted)
         preload = (f"{__package__}._protection", f"{__package__}._hypercube", "numpy")
         results = run_in_workers(
-            _protect_job, jobs(), workers, here=lambda: here[0], preload=preload
+            _protect_job, jobs(), processes - 1, here=lambda: here[0], preload=preload
         )
         for i, protected in zip(order, results, strict=True):
             specs, control = tasks[i]
@@ -1500,31 +1502,43 @@ class _Protected:
     exact: bool
 
 
-def _pool_plan(tables: Sequence[tuple[int, int]], workers: int) -> tuple[list[int], int]:
-    """The order in which *workers* processes protect *tables* (each as its primary
-    cells and its lists of values): the longest first, ties in their order; and how
-    many of the last the calling process protects itself beside them
-    (:func:`._workers.run_in_workers`' *here*).
+def _pool_plan(tables: Sequence[tuple[int, int]], processes: int) -> tuple[list[int], int]:
+    """The order in which *processes* processes — this one and ``processes - 1``
+    workers — protect *tables* (each as its primary cells and its lists of values):
+    the longest first, ties in their order; and how many of the last this process
+    protects itself (:func:`._workers.run_in_workers`' *here*), at least one left to
+    the workers.
 
     A table's protection takes about as long as it has primary cells times the lists
     of values it holds (a count has one; the table of new and active cases three: the
     new, the active and the cases still open after the periods; a family its counts
     and the cases of its patterns): at 1M cases the table of new and active cases has
-    about as many primary cells as each count of events and takes 2.5–3.4 times as
+    about as many primary cells as each count of events and takes 2.3–3.4 times as
     long.
 
-    The calling process takes the last (the shortest) when there are more tables than
-    workers, as long as no table takes longer than an even share of all among the
-    workers and it (it then shares the cores with them, and the longest table, which
-    the run waits for, would wait for it): with four tables of about equal work it
-    protects one beside two workers instead of waiting while one worker protects two;
-    at 1M cases, where the table of new and active cases takes more than a third of
-    all, it protects none.
+    The workers take the others in this order, each the next as it is free; this
+    process takes as many of the last as make the longest share of work (a worker's
+    or its own) shortest — where several do, the next longest, and so on, then the
+    fewest. One process per core: none waits for the others while a core is free,
+    and none shares a core (three processes on two cores slowed the longest table,
+    which the run waits for). A table costs a little without primary cells too (its
+    relations, its check): its work is counted as one primary cell more. At 1M cases
+    on two cores a worker protects the table of new and active cases and this
+    process the three counts of events — what a second worker did before, without
+    its start (0.3–0.4 s of CPU, mostly imports, that the run waited for).
     """
-    work = [primary * lists for primary, lists in tables]
+    work = [(primary + 1) * lists for primary, lists in tables]
     order = sorted(range(len(work)), key=lambda i: -work[i])
-    here = int(len(work) > workers and max(work) * (workers + 1) <= sum(work))
-    return order, here
+    best: tuple[list[int], int] | None = None
+    for here in range(len(order)):  # (at least one job for the workers)
+        shares = [0] * (processes - 1)
+        for i in order[: len(order) - here]:
+            shares[shares.index(min(shares))] += work[i]
+        shares.append(sum(work[i] for i in order[len(order) - here :]))
+        ranked = sorted(shares, reverse=True)
+        if best is None or ranked < best[0]:
+            best = (ranked, here)
+    return order, best[1] if best is not None else 0
 
 
 def _protect_job(  # noqa: PLR0917 - the arguments of a worker's job, in order
