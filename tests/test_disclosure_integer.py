@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from kommunale_integration import DisclosureControl
 from kommunale_integration._engine import _protection, protect
 from release_attacker import Verdict, attack_suppression
-from test_disclosure import cubes, tables
+from test_disclosure import cube_table, cubes, tables
 
 THRESHOLD = 3
 Relation = tuple[Hashable, Sequence[Hashable], bool]
@@ -169,3 +169,146 @@ def test_protected_three_way_tables_resist_the_integer_attacker(
     values, relations = cube
     result = protect(values, relations, DisclosureControl())
     assert exposed(values, relations, set(result.suppressed)) == []
+
+
+# A three-way table (3 × 3 × 3 with every margin) where the linear program's
+# cheapest change that lifts the primary 1 at (2, 0, 1) is fractional and cannot be
+# scaled, and the cheapest change of whole numbers among the cells it moves and the
+# suppressed cells within one relation of them costs more than the linear program's
+# (8.62 against 7.44): the cheapest of the whole neighbourhood (7.49) runs through
+# published cells next to the moved ones. Found by a random search over such tables.
+CUBE = [
+    [[4, 3, 2], [1, 4, 0], [2, 6, 1]],
+    [[1, 0, 6], [6, 8, 3], [2, 4, 3]],
+    [[8, 1, 5], [4, 1, 1], [1, 4, 6]],
+]
+CUBE_HIDDEN = [
+    ("T", "T", 0), ("T", "T", 2), ("T", 2, 2), (0, "T", "T"), (0, "T", 0), (0, 1, 1),
+    (0, 2, 0), (1, "T", 0), (1, "T", 2), (1, 1, "T"), (2, "T", 2), (2, 0, 0), (2, 0, 2),
+    (2, 1, "T"), (2, 2, 0), (2, 2, 1),
+]  # fmt: skip
+CUBE_TARGET = (2, 0, 1)
+
+
+def _cube_witness_problem() -> tuple[Any, Any, dict[Any, int], list[Relation]]:
+    """The delta system of :data:`CUBE` (the attacker's lower bound 1) and the cost
+    of each of its columns: a suppressed cell nothing, a published one 1 and a little
+    more the larger it is."""
+    values, relations = cube_table(
+        (3, 3, 3), {(i, j, k): CUBE[i][j][k] for i in range(3) for j in range(3) for k in range(3)}
+    )
+    system = _protection._DeltaSystem(
+        values, _protection.normalise(relations), {CUBE_TARGET: THRESHOLD}, 1
+    )
+    cost = np.array([1.0 + 0.01 * values[c] for c in system.cells])
+    cost[[system.cells.index(c) for c in [*CUBE_HIDDEN, CUBE_TARGET]]] = 0.0
+    return system, cost, values, relations
+
+
+def _cheapest_whole_change(
+    values: Mapping[Any, int],
+    relations: Sequence[Relation],
+    cost: Mapping[Any, float],
+    target: Any,
+    rise: float,
+    lower: int,
+) -> float:
+    """The cost of the cheapest change of whole numbers of the cells of *cost* (the
+    others stay) that keeps every (exact) relation and every cell at least *lower*
+    and raises *target* by *rise* — a mixed-integer program of its own
+    (``scipy.optimize.milp``), not the engine's."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    cells = list(cost)
+    at = {c: i for i, c in enumerate(cells)}
+    n = len(cells)  # y = plus − minus: columns i and n + i
+    rows = []
+    for total, parts, exact in relations:
+        assert exact
+        row = np.zeros(2 * n)
+        for cell, sign in [(total, 1.0), *((p, -1.0) for p in parts)]:
+            if cell in at:
+                row[at[cell]] += sign
+                row[n + at[cell]] -= sign
+        rows.append(row)
+    low = np.zeros(2 * n)
+    high = np.array([np.inf] * n + [float(values[c] - lower) for c in cells])
+    low[at[target]] = rise
+    high[n + at[target]] = 0.0
+    weights = np.array([cost[c] for c in cells] * 2)
+    result = milp(
+        weights,
+        constraints=LinearConstraint(np.array(rows), 0.0, 0.0),
+        integrality=np.ones(2 * n),
+        bounds=Bounds(low, high),
+    )
+    assert result.success
+    return float(result.fun)
+
+
+def test_a_whole_witness_dearer_than_the_linear_program_is_not_taken_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The branch and bound over the cells the fractional change moves and the
+    suppressed cells next to them gives a witness here, dearer than the linear
+    program's optimum: nothing proves it the cheapest, so the program over every cell
+    within one relation of the moved ones runs as well, and its witness — the
+    cheapest change of whole numbers of the whole table, as an independent
+    mixed-integer program finds it — is the one returned (taking the first one, the
+    cover would have suppressed a cell more than needed)."""
+    system, cost, values, relations = _cube_witness_problem()
+    target = system.cells.index(CUBE_TARGET)
+    runs: list[str] = []
+    run = _protection._run
+
+    def counted(solver: Any) -> None:
+        run(solver)
+        runs.append(str(solver.getModelStatus()).rsplit(".", 1)[-1])
+
+    monkeypatch.setattr(_protection, "_run", counted)
+    change = system.witness(np.arange(len(system.cells)), target, 2.0, cost)
+    assert change is not None
+    assert change[target] >= 2
+    price = sum(float(cost[c]) * abs(d) for c, d in change.items())
+    cheapest = _cheapest_whole_change(
+        values, relations, dict(zip(system.cells, cost.tolist(), strict=True)), CUBE_TARGET, 2.0, 1
+    )
+    assert price == pytest.approx(cheapest)
+    assert price == pytest.approx(7.49)
+    # the linear program, the first branch and bound (a solution), the second
+    assert runs == ["kOptimal", "kOptimal", "kOptimal"]
+
+
+def test_the_first_branch_and_bound_moves_the_moved_cells_and_the_suppressed_ones_next_to_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first program of whole numbers lets move the cells the fractional change
+    moves and the suppressed cells within one relation of them — no other published
+    cell, no suppressed cell further away; the linear program's optimum is the price
+    it must reach to be taken at once."""
+    system, cost, _, _ = _cube_witness_problem()
+    target = system.cells.index(CUBE_TARGET)
+    seen: list[tuple[Any, list[Any], float, Any]] = []
+    integer_solution = _protection._integer_solution
+
+    def spy(solver: Any, columns: Any, stages: list[Any], least: float) -> Any:
+        solution = np.asarray(solver.getSolution().col_value)  # (the linear program's)
+        seen.append((solution[0::2] - solution[1::2], stages, least, columns[2]))
+        return integer_solution(solver, columns, stages, least)
+
+    monkeypatch.setattr(_protection, "_integer_solution", spy)
+    every = np.arange(len(system.cells))
+    assert system.witness(every, target, 2.0, cost) is not None
+    ((delta, stages, least, weights),) = seen
+    moved = np.abs(delta) > 1e-6
+    assert not np.allclose(delta, np.round(delta))  # (fractional)
+    nearby = np.zeros(len(every), dtype=bool)
+    nearby[system.ball(every[moved], 1)] = True
+    suppressed = cost == 0
+    assert (suppressed & nearby & ~moved).any()  # (the first program has more cells)
+    assert (~suppressed & nearby & ~moved).any()  # (and fewer than the second)
+    np.testing.assert_array_equal(stages[0], moved | (suppressed & nearby))
+    np.testing.assert_array_equal(stages[1], nearby)
+    assert stages[2] is None
+    assert least == pytest.approx(float(cost @ np.abs(delta)))  # (the price to reach)
+    np.testing.assert_array_equal(weights, np.repeat(cost, 2))

@@ -1788,11 +1788,17 @@ class _DeltaSystem:
         if not _whole(delta):
             scaled = self._scaled(delta, near, rows, (r, c, a))
             if scaled is None:
-                # the cells the fractional change moves, then those within one
-                # relation of them, then all of *near*
+                # the cells the fractional change moves with the suppressed cells
+                # within one relation of them (taken only at the linear program's
+                # cost: then nothing in *near* is cheaper), then every cell within one
+                # relation of the moved ones, then all of *near*
                 moved = np.abs(delta) > _TOL
                 ring = np.isin(near, self.ball(near[moved], 1))
-                delta = _integer_solution(solver, col_low, col_up, [moved, ring, None])
+                first = moved | (ring & (cost[near] == 0))
+                least = float(weights @ solution)
+                delta = _integer_solution(
+                    solver, (col_low, col_up, weights), [first, ring, None], least
+                )
                 if delta is None:
                     return None
             else:
@@ -1836,34 +1842,51 @@ def _whole(x: Any) -> bool:
     return bool(np.all(np.abs(x - np.round(x)) <= _TOL))
 
 
-def _integer_solution(solver: Any, col_low: Any, col_up: Any, stages: list[Any]) -> Any:
+def _integer_solution(
+    solver: Any, columns: tuple[Any, Any, Any], stages: list[Any], least: float
+) -> Any:
     """The loaded witness program solved again with its columns (``plus`` and
-    ``minus`` of each cell, bounds *col_low* and *col_up*) whole numbers: the change
-    ``plus − minus``, None when no change of whole numbers keeps every constraint.
+    ``minus`` of each cell; *columns*: their lower and upper bounds and their costs)
+    whole numbers: the change ``plus − minus``, None when no change of whole numbers
+    keeps every constraint.
 
     Each of *stages* says which cells may move (a mask; None: all); the first stage
-    with a solution gives it. Small programs first: a branch and bound over all of
-    a large block can take seconds. In the last stage the first solution found is
-    taken (the search for the cheapest one can take much longer).
+    with a solution gives it — the first stage's only when it costs at most *least*
+    (the linear program's optimum, a lower bound for every change of whole numbers:
+    such a solution is the cheapest of all, and a stage of more cells cannot do
+    better). Small programs first: a branch and bound over all of a large block can
+    take seconds. In the last stage the first solution found is taken (the search for
+    the cheapest one can take much longer).
     """
     import highspy
     import numpy as np
 
+    col_low, col_up, weights = columns
     n = len(col_low)
-    columns = np.arange(n, dtype=np.int32)
-    solver.changeColsIntegrality(n, columns, np.full(n, highspy.HighsVarType.kInteger))
+    index = np.arange(n, dtype=np.int32)
+    solver.changeColsIntegrality(n, index, np.full(n, highspy.HighsVarType.kInteger))
     solver.setOptionValue("presolve", "on")  # a third less time for the branch and bound
+    found = None  # (the first stage's solution, dearer than *least*)
     for stage, free in enumerate(stages):
         if stage == len(stages) - 1:
             solver.setOptionValue("mip_max_improving_sols", 1)
+        if stage == 1 and free is not None and np.array_equal(free, stages[0]):
+            if found is None:
+                continue  # (the same program: no solution again)
+            return found[0::2] - found[1::2]
         up = col_up if free is None else np.where(np.repeat(free, 2), col_up, 0.0)
-        solver.changeColsBounds(n, columns, col_low, up)
+        solver.changeColsBounds(n, index, col_low, up)
         _run(solver)
         status = str(solver.getModelStatus())
         if status.endswith(("kOptimal", "kSolutionLimit")):
             solution = np.asarray(solver.getSolution().col_value)
+            if stage == 0 and float(weights @ solution) > least + _TOL * max(1.0, abs(least)):
+                found = solution
+                continue
             return solution[0::2] - solution[1::2]
-    return None
+        if found is not None:
+            break  # (the larger program failed, the smaller one had a solution)
+    return None if found is None else found[0::2] - found[1::2]
 
 
 def _delta_rows(
