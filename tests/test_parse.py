@@ -811,3 +811,86 @@ def test_thousands_groups_have_one_to_three_leading_digits() -> None:
     assert p.parse_decimal("1234,567") == Decimal("1234.567")
     with pytest.raises(p.ParseError):
         p.parse_decimal("234,567")  # three digits before the comma: ambiguous
+
+
+# The rules as the module documentation writes them (the tests above take the
+# vocabularies from the module, so a word changed there broke none of them).
+
+
+def test_the_yes_no_words_are_those_documented() -> None:
+    true_words = ["ja", "j", "x", "wahr", "true", "yes", "y", "1"]
+    false_words = ["nein", "n", "falsch", "false", "no", "0"]
+    assert [p.parse_bool(w) for w in true_words] == [True] * len(true_words)
+    assert [p.parse_bool(w) for w in false_words] == [False] * len(false_words)
+    assert set(true_words) | set(false_words) == p.TRUE_WORDS | p.FALSE_WORDS
+
+
+def test_the_refusal_of_a_yes_no_value_lists_words_that_are_read() -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_bool("jein")
+    listed = str(info.value).partition("(")[2].rstrip(")").split(", ")
+    assert len(listed) == 7
+    assert sorted(p.parse_bool(w) for w in listed) == [False] * 3 + [True] * 4
+
+
+def test_a_group_separator_follows_at_least_one_digit() -> None:
+    """``.234,5`` and ``.000`` are no grouped numbers; ``,234`` is no English thousands
+    group (nothing stands before it), so not ambiguous: German 0.234."""
+    with pytest.raises(p.ParseError):
+        p.parse_decimal(".234,5")
+    with pytest.raises(p.ParseError):
+        p.parse_decimal(".234,5", german=True)
+    assert p.parse_decimal(",234") == Decimal("0.234")
+    with pytest.raises(p.ParseError):
+        p.parse_int(".000")
+
+
+def test_a_whole_number_has_german_groups_of_one_to_three_leading_digits() -> None:
+    assert p.parse_int("100.000") == 100000
+    assert p.parse_int("1.000.000") == 1000000
+    for text in ("1000.000", "1.00", "1.0000"):
+        with pytest.raises(p.ParseError):
+            p.parse_int(text)
+
+
+def test_the_most_digits_before_and_after_the_point() -> None:
+    """4,300 digits before the point (``1e4299`` has 4,300) and 4,300 after it."""
+    assert p.parse_decimal("1e4299") == Decimal("1e4299")
+    assert p.parse_decimal("1e-4300") == Decimal("1e-4300")
+    for text in ("1e4300", "1e-4301", "-1e4300"):
+        with pytest.raises(p.ParseError) as info:
+            p.parse_decimal(text)
+        assert info.value.key == "too-many-digits"
+
+
+def test_an_amount_with_a_point_before_three_digits_and_none_before_is_no_thousand() -> None:
+    """``.500`` is half a euro in either notation (no digit stands before the point, so
+    it is no German thousands group): not ambiguous like ``1.500``."""
+    assert p.parse_money(".500") == Decimal("0.5")
+    with pytest.raises(p.ParseError) as info:
+        p.parse_money("1.500")
+    assert info.value.key == "ambiguous-number"
+
+
+@pytest.mark.parametrize(
+    "text", [".12.2016", "031.12.2016", "1..2016", "31.012.2016", "123.1.2016"]
+)
+def test_a_german_date_has_one_or_two_digits_of_day_and_month(text: str) -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_date(text)
+    assert info.value.key == "invalid-date"
+    assert p.date_fields(text) is None
+
+
+@pytest.mark.parametrize("text", ["2016-12-31T10:00", "2016-12-31 10:00", "2016-12-31t00:00:00"])
+def test_a_date_with_a_time_of_day_is_refused_for_its_time(text: str) -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_date(text)
+    assert str(info.value) == "expected a date without time (of day)"
+
+
+def test_a_time_of_day_is_no_date_and_no_serial_outside_a_workbook() -> None:
+    """openpyxl's midnight without a day is the serial 0 only in a workbook."""
+    with pytest.raises(p.ParseError) as info:
+        p.parse_date(time(0, 0))
+    assert info.value.key == "invalid-date"
