@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -894,3 +894,22 @@ def test_a_time_of_day_is_no_date_and_no_serial_outside_a_workbook() -> None:
     with pytest.raises(p.ParseError) as info:
         p.parse_date(time(0, 0))
     assert info.value.key == "invalid-date"
+
+
+@pytest.mark.parametrize("text", [":30", "009:30", "9:3", "9:300", "16 Uhr"])
+def test_a_time_has_one_or_two_digits_of_hours_and_two_of_minutes(text: str) -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_time(text)
+    assert info.value.key == "invalid-time"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [time(9, 30, tzinfo=UTC), time(9, 30, 15), time(9, 30, 0, 5)],
+    ids=["zone", "seconds", "microseconds"],
+)
+def test_a_time_object_has_hours_and_minutes_only(value: time) -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_time(value)
+    assert str(info.value) == "expected hours and minutes only"
+    assert p.parse_time(value.replace(tzinfo=None, second=0, microsecond=0)) == time(9, 30)
