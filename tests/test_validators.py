@@ -130,7 +130,7 @@ def _refusal(**values: Any) -> InvalidValueError:
 
 @pytest.mark.parametrize(
     "number",
-    ["02541 18-0", "0251", "+49 (2541) 18/0", "0" * 32, "1.2.3.4"],
+    ["02541 18-0", "0251", "+49 (2541) 18/0", "0" * 32, "1.2.3.4", "+90 212 555 12 34"],
 )
 def test_a_phone_number_may_begin_with_0_and_has_4_to_32_characters(number: str) -> None:
     assert _Contact(phone=number).phone == number
@@ -171,3 +171,37 @@ def test_a_field_of_two_types_names_both() -> None:
     refused = _refusal(either=1.5)
     assert refused.values["kind"] == "int or str"
     assert _Contact(either="x").either == "x"
+
+
+def test_a_number_given_as_text_is_quoted_in_the_refusal() -> None:
+    """A count or a figure written as text (``"5"``) is quoted as text in the message,
+    so that the reader sees why 5 was refused; a number is shown as written."""
+    for field in ("people", "value"):
+        refused = _holder_refusal(**{field: "5"})
+        assert refused.values["found"] == "'5'"
+    assert _holder_refusal(people=True).values["found"] == "True"
+    assert _holder_refusal(people=-1).values["found"] == "-1"
+    assert _holder_refusal(value=Decimal("1E+400")).values["found"] == "1E+400"
+
+
+def _holder_refusal(**values: Any) -> InvalidValueError:
+    with pytest.raises(InvalidValueError) as caught:
+        _Holder(count=1, **values)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("validator", "text"),
+    [
+        (v.ags, "<AGS of 2, 3, 5 or 8 digits>"),
+        (v.count, "<whole number from 0 to 999999999>"),
+        (v.age, "<whole number from 0 to 130>"),
+        (v.figure, "<number below 10^15>"),
+        (v.non_negative, "<non-negative number below 10^15>"),
+        (v.money, "<Decimal EUR: not negative, cents, below 10^12>"),
+        (v.slug, "<matches an identifier>"),
+        (v.month, f"<one of {tuple(range(1, 13))!r}>"),
+    ],
+)
+def test_each_validator_names_its_rule_in_its_repr(validator: object, text: str) -> None:
+    assert repr(validator) == text
