@@ -913,3 +913,73 @@ def test_a_time_object_has_hours_and_minutes_only(value: time) -> None:
         p.parse_time(value)
     assert str(info.value) == "expected hours and minutes only"
     assert p.parse_time(value.replace(tzinfo=None, second=0, microsecond=0)) == time(9, 30)
+
+
+def test_an_identifier_has_at_most_128_characters() -> None:
+    assert ki.Actor(id="a" * 128, name="x").id == "a" * 128
+    assert p.is_slug("a" * 128)
+    with pytest.raises(ki.InvalidValueError):
+        ki.Actor(id="a" * 129, name="x")
+    assert not p.is_slug("a" * 129)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("-1.234,5", Decimal("-1234.5")),  # a sign before German groups
+        ("1.5e-3", Decimal("0.0015")),  # an exponent with a sign
+        ("1E3", Decimal("1E+3")),  # a capital E
+        ("5.", Decimal("5")),  # a point without decimals
+        ("1234,", Decimal("1234")),  # a comma without decimals
+        ("1\u202f099,98", Decimal("1099.98")),  # a narrow no-break space
+        ("12,50 EUR", Decimal("12.50")),
+        ("\t12,5\n", Decimal("12.5")),  # a tab and a line break around it
+        (0.1, Decimal("0.1")),  # a float as written, not its binary value
+    ],
+)
+def test_number_notations_read(value: Any, expected: Decimal) -> None:
+    assert p.parse_decimal(value) == expected
+    assert str(p.parse_decimal(value)) == str(expected)
+
+
+def test_a_plus_sign_before_a_whole_number_is_read() -> None:
+    assert p.parse_int("+5") == 5
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), Decimal("NaN"), Decimal("-Inf")])
+def test_an_infinite_number_given_as_a_number_is_refused(value: Any) -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_decimal(value)
+    assert info.value.key == "invalid-number"
+
+
+def test_two_thousands_commas_are_not_the_ambiguous_shape() -> None:
+    """Only ``1,234`` (one comma before three digits) is ambiguous: ``1,234,567`` is
+    no German number, so it is refused as invalid, not as ambiguous."""
+    with pytest.raises(p.ParseError) as info:
+        p.parse_decimal("1,234,567")
+    assert info.value.key == "invalid-number"
+
+
+def test_a_yes_no_value_is_no_lost_leading_zero() -> None:
+    assert p.repair_ags(True) == ("True", False)
+    assert p.is_slug("drk-coesfeld")
+    assert not p.is_slug(5)
+    assert not p.is_slug(None)
+
+
+@pytest.mark.parametrize("number", ["+90 212 555 12 34", "+0251 18-0"])
+def test_a_phone_number_beginning_with_any_digit_keeps_its_plus(number: str) -> None:
+    assert p.neutralise(number, keep_phone_numbers=True) == number
+    assert p.neutralise(number) == "'" + number
+
+
+@pytest.mark.parametrize("text", ["#NV", " #div/0! ", "Err:502", "Err:509", "\tText", "\rText"])
+def test_a_spreadsheet_error_and_a_leading_tab_or_return_are_guarded(text: str) -> None:
+    assert p.is_formula_like(text)
+    assert p.neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["Err:50", "Err:5020", "Err:50a", "#NVX", "Text\t"])
+def test_other_texts_like_errors_are_kept(text: str) -> None:
+    assert not p.is_formula_like(text)

@@ -7,6 +7,7 @@ the number 1, a month 0.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -205,3 +206,12 @@ def _holder_refusal(**values: Any) -> InvalidValueError:
 )
 def test_each_validator_names_its_rule_in_its_repr(validator: object, text: str) -> None:
     assert repr(validator) == text
+
+
+def test_a_span_may_begin_and_end_on_one_day() -> None:
+    """Both ends are inclusive: a one-day event is a span; an end before it is not."""
+    day = date(2025, 3, 1)
+    assert ki.DateRange(start=day, end=day).end == day
+    with pytest.raises(InvalidValueError) as caught:
+        ki.DateRange(start=day, end=day - timedelta(days=1))
+    assert caught.value.field == "end"
