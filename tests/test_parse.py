@@ -968,6 +968,13 @@ def test_a_yes_no_value_is_no_lost_leading_zero() -> None:
     assert not p.is_slug(None)
 
 
+def test_digits_stay_in_a_slug() -> None:
+    assert p.slugify("Integrationsrat 2019-2023") == "integrationsrat-2019-2023"
+    # a dash beyond ASCII separates too (it was dropped: "20192023")
+    assert p.slugify("Integrationsrat 2019–2023") == "integrationsrat-2019-2023"
+    assert p.slugify("Jugend·Migrationsdienst") == "jugend-migrationsdienst"
+
+
 @pytest.mark.parametrize("number", ["+90 212 555 12 34", "+0251 18-0"])
 def test_a_phone_number_beginning_with_any_digit_keeps_its_plus(number: str) -> None:
     assert p.neutralise(number, keep_phone_numbers=True) == number

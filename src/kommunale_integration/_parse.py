@@ -621,6 +621,9 @@ def slugify(text: str) -> str:
     ('caritas-coesfeld-e-v', 'staedtische-buechereien')
     """
     plain = text.casefold().translate(_UMLAUTS)
+    # a dash, bullet or other sign beyond ASCII separates like "-" ("2019–2023" was
+    # "20192023"); letters and digits lose only their accents
+    plain = "".join(c if unicodedata.category(c)[0] in "LNM" else " " for c in plain)
     plain = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:SLUG_LENGTH].rstrip("-")
 
