@@ -504,12 +504,36 @@ def test_a_gemeindefreies_gebiet_as_the_concepts_territory_is_an_error() -> None
     assert error.location.path == "territory"
     assert "Sachsenwald" in error.message
     assert "ist ein gemeindefreies Gebiet" in error.message
-    assert "Kreis Herzogtum Lauenburg: 01053" in error.message
+    assert "(Kreis Herzogtum Lauenburg: 01053)" in error.message
     english = _codes(ki.validate(_concept(forest), lang="en"), "territory-unincorporated")
     assert "is a gemeindefreies Gebiet" in english[0].message
     # inside the Kreis's concept the forest is one of its territories, and fine
     kreis = ki.Territory(ags="01053", name="Herzogtum Lauenburg", kind="district")
     assert not _codes(ki.validate(_concept(kreis, forest)), "territory-unincorporated")
+
+
+def test_the_concepts_own_territory_must_exist_in_the_concept_or_the_catalogue() -> None:
+    """A concept may name a territory it does not list (Wettringen, in the catalogue);
+    one known nowhere is an error at ``territory``."""
+    unknown = ki.Concept(id="k", title="K", territory="05566999")
+    [error] = _codes(ki.validate(unknown), "territory-unknown-ags")
+    assert error.location.path == "territory"
+    assert not _codes(
+        ki.validate(ki.Concept(id="k", title="K", territory="05566096")), "territory-unknown-ags"
+    )
+
+
+def test_a_bezirk_without_population_names_the_citys() -> None:
+    bezirk = ki.Territory(ags="11000000", name="Neukölln", kind="municipality")
+    [warning] = _codes(ki.validate(_concept(bezirk), lang="en"), "territory-bezirk-population")
+    assert warning.severity is ki.Severity.WARNING
+    assert warning.location.path == "territories[0].population"
+    assert "a Bezirk of Berlin" in warning.message
+    berlin = ki.territory_catalogue().require("11000000")
+    assert berlin.population  # (not 0: the city's own figure, not a stand-in)
+    assert f"the whole city's ({berlin.population:,})" in warning.message
+    counted = attrs.evolve(bezirk, population=330_000, population_date=date(2024, 12, 31))
+    assert not _codes(ki.validate(_concept(counted)), "territory-bezirk-population")
 
 
 def test_a_name_known_nowhere_gets_no_guess() -> None:
