@@ -981,7 +981,9 @@ def test_a_phone_number_beginning_with_any_digit_keeps_its_plus(number: str) -> 
     assert p.neutralise(number) == "'" + number
 
 
-@pytest.mark.parametrize("text", ["#NV", " #div/0! ", "Err:502", "Err:509", "\tText", "\rText"])
+@pytest.mark.parametrize(
+    "text", ["#NV", " #div/0! ", "#BEZUG!", "#N/A", "Err:502", "Err:509", "\tText", "\rText"]
+)
 def test_a_spreadsheet_error_and_a_leading_tab_or_return_are_guarded(text: str) -> None:
     assert p.is_formula_like(text)
     assert p.neutralise(text) == "'" + text
@@ -990,3 +992,34 @@ def test_a_spreadsheet_error_and_a_leading_tab_or_return_are_guarded(text: str) 
 @pytest.mark.parametrize("text", ["Err:50", "Err:5020", "Err:50a", "#NVX", "Text\t"])
 def test_other_texts_like_errors_are_kept(text: str) -> None:
     assert not p.is_formula_like(text)
+
+
+def test_the_edges_of_dates_times_and_keys() -> None:
+    """An ISO date has two digits of day; a time may stand in spaces and before
+    "Uhr" after any space; only ASCII digits lose a leading zero, also in spaces, and
+    a number with a fraction is no key."""
+    with pytest.raises(p.ParseError):
+        p.parse_date("2016-12-1")
+    assert p.parse_time(" 9:30 ") == p.parse_time("16.00  Uhr").replace(hour=9, minute=30)
+    assert p.repair_ags("\u0665\u0665\u0665\u0668\u0660\u0661\u0662") == (
+        "\u0665\u0665\u0665\u0668\u0660\u0661\u0662",
+        False,
+    )
+    assert p.repair_ags(" 5558012 ") == ("05558012", True)
+    assert p.repair_ags(5558012.5) == ("5558012.5", False)
+
+
+def test_the_edges_of_slugs_and_identifiers() -> None:
+    assert p.slugify("Köln Ärzte Übersetzer") == "koeln-aerzte-uebersetzer"
+    assert all(p.is_slug(s) for s in ("DRK-Coesfeld", "e.V", "a_b", "1"))
+    assert not any(p.is_slug(s) for s in (".x", "-x", "_x", "a b"))
+
+
+@pytest.mark.parametrize("text", ["\uff0d1", "\uff20SUMME(A1)"])  # full-width - and @
+def test_the_full_width_minus_and_at_start_a_formula(text: str) -> None:
+    assert p.neutralise(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["+-1", "+ 1", "+1=1"])
+def test_only_a_phone_number_keeps_its_plus(text: str) -> None:
+    assert p.neutralise(text, keep_phone_numbers=True) == "'" + text
