@@ -536,6 +536,14 @@ def test_a_bezirk_without_population_names_the_citys() -> None:
     assert not _codes(ki.validate(_concept(counted)), "territory-bezirk-population")
 
 
+def test_a_name_of_many_places_offers_the_three_likeliest() -> None:
+    concept = _concept(ki.Territory(ags="05566088", name="Neustadt", kind="municipality"))
+    [warning] = _codes(ki.validate(concept, lang="en"), "territory-name-mismatch")
+    guesses = warning.message.partition("did you mean ")[2].rstrip("?").split(", ")
+    assert len(guesses) == 3
+    assert all(g.startswith("Neustadt") for g in guesses)
+
+
 def test_a_name_known_nowhere_gets_no_guess() -> None:
     concept = _concept(ki.Territory(ags="05566088", name="Xyzdorf", kind="municipality"))
     [warning] = _codes(ki.validate(concept), "territory-name-mismatch")
