@@ -1023,3 +1023,18 @@ def test_the_full_width_minus_and_at_start_a_formula(text: str) -> None:
 @pytest.mark.parametrize("text", ["+-1", "+ 1", "+1=1"])
 def test_only_a_phone_number_keeps_its_plus(text: str) -> None:
     assert p.neutralise(text, keep_phone_numbers=True) == "'" + text
+
+
+def test_only_a_workbook_limits_dates_to_1900_on() -> None:
+    """A Verein founded in 1850 is a date in a main file; in a workbook a day before
+    1900 comes from a negative serial. A time of day other than midnight is no date."""
+    assert p.parse_date(datetime(1850, 5, 1)) == date(1850, 5, 1)
+    with pytest.raises(p.ParseError) as info:
+        p.parse_date(time(9, 30), serials=True)
+    assert info.value.key == "invalid-date"
+
+
+def test_a_number_text_longer_than_the_most_digits_is_refused_even_as_zero() -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_decimal("0" * 4301)
+    assert info.value.key == "too-many-digits"
