@@ -1219,6 +1219,10 @@ def test_cli_repairs_an_ags_that_lost_its_leading_zero(
     assert ki.load_concept(tmp_path / "w").territory == "05566096"
     # Six digits are no AGS with a lost zero: refused, not padded twice.
     assert main(["init", str(tmp_path / "x"), "--ags", "566096"]) == 2
+    assert (
+        "erwartet einen AGS mit 8 Ziffern (Stadt oder Gemeinde) oder 5 Ziffern (Kreis), "
+        "erhalten: '566096'"
+    ) in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("given", ["0", "4", " 09 "])

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 import kommunale_integration as ki
 from kommunale_integration import _parse as p
 from kommunale_integration._hsds._export import _cell as hsds_cell
+from kommunale_integration._i18n import using_language
 
 # These tests read the English message ids; German is checked in test_messages.py.
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -509,13 +510,88 @@ def test_repair_ags(value: Any, expected: str, repaired: bool) -> None:
 
 def test_parse_ags_checks_the_lengths_asked_for() -> None:
     assert p.parse_ags("5558") == "05558"
-    assert p.parse_ags(5558, lengths=(5,)) == "05558"
+    assert p.parse_ags(5558, lengths=(5, 8)) == "05558"
     with pytest.raises(p.ParseError) as info:
         p.parse_ags("05558", lengths=(8,))
     assert info.value.key == "invalid-ags"
     assert p.ags_level("05558") == "Kreis"
     assert p.ags_level("05558012") == "Gemeinde"
     assert p.ags_level("0555801") is None
+
+
+# every length of each set the library asks for, and the lengths it refuses
+_AGS_OF_LENGTH = {2: "05", 3: "055", 5: "05558", 8: "05558012", 6: "055580", 9: "055580123"}
+
+
+@pytest.mark.parametrize("lengths", sorted(p.AGS_EXPECTED))
+@pytest.mark.parametrize("length", sorted(_AGS_OF_LENGTH))
+def test_parse_ags_takes_exactly_the_lengths_asked_for_with_their_message(
+    lengths: tuple[int, ...], length: int
+) -> None:
+    text = _AGS_OF_LENGTH[length]
+    if length in lengths:
+        assert p.parse_ags(text, lengths=lengths) == text
+        assert p.parse_ags(text, lengths=lengths, repair=False) == text
+        return
+    with pytest.raises(p.ParseError) as info:
+        p.parse_ags(text, lengths=lengths)
+    assert (info.value.key, info.value.message_id) == ("invalid-ags", p.AGS_EXPECTED[lengths])
+    assert info.value.values == {}  # (never the value: a case export's cells stay out)
+
+
+def test_the_ags_messages_name_the_lengths_of_their_set() -> None:
+    names = {2: "2 (Land)", 3: "3 (Regierungsbezirk)", 5: "5", 8: "8"}
+    for lengths, message in p.AGS_EXPECTED.items():
+        for length, name in names.items():
+            assert (name in message) is (length in lengths), (lengths, name)
+
+
+@pytest.mark.parametrize(
+    ("value", "lengths", "meant"),
+    [("5558012", (8,), "05558012"), (5558, (5, 8), "05558"), (" 5 ", (2, 3, 5, 8), "05")],
+)
+def test_parse_ags_without_repair_refuses_a_key_that_lost_its_zero(
+    value: Any, lengths: tuple[int, ...], meant: str
+) -> None:
+    assert p.parse_ags(value, lengths=lengths) == meant  # repaired by default
+    with pytest.raises(p.ParseError) as info:
+        p.parse_ags(value, lengths=lengths, repair=False)
+    assert (info.value.key, info.value.message_id) == (
+        "ags-lost-zero",
+        "{problem} (a leading zero lost?)",
+    )
+    assert info.value.values["problem"].message_id == p.AGS_EXPECTED[lengths]
+    with using_language("en"):
+        assert str(info.value) == f"{p.AGS_EXPECTED[lengths]} (a leading zero lost?)"
+
+
+@pytest.mark.parametrize(
+    ("value", "lengths"),
+    [("5558", (8,)), ("555801", (2, 3, 5, 8)), ("5", (5, 8))],
+)
+def test_a_key_one_digit_short_of_a_length_not_asked_for_gets_no_hint(
+    value: str, lengths: tuple[int, ...]
+) -> None:
+    # 5558 is a Kreis key without its zero: where only a Gemeinde is asked for, no hint
+    with pytest.raises(p.ParseError) as info:
+        p.parse_ags(value, lengths=lengths, repair=False)
+    assert (info.value.key, info.value.message_id) == ("invalid-ags", p.AGS_EXPECTED[lengths])
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0555801a", p.AGS_EXPECTED[2, 3, 5, 8]),
+        (" ", p.AGS_EXPECTED[2, 3, 5, 8]),
+        # Arabic-Indic and full-width digits: eight digits, but not the digits of an AGS
+        ("\u0660\u0665\u0665\u0665\u0668\u0660\u0661\u0662", p.AGS_DIGITS),
+        ("\uff10\uff15\uff15\uff15\uff18", p.AGS_DIGITS),
+    ],
+)
+def test_an_ags_of_other_characters_says_what_is_expected(value: str, expected: str) -> None:
+    with pytest.raises(p.ParseError) as info:
+        p.parse_ags(value)
+    assert (info.value.key, info.value.message_id) == ("invalid-ags", expected)
 
 
 def test_a_lost_leading_zero_is_repaired_with_an_info_finding_in_csv_and_xlsx(

@@ -16,6 +16,7 @@ import pytest
 
 import kommunale_integration as ki
 from kommunale_integration import InvalidValueError
+from kommunale_integration import _parse as p
 from kommunale_integration import _validators as v
 
 
@@ -154,18 +155,35 @@ def test_a_url_keeps_its_query_and_refuses_markup_and_spaces() -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        # letters or non-ASCII digits (Arabic-Indic) are not digits of an AGS
-        ("0555801a", "expected an AGS of digits (e.g. '05558012'), got {found}"),
-        (
-            "\u0660\u0665\u0665\u0665\u0668\u0660\u0661\u0662",
-            "expected an AGS of digits (e.g. '05558012'), got {found}",
-        ),
-        # digits of the wrong length: 8, 5, 3 or 2
-        ("055580", "expected an AGS of 8 digits (municipality), 5 (Kreis), 3 or 2, got {found}"),
+        # a letter: no AGS of any length; non-ASCII digits (Arabic-Indic) are no digits of one
+        ("0555801a", p.AGS_EXPECTED[2, 3, 5, 8]),
+        ("\u0660\u0665\u0665\u0665\u0668\u0660\u0661\u0662", p.AGS_DIGITS),
+        # the key with spaces around it, or a number: the key itself is asked for
+        (" 05558012", p.AGS_DIGITS),
+        (5558012, p.AGS_DIGITS),
+        # digits of the wrong length: 8, 5, 3 or 2 (the message of parse_ags)
+        ("055580", p.AGS_EXPECTED[2, 3, 5, 8]),
     ],
 )
-def test_an_ags_names_what_is_wrong_with_it(value: str, expected: str) -> None:
-    assert _refusal(ags=value).message_id == expected
+def test_an_ags_names_what_is_wrong_with_it(value: Any, expected: str) -> None:
+    refusal = _refusal(ags=value)
+    assert refusal.message_id == "{problem}, got {found}"
+    assert (refusal.values["problem"].message_id, refusal.values["found"]) == (
+        expected,
+        repr(value),
+    )
+
+
+def test_an_ags_one_digit_short_is_refused_by_the_model_naming_the_key() -> None:
+    # the loaders repair 5558012 and say so; the model asks for the key itself
+    refusal = _refusal(ags="5558012")
+    assert refusal.values["problem"].message_id == p.AGS_EXPECTED[2, 3, 5, 8]
+    assert refusal.values["meant"] == "05558012"
+    assert str(refusal) == (  # (German by default)
+        "ags: erwartet einen AGS mit 8 Ziffern (Gemeinde), 5 (Kreis), 3 (Regierungsbezirk) "
+        "oder 2 (Land), erhalten: '5558012'; hat er seine führende Null verloren? Schreiben "
+        'Sie ihn in Anführungszeichen: "05558012"'
+    )
 
 
 def test_a_field_of_two_types_names_both() -> None:

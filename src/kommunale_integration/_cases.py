@@ -41,7 +41,7 @@ import attrs
 from ._errors import Finding, LoadError, Location, Severity, foreign_text, os_error_text, shown
 from ._i18n import N_, Translatable, format_number, ntr, tr
 from ._identifiers import breakdown_problem, identifier_header, value_shape
-from ._parse import date_fields, is_ags
+from ._parse import ParseError, date_fields, parse_ags
 from ._text import UTF16_MESSAGE, check_csv_arguments, detect_encoding, is_workbook
 
 __all__ = [
@@ -1040,14 +1040,12 @@ class _Reader:
     @staticmethod
     def municipality(text: str) -> str:
         """The AGS of a ``municipality`` cell."""
-        ags = text.strip()
-        if not (is_ags(ags) and len(ags) == 8):
-            if len(ags) == 7 and is_ags("0" + ags):  # ASCII digits, one short of 8
-                raise _Invalid("expected an 8-digit AGS (Gemeindeschlüssel) (a leading zero lost?)")
-            raise _name_instead_of_ags(ags) or _Invalid(
-                "expected an 8-digit AGS (Gemeindeschlüssel)"
-            )
-        return ags
+        try:  # (its messages never show the cell: this is a case file)
+            return parse_ags(text, lengths=(8,), repair=False)
+        except ParseError as error:
+            if error.key == "invalid-ags":
+                raise _name_instead_of_ags(text.strip()) or error from None
+            raise  # (a leading zero lost?)
 
     def closing_day(self, text: str) -> int:
         """Day of a ``closed`` cell, ``OPEN`` when it is blank."""

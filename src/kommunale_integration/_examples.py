@@ -29,7 +29,7 @@ import attrs
 from ._errors import KommunaleIntegrationError, OutputError, clip, shown
 from ._i18n import tr
 from ._model import Territory, TerritoryKind
-from ._parse import is_ags, repair_ags, slugify
+from ._parse import ParseError, parse_ags, slugify
 
 if TYPE_CHECKING:
     from ._territories import OfficialTerritory, TerritoryCatalogue
@@ -480,15 +480,13 @@ def _resolve(
 
     if ags:
         # A key that lost its leading zero (5566096) is repaired, as in every loader.
-        code, _ = repair_ags(ags)
-        if not (is_ags(code) and len(code) in (5, 8)):
+        try:
+            code = parse_ags(ags, lengths=(5, 8))
+        except ParseError as error:
             raise KommunaleIntegrationError(
-                tr(
-                    "expected an AGS of 8 digits (Stadt or Gemeinde) or 5 digits (Kreis), got "
-                    "{found}",
-                    found=shown(ags.strip()),  # what the user typed, not "00" for "0"
-                )
-            )
+                # what the user typed, not "00" for "0"
+                tr("{problem}, got {found}", problem=error, found=shown(ags.strip()))
+            ) from None
         official = _official(code, book)
         if book.within([official], kreis=kreis, land=land) != [official]:
             raise KommunaleIntegrationError(

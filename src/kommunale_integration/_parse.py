@@ -57,7 +57,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from ._i18n import Translatable
+from ._i18n import N_, Translatable
 
 __all__ = [
     "AGS_LENGTHS",
@@ -98,8 +98,8 @@ class ParseError(Translatable, ValueError):
     Attributes:
         key: A stable key of the kind of problem (``invalid-number``,
             ``ambiguous-number``, ``invalid-date``, ``negative-serial``, ``invalid-bool``,
-            ``invalid-ags``, ``too-many-digits``), used by the loaders to choose the
-            message of their finding.
+            ``invalid-ags``, ``ags-lost-zero``, ``too-many-digits``), used by the loaders
+            to choose the message of their finding.
     """
 
     def __init__(self, key: str, message: str, /, **values: Any) -> None:
@@ -577,20 +577,48 @@ def repair_ags(value: Any) -> tuple[str, bool]:
     return text, False
 
 
-def parse_ags(value: Any, *, lengths: tuple[int, ...] = tuple(AGS_LENGTHS)) -> str:
-    """Read an AGS of one of *lengths* (default: any); a lost leading zero is repaired.
+#: The message for a value that is no AGS of the lengths asked for, per set of lengths
+#: the library asks for (:func:`parse_ags`; like every message of this module, it does
+#: not quote the value: a case export's cells never end up in a message).
+AGS_EXPECTED: Final[Mapping[tuple[int, ...], str]] = {
+    (2, 3, 5, 8): N_(
+        "expected an AGS of 8 digits (Gemeinde), 5 (Kreis), 3 (Regierungsbezirk) or 2 (Land)"
+    ),
+    (5, 8): N_("expected an AGS of 8 digits (Stadt or Gemeinde) or 5 digits (Kreis)"),
+    (8,): N_("expected an 8-digit AGS (Gemeindeschlüssel)"),
+}
+#: The message for digits other than 0–9 (Arabic-Indic, full-width), and for the model's
+#: values that are no text (a number in YAML) or have spaces around them.
+AGS_DIGITS: Final = N_('expected an AGS as a text of the digits 0–9 (e.g. "05558012")')
 
-    >>> parse_ags(5558012), parse_ags("05558", lengths=(5,))
+
+def parse_ags(
+    value: Any, *, lengths: tuple[int, ...] = tuple(AGS_LENGTHS), repair: bool = True
+) -> str:
+    """Read an AGS of one of *lengths* (a key of :data:`AGS_EXPECTED`; default: any).
+
+    A key one digit short that lost its leading zero (:func:`repair_ags`) is repaired;
+    with ``repair=False`` it is refused with its own key (a value of the model is the
+    key itself; the loaders repair and say so).
+
+    >>> parse_ags(5558012), parse_ags("05558", lengths=(5, 8))
     ('05558012', '05558')
 
     Raises:
-        ParseError: ``invalid-ags`` naming the lengths expected.
+        ParseError: ``invalid-ags`` naming the lengths expected (or, for other digits,
+            that an AGS has only the digits 0–9), ``ags-lost-zero`` for a key one digit short of a
+            length asked for when it is not repaired (its value ``problem``: the
+            ``invalid-ags`` error).
     """
-    text, _ = repair_ags(value)
-    if is_ags(text) and len(text) in lengths:
+    text, repaired = repair_ags(value)
+    if is_ags(text) and len(text) in lengths and (repair or not repaired):
         return text
-    names = ", ".join(f"{n} ({AGS_LENGTHS[n]})" for n in lengths)
-    raise ParseError("invalid-ags", "expected an AGS of digits, of length {lengths}", lengths=names)
+    if text.isdigit() and not text.isascii():
+        raise ParseError("invalid-ags", AGS_DIGITS)
+    problem = ParseError("invalid-ags", AGS_EXPECTED[lengths])
+    if repaired and len(text) in lengths:
+        raise ParseError("ags-lost-zero", "{problem} (a leading zero lost?)", problem=problem)
+    raise problem
 
 
 # --------------------------------------------------------------------------- slugs

@@ -17,6 +17,7 @@ import attrs
 from ._errors import InvalidValueError, clip, shown
 from ._i18n import N_
 from ._parse import (
+    AGS_DIGITS,
     MAX_AGE,
     MAX_COUNT,
     SLUG_PATTERN,
@@ -24,7 +25,7 @@ from ._parse import (
     check_count,
     check_figure,
     check_money,
-    is_ags,
+    parse_ags,
     repair_ags,
 )
 
@@ -100,27 +101,24 @@ class _AGS:
         if value is None:
             _check_optional(attribute)
             return
-        if not isinstance(value, str) or not value.isascii() or not value.isdigit():
-            raise _fail(
-                attribute,
-                "expected an AGS of digits (e.g. '05558012'), got {found}",
-                found=shown(value),
-            )
-        if not is_ags(value):
-            meant, repaired = repair_ags(value)
-            if repaired:  # 4012000 (a number in YAML or JSON) for 04012000
+        try:  # the one rule (parse_ags), without repair: the key itself is asked for
+            if isinstance(value, str) and parse_ags(value, repair=False) == value:
+                return
+            # a number, or the key with spaces around it
+            raise ParseError("invalid-ags", AGS_DIGITS)
+        except ParseError as error:
+            if error.key == "ags-lost-zero":  # 4012000 for 04012000: say which key
                 raise _fail(
                     attribute,
-                    "expected an AGS of 8 digits (municipality), 5 (Kreis), 3 or 2, got "
-                    '{found}; did it lose its leading zero? Write it in quotes: "{meant}"',
+                    "{problem}, got {found}; did it lose its leading zero? Write it in quotes: "
+                    '"{meant}"',
+                    problem=error.values["problem"],
                     found=shown(value),
-                    meant=meant,
-                )
+                    meant=repair_ags(value)[0],
+                ) from None
             raise _fail(
-                attribute,
-                "expected an AGS of 8 digits (municipality), 5 (Kreis), 3 or 2, got {found}",
-                found=shown(value),
-            )
+                attribute, "{problem}, got {found}", problem=error, found=shown(value)
+            ) from None
 
     def __repr__(self) -> str:
         return "<AGS of 2, 3, 5 or 8 digits>"
