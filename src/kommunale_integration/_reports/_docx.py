@@ -313,18 +313,22 @@ class Layout(NamedTuple):
     size: float
 
 
-def _unbroken(table: Table) -> list[float]:
-    """The width in cm at :data:`CELL_PT` of what must stand on one line in each column:
-    its longest word (no "Vorperio/de"; a word of :data:`_HYPHENATION` its longest piece,
-    bold in the header and the first column) or, in a column of numbers, its longest
-    figure."""
+def _column_texts(table: Table) -> list[list[str]]:
+    """Each column's texts as set (plain, with the soft hyphens of
+    :data:`_HYPHENATION`): its header first, then its rows."""
+    return [
+        [_hyphenated(plain(column.header)), *(_hyphenated(plain(row[index])) for row in table.rows)]
+        for index, column in enumerate(table.columns)
+    ]
+
+
+def _unbroken(table: Table, columns: list[list[str]]) -> list[float]:
+    """The width in cm at :data:`CELL_PT` of what must stand on one line in each column
+    (*columns*: :func:`_column_texts`): its longest word (no "Vorperio/de"; a word of
+    :data:`_HYPHENATION` its longest piece, bold in the header and the first column) or,
+    in a column of numbers, its longest figure."""
     unbroken: list[float] = []
-    for index, column in enumerate(table.columns):
-        texts = [
-            _hyphenated(plain(column.header)),
-            *(_hyphenated(plain(row[index])) for row in table.rows),
-        ]
-        header = texts[0]
+    for index, (column, texts) in enumerate(zip(table.columns, columns, strict=True)):
         # A figure never wraps: "−22 (−11,3 %)" is one (bound by the Formatter's no-break
         # spaces), and so is "220 (2026)" (a narrow column printed the year below the
         # target in one row and beside it in the next); words (a header, "unter
@@ -333,10 +337,10 @@ def _unbroken(table: Table) -> list[float]:
             max(
                 (
                     _text_cm(text)
-                    if column.numeric and text is not header and _figure(text)
+                    if column.numeric and row and _figure(text)
                     else max((_word_cm(w) for w in _WORDS.split(text) if w), default=_CHAR_CM)
-                    * (_BOLD if text is header or index == 0 else 1.0)
-                    for text in texts
+                    * (_BOLD if not row or index == 0 else 1.0)
+                    for row, text in enumerate(texts)
                 ),
                 default=_CHAR_CM,
             )
@@ -355,16 +359,16 @@ def _widths(table: Table) -> Layout:
     columns of long Kennzahl names); only when they do not fit even at the smallest do
     the columns of numbers keep their width and the text columns share what is left.
     """
-    unbroken = _unbroken(table)
+    columns = _column_texts(table)
+    unbroken = _unbroken(table, columns)
     for size in (CELL_PT, *COMPACT_PT):
         scale = size / CELL_PT
         least = [max(u, _CHAR_CM) * scale + _PAD_CM for u in unbroken]
         if sum(least) < _TEXT_WIDTH_CM:
             break
     wish = []
-    for index, column in enumerate(table.columns):
-        texts = [plain(column.header), *(plain(row[index]) for row in table.rows)]
-        longest = max((len(_hyphenated(text)) for text in texts), default=1)
+    for index, texts in enumerate(columns):
+        longest = max(map(len, texts), default=1)
         wish.append(max(least[index], min(longest, 80) * _CHAR_CM * scale + _PAD_CM))
     if sum(least) >= _TEXT_WIDTH_CM:
         fixed = sum(m for m, c in zip(least, table.columns, strict=True) if c.numeric)
