@@ -802,11 +802,11 @@ class Cube:
                 pick = int(part[passed[0]])
                 break
             start, step = start + step, 8 * step
-        signs = sign[:, pick]
-        entries = signs.nonzero()[0]
-        cells = flat[:, pick].take(entries).tolist()
+        # (the pick's column as lists: its few dozen entries read in Python, padding
+        # skipped, cheaper than selecting the moved ones by numpy)
+        signs = sign[:, pick].tolist()
         change = {
-            cell: rise * s for cell, s in zip(cells, signs.take(entries).tolist(), strict=True)
+            cell: rise * s for cell, s in zip(flat[:, pick].tolist(), signs, strict=True) if s
         }
         total = 0.0 if cost is None else float(price[pick])
         return total, len(change), change
