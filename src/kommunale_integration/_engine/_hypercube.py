@@ -533,10 +533,12 @@ class Cube:
         self.shape = tuple(len(v) for v in axis_values)
         self.size = len(cells)
         self.strides = [math.prod(self.shape[i + 1 :]) for i in range(k)]
+        self._unravel = list(zip(self.strides, self.shape, strict=True))
         self.value = np.zeros(self.size, dtype=np.int64)
         self.value[flat] = np.fromiter(values.values(), np.int64, len(cells))
         self.lower = lower
-        self._lines: dict[tuple[int, int], _Line] = {}
+        # the lines through each value of each dimension, made on first need
+        self._lines: list[list[_Line | None]] = [[None] * n for n in self.shape]
         self._sinks: dict[int, Any] = {}
         self._static: dict[tuple[int, int], Any] = {}  # (cell, rise) → _alone
         dense = self.value.reshape(self.shape)
@@ -557,7 +559,7 @@ class Cube:
 
     def done(self) -> None:
         """Drop the vectors, bounds and rankings kept for the searches of this table."""
-        self._lines.clear()
+        self._lines = [[None] * n for n in self.shape]
         self._sinks.clear()
         self._static.clear()
 
@@ -571,15 +573,13 @@ class Cube:
         self.column = {}
 
     def coordinates(self, col: int) -> tuple[int, ...]:
-        return tuple(
-            (col // stride) % n for stride, n in zip(self.strides, self.shape, strict=True)
-        )
+        return tuple([(col // stride) % n for stride, n in self._unravel])
 
     def _line(self, a: int, value: int) -> _Line:
         """The vectors of dimension *a* through *value* (cached per cube)."""
-        found = self._lines.get((a, value))
+        found = self._lines[a][value]
         if found is None:
-            found = self._lines[(a, value)] = _Line(self, a, value)
+            found = self._lines[a][value] = _Line(self, a, value)
         return found
 
     def _sink(self, rise: int) -> Any:
@@ -600,8 +600,11 @@ class Cube:
     def _star(self, target: int, rise: int) -> _Star:
         """The lines through *target*, one per dimension, side by side."""
         coords = self.coordinates(target)
-        known = self._lines.get
-        star = _Star([known((a, c)) or self._line(a, c) for a, c in enumerate(coords)], target)
+        lines = [
+            known[c] or self._line(a, c)
+            for a, (known, c) in enumerate(zip(self._lines, coords, strict=True))
+        ]
+        star = _Star(lines, target)
         alone = self._static.get((target, rise))
         if alone is None:
             alone = self._static[(target, rise)] = self._alone(star, coords, rise)
@@ -625,7 +628,7 @@ class Cube:
                 slack = self.slack[a].take(line.rows + self._rest(a, coords))
                 # slack + rise·change ≥ 0, as slack ≥ −rise·change (whole numbers)
                 ok[star.starts[a] : star.starts[a + 1]] &= np.logical_and.reduce(
-                    slack >= line.change * -rise, axis=0
+                    slack >= line.fall(rise), axis=0
                 )
         return ok
 
@@ -669,7 +672,7 @@ class Cube:
             part = keep[low:high]
             if cost is not None:
                 part = part.take(price.take(part).argsort(kind="stable"))
-            ranked.append(part - start)  # (the positions among the line's vectors)
+            ranked.append(part - start if start else part)  # (the positions in the line)
             low = high
         return star.lines, ranked
 
@@ -701,7 +704,7 @@ class Cube:
             return None
         lines, ranked = ranking
         counts = [len(r) for r in ranked]
-        width = math.prod(line.offset.shape[0] for line in lines)
+        width = math.prod([line.offset.shape[0] for line in lines])
         for budget in ROUNDS[:rounds]:
             chosen = _halved(counts, budget // width)
             part = [(line, r[:n]) for line, r, n in zip(lines, ranked, chosen, strict=True)]
@@ -799,11 +802,11 @@ class Cube:
                 pick = int(part[passed[0]])
                 break
             start, step = start + step, 8 * step
-        signs = sign[:, pick]
-        entries = signs.nonzero()[0]
-        cells = flat[:, pick].take(entries).tolist()
+        # (the pick's column as lists: its few dozen entries read in Python, padding
+        # skipped, cheaper than selecting the moved ones by numpy)
+        signs = sign[:, pick].tolist()
         change = {
-            cell: rise * s for cell, s in zip(cells, signs.take(entries).tolist(), strict=True)
+            cell: rise * s for cell, s in zip(flat[:, pick].tolist(), signs, strict=True) if s
         }
         total = 0.0 if cost is None else float(price[pick])
         return total, len(change), change
@@ -815,32 +818,35 @@ class Cube:
         chosen: list[Any],
         a: int,
         partial: tuple[Any, Any] | None,
-    ) -> tuple[int, Any, Any]:
+    ) -> tuple[int, Any, Any, int]:
         """For dimension *a*: the cells that the other dimensions' vectors of the
         products move with this one at the target's value (entries × their
-        products), as columns of ``slack[a]``, and their signs (*partial*: those of
-        all dimensions but the first, from :meth:`_best`)."""
+        products), as columns of ``slack[a]``, their signs (*partial*: those of all
+        dimensions but the first, from :meth:`_best`), and the number of products
+        of the dimensions after *a* (a product's position divided by it is its place
+        among those of the dimensions up to *a*)."""
         import numpy as np
 
         stride = self.strides[a]
+        inner = math.prod([len(sel) for sel in chosen[a + 1 :]])
         if a == 0 and partial is not None:
             # (every cell of the others' vectors has the target's first coordinate:
             # its column of ``slack[0]`` is the cell without it)
             flat, sign = partial
-            return a, flat - (target // stride) * stride, sign
+            return a, flat - (target // stride) * stride, sign, inner
         flat, sign = np.full((1, 1), target), np.ones((1, 1), dtype=np.int64)
         for i in reversed(range(len(chosen))):
             if i != a:
                 flat = _outer(np.add, lines[i].offset.take(chosen[i], axis=1), flat)
                 sign = _outer(np.multiply, lines[i].sign.take(chosen[i], axis=1), sign)
         rest = (flat // (stride * self.shape[a])) * stride + flat % stride
-        return a, rest, sign
+        return a, rest, sign, inner
 
     def _keeps_slack(
         self,
         lines: list[_Line],
         chosen: list[Any],
-        others: list[tuple[int, Any, Any]],
+        others: list[tuple[int, Any, Any, int]],
         picks: Any,
         rise: int,
     ) -> Any:
@@ -851,8 +857,7 @@ class Cube:
         import numpy as np
 
         ok: Any = None
-        for a, rest, sign in others:
-            inner = math.prod(len(sel) for sel in chosen[a + 1 :])
+        for a, rest, sign, inner in others:
             at, column = np.divmod(picks, inner)  # column: the pick's product of the others
             if a:
                 high, at = np.divmod(at, len(chosen[a]))
@@ -862,10 +867,8 @@ class Cube:
             at_rows = line.rows.take(vector, axis=1)[:, None, :] + rest.take(column, axis=1)
             slack = self.slack[a].take(at_rows)
             # slack + rise·change ≥ 0, as slack ≥ −rise·change (whole numbers)
-            fall = (line.change.take(vector, axis=1) * -rise)[:, None, :] * sign.take(
-                column, axis=1
-            )
-            kept = np.logical_and.reduce((slack >= fall).reshape(-1, len(picks)), axis=0)
+            fall = line.fall(rise).take(vector, axis=1)[:, None, :] * sign.take(column, axis=1)
+            kept = np.logical_and.reduce(slack >= fall, axis=(0, 1))
             ok = kept if ok is None else ok & kept
         return ok
 
@@ -897,7 +900,17 @@ class _Line:
     inequalities the rows each changes (as positions in the flattened ``slack``)
     and by how much."""
 
-    __slots__ = ("change", "height", "n", "offset", "padded_offset", "padded_sign", "rows", "sign")
+    __slots__ = (
+        "_falls",
+        "change",
+        "height",
+        "n",
+        "offset",
+        "padded_offset",
+        "padded_sign",
+        "rows",
+        "sign",
+    )
 
     def __init__(self, cube: Cube, a: int, value: int) -> None:
         import numpy as np
@@ -915,53 +928,83 @@ class _Line:
             self.padded_sign = np.zeros((SUPPORT, self.n), dtype=self.sign.dtype)
             self.padded_sign[: idx.shape[0]] = self.sign
         self.change = row_chg
+        self._falls: dict[int, Any] = {}
         slack = cube.slack[a]
         self.rows: Any = None
         if slack is not None and row_idx.shape[0]:
             self.rows = row_idx * slack.shape[1]
+
+    def fall(self, rise: int) -> Any:
+        """``−rise`` times the change of each row: a vector keeps a row where its
+        slack is at least this (kept per rise, which takes few values)."""
+        found = self._falls.get(rise)
+        if found is None:
+            found = self._falls[rise] = self.change * -rise
+        return found
 
 
 class _Star:
     """The lines through one cell (*target*), one per dimension, side by side (one
     column per vector of each, in the order of the dimensions): the cells each
     vector moves, their signs, each column's dimension and position in it; and
-    :attr:`alone` (:meth:`Cube._alone`)."""
+    :attr:`alone` (:meth:`Cube._alone`).
 
-    __slots__ = ("alone", "cells", "ends", "lines", "sign", "starts")
+    The signs are joined on first need (:attr:`sign`): a search whose cell is
+    suppressed and whose :attr:`alone` is known reads only the cells."""
+
+    __slots__ = ("_sign", "alone", "cells", "ends", "lines", "starts")
 
     def __init__(self, lines: list[_Line], target: int) -> None:
         import numpy as np
 
         self.lines = lines
-        offsets = [line.padded_offset for line in lines]
-        signs = [line.padded_sign for line in lines]
-        width = max([line.height for line in lines])
         sizes = tuple([line.n for line in lines])
-        self.starts = [0, *accumulate(sizes)]
-        if width > SUPPORT:  # a line of WIDER vectors: all padded to as many rows
-            # (in place: padded copies of every line kept per width took 9 MB on the
-            # one table of new and active cases at 1M cases)
-            cells = np.zeros((width, self.starts[-1]), dtype=offsets[0].dtype)
-            self.sign = np.zeros((width, self.starts[-1]), dtype=signs[0].dtype)
-            for offset, sign, start in zip(offsets, signs, self.starts, strict=False):
-                cells[: offset.shape[0], start : start + offset.shape[1]] = offset
-                self.sign[: sign.shape[0], start : start + sign.shape[1]] = sign
-            self.cells = cells + target
-        else:
-            self.cells = np.concatenate(offsets, axis=1) + target
-            self.sign = np.concatenate(signs, axis=1)
-        ends = _SPLITS.get(sizes)
-        if ends is None:
+        splits = _SPLITS.get(sizes)
+        if splits is None:
             if len(_SPLITS) >= 4096:
                 _SPLITS.clear()
-            ends = _SPLITS[sizes] = np.array(self.starts[1:], dtype=np.int64)
-        self.ends: Any = ends
+            starts = [0, *accumulate(sizes)]
+            splits = _SPLITS[sizes] = (starts, np.array(starts[1:], dtype=np.int64))
+        self.starts: list[int] = splits[0]
+        self.ends: Any = splits[1]
+        self._sign: Any = None
+        if max([line.height for line in lines]) > SUPPORT:
+            self._wide(target)
+        else:
+            cells = np.concatenate([line.padded_offset for line in lines], axis=1)
+            cells += target  # (in place: no second array)
+            self.cells = cells
         self.alone: Any = None
 
+    def _wide(self, target: int) -> None:
+        """The cells and signs where a line has WIDER vectors: all padded to as many
+        rows (in place: padded copies of every line kept per width took 9 MB on the
+        one table of new and active cases at 1M cases)."""
+        import numpy as np
 
-_SPLITS: dict[tuple[int, ...], Any] = {}
+        width = max([line.height for line in self.lines])
+        cells = np.zeros((width, self.starts[-1]), dtype=self.lines[0].padded_offset.dtype)
+        sign = np.zeros((width, self.starts[-1]), dtype=self.lines[0].padded_sign.dtype)
+        for line, start in zip(self.lines, self.starts, strict=False):
+            offset = line.padded_offset
+            cells[: offset.shape[0], start : start + offset.shape[1]] = offset
+            sign[: offset.shape[0], start : start + offset.shape[1]] = line.padded_sign
+        cells += target
+        self.cells, self._sign = cells, sign
+
+    @property
+    def sign(self) -> Any:
+        """The signs of the entries of :attr:`cells` (0 for padding)."""
+        if self._sign is None:
+            import numpy as np
+
+            self._sign = np.concatenate([line.padded_sign for line in self.lines], axis=1)
+        return self._sign
+
+
+_SPLITS: dict[tuple[int, ...], tuple[list[int], Any]] = {}
 """Per number of vectors of each line of a star: where each dimension's columns
-end, as an array."""
+start, and where they end, as an array."""
 
 
 _VERIFY_CHUNK = 1 << 16

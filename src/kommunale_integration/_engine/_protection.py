@@ -1146,10 +1146,11 @@ class _Search:
         key_of = self._keys().tolist()  # (one object per key, shared by the sets)
         wanted = np.flatnonzero(asked[cols])
         del asked
+        sets = cast("list[set[int]]", uses)  # (a candidate's column has its set)
         for lo in range(0, len(wanted), _BATCH * 64):  # (a slice at a time: short lists)
             at = wanted[lo : lo + _BATCH * 64]
             for col, place in zip(cols[at].tolist(), owner[at].tolist(), strict=True):
-                cast("set[int]", uses[col]).add(key_of[place])
+                sets[col].add(key_of[place])
         return uses
 
     def prune(self) -> None:
