@@ -10,32 +10,34 @@ districts, their districts and ``all``; sexes and ``_T``) from the synthetic exp
    suppression use zeros) and the audit (fixed cells, primary cells whose largest
    feasible value stays below the threshold), for each seed of ``--seeds``;
 2. when ``pytauargus`` is installed (it is not a dependency: ``pip install
-   pytauargus``), protects the same table with Tau-Argus's modular method and, with
-   ``--optimal`` (minutes per table), its optimal method told the same requirement
-   (every cell at least 0, upper protection level ``3 − value``), and audits their
-   patterns with the same attacker (lower bound 0, as Tau-Argus assumes);
+   pytauargus``), protects the same table with Tau-Argus's modular method, with its
+   own protection levels and told the same requirement (every cell at least 0, upper
+   protection level ``3 − value``), and with ``--optimal`` (minutes per table) its
+   optimal method told it, and audits their patterns with the same attacker (lower
+   bound 0, as Tau-Argus assumes);
 3. with ``--release``, protects whole releases (year, quarters and months; by sex, by
    legal basis, by both, by age group) of several synthetic exports and audits every
    count indicator with an attacker that derives the relations from the tidy output.
 
 With ``--workload N`` it pairs them instead on the count tables of
 ``indicators_vs_pandas.py``'s workload (the export of N cases in ``--dir`` itself, by
-default 1,000,000: 2025 with its quarters and months × 400 municipalities, 40
-districts and ``all`` × sex and ``_T``, 37,485 cells per count; ``--indicators``,
-default ``new_cases,language_course_starts``). For each table it reports the engine's
-protection as ``compute_indicators`` runs it (product search, no audit) and Tau-Argus's
-modular method (and optimal with ``--optimal``), each with CPU and wall time and the
-suppressed share of non-zero cells, checks that Tau-Argus's cells hold our values, and
-audits both patterns by the same LP attacker over every relation (``--no-audit``
-skips it: minutes per pattern). Tau-Argus gets microdata: new cases, which add up
-over time, as one table municipality (district, then municipality: AGS levels
-``5 3``) × month (under its quarter under the year: codes ``101``..``412``, levels
-``1 2``) × sex; a count of cases with events does not add up over time (a case with
-events in two months counts once in their quarter), which Tau-Argus's hierarchies
-cannot state, so it gets one table municipality × sex per period, protected apart,
-while the engine and the attacker know the relations between the periods
-(``max(parts) ≤ total ≤ sum(parts)``). Each Tau-Argus method runs in a child process
-stopped after ``--tau-timeout`` seconds (default 900); its CPU time is that process's.
+default 1,000,000: 2025 with its quarters and months × 400 municipalities, 40 districts
+and ``all`` × sex and ``_T``, 37,485 cells per count; ``--indicators``, default
+``new_cases,language_course_starts``). For each table it reports the engine's protection
+as ``compute_indicators`` runs it (product search, no audit) and Tau-Argus's methods (as
+above), each with CPU and wall time and the suppressed share of non-zero cells, checks
+that Tau-Argus's cells hold our values, and audits both patterns by the same LP attacker
+over every relation (about a minute of CPU per pattern; ``--no-audit`` skips it).
+Tau-Argus gets microdata: new cases, which add up over time, as one table municipality
+(district, then municipality: AGS levels ``5 3``) × month (under its quarter under the
+year: codes ``101``..``412``, levels ``1 2``) × sex; a count of cases with events does
+not add up over time (a case with events in two months counts once in their quarter),
+which Tau-Argus's hierarchies cannot state, so it gets one table municipality × sex per
+period, protected apart, while the engine and the attacker know the relations between
+the periods (``max(parts) ≤ total ≤ sum(parts)``). Each Tau-Argus method runs in a child
+process stopped after ``--tau-timeout`` seconds (default 900; the modular method needs
+about 5 minutes of CPU for the new cases of 1,000,000 cases); its CPU time is that
+process's.
 
 Timings on the shared development machine are upper bounds.
 
@@ -194,16 +196,18 @@ its explanatory variables, their hierarchies (``hrc`` of ``pytauargus.protect``)
 the key of our cell for a row's codes (``Total`` for a variable's total)."""
 
 
-def _tau_child(tables: list[TauTable], method: str, told: bool, pipe: Any) -> None:
+def _tau_child(tables: list[TauTable], method: str, told: bool, folder: str, pipe: Any) -> None:
     from pytauargus import engine as tau_engine
     from pytauargus import protect as tau_protect
 
     if told:
         _told(tau_engine)
+    # Tau-Argus writes its files and logs into the working folder and temporary
+    # folders: all into *folder*, which the parent removes even when it stops us
+    tempfile.tempdir = folder
     start, cpu = time.perf_counter(), time.process_time()
     cells: dict[Any, tuple[int, str]] = {}
     for micro, variables, hrc, key in tables:
-        # Tau-Argus writes its logs into the working folder: keep them out of the tree
         with tempfile.TemporaryDirectory() as work, contextlib.chdir(work):
             result = tau_protect(
                 micro,
@@ -228,10 +232,11 @@ def tau_argus(
     timeout: float,
     audit: bool = True,
 ) -> None:
-    """Protect *tables* with Tau-Argus's modular method (and, with *optimal*, its
-    optimal one, told our requirement), each method in a child process stopped after
-    *timeout* seconds; check that its cells are those of *values*, and audit its
-    pattern with our attacker (unless not *audit*)."""
+    """Protect *tables* with Tau-Argus's modular method, with its own protection
+    levels and told our requirement (and, with *optimal*, its optimal method told our
+    requirement), each in a child process stopped after *timeout* seconds; check that
+    its cells are those of *values*, and audit its pattern with our attacker (unless
+    not *audit*)."""
     import multiprocessing
 
     try:
@@ -239,25 +244,32 @@ def tau_argus(
     except ImportError:
         print("Tau-Argus: pytauargus is not installed (pip install pytauargus); skipped")
         return
-    methods = [("Tau-Argus modular", "MOD(1,5,1,1,1)", False)]
+    methods = [
+        ("Tau-Argus modular", "MOD(1,5,1,1,1)", False),
+        ("Tau-Argus modular", "MOD(1,5,1,1,1)", True),
+    ]
     if optimal:
         methods.append(("Tau-Argus optimal", "OPT(1,5)", True))
     context = multiprocessing.get_context("fork")
     for label, method, told in methods:
         load = os.getloadavg()[0]
         receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_tau_child, args=(tables, method, told, send))
-        child.start()
-        send.close()
-        found = receive.recv() if receive.poll(timeout) else None
+        with tempfile.TemporaryDirectory() as folder:
+            child = context.Process(target=_tau_child, args=(tables, method, told, folder, send))
+            child.start()
+            send.close()
+            found = None
+            with contextlib.suppress(EOFError):  # (the child failed: its error is shown)
+                found = receive.recv() if receive.poll(timeout) else None
+            child.kill()  # (this child only, by its process; it has sent its result)
+            child.join()
         if found is None:
-            child.kill()  # (this child only, by its process)
-        child.join()
-        if found is None:
-            print(
-                f"{label}: no result within --tau-timeout {timeout:.0f} s "
-                f"(stopped; load {load:.1f})"
+            what = (
+                f"no result within --tau-timeout {timeout:g} s (stopped)"
+                if child.exitcode == -9
+                else f"failed (exit code {child.exitcode})"
             )
+            print(f"{label}: {what}; load {load:.1f} at the start")
             continue
         cells, cpu, seconds = found
         wrong = [c for c, (v, _) in cells.items() if values.get(c, 0) != v]
@@ -287,7 +299,7 @@ def one_period_tau(cases: Path) -> list[TauTable]:
             if row["opened"].startswith("2025"):
                 municipality.append(row["municipality"])
                 sex.append(row["sex"])
-    micro = {"ags": municipality, "sex": sex, "n": [1] * len(sex)}
+    micro: dict[str, list[Any]] = {"ags": municipality, "sex": sex, "n": [1] * len(sex)}
 
     def key(ags: str, sx: str) -> tuple[str, str]:
         return ("all" if ags == "Total" else ags, "_T" if sx == "Total" else sx)
