@@ -27,7 +27,8 @@ and ``all`` × sex and ``_T``, 37,485 cells per count; ``--indicators``, default
 as ``compute_indicators`` runs it (product search, no audit) and Tau-Argus's methods (as
 above), each with CPU and wall time and the suppressed share of non-zero cells, checks
 that Tau-Argus's cells hold our values, and audits both patterns by the same LP attacker
-over every relation (about a minute of CPU per pattern; ``--no-audit`` skips it).
+over every relation (about a minute of CPU per pattern of new cases, in a child process
+stopped after ``--audit-timeout`` seconds, default 900; ``--no-audit`` skips it).
 Tau-Argus gets microdata: new cases, which add up over time, as one table municipality
 (district, then municipality: AGS levels ``5 3``) × month (under its quarter under the
 year: codes ``101``..``412``, levels ``1 2``) × sex; a count of cases with events does
@@ -44,7 +45,7 @@ Timings on the shared development machine are upper bounds.
 Run: ``.venv/bin/python benchmarks/disclosure.py [--cases N] [--seeds 2025,7,11]
 [--optimal] [--release] [--tau-timeout S]``, or ``.venv/bin/python
 benchmarks/disclosure.py --workload 1000000 --dir /tmp/bench [--indicators A,B]
-[--optimal] [--no-audit] [--tau-timeout S]``
+[--optimal] [--no-audit] [--tau-timeout S] [--audit-timeout S]``
 """
 
 from __future__ import annotations
@@ -196,7 +197,54 @@ its explanatory variables, their hierarchies (``hrc`` of ``pytauargus.protect``)
 the key of our cell for a row's codes (``Total`` for a variable's total)."""
 
 
-def _tau_child(tables: list[TauTable], method: str, told: bool, folder: str, pipe: Any) -> None:
+def limited(function: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
+    """Run ``function(*args)`` in a child process (forked: it shares this process's
+    data) stopped after *timeout* seconds: its result with its CPU and wall seconds,
+    or a text that says why there is none."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def run() -> None:
+        start, cpu = time.perf_counter(), time.process_time()
+        result = function(*args)
+        send.send((result, time.process_time() - cpu, time.perf_counter() - start))
+
+    child = context.Process(target=run)
+    child.start()
+    send.close()
+    found = None
+    with contextlib.suppress(EOFError):  # (the child failed: its error is shown)
+        found = receive.recv() if receive.poll(timeout) else None
+    child.kill()  # (this child only, by its process; it has sent its result)
+    child.join()
+    if found is not None:
+        return found
+    if child.exitcode == -9:
+        return f"no result within {timeout:g} s (stopped)"
+    return f"failed (exit code {child.exitcode})"
+
+
+def attack(values: dict[Any, int], relations: list[Any], hidden: set[Any], timeout: float) -> None:
+    """Print :func:`judge`'s verdict on *hidden*, computed in a child process stopped
+    after *timeout* seconds."""
+    found = limited(judge, (values, relations, hidden), timeout)
+    if isinstance(found, str):
+        print(f"  our attacker: {found} (--audit-timeout)")
+        return
+    (fixed, low), cpu, _ = found
+    print(
+        f"  our attacker finds {fixed} fixed cells and {low} primary cells below "
+        f"{THRESHOLD} (audit {cpu:.1f} s CPU)"
+    )
+
+
+def _tau_cells(
+    tables: list[TauTable], method: str, told: bool, folder: str
+) -> dict[Any, tuple[int, str]]:
+    """Protect *tables* with Tau-Argus (in a child process of :func:`limited`): each
+    cell's value and status."""
     from pytauargus import engine as tau_engine
     from pytauargus import protect as tau_protect
 
@@ -205,7 +253,6 @@ def _tau_child(tables: list[TauTable], method: str, told: bool, folder: str, pip
     # Tau-Argus writes its files and logs into the working folder and temporary
     # folders: all into *folder*, which the parent removes even when it stops us
     tempfile.tempdir = folder
-    start, cpu = time.perf_counter(), time.process_time()
     cells: dict[Any, tuple[int, str]] = {}
     for micro, variables, hrc, key in tables:
         with tempfile.TemporaryDirectory() as work, contextlib.chdir(work):
@@ -221,7 +268,7 @@ def _tau_child(tables: list[TauTable], method: str, told: bool, folder: str, pip
             for row in result.tables[0].rows:
                 codes = [str(row[v]).strip() for v in variables]
                 cells[key(*codes)] = (int(row["n"]), str(row["status"]))
-    pipe.send((cells, time.process_time() - cpu, time.perf_counter() - start))
+    return cells
 
 
 def tau_argus(
@@ -230,15 +277,13 @@ def tau_argus(
     relations: list[Any],
     optimal: bool,
     timeout: float,
-    audit: bool = True,
+    audit_timeout: float | None = None,
 ) -> None:
     """Protect *tables* with Tau-Argus's modular method, with its own protection
     levels and told our requirement (and, with *optimal*, its optimal method told our
     requirement), each in a child process stopped after *timeout* seconds; check that
-    its cells are those of *values*, and audit its pattern with our attacker (unless
-    not *audit*)."""
-    import multiprocessing
-
+    its cells are those of *values*, and audit its pattern with our attacker (in a
+    child process stopped after *audit_timeout* seconds; ``None``: no audit)."""
     try:
         import pytauargus  # noqa: F401
     except ImportError:
@@ -250,26 +295,12 @@ def tau_argus(
     ]
     if optimal:
         methods.append(("Tau-Argus optimal", "OPT(1,5)", True))
-    context = multiprocessing.get_context("fork")
     for label, method, told in methods:
         load = os.getloadavg()[0]
-        receive, send = context.Pipe(duplex=False)
         with tempfile.TemporaryDirectory() as folder:
-            child = context.Process(target=_tau_child, args=(tables, method, told, folder, send))
-            child.start()
-            send.close()
-            found = None
-            with contextlib.suppress(EOFError):  # (the child failed: its error is shown)
-                found = receive.recv() if receive.poll(timeout) else None
-            child.kill()  # (this child only, by its process; it has sent its result)
-            child.join()
-        if found is None:
-            what = (
-                f"no result within --tau-timeout {timeout:g} s (stopped)"
-                if child.exitcode == -9
-                else f"failed (exit code {child.exitcode})"
-            )
-            print(f"{label}: {what}; load {load:.1f} at the start")
+            found = limited(_tau_cells, (tables, method, told, folder), timeout)
+        if isinstance(found, str):
+            print(f"{label}: {found} (--tau-timeout); load {load:.1f} at the start")
             continue
         cells, cpu, seconds = found
         wrong = [c for c, (v, _) in cells.items() if values.get(c, 0) != v]
@@ -282,13 +313,8 @@ def tau_argus(
             f"{label}: {loss(values, hidden)} ({note}); {cpu:.2f} s CPU, "
             f"{seconds:.2f} s wall (load {load:.1f}) for {len(cells):,} cells"
         )
-        if audit:
-            start = time.process_time()
-            fixed, low = judge(values, relations, hidden)
-            print(
-                f"  our attacker finds {fixed} fixed cells and {low} primary cells below "
-                f"{THRESHOLD} (audit {time.process_time() - start:.1f} s CPU)"
-            )
+        if audit_timeout is not None:
+            attack(values, relations, hidden, audit_timeout)
 
 
 def one_period_tau(cases: Path) -> list[TauTable]:
@@ -456,17 +482,13 @@ def workload(folder: Path, n_cases: int, indicators: list[str], args: Any) -> No
             months = sum(values[(f"{PERIOD}-{m:02d}", "all", ("_T",))] for m in range(1, 13))
             print(f"  not additive over time: the year's total {year:,}, its months' {months:,}")
         hidden = engine(values, relations, product=True, audit=False)
-        if args.audit:
-            start = time.process_time()
-            fixed, low = judge(values, relations, hidden)
-            print(
-                f"  our attacker finds {fixed} fixed cells and {low} primary cells below "
-                f"{THRESHOLD} (audit {time.process_time() - start:.1f} s CPU)"
-            )
+        audit_timeout = args.audit_timeout if args.audit else None
+        if audit_timeout is not None:
+            attack(values, relations, hidden, audit_timeout)
         tables = workload_tau(cases, events, indicator)
         shape = "one table" if len(tables) == 1 else f"{len(tables)} tables, one per period"
         print(f"Tau-Argus gets {shape}: {' × '.join(tables[0][1])}")
-        tau_argus(tables, values, relations, args.optimal, args.tau_timeout, args.audit)
+        tau_argus(tables, values, relations, args.optimal, args.tau_timeout, audit_timeout)
 
 
 def main() -> None:
@@ -488,6 +510,9 @@ def main() -> None:
         "--tau-timeout", type=float, default=900.0, help="seconds per Tau-Argus method"
     )
     parser.add_argument(
+        "--audit-timeout", type=float, default=900.0, help="seconds per audit (--workload)"
+    )
+    parser.add_argument(
         "--no-audit", dest="audit", action="store_false", help="no LP audit (--workload)"
     )
     args = parser.parse_args()
@@ -503,7 +528,14 @@ def main() -> None:
             hidden = engine(values, relations, product)
             fixed, low = judge(values, relations, hidden)
             print(f"engine, audited again: {fixed} fixed cells, {low} primary cells below 3")
-        tau_argus(one_period_tau(cases), values, relations, args.optimal, args.tau_timeout)
+        tau_argus(
+            one_period_tau(cases),
+            values,
+            relations,
+            args.optimal,
+            args.tau_timeout,
+            args.audit_timeout,
+        )
     if args.release:
         releases(args.dir, args.cases, seeds)
 
