@@ -13,8 +13,9 @@ districts, their districts and ``all``; sexes and ``_T``) from the synthetic exp
    pytauargus``), protects the same table with Tau-Argus's modular method, with its
    own protection levels and told the same requirement (every cell at least 0, upper
    protection level ``3 − value``), and with ``--optimal`` (minutes per table) its
-   optimal method told it, and audits their patterns with the same attacker (lower
-   bound 0, as Tau-Argus assumes);
+   optimal method told it (``--tau`` chooses among ``modular``, ``modular-told`` and
+   ``optimal-told``), and audits their patterns with the same attacker (lower bound
+   0, as Tau-Argus assumes);
 3. with ``--release``, protects whole releases (year, quarters and months; by sex, by
    legal basis, by both, by age group) of several synthetic exports and audits every
    count indicator with an attacker that derives the relations from the tidy output.
@@ -43,9 +44,9 @@ process's.
 Timings on the shared development machine are upper bounds.
 
 Run: ``.venv/bin/python benchmarks/disclosure.py [--cases N] [--seeds 2025,7,11]
-[--optimal] [--release] [--tau-timeout S]``, or ``.venv/bin/python
+[--optimal] [--release] [--tau METHOD ...] [--tau-timeout S]``, or ``.venv/bin/python
 benchmarks/disclosure.py --workload 1000000 --dir /tmp/bench [--indicators A,B]
-[--optimal] [--no-audit] [--tau-timeout S] [--audit-timeout S]``
+[--tau METHOD ...] [--optimal] [--no-audit] [--tau-timeout S] [--audit-timeout S]``
 """
 
 from __future__ import annotations
@@ -197,6 +198,14 @@ its explanatory variables, their hierarchies (``hrc`` of ``pytauargus.protect``)
 the key of our cell for a row's codes (``Total`` for a variable's total)."""
 
 
+TAU_METHODS = {
+    "modular": ("Tau-Argus modular", "MOD(1,5,1,1,1)", False),
+    "modular-told": ("Tau-Argus modular", "MOD(1,5,1,1,1)", True),
+    "optimal-told": ("Tau-Argus optimal", "OPT(1,5)", True),
+}
+"""Tau-Argus's methods: label, its batch command, whether told our requirement."""
+
+
 def limited(function: Callable[..., Any], args: tuple[Any, ...], timeout: float) -> Any:
     """Run ``function(*args)`` in a child process (forked: it shares this process's
     data) stopped after *timeout* seconds: its result with its CPU and wall seconds,
@@ -275,13 +284,12 @@ def tau_argus(
     tables: list[TauTable],
     values: dict[Any, int],
     relations: list[Any],
-    optimal: bool,
+    methods: list[str],
     timeout: float,
     audit_timeout: float | None = None,
 ) -> None:
-    """Protect *tables* with Tau-Argus's modular method, with its own protection
-    levels and told our requirement (and, with *optimal*, its optimal method told our
-    requirement), each in a child process stopped after *timeout* seconds; check that
+    """Protect *tables* with Tau-Argus's *methods* (of :data:`TAU_METHODS`), each in
+    a child process stopped after *timeout* seconds; check that
     its cells are those of *values*, and audit its pattern with our attacker (in a
     child process stopped after *audit_timeout* seconds; ``None``: no audit)."""
     try:
@@ -289,13 +297,8 @@ def tau_argus(
     except ImportError:
         print("Tau-Argus: pytauargus is not installed (pip install pytauargus); skipped")
         return
-    methods = [
-        ("Tau-Argus modular", "MOD(1,5,1,1,1)", False),
-        ("Tau-Argus modular", "MOD(1,5,1,1,1)", True),
-    ]
-    if optimal:
-        methods.append(("Tau-Argus optimal", "OPT(1,5)", True))
-    for label, method, told in methods:
+    for name in methods:
+        label, method, told = TAU_METHODS[name]
         load = os.getloadavg()[0]
         with tempfile.TemporaryDirectory() as folder:
             found = limited(_tau_cells, (tables, method, told, folder), timeout)
@@ -488,7 +491,7 @@ def workload(folder: Path, n_cases: int, indicators: list[str], args: Any) -> No
         tables = workload_tau(cases, events, indicator)
         shape = "one table" if len(tables) == 1 else f"{len(tables)} tables, one per period"
         print(f"Tau-Argus gets {shape}: {' × '.join(tables[0][1])}")
-        tau_argus(tables, values, relations, args.optimal, args.tau_timeout, audit_timeout)
+        tau_argus(tables, values, relations, args.tau, args.tau_timeout, audit_timeout)
 
 
 def main() -> None:
@@ -496,7 +499,16 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--dir", type=Path, default=default_dir())
     parser.add_argument("--seeds", default="2025,7,11")
-    parser.add_argument("--optimal", action="store_true", help="also Tau-Argus optimal")
+    parser.add_argument(
+        "--optimal", action="store_true", help="also Tau-Argus optimal (--tau ... optimal-told)"
+    )
+    parser.add_argument(
+        "--tau",
+        nargs="+",
+        choices=TAU_METHODS,
+        default=["modular", "modular-told"],
+        help="Tau-Argus's methods (told: our requirement)",
+    )
     parser.add_argument("--release", action="store_true")
     parser.add_argument(
         "--workload",
@@ -516,6 +528,8 @@ def main() -> None:
         "--no-audit", dest="audit", action="store_false", help="no LP audit (--workload)"
     )
     args = parser.parse_args()
+    if args.optimal and "optimal-told" not in args.tau:
+        args.tau.append("optimal-told")
     if args.workload:
         workload(args.dir, args.workload, args.indicators.split(","), args)
         return
@@ -532,7 +546,7 @@ def main() -> None:
             one_period_tau(cases),
             values,
             relations,
-            args.optimal,
+            args.tau,
             args.tau_timeout,
             args.audit_timeout,
         )
