@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import resource
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,30 @@ def test_the_goals_compare_the_best_runs(capsys: pytest.CaptureFixture[str]) -> 
     assert above["protected ≤ 2× unprotected"] is False
     assert above["protected ≤ 1.0× pandas"] is True
     assert above["library-protected peak ≤ 300 MB"] is False  # the second run's peak counts
+
+
+def test_the_tau_argus_reference_codes_months_under_quarters_under_the_year() -> None:
+    """The large table of ``benchmarks/disclosure.py --workload`` as Tau-Argus gets it:
+    a month's code (hierarchy levels ``1 2``) reads back as its month, its first digit
+    as its quarter, ``Total`` as the year, for every day of the year; and the table's
+    relations split into one set per coordinate (its product)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from disclosure import _period_code, _period_of, dimensions
+        from indicators_vs_pandas import periods
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    labels = periods()
+    assert _period_of("Total") == labels[0][0] == "2025"
+    for label, first, last in labels[1:]:
+        day = date.fromisoformat(first)
+        while day <= date.fromisoformat(last):
+            code = _period_code(day.isoformat())
+            assert label in (_period_of(code), _period_of(code[0])), (day, code)
+            assert len(code) == 3
+            day += timedelta(days=1)
+    cells = [(p, s) for p in ("y", "a", "b") for s in ("_T", "f", "m")]
+    relations = [(("y", s), [("a", s), ("b", s)], False) for s in ("_T", "f", "m")]
+    relations += [((p, "_T"), [(p, "f"), (p, "m")], True) for p in ("y", "a", "b")]
+    assert {c for r in relations for c in (r[0], *r[1])} == set(cells)
+    assert dimensions(relations) == [[("y", ["a", "b"], False)], [("_T", ["f", "m"], True)]]
