@@ -534,6 +534,12 @@ def test_a_bezirk_without_population_names_the_citys() -> None:
     assert f"the whole city's ({berlin.population:,})" in warning.message
     counted = attrs.evolve(bezirk, population=330_000, population_date=date(2024, 12, 31))
     assert not _codes(ki.validate(_concept(counted)), "territory-bezirk-population")
+    # the city itself, or a Gemeinde, takes its population from the catalogue
+    for town in (
+        ki.Territory(ags="11000000", name="Berlin", kind="municipality"),
+        ki.Territory(ags="05566096", name="Wettringen", kind="municipality"),
+    ):
+        assert not _codes(ki.validate(_concept(town)), "territory-bezirk-population")
 
 
 def test_a_bezirk_of_a_city_without_population_in_the_catalogue_gives_no_figure(
@@ -589,6 +595,18 @@ def test_a_territorys_parent_must_exist_in_the_concept_or_the_catalogue(tmp_path
     [error] = _codes(ki.validate(_concept(town), catalogue=book), "territory-unknown-ags")
     assert error.location.path == "territories[0].parent"
     assert "05566" in error.message
+
+
+def test_a_version_the_catalogue_cannot_know_leaves_the_next_territories_checked() -> None:
+    """A version that ended before the Gebietsstand is not looked up; the territories
+    after it are."""
+    old = ki.Territory(
+        ags="05566999", name="Altgemeinde", kind="municipality", valid_to=date(2010, 12, 31)
+    )
+    assert not _codes(ki.validate(_concept(old)), "territory-unknown-ags")
+    nowhere = ki.Territory(ags="05566998", name="Nirgendwo", kind="municipality")
+    [error] = _codes(ki.validate(_concept(old, nowhere)), "territory-unknown-ags")
+    assert error.location.path == "territories[1].ags"
 
 
 def test_a_name_of_many_places_offers_the_three_likeliest() -> None:

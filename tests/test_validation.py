@@ -931,6 +931,33 @@ def test_every_builtin_code_has_both_languages_and_a_rule() -> None:
         assert tr(en, lang="en") == en
 
 
+def test_the_builtin_rules_keep_their_names_and_order() -> None:
+    """A rule's ``name`` is public (:class:`~kommunale_integration.Rule`) and names it
+    in its ``repr``; the rules run in this order, the acceptance of findings last."""
+    assert [rule.name for rule in BUILTIN_RULES] == [
+        "identifiers",
+        "references",
+        "schedules",
+        "languages",
+        "translations",
+        "catalogue-codes",
+        "expressions",
+        "territories",
+        "parent-cycles",
+        "dates",
+        "numbers",
+        "currency",
+        "duplicate-structures",
+        "coverage",
+        "completeness",
+        "contacts",
+        "name-length",
+        "steering",
+        "accepted-findings",
+    ]
+    assert repr(BUILTIN_RULES[0]) == "<rule identifiers: duplicate-id>"
+
+
 # --------------------------------------------------------------------------- locations
 
 
