@@ -320,6 +320,31 @@ def test_an_ags_that_lost_its_leading_zero_is_named_so() -> None:
     assert 'lose its leading zero? Write it in quotes: "05558008"' in str(caught.value)
 
 
+def test_the_concepts_territory_must_be_one_it_lists() -> None:
+    """Kreis Steinfurt exists, but a concept listing territories must list its own."""
+    report = _run(_clean().evolve(territory="05566"), disabled={"incomplete-period"})
+    finding = _only(report, "unknown-reference")
+    assert finding.location.path == "territory"
+    assert finding.message == "Konzept: Gebiet „05566“ gibt es im Konzept nicht."
+
+
+def test_only_a_territory_reference_may_have_lost_its_leading_zero() -> None:
+    """An actor id that happens to be an AGS of the concept is an unknown actor, not an
+    AGS that lost its zero."""
+    report = _run(_replace(_clean(), "offers", 0, actor="05558008"))
+    finding = _only(report, "unknown-reference")
+    assert finding.message == "Angebot „sprachkurs“: Akteur „05558008“ gibt es im Konzept nicht."
+
+
+def test_of_two_ids_in_other_capitals_the_first_in_order_is_meant() -> None:
+    """Ids may differ only in capitals (``VHS`` and ``vhs``): the guess is the first in
+    code-point order, the same on every run."""
+    concept = _clean()
+    concept = concept.evolve(actors=(*concept.actors, Actor(id="VHS", name="Volkshochschule")))
+    report = _run(_replace(concept, "offers", 0, actor="Vhs"), disabled={"unverified-entry"})
+    assert "gemeint ist wohl „VHS“" in _only(report, "unknown-reference").message
+
+
 def test_territories_are_not_checked_when_the_concept_lists_none() -> None:
     concept = _clean().evolve(territories=())
     assert "unknown-reference" not in _run(concept).codes()
@@ -1080,13 +1105,22 @@ def test_a_duplicate_ags_names_the_first_version_it_overlaps() -> None:
     assert "territories[2]" in finding.message
 
 
-def test_staff_without_a_grant_is_fine_and_an_unknown_grant_is_not() -> None:
+def test_staff_without_a_grant_or_with_a_known_one_is_fine_and_an_unknown_grant_is_not() -> None:
     staff = ki.StaffPosition(role="Integrationsbeauftragte", fte=Decimal("1.0"))
     concept = _replace(_clean(), "actors", 0, staff=(staff,))
     assert "unknown-reference" not in _run(concept).codes(), _run(concept).to_text()
     unknown = attrs.evolve(staff, funding="kommunales-integrationsmanagement")
     finding = _only(_run(_replace(_clean(), "actors", 0, staff=(unknown,))), "unknown-reference")
     assert finding.location.path == "actors[0].staff[0].funding"
+    # a grant the concept lists is fine
+    grant = ki.Funding(
+        id="kommunales-integrationsmanagement",
+        programme="Kommunales Integrationsmanagement",
+        provider="Land NRW",
+        amount=Decimal(80_000),
+    )
+    known = _replace(_clean(), "actors", 0, staff=(unknown,)).evolve(funding=(grant,))
+    assert "unknown-reference" not in _run(known).codes()
 
 
 @pytest.mark.parametrize(
