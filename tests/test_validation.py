@@ -365,6 +365,21 @@ def test_parent_cycle_reported_once_at_first_member() -> None:
     assert "kreis → vhs → kreis" in finding.message
 
 
+def test_a_cycle_after_an_actor_without_one_starts_at_its_first_member() -> None:
+    """The Kreis has no parent; the VHS and the Jobcenter are each other's parents. When
+    the Kreis hangs below the Jobcenter, the cycle is reached from it, at the Jobcenter,
+    and still told from the VHS (the member that comes first)."""
+    concept = _replace(_clean(), "actors", 1, parent="jobcenter")
+    concept = _replace(concept, "actors", 2, parent="vhs")
+    finding = _only(_run(concept), "parent-cycle")
+    assert finding.location.path == "actors[1].parent"
+    assert "(vhs → jobcenter → vhs)" in finding.message
+    reached = _replace(concept, "actors", 0, parent="jobcenter")
+    finding = _only(_run(reached), "parent-cycle")
+    assert finding.location.path == "actors[1].parent"
+    assert "(vhs → jobcenter → vhs)" in finding.message
+
+
 def test_self_parent_goal_is_a_cycle() -> None:
     concept = _replace(_clean(), "goals", 0, parent="deutsch")
     assert _only(_run(concept), "parent-cycle").location.path == "goals[0].parent"
