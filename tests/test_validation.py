@@ -418,6 +418,10 @@ def test_meeting_outside_network() -> None:
     assert finding.location.path == "meetings[0].date"
     dissolved = _replace(_clean(), "networks", 0, dissolved=date(2025, 12, 31))
     assert _only(_run(dissolved), "meeting-outside-network").location.path == "meetings[0].date"
+    # a meeting of an unknown network (an unknown reference) leaves the next checked
+    lost = Meeting(id="x-2026", network="gibtsnicht", date=date(2026, 1, 5))
+    both = concept.evolve(meetings=(lost, *concept.meetings))
+    assert _only(_run(both), "meeting-outside-network").location.path == "meetings[1].date"
 
 
 def test_status_history_out_of_order() -> None:
