@@ -462,6 +462,26 @@ def test_percentage_out_of_range() -> None:
     assert "150 %" in finding.message
 
 
+def test_a_target_or_baseline_is_checked_like_a_value() -> None:
+    clean = _clean()
+    target = attrs.evolve(clean.targets[0], value=Decimal(150))
+    finding = _only(_run(clean.evolve(targets=(target,))), "percentage-out-of-range")
+    assert finding.location.path == "targets[0].value"
+    baseline = ki.Baseline(
+        indicator="faelle", territory=KREIS, period=ReportPeriod.parse("2016"), value=Decimal(-3)
+    )
+    finding = _only(_run(clean.evolve(baselines=(baseline,))), "negative-count")
+    assert finding.location.path == "baselines[0].value"
+
+
+def test_a_value_of_an_unknown_indicator_leaves_the_next_values_checked() -> None:
+    concept = _obs(_clean(), 1, value=Decimal("150"), numerator=None, denominator=None)
+    stray = Observation(indicator="gibtsnicht", period=Y2026, territory=KREIS, value=Decimal(1))
+    concept = concept.evolve(observations=(stray, *concept.observations))
+    finding = _only(_run(concept), "percentage-out-of-range")
+    assert finding.location.path == "observations[2].value"
+
+
 def test_percentage_bounds_are_allowed() -> None:
     concept = _obs(_clean(), 0, value=Decimal(100), numerator=None, denominator=None)
     concept = _obs(concept, 1, value=Decimal(0), numerator=None, denominator=None)
