@@ -1189,6 +1189,13 @@ def test_a_concept_valid_on_one_side_only_still_bounds_its_measures(
     assert "measure-outside-validity" in _run(concept).codes()
 
 
+def test_an_offer_reachable_itself_needs_no_reachable_actor() -> None:
+    concept = _replace(_clean(), "actors", 1, contacts=())  # the VHS, Träger of the course
+    assert "offer-unreachable" not in _run(concept).codes()
+    unreachable = _replace(concept, "offers", 0, contacts=())
+    assert _only(_run(unreachable), "offer-unreachable").location.path == "offers[0].contacts"
+
+
 # numbers: the rules pinned at their edges (mutation run of _validation/_rules.py)
 
 
