@@ -534,6 +534,79 @@ def test_a_bezirk_without_population_names_the_citys() -> None:
     assert f"the whole city's ({berlin.population:,})" in warning.message
     counted = attrs.evolve(bezirk, population=330_000, population_date=date(2024, 12, 31))
     assert not _codes(ki.validate(_concept(counted)), "territory-bezirk-population")
+    # the city itself, or a Gemeinde, takes its population from the catalogue
+    for town in (
+        ki.Territory(ags="11000000", name="Berlin", kind="municipality"),
+        ki.Territory(ags="05566096", name="Wettringen", kind="municipality"),
+    ):
+        assert not _codes(ki.validate(_concept(town)), "territory-bezirk-population")
+
+
+def test_a_bezirk_of_a_city_without_population_in_the_catalogue_gives_no_figure(
+    tmp_path: Path,
+) -> None:
+    """A town's own catalogue may give Berlin no population: the Bezirk still needs its
+    own, and the message names no figure of the city (it said "(0)")."""
+    rows = [
+        "10,,11,,,,,Berlin,,,,,,,,,,,,",
+        '40,41,11,0,00,,,"Berlin, Stadt",,,,,,,,,,,,',
+        '60,60,11,0,00,0000,000,"Berlin, Stadt",891.12,,,,,,,,,,,',
+    ]
+    book = ki.read_gemeindeverzeichnis(
+        _write(tmp_path / "gv.csv", rows), gebietsstand=date(2020, 12, 31)
+    )
+    assert book.require("11000000").population is None
+    bezirk = ki.Territory(ags="11000000", name="Neukölln", kind="municipality")
+    [warning] = _codes(ki.validate(_concept(bezirk), catalogue=book), "territory-bezirk-population")
+    assert warning.location.path == "territories[0].population"
+    assert warning.message == (
+        "Gebiet „Neukölln“: ein Bezirk von Berlin ohne eigene Einwohnerzahl, und das "
+        "Gemeindeverzeichnis nennt keine für Berlin: Kennzahlen je Einwohner fehlen; bitte "
+        "population und population_date eintragen."
+    )
+    english = ki.validate(_concept(bezirk), catalogue=book, lang="en")
+    assert "the Gemeindeverzeichnis gives none for Berlin" in english.findings[0].message
+
+
+def test_a_gemeindefreies_gebiet_whose_kreis_the_catalogue_lacks_names_the_kreis_by_its_ags(
+    tmp_path: Path,
+) -> None:
+    """A town's own catalogue without the Kreis's row: the Kreis is its AGS, the first
+    five digits of the area's."""
+    rows = [row for row in ROWS if not row.startswith("40,")]
+    book = ki.read_gemeindeverzeichnis(
+        _write(tmp_path / "gv.csv", rows), gebietsstand=date(2020, 12, 31)
+    )
+    assert book.get("05566") is None
+    forest = ki.Territory(ags="05566971", name="Forst", kind="municipality")
+    [error] = _codes(ki.validate(_concept(forest), catalogue=book), "territory-unincorporated")
+    assert "bitte den AGS des Kreises (05566: 05566) oder" in error.message
+
+
+def test_a_territorys_parent_must_exist_in_the_concept_or_the_catalogue(tmp_path: Path) -> None:
+    """A parent may be any German AGS, listed in the concept or not; one the catalogue
+    lacks (a town's own catalogue without Kreis Steinfurt) is an error at the parent."""
+    book = ki.read_gemeindeverzeichnis(
+        _write(tmp_path / "gv.csv", [row for row in ROWS if not row.startswith("40,")]),
+        gebietsstand=date(2020, 12, 31),
+    )
+    town = ki.Territory(ags="05566096", name="Wettringen", kind="municipality", parent="05566")
+    assert not _codes(ki.validate(_concept(town)), "territory-unknown-ags")
+    [error] = _codes(ki.validate(_concept(town), catalogue=book), "territory-unknown-ags")
+    assert error.location.path == "territories[0].parent"
+    assert "05566" in error.message
+
+
+def test_a_version_the_catalogue_cannot_know_leaves_the_next_territories_checked() -> None:
+    """A version that ended before the Gebietsstand is not looked up; the territories
+    after it are."""
+    old = ki.Territory(
+        ags="05566999", name="Altgemeinde", kind="municipality", valid_to=date(2010, 12, 31)
+    )
+    assert not _codes(ki.validate(_concept(old)), "territory-unknown-ags")
+    nowhere = ki.Territory(ags="05566998", name="Nirgendwo", kind="municipality")
+    [error] = _codes(ki.validate(_concept(old, nowhere)), "territory-unknown-ags")
+    assert error.location.path == "territories[1].ags"
 
 
 def test_a_name_of_many_places_offers_the_three_likeliest() -> None:

@@ -320,6 +320,31 @@ def test_an_ags_that_lost_its_leading_zero_is_named_so() -> None:
     assert 'lose its leading zero? Write it in quotes: "05558008"' in str(caught.value)
 
 
+def test_the_concepts_territory_must_be_one_it_lists() -> None:
+    """Kreis Steinfurt exists, but a concept listing territories must list its own."""
+    report = _run(_clean().evolve(territory="05566"), disabled={"incomplete-period"})
+    finding = _only(report, "unknown-reference")
+    assert finding.location.path == "territory"
+    assert finding.message == "Konzept: Gebiet „05566“ gibt es im Konzept nicht."
+
+
+def test_only_a_territory_reference_may_have_lost_its_leading_zero() -> None:
+    """An actor id that happens to be an AGS of the concept is an unknown actor, not an
+    AGS that lost its zero."""
+    report = _run(_replace(_clean(), "offers", 0, actor="05558008"))
+    finding = _only(report, "unknown-reference")
+    assert finding.message == "Angebot „sprachkurs“: Akteur „05558008“ gibt es im Konzept nicht."
+
+
+def test_of_two_ids_in_other_capitals_the_first_in_order_is_meant() -> None:
+    """Ids may differ only in capitals (``VHS`` and ``vhs``): the guess is the first in
+    code-point order, the same on every run."""
+    concept = _clean()
+    concept = concept.evolve(actors=(*concept.actors, Actor(id="VHS", name="Volkshochschule")))
+    report = _run(_replace(concept, "offers", 0, actor="Vhs"), disabled={"unverified-entry"})
+    assert "gemeint ist wohl „VHS“" in _only(report, "unknown-reference").message
+
+
 def test_territories_are_not_checked_when_the_concept_lists_none() -> None:
     concept = _clean().evolve(territories=())
     assert "unknown-reference" not in _run(concept).codes()
@@ -338,6 +363,21 @@ def test_parent_cycle_reported_once_at_first_member() -> None:
     assert finding.severity is Severity.ERROR
     assert finding.location.path == "actors[0].parent"
     assert "kreis → vhs → kreis" in finding.message
+
+
+def test_a_cycle_after_an_actor_without_one_starts_at_its_first_member() -> None:
+    """The Kreis has no parent; the VHS and the Jobcenter are each other's parents. When
+    the Kreis hangs below the Jobcenter, the cycle is reached from it, at the Jobcenter,
+    and still told from the VHS (the member that comes first)."""
+    concept = _replace(_clean(), "actors", 1, parent="jobcenter")
+    concept = _replace(concept, "actors", 2, parent="vhs")
+    finding = _only(_run(concept), "parent-cycle")
+    assert finding.location.path == "actors[1].parent"
+    assert "(vhs → jobcenter → vhs)" in finding.message
+    reached = _replace(concept, "actors", 0, parent="jobcenter")
+    finding = _only(_run(reached), "parent-cycle")
+    assert finding.location.path == "actors[1].parent"
+    assert "(vhs → jobcenter → vhs)" in finding.message
 
 
 def test_self_parent_goal_is_a_cycle() -> None:
@@ -378,6 +418,10 @@ def test_meeting_outside_network() -> None:
     assert finding.location.path == "meetings[0].date"
     dissolved = _replace(_clean(), "networks", 0, dissolved=date(2025, 12, 31))
     assert _only(_run(dissolved), "meeting-outside-network").location.path == "meetings[0].date"
+    # a meeting of an unknown network (an unknown reference) leaves the next checked
+    lost = Meeting(id="x-2026", network="gibtsnicht", date=date(2026, 1, 5))
+    both = concept.evolve(meetings=(lost, *concept.meetings))
+    assert _only(_run(both), "meeting-outside-network").location.path == "meetings[1].date"
 
 
 def test_status_history_out_of_order() -> None:
@@ -416,6 +460,26 @@ def test_percentage_out_of_range() -> None:
     assert finding.severity is Severity.ERROR
     assert finding.location.path == "observations[1].value"
     assert "150 %" in finding.message
+
+
+def test_a_target_or_baseline_is_checked_like_a_value() -> None:
+    clean = _clean()
+    target = attrs.evolve(clean.targets[0], value=Decimal(150))
+    finding = _only(_run(clean.evolve(targets=(target,))), "percentage-out-of-range")
+    assert finding.location.path == "targets[0].value"
+    baseline = ki.Baseline(
+        indicator="faelle", territory=KREIS, period=ReportPeriod.parse("2016"), value=Decimal(-3)
+    )
+    finding = _only(_run(clean.evolve(baselines=(baseline,))), "negative-count")
+    assert finding.location.path == "baselines[0].value"
+
+
+def test_a_value_of_an_unknown_indicator_leaves_the_next_values_checked() -> None:
+    concept = _obs(_clean(), 1, value=Decimal("150"), numerator=None, denominator=None)
+    stray = Observation(indicator="gibtsnicht", period=Y2026, territory=KREIS, value=Decimal(1))
+    concept = concept.evolve(observations=(stray, *concept.observations))
+    finding = _only(_run(concept), "percentage-out-of-range")
+    assert finding.location.path == "observations[2].value"
 
 
 def test_percentage_bounds_are_allowed() -> None:
@@ -931,6 +995,33 @@ def test_every_builtin_code_has_both_languages_and_a_rule() -> None:
         assert tr(en, lang="en") == en
 
 
+def test_the_builtin_rules_keep_their_names_and_order() -> None:
+    """A rule's ``name`` is public (:class:`~kommunale_integration.Rule`) and names it
+    in its ``repr``; the rules run in this order, the acceptance of findings last."""
+    assert [rule.name for rule in BUILTIN_RULES] == [
+        "identifiers",
+        "references",
+        "schedules",
+        "languages",
+        "translations",
+        "catalogue-codes",
+        "expressions",
+        "territories",
+        "parent-cycles",
+        "dates",
+        "numbers",
+        "currency",
+        "duplicate-structures",
+        "coverage",
+        "completeness",
+        "contacts",
+        "name-length",
+        "steering",
+        "accepted-findings",
+    ]
+    assert repr(BUILTIN_RULES[0]) == "<rule identifiers: duplicate-id>"
+
+
 # --------------------------------------------------------------------------- locations
 
 
@@ -1053,13 +1144,22 @@ def test_a_duplicate_ags_names_the_first_version_it_overlaps() -> None:
     assert "territories[2]" in finding.message
 
 
-def test_staff_without_a_grant_is_fine_and_an_unknown_grant_is_not() -> None:
+def test_staff_without_a_grant_or_with_a_known_one_is_fine_and_an_unknown_grant_is_not() -> None:
     staff = ki.StaffPosition(role="Integrationsbeauftragte", fte=Decimal("1.0"))
     concept = _replace(_clean(), "actors", 0, staff=(staff,))
     assert "unknown-reference" not in _run(concept).codes(), _run(concept).to_text()
     unknown = attrs.evolve(staff, funding="kommunales-integrationsmanagement")
     finding = _only(_run(_replace(_clean(), "actors", 0, staff=(unknown,))), "unknown-reference")
     assert finding.location.path == "actors[0].staff[0].funding"
+    # a grant the concept lists is fine
+    grant = ki.Funding(
+        id="kommunales-integrationsmanagement",
+        programme="Kommunales Integrationsmanagement",
+        provider="Land NRW",
+        amount=Decimal(80_000),
+    )
+    known = _replace(_clean(), "actors", 0, staff=(unknown,)).evolve(funding=(grant,))
+    assert "unknown-reference" not in _run(known).codes()
 
 
 @pytest.mark.parametrize(
@@ -1087,6 +1187,13 @@ def test_a_concept_valid_on_one_side_only_still_bounds_its_measures(
     concept = _replace(_clean(), "measures", 0, timeframe=frame)
     concept = concept.evolve(valid_from=valid_from, valid_to=valid_to)
     assert "measure-outside-validity" in _run(concept).codes()
+
+
+def test_an_offer_reachable_itself_needs_no_reachable_actor() -> None:
+    concept = _replace(_clean(), "actors", 1, contacts=())  # the VHS, Träger of the course
+    assert "offer-unreachable" not in _run(concept).codes()
+    unreachable = _replace(concept, "offers", 0, contacts=())
+    assert _only(_run(unreachable), "offer-unreachable").location.path == "offers[0].contacts"
 
 
 # numbers: the rules pinned at their edges (mutation run of _validation/_rules.py)

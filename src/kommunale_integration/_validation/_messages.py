@@ -54,6 +54,11 @@ MESSAGES: Mapping[str, str] = {
         "inhabitant would use the whole city's ({population}): enter population and "
         "population_date."
     ),
+    "territory-bezirk-population/unknown": (
+        "territory “{name}”: a Bezirk of {city} without its own population, and the "
+        "Gemeindeverzeichnis gives none for {city}: figures per inhabitant are missing; "
+        "enter population and population_date."
+    ),
     "parent-cycle": "{subject}: the parents form a cycle ({cycle}).",
     "measure-outside-validity": (
         "{subject}: the timeframe ({timeframe}) is not within the concept's validity ({validity})."

@@ -132,8 +132,7 @@ _REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("meetings", "participants", "actors"),
 )
 
-_NEIGHBOURS = frozenset(NEIGHBOUR_REFERENCES) | {("venue", "municipality")}
-_VENUE = ("venue", "municipality")
+_NEIGHBOURS = frozenset(NEIGHBOUR_REFERENCES)
 
 #: The territory code of indicator values and targets for "the whole concept".
 _TOTAL_TERRITORY = "all"
@@ -202,12 +201,8 @@ class ReferenceRule(BuiltinRule):
                 elif bad(target, value, source):
                     path = f"{collection}[{index}].{attribute}"
                     yield finding(collection, index, path, target, value)
-        for collection in ("actors", "offers"):
-            for index, item in enumerate(getattr(concept, collection)):
-                venue = item.venue
-                if venue is not None and bad("territories", venue.municipality, _VENUE):
-                    path = f"{collection}[{index}].venue.municipality"
-                    yield finding(collection, index, path, "territories", venue.municipality)
+        # A venue's municipality is an AGS of digits (the model checks it): the territory
+        # rule checks that it exists, as for the neighbours above.
         for index, actor in enumerate(concept.actors):
             for position, staff in enumerate(actor.staff):
                 if staff.funding is not None and bad("funding", staff.funding):

@@ -84,7 +84,8 @@ class TerritoryRule(BuiltinRule):
 
     ``territory-bezirk-population`` (warning): a Bezirk of Berlin or Hamburg (the
     city's AGS under the Bezirk's name) without its own population, so that figures
-    per inhabitant would divide by the whole city's.
+    per inhabitant would divide by the whole city's (or, when the catalogue gives the
+    city none either, be missing).
     """
 
     name: ClassVar[str] = "territories"
@@ -110,13 +111,19 @@ class TerritoryRule(BuiltinRule):
             elif not book.matches(territory.ags, territory.name):
                 yield self._mismatch(context, f"{path}.name", territory.ags, territory.name, book)
             elif territory.population is None and stadtstaat_bezirk(territory.name):
+                # A town's own catalogue may give the city no population either.
+                known = entry.population
+                figure = (
+                    {} if known is None else {"population": format_number(known, lang=context.lang)}
+                )
                 yield self.emit(
                     context,
                     "territory-bezirk-population",
                     f"{path}.population",
+                    key=None if figure else "territory-bezirk-population/unknown",
                     name=territory.name,
                     city=entry.short_name,
-                    population=format_number(entry.population or 0, lang=context.lang),
+                    **figure,
                 )
         if concept.territory not in own and concept.territory not in book:
             yield self._unknown(context, "territory", concept.territory, book)
