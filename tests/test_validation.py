@@ -792,6 +792,14 @@ def test_incomplete_period() -> None:
     assert _only(_run(concept, "konzept"), "incomplete-period").severity is Severity.WARNING
 
 
+def test_incomplete_period_names_a_territory_the_concept_does_not_list_by_its_ags_once() -> None:
+    # (it read "no value or reason for 05566 (05566)")
+    report = _run(_clean().evolve(territory="05566"), disabled={"unknown-reference"})
+    messages = [f.message for f in report.by_code("incomplete-period")]
+    assert any("Für 05566 fehlt" in m for m in messages), messages
+    assert not any("05566 (05566)" in m for m in messages)
+
+
 def test_missing_value_with_reason_counts_and_without_does_not() -> None:
     reason = _obs(_clean(), 5, value=None, status="missing", note="Daten liegen nicht vor")
     assert _run(reason).findings == ()

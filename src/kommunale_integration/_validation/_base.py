@@ -216,3 +216,10 @@ def territory_name(concept: Concept, ags: str) -> str:
     """The name of a territory, or its AGS when it is unknown."""
     found = concept.territory_of(ags)
     return found.name if found is not None else ags
+
+
+def territory_label(concept: Concept, ags: str) -> str:
+    """A territory's name with its AGS (``Billerbeck (05558008)``), or its AGS alone
+    when the concept does not list it (not ``05566 (05566)``)."""
+    found = concept.territory_of(ags)
+    return f"{found.name} ({ags})" if found is not None else ags

@@ -34,7 +34,7 @@ from .._parse import repair_ags
 from .._periods import ReportPeriod
 from .._territories import place_name
 from ._accepted import AcceptanceRule
-from ._base import BuiltinRule, ValidationContext, subject, territory_name
+from ._base import BuiltinRule, ValidationContext, subject, territory_label, territory_name
 from ._messages import label, quote
 from ._stored import CatalogueRule, ExpressionRule, LanguageRule, ScheduleRule, data_elements
 from ._territories import NEIGHBOUR_REFERENCES, TerritoryRule
@@ -867,7 +867,7 @@ class CompletenessRule(BuiltinRule):
                     continue
                 params = {
                     "indicator": indicator.id,
-                    "territory": f"{territory_name(concept, place)} ({place})",
+                    "territory": territory_label(concept, place),
                     "period": str(period),
                 }
                 combined = combine_over_time(
